@@ -1,0 +1,5 @@
+import sys
+
+from docsite.cli import main
+
+sys.exit(main())

@@ -1,0 +1,144 @@
+"""The site configuration, `docsite.yml`: typed, validated, every key optional."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity
+from docsite.schema import Int, ListOf, Mapping, Str, check_document
+from docsite.sources import read_text
+from docsite.yamldoc import load_yaml
+
+CONFIG_NAME = "docsite.yml"
+
+
+@dataclass(frozen=True)
+class HeaderLink:
+    text: str
+    link: str
+    icon: str = ""
+
+
+@dataclass(frozen=True)
+class EditConfig:
+    repo: str = ""
+    branch: str = "main"
+    path: str = "content"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything a build needs to know about the site, with defaults."""
+
+    root: Path
+    file: str = ""  # the config file as shown in messages, "" when there is none
+    title: str = "Docs"
+    description: str = ""
+    logo: str = ""
+    url: str = ""
+    language: str = "en"
+    input: str = "content"
+    output: str = "site"
+    links: tuple[HeaderLink, ...] = ()
+    footer: str = ""
+    edit: EditConfig = field(default_factory=EditConfig)
+    toc_depth: int = 3
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / self.input
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.output
+
+
+_LINK = Mapping(
+    fields={"text": Str(), "link": Str(), "icon": Str()},
+    description="a mapping with 'text' and 'link'",
+)
+
+SCHEMA = Mapping(
+    fields={
+        "title": Str(),
+        "description": Str(),
+        "logo": Str(),
+        "url": Str(),
+        "language": Str(),
+        "input": Str(),
+        "output": Str(),
+        "links": ListOf(_LINK, single_ok=False),
+        "footer": Str(),
+        "edit": Mapping(fields={"repo": Str(), "branch": Str(), "path": Str()}),
+        "toc": Mapping(fields={"depth": Int(minimum=2, maximum=6)}),
+    }
+)
+
+
+def load_config(root: Path, config_path: Path | None, report: Report) -> SiteConfig:
+    """Read and check the config; a missing default file means all defaults."""
+    path = config_path or root / CONFIG_NAME
+    shown = _shown(path, root)
+    if not path.is_file():
+        if config_path is not None:
+            raise DiagnosticError(
+                [
+                    Diagnostic(
+                        shown,
+                        0,
+                        0,
+                        Severity.ERROR,
+                        "config file not found",
+                        "check the path given to --config",
+                    )
+                ]
+            )
+        return SiteConfig(root=root)
+    doc = load_yaml(read_text(path, shown), shown)
+    if doc.data is None:
+        return SiteConfig(root=root, file=shown)
+    values = check_document(doc, SCHEMA, report, "docsite.yml")
+    links = []
+    for index, item in enumerate(values.get("links", [])):
+        if "text" not in item or "link" not in item:
+            pos = doc.where(("links", index))
+            report.error(
+                shown,
+                pos.line,
+                pos.col,
+                "a header link needs both 'text' and 'link'",
+                "e.g. - text: GitHub\n          link: https://github.com/you/project",
+            )
+            continue
+        links.append(HeaderLink(item["text"], item["link"], item.get("icon", "")))
+    edit = values.get("edit", {})
+    url = values.get("url", "")
+    if url and not url.endswith("/"):
+        url += "/"
+    return SiteConfig(
+        root=root,
+        file=shown,
+        title=values.get("title", "Docs"),
+        description=values.get("description", ""),
+        logo=values.get("logo", ""),
+        url=url,
+        language=values.get("language", "en"),
+        input=values.get("input", "content"),
+        output=values.get("output", "site"),
+        links=tuple(links),
+        footer=values.get("footer", ""),
+        edit=EditConfig(
+            repo=edit.get("repo", "").rstrip("/"),
+            branch=edit.get("branch", "main"),
+            path=edit.get("path", "content").strip("/"),
+        ),
+        toc_depth=values.get("toc", {}).get("depth", 3),
+    )
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,84 @@
+"""Every message docsite prints about the user's input: one type, with a place in the source."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """A problem in a file, at a 1-based line and column (0 when unknown)."""
+
+    file: str
+    line: int
+    col: int
+    severity: Severity
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        place = self.file
+        if self.line:
+            place += f":{self.line}:{max(self.col, 1)}"
+        text = f"{place}: {self.severity.value}: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+    def as_error(self) -> Diagnostic:
+        return Diagnostic(self.file, self.line, self.col, Severity.ERROR, self.message, self.hint)
+
+
+class DiagnosticError(Exception):
+    """Raised when input is so wrong that the current stage cannot go on."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+@dataclass
+class Report:
+    """Diagnostics collected over a build, so all of them are shown together."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.items.append(diagnostic)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.items.extend(diagnostics)
+
+    def error(self, file: str, line: int, col: int, message: str, hint: str = "") -> None:
+        self.add(Diagnostic(file, line, col, Severity.ERROR, message, hint))
+
+    def warning(self, file: str, line: int, col: int, message: str, hint: str = "") -> None:
+        self.add(Diagnostic(file, line, col, Severity.WARNING, message, hint))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def sorted(self) -> list[Diagnostic]:
+        """Stable, reproducible order: by file, then position."""
+        return sorted(set(self.items))
+
+
+def did_you_mean(word: str, choices: Iterable[str], limit: int = 3) -> str:
+    """A hint naming the closest known words, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=limit, cutoff=0.6)
+    if not close:
+        return ""
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"

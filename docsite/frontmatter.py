@@ -1,0 +1,280 @@
+"""Page settings: Retype's frontmatter keys, read from the page or a paired .yml file.
+
+python-frontmatter splits pages well but drops source positions, and every message here
+must name a line and column, so the split is a single anchored regex.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from docsite.diagnostics import DiagnosticError, Report, did_you_mean
+from docsite.schema import (
+    INVALID,
+    AnyOf,
+    Bool,
+    Choice,
+    Context,
+    Date,
+    ListOf,
+    Mapping,
+    Spec,
+    Str,
+    check_document,
+    type_name,
+)
+from docsite.yamldoc import Path, Position, YamlDocument, load_yaml
+
+_FRONTMATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
+
+BADGE_VARIANTS = (
+    "base",
+    "primary",
+    "secondary",
+    "success",
+    "question",
+    "danger",
+    "warning",
+    "info",
+    "light",
+    "dark",
+    "ghost",
+    "contrast",
+    "clean",
+)
+VISIBILITIES = ("public", "hidden")
+LAYOUTS = ("default", "page", "central")
+
+
+@dataclass(frozen=True)
+class Badge:
+    text: str
+    variant: str = "primary"
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    email: str = ""
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a setting was written: the file and position, for later diagnostics."""
+
+    file: str
+    line: int
+    col: int
+
+
+@dataclass
+class PageSettings:
+    order: int | float | str | None = None
+    label: str = ""
+    icon: str = ""
+    permalink: str = ""
+    badge: Badge | None = None
+    tags: list[str] = field(default_factory=list)
+    title: str = ""
+    description: str = ""
+    visibility: str = "public"
+    layout: str = "default"
+    expanded: bool = False
+    redirect: str = ""
+    authors: list[Author] = field(default_factory=list)
+    date: dt.date | None = None
+    image: str = ""
+    # Where each key was set, so checks made later (icons, links) can point at it.
+    located: dict[str, Located] = field(default_factory=dict)
+
+    def where(self, key: str, fallback: str) -> Located:
+        return self.located.get(key, Located(fallback, 1, 1))
+
+
+@dataclass
+class Number(Spec):
+    description: str = "a number"
+
+    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return value
+        return self.wrong_type(value, path, ctx)
+
+
+@dataclass
+class BadgeSpec(Spec):
+    description: str = 'a badge like "NEW|info" or a mapping with text and variant'
+
+    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            text, _, variant = str(value).partition("|")
+            return self._badge(text.strip(), variant.strip() or "primary", path, ctx)
+        if isinstance(value, dict):
+            fields = Mapping(fields={"text": Str(), "variant": Str()}).check(value, path, ctx)
+            if fields is INVALID:
+                return INVALID
+            if not fields.get("text"):
+                return ctx.fail(path, "a badge needs 'text'", "e.g. badge: { text: NEW }")
+            return self._badge(fields["text"], fields.get("variant", "primary"), path, ctx)
+        return self.wrong_type(value, path, ctx)
+
+    def _badge(self, text: str, variant: str, path: Path, ctx: Context) -> Any:
+        if not text:
+            return ctx.fail(path, "the badge text is empty", 'write it as "TEXT|variant"')
+        variant = variant.lower()
+        if variant not in BADGE_VARIANTS:
+            pos = ctx.doc.where(path)
+            ctx.report.warning(
+                ctx.doc.file,
+                pos.line,
+                pos.col,
+                f"unknown badge variant '{variant}'; 'primary' is used",
+                did_you_mean(variant, BADGE_VARIANTS) or "variants: " + ", ".join(BADGE_VARIANTS),
+            )
+            variant = "primary"
+        return Badge(text, variant)
+
+
+_AUTHOR_FIELDS = Mapping(
+    fields={"name": Str(), "email": Str(), "link": Str(), "avatar": Str()},
+    description="a name or a mapping with name, email and link",
+)
+
+
+@dataclass
+class AuthorSpec(Spec):
+    description: str = "a name, a mapping with name/email/link, or a list of those"
+
+    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        items = value if isinstance(value, list) else [value]
+        authors: list[Author] = []
+        for index, item in enumerate(items):
+            item_path = (*path, index) if isinstance(value, list) else path
+            if isinstance(item, str):
+                authors.append(Author(item))
+            elif isinstance(item, dict):
+                fields = _AUTHOR_FIELDS.check(item, item_path, ctx)
+                if fields is INVALID:
+                    continue
+                if not fields.get("name"):
+                    ctx.fail(item_path, "an author needs a 'name'")
+                    continue
+                authors.append(
+                    Author(fields["name"], fields.get("email", ""), fields.get("link", ""))
+                )
+            else:
+                ctx.fail(item_path, f"an author must be {self.description}, got {type_name(item)}")
+        return authors
+
+
+PAGE_SCHEMA = Mapping(
+    fields={
+        "order": AnyOf(
+            options=(((int, float), Number()), (str, Str())),
+            description="a number or a string",
+        ),
+        "label": Str(),
+        "icon": Str(),
+        "permalink": Str(),
+        "nav": Mapping(fields={"badge": BadgeSpec()}),
+        "tags": ListOf(Str()),
+        "title": Str(),
+        "description": Str(),
+        "visibility": Choice(choices=VISIBILITIES),
+        "layout": Choice(choices=LAYOUTS),
+        "expanded": Bool(),
+        "redirect": Str(),
+        "author": AuthorSpec(),
+        "date": Date(),
+        "image": Str(),
+    },
+    aliases={"route": "permalink", "authors": "author"},
+)
+
+
+@dataclass
+class SplitPage:
+    yaml_text: str | None  # None when the page has no frontmatter
+    yaml_line: int  # file line where the YAML starts
+    body: str
+    body_line: int  # file line where the body starts
+
+
+def split_frontmatter(text: str, shown: str, report: Report) -> SplitPage:
+    match = _FRONTMATTER.match(text)
+    if match is None:
+        if text.startswith("---\n") and "\n---" not in text[3:]:
+            report.error(
+                shown,
+                1,
+                1,
+                "the frontmatter starting here is never closed",
+                "end it with a line of three dashes: ---",
+            )
+        return SplitPage(None, 1, text, 1)
+    body_line = text.count("\n", 0, match.end()) + 1
+    return SplitPage(match.group("yaml"), 2, text[match.end() :], body_line)
+
+
+def parse_settings(layers: list[tuple[str, str, int]], report: Report) -> PageSettings:
+    """Check YAML layers (file shown, text, first line), later layers winning."""
+    merged: dict[str, Any] = {}
+    located: dict[str, Located] = {}
+    for shown, text, first_line in layers:
+        try:
+            doc = load_yaml(text, shown, first_line)
+        except DiagnosticError as exc:
+            report.extend(exc.diagnostics)
+            continue
+        if doc.data is None:
+            continue
+        if not isinstance(doc.data, dict):
+            pos = doc.where(())
+            report.error(
+                shown,
+                pos.line,
+                pos.col,
+                f"page settings must be a mapping of keys to values, got {type_name(doc.data)}",
+                "write one 'key: value' per line, e.g. order: 100",
+            )
+            continue
+        values = check_document(doc, PAGE_SCHEMA, report, "frontmatter")
+        for key, value in values.items():
+            merged[key] = value
+            located[key] = _locate(doc, key, PAGE_SCHEMA.aliases)
+    return _settings_from(merged, located)
+
+
+def _locate(doc: YamlDocument, key: str, aliases: dict[str, str]) -> Located:
+    names = [key, *[alias for alias, target in aliases.items() if target == key]]
+    for name in names:
+        if (name,) in doc.value_positions:
+            pos: Position = doc.value_positions[(name,)]
+            return Located(doc.file, pos.line, pos.col)
+    return Located(doc.file, 1, 1)
+
+
+def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageSettings:
+    nav = values.get("nav", {})
+    return PageSettings(
+        order=values.get("order"),
+        label=values.get("label", ""),
+        icon=values.get("icon", ""),
+        permalink=values.get("permalink", ""),
+        badge=nav.get("badge"),
+        tags=values.get("tags", []),
+        title=values.get("title", ""),
+        description=values.get("description", ""),
+        visibility=values.get("visibility", "public"),
+        layout=values.get("layout", "default"),
+        expanded=values.get("expanded", False),
+        redirect=values.get("redirect", ""),
+        authors=values.get("author", []),
+        date=values.get("date"),
+        image=values.get("image", ""),
+        located={**located, **({"badge": located["nav"]} if "nav" in located else {})},
+    )

@@ -1,0 +1,105 @@
+"""Icons: Octicon names, emoji shortcodes and custom SVGs, resolved once per build.
+
+Pages refer to icons by CSS class; the build writes one stylesheet holding only the icons
+in use (as masks, so they take the text colour), which keeps every page small.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import emoji
+import octicons_pack
+
+_SHORTCODE = re.compile(r"^:([a-z0-9_+\-]+):$")
+_SIZE_SUFFIX = re.compile(r"-(12|16|24|48|96)$")
+
+
+@dataclass(frozen=True)
+class Icon:
+    kind: str  # "svg" or "emoji"
+    name: str  # the css class suffix for svg icons, the character for emoji
+    svg: str = ""
+
+
+@cache
+def octicon_names() -> tuple[str, ...]:
+    names = set()
+    for attr in octicons_pack.__all__:
+        value = getattr(octicons_pack, attr, None)
+        if isinstance(value, octicons_pack.Icon):
+            names.add(_SIZE_SUFFIX.sub("", value.slug))
+    return tuple(sorted(names))
+
+
+def _octicon_svg(name: str) -> str:
+    for size in ("16", "24", "12"):
+        found = octicons_pack.get_icon(f"{name}-{size}")
+        if found is not None:
+            return found.svg
+    return ""
+
+
+def _is_emoji_text(value: str) -> bool:
+    return bool(value) and emoji.purely_emoji(value)
+
+
+@dataclass
+class IconSet:
+    """The icons of one site: custom SVGs from static/icons, then Octicons, then emoji."""
+
+    custom_dirs: list[Path] = field(default_factory=list)
+    used: dict[str, Icon] = field(default_factory=dict)
+
+    def resolve(self, value: str) -> Icon | None:
+        """The icon for a frontmatter value, or None when nothing is known by that name."""
+        value = value.strip()
+        if value in self.used:
+            return self.used[value]
+        icon = self._lookup(value)
+        if icon is not None:
+            self.used[value] = icon
+        return icon
+
+    def _lookup(self, value: str) -> Icon | None:
+        shortcode = _SHORTCODE.match(value)
+        if shortcode:
+            char = emoji.emojize(value, language="alias")
+            return Icon("emoji", char) if char != value else None
+        if _is_emoji_text(value):
+            return Icon("emoji", value)
+        name = value.removeprefix("icon-")
+        for folder in self.custom_dirs:
+            svg_file = folder / f"{name}.svg"
+            if re.fullmatch(r"[A-Za-z0-9_\-]+", name) and svg_file.is_file():
+                return Icon("svg", f"c-{name}", svg_file.read_text(encoding="utf-8"))
+        svg = _octicon_svg(name)
+        return Icon("svg", name, svg) if svg else None
+
+    def suggestions(self, value: str) -> list[str]:
+        import difflib
+
+        name = value.strip(":").removeprefix("icon-")
+        custom = [p.stem for folder in self.custom_dirs for p in folder.glob("*.svg")]
+        return difflib.get_close_matches(name, [*custom, *octicon_names()], n=3, cutoff=0.6)
+
+    def stylesheet(self) -> str:
+        """CSS for the SVG icons in use, sorted so the output is reproducible."""
+        rules = []
+        for icon in sorted(
+            {i for i in self.used.values() if i.kind == "svg"}, key=lambda i: i.name
+        ):
+            data = urllib.parse.quote(_with_namespace(icon.svg).replace('"', "'"), safe=" :/='")
+            rules.append(f'.i-{icon.name}{{--icon:url("data:image/svg+xml,{data}")}}')
+        return "\n".join(rules) + ("\n" if rules else "")
+
+
+def _with_namespace(svg: str) -> str:
+    svg = " ".join(svg.split())
+    if "xmlns=" not in svg:
+        svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
+    return svg

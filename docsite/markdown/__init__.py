@@ -1,0 +1,57 @@
+"""Markdown to HTML: one markdown-it-py instance with GFM and docsite's plugins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.gfm import gfm_plugin
+
+from docsite.diagnostics import Diagnostic
+from docsite.markdown.code import code_plugin
+from docsite.markdown.context import RenderContext
+from docsite.markdown.headings import TocEntry, headings_plugin
+from docsite.markdown.links import links_plugin
+from docsite.pages import Page, SiteContent
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc: list[TocEntry]
+    anchors: list[str]
+    has_h1: bool
+    diagnostics: list[Diagnostic]
+
+
+def make_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True})
+    md.use(gfm_plugin)
+    md.use(deflist_plugin)
+    md.use(headings_plugin)
+    md.use(links_plugin)
+    md.use(code_plugin)
+    return md
+
+
+class MarkdownRenderer:
+    """Parses and renders page bodies; built once per process and reused."""
+
+    def __init__(self, site: SiteContent):
+        self.md = make_markdown()
+        self.site = site
+        self.asset_paths = frozenset(a.rel for a in site.assets)
+
+    def render(self, page: Page) -> Rendered:
+        ctx = RenderContext(page, self.site, self.asset_paths, page.body.split("\n"))
+        env: dict = {"docsite": ctx}
+        tokens = self.md.parse(page.body, env)
+        html = self.md.renderer.render(tokens, self.md.options, env)
+        return Rendered(
+            html=html,
+            toc=env.get("toc", []),
+            anchors=env.get("anchors", []),
+            has_h1=env.get("has_h1", False),
+            diagnostics=ctx.diagnostics,
+        )

@@ -1,0 +1,44 @@
+"""What a Markdown plugin may know about the page it renders, and how it reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+from docsite.diagnostics import Diagnostic, Severity
+from docsite.pages import Page, SiteContent
+
+
+@dataclass
+class RenderContext:
+    page: Page
+    site: SiteContent
+    asset_paths: frozenset[str]
+    lines: list[str]  # the page body, to find columns
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def position(self, block: Token | None, needle: str = "") -> tuple[int, int]:
+        """File line and column of `needle` inside the block's source lines."""
+        if block is None or not block.map:
+            return self.page.body_line, 1
+        start, end = block.map
+        for index in range(start, min(end, len(self.lines))):
+            col = self.lines[index].find(needle) if needle else -1
+            if col >= 0:
+                return self.page.body_line + index, col + 1
+        return self.page.body_line + start, 1
+
+    def error(self, block: Token | None, needle: str, message: str, hint: str = "") -> None:
+        self._add(Severity.ERROR, block, needle, message, hint)
+
+    def warning(self, block: Token | None, needle: str, message: str, hint: str = "") -> None:
+        self._add(Severity.WARNING, block, needle, message, hint)
+
+    def _add(
+        self, severity: Severity, block: Token | None, needle: str, message: str, hint: str
+    ) -> None:
+        line, col = self.position(block, needle)
+        self.diagnostics.append(
+            Diagnostic(self.page.source.shown, line, col, severity, message, hint)
+        )

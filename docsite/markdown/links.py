@@ -1,0 +1,110 @@
+"""Links written as relative .md paths (or root paths) become relative URLs of the output."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import urllib.parse
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from docsite.markdown.context import RenderContext
+from docsite.urls import relative_href, root_prefix
+
+EXTERNAL_URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.\-]*:|//)")
+
+
+def links_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.push("docsite_links", _rewrite_links)
+
+
+def _rewrite_links(state: StateCore) -> None:
+    ctx: RenderContext | None = state.env.get("docsite")
+    if ctx is None:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        for token in block.children:
+            if token.type == "link_open":
+                _rewrite(token, "href", block, ctx)
+            elif token.type == "image":
+                _rewrite(token, "src", block, ctx)
+
+
+def _rewrite(token: Token, attr: str, block: Token, ctx: RenderContext) -> None:
+    raw = token.attrGet(attr)
+    if not isinstance(raw, str) or not raw or raw.startswith("#") or EXTERNAL_URL.match(raw):
+        return
+    new = resolve_link(raw, ctx, block, token)
+    if new is not None:
+        token.attrSet(attr, new)
+
+
+def resolve_link(raw: str, ctx: RenderContext, block: Token, token: Any = None) -> str | None:
+    """The output href for a link in the page's source, or None (after a diagnostic)."""
+    page = ctx.page
+    path, _, fragment = raw.partition("#")
+    path, _, query = path.partition("?")
+    path = urllib.parse.unquote(path)
+    if not path:
+        return None
+    if path.startswith("/"):
+        target = posixpath.normpath(path.lstrip("/")) if path.strip("/") else ""
+    else:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page.source.rel), path))
+    if target == ".":
+        target = ""
+    if target.startswith("../") or target == "..":
+        ctx.error(
+            block,
+            raw,
+            f"link '{raw}' points outside the content folder",
+            "link to pages and files inside content/, or use a full https:// URL",
+        )
+        return None
+    suffix = ("?" + query if query else "") + ("#" + fragment if fragment else "")
+    found = ctx.site.by_source.get(target) or ctx.site.by_source.get(target + "/index.md")
+    if found is None and path.startswith("/"):
+        found = ctx.site.by_url.get(target + "/") or ctx.site.by_url.get(target)
+        if target == "":
+            found = ctx.site.by_url.get("")
+    if found is None and not target.endswith(".md"):
+        found = _folder_page(target, ctx)
+    if found is not None:
+        ctx.page.links_to.append(found.source.rel)
+        if found is page and fragment and not query:
+            return "#" + fragment
+        return relative_href(page.url, found.url) + suffix
+    if target.endswith(".md"):
+        ctx.error(
+            block, raw, f"link to a page that does not exist: '{raw}'", _page_hint(target, ctx)
+        )
+        return None
+    if target in ctx.asset_paths:
+        return root_prefix(page.url) + urllib.parse.quote(target) + suffix
+    ctx.error(
+        block,
+        raw,
+        f"link to a file that does not exist: '{raw}'",
+        "put the file inside content/ next to the page, or fix the path",
+    )
+    return None
+
+
+def _folder_page(target: str, ctx: RenderContext) -> Any:
+    folder = ctx.site.folders.get(target.rstrip("/"))
+    return folder.index if folder is not None else None
+
+
+def _page_hint(target: str, ctx: RenderContext) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(target, list(ctx.site.by_source), n=1, cutoff=0.6)
+    if close:
+        here = posixpath.dirname(ctx.page.source.rel) or "."
+        return f"did you mean '{posixpath.relpath(close[0], here)}'?"
+    return "links are relative to this page's file, e.g. ../guide/setup.md"

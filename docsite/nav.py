@@ -1,0 +1,194 @@
+"""The sidebar tree: Retype's ordering rules, reading order, breadcrumbs."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from docsite.frontmatter import Badge, PageSettings
+from docsite.pages import Folder, Page, SiteContent, humanize
+
+_VERSION_ORDER = re.compile(r"^v(\d+(?:\.\d+)*)$", re.IGNORECASE)
+
+# Order groups, in sidebar order.
+POSITIVE, ALPHABETICAL, VERSION, NEGATIVE = range(4)
+
+
+@dataclass
+class NavItem:
+    key: str  # unique: "page:<rel>" or "folder:<rel>"
+    label: str
+    url: str | None  # site-relative; a folder without a page links to its first page
+    icon: str
+    badge: Badge | None
+    is_folder: bool
+    expanded: bool
+    sort_key: tuple
+    page: Page | None = None
+    children: list[NavItem] = field(default_factory=list)
+    parent: NavItem | None = field(default=None, repr=False, compare=False)
+
+    def ancestors(self) -> list[NavItem]:
+        """From the top level down to this item's parent."""
+        chain = []
+        node = self.parent
+        while node is not None and node.key != ROOT_KEY:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+
+ROOT_KEY = "folder:"
+
+
+@dataclass
+class NavTree:
+    root: NavItem
+    by_page: dict[str, NavItem]  # by page source rel
+    by_folder: dict[str, NavItem]  # by folder rel
+    reading_order: list[NavItem]  # items with a page, depth first
+
+    def item_for(self, page: Page) -> NavItem | None:
+        return self.by_page.get(page.source.rel)
+
+    def folder_item(self, folder_rel: str) -> NavItem | None:
+        """The nearest folder item at or above folder_rel that is in the sidebar."""
+        while True:
+            item = self.by_folder.get(folder_rel)
+            if item is not None or not folder_rel:
+                return item
+            folder_rel = posixpath.dirname(folder_rel)
+
+    def neighbours(self, page: Page) -> tuple[NavItem | None, NavItem | None]:
+        item = self.item_for(page)
+        if item is None:
+            return None, None
+        index = self._position[item.key]
+        before = self.reading_order[index - 1] if index > 0 else None
+        after = self.reading_order[index + 1] if index + 1 < len(self.reading_order) else None
+        return before, after
+
+    def __post_init__(self) -> None:
+        self._position = {item.key: i for i, item in enumerate(self.reading_order)}
+
+
+def order_key(order: int | float | str | None, label: str, is_folder: bool) -> tuple:
+    """Retype's rules: positive numbers (largest first); strings and unordered, A-Z;
+    v-versions (newest first); negative numbers (-1 before -10). Within a group a folder
+    goes before a page of the same order (and before every page in the A-Z group);
+    remaining ties go alphabetically by label."""
+    tie = (label.casefold(), label)
+    pin = 0 if is_folder else 1
+    if isinstance(order, str):
+        text = order.strip()
+        version = _VERSION_ORDER.match(text)
+        if version:
+            parts = tuple(-int(p) for p in version.group(1).split("."))
+            return (VERSION, parts, pin, *tie)
+        try:
+            order = float(text)
+        except ValueError:
+            return (ALPHABETICAL, pin, text.casefold(), *tie)
+    if order is None or order == 0:
+        return (ALPHABETICAL, pin, label.casefold(), *tie)
+    if order > 0:
+        return (POSITIVE, -order, pin, *tie)
+    return (NEGATIVE, -order, pin, *tie)
+
+
+def build_nav(site: SiteContent) -> NavTree:
+    root = NavItem(ROOT_KEY, "", "", "", None, True, True, ())
+    by_page: dict[str, NavItem] = {}
+    by_folder: dict[str, NavItem] = {"": root}
+    children_of: dict[str, list[NavItem]] = {}
+
+    for page in site.pages:
+        if page.is_index and page.folder:
+            continue  # it stands for its folder
+        if not page.in_nav:
+            continue
+        item = _page_item(page)
+        by_page[page.source.rel] = item
+        children_of.setdefault(page.folder, []).append(item)
+
+    # Deepest folders first, so a folder knows whether it has anything to show.
+    for rel in sorted(site.folders, key=lambda r: -r.count("/") if r else 1):
+        if not rel:
+            continue
+        folder = site.folders[rel]
+        children = children_of.get(rel, [])
+        if not _folder_visible(folder) or (not children and folder.index is None):
+            continue
+        if folder.index is not None and not folder.index.in_nav:
+            continue
+        item = _folder_item(folder)
+        if folder.index is not None:
+            item.page = folder.index
+            by_page[folder.index.source.rel] = item
+        by_folder[rel] = item
+        children_of.setdefault(posixpath.dirname(rel), []).append(item)
+
+    for rel, item in by_folder.items():
+        item.children = sorted(children_of.get(rel, []), key=lambda i: i.sort_key)
+        for child in item.children:
+            child.parent = item
+    for item in by_folder.values():
+        if item.url is None:
+            item.url = _first_url(item)
+    reading_order: list[NavItem] = []
+    _walk(root, reading_order)
+    return NavTree(root, by_page, by_folder, reading_order)
+
+
+def _folder_visible(folder: Folder) -> bool:
+    return folder.settings.visibility == "public"
+
+
+def _page_item(page: Page) -> NavItem:
+    s = page.settings
+    return NavItem(
+        key=f"page:{page.source.rel}",
+        label=page.label,
+        url=page.url,
+        icon=s.icon,
+        badge=s.badge,
+        is_folder=False,
+        expanded=False,
+        sort_key=order_key(s.order, page.label, False),
+        page=page,
+    )
+
+
+def _folder_item(folder: Folder) -> NavItem:
+    s: PageSettings = folder.settings
+    label = (
+        (folder.index.label if folder.index else "")
+        or s.label
+        or humanize(posixpath.basename(folder.rel))
+    )
+    return NavItem(
+        key=f"folder:{folder.rel}",
+        label=label,
+        url=folder.index.url if folder.index else None,
+        icon=s.icon,
+        badge=s.badge,
+        is_folder=True,
+        expanded=s.expanded,
+        sort_key=order_key(s.order, label, True),
+    )
+
+
+def _first_url(item: NavItem) -> str | None:
+    for child in item.children:
+        url = child.url if child.url is not None else _first_url(child)
+        if url is not None:
+            return url
+    return None
+
+
+def _walk(item: NavItem, out: list[NavItem]) -> None:
+    for child in item.children:
+        if child.page is not None:
+            out.append(child)
+        _walk(child, out)

@@ -1,0 +1,93 @@
+"""Writing site/ atomically: a build fills a temporary folder beside it, then swaps it in.
+
+A failed or killed build leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import sys
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class OutputFolder:
+    def __init__(self, target: Path):
+        self.target = target
+        self.staging = target.parent / f".{target.name}.tmp-{os.getpid()}"
+
+    def __enter__(self) -> OutputFolder:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(self.target)
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir()
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def write_text(self, rel: str, text: str) -> None:
+        path = self.staging / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def copy_file(self, source: Path, rel: str) -> None:
+        path = self.staging / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, path)
+
+    def exists(self, rel: str) -> bool:
+        return (self.staging / rel).exists()
+
+    def commit(self) -> None:
+        """Swap the finished folder in; the old one is removed afterwards."""
+        if self.target.exists() and _exchange(self.staging, self.target):
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return
+        old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
+        if self.target.exists():
+            os.replace(self.target, old)
+        os.replace(self.staging, self.target)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _remove_stale(target: Path) -> None:
+    """Leftovers of builds that were killed: their process is gone."""
+    for leftover in target.parent.glob(f".{target.name}.*-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)) and leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,248 @@
+"""Typed checks of YAML values (config and frontmatter), reporting with positions.
+
+A spec checks a value and returns it normalised, or reports an error and returns INVALID.
+Unknown mapping keys are warnings with a "did you mean" hint: nothing is ignored silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from docsite.diagnostics import Report, did_you_mean
+from docsite.yamldoc import Path, YamlDocument
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+
+@dataclass
+class Context:
+    doc: YamlDocument
+    report: Report
+    # Where the mapping lives, for messages: "frontmatter" or "docsite.yml".
+    what: str = "frontmatter"
+
+    def fail(self, path: Path, message: str, hint: str = "") -> Any:
+        pos = self.doc.where(path)
+        self.report.error(self.doc.file, pos.line, pos.col, message, hint)
+        return INVALID
+
+
+def dotted(path: Path) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, dt.date):
+        return f"a date ({value.isoformat()})"
+    return type(value).__name__
+
+
+class Spec:
+    description = "a value"
+
+    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        raise NotImplementedError
+
+    def wrong_type(self, value: Any, path: Path, ctx: Context, hint: str = "") -> Any:
+        return ctx.fail(
+            path, f"'{dotted(path)}' must be {self.description}, got {type_name(value)}", hint
+        )
+
+
+@dataclass
+class Str(Spec):
+    description: str = "a string"
+    allow_numbers: bool = True  # `label: 2024` is meant as text
+
+    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        if isinstance(value, str):
+            return value
+        if self.allow_numbers and isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        return self.wrong_type(value, path, ctx, 'put the text in quotes, e.g. "text"')
+
+
+@dataclass
+class Bool(Spec):
+    description: str = "true or false"
+
+    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        if isinstance(value, bool):
+            return value
+        return self.wrong_type(value, path, ctx)
+
+
+@dataclass
+class Int(Spec):
+    minimum: int | None = None
+    maximum: int | None = None
+    description: str = "a whole number"
+
+    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return self.wrong_type(value, path, ctx)
+        if (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
+            return ctx.fail(
+                path,
+                f"'{dotted(path)}' must be between {self.minimum} and {self.maximum}, got {value}",
+            )
+        return value
+
+
+@dataclass
+class Choice(Spec):
+    choices: tuple[str, ...] = ()
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return "one of " + ", ".join(self.choices)
+
+    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        if isinstance(value, str) and value.lower() in self.choices:
+            return value.lower()
+        hint = did_you_mean(str(value), self.choices) if isinstance(value, str) else ""
+        return self.wrong_type(value, path, ctx, hint or f"use one of: {', '.join(self.choices)}")
+
+
+@dataclass
+class Date(Spec):
+    description: str = "a date like 2024-05-31"
+
+    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        return self.wrong_type(value, path, ctx, "write dates as YYYY-MM-DD")
+
+
+@dataclass
+class ListOf(Spec):
+    item: Spec = field(default_factory=Str)
+    single_ok: bool = True  # `tags: info` means `tags: [info]`
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return f"a list of {self.item.description.removeprefix('a ').removeprefix('an ')}s"
+
+    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            if self.single_ok and not isinstance(value, dict):
+                value = [value]
+                checked = self.item.check(value[0], path, ctx)
+                return INVALID if checked is INVALID else [checked]
+            return self.wrong_type(value, path, ctx)
+        out = []
+        for index, item in enumerate(value):
+            checked = self.item.check(item, (*path, index), ctx)
+            if checked is not INVALID:
+                out.append(checked)
+        return out
+
+
+@dataclass
+class AnyOf(Spec):
+    """The first spec whose `accepts` matches the value's shape checks it."""
+
+    options: tuple[tuple[type | tuple[type, ...], Spec], ...] = ()
+    description: str = "a value"
+
+    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        for accepted, spec in self.options:
+            if isinstance(value, accepted) and not (
+                isinstance(value, bool) and bool not in _as_tuple(accepted)
+            ):
+                return spec.check(value, path, ctx)
+        return self.wrong_type(value, path, ctx)
+
+
+def _as_tuple(accepted: type | tuple[type, ...]) -> tuple[type, ...]:
+    return accepted if isinstance(accepted, tuple) else (accepted,)
+
+
+@dataclass
+class Mapping(Spec):
+    fields: dict[str, Spec] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    description: str = "a mapping of keys to values"
+
+    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            return self.wrong_type(value, path, ctx)
+        out: dict[str, Any] = {}
+        for raw_key, item in value.items():
+            key = str(raw_key)
+            key_path = (*path, key)
+            name = self.aliases.get(key, key)
+            spec = self.fields.get(name)
+            if spec is None:
+                pos = ctx.doc.where_key(key_path)
+                known = sorted(set(self.fields) | set(self.aliases))
+                hint = did_you_mean(key, known) or "known keys: " + ", ".join(known)
+                ctx.report.warning(
+                    ctx.doc.file,
+                    pos.line,
+                    pos.col,
+                    f"unknown {ctx.what} key '{dotted(key_path)}' is ignored",
+                    hint,
+                )
+                continue
+            if name in out:
+                pos = ctx.doc.where_key(key_path)
+                ctx.report.warning(
+                    ctx.doc.file,
+                    pos.line,
+                    pos.col,
+                    f"'{key}' sets '{name}' again; the last value wins",
+                    f"keep only one of '{name}' and its alias",
+                )
+            checked = spec.check(item, key_path, ctx)
+            if checked is not INVALID:
+                out[name] = checked
+        return out
+
+
+def check_document(doc: YamlDocument, spec: Mapping, report: Report, what: str) -> dict[str, Any]:
+    """Check a whole YAML document against a mapping spec; report duplicate keys too."""
+    ctx = Context(doc, report, what)
+    for key_path, pos in doc.duplicate_keys:
+        report.warning(
+            doc.file,
+            pos.line,
+            pos.col,
+            f"duplicate key '{dotted(key_path)}'; the last value wins",
+            "remove one of the two",
+        )
+    result = spec.check(doc.data, (), ctx)
+    return {} if result is INVALID else result

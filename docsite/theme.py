@@ -1,0 +1,184 @@
+"""The Jinja theme: template lookup (site first, then default theme), filters, fragments.
+
+Shared fragments are rendered once: the sidebar once per folder, the header and footer
+once per site. A page then only fills in its relative root path and its active link.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from docsite.config import HeaderLink, SiteConfig
+from docsite.frontmatter import Badge
+from docsite.icons import IconSet
+from docsite.markdown import Rendered
+from docsite.nav import NavItem, NavTree
+from docsite.pages import Page
+from docsite.urls import relative_href, root_prefix
+
+# Stands for the page's path to the site root inside cached fragments. '<' never appears
+# in an escaped label or in a URL path, so the marker cannot clash with content.
+ROOT_MARK = "<@root>"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_theme_dir() -> Path:
+    """The theme shipped in a wheel, or the repository's own when run from a checkout."""
+    bundled = PACKAGE_DIR / "_theme"
+    return bundled if bundled.is_dir() else PACKAGE_DIR.parent
+
+
+@dataclass(frozen=True)
+class Crumb:
+    label: str
+    href: str | None
+
+
+@dataclass(frozen=True)
+class PageLink:
+    label: str
+    href: str
+
+
+class Theme:
+    def __init__(
+        self, config: SiteConfig, nav: NavTree, icons: IconSet, header_links: list[HeaderLink]
+    ):
+        self.config = config
+        self.header_links = header_links
+        self.nav = nav
+        self.icons = icons
+        theme_dir = default_theme_dir()
+        search_path = []
+        for folder in (config.root / "templates", theme_dir / "templates"):
+            if folder.is_dir() and folder.resolve() not in [p.resolve() for p in search_path]:
+                search_path.append(folder)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(search_path),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+        )
+        self.env.globals.update(icon=self.icon_html, badge=badge_html)
+        self._sidebars: dict[str, str] = {}
+        self._chrome = self._render_chrome()
+
+    def icon_html(self, value: str, css_class: str = "icon") -> Markup:
+        icon = self.icons.resolve(value) if value else None
+        if icon is None:
+            return Markup("")
+        if icon.kind == "emoji":
+            return Markup('<span class="{} icon-emoji" aria-hidden="true">{}</span>').format(
+                css_class, icon.name
+            )
+        return Markup('<span class="{} i-{}" aria-hidden="true"></span>').format(
+            css_class, icon.name
+        )
+
+    def _render_chrome(self) -> dict[str, str]:
+        """Header and footer, the same on every page but for the root marker."""
+        footer_md = MarkdownIt("commonmark", {"html": False})
+        footer = Markup(footer_md.renderInline(self.config.footer)) if self.config.footer else ""
+        values = {
+            "site": self.config,
+            "links": self.header_links,
+            "root": Markup(ROOT_MARK),
+            "footer_html": footer,
+        }
+        return {
+            "header": self.env.get_template("partials/header.html").render(values),
+            "footer": self.env.get_template("partials/footer.html").render(values),
+        }
+
+    def sidebar(self, page: Page) -> str:
+        """The bounded sidebar for a page: top level, its branch, its ancestors' siblings."""
+        key = page.folder
+        cached = self._sidebars.get(key)
+        if cached is None:
+            open_folders = _ancestor_folders(page.folder)
+            template = self.env.get_template("partials/sidebar.html")
+            cached = template.render(
+                items=self.nav.root.children,
+                open_folders=open_folders,
+                root=Markup(ROOT_MARK),
+            )
+            self._sidebars[key] = cached
+        item = self.nav.item_for(page)
+        if item is not None and item.url is not None:
+            mark = f'<a href="{ROOT_MARK}{escape(item.url)}" class="nav-link"'
+            cached = cached.replace(mark, mark[:2] + ' aria-current="page"' + mark[2:], 1)
+        return cached
+
+    def render_page(self, page: Page, rendered: Rendered) -> str:
+        root = root_prefix(page.url)
+        item = self.nav.item_for(page)
+        before, after = self.nav.neighbours(page)
+        layout = page.settings.layout
+        template = self.env.get_template("page.html")
+        html = template.render(
+            site=self.config,
+            page=page,
+            settings=page.settings,
+            layout=layout,
+            content=Markup(rendered.html),
+            has_h1=rendered.has_h1,
+            toc=[e for e in rendered.toc if e.level <= self.config.toc_depth],
+            header=Markup(self._chrome["header"]),
+            footer=Markup(self._chrome["footer"]),
+            sidebar=Markup(self.sidebar(page)) if layout != "central" else Markup(""),
+            breadcrumbs=self._breadcrumbs(page, item),
+            prev_page=self._link(page, before),
+            next_page=self._link(page, after),
+            edit_url=self._edit_url(page),
+            root=Markup(ROOT_MARK),
+        )
+        return html.replace(ROOT_MARK, root)
+
+    def render_redirect(self, page: Page, target: str) -> str:
+        template = self.env.get_template("redirect.html")
+        return template.render(site=self.config, page=page, target=target)
+
+    def _link(self, page: Page, item: NavItem | None) -> PageLink | None:
+        if item is None or item.url is None:
+            return None
+        return PageLink(item.label, relative_href(page.url, item.url))
+
+    def _breadcrumbs(self, page: Page, item: NavItem | None) -> list[Crumb]:
+        if item is not None:
+            chain = item.ancestors()
+        else:
+            folder = self.nav.folder_item(page.folder)
+            chain = [*folder.ancestors(), folder] if folder and folder.key != "folder:" else []
+        return [
+            Crumb(node.label, relative_href(page.url, node.page.url) if node.page else None)
+            for node in chain
+        ]
+
+    def _edit_url(self, page: Page) -> str:
+        edit = self.config.edit
+        if not edit.repo:
+            return ""
+        path = posixpath.join(edit.path, page.source.rel) if edit.path else page.source.rel
+        return f"{edit.repo}/edit/{edit.branch}/{path}"
+
+
+def badge_html(badge: Badge | None) -> Markup:
+    if badge is None:
+        return Markup("")
+    return Markup('<span class="badge badge-{}">{}</span>').format(badge.variant, badge.text)
+
+
+def _ancestor_folders(folder_rel: str) -> frozenset[str]:
+    open_folders = set()
+    while folder_rel:
+        open_folders.add(folder_rel)
+        folder_rel = posixpath.dirname(folder_rel)
+    return frozenset(open_folders)
