@@ -28,6 +28,8 @@ from docsite.schema import (
 )
 from docsite.yamldoc import Path, Position, YamlDocument, load_yaml
 
+# Retype accepts `icon: :rocket:` unquoted; YAML 1.1 reads a leading ':' as syntax.
+_BARE_SHORTCODE = re.compile(r"^([ \t]*[A-Za-z_][\w.-]*:[ \t]+)(:[a-z0-9_+\-]+:)[ \t]*$", re.M)
 _FRONTMATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
 
 BADGE_VARIANTS = (
@@ -226,7 +228,7 @@ def parse_settings(layers: list[tuple[str, str, int]], report: Report) -> PageSe
     located: dict[str, Located] = {}
     for shown, text, first_line in layers:
         try:
-            doc = load_yaml(text, shown, first_line)
+            doc = load_yaml(_BARE_SHORTCODE.sub(r'\1"\2"', text), shown, first_line)
         except DiagnosticError as exc:
             report.extend(exc.diagnostics)
             continue

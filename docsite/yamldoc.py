@@ -56,6 +56,9 @@ def load_yaml(text: str, file: str, first_line: int = 1) -> YamlDocument:
         line = (mark.line + first_line) if mark else first_line
         col = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and exc.problem:
+            started = exc.context_mark.line + first_line, exc.context_mark.column + 1
+            problem += f" ({exc.context} that starts at line {started[0]}, column {started[1]})"
         raise DiagnosticError(
             [
                 Diagnostic(

@@ -1,0 +1,140 @@
+"""Helpers for the real-browser tests: build the fixture site, serve it, start Chromium.
+
+Only the standard library and pytest are imported at module level, so this file can be
+imported even where Playwright is not installed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from docsite.build import BuildOptions, build_site
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Locator, Page, Playwright
+
+TESTS_DIR = Path(__file__).resolve().parent
+FIXTURE_SITE = TESTS_DIR / "fixtures" / "browser_site"
+ARTIFACTS_DIR = TESTS_DIR.parent / "test-artifacts"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def on_ci() -> bool:
+    return os.environ.get("CI") == "true"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip on a developer machine; on CI a missing browser must fail the run."""
+    if on_ci():
+        pytest.fail(f"{reason} (CI=true, so this is an error, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        skip_or_fail("no 'chromium' executable on PATH")
+    assert path is not None
+    return path
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    return playwright.chromium.launch(
+        executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+    )
+
+
+def build_fixture_site(out: Path, project: Path = FIXTURE_SITE) -> Path:
+    """Build a project into out with the docsite API; fail loudly on any diagnostic."""
+    result = build_site(BuildOptions(root=project, out=out))
+    problems = "\n".join(str(item) for item in result.report.items)
+    assert result.ok, f"building {project} failed:\n{problems}"
+    assert not result.report.items, f"building {project} reported:\n{problems}"
+    return out
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve a folder over HTTP on a free local port; yields the base URL ending in '/'."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="browser-site", daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def box_in_view(page: Page, target: Locator) -> dict[str, float]:
+    """The target's rectangle next to the viewport height and the sticky header's bottom."""
+    rect = target.bounding_box()
+    assert rect is not None, "element is not rendered"
+    header = page.locator(".site-header").bounding_box()
+    viewport = page.viewport_size
+    assert viewport is not None
+    return {
+        "top": rect["y"],
+        "bottom": rect["y"] + rect["height"],
+        "header_bottom": header["y"] + header["height"] if header else 0.0,
+        "viewport_height": float(viewport["height"]),
+    }
+
+
+def is_readable_in_view(page: Page, target: Locator) -> bool:
+    """Whether the target's top edge is on screen and not hidden under the sticky header."""
+    box = box_in_view(page, target)
+    return box["header_bottom"] - 1 <= box["top"] < box["viewport_height"]
+
+
+def wider_than(page: Page, width: int) -> list[str]:
+    """Elements sticking out to the right of `width` px, outside any scrolling box."""
+    return page.evaluate(
+        """(width) => {
+            const clipped = (el) => {
+                for (let p = el.parentElement; p; p = p.parentElement) {
+                    const s = getComputedStyle(p);
+                    if (s.overflowX !== "visible" && s.overflowX !== "clip") return true;
+                    if (p === document.body) break;
+                }
+                return false;
+            };
+            const out = [];
+            for (const el of document.body.querySelectorAll("*")) {
+                const r = el.getBoundingClientRect();
+                if (r.width === 0 || r.right <= width + 0.5 || clipped(el)) continue;
+                const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+                    + (el.className && typeof el.className === "string"
+                        ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+                out.push(`${name} right=${Math.round(r.right)} width=${Math.round(r.width)}`);
+            }
+            return out;
+        }""",
+        width,
+    )

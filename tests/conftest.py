@@ -1,0 +1,81 @@
+"""Shared helpers: small projects written to a temporary folder, built, and parsed."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from bs4 import BeautifulSoup
+
+from docsite.build import BuildOptions, BuildResult, build_site
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO.parent / "shared" / "seeds" / "status-codes.md"
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+class Project:
+    """A throwaway docs project: write files, build, read the output."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.out = root / "site"
+
+    def write(self, files: dict[str, str | bytes]) -> Project:
+        write_files(self.root, files)
+        return self
+
+    def build(self, strict: bool = False) -> BuildResult:
+        return build_site(BuildOptions(root=self.root, out=self.out, strict=strict))
+
+    def page(self, rel: str) -> BeautifulSoup:
+        return soup(self.out / rel)
+
+    def messages(self, result: BuildResult) -> list[str]:
+        return [d.format() for d in result.report.sorted()]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path / "proj")
+
+
+@pytest.fixture
+def seed_text() -> str:
+    if SEED.is_file():
+        return SEED.read_text(encoding="utf-8")
+    return (REPO / "content" / "status-codes.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def copy_repo_project(tmp_path: Path) -> Callable[[], Path]:
+    """A copy of this repository's own docs project, to build without touching site/."""
+
+    def copy() -> Path:
+        dest = tmp_path / "repo"
+        dest.mkdir()
+        for name in ("content", "docsite.yml"):
+            src = REPO / name
+            if src.is_dir():
+                shutil.copytree(src, dest / name)
+            else:
+                shutil.copyfile(src, dest / name)
+        return dest
+
+    return copy

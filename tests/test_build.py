@@ -1,0 +1,155 @@
+"""End-to-end builds of small projects, checked with an HTML parser."""
+
+import os
+
+from conftest import soup
+
+
+def test_seed_page_builds_with_icon_badge_and_order(project, seed_text):
+    project.write(
+        {
+            "content/index.md": "# Welcome\n\nRead [the codes](status-codes.md#404-not-found).\n",
+            "content/status-codes.md": seed_text,
+            "content/guide.md": "---\norder: 1900\nicon: rocket\n---\n# Guide\n",
+            "content/later.md": "---\norder: 100\n---\n# Later\n",
+        }
+    )
+    result = project.build()
+    assert result.ok and not result.report.items
+    page = project.page("status-codes/index.html")
+    items = page.select("nav.sidebar li.nav-item > a.nav-link")
+    assert [a.select_one(".nav-label").text for a in items] == [
+        "Welcome",
+        "Guide",
+        "Status Codes",
+        "Later",
+    ]
+    active = page.select_one("nav.sidebar a[aria-current=page]")
+    assert active.select_one(".nav-label").text == "Status Codes"
+    assert active["href"] == "../status-codes/"
+    assert active.select_one("span.icon.i-rss") is not None
+    badge = active.select_one("span.badge")
+    assert badge.text == "NEW" and "badge-info" in badge["class"]
+    assert page.select_one("article h1").text.startswith("Status Codes")
+    assert [a.text for a in page.select("aside.toc a")][:2] == ["200: OK", "400: Bad Request"]
+    assert page.title.text == "Status Codes | Docs"
+    css = (project.out / "assets/icons.css").read_text()
+    assert ".i-rss{" in css and ".i-rocket{" in css
+    home = project.page("index.html")
+    assert home.select_one("article p a")["href"] == "status-codes/#404-not-found"
+
+
+def test_every_local_url_in_the_output_resolves(project, seed_text):
+    project.write(
+        {
+            "content/index.md": "# Home\n[guide](guide/setup.md)\n",
+            "content/status-codes.md": seed_text,
+            "content/guide/index.md": "# Guide\n",
+            "content/guide/setup.md": "# Setup\n![shot](shot.png)\n",
+            "content/guide/shot.png": b"\x89PNG",
+            "docsite.yml": "links:\n  - text: Setup\n    link: guide/setup.md\n",
+        }
+    )
+    assert project.build().ok
+    for html_file in project.out.rglob("*.html"):
+        page = soup(html_file)
+        for tag, attr in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
+            for element in page.find_all(tag):
+                url = element.get(attr)
+                if not url or url.startswith(("#", "http", "mailto:")):
+                    continue
+                target = (html_file.parent / url.split("#")[0]).resolve()
+                if url.split("#")[0].endswith("/") or not url.split("#")[0]:
+                    target = target / "index.html"
+                assert target.is_file(), f"{html_file.relative_to(project.out)}: {url}"
+                assert project.out.resolve() in target.parents
+
+
+def test_layouts_hidden_pages_and_redirects(project):
+    project.write(
+        {
+            "content/index.md": "# Home\n",
+            "content/wide.md": "---\nlayout: central\n---\n# Wide\n## Part\n",
+            "content/hidden.md": "---\nvisibility: hidden\n---\n# Hidden\n",
+            "content/moved.md": "---\nredirect: wide.md\n---\n",
+            "content/away.md": "---\nredirect: https://example.com/new\n---\n",
+        }
+    )
+    assert project.build().ok
+    wide = project.page("wide/index.html")
+    assert wide.select_one("nav.sidebar") is None and wide.select_one("aside.toc") is None
+    hidden = project.page("hidden/index.html")
+    labels = [s.text for s in hidden.select("nav.sidebar .nav-label")]
+    assert "Hidden" not in labels and "Wide" in labels
+    assert hidden.select_one("nav.sidebar [aria-current]") is None
+    refresh = project.page("moved/index.html").find("meta", attrs={"http-equiv": "refresh"})
+    assert refresh["content"] == "0; url=../wide/"
+    assert project.page("away/index.html").find("link", rel="canonical")["href"] == (
+        "https://example.com/new"
+    )
+
+
+def test_sidebar_carries_only_the_current_branch(project):
+    files = {"content/index.md": "# Home\n"}
+    for section in ("alpha", "beta"):
+        files[f"content/{section}/index.md"] = f"# {section.title()}\n"
+        for n in range(3):
+            files[f"content/{section}/p{n}.md"] = f"# {section} page {n}\n"
+    project.write(files)
+    assert project.build().ok
+    page = project.page("alpha/p1/index.html")
+    labels = [s.text for s in page.select("nav.sidebar .nav-label")]
+    assert "alpha page 0" in labels and "beta page 0" not in labels and "Beta" in labels
+    assert page.select_one("li.nav-folder.is-collapsed .nav-label").text == "Beta"
+    crumbs = [li.get_text(strip=True) for li in page.select("nav.breadcrumbs li")]
+    assert crumbs == ["Alpha"]
+
+
+def test_site_templates_override_the_theme(project):
+    project.write(
+        {
+            "content/index.md": "# Home\n",
+            "templates/partials/footer.html": "<footer class='custom-footer'>Ours</footer>\n",
+            "static/assets/extra.css": "body{}",
+        }
+    )
+    assert project.build().ok
+    assert project.page("index.html").select_one("footer.custom-footer").text == "Ours"
+    assert (project.out / "assets/extra.css").is_file()
+    assert (project.out / "assets/docsite.css").is_file()
+
+
+def test_broken_template_override_is_reported_with_its_line(project):
+    project.write(
+        {
+            "content/index.md": "# Home\n",
+            "templates/partials/footer.html": "<footer>\n{% if %}\n</footer>\n",
+        }
+    )
+    result = project.build()
+    assert not result.ok
+    (error,) = result.report.errors
+    assert error.file == "templates/partials/footer.html" and error.line == 2
+
+
+def test_unknown_icon_warns_and_strict_fails(project):
+    project.write({"content/index.md": "---\nicon: rocekt\n---\n# Home\n"})
+    result = project.build()
+    assert result.ok
+    (warning,) = result.report.warnings
+    assert (warning.file, warning.line, warning.col) == ("content/index.md", 2, 7)
+    assert "'rocket'" in warning.hint
+    assert not project.build(strict=True).ok
+
+
+def test_failed_build_leaves_previous_site_untouched(project):
+    project.write({"content/index.md": "# Home\n"})
+    assert project.build().ok
+    before = {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
+    project.write({"content/bad.md": "---\norder: [1\n---\n# Bad\n"})
+    result = project.build()
+    assert not result.ok
+    after = {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
+    assert after == before
+    leftovers = [n for n in os.listdir(project.root) if n.startswith(".site")]
+    assert leftovers == []

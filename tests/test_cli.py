@@ -1,0 +1,79 @@
+"""The command line as a user runs it: `python build.py ...` from the project folder."""
+
+import subprocess
+import sys
+
+from conftest import REPO
+
+BUILD_PY = str(REPO / "build.py")
+
+
+def run(cwd, *args):
+    return subprocess.run(
+        [sys.executable, BUILD_PY, *args], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_build_prints_summary_and_writes_site(project):
+    project.write({"content/index.md": "# Home\n", "content/a.md": "# A\n"})
+    done = run(project.root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Built 2 pages in ")
+    assert done.stdout.rstrip().endswith("-> site/ (0 warnings, 0 errors)")
+    assert (project.root / "site/a/index.html").is_file()
+
+
+def test_build_subcommand_with_out_and_quiet(project):
+    project.write({"content/index.md": "# Home\n"})
+    done = run(project.root, "build", "--out", "public", "-q")
+    assert done.returncode == 0 and done.stdout == ""
+    assert (project.root / "public/index.html").is_file()
+
+
+def test_broken_yaml_exits_1_with_location_and_keeps_site(project):
+    project.write({"content/index.md": "# Home\n"})
+    assert run(project.root).returncode == 0
+    index = (project.root / "site/index.html").read_bytes()
+    project.write({"content/broken.md": "---\nlabel: x\norder: [1, 2\n---\n# B\n"})
+    done = run(project.root)
+    assert done.returncode == 1
+    first = done.stderr.splitlines()[0]
+    assert first.startswith("content/broken.md:4:1: error: malformed YAML")
+    assert "hint:" in done.stderr
+    assert (project.root / "site/index.html").read_bytes() == index
+    assert not (project.root / "site/broken").exists()
+
+
+def test_strict_turns_warnings_into_errors(project):
+    project.write({"content/index.md": "---\ntitel: x\n---\n# Home\n"})
+    assert run(project.root).returncode == 0
+    done = run(project.root, "--strict")
+    assert done.returncode == 1
+    assert "content/index.md:2:1: error: unknown frontmatter key 'titel'" in done.stderr
+
+
+def test_usage_errors_exit_2(project):
+    project.write({"content/index.md": "# Home\n"})
+    assert run(project.root, "--no-such-option").returncode == 2
+    refused = run(project.root, "--out", ".")
+    assert refused.returncode == 2 and "refusing" in refused.stderr
+    assert run(project.root, "--out", "content").returncode == 2
+    assert (project.root / "content/index.md").is_file()
+
+
+def test_config_option_and_missing_content(project):
+    project.write({"other.yml": "title: Other\ninput: docs\n", "docs/index.md": "# Home\n"})
+    done = run(project.root, "--config", "other.yml")
+    assert done.returncode == 0, done.stderr
+    assert "<title>Other</title>" in (project.root / "site/index.html").read_text()
+    missing = run(project.root)
+    assert missing.returncode == 1
+    assert "content: error: the content folder does not exist" in missing.stderr
+
+
+def test_help_lists_options(project):
+    project.root.mkdir(parents=True)
+    done = run(project.root, "build", "--help")
+    assert done.returncode == 0
+    for option in ("--out", "--config", "--strict", "--quiet", "--verbose"):
+        assert option in done.stdout
