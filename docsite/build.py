@@ -24,6 +24,9 @@ from docsite.pages import Page, SiteContent, load_site
 from docsite.sources import discover
 from docsite.theme import ROOT_MARK, Theme, default_theme_dir
 
+# Marks a folder as docsite's output, so a build may replace it; any other is refused.
+OUTPUT_MARKER = ".docsite"
+
 
 class UsageError(Exception):
     """The command itself is wrong (exit code 2), as opposed to the content (exit 1)."""
@@ -44,7 +47,8 @@ class BuildResult:
     seconds: float = 0.0
     output: Path | None = None
     written: bool = False
-    notes: list[str] = field(default_factory=list)
+    # (source shown, output path) per page, for `-v`.
+    page_outputs: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -56,7 +60,10 @@ def build_site(options: BuildOptions) -> BuildResult:
     report = Report()
     result = BuildResult(report)
     try:
-        config = load_config(options.root, options.config_file, report)
+        try:
+            config = load_config(options.root, options.config_file, report)
+        except FileNotFoundError as exc:
+            raise UsageError(f"{exc}; check the path given to --config") from None
         out = (options.out if options.out is not None else config.output_dir).resolve()
         result.output = out
         check_output_folder(out, config)
@@ -72,10 +79,13 @@ def build_site(options: BuildOptions) -> BuildResult:
     try:
         theme = Theme(config, nav, icons, resolve_header_links(site, config, report))
         with OutputFolder(out) as output:
-            _render_pages(site, theme, output, report)
+            result.page_outputs = _render_pages(site, theme, output, report)
             _copy_files(site, config, output, report)
             output.write_text("assets/pygments.css", pygments_css())
             output.write_text("assets/icons.css", icons.stylesheet())
+            output.write_text(
+                OUTPUT_MARKER, "Written by docsite: each build replaces this folder.\n"
+            )
             if options.strict:
                 report.items = [d.as_error() for d in report.items]
             if not report.errors:
@@ -100,6 +110,13 @@ def check_output_folder(out: Path, config: SiteConfig) -> None:
         "the templates folder": (root / "templates").resolve(),
         "the static folder": (root / "static").resolve(),
     }
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"refusing to write the site to '{out}': it is a file, not a folder")
+    if out.is_dir() and not (out / OUTPUT_MARKER).is_file() and any(out.iterdir()):
+        raise UsageError(
+            f"refusing to replace '{out}': it holds files that docsite did not write, and a build "
+            "replaces the whole folder; choose an empty or new folder, or delete it first"
+        )
     for name, folder in protected.items():
         if out == folder or folder.is_relative_to(out):
             raise UsageError(
@@ -170,26 +187,34 @@ def resolve_header_links(site: SiteContent, config: SiteConfig, report: Report) 
     return resolved
 
 
-def _render_pages(site: SiteContent, theme: Theme, output: OutputFolder, report: Report) -> None:
+def _render_pages(
+    site: SiteContent, theme: Theme, output: OutputFolder, report: Report
+) -> list[tuple[str, str]]:
     renderer = MarkdownRenderer(site)
+    written = []
     for page in site.pages:
         if page.settings.redirect:
-            target = _redirect_target(page, renderer, report)
+            target = _setting_href(page, "redirect", renderer, report)
             if target is not None:
                 output.write_text(page.output_path, theme.render_redirect(page, target))
+                written.append((page.source.shown, page.output_path))
             continue
         rendered = renderer.render(page)
         report.extend(rendered.diagnostics)
-        output.write_text(page.output_path, theme.render_page(page, rendered))
+        image = _setting_href(page, "image", renderer, report) if page.settings.image else ""
+        output.write_text(page.output_path, theme.render_page(page, rendered, image or ""))
+        written.append((page.source.shown, page.output_path))
+    return written
 
 
-def _redirect_target(page: Page, renderer: MarkdownRenderer, report: Report) -> str | None:
-    raw = page.settings.redirect
-    if "://" in raw or raw.startswith(("mailto:", "//")):
+def _setting_href(page: Page, key: str, renderer: MarkdownRenderer, report: Report) -> str | None:
+    """A link-valued setting (redirect, image) resolved like a link in the page's body."""
+    raw = getattr(page.settings, key)
+    if _EXTERNAL.match(raw):
         return raw
     ctx = RenderContext(page, renderer.site, renderer.asset_paths, [])
     target = resolve_link(raw, ctx, None)
-    where = page.settings.where("redirect", page.source.shown)
+    where = page.settings.where(key, page.source.shown)
     for diagnostic in ctx.diagnostics:
         report.error(where.file, where.line, where.col, diagnostic.message, diagnostic.hint)
     return target
@@ -205,6 +230,7 @@ def _copy_files(
     folders = [theme_static]
     if site_static.resolve() != theme_static.resolve():
         folders.append(site_static)
+    asset_rels = {a.rel for a in site.assets}
     for folder in folders:
         if not folder.is_dir():
             continue
@@ -213,7 +239,7 @@ def _copy_files(
                 p.startswith(".") for p in path.relative_to(folder).parts
             ):
                 rel = path.relative_to(folder).as_posix()
-                if folder == site_static and rel in {a.rel for a in site.assets}:
+                if folder == site_static and rel in asset_rels:
                     report.warning(
                         f"static/{rel}",
                         0,

@@ -74,8 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     errors, warnings = len(result.report.errors), len(result.report.warnings)
     counts = f"{_plural(warnings, 'warning')}, {_plural(errors, 'error')}"
     if result.ok:
+        where = _shown_path(result.output, root)
+        if args.verbose:
+            for source, output in result.page_outputs:
+                print(f"  {source} -> {where}{output}")
         if not args.quiet:
-            where = _shown_path(result.output, root)
             print(
                 f"Built {_plural(result.pages, 'page')} in {result.seconds:.2f} s -> {where} "
                 f"({counts})"

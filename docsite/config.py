@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity
+from docsite.diagnostics import Report
 from docsite.schema import Int, ListOf, Mapping, Str, check_document
 from docsite.sources import read_text
 from docsite.yamldoc import load_yaml
@@ -82,18 +82,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
     shown = _shown(path, root)
     if not path.is_file():
         if config_path is not None:
-            raise DiagnosticError(
-                [
-                    Diagnostic(
-                        shown,
-                        0,
-                        0,
-                        Severity.ERROR,
-                        "config file not found",
-                        "check the path given to --config",
-                    )
-                ]
-            )
+            raise FileNotFoundError(f"config file not found: {shown}")
         return SiteConfig(root=root)
     doc = load_yaml(read_text(path, shown), shown)
     if doc.data is None:

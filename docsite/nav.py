@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from docsite.frontmatter import Badge, PageSettings
 from docsite.pages import Folder, Page, SiteContent, humanize
 
-_VERSION_ORDER = re.compile(r"^v(\d+(?:\.\d+)*)$", re.IGNORECASE)
+_VERSION_ORDER = re.compile(r"^v(\d+(?:\.\d+){0,7})$", re.IGNORECASE)
+_VERSION_PARTS = 8
 
 # Order groups, in sidebar order.
 POSITIVE, ALPHABETICAL, VERSION, NEGATIVE = range(4)
@@ -64,7 +65,9 @@ class NavTree:
         item = self.item_for(page)
         if item is None:
             return None, None
-        index = self._position[item.key]
+        index = self._position.get(item.key)
+        if index is None:
+            return None, None
         before = self.reading_order[index - 1] if index > 0 else None
         after = self.reading_order[index + 1] if index + 1 < len(self.reading_order) else None
         return before, after
@@ -84,7 +87,9 @@ def order_key(order: int | float | str | None, label: str, is_folder: bool) -> t
         text = order.strip()
         version = _VERSION_ORDER.match(text)
         if version:
-            parts = tuple(-int(p) for p in version.group(1).split("."))
+            numbers = [int(p) for p in version.group(1).split(".")]
+            # v1 == v1.0.0, and v1.1 comes before (is newer than) v1.
+            parts = tuple(-n for n in numbers + [0] * (_VERSION_PARTS - len(numbers)))
             return (VERSION, parts, pin, *tie)
         try:
             order = float(text)
@@ -138,6 +143,9 @@ def build_nav(site: SiteContent) -> NavTree:
             item.url = _first_url(item)
     reading_order: list[NavItem] = []
     _walk(root, reading_order)
+    # Pages under a folder that left the sidebar are published, but not in the tree.
+    shown = {item.key for item in reading_order}
+    by_page = {rel: item for rel, item in by_page.items() if item.key in shown}
     return NavTree(root, by_page, by_folder, reading_order)
 
 

@@ -69,7 +69,10 @@ def humanize(stem: str) -> str:
 
 
 def slugify_segment(name: str) -> str:
-    return re.sub(r"\s+", "-", name.strip()).lower()
+    """A file or folder name as a URL segment: lower case, and no character that a URL
+    would read as syntax ('#', '?', '%', spaces...)."""
+    slug = re.sub(r"[^\w\-.~]+", "-", name.strip().lower()).strip("-")
+    return slug or "-"
 
 
 def first_h1(body: str) -> str:
@@ -283,13 +286,22 @@ def _check_unique_urls(pages: list[Page], report: Report) -> dict[str, Page]:
         key = page.output_path.lower()
         other = by_key.get(key)
         if other is not None:
-            where = page.settings.where("permalink", page.source.shown)
-            line = where.line if page.settings.permalink else 0
+            # Blame the page whose permalink moved it onto the other one, if any.
+            culprit, first = (
+                (other, page)
+                if other.settings.permalink and not page.settings.permalink
+                else (page, other)
+            )
+            if culprit.settings.permalink:
+                where = culprit.settings.where("permalink", culprit.source.shown)
+                file, line, col = where.file, where.line, where.col
+            else:
+                file, line, col = culprit.source.shown, 0, 0
             report.error(
-                page.source.shown if not page.settings.permalink else where.file,
+                file,
                 line,
-                where.col if line else 0,
-                f"'{page.source.shown}' and '{other.source.shown}' are both published at "
+                col,
+                f"'{culprit.source.shown}' and '{first.source.shown}' are both published at "
                 f"/{page.url}",
                 "give one of them a different 'permalink' or file name",
             )

@@ -64,9 +64,8 @@ class Spec:
         raise NotImplementedError
 
     def wrong_type(self, value: Any, path: Path, ctx: Context, hint: str = "") -> Any:
-        return ctx.fail(
-            path, f"'{dotted(path)}' must be {self.description}, got {type_name(value)}", hint
-        )
+        name = dotted(path) or ctx.what
+        return ctx.fail(path, f"'{name}' must be {self.description}, got {type_name(value)}", hint)
 
 
 @dataclass

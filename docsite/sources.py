@@ -34,6 +34,7 @@ def is_skipped(name: str) -> bool:
 def discover(content_dir: Path, shown_prefix: str, report: Report) -> Discovery:
     """Walk the content folder once, sorted, following symlinks but never in a loop."""
     if not content_dir.is_dir():
+        problem = "is a file, not a folder" if content_dir.exists() else "does not exist"
         raise DiagnosticError(
             [
                 Diagnostic(
@@ -41,7 +42,7 @@ def discover(content_dir: Path, shown_prefix: str, report: Report) -> Discovery:
                     0,
                     0,
                     Severity.ERROR,
-                    "the content folder does not exist",
+                    f"the content folder {problem}",
                     "create it with a first page, e.g. content/index.md, "
                     "or set 'input' in docsite.yml",
                 )

@@ -7,6 +7,7 @@ once per site. A page then only fills in its relative root path and its active l
 from __future__ import annotations
 
 import posixpath
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +118,8 @@ class Theme:
             cached = cached.replace(mark, mark[:2] + ' aria-current="page"' + mark[2:], 1)
         return cached
 
-    def render_page(self, page: Page, rendered: Rendered) -> str:
+    def render_page(self, page: Page, rendered: Rendered, image: str = "") -> str:
+        """`image` is the page's social image as a link from the page (or a full URL)."""
         root = root_prefix(page.url)
         item = self.nav.item_for(page)
         before, after = self.nav.neighbours(page)
@@ -138,6 +140,7 @@ class Theme:
             prev_page=self._link(page, before),
             next_page=self._link(page, after),
             edit_url=self._edit_url(page),
+            image_url=urllib.parse.urljoin(self.config.url + page.url, image) if image else "",
             root=Markup(ROOT_MARK),
         )
         return html.replace(ROOT_MARK, root)

@@ -153,3 +153,40 @@ def test_failed_build_leaves_previous_site_untouched(project):
     assert after == before
     leftovers = [n for n in os.listdir(project.root) if n.startswith(".site")]
     assert leftovers == []
+
+
+def test_custom_svg_and_emoji_icons(project):
+    project.write(
+        {
+            "content/index.md": "---\nicon: brand\n---\n# Home\n",
+            "content/party.md": "---\nicon: :tada:\n---\n# Party\n",
+            "static/icons/brand.svg": (
+                '<svg viewBox="0 0 16 16"><circle cx="8" cy="8" r="8"/></svg>'
+            ),
+        }
+    )
+    result = project.build()
+    assert result.ok and not result.report.items
+    labels = project.page("party/index.html").select("nav.sidebar a.nav-link")
+    assert labels[0].select_one(".icon.i-c-brand") is not None
+    assert labels[1].select_one(".icon-emoji").text == "\U0001f389"
+    css = (project.out / "assets/icons.css").read_text()
+    assert ".i-c-brand{" in css and "circle" in css
+
+
+def test_social_image_is_resolved_and_checked(project):
+    project.write(
+        {
+            "docsite.yml": "url: https://example.com/docs\n",
+            "content/index.md": "# Home\n",
+            "content/guide/a.md": "---\nimage: ../img/card.png\n---\n# A\n",
+            "content/img/card.png": b"\x89PNG",
+        }
+    )
+    assert project.build().ok
+    meta = project.page("guide/a/index.html").find("meta", property="og:image")
+    assert meta["content"] == "https://example.com/docs/img/card.png"
+    project.write({"content/b.md": "---\nimage: nothere.png\n---\n# B\n"})
+    result = project.build()
+    (error,) = result.report.errors
+    assert (error.file, error.line, error.col) == ("content/b.md", 2, 8)

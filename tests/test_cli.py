@@ -30,6 +30,14 @@ def test_build_subcommand_with_out_and_quiet(project):
     assert (project.root / "public/index.html").is_file()
 
 
+def test_verbose_lists_every_page(project):
+    project.write({"content/index.md": "# Home\n", "content/guide/a.md": "# A\n"})
+    done = run(project.root, "-v")
+    assert done.returncode == 0
+    assert "  content/guide/a.md -> site/guide/a/index.html" in done.stdout.splitlines()
+    assert "  content/index.md -> site/index.html" in done.stdout.splitlines()
+
+
 def test_broken_yaml_exits_1_with_location_and_keeps_site(project):
     project.write({"content/index.md": "# Home\n"})
     assert run(project.root).returncode == 0
@@ -59,6 +67,14 @@ def test_usage_errors_exit_2(project):
     assert refused.returncode == 2 and "refusing" in refused.stderr
     assert run(project.root, "--out", "content").returncode == 2
     assert (project.root / "content/index.md").is_file()
+    project.write({"precious/thesis.doc": "mine", "afile.txt": "x"})
+    foreign = run(project.root, "--out", "precious")
+    assert foreign.returncode == 2 and "did not write" in foreign.stderr
+    assert (project.root / "precious/thesis.doc").read_text() == "mine"
+    assert run(project.root, "--out", "afile.txt").returncode == 2
+    assert (project.root / "afile.txt").read_text() == "x"
+    missing_config = run(project.root, "--config", "nope.yml")
+    assert missing_config.returncode == 2 and "nope.yml" in missing_config.stderr
 
 
 def test_config_option_and_missing_content(project):

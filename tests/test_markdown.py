@@ -63,6 +63,12 @@ def test_broken_links_are_errors_with_line_and_column(tmp_path):
     assert "outside the content folder" in found[2][3]
 
 
+def test_link_to_folder_without_default_page_says_so(tmp_path):
+    rendered, _ = render(tmp_path, {"a.md": "[v](vers/)\n", "vers/one.md": "# One\n"}, "a.md")
+    (error,) = rendered.diagnostics
+    assert "no default page" in error.message and "vers/index.md" in error.hint
+
+
 def test_headings_get_unique_ids_and_a_toc(tmp_path):
     rendered, html = render(
         tmp_path,

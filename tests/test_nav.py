@@ -65,6 +65,17 @@ def test_folders_lead_their_group_and_ties_go_alphabetically():
     ]
 
 
+def test_versions_compare_numerically_with_missing_parts_as_zero():
+    entries = [
+        ("a", "v1", False),
+        ("b", "v1.1", False),
+        ("c", "v1.2.0", False),
+        ("d", "v1.10.0", False),
+        ("e", "v2", False),
+    ]
+    assert sort_labels(entries) == ["e", "d", "c", "b", "a"]
+
+
 def test_numeric_strings_sort_as_numbers():
     assert sort_labels([("A", "5", False), ("B", 7, False)]) == ["B", "A"]
 

@@ -37,6 +37,15 @@ def test_urls_and_output_paths(tmp_path):
     }
 
 
+def test_url_syntax_characters_in_file_names_are_slugified(tmp_path):
+    site, _ = load(
+        tmp_path,
+        {"c#.md": "# C\n", "what?.md": "# Q\n", "50% off.md": "# P\n", "Ünïcode Page.md": "# U\n"},
+    )
+    urls = sorted(p.url for p in site.pages)
+    assert urls == ["50-off/", "c/", "what/", "ünïcode-page/"]
+
+
 def test_labels_fall_back_to_h1_then_file_name(tmp_path):
     site, _ = load(
         tmp_path,

@@ -84,6 +84,14 @@ def resolve_link(raw: str, ctx: RenderContext, block: Token, token: Any = None) 
             block, raw, f"link to a page that does not exist: '{raw}'", _page_hint(target, ctx)
         )
         return None
+    if target.rstrip("/") in ctx.site.folders:
+        ctx.error(
+            block,
+            raw,
+            f"link to folder '{raw}', which has no default page",
+            f"link to a page inside it, or add {target.rstrip('/')}/index.md",
+        )
+        return None
     if target in ctx.asset_paths:
         return root_prefix(page.url) + urllib.parse.quote(target) + suffix
     ctx.error(
