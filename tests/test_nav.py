@@ -76,6 +76,42 @@ def test_versions_compare_numerically_with_missing_parts_as_zero():
     assert sort_labels(entries) == ["e", "d", "c", "b", "a"]
 
 
+def test_worked_example_of_the_ordering_page():
+    """The example in content/writing/ordering.md, so the docs and the engine agree."""
+    entries = [
+        ("API", 0, False),
+        ("Changelog", -1, False),
+        ("Concepts", 50, True),
+        ("Cookbook", None, True),
+        ("FAQ", None, False),
+        ("glossary", None, False),
+        ("Install", 100, False),
+        ("License", -10, False),
+        ("Quick start", 200, False),
+        ("Release 1.10", "v1.10", False),
+        ("Release 1.9", "v1.9", False),
+        ("Release 2.0", "v2.0.0", False),
+        ("Upgrade", 100, False),
+        ("Zed integration", "editors", False),
+    ]
+    assert sort_labels(entries) == [
+        "Quick start",
+        "Install",
+        "Upgrade",
+        "Concepts",
+        "Cookbook",
+        "API",
+        "Zed integration",
+        "FAQ",
+        "glossary",
+        "Release 2.0",
+        "Release 1.10",
+        "Release 1.9",
+        "Changelog",
+        "License",
+    ]
+
+
 def test_numeric_strings_sort_as_numbers():
     assert sort_labels([("A", "5", False), ("B", 7, False)]) == ["B", "A"]
 
