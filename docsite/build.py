@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,19 +11,26 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from docsite.cache import (
+    CACHE_VERSION,
+    BuildCache,
+    CacheState,
+    PageRecord,
+    digest,
+    file_digest,
+    file_stat,
+)
 from docsite.config import HeaderLink, SiteConfig, load_config
 from docsite.diagnostics import DiagnosticError, Report, Severity
 from docsite.icons import IconSet
-from docsite.markdown import MarkdownRenderer
 from docsite.markdown.code import pygments_css
-from docsite.markdown.context import RenderContext
 from docsite.markdown.links import EXTERNAL_URL as _EXTERNAL
-from docsite.markdown.links import resolve_link
 from docsite.nav import build_nav
 from docsite.output import OutputFolder
-from docsite.pages import Page, SiteContent, load_site
-from docsite.sources import discover
-from docsite.theme import ROOT_MARK, Theme, default_theme_dir
+from docsite.pages import SettingsMemo, SiteContent, load_site
+from docsite.render import PageBuilder, PageJob, build_pages, link_previous, link_snapshot
+from docsite.sources import Discovery, discover
+from docsite.theme import ROOT_MARK, Theme, default_theme_dir, static_dirs, template_dirs
 
 # Marks a folder as docsite's output, so a build may replace it; any other is refused.
 OUTPUT_MARKER = ".docsite"
@@ -38,15 +46,20 @@ class BuildOptions:
     config_file: Path | None = None
     out: Path | None = None
     strict: bool = False
+    jobs: int = 0  # worker processes; 0 means one per core
+    use_cache: bool = True
 
 
 @dataclass
 class BuildResult:
     report: Report
     pages: int = 0
+    rendered: int = 0  # pages rendered this time (the others were reused)
     seconds: float = 0.0
     output: Path | None = None
     written: bool = False
+    unchanged: bool = False  # nothing changed since the last build: nothing was written
+    notes: list[str] = field(default_factory=list)  # for -v: how the cache was used
     # (source shown, output path) per page, for `-v`.
     page_outputs: list[tuple[str, str]] = field(default_factory=list)
 
@@ -61,7 +74,7 @@ def build_site(options: BuildOptions) -> BuildResult:
     result = BuildResult(report)
     try:
         try:
-            config = load_config(options.root, options.config_file, report)
+            config = load_config(options.root.resolve(), options.config_file, report)
         except FileNotFoundError as exc:
             raise UsageError(f"{exc}; check the path given to --config") from None
         out = (options.out if options.out is not None else config.output_dir).resolve()
@@ -71,26 +84,61 @@ def build_site(options: BuildOptions) -> BuildResult:
     except DiagnosticError as exc:
         report.extend(exc.diagnostics)
         return _finish(result, started)
-    site = load_site(found, report)
+    cache = BuildCache(config.root, enabled=options.use_cache)
+    result.notes.extend(cache.notes)
+    previous = cache.state
+    files = input_files(config, found, previous.files)
+    inputs_digest = digest(
+        CACHE_VERSION,
+        engine_digest(),
+        config,
+        str(out),
+        report.items,
+        sorted((rel, entry[0]) for rel, entry in files.items()),
+    )
+    result.pages = len(found.pages)
+    if (
+        previous.inputs_digest == inputs_digest
+        and previous.output == str(out)
+        and (out / OUTPUT_MARKER).is_file()
+    ):
+        # Nothing that the site is made of changed: the site on disk is already this build.
+        report.extend(previous.diagnostics)
+        result.unchanged = True
+        result.notes.append("nothing changed since the last build; the site was left as it is")
+        _apply_strict(report, options.strict)
+        result.written = not report.errors
+        return _finish(result, started)
+
+    memo = SettingsMemo(previous=previous.parsed)
+    site = load_site(found, report, memo)
     nav = build_nav(site)
     icons = IconSet(custom_dirs=_icon_dirs(config))
     check_icons(site, config, icons, report)
-    result.pages = len(site.pages)
     try:
         theme = Theme(config, nav, icons, resolve_header_links(site, config, report))
         with OutputFolder(out) as output:
-            result.page_outputs = _render_pages(site, theme, output, report)
-            _copy_files(site, config, output, report)
-            output.write_text("assets/pygments.css", pygments_css())
-            output.write_text("assets/icons.css", icons.stylesheet())
-            output.write_text(
-                OUTPUT_MARKER, "Written by docsite: each build replaces this folder.\n"
+            records = _build_pages(
+                site, theme, config, files, previous, cache, output, out, options, report, result
             )
-            if options.strict:
-                report.items = [d.as_error() for d in report.items]
+            _place_files(site, config, files, previous, output, out, report)
+            output.write_text("assets/pygments.css", pygments_css())
+            output.write_text("assets/icons.css", icons.stylesheet(_icons_in_use(icons, records)))
+            output.write_text(OUTPUT_MARKER, "Written by docsite: each build replaces it.\n")
+            _apply_strict(report, options.strict)
             if not report.errors:
                 output.commit()
                 result.written = True
+                cache.save(
+                    CacheState(
+                        output=str(out),
+                        inputs_digest=inputs_digest,
+                        diagnostics=report.sorted(),
+                        pages=records,
+                        files=files,
+                        parsed=memo.current,
+                    )
+                )
     except jinja2.TemplateError as exc:
         report.add(template_diagnostic(exc, config))
     return _finish(result, started)
@@ -99,6 +147,97 @@ def build_site(options: BuildOptions) -> BuildResult:
 def _finish(result: BuildResult, started: float) -> BuildResult:
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _build_pages(
+    site: SiteContent,
+    theme: Theme,
+    config: SiteConfig,
+    files: dict[str, tuple[str, tuple[int, int]]],
+    previous: CacheState,
+    cache: BuildCache,
+    output: OutputFolder,
+    out: Path,
+    options: BuildOptions,
+    report: Report,
+    result: BuildResult,
+) -> dict[str, PageRecord]:
+    """Reuse every page whose inputs are unchanged; render the rest, over all cores."""
+    assets_key = digest(sorted(a.rel for a in site.assets))
+    theme_key = digest(
+        config,
+        theme.header_links,
+        [files[rel][0] for rel in sorted(files) if rel.startswith("templates:")],
+    )
+    previous_output = out if out.is_dir() else None
+    records: dict[str, PageRecord] = {}
+    jobs: list[PageJob] = []
+    base_keys: dict[str, str] = {}
+    markdown_keys: dict[str, str] = {}
+    for page in site.pages:
+        rel = page.source.rel
+        record = previous.pages.get(rel)
+        markdown_key = digest(
+            CACHE_VERSION, engine_digest(), rel, page.url, page.body, page.body_line, assets_key
+        )
+        dependencies = link_snapshot(site, record.dependencies) if record else {}
+        markdown_valid = (
+            record is not None
+            and record.markdown_key == markdown_key
+            and record.dependencies == dependencies
+        )
+        # Everything but the links' targets, which are known only once the body is parsed.
+        base_key = digest(
+            markdown_key,
+            theme.page_context_key(page),
+            page.settings,
+            page.label,
+            page.title,
+            page.url,
+            theme_key,
+        )
+        page_key = digest(base_key, dependencies)
+        base_keys[rel] = base_key
+        markdown_keys[rel] = markdown_key
+        staged = output.staging / page.output_path
+        if (
+            markdown_valid
+            and record is not None
+            and record.page_key == page_key
+            and not page.settings.redirect
+            and link_previous(previous_output, record, staged)
+        ):
+            records[rel] = record
+            report.extend(record.diagnostics)
+        else:
+            jobs.append(PageJob(rel, markdown_key, markdown_valid))
+    builder = PageBuilder(site, theme, output.staging, previous_output, previous.pages, cache)
+    workers = options.jobs or os.cpu_count() or 1
+    for outcome in build_pages(builder, jobs, workers):
+        report.extend(outcome.diagnostics)
+        if (
+            any(d.severity is Severity.ERROR for d in outcome.diagnostics)
+            or not outcome.html_digest
+        ):
+            continue
+        records[outcome.rel] = PageRecord(
+            markdown_key=markdown_keys[outcome.rel],
+            dependencies=outcome.dependencies,
+            page_key=digest(base_keys[outcome.rel], outcome.dependencies),
+            output_path=outcome.output_path,
+            html_digest=outcome.html_digest,
+            output_stat=outcome.output_stat,
+            icons=outcome.icons,
+            diagnostics=outcome.diagnostics,
+        )
+    result.rendered = len(jobs)
+    result.page_outputs = [(p.source.shown, p.output_path) for p in site.pages]
+    if jobs:
+        result.notes.append(
+            f"rendered {len(jobs)} of {len(site.pages)} pages "
+            f"({len(site.pages) - len(jobs)} unchanged)"
+        )
+    return records
 
 
 def check_output_folder(out: Path, config: SiteConfig) -> None:
@@ -187,68 +326,101 @@ def resolve_header_links(site: SiteContent, config: SiteConfig, report: Report) 
     return resolved
 
 
-def _render_pages(
-    site: SiteContent, theme: Theme, output: OutputFolder, report: Report
-) -> list[tuple[str, str]]:
-    renderer = MarkdownRenderer(site)
-    written = []
-    for page in site.pages:
-        if page.settings.redirect:
-            target = _setting_href(page, "redirect", renderer, report)
-            if target is not None:
-                output.write_text(page.output_path, theme.render_redirect(page, target))
-                written.append((page.source.shown, page.output_path))
-            continue
-        rendered = renderer.render(page)
-        report.extend(rendered.diagnostics)
-        image = _setting_href(page, "image", renderer, report) if page.settings.image else ""
-        output.write_text(page.output_path, theme.render_page(page, rendered, image or ""))
-        written.append((page.source.shown, page.output_path))
-    return written
-
-
-def _setting_href(page: Page, key: str, renderer: MarkdownRenderer, report: Report) -> str | None:
-    """A link-valued setting (redirect, image) resolved like a link in the page's body."""
-    raw = getattr(page.settings, key)
-    if _EXTERNAL.match(raw):
-        return raw
-    ctx = RenderContext(page, renderer.site, renderer.asset_paths, [])
-    target = resolve_link(raw, ctx, None)
-    where = page.settings.where(key, page.source.shown)
-    for diagnostic in ctx.diagnostics:
-        report.error(where.file, where.line, where.col, diagnostic.message, diagnostic.hint)
-    return target
-
-
-def _copy_files(
-    site: SiteContent, config: SiteConfig, output: OutputFolder, report: Report
-) -> None:
-    for asset in site.assets:
-        output.copy_file(asset.path, asset.rel)
-    theme_static = default_theme_dir() / "static"
-    site_static = config.root / "static"
-    folders = [theme_static]
-    if site_static.resolve() != theme_static.resolve():
-        folders.append(site_static)
-    asset_rels = {a.rel for a in site.assets}
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and not any(
-                p.startswith(".") for p in path.relative_to(folder).parts
-            ):
+def input_files(
+    config: SiteConfig, found: Discovery, known: dict[str, tuple[str, tuple[int, int]]]
+) -> dict[str, tuple[str, tuple[int, int]]]:
+    """Content hash (and stat) of every file the site is made of, by a namespaced name."""
+    named: list[tuple[str, Path]] = []
+    for source in (*found.pages, *found.settings.values(), *found.assets):
+        named.append(("content:" + source.rel, source.path))
+    for prefix, folders in (
+        ("templates:", template_dirs(config)),
+        ("static:", static_dirs(config)),
+    ):
+        for folder in folders:
+            for path in sorted(folder.rglob("*")):
                 rel = path.relative_to(folder).as_posix()
-                if folder == site_static and rel in asset_rels:
-                    report.warning(
-                        f"static/{rel}",
-                        0,
-                        0,
-                        f"'static/{rel}' and 'content/{rel}' are both published at /{rel}; "
-                        "the static file wins",
-                        "keep only one of them",
-                    )
-                output.copy_file(path, rel)
+                if path.is_file() and not any(p.startswith(".") for p in rel.split("/")):
+                    named.append((prefix + rel + "@" + str(folder), path))
+    files: dict[str, tuple[str, tuple[int, int]]] = {}
+    for name, path in named:
+        try:
+            files[name] = (file_digest(path, name, known), file_stat(path))
+        except OSError:
+            files[name] = ("unreadable", (0, 0))
+    return files
+
+
+def _place_files(
+    site: SiteContent,
+    config: SiteConfig,
+    files: dict[str, tuple[str, tuple[int, int]]],
+    previous: CacheState,
+    output: OutputFolder,
+    out: Path,
+    report: Report,
+) -> None:
+    """Copy content assets, then static files (the theme's, then the site's, which win).
+
+    A file unchanged since the last build is hard-linked from it rather than copied."""
+    placed: dict[str, tuple[Path, str]] = {}
+    for asset in site.assets:
+        placed[asset.rel] = (asset.path, "content:" + asset.rel)
+    asset_rels = set(placed)
+    site_static = (config.root / "static").resolve()
+    for folder in static_dirs(config):
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            if not path.is_file() or any(p.startswith(".") for p in rel.split("/")):
+                continue
+            if folder == site_static and rel in asset_rels:
+                report.warning(
+                    f"static/{rel}",
+                    0,
+                    0,
+                    f"'static/{rel}' and '{config.input}/{rel}' are both published at /{rel}; "
+                    "the static file wins",
+                    "keep only one of them",
+                )
+            placed[rel] = (path, "static:" + rel + "@" + str(folder))
+    for rel in sorted(placed):
+        path, name = placed[rel]
+        before = previous.files.get(name)
+        old = out / rel
+        unchanged = (
+            before is not None
+            and before[0] == files[name][0]
+            and old.is_file()
+            and old.stat().st_size == files[name][1][0]
+        )
+        if not (unchanged and output.link_from(old, rel)):
+            output.copy_file(path, rel)
+
+
+def _icons_in_use(icons: IconSet, records: dict[str, PageRecord]) -> set[str]:
+    names = set(icons.used)
+    for record in records.values():
+        names.update(record.icons)
+    return names
+
+
+def _apply_strict(report: Report, strict: bool) -> None:
+    if strict:
+        report.items = [d.as_error() for d in report.items]
+
+
+_ENGINE_DIGEST: list[str] = []
+
+
+def engine_digest() -> str:
+    """A hash of docsite's own code, so a changed engine never reuses cached output."""
+    if not _ENGINE_DIGEST:
+        package = Path(__file__).resolve().parent
+        sources = sorted(package.rglob("*.py"))
+        _ENGINE_DIGEST.append(
+            digest([(p.relative_to(package).as_posix(), p.read_bytes()) for p in sources])
+        )
+    return _ENGINE_DIGEST[0]
 
 
 def _icon_dirs(config: SiteConfig) -> list[Path]:

@@ -38,6 +38,19 @@ def _parser() -> argparse.ArgumentParser:
         description="Build content/ into the output folder.",
     )
     build.add_argument(
+        "-j",
+        "--jobs",
+        metavar="N",
+        type=_positive_int,
+        default=0,
+        help="worker processes (default: one per core)",
+    )
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="ignore and do not update the build cache (.docsite-cache/)",
+    )
+    build.add_argument(
         "--out",
         metavar="DIR",
         type=Path,
@@ -57,7 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     config_file = (
         args.config if args.config is None or args.config.is_absolute() else root / args.config
     )
-    options = BuildOptions(root=root, config_file=config_file, out=args.out, strict=args.strict)
+    options = BuildOptions(
+        root=root,
+        config_file=config_file,
+        out=args.out,
+        strict=args.strict,
+        jobs=args.jobs,
+        use_cache=not args.no_cache,
+    )
     try:
         result = build_site(options)
     except UsageError as exc:
@@ -78,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             for source, output in result.page_outputs:
                 print(f"  {source} -> {where}{output}")
+            for note in result.notes:
+                print(f"  note: {note}")
         if not args.quiet:
             print(
                 f"Built {_plural(result.pages, 'page')} in {result.seconds:.2f} s -> {where} "
@@ -86,6 +108,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     print(f"Build failed ({counts}); the previous site was left as it was.", file=sys.stderr)
     return EXIT_CONTENT
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def _plural(count: int, word: str) -> str:

@@ -87,12 +87,11 @@ class IconSet:
         custom = [p.stem for folder in self.custom_dirs for p in folder.glob("*.svg")]
         return difflib.get_close_matches(name, [*custom, *octicon_names()], n=3, cutoff=0.6)
 
-    def stylesheet(self) -> str:
-        """CSS for the SVG icons in use, sorted so the output is reproducible."""
+    def stylesheet(self, names: set[str]) -> str:
+        """CSS for the SVG icons named, sorted so the output is reproducible."""
         rules = []
-        for icon in sorted(
-            {i for i in self.used.values() if i.kind == "svg"}, key=lambda i: i.name
-        ):
+        icons = {self.resolve(name) for name in names}
+        for icon in sorted({i for i in icons if i and i.kind == "svg"}, key=lambda i: i.name):
             data = urllib.parse.quote(_with_namespace(icon.svg).replace('"', "'"), safe=" :/='")
             rules.append(f'.i-{icon.name}{{--icon:url("data:image/svg+xml,{data}")}}')
         return "\n".join(rules) + ("\n" if rules else "")

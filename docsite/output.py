@@ -43,6 +43,16 @@ class OutputFolder:
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, path)
 
+    def link_from(self, existing: Path, rel: str) -> bool:
+        """Hard-link a file of the previous build instead of writing the same bytes again."""
+        path = self.staging / rel
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.link(existing, path)
+        except OSError:
+            return False
+        return True
+
     def exists(self, rel: str) -> bool:
         return (self.staging / rel).exists()
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 from dataclasses import dataclass, field
 
-from docsite.diagnostics import DiagnosticError, Report
+from docsite.cache import digest
+from docsite.diagnostics import Diagnostic, DiagnosticError, Report
 from docsite.frontmatter import PageSettings, parse_settings, split_frontmatter
 from docsite.sources import Discovery, SourceFile, read_text
 
@@ -103,8 +105,12 @@ def default_page_of(folder_rel: str, page_names: dict[str, SourceFile]) -> list[
     return [page_names[n] for n in names if n in page_names]
 
 
-def load_site(found: Discovery, report: Report) -> SiteContent:
-    """Read every page and folder setting; report all problems, drop nothing silently."""
+def load_site(found: Discovery, report: Report, memo: SettingsMemo | None = None) -> SiteContent:
+    """Read every page and folder setting; report all problems, drop nothing silently.
+
+    `memo` carries checked settings from an earlier build, so unchanged YAML is not parsed
+    again; it is updated in place."""
+    memo = memo if memo is not None else SettingsMemo()
     by_folder: dict[str, dict[str, SourceFile]] = {}
     for source in found.pages:
         folder, name = posixpath.split(source.rel)
@@ -133,7 +139,7 @@ def load_site(found: Discovery, report: Report) -> SiteContent:
         is_index = index_of.get(folder_rel) == source
         # A folder's default page describes the folder itself, one level up in the sidebar.
         settings_file = _settings_file(source, is_index, found)
-        page = _load_page(source, settings_file, is_index, report)
+        page = _load_page(source, settings_file, is_index, report, memo)
         if page is not None:
             pages.append(page)
             if is_index:
@@ -148,7 +154,7 @@ def load_site(found: Discovery, report: Report) -> SiteContent:
             if yml is not None:
                 layers.append((yml.shown, _read(yml, report), 1))
             folders[rel] = Folder(
-                rel, parse_settings(layers, report), None, yml.shown if yml else ""
+                rel, memo_settings(layers, report, memo), None, yml.shown if yml else ""
             )
 
     by_source = {page.source.rel: page for page in pages}
@@ -156,6 +162,28 @@ def load_site(found: Discovery, report: Report) -> SiteContent:
         _assign_url(page, report)
     by_url = _check_unique_urls(pages, report)
     return SiteContent(pages, folders, by_source, by_url, found.assets)
+
+
+@dataclass
+class SettingsMemo:
+    """Checked settings by a hash of their YAML layers: the last build's, and this one's."""
+
+    previous: dict[str, tuple[PageSettings, list[Diagnostic]]] = field(default_factory=dict)
+    current: dict[str, tuple[PageSettings, list[Diagnostic]]] = field(default_factory=dict)
+
+
+def memo_settings(
+    layers: list[tuple[str, str, int]], report: Report, memo: SettingsMemo
+) -> PageSettings:
+    """parse_settings, remembered by the exact YAML text, file names and positions."""
+    key = digest(layers)
+    known = memo.current.get(key) or memo.previous.get(key)
+    if known is None:
+        local = Report()
+        known = (parse_settings(layers, local), local.items)
+    memo.current[key] = known
+    report.extend(known[1])
+    return copy.copy(known[0])
 
 
 def page_settings_shown(settings_file: SourceFile | None) -> str:
@@ -198,7 +226,11 @@ def _read(source: SourceFile, report: Report) -> str:
 
 
 def _load_page(
-    source: SourceFile, settings_file: SourceFile | None, is_index: bool, report: Report
+    source: SourceFile,
+    settings_file: SourceFile | None,
+    is_index: bool,
+    report: Report,
+    memo: SettingsMemo,
 ) -> Page | None:
     try:
         text = read_text(source.path, source.shown)
@@ -211,7 +243,7 @@ def _load_page(
         layers.append((settings_file.shown, _read(settings_file, report), 1))
     if split.yaml_text is not None:
         layers.append((source.shown, split.yaml_text, split.yaml_line))
-    settings = parse_settings(layers, report)
+    settings = memo_settings(layers, report, memo)
     folder_rel = posixpath.dirname(source.rel)
     page = Page(
         source=source,

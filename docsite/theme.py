@@ -15,6 +15,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from docsite.cache import digest
 from docsite.config import HeaderLink, SiteConfig
 from docsite.frontmatter import Badge
 from docsite.icons import IconSet
@@ -33,6 +34,24 @@ def default_theme_dir() -> Path:
     """The theme shipped in a wheel, or the repository's own when run from a checkout."""
     bundled = PACKAGE_DIR / "_theme"
     return bundled if bundled.is_dir() else PACKAGE_DIR.parent
+
+
+def template_dirs(config: SiteConfig) -> list[Path]:
+    """Where templates are looked up: the site's own folder first, then the theme's."""
+    found: list[Path] = []
+    for folder in (config.root / "templates", default_theme_dir() / "templates"):
+        if folder.is_dir() and folder.resolve() not in found:
+            found.append(folder.resolve())
+    return found
+
+
+def static_dirs(config: SiteConfig) -> list[Path]:
+    """Static folders in copy order: the theme's first, so the site's files win."""
+    found: list[Path] = []
+    for folder in (default_theme_dir() / "static", config.root / "static"):
+        if folder.is_dir() and folder.resolve() not in found:
+            found.append(folder.resolve())
+    return found
 
 
 @dataclass(frozen=True)
@@ -55,13 +74,8 @@ class Theme:
         self.header_links = header_links
         self.nav = nav
         self.icons = icons
-        theme_dir = default_theme_dir()
-        search_path = []
-        for folder in (config.root / "templates", theme_dir / "templates"):
-            if folder.is_dir() and folder.resolve() not in [p.resolve() for p in search_path]:
-                search_path.append(folder)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(search_path),
+            loader=jinja2.FileSystemLoader(template_dirs(config)),
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -70,12 +84,17 @@ class Theme:
         )
         self.env.globals.update(icon=self.icon_html, badge=badge_html)
         self._sidebars: dict[str, str] = {}
+        self._sidebar_keys: dict[str, str] = {}
+        self._expanded: str | None = None
+        # Icons the current page's templates asked for, for the build's icons.css.
+        self.used_icons: set[str] = set()
         self._chrome = self._render_chrome()
 
     def icon_html(self, value: str, css_class: str = "icon") -> Markup:
         icon = self.icons.resolve(value) if value else None
         if icon is None:
             return Markup("")
+        self.used_icons.add(value)
         if icon.kind == "emoji":
             return Markup('<span class="{} icon-emoji" aria-hidden="true">{}</span>').format(
                 css_class, icon.name
@@ -98,6 +117,37 @@ class Theme:
             "header": self.env.get_template("partials/header.html").render(values),
             "footer": self.env.get_template("partials/footer.html").render(values),
         }
+
+    def page_context_key(self, page: Page) -> str:
+        """A hash of everything around a page's body: its sidebar, neighbours, breadcrumbs."""
+        item = self.nav.item_for(page)
+        before, after = self.nav.neighbours(page)
+        sidebar = self._sidebar_key(page.folder) if page.settings.layout != "central" else ""
+        return digest(
+            sidebar,
+            item.url if item is not None else None,
+            [(n.label, n.url) if n is not None else None for n in (before, after)],
+            self._breadcrumbs(page, item),
+        )
+
+    def _sidebar_key(self, folder_rel: str) -> str:
+        key = self._sidebar_keys.get(folder_rel)
+        if key is None:
+            lists = [_children_digest(self.nav.root)]
+            for rel in sorted(_ancestor_folders(folder_rel)):
+                folder = self.nav.by_folder.get(rel)
+                if folder is not None:
+                    lists.append(_children_digest(folder))
+            key = digest(lists, self._expanded_key())
+            self._sidebar_keys[folder_rel] = key
+        return key
+
+    def _expanded_key(self) -> str:
+        if self._expanded is None:
+            self._expanded = digest(
+                [_children_digest(item) for item in self.nav.by_folder.values() if item.expanded]
+            )
+        return self._expanded
 
     def sidebar(self, page: Page) -> str:
         """The bounded sidebar for a page: top level, its branch, its ancestors' siblings."""
@@ -177,6 +227,15 @@ def badge_html(badge: Badge | None) -> Markup:
     if badge is None:
         return Markup("")
     return Markup('<span class="badge badge-{}">{}</span>').format(badge.variant, badge.text)
+
+
+def _children_digest(item: NavItem) -> str:
+    return digest(
+        [
+            (c.key, c.label, c.url, c.icon, c.badge, c.is_folder, c.expanded, c.page is not None)
+            for c in item.children
+        ]
+    )
 
 
 def _ancestor_folders(folder_rel: str) -> frozenset[str]:

@@ -1,0 +1,135 @@
+"""The persistent build cache: what each page was built from, so rebuilds redo only what changed.
+
+It lives in `.docsite-cache/` beside the config (git-ignored, safe to delete). Entries are keyed
+by content hashes of a page's inputs; an entry from another docsite version, or one that cannot
+be read, is ignored and the build starts over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docsite import __version__
+
+CACHE_DIR = ".docsite-cache"
+# Bump when the shape of cached data or the meaning of a key changes.
+CACHE_FORMAT = 1
+CACHE_VERSION = f"{CACHE_FORMAT}:{__version__}:{sys.version_info[:2]}"
+
+
+def digest(*parts: Any) -> str:
+    """A short, stable hash of strings, bytes and reprs of plain data."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@dataclass
+class PageRecord:
+    """What one page's output was built from, and what it wrote."""
+
+    markdown_key: str
+    dependencies: dict[str, tuple]  # linked page rel -> what the link showed of it
+    page_key: str
+    output_path: str
+    html_digest: str
+    output_stat: tuple[int, int]  # size and mtime of the written file, to trust it is ours
+    icons: frozenset[str]
+    diagnostics: list  # the warnings it had, shown again when it is reused
+
+
+@dataclass
+class CacheState:
+    version: str = CACHE_VERSION
+    output: str = ""  # the output folder these records describe
+    inputs_digest: str = ""  # of every input of the last successful build
+    diagnostics: list = field(default_factory=list)  # warnings of that build, shown again
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    files: dict[str, tuple[str, tuple[int, int]]] = field(default_factory=dict)  # name -> digest
+    parsed: dict = field(default_factory=dict)  # checked page settings by YAML hash
+
+
+class BuildCache:
+    def __init__(self, root: Path, enabled: bool = True):
+        self.folder = root / CACHE_DIR
+        self.enabled = enabled
+        self.notes: list[str] = []
+        self.state = self._load() if enabled else CacheState()
+
+    def _load(self) -> CacheState:
+        index = self.folder / "index.pickle"
+        if not index.is_file():
+            return CacheState()
+        try:
+            with index.open("rb") as handle:
+                state = pickle.load(handle)
+        except Exception as exc:  # a cache is disposable: any damage means start over
+            self.notes.append(
+                f"cache ignored: {index} could not be read ({exc.__class__.__name__})"
+            )
+            return CacheState()
+        if not isinstance(state, CacheState) or state.version != CACHE_VERSION:
+            found = getattr(state, "version", "unknown")
+            self.notes.append(f"cache ignored: made by another version ({found})")
+            return CacheState()
+        return state
+
+    def save(self, state: CacheState) -> None:
+        if not self.enabled:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        ignore = self.folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n")
+        temporary = self.folder / f"index.pickle.tmp-{os.getpid()}"
+        with temporary.open("wb") as handle:
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.folder / "index.pickle")
+
+    # Rendered Markdown is kept per page, so a rebuild that only changes the chrome around a
+    # page (its sidebar, its neighbours) reuses the parsed body.
+    def _markdown_path(self, rel: str) -> Path:
+        return self.folder / "markdown" / (digest(rel) + ".pickle")
+
+    def load_markdown(self, rel: str, markdown_key: str) -> Any:
+        if not self.enabled:
+            return None
+        try:
+            with self._markdown_path(rel).open("rb") as handle:
+                key, rendered = pickle.load(handle)
+        except Exception:
+            return None
+        return rendered if key == markdown_key else None
+
+    def store_markdown(self, rel: str, markdown_key: str, rendered: Any) -> None:
+        if not self.enabled:
+            return
+        path = self._markdown_path(rel)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".tmp-{os.getpid()}")
+        with temporary.open("wb") as handle:
+            pickle.dump((markdown_key, rendered), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+
+
+def file_stat(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def file_digest(path: Path, rel: str, known: dict[str, tuple[str, tuple[int, int]]]) -> str:
+    """Content hash of a file; an unchanged size and mtime reuse the hash recorded last time."""
+    stat = file_stat(path)
+    previous = known.get(rel)
+    if previous is not None and previous[1] == stat:
+        return previous[0]
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()

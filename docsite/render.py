@@ -1,0 +1,193 @@
+"""Rendering pages into the output folder, in one process or spread over all cores.
+
+Each page is a job: reuse its parsed Markdown when its inputs are unchanged, render it through
+the theme, and write it, or link the previous build's file when the bytes would be the same.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docsite.cache import BuildCache, PageRecord, digest, file_stat
+from docsite.diagnostics import Diagnostic
+from docsite.markdown import MarkdownRenderer, Rendered
+from docsite.markdown.context import RenderContext
+from docsite.markdown.links import EXTERNAL_URL, resolve_link
+from docsite.pages import Page, SiteContent
+from docsite.theme import Theme
+
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 48
+
+
+@dataclass
+class PageJob:
+    rel: str
+    markdown_key: str
+    reuse_markdown: bool  # the cached parse is still valid for this page
+
+
+@dataclass
+class PageOutcome:
+    rel: str
+    output_path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    html_digest: str = ""
+    output_stat: tuple[int, int] = (0, 0)
+    icons: frozenset[str] = frozenset()
+    dependencies: dict[str, tuple] = field(default_factory=dict)
+    linked: bool = False  # the previous build's identical file was reused
+
+
+def link_snapshot(site: SiteContent, rels: list[str] | set[str]) -> dict[str, tuple]:
+    """What a page's links show of their targets; a change here re-renders the page."""
+    snapshot: dict[str, tuple] = {}
+    for rel in sorted(rels):
+        target = site.by_source.get(rel)
+        snapshot[rel] = (
+            (target.url, target.label, target.settings.description, target.settings.image)
+            if target is not None
+            else ()
+        )
+    return snapshot
+
+
+class PageBuilder:
+    """Renders pages of one site into a staging folder; one per process."""
+
+    def __init__(
+        self,
+        site: SiteContent,
+        theme: Theme,
+        staging: Path,
+        previous_output: Path | None,
+        previous: dict[str, PageRecord],
+        cache: BuildCache,
+    ):
+        self.site = site
+        self.theme = theme
+        self.staging = staging
+        self.previous_output = previous_output
+        self.previous = previous
+        self.cache = cache
+        self._markdown: MarkdownRenderer | None = None
+
+    @property
+    def markdown(self) -> MarkdownRenderer:
+        if self._markdown is None:  # built lazily: a rebuild may not parse anything
+            self._markdown = MarkdownRenderer(self.site)
+        return self._markdown
+
+    def build(self, job: PageJob) -> PageOutcome:
+        page = self.site.by_source[job.rel]
+        outcome = PageOutcome(job.rel, page.output_path)
+        self.theme.used_icons.clear()
+        if page.settings.redirect:
+            target = self.setting_href(page, "redirect", outcome.diagnostics)
+            html = self.theme.render_redirect(page, target) if target is not None else None
+        else:
+            rendered = self._rendered(page, job)
+            outcome.diagnostics.extend(rendered.diagnostics)
+            outcome.dependencies = link_snapshot(self.site, set(page.links_to))
+            image = ""
+            if page.settings.image:
+                image = self.setting_href(page, "image", outcome.diagnostics) or ""
+            html = self.theme.render_page(page, rendered, image)
+        outcome.icons = frozenset(self.theme.used_icons)
+        if html is not None:
+            self._write(outcome, html.encode("utf-8"))
+        return outcome
+
+    def _rendered(self, page: Page, job: PageJob) -> Rendered:
+        if job.reuse_markdown:
+            cached = self.cache.load_markdown(job.rel, job.markdown_key)
+            if cached is not None:
+                rendered, links_to = cached
+                page.links_to[:] = links_to
+                return rendered
+        page.links_to.clear()
+        rendered = self.markdown.render(page)
+        if not any(d.severity.value == "error" for d in rendered.diagnostics):
+            self.cache.store_markdown(job.rel, job.markdown_key, (rendered, list(page.links_to)))
+        return rendered
+
+    def setting_href(self, page: Page, key: str, diagnostics: list[Diagnostic]) -> str | None:
+        """A link-valued setting (redirect, image) resolved like a link in the page's body."""
+        raw = getattr(page.settings, key)
+        if EXTERNAL_URL.match(raw):
+            return raw
+        ctx = RenderContext(page, self.site, self.markdown.asset_paths, [])
+        saved = list(page.links_to)
+        target = resolve_link(raw, ctx, None)
+        page.links_to[:] = saved
+        where = page.settings.where(key, page.source.shown)
+        for found in ctx.diagnostics:
+            diagnostics.append(
+                Diagnostic(
+                    where.file, where.line, where.col, found.severity, found.message, found.hint
+                )
+            )
+        return target
+
+    def _write(self, outcome: PageOutcome, data: bytes) -> None:
+        outcome.html_digest = digest(data)
+        path = self.staging / outcome.output_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        record = self.previous.get(outcome.rel)
+        if (
+            record is not None
+            and record.html_digest == outcome.html_digest
+            and record.output_path == outcome.output_path
+            and link_previous(self.previous_output, record, path)
+        ):
+            outcome.linked = True
+        else:
+            path.write_bytes(data)
+        outcome.output_stat = file_stat(path)
+
+
+def link_previous(previous_output: Path | None, record: PageRecord, path: Path) -> bool:
+    """Reuse the previous build's file (a hard link: same bytes, never rewritten)."""
+    if previous_output is None:
+        return False
+    old = previous_output / record.output_path
+    try:
+        if file_stat(old) != record.output_stat:
+            return False  # changed since docsite wrote it: do not trust it
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.link(old, path)
+    except OSError:
+        return False
+    return True
+
+
+_BUILDER: PageBuilder | None = None
+
+
+def _build_chunk(jobs: list[PageJob]) -> list[PageOutcome]:
+    assert _BUILDER is not None
+    return [_BUILDER.build(job) for job in jobs]
+
+
+def build_pages(builder: PageBuilder, jobs: list[PageJob], workers: int) -> list[PageOutcome]:
+    """Run the jobs; the result does not depend on the number of workers."""
+    global _BUILDER
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD or not can_fork:
+        return [builder.build(job) for job in jobs]
+    # Forked workers inherit the loaded site and theme instead of pickling them.
+    _BUILDER = builder
+    try:
+        chunk_count = workers * 8
+        chunks = [jobs[i::chunk_count] for i in range(chunk_count) if jobs[i::chunk_count]]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            results = [outcome for chunk in pool.map(_build_chunk, chunks) for outcome in chunk]
+    finally:
+        _BUILDER = None
+    order = {job.rel: index for index, job in enumerate(jobs)}
+    return sorted(results, key=lambda outcome: order[outcome.rel])

@@ -1,0 +1,167 @@
+"""Rebuilds with the cache, and parallel builds, give exactly what a clean build gives."""
+
+import random
+from pathlib import Path
+
+import pytest
+from conftest import write_files
+
+from docsite.build import BuildOptions, build_site
+from docsite.cache import CACHE_DIR
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def make_site(root: Path, sections: int = 4, pages: int = 14) -> None:
+    files = {
+        "content/index.md": "# Home\n\nSee [first](s0/p0.md).\n",
+        "docsite.yml": "title: Incremental\n",
+    }
+    for s in range(sections):
+        files[f"content/s{s}/index.md"] = f"---\norder: {s + 1}\nicon: book\n---\n# Section {s}\n"
+        for p in range(pages):
+            files[f"content/s{s}/p{p}.md"] = (
+                f"---\norder: {p}\n---\n# Page {s}.{p}\n\n## Part\n\n"
+                f"Text [next](p{(p + 1) % pages}.md) and [home](../index.md).\n\n"
+                f"```python\nx = {p}\n```\n"
+            )
+    write_files(root, files)
+
+
+def clean_build(root: Path, out: Path, jobs: int = 1) -> dict[str, bytes]:
+    result = build_site(BuildOptions(root=root, out=out, use_cache=False, jobs=jobs))
+    assert result.ok, [d.format() for d in result.report.items]
+    return tree(out)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1))
+
+
+EDITS = {
+    "body": lambda r: edit(r / "content/s1/p3.md", "## Part", "## Part changed"),
+    "label": lambda r: edit(r / "content/s2/p5.md", "# Page 2.5", "# Renamed page"),
+    "order": lambda r: edit(r / "content/s0/p1.md", "order: 1", "order: 99"),
+    "badge": lambda r: edit(
+        r / "content/s3/p2.md", "order: 2\n", "order: 2\nnav:\n  badge: NEW|info\n"
+    ),
+    "permalink": lambda r: edit(
+        r / "content/s1/p1.md", "order: 1\n", "order: 1\npermalink: /moved\n"
+    ),
+    "folder": lambda r: edit(r / "content/s2/index.md", "# Section 2", "# Section two"),
+    "template": lambda r: write_files(
+        r, {"templates/partials/footer.html": "<footer>F2</footer>\n"}
+    ),
+    "config": lambda r: edit(r / "docsite.yml", "title: Incremental", "title: Changed"),
+    "add": lambda r: write_files(r, {"content/s0/new.md": "# New page\n[back](p0.md)\n"}),
+    "remove": lambda r: (
+        (r / "content/s3/p13.md").unlink(),
+        edit(r / "content/s3/p12.md", "(p13.md)", "(p0.md)"),
+    ),
+    "static": lambda r: write_files(r, {"static/assets/extra.css": "body{color:red}"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_single_edit_rebuild_equals_clean_build(tmp_path, name):
+    root = tmp_path / "proj"
+    make_site(root)
+    out = root / "site"
+    first = build_site(BuildOptions(root=root, out=out, jobs=1))
+    assert first.ok and first.rendered == first.pages
+    EDITS[name](root)
+    again = build_site(BuildOptions(root=root, out=out, jobs=1))
+    assert again.ok, [d.format() for d in again.report.items]
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+    if name == "body":
+        assert again.rendered == 1
+
+
+def test_removing_a_linked_page_reports_the_broken_link_on_rebuild(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=4)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    (root / "content/s0/p3.md").unlink()
+    result = build_site(BuildOptions(root=root, out=out))
+    assert not result.ok
+    (error,) = result.report.errors
+    assert error.file == "content/s0/p2.md" and "p3.md" in error.message
+    assert (out / "s0/p3/index.html").is_file()  # the previous site is untouched
+
+
+def test_no_change_rebuild_writes_nothing(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root)
+    out = root / "site"
+    build_site(BuildOptions(root=root, out=out))
+    stats = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    again = build_site(BuildOptions(root=root, out=out))
+    assert again.ok and again.unchanged and again.rendered == 0
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == stats
+
+
+def test_unchanged_pages_are_not_rewritten(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root)
+    out = root / "site"
+    build_site(BuildOptions(root=root, out=out))
+    untouched = out / "s0/p5/index.html"
+    inode = untouched.stat().st_ino
+    EDITS["body"](root)
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    assert untouched.stat().st_ino == inode
+    assert (out / "s1/p3/index.html").stat().st_ino != inode
+
+
+def test_random_edit_sequences_match_clean_builds(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=2, pages=6)
+    out = root / "site"
+    rng = random.Random(7)
+    build_site(BuildOptions(root=root, out=out, jobs=1))
+    pages = sorted((root / "content").rglob("p*.md"))
+    for step in range(12):
+        page = rng.choice(pages)
+        text = page.read_text()
+        choice = rng.randrange(4)
+        if choice == 0:
+            text = text.replace("# Page", f"# Page v{step}", 1)
+        elif choice == 1:
+            text += f"\nMore text {step}.\n"
+        elif choice == 2:
+            text = text.replace("---\norder:", "---\nicon: rocket\norder:", 1)
+        else:
+            text = text.replace("order: ", f"order: {step}", 1)
+        page.write_text(text)
+        result = build_site(BuildOptions(root=root, out=out, jobs=1))
+        assert result.ok, [d.format() for d in result.report.items]
+        assert tree(out) == clean_build(root, tmp_path / f"clean{step}"), f"step {step}"
+
+
+def test_parallel_build_equals_single_process(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=4, pages=14)  # above the parallel threshold
+    assert clean_build(root, tmp_path / "one", jobs=1) == clean_build(
+        root, tmp_path / "two", jobs=2
+    )
+
+
+def test_corrupt_or_foreign_cache_is_ignored_with_a_note(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    (root / CACHE_DIR / "index.pickle").write_bytes(b"not a pickle")
+    result = build_site(BuildOptions(root=root, out=out))
+    assert result.ok and result.rendered == result.pages
+    assert any("cache ignored" in note for note in result.notes)
+    assert tree(out) == clean_build(root, tmp_path / "clean")
