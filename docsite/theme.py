@@ -9,7 +9,6 @@ from __future__ import annotations
 import posixpath
 import urllib.parse
 from dataclasses import dataclass
-from pathlib import Path
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -22,36 +21,12 @@ from docsite.icons import IconSet
 from docsite.markdown import Rendered
 from docsite.nav import NavItem, NavTree
 from docsite.pages import Page
+from docsite.themefiles import template_dirs
 from docsite.urls import relative_href, root_prefix
 
 # Stands for the page's path to the site root inside cached fragments. '<' never appears
 # in an escaped label or in a URL path, so the marker cannot clash with content.
 ROOT_MARK = "<@root>"
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def default_theme_dir() -> Path:
-    """The theme shipped in a wheel, or the repository's own when run from a checkout."""
-    bundled = PACKAGE_DIR / "_theme"
-    return bundled if bundled.is_dir() else PACKAGE_DIR.parent
-
-
-def template_dirs(config: SiteConfig) -> list[Path]:
-    """Where templates are looked up: the site's own folder first, then the theme's."""
-    found: list[Path] = []
-    for folder in (config.root / "templates", default_theme_dir() / "templates"):
-        if folder.is_dir() and folder.resolve() not in found:
-            found.append(folder.resolve())
-    return found
-
-
-def static_dirs(config: SiteConfig) -> list[Path]:
-    """Static folders in copy order: the theme's first, so the site's files win."""
-    found: list[Path] = []
-    for folder in (default_theme_dir() / "static", config.root / "static"):
-        if folder.is_dir() and folder.resolve() not in found:
-            found.append(folder.resolve())
-    return found
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,116 @@
+"""A deterministic generator of realistic Retype-style docs corpora, for the benchmark."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+ICONS = ("rocket", "book", "gear", "code", "terminal", "rss", "tag", "file", "link", "tools")
+BADGES = ("NEW|info", "BETA|warning", "v2|success", "DEPRECATED|danger")
+TAGS = ("api", "guide", "reference", "howto", "setup", "ops", "security")
+_WORD_TEXT = (
+    "request response server client token cache header payload endpoint timeout retry "
+    "deploy build config module render page site theme search index query schema field "
+    "value option default error warning status version release upgrade migrate backup"
+)
+WORDS = tuple(_WORD_TEXT.split())
+LANGUAGES = (
+    ("python", 'def handler(event):\n    return {"status": 200}\n'),
+    ("bash", "curl -s https://api.example.com/v1/items | jq .\n"),
+    ("json", '{\n  "id": 42,\n  "name": "example"\n}\n'),
+    ("yaml", "server:\n  port: 8080\n  workers: 4\n"),
+)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    root: Path
+    pages: list[str]  # content-relative paths, in creation order
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+
+def _sentence(rng: random.Random, length: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(length)]
+    return words[0].capitalize() + " " + " ".join(words[1:]) + "."
+
+
+def _paragraph(rng: random.Random) -> str:
+    return " ".join(_sentence(rng, rng.randint(8, 16)) for _ in range(rng.randint(2, 4)))
+
+
+def _layout(count: int, rng: random.Random) -> list[str]:
+    """Page paths in nested folders: sections of about 40 pages, some with sub-folders."""
+    paths: list[str] = []
+    section = 0
+    while len(paths) < count:
+        folder = f"section-{section:03d}"
+        paths.append(f"{folder}/index.md")
+        for sub in range(rng.randint(0, 2)):
+            sub_folder = f"{folder}/topic-{sub}"
+            paths.append(f"{sub_folder}/index.md")
+            paths.extend(f"{sub_folder}/page-{n:02d}.md" for n in range(rng.randint(5, 12)))
+        paths.extend(f"{folder}/page-{n:02d}.md" for n in range(rng.randint(15, 30)))
+        section += 1
+    return ["index.md", *paths[: count - 1]]
+
+
+def _relative(from_rel: str, to_rel: str) -> str:
+    import posixpath
+
+    return posixpath.relpath(to_rel, posixpath.dirname(from_rel) or ".")
+
+
+def _page(rel: str, index: int, all_pages: list[str], rng: random.Random) -> str:
+    title = f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {index}"
+    front = [
+        f"order: {rng.randint(-5, 200)}" if rng.random() < 0.7 else None,
+        f"icon: {rng.choice(ICONS)}" if rng.random() < 0.6 else None,
+        f"nav:\n  badge: {rng.choice(BADGES)}" if rng.random() < 0.1 else None,
+        f"tags: [{', '.join(rng.sample(TAGS, 2))}]" if rng.random() < 0.5 else None,
+        f"permalink: /p/{index}" if rng.random() < 0.05 else None,
+        f"description: {_sentence(rng, 10)}",
+    ]
+    lines = ["---", *[f for f in front if f], "---", f"# {title}", "", _paragraph(rng), ""]
+    for section in range(rng.randint(2, 4)):
+        lines += [f"## {rng.choice(WORDS).capitalize()} {section}", "", _paragraph(rng), ""]
+        kind = rng.randrange(4)
+        if kind == 0:
+            lines += [f"- {_sentence(rng, 6)}" for _ in range(rng.randint(3, 5))] + [""]
+        elif kind == 1:
+            lines += ["| Name | Value | Notes |", "| --- | --- | --- |"]
+            lines += [
+                f"| {rng.choice(WORDS)} | {rng.randint(1, 999)} | {_sentence(rng, 4)} |"
+                for _ in range(rng.randint(3, 6))
+            ] + [""]
+        elif kind == 2:
+            language, code = rng.choice(LANGUAGES)
+            lines += [f"```{language}", code.rstrip("\n"), "```", ""]
+        else:
+            lines += [f"### {rng.choice(WORDS).capitalize()} details", "", _paragraph(rng), ""]
+        target = rng.choice(all_pages)
+        if target != rel:
+            lines += [f"See [{rng.choice(WORDS)}]({_relative(rel, target)}) for more.", ""]
+    return "\n".join(lines) + "\n"
+
+
+def generate(root: Path, count: int, seed: int = 2026) -> Corpus:
+    """Write `count` pages under root/content; the same arguments give the same bytes."""
+    rng = random.Random(seed)
+    pages = _layout(count, rng)
+    content = root / "content"
+    for index, rel in enumerate(pages):
+        path = content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if rel == "index.md":
+            text = (
+                "---\nlabel: Home\nicon: home\n---\n# Benchmark docs\n\n" + _paragraph(rng) + "\n"
+            )
+        else:
+            text = _page(rel, index, pages, rng)
+        path.write_text(text, encoding="utf-8")
+    (root / "docsite.yml").write_text("title: Benchmark docs\n", encoding="utf-8")
+    return Corpus(root, pages)

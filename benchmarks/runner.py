@@ -1,0 +1,199 @@
+"""Runs docsite (and MkDocs, where installed) on generated corpora; prints and saves ratios.
+
+Every figure comes from this run: rebuilds are reported against the cold build, docsite's
+cold build against MkDocs on the same pages, and per-page time across sizes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from benchmarks.corpus import Corpus, generate
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+@dataclass
+class SizeResult:
+    pages: int
+    cold: Run
+    no_change: Run
+    body_edit: Run
+    label_edit: Run
+    output_mb: float
+    median_page_kb: float
+    largest_page_kb: float
+    mkdocs: Run | None = None
+    ratios: dict[str, float] = field(default_factory=dict)
+
+
+def timed(command: list[str], cwd: Path) -> Run:
+    """Wall time and the peak memory of the command's own process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if status != 0:
+        raise RuntimeError(f"{' '.join(command)} failed in {cwd}:\n{stderr[-2000:]}")
+    # ru_maxrss is in KiB on Linux; worker processes are counted by the pool's own peak.
+    return Run(round(seconds, 3), round(usage.ru_maxrss / 1024, 1))
+
+
+def docsite_command(out: Path, jobs: int) -> list[str]:
+    return [
+        sys.executable,
+        str(REPO / "build.py"),
+        "build",
+        "--out",
+        str(out),
+        "-q",
+        "--jobs",
+        str(jobs),
+    ]
+
+
+def _edit_body(corpus: Corpus) -> None:
+    path = corpus.content / corpus.pages[len(corpus.pages) // 2]
+    path.write_text(path.read_text() + "\nOne more paragraph, edited for the benchmark.\n")
+
+
+def _edit_label(corpus: Corpus) -> None:
+    path = corpus.content / corpus.pages[len(corpus.pages) // 3]
+    text = path.read_text()
+    head, _, rest = text.partition("\n# ")
+    path.write_text(head + "\n# Renamed " + rest)
+
+
+def output_sizes(out: Path) -> tuple[float, float, float]:
+    pages = [p.stat().st_size for p in out.rglob("*.html")]
+    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    return total / 2**20, statistics.median(pages) / 1024, max(pages) / 1024
+
+
+def mkdocs_run(corpus: Corpus, work: Path) -> Run | None:
+    if shutil.which("mkdocs") is None:
+        return None
+    config = work / "mkdocs.yml"
+    config.write_text(
+        f"site_name: Benchmark\ndocs_dir: {corpus.content}\nsite_dir: {work / 'mkdocs-site'}\n"
+        "use_directory_urls: true\n"
+    )
+    return timed(["mkdocs", "build", "-q", "-f", str(config)], work)
+
+
+def measure(pages: int, work: Path, jobs: int, with_mkdocs: bool) -> SizeResult:
+    corpus = generate(work / f"corpus-{pages}", pages)
+    out = work / f"site-{pages}"
+    command = docsite_command(out, jobs)
+    cold = timed(command, corpus.root)
+    no_change = timed(command, corpus.root)
+    _edit_body(corpus)
+    body_edit = timed(command, corpus.root)
+    _edit_label(corpus)
+    label_edit = timed(command, corpus.root)
+    total_mb, median_kb, largest_kb = output_sizes(out)
+    result = SizeResult(
+        pages,
+        cold,
+        no_change,
+        body_edit,
+        label_edit,
+        round(total_mb, 1),
+        round(median_kb, 1),
+        round(largest_kb, 1),
+    )
+    if with_mkdocs:
+        result.mkdocs = mkdocs_run(corpus, work)
+    result.ratios = {
+        "no_change/cold": round(no_change.seconds / cold.seconds, 4),
+        "body_edit/cold": round(body_edit.seconds / cold.seconds, 4),
+        "label_edit/cold": round(label_edit.seconds / cold.seconds, 4),
+    }
+    if result.mkdocs is not None:
+        result.ratios["mkdocs/docsite_cold"] = round(result.mkdocs.seconds / cold.seconds, 2)
+    return result
+
+
+def table(results: list[SizeResult]) -> str:
+    rows = [
+        (
+            "pages",
+            "cold s",
+            "no-change s",
+            "body-edit s",
+            "label-edit s",
+            "peak MB",
+            "output MB",
+            "median KB",
+            "largest KB",
+            "mkdocs s",
+            "mkdocs/docsite",
+        )
+    ]
+    for r in results:
+        rows.append(
+            (
+                str(r.pages),
+                f"{r.cold.seconds:.2f}",
+                f"{r.no_change.seconds:.2f} ({r.ratios['no_change/cold']:.1%})",
+                f"{r.body_edit.seconds:.2f} ({r.ratios['body_edit/cold']:.1%})",
+                f"{r.label_edit.seconds:.2f} ({r.ratios['label_edit/cold']:.1%})",
+                f"{max(r.cold.peak_mb, r.label_edit.peak_mb):.0f}",
+                f"{r.output_mb:.1f}",
+                f"{r.median_page_kb:.1f}",
+                f"{r.largest_page_kb:.1f}",
+                f"{r.mkdocs.seconds:.1f}" if r.mkdocs else "-",
+                f"{r.ratios['mkdocs/docsite_cold']:.1f}x" if r.mkdocs else "-",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def run(sizes: list[int], jobs: int, with_mkdocs: bool, json_path: Path, keep: Path | None) -> dict:
+    work = keep or Path(tempfile.mkdtemp(prefix="docsite-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        results = [measure(size, work, jobs, with_mkdocs) for size in sizes]
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    report: dict = {
+        "jobs": jobs,
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "sizes": [asdict(r) for r in results],
+    }
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        report["per_page_scaling"] = round(
+            (large.cold.seconds / large.pages) / (small.cold.seconds / small.pages), 3
+        )
+    print(table(results))
+    if "per_page_scaling" in report:
+        print(
+            f"time per page at {results[-1].pages} pages vs {results[0].pages}: "
+            f"{report['per_page_scaling']:.2f}x"
+        )
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"results written to {json_path}")
+    return report
