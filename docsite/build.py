@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from docsite.cache import CACHE_VERSION, BuildCache, digest, file_digest, file_stat
 from docsite.config import SiteConfig, load_config
@@ -28,6 +29,7 @@ class BuildOptions:
     strict: bool = False
     jobs: int = 0  # worker processes; 0 means one per core
     use_cache: bool = True
+    keep_live: bool = False  # keep the loaded site in the result, for watch mode
 
 
 @dataclass
@@ -42,6 +44,7 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)  # for -v: how the cache was used
     # (source shown, output path) per page, for `-v`.
     page_outputs: list[tuple[str, str]] = field(default_factory=list)
+    live: Any = None  # with keep_live: the pipeline's LiveState, for watch mode
 
     @property
     def ok(self) -> bool:
@@ -64,7 +67,7 @@ def build_site(options: BuildOptions) -> BuildResult:
     except DiagnosticError as exc:
         report.extend(exc.diagnostics)
         return _finish(result, started)
-    cache = BuildCache(config.root, enabled=options.use_cache)
+    cache = BuildCache(config.root, out, enabled=options.use_cache)
     result.notes.extend(cache.notes)
     previous = cache.state
     files = input_files(config, found, previous.files)

@@ -59,14 +59,18 @@ class CacheState:
 
 
 class BuildCache:
-    def __init__(self, root: Path, enabled: bool = True):
+    """Records per output folder (a build to site/ and watch mode's folder keep their own);
+    parsed Markdown is shared, since it is keyed by content."""
+
+    def __init__(self, root: Path, output: Path, enabled: bool = True):
         self.folder = root / CACHE_DIR
+        self.index = self.folder / f"index-{digest(str(output))[:12]}.pickle"
         self.enabled = enabled
         self.notes: list[str] = []
         self.state = self._load() if enabled else CacheState()
 
     def _load(self) -> CacheState:
-        index = self.folder / "index.pickle"
+        index = self.index
         if not index.is_file():
             return CacheState()
         try:
@@ -90,10 +94,10 @@ class BuildCache:
         ignore = self.folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n")
-        temporary = self.folder / f"index.pickle.tmp-{os.getpid()}"
+        temporary = self.index.with_name(f"{self.index.name}.tmp-{os.getpid()}")
         with temporary.open("wb") as handle:
             pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.folder / "index.pickle")
+        os.replace(temporary, self.index)
 
     # Rendered Markdown is kept per page, so a rebuild that only changes the chrome around a
     # page (its sidebar, its neighbours) reuses the parsed body.

@@ -11,7 +11,7 @@ from docsite import __version__
 from docsite.build import BuildOptions, UsageError, build_site
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build",)
+COMMANDS = ("build", "serve")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,6 +23,28 @@ def _parser() -> argparse.ArgumentParser:
     level = common.add_mutually_exclusive_group()
     level.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     level.add_argument("-v", "--verbose", action="store_true", help="print every page built")
+    common.add_argument(
+        "-j",
+        "--jobs",
+        metavar="N",
+        type=_positive_int,
+        default=0,
+        help="worker processes (default: one per core)",
+    )
+    common.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="ignore and do not update the build cache (.docsite-cache/)",
+    )
+    serving = argparse.ArgumentParser(add_help=False)
+    serving.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serving.add_argument(
+        "--port", type=_port, default=8000, help="port (default: 8000, or the next free one)"
+    )
+    serving.add_argument("--open", action="store_true", help="open the site in a web browser")
+    serving.add_argument(
+        "--poll", action="store_true", help="poll for changes (for Docker, WSL and network drives)"
+    )
 
     parser = argparse.ArgumentParser(
         prog="docsite",
@@ -33,28 +55,22 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = commands.add_parser(
         "build",
-        parents=[common],
+        parents=[common, serving],
         help="build the site (default)",
         description="Build content/ into the output folder.",
-    )
-    build.add_argument(
-        "-j",
-        "--jobs",
-        metavar="N",
-        type=_positive_int,
-        default=0,
-        help="worker processes (default: one per core)",
-    )
-    build.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="ignore and do not update the build cache (.docsite-cache/)",
     )
     build.add_argument(
         "--out",
         metavar="DIR",
         type=Path,
         help="output folder (default: 'output' from the config, else site)",
+    )
+    build.add_argument("--watch", action="store_true", help="the same as the serve command")
+    commands.add_parser(
+        "serve",
+        parents=[common, serving],
+        help="build, serve on http://127.0.0.1:8000 and rebuild on every change",
+        description="Build the site, serve it, watch the sources and reload browsers.",
     )
     return parser
 
@@ -73,11 +89,22 @@ def main(argv: list[str] | None = None) -> int:
     options = BuildOptions(
         root=root,
         config_file=config_file,
-        out=args.out,
+        out=getattr(args, "out", None),
         strict=args.strict,
         jobs=args.jobs,
         use_cache=not args.no_cache,
     )
+    if args.command == "serve" or getattr(args, "watch", False):
+        from docsite.watch import serve  # the server and watcher load only when serving
+
+        try:
+            return serve(options, args.host, args.port, args.open, args.poll, args.quiet)
+        except UsageError as exc:
+            print(f"docsite: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except OSError as exc:
+            print(f"docsite: error: cannot serve: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     try:
         result = build_site(options)
     except UsageError as exc:
@@ -117,6 +144,13 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError("a port is at most 65535")
     return value
 
 

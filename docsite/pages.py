@@ -41,6 +41,7 @@ class Page:
     label: str = ""
     title: str = ""
     h1: str = ""
+    yaml_text: str | None = None  # the frontmatter as written, to tell body-only edits apart
     links_to: list[str] = field(default_factory=list)
 
     @property
@@ -254,6 +255,7 @@ def _load_page(
         is_index=is_index,
     )
     page.h1 = first_h1(split.body)
+    page.yaml_text = split.yaml_text
     if is_index and folder_rel:
         fallback = humanize(posixpath.basename(folder_rel))
     else:

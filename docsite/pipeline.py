@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -22,13 +24,51 @@ from docsite.diagnostics import Diagnostic, Report, Severity
 from docsite.icons import IconSet
 from docsite.markdown.code import pygments_css
 from docsite.markdown.links import EXTERNAL_URL
-from docsite.nav import build_nav
+from docsite.nav import NavTree, build_nav
 from docsite.output import OutputFolder
 from docsite.pages import SettingsMemo, SiteContent, load_site
 from docsite.render import PageBuilder, PageJob, build_pages, link_previous, link_snapshot
 from docsite.sources import Discovery
 from docsite.theme import ROOT_MARK, Theme
 from docsite.themefiles import default_theme_dir, static_dirs
+
+
+@dataclass
+class LiveState:
+    """A successful build, kept in memory so watch mode can re-render single pages."""
+
+    config: SiteConfig
+    site: SiteContent
+    nav: NavTree
+    theme: Theme
+    state: CacheState
+    cache: BuildCache
+    out: Path
+
+
+@dataclass
+class LiveOutcome:
+    diagnostics: list[Diagnostic]
+    changed_urls: list[str]
+    seconds: float
+
+
+def live_render(live: LiveState, pages: list) -> LiveOutcome:
+    """Re-render pages in place in the served folder; a page with errors keeps its old file."""
+    started = time.perf_counter()
+    builder = PageBuilder(live.site, live.theme, live.out, None, {}, live.cache, live=True)
+    diagnostics: list[Diagnostic] = []
+    changed = []
+    for page in pages:
+        record = live.state.pages.get(page.source.rel)
+        outcome = builder.build(PageJob(page.source.rel, "live:" + digest(page.body), False))
+        diagnostics.extend(outcome.diagnostics)
+        if outcome.html_digest and (record is None or record.html_digest != outcome.html_digest):
+            changed.append(page.url)
+            if record is not None:
+                record.html_digest = outcome.html_digest
+                record.output_stat = outcome.output_stat
+    return LiveOutcome(sorted(diagnostics), changed, time.perf_counter() - started)
 
 
 def render_site(
@@ -63,16 +103,17 @@ def render_site(
             if not report.errors:
                 output.commit()
                 result.written = True
-                cache.save(
-                    CacheState(
-                        output=str(out),
-                        inputs_digest=inputs_digest,
-                        diagnostics=report.sorted(),
-                        pages=records,
-                        files=files,
-                        parsed=memo.current,
-                    )
+                state = CacheState(
+                    output=str(out),
+                    inputs_digest=inputs_digest,
+                    diagnostics=report.sorted(),
+                    pages=records,
+                    files=files,
+                    parsed=memo.current,
                 )
+                cache.save(state)
+                if options.keep_live:
+                    result.live = LiveState(config, site, nav, theme, state, cache, out)
     except jinja2.TemplateError as exc:
         report.add(template_diagnostic(exc, config))
 
@@ -91,7 +132,8 @@ def _build_pages(
     result: BuildResult,
 ) -> dict[str, PageRecord]:
     """Reuse every page whose inputs are unchanged; render the rest, over all cores."""
-    assets_key = digest(sorted(a.rel for a in site.assets))
+    # Pages may show an asset's size ([!file]), not only link to it: key on contents.
+    assets_key = digest(sorted((a.rel, files["content:" + a.rel][0]) for a in site.assets))
     theme_key = digest(
         config,
         theme.header_links,

@@ -67,6 +67,7 @@ class PageBuilder:
         previous_output: Path | None,
         previous: dict[str, PageRecord],
         cache: BuildCache,
+        live: bool = False,
     ):
         self.site = site
         self.theme = theme
@@ -74,6 +75,9 @@ class PageBuilder:
         self.previous_output = previous_output
         self.previous = previous
         self.cache = cache
+        # Live (watch mode) writes go straight into a served folder: each file is replaced
+        # atomically, and a page with errors keeps its last good version.
+        self.live = live
         self._markdown: MarkdownRenderer | None = None
 
     @property
@@ -98,7 +102,8 @@ class PageBuilder:
                 image = self.setting_href(page, "image", outcome.diagnostics) or ""
             html = self.theme.render_page(page, rendered, image)
         outcome.icons = frozenset(self.theme.used_icons)
-        if html is not None:
+        failed = any(d.severity.value == "error" for d in outcome.diagnostics)
+        if html is not None and not (self.live and failed):
             self._write(outcome, html.encode("utf-8"))
         return outcome
 
@@ -145,6 +150,10 @@ class PageBuilder:
             and link_previous(self.previous_output, record, path)
         ):
             outcome.linked = True
+        elif self.live:
+            temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
         else:
             path.write_bytes(data)
         outcome.output_stat = file_stat(path)

@@ -160,7 +160,8 @@ def test_corrupt_or_foreign_cache_is_ignored_with_a_note(tmp_path):
     make_site(root, sections=1, pages=3)
     out = root / "site"
     assert build_site(BuildOptions(root=root, out=out)).ok
-    (root / CACHE_DIR / "index.pickle").write_bytes(b"not a pickle")
+    for index in (root / CACHE_DIR).glob("index-*.pickle"):
+        index.write_bytes(b"not a pickle")
     result = build_site(BuildOptions(root=root, out=out))
     assert result.ok and result.rendered == result.pages
     assert any("cache ignored" in note for note in result.notes)

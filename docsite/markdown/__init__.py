@@ -10,6 +10,7 @@ from mdit_py_plugins.gfm import gfm_plugin
 
 from docsite.diagnostics import Diagnostic
 from docsite.markdown.code import code_plugin
+from docsite.markdown.components import components_plugin
 from docsite.markdown.context import RenderContext
 from docsite.markdown.headings import TocEntry, headings_plugin
 from docsite.markdown.links import links_plugin
@@ -32,6 +33,7 @@ def make_markdown() -> MarkdownIt:
     md.use(headings_plugin)
     md.use(links_plugin)
     md.use(code_plugin)
+    md.use(components_plugin)
     return md
 
 

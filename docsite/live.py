@@ -1,0 +1,171 @@
+"""Watch mode's engine: sort each change by kind and redo only the work that kind needs.
+
+A page whose body alone changed is re-rendered in memory and written in place (one file,
+replaced atomically). Anything else (settings, new or deleted pages, templates, static
+files, the config) goes through the incremental build, which decides from recorded
+dependencies which pages to re-render and swaps the site in whole.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from docsite.build import BuildOptions, BuildResult, build_site
+from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity
+from docsite.frontmatter import split_frontmatter
+from docsite.pages import first_h1
+from docsite.sources import PAGE_SUFFIX, SETTINGS_SUFFIXES, is_skipped, read_text
+
+
+class ChangeKind(StrEnum):
+    PAGE = "page"  # a Markdown page: its body, or more
+    SETTINGS = "settings"  # a .yml beside pages
+    ASSET = "asset"  # another file in content/
+    TEMPLATE = "template"
+    STYLESHEET = "stylesheet"  # a .css in static/: swapped in the browser without a reload
+    STATIC = "static"
+    CONFIG = "config"
+    IGNORED = "ignored"  # the output, the cache, editor swap files, dotfiles
+
+
+@dataclass
+class Update:
+    """What one rebuild did, for the terminal and the browsers."""
+
+    changed_urls: list[str] = field(default_factory=list)  # site paths like "guide/setup/"
+    reload_all: bool = False
+    css_only: bool = False
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    failed: bool = False
+    seconds: float = 0.0
+    rendered: int = 0
+
+
+def classify(
+    path: Path, root: Path, content_dir: Path, config_file: Path, ignored: list[Path]
+) -> ChangeKind:
+    """Sort a changed path by what depends on it."""
+    path = path.absolute()
+    if any(path == folder or path.is_relative_to(folder) for folder in ignored):
+        return ChangeKind.IGNORED
+    name = path.name
+    if is_skipped(name) or name.endswith(("~", ".swp", ".swx", ".tmp")) or name.startswith("#"):
+        return ChangeKind.IGNORED
+    if path == config_file:
+        return ChangeKind.CONFIG
+    if path.is_relative_to(content_dir):
+        parts = path.relative_to(content_dir).parts
+        if any(is_skipped(part) for part in parts):
+            return ChangeKind.IGNORED
+        suffix = path.suffix.lower()
+        if suffix == PAGE_SUFFIX:
+            return ChangeKind.PAGE
+        if suffix in SETTINGS_SUFFIXES:
+            return ChangeKind.SETTINGS
+        return ChangeKind.ASSET
+    if path.is_relative_to(root / "templates"):
+        return ChangeKind.TEMPLATE
+    if path.is_relative_to(root / "static"):
+        return ChangeKind.STYLESHEET if path.suffix.lower() == ".css" else ChangeKind.STATIC
+    return ChangeKind.IGNORED
+
+
+class LiveSite:
+    """The site as watch mode keeps it: built once, then updated change by change."""
+
+    def __init__(self, options: BuildOptions):
+        self.options = dataclasses.replace(options, keep_live=True)
+        self.live = None  # docsite.pipeline.LiveState of the last good build
+        self.last_result: BuildResult | None = None
+
+    def full_build(self) -> Update:
+        previous = self.live.state.pages if self.live is not None else {}
+        result = build_site(self.options)
+        self.last_result = result
+        update = Update(
+            diagnostics=result.report.sorted(),
+            failed=not result.ok,
+            seconds=result.seconds,
+            rendered=result.rendered,
+        )
+        if result.ok and result.live is not None:
+            self.live = result.live
+            current = self.live.state.pages
+            update.changed_urls = sorted(
+                self.live.site.by_source[rel].url
+                for rel, record in current.items()
+                if rel not in previous or previous[rel].html_digest != record.html_digest
+            )
+            removed = set(previous) - set(current)
+            update.reload_all = bool(removed) or not previous
+        elif result.ok:
+            update.reload_all = True  # nothing changed at all, or nothing kept
+        return update
+
+    def apply(self, paths: list[Path]) -> Update:
+        """Bring the served site up to date with these changed files."""
+        if self.live is None:
+            return self.full_build()
+        config = self.live.config
+        config_file = (self.options.config_file or config.root / "docsite.yml").absolute()
+        kinds = {
+            path: classify(
+                path,
+                config.root.absolute(),
+                config.content_dir.absolute(),
+                config_file,
+                [self.live.out.absolute(), config.root / ".docsite-cache"],
+            )
+            for path in paths
+        }
+        relevant = {p: k for p, k in kinds.items() if k is not ChangeKind.IGNORED}
+        if not relevant:
+            return Update()
+        if all(kind is ChangeKind.PAGE for kind in relevant.values()):
+            update = self._bodies_only([p for p in relevant])
+            if update is not None:
+                return update
+        update = self.full_build()
+        if relevant and all(k is ChangeKind.STYLESHEET for k in relevant.values()):
+            update.css_only = not update.failed
+        return update
+
+    def _bodies_only(self, paths: list[Path]) -> Update | None:
+        """Re-render pages whose settings and title are unchanged; None if any changed more."""
+        live = self.live
+        assert live is not None
+        from docsite.pipeline import live_render  # the renderer, loaded with the first build
+
+        content_dir = live.config.content_dir.absolute()
+        pages = []
+        for path in paths:
+            rel = path.absolute().relative_to(content_dir).as_posix()
+            page = live.site.by_source.get(rel)
+            if page is None or not path.is_file():
+                return None  # a new or deleted page: the nav changes
+            try:
+                text = read_text(path, page.source.shown)
+            except DiagnosticError:
+                return None  # the full build reports it
+            split = split_frontmatter(text, page.source.shown, Report())
+            if split.yaml_text != page.yaml_text or first_h1(split.body) != page.h1:
+                return None
+            pages.append((page, split))
+        update = Update()
+        for page, split in pages:
+            page.body, page.body_line = split.body, split.body_line
+        outcome = live_render(live, [page for page, _ in pages])
+        update.diagnostics = outcome.diagnostics
+        update.failed = any(d.severity is Severity.ERROR for d in outcome.diagnostics)
+        update.changed_urls = outcome.changed_urls
+        update.seconds = outcome.seconds
+        update.rendered = len(pages)
+        return update
+
+
+def site_path(url: str) -> str:
+    """A page URL as the browser's location shows it: '' -> '/', 'a/b/' -> '/a/b/'."""
+    return "/" + url

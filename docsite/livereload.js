@@ -1,0 +1,65 @@
+// docsite watch mode: reload when this page's output changed, swap CSS, show build errors.
+(() => {
+  "use strict";
+  const here = () => location.pathname.replace(/index\.html$/, "");
+  const scrollKey = "docsite-scroll:" + here();
+  const saved = sessionStorage.getItem(scrollKey);
+  if (saved !== null) {
+    sessionStorage.removeItem(scrollKey);
+    addEventListener("load", () => scrollTo(0, Number(saved)));
+  }
+
+  const reload = () => {
+    sessionStorage.setItem(scrollKey, String(scrollY));
+    location.reload();
+  };
+
+  let overlay = null;
+  const showErrors = (diagnostics) => {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "docsite-error-overlay";
+      overlay.setAttribute("role", "alertdialog");
+      overlay.setAttribute("aria-label", "Build error");
+      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+        "background:rgba(20,20,24,.94);color:#f5f5f5;font:14px/1.5 ui-monospace,monospace;padding:2rem";
+      document.body.append(overlay);
+    }
+    overlay.replaceChildren();
+    const title = document.createElement("h2");
+    title.textContent = "docsite: the last change does not build";
+    title.style.cssText = "color:#ff8a80;font:600 18px system-ui,sans-serif;margin:0 0 1rem";
+    overlay.append(title);
+    for (const d of diagnostics) {
+      const item = document.createElement("pre");
+      item.className = "docsite-diagnostic";
+      item.style.cssText = "white-space:pre-wrap;margin:0 0 1rem";
+      const place = d.line ? `${d.file}:${d.line}:${d.col}` : d.file;
+      item.textContent = `${place}: ${d.severity}: ${d.message}` + (d.hint ? `\n  hint: ${d.hint}` : "");
+      overlay.append(item);
+    }
+    const note = document.createElement("p");
+    note.textContent = "The page shows the last good build. Fix the file and save: this goes away.";
+    note.style.cssText = "font-family:system-ui,sans-serif;color:#bbb";
+    overlay.append(note);
+  };
+  const hideErrors = () => { if (overlay) { overlay.remove(); overlay = null; } };
+
+  const events = new EventSource("/__docsite/events");
+  events.addEventListener("reload", (e) => {
+    const data = JSON.parse(e.data);
+    hideErrors();
+    if (data.all || data.paths.includes(here())) reload();
+  });
+  events.addEventListener("css", () => {
+    hideErrors();
+    const stamp = Date.now();
+    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+      const url = new URL(link.href);
+      url.searchParams.set("v", stamp);
+      link.href = url.href;
+    }
+  });
+  events.addEventListener("builderror", (e) => showErrors(JSON.parse(e.data).diagnostics));
+  events.addEventListener("ok", hideErrors);
+})();

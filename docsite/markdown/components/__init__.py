@@ -1,0 +1,42 @@
+"""Retype's Markdown components, each a markdown-it-py plugin in a module of its own."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+
+from docsite.markdown.components.badge import badge_plugin
+from docsite.markdown.components.button import button_plugin
+from docsite.markdown.components.callout import callout_plugin
+from docsite.markdown.components.card import card_plugin
+from docsite.markdown.components.columns import columns_plugin
+from docsite.markdown.components.comments import comments_plugin
+from docsite.markdown.components.container import container_plugin
+from docsite.markdown.components.file import file_plugin
+from docsite.markdown.components.icons import icons_plugin
+from docsite.markdown.components.math import math_plugin
+from docsite.markdown.components.panel import panel_plugin
+from docsite.markdown.components.reference import reference_plugin
+from docsite.markdown.components.steps import steps_plugin
+from docsite.markdown.components.tabs import tabs_plugin
+
+PLUGINS = (
+    comments_plugin,
+    callout_plugin,
+    tabs_plugin,
+    panel_plugin,
+    steps_plugin,
+    columns_plugin,
+    container_plugin,
+    badge_plugin,
+    button_plugin,
+    reference_plugin,
+    card_plugin,
+    file_plugin,
+    icons_plugin,
+    math_plugin,
+)
+
+
+def components_plugin(md: MarkdownIt) -> None:
+    for plugin in PLUGINS:
+        md.use(plugin)

@@ -1,0 +1,202 @@
+"""The shape shared by Retype's block components: a marker line, nested content, a closing line.
+
+`!!!warning Title`, `+++ Tab`, `=== Panel` open a block and a line holding only the marker
+closes it. In stacked kinds (tabs, steps, columns, panels) another titled marker line starts
+the next item. The same kind nests inside itself with a longer marker (`++++` around `+++`);
+callouts and containers also nest by pairing titled openers with bare closers. Content is
+parsed as ordinary blocks, so every component nests inside every other one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
+
+from docsite.markdown.context import RenderContext
+
+_FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
+_LIST_ALTS = ["paragraph", "reference", "blockquote", "list"]
+
+
+@dataclass(frozen=True)
+class BlockKind:
+    name: str  # how messages call it, e.g. "callout"
+    char: str  # the marker character, e.g. "!"
+    stacked: bool  # a titled marker line starts the next item
+    flags: str = ""  # characters that may end a marker: "-" in "!!-", "+" in "!!+"
+    attached: bool = False  # the text may follow the marker without a space ("!!!warning")
+    needs_title: bool = True  # a bare marker is then only ever a closing line
+
+    def closer(self, length: int = 3) -> str:
+        return self.char * length
+
+
+@dataclass(frozen=True)
+class Marker:
+    length: int  # of the whole marker, flag included
+    flag: str  # "", "-" or "+"
+    text: str  # the rest of the line, stripped
+    raw: str  # the marker as written, for messages
+
+
+@dataclass
+class Item:
+    line: int  # the item's marker line
+    marker: Marker
+    end: int = 0  # the line after its content
+
+
+@dataclass
+class Block:
+    items: list[Item] = field(default_factory=list)
+    close_line: int | None = None  # None when the block is never closed
+    stop: int = 0  # the first line after the whole block
+
+
+def line_text(state: StateBlock, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
+
+
+def read_marker(text: str, kind: BlockKind) -> Marker | None:
+    """The marker at the start of a line, or None when the line is not one of this kind's."""
+    run = len(text) - len(text.lstrip(kind.char))
+    flag = ""
+    if run >= 2 and len(text) > run and text[run] in kind.flags:
+        flag = text[run]
+    length = run + len(flag)
+    if length < 3 or (not flag and run < 3):
+        return None
+    rest = text[length:]
+    if rest and not rest[0].isspace() and not kind.attached:
+        return None
+    return Marker(length, flag, rest.strip(), text[:length])
+
+
+def open_marker(state: StateBlock, line: int, kind: BlockKind) -> Marker | None:
+    if state.is_code_block(line):
+        return None
+    return read_marker(line_text(state, line), kind)
+
+
+def scan(state: StateBlock, start: int, end: int, kind: BlockKind, opening: Marker) -> Block:
+    """Find the block's items and closing line, skipping fenced code and deeper blocks."""
+    block = Block(items=[Item(start, opening)])
+    depth = 0
+    fence = ""
+    line = start + 1
+    while line < end:
+        begin = state.bMarks[line] + state.tShift[line]
+        if begin < state.eMarks[line] and state.sCount[line] < state.blkIndent:
+            break  # a line indented less than the block: the parent ends here
+        text = line_text(state, line)
+        if state.is_code_block(line):
+            line += 1
+            continue
+        fence_match = _FENCE.match(text)
+        if fence:
+            if fence_match and _closes_fence(fence_match, fence):
+                fence = ""
+            line += 1
+            continue
+        if fence_match and not (fence_match.group(1)[0] == "`" and "`" in fence_match.group(2)):
+            fence = fence_match.group(1)
+            line += 1
+            continue
+        marker = read_marker(text, kind)
+        if marker is None or marker.length != opening.length:
+            line += 1
+            continue
+        if marker.text:
+            if kind.stacked and depth == 0:
+                block.items[-1].end = line
+                block.items.append(Item(line, marker))
+            elif not kind.stacked:
+                depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            block.items[-1].end = line
+            block.close_line = line
+            block.stop = line + 1
+            return block
+        line += 1
+    block.items[-1].end = line
+    block.stop = line
+    return block
+
+
+def _closes_fence(match: re.Match[str], fence: str) -> bool:
+    run = match.group(1)
+    return run[0] == fence[0] and len(run) >= len(fence) and not match.group(2).strip()
+
+
+def parse_content(state: StateBlock, begin: int, end: int) -> None:
+    """Parse lines [begin, end) as nested blocks that cannot run past `end`."""
+    old_parent, old_max = state.parentType, state.lineMax
+    state.parentType = "container"  # type: ignore[assignment]
+    state.lineMax = end
+    state.md.block.tokenize(state, begin, end)
+    state.parentType, state.lineMax = old_parent, old_max
+
+
+def push_inline(state: StateBlock, text: str, line: int) -> Token:
+    """An inline token for a title, parsed later with the page's inline rules."""
+    token = state.push("inline", "", 0)
+    token.content = text
+    token.map = [line, line + 1]
+    token.children = []
+    return token
+
+
+def context(state: StateBlock) -> RenderContext | None:
+    return state.env.get("docsite") if isinstance(state.env, dict) else None
+
+
+def report_at(state: StateBlock, line: int, needle: str, message: str, hint: str) -> None:
+    ctx = context(state)
+    if ctx is not None:
+        place = Token("component", "", 0)
+        place.map = [line, line + 1]
+        ctx.error(place, needle, message, hint)
+
+
+def finish(state: StateBlock, kind: BlockKind, block: Block) -> None:
+    """Move past the block, and say so when it was never closed."""
+    if block.close_line is None:
+        opening = block.items[0]
+        closer = kind.closer(opening.marker.length)
+        report_at(
+            state,
+            opening.line,
+            opening.marker.raw,
+            f"this {kind.name} ('{opening.marker.raw}') is never closed",
+            f"end it with a line holding only '{closer}'; to nest a {kind.name} in another, "
+            f"give the outer one a longer marker, e.g. '{kind.char * (opening.marker.length + 1)}'",
+        )
+    state.line = block.stop
+
+
+def stray_closer(state: StateBlock, line: int, kind: BlockKind, marker: Marker) -> bool:
+    """A bare marker with no open block: report it and drop the line."""
+    report_at(
+        state,
+        line,
+        marker.raw,
+        f"'{marker.raw}' closes a {kind.name}, but none is open here",
+        f"start a {kind.name} with '{kind.closer(marker.length)} Title', or remove this line",
+    )
+    state.line = line + 1
+    return True
+
+
+BlockRule = Callable[[StateBlock, int, int, bool], bool]
+
+
+def add_block_rule(md: MarkdownIt, name: str, rule: BlockRule) -> None:
+    """Register before fences, so a marker line may also interrupt a paragraph or a list."""
+    md.block.ruler.before("fence", name, rule, {"alt": _LIST_ALTS})

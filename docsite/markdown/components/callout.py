@@ -1,0 +1,92 @@
+"""Callouts: `!!!variant Title` ... `!!!`, collapsible with `!!-` (closed) or `!!+` (open)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
+
+from docsite.markdown.components.blocks import (
+    BlockKind,
+    add_block_rule,
+    context,
+    finish,
+    open_marker,
+    parse_content,
+    push_inline,
+    scan,
+)
+from docsite.markdown.components.variants import checked_variant
+
+KIND = BlockKind("callout", "!", stacked=False, flags="-+", attached=True, needs_title=False)
+DEFAULT_VARIANT = "primary"  # as in Retype
+
+
+def callout_plugin(md: MarkdownIt) -> None:
+    add_block_rule(md, "docsite_callout", _callout_rule)
+    md.add_render_rule("callout_open", _render_open)
+    md.add_render_rule("callout_close", _render_close)
+    md.add_render_rule("callout_title_open", _render_title_open)
+    md.add_render_rule("callout_title_close", _render_title_close)
+
+
+def _callout_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    opening = open_marker(state, start, KIND)
+    if opening is None:
+        return False
+    if silent:
+        return True
+    block = scan(state, start, end, KIND, opening)
+    rest = _line_rest(state, start, opening.raw)
+    variant_word, title = "", rest.strip()
+    if rest and not rest[0].isspace():
+        variant_word, _, title = rest.partition(" ")
+        title = title.strip()
+    token = state.push("callout_open", "div", 1)
+    token.map = [start, block.stop]
+    token.markup = opening.raw
+    collapse = opening.flag
+    variant = checked_variant(
+        variant_word, DEFAULT_VARIANT, context(state), token, opening.raw + variant_word
+    )
+    token.meta = {"variant": variant, "collapse": collapse}
+    if title or collapse:
+        state.push("callout_title_open", "p", 1).meta = {"collapse": collapse}
+        push_inline(state, title or "Details", start)
+        state.push("callout_title_close", "p", -1).meta = {"collapse": collapse}
+    state.push("callout_body_open", "div", 1).attrSet("class", "callout-body")
+    parse_content(state, start + 1, block.items[0].end)
+    state.push("callout_body_close", "div", -1)
+    state.push("callout_close", "div", -1).meta = {"collapse": collapse}
+    finish(state, KIND, block)
+    return True
+
+
+def _line_rest(state: StateBlock, line: int, marker: str) -> str:
+    begin = state.bMarks[line] + state.tShift[line] + len(marker)
+    return state.src[begin : state.eMarks[line]].rstrip()
+
+
+def _render_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    meta = tokens[idx].meta
+    classes = f"callout callout-{escapeHtml(meta['variant'])}"
+    if meta["collapse"]:
+        is_open = " open" if meta["collapse"] == "+" else ""
+        return f'<details class="{classes}"{is_open}>\n'
+    return f'<div class="{classes}">\n'
+
+
+def _render_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return "</details>\n" if tokens[idx].meta["collapse"] else "</div>\n"
+
+
+def _render_title_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    tag = "summary" if tokens[idx].meta["collapse"] else "p"
+    return f'<{tag} class="callout-title">'
+
+
+def _render_title_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return "</summary>\n" if tokens[idx].meta["collapse"] else "</p>\n"

@@ -1,0 +1,150 @@
+"""The inline call syntax of Retype: `[!kind text|variant key="value"](link)`.
+
+Badges, buttons, references, cards and files share it. The inline rule only cuts the call
+out of the text; a core rule then checks it against the page's block, which is what gives
+its diagnostics a line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from docsite.diagnostics import did_you_mean
+from docsite.markdown.context import RenderContext
+
+_ATTRIBUTE = re.compile(r"""([A-Za-z][\w-]*)=(?:"([^"]*)"|'([^']*)'|([^\s"'\]]+))""")
+_KIND = re.compile(r"\[!([a-z]+)(?=[\s\]])")
+
+
+@dataclass(frozen=True)
+class Call:
+    kind: str
+    source: str  # the call as written, to find it in the source line
+    text: str  # positional text, before any '|'
+    variant: str  # positional variant, after '|'
+    attributes: dict[str, str] = field(default_factory=dict)
+    link: str | None = None  # the (link), if any
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.attributes.get(name, default)
+
+
+def parse_call(src: str, pos: int, kind: str) -> tuple[Call, int] | None:
+    """The call starting at src[pos] and the position after it, or None."""
+    match = _KIND.match(src, pos)
+    if match is None or match.group(1) != kind:
+        return None
+    body_start = match.end()
+    end = _closing_bracket(src, body_start)
+    if end is None:
+        return None
+    body = src[body_start:end]
+    after = end + 1
+    link = None
+    if after < len(src) and src[after] == "(":
+        close = _closing_paren(src, after + 1)
+        if close is not None:
+            link = src[after + 1 : close].strip()
+            if link.startswith("<") and link.endswith(">"):
+                link = link[1:-1]
+            after = close + 1
+    attributes = {m.group(1): _value(m) for m in _ATTRIBUTE.finditer(body)}
+    positional = _ATTRIBUTE.sub("", body).strip()
+    text, _, variant = positional.rpartition("|") if "|" in positional else (positional, "", "")
+    call = Call(kind, src[pos:after], text.strip(), variant.strip(), attributes, link)
+    return call, after
+
+
+def _value(match: re.Match[str]) -> str:
+    return next(g for g in match.groups()[1:] if g is not None)
+
+
+def _closing_bracket(src: str, pos: int) -> int | None:
+    quote = ""
+    while pos < len(src):
+        char = src[pos]
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'" and src[pos - 1] == "=":
+            quote = char
+        elif char == "\\":
+            pos += 1
+        elif char == "[":
+            return None
+        elif char == "]":
+            return pos
+        pos += 1
+    return None
+
+
+def _closing_paren(src: str, pos: int) -> int | None:
+    depth = 0
+    while pos < len(src):
+        char = src[pos]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return pos
+            depth -= 1
+        elif char == "\n":
+            return None
+        pos += 1
+    return None
+
+
+def add_call_rule(
+    md: MarkdownIt, kind: str, check: Callable[[Token, Call, Token, RenderContext], None]
+) -> None:
+    """Register the inline rule for `[!kind ...]` and the core rule that checks each call."""
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        if state.src[state.pos] != "[" or not state.src.startswith("[!" + kind, state.pos):
+            return False
+        found = parse_call(state.src, state.pos, kind)
+        if found is None:
+            return False
+        call, end = found
+        if not silent:
+            token = state.push(kind, "", 0)
+            token.meta = {"call": call}
+        state.pos = end
+        return True
+
+    def core(state: StateCore) -> None:
+        ctx: RenderContext | None = state.env.get("docsite")
+        if ctx is None:
+            return
+        for block, token in inline_tokens(state.tokens, kind):
+            check(token, token.meta["call"], block, ctx)
+
+    md.inline.ruler.before("link", f"docsite_{kind}", rule)
+    md.core.ruler.push(f"docsite_{kind}", core)
+
+
+def inline_tokens(tokens: list[Token], kind: str) -> Iterator[tuple[Token, Token]]:
+    """(block, token) for every inline token of a kind, the block giving its source line."""
+    for block in tokens:
+        if block.type == "inline" and block.children:
+            for token in block.children:
+                if token.type == kind:
+                    yield block, token
+
+
+def check_attributes(call: Call, known: tuple[str, ...], ctx: RenderContext, block: Token) -> None:
+    for name in call.attributes:
+        if name not in known:
+            ctx.warning(
+                block,
+                f"{name}=",
+                f"unknown attribute '{name}' in [!{call.kind}]; it is ignored",
+                did_you_mean(name, known) or "known attributes: " + ", ".join(known),
+            )

@@ -1,0 +1,67 @@
+"""File downloads: `[!file](files/spec.pdf)` with the file's name and size, or
+`[!file Specification](files/spec.pdf)` with a name of your own."""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+
+from docsite.markdown.components.calls import Call, add_call_rule, check_attributes
+from docsite.markdown.components.icons import emoji_text, octicon_svg
+from docsite.markdown.components.targets import (
+    content_path,
+    find_asset,
+    missing_link,
+    resolve_target,
+)
+from docsite.markdown.context import RenderContext
+
+ATTRIBUTES = ("text",)
+
+
+def file_plugin(md: MarkdownIt) -> None:
+    add_call_rule(md, "file", _check)
+    md.add_render_rule("file", _render)
+
+
+def human_size(size: int) -> str:
+    """1536 -> '1.5 KB', in the units people read on download links."""
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+def _check(token: Token, call: Call, block: Token, ctx: RenderContext) -> None:
+    check_attributes(call, ATTRIBUTES, ctx, block)
+    token.meta.update(href=None, name=emoji_text(call.get("text", call.text)), size="")
+    if not call.link:
+        missing_link(ctx, block, call.source, "file")
+        return
+    target = resolve_target(call.link, ctx, block)
+    if target is None:
+        return
+    token.meta["href"] = target.href
+    rel = content_path(call.link, ctx)
+    token.meta["name"] = token.meta["name"] or posixpath.basename(rel.rstrip("/")) or call.link
+    asset = None if target.external or target.page else find_asset(rel, ctx)
+    if asset is not None:
+        token.meta["size"] = human_size(asset.path.stat().st_size)
+
+
+def _render(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    meta = tokens[idx].meta
+    name = escapeHtml(meta.get("name") or meta["call"].link or "")
+    if not meta.get("href"):
+        return f'<span class="file-link">{name}</span>'
+    size = f'<span class="file-size">{meta["size"]}</span>' if meta["size"] else ""
+    return (
+        f'<a class="file-link" href="{escapeHtml(meta["href"])}" download>'
+        f'{octicon_svg("download")}<span class="file-name">{name}</span>{size}</a>'
+    )

@@ -1,0 +1,77 @@
+"""Panels: `=== Title` ... `===`, a disclosure that starts open; `==-` starts it closed.
+
+Panels stack like Retype's (`=== One` ... `=== Two` ... `===`); a panel inside a panel takes
+a longer marker (`====` around `===`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
+
+from docsite.markdown.components.blocks import (
+    BlockKind,
+    add_block_rule,
+    finish,
+    open_marker,
+    parse_content,
+    push_inline,
+    scan,
+    stray_closer,
+)
+
+KIND = BlockKind("panel", "=", stacked=True, flags="-+")
+
+
+def panel_plugin(md: MarkdownIt) -> None:
+    add_block_rule(md, "docsite_panel", _panel_rule)
+    md.add_render_rule("panel_open", _render_open)
+    md.add_render_rule("panel_close", _render_close)
+    md.add_render_rule("panel_title_open", _render_title_open)
+    md.add_render_rule("panel_title_close", _render_title_close)
+
+
+def _panel_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    opening = open_marker(state, start, KIND)
+    if opening is None:
+        return False
+    if silent:
+        return True
+    if not opening.text:
+        return stray_closer(state, start, KIND, opening)
+    block = scan(state, start, end, KIND, opening)
+    for item in block.items:
+        token = state.push("panel_open", "details", 1)
+        token.map = [item.line, item.end]
+        token.markup = item.marker.raw
+        token.meta = {"open": item.marker.flag != "-"}
+        state.push("panel_title_open", "summary", 1)
+        push_inline(state, item.marker.text, item.line)
+        state.push("panel_title_close", "summary", -1)
+        parse_content(state, item.line + 1, item.end)
+        state.push("panel_close", "details", -1)
+    finish(state, KIND, block)
+    return True
+
+
+def _render_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return (
+        '<details class="panel" open>\n'
+        if tokens[idx].meta["open"]
+        else ('<details class="panel">\n')
+    )
+
+
+def _render_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return "</div>\n</details>\n"
+
+
+def _render_title_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return '<summary class="panel-title">'
+
+
+def _render_title_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return '</summary>\n<div class="panel-body">\n'

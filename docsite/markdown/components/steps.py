@@ -1,0 +1,86 @@
+"""Steps: `>>> Title` ... `>>> Next` ... `>>>`, a numbered list of titled steps.
+
+`>>> 12. Title` numbers that step 12, and the steps after it count on from there. The
+marker takes lines that CommonMark would read as a triple-nested quote; `> > >` still is one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
+
+from docsite.markdown.components.blocks import (
+    BlockKind,
+    add_block_rule,
+    finish,
+    open_marker,
+    parse_content,
+    push_inline,
+    scan,
+    stray_closer,
+)
+
+KIND = BlockKind("step", ">", stacked=True)
+_NUMBERED = re.compile(r"^(\d{1,9})\.\s+(.*)$")
+
+
+def steps_plugin(md: MarkdownIt) -> None:
+    add_block_rule(md, "docsite_steps", _steps_rule)
+    md.add_render_rule("steps_open", _render_steps_open)
+    md.add_render_rule("step_open", _render_step_open)
+    md.add_render_rule("step_title_open", _render_title_open)
+    md.add_render_rule("step_title_close", _render_title_close)
+
+
+def _steps_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    opening = open_marker(state, start, KIND)
+    if opening is None:
+        return False
+    if silent:
+        return True
+    if not opening.text:
+        return stray_closer(state, start, KIND, opening)
+    block = scan(state, start, end, KIND, opening)
+    steps = state.push("steps_open", "ol", 1)
+    steps.map = [start, block.stop]
+    steps.markup = opening.raw
+    steps.meta = {"start": None}
+    for index, item in enumerate(block.items):
+        numbered = _NUMBERED.match(item.marker.text)
+        title = numbered.group(2) if numbered else item.marker.text
+        number = int(numbered.group(1)) if numbered else None
+        if index == 0 and number is not None:
+            steps.meta["start"] = number
+        step = state.push("step_open", "li", 1)
+        step.map = [item.line, item.end]
+        step.meta = {"value": number if index else None}
+        state.push("step_title_open", "p", 1)
+        push_inline(state, title, item.line)
+        state.push("step_title_close", "p", -1)
+        parse_content(state, item.line + 1, item.end)
+        state.push("step_close", "li", -1)
+    state.push("steps_close", "ol", -1)
+    finish(state, KIND, block)
+    return True
+
+
+def _render_steps_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    start = tokens[idx].meta["start"]
+    return f'<ol class="steps" start="{start}">\n' if start is not None else '<ol class="steps">\n'
+
+
+def _render_step_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    value = tokens[idx].meta["value"]
+    return f'<li class="step" value="{value}">\n' if value is not None else '<li class="step">\n'
+
+
+def _render_title_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return '<p class="step-title">'
+
+
+def _render_title_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return "</p>\n"

@@ -1,0 +1,137 @@
+"""Tabs: `+++ Tab 1` ... `+++ Tab 2` ... `+++`.
+
+The HTML is an ARIA tablist whose first tab is selected. Without JavaScript every panel is
+shown under its own title (CSS, `@media (scripting: none)`); components.js switches tabs,
+and tabs with the same title switch together across the page. Tabs that hold only a code
+block each are a code group, styled as one block of code with a tab per file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
+
+from docsite.markdown.components.blocks import (
+    BlockKind,
+    add_block_rule,
+    finish,
+    open_marker,
+    parse_content,
+    push_inline,
+    scan,
+    stray_closer,
+)
+
+KIND = BlockKind("tab", "+", stacked=True)
+
+
+def tabs_plugin(md: MarkdownIt) -> None:
+    add_block_rule(md, "docsite_tabs", _tabs_rule)
+    for name, render in (
+        ("tabs_open", _render_tabs_open),
+        ("tabs_close", _render_close),
+        ("tab_list_open", _render_list_open),
+        ("tab_list_close", _render_close),
+        ("tab_open", _render_tab_open),
+        ("tab_close", _render_tab_close),
+        ("tab_panel_open", _render_panel_open),
+        ("tab_panel_close", _render_close),
+    ):
+        md.add_render_rule(name, render)
+
+
+def tab_key(title: str) -> str:
+    """What makes two tabs 'the same tab' for switching together: the title's words."""
+    return " ".join(re.sub(r"[*_`~]", "", title).lower().split())
+
+
+def _tabs_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    opening = open_marker(state, start, KIND)
+    if opening is None:
+        return False
+    if silent:
+        return True
+    if not opening.text:
+        return stray_closer(state, start, KIND, opening)
+    block = scan(state, start, end, KIND, opening)
+    base = f"tabs-L{start + 1}"  # unique in the page, and never a heading slug
+    opener = state.push("tabs_open", "div", 1)
+    opener.map = [start, block.stop]
+    opener.markup = opening.raw
+    opener.meta = {"id": base, "code_group": False}
+    state.push("tab_list_open", "div", 1)
+    for index, item in enumerate(block.items, 1):
+        tab = state.push("tab_open", "button", 1)
+        tab.meta = _ids(base, index, item.marker.text)
+        push_inline(state, item.marker.text, item.line)
+        state.push("tab_close", "button", -1)
+    state.push("tab_list_close", "div", -1)
+    only_code = True
+    for index, item in enumerate(block.items, 1):
+        panel = state.push("tab_panel_open", "div", 1)
+        panel.meta = _ids(base, index, item.marker.text)
+        first = len(state.tokens)
+        parse_content(state, item.line + 1, item.end)
+        only_code = only_code and _is_single_code_block(state.tokens[first:])
+        state.push("tab_panel_close", "div", -1)
+    opener.meta["code_group"] = only_code
+    state.push("tabs_close", "div", -1)
+    finish(state, KIND, block)
+    return True
+
+
+def _ids(base: str, index: int, title: str) -> dict[str, Any]:
+    return {
+        "tab": f"{base}-{index}-tab",
+        "panel": f"{base}-{index}",
+        "selected": index == 1,
+        "key": tab_key(title),
+        "title": re.sub(r"[*_`]", "", title).strip(),
+    }
+
+
+def _is_single_code_block(tokens: list[Token]) -> bool:
+    return len(tokens) == 1 and tokens[0].type == "fence"
+
+
+def _render_tabs_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    meta = tokens[idx].meta
+    classes = "tabs code-group" if meta["code_group"] else "tabs"
+    return f'<div class="{classes}" id="{meta["id"]}" data-tabs>\n'
+
+
+def _render_tab_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    meta = tokens[idx].meta
+    selected = "true" if meta["selected"] else "false"
+    return (
+        f'<button type="button" role="tab" class="tab" id="{meta["tab"]}" '
+        f'aria-controls="{meta["panel"]}" aria-selected="{selected}" '
+        f'tabindex="{0 if meta["selected"] else -1}" data-tab-key="{escapeHtml(meta["key"])}">'
+    )
+
+
+def _render_panel_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    meta = tokens[idx].meta
+    active = " is-active" if meta["selected"] else ""
+    return (
+        f'<div class="tab-panel{active}" role="tabpanel" id="{meta["panel"]}" '
+        f'aria-labelledby="{meta["tab"]}" tabindex="0" '
+        f'data-title="{escapeHtml(meta["title"])}">\n'
+    )
+
+
+def _render_list_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return '<div class="tabs-list" role="tablist">\n'
+
+
+def _render_tab_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return "</button>\n"
+
+
+def _render_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return "</div>\n"

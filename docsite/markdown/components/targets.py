@@ -1,0 +1,60 @@
+"""Where an inline component's (link) points: an href, and the page or file behind it."""
+
+from __future__ import annotations
+
+import posixpath
+import urllib.parse
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from docsite.markdown.context import RenderContext
+from docsite.markdown.links import EXTERNAL_URL, resolve_link
+from docsite.pages import Page
+from docsite.sources import SourceFile
+
+
+@dataclass(frozen=True)
+class Target:
+    href: str
+    page: Page | None = None  # the page linked to, when it is one of the site's
+    external: bool = False
+
+
+def resolve_target(raw: str, ctx: RenderContext, block: Token) -> Target | None:
+    """The target of a component link; None after an error diagnostic."""
+    raw = raw.strip()
+    if raw.startswith("#"):
+        return Target(raw, ctx.page)
+    if EXTERNAL_URL.match(raw):
+        return Target(raw, external=True)
+    # resolve_link records every page it finds in links_to: that is how we learn which one.
+    before = len(ctx.page.links_to)
+    href = resolve_link(raw, ctx, block)
+    if href is None:
+        return None
+    page = None
+    if len(ctx.page.links_to) > before:
+        page = ctx.site.by_source.get(ctx.page.links_to[-1])
+    return Target(href, page)
+
+
+def content_path(raw: str, ctx: RenderContext) -> str:
+    """A link's path relative to content/, as resolve_link reads it."""
+    path = urllib.parse.unquote(raw.partition("#")[0].partition("?")[0])
+    if path.startswith("/"):
+        return posixpath.normpath(path.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(ctx.page.source.rel), path))
+
+
+def find_asset(rel: str, ctx: RenderContext) -> SourceFile | None:
+    return next((asset for asset in ctx.site.assets if asset.rel == rel), None)
+
+
+def missing_link(ctx: RenderContext, block: Token, source: str, kind: str) -> None:
+    ctx.error(
+        block,
+        source,
+        f"[!{kind}] needs a link after it, e.g. [!{kind}](guide/setup.md)",
+        "write the target page or file in parentheses right after the closing ']'",
+    )
