@@ -1,0 +1,67 @@
+/* docsite components: tabs (ARIA tabs pattern; same titles switch together on the page). */
+(function () {
+  "use strict";
+
+  function tabsOf(group) {
+    return Array.prototype.slice.call(group.querySelectorAll(":scope > .tabs-list > [role=tab]"));
+  }
+
+  function select(tab, focus) {
+    var group = tab.closest("[data-tabs]");
+    tabsOf(group).forEach(function (other) {
+      var on = other === tab;
+      var panel = document.getElementById(other.getAttribute("aria-controls"));
+      other.setAttribute("aria-selected", on ? "true" : "false");
+      other.tabIndex = on ? 0 : -1;
+      if (panel) {
+        panel.classList.toggle("is-active", on);
+        panel.hidden = !on;
+      }
+    });
+    if (focus) tab.focus();
+  }
+
+  function selectEverywhere(tab) {
+    var key = tab.getAttribute("data-tab-key");
+    select(tab, false);
+    if (!key) return;
+    document.querySelectorAll("[data-tabs]").forEach(function (group) {
+      tabsOf(group).forEach(function (other) {
+        if (other !== tab && other.getAttribute("data-tab-key") === key) select(other, false);
+      });
+    });
+  }
+
+  function onKey(event) {
+    var tab = event.target.closest("[role=tab]");
+    if (!tab) return;
+    var tabs = tabsOf(tab.closest("[data-tabs]"));
+    var index = tabs.indexOf(tab);
+    var next = {
+      ArrowRight: tabs[(index + 1) % tabs.length],
+      ArrowLeft: tabs[(index - 1 + tabs.length) % tabs.length],
+      Home: tabs[0],
+      End: tabs[tabs.length - 1]
+    }[event.key];
+    if (!next) return;
+    event.preventDefault();
+    selectEverywhere(next);
+    next.focus();
+  }
+
+  function init() {
+    document.querySelectorAll("[data-tabs]").forEach(function (group) {
+      var tabs = tabsOf(group);
+      var current = tabs.filter(function (t) { return t.getAttribute("aria-selected") === "true"; })[0];
+      if (current) select(current, false);
+      group.classList.add("tabs-ready");
+      group.querySelector(":scope > .tabs-list").addEventListener("keydown", onKey);
+      tabs.forEach(function (tab) {
+        tab.addEventListener("click", function () { selectEverywhere(tab); });
+      });
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
