@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from benchmarks.corpus import Corpus, generate
+from benchmarks.watch_latency import measure_watch
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -26,6 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 class Run:
     seconds: float
     peak_mb: float
+    timed_out: bool = False  # stopped at the time limit: `seconds` is a lower bound
 
 
 @dataclass
@@ -39,20 +41,32 @@ class SizeResult:
     median_page_kb: float
     largest_page_kb: float
     mkdocs: Run | None = None
+    watch: dict[str, float] = field(default_factory=dict)
     ratios: dict[str, float] = field(default_factory=dict)
 
 
-def timed(command: list[str], cwd: Path) -> Run:
-    """Wall time and the peak memory of the command's own process tree."""
+def timed(command: list[str], cwd: Path, limit: float | None = None) -> Run:
+    """Wall time and peak memory (the largest process of the run) of a command."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    if limit is not None:
+        try:
+            process.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            return Run(round(limit, 3), 0.0, timed_out=True)
+    _, status, usage = (
+        os.wait4(process.pid, 0)
+        if process.returncode is None
+        else (0, process.returncode << 8, None)
+    )
     seconds = time.perf_counter() - started
     stderr = process.stderr.read().decode() if process.stderr else ""
     if status != 0:
         raise RuntimeError(f"{' '.join(command)} failed in {cwd}:\n{stderr[-2000:]}")
-    # ru_maxrss is in KiB on Linux; worker processes are counted by the pool's own peak.
-    return Run(round(seconds, 3), round(usage.ru_maxrss / 1024, 1))
+    peak = usage.ru_maxrss / 1024 if usage is not None else 0.0
+    return Run(round(seconds, 3), round(peak, 1))
 
 
 def docsite_command(out: Path, jobs: int) -> list[str]:
@@ -86,7 +100,7 @@ def output_sizes(out: Path) -> tuple[float, float, float]:
     return total / 2**20, statistics.median(pages) / 1024, max(pages) / 1024
 
 
-def mkdocs_run(corpus: Corpus, work: Path) -> Run | None:
+def mkdocs_run(corpus: Corpus, work: Path, limit: float) -> Run | None:
     if shutil.which("mkdocs") is None:
         return None
     config = work / "mkdocs.yml"
@@ -94,10 +108,10 @@ def mkdocs_run(corpus: Corpus, work: Path) -> Run | None:
         f"site_name: Benchmark\ndocs_dir: {corpus.content}\nsite_dir: {work / 'mkdocs-site'}\n"
         "use_directory_urls: true\n"
     )
-    return timed(["mkdocs", "build", "-q", "-f", str(config)], work)
+    return timed(["mkdocs", "build", "-q", "-f", str(config)], work, limit)
 
 
-def measure(pages: int, work: Path, jobs: int, with_mkdocs: bool) -> SizeResult:
+def measure(pages: int, work: Path, jobs: int, mkdocs_limit: float | None) -> SizeResult:
     corpus = generate(work / f"corpus-{pages}", pages)
     out = work / f"site-{pages}"
     command = docsite_command(out, jobs)
@@ -118,14 +132,16 @@ def measure(pages: int, work: Path, jobs: int, with_mkdocs: bool) -> SizeResult:
         round(median_kb, 1),
         round(largest_kb, 1),
     )
-    if with_mkdocs:
-        result.mkdocs = mkdocs_run(corpus, work)
+    result.watch = measure_watch(corpus)
+    if mkdocs_limit:
+        result.mkdocs = mkdocs_run(corpus, work, mkdocs_limit)
     result.ratios = {
         "no_change/cold": round(no_change.seconds / cold.seconds, 4),
         "body_edit/cold": round(body_edit.seconds / cold.seconds, 4),
         "label_edit/cold": round(label_edit.seconds / cold.seconds, 4),
     }
     if result.mkdocs is not None:
+        # With a timed-out MkDocs run this is a lower bound (printed as ">").
         result.ratios["mkdocs/docsite_cold"] = round(result.mkdocs.seconds / cold.seconds, 2)
     return result
 
@@ -134,6 +150,8 @@ def table(results: list[SizeResult]) -> str:
     rows = [
         (
             "pages",
+            "watch body ms",
+            "watch label ms",
             "cold s",
             "no-change s",
             "body-edit s",
@@ -150,6 +168,8 @@ def table(results: list[SizeResult]) -> str:
         rows.append(
             (
                 str(r.pages),
+                f"{r.watch.get('body_edit_ms', 0):.0f}",
+                f"{r.watch.get('label_edit_ms', 0):.0f}",
                 f"{r.cold.seconds:.2f}",
                 f"{r.no_change.seconds:.2f} ({r.ratios['no_change/cold']:.1%})",
                 f"{r.body_edit.seconds:.2f} ({r.ratios['body_edit/cold']:.1%})",
@@ -168,11 +188,13 @@ def table(results: list[SizeResult]) -> str:
     return "\n".join(lines)
 
 
-def run(sizes: list[int], jobs: int, with_mkdocs: bool, json_path: Path, keep: Path | None) -> dict:
+def run(
+    sizes: list[int], jobs: int, mkdocs_limit: float | None, json_path: Path, keep: Path | None
+) -> dict:
     work = keep or Path(tempfile.mkdtemp(prefix="docsite-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        results = [measure(size, work, jobs, with_mkdocs) for size in sizes]
+        results = [measure(size, work, jobs, mkdocs_limit) for size in sizes]
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,99 @@
+"""Watch mode latency: from a file's save to the reload event reaching a connected client."""
+
+from __future__ import annotations
+
+import http.client
+import queue
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+from benchmarks.corpus import Corpus
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _Events:
+    """The server's event stream, read in a thread: (event name, arrival time) pairs."""
+
+    def __init__(self, url: str):
+        parts = urllib.parse.urlsplit(url)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+        self.connection.request("GET", "/__docsite/events")
+        self.response = self.connection.getresponse()
+        self.arrivals: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for raw in self.response:
+                line = raw.decode()
+                if line.startswith("event: "):
+                    self.arrivals.put((line[7:].strip(), time.perf_counter()))
+        except OSError:
+            return
+
+    def wait(self, name: str, timeout: float = 60) -> float:
+        deadline = time.perf_counter() + timeout
+        while True:
+            event, when = self.arrivals.get(timeout=max(0.01, deadline - time.perf_counter()))
+            if event == name:
+                return when
+
+
+def measure_watch(corpus: Corpus, trials: int = 7) -> dict[str, float]:
+    """Median milliseconds from save to reload event, for body and for label edits."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port), "-q"],
+        cwd=corpus.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = ""
+        for line in server.stdout:  # type: ignore[union-attr]
+            if line.startswith("Serving on "):
+                url = line.split()[2]
+                break
+        if not url:
+            raise RuntimeError("docsite serve did not start")
+        events = _Events(url)
+        time.sleep(0.5)
+        body_page = corpus.content / corpus.pages[len(corpus.pages) // 2]
+        label_page = corpus.content / corpus.pages[len(corpus.pages) // 3]
+        body_times, label_times = [], []
+        for trial in range(trials):
+            text = body_page.read_text()
+            saved = time.perf_counter()
+            body_page.write_text(text + f"\nEdit {trial}.\n")
+            body_times.append((events.wait("reload") - saved) * 1000)
+            time.sleep(0.2)
+            text = label_page.read_text()
+            head, _, rest = text.partition("\n# ")
+            saved = time.perf_counter()
+            label_page.write_text(head + f"\n# T{trial} " + rest)
+            label_times.append((events.wait("reload") - saved) * 1000)
+            time.sleep(0.2)
+        return {
+            "body_edit_ms": round(statistics.median(body_times), 1),
+            "label_edit_ms": round(statistics.median(label_times), 1),
+        }
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()

@@ -1,0 +1,88 @@
+"""Watch mode in a real browser: edits appear without a manual reload; errors show an overlay."""
+
+from __future__ import annotations
+
+import queue
+import threading
+
+import pytest
+from browser import chromium_browser
+from conftest import write_files
+
+from docsite.build import BuildOptions
+from docsite.watch import serve
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with chromium_browser() as browser:
+        yield browser
+
+
+@pytest.fixture
+def live_site(tmp_path):
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {
+            "content/index.md": "# Home\n\n[Guide](guide.md)\n",
+            "content/guide.md": "# Guide\n\nFirst version of the guide.\n\n" + "Filler.\n\n" * 60,
+        },
+    )
+    stop = threading.Event()
+    ready: queue.Queue = queue.Queue()
+    thread = threading.Thread(
+        target=serve,
+        kwargs=dict(
+            options=BuildOptions(root=root), port=0, say=lambda _: None, ready=ready.put, stop=stop
+        ),
+        daemon=True,
+    )
+    thread.start()
+    yield root, ready.get(timeout=30)
+    stop.set()
+    thread.join(timeout=10)
+
+
+def test_edit_appears_without_reload_and_keeps_scroll(chromium, live_site):
+    root, url = live_site
+    page = chromium.new_page()
+    try:
+        page.goto(url + "guide/")
+        page.wait_for_function(
+            "() => window.performance.getEntriesByType('resource')"
+            ".some(e => e.name.includes('livereload'))"
+        )
+        page.wait_for_timeout(300)  # the event stream is connected
+        page.evaluate("window.scrollTo(0, 400)")
+        page.evaluate("window.__before_reload = true")
+        guide = root / "content/guide.md"
+        guide.write_text(guide.read_text().replace("First version", "Second version"))
+        page.get_by_text("Second version of the guide.").wait_for(timeout=10_000)
+        assert page.evaluate("window.__before_reload === undefined")  # it did reload itself
+        page.wait_for_function("() => window.scrollY > 300", timeout=5_000)
+    finally:
+        page.close()
+
+
+def test_broken_page_shows_overlay_then_clears(chromium, live_site):
+    root, url = live_site
+    page = chromium.new_page()
+    try:
+        page.goto(url + "guide/")
+        page.wait_for_timeout(500)
+        guide = root / "content/guide.md"
+        good = guide.read_text()
+        guide.write_text(good.replace("First version", "[bad](missing.md) version"))
+        overlay = page.locator("#docsite-error-overlay")
+        overlay.wait_for(timeout=10_000)
+        assert "content/guide.md:3:" in overlay.inner_text()
+        assert "missing.md" in overlay.inner_text()
+        page.goto(url + "guide/")  # the last good page is still served
+        assert page.get_by_text("First version of the guide.").is_visible()
+        page.locator("#docsite-error-overlay").wait_for(timeout=10_000)  # shown on arrival
+        guide.write_text(good.replace("First version", "Fixed version"))
+        page.get_by_text("Fixed version of the guide.").wait_for(timeout=10_000)
+        assert page.locator("#docsite-error-overlay").count() == 0
+    finally:
+        page.close()
