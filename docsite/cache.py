@@ -45,6 +45,8 @@ class PageRecord:
     output_stat: tuple[int, int]  # size and mtime of the written file, to trust it is ours
     icons: frozenset[str]
     diagnostics: list  # the warnings it had, shown again when it is reused
+    anchors: list[str]  # ids in its body, for links to page.md#anchor
+    page_links: list[tuple[str, str, int, int]]  # its links to pages, for site-wide checks
 
 
 @dataclass

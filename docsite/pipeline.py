@@ -19,6 +19,7 @@ from docsite.build import (
     engine_digest,
 )
 from docsite.cache import CACHE_VERSION, BuildCache, CacheState, PageRecord, digest
+from docsite.checks import check_links
 from docsite.config import HeaderLink, SiteConfig
 from docsite.diagnostics import Diagnostic, Report, Severity
 from docsite.icons import IconSet
@@ -199,7 +200,10 @@ def _build_pages(
             output_stat=outcome.output_stat,
             icons=outcome.icons,
             diagnostics=outcome.diagnostics,
+            anchors=outcome.anchors,
+            page_links=outcome.page_links,
         )
+    report.extend(check_links(site, records))
     result.rendered = len(jobs)
     result.page_outputs = [(p.source.shown, p.output_path) for p in site.pages]
     if jobs:

@@ -40,6 +40,8 @@ class PageOutcome:
     output_stat: tuple[int, int] = (0, 0)
     icons: frozenset[str] = frozenset()
     dependencies: dict[str, tuple] = field(default_factory=dict)
+    anchors: list[str] = field(default_factory=list)
+    page_links: list[tuple[str, str, int, int]] = field(default_factory=list)
     linked: bool = False  # the previous build's identical file was reused
 
 
@@ -97,6 +99,8 @@ class PageBuilder:
             rendered = self._rendered(page, job)
             outcome.diagnostics.extend(rendered.diagnostics)
             outcome.dependencies = link_snapshot(self.site, set(page.links_to))
+            outcome.anchors = rendered.anchors
+            outcome.page_links = rendered.page_links
             image = ""
             if page.settings.image:
                 image = self.setting_href(page, "image", outcome.diagnostics) or ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as html_module
+import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -21,9 +23,14 @@ from docsite.pages import Page, SiteContent
 class Rendered:
     html: str
     toc: list[TocEntry]
-    anchors: list[str]
+    anchors: list[str]  # every id in the body: headings, footnotes, components, raw HTML
     has_h1: bool
     diagnostics: list[Diagnostic]
+    page_links: list[tuple[str, str, int, int]]  # (target rel, fragment, line, col)
+
+
+# The renderer writes every attribute as id="..." (escaped), so a pattern finds them all.
+_ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')
 
 
 def make_markdown() -> MarkdownIt:
@@ -53,7 +60,8 @@ class MarkdownRenderer:
         return Rendered(
             html=html,
             toc=env.get("toc", []),
-            anchors=env.get("anchors", []),
+            anchors=sorted({html_module.unescape(i) for i in _ID_ATTRIBUTE.findall(html)}),
             has_h1=env.get("has_h1", False),
             diagnostics=ctx.diagnostics,
+            page_links=ctx.page_links,
         )

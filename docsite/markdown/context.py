@@ -17,6 +17,14 @@ class RenderContext:
     asset_paths: frozenset[str]
     lines: list[str]  # the page body, to find columns
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Links to pages, as (target rel, fragment, line, col), checked once all pages are known.
+    page_links: list[tuple[str, str, int, int]] = field(default_factory=list)
+
+    def record_link(self, target_rel: str, fragment: str, block: Token | None, raw: str) -> None:
+        if block is None:
+            return  # a link from a setting (redirect, image): not a link in the text
+        line, col = self.position(block, raw)
+        self.page_links.append((target_rel, fragment, line, col))
 
     def position(self, block: Token | None, needle: str = "") -> tuple[int, int]:
         """File line and column of `needle` inside the block's source lines."""

@@ -23,7 +23,6 @@ def headings_plugin(md: MarkdownIt) -> None:
 
 def _collect_toc(state: StateCore) -> None:
     toc: list[TocEntry] = []
-    anchors: list[str] = []
     has_h1 = False
     for index, token in enumerate(state.tokens):
         if token.type != "heading_open":
@@ -31,7 +30,6 @@ def _collect_toc(state: StateCore) -> None:
         inline = state.tokens[index + 1]
         level = int(token.tag[1])
         slug = str(token.attrGet("id") or "")
-        anchors.append(slug)
         parts = []
         for child in inline.children or []:
             if child.type == "link_open" and child.attrGet("class") == "header-anchor":
@@ -45,5 +43,4 @@ def _collect_toc(state: StateCore) -> None:
         else:
             toc.append(TocEntry(level, slug, "".join(parts).strip()))
     state.env["toc"] = toc
-    state.env["anchors"] = anchors
     state.env["has_h1"] = has_h1

@@ -37,6 +37,9 @@ def _rewrite_links(state: StateCore) -> None:
 
 def _rewrite(token: Token, attr: str, block: Token, ctx: RenderContext) -> None:
     raw = token.attrGet(attr)
+    if isinstance(raw, str) and raw.startswith("#") and len(raw) > 1:
+        ctx.record_link(ctx.page.source.rel, urllib.parse.unquote(raw[1:]), block, f"({raw}")
+        return
     if not isinstance(raw, str) or not raw or raw.startswith("#") or EXTERNAL_URL.match(raw):
         return
     new = resolve_link(raw, ctx, block, token)
@@ -76,6 +79,7 @@ def resolve_link(raw: str, ctx: RenderContext, block: Token, token: Any = None) 
         found = _folder_page(target, ctx)
     if found is not None:
         ctx.page.links_to.append(found.source.rel)
+        ctx.record_link(found.source.rel, urllib.parse.unquote(fragment), block, raw)
         if found is page and fragment and not query:
             return "#" + fragment
         return relative_href(page.url, found.url) + suffix

@@ -1,0 +1,44 @@
+"""Site-wide checks that need every page: links to anchors, links to hidden pages."""
+
+from __future__ import annotations
+
+from docsite.cache import PageRecord
+from docsite.diagnostics import Diagnostic, Severity, did_you_mean
+from docsite.pages import SiteContent
+
+
+def check_links(site: SiteContent, records: dict[str, PageRecord]) -> list[Diagnostic]:
+    """Links to `page.md#anchor` need that anchor; links to hidden pages are worth a word."""
+    found: list[Diagnostic] = []
+    for rel, record in records.items():
+        page = site.by_source[rel]
+        for target_rel, fragment, line, col in record.page_links:
+            target = site.by_source.get(target_rel)
+            target_record = records.get(target_rel)
+            if target is None:
+                continue
+            if target.settings.visibility == "hidden" and target is not page:
+                found.append(
+                    Diagnostic(
+                        page.source.shown,
+                        line,
+                        col,
+                        Severity.WARNING,
+                        f"links to '{target.source.shown}', which is hidden from the navigation",
+                        "remove 'visibility: hidden' from that page, or the link to it",
+                    )
+                )
+            if fragment and target_record is not None and fragment not in target_record.anchors:
+                where = "this page" if target is page else f"'{target.source.shown}'"
+                found.append(
+                    Diagnostic(
+                        page.source.shown,
+                        line,
+                        col,
+                        Severity.ERROR,
+                        f"link to '#{fragment}', which is not an anchor on {where}",
+                        did_you_mean(fragment, target_record.anchors)
+                        or "anchors are heading texts in lower case with '-' for spaces",
+                    )
+                )
+    return found

@@ -1,0 +1,51 @@
+"""Site-wide link checks: anchors on the target page, links to hidden pages."""
+
+from docsite.diagnostics import Severity
+
+
+def test_missing_anchor_is_an_error_at_the_link(project):
+    project.write(
+        {
+            "content/index.md": "# Home\n\n[ok](guide.md#install) [fn](guide.md#fn1)\n\n"
+            "[bad](guide.md#instal) [self](#home) [selfbad](#nowhere)\n",
+            "content/guide.md": "# Guide\n\n## Install\n\nNote[^1]\n\n[^1]: A footnote.\n",
+        }
+    )
+    result = project.build()
+    assert not result.ok
+    errors = [(d.file, d.line, d.col, d.message, d.hint) for d in result.report.errors]
+    assert len(errors) == 2
+    bad, selfbad = sorted(errors, key=lambda e: e[2])
+    assert bad[:3] == ("content/index.md", 5, 7)
+    assert "'#instal'" in bad[3] and "'content/guide.md'" in bad[3] and "'install'" in bad[4]
+    assert selfbad[1] == 5 and "'#nowhere'" in selfbad[3] and "this page" in selfbad[3]
+
+
+def test_link_to_hidden_page_warns(project):
+    project.write(
+        {
+            "content/index.md": "# Home\n\nSee [secret](secret.md).\n",
+            "content/secret.md": "---\nvisibility: hidden\n---\n# Secret\n",
+        }
+    )
+    result = project.build()
+    assert result.ok
+    (warning,) = result.report.items
+    assert warning.severity is Severity.WARNING
+    assert (warning.file, warning.line, warning.col) == ("content/index.md", 3, 14)
+    assert "hidden" in warning.message
+
+
+def test_anchor_removed_from_a_cached_target_is_caught_on_rebuild(project):
+    project.write(
+        {
+            "content/index.md": "# Home\n\n[setup](guide.md#setup)\n",
+            "content/guide.md": "# Guide\n\n## Setup\n",
+        }
+    )
+    assert project.build().ok
+    project.write({"content/guide.md": "# Guide\n\n## Installation\n"})
+    result = project.build()
+    assert not result.ok
+    (error,) = result.report.errors
+    assert error.file == "content/index.md" and "'#setup'" in error.message
