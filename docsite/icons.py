@@ -97,6 +97,13 @@ class IconSet:
         return "\n".join(rules) + ("\n" if rules else "")
 
 
+def icon_markup(icon: Icon, css_class: str = "icon") -> str:
+    """The one way an icon appears in a page: a masked span (SVG) or the emoji itself."""
+    if icon.kind == "emoji":
+        return f'<span class="{css_class} icon-emoji" aria-hidden="true">{icon.name}</span>'
+    return f'<span class="{css_class} i-{icon.name}" aria-hidden="true"></span>'
+
+
 def _with_namespace(svg: str) -> str:
     svg = " ".join(svg.split())
     if "xmlns=" not in svg:

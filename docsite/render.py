@@ -42,6 +42,7 @@ class PageOutcome:
     dependencies: dict[str, tuple] = field(default_factory=dict)
     anchors: list[str] = field(default_factory=list)
     page_links: list[tuple[str, str, int, int]] = field(default_factory=list)
+    body_icons: list[str] = field(default_factory=list)
     linked: bool = False  # the previous build's identical file was reused
 
 
@@ -85,7 +86,7 @@ class PageBuilder:
     @property
     def markdown(self) -> MarkdownRenderer:
         if self._markdown is None:  # built lazily: a rebuild may not parse anything
-            self._markdown = MarkdownRenderer(self.site)
+            self._markdown = MarkdownRenderer(self.site, self.theme.icons)
         return self._markdown
 
     def build(self, job: PageJob) -> PageOutcome:
@@ -101,11 +102,12 @@ class PageBuilder:
             outcome.dependencies = link_snapshot(self.site, set(page.links_to))
             outcome.anchors = rendered.anchors
             outcome.page_links = rendered.page_links
+            outcome.body_icons = rendered.icons
             image = ""
             if page.settings.image:
                 image = self.setting_href(page, "image", outcome.diagnostics) or ""
             html = self.theme.render_page(page, rendered, image)
-        outcome.icons = frozenset(self.theme.used_icons)
+        outcome.icons = frozenset(self.theme.used_icons) | frozenset(outcome.body_icons)
         failed = any(d.severity.value == "error" for d in outcome.diagnostics)
         if html is not None and not (self.live and failed):
             self._write(outcome, html.encode("utf-8"))

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from docsite.cache import digest
 from docsite.config import HeaderLink, SiteConfig
 from docsite.frontmatter import Badge
-from docsite.icons import IconSet
+from docsite.icons import IconSet, icon_markup
 from docsite.markdown import Rendered
 from docsite.nav import NavItem, NavTree
 from docsite.pages import Page
@@ -70,13 +70,7 @@ class Theme:
         if icon is None:
             return Markup("")
         self.used_icons.add(value)
-        if icon.kind == "emoji":
-            return Markup('<span class="{} icon-emoji" aria-hidden="true">{}</span>').format(
-                css_class, icon.name
-            )
-        return Markup('<span class="{} i-{}" aria-hidden="true"></span>').format(
-            css_class, icon.name
-        )
+        return Markup(icon_markup(icon, str(escape(css_class))))
 
     def _render_chrome(self) -> dict[str, str]:
         """Header and footer, the same on every page but for the root marker."""

@@ -190,3 +190,19 @@ def test_social_image_is_resolved_and_checked(project):
     result = project.build()
     (error,) = result.report.errors
     assert (error.file, error.line, error.col) == ("content/b.md", 2, 8)
+
+
+def test_inline_icons_use_the_site_icons_and_reach_icons_css(project):
+    project.write(
+        {
+            "content/index.md": "# Home\n\nOur :icon-brand: and :icon-zap: icons.\n",
+            "static/icons/brand.svg": '<svg viewBox="0 0 16 16"><rect width="16" height="16"/></svg>',
+        }
+    )
+    result = project.build()
+    assert result.ok and not result.report.items
+    paragraph = project.page("index.html").select_one("article p")
+    assert paragraph.select_one("span.icon.i-c-brand") is not None
+    assert paragraph.select_one("span.icon.i-zap") is not None
+    css = (project.out / "assets/icons.css").read_text()
+    assert ".i-c-brand{" in css and ".i-zap{" in css

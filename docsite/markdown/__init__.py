@@ -11,6 +11,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
 from docsite.diagnostics import Diagnostic
+from docsite.icons import IconSet
 from docsite.markdown.code import code_plugin
 from docsite.markdown.components import components_plugin
 from docsite.markdown.context import RenderContext
@@ -27,6 +28,7 @@ class Rendered:
     has_h1: bool
     diagnostics: list[Diagnostic]
     page_links: list[tuple[str, str, int, int]]  # (target rel, fragment, line, col)
+    icons: list[str]  # icon names the body uses, for the site's icons.css
 
 
 # The renderer writes every attribute as id="..." (escaped), so a pattern finds them all.
@@ -47,13 +49,16 @@ def make_markdown() -> MarkdownIt:
 class MarkdownRenderer:
     """Parses and renders page bodies; built once per process and reused."""
 
-    def __init__(self, site: SiteContent):
+    def __init__(self, site: SiteContent, icons: IconSet | None = None):
         self.md = make_markdown()
         self.site = site
+        self.icons = icons if icons is not None else IconSet()
         self.asset_paths = frozenset(a.rel for a in site.assets)
 
     def render(self, page: Page) -> Rendered:
-        ctx = RenderContext(page, self.site, self.asset_paths, page.body.split("\n"))
+        ctx = RenderContext(
+            page, self.site, self.asset_paths, page.body.split("\n"), icons=self.icons
+        )
         env: dict = {"docsite": ctx}
         tokens = self.md.parse(page.body, env)
         html = self.md.renderer.render(tokens, self.md.options, env)
@@ -64,4 +69,5 @@ class MarkdownRenderer:
             has_h1=env.get("has_h1", False),
             diagnostics=ctx.diagnostics,
             page_links=ctx.page_links,
+            icons=sorted(ctx.used_icons),
         )

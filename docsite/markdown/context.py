@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from docsite.diagnostics import Diagnostic, Severity
+from docsite.icons import IconSet, icon_markup
 from docsite.pages import Page, SiteContent
 
 
@@ -19,6 +20,22 @@ class RenderContext:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # Links to pages, as (target rel, fragment, line, col), checked once all pages are known.
     page_links: list[tuple[str, str, int, int]] = field(default_factory=list)
+    icons: IconSet = field(default_factory=IconSet)
+    used_icons: set[str] = field(default_factory=set)  # for the site's icons.css
+
+    def icon(self, value: str, css_class: str = "icon") -> str:
+        """An icon's HTML (and a note that the page uses it), or '' when none has that name."""
+        icon = self.icons.resolve(value) if value.strip() else None
+        if icon is None:
+            return ""
+        self.used_icons.add(value.strip())
+        return icon_markup(icon, css_class)
+
+    def icon_hint(self, value: str) -> str:
+        close = self.icons.suggestions(value)
+        if close:
+            return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        return "use an Octicon name, an emoji like :rocket:, or an SVG in static/icons/"
 
     def record_link(self, target_rel: str, fragment: str, block: Token | None, raw: str) -> None:
         if block is None:

@@ -11,7 +11,7 @@ from markdown_it.token import Token
 
 from docsite.diagnostics import did_you_mean
 from docsite.markdown.components.calls import Call, add_call_rule, check_attributes
-from docsite.markdown.components.icons import emoji_text, icon_html, unknown_icon_hint
+from docsite.markdown.components.icons import emoji_text
 from docsite.markdown.components.targets import resolve_target
 from docsite.markdown.components.variants import checked_variant
 from docsite.markdown.context import RenderContext
@@ -44,14 +44,15 @@ def check_choice(
 
 def check_icon(call: Call, ctx: RenderContext, block: Token) -> str:
     value = call.get("icon")
-    if value and not icon_html(value):
+    html = ctx.icon(value) if value else ""
+    if value and not html:
         ctx.warning(
             block,
             f'icon="{value}',
             f"unknown icon '{value}' in [!{call.kind}]; nothing is shown",
-            unknown_icon_hint(value),
+            ctx.icon_hint(value),
         )
-    return icon_html(value)
+    return html
 
 
 def _check(token: Token, call: Call, block: Token, ctx: RenderContext) -> None:

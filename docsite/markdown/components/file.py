@@ -11,7 +11,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from docsite.markdown.components.calls import Call, add_call_rule, check_attributes
-from docsite.markdown.components.icons import emoji_text, octicon_svg
+from docsite.markdown.components.icons import emoji_text
 from docsite.markdown.components.targets import (
     content_path,
     find_asset,
@@ -40,7 +40,9 @@ def human_size(size: int) -> str:
 
 def _check(token: Token, call: Call, block: Token, ctx: RenderContext) -> None:
     check_attributes(call, ATTRIBUTES, ctx, block)
-    token.meta.update(href=None, name=emoji_text(call.get("text", call.text)), size="")
+    token.meta.update(
+        href=None, name=emoji_text(call.get("text", call.text)), size="", icon=ctx.icon("download")
+    )
     if not call.link:
         missing_link(ctx, block, call.source, "file")
         return
@@ -63,5 +65,5 @@ def _render(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) ->
     size = f'<span class="file-size">{meta["size"]}</span>' if meta["size"] else ""
     return (
         f'<a class="file-link" href="{escapeHtml(meta["href"])}" download>'
-        f'{octicon_svg("download")}<span class="file-name">{name}</span>{size}</a>'
+        f'{meta["icon"]}<span class="file-name">{name}</span>{size}</a>'
     )

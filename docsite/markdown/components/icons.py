@@ -1,68 +1,30 @@
-"""Inline icons `:icon-rocket:` (Octicons, as inline SVG) and emoji shortcodes `:tada:`.
+"""Inline icons `:icon-rocket:` (an Octicon or a custom SVG) and emoji shortcodes `:tada:`.
 
-Icons are inlined rather than registered with the site's IconSet: a page may be rendered in
-another process, so a render cannot add to the build's icons.css.
+Icons come from the site's IconSet like every other icon; the render reports which ones it
+used, so the build's icons.css holds them.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Any
 
 import emoji
-import octicons_pack
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from docsite.diagnostics import did_you_mean
-from docsite.icons import octicon_names
 from docsite.markdown.components.calls import inline_tokens
 from docsite.markdown.context import RenderContext
 
 _SHORTCODE = re.compile(r":([a-z0-9_+\-]+):")
 
 
-@cache
-def octicon_svg(name: str) -> str:
-    """The Octicon as inline SVG that takes the text colour, or '' when there is none."""
-    for size in ("16", "24", "12"):
-        found = octicons_pack.get_icon(f"{name}-{size}")
-        if found is not None:
-            return found.svg.replace(
-                "<svg ",
-                f'<svg class="icon-svg octicon-{name}" width="1em" height="1em" '
-                'fill="currentColor" aria-hidden="true" focusable="false" ',
-                1,
-            )
-    return ""
-
-
 def emoji_char(shortcode: str) -> str:
     """':tada:' -> '🎉', or '' when it is not a known shortcode."""
     char = emoji.emojize(shortcode, language="alias")
     return "" if char == shortcode else char
-
-
-def icon_html(value: str) -> str:
-    """An icon attribute (rocket, icon-rocket, :tada: or an emoji) as HTML, or ''."""
-    value = value.strip()
-    if not value:
-        return ""
-    if _SHORTCODE.fullmatch(value):
-        char = emoji_char(value)
-        return f'<span class="emoji" aria-hidden="true">{char}</span>' if char else ""
-    if emoji.purely_emoji(value):
-        return f'<span class="emoji" aria-hidden="true">{escapeHtml(value)}</span>'
-    return octicon_svg(value.removeprefix("icon-"))
-
-
-def unknown_icon_hint(value: str) -> str:
-    name = value.strip(":").removeprefix("icon-")
-    return did_you_mean(name, octicon_names()) or "use an Octicon name or an emoji like :rocket:"
 
 
 def icons_plugin(md: MarkdownIt) -> None:
@@ -101,17 +63,18 @@ def _check_icons(state: StateCore) -> None:
     if ctx is None:
         return
     for block, token in inline_tokens(state.tokens, "docsite_icon"):
-        if not octicon_svg(token.content):
+        if ctx.icons.resolve(token.content) is None:
             ctx.warning(
                 block,
                 token.markup,
                 f"unknown icon '{token.markup}'; nothing is shown",
-                unknown_icon_hint(token.content),
+                ctx.icon_hint(token.content),
             )
 
 
 def _render_icon(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return octicon_svg(tokens[idx].content)
+    ctx: RenderContext | None = env.get("docsite")
+    return ctx.icon(tokens[idx].content) if ctx is not None else ""
 
 
 def _render_emoji(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

@@ -11,7 +11,7 @@ from markdown_it.token import Token
 
 from docsite.markdown.components.badge import check_icon
 from docsite.markdown.components.calls import Call, add_call_rule, check_attributes
-from docsite.markdown.components.icons import emoji_text, octicon_svg
+from docsite.markdown.components.icons import emoji_text
 from docsite.markdown.components.targets import missing_link, resolve_target
 from docsite.markdown.context import RenderContext
 
@@ -26,7 +26,7 @@ def reference_plugin(md: MarkdownIt) -> None:
 def _check(token: Token, call: Call, block: Token, ctx: RenderContext) -> None:
     check_attributes(call, ATTRIBUTES, ctx, block)
     token.meta.update(href=None, text=emoji_text(call.get("text", call.text)))
-    token.meta["icon"] = check_icon(call, ctx, block) or octicon_svg("file")
+    token.meta["icon"] = check_icon(call, ctx, block) or ctx.icon("file")
     if not call.link:
         missing_link(ctx, block, call.source, "ref")
         return
