@@ -196,7 +196,7 @@ def test_inline_icons_use_the_site_icons_and_reach_icons_css(project):
     project.write(
         {
             "content/index.md": "# Home\n\nOur :icon-brand: and :icon-zap: icons.\n",
-            "static/icons/brand.svg": '<svg viewBox="0 0 16 16"><rect width="16" height="16"/></svg>',
+            "static/icons/brand.svg": '<svg viewBox="0 0 16 16"><rect width="9" height="9"/></svg>',
         }
     )
     result = project.build()
