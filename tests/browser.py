@@ -1,7 +1,7 @@
 """Helpers for the real-browser tests: build the fixture site, serve it, start Chromium.
 
 Only the standard library and pytest are imported at module level, so this file can be
-imported even where Playwright is not installed.
+imported even where Playwright (or axe-playwright-python) is not installed.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ import functools
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from textwrap import dedent
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -68,6 +69,51 @@ def build_fixture_site(out: Path, project: Path = FIXTURE_SITE) -> Path:
     assert result.ok, f"building {project} failed:\n{problems}"
     assert not result.report.items, f"building {project} reported:\n{problems}"
     return out
+
+
+def build_project(root: Path, files: Mapping[str, str]) -> Path:
+    """Write a small project (paths relative to root, text dedented) and build it."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dedent(text).lstrip("\n"), encoding="utf-8")
+    return build_fixture_site(root / "site", project=root)
+
+
+@contextlib.contextmanager
+def chromium_browser() -> Iterator[Browser]:
+    """One headless Chromium for a test module (skipped, or failed on CI, without one)."""
+    chromium_path()  # before starting Playwright
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - depends on the environment
+        skip_or_fail("playwright is not installed")
+        raise
+    playwright = sync_playwright().start()
+    try:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """Run axe-core on the page; one line per violation of the given impacts."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:  # pragma: no cover - depends on the environment
+        skip_or_fail("axe-playwright-python is not installed")
+        raise
+    response = Axe().run(page).response
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+        for v in response["violations"]
+        if v["impact"] in impacts
+    ]
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -177,9 +177,7 @@ def test_sidebar_link_navigates_and_marks_the_new_page(page: Page, base_url: str
     folder = page.locator("nav.sidebar li.nav-folder").filter(has_text="Guide")
     assert not folder.evaluate("li => li.classList.contains('is-collapsed')")
     expect(folder.locator("> details")).to_have_attribute("open", "")
-    expect(folder.locator("> details > summary > a.nav-link")).to_have_attribute(
-        "aria-current", "page"
-    )
+    expect(folder.locator("> a.nav-link")).to_have_attribute("aria-current", "page")
     nested = folder.locator("> details > ul.nav-list > li.nav-item .nav-label")
     expect(nested).to_have_text(["Setup", "Usage"])
 

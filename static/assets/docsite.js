@@ -2,23 +2,67 @@
 (() => {
   "use strict";
   const root = document.documentElement;
+  const $ = (selector, scope = document) => scope.querySelector(selector);
+  const $$ = (selector, scope = document) => [...scope.querySelectorAll(selector)];
+  const store = {
+    get(key, fallback) {
+      try { return JSON.parse(localStorage.getItem(key)) ?? fallback; } catch (e) { return fallback; }
+    },
+    set(key, value) {
+      try {
+        if (value == null) localStorage.removeItem(key);
+        else localStorage.setItem(key, typeof value === "string" ? value : JSON.stringify(value));
+      } catch (e) { /* storage disabled */ }
+    },
+  };
 
-  // Colour scheme: light, dark, or the system's; remembered across pages.
-  const toggle = document.querySelector(".theme-toggle");
+  // A polite live region for short announcements ("Copied").
+  const status = document.createElement("span");
+  status.className = "sr-only";
+  status.setAttribute("role", "status");
+  document.body.append(status);
+  const announce = (text) => {
+    status.textContent = "";
+    setTimeout(() => { status.textContent = text; }, 50);
+  };
+
+  // Colour scheme: system -> the other scheme -> the system's scheme chosen explicitly ->
+  // system. Every click changes either the colours or the icon; the choice is remembered.
+  const THEME_KEY = "docsite-theme";
+  const toggle = $(".theme-toggle");
+  const systemScheme = () => (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
+  const applyTheme = (theme) => {
+    if (theme === "light" || theme === "dark") root.dataset.theme = theme;
+    else delete root.dataset.theme;
+    if (toggle) {
+      const label = theme ? theme[0].toUpperCase() + theme.slice(1) : `System (${systemScheme()})`;
+      toggle.setAttribute("aria-label", `Color scheme: ${label}`);
+      toggle.title = `Color scheme: ${label}`;
+    }
+  };
   if (toggle) {
     toggle.hidden = false;
+    applyTheme(root.dataset.theme);
     toggle.addEventListener("click", () => {
-      const systemDark = matchMedia("(prefers-color-scheme: dark)").matches;
-      const current = root.dataset.theme || (systemDark ? "dark" : "light");
-      const next = current === "dark" ? "light" : "dark";
-      root.dataset.theme = next;
-      try { localStorage.setItem("docsite-theme", next); } catch (e) { /* private mode */ }
+      const current = root.dataset.theme;
+      const system = systemScheme();
+      let next;
+      if (!current) next = system === "dark" ? "light" : "dark";
+      else if (current !== system) next = system;
+      else next = null;
+      applyTheme(next);
+      store.set(THEME_KEY, next);
+    });
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => applyTheme(root.dataset.theme));
+    // Another tab changed the scheme.
+    addEventListener("storage", (event) => {
+      if (event.key === THEME_KEY || event.key === null) applyTheme(event.newValue);
     });
   }
 
   // Opened from disk, folder URLs do not resolve to index.html: point links at the file.
   if (location.protocol === "file:") {
-    for (const link of document.querySelectorAll("a[href]")) {
+    for (const link of $$("a[href]")) {
       const href = link.getAttribute("href");
       if (!/^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(href)) {
         link.setAttribute("href", href.replace(/^([^#?]*\/)?(?=[#?]|$)/, (m) => (m || "./") + "index.html"));
@@ -26,7 +70,209 @@
     }
   }
 
-  // Keep the active sidebar item in view.
-  const active = document.querySelector(".sidebar [aria-current=page]");
-  if (active) active.scrollIntoView({ block: "nearest" });
+  // Sidebar: remember the folders a reader opens and closes (the inline script after the
+  // sidebar applies them before it is painted), and its scroll position between pages.
+  const NAV_KEY = "docsite-nav";
+  const sidebar = $("#sidebar");
+  if (sidebar) {
+    const folders = store.get(NAV_KEY, {});
+    // A folder that holds the current page was kept open: forget that it was closed.
+    for (const details of $$("details[data-folder]", sidebar)) {
+      if (details.open && folders[details.dataset.folder] === 0) delete folders[details.dataset.folder];
+    }
+    store.set(NAV_KEY, folders);
+    sidebar.addEventListener("toggle", (event) => {
+      const details = event.target;
+      if (!details.matches || !details.matches("details[data-folder]")) return;
+      const state = store.get(NAV_KEY, {});
+      state[details.dataset.folder] = details.open ? 1 : 0;
+      store.set(NAV_KEY, state);
+    }, true);
+    addEventListener("pagehide", () => {
+      try { sessionStorage.setItem("docsite-nav-y", String(Math.round(sidebar.scrollTop))); } catch (e) { /* ignore */ }
+    });
+  }
+
+  // Small screens: the sidebar is a drawer, opened by the menu button in the header.
+  const menu = $(".menu-toggle");
+  if (menu && sidebar) {
+    const links = $(".header-links ul");
+    if (links) {
+      const box = document.createElement("div");
+      box.className = "drawer-links";
+      const list = links.cloneNode(true);
+      for (const a of $$("a", list)) a.className = "drawer-link";
+      box.append(list);
+      sidebar.prepend(box);
+    }
+    const narrow = matchMedia("(max-width: 48rem)");
+    const outside = () => $$("body > :not(.site-header, .shell, script, [role=status]), .shell > :not(#sidebar)");
+    let backdrop = null;
+    const setOpen = (open, focusBack) => {
+      if (open === root.classList.contains("drawer-open")) return;
+      root.classList.toggle("drawer-open", open);
+      menu.setAttribute("aria-expanded", String(open));
+      for (const el of outside()) el.inert = open;
+      if (open) {
+        backdrop = document.createElement("div");
+        backdrop.className = "drawer-backdrop";
+        backdrop.addEventListener("click", () => setOpen(false, true));
+        document.body.append(backdrop);
+        const target = $("[aria-current=page]", sidebar) || $("a, summary", sidebar);
+        if (target) target.focus({ preventScroll: true });
+      } else {
+        if (backdrop) backdrop.remove();
+        backdrop = null;
+        if (focusBack) menu.focus();
+      }
+    };
+    menu.hidden = false;
+    menu.addEventListener("click", () => setOpen(!root.classList.contains("drawer-open"), false));
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && root.classList.contains("drawer-open")) setOpen(false, true);
+    });
+    sidebar.addEventListener("click", (event) => {
+      if (event.target.closest("a[href]")) setOpen(false, false);
+    });
+    narrow.addEventListener("change", () => setOpen(false, false));
+    addEventListener("pageshow", (event) => { if (event.persisted) setOpen(false, false); });
+  }
+
+  // "On this page": highlight the section being read.
+  const tocLinks = $$(".toc a[href^='#'], .toc-inline a[href^='#']");
+  const headings = [];
+  for (const link of tocLinks) {
+    const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (target && !headings.includes(target)) headings.push(target);
+  }
+  if (headings.length && "IntersectionObserver" in window) {
+    const tocBox = $(".toc");
+    let active = null;
+    const highlight = (id) => {
+      if (id === active) return;
+      active = id;
+      for (const link of tocLinks) {
+        const on = id !== null && decodeURIComponent(link.hash.slice(1)) === id;
+        link.classList.toggle("is-active", on);
+        if (on) link.setAttribute("aria-current", "location");
+        else link.removeAttribute("aria-current");
+        if (on && tocBox && tocBox.contains(link) && tocBox.scrollHeight > tocBox.clientHeight) {
+          const r = link.getBoundingClientRect();
+          const b = tocBox.getBoundingClientRect();
+          if (r.top < b.top || r.bottom > b.bottom) tocBox.scrollTop += r.top - b.top - b.height / 2;
+        }
+      }
+    };
+    const update = () => {
+      const line = Math.max(innerHeight * 0.3, 90);
+      let current = null;
+      for (const heading of headings) {
+        if (heading.getBoundingClientRect().top <= line) current = heading;
+        else break;
+      }
+      // At the bottom of the page the last sections can't reach the line: prefer the
+      // section the reader jumped to.
+      const hashTarget = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (hashTarget && headings.includes(hashTarget)
+          && innerHeight + scrollY >= document.documentElement.scrollHeight - 2) {
+        const top = hashTarget.getBoundingClientRect().top;
+        if (top >= 0 && top < innerHeight) current = hashTarget;
+      }
+      highlight(current ? current.id : headings[0].id);
+    };
+    const observer = new IntersectionObserver(update, { rootMargin: "0px 0px -70% 0px" });
+    for (const heading of headings) observer.observe(heading);
+    addEventListener("hashchange", update);
+    addEventListener("scrollend", update);
+  }
+  // The folded table of contents of narrow screens closes once a section is picked.
+  const tocInline = $(".toc-inline");
+  if (tocInline) {
+    tocInline.addEventListener("click", (event) => {
+      if (event.target.closest("a[href^='#']")) tocInline.open = false;
+    });
+  }
+
+  // Code blocks: a button that copies the code.
+  const copyText = async (text) => {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.cssText = "position:fixed;top:0;left:0;opacity:0";
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    if (!ok) throw new Error("copy failed");
+  };
+  for (const pre of $$(".doc pre")) {
+    const code = $("code", pre) || pre;
+    const wrap = document.createElement("div");
+    wrap.className = "code-wrap";
+    pre.before(wrap);
+    wrap.append(pre);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-button";
+    button.title = "Copy";
+    button.setAttribute("aria-label", "Copy code");
+    button.innerHTML = '<span class="icon i-copy" aria-hidden="true"></span><span class="icon i-check" aria-hidden="true"></span>';
+    let timer = 0;
+    button.addEventListener("click", async () => {
+      try {
+        await copyText(code.textContent.replace(/\n$/, ""));
+        button.classList.add("is-copied");
+        button.title = "Copied";
+        announce("Copied to the clipboard");
+        clearTimeout(timer);
+        timer = setTimeout(() => { button.classList.remove("is-copied"); button.title = "Copy"; }, 2000);
+      } catch (e) {
+        announce("Copying failed");
+      }
+    });
+    wrap.append(button);
+  }
+
+  // Code and tables wider than the column scroll sideways: let keyboards scroll them too.
+  const scrollers = $$(".doc pre, .doc table");
+  const markScrollers = () => {
+    for (const el of scrollers) {
+      if (el.scrollWidth > el.clientWidth + 1) el.tabIndex = 0;
+      else el.removeAttribute("tabindex");
+    }
+  };
+  if (scrollers.length) {
+    markScrollers();
+    let pending = 0;
+    addEventListener("resize", () => {
+      cancelAnimationFrame(pending);
+      pending = requestAnimationFrame(markScrollers);
+    });
+  }
+
+  // Keyboard: "[" and "]" go to the previous and next page, "/" focuses the search box.
+  const search = $("#search");
+  if (search) search.hidden = false;
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.metaKey || (event.ctrlKey && !event.altKey)) return;
+    const target = event.target;
+    if (target.closest && target.closest("input, textarea, select, [contenteditable]:not([contenteditable=false])")) {
+      if (event.key === "Escape" && target.matches(".search-input")) target.blur();
+      return;
+    }
+    if (event.key === "[" || event.key === "]") {
+      const link = $(`.pager a[rel=${event.key === "[" ? "prev" : "next"}]`);
+      if (link) {
+        event.preventDefault();
+        link.click();
+      }
+    } else if (event.key === "/" && search) {
+      const input = $("input", search);
+      if (input) {
+        event.preventDefault();
+        input.focus();
+      }
+    }
+  });
 })();
