@@ -33,10 +33,21 @@ class OutputFolder:
         if self.staging.exists():
             shutil.rmtree(self.staging, ignore_errors=True)
 
-    def write_text(self, rel: str, text: str) -> None:
+    def write_text(self, rel: str, text: str, previous: Path | None = None) -> None:
+        """Write a file; with `previous` (the last build's folder), an identical old file is
+        hard-linked instead, so unchanged outputs are never rewritten."""
+        data = text.encode("utf-8")
+        if previous is not None:
+            old = previous / rel
+            try:
+                if old.stat().st_size == len(data) and old.read_bytes() == data:
+                    if self.link_from(old, rel):
+                        return
+            except OSError:
+                pass
         path = self.staging / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(data)
 
     def copy_file(self, source: Path, rel: str) -> None:
         path = self.staging / rel

@@ -97,8 +97,13 @@ def render_site(
                 site, theme, config, files, previous, cache, output, out, options, report, result
             )
             _place_files(site, config, files, previous, output, out, report)
-            output.write_text("assets/pygments.css", pygments_css())
-            output.write_text("assets/icons.css", icons.stylesheet(_icons_in_use(icons, records)))
+            previous_output = out if out.is_dir() else None
+            output.write_text("assets/pygments.css", pygments_css(), previous_output)
+            output.write_text(
+                "assets/icons.css",
+                icons.stylesheet(_icons_in_use(icons, records)),
+                previous_output,
+            )
             output.write_text(OUTPUT_MARKER, "Written by docsite: each build replaces it.\n")
             apply_strict(report, options.strict)
             if not report.errors:
