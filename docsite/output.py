@@ -5,6 +5,7 @@ A failed or killed build leaves the previous site exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -39,12 +40,10 @@ class OutputFolder:
         data = text.encode("utf-8")
         if previous is not None:
             old = previous / rel
-            try:
-                if old.stat().st_size == len(data) and old.read_bytes() == data:
-                    if self.link_from(old, rel):
-                        return
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):
+                same = old.stat().st_size == len(data) and old.read_bytes() == data
+                if same and self.link_from(old, rel):
+                    return
         path = self.staging / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
