@@ -43,18 +43,29 @@ def _paragraph(rng: random.Random) -> str:
 
 
 def _layout(count: int, rng: random.Random) -> list[str]:
-    """Page paths in nested folders: sections of about 40 pages, some with sub-folders."""
+    """Page paths in a tree like a real docs site: folders of 10 to 30 pages, grouped ten to
+    a level, so the top level stays short however many pages there are."""
+    leaves: list[list[str]] = []
+    total = 1
+    while total < count:
+        size = rng.randint(10, 30)
+        leaves.append([f"page-{n:02d}.md" for n in range(size)])
+        total += size + 1
+    depth = 1
+    while 10**depth < len(leaves):
+        depth += 1
     paths: list[str] = []
-    section = 0
-    while len(paths) < count:
-        folder = f"section-{section:03d}"
-        paths.append(f"{folder}/index.md")
-        for sub in range(rng.randint(0, 2)):
-            sub_folder = f"{folder}/topic-{sub}"
-            paths.append(f"{sub_folder}/index.md")
-            paths.extend(f"{sub_folder}/page-{n:02d}.md" for n in range(rng.randint(5, 12)))
-        paths.extend(f"{folder}/page-{n:02d}.md" for n in range(rng.randint(15, 30)))
-        section += 1
+    made: set[str] = set()
+    names = ("area", "group", "topic", "part", "unit")
+    for index, pages in enumerate(leaves):
+        digits = f"{index:0{depth}d}"
+        parts = [f"{names[level]}-{digit}" for level, digit in enumerate(digits)]
+        for level in range(1, depth + 1):
+            folder = "/".join(parts[:level])
+            if folder not in made:
+                made.add(folder)
+                paths.append(f"{folder}/index.md")
+        paths.extend(f"{'/'.join(parts)}/{page}" for page in pages)
     return ["index.md", *paths[: count - 1]]
 
 

@@ -42,6 +42,7 @@ class SizeResult:
     largest_page_kb: float
     mkdocs: Run | None = None
     watch: dict[str, float] = field(default_factory=dict)
+    search: dict[str, float] = field(default_factory=dict)
     ratios: dict[str, float] = field(default_factory=dict)
 
 
@@ -100,6 +101,76 @@ def output_sizes(out: Path) -> tuple[float, float, float]:
     return total / 2**20, statistics.median(pages) / 1024, max(pages) / 1024
 
 
+# A word of the corpus's vocabulary, as a reader would type it.
+SEARCH_QUERY = "deploy"
+
+
+def measure_search(out: Path) -> dict[str, float]:
+    """Indexing time (the site re-indexed from its pages), the index's size, and the bytes a
+    browser fetches for one query (all of pagefind/ that it requests, measured in Chromium)."""
+    from docsite import search
+
+    if not search.binary_available():
+        return {}
+    pages = []
+    for path in sorted(out.rglob("*.html")):
+        if b"data-pagefind-body" in path.read_bytes():
+            rel = path.relative_to(out).as_posix()
+            pages.append(search.SearchPage(rel.removesuffix("index.html"), rel, ""))
+    outcome, built = search.build_index(pages, out, code=True)
+    if built is not None:
+        shutil.rmtree(built.parent, ignore_errors=True)
+    index = out / "pagefind"
+    files = [p for p in index.rglob("*") if p.is_file()]
+    data = [p for p in files if p.parent.name in ("index", "fragment", "filter")]
+    figures = {
+        "index_seconds": round(outcome.seconds, 2),
+        "indexed_pages": outcome.pages,
+        "index_total_mb": round(sum(p.stat().st_size for p in files) / 2**20, 2),
+        "index_data_mb": round(sum(p.stat().st_size for p in data) / 2**20, 2),
+    }
+    figures.update(query_transfer(out, SEARCH_QUERY))
+    return figures
+
+
+def query_transfer(out: Path, query: str) -> dict[str, float]:
+    """Bytes of pagefind/ fetched by the search box for one query, in headless Chromium."""
+    try:
+        sys.path.insert(0, str(REPO / "tests"))
+        from browser import launch_chromium, serve
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {}
+    if shutil.which("chromium") is None:
+        return {}
+    fetched: dict[str, int] = {}
+    with serve(out) as url, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page()
+
+            def count(response) -> None:
+                if "/pagefind/" in response.url:
+                    fetched[response.url] = len(response.body())
+
+            page.on("response", count)
+            page.goto(url)
+            page.keyboard.press("/")
+            page.keyboard.type(query)
+            page.wait_for_selector(".search-hit, .search-message", timeout=30_000)
+            page.wait_for_load_state("networkidle")
+        finally:
+            browser.close()
+    code = ("pagefind.js", "pagefind-worker.js", ".pagefind")
+    return {
+        "query_kb": round(sum(fetched.values()) / 1024, 1),
+        "query_data_kb": round(
+            sum(n for u, n in fetched.items() if not u.endswith(code)) / 1024, 1
+        ),
+        "query_requests": len(fetched),
+    }
+
+
 def mkdocs_run(corpus: Corpus, work: Path, limit: float) -> Run | None:
     if shutil.which("mkdocs") is None:
         return None
@@ -132,6 +203,7 @@ def measure(pages: int, work: Path, jobs: int, mkdocs_limit: float | None) -> Si
         round(median_kb, 1),
         round(largest_kb, 1),
     )
+    result.search = measure_search(out)
     result.watch = measure_watch(corpus)
     if mkdocs_limit:
         result.mkdocs = mkdocs_run(corpus, work, mkdocs_limit)
@@ -162,6 +234,9 @@ def table(results: list[SizeResult]) -> str:
             "largest KB",
             "mkdocs s",
             "mkdocs/docsite",
+            "index s",
+            "index MB",
+            "query KB",
         )
     ]
     for r in results:
@@ -180,6 +255,9 @@ def table(results: list[SizeResult]) -> str:
                 f"{r.largest_page_kb:.1f}",
                 f"{r.mkdocs.seconds:.1f}" if r.mkdocs else "-",
                 f"{r.ratios['mkdocs/docsite_cold']:.1f}x" if r.mkdocs else "-",
+                f"{r.search['index_seconds']:.2f}" if r.search else "-",
+                f"{r.search['index_total_mb']:.1f}" if r.search else "-",
+                f"{r.search.get('query_kb', 0):.0f}" if r.search else "-",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

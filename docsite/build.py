@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docsite.cache import CACHE_VERSION, BuildCache, digest, file_digest, file_stat
+from docsite.cache import CACHE_VERSION, BuildCache, digest, file_entry
 from docsite.config import SiteConfig, load_config
 from docsite.diagnostics import DiagnosticError, Report
+from docsite.gitdates import head_commit
 from docsite.sources import Discovery, discover
 from docsite.themefiles import static_dirs, template_dirs
 
@@ -69,13 +70,14 @@ def build_site(options: BuildOptions) -> BuildResult:
         return _finish(result, started)
     cache = BuildCache(config.root, out, enabled=options.use_cache)
     result.notes.extend(cache.notes)
-    previous = cache.state
+    previous = cache.inputs
     files = input_files(config, found, previous.files)
     inputs_digest = digest(
         CACHE_VERSION,
         engine_digest(),
         config,
         str(out),
+        head_commit(config.content_dir),  # "last updated" dates come from git
         report.items,
         sorted((rel, entry[0]) for rel, entry in files.items()),
     )
@@ -138,9 +140,9 @@ def input_files(
     config: SiteConfig, found: Discovery, known: dict[str, tuple[str, tuple[int, int]]]
 ) -> dict[str, tuple[str, tuple[int, int]]]:
     """Content hash (and stat) of every file the site is made of, by a namespaced name."""
-    named: list[tuple[str, Path]] = []
+    named: list[tuple[str, str | Path]] = []
     for source in (*found.pages, *found.settings.values(), *found.assets):
-        named.append(("content:" + source.rel, source.path))
+        named.append(("content:" + source.rel, source.os_path))
     for prefix, folders in (
         ("templates:", template_dirs(config)),
         ("static:", static_dirs(config)),
@@ -153,7 +155,7 @@ def input_files(
     files: dict[str, tuple[str, tuple[int, int]]] = {}
     for name, path in named:
         try:
-            files[name] = (file_digest(path, name, known), file_stat(path))
+            files[name] = file_entry(path, name, known)
         except OSError:
             files[name] = ("unreadable", (0, 0))
     return files

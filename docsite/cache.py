@@ -27,7 +27,12 @@ def digest(*parts: Any) -> str:
     """A short, stable hash of strings, bytes and reprs of plain data."""
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
-        data = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
+        if isinstance(part, bytes):
+            data = part
+        elif isinstance(part, str):
+            data = b"s" + part.encode("utf-8", "surrogatepass")
+        else:
+            data = repr(part).encode("utf-8", "surrogatepass")
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.hexdigest()
@@ -50,31 +55,50 @@ class PageRecord:
 
 
 @dataclass
-class CacheState:
+class InputsState:
+    """The small part of the cache that decides whether a build has anything to do."""
+
     version: str = CACHE_VERSION
     output: str = ""  # the output folder these records describe
     inputs_digest: str = ""  # of every input of the last successful build
     diagnostics: list = field(default_factory=list)  # warnings of that build, shown again
-    pages: dict[str, PageRecord] = field(default_factory=dict)
     files: dict[str, tuple[str, tuple[int, int]]] = field(default_factory=dict)  # name -> digest
+
+
+@dataclass
+class CacheState(InputsState):
+    pages: dict[str, PageRecord] = field(default_factory=dict)
     parsed: dict = field(default_factory=dict)  # checked page settings by YAML hash
 
 
 class BuildCache:
     """Records per output folder (a build to site/ and watch mode's folder keep their own);
-    parsed Markdown is shared, since it is keyed by content."""
+    parsed Markdown is shared, since it is keyed by content.
+
+    The inputs and the page records are stored apart: a build with nothing to do reads only
+    the first, small file."""
 
     def __init__(self, root: Path, output: Path, enabled: bool = True):
         self.folder = root / CACHE_DIR
-        self.index = self.folder / f"index-{digest(str(output))[:12]}.pickle"
+        key = digest(str(output))[:12]
+        self.index = self.folder / f"index-{key}.pickle"
+        self.inputs_index = self.folder / f"inputs-{key}.pickle"
         self.enabled = enabled
         self.notes: list[str] = []
-        self.state = self._load() if enabled else CacheState()
+        self.inputs: InputsState = (
+            self._load(self.inputs_index, InputsState) if enabled else InputsState()
+        )
+        self._state: CacheState | None = None if enabled else CacheState()
 
-    def _load(self) -> CacheState:
-        index = self.index
+    @property
+    def state(self) -> CacheState:
+        if self._state is None:
+            self._state = self._load(self.index, CacheState)
+        return self._state
+
+    def _load(self, index: Path, kind: type) -> Any:
         if not index.is_file():
-            return CacheState()
+            return kind()
         try:
             with index.open("rb") as handle:
                 state = pickle.load(handle)
@@ -82,11 +106,11 @@ class BuildCache:
             self.notes.append(
                 f"cache ignored: {index} could not be read ({exc.__class__.__name__})"
             )
-            return CacheState()
-        if not isinstance(state, CacheState) or state.version != CACHE_VERSION:
+            return kind()
+        if type(state) is not kind or state.version != CACHE_VERSION:
             found = getattr(state, "version", "unknown")
             self.notes.append(f"cache ignored: made by another version ({found})")
-            return CacheState()
+            return kind()
         return state
 
     def save(self, state: CacheState) -> None:
@@ -96,10 +120,22 @@ class BuildCache:
         ignore = self.folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n")
-        temporary = self.index.with_name(f"{self.index.name}.tmp-{os.getpid()}")
+        inputs = InputsState(
+            output=state.output,
+            inputs_digest=state.inputs_digest,
+            diagnostics=state.diagnostics,
+            files=state.files,
+        )
+        # The records first: inputs that promise "up to date" must never outlive them.
+        self._dump(state, self.index)
+        self._dump(inputs, self.inputs_index)
+        self._state = state
+
+    def _dump(self, value: Any, path: Path) -> None:
+        temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
         with temporary.open("wb") as handle:
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.index)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
 
     # Rendered Markdown is kept per page, so a rebuild that only changes the chrome around a
     # page (its sidebar, its neighbours) reuses the parsed body.
@@ -127,15 +163,19 @@ class BuildCache:
         os.replace(temporary, path)
 
 
-def file_stat(path: Path) -> tuple[int, int]:
-    stat = path.stat()
+def file_stat(path: str | Path) -> tuple[int, int]:
+    stat = os.stat(path)
     return stat.st_size, stat.st_mtime_ns
 
 
-def file_digest(path: Path, rel: str, known: dict[str, tuple[str, tuple[int, int]]]) -> str:
-    """Content hash of a file; an unchanged size and mtime reuse the hash recorded last time."""
+def file_entry(
+    path: str | Path, name: str, known: dict[str, tuple[str, tuple[int, int]]]
+) -> tuple[str, tuple[int, int]]:
+    """(content hash, stat) of a file; an unchanged size and mtime reuse the hash recorded
+    last time, as git does, so an unchanged project is not read in full."""
     stat = file_stat(path)
-    previous = known.get(rel)
+    previous = known.get(name)
     if previous is not None and previous[1] == stat:
-        return previous[0]
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        return previous
+    with open(path, "rb") as handle:
+        return hashlib.blake2b(handle.read(), digest_size=16).hexdigest(), stat

@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from docsite import __version__
-from docsite.build import BuildOptions, UsageError, build_site
+from docsite.build import BuildOptions, BuildResult, UsageError, build_site
+from docsite.diagnostics import Diagnostic, Severity
+from docsite.report_json import dumps, report_json
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "serve")
+COMMANDS = ("build", "serve", "check", "new", "init")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +40,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ignore and do not update the build cache (.docsite-cache/)",
     )
+    reporting = argparse.ArgumentParser(add_help=False)
+    reporting.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="'json': a machine-readable report on stdout, all other text on stderr",
+    )
     serving = argparse.ArgumentParser(add_help=False)
     serving.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serving.add_argument(
@@ -55,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = commands.add_parser(
         "build",
-        parents=[common, serving],
+        parents=[common, reporting, serving],
         help="build the site (default)",
         description="Build content/ into the output folder.",
     )
@@ -66,6 +77,30 @@ def _parser() -> argparse.ArgumentParser:
         help="output folder (default: 'output' from the config, else site)",
     )
     build.add_argument("--watch", action="store_true", help="the same as the serve command")
+    commands.add_parser(
+        "check",
+        parents=[common, reporting],
+        help="run every check without writing the site (for CI)",
+        description="Build into a temporary folder that is deleted afterwards: every check of "
+        "a build runs, and neither the site nor the build cache is touched.",
+    )
+    new = commands.add_parser(
+        "new",
+        help="create a page with its frontmatter filled in",
+        description="Create content/PATH (e.g. guide/setup) with frontmatter and a title.",
+    )
+    new.add_argument("path", metavar="PATH", help="the page's path in content/, e.g. guide/setup")
+    new.add_argument("title", metavar="TITLE", nargs="?", default="", help="the page title")
+    new.add_argument(
+        "--config", metavar="FILE", type=Path, help="site config file (default: docsite.yml)"
+    )
+    init = commands.add_parser(
+        "init",
+        help="create a new docs project that builds at once",
+        description="Create DIR with docsite.yml, content/index.md and a first guide page.",
+    )
+    init.add_argument("folder", metavar="DIR", type=Path, help="the folder of the new project")
+    init.add_argument("--title", default="", help="the site title (default: from DIR's name)")
     commands.add_parser(
         "serve",
         parents=[common, serving],
@@ -83,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         args_list.insert(0, "build")
     args = _parser().parse_args(args_list)
     root = Path.cwd()
+    if args.command in ("new", "init"):
+        return _scaffold(args, root)
     config_file = (
         args.config if args.config is None or args.config.is_absolute() else root / args.config
     )
@@ -105,36 +142,100 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as exc:
             print(f"docsite: error: cannot serve: {exc}", file=sys.stderr)
             return EXIT_USAGE
+    if args.command == "check":
+        # Outside the project, so neither site/ nor .docsite-cache/ is touched.
+        with tempfile.TemporaryDirectory(
+            prefix="docsite-check-", ignore_cleanup_errors=True
+        ) as scratch:
+            options.out = Path(scratch) / "site"
+            options.use_cache = False
+            return _run("check", options, args, root)
+    return _run("build", options, args, root)
+
+
+def _scaffold(args: argparse.Namespace, root: Path) -> int:
+    from docsite.config import load_config
+    from docsite.diagnostics import DiagnosticError, Report
+    from docsite.scaffold import ScaffoldError, init_project, new_page
+
+    try:
+        if args.command == "init":
+            created = init_project(args.folder, args.title)
+        else:
+            config_file = args.config if args.config is None else root / args.config
+            try:
+                config = load_config(root, config_file, Report())
+            except (DiagnosticError, FileNotFoundError) as exc:
+                print(f"docsite: error: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+            created = [new_page(root, args.path, args.title, config.input)]
+    except ScaffoldError as exc:
+        print(f"docsite: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for path in created:
+        print(f"created {_shown_path(path, root).rstrip('/')}")
+    return EXIT_OK
+
+
+def _run(command: str, options: BuildOptions, args: argparse.Namespace, root: Path) -> int:
+    as_json = args.format == "json"
+    # With --format json, stdout carries the report alone.
+    human: TextIO = sys.stderr if as_json else sys.stdout
     try:
         result = build_site(options)
     except UsageError as exc:
         print(f"docsite: error: {exc}", file=sys.stderr)
+        if as_json:
+            problem = Diagnostic("", 0, 0, Severity.ERROR, str(exc))
+            sys.stdout.write(dumps(report_json(command, [problem], 0, False)))
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("docsite: interrupted; the previous site is unchanged", file=sys.stderr)
         return 130
-    shown = result.report.sorted()
-    for diagnostic in shown:
-        if args.quiet and diagnostic.severity.value != "error":
+    for diagnostic in result.report.sorted():
+        if args.quiet and diagnostic.severity is not Severity.ERROR:
             continue
         print(diagnostic.format(), file=sys.stderr)
+    where = _shown_path(result.output, root) if command == "build" else None
+    if as_json:
+        sys.stdout.write(
+            dumps(report_json(command, result.report.items, result.pages, result.ok, where))
+        )
+    _summary(command, result, args, where, human)
+    return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+def _summary(
+    command: str, result: BuildResult, args: argparse.Namespace, where: str | None, out: TextIO
+) -> None:
     errors, warnings = len(result.report.errors), len(result.report.warnings)
     counts = f"{_plural(warnings, 'warning')}, {_plural(errors, 'error')}"
-    if result.ok:
-        where = _shown_path(result.output, root)
-        if args.verbose:
-            for source, output in result.page_outputs:
-                print(f"  {source} -> {where}{output}")
-            for note in result.notes:
-                print(f"  note: {note}")
-        if not args.quiet:
+    if not result.ok:
+        if command == "check":
+            print(f"Check failed ({counts}).", file=sys.stderr)
+        else:
             print(
-                f"Built {_plural(result.pages, 'page')} in {result.seconds:.2f} s -> {where} "
-                f"({counts})"
+                f"Build failed ({counts}); the previous site was left as it was.", file=sys.stderr
             )
-        return EXIT_OK
-    print(f"Build failed ({counts}); the previous site was left as it was.", file=sys.stderr)
-    return EXIT_CONTENT
+        return
+    if args.verbose and command == "build":
+        for source, output in result.page_outputs:
+            print(f"  {source} -> {where}{output}", file=out)
+        for note in result.notes:
+            print(f"  note: {note}", file=out)
+    if args.quiet:
+        return
+    if command == "check":
+        print(
+            f"Checked {_plural(result.pages, 'page')} in {result.seconds:.2f} s ({counts})",
+            file=out,
+        )
+    else:
+        print(
+            f"Built {_plural(result.pages, 'page')} in {result.seconds:.2f} s -> {where} "
+            f"({counts})",
+            file=out,
+        )
 
 
 def _positive_int(text: str) -> int:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from docsite.diagnostics import Report
-from docsite.schema import Int, ListOf, Mapping, Str, check_document
+from docsite.retype_config import RETYPE_CONFIG_NAME, translate
+from docsite.schema import Bool, Int, ListOf, Mapping, Str, check_document
 from docsite.sources import read_text
 from docsite.yamldoc import load_yaml
 
 CONFIG_NAME = "docsite.yml"
+# A BCP 47 language tag such as "en", "pt-BR" or "zh-Hant-TW"; it goes into <html lang>.
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,11 @@ class SiteConfig:
     footer: str = ""
     edit: EditConfig = field(default_factory=EditConfig)
     toc_depth: int = 3
+    # Raw HTML in Markdown is passed through; `markdown: {html: false}` escapes it instead.
+    markdown_html: bool = True
+    # Full-text search with Pagefind: on by default; `code: false` leaves code blocks out.
+    search_enabled: bool = True
+    search_code: bool = True
 
     @property
     def content_dir(self) -> Path:
@@ -72,6 +81,8 @@ SCHEMA = Mapping(
         "footer": Str(),
         "edit": Mapping(fields={"repo": Str(), "branch": Str(), "path": Str()}),
         "toc": Mapping(fields={"depth": Int(minimum=2, maximum=6)}),
+        "markdown": Mapping(fields={"html": Bool()}),
+        "search": Mapping(fields={"enabled": Bool(), "code": Bool()}),
     }
 )
 
@@ -79,6 +90,12 @@ SCHEMA = Mapping(
 def load_config(root: Path, config_path: Path | None, report: Report) -> SiteConfig:
     """Read and check the config; a missing default file means all defaults."""
     path = config_path or root / CONFIG_NAME
+    # A Retype project without a docsite.yml builds from its retype.yml.
+    from_retype = (
+        config_path is None and not path.is_file() and (root / RETYPE_CONFIG_NAME).is_file()
+    )
+    if from_retype:
+        path = root / RETYPE_CONFIG_NAME
     shown = _shown(path, root)
     if not path.is_file():
         if config_path is not None:
@@ -87,7 +104,9 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
     doc = load_yaml(read_text(path, shown), shown)
     if doc.data is None:
         return SiteConfig(root=root, file=shown)
-    values = check_document(doc, SCHEMA, report, "docsite.yml")
+    if from_retype:
+        doc = translate(doc, report)
+    values = check_document(doc, SCHEMA, report, path.name)
     links = []
     for index, item in enumerate(values.get("links", [])):
         if "text" not in item or "link" not in item:
@@ -102,6 +121,17 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
             continue
         links.append(HeaderLink(item["text"], item["link"], item.get("icon", "")))
     edit = values.get("edit", {})
+    language = values.get("language", "en")
+    if not _LANGUAGE_TAG.match(language):
+        pos = doc.where(("language",))
+        report.error(
+            shown,
+            pos.line,
+            pos.col,
+            f"'language' must be a language tag like en or pt-BR, got {language!r}",
+            "use a BCP 47 tag: letters, digits and '-'",
+        )
+        language = "en"
     url = values.get("url", "")
     if url and not url.endswith("/"):
         url += "/"
@@ -112,7 +142,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         description=values.get("description", ""),
         logo=values.get("logo", ""),
         url=url,
-        language=values.get("language", "en"),
+        language=language,
         input=values.get("input", "content"),
         output=values.get("output", "site"),
         links=tuple(links),
@@ -123,6 +153,9 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
             path=edit.get("path", "content").strip("/"),
         ),
         toc_depth=values.get("toc", {}).get("depth", 3),
+        markdown_html=values.get("markdown", {}).get("html", True),
+        search_enabled=values.get("search", {}).get("enabled", True),
+        search_code=values.get("search", {}).get("code", True),
     )
 
 

@@ -7,6 +7,7 @@ must name a line and column, so the split is a single anchored regex.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from docsite.schema import (
     Spec,
     Str,
     check_document,
+    dotted,
     type_name,
 )
 from docsite.yamldoc import Path, Position, YamlDocument, load_yaml
@@ -87,6 +89,7 @@ class PageSettings:
     layout: str = "default"
     expanded: bool = False
     redirect: str = ""
+    redirect_from: list[str] = field(default_factory=list)  # old paths that lead here
     authors: list[Author] = field(default_factory=list)
     date: dt.date | None = None
     image: str = ""
@@ -101,7 +104,17 @@ class PageSettings:
 class Number(Spec):
     description: str = "a number"
 
+    def default_hint(self) -> str:
+        return "write a number without quotes, e.g. 100"
+
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            # NaN compares false with everything: the sidebar order would depend on chance.
+            return ctx.fail(
+                path,
+                f"'{dotted(path)}' must be an ordinary number, got {value}",
+                "use a number such as 100 or -1",
+            )
         if isinstance(value, int | float) and not isinstance(value, bool):
             return value
         return self.wrong_type(value, path, ctx)
@@ -110,6 +123,9 @@ class Number(Spec):
 @dataclass
 class BadgeSpec(Spec):
     description: str = 'a badge like "NEW|info" or a mapping with text and variant'
+
+    def default_hint(self) -> str:
+        return 'e.g. badge: "NEW|info", or badge: { text: NEW, variant: info }'
 
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -163,13 +179,17 @@ class AuthorSpec(Spec):
                 if fields is INVALID:
                     continue
                 if not fields.get("name"):
-                    ctx.fail(item_path, "an author needs a 'name'")
+                    ctx.fail(item_path, "an author needs a 'name'", "e.g. { name: Jane Doe }")
                     continue
                 authors.append(
                     Author(fields["name"], fields.get("email", ""), fields.get("link", ""))
                 )
             else:
-                ctx.fail(item_path, f"an author must be {self.description}, got {type_name(item)}")
+                ctx.fail(
+                    item_path,
+                    f"an author must be {self.description}, got {type_name(item)}",
+                    "e.g. author: Jane Doe, or author: { name: Jane Doe, link: https://... }",
+                )
         return authors
 
 
@@ -190,6 +210,7 @@ PAGE_SCHEMA = Mapping(
         "layout": Choice(choices=LAYOUTS),
         "expanded": Bool(),
         "redirect": Str(),
+        "redirect_from": ListOf(Str()),
         "author": AuthorSpec(),
         "date": Date(),
         "image": Str(),
@@ -275,6 +296,7 @@ def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageS
         layout=values.get("layout", "default"),
         expanded=values.get("expanded", False),
         redirect=values.get("redirect", ""),
+        redirect_from=values.get("redirect_from", []),
         authors=values.get("author", []),
         date=values.get("date"),
         image=values.get("image", ""),

@@ -17,6 +17,7 @@ from docsite.build import BuildOptions, BuildResult, build_site
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity
 from docsite.frontmatter import split_frontmatter
 from docsite.pages import first_h1
+from docsite.search import BackgroundIndexer, search_pages
 from docsite.sources import PAGE_SUFFIX, SETTINGS_SUFFIXES, is_skipped, read_text
 
 
@@ -80,10 +81,23 @@ class LiveSite:
         self.options = dataclasses.replace(options, keep_live=True)
         self.live = None  # docsite.pipeline.LiveState of the last good build
         self.last_result: BuildResult | None = None
+        # The search index is rebuilt in a thread once changes settle; the lock keeps its
+        # file swap and a full build's folder swap apart.
+        self.search = BackgroundIndexer()
+
+    def close(self) -> None:
+        self.search.stop()
+
+    def _reindex_search(self) -> None:
+        live = self.live
+        if live is not None and live.config.search_enabled:
+            pages = search_pages(live.site.pages, live.state.pages)
+            self.search.schedule(pages, live.out, live.config.search_code)
 
     def full_build(self) -> Update:
         previous = self.live.state.pages if self.live is not None else {}
-        result = build_site(self.options)
+        with self.search.lock:
+            result = build_site(self.options)
         self.last_result = result
         update = Update(
             diagnostics=result.report.sorted(),
@@ -101,6 +115,7 @@ class LiveSite:
             )
             removed = set(previous) - set(current)
             update.reload_all = bool(removed) or not previous
+            self._reindex_search()
         elif result.ok:
             update.reload_all = True  # nothing changed at all, or nothing kept
         return update
@@ -163,6 +178,8 @@ class LiveSite:
         update.changed_urls = outcome.changed_urls
         update.seconds = outcome.seconds
         update.rendered = len(pages)
+        if update.changed_urls:
+            self._reindex_search()
         return update
 
 

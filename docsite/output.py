@@ -67,15 +67,39 @@ class OutputFolder:
         return (self.staging / rel).exists()
 
     def commit(self) -> None:
-        """Swap the finished folder in; the old one is removed afterwards."""
-        if self.target.exists() and _exchange(self.staging, self.target):
-            shutil.rmtree(self.staging, ignore_errors=True)
-            return
+        """Swap the finished folder in; the old one is removed afterwards, in the background."""
         old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
-        if self.target.exists():
-            os.replace(self.target, old)
-        os.replace(self.staging, self.target)
-        shutil.rmtree(old, ignore_errors=True)
+        if self.target.exists() and _exchange(self.staging, self.target):
+            os.replace(self.staging, old)
+        else:
+            if self.target.exists():
+                os.replace(self.target, old)
+            os.replace(self.staging, self.target)
+        if old.exists():
+            remove_in_background(old)
+
+
+def remove_in_background(folder: Path) -> None:
+    """Delete a folder without making the build wait (thousands of files take a while).
+
+    A detached grandchild process does it, so no zombie is left behind; where processes
+    cannot fork, or the fork fails, the folder is deleted here and now. A folder left by a
+    killed deletion is cleaned up by the next build."""
+    if not hasattr(os, "fork"):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    try:
+        child = os.fork()
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    if child == 0:  # the child: start the grandchild and leave at once
+        try:
+            if os.fork() == 0:
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -96,8 +120,9 @@ def _exchange(a: Path, b: Path) -> bool:
 def _remove_stale(target: Path) -> None:
     """Leftovers of builds that were killed: their process is gone."""
     for leftover in target.parent.glob(f".{target.name}.*-*"):
-        pid = leftover.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)) and leftover.is_dir():
+        kind, _, pid = leftover.name.rpartition(".")[2].partition("-")
+        dead = kind in ("tmp", "old") and pid.isdigit() and not _alive(int(pid))
+        if dead and leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
 
 

@@ -220,7 +220,7 @@ def _settings_file(source: SourceFile, is_index: bool, found: Discovery) -> Sour
 
 def _read(source: SourceFile, report: Report) -> str:
     try:
-        return read_text(source.path, source.shown)
+        return read_text(source.os_path, source.shown)
     except DiagnosticError as exc:
         report.extend(exc.diagnostics)
         return ""
@@ -234,7 +234,7 @@ def _load_page(
     memo: SettingsMemo,
 ) -> Page | None:
     try:
-        text = read_text(source.path, source.shown)
+        text = read_text(source.os_path, source.shown)
     except DiagnosticError as exc:
         report.extend(exc.diagnostics)
         return None

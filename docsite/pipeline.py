@@ -22,13 +22,16 @@ from docsite.cache import CACHE_VERSION, BuildCache, CacheState, PageRecord, dig
 from docsite.checks import check_links
 from docsite.config import HeaderLink, SiteConfig
 from docsite.diagnostics import Diagnostic, Report, Severity
+from docsite.gitdates import read_dates
 from docsite.icons import IconSet
 from docsite.markdown.code import pygments_css
 from docsite.markdown.links import EXTERNAL_URL
 from docsite.nav import NavTree, build_nav
 from docsite.output import OutputFolder
 from docsite.pages import SettingsMemo, SiteContent, load_site
+from docsite.publish import publish
 from docsite.render import PageBuilder, PageJob, build_pages, link_previous, link_snapshot
+from docsite.search import index_built_site
 from docsite.sources import Discovery
 from docsite.theme import ROOT_MARK, Theme
 from docsite.themefiles import default_theme_dir, static_dirs
@@ -85,6 +88,7 @@ def render_site(
 ) -> None:
     """Load pages, build the nav, render what changed and swap the new site in."""
     previous = cache.state
+    result.notes.extend(note for note in cache.notes if note not in result.notes)
     memo = SettingsMemo(previous=previous.parsed)
     site = load_site(found, report, memo)
     nav = build_nav(site)
@@ -92,18 +96,25 @@ def render_site(
     check_icons(site, config, icons, report)
     try:
         theme = Theme(config, nav, icons, resolve_header_links(site, config, report))
+        dates = read_dates(config.content_dir, config.root if options.use_cache else None)
+        theme.last_updated = dates.committed
         with OutputFolder(out) as output:
             records = _build_pages(
                 site, theme, config, files, previous, cache, output, out, options, report, result
             )
             _place_files(site, config, files, previous, output, out, report)
             previous_output = out if out.is_dir() else None
+            publish(site, nav, theme, config, dates, output, previous_output, cache, report)
             output.write_text("assets/pygments.css", pygments_css(), previous_output)
             output.write_text(
                 "assets/icons.css",
                 icons.stylesheet(_icons_in_use(icons, records)),
                 previous_output,
             )
+            search = index_built_site(
+                site, records, config, output, previous_output, report, options.keep_live
+            )
+            result.notes.append(search.note())
             output.write_text(OUTPUT_MARKER, "Written by docsite: each build replaces it.\n")
             apply_strict(report, options.strict)
             if not report.errors:
@@ -154,7 +165,14 @@ def _build_pages(
         rel = page.source.rel
         record = previous.pages.get(rel)
         markdown_key = digest(
-            CACHE_VERSION, engine_digest(), rel, page.url, page.body, page.body_line, assets_key
+            CACHE_VERSION,
+            engine_digest(),
+            rel,
+            page.url,
+            page.body,
+            page.body_line,
+            assets_key,
+            config.markdown_html,
         )
         dependencies = link_snapshot(site, record.dependencies) if record else {}
         markdown_valid = (

@@ -86,7 +86,9 @@ class PageBuilder:
     @property
     def markdown(self) -> MarkdownRenderer:
         if self._markdown is None:  # built lazily: a rebuild may not parse anything
-            self._markdown = MarkdownRenderer(self.site, self.theme.icons)
+            self._markdown = MarkdownRenderer(
+                self.site, self.theme.icons, html=self.theme.config.markdown_html
+            )
         return self._markdown
 
     def build(self, job: PageJob) -> PageOutcome:

@@ -54,6 +54,10 @@ def type_name(value: Any) -> str:
         return "a mapping"
     if isinstance(value, dt.date):
         return f"a date ({value.isoformat()})"
+    if isinstance(value, bytes):
+        return "binary data (!!binary)"
+    if isinstance(value, set | frozenset):
+        return "a set (!!set)"
     return type(value).__name__
 
 
@@ -63,27 +67,37 @@ class Spec:
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         raise NotImplementedError
 
+    def default_hint(self) -> str:
+        """How to write a right value, for messages that have no better hint."""
+        return ""
+
     def wrong_type(self, value: Any, path: Path, ctx: Context, hint: str = "") -> Any:
         name = dotted(path) or ctx.what
-        return ctx.fail(path, f"'{name}' must be {self.description}, got {type_name(value)}", hint)
+        message = f"'{name}' must be {self.description}, got {type_name(value)}"
+        return ctx.fail(path, message, hint or self.default_hint())
 
 
 @dataclass
 class Str(Spec):
     description: str = "a string"
-    allow_numbers: bool = True  # `label: 2024` is meant as text
+    allow_numbers: bool = True  # `label: 2024` and `label: 2024-05-31` are meant as text
 
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         if isinstance(value, str):
             return value
         if self.allow_numbers and isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)
+        if self.allow_numbers and isinstance(value, dt.date):
+            return value.isoformat()
         return self.wrong_type(value, path, ctx, 'put the text in quotes, e.g. "text"')
 
 
 @dataclass
 class Bool(Spec):
     description: str = "true or false"
+
+    def default_hint(self) -> str:
+        return "write true or false, without quotes"
 
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         if isinstance(value, bool):
@@ -96,6 +110,9 @@ class Int(Spec):
     minimum: int | None = None
     maximum: int | None = None
     description: str = "a whole number"
+
+    def default_hint(self) -> str:
+        return "write a number without quotes, e.g. 3"
 
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -149,13 +166,18 @@ class ListOf(Spec):
 
     @property
     def description(self) -> str:  # type: ignore[override]
-        return f"a list of {self.item.description.removeprefix('a ').removeprefix('an ')}s"
+        # "a mapping with 'text' and 'link'" -> "a list of mappings with 'text' and 'link'"
+        noun, _, rest = self.item.description.removeprefix("a ").removeprefix("an ").partition(" ")
+        return f"a list of {noun}s{' ' + rest if rest else ''}"
+
+    def default_hint(self) -> str:
+        return "write [one, two], or one item per line starting with '- '"
 
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         if value is None:
             return []
         if not isinstance(value, list):
-            if self.single_ok and not isinstance(value, dict):
+            if self.single_ok and isinstance(value, str | int | float | dt.date):
                 value = [value]
                 checked = self.item.check(value[0], path, ctx)
                 return INVALID if checked is INVALID else [checked]
@@ -175,6 +197,9 @@ class AnyOf(Spec):
     options: tuple[tuple[type | tuple[type, ...], Spec], ...] = ()
     description: str = "a value"
 
+    def default_hint(self) -> str:
+        return f'write {self.description}, e.g. 10 or "text"'
+
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         for accepted, spec in self.options:
             if isinstance(value, accepted) and not (
@@ -193,6 +218,11 @@ class Mapping(Spec):
     fields: dict[str, Spec] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     description: str = "a mapping of keys to values"
+
+    def default_hint(self) -> str:
+        if not self.fields:
+            return "write one 'key: value' per line"
+        return f"write one 'key: value' per line, indented, e.g. {next(iter(self.fields))}: ..."
 
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         if value is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +16,12 @@ SETTINGS_SUFFIXES = (".yml", ".yaml")
 @dataclass(frozen=True, order=True)
 class SourceFile:
     rel: str  # posix path relative to the content folder, e.g. "guide/setup.md"
-    path: Path  # where it is on disk
+    os_path: str  # where it is on disk (a string: thousands of Path objects cost real time)
     shown: str  # how messages name it, e.g. "content/guide/setup.md"
+
+    @property
+    def path(self) -> Path:
+        return Path(self.os_path)
 
 
 @dataclass
@@ -49,41 +54,127 @@ def discover(content_dir: Path, shown_prefix: str, report: Report) -> Discovery:
             ]
         )
     found = Discovery()
-    seen_dirs: set[Path] = set()
-    for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=True):
-        real = Path(dirpath).resolve()
-        rel_dir = Path(dirpath).relative_to(content_dir).as_posix()
-        if real in seen_dirs:
-            report.error(
-                f"{shown_prefix}/{rel_dir}",
-                0,
-                0,
-                "symlink loop: this folder was already read through another path",
-                "remove the symlink that points back into its own parent",
-            )
-            dirnames[:] = []
-            continue
-        seen_dirs.add(real)
-        dirnames[:] = sorted(d for d in dirnames if not is_skipped(d))
-        for name in sorted(filenames):
-            if is_skipped(name):
-                continue
-            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            source = SourceFile(rel, Path(dirpath) / name, f"{shown_prefix}/{rel}")
-            suffix = Path(name).suffix.lower()
-            if suffix == PAGE_SUFFIX:
-                found.pages.append(source)
-            elif suffix in SETTINGS_SUFFIXES:
-                found.settings[rel] = source
-            else:
-                found.assets.append(source)
+    seen_dirs: set[tuple[int, int]] = set()
+    _walk(str(content_dir), "", shown_prefix, found, seen_dirs, report)
     return found
 
 
-def read_text(path: Path, shown: str) -> str:
+def _walk(
+    folder: str,
+    rel_dir: str,
+    shown_prefix: str,
+    found: Discovery,
+    seen_dirs: set[tuple[int, int]],
+    report: Report,
+) -> None:
+    """Depth first, sorted by name, following symlinks but never around a loop.
+
+    An explicit stack, not recursion: folders may nest deeper than Python's recursion limit."""
+    pending = [(folder, rel_dir)]
+    while pending:
+        folder, rel_dir = pending.pop()
+        subfolders = _read_folder(folder, rel_dir, shown_prefix, found, seen_dirs, report)
+        pending.extend(reversed(subfolders))
+
+
+def _read_folder(
+    folder: str,
+    rel_dir: str,
+    shown_prefix: str,
+    found: Discovery,
+    seen_dirs: set[tuple[int, int]],
+    report: Report,
+) -> list[tuple[str, str]]:
+    """Sort one folder's files into `found`; returns its subfolders, in order."""
+    try:
+        stat = os.stat(folder)
+    except OSError as exc:
+        report.error(f"{shown_prefix}/{rel_dir}", 0, 0, f"cannot read folder: {exc.strerror}")
+        return []
+    identity = (stat.st_dev, stat.st_ino)
+    if identity in seen_dirs:
+        report.error(
+            f"{shown_prefix}/{rel_dir}",
+            0,
+            0,
+            "symlink loop: this folder was already read through another path",
+            "remove the symlink that points back into its own parent",
+        )
+        return []
+    seen_dirs.add(identity)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as exc:
+        report.error(f"{shown_prefix}/{rel_dir}", 0, 0, f"cannot read folder: {exc.strerror}")
+        return []
+    subfolders = []
+    for entry in entries:
+        name = entry.name
+        if is_skipped(name):
+            continue
+        rel = f"{rel_dir}/{name}" if rel_dir else name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            subfolders.append((entry.path, rel))
+            continue
+        if not _is_file(entry):
+            _report_not_a_file(entry, f"{shown_prefix}/{rel}", report)
+            continue
+        source = SourceFile(rel, entry.path, f"{shown_prefix}/{rel}")
+        suffix = os.path.splitext(name)[1].lower()
+        if suffix == PAGE_SUFFIX:
+            found.pages.append(source)
+        elif suffix in SETTINGS_SUFFIXES:
+            found.settings[rel] = source
+        else:
+            found.assets.append(source)
+    return subfolders
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _report_not_a_file(entry: os.DirEntry, shown: str, report: Report) -> None:
+    """A broken symlink, a symlink loop, a FIFO or a device: reading it would fail later
+    (or block forever), so it is reported here, where it is found."""
+    if entry.is_symlink():
+        try:
+            target = os.readlink(entry.path)
+        except OSError:
+            target = "?"
+        try:
+            os.stat(entry.path)
+        except OSError as exc:
+            problem = "is part of a symlink loop" if exc.errno == errno.ELOOP else "does not exist"
+            report.error(
+                shown,
+                0,
+                0,
+                f"broken symlink: its target '{target}' {problem}",
+                "fix the symlink or remove it",
+            )
+            return
+    report.error(
+        shown,
+        0,
+        0,
+        "not a regular file (a pipe, socket or device): it cannot be published",
+        "move it out of the content folder, or give it a name starting with '_'",
+    )
+
+
+def read_text(path: str | Path, shown: str) -> str:
     """Read UTF-8 text; a BOM and CRLF line endings are accepted, other bytes are errors."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         raise DiagnosticError(
             [Diagnostic(shown, 0, 0, Severity.ERROR, f"cannot read file: {exc.strerror}")]

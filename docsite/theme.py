@@ -21,6 +21,7 @@ from docsite.icons import IconSet, icon_markup
 from docsite.markdown import Rendered
 from docsite.nav import NavItem, NavTree
 from docsite.pages import Page
+from docsite.tags import tag_url
 from docsite.themefiles import template_dirs
 from docsite.urls import relative_href, root_prefix
 
@@ -57,7 +58,9 @@ class Theme:
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
         )
-        self.env.globals.update(icon=self.icon_html, badge=badge_html)
+        self.env.globals.update(icon=self.icon_html, badge=badge_html, tag_url=tag_url)
+        # Last commit date of each page by source path, from docsite.gitdates.
+        self.last_updated: dict[str, str] = {}
         self._sidebars: dict[str, str] = {}
         self._sidebar_keys: dict[str, str] = {}
         self._expanded: str | None = None
@@ -97,6 +100,7 @@ class Theme:
             item.url if item is not None else None,
             [(n.label, n.url) if n is not None else None for n in (before, after)],
             self._breadcrumbs(page, item),
+            self.last_updated.get(page.source.rel, ""),
         )
 
     def _sidebar_key(self, folder_rel: str) -> str:
@@ -159,10 +163,26 @@ class Theme:
             prev_page=self._link(page, before),
             next_page=self._link(page, after),
             edit_url=self._edit_url(page),
+            last_updated=self.last_updated.get(page.source.rel, ""),
             image_url=urllib.parse.urljoin(self.config.url + page.url, image) if image else "",
             root=Markup(ROOT_MARK),
         )
         return html.replace(ROOT_MARK, root)
+
+    def render_extra(self, template: str, page: Page, root: str | None = None, **values) -> str:
+        """A generated page (tag list, 404) in the site layout, with the root sidebar.
+        `root` replaces the page's relative path to the site root (404.html needs its own)."""
+        html = self.env.get_template(template).render(
+            site=self.config,
+            page=page,
+            layout="default",
+            header=Markup(self._chrome["header"]),
+            footer=Markup(self._chrome["footer"]),
+            sidebar=Markup(self.sidebar(page)),
+            root=Markup(ROOT_MARK),
+            **values,
+        )
+        return html.replace(ROOT_MARK, root_prefix(page.url) if root is None else root)
 
     def render_redirect(self, page: Page, target: str) -> str:
         template = self.env.get_template("redirect.html")

@@ -143,6 +143,7 @@ def serve(
     except KeyboardInterrupt:
         say("Stopped.")
     finally:
+        live.close()
         observer.stop()
         events.close()
         server.shutdown()

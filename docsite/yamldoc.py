@@ -10,11 +10,30 @@ import yaml
 from docsite.diagnostics import Diagnostic, DiagnosticError, Severity
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
-    _Loader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
 
 Path = tuple[str | int, ...]
+
+# Settings never nest this deep; deeper input would overflow the C composer's stack (a crash,
+# not an exception) or Python's recursion limit, so it is refused before composing.
+MAX_DEPTH = 100
+# Values after aliases are expanded: a few lines of aliases can stand for billions of values.
+MAX_VALUES = 100_000
+
+
+class _Loader(_BaseLoader):
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A value the constructor rejects (a date like 2024-13-45, an integer of 5,000
+        digits) is a YAML error at that value, not a crash."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError, TypeError) as exc:
+            reason = "too many digits" if "digits" in str(exc) else str(exc)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read this value: {reason}", node.start_mark
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -49,7 +68,10 @@ def load_yaml(text: str, file: str, first_line: int = 1) -> YamlDocument:
     """Parse one YAML document; `first_line` is the file line where `text` starts."""
     loader = _Loader(text)
     try:
+        _check_depth(text)
         node = loader.get_single_node()
+        if node is not None:
+            _check_aliases(node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -83,6 +105,64 @@ def load_yaml(text: str, file: str, first_line: int = 1) -> YamlDocument:
     return doc
 
 
+def _check_depth(text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, reading events (which uses no recursion)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"values nested more than {MAX_DEPTH} levels deep", event.start_mark
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_aliases(root: yaml.Node) -> None:
+    """Refuse an alias inside the value it names (a cycle), and aliases that expand to more
+    than MAX_VALUES values; walked with an explicit stack, each shared node counted once."""
+    sizes: dict[int, int] = {}
+    ancestors: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            ancestors.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > MAX_VALUES:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"aliases expand to more than {MAX_VALUES} values",
+                    node.start_mark,
+                )
+            continue
+        if key in sizes:
+            continue
+        ancestors.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in ancestors:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    "an alias refers to the value that contains it",
+                    child.start_mark,
+                )
+            if id(child) not in sizes:
+                stack.append((child, False))
+
+
 def _record_positions(node: yaml.Node, path: Path, doc: YamlDocument, offset: int) -> None:
     mark = node.start_mark
     doc.value_positions[path] = Position(mark.line + 1 + offset, mark.column + 1)
@@ -111,6 +191,12 @@ def _yaml_hint(problem: str) -> str:
         return "YAML does not allow tabs for indentation; use spaces"
     if "could not find expected ':'" in problem:
         return "each line needs 'key: value'; check the line above for a missing colon or quote"
+    if "nested more than" in problem:
+        return "settings are a few levels deep at most; check for runaway brackets"
+    if "aliases expand" in problem or "alias refers to the value" in problem:
+        return "write the values out instead of nesting aliases (*name) this way"
+    if "cannot read this value" in problem:
+        return 'quote it to make it text, e.g. "2024-13-45", or fix the value'
     if "found undefined alias" in problem or "found unexpected end of stream" in problem:
         return "check for an unclosed quote or bracket"
     return "check the YAML syntax near this position"

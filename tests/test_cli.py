@@ -93,3 +93,19 @@ def test_help_lists_options(project):
     assert done.returncode == 0
     for option in ("--out", "--config", "--strict", "--quiet", "--verbose"):
         assert option in done.stdout
+
+
+def test_init_then_new_then_build(tmp_path):
+    done = run(tmp_path, "init", "docs")
+    assert done.returncode == 0, done.stderr
+    assert "created docs/docsite.yml" in done.stdout.splitlines()
+    project = tmp_path / "docs"
+    added = run(project, "new", "guide/setup", "Set up the service")
+    assert added.returncode == 0 and "created content/guide/setup.md" in added.stdout
+    assert "# Set up the service" in (project / "content/guide/setup.md").read_text()
+    again = run(project, "new", "guide/setup")
+    assert again.returncode == 2 and "already exists" in again.stderr
+    built = run(project, "--strict")
+    assert built.returncode == 0, built.stderr
+    assert (project / "site/guide/setup/index.html").is_file()
+    assert run(tmp_path, "init", "docs").returncode == 2  # never over an existing project

@@ -38,3 +38,29 @@ def test_wrong_types_and_unknown_keys(tmp_path):
     assert any(line == 4 and "unknown docsite.yml key 'footerr'" in m for line, _, m in messages)
     assert any(line == 6 and "needs both 'text' and 'link'" in m for line, _, m in messages)
     assert config.title == "Docs"
+
+
+def test_retype_yml_is_read_when_there_is_no_docsite_yml(tmp_path):
+    (tmp_path / "retype.yml").write_text(
+        "input: docs\noutput: .retype\nurl: docs.example.com/\nbranding:\n  title: Acme\n"
+        "  colors:\n    label: red\nlinks:\n  - text: GitHub\n    link: https://github.com/a\n"
+        '    target: blank\nfooter:\n  copyright: "(c) {{ year }} Acme"\n'
+        "edit:\n  repo: https://github.com/a/b\n  base: docs\nsearch:\n  hotkeys: [k]\n"
+    )
+    report = Report()
+    config = load_config(tmp_path, None, report)
+    assert (config.title, config.input, config.output) == ("Acme", "docs", "site")
+    assert config.links[0].link == "https://github.com/a"
+    assert config.footer.startswith("(c) 20") and config.footer.endswith(" Acme")
+    assert (config.edit.repo, config.edit.path) == ("https://github.com/a/b", "docs")
+    ignored = sorted((d.line, d.message) for d in report.warnings)
+    assert [line for line, _ in ignored] == [6, 11, 17]
+    assert "branding.colors" in ignored[0][1] and "'target'" in ignored[1][1]
+    assert "'search'" in ignored[2][1]
+    assert config.file == "retype.yml"
+
+
+def test_docsite_yml_wins_over_retype_yml(tmp_path):
+    (tmp_path / "retype.yml").write_text("branding:\n  title: Retype\n")
+    (tmp_path / "docsite.yml").write_text("title: Docsite\n")
+    assert load_config(tmp_path, None, Report()).title == "Docsite"

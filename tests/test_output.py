@@ -1,8 +1,20 @@
 import os
+import time
 
 import pytest
 
 from docsite.output import OutputFolder
+
+
+def settled_listing(folder, seconds=10.0):
+    """The folder's entries once the previous site's background deletion is done."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        names = sorted(os.listdir(folder))
+        if not any(".old-" in name for name in names):
+            return names
+        time.sleep(0.05)
+    return sorted(os.listdir(folder))
 
 
 def test_commit_replaces_the_old_site_whole(tmp_path):
@@ -14,7 +26,7 @@ def test_commit_replaces_the_old_site_whole(tmp_path):
         assert not (target / "a").exists()  # nothing visible before the swap
         out.commit()
     assert sorted(p.name for p in target.iterdir()) == ["a"]
-    assert sorted(os.listdir(tmp_path)) == ["site"]
+    assert settled_listing(tmp_path) == ["site"]
 
 
 def test_error_before_commit_keeps_the_old_site(tmp_path):

@@ -544,7 +544,7 @@ def test_keyboard_shortcuts(open_page: OpenPage, base_url: str) -> None:
     expect(search).to_be_focused()
     page.keyboard.type("a[b]/c")  # typing in a field is not taken for shortcuts
     expect(search).to_have_value("a[b]/c")
-    assert page.url == base_url + "status-codes/"
+    assert page.url.partition("?")[0] == base_url + "status-codes/"  # ?q= keeps the search
     page.keyboard.press("Escape")
     expect(search).not_to_be_focused()
 

@@ -35,9 +35,11 @@ class Rendered:
 _ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')
 
 
-def make_markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True})
+def make_markdown(html: bool = True) -> MarkdownIt:
+    """`html=False` escapes raw HTML in pages (docsite.yml: markdown: {html: false})."""
+    md = MarkdownIt("commonmark", {"html": html})
     md.use(gfm_plugin)
+    _guard_protocol_autolinks(md)
     md.use(deflist_plugin)
     md.use(headings_plugin)
     md.use(links_plugin)
@@ -46,11 +48,22 @@ def make_markdown() -> MarkdownIt:
     return md
 
 
+def _guard_protocol_autolinks(md: MarkdownIt) -> None:
+    """mdit-py-plugins' protocol autolink rule copies the rest of the line at every place a
+    rule is tried, which is quadratic on long lines; it can only match at a ':'."""
+    name = "gfm_autolink_protocol"
+    rule = next((r.fn for r in md.inline.ruler.__rules__ if r.name == name), None)
+    if rule is not None:
+        md.inline.ruler.at(
+            name, lambda state, silent: state.src.startswith(":", state.pos) and rule(state, silent)
+        )
+
+
 class MarkdownRenderer:
     """Parses and renders page bodies; built once per process and reused."""
 
-    def __init__(self, site: SiteContent, icons: IconSet | None = None):
-        self.md = make_markdown()
+    def __init__(self, site: SiteContent, icons: IconSet | None = None, html: bool = True):
+        self.md = make_markdown(html)
         self.site = site
         self.icons = icons if icons is not None else IconSet()
         self.asset_paths = frozenset(a.rel for a in site.assets)

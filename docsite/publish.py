@@ -1,0 +1,368 @@
+"""What a deployed site needs beside its pages, for any static host.
+
+Written after the pages, into the same output folder: tag pages, redirect pages for moved
+permalinks (`redirect_from`) and a `_redirects` file, 404.html, sitemap.xml, robots.txt,
+llms.txt with a Markdown copy of every page, and .nojekyll for GitHub Pages.
+
+A file of the same name from static/ or content/ wins over a generated one.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+from docsite.cache import BuildCache
+from docsite.config import SiteConfig
+from docsite.diagnostics import Report
+from docsite.frontmatter import PageSettings
+from docsite.gitdates import PageDates
+from docsite.markdown.links import EXTERNAL_URL
+from docsite.nav import NavItem, NavTree
+from docsite.output import OutputFolder
+from docsite.pages import Page, SiteContent, slugify_segment
+from docsite.render import PageBuilder
+from docsite.sources import SourceFile
+from docsite.tags import TAGS_URL, Tag, collect_tags
+from docsite.theme import Theme
+from docsite.urls import relative_href
+
+# Characters left as they are in sitemap URLs; everything else is percent-encoded.
+_URL_SAFE = "/~!$&'()*+,;=:@%-._"
+_REDIRECT_PATH_OK = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=:@%/\u00a0-\uffff]*$")
+# Resolves a page's relative redirect href to a site path.
+_SITE_ORIGIN = "https://site.invalid/"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    source: str  # site-relative URL that moved: 'old/' or 'old.html'
+    target: str  # site-relative URL ('' is home), or a full URL to another site
+
+    @property
+    def external(self) -> bool:
+        return bool(EXTERNAL_URL.match(self.target))
+
+
+def publish(
+    site: SiteContent,
+    nav: NavTree,
+    theme: Theme,
+    config: SiteConfig,
+    dates: PageDates,
+    output: OutputFolder,
+    previous_output: Path | None,
+    cache: BuildCache,
+    report: Report,
+) -> None:
+    """Write every extra file of the site; called once all pages are in the output folder."""
+    writer = _Writer(output, previous_output, report)
+    for page in site.pages:
+        if not page.settings.redirect:
+            writer.write(markdown_path(page), markdown_copy(page))
+    tags = collect_tags(site.pages)
+    _write_tag_pages(tags, site, theme, config, writer, report)
+    redirects = moved_pages(site, report)
+    for redirect in redirects:
+        target_page = site.by_url.get(redirect.target)
+        if target_page is not None:
+            href = relative_href(redirect.source, redirect.target)
+            writer.write(_output_path(redirect.source), theme.render_redirect(target_page, href))
+    redirects += redirect_pages(site, theme, cache)
+    if redirects:
+        writer.write("_redirects", redirects_file(redirects, config), optional=True)
+    writer.write(
+        "404.html",
+        theme.render_extra(
+            "404.html",
+            virtual_page("404.html", "Page not found"),
+            root="./",
+            base_path=site_path(config),
+            has_tags=bool(tags),
+            **_meta("Page not found", "", "", noindex=True),
+        ),
+        optional=True,
+    )
+    if config.url:
+        writer.write("sitemap.xml", sitemap(site, config, dates), optional=True)
+    writer.write("robots.txt", robots_txt(config), optional=True)
+    writer.write("llms.txt", llms_txt(site, nav, config), optional=True)
+    writer.write(".nojekyll", "", optional=True)
+
+
+class _Writer:
+    """Writes generated files; one that is already there (from static/ or content/) wins."""
+
+    def __init__(self, output: OutputFolder, previous_output: Path | None, report: Report):
+        self.output = output
+        self.previous_output = previous_output
+        self.report = report
+
+    def write(self, rel: str, text: str, optional: bool = False) -> None:
+        """`optional`: a site may replace this file with its own (robots.txt, 404.html...);
+        otherwise a file in the way is a warning."""
+        if self.output.exists(rel):
+            if not optional:
+                self.report.warning(
+                    rel,
+                    0,
+                    0,
+                    f"docsite generates '{rel}', but a file of that name is published there",
+                    "remove or rename the file in static/ or content/",
+                )
+            return
+        self.output.write_text(rel, text, self.previous_output)
+
+
+# -- Markdown copies -------------------------------------------------------------------------
+
+
+def markdown_path(page: Page) -> str:
+    """Where a page's Markdown copy goes: beside its HTML ('a/index.md', 'page.md')."""
+    return page.output_path.removesuffix(".html") + ".md"
+
+
+def markdown_copy(page: Page) -> str:
+    """The page as written, without frontmatter; its title as an H1 when it has none."""
+    body = page.body.strip("\n")
+    if not page.h1:
+        body = f"# {page.title}\n\n{body}" if body else f"# {page.title}"
+    return body + "\n"
+
+
+# -- Tags ------------------------------------------------------------------------------------
+
+
+def _write_tag_pages(
+    tags: list[Tag],
+    site: SiteContent,
+    theme: Theme,
+    config: SiteConfig,
+    writer: _Writer,
+    report: Report,
+) -> None:
+    if not tags:
+        return
+    taken = {url.lower() for url in site.by_url}
+    for url, title, template, values in [
+        (TAGS_URL, "Tags", "tags.html", {"tags": tags}),
+        *[(tag.url, f"Tag: {tag.name}", "tag.html", {"tag": tag}) for tag in tags],
+    ]:
+        if url.lower() in taken:
+            page = site.by_url.get(url) or next(p for p in site.pages if p.url.lower() == url)
+            report.warning(
+                page.source.shown,
+                0,
+                0,
+                f"this page is published at /{url}, where docsite puts the tag page; "
+                "the tag page is left out",
+                "give the page another 'permalink' or file name",
+            )
+            continue
+        canonical = config.url + url if config.url else ""
+        html = theme.render_extra(
+            template, virtual_page(url, title), **values, **_meta(title, "", canonical)
+        )
+        writer.write(url + "index.html", html)
+
+
+def virtual_page(url: str, title: str) -> Page:
+    """A Page for a generated page: no source, at the top of the sidebar."""
+    source = SourceFile(rel=f"<generated>/{url}", os_path="", shown=url)
+    return Page(source, PageSettings(), "", 1, "", False, url=url, label=title, title=title)
+
+
+def _meta(title: str, description: str, canonical: str, noindex: bool = False) -> dict:
+    return {
+        "meta_title": title,
+        "meta_description": description,
+        "canonical": canonical,
+        "image_url": "",
+        "og_type": "website",
+        "noindex": noindex,
+    }
+
+
+# -- Redirects -------------------------------------------------------------------------------
+
+
+def moved_pages(site: SiteContent, report: Report) -> list[Redirect]:
+    """`redirect_from` paths, checked: each becomes a small page leading to its page."""
+    redirects: list[Redirect] = []
+    published = {url.lower(): page for url, page in site.by_url.items()}
+    moved: dict[str, Page] = {}
+    for page in site.pages:
+        for raw in page.settings.redirect_from:
+            where = page.settings.where("redirect_from", page.source.shown)
+            old, problem = _old_url(raw)
+            if problem:
+                pass
+            elif published.get(old.lower()) is page:
+                problem = "it is this page's own address"
+            elif old.lower() in published:
+                problem = f"'{published[old.lower()].source.shown}' is published there"
+            elif old.lower() in moved:
+                problem = f"'{moved[old.lower()].source.shown}' already redirects from it"
+            if problem:
+                report.error(
+                    where.file,
+                    where.line,
+                    where.col,
+                    f"invalid redirect_from '{raw}': {problem}",
+                    "list the page's old paths from the site root, e.g. redirect_from: "
+                    "[/old/setup]",
+                )
+                continue
+            moved[old.lower()] = page
+            redirects.append(Redirect(old, page.url))
+    return sorted(redirects, key=lambda r: r.source)
+
+
+def _old_url(raw: str) -> tuple[str, str]:
+    """A redirect_from path as a site-relative URL, or a problem with it."""
+    path = raw.strip()
+    segments = [s for s in path.strip("/").split("/") if s]
+    if "://" in path or path.startswith("//"):
+        return "", "it must be a path on this site"
+    if not segments:
+        return "", "the home page cannot redirect to another page"
+    if any(s in (".", "..") for s in segments) or "\\" in path:
+        return "", "it cannot contain '.' or '..' segments or backslashes"
+    if not _REDIRECT_PATH_OK.match(path) or any(c in path for c in "?#"):
+        return "", "it may only contain letters, digits, '-', '_', '.', '~' and '/'"
+    joined = "/".join(segments)
+    if joined.lower().endswith(".md"):
+        # An old source file: the URL it was published at.
+        parts = [slugify_segment(p) for p in joined[: -len(".md")].split("/")]
+        if parts[-1] in ("index", "readme", "default"):
+            parts = parts[:-1]
+        return ("/".join(parts) + "/" if parts else ""), ""
+    if joined.lower().endswith(".html"):
+        return joined, ""
+    return joined + "/", ""
+
+
+def redirect_pages(site: SiteContent, theme: Theme, cache: BuildCache) -> list[Redirect]:
+    """Pages with `redirect:` (already rendered as redirect pages), for _redirects."""
+    redirects: list[Redirect] = []
+    builder: PageBuilder | None = None
+    for page in site.pages:
+        if not page.settings.redirect:
+            continue
+        if builder is None:
+            builder = PageBuilder(site, theme, Path(), None, {}, cache)
+        href = builder.setting_href(page, "redirect", [])  # problems were reported at render
+        if href is None:
+            continue
+        resolved = urllib.parse.urljoin(_SITE_ORIGIN + page.url, href)
+        if resolved.startswith(_SITE_ORIGIN):
+            redirects.append(Redirect(page.url, resolved[len(_SITE_ORIGIN) :]))
+        else:
+            redirects.append(Redirect(page.url, href))
+    return redirects
+
+
+def redirects_file(redirects: list[Redirect], config: SiteConfig) -> str:
+    """Netlify and Cloudflare Pages' `_redirects`: 'from to 301', paths from the domain root."""
+    base = site_path(config)
+    lines = []
+    for redirect in sorted(redirects, key=lambda r: r.source):
+        target = redirect.target if redirect.external else base + redirect.target
+        lines.append(f"{_quote(base + redirect.source)} {_quote(target)} 301")
+    return "\n".join(lines) + "\n"
+
+
+def _output_path(url: str) -> str:
+    return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+# -- For search engines and machines ---------------------------------------------------------
+
+
+def site_path(config: SiteConfig) -> str:
+    """The path of `url` ('/docs/'), or '/' without one."""
+    path = urllib.parse.urlsplit(config.url).path if config.url else "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def listed_pages(site: SiteContent) -> list[Page]:
+    """Pages a search engine or a reader should find: public, not redirects."""
+    return [
+        page
+        for page in site.pages
+        if page.settings.visibility == "public" and not page.settings.redirect
+    ]
+
+
+def sitemap(site: SiteContent, config: SiteConfig, dates: PageDates) -> str:
+    entries = []
+    for page in sorted(listed_pages(site), key=lambda p: p.url):
+        loc = xml_escape(config.url + _quote(page.url))
+        lastmod = dates.lastmod(page.source.rel, page.source.path)
+        entries.append(
+            f"  <url>\n    <loc>{loc}</loc>\n"
+            + (f"    <lastmod>{lastmod}</lastmod>\n" if lastmod else "")
+            + "  </url>\n"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "".join(entries)
+        + "</urlset>\n"
+    )
+
+
+def robots_txt(config: SiteConfig) -> str:
+    text = "User-agent: *\nAllow: /\n"
+    if config.url:
+        text += f"\nSitemap: {config.url}sitemap.xml\n"
+    return text
+
+
+def llms_txt(site: SiteContent, nav: NavTree, config: SiteConfig) -> str:
+    """The llmstxt.org format: the site's title and summary, then its pages by section,
+    each linked to its Markdown copy."""
+    sections: dict[str, list[Page]] = {}
+    seen: set[str] = set()
+    public = {page.source.rel for page in listed_pages(site)}
+    for item in nav.reading_order:
+        page = item.page
+        if page is None or page.source.rel not in public or page.source.rel in seen:
+            continue
+        seen.add(page.source.rel)
+        sections.setdefault(_section(item), []).append(page)
+    for page in sorted(listed_pages(site), key=lambda p: p.url):
+        if page.source.rel not in seen:
+            sections.setdefault("Other pages", []).append(page)
+    lines = [f"# {config.title}", ""]
+    if config.description:
+        lines += [f"> {config.description}", ""]
+    for name, pages in sections.items():
+        lines += [f"## {name}", ""]
+        for page in pages:
+            link = (config.url if config.url else "") + _quote(markdown_path(page))
+            description = page.settings.description
+            entry = f"- [{_md_text(page.title)}]({link})"
+            lines.append(entry + (f": {description}" if description else ""))
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _section(item: NavItem) -> str:
+    ancestors = item.ancestors()
+    if ancestors:
+        return ancestors[0].label
+    if item.is_folder:
+        return item.label
+    return "Docs"
+
+
+def _md_text(text: str) -> str:
+    return re.sub(r"([\[\]\\])", r"\\\1", text)
+
+
+def _quote(path: str) -> str:
+    return urllib.parse.quote(path, safe=_URL_SAFE)

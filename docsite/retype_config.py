@@ -1,0 +1,109 @@
+"""Reading a Retype project's `retype.yml`, so a Retype site builds without a docsite.yml.
+
+The keys docsite supports are translated to docsite's; every other key is named in a
+warning, so nothing is dropped without a word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from docsite.diagnostics import Report
+from docsite.yamldoc import Path as KeyPath
+from docsite.yamldoc import Position, YamlDocument
+
+RETYPE_CONFIG_NAME = "retype.yml"
+
+# Retype key path -> docsite key path.
+_MAPPING: dict[KeyPath, KeyPath] = {
+    ("input",): ("input",),
+    ("output",): ("output",),
+    ("url",): ("url",),
+    ("branding", "title"): ("title",),
+    ("branding", "logo"): ("logo",),
+    ("links",): ("links",),
+    ("footer", "copyright"): ("footer",),
+    ("edit", "repo"): ("edit", "repo"),
+    ("edit", "branch"): ("edit", "branch"),
+    ("edit", "base"): ("edit", "path"),
+    ("meta", "title"): ("title",),
+}
+_LINK_KEYS = ("text", "link", "icon")
+# Retype's defaults differ from docsite's: `.retype` is its output folder.
+_RETYPE_DEFAULT_OUTPUT = ".retype"
+
+
+def translate(doc: YamlDocument, report: Report) -> YamlDocument:
+    """A docsite config document made from a retype.yml document, positions kept."""
+    source = doc.data if isinstance(doc.data, dict) else {}
+    data: dict[str, Any] = {}
+    positions: dict[KeyPath, Position] = {(): doc.where(())}
+    for path, value in _leaves(source):
+        target = _target(path)
+        if target is None:
+            pos = doc.where_key(path)
+            report.warning(
+                doc.file,
+                pos.line,
+                pos.col,
+                f"retype.yml key '{'.'.join(map(str, path))}' is not supported by docsite "
+                "and is ignored",
+                "see the configuration page of the docs for the keys docsite reads",
+            )
+            continue
+        if target == ("links",):
+            value = _links(value, path, doc, report)
+        if target == ("footer",) and isinstance(value, str):
+            value = value.replace("{{ year }}", str(dt.date.today().year))
+        if target == ("output",) and value == _RETYPE_DEFAULT_OUTPUT:
+            continue
+        node = data
+        for key in target[:-1]:
+            node = node.setdefault(key, {})
+        node[target[-1]] = value
+        for prefix in range(1, len(target) + 1):
+            positions.setdefault(target[:prefix], doc.where(path))
+    return YamlDocument(data, doc.file, value_positions=positions)
+
+
+def _leaves(data: dict, prefix: KeyPath = ()) -> list[tuple[KeyPath, Any]]:
+    """Key paths down to the level the mapping names (links stay whole)."""
+    found: list[tuple[KeyPath, Any]] = []
+    for key, value in data.items():
+        path = (*prefix, str(key))
+        if (
+            isinstance(value, dict)
+            and path not in _MAPPING
+            and any(m[: len(path)] == path for m in _MAPPING)
+        ):
+            found.extend(_leaves(value, path))
+        else:
+            found.append((path, value))
+    return found
+
+
+def _target(path: KeyPath) -> KeyPath | None:
+    return _MAPPING.get(path)
+
+
+def _links(value: Any, path: KeyPath, doc: YamlDocument, report: Report) -> Any:
+    if not isinstance(value, list):
+        return value  # the schema reports the wrong type
+    links = []
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            links.append(item)
+            continue
+        for key in item:
+            if key not in _LINK_KEYS:
+                pos = doc.where_key((*path, index, key))
+                report.warning(
+                    doc.file,
+                    pos.line,
+                    pos.col,
+                    f"retype.yml link key '{key}' is not supported by docsite and is ignored",
+                    "docsite's header links have text, link and icon",
+                )
+        links.append({k: v for k, v in item.items() if k in _LINK_KEYS})
+    return links
