@@ -39,10 +39,15 @@ def main() -> None:
         default=600,
         help="stop MkDocs after this many seconds and report a lower bound (default: 600)",
     )
+    parser.add_argument(
+        "--no-search",
+        action="store_true",
+        help="build the corpora with search turned off (no Pagefind indexing)",
+    )
     parser.add_argument("--keep", type=Path, help="keep the corpora and sites in this folder")
     args = parser.parse_args()
     mkdocs_limit = None if args.no_mkdocs else args.mkdocs_limit
-    run(sorted(args.sizes), args.jobs, mkdocs_limit, args.json, args.keep)
+    run(sorted(args.sizes), args.jobs, mkdocs_limit, args.json, args.keep, not args.no_search)
 
 
 if __name__ == "__main__":

@@ -108,7 +108,7 @@ def _page(rel: str, index: int, all_pages: list[str], rng: random.Random) -> str
     return "\n".join(lines) + "\n"
 
 
-def generate(root: Path, count: int, seed: int = 2026) -> Corpus:
+def generate(root: Path, count: int, seed: int = 2026, search: bool = True) -> Corpus:
     """Write `count` pages under root/content; the same arguments give the same bytes."""
     rng = random.Random(seed)
     pages = _layout(count, rng)
@@ -123,5 +123,6 @@ def generate(root: Path, count: int, seed: int = 2026) -> Corpus:
         else:
             text = _page(rel, index, pages, rng)
         path.write_text(text, encoding="utf-8")
-    (root / "docsite.yml").write_text("title: Benchmark docs\n", encoding="utf-8")
+    config = "title: Benchmark docs\n" + ("" if search else "search:\n  enabled: false\n")
+    (root / "docsite.yml").write_text(config, encoding="utf-8")
     return Corpus(root, pages)

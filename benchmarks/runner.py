@@ -182,8 +182,10 @@ def mkdocs_run(corpus: Corpus, work: Path, limit: float) -> Run | None:
     return timed(["mkdocs", "build", "-q", "-f", str(config)], work, limit)
 
 
-def measure(pages: int, work: Path, jobs: int, mkdocs_limit: float | None) -> SizeResult:
-    corpus = generate(work / f"corpus-{pages}", pages)
+def measure(
+    pages: int, work: Path, jobs: int, mkdocs_limit: float | None, search: bool = True
+) -> SizeResult:
+    corpus = generate(work / f"corpus-{pages}", pages, search=search)
     out = work / f"site-{pages}"
     command = docsite_command(out, jobs)
     cold = timed(command, corpus.root)
@@ -203,7 +205,7 @@ def measure(pages: int, work: Path, jobs: int, mkdocs_limit: float | None) -> Si
         round(median_kb, 1),
         round(largest_kb, 1),
     )
-    result.search = measure_search(out)
+    result.search = measure_search(out) if search else {}
     result.watch = measure_watch(corpus)
     if mkdocs_limit:
         result.mkdocs = mkdocs_run(corpus, work, mkdocs_limit)
@@ -267,16 +269,22 @@ def table(results: list[SizeResult]) -> str:
 
 
 def run(
-    sizes: list[int], jobs: int, mkdocs_limit: float | None, json_path: Path, keep: Path | None
+    sizes: list[int],
+    jobs: int,
+    mkdocs_limit: float | None,
+    json_path: Path,
+    keep: Path | None,
+    search: bool = True,
 ) -> dict:
     work = keep or Path(tempfile.mkdtemp(prefix="docsite-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        results = [measure(size, work, jobs, mkdocs_limit) for size in sizes]
+        results = [measure(size, work, jobs, mkdocs_limit, search) for size in sizes]
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
     report: dict = {
+        "search": search,
         "jobs": jobs,
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
