@@ -5,26 +5,11 @@ from __future__ import annotations
 from markdown_it.token import Token
 
 from docsite.diagnostics import did_you_mean
+from docsite.frontmatter import BADGE_VARIANTS
 from docsite.markdown.context import RenderContext
 
-VARIANTS = (
-    "base",
-    "primary",
-    "secondary",
-    "success",
-    "question",
-    "danger",
-    "warning",
-    "info",
-    "light",
-    "dark",
-    "ghost",
-    "contrast",
-    "tip",
-    "note",
-    "important",
-    "caution",
-)
+# Badges' variants (the same as the sidebar's), plus GitHub's alert kinds for callouts.
+VARIANTS = (*BADGE_VARIANTS, "tip", "note", "important", "caution")
 
 
 def checked_variant(
