@@ -40,6 +40,7 @@ class SiteConfig:
     title: str = "Docs"
     description: str = ""
     logo: str = ""
+    image: str = ""  # the default social preview image, a path in the published site
     url: str = ""
     language: str = "en"
     input: str = "content"
@@ -73,6 +74,7 @@ SCHEMA = Mapping(
         "title": Str(),
         "description": Str(),
         "logo": Str(),
+        "image": Str(),
         "url": Str(),
         "language": Str(),
         "input": Str(),
@@ -141,6 +143,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         title=values.get("title", "Docs"),
         description=values.get("description", ""),
         logo=values.get("logo", ""),
+        image=values.get("image", "").lstrip("/"),
         url=url,
         language=language,
         input=values.get("input", "content"),

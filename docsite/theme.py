@@ -164,7 +164,7 @@ class Theme:
             next_page=self._link(page, after),
             edit_url=self._edit_url(page),
             last_updated=self.last_updated.get(page.source.rel, ""),
-            image_url=urllib.parse.urljoin(self.config.url + page.url, image) if image else "",
+            image_url=self._image_url(page, image),
             root=Markup(ROOT_MARK),
         )
         return html.replace(ROOT_MARK, root)
@@ -183,6 +183,12 @@ class Theme:
             **values,
         )
         return html.replace(ROOT_MARK, root_prefix(page.url) if root is None else root)
+
+    def _image_url(self, page: Page, image: str) -> str:
+        """The page's social image (a link from the page), else the site's default."""
+        if not image and self.config.image:
+            image = relative_href(page.url, self.config.image)
+        return urllib.parse.urljoin(self.config.url + page.url, image) if image else ""
 
     def render_redirect(self, page: Page, target: str) -> str:
         template = self.env.get_template("redirect.html")

@@ -450,3 +450,24 @@ def test_every_link_answers_when_served_from_a_subpath(built: Project):
         assert not broken
         assert root + "guide/setup/" in seen and root + "assets/docsite.css" in seen
         assert len(seen) > 30
+
+
+def test_site_default_social_image(tmp_path):
+    from conftest import Project
+
+    project = Project(tmp_path / "proj")
+    project.write(
+        {
+            "docsite.yml": "url: https://example.com/docs/\nimage: assets/card.png\n",
+            "static/assets/card.png": b"\x89PNG",
+            "content/index.md": "# Home\n",
+            "content/guide/a.md": "# A\n",
+            "content/own.md": "---\nimage: pic.png\n---\n# Own\n",
+            "content/pic.png": b"\x89PNG",
+        }
+    )
+    assert project.build().ok
+    meta = project.page("guide/a/index.html").find("meta", property="og:image")
+    assert meta["content"] == "https://example.com/docs/assets/card.png"
+    own = project.page("own/index.html").find("meta", property="og:image")
+    assert own["content"] == "https://example.com/docs/pic.png"
