@@ -21,6 +21,13 @@ class OutputFolder:
     def __init__(self, target: Path):
         self.target = target
         self.staging = target.parent / f".{target.name}.tmp-{os.getpid()}"
+        self.made_folders: set[str] = set()  # folders made in staging, so each is made once
+
+    def _make_parent(self, path: str) -> None:
+        folder = os.path.dirname(path)
+        if folder not in self.made_folders:
+            os.makedirs(folder, exist_ok=True)
+            self.made_folders.add(folder)
 
     def __enter__(self) -> OutputFolder:
         self.target.parent.mkdir(parents=True, exist_ok=True)
@@ -44,9 +51,10 @@ class OutputFolder:
                 same = old.stat().st_size == len(data) and old.read_bytes() == data
                 if same and self.link_from(old, rel):
                     return
-        path = self.staging / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        path = os.path.join(self.staging, rel)
+        self._make_parent(path)
+        with open(path, "wb") as handle:
+            handle.write(data)
 
     def copy_file(self, source: Path, rel: str) -> None:
         path = self.staging / rel
@@ -55,9 +63,9 @@ class OutputFolder:
 
     def link_from(self, existing: Path, rel: str) -> bool:
         """Hard-link a file of the previous build instead of writing the same bytes again."""
-        path = self.staging / rel
+        path = os.path.join(self.staging, rel)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self._make_parent(path)
             os.link(existing, path)
         except OSError:
             return False

@@ -199,7 +199,7 @@ def _build_pages(
             and record is not None
             and record.page_key == page_key
             and not page.settings.redirect
-            and link_previous(previous_output, record, staged)
+            and link_previous(previous_output, record, staged, output.made_folders)
         ):
             records[rel] = record
             report.extend(record.diagnostics)

@@ -81,6 +81,7 @@ class PageBuilder:
         # Live (watch mode) writes go straight into a served folder: each file is replaced
         # atomically, and a page with errors keeps its last good version.
         self.live = live
+        self.made_folders: set[str] = set()
         self._markdown: MarkdownRenderer | None = None
 
     @property
@@ -155,7 +156,7 @@ class PageBuilder:
             record is not None
             and record.html_digest == outcome.html_digest
             and record.output_path == outcome.output_path
-            and link_previous(self.previous_output, record, path)
+            and link_previous(self.previous_output, record, path, self.made_folders)
         ):
             outcome.linked = True
         elif self.live:
@@ -167,15 +168,22 @@ class PageBuilder:
         outcome.output_stat = file_stat(path)
 
 
-def link_previous(previous_output: Path | None, record: PageRecord, path: Path) -> bool:
-    """Reuse the previous build's file (a hard link: same bytes, never rewritten)."""
+def link_previous(
+    previous_output: Path | None, record: PageRecord, path: Path, made: set[str]
+) -> bool:
+    """Reuse the previous build's file (a hard link: same bytes, never rewritten).
+
+    `made` holds the folders this build has made already: each is made once."""
     if previous_output is None:
         return False
-    old = previous_output / record.output_path
+    old = os.path.join(previous_output, record.output_path)
     try:
         if file_stat(old) != record.output_stat:
             return False  # changed since docsite wrote it: do not trust it
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
         os.link(old, path)
     except OSError:
         return False

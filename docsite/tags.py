@@ -35,12 +35,16 @@ def collect_tags(pages: list[Page]) -> list[Tag]:
     """Every tag of a rendered page, sorted by name. A tag page exists even when only hidden
     pages carry the tag, so their tag links work; it lists public pages only."""
     by_slug: dict[str, Tag] = {}
+    listed: set[tuple[str, str]] = set()  # (tag, page): a set, since tags list thousands
     for page in pages:
         if page.settings.redirect:
             continue
         for name in page.settings.tags:
-            tag = by_slug.setdefault(tag_slug(name), Tag(tag_slug(name), name))
-            if page.settings.visibility == "public" and page not in tag.pages:
+            slug = tag_slug(name)
+            tag = by_slug.setdefault(slug, Tag(slug, name))
+            key = (slug, page.source.rel)
+            if page.settings.visibility == "public" and key not in listed:
+                listed.add(key)
                 tag.pages.append(page)
     for tag in by_slug.values():
         tag.pages.sort(key=lambda p: (p.title.casefold(), p.url))
