@@ -169,7 +169,7 @@ def index_site(
 
 
 def build_index(
-    pages: list[SearchPage], site: Path, code: bool
+    pages: list[SearchPage], site: Path, code: bool, background: bool = False
 ) -> tuple[IndexOutcome, Path | None]:
     """Index the pages' HTML as written in `site`; returns the folder of index files (in a
     temporary folder beside `site`, for the caller to place and remove) or None on failure."""
@@ -179,7 +179,8 @@ def build_index(
     try:
         # In a thread of its own: the caller may be running an event loop already.
         with concurrent.futures.ThreadPoolExecutor(1, "pagefind") as pool:
-            count = pool.submit(asyncio.run, _run_pagefind(pages, site, target, code)).result()
+            run = _run_pagefind(pages, site, target, code, background)
+            count = pool.submit(asyncio.run, run).result()
     except Exception as exc:  # the service's errors are plain Exceptions
         shutil.rmtree(scratch, ignore_errors=True)
         return IndexOutcome("failed", error=str(exc) or type(exc).__name__), None
@@ -192,8 +193,14 @@ def build_index(
     return IndexOutcome("indexed", count, seconds, len(files), size), target
 
 
-async def _run_pagefind(pages: list[SearchPage], site: Path, target: Path, code: bool) -> int:
+async def _run_pagefind(
+    pages: list[SearchPage], site: Path, target: Path, code: bool, background: bool = False
+) -> int:
     service = await _prompt_service().launch()
+    if background and hasattr(os, "setpriority"):
+        # Watch mode indexes while the writer keeps saving: page renders come first.
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, service._backend.pid, 10)
     try:
         index = await service.create_index(pagefind_config(code))
         # Pagefind's URLs are absolute; search.js resolves them against the site's root.
@@ -312,7 +319,7 @@ def refresh_index(
         return IndexOutcome("reused", len(pages))
     if not binary_available():
         return IndexOutcome("unavailable", error="no Pagefind binary")
-    outcome, built = build_index(pages, site, code)
+    outcome, built = build_index(pages, site, code, background=True)
     if built is None:
         return outcome
     target = site / INDEX_DIR
