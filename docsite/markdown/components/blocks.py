@@ -165,6 +165,32 @@ def report_at(state: StateBlock, line: int, needle: str, message: str, hint: str
         ctx.error(place, needle, message, hint)
 
 
+Emit = Callable[[StateBlock, int, Block, Marker], None]
+
+
+def block_rule(
+    kind: BlockKind, emit: Emit, needs_title: bool = True
+) -> Callable[[StateBlock, int, int, bool], bool]:
+    """The markdown-it block rule of a component: find its opening marker, scan to the
+    closing one, let `emit` push the tokens, then close. With `needs_title`, a bare marker
+    (which closes blocks) found with nothing open is reported as a stray closer."""
+
+    def rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        opening = open_marker(state, start, kind)
+        if opening is None:
+            return False
+        if silent:
+            return True
+        if needs_title and not opening.text:
+            return stray_closer(state, start, kind, opening)
+        block = scan(state, start, end, kind, opening)
+        emit(state, start, block, opening)
+        finish(state, kind, block)
+        return True
+
+    return rule
+
+
 def finish(state: StateBlock, kind: BlockKind, block: Block) -> None:
     """Move past the block, and say so when it was never closed."""
     if block.close_line is None:

@@ -10,14 +10,14 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from docsite.markdown.components.blocks import (
+    Block,
     BlockKind,
+    Marker,
     add_block_rule,
+    block_rule,
     context,
-    finish,
-    open_marker,
     parse_content,
     push_inline,
-    scan,
 )
 from docsite.markdown.components.variants import checked_variant
 
@@ -26,20 +26,14 @@ DEFAULT_VARIANT = "primary"  # as in Retype
 
 
 def callout_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_callout", _callout_rule)
+    add_block_rule(md, "docsite_callout", block_rule(KIND, _emit, needs_title=False))
     md.add_render_rule("callout_open", _render_open)
     md.add_render_rule("callout_close", _render_close)
     md.add_render_rule("callout_title_open", _render_title_open)
     md.add_render_rule("callout_title_close", _render_title_close)
 
 
-def _callout_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    opening = open_marker(state, start, KIND)
-    if opening is None:
-        return False
-    if silent:
-        return True
-    block = scan(state, start, end, KIND, opening)
+def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
     rest = _line_rest(state, start, opening.raw)
     variant_word, title = "", rest.strip()
     if rest and not rest[0].isspace():
@@ -61,8 +55,6 @@ def _callout_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool
     parse_content(state, start + 1, block.items[0].end)
     state.push("callout_body_close", "div", -1)
     state.push("callout_close", "div", -1).meta = {"collapse": collapse}
-    finish(state, KIND, block)
-    return True
 
 
 def _line_rest(state: StateBlock, line: int, marker: str) -> str:

@@ -6,32 +6,23 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
 from docsite.markdown.components.blocks import (
+    Block,
     BlockKind,
+    Marker,
     add_block_rule,
-    finish,
-    open_marker,
+    block_rule,
     parse_content,
     push_inline,
-    scan,
-    stray_closer,
 )
 
 KIND = BlockKind("column", "|", stacked=True)
 
 
 def columns_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_columns", _columns_rule)
+    add_block_rule(md, "docsite_columns", block_rule(KIND, _emit))
 
 
-def _columns_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    opening = open_marker(state, start, KIND)
-    if opening is None:
-        return False
-    if silent:
-        return True
-    if not opening.text:
-        return stray_closer(state, start, KIND, opening)
-    block = scan(state, start, end, KIND, opening)
+def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
     columns = state.push("columns_open", "div", 1)
     columns.attrSet("class", "columns")
     columns.map = [start, block.stop]
@@ -46,5 +37,3 @@ def _columns_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool
         parse_content(state, item.line + 1, item.end)
         state.push("column_close", "div", -1)
     state.push("columns_close", "div", -1)
-    finish(state, KIND, block)
-    return True

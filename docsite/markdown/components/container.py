@@ -8,14 +8,13 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
 from docsite.markdown.components.blocks import (
+    Block,
     BlockKind,
+    Marker,
     add_block_rule,
-    finish,
-    open_marker,
+    block_rule,
     parse_content,
     report_at,
-    scan,
-    stray_closer,
 )
 
 KIND = BlockKind("container", ":", stacked=False)
@@ -23,18 +22,10 @@ _CLASS = re.compile(r"^-?[A-Za-z_][\w-]*$")
 
 
 def container_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_container", _container_rule)
+    add_block_rule(md, "docsite_container", block_rule(KIND, _emit))
 
 
-def _container_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    opening = open_marker(state, start, KIND)
-    if opening is None:
-        return False
-    if silent:
-        return True
-    if not opening.text:
-        return stray_closer(state, start, KIND, opening)
-    block = scan(state, start, end, KIND, opening)
+def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
     names = opening.text.removeprefix(".").split()
     bad = [name for name in names if not _CLASS.match(name.removeprefix("."))]
     if bad:
@@ -53,5 +44,3 @@ def _container_rule(state: StateBlock, start: int, end: int, silent: bool) -> bo
     token.markup = opening.raw
     parse_content(state, start + 1, block.items[0].end)
     state.push("container_close", "div", -1)
-    finish(state, KIND, block)
-    return True

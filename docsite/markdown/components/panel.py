@@ -13,36 +13,27 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from docsite.markdown.components.blocks import (
+    Block,
     BlockKind,
+    Marker,
     add_block_rule,
-    finish,
-    open_marker,
+    block_rule,
     parse_content,
     push_inline,
-    scan,
-    stray_closer,
 )
 
 KIND = BlockKind("panel", "=", stacked=True, flags="-+")
 
 
 def panel_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_panel", _panel_rule)
+    add_block_rule(md, "docsite_panel", block_rule(KIND, _emit))
     md.add_render_rule("panel_open", _render_open)
     md.add_render_rule("panel_close", _render_close)
     md.add_render_rule("panel_title_open", _render_title_open)
     md.add_render_rule("panel_title_close", _render_title_close)
 
 
-def _panel_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    opening = open_marker(state, start, KIND)
-    if opening is None:
-        return False
-    if silent:
-        return True
-    if not opening.text:
-        return stray_closer(state, start, KIND, opening)
-    block = scan(state, start, end, KIND, opening)
+def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
     for item in block.items:
         token = state.push("panel_open", "details", 1)
         token.map = [item.line, item.end]
@@ -53,8 +44,6 @@ def _panel_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         state.push("panel_title_close", "summary", -1)
         parse_content(state, item.line + 1, item.end)
         state.push("panel_close", "details", -1)
-    finish(state, KIND, block)
-    return True
 
 
 def _render_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

@@ -14,14 +14,13 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from docsite.markdown.components.blocks import (
+    Block,
     BlockKind,
+    Marker,
     add_block_rule,
-    finish,
-    open_marker,
+    block_rule,
     parse_content,
     push_inline,
-    scan,
-    stray_closer,
 )
 
 KIND = BlockKind("step", ">", stacked=True)
@@ -29,22 +28,14 @@ _NUMBERED = re.compile(r"^(\d{1,9})\.\s+(.*)$")
 
 
 def steps_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_steps", _steps_rule)
+    add_block_rule(md, "docsite_steps", block_rule(KIND, _emit))
     md.add_render_rule("steps_open", _render_steps_open)
     md.add_render_rule("step_open", _render_step_open)
     md.add_render_rule("step_title_open", _render_title_open)
     md.add_render_rule("step_title_close", _render_title_close)
 
 
-def _steps_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    opening = open_marker(state, start, KIND)
-    if opening is None:
-        return False
-    if silent:
-        return True
-    if not opening.text:
-        return stray_closer(state, start, KIND, opening)
-    block = scan(state, start, end, KIND, opening)
+def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
     steps = state.push("steps_open", "ol", 1)
     steps.map = [start, block.stop]
     steps.markup = opening.raw
@@ -64,8 +55,6 @@ def _steps_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         parse_content(state, item.line + 1, item.end)
         state.push("step_close", "li", -1)
     state.push("steps_close", "ol", -1)
-    finish(state, KIND, block)
-    return True
 
 
 def _render_steps_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

@@ -17,21 +17,20 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from docsite.markdown.components.blocks import (
+    Block,
     BlockKind,
+    Marker,
     add_block_rule,
-    finish,
-    open_marker,
+    block_rule,
     parse_content,
     push_inline,
-    scan,
-    stray_closer,
 )
 
 KIND = BlockKind("tab", "+", stacked=True)
 
 
 def tabs_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_tabs", _tabs_rule)
+    add_block_rule(md, "docsite_tabs", block_rule(KIND, _emit))
     for name, render in (
         ("tabs_open", _render_tabs_open),
         ("tabs_close", _render_close),
@@ -50,15 +49,7 @@ def tab_key(title: str) -> str:
     return " ".join(re.sub(r"[*_`~]", "", title).lower().split())
 
 
-def _tabs_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    opening = open_marker(state, start, KIND)
-    if opening is None:
-        return False
-    if silent:
-        return True
-    if not opening.text:
-        return stray_closer(state, start, KIND, opening)
-    block = scan(state, start, end, KIND, opening)
+def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
     base = f"tabs-L{start + 1}"  # unique in the page, and never a heading slug
     opener = state.push("tabs_open", "div", 1)
     opener.map = [start, block.stop]
@@ -81,8 +72,6 @@ def _tabs_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         state.push("tab_panel_close", "div", -1)
     opener.meta["code_group"] = only_code
     state.push("tabs_close", "div", -1)
-    finish(state, KIND, block)
-    return True
 
 
 def _ids(base: str, index: int, title: str) -> dict[str, Any]:
