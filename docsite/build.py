@@ -31,6 +31,7 @@ class BuildOptions:
     jobs: int = 0  # worker processes; 0 means one per core
     use_cache: bool = True
     keep_live: bool = False  # keep the loaded site in the result, for watch mode
+    search_index: bool = True  # `check` builds to throw away: no search index needed
 
 
 @dataclass

@@ -149,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         ) as scratch:
             options.out = Path(scratch) / "site"
             options.use_cache = False
+            options.search_index = False  # the site is thrown away: nothing to search
             return _run("check", options, args, root)
     return _run("build", options, args, root)
 

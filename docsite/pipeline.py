@@ -111,10 +111,11 @@ def render_site(
                 icons.stylesheet(_icons_in_use(icons, records)),
                 previous_output,
             )
-            search = index_built_site(
-                site, records, config, output, previous_output, report, options.keep_live
-            )
-            result.notes.append(search.note())
+            if options.search_index:
+                search = index_built_site(
+                    site, records, config, output, previous_output, report, options.keep_live
+                )
+                result.notes.append(search.note())
             output.write_text(OUTPUT_MARKER, "Written by docsite: each build replaces it.\n")
             apply_strict(report, options.strict)
             if not report.errors:

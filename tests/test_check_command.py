@@ -150,3 +150,16 @@ def test_report_json_counts_after_strict_and_dedupes():
     warning = Diagnostic("a.md", 1, 1, Severity.WARNING, "w")
     report = report_json("build", [warning, warning, warning.as_error()], 1, False, "site/")
     assert (report["errors"], report["warnings"], len(report["diagnostics"])) == (1, 1, 2)
+
+
+def test_check_does_not_build_a_search_index(project: Project, monkeypatch):
+    import docsite.pipeline
+    from docsite import cli
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("check indexed the site for search")
+
+    monkeypatch.setattr(docsite.pipeline, "index_built_site", refuse)
+    monkeypatch.chdir(project.write({"content/index.md": "# Home\n"}).root)
+    assert cli.main(["check"]) == 0
+    assert cli.main(["check", "--strict"]) == 0
