@@ -122,16 +122,18 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve a folder over HTTP on a free local port; yields the base URL ending in '/'."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(
+    directory: Path, handler_class: type[SimpleHTTPRequestHandler] = _QuietHandler, path: str = "/"
+) -> Iterator[str]:
+    """Serve a folder over HTTP on a free local port; yields the base URL (ending in `path`)."""
+    handler = functools.partial(handler_class, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="browser-site", daemon=True)
     thread.start()
     try:
         host, port = server.server_address[:2]
-        yield f"http://{host}:{port}/"
+        yield f"http://{host}:{port}{path}"
     finally:
         server.shutdown()
         server.server_close()

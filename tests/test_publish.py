@@ -3,20 +3,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import re
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import serve
 from bs4 import BeautifulSoup
 from conftest import REPO, Project, soup
 
@@ -388,20 +385,9 @@ class _SubpathHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def serve_subpath(directory: Path) -> Iterator[str]:
-    handler = functools.partial(_SubpathHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield f"http://{host}:{port}/docs/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+def serve_subpath(directory: Path):
+    """The site served under /docs/, as on a host that publishes it in a subfolder."""
+    return serve(directory, _SubpathHandler, "/docs/")
 
 
 def fetch(url: str) -> tuple[int, bytes, str]:
