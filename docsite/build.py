@@ -11,6 +11,7 @@ from docsite.cache import CACHE_VERSION, BuildCache, digest, file_entry
 from docsite.config import SiteConfig, load_config
 from docsite.diagnostics import DiagnosticError, Report
 from docsite.gitdates import head_commit
+from docsite.projectfiles import MISSING
 from docsite.sources import Discovery, discover
 from docsite.themefiles import static_dirs, template_dirs
 
@@ -73,15 +74,15 @@ def build_site(options: BuildOptions) -> BuildResult:
     result.notes.extend(cache.notes)
     previous = cache.inputs
     files = input_files(config, found, previous.files)
-    inputs_digest = digest(
+    inputs_base = digest(
         CACHE_VERSION,
         engine_digest(),
         config,
         str(out),
         head_commit(config.content_dir),  # "last updated" dates come from git
         report.items,
-        sorted((rel, entry[0]) for rel, entry in files.items()),
     )
+    inputs_digest = digest_inputs(inputs_base, files)
     result.pages = len(found.pages)
     if (
         previous.inputs_digest == inputs_digest
@@ -99,7 +100,7 @@ def build_site(options: BuildOptions) -> BuildResult:
     # Imported here: a build with nothing to do never loads the renderer.
     from docsite.pipeline import render_site
 
-    render_site(config, found, out, files, inputs_digest, cache, options, report, result)
+    render_site(config, found, out, files, inputs_base, cache, options, report, result)
     return _finish(result, started)
 
 
@@ -159,7 +160,29 @@ def input_files(
             files[name] = file_entry(path, name, known)
         except OSError:
             files[name] = ("unreadable", (0, 0))
+    for name in known:
+        if name.startswith(PROJECT_FILE):  # read by pages last time: includes, snippets
+            files[name] = project_file_entry(config.root, name, known)
     return files
+
+
+# Names of files that pages read besides their sources (includes, code snippets).
+PROJECT_FILE = "project:"
+
+
+def project_file_entry(
+    root: Path, name: str, known: dict[str, tuple[str, tuple[int, int]]]
+) -> tuple[str, tuple[int, int]]:
+    path = root / name.removeprefix(PROJECT_FILE)
+    try:
+        return file_entry(path, name, known) if path.is_file() else (MISSING, (0, 0))
+    except OSError:
+        return (MISSING, (0, 0))
+
+
+def digest_inputs(base: str, files: dict[str, tuple[str, tuple[int, int]]]) -> str:
+    """The hash that decides whether a build has anything to do."""
+    return digest(base, sorted((name, entry[0]) for name, entry in files.items()))
 
 
 def apply_strict(report: Report, strict: bool) -> None:

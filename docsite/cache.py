@@ -52,6 +52,7 @@ class PageRecord:
     diagnostics: list  # the warnings it had, shown again when it is reused
     anchors: list[str]  # ids in its body, for links to page.md#anchor
     page_links: list[tuple[str, str, int, int]]  # its links to pages, for site-wide checks
+    expanded: str | None = None  # the body with includes expanded, for the Markdown copy
 
 
 @dataclass
@@ -178,4 +179,9 @@ def file_entry(
     if previous is not None and previous[1] == stat:
         return previous
     with open(path, "rb") as handle:
-        return hashlib.blake2b(handle.read(), digest_size=16).hexdigest(), stat
+        return content_digest(handle.read()), stat
+
+
+def content_digest(data: bytes) -> str:
+    """The hash a file's contents are known by in the cache."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from docsite.diagnostics import Report
 from docsite.retype_config import RETYPE_CONFIG_NAME, translate
-from docsite.schema import Bool, Int, ListOf, Mapping, Str, check_document
+from docsite.schema import AnyMapping, Bool, Int, ListOf, Mapping, Str, check_document
 from docsite.sources import read_text
 from docsite.yamldoc import load_yaml
 
@@ -29,6 +30,10 @@ class EditConfig:
     repo: str = ""
     branch: str = "main"
     path: str = "content"
+
+
+# Mermaid is loaded only by pages that have a diagram; version 11, from a CDN by default.
+MERMAID_CDN = "https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.min.js"
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,10 @@ class SiteConfig:
     # Full-text search with Pagefind: on by default; `code: false` leaves code blocks out.
     search_enabled: bool = True
     search_code: bool = True
+    # Where pages with a mermaid diagram load Mermaid from: a URL, or a path in the site.
+    mermaid_script: str = MERMAID_CDN
+    # Values for `{{ data.* }}` in pages, as written in the config.
+    data: dict[str, Any] = field(default_factory=dict)
 
     @property
     def content_dir(self) -> Path:
@@ -85,6 +94,8 @@ SCHEMA = Mapping(
         "toc": Mapping(fields={"depth": Int(minimum=2, maximum=6)}),
         "markdown": Mapping(fields={"html": Bool()}),
         "search": Mapping(fields={"enabled": Bool(), "code": Bool()}),
+        "mermaid": Mapping(fields={"script": Str()}),
+        "data": AnyMapping(),
     }
 )
 
@@ -159,6 +170,8 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         markdown_html=values.get("markdown", {}).get("html", True),
         search_enabled=values.get("search", {}).get("enabled", True),
         search_code=values.get("search", {}).get("code", True),
+        data=values.get("data", {}),
+        mermaid_script=values.get("mermaid", {}).get("script", MERMAID_CDN).strip() or MERMAID_CDN,
     )
 
 

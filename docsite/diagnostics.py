@@ -63,13 +63,14 @@ class Report:
     def warning(self, file: str, line: int, col: int, message: str, hint: str = "") -> None:
         self.add(Diagnostic(file, line, col, Severity.WARNING, message, hint))
 
+    # A problem in a file many pages include is found once per page: it counts once.
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity is Severity.ERROR]
+        return [d for d in self.sorted() if d.severity is Severity.ERROR]
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity is Severity.WARNING]
+        return [d for d in self.sorted() if d.severity is Severity.WARNING]
 
     def sorted(self) -> list[Diagnostic]:
         """Stable, reproducible order: by file, then position."""

@@ -93,6 +93,7 @@ class PageSettings:
     authors: list[Author] = field(default_factory=list)
     date: dt.date | None = None
     image: str = ""
+    templating: bool = True  # `{{ include }}` and `{{ page.label }}` in the body
     # Where each key was set, so checks made later (icons, links) can point at it.
     located: dict[str, Located] = field(default_factory=dict)
 
@@ -214,6 +215,7 @@ PAGE_SCHEMA = Mapping(
         "author": AuthorSpec(),
         "date": Date(),
         "image": Str(),
+        "templating": Bool(),
     },
     aliases={"route": "permalink", "authors": "author"},
 )
@@ -300,5 +302,6 @@ def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageS
         authors=values.get("author", []),
         date=values.get("date"),
         image=values.get("image", ""),
+        templating=values.get("templating", True),
         located={**located, **({"badge": located["nav"]} if "nav" in located else {})},
     )

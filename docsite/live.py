@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from docsite.build import BuildOptions, BuildResult, build_site
+from docsite.build import PROJECT_FILE, BuildOptions, BuildResult, build_site
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity
 from docsite.frontmatter import split_frontmatter
+from docsite.markdown.templating import INCLUDES_FOLDER
 from docsite.pages import first_h1
 from docsite.search import BackgroundIndexer, search_pages
 from docsite.sources import PAGE_SUFFIX, SETTINGS_SUFFIXES, is_skipped, read_text
@@ -29,6 +30,7 @@ class ChangeKind(StrEnum):
     STYLESHEET = "stylesheet"  # a .css in static/: swapped in the browser without a reload
     STATIC = "static"
     CONFIG = "config"
+    INCLUDED = "included"  # a file pages read: an include or a code snippet
     IGNORED = "ignored"  # the output, the cache, editor swap files, dotfiles
 
 
@@ -46,12 +48,22 @@ class Update:
 
 
 def classify(
-    path: Path, root: Path, content_dir: Path, config_file: Path, ignored: list[Path]
+    path: Path,
+    root: Path,
+    content_dir: Path,
+    config_file: Path,
+    ignored: list[Path],
+    read_files: frozenset[Path] = frozenset(),
 ) -> ChangeKind:
-    """Sort a changed path by what depends on it."""
+    """Sort a changed path by what depends on it; `read_files` are the files that pages
+    read in the last build (includes, code snippets)."""
     path = path.absolute()
     if any(path == folder or path.is_relative_to(folder) for folder in ignored):
         return ChangeKind.IGNORED
+    if path in read_files:
+        return ChangeKind.INCLUDED
+    if path.is_relative_to(content_dir) and INCLUDES_FOLDER in path.relative_to(content_dir).parts:
+        return ChangeKind.INCLUDED  # perhaps a new file where an include looks first
     name = path.name
     if is_skipped(name) or name.endswith(("~", ".swp", ".swx", ".tmp")) or name.startswith("#"):
         return ChangeKind.IGNORED
@@ -133,6 +145,7 @@ class LiveSite:
                 config.content_dir.absolute(),
                 config_file,
                 [self.live.out.absolute(), config.root / ".docsite-cache"],
+                self.read_files(),
             )
             for path in paths
         }
@@ -147,6 +160,17 @@ class LiveSite:
         if relevant and all(k is ChangeKind.STYLESHEET for k in relevant.values()):
             update.css_only = not update.failed
         return update
+
+    def read_files(self) -> frozenset[Path]:
+        """Files outside the pages that the last good build read: includes, snippets."""
+        if self.live is None:
+            return frozenset()
+        root = self.live.config.root.absolute()
+        return frozenset(
+            root / name.removeprefix(PROJECT_FILE)
+            for name in self.live.state.files
+            if name.startswith(PROJECT_FILE)
+        )
 
     def _bodies_only(self, paths: list[Path]) -> Update | None:
         """Re-render pages whose settings and title are unchanged; None if any changed more."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from docsite.frontmatter import Badge, PageSettings
 from docsite.pages import Folder, Page, SiteContent, humanize
@@ -27,7 +28,8 @@ class NavItem:
     expanded: bool
     sort_key: tuple
     page: Page | None = None
-    children: list[NavItem] = field(default_factory=list)
+    # Not in repr or ==, which would recurse once per level of a deep folder tree.
+    children: list[NavItem] = field(default_factory=list, repr=False, compare=False)
     parent: NavItem | None = field(default=None, repr=False, compare=False)
 
     def ancestors(self) -> list[NavItem]:
@@ -188,15 +190,55 @@ def _folder_item(folder: Folder) -> NavItem:
 
 
 def _first_url(item: NavItem) -> str | None:
-    for child in item.children:
-        url = child.url if child.url is not None else _first_url(child)
-        if url is not None:
-            return url
+    """The first URL below item, depth first; a stack, as folders may nest past the
+    recursion limit."""
+    pending = item.children[::-1]
+    while pending:
+        child = pending.pop()
+        if child.url is not None:
+            return child.url
+        pending.extend(reversed(child.children))
     return None
 
 
 def _walk(item: NavItem, out: list[NavItem]) -> None:
-    for child in item.children:
+    """The items with a page below item, depth first (a stack: no recursion limit)."""
+    pending = item.children[::-1]
+    while pending:
+        child = pending.pop()
         if child.page is not None:
             out.append(child)
-        _walk(child, out)
+        pending.extend(reversed(child.children))
+
+
+@dataclass(frozen=True)
+class SidebarStep:
+    """One step of the sidebar as a flat list, so a template can draw nested lists
+    with a loop: a macro calling itself per open folder stops at the recursion limit."""
+
+    kind: Literal["open", "close", "folder", "page"]  # "open": an open folder, its list follows
+    item: NavItem | None  # None for "close"
+    rel: str = ""  # the folder's path, for "open" and "folder"
+
+
+def sidebar_steps(items: list[NavItem], open_folders: frozenset[str]) -> list[SidebarStep]:
+    """The visible sidebar, depth first: open folders (those in open_folders or
+    `expanded`) show their children between an "open" and a "close" step."""
+    steps: list[SidebarStep] = []
+    # Reversed, so pop() gives the next item; None closes the folder opened before it.
+    pending: list[NavItem | None] = items[::-1]
+    while pending:
+        item = pending.pop()
+        if item is None:
+            steps.append(SidebarStep("close", None))
+        elif not item.is_folder:
+            steps.append(SidebarStep("page", item))
+        else:
+            rel = item.key[len(ROOT_KEY) :]
+            if rel in open_folders or item.expanded:
+                steps.append(SidebarStep("open", item, rel))
+                pending.append(None)
+                pending.extend(reversed(item.children))
+            else:
+                steps.append(SidebarStep("folder", item, rel))
+    return steps

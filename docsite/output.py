@@ -11,6 +11,7 @@ import ctypes.util
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -26,20 +27,20 @@ class OutputFolder:
     def _make_parent(self, path: str) -> None:
         folder = os.path.dirname(path)
         if folder not in self.made_folders:
-            os.makedirs(folder, exist_ok=True)
+            make_folders(folder)
             self.made_folders.add(folder)
 
     def __enter__(self) -> OutputFolder:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(self.target)
         if self.staging.exists():
-            shutil.rmtree(self.staging)
+            remove_tree(self.staging, ignore_errors=False)
         self.staging.mkdir()
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if self.staging.exists():
-            shutil.rmtree(self.staging, ignore_errors=True)
+            remove_tree(self.staging)
 
     def write_text(self, rel: str, text: str, previous: Path | None = None) -> None:
         """Write a file; with `previous` (the last build's folder), an identical old file is
@@ -58,7 +59,7 @@ class OutputFolder:
 
     def copy_file(self, source: Path, rel: str) -> None:
         path = self.staging / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(path.parent)
         shutil.copyfile(source, path)
 
     def link_from(self, existing: Path, rel: str) -> bool:
@@ -87,6 +88,52 @@ class OutputFolder:
             remove_in_background(old)
 
 
+def make_folders(folder: str | os.PathLike[str]) -> None:
+    """os.makedirs(exist_ok=True) without recursion: content may nest folders deeper than
+    Python's recursion limit (pathlib's and os's makedirs call themselves per level)."""
+    missing = []
+    folder = os.fspath(folder)
+    while not os.path.isdir(folder):
+        missing.append(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(path)
+
+
+def remove_tree(top: str | os.PathLike[str], ignore_errors: bool = True) -> None:
+    """shutil.rmtree without recursion (it calls itself per folder level); symlinks are
+    removed, never followed. With ignore_errors, what can be removed is."""
+    folders: list[str] = []
+    pending = [os.fspath(top)]
+    while pending:
+        folder = pending.pop()
+        folders.append(folder)
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                    else:
+                        _remove(os.unlink, entry.path, ignore_errors)
+        except OSError:
+            if not ignore_errors:
+                raise
+    for folder in reversed(folders):
+        _remove(os.rmdir, folder, ignore_errors)
+
+
+def _remove(remove: Callable[[str], None], path: str, ignore_errors: bool) -> None:
+    try:
+        remove(path)
+    except OSError:
+        if not ignore_errors:
+            raise
+
+
 def remove_in_background(folder: Path) -> None:
     """Delete a folder without making the build wait (thousands of files take a while).
 
@@ -94,17 +141,17 @@ def remove_in_background(folder: Path) -> None:
     cannot fork, or the fork fails, the folder is deleted here and now. A folder left by a
     killed deletion is cleaned up by the next build."""
     if not hasattr(os, "fork"):
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_tree(folder)
         return
     try:
         child = os.fork()
     except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_tree(folder)
         return
     if child == 0:  # the child: start the grandchild and leave at once
         try:
             if os.fork() == 0:
-                shutil.rmtree(folder, ignore_errors=True)
+                remove_tree(folder)
         finally:
             os._exit(0)
     os.waitpid(child, 0)
@@ -131,7 +178,7 @@ def _remove_stale(target: Path) -> None:
         kind, _, pid = leftover.name.rpartition(".")[2].partition("-")
         dead = kind in ("tmp", "old") and pid.isdigit() and not _alive(int(pid))
         if dead and leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)
+            remove_tree(leftover)
 
 
 def _alive(pid: int) -> bool:

@@ -13,10 +13,13 @@ from markupsafe import Markup
 
 from docsite.build import (
     OUTPUT_MARKER,
+    PROJECT_FILE,
     BuildOptions,
     BuildResult,
     apply_strict,
+    digest_inputs,
     engine_digest,
+    project_file_entry,
 )
 from docsite.cache import CACHE_VERSION, BuildCache, CacheState, PageRecord, digest
 from docsite.checks import check_links
@@ -26,11 +29,28 @@ from docsite.gitdates import read_dates
 from docsite.icons import IconSet
 from docsite.markdown.code import pygments_css
 from docsite.markdown.links import EXTERNAL_URL
+from docsite.markdown.templating import (
+    INCLUDES_FOLDER,
+    SITE_INCLUDES,
+    SiteHtml,
+    TemplateSetup,
+    page_variables,
+    project_variables,
+    uses_templating,
+)
 from docsite.nav import NavTree, build_nav
 from docsite.output import OutputFolder
 from docsite.pages import SettingsMemo, SiteContent, load_site
+from docsite.projectfiles import MISSING
 from docsite.publish import publish
-from docsite.render import PageBuilder, PageJob, build_pages, link_previous, link_snapshot
+from docsite.render import (
+    FILE_DEPENDENCY,
+    PageBuilder,
+    PageJob,
+    build_pages,
+    link_previous,
+    snapshot,
+)
 from docsite.search import index_built_site
 from docsite.sources import Discovery
 from docsite.theme import ROOT_MARK, Theme
@@ -80,7 +100,7 @@ def render_site(
     found: Discovery,
     out: Path,
     files: dict[str, tuple[str, tuple[int, int]]],
-    inputs_digest: str,
+    inputs_base: str,
     cache: BuildCache,
     options: BuildOptions,
     report: Report,
@@ -96,15 +116,29 @@ def render_site(
     check_icons(site, config, icons, report)
     try:
         theme = Theme(config, nav, icons, resolve_header_links(site, config, report))
+        theme.site_html, site_html_files = load_site_html(config, site, report)
         dates = read_dates(config.content_dir, config.root if options.use_cache else None)
         theme.last_updated = dates.committed
         with OutputFolder(out) as output:
             records = _build_pages(
-                site, theme, config, files, previous, cache, output, out, options, report, result
+                site,
+                theme,
+                config,
+                files,
+                previous,
+                cache,
+                output,
+                out,
+                options,
+                report,
+                result,
+                site_html_files,
             )
             _place_files(site, config, files, previous, output, out, report)
             previous_output = out if out.is_dir() else None
-            publish(site, nav, theme, config, dates, output, previous_output, cache, report)
+            publish(
+                site, nav, theme, config, dates, output, previous_output, cache, report, records
+            )
             output.write_text("assets/pygments.css", pygments_css(), previous_output)
             output.write_text(
                 "assets/icons.css",
@@ -123,7 +157,7 @@ def render_site(
                 result.written = True
                 state = CacheState(
                     output=str(out),
-                    inputs_digest=inputs_digest,
+                    inputs_digest=digest_inputs(inputs_base, files),
                     diagnostics=report.sorted(),
                     pages=records,
                     files=files,
@@ -148,15 +182,24 @@ def _build_pages(
     options: BuildOptions,
     report: Report,
     result: BuildResult,
+    site_html_files: list[str],
 ) -> dict[str, PageRecord]:
     """Reuse every page whose inputs are unchanged; render the rest, over all cores."""
     # Pages may show an asset's size ([!file]), not only link to it: key on contents.
     assets_key = digest(sorted((a.rel, files["content:" + a.rel][0]) for a in site.assets))
+    site_includes = _site_include_entries(config, files, previous.files, site_html_files)
+    site_includes_key = digest(site_includes)
+    # top.md and bottom.md go into every page, with its values.
+    site_templated = any(
+        rel.endswith(("/top.md", "/bottom.md")) and entry != MISSING for rel, entry in site_includes
+    )
     theme_key = digest(
         config,
         theme.header_links,
         [files[rel][0] for rel in sorted(files) if rel.startswith("templates:")],
+        site_includes_key,
     )
+    variables_key = digest(project_variables(config), config.data)
     previous_output = out if out.is_dir() else None
     records: dict[str, PageRecord] = {}
     jobs: list[PageJob] = []
@@ -174,8 +217,13 @@ def _build_pages(
             page.body_line,
             assets_key,
             config.markdown_html,
+            site_includes_key,
+            # What `{{ page.label }}` and the like show, for pages that use them.
+            (variables_key, page_variables(page))
+            if uses_templating(page) or site_templated
+            else None,
         )
-        dependencies = link_snapshot(site, record.dependencies) if record else {}
+        dependencies = snapshot(site, files, record.dependencies) if record else {}
         markdown_valid = (
             record is not None
             and record.markdown_key == markdown_key
@@ -210,6 +258,7 @@ def _build_pages(
     workers = options.jobs or os.cpu_count() or 1
     for outcome in build_pages(builder, jobs, workers):
         report.extend(outcome.diagnostics)
+        _note_project_files(config, outcome.dependencies, files, previous.files)
         if (
             any(d.severity is Severity.ERROR for d in outcome.diagnostics)
             or not outcome.html_digest
@@ -226,6 +275,7 @@ def _build_pages(
             diagnostics=outcome.diagnostics,
             anchors=outcome.anchors,
             page_links=outcome.page_links,
+            expanded=outcome.expanded,
         )
     report.extend(check_links(site, records))
     result.rendered = len(jobs)
@@ -236,6 +286,53 @@ def _build_pages(
             f"({len(site.pages) - len(jobs)} unchanged)"
         )
     return records
+
+
+def load_site_html(
+    config: SiteConfig, site: SiteContent, report: Report
+) -> tuple[SiteHtml, list[str]]:
+    """The site-wide HTML includes, checked once (they are the same on every page), and the
+    project files they read."""
+    setup = TemplateSetup.for_site(config.root, config.content_dir, config)
+    site_html = SiteHtml(setup)
+    problems, read = site_html.load()
+    report.extend(problems)
+    if site.pages and not problems:
+        problems, included = site_html.check(site.pages[0])
+        report.extend(problems)
+        read = {**read, **included}
+    return site_html, sorted(read)
+
+
+def _site_include_entries(
+    config: SiteConfig,
+    files: dict[str, tuple[str, tuple[int, int]]],
+    known: dict[str, tuple[str, tuple[int, int]]],
+    extra: list[str],
+) -> list[tuple[str, str]]:
+    """The site-wide includes (content/_includes/head.html...), present or not, and the files
+    they include, as inputs of every page."""
+    folder = f"{config.input.strip('/')}/{INCLUDES_FOLDER}/"
+    entries = []
+    for rel in sorted({*(folder + name for name in SITE_INCLUDES), *extra}):
+        name = PROJECT_FILE + rel
+        files[name] = project_file_entry(config.root, name, known)
+        entries.append((name, files[name][0]))
+    return entries
+
+
+def _note_project_files(
+    config: SiteConfig,
+    dependencies: dict[str, tuple],
+    files: dict[str, tuple[str, tuple[int, int]]],
+    known: dict[str, tuple[str, tuple[int, int]]],
+) -> None:
+    """Files a page read become inputs of the site: a change to one is a change to it."""
+    for key in dependencies:
+        if key.startswith(FILE_DEPENDENCY):
+            name = PROJECT_FILE + key.removeprefix(FILE_DEPENDENCY)
+            if name not in files:
+                files[name] = project_file_entry(config.root, name, known)
 
 
 def check_icons(site: SiteContent, config: SiteConfig, icons: IconSet, report: Report) -> None:

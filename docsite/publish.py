@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from docsite.cache import BuildCache
+from docsite.cache import BuildCache, PageRecord
 from docsite.config import SiteConfig
 from docsite.diagnostics import Report
 from docsite.frontmatter import PageSettings
@@ -57,12 +57,15 @@ def publish(
     previous_output: Path | None,
     cache: BuildCache,
     report: Report,
+    records: dict[str, PageRecord],
 ) -> None:
     """Write every extra file of the site; called once all pages are in the output folder."""
     writer = _Writer(output, previous_output, report)
     for page in site.pages:
         if not page.settings.redirect:
-            writer.write(markdown_path(page), markdown_copy(page))
+            record = records.get(page.source.rel)
+            body = record.expanded if record is not None and record.expanded else page.body
+            writer.write(markdown_path(page), markdown_copy(page, body))
     tags = collect_tags(site.pages)
     _write_tag_pages(tags, site, theme, config, writer, report)
     redirects = moved_pages(site, report)
@@ -125,9 +128,10 @@ def markdown_path(page: Page) -> str:
     return page.output_path.removesuffix(".html") + ".md"
 
 
-def markdown_copy(page: Page) -> str:
-    """The page as written, without frontmatter; its title as an H1 when it has none."""
-    body = page.body.strip("\n")
+def markdown_copy(page: Page, body: str) -> str:
+    """The page's body (its includes expanded), without frontmatter; its title as an H1 when
+    it has none."""
+    body = body.strip("\n")
     if not page.h1:
         body = f"# {page.title}\n\n{body}" if body else f"# {page.title}"
     return body + "\n"

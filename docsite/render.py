@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docsite.build import PROJECT_FILE
 from docsite.cache import BuildCache, PageRecord, digest, file_stat
 from docsite.diagnostics import Diagnostic
 from docsite.markdown import MarkdownRenderer, Rendered
 from docsite.markdown.context import RenderContext
 from docsite.markdown.links import EXTERNAL_URL, resolve_link
+from docsite.markdown.templating import TemplateSetup
+from docsite.output import make_folders
 from docsite.pages import Page, SiteContent
+from docsite.projectfiles import MISSING
 from docsite.theme import Theme
 
 # Below this many pages, starting worker processes costs more than it saves.
@@ -44,6 +49,11 @@ class PageOutcome:
     page_links: list[tuple[str, str, int, int]] = field(default_factory=list)
     body_icons: list[str] = field(default_factory=list)
     linked: bool = False  # the previous build's identical file was reused
+    expanded: str | None = None  # the body with its templating expanded, for its .md copy
+
+
+# Dependency keys of files a page read (includes, snippets), beside its linked pages' rels.
+FILE_DEPENDENCY = "file:"
 
 
 def link_snapshot(site: SiteContent, rels: list[str] | set[str]) -> dict[str, tuple]:
@@ -57,6 +67,18 @@ def link_snapshot(site: SiteContent, rels: list[str] | set[str]) -> dict[str, tu
             else ()
         )
     return snapshot
+
+
+def snapshot(
+    site: SiteContent, files: dict[str, tuple[str, tuple[int, int]]], keys: Iterable[str]
+) -> dict[str, tuple]:
+    """A page's dependencies as they are now: linked pages, and files it read."""
+    found = link_snapshot(site, [key for key in keys if not key.startswith(FILE_DEPENDENCY)])
+    for key in keys:
+        if key.startswith(FILE_DEPENDENCY):
+            name = PROJECT_FILE + key.removeprefix(FILE_DEPENDENCY)
+            found[key] = (files.get(name, (MISSING,))[0],)
+    return dict(sorted(found.items()))
 
 
 class PageBuilder:
@@ -87,8 +109,14 @@ class PageBuilder:
     @property
     def markdown(self) -> MarkdownRenderer:
         if self._markdown is None:  # built lazily: a rebuild may not parse anything
+            config = self.theme.config
             self._markdown = MarkdownRenderer(
-                self.site, self.theme.icons, html=self.theme.config.markdown_html
+                self.site,
+                self.theme.icons,
+                html=config.markdown_html,
+                setup=self.theme.site_html.setup
+                if self.theme.site_html is not None
+                else TemplateSetup.for_site(config.root, config.content_dir, config),
             )
         return self._markdown
 
@@ -102,10 +130,18 @@ class PageBuilder:
         else:
             rendered = self._rendered(page, job)
             outcome.diagnostics.extend(rendered.diagnostics)
-            outcome.dependencies = link_snapshot(self.site, set(page.links_to))
+            outcome.dependencies = dict(
+                sorted(
+                    {
+                        **link_snapshot(self.site, set(page.links_to)),
+                        **{FILE_DEPENDENCY + rel: (h,) for rel, h in rendered.files.items()},
+                    }.items()
+                )
+            )
             outcome.anchors = rendered.anchors
             outcome.page_links = rendered.page_links
             outcome.body_icons = rendered.icons
+            outcome.expanded = rendered.expanded
             image = ""
             if page.settings.image:
                 image = self.setting_href(page, "image", outcome.diagnostics) or ""
@@ -150,7 +186,7 @@ class PageBuilder:
     def _write(self, outcome: PageOutcome, data: bytes) -> None:
         outcome.html_digest = digest(data)
         path = self.staging / outcome.output_path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(path.parent)
         record = self.previous.get(outcome.rel)
         if (
             record is not None
@@ -182,7 +218,7 @@ def link_previous(
             return False  # changed since docsite wrote it: do not trust it
         folder = os.path.dirname(path)
         if folder not in made:
-            os.makedirs(folder, exist_ok=True)
+            make_folders(folder)
             made.add(folder)
         os.link(old, path)
     except OSError:

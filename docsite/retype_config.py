@@ -28,6 +28,7 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("edit", "branch"): ("edit", "branch"),
     ("edit", "base"): ("edit", "path"),
     ("meta", "title"): ("title",),
+    ("data",): ("data",),
 }
 _LINK_KEYS = ("text", "link", "icon")
 # Retype's defaults differ from docsite's: `.retype` is its output folder.

@@ -262,6 +262,20 @@ class Mapping(Spec):
         return out
 
 
+@dataclass
+class AnyMapping(Spec):
+    """A mapping whose keys and values are the user's own (e.g. `data:` for templates)."""
+
+    description: str = "a mapping of keys to values"
+
+    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            return self.wrong_type(value, path, ctx)
+        return {str(key): item for key, item in value.items()}
+
+
 def check_document(doc: YamlDocument, spec: Mapping, report: Report, what: str) -> dict[str, Any]:
     """Check a whole YAML document against a mapping spec; report duplicate keys too."""
     ctx = Context(doc, report, what)

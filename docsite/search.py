@@ -2,8 +2,9 @@
 
 The theme marks what is indexed (`data-pagefind-body` on the article, filters for tags and
 the section); this module picks the pages, feeds their HTML to Pagefind's service and places
-the index through the output folder, hard-linking files that did not change. The index is
-keyed on the pages' HTML digests, so a build that changed no page reuses the last index.
+the index through the output folder, hard-linking files that did not change; `search_order`
+puts Pagefind's filters in a fixed order, so the same pages always give the same index. The
+index is keyed on the pages' HTML digests, so a build that changed no page reuses it.
 In watch mode the build keeps the last index and `BackgroundIndexer` rebuilds it in a thread.
 """
 
@@ -28,6 +29,7 @@ from docsite.config import SiteConfig
 from docsite.diagnostics import Report
 from docsite.output import OutputFolder
 from docsite.pages import Page, SiteContent
+from docsite.search_order import sort_filters
 
 # The docsite.yml setting that turns indexing of code blocks off: `search: { code: false }`.
 # config.py does not read it yet; until it does, code blocks are indexed (the default).
@@ -174,28 +176,29 @@ def build_index(
     """Index the pages' HTML as written in `site`; returns the folder of index files (in a
     temporary folder beside `site`, for the caller to place and remove) or None on failure."""
     started = time.perf_counter()
-    scratch = Path(tempfile.mkdtemp(prefix=".search-", dir=site.parent))
-    target = scratch / INDEX_DIR
     try:
         # In a thread of its own: the caller may be running an event loop already.
         with concurrent.futures.ThreadPoolExecutor(1, "pagefind") as pool:
-            run = _run_pagefind(pages, site, target, code, background)
-            count = pool.submit(asyncio.run, run).result()
-    except Exception as exc:  # the service's errors are plain Exceptions
-        shutil.rmtree(scratch, ignore_errors=True)
+            run = _run_pagefind(pages, site, code, background)
+            count, files = pool.submit(asyncio.run, run).result()
+        # Pagefind writes its filters in a different order on every run.
+        files = sort_filters({r: d for r, d in files.items() if not r.startswith(UNUSED_FILES)})
+    except Exception as exc:  # the service raises plain Exceptions, sort_filters IndexFormatError
         return IndexOutcome("failed", error=str(exc) or type(exc).__name__), None
-    for rel in _files(target):
-        if rel.startswith(UNUSED_FILES):
-            (target / rel).unlink()
-    files = _files(target)
-    size = sum((target / rel).stat().st_size for rel in files)
+    target = Path(tempfile.mkdtemp(prefix=".search-", dir=site.parent)) / INDEX_DIR
+    for rel, data in files.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    size = sum(len(data) for data in files.values())
     seconds = time.perf_counter() - started
     return IndexOutcome("indexed", count, seconds, len(files), size), target
 
 
 async def _run_pagefind(
-    pages: list[SearchPage], site: Path, target: Path, code: bool, background: bool = False
-) -> int:
+    pages: list[SearchPage], site: Path, code: bool, background: bool = False
+) -> tuple[int, dict[str, bytes]]:
+    """The number of pages indexed and the index files (path in pagefind/ -> content)."""
     service = await _prompt_service().launch()
     if background and hasattr(os, "setpriority"):
         # Watch mode indexes while the writer keeps saving: page renders come first.
@@ -213,10 +216,11 @@ async def _run_pagefind(
                 for page in pages
             )
         )
-        await index.write_files(output_path=str(target))
+        # Not write_files: Pagefind answers it before all its writes have reached the disk.
+        files = await index.get_files()
     finally:
         await service.close()
-    return len(added)
+    return len(added), {file["path"]: file["content"] for file in files}
 
 
 def indexed_html(html: str) -> str:
@@ -235,29 +239,42 @@ def indexed_html(html: str) -> str:
 
 
 def _prompt_service():
-    """Pagefind's service client, reading each answer as soon as it arrives: the stock one
-    sleeps 0.1 s before every read, which would cost 0.1 s per indexed page."""
+    """Pagefind's service client, reading each answer as soon as it arrives, whatever its
+    size: the stock one sleeps 0.1 s before every read (0.1 s per indexed page) and cannot
+    read an answer over its 2 MiB line limit (the index files of a large site)."""
     from pagefind.service import PagefindService
 
     class PromptService(PagefindService):
         async def _wait_for_responses(self) -> None:
             assert self._backend.stdout is not None
-            while True:
-                output = await self._backend.stdout.readuntil(b",")
-                response = json.loads(base64.b64decode(output[:-1]))
-                if response is None:
-                    continue
-                payload = response["payload"]
-                message_id = response.get("message_id")
-                if message_id is None and payload.get("original_message"):
-                    message_id = json.loads(payload["original_message"]).get("message_id")
-                future = self._responses.get(message_id)
-                if future is None or future.done():
-                    continue
-                if payload["type"] == "Error":
-                    future.set_exception(Exception(payload["message"]))
-                else:
-                    future.set_result(payload)
+            received = bytearray()
+            while chunk := await self._backend.stdout.read(1 << 20):
+                start = len(received)  # what came before holds no comma
+                received += chunk
+                end = received.find(b",", start)
+                while end >= 0:
+                    self._answer(bytes(received[:end]))
+                    del received[: end + 1]
+                    end = received.find(b",")
+            for future in self._responses.values():  # Pagefind has stopped
+                if not future.done():
+                    future.set_exception(Exception("Pagefind stopped without an answer"))
+
+        def _answer(self, message: bytes) -> None:
+            response = json.loads(base64.b64decode(message))
+            if response is None:
+                return
+            payload = response["payload"]
+            message_id = response.get("message_id")
+            if message_id is None and payload.get("original_message"):
+                message_id = json.loads(payload["original_message"]).get("message_id")
+            future = self._responses.get(message_id)
+            if future is None or future.done():
+                return
+            if payload["type"] == "Error":
+                future.set_exception(Exception(payload["message"]))
+            else:
+                future.set_result(payload)
 
     return PromptService()
 

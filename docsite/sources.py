@@ -172,13 +172,21 @@ def _report_not_a_file(entry: os.DirEntry, shown: str, report: Report) -> None:
 
 def read_text(path: str | Path, shown: str) -> str:
     """Read UTF-8 text; a BOM and CRLF line endings are accepted, other bytes are errors."""
+    return decode_text(read_bytes(path, shown), shown)
+
+
+def read_bytes(path: str | Path, shown: str) -> bytes:
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as exc:
         raise DiagnosticError(
             [Diagnostic(shown, 0, 0, Severity.ERROR, f"cannot read file: {exc.strerror}")]
         ) from None
+
+
+def decode_text(data: bytes, shown: str) -> str:
+    """Text of a source file: UTF-8 (a BOM is dropped), LF line endings."""
     if b"\0" in data:
         raise DiagnosticError(
             [

@@ -19,7 +19,8 @@ from docsite.config import HeaderLink, SiteConfig
 from docsite.frontmatter import Badge
 from docsite.icons import IconSet, icon_markup
 from docsite.markdown import Rendered
-from docsite.nav import NavItem, NavTree
+from docsite.markdown.templating import SITE_HTML, SiteHtml
+from docsite.nav import NavItem, NavTree, sidebar_steps
 from docsite.pages import Page
 from docsite.tags import tag_url
 from docsite.themefiles import template_dirs
@@ -66,6 +67,8 @@ class Theme:
         self._expanded: str | None = None
         # Icons the current page's templates asked for, for the build's icons.css.
         self.used_icons: set[str] = set()
+        # The site-wide includes (_includes/head.html...), set by the build.
+        self.site_html: SiteHtml | None = None
         self._chrome = self._render_chrome()
 
     def icon_html(self, value: str, css_class: str = "icon") -> Markup:
@@ -130,6 +133,8 @@ class Theme:
             open_folders = _ancestor_folders(page.folder)
             template = self.env.get_template("partials/sidebar.html")
             cached = template.render(
+                steps=sidebar_steps(self.nav.root.children, open_folders),
+                # The tree itself too, for sites whose own sidebar.html walks it.
                 items=self.nav.root.children,
                 open_folders=open_folders,
                 root=Markup(ROOT_MARK),
@@ -165,9 +170,23 @@ class Theme:
             edit_url=self._edit_url(page),
             last_updated=self.last_updated.get(page.source.rel, ""),
             image_url=self._image_url(page, image),
+            includes=self._includes(page),
+            mermaid_script=self._mermaid_script() if rendered.mermaid else "",
             root=Markup(ROOT_MARK),
         )
         return html.replace(ROOT_MARK, root)
+
+    def _mermaid_script(self) -> Markup:
+        """Mermaid's URL: as configured when it is one, else a path from the site root."""
+        script = self.config.mermaid_script
+        if "://" in script or script.startswith("//"):
+            return escape(script)
+        return Markup(ROOT_MARK) + escape(script.lstrip("/"))
+
+    def _includes(self, page: Page) -> dict[str, Markup]:
+        """The site-wide HTML includes for this page, by file name ('head.html')."""
+        found = self.site_html.for_page(page) if self.site_html is not None else {}
+        return {name: Markup(found.get(name, "")) for name in SITE_HTML}
 
     def render_extra(self, template: str, page: Page, root: str | None = None, **values) -> str:
         """A generated page (tag list, 404) in the site layout, with the root sidebar.
@@ -179,6 +198,7 @@ class Theme:
             header=Markup(self._chrome["header"]),
             footer=Markup(self._chrome["footer"]),
             sidebar=Markup(self.sidebar(page)),
+            includes=self._includes(page),
             root=Markup(ROOT_MARK),
             **values,
         )

@@ -160,10 +160,17 @@ def _watch_new_folders(
     config = live.live.config if live.live is not None else None
     content = config.content_dir.resolve() if config is not None else root / "content"
     appeared = []
-    for folder in (root, content, root / "templates", root / "static"):
+    recursive = (content, root / "templates", root / "static")
+    # Folders holding files that pages read from elsewhere in the project (code snippets).
+    elsewhere = {
+        path.parent.resolve()
+        for path in live.read_files()
+        if not any(path.resolve().is_relative_to(folder) for folder in recursive)
+    }
+    for folder in (root, *recursive, *sorted(elsewhere)):
         if folder in watched or not folder.is_dir():
             continue
-        observer.schedule(changes, str(folder), recursive=folder != root)
+        observer.schedule(changes, str(folder), recursive=folder in recursive)
         if watched:
             appeared.append(folder)
         watched.add(folder)

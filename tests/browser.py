@@ -10,6 +10,9 @@ import contextlib
 import functools
 import os
 import shutil
+import subprocess
+import tarfile
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -54,6 +57,41 @@ def chromium_path() -> str:
         skip_or_fail("no 'chromium' executable on PATH")
     assert path is not None
     return path
+
+
+# Mermaid's own script, from the npm registry (never committed): pages load it from a CDN,
+# which tests cannot reach, so the browser test serves this copy instead.
+MERMAID_PACKAGE = "mermaid@11"
+MERMAID_CACHE = Path.home() / ".cache" / "docsite-tests" / "mermaid-11" / "mermaid.min.js"
+
+
+def mermaid_script() -> Path:
+    """mermaid.min.js, fetched once with `npm pack` into a cache outside the repository."""
+    if MERMAID_CACHE.is_file():
+        return MERMAID_CACHE
+    npm = shutil.which("npm")
+    if npm is None:
+        skip_or_fail("no 'npm' to fetch Mermaid's script with")
+    assert npm is not None
+    with tempfile.TemporaryDirectory() as folder:
+        packed = subprocess.run(
+            [npm, "pack", MERMAID_PACKAGE, "--silent", "--pack-destination", folder],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if packed.returncode != 0:
+            skip_or_fail(f"npm pack {MERMAID_PACKAGE} failed: {packed.stderr.strip()[-300:]}")
+        tarball = Path(folder) / packed.stdout.strip().splitlines()[-1]
+        with tarfile.open(tarball) as archive:
+            member = archive.extractfile("package/dist/mermaid.min.js")
+            assert member is not None
+            data = member.read()
+    MERMAID_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    partial = MERMAID_CACHE.with_suffix(".part")
+    partial.write_bytes(data)
+    partial.replace(MERMAID_CACHE)
+    return MERMAID_CACHE
 
 
 def launch_chromium(playwright: Playwright) -> Browser:

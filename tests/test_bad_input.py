@@ -17,6 +17,7 @@ import pytest
 from conftest import REPO, Project
 
 from docsite.build import BuildResult
+from docsite.output import remove_tree
 
 BUILD_PY = str(REPO / "build.py")
 
@@ -293,10 +294,6 @@ def test_deep_nesting_never_crashes(built, body):
         failed_and_kept(built, result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docsite/nav.py _walk (and the sidebar macro) recurse once per folder level",
-)
 def test_folders_nested_deeper_than_the_recursion_limit(built):
     folder = built.root / "content"
     for _ in range(1_100):  # os.makedirs itself recurses, so one level at a time
@@ -307,20 +304,6 @@ def test_folders_nested_deeper_than_the_recursion_limit(built):
         assert built.build().ok
     finally:  # shutil.rmtree (and so pytest's cleanup) recurses too
         remove_tree(built.root)
-
-
-def remove_tree(top: Path) -> None:
-    folders, pending = [], [str(top)]
-    while pending:
-        folder = pending.pop()
-        folders.append(folder)
-        for entry in os.scandir(folder):
-            if entry.is_dir(follow_symlinks=False):
-                pending.append(entry.path)
-            else:
-                os.unlink(entry.path)
-    for folder in reversed(folders):
-        os.rmdir(folder)
 
 
 # --- Folders, links, config --------------------------------------------------------------
@@ -395,4 +378,34 @@ def test_links_outside_the_project(built):
     places = [(d.file, d.line, d.col) for d in result.report.errors]
     assert places == [("content/bad.md", 3, 6), ("content/bad.md", 3, 27), ("content/bad.md", 5, 9)]
     assert all("points outside the content folder" in d.message for d in result.report.errors)
+    failed_and_kept(built, result)
+
+
+# --- Includes and snippets ---------------------------------------------------------------
+
+
+def test_include_cycle_cli(built):
+    built.write(
+        {
+            "content/about.md": '# About\n\n{{ include "a" }}\n',
+            "content/_includes/a.md": 'A\n\n{{ include "b" }}\n',
+            "content/_includes/b.md": '{{ include "a" }}\n',
+        }
+    )
+    done = run(built.root)
+    cli_failed_and_kept(built, done, 1)
+    assert done.stderr.startswith(
+        "content/_includes/b.md:1:1: error: include cycle: content/about.md -> "
+        "content/_includes/a.md -> content/_includes/b.md -> content/_includes/a.md"
+    )
+
+
+@pytest.mark.parametrize(
+    "call",
+    ['{{ include "../../../etc/passwd" }}', ':::code source="../../../../etc/hostname" :::'],
+)
+def test_include_or_snippet_outside_the_project(built, call):
+    built.write({"content/about.md": "# About\n\n" + call + "\n"})
+    result = built.build()
+    found(result, "content/about.md", 3, 1 if call.startswith("{{") else 17, "outside the project")
     failed_and_kept(built, result)

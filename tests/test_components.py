@@ -389,3 +389,36 @@ def test_all_components_nested_leave_no_syntax_in_the_page(tmp_path):
     assert html.select_one(".tabs .tab-panel details.panel:not([open])")
     assert html.select_one(".tabs .tab-panel .steps .badge-warning").text == "Beta"
     assert "a hidden block" not in text and "secret" not in text
+
+
+# Mermaid ----------------------------------------------------------------------------------
+
+
+def scripts(project, rel):
+    return [tag["src"] for tag in project.page(rel).find_all("script", src=True)]
+
+
+def test_only_pages_with_a_diagram_load_mermaid(project):
+    diagram = "```mermaid\ngraph LR\n  A --> B\n```\n"
+    project.write(
+        {
+            "content/index.md": "# Home\n\n" + diagram,
+            "content/guide/deep.md": "# Deep\n\n!!!\n" + diagram + "!!!\n",
+            "content/plain.md": "# Plain\n",
+        }
+    )
+    assert project.build().ok
+    cdn = "https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.min.js"
+    for rel, init in (
+        ("index.html", "./assets/mermaid.js"),
+        ("guide/deep/index.html", "../../assets/mermaid.js"),
+    ):
+        found = scripts(project, rel)
+        assert found.index(cdn) + 1 == found.index(init)  # Mermaid first, then docsite's init
+    assert not [src for src in scripts(project, "plain/index.html") if "mermaid" in src]
+    pre = project.page("index.html").select_one("article pre.mermaid")
+    assert pre.text == "graph LR\n  A --> B\n"
+
+    project.write({"docsite.yml": "mermaid:\n  script: /vendor/mermaid.min.js\n"})
+    assert project.build().ok
+    assert "../../vendor/mermaid.min.js" in scripts(project, "guide/deep/index.html")

@@ -11,7 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import ARTIFACTS_DIR, build_fixture_site, chromium_path, launch_chromium, serve
+from browser import (
+    ARTIFACTS_DIR,
+    build_fixture_site,
+    chromium_path,
+    launch_chromium,
+    mermaid_script,
+    serve,
+)
 from conftest import write_files
 
 try:
@@ -154,3 +161,59 @@ def test_screenshot_components(chromium: Browser, base_url: str, scheme: str) ->
         page.screenshot(path=str(path), full_page=True)
     finally:
         context.close()
+
+
+DIAGRAM = """\
+# Diagram
+
+```mermaid
+graph LR
+  A[Markdown] --> B[docsite] --> C[HTML]
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def mermaid_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site that loads Mermaid from its own static/ folder (the CDN is out of reach)."""
+    project = tmp_path_factory.mktemp("mermaid_site")
+    write_files(
+        project,
+        {
+            "docsite.yml": "title: Diagrams\nmermaid:\n  script: vendor/mermaid.min.js\n",
+            "content/index.md": DIAGRAM,
+            "content/plain.md": "# Plain\n\nNo diagram here.\n",
+            "static/vendor/mermaid.min.js": mermaid_script().read_bytes(),
+        },
+    )
+    site = build_fixture_site(project / "site", project)
+    with serve(site) as url:
+        yield url
+
+
+def test_mermaid_draws_diagrams_in_the_page_scheme(page: Page, mermaid_url: str) -> None:
+    page.emulate_media(color_scheme="light")
+    page.goto(mermaid_url)
+    diagram = page.locator("pre.mermaid svg")
+    expect(diagram).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("data-mermaid", "default")
+    labels = diagram.locator(".nodeLabel").all_inner_texts()
+    assert labels == ["Markdown", "docsite", "HTML"]
+    light_fill = diagram.locator(".node rect").first.evaluate("r => getComputedStyle(r).fill")
+
+    page.locator(".theme-toggle").click()  # system (light) -> dark
+    expect(page.locator("html")).to_have_attribute("data-mermaid", "dark")
+    expect(diagram).to_be_visible()
+    dark_fill = diagram.locator(".node rect").first.evaluate("r => getComputedStyle(r).fill")
+    assert dark_fill != light_fill
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    page.locator("pre.mermaid").screenshot(path=str(ARTIFACTS_DIR / "mermaid-dark.png"))
+
+
+def test_pages_without_a_diagram_do_not_load_mermaid(page: Page, mermaid_url: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(mermaid_url + "plain/")
+    expect(page.get_by_text("No diagram here.")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in requested if "mermaid" in url]

@@ -3,7 +3,8 @@ import random
 from conftest import write_files
 
 from docsite.diagnostics import Report
-from docsite.nav import build_nav, order_key
+from docsite.nav import build_nav, order_key, sidebar_steps
+from docsite.output import remove_tree
 from docsite.pages import load_site
 from docsite.sources import discover
 
@@ -184,3 +185,56 @@ def test_hidden_folder_leaves_the_sidebar(tmp_path):
         },
     )
     assert [i.label for i in nav.root.children] == ["Home"]
+
+
+def test_sidebar_steps_open_the_page_branch_and_expanded_folders(tmp_path):
+    nav, _, _ = load(
+        tmp_path,
+        {
+            "index.md": "# Home\n",
+            "guide/index.md": "# Guide\n",
+            "guide/intro.md": "# Intro\n",
+            "guide/deep/more.md": "# More\n",
+            "guide/other/page.md": "# Page\n",
+            "api/index.yml": "expanded: true\n",
+            "api/users.md": "# Users\n",
+            "zoo/animals.md": "# Animals\n",
+        },
+    )
+    steps = sidebar_steps(nav.root.children, frozenset({"guide", "guide/deep"}))
+    shown = [(s.kind, s.item.label if s.item else "", s.rel) for s in steps]
+    assert shown == [
+        ("page", "Home", ""),
+        ("open", "Api", "api"),  # expanded: true
+        ("page", "Users", ""),
+        ("close", "", ""),
+        ("open", "Guide", "guide"),
+        ("open", "Deep", "guide/deep"),
+        ("page", "More", ""),
+        ("close", "", ""),
+        ("folder", "Other", "guide/other"),  # a sibling of the branch: collapsed
+        ("page", "Intro", ""),
+        ("close", "", ""),
+        ("folder", "Zoo", "zoo"),
+    ]
+
+
+def test_folders_deeper_than_the_recursion_limit(tmp_path):
+    depth = 1_100  # above Python's default limit of 1,000 (and below PATH_MAX)
+    folder = tmp_path
+    (folder / "index.md").write_text("# Home\n")
+    for _ in range(depth):  # os.makedirs recurses, so one level at a time
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / "page.md").write_text("# Deep\n")
+    try:
+        nav, site, report = load(tmp_path, {})
+        assert not report.items
+        deep = nav.item_for(site.by_source["d/" * depth + "page.md"])
+        assert [item.label for item in nav.reading_order] == ["Home", "Deep"]
+        assert nav.by_folder["d"].url == deep.url  # a folder without a page: its first page
+        assert len(deep.ancestors()) == depth
+        steps = sidebar_steps(nav.root.children, frozenset(nav.by_folder))
+        assert [s.kind for s in steps] == ["page"] + ["open"] * depth + ["page"] + ["close"] * depth
+    finally:  # pytest's cleanup (shutil.rmtree) would recurse too
+        remove_tree(tmp_path / "d")

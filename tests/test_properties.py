@@ -215,6 +215,24 @@ FRAGMENTS = [
     "%% hidden %%",
     "%%",
     "\\%%",
+    # templating and code snippets
+    '{{ include "part" }}',
+    '{{ include "loop" }}',
+    '{{ include "missing" }}',
+    '{{ include "../../x" }}',
+    "{{ page.label }}",
+    "{{ page.nope }}",
+    "{{ data }}",
+    "{{ for x in y }}",
+    "{{",
+    "}}",
+    "{%{",
+    "}%}",
+    ':::code source="../../snippet.py" :::',
+    ':::code source="../../snippet.py" range="2-3" :::',
+    ':::code source="/../snippet.py" range="9-1" :::',
+    ':::code source="nope.py" :::',
+    ":::code :::",
     # plain Markdown that meets the components
     "# Title",
     "## Sub {#id}",
@@ -261,6 +279,7 @@ markdown_bodies = st.lists(
 ).map("".join)
 
 _SITE: dict = {}
+INCLUDED = ("content/_includes/part.md", "content/_includes/loop.md")
 
 
 def tiny_site():
@@ -273,6 +292,12 @@ def tiny_site():
         (root / "index.md").write_text("# Home\n")
         (root / "guide/setup.md").write_text("# Setup\n\n## Step\n")
         (root / "a.txt").write_text("a file\n")
+        (root / "_includes").mkdir()
+        (root / "_includes/part.md").write_text(
+            "!!!\nIncluded {{ page.label }} [x](nope.md)\n!!!\n"
+        )
+        (root / "_includes/loop.md").write_text('Loop {{ include "loop" }}\n')
+        (root.parent / "snippet.py").write_text("one = 1\ntwo = 2\nthree = 3\n")
         report = Report()
         site = load_site(discover(root, "content", report), report)
         assert not report.errors
@@ -302,7 +327,7 @@ def test_any_markdown_renders_the_same_twice(body, rel):
     assert html == fresh  # no state leaks from one page into the next
     lines = body.count("\n") + 1
     for diagnostic in diagnostics:
-        assert diagnostic.file == page.source.shown
+        assert diagnostic.file in (page.source.shown, *INCLUDED)
         assert 1 <= diagnostic.line <= page.body_line + lines
 
 

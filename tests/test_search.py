@@ -7,10 +7,11 @@ import json
 import time
 from pathlib import Path
 
+import cbor2
 import pytest
 from conftest import Project
 
-from docsite import search
+from docsite import search, search_order
 from docsite.build import BuildOptions
 from docsite.frontmatter import PageSettings
 from docsite.live import LiveSite
@@ -197,6 +198,87 @@ def test_missing_pagefind_package_counts_as_missing_binary(monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", no_pagefind)
     assert search.binary_available() is False
+
+
+# A fixed order (search_order) -------------------------------------------------------
+
+
+def pagefind_index(filters: dict[str, list], hashes: list[str]) -> dict[str, bytes]:
+    """A small index as Pagefind writes it: `filters` in the given order, under `hashes`."""
+    meta = ["1.5.2", [["en_0123456", 3]], [["a", "z", "en_ab12cd3"]], [], [], ["title"]]
+    files = {"fragment/en_0123456.pf_fragment": b"unchanged", "pagefind.js": b"js"}
+    for (name, values), file_hash in zip(filters.items(), hashes, strict=True):
+        body = cbor2.dumps([name, values])
+        files[f"filter/{file_hash}.pf_filter"] = gzip.compress(b"pagefind_dcd" + body)
+        meta[3].append([name, file_hash])
+    files["pagefind.en_0000000000.pf_meta"] = gzip.compress(b"pagefind_dcd" + cbor2.dumps(meta))
+    files["pagefind-entry.json"] = (
+        b'{"version":"1.5.2","languages":{"en":{"hash":"en_0000000000","wasm":"en",'
+        b'"page_count":3}},"include_characters":["_"]}'
+    )
+    return files
+
+
+def test_filters_come_out_in_one_order_whatever_order_pagefind_wrote():
+    tag = [["b", [1]], ["a", [0, 2]], ["é", [2]]]
+    section = [["Part 2", [2]], ["Part 1", [0, 1]]]
+    one = pagefind_index({"tag": tag, "section": section}, ["en_1111111", "en_2222222"])
+    other = pagefind_index(
+        {"section": section[::-1], "tag": tag[::-1]}, ["en_3333333", "en_4444444"]
+    )
+    sorted_one = search_order.sort_filters(one)
+    assert sorted_one == search_order.sort_filters(other)
+    assert sorted_one["fragment/en_0123456.pf_fragment"] == b"unchanged"
+    assert sorted_one["pagefind.js"] == b"js"
+
+    # The entry names the meta file, the meta file names the filter files, all by content.
+    entry = json.loads(sorted_one["pagefind-entry.json"])
+    assert set(entry) == {"version", "languages", "include_characters"}
+    meta_name = f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
+    meta = search_order.decode(sorted_one[meta_name])
+    assert meta[:3] == ["1.5.2", [["en_0123456", 3]], [["a", "z", "en_ab12cd3"]]]
+    assert [name for name, _ in meta[3]] == ["section", "tag"]
+    filters = {
+        name: search_order.decode(sorted_one[f"filter/{h}.pf_filter"]) for name, h in meta[3]
+    }
+    assert filters["tag"] == ["tag", [["a", [0, 2]], ["b", [1]], ["é", [2]]]]
+    assert filters["section"] == ["section", [["Part 1", [0, 1]], ["Part 2", [2]]]]
+    for rel, data in sorted_one.items():
+        if rel.endswith((".pf_filter", ".pf_meta")):
+            body = gzip.decompress(data).removeprefix(b"pagefind_dcd")
+            digits = rel.rsplit(".", 1)[0].rsplit("_", 1)[1]
+            assert search_order.pagefind_hex(body).startswith(digits), rel
+            assert data[4:8] == b"\0\0\0\0", "no time in the gzip header"
+    assert len(sorted_one) == len(one)
+
+
+def test_pagefind_names_files_with_unpadded_hex():
+    # SHA-1 of b"abc" is a9993e36 4706816a ...: Pagefind writes byte 0x06 as "6".
+    assert search_order.pagefind_hex(b"abc").startswith("a9993e3647681")
+    assert search_order.short_hash("en", b"abc", 7) == "en_a9993e3"
+    assert search_order.short_hash("en", b"abc", 7, taken={"en_a9993e3"}) == "en_a9993e36"
+
+
+def test_an_index_laid_out_otherwise_is_an_error():
+    files = pagefind_index({"tag": [["a", [0]]]}, ["en_1111111"])
+    del files["filter/en_1111111.pf_filter"]
+    with pytest.raises(search_order.IndexFormatError, match="no filter/en_1111111"):
+        search_order.sort_filters(files)
+
+
+@needs_pagefind
+def test_the_built_index_has_its_filters_sorted_and_named_by_content(built: Project):
+    index = built.out / "pagefind"
+    entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta_file = index / f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
+    meta = search_order.decode(meta_file.read_bytes())
+    assert [name for name, _ in meta[3]] == ["section", "tag"]
+    for name, file_hash in meta[3]:
+        data = (index / "filter" / f"{file_hash}.pf_filter").read_bytes()
+        filter_name, values = search_order.decode(data)
+        assert filter_name == name
+        assert [v[0] for v in values] == sorted(v[0] for v in values)
+    assert {p.stem for p in (index / "filter").iterdir()} == {h for _, h in meta[3]}
 
 
 # Watch mode -----------------------------------------------------------------------

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import queue
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,7 +37,12 @@ def test_classify_sorts_changes_by_kind(tmp_path):
     assert kind("static/assets/docsite.css") is ChangeKind.STYLESHEET
     assert kind("static/assets/docsite.js") is ChangeKind.STATIC
     assert kind("docsite.yml") is ChangeKind.CONFIG
+    assert kind("content/_includes/part.md") is ChangeKind.INCLUDED
+    assert kind("content/guide/_includes/new.html") is ChangeKind.INCLUDED
+    snippet = root / "src/app.py"
+    assert classify(snippet, root, content, config, [], frozenset({snippet})) is ChangeKind.INCLUDED
     for ignored in (
+        "src/app.py",  # no page reads it
         "content/.page.md.swp",
         "content/page.md~",
         "content/_drafts/a.md",
@@ -180,6 +187,13 @@ def served_project(tmp_path):
             "static/assets/site.css": "body{}",
         },
     )
+    with serving(root) as (url, said):
+        yield root, url, said
+
+
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[tuple[str, list[str]]]:
+    """`serve` in a thread on a free port: (its URL, what it said)."""
     stop = threading.Event()
     ready: queue.Queue = queue.Queue()
     said: list[str] = []
@@ -191,10 +205,11 @@ def served_project(tmp_path):
         daemon=True,
     )
     thread.start()
-    url = ready.get(timeout=30)
-    yield root, url, said
-    stop.set()
-    thread.join(timeout=10)
+    try:
+        yield ready.get(timeout=30), said
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 def fetch(url: str) -> str:
@@ -304,3 +319,31 @@ def test_serve_command_help_lists_options(tmp_path):
     assert done.returncode == 0
     for option in ("--host", "--port", "--open", "--poll"):
         assert option in done.stdout
+
+
+def test_editing_an_include_or_a_snippet_reloads_the_pages_that_use_them(tmp_path):
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {
+            "content/index.md": '# Home\n\n{{ include "part" }}\n',
+            "content/guide.md": '# Guide\n\n:::code source="../src/app.py" :::\n',
+            "content/other.md": "# Other\n",
+            "content/_includes/part.md": "Part one.\n",
+            "src/app.py": "one = 1\n",
+        },
+    )
+    with serving(root) as (url, _):
+        client = EventClient(url)
+        try:
+            time.sleep(0.2)
+            (root / "content/_includes/part.md").write_text("Part two.\n")
+            data, _ = client.wait_for("reload")
+            assert data == {"all": False, "paths": ["/"]}
+            assert "Part two." in fetch(url)
+            (root / "src/app.py").write_text("two = 2\n")
+            data, _ = client.wait_for("reload")
+            assert data == {"all": False, "paths": ["/guide/"]}
+            assert "two" in fetch(url + "guide/")
+        finally:
+            client.close()

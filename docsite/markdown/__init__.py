@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html as html_module
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.deflist import deflist_plugin
@@ -17,7 +18,16 @@ from docsite.markdown.components import components_plugin
 from docsite.markdown.context import RenderContext
 from docsite.markdown.headings import TocEntry, headings_plugin
 from docsite.markdown.links import links_plugin
+from docsite.markdown.templating import (
+    Templater,
+    TemplateSetup,
+    expand_page,
+    page_folder,
+    page_variables,
+    uses_templating,
+)
 from docsite.pages import Page, SiteContent
+from docsite.projectfiles import ProjectFiles
 
 
 @dataclass
@@ -29,6 +39,10 @@ class Rendered:
     diagnostics: list[Diagnostic]
     page_links: list[tuple[str, str, int, int]]  # (target rel, fragment, line, col)
     icons: list[str]  # icon names the body uses, for the site's icons.css
+    # Files the body read (includes, code snippets): project path -> content hash or "missing"
+    files: dict[str, str] = field(default_factory=dict)
+    mermaid: bool = False  # has a diagram: the page loads Mermaid
+    expanded: str | None = None  # the body with its templating expanded, if that changed it
 
 
 # The renderer writes every attribute as id="..." (escaped), so a pattern finds them all.
@@ -62,18 +76,44 @@ def _guard_protocol_autolinks(md: MarkdownIt) -> None:
 class MarkdownRenderer:
     """Parses and renders page bodies; built once per process and reused."""
 
-    def __init__(self, site: SiteContent, icons: IconSet | None = None, html: bool = True):
+    def __init__(
+        self,
+        site: SiteContent,
+        icons: IconSet | None = None,
+        html: bool = True,
+        setup: TemplateSetup | None = None,
+    ):
         self.md = make_markdown(html)
         self.site = site
         self.icons = icons if icons is not None else IconSet()
         self.asset_paths = frozenset(a.rel for a in site.assets)
+        self.setup = setup if setup is not None else _setup_around(site)
 
     def render(self, page: Page) -> Rendered:
-        ctx = RenderContext(
-            page, self.site, self.asset_paths, page.body.split("\n"), icons=self.icons
-        )
+        setup = self.setup
+        files = ProjectFiles(setup.root, setup.content_dir)
+        ctx = RenderContext(page, self.site, self.asset_paths, [], icons=self.icons, files=files)
+        body = page.body
+        templated = uses_templating(page)
+        top = setup.site_includes.get("top.md")
+        bottom = setup.site_includes.get("bottom.md")
+        if templated or top or bottom:
+            variables = {**setup.variables, "page": page_variables(page)}
+            expanded = expand_page(
+                Templater(variables, files),
+                body,
+                page.source.shown,
+                page.body_line,
+                page_folder(files, page.source.rel),
+                templated,
+                top,
+                bottom,
+            )
+            body, ctx.origins = expanded.text, expanded.origins
+            ctx.diagnostics.extend(expanded.diagnostics)
+        ctx.lines = body.split("\n")
         env: dict = {"docsite": ctx}
-        tokens = self.md.parse(page.body, env)
+        tokens = self.md.parse(body, env)
         html = self.md.renderer.render(tokens, self.md.options, env)
         return Rendered(
             html=html,
@@ -83,4 +123,17 @@ class MarkdownRenderer:
             diagnostics=ctx.diagnostics,
             page_links=ctx.page_links,
             icons=sorted(ctx.used_icons),
+            files=dict(sorted(files.read.items())),
+            mermaid=env.get("mermaid", False),
+            expanded=body if body != page.body else None,
         )
+
+
+def _setup_around(site: SiteContent) -> TemplateSetup:
+    """Templating for a renderer made without a build (tests, tools): the content folder is
+    where the pages are, the project its parent."""
+    if not site.pages:
+        return TemplateSetup(Path.cwd(), Path.cwd())
+    source = site.pages[0].source
+    content = Path(source.os_path[: len(source.os_path) - len(source.rel)])
+    return TemplateSetup.for_site(content.parent, content)

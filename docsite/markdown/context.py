@@ -8,7 +8,9 @@ from markdown_it.token import Token
 
 from docsite.diagnostics import Diagnostic, Severity
 from docsite.icons import IconSet, icon_markup
+from docsite.markdown.templating import Origin
 from docsite.pages import Page, SiteContent
+from docsite.projectfiles import ProjectFiles
 
 
 @dataclass
@@ -16,12 +18,14 @@ class RenderContext:
     page: Page
     site: SiteContent
     asset_paths: frozenset[str]
-    lines: list[str]  # the page body, to find columns
+    lines: list[str]  # the page body (templating expanded), to find columns
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # Links to pages, as (target rel, fragment, line, col), checked once all pages are known.
     page_links: list[tuple[str, str, int, int]] = field(default_factory=list)
     icons: IconSet = field(default_factory=IconSet)
     used_icons: set[str] = field(default_factory=set)  # for the site's icons.css
+    files: ProjectFiles | None = None  # reads included files and code snippets
+    origins: list[Origin] | None = None  # per line of `lines`, when templating changed them
 
     def icon(self, value: str, css_class: str = "icon") -> str:
         """An icon's HTML (and a note that the page uses it), or '' when none has that name."""
@@ -40,19 +44,27 @@ class RenderContext:
     def record_link(self, target_rel: str, fragment: str, block: Token | None, raw: str) -> None:
         if block is None:
             return  # a link from a setting (redirect, image): not a link in the text
-        line, col = self.position(block, raw)
-        self.page_links.append((target_rel, fragment, line, col))
+        origin, col = self.position(block, raw)
+        if origin.file != self.page.source.shown:
+            col = 1  # included text: the link is reported at the include
+        self.page_links.append((target_rel, fragment, origin.page_line, col))
 
-    def position(self, block: Token | None, needle: str = "") -> tuple[int, int]:
-        """File line and column of `needle` inside the block's source lines."""
+    def position(self, block: Token | None, needle: str = "") -> tuple[Origin, int]:
+        """Where `needle` is inside the block's source lines: its origin and column."""
         if block is None or not block.map:
-            return self.page.body_line, 1
+            return self._origin(0), 1
         start, end = block.map
         for index in range(start, min(end, len(self.lines))):
             col = self.lines[index].find(needle) if needle else -1
             if col >= 0:
-                return self.page.body_line + index, col + 1
-        return self.page.body_line + start, 1
+                return self._origin(index), col + 1
+        return self._origin(start), 1
+
+    def _origin(self, index: int) -> Origin:
+        if self.origins is not None and index < len(self.origins):
+            return self.origins[index]
+        line = self.page.body_line + index
+        return Origin(self.page.source.shown, line, line)
 
     def error(self, block: Token | None, needle: str, message: str, hint: str = "") -> None:
         self._add(Severity.ERROR, block, needle, message, hint)
@@ -63,7 +75,5 @@ class RenderContext:
     def _add(
         self, severity: Severity, block: Token | None, needle: str, message: str, hint: str
     ) -> None:
-        line, col = self.position(block, needle)
-        self.diagnostics.append(
-            Diagnostic(self.page.source.shown, line, col, severity, message, hint)
-        )
+        origin, col = self.position(block, needle)
+        self.diagnostics.append(Diagnostic(origin.file, origin.line, col, severity, message, hint))

@@ -206,7 +206,7 @@
     area.remove();
     if (!ok) throw new Error("copy failed");
   };
-  for (const pre of $$(".doc pre")) {
+  for (const pre of $$(".doc pre:not(.mermaid)")) {
     const code = $("code", pre) || pre;
     const wrap = document.createElement("div");
     wrap.className = "code-wrap";

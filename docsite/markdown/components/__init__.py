@@ -16,6 +16,7 @@ from docsite.markdown.components.icons import icons_plugin
 from docsite.markdown.components.math import math_plugin
 from docsite.markdown.components.panel import panel_plugin
 from docsite.markdown.components.reference import reference_plugin
+from docsite.markdown.components.snippet import snippet_plugin
 from docsite.markdown.components.steps import steps_plugin
 from docsite.markdown.components.tabs import tabs_plugin
 
@@ -27,6 +28,7 @@ PLUGINS = (
     steps_plugin,
     columns_plugin,
     container_plugin,
+    snippet_plugin,
     badge_plugin,
     button_plugin,
     reference_plugin,

@@ -8,7 +8,7 @@ its diagnostics a line and column.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -55,11 +55,21 @@ def parse_call(src: str, pos: int, kind: str) -> tuple[Call, int] | None:
             if link.startswith("<") and link.endswith(">"):
                 link = link[1:-1]
             after = close + 1
-    attributes = {m.group(1): _value(m) for m in _ATTRIBUTE.finditer(body)}
-    positional = _ATTRIBUTE.sub("", body).strip()
+    attributes = parse_attributes(body)
+    positional = leftover_text(body)
     text, _, variant = positional.rpartition("|") if "|" in positional else (positional, "", "")
     call = Call(kind, src[pos:after], text.strip(), variant.strip(), attributes, link)
     return call, after
+
+
+def parse_attributes(text: str) -> dict[str, str]:
+    """`key="value" other=word` -> {"key": "value", "other": "word"}."""
+    return {m.group(1): _value(m) for m in _ATTRIBUTE.finditer(text)}
+
+
+def leftover_text(text: str) -> str:
+    """What is left of `text` once its attributes are taken out."""
+    return _ATTRIBUTE.sub("", text).strip()
 
 
 def _value(match: re.Match[str]) -> str:
@@ -140,11 +150,18 @@ def inline_tokens(tokens: list[Token], kind: str) -> Iterator[tuple[Token, Token
 
 
 def check_attributes(call: Call, known: tuple[str, ...], ctx: RenderContext, block: Token) -> None:
-    for name in call.attributes:
+    warn_unknown_attributes(call.attributes, known, f"[!{call.kind}]", ctx, block)
+
+
+def warn_unknown_attributes(
+    names: Iterable[str], known: tuple[str, ...], where: str, ctx: RenderContext, block: Token
+) -> None:
+    """A warning per attribute the component does not know, at the attribute."""
+    for name in names:
         if name not in known:
             ctx.warning(
                 block,
                 f"{name}=",
-                f"unknown attribute '{name}' in [!{call.kind}]; it is ignored",
+                f"unknown attribute '{name}' in {where}; it is ignored",
                 did_you_mean(name, known) or "known attributes: " + ", ".join(known),
             )

@@ -1,0 +1,574 @@
+"""Page templating as Retype writes it: `{{ include "snippets/contact" }}` and values such as
+`{{ page.label }}` or `{{ data.version }}`, expanded in the Markdown text before it is parsed.
+
+Code blocks and code spans are never templated, `{%{ ... }%}` shows its inside as written, and
+`templating: false` in a page's frontmatter turns it off for that page. Anything else between
+`{{ }}` (Retype's loops and conditions) is an error with a hint, never text silently lost.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import html
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from docsite.diagnostics import Diagnostic, DiagnosticError, Severity, did_you_mean
+from docsite.projectfiles import ProjectFiles
+
+INCLUDES_FOLDER = "_includes"
+INCLUDE_SUFFIXES = (".md", ".html")
+MAX_INCLUDE_DEPTH = 32
+# What can start something the expander acts on: an escaped backtick, a code span's
+# backticks, an escape block, an expression.
+_TOKEN = re.compile(r"\\`|`+|\{%\{|\{\{")
+_INCLUDE = re.compile(r"""^include\s+(?:"([^"]*)"|'([^']*)')$""")
+_PATH = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\s*\d+\s*\]|\[\s*\"[^\"]*\"\s*\])*$")
+_STEP = re.compile(r"\.([A-Za-z_]\w*)|\[\s*(\d+)\s*\]|\[\s*\"([^\"]*)\"\s*\]")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+# Block structure only, to find code blocks: no inline parsing, no plugins.
+_BLOCKS = MarkdownIt("commonmark").disable(["inline", "text_join"])
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a line of expanded text came from, for messages."""
+
+    file: str  # as messages show it
+    line: int
+    page_line: int  # the page's own line: the include call, for included text
+
+
+@dataclass
+class Expanded:
+    text: str
+    origins: list[Origin]  # one per line of `text`
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class Source:
+    """One file's text being expanded: the page body or an included file."""
+
+    text: str
+    shown: str
+    first_line: int  # file line of the text's first line
+    folder: str  # os path of the folder that relative includes start from
+    call_line: int | None = None  # the page line of the include call, None for the page
+    chain: tuple[str, ...] = ()  # the files including this one, for cycles
+    markdown: bool = True  # HTML has no code blocks: indented lines are templated too
+
+
+class Templater:
+    """Expands one page's text; `files` reads (and records) every file it includes."""
+
+    def __init__(self, variables: dict[str, Any], files: ProjectFiles):
+        self.variables = variables
+        self.files = files
+        self.diagnostics: list[Diagnostic] = []
+
+    def expand_into(self, source: Source, out: _Writer) -> None:
+        text = source.text
+        if "{{" not in text and "{%{" not in text:
+            out.add_lines(text, source)
+            return
+        code = _code_lines(text) if source.markdown else set()
+        starts = _line_starts(text)
+        copied = pos = 0
+        while True:
+            match = _TOKEN.search(text, pos)
+            if match is None:
+                break
+            line_index = bisect.bisect_right(starts, match.start()) - 1
+            if line_index in code:
+                pos = _end_of_code(code, line_index, starts, len(text))
+                continue
+            token = match.group()
+            if token == "\\`":
+                pos = match.end()
+            elif token.startswith("`"):
+                pos = _after_code_span(text, match, code, starts)
+            elif token == "{%{":
+                close = text.find("}%}", match.end())
+                if close < 0:
+                    self._error(
+                        source,
+                        starts,
+                        match.start(),
+                        "'{%{' is never closed",
+                        "end the escaped text with '}%}'",
+                    )
+                    pos = match.end()
+                    continue
+                out.add_lines(text[copied : match.start()], source, copied, starts)
+                out.add_lines(text[match.end() : close], source, match.end(), starts)
+                copied = pos = close + 3
+            else:
+                close = text.find("}}", match.end())
+                if close < 0 or _BLANK_LINE.search(text, match.end(), close):
+                    pos = match.end()  # not an expression, just braces in the text
+                    continue
+                out.add_lines(text[copied : match.start()], source, copied, starts)
+                self._expression(
+                    text[match.end() : close].strip(), source, starts, match.start(), out
+                )
+                copied = pos = close + 2
+        out.add_lines(text[copied:], source, copied, starts)
+
+    def _expression(
+        self, expression: str, source: Source, starts: list[int], offset: int, out: _Writer
+    ) -> None:
+        line = source.first_line + bisect.bisect_right(starts, offset) - 1
+        origin = Origin(source.shown, line, source.call_line or line)
+        include = _INCLUDE.match(expression)
+        if include is not None:
+            self._include(
+                include.group(1) or include.group(2) or "", source, starts, offset, origin, out
+            )
+        elif _PATH.match(expression):
+            value = self._lookup(expression, source, starts, offset)
+            if value is not None:
+                out.add(_as_text(value), origin)
+        else:
+            self._error(
+                source,
+                starts,
+                offset,
+                f"unsupported template expression '{{{{ {expression} }}}}'",
+                'docsite templates know {{ include "file" }} and values such as '
+                "{{ page.label }}; to show the braces as text, write {%{ ... }%} "
+                "or set 'templating: false' in the page's frontmatter",
+            )
+
+    def _include(
+        self,
+        name: str,
+        source: Source,
+        starts: list[int],
+        offset: int,
+        origin: Origin,
+        out: _Writer,
+    ) -> None:
+        path = self._resolve(name, source)
+        if path is None:
+            where = (
+                f"there is no {name} beside {source.shown}"
+                if name.startswith("..")
+                else f"put it in {self._shown_dir(source.folder)}/{INCLUDES_FOLDER}/ or a "
+                f"parent folder's {INCLUDES_FOLDER}/; the name may leave out '.md'"
+            )
+            return self._error(source, starts, offset, f"include '{name}' was not found", where)
+        if path == "":
+            return self._error(
+                source,
+                starts,
+                offset,
+                f"include '{name}' is outside the project",
+                "includes must be files inside the project folder",
+            )
+        if not path.endswith(INCLUDE_SUFFIXES):
+            return self._error(
+                source,
+                starts,
+                offset,
+                f"include '{name}' is not a .md or .html file",
+                'show source code with :::code source="..." ::: instead',
+            )
+        try:
+            text, shown = self.files.read_text(path)
+        except DiagnosticError as exc:
+            found = exc.diagnostics[0]
+            return self._error(
+                source, starts, offset, f"include '{name}': {found.message}", found.hint
+            )
+        if shown in source.chain or shown == source.shown:
+            cycle = " -> ".join((*source.chain, source.shown, shown))
+            return self._error(
+                source, starts, offset, f"include cycle: {cycle}", "remove one of these includes"
+            )
+        if len(source.chain) >= MAX_INCLUDE_DEPTH:
+            return self._error(
+                source,
+                starts,
+                offset,
+                f"includes nest deeper than {MAX_INCLUDE_DEPTH} files",
+                "include the files you need from fewer levels",
+            )
+        included = Source(
+            text[:-1] if text.endswith("\n") else text,
+            shown,
+            1,
+            os.path.dirname(path),
+            origin.page_line,
+            (*source.chain, source.shown),
+            markdown=source.markdown and path.endswith(".md"),
+        )
+        self.expand_into(included, out)
+        return None
+
+    def _resolve(self, name: str, source: Source) -> str | None:
+        """Retype's lookup: the calling file's folder, then its _includes/, then the same in
+        each parent up to the content folder. A path starting with '..' is taken as written,
+        one starting with '/' from the content folder. '' means outside the project."""
+        content = os.path.normpath(self.files.content_dir)
+        if name.startswith("/"):
+            folders, name = [content], name.lstrip("/")
+        elif name.startswith(".."):
+            folders = [source.folder]
+        else:
+            folders = []
+            folder = os.path.normpath(source.folder)
+            while True:
+                folders += [folder, os.path.join(folder, INCLUDES_FOLDER)]
+                if folder == content or not folder.startswith(content + os.sep):
+                    break
+                folder = os.path.dirname(folder)
+        names = [name] if name.endswith(INCLUDE_SUFFIXES) else [name + ".md", name + ".html", name]
+        for folder in folders:
+            for candidate in names:
+                path = os.path.normpath(os.path.join(folder, candidate))
+                if self.files.relative(path) is None:
+                    return ""
+                if self.files.is_file(path):
+                    return path
+        return None
+
+    def _lookup(self, expression: str, source: Source, starts: list[int], offset: int) -> Any:
+        root = re.match(r"\w+", expression)
+        assert root is not None
+        value: Any = self.variables
+        walked = ""
+        for key in [root.group(), *_steps(expression[root.end() :])]:
+            if (isinstance(value, dict) and isinstance(key, str) and key in value) or (
+                isinstance(value, list) and isinstance(key, int) and key < len(value)
+            ):
+                value = value[key]
+            else:
+                known = sorted(value) if isinstance(value, dict) else []
+                owner = f"'{walked}'" if walked else "templates"
+                self._error(
+                    source,
+                    starts,
+                    offset,
+                    f"'{{{{ {expression} }}}}': {owner} has no {_key_text(key)}",
+                    did_you_mean(str(key), known)
+                    or (f"known: {', '.join(known)}" if known else "check the name"),
+                )
+                return None
+            walked += f"[{key}]" if isinstance(key, int) else (f".{key}" if walked else key)
+        if isinstance(value, dict):
+            self._error(
+                source,
+                starts,
+                offset,
+                f"'{{{{ {expression} }}}}' is a group of values, not one",
+                "name one of them: " + ", ".join(f"{expression}.{k}" for k in sorted(value)),
+            )
+            return None
+        return value
+
+    def _error(
+        self, source: Source, starts: list[int], offset: int, message: str, hint: str
+    ) -> None:
+        index = bisect.bisect_right(starts, offset) - 1
+        self.diagnostics.append(
+            Diagnostic(
+                source.shown,
+                source.first_line + index,
+                offset - starts[index] + 1,
+                Severity.ERROR,
+                message,
+                hint,
+            )
+        )
+
+    def _shown_dir(self, folder: str) -> str:
+        return self.files.relative(folder) or folder
+
+
+class _Writer:
+    """Expanded text, built in pieces, with where each of its lines came from."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.origins: list[Origin] = []
+        self.at_line_start = True
+
+    def add(self, text: str, origin: Origin) -> None:
+        """Text that all comes from one place (a value)."""
+        self._add(text, lambda _: origin)
+
+    def add_lines(
+        self, text: str, source: Source, offset: int = 0, starts: list[int] | None = None
+    ) -> None:
+        """Text of `source` from `offset` on, line for line."""
+        first = source.first_line + (bisect.bisect_right(starts, offset) - 1 if starts else 0)
+
+        def origin(index: int) -> Origin:
+            line = first + index
+            return Origin(source.shown, line, source.call_line or line)
+
+        self._add(text, origin)
+
+    def _add(self, text: str, origin_of_line) -> None:
+        if not text:
+            return
+        if self.at_line_start:
+            self.origins.append(origin_of_line(0))
+        newlines = text.count("\n")
+        for index in range(1, newlines + 1):
+            self.origins.append(origin_of_line(index))
+        if text.endswith("\n"):
+            self.origins.pop()  # the next piece starts that line
+            self.at_line_start = True
+        else:
+            self.at_line_start = False
+        self.pieces.append(text)
+
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+def _steps(rest: str) -> list[str | int]:
+    steps: list[str | int] = []
+    for match in _STEP.finditer(rest):
+        name, index, quoted = match.groups()
+        steps.append(int(index) if index is not None else (name if name is not None else quoted))
+    return steps
+
+
+def _key_text(key: str | int) -> str:
+    return f"item [{key}]" if isinstance(key, int) else f"'{key}'"
+
+
+def _as_text(value: Any) -> str:
+    """A value as Markdown text: shown as written, never as HTML."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(_as_text(item) for item in value)
+    return html.escape(str(value))
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    index = text.find("\n")
+    while index >= 0:
+        starts.append(index + 1)
+        index = text.find("\n", index + 1)
+    return starts
+
+
+def _code_lines(text: str) -> set[int]:
+    """Line indexes inside fenced or indented code blocks, by CommonMark's block rules."""
+    lines: set[int] = set()
+    for token in _BLOCKS.parse(text):
+        if token.type in ("fence", "code_block") and token.map:
+            lines.update(range(*token.map))
+    return lines
+
+
+def _end_of_code(code: set[int], index: int, starts: list[int], end: int) -> int:
+    while index in code:
+        index += 1
+    return starts[index] if index < len(starts) else end
+
+
+def _after_code_span(text: str, opener: re.Match, code: set[int], starts: list[int]) -> int:
+    """Where scanning goes on after backticks: past the code span they open, or past the
+    backticks alone when no run of the same length closes them within the paragraph."""
+    run = len(opener.group())
+    closer = re.compile(rf"(?<!`)`{{{run}}}(?!`)")
+    close = closer.search(text, opener.end())
+    if close is None:
+        return opener.end()
+    blank = _BLANK_LINE.search(text, opener.end(), close.start())
+    first = bisect.bisect_right(starts, opener.end()) - 1
+    last = bisect.bisect_right(starts, close.start()) - 1
+    if blank is not None or any(i in code for i in range(first, last + 1)):
+        return opener.end()
+    return close.end()
+
+
+def page_folder(files: ProjectFiles, rel: str) -> str:
+    """The os path of the folder holding a page, from its content-relative path."""
+    return os.path.join(files.content_dir, *posixpath.dirname(rel).split("/"))
+
+
+_LEADING_H1 = re.compile(r"\A(?:[ \t]*\n)*[ ]{0,3}#[ \t][^\n]*(?:\n|\Z)")
+
+
+def expand_page(
+    templater: Templater,
+    body: str,
+    shown: str,
+    body_line: int,
+    folder: str,
+    templated: bool,
+    top: str | None = None,
+    bottom: str | None = None,
+) -> Expanded:
+    """The page body with its templating expanded, and the site-wide `top.md` (under the
+    page's leading H1, if it has one) and `bottom.md` around it."""
+    out = _Writer()
+    title = _LEADING_H1.match(body) if top else None
+    split = title.end() if title else 0
+    if split:
+        out.add_lines(body[:split], Source(body[:split], shown, body_line, folder))
+        if not body[:split].endswith("\n"):
+            out.add("\n", Origin(shown, body_line, body_line))
+    if top is not None:
+        _site_include(templater, top, body_line, out)
+        out.add("\n\n", Origin(shown, body_line, body_line))
+    rest_line = body_line + body.count("\n", 0, split)
+    rest = Source(body[split:], shown, rest_line, folder)
+    if templated:
+        templater.expand_into(rest, out)
+    else:
+        out.add_lines(rest.text, rest)
+    if bottom is not None:
+        last = body_line + body.count("\n")
+        out.add("\n\n", Origin(shown, last, last))
+        _site_include(templater, bottom, last, out)
+    return Expanded(out.text(), out.origins, templater.diagnostics)
+
+
+def _site_include(templater: Templater, path: str, page_line: int, out: _Writer) -> None:
+    try:
+        text, shown = templater.files.read_text(path)
+    except DiagnosticError as exc:
+        templater.diagnostics.extend(exc.diagnostics)
+        return
+    source = Source(text.rstrip("\n"), shown, 1, os.path.dirname(path), page_line, ())
+    templater.expand_into(source, out)
+
+
+def uses_templating(page: Any) -> bool:
+    """Whether the page's own text has templating to expand."""
+    body = page.body
+    return page.settings.templating and ("{{" in body or "{%{" in body)
+
+
+def page_variables(page: Any) -> dict[str, Any]:
+    """What `{{ page.* }}` offers: the page's settings as its frontmatter names them."""
+    settings = page.settings
+    return {
+        "label": page.label,
+        "title": page.title,
+        "description": settings.description,
+        "url": "/" + page.url,
+        "icon": settings.icon,
+        "order": settings.order if settings.order is not None else "",
+        "tags": list(settings.tags),
+        "date": settings.date,
+        "author": ", ".join(author.name for author in settings.authors),
+        "layout": settings.layout,
+        "visibility": settings.visibility,
+        "permalink": settings.permalink,
+        "image": settings.image,
+    }
+
+
+def project_variables(config: Any) -> dict[str, Any]:
+    """What `{{ project.* }}` offers, under docsite's names and Retype's `branding`."""
+    links = [{"text": link.text, "link": link.link, "icon": link.icon} for link in config.links]
+    return {
+        "title": config.title,
+        "description": config.description,
+        "url": config.url,
+        "language": config.language,
+        "logo": config.logo,
+        "links": links,
+        "branding": {"title": config.title, "logo": config.logo},
+    }
+
+
+# Retype's site-wide includes, from the content folder's _includes/.
+SITE_INCLUDES = ("head-top.html", "head.html", "body-top.html", "body.html", "top.md", "bottom.md")
+
+
+@dataclass
+class TemplateSetup:
+    """What templating needs of the site, set up once per build."""
+
+    root: Path  # the project folder: nothing outside it is read
+    content_dir: Path
+    variables: dict[str, Any] = field(default_factory=dict)  # project, data
+    site_includes: dict[str, str] = field(default_factory=dict)  # name -> os path, if present
+
+    @classmethod
+    def for_site(cls, root: Path, content_dir: Path, config: Any = None) -> TemplateSetup:
+        variables: dict[str, Any] = {}
+        if config is not None:
+            variables = {"project": project_variables(config), "data": dict(config.data)}
+        folder = content_dir / INCLUDES_FOLDER
+        found = {name: str(folder / name) for name in SITE_INCLUDES if (folder / name).is_file()}
+        return cls(root, content_dir, variables, found)
+
+
+SITE_HTML = ("head-top.html", "head.html", "body-top.html", "body.html")
+
+
+class SiteHtml:
+    """The site-wide HTML includes, expanded for each page (with its values)."""
+
+    def __init__(self, setup: TemplateSetup):
+        self.setup = setup
+        self.texts: dict[str, str] = {}
+        for name in SITE_HTML:
+            if name in setup.site_includes:
+                self.texts[name] = ""
+
+    def load(self) -> tuple[list[Diagnostic], dict[str, str]]:
+        """Read the files; (problems, every file read) for the build to report and track."""
+        files = ProjectFiles(self.setup.root, self.setup.content_dir)
+        problems: list[Diagnostic] = []
+        for name in self.texts:
+            try:
+                self.texts[name] = files.read_text(self.setup.site_includes[name])[0]
+            except DiagnosticError as exc:
+                problems.extend(exc.diagnostics)
+        return problems, files.read
+
+    def check(self, page: Any) -> tuple[list[Diagnostic], dict[str, str]]:
+        """Expand them once for `page`: the problems and included files are the same for all."""
+        files = ProjectFiles(self.setup.root, self.setup.content_dir)
+        templater = Templater({**self.setup.variables, "page": page_variables(page)}, files)
+        for name in self.texts:
+            self._expand(name, templater)
+        return templater.diagnostics, files.read
+
+    def for_page(self, page: Any) -> dict[str, str]:
+        """name ('head.html') -> HTML to inject, with `page` values."""
+        expanded: dict[str, str] = {}
+        templater: Templater | None = None
+        for name, text in self.texts.items():
+            if "{{" not in text and "{%{" not in text:
+                expanded[name] = text
+                continue
+            if templater is None:
+                files = ProjectFiles(self.setup.root, self.setup.content_dir)
+                variables = {**self.setup.variables, "page": page_variables(page)}
+                templater = Templater(variables, files)
+            expanded[name] = self._expand(name, templater)
+        return expanded
+
+    def _expand(self, name: str, templater: Templater) -> str:
+        path = self.setup.site_includes[name]
+        shown = templater.files.relative(path) or path
+        out = _Writer()
+        source = Source(self.texts[name], shown, 1, os.path.dirname(path), 1, (), False)
+        templater.expand_into(source, out)
+        return out.text()
