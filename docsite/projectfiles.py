@@ -53,13 +53,3 @@ class ProjectFiles:
         data = read_bytes(path, rel)
         self.read[rel] = content_digest(data)
         return decode_text(data, rel), rel
-
-
-def file_snapshot(root: Path, rel: str) -> str:
-    """The hash of a project file now, as `ProjectFiles` records it."""
-    path = root / rel
-    try:
-        with open(path, "rb") as handle:
-            return content_digest(handle.read())
-    except OSError:
-        return MISSING
