@@ -19,7 +19,7 @@ from docsite import __version__
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_VERSION = f"{CACHE_FORMAT}:{__version__}:{sys.version_info[:2]}"
 
 
@@ -53,6 +53,7 @@ class PageRecord:
     anchors: list[str]  # ids in its body, for links to page.md#anchor
     page_links: list[tuple[str, str, int, int]]  # its links to pages, for site-wide checks
     expanded: str | None = None  # the body with includes expanded, for the Markdown copy
+    source_digest: str = ""  # of the page's file when this record was made
 
 
 @dataclass
@@ -70,6 +71,9 @@ class InputsState:
 class CacheState(InputsState):
     pages: dict[str, PageRecord] = field(default_factory=dict)
     parsed: dict = field(default_factory=dict)  # checked page settings by YAML hash
+    # Everything pages show besides their own file and links: when it is unchanged, a page
+    # whose file is unchanged is reused without working out its keys.
+    site_key: str = ""
 
 
 class BuildCache:
@@ -85,6 +89,8 @@ class BuildCache:
         self.index = self.folder / f"index-{key}.pickle"
         self.inputs_index = self.folder / f"inputs-{key}.pickle"
         self.enabled = enabled
+        # The site a build replaced, kept for the next build to start from (docsite.output).
+        self.spare: Path | None = self.folder / f"spare-{key}" if enabled else None
         self.notes: list[str] = []
         self.inputs: InputsState = (
             self._load(self.inputs_index, InputsState) if enabled else InputsState()

@@ -52,7 +52,7 @@ from docsite.render import (
     snapshot,
 )
 from docsite.search import index_built_site
-from docsite.sources import Discovery
+from docsite.sources import SETTINGS_SUFFIXES, Discovery
 from docsite.theme import ROOT_MARK, Theme
 from docsite.themefiles import default_theme_dir, static_dirs
 
@@ -119,8 +119,8 @@ def render_site(
         theme.site_html, site_html_files = load_site_html(config, site, report)
         dates = read_dates(config.content_dir, config.root if options.use_cache else None)
         theme.last_updated = dates.committed
-        with OutputFolder(out) as output:
-            records = _build_pages(
+        with OutputFolder(out, cache.spare) as output:
+            records, site_key = _build_pages(
                 site,
                 theme,
                 config,
@@ -136,8 +136,20 @@ def render_site(
             )
             _place_files(site, config, files, previous, output, out, report)
             previous_output = out if out.is_dir() else None
+            reused = {rel for rel, record in records.items() if previous.pages.get(rel) is record}
             publish(
-                site, nav, theme, config, dates, output, previous_output, cache, report, records
+                site,
+                nav,
+                theme,
+                config,
+                dates,
+                output,
+                previous_output,
+                cache,
+                report,
+                records,
+                reused,
+                site_key == previous.site_key,
             )
             output.write_text("assets/pygments.css", pygments_css(), previous_output)
             output.write_text(
@@ -162,6 +174,7 @@ def render_site(
                     pages=records,
                     files=files,
                     parsed=memo.current,
+                    site_key=site_key,
                 )
                 cache.save(state)
                 if options.keep_live:
@@ -183,8 +196,9 @@ def _build_pages(
     report: Report,
     result: BuildResult,
     site_html_files: list[str],
-) -> dict[str, PageRecord]:
-    """Reuse every page whose inputs are unchanged; render the rest, over all cores."""
+) -> tuple[dict[str, PageRecord], str]:
+    """Reuse every page whose inputs are unchanged; render the rest, over all cores.
+    Returns the records and the site key they were made with."""
     # Pages may show an asset's size ([!file]), not only link to it: key on contents.
     assets_key = digest(sorted((a.rel, files["content:" + a.rel][0]) for a in site.assets))
     site_includes = _site_include_entries(config, files, previous.files, site_html_files)
@@ -200,6 +214,23 @@ def _build_pages(
         site_includes_key,
     )
     variables_key = digest(project_variables(config), config.data)
+    site_key = digest(
+        CACHE_VERSION,
+        engine_digest(),
+        assets_key,
+        site_includes_key,
+        theme_key,
+        variables_key,
+        # The nav, titles, labels and settings of every page, and the folders' settings.
+        [(p.source.rel, p.yaml_text, p.h1) for p in site.pages],
+        sorted(
+            (name, entry[0]) for name, entry in files.items() if name.endswith(SETTINGS_SUFFIXES)
+        ),
+        # Files of static/ may take the place of generated pages (404.html).
+        sorted((name, entry[0]) for name, entry in files.items() if name.startswith("static:")),
+        theme.last_updated,
+    )
+    same_site = site_key == previous.site_key
     previous_output = out if out.is_dir() else None
     records: dict[str, PageRecord] = {}
     jobs: list[PageJob] = []
@@ -208,6 +239,21 @@ def _build_pages(
     for page in site.pages:
         rel = page.source.rel
         record = previous.pages.get(rel)
+        source_digest = files["content:" + rel][0]
+        if (
+            same_site
+            and record is not None
+            and record.source_digest == source_digest
+            and not page.settings.redirect
+            and record.dependencies == snapshot(site, files, record.dependencies)
+            and link_previous(
+                previous_output, record, output.staging / page.output_path, output.made_folders
+            )
+        ):
+            records[rel] = record  # nothing it shows changed: no keys to work out
+            output.placed.add(page.output_path)
+            report.extend(record.diagnostics)
+            continue
         markdown_key = digest(
             CACHE_VERSION,
             engine_digest(),
@@ -250,7 +296,9 @@ def _build_pages(
             and not page.settings.redirect
             and link_previous(previous_output, record, staged, output.made_folders)
         ):
+            record.source_digest = source_digest
             records[rel] = record
+            output.placed.add(page.output_path)
             report.extend(record.diagnostics)
         else:
             jobs.append(PageJob(rel, markdown_key, markdown_valid))
@@ -259,6 +307,8 @@ def _build_pages(
     for outcome in build_pages(builder, jobs, workers):
         report.extend(outcome.diagnostics)
         _note_project_files(config, outcome.dependencies, files, previous.files)
+        if outcome.html_digest:
+            output.placed.add(outcome.output_path)
         if (
             any(d.severity is Severity.ERROR for d in outcome.diagnostics)
             or not outcome.html_digest
@@ -276,6 +326,7 @@ def _build_pages(
             anchors=outcome.anchors,
             page_links=outcome.page_links,
             expanded=outcome.expanded,
+            source_digest=files["content:" + outcome.rel][0],
         )
     report.extend(check_links(site, records))
     result.rendered = len(jobs)
@@ -285,7 +336,7 @@ def _build_pages(
             f"rendered {len(jobs)} of {len(site.pages)} pages "
             f"({len(site.pages) - len(jobs)} unchanged)"
         )
-    return records
+    return records, site_key
 
 
 def load_site_html(

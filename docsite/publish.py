@@ -58,16 +58,22 @@ def publish(
     cache: BuildCache,
     report: Report,
     records: dict[str, PageRecord],
+    reused: set[str],
+    same_site: bool,
 ) -> None:
-    """Write every extra file of the site; called once all pages are in the output folder."""
+    """Write every extra file of the site; called once all pages are in the output folder.
+    `reused`: pages whose records (and so Markdown copies) are the last build's;
+    `same_site`: nothing generated pages show has changed, so they are the last build's."""
     writer = _Writer(output, previous_output, report)
     for page in site.pages:
         if not page.settings.redirect:
+            if page.source.rel in reused and writer.keep(markdown_path(page)):
+                continue
             record = records.get(page.source.rel)
             body = record.expanded if record is not None and record.expanded else page.body
             writer.write(markdown_path(page), markdown_copy(page, body))
     tags = collect_tags(site.pages)
-    _write_tag_pages(tags, site, theme, config, writer, report)
+    _write_tag_pages(tags, site, theme, config, writer, report, same_site)
     redirects = moved_pages(site, report)
     for redirect in redirects:
         target_page = site.by_url.get(redirect.target)
@@ -77,18 +83,19 @@ def publish(
     redirects += redirect_pages(site, theme, cache)
     if redirects:
         writer.write("_redirects", redirects_file(redirects, config), optional=True)
-    writer.write(
-        "404.html",
-        theme.render_extra(
+    if not (same_site and writer.keep("404.html")):
+        writer.write(
             "404.html",
-            virtual_page("404.html", "Page not found"),
-            root="./",
-            base_path=site_path(config),
-            has_tags=bool(tags),
-            **_meta("Page not found", "", "", noindex=True),
-        ),
-        optional=True,
-    )
+            theme.render_extra(
+                "404.html",
+                virtual_page("404.html", "Page not found"),
+                root="./",
+                base_path=site_path(config),
+                has_tags=bool(tags),
+                **_meta("Page not found", "", "", noindex=True),
+            ),
+            optional=True,
+        )
     if config.url:
         writer.write("sitemap.xml", sitemap(site, config, dates), optional=True)
     writer.write("robots.txt", robots_txt(config), optional=True)
@@ -119,6 +126,12 @@ class _Writer:
             return
         self.output.write_text(rel, text, self.previous_output)
 
+    def keep(self, rel: str) -> bool:
+        """Link the last build's file, known to be unchanged, without reading it."""
+        if self.previous_output is None:
+            return False
+        return self.output.link_from(self.previous_output / rel, rel)
+
 
 # -- Markdown copies -------------------------------------------------------------------------
 
@@ -147,6 +160,7 @@ def _write_tag_pages(
     config: SiteConfig,
     writer: _Writer,
     report: Report,
+    same_site: bool,
 ) -> None:
     if not tags:
         return
@@ -165,6 +179,8 @@ def _write_tag_pages(
                 "the tag page is left out",
                 "give the page another 'permalink' or file name",
             )
+            continue
+        if same_site and writer.keep(url + "index.html"):
             continue
         canonical = config.url + url if config.url else ""
         html = theme.render_extra(

@@ -6,6 +6,7 @@ the theme, and write it, or link the previous build's file when the bytes would 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from docsite.markdown import MarkdownRenderer, Rendered
 from docsite.markdown.context import RenderContext
 from docsite.markdown.links import EXTERNAL_URL, resolve_link
 from docsite.markdown.templating import TemplateSetup
-from docsite.output import make_folders
+from docsite.output import make_folders, same_inode
 from docsite.pages import Page, SiteContent
 from docsite.projectfiles import MISSING
 from docsite.theme import Theme
@@ -200,6 +201,8 @@ class PageBuilder:
             temporary.write_bytes(data)
             os.replace(temporary, path)
         else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)  # a spare tree's file may be the live site's too: never overwrite
             path.write_bytes(data)
         outcome.output_stat = file_stat(path)
 
@@ -216,10 +219,14 @@ def link_previous(
     try:
         if file_stat(old) != record.output_stat:
             return False  # changed since docsite wrote it: do not trust it
+        if same_inode(old, path):
+            return True  # the spare tree holds it already
         folder = os.path.dirname(path)
         if folder not in made:
             make_folders(folder)
             made.add(folder)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
         os.link(old, path)
     except OSError:
         return False

@@ -321,6 +321,7 @@ def _place(built: Path, rel: str, output: OutputFolder, previous: Path | None) -
     path = output.staging / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     os.replace(built, path)
+    output.placed.add(rel)
 
 
 # Watch mode ---------------------------------------------------------------------------

@@ -351,8 +351,23 @@ Text with [!badge text="Beta" variant="warning"].
 ==- Closed
 Inside a tab.
 ===
++++ Included
+{{ include "part" }}
+
+:::code source="files/app.py" range="1" title="app.py" :::
+
+=== Diagram for {{ page.label }}
+```mermaid
+graph LR
+  A --> B
+```
+===
 +++
 """
+INCLUDED = {
+    "_includes/part.md": "!!!tip From an include\nShared [!badge Part|info].\n!!!\n",
+    "files/app.py": "print('hi')\nprint('more')\n",
+}
 
 SYNTAX = (
     "!!!",
@@ -371,12 +386,20 @@ SYNTAX = (
     "%%",
     ":icon-",
     "$x",
+    "{{",
+    ":::code",
+    "```",
 )
 
 
 def test_all_components_nested_leave_no_syntax_in_the_page(tmp_path):
-    rendered, html = render(tmp_path, ALL_TOGETHER)
+    rendered, html = render(tmp_path, ALL_TOGETHER, INCLUDED)
     assert [d.format() for d in rendered.diagnostics] == []
+    included = html.select(".tabs")[-1].select(".tab-panel")[-1]
+    assert included.select_one(".callout-tip .badge-info").text == "Part"
+    assert included.select_one("figure.code-block pre").get_text() == "print('hi')\n"
+    assert included.select_one("details.panel pre.mermaid").text == "graph LR\n  A --> B\n"
+    assert included.select_one("details.panel summary").text.strip() == "Diagram for All components"
     callout = html.select_one(".callout-warning")
     assert callout.select_one(".tabs .tab-panel ol.steps li.step .badge-success")
     assert callout.select(".tabs .tab-panel")[1].select_one("pre .line.hl")
