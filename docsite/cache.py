@@ -144,6 +144,14 @@ class BuildCache:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
 
+    def templates_dir(self) -> Path | None:
+        """Where Jinja keeps compiled templates, or None without a cache."""
+        if not self.enabled:
+            return None
+        folder = self.folder / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     # Rendered Markdown is kept per page, so a rebuild that only changes the chrome around a
     # page (its sidebar, its neighbours) reuses the parsed body.
     def _markdown_path(self, rel: str) -> Path:

@@ -115,7 +115,9 @@ def render_site(
     icons = IconSet(custom_dirs=_icon_dirs(config))
     check_icons(site, config, icons, report)
     try:
-        theme = Theme(config, nav, icons, resolve_header_links(site, config, report))
+        theme = Theme(
+            config, nav, icons, resolve_header_links(site, config, report), cache.templates_dir()
+        )
         theme.site_html, site_html_files = load_site_html(config, site, report)
         dates = read_dates(config.content_dir, config.root if options.use_cache else None)
         theme.last_updated = dates.committed

@@ -9,6 +9,7 @@ A file of the same name from static/ or content/ wins over a generated one.
 
 from __future__ import annotations
 
+import os
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -130,7 +131,7 @@ class _Writer:
         """Link the last build's file, known to be unchanged, without reading it."""
         if self.previous_output is None:
             return False
-        return self.output.link_from(self.previous_output / rel, rel)
+        return self.output.link_from(os.path.join(self.previous_output, rel), rel)
 
 
 # -- Markdown copies -------------------------------------------------------------------------

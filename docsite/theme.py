@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import urllib.parse
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -45,8 +46,14 @@ class PageLink:
 
 class Theme:
     def __init__(
-        self, config: SiteConfig, nav: NavTree, icons: IconSet, header_links: list[HeaderLink]
+        self,
+        config: SiteConfig,
+        nav: NavTree,
+        icons: IconSet,
+        header_links: list[HeaderLink],
+        compiled_dir: Path | None = None,
     ):
+        """`compiled_dir` keeps compiled templates between builds (Jinja's bytecode cache)."""
         self.config = config
         self.header_links = header_links
         self.nav = nav
@@ -58,6 +65,9 @@ class Theme:
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled_dir))
+            if compiled_dir is not None
+            else None,
         )
         self.env.globals.update(icon=self.icon_html, badge=badge_html, tag_url=tag_url)
         # Last commit date of each page by source path, from docsite.gitdates.
