@@ -82,6 +82,10 @@ class Templater:
             return
         code = _code_lines(text) if source.markdown else set()
         starts = _line_starts(text)
+        # Each search goes forward from the last one's place: linear however many '{{'.
+        next_close, next_unescape = _Next(text, "}}"), _Next(text, "}%}")
+        next_blank = _Next(text, _BLANK_LINE)
+        unclosed: set[int] = set()  # backtick run lengths that no later run closes
         copied = pos = 0
         while True:
             match = _TOKEN.search(text, pos)
@@ -95,9 +99,9 @@ class Templater:
             if token == "\\`":
                 pos = match.end()
             elif token.startswith("`"):
-                pos = _after_code_span(text, match, code, starts)
+                pos = _after_code_span(text, match, code, starts, unclosed)
             elif token == "{%{":
-                close = text.find("}%}", match.end())
+                close = next_unescape.at_or_after(match.end())
                 if close < 0:
                     self._error(
                         source,
@@ -112,8 +116,9 @@ class Templater:
                 out.add_lines(text[match.end() : close], source, match.end(), starts)
                 copied = pos = close + 3
             else:
-                close = text.find("}}", match.end())
-                if close < 0 or _BLANK_LINE.search(text, match.end(), close):
+                close = next_close.at_or_after(match.end())
+                blank = next_blank.at_or_after(match.end())
+                if close < 0 or 0 <= blank < close:
                     pos = match.end()  # not an expression, just braces in the text
                     continue
                 out.add_lines(text[copied : match.start()], source, copied, starts)
@@ -294,6 +299,25 @@ class Templater:
         return self.files.relative(folder) or folder
 
 
+class _Next:
+    """Where a string or pattern next occurs in a text, for positions that only grow."""
+
+    def __init__(self, text: str, what: str | re.Pattern[str]):
+        self.text = text
+        self.what = what
+        self.found = -2  # not searched yet; -1: no more
+
+    def at_or_after(self, pos: int) -> int:
+        if self.found == -1 or (self.found >= pos):
+            return self.found
+        if isinstance(self.what, str):
+            self.found = self.text.find(self.what, pos)
+        else:
+            match = self.what.search(self.text, pos)
+            self.found = match.start() if match else -1
+        return self.found
+
+
 class _Writer:
     """Expanded text, built in pieces, with where each of its lines came from."""
 
@@ -386,13 +410,18 @@ def _end_of_code(code: set[int], index: int, starts: list[int], end: int) -> int
     return starts[index] if index < len(starts) else end
 
 
-def _after_code_span(text: str, opener: re.Match, code: set[int], starts: list[int]) -> int:
+def _after_code_span(
+    text: str, opener: re.Match, code: set[int], starts: list[int], unclosed: set[int]
+) -> int:
     """Where scanning goes on after backticks: past the code span they open, or past the
     backticks alone when no run of the same length closes them within the paragraph."""
     run = len(opener.group())
+    if run in unclosed:
+        return opener.end()
     closer = re.compile(rf"(?<!`)`{{{run}}}(?!`)")
     close = closer.search(text, opener.end())
     if close is None:
+        unclosed.add(run)
         return opener.end()
     blank = _BLANK_LINE.search(text, opener.end(), close.start())
     first = bisect.bisect_right(starts, opener.end()) - 1
