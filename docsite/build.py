@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,7 +88,8 @@ def build_site(options: BuildOptions) -> BuildResult:
     if (
         previous.inputs_digest == inputs_digest
         and previous.output == str(out)
-        and (out / OUTPUT_MARKER).is_file()
+        and previous.marker is not None
+        and previous.marker == marker_of(out)
     ):
         # Nothing that the site is made of changed: the site on disk is already this build.
         report.extend(previous.diagnostics)
@@ -107,6 +109,15 @@ def build_site(options: BuildOptions) -> BuildResult:
 def _finish(result: BuildResult, started: float) -> BuildResult:
     result.seconds = time.perf_counter() - started
     return result
+
+
+def marker_of(out: Path) -> tuple[int, int, int] | None:
+    """The identity of a built site: its marker file, written anew by every build."""
+    try:
+        stat = os.stat(out / OUTPUT_MARKER)
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def check_output_folder(out: Path, config: SiteConfig) -> None:

@@ -19,7 +19,7 @@ from docsite import __version__
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 CACHE_VERSION = f"{CACHE_FORMAT}:{__version__}:{sys.version_info[:2]}"
 
 
@@ -65,6 +65,9 @@ class InputsState:
     inputs_digest: str = ""  # of every input of the last successful build
     diagnostics: list = field(default_factory=list)  # warnings of that build, shown again
     files: dict[str, tuple[str, tuple[int, int]]] = field(default_factory=dict)  # name -> digest
+    # The identity of site/.docsite as this build left it: another build (--no-cache, or one
+    # killed before it saved the cache) may have replaced the site since.
+    marker: tuple[int, int, int] | None = None
 
 
 @dataclass
@@ -132,6 +135,7 @@ class BuildCache:
             inputs_digest=state.inputs_digest,
             diagnostics=state.diagnostics,
             files=state.files,
+            marker=state.marker,
         )
         # The records first: inputs that promise "up to date" must never outlive them.
         self._dump(state, self.index)

@@ -62,13 +62,12 @@ class OutputFolder:
             remove_tree(self.staging)
 
     def place(self, rel: str) -> str:
-        """The path to write `rel` at: its folder made, any older file there removed."""
+        """The path to write `rel` at: its folder made, and whatever was there removed (a
+        file there may be a hard link to the live site's: it is never written into)."""
         path = os.path.join(self.staging, rel)
-        self.placed.add(rel)
-        if self.reused:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)
         self._make_parent(path)
+        clear_path(path)
+        self.placed.add(rel)
         return path
 
     def write_text(self, rel: str, text: str, previous: Path | None = None) -> None:
@@ -89,6 +88,8 @@ class OutputFolder:
 
     def link_from(self, existing: Path | str, rel: str) -> bool:
         """Hard-link a file of the previous build instead of writing the same bytes again."""
+        if rel in self.placed:
+            return False  # this build has put a file there already
         path = os.path.join(self.staging, rel)
         try:
             if self.reused and same_inode(existing, path):
@@ -159,15 +160,27 @@ def same_inode(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     return (first.st_ino, first.st_dev) == (second.st_ino, second.st_dev)
 
 
+def clear_path(path: str) -> None:
+    """Remove what is at `path` (a file, or a folder a spare tree had where a file goes now)."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        remove_tree(path, ignore_errors=False)
+
+
 def make_folders(folder: str | os.PathLike[str]) -> None:
     """os.makedirs(exist_ok=True) without recursion: content may nest folders deeper than
-    Python's recursion limit (pathlib's and os's makedirs call themselves per level)."""
+    Python's recursion limit (pathlib's and os's makedirs call themselves per level). A file
+    in the way (a spare tree's, where a folder goes now) is removed."""
     folder = os.fspath(folder)
     try:  # the common case, a folder whose parent exists: one system call
         os.mkdir(folder)
         return
     except FileExistsError:
-        return
+        if os.path.isdir(folder):
+            return
     except FileNotFoundError:
         pass
     missing = []
@@ -178,6 +191,8 @@ def make_folders(folder: str | os.PathLike[str]) -> None:
             break
         folder = parent
     for path in reversed(missing):
+        if os.path.lexists(path) and not os.path.isdir(path):
+            os.unlink(path)
         with contextlib.suppress(FileExistsError):
             os.mkdir(path)
 

@@ -19,6 +19,7 @@ from docsite.build import (
     apply_strict,
     digest_inputs,
     engine_digest,
+    marker_of,
     project_file_entry,
 )
 from docsite.cache import CACHE_VERSION, BuildCache, CacheState, PageRecord, digest
@@ -80,13 +81,19 @@ class LiveOutcome:
 def live_render(live: LiveState, pages: list) -> LiveOutcome:
     """Re-render pages in place in the served folder; a page with errors keeps its old file."""
     started = time.perf_counter()
-    builder = PageBuilder(live.site, live.theme, live.out, None, {}, live.cache, live=True)
+    builder = PageBuilder(
+        live.site, live.theme, live.out, None, {}, live.cache, live.state.files, live=True
+    )
     diagnostics: list[Diagnostic] = []
     changed = []
     for page in pages:
         record = live.state.pages.get(page.source.rel)
         outcome = builder.build(PageJob(page.source.rel, "live:" + digest(page.body), False))
         diagnostics.extend(outcome.diagnostics)
+        # Files the new body reads (a snippet just added) are watched from now on.
+        _note_project_files(live.config, outcome.dependencies, live.state.files, {})
+        if record is not None and outcome.html_digest:
+            record.dependencies = outcome.dependencies
         if outcome.html_digest and (record is None or record.html_digest != outcome.html_digest):
             changed.append(page.url)
             if record is not None:
@@ -138,7 +145,12 @@ def render_site(
             )
             _place_files(site, config, files, previous, output, out, report)
             previous_output = out if out.is_dir() else None
+            # The site on disk is the one the cache describes (not one from a --no-cache build
+            # or from a build killed before it saved the cache): its files may be reused unread.
+            as_recorded = previous.marker == marker_of(out)
             reused = {rel for rel, record in records.items() if previous.pages.get(rel) is record}
+            if not as_recorded:
+                reused = set()
             publish(
                 site,
                 nav,
@@ -151,7 +163,7 @@ def render_site(
                 report,
                 records,
                 reused,
-                site_key == previous.site_key,
+                site_key == previous.site_key and as_recorded,
             )
             output.write_text("assets/pygments.css", pygments_css(), previous_output)
             output.write_text(
@@ -168,6 +180,7 @@ def render_site(
             apply_strict(report, options.strict)
             if not report.errors:
                 output.commit()
+                marker = marker_of(out)
                 result.written = True
                 state = CacheState(
                     output=str(out),
@@ -177,6 +190,7 @@ def render_site(
                     files=files,
                     parsed=memo.current,
                     site_key=site_key,
+                    marker=marker,
                 )
                 cache.save(state)
                 if options.keep_live:
@@ -304,7 +318,9 @@ def _build_pages(
             report.extend(record.diagnostics)
         else:
             jobs.append(PageJob(rel, markdown_key, markdown_valid))
-    builder = PageBuilder(site, theme, output.staging, previous_output, previous.pages, cache)
+    builder = PageBuilder(
+        site, theme, output.staging, previous_output, previous.pages, cache, files
+    )
     workers = options.jobs or os.cpu_count() or 1
     for outcome in build_pages(builder, jobs, workers):
         report.extend(outcome.diagnostics)
@@ -365,7 +381,8 @@ def _site_include_entries(
 ) -> list[tuple[str, str]]:
     """The site-wide includes (content/_includes/head.html...), present or not, and the files
     they include, as inputs of every page."""
-    folder = f"{config.input.strip('/')}/{INCLUDES_FOLDER}/"
+    content = os.path.relpath(config.content_dir, config.root).replace(os.sep, "/")
+    folder = f"{content}/{INCLUDES_FOLDER}/"
     entries = []
     for rel in sorted({*(folder + name for name in SITE_INCLUDES), *extra}):
         name = PROJECT_FILE + rel

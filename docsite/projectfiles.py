@@ -25,12 +25,14 @@ class ProjectFiles:
 
     def relative(self, path: str) -> str | None:
         """The path relative to the project, or None when it (or a symlink on the way)
-        leads outside it."""
-        root = os.path.realpath(self.root)
+        leads outside both the project and the content folder (which `input` may put
+        elsewhere)."""
         real = os.path.realpath(path)
-        if real != root and not real.startswith(root + os.sep):
-            return None
-        return os.path.relpath(os.path.normpath(path), self.root).replace(os.sep, "/")
+        for folder in (self.root, self.content_dir):
+            top = os.path.realpath(folder)
+            if real == top or real.startswith(top + os.sep):
+                return os.path.relpath(os.path.normpath(path), self.root).replace(os.sep, "/")
+        return None
 
     def is_file(self, path: str) -> bool:
         """Whether the file exists; a miss is recorded too, since creating it changes what

@@ -129,8 +129,8 @@ class _Writer:
 
     def keep(self, rel: str) -> bool:
         """Link the last build's file, known to be unchanged, without reading it."""
-        if self.previous_output is None:
-            return False
+        if self.previous_output is None or self.output.exists(rel):
+            return False  # a file of static/ or content/ takes the place: write() says so
         return self.output.link_from(os.path.join(self.previous_output, rel), rel)
 
 
@@ -274,7 +274,7 @@ def redirect_pages(site: SiteContent, theme: Theme, cache: BuildCache) -> list[R
         if not page.settings.redirect:
             continue
         if builder is None:
-            builder = PageBuilder(site, theme, Path(), None, {}, cache)
+            builder = PageBuilder(site, theme, Path(), None, {}, cache, {})
         href = builder.setting_href(page, "redirect", [])  # problems were reported at render
         if href is None:
             continue

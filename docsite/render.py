@@ -6,7 +6,6 @@ the theme, and write it, or link the previous build's file when the bytes would 
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 from collections.abc import Iterable
@@ -21,7 +20,7 @@ from docsite.markdown import MarkdownRenderer, Rendered
 from docsite.markdown.context import RenderContext
 from docsite.markdown.links import EXTERNAL_URL, resolve_link
 from docsite.markdown.templating import TemplateSetup
-from docsite.output import make_folders, same_inode
+from docsite.output import clear_path, make_folders, same_inode
 from docsite.pages import Page, SiteContent
 from docsite.projectfiles import MISSING
 from docsite.theme import Theme
@@ -93,9 +92,12 @@ class PageBuilder:
         previous_output: Path | None,
         previous: dict[str, PageRecord],
         cache: BuildCache,
+        files: dict[str, tuple[str, tuple[int, int]]],
         live: bool = False,
     ):
+        """`files`: the build's input hashes, to check what a cached parse depended on."""
         self.site = site
+        self.files = files
         self.theme = theme
         self.staging = staging
         self.previous_output = previous_output
@@ -129,16 +131,8 @@ class PageBuilder:
             target = self.setting_href(page, "redirect", outcome.diagnostics)
             html = self.theme.render_redirect(page, target) if target is not None else None
         else:
-            rendered = self._rendered(page, job)
+            rendered, outcome.dependencies = self._rendered(page, job)
             outcome.diagnostics.extend(rendered.diagnostics)
-            outcome.dependencies = dict(
-                sorted(
-                    {
-                        **link_snapshot(self.site, set(page.links_to)),
-                        **{FILE_DEPENDENCY + rel: (h,) for rel, h in rendered.files.items()},
-                    }.items()
-                )
-            )
             outcome.anchors = rendered.anchors
             outcome.page_links = rendered.page_links
             outcome.body_icons = rendered.icons
@@ -153,18 +147,32 @@ class PageBuilder:
             self._write(outcome, html.encode("utf-8"))
         return outcome
 
-    def _rendered(self, page: Page, job: PageJob) -> Rendered:
+    def _rendered(self, page: Page, job: PageJob) -> tuple[Rendered, dict[str, tuple]]:
+        """The parsed page and what it depends on; a cached parse is used only if what it
+        depended on (linked pages, included files) is as it was then: the cache is shared
+        with other output folders and with failed builds."""
         if job.reuse_markdown:
             cached = self.cache.load_markdown(job.rel, job.markdown_key)
             if cached is not None:
-                rendered, links_to = cached
-                page.links_to[:] = links_to
-                return rendered
+                rendered, links_to, dependencies = cached
+                if dependencies == snapshot(self.site, self.files, dependencies):
+                    page.links_to[:] = links_to
+                    return rendered, dependencies
         page.links_to.clear()
         rendered = self.markdown.render(page)
+        dependencies = dict(
+            sorted(
+                {
+                    **link_snapshot(self.site, set(page.links_to)),
+                    **{FILE_DEPENDENCY + rel: (h,) for rel, h in rendered.files.items()},
+                }.items()
+            )
+        )
         if not any(d.severity.value == "error" for d in rendered.diagnostics):
-            self.cache.store_markdown(job.rel, job.markdown_key, (rendered, list(page.links_to)))
-        return rendered
+            self.cache.store_markdown(
+                job.rel, job.markdown_key, (rendered, list(page.links_to), dependencies)
+            )
+        return rendered, dependencies
 
     def setting_href(self, page: Page, key: str, diagnostics: list[Diagnostic]) -> str | None:
         """A link-valued setting (redirect, image) resolved like a link in the page's body."""
@@ -201,8 +209,7 @@ class PageBuilder:
             temporary.write_bytes(data)
             os.replace(temporary, path)
         else:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)  # a spare tree's file may be the live site's too: never overwrite
+            clear_path(str(path))  # a spare tree's file may be the live site's: never write into it
             path.write_bytes(data)
         outcome.output_stat = file_stat(path)
 
@@ -225,8 +232,7 @@ def link_previous(
         if folder not in made:
             make_folders(folder)
             made.add(folder)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
+        clear_path(str(path))
         os.link(old, path)
     except OSError:
         return False

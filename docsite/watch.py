@@ -137,6 +137,8 @@ def serve(
                 continue
             batch += _watch_new_folders(observer, changes, watched, live, root)
             update = live.apply(batch)
+            # Pages may read files elsewhere now (a snippet just added): watch their folders.
+            _watch_new_folders(observer, changes, watched, live, root)
             if update.rendered or update.changed_urls or update.diagnostics or update.failed:
                 report_update(update, say, quiet)
             publish(events, update)

@@ -206,3 +206,50 @@ def test_rebuilds_from_the_spare_tree_never_write_into_the_live_site(tmp_path):
         spare = next((root / CACHE_DIR).glob("spare-*"), spare)
     assert spare is not None and spare.is_dir()  # the replaced site is kept for the next build
     assert not (out / "s1/p2").exists()
+
+
+def test_a_static_404_stays_and_is_never_written_into(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=2, pages=4)
+    write_files(root, {"static/404.html": "<h1>Our own 404</h1>\n"})
+    out = root / "site"
+    for step in range(3):
+        before = witness(out, tmp_path / f"witness{step}") if out.exists() else {}
+        EDITS["body"](root) if step else None
+        assert build_site(BuildOptions(root=root, out=out)).ok
+        assert (out / "404.html").read_text() == "<h1>Our own 404</h1>\n"
+        for rel, data in before.items():
+            assert (tmp_path / f"witness{step}" / rel).read_bytes() == data, rel
+
+
+def test_a_file_that_becomes_a_folder_and_back(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=2, pages=4)
+    out = root / "site"
+    write_files(root, {"static/guide": "a file\n"})
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    (root / "static/guide").unlink()
+    write_files(root, {"content/guide.md": "# Guide\n"})
+    for step in range(3):  # the spare tree holds the file where the folder goes now
+        EDITS["body"](root)
+        edit(root / "content/s0/p1.md", "## Part", f"## Part {step}")
+        assert build_site(BuildOptions(root=root, out=out)).ok
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+    (root / "content/guide.md").unlink()
+    write_files(root, {"static/guide": "a file again\n"})
+    for step in range(2):
+        edit(root / "content/s0/p2.md", "## Part", f"## Part {step}")
+        assert build_site(BuildOptions(root=root, out=out)).ok
+    assert tree(out) == clean_build(root, tmp_path / "clean2")
+
+
+def test_a_site_rebuilt_without_the_cache_is_not_trusted_by_the_next_build(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=2, pages=3)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    edit(root / "content/s1/p1.md", "# Page 1.1", "# Renamed")
+    assert build_site(BuildOptions(root=root, out=out, use_cache=False)).ok
+    edit(root / "content/s1/p1.md", "# Renamed", "# Page 1.1")
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    assert tree(out) == clean_build(root, tmp_path / "clean")

@@ -347,3 +347,26 @@ def test_editing_an_include_or_a_snippet_reloads_the_pages_that_use_them(tmp_pat
             assert "two" in fetch(url + "guide/")
         finally:
             client.close()
+
+
+def test_a_snippet_added_while_serving_is_watched(tmp_path):
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {"content/index.md": "# Home\n\nFirst.\n", "src/app.py": "one = 1\n"},
+    )
+    with serving(root) as (url, _):
+        client = EventClient(url)
+        try:
+            time.sleep(0.2)
+            page = root / "content/index.md"
+            page.write_text('# Home\n\n:::code source="../src/app.py" :::\n')
+            client.wait_for("reload")
+            assert "one" in fetch(url)
+            time.sleep(0.3)  # the snippet's folder is watched once the batch is done
+            (root / "src/app.py").write_text("two = 2\n")
+            data, _ = client.wait_for("reload")
+            assert data == {"all": False, "paths": ["/"]}
+            assert "two" in fetch(url)
+        finally:
+            client.close()

@@ -96,3 +96,19 @@ def test_editing_the_source_file_rebuilds_the_page(project):
     assert result.ok and result.rendered == 1
     assert project.page("index.html").select_one("article pre").get_text() == "import sys\n"
     assert project.build().unchanged
+
+
+def test_regions_in_any_comment_style(project):
+    project.write(
+        {
+            "content/index.md": "# Home\n\n"
+            ':::code source="page.html" region="nav" :::\n\n'
+            ':::code source="style.css" region="colors" :::\n',
+            "content/page.html": "<body>\n<!-- #region nav -->\n<nav></nav>\n<!-- #endregion -->\n",
+            "content/style.css": "/* #region colors */\na { color: red }\n/* #endregion */\n",
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    blocks = [pre.get_text() for pre in project.page("index.html").select("article pre")]
+    assert blocks == ["<nav></nav>\n", "a { color: red }\n"]

@@ -322,3 +322,68 @@ def test_the_markdown_copy_has_includes_expanded(project):
     build(project)
     copy = (project.out / "index.md").read_text()
     assert copy == "# Home\n\nIncluded for Start.\n\n`{{ page.label }}` stays.\n"
+
+
+def test_a_failed_build_never_leaves_a_parse_that_a_later_build_reuses(project, tmp_path):
+    project.write(
+        {
+            "content/index.md": HOME,
+            "content/guide.md": '# Guide\n\n{{ include "part" }}\n',
+            "content/_includes/part.md": "Version one.\n",
+        }
+    )
+    build(project)
+    # The guide is parsed with version two, but the build fails on another page.
+    project.write(
+        {"content/_includes/part.md": "Version two.\n", "content/bad.md": "# Bad\n\n{{ for }}\n"}
+    )
+    assert not project.build().ok
+    project.write({"content/_includes/part.md": "Version one.\n", "content/bad.md": "# Bad\n"})
+    build(project)
+    assert "Version one." in article(project, "guide/index.html").text
+    assert article(project, "guide/index.html").text == clean(project, tmp_path)
+
+
+def test_includes_that_multiply_stop_with_an_error(project):
+    files = {"content/index.md": HOME + '{{ include "f0" }}\n'}
+    for level in range(30):
+        files[f"content/_includes/f{level}.md"] = (
+            f'{{{{ include "f{level + 1}" }}}} {{{{ include "f{level + 1}" }}}}\n'
+        )
+    files["content/_includes/f30.md"] = "end\n"
+    project.write(files)
+    result = project.build()
+    assert not result.ok
+    assert any("more than 1000 includes" in d.message for d in result.report.errors)
+
+
+def test_a_wrong_key_among_keys_of_mixed_types_is_an_error(project):
+    project.write(
+        {
+            "docsite.yml": "data:\n  versions: {1: a, latest: b}\n",
+            "content/index.md": HOME + "{{ data.versions.lastest }}\n",
+        }
+    )
+    result = project.build()
+    (error,) = result.report.errors
+    assert "has no 'lastest'" in error.message and "'latest'" in error.hint
+
+
+def test_the_title_is_templated_under_a_site_wide_top(project):
+    project.write(
+        {
+            "docsite.yml": "data:\n  v: '1.2'\n",
+            "content/index.md": "# Docs {{ data.v }}\n\nBody.\n",
+            "content/_includes/top.md": "Banner.\n",
+        }
+    )
+    build(project)
+    assert project.page("index.html").select_one("article h1").text.startswith("Docs 1.2")
+
+
+def test_an_escaped_backslash_does_not_escape_the_backtick_after_it(project):
+    project.write(
+        {"docsite.yml": "data:\n  v: '1.2'\n", "content/index.md": HOME + "A \\\\`{{ data.v }}`\n"}
+    )
+    build(project)
+    assert article(project).find("code").text == "{{ data.v }}"

@@ -26,9 +26,11 @@ from docsite.projectfiles import ProjectFiles
 INCLUDES_FOLDER = "_includes"
 INCLUDE_SUFFIXES = (".md", ".html")
 MAX_INCLUDE_DEPTH = 32
+# Includes that include others twice each grow exponentially: a page may expand this many.
+MAX_INCLUDES = 1000
 # What can start something the expander acts on: an escaped backtick, a code span's
 # backticks, an escape block, an expression.
-_TOKEN = re.compile(r"\\`|`+|\{%\{|\{\{")
+_TOKEN = re.compile(r"\\[\\`]|`+|\{%\{|\{\{")
 _INCLUDE = re.compile(r"""^include\s+(?:"([^"]*)"|'([^']*)')$""")
 _PATH = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\s*\d+\s*\]|\[\s*\"[^\"]*\"\s*\])*$")
 _STEP = re.compile(r"\.([A-Za-z_]\w*)|\[\s*(\d+)\s*\]|\[\s*\"([^\"]*)\"\s*\]")
@@ -74,6 +76,8 @@ class Templater:
         self.variables = variables
         self.files = files
         self.diagnostics: list[Diagnostic] = []
+        self.includes = 0
+        self.texts: dict[str, tuple[str, str]] = {}  # path -> (text, shown), read once
 
     def expand_into(self, source: Source, out: _Writer) -> None:
         text = source.text
@@ -85,7 +89,7 @@ class Templater:
         # Each search goes forward from the last one's place: linear however many '{{'.
         next_close, next_unescape = _Next(text, "}}"), _Next(text, "}%}")
         next_blank = _Next(text, _BLANK_LINE)
-        unclosed: set[int] = set()  # backtick run lengths that no later run closes
+        unclosed: set[tuple[int, int]] = set()
         copied = pos = 0
         while True:
             match = _TOKEN.search(text, pos)
@@ -96,10 +100,12 @@ class Templater:
                 pos = _end_of_code(code, line_index, starts, len(text))
                 continue
             token = match.group()
-            if token == "\\`":
-                pos = match.end()
+            if token.startswith("\\"):
+                pos = match.end()  # an escaped backtick, or an escaped backslash
             elif token.startswith("`"):
-                pos = _after_code_span(text, match, code, starts, unclosed)
+                blank = next_blank.at_or_after(match.end())
+                paragraph_end = blank if blank >= 0 else len(text)
+                pos = _after_code_span(text, match, code, starts, paragraph_end, unclosed)
             elif token == "{%{":
                 close = next_unescape.at_or_after(match.end())
                 if close < 0:
@@ -187,8 +193,19 @@ class Templater:
                 f"include '{name}' is not a .md or .html file",
                 'show source code with :::code source="..." ::: instead',
             )
+        self.includes += 1
+        if self.includes > MAX_INCLUDES:
+            return self._error(
+                source,
+                starts,
+                offset,
+                f"more than {MAX_INCLUDES} includes on one page",
+                "includes that each include others several times multiply: include less",
+            )
         try:
-            text, shown = self.files.read_text(path)
+            if path not in self.texts:
+                self.texts[path] = self.files.read_text(path)
+            text, shown = self.texts[path]
         except DiagnosticError as exc:
             found = exc.diagnostics[0]
             return self._error(
@@ -257,7 +274,7 @@ class Templater:
             ):
                 value = value[key]
             else:
-                known = sorted(value) if isinstance(value, dict) else []
+                known = sorted(map(str, value)) if isinstance(value, dict) else []
                 owner = f"'{walked}'" if walked else "templates"
                 self._error(
                     source,
@@ -275,7 +292,8 @@ class Templater:
                 starts,
                 offset,
                 f"'{{{{ {expression} }}}}' is a group of values, not one",
-                "name one of them: " + ", ".join(f"{expression}.{k}" for k in sorted(value)),
+                "name one of them: "
+                + ", ".join(f"{expression}.{k}" for k in sorted(map(str, value))),
             )
             return None
         return value
@@ -411,22 +429,27 @@ def _end_of_code(code: set[int], index: int, starts: list[int], end: int) -> int
 
 
 def _after_code_span(
-    text: str, opener: re.Match, code: set[int], starts: list[int], unclosed: set[int]
+    text: str,
+    opener: re.Match,
+    code: set[int],
+    starts: list[int],
+    paragraph_end: int,
+    unclosed: set[tuple[int, int]],
 ) -> int:
     """Where scanning goes on after backticks: past the code span they open, or past the
-    backticks alone when no run of the same length closes them within the paragraph."""
+    backticks alone when no run of the same length closes them within the paragraph.
+    `unclosed` remembers (run length, paragraph end) pairs already searched in vain."""
     run = len(opener.group())
-    if run in unclosed:
+    if (run, paragraph_end) in unclosed:
         return opener.end()
     closer = re.compile(rf"(?<!`)`{{{run}}}(?!`)")
-    close = closer.search(text, opener.end())
+    close = closer.search(text, opener.end(), paragraph_end)
     if close is None:
-        unclosed.add(run)
+        unclosed.add((run, paragraph_end))
         return opener.end()
-    blank = _BLANK_LINE.search(text, opener.end(), close.start())
     first = bisect.bisect_right(starts, opener.end()) - 1
     last = bisect.bisect_right(starts, close.start()) - 1
-    if blank is not None or any(i in code for i in range(first, last + 1)):
+    if any(i in code for i in range(first, last + 1)):
         return opener.end()
     return close.end()
 
@@ -455,7 +478,11 @@ def expand_page(
     title = _LEADING_H1.match(body) if top else None
     split = title.end() if title else 0
     if split:
-        out.add_lines(body[:split], Source(body[:split], shown, body_line, folder))
+        head = Source(body[:split], shown, body_line, folder)
+        if templated:
+            templater.expand_into(head, out)
+        else:
+            out.add_lines(head.text, head)
         if not body[:split].endswith("\n"):
             out.add("\n", Origin(shown, body_line, body_line))
     if top is not None:

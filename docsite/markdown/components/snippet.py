@@ -32,7 +32,7 @@ from docsite.markdown.context import RenderContext
 ATTRIBUTES = ("source", "range", "region", "title", "language")
 _SNIPPET = re.compile(r"^:::code(?=\s)(.*?):::\s*$")
 _RANGE = re.compile(r"^(\d+)?(?:\s*(-)\s*(\d+)?)?$")
-_REGION_START = re.compile(r"#region\b\s*(.*?)\s*(?:-->|\*/)?\s*$")
+_REGION_START = re.compile(r"#region\b(.*)")
 _REGION_END = re.compile(r"#endregion\b")
 
 
@@ -155,8 +155,9 @@ def _pick(
             start = _REGION_START.search(line)
             if start is None:
                 continue
-            names.append(start.group(1))
-            if start.group(1) == name:
+            found = _region_name(start.group(1))
+            names.append(found)
+            if found == name:
                 for stop in range(index + 1, len(lines)):
                     if _REGION_END.search(lines[stop]):
                         return lines[index + 1 : stop]
@@ -176,6 +177,14 @@ def _pick(
         )
         return None
     return lines
+
+
+def _region_name(rest: str) -> str:
+    """What follows '#region' on its line, without a comment's closing marker."""
+    rest = rest.strip()
+    for end in ("-->", "*/"):
+        rest = rest.removesuffix(end)
+    return rest.strip()
 
 
 def _dedent(lines: list[str]) -> list[str]:
