@@ -105,7 +105,7 @@ def test_404_served_at_any_depth_under_the_subpath(built: Project, browser):
             # A link to an id stays on the page despite <base>.
             page.focus(".skip-link")
             page.keyboard.press("Enter")
-            assert page.url == root + "no/such/deep/page/#content"
+            page.wait_for_url(root + "no/such/deep/page/#content")
             page.click("article a")
             page.wait_for_url(root)
             assert page.title() == "Example"
