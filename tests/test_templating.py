@@ -90,7 +90,11 @@ def test_braces_that_are_no_expression_stay(project):
         ("{{ site.title }}", "templates has no 'site'", "known: data, page, project"),
         ("{{ data.versions[3] }}", "'data.versions' has no item [3]", ""),
         ("{{ project.branding }}", "is a group of values", "project.branding.title"),
-        ("{{ for x in project.links }}", "unsupported template expression", "{%{ ... }%}"),
+        ("{{ page.label | upcase }}", "unsupported template expression", "{%{ ... }%}"),
+        ("{{ for x in project.links }}", "this block is never closed", "{{ end }}"),
+        ("{{ end }}", "closes no {{ if }} or {{ for }}", "remove it"),
+        ("{{ for x in page.label }}{{ end }}", "'page.label' is not a list", "project.links"),
+        ("{{ if page.label = 1 }}x{{ end }}", "cannot read the condition", "=="),
         ('{{ include "nowhere" }}', "include 'nowhere' was not found", "content/_includes/"),
         ('{{ include "../../../etc/passwd" }}', "is outside the project", "inside the project"),
         ('{{ include "logo.png" }}', "is not a .md or .html file", ":::code"),
@@ -387,3 +391,46 @@ def test_an_escaped_backslash_does_not_escape_the_backtick_after_it(project):
     )
     build(project)
     assert article(project).find("code").text == "{{ data.v }}"
+
+
+def test_loops_and_conditions_as_retype_writes_them(project):
+    project.write(
+        {
+            "docsite.yml": "links:\n  - {text: Blog, link: https://b.example}\n"
+            "  - {text: Shop, link: https://s.example}\n"
+            "data:\n  edition: pro\n  beta: false\n",
+            "content/index.md": "---\nlabel: Start\ntags: [a, b]\n---\n# Home\n\n"
+            "{{ for link in project.links }}\n"
+            "1. [{{ link.text }}]({{ link.link }})\n"
+            "{{ end }}\n\n"
+            '{{ if data.edition == "pro" }}Pro{{ else if data.beta }}Beta{{ else }}Free{{ end }}'
+            " | {{ if !data.beta }}stable{{ end }} | {{ if data.nothing }}x{{ else }}none{{ end }}"
+            " | {{ if page.label != 'Start' }}other{{ else }}start{{ end }}\n\n"
+            "Tags: {{ for tag in page.tags }}#{{ tag }} {{ end }}\n",
+        }
+    )
+    build(project)
+    doc = article(project)
+    items = doc.select("ol > li")
+    assert [li.text for li in items] == ["Blog", "Shop"]
+    assert [li.a["href"] for li in items] == ["https://b.example", "https://s.example"]
+    paragraphs = [p.text for p in doc.find_all("p")]
+    assert paragraphs[-2] == "Pro | stable | none | start"
+    assert paragraphs[-1] == "Tags: #a #b"
+
+
+def test_loops_inside_loops_stop_with_an_error(project):
+    project.write(
+        {
+            "docsite.yml": "data:\n  ten: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n",
+            "content/index.md": HOME
+            + "".join(f"{{{{ for x{i} in data.ten }}}}" for i in range(6))
+            + "x"
+            + "{{ end }}" * 6
+            + "\n",
+        }
+    )
+    result = project.build()
+    assert [d.message for d in result.report.errors] == [
+        "loops run more than 10000 rounds on this page"
+    ]

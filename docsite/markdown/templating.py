@@ -28,6 +28,8 @@ INCLUDE_SUFFIXES = (".md", ".html")
 MAX_INCLUDE_DEPTH = 32
 # Includes that include others twice each grow exponentially: a page may expand this many.
 MAX_INCLUDES = 1000
+# Loops inside loops multiply too.
+MAX_LOOP_ROUNDS = 10_000
 # What can start something the expander acts on: an escaped backtick, a code span's
 # backticks, an escape block, an expression.
 _TOKEN = re.compile(r"\\[\\`]|`+|\{%\{|\{\{")
@@ -35,6 +37,14 @@ _INCLUDE = re.compile(r"""^include\s+(?:"([^"]*)"|'([^']*)')$""")
 _PATH = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\s*\d+\s*\]|\[\s*\"[^\"]*\"\s*\])*$")
 _STEP = re.compile(r"\.([A-Za-z_]\w*)|\[\s*(\d+)\s*\]|\[\s*\"([^\"]*)\"\s*\]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_CONTROL = re.compile(r"^(?:for|if|else|end)\b")
+_FOR = re.compile(r"^for\s+([A-Za-z_]\w*)\s+in\s+(\S.*)$")
+_IF = re.compile(r"^if\s+(\S.*)$")
+_ELSE = re.compile(r"^else(?:\s+if\s+(\S.*))?$")
+_VALUE = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\s*\d+\s*\]|\[\s*\"[^\"]*\"\s*\])*"
+_CONDITION = re.compile(
+    rf"^(!\s*|not\s+)?({_VALUE})(?:\s*(==|!=)\s*(\"[^\"]*\"|'[^']*'|-?\d+(?:\.\d+)?|{_VALUE}))?$"
+)
 
 # Block structure only, to find code blocks: no inline parsing, no plugins.
 _BLOCKS = MarkdownIt("commonmark").disable(["inline", "text_join"])
@@ -77,19 +87,27 @@ class Templater:
         self.files = files
         self.diagnostics: list[Diagnostic] = []
         self.includes = 0
+        self.rounds = 0  # loop rounds run on this page
         self.texts: dict[str, tuple[str, str]] = {}  # path -> (text, shown), read once
 
-    def expand_into(self, source: Source, out: _Writer) -> None:
+    def expand_into(self, source: Source, out: _Writer, scope: dict | None = None) -> None:
         text = source.text
         if "{{" not in text and "{%{" not in text:
             out.add_lines(text, source)
             return
-        code = _code_lines(text) if source.markdown else set()
         starts = _line_starts(text)
+        nodes = self._tree(self._pieces(source, starts), source, starts)
+        self._run(nodes, source, starts, out, scope or {})
+
+    def _pieces(self, source: Source, starts: list[int]) -> list[_Text | _Tag]:
+        """The text cut into plain text (code included) and `{{ }}` tags, in order."""
+        text = source.text
+        code = _code_lines(text) if source.markdown else set()
         # Each search goes forward from the last one's place: linear however many '{{'.
         next_close, next_unescape = _Next(text, "}}"), _Next(text, "}%}")
         next_blank = _Next(text, _BLANK_LINE)
         unclosed: set[tuple[int, int]] = set()
+        pieces: list[_Text | _Tag] = []
         copied = pos = 0
         while True:
             match = _TOKEN.search(text, pos)
@@ -118,8 +136,8 @@ class Templater:
                     )
                     pos = match.end()
                     continue
-                out.add_lines(text[copied : match.start()], source, copied, starts)
-                out.add_lines(text[match.end() : close], source, match.end(), starts)
+                pieces.append(_Text(copied, match.start()))
+                pieces.append(_Text(match.end(), close))
                 copied = pos = close + 3
             else:
                 close = next_close.at_or_after(match.end())
@@ -127,15 +145,161 @@ class Templater:
                 if close < 0 or 0 <= blank < close:
                     pos = match.end()  # not an expression, just braces in the text
                     continue
-                out.add_lines(text[copied : match.start()], source, copied, starts)
-                self._expression(
-                    text[match.end() : close].strip(), source, starts, match.start(), out
-                )
-                copied = pos = close + 2
-        out.add_lines(text[copied:], source, copied, starts)
+                expression = text[match.end() : close].strip()
+                begin, end = match.start(), close + 2
+                if _CONTROL.match(expression):
+                    # A loop or condition tag alone on its line takes the line with it.
+                    line_start = text.rfind("\n", 0, begin) + 1
+                    line_end = text.find("\n", end)
+                    line_end = len(text) if line_end < 0 else line_end + 1
+                    if line_start >= copied and not (
+                        text[line_start:begin].strip() or text[end:line_end].strip()
+                    ):
+                        begin, end = line_start, line_end
+                pieces.append(_Text(copied, begin))
+                pieces.append(_Tag(expression, match.start()))
+                copied = pos = end
+        pieces.append(_Text(copied, len(text)))
+        return pieces
+
+    def _tree(self, pieces: list[_Text | _Tag], source: Source, starts: list[int]) -> list[_Node]:
+        """Pieces nested by Retype's `{{ for }}` and `{{ if }}` ... `{{ end }}`."""
+        root: list[_Node] = []
+        stack: list[tuple[_For | _If | None, list[_Node]]] = [(None, root)]
+        for piece in pieces:
+            body = stack[-1][1]
+            if isinstance(piece, _Text):
+                if piece.end > piece.start:
+                    body.append(piece)
+                continue
+            expression = piece.expression
+            loop, condition = _FOR.match(expression), _IF.match(expression)
+            otherwise = _ELSE.match(expression)
+            if loop is not None:
+                node: _For | _If = _For(loop.group(1), loop.group(2).strip(), piece.offset)
+                body.append(node)
+                stack.append((node, node.body))
+            elif condition is not None:
+                node = _If([(condition.group(1).strip(), piece.offset, [])])
+                body.append(node)
+                stack.append((node, node.branches[0][2]))
+            elif otherwise is not None or expression == "end":
+                owner = stack[-1][0]
+                wrong = owner is None or (otherwise is not None and not isinstance(owner, _If))
+                if not wrong and otherwise is not None:
+                    assert isinstance(owner, _If)
+                    wrong = owner.branches[-1][0] is None  # after a plain else
+                if wrong:
+                    self._error(
+                        source,
+                        starts,
+                        piece.offset,
+                        f"'{{{{ {expression} }}}}' closes no {{{{ if }}}} or {{{{ for }}}}",
+                        "remove it, or open the block it closes",
+                    )
+                elif otherwise is not None:
+                    assert isinstance(owner, _If)
+                    branch: tuple[str | None, int, list[_Node]] = (
+                        otherwise.group(1),
+                        piece.offset,
+                        [],
+                    )
+                    owner.branches.append(branch)
+                    stack[-1] = (owner, branch[2])
+                else:
+                    stack.pop()
+            else:
+                body.append(piece)
+        for owner, _ in stack[1:]:
+            offset = owner.offset if isinstance(owner, _For) else owner.branches[0][1]
+            self._error(
+                source,
+                starts,
+                offset,
+                "this block is never closed",
+                "end it with {{ end }}",
+            )
+        return root
+
+    def _run(
+        self,
+        nodes: list[_Node],
+        source: Source,
+        starts: list[int],
+        out: _Writer,
+        scope: dict[str, Any],
+    ) -> None:
+        for node in nodes:
+            if isinstance(node, _Text):
+                out.add_lines(source.text[node.start : node.end], source, node.start, starts)
+            elif isinstance(node, _Tag):
+                self._expression(node.expression, source, starts, node.offset, out, scope)
+            elif isinstance(node, _For):
+                items = self._lookup(node.path, source, starts, node.offset, scope)
+                if items is None:
+                    continue
+                if not isinstance(items, list):
+                    self._error(
+                        source,
+                        starts,
+                        node.offset,
+                        f"'{node.path}' is not a list to loop over",
+                        "loop over a list, such as project.links or page.tags",
+                    )
+                    continue
+                for item in items:
+                    self.rounds += 1
+                    if self.rounds > MAX_LOOP_ROUNDS + 1:
+                        return  # said once already
+                    if self.rounds > MAX_LOOP_ROUNDS:
+                        self._error(
+                            source,
+                            starts,
+                            node.offset,
+                            f"loops run more than {MAX_LOOP_ROUNDS} rounds on this page",
+                            "loops inside loops multiply: loop over less",
+                        )
+                        return
+                    self._run(node.body, source, starts, out, {**scope, node.name: item})
+            else:
+                for condition, offset, body in node.branches:
+                    if condition is None or self._holds(condition, source, starts, offset, scope):
+                        self._run(body, source, starts, out, scope)
+                        break
+
+    def _holds(
+        self, condition: str, source: Source, starts: list[int], offset: int, scope: dict
+    ) -> bool:
+        """`path`, `!path`, `path == "text"`, `path != 2`: a missing value is false."""
+        match = _CONDITION.match(condition)
+        if match is None:
+            self._error(
+                source,
+                starts,
+                offset,
+                f"cannot read the condition '{condition}'",
+                'write a value, !value, or value == "text" (or != 2, true, null)',
+            )
+            return False
+        negate, left, operator, right = match.groups()
+        value = self._lookup(left, source, starts, offset, scope, missing_ok=True)
+        if operator:
+            other = _literal(right)
+            if other is _NOT_LITERAL:
+                other = self._lookup(right, source, starts, offset, scope, missing_ok=True)
+            result = (value == other) == (operator == "==")
+        else:
+            result = bool(value)
+        return result != bool(negate)
 
     def _expression(
-        self, expression: str, source: Source, starts: list[int], offset: int, out: _Writer
+        self,
+        expression: str,
+        source: Source,
+        starts: list[int],
+        offset: int,
+        out: _Writer,
+        scope: dict[str, Any],
     ) -> None:
         line = source.first_line + bisect.bisect_right(starts, offset) - 1
         origin = Origin(source.shown, line, source.call_line or line)
@@ -145,7 +309,7 @@ class Templater:
                 include.group(1) or include.group(2) or "", source, starts, offset, origin, out
             )
         elif _PATH.match(expression):
-            value = self._lookup(expression, source, starts, offset)
+            value = self._lookup(expression, source, starts, offset, scope)
             if value is not None:
                 out.add(_as_text(value), origin)
         else:
@@ -154,9 +318,10 @@ class Templater:
                 starts,
                 offset,
                 f"unsupported template expression '{{{{ {expression} }}}}'",
-                'docsite templates know {{ include "file" }} and values such as '
-                "{{ page.label }}; to show the braces as text, write {%{ ... }%} "
-                "or set 'templating: false' in the page's frontmatter",
+                'docsite templates know {{ include "file" }}, values such as '
+                "{{ page.label }}, {{ for x in list }} and {{ if value }} ... {{ end }}; "
+                "to show the braces as text, write {%{ ... }%} or set 'templating: false' "
+                "in the page's frontmatter",
             )
 
     def _include(
@@ -263,12 +428,31 @@ class Templater:
                     return path
         return None
 
-    def _lookup(self, expression: str, source: Source, starts: list[int], offset: int) -> Any:
+    def _lookup(
+        self,
+        expression: str,
+        source: Source,
+        starts: list[int],
+        offset: int,
+        scope: dict[str, Any],
+        missing_ok: bool = False,
+    ) -> Any:
+        """The value a path names; `missing_ok` (conditions): a missing key is None, only
+        an unknown first name is an error."""
         root = re.match(r"\w+", expression)
         assert root is not None
-        value: Any = self.variables
+        value: Any = {**self.variables, **scope}
         walked = ""
         for key in [root.group(), *_steps(expression[root.end() :])]:
+            if (
+                missing_ok
+                and walked
+                and not (
+                    (isinstance(value, dict) and key in value)
+                    or (isinstance(value, list) and isinstance(key, int) and key < len(value))
+                )
+            ):
+                return None
             if (isinstance(value, dict) and isinstance(key, str) and key in value) or (
                 isinstance(value, list) and isinstance(key, int) and key < len(value)
             ):
@@ -286,7 +470,7 @@ class Templater:
                 )
                 return None
             walked += f"[{key}]" if isinstance(key, int) else (f".{key}" if walked else key)
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not missing_ok:
             self._error(
                 source,
                 starts,
@@ -315,6 +499,52 @@ class Templater:
 
     def _shown_dir(self, folder: str) -> str:
         return self.files.relative(folder) or folder
+
+
+@dataclass
+class _Text:
+    start: int
+    end: int
+
+
+@dataclass
+class _Tag:
+    expression: str
+    offset: int  # of its '{{', for messages
+
+
+@dataclass
+class _For:
+    name: str
+    path: str
+    offset: int
+    body: list[_Node] = field(default_factory=list)
+
+
+@dataclass
+class _If:
+    branches: list[tuple[str | None, int, list[_Node]]]  # (condition or None for else, ...)
+
+
+_Node = _Text | _Tag | _For | _If
+_NOT_LITERAL = object()
+
+
+def _literal(text: str) -> Any:
+    """A literal of a condition, or _NOT_LITERAL for a path."""
+    if text[:1] in "\"'" and len(text) >= 2 and text[-1] == text[0]:
+        return text[1:-1]
+    words = {"true": True, "false": False, "null": None}
+    if text in words:
+        return words[text]
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return _NOT_LITERAL
 
 
 class _Next:
