@@ -43,7 +43,7 @@ from docsite.nav import NavTree, build_nav
 from docsite.output import OutputFolder
 from docsite.pages import SettingsMemo, SiteContent, load_site
 from docsite.projectfiles import MISSING
-from docsite.publish import publish
+from docsite.publish import markdown_copy, markdown_path, publish
 from docsite.render import (
     FILE_DEPENDENCY,
     PageBuilder,
@@ -94,6 +94,14 @@ def live_render(live: LiveState, pages: list) -> LiveOutcome:
         _note_project_files(live.config, outcome.dependencies, live.state.files, {})
         if record is not None and outcome.html_digest:
             record.dependencies = outcome.dependencies
+        if outcome.html_digest and not page.settings.redirect:
+            # Its Markdown copy too, replaced whole like the page.
+            copy = live.out / markdown_path(page)
+            temporary = copy.with_name(f".{copy.name}.tmp-{os.getpid()}")
+            temporary.write_text(
+                markdown_copy(page, outcome.expanded or page.body), encoding="utf-8"
+            )
+            os.replace(temporary, copy)
         if outcome.html_digest and (record is None or record.html_digest != outcome.html_digest):
             changed.append(page.url)
             if record is not None:
