@@ -238,6 +238,9 @@ def test_closed_folder_stays_closed_on_other_pages(open_page: OpenPage, base_url
     assert not is_open(details)
     expect(sidebar_link(page, "Usage")).to_be_hidden()
     assert page.url == base_url + "guide/setup/", "the toggle must not navigate"
+    page.wait_for_function(
+        "() => (JSON.parse(localStorage.getItem('docsite-nav')) || {}).guide === 0"
+    )
 
     # The folder's own page: its link stays visible, the folder stays closed, and it was
     # closed before the sidebar was first painted (when the parser reached <main>).
@@ -257,6 +260,10 @@ def test_closed_folder_stays_closed_on_other_pages(open_page: OpenPage, base_url
     # Opened again, it stays open.
     folder(page, "Guide").locator("> details > summary").click()
     expect(sidebar_link(page, "Usage")).to_be_visible()
+    # The choice is stored by the details' toggle event, which runs after the click returns.
+    page.wait_for_function(
+        "() => (JSON.parse(localStorage.getItem('docsite-nav')) || {}).guide === 1"
+    )
     page.reload()
     assert is_open(folder(page, "Guide").locator("> details"))
     assert page.evaluate("() => window.__early.folders") == {"guide": True}
