@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from latex2mathml.converter import convert
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
@@ -26,6 +25,8 @@ def math_plugin(md: MarkdownIt) -> None:
 
 
 def to_mathml(latex: str, display: bool) -> str:
+    from latex2mathml.converter import convert  # only pages with math pay for loading it
+
     return convert(latex, display="block" if display else "inline")
 
 
