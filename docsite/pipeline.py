@@ -52,6 +52,7 @@ from docsite.render import (
     link_previous,
     snapshot,
 )
+from docsite.search import index_built_site
 from docsite.sources import SETTINGS_SUFFIXES, Discovery
 from docsite.theme import ROOT_MARK, Theme
 from docsite.themefiles import default_theme_dir, static_dirs
@@ -179,8 +180,6 @@ def render_site(
                 previous_output,
             )
             if options.search_index:
-                from docsite.search import index_built_site  # loaded when search is on
-
                 search = index_built_site(
                     site, records, config, output, previous_output, report, options.keep_live
                 )
