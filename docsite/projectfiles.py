@@ -22,27 +22,38 @@ class ProjectFiles:
     root: Path
     content_dir: Path
     read: dict[str, str] = field(default_factory=dict)  # project-relative path -> hash
+    # The project and content folders resolved once: a realpath is a system call per part.
+    _tops: tuple[str, ...] = field(init=False, repr=False)
+
+    _root: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._tops = tuple(os.path.realpath(folder) for folder in (self.root, self.content_dir))
+        self._root = os.path.normpath(os.path.abspath(self.root)) + os.sep
+
+    def name(self, path: str) -> str:
+        """How the cache and messages name a file: its path from the project folder."""
+        path = os.path.normpath(path)
+        if path.startswith(self._root):  # the usual case, without relpath's work
+            path = path[len(self._root) :]
+        else:
+            path = os.path.relpath(path, self.root)
+        return path.replace(os.sep, "/")
 
     def relative(self, path: str) -> str | None:
-        """The path relative to the project, or None when it (or a symlink on the way)
-        leads outside both the project and the content folder (which `input` may put
-        elsewhere)."""
+        """The path's name, or None when it (or a symlink on the way) leads outside both
+        the project and the content folder (which `input` may put elsewhere)."""
         real = os.path.realpath(path)
-        for folder in (self.root, self.content_dir):
-            top = os.path.realpath(folder)
-            if real == top or real.startswith(top + os.sep):
-                return os.path.relpath(os.path.normpath(path), self.root).replace(os.sep, "/")
+        if any(real == top or real.startswith(top + os.sep) for top in self._tops):
+            return self.name(path)
         return None
 
     def is_file(self, path: str) -> bool:
-        """Whether the file exists; a miss is recorded too, since creating it changes what
-        the page shows."""
-        rel = self.relative(path)
-        if rel is None:
-            return False
+        """Whether a file is there; a miss is recorded too, since creating the file changes
+        what the page shows. Whether it is inside the project is `relative`'s question."""
         if os.path.isfile(path):
             return True
-        self.read.setdefault(rel, MISSING)
+        self.read.setdefault(self.name(path), MISSING)
         return False
 
     def read_text(self, path: str) -> tuple[str, str]:

@@ -419,13 +419,16 @@ class Templater:
                     break
                 folder = os.path.dirname(folder)
         names = [name] if name.endswith(INCLUDE_SUFFIXES) else [name + ".md", name + ".html", name]
+        # Only a name with '..' can point out of the folders looked in: the others are checked
+        # once found (a symlink may still lead out), not at every place looked.
+        climbs = ".." in name.split("/")
         for folder in folders:
             for candidate in names:
                 path = os.path.normpath(os.path.join(folder, candidate))
-                if self.files.relative(path) is None:
+                if climbs and self.files.relative(path) is None:
                     return ""
                 if self.files.is_file(path):
-                    return path
+                    return path if self.files.relative(path) is not None else ""
         return None
 
     def _lookup(
