@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from textwrap import dedent
 
@@ -49,6 +49,15 @@ class Project:
 
     def messages(self, result: BuildResult) -> list[str]:
         return [d.format() for d in result.report.sorted()]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator:
+    """One headless Chromium for the whole run (skipped locally, failed on CI, without one)."""
+    from browser import chromium_browser
+
+    with chromium_browser() as browser:
+        yield browser
 
 
 @pytest.fixture

@@ -18,13 +18,12 @@ from browser import (
     build_fixture_site,
     chromium_path,
     is_readable_in_view,
-    launch_chromium,
     serve,
     wider_than,
 )
 
 try:
-    from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, BrowserContext, Page, expect
 except ImportError:  # pragma: no cover - depends on the environment
     if os.environ.get("CI") == "true":
         raise
@@ -63,18 +62,6 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site_dir: Path) -> Iterator[str]:
     with serve(site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    chromium_path()  # skip, or fail on CI, before starting Playwright
-    playwright = sync_playwright().start()
-    try:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-    finally:
-        playwright.stop()
 
 
 @pytest.fixture

@@ -14,15 +14,13 @@ import pytest
 from browser import (
     ARTIFACTS_DIR,
     build_fixture_site,
-    chromium_path,
-    launch_chromium,
     mermaid_script,
     serve,
 )
 from conftest import write_files
 
 try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect
 except ImportError:  # pragma: no cover - depends on the environment
     if os.environ.get("CI") == "true":
         raise
@@ -76,18 +74,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = build_fixture_site(project / "site", project)
     with serve(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    chromium_path()
-    playwright = sync_playwright().start()
-    try:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-    finally:
-        playwright.stop()
 
 
 @pytest.fixture

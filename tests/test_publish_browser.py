@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import chromium_browser
 from conftest import Project
 from test_publish import SITE, serve_subpath
 
@@ -33,12 +31,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return project
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with chromium_browser() as browser:
-        yield browser
-
-
 REFRESH = re.compile(r'http-equiv="refresh" content="0; url=([^"]+)"')
 
 
@@ -47,8 +39,8 @@ def file_target(url: str) -> Path:
     return path / "index.html" if url.endswith("/") or path.is_dir() else path
 
 
-def test_every_link_leads_to_a_file_when_opened_from_disk(built: Project, browser):
-    page = browser.new_page()
+def test_every_link_leads_to_a_file_when_opened_from_disk(built: Project, chromium):
+    page = chromium.new_page()
     broken = []
     pages = sorted(built.out.rglob("*.html"))
     assert len(pages) > 10
@@ -77,8 +69,8 @@ def test_every_link_leads_to_a_file_when_opened_from_disk(built: Project, browse
     assert not broken
 
 
-def test_404_from_disk_is_styled(built: Project, browser):
-    page = browser.new_page()
+def test_404_from_disk_is_styled(built: Project, chromium):
+    page = chromium.new_page()
     try:
         page.goto((built.out / "404.html").as_uri())
         assert page.eval_on_selector(".site-header", "e => getComputedStyle(e).position") == (
@@ -90,8 +82,8 @@ def test_404_from_disk_is_styled(built: Project, browser):
         page.close()
 
 
-def test_404_served_at_any_depth_under_the_subpath(built: Project, browser):
-    page = browser.new_page()
+def test_404_served_at_any_depth_under_the_subpath(built: Project, chromium):
+    page = chromium.new_page()
     try:
         with serve_subpath(built.out) as root:
             response = page.goto(root + "no/such/deep/page/")

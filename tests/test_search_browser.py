@@ -15,7 +15,6 @@ from browser import (
     ARTIFACTS_DIR,
     FIXTURE_SITE,
     build_fixture_site,
-    chromium_browser,
     is_readable_in_view,
     serve,
     skip_or_fail,
@@ -56,12 +55,6 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site_dir: Path) -> Iterator[str]:
     with serve(site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with chromium_browser() as browser:
-        yield browser
 
 
 @pytest.fixture

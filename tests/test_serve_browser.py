@@ -6,17 +6,10 @@ import queue
 import threading
 
 import pytest
-from browser import chromium_browser
 from conftest import write_files
 
 from docsite.build import BuildOptions
 from docsite.watch import serve
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with chromium_browser() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from browser import (
     box_in_view,
     build_fixture_site,
     build_project,
-    chromium_browser,
     is_readable_in_view,
     serve,
     wider_than,
@@ -121,12 +120,6 @@ new MutationObserver((records, observer) => {
 
 
 # Fixtures ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with chromium_browser() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")
