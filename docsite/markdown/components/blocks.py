@@ -223,6 +223,12 @@ def stray_closer(state: StateBlock, line: int, kind: BlockKind, marker: Marker) 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
 
 
+def add_html_rules(md: MarkdownIt, html_of: dict[str, str]) -> None:
+    """Render rules for tokens that always print the same HTML (closing tags, titles)."""
+    for name, html in html_of.items():
+        md.add_render_rule(name, lambda self, tokens, idx, options, env, html=html: html)
+
+
 def add_block_rule(md: MarkdownIt, name: str, rule: BlockRule) -> None:
     """Register before fences, so a marker line may also interrupt a paragraph or a list."""
     md.block.ruler.before("fence", name, rule, {"alt": _LIST_ALTS})

@@ -17,6 +17,7 @@ from docsite.markdown.components.blocks import (
     BlockKind,
     Marker,
     add_block_rule,
+    add_html_rules,
     block_rule,
     parse_content,
     push_inline,
@@ -28,9 +29,14 @@ KIND = BlockKind("panel", "=", stacked=True, flags="-+")
 def panel_plugin(md: MarkdownIt) -> None:
     add_block_rule(md, "docsite_panel", block_rule(KIND, _emit))
     md.add_render_rule("panel_open", _render_open)
-    md.add_render_rule("panel_close", _render_close)
-    md.add_render_rule("panel_title_open", _render_title_open)
-    md.add_render_rule("panel_title_close", _render_title_close)
+    add_html_rules(
+        md,
+        {
+            "panel_close": "</div>\n</details>\n",
+            "panel_title_open": '<summary class="panel-title">',
+            "panel_title_close": '</summary>\n<div class="panel-body">\n',
+        },
+    )
 
 
 def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
@@ -52,15 +58,3 @@ def _render_open(self: Any, tokens: list[Token], idx: int, options: Any, env: An
         if tokens[idx].meta["open"]
         else ('<details class="panel">\n')
     )
-
-
-def _render_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return "</div>\n</details>\n"
-
-
-def _render_title_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return '<summary class="panel-title">'
-
-
-def _render_title_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return '</summary>\n<div class="panel-body">\n'

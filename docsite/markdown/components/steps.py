@@ -18,6 +18,7 @@ from docsite.markdown.components.blocks import (
     BlockKind,
     Marker,
     add_block_rule,
+    add_html_rules,
     block_rule,
     parse_content,
     push_inline,
@@ -31,8 +32,7 @@ def steps_plugin(md: MarkdownIt) -> None:
     add_block_rule(md, "docsite_steps", block_rule(KIND, _emit))
     md.add_render_rule("steps_open", _render_steps_open)
     md.add_render_rule("step_open", _render_step_open)
-    md.add_render_rule("step_title_open", _render_title_open)
-    md.add_render_rule("step_title_close", _render_title_close)
+    add_html_rules(md, {"step_title_open": '<p class="step-title">', "step_title_close": "</p>\n"})
 
 
 def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
@@ -65,11 +65,3 @@ def _render_steps_open(self: Any, tokens: list[Token], idx: int, options: Any, e
 def _render_step_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     value = tokens[idx].meta["value"]
     return f'<li class="step" value="{value}">\n' if value is not None else '<li class="step">\n'
-
-
-def _render_title_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return '<p class="step-title">'
-
-
-def _render_title_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return "</p>\n"

@@ -21,6 +21,7 @@ from docsite.markdown.components.blocks import (
     BlockKind,
     Marker,
     add_block_rule,
+    add_html_rules,
     block_rule,
     parse_content,
     push_inline,
@@ -31,17 +32,19 @@ KIND = BlockKind("tab", "+", stacked=True)
 
 def tabs_plugin(md: MarkdownIt) -> None:
     add_block_rule(md, "docsite_tabs", block_rule(KIND, _emit))
-    for name, render in (
-        ("tabs_open", _render_tabs_open),
-        ("tabs_close", _render_close),
-        ("tab_list_open", _render_list_open),
-        ("tab_list_close", _render_close),
-        ("tab_open", _render_tab_open),
-        ("tab_close", _render_tab_close),
-        ("tab_panel_open", _render_panel_open),
-        ("tab_panel_close", _render_close),
-    ):
-        md.add_render_rule(name, render)
+    md.add_render_rule("tabs_open", _render_tabs_open)
+    md.add_render_rule("tab_open", _render_tab_open)
+    md.add_render_rule("tab_panel_open", _render_panel_open)
+    add_html_rules(
+        md,
+        {
+            "tabs_close": "</div>\n",
+            "tab_list_open": '<div class="tabs-list" role="tablist">\n',
+            "tab_list_close": "</div>\n",
+            "tab_close": "</button>\n",
+            "tab_panel_close": "</div>\n",
+        },
+    )
 
 
 def tab_key(title: str) -> str:
@@ -112,15 +115,3 @@ def _render_panel_open(self: Any, tokens: list[Token], idx: int, options: Any, e
         f'aria-labelledby="{meta["tab"]}" tabindex="0" '
         f'data-title="{escapeHtml(meta["title"])}">\n'
     )
-
-
-def _render_list_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return '<div class="tabs-list" role="tablist">\n'
-
-
-def _render_tab_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return "</button>\n"
-
-
-def _render_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return "</div>\n"
