@@ -66,7 +66,8 @@ class OutputFolder:
         file there may be a hard link to the live site's: it is never written into)."""
         path = os.path.join(self.staging, rel)
         self._make_parent(path)
-        clear_path(path)
+        if self.reused or rel in self.placed:  # else nothing can be there yet
+            clear_path(path)
         self.placed.add(rel)
         return path
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from docsite.cache import content_digest
@@ -22,14 +23,16 @@ class ProjectFiles:
     root: Path
     content_dir: Path
     read: dict[str, str] = field(default_factory=dict)  # project-relative path -> hash
-    # The project and content folders resolved once: a realpath is a system call per part.
-    _tops: tuple[str, ...] = field(init=False, repr=False)
 
-    _root: str = field(init=False, repr=False)
+    # Worked out on first use (most pages read no file), then once per page: a realpath is a
+    # system call per part of the path.
+    @cached_property
+    def _tops(self) -> tuple[str, ...]:
+        return tuple(os.path.realpath(folder) for folder in (self.root, self.content_dir))
 
-    def __post_init__(self) -> None:
-        self._tops = tuple(os.path.realpath(folder) for folder in (self.root, self.content_dir))
-        self._root = os.path.normpath(os.path.abspath(self.root)) + os.sep
+    @cached_property
+    def _root(self) -> str:
+        return os.path.normpath(os.path.abspath(self.root)) + os.sep
 
     def name(self, path: str) -> str:
         """How the cache and messages name a file: its path from the project folder."""
