@@ -19,7 +19,7 @@ from docsite import __version__
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 CACHE_VERSION = f"{CACHE_FORMAT}:{__version__}:{sys.version_info[:2]}"
 
 
@@ -54,6 +54,7 @@ class PageRecord:
     page_links: list[tuple[str, str, int, int]]  # its links to pages, for site-wide checks
     expanded: str | None = None  # the body with includes expanded, for the Markdown copy
     source_digest: str = ""  # of the page's file when this record was made
+    search_digest: str = ""  # of the part of the page that search indexes
 
 
 @dataclass
@@ -88,7 +89,7 @@ class BuildCache:
 
     def __init__(self, root: Path, output: Path, enabled: bool = True):
         self.folder = root / CACHE_DIR
-        key = digest(str(output))[:12]
+        key = self.key = digest(str(output))[:12]
         self.index = self.folder / f"index-{key}.pickle"
         self.inputs_index = self.folder / f"inputs-{key}.pickle"
         self.enabled = enabled
@@ -96,19 +97,20 @@ class BuildCache:
         self.spare: Path | None = self.folder / f"spare-{key}" if enabled else None
         self.notes: list[str] = []
         self.inputs: InputsState = (
-            self._load(self.inputs_index, InputsState) if enabled else InputsState()
-        )
+            self._load(self.inputs_index, InputsState) if enabled else None
+        ) or InputsState()
         self._state: CacheState | None = None if enabled else CacheState()
 
     @property
     def state(self) -> CacheState:
         if self._state is None:
-            self._state = self._load(self.index, CacheState)
+            self._state = self._load(self.index, CacheState) or CacheState()
         return self._state
 
     def _load(self, index: Path, kind: type) -> Any:
+        """The `kind` stored in `index`, or None when there is none that this version made."""
         if not index.is_file():
-            return kind()
+            return None
         try:
             with index.open("rb") as handle:
                 state = pickle.load(handle)
@@ -116,11 +118,11 @@ class BuildCache:
             self.notes.append(
                 f"cache ignored: {index} could not be read ({exc.__class__.__name__})"
             )
-            return kind()
+            return None
         if type(state) is not kind or state.version != CACHE_VERSION:
             found = getattr(state, "version", "unknown")
             self.notes.append(f"cache ignored: made by another version ({found})")
-            return kind()
+            return None
         return state
 
     def save(self, state: CacheState) -> None:
@@ -147,6 +149,16 @@ class BuildCache:
         with temporary.open("wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
+
+    def load_part(self, name: str, kind: type) -> Any:
+        """A part of the cache kept in a file of its own, read only by the builds that use
+        it; None when there is none."""
+        return self._load(self.folder / f"{name}-{self.key}.pickle", kind) if self.enabled else None
+
+    def save_part(self, name: str, value: Any) -> None:
+        if self.enabled:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._dump(value, self.folder / f"{name}-{self.key}.pickle")
 
     def templates_dir(self) -> Path | None:
         """Where Jinja keeps compiled templates, or None without a cache."""

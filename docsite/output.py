@@ -72,9 +72,11 @@ class OutputFolder:
         return path
 
     def write_text(self, rel: str, text: str, previous: Path | None = None) -> None:
+        self.write_bytes(rel, text.encode("utf-8"), previous)
+
+    def write_bytes(self, rel: str, data: bytes, previous: Path | None = None) -> None:
         """Write a file; with `previous` (the last build's folder), an identical old file is
         hard-linked instead, so unchanged outputs are never rewritten."""
-        data = text.encode("utf-8")
         if previous is not None:
             old = previous / rel
             with contextlib.suppress(OSError):

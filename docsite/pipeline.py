@@ -52,7 +52,7 @@ from docsite.render import (
     link_previous,
     snapshot,
 )
-from docsite.search import index_built_site
+from docsite.search import SearchState, index_built_site
 from docsite.sources import SETTINGS_SUFFIXES, Discovery
 from docsite.theme import ROOT_MARK, Theme
 from docsite.themefiles import default_theme_dir, static_dirs
@@ -106,6 +106,7 @@ def live_render(live: LiveState, pages: list) -> LiveOutcome:
             changed.append(page.url)
             if record is not None:
                 record.html_digest = outcome.html_digest
+                record.search_digest = outcome.search_digest
                 record.output_stat = outcome.output_stat
     return LiveOutcome(sorted(diagnostics), changed, time.perf_counter() - started)
 
@@ -179,9 +180,17 @@ def render_site(
                 icons.stylesheet(_icons_in_use(icons, records)),
                 previous_output,
             )
+            search = None
             if options.search_index:
                 search = index_built_site(
-                    site, records, config, output, previous_output, report, options.keep_live
+                    site,
+                    records,
+                    config,
+                    output,
+                    previous_output,
+                    report,
+                    None if options.keep_live else cache.load_part("search", SearchState),
+                    options.keep_live,
                 )
                 result.notes.append(search.note())
             output.write_text(OUTPUT_MARKER, "Written by docsite: each build replaces it.\n")
@@ -201,6 +210,8 @@ def render_site(
                     marker=marker,
                 )
                 cache.save(state)
+                if search is not None and search.state is not None:
+                    cache.save_part("search", search.state)
                 if options.keep_live:
                     result.live = LiveState(config, site, nav, theme, state, cache, out)
     except jinja2.TemplateError as exc:
@@ -346,6 +357,7 @@ def _build_pages(
             page_key=digest(base_keys[outcome.rel], outcome.dependencies),
             output_path=outcome.output_path,
             html_digest=outcome.html_digest,
+            search_digest=outcome.search_digest,
             output_stat=outcome.output_stat,
             icons=outcome.icons,
             diagnostics=outcome.diagnostics,

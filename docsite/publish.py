@@ -97,10 +97,11 @@ def publish(
             ),
             optional=True,
         )
-    if config.url:
+    if config.url and not (same_site and writer.keep("sitemap.xml")):
         writer.write("sitemap.xml", sitemap(site, config, dates), optional=True)
     writer.write("robots.txt", robots_txt(config), optional=True)
-    writer.write("llms.txt", llms_txt(site, nav, config), optional=True)
+    if not (same_site and writer.keep("llms.txt")):
+        writer.write("llms.txt", llms_txt(site, nav, config), optional=True)
     writer.write(".nojekyll", "", optional=True)
 
 

@@ -23,6 +23,7 @@ from docsite.markdown.templating import TemplateSetup
 from docsite.output import clear_path, make_folders, same_inode
 from docsite.pages import Page, SiteContent
 from docsite.projectfiles import MISSING
+from docsite.search import indexed_html
 from docsite.theme import Theme
 
 # Below this many pages, starting worker processes costs more than it saves.
@@ -42,6 +43,7 @@ class PageOutcome:
     output_path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     html_digest: str = ""
+    search_digest: str = ""  # of the part of the page that search indexes
     output_stat: tuple[int, int] = (0, 0)
     icons: frozenset[str] = frozenset()
     dependencies: dict[str, tuple] = field(default_factory=dict)
@@ -194,6 +196,7 @@ class PageBuilder:
 
     def _write(self, outcome: PageOutcome, data: bytes) -> None:
         outcome.html_digest = digest(data)
+        outcome.search_digest = digest(indexed_html(data.decode("utf-8")))
         path = self.staging / outcome.output_path
         make_folders(path.parent)
         record = self.previous.get(outcome.rel)

@@ -16,20 +16,24 @@ import concurrent.futures
 import contextlib
 import json
 import os
-import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from docsite.cache import PageRecord, digest
+from docsite.cache import CACHE_VERSION, PageRecord, digest
 from docsite.config import SiteConfig
 from docsite.diagnostics import Report
 from docsite.output import OutputFolder
 from docsite.pages import Page, SiteContent
-from docsite.search_order import sort_filters
+from docsite.search_index import (
+    ENTRY_FILE,
+    CannotPatch,
+    IndexFormatError,
+    PagefindIndex,
+    read_index,
+)
 
 # The docsite.yml setting that turns indexing of code blocks off: `search: { code: false }`.
 # config.py does not read it yet; until it does, code blocks are indexed (the default).
@@ -59,23 +63,42 @@ class SearchPage:
 
     url: str  # site-relative, '' for home
     output_path: str
-    html_digest: str
+    digest: str  # of the part Pagefind reads (`indexed_html`)
+
+
+@dataclass
+class SearchState:
+    """The index a build wrote, kept in the cache so the next build patches it."""
+
+    key: str  # the index_key it was written for
+    digests: dict[str, str]  # URL -> digest of what was indexed, in page order
+    index: PagefindIndex
+    fragment_files: dict[str, str]  # URL -> its fragment file in pagefind/
+    assets: list[str]  # Pagefind's script and wasm files in pagefind/
+    version: str = CACHE_VERSION
 
 
 @dataclass
 class IndexOutcome:
-    status: str  # "indexed", "reused", "deferred", "unavailable", "failed" or "empty"
+    status: str  # "indexed", "updated", "reused", "deferred", "unavailable", "failed", "empty"
     pages: int = 0
     seconds: float = 0.0
     files: int = 0
     bytes: int = 0
     error: str = ""
+    changed: int = 0  # pages re-indexed, when "updated"
+    state: SearchState | None = None  # for the cache, once the build is committed
 
     def note(self) -> str:
         if self.status == "indexed":
             return (
                 f"search: indexed {self.pages} pages in {self.seconds:.2f} s "
                 f"({self.files} files, {self.bytes / 1024:.0f} KB)"
+            )
+        if self.status == "updated":
+            return (
+                f"search: re-indexed {self.changed} of {self.pages} pages in "
+                f"{self.seconds:.2f} s ({self.files} files written)"
             )
         return f"search: index {self.status}" + (f" ({self.error})" if self.error else "")
 
@@ -94,8 +117,8 @@ def search_pages(pages: Iterable[Page], records: dict[str, PageRecord]) -> list[
     found = []
     for page in pages:
         record = records.get(page.source.rel)
-        if record is not None and record.html_digest and is_searchable(page):
-            found.append(SearchPage(page.url, page.output_path, record.html_digest))
+        if record is not None and record.search_digest and is_searchable(page):
+            found.append(SearchPage(page.url, page.output_path, record.search_digest))
     return sorted(found, key=lambda p: p.output_path)
 
 
@@ -105,7 +128,7 @@ def pagefind_config(code: bool) -> dict:
 
 
 def index_key(pages: list[SearchPage], code: bool) -> str:
-    return digest(SEARCH_VERSION, code, [(p.url, p.html_digest) for p in pages])
+    return digest(SEARCH_VERSION, code, [(p.url, p.digest) for p in pages])
 
 
 def binary_available() -> bool:
@@ -124,15 +147,19 @@ def index_built_site(
     output: OutputFolder,
     previous: Path | None,
     report: Report,
+    state: SearchState | None = None,
     defer: bool = False,
 ) -> IndexOutcome:
-    """The build's one call: index the staged pages unless the build already failed."""
+    """The build's one call: index the staged pages unless the build already failed.
+    `state` is the last build's index, which a few changed pages are merged into."""
     if not config.search_enabled:
         return IndexOutcome("skipped", error="search is turned off in the config")
     if report.errors:
         return IndexOutcome("skipped", error="the build has errors")
     pages = search_pages(site.pages, records)
-    return index_site(pages, config.search_code, output, previous, report, config.file, defer)
+    return index_site(
+        pages, config.search_code, output, previous, report, config.file, state, defer
+    )
 
 
 def index_site(
@@ -142,10 +169,12 @@ def index_site(
     previous: Path | None,
     report: Report,
     config_file: str,
+    state: SearchState | None = None,
     defer: bool = False,
 ) -> IndexOutcome:
-    """Place pagefind/ in the staging folder: the previous index if no page changed,
-    else a new one (or, with `defer`, the previous one until a background re-index)."""
+    """Place pagefind/ in the staging folder: the previous index if no page changed, that
+    index with the changed pages merged in if it can be, else a new one (or, with `defer`,
+    the previous one until a background re-index)."""
     key = index_key(pages, code)
     old_index = previous / INDEX_DIR if previous is not None else None
     if old_index is not None and _read_key(previous) == key and _link_tree(old_index, output):
@@ -157,48 +186,102 @@ def index_site(
         return IndexOutcome("deferred", len(pages))
     if not pages:
         return IndexOutcome("empty")
-    outcome, built = build_index(pages, output.staging, code)
-    if built is None:
-        report.warning(config_file, 0, 0, f"search index not built: {outcome.error}")
-        return outcome
+    started = time.perf_counter()
+    links: dict[str, Path] = {}
     try:
-        for rel in sorted(_files(built)):
-            _place(built / rel, INDEX_DIR + "/" + rel, output, previous)
-        output.write_text(KEY_FILE, key + "\n")
-    finally:
-        shutil.rmtree(built.parent, ignore_errors=True)
+        if state is None or previous is None or not _patchable(state, pages, previous):
+            raise CannotPatch("no index to patch")
+        files, links, state, changed = patch_index(state, pages, output.staging, previous, code)
+        outcome = IndexOutcome("updated", len(pages), changed=changed)
+    except (CannotPatch, IndexFormatError, OSError):
+        try:
+            files, state = full_index(pages, output.staging, code)
+        except Exception as exc:  # the service raises plain Exceptions
+            error = str(exc) or type(exc).__name__
+            report.warning(config_file, 0, 0, f"search index not built: {error}")
+            return IndexOutcome("failed", error=error)
+        outcome = IndexOutcome("indexed", len(pages))
+    for rel, data in sorted(files.items()):
+        output.write_bytes(INDEX_DIR + "/" + rel, data, previous)
+    for rel, source in sorted(links.items()):
+        if not output.link_from(source, INDEX_DIR + "/" + rel):
+            output.copy_file(source, INDEX_DIR + "/" + rel)
+    output.write_text(KEY_FILE, key + "\n")
+    outcome.seconds = time.perf_counter() - started
+    outcome.files = len(files)
+    outcome.bytes = sum(len(data) for data in files.values())
+    outcome.state = state
     return outcome
 
 
-def build_index(
+def _patchable(state: SearchState, pages: list[SearchPage], previous: Path) -> bool:
+    """Whether `state` describes the index in `previous` and indexes the same pages."""
+    return (
+        isinstance(state, SearchState)
+        and state.version == CACHE_VERSION
+        and state.key == _read_key(previous)
+        and list(state.digests) == [page.url for page in pages]
+    )
+
+
+def full_index(
     pages: list[SearchPage], site: Path, code: bool, background: bool = False
-) -> tuple[IndexOutcome, Path | None]:
-    """Index the pages' HTML as written in `site`; returns the folder of index files (in a
-    temporary folder beside `site`, for the caller to place and remove) or None on failure."""
-    started = time.perf_counter()
-    try:
-        # In a thread of its own: the caller may be running an event loop already.
-        with concurrent.futures.ThreadPoolExecutor(1, "pagefind") as pool:
-            run = _run_pagefind(pages, site, code, background)
-            count, files = pool.submit(asyncio.run, run).result()
-        # Pagefind writes its filters in a different order on every run.
-        files = sort_filters({r: d for r, d in files.items() if not r.startswith(UNUSED_FILES)})
-    except Exception as exc:  # the service raises plain Exceptions, sort_filters IndexFormatError
-        return IndexOutcome("failed", error=str(exc) or type(exc).__name__), None
-    target = Path(tempfile.mkdtemp(prefix=".search-", dir=site.parent)) / INDEX_DIR
-    for rel, data in files.items():
-        path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    size = sum(len(data) for data in files.values())
-    seconds = time.perf_counter() - started
-    return IndexOutcome("indexed", count, seconds, len(files), size), target
+) -> tuple[dict[str, bytes], SearchState]:
+    """Index every page with Pagefind: the files of pagefind/ and the state that lets the
+    next build patch them."""
+    files = pagefind_files(pages, site, code, background)
+    index, fragments = read_index(files)  # takes the index's files out of `files`
+    written, fragment_files = index.write()
+    assets = sorted(files)
+    written.update(files)
+    for url, data in fragments.items():
+        written[fragment_files[url]] = data
+    digests = {page.url: page.digest for page in pages}
+    return written, SearchState(index_key(pages, code), digests, index, fragment_files, assets)
+
+
+def patch_index(
+    state: SearchState, pages: list[SearchPage], site: Path, previous: Path, code: bool
+) -> tuple[dict[str, bytes], dict[str, Path], SearchState, int]:
+    """Index only the changed pages and merge them into `state` (which this changes):
+    the files to write, the files to link from the previous index, the new state and the
+    number of pages indexed. Raises CannotPatch when the index must be built whole."""
+    changed = [page for page in pages if state.digests.get(page.url) != page.digest]
+    if len(changed) * 2 > len(pages):
+        raise CannotPatch("most pages changed")
+    files = pagefind_files(changed, site, code)
+    new, fragments = read_index(files)
+    state.index.replace(new)
+    written, fragment_files = state.index.write()
+    old_index = previous / INDEX_DIR
+    links = {rel: old_index / rel for rel in state.assets}
+    for url, rel in fragment_files.items():
+        if url in fragments:
+            written[rel] = fragments[url]
+        else:
+            links[rel] = old_index / state.fragment_files[url]
+    state.key = index_key(pages, code)
+    state.digests = {page.url: page.digest for page in pages}
+    state.fragment_files = fragment_files
+    return written, links, state, len(changed)
+
+
+def pagefind_files(
+    pages: list[SearchPage], site: Path, code: bool, background: bool = False
+) -> dict[str, bytes]:
+    """Pagefind's index of the pages' HTML as written in `site` (path in pagefind/ ->
+    content), without the search interfaces docsite does not use."""
+    # In a thread of its own: the caller may be running an event loop already.
+    with concurrent.futures.ThreadPoolExecutor(1, "pagefind") as pool:
+        run = _run_pagefind(pages, site, code, background)
+        files = pool.submit(asyncio.run, run).result()
+    return {rel: data for rel, data in files.items() if not rel.startswith(UNUSED_FILES)}
 
 
 async def _run_pagefind(
     pages: list[SearchPage], site: Path, code: bool, background: bool = False
-) -> tuple[int, dict[str, bytes]]:
-    """The number of pages indexed and the index files (path in pagefind/ -> content)."""
+) -> dict[str, bytes]:
+    """The index files (path in pagefind/ -> content)."""
     service = await _prompt_service().launch()
     if background and hasattr(os, "setpriority"):
         # Watch mode indexes while the writer keeps saving: page renders come first.
@@ -207,7 +290,7 @@ async def _run_pagefind(
     try:
         index = await service.create_index(pagefind_config(code))
         # Pagefind's URLs are absolute; search.js resolves them against the site's root.
-        added = await asyncio.gather(
+        await asyncio.gather(
             *(
                 index.add_html_file(
                     content=indexed_html((site / page.output_path).read_text(encoding="utf-8")),
@@ -220,7 +303,7 @@ async def _run_pagefind(
         files = await index.get_files()
     finally:
         await service.close()
-    return len(added), {file["path"]: file["content"] for file in files}
+    return {file["path"]: file["content"] for file in files}
 
 
 def indexed_html(html: str) -> str:
@@ -303,65 +386,71 @@ def _link_tree(folder: Path, output: OutputFolder, skip: str = "") -> bool:
     return True
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def _same_bytes(path: Path, data: bytes) -> bool:
     try:
-        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+        return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
-
-
-def _place(built: Path, rel: str, output: OutputFolder, previous: Path | None) -> None:
-    """Move a new index file into staging, or link the previous build's identical one."""
-    if (
-        previous is not None
-        and _same_file(previous / rel, built)
-        and output.link_from(previous / rel, rel)
-    ):
-        return
-    path = output.staging / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(built, path)
-    output.placed.add(rel)
 
 
 # Watch mode ---------------------------------------------------------------------------
 
 
 def refresh_index(
-    pages: list[SearchPage], site: Path, code: bool, lock: threading.Lock | None = None
+    pages: list[SearchPage],
+    site: Path,
+    code: bool,
+    lock: threading.Lock | None = None,
+    state: SearchState | None = None,
 ) -> IndexOutcome:
     """Re-index a served folder in place: new files first, then the entry file that names
-    them (atomically), then the files no longer named. `lock` is held while files move."""
+    them (atomically), then the files no longer named. `lock` is held while files move.
+    `state` describes the served index; the outcome carries the new one."""
     key = index_key(pages, code)
     if _read_key(site) == key:
-        return IndexOutcome("reused", len(pages))
+        return IndexOutcome("reused", len(pages), state=state)
     if not binary_available():
         return IndexOutcome("unavailable", error="no Pagefind binary")
-    outcome, built = build_index(pages, site, code, background=True)
-    if built is None:
-        return outcome
+    started = time.perf_counter()
     target = site / INDEX_DIR
     try:
-        with lock or contextlib.nullcontext():
-            _swap_in(built, target, key)
-    finally:
-        shutil.rmtree(built.parent, ignore_errors=True)
+        if state is None or not _patchable(state, pages, site):
+            raise CannotPatch("no index to patch")
+        files, links, state, changed = patch_index(state, pages, site, site, code)
+        outcome = IndexOutcome("updated", len(pages), changed=changed)
+        for rel, source in links.items():
+            if source != target / rel:  # a fragment renamed: its bytes move
+                files[rel] = source.read_bytes()
+    except (CannotPatch, IndexFormatError, OSError):
+        try:
+            files, state = full_index(pages, site, code, background=True)
+        except Exception as exc:  # the service raises plain Exceptions
+            return IndexOutcome("failed", error=str(exc) or type(exc).__name__)
+        outcome = IndexOutcome("indexed", len(pages))
+    with lock or contextlib.nullcontext():
+        _swap_in(files, target, key, keep=set(links) if outcome.status == "updated" else set())
+    outcome.seconds = time.perf_counter() - started
+    outcome.files = len(files)
+    outcome.bytes = sum(len(data) for data in files.values())
+    outcome.state = state
     return outcome
 
 
-def _swap_in(built: Path, target: Path, key: str) -> None:
+def _swap_in(files: dict[str, bytes], target: Path, key: str, keep: set[str]) -> None:
+    """Write `files` into `target` and delete its other files but those in `keep`."""
     key_file = target / KEY_FILE.partition("/")[2]
     with contextlib.suppress(OSError):
         key_file.unlink()  # until the swap is done, the index is not current
     old = set(_files(target))
-    new = _files(built)
-    for rel in sorted(new, key=lambda r: r == "pagefind-entry.json"):
+    for rel in sorted(files, key=lambda r: r == ENTRY_FILE):
         path = target / rel
-        if rel in old and _same_file(path, built / rel):
+        if rel in old and _same_bytes(path, files[rel]):
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(built / rel, path)
-    for rel in old - set(new):
+        temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        temporary.write_bytes(files[rel])
+        os.replace(temporary, path)
+    for rel in old - set(files) - keep:
         with contextlib.suppress(OSError):
             (target / rel).unlink()
     key_file.write_text(key + "\n", encoding="utf-8")
@@ -388,6 +477,8 @@ class BackgroundIndexer:
         self._busy = False
         self._thread: threading.Thread | None = None
         self.last: IndexOutcome | None = None
+        # The served index as data: a re-index merges the changed pages into it.
+        self.state: SearchState | None = None
 
     def schedule(self, pages: list[SearchPage], site: Path, code: bool) -> bool:
         """Ask for a re-index; False when the served index is already current."""
@@ -428,7 +519,8 @@ class BackgroundIndexer:
                 self._busy = True
             assert job is not None
             try:
-                self.last = refresh_index(*job, lock=self.lock)
+                self.last = refresh_index(*job, lock=self.lock, state=self.state)
+                self.state = self.last.state
             except Exception as exc:  # a failed re-index must not end watch mode
                 self.last = IndexOutcome("failed", error=str(exc))
             finally:

@@ -68,6 +68,8 @@ EDITS = {
         edit(r / "content/s3/p12.md", "(p13.md)", "(p0.md)"),
     ),
     "static": lambda r: write_files(r, {"static/assets/extra.css": "body{color:red}"}),
+    "tags": lambda r: edit(r / "content/s1/p4.md", "tags: [t1]", "tags: [t1, fresh]"),
+    "accents": lambda r: edit(r / "content/s2/p3.md", "## Part", "## Café crème résumé"),
 }
 
 
@@ -84,6 +86,8 @@ def test_single_edit_rebuild_equals_clean_build(tmp_path, name):
     assert tree(out) == clean_build(root, tmp_path / "clean")
     if name == "body":
         assert again.rendered == 1
+    if name in ("body", "tags", "accents"):  # search merged one page into its last index
+        assert any("search: re-indexed 1 of" in note for note in again.notes), again.notes
 
 
 def test_removing_a_linked_page_reports_the_broken_link_on_rebuild(tmp_path):
@@ -133,11 +137,15 @@ def test_random_edit_sequences_match_clean_builds(tmp_path):
     for step in range(12):
         page = rng.choice(pages)
         text = page.read_text()
-        choice = rng.randrange(4)
+        choice = rng.randrange(6)
         if choice == 0:
             text = text.replace("# Page", f"# Page v{step}", 1)
         elif choice == 1:
             text += f"\nMore text {step}.\n"
+        elif choice == 4:
+            text += f"\nNaïve café number {step}, déjà vu.\n"
+        elif choice == 5:
+            text = text.replace("tags: [", f"tags: [x{step % 2}, ", 1)
         elif choice == 2:
             text = text.replace("---\norder:", "---\nicon: rocket\norder:", 1)
         else:

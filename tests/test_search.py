@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cbor2
 import pytest
 from conftest import Project
 
-from docsite import search, search_order
+from docsite import search, search_index
 from docsite.build import BuildOptions
 from docsite.frontmatter import PageSettings
 from docsite.live import LiveSite
@@ -164,13 +166,29 @@ def test_unchanged_pages_reuse_the_index(built: Project):
 def test_a_changed_page_reindexes_and_keeps_unchanged_files(built: Project):
     index = built.out / "pagefind"
     wasm = (index / "wasm.en.pagefind").stat().st_ino
+    other = {p.stat().st_ino for p in (index / "fragment").iterdir()}
+    page = built.root / "content/guide/setup.md"
+    page.write_text(page.read_text() + "\nNow with quuxification.\n")
+    result = built.build()
+    assert result.ok
+    # Only the changed page went through Pagefind; it was merged into the last index.
+    assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in result.notes), result.notes
+    assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
+    assert (index / "wasm.en.pagefind").stat().st_ino == wasm
+    kept = other & {p.stat().st_ino for p in (index / "fragment").iterdir()}
+    assert len(kept) == 3, "the other pages' fragments are the same files"
+
+
+@needs_pagefind
+def test_a_lost_search_cache_indexes_the_site_whole(built: Project):
+    for part in (built.root / ".docsite-cache").glob("search-*.pickle"):
+        part.write_bytes(b"damaged")
     page = built.root / "content/guide/setup.md"
     page.write_text(page.read_text() + "\nNow with quuxification.\n")
     result = built.build()
     assert result.ok
     assert any(n.startswith("search: indexed 4 pages") for n in result.notes), result.notes
     assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
-    assert (index / "wasm.en.pagefind").stat().st_ino == wasm
 
 
 def test_missing_binary_warns_once_and_builds(project: Project, monkeypatch):
@@ -200,70 +218,185 @@ def test_missing_pagefind_package_counts_as_missing_binary(monkeypatch):
     assert search.binary_available() is False
 
 
-# A fixed order (search_order) -------------------------------------------------------
+# The index as data (search_index) ---------------------------------------------------
 
 
-def pagefind_index(filters: dict[str, list], hashes: list[str]) -> dict[str, bytes]:
-    """A small index as Pagefind writes it: `filters` in the given order, under `hashes`."""
-    meta = ["1.5.2", [["en_0123456", 3]], [["a", "z", "en_ab12cd3"]], [], [], ["title"]]
-    files = {"fragment/en_0123456.pf_fragment": b"unchanged", "pagefind.js": b"js"}
-    for (name, values), file_hash in zip(filters.items(), hashes, strict=True):
-        body = cbor2.dumps([name, values])
-        files[f"filter/{file_hash}.pf_filter"] = gzip.compress(b"pagefind_dcd" + body)
-        meta[3].append([name, file_hash])
-    files["pagefind.en_0000000000.pf_meta"] = gzip.compress(b"pagefind_dcd" + cbor2.dumps(meta))
-    files["pagefind-entry.json"] = (
-        b'{"version":"1.5.2","languages":{"en":{"hash":"en_0000000000","wasm":"en",'
-        b'"page_count":3}},"include_characters":["_"]}'
-    )
+@dataclass
+class FakePage:
+    """A page as Pagefind would index it: words with their locations, filters, meta."""
+
+    url: str
+    words: dict[str, list[int]]
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=lambda: {"title": "T"})
+    forms: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # word -> form -> locs
+
+
+def pagefind_files(pages: list[FakePage], shuffle: random.Random | None = None) -> dict:
+    """The files Pagefind 1.5 writes for `pages`, laid out as it lays them out (one chunk);
+    with `shuffle`, the hash-map orders (filters, their values) come out shuffled."""
+
+    def gz(body: bytes) -> bytes:
+        return gzip.compress(b"pagefind_dcd" + body)
+
+    fields = sorted({name for page in pages for name in page.meta})
+    files: dict[str, bytes] = {}
+    listed = []
+    words: dict[str, dict[str, list]] = {}
+    values: dict[str, dict[str, list[int]]] = {}
+    for number, page in enumerate(pages):
+        text = json.dumps({"url": page.url, "filters": page.filters, "meta": page.meta})
+        name = search_index.short_hash("en", text.encode(), 7)
+        files[f"fragment/{name}.pf_fragment"] = gz(text.encode())
+        listed.append([name, len(page.words)])
+        meta_locs = [-1 - fields.index("title"), 0]
+        for word, locs in page.words.items():
+            words.setdefault(word, {}).setdefault("", []).append([number, locs, meta_locs])
+        for word, forms in page.forms.items():
+            for form, locs in forms.items():
+                words.setdefault(word, {}).setdefault(form, []).append([number, locs, []])
+        for filter_name, filter_values in page.filters.items():
+            for value in filter_values:
+                values.setdefault(filter_name, {}).setdefault(value, []).append(number)
+
+    def deltas(entries: list) -> list:
+        previous = 0
+        found = []
+        for number, locs, meta in entries:
+            found.append([number - previous, locs, meta])
+            previous = number
+        return found
+
+    chunk = [
+        [word, deltas(forms.get("", [])), [[f, deltas(e)] for f, e in forms.items() if f]]
+        for word, forms in sorted(words.items())
+    ]
+    body = cbor2.dumps([chunk])
+    chunk_name = search_index.short_hash("en", body, 7)
+    files[f"index/{chunk_name}.pf_index"] = gz(body)
+    filters = []
+    order = list(values.items())
+    if shuffle:
+        shuffle.shuffle(order)
+    for filter_name, found in order:
+        items = [[value, numbers] for value, numbers in found.items()]
+        if shuffle:
+            shuffle.shuffle(items)
+        body = cbor2.dumps([filter_name, items])
+        file_name = search_index.short_hash("en", body, 7)
+        files[f"filter/{file_name}.pf_filter"] = gz(body)
+        filters.append([filter_name, file_name])
+    meta = ["1.5.2", listed, [[chunk[0][0], chunk[-1][0], chunk_name]], filters, [], fields]
+    meta_body = cbor2.dumps(meta)
+    meta_name = search_index.short_hash("en", meta_body, 10)
+    files[f"pagefind.{meta_name}.pf_meta"] = gz(meta_body)
+    files["pagefind-entry.json"] = json.dumps(
+        {"version": "1.5.2", "languages": {"en": {"hash": meta_name, "page_count": len(pages)}}}
+    ).encode()
     return files
 
 
-def test_filters_come_out_in_one_order_whatever_order_pagefind_wrote():
-    tag = [["b", [1]], ["a", [0, 2]], ["é", [2]]]
-    section = [["Part 2", [2]], ["Part 1", [0, 1]]]
-    one = pagefind_index({"tag": tag, "section": section}, ["en_1111111", "en_2222222"])
-    other = pagefind_index(
-        {"section": section[::-1], "tag": tag[::-1]}, ["en_3333333", "en_4444444"]
-    )
-    sorted_one = search_order.sort_filters(one)
-    assert sorted_one == search_order.sort_filters(other)
-    assert sorted_one["fragment/en_0123456.pf_fragment"] == b"unchanged"
-    assert sorted_one["pagefind.js"] == b"js"
+def written(pages: list[FakePage], shuffle: random.Random | None = None) -> dict[str, bytes]:
+    index, fragments = search_index.read_index(pagefind_files(pages, shuffle))
+    files, fragment_files = index.write()
+    return files | {fragment_files[url]: data for url, data in fragments.items()}
 
-    # The entry names the meta file, the meta file names the filter files, all by content.
-    entry = json.loads(sorted_one["pagefind-entry.json"])
-    assert set(entry) == {"version", "languages", "include_characters"}
-    meta_name = f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
-    meta = search_order.decode(sorted_one[meta_name])
-    assert meta[:3] == ["1.5.2", [["en_0123456", 3]], [["a", "z", "en_ab12cd3"]]]
-    assert [name for name, _ in meta[3]] == ["section", "tag"]
-    filters = {
-        name: search_order.decode(sorted_one[f"filter/{h}.pf_filter"]) for name, h in meta[3]
-    }
-    assert filters["tag"] == ["tag", [["a", [0, 2]], ["b", [1]], ["é", [2]]]]
-    assert filters["section"] == ["section", [["Part 1", [0, 1]], ["Part 2", [2]]]]
-    for rel, data in sorted_one.items():
-        if rel.endswith((".pf_filter", ".pf_meta")):
+
+def fake_pages(rng: random.Random, count: int) -> list[FakePage]:
+    vocabulary = [f"w{n}" for n in range(30)]
+    pages = []
+    for number in range(count):
+        words = {
+            w: sorted(rng.sample(range(200), rng.randint(1, 4))) for w in rng.sample(vocabulary, 8)
+        }
+        forms = {"w1": {"wé": [rng.randrange(200)]}} if rng.random() < 0.3 else {}
+        meta = {"title": f"P{number}"} | ({"section": "S"} if rng.random() < 0.7 else {})
+        filters = {"tag": rng.sample(["a", "b", "c"], rng.randint(0, 2))}
+        pages.append(FakePage(f"/p{number}/", words, filters, meta, forms))
+    return pages
+
+
+def test_filters_come_out_in_one_order_whatever_order_pagefind_wrote():
+    pages = fake_pages(random.Random(1), 6)
+    one = written(pages, random.Random(2))
+    assert one == written(pages, random.Random(3)) == written(pages)
+    entry = json.loads(one["pagefind-entry.json"])
+    meta = search_index.decode(one[f"pagefind.{entry['languages']['en']['hash']}.pf_meta"])
+    assert [name for name, _ in meta[3]] == ["tag"]
+    (filter_file,) = [data for rel, data in one.items() if rel.startswith("filter/")]
+    _, values = search_index.decode(filter_file)
+    assert [value for value, _ in values] == sorted(value for value, _ in values)
+    for rel, data in one.items():
+        if rel.endswith((".pf_filter", ".pf_meta", ".pf_index")):
             body = gzip.decompress(data).removeprefix(b"pagefind_dcd")
             digits = rel.rsplit(".", 1)[0].rsplit("_", 1)[1]
-            assert search_order.pagefind_hex(body).startswith(digits), rel
+            assert search_index.pagefind_hex(body).startswith(digits), rel
             assert data[4:8] == b"\0\0\0\0", "no time in the gzip header"
-    assert len(sorted_one) == len(one)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_merging_changed_pages_gives_the_index_of_the_new_pages(seed):
+    rng = random.Random(seed)
+    old = fake_pages(rng, 12)
+    new = fake_pages(rng, 12)
+    changed = sorted(rng.sample(range(12), rng.randint(1, 4)))
+    now = [new[n] if n in changed else old[n] for n in range(12)]
+    index, _ = search_index.read_index(pagefind_files(old))
+    patch, _ = search_index.read_index(pagefind_files([now[n] for n in changed]))
+    try:
+        index.replace(patch)
+    except search_index.CannotPatch:
+        # Only when the site's meta fields change: they number every page's meta locations.
+        fields = sorted({name for page in now for name in page.meta})
+        assert fields != index.languages["en"].fields
+        return
+    files, _ = index.write()
+    clean, _ = search_index.read_index(pagefind_files(now))
+    assert files == clean.write()[0]
+
+
+def test_a_page_that_is_not_in_the_index_cannot_be_merged():
+    index, _ = search_index.read_index(pagefind_files([FakePage("/a/", {"x": [1]})]))
+    patch, _ = search_index.read_index(pagefind_files([FakePage("/b/", {"x": [1]})]))
+    with pytest.raises(search_index.CannotPatch, match="/b/"):
+        index.replace(patch)
 
 
 def test_pagefind_names_files_with_unpadded_hex():
     # SHA-1 of b"abc" is a9993e36 4706816a ...: Pagefind writes byte 0x06 as "6".
-    assert search_order.pagefind_hex(b"abc").startswith("a9993e3647681")
-    assert search_order.short_hash("en", b"abc", 7) == "en_a9993e3"
-    assert search_order.short_hash("en", b"abc", 7, taken={"en_a9993e3"}) == "en_a9993e36"
+    assert search_index.pagefind_hex(b"abc").startswith("a9993e3647681")
+    assert search_index.short_hash("en", b"abc", 7) == "en_a9993e3"
+    assert search_index.short_hash("en", b"abc", 7, taken={"en_a9993e3"}) == "en_a9993e36"
 
 
 def test_an_index_laid_out_otherwise_is_an_error():
-    files = pagefind_index({"tag": [["a", [0]]]}, ["en_1111111"])
-    del files["filter/en_1111111.pf_filter"]
-    with pytest.raises(search_order.IndexFormatError, match="no filter/en_1111111"):
-        search_order.sort_filters(files)
+    files = pagefind_files([FakePage("/a/", {"x": [1]}, {"tag": ["t"]})])
+    del files[next(rel for rel in files if rel.startswith("filter/"))]
+    with pytest.raises(search_index.IndexFormatError, match="no filter/en_"):
+        search_index.read_index(files)
+
+
+@needs_pagefind
+def test_the_index_is_written_as_pagefind_writes_it(built: Project):
+    pages = [
+        search.SearchPage(path.parent.relative_to(built.out).as_posix() + "/", rel, "")
+        for path in sorted(built.out.rglob("index.html"))
+        if b"data-pagefind-body" in path.read_bytes()
+        and "404" not in (rel := path.relative_to(built.out).as_posix())
+    ]
+    raw = search.pagefind_files(pages, built.out, code=True)
+    index, fragments = search_index.read_index(dict(raw))
+    files, fragment_files = index.write()
+    for rel, data in files.items():
+        if rel.startswith("index/"):  # same name, same CBOR: Pagefind's chunking and layout
+            assert gzip.decompress(data) == gzip.decompress(raw[rel]), rel
+    assert {fragment_files[url]: data for url, data in fragments.items()} == {
+        rel: data for rel, data in raw.items() if rel.startswith("fragment/")
+    }
+    ours = search_index.decode(next(d for r, d in files.items() if r.endswith(".pf_meta")))
+    theirs = search_index.decode(next(d for r, d in raw.items() if r.endswith(".pf_meta")))
+    assert ours[:3] + ours[4:] == theirs[:3] + theirs[4:]
+    assert [name for name, _ in ours[3]] == sorted(name for name, _ in theirs[3])
 
 
 @needs_pagefind
@@ -271,11 +404,11 @@ def test_the_built_index_has_its_filters_sorted_and_named_by_content(built: Proj
     index = built.out / "pagefind"
     entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
     meta_file = index / f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
-    meta = search_order.decode(meta_file.read_bytes())
+    meta = search_index.decode(meta_file.read_bytes())
     assert [name for name, _ in meta[3]] == ["section", "tag"]
     for name, file_hash in meta[3]:
         data = (index / "filter" / f"{file_hash}.pf_filter").read_bytes()
-        filter_name, values = search_order.decode(data)
+        filter_name, values = search_index.decode(data)
         assert filter_name == name
         assert [v[0] for v in values] == sorted(v[0] for v in values)
     assert {p.stem for p in (index / "filter").iterdir()} == {h for _, h in meta[3]}

@@ -1,0 +1,456 @@
+"""Pagefind's index as data: read from the files Pagefind wrote, patched page by page, written
+back in one fixed form.
+
+Pagefind (1.5.2) has no incremental mode: re-indexing a 5,000-page site takes about 8 s. So a
+build reads the index into postings (each word, the pages it is on and where), and the next
+build indexes only the pages whose indexed part changed, alone, and moves their entries into
+the postings (`PagefindIndex.replace`). `write` lays the files out as Pagefind does: the same
+CBOR, chunks and names. Two things are docsite's own, on every path, so the bytes depend only
+on the pages: the lists Pagefind writes in hash-map order (filters and their values) are
+sorted, and every file but a page's fragment is compressed here.
+
+Each file is gzip of b"pagefind_dcd" + CBOR (a fragment: + JSON):
+- `pagefind.<name>.pf_meta`: [version, [[fragment, word count]] in page-number order,
+  [[from, to, chunk]], [[filter, file]], sorts, meta fields];
+- `index/<name>.pf_index`: [[[word, entries, [[form, entries]]]]], words sorted, cut into
+  chunks of about 20,000 locations; an entry is [page number - the previous entry's, locations,
+  meta locations]; a form is how the word was written when that differs (with diacritics);
+- `filter/<name>.pf_filter`: [filter, [[value, [page numbers]]]];
+- `fragment/<name>.pf_fragment`: the page's JSON (url, content, filters, meta, anchors).
+A name is the language, "_" and the start of the SHA-1 of the CBOR (or JSON) in Pagefind's hex.
+"""
+
+from __future__ import annotations
+
+import array
+import bisect
+import gzip
+import hashlib
+import itertools
+import json
+import struct
+import zlib
+from collections.abc import Container, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import cbor2
+
+SIGNATURE = b"pagefind_dcd"
+ENTRY_FILE = "pagefind-entry.json"
+META_ITEMS = 6  # version, pages, chunks, filters, sorts, meta fields
+# Pagefind closes a chunk once its words hold this many locations (locations + meta
+# locations + 1 per page).
+CHUNK_WEIGHT = 20000
+HASH_DIGITS = 7  # of a chunk, filter or fragment name; a meta name has len(language) + 8
+# Compression of the files written here: zlib's default level (level 9 takes 3.5x as long
+# for 2% less), with a gzip header that holds no time, so every machine writes the same bytes.
+LEVEL = 6
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+# The parts of an index entry: [page delta, locations, meta locations].
+ENTRY_HEADER = b"\x83"
+
+
+class IndexFormatError(ValueError):
+    """The index is not laid out as this module expects (another Pagefind version?)."""
+
+
+class CannotPatch(ValueError):
+    """The changed pages cannot be merged into the index: it has to be built whole."""
+
+
+@dataclass
+class Posting:
+    """The pages one word is on, in page-number order, with Pagefind's entry for each:
+    CBOR [page - the previous page in this list, locations, meta locations]. Kept as arrays
+    and one byte string, so the cache loads in milliseconds."""
+
+    pages: array.array  # of page numbers
+    sizes: array.array  # of each entry's length in `entries`
+    entries: bytearray  # the entries, one after another
+    weight: int  # locations + meta locations + 1, summed: how Pagefind sizes chunks
+
+    @classmethod
+    def empty(cls) -> Posting:
+        return cls(array.array("I"), array.array("I"), bytearray(), 0)
+
+    def split(self) -> list[bytes]:
+        found = []
+        start = 0
+        for size in self.sizes:
+            found.append(bytes(self.entries[start : start + size]))
+            start += size
+        return found
+
+    def remove(self, numbers: set[int]) -> None:
+        pages, sizes, entries = self.pages, self.sizes, self.entries
+        for number in sorted(numbers.intersection(pages), reverse=True):
+            at = bisect.bisect_left(pages, number)
+            start = sum(sizes[:at])
+            end = start + sizes[at]
+            self.weight -= _weight(entries[start:end])
+            del entries[start:end], pages[at], sizes[at]
+            if at < len(pages):
+                self._set_delta(at, start, pages[at] - (pages[at - 1] if at else 0))
+
+    def insert(self, number: int, entry: bytes) -> None:
+        pages, sizes, entries = self.pages, self.sizes, self.entries
+        at = bisect.bisect_left(pages, number)
+        start = sum(sizes[:at])
+        entry = _with_delta(entry, number - (pages[at - 1] if at else 0))
+        entries[start:start] = entry
+        pages.insert(at, number)
+        sizes.insert(at, len(entry))
+        if at + 1 < len(pages):
+            self._set_delta(at + 1, start + len(entry), pages[at + 1] - number)
+        self.weight += _weight(entry)
+
+    def _set_delta(self, at: int, start: int, delta: int) -> None:
+        end = start + self.sizes[at]
+        fixed = _with_delta(self.entries[start:end], delta)
+        self.entries[start:end] = fixed
+        self.sizes[at] = len(fixed)
+
+
+# A word's postings by form: "" for the word as indexed, else the form it was written in.
+Forms = dict[str, Posting]
+
+
+@dataclass
+class IndexedPage:
+    url: str
+    fragment: str  # language, "_" and the full hash of the fragment's JSON
+    word_count: int
+    filters: dict[str, list[str]]
+    fields: tuple[str, ...]  # its meta fields (title, section)
+
+
+@dataclass
+class LanguageIndex:
+    version: str
+    fields: list[str]  # every page's meta fields, sorted: meta locations number them
+    pages: list[IndexedPage]
+    words: dict[str, Forms] = field(default_factory=dict)
+
+
+@dataclass
+class PagefindIndex:
+    entry: str  # pagefind-entry.json as Pagefind wrote it
+    languages: dict[str, LanguageIndex]
+
+    def numbers(self) -> dict[str, tuple[str, int]]:
+        """Each URL's language and page number."""
+        return {
+            page.url: (language, number)
+            for language, index in self.languages.items()
+            for number, page in enumerate(index.pages)
+        }
+
+    def replace(self, changed: PagefindIndex) -> None:
+        """Put the pages of `changed` (an index of some of this index's pages, as they are
+        now) in place of their old entries. Raises CannotPatch when a page is new or moved
+        to another language, or the two indexes number meta fields differently."""
+        numbers = self.numbers()
+        for language, new in changed.languages.items():
+            old = self.languages.get(language)
+            if old is None or old.version != new.version:
+                raise CannotPatch(f"the {language!r} index is laid out differently")
+            targets = []
+            for page in new.pages:
+                place = numbers.get(page.url)
+                if place is None or place[0] != language:
+                    raise CannotPatch(f"{page.url} is not in the {language!r} index")
+                targets.append(place[1])
+            pages = list(old.pages)
+            for local, target in enumerate(targets):
+                pages[target] = new.pages[local]
+            if sorted({name for page in pages for name in page.fields}) != old.fields:
+                raise CannotPatch("the pages' meta fields changed")  # they number meta locations
+            _remove_pages(old.words, set(targets))
+            old.pages = pages
+            renumber = [old.fields.index(name) for name in new.fields]
+            _add_pages(old.words, new.words, targets, renumber)
+
+    def write(self) -> tuple[dict[str, bytes], dict[str, str]]:
+        """The index files (path in pagefind/ -> content) but the fragments, and each page's
+        fragment file name (URL -> path in pagefind/)."""
+        files: dict[str, bytes] = {}
+        fragment_files: dict[str, str] = {}
+        entry = self.entry
+        for language, index in sorted(self.languages.items()):
+            meta_name = _write_language(language, index, files, fragment_files)
+            old = json.loads(entry)["languages"][language]["hash"]
+            quoted = json.dumps(old)
+            if entry.count(quoted) != 1:
+                raise IndexFormatError(f"{ENTRY_FILE} does not name {old} exactly once")
+            # Only the name changes, not how Pagefind wrote the rest of the JSON.
+            entry = entry.replace(quoted, json.dumps(meta_name))
+        files[ENTRY_FILE] = entry.encode("utf-8")
+        return files, fragment_files
+
+
+def read_index(files: dict[str, bytes]) -> tuple[PagefindIndex, dict[str, bytes]]:
+    """The index in Pagefind's `files`, and each page's fragment file (URL -> content)."""
+    entry = _take(files, ENTRY_FILE).decode("utf-8")
+    languages = json.loads(entry).get("languages")
+    if not isinstance(languages, dict):
+        raise IndexFormatError(f"{ENTRY_FILE} lists no languages")
+    found: dict[str, LanguageIndex] = {}
+    fragments: dict[str, bytes] = {}
+    for language, about in sorted(languages.items()):
+        meta_hash = about.get("hash") if isinstance(about, dict) else None
+        if not isinstance(meta_hash, str):
+            raise IndexFormatError(f"{ENTRY_FILE} names no meta file for {language!r}")
+        found[language] = _read_language(files, language, meta_hash, fragments)
+    return PagefindIndex(entry, found), fragments
+
+
+def _read_language(
+    files: dict[str, bytes], language: str, meta_hash: str, fragments: dict[str, bytes]
+) -> LanguageIndex:
+    meta_name = f"pagefind.{meta_hash}.pf_meta"
+    meta = decode(_take(files, meta_name))
+    if not (isinstance(meta, list) and len(meta) == META_ITEMS):
+        raise IndexFormatError(f"{meta_name} is not a Pagefind {META_ITEMS}-part meta index")
+    version, pages, chunks, filters, sorts, fields = meta
+    if sorts:
+        raise IndexFormatError("pages with data-pagefind-sort are not supported")
+    for _filter, name in filters:
+        _take(files, f"filter/{name}.pf_filter")  # written again from the pages' filters
+    index = LanguageIndex(version, fields, [])
+    for name, word_count in pages:
+        data = _take(files, f"fragment/{name}.pf_fragment")
+        text = gzip.decompress(data).removeprefix(SIGNATURE)
+        record = json.loads(text)
+        url = record.get("url")
+        if not isinstance(url, str) or url in fragments:
+            raise IndexFormatError(f"fragment {name} has no URL of its own")
+        fragments[url] = data
+        fragment = f"{language}_{pagefind_hex(text)}"
+        filters = record.get("filters") or {}
+        fields = tuple(sorted(record.get("meta") or {}))
+        index.pages.append(IndexedPage(url, fragment, word_count, filters, fields))
+    for _start, _end, name in chunks:
+        chunk = decode(_take(files, f"index/{name}.pf_index"))
+        if not (isinstance(chunk, list) and len(chunk) == 1 and isinstance(chunk[0], list)):
+            raise IndexFormatError(f"index/{name}.pf_index is not a word index")
+        for item in chunk[0]:
+            if not (isinstance(item, list) and len(item) == 3):
+                raise IndexFormatError(f"index/{name}.pf_index has a word as {item!r:.80}")
+            word, entries, variants = item
+            forms = index.words[word] = {"": _posting(entries)}
+            for form, form_entries in variants:
+                forms[form] = _posting(form_entries)
+    return index
+
+
+def _posting(entries: list) -> Posting:
+    numbers = []
+    number = 0
+    weight = 0
+    for entry in entries:
+        number += entry[0]
+        numbers.append(number)
+        weight += len(entry[1]) + len(entry[2]) + 1
+    encoded = list(map(cbor2.dumps, entries))
+    sizes = array.array("I", map(len, encoded))
+    return Posting(array.array("I", numbers), sizes, bytearray(b"".join(encoded)), weight)
+
+
+def _remove_pages(words: dict[str, Forms], numbers: set[int]) -> None:
+    emptied = []
+    for word, forms in words.items():
+        for posting in forms.values():
+            if not numbers.isdisjoint(posting.pages):
+                posting.remove(numbers)
+        for form in [form for form, posting in forms.items() if form and not posting.pages]:
+            del forms[form]
+        if len(forms) == 1 and not forms[""].pages:
+            emptied.append(word)
+    for word in emptied:
+        del words[word]
+
+
+def _add_pages(
+    words: dict[str, Forms], new: dict[str, Forms], targets: list[int], renumber: list[int]
+) -> None:
+    """Insert `new`'s entries (its pages numbered 0.. as in `targets`, its meta fields
+    numbered as in `renumber`) into `words`."""
+    for word, new_forms in new.items():
+        forms = words.setdefault(word, {"": Posting.empty()})
+        for form, added in new_forms.items():
+            posting = forms.setdefault(form, Posting.empty())
+            for local, entry in zip(added.pages, added.split(), strict=True):
+                posting.insert(targets[local], _renumbered(entry, renumber))
+
+
+def _weight(entry: bytes | bytearray) -> int:
+    _, locations, meta = cbor2.loads(entry)
+    return len(locations) + len(meta) + 1
+
+
+def _with_delta(entry: bytes | bytearray, delta: int) -> bytes:
+    """`entry` with its first item (the distance to the previous page) set to `delta`."""
+    head = entry[1]
+    size = 1 if head < 24 else 1 + (1 << (head - 24))  # CBOR: 24-27 take 1, 2, 4, 8 bytes
+    return ENTRY_HEADER + cbor2.dumps(delta) + bytes(entry[1 + size :])
+
+
+def _renumbered(entry: bytes, renumber: list[int]) -> bytes:
+    """`entry` with its meta locations' field markers (-1 - field) numbered by `renumber`."""
+    if renumber == list(range(len(renumber))):
+        return entry
+    delta, locations, meta = cbor2.loads(entry)
+    meta = [-1 - renumber[-1 - value] if value < 0 else value for value in meta]
+    return cbor2.dumps([delta, locations, meta])
+
+
+def _weight(entry: bytes) -> int:
+    _, locations, meta = cbor2.loads(entry)
+    return len(locations) + len(meta) + 1
+
+
+def _with_delta(entry: bytes, delta: int) -> bytes:
+    """`entry` with its first item (the distance to the previous page) set to `delta`."""
+    head = entry[1]
+    size = 1 if head < 24 else 1 + (1 << (head - 24))  # CBOR: 24-27 take 1, 2, 4, 8 bytes
+    return ENTRY_HEADER + cbor2.dumps(delta) + entry[1 + size :]
+
+
+def _write_language(
+    language: str, index: LanguageIndex, files: dict[str, bytes], fragment_files: dict[str, str]
+) -> str:
+    """Add one language's files to `files`; returns its meta file's name."""
+    pages = []
+    taken: set[str] = set()
+    for page in index.pages:
+        name = _short(page.fragment, len(language) + 1 + HASH_DIGITS, taken)
+        taken.add(name)
+        fragment_files[page.url] = f"fragment/{name}.pf_fragment"
+        pages.append([name, page.word_count])
+    bodies = []
+    chunks = []
+    taken = set()
+    for words in _chunks(index.words):
+        body = _chunk_body(words, index.words)
+        name = short_hash(language, body, HASH_DIGITS, taken)
+        taken.add(name)
+        bodies.append((f"index/{name}.pf_index", body))
+        chunks.append([words[0], words[-1], name])
+    for before, after in itertools.pairwise(chunks):
+        end, start = _prefixes(before[1], after[0])
+        if end >= before[0]:  # never a range that ends before it starts
+            before[1] = end
+        after[0] = start
+    filters = []
+    for name, values in sorted(_filter_values(index.pages).items()):
+        body = cbor2.dumps([name, [[value, pages] for value, pages in sorted(values.items())]])
+        file_hash = short_hash(language, body, HASH_DIGITS, taken)
+        taken.add(file_hash)
+        bodies.append((f"filter/{file_hash}.pf_filter", body))
+        filters.append([name, file_hash])
+    meta = cbor2.dumps([index.version, pages, chunks, filters, [], index.fields])
+    meta_name = short_hash(language, meta, len(language) + 8)
+    bodies.append((f"pagefind.{meta_name}.pf_meta", meta))
+    with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL
+        compressed = pool.map(encode, [body for _, body in bodies])
+        for (rel, _), data in zip(bodies, compressed, strict=True):
+            files[rel] = data
+    return meta_name
+
+
+def _chunks(words: dict[str, Forms]) -> Iterable[list[str]]:
+    chunk: list[str] = []
+    weight = 0
+    for word in sorted(words):
+        chunk.append(word)
+        weight += sum(posting.weight for posting in words[word].values())
+        if weight >= CHUNK_WEIGHT:
+            yield chunk
+            chunk, weight = [], 0
+    if chunk:
+        yield chunk
+
+
+def _chunk_body(chunk: list[str], words: dict[str, Forms]) -> bytes:
+    """CBOR of [[[word, entries, [[form, entries]]], ...]] from the entries as they are kept."""
+    parts = [b"\x81", _array_header(len(chunk))]
+    for word in chunk:
+        forms = words[word]
+        main = forms[""]
+        parts += (b"\x83", cbor2.dumps(word), _array_header(len(main.pages)), main.entries)
+        parts.append(_array_header(len(forms) - 1))
+        for form in sorted(forms.keys() - {""}):
+            variant = forms[form]
+            parts += (b"\x82", cbor2.dumps(form), _array_header(len(variant.pages)))
+            parts.append(variant.entries)
+    return b"".join(parts)
+
+
+def _array_header(length: int) -> bytes:
+    """CBOR's head of an array of `length` items."""
+    if length < 24:
+        return bytes([0x80 | length])
+    for code, size in ((0x98, 1), (0x99, 2), (0x9A, 4), (0x9B, 8)):
+        if length < 1 << (8 * size):
+            return bytes([code]) + length.to_bytes(size, "big")
+    raise IndexFormatError(f"an array of {length} items")
+
+
+def _prefixes(end: str, start: str) -> tuple[str, str]:
+    """The shortest ends that still tell two neighbouring chunks apart, as Pagefind cuts them."""
+    common = 0
+    for a, b in zip(start, end, strict=False):
+        if a != b:
+            break
+        common += 1
+    return end[: common + 1], start[: common + 1]
+
+
+def _filter_values(pages: list[IndexedPage]) -> dict[str, dict[str, list[int]]]:
+    found: dict[str, dict[str, list[int]]] = {}
+    for number, page in enumerate(pages):
+        for name, values in page.filters.items():
+            for value in values:
+                found.setdefault(name, {}).setdefault(value, []).append(number)
+    return found
+
+
+def _take(files: dict[str, bytes], name: str) -> bytes:
+    try:
+        return files.pop(name)
+    except KeyError:
+        raise IndexFormatError(f"the index has no {name}") from None
+
+
+def pagefind_hex(data: bytes) -> str:
+    """Pagefind's hex of a SHA-1: each byte formatted without its leading zero."""
+    return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
+
+
+def short_hash(language: str, body: bytes, digits: int, taken: Container[str] = ()) -> str:
+    """`language_` and the first `digits` of the hash, one more while the name is taken."""
+    return _short(f"{language}_{pagefind_hex(body)}", len(language) + 1 + digits, taken)
+
+
+def _short(full: str, length: int, taken: Container[str]) -> str:
+    name = full[:length]
+    while name in taken and length < len(full):
+        length += 1
+        name = full[:length]
+    return name
+
+
+def decode(data: bytes) -> object:
+    raw = gzip.decompress(data)
+    if not raw.startswith(SIGNATURE):
+        raise IndexFormatError("a Pagefind index file without its signature")
+    return cbor2.loads(raw[len(SIGNATURE) :])
+
+
+def encode(body: bytes) -> bytes:
+    """gzip of the signature and `body`, with the same header on every machine."""
+    raw = SIGNATURE + body
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    deflated = compressor.compress(raw) + compressor.flush()
+    return GZIP_HEADER + deflated + struct.pack("<II", zlib.crc32(raw), len(raw) & 0xFFFFFFFF)
