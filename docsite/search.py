@@ -231,13 +231,18 @@ def full_index(
     next build patch them."""
     files = pagefind_files(pages, site, code, background)
     index, fragments = read_index(files)  # takes the index's files out of `files`
-    written, fragment_files = index.write()
+    written = index.write()
     assets = sorted(files)
-    written.update(files)
     for url, data in fragments.items():
-        written[fragment_files[url]] = data
-    digests = {page.url: page.digest for page in pages}
-    return written, SearchState(index_key(pages, code), digests, index, fragment_files, assets)
+        written.files[written.fragment_files[url]] = data
+    state = SearchState(
+        index_key(pages, code),
+        {page.url: page.digest for page in pages},
+        index,
+        written.fragment_files,
+        assets,
+    )
+    return written.files | files, state
 
 
 def patch_index(
@@ -252,18 +257,18 @@ def patch_index(
     files = pagefind_files(changed, site, code)
     new, fragments = read_index(files)
     state.index.replace(new)
-    written, fragment_files = state.index.write()
     old_index = previous / INDEX_DIR
-    links = {rel: old_index / rel for rel in state.assets}
-    for url, rel in fragment_files.items():
+    written = state.index.write(kept=_compressed_files(old_index))
+    links = {rel: old_index / rel for rel in state.assets + written.kept}
+    for url, rel in written.fragment_files.items():
         if url in fragments:
-            written[rel] = fragments[url]
+            written.files[rel] = fragments[url]
         else:
             links[rel] = old_index / state.fragment_files[url]
     state.key = index_key(pages, code)
     state.digests = {page.url: page.digest for page in pages}
-    state.fragment_files = fragment_files
-    return written, links, state, len(changed)
+    state.fragment_files = written.fragment_files
+    return written.files, links, state, len(changed)
 
 
 def pagefind_files(
@@ -366,6 +371,15 @@ def _files(folder: Path) -> list[str]:
     if not folder.is_dir():
         return []
     return [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+
+
+def _compressed_files(index: Path) -> set[str]:
+    """The chunk, filter and meta files of an index folder (paths in it)."""
+    found = set()
+    for folder in ("index", "filter", ""):
+        with contextlib.suppress(OSError):
+            found.update(f"{folder}/{name}".lstrip("/") for name in os.listdir(index / folder))
+    return found
 
 
 def _read_key(site: Path) -> str:

@@ -171,22 +171,33 @@ class PagefindIndex:
             renumber = [old.fields.index(name) for name in new.fields]
             _add_pages(old.words, new.words, targets, renumber)
 
-    def write(self) -> tuple[dict[str, bytes], dict[str, str]]:
-        """The index files (path in pagefind/ -> content) but the fragments, and each page's
-        fragment file name (URL -> path in pagefind/)."""
-        files: dict[str, bytes] = {}
-        fragment_files: dict[str, str] = {}
+    def write(self, kept: Container[str] = frozenset()) -> WrittenIndex:
+        """The index files. Those named in `kept` (paths in pagefind/ that the caller has
+        from the last build: a name is a hash of the content) are not compressed again."""
+        bodies: dict[str, bytes] = {}
+        written = WrittenIndex({}, [], {})
         entry = self.entry
         for language, index in sorted(self.languages.items()):
-            meta_name = _write_language(language, index, files, fragment_files)
+            meta_name = _write_language(language, index, bodies, written.fragment_files)
             old = json.loads(entry)["languages"][language]["hash"]
             quoted = json.dumps(old)
             if entry.count(quoted) != 1:
                 raise IndexFormatError(f"{ENTRY_FILE} does not name {old} exactly once")
             # Only the name changes, not how Pagefind wrote the rest of the JSON.
             entry = entry.replace(quoted, json.dumps(meta_name))
-        files[ENTRY_FILE] = entry.encode("utf-8")
-        return files, fragment_files
+        written.kept = [rel for rel in bodies if rel in kept]
+        new = [rel for rel in bodies if rel not in kept]
+        with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL
+            written.files = dict(zip(new, pool.map(encode, [bodies[r] for r in new]), strict=True))
+        written.files[ENTRY_FILE] = entry.encode("utf-8")
+        return written
+
+
+@dataclass
+class WrittenIndex:
+    files: dict[str, bytes]  # path in pagefind/ -> content, fragments aside
+    kept: list[str]  # paths whose content the caller has already
+    fragment_files: dict[str, str]  # each page's fragment file: URL -> path in pagefind/
 
 
 def read_index(files: dict[str, bytes]) -> tuple[PagefindIndex, dict[str, bytes]]:
@@ -318,9 +329,9 @@ def _with_delta(entry: bytes, delta: int) -> bytes:
 
 
 def _write_language(
-    language: str, index: LanguageIndex, files: dict[str, bytes], fragment_files: dict[str, str]
+    language: str, index: LanguageIndex, bodies: dict[str, bytes], fragment_files: dict[str, str]
 ) -> str:
-    """Add one language's files to `files`; returns its meta file's name."""
+    """Add one language's files, uncompressed, to `bodies`; returns its meta file's name."""
     pages = []
     taken: set[str] = set()
     for page in index.pages:
@@ -328,14 +339,13 @@ def _write_language(
         taken.add(name)
         fragment_files[page.url] = f"fragment/{name}.pf_fragment"
         pages.append([name, page.word_count])
-    bodies = []
     chunks = []
     taken = set()
     for words in _chunks(index.words):
         body = _chunk_body(words, index.words)
         name = short_hash(language, body, HASH_DIGITS, taken)
         taken.add(name)
-        bodies.append((f"index/{name}.pf_index", body))
+        bodies[f"index/{name}.pf_index"] = body
         chunks.append([words[0], words[-1], name])
     for before, after in itertools.pairwise(chunks):
         end, start = _prefixes(before[1], after[0])
@@ -344,18 +354,14 @@ def _write_language(
         after[0] = start
     filters = []
     for name, values in sorted(_filter_values(index.pages).items()):
-        body = cbor2.dumps([name, [[value, pages] for value, pages in sorted(values.items())]])
+        body = cbor2.dumps([name, [[value, numbers] for value, numbers in sorted(values.items())]])
         file_hash = short_hash(language, body, HASH_DIGITS, taken)
         taken.add(file_hash)
-        bodies.append((f"filter/{file_hash}.pf_filter", body))
+        bodies[f"filter/{file_hash}.pf_filter"] = body
         filters.append([name, file_hash])
     meta = cbor2.dumps([index.version, pages, chunks, filters, [], index.fields])
     meta_name = short_hash(language, meta, len(language) + 8)
-    bodies.append((f"pagefind.{meta_name}.pf_meta", meta))
-    with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL
-        compressed = pool.map(encode, [body for _, body in bodies])
-        for (rel, _), data in zip(bodies, compressed, strict=True):
-            files[rel] = data
+    bodies[f"pagefind.{meta_name}.pf_meta"] = meta
     return meta_name
 
 
