@@ -11,8 +11,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-import emoji
 import octicons_pack
 
 _SHORTCODE = re.compile(r"^:([a-z0-9_+\-]+):$")
@@ -45,7 +45,15 @@ def _octicon_svg(name: str) -> str:
 
 
 def _is_emoji_text(value: str) -> bool:
-    return bool(value) and emoji.purely_emoji(value)
+    # Icon names are ASCII: the emoji package (20 ms to import) is loaded only for emoji.
+    return bool(value) and not value.isascii() and emoji_package().purely_emoji(value)
+
+
+def emoji_package() -> Any:
+    """The emoji package, imported when first needed: it takes 20 ms to load."""
+    import emoji
+
+    return emoji
 
 
 @dataclass
@@ -68,7 +76,7 @@ class IconSet:
     def _lookup(self, value: str) -> Icon | None:
         shortcode = _SHORTCODE.match(value)
         if shortcode:
-            char = emoji.emojize(value, language="alias")
+            char = emoji_package().emojize(value, language="alias")
             return Icon("emoji", char) if char != value else None
         if _is_emoji_text(value):
             return Icon("emoji", value)

@@ -439,6 +439,15 @@ def test_watch_mode_reindexes_in_the_background(project: Project):
         assert live.search.last is not None and live.search.last.status == "indexed"
         assert "thingamajig" in fragments(project.out)["/guide/setup/"]["content"]
         assert reload_after < live.search.last.seconds + 1
+        # The next re-index merges the changed page into the served index.
+        page.write_text(page.read_text().replace("thingamajig", "whatchamacallit"))
+        live.apply([page])
+        assert live.search.idle()
+        assert live.search.last.status == "updated" and live.search.last.changed == 1
+        assert "whatchamacallit" in fragments(project.out)["/guide/setup/"]["content"]
+        served = {p.relative_to(project.out).as_posix() for p in project.out.rglob("pagefind/**/*")}
+        named = {"pagefind/" + rel for rel in live.search.state.fragment_files.values()}
+        assert {rel for rel in served if "/fragment/" in rel} == named, "no stale fragment left"
     finally:
         live.close()
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import emoji
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from docsite.icons import emoji_package
 from docsite.markdown.components.calls import inline_tokens
 from docsite.markdown.context import RenderContext
 
@@ -23,7 +23,7 @@ _SHORTCODE = re.compile(r":([a-z0-9_+\-]+):")
 
 def emoji_char(shortcode: str) -> str:
     """':tada:' -> '🎉', or '' when it is not a known shortcode."""
-    char = emoji.emojize(shortcode, language="alias")
+    char = emoji_package().emojize(shortcode, language="alias")
     return "" if char == shortcode else char
 
 
@@ -83,4 +83,4 @@ def _render_emoji(self: Any, tokens: list[Token], idx: int, options: Any, env: A
 
 def emoji_text(text: str) -> str:
     """Plain text with its emoji shortcodes replaced, for component labels."""
-    return emoji.emojize(text, language="alias") if ":" in text else text
+    return emoji_package().emojize(text, language="alias") if ":" in text else text
