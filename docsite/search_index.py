@@ -131,6 +131,8 @@ class LanguageIndex:
     fields: list[str]  # every page's meta fields, sorted: meta locations number them
     pages: list[IndexedPage]
     words: dict[str, Forms] = field(default_factory=dict)
+    # Pages in the order of each data-pagefind-sort key, kept as Pagefind wrote them.
+    sorts: list = field(default_factory=list)
 
 
 @dataclass
@@ -155,6 +157,8 @@ class PagefindIndex:
             old = self.languages.get(language)
             if old is None or old.version != new.version:
                 raise CannotPatch(f"the {language!r} index is laid out differently")
+            if old.sorts or new.sorts:
+                raise CannotPatch("pages with data-pagefind-sort are sorted over the whole site")
             targets = []
             for page in new.pages:
                 place = numbers.get(page.url)
@@ -224,11 +228,10 @@ def _read_language(
     if not (isinstance(meta, list) and len(meta) == META_ITEMS):
         raise IndexFormatError(f"{meta_name} is not a Pagefind {META_ITEMS}-part meta index")
     version, pages, chunks, filters, sorts, fields = meta
-    if sorts:
-        raise IndexFormatError("pages with data-pagefind-sort are not supported")
     for _filter, name in filters:
         _take(files, f"filter/{name}.pf_filter")  # written again from the pages' filters
-    index = LanguageIndex(version, fields, [])
+    # Pagefind lists the sort keys in hash-map order.
+    index = LanguageIndex(version, fields, [], sorts=sorted(sorts, key=lambda item: item[0]))
     for name, word_count in pages:
         data = _take(files, f"fragment/{name}.pf_fragment")
         text = gzip.decompress(data).removeprefix(SIGNATURE)
@@ -359,7 +362,7 @@ def _write_language(
         taken.add(file_hash)
         bodies[f"filter/{file_hash}.pf_filter"] = body
         filters.append([name, file_hash])
-    meta = cbor2.dumps([index.version, pages, chunks, filters, [], index.fields])
+    meta = cbor2.dumps([index.version, pages, chunks, filters, index.sorts, index.fields])
     meta_name = short_hash(language, meta, len(language) + 8)
     bodies[f"pagefind.{meta_name}.pf_meta"] = meta
     return meta_name

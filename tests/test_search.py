@@ -180,6 +180,34 @@ def test_a_changed_page_reindexes_and_keeps_unchanged_files(built: Project):
 
 
 @needs_pagefind
+def test_pages_sorted_by_pagefind_are_indexed_whole_each_time(built: Project):
+    for name, weight in (("guide/setup.md", 2), ("status.md", 1)):
+        page = built.root / "content" / name
+        page.write_text(
+            page.read_text() + f'\n<span data-pagefind-sort="weight:{weight}"></span>\n'
+        )
+    result = built.build()
+    assert result.ok, built.messages(result)
+    index = built.out / "pagefind"
+    entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta = search_index.decode(
+        (index / f"pagefind.{entry['languages']['en']['hash']}.pf_meta").read_bytes()
+    )
+    urls = [
+        json.loads(gzip.decompress((index / f"fragment/{h}.pf_fragment").read_bytes())[12:])["url"]
+        for h, _ in meta[1]
+    ]
+    (sort,) = meta[4]
+    assert sort[0] == "weight" and [urls[n] for n in sort[1]] == ["/status/", "/guide/setup/"]
+    page = built.root / "content/guide/setup.md"
+    page.write_text(page.read_text() + "\nNow with quuxification.\n")
+    result = built.build()
+    assert result.ok
+    # A sort orders the whole site: the index is built whole, not merged.
+    assert any(n.startswith("search: indexed 4 pages") for n in result.notes), result.notes
+
+
+@needs_pagefind
 def test_a_lost_search_cache_indexes_the_site_whole(built: Project):
     for part in (built.root / ".docsite-cache").glob("search-*.pickle"):
         part.write_bytes(b"damaged")
