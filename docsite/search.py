@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from docsite.build import engine_digest
 from docsite.cache import CACHE_VERSION, PageRecord, digest
 from docsite.config import SiteConfig
 from docsite.diagnostics import Report
@@ -30,7 +31,6 @@ from docsite.pages import Page, SiteContent
 from docsite.search_index import (
     ENTRY_FILE,
     CannotPatch,
-    IndexFormatError,
     PagefindIndex,
     read_index,
 )
@@ -75,6 +75,7 @@ class SearchState:
     index: PagefindIndex
     fragment_files: dict[str, str]  # URL -> its fragment file in pagefind/
     assets: list[str]  # Pagefind's script and wasm files in pagefind/
+    engine: str = ""  # the docsite code that wrote it (engine_digest)
     version: str = CACHE_VERSION
 
 
@@ -94,6 +95,7 @@ class IndexOutcome:
             return (
                 f"search: indexed {self.pages} pages in {self.seconds:.2f} s "
                 f"({self.files} files, {self.bytes / 1024:.0f} KB)"
+                + (f"; the last index was not updated: {self.error}" if self.error else "")
             )
         if self.status == "updated":
             return (
@@ -187,20 +189,12 @@ def index_site(
     if not pages:
         return IndexOutcome("empty")
     started = time.perf_counter()
-    links: dict[str, Path] = {}
     try:
-        if state is None or previous is None or not _patchable(state, pages, previous):
-            raise CannotPatch("no index to patch")
-        files, links, state, changed = patch_index(state, pages, output.staging, previous, code)
-        outcome = IndexOutcome("updated", len(pages), changed=changed)
-    except (CannotPatch, IndexFormatError, OSError):
-        try:
-            files, state = full_index(pages, output.staging, code)
-        except Exception as exc:  # the service raises plain Exceptions
-            error = str(exc) or type(exc).__name__
-            report.warning(config_file, 0, 0, f"search index not built: {error}")
-            return IndexOutcome("failed", error=error)
-        outcome = IndexOutcome("indexed", len(pages))
+        outcome, files, links = _merge_or_index(state, pages, output.staging, previous, code)
+    except Exception as exc:  # the service raises plain Exceptions
+        error = str(exc) or type(exc).__name__
+        report.warning(config_file, 0, 0, f"search index not built: {error}")
+        return IndexOutcome("failed", error=error)
     for rel, data in sorted(files.items()):
         output.write_bytes(INDEX_DIR + "/" + rel, data, previous)
     for rel, source in sorted(links.items()):
@@ -210,18 +204,28 @@ def index_site(
     outcome.seconds = time.perf_counter() - started
     outcome.files = len(files)
     outcome.bytes = sum(len(data) for data in files.values())
-    outcome.state = state
     return outcome
 
 
-def _patchable(state: SearchState, pages: list[SearchPage], previous: Path) -> bool:
-    """Whether `state` describes the index in `previous` and indexes the same pages."""
-    return (
-        isinstance(state, SearchState)
-        and state.version == CACHE_VERSION
-        and state.key == _read_key(previous)
-        and list(state.digests) == [page.url for page in pages]
-    )
+def _merge_or_index(
+    state: SearchState | None,
+    pages: list[SearchPage],
+    site: Path,
+    previous: Path | None,
+    code: bool,
+    background: bool = False,
+) -> tuple[IndexOutcome, dict[str, bytes], dict[str, Path]]:
+    """Merge the changed pages into the last index when it can be done, else index the
+    site whole: the outcome (with the new state), the files to write and those to link."""
+    why = ""
+    if state is not None and previous is not None:
+        try:
+            files, links, state, changed = patch_index(state, pages, site, previous, code)
+            return IndexOutcome("updated", len(pages), changed=changed, state=state), files, links
+        except Exception as exc:  # the cached index is disposable: build the index whole
+            why = str(exc) or type(exc).__name__
+    files, state = full_index(pages, site, code, background)
+    return IndexOutcome("indexed", len(pages), error=why, state=state), files, {}
 
 
 def full_index(
@@ -241,6 +245,7 @@ def full_index(
         index,
         written.fragment_files,
         assets,
+        engine_digest(),
     )
     return written.files | files, state
 
@@ -248,15 +253,19 @@ def full_index(
 def patch_index(
     state: SearchState, pages: list[SearchPage], site: Path, previous: Path, code: bool
 ) -> tuple[dict[str, bytes], dict[str, Path], SearchState, int]:
-    """Index only the changed pages and merge them into `state` (which this changes):
-    the files to write, the files to link from the previous index, the new state and the
-    number of pages indexed. Raises CannotPatch when the index must be built whole."""
+    """Index only the new and changed pages and merge them into `state` (which this
+    changes): the files to write, the files to link from the previous index, the new state
+    and the number of pages indexed. Raises CannotPatch when the index must be built whole."""
+    if not (state.engine == engine_digest() and state.key == _read_key(previous)):
+        raise CannotPatch("the cached index is not the one in the site, or from another docsite")
     changed = [page for page in pages if state.digests.get(page.url) != page.digest]
-    if len(changed) * 2 > len(pages):
+    removed = state.digests.keys() - {page.url for page in pages}
+    if (len(changed) + len(removed)) * 2 > len(pages):
         raise CannotPatch("most pages changed")
-    files = pagefind_files(changed, site, code)
-    new, fragments = read_index(files)
-    state.index.replace(new)
+    new, fragments = PagefindIndex(state.index.entry, {}), {}
+    if changed:
+        new, fragments = read_index(pagefind_files(changed, site, code))
+    state.index.update(new, [pagefind_url(page) for page in pages])
     old_index = previous / INDEX_DIR
     written = state.index.write(kept=_compressed_files(old_index))
     links = {rel: old_index / rel for rel in state.assets + written.kept}
@@ -269,6 +278,12 @@ def patch_index(
     state.digests = {page.url: page.digest for page in pages}
     state.fragment_files = written.fragment_files
     return written.files, links, state, len(changed)
+
+
+def pagefind_url(page: SearchPage) -> str:
+    """The URL Pagefind knows a page by: absolute, resolved by search.js against the site's
+    root."""
+    return "/" + page.url
 
 
 def pagefind_files(
@@ -294,12 +309,11 @@ async def _run_pagefind(
             os.setpriority(os.PRIO_PROCESS, service._backend.pid, 10)
     try:
         index = await service.create_index(pagefind_config(code))
-        # Pagefind's URLs are absolute; search.js resolves them against the site's root.
         await asyncio.gather(
             *(
                 index.add_html_file(
                     content=indexed_html((site / page.output_path).read_text(encoding="utf-8")),
-                    url="/" + page.url,
+                    url=pagefind_url(page),
                 )
                 for page in pages
             )
@@ -428,25 +442,17 @@ def refresh_index(
     started = time.perf_counter()
     target = site / INDEX_DIR
     try:
-        if state is None or not _patchable(state, pages, site):
-            raise CannotPatch("no index to patch")
-        files, links, state, changed = patch_index(state, pages, site, site, code)
-        outcome = IndexOutcome("updated", len(pages), changed=changed)
-        for rel, source in links.items():
-            if source != target / rel:  # a fragment renamed: its bytes move
-                files[rel] = source.read_bytes()
-    except (CannotPatch, IndexFormatError, OSError):
-        try:
-            files, state = full_index(pages, site, code, background=True)
-        except Exception as exc:  # the service raises plain Exceptions
-            return IndexOutcome("failed", error=str(exc) or type(exc).__name__)
-        outcome = IndexOutcome("indexed", len(pages))
+        outcome, files, links = _merge_or_index(state, pages, site, site, code, background=True)
+    except Exception as exc:  # the service raises plain Exceptions
+        return IndexOutcome("failed", error=str(exc) or type(exc).__name__)
+    for rel, source in links.items():
+        if source != target / rel:  # a fragment renamed: its bytes move
+            files[rel] = source.read_bytes()
     with lock or contextlib.nullcontext():
-        _swap_in(files, target, key, keep=set(links) if outcome.status == "updated" else set())
+        _swap_in(files, target, key, keep=set(links))
     outcome.seconds = time.perf_counter() - started
     outcome.files = len(files)
     outcome.bytes = sum(len(data) for data in files.values())
-    outcome.state = state
     return outcome
 
 

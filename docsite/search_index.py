@@ -91,7 +91,7 @@ class Posting:
             self.weight -= _weight(entries[start:end])
             del entries[start:end], pages[at], sizes[at]
             if at < len(pages):
-                self._set_delta(at, start, pages[at] - (pages[at - 1] if at else 0))
+                self.set_delta(at, pages[at] - (pages[at - 1] if at else 0), start)
 
     def insert(self, number: int, entry: bytes) -> None:
         pages, sizes, entries = self.pages, self.sizes, self.entries
@@ -102,10 +102,13 @@ class Posting:
         pages.insert(at, number)
         sizes.insert(at, len(entry))
         if at + 1 < len(pages):
-            self._set_delta(at + 1, start + len(entry), pages[at + 1] - number)
+            self.set_delta(at + 1, pages[at + 1] - number, start + len(entry))
         self.weight += _weight(entry)
 
-    def _set_delta(self, at: int, start: int, delta: int) -> None:
+    def set_delta(self, at: int, delta: int, start: int | None = None) -> None:
+        """Set entry `at`'s distance to the previous page (`start`: where it begins)."""
+        if start is None:
+            start = sum(self.sizes[:at])
         end = start + self.sizes[at]
         fixed = _with_delta(self.entries[start:end], delta)
         self.entries[start:end] = fixed
@@ -140,60 +143,43 @@ class PagefindIndex:
     entry: str  # pagefind-entry.json as Pagefind wrote it
     languages: dict[str, LanguageIndex]
 
-    def numbers(self) -> dict[str, tuple[str, int]]:
-        """Each URL's language and page number."""
-        return {
-            page.url: (language, number)
-            for language, index in self.languages.items()
-            for number, page in enumerate(index.pages)
-        }
-
-    def replace(self, changed: PagefindIndex) -> None:
-        """Put the pages of `changed` (an index of some of this index's pages, as they are
-        now) in place of their old entries. Raises CannotPatch when a page is new or moved
-        to another language, or the two indexes number meta fields differently."""
-        numbers = self.numbers()
-        for language, new in changed.languages.items():
-            old = self.languages.get(language)
-            if old is None or old.version != new.version:
-                raise CannotPatch(f"the {language!r} index is laid out differently")
-            if old.sorts or new.sorts:
-                raise CannotPatch("pages with data-pagefind-sort are sorted over the whole site")
-            targets = []
-            for page in new.pages:
-                place = numbers.get(page.url)
-                if place is None or place[0] != language:
-                    raise CannotPatch(f"{page.url} is not in the {language!r} index")
-                targets.append(place[1])
-            pages = list(old.pages)
-            for local, target in enumerate(targets):
-                pages[target] = new.pages[local]
-            if sorted({name for page in pages for name in page.fields}) != old.fields:
-                raise CannotPatch("the pages' meta fields changed")  # they number meta locations
-            _remove_pages(old.words, set(targets))
-            old.pages = pages
-            renumber = [old.fields.index(name) for name in new.fields]
-            _add_pages(old.words, new.words, targets, renumber)
+    def update(self, changed: PagefindIndex, urls: list[str]) -> None:
+        """Make this the index of the pages `urls`, numbered in that order, where `changed`
+        indexes every page that is new or changed since: their entries go in, those of
+        changed and removed pages out, and the other pages are numbered anew. Raises
+        CannotPatch when the index has to be built whole (a language comes or goes, the
+        site's meta fields change, or pages are sorted with data-pagefind-sort)."""
+        was = {page.url: lang for lang, index in self.languages.items() for page in index.pages}
+        now = {page.url: lang for lang, index in changed.languages.items() for page in index.pages}
+        by_language: dict[str, list[str]] = {language: [] for language in self.languages}
+        for url in urls:
+            language = now.get(url) or was.get(url)
+            if language not in by_language:
+                raise CannotPatch(f"{url} is in no index of a known language")
+            by_language[language].append(url)
+        for language, index in self.languages.items():
+            if not by_language[language]:
+                raise CannotPatch(f"no page is left in {language!r}")
+            _update_language(index, changed.languages.get(language), by_language[language])
 
     def write(self, kept: Container[str] = frozenset()) -> WrittenIndex:
         """The index files. Those named in `kept` (paths in pagefind/ that the caller has
         from the last build: a name is a hash of the content) are not compressed again."""
         bodies: dict[str, bytes] = {}
         written = WrittenIndex({}, [], {})
-        entry = self.entry
+        entry = json.loads(self.entry)
         for language, index in sorted(self.languages.items()):
             meta_name = _write_language(language, index, bodies, written.fragment_files)
-            old = json.loads(entry)["languages"][language]["hash"]
-            quoted = json.dumps(old)
-            if entry.count(quoted) != 1:
-                raise IndexFormatError(f"{ENTRY_FILE} does not name {old} exactly once")
-            # Only the name changes, not how Pagefind wrote the rest of the JSON.
-            entry = entry.replace(quoted, json.dumps(meta_name))
+            about = entry["languages"][language]
+            about["hash"] = meta_name
+            about["page_count"] = len(index.pages)
         written.kept = [rel for rel in bodies if rel in kept]
         new = [rel for rel in bodies if rel not in kept]
         with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL
             written.files = dict(zip(new, pool.map(encode, [bodies[r] for r in new]), strict=True))
-        written.files[ENTRY_FILE] = entry.encode("utf-8")
+        # As Pagefind writes it: compact, characters as they are.
+        text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        written.files[ENTRY_FILE] = text.encode("utf-8")
         return written
 
 
@@ -269,6 +255,50 @@ def _posting(entries: list) -> Posting:
     encoded = list(map(cbor2.dumps, entries))
     sizes = array.array("I", map(len, encoded))
     return Posting(array.array("I", numbers), sizes, bytearray(b"".join(encoded)), weight)
+
+
+def _update_language(index: LanguageIndex, new: LanguageIndex | None, urls: list[str]) -> None:
+    if index.sorts or (new is not None and new.sorts):
+        raise CannotPatch("pages with data-pagefind-sort are sorted over the whole site")
+    if new is not None and new.version != index.version:
+        raise CannotPatch("the index was written by another version of Pagefind")
+    fresh = {page.url: page for page in new.pages} if new is not None else {}
+    old_numbers = {page.url: number for number, page in enumerate(index.pages)}
+    pages = [fresh[url] if url in fresh else index.pages[old_numbers[url]] for url in urls]
+    if sorted({name for page in pages for name in page.fields}) != index.fields:
+        raise CannotPatch("the pages' meta fields changed")  # they number meta locations
+    kept = set(urls) - set(fresh)
+    _remove_pages(index.words, {n for url, n in old_numbers.items() if url not in kept})
+    # The pages that stay keep their order; those after an added or removed page move.
+    moves = [(old_numbers[url], number) for number, url in enumerate(urls) if url in kept]
+    if any(old != number for old, number in moves):
+        _renumber(index.words, moves)
+    index.pages = pages
+    if new is not None:
+        targets = [urls.index(page.url) for page in new.pages]
+        renumber = [index.fields.index(name) for name in new.fields]
+        _add_pages(index.words, new.words, targets, renumber)
+
+
+def _renumber(words: dict[str, Forms], moves: list[tuple[int, int]]) -> None:
+    """Give the pages new numbers: `moves` lists (old, new) in order. An entry's distance
+    to the previous entry changes only where a page came or went between the two: after
+    each "step", a page whose distance to the page before it changed."""
+    numbering = dict(moves)
+    steps = []
+    before = (0, 0)
+    for old, new in moves:
+        if new - before[1] != old - before[0]:
+            steps.append(old)
+        before = (old, new)
+    for forms in words.values():
+        for posting in forms.values():
+            touched = {bisect.bisect_left(posting.pages, step) for step in steps}
+            posting.pages = array.array("I", map(numbering.__getitem__, posting.pages))
+            for at in sorted(touched, reverse=True):
+                if at < len(posting.pages):
+                    previous = posting.pages[at - 1] if at else 0
+                    posting.set_delta(at, posting.pages[at] - previous)
 
 
 def _remove_pages(words: dict[str, Forms], numbers: set[int]) -> None:

@@ -362,17 +362,27 @@ def test_filters_come_out_in_one_order_whatever_order_pagefind_wrote():
             assert data[4:8] == b"\0\0\0\0", "no time in the gzip header"
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(12))
 def test_merging_changed_pages_gives_the_index_of_the_new_pages(seed):
     rng = random.Random(seed)
-    old = fake_pages(rng, 12)
-    new = fake_pages(rng, 12)
-    changed = sorted(rng.sample(range(12), rng.randint(1, 4)))
-    now = [new[n] if n in changed else old[n] for n in range(12)]
-    index, _ = search_index.read_index(pagefind_files(old))
-    patch, _ = search_index.read_index(pagefind_files([now[n] for n in changed]))
+    old = fake_pages(rng, 40)
+    new = {page.url: page for page in fake_pages(rng, 40)}  # the same URLs, new contents
+    changed = set(rng.sample(sorted(new), rng.randint(0, 4)))
+    gone = set(rng.sample(sorted(new), rng.randint(0, 3) if seed % 3 else 0))
+    added = [FakePage(f"/p{n}b/", {"w1": [n], f"new{n}": [1, 2]}) for n in range(rng.randint(0, 3))]
+    if seed % 4 == 0:
+        added.append(FakePage("/p99/", {"w99": [5]}))  # numbered after every page
+    if seed % 5 == 0:
+        added.append(FakePage("/a/", {"w0": [3]}))  # numbered before every page
+    now = sorted(
+        [new[p.url] if p.url in changed else p for p in old if p.url not in gone] + added,
+        key=lambda page: page.url,
+    )
+    index, _ = search_index.read_index(pagefind_files(sorted(old, key=lambda p: p.url)))
+    fresh = [page for page in now if page.url in changed or page in added]
+    patch, _ = search_index.read_index(pagefind_files(fresh))
     try:
-        index.replace(patch)
+        index.update(patch, [page.url for page in now])
     except search_index.CannotPatch:
         # Only when the site's meta fields change: they number every page's meta locations.
         fields = sorted({name for page in now for name in page.meta})
@@ -382,11 +392,11 @@ def test_merging_changed_pages_gives_the_index_of_the_new_pages(seed):
     assert index.write().files == clean.write().files
 
 
-def test_a_page_that_is_not_in_the_index_cannot_be_merged():
+def test_a_page_in_no_index_cannot_be_merged():
     index, _ = search_index.read_index(pagefind_files([FakePage("/a/", {"x": [1]})]))
-    patch, _ = search_index.read_index(pagefind_files([FakePage("/b/", {"x": [1]})]))
+    nothing = search_index.PagefindIndex(index.entry, {})
     with pytest.raises(search_index.CannotPatch, match="/b/"):
-        index.replace(patch)
+        index.update(nothing, ["/a/", "/b/"])
 
 
 def test_pagefind_names_files_with_unpadded_hex():
