@@ -162,17 +162,23 @@ def test_unchanged_pages_reuse_the_index(built: Project):
     assert after == before, "the previous index is hard-linked, not rewritten"
 
 
+def edit_one_page(project: Project) -> list[str]:
+    """Add a word to one page and rebuild: the build's notes."""
+    page = project.root / "content/guide/setup.md"
+    page.write_text(page.read_text() + "\nNow with quuxification.\n")
+    result = project.build()
+    assert result.ok, project.messages(result)
+    return result.notes
+
+
 @needs_pagefind
 def test_a_changed_page_reindexes_and_keeps_unchanged_files(built: Project):
     index = built.out / "pagefind"
     wasm = (index / "wasm.en.pagefind").stat().st_ino
     other = {p.stat().st_ino for p in (index / "fragment").iterdir()}
-    page = built.root / "content/guide/setup.md"
-    page.write_text(page.read_text() + "\nNow with quuxification.\n")
-    result = built.build()
-    assert result.ok
+    notes = edit_one_page(built)
     # Only the changed page went through Pagefind; it was merged into the last index.
-    assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in result.notes), result.notes
+    assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in notes), notes
     assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
     assert (index / "wasm.en.pagefind").stat().st_ino == wasm
     kept = other & {p.stat().st_ino for p in (index / "fragment").iterdir()}
@@ -199,23 +205,17 @@ def test_pages_sorted_by_pagefind_are_indexed_whole_each_time(built: Project):
     ]
     (sort,) = meta[4]
     assert sort[0] == "weight" and [urls[n] for n in sort[1]] == ["/status/", "/guide/setup/"]
-    page = built.root / "content/guide/setup.md"
-    page.write_text(page.read_text() + "\nNow with quuxification.\n")
-    result = built.build()
-    assert result.ok
+    notes = edit_one_page(built)
     # A sort orders the whole site: the index is built whole, not merged.
-    assert any(n.startswith("search: indexed 4 pages") for n in result.notes), result.notes
+    assert any(n.startswith("search: indexed 4 pages") for n in notes), notes
 
 
 @needs_pagefind
 def test_a_lost_search_cache_indexes_the_site_whole(built: Project):
     for part in (built.root / ".docsite-cache").glob("search-*.pickle"):
         part.write_bytes(b"damaged")
-    page = built.root / "content/guide/setup.md"
-    page.write_text(page.read_text() + "\nNow with quuxification.\n")
-    result = built.build()
-    assert result.ok
-    assert any(n.startswith("search: indexed 4 pages") for n in result.notes), result.notes
+    notes = edit_one_page(built)
+    assert any(n.startswith("search: indexed 4 pages") for n in notes), notes
     assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
 
 
