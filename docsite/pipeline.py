@@ -124,7 +124,7 @@ def render_site(
 ) -> None:
     """Load pages, build the nav, render what changed and swap the new site in."""
     previous = cache.state
-    result.notes.extend(note for note in cache.notes if note not in result.notes)
+    _note_cache(cache, result)
     memo = SettingsMemo(previous=previous.parsed)
     site = load_site(found, report, memo)
     nav = build_nav(site)
@@ -192,6 +192,7 @@ def render_site(
                     None if options.keep_live else cache.load_part("search", SearchState),
                     options.keep_live,
                 )
+                _note_cache(cache, result)  # a search index it could not read
                 result.notes.append(search.note())
             output.write_text(OUTPUT_MARKER, "Written by docsite: each build replaces it.\n")
             apply_strict(report, options.strict)
@@ -216,6 +217,11 @@ def render_site(
                     result.live = LiveState(config, site, nav, theme, state, cache, out)
     except jinja2.TemplateError as exc:
         report.add(template_diagnostic(exc, config))
+
+
+def _note_cache(cache: BuildCache, result: BuildResult) -> None:
+    """What the cache said about itself (a part it ignored) since the last call."""
+    result.notes.extend(note for note in cache.notes if note not in result.notes)
 
 
 def _build_pages(

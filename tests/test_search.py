@@ -215,6 +215,7 @@ def test_a_lost_search_cache_indexes_the_site_whole(built: Project):
     for part in (built.root / ".docsite-cache").glob("search-*.pickle"):
         part.write_bytes(b"damaged")
     notes = edit_one_page(built)
+    assert any(n.startswith("cache ignored: ") and "search-" in n for n in notes), notes
     assert any(n.startswith("search: indexed 4 pages") for n in notes), notes
     assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
 
