@@ -199,17 +199,15 @@ class BuildCache:
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a cache is read or written, and what was read
-    left out of its later passes: it would scan the hundreds of thousands of objects a
-    large site's cache holds again and again (two thirds of the time of reading it), and
-    they hold no cycles for it to find."""
+    """Python's cycle collector off while a cache is read or written: it would scan the
+    hundreds of thousands of objects a large site's cache holds again and again (two
+    thirds of the time of reading it), and they hold no cycles for it to find."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            gc.freeze()
             gc.enable()
 
 

@@ -189,7 +189,7 @@ def render_site(
                     output,
                     previous_output,
                     report,
-                    None if options.keep_live else cache.load_part("search", SearchState),
+                    None if options.keep_live else lambda: cache.load_part("search", SearchState),
                     options.keep_live,
                 )
                 _note_cache(cache, result)  # a search index it could not read

@@ -97,7 +97,7 @@ def publish(
             ),
             optional=True,
         )
-    if config.url and not (same_site and writer.keep("sitemap.xml")):
+    if config.url:  # its dates may come from file times, which same_site does not cover
         writer.write("sitemap.xml", sitemap(site, config, dates), optional=True)
     writer.write("robots.txt", robots_txt(config), optional=True)
     if not (same_site and writer.keep("llms.txt")):

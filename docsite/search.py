@@ -75,7 +75,9 @@ class SearchState:
     index: PagefindIndex
     fragment_files: dict[str, str]  # URL -> its fragment file in pagefind/
     assets: list[str]  # Pagefind's script and wasm files in pagefind/
-    engine: str = ""  # the docsite code that wrote it (engine_digest)
+    hashes: dict[str, str]  # SHA-1 of the other files' contents (index.write)
+    settings: tuple  # what indexing was asked for (index_settings)
+    engine: str  # the docsite code that wrote it (engine_digest)
     version: str = CACHE_VERSION
 
 
@@ -129,8 +131,13 @@ def pagefind_config(code: bool) -> dict:
     return {"root_selector": "html", "exclude_selectors": excluded}
 
 
+def index_settings(code: bool) -> tuple:
+    """Everything besides the pages that decides what the index holds."""
+    return (SEARCH_VERSION, code)
+
+
 def index_key(pages: list[SearchPage], code: bool) -> str:
-    return digest(SEARCH_VERSION, code, [(p.url, p.digest) for p in pages])
+    return digest(index_settings(code), [(p.url, p.digest) for p in pages])
 
 
 def binary_available() -> bool:
@@ -149,18 +156,18 @@ def index_built_site(
     output: OutputFolder,
     previous: Path | None,
     report: Report,
-    state: SearchState | None = None,
+    load_state: Callable[[], SearchState | None] | None = None,
     defer: bool = False,
 ) -> IndexOutcome:
     """The build's one call: index the staged pages unless the build already failed.
-    `state` is the last build's index, which a few changed pages are merged into."""
+    `load_state` gives the last build's index, which a few changed pages are merged into."""
     if not config.search_enabled:
         return IndexOutcome("skipped", error="search is turned off in the config")
     if report.errors:
         return IndexOutcome("skipped", error="the build has errors")
     pages = search_pages(site.pages, records)
     return index_site(
-        pages, config.search_code, output, previous, report, config.file, state, defer
+        pages, config.search_code, output, previous, report, config.file, load_state, defer
     )
 
 
@@ -171,7 +178,7 @@ def index_site(
     previous: Path | None,
     report: Report,
     config_file: str,
-    state: SearchState | None = None,
+    load_state: Callable[[], SearchState | None] | None = None,
     defer: bool = False,
 ) -> IndexOutcome:
     """Place pagefind/ in the staging folder: the previous index if no page changed, that
@@ -189,6 +196,7 @@ def index_site(
     if not pages:
         return IndexOutcome("empty")
     started = time.perf_counter()
+    state = load_state() if load_state is not None else None
     try:
         outcome, files, links = _merge_or_index(state, pages, output.staging, previous, code)
     except Exception as exc:  # the service raises plain Exceptions
@@ -245,6 +253,8 @@ def full_index(
         index,
         written.fragment_files,
         assets,
+        written.hashes,
+        index_settings(code),
         engine_digest(),
     )
     return written.files | files, state
@@ -256,8 +266,10 @@ def patch_index(
     """Index only the new and changed pages and merge them into `state` (which this
     changes): the files to write, the files to link from the previous index, the new state
     and the number of pages indexed. Raises CannotPatch when the index must be built whole."""
-    if not (state.engine == engine_digest() and state.key == _read_key(previous)):
-        raise CannotPatch("the cached index is not the one in the site, or from another docsite")
+    if state.engine != engine_digest() or state.settings != index_settings(code):
+        raise CannotPatch("the last index was made by another docsite or with other settings")
+    if state.key != _read_key(previous):
+        raise CannotPatch("the cached index is not the one in the site")
     changed = [page for page in pages if state.digests.get(page.url) != page.digest]
     removed = state.digests.keys() - {page.url for page in pages}
     if (len(changed) + len(removed)) * 2 > len(pages):
@@ -265,18 +277,22 @@ def patch_index(
     new, fragments = PagefindIndex(state.index.entry, {}), {}
     if changed:
         new, fragments = read_index(pagefind_files(changed, site, code))
-    state.index.update(new, [pagefind_url(page) for page in pages])
+    fresh = {pagefind_url(page) for page in changed}
+    state.index.update(new, [pagefind_url(page) for page in pages], fresh)
     old_index = previous / INDEX_DIR
-    written = state.index.write(kept=_compressed_files(old_index))
+    written = state.index.write(kept=state.hashes)
     links = {rel: old_index / rel for rel in state.assets + written.kept}
     for url, rel in written.fragment_files.items():
         if url in fragments:
             written.files[rel] = fragments[url]
         else:
             links[rel] = old_index / state.fragment_files[url]
+    if not all(os.path.isfile(source) for source in links.values()):
+        raise CannotPatch("files of the last index are missing")
     state.key = index_key(pages, code)
     state.digests = {page.url: page.digest for page in pages}
     state.fragment_files = written.fragment_files
+    state.hashes = written.hashes
     return written.files, links, state, len(changed)
 
 
@@ -385,15 +401,6 @@ def _files(folder: Path) -> list[str]:
     if not folder.is_dir():
         return []
     return [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
-
-
-def _compressed_files(index: Path) -> set[str]:
-    """The chunk, filter and meta files of an index folder (paths in it)."""
-    found = set()
-    for folder in ("index", "filter", ""):
-        with contextlib.suppress(OSError):
-            found.update(f"{folder}/{name}".lstrip("/") for name in os.listdir(index / folder))
-    return found
 
 
 def _read_key(site: Path) -> str:

@@ -47,6 +47,9 @@ HASH_DIGITS = 7  # of a chunk, filter or fragment name; a meta name has len(lang
 # for 2% less), with a gzip header that holds no time, so every machine writes the same bytes.
 LEVEL = 6
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+# Up to this many pages merged into or removed from a word's list, each is spliced in;
+# beyond, the list is rebuilt in one pass.
+FEW = 8
 # The parts of an index entry: [page delta, locations, meta locations].
 ENTRY_HEADER = b"\x83"
 
@@ -83,8 +86,21 @@ class Posting:
         return found
 
     def remove(self, numbers: set[int]) -> None:
+        """Drop the entries of these pages."""
+        hits = numbers.intersection(self.pages)
+        if len(hits) > FEW:  # one pass, rather than a splice per page
+            kept: list[tuple[int, bytes, bool]] = []
+            after_removed = False
+            for page, entry in zip(self.pages, self.split(), strict=True):
+                if page in hits:
+                    self.weight -= _weight(entry)
+                else:
+                    kept.append((page, entry, after_removed))
+                after_removed = page in hits
+            self._set(kept)
+            return
         pages, sizes, entries = self.pages, self.sizes, self.entries
-        for number in sorted(numbers.intersection(pages), reverse=True):
+        for number in sorted(hits, reverse=True):
             at = bisect.bisect_left(pages, number)
             start = sum(sizes[:at])
             end = start + sizes[at]
@@ -93,17 +109,44 @@ class Posting:
             if at < len(pages):
                 self.set_delta(at, pages[at] - (pages[at - 1] if at else 0), start)
 
-    def insert(self, number: int, entry: bytes) -> None:
-        pages, sizes, entries = self.pages, self.sizes, self.entries
-        at = bisect.bisect_left(pages, number)
-        start = sum(sizes[:at])
-        entry = _with_delta(entry, number - (pages[at - 1] if at else 0))
-        entries[start:start] = entry
-        pages.insert(at, number)
-        sizes.insert(at, len(entry))
-        if at + 1 < len(pages):
-            self.set_delta(at + 1, pages[at + 1] - number, start + len(entry))
-        self.weight += _weight(entry)
+    def insert(self, added: list[tuple[int, bytes]]) -> None:
+        """Add entries: (page number, entry; its distance to the previous page is set here)."""
+        for _, entry in added:
+            self.weight += _weight(entry)
+        if len(added) > FEW:  # one pass, rather than a splice per page
+            old = [
+                (page, entry, False) for page, entry in zip(self.pages, self.split(), strict=True)
+            ]
+            merged = sorted(old + [(page, entry, True) for page, entry in added])
+            items = []
+            after_new = False
+            for page, entry, new in merged:
+                items.append((page, entry, new or after_new))
+                after_new = new
+            self._set(items)
+            return
+        for number, entry in added:
+            pages, sizes, entries = self.pages, self.sizes, self.entries
+            at = bisect.bisect_left(pages, number)
+            start = sum(sizes[:at])
+            entry = _with_delta(entry, number - (pages[at - 1] if at else 0))
+            entries[start:start] = entry
+            pages.insert(at, number)
+            sizes.insert(at, len(entry))
+            if at + 1 < len(pages):
+                self.set_delta(at + 1, pages[at + 1] - number, start + len(entry))
+
+    def _set(self, items: list[tuple[int, bytes, bool]]) -> None:
+        """Hold `items` (page, entry, whether its distance to the previous page is to be
+        written again), in page order."""
+        entries = []
+        previous = 0
+        for page, entry, moved in items:
+            entries.append(_with_delta(entry, page - previous) if moved else entry)
+            previous = page
+        self.pages = array.array("I", [page for page, _, _ in items])
+        self.sizes = array.array("I", map(len, entries))
+        self.entries = bytearray(b"".join(entries))
 
     def set_delta(self, at: int, delta: int, start: int | None = None) -> None:
         """Set entry `at`'s distance to the previous page (`start`: where it begins)."""
@@ -143,9 +186,9 @@ class PagefindIndex:
     entry: str  # pagefind-entry.json as Pagefind wrote it
     languages: dict[str, LanguageIndex]
 
-    def update(self, changed: PagefindIndex, urls: list[str]) -> None:
+    def update(self, changed: PagefindIndex, urls: list[str], fresh: set[str]) -> None:
         """Make this the index of the pages `urls`, numbered in that order, where `changed`
-        indexes every page that is new or changed since: their entries go in, those of
+        indexes the pages in `fresh` (new or changed since): their entries go in, those of
         changed and removed pages out, and the other pages are numbered anew. Raises
         CannotPatch when the index has to be built whole (a language comes or goes, the
         site's meta fields change, or pages are sorted with data-pagefind-sort)."""
@@ -153,7 +196,9 @@ class PagefindIndex:
         now = {page.url: lang for lang, index in changed.languages.items() for page in index.pages}
         by_language: dict[str, list[str]] = {language: [] for language in self.languages}
         for url in urls:
-            language = now.get(url) or was.get(url)
+            language = now.get(url) if url in fresh else was.get(url)
+            if language is None:
+                continue  # a page without a word to index: Pagefind leaves it out
             if language not in by_language:
                 raise CannotPatch(f"{url} is in no index of a known language")
             by_language[language].append(url)
@@ -162,19 +207,23 @@ class PagefindIndex:
                 raise CannotPatch(f"no page is left in {language!r}")
             _update_language(index, changed.languages.get(language), by_language[language])
 
-    def write(self, kept: Container[str] = frozenset()) -> WrittenIndex:
-        """The index files. Those named in `kept` (paths in pagefind/ that the caller has
-        from the last build: a name is a hash of the content) are not compressed again."""
+    def write(self, kept: dict[str, str] | None = None) -> WrittenIndex:
+        """The index files. Those in `kept` (path in pagefind/ -> SHA-1 of the content, of
+        files the caller has from the last build) are not compressed again."""
         bodies: dict[str, bytes] = {}
-        written = WrittenIndex({}, [], {})
+        written = WrittenIndex({}, [], {}, {})
         entry = json.loads(self.entry)
+        # In one order: Pagefind writes its languages in hash-map order.
+        entry["languages"] = dict(sorted(entry["languages"].items()))
         for language, index in sorted(self.languages.items()):
             meta_name = _write_language(language, index, bodies, written.fragment_files)
             about = entry["languages"][language]
             about["hash"] = meta_name
             about["page_count"] = len(index.pages)
-        written.kept = [rel for rel in bodies if rel in kept]
-        new = [rel for rel in bodies if rel not in kept]
+        written.hashes = {rel: hashlib.sha1(body).hexdigest() for rel, body in bodies.items()}
+        kept = kept or {}
+        written.kept = [rel for rel in bodies if kept.get(rel) == written.hashes[rel]]
+        new = [rel for rel in bodies if kept.get(rel) != written.hashes[rel]]
         with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL
             written.files = dict(zip(new, pool.map(encode, [bodies[r] for r in new]), strict=True))
         # As Pagefind writes it: compact, characters as they are.
@@ -188,6 +237,7 @@ class WrittenIndex:
     files: dict[str, bytes]  # path in pagefind/ -> content, fragments aside
     kept: list[str]  # paths whose content the caller has already
     fragment_files: dict[str, str]  # each page's fragment file: URL -> path in pagefind/
+    hashes: dict[str, str]  # SHA-1 of the content of each file but the fragments
 
 
 def read_index(files: dict[str, bytes]) -> tuple[PagefindIndex, dict[str, bytes]]:
@@ -245,16 +295,11 @@ def _read_language(
 
 
 def _posting(entries: list) -> Posting:
-    numbers = []
-    number = 0
-    weight = 0
-    for entry in entries:
-        number += entry[0]
-        numbers.append(number)
-        weight += len(entry[1]) + len(entry[2]) + 1
+    numbers = array.array("I", itertools.accumulate(entry[0] for entry in entries))
+    weight = sum([len(entry[1]) + len(entry[2]) for entry in entries]) + len(entries)
     encoded = list(map(cbor2.dumps, entries))
     sizes = array.array("I", map(len, encoded))
-    return Posting(array.array("I", numbers), sizes, bytearray(b"".join(encoded)), weight)
+    return Posting(numbers, sizes, bytearray(b"".join(encoded)), weight)
 
 
 def _update_language(index: LanguageIndex, new: LanguageIndex | None, urls: list[str]) -> None:
@@ -323,9 +368,9 @@ def _add_pages(
     for word, new_forms in new.items():
         forms = words.setdefault(word, {"": Posting.empty()})
         for form, added in new_forms.items():
-            posting = forms.setdefault(form, Posting.empty())
-            for local, entry in zip(added.pages, added.split(), strict=True):
-                posting.insert(targets[local], _renumbered(entry, renumber))
+            entries = zip(added.pages, added.split(), strict=True)
+            items = [(targets[local], _renumbered(entry, renumber)) for local, entry in entries]
+            forms.setdefault(form, Posting.empty()).insert(items)
 
 
 def _weight(entry: bytes | bytearray) -> int:
@@ -347,18 +392,6 @@ def _renumbered(entry: bytes, renumber: list[int]) -> bytes:
     delta, locations, meta = cbor2.loads(entry)
     meta = [-1 - renumber[-1 - value] if value < 0 else value for value in meta]
     return cbor2.dumps([delta, locations, meta])
-
-
-def _weight(entry: bytes) -> int:
-    _, locations, meta = cbor2.loads(entry)
-    return len(locations) + len(meta) + 1
-
-
-def _with_delta(entry: bytes, delta: int) -> bytes:
-    """`entry` with its first item (the distance to the previous page) set to `delta`."""
-    head = entry[1]
-    size = 1 if head < 24 else 1 + (1 << (head - 24))  # CBOR: 24-27 take 1, 2, 4, 8 bytes
-    return ENTRY_HEADER + cbor2.dumps(delta) + entry[1 + size :]
 
 
 def _write_language(
@@ -403,7 +436,7 @@ def _chunks(words: dict[str, Forms]) -> Iterable[list[str]]:
     weight = 0
     for word in sorted(words):
         chunk.append(word)
-        weight += sum(posting.weight for posting in words[word].values())
+        weight += words[word][""].weight  # as Pagefind counts: not the other forms
         if weight >= CHUNK_WEIGHT:
             yield chunk
             chunk, weight = [], 0

@@ -70,6 +70,10 @@ EDITS = {
     "static": lambda r: write_files(r, {"static/assets/extra.css": "body{color:red}"}),
     "tags": lambda r: edit(r / "content/s1/p4.md", "tags: [t1]", "tags: [t1, fresh]"),
     "accents": lambda r: edit(r / "content/s2/p3.md", "## Part", "## Café crème résumé"),
+    "search code": lambda r: edit(
+        r / "docsite.yml", "title: Incremental", "title: Incremental\nsearch:\n  code: false"
+    ),
+    "no words": lambda r: write_files(r, {"content/s0/p2.md": "---\norder: 2\n---\n# ?\n"}),
 }
 
 
@@ -88,6 +92,21 @@ def test_single_edit_rebuild_equals_clean_build(tmp_path, name):
         assert again.rendered == 1
     if name in ("body", "tags", "accents", "add", "remove"):  # one page merged into the index
         assert any("search: re-indexed 1 of" in note for note in again.notes), again.notes
+
+
+def test_the_sitemap_follows_the_dates_of_edited_pages(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    edit(root / "docsite.yml", "title: Incremental", "title: Incremental\nurl: https://x.org/")
+    page = root / "content/s0/p1.md"
+    os.utime(page, (1_600_000_000, 1_600_000_000))  # 2020, and no git history to say otherwise
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    assert "2020-09-13" in (out / "sitemap.xml").read_text()
+    edit(page, "## Part", "## Part changed")
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    assert "2020-09-13" not in (out / "sitemap.xml").read_text()
+    assert tree(out) == clean_build(root, tmp_path / "clean")
 
 
 def test_removing_a_linked_page_reports_the_broken_link_on_rebuild(tmp_path):

@@ -331,8 +331,8 @@ def written(pages: list[FakePage], shuffle: random.Random | None = None) -> dict
     return done.files | {done.fragment_files[url]: data for url, data in fragments.items()}
 
 
-def fake_pages(rng: random.Random, count: int) -> list[FakePage]:
-    vocabulary = [f"w{n}" for n in range(30)]
+def fake_pages(rng: random.Random, count: int, words: int = 30) -> list[FakePage]:
+    vocabulary = [f"w{n}" for n in range(words)]
     pages = []
     for number in range(count):
         words = {
@@ -363,14 +363,19 @@ def test_filters_come_out_in_one_order_whatever_order_pagefind_wrote():
             assert data[4:8] == b"\0\0\0\0", "no time in the gzip header"
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(16))
 def test_merging_changed_pages_gives_the_index_of_the_new_pages(seed):
     rng = random.Random(seed)
-    old = fake_pages(rng, 40)
-    new = {page.url: page for page in fake_pages(rng, 40)}  # the same URLs, new contents
-    changed = set(rng.sample(sorted(new), rng.randint(0, 4)))
-    gone = set(rng.sample(sorted(new), rng.randint(0, 3) if seed % 3 else 0))
-    added = [FakePage(f"/p{n}b/", {"w1": [n], f"new{n}": [1, 2]}) for n in range(rng.randint(0, 3))]
+    many = 1 if seed < 10 else 4  # more than search_index.FEW pages in one word's list
+    words = 30 if many == 1 else 10  # with 10, most words are on most pages
+    old = fake_pages(rng, 40, words)
+    new = {page.url: page for page in fake_pages(rng, 40, words)}  # same URLs, new contents
+    changed = set(rng.sample(sorted(new), rng.randint(0, 4 * many)))
+    gone = set(rng.sample(sorted(new), rng.randint(0, 3 * many) if seed % 3 else 0))
+    added = [
+        FakePage(f"/p{n}b/", {"w1": [n], f"new{n}": [1, 2]})
+        for n in range(rng.randint(0, 3 * many))
+    ]
     if seed % 4 == 0:
         added.append(FakePage("/p99/", {"w99": [5]}))  # numbered after every page
     if seed % 5 == 0:
@@ -383,7 +388,7 @@ def test_merging_changed_pages_gives_the_index_of_the_new_pages(seed):
     fresh = [page for page in now if page.url in changed or page in added]
     patch, _ = search_index.read_index(pagefind_files(fresh))
     try:
-        index.update(patch, [page.url for page in now])
+        index.update(patch, [page.url for page in now], {page.url for page in fresh})
     except search_index.CannotPatch:
         # Only when the site's meta fields change: they number every page's meta locations.
         fields = sorted({name for page in now for name in page.meta})
@@ -393,11 +398,23 @@ def test_merging_changed_pages_gives_the_index_of_the_new_pages(seed):
     assert index.write().files == clean.write().files
 
 
-def test_a_page_in_no_index_cannot_be_merged():
+def test_a_page_in_a_new_language_cannot_be_merged():
     index, _ = search_index.read_index(pagefind_files([FakePage("/a/", {"x": [1]})]))
-    nothing = search_index.PagefindIndex(index.entry, {})
+    page = search_index.IndexedPage("/b/", "fr_1234567", 1, {}, ("title",))
+    french = search_index.LanguageIndex("1.5.2", ["title"], [page])
     with pytest.raises(search_index.CannotPatch, match="/b/"):
-        index.update(nothing, ["/a/", "/b/"])
+        index.update(
+            search_index.PagefindIndex(index.entry, {"fr": french}), ["/a/", "/b/"], {"/b/"}
+        )
+
+
+def test_a_page_left_without_words_leaves_the_index():
+    pages = [FakePage(f"/{name}/", {"x": [1], name: [2]}) for name in "abc"]
+    index, _ = search_index.read_index(pagefind_files(pages))
+    nothing = search_index.PagefindIndex(index.entry, {})  # Pagefind skips a page without words
+    index.update(nothing, ["/a/", "/b/", "/c/"], {"/b/"})
+    clean, _ = search_index.read_index(pagefind_files([pages[0], pages[2]]))
+    assert index.write().files == clean.write().files
 
 
 def test_pagefind_names_files_with_unpadded_hex():
@@ -415,7 +432,17 @@ def test_an_index_laid_out_otherwise_is_an_error():
 
 
 @needs_pagefind
-def test_the_index_is_written_as_pagefind_writes_it(built: Project):
+def test_the_index_is_written_as_pagefind_writes_it(project: Project):
+    rng = random.Random(5)
+    words = ["café", "naïve", "status", "deploy", "gateway", "token", "résumé"]
+    words += [f"word{n}" for n in range(300)]
+    many = {
+        f"content/part{n % 7}/page{n}.md": f"# Page {n}\n\n" + " ".join(rng.choices(words, k=150))
+        for n in range(160)
+    }
+    project.write(FILES | many)
+    assert project.build().ok
+    built = project
     pages = [
         search.SearchPage(path.parent.relative_to(built.out).as_posix() + "/", rel, "")
         for path in sorted(built.out.rglob("index.html"))
@@ -436,6 +463,7 @@ def test_the_index_is_written_as_pagefind_writes_it(built: Project):
     theirs = search_index.decode(next(d for r, d in raw.items() if r.endswith(".pf_meta")))
     assert ours[:3] + ours[4:] == theirs[:3] + theirs[4:]
     assert [name for name, _ in ours[3]] == sorted(name for name, _ in theirs[3])
+    assert len(ours[2]) > 3, "a site of several chunks"
 
 
 @needs_pagefind
