@@ -191,7 +191,9 @@ def index_site(
     if not binary_available():
         report.warning(config_file, 0, 0, MISSING_BINARY, MISSING_BINARY_HINT)
         return IndexOutcome("unavailable", error="no Pagefind binary")
-    if defer and old_index is not None and _link_tree(old_index, output, skip=KEY_FILE):
+    # The previous index keeps its key, which names the pages it indexed: the background
+    # re-index merges the changed pages into it.
+    if defer and old_index is not None and _link_tree(old_index, output):
         return IndexOutcome("deferred", len(pages))
     if not pages:
         return IndexOutcome("empty")
@@ -410,13 +412,13 @@ def _read_key(site: Path) -> str:
         return ""
 
 
-def _link_tree(folder: Path, output: OutputFolder, skip: str = "") -> bool:
+def _link_tree(folder: Path, output: OutputFolder) -> bool:
     """Hard-link a previous build's pagefind/ into the staging folder."""
     if not folder.is_dir():
         return False
     for rel in _files(folder):
         name = INDEX_DIR + "/" + rel
-        if name != skip and not output.link_from(folder / rel, name):
+        if not output.link_from(folder / rel, name):
             output.copy_file(folder / rel, name)
     return True
 

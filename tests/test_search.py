@@ -515,6 +515,13 @@ def test_watch_mode_reindexes_in_the_background(project: Project):
         served = {p.relative_to(project.out).as_posix() for p in project.out.rglob("pagefind/**/*")}
         named = {"pagefind/" + rel for rel in live.search.state.fragment_files.values()}
         assert {rel for rel in served if "/fragment/" in rel} == named, "no stale fragment left"
+        # A new page rebuilds the site around it; the index it adds the page to is kept.
+        added = project.root / "content/guide/extra.md"
+        added.write_text("# Extra\n\nA doohickey.\n")
+        assert not live.apply([added]).failed
+        assert live.search.idle()
+        assert live.search.last.status == "updated", live.search.last.note()
+        assert "doohickey" in fragments(project.out)["/guide/extra/"]["content"]
     finally:
         live.close()
 
