@@ -75,9 +75,17 @@ class InputsState:
 
 
 @dataclass
+class SettingsState:
+    """Checked page settings by a hash of their YAML (pages.SettingsMemo). Kept in a file
+    of their own: most builds change none, and then do not write them again."""
+
+    parsed: dict = field(default_factory=dict)
+    version: str = CACHE_VERSION
+
+
+@dataclass
 class CacheState(InputsState):
     pages: dict[str, PageRecord] = field(default_factory=dict)
-    parsed: dict = field(default_factory=dict)  # checked page settings by YAML hash
     # Everything pages show besides their own file and links: when it is unchanged, a page
     # whose file is unchanged is reused without working out its keys.
     site_key: str = ""

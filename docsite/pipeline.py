@@ -22,7 +22,7 @@ from docsite.build import (
     marker_of,
     project_file_entry,
 )
-from docsite.cache import CACHE_VERSION, BuildCache, CacheState, PageRecord, digest
+from docsite.cache import CACHE_VERSION, BuildCache, CacheState, PageRecord, SettingsState, digest
 from docsite.checks import check_links
 from docsite.config import HeaderLink, SiteConfig
 from docsite.diagnostics import Diagnostic, Report, Severity
@@ -125,7 +125,8 @@ def render_site(
     """Load pages, build the nav, render what changed and swap the new site in."""
     previous = cache.state
     _note_cache(cache, result)
-    memo = SettingsMemo(previous=previous.parsed)
+    settings = cache.load_part("settings", SettingsState) or SettingsState()
+    memo = SettingsMemo(previous=settings.parsed)
     site = load_site(found, report, memo)
     nav = build_nav(site)
     icons = IconSet(custom_dirs=_icon_dirs(config))
@@ -206,11 +207,12 @@ def render_site(
                     diagnostics=report.sorted(),
                     pages=records,
                     files=files,
-                    parsed=memo.current,
                     site_key=site_key,
                     marker=marker,
                 )
                 cache.save(state)
+                if memo.current.keys() != settings.parsed.keys():
+                    cache.save_part("settings", SettingsState(memo.current))
                 if search is not None and search.state is not None:
                     cache.save_part("search", search.state)
                 if options.keep_live:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docsite.build import engine_digest
-from docsite.cache import CACHE_VERSION, PageRecord, digest
+from docsite.cache import CACHE_VERSION, PageRecord, collector_paused, digest
 from docsite.config import SiteConfig
 from docsite.diagnostics import Report
 from docsite.output import OutputFolder
@@ -244,7 +244,8 @@ def full_index(
     """Index every page with Pagefind: the files of pagefind/ and the state that lets the
     next build patch them."""
     files = pagefind_files(pages, site, code, background)
-    index, fragments = read_index(files)  # takes the index's files out of `files`
+    with collector_paused():  # a million short lists, none of them in a cycle
+        index, fragments = read_index(files)  # takes the index's files out of `files`
     written = index.write()
     assets = sorted(files)
     for url, data in fragments.items():

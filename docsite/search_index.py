@@ -87,7 +87,10 @@ class Posting:
 
     def remove(self, numbers: set[int]) -> None:
         """Drop the entries of these pages."""
-        hits = numbers.intersection(self.pages)
+        if len(numbers) <= FEW:
+            hits = {number for number in numbers if _holds(self.pages, number)}
+        else:
+            hits = numbers.intersection(self.pages)
         if len(hits) > FEW:  # one pass, rather than a splice per page
             kept: list[tuple[int, bytes, bool]] = []
             after_removed = False
@@ -348,16 +351,25 @@ def _renumber(words: dict[str, Forms], moves: list[tuple[int, int]]) -> None:
 
 def _remove_pages(words: dict[str, Forms], numbers: set[int]) -> None:
     emptied = []
+    few = sorted(numbers) if len(numbers) <= FEW else None
     for word, forms in words.items():
         for posting in forms.values():
-            if not numbers.isdisjoint(posting.pages):
-                posting.remove(numbers)
+            if few is None and numbers.isdisjoint(posting.pages):
+                continue
+            if few is not None and not any(_holds(posting.pages, n) for n in few):
+                continue  # a few lookups rather than a pass over a long list
+            posting.remove(numbers)
         for form in [form for form, posting in forms.items() if form and not posting.pages]:
             del forms[form]
         if len(forms) == 1 and not forms[""].pages:
             emptied.append(word)
     for word in emptied:
         del words[word]
+
+
+def _holds(pages: array.array, number: int) -> bool:
+    at = bisect.bisect_left(pages, number)
+    return at < len(pages) and pages[at] == number
 
 
 def _add_pages(
