@@ -11,6 +11,7 @@ import ctypes.util
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +36,7 @@ class OutputFolder:
         self.reused = False  # staging started as the spare tree
         self.made_folders: set[str] = set()  # folders made in staging, so each is made once
         self.placed: set[str] = set()  # files this build put in staging, by relative path
+        self._cloning: threading.Thread | None = None
 
     def _make_parent(self, path: str) -> None:
         folder = os.path.dirname(path)
@@ -58,8 +60,27 @@ class OutputFolder:
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self._finish_spare()
         if self.staging.exists():
             remove_tree(self.staging)
+
+    def start_spare(self) -> None:
+        """Without a spare tree (a first build), start making one: a copy of staging as it
+        is now, its folders and hard links to its files, made in a thread while the build
+        goes on (Pagefind indexing, most of all). The next build starts from it instead of
+        creating thousands of folders; it checks every file it keeps, so a copy that missed
+        or kept a file replaced meanwhile costs a rewrite, never a wrong file."""
+        if self.reused or self.spare is None or self.spare.exists() or self._cloning:
+            return
+        self._cloning = threading.Thread(
+            target=_clone_tree, args=(self.staging, self.spare), name="spare-tree"
+        )
+        self._cloning.start()
+
+    def _finish_spare(self) -> None:
+        if self._cloning is not None:
+            self._cloning.join()
+            self._cloning = None
 
     def place(self, rel: str) -> str:
         """The path to write `rel` at: its folder made, and whatever was there removed (a
@@ -111,6 +132,7 @@ class OutputFolder:
     def commit(self) -> None:
         """Swap the finished folder in; the old one becomes the spare tree, or is removed
         afterwards, in the background."""
+        self._finish_spare()  # it walks staging, which is about to move
         if self.reused:
             self._remove_unplaced()
         old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
@@ -152,6 +174,29 @@ class OutputFolder:
         for folder in reversed(folders[1:]):
             with contextlib.suppress(OSError):  # not empty: it holds placed files
                 os.rmdir(folder)
+
+
+def _clone_tree(source: Path, target: Path) -> None:
+    """Folders and hard links mirroring `source` at `target`, put in place whole or not at
+    all. Files that vanish meanwhile are skipped; any failure leaves no target."""
+    partial = target.with_name(f"{target.name}.partial-{os.getpid()}")
+    try:
+        os.makedirs(partial)
+        pending = [""]
+        while pending:
+            rel_dir = pending.pop()
+            with os.scandir(os.path.join(source, rel_dir)) as entries:
+                for entry in entries:
+                    rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        os.mkdir(os.path.join(partial, rel))
+                        pending.append(rel)
+                    else:
+                        with contextlib.suppress(FileNotFoundError):
+                            os.link(entry.path, os.path.join(partial, rel))
+        os.rename(partial, target)
+    except OSError:
+        remove_tree(partial)
 
 
 def same_inode(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:

@@ -181,6 +181,8 @@ def render_site(
                 icons.stylesheet(_icons_in_use(icons, records)),
                 previous_output,
             )
+            # A first build copies its folders for the next one while Pagefind indexes.
+            output.start_spare()
             search = None
             if options.search_index:
                 search = index_built_site(

@@ -48,3 +48,46 @@ def test_leftovers_of_killed_builds_are_cleaned(tmp_path):
         out.write_text("index.html", "x")
         out.commit()
     assert not dead.exists() and (target / "index.html").is_file()
+
+
+def inodes(folder):
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_first_build_leaves_a_spare_tree_of_its_site(tmp_path):
+    target, spare = tmp_path / "site", tmp_path / "cache" / "spare"
+    with OutputFolder(target, spare) as out:
+        for n in range(30):
+            out.write_text(f"p{n}/deep/index.html", f"page {n}")
+        out.start_spare()
+        out.write_text("late.txt", "written after the copy began")
+        out.commit()
+    assert spare.is_dir() and not list(tmp_path.glob("cache/*.partial-*"))
+    copied = inodes(spare)
+    assert len(copied) >= 30
+    assert all(copied[rel] == ino for rel, ino in inodes(target).items() if rel in copied)
+    # The next build starts from it: its folders are there, its files the live site's.
+    with OutputFolder(target, spare) as out:
+        assert out.reused
+        for n in range(30):
+            assert out.link_from(target / f"p{n}/deep/index.html", f"p{n}/deep/index.html")
+        out.commit()
+    assert (target / "p7/deep/index.html").read_text() == "page 7"
+    assert not (target / "late.txt").exists()  # not placed by this build: removed
+
+
+def test_a_build_that_starts_from_a_spare_tree_copies_none(tmp_path):
+    target, spare = tmp_path / "site", tmp_path / "spare"
+    spare.mkdir()
+    (spare / "kept.html").write_text("spare")
+    with OutputFolder(target, spare) as out:
+        assert out.reused
+        out.write_text("index.html", "home")
+        out.start_spare()  # the site it replaces becomes the next spare tree instead
+        out.commit()
+    assert not spare.exists()  # there was no site to replace
+    assert sorted(os.listdir(target)) == ["index.html"]
