@@ -9,12 +9,12 @@ A file of the same name from static/ or content/ wins over a generated one.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 from docsite.cache import BuildCache, PageRecord
 from docsite.config import SiteConfig
@@ -322,7 +322,7 @@ def listed_pages(site: SiteContent) -> list[Page]:
 def sitemap(site: SiteContent, config: SiteConfig, dates: PageDates) -> str:
     entries = []
     for page in sorted(listed_pages(site), key=lambda p: p.url):
-        loc = xml_escape(config.url + _quote(page.url))
+        loc = html.escape(config.url + _quote(page.url), quote=False)  # &, < and > for XML
         lastmod = dates.lastmod(page.source.rel, page.source.path)
         entries.append(
             f"  <url>\n    <loc>{loc}</loc>\n"
