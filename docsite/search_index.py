@@ -183,6 +183,35 @@ class LanguageIndex:
     # Pages in the order of each data-pagefind-sort key, kept as Pagefind wrote them.
     sorts: list = field(default_factory=list)
 
+    # Pickled as a few long byte strings and a list of plain rows: unpickling thousands of
+    # Posting objects and their arrays one by one took 0.14 s at 5,000 pages.
+    def __getstate__(self) -> dict:
+        rows = []
+        pages, sizes, entries = array.array("I"), array.array("I"), bytearray()
+        for word, forms in self.words.items():
+            for form, posting in forms.items():
+                rows.append((word, form, len(posting.pages), posting.weight))
+                pages += posting.pages
+                sizes += posting.sizes
+                entries += posting.entries
+        packed = (rows, pages.tobytes(), sizes.tobytes(), bytes(entries))
+        return {**self.__dict__, "words": packed}
+
+    def __setstate__(self, state: dict) -> None:
+        rows, page_bytes, size_bytes, entries = state["words"]
+        pages, sizes = array.array("I"), array.array("I")
+        pages.frombytes(page_bytes)
+        sizes.frombytes(size_bytes)
+        words: dict[str, Forms] = {}
+        at = start = 0
+        for word, form, count, weight in rows:
+            these = sizes[at : at + count]
+            end = start + sum(these)
+            posting = Posting(pages[at : at + count], these, bytearray(entries[start:end]), weight)
+            words.setdefault(word, {})[form] = posting
+            at, start = at + count, end
+        self.__dict__.update({**state, "words": words})
+
 
 @dataclass
 class PagefindIndex:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import pickle
 import random
 import time
 from dataclasses import dataclass, field
@@ -396,6 +397,18 @@ def test_merging_changed_pages_gives_the_index_of_the_new_pages(seed):
         return
     clean, _ = search_index.read_index(pagefind_files(now))
     assert index.write().files == clean.write().files
+
+
+def test_an_index_kept_in_the_cache_is_the_same_index():
+    pages = fake_pages(random.Random(3), 30, words=10)
+    index, _ = search_index.read_index(pagefind_files(pages))
+    kept = pickle.loads(pickle.dumps(index))
+    assert kept.write().files == index.write().files
+    changed = FakePage(pages[4].url, {"w1": [7], "fresh": [1]})
+    for one in (index, kept):
+        patch, _ = search_index.read_index(pagefind_files([changed]))
+        one.update(patch, [page.url for page in pages], {changed.url})
+    assert kept.write().files == index.write().files
 
 
 def test_a_page_in_a_new_language_cannot_be_merged():
