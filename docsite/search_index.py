@@ -244,15 +244,15 @@ class PagefindIndex:
         files the caller has from the last build) are not compressed again."""
         bodies: dict[str, bytes] = {}
         written = WrittenIndex({}, [], {}, {})
+        files = _Bodies(bodies, written.hashes)
         entry = json.loads(self.entry)
         # In one order: Pagefind writes its languages in hash-map order.
         entry["languages"] = dict(sorted(entry["languages"].items()))
         for language, index in sorted(self.languages.items()):
-            meta_name = _write_language(language, index, bodies, written.fragment_files)
+            meta_name = _write_language(language, index, files, written.fragment_files)
             about = entry["languages"][language]
             about["hash"] = meta_name
             about["page_count"] = len(index.pages)
-        written.hashes = {rel: hashlib.sha1(body).hexdigest() for rel, body in bodies.items()}
         kept = kept or {}
         written.kept = [rel for rel in bodies if kept.get(rel) == written.hashes[rel]]
         new = [rel for rel in bodies if kept.get(rel) != written.hashes[rel]]
@@ -352,7 +352,8 @@ def _update_language(index: LanguageIndex, new: LanguageIndex | None, urls: list
         _renumber(index.words, moves)
     index.pages = pages
     if new is not None:
-        targets = [urls.index(page.url) for page in new.pages]
+        number_of = {url: number for number, url in enumerate(urls)}
+        targets = [number_of[page.url] for page in new.pages]
         renumber = [index.fields.index(name) for name in new.fields]
         _add_pages(index.words, new.words, targets, renumber)
 
@@ -435,10 +436,29 @@ def _renumbered(entry: bytes, renumber: list[int]) -> bytes:
     return cbor2.dumps([delta, locations, meta])
 
 
+@dataclass
+class _Bodies:
+    """The files being written, uncompressed, with the SHA-1 of each (hashed once: it names
+    the file and tells whether the last build's file can be kept)."""
+
+    bodies: dict[str, bytes]
+    hashes: dict[str, str]
+
+    def add(self, language: str, body: bytes, digits: int, path: str, taken: set[str]) -> str:
+        """Add `body` at `path` ("{}" for its name); returns the name, as Pagefind names it:
+        `language_` and the start of the hash, one digit more while it is taken."""
+        plain = hashlib.sha1(body).hexdigest()
+        name = _short(f"{language}_{_unpadded(plain)}", len(language) + 1 + digits, taken)
+        taken.add(name)
+        self.bodies[path.format(name)] = body
+        self.hashes[path.format(name)] = plain
+        return name
+
+
 def _write_language(
-    language: str, index: LanguageIndex, bodies: dict[str, bytes], fragment_files: dict[str, str]
+    language: str, index: LanguageIndex, files: _Bodies, fragment_files: dict[str, str]
 ) -> str:
-    """Add one language's files, uncompressed, to `bodies`; returns its meta file's name."""
+    """Add one language's files to `files`; returns its meta file's name."""
     pages = []
     taken: set[str] = set()
     for page in index.pages:
@@ -450,9 +470,7 @@ def _write_language(
     taken = set()
     for words in _chunks(index.words):
         body = _chunk_body(words, index.words)
-        name = short_hash(language, body, HASH_DIGITS, taken)
-        taken.add(name)
-        bodies[f"index/{name}.pf_index"] = body
+        name = files.add(language, body, HASH_DIGITS, "index/{}.pf_index", taken)
         chunks.append([words[0], words[-1], name])
     for before, after in itertools.pairwise(chunks):
         end, start = _prefixes(before[1], after[0])
@@ -460,16 +478,12 @@ def _write_language(
             before[1] = end
         after[0] = start
     filters = []
+    taken = set()
     for name, values in sorted(_filter_values(index.pages).items()):
         body = cbor2.dumps([name, [[value, numbers] for value, numbers in sorted(values.items())]])
-        file_hash = short_hash(language, body, HASH_DIGITS, taken)
-        taken.add(file_hash)
-        bodies[f"filter/{file_hash}.pf_filter"] = body
-        filters.append([name, file_hash])
+        filters.append([name, files.add(language, body, HASH_DIGITS, "filter/{}.pf_filter", taken)])
     meta = cbor2.dumps([index.version, pages, chunks, filters, index.sorts, index.fields])
-    meta_name = short_hash(language, meta, len(language) + 8)
-    bodies[f"pagefind.{meta_name}.pf_meta"] = meta
-    return meta_name
+    return files.add(language, meta, len(language) + 8, "pagefind.{}.pf_meta", set())
 
 
 def _chunks(words: dict[str, Forms]) -> Iterable[list[str]]:
@@ -538,7 +552,11 @@ def _take(files: dict[str, bytes], name: str) -> bytes:
 
 def pagefind_hex(data: bytes) -> str:
     """Pagefind's hex of a SHA-1: each byte formatted without its leading zero."""
-    return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
+    return _unpadded(hashlib.sha1(data).hexdigest())
+
+
+def _unpadded(plain: str) -> str:
+    return "".join(plain[i + 1] if plain[i] == "0" else plain[i : i + 2] for i in range(0, 40, 2))
 
 
 def short_hash(language: str, body: bytes, digits: int, taken: Container[str] = ()) -> str:
