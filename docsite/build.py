@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docsite.cache import CACHE_VERSION, BuildCache, digest, file_entry
-from docsite.config import SiteConfig, load_config
-from docsite.diagnostics import DiagnosticError, Report
+from docsite.config import CONFIG_NAMES, SiteConfig, load_config
+from docsite.diagnostics import DiagnosticError, Report, UsageError
 from docsite.gitdates import head_commit
 from docsite.projectfiles import MISSING
+from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.sources import Discovery, discover
 from docsite.themefiles import static_dirs, template_dirs
 
@@ -20,8 +22,12 @@ from docsite.themefiles import static_dirs, template_dirs
 OUTPUT_MARKER = ".docsite"
 
 
-class UsageError(Exception):
-    """The command itself is wrong (exit code 2), as opposed to the content (exit 1)."""
+def no_progress(stage: str, done: int = 0, total: int = 0) -> None:
+    """The default progress listener: builds run silently."""
+
+
+# A listener hears each stage of a build ("rendering", 120, 5000), for a progress line.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -34,6 +40,7 @@ class BuildOptions:
     use_cache: bool = True
     keep_live: bool = False  # keep the loaded site in the result, for watch mode
     search_index: bool = True  # `check` builds to throw away: no search index needed
+    progress: Progress = no_progress
 
 
 @dataclass
@@ -44,10 +51,11 @@ class BuildResult:
     seconds: float = 0.0
     output: Path | None = None
     written: bool = False
+    had_site: bool = False  # the output folder held a built site before this build
     unchanged: bool = False  # nothing changed since the last build: nothing was written
     notes: list[str] = field(default_factory=list)  # for -v: how the cache was used
-    # (source shown, output path) per page, for `-v`.
-    page_outputs: list[tuple[str, str]] = field(default_factory=list)
+    # (source shown, output path, why) per page rendered this time, for `-v`.
+    rendered_pages: list[tuple[str, str, str]] = field(default_factory=list)
     live: Any = None  # with keep_live: the pipeline's LiveState, for watch mode
 
     @property
@@ -64,10 +72,14 @@ def build_site(options: BuildOptions) -> BuildResult:
             config = load_config(options.root.resolve(), options.config_file, report)
         except FileNotFoundError as exc:
             raise UsageError(f"{exc}; check the path given to --config") from None
+        if not config.file and not config.content_dir.is_dir():
+            raise UsageError(no_project_message(config.root))
         out = (options.out if options.out is not None else config.output_dir).resolve()
         result.output = out
+        result.had_site = (out / OUTPUT_MARKER).is_file()
         check_output_folder(out, config)
-        found = discover(config.content_dir, config.input, report)
+        options.progress("reading pages", 0, 0)
+        found = discover(config.content_dir, config.input, report, not_content(config, out))
     except DiagnosticError as exc:
         report.extend(exc.diagnostics)
         return _finish(result, started)
@@ -120,8 +132,39 @@ def marker_of(out: Path) -> tuple[int, int, int] | None:
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
+# When the project folder is the content folder (Retype's `input: .`), these are not pages.
+PROJECT_FOLDERS = ("templates", "static", "node_modules")
+
+
+def not_content(config: SiteConfig, out: Path) -> tuple[Path, ...]:
+    """What lies in the content folder without being content: the output folder and the
+    config file, and the project's own folders when the content folder is the project."""
+    paths = [out, *([config.root / config.file] if config.file else [])]
+    if config.content_dir.resolve() == config.root.resolve():
+        paths += [config.root / name for name in PROJECT_FOLDERS]
+    return tuple(paths)
+
+
+def no_project_message(root: Path) -> str:
+    """What docsite looked for in a folder that holds no docs project, and what to do."""
+    if (root / "mkdocs.yml").is_file():
+        return (
+            f"{root} holds a MkDocs project (mkdocs.yml), which docsite does not read; "
+            "a docsite.yml and a content/ folder take its place: see 'Migrating from MkDocs' "
+            "in docsite's documentation"
+        )
+    names = ", ".join((*CONFIG_NAMES, *RETYPE_CONFIG_NAMES))
+    return (
+        f"no docs project in {root}: looked for a config file ({names}) and a content/ "
+        "folder; run 'docsite init' to start one here, or point to one with --config FILE"
+    )
+
+
 def check_output_folder(out: Path, config: SiteConfig) -> None:
-    """Refuse to replace a folder that holds the sources: the swap would delete them."""
+    """Refuse to replace a folder that holds the sources: the swap would delete them.
+
+    An output folder inside the content folder is fine: it is left out of the content, as
+    Retype's `input: .` projects need."""
     root = config.root.resolve()
     protected = {
         "the project folder": root,
@@ -142,7 +185,7 @@ def check_output_folder(out: Path, config: SiteConfig) -> None:
                 f"refusing to write the site to '{out}': it is or contains {name}, "
                 "which the build would replace; choose another --out or 'output'"
             )
-        if out.is_relative_to(folder) and name != "the project folder":
+        if out.is_relative_to(folder) and name in ("the templates folder", "the static folder"):
             raise UsageError(
                 f"refusing to write the site to '{out}': it is inside {name}; "
                 "choose another --out or 'output'"

@@ -155,6 +155,12 @@ class BuildCache:
         self._dump(inputs, self.inputs_index)
         self._state = state
 
+    def forget_inputs(self) -> None:
+        """The site on disk is no longer the build these inputs describe (watch mode just
+        re-rendered a page in place): the next build checks every page instead of trusting
+        "nothing changed"."""
+        self.inputs_index.unlink(missing_ok=True)
+
     def _dump(self, value: Any, path: Path) -> None:
         temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
         with temporary.open("wb") as handle:

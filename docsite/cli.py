@@ -10,24 +10,37 @@ from pathlib import Path
 from typing import TextIO
 
 from docsite import __version__
-from docsite.build import BuildOptions, BuildResult, UsageError, build_site
-from docsite.diagnostics import Diagnostic, Severity
+from docsite.build import BuildOptions, BuildResult, build_site
+from docsite.diagnostics import Diagnostic, Paint, Severity, UsageError, did_you_mean
 from docsite.report_json import dumps, report_json
+from docsite.terminal import ProgressLine, painter, wants_color
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "serve", "check", "new", "init")
+COMMANDS = ("build", "serve", "preview", "check", "new", "init", "clean")
+DEFAULT_COMMAND = "build"
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--config", metavar="FILE", type=Path, help="site config file (default: docsite.yml)"
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The parser, and each command's own parser (to say which command takes an option)."""
+    project = argparse.ArgumentParser(add_help=False)
+    project.add_argument(
+        "-c",
+        "-f",
+        "--config",
+        metavar="FILE",
+        type=Path,
+        help="the config file; the project's folders are found beside it "
+        "(default: docsite.yml or docsite.yaml, else retype.yml/.yaml/.json, here)",
     )
-    common.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    level = common.add_mutually_exclusive_group()
+    project.add_argument("--no-color", action="store_true", help="print without colours")
+    building = argparse.ArgumentParser(add_help=False)
+    building.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    level = building.add_mutually_exclusive_group()
     level.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    level.add_argument("-v", "--verbose", action="store_true", help="print every page built")
-    common.add_argument(
+    level.add_argument(
+        "-v", "--verbose", action="store_true", help="list the pages rendered, and why"
+    )
+    building.add_argument(
         "-j",
         "--jobs",
         metavar="N",
@@ -35,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         default=0,
         help="worker processes (default: one per core)",
     )
-    common.add_argument(
+    building.add_argument(
         "--no-cache",
         action="store_true",
         help="ignore and do not update the build cache (.docsite-cache/)",
@@ -47,196 +60,314 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="'json': a machine-readable report on stdout, all other text on stderr",
     )
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        help="the output folder (default: 'output' from the config, else site)",
+    )
     serving = argparse.ArgumentParser(add_help=False)
     serving.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serving.add_argument(
         "--port", type=_port, default=8000, help="port (default: 8000, or the next free one)"
     )
     serving.add_argument("--open", action="store_true", help="open the site in a web browser")
-    serving.add_argument(
-        "--poll", action="store_true", help="poll for changes (for Docker, WSL and network drives)"
-    )
 
     parser = argparse.ArgumentParser(
         prog="docsite",
-        description="Build a documentation site from content/ into site/.",
-        epilog="Run it from the project folder. Without a command, 'build' is assumed.",
+        description="Build a documentation site from Markdown pages (content/) into site/.",
+        epilog="Run it in the project folder, or name the config with --config. "
+        "Without a command, 'build' is assumed. 'docsite COMMAND --help' tells more.",
     )
     parser.add_argument("--version", action="version", version=f"docsite {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    build = commands.add_parser(
+    commands.add_parser(
         "build",
-        parents=[common, reporting, serving],
-        help="build the site (default)",
-        description="Build content/ into the output folder.",
+        parents=[project, building, reporting, output],
+        help="build the site (the default command)",
+        description="Build the content folder into the output folder. A failed build leaves "
+        "the previous site as it was.",
     )
-    build.add_argument(
-        "--out",
-        metavar="DIR",
-        type=Path,
-        help="output folder (default: 'output' from the config, else site)",
+    serve = commands.add_parser(
+        "serve",
+        parents=[project, building, serving],
+        help="build, serve on http://127.0.0.1:8000 and rebuild on every change",
+        description="Build the site, serve it, watch the sources and reload browsers.",
     )
-    build.add_argument("--watch", action="store_true", help="the same as the serve command")
+    serve.add_argument(
+        "--poll", action="store_true", help="poll for changes (for Docker, WSL and network drives)"
+    )
+    commands.add_parser(
+        "preview",
+        parents=[project, output, serving],
+        help="serve the built site as it is, without building",
+        description="Serve the output folder of the last build, unchanged: to look at a site "
+        "built elsewhere (a CI artefact) before publishing it.",
+    )
     commands.add_parser(
         "check",
-        parents=[common, reporting],
+        parents=[project, building, reporting],
         help="run every check without writing the site (for CI)",
         description="Build into a temporary folder that is deleted afterwards: every check of "
         "a build runs, and neither the site nor the build cache is touched.",
     )
     new = commands.add_parser(
         "new",
+        parents=[project],
         help="create a page with its frontmatter filled in",
-        description="Create content/PATH (e.g. guide/setup) with frontmatter and a title.",
+        description="Create a page in the content folder (e.g. guide/setup) with frontmatter "
+        "and a title.",
     )
     new.add_argument("path", metavar="PATH", help="the page's path in content/, e.g. guide/setup")
     new.add_argument("title", metavar="TITLE", nargs="?", default="", help="the page title")
-    new.add_argument(
-        "--config", metavar="FILE", type=Path, help="site config file (default: docsite.yml)"
-    )
     init = commands.add_parser(
         "init",
         help="create a new docs project that builds at once",
-        description="Create DIR with docsite.yml, content/index.md and a first guide page.",
+        description="Create docsite.yml, content/index.md and a first guide page in DIR.",
     )
-    init.add_argument("folder", metavar="DIR", type=Path, help="the folder of the new project")
+    init.add_argument(
+        "folder",
+        metavar="DIR",
+        type=Path,
+        nargs="?",
+        default=Path("."),
+        help="the folder of the new project (default: this folder)",
+    )
     init.add_argument("--title", default="", help="the site title (default: from DIR's name)")
     commands.add_parser(
-        "serve",
-        parents=[common, serving],
-        help="build, serve on http://127.0.0.1:8000 and rebuild on every change",
-        description="Build the site, serve it, watch the sources and reload browsers.",
+        "clean",
+        parents=[project, output],
+        help="delete the built site and the build cache",
+        description="Delete the output folder (only one that docsite wrote) and .docsite-cache/.",
     )
-    return parser
+    return parser, dict(commands.choices)
 
 
 def main(argv: list[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or (
-        args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")
-    ):
-        args_list.insert(0, "build")
-    args = _parser().parse_args(args_list)
-    root = Path.cwd()
-    if args.command in ("new", "init"):
-        return _scaffold(args, root)
-    config_file = (
-        args.config if args.config is None or args.config.is_absolute() else root / args.config
-    )
-    options = BuildOptions(
-        root=root,
-        config_file=config_file,
-        out=getattr(args, "out", None),
-        strict=args.strict,
-        jobs=args.jobs,
-        use_cache=not args.no_cache,
-    )
-    if args.command == "serve" or getattr(args, "watch", False):
-        from docsite.watch import serve  # the server and watcher load only when serving
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
+        if "--version" not in args_list:
+            args_list.insert(0, DEFAULT_COMMAND)
+    elif args_list[0] not in COMMANDS:
+        hint = did_you_mean(args_list[0], COMMANDS)
+        print(
+            f"docsite: error: unknown command '{args_list[0]}'"
+            + (f"; {hint}" if hint else f"; the commands are {', '.join(COMMANDS)}"),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    parser, command_parsers = _parser()
+    args, unknown = parser.parse_known_args(args_list)
+    if unknown:
+        return _unknown_arguments(command_parsers, args.command, unknown)
+    root, config_file = _project(getattr(args, "config", None))
+    no_color = getattr(args, "no_color", False)
+    paint = painter(wants_color(sys.stderr, no_color) and wants_color(sys.stdout, no_color))
+    try:
+        if args.command in ("new", "init"):
+            return _scaffold(args, root, config_file, paint)
+        options = BuildOptions(
+            root=root,
+            config_file=config_file,
+            out=getattr(args, "out", None),
+            strict=getattr(args, "strict", False),
+            jobs=getattr(args, "jobs", 0),
+            use_cache=not getattr(args, "no_cache", False),
+        )
+        if args.command == "serve":
+            from docsite.watch import serve  # the server and watcher load only when serving
 
-        try:
             return serve(options, args.host, args.port, args.open, args.poll, args.quiet)
-        except UsageError as exc:
-            print(f"docsite: error: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-        except OSError as exc:
-            print(f"docsite: error: cannot serve: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-    if args.command == "check":
-        # Outside the project, so neither site/ nor .docsite-cache/ is touched.
-        with tempfile.TemporaryDirectory(
-            prefix="docsite-check-", ignore_cleanup_errors=True
-        ) as scratch:
-            options.out = Path(scratch) / "site"
-            options.use_cache = False
-            options.search_index = False  # the site is thrown away: nothing to search
-            return _run("check", options, args, root)
-    return _run("build", options, args, root)
+        if args.command == "preview":
+            return _preview(args, options)
+        if args.command == "clean":
+            return _clean(options)
+        if args.command == "check":
+            # Outside the project, so neither site/ nor .docsite-cache/ is touched.
+            with tempfile.TemporaryDirectory(
+                prefix="docsite-check-", ignore_cleanup_errors=True
+            ) as scratch:
+                options.out = Path(scratch) / "site"
+                options.use_cache = False
+                options.search_index = False  # the site is thrown away: nothing to search
+                return _run("check", options, args, paint)
+        return _run("build", options, args, paint)
+    except UsageError as exc:
+        _usage_error(str(exc), paint)
+        if getattr(args, "format", "text") == "json":
+            problem = Diagnostic("", 0, 0, Severity.ERROR, str(exc))
+            sys.stdout.write(dumps(report_json(args.command, [problem], 0, False)))
+        return EXIT_USAGE
+    except OSError as exc:
+        _usage_error(f"cannot {args.command}: {exc}", paint)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("docsite: interrupted; the previous site is unchanged", file=sys.stderr)
+        return 130
 
 
-def _scaffold(args: argparse.Namespace, root: Path) -> int:
+def _unknown_arguments(
+    command_parsers: dict[str, argparse.ArgumentParser], command: str, unknown: list[str]
+) -> int:
+    """Name the commands an option belongs to: `build --port 9000` is not silently ignored."""
+    owners: dict[str, list[str]] = {}
+    for name, command_parser in command_parsers.items():
+        for action in command_parser._actions:
+            for option in action.option_strings:
+                owners.setdefault(option, []).append(name)
+    option = unknown[0].split("=", 1)[0]
+    if option in owners:
+        message = f"{option} is an option of {' and '.join(owners[option])}, not of {command}"
+    else:
+        options = [o for o, names in owners.items() if command in names and o.startswith("--")]
+        hint = did_you_mean(option, options) if option.startswith("-") else ""
+        message = f"{command} does not take {' '.join(unknown)}" + (f"; {hint}" if hint else "")
+    print(f"docsite {command}: error: {message}", file=sys.stderr)
+    print(f"run 'docsite {command} --help' for its options", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _project(config: Path | None) -> tuple[Path, Path | None]:
+    """The project folder and config file: --config names both, as MkDocs' -f does, so
+    `docsite build -c docs/docsite.yml` works from anywhere."""
+    if config is None:
+        return Path.cwd(), None
+    config_file = config if config.is_absolute() else Path.cwd() / config
+    return config_file.parent, config_file
+
+
+def _usage_error(message: str, paint: Paint) -> None:
+    print(f"docsite: {paint('error', 'error:')} {message}", file=sys.stderr)
+
+
+def _scaffold(args: argparse.Namespace, root: Path, config_file: Path | None, paint: Paint) -> int:
     from docsite.config import load_config
     from docsite.diagnostics import DiagnosticError, Report
     from docsite.scaffold import ScaffoldError, init_project, new_page
 
     try:
         if args.command == "init":
-            created = init_project(args.folder, args.title)
+            folder = args.folder if args.folder.is_absolute() else Path.cwd() / args.folder
+            created = init_project(folder, args.title)
         else:
-            config_file = args.config if args.config is None else root / args.config
             try:
                 config = load_config(root, config_file, Report())
             except (DiagnosticError, FileNotFoundError) as exc:
-                print(f"docsite: error: {exc}", file=sys.stderr)
-                return EXIT_USAGE
+                raise UsageError(str(exc)) from None
             created = [new_page(root, args.path, args.title, config.input)]
     except ScaffoldError as exc:
-        print(f"docsite: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(str(exc)) from None
     for path in created:
-        print(f"created {_shown_path(path, root).rstrip('/')}")
+        print(f"created {_shown_path(path, Path.cwd()).rstrip('/')}")
+    if args.command == "init":
+        _next_steps(folder)
     return EXIT_OK
 
 
-def _run(command: str, options: BuildOptions, args: argparse.Namespace, root: Path) -> int:
+def _next_steps(folder: Path) -> None:
+    """What to run after `init`, from where the user is now."""
+    where = _shown_path(folder, Path.cwd()).rstrip("/")
+    steps = [] if where in ("", ".") else [f"cd {where}"]
+    steps += [
+        "docsite serve    # preview on http://127.0.0.1:8000; pages reload as you save",
+        "docsite build    # write the site into site/, ready to publish",
+    ]
+    print("\nNext steps:")
+    for step in steps:
+        print(f"  {step}")
+    print("Pages are the Markdown files in content/; the site's settings are in docsite.yml.")
+
+
+def _preview(args: argparse.Namespace, options: BuildOptions) -> int:
+    from docsite.config import load_config
+    from docsite.diagnostics import DiagnosticError, Report
+    from docsite.serve import preview
+
+    if options.out is not None:
+        site_dir = options.out
+    else:
+        try:
+            site_dir = load_config(options.root, options.config_file, Report()).output_dir
+        except (DiagnosticError, FileNotFoundError) as exc:
+            raise UsageError(str(exc)) from None
+    return preview(site_dir.resolve(), args.host, args.port, args.open)
+
+
+def _clean(options: BuildOptions) -> int:
+    from docsite.clean import clean_project
+    from docsite.config import load_config
+    from docsite.diagnostics import DiagnosticError, Report
+
+    try:
+        config = load_config(options.root, options.config_file, Report())
+    except (DiagnosticError, FileNotFoundError) as exc:
+        raise UsageError(str(exc)) from None
+    removed = clean_project(config, options.out or config.output_dir)
+    for path in removed:
+        print(f"removed {_shown_path(path, Path.cwd())}")
+    if not removed:
+        print("nothing to clean")
+    return EXIT_OK
+
+
+def _run(command: str, options: BuildOptions, args: argparse.Namespace, paint: Paint) -> int:
     as_json = args.format == "json"
     # With --format json, stdout carries the report alone.
     human: TextIO = sys.stderr if as_json else sys.stdout
+    progress = None
+    if not as_json and not args.quiet and sys.stderr.isatty():
+        progress = options.progress = ProgressLine(sys.stderr)
     try:
         result = build_site(options)
-    except UsageError as exc:
-        print(f"docsite: error: {exc}", file=sys.stderr)
-        if as_json:
-            problem = Diagnostic("", 0, 0, Severity.ERROR, str(exc))
-            sys.stdout.write(dumps(report_json(command, [problem], 0, False)))
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("docsite: interrupted; the previous site is unchanged", file=sys.stderr)
-        return 130
+    finally:
+        if progress is not None:
+            progress.close()
     for diagnostic in result.report.sorted():
         if args.quiet and diagnostic.severity is not Severity.ERROR:
             continue
-        print(diagnostic.format(), file=sys.stderr)
-    where = _shown_path(result.output, root) if command == "build" else None
+        print(diagnostic.format(paint), file=sys.stderr)
+    where = _shown_path(result.output, Path.cwd()) if command == "build" else None
     if as_json:
         sys.stdout.write(
             dumps(report_json(command, result.report.items, result.pages, result.ok, where))
         )
-    _summary(command, result, args, where, human)
+    _summary(command, result, args, where, human, paint)
     return EXIT_OK if result.ok else EXIT_CONTENT
 
 
 def _summary(
-    command: str, result: BuildResult, args: argparse.Namespace, where: str | None, out: TextIO
+    command: str,
+    result: BuildResult,
+    args: argparse.Namespace,
+    where: str | None,
+    out: TextIO,
+    paint: Paint,
 ) -> None:
     errors, warnings = len(result.report.errors), len(result.report.warnings)
     counts = f"{_plural(warnings, 'warning')}, {_plural(errors, 'error')}"
     if not result.ok:
         if command == "check":
-            print(f"Check failed ({counts}).", file=sys.stderr)
+            failed = f"Check failed ({counts})."
+        elif result.had_site:
+            failed = f"Build failed ({counts}); the previous site was left as it was."
         else:
-            print(
-                f"Build failed ({counts}); the previous site was left as it was.", file=sys.stderr
-            )
+            failed = f"Build failed ({counts}); no site was written."
+        print(paint("failed", failed), file=sys.stderr)
         return
     if args.verbose and command == "build":
-        for source, output in result.page_outputs:
-            print(f"  {source} -> {where}{output}", file=out)
+        for source, output, why in result.rendered_pages:
+            print(f"  {source} -> {where}{output} ({why})", file=out)
         for note in result.notes:
             print(f"  note: {note}", file=out)
     if args.quiet:
         return
     if command == "check":
-        print(
-            f"Checked {_plural(result.pages, 'page')} in {result.seconds:.2f} s ({counts})",
-            file=out,
-        )
+        done = f"Checked {_plural(result.pages, 'page')} in {result.seconds:.2f} s"
+        print(f"{paint('ok', done)} ({counts})", file=out)
     else:
-        print(
-            f"Built {_plural(result.pages, 'page')} in {result.seconds:.2f} s -> {where} "
-            f"({counts})",
-            file=out,
-        )
+        done = f"Built {_plural(result.pages, 'page')} in {result.seconds:.2f} s -> {where}"
+        print(f"{paint('ok', done)} ({counts})", file=out)
 
 
 def _positive_int(text: str) -> int:
@@ -261,9 +392,14 @@ def _plural(count: int, word: str) -> str:
 
 
 def _shown_path(path: Path | None, root: Path) -> str:
+    """A folder as the user can type it: relative to `root`, unless that climbs out of more
+    than one folder ('../../tmp/site'), where the absolute path reads better."""
     if path is None:
         return ""
     try:
-        return os.path.relpath(path, root).replace(os.sep, "/") + "/"
-    except ValueError:
-        return str(path)
+        relative = os.path.relpath(path, root).replace(os.sep, "/")
+    except ValueError:  # another drive
+        relative = "../.."
+    if relative.startswith("../.."):
+        return path.as_posix().rstrip("/") + "/"
+    return relative + "/"

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docsite.diagnostics import Report
-from docsite.retype_config import RETYPE_CONFIG_NAME, translate
+from docsite.diagnostics import Report, UsageError
+from docsite.retype_config import RETYPE_CONFIG_NAMES, translate
 from docsite.schema import AnyMapping, Bool, Int, ListOf, Mapping, Str, check_document
 from docsite.sources import read_text
-from docsite.yamldoc import load_yaml
+from docsite.yamldoc import YamlDocument, load_yaml
 
-CONFIG_NAME = "docsite.yml"
+# docsite's own config file, looked for first; `docsite init` writes the first name.
+CONFIG_NAMES = ("docsite.yml", "docsite.yaml")
 # A BCP 47 language tag such as "en", "pt-BR" or "zh-Hant-TW"; it goes into <html lang>.
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 
@@ -100,24 +101,41 @@ SCHEMA = Mapping(
 )
 
 
+def find_config(root: Path) -> Path | None:
+    """The project's config file: docsite's own, else a Retype project's; None if neither.
+
+    Two candidates of one kind (docsite.yml and docsite.yaml) are an error: editing one
+    while the other is read would be a silent trap."""
+    for names in (CONFIG_NAMES, RETYPE_CONFIG_NAMES):
+        present = [root / name for name in names if (root / name).is_file()]
+        if len(present) > 1:
+            raise UsageError(
+                f"{' and '.join(p.name for p in present)} are both in {root}, and docsite "
+                f"reads one config file: keep one of them, or choose one with --config "
+                f"{present[0].name}"
+            )
+        if present:
+            return present[0]
+    return None
+
+
 def load_config(root: Path, config_path: Path | None, report: Report) -> SiteConfig:
-    """Read and check the config; a missing default file means all defaults."""
-    path = config_path or root / CONFIG_NAME
-    # A Retype project without a docsite.yml builds from its retype.yml.
-    from_retype = (
-        config_path is None and not path.is_file() and (root / RETYPE_CONFIG_NAME).is_file()
-    )
-    if from_retype:
-        path = root / RETYPE_CONFIG_NAME
+    """Read and check the config; no config file at all means all defaults."""
+    path = config_path or find_config(root)
+    if path is None:
+        return SiteConfig(root=root)
     shown = _shown(path, root)
     if not path.is_file():
-        if config_path is not None:
-            raise FileNotFoundError(f"config file not found: {shown}")
-        return SiteConfig(root=root)
-    doc = load_yaml(read_text(path, shown), shown)
+        raise FileNotFoundError(f"config file not found: {_shown(path, Path.cwd())}")
+    text = read_text(path, shown)
+    if path.suffix == ".json":
+        # JSON is YAML but for tabs, which JSON allows between tokens and nowhere else:
+        # spaces in their place keep every column.
+        text = text.replace("\t", " ")
+    doc = load_yaml(text, shown)
     if doc.data is None:
         return SiteConfig(root=root, file=shown)
-    if from_retype:
+    if path.name in RETYPE_CONFIG_NAMES:
         doc = translate(doc, report)
     values = check_document(doc, SCHEMA, report, path.name)
     links = []
@@ -145,9 +163,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
             "use a BCP 47 tag: letters, digits and '-'",
         )
         language = "en"
-    url = values.get("url", "")
-    if url and not url.endswith("/"):
-        url += "/"
+    url = _site_url(values.get("url", ""), doc, report)
     return SiteConfig(
         root=root,
         file=shown,
@@ -173,6 +189,26 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         data=values.get("data", {}),
         mermaid_script=values.get("mermaid", {}).get("script", MERMAID_CDN).strip() or MERMAID_CDN,
     )
+
+
+def _site_url(url: str, doc: YamlDocument, report: Report) -> str:
+    """The published address, absolute and ending in '/': canonical links, Open Graph and
+    the sitemap need a scheme, which Retype's own sample (`docs.example.com`) leaves out."""
+    url = url.strip()
+    if not url:
+        return ""
+    if "://" not in url:
+        pos = doc.where(("url",))
+        absolute = "https://" + url.removeprefix("//")
+        report.warning(
+            doc.file,
+            pos.line,
+            pos.col,
+            f"'url' has no scheme; it is taken as {absolute}",
+            f"write the whole address: url: {absolute}",
+        )
+        url = absolute
+    return url if url.endswith("/") else url + "/"
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+# Styles a part of a message by its role ("place", "error", "warning", "hint"): the command
+# line passes one that colours; everything else prints plain text.
+Paint = Callable[[str, str], str]
+
+
+def plain(role: str, text: str) -> str:
+    return text
 
 
 class Severity(StrEnum):
@@ -24,17 +32,22 @@ class Diagnostic:
     message: str
     hint: str = ""
 
-    def format(self) -> str:
+    def format(self, paint: Paint = plain) -> str:
         place = self.file
         if self.line:
             place += f":{self.line}:{max(self.col, 1)}"
-        text = f"{place}: {self.severity.value}: {self.message}"
+        severity = paint(self.severity.value, self.severity.value + ":")
+        text = f"{paint('place', place + ':')} {severity} {self.message}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  {paint('hint', 'hint:')} {self.hint}"
         return text
 
     def as_error(self) -> Diagnostic:
         return Diagnostic(self.file, self.line, self.col, Severity.ERROR, self.message, self.hint)
+
+
+class UsageError(Exception):
+    """The command or the project's setup is wrong (exit code 2), not the content (exit 1)."""
 
 
 class DiagnosticError(Exception):

@@ -1,7 +1,7 @@
 """Page settings: Retype's frontmatter keys, read from the page or a paired .yml file.
 
-python-frontmatter splits pages well but drops source positions, and every message here
-must name a line and column, so the split is a single anchored regex.
+python-frontmatter recognises and splits the frontmatter; its YAML is parsed here, from the
+line it starts on, so every message names the file's own line and column.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+import frontmatter
 
 from docsite.diagnostics import DiagnosticError, Report, did_you_mean
 from docsite.schema import (
@@ -32,7 +34,7 @@ from docsite.yamldoc import Path, Position, YamlDocument, load_yaml
 
 # Retype accepts `icon: :rocket:` unquoted; YAML 1.1 reads a leading ':' as syntax.
 _BARE_SHORTCODE = re.compile(r"^([ \t]*[A-Za-z_][\w.-]*:[ \t]+)(:[a-z0-9_+\-]+:)[ \t]*$", re.M)
-_FRONTMATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
+_YAML_FRONTMATTER = frontmatter.YAMLHandler()
 
 BADGE_VARIANTS = (
     "base",
@@ -230,19 +232,29 @@ class SplitPage:
 
 
 def split_frontmatter(text: str, shown: str, report: Report) -> SplitPage:
-    match = _FRONTMATTER.match(text)
-    if match is None:
-        if text.startswith("---\n") and "\n---" not in text[3:]:
-            report.error(
-                shown,
-                1,
-                1,
-                "the frontmatter starting here is never closed",
-                "end it with a line of three dashes: ---",
-            )
+    """The YAML between the `---` lines at the top, and the body after them."""
+    opening = _YAML_FRONTMATTER.FM_BOUNDARY.match(text)
+    if opening is None:
         return SplitPage(None, 1, text, 1)
-    body_line = text.count("\n", 0, match.end()) + 1
-    return SplitPage(match.group("yaml"), 2, text[match.end() :], body_line)
+    try:
+        yaml_text, body = _YAML_FRONTMATTER.split(text)
+    except ValueError:  # one delimiter only
+        report.error(
+            shown,
+            1,
+            1,
+            "the frontmatter starting here is never closed",
+            "end it with a line of three dashes: ---",
+        )
+        return SplitPage(None, 1, text, 1)
+    # Each delimiter's match ends before a line break: the YAML starts with the rest of the
+    # opening line, and the body with the rest of the closing one, which is dropped.
+    yaml_line = text.count("\n", 0, opening.end()) + 1
+    body_start = len(text) - len(body)
+    body_line = text.count("\n", 0, body_start) + 1
+    if body.startswith("\n"):
+        body, body_line = body[1:], body_line + 1
+    return SplitPage(yaml_text, yaml_line, body, body_line)
 
 
 def parse_settings(layers: list[tuple[str, str, int]], report: Report) -> PageSettings:

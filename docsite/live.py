@@ -9,15 +9,19 @@ dependencies which pages to re-render and swaps the site in whole.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from docsite.build import PROJECT_FILE, BuildOptions, BuildResult, build_site
-from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity
+from docsite.cache import CACHE_DIR
+from docsite.config import CONFIG_NAMES
+from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity, UsageError
 from docsite.frontmatter import split_frontmatter
 from docsite.markdown.templating import INCLUDES_FOLDER
 from docsite.pages import first_h1
+from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.search import BackgroundIndexer, search_pages
 from docsite.sources import PAGE_SUFFIX, SETTINGS_SUFFIXES, is_skipped, read_text
 
@@ -45,18 +49,20 @@ class Update:
     failed: bool = False
     seconds: float = 0.0
     rendered: int = 0
+    recovered: bool = False  # the site builds again after a failed build
+    skipped: bool = False  # no changed file is one the site is made of: nothing was done
 
 
 def classify(
     path: Path,
     root: Path,
     content_dir: Path,
-    config_file: Path,
+    config_files: Collection[Path],
     ignored: list[Path],
     read_files: frozenset[Path] = frozenset(),
 ) -> ChangeKind:
-    """Sort a changed path by what depends on it; `read_files` are the files that pages
-    read in the last build (includes, code snippets)."""
+    """Sort a changed path by what depends on it; `config_files` are every name the config
+    may have, `read_files` the files that pages read in the last build (includes, snippets)."""
     path = path.absolute()
     if any(path == folder or path.is_relative_to(folder) for folder in ignored):
         return ChangeKind.IGNORED
@@ -67,7 +73,7 @@ def classify(
     name = path.name
     if is_skipped(name) or name.endswith(("~", ".swp", ".swx", ".tmp")) or name.startswith("#"):
         return ChangeKind.IGNORED
-    if path == config_file:
+    if path in config_files:
         return ChangeKind.CONFIG
     if path.is_relative_to(content_dir):
         parts = path.relative_to(content_dir).parts
@@ -91,8 +97,12 @@ class LiveSite:
 
     def __init__(self, options: BuildOptions):
         self.options = dataclasses.replace(options, keep_live=True)
+        self.root = options.root.resolve()
         self.live = None  # docsite.pipeline.LiveState of the last good build
         self.last_result: BuildResult | None = None
+        self.failing = False  # the last build failed: the served site is not the sources
+        # When only a re-render of these pages failed: re-rendering them again may mend it.
+        self.broken_pages: set[Path] = set()
         # The search index is rebuilt in a thread once changes settle; the lock keeps its
         # file swap and a full build's folder swap apart.
         self.search = BackgroundIndexer()
@@ -107,6 +117,10 @@ class LiveSite:
             self.search.schedule(pages, live.out, live.config.search_code)
 
     def full_build(self) -> Update:
+        """Build the whole site (incrementally); a UsageError (no project here) propagates."""
+        return self._settle(self._full_build())
+
+    def _full_build(self) -> Update:
         previous = self.live.state.pages if self.live is not None else {}
         with self.search.lock:
             result = build_site(self.options)
@@ -128,38 +142,73 @@ class LiveSite:
             removed = set(previous) - set(current)
             update.reload_all = bool(removed) or not previous
             self._reindex_search()
-        elif result.ok:
-            update.reload_all = True  # nothing changed at all, or nothing kept
+        return update  # when nothing changed since the last build, nothing needs reloading
+
+    def _settle(self, update: Update) -> Update:
+        """Note whether the site is broken now, and whether this update mended it."""
+        update.recovered = self.failing and not update.failed
+        self.failing = update.failed
         return update
 
     def apply(self, paths: list[Path]) -> Update:
         """Bring the served site up to date with these changed files."""
-        if self.live is None:
-            return self.full_build()
-        config = self.live.config
-        config_file = (self.options.config_file or config.root / "docsite.yml").absolute()
-        kinds = {
-            path: classify(
-                path,
-                config.root.absolute(),
-                config.content_dir.absolute(),
-                config_file,
-                [self.live.out.absolute(), config.root / ".docsite-cache"],
-                self.read_files(),
-            )
-            for path in paths
-        }
+        kinds = {path: self.kind_of(path) for path in paths}
         relevant = {p: k for p, k in kinds.items() if k is not ChangeKind.IGNORED}
         if not relevant:
-            return Update()
-        if all(kind is ChangeKind.PAGE for kind in relevant.values()):
-            update = self._bodies_only([p for p in relevant])
-            if update is not None:
-                return update
-        update = self.full_build()
-        if relevant and all(k is ChangeKind.STYLESHEET for k in relevant.values()):
-            update.css_only = not update.failed
-        return update
+            return Update(skipped=True)
+        update = None
+        pages_only = all(kind is ChangeKind.PAGE for kind in relevant.values())
+        if pages_only and self._may_rerender(set(relevant)):
+            update = self._bodies_only(list(relevant))
+        # Pages re-rendered alone that failed are then the only broken part of the site.
+        self.broken_pages = set(relevant) if update is not None and update.failed else set()
+        if update is None:
+            try:
+                update = self._full_build()
+            except UsageError as exc:  # say, content/ and the config deleted while serving
+                error = Diagnostic("docsite", 0, 0, Severity.ERROR, str(exc))
+                update = Update(diagnostics=[error], failed=True)
+            if not update.failed:
+                kinds_seen = set(relevant.values())
+                if kinds_seen == {ChangeKind.STYLESHEET}:
+                    update.css_only = True
+                elif kinds_seen & {ChangeKind.ASSET, ChangeKind.STATIC}:
+                    update.reload_all = True  # an image or a script changed, not the HTML
+        return self._settle(update)
+
+    def _may_rerender(self, pages: set[Path]) -> bool:
+        """Whether re-rendering these pages alone tells the truth about the whole site: it
+        was whole, or only their own re-render failed; else only a whole (incremental)
+        build can tell that it is whole again."""
+        if self.live is None:
+            return False
+        return not self.failing or (bool(self.broken_pages) and self.broken_pages <= pages)
+
+    def kind_of(self, path: Path) -> ChangeKind:
+        """What kind of change a changed file is, for this project."""
+        root = self.root
+        config_files = (
+            {self.options.config_file.resolve()}
+            if self.options.config_file is not None
+            else {root / name for name in (*CONFIG_NAMES, *RETYPE_CONFIG_NAMES)}
+        )
+        ignored = [root / CACHE_DIR]
+        if self.options.out is not None:
+            ignored.append(self.options.out.resolve())
+        if self.live is None:
+            # No good build yet, so the content folder is unknown: all but the ignored counts.
+            return classify(path, root, root, config_files, ignored)
+        config = self.live.config
+        # The project's own build output (inside the content folder in a Retype project).
+        ignored += [self.live.out.resolve(), config.output_dir.resolve()]
+        return classify(
+            path,
+            root,
+            config.content_dir.absolute(),
+            config_files,
+            ignored,
+            self.read_files(),
+        )
 
     def read_files(self) -> frozenset[Path]:
         """Files outside the pages that the last good build read: includes, snippets."""
@@ -197,6 +246,7 @@ class LiveSite:
         for page, split in pages:
             page.body, page.body_line = split.body, split.body_line
         outcome = live_render(live, [page for page, _ in pages])
+        live.cache.forget_inputs()
         update.diagnostics = outcome.diagnostics
         update.failed = any(d.severity is Severity.ERROR for d in outcome.diagnostics)
         update.changed_urls = outcome.changed_urls

@@ -41,7 +41,7 @@ from docsite.markdown.templating import (
 )
 from docsite.nav import NavTree, build_nav
 from docsite.output import OutputFolder
-from docsite.pages import SettingsMemo, SiteContent, load_site
+from docsite.pages import Page, SettingsMemo, SiteContent, load_site
 from docsite.projectfiles import MISSING
 from docsite.publish import markdown_copy, markdown_path, publish
 from docsite.render import (
@@ -127,6 +127,7 @@ def render_site(
     _note_cache(cache, result)
     settings = cache.load_part("settings", SettingsState) or SettingsState()
     memo = SettingsMemo(previous=settings.parsed)
+    options.progress("reading pages", 0, len(found.pages))
     site = load_site(found, report, memo)
     nav = build_nav(site)
     icons = IconSet(custom_dirs=_icon_dirs(config))
@@ -185,6 +186,7 @@ def render_site(
             output.start_spare()
             search = None
             if options.search_index:
+                options.progress("search index", 0, 0)
                 search = index_built_site(
                     site,
                     records,
@@ -198,6 +200,7 @@ def render_site(
                 _note_cache(cache, result)  # a search index it could not read
                 result.notes.append(search.note())
             output.write_text(OUTPUT_MARKER, "Written by docsite: each build replaces it.\n")
+            options.progress("writing", 0, 0)
             apply_strict(report, options.strict)
             if not report.errors:
                 output.commit()
@@ -279,6 +282,7 @@ def _build_pages(
     previous_output = out if out.is_dir() else None
     records: dict[str, PageRecord] = {}
     jobs: list[PageJob] = []
+    why_rendered: dict[str, str] = {}
     base_keys: dict[str, str] = {}
     markdown_keys: dict[str, str] = {}
     for page in site.pages:
@@ -347,11 +351,25 @@ def _build_pages(
             report.extend(record.diagnostics)
         else:
             jobs.append(PageJob(rel, markdown_key, markdown_valid))
+            why_rendered[rel] = _why_rendered(
+                page,
+                record,
+                previous,
+                source_digest,
+                markdown_valid,
+                record is not None and record.dependencies != dependencies,
+                record is not None and record.page_key != page_key,
+            )
     builder = PageBuilder(
         site, theme, output.staging, previous_output, previous.pages, cache, files
     )
     workers = options.jobs or os.cpu_count() or 1
-    for outcome in build_pages(builder, jobs, workers):
+    options.progress("rendering", 0, len(jobs))
+
+    def rendered(count: int) -> None:
+        options.progress("rendering", count, len(jobs))
+
+    for outcome in build_pages(builder, jobs, workers, rendered):
         report.extend(outcome.diagnostics)
         _note_project_files(config, outcome.dependencies, files, previous.files)
         if outcome.html_digest:
@@ -378,13 +396,41 @@ def _build_pages(
         )
     report.extend(check_links(site, records))
     result.rendered = len(jobs)
-    result.page_outputs = [(p.source.shown, p.output_path) for p in site.pages]
+    shown = {rel: site.by_source[rel] for rel in why_rendered}
+    result.rendered_pages = [
+        (shown[rel].source.shown, shown[rel].output_path, why) for rel, why in why_rendered.items()
+    ]
     if jobs:
         result.notes.append(
             f"rendered {len(jobs)} of {len(site.pages)} pages "
             f"({len(site.pages) - len(jobs)} unchanged)"
         )
     return records, site_key
+
+
+def _why_rendered(
+    page: Page,
+    record: PageRecord | None,
+    previous: CacheState,
+    source_digest: str,
+    markdown_valid: bool,
+    uses_changed: bool,
+    page_changed: bool,
+) -> str:
+    """Why a page was rendered rather than reused, in words, for `-v`."""
+    if record is None:
+        return "new page" if previous.pages else "nothing cached yet"
+    if page.settings.redirect:
+        return "redirect pages are always written"
+    if record.source_digest != source_digest:
+        return "its file changed"
+    if uses_changed:
+        return "a page or file it uses changed"
+    if not markdown_valid:
+        return "the config, an include or an asset it may show changed"
+    if page_changed:
+        return "the navigation, the theme or a title it shows changed"
+    return "its previous output was missing"
 
 
 def load_site_html(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,20 +250,33 @@ def _build_chunk(jobs: list[PageJob]) -> list[PageOutcome]:
     return [_BUILDER.build(job) for job in jobs]
 
 
-def build_pages(builder: PageBuilder, jobs: list[PageJob], workers: int) -> list[PageOutcome]:
-    """Run the jobs; the result does not depend on the number of workers."""
+def build_pages(
+    builder: PageBuilder,
+    jobs: list[PageJob],
+    workers: int,
+    done: Callable[[int], None] = lambda count: None,
+) -> list[PageOutcome]:
+    """Run the jobs; the result does not depend on the number of workers. `done` hears how
+    many jobs are finished, for a progress line."""
     global _BUILDER
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD or not can_fork:
-        return [builder.build(job) for job in jobs]
+        outcomes = []
+        for job in jobs:
+            outcomes.append(builder.build(job))
+            done(len(outcomes))
+        return outcomes
     # Forked workers inherit the loaded site and theme instead of pickling them.
     _BUILDER = builder
     try:
         chunk_count = workers * 8
         chunks = [jobs[i::chunk_count] for i in range(chunk_count) if jobs[i::chunk_count]]
         context = multiprocessing.get_context("fork")
+        results: list[PageOutcome] = []
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = [outcome for chunk in pool.map(_build_chunk, chunks) for outcome in chunk]
+            for chunk in pool.map(_build_chunk, chunks):
+                results.extend(chunk)
+                done(len(results))
     finally:
         _BUILDER = None
     order = {job.rel: index for index, job in enumerate(jobs)}

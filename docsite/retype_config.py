@@ -1,4 +1,5 @@
-"""Reading a Retype project's `retype.yml`, so a Retype site builds without a docsite.yml.
+"""Reading a Retype project's config (`retype.yml`, `retype.yaml` or `retype.json`), so a
+Retype site builds without a docsite.yml.
 
 The keys docsite supports are translated to docsite's; every other key is named in a
 warning, so nothing is dropped without a word.
@@ -7,13 +8,14 @@ warning, so nothing is dropped without a word.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePosixPath
 from typing import Any
 
 from docsite.diagnostics import Report
 from docsite.yamldoc import Path as KeyPath
 from docsite.yamldoc import Position, YamlDocument
 
-RETYPE_CONFIG_NAME = "retype.yml"
+RETYPE_CONFIG_NAMES = ("retype.yml", "retype.yaml", "retype.json")
 
 # Retype key path -> docsite key path.
 _MAPPING: dict[KeyPath, KeyPath] = {
@@ -27,18 +29,20 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("edit", "repo"): ("edit", "repo"),
     ("edit", "branch"): ("edit", "branch"),
     ("edit", "base"): ("edit", "path"),
-    ("meta", "title"): ("title",),
     ("data",): ("data",),
 }
 _LINK_KEYS = ("text", "link", "icon")
-# Retype's defaults differ from docsite's: `.retype` is its output folder.
+# Retype's defaults differ from docsite's: the pages sit beside the config (the output
+# folder inside it is left out of the content), and `.retype` is its output folder.
+_RETYPE_DEFAULT_INPUT = "."
 _RETYPE_DEFAULT_OUTPUT = ".retype"
 
 
 def translate(doc: YamlDocument, report: Report) -> YamlDocument:
-    """A docsite config document made from a retype.yml document, positions kept."""
+    """A docsite config document made from a Retype config document, positions kept."""
     source = doc.data if isinstance(doc.data, dict) else {}
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = {"input": _RETYPE_DEFAULT_INPUT}
+    name = PurePosixPath(doc.file).name
     positions: dict[KeyPath, Position] = {(): doc.where(())}
     for path, value in _leaves(source):
         target = _target(path)
@@ -48,13 +52,13 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
                 doc.file,
                 pos.line,
                 pos.col,
-                f"retype.yml key '{'.'.join(map(str, path))}' is not supported by docsite "
+                f"{name} key '{'.'.join(map(str, path))}' is not supported by docsite "
                 "and is ignored",
                 "see the configuration page of the docs for the keys docsite reads",
             )
             continue
         if target == ("links",):
-            value = _links(value, path, doc, report)
+            value = _links(value, path, doc, report, name)
         if target == ("footer",) and isinstance(value, str):
             value = value.replace("{{ year }}", str(dt.date.today().year))
         if target == ("output",) and value == _RETYPE_DEFAULT_OUTPUT:
@@ -88,7 +92,7 @@ def _target(path: KeyPath) -> KeyPath | None:
     return _MAPPING.get(path)
 
 
-def _links(value: Any, path: KeyPath, doc: YamlDocument, report: Report) -> Any:
+def _links(value: Any, path: KeyPath, doc: YamlDocument, report: Report, name: str) -> Any:
     if not isinstance(value, list):
         return value  # the schema reports the wrong type
     links = []
@@ -103,7 +107,7 @@ def _links(value: Any, path: KeyPath, doc: YamlDocument, report: Report) -> Any:
                     doc.file,
                     pos.line,
                     pos.col,
-                    f"retype.yml link key '{key}' is not supported by docsite and is ignored",
+                    f"{name} link key '{key}' is not supported by docsite and is ignored",
                     "docsite's header links have text, link and icon",
                 )
         links.append({k: v for k, v in item.items() if k in _LINK_KEYS})

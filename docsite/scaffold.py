@@ -6,7 +6,7 @@ import json
 import posixpath
 from pathlib import Path
 
-from docsite.config import CONFIG_NAME
+from docsite.config import CONFIG_NAMES
 from docsite.pages import DEFAULT_PAGE_NAMES, humanize
 
 
@@ -51,11 +51,11 @@ def init_project(folder: Path, title: str = "") -> list[Path]:
 
     Refuses a folder that already has a docsite.yml or a content/ folder."""
     title = title.strip() or humanize(folder.resolve().name) or "Docs"
-    for existing in (folder / CONFIG_NAME, folder / "content"):
+    for existing in (*(folder / name for name in CONFIG_NAMES), folder / "content"):
         if existing.exists():
             raise ScaffoldError(f"{existing} already exists; pick an empty folder")
     files = {
-        CONFIG_NAME: (
+        CONFIG_NAMES[0]: (
             f"title: {_yaml_string(title)}\n"
             'description: ""\n'
             "# The address the site is published at, for canonical links and sitemap.xml:\n"
@@ -75,11 +75,17 @@ def init_project(folder: Path, title: str = "") -> list[Path]:
             "description: How to write and build these docs.\n"
             "---\n\n"
             "# Getting started\n\n"
-            "Every Markdown file in `content/` is a page. Build the site with:\n\n"
+            "Every Markdown file in `content/` is a page. Preview the site while you write:\n\n"
             "```bash\n"
-            "python build.py\n"
+            "docsite serve\n"
             "```\n\n"
-            "Then open `site/index.html`.\n"
+            "Open http://127.0.0.1:8000: each page reloads as you save it. Add a page with\n"
+            '`docsite new guide/setup "Set up"`; its `order` sets its place in the sidebar.\n\n'
+            "When the pages are ready, build the site and publish the `site/` folder on any\n"
+            "static host:\n\n"
+            "```bash\n"
+            "docsite build\n"
+            "```\n"
         ),
         ".gitignore": "site/\n.docsite-cache/\n",
     }

@@ -2,8 +2,8 @@
 
 The theme marks what is indexed (`data-pagefind-body` on the article, filters for tags and
 the section); this module picks the pages, feeds their HTML to Pagefind's service and places
-the index through the output folder, hard-linking files that did not change; `search_order`
-puts Pagefind's filters in a fixed order, so the same pages always give the same index. The
+the index through the output folder, hard-linking files that did not change; `search_index`
+writes Pagefind's files in a fixed order, so the same pages always give the same index. The
 index is keyed on the pages' HTML digests, so a build that changed no page reuses it.
 In watch mode the build keeps the last index and `BackgroundIndexer` rebuilds it in a thread.
 """

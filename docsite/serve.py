@@ -1,5 +1,8 @@
 """The development server: serves only the built site, pushes reloads over Server-Sent Events.
 
+One handler serves both `serve` (with live reload: a script injected into each page and the
+/__docsite/ endpoints) and `preview` (a built site exactly as it is, nothing added).
+
 Safety first: it binds 127.0.0.1 unless told otherwise, answers GET and HEAD only, and never
 serves a path outside the site folder, through '..' or a symlink, or a dotfile.
 """
@@ -13,13 +16,14 @@ import mimetypes
 import queue
 import threading
 import urllib.parse
+import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from docsite.diagnostics import Diagnostic
+from docsite.diagnostics import Diagnostic, UsageError
 
 LIVE_PREFIX = "/__docsite/"
 LIVE_SCRIPT = Path(__file__).with_name("livereload.js")
@@ -83,10 +87,12 @@ def diagnostics_event(diagnostics: list[Diagnostic]) -> dict:
 
 
 class SiteServer(ThreadingHTTPServer):
+    """Serves `site_dir`; with `events`, live reload too (else the files as they are)."""
+
     daemon_threads = True
     allow_reuse_address = False
 
-    def __init__(self, address: tuple[str, int], site_dir: Path, events: Broadcaster):
+    def __init__(self, address: tuple[str, int], site_dir: Path, events: Broadcaster | None):
         self.site_dir = site_dir
         self.events = events
         super().__init__(address, SiteRequestHandler)
@@ -115,13 +121,14 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self, head: bool) -> None:
         path = urllib.parse.urlsplit(self.path).path
-        if path == LIVE_PREFIX + "events":
+        live = self.server.events is not None
+        if live and path == LIVE_PREFIX + "events":
             if head:
                 self._send(HTTPStatus.OK, b"", "text/event-stream", head=True)
             else:
                 self._stream_events()
             return
-        if path == LIVE_PREFIX + "livereload.js":
+        if live and path == LIVE_PREFIX + "livereload.js":
             self._send(HTTPStatus.OK, LIVE_SCRIPT.read_bytes(), "text/javascript", head)
             return
         target = resolve_request(self.server.site_dir, path)
@@ -142,13 +149,16 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         body = target.read_bytes()
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind == "text/html":
-            body = inject_live_script(body)
+            body = self._with_live_script(body)
         self._send(HTTPStatus.OK, body, kind, head)
 
     def _send_404(self, head: bool) -> None:
         page = self.server.site_dir / "404.html"
-        body = inject_live_script(page.read_bytes() if page.is_file() else FALLBACK_404)
+        body = self._with_live_script(page.read_bytes() if page.is_file() else FALLBACK_404)
         self._send(HTTPStatus.NOT_FOUND, body, "text/html", head)
+
+    def _with_live_script(self, html: bytes) -> bytes:
+        return html if self.server.events is None else inject_live_script(html)
 
     def _send(self, status: HTTPStatus, body: bytes, kind: str, head: bool) -> None:
         self.send_response(status)
@@ -168,7 +178,9 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.send_header("Connection", "keep-alive")
         self.end_headers()
-        inbox = self.server.events.connect()
+        events = self.server.events
+        assert events is not None
+        inbox = events.connect()
         try:
             self.wfile.write(b": connected\n\n")
             self.wfile.flush()
@@ -187,7 +199,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         except OSError:
             return
         finally:
-            self.server.events.disconnect(inbox)
+            events.disconnect(inbox)
             self.close_connection = True
 
 
@@ -221,11 +233,12 @@ def bind(
     host: str,
     port: int,
     site_dir: Path,
-    events: Broadcaster,
+    events: Broadcaster | None,
     say: Callable[[str], None] = print,
     tries: int = 20,
 ) -> SiteServer:
-    """Listen on the port, or the next free one (saying so)."""
+    """Listen on the port, or the next free one (saying so); `events` None serves the
+    files as they are, without live reload."""
     for candidate in range(port, port + tries):
         try:
             server = SiteServer((host, candidate), site_dir, events)
@@ -246,3 +259,47 @@ def url_for(server: SiteServer) -> str:
 
 def is_public(host: str) -> bool:
     return host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("127.")
+
+
+def preview(
+    site_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    say: Callable[[str], None] = print,
+    ready: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
+) -> int:
+    """Serve a built site exactly as it will be published: no build, no watcher, nothing
+    injected. Runs until Ctrl+C (or `stop` is set); the exit code for the command line."""
+    shown = shown_path(site_dir)
+    if not (site_dir / "index.html").is_file():
+        raise UsageError(f"no built site in {shown}: run 'docsite build' first")
+    if is_public(host):
+        say(f"warning: serving on {host}: anyone who can reach this machine can read the site")
+    server = bind(host, port, site_dir, None, say)
+    url = url_for(server)
+    say(f"Serving {shown.rstrip('/')}/ on {url} (Ctrl+C to stop)")
+    threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True).start()
+    stop = stop or threading.Event()
+    if ready is not None:
+        ready(url)
+    if open_browser:
+        webbrowser.open(url)
+    try:
+        while not stop.wait(0.2):  # a timed wait: Ctrl+C reaches a waiting thread on Windows too
+            pass
+    except KeyboardInterrupt:
+        say("Stopped.")
+    finally:
+        server.shutdown()
+        server.server_close()
+    return 0
+
+
+def shown_path(path: Path) -> str:
+    """A folder as the user would type it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

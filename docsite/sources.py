@@ -36,8 +36,13 @@ def is_skipped(name: str) -> bool:
     return name.startswith(("_", "."))
 
 
-def discover(content_dir: Path, shown_prefix: str, report: Report) -> Discovery:
-    """Walk the content folder once, sorted, following symlinks but never in a loop."""
+def discover(
+    content_dir: Path, shown_prefix: str, report: Report, excluded: tuple[Path, ...] = ()
+) -> Discovery:
+    """Walk the content folder once, sorted, following symlinks but never in a loop.
+
+    `excluded` paths (the output folder and the config file, when the content folder holds
+    the whole project, as Retype's `input: .` does) are not part of the site."""
     if not content_dir.is_dir():
         problem = "is a file, not a folder" if content_dir.exists() else "does not exist"
         raise DiagnosticError(
@@ -55,7 +60,12 @@ def discover(content_dir: Path, shown_prefix: str, report: Report) -> Discovery:
         )
     found = Discovery()
     seen_dirs: set[tuple[int, int]] = set()
-    _walk(str(content_dir), "", shown_prefix, found, seen_dirs, report)
+    skipped = frozenset(
+        os.path.join(str(content_dir), *path.relative_to(content_dir.resolve()).parts)
+        for path in (p.resolve() for p in excluded)
+        if path.is_relative_to(content_dir.resolve())
+    )
+    _walk(str(content_dir), "", shown_prefix, found, seen_dirs, report, skipped)
     return found
 
 
@@ -66,6 +76,7 @@ def _walk(
     found: Discovery,
     seen_dirs: set[tuple[int, int]],
     report: Report,
+    skipped: frozenset[str],
 ) -> None:
     """Depth first, sorted by name, following symlinks but never around a loop.
 
@@ -73,7 +84,7 @@ def _walk(
     pending = [(folder, rel_dir)]
     while pending:
         folder, rel_dir = pending.pop()
-        subfolders = _read_folder(folder, rel_dir, shown_prefix, found, seen_dirs, report)
+        subfolders = _read_folder(folder, rel_dir, shown_prefix, found, seen_dirs, report, skipped)
         pending.extend(reversed(subfolders))
 
 
@@ -84,17 +95,18 @@ def _read_folder(
     found: Discovery,
     seen_dirs: set[tuple[int, int]],
     report: Report,
+    skipped: frozenset[str],
 ) -> list[tuple[str, str]]:
     """Sort one folder's files into `found`; returns its subfolders, in order."""
     try:
         stat = os.stat(folder)
     except OSError as exc:
-        report.error(f"{shown_prefix}/{rel_dir}", 0, 0, f"cannot read folder: {exc.strerror}")
+        report.error(_shown(shown_prefix, rel_dir), 0, 0, f"cannot read folder: {exc.strerror}")
         return []
     identity = (stat.st_dev, stat.st_ino)
     if identity in seen_dirs:
         report.error(
-            f"{shown_prefix}/{rel_dir}",
+            _shown(shown_prefix, rel_dir),
             0,
             0,
             "symlink loop: this folder was already read through another path",
@@ -105,12 +117,12 @@ def _read_folder(
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as exc:
-        report.error(f"{shown_prefix}/{rel_dir}", 0, 0, f"cannot read folder: {exc.strerror}")
+        report.error(_shown(shown_prefix, rel_dir), 0, 0, f"cannot read folder: {exc.strerror}")
         return []
     subfolders = []
     for entry in entries:
         name = entry.name
-        if is_skipped(name):
+        if is_skipped(name) or (skipped and entry.path in skipped):
             continue
         rel = f"{rel_dir}/{name}" if rel_dir else name
         try:
@@ -121,9 +133,9 @@ def _read_folder(
             subfolders.append((entry.path, rel))
             continue
         if not _is_file(entry):
-            _report_not_a_file(entry, f"{shown_prefix}/{rel}", report)
+            _report_not_a_file(entry, _shown(shown_prefix, rel), report)
             continue
-        source = SourceFile(rel, entry.path, f"{shown_prefix}/{rel}")
+        source = SourceFile(rel, entry.path, _shown(shown_prefix, rel))
         suffix = os.path.splitext(name)[1].lower()
         if suffix == PAGE_SUFFIX:
             found.pages.append(source)
@@ -132,6 +144,12 @@ def _read_folder(
         else:
             found.assets.append(source)
     return subfolders
+
+
+def _shown(prefix: str, rel: str) -> str:
+    """How messages name a file: 'content/a.md', or 'a.md' when the content folder is '.'."""
+    prefix = prefix.strip("/").removeprefix("./")
+    return f"{prefix}/{rel}" if prefix not in ("", ".") else rel or "."
 
 
 def _is_file(entry: os.DirEntry) -> bool:

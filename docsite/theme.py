@@ -215,10 +215,12 @@ class Theme:
         return html.replace(ROOT_MARK, root_prefix(page.url) if root is None else root)
 
     def _image_url(self, page: Page, image: str) -> str:
-        """The page's social image (a link from the page), else the site's default."""
+        """The page's social image (a link from the page), else the site's default; "" when
+        it cannot be absolute (no `url`), since Open Graph readers need a whole address."""
         if not image and self.config.image:
             image = relative_href(page.url, self.config.image)
-        return urllib.parse.urljoin(self.config.url + page.url, image) if image else ""
+        absolute = urllib.parse.urljoin(self.config.url + page.url, image) if image else ""
+        return absolute if "://" in absolute else ""
 
     def render_redirect(self, page: Page, target: str) -> str:
         template = self.env.get_template("redirect.html")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import threading
 import time
@@ -13,9 +14,11 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from docsite.build import BuildOptions
+from docsite.build import OUTPUT_MARKER, BuildOptions, build_site
 from docsite.cache import CACHE_DIR
-from docsite.diagnostics import Severity
+from docsite.config import SiteConfig, load_config
+from docsite.diagnostics import DiagnosticError, Report, Severity, UsageError
+from docsite.filelock import FileLock, try_lock
 from docsite.live import LiveSite, Update, site_path
 from docsite.serve import Broadcaster, bind, diagnostics_event, is_public, url_for
 
@@ -76,16 +79,56 @@ def publish(events: Broadcaster, update: Update) -> None:
         events.publish("ok", {})
 
 
-def report_update(update: Update, say: Callable[[str], None], quiet: bool) -> None:
-    for diagnostic in update.diagnostics:
-        if quiet and diagnostic.severity is not Severity.ERROR:
-            continue
+REBUILD_FAILED = "Rebuild failed; still serving the last good site."
+FIRST_BUILD_FAILED = "Build failed; the site appears here once the errors above are fixed."
+
+
+def say_diagnostics(update: Update, say: Callable[[str], None], quiet: bool) -> bool:
+    """Print the update's errors (and warnings unless quiet); whether it printed any."""
+    shown = [d for d in update.diagnostics if not quiet or d.severity is Severity.ERROR]
+    for diagnostic in shown:
         say(diagnostic.format())
+    return bool(shown)
+
+
+def report_update(
+    update: Update, say: Callable[[str], None], quiet: bool, site_built: bool = True
+) -> None:
+    """Print what a rebuild did, so that the last line tells the state the site is in now.
+
+    `site_built`: the served folder holds a good build (this run's, or an earlier run's)."""
+    said = say_diagnostics(update, say, quiet)
     if update.failed:
-        say("Rebuild failed; still serving the last good site.")
-    elif not quiet and (update.rendered or update.changed_urls):
-        pages = f"{update.rendered} page{'s' if update.rendered != 1 else ''}"
-        say(f"Rebuilt {pages} in {update.seconds * 1000:.0f} ms")
+        say(REBUILD_FAILED if site_built else FIRST_BUILD_FAILED)
+    elif update.recovered:  # even with -q: it answers the failure printed before
+        say(f"Fixed: the site is up to date again ({_work_done(update)})")
+    elif said or (not quiet and (update.rendered or update.changed_urls)):
+        work = _work_done(update)
+        say(work[0].upper() + work[1:])
+
+
+def _work_done(update: Update) -> str:
+    milliseconds = f"{update.seconds * 1000:.0f} ms"
+    if not update.rendered:
+        return f"no page needed rebuilding, {milliseconds}"
+    return f"rebuilt {update.rendered} page{'s' if update.rendered != 1 else ''} in {milliseconds}"
+
+
+SERVE_FOLDER = "serve"
+MAX_SERVE_FOLDERS = 100
+
+
+def claim_serve_folder(cache_dir: Path) -> tuple[Path, FileLock]:
+    """The first of serve, serve-2, serve-3... in `cache_dir` that no running `docsite serve`
+    holds, locked until this process ends, so that two of them never build into one folder
+    and a lone one always gets `serve` (and its warm cache)."""
+    cache_dir.mkdir(exist_ok=True)
+    for number in range(1, MAX_SERVE_FOLDERS + 1):
+        name = SERVE_FOLDER if number == 1 else f"{SERVE_FOLDER}-{number}"
+        lock = try_lock(cache_dir / f"{name}.lock")
+        if lock is not None:
+            return cache_dir / name, lock
+    raise OSError(f"{MAX_SERVE_FOLDERS} 'docsite serve' are running in this project already")
 
 
 def serve(
@@ -99,59 +142,92 @@ def serve(
     ready: Callable[[str], None] | None = None,
     stop: threading.Event | None = None,
 ) -> int:
-    """Run until Ctrl+C (or `stop` is set): the exit code for the command line."""
+    """Run until Ctrl+C (or `stop` is set): the exit code for the command line.
+
+    A folder without a docs project raises UsageError before a port is bound."""
     root = options.root.resolve()
-    site_dir = root / CACHE_DIR / "serve"
+    if not root.is_dir():
+        # Nowhere to serve from (--config names a missing folder): the build says what it
+        # looked for, as `docsite build` does.
+        build_site(dataclasses.replace(options, root=root))
+    cache_dir = root / CACHE_DIR
+    made_cache_dir = None if cache_dir.exists() else cache_dir
+    site_dir, lock = claim_serve_folder(cache_dir)
     live = LiveSite(dataclasses.replace(options, root=root, out=site_dir))
-    events = Broadcaster()
-    first = live.full_build()
-    report_update(first, say, quiet=True)
-    if first.failed:
-        site_dir.mkdir(parents=True, exist_ok=True)
-        events.publish("builderror", diagnostics_event(first.diagnostics))
-    elif not quiet:
-        say(
-            f"Built {live.last_result.pages if live.last_result else 0} pages in "
-            f"{first.seconds:.2f} s"
-        )
-    if is_public(host):
-        say(f"warning: serving on {host}: anyone who can reach this machine can read the site")
-    server = bind(host, port, site_dir, events, say)
-    url = url_for(server)
-    say(f"Serving on {url} (Ctrl+C to stop)")
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    changes = ChangeQueue()
-    observer = PollingObserver(timeout=0.5) if poll else Observer()
-    watched: set[Path] = set()
-    _watch_new_folders(observer, changes, watched, live, root)
-    observer.start()
-    stop = stop or threading.Event()
-    if ready is not None:
-        ready(url)
-    if open_browser:
-        webbrowser.open(url)
     try:
-        while not stop.is_set():
-            batch = changes.next_batch(stop)
-            if not batch:
-                continue
-            batch += _watch_new_folders(observer, changes, watched, live, root)
-            update = live.apply(batch)
-            # Pages may read files elsewhere now (a snippet just added): watch their folders.
-            _watch_new_folders(observer, changes, watched, live, root)
-            if update.rendered or update.changed_urls or update.diagnostics or update.failed:
-                report_update(update, say, quiet)
-            publish(events, update)
-    except KeyboardInterrupt:
-        say("Stopped.")
+        first = _first_build(live, lock, made_cache_dir)
+        if site_dir.name != SERVE_FOLDER and not quiet:
+            shown = site_dir.relative_to(root).as_posix()
+            say(f"Another 'docsite serve' runs in this project: this one builds into {shown}")
+        say_diagnostics(first, say, quiet=True)
+        events = Broadcaster()
+        if first.failed:
+            site_dir.mkdir(parents=True, exist_ok=True)
+            events.publish("builderror", diagnostics_event(first.diagnostics))
+        elif not quiet:
+            pages = live.last_result.pages if live.last_result else 0
+            say(f"Built {pages} pages in {first.seconds:.2f} s")
+        if is_public(host):
+            say(f"warning: serving on {host}: anyone who can reach this machine can read the site")
+        server = bind(host, port, site_dir, events, say)
+        url = url_for(server)
+        say(f"Serving on {url} (Ctrl+C to stop)")
+        if first.failed:
+            say(REBUILD_FAILED if _has_site(site_dir) else FIRST_BUILD_FAILED)
+        threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True).start()
+        changes = ChangeQueue()
+        observer = PollingObserver(timeout=0.5) if poll else Observer()
+        watched: set[Path] = set()
+        _watch_new_folders(observer, changes, watched, live, root)
+        observer.start()
+        stop = stop or threading.Event()
+        if ready is not None:
+            ready(url)
+        if open_browser:
+            webbrowser.open(url)
+        try:
+            while not stop.is_set():
+                batch = changes.next_batch(stop)
+                if not batch:
+                    continue
+                batch += _watch_new_folders(observer, changes, watched, live, root)
+                update = live.apply(batch)
+                if update.skipped:
+                    continue  # nothing the site is made of changed: all that was said holds
+                # Pages may read files elsewhere now (a snippet just added): watch their folders.
+                _watch_new_folders(observer, changes, watched, live, root)
+                report_update(update, say, quiet, _has_site(site_dir))
+                publish(events, update)
+        except KeyboardInterrupt:
+            say("Stopped.")
+        finally:
+            observer.stop()
+            events.close()
+            server.shutdown()
+            server.server_close()
+            observer.join(timeout=2)
+        return 0
     finally:
         live.close()
-        observer.stop()
-        events.close()
-        server.shutdown()
-        server.server_close()
-        observer.join(timeout=2)
-    return 0
+        lock.release()
+
+
+def _first_build(live: LiveSite, lock: FileLock, made_cache_dir: Path | None) -> Update:
+    """The first build; when it finds no project here (UsageError), the folder is left as it
+    was: a `.docsite-cache` made just for the lock goes again."""
+    try:
+        return live.full_build()
+    except UsageError:
+        lock.release(remove=made_cache_dir is not None)
+        if made_cache_dir is not None:
+            with contextlib.suppress(OSError):
+                made_cache_dir.rmdir()  # not if another serve started meanwhile
+        raise
+
+
+def _has_site(site_dir: Path) -> bool:
+    """Whether the served folder holds a good build (this run's, or an earlier run's)."""
+    return (site_dir / OUTPUT_MARKER).is_file()
 
 
 def _watch_new_folders(
@@ -159,16 +235,14 @@ def _watch_new_folders(
 ) -> list[Path]:
     """Watch the project folder (for the config) and content/, templates/, static/, including
     any of them created while serving; returns the folders that just appeared."""
-    config = live.live.config if live.live is not None else None
-    content = config.content_dir.resolve() if config is not None else root / "content"
-    appeared = []
-    recursive = (content, root / "templates", root / "static")
+    recursive = _trees(live, root)
     # Folders holding files that pages read from elsewhere in the project (code snippets).
     elsewhere = {
         path.parent.resolve()
         for path in live.read_files()
         if not any(path.resolve().is_relative_to(folder) for folder in recursive)
     }
+    appeared = []
     for folder in (root, *recursive, *sorted(elsewhere)):
         if folder in watched or not folder.is_dir():
             continue
@@ -177,3 +251,28 @@ def _watch_new_folders(
             appeared.append(folder)
         watched.add(folder)
     return appeared
+
+
+def _trees(live: LiveSite, root: Path) -> list[Path]:
+    """The folders watched with all they hold: the pages', templates/ and static/.
+
+    Pages in the project folder itself (Retype's `input: .`) mean each of its subfolders but
+    the hidden ones (.git, .docsite-cache) and the output: those hold thousands of folders."""
+    if live.live is not None:
+        config = live.live.config
+    else:  # no good build yet: the config as it is now, if it can be read
+        try:
+            config = load_config(root, live.options.config_file, Report())
+        except (DiagnosticError, OSError):
+            config = SiteConfig(root=root)
+    trees = [root / "templates", root / "static"]
+    content = config.content_dir.resolve()
+    if content != root:
+        return [content, *trees]
+    outputs = {config.output_dir.resolve(), root / CACHE_DIR}
+    subfolders = [
+        folder
+        for folder in sorted(root.iterdir())
+        if folder.is_dir() and not folder.name.startswith(".") and folder not in outputs
+    ]
+    return list(dict.fromkeys([*subfolders, *trees]))

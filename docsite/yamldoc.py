@@ -106,9 +106,22 @@ def load_yaml(text: str, file: str, first_line: int = 1) -> YamlDocument:
 
 
 def _check_depth(text: str) -> None:
-    """Refuse nesting deeper than MAX_DEPTH, reading events (which uses no recursion)."""
+    """Refuse nesting deeper than MAX_DEPTH, reading events (which uses no recursion).
+
+    libyaml 0.2.6 (PyYAML 6.0.4) refuses flow collections past 1,000 levels while it scans
+    ahead, before the events reach MAX_DEPTH; the pure-Python parser then finds the spot."""
+    try:
+        _first_too_deep(text, _BaseLoader)
+    except yaml.scanner.ScannerError as exc:
+        if _BaseLoader is yaml.SafeLoader or "nesting depth" not in str(exc.problem):
+            raise
+        _first_too_deep(text, yaml.SafeLoader)
+        raise
+
+
+def _first_too_deep(text: str, loader: type) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=_BaseLoader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:

@@ -101,8 +101,10 @@ def launch_chromium(playwright: Playwright) -> Browser:
 
 
 def build_fixture_site(out: Path, project: Path = FIXTURE_SITE) -> Path:
-    """Build a project into out with the docsite API; fail loudly on any diagnostic."""
-    result = build_site(BuildOptions(root=project, out=out))
+    """Build a project into out with the docsite API; fail loudly on any diagnostic.
+
+    No build cache: it would be written into the project, which may be this repository's."""
+    result = build_site(BuildOptions(root=project, out=out, use_cache=False))
     problems = "\n".join(str(item) for item in result.report.items)
     assert result.ok, f"building {project} failed:\n{problems}"
     assert not result.report.items, f"building {project} reported:\n{problems}"

@@ -51,6 +51,14 @@ class Project:
         return [d.format() for d in result.report.sorted()]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that drive the browser, or live in a browser module, carry the `browser` marker."""
+    for item in items:
+        module = item.path.stem
+        if "chromium" in getattr(item, "fixturenames", ()) or module.endswith("_browser"):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator:
     """One headless Chromium for the whole run (skipped locally, failed on CI, without one)."""

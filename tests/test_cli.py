@@ -1,9 +1,17 @@
 """The command line as a user runs it: `python build.py ...` from the project folder."""
 
+import contextlib
+import os
+import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 
-from conftest import REPO
+import pytest
+from conftest import REPO, soup
 
 BUILD_PY = str(REPO / "build.py")
 
@@ -11,6 +19,19 @@ BUILD_PY = str(REPO / "build.py")
 def run(cwd, *args):
     return subprocess.run(
         [sys.executable, BUILD_PY, *args], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+def docsite(cwd, *args, **env):
+    """The `docsite` command as a user runs it, with extra environment variables."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    return subprocess.run(
+        [sys.executable, "-m", "docsite", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**environment, **env},
     )
 
 
@@ -30,12 +51,28 @@ def test_build_subcommand_with_out_and_quiet(project):
     assert (project.root / "public/index.html").is_file()
 
 
-def test_verbose_lists_every_page(project):
+def test_verbose_lists_the_pages_rendered_and_why(project):
     project.write({"content/index.md": "# Home\n", "content/guide/a.md": "# A\n"})
     done = run(project.root, "-v")
     assert done.returncode == 0
-    assert "  content/guide/a.md -> site/guide/a/index.html" in done.stdout.splitlines()
-    assert "  content/index.md -> site/index.html" in done.stdout.splitlines()
+    lines = done.stdout.splitlines()
+    assert "  content/guide/a.md -> site/guide/a/index.html (nothing cached yet)" in lines
+    assert "  content/index.md -> site/index.html (nothing cached yet)" in lines
+    project.write({"content/guide/a.md": "# A\n\nMore.\n"})
+    lines = run(project.root, "-v").stdout.splitlines()
+    rendered = [line for line in lines if " -> " in line and not line.startswith("Built")]
+    assert rendered == ["  content/guide/a.md -> site/guide/a/index.html (its file changed)"]
+    project.write({"content/b.md": "# B\n"})
+    rendered = [line for line in run(project.root, "-v").stdout.splitlines() if "(" in line]
+    assert "  content/b.md -> site/b/index.html (new page)" in rendered
+    # Every page's sidebar gained a link: the others say so.
+    assert (
+        "  content/index.md -> site/index.html (the navigation, the theme or a title it "
+        "shows changed)" in rendered
+    )
+    lines = run(project.root, "-v").stdout.splitlines()
+    assert not [line for line in lines if " -> site/" in line and "Built" not in line]
+    assert any("nothing changed since the last build" in line for line in lines)
 
 
 def test_broken_yaml_exits_1_with_location_and_keeps_site(project):
@@ -82,6 +119,7 @@ def test_config_option_and_missing_content(project):
     done = run(project.root, "--config", "other.yml")
     assert done.returncode == 0, done.stderr
     assert "<title>Other</title>" in (project.root / "site/index.html").read_text()
+    (project.root / "docsite.yml").write_text("title: T\n")
     missing = run(project.root)
     assert missing.returncode == 1
     assert "content: error: the content folder does not exist" in missing.stderr
@@ -109,3 +147,205 @@ def test_init_then_new_then_build(tmp_path):
     assert built.returncode == 0, built.stderr
     assert (project / "site/guide/setup/index.html").is_file()
     assert run(tmp_path, "init", "docs").returncode == 2  # never over an existing project
+
+
+# --- A folder without a project, mistakes on the command line -----------------------------
+
+
+def test_a_folder_without_a_project_says_what_was_looked_for(tmp_path):
+    done = docsite(tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    for looked_for in ("docsite.yml", "docsite.yaml", "retype.yml", "retype.json", "content/"):
+        assert looked_for in done.stderr
+    assert "docsite init" in done.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even a cache
+    (tmp_path / "mkdocs.yml").write_text("site_name: Old\n")
+    mkdocs = docsite(tmp_path, "build")
+    assert mkdocs.returncode == 2
+    assert "MkDocs project (mkdocs.yml)" in mkdocs.stderr
+    assert "Migrating from MkDocs" in mkdocs.stderr
+
+
+def test_a_mistyped_command_gets_a_suggestion(tmp_path):
+    done = docsite(tmp_path, "biuld")
+    assert done.returncode == 2
+    assert "unknown command 'biuld'; did you mean 'build'?" in done.stderr
+
+
+def test_options_of_other_commands_are_refused_and_named(project):
+    project.write({"content/index.md": "# Home\n"})
+    done = docsite(project.root, "build", "--port", "9000")
+    assert done.returncode == 2
+    assert "--port is an option of serve and preview, not of build" in done.stderr
+    assert not (project.root / "site").exists()
+    typo = docsite(project.root, "build", "--strct")
+    assert typo.returncode == 2 and "did you mean '--strict'?" in typo.stderr
+
+
+# --- Config files and --config ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["--config", "-c", "-f"])
+def test_config_option_resolves_the_project_from_the_config_folder(tmp_path, flag):
+    docs = tmp_path / "repo" / "docs"
+    (docs / "content").mkdir(parents=True)
+    (docs / "docsite.yml").write_text("title: Nested\n")
+    (docs / "content/index.md").write_text("# Home\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = docsite(elsewhere, "build", flag, "../repo/docs/docsite.yml")
+    assert done.returncode == 0, done.stderr
+    assert "-> ../repo/docs/site/ (0 warnings, 0 errors)" in done.stdout
+    assert soup(docs / "site/index.html").title.text == "Nested"
+    assert (docs / ".docsite-cache").is_dir()
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_retype_project_with_input_dot_builds_beside_its_output(tmp_path):
+    (tmp_path / "retype.yml").write_text("branding:\n  title: Acme\n")
+    (tmp_path / "README.md").write_text("# Welcome\n")
+    (tmp_path / "guide.md").write_text("# Guide\n")
+    first = docsite(tmp_path, "build")
+    assert first.returncode == 0, first.stderr
+    assert "Built 2 pages" in first.stdout
+    # The second build reads the project folder again: the site inside it is not content.
+    (tmp_path / "guide.md").write_text("# Guide\n\nMore.\n")
+    second = docsite(tmp_path, "build")
+    assert second.returncode == 0, second.stderr
+    assert "Built 2 pages" in second.stdout
+    assert not (tmp_path / "site/site").exists()
+    assert not (tmp_path / "site/retype.yml").exists()
+    (tmp_path / "node_modules/pkg").mkdir(parents=True)
+    (tmp_path / "node_modules/pkg/README.md").write_text("# Not a page\n")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/notes.md").write_text("# A template folder is not content\n")
+    assert "Built 2 pages" in docsite(tmp_path, "build").stdout
+    assert not (tmp_path / "site/templates").exists()
+    assert soup(tmp_path / "site/index.html").h1.text.startswith("Welcome")  # README.md
+
+
+def test_two_docsite_configs_are_an_error(project):
+    project.write(
+        {"content/index.md": "# Home\n", "docsite.yml": "title: A\n", "docsite.yaml": "title: B\n"}
+    )
+    done = docsite(project.root)
+    assert done.returncode == 2
+    assert "docsite.yml and docsite.yaml are both in" in done.stderr
+
+
+def test_url_without_scheme_gives_absolute_canonical_links(project):
+    project.write({"content/index.md": "# Home\n", "docsite.yml": "url: docs.example.com\n"})
+    done = docsite(project.root)
+    assert done.returncode == 0
+    assert "docsite.yml:1:6: warning: 'url' has no scheme" in done.stderr
+    page = project.page("index.html")
+    assert page.select_one("link[rel=canonical]")["href"] == "https://docs.example.com/"
+    assert page.select_one("meta[property='og:url']")["content"] == "https://docs.example.com/"
+    assert "<loc>https://docs.example.com/</loc>" in (project.out / "sitemap.xml").read_text()
+
+
+# --- What the terminal shows --------------------------------------------------------------
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def test_colours_only_where_asked(project):
+    project.write({"content/index.md": "---\ntitel: x\n---\n# Home\n"})
+    piped = docsite(project.root)
+    assert not ANSI.search(piped.stderr + piped.stdout)  # a pipe or a log: plain text
+    forced = docsite(project.root, FORCE_COLOR="1")
+    assert "\x1b[1;33mwarning:\x1b[0m unknown frontmatter key 'titel'" in forced.stderr
+    assert ANSI.sub("", forced.stderr) == piped.stderr
+    assert not ANSI.search(docsite(project.root, "--no-color", FORCE_COLOR="1").stderr)
+    assert not ANSI.search(docsite(project.root, FORCE_COLOR="1", NO_COLOR="1").stderr)
+
+
+def test_no_progress_line_in_logs_or_json(project):
+    project.write({"content/index.md": "# Home\n"})
+    for args in ((), ("--format", "json")):
+        done = docsite(project.root, "build", *args)
+        assert "\r" not in done.stdout + done.stderr
+
+
+def test_a_first_failed_build_does_not_mention_a_previous_site(project):
+    project.write({"content/index.md": "# Home\n", "content/bad.md": "---\norder: [\n---\n"})
+    first = docsite(project.root)
+    assert first.returncode == 1
+    assert "no site was written" in first.stderr and "previous site" not in first.stderr
+    project.write({"content/bad.md": "# Fine\n"})
+    assert docsite(project.root).returncode == 0
+    project.write({"content/bad.md": "---\norder: [\n---\n"})
+    again = docsite(project.root)
+    assert again.returncode == 1 and "the previous site was left as it was" in again.stderr
+
+
+# --- init, clean, preview -----------------------------------------------------------------
+
+
+def test_init_in_the_current_folder_prints_the_next_steps(tmp_path):
+    done = docsite(tmp_path, "init")
+    assert done.returncode == 0, done.stderr
+    assert "created docsite.yml" in done.stdout
+    steps = done.stdout.split("Next steps:")[1]
+    assert "docsite serve" in steps and "docsite build" in steps and "cd " not in steps
+    nested = docsite(tmp_path, "init", "more/docs")
+    assert "  cd more/docs" in nested.stdout.splitlines()
+    assert docsite(tmp_path / "more/docs", "--strict").returncode == 0
+
+
+def test_clean_removes_the_site_and_the_cache_and_nothing_else(project):
+    project.write({"content/index.md": "# Home\n", "notes.txt": "mine"})
+    assert docsite(project.root).returncode == 0
+    assert (project.root / ".docsite-cache").is_dir()
+    done = docsite(project.root, "clean")
+    assert done.returncode == 0
+    assert done.stdout.splitlines() == ["removed site/", "removed .docsite-cache/"]
+    assert sorted(p.name for p in project.root.iterdir()) == ["content", "notes.txt"]
+    assert docsite(project.root, "clean").stdout.strip() == "nothing to clean"
+    project.write({"precious/thesis.doc": "mine"})
+    refused = docsite(project.root, "clean", "--out", "precious")
+    assert refused.returncode == 2 and "did not write" in refused.stderr
+    assert (project.root / "precious/thesis.doc").read_text() == "mine"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str, deadline: float) -> tuple[int, bytes]:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def test_preview_serves_the_built_site_unchanged(project):
+    project.write({"content/index.md": "# Home\n"})
+    missing = docsite(project.root, "preview")
+    assert missing.returncode == 2 and "docsite build" in missing.stderr
+    assert docsite(project.root).returncode == 0
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "docsite", "preview", "--port", str(port)],
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        status, body = _get(f"http://127.0.0.1:{port}/", time.monotonic() + 20)
+        assert status == 200
+        assert body == (project.out / "index.html").read_bytes()
+        assert _get(f"http://127.0.0.1:{port}/nope/", time.monotonic() + 5)[0] == 404
+    finally:
+        server.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.wait(timeout=10)
+        server.kill()

@@ -1,5 +1,7 @@
+import pytest
+
 from docsite.config import load_config
-from docsite.diagnostics import Report
+from docsite.diagnostics import Report, UsageError
 
 
 def test_no_config_file_means_defaults(tmp_path):
@@ -53,11 +55,56 @@ def test_retype_yml_is_read_when_there_is_no_docsite_yml(tmp_path):
     assert config.links[0].link == "https://github.com/a"
     assert config.footer.startswith("(c) 20") and config.footer.endswith(" Acme")
     assert (config.edit.repo, config.edit.path) == ("https://github.com/a/b", "docs")
-    ignored = sorted((d.line, d.message) for d in report.warnings)
-    assert [line for line, _ in ignored] == [6, 11, 17]
-    assert "branding.colors" in ignored[0][1] and "'target'" in ignored[1][1]
-    assert "'search'" in ignored[2][1]
+    assert config.url == "https://docs.example.com/"
+    warned = sorted((d.line, d.message) for d in report.warnings)
+    assert [line for line, _ in warned] == [3, 6, 11, 17]
+    assert "'url' has no scheme; it is taken as https://docs.example.com/" in warned[0][1]
+    assert "branding.colors" in warned[1][1] and "'target'" in warned[2][1]
+    assert "'search'" in warned[3][1]
     assert config.file == "retype.yml"
+
+
+def test_retype_projects_default_to_their_own_folder_as_input(tmp_path):
+    (tmp_path / "retype.yaml").write_text("branding:\n  title: Acme\n")
+    config = load_config(tmp_path, None, Report())
+    assert (config.file, config.input, config.content_dir) == ("retype.yaml", ".", tmp_path)
+
+
+def test_retype_json_is_read_with_positions(tmp_path):
+    (tmp_path / "retype.json").write_text(
+        '{\n\t"input": "docs",\n\t"branding": {"title": "Acme", "colour": "red"}\n}\n'
+    )
+    report = Report()
+    config = load_config(tmp_path, None, report)
+    assert (config.title, config.input) == ("Acme", "docs")
+    [warning] = report.warnings
+    assert (warning.file, warning.line, warning.col) == ("retype.json", 3, 32)
+    assert "retype.json key 'branding.colour' is not supported" in warning.message
+
+
+def test_docsite_yaml_is_read_and_two_config_files_are_an_error(tmp_path):
+    (tmp_path / "docsite.yaml").write_text("title: Yaml\n")
+    assert load_config(tmp_path, None, Report()).title == "Yaml"
+    (tmp_path / "docsite.yml").write_text("title: Yml\n")
+    with pytest.raises(UsageError) as raised:
+        load_config(tmp_path, None, Report())
+    assert "docsite.yml and docsite.yaml are both in" in str(raised.value)
+    assert "keep one of them" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("docs.example.com", "https://docs.example.com/"),
+        ("//docs.example.com/v2", "https://docs.example.com/v2/"),
+        ("http://docs.example.com/", "http://docs.example.com/"),
+    ],
+)
+def test_url_is_always_absolute(tmp_path, written, read):
+    (tmp_path / "docsite.yml").write_text(f"title: T\nurl: {written}\n")
+    report = Report()
+    assert load_config(tmp_path, None, report).url == read
+    assert [(d.line, d.col) for d in report.warnings] == ([] if "http" in written else [(2, 6)])
 
 
 def test_docsite_yml_wins_over_retype_yml(tmp_path):

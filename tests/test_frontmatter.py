@@ -9,9 +9,19 @@ def settings(yaml_text, report=None):
 
 def test_split_gives_yaml_and_body_start_line():
     split = split_frontmatter("---\norder: 1\n---\n\n# Title\n", "p.md", Report())
-    assert split.yaml_text == "order: 1\n"
-    assert split.body == "\n# Title\n"
-    assert split.body_line == 4
+    assert split.yaml_text.strip() == "order: 1"
+    assert split.body == "# Title\n"  # the blank lines after the frontmatter are not body
+    assert split.body_line == 5
+
+
+def test_split_positions_survive_blank_lines_and_long_delimiters():
+    text = "----  \n\norder: [1\n-----\n\n\n# Title\n"
+    split = split_frontmatter(text, "p.md", Report())
+    assert (split.body, split.body_line) == ("# Title\n", 7)
+    report = Report()
+    parse_settings([("p.md", split.yaml_text, split.yaml_line)], report)
+    # The unclosed flow list is reported where the YAML ends: the closing delimiter's line.
+    assert [(d.line, "malformed YAML" in d.message) for d in report.errors] == [(4, True)]
 
 
 def test_page_without_frontmatter_is_all_body():

@@ -94,8 +94,17 @@ def test_robots_txt_points_to_the_sitemap(built: Project):
 
 
 def test_without_url_there_is_no_sitemap_and_links_assume_the_domain_root(project: Project):
-    project.write({"content/index.md": "# Home\n"})
+    project.write(
+        {
+            "content/index.md": "---\nimage: cover.png\n---\n# Home\n",
+            "content/cover.png": b"\x89PNG\r\n\x1a\n",
+        }
+    )
     assert project.build(strict=True).ok
+    home = project.page("index.html")
+    # Open Graph needs whole addresses: without a `url` there is none to give.
+    assert home.find("meta", property="og:image") is None
+    assert home.find("link", rel="canonical") is None
     assert not (project.out / "sitemap.xml").exists()
     assert "Sitemap" not in (project.out / "robots.txt").read_text()
     page = project.page("404.html")

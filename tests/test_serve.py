@@ -5,7 +5,11 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import os
 import queue
+import shutil
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -15,16 +19,24 @@ from pathlib import Path
 import pytest
 from conftest import write_files
 
-from docsite.build import BuildOptions
-from docsite.live import ChangeKind, classify
-from docsite.serve import Broadcaster, bind, resolve_request
-from docsite.watch import serve
+from docsite.build import BuildOptions, build_site
+from docsite.diagnostics import UsageError
+from docsite.filelock import try_lock
+from docsite.live import ChangeKind, LiveSite, classify
+from docsite.serve import Broadcaster, bind, preview, resolve_request
+from docsite.watch import (
+    FIRST_BUILD_FAILED,
+    REBUILD_FAILED,
+    report_update,
+    serve,
+)
 
 
 def test_classify_sorts_changes_by_kind(tmp_path):
     root = tmp_path
     content = root / "content"
-    config = root / "docsite.yml"
+    names = ("docsite.yml", "docsite.yaml", "retype.yml", "retype.yaml", "retype.json")
+    config = {root / name for name in names}
     out = root / ".docsite-cache" / "serve"
 
     def kind(rel):
@@ -36,11 +48,16 @@ def test_classify_sorts_changes_by_kind(tmp_path):
     assert kind("templates/page.html") is ChangeKind.TEMPLATE
     assert kind("static/assets/docsite.css") is ChangeKind.STYLESHEET
     assert kind("static/assets/docsite.js") is ChangeKind.STATIC
-    assert kind("docsite.yml") is ChangeKind.CONFIG
+    for name in names:  # a docsite.yml made beside a retype.yml takes over: it rebuilds too
+        assert kind(name) is ChangeKind.CONFIG, name
+    assert kind("content/docsite.yml") is ChangeKind.SETTINGS  # not the project's config
     assert kind("content/_includes/part.md") is ChangeKind.INCLUDED
     assert kind("content/guide/_includes/new.html") is ChangeKind.INCLUDED
     snippet = root / "src/app.py"
     assert classify(snippet, root, content, config, [], frozenset({snippet})) is ChangeKind.INCLUDED
+    # A Retype project's pages sit in the project folder: its config is still the config.
+    assert classify(root / "retype.yml", root, root, config, []) is ChangeKind.CONFIG
+    assert classify(root / "guide.md", root, root, config, []) is ChangeKind.PAGE
     for ignored in (
         "src/app.py",  # no page reads it
         "content/.page.md.swp",
@@ -86,7 +103,7 @@ def http_server(tmp_path):
         },
     )
     server = bind("127.0.0.1", 0, site, Broadcaster(), say=lambda _: None)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     yield server.server_address[1]
     server.shutdown()
     server.server_close()
@@ -145,14 +162,18 @@ class EventClient:
         self.connection.request("GET", "/__docsite/events")
         self.response = self.connection.getresponse()
         self.events: queue.Queue = queue.Queue()
+        self.connected = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
+        assert self.connected.wait(5), "the event stream did not open"
 
     def _read(self):
         event = None
         try:
             for raw in self.response:
                 line = raw.decode().rstrip("\n")
-                if line.startswith("event: "):
+                if line == ": connected":
+                    self.connected.set()  # the server hands this client every event from now
+                elif line.startswith("event: "):
                     event = line[7:]
                 elif line.startswith("data: ") and event:
                     self.events.put((event, json.loads(line[6:]), time.perf_counter()))
@@ -225,7 +246,6 @@ def test_body_edit_reloads_only_that_page(served_project):
     root, url, said = served_project
     client = EventClient(url)
     try:
-        time.sleep(0.2)
         page = root / "content/guide.md"
         page.write_text(page.read_text().replace("First version.", "Second version."))
         data, _ = client.wait_for("reload")
@@ -241,7 +261,6 @@ def test_label_edit_rebuilds_pages_that_show_it(served_project):
     root, url, _ = served_project
     client = EventClient(url)
     try:
-        time.sleep(0.2)
         page = root / "content/guide.md"
         page.write_text(page.read_text().replace("# Guide", "# Handbook"))
         data, _ = client.wait_for("reload")
@@ -255,7 +274,6 @@ def test_broken_page_keeps_last_good_site_and_reports(served_project):
     root, url, said = served_project
     client = EventClient(url)
     try:
-        time.sleep(0.2)
         page = root / "content/guide.md"
         good = page.read_text()
         page.write_text(good.replace("First version.", "[broken](nowhere.md)"))
@@ -280,7 +298,6 @@ def test_new_page_appears_in_the_sidebar(served_project):
     root, url, _ = served_project
     client = EventClient(url)
     try:
-        time.sleep(0.2)
         write_files(root, {"content/fresh.md": "# Fresh page\n"})
         client.wait_for("reload")
         assert "Fresh page" in fetch(url)
@@ -293,7 +310,6 @@ def test_stylesheet_change_swaps_css_without_reload(served_project):
     root, url, _ = served_project
     client = EventClient(url)
     try:
-        time.sleep(0.2)
         write_files(root, {"static/assets/extra.css": "body{color:red}"})
         client.wait_for("css")
         assert fetch(url + "assets/extra.css") == "body{color:red}"
@@ -308,9 +324,6 @@ def test_serve_does_not_touch_the_site_folder(served_project):
 
 
 def test_serve_command_help_lists_options(tmp_path):
-    import subprocess
-    import sys
-
     done = subprocess.run(
         [sys.executable, str(Path(__file__).parent.parent / "build.py"), "serve", "--help"],
         capture_output=True,
@@ -337,7 +350,6 @@ def test_editing_an_include_or_a_snippet_reloads_the_pages_that_use_them(tmp_pat
     with serving(root) as (url, _):
         client = EventClient(url)
         try:
-            time.sleep(0.2)
             (root / "content/_includes/part.md").write_text("Part two.\n")
             data, _ = client.wait_for("reload")
             assert data == {"all": False, "paths": ["/"]}
@@ -359,7 +371,6 @@ def test_a_snippet_added_while_serving_is_watched(tmp_path):
     with serving(root) as (url, _):
         client = EventClient(url)
         try:
-            time.sleep(0.2)
             page = root / "content/index.md"
             page.write_text('# Home\n\n:::code source="../src/app.py" :::\n')
             client.wait_for("reload")
@@ -371,3 +382,261 @@ def test_a_snippet_added_while_serving_is_watched(tmp_path):
             assert "two" in fetch(url)
         finally:
             client.close()
+
+
+def status_and_body(url: str, method: str = "GET") -> tuple[int, bytes]:
+    parts = urllib.parse.urlsplit(url)
+    response, body = request(parts.port, method, parts.path or "/")
+    return response.status, body
+
+
+# `docsite serve` in a process of its own, as in a second terminal: prints what it says.
+SERVE_PROCESS = """
+import sys
+from pathlib import Path
+from docsite.build import BuildOptions
+from docsite.watch import serve
+say = lambda line: print(line, flush=True)
+ready = lambda url: say("ready " + url)
+serve(BuildOptions(root=Path(sys.argv[1])), port=0, say=say, ready=ready)
+"""
+
+
+def test_concurrent_serves_build_into_their_own_folders(tmp_path):
+    root = tmp_path / "proj"
+    write_files(root, {"content/index.md": "# Home\n\nFirst.\n"})
+    cache = root / ".docsite-cache"
+    other = subprocess.Popen(
+        [sys.executable, "-c", SERVE_PROCESS, str(root)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        lines: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(x) for x in other.stdout], daemon=True).start()
+        other_said = []
+        while not other_said or not other_said[-1].startswith("ready "):
+            other_said.append(lines.get(timeout=20).rstrip("\n"))
+        other_url = other_said[-1].removeprefix("ready ")
+        with serving(root) as (url, said):
+            assert not any("Another" in line for line in other_said)
+            assert (
+                "Another 'docsite serve' runs in this project: this one builds into "
+                ".docsite-cache/serve-2" in said
+            )
+            clients = [EventClient(other_url), EventClient(url)]
+            try:
+                (root / "content/index.md").write_text("# Home\n\nSecond.\n")
+                for client in clients:
+                    client.wait_for("reload")
+            finally:
+                for client in clients:
+                    client.close()
+            for served, folder in ((other_url, "serve"), (url, "serve-2")):
+                assert "Second." in fetch(served)
+                assert "Second." in (cache / folder / "index.html").read_text()
+            other.kill()  # SIGKILL on POSIX: no chance to clean up, yet its folder is free
+            other.wait()
+            with serving(root) as (third_url, third_said):
+                assert not any("Another" in line for line in third_said)
+                (cache / "serve/probe.txt").write_text("third")
+                assert status_and_body(third_url + "probe.txt") == (200, b"third")
+                assert status_and_body(url + "probe.txt")[0] == 404
+    finally:
+        other.kill()
+        other.wait()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_forked_child_does_not_keep_the_lock(tmp_path):
+    path = tmp_path / "serve.lock"
+    lock = try_lock(path)
+    assert lock is not None and try_lock(path) is None
+    child_started, started = os.pipe()
+    go_on, child_may_exit = os.pipe()
+    child = os.fork()
+    if child == 0:  # as a render worker or a background deletion would be
+        os.write(started, b"x")
+        os.read(go_on, 1)
+        os._exit(0)
+    try:
+        os.read(child_started, 1)
+        lock.release()
+        again = try_lock(path)  # the child still runs, and holds no copy of the lock
+        assert again is not None
+        again.release(remove=True)
+        assert not path.exists()
+    finally:
+        os.write(child_may_exit, b"x")
+        os.waitpid(child, 0)
+        for fd in (child_started, started, go_on, child_may_exit):
+            os.close(fd)
+
+
+def test_the_last_line_tells_the_state_after_each_change(tmp_path):
+    root = tmp_path / "proj"
+    config = "title: Docs\ninput: docs\n"  # watched although the first build fails
+    write_files(
+        root,
+        {
+            "docsite.yml": config,
+            "docs/index.md": "# Home\n\nWelcome.\n",
+            "docs/guide.md": "# Guide\n\n[broken](nowhere.md)\n",
+        },
+    )
+    guide, home = root / "docs/guide.md", root / "docs/index.md"
+    with serving(root) as (url, said):
+        assert said[-2].startswith("Serving on ") and said[-1] == FIRST_BUILD_FAILED
+        client = EventClient(url)
+        try:
+            guide.write_text("# Guide\n\nFirst version.\n")
+            client.wait_for("reload")
+            assert said[-1].startswith("Fixed: the site is up to date again (rebuilt 2 pages in")
+            guide.write_text("# Guide\n\n[broken](nowhere.md)\n")  # a page's body alone
+            client.wait_for("builderror")
+            assert said[-2].startswith("docs/guide.md:3:") and said[-1] == REBUILD_FAILED
+            guide.write_text("# Guide\n\nFixed version.\n")  # that page again: still fast
+            client.wait_for("reload")
+            assert said[-1].startswith("Fixed: the site is up to date again (rebuilt 1 page in")
+            guide.write_text("# Guide\n\n[broken](nowhere.md)\n")
+            client.wait_for("builderror")
+            home.write_text("# Home\n\nWelcome back.\n")  # good, but the guide is still broken
+            client.wait_for("builderror")
+            assert said[-1] == REBUILD_FAILED
+            guide.write_text("# Guide\n\nSecond version.\n")
+            client.wait_for("reload")
+            assert said[-1].startswith("Fixed: the site is up to date again (rebuilt ")
+            assert "Welcome back." in fetch(url) and "Second version." in fetch(url + "guide/")
+            (root / "docsite.yml").write_text(config + "toc:\n  depth: 9\n")
+            client.wait_for("builderror")
+            assert said[-1] == REBUILD_FAILED
+            (root / "docsite.yml").write_text(config)  # back as it was: nothing to re-render
+            client.wait_for("ok")
+            # How many pages it re-renders depends on how the saves above were batched.
+            assert said[-1].startswith("Fixed: the site is up to date again (")
+        finally:
+            client.close()
+
+
+def test_live_site_keeps_the_state_across_updates(tmp_path):
+    root = tmp_path / "proj"
+    write_files(root, {"content/index.md": "# Home\n\nX.\n", "content/logo.png": b"one"})
+    home = root / "content/index.md"
+    served = root / ".docsite-cache/serve/index.html"
+    live = LiveSite(BuildOptions(root=root, out=served.parent))
+    try:
+        assert not live.full_build().failed
+        assert live.apply([root / "README.md", root / ".docsite-cache/x"]).skipped
+        assert live.kind_of(root / "retype.json") is ChangeKind.CONFIG
+        home.write_text("# Home\n\nY.\n")
+        assert live.apply([home]).rendered == 1 and "Y." in served.read_text()
+        # Back as the last whole build saw it: the build must not trust "nothing changed".
+        home.write_text("# Home\n\nX.\n")
+        assert not live.full_build().failed and "X." in served.read_text()
+        (root / "content/logo.png").write_bytes(b"two")
+        update = live.apply([root / "content/logo.png"])
+        assert update.reload_all and (served.parent / "logo.png").read_bytes() == b"two"
+        home.write_text("# Home\n\n[broken](nowhere.md)\n")
+        assert live.apply([home]).failed and live.failing
+        assert live.apply([root / "README.md"]).skipped and live.failing
+        said: list[str] = []
+        home.write_text("# Home\n\nX.\n")
+        report_update(live.apply([home]), said.append, quiet=True)
+        assert said[-1].startswith("Fixed: the site is up to date again (")  # even with -q
+        shutil.rmtree(root / "content")  # no project any more: said, not raised
+        update = live.apply([home])
+        assert update.failed and "docsite init" in update.diagnostics[0].message
+    finally:
+        live.close()
+
+
+def test_serving_a_retype_project_watches_its_folders_and_configs(tmp_path):
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {
+            "retype.yml": "branding:\n  title: Retype Title\n",
+            "index.md": "# Home\n",
+            "guide/setup.md": "# Setup\n\nFirst.\n",
+        },
+    )
+    with serving(root) as (url, _):
+        client = EventClient(url)
+        try:
+            (root / "guide/setup.md").write_text("# Setup\n\nSecond.\n")
+            client.wait_for("reload")
+            assert "Second." in fetch(url + "guide/setup/")
+            write_files(root, {"docsite.yml": "title: Own Title\ninput: .\n"})
+            client.wait_for("reload")
+            assert "Own Title" in fetch(url)
+        finally:
+            client.close()
+
+
+def test_serve_without_a_project_fails_as_build_does_and_leaves_no_trace(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    cases = [
+        BuildOptions(root=empty),  # no config, no content/
+        BuildOptions(root=empty, config_file=empty / "missing.yml"),
+        BuildOptions(root=tmp_path / "typo", config_file=tmp_path / "typo/docsite.yml"),
+    ]
+    for options in cases:
+        with pytest.raises(UsageError) as built:
+            build_site(options)
+        stop, ready = threading.Event(), []
+        stop.set()  # were it to serve, it would stop at once
+        with pytest.raises(UsageError) as served:
+            serve(options, port=0, say=lambda _: None, ready=ready.append, stop=stop)
+        assert str(served.value) == str(built.value)
+        assert ready == [], "a port was bound"
+        assert list(empty.iterdir()) == [] and not (tmp_path / "typo").exists()
+
+
+@pytest.fixture
+def built_site(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    site = tmp_path / "site"
+    files = {
+        "index.html": b"<html><body><p>Home</p></body></html>",
+        "guide/index.html": b"<html><body>Guide</body></html>",
+        "404.html": b"<html><body>Custom 404</body></html>",
+        "assets/logo.png": bytes(range(256)),
+        ".docsite": b"marker",
+    }
+    write_files(site, files)
+    return site, files
+
+
+def test_preview_serves_the_built_site_as_it_is(built_site):
+    site, files = built_site
+    stop, ready, said = threading.Event(), queue.Queue(), []
+    thread = threading.Thread(
+        target=preview,
+        kwargs=dict(site_dir=site, port=0, say=said.append, ready=ready.put, stop=stop),
+        daemon=True,
+    )
+    thread.start()
+    try:
+        url = ready.get(timeout=10)
+        assert said == [f"Serving site/ on {url} (Ctrl+C to stop)"]
+        for rel, path in (("index.html", ""), ("guide/index.html", "guide/")):
+            assert status_and_body(url + path) == (200, files[rel])  # byte for byte
+        assert status_and_body(url + "assets/logo.png") == (200, files["assets/logo.png"])
+        assert status_and_body(url + "guide")[0] == 301
+        for missing in ("nope/", "__docsite/events", "__docsite/livereload.js", ".docsite"):
+            assert status_and_body(url + missing) == (404, files["404.html"]), missing
+        assert status_and_body(url + "%2e%2e/%2e%2e/etc/passwd")[0] == 404
+        assert status_and_body(url, "HEAD") == (200, b"")
+        assert status_and_body(url, "POST")[0] == 405
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    assert not thread.is_alive()
+
+
+def test_preview_without_a_built_site_says_to_build(built_site):
+    site, _ = built_site
+    (site / "index.html").unlink()
+    for folder in (site, site.parent / "elsewhere"):
+        with pytest.raises(UsageError) as error:
+            preview(folder, port=0, say=lambda _: None)
+        assert str(error.value) == f"no built site in {folder.name}: run 'docsite build' first"
