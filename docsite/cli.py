@@ -146,10 +146,10 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
 
 def main(argv: list[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
-        if "--version" not in args_list:
-            args_list.insert(0, DEFAULT_COMMAND)
-    elif args_list[0] not in COMMANDS:
+    first = args_list[0] if args_list else ""
+    if not first or (first.startswith("-") and first not in ("-h", "--help", "--version")):
+        args_list.insert(0, DEFAULT_COMMAND)  # `docsite` and `docsite --strict` build
+    elif not first.startswith("-") and first not in COMMANDS:
         hint = did_you_mean(args_list[0], COMMANDS)
         print(
             f"docsite: error: unknown command '{args_list[0]}'"

@@ -251,6 +251,21 @@ def bind(
     raise OSError(errno.EADDRINUSE, f"no free port between {port} and {port + tries - 1}")
 
 
+def start(
+    host: str,
+    port: int,
+    site_dir: Path,
+    events: Broadcaster | None,
+    say: Callable[[str], None],
+) -> tuple[SiteServer, str]:
+    """Bind (warning when others can reach it) and answer in a thread; the server and its URL."""
+    if is_public(host):
+        say(f"warning: serving on {host}: anyone who can reach this machine can read the site")
+    server = bind(host, port, site_dir, events, say)
+    threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True).start()
+    return server, url_for(server)
+
+
 def url_for(server: SiteServer) -> str:
     host, port = server.server_address[:2]
     shown = host if host not in ("0.0.0.0", "::") else "127.0.0.1"
@@ -275,12 +290,8 @@ def preview(
     shown = shown_path(site_dir)
     if not (site_dir / "index.html").is_file():
         raise UsageError(f"no built site in {shown}: run 'docsite build' first")
-    if is_public(host):
-        say(f"warning: serving on {host}: anyone who can reach this machine can read the site")
-    server = bind(host, port, site_dir, None, say)
-    url = url_for(server)
+    server, url = start(host, port, site_dir, None, say)
     say(f"Serving {shown.rstrip('/')}/ on {url} (Ctrl+C to stop)")
-    threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True).start()
     stop = stop or threading.Event()
     if ready is not None:
         ready(url)

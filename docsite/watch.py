@@ -20,7 +20,7 @@ from docsite.config import SiteConfig, load_config
 from docsite.diagnostics import DiagnosticError, Report, Severity, UsageError
 from docsite.filelock import FileLock, try_lock
 from docsite.live import LiveSite, Update, site_path
-from docsite.serve import Broadcaster, bind, diagnostics_event, is_public, url_for
+from docsite.serve import Broadcaster, diagnostics_event, start
 
 # An editor's save is often several events (write, rename, chmod): wait for a quiet moment.
 DEBOUNCE_SECONDS = 0.03
@@ -167,14 +167,10 @@ def serve(
         elif not quiet:
             pages = live.last_result.pages if live.last_result else 0
             say(f"Built {pages} pages in {first.seconds:.2f} s")
-        if is_public(host):
-            say(f"warning: serving on {host}: anyone who can reach this machine can read the site")
-        server = bind(host, port, site_dir, events, say)
-        url = url_for(server)
+        server, url = start(host, port, site_dir, events, say)
         say(f"Serving on {url} (Ctrl+C to stop)")
         if first.failed:
             say(REBUILD_FAILED if _has_site(site_dir) else FIRST_BUILD_FAILED)
-        threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True).start()
         changes = ChangeQueue()
         observer = PollingObserver(timeout=0.5) if poll else Observer()
         watched: set[Path] = set()

@@ -166,6 +166,15 @@ def test_a_folder_without_a_project_says_what_was_looked_for(tmp_path):
     assert "Migrating from MkDocs" in mkdocs.stderr
 
 
+def test_help_and_version_need_no_project(tmp_path):
+    helped = docsite(tmp_path, "-h")
+    assert helped.returncode == 0
+    for command in ("build", "serve", "preview", "check", "new", "init", "clean"):
+        assert command in helped.stdout
+    assert docsite(tmp_path, "--version").stdout.startswith("docsite ")
+    assert "--poll" in docsite(tmp_path, "serve", "--help").stdout
+
+
 def test_a_mistyped_command_gets_a_suggestion(tmp_path):
     done = docsite(tmp_path, "biuld")
     assert done.returncode == 2
