@@ -7,13 +7,16 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from docsite import __version__
 from docsite.build import BuildOptions, BuildResult, build_site
 from docsite.diagnostics import Diagnostic, Paint, Severity, UsageError, did_you_mean
 from docsite.report_json import dumps, report_json
 from docsite.terminal import ProgressLine, painter, wants_color
+
+if TYPE_CHECKING:
+    from docsite.config import SiteConfig
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("build", "serve", "preview", "check", "new", "init", "clean")
@@ -166,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     paint = painter(wants_color(sys.stderr, no_color) and wants_color(sys.stdout, no_color))
     try:
         if args.command in ("new", "init"):
-            return _scaffold(args, root, config_file, paint)
+            return _scaffold(args, root, config_file)
         options = BuildOptions(
             root=root,
             config_file=config_file,
@@ -241,9 +244,19 @@ def _usage_error(message: str, paint: Paint) -> None:
     print(f"docsite: {paint('error', 'error:')} {message}", file=sys.stderr)
 
 
-def _scaffold(args: argparse.Namespace, root: Path, config_file: Path | None, paint: Paint) -> int:
+def _config(root: Path, config_file: Path | None) -> SiteConfig:
+    """The config, for the commands that need its folders but build nothing; a config that
+    cannot be read is a usage error here (`build` reports its problems as diagnostics)."""
     from docsite.config import load_config
     from docsite.diagnostics import DiagnosticError, Report
+
+    try:
+        return load_config(root, config_file, Report())
+    except (DiagnosticError, FileNotFoundError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _scaffold(args: argparse.Namespace, root: Path, config_file: Path | None) -> int:
     from docsite.scaffold import ScaffoldError, init_project, new_page
 
     try:
@@ -251,11 +264,8 @@ def _scaffold(args: argparse.Namespace, root: Path, config_file: Path | None, pa
             folder = args.folder if args.folder.is_absolute() else Path.cwd() / args.folder
             created = init_project(folder, args.title)
         else:
-            try:
-                config = load_config(root, config_file, Report())
-            except (DiagnosticError, FileNotFoundError) as exc:
-                raise UsageError(str(exc)) from None
-            created = [new_page(root, args.path, args.title, config.input)]
+            content = _config(root, config_file).input
+            created = [new_page(root, args.path, args.title, content)]
     except ScaffoldError as exc:
         raise UsageError(str(exc)) from None
     for path in created:
@@ -280,29 +290,16 @@ def _next_steps(folder: Path) -> None:
 
 
 def _preview(args: argparse.Namespace, options: BuildOptions) -> int:
-    from docsite.config import load_config
-    from docsite.diagnostics import DiagnosticError, Report
     from docsite.serve import preview
 
-    if options.out is not None:
-        site_dir = options.out
-    else:
-        try:
-            site_dir = load_config(options.root, options.config_file, Report()).output_dir
-        except (DiagnosticError, FileNotFoundError) as exc:
-            raise UsageError(str(exc)) from None
+    site_dir = options.out or _config(options.root, options.config_file).output_dir
     return preview(site_dir.resolve(), args.host, args.port, args.open)
 
 
 def _clean(options: BuildOptions) -> int:
     from docsite.clean import clean_project
-    from docsite.config import load_config
-    from docsite.diagnostics import DiagnosticError, Report
 
-    try:
-        config = load_config(options.root, options.config_file, Report())
-    except (DiagnosticError, FileNotFoundError) as exc:
-        raise UsageError(str(exc)) from None
+    config = _config(options.root, options.config_file)
     removed = clean_project(config, options.out or config.output_dir)
     for path in removed:
         print(f"removed {_shown_path(path, Path.cwd())}")
