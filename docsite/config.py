@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from docsite.diagnostics import Report, UsageError
+from docsite.markdown.links import refused_links
 from docsite.retype_config import RETYPE_CONFIG_NAMES, translate
 from docsite.schema import AnyMapping, Bool, Int, ListOf, Mapping, Str, check_document
 from docsite.sources import read_text
+from docsite.urls import UrlSetting
 from docsite.yamldoc import YamlDocument, load_yaml
 
 # docsite's own config file, looked for first; `docsite init` writes the first name.
@@ -75,7 +77,7 @@ class SiteConfig:
 
 
 _LINK = Mapping(
-    fields={"text": Str(), "link": Str(), "icon": Str()},
+    fields={"text": Str(), "link": UrlSetting(), "icon": Str()},
     description="a mapping with 'text' and 'link'",
 )
 
@@ -83,19 +85,19 @@ SCHEMA = Mapping(
     fields={
         "title": Str(),
         "description": Str(),
-        "logo": Str(),
-        "image": Str(),
-        "url": Str(),
+        "logo": UrlSetting(image=True),
+        "image": UrlSetting(image=True),
+        "url": UrlSetting(),
         "language": Str(),
         "input": Str(),
         "output": Str(),
         "links": ListOf(_LINK, single_ok=False),
         "footer": Str(),
-        "edit": Mapping(fields={"repo": Str(), "branch": Str(), "path": Str()}),
+        "edit": Mapping(fields={"repo": UrlSetting(), "branch": Str(), "path": Str()}),
         "toc": Mapping(fields={"depth": Int(minimum=2, maximum=6)}),
         "markdown": Mapping(fields={"html": Bool()}),
         "search": Mapping(fields={"enabled": Bool(), "code": Bool()}),
-        "mermaid": Mapping(fields={"script": Str()}),
+        "mermaid": Mapping(fields={"script": UrlSetting()}),
         "data": AnyMapping(),
     }
 )
@@ -140,6 +142,8 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
     values = check_document(doc, SCHEMA, report, path.name)
     links = []
     for index, item in enumerate(values.get("links", [])):
+        if "link" not in item and _has_key(doc.data, ("links", index, "link")):
+            continue  # a link refused by its check, which said why
         if "text" not in item or "link" not in item:
             pos = doc.where(("links", index))
             report.error(
@@ -164,6 +168,10 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         )
         language = "en"
     url = _site_url(values.get("url", ""), doc, report)
+    footer = values.get("footer", "")
+    for refused in refused_links(footer, "a link in 'footer'"):
+        pos = doc.where(("footer",))
+        report.error(shown, pos.line, pos.col, refused.message, refused.hint)
     return SiteConfig(
         root=root,
         file=shown,
@@ -176,7 +184,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         input=values.get("input", "content"),
         output=values.get("output", "site"),
         links=tuple(links),
-        footer=values.get("footer", ""),
+        footer=footer,
         edit=EditConfig(
             repo=edit.get("repo", "").rstrip("/"),
             branch=edit.get("branch", "main"),
@@ -209,6 +217,16 @@ def _site_url(url: str, doc: YamlDocument, report: Report) -> str:
         )
         url = absolute
     return url if url.endswith("/") else url + "/"
+
+
+def _has_key(data: Any, path: tuple[str | int, ...]) -> bool:
+    """Whether the YAML data has a value at `path`, checked or not."""
+    for step in path:
+        in_list = isinstance(step, int) and isinstance(data, list) and step < len(data)
+        if not (in_list or (isinstance(data, dict) and step in data)):
+            return False
+        data = data[step]
+    return True
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -30,6 +30,7 @@ from docsite.schema import (
     dotted,
     type_name,
 )
+from docsite.urls import UrlSetting
 from docsite.yamldoc import Path, Position, YamlDocument, load_yaml
 
 # Retype accepts `icon: :rocket:` unquoted; YAML 1.1 reads a leading ':' as syntax.
@@ -161,7 +162,7 @@ class BadgeSpec(Spec):
 
 
 _AUTHOR_FIELDS = Mapping(
-    fields={"name": Str(), "email": Str(), "link": Str(), "avatar": Str()},
+    fields={"name": Str(), "email": Str(), "link": UrlSetting(), "avatar": UrlSetting(image=True)},
     description="a name or a mapping with name, email and link",
 )
 
@@ -212,11 +213,11 @@ PAGE_SCHEMA = Mapping(
         "visibility": Choice(choices=VISIBILITIES),
         "layout": Choice(choices=LAYOUTS),
         "expanded": Bool(),
-        "redirect": Str(),
+        "redirect": UrlSetting(),
         "redirect_from": ListOf(Str()),
         "author": AuthorSpec(),
         "date": Date(),
-        "image": Str(),
+        "image": UrlSetting(image=True),
         "templating": Bool(),
     },
     aliases={"route": "permalink", "authors": "author"},

@@ -11,12 +11,12 @@ from docsite.cache import digest
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report
 from docsite.frontmatter import PageSettings, parse_settings, split_frontmatter
 from docsite.sources import Discovery, SourceFile, read_text
+from docsite.urls import shown_url, site_path_problem
 
 HOME_ORDER = 10000
 DEFAULT_PAGE_NAMES = ("index.md", "readme.md", "default.md")
 _ATX_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_URL_PATH_OK = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=:@%/\u00a0-\uffff]*$")
 
 
 @dataclass
@@ -285,26 +285,17 @@ def _assign_url(page: Page, report: Report) -> None:
 
 def _check_permalink(page: Page, permalink: str, report: Report) -> str | None:
     where = page.settings.where("permalink", page.source.shown)
-    path = permalink.strip()
-    segments = [s for s in path.strip("/").split("/") if s]
-    problem = ""
-    if "\\" in path or re.match(r"^[A-Za-z]:", path):
-        problem = "a permalink is a URL path, not a file system path"
-    elif "://" in path or path.startswith("//"):
-        problem = "a permalink cannot point to another site; use 'redirect' for that"
-    elif any(s in (".", "..") for s in segments):
-        problem = "a permalink cannot contain '.' or '..' segments"
-    elif not _URL_PATH_OK.match(path) or any(c in path for c in "?#"):
-        problem = "a permalink may only contain letters, digits, '-', '_', '.', '~' and '/'"
+    problem = site_path_problem(permalink)
     if problem:
         report.error(
             where.file,
             where.line,
             where.col,
-            f"invalid permalink '{permalink}': {problem}",
+            f"invalid permalink '{shown_url(permalink)}': {problem}",
             "write it as a path from the site root, e.g. permalink: /guide/setup",
         )
         return None
+    segments = [s for s in permalink.strip().strip("/").split("/") if s]
     if not segments:
         return ""
     joined = "/".join(segments)

@@ -29,11 +29,10 @@ from docsite.render import PageBuilder
 from docsite.sources import SourceFile
 from docsite.tags import TAGS_URL, Tag, collect_tags
 from docsite.theme import Theme
-from docsite.urls import relative_href
+from docsite.urls import relative_href, site_path_problem
 
 # Characters left as they are in sitemap URLs; everything else is percent-encoded.
 _URL_SAFE = "/~!$&'()*+,;=:@%-._"
-_REDIRECT_PATH_OK = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=:@%/\u00a0-\uffff]*$")
 # Resolves a page's relative redirect href to a site path.
 _SITE_ORIGIN = "https://site.invalid/"
 
@@ -81,7 +80,9 @@ def publish(
         if target_page is not None:
             href = relative_href(redirect.source, redirect.target)
             writer.write(_output_path(redirect.source), theme.render_redirect(target_page, href))
-    redirects += redirect_pages(site, theme, cache)
+    pointing = redirect_pages(site, theme, cache)
+    report_redirect_loops(site, pointing, report)
+    redirects += pointing
     if redirects:
         writer.write("_redirects", redirects_file(redirects, config), optional=True)
     if not (same_site and writer.keep("404.html")):
@@ -247,14 +248,11 @@ def _old_url(raw: str) -> tuple[str, str]:
     """A redirect_from path as a site-relative URL, or a problem with it."""
     path = raw.strip()
     segments = [s for s in path.strip("/").split("/") if s]
-    if "://" in path or path.startswith("//"):
-        return "", "it must be a path on this site"
+    problem = site_path_problem(path)
+    if problem:
+        return "", problem
     if not segments:
         return "", "the home page cannot redirect to another page"
-    if any(s in (".", "..") for s in segments) or "\\" in path:
-        return "", "it cannot contain '.' or '..' segments or backslashes"
-    if not _REDIRECT_PATH_OK.match(path) or any(c in path for c in "?#"):
-        return "", "it may only contain letters, digits, '-', '_', '.', '~' and '/'"
     joined = "/".join(segments)
     if joined.lower().endswith(".md"):
         # An old source file: the URL it was published at.
@@ -285,6 +283,58 @@ def redirect_pages(site: SiteContent, theme: Theme, cache: BuildCache) -> list[R
         else:
             redirects.append(Redirect(page.url, href))
     return redirects
+
+
+def report_redirect_loops(site: SiteContent, redirects: list[Redirect], report: Report) -> None:
+    """Redirects that never reach a page send the browser round for ever: an error each."""
+    leads_to: dict[str, str] = {}
+    for redirect in redirects:
+        if not redirect.external:
+            target = site.by_url.get(redirect.target.partition("#")[0].partition("?")[0])
+            if target is not None and target.settings.redirect:
+                leads_to[redirect.source] = target.url
+    in_loops: set[str] = set()
+    doomed: set[str] = set()  # pages whose redirects end in a loop
+    done: set[str] = set()
+    for start in sorted(leads_to):
+        path: list[str] = []
+        url = start
+        while url in leads_to and url not in done and url not in path:
+            path.append(url)
+            url = leads_to[url]
+        lead_in = path if url in doomed else []
+        if url in path:
+            loop = path[path.index(url) :]
+            first = min(loop, key=lambda u: site.by_url[u].source.shown)
+            loop = loop[loop.index(first) :] + loop[: loop.index(first)]
+            loop_text = _chain(site, [*loop, first])
+            _redirect_error(site, first, f"redirect loop: {loop_text}", report)
+            in_loops.update(loop)
+            lead_in = path[: path.index(url)]
+        for source in lead_in:
+            chain = [source]
+            while chain[-1] not in in_loops:
+                chain.append(leads_to[chain[-1]])
+            chain_text = _chain(site, chain)
+            _redirect_error(site, source, f"redirect chain {chain_text} ends in a loop", report)
+        doomed.update(path if url in doomed or url in path else [])
+        done.update(path)
+
+
+def _chain(site: SiteContent, urls: list[str]) -> str:
+    return " -> ".join(f"'{site.by_url[url].source.shown}'" for url in urls)
+
+
+def _redirect_error(site: SiteContent, url: str, message: str, report: Report) -> None:
+    page = site.by_url[url]
+    where = page.settings.where("redirect", page.source.shown)
+    report.error(
+        where.file,
+        where.line,
+        where.col,
+        message + "; no page is ever reached",
+        "point one of these redirects at a page that is not itself a redirect",
+    )
 
 
 def redirects_file(redirects: list[Redirect], config: SiteConfig) -> str:

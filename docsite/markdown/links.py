@@ -8,31 +8,73 @@ import urllib.parse
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import validateLink
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from docsite.markdown.context import RenderContext
-from docsite.urls import relative_href, root_prefix
+from docsite.urls import RefusedUrl, refused_url, relative_href, root_prefix
 
 EXTERNAL_URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.\-]*:|//)")
 
 
 def links_plugin(md: MarkdownIt) -> None:
+    # Links markdown-it would leave as text, but docsite refuses, are let through the parser
+    # so that _rewrite_links can say where they are (and take their href away).
+    md.validateLink = _parsed_as_link  # type: ignore[method-assign]
     md.core.ruler.push("docsite_links", _rewrite_links)
+
+
+def _parsed_as_link(url: str) -> bool:
+    """What markdown-it accepts, and what docsite refuses, so that it can be reported."""
+    return validateLink(url) or refused_url(url, "") is not None
+
+
+def is_safe_link(url: str) -> bool:
+    """markdown-it's check (it refuses file: too) and the URL policy, for the footer."""
+    return validateLink(url) and refused_url(url, "", image=True) is None
+
+
+def refused_links(markdown: str, what: str) -> list[RefusedUrl]:
+    """Refused links and images of inline Markdown in a setting (the footer), as `what`."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.validateLink = _parsed_as_link  # type: ignore[method-assign]
+    refused = []
+    for token in md.parseInline(markdown)[0].children or []:
+        attr = "href" if token.type == "link_open" else "src" if token.type == "image" else ""
+        url = token.attrGet(attr) if attr else None
+        found = refused_url(url, what, image=attr == "src") if isinstance(url, str) else None
+        if found is not None:
+            refused.append(found)
+    return refused
 
 
 def _rewrite_links(state: StateCore) -> None:
     ctx: RenderContext | None = state.env.get("docsite")
-    if ctx is None:
-        return
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
         for token in block.children:
-            if token.type == "link_open":
-                _rewrite(token, "href", block, ctx)
-            elif token.type == "image":
-                _rewrite(token, "src", block, ctx)
+            attr = "href" if token.type == "link_open" else "src" if token.type == "image" else ""
+            if not attr or not _allowed(token, attr, block, ctx):
+                continue
+            if ctx is not None:
+                _rewrite(token, attr, block, ctx)
+
+
+def _allowed(token: Token, attr: str, block: Token, ctx: RenderContext | None) -> bool:
+    """A link or image the URL policy refuses loses its href/src, with an error at it."""
+    url = token.attrGet(attr)
+    if not isinstance(url, str):
+        return True
+    what = "a link" if attr == "href" else "an image"
+    refused = refused_url(url, what, image=attr == "src")
+    if refused is None:
+        return True
+    del token.attrs[attr]
+    if ctx is not None:
+        ctx.error(block, url, refused.message, refused.hint)
+    return False
 
 
 def _rewrite(token: Token, attr: str, block: Token, ctx: RenderContext) -> None:

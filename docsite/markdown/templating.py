@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 
 from docsite.diagnostics import Diagnostic, DiagnosticError, Severity, did_you_mean
 from docsite.projectfiles import ProjectFiles
+from docsite.urls import refused_url
 
 INCLUDES_FOLDER = "_includes"
 INCLUDE_SUFFIXES = (".md", ".html")
@@ -44,6 +45,13 @@ _ELSE = re.compile(r"^else(?:\s+if\s+(\S.*))?$")
 _VALUE = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\s*\d+\s*\]|\[\s*\"[^\"]*\"\s*\])*"
 _CONDITION = re.compile(
     rf"^(!\s*|not\s+)?({_VALUE})(?:\s*(==|!=)\s*(\"[^\"]*\"|'[^']*'|-?\d+(?:\.\d+)?|{_VALUE}))?$"
+)
+
+# An HTML tag's URL attribute, open up to a template value: `<a href="{{`.
+_URL_ATTRIBUTE = re.compile(
+    r"""<([A-Za-z][\w-]*)\b[^<>]*?\s(href|src|srcset|action|formaction|poster|cite|background|"""
+    r"""xlink:href|data)\s*=\s*["']?$""",
+    re.I,
 )
 
 # Block structure only, to find code blocks: no inline parsing, no plugins.
@@ -310,7 +318,7 @@ class Templater:
             )
         elif _PATH.match(expression):
             value = self._lookup(expression, source, starts, offset, scope)
-            if value is not None:
+            if value is not None and self._url_allowed(expression, value, source, starts, offset):
                 out.add(_as_text(value), origin)
         else:
             self._error(
@@ -323,6 +331,21 @@ class Templater:
                 "to show the braces as text, write {%{ ... }%} or set 'templating: false' "
                 "in the page's frontmatter",
             )
+
+    def _url_allowed(
+        self, expression: str, value: Any, source: Source, starts: list[int], offset: int
+    ) -> bool:
+        """A value starting an HTML URL attribute (`href="{{ x }}"`) passes the URL policy."""
+        attribute = _URL_ATTRIBUTE.search(source.text, max(0, offset - 300), offset)
+        if attribute is None:
+            return True
+        tag, name = attribute.group(1).lower(), attribute.group(2).lower()
+        image = tag in ("img", "source") and name in ("src", "srcset")
+        what = f"'{{{{ {expression} }}}}' in {name}=\"...\""
+        refused = refused_url(_as_text(value), what, image=image, entities=True)
+        if refused is not None:
+            self._error(source, starts, offset, refused.message, refused.hint)
+        return refused is None
 
     def _include(
         self,

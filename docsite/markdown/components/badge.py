@@ -71,7 +71,7 @@ def _check(token: Token, call: Call, block: Token, ctx: RenderContext) -> None:
         href=None,
     )
     if call.link:
-        target = resolve_target(call.link, ctx, block)
+        target = resolve_target(call.link, ctx, block, call.kind)
         token.meta["href"] = target.href if target else None
         token.meta["blank"] = call.get("target").lower() == "blank"
 

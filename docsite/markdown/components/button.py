@@ -53,7 +53,7 @@ def _check(token: Token, call: Call, block: Token, ctx: RenderContext) -> None:
     if not call.link:
         missing_link(ctx, block, call.source, "button")
         return
-    target = resolve_target(call.link, ctx, block)
+    target = resolve_target(call.link, ctx, block, call.kind)
     token.meta["href"] = target.href if target else None
 
 

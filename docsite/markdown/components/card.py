@@ -12,7 +12,7 @@ from markdown_it.token import Token
 
 from docsite.markdown.components.calls import Call, add_call_rule, check_attributes
 from docsite.markdown.components.icons import emoji_text
-from docsite.markdown.components.targets import missing_link, resolve_target
+from docsite.markdown.components.targets import checked_url, missing_link, resolve_target
 from docsite.markdown.context import RenderContext
 from docsite.markdown.links import EXTERNAL_URL
 from docsite.pages import Page
@@ -32,7 +32,7 @@ def _check(token: Token, call: Call, block: Token, ctx: RenderContext) -> None:
     if not call.link:
         missing_link(ctx, block, call.source, "card")
         return
-    target = resolve_target(call.link, ctx, block)
+    target = resolve_target(call.link, ctx, block, call.kind)
     if target is None:
         return
     page = target.page
@@ -46,6 +46,8 @@ def _check(token: Token, call: Call, block: Token, ctx: RenderContext) -> None:
 
 def _image_href(image: str, owner: Page, ctx: RenderContext, block: Token) -> str:
     """The image of the target page, written relative to that page, as seen from this one."""
+    if not checked_url(image, "[!card] image", ctx, block, image=True):
+        return ""
     if EXTERNAL_URL.match(image):
         return image
     if image.startswith("/"):

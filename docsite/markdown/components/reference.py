@@ -30,7 +30,7 @@ def _check(token: Token, call: Call, block: Token, ctx: RenderContext) -> None:
     if not call.link:
         missing_link(ctx, block, call.source, "ref")
         return
-    target = resolve_target(call.link, ctx, block)
+    target = resolve_target(call.link, ctx, block, call.kind)
     if target is None:
         return
     token.meta["href"] = target.href

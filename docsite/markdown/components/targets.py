@@ -12,6 +12,7 @@ from docsite.markdown.context import RenderContext
 from docsite.markdown.links import EXTERNAL_URL, resolve_link
 from docsite.pages import Page
 from docsite.sources import SourceFile
+from docsite.urls import refused_url
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,10 @@ class Target:
     external: bool = False
 
 
-def resolve_target(raw: str, ctx: RenderContext, block: Token) -> Target | None:
-    """The target of a component link; None after an error diagnostic."""
+def resolve_target(raw: str, ctx: RenderContext, block: Token, kind: str) -> Target | None:
+    """The target of a `[!kind]` component's link; None after an error diagnostic."""
+    if not checked_url(raw, f"[!{kind}] link", ctx, block):
+        return None
     raw = raw.strip()
     if raw.startswith("#"):
         return Target(raw, ctx.page)
@@ -37,6 +40,14 @@ def resolve_target(raw: str, ctx: RenderContext, block: Token) -> Target | None:
     if len(ctx.page.links_to) > before:
         page = ctx.site.by_source.get(ctx.page.links_to[-1])
     return Target(href, page)
+
+
+def checked_url(raw: str, what: str, ctx: RenderContext, block: Token, image: bool = False) -> bool:
+    """Whether a component may write `raw` (HTML-ish: '&colon;' is ':'); an error if not."""
+    refused = refused_url(raw, what, image=image, entities=True)
+    if refused is not None:
+        ctx.error(block, raw, refused.message, refused.hint)
+    return refused is None
 
 
 def content_path(raw: str, ctx: RenderContext) -> str:
