@@ -1,10 +1,16 @@
-"""`python -m benchmarks [--sizes 1000 5000] [--jobs N] [--no-mkdocs] [--mkdocs-limit S]`"""
+"""`python -m benchmarks [--sizes 1000 5000] [--jobs N] [--no-mkdocs] [--mkdocs-limit S]`
+
+`python -m benchmarks --pathological [--scale F] [--limit S] [--only WORD ...]`: one huge or
+deeply nested page per case, each built at n and 2n (see benchmarks/pathological.py)."""
 
 import argparse
 import os
 from pathlib import Path
 
+from benchmarks.pathological import run_pathological
 from benchmarks.runner import run
+
+RESULTS = Path("benchmarks/results")
 
 
 def main() -> None:
@@ -30,7 +36,7 @@ def main() -> None:
     parser.add_argument(
         "--json",
         type=Path,
-        default=Path("benchmarks/results/latest.json"),
+        default=RESULTS / "latest.json",
         help="where to write the results",
     )
     parser.add_argument(
@@ -45,7 +51,30 @@ def main() -> None:
         help="build the corpora with search turned off (no Pagefind indexing)",
     )
     parser.add_argument("--keep", type=Path, help="keep the corpora and sites in this folder")
+    parser.add_argument(
+        "--pathological",
+        action="store_true",
+        help="instead, build one pathological page per case at n and 2n",
+    )
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="--pathological: multiply every n by this"
+    )
+    parser.add_argument(
+        "--limit",
+        type=float,
+        default=300,
+        help="--pathological: stop a build after this many seconds (default: 300)",
+    )
+    parser.add_argument(
+        "--only", nargs="+", help="--pathological: only the cases whose name has one of these"
+    )
     args = parser.parse_args()
+    if args.pathological:
+        json_path = args.json
+        if json_path == RESULTS / "latest.json":
+            json_path = RESULTS / "pathological.json"
+        run_pathological(json_path, args.keep, args.limit, args.scale, args.only)
+        return
     mkdocs_limit = None if args.no_mkdocs else args.mkdocs_limit
     run(sorted(args.sizes), args.jobs, mkdocs_limit, args.json, args.keep, not args.no_search)
 

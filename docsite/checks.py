@@ -10,6 +10,8 @@ from docsite.pages import SiteContent
 def check_links(site: SiteContent, records: dict[str, PageRecord]) -> list[Diagnostic]:
     """Links to `page.md#anchor` need that anchor; links to hidden pages are worth a word."""
     found: list[Diagnostic] = []
+    # As sets, made once per target: a page may link to its own headings thousands of times.
+    anchor_sets: dict[str, frozenset[str]] = {}
     for rel, record in records.items():
         page = site.by_source[rel]
         for target_rel, fragment, line, col in record.page_links:
@@ -28,7 +30,12 @@ def check_links(site: SiteContent, records: dict[str, PageRecord]) -> list[Diagn
                         "remove 'visibility: hidden' from that page, or the link to it",
                     )
                 )
-            if fragment and target_record is not None and fragment not in target_record.anchors:
+            if target_record is None or not fragment:
+                continue
+            anchors = anchor_sets.get(target_rel)
+            if anchors is None:
+                anchors = anchor_sets[target_rel] = frozenset(target_record.anchors)
+            if fragment not in anchors:
                 where = "this page" if target is page else f"'{target.source.shown}'"
                 found.append(
                     Diagnostic(

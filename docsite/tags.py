@@ -18,7 +18,7 @@ class Tag:
 
     @property
     def url(self) -> str:
-        return tag_url(self.name)
+        return f"{TAGS_URL}{self.slug}/"  # the slug once: a page may carry 100,000 tags
 
 
 def tag_slug(name: str) -> str:

@@ -156,7 +156,7 @@ def _check_aliases(root: yaml.Node) -> None:
                 raise yaml.composer.ComposerError(
                     None,
                     None,
-                    f"aliases expand to more than {MAX_VALUES} values",
+                    f"more than {MAX_VALUES} values, counting those aliases (*name) stand for",
                     node.start_mark,
                 )
             continue
@@ -206,7 +206,9 @@ def _yaml_hint(problem: str) -> str:
         return "each line needs 'key: value'; check the line above for a missing colon or quote"
     if "nested more than" in problem:
         return "settings are a few levels deep at most; check for runaway brackets"
-    if "aliases expand" in problem or "alias refers to the value" in problem:
+    if "counting those aliases" in problem:
+        return "settings hold a few values; write aliases out, and keep long lists elsewhere"
+    if "alias refers to the value" in problem:
         return "write the values out instead of nesting aliases (*name) this way"
     if "cannot read this value" in problem:
         return 'quote it to make it text, e.g. "2024-13-45", or fix the value'

@@ -140,7 +140,7 @@ def test_order_that_is_not_a_number_is_refused(built):
             + "tags: *g",
             6,
             4,
-            "aliases expand to more than 100000 values",
+            "more than 100000 values, counting those aliases (*name) stand for",
         ),
     ],
     ids=["deep-flow-list", "deep-mapping", "recursive-alias", "alias-bomb"],

@@ -16,6 +16,7 @@ from docsite.icons import IconSet
 from docsite.markdown.code import code_plugin
 from docsite.markdown.components import components_plugin
 from docsite.markdown.context import RenderContext
+from docsite.markdown.guards import guards_plugin
 from docsite.markdown.headings import TocEntry, headings_plugin
 from docsite.markdown.links import links_plugin
 from docsite.markdown.templating import (
@@ -53,24 +54,13 @@ def make_markdown(html: bool = True) -> MarkdownIt:
     """`html=False` escapes raw HTML in pages (docsite.yml: markdown: {html: false})."""
     md = MarkdownIt("commonmark", {"html": html})
     md.use(gfm_plugin)
-    _guard_protocol_autolinks(md)
+    md.use(guards_plugin)
     md.use(deflist_plugin)
     md.use(headings_plugin)
     md.use(links_plugin)
     md.use(code_plugin)
     md.use(components_plugin)
     return md
-
-
-def _guard_protocol_autolinks(md: MarkdownIt) -> None:
-    """mdit-py-plugins' protocol autolink rule copies the rest of the line at every place a
-    rule is tried, which is quadratic on long lines; it can only match at a ':'."""
-    name = "gfm_autolink_protocol"
-    rule = next((r.fn for r in md.inline.ruler.__rules__ if r.name == name), None)
-    if rule is not None:
-        md.inline.ruler.at(
-            name, lambda state, silent: state.src.startswith(":", state.pos) and rule(state, silent)
-        )
 
 
 class MarkdownRenderer:

@@ -1,12 +1,15 @@
-"""Heading anchors (mdit-py-plugins) and the page's table of contents."""
+"""Heading anchors (unique ids and permalinks) and the page's table of contents."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
-from mdit_py_plugins.anchors import anchors_plugin
+from markdown_it.token import Token
+
+PERMALINK_SYMBOL = "#"
 
 
 @dataclass(frozen=True)
@@ -17,8 +20,69 @@ class TocEntry:
 
 
 def headings_plugin(md: MarkdownIt) -> None:
-    md.use(anchors_plugin, min_level=1, max_level=6, permalink=True, permalinkSymbol="#")
+    md.core.ruler.push("anchor", _add_anchors)
     md.core.ruler.after("anchor", "docsite_toc", _collect_toc)
+
+
+def slugify(title: str) -> str:
+    """GitHub's heading ids, as mdit-py-plugins' anchors plugin makes them."""
+    return re.sub(r"[^\w\u4e00-\u9fff\- ]", "", title.lower().replace(" ", "-"))
+
+
+@dataclass
+class UniqueSlugs:
+    """`slug`, `slug-1`, `slug-2`... as mdit-py-plugins numbers them, in linear time: each
+    slug resumes counting where it stopped, instead of probing from 1 on every repeat."""
+
+    taken: set[str] = field(default_factory=set)
+    next_suffix: dict[str, int] = field(default_factory=dict)
+
+    def add(self, slug: str) -> str:
+        if slug not in self.taken:
+            self.taken.add(slug)
+            return slug
+        suffix = self.next_suffix.get(slug, 1)
+        while f"{slug}-{suffix}" in self.taken:
+            suffix += 1
+        unique = f"{slug}-{suffix}"
+        self.next_suffix[slug] = suffix + 1
+        self.taken.add(unique)
+        return unique
+
+
+def _add_anchors(state: StateCore) -> None:
+    """Give every heading a unique id and a permalink after its text."""
+    tokens = state.tokens
+    # Ids given explicitly are kept, and generated ones never collide with them.
+    slugs = UniqueSlugs(
+        {
+            str(explicit)
+            for token in tokens
+            if token.type == "heading_open" and (explicit := token.attrGet("id"))
+        }
+    )
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[index + 1]
+        children = inline.children if inline.children is not None else []
+        slug = token.attrGet("id")
+        if not slug:
+            title = "".join(c.content for c in children if c.type in ("text", "code_inline"))
+            slug = slugs.add(slugify(title))
+            token.attrSet("id", slug)
+        link_open = Token("link_open", "a", 1)
+        link_open.attrSet("class", "header-anchor")
+        link_open.attrSet("href", f"#{slug}")
+        children.extend(
+            [
+                Token("text", "", 0, content=" "),
+                link_open,
+                Token("html_block", "", 0, content=PERMALINK_SYMBOL),
+                Token("link_close", "a", -1),
+            ]
+        )
+        inline.children = children
 
 
 def _collect_toc(state: StateCore) -> None:

@@ -78,15 +78,27 @@ def read_marker(text: str, kind: BlockKind) -> Marker | None:
 
 
 def open_marker(state: StateBlock, line: int, kind: BlockKind) -> Marker | None:
+    begin = state.bMarks[line] + state.tShift[line]
+    # Every kind's rule is tried on every line: most lines fail at their first character.
+    if begin >= state.eMarks[line] or state.src[begin] != kind.char:
+        return None
     if state.is_code_block(line):
         return None
     return read_marker(line_text(state, line), kind)
 
 
 def scan(state: StateBlock, start: int, end: int, kind: BlockKind, opening: Marker) -> Block:
-    """Find the block's items and closing line, skipping fenced code and deeper blocks."""
+    """Find the block's items and closing line, skipping fenced code and deeper blocks.
+
+    A scan also notes where each block nested in it (same kind and marker) ends, so theirs
+    is a lookup: scanning again at every level is quadratic in the depth."""
+    known = _block_ends(state)
+    place = (kind.name, opening.length, state.blkIndent)
+    if (*place, start) in known:
+        return _known_block(start, opening, known[(*place, start)], end)
     block = Block(items=[Item(start, opening)])
     depth = 0
+    nested: list[int] = []  # the opening lines of the deeper blocks still open
     fence = ""
     line = start + 1
     while line < end:
@@ -117,8 +129,10 @@ def scan(state: StateBlock, start: int, end: int, kind: BlockKind, opening: Mark
                 block.items.append(Item(line, marker))
             elif not kind.stacked:
                 depth += 1
+                nested.append(line)
         elif depth:
             depth -= 1
+            known[(*place, nested.pop())] = line
         else:
             block.items[-1].end = line
             block.close_line = line
@@ -127,7 +141,25 @@ def scan(state: StateBlock, start: int, end: int, kind: BlockKind, opening: Mark
         line += 1
     block.items[-1].end = line
     block.stop = line
+    for opener in nested:  # never closed either: each runs to where this one stopped
+        known[(*place, opener)] = None
     return block
+
+
+def _block_ends(state: StateBlock) -> dict[tuple, int | None]:
+    """Ends found so far, by (kind, marker length, indent, opening line), for this source."""
+    found = state.env.get("docsite_block_ends")
+    if found is None or found[0] is not state.src:
+        found = state.env["docsite_block_ends"] = (state.src, {})
+    return found[1]
+
+
+def _known_block(start: int, opening: Marker, close_line: int | None, stop: int) -> Block:
+    """A nested block whose end an enclosing scan found: closed at close_line, or running
+    to `stop`, the end of the lines it may use."""
+    if close_line is None:
+        return Block([Item(start, opening, stop)], None, stop)
+    return Block([Item(start, opening, close_line)], close_line, close_line + 1)
 
 
 def _closes_fence(match: re.Match[str], fence: str) -> bool:
