@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docsite.cache import CACHE_VERSION, BuildCache, digest, file_entry
+from docsite.cache import (
+    CACHE_DIR,
+    CACHE_VERSION,
+    BuildCache,
+    FileEntry,
+    InputHasher,
+    digest,
+    hash_all_requested,
+)
 from docsite.config import CONFIG_NAMES, SiteConfig, load_config
-from docsite.diagnostics import DiagnosticError, Report, UsageError
+from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity, UsageError
 from docsite.gitdates import head_commit
 from docsite.projectfiles import MISSING
 from docsite.retype_config import RETYPE_CONFIG_NAMES
-from docsite.sources import Discovery, discover
+from docsite.sources import Discovery, discover, os_cause, read_fault
 from docsite.themefiles import static_dirs, template_dirs
 
 # Marks a folder as docsite's output, so a build may replace it; any other is refused.
@@ -40,6 +50,8 @@ class BuildOptions:
     use_cache: bool = True
     keep_live: bool = False  # keep the loaded site in the result, for watch mode
     search_index: bool = True  # `check` builds to throw away: no search index needed
+    # Hash every input file rather than trust unchanged times (also DOCSITE_HASH_ALL=1).
+    hash_all: bool = False
     progress: Progress = no_progress
 
 
@@ -79,14 +91,41 @@ def build_site(options: BuildOptions) -> BuildResult:
         result.had_site = (out / OUTPUT_MARKER).is_file()
         check_output_folder(out, config)
         options.progress("reading pages", 0, 0)
-        found = discover(config.content_dir, config.input, report, not_content(config, out))
+        found = discover(
+            config.content_dir,
+            config.input,
+            report,
+            not_content(config, out),
+            (config.root, config.content_dir),
+        )
     except DiagnosticError as exc:
         report.extend(exc.diagnostics)
         return _finish(result, started)
     cache = BuildCache(config.root, out, enabled=options.use_cache)
+    try:
+        _build(config, found, out, cache, options, report, result)
+    except OSError as exc:
+        # A fault of the machine, not of the content: the old site is still in place.
+        report.add(fault_diagnostic(exc, config.root, out))
+        result.written = False
+        cache.clean_temporary()
+    return _finish(result, started)
+
+
+def _build(
+    config: SiteConfig,
+    found: Discovery,
+    out: Path,
+    cache: BuildCache,
+    options: BuildOptions,
+    report: Report,
+    result: BuildResult,
+) -> None:
+    """Decide whether there is anything to do, and do it."""
     result.notes.extend(cache.notes)
     previous = cache.inputs
-    files = input_files(config, found, previous.files)
+    hasher = InputHasher(previous.files, options.hash_all or hash_all_requested())
+    files = input_files(config, found, hasher, report)
     inputs_base = digest(
         CACHE_VERSION,
         engine_digest(),
@@ -109,13 +148,20 @@ def build_site(options: BuildOptions) -> BuildResult:
         result.notes.append("nothing changed since the last build; the site was left as it is")
         apply_strict(report, options.strict)
         result.written = not report.errors
-        return _finish(result, started)
+        if files != previous.files:
+            # Files touched, or hashed again after a recent change, with the same contents:
+            # their new times spare the next build reading them.
+            previous.files = files
+            try:
+                cache.save_inputs(previous)
+            except OSError:
+                cache.clean_temporary()
+        return
 
     # Imported here: a build with nothing to do never loads the renderer.
     from docsite.pipeline import render_site
 
-    render_site(config, found, out, files, inputs_base, cache, options, report, result)
-    return _finish(result, started)
+    render_site(config, found, out, files, hasher, inputs_base, cache, options, report, result)
 
 
 def _finish(result: BuildResult, started: float) -> BuildResult:
@@ -193,12 +239,15 @@ def check_output_folder(out: Path, config: SiteConfig) -> None:
 
 
 def input_files(
-    config: SiteConfig, found: Discovery, known: dict[str, tuple[str, tuple[int, int]]]
-) -> dict[str, tuple[str, tuple[int, int]]]:
-    """Content hash (and stat) of every file the site is made of, by a namespaced name."""
-    named: list[tuple[str, str | Path]] = []
+    config: SiteConfig, found: Discovery, hasher: InputHasher, report: Report
+) -> dict[str, FileEntry]:
+    """Content hash (and signature) of every file the site is made of, by a namespaced name.
+
+    A file that cannot be read is an error here, where it is found; a page's own is
+    reported when it is read."""
+    named: list[tuple[str, str | Path, str]] = []
     for source in (*found.pages, *found.settings.values(), *found.assets):
-        named.append(("content:" + source.rel, source.os_path))
+        named.append(("content:" + source.rel, source.os_path, source.shown))
     for prefix, folders in (
         ("templates:", template_dirs(config)),
         ("static:", static_dirs(config)),
@@ -207,34 +256,39 @@ def input_files(
             for path in sorted(folder.rglob("*")):
                 rel = path.relative_to(folder).as_posix()
                 if path.is_file() and not any(p.startswith(".") for p in rel.split("/")):
-                    named.append((prefix + rel + "@" + str(folder), path))
-    files: dict[str, tuple[str, tuple[int, int]]] = {}
-    for name, path in named:
+                    named.append(
+                        (prefix + rel + "@" + str(folder), path, shown_path(path, config.root))
+                    )
+    files: dict[str, FileEntry] = {}
+    for name, path, shown in named:
         try:
-            files[name] = file_entry(path, name, known)
-        except OSError:
-            files[name] = ("unreadable", (0, 0))
-    for name in known:
+            files[name] = hasher.entry(path, name)
+        except OSError as exc:
+            files[name] = (UNREADABLE, (0,))
+            if not name.endswith(".md") or not name.startswith("content:"):
+                report.add(read_fault(shown, exc))
+    for name in hasher.known:
         if name.startswith(PROJECT_FILE):  # read by pages last time: includes, snippets
-            files[name] = project_file_entry(config.root, name, known)
+            files[name] = project_file_entry(config.root, name, hasher)
     return files
 
+
+# The entry of an input file that could not be read (an error already says so).
+UNREADABLE = "unreadable"
 
 # Names of files that pages read besides their sources (includes, code snippets).
 PROJECT_FILE = "project:"
 
 
-def project_file_entry(
-    root: Path, name: str, known: dict[str, tuple[str, tuple[int, int]]]
-) -> tuple[str, tuple[int, int]]:
+def project_file_entry(root: Path, name: str, hasher: InputHasher) -> FileEntry:
     path = root / name.removeprefix(PROJECT_FILE)
     try:
-        return file_entry(path, name, known) if path.is_file() else (MISSING, (0, 0))
+        return hasher.entry(path, name) if path.is_file() else (MISSING, (0,))
     except OSError:
-        return (MISSING, (0, 0))
+        return (MISSING, (0,))
 
 
-def digest_inputs(base: str, files: dict[str, tuple[str, tuple[int, int]]]) -> str:
+def digest_inputs(base: str, files: dict[str, FileEntry]) -> str:
     """The hash that decides whether a build has anything to do."""
     return digest(base, sorted((name, entry[0]) for name, entry in files.items()))
 
@@ -256,3 +310,55 @@ def engine_digest() -> str:
             digest([(p.relative_to(package).as_posix(), p.read_bytes()) for p in sources])
         )
     return _ENGINE_DIGEST[0]
+
+
+# What to do about a fault, by its cause.
+FAULT_HINTS = {
+    errno.ENOSPC: "free some disk space and build again",
+    errno.EDQUOT: "free some space within your disk quota and build again",
+    errno.EACCES: "check the permissions of the file and its folder",
+    errno.EPERM: "check the permissions of the file and its folder",
+    errno.EROFS: "the file system is read-only: build to another folder with --out",
+    errno.ENAMETOOLONG: "shorten the file name or permalink that makes this path",
+    errno.ENOENT: "a file or folder was deleted or moved during the build; build again",
+    errno.EISDIR: "a folder is where docsite writes a file: remove it",
+    errno.ENOTDIR: "a file is where docsite needs a folder: remove it",
+}
+
+
+def fault_diagnostic(exc: OSError, root: Path, out: Path) -> Diagnostic:
+    """An error of the operating system as a diagnostic naming the file and the cause."""
+    path = exc.filename if isinstance(exc.filename, str) else None
+    cause = os_cause(exc)
+    hint = FAULT_HINTS.get(exc.errno or 0, "build again; if it keeps failing, check the file")
+    if path is None:
+        return Diagnostic(
+            shown_path(out, root), 0, 0, Severity.ERROR, f"cannot build: {cause}", hint
+        )
+    resolved = Path(os.path.abspath(path))
+    staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    cache = root / CACHE_DIR
+    if resolved == staging or resolved.is_relative_to(staging):
+        shown = shown_path(out / resolved.relative_to(staging), root)
+        what = "cannot write the site"
+    elif resolved.is_relative_to(out.parent) and resolved.name.startswith(f".{out.name}."):
+        shown, what = shown_path(resolved, root), "cannot write the site"
+    elif resolved.is_relative_to(cache):
+        shown = re.sub(r"\.tmp-\d+$", "", shown_path(resolved, root))
+        what = "cannot write the build cache"
+        if exc.errno in (errno.EISDIR, errno.ENOTDIR, errno.EEXIST):
+            hint = f"delete {CACHE_DIR}/ (it is safe to delete) and build again"
+    elif isinstance(exc, FileNotFoundError):
+        return read_fault(shown_path(resolved, root), exc)
+    else:
+        shown, what = shown_path(resolved, root), "cannot read or write this file"
+    return Diagnostic(shown, 0, 0, Severity.ERROR, f"{what}: {cause}", hint)
+
+
+def shown_path(path: Path | str, root: Path) -> str:
+    """A path as messages show it: from the project folder when inside it."""
+    resolved = Path(os.path.abspath(path))
+    try:
+        return resolved.relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return resolved.as_posix()

@@ -8,11 +8,13 @@ be read, is ignored and the build starts over.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import hashlib
 import os
 import pickle
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +24,16 @@ from docsite import __version__
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 CACHE_VERSION = f"{CACHE_FORMAT}:{__version__}:{sys.version_info[:2]}"
+
+# An input file as the cache knows it: (content hash, its signature: size, mtime, ctime, inode).
+FileEntry = tuple[str, tuple[int, ...]]
+# Set to 1 to hash every input file on every build, for file systems whose times lie.
+HASH_ALL_ENV = "DOCSITE_HASH_ALL"
+# A file changed this close to the moment it was hashed may change again with the same times
+# (coarse timestamps: FAT's 2 s, ext3's 1 s): its signature is not trusted next time.
+RACY_WINDOW_NS = 2_000_000_000
 
 
 def digest(*parts: Any) -> str:
@@ -68,7 +78,7 @@ class InputsState:
     output: str = ""  # the output folder these records describe
     inputs_digest: str = ""  # of every input of the last successful build
     diagnostics: list = field(default_factory=list)  # warnings of that build, shown again
-    files: dict[str, tuple[str, tuple[int, int]]] = field(default_factory=dict)  # name -> digest
+    files: dict[str, FileEntry] = field(default_factory=dict)  # by namespaced name
     # The identity of site/.docsite as this build left it: another build (--no-cache, or one
     # killed before it saved the cache) may have replaced the site since.
     marker: tuple[int, int, int] | None = None
@@ -136,24 +146,51 @@ class BuildCache:
             return None
         return state
 
-    def save(self, state: CacheState) -> None:
+    def stage(self, state: CacheState) -> StagedCache:
+        """Write the cache for `state` beside its files, to be put in place by `commit` once
+        the site is swapped: every write that may fail (a full disk) happens before the swap,
+        so a build that fails leaves the old site and the old cache together."""
+        staged = StagedCache()
         if not self.enabled:
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        ignore = self.folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("*\n")
-        inputs = InputsState(
-            output=state.output,
-            inputs_digest=state.inputs_digest,
-            diagnostics=state.diagnostics,
-            files=state.files,
-            marker=state.marker,
-        )
-        # The records first: inputs that promise "up to date" must never outlive them.
-        self._dump(state, self.index)
-        self._dump(inputs, self.inputs_index)
+            self._state = state
+            return staged
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n")
+            inputs = InputsState(
+                output=state.output,
+                inputs_digest=state.inputs_digest,
+                diagnostics=state.diagnostics,
+                files=state.files,
+                marker=state.marker,
+            )
+            # The records first: inputs that promise "up to date" must never outlive them.
+            staged.add(self._write_temporary(state, self.index), self.index)
+            staged.add(self._write_temporary(inputs, self.inputs_index), self.inputs_index)
+        except BaseException:
+            staged.discard()
+            raise
         self._state = state
+        return staged
+
+    def stage_part(self, staged: StagedCache, name: str, value: Any) -> None:
+        """Add a part of the cache (see `load_part`) to what `staged` puts in place."""
+        if self.enabled:
+            path = self.folder / f"{name}-{self.key}.pickle"
+            staged.add(self._write_temporary(value, path), path)
+
+    def save(self, state: CacheState) -> None:
+        self.stage(state).commit()
+
+    def save_inputs(self, inputs: InputsState) -> None:
+        """Record new file signatures for unchanged contents (files touched, or hashed again
+        because they had just changed): the next build need not read them again."""
+        if self.enabled and self.folder.is_dir():
+            staged = StagedCache()
+            staged.add(self._write_temporary(inputs, self.inputs_index), self.inputs_index)
+            staged.commit()
 
     def forget_inputs(self) -> None:
         """The site on disk is no longer the build these inputs describe (watch mode just
@@ -162,10 +199,24 @@ class BuildCache:
         self.inputs_index.unlink(missing_ok=True)
 
     def _dump(self, value: Any, path: Path) -> None:
+        os.replace(self._write_temporary(value, path), path)
+
+    def _write_temporary(self, value: Any, path: Path) -> Path:
+        """`value` pickled into a temporary file beside `path`; none is left if that fails.
+        Whatever is at `path` must be a file the rename can replace: a folder there fails
+        now, before the site is swapped, rather than after."""
+        if path.is_dir() and not path.is_symlink():
+            raise IsADirectoryError(errno.EISDIR, "a folder is in the way", str(path))
         temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-        with temporary.open("wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        try:
+            with temporary.open("wb") as handle, collector_paused():
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:
+            temporary.unlink(missing_ok=True)
+            if isinstance(exc, OSError) and exc.filename is None:
+                exc.filename = str(path)  # a full disk's error names no file
+            raise
+        return temporary
 
     def load_part(self, name: str, kind: type) -> Any:
         """A part of the cache kept in a file of its own, read only by the builds that use
@@ -176,6 +227,13 @@ class BuildCache:
         if self.enabled:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._dump(value, self.folder / f"{name}-{self.key}.pickle")
+
+    def clean_temporary(self) -> None:
+        """Remove temporary files this process left in the cache (a write that failed)."""
+        if self.folder.is_dir():
+            for leftover in self.folder.glob(f"*.tmp-{os.getpid()}"):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
     def templates_dir(self) -> Path | None:
         """Where Jinja keeps compiled templates, or None without a cache."""
@@ -201,14 +259,53 @@ class BuildCache:
         return rendered if key == markdown_key else None
 
     def store_markdown(self, rel: str, markdown_key: str, rendered: Any) -> None:
+        """Keep a page's parsed Markdown; a cache that cannot be written (a full disk, the
+        folder deleted meanwhile) costs the next build a re-parse, never this build."""
         if not self.enabled:
             return
         path = self._markdown_path(rel)
-        path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".tmp-{os.getpid()}")
-        with temporary.open("wb") as handle:
-            pickle.dump((markdown_key, rendered), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with temporary.open("wb") as handle:
+                pickle.dump((markdown_key, rendered), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+class StagedCache:
+    """Cache files written under temporary names, put in place only after the site swap."""
+
+    def __init__(self) -> None:
+        self.moves: list[tuple[Path, Path]] = []
+
+    def add(self, temporary: Path, path: Path) -> None:
+        """Put `temporary` at `path` on commit."""
+        self.moves.append((temporary, path))
+
+    def commit(self) -> None:
+        """Rename each file into place (renames need no free space); on a failure the rest
+        are removed, and so are the inputs, so the next build checks every page."""
+        try:
+            for temporary, path in self.moves:
+                os.replace(temporary, path)
+        except OSError:
+            self.discard()
+            for _, path in self.moves:
+                if path.name.startswith("inputs-"):
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+            raise
+        self.moves = []
+
+    def discard(self) -> None:
+        """Remove the temporary files: the build failed, the old cache stays."""
+        for temporary, _ in self.moves:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+        self.moves = []
 
 
 @contextlib.contextmanager
@@ -230,17 +327,39 @@ def file_stat(path: str | Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def file_entry(
-    path: str | Path, name: str, known: dict[str, tuple[str, tuple[int, int]]]
-) -> tuple[str, tuple[int, int]]:
-    """(content hash, stat) of a file; an unchanged size and mtime reuse the hash recorded
-    last time, as git does, so an unchanged project is not read in full."""
-    stat = file_stat(path)
-    previous = known.get(name)
-    if previous is not None and previous[1] == stat:
-        return previous
-    with open(path, "rb") as handle:
-        return content_digest(handle.read()), stat
+class InputHasher:
+    """Content hashes of the input files. A file's signature (size, mtime, ctime, inode)
+    stands in for reading it only when it matches the last build's and was already old when
+    that build hashed it: ctime changes on every write and `touch`, even when mtime is set
+    back (cp -p, rsync -t, tar), and a file changed within a timestamp's granularity of its
+    hashing is hashed again, as git and Mercurial treat "racy" entries."""
+
+    def __init__(self, known: dict[str, FileEntry], hash_all: bool = False):
+        self.known = known
+        self.hash_all = hash_all
+        self.started_ns = time.time_ns()
+
+    def entry(self, path: str | Path, name: str) -> FileEntry:
+        signature = file_signature(path)
+        previous = self.known.get(name)
+        if previous is not None and previous[1] == signature and not self.hash_all:
+            return previous
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if max(signature[1], signature[2]) > self.started_ns - RACY_WINDOW_NS:
+            signature = (signature[0], -1, -1, -1)  # racy: never matches, so read again
+        return content_digest(data), signature
+
+
+def file_signature(path: str | Path) -> tuple[int, int, int, int]:
+    """What tells an input file changed without reading it: size, mtime, ctime, inode."""
+    stat = os.stat(path)
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
+def hash_all_requested() -> bool:
+    """Whether the environment asks to hash every input (DOCSITE_HASH_ALL=1)."""
+    return os.environ.get(HASH_ALL_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
 def content_digest(data: bytes) -> str:

@@ -19,6 +19,16 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+class OutputClash(Exception):
+    """Two outputs need one path: a file at `rel`, and a folder there holding `inside` (a
+    page whose permalink is robots.txt, say, and the robots.txt docsite generates)."""
+
+    def __init__(self, rel: str, inside: str):
+        super().__init__(f"'{rel}' is both a file and a folder holding '{inside}'")
+        self.rel = rel
+        self.inside = inside
+
+
 class OutputFolder:
     """The staging folder of one build.
 
@@ -38,11 +48,22 @@ class OutputFolder:
         self.placed: set[str] = set()  # files this build put in staging, by relative path
         self._cloning: threading.Thread | None = None
 
-    def _make_parent(self, path: str) -> None:
+    def _make_parent(self, path: str, rel: str) -> None:
         folder = os.path.dirname(path)
         if folder not in self.made_folders:
+            # A file this build placed where a folder goes now is a clash, never removed.
+            parent = os.path.dirname(rel)
+            while parent:
+                if parent in self.placed:
+                    raise OutputClash(parent, rel)
+                parent = os.path.dirname(parent)
             make_folders(folder)
             self.made_folders.add(folder)
+
+    def _placed_under(self, rel: str) -> str | None:
+        """A file this build placed inside the folder `rel`, if any."""
+        prefix = rel + "/"
+        return next((placed for placed in sorted(self.placed) if placed.startswith(prefix)), None)
 
     def __enter__(self) -> OutputFolder:
         self.target.parent.mkdir(parents=True, exist_ok=True)
@@ -86,9 +107,17 @@ class OutputFolder:
         """The path to write `rel` at: its folder made, and whatever was there removed (a
         file there may be a hard link to the live site's: it is never written into)."""
         path = os.path.join(self.staging, rel)
-        self._make_parent(path)
+        self._make_parent(path, rel)
         if self.reused or rel in self.placed:  # else nothing can be there yet
-            clear_path(path)
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except IsADirectoryError:  # a spare tree's folder, unless this build filled it
+                inside = self._placed_under(rel)
+                if inside is not None:
+                    raise OutputClash(rel, inside) from None
+                remove_tree(path, ignore_errors=False)
         self.placed.add(rel)
         return path
 
@@ -104,11 +133,30 @@ class OutputFolder:
                 same = old.stat().st_size == len(data) and old.read_bytes() == data
                 if same and self.link_from(old, rel):
                     return
-        with open(self.place(rel), "wb") as handle:
-            handle.write(data)
+        path = self.place(rel)
+        try:
+            with open(path, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise self._write_error(exc, rel, path) from None
 
     def copy_file(self, source: Path, rel: str) -> None:
-        shutil.copyfile(source, self.place(rel))
+        path = self.place(rel)
+        try:
+            shutil.copyfile(source, path)
+        except OSError as exc:
+            raise self._write_error(exc, rel, path) from None
+
+    def _write_error(self, exc: OSError, rel: str, path: str) -> Exception:
+        """The error to raise for a failed write: a clash with a folder of placed files, or
+        the OSError with the file it was writing (a full disk's error names none)."""
+        if isinstance(exc, IsADirectoryError) and os.path.isdir(path):
+            inside = self._placed_under(rel)
+            if inside is not None:
+                return OutputClash(rel, inside)
+        if exc.filename is None:
+            exc.filename = path
+        return exc
 
     def link_from(self, existing: Path | str, rel: str) -> bool:
         """Hard-link a file of the previous build instead of writing the same bytes again."""
@@ -131,17 +179,24 @@ class OutputFolder:
 
     def commit(self) -> None:
         """Swap the finished folder in; the old one becomes the spare tree, or is removed
-        afterwards, in the background."""
+        afterwards, in the background. If this raises, the old site is in place."""
         self._finish_spare()  # it walks staging, which is about to move
         if self.reused:
             self._remove_unplaced()
         old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
         if self.target.exists() and _exchange(self.staging, self.target):
-            os.replace(self.staging, old)
+            # Swapped: what is left is tidying up, which must not fail the build.
+            with contextlib.suppress(OSError):
+                os.replace(self.staging, old)
         else:
             if self.target.exists():
                 os.replace(self.target, old)
-            os.replace(self.staging, self.target)
+            try:
+                os.replace(self.staging, self.target)
+            except OSError:
+                if old.exists() and not self.target.exists():
+                    os.replace(old, self.target)  # the old site back where it was
+                raise
         if old.exists() and not self._keep_as_spare(old):
             remove_in_background(old)
 
@@ -229,7 +284,7 @@ def make_folders(folder: str | os.PathLike[str]) -> None:
     except FileExistsError:
         if os.path.isdir(folder):
             return
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # a parent is missing, or is a file
         pass
     missing = []
     while not os.path.isdir(folder):

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from docsite.build import (
     OUTPUT_MARKER,
     PROJECT_FILE,
+    UNREADABLE,
     BuildOptions,
     BuildResult,
     apply_strict,
@@ -22,7 +23,17 @@ from docsite.build import (
     marker_of,
     project_file_entry,
 )
-from docsite.cache import CACHE_VERSION, BuildCache, CacheState, PageRecord, SettingsState, digest
+from docsite.cache import (
+    CACHE_DIR,
+    CACHE_VERSION,
+    BuildCache,
+    CacheState,
+    FileEntry,
+    InputHasher,
+    PageRecord,
+    SettingsState,
+    digest,
+)
 from docsite.checks import check_links
 from docsite.config import HeaderLink, SiteConfig
 from docsite.diagnostics import Diagnostic, Report, Severity
@@ -40,7 +51,7 @@ from docsite.markdown.templating import (
     uses_templating,
 )
 from docsite.nav import NavTree, build_nav
-from docsite.output import OutputFolder
+from docsite.output import OutputClash, OutputFolder
 from docsite.pages import Page, SettingsMemo, SiteContent, load_site
 from docsite.projectfiles import MISSING
 from docsite.publish import markdown_copy, markdown_path, publish
@@ -91,17 +102,21 @@ def live_render(live: LiveState, pages: list) -> LiveOutcome:
         outcome = builder.build(PageJob(page.source.rel, "live:" + digest(page.body), False))
         diagnostics.extend(outcome.diagnostics)
         # Files the new body reads (a snippet just added) are watched from now on.
-        _note_project_files(live.config, outcome.dependencies, live.state.files, {})
+        _note_project_files(live.config, outcome.dependencies, live.state.files, InputHasher({}))
         if record is not None and outcome.html_digest:
             record.dependencies = outcome.dependencies
         if outcome.html_digest and not page.settings.redirect:
             # Its Markdown copy too, replaced whole like the page.
             copy = live.out / markdown_path(page)
             temporary = copy.with_name(f".{copy.name}.tmp-{os.getpid()}")
-            temporary.write_text(
-                markdown_copy(page, outcome.expanded or page.body), encoding="utf-8"
-            )
-            os.replace(temporary, copy)
+            try:
+                temporary.write_text(
+                    markdown_copy(page, outcome.expanded or page.body), encoding="utf-8"
+                )
+                os.replace(temporary, copy)
+            except BaseException:
+                temporary.unlink(missing_ok=True)  # a full disk leaves no half file behind
+                raise
         if outcome.html_digest and (record is None or record.html_digest != outcome.html_digest):
             changed.append(page.url)
             if record is not None:
@@ -115,7 +130,8 @@ def render_site(
     config: SiteConfig,
     found: Discovery,
     out: Path,
-    files: dict[str, tuple[str, tuple[int, int]]],
+    files: dict[str, FileEntry],
+    hasher: InputHasher,
     inputs_base: str,
     cache: BuildCache,
     options: BuildOptions,
@@ -129,6 +145,8 @@ def render_site(
     memo = SettingsMemo(previous=settings.parsed)
     options.progress("reading pages", 0, len(found.pages))
     site = load_site(found, report, memo)
+    if not check_output_names(site, report):
+        return  # such a page cannot be written: stop before anything is
     nav = build_nav(site)
     icons = IconSet(custom_dirs=_icon_dirs(config))
     check_icons(site, config, icons, report)
@@ -146,6 +164,7 @@ def render_site(
                 config,
                 files,
                 previous,
+                hasher,
                 cache,
                 output,
                 out,
@@ -203,27 +222,141 @@ def render_site(
             options.progress("writing", 0, 0)
             apply_strict(report, options.strict)
             if not report.errors:
-                output.commit()
-                marker = marker_of(out)
-                result.written = True
-                state = CacheState(
-                    output=str(out),
-                    inputs_digest=digest_inputs(inputs_base, files),
-                    diagnostics=report.sorted(),
-                    pages=records,
-                    files=files,
-                    site_key=site_key,
-                    marker=marker,
+                _swap_in(
+                    output,
+                    CacheState(
+                        output=str(out),
+                        inputs_digest=digest_inputs(inputs_base, files),
+                        diagnostics=report.sorted(),
+                        pages=records,
+                        files=files,
+                        site_key=site_key,
+                        # The marker's file keeps its identity through the swap.
+                        marker=marker_of(output.staging),
+                    ),
+                    cache,
+                    [
+                        ("settings", SettingsState(memo.current))
+                        if memo.current.keys() != settings.parsed.keys()
+                        else None,
+                        ("search", search.state)
+                        if search is not None and search.state is not None
+                        else None,
+                    ],
+                    report,
+                    result,
                 )
-                cache.save(state)
-                if memo.current.keys() != settings.parsed.keys():
-                    cache.save_part("settings", SettingsState(memo.current))
-                if search is not None and search.state is not None:
-                    cache.save_part("search", search.state)
                 if options.keep_live:
-                    result.live = LiveState(config, site, nav, theme, state, cache, out)
+                    result.live = LiveState(config, site, nav, theme, cache.state, cache, out)
     except jinja2.TemplateError as exc:
         report.add(template_diagnostic(exc, config))
+    except OutputClash as clash:
+        report.add(clash_diagnostic(clash, site))
+
+
+def _swap_in(
+    output: OutputFolder,
+    state: CacheState,
+    cache: BuildCache,
+    parts: list[tuple[str, object] | None],
+    report: Report,
+    result: BuildResult,
+) -> None:
+    """Write the cache, swap the site in, then put the cache in place: what may fail (a full
+    disk) comes before the swap, so a failed build always leaves the old site, and a build
+    that swapped it in succeeds."""
+    staged = cache.stage(state)
+    try:
+        for part in parts:
+            if part is not None:
+                cache.stage_part(staged, *part)
+        output.commit()
+    except BaseException:
+        staged.discard()
+        raise
+    result.written = True
+    try:
+        staged.commit()
+    except OSError as exc:
+        report.warning(
+            CACHE_DIR,
+            0,
+            0,
+            f"the site was built, but the build cache could not be saved: {exc.strerror or exc}",
+            "the next build renders every page again; delete .docsite-cache/ if this repeats",
+        )
+
+
+def check_output_names(site: SiteContent, report: Report) -> bool:
+    """Every file name a page is written under fits in a file system's 255 bytes; a longer
+    one is an error at its permalink (or at the file), before anything is written."""
+    fits = True
+    for page in site.pages:
+        for path in (page.output_path, markdown_path(page)):
+            longest = max(path.split("/"), key=lambda name: len(name.encode("utf-8")))
+            size = len(longest.encode("utf-8"))
+            if size <= NAME_MAX:
+                continue
+            fits = False
+            if page.settings.permalink:
+                where = page.settings.where("permalink", page.source.shown)
+                place, what = (where.file, where.line, where.col), "its permalink"
+            else:
+                place, what = (page.source.shown, 0, 0), "its file name"
+            report.error(
+                *place,
+                f"{what} makes a file name of {size} bytes ('{longest[:40]}...'); "
+                f"file systems allow at most {NAME_MAX}",
+                "shorten it",
+            )
+            break
+    return fits
+
+
+# The longest file name most file systems allow, in bytes.
+NAME_MAX = 255
+
+
+def clash_diagnostic(clash: OutputClash, site: SiteContent) -> Diagnostic:
+    """Two outputs at one path, as an error at the page that caused it: at its permalink,
+    if it has one, else at its file."""
+    prefix = clash.rel + "/"
+    involved = [
+        page
+        for page in site.pages
+        if page.output_path == clash.rel or page.output_path.startswith(prefix)
+    ]
+    page = next((p for p in involved if p.settings.permalink), None) or next(iter(involved), None)
+    if page is None:
+        return Diagnostic(
+            clash.rel,
+            0,
+            0,
+            Severity.ERROR,
+            f"'{clash.rel}' would be both a file and a folder holding '{clash.inside}'",
+            "rename the file in static/ or content/ that is published there",
+        )
+    other = clash.inside if page.output_path == clash.rel else clash.rel
+    if not page.settings.permalink:
+        return Diagnostic(
+            page.source.shown,
+            0,
+            0,
+            Severity.ERROR,
+            f"this page is published at '/{page.url}', where the site has another file, "
+            f"'{other}' (docsite generates it, or static/ holds it)",
+            "rename the page, or give it a 'permalink'",
+        )
+    where = page.settings.where("permalink", page.source.shown)
+    return Diagnostic(
+        where.file,
+        where.line,
+        where.col,
+        Severity.ERROR,
+        f"the permalink '{page.settings.permalink}' puts this page where the site has "
+        f"another file, '{other}' (docsite generates it, or static/ holds it)",
+        "choose another permalink",
+    )
 
 
 def _note_cache(cache: BuildCache, result: BuildResult) -> None:
@@ -235,8 +368,9 @@ def _build_pages(
     site: SiteContent,
     theme: Theme,
     config: SiteConfig,
-    files: dict[str, tuple[str, tuple[int, int]]],
+    files: dict[str, FileEntry],
     previous: CacheState,
+    hasher: InputHasher,
     cache: BuildCache,
     output: OutputFolder,
     out: Path,
@@ -249,7 +383,7 @@ def _build_pages(
     Returns the records and the site key they were made with."""
     # Pages may show an asset's size ([!file]), not only link to it: key on contents.
     assets_key = digest(sorted((a.rel, files["content:" + a.rel][0]) for a in site.assets))
-    site_includes = _site_include_entries(config, files, previous.files, site_html_files)
+    site_includes = _site_include_entries(config, files, hasher, site_html_files)
     site_includes_key = digest(site_includes)
     # top.md and bottom.md go into every page, with its values.
     site_templated = any(
@@ -371,7 +505,7 @@ def _build_pages(
 
     for outcome in build_pages(builder, jobs, workers, rendered):
         report.extend(outcome.diagnostics)
-        _note_project_files(config, outcome.dependencies, files, previous.files)
+        _note_project_files(config, outcome.dependencies, files, hasher)
         if outcome.html_digest:
             output.placed.add(outcome.output_path)
         if (
@@ -451,8 +585,8 @@ def load_site_html(
 
 def _site_include_entries(
     config: SiteConfig,
-    files: dict[str, tuple[str, tuple[int, int]]],
-    known: dict[str, tuple[str, tuple[int, int]]],
+    files: dict[str, FileEntry],
+    hasher: InputHasher,
     extra: list[str],
 ) -> list[tuple[str, str]]:
     """The site-wide includes (content/_includes/head.html...), present or not, and the files
@@ -462,7 +596,7 @@ def _site_include_entries(
     entries = []
     for rel in sorted({*(folder + name for name in SITE_INCLUDES), *extra}):
         name = PROJECT_FILE + rel
-        files[name] = project_file_entry(config.root, name, known)
+        files[name] = project_file_entry(config.root, name, hasher)
         entries.append((name, files[name][0]))
     return entries
 
@@ -470,15 +604,15 @@ def _site_include_entries(
 def _note_project_files(
     config: SiteConfig,
     dependencies: dict[str, tuple],
-    files: dict[str, tuple[str, tuple[int, int]]],
-    known: dict[str, tuple[str, tuple[int, int]]],
+    files: dict[str, FileEntry],
+    hasher: InputHasher,
 ) -> None:
     """Files a page read become inputs of the site: a change to one is a change to it."""
     for key in dependencies:
         if key.startswith(FILE_DEPENDENCY):
             name = PROJECT_FILE + key.removeprefix(FILE_DEPENDENCY)
             if name not in files:
-                files[name] = project_file_entry(config.root, name, known)
+                files[name] = project_file_entry(config.root, name, hasher)
 
 
 def check_icons(site: SiteContent, config: SiteConfig, icons: IconSet, report: Report) -> None:
@@ -541,7 +675,7 @@ def resolve_header_links(site: SiteContent, config: SiteConfig, report: Report) 
 def _place_files(
     site: SiteContent,
     config: SiteConfig,
-    files: dict[str, tuple[str, tuple[int, int]]],
+    files: dict[str, FileEntry],
     previous: CacheState,
     output: OutputFolder,
     out: Path,
@@ -572,13 +706,16 @@ def _place_files(
             placed[rel] = (path, "static:" + rel + "@" + str(folder))
     for rel in sorted(placed):
         path, name = placed[rel]
-        before = previous.files.get(name)
+        before, now = previous.files.get(name), files.get(name)  # None: new since hashed
+        if now is not None and now[0] == UNREADABLE:
+            continue  # already an error (build.input_files)
         old = out / rel
         unchanged = (
             before is not None
-            and before[0] == files[name][0]
+            and now is not None
+            and before[0] == now[0]
             and old.is_file()
-            and old.stat().st_size == files[name][1][0]
+            and old.stat().st_size == now[1][0]
         )
         if not (unchanged and output.link_from(old, rel)):
             output.copy_file(path, rel)

@@ -37,12 +37,18 @@ def is_skipped(name: str) -> bool:
 
 
 def discover(
-    content_dir: Path, shown_prefix: str, report: Report, excluded: tuple[Path, ...] = ()
+    content_dir: Path,
+    shown_prefix: str,
+    report: Report,
+    excluded: tuple[Path, ...] = (),
+    confined_to: tuple[Path, ...] = (),
 ) -> Discovery:
     """Walk the content folder once, sorted, following symlinks but never in a loop.
 
     `excluded` paths (the output folder and the config file, when the content folder holds
-    the whole project, as Retype's `input: .` does) are not part of the site."""
+    the whole project, as Retype's `input: .` does) are not part of the site. Symlinks are
+    followed only into `confined_to` (default: the content folder), as includes are: one
+    to /etc/passwd is an error, never published."""
     if not content_dir.is_dir():
         problem = "is a file, not a folder" if content_dir.exists() else "does not exist"
         raise DiagnosticError(
@@ -65,7 +71,8 @@ def discover(
         for path in (p.resolve() for p in excluded)
         if path.is_relative_to(content_dir.resolve())
     )
-    _walk(str(content_dir), "", shown_prefix, found, seen_dirs, report, skipped)
+    tops = tuple(os.path.realpath(folder) for folder in (confined_to or (content_dir,)))
+    _walk(str(content_dir), "", shown_prefix, found, seen_dirs, report, skipped, tops)
     return found
 
 
@@ -77,6 +84,7 @@ def _walk(
     seen_dirs: set[tuple[int, int]],
     report: Report,
     skipped: frozenset[str],
+    tops: tuple[str, ...],
 ) -> None:
     """Depth first, sorted by name, following symlinks but never around a loop.
 
@@ -84,7 +92,9 @@ def _walk(
     pending = [(folder, rel_dir)]
     while pending:
         folder, rel_dir = pending.pop()
-        subfolders = _read_folder(folder, rel_dir, shown_prefix, found, seen_dirs, report, skipped)
+        subfolders = _read_folder(
+            folder, rel_dir, shown_prefix, found, seen_dirs, report, skipped, tops
+        )
         pending.extend(reversed(subfolders))
 
 
@@ -96,6 +106,7 @@ def _read_folder(
     seen_dirs: set[tuple[int, int]],
     report: Report,
     skipped: frozenset[str],
+    tops: tuple[str, ...],
 ) -> list[tuple[str, str]]:
     """Sort one folder's files into `found`; returns its subfolders, in order."""
     try:
@@ -125,6 +136,9 @@ def _read_folder(
         if is_skipped(name) or (skipped and entry.path in skipped):
             continue
         rel = f"{rel_dir}/{name}" if rel_dir else name
+        if entry.is_symlink() and _leads_outside(entry.path, tops):
+            _report_outside(entry, _shown(shown_prefix, rel), report)
+            continue
         try:
             is_dir = entry.is_dir()
         except OSError:
@@ -157,6 +171,29 @@ def _is_file(entry: os.DirEntry) -> bool:
         return entry.is_file()
     except OSError:
         return False
+
+
+def _leads_outside(path: str, tops: tuple[str, ...]) -> bool:
+    """Whether a symlink leads to an existing file or folder outside all of `tops`."""
+    real = os.path.realpath(path)
+    inside = any(real == top or real.startswith(top + os.sep) for top in tops)
+    return not inside and os.path.exists(real)
+
+
+def _report_outside(entry: os.DirEntry, shown: str, report: Report) -> None:
+    """Publishing what a symlink leads to outside the project could leak any file."""
+    try:
+        target = os.readlink(entry.path)
+    except OSError:
+        target = "?"
+    report.error(
+        shown,
+        0,
+        0,
+        f"symlink to '{target}', outside the project: it is not published",
+        "symlinks in the content folder must point inside the project folder; "
+        "copy the file in instead",
+    )
 
 
 def _report_not_a_file(entry: os.DirEntry, shown: str, report: Report) -> None:
@@ -198,9 +235,34 @@ def read_bytes(path: str | Path, shown: str) -> bytes:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as exc:
-        raise DiagnosticError(
-            [Diagnostic(shown, 0, 0, Severity.ERROR, f"cannot read file: {exc.strerror}")]
-        ) from None
+        raise DiagnosticError([read_fault(shown, exc)]) from None
+
+
+def read_fault(shown: str, exc: OSError) -> Diagnostic:
+    """A file that could not be read, as an error at the file with what to do about it."""
+    if isinstance(exc, FileNotFoundError):
+        return Diagnostic(
+            shown,
+            0,
+            0,
+            Severity.ERROR,
+            "cannot read the file: it was deleted or moved while the site was being built",
+            "build again once the files have stopped changing",
+        )
+    return Diagnostic(
+        shown,
+        0,
+        0,
+        Severity.ERROR,
+        f"cannot read the file: {os_cause(exc)}",
+        "check its permissions, or move it out of the project",
+    )
+
+
+def os_cause(exc: OSError) -> str:
+    """The cause of an OSError in words, as a message goes on: 'no space left on device'."""
+    cause = (exc.strerror or str(exc)).rstrip(".")
+    return cause[:1].lower() + cause[1:]
 
 
 def decode_text(data: bytes, shown: str) -> str:

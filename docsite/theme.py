@@ -6,6 +6,7 @@ once per site. A page then only fills in its relative root path and its active l
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import urllib.parse
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from docsite.config import HeaderLink, SiteConfig
 from docsite.frontmatter import Badge
 from docsite.icons import IconSet, icon_markup
 from docsite.markdown import Rendered
+from docsite.markdown.links import is_safe_link
 from docsite.markdown.templating import SITE_HTML, SiteHtml
 from docsite.nav import NavItem, NavTree, sidebar_steps
 from docsite.pages import Page
@@ -44,6 +46,19 @@ class PageLink:
     href: str
 
 
+class _SpareBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates are a speed-up, never a reason to fail: a cache folder deleted
+    during a build, or a full disk, only means the next build compiles again."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+
 class Theme:
     def __init__(
         self,
@@ -65,7 +80,7 @@ class Theme:
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled_dir))
+            bytecode_cache=_SpareBytecodeCache(str(compiled_dir))
             if compiled_dir is not None
             else None,
         )
@@ -91,6 +106,7 @@ class Theme:
     def _render_chrome(self) -> dict[str, str]:
         """Header and footer, the same on every page but for the root marker."""
         footer_md = MarkdownIt("commonmark", {"html": False})
+        footer_md.validateLink = is_safe_link  # type: ignore[method-assign]
         footer = Markup(footer_md.renderInline(self.config.footer)) if self.config.footer else ""
         values = {
             "site": self.config,

@@ -3,12 +3,14 @@
 import os
 import random
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import write_files
 
+import docsite.cache
 from docsite.build import BuildOptions, build_site
-from docsite.cache import CACHE_DIR
+from docsite.cache import CACHE_DIR, HASH_ALL_ENV
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -279,4 +281,138 @@ def test_a_site_rebuilt_without_the_cache_is_not_trusted_by_the_next_build(tmp_p
     assert build_site(BuildOptions(root=root, out=out, use_cache=False)).ok
     edit(root / "content/s1/p1.md", "# Renamed", "# Page 1.1")
     assert build_site(BuildOptions(root=root, out=out)).ok
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+# --- Edits that keep a file's size and modification time -------------------------------------
+
+
+def same_size_edit(page: Path, rng: random.Random, step: int) -> None:
+    """Change the page's text but not its size, then set its times back (as cp -p, rsync -t
+    and tar do): only its contents (and ctime) tell the edit apart."""
+    before = page.stat()
+    text = page.read_text()
+    at = text.index("# P") + 3 if rng.randrange(2) else text.index("\nx") + 2
+    letter = rng.choice([c for c in "0123456789" if c != text[at]])
+    new = text[:at] + letter + text[at + 1 :]
+    assert new != text and len(new.encode()) == len(text.encode())
+    page.write_text(new)
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = page.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_random_edits_that_keep_size_and_mtime_match_clean_builds(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=2, pages=6)
+    for path in root.rglob("*"):
+        os.utime(path, (1_600_000_000, 1_600_000_000))  # old: past any racy window
+    out = root / "site"
+    rng = random.Random(11)
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    pages = sorted((root / "content").rglob("p*.md"))
+    for step in range(10):
+        if rng.randrange(3):
+            same_size_edit(rng.choice(pages), rng, step)
+        else:
+            page = rng.choice(pages)
+            page.write_text(page.read_text() + f"\nMore text {step}.\n")
+        result = build_site(BuildOptions(root=root, out=out, jobs=1))
+        assert result.ok, [d.format() for d in result.report.items]
+        assert not result.unchanged, f"step {step}: the edit went unseen"
+        assert tree(out) == clean_build(root, tmp_path / f"clean{step}"), f"step {step}"
+
+
+def test_ctime_tells_an_edit_whose_mtime_was_set_back(tmp_path, monkeypatch):
+    """With no racy window at all, the signature alone (ctime) catches the edit."""
+    monkeypatch.setattr(docsite.cache, "RACY_WINDOW_NS", 0)
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).unchanged
+    same_size_edit(root / "content/s0/p1.md", random.Random(1), 3)
+    again = build_site(BuildOptions(root=root, out=out, jobs=1))
+    assert again.ok and again.rendered == 1
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+def coarse_file_system(monkeypatch: pytest.MonkeyPatch, seconds_later: float) -> None:
+    """Every file's times are one whole second, T; the clock reads T + `seconds_later`."""
+    stamp = 1_700_000_000 * 10**9
+
+    def signature(path):
+        stat = os.stat(path)
+        return stat.st_size, stamp, stamp, stat.st_ino
+
+    monkeypatch.setattr(docsite.cache, "file_signature", signature)
+    clock = SimpleNamespace(time_ns=lambda: stamp + int(seconds_later * 10**9))
+    monkeypatch.setattr(docsite.cache, "time", clock)
+
+
+def test_an_edit_within_the_timestamp_granularity_is_seen(tmp_path, monkeypatch):
+    """Files changed within the racy window of a build are hashed again by the next one."""
+    coarse_file_system(monkeypatch, seconds_later=0.5)
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    same_size_edit(root / "content/s0/p1.md", random.Random(2), 4)
+    again = build_site(BuildOptions(root=root, out=out, jobs=1))
+    assert again.ok and again.rendered == 1
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+def test_hash_all_sees_edits_that_no_time_shows(tmp_path, monkeypatch):
+    """Where the file system's times cannot be trusted at all, DOCSITE_HASH_ALL=1 hashes
+    every file."""
+    coarse_file_system(monkeypatch, seconds_later=3600)
+    monkeypatch.setenv(HASH_ALL_ENV, "1")
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).unchanged
+    same_size_edit(root / "content/s0/p1.md", random.Random(3), 5)
+    again = build_site(BuildOptions(root=root, out=out, jobs=1))
+    assert again.ok and again.rendered == 1
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+def test_files_hashed_again_are_recorded_by_a_build_with_nothing_to_do(tmp_path, monkeypatch):
+    """A file touched (or just written) is read again once, not by every build after."""
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    for path in (root / "content").rglob("*"):
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    monkeypatch.setattr(docsite.cache, "RACY_WINDOW_NS", 0)  # ctimes are seconds old
+    reads: list[str] = []
+    real_digest = docsite.cache.content_digest
+
+    def counted(data: bytes) -> str:
+        reads.append("read")
+        return real_digest(data)
+
+    monkeypatch.setattr(docsite.cache, "content_digest", counted)
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).unchanged
+    assert reads  # the touched files were read once
+    reads.clear()
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).unchanged
+    assert reads == []
+
+
+def test_a_page_that_becomes_a_folder_of_pages(tmp_path):
+    """The home page's Markdown copy, the file /index.md in the last site (and in the spare
+    tree), stands where the folder /index.md/inner/ goes now."""
+    root = tmp_path / "proj"
+    write_files(root, {"content/index.md": "# Home\n", "content/a.md": "# A\n"})
+    out = root / "site"
+    for _ in range(2):  # the second build leaves a spare tree
+        assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    (root / "content/index.md").unlink()
+    write_files(root, {"content/index.md/inner.md": "# Inner\n"})
+    result = build_site(BuildOptions(root=root, out=out, jobs=1))
+    assert result.ok, [d.format() for d in result.report.items]
     assert tree(out) == clean_build(root, tmp_path / "clean")

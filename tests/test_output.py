@@ -1,9 +1,12 @@
+import errno
 import os
+import shutil
 import time
 
 import pytest
 
-from docsite.output import OutputFolder
+import docsite.output
+from docsite.output import OutputClash, OutputFolder
 
 
 def settled_listing(folder, seconds=10.0):
@@ -91,3 +94,55 @@ def test_a_build_that_starts_from_a_spare_tree_copies_none(tmp_path):
         out.commit()
     assert not spare.exists()  # there was no site to replace
     assert sorted(os.listdir(target)) == ["index.html"]
+
+
+@pytest.mark.parametrize("from_spare", [False, True])
+def test_a_file_where_this_build_placed_a_folder_is_a_clash(tmp_path, from_spare):
+    target, spare = tmp_path / "site", tmp_path / "spare"
+    if from_spare:
+        (spare / "robots.txt").mkdir(parents=True)  # a spare tree's folder may be replaced
+        (spare / "robots.txt" / "old.html").write_text("old")
+    with OutputFolder(target, spare) as out:
+        out.write_text("robots.txt", "User-agent: *\n")  # replaces the spare's folder
+        out.write_text("page.txt/index.html", "a page")
+        with pytest.raises(OutputClash) as caught:
+            out.write_text("page.txt", "generated")
+        assert (caught.value.rel, caught.value.inside) == ("page.txt", "page.txt/index.html")
+        with pytest.raises(OutputClash) as caught:
+            out.copy_file(target.parent / "spare" / "none", "robots.txt/index.html")
+        assert (caught.value.rel, caught.value.inside) == ("robots.txt", "robots.txt/index.html")
+        assert (out.staging / "page.txt/index.html").read_text() == "a page"
+        assert (out.staging / "robots.txt").read_text() == "User-agent: *\n"
+
+
+def test_a_failed_swap_puts_the_old_site_back(tmp_path, monkeypatch):
+    target = tmp_path / "site"
+    target.mkdir()
+    (target / "index.html").write_text("old")
+    real_replace = os.replace
+    monkeypatch.setattr(docsite.output, "_exchange", lambda a, b: False)
+
+    def replace(source, destination):
+        if os.path.basename(source).startswith(".site.tmp-"):  # the new site cannot go in
+            raise OSError(errno.EIO, "I/O error", os.fspath(destination))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError), OutputFolder(target) as out:
+        out.write_text("index.html", "new")
+        out.commit()
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert (target / "index.html").read_text() == "old"
+    assert settled_listing(tmp_path) == ["site"]
+
+
+def test_a_full_disk_names_the_file_being_written(tmp_path, monkeypatch):
+    def copyfile(source, destination):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfile", copyfile)
+    with OutputFolder(tmp_path / "site") as out:
+        (tmp_path / "a.css").write_text("a")
+        with pytest.raises(OSError) as caught:
+            out.copy_file(tmp_path / "a.css", "assets/a.css")
+        assert caught.value.filename == str(out.staging / "assets/a.css")

@@ -1,5 +1,6 @@
 import pytest
 
+from docsite.build import BuildOptions, build_site
 from docsite.diagnostics import DiagnosticError, Report
 from docsite.sources import discover, read_text
 
@@ -63,3 +64,50 @@ def test_binary_file_is_refused(tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
     with pytest.raises(DiagnosticError, match="binary"):
         read_text(path, "a.md")
+
+
+def test_a_symlink_out_of_the_project_is_an_error_and_not_published(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret")
+    (outside / "notes.md").write_text("# Notes")
+    content = tmp_path / "proj" / "content"
+    content.mkdir(parents=True)
+    (content / "index.md").write_text("# Home")
+    (tmp_path / "proj" / "shared.md").write_text("# Shared")
+    (content / "passwd.txt").symlink_to(outside / "secret.txt")
+    (content / "elsewhere").symlink_to(outside)
+    (content / "shared.md").symlink_to(tmp_path / "proj" / "shared.md")  # in the project: fine
+    report = Report()
+    found = discover(content, "content", report, confined_to=(tmp_path / "proj", content))
+    assert [p.rel for p in found.pages] == ["index.md", "shared.md"]
+    assert found.assets == []
+    errors = {(d.file, d.message, d.hint) for d in report.errors}
+    hint = (
+        "symlinks in the content folder must point inside the project folder; "
+        "copy the file in instead"
+    )
+    assert errors == {
+        (
+            "content/elsewhere",
+            f"symlink to '{outside}', outside the project: it is not published",
+            hint,
+        ),
+        (
+            "content/passwd.txt",
+            f"symlink to '{outside / 'secret.txt'}', outside the project: it is not published",
+            hint,
+        ),
+    }
+
+
+def test_a_build_refuses_a_symlink_to_etc_passwd(tmp_path):
+    root = tmp_path / "proj"
+    (root / "content").mkdir(parents=True)
+    (root / "content/index.md").write_text("# Home\n")
+    (root / "content/passwd.txt").symlink_to("/etc/passwd")
+    result = build_site(BuildOptions(root=root, out=root / "site"))
+    assert not result.ok
+    (error,) = result.report.errors
+    assert error.file == "content/passwd.txt" and "outside the project" in error.message
+    assert not (root / "site" / "passwd.txt").exists()
