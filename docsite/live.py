@@ -118,7 +118,13 @@ class LiveSite:
 
     def full_build(self) -> Update:
         """Build the whole site (incrementally); a UsageError (no project here) propagates."""
-        return self._settle(self._full_build())
+        try:
+            update = self._full_build()
+        except UsageError:
+            raise
+        except Exception as exc:  # files changing under the build: said, and served anyway
+            update = Update(diagnostics=[crash_diagnostic(exc, self.root)], failed=True)
+        return self._settle(update)
 
     def _full_build(self) -> Update:
         previous = self.live.state.pages if self.live is not None else {}
@@ -156,6 +162,15 @@ class LiveSite:
         relevant = {p: k for p, k in kinds.items() if k is not ChangeKind.IGNORED}
         if not relevant:
             return Update(skipped=True)
+        try:
+            update = self._rebuild(relevant)
+        except Exception as exc:  # a file vanished or changed kind mid-build: watch mode goes on
+            self.broken_pages = set()  # only a whole build can tell the site is whole again
+            update = Update(diagnostics=[crash_diagnostic(exc, self.root)], failed=True)
+        return self._settle(update)
+
+    def _rebuild(self, relevant: dict[Path, ChangeKind]) -> Update:
+        """Re-render the changed pages alone when that is enough, else build incrementally."""
         update = None
         pages_only = all(kind is ChangeKind.PAGE for kind in relevant.values())
         if pages_only and self._may_rerender(set(relevant)):
@@ -174,7 +189,7 @@ class LiveSite:
                     update.css_only = True
                 elif kinds_seen & {ChangeKind.ASSET, ChangeKind.STATIC}:
                     update.reload_all = True  # an image or a script changed, not the HTML
-        return self._settle(update)
+        return update
 
     def _may_rerender(self, pages: set[Path]) -> bool:
         """Whether re-rendering these pages alone tells the truth about the whole site: it
@@ -255,6 +270,22 @@ class LiveSite:
         if update.changed_urls:
             self._reindex_search()
         return update
+
+
+def crash_diagnostic(exc: Exception, root: Path) -> Diagnostic:
+    """A rebuild that raised, as an error in the file it was reading when there is one: in
+    watch mode files vanish, turn into folders or lose permissions between event and read."""
+    place = "docsite"
+    filename = getattr(exc, "filename", None)
+    if isinstance(filename, (str, bytes)) and filename:
+        path = Path(filename.decode() if isinstance(filename, bytes) else filename)
+        try:
+            place = path.absolute().relative_to(root).as_posix()
+        except ValueError:
+            place = path.as_posix()
+    message = f"the rebuild stopped: {type(exc).__name__}: {exc}"
+    hint = "the last good site is still served; it rebuilds on the next change"
+    return Diagnostic(place, 0, 0, Severity.ERROR, message, hint)
 
 
 def site_path(url: str) -> str:

@@ -45,21 +45,34 @@
   };
   const hideErrors = () => { if (overlay) { overlay.remove(); overlay = null; } };
 
-  const events = new EventSource("/__docsite/events");
-  events.addEventListener("reload", (e) => {
-    const data = JSON.parse(e.data);
-    hideErrors();
-    if (data.all || data.paths.includes(here())) reload();
-  });
-  events.addEventListener("css", () => {
-    hideErrors();
-    const stamp = Date.now();
-    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
-      const url = new URL(link.href);
-      url.searchParams.set("v", stamp);
-      link.href = url.href;
-    }
-  });
-  events.addEventListener("builderror", (e) => showErrors(JSON.parse(e.data).diagnostics));
-  events.addEventListener("ok", hideErrors);
+  const handlers = {
+    reload: (data) => {
+      hideErrors();
+      if (data.all || data.paths.includes(here())) reload();
+    },
+    css: () => {
+      hideErrors();
+      const stamp = Date.now();
+      for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+        const url = new URL(link.href);
+        url.searchParams.set("v", stamp);
+        link.href = url.href;
+      }
+    },
+    builderror: (data) => showErrors(data.diagnostics),
+    ok: hideErrors,
+  };
+  const dispatch = (type, text) => { if (handlers[type]) handlers[type](JSON.parse(text)); };
+
+  // One event stream for all tabs, held by a shared worker: a browser opens at most six
+  // connections to a host, and a stream per tab would leave the seventh tab unable to load.
+  try {
+    const worker = new SharedWorker("/__docsite/livereload-worker.js", { name: "docsite-livereload" });
+    worker.port.onmessage = (e) => dispatch(e.data.type, e.data.data);
+    worker.port.start();
+    addEventListener("pagehide", () => worker.port.postMessage("bye"));
+  } catch {
+    const events = new EventSource("/__docsite/events");
+    for (const type of Object.keys(handlers)) events.addEventListener(type, (e) => dispatch(type, e.data));
+  }
 })();

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
+import stat
 import threading
 import time
 import webbrowser
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from docsite.build import OUTPUT_MARKER, BuildOptions, build_site
@@ -19,13 +22,16 @@ from docsite.cache import CACHE_DIR
 from docsite.config import SiteConfig, load_config
 from docsite.diagnostics import DiagnosticError, Report, Severity, UsageError
 from docsite.filelock import FileLock, try_lock
-from docsite.live import LiveSite, Update, site_path
+from docsite.live import LiveSite, Update, crash_diagnostic, site_path
 from docsite.serve import Broadcaster, diagnostics_event, start
 
 # An editor's save is often several events (write, rename, chmod): wait for a quiet moment.
 DEBOUNCE_SECONDS = 0.03
 MAX_WAIT_SECONDS = 0.5
 IGNORED_EVENTS = frozenset({"opened", "closed_no_write"})
+# How often a quiet watcher checks that its watches still stand (a watched folder deleted
+# and made again is a new folder, which no watch covers).
+WATCH_CHECK_SECONDS = 1.0
 
 
 class ChangeQueue(FileSystemEventHandler):
@@ -44,7 +50,7 @@ class ChangeQueue(FileSystemEventHandler):
         with self._changed:
             for path in paths:
                 if path:
-                    self._paths[Path(path if isinstance(path, str) else path.decode())] = None
+                    self._paths[Path(os.fsdecode(path))] = None
             self._changed.notify()
 
     def add(self, path: Path) -> None:
@@ -52,10 +58,14 @@ class ChangeQueue(FileSystemEventHandler):
             self._paths[path] = None
             self._changed.notify()
 
-    def next_batch(self, stop: threading.Event) -> list[Path]:
-        """Block until something changed and then stayed quiet for a moment."""
+    def next_batch(self, stop: threading.Event, timeout: float = WATCH_CHECK_SECONDS) -> list[Path]:
+        """Block until something changed and then stayed quiet for a moment; [] after
+        `timeout` without a change, so that the caller can look after its watches."""
         with self._changed:
+            quiet_until = time.monotonic() + timeout
             while not self._paths and not stop.is_set():
+                if time.monotonic() > quiet_until:
+                    return []
                 self._changed.wait(timeout=0.2)
             started = time.monotonic()
             while not stop.is_set():
@@ -172,10 +182,9 @@ def serve(
         if first.failed:
             say(REBUILD_FAILED if _has_site(site_dir) else FIRST_BUILD_FAILED)
         changes = ChangeQueue()
-        observer = PollingObserver(timeout=0.5) if poll else Observer()
-        watched: set[Path] = set()
-        _watch_new_folders(observer, changes, watched, live, root)
-        observer.start()
+        watches = Watches(lambda: PollingObserver(timeout=0.5) if poll else Observer(), changes)
+        watches.update(live, root)
+        watches.observer.start()
         stop = stop or threading.Event()
         if ready is not None:
             ready(url)
@@ -184,24 +193,28 @@ def serve(
         try:
             while not stop.is_set():
                 batch = changes.next_batch(stop)
-                if not batch:
-                    continue
-                batch += _watch_new_folders(observer, changes, watched, live, root)
-                update = live.apply(batch)
-                if update.skipped:
-                    continue  # nothing the site is made of changed: all that was said holds
-                # Pages may read files elsewhere now (a snippet just added): watch their folders.
-                _watch_new_folders(observer, changes, watched, live, root)
+                try:
+                    batch += watches.update(live, root)
+                    if not batch:
+                        continue
+                    update = live.apply(batch)
+                    if update.skipped:
+                        continue  # nothing the site is made of changed: all that was said holds
+                    # Pages may read files elsewhere now (a snippet just added): watch them.
+                    watches.update(live, root)
+                except Exception as exc:  # whatever the files do, watch mode goes on
+                    live.failing = True
+                    update = Update(diagnostics=[crash_diagnostic(exc, root)], failed=True)
                 report_update(update, say, quiet, _has_site(site_dir))
                 publish(events, update)
         except KeyboardInterrupt:
             say("Stopped.")
         finally:
-            observer.stop()
+            watches.observer.stop()
             events.close()
             server.shutdown()
             server.server_close()
-            observer.join(timeout=2)
+            watches.observer.join(timeout=2)
         return 0
     finally:
         live.close()
@@ -226,27 +239,84 @@ def _has_site(site_dir: Path) -> bool:
     return (site_dir / OUTPUT_MARKER).is_file()
 
 
-def _watch_new_folders(
-    observer, changes: ChangeQueue, watched: set[Path], live: LiveSite, root: Path
-) -> list[Path]:
-    """Watch the project folder (for the config) and content/, templates/, static/, including
-    any of them created while serving; returns the folders that just appeared."""
-    recursive = _trees(live, root)
-    # Folders holding files that pages read from elsewhere in the project (code snippets).
-    elsewhere = {
-        path.parent.resolve()
-        for path in live.read_files()
-        if not any(path.resolve().is_relative_to(folder) for folder in recursive)
-    }
-    appeared = []
-    for folder in (root, *recursive, *sorted(elsewhere)):
-        if folder in watched or not folder.is_dir():
-            continue
-        observer.schedule(changes, str(folder), recursive=folder in recursive)
-        if watched:
-            appeared.append(folder)
-        watched.add(folder)
-    return appeared
+class Watches:
+    """The folders the observer watches, kept standing: a watched folder deleted (its watch
+    ends with it) or replaced is watched again once it is back."""
+
+    def __init__(self, make_observer: Callable[[], BaseObserver], changes: ChangeQueue) -> None:
+        self.make_observer = make_observer
+        self.observer = make_observer()
+        self.changes = changes
+        self.watched: dict[Path, tuple[ObservedWatch, tuple[int, int]]] = {}
+
+    def _restart(self) -> None:
+        """A new observer, every folder watched anew: the old one gets no events any more."""
+        with contextlib.suppress(Exception):
+            self.observer.stop()
+        self.observer = self.make_observer()
+        self.watched = {}
+        self.observer.start()
+
+    def update(self, live: LiveSite, root: Path) -> list[Path]:
+        """Watch the project folder (for the config) and content/, templates/, static/,
+        including any of them made while serving, and the folders of files pages read
+        elsewhere (code snippets); returns the folders watched anew, as changes."""
+        try:
+            recursive = _trees(live, root)
+            elsewhere = {
+                path.parent.resolve()
+                for path in live.read_files()
+                if not any(path.resolve().is_relative_to(folder) for folder in recursive)
+            }
+        except OSError:  # the project folder itself is going: the build says so
+            recursive, elsewhere = [], set()
+        restarted = self.observer.is_alive() and _reader_dead(self.observer)
+        if restarted:
+            self._restart()
+        alive = {emitter.watch for emitter in self.observer.emitters if emitter.is_alive()}
+        first = not self.watched and not restarted
+        appeared = []
+        for folder in (root, *recursive, *sorted(elsewhere)):
+            identity = _identity(folder)
+            known = self.watched.get(folder)
+            if known is not None:
+                watch, was = known
+                running = watch in alive or not self.observer.is_alive()
+                if running and was == identity:
+                    continue
+                with contextlib.suppress(KeyError, OSError):
+                    self.observer.unschedule(watch)
+                del self.watched[folder]
+                appeared.append(folder)  # what happened while it was not watched counts
+            if identity is None:
+                continue
+            try:
+                watch = self.observer.schedule(
+                    self.changes, str(folder), recursive=folder in recursive
+                )
+            except OSError:
+                continue  # gone again, or unreadable: the next check tries again
+            self.watched[folder] = (watch, identity)
+            if not first and folder not in appeared:
+                appeared.append(folder)
+        return appeared
+
+
+def _reader_dead(observer: BaseObserver) -> bool:
+    """Whether watchdog's inotify observer lost its reader: one thread reads all its watches,
+    and when a fault of its own ends it (a KeyError as watched folders vanish, seen with
+    watchdog 7.1), the watches stand but no event comes any more."""
+    reader = getattr(observer, "_inotify_fd", None)
+    return isinstance(reader, threading.Thread) and not reader.is_alive()
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """The folder's device and inode (a folder made again is another), or None if none is."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None
 
 
 def _trees(live: LiveSite, root: Path) -> list[Path]:

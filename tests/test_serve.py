@@ -124,6 +124,9 @@ def test_http_pages_404_405_and_traversal(http_server):
     assert body.index(b"livereload") < body.index(b"</body>")
     response, body = request(http_server, "GET", "/guide")
     assert response.status == 301 and response.getheader("Location") == "/guide/"
+    for script in ("livereload.js", "livereload-worker.js"):
+        response, body = request(http_server, "GET", "/__docsite/" + script)
+        assert response.status == 200 and body.startswith(b"// docsite watch mode")
     response, _ = request(http_server, "GET", "/assets/app.css")
     assert response.status == 200 and response.getheader("Content-Type").startswith("text/css")
     response, body = request(http_server, "GET", "/missing/page/")
@@ -622,7 +625,13 @@ def test_preview_serves_the_built_site_as_it_is(built_site):
             assert status_and_body(url + path) == (200, files[rel])  # byte for byte
         assert status_and_body(url + "assets/logo.png") == (200, files["assets/logo.png"])
         assert status_and_body(url + "guide")[0] == 301
-        for missing in ("nope/", "__docsite/events", "__docsite/livereload.js", ".docsite"):
+        for missing in (
+            "nope/",
+            "__docsite/events",
+            "__docsite/livereload.js",
+            "__docsite/livereload-worker.js",
+            ".docsite",
+        ):
             assert status_and_body(url + missing) == (404, files["404.html"]), missing
         assert status_and_body(url + "%2e%2e/%2e%2e/etc/passwd")[0] == 404
         assert status_and_body(url, "HEAD") == (200, b"")

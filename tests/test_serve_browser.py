@@ -79,3 +79,22 @@ def test_broken_page_shows_overlay_then_clears(chromium, live_site):
         assert page.locator("#docsite-error-overlay").count() == 0
     finally:
         page.close()
+
+
+def test_many_open_tabs_all_load_and_reload(chromium, live_site):
+    """A browser opens 6 connections per host at most: were each tab to hold its own event
+    stream, the seventh tab would never load."""
+    root, url = live_site
+    context = chromium.new_context()  # tabs of one browser window share its connections
+    pages = []
+    try:
+        for _ in range(9):
+            page = context.new_page()
+            page.goto(url + "guide/", timeout=10_000)
+            pages.append(page)
+        guide = root / "content/guide.md"
+        guide.write_text(guide.read_text().replace("First version", "Second version"))
+        for page in pages:
+            page.get_by_text("Second version of the guide.").wait_for(timeout=10_000)
+    finally:
+        context.close()
