@@ -216,8 +216,9 @@ def served_project(tmp_path):
 
 
 @contextlib.contextmanager
-def serving(root: Path) -> Iterator[tuple[str, list[str]]]:
-    """`serve` in a thread on a free port: (its URL, what it said)."""
+def serving_thread(root: Path) -> Iterator[tuple[str, threading.Thread, list[str]]]:
+    """`serve` in a thread on a free port: its URL, the thread (to check it still runs) and
+    what it said."""
     stop = threading.Event()
     ready: queue.Queue = queue.Queue()
     said: list[str] = []
@@ -230,10 +231,17 @@ def serving(root: Path) -> Iterator[tuple[str, list[str]]]:
     )
     thread.start()
     try:
-        yield ready.get(timeout=30), said
+        yield ready.get(timeout=30), thread, said
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[tuple[str, list[str]]]:
+    """`serve` in a thread on a free port: (its URL, what it said)."""
+    with serving_thread(root) as (url, _, said):
+        yield url, said
 
 
 def fetch(url: str) -> str:

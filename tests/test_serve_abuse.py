@@ -7,7 +7,6 @@ import contextlib
 import difflib
 import gc
 import http.client
-import queue
 import shutil
 import socket
 import struct
@@ -22,14 +21,13 @@ from conftest import write_files
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
-from test_serve import EventClient, fetch, serving
+from test_serve import EventClient, fetch, serving, serving_thread
 
 import docsite.live
 import docsite.serve
 import docsite.watch
 from docsite.build import BuildOptions, build_site
 from docsite.serve import Broadcaster, bind
-from docsite.watch import serve
 
 
 def wait_until(check: Callable[[], object], timeout: float = 10, what: str = "") -> object:
@@ -295,27 +293,6 @@ CHURN_TEXTS = [
     "\xff\xfe not UTF-8",
     "",
 ]
-
-
-@contextlib.contextmanager
-def serving_thread(root: Path) -> Iterator[tuple[str, threading.Thread, list[str]]]:
-    """`serve` in a thread, as `serving` does, exposing the thread to check it still runs."""
-    stop = threading.Event()
-    ready: queue.Queue = queue.Queue()
-    said: list[str] = []
-    thread = threading.Thread(
-        target=serve,
-        kwargs=dict(
-            options=BuildOptions(root=root), port=0, say=said.append, ready=ready.put, stop=stop
-        ),
-        daemon=True,
-    )
-    thread.start()
-    try:
-        yield ready.get(timeout=30), thread, said
-    finally:
-        stop.set()
-        thread.join(timeout=10)
 
 
 def served_html(url: str, site: Path) -> dict[str, str]:
