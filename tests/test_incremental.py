@@ -323,6 +323,14 @@ def test_random_edits_that_keep_size_and_mtime_match_clean_builds(tmp_path):
         assert tree(out) == clean_build(root, tmp_path / f"clean{step}"), f"step {step}"
 
 
+def assert_one_edit_seen(root: Path, out: Path, tmp_path: Path, seed: int, length: int) -> None:
+    """A same-size edit of one page: the next build renders it, and equals a clean build."""
+    same_size_edit(root / "content/s0/p1.md", random.Random(seed), length)
+    again = build_site(BuildOptions(root=root, out=out, jobs=1))
+    assert again.ok and again.rendered == 1
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
 def test_ctime_tells_an_edit_whose_mtime_was_set_back(tmp_path, monkeypatch):
     """With no racy window at all, the signature alone (ctime) catches the edit."""
     monkeypatch.setattr(docsite.cache, "RACY_WINDOW_NS", 0)
@@ -331,10 +339,7 @@ def test_ctime_tells_an_edit_whose_mtime_was_set_back(tmp_path, monkeypatch):
     out = root / "site"
     assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
     assert build_site(BuildOptions(root=root, out=out, jobs=1)).unchanged
-    same_size_edit(root / "content/s0/p1.md", random.Random(1), 3)
-    again = build_site(BuildOptions(root=root, out=out, jobs=1))
-    assert again.ok and again.rendered == 1
-    assert tree(out) == clean_build(root, tmp_path / "clean")
+    assert_one_edit_seen(root, out, tmp_path, 1, 3)
 
 
 def coarse_file_system(monkeypatch: pytest.MonkeyPatch, seconds_later: float) -> None:
@@ -357,10 +362,7 @@ def test_an_edit_within_the_timestamp_granularity_is_seen(tmp_path, monkeypatch)
     make_site(root, sections=1, pages=3)
     out = root / "site"
     assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
-    same_size_edit(root / "content/s0/p1.md", random.Random(2), 4)
-    again = build_site(BuildOptions(root=root, out=out, jobs=1))
-    assert again.ok and again.rendered == 1
-    assert tree(out) == clean_build(root, tmp_path / "clean")
+    assert_one_edit_seen(root, out, tmp_path, 2, 4)
 
 
 def test_hash_all_sees_edits_that_no_time_shows(tmp_path, monkeypatch):
@@ -373,10 +375,7 @@ def test_hash_all_sees_edits_that_no_time_shows(tmp_path, monkeypatch):
     out = root / "site"
     assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
     assert build_site(BuildOptions(root=root, out=out, jobs=1)).unchanged
-    same_size_edit(root / "content/s0/p1.md", random.Random(3), 5)
-    again = build_site(BuildOptions(root=root, out=out, jobs=1))
-    assert again.ok and again.rendered == 1
-    assert tree(out) == clean_build(root, tmp_path / "clean")
+    assert_one_edit_seen(root, out, tmp_path, 3, 5)
 
 
 def test_files_hashed_again_are_recorded_by_a_build_with_nothing_to_do(tmp_path, monkeypatch):
