@@ -18,14 +18,16 @@ from docsite.cache import (
     FileEntry,
     InputHasher,
     digest,
+    engine_digest,
     hash_all_requested,
 )
 from docsite.config import CONFIG_NAMES, SiteConfig, load_config
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity, UsageError
 from docsite.gitdates import head_commit
 from docsite.projectfiles import MISSING
+from docsite.reading import os_cause, read_fault
 from docsite.retype_config import RETYPE_CONFIG_NAMES
-from docsite.sources import Discovery, discover, os_cause, read_fault
+from docsite.sources import Discovery, discover
 from docsite.themefiles import static_dirs, template_dirs
 
 # Marks a folder as docsite's output, so a build may replace it; any other is refused.
@@ -296,20 +298,6 @@ def digest_inputs(base: str, files: dict[str, FileEntry]) -> str:
 def apply_strict(report: Report, strict: bool) -> None:
     if strict:
         report.items = [d.as_error() for d in report.items]
-
-
-_ENGINE_DIGEST: list[str] = []
-
-
-def engine_digest() -> str:
-    """A hash of docsite's own code, so a changed engine never reuses cached output."""
-    if not _ENGINE_DIGEST:
-        package = Path(__file__).resolve().parent
-        sources = sorted(package.rglob("*.py"))
-        _ENGINE_DIGEST.append(
-            digest([(p.relative_to(package).as_posix(), p.read_bytes()) for p in sources])
-        )
-    return _ENGINE_DIGEST[0]
 
 
 # What to do about a fault, by its cause.

@@ -365,3 +365,17 @@ def hash_all_requested() -> bool:
 def content_digest(data: bytes) -> str:
     """The hash a file's contents are known by in the cache."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+_ENGINE_DIGEST: list[str] = []
+
+
+def engine_digest() -> str:
+    """A hash of docsite's own code, so a changed engine never reuses cached output."""
+    if not _ENGINE_DIGEST:
+        package = Path(__file__).resolve().parent
+        sources = sorted(package.rglob("*.py"))
+        _ENGINE_DIGEST.append(
+            digest([(p.relative_to(package).as_posix(), p.read_bytes()) for p in sources])
+        )
+    return _ENGINE_DIGEST[0]

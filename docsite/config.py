@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from docsite.diagnostics import Report, UsageError
-from docsite.markdown.links import refused_links
+from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES, translate
 from docsite.schema import AnyMapping, Bool, Int, ListOf, Mapping, Str, check_document
-from docsite.sources import read_text
-from docsite.urls import UrlSetting
+from docsite.urls import UrlSetting, refused_links
 from docsite.yamldoc import YamlDocument, load_yaml
 
 # docsite's own config file, looked for first; `docsite init` writes the first name.

@@ -21,9 +21,10 @@ from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity, U
 from docsite.frontmatter import split_frontmatter
 from docsite.markdown.templating import INCLUDES_FOLDER
 from docsite.pages import first_h1
+from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.search import BackgroundIndexer, search_pages
-from docsite.sources import PAGE_SUFFIX, SETTINGS_SUFFIXES, is_skipped, read_text
+from docsite.sources import PAGE_SUFFIX, SETTINGS_SUFFIXES, is_skipped
 
 
 class ChangeKind(StrEnum):

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from docsite.cache import digest
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report
 from docsite.frontmatter import PageSettings, parse_settings, split_frontmatter
-from docsite.sources import Discovery, SourceFile, read_text
+from docsite.reading import read_text
+from docsite.sources import Discovery, SourceFile
 from docsite.urls import shown_url, site_path_problem
 
 HOME_ORDER = 10000

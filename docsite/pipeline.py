@@ -19,7 +19,6 @@ from docsite.build import (
     BuildResult,
     apply_strict,
     digest_inputs,
-    engine_digest,
     marker_of,
     project_file_entry,
 )
@@ -33,6 +32,7 @@ from docsite.cache import (
     PageRecord,
     SettingsState,
     digest,
+    engine_digest,
 )
 from docsite.checks import check_links
 from docsite.config import HeaderLink, SiteConfig

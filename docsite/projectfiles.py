@@ -13,7 +13,7 @@ from pathlib import Path
 
 from docsite.cache import content_digest
 from docsite.diagnostics import Diagnostic, DiagnosticError, Severity
-from docsite.sources import decode_text, read_bytes
+from docsite.reading import decode_text, read_bytes
 
 MISSING = "missing"
 

@@ -22,8 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from docsite.build import engine_digest
-from docsite.cache import CACHE_VERSION, PageRecord, collector_paused, digest
+from docsite.cache import CACHE_VERSION, PageRecord, collector_paused, digest, engine_digest
 from docsite.config import SiteConfig
 from docsite.diagnostics import Report
 from docsite.output import OutputFolder

@@ -9,6 +9,9 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
+from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import validateLink
+
 from docsite.schema import INVALID, Context, Str, dotted
 from docsite.yamldoc import Path
 
@@ -126,3 +129,22 @@ class UrlSetting(Str):
         if refused is not None:
             return ctx.fail(path, refused.message, refused.hint)
         return text
+
+
+def parsed_as_link(url: str) -> bool:
+    """What markdown-it accepts, and what docsite refuses, so that it can be reported."""
+    return validateLink(url) or refused_url(url, "") is not None
+
+
+def refused_links(markdown: str, what: str) -> list[RefusedUrl]:
+    """Refused links and images of inline Markdown in a setting (the footer), as `what`."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.validateLink = parsed_as_link  # type: ignore[method-assign]
+    refused = []
+    for token in md.parseInline(markdown)[0].children or []:
+        attr = "href" if token.type == "link_open" else "src" if token.type == "image" else ""
+        url = token.attrGet(attr) if attr else None
+        found = refused_url(url, what, image=attr == "src") if isinstance(url, str) else None
+        if found is not None:
+            refused.append(found)
+    return refused

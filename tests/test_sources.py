@@ -2,7 +2,8 @@ import pytest
 
 from docsite.build import BuildOptions, build_site
 from docsite.diagnostics import DiagnosticError, Report
-from docsite.sources import discover, read_text
+from docsite.reading import read_text
+from docsite.sources import discover
 
 
 def test_discover_skips_underscore_and_dot_names_and_sorts(tmp_path):

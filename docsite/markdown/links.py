@@ -13,7 +13,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from docsite.markdown.context import RenderContext
-from docsite.urls import RefusedUrl, refused_url, relative_href, root_prefix
+from docsite.urls import parsed_as_link, refused_url, relative_href, root_prefix
 
 EXTERNAL_URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.\-]*:|//)")
 
@@ -21,32 +21,13 @@ EXTERNAL_URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.\-]*:|//)")
 def links_plugin(md: MarkdownIt) -> None:
     # Links markdown-it would leave as text, but docsite refuses, are let through the parser
     # so that _rewrite_links can say where they are (and take their href away).
-    md.validateLink = _parsed_as_link  # type: ignore[method-assign]
+    md.validateLink = parsed_as_link  # type: ignore[method-assign]
     md.core.ruler.push("docsite_links", _rewrite_links)
-
-
-def _parsed_as_link(url: str) -> bool:
-    """What markdown-it accepts, and what docsite refuses, so that it can be reported."""
-    return validateLink(url) or refused_url(url, "") is not None
 
 
 def is_safe_link(url: str) -> bool:
     """markdown-it's check (it refuses file: too) and the URL policy, for the footer."""
     return validateLink(url) and refused_url(url, "", image=True) is None
-
-
-def refused_links(markdown: str, what: str) -> list[RefusedUrl]:
-    """Refused links and images of inline Markdown in a setting (the footer), as `what`."""
-    md = MarkdownIt("commonmark", {"html": False})
-    md.validateLink = _parsed_as_link  # type: ignore[method-assign]
-    refused = []
-    for token in md.parseInline(markdown)[0].children or []:
-        attr = "href" if token.type == "link_open" else "src" if token.type == "image" else ""
-        url = token.attrGet(attr) if attr else None
-        found = refused_url(url, what, image=attr == "src") if isinstance(url, str) else None
-        if found is not None:
-            refused.append(found)
-    return refused
 
 
 def _rewrite_links(state: StateCore) -> None:
