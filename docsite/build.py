@@ -332,7 +332,7 @@ def fault_diagnostic(exc: OSError, root: Path, out: Path) -> Diagnostic:
     elif resolved.is_relative_to(out.parent) and resolved.name.startswith(f".{out.name}."):
         shown, what = shown_path(resolved, root), "cannot write the site"
     elif resolved.is_relative_to(cache):
-        shown = re.sub(r"\.tmp-\d+$", "", shown_path(resolved, root))
+        shown = re.sub(r"(^|/)\.([^/]*)\.tmp-\d+$", r"\1\2", shown_path(resolved, root))
         what = "cannot write the build cache"
         if exc.errno in (errno.EISDIR, errno.ENOTDIR, errno.EEXIST):
             hint = f"delete {CACHE_DIR}/ (it is safe to delete) and build again"

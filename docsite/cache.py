@@ -15,12 +15,13 @@ import os
 import pickle
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from docsite import __version__
+from docsite.output import atomic_write, write_beside
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
@@ -199,24 +200,15 @@ class BuildCache:
         self.inputs_index.unlink(missing_ok=True)
 
     def _dump(self, value: Any, path: Path) -> None:
-        os.replace(self._write_temporary(value, path), path)
+        atomic_write(path, _pickled(value))
 
     def _write_temporary(self, value: Any, path: Path) -> Path:
-        """`value` pickled into a temporary file beside `path`; none is left if that fails.
-        Whatever is at `path` must be a file the rename can replace: a folder there fails
-        now, before the site is swapped, rather than after."""
+        """`value` pickled into a temporary file beside `path`. Whatever is at `path` must be
+        a file the rename can replace: a folder there fails now, before the site is swapped,
+        rather than after."""
         if path.is_dir() and not path.is_symlink():
             raise IsADirectoryError(errno.EISDIR, "a folder is in the way", str(path))
-        temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-        try:
-            with temporary.open("wb") as handle, collector_paused():
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException as exc:
-            temporary.unlink(missing_ok=True)
-            if isinstance(exc, OSError) and exc.filename is None:
-                exc.filename = str(path)  # a full disk's error names no file
-            raise
-        return temporary
+        return write_beside(path, _pickled(value))
 
     def load_part(self, name: str, kind: type) -> Any:
         """A part of the cache kept in a file of its own, read only by the builds that use
@@ -264,15 +256,11 @@ class BuildCache:
         if not self.enabled:
             return
         path = self._markdown_path(rel)
-        temporary = path.with_suffix(f".tmp-{os.getpid()}")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with temporary.open("wb") as handle:
-                pickle.dump((markdown_key, rendered), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
+            atomic_write(path, pickle.dumps((markdown_key, rendered), pickle.HIGHEST_PROTOCOL))
         except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+            pass
 
 
 class StagedCache:
@@ -379,3 +367,13 @@ def engine_digest() -> str:
             digest([(p.relative_to(package).as_posix(), p.read_bytes()) for p in sources])
         )
     return _ENGINE_DIGEST[0]
+
+
+def _pickled(value: Any) -> Callable[[BinaryIO], None]:
+    """A writer of `value` as a pickle, for atomic_write."""
+
+    def dump(handle: BinaryIO) -> None:
+        with collector_paused():
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    return dump

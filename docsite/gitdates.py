@@ -9,12 +9,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from docsite.cache import CACHE_DIR
+from docsite.output import atomic_write
 
 _CACHE_NAME = "git-dates.json"
 _GIT_TIMEOUT = 60
@@ -70,11 +70,9 @@ def read_dates(content_dir: Path, cache_root: Path | None = None) -> PageDates:
     if cache_file is not None:
         with contextlib.suppress(OSError):
             cache_file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cache_file.with_name(f".{cache_file.name}.tmp-{os.getpid()}")
-            temporary.write_text(
-                json.dumps({"key": key, "committed": committed}, sort_keys=True), encoding="utf-8"
+            atomic_write(
+                cache_file, json.dumps({"key": key, "committed": committed}, sort_keys=True)
             )
-            os.replace(temporary, cache_file)
     return PageDates(head, committed)
 
 

@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -387,3 +388,38 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+# What atomic_write writes: bytes, text (UTF-8), or a function that writes to the open file.
+FileContent = bytes | str | Callable[[BinaryIO], object]
+
+
+def write_beside(path: Path, content: FileContent) -> Path:
+    """Write `content` to a hidden temporary file beside `path` (so a rename puts it in place)
+    and return that file; none is left behind if writing fails (a full disk)."""
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(temporary, "wb") as handle:
+            if isinstance(content, str):
+                handle.write(content.encode("utf-8"))
+            elif isinstance(content, bytes):
+                handle.write(content)
+            else:
+                content(handle)
+    except BaseException as exc:
+        temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # a full disk's error names no file
+        raise
+    return temporary
+
+
+def atomic_write(path: Path, content: FileContent) -> None:
+    """Replace a file whole: a reader (a browser, another build) sees the old bytes or the new,
+    never half of them."""
+    temporary = write_beside(path, content)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
