@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docsite.build import OUTPUT_MARKER, check_output_folder
+from docsite.build.run import check_output_folder
 from docsite.cache import CACHE_DIR
 from docsite.config import SiteConfig
 from docsite.diagnostics import UsageError
-from docsite.output import remove_tree
+from docsite.output import OUTPUT_MARKER, remove_tree
 
 
 def clean_project(config: SiteConfig, out: Path) -> list[Path]:

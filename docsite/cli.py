@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             use_cache=not getattr(args, "no_cache", False),
         )
         if args.command == "serve":
-            from docsite.watch import serve  # the server and watcher load only when serving
+            from docsite.serve.watch import serve  # the server and watcher load only when serving
 
             return serve(options, args.host, args.port, args.open, args.poll, args.quiet)
         if args.command == "preview":
@@ -290,7 +290,7 @@ def _next_steps(folder: Path) -> None:
 
 
 def _preview(args: argparse.Namespace, options: BuildOptions) -> int:
-    from docsite.serve import preview
+    from docsite.serve.server import preview
 
     site_dir = options.out or _config(options.root, options.config_file).output_dir
     return preview(site_dir.resolve(), args.host, args.port, args.open)

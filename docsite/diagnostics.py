@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 # Styles a part of a message by its role ("place", "error", "warning", "hint"): the command
 # line passes one that colours; everything else prints plain text.
@@ -89,6 +91,10 @@ class Report:
         """Stable, reproducible order: by file, then position."""
         return sorted(set(self.items))
 
+    def make_strict(self) -> None:
+        """`--strict`: every warning becomes an error, so the build fails on it."""
+        self.items = [d.as_error() for d in self.items]
+
 
 def did_you_mean(word: str, choices: Iterable[str], limit: int = 3) -> str:
     """A hint naming the closest known words, or '' when nothing is close."""
@@ -96,3 +102,12 @@ def did_you_mean(word: str, choices: Iterable[str], limit: int = 3) -> str:
     if not close:
         return ""
     return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+def shown_path(path: Path | str, root: Path) -> str:
+    """A path as messages show it: from the project folder when inside it."""
+    resolved = Path(os.path.abspath(path))
+    try:
+        return resolved.relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return resolved.as_posix()

@@ -423,3 +423,16 @@ def atomic_write(path: Path, content: FileContent) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+# Marks a folder as docsite's output, so a build may replace it; any other is refused.
+OUTPUT_MARKER = ".docsite"
+
+
+def marker_of(out: Path) -> tuple[int, int, int] | None:
+    """The identity of a built site: its marker file, written anew by every build."""
+    try:
+        stat = os.stat(out / OUTPUT_MARKER)
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns

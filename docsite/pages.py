@@ -43,7 +43,6 @@ class Page:
     title: str = ""
     h1: str = ""
     yaml_text: str | None = None  # the frontmatter as written, to tell body-only edits apart
-    links_to: list[str] = field(default_factory=list)
 
     @property
     def output_path(self) -> str:

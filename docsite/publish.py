@@ -16,20 +16,20 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from docsite.cache import BuildCache, PageRecord
+from docsite.cache import PageRecord
 from docsite.config import SiteConfig
+from docsite.context import BuildContext
 from docsite.diagnostics import Report
 from docsite.frontmatter import PageSettings
 from docsite.gitdates import PageDates
-from docsite.markdown.links import EXTERNAL_URL
+from docsite.markdown.links import setting_href
 from docsite.nav import NavItem, NavTree
 from docsite.output import OutputFolder
 from docsite.pages import Page, SiteContent, slugify_segment
-from docsite.render import PageBuilder
 from docsite.sources import SourceFile
 from docsite.tags import TAGS_URL, Tag, collect_tags
 from docsite.theme import Theme
-from docsite.urls import relative_href, site_path_problem
+from docsite.urls import EXTERNAL_URL, relative_href, site_path_problem
 
 # Characters left as they are in sitemap URLs; everything else is percent-encoded.
 _URL_SAFE = "/~!$&'()*+,;=:@%-._"
@@ -48,23 +48,13 @@ class Redirect:
 
 
 def publish(
-    site: SiteContent,
-    nav: NavTree,
-    theme: Theme,
-    config: SiteConfig,
-    dates: PageDates,
-    output: OutputFolder,
-    previous_output: Path | None,
-    cache: BuildCache,
-    report: Report,
-    records: dict[str, PageRecord],
-    reused: set[str],
-    same_site: bool,
+    ctx: BuildContext, records: dict[str, PageRecord], reused: set[str], same_site: bool
 ) -> None:
     """Write every extra file of the site; called once all pages are in the output folder.
     `reused`: pages whose records (and so Markdown copies) are the last build's;
     `same_site`: nothing generated pages show has changed, so they are the last build's."""
-    writer = _Writer(output, previous_output, report)
+    site, theme, config, report = ctx.site, ctx.theme, ctx.config, ctx.report
+    writer = _Writer(ctx.output, ctx.previous_output, report)
     for page in site.pages:
         if not page.settings.redirect:
             if page.source.rel in reused and writer.keep(markdown_path(page)):
@@ -80,7 +70,7 @@ def publish(
         if target_page is not None:
             href = relative_href(redirect.source, redirect.target)
             writer.write(_output_path(redirect.source), theme.render_redirect(target_page, href))
-    pointing = redirect_pages(site, theme, cache)
+    pointing = redirect_pages(site)
     report_redirect_loops(site, pointing, report)
     redirects += pointing
     if redirects:
@@ -99,10 +89,10 @@ def publish(
             optional=True,
         )
     if config.url:  # its dates may come from file times, which same_site does not cover
-        writer.write("sitemap.xml", sitemap(site, config, dates), optional=True)
+        writer.write("sitemap.xml", sitemap(site, config, ctx.dates), optional=True)
     writer.write("robots.txt", robots_txt(config), optional=True)
     if not (same_site and writer.keep("llms.txt")):
-        writer.write("llms.txt", llms_txt(site, nav, config), optional=True)
+        writer.write("llms.txt", llms_txt(site, ctx.nav, config), optional=True)
     writer.write(".nojekyll", "", optional=True)
 
 
@@ -265,16 +255,14 @@ def _old_url(raw: str) -> tuple[str, str]:
     return joined + "/", ""
 
 
-def redirect_pages(site: SiteContent, theme: Theme, cache: BuildCache) -> list[Redirect]:
+def redirect_pages(site: SiteContent) -> list[Redirect]:
     """Pages with `redirect:` (already rendered as redirect pages), for _redirects."""
     redirects: list[Redirect] = []
-    builder: PageBuilder | None = None
+    asset_paths = frozenset(asset.rel for asset in site.assets)
     for page in site.pages:
         if not page.settings.redirect:
             continue
-        if builder is None:
-            builder = PageBuilder(site, theme, Path(), None, {}, cache, {})
-        href = builder.setting_href(page, "redirect", [])  # problems were reported at render
+        href, _ = setting_href(page, "redirect", site, asset_paths)  # reported at render
         if href is None:
             continue
         resolved = urllib.parse.urljoin(_SITE_ORIGIN + page.url, href)

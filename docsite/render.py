@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docsite.build import PROJECT_FILE
 from docsite.cache import BuildCache, PageRecord, digest, file_stat
 from docsite.diagnostics import Diagnostic
+from docsite.keys import dependencies_of, snapshot
 from docsite.markdown import MarkdownRenderer, Rendered
-from docsite.markdown.context import RenderContext
-from docsite.markdown.links import EXTERNAL_URL, resolve_link
+from docsite.markdown.links import setting_href
 from docsite.markdown.templating import TemplateSetup
-from docsite.output import clear_path, make_folders, same_inode
+from docsite.output import atomic_write, clear_path, make_folders, same_inode
 from docsite.pages import Page, SiteContent
-from docsite.projectfiles import MISSING
 from docsite.search import indexed_html
 from docsite.theme import Theme
 
@@ -54,35 +52,6 @@ class PageOutcome:
     expanded: str | None = None  # the body with its templating expanded, for its .md copy
 
 
-# Dependency keys of files a page read (includes, snippets), beside its linked pages' rels.
-FILE_DEPENDENCY = "file:"
-
-
-def link_snapshot(site: SiteContent, rels: list[str] | set[str]) -> dict[str, tuple]:
-    """What a page's links show of their targets; a change here re-renders the page."""
-    snapshot: dict[str, tuple] = {}
-    for rel in sorted(rels):
-        target = site.by_source.get(rel)
-        snapshot[rel] = (
-            (target.url, target.label, target.settings.description, target.settings.image)
-            if target is not None
-            else ()
-        )
-    return snapshot
-
-
-def snapshot(
-    site: SiteContent, files: dict[str, tuple[str, tuple[int, int]]], keys: Iterable[str]
-) -> dict[str, tuple]:
-    """A page's dependencies as they are now: linked pages, and files it read."""
-    found = link_snapshot(site, [key for key in keys if not key.startswith(FILE_DEPENDENCY)])
-    for key in keys:
-        if key.startswith(FILE_DEPENDENCY):
-            name = PROJECT_FILE + key.removeprefix(FILE_DEPENDENCY)
-            found[key] = (files.get(name, (MISSING,))[0],)
-    return dict(sorted(found.items()))
-
-
 class PageBuilder:
     """Renders pages of one site into a staging folder; one per process."""
 
@@ -110,6 +79,7 @@ class PageBuilder:
         self.live = live
         self.made_folders: set[str] = set()
         self._markdown: MarkdownRenderer | None = None
+        self.asset_paths = frozenset(a.rel for a in site.assets)
 
     @property
     def markdown(self) -> MarkdownRenderer:
@@ -128,9 +98,10 @@ class PageBuilder:
     def build(self, job: PageJob) -> PageOutcome:
         page = self.site.by_source[job.rel]
         outcome = PageOutcome(job.rel, page.output_path)
-        self.theme.used_icons.clear()
+        html: str | None = None
         if page.settings.redirect:
-            target = self.setting_href(page, "redirect", outcome.diagnostics)
+            target, problems = setting_href(page, "redirect", self.site, self.asset_paths)
+            outcome.diagnostics.extend(problems)
             html = self.theme.render_redirect(page, target) if target is not None else None
         else:
             rendered, outcome.dependencies = self._rendered(page, job)
@@ -141,9 +112,13 @@ class PageBuilder:
             outcome.expanded = rendered.expanded
             image = ""
             if page.settings.image:
-                image = self.setting_href(page, "image", outcome.diagnostics) or ""
-            html = self.theme.render_page(page, rendered, image)
-        outcome.icons = frozenset(self.theme.used_icons) | frozenset(outcome.body_icons)
+                found, problems = setting_href(page, "image", self.site, self.asset_paths)
+                outcome.diagnostics.extend(problems)
+                image = found or ""
+            themed = self.theme.render_page(page, rendered, image)
+            html = themed.html
+            outcome.icons = themed.icons
+        outcome.icons = outcome.icons | frozenset(outcome.body_icons)
         failed = any(d.severity.value == "error" for d in outcome.diagnostics)
         if html is not None and not (self.live and failed):
             self._write(outcome, html.encode("utf-8"))
@@ -156,43 +131,14 @@ class PageBuilder:
         if job.reuse_markdown:
             cached = self.cache.load_markdown(job.rel, job.markdown_key)
             if cached is not None:
-                rendered, links_to, dependencies = cached
+                rendered, dependencies = cached
                 if dependencies == snapshot(self.site, self.files, dependencies):
-                    page.links_to[:] = links_to
                     return rendered, dependencies
-        page.links_to.clear()
         rendered = self.markdown.render(page)
-        dependencies = dict(
-            sorted(
-                {
-                    **link_snapshot(self.site, set(page.links_to)),
-                    **{FILE_DEPENDENCY + rel: (h,) for rel, h in rendered.files.items()},
-                }.items()
-            )
-        )
+        dependencies = dependencies_of(self.site, rendered.linked, rendered.files)
         if not any(d.severity.value == "error" for d in rendered.diagnostics):
-            self.cache.store_markdown(
-                job.rel, job.markdown_key, (rendered, list(page.links_to), dependencies)
-            )
+            self.cache.store_markdown(job.rel, job.markdown_key, (rendered, dependencies))
         return rendered, dependencies
-
-    def setting_href(self, page: Page, key: str, diagnostics: list[Diagnostic]) -> str | None:
-        """A link-valued setting (redirect, image) resolved like a link in the page's body."""
-        raw = getattr(page.settings, key)
-        if EXTERNAL_URL.match(raw):
-            return raw
-        ctx = RenderContext(page, self.site, self.markdown.asset_paths, [])
-        saved = list(page.links_to)
-        target = resolve_link(raw, ctx, None)
-        page.links_to[:] = saved
-        where = page.settings.where(key, page.source.shown)
-        for found in ctx.diagnostics:
-            diagnostics.append(
-                Diagnostic(
-                    where.file, where.line, where.col, found.severity, found.message, found.hint
-                )
-            )
-        return target
 
     def _write(self, outcome: PageOutcome, data: bytes) -> None:
         outcome.html_digest = digest(data)
@@ -208,9 +154,7 @@ class PageBuilder:
         ):
             outcome.linked = True
         elif self.live:
-            temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
+            atomic_write(path, data)
         else:
             clear_path(str(path))  # a spare tree's file may be the live site's: never write into it
             path.write_bytes(data)

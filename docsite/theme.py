@@ -59,6 +59,12 @@ class _SpareBytecodeCache(jinja2.FileSystemBytecodeCache):
             super().load_bytecode(bucket)
 
 
+@dataclass(frozen=True)
+class ThemedPage:
+    html: str
+    icons: frozenset[str]  # icons the templates showed (a sidebar's, once per build)
+
+
 class Theme:
     def __init__(
         self,
@@ -66,9 +72,13 @@ class Theme:
         nav: NavTree,
         icons: IconSet,
         header_links: list[HeaderLink],
+        site_html: SiteHtml | None = None,
+        last_updated: dict[str, str] | None = None,
         compiled_dir: Path | None = None,
     ):
-        """`compiled_dir` keeps compiled templates between builds (Jinja's bytecode cache)."""
+        """`site_html`: the site-wide includes (_includes/head.html...); `last_updated`: each
+        page's last commit date by source path (docsite.gitdates); `compiled_dir` keeps
+        compiled templates between builds (Jinja's bytecode cache)."""
         self.config = config
         self.header_links = header_links
         self.nav = nav
@@ -85,22 +95,21 @@ class Theme:
             else None,
         )
         self.env.globals.update(icon=self.icon_html, badge=badge_html, tag_url=tag_url)
-        # Last commit date of each page by source path, from docsite.gitdates.
-        self.last_updated: dict[str, str] = {}
+        self.last_updated = last_updated if last_updated is not None else {}
+        self.site_html = site_html
         self._sidebars: dict[str, str] = {}
         self._sidebar_keys: dict[str, str] = {}
         self._expanded: str | None = None
-        # Icons the current page's templates asked for, for the build's icons.css.
-        self.used_icons: set[str] = set()
-        # The site-wide includes (_includes/head.html...), set by the build.
-        self.site_html: SiteHtml | None = None
+        # While a page renders: the icons its templates ask for, for the build's icons.css.
+        self._icons_asked: set[str] | None = None
         self._chrome = self._render_chrome()
 
     def icon_html(self, value: str, css_class: str = "icon") -> Markup:
         icon = self.icons.resolve(value) if value else None
         if icon is None:
             return Markup("")
-        self.used_icons.add(value)
+        if self._icons_asked is not None:
+            self._icons_asked.add(value)
         return Markup(icon_markup(icon, str(escape(css_class))))
 
     def _render_chrome(self) -> dict[str, str]:
@@ -172,8 +181,17 @@ class Theme:
             cached = cached.replace(mark, mark[:2] + ' aria-current="page"' + mark[2:], 1)
         return cached
 
-    def render_page(self, page: Page, rendered: Rendered, image: str = "") -> str:
-        """`image` is the page's social image as a link from the page (or a full URL)."""
+    def render_page(self, page: Page, rendered: Rendered, image: str = "") -> ThemedPage:
+        """The page's whole HTML and the icons its chrome shows. `image` is the page's social
+        image as a link from the page (or a full URL)."""
+        self._icons_asked = asked = set()
+        try:
+            html = self._page_html(page, rendered, image)
+        finally:
+            self._icons_asked = None
+        return ThemedPage(html, frozenset(asked))
+
+    def _page_html(self, page: Page, rendered: Rendered, image: str) -> str:
         root = root_prefix(page.url)
         item = self.nav.item_for(page)
         before, after = self.nav.neighbours(page)

@@ -23,6 +23,8 @@ _C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
 _TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _IMAGE_DATA = re.compile(r"^data:image/", re.I)
+# A URL with a scheme, or protocol-relative: it leads out of the site.
+EXTERNAL_URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.\-]*:|//)")
 
 URL_HINT = "link to a page or file of the site, or to an http:// or https:// address"
 

@@ -153,13 +153,13 @@ def test_report_json_counts_after_strict_and_dedupes():
 
 
 def test_check_does_not_build_a_search_index(project: Project, monkeypatch):
-    import docsite.pipeline
+    import docsite.build.site
     from docsite import cli
 
     def refuse(*args, **kwargs):
         raise AssertionError("check indexed the site for search")
 
-    monkeypatch.setattr(docsite.pipeline, "index_built_site", refuse)
+    monkeypatch.setattr(docsite.build.site, "index_built_site", refuse)
     monkeypatch.chdir(project.write({"content/index.md": "# Home\n"}).root)
     assert cli.main(["check"]) == 0
     assert cli.main(["check", "--strict"]) == 0

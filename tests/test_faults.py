@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from conftest import Project
 
+import docsite.build.run
+import docsite.build.site
 import docsite.cache
 import docsite.output
-import docsite.pipeline
 from docsite.build import BuildOptions, BuildResult, build_site
 from docsite.cache import CACHE_DIR
 from docsite.cli import main
@@ -278,7 +279,7 @@ def test_a_file_deleted_during_the_build(built, monkeypatch, deleted, moment):
     edit(built)
     path = built.root / deleted
     path.write_bytes(path.read_bytes() + b"\n")  # changed, so it is read or copied anew
-    module = docsite.build if moment == "input_files" else docsite.pipeline
+    module = docsite.build.run if moment == "input_files" else docsite.build.site
     during(monkeypatch, module, moment, path.unlink)
     result = build_site(BuildOptions(root=built.root, out=built.out, jobs=1))
     failed_with(built, result, deleted, "deleted or moved while the site was being built")
@@ -287,8 +288,8 @@ def test_a_file_deleted_during_the_build(built, monkeypatch, deleted, moment):
 def test_a_static_file_added_during_the_build_is_left_for_the_next(built, tmp_path, monkeypatch):
     during(
         monkeypatch,
-        docsite.pipeline,
-        "_place_files",
+        docsite.build.site,
+        "place_files",
         lambda: (built.root / "static/late.css").write_text("p {}\n"),
     )
     edit(built)
@@ -298,11 +299,11 @@ def test_a_static_file_added_during_the_build_is_left_for_the_next(built, tmp_pa
 
 
 @pytest.mark.parametrize(
-    "moment", ["load_site", "_build_pages", "_place_files", "publish", "index_built_site"]
+    "moment", ["load_site", "_render_pages", "place_files", "publish", "index_built_site"]
 )
 def test_the_cache_deleted_during_the_build(built, tmp_path, monkeypatch, moment):
     edit(built)
-    during(monkeypatch, docsite.pipeline, moment, lambda: remove_tree(built.root / CACHE_DIR))
+    during(monkeypatch, docsite.build.site, moment, lambda: remove_tree(built.root / CACHE_DIR))
     result = build_site(BuildOptions(root=built.root, out=built.out, jobs=1))
     # The cache only speeds builds up: compiled templates with nowhere to go are compiled again.
     assert result.ok, [d.format() for d in result.report.items]

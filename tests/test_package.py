@@ -102,7 +102,7 @@ def test_the_wheel_carries_the_theme_license_and_metadata(wheel: Path):
         "docsite/_theme/templates/base.html",
         "docsite/_theme/static/assets/docsite.css",
         "docsite/_theme/static/favicon.svg",
-        "docsite/livereload.js",
+        "docsite/serve/livereload.js",
     ):
         assert theme_file in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)

@@ -314,7 +314,7 @@ def tiny_site():
 
 
 def render(body: str, renderer: MarkdownRenderer, page) -> tuple[str, list]:
-    copy = dataclasses.replace(page, body=body, links_to=[])
+    copy = dataclasses.replace(page, body=body)
     try:
         rendered = renderer.render(copy)
     except DiagnosticError as exc:

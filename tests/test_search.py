@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+import importlib.metadata
 import json
 import pickle
 import random
 import time
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import cbor2
 import pytest
 from conftest import Project
+from packaging.requirements import Requirement
 
-from docsite import search, search_index
+from docsite import search
 from docsite.build import BuildOptions
 from docsite.frontmatter import PageSettings
-from docsite.live import LiveSite
+from docsite.search import index_format as search_index
+from docsite.search import pagefind_client
+from docsite.serve.live import LiveSite
 
 needs_pagefind = pytest.mark.skipif(
     not search.binary_available(), reason="the Pagefind binary is not installed"
@@ -222,7 +228,7 @@ def test_a_lost_search_cache_indexes_the_site_whole(built: Project):
 
 
 def test_missing_binary_warns_once_and_builds(project: Project, monkeypatch):
-    monkeypatch.setattr(search, "binary_available", lambda: False)
+    monkeypatch.setattr(pagefind_client, "binary_available", lambda: False)
     project.write(FILES)
     result = project.build()
     assert result.ok
@@ -246,6 +252,147 @@ def test_missing_pagefind_package_counts_as_missing_binary(monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", no_pagefind)
     assert search.binary_available() is False
+
+
+# Pagefind versions ----------------------------------------------------------------
+
+PUBLIC_URLS = {"/", "/status/", "/guide/", "/guide/setup/"}
+
+
+def check_whole_index(site: Path) -> dict[str, dict]:
+    """Read pagefind/ from its entry file down: one language, its meta file, and every
+    fragment, word chunk and filter file that names. The fragments, by URL."""
+    index = site / "pagefind"
+    assert (index / "pagefind.js").is_file() and (index / "wasm.en.pagefind").is_file()
+    entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["en"]
+    about = entry["languages"]["en"]
+    meta = search_index.decode((index / f"pagefind.{about['hash']}.pf_meta").read_bytes())
+    assert about["page_count"] == len(meta[1])
+    records = {}
+    for name, _word_count in meta[1]:
+        data = gzip.decompress((index / f"fragment/{name}.pf_fragment").read_bytes())
+        record = json.loads(data.removeprefix(b"pagefind_dcd"))
+        records[record["url"]] = record
+    words = set()
+    for _first, _last, name in meta[2]:
+        (chunk,) = search_index.decode((index / f"index/{name}.pf_index").read_bytes())
+        words |= {word for word, _entries, _forms in chunk}
+    assert {"gateway", "guid", "welcom"} <= words, "the pages' (stemmed) words are indexed"
+    for name, file_hash in meta[3]:
+        filter_name, values = search_index.decode(
+            (index / f"filter/{file_hash}.pf_filter").read_bytes()
+        )
+        assert filter_name == name and values
+    assert sorted(name for name, _ in meta[3]) == ["section", "tag"]
+    return records
+
+
+def index_notes(notes: list[str]) -> list[str]:
+    return [note for note in notes if note.startswith("search: ")]
+
+
+def test_docsite_is_written_for_pagefind_versions_its_pin_allows():
+    pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    pins = [Requirement(dependency) for dependency in pyproject["project"]["dependencies"]]
+    (pin,) = [pin for pin in pins if pin.name == "pagefind"]
+    assert pagefind_client.WRITTEN_FOR
+    assert all(pin.specifier.contains(version) for version in pagefind_client.WRITTEN_FOR)
+
+
+@needs_pagefind
+def test_the_pinned_pagefind_runs_docsite_s_client_and_patches_the_index(
+    project: Project, monkeypatch
+):
+    pagefind = pagefind_client.installed()
+    assert pagefind.version == importlib.metadata.version("pagefind")
+    assert pagefind.patchable, f"docsite was not written for Pagefind {pagefind.version}"
+    assert pagefind.note() == ""
+    launched = []
+    real = pagefind_client._prompt_service
+
+    def counted():
+        launched.append(True)
+        return real()
+
+    monkeypatch.setattr(pagefind_client, "_prompt_service", counted)
+    project.write(FILES)
+    result = project.build()
+    assert result.ok, project.messages(result)
+    assert len(launched) == 1
+    assert set(check_whole_index(project.out)) == PUBLIC_URLS
+    notes = edit_one_page(project)
+    assert len(launched) == 2, "the changed page went through docsite's client"
+    assert [n for n in index_notes(notes) if n.startswith("search: re-indexed 1 of 4")], notes
+    assert not [n for n in index_notes(result.notes + notes) if "whole index" in n]
+    assert list((project.root / ".docsite-cache").glob("search-*.pickle"))
+
+
+@needs_pagefind
+def test_another_pagefind_version_is_run_through_its_stock_client_and_indexed_whole(
+    project: Project, monkeypatch
+):
+    monkeypatch.setattr(pagefind_client, "installed_version", lambda: "1.6.0")
+
+    def no_override():
+        raise AssertionError("docsite's client is for the Pagefind it was written for")
+
+    monkeypatch.setattr(pagefind_client, "_prompt_service", no_override)
+    project.write(FILES)
+    result = project.build()
+    assert result.ok, project.messages(result)
+    whole = "; Pagefind 1.6.0: whole index (docsite's incremental index supports "
+    (note,) = index_notes(result.notes)
+    assert note.startswith("search: indexed 4 pages") and whole in note, note
+    records = check_whole_index(project.out)
+    assert set(records) == PUBLIC_URLS
+    assert "Gateway" in records["/status/"]["content"]
+    assert not list((project.root / ".docsite-cache").glob("search-*.pickle")), (
+        "no index is kept to be patched"
+    )
+    # A changed page: Pagefind indexes the whole site again.
+    (note,) = index_notes(edit_one_page(project))
+    assert note.startswith("search: indexed 4 pages") and whole in note, note
+    assert "quuxification" in check_whole_index(project.out)["/guide/setup/"]["content"]
+    # No page changed: the index is reused, as with any version.
+    project.write({"content/notes.txt": "an asset, not a page"})
+    result = project.build()
+    assert index_notes(result.notes) == ["search: index reused"]
+
+
+@needs_pagefind
+def test_another_pagefind_version_in_watch_mode_reindexes_whole(project: Project, monkeypatch):
+    monkeypatch.setattr(pagefind_client, "installed_version", lambda: "1.6.0")
+    project.write(FILES)
+    live = LiveSite(BuildOptions(root=project.root, out=project.out))
+    live.search.quiet = 0.05
+    try:
+        assert not live.full_build().failed
+        assert live.search.idle()
+        page = project.root / "content/guide/setup.md"
+        page.write_text(page.read_text().replace("frobnicator", "thingamajig"))
+        live.apply([page])
+        assert live.search.idle()
+        assert live.search.last is not None and live.search.last.status == "indexed"
+        assert live.search.state is None
+        assert "thingamajig" in check_whole_index(project.out)["/guide/setup/"]["content"]
+    finally:
+        live.close()
+
+
+@needs_pagefind
+def test_a_stock_client_that_stops_reading_fails_instead_of_waiting_forever(monkeypatch):
+    from pagefind.service import PagefindService
+
+    async def stops(self):
+        # What the stock reader raises on an answer over its 2 MiB line limit.
+        raise asyncio.LimitOverrunError("Separator is not found, and chunk exceed the limit", 0)
+
+    monkeypatch.setattr(PagefindService, "_wait_for_responses", stops)
+    page = "<html lang='en'><body><main>Hello there</main></body></html>"
+    other = pagefind_client.Pagefind("1.6.0")
+    with pytest.raises(pagefind_client.ClientStopped, match=r"stopped reading .*chunk exceed"):
+        other.index([("/", page)], search.pagefind_config(True))
 
 
 # The index as data (search_index) ---------------------------------------------------

@@ -22,9 +22,9 @@ from conftest import write_files
 from docsite.build import BuildOptions, build_site
 from docsite.diagnostics import UsageError
 from docsite.filelock import try_lock
-from docsite.live import ChangeKind, LiveSite, classify
-from docsite.serve import Broadcaster, bind, preview, resolve_request
-from docsite.watch import (
+from docsite.serve.live import ChangeKind, LiveSite, classify
+from docsite.serve.server import Broadcaster, bind, preview, resolve_request
+from docsite.serve.watch import (
     FIRST_BUILD_FAILED,
     REBUILD_FAILED,
     report_update,
@@ -406,7 +406,7 @@ SERVE_PROCESS = """
 import sys
 from pathlib import Path
 from docsite.build import BuildOptions
-from docsite.watch import serve
+from docsite.serve.watch import serve
 say = lambda line: print(line, flush=True)
 ready = lambda url: say("ready " + url)
 serve(BuildOptions(root=Path(sys.argv[1])), port=0, say=say, ready=ready)

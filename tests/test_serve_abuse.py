@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from test_serve import EventClient, fetch, serving, serving_thread
 
-import docsite.live
-import docsite.serve
-import docsite.watch
+import docsite.serve.live
+import docsite.serve.server
+import docsite.serve.watch
 from docsite.build import BuildOptions, build_site
-from docsite.serve import Broadcaster, bind
+from docsite.serve.server import Broadcaster, bind
 
 
 def wait_until(check: Callable[[], object], timeout: float = 10, what: str = "") -> object:
@@ -43,7 +43,7 @@ def wait_until(check: Callable[[], object], timeout: float = 10, what: str = "")
 
 
 @pytest.fixture
-def site_server(tmp_path) -> Iterator[tuple[int, Broadcaster, docsite.serve.SiteServer]]:
+def site_server(tmp_path) -> Iterator[tuple[int, Broadcaster, docsite.serve.server.SiteServer]]:
     """A live-reload server on a free port of 127.0.0.1 over a small built site."""
     site = tmp_path / "site"
     write_files(
@@ -101,7 +101,7 @@ def test_half_open_connections_neither_start_threads_nor_block_others(site_serve
             if number % 1000 == 999:
                 assert get(port)[0] == 200  # answered at once, not after the flood times out
         assert get(port)[0] == 200
-        assert threading.active_count() <= threads_before + docsite.serve.WORKERS
+        assert threading.active_count() <= threads_before + docsite.serve.server.WORKERS
     finally:
         for sock in idle:
             sock.close()
@@ -110,7 +110,7 @@ def test_half_open_connections_neither_start_threads_nor_block_others(site_serve
 
 def test_a_request_head_must_come_in_time_and_small(site_server, monkeypatch):
     port, _, _ = site_server
-    monkeypatch.setattr(docsite.serve, "HEADER_SECONDS", 0.3)
+    monkeypatch.setattr(docsite.serve.server, "HEADER_SECONDS", 0.3)
     # Slowloris: a header a little at a time, never the end of the head.
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.sendall(b"GET / HTTP/1.1\r\n")
@@ -191,14 +191,14 @@ def test_live_reload_streams_are_counted_apart_and_leave_nothing_behind(site_ser
             wait_until(lambda: not events.streams, what="streams closed")
             gc.collect()
             grown = tracemalloc.get_traced_memory()[0] - memory_before
-            assert threading.active_count() <= threads_before + docsite.serve.WORKERS
+            assert threading.active_count() <= threads_before + docsite.serve.server.WORKERS
         assert grown < 200_000, f"{grown} bytes left behind by 250 streams"
     finally:
         tracemalloc.stop()
     # Many open tabs: each gets the events, and pages are still answered.
     tabs = [EventClient(f"http://127.0.0.1:{port}/") for _ in range(80)]
     try:
-        assert threading.active_count() <= threads_before + docsite.serve.WORKERS + len(tabs)
+        assert threading.active_count() <= threads_before + docsite.serve.server.WORKERS + len(tabs)
         assert get(port)[0] == 200
         events.publish("reload", {"all": True, "paths": []})
         for tab in tabs:
@@ -226,7 +226,7 @@ def project(tmp_path) -> Path:
 
 
 def test_a_rebuild_that_raises_is_reported_and_the_site_still_served(project, monkeypatch):
-    real_build = docsite.live.build_site
+    real_build = docsite.serve.live.build_site
     raising = threading.Event()
 
     def build_site(options: BuildOptions):
@@ -235,7 +235,7 @@ def test_a_rebuild_that_raises_is_reported_and_the_site_still_served(project, mo
             raise IsADirectoryError(21, "Is a directory", str(project / "static/assets/x.css"))
         return real_build(options)
 
-    monkeypatch.setattr(docsite.live, "build_site", build_site)
+    monkeypatch.setattr(docsite.serve.live, "build_site", build_site)
     with serving(project) as (url, said):
         client = EventClient(url)
         try:
@@ -301,7 +301,7 @@ def served_html(url: str, site: Path) -> dict[str, str]:
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
         with contextlib.suppress(OSError):
-            pages[rel] = fetch(url + rel).replace(docsite.serve._INJECT.decode(), "")
+            pages[rel] = fetch(url + rel).replace(docsite.serve.server._INJECT.decode(), "")
     return pages
 
 
@@ -451,14 +451,14 @@ def test_watching_goes_on_when_the_inotify_reader_dies(project):
     """watchdog 7.1 reads every inotify watch in one thread, which a KeyError of its own can
     end as folders vanish: the watches then stand, silent. Watch mode notices and rewatches."""
     observers = []
-    make_observer = docsite.watch.Observer
+    make_observer = docsite.serve.watch.Observer
 
     def observer() -> object:
         observers.append(make_observer())
         return observers[-1]
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(docsite.watch, "Observer", observer)
+        patch.setattr(docsite.serve.watch, "Observer", observer)
         with serving(project) as (url, _):
             reader = getattr(observers[0], "_inotify_fd", None)
             if reader is None:

@@ -9,7 +9,7 @@ import pytest
 from conftest import write_files
 
 from docsite.build import BuildOptions
-from docsite.watch import serve
+from docsite.serve.watch import serve
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""Page templating (docsite/markdown/templating.py): includes, values, site-wide includes,
-and the rebuilds that a change to an included file causes."""
+"""Page templating (docsite/markdown/templating/): includes, values, site-wide includes,
+the rebuilds that a change to an included file causes, and the positions its lexer and
+parser keep."""
 
 from __future__ import annotations
 
@@ -9,6 +10,22 @@ import pytest
 from conftest import Project, soup
 
 from docsite.build import BuildOptions, build_site
+from docsite.markdown.templating.syntax import (
+    Branch,
+    Condition,
+    For,
+    If,
+    Include,
+    Problem,
+    Source,
+    Tag,
+    Template,
+    Text,
+    Unsupported,
+    Value,
+    lex,
+    parse,
+)
 
 HOME = "---\nlabel: Start\n---\n# Home\n\n"
 
@@ -433,4 +450,97 @@ def test_loops_inside_loops_stop_with_an_error(project):
     result = project.build()
     assert [d.message for d in result.report.errors] == [
         "loops run more than 10000 rounds on this page"
+    ]
+
+
+# The language's positions -------------------------------------------------------------------
+
+
+def test_the_lexer_keeps_where_each_tag_and_text_is():
+    text = "a {{ page.label }} `{{ x }}` {%{ {{ y }} }%}\n"
+    tokens, problems = lex(text)
+    assert tokens == [
+        Text(0, 2),
+        Tag("page.label", 2, 18),
+        Text(18, 29),  # the code span is text
+        Text(32, 41),  # the inside of {%{ }%}
+        Text(44, 45),
+    ]
+    assert problems == []
+    assert text[2:18] == "{{ page.label }}" and text[32:41] == " {{ y }} "
+
+
+def test_code_blocks_are_text_and_html_has_none():
+    assert lex("```\n{{ x }}\n```\n{{ y }}")[0] == [Text(0, 16), Tag("y", 16, 23)]
+    html = "    {{ x }}\n"
+    assert lex(html, markdown=False)[0] == [Text(0, 4), Tag("x", 4, 11), Text(11, 12)]
+
+
+def test_a_block_tag_alone_on_its_line_takes_the_line_but_keeps_its_position():
+    text = "one\n{{ if x }}\ntwo\n  {{ else if y == 2 }}\n{{ else }}three {{ end }}\n"
+    tokens, _ = lex(text)
+    assert tokens == [
+        Text(0, 4),
+        Tag("if x", 4, 14),
+        Text(15, 19),  # "two\n": the lines of the if and the else if are gone
+        Tag("else if y == 2", 21, 41),
+        Tag("else", 42, 52),
+        Text(52, 58),
+        Tag("end", 58, 67),
+        Text(67, 68),
+    ]
+    nodes, problems = parse(tokens)
+    assert nodes == [
+        Text(0, 4),
+        If(
+            [
+                Branch(Condition("x", left="x"), 4, 14, [Text(15, 19)]),
+                Branch(Condition("y == 2", left="y", operator="==", right="2"), 21, 41, []),
+                Branch(None, 42, 52, [Text(52, 58)]),
+            ]
+        ),
+        Text(67, 68),
+    ]
+    assert problems == []
+
+
+def test_the_parser_nests_blocks_and_reads_each_tag():
+    text = '{{ for item in data.list }}\n- {{ item }} {{ include "x" }} {{ a | b }}\n{{ end }}'
+    nodes, problems = parse(lex(text)[0])
+    assert nodes == [
+        For(
+            "item",
+            "data.list",
+            0,
+            27,
+            [
+                Text(28, 30),
+                Value("item", 30, 40),
+                Text(40, 41),
+                Include("x", 41, 58),
+                Text(58, 59),
+                Unsupported("a | b", 59, 70),
+                Text(70, 71),
+            ],
+        )
+    ]
+    assert problems == []
+
+
+def test_syntax_errors_keep_their_place_lexer_first():
+    source = Source("x\n\n{%{ a\n  {{ end }} {{ for x in y }}", "f.md", 5)
+    template = Template.read(source)
+    assert [problem.offset for problem in template.problems] == [3, 11, 21]
+    assert template.problems[0] == Problem(
+        3, "'{%{' is never closed", "end the escaped text with '}%}'"
+    )
+    assert [problem.message for problem in template.problems[1:]] == [
+        "'{{ end }}' closes no {{ if }} or {{ for }}",
+        "this block is never closed",
+    ]
+    # Offsets become the file's lines and columns: the text starts on line 5.
+    assert [(template.line(p.offset), template.column(p.offset)) for p in template.problems] == [
+        (7, 1),
+        (8, 3),
+        (8, 13),
     ]

@@ -39,6 +39,7 @@ class Rendered:
     has_h1: bool
     diagnostics: list[Diagnostic]
     page_links: list[tuple[str, str, int, int]]  # (target rel, fragment, line, col)
+    linked: list[str]  # source paths of the pages it links to (components' links too)
     icons: list[str]  # icon names the body uses, for the site's icons.css
     # Files the body read (includes, code snippets): project path -> content hash or "missing"
     files: dict[str, str] = field(default_factory=dict)
@@ -112,6 +113,7 @@ class MarkdownRenderer:
             has_h1=env.get("has_h1", False),
             diagnostics=ctx.diagnostics,
             page_links=ctx.page_links,
+            linked=ctx.linked,
             icons=sorted(ctx.used_icons),
             files=dict(sorted(files.read.items())),
             mermaid=env.get("mermaid", False),

@@ -22,6 +22,7 @@ class RenderContext:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # Links to pages, as (target rel, fragment, line, col), checked once all pages are known.
     page_links: list[tuple[str, str, int, int]] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)  # pages linked to, also from settings
     icons: IconSet = field(default_factory=IconSet)
     used_icons: set[str] = field(default_factory=set)  # for the site's icons.css
     files: ProjectFiles | None = None  # reads included files and code snippets

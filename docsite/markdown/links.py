@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import posixpath
-import re
 import urllib.parse
+from dataclasses import dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -12,10 +12,10 @@ from markdown_it.common.normalize_url import validateLink
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from docsite.diagnostics import Diagnostic
 from docsite.markdown.context import RenderContext
-from docsite.urls import parsed_as_link, refused_url, relative_href, root_prefix
-
-EXTERNAL_URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.\-]*:|//)")
+from docsite.pages import Page, SiteContent
+from docsite.urls import EXTERNAL_URL, parsed_as_link, refused_url, relative_href, root_prefix
 
 
 def links_plugin(md: MarkdownIt) -> None:
@@ -65,13 +65,20 @@ def _rewrite(token: Token, attr: str, block: Token, ctx: RenderContext) -> None:
         return
     if not isinstance(raw, str) or not raw or raw.startswith("#") or EXTERNAL_URL.match(raw):
         return
-    new = resolve_link(raw, ctx, block, token)
-    if new is not None:
-        token.attrSet(attr, new)
+    found = resolve_link(raw, ctx, block)
+    if found is not None:
+        token.attrSet(attr, found.href)
 
 
-def resolve_link(raw: str, ctx: RenderContext, block: Token, token: Any = None) -> str | None:
-    """The output href for a link in the page's source, or None (after a diagnostic)."""
+@dataclass(frozen=True)
+class LinkTarget:
+    href: str  # as the output writes it, relative to the page
+    page: Page | None = None  # the page linked to, when it is one of the site's
+
+
+def resolve_link(raw: str, ctx: RenderContext, block: Token | None) -> LinkTarget | None:
+    """Where a link in the page's source goes, or None (after a diagnostic). A link to a
+    page is recorded in `ctx.linked`: the page depends on what the link shows of it."""
     page = ctx.page
     path, _, fragment = raw.partition("#")
     path, _, query = path.partition("?")
@@ -101,11 +108,11 @@ def resolve_link(raw: str, ctx: RenderContext, block: Token, token: Any = None) 
     if found is None and not target.endswith(".md"):
         found = _folder_page(target, ctx)
     if found is not None:
-        ctx.page.links_to.append(found.source.rel)
+        ctx.linked.append(found.source.rel)
         ctx.record_link(found.source.rel, urllib.parse.unquote(fragment), block, raw)
         if found is page and fragment and not query:
-            return "#" + fragment
-        return relative_href(page.url, found.url) + suffix
+            return LinkTarget("#" + fragment, found)
+        return LinkTarget(relative_href(page.url, found.url) + suffix, found)
     if target.endswith(".md"):
         ctx.error(
             block, raw, f"link to a page that does not exist: '{raw}'", _page_hint(target, ctx)
@@ -120,7 +127,7 @@ def resolve_link(raw: str, ctx: RenderContext, block: Token, token: Any = None) 
         )
         return None
     if target in ctx.asset_paths:
-        return root_prefix(page.url) + urllib.parse.quote(target) + suffix
+        return LinkTarget(root_prefix(page.url) + urllib.parse.quote(target) + suffix)
     ctx.error(
         block,
         raw,
@@ -143,3 +150,21 @@ def _page_hint(target: str, ctx: RenderContext) -> str:
         here = posixpath.dirname(ctx.page.source.rel) or "."
         return f"did you mean '{posixpath.relpath(close[0], here)}'?"
     return "links are relative to this page's file, e.g. ../guide/setup.md"
+
+
+def setting_href(
+    page: Page, key: str, site: SiteContent, asset_paths: frozenset[str]
+) -> tuple[str | None, list[Diagnostic]]:
+    """A link-valued setting (redirect, image) resolved like a link in the page's body, and
+    its problems, placed at the setting."""
+    raw = getattr(page.settings, key)
+    if EXTERNAL_URL.match(raw):
+        return raw, []
+    ctx = RenderContext(page, site, asset_paths, [])
+    found = resolve_link(raw, ctx, None)
+    where = page.settings.where(key, page.source.shown)
+    problems = [
+        Diagnostic(where.file, where.line, where.col, d.severity, d.message, d.hint)
+        for d in ctx.diagnostics
+    ]
+    return (found.href if found is not None else None), problems

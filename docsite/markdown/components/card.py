@@ -14,9 +14,8 @@ from docsite.markdown.components.calls import Call, add_call_rule, check_attribu
 from docsite.markdown.components.icons import emoji_text
 from docsite.markdown.components.targets import checked_url, missing_link, resolve_target
 from docsite.markdown.context import RenderContext
-from docsite.markdown.links import EXTERNAL_URL
 from docsite.pages import Page
-from docsite.urls import root_prefix
+from docsite.urls import EXTERNAL_URL, root_prefix
 
 ATTRIBUTES = ("text", "description", "image")
 

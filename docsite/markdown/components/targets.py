@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from docsite.markdown.context import RenderContext
-from docsite.markdown.links import EXTERNAL_URL, resolve_link
+from docsite.markdown.links import resolve_link
 from docsite.pages import Page
 from docsite.sources import SourceFile
-from docsite.urls import refused_url
+from docsite.urls import EXTERNAL_URL, refused_url
 
 
 @dataclass(frozen=True)
@@ -31,15 +31,10 @@ def resolve_target(raw: str, ctx: RenderContext, block: Token, kind: str) -> Tar
         return Target(raw, ctx.page)
     if EXTERNAL_URL.match(raw):
         return Target(raw, external=True)
-    # resolve_link records every page it finds in links_to: that is how we learn which one.
-    before = len(ctx.page.links_to)
-    href = resolve_link(raw, ctx, block)
-    if href is None:
+    found = resolve_link(raw, ctx, block)
+    if found is None:
         return None
-    page = None
-    if len(ctx.page.links_to) > before:
-        page = ctx.site.by_source.get(ctx.page.links_to[-1])
-    return Target(href, page)
+    return Target(found.href, found.page)
 
 
 def checked_url(raw: str, what: str, ctx: RenderContext, block: Token, image: bool = False) -> bool:

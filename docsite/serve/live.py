@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from docsite.build import PROJECT_FILE, BuildOptions, BuildResult, build_site
+from docsite.build import BuildOptions, BuildResult, build_site
 from docsite.cache import CACHE_DIR
 from docsite.config import CONFIG_NAMES
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity, UsageError
 from docsite.frontmatter import split_frontmatter
+from docsite.keys import project_rel
 from docsite.markdown.templating import INCLUDES_FOLDER
 from docsite.pages import first_h1
 from docsite.reading import read_text
@@ -99,7 +100,7 @@ class LiveSite:
     def __init__(self, options: BuildOptions):
         self.options = dataclasses.replace(options, keep_live=True)
         self.root = options.root.resolve()
-        self.live = None  # docsite.pipeline.LiveState of the last good build
+        self.live = None  # docsite.build.live.LiveState of the last good build
         self.last_result: BuildResult | None = None
         self.failing = False  # the last build failed: the served site is not the sources
         # When only a re-render of these pages failed: re-rendering them again may mend it.
@@ -231,17 +232,14 @@ class LiveSite:
         if self.live is None:
             return frozenset()
         root = self.live.config.root.absolute()
-        return frozenset(
-            root / name.removeprefix(PROJECT_FILE)
-            for name in self.live.state.files
-            if name.startswith(PROJECT_FILE)
-        )
+        rels = (project_rel(name) for name in self.live.state.files)
+        return frozenset(root / rel for rel in rels if rel is not None)
 
     def _bodies_only(self, paths: list[Path]) -> Update | None:
         """Re-render pages whose settings and title are unchanged; None if any changed more."""
         live = self.live
         assert live is not None
-        from docsite.pipeline import live_render  # the renderer, loaded with the first build
+        from docsite.build.live import live_render  # the renderer, loaded with the first build
 
         content_dir = live.config.content_dir.absolute()
         pages = []

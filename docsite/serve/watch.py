@@ -17,13 +17,14 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from docsite.build import OUTPUT_MARKER, BuildOptions, build_site
+from docsite.build import BuildOptions, build_site
 from docsite.cache import CACHE_DIR
 from docsite.config import SiteConfig, load_config
 from docsite.diagnostics import DiagnosticError, Report, Severity, UsageError
 from docsite.filelock import FileLock, try_lock
-from docsite.live import LiveSite, Update, crash_diagnostic, site_path
-from docsite.serve import Broadcaster, diagnostics_event, start
+from docsite.output import OUTPUT_MARKER
+from docsite.serve.live import LiveSite, Update, crash_diagnostic, site_path
+from docsite.serve.server import Broadcaster, diagnostics_event, start
 
 # An editor's save is often several events (write, rename, chmod): wait for a quiet moment.
 DEBOUNCE_SECONDS = 0.03

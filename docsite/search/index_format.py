@@ -1,11 +1,14 @@
 """Pagefind's index as data: read from the files Pagefind wrote, patched page by page, written
 back in one fixed form.
 
+Written for Pagefind 1.5.2, and used only with the versions `pagefind_client.WRITTEN_FOR` lists:
+with another, the files are written as Pagefind gave them and the site is indexed whole.
+
 Pagefind (1.5.2) has no incremental mode: re-indexing a 5,000-page site takes about 8 s. So a
 build reads the index into postings (each word, the pages it is on and where), and the next
 build indexes only the pages whose indexed part changed, alone, and moves their entries into
-the postings (`PagefindIndex.replace`). `write` lays the files out as Pagefind does: the same
-CBOR, chunks and names. Two things are docsite's own, on every path, so the bytes depend only
+the postings (`PagefindIndex.update`). `write` lays the files out as Pagefind does: the same
+CBOR, chunks and names. Two things are docsite's own, whole or patched, so the bytes depend only
 on the pages: the lists Pagefind writes in hash-map order (filters and their values) are
 sorted, and every file but a page's fragment is compressed here.
 

@@ -1,0 +1,97 @@
+"""Every file a site is made of, hashed under its input name (docsite.keys): the build's
+inputs, from which it decides whether anything changed and which pages to render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from docsite.cache import FileEntry, InputHasher, digest
+from docsite.config import SiteConfig
+from docsite.diagnostics import Report, shown_path
+from docsite.keys import (
+    UNREADABLE,
+    InputKind,
+    content_input,
+    dependency_file,
+    input_name,
+    project_input,
+    project_rel,
+)
+from docsite.projectfiles import MISSING
+from docsite.reading import read_fault
+from docsite.sources import Discovery
+from docsite.themefiles import static_dirs, template_dirs
+
+
+def input_files(
+    config: SiteConfig, found: Discovery, hasher: InputHasher, report: Report
+) -> dict[str, FileEntry]:
+    """Content hash (and signature) of every file the site is made of, by input name.
+
+    A file that cannot be read is an error here, where it is found; a page's own is
+    reported when it is read."""
+    named: list[tuple[str, str | Path, str]] = []
+    for source in (*found.pages, *found.settings.values(), *found.assets):
+        named.append((content_input(source.rel), source.os_path, source.shown))
+    for kind, folders in (
+        (InputKind.TEMPLATE, template_dirs(config)),
+        (InputKind.STATIC, static_dirs(config)),
+    ):
+        for folder in folders:
+            for path in sorted(folder.rglob("*")):
+                rel = path.relative_to(folder).as_posix()
+                if path.is_file() and not any(p.startswith(".") for p in rel.split("/")):
+                    named.append(
+                        (input_name(kind, rel, folder), path, shown_path(path, config.root))
+                    )
+    files: dict[str, FileEntry] = {}
+    for name, path, shown in named:
+        try:
+            files[name] = hasher.entry(path, name)
+        except OSError as exc:
+            files[name] = (UNREADABLE, (0,))
+            if not name.endswith(".md") or not name.startswith("content:"):
+                report.add(read_fault(shown, exc))
+    for name in hasher.known:
+        if project_rel(name) is not None:  # read by pages last time: includes, snippets
+            files[name] = project_file_entry(config.root, name, hasher)
+    return files
+
+
+def project_file_entry(root: Path, name: str, hasher: InputHasher) -> FileEntry:
+    """The entry of a file pages read (an include, a snippet); MISSING when it is not there."""
+    path = root / (project_rel(name) or "")
+    try:
+        return hasher.entry(path, name) if path.is_file() else (MISSING, (0,))
+    except OSError:
+        return (MISSING, (0,))
+
+
+@dataclass
+class InputScan:
+    """Every input of a build as hashed before loading anything: what decides whether the
+    build has anything to do."""
+
+    out: Path  # where the site goes
+    files: dict[str, FileEntry]  # by input name; rendering adds the files pages read
+    hasher: InputHasher
+    base: str  # the hash of all but the files: engine, config, output, git head, problems
+
+    def digest(self) -> str:
+        """The hash that decides whether a build has anything to do."""
+        return digest(self.base, sorted((name, entry[0]) for name, entry in self.files.items()))
+
+
+def read_files_inputs(
+    root: Path, dependencies: dict[str, tuple], files: dict[str, FileEntry], hasher: InputHasher
+) -> dict[str, FileEntry]:
+    """Files a page read that are not inputs yet: a change to one is a change to the site."""
+    added: dict[str, FileEntry] = {}
+    for key in dependencies:
+        rel = dependency_file(key)
+        if rel is not None:
+            name = project_input(rel)
+            if name not in files and name not in added:
+                added[name] = project_file_entry(root, name, hasher)
+    return added

@@ -1,0 +1,158 @@
+"""The loaded site, checked before anything is written: output names, icons, header links,
+the site-wide includes; and the theme, complete once made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markupsafe import Markup
+
+from docsite.cache import BuildCache
+from docsite.config import HeaderLink, SiteConfig
+from docsite.diagnostics import Report
+from docsite.gitdates import PageDates
+from docsite.icons import IconSet
+from docsite.markdown.templating import SiteHtml, TemplateSetup
+from docsite.nav import NavTree
+from docsite.pages import SiteContent
+from docsite.publish import markdown_path
+from docsite.theme import ROOT_MARK, Theme
+from docsite.themefiles import default_theme_dir
+from docsite.urls import EXTERNAL_URL
+
+
+def make_theme(
+    config: SiteConfig,
+    site: SiteContent,
+    nav: NavTree,
+    dates: PageDates,
+    cache: BuildCache,
+    report: Report,
+) -> tuple[Theme, list[str]]:
+    """The theme with everything it shows around pages, checked; and the project files the
+    site-wide includes read."""
+    icons = IconSet(custom_dirs=icon_dirs(config))
+    check_icons(site, config, icons, report)
+    site_html, site_html_files = load_site_html(config, site, report)
+    theme = Theme(
+        config,
+        nav,
+        icons,
+        resolve_header_links(site, config, report),
+        site_html,
+        dates.committed,
+        cache.templates_dir(),
+    )
+    return theme, site_html_files
+
+
+def check_output_names(site: SiteContent, report: Report) -> bool:
+    """Every file name a page is written under fits in a file system's 255 bytes; a longer
+    one is an error at its permalink (or at the file), before anything is written."""
+    fits = True
+    for page in site.pages:
+        for path in (page.output_path, markdown_path(page)):
+            longest = max(path.split("/"), key=lambda name: len(name.encode("utf-8")))
+            size = len(longest.encode("utf-8"))
+            if size <= NAME_MAX:
+                continue
+            fits = False
+            if page.settings.permalink:
+                where = page.settings.where("permalink", page.source.shown)
+                place, what = (where.file, where.line, where.col), "its permalink"
+            else:
+                place, what = (page.source.shown, 0, 0), "its file name"
+            report.error(
+                *place,
+                f"{what} makes a file name of {size} bytes ('{longest[:40]}...'); "
+                f"file systems allow at most {NAME_MAX}",
+                "shorten it",
+            )
+            break
+    return fits
+
+
+# The longest file name most file systems allow, in bytes.
+NAME_MAX = 255
+
+
+# The longest file name most file systems allow, in bytes.
+NAME_MAX = 255
+
+
+def check_icons(site: SiteContent, config: SiteConfig, icons: IconSet, report: Report) -> None:
+    """Every icon named in settings must exist; a typo is a warning with suggestions."""
+    checked: list[tuple[str, str, int, int]] = []
+    for page in site.pages:
+        if page.settings.icon:
+            where = page.settings.where("icon", page.source.shown)
+            checked.append((page.settings.icon, where.file, where.line, where.col))
+    for folder in site.folders.values():
+        if folder.index is None and folder.settings.icon:
+            where = folder.settings.where("icon", folder.settings_file)
+            checked.append((folder.settings.icon, where.file, where.line, where.col))
+    for link in config.links:
+        if link.icon:
+            checked.append((link.icon, config.file, 0, 0))
+    for value, file, line, col in checked:
+        if icons.resolve(value) is None:
+            close = icons.suggestions(value)
+            report.warning(
+                file,
+                line,
+                col,
+                f"unknown icon '{value}'",
+                ("did you mean " + " or ".join(f"'{c}'" for c in close) + "?")
+                if close
+                else "use an Octicon name, an emoji like :rocket:, or an SVG in static/icons/",
+            )
+
+
+def resolve_header_links(site: SiteContent, config: SiteConfig, report: Report) -> list[HeaderLink]:
+    """Header links to pages (.md or site paths) become root-relative; others stay as written."""
+    resolved = []
+    for link in config.links:
+        target = link.link
+        if not EXTERNAL_URL.match(target) and not target.startswith("#"):
+            path = target.lstrip("/")
+            page = (
+                site.by_source.get(path.partition("#")[0])
+                if path.endswith(".md") or ".md#" in path
+                else None
+            )
+            if page is not None:
+                fragment = "#" + path.partition("#")[2] if "#" in path else ""
+                target = Markup(ROOT_MARK) + page.url + fragment
+            elif path.endswith(".md"):
+                report.error(
+                    config.file,
+                    0,
+                    0,
+                    f"header link '{link.link}' points to a page that does not exist",
+                    "header links to pages are written relative to content/, e.g. guide/setup.md",
+                )
+            else:
+                target = Markup(ROOT_MARK) + path
+        resolved.append(HeaderLink(link.text, target, link.icon))
+    return resolved
+
+
+def load_site_html(
+    config: SiteConfig, site: SiteContent, report: Report
+) -> tuple[SiteHtml, list[str]]:
+    """The site-wide HTML includes, checked once (they are the same on every page), and the
+    project files they read."""
+    setup = TemplateSetup.for_site(config.root, config.content_dir, config)
+    site_html = SiteHtml(setup)
+    problems, read = site_html.load()
+    report.extend(problems)
+    if site.pages and not problems:
+        problems, included = site_html.check(site.pages[0])
+        report.extend(problems)
+        read = {**read, **included}
+    return site_html, sorted(read)
+
+
+def icon_dirs(config: SiteConfig) -> list[Path]:
+    dirs = [config.root / "static" / "icons", default_theme_dir() / "static" / "icons"]
+    return [d for d in dict.fromkeys(d.resolve() for d in dirs) if d.is_dir()]

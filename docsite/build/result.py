@@ -1,0 +1,33 @@
+"""What a build reports back to the command line and to watch mode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docsite.diagnostics import Report
+
+if TYPE_CHECKING:  # the renderer loads only when a build renders
+    from docsite.build.live import LiveState
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    pages: int = 0
+    rendered: int = 0  # pages rendered this time (the others were reused)
+    seconds: float = 0.0
+    output: Path | None = None
+    written: bool = False
+    had_site: bool = False  # the output folder held a built site before this build
+    unchanged: bool = False  # nothing changed since the last build: nothing was written
+    notes: list[str] = field(default_factory=list)  # for -v: how the cache was used
+    # (source shown, output path, why) per page rendered this time, for `-v`.
+    rendered_pages: list[tuple[str, str, str]] = field(default_factory=list)
+    steps: list[tuple[str, float]] = field(default_factory=list)  # each step's seconds, for -v
+    live: LiveState | None = None  # with keep_live: the loaded site, for watch mode
+
+    @property
+    def ok(self) -> bool:
+        return self.written

@@ -1,0 +1,186 @@
+"""`build_site`: options in, result out. Loads the config, checks the output folder, hashes
+the inputs and decides whether there is anything to do; docsite.build.site does it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from docsite.build.faults import fault_diagnostic
+from docsite.build.inputs import InputScan, input_files
+from docsite.build.result import BuildResult
+from docsite.cache import (
+    CACHE_VERSION,
+    BuildCache,
+    InputHasher,
+    digest,
+    engine_digest,
+    hash_all_requested,
+)
+from docsite.config import CONFIG_NAMES, SiteConfig, load_config
+from docsite.context import BuildOptions
+from docsite.diagnostics import DiagnosticError, Report, UsageError
+from docsite.gitdates import head_commit
+from docsite.output import OUTPUT_MARKER, marker_of
+from docsite.retype_config import RETYPE_CONFIG_NAMES
+from docsite.sources import Discovery, discover
+
+
+def build_site(options: BuildOptions) -> BuildResult:
+    started = time.perf_counter()
+    report = Report()
+    result = BuildResult(report)
+    try:
+        try:
+            config = load_config(options.root.resolve(), options.config_file, report)
+        except FileNotFoundError as exc:
+            raise UsageError(f"{exc}; check the path given to --config") from None
+        if not config.file and not config.content_dir.is_dir():
+            raise UsageError(no_project_message(config.root))
+        out = (options.out if options.out is not None else config.output_dir).resolve()
+        result.output = out
+        result.had_site = (out / OUTPUT_MARKER).is_file()
+        check_output_folder(out, config)
+        options.progress("reading pages", 0, 0)
+        found = discover(
+            config.content_dir,
+            config.input,
+            report,
+            not_content(config, out),
+            (config.root, config.content_dir),
+        )
+    except DiagnosticError as exc:
+        report.extend(exc.diagnostics)
+        return _finish(result, started)
+    cache = BuildCache(config.root, out, enabled=options.use_cache)
+    try:
+        _build(config, found, out, cache, options, report, result)
+    except OSError as exc:
+        # A fault of the machine, not of the content: the old site is still in place.
+        report.add(fault_diagnostic(exc, config.root, out))
+        result.written = False
+        cache.clean_temporary()
+    return _finish(result, started)
+
+
+def _build(
+    config: SiteConfig,
+    found: Discovery,
+    out: Path,
+    cache: BuildCache,
+    options: BuildOptions,
+    report: Report,
+    result: BuildResult,
+) -> None:
+    """Decide whether there is anything to do, and do it."""
+    result.notes.extend(cache.notes)
+    previous = cache.inputs
+    hasher = InputHasher(previous.files, options.hash_all or hash_all_requested())
+    scan = InputScan(
+        out,
+        input_files(config, found, hasher, report),
+        hasher,
+        digest(
+            CACHE_VERSION,
+            engine_digest(),
+            config,
+            str(out),
+            head_commit(config.content_dir),  # "last updated" dates come from git
+            report.items,
+        ),
+    )
+    files = scan.files
+    inputs_digest = scan.digest()
+    result.pages = len(found.pages)
+    if (
+        previous.inputs_digest == inputs_digest
+        and previous.output == str(out)
+        and previous.marker is not None
+        and previous.marker == marker_of(out)
+    ):
+        # Nothing that the site is made of changed: the site on disk is already this build.
+        report.extend(previous.diagnostics)
+        result.unchanged = True
+        result.notes.append("nothing changed since the last build; the site was left as it is")
+        if options.strict:
+            report.make_strict()
+        result.written = not report.errors
+        if files != previous.files:
+            # Files touched, or hashed again after a recent change, with the same contents:
+            # their new times spare the next build reading them.
+            previous.files = files
+            try:
+                cache.save_inputs(previous)
+            except OSError:
+                cache.clean_temporary()
+        return
+
+    # Imported here: a build with nothing to do never loads the renderer.
+    from docsite.build.site import render_site
+
+    render_site(config, found, scan, cache, options, report, result)
+
+
+def _finish(result: BuildResult, started: float) -> BuildResult:
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# When the project folder is the content folder (Retype's `input: .`), these are not pages.
+PROJECT_FOLDERS = ("templates", "static", "node_modules")
+
+
+def not_content(config: SiteConfig, out: Path) -> tuple[Path, ...]:
+    """What lies in the content folder without being content: the output folder and the
+    config file, and the project's own folders when the content folder is the project."""
+    paths = [out, *([config.root / config.file] if config.file else [])]
+    if config.content_dir.resolve() == config.root.resolve():
+        paths += [config.root / name for name in PROJECT_FOLDERS]
+    return tuple(paths)
+
+
+def no_project_message(root: Path) -> str:
+    """What docsite looked for in a folder that holds no docs project, and what to do."""
+    if (root / "mkdocs.yml").is_file():
+        return (
+            f"{root} holds a MkDocs project (mkdocs.yml), which docsite does not read; "
+            "a docsite.yml and a content/ folder take its place: see 'Migrating from MkDocs' "
+            "in docsite's documentation"
+        )
+    names = ", ".join((*CONFIG_NAMES, *RETYPE_CONFIG_NAMES))
+    return (
+        f"no docs project in {root}: looked for a config file ({names}) and a content/ "
+        "folder; run 'docsite init' to start one here, or point to one with --config FILE"
+    )
+
+
+def check_output_folder(out: Path, config: SiteConfig) -> None:
+    """Refuse to replace a folder that holds the sources: the swap would delete them.
+
+    An output folder inside the content folder is fine: it is left out of the content, as
+    Retype's `input: .` projects need."""
+    root = config.root.resolve()
+    protected = {
+        "the project folder": root,
+        "the content folder": config.content_dir.resolve(),
+        "the templates folder": (root / "templates").resolve(),
+        "the static folder": (root / "static").resolve(),
+    }
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"refusing to write the site to '{out}': it is a file, not a folder")
+    if out.is_dir() and not (out / OUTPUT_MARKER).is_file() and any(out.iterdir()):
+        raise UsageError(
+            f"refusing to replace '{out}': it holds files that docsite did not write, and a build "
+            "replaces the whole folder; choose an empty or new folder, or delete it first"
+        )
+    for name, folder in protected.items():
+        if out == folder or folder.is_relative_to(out):
+            raise UsageError(
+                f"refusing to write the site to '{out}': it is or contains {name}, "
+                "which the build would replace; choose another --out or 'output'"
+            )
+        if out.is_relative_to(folder) and name in ("the templates folder", "the static folder"):
+            raise UsageError(
+                f"refusing to write the site to '{out}': it is inside {name}; "
+                "choose another --out or 'output'"
+            )

@@ -1,0 +1,284 @@
+"""A build that has something to do, as a list of named steps: load the pages, build the nav
+and the theme, render what changed, place files, publish the extras, index for search, and
+swap the new site in. Each step is timed for `docsite build -v`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import jinja2
+
+from docsite.build.faults import clash_diagnostic, template_diagnostic
+from docsite.build.files import place_files
+from docsite.build.inputs import InputScan, read_files_inputs
+from docsite.build.live import LiveState
+from docsite.build.plan import PagePlan, plan_pages, shared_keys, site_include_inputs
+from docsite.build.prepare import check_output_names, make_theme
+from docsite.build.result import BuildResult
+from docsite.cache import CACHE_DIR, BuildCache, CacheState, PageRecord, SettingsState
+from docsite.checks import check_links
+from docsite.config import SiteConfig
+from docsite.context import BuildContext, BuildOptions
+from docsite.diagnostics import Report, Severity
+from docsite.gitdates import read_dates
+from docsite.keys import content_input, page_key
+from docsite.markdown.code import pygments_css
+from docsite.nav import build_nav
+from docsite.output import OUTPUT_MARKER, OutputClash, OutputFolder, marker_of
+from docsite.pages import SettingsMemo, load_site
+from docsite.publish import publish
+from docsite.render import PageBuilder, build_pages
+from docsite.search import SearchState, index_built_site
+from docsite.sources import Discovery
+
+
+@dataclass
+class Steps:
+    """Times each step of a build into the result, for `-v`."""
+
+    result: BuildResult
+    started: float = field(default_factory=time.perf_counter)
+
+    @contextlib.contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.result.steps.append((name, time.perf_counter() - started))
+
+
+def render_site(
+    config: SiteConfig,
+    found: Discovery,
+    scan: InputScan,
+    cache: BuildCache,
+    options: BuildOptions,
+    report: Report,
+    result: BuildResult,
+) -> None:
+    """Load pages, build the nav, render what changed and swap the new site in."""
+    steps = Steps(result)
+    _note_cache(cache, result)
+    settings = cache.load_part("settings", SettingsState) or SettingsState()
+    memo = SettingsMemo(previous=settings.parsed)
+    options.progress("reading pages", 0, len(found.pages))
+    with steps.step("reading pages"):
+        site = load_site(found, report, memo)
+    if not check_output_names(site, report):
+        return  # such a page cannot be written: stop before anything is
+    try:
+        with steps.step("navigation and theme"):
+            nav = build_nav(site)
+            dates = read_dates(config.content_dir, config.root if options.use_cache else None)
+            theme, site_html_files = make_theme(config, site, nav, dates, cache, report)
+        with OutputFolder(scan.out, cache.spare) as output:
+            ctx = BuildContext(
+                config=config,
+                options=options,
+                report=report,
+                cache=cache,
+                previous=cache.state,
+                files=scan.files,
+                hasher=scan.hasher,
+                site=site,
+                nav=nav,
+                theme=theme,
+                dates=dates,
+                output=output,
+                out=scan.out,
+                previous_output=scan.out if scan.out.is_dir() else None,
+                as_recorded=cache.state.marker == marker_of(scan.out),
+            )
+            _write_site(ctx, scan, steps, site_html_files, memo, settings, result)
+    except jinja2.TemplateError as exc:
+        report.add(template_diagnostic(exc, config))
+    except OutputClash as clash:
+        report.add(clash_diagnostic(clash, site))
+
+
+def _write_site(
+    ctx: BuildContext,
+    scan: InputScan,
+    steps: Steps,
+    site_html_files: list[str],
+    memo: SettingsMemo,
+    settings: SettingsState,
+    result: BuildResult,
+) -> None:
+    """The steps that fill the staging folder, then the swap."""
+    added, site_includes = site_include_inputs(ctx.config, ctx.files, ctx.hasher, site_html_files)
+    ctx.files.update(added)
+    shared = shared_keys(ctx, site_includes)
+    with steps.step("rendering"):
+        plan = plan_pages(ctx, shared)
+        records = _render_pages(ctx, plan, result)
+        ctx.report.extend(check_links(ctx.site, records))
+    with steps.step("copying files"):
+        place_files(ctx)
+    with steps.step("generated files"):
+        reused = set(plan.reused) if ctx.as_recorded else set()
+        same_site = shared.site == ctx.previous.site_key and ctx.as_recorded
+        publish(ctx, records, reused, same_site)
+        _write_assets(ctx, records)
+    # A first build copies its folders for the next one while Pagefind indexes.
+    ctx.output.start_spare()
+    search = None
+    if ctx.options.search_index:
+        ctx.options.progress("search index", 0, 0)
+        with steps.step("search index"):
+            search = index_built_site(
+                ctx.site,
+                records,
+                ctx.config,
+                ctx.output,
+                ctx.previous_output,
+                ctx.report,
+                None
+                if ctx.options.keep_live
+                else lambda: ctx.cache.load_part("search", SearchState),
+                ctx.options.keep_live,
+            )
+        _note_cache(ctx.cache, result)  # a search index it could not read
+        result.notes.append(search.note())
+    ctx.output.write_text(OUTPUT_MARKER, "Written by docsite: each build replaces it.\n")
+    ctx.options.progress("writing", 0, 0)
+    if ctx.options.strict:
+        ctx.report.make_strict()
+    if ctx.report.errors:
+        return
+    state = CacheState(
+        output=str(ctx.out),
+        inputs_digest=scan.digest(),
+        diagnostics=ctx.report.sorted(),
+        pages=records,
+        files=ctx.files,
+        site_key=shared.site,
+        marker=marker_of(ctx.output.staging),  # the marker keeps its identity through the swap
+    )
+    parts: list[tuple[str, object] | None] = [
+        ("settings", SettingsState(memo.current))
+        if memo.current.keys() != settings.parsed.keys()
+        else None,
+        ("search", search.state) if search is not None and search.state is not None else None,
+    ]
+    with steps.step("writing"):
+        _swap_in(ctx, state, parts, result)
+    if ctx.options.keep_live:
+        result.live = LiveState(
+            ctx.config, ctx.site, ctx.nav, ctx.theme, ctx.cache.state, ctx.cache, ctx.out
+        )
+
+
+def _render_pages(ctx: BuildContext, plan: PagePlan, result: BuildResult) -> dict[str, PageRecord]:
+    """Render the planned jobs over all cores; the records of every page, reused or not."""
+    records = dict(plan.reused)
+    builder = PageBuilder(
+        ctx.site,
+        ctx.theme,
+        ctx.output.staging,
+        ctx.previous_output,
+        ctx.previous.pages,
+        ctx.cache,
+        ctx.files,
+    )
+    jobs = plan.jobs
+    markdown_keys = {job.rel: job.markdown_key for job in jobs}
+    workers = ctx.options.jobs or os.cpu_count() or 1
+    ctx.options.progress("rendering", 0, len(jobs))
+
+    def rendered(count: int) -> None:
+        ctx.options.progress("rendering", count, len(jobs))
+
+    for outcome in build_pages(builder, jobs, workers, rendered):
+        ctx.report.extend(outcome.diagnostics)
+        ctx.files.update(
+            read_files_inputs(ctx.config.root, outcome.dependencies, ctx.files, ctx.hasher)
+        )
+        if outcome.html_digest:
+            ctx.output.placed.add(outcome.output_path)
+        failed = any(d.severity is Severity.ERROR for d in outcome.diagnostics)
+        if failed or not outcome.html_digest:
+            continue
+        records[outcome.rel] = PageRecord(
+            markdown_key=markdown_keys[outcome.rel],
+            dependencies=outcome.dependencies,
+            page_key=page_key(plan.base_keys[outcome.rel], outcome.dependencies),
+            output_path=outcome.output_path,
+            html_digest=outcome.html_digest,
+            search_digest=outcome.search_digest,
+            output_stat=outcome.output_stat,
+            icons=outcome.icons,
+            diagnostics=outcome.diagnostics,
+            anchors=outcome.anchors,
+            page_links=outcome.page_links,
+            expanded=outcome.expanded,
+            source_digest=ctx.files[content_input(outcome.rel)][0],
+        )
+    _note_rendered(ctx, plan, result)
+    return records
+
+
+def _note_rendered(ctx: BuildContext, plan: PagePlan, result: BuildResult) -> None:
+    """What was rendered and why, for `-v`."""
+    result.rendered = len(plan.jobs)
+    shown = {rel: ctx.site.by_source[rel] for rel in plan.why}
+    result.rendered_pages = [
+        (shown[rel].source.shown, shown[rel].output_path, why) for rel, why in plan.why.items()
+    ]
+    if plan.jobs:
+        pages = len(ctx.site.pages)
+        result.notes.append(
+            f"rendered {len(plan.jobs)} of {pages} pages ({pages - len(plan.jobs)} unchanged)"
+        )
+
+
+def _write_assets(ctx: BuildContext, records: dict[str, PageRecord]) -> None:
+    """The stylesheets made from what pages use: code highlighting, and the icons shown."""
+    ctx.output.write_text("assets/pygments.css", pygments_css(), ctx.previous_output)
+    names = set(ctx.theme.icons.used)
+    for record in records.values():
+        names.update(record.icons)
+    ctx.output.write_text(
+        "assets/icons.css", ctx.theme.icons.stylesheet(names), ctx.previous_output
+    )
+
+
+def _swap_in(
+    ctx: BuildContext,
+    state: CacheState,
+    parts: list[tuple[str, object] | None],
+    result: BuildResult,
+) -> None:
+    """Write the cache, swap the site in, then put the cache in place: what may fail (a full
+    disk) comes before the swap, so a failed build always leaves the old site, and a build
+    that swapped it in succeeds."""
+    staged = ctx.cache.stage(state)
+    try:
+        for part in parts:
+            if part is not None:
+                ctx.cache.stage_part(staged, *part)
+        ctx.output.commit()
+    except BaseException:
+        staged.discard()
+        raise
+    result.written = True
+    try:
+        staged.commit()
+    except OSError as exc:
+        ctx.report.warning(
+            CACHE_DIR,
+            0,
+            0,
+            f"the site was built, but the build cache could not be saved: {exc.strerror or exc}",
+            "the next build renders every page again; delete .docsite-cache/ if this repeats",
+        )
+
+
+def _note_cache(cache: BuildCache, result: BuildResult) -> None:
+    """What the cache said about itself (a part it ignored) since the last call."""
+    result.notes.extend(note for note in cache.notes if note not in result.notes)

@@ -1,0 +1,207 @@
+"""What invalidates what: the one place that decides when a cached result may be reused.
+
+Every file a site is made of is an input with a name (`InputName`: its kind and its path), and
+the build records each input's content hash under that name. From those hashes and the loaded
+site come the reuse keys, widest first:
+
+- `SiteInputs` -> site key: everything pages show besides their own file and links. While it
+  is unchanged, a page whose file and dependencies are unchanged is reused without working out
+  its own keys (the fast path of a rebuild).
+- `ThemeInputs` -> theme key: what every page's chrome is made of (config, templates, header
+  links, site-wide includes). A change re-renders every page, reusing their parsed Markdown.
+- `MarkdownInputs` -> Markdown key: what a page's parsed body depends on. A change parses it
+  again.
+- `PageInputs` -> page key: everything one page's HTML shows but its links' targets, which are
+  known only once the body is parsed; they are its dependencies (`snapshot`), and the page key
+  is the hash of both.
+The search index has its own key, of the indexed pages (docsite.search).
+
+A key is the hash of every field of its inputs, so a field added to an inputs class is part of
+the key at once: adding a page input is one field here and one value where it is filled in.
+tests/test_keys.py fails if a field of a page can change without its keys changing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, NewType
+
+from docsite.cache import CACHE_VERSION, FileEntry, digest, engine_digest
+from docsite.config import HeaderLink, SiteConfig
+from docsite.frontmatter import PageSettings
+from docsite.pages import SiteContent
+from docsite.projectfiles import MISSING
+
+
+class InputKind(StrEnum):
+    """Where an input file comes from; the prefix of its name."""
+
+    CONTENT = "content"  # a file of the content folder: a page, folder settings, an asset
+    TEMPLATE = "templates"  # a template of the site's templates/ or of the default theme
+    STATIC = "static"  # a file of the site's static/ or of the default theme's
+    PROJECT = "project"  # a file pages read besides their own: includes, code snippets
+
+
+# An input's name: "<kind>:<path>", plus "@<folder>" for the theme's folders.
+InputName = NewType("InputName", str)
+
+# The hash of an input that could not be read (an error already says so).
+UNREADABLE = "unreadable"
+
+
+def input_name(kind: InputKind, rel: str, folder: Path | None = None) -> InputName:
+    """The name an input file is recorded under; `folder` tells a site's file from the
+    theme's of the same path."""
+    return InputName(f"{kind}:{rel}@{folder}" if folder is not None else f"{kind}:{rel}")
+
+
+def content_input(rel: str) -> InputName:
+    return InputName("content:" + rel)
+
+
+def project_input(rel: str) -> InputName:
+    return InputName("project:" + rel)
+
+
+def kind_of(name: str) -> InputKind:
+    return InputKind(name.partition(":")[0])
+
+
+def project_rel(name: str) -> str | None:
+    """The project-relative path of a project file's input name; None for other inputs."""
+    return name.removeprefix("project:") if name.startswith("project:") else None
+
+
+def inputs_of(files: dict[str, FileEntry], kind: InputKind) -> list[tuple[str, str]]:
+    """(name, content hash) of every input of a kind, sorted."""
+    prefix = kind + ":"
+    return sorted((name, entry[0]) for name, entry in files.items() if name.startswith(prefix))
+
+
+# ---- A page's dependencies: pages it links to, and files it read -------------------------
+
+# A dependency is a linked page's source path, or "file:" and the path of a file it read.
+_FILE_DEPENDENCY = "file:"
+
+
+def file_dependency(rel: str) -> str:
+    return _FILE_DEPENDENCY + rel
+
+
+def dependency_file(key: str) -> str | None:
+    """The project-relative path of a file dependency; None for a linked page."""
+    return key.removeprefix(_FILE_DEPENDENCY) if key.startswith(_FILE_DEPENDENCY) else None
+
+
+def link_snapshot(site: SiteContent, rels: Iterable[str]) -> dict[str, tuple]:
+    """What a page's links show of their targets; a change here re-renders the page."""
+    found: dict[str, tuple] = {}
+    for rel in sorted(rels):
+        target = site.by_source.get(rel)
+        found[rel] = (
+            (target.url, target.label, target.settings.description, target.settings.image)
+            if target is not None
+            else ()
+        )
+    return found
+
+
+def snapshot(
+    site: SiteContent, files: dict[str, FileEntry], keys: Iterable[str]
+) -> dict[str, tuple]:
+    """A page's dependencies as they are now: linked pages, and files it read."""
+    keys = list(keys)
+    found = link_snapshot(site, [key for key in keys if dependency_file(key) is None])
+    for key in keys:
+        rel = dependency_file(key)
+        if rel is not None:
+            found[key] = (files.get(project_input(rel), (MISSING,))[0],)
+    return dict(sorted(found.items()))
+
+
+def dependencies_of(
+    site: SiteContent, linked: Iterable[str], read: dict[str, str]
+) -> dict[str, tuple]:
+    """A freshly rendered page's dependencies: the pages it links to, the files it read."""
+    found = {
+        **link_snapshot(site, set(linked)),
+        **{file_dependency(rel): (content_hash,) for rel, content_hash in read.items()},
+    }
+    return dict(sorted(found.items()))
+
+
+# ---- The reuse keys ------------------------------------------------------------------------
+
+
+def key_of(inputs: Any) -> str:
+    """The hash of every field of an inputs dataclass, and of the engine that uses it."""
+    return digest(
+        CACHE_VERSION,
+        engine_digest(),
+        type(inputs).__name__,
+        [getattr(inputs, field.name) for field in fields(inputs)],
+    )
+
+
+@dataclass(frozen=True)
+class ThemeInputs:
+    """Every page's chrome: a change re-renders every page (reusing its parsed Markdown)."""
+
+    config: SiteConfig
+    header_links: list[HeaderLink]  # resolved: a renamed page moves them
+    templates: list[tuple[str, str]]  # every template's hash, the site's and the theme's
+    site_includes: str  # the site-wide includes' key (_includes/head.html...)
+
+
+@dataclass(frozen=True)
+class SiteInputs:
+    """Everything pages show besides their own file and links."""
+
+    assets: str  # assets' key: pages may show an asset's size ([!file]), not only link to it
+    site_includes: str
+    theme: str
+    variables: str  # what `{{ project.* }}` and the config's data offer
+    # The nav, titles, labels and settings of every page, and the folders' settings.
+    pages: list[tuple[str, str | None, str]]
+    folder_settings: list[tuple[str, str]]
+    static: list[tuple[str, str]]  # files of static/ may take the place of generated pages
+    last_updated: dict[str, str]  # each page's last commit date
+
+
+@dataclass(frozen=True)
+class MarkdownInputs:
+    """What a page's parsed body depends on, besides its dependencies."""
+
+    rel: str
+    url: str  # relative links are written from it
+    body: str
+    body_line: int  # positions in messages
+    assets: str
+    markdown_html: bool  # the config's `markdown.html`
+    site_includes: str  # top.md and bottom.md go into every page
+    # What `{{ page.label }}` and the like show, for pages that use templating; else None.
+    variables: tuple[str, dict[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class PageInputs:
+    """Everything one page's HTML shows but its links' targets."""
+
+    markdown: str  # its Markdown key
+    context: str  # its sidebar, neighbours and breadcrumbs (Theme.page_context_key)
+    settings: PageSettings
+    label: str
+    title: str
+    url: str
+    theme: str
+
+
+def page_key(base_key: str, dependencies: dict[str, tuple]) -> str:
+    """A page's key: its inputs' key and what its links showed of their targets."""
+    return digest(base_key, dependencies)
+
+
+def assets_key(site: SiteContent, files: dict[str, FileEntry]) -> str:
+    return digest(sorted((a.rel, files[content_input(a.rel)][0]) for a in site.assets))

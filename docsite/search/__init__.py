@@ -1,0 +1,51 @@
+"""Full-text search: the rendered pages indexed with Pagefind into site/pagefind/.
+
+The theme marks what is indexed (`data-pagefind-body` on the article, filters for tags and
+the section); this package picks the pages, feeds their HTML to Pagefind's service and places
+the index through the output folder, hard-linking files that did not change. The index is keyed
+on the pages' HTML digests, so a build that changed no page reuses it; a build that changed a
+few merges them into the last index. In watch mode the build keeps the last index and
+`BackgroundIndexer` rebuilds it in a thread.
+
+- `pages`: what is indexed (the pages, the part of each Pagefind reads, what it skips).
+- `state`: what a build keeps of its index in the cache, and the key that names an index.
+- `pagefind_client`: the installed Pagefind and how it is run: docsite's override of its
+  client on the versions it was written for, its stock client on any other.
+- `index_format`: Pagefind's files as data, read, patched and written in one fixed order
+  (only with the versions pagefind_client names).
+- `indexing`: a build's index: reused, patched, or built whole.
+- `placing`: the index in the output folder, and the key file that names it.
+- `background`: watch mode's re-index in a thread, swapped into the served folder.
+
+Lower layers only: nothing here imports the build, the renderer, the theme or watch mode.
+"""
+
+from docsite.search.background import BackgroundIndexer
+from docsite.search.indexing import MISSING_BINARY, full_index, index_built_site, pagefind_files
+from docsite.search.pagefind_client import binary_available
+from docsite.search.pages import (
+    SearchPage,
+    indexed_html,
+    is_searchable,
+    pagefind_config,
+    search_pages,
+)
+from docsite.search.state import SearchState
+
+# What modules outside the package use: the build, the renderer and watch mode
+# (BackgroundIndexer, SearchState, index_built_site, indexed_html, search_pages), the
+# benchmarks (binary_available, SearchPage, full_index) and the tests (those and the rest).
+__all__ = [
+    "MISSING_BINARY",
+    "BackgroundIndexer",
+    "SearchPage",
+    "SearchState",
+    "binary_available",
+    "full_index",
+    "index_built_site",
+    "indexed_html",
+    "is_searchable",
+    "pagefind_config",
+    "pagefind_files",
+    "search_pages",
+]

@@ -1,0 +1,123 @@
+"""Watch mode's index: a build keeps the served one, and `BackgroundIndexer` re-indexes the
+served folder in a thread once the changes settle, swapping the new index in place."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from docsite.search import pagefind_client
+from docsite.search.indexing import IndexOutcome, merge_or_index
+from docsite.search.pages import SearchPage
+from docsite.search.placing import INDEX_DIR, read_key, swap_in
+from docsite.search.state import SearchState, index_key
+
+
+def refresh_index(
+    pages: list[SearchPage],
+    site: Path,
+    code: bool,
+    lock: threading.Lock | None = None,
+    state: SearchState | None = None,
+) -> IndexOutcome:
+    """Re-index a served folder in place: new files first, then the entry file that names
+    them (atomically), then the files no longer named. `lock` is held while files move.
+    `state` describes the served index; the outcome carries the new one."""
+    key = index_key(pages, code)
+    if read_key(site) == key:
+        return IndexOutcome("reused", len(pages), state=state)
+    if not pagefind_client.binary_available():
+        return IndexOutcome("unavailable", error="no Pagefind binary")
+    started = time.perf_counter()
+    target = site / INDEX_DIR
+    try:
+        outcome, files, links = merge_or_index(state, pages, site, site, code, background=True)
+    except Exception as exc:  # the service raises plain Exceptions
+        return IndexOutcome("failed", error=str(exc) or type(exc).__name__)
+    for rel, source in links.items():
+        if source != target / rel:  # a fragment renamed: its bytes move
+            files[rel] = source.read_bytes()
+    with lock or contextlib.nullcontext():
+        swap_in(files, target, key, keep=set(links))
+    outcome.seconds = time.perf_counter() - started
+    outcome.files = len(files)
+    outcome.bytes = sum(len(data) for data in files.values())
+    return outcome
+
+
+class BackgroundIndexer:
+    """Re-indexes the served site in a thread once changes have settled for `quiet` seconds.
+
+    `schedule` is cheap (it compares digests); the work never delays a page reload."""
+
+    def __init__(
+        self,
+        quiet: float = 0.6,
+        lock: threading.Lock | None = None,
+        done: Callable[[IndexOutcome], None] | None = None,
+    ):
+        self.quiet = quiet
+        self.lock = lock or threading.Lock()  # held while files in pagefind/ are replaced
+        self.done = done
+        self._job: tuple[list[SearchPage], Path, bool] | None = None
+        self._due = 0.0
+        self._wake = threading.Condition()
+        self._stopped = False
+        self._busy = False
+        self._thread: threading.Thread | None = None
+        self.last: IndexOutcome | None = None
+        # The served index as data: a re-index merges the changed pages into it.
+        self.state: SearchState | None = None
+
+    def schedule(self, pages: list[SearchPage], site: Path, code: bool) -> bool:
+        """Ask for a re-index; False when the served index is already current."""
+        if read_key(site) == index_key(pages, code):
+            return False
+        with self._wake:
+            self._job = (pages, site, code)
+            self._due = time.monotonic() + self.quiet
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
+                self._thread.start()
+            self._wake.notify_all()
+        return True
+
+    def idle(self, timeout: float = 30.0) -> bool:
+        """Wait until no re-index is pending or running (for tests)."""
+        deadline = time.monotonic() + timeout
+        with self._wake:
+            while self._job is not None or self._busy:
+                if not self._wake.wait(timeout=max(0.0, deadline - time.monotonic())):
+                    return False
+        return True
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stopped = True
+            self._wake.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._stopped and (self._job is None or time.monotonic() < self._due):
+                    wait = self._due - time.monotonic() if self._job is not None else None
+                    self._wake.wait(timeout=wait)
+                if self._stopped:
+                    return
+                job, self._job = self._job, None
+                self._busy = True
+            assert job is not None
+            try:
+                self.last = refresh_index(*job, lock=self.lock, state=self.state)
+                self.state = self.last.state
+            except Exception as exc:  # a failed re-index must not end watch mode
+                self.last = IndexOutcome("failed", error=str(exc))
+            finally:
+                with self._wake:
+                    self._busy = False
+                    self._wake.notify_all()
+            if self.done is not None:
+                self.done(self.last)

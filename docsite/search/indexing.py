@@ -1,0 +1,239 @@
+"""Building the index of a site: the previous one reused when no page changed, the changed
+pages merged into it when they can be, else every page indexed whole by Pagefind."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from docsite.cache import PageRecord, collector_paused, engine_digest
+from docsite.config import SiteConfig
+from docsite.diagnostics import Report
+from docsite.output import OutputFolder
+from docsite.pages import SiteContent
+from docsite.search import pagefind_client
+from docsite.search.index_format import CannotPatch, PagefindIndex, read_index
+from docsite.search.pages import (
+    SearchPage,
+    indexed_html,
+    pagefind_config,
+    pagefind_url,
+    search_pages,
+)
+from docsite.search.placing import INDEX_DIR, link_tree, place_index, read_key
+from docsite.search.state import SearchState, index_key, index_settings
+
+# Pagefind's own search interfaces: docsite's search box replaces them.
+UNUSED_FILES = (
+    "pagefind-ui.",
+    "pagefind-modular-ui.",
+    "pagefind-component-ui.",
+    "pagefind-highlight.",
+)
+MISSING_BINARY = "search is unavailable: the Pagefind binary was not found"
+MISSING_BINARY_HINT = "install it with: python -m pip install 'pagefind[bin]'"
+
+
+@dataclass
+class IndexOutcome:
+    status: str  # "indexed", "updated", "reused", "deferred", "unavailable", "failed", "empty"
+    pages: int = 0
+    seconds: float = 0.0
+    files: int = 0
+    bytes: int = 0
+    error: str = ""
+    changed: int = 0  # pages re-indexed, when "updated"
+    state: SearchState | None = None  # for the cache, once the build is committed
+    pagefind_note: str = ""  # of a Pagefind docsite was not written for (Pagefind.note)
+
+    def note(self) -> str:
+        if self.status == "indexed":
+            return (
+                f"search: indexed {self.pages} pages in {self.seconds:.2f} s "
+                f"({self.files} files, {self.bytes / 1024:.0f} KB)"
+                + (f"; the last index was not updated: {self.error}" if self.error else "")
+                + (f"; {self.pagefind_note}" if self.pagefind_note else "")
+            )
+        if self.status == "updated":
+            return (
+                f"search: re-indexed {self.changed} of {self.pages} pages in "
+                f"{self.seconds:.2f} s ({self.files} files written)"
+            )
+        return f"search: index {self.status}" + (f" ({self.error})" if self.error else "")
+
+
+def index_built_site(
+    site: SiteContent,
+    records: dict[str, PageRecord],
+    config: SiteConfig,
+    output: OutputFolder,
+    previous: Path | None,
+    report: Report,
+    load_state: Callable[[], SearchState | None] | None = None,
+    defer: bool = False,
+) -> IndexOutcome:
+    """The build's one call: index the staged pages unless the build already failed.
+    `load_state` gives the last build's index, which a few changed pages are merged into."""
+    if not config.search_enabled:
+        return IndexOutcome("skipped", error="search is turned off in the config")
+    if report.errors:
+        return IndexOutcome("skipped", error="the build has errors")
+    pages = search_pages(site.pages, records)
+    return index_site(
+        pages, config.search_code, output, previous, report, config.file, load_state, defer
+    )
+
+
+def index_site(
+    pages: list[SearchPage],
+    code: bool,
+    output: OutputFolder,
+    previous: Path | None,
+    report: Report,
+    config_file: str,
+    load_state: Callable[[], SearchState | None] | None = None,
+    defer: bool = False,
+) -> IndexOutcome:
+    """Place pagefind/ in the staging folder: the previous index if no page changed, that
+    index with the changed pages merged in if it can be, else a new one (or, with `defer`,
+    the previous one until a background re-index)."""
+    key = index_key(pages, code)
+    old_index = previous / INDEX_DIR if previous is not None else None
+    if old_index is not None and read_key(previous) == key and link_tree(old_index, output):
+        return IndexOutcome("reused", len(pages))
+    if not pagefind_client.binary_available():
+        report.warning(config_file, 0, 0, MISSING_BINARY, MISSING_BINARY_HINT)
+        return IndexOutcome("unavailable", error="no Pagefind binary")
+    # The previous index keeps its key, which names the pages it indexed: the background
+    # re-index merges the changed pages into it.
+    if defer and old_index is not None and link_tree(old_index, output):
+        return IndexOutcome("deferred", len(pages))
+    if not pages:
+        return IndexOutcome("empty")
+    started = time.perf_counter()
+    state = load_state() if load_state is not None else None
+    try:
+        outcome, files, links = merge_or_index(state, pages, output.staging, previous, code)
+    except Exception as exc:  # the service raises plain Exceptions
+        error = str(exc) or type(exc).__name__
+        report.warning(config_file, 0, 0, f"search index not built: {error}")
+        return IndexOutcome("failed", error=error)
+    place_index(output, files, links, key, previous)
+    outcome.seconds = time.perf_counter() - started
+    outcome.files = len(files)
+    outcome.bytes = sum(len(data) for data in files.values())
+    return outcome
+
+
+def merge_or_index(
+    state: SearchState | None,
+    pages: list[SearchPage],
+    site: Path,
+    previous: Path | None,
+    code: bool,
+    background: bool = False,
+) -> tuple[IndexOutcome, dict[str, bytes], dict[str, Path]]:
+    """Merge the changed pages into the last index when it can be done, else index the
+    site whole: the outcome (with the new state), the files to write and those to link."""
+    pagefind = pagefind_client.installed()
+    why = ""
+    if pagefind.patchable and state is not None and previous is not None:
+        try:
+            files, links, state, changed = patch_index(state, pages, site, previous, code)
+            return IndexOutcome("updated", len(pages), changed=changed, state=state), files, links
+        except Exception as exc:  # the cached index is disposable: build the index whole
+            why = str(exc) or type(exc).__name__
+    files, state = full_index(pages, site, code, background, pagefind)
+    outcome = IndexOutcome("indexed", len(pages), error=why, state=state)
+    outcome.pagefind_note = pagefind.note()
+    return outcome, files, {}
+
+
+def full_index(
+    pages: list[SearchPage],
+    site: Path,
+    code: bool,
+    background: bool = False,
+    pagefind: pagefind_client.Pagefind | None = None,
+) -> tuple[dict[str, bytes], SearchState | None]:
+    """Index every page with Pagefind: the files of pagefind/ and the state that lets the
+    next build patch them (None from a Pagefind whose files docsite cannot patch: its files
+    are kept as they came)."""
+    pagefind = pagefind or pagefind_client.installed()
+    files = pagefind_files(pages, site, code, background, pagefind)
+    if not pagefind.patchable:
+        return files, None
+    with collector_paused():  # a million short lists, none of them in a cycle
+        index, fragments = read_index(files)  # takes the index's files out of `files`
+    written = index.write()
+    assets = sorted(files)
+    for url, data in fragments.items():
+        written.files[written.fragment_files[url]] = data
+    state = SearchState(
+        index_key(pages, code),
+        {page.url: page.digest for page in pages},
+        index,
+        written.fragment_files,
+        assets,
+        written.hashes,
+        index_settings(code),
+        engine_digest(),
+    )
+    return written.files | files, state
+
+
+def patch_index(
+    state: SearchState, pages: list[SearchPage], site: Path, previous: Path, code: bool
+) -> tuple[dict[str, bytes], dict[str, Path], SearchState, int]:
+    """Index only the new and changed pages and merge them into `state` (which this
+    changes): the files to write, the files to link from the previous index, the new state
+    and the number of pages indexed. Raises CannotPatch when the index must be built whole."""
+    if state.engine != engine_digest() or state.settings != index_settings(code):
+        raise CannotPatch("the last index was made by another docsite or with other settings")
+    if state.key != read_key(previous):
+        raise CannotPatch("the cached index is not the one in the site")
+    changed = [page for page in pages if state.digests.get(page.url) != page.digest]
+    removed = state.digests.keys() - {page.url for page in pages}
+    if (len(changed) + len(removed)) * 2 > len(pages):
+        raise CannotPatch("most pages changed")
+    new, fragments = PagefindIndex(state.index.entry, {}), {}
+    if changed:
+        new, fragments = read_index(pagefind_files(changed, site, code))
+    fresh = {pagefind_url(page) for page in changed}
+    state.index.update(new, [pagefind_url(page) for page in pages], fresh)
+    old_index = previous / INDEX_DIR
+    written = state.index.write(kept=state.hashes)
+    links = {rel: old_index / rel for rel in state.assets + written.kept}
+    for url, rel in written.fragment_files.items():
+        if url in fragments:
+            written.files[rel] = fragments[url]
+        else:
+            links[rel] = old_index / state.fragment_files[url]
+    if not all(os.path.isfile(source) for source in links.values()):
+        raise CannotPatch("files of the last index are missing")
+    state.key = index_key(pages, code)
+    state.digests = {page.url: page.digest for page in pages}
+    state.fragment_files = written.fragment_files
+    state.hashes = written.hashes
+    return written.files, links, state, len(changed)
+
+
+def pagefind_files(
+    pages: list[SearchPage],
+    site: Path,
+    code: bool,
+    background: bool = False,
+    pagefind: pagefind_client.Pagefind | None = None,
+) -> dict[str, bytes]:
+    """Pagefind's index of the pages' HTML as written in `site` (path in pagefind/ ->
+    content), without the search interfaces docsite does not use."""
+    pagefind = pagefind or pagefind_client.installed()
+    documents = [
+        (pagefind_url(page), indexed_html((site / page.output_path).read_text(encoding="utf-8")))
+        for page in pages
+    ]
+    files = pagefind.index(documents, pagefind_config(code), background)
+    return {rel: data for rel, data in files.items() if not rel.startswith(UNUSED_FILES)}

@@ -1,0 +1,86 @@
+"""The index in the output: pagefind/, and the key file that names the index it holds.
+
+A build places the index in its staging folder, hard-linking the files that did not change
+from the last build's; watch mode swaps a new index into the served folder in place."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from docsite.output import OutputFolder, atomic_write
+from docsite.search.index_format import ENTRY_FILE
+
+INDEX_DIR = "pagefind"
+# Written last: it names the index that pagefind/ holds (not served: a dotfile).
+KEY_FILE = INDEX_DIR + "/.docsite-key"
+
+
+def read_key(site: Path) -> str:
+    """The key of the index in `site`'s pagefind/, or "" if it has none."""
+    try:
+        return (site / KEY_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def files_in(folder: Path) -> list[str]:
+    """Every file under `folder`, as paths relative to it."""
+    if not folder.is_dir():
+        return []
+    return [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+
+
+def link_tree(folder: Path, output: OutputFolder) -> bool:
+    """Hard-link a previous build's pagefind/ into the staging folder."""
+    if not folder.is_dir():
+        return False
+    for rel in files_in(folder):
+        name = INDEX_DIR + "/" + rel
+        if not output.link_from(folder / rel, name):
+            output.copy_file(folder / rel, name)
+    return True
+
+
+def place_index(
+    output: OutputFolder,
+    files: dict[str, bytes],
+    links: dict[str, Path],
+    key: str,
+    previous: Path | None,
+) -> None:
+    """Put an index in the staging folder: `files` written (path in pagefind/ -> content),
+    `links` hard-linked from the last build (or copied), then the key file that names it."""
+    for rel, data in sorted(files.items()):
+        output.write_bytes(INDEX_DIR + "/" + rel, data, previous)
+    for rel, source in sorted(links.items()):
+        if not output.link_from(source, INDEX_DIR + "/" + rel):
+            output.copy_file(source, INDEX_DIR + "/" + rel)
+    output.write_text(KEY_FILE, key + "\n")
+
+
+def same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def swap_in(files: dict[str, bytes], target: Path, key: str, keep: set[str]) -> None:
+    """Write `files` into the served index `target` and delete its other files but those in
+    `keep`: new files first, then the entry file that names them, then the files no longer
+    named, so a reader finds a whole index at each step."""
+    key_file = target / KEY_FILE.partition("/")[2]
+    with contextlib.suppress(OSError):
+        key_file.unlink()  # until the swap is done, the index is not current
+    old = set(files_in(target))
+    for rel in sorted(files, key=lambda r: r == ENTRY_FILE):
+        path = target / rel
+        if rel in old and same_bytes(path, files[rel]):
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, files[rel])
+    for rel in old - set(files) - keep:
+        with contextlib.suppress(OSError):
+            (target / rel).unlink()
+    key_file.write_text(key + "\n", encoding="utf-8")
