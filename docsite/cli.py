@@ -23,8 +23,8 @@ COMMANDS = ("build", "serve", "preview", "check", "new", "init", "clean")
 DEFAULT_COMMAND = "build"
 
 
-def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
-    """The parser, and each command's own parser (to say which command takes an option)."""
+def _option_groups() -> tuple[argparse.ArgumentParser, ...]:
+    """The options several commands share: project, building, reporting, output, serving."""
     project = argparse.ArgumentParser(add_help=False)
     project.add_argument(
         "-c",
@@ -41,7 +41,10 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     level = building.add_mutually_exclusive_group()
     level.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     level.add_argument(
-        "-v", "--verbose", action="store_true", help="list the pages rendered, and why"
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list the pages rendered and why, and how long each step took",
     )
     building.add_argument(
         "-j",
@@ -76,7 +79,12 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         "--port", type=_port, default=8000, help="port (default: 8000, or the next free one)"
     )
     serving.add_argument("--open", action="store_true", help="open the site in a web browser")
+    return project, building, reporting, output, serving
 
+
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The parser, and each command's own parser (to say which command takes an option)."""
+    project, building, reporting, output, serving = _option_groups()
     parser = argparse.ArgumentParser(
         prog="docsite",
         description="Build a documentation site from Markdown pages (content/) into site/.",
@@ -357,6 +365,8 @@ def _summary(
             print(f"  {source} -> {where}{output} ({why})", file=out)
         for note in result.notes:
             print(f"  note: {note}", file=out)
+        for step, seconds in result.steps:
+            print(f"  {seconds:7.3f} s  {step}", file=out)
     if args.quiet:
         return
     if command == "check":

@@ -14,7 +14,8 @@ site come the reuse keys, widest first:
 - `PageInputs` -> page key: everything one page's HTML shows but its links' targets, which are
   known only once the body is parsed; they are its dependencies (`snapshot`), and the page key
   is the hash of both.
-The search index has its own key, of the indexed pages (docsite.search).
+- `search_key`: the search index, named by its settings and each page's indexed part.
+- `live_markdown_key`: watch mode's parse of a body edited in place.
 
 A key is the hash of every field of its inputs, so a field added to an inputs class is part of
 the key at once: adding a page input is one field here and one value where it is filled in.
@@ -26,13 +27,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NewType
+from typing import TYPE_CHECKING, Any, NewType, Protocol
 
 from docsite.cache import CACHE_VERSION, FileEntry, digest, engine_digest
 from docsite.config import HeaderLink, SiteConfig
 from docsite.frontmatter import PageSettings
-from docsite.pages import SiteContent
+from docsite.pages import Page, SiteContent
 from docsite.projectfiles import MISSING
+from docsite.sources import SETTINGS_SUFFIXES
+
+if TYPE_CHECKING:
+    from docsite.theme import Theme
 
 
 class InputKind(StrEnum):
@@ -205,3 +210,126 @@ def page_key(base_key: str, dependencies: dict[str, tuple]) -> str:
 
 def assets_key(site: SiteContent, files: dict[str, FileEntry]) -> str:
     return digest(sorted((a.rel, files[content_input(a.rel)][0]) for a in site.assets))
+
+
+# ---- The keys of one build's pages ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedKeys:
+    """The keys every page's keys are made from, worked out once per build."""
+
+    site: str
+    theme: str
+    assets: str
+    site_includes: str
+    variables: str
+    site_templated: bool  # top.md or bottom.md exist: they go into every page, with its values
+    markdown_html: bool
+
+
+def shared_keys(
+    config: SiteConfig,
+    site: SiteContent,
+    theme: Theme,
+    files: dict[str, FileEntry],
+    site_includes: list[tuple[str, str]],
+) -> SharedKeys:
+    """`files`: every input's entry by name; `site_includes`: (input name, hash) of the
+    site-wide includes and the files they read."""
+    from docsite.markdown.templating import project_variables  # loads with the renderer
+
+    assets = assets_key(site, files)
+    includes = digest(site_includes)
+    theme_key = key_of(
+        ThemeInputs(
+            config,
+            theme.header_links,
+            [files[name][0] for name, _ in inputs_of(files, InputKind.TEMPLATE)],
+            includes,
+        )
+    )
+    variables = digest(project_variables(config), config.data)
+    site_key = key_of(
+        SiteInputs(
+            assets,
+            includes,
+            theme_key,
+            variables,
+            [(p.source.rel, p.yaml_text, p.h1) for p in site.pages],
+            sorted(
+                (name, entry[0])
+                for name, entry in files.items()
+                if name.endswith(SETTINGS_SUFFIXES)
+            ),
+            inputs_of(files, InputKind.STATIC),
+            theme.last_updated,
+        )
+    )
+    templated = any(
+        name.endswith(("/top.md", "/bottom.md")) and content_hash != MISSING
+        for name, content_hash in site_includes
+    )
+    return SharedKeys(
+        site_key, theme_key, assets, includes, variables, templated, config.markdown_html
+    )
+
+
+def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
+    from docsite.markdown.templating import page_variables, uses_templating
+
+    return MarkdownInputs(
+        page.source.rel,
+        page.url,
+        page.body,
+        page.body_line,
+        shared.assets,
+        shared.markdown_html,
+        shared.site_includes,
+        (shared.variables, page_variables(page))
+        if uses_templating(page) or shared.site_templated
+        else None,
+    )
+
+
+def page_inputs(page: Page, markdown_key: str, theme: Theme, shared: SharedKeys) -> PageInputs:
+    return PageInputs(
+        markdown_key,
+        theme.page_context_key(page),
+        page.settings,
+        page.label,
+        page.title,
+        page.url,
+        shared.theme,
+    )
+
+
+def live_markdown_key(body: str) -> str:
+    """Watch mode's key for a body edited in place: the body alone, kept apart from builds'
+    keys, so the next full build parses the page again with all its inputs."""
+    return "live:" + digest(body)
+
+
+# ---- The search index ----------------------------------------------------------------------
+
+# Bump when what is fed to Pagefind changes, so every site re-indexes once.
+SEARCH_VERSION = "1"
+
+
+class IndexedPage(Protocol):
+    """A page as search sees it: its URL and the digest of the part Pagefind reads."""
+
+    url: str
+    digest: str
+
+
+def search_settings(code: bool) -> tuple:
+    """Everything besides the pages that decides what the index holds."""
+    return (SEARCH_VERSION, code)
+
+
+def search_key(pages: Iterable[IndexedPage], code: bool) -> str:
+    """Names a search index: its settings and each page's indexed part. The same key, the
+    same index; the engine is checked apart (SearchState.engine), as the key is written
+    into the output."""
+    return digest(search_settings(code), [(p.url, p.digest) for p in pages])

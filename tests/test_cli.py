@@ -75,6 +75,25 @@ def test_verbose_lists_the_pages_rendered_and_why(project):
     assert any("nothing changed since the last build" in line for line in lines)
 
 
+STEP_LINE = re.compile(r"^ +(\d+\.\d{3}) s  (.+)$")
+
+
+def test_verbose_times_each_step_of_the_build(project):
+    project.write({"content/index.md": "# Home\n"})
+
+    def steps() -> list[str]:
+        done = run(project.root, "-v")
+        assert done.returncode == 0, done.stderr
+        timed = [STEP_LINE.match(line) for line in done.stdout.splitlines()]
+        return [match[2] for match in timed if match]
+
+    rendering = steps()
+    assert rendering[:2] == ["finding files", "hashing inputs"]
+    assert {"reading pages", "rendering", "generated files", "writing"} <= set(rendering)
+    # Nothing to do: the build stops after hashing, and says only what it did.
+    assert steps() == ["finding files", "hashing inputs"]
+
+
 def test_broken_yaml_exits_1_with_location_and_keeps_site(project):
     project.write({"content/index.md": "# Home\n"})
     assert run(project.root).returncode == 0

@@ -15,6 +15,7 @@ from docsite.keys import (
     content_input,
     dependency_file,
     input_name,
+    kind_of,
     project_input,
     project_rel,
 )
@@ -51,7 +52,8 @@ def input_files(
             files[name] = hasher.entry(path, name)
         except OSError as exc:
             files[name] = (UNREADABLE, (0,))
-            if not name.endswith(".md") or not name.startswith("content:"):
+            if kind_of(name) is not InputKind.CONTENT or not name.endswith(".md"):
+                # A page that cannot be read is reported where pages are read.
                 report.add(read_fault(shown, exc))
     for name in hasher.known:
         if project_rel(name) is not None:  # read by pages last time: includes, snippets

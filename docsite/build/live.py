@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docsite.build.inputs import read_files_inputs
-from docsite.cache import BuildCache, CacheState, InputHasher, digest
+from docsite.cache import BuildCache, CacheState, InputHasher
 from docsite.config import SiteConfig
 from docsite.diagnostics import Diagnostic
+from docsite.keys import live_markdown_key
 from docsite.nav import NavTree
 from docsite.output import atomic_write
 from docsite.pages import Page, SiteContent
@@ -50,7 +51,7 @@ def live_render(live: LiveState, pages: list[Page]) -> LiveOutcome:
     for page in pages:
         record = live.state.pages.get(page.source.rel)
         # A Markdown key of the body alone: the cache keeps this parse apart from builds'.
-        outcome = builder.build(PageJob(page.source.rel, "live:" + digest(page.body), False))
+        outcome = builder.build(PageJob(page.source.rel, live_markdown_key(page.body), False))
         diagnostics.extend(outcome.diagnostics)
         # Files the new body reads (a snippet just added) are watched from now on.
         live.state.files.update(

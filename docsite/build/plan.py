@@ -9,112 +9,22 @@ import os
 from dataclasses import dataclass, field
 
 from docsite.build.inputs import project_file_entry
-from docsite.cache import FileEntry, InputHasher, PageRecord, digest
+from docsite.cache import FileEntry, InputHasher, PageRecord
 from docsite.config import SiteConfig
 from docsite.context import BuildContext
 from docsite.keys import (
-    InputKind,
-    MarkdownInputs,
-    PageInputs,
-    SiteInputs,
-    ThemeInputs,
-    assets_key,
+    SharedKeys,
     content_input,
-    inputs_of,
     key_of,
+    markdown_inputs,
+    page_inputs,
     page_key,
     project_input,
     snapshot,
 )
-from docsite.markdown.templating import (
-    INCLUDES_FOLDER,
-    SITE_INCLUDES,
-    page_variables,
-    project_variables,
-    uses_templating,
-)
+from docsite.markdown.templating import INCLUDES_FOLDER, SITE_INCLUDES
 from docsite.pages import Page
-from docsite.projectfiles import MISSING
 from docsite.render import PageJob, link_previous
-from docsite.sources import SETTINGS_SUFFIXES
-from docsite.theme import Theme
-
-
-@dataclass(frozen=True)
-class SharedKeys:
-    """The keys every page's keys are made from, worked out once per build."""
-
-    site: str
-    theme: str
-    assets: str
-    site_includes: str
-    variables: str
-    site_templated: bool  # top.md or bottom.md exist: they go into every page, with its values
-    markdown_html: bool
-
-
-def shared_keys(ctx: BuildContext, site_includes: list[tuple[str, str]]) -> SharedKeys:
-    """`site_includes`: (input name, hash) of the site-wide includes and the files they read."""
-    config, files = ctx.config, ctx.files
-    assets = assets_key(ctx.site, files)
-    includes = digest(site_includes)
-    theme = key_of(
-        ThemeInputs(
-            config,
-            ctx.theme.header_links,
-            [files[name][0] for name, _ in inputs_of(files, InputKind.TEMPLATE)],
-            includes,
-        )
-    )
-    variables = digest(project_variables(config), config.data)
-    site = key_of(
-        SiteInputs(
-            assets,
-            includes,
-            theme,
-            variables,
-            [(p.source.rel, p.yaml_text, p.h1) for p in ctx.site.pages],
-            sorted(
-                (name, entry[0])
-                for name, entry in files.items()
-                if name.endswith(SETTINGS_SUFFIXES)
-            ),
-            inputs_of(files, InputKind.STATIC),
-            ctx.theme.last_updated,
-        )
-    )
-    templated = any(
-        name.endswith(("/top.md", "/bottom.md")) and content_hash != MISSING
-        for name, content_hash in site_includes
-    )
-    return SharedKeys(site, theme, assets, includes, variables, templated, config.markdown_html)
-
-
-def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
-    return MarkdownInputs(
-        page.source.rel,
-        page.url,
-        page.body,
-        page.body_line,
-        shared.assets,
-        shared.markdown_html,
-        shared.site_includes,
-        (shared.variables, page_variables(page))
-        if uses_templating(page) or shared.site_templated
-        else None,
-    )
-
-
-def page_inputs(page: Page, markdown_key: str, theme: Theme, shared: SharedKeys) -> PageInputs:
-    return PageInputs(
-        markdown_key,
-        theme.page_context_key(page),
-        page.settings,
-        page.label,
-        page.title,
-        page.url,
-        shared.theme,
-    )
 
 
 @dataclass

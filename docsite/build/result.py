@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +30,15 @@ class BuildResult:
     rendered_pages: list[tuple[str, str, str]] = field(default_factory=list)
     steps: list[tuple[str, float]] = field(default_factory=list)  # each step's seconds, for -v
     live: LiveState | None = None  # with keep_live: the loaded site, for watch mode
+
+    @contextlib.contextmanager
+    def timed(self, step: str) -> Iterator[None]:
+        """Time a step of the build into `steps`."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.steps.append((step, time.perf_counter() - started))
 
     @property
     def ok(self) -> bool:

@@ -42,13 +42,14 @@ def build_site(options: BuildOptions) -> BuildResult:
         result.had_site = (out / OUTPUT_MARKER).is_file()
         check_output_folder(out, config)
         options.progress("reading pages", 0, 0)
-        found = discover(
-            config.content_dir,
-            config.input,
-            report,
-            not_content(config, out),
-            (config.root, config.content_dir),
-        )
+        with result.timed("finding files"):
+            found = discover(
+                config.content_dir,
+                config.input,
+                report,
+                not_content(config, out),
+                (config.root, config.content_dir),
+            )
     except DiagnosticError as exc:
         report.extend(exc.diagnostics)
         return _finish(result, started)
@@ -76,9 +77,11 @@ def _build(
     result.notes.extend(cache.notes)
     previous = cache.inputs
     hasher = InputHasher(previous.files, options.hash_all or hash_all_requested())
+    with result.timed("hashing inputs"):
+        files = input_files(config, found, hasher, report)
     scan = InputScan(
         out,
-        input_files(config, found, hasher, report),
+        files,
         hasher,
         digest(
             CACHE_VERSION,
@@ -89,7 +92,6 @@ def _build(
             report.items,
         ),
     )
-    files = scan.files
     inputs_digest = scan.digest()
     result.pages = len(found.pages)
     if (

@@ -4,11 +4,7 @@ swap the new site in. Each step is timed for `docsite build -v`."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import jinja2
 
@@ -16,7 +12,7 @@ from docsite.build.faults import clash_diagnostic, template_diagnostic
 from docsite.build.files import place_files
 from docsite.build.inputs import InputScan, read_files_inputs
 from docsite.build.live import LiveState
-from docsite.build.plan import PagePlan, plan_pages, shared_keys, site_include_inputs
+from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
 from docsite.build.prepare import check_output_names, make_theme
 from docsite.build.result import BuildResult
 from docsite.cache import CACHE_DIR, BuildCache, CacheState, PageRecord, SettingsState
@@ -25,7 +21,7 @@ from docsite.config import SiteConfig
 from docsite.context import BuildContext, BuildOptions
 from docsite.diagnostics import Report, Severity
 from docsite.gitdates import read_dates
-from docsite.keys import content_input, page_key
+from docsite.keys import content_input, page_key, shared_keys
 from docsite.markdown.code import pygments_css
 from docsite.nav import build_nav
 from docsite.output import OUTPUT_MARKER, OutputClash, OutputFolder, marker_of
@@ -34,22 +30,6 @@ from docsite.publish import publish
 from docsite.render import PageBuilder, build_pages
 from docsite.search import SearchState, index_built_site
 from docsite.sources import Discovery
-
-
-@dataclass
-class Steps:
-    """Times each step of a build into the result, for `-v`."""
-
-    result: BuildResult
-    started: float = field(default_factory=time.perf_counter)
-
-    @contextlib.contextmanager
-    def step(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.result.steps.append((name, time.perf_counter() - started))
 
 
 def render_site(
@@ -62,17 +42,16 @@ def render_site(
     result: BuildResult,
 ) -> None:
     """Load pages, build the nav, render what changed and swap the new site in."""
-    steps = Steps(result)
     _note_cache(cache, result)
     settings = cache.load_part("settings", SettingsState) or SettingsState()
     memo = SettingsMemo(previous=settings.parsed)
     options.progress("reading pages", 0, len(found.pages))
-    with steps.step("reading pages"):
+    with result.timed("reading pages"):
         site = load_site(found, report, memo)
     if not check_output_names(site, report):
         return  # such a page cannot be written: stop before anything is
     try:
-        with steps.step("navigation and theme"):
+        with result.timed("navigation and theme"):
             nav = build_nav(site)
             dates = read_dates(config.content_dir, config.root if options.use_cache else None)
             theme, site_html_files = make_theme(config, site, nav, dates, cache, report)
@@ -94,7 +73,7 @@ def render_site(
                 previous_output=scan.out if scan.out.is_dir() else None,
                 as_recorded=cache.state.marker == marker_of(scan.out),
             )
-            _write_site(ctx, scan, steps, site_html_files, memo, settings, result)
+            _write_site(ctx, scan, site_html_files, memo, settings, result)
     except jinja2.TemplateError as exc:
         report.add(template_diagnostic(exc, config))
     except OutputClash as clash:
@@ -104,7 +83,6 @@ def render_site(
 def _write_site(
     ctx: BuildContext,
     scan: InputScan,
-    steps: Steps,
     site_html_files: list[str],
     memo: SettingsMemo,
     settings: SettingsState,
@@ -113,14 +91,14 @@ def _write_site(
     """The steps that fill the staging folder, then the swap."""
     added, site_includes = site_include_inputs(ctx.config, ctx.files, ctx.hasher, site_html_files)
     ctx.files.update(added)
-    shared = shared_keys(ctx, site_includes)
-    with steps.step("rendering"):
+    shared = shared_keys(ctx.config, ctx.site, ctx.theme, ctx.files, site_includes)
+    with result.timed("rendering"):
         plan = plan_pages(ctx, shared)
         records = _render_pages(ctx, plan, result)
         ctx.report.extend(check_links(ctx.site, records))
-    with steps.step("copying files"):
+    with result.timed("copying files"):
         place_files(ctx)
-    with steps.step("generated files"):
+    with result.timed("generated files"):
         reused = set(plan.reused) if ctx.as_recorded else set()
         same_site = shared.site == ctx.previous.site_key and ctx.as_recorded
         publish(ctx, records, reused, same_site)
@@ -130,7 +108,7 @@ def _write_site(
     search = None
     if ctx.options.search_index:
         ctx.options.progress("search index", 0, 0)
-        with steps.step("search index"):
+        with result.timed("search index"):
             search = index_built_site(
                 ctx.site,
                 records,
@@ -166,7 +144,7 @@ def _write_site(
         else None,
         ("search", search.state) if search is not None and search.state is not None else None,
     ]
-    with steps.step("writing"):
+    with result.timed("writing"):
         _swap_in(ctx, state, parts, result)
     if ctx.options.keep_live:
         result.live = LiveState(

@@ -9,11 +9,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from docsite.keys import search_key
 from docsite.search import pagefind_client
 from docsite.search.indexing import IndexOutcome, merge_or_index
 from docsite.search.pages import SearchPage
 from docsite.search.placing import INDEX_DIR, read_key, swap_in
-from docsite.search.state import SearchState, index_key
+from docsite.search.state import SearchState
 
 
 def refresh_index(
@@ -26,7 +27,7 @@ def refresh_index(
     """Re-index a served folder in place: new files first, then the entry file that names
     them (atomically), then the files no longer named. `lock` is held while files move.
     `state` describes the served index; the outcome carries the new one."""
-    key = index_key(pages, code)
+    key = search_key(pages, code)
     if read_key(site) == key:
         return IndexOutcome("reused", len(pages), state=state)
     if not pagefind_client.binary_available():
@@ -74,7 +75,7 @@ class BackgroundIndexer:
 
     def schedule(self, pages: list[SearchPage], site: Path, code: bool) -> bool:
         """Ask for a re-index; False when the served index is already current."""
-        if read_key(site) == index_key(pages, code):
+        if read_key(site) == search_key(pages, code):
             return False
         with self._wake:
             self._job = (pages, site, code)

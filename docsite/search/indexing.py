@@ -12,6 +12,7 @@ from pathlib import Path
 from docsite.cache import PageRecord, collector_paused, engine_digest
 from docsite.config import SiteConfig
 from docsite.diagnostics import Report
+from docsite.keys import search_key, search_settings
 from docsite.output import OutputFolder
 from docsite.pages import SiteContent
 from docsite.search import pagefind_client
@@ -24,7 +25,7 @@ from docsite.search.pages import (
     search_pages,
 )
 from docsite.search.placing import INDEX_DIR, link_tree, place_index, read_key
-from docsite.search.state import SearchState, index_key, index_settings
+from docsite.search.state import SearchState
 
 # Pagefind's own search interfaces: docsite's search box replaces them.
 UNUSED_FILES = (
@@ -100,7 +101,7 @@ def index_site(
     """Place pagefind/ in the staging folder: the previous index if no page changed, that
     index with the changed pages merged in if it can be, else a new one (or, with `defer`,
     the previous one until a background re-index)."""
-    key = index_key(pages, code)
+    key = search_key(pages, code)
     old_index = previous / INDEX_DIR if previous is not None else None
     if old_index is not None and read_key(previous) == key and link_tree(old_index, output):
         return IndexOutcome("reused", len(pages))
@@ -173,13 +174,13 @@ def full_index(
     for url, data in fragments.items():
         written.files[written.fragment_files[url]] = data
     state = SearchState(
-        index_key(pages, code),
+        search_key(pages, code),
         {page.url: page.digest for page in pages},
         index,
         written.fragment_files,
         assets,
         written.hashes,
-        index_settings(code),
+        search_settings(code),
         engine_digest(),
     )
     return written.files | files, state
@@ -191,7 +192,7 @@ def patch_index(
     """Index only the new and changed pages and merge them into `state` (which this
     changes): the files to write, the files to link from the previous index, the new state
     and the number of pages indexed. Raises CannotPatch when the index must be built whole."""
-    if state.engine != engine_digest() or state.settings != index_settings(code):
+    if state.engine != engine_digest() or state.settings != search_settings(code):
         raise CannotPatch("the last index was made by another docsite or with other settings")
     if state.key != read_key(previous):
         raise CannotPatch("the cached index is not the one in the site")
@@ -214,7 +215,7 @@ def patch_index(
             links[rel] = old_index / state.fragment_files[url]
     if not all(os.path.isfile(source) for source in links.values()):
         raise CannotPatch("files of the last index are missing")
-    state.key = index_key(pages, code)
+    state.key = search_key(pages, code)
     state.digests = {page.url: page.digest for page in pages}
     state.fragment_files = written.fragment_files
     state.hashes = written.hashes

@@ -1,0 +1,200 @@
+"""docsite.keys, the one place that decides what invalidates a cached page: a change to any
+input of a page moves one of its keys, and a new input cannot be added without saying which.
+
+A key that misses an input shows up as a stale page in some later build; these tests fail at
+once instead."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, Project
+
+from docsite import keys
+from docsite.config import HeaderLink, SiteConfig, load_config
+from docsite.diagnostics import Report
+from docsite.frontmatter import PageSettings
+from docsite.icons import IconSet
+from docsite.nav import build_nav
+from docsite.pages import Page, SiteContent, load_site
+from docsite.sources import discover
+from docsite.theme import Theme
+
+# ---- Every field of every inputs class is part of its key -----------------------------------
+
+
+def changed(value: Any) -> Any:
+    """Another value of the same kind."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int | float):
+        return value + 1
+    if isinstance(value, str):
+        return value + "-changed"
+    if isinstance(value, Path):
+        return value / "changed"
+    if isinstance(value, list | tuple):
+        return type(value)([*value, changed(value[0]) if value else "added"])
+    if isinstance(value, dict):
+        return {**value, "added": "value"}
+    if value is None:
+        return ("added", {})
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=1)
+    if dataclasses.is_dataclass(value):
+        first = dataclasses.fields(value)[0]
+        return dataclasses.replace(value, **{first.name: changed(getattr(value, first.name))})
+    raise AssertionError(f"no other value for {value!r}: teach changed() its type")
+
+
+SETTINGS = PageSettings(order=1, label="Label", tags=["a"], date=dt.date(2026, 1, 1))
+CONFIG = SiteConfig(root=Path("/docs"), links=(HeaderLink("Home", "/", ""),))
+
+INPUTS = [
+    keys.ThemeInputs(CONFIG, [HeaderLink("Home", "/", "")], ["t1"], "includes"),
+    keys.SiteInputs(
+        "assets",
+        "includes",
+        "theme",
+        "variables",
+        [("a.md", "label: A", "A")],
+        [("content:guide/index.yml", "h")],
+        [("static:logo.png", "h")],
+        {"a.md": "2026-01-01"},
+    ),
+    keys.MarkdownInputs("a.md", "a/", "# A\n", 1, "assets", True, "includes", None),
+    keys.PageInputs("markdown", "context", SETTINGS, "A", "A", "a/", "theme"),
+]
+
+
+@pytest.mark.parametrize("inputs", INPUTS, ids=lambda inputs: type(inputs).__name__)
+def test_every_field_of_the_inputs_is_in_the_key(inputs):
+    before = keys.key_of(inputs)
+    for field in dataclasses.fields(inputs):
+        after = dataclasses.replace(inputs, **{field.name: changed(getattr(inputs, field.name))})
+        assert keys.key_of(after) != before, f"{type(inputs).__name__}.{field.name}"
+
+
+@pytest.mark.parametrize("value", [CONFIG, SETTINGS], ids=lambda value: type(value).__name__)
+def test_every_setting_is_in_the_keys(value):
+    """The config and the page settings enter the keys whole: a field hidden from their repr
+    would drop out of every key without a word."""
+    for field in dataclasses.fields(value):
+        other = dataclasses.replace(value, **{field.name: changed(getattr(value, field.name))})
+        assert keys.digest(other) != keys.digest(value), f"{type(value).__name__}.{field.name}"
+
+
+# ---- Every field of a page is an input of one of its keys -----------------------------------
+
+SITE_FILES = {
+    "docsite.yml": "title: Keys\n",
+    "content/index.md": "# Home\n",
+    "content/guide/index.md": "---\norder: 1\n---\n# Guide\n",
+    "content/guide/setup.md": "---\norder: 2\nlabel: Setup\n---\n# Setting up\n\nBody.\n",
+    "content/guide/later.md": "---\norder: 3\n---\n# Later\n",
+}
+PAGE = "guide/setup.md"  # the page whose fields change
+NEIGHBOUR = "guide/later.md"  # shows PAGE in its sidebar and as its previous page
+
+
+def load(project: Project) -> tuple[SiteConfig, SiteContent]:
+    project.write(SITE_FILES)
+    report = Report()
+    config = load_config(project.root, None, report)
+    found = discover(config.content_dir, config.input, report, (), (config.root,))
+    site = load_site(found, report)
+    assert not report.items, [d.format() for d in report.items]
+    return config, site
+
+
+def page_keys(config: SiteConfig, site: SiteContent, index: int) -> dict[str, str]:
+    """The site key and the Markdown and page keys of site.pages[index], as a build works them
+    out: the nav and the theme made anew from the pages."""
+    theme = Theme(config, build_nav(site), IconSet(), [])
+    shared = keys.shared_keys(config, site, theme, {}, [])
+    page = site.pages[index]
+    markdown = keys.key_of(keys.markdown_inputs(page, shared))
+    return {
+        "site": shared.site,
+        "markdown": markdown,
+        "page": keys.key_of(keys.page_inputs(page, markdown, theme, shared)),
+    }
+
+
+# Each field of Page: how it changes, and the keys that must move, of the page itself and of a
+# neighbour that shows it. A new field of Page fails test_the_table_names_every_field_of_a_page
+# until it is added here, with the key that covers it.
+Change = Callable[[Any], Any]
+PAGE_FIELDS: dict[str, tuple[Change, set[str], set[str]]] = {
+    # The path names the page in messages and its cache files; its URL and folder follow it.
+    "source": (lambda s: dataclasses.replace(s, rel="guide/moved.md"), {"markdown"}, set()),
+    # The settings, as checked: shown in the page (its badge, description, layout...).
+    "settings": (lambda s: dataclasses.replace(s, description="new"), {"page"}, set()),
+    "body": (lambda body: body + "More.\n", {"markdown"}, set()),
+    "body_line": (lambda line: line + 1, {"markdown"}, set()),  # positions in messages
+    "folder": (lambda folder: "", {"page"}, set()),  # whose sidebar list it is in
+    "is_index": (lambda is_index: not is_index, {"page"}, {"page"}),  # the folder's own page
+    "url": (lambda url: "guide/elsewhere/", {"markdown", "page"}, {"page"}),
+    "label": (lambda label: "Renamed", {"page"}, {"page"}),
+    "title": (lambda title: "New title", {"page"}, set()),
+    # The settings and title as written: every page's nav and links may show them.
+    "h1": (lambda h1: "Set up", {"site"}, {"site"}),
+    "yaml_text": (lambda text: text + "icon: gear\n", {"site"}, {"site"}),
+}
+
+
+def test_the_table_names_every_field_of_a_page():
+    assert set(PAGE_FIELDS) == {field.name for field in dataclasses.fields(Page)}
+
+
+@pytest.mark.parametrize("name", PAGE_FIELDS)
+def test_a_change_to_any_field_of_a_page_moves_its_keys(project, name):
+    config, site = load(project)
+    change, own_keys, neighbour_keys = PAGE_FIELDS[name]
+    index = {page.source.rel: i for i, page in enumerate(site.pages)}
+    before = {rel: page_keys(config, site, index[rel]) for rel in (PAGE, NEIGHBOUR)}
+    edited = copy.deepcopy(site)
+    page = edited.pages[index[PAGE]]
+    setattr(page, name, change(getattr(page, name)))
+    after = {rel: page_keys(config, edited, index[rel]) for rel in (PAGE, NEIGHBOUR)}
+    for rel, expected in ((PAGE, own_keys), (NEIGHBOUR, neighbour_keys)):
+        moved = {key for key in before[rel] if before[rel][key] != after[rel][key]}
+        assert expected <= moved, f"{name} changed; {rel}'s keys that moved: {moved}"
+
+
+def test_an_unchanged_site_has_the_same_keys(project):
+    config, site = load(project)
+    for index in range(len(site.pages)):
+        assert page_keys(config, site, index) == page_keys(config, copy.deepcopy(site), index)
+
+
+# ---- Input names are made in docsite.keys alone ---------------------------------------------
+
+PREFIXES = (*(f"{kind}:" for kind in keys.InputKind), "file:", "live:")
+
+
+def test_input_names_are_spelled_only_in_the_keys_module():
+    spelled = []
+    for path in sorted((REPO / "docsite").rglob("*.py")):
+        if path.name == "keys.py" and path.parent.name == "docsite":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and str(node.value).startswith(PREFIXES):
+                spelled.append(f"{path.relative_to(REPO)}:{node.lineno}: {node.value!r}")
+    assert not spelled, "use docsite.keys' functions:\n" + "\n".join(spelled)
+
+
+def test_an_input_name_says_its_kind_and_path():
+    name = keys.project_input("snippets/a.py")
+    assert keys.kind_of(name) is keys.InputKind.PROJECT
+    assert keys.project_rel(name) == "snippets/a.py"
+    assert keys.project_rel(keys.content_input("a.md")) is None
+    assert keys.dependency_file(keys.file_dependency("x/y.md")) == "x/y.md"
+    assert keys.dependency_file("guide/a.md") is None  # a linked page
