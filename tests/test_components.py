@@ -1,4 +1,7 @@
-"""Retype's components (docsite/markdown/components/): HTML structure and diagnostics."""
+"""Retype's components (docsite/markdown/components/): HTML structure and diagnostics.
+
+Whole pages of HTML, Markdown in and HTML out, are cases in tests/fixtures/markdown/ instead
+(tests/test_fixtures.py); here are what a case cannot say: diagnostics, positions, options."""
 
 from __future__ import annotations
 
@@ -40,21 +43,6 @@ def test_callout_with_variant_and_markdown_title(tmp_path):
     assert callout.select_one(".callout-title strong").text == "now"
     assert callout.select_one(".callout-body em").text == "text"
     assert not rendered.diagnostics
-
-
-def test_callout_defaults_to_primary_and_may_have_no_title(tmp_path):
-    _, html = render(tmp_path, "!!!\nJust text.\n!!!\n\n!!! A title\nx\n!!!\n")
-    first, second = html.select(".callout")
-    assert "callout-primary" in first["class"] and first.select_one(".callout-title") is None
-    assert second.select_one(".callout-title").text == "A title"
-
-
-def test_collapsible_callouts_are_details(tmp_path):
-    _, html = render(tmp_path, "!!-danger Closed\nhidden\n!!!\n\n!!+ Open\nshown\n!!!\n")
-    closed, opened = html.select("details.callout")
-    assert "callout-danger" in closed["class"] and not closed.has_attr("open")
-    assert closed.summary.text == "Closed"
-    assert opened.has_attr("open") and opened.summary.text == "Open"
 
 
 def test_unknown_variant_warns_with_did_you_mean(tmp_path):
@@ -130,35 +118,9 @@ def test_stray_and_unclosed_tab_markers_are_errors(tmp_path):
 # Panels, steps, columns, containers --------------------------------------------------------
 
 
-def test_panels_stack_collapse_and_nest_with_longer_markers(tmp_path):
-    body = "==== Outer\n=== Inner\ninner\n==- Closed\nshut\n==-\n====\n"
-    rendered, html = render(tmp_path, body)
-    (outer,) = html.find_all("details", recursive=False)
-    assert outer.has_attr("open") and outer.summary.text == "Outer"
-    inner, closed = outer.select_one(".panel-body").find_all("details", recursive=False)
-    assert inner.has_attr("open") and inner.select_one(".panel-body").text.strip() == "inner"
-    assert not closed.has_attr("open") and closed.summary.text == "Closed"
-    assert not rendered.diagnostics
-
-
 def test_setext_headings_still_work(tmp_path):
     _, html = render(tmp_path, "Title\n===\n\nSub\n---\n")
     assert html.h1.text.startswith("Title") and html.h2.text.startswith("Sub")
-
-
-def test_steps_number_and_may_start_anywhere(tmp_path):
-    body = ">>> 3. Install\nRun it.\n>>> Configure\nEdit it.\n>>> 9. Done\nYay.\n>>>\n"
-    _, html = render(tmp_path, body)
-    steps = html.select_one("ol.steps")
-    assert steps["start"] == "3"
-    items = steps.select(":scope > li.step")
-    assert [i.select_one(".step-title").text for i in items] == ["Install", "Configure", "Done"]
-    assert [i.get("value") for i in items] == [None, None, "9"]
-
-
-def test_blockquotes_with_spaces_are_not_steps(tmp_path):
-    _, html = render(tmp_path, "> > > deep quote\n")
-    assert html.select("blockquote blockquote blockquote") and not html.select(".steps")
 
 
 def test_columns_and_containers(tmp_path):
@@ -169,13 +131,6 @@ def test_columns_and_containers(tmp_path):
     assert html.select_one("div.note.wide").text.strip() == "boxed"
     ((line, col, severity, message),) = problems(rendered)
     assert (line, col, severity) == (11, 5, Severity.ERROR) and "9bad" in message
-
-
-def test_markers_inside_code_fences_are_code(tmp_path):
-    body = "!!! Show\n```md\n!!!\n+++ x\n```\n!!!\n"
-    rendered, html = render(tmp_path, body)
-    assert html.select_one(".callout pre").text == "!!!\n+++ x\n"
-    assert not rendered.diagnostics
 
 
 # Inline components -----------------------------------------------------------------------
@@ -274,12 +229,6 @@ def test_math_becomes_mathml_and_prices_stay_text(tmp_path):
     assert html.select_one("span.math math msup")
     assert html.select_one("div.math-display math[display=block] mfrac")
     assert "$5 or $10" in html.p.text
-    assert not rendered.diagnostics
-
-
-def test_mermaid_fences_are_left_for_mermaid(tmp_path):
-    rendered, html = render(tmp_path, "```mermaid\ngraph TD; A-->B\n```\n")
-    assert html.select_one("pre.mermaid").text == "graph TD; A-->B\n"
     assert not rendered.diagnostics
 
 

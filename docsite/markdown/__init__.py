@@ -108,15 +108,15 @@ class MarkdownRenderer:
         html = self.md.renderer.render(tokens, self.md.options, env)
         return Rendered(
             html=html,
-            toc=env.get("toc", []),
+            toc=ctx.toc,
             anchors=sorted({html_module.unescape(i) for i in _ID_ATTRIBUTE.findall(html)}),
-            has_h1=env.get("has_h1", False),
+            has_h1=ctx.has_h1,
             diagnostics=ctx.diagnostics,
             page_links=ctx.page_links,
             linked=ctx.linked,
             icons=sorted(ctx.used_icons),
             files=dict(sorted(files.read.items())),
-            mermaid=env.get("mermaid", False),
+            mermaid=ctx.mermaid,
             expanded=body if body != page.body else None,
         )
 

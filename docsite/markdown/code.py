@@ -107,7 +107,8 @@ def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: d
             "write '#' for line numbers, or lines to highlight like '#2-3,5'",
         )
     if language == "mermaid":
-        env["mermaid"] = True  # the page loads Mermaid's script
+        if ctx is not None:
+            ctx.mermaid = True  # the page loads Mermaid's script
         return f'<pre class="mermaid">{escapeHtml(token.content)}</pre>\n'
     lexer = None if language in PLAIN_LANGUAGES else lexer_for(language)
     if lexer is None and language not in PLAIN_LANGUAGES and ctx is not None:

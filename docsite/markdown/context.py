@@ -8,6 +8,7 @@ from markdown_it.token import Token
 
 from docsite.diagnostics import Diagnostic, Severity
 from docsite.icons import IconSet, icon_markup
+from docsite.markdown.headings import TocEntry
 from docsite.markdown.templating import Origin
 from docsite.pages import Page, SiteContent
 from docsite.projectfiles import ProjectFiles
@@ -27,6 +28,11 @@ class RenderContext:
     used_icons: set[str] = field(default_factory=set)  # for the site's icons.css
     files: ProjectFiles | None = None  # reads included files and code snippets
     origins: list[Origin] | None = None  # per line of `lines`, when templating changed them
+    # What the plugins found, for the page's Rendered.
+    toc: list[TocEntry] = field(default_factory=list)
+    has_h1: bool = False
+    mermaid: bool = False  # has a diagram: the page loads Mermaid
+    nesting_reported: bool = False  # the nesting limit is reported once per page
 
     def icon(self, value: str, css_class: str = "icon") -> str:
         """An icon's HTML (and a note that the page uses it), or '' when none has that name."""

@@ -81,11 +81,10 @@ def _nesting_limit(state: StateBlock, start: int, end: int, silent: bool) -> boo
 
 
 def _report_nesting(state: StateBlock, line: int) -> None:
-    env = state.env if isinstance(state.env, dict) else {}
-    ctx = env.get("docsite")
-    if ctx is None or env.get("nesting_reported"):
+    ctx = state.env.get("docsite") if isinstance(state.env, dict) else None
+    if ctx is None or ctx.nesting_reported:
         return
-    env["nesting_reported"] = True
+    ctx.nesting_reported = True
     place = Token("nesting", "", 0)
     place.map = [line, line + 1]
     origin, _ = ctx.position(place)

@@ -106,5 +106,6 @@ def _collect_toc(state: StateCore) -> None:
             has_h1 = True
         else:
             toc.append(TocEntry(level, slug, "".join(parts).strip()))
-    state.env["toc"] = toc
-    state.env["has_h1"] = has_h1
+    ctx = state.env.get("docsite") if isinstance(state.env, dict) else None
+    if ctx is not None:  # a RenderContext: the page's result carries them
+        ctx.toc, ctx.has_h1 = toc, has_h1
