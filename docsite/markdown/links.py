@@ -65,7 +65,7 @@ def _rewrite(token: Token, attr: str, block: Token, ctx: RenderContext) -> None:
         return
     if not isinstance(raw, str) or not raw or raw.startswith("#") or EXTERNAL_URL.match(raw):
         return
-    found = resolve_link(raw, ctx, block)
+    found = resolve_link(raw, ctx, block, image=attr == "src")
     if found is not None:
         token.attrSet(attr, found.href)
 
@@ -76,9 +76,18 @@ class LinkTarget:
     page: Page | None = None  # the page linked to, when it is one of the site's
 
 
-def resolve_link(raw: str, ctx: RenderContext, block: Token | None) -> LinkTarget | None:
+def resolve_link(
+    raw: str,
+    ctx: RenderContext,
+    block: Token | None,
+    needle: str | None = None,
+    image: bool = False,
+) -> LinkTarget | None:
     """Where a link in the page's source goes, or None (after a diagnostic). A link to a
-    page is recorded in `ctx.linked`: the page depends on what the link shows of it."""
+    page is recorded in `ctx.linked`: the page depends on what the link shows of it.
+    `needle` is the text to place messages at, when the source does not spell `raw`. An
+    image not found where written is looked for in Retype's fallback folders."""
+    at = raw if needle is None else needle
     page = ctx.page
     path, _, fragment = raw.partition("#")
     path, _, query = path.partition("?")
@@ -94,7 +103,7 @@ def resolve_link(raw: str, ctx: RenderContext, block: Token | None) -> LinkTarge
     if target.startswith("../") or target == "..":
         ctx.error(
             block,
-            raw,
+            at,
             f"link '{raw}' points outside the content folder",
             "link to pages and files inside content/, or use a full https:// URL",
         )
@@ -109,32 +118,54 @@ def resolve_link(raw: str, ctx: RenderContext, block: Token | None) -> LinkTarge
         found = _folder_page(target, ctx)
     if found is not None:
         ctx.linked.append(found.source.rel)
-        ctx.record_link(found.source.rel, urllib.parse.unquote(fragment), block, raw)
+        ctx.record_link(found.source.rel, urllib.parse.unquote(fragment), block, at)
         if found is page and fragment and not query:
             return LinkTarget("#" + fragment, found)
         return LinkTarget(relative_href(page.url, found.url) + suffix, found)
     if target.endswith(".md"):
         ctx.error(
-            block, raw, f"link to a page that does not exist: '{raw}'", _page_hint(target, ctx)
+            block, at, f"link to a page that does not exist: '{raw}'", _page_hint(target, ctx)
         )
         return None
     if target.rstrip("/") in ctx.site.folders:
         ctx.error(
             block,
-            raw,
+            at,
             f"link to folder '{raw}', which has no default page",
             f"link to a page inside it, or add {target.rstrip('/')}/index.md",
         )
         return None
+    if image and target not in ctx.asset_paths:
+        target = _fallback_image(target, ctx.asset_paths) or target
     if target in ctx.asset_paths:
         return LinkTarget(root_prefix(page.url) + urllib.parse.quote(target) + suffix)
-    ctx.error(
-        block,
-        raw,
-        f"link to a file that does not exist: '{raw}'",
-        "put the file inside content/ next to the page, or fix the path",
-    )
+    ctx.error(block, at, f"link to a file that does not exist: '{raw}'", _file_hint(target, ctx))
     return None
+
+
+# Where Retype looks for an image that is not where its path says, in this order.
+IMAGE_FOLDERS = ("static", "images", "img", "resources", "attachments", "assets", "public")
+
+
+def _fallback_image(target: str, asset_paths: frozenset[str]) -> str | None:
+    """The image in the first fallback folder that has it: the path as written inside the
+    folder, else its file name there."""
+    for folder in IMAGE_FOLDERS:
+        for candidate in (f"{folder}/{target}", f"{folder}/{posixpath.basename(target)}"):
+            if candidate in asset_paths:
+                return candidate
+    return None
+
+
+def _file_hint(target: str, ctx: RenderContext) -> str:
+    lowered = target.lower()
+    same = [rel for rel in ctx.asset_paths if rel.lower() == lowered]
+    if same:
+        return f"the file is '/{same[0]}': the case of the name must match, as on most servers"
+    return (
+        "put the file inside content/ next to the page, or fix the path"
+        " (images are also looked for in " + ", ".join(f"/{f}" for f in IMAGE_FOLDERS) + ")"
+    )
 
 
 def _folder_page(target: str, ctx: RenderContext) -> Any:
