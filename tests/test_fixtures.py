@@ -19,6 +19,26 @@ from docsite.sources import discover
 
 FIXTURES = REPO / "tests" / "fixtures" / "markdown"
 NEIGHBOURS = {"guide.md": "# The guide\n"}  # a page the cases may link to
+# Pages and images the cases of Retype's image, card, embed and wikilink pages name.
+NEIGHBOURS.update(
+    {
+        "guides/getting-started.md": (
+            "---\ndescription: First steps.\nicon: rocket\n---\n# Getting Started\n"
+        ),
+        "guides/installation.md": "---\ndescription: Install it.\n---\n# Installation\n",
+        "guides/blogging.md": "# Blogging\n",
+        "community.md": "# Community\n",
+        "blog/first-post.md": (
+            "---\ndate: 2026-03-02\ndescription: What is new.\nimage: images/first.png\n---\n"
+            "# What is new\n"
+        ),
+        "blog/images/first.png": "png",
+        "static/sample.jpg": "jpg",
+        "static/sample-large.jpg": "jpg",
+        "static/diagram.png": "png",
+        "static/diagram-dark.png": "png",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -167,7 +167,10 @@ def _youtube(url: str, match: re.Match[str]) -> Embed | None:
             params.append((name, value))
     if not video:
         return None
-    params.append(("autoplay", "1"))  # the reader's click on the placeholder starts it
+    if dict(params).get("loop") == "1" and "playlist" not in dict(params):
+        params.append(("playlist", video))  # YouTube loops only a playlist
+    if "autoplay" not in dict(params):  # the reader's click on the placeholder starts it
+        params.append(("autoplay", "1"))
     src = f"https://www.youtube.com/embed/{video}?" + urllib.parse.urlencode(params)
     return Embed(src, url, "YouTube video", "youtube")
 

@@ -172,13 +172,19 @@ def _find(name: str, kind: str, block: Token, ctx: RenderContext, needle: str) -
         )
         return None
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    names = pages if kind == "page" else files
     hint = (
-        f"did you mean [[{close[0]}]]?"
+        f"did you mean [[{_shown_name(names[close[0]][0], kind)}]]?"
         if close
         else f"a wikilink names a {what} of the content folder by its file name"
     )
     ctx.error(block, needle, f"wikilink '{needle}': no {what} is named '{wanted}'", hint)
     return None
+
+
+def _shown_name(rel: str, kind: str) -> str:
+    name = posixpath.basename(rel)
+    return posixpath.splitext(name)[0] if kind == "page" else name
 
 
 def _path_key(rel: str) -> str:
