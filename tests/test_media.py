@@ -137,11 +137,18 @@ def test_an_image_found_in_a_fallback_folder_is_not_an_error(tmp_path):
     assert [img["src"] for img in html.find_all("img")] == ["../../static/shot.png"] * 2
 
 
-def test_a_missing_image_whose_name_differs_in_case_says_so(tmp_path):
-    rendered, _ = render(tmp_path, "![](/static/shot-big.png)\n")
-    ((line, col, severity, message, hint),) = problems(rendered)
-    assert (line, col, severity) == (1, 5, Severity.ERROR) and "does not exist" in message
-    assert "/static/Shot-Big.PNG" in hint and "case" in hint
+def test_a_file_is_found_whatever_the_case_of_its_name_as_retype_finds_it(tmp_path):
+    rendered, html = render(tmp_path, "![](/static/shot-big.png) [f](/STATIC/shot.png)\n")
+    assert problems(rendered) == []
+    assert html.find("img")["src"] == "../static/Shot-Big.PNG"
+    assert html.find("a")["href"] == "../static/shot.png"
+
+
+def test_files_differing_only_in_case_are_not_guessed(tmp_path):
+    write_files(tmp_path, {"static/Pic.png": b"1", "static/PIC.png": b"2"})
+    rendered, _ = render(tmp_path, "![](/static/pic.png)\n")
+    ((*_, message, hint),) = problems(rendered)
+    assert "does not exist" in message and "/static/PIC.png, /static/Pic.png" in hint
 
 
 def test_a_missing_image_hint_names_the_fallback_folders(tmp_path):

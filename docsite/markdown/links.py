@@ -135,33 +135,48 @@ def resolve_link(
             f"link to a page inside it, or add {target.rstrip('/')}/index.md",
         )
         return None
-    if image and target not in ctx.asset_paths:
-        target = _fallback_image(target, ctx.asset_paths) or target
-    if target in ctx.asset_paths:
-        return LinkTarget(root_prefix(page.url) + urllib.parse.quote(target) + suffix)
+    found_file = find_file(target, ctx.asset_paths, image)
+    if found_file is not None:
+        return LinkTarget(root_prefix(page.url) + urllib.parse.quote(found_file) + suffix)
     ctx.error(block, at, f"link to a file that does not exist: '{raw}'", _file_hint(target, ctx))
     return None
 
 
 # Where Retype looks for an image that is not where its path says, in this order.
 IMAGE_FOLDERS = ("static", "images", "img", "resources", "attachments", "assets", "public")
+# The last asset set's paths by lower case (a cache: one site's pages ask it many times).
+_LOWER: list[tuple[frozenset[str], dict[str, list[str]]]] = []
 
 
-def _fallback_image(target: str, asset_paths: frozenset[str]) -> str | None:
-    """The image in the first fallback folder that has it: the path as written inside the
-    folder, else its file name there."""
-    for folder in IMAGE_FOLDERS:
-        for candidate in (f"{folder}/{target}", f"{folder}/{posixpath.basename(target)}"):
-            if candidate in asset_paths:
-                return candidate
+def find_file(target: str, asset_paths: frozenset[str], image: bool = False) -> str | None:
+    """The file a link means, as Retype finds it: the path as written, or the one file whose
+    path differs only in case; for an image also in the fallback folders, in order."""
+    candidates = [target]
+    if image:
+        for folder in IMAGE_FOLDERS:
+            candidates += [f"{folder}/{target}", f"{folder}/{posixpath.basename(target)}"]
+    for candidate in candidates:
+        if candidate in asset_paths:
+            return candidate
+        same = _by_lower_case(asset_paths).get(candidate.lower(), [])
+        if len(same) == 1:
+            return same[0]
     return None
 
 
+def _by_lower_case(asset_paths: frozenset[str]) -> dict[str, list[str]]:
+    if not _LOWER or _LOWER[0][0] is not asset_paths:
+        lower: dict[str, list[str]] = {}
+        for rel in sorted(asset_paths):
+            lower.setdefault(rel.lower(), []).append(rel)
+        _LOWER[:] = [(asset_paths, lower)]
+    return _LOWER[0][1]
+
+
 def _file_hint(target: str, ctx: RenderContext) -> str:
-    lowered = target.lower()
-    same = [rel for rel in ctx.asset_paths if rel.lower() == lowered]
-    if same:
-        return f"the file is '/{same[0]}': the case of the name must match, as on most servers"
+    same = _by_lower_case(ctx.asset_paths).get(target.lower(), [])
+    if len(same) > 1:
+        return "several files differ from it only in case: " + ", ".join(f"/{s}" for s in same)
     return (
         "put the file inside content/ next to the page, or fix the path"
         " (images are also looked for in " + ", ".join(f"/{f}" for f in IMAGE_FOLDERS) + ")"
