@@ -230,3 +230,20 @@ def test_embeds_write_no_frame_only_a_placeholder(tmp_path):
     frame = html.select_one(".embed-frame")
     assert frame["data-embed-src"] == "https://www.youtube.com/embed/abc?start=65&autoplay=1"
     assert html.select_one(".embed-link")["href"] == "https://youtu.be/abc?t=1m5s"
+
+
+def test_a_retype_project_of_input_dot_publishes_static_as_content(tmp_path):
+    """Retype's `input: .` projects keep their images in static/ and link /static/x.png."""
+    write_files(
+        tmp_path,
+        {
+            "retype.yml": "input: .\noutput: .retype\n",
+            "index.md": "# Home\n\n![](/static/hero.png)\n\n![[hero.png]]\n",
+            "static/hero.png": b"\x89PNG",
+        },
+    )
+    result = build_site(BuildOptions(root=tmp_path, out=tmp_path / "site", use_cache=False))
+    assert result.ok, [d.format() for d in result.report.items]
+    home = BeautifulSoup((tmp_path / "site/index.html").read_text(), "html.parser")
+    assert [img["src"] for img in home.select(".doc img")] == ["./static/hero.png"] * 2
+    assert (tmp_path / "site/static/hero.png").is_file()
