@@ -247,3 +247,10 @@ def test_a_retype_project_of_input_dot_publishes_static_as_content(tmp_path):
     home = BeautifulSoup((tmp_path / "site/index.html").read_text(), "html.parser")
     assert [img["src"] for img in home.select(".doc img")] == ["./static/hero.png"] * 2
     assert (tmp_path / "site/static/hero.png").is_file()
+
+
+def test_a_component_wikilink_that_finds_nothing_is_an_error_at_it(tmp_path):
+    rendered, html = render(tmp_path, "Intro [!card]([[Nowhere]])\n")
+    ((line, col, severity, message, _),) = problems(rendered)
+    assert (line, col, severity) == (1, 15, Severity.ERROR) and "'Nowhere'" in message
+    assert html.select("a.card") == []

@@ -21,7 +21,7 @@ from markdown_it.token import Token
 
 from docsite.markdown.context import RenderContext
 from docsite.markdown.headings import slugify
-from docsite.markdown.links import resolve_link
+from docsite.markdown.links import LinkTarget, resolve_link
 from docsite.pages import SiteContent
 
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+)\]\]")
@@ -112,12 +112,9 @@ def _link(token: Token, block: Token, ctx: RenderContext | None) -> list[Token]:
         if fragment:
             ctx.record_link(ctx.page.source.rel, fragment, block, token.meta["source"])
     elif ctx is not None:
-        rel = _find(name, "page", block, ctx, token.meta["source"])
-        if rel is not None:
-            raw = "/" + urllib.parse.quote(rel) + ("#" + fragment if fragment else "")
-            found = resolve_link(raw, ctx, block, token.meta["source"])
-            href = found.href if found is not None else None
-            page = found.page if found is not None else None
+        found = page_target(name, fragment, ctx, block, token.meta["source"])
+        href = found.href if found is not None else None
+        page = found.page if found is not None else None
     if href is None:
         return [_text(label)]
     opening = Token("link_open", "a", 1)
@@ -125,6 +122,24 @@ def _link(token: Token, block: Token, ctx: RenderContext | None) -> list[Token]:
     opening.attrSet("class", "wikilink")
     opening.meta = {"page": page, "labelled": bool(label_written)}
     return [opening, _text(label), Token("link_close", "a", -1)]
+
+
+def page_target(
+    name: str, fragment: str, ctx: RenderContext, block: Token | None, needle: str
+) -> LinkTarget | None:
+    """Where a wikilink's page name (and heading slug) leads; None after an error."""
+    rel = _find(name, "page", block, ctx, needle)
+    if rel is None:
+        return None
+    raw = "/" + urllib.parse.quote(rel) + ("#" + fragment if fragment else "")
+    return resolve_link(raw, ctx, block, needle)
+
+
+def component_target(raw: str, ctx: RenderContext, block: Token) -> LinkTarget | None:
+    """A component's link written as a wikilink, `[!card]([[Page#Heading]])`."""
+    name, _, anchors = raw.strip()[2:-2].partition("|")[0].partition("#")
+    fragment = slugify(anchors.split("#")[-1].strip()) if anchors else ""
+    return page_target(name, fragment, ctx, block, raw.strip())
 
 
 def _image(token: Token, block: Token, ctx: RenderContext | None) -> Token:
@@ -142,7 +157,7 @@ def _image(token: Token, block: Token, ctx: RenderContext | None) -> Token:
     return image
 
 
-def _find(name: str, kind: str, block: Token, ctx: RenderContext, needle: str) -> str | None:
+def _find(name: str, kind: str, block: Token | None, ctx: RenderContext, needle: str) -> str | None:
     """The source path a wikilink's name stands for, or None after an error."""
     pages, files = _names(ctx.site, ctx.asset_paths)
     wanted = name.strip().strip("/")
