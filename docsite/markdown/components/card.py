@@ -159,7 +159,7 @@ def _icon(icon: str, owner: Page, ctx: RenderContext, block: Token) -> str:
     if _IMAGE_ICON.search(icon.strip()):
         href = _image_href(icon.strip(), owner, ctx, block)
         return f'<img class="card-icon" src="{escapeHtml(href)}" alt="">' if href else ""
-    markup = ctx.icon(icon, "card-icon")
+    markup = ctx.icon(icon, "icon card-icon")
     if not markup:
         ctx.warning(block, icon, f"unknown icon '{icon}' in [!card]", ctx.icon_hint(icon))
     return markup
