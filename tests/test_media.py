@@ -254,3 +254,29 @@ def test_a_component_wikilink_that_finds_nothing_is_an_error_at_it(tmp_path):
     ((line, col, severity, message, _),) = problems(rendered)
     assert (line, col, severity) == (1, 15, Severity.ERROR) and "'Nowhere'" in message
     assert html.select("a.card") == []
+
+
+def test_a_new_page_of_the_same_name_makes_a_cached_wikilink_ambiguous(tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "docsite.yml": "title: T\n",
+            "content/index.md": "# Home\n\n[[Setup]] ![[logo.png]]\n",
+            "content/x/setup.md": "# Setup X\n",
+            "content/x/logo.png": b"\x89PNG",
+        },
+    )
+    out = tmp_path / "site"
+    assert build_site(BuildOptions(root=tmp_path, out=out)).ok
+    write_files(tmp_path, {"content/y/setup.md": "# Setup Y\n", "content/y/logo.png": b"1"})
+    result = build_site(BuildOptions(root=tmp_path, out=out))
+    messages = sorted(d.message for d in result.report.errors)
+    assert len(messages) == 2 and all("is ambiguous" in m for m in messages), messages
+
+
+def test_an_obsidian_page_embed_is_an_error_and_stays_text(tmp_path):
+    rendered, html = render(tmp_path, "![[getting-started#^intro]]\n")
+    ((_, col, severity, message, hint),) = problems(rendered)
+    assert (col, severity) == (1, Severity.ERROR) and "embeds a page" in message
+    assert "[[getting-started#^intro]]" in hint
+    assert html.find("img") is None and "![[getting-started#^intro]]" in html.text

@@ -143,17 +143,27 @@ def component_target(raw: str, ctx: RenderContext, block: Token) -> LinkTarget |
 
 
 def _image(token: Token, block: Token, ctx: RenderContext | None) -> Token:
+    """An image token for `![[file|alt]]`; the written text when there is no such image."""
     target, _, alt = token.meta["inner"].partition("|")
+    source = token.meta["source"]
+    if ctx is None:
+        return _text(source)
+    if "#" in target or not posixpath.splitext(target.strip())[1] or target.endswith(".md"):
+        ctx.error(
+            block,
+            source,
+            f"'{source}' embeds a page or a block of one, which docsite does not do",
+            f"link to it with [[{target.strip()}]], or share the text through an include",
+        )
+        return _text(source)
+    rel = _find(target, "file", block, ctx, source)
+    found = resolve_link("/" + urllib.parse.quote(rel), ctx, block, source) if rel else None
+    if found is None:
+        return _text(source)
     image = Token("image", "img", 0)
     image.children = [_text(alt.strip())] if alt.strip() else []
     image.content = alt.strip()
-    image.attrs = {"src": "", "alt": ""}
-    if ctx is not None:
-        rel = _find(target, "file", block, ctx, token.meta["source"])
-        if rel is not None:
-            found = resolve_link("/" + urllib.parse.quote(rel), ctx, block, token.meta["source"])
-            if found is not None:
-                image.attrSet("src", found.href)
+    image.attrs = {"src": found.href, "alt": ""}
     return image
 
 
