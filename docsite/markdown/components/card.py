@@ -23,7 +23,7 @@ from docsite.markdown.components.calls import Call, add_call_rule, check_attribu
 from docsite.markdown.components.icons import emoji_text
 from docsite.markdown.components.targets import checked_url, missing_link, resolve_target
 from docsite.markdown.context import RenderContext
-from docsite.pages import Page
+from docsite.pages import Page, humanize
 from docsite.urls import EXTERNAL_URL, root_prefix
 
 ATTRIBUTES = (
@@ -109,12 +109,23 @@ def _check(md: MarkdownIt, token: Token, call: Call, block: Token, ctx: RenderCo
     meta["text"] = md.renderInline(text).strip() if rich and text else escapeHtml(text)
     if page is not None and not meta["footer"] and page.settings.date:
         meta["footer"] = page.settings.date.isoformat()
+    if page is not None and not meta["kicker"]:
+        meta["kicker"] = _section_label(page, ctx)
     image = call.get("image") or (page.settings.image if page else "")
     if image and "image" in SHOWN[layout]:
         meta["image"] = _image_href(image, page or ctx.page, ctx, block)
     icon = call.get("icon") or (page.settings.icon if page else "")
     if icon and "icon" in SHOWN[layout]:
         meta["icon"] = _icon(icon, page or ctx.page, ctx, block)
+
+
+def _section_label(page: Page, ctx: RenderContext) -> str:
+    """The label of the sidebar folder holding the page, as the sidebar shows it."""
+    folder = ctx.site.folders.get(page.folder) if page.folder else None
+    if folder is None:
+        return ""
+    index = folder.index.label if folder.index is not None else ""
+    return index or folder.settings.label or humanize(posixpath.basename(folder.rel))
 
 
 def _warn_unshown(call: Call, layout: str, ctx: RenderContext, block: Token) -> None:
