@@ -280,3 +280,9 @@ def test_an_obsidian_page_embed_is_an_error_and_stays_text(tmp_path):
     assert (col, severity) == (1, Severity.ERROR) and "embeds a page" in message
     assert "[[getting-started#^intro]]" in hint
     assert html.find("img") is None and "![[getting-started#^intro]]" in html.text
+
+
+def test_a_page_link_in_another_case_finds_the_page_as_retype_does(tmp_path):
+    rendered, html = render(tmp_path, "[a](/GUIDES/Getting-Started.md) [b](/X/SETUP.md)\n")
+    assert problems(rendered) == []
+    assert [a["href"] for a in html.find_all("a")] == ["../guides/getting-started/", "../x/setup/"]

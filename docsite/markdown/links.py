@@ -116,6 +116,8 @@ def resolve_link(
             found = ctx.site.by_url.get("")
     if found is None and not target.endswith(".md"):
         found = _folder_page(target, ctx)
+    if found is None:
+        found = _page_in_other_case(target, ctx)
     if found is not None:
         ctx.linked.append(found.source.rel)
         ctx.record_link(found.source.rel, urllib.parse.unquote(fragment), block, at)
@@ -181,6 +183,25 @@ def _file_hint(target: str, ctx: RenderContext) -> str:
         "put the file inside content/ next to the page, or fix the path"
         " (images are also looked for in " + ", ".join(f"/{f}" for f in IMAGE_FOLDERS) + ")"
     )
+
+
+def _page_in_other_case(target: str, ctx: RenderContext) -> Page | None:
+    """The one page whose path differs from the link's only in case, as Retype finds it."""
+    if not _PAGES_LOWER or _PAGES_LOWER[0][0] is not ctx.site:
+        lower: dict[str, list[Page]] = {}
+        for rel, page in ctx.site.by_source.items():
+            lower.setdefault(rel.lower(), []).append(page)
+        _PAGES_LOWER[:] = [(ctx.site, lower)]
+    key = target.lower()
+    for candidate in (key, key + "/index.md") if not key.endswith(".md") else (key,):
+        same = _PAGES_LOWER[0][1].get(candidate, [])
+        if len(same) == 1:
+            return same[0]
+    return None
+
+
+# The last site's pages by their path in lower case (a cache, as _LOWER is for files).
+_PAGES_LOWER: list[tuple[SiteContent, dict[str, list[Page]]]] = []
 
 
 def _folder_page(target: str, ctx: RenderContext) -> Any:
