@@ -13,6 +13,7 @@ from mdit_py_plugins.gfm import gfm_plugin
 
 from docsite.diagnostics import Diagnostic
 from docsite.icons import IconSet
+from docsite.markdown.attributes import attributes_plugin
 from docsite.markdown.code import code_plugin
 from docsite.markdown.components import components_plugin
 from docsite.markdown.context import RenderContext
@@ -57,6 +58,7 @@ def make_markdown(html: bool = True) -> MarkdownIt:
     md.use(gfm_plugin)
     md.use(guards_plugin)
     md.use(deflist_plugin)
+    md.use(attributes_plugin)
     md.use(headings_plugin)
     md.use(links_plugin)
     md.use(code_plugin)

@@ -1,4 +1,9 @@
-"""Containers: `::: my-class` ... `:::`, a div with those classes around any content."""
+"""Containers: `:::` ... `:::`, a div around any content.
+
+The opener may name classes (`::: my-class`, `:::my-class`) and end in generic attributes
+(`::: {#id .class}`, `:::sample { #container1 }`). A bare `:::` opens a container when none is
+open and closes the innermost one otherwise.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +12,41 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
+from docsite.markdown.attributes import merge, opener_attributes
 from docsite.markdown.components.blocks import (
     Block,
     BlockKind,
     Marker,
     add_block_rule,
     block_rule,
+    context,
+    line_text,
     parse_content,
     report_at,
 )
 
-KIND = BlockKind("container", ":", stacked=False)
+KIND = BlockKind("container", ":", stacked=False, attached=True, needs_title=False)
 _CLASS = re.compile(r"^-?[A-Za-z_][\w-]*$")
+_SNIPPET = re.compile(r"^:::code\s.*:::\s*$")  # a code snippet's line (snippet.py), not an opener
 
 
 def container_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_container", block_rule(KIND, _emit))
+    containers = block_rule(KIND, _emit, needs_title=False)
+
+    def rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if _SNIPPET.match(line_text(state, start)):
+            return False
+        return containers(state, start, end, silent)
+
+    add_block_rule(md, "docsite_container", rule)
 
 
 def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
-    names = opening.text.removeprefix(".").split()
+    token = state.push("container_open", "div", 1)
+    token.map = [start, block.stop]
+    token.markup = opening.raw
+    text, attrs = opener_attributes(context(state), token, opening.text)
+    names = text.split()
     bad = [name for name in names if not _CLASS.match(name.removeprefix("."))]
     if bad:
         report_at(
@@ -34,13 +54,12 @@ def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
             start,
             bad[0],
             f"'{bad[0]}' is not a CSS class name; the container gets no class from it",
-            "a class starts with a letter and holds letters, digits, '-' and '_'",
+            "a class starts with a letter and holds letters, digits, '-' and '_'; "
+            "other attributes go in braces: ::: {#id .class}",
         )
-    token = state.push("container_open", "div", 1)
     good = [name.removeprefix(".") for name in names if name not in bad]
     if good:
         token.attrSet("class", " ".join(good))
-    token.map = [start, block.stop]
-    token.markup = opening.raw
+    merge(token, attrs)
     parse_content(state, start + 1, block.items[0].end)
     state.push("container_close", "div", -1)
