@@ -20,6 +20,7 @@ from docsite.markdown.context import RenderContext
 from docsite.markdown.guards import guards_plugin
 from docsite.markdown.headings import TocEntry, headings_plugin
 from docsite.markdown.links import links_plugin
+from docsite.markdown.tables import tables_plugin
 from docsite.markdown.templating import (
     Templater,
     TemplateSetup,
@@ -56,6 +57,7 @@ def make_markdown(html: bool = True) -> MarkdownIt:
     """`html=False` escapes raw HTML in pages (docsite.yml: markdown: {html: false})."""
     md = MarkdownIt("commonmark", {"html": html})
     md.use(gfm_plugin)
+    md.use(tables_plugin)
     md.use(guards_plugin)
     md.use(deflist_plugin)
     md.use(attributes_plugin)

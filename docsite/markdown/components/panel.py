@@ -25,7 +25,7 @@ from docsite.markdown.components.blocks import (
     push_inline,
 )
 
-KIND = BlockKind("panel", "=", stacked=True, flags="-+")
+KIND = BlockKind("panel", "=", stacked=True, flags="-+", warn_glued=True)
 
 
 def panel_plugin(md: MarkdownIt) -> None:

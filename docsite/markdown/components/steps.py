@@ -26,7 +26,7 @@ from docsite.markdown.components.blocks import (
     push_inline,
 )
 
-KIND = BlockKind("step", ">", stacked=True)
+KIND = BlockKind("step", ">", stacked=True, warn_glued=True)
 _NUMBERED = re.compile(r"^(\d{1,9})\.\s+(.*)$")
 
 

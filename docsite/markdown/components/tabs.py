@@ -29,7 +29,7 @@ from docsite.markdown.components.blocks import (
     push_inline,
 )
 
-KIND = BlockKind("tab", "+", stacked=True)
+KIND = BlockKind("tab", "+", stacked=True, warn_glued=True)
 
 
 def tabs_plugin(md: MarkdownIt) -> None:
