@@ -57,7 +57,7 @@ def split_trailing(line: str) -> Trailing:
                 end, attrs = -1, {}
                 if first_error is None and _LOOKS_LIKE_ATTRIBUTES.match(candidate):
                     first_error = (_reason(error), candidate[error.pos :] or candidate)
-            if end == len(candidate) - 1:
+            if end == len(candidate) - 1 and attrs:
                 return Trailing(stripped[:start].rstrip(), attrs, candidate)
         start = stripped.rfind("{", 0, start)
     if first_error is not None:
@@ -141,6 +141,7 @@ def opener_attributes(ctx: RenderContext | None, place: Token, text: str) -> tup
 def attributes_plugin(md: MarkdownIt) -> None:
     attrs_plugin(md)
     attrs_block_plugin(md)
+    md.core.ruler.before("attr", "docsite_block_attributes", _block_attributes)
     md.core.ruler.before("inline", "docsite_line_attributes", _line_attributes)
     md.core.ruler.push("docsite_attributes_checked", _refuse_unsafe)
 
@@ -179,6 +180,14 @@ def _line_attributes(state: StateCore) -> None:
         merge(owner, attrs)
         if owner.type == "th_open":
             columns[column] = {k: v for k, v in attrs.items() if k != "id"}
+
+
+def _block_attributes(state: StateCore) -> None:
+    """A `{...}` line's unsafe attributes are refused at that line, before they move on."""
+    ctx = _context(state)
+    for token in state.tokens:
+        if token.type == "attrs_block":
+            token.attrs = keep_safe(dict(token.attrs), ctx, token, "")  # type: ignore[arg-type]
 
 
 def _refuse_unsafe(state: StateCore) -> None:
