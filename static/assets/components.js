@@ -65,3 +65,36 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
+
+/* Anchors of components (docsite/markdown/attributes.py, headings.py): an address ending in a
+   tab's id (#tab-3) selects that tab; one inside a closed panel or callout, or in a tab not
+   shown, opens what hides it first, then scrolls to it. */
+(function () {
+  "use strict";
+
+  function reveal() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    var hidden = [];
+    for (var node = target; node && node !== document.body; node = node.parentElement) {
+      if (node.tagName === "DETAILS") hidden.push(node);
+      if (node.getAttribute("role") === "tabpanel") hidden.push(node);
+    }
+    hidden.reverse().forEach(function (node) {
+      if (node.tagName === "DETAILS") node.open = true;
+      else {
+        var tab = document.getElementById(node.getAttribute("aria-labelledby"));
+        if (tab && tab.getAttribute("aria-selected") !== "true") tab.click();
+      }
+    });
+    if (target.getAttribute("role") === "tab" && target.getAttribute("aria-selected") !== "true") {
+      target.click();
+    }
+    if (hidden.length || target.getAttribute("role") === "tab") target.scrollIntoView();
+  }
+
+  window.addEventListener("hashchange", reveal);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", reveal);
+  else reveal();
+})();
