@@ -18,11 +18,14 @@ from docsite.markdown.components.blocks import (
     BlockKind,
     Marker,
     add_block_rule,
-    block_rule,
     context,
+    finish,
     line_text,
+    open_marker,
     parse_content,
     report_at,
+    scan,
+    stray_closer,
 )
 
 KIND = BlockKind("container", ":", stacked=False, attached=True, needs_title=False)
@@ -31,14 +34,22 @@ _SNIPPET = re.compile(r"^:::code\s.*:::\s*$")  # a code snippet's line (snippet.
 
 
 def container_plugin(md: MarkdownIt) -> None:
-    containers = block_rule(KIND, _emit, needs_title=False)
+    add_block_rule(md, "docsite_container", _rule)
 
-    def rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        if _SNIPPET.match(line_text(state, start)):
-            return False
-        return containers(state, start, end, silent)
 
-    add_block_rule(md, "docsite_container", rule)
+def _rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    opening = open_marker(state, start, KIND)
+    if opening is None or _SNIPPET.match(line_text(state, start)):
+        return False
+    if silent:
+        return True
+    block = scan(state, start, end, KIND, opening)
+    if not opening.text and block.close_line is None:
+        # A bare ':::' that nothing closes is a stray closer, not a box around the page's rest.
+        return stray_closer(state, start, KIND, opening)
+    _emit(state, start, block, opening)
+    finish(state, KIND, block)
+    return True
 
 
 def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
