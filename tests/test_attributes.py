@@ -137,3 +137,13 @@ def test_containers_open_bare_or_with_a_name_and_take_attributes(tmp_path):
     # A snippet line is still a snippet, not a container named 'code'.
     rendered, _ = render(tmp_path, ':::code source="nope.py" :::\n')
     assert all("container" not in p[3] for p in problems(rendered))
+
+
+def test_attributes_in_a_cell_after_the_header_row_are_the_tables(tmp_path):
+    # As Retype's configuration/project.md writes it: `| A | B | {.compact}` over 2 columns.
+    body = "| Specifier | Output | {.compact}\n| --- | --- |\n| `yy` | [!badge A|info] |\n"
+    rendered, html = render(tmp_path, body)
+    assert problems(rendered) == []
+    assert html.table["class"] == ["compact"]
+    assert [th.get_text() for th in html.find_all("th")] == ["Specifier", "Output"]
+    assert html.find("td").find_next("td").span.get_text() == "A"

@@ -1,4 +1,5 @@
-"""Tables: a `|` inside a Retype component (`[!badge Approved|success]`) is no cell border.
+"""Tables: a `|` inside a Retype component (`[!badge Approved|success]`) is no cell border,
+and attributes in a cell of their own after a row (`| a | b | {.compact}`) are the table's.
 
 GFM splits a row at every unescaped `|`; Retype's pages put pipes inside badges in table rows
 and mean the badge. markdown-it-py's table rule splits rows with its module's `escapedSplit`,
@@ -11,6 +12,9 @@ import importlib
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+
+from docsite.markdown.attributes import Trailing, checked, merge, split_trailing
+from docsite.markdown.components.blocks import context
 
 # The module, not the rule function that `markdown_it.rules_block` exports under its name.
 gfm_table = importlib.import_module("markdown_it.rules_block.table")
@@ -44,9 +48,25 @@ def tables_plugin(md: MarkdownIt) -> None:
 
 
 def _table_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    found: list[Trailing] = []
+
+    def split(row: str) -> list[str]:
+        cells = split_row(row)
+        last = cells[-1].strip()
+        if last.startswith("{") and (trailing := split_trailing(last)).source == last:
+            found.append(trailing)
+            cells.pop()
+        return cells
+
     original = gfm_table.escapedSplit
-    gfm_table.escapedSplit = split_row  # type: ignore[assignment]
+    gfm_table.escapedSplit = split  # type: ignore[assignment]
+    first = len(state.tokens)
     try:
-        return gfm_table.table(state, start, end, silent)
+        matched = gfm_table.table(state, start, end, silent)
     finally:
         gfm_table.escapedSplit = original  # type: ignore[assignment]
+    if matched and not silent and found and len(state.tokens) > first:
+        table = state.tokens[first]
+        for trailing in found:
+            merge(table, checked(trailing, context(state), table))
+    return matched
