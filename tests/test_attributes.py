@@ -147,3 +147,9 @@ def test_attributes_in_a_cell_after_the_header_row_are_the_tables(tmp_path):
     assert html.table["class"] == ["compact"]
     assert [th.get_text() for th in html.find_all("th")] == ["Specifier", "Output"]
     assert html.find("td").find_next("td").span.get_text() == "A"
+
+
+def test_a_line_of_many_braces_is_read_in_linear_time(tmp_path):
+    body = 'Para {a="' * 20_000 + "}\n\n## H " + "{" * 50_000 + "}\n"
+    _, html = render(tmp_path, body)  # quadratic would take minutes
+    assert html.h2 is not None and html.p is not None

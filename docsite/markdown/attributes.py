@@ -25,6 +25,7 @@ from docsite.markdown.context import RenderContext
 _INLINE_OWNER = ")]`"
 # What makes `{...}` at the end of a line meant as attributes, so a broken one is reported.
 _LOOKS_LIKE_ATTRIBUTES = re.compile(r"^\{\s*([#.][^\s}]|[A-Za-z_:][\w:-]*\s*=)")
+_MAX_TRIES = 16  # `{` tried from the end of a line, enough for attributes holding braces
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20]")
 # Blocks whose line may end in attributes, and where these go.
 _LINE_OWNERS = ("heading_open", "paragraph_open", "th_open", "td_open")
@@ -46,9 +47,12 @@ def split_trailing(line: str) -> Trailing:
     stripped = line.rstrip()
     if not stripped.endswith("}"):
         return Trailing(line)
-    start = stripped.rfind("{")
+    last_line = stripped.rfind("\n") + 1  # attributes end the last line and stay on it
+    start = stripped.rfind("{", last_line)
     first_error: tuple[str, str] | None = None
-    while start >= 0:
+    tries = _MAX_TRIES  # each try may read to the end: a line of many braces stays linear
+    while start >= last_line and tries:
+        tries -= 1
         candidate = stripped[start:]
         if start == 0 or stripped[start - 1] not in _INLINE_OWNER:
             try:
@@ -59,7 +63,7 @@ def split_trailing(line: str) -> Trailing:
                     first_error = (_reason(error), candidate[error.pos :] or candidate)
             if end == len(candidate) - 1 and attrs:
                 return Trailing(stripped[:start].rstrip(), attrs, candidate)
-        start = stripped.rfind("{", 0, start)
+        start = stripped.rfind("{", last_line, start)
     if first_error is not None:
         return Trailing(line, problem=first_error[0], problem_at=first_error[1])
     return Trailing(line)
