@@ -153,3 +153,15 @@ def test_a_line_of_many_braces_is_read_in_linear_time(tmp_path):
     body = 'Para {a="' * 20_000 + "}\n\n## H " + "{" * 50_000 + "}\n"
     _, html = render(tmp_path, body)  # quadratic would take minutes
     assert html.h2 is not None and html.p is not None
+
+
+def test_an_open_code_block_ends_at_its_own_tab_not_at_a_later_one(tmp_path):
+    # Retype's code-block.md: an open ``` in a tab, then a tab set whose ~~~ holds a ``` block.
+    body = (
+        "+++ Python\n```py\nprint(1)\n+++\n\ntext\n\n"
+        "+++ Source\n~~~\n```js\nx\n```\n~~~\n+++ Demo\n```js\nx\n```\n+++\n"
+    )
+    rendered, html = render(tmp_path, body)
+    assert [(p[0], p[2]) for p in problems(rendered)] == [(2, Severity.WARNING)]
+    assert [len(t.find_all(role="tab")) for t in html.find_all(attrs={"data-tabs": True})] == [1, 2]
+    assert html.find("p", string="text") is not None

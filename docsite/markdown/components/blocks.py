@@ -95,21 +95,22 @@ def scan(state: StateBlock, start: int, end: int, kind: BlockKind, opening: Mark
     is a lookup: scanning again at every level is quadratic in the depth. A block that
     would never close because a code block in it is left open closes as Retype closes it:
     at its own closing marker, which then ends the code block too (with a warning)."""
-    block, open_fence = _scan(state, start, end, kind, opening, None)
+    block, open_fence = _scan(state, start, end, kind, opening, loose=False)
     if block.close_line is None and open_fence is not None:
-        loose, _ = _scan(state, start, end, kind, opening, open_fence)
-        if loose.close_line is not None:
+        loose, cut_fence = _scan(state, start, end, kind, opening, loose=True)
+        if loose.close_line is not None and cut_fence is not None:
             closer = read_marker(line_text(state, loose.close_line), kind)
-            _warn_open_fence(state, open_fence, kind, closer.raw if closer else kind.closer())
+            _warn_open_fence(state, cut_fence, kind, closer.raw if closer else kind.closer())
             return loose
     return block
 
 
 def _scan(
-    state: StateBlock, start: int, end: int, kind: BlockKind, opening: Marker, loose: int | None
+    state: StateBlock, start: int, end: int, kind: BlockKind, opening: Marker, loose: bool
 ) -> tuple[Block, int | None]:
-    """The block, and the line of a code block left open in it (None when none is). After
-    line `loose`, a marker line of the block also ends an open code block."""
+    """The block, and the line of a code block left open in it (None when none is). When
+    `loose`, a marker line of the block also ends an open code block: then the line of the
+    first code block it ended."""
     known = _block_ends(state)
     place = (kind.name, opening.length, state.blkIndent)
     if (*place, start) in known:
@@ -117,7 +118,7 @@ def _scan(
     block = Block(items=[Item(start, opening)])
     depth = 0
     nested: list[int] = []  # the opening lines of the deeper blocks still open
-    fence, fence_line = "", 0
+    fence, fence_line, cut = "", 0, None
     line = start + 1
     while line < end:
         begin = state.bMarks[line] + state.tShift[line]
@@ -129,8 +130,9 @@ def _scan(
             continue
         fence_match = _FENCE.match(text)
         marker = read_marker(text, kind)
-        if fence and loose is not None and line > loose and marker is not None:
+        if fence and loose and marker is not None and marker.length == opening.length:
             fence = ""  # the block's marker ends the code block left open
+            cut = fence_line if cut is None else cut
         elif fence:
             if fence_match and _closes_fence(fence_match, fence):
                 fence = ""
@@ -157,13 +159,13 @@ def _scan(
             block.items[-1].end = line
             block.close_line = line
             block.stop = line + 1
-            return block, None
+            return block, cut
         line += 1
     block.items[-1].end = line
     block.stop = line
     for opener in nested:  # never closed either: each runs to where this one stopped
         known[(*place, opener)] = None
-    return block, fence_line if fence else None
+    return block, (fence_line if fence else None) if not loose else cut
 
 
 def _warn_open_fence(state: StateBlock, line: int, kind: BlockKind, closer: str) -> None:
