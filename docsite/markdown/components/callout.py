@@ -65,7 +65,7 @@ def _line_rest(state: StateBlock, line: int, marker: str) -> str:
 
 def _render_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     meta = tokens[idx].meta
-    attributes = html_attributes(meta["attrs"], f"callout callout-{meta['variant']}")
+    attributes = html_attributes(meta.get("attrs", {}), f"callout callout-{meta['variant']}")
     if meta["collapse"]:
         is_open = " open" if meta["collapse"] == "+" else ""
         return f"<details{attributes}{is_open}>\n"
