@@ -11,9 +11,10 @@ import urllib.parse
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import octicons_pack
+
+from docsite.emojis import emoji_package, shortcode_emoji
 
 _SHORTCODE = re.compile(r"^:([a-z0-9_+\-]+):$")
 _SIZE_SUFFIX = re.compile(r"-(12|16|24|48|96)$")
@@ -49,13 +50,6 @@ def _is_emoji_text(value: str) -> bool:
     return bool(value) and not value.isascii() and emoji_package().purely_emoji(value)
 
 
-def emoji_package() -> Any:
-    """The emoji package, imported when first needed: it takes 20 ms to load."""
-    import emoji
-
-    return emoji
-
-
 @dataclass
 class IconSet:
     """The icons of one site: custom SVGs from static/icons, then Octicons, then emoji."""
@@ -76,8 +70,8 @@ class IconSet:
     def _lookup(self, value: str) -> Icon | None:
         shortcode = _SHORTCODE.match(value)
         if shortcode:
-            char = emoji_package().emojize(value, language="alias")
-            return Icon("emoji", char) if char != value else None
+            char = shortcode_emoji(shortcode.group(1))
+            return Icon("emoji", char) if char else None
         if _is_emoji_text(value):
             return Icon("emoji", value)
         name = value.removeprefix("icon-")
