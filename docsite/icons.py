@@ -16,6 +16,10 @@ import octicons_pack
 
 from docsite.emojis import emoji_package, shortcode_emoji
 
+ICON_HINT = (
+    "use an Octicon name, an emoji like :rocket:, an SVG in static/icons/, or a pack icon "
+    "'pack-name' from _components/icon/<pack>/<name>.svg"
+)
 _SHORTCODE = re.compile(r"^:([a-z0-9_+\-]+):$")
 _SIZE_SUFFIX = re.compile(r"-(12|16|24|48|96)$")
 
@@ -55,6 +59,8 @@ class IconSet:
     """The icons of one site: custom SVGs from static/icons, then Octicons, then emoji."""
 
     custom_dirs: list[Path] = field(default_factory=list)
+    # Folders holding icon packs, Retype's _components/icon/: <pack>/<name>.svg is 'pack-name'.
+    pack_roots: list[Path] = field(default_factory=list)
     used: dict[str, Icon] = field(default_factory=dict)
 
     def resolve(self, value: str) -> Icon | None:
@@ -75,6 +81,9 @@ class IconSet:
         if _is_emoji_text(value):
             return Icon("emoji", value)
         name = value.removeprefix("icon-")
+        packed = self._pack_icon(name)
+        if packed is not None:
+            return packed
         for folder in self.custom_dirs:
             svg_file = folder / f"{name}.svg"
             if re.fullmatch(r"[A-Za-z0-9_\-]+", name) and svg_file.is_file():
@@ -82,11 +91,33 @@ class IconSet:
         svg = _octicon_svg(name)
         return Icon("svg", name, svg) if svg else None
 
+    def _pack_icon(self, name: str) -> Icon | None:
+        """'lucide-rocket' from <root>/lucide/rocket.svg (a pack's name may hold '-')."""
+        if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
+            return None
+        for root in self.pack_roots:
+            for dash in (i for i, char in enumerate(name) if char == "-"):
+                svg_file = root / name[:dash] / f"{name[dash + 1 :]}.svg"
+                if svg_file.is_file():
+                    return Icon("svg", f"p-{name}", svg_file.read_text(encoding="utf-8"))
+        return None
+
+    def pack_icons(self) -> list[str]:
+        """The names of every icon of the packs, 'pack-name'."""
+        return sorted(
+            f"{pack.name}-{svg.stem}"
+            for root in self.pack_roots
+            for pack in root.iterdir()
+            if pack.is_dir()
+            for svg in pack.glob("*.svg")
+        )
+
     def suggestions(self, value: str) -> list[str]:
         import difflib
 
         name = value.strip(":").removeprefix("icon-")
         custom = [p.stem for folder in self.custom_dirs for p in folder.glob("*.svg")]
+        custom += self.pack_icons()
         return difflib.get_close_matches(name, [*custom, *octicon_names()], n=3, cutoff=0.6)
 
     def stylesheet(self, names: set[str]) -> str:
@@ -111,3 +142,17 @@ def _with_namespace(svg: str) -> str:
     if "xmlns=" not in svg:
         svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
     return svg
+
+
+def icon_pack_roots(root: Path, content_dir: Path) -> list[Path]:
+    """The folders of icon packs: _components/icon/ of the content folder (where Retype
+    projects keep it) and of the project."""
+    found = [folder / "_components" / "icon" for folder in (content_dir, root)]
+    return [d for d in dict.fromkeys(d.resolve() for d in found) if d.is_dir()]
+
+
+def icon_pack_files(root: Path, content_dir: Path) -> list[Path]:
+    """Every SVG of the icon packs: inputs of the build."""
+    return sorted(
+        svg for folder in icon_pack_roots(root, content_dir) for svg in folder.glob("*/*.svg")
+    )

@@ -18,6 +18,7 @@ from docsite.markdown.components.panel import panel_plugin
 from docsite.markdown.components.reference import reference_plugin
 from docsite.markdown.components.snippet import snippet_plugin
 from docsite.markdown.components.steps import steps_plugin
+from docsite.markdown.components.table_calls import table_calls_plugin
 from docsite.markdown.components.tabs import tabs_plugin
 
 PLUGINS = (
@@ -36,6 +37,7 @@ PLUGINS = (
     file_plugin,
     icons_plugin,
     math_plugin,
+    table_calls_plugin,
 )
 
 
