@@ -226,3 +226,38 @@ def test_changing_or_adding_a_pack_icon_shows_on_the_next_build(project):
     result = project.build()
     assert project.messages(result) == []
     assert project.page("index.html").select_one(".doc .i-p-brand-new")
+
+
+# Math and colour chips ----------------------------------------------------------------------
+
+
+def test_sized_delimiters_nested_text_math_and_katex_logo(tmp_path):
+    body = (
+        "$$\n\\bigg\\{ \\substack{\\text{$\\mathbb{F}$-spaces $V$}} \\bigg\\}\n$$\n\n"
+        "By $\\KaTeX$ and $\\Bigg\\langle x \\Bigg\\rangle$\n"
+    )
+    rendered, html = render(tmp_path, body)
+    assert not rendered.diagnostics
+    assert "\\" not in html.get_text()
+    operators = [mo.get_text() for mo in html.select("mo")]
+    assert operators[:1] == ["{"] and "}" in operators and "⟨" in operators
+    assert "-spaces" in [t.get_text().strip() for t in html.select("mtext")]
+    assert html.select_one("p .math mtext").get_text() == "KaTeX"
+
+
+def test_math_the_converter_cannot_render_is_a_warning_and_shown_as_source(tmp_path):
+    rendered, html = render(tmp_path, "One\n\nSee $\\weirdcmd{x} + y$ here\n")
+    (line, col, severity, message, hint), *_ = problems(rendered)
+    assert (line, col, severity) == (3, 6, Severity.WARNING)
+    assert "'\\weirdcmd'" in message and "shown as LaTeX source" in message and hint
+    assert html.select_one("code.math-source").get_text() == "\\weirdcmd{x} + y"
+    assert not html.select("math")
+
+
+def test_colour_chips_for_hex_colours_in_inline_code(tmp_path):
+    body = "`#5495f1` `#F00` `#gggggg` `#12` `#1234`\n"
+    _, html = render(tmp_path, body)
+    chips = html.select(".color-chip-code")
+    assert [c.code.get_text() for c in chips] == ["#5495f1", "#F00"]
+    assert chips[0].select_one(".color-chip")["style"] == "background-color: #5495f1"
+    assert len(html.select("code")) == 5

@@ -8,6 +8,7 @@ from docsite.markdown.components.badge import badge_plugin
 from docsite.markdown.components.button import button_plugin
 from docsite.markdown.components.callout import callout_plugin
 from docsite.markdown.components.card import card_plugin
+from docsite.markdown.components.color_chip import color_chip_plugin
 from docsite.markdown.components.columns import columns_plugin
 from docsite.markdown.components.comments import comments_plugin
 from docsite.markdown.components.container import container_plugin
@@ -38,6 +39,7 @@ PLUGINS = (
     icons_plugin,
     math_plugin,
     table_calls_plugin,
+    color_chip_plugin,
 )
 
 
