@@ -261,3 +261,15 @@ def test_colour_chips_for_hex_colours_in_inline_code(tmp_path):
     assert [c.code.get_text() for c in chips] == ["#5495f1", "#F00"]
     assert chips[0].select_one(".color-chip")["style"] == "background-color: #5495f1"
     assert len(html.select("code")) == 5
+
+
+def test_plain_links_to_an_action_are_buttons_and_unknown_ones_warn(tmp_path):
+    body = "[Print](action:print-page) and [Edit](action:edit-on-github) [Guide](guide.md)\n"
+    rendered, html = render(tmp_path, body)
+    button = html.select_one("button.action-link")
+    assert button["data-action"] == "print-page" and button.text == "Print"
+    (line, col, severity, message, _hint), *_ = problems(rendered)
+    assert (line, col, severity) == (1, 39, Severity.WARNING)
+    assert message.startswith("the link runs the action 'edit-on-github'")
+    assert not html.select("[href^='action:']")
+    assert html.select_one("a")["href"] == "../guide/"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
+from docsite.markdown.components.actions import action_links_plugin
 from docsite.markdown.components.badge import badge_plugin
 from docsite.markdown.components.button import button_plugin
 from docsite.markdown.components.callout import callout_plugin
@@ -40,6 +41,7 @@ PLUGINS = (
     math_plugin,
     table_calls_plugin,
     color_chip_plugin,
+    action_links_plugin,
 )
 
 
