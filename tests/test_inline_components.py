@@ -209,12 +209,14 @@ def test_changing_or_adding_a_pack_icon_shows_on_the_next_build(project):
         {
             "docsite.yml": "title: Icons\n",
             "content/index.md": "# Home\n\nLogo :icon-brand-logo: and :icon-brand-new:\n",
+            "content/other.md": "---\nicon: brand-logo\n---\n# Other\n",
             "content/_components/icon/brand/logo.svg": first,
         }
     )
     result = project.build()
     assert ["unknown icon ':icon-brand-new:'" in m for m in project.messages(result)] == [True]
     assert "circle" in urllib.parse.unquote((project.out / "assets/icons.css").read_text())
+    assert project.page("other/index.html").select_one("nav .i-p-brand-logo")  # its settings
 
     second = '<svg viewBox="0 0 16 16"><rect width="9" height="9"/></svg>'
     project.write({"content/_components/icon/brand/logo.svg": second})
