@@ -275,3 +275,13 @@ def test_plain_links_to_an_action_are_buttons_and_unknown_ones_warn(tmp_path):
     assert message.startswith("the link runs the action 'edit-on-github'")
     assert not html.select("[href^='action:']")
     assert html.select_one("a")["href"] == "../guide/"
+
+
+def test_watch_mode_rebuilds_when_a_pack_icon_changes(tmp_path):
+    from docsite.serve.live import ChangeKind, classify
+
+    root, content = tmp_path, tmp_path / "docs"
+    for svg in (content / "_components/icon/lucide/rocket.svg", root / "_components/icon/b/x.svg"):
+        assert classify(svg, root, content, (), []) is ChangeKind.STATIC
+    other = content / "_components/actions/edit.yml"
+    assert classify(other, root, content, (), []) is ChangeKind.IGNORED
