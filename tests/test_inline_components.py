@@ -285,3 +285,10 @@ def test_watch_mode_rebuilds_when_a_pack_icon_changes(tmp_path):
         assert classify(svg, root, content, (), []) is ChangeKind.STATIC
     other = content / "_components/actions/edit.yml"
     assert classify(other, root, content, (), []) is ChangeKind.IGNORED
+
+
+def test_a_table_in_a_block_quote_keeps_its_badges_whole(tmp_path):
+    rendered, html = render(tmp_path, "> a | b\n> --- | ---\n> x | [!badge Hi|info]\n")
+    assert not rendered.diagnostics
+    assert [c.get_text() for c in html.select("blockquote td")] == ["x", "Hi"]
+    assert html.select_one("td .badge-info")

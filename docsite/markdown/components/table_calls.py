@@ -16,6 +16,7 @@ from markdown_it.rules_core import StateCore
 _DELIMITER_ROW = re.compile(r"\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*")
 _CALL = re.compile(r"\[![a-z]+\s(?:\"[^\"]*\"|'[^']*'|[^\]\"'])*\]")
 _FENCE = re.compile(r"\s{0,3}(`{3,}|~{3,})")
+_QUOTE = re.compile(r"^\s*(?:>\s?)*")  # a table may sit in a block quote
 
 
 def table_calls_plugin(md: MarkdownIt) -> None:
@@ -39,7 +40,8 @@ def table_rows(lines: list[str]) -> list[int]:
     """Indexes of the lines that are a table's header or body rows (outside code fences)."""
     rows: list[int] = []
     fence = ""
-    for index, line in enumerate(lines):
+    for index, written in enumerate(lines):
+        line = _QUOTE.sub("", written)
         opening = _FENCE.match(line)
         if fence:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
@@ -54,7 +56,7 @@ def table_rows(lines: list[str]) -> list[int]:
             continue
         rows.append(index - 1)
         following = index + 1
-        while following < len(lines) and lines[following].strip():
+        while following < len(lines) and _QUOTE.sub("", lines[following]).strip():
             rows.append(following)
             following += 1
     return rows
