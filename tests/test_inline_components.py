@@ -244,7 +244,13 @@ def test_sized_delimiters_nested_text_math_and_katex_logo(tmp_path):
     operators = [mo.get_text() for mo in html.select("mo")]
     assert operators[:1] == ["{"] and "}" in operators and "⟨" in operators
     assert "-spaces" in [t.get_text().strip() for t in html.select("mtext")]
+    assert len(html.select(".math-display mtr")) == 1  # one row: the \\ is not a new row here
     assert html.select_one("p .math mtext").get_text() == "KaTeX"
+
+
+def test_a_substack_followed_by_more_keeps_its_rows(tmp_path):
+    _, html = render(tmp_path, "$$\n\\bigg\\{ \\substack{a \\\\ b} \\bigg\\}\n$$\n")
+    assert [row.get_text() for row in html.select("mtr")] == ["a", "b"]
 
 
 def test_math_the_converter_cannot_render_is_a_warning_and_shown_as_source(tmp_path):

@@ -47,6 +47,7 @@ _DELIMITER = re.compile(r"(<mo\b[^>]*>)(\\[A-Za-z]+|\\[{}|])(</mo>)")
 # Text of the MathML that still holds a command: something the converter did not know.
 _LEFT_OVER = re.compile(r">[^<]*?(\\(?:[A-Za-z]+|[{}|]))[^<]*<")
 _TEXT = re.compile(r"\\text\s*\{")
+_SUBSTACK = re.compile(r"\\substack\s*\{")
 
 
 def _delimiter_char(match: re.Match[str]) -> str:
@@ -60,7 +61,7 @@ def _delimiter_char(match: re.Match[str]) -> str:
 
 def _prepared(latex: str) -> str:
     """KaTeX spellings latex2mathml lacks: \\KaTeX, and math inside \\text{... $x$ ...}."""
-    latex = latex.replace("\\KaTeX", "\\text{KaTeX}")
+    latex = _grouped_substacks(latex.replace("\\KaTeX", "\\text{KaTeX}"))
     out, pos = [], 0
     for match in _TEXT.finditer(latex):
         if match.start() < pos:
@@ -76,6 +77,21 @@ def _prepared(latex: str) -> str:
             for index, part in enumerate(parts)
             if part
         )
+        pos = end + 1
+    return "".join(out) + latex[pos:]
+
+
+def _grouped_substacks(latex: str) -> str:
+    """`\\substack{a \\\\ b} x` -> `{\\substack{a \\\\ b}} x`: latex2mathml drops the rows of a
+    substack that something follows, unless it is a group of its own."""
+    out, pos = [], 0
+    for match in _SUBSTACK.finditer(latex):
+        if match.start() < pos:
+            continue
+        end = _closing_brace(latex, match.end())
+        if end is None:
+            break
+        out += [latex[pos : match.start()], "{", latex[match.start() : end + 1], "}"]
         pos = end + 1
     return "".join(out) + latex[pos:]
 
