@@ -10,10 +10,12 @@ applies them to the element the line makes, and refuses the ones that would run 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
@@ -145,9 +147,23 @@ def opener_attributes(ctx: RenderContext | None, place: Token, text: str) -> tup
 def attributes_plugin(md: MarkdownIt) -> None:
     attrs_plugin(md)
     attrs_block_plugin(md)
+    index = md.block.ruler.__find__("attr")
+    md.block.ruler.at("attr", _non_empty(md.block.ruler.__rules__[index].fn))
     md.core.ruler.before("attr", "docsite_block_attributes", _block_attributes)
     md.core.ruler.before("inline", "docsite_line_attributes", _line_attributes)
     md.core.ruler.push("docsite_attributes_checked", _refuse_unsafe)
+
+
+def _non_empty(rule: Callable[[StateBlock, int, int, bool], bool]) -> Callable:
+    """A line holding only `{}` is text (an empty object in prose), not an attribute line."""
+
+    def block_attributes(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        begin = state.bMarks[start] + state.tShift[start]
+        if state.src[begin : state.eMarks[start]].replace(" ", "") == "{}":
+            return False
+        return rule(state, start, end, silent)
+
+    return block_attributes
 
 
 def _context(state: StateCore) -> RenderContext | None:
