@@ -13,13 +13,25 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from conftest import REPO, write_files
 
 from docsite.diagnostics import Report
+from docsite.icons import IconSet
 from docsite.markdown import MarkdownRenderer
 from docsite.pages import load_site
 from docsite.sources import discover
 
 FIXTURES = REPO / "tests" / "fixtures" / "markdown"
 NEIGHBOURS = {"guide.md": "# The guide\n"}  # a page the cases may link to
-# Pages and images the cases of Retype's image, card, embed and wikilink pages name.
+# What Retype's pages of badges, buttons, references, files and icons link to or show.
+_SVG = '<svg viewBox="0 0 16 16"><path d="M2 2h12v12H2z"/></svg>'
+NEIGHBOURS |= {
+    "badge.md": "# Badge\n",
+    "button.md": "# Button\n",
+    "guides/getting-started.md": "# Getting Started\n",
+    "static/sample.txt": "sample\n",
+    "static/retype-icon.svg": _SVG,
+    "_components/icon/brand/printer.svg": _SVG,
+    "_components/icon/lucide/rocket.svg": _SVG,
+}
+# What the image, card, embed and wikilink cases name (set after the above, so these win).
 NEIGHBOURS.update(
     {
         "guides/getting-started.md": (
@@ -108,7 +120,8 @@ def test_fixture(case: Case, tmp_path: Path):
     write_files(tmp_path, {"a.md": case.body, **NEIGHBOURS})
     report = Report()
     site = load_site(discover(tmp_path, "content", report), report)
-    rendered = MarkdownRenderer(site).render(site.by_source["a.md"])
+    icons = IconSet(pack_roots=[tmp_path / "_components" / "icon"])
+    rendered = MarkdownRenderer(site, icons=icons).render(site.by_source["a.md"])
     assert [d.format() for d in rendered.diagnostics] == []
     assert tree(rendered.html) == tree(case.expected), f"{case}: rendered\n{rendered.html}"
 
