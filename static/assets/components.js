@@ -146,6 +146,7 @@
   window.addEventListener("hashchange", reveal);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", reveal);
   else reveal();
+})();
 
 /* ---- Embeds (embed.py): the frame is made only when the reader clicks the placeholder,
    so the page asks nothing of the other site before. ---- */
