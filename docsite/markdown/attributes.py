@@ -220,10 +220,17 @@ def _refuse_unsafe(state: StateCore) -> None:
             _refuse_in(child, token, ctx)
 
 
+# A link's or image's own address is checked by the URL policy (docsite/markdown/links.py),
+# which reports it as an error at its column.
+_CHECKED_AS_LINKS = {("link_open", "href"), ("image", "src")}
+
+
 def _refuse_in(token: Token, block: Token, ctx: RenderContext | None) -> None:
     refused = dict(token.meta.get("insecure_attrs") or {}) if token.meta else {}
     for name, value in list(token.attrs.items()):
-        if name not in ("title", "alt") and unsafe(name, str(value)):
+        if (token.type, name) in _CHECKED_AS_LINKS or name in ("title", "alt"):
+            continue
+        if unsafe(name, str(value)):
             refused[name] = str(value)
             del token.attrs[name]
     if refused and ctx is not None:
