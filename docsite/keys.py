@@ -188,6 +188,7 @@ class MarkdownInputs:
     site_includes: str  # top.md and bottom.md go into every page
     # What `{{ page.label }}` and the like show, for pages that use templating; else None.
     variables: tuple[str, dict[str, Any]] | None
+    code_line_numbers: tuple[str, ...] = ()  # the config's `code.line_numbers`
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,7 @@ class SharedKeys:
     variables: str
     site_templated: bool  # top.md or bottom.md exist: they go into every page, with its values
     markdown_html: bool
+    code_line_numbers: tuple[str, ...] = ()
 
 
 def shared_keys(
@@ -271,7 +273,14 @@ def shared_keys(
         for name, content_hash in site_includes
     )
     return SharedKeys(
-        site_key, theme_key, assets, includes, variables, templated, config.markdown_html
+        site_key,
+        theme_key,
+        assets,
+        includes,
+        variables,
+        templated,
+        config.markdown_html,
+        config.code_line_numbers,
     )
 
 
@@ -289,6 +298,7 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         (shared.variables, page_variables(page))
         if uses_templating(page) or shared.site_templated
         else None,
+        code_line_numbers=shared.code_line_numbers,
     )
 
 

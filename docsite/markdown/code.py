@@ -17,6 +17,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
+from mdit_py_plugins.attrs.parse import ParseError, parse
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
@@ -44,16 +45,49 @@ def _known_languages() -> tuple[str, ...]:
     return tuple(alias for _, aliases, _, _ in get_all_lexers() for alias in aliases)
 
 
-_LINE_SPEC = re.compile(r"^#(\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*)?$")
+_LINE_SPEC = re.compile(r"^!?#(\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*)?$")
+# Retype's attribute form of the options: ```js:highlight="2-3,5-7"
+_LANGUAGE_OPTIONS = re.compile(r'^([^\s:{]*):((?:\s*[\w-]+="[^"]*")+)(?=\s|$)')
+_OPTION = re.compile(r'([\w-]+)="([^"]*)"')
+FENCE_OPTIONS = ("highlight",)
+
+# Retype highlights with PrismJS: its names for languages, as Pygments calls them ("" when
+# Pygments has no lexer for it, so the block is shown plain without a warning, as in Retype).
+PRISM_LANGUAGES = {
+    "env": "bash",
+    "dotenv": "bash",
+    "cmd": "batch",
+    "jsonc": "json",
+    "json5": "json",
+    "hbs": "handlebars",
+    "mdx": "markdown",
+    "svelte": "html",
+    "sh-session": "console",
+    "shell-session": "console",
+    "razor": "html",
+    "cshtml": "html",
+    "aspnet": "aspx-cs",
+    "mermaid": "",
+    "mermaid-js": "",
+    "log": "",
+    "csv": "",
+    "regex": "",
+    "gitignore": "",
+    "ignore": "",
+    "plantuml": "",
+    "bicep": "",
+}
 
 
 @dataclass(frozen=True)
 class FenceInfo:
     language: str
     title: str
-    numbered: bool = False
+    numbered: bool | None = None  # None: as the config's code line_numbers says
     highlighted: frozenset[int] = field(default_factory=frozenset)
     bad_spec: str = ""  # a '#...' word that is not a line list
+    attributes: dict[str, str] = field(default_factory=dict)  # from {#id .class key=value}
+    problems: tuple[tuple[str, str, str], ...] = ()  # (where, message, hint) to report
 
 
 def parse_info(info: str) -> tuple[str, str]:
@@ -63,22 +97,77 @@ def parse_info(info: str) -> tuple[str, str]:
 
 
 def parse_fence_info(info: str) -> FenceInfo:
-    """'js #2-3,5 My title' -> language js, lines 2, 3 and 5 highlighted, title 'My title'."""
+    """'js #2-3,5 My title {#id .class}' -> language js, lines numbered and 2, 3 and 5
+    highlighted, title 'My title', id and class attributes. `!#` turns numbering off,
+    `js:highlight="2-3"` highlights lines too."""
+    problems: list[tuple[str, str, str]] = []
+    info, attributes = _split_attributes(info, problems)
     if info[:1].isspace():  # Retype's ``` Title: a title and no language
-        return FenceInfo("", info.strip())
+        info = "\x00" + info
     words = info.strip().split(" ")
-    language = words.pop(0).strip().lower() if words else ""
-    numbered, lines, bad = False, set[int](), ""
-    while words and words[0].startswith("#"):
+    language = words.pop(0).strip().lower().lstrip("\x00") if words else ""
+    numbered: bool | None = None
+    lines, bad = set[int](), ""
+    options = _LANGUAGE_OPTIONS.match(info.strip().lstrip("\x00"))
+    if options is not None:
+        language = options.group(1).lower()
+        words = info.strip().lstrip("\x00")[options.end() :].strip().split(" ")
+        for key, value in _OPTION.findall(options.group(2)):
+            if key == "highlight" and _LINE_SPEC.match("#" + value.replace(" ", "")):
+                lines.update(_line_numbers(value.replace(" ", "")))
+                numbered = True
+            elif key == "highlight":
+                problems.append(
+                    (
+                        f'{key}="',
+                        f'highlight="{value}" is not a list of lines',
+                        'write lines to highlight like highlight="2-3,5"',
+                    )
+                )
+            else:
+                problems.append(
+                    (
+                        f"{key}=",
+                        f"unknown code block option '{key}'; it is ignored",
+                        'the option Retype knows is highlight="2-3,5"',
+                    )
+                )
+    while words and words[0].lstrip("!").startswith("#"):
         word = words.pop(0)
         match = _LINE_SPEC.match(word)
         if match is None:
             bad = word
-        elif match.group(1) is None:
-            numbered = True
-        else:
+            continue
+        numbered = not word.startswith("!")
+        if match.group(1) is not None:
             lines.update(_line_numbers(match.group(1)))
-    return FenceInfo(language, " ".join(words).strip(), numbered, frozenset(lines), bad)
+    title = " ".join(words).strip()
+    return FenceInfo(language, title, numbered, frozenset(lines), bad, attributes, tuple(problems))
+
+
+def _split_attributes(info: str, problems: list) -> tuple[str, dict[str, str]]:
+    """The info string without its trailing `{#id .class}`, and those attributes."""
+    stripped = info.rstrip()
+    starts = [i for i, c in enumerate(stripped) if c == "{" and (i == 0 or stripped[i - 1] == " ")]
+    for start in starts:
+        marked = stripped[start + 1 : start + 2] in ("#", ".")
+        try:
+            end, attributes = parse(stripped[start:])
+        except ParseError as exc:
+            if not marked:
+                continue
+            problems.append(
+                (
+                    stripped[start + exc.pos :] or stripped[start:],
+                    f"code block attributes: {exc.args[0].rsplit(' at position', 1)[0]}",
+                    'write them as {#an-id .a-class key="value"} at the end of the line',
+                )
+            )
+            return stripped[:start].rstrip(), {}
+        if stripped[start + end + 1 :].strip():  # parse() gives the index of the "}"
+            continue
+        return stripped[:start], attributes
+    return info, {}
 
 
 def _line_numbers(spec: str) -> set[int]:
@@ -99,19 +188,65 @@ def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: d
     info = parse_fence_info(token.info)
     language, title = info.language, info.title
     ctx: RenderContext | None = env.get("docsite")
-    if info.bad_spec and ctx is not None:
+    if ctx is not None:
+        _report(ctx, token, info)
+    extra_class, extra = _attributes(info.attributes)
+    if language == "mermaid":
+        if ctx is not None:
+            ctx.mermaid = True  # the page loads Mermaid's script
+        content = escapeHtml(token.content)
+        return f'<pre class="mermaid{extra_class}"{extra}>{content}</pre>\n'
+    lexer = _lexer(language, ctx, token)
+    code = highlight(token.content, lexer, _FORMATTER) if lexer else escapeHtml(token.content)
+    numbered = info.numbered
+    if numbered is None:
+        numbered = ctx is not None and _numbered_by_config(language, ctx.code_line_numbers)
+    if numbered or info.highlighted:
+        code = _mark_lines(code, info.highlighted)
+    lang_attr = f' data-lang="{escapeHtml(language)}"' if language else ""
+    classes = "highlight numbered" if numbered else "highlight"
+    if title:
+        pre = f'<pre class="{classes}"{lang_attr}><code>{code}</code></pre>'
+        return (
+            f'<figure class="code-block{extra_class}"{extra}>'
+            f'<figcaption class="code-title">{escapeHtml(title)}</figcaption>{pre}</figure>\n'
+        )
+    pre = f'<pre class="{classes}{extra_class}"{lang_attr}{extra}><code>{code}</code></pre>'
+    return pre + "\n"
+
+
+def _report(ctx: RenderContext, token: Token, info: FenceInfo) -> None:
+    if info.bad_spec:
         ctx.warning(
             token,
             info.bad_spec,
             f"'{info.bad_spec}' is not a list of lines; it is ignored",
-            "write '#' for line numbers, or lines to highlight like '#2-3,5'",
+            "write '#' for line numbers, '!#' for none, or lines to highlight like '#2-3,5'",
         )
-    if language == "mermaid":
-        if ctx is not None:
-            ctx.mermaid = True  # the page loads Mermaid's script
-        return f'<pre class="mermaid">{escapeHtml(token.content)}</pre>\n'
-    lexer = None if language in PLAIN_LANGUAGES else lexer_for(language)
-    if lexer is None and language not in PLAIN_LANGUAGES and ctx is not None:
+    for where, message, hint in info.problems:
+        ctx.warning(token, where, message, hint)
+
+
+def _attributes(attributes: dict[str, str]) -> tuple[str, str]:
+    """(' extra classes', ' id="..." key="..."') for the block's outer element."""
+    classes = attributes.get("class", "")
+    rest = "".join(
+        f' {escapeHtml(key)}="{escapeHtml(value)}"'
+        for key, value in attributes.items()
+        if key != "class" and re.fullmatch(r"[A-Za-z_:][\w:.-]*", key)
+    )
+    return (f" {escapeHtml(classes)}" if classes else ""), rest
+
+
+def _lexer(language: str, ctx: RenderContext | None, token: Token) -> Lexer | None:
+    """The lexer for a fence's language; an unknown name is reported and shown plain."""
+    if language in PLAIN_LANGUAGES:
+        return None
+    if language in PRISM_LANGUAGES:
+        known = PRISM_LANGUAGES[language]
+        return lexer_for(known) if known else None
+    lexer = lexer_for(language)
+    if lexer is None and ctx is not None:
         close = difflib.get_close_matches(language, _known_languages(), n=1)
         ctx.warning(
             token,
@@ -119,21 +254,16 @@ def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: d
             f"unknown code language '{language}'; the block is shown without highlighting",
             f"did you mean '{close[0]}'?" if close else "use a Pygments language name, or text",
         )
-    code = highlight(token.content, lexer, _FORMATTER) if lexer else escapeHtml(token.content)
-    if info.numbered or info.highlighted:
-        code = _mark_lines(code, info)
-    lang_attr = f' data-lang="{escapeHtml(language)}"' if language else ""
-    numbered = " numbered" if info.numbered else ""
-    pre = f'<pre class="highlight{numbered}"{lang_attr}><code>{code}</code></pre>'
-    if title:
-        return (
-            f'<figure class="code-block"><figcaption class="code-title">{escapeHtml(title)}'
-            f"</figcaption>{pre}</figure>\n"
-        )
-    return pre + "\n"
+    return lexer
 
 
-def _mark_lines(code: str, info: FenceInfo) -> str:
+def _numbered_by_config(language: str, languages: frozenset[str]) -> bool:
+    """The config's `code: {line_numbers: [...]}`: languages, '*' for all, 'none' for
+    blocks without a language."""
+    return "*" in languages or (language or "none") in languages
+
+
+def _mark_lines(code: str, highlighted: frozenset[int]) -> str:
     """One span per line, so CSS can number them and paint the highlighted ones.
 
     Pygments closes and reopens its spans at each line end, so splitting on newlines
@@ -144,7 +274,7 @@ def _mark_lines(code: str, info: FenceInfo) -> str:
         lines.pop()
     marked = []
     for number, line in enumerate(lines, 1):
-        classes = "line hl" if number in info.highlighted else "line"
+        classes = "line hl" if number in highlighted else "line"
         marked.append(f'<span class="{classes}" data-line="{number}">{line}\n</span>')
     return "".join(marked)
 
