@@ -54,6 +54,13 @@ def test_range_region_title_language_and_root_relative_paths(project):
     assert blocks[2].get_text() == 'name = "x"\n' and blocks[2]["data-lang"] == "text"
 
 
+def test_a_range_of_several_parts_joins_them_in_order(project):
+    # Retype's range="2,12-24,26": single lines and spans, separated by commas.
+    assert build_page(project, ':::code source="../src/app.py" range="1, 4-5,9" :::\n').ok
+    pre = project.page("index.html").select_one("article pre.highlight")
+    assert pre.get_text() == "import os\ndef main():\n    # #region setup\n    return 0\n"
+
+
 def test_snippets_nest_in_components(project):
     result = build_page(
         project, '+++ Code\n:::code source="../src/app.py" range="1" :::\n+++ Other\nText\n+++\n'
@@ -70,7 +77,9 @@ def test_snippets_nest_in_components(project):
         (':::code source="../../x.py" :::', "is outside the project", "inside the project"),
         (':::code range="1" :::', "needs a source file", "source="),
         (':::code source="../src/app.py" range="8-20" :::', "has 9 lines", "between 1"),
-        (':::code source="../src/app.py" range="two" :::', "is not a line range", '"5-12"'),
+        (':::code source="../src/app.py" range="two" :::', "is not a list of lines", '"5-12"'),
+        (':::code source="../src/app.py" range="1,,3" :::', "is not a list of lines", '"2,5-12"'),
+        (':::code source="../src/app.py" range="1,8-20" :::', "has 9 lines", "between 1"),
         (':::code source="../src/app.py" region="stup" :::', "has no region 'stup'", "'setup'"),
     ],
 )

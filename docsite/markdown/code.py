@@ -190,12 +190,13 @@ def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: d
     ctx: RenderContext | None = env.get("docsite")
     if ctx is not None:
         _report(ctx, token, info)
-    extra_class, extra = _attributes(info.attributes)
+    extra = _attributes(info.attributes)
+    user_classes = info.attributes.get("class", "").split()
     if language == "mermaid":
         if ctx is not None:
             ctx.mermaid = True  # the page loads Mermaid's script
         content = escapeHtml(token.content)
-        return f'<pre class="mermaid{extra_class}"{extra}>{content}</pre>\n'
+        return f'<pre class="{_classes("mermaid", user_classes)}"{extra}>{content}</pre>\n'
     lexer = _lexer(language, ctx, token)
     code = highlight(token.content, lexer, _FORMATTER) if lexer else escapeHtml(token.content)
     numbered = info.numbered
@@ -208,10 +209,11 @@ def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: d
     if title:
         pre = f'<pre class="{classes}"{lang_attr}><code>{code}</code></pre>'
         return (
-            f'<figure class="code-block{extra_class}"{extra}>'
+            f'<figure class="{_classes("code-block", user_classes)}"{extra}>'
             f'<figcaption class="code-title">{escapeHtml(title)}</figcaption>{pre}</figure>\n'
         )
-    pre = f'<pre class="{classes}{extra_class}"{lang_attr}{extra}><code>{code}</code></pre>'
+    classes = _classes(classes, user_classes)
+    pre = f'<pre class="{classes}"{lang_attr}{extra}><code>{code}</code></pre>'
     return pre + "\n"
 
 
@@ -227,15 +229,17 @@ def _report(ctx: RenderContext, token: Token, info: FenceInfo) -> None:
         ctx.warning(token, where, message, hint)
 
 
-def _attributes(attributes: dict[str, str]) -> tuple[str, str]:
-    """(' extra classes', ' id="..." key="..."') for the block's outer element."""
-    classes = attributes.get("class", "")
-    rest = "".join(
+def _attributes(attributes: dict[str, str]) -> str:
+    """' id="..." key="..."' for the block's outer element; its classes go with docsite's."""
+    return "".join(
         f' {escapeHtml(key)}="{escapeHtml(value)}"'
         for key, value in attributes.items()
         if key != "class" and re.fullmatch(r"[A-Za-z_:][\w:.-]*", key)
     )
-    return (f" {escapeHtml(classes)}" if classes else ""), rest
+
+
+def _classes(own: str, user: list[str]) -> str:
+    return escapeHtml(" ".join(dict.fromkeys([*own.split(), *user])))
 
 
 def _lexer(language: str, ctx: RenderContext | None, token: Token) -> Lexer | None:
