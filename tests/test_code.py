@@ -73,7 +73,7 @@ def test_retype_snippets_line_numbers_reach_the_pages(project: Project):
     project.write(
         {
             "retype.yml": "input: docs\nsnippets:\n  lineNumbers: [js, json]\n",
-            "docs/index.md": '# Home\n\n```js\nlet a;\n```\n\n```json\n{}\n```\n\n```py\nb\n```\n',
+            "docs/index.md": "# Home\n\n```js\nlet a;\n```\n\n```json\n{}\n```\n\n```py\nb\n```\n",
         }
     )
     result = project.build()

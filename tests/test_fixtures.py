@@ -18,7 +18,8 @@ from docsite.pages import load_site
 from docsite.sources import discover
 
 FIXTURES = REPO / "tests" / "fixtures" / "markdown"
-NEIGHBOURS = {"guide.md": "# The guide\n"}  # a page the cases may link to
+# Pages the cases may link to (Retype's examples link to its getting-started guide).
+NEIGHBOURS = {"guide.md": "# The guide\n", "guides/getting-started.md": "# Getting Started\n"}
 
 
 @dataclass(frozen=True)

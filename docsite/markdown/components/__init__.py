@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
+from docsite.markdown.components.alerts import alerts_plugin
 from docsite.markdown.components.badge import badge_plugin
 from docsite.markdown.components.button import button_plugin
 from docsite.markdown.components.callout import callout_plugin
@@ -36,6 +37,7 @@ PLUGINS = (
     file_plugin,
     icons_plugin,
     math_plugin,
+    alerts_plugin,
 )
 
 
