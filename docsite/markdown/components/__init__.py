@@ -14,6 +14,7 @@ from docsite.markdown.components.comments import comments_plugin
 from docsite.markdown.components.container import container_plugin
 from docsite.markdown.components.file import file_plugin
 from docsite.markdown.components.icons import icons_plugin
+from docsite.markdown.components.lists import lists_plugin
 from docsite.markdown.components.math import math_plugin
 from docsite.markdown.components.panel import panel_plugin
 from docsite.markdown.components.reference import reference_plugin
@@ -38,6 +39,7 @@ PLUGINS = (
     icons_plugin,
     math_plugin,
     alerts_plugin,
+    lists_plugin,
 )
 
 
