@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
+from docsite.markdown.components.abbreviations import abbreviations_plugin
 from docsite.markdown.components.alerts import alerts_plugin
 from docsite.markdown.components.badge import badge_plugin
 from docsite.markdown.components.button import button_plugin
@@ -40,6 +41,7 @@ PLUGINS = (
     math_plugin,
     alerts_plugin,
     lists_plugin,
+    abbreviations_plugin,
 )
 
 
