@@ -18,8 +18,14 @@ from docsite.pages import load_site
 from docsite.sources import discover
 
 FIXTURES = REPO / "tests" / "fixtures" / "markdown"
-# Pages the cases may link to (Retype's examples link to its getting-started guide).
-NEIGHBOURS = {"guide.md": "# The guide\n", "guides/getting-started.md": "# Getting Started\n"}
+# Pages the cases may link to (Retype's examples link to some of its own pages).
+NEIGHBOURS = {
+    "guide.md": "# The guide\n",
+    **{
+        page: "# A page\n"
+        for page in ("guides/getting-started.md", "button.md", "emoji.md", "icon.md")
+    },
+}
 
 
 @dataclass(frozen=True)
