@@ -121,3 +121,31 @@ def test_regions_in_any_comment_style(project):
     assert result.ok, project.messages(result)
     blocks = [pre.get_text() for pre in project.page("index.html").select("article pre")]
     assert blocks == ["<nav></nav>\n", "a { color: red }\n"]
+
+
+SAMPLE_JS = "// A sample\nconst a = 1;\n\nfunction twice(x) {\n    return 2 * x;\n}\n"
+
+
+def test_every_example_of_retypes_code_snippet_page(project):
+    # Retype's components/code-snippet.md shows a file beside the page's folder.
+    examples = [
+        ':::code source="../static/sample.js" range="1-2" :::',
+        ':::code source="../static/sample.js" :::',
+        ':::code source="../static/sample.js" range="1-2" title="../static/sample.js" :::',
+    ]
+    project.write(
+        {
+            "content/index.md": "# Home\n",
+            "content/components/code-snippet.md": "# Code Snippet\n\n" + "\n\n".join(examples),
+            "content/static/sample.js": SAMPLE_JS,
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    article = project.page("components/code-snippet/index.html").select_one("article")
+    first, whole, titled = article.select("pre.highlight")
+    assert first.get_text() == "// A sample\nconst a = 1;\n" and first["data-lang"] == "javascript"
+    assert whole.get_text() == SAMPLE_JS and "function" in [s.text for s in whole.select("span.kd")]
+    figure = titled.find_parent("figure")
+    assert figure.select_one("figcaption").text == "../static/sample.js"
+    assert titled.get_text() == first.get_text()
