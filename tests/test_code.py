@@ -57,6 +57,15 @@ def test_retype_language_names_highlight_or_stay_plain_without_a_warning(tmp_pat
     ]
 
 
+def test_every_prism_name_highlights_or_is_plain_quietly(tmp_path):
+    body = "```kt\nval a = 1\n```\n\n```log\nINFO started\n```\n\n```markup\n<b>x</b>\n```\n"
+    rendered, html = render(tmp_path, body)
+    kotlin, log, markup = html.select("pre.highlight")
+    assert kotlin.select_one("span.kd").text == "val" and markup.select("span.nt")
+    assert not log.select("span") and log.get_text() == "INFO started\n"
+    assert not rendered.diagnostics
+
+
 def test_line_numbers_setting_numbers_its_languages_unless_a_block_says_no(tmp_path):
     body = "```js\na\n```\n\n```js !#\nb\n```\n\n```py\nc\n```\n\n```\nd\n```\n"
     _, html = render(tmp_path, body, line_numbers=("js",))

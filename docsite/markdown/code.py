@@ -51,32 +51,56 @@ _LANGUAGE_OPTIONS = re.compile(r'^([^\s:{]*):((?:\s*[\w-]+="[^"]*")+)(?=\s|$)')
 _OPTION = re.compile(r'([\w-]+)="([^"]*)"')
 FENCE_OPTIONS = ("highlight",)
 
-# Retype highlights with PrismJS: its names for languages, as Pygments calls them ("" when
-# Pygments has no lexer for it, so the block is shown plain without a warning, as in Retype).
+# Retype highlights with PrismJS: its names for languages that Pygments calls otherwise.
 PRISM_LANGUAGES = {
-    "env": "bash",
-    "dotenv": "bash",
+    **dict.fromkeys(("env", "dotenv"), "bash"),
+    **dict.fromkeys(("markup", "svg", "mathml", "ssml", "atom", "rss", "xml-doc"), "xml"),
+    **dict.fromkeys(("jsonc", "json5", "jsonp", "webmanifest", "tsconfig"), "json"),
+    **dict.fromkeys(("sh-session", "shell-session", "shellsession"), "console"),
+    **dict.fromkeys(("kt", "kts"), "kotlin"),
+    **dict.fromkeys(("vb", "vba"), "vbnet"),
+    **dict.fromkeys(("razor", "cshtml", "svelte", "ejs", "eta"), "html"),
     "cmd": "batch",
-    "jsonc": "json",
-    "json5": "json",
-    "hbs": "handlebars",
-    "mdx": "markdown",
-    "svelte": "html",
-    "sh-session": "console",
-    "shell-session": "console",
-    "razor": "html",
-    "cshtml": "html",
+    "clike": "c",
+    "ino": "arduino",
     "aspnet": "aspx-cs",
-    "mermaid": "",
-    "mermaid-js": "",
-    "log": "",
-    "csv": "",
-    "regex": "",
-    "gitignore": "",
-    "ignore": "",
-    "plantuml": "",
-    "bicep": "",
+    "dotnet": "csharp",
+    "hbs": "handlebars",
+    "mustache": "handlebars",
+    "mdx": "markdown",
+    "jinja2": "jinja",
+    "gv": "dot",
+    "sol": "solidity",
+    "robot": "robotframework",
+    "rq": "sparql",
+    "gettext": "po",
+    "gradle": "groovy",
+    "ly": "lilypond",
+    "context": "tex",
+    "editorconfig": "ini",
+    "wasm": "wast",
+    "js-extras": "javascript",
+    "css-extras": "css",
 }
+# PrismJS languages Pygments has no lexer for: shown plain, without a warning, as Retype
+# highlights them and the page is right to name them.
+_PRISM_ONLY_NAMES = """mermaid mermaid-js log csv regex ignore gitignore hgignore npmignore
+    plantuml plant-uml
+    bicep al antlr4 g4 apex aql arff armasm arm-asm asciidoc adoc asm6502 asmatmel avisynth
+    avs avro-idl avdl shortcode bbj birb bison rbnf brightscript bsl oscript cfscript cil
+    cilkc cilk-c cilkcpp cilk-cpp cilk concurnas conc csp cooklang cue dataweave dhall
+    dns-zone-file dns-zone etlua excel-formula xlsx xls false firestore-security-rules flow
+    ftl gml gamemakerlanguage gedcom git gn gni linker-script ld go-module go-mod hoon hpkp
+    hsts ichigojam icu-message-format javadoc javadoclike javastacktrace jexl jolie jq jsdoc
+    jsstacktrace js-templates keepalived keyman kumir kum latte lolcode magma
+    markup-templating mata maxscript mel metafont mizar mongodb n1ql n4js n4jsd
+    nand2tetris-hdl naniscript nani neon nevod opencl openqasm qasm oz parigp parser
+    pascaligo psl pcaxis px peoplecode pcode phpdoc php-extras plsql powerquery pq mscript
+    processing pure purebasic pbfasm qsharp qs qore renpy rpy rescript res rip roboconf
+    smlnj solution-file sln soy splunk-spl sqf squirrel iecst stylus sclang t4-templating
+    t4-cs t4 t4-vb tt2 textile tremor trickle troy trig unrealscript uscript uc uorazor uri
+    url warpscript web-idl wiki xeora xeoracube xojo"""
+PRISM_ONLY = frozenset(_PRISM_ONLY_NAMES.split())
 
 
 @dataclass(frozen=True)
@@ -246,9 +270,10 @@ def _lexer(language: str, ctx: RenderContext | None, token: Token) -> Lexer | No
     """The lexer for a fence's language; an unknown name is reported and shown plain."""
     if language in PLAIN_LANGUAGES:
         return None
+    if language in PRISM_ONLY:
+        return None
     if language in PRISM_LANGUAGES:
-        known = PRISM_LANGUAGES[language]
-        return lexer_for(known) if known else None
+        return lexer_for(PRISM_LANGUAGES[language])
     lexer = lexer_for(language)
     if lexer is None and ctx is not None:
         close = difflib.get_close_matches(language, _known_languages(), n=1)
