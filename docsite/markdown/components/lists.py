@@ -5,6 +5,7 @@ markdown-it-py reads only `1.` lists; this rule reads the others the same way (i
 indentation, tight or loose) and writes `<ol type="a">`, with `start` when the first item is
 not the first letter or numeral. The first item decides the kind: `i`/`I` or several Roman
 letters make a Roman list, another single letter a lettered one; every item keeps its case.
+In a lettered list, `i.` continues it only after `h.`; elsewhere it starts a Roman list.
 As with `1.`, only a list starting at `a.` or `i.` may interrupt a paragraph.
 """
 
@@ -112,9 +113,17 @@ def _items(
             or any(rule(state, line, end, True) for rule in terminators)
         ):
             break
+        value = found[0]
         found = _marker(state, line, kind)
+        if found is not None and _starts_roman_list(kind, found[0], value):
+            break
     state.parentType = old_parent
     return tight
+
+
+def _starts_roman_list(kind: str, value: int, previous: int) -> bool:
+    """`I.` after `A.` and a blank line starts a Roman list; after `H.` it is the next letter."""
+    return kind in "aA" and value == ord("i") - ord("a") + 1 and previous != value - 1
 
 
 def _item(state: StateBlock, line: int, end: int, after_marker: int) -> bool:
