@@ -1,9 +1,12 @@
 """Fenced code, highlighted by Pygments at build time.
 
 The info string is `lang Title`, with Retype's options after the language: `#` numbers the
-lines and `#2-3,5` highlights those lines (```` ```js #2-3,5 My title ````). A fence whose
-info starts with a space has a title and no language. `mermaid` fences are left for
-Mermaid's script as `<pre class="mermaid">`.
+lines, `#2-3,5` numbers them and highlights those lines, `!#` and `!#2-3` do the same without
+numbers (```` ```js #2-3,5 My title ````); `js:highlight="2-3,5"` is the attribute form, and
+`{#id .class}` at the end gives the block an id and classes. A fence whose info starts with a
+space has a title and no language. The config's `code.line_numbers` numbers its languages'
+blocks. Retype's PrismJS language names are read as Pygments' names. `mermaid` fences are
+left for Mermaid's script as `<pre class="mermaid">`.
 """
 
 from __future__ import annotations
@@ -127,35 +130,18 @@ def parse_fence_info(info: str) -> FenceInfo:
     problems: list[tuple[str, str, str]] = []
     info, attributes = _split_attributes(info, problems)
     if info[:1].isspace():  # Retype's ``` Title: a title and no language
-        info = "\x00" + info
-    words = info.strip().split(" ")
-    language = words.pop(0).strip().lower().lstrip("\x00") if words else ""
+        language, rest = "", info.strip()
+    else:
+        language, _, rest = info.strip().partition(" ")
+        language = language.lower()
     numbered: bool | None = None
     lines, bad = set[int](), ""
-    options = _LANGUAGE_OPTIONS.match(info.strip().lstrip("\x00"))
+    options = _LANGUAGE_OPTIONS.match(info.strip()) if language else None
     if options is not None:
-        language = options.group(1).lower()
-        words = info.strip().lstrip("\x00")[options.end() :].strip().split(" ")
-        for key, value in _OPTION.findall(options.group(2)):
-            if key == "highlight" and _LINE_SPEC.match("#" + value.replace(" ", "")):
-                lines.update(_line_numbers(value.replace(" ", "")))
-                numbered = True
-            elif key == "highlight":
-                problems.append(
-                    (
-                        f'{key}="',
-                        f'highlight="{value}" is not a list of lines',
-                        'write lines to highlight like highlight="2-3,5"',
-                    )
-                )
-            else:
-                problems.append(
-                    (
-                        f"{key}=",
-                        f"unknown code block option '{key}'; it is ignored",
-                        'the option Retype knows is highlight="2-3,5"',
-                    )
-                )
+        language, rest = options.group(1).lower(), info.strip()[options.end() :]
+        if _read_options(options.group(2), lines, problems):
+            numbered = True
+    words = rest.strip().split(" ") if rest.strip() else []
     while words and words[0].lstrip("!").startswith("#"):
         word = words.pop(0)
         match = _LINE_SPEC.match(word)
@@ -167,6 +153,33 @@ def parse_fence_info(info: str) -> FenceInfo:
             lines.update(_line_numbers(match.group(1)))
     title = " ".join(words).strip()
     return FenceInfo(language, title, numbered, frozenset(lines), bad, attributes, tuple(problems))
+
+
+def _read_options(text: str, lines: set[int], problems: list) -> bool:
+    """Retype's `key="value"` options after `lang:`; whether they highlight lines."""
+    highlights = False
+    for key, value in _OPTION.findall(text):
+        spec = value.replace(" ", "")
+        if key == "highlight" and _LINE_SPEC.match("#" + spec):
+            lines.update(_line_numbers(spec))
+            highlights = True
+        elif key == "highlight":
+            problems.append(
+                (
+                    f'{key}="',
+                    f'highlight="{value}" is not a list of lines',
+                    'write lines to highlight like highlight="2-3,5"',
+                )
+            )
+        else:
+            problems.append(
+                (
+                    f"{key}=",
+                    f"unknown code block option '{key}'; it is ignored",
+                    'the option Retype knows is highlight="2-3,5"',
+                )
+            )
+    return highlights
 
 
 def _split_attributes(info: str, problems: list) -> tuple[str, dict[str, str]]:
