@@ -98,3 +98,12 @@ def test_line_numbers_must_be_a_list_of_names(project: Project):
     assert not result.ok
     [message] = [m for m in project.messages(result) if "line_numbers" in m]
     assert "docsite.yml:2:" in message
+
+
+def test_changing_the_line_numbers_setting_renders_the_pages_again(project: Project):
+    project.write({"docsite.yml": "title: T\n", "content/index.md": "# H\n\n```js\nlet a;\n```\n"})
+    assert project.build().ok
+    assert "numbered" not in project.page("index.html").select_one("article pre")["class"]
+    project.write({"docsite.yml": "title: T\ncode:\n  line_numbers: [js]\n"})
+    assert project.build().ok
+    assert "numbered" in project.page("index.html").select_one("article pre")["class"]
