@@ -11,10 +11,15 @@ import urllib.parse
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import octicons_pack
 
+from docsite.emojis import emoji_package, shortcode_emoji
+
+ICON_HINT = (
+    "use an Octicon name, an emoji like :rocket:, an SVG in static/icons/, or a pack icon "
+    "'pack-name' from _components/icon/<pack>/<name>.svg"
+)
 _SHORTCODE = re.compile(r"^:([a-z0-9_+\-]+):$")
 _SIZE_SUFFIX = re.compile(r"-(12|16|24|48|96)$")
 
@@ -49,18 +54,13 @@ def _is_emoji_text(value: str) -> bool:
     return bool(value) and not value.isascii() and emoji_package().purely_emoji(value)
 
 
-def emoji_package() -> Any:
-    """The emoji package, imported when first needed: it takes 20 ms to load."""
-    import emoji
-
-    return emoji
-
-
 @dataclass
 class IconSet:
     """The icons of one site: custom SVGs from static/icons, then Octicons, then emoji."""
 
     custom_dirs: list[Path] = field(default_factory=list)
+    # Folders holding icon packs, Retype's _components/icon/: <pack>/<name>.svg is 'pack-name'.
+    pack_roots: list[Path] = field(default_factory=list)
     used: dict[str, Icon] = field(default_factory=dict)
 
     def resolve(self, value: str) -> Icon | None:
@@ -76,11 +76,14 @@ class IconSet:
     def _lookup(self, value: str) -> Icon | None:
         shortcode = _SHORTCODE.match(value)
         if shortcode:
-            char = emoji_package().emojize(value, language="alias")
-            return Icon("emoji", char) if char != value else None
+            char = shortcode_emoji(shortcode.group(1))
+            return Icon("emoji", char) if char else None
         if _is_emoji_text(value):
             return Icon("emoji", value)
         name = value.removeprefix("icon-")
+        packed = self._pack_icon(name)
+        if packed is not None:
+            return packed
         for folder in self.custom_dirs:
             svg_file = folder / f"{name}.svg"
             if re.fullmatch(r"[A-Za-z0-9_\-]+", name) and svg_file.is_file():
@@ -88,11 +91,33 @@ class IconSet:
         svg = _octicon_svg(name)
         return Icon("svg", name, svg) if svg else None
 
+    def _pack_icon(self, name: str) -> Icon | None:
+        """'lucide-rocket' from <root>/lucide/rocket.svg (a pack's name may hold '-')."""
+        if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
+            return None
+        for root in self.pack_roots:
+            for dash in (i for i, char in enumerate(name) if char == "-"):
+                svg_file = root / name[:dash] / f"{name[dash + 1 :]}.svg"
+                if svg_file.is_file():
+                    return Icon("svg", f"p-{name}", svg_file.read_text(encoding="utf-8"))
+        return None
+
+    def pack_icons(self) -> list[str]:
+        """The names of every icon of the packs, 'pack-name'."""
+        return sorted(
+            f"{pack.name}-{svg.stem}"
+            for root in self.pack_roots
+            for pack in root.iterdir()
+            if pack.is_dir()
+            for svg in pack.glob("*.svg")
+        )
+
     def suggestions(self, value: str) -> list[str]:
         import difflib
 
         name = value.strip(":").removeprefix("icon-")
         custom = [p.stem for folder in self.custom_dirs for p in folder.glob("*.svg")]
+        custom += self.pack_icons()
         return difflib.get_close_matches(name, [*custom, *octicon_names()], n=3, cutoff=0.6)
 
     def stylesheet(self, names: set[str]) -> str:
@@ -117,3 +142,17 @@ def _with_namespace(svg: str) -> str:
     if "xmlns=" not in svg:
         svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
     return svg
+
+
+def icon_pack_roots(root: Path, content_dir: Path) -> list[Path]:
+    """The folders of icon packs: _components/icon/ of the content folder (where Retype
+    projects keep it) and of the project."""
+    found = [folder / "_components" / "icon" for folder in (content_dir, root)]
+    return [d for d in dict.fromkeys(d.resolve() for d in found) if d.is_dir()]
+
+
+def icon_pack_files(root: Path, content_dir: Path) -> list[Path]:
+    """Every SVG of the icon packs: inputs of the build."""
+    return sorted(
+        svg for folder in icon_pack_roots(root, content_dir) for svg in folder.glob("*/*.svg")
+    )

@@ -47,6 +47,7 @@ class InputKind(StrEnum):
     TEMPLATE = "templates"  # a template of the site's templates/ or of the default theme
     STATIC = "static"  # a file of the site's static/ or of the default theme's
     PROJECT = "project"  # a file pages read besides their own: includes, code snippets
+    ICON = "icons"  # an SVG of a custom icon pack, _components/icon/<pack>/<name>.svg
 
 
 # An input's name: "<kind>:<path>", plus "@<folder>" for the theme's folders.
@@ -158,6 +159,7 @@ class ThemeInputs:
     header_links: list[HeaderLink]  # resolved: a renamed page moves them
     templates: list[tuple[str, str]]  # every template's hash, the site's and the theme's
     site_includes: str  # the site-wide includes' key (_includes/head.html...)
+    icons: str = ""  # the custom icons' key: the sidebar and header show icons
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,8 @@ class MarkdownInputs:
     site_includes: str  # top.md and bottom.md go into every page
     # What `{{ page.label }}` and the like show, for pages that use templating; else None.
     variables: tuple[str, dict[str, Any]] | None
+    # The custom icons' key: an icon a page names may appear (or change) without the page.
+    icons: str = ""
     code_line_numbers: tuple[str, ...] = ()  # the config's `code.line_numbers`
 
 
@@ -227,6 +231,7 @@ class SharedKeys:
     variables: str
     site_templated: bool  # top.md or bottom.md exist: they go into every page, with its values
     markdown_html: bool
+    icons: str = ""
     code_line_numbers: tuple[str, ...] = ()
 
 
@@ -243,12 +248,14 @@ def shared_keys(
 
     assets = assets_key(site, files)
     includes = digest(site_includes)
+    icons = icons_key(files)
     theme_key = key_of(
         ThemeInputs(
             config,
             theme.header_links,
             [files[name][0] for name, _ in inputs_of(files, InputKind.TEMPLATE)],
             includes,
+            icons,
         )
     )
     variables = digest(project_variables(config), config.data)
@@ -280,8 +287,17 @@ def shared_keys(
         variables,
         templated,
         config.markdown_html,
+        icons,
         config.code_line_numbers,
     )
+
+
+def icons_key(files: dict[str, FileEntry]) -> str:
+    """Every custom icon's name and hash: the icon packs, and the SVGs of static/icons/."""
+    static_icons = [
+        item for item in inputs_of(files, InputKind.STATIC) if item[0].startswith("static:icons/")
+    ]
+    return digest(inputs_of(files, InputKind.ICON), static_icons)
 
 
 def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
@@ -298,6 +314,7 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         (shared.variables, page_variables(page))
         if uses_templating(page) or shared.site_templated
         else None,
+        shared.icons,
         code_line_numbers=shared.code_line_numbers,
     )
 

@@ -38,6 +38,7 @@ STAGES = {
     "frontmatter",
     "gitdates",
     "icons",
+    "emojis",
     "keys",
     "markdown",
     "nav",

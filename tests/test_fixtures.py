@@ -13,18 +13,25 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from conftest import REPO, write_files
 
 from docsite.diagnostics import Report
+from docsite.icons import IconSet
 from docsite.markdown import MarkdownRenderer
 from docsite.pages import load_site
 from docsite.sources import discover
 
 FIXTURES = REPO / "tests" / "fixtures" / "markdown"
-# Pages the cases may link to (Retype's examples link to some of its own pages).
-NEIGHBOURS = {
-    "guide.md": "# The guide\n",
-    **{
-        page: "# A page\n"
-        for page in ("guides/getting-started.md", "button.md", "emoji.md", "icon.md")
-    },
+NEIGHBOURS = {"guide.md": "# The guide\n"}  # a page the cases may link to
+# What Retype's pages of badges, buttons, references, files and icons link to or show.
+_SVG = '<svg viewBox="0 0 16 16"><path d="M2 2h12v12H2z"/></svg>'
+NEIGHBOURS |= {
+    "badge.md": "# Badge\n",
+    "button.md": "# Button\n",
+    "emoji.md": "# Emoji\n",
+    "icon.md": "# Icon\n",
+    "guides/getting-started.md": "# Getting Started\n",
+    "static/sample.txt": "sample\n",
+    "static/retype-icon.svg": _SVG,
+    "_components/icon/brand/printer.svg": _SVG,
+    "_components/icon/lucide/rocket.svg": _SVG,
 }
 
 
@@ -95,7 +102,8 @@ def test_fixture(case: Case, tmp_path: Path):
     write_files(tmp_path, {"a.md": case.body, **NEIGHBOURS})
     report = Report()
     site = load_site(discover(tmp_path, "content", report), report)
-    rendered = MarkdownRenderer(site).render(site.by_source["a.md"])
+    icons = IconSet(pack_roots=[tmp_path / "_components" / "icon"])
+    rendered = MarkdownRenderer(site, icons=icons).render(site.by_source["a.md"])
     assert [d.format() for d in rendered.diagnostics] == []
     assert tree(rendered.html) == tree(case.expected), f"{case}: rendered\n{rendered.html}"
 

@@ -111,6 +111,7 @@ def test_braces_that_are_no_expression_stay(project):
         ("{{ for x in project.links }}", "this block is never closed", "{{ end }}"),
         ("{{ end }}", "closes no {{ if }} or {{ for }}", "remove it"),
         ("{{ for x in page.label }}{{ end }}", "'page.label' is not a list", "project.links"),
+        ('{{ for x in "abc" }}{{ end }}', "'\"abc\"' is not the name of a value", "page.tags"),
         ("{{ if page.label = 1 }}x{{ end }}", "cannot read the condition", "=="),
         ('{{ include "nowhere" }}', "include 'nowhere' was not found", "content/_includes/"),
         ('{{ include "../../../etc/passwd" }}', "is outside the project", "inside the project"),

@@ -9,6 +9,7 @@ from pathlib import Path
 from docsite.cache import FileEntry, InputHasher, digest
 from docsite.config import SiteConfig
 from docsite.diagnostics import Report, shown_path
+from docsite.icons import icon_pack_files
 from docsite.keys import (
     UNREADABLE,
     InputKind,
@@ -46,6 +47,9 @@ def input_files(
                     named.append(
                         (input_name(kind, rel, folder), path, shown_path(path, config.root))
                     )
+    for svg in icon_pack_files(config.root, config.content_dir):
+        rel = shown_path(svg, config.root)
+        named.append((input_name(InputKind.ICON, rel), svg, rel))
     files: dict[str, FileEntry] = {}
     for name, path, shown in named:
         try:

@@ -11,7 +11,7 @@ from docsite.cache import BuildCache
 from docsite.config import HeaderLink, SiteConfig
 from docsite.diagnostics import Report
 from docsite.gitdates import PageDates
-from docsite.icons import IconSet
+from docsite.icons import ICON_HINT, IconSet, icon_pack_roots
 from docsite.markdown.templating import SiteHtml, TemplateSetup
 from docsite.nav import NavTree
 from docsite.pages import SiteContent
@@ -31,7 +31,10 @@ def make_theme(
 ) -> tuple[Theme, list[str]]:
     """The theme with everything it shows around pages, checked; and the project files the
     site-wide includes read."""
-    icons = IconSet(custom_dirs=icon_dirs(config))
+    icons = IconSet(
+        custom_dirs=icon_dirs(config),
+        pack_roots=icon_pack_roots(config.root, config.content_dir),
+    )
     check_icons(site, config, icons, report)
     site_html, site_html_files = load_site_html(config, site, report)
     theme = Theme(
@@ -104,7 +107,7 @@ def check_icons(site: SiteContent, config: SiteConfig, icons: IconSet, report: R
                 f"unknown icon '{value}'",
                 ("did you mean " + " or ".join(f"'{c}'" for c in close) + "?")
                 if close
-                else "use an Octicon name, an emoji like :rocket:, or an SVG in static/icons/",
+                else ICON_HINT,
             )
 
 

@@ -13,12 +13,14 @@ from mdit_py_plugins.gfm import gfm_plugin
 
 from docsite.diagnostics import Diagnostic
 from docsite.icons import IconSet
+from docsite.markdown.attributes import attributes_plugin
 from docsite.markdown.code import code_plugin
 from docsite.markdown.components import components_plugin
 from docsite.markdown.context import RenderContext
 from docsite.markdown.guards import guards_plugin
 from docsite.markdown.headings import TocEntry, headings_plugin
 from docsite.markdown.links import links_plugin
+from docsite.markdown.tables import tables_plugin
 from docsite.markdown.templating import (
     Templater,
     TemplateSetup,
@@ -55,8 +57,10 @@ def make_markdown(html: bool = True) -> MarkdownIt:
     """`html=False` escapes raw HTML in pages (docsite.yml: markdown: {html: false})."""
     md = MarkdownIt("commonmark", {"html": html})
     md.use(gfm_plugin)
+    md.use(tables_plugin)
     md.use(guards_plugin)
     md.use(deflist_plugin)
+    md.use(attributes_plugin)
     md.use(headings_plugin)
     md.use(links_plugin)
     md.use(code_plugin)

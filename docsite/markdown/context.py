@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from docsite.diagnostics import Diagnostic, Severity
-from docsite.icons import IconSet, icon_markup
+from docsite.icons import ICON_HINT, IconSet, icon_markup
 from docsite.markdown.headings import TocEntry
 from docsite.markdown.templating import Origin
 from docsite.pages import Page, SiteContent
@@ -47,7 +47,7 @@ class RenderContext:
         close = self.icons.suggestions(value)
         if close:
             return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-        return "use an Octicon name, an emoji like :rocket:, or an SVG in static/icons/"
+        return ICON_HINT
 
     def record_link(self, target_rel: str, fragment: str, block: Token | None, raw: str) -> None:
         if block is None:

@@ -25,8 +25,20 @@ def headings_plugin(md: MarkdownIt) -> None:
 
 
 def slugify(title: str) -> str:
-    """GitHub's heading ids, as mdit-py-plugins' anchors plugin makes them."""
-    return re.sub(r"[^\w\u4e00-\u9fff\- ]", "", title.lower().replace(" ", "-"))
+    """Retype's heading ids: GitHub's (as mdit-py-plugins' anchors plugin makes them) without
+    dashes at the ends, so `v4.6.0 [!badge New]` is `v460`: a component's text is no part of it."""
+    slug = re.sub(r"[^\w\u4e00-\u9fff\- ]", "", title.strip().lower().replace(" ", "-"))
+    return slug.strip("-")
+
+
+def anchor_title(tokens: list[Token], index: int) -> str:
+    """The text of the first inline token from `index` on: a heading's or a component's title,
+    without the components inside it (badges, icons) or the markup around it."""
+    for token in tokens[index:]:
+        if token.type == "inline":
+            children = token.children or []
+            return "".join(c.content for c in children if c.type in ("text", "code_inline"))
+    return ""
 
 
 @dataclass
@@ -51,38 +63,44 @@ class UniqueSlugs:
 
 
 def _add_anchors(state: StateCore) -> None:
-    """Give every heading a unique id and a permalink after its text."""
+    """Give every heading a unique id and a permalink after its text, and the components
+    that are anchors (tabs, steps, panels: `meta["anchor"]`) an id from their title."""
     tokens = state.tokens
     # Ids given explicitly are kept, and generated ones never collide with them.
     slugs = UniqueSlugs(
         {
             str(explicit)
             for token in tokens
-            if token.type == "heading_open" and (explicit := token.attrGet("id"))
+            if (token.type == "heading_open" or token.meta.get("anchor"))
+            and (explicit := token.attrGet("id"))
         }
     )
     for index, token in enumerate(tokens):
+        if token.meta.get("anchor") and not token.attrGet("id"):
+            token.attrSet("id", slugs.add(slugify(anchor_title(tokens, index)) or "section"))
         if token.type != "heading_open":
             continue
-        inline = tokens[index + 1]
-        children = inline.children if inline.children is not None else []
         slug = token.attrGet("id")
         if not slug:
-            title = "".join(c.content for c in children if c.type in ("text", "code_inline"))
-            slug = slugs.add(slugify(title))
+            slug = slugs.add(slugify(anchor_title(tokens, index + 1)))
             token.attrSet("id", slug)
-        link_open = Token("link_open", "a", 1)
-        link_open.attrSet("class", "header-anchor")
-        link_open.attrSet("href", f"#{slug}")
-        children.extend(
-            [
-                Token("text", "", 0, content=" "),
-                link_open,
-                Token("html_block", "", 0, content=PERMALINK_SYMBOL),
-                Token("link_close", "a", -1),
-            ]
-        )
-        inline.children = children
+        _add_permalink(tokens[index + 1], str(slug))
+
+
+def _add_permalink(inline: Token, slug: str) -> None:
+    children = inline.children if inline.children is not None else []
+    link_open = Token("link_open", "a", 1)
+    link_open.attrSet("class", "header-anchor")
+    link_open.attrSet("href", f"#{slug}")
+    children.extend(
+        [
+            Token("text", "", 0, content=" "),
+            link_open,
+            Token("html_block", "", 0, content=PERMALINK_SYMBOL),
+            Token("link_close", "a", -1),
+        ]
+    )
+    inline.children = children
 
 
 def _collect_toc(state: StateCore) -> None:

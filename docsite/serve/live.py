@@ -72,6 +72,10 @@ def classify(
         return ChangeKind.INCLUDED
     if path.is_relative_to(content_dir) and INCLUDES_FOLDER in path.relative_to(content_dir).parts:
         return ChangeKind.INCLUDED  # perhaps a new file where an include looks first
+    if path.suffix.lower() == ".svg" and any(
+        path.is_relative_to(folder / "_components" / "icon") for folder in (content_dir, root)
+    ):
+        return ChangeKind.STATIC  # an icon of a pack: icons.css, and pages that name it
     name = path.name
     if is_skipped(name) or name.endswith(("~", ".swp", ".swx", ".tmp")) or name.startswith("#"):
         return ChangeKind.IGNORED

@@ -65,3 +65,85 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
+
+/* docsite components: actions of badges, buttons, reference and file links
+   (<button data-action="print-page">), Retype's built-in actions. */
+(function () {
+  "use strict";
+
+  function copy(text) {
+    if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(text);
+    return Promise.reject(new Error("no clipboard"));
+  }
+
+  function markdown(button) {
+    return fetch(button.getAttribute("data-markdown")).then(function (response) {
+      if (!response.ok) throw new Error(response.statusText);
+      return response.text();
+    });
+  }
+
+  var ACTIONS = {
+    "copy-page-link": function () { return copy(location.href); },
+    "copy-to-clipboard": function () { return copy(location.href); },
+    "copy-page-markdown": function (button) { return markdown(button).then(copy); },
+    "view-page-markdown": function (button) {
+      window.open(button.getAttribute("data-markdown"), "_blank", "noopener");
+    },
+    "print-page": function () { window.print(); },
+    "scroll-to-top": function () { window.scrollTo({ top: 0, behavior: "smooth" }); },
+    "share-page": function () {
+      if (navigator.share) return navigator.share({ title: document.title, url: location.href });
+      return copy(location.href);
+    }
+  };
+
+  function settle(button, state) {
+    button.setAttribute("data-action-state", state);
+    setTimeout(function () { button.removeAttribute("data-action-state"); }, 1500);
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-action]");
+    var run = button && ACTIONS[button.getAttribute("data-action")];
+    if (!run) return;
+    event.preventDefault();
+    Promise.resolve()
+      .then(function () { return run(button); })
+      .then(function () { settle(button, "done"); }, function () { settle(button, "failed"); });
+  });
+
+})();
+
+/* Anchors of components (docsite/markdown/attributes.py, headings.py): an address ending in a
+   tab's id (#tab-3) selects that tab; one inside a closed panel or callout, or in a tab not
+   shown, opens what hides it first, then scrolls to it. */
+(function () {
+  "use strict";
+
+  function reveal() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    var hidden = [];
+    for (var node = target; node && node !== document.body; node = node.parentElement) {
+      if (node.tagName === "DETAILS") hidden.push(node);
+      if (node.getAttribute("role") === "tabpanel") hidden.push(node);
+    }
+    hidden.reverse().forEach(function (node) {
+      if (node.tagName === "DETAILS") node.open = true;
+      else {
+        var tab = document.getElementById(node.getAttribute("aria-labelledby"));
+        if (tab && tab.getAttribute("aria-selected") !== "true") tab.click();
+      }
+    });
+    if (target.getAttribute("role") === "tab" && target.getAttribute("aria-selected") !== "true") {
+      target.click();
+    }
+    if (hidden.length || target.getAttribute("role") === "tab") target.scrollIntoView();
+  }
+
+  window.addEventListener("hashchange", reveal);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", reveal);
+  else reveal();
+})();

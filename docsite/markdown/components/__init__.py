@@ -5,11 +5,13 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 
 from docsite.markdown.components.abbreviations import abbreviations_plugin
+from docsite.markdown.components.actions import action_links_plugin
 from docsite.markdown.components.alerts import alerts_plugin
 from docsite.markdown.components.badge import badge_plugin
 from docsite.markdown.components.button import button_plugin
 from docsite.markdown.components.callout import callout_plugin
 from docsite.markdown.components.card import card_plugin
+from docsite.markdown.components.color_chip import color_chip_plugin
 from docsite.markdown.components.columns import columns_plugin
 from docsite.markdown.components.comments import comments_plugin
 from docsite.markdown.components.container import container_plugin
@@ -21,6 +23,7 @@ from docsite.markdown.components.panel import panel_plugin
 from docsite.markdown.components.reference import reference_plugin
 from docsite.markdown.components.snippet import snippet_plugin
 from docsite.markdown.components.steps import steps_plugin
+from docsite.markdown.components.table_calls import table_calls_plugin
 from docsite.markdown.components.tabs import tabs_plugin
 
 PLUGINS = (
@@ -39,6 +42,9 @@ PLUGINS = (
     file_plugin,
     icons_plugin,
     math_plugin,
+    table_calls_plugin,
+    color_chip_plugin,
+    action_links_plugin,
     alerts_plugin,
     lists_plugin,
     abbreviations_plugin,

@@ -31,6 +31,7 @@ class BlockKind:
     flags: str = ""  # characters that may end a marker: "-" in "!!-", "+" in "!!+"
     attached: bool = False  # the text may follow the marker without a space ("!!!warning")
     needs_title: bool = True  # a bare marker is then only ever a closing line
+    warn_glued: bool = False  # "+++Tab" is not an opener (as in Retype): say how to write it
 
     def closer(self, length: int = 3) -> str:
         return self.char * length
@@ -91,15 +92,33 @@ def scan(state: StateBlock, start: int, end: int, kind: BlockKind, opening: Mark
     """Find the block's items and closing line, skipping fenced code and deeper blocks.
 
     A scan also notes where each block nested in it (same kind and marker) ends, so theirs
-    is a lookup: scanning again at every level is quadratic in the depth."""
+    is a lookup: scanning again at every level is quadratic in the depth. A block that
+    would never close because a code block in it is left open closes as Retype closes it:
+    at its own closing marker, which then ends the code block too (with a warning)."""
+    block, open_fence = _scan(state, start, end, kind, opening, loose=False)
+    if block.close_line is None and open_fence is not None:
+        loose, cut_fence = _scan(state, start, end, kind, opening, loose=True)
+        if loose.close_line is not None and cut_fence is not None:
+            closer = read_marker(line_text(state, loose.close_line), kind)
+            _warn_open_fence(state, cut_fence, kind, closer.raw if closer else kind.closer())
+            return loose
+    return block
+
+
+def _scan(
+    state: StateBlock, start: int, end: int, kind: BlockKind, opening: Marker, loose: bool
+) -> tuple[Block, int | None]:
+    """The block, and the line of a code block left open in it (None when none is). When
+    `loose`, a marker line of the block also ends an open code block: then the line of the
+    first code block it ended."""
     known = _block_ends(state)
     place = (kind.name, opening.length, state.blkIndent)
     if (*place, start) in known:
-        return _known_block(start, opening, known[(*place, start)], end)
+        return _known_block(start, opening, known[(*place, start)], end), None
     block = Block(items=[Item(start, opening)])
     depth = 0
     nested: list[int] = []  # the opening lines of the deeper blocks still open
-    fence = ""
+    fence, fence_line, cut = "", 0, None
     line = start + 1
     while line < end:
         begin = state.bMarks[line] + state.tShift[line]
@@ -110,16 +129,19 @@ def scan(state: StateBlock, start: int, end: int, kind: BlockKind, opening: Mark
             line += 1
             continue
         fence_match = _FENCE.match(text)
-        if fence:
+        marker = read_marker(text, kind)
+        if fence and loose and marker is not None and marker.length == opening.length:
+            fence = ""  # the block's marker ends the code block left open
+            cut = fence_line if cut is None else cut
+        elif fence:
             if fence_match and _closes_fence(fence_match, fence):
                 fence = ""
             line += 1
             continue
-        if fence_match and not (fence_match.group(1)[0] == "`" and "`" in fence_match.group(2)):
-            fence = fence_match.group(1)
+        elif fence_match and not (fence_match.group(1)[0] == "`" and "`" in fence_match.group(2)):
+            fence, fence_line = fence_match.group(1), line
             line += 1
             continue
-        marker = read_marker(text, kind)
         if marker is None or marker.length != opening.length:
             line += 1
             continue
@@ -137,13 +159,28 @@ def scan(state: StateBlock, start: int, end: int, kind: BlockKind, opening: Mark
             block.items[-1].end = line
             block.close_line = line
             block.stop = line + 1
-            return block
+            return block, cut
         line += 1
     block.items[-1].end = line
     block.stop = line
     for opener in nested:  # never closed either: each runs to where this one stopped
         known[(*place, opener)] = None
-    return block
+    return block, (fence_line if fence else None) if not loose else cut
+
+
+def _warn_open_fence(state: StateBlock, line: int, kind: BlockKind, closer: str) -> None:
+    ctx = context(state)
+    if ctx is not None:
+        place = Token("component", "", 0)
+        place.map = [line, line + 1]
+        fence = _FENCE.match(line_text(state, line))
+        run = fence.group(1) if fence else "```"
+        ctx.warning(
+            place,
+            run,
+            f"this code block is never closed; it ends where its {kind.name} ends ('{closer}')",
+            f"close the code block with a line holding only '{run}' before '{closer}'",
+        )
 
 
 def _block_ends(state: StateBlock) -> dict[tuple, int | None]:
@@ -210,6 +247,8 @@ def block_rule(
     def rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         opening = open_marker(state, start, kind)
         if opening is None:
+            if kind.warn_glued and not silent:
+                _warn_glued(state, start, kind)
             return False
         if silent:
             return True
@@ -221,6 +260,30 @@ def block_rule(
         return True
 
     return rule
+
+
+def _warn_glued(state: StateBlock, line: int, kind: BlockKind) -> None:
+    """`+++Tab` (no space after the marker) is text, as in Retype; warn once per line."""
+    text = line_text(state, line)
+    run = len(text) - len(text.lstrip(kind.char))
+    if run != 3 or len(text) == run or text[run].isspace() or text[run] in kind.flags:
+        return
+    warned = state.env.setdefault("docsite_glued_warned", set())
+    if (state.src, line) in warned:
+        return
+    warned.add((state.src, line))
+    ctx = context(state)
+    if ctx is not None:
+        place = Token("component", "", 0)
+        place.map = [line, line + 1]
+        marker = text[:run]
+        ctx.warning(
+            place,
+            text,
+            f"'{text[: run + 12]}' is not a {kind.name}: its title must follow '{marker}' "
+            "after a space, so the line is shown as text",
+            f"write '{marker} {text[run:].strip()[:30]}'",
+        )
 
 
 def finish(state: StateBlock, kind: BlockKind, block: Block) -> None:

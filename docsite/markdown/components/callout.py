@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
+from docsite.markdown.attributes import html_attributes, opener_attributes
 from docsite.markdown.components.blocks import (
     Block,
     BlockKind,
@@ -46,7 +46,8 @@ def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
     variant = checked_variant(
         variant_word, DEFAULT_VARIANT, context(state), token, opening.raw + variant_word
     )
-    token.meta = {"variant": variant, "collapse": collapse}
+    title, attrs = opener_attributes(context(state), token, title)
+    token.meta = {"variant": variant, "collapse": collapse, "attrs": attrs}
     if title or collapse:
         state.push("callout_title_open", "p", 1).meta = {"collapse": collapse}
         push_inline(state, title or "Details", start)
@@ -64,11 +65,11 @@ def _line_rest(state: StateBlock, line: int, marker: str) -> str:
 
 def _render_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     meta = tokens[idx].meta
-    classes = f"callout callout-{escapeHtml(meta['variant'])}"
+    attributes = html_attributes(meta.get("attrs", {}), f"callout callout-{meta['variant']}")
     if meta["collapse"]:
         is_open = " open" if meta["collapse"] == "+" else ""
-        return f'<details class="{classes}"{is_open}>\n'
-    return f'<div class="{classes}">\n'
+        return f"<details{attributes}{is_open}>\n"
+    return f"<div{attributes}>\n"
 
 
 def _render_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

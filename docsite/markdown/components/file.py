@@ -1,5 +1,6 @@
 """File downloads: `[!file](files/spec.pdf)` with the file's name and size, or
-`[!file Specification](files/spec.pdf)` with a name of your own."""
+`[!file Specification](files/spec.pdf)` with a name of your own; `icon` sets the icon, and
+`(action:print-page)` or `action="print-page"` run an action instead."""
 
 from __future__ import annotations
 
@@ -12,15 +13,12 @@ from markdown_it.token import Token
 
 from docsite.markdown.components.calls import Call, add_call_rule, check_attributes
 from docsite.markdown.components.icons import emoji_text
-from docsite.markdown.components.targets import (
-    content_path,
-    find_asset,
-    missing_link,
-    resolve_target,
-)
+from docsite.markdown.components.looks import component_icon, element, resolve_destination
+from docsite.markdown.components.targets import content_path, find_asset, missing_link
 from docsite.markdown.context import RenderContext
+from docsite.urls import EXTERNAL_URL
 
-ATTRIBUTES = ("text",)
+ATTRIBUTES = ("text", "icon", "action")
 
 
 def file_plugin(md: MarkdownIt) -> None:
@@ -40,19 +38,21 @@ def human_size(size: int) -> str:
 
 def _check(token: Token, call: Call, block: Token, ctx: RenderContext) -> None:
     check_attributes(call, ATTRIBUTES, ctx, block)
-    token.meta.update(
-        href=None, name=emoji_text(call.get("text", call.text)), size="", icon=ctx.icon("download")
-    )
+    token.meta.update(name=emoji_text(call.get("text", call.text)), size="")
+    token.meta["icon"] = component_icon(call, ctx, block, fallback="download")
+    resolve_destination(token, call, ctx, block)
+    if token.meta["action"] or call.get("action"):
+        token.meta["name"] = token.meta["name"] or call.get("action")
+        return
     if not call.link:
         missing_link(ctx, block, call.source, "file")
         return
-    target = resolve_target(call.link, ctx, block, call.kind)
-    if target is None:
+    if token.meta["href"] is None:
         return
-    token.meta["href"] = target.href
     rel = content_path(call.link, ctx)
     token.meta["name"] = token.meta["name"] or posixpath.basename(rel.rstrip("/")) or call.link
-    asset = None if target.external or target.page else find_asset(rel, ctx)
+    external = EXTERNAL_URL.match(call.link)
+    asset = None if external or token.meta.get("page") else find_asset(rel, ctx)
     if asset is not None:
         token.meta["size"] = human_size(asset.path.stat().st_size)
 
@@ -60,10 +60,10 @@ def _check(token: Token, call: Call, block: Token, ctx: RenderContext) -> None:
 def _render(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     meta = tokens[idx].meta
     name = escapeHtml(meta.get("name") or meta["call"].link or "")
-    if not meta.get("href"):
+    if "icon" not in meta or not (meta.get("href") or meta.get("action")):
         return f'<span class="file-link">{name}</span>'
     size = f'<span class="file-size">{meta["size"]}</span>' if meta["size"] else ""
-    return (
-        f'<a class="file-link" href="{escapeHtml(meta["href"])}" download>'
-        f'{meta["icon"]}<span class="file-name">{name}</span>{size}</a>'
-    )
+    inner = f'{meta["icon"]}<span class="file-name">{name}</span>{size}'
+    if meta.get("href"):
+        return f'<a class="file-link" href="{escapeHtml(meta["href"])}" download>{inner}</a>'
+    return element(meta, "file-link", inner, env.get("docsite"))

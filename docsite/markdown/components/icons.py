@@ -14,7 +14,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from docsite.icons import emoji_package
+from docsite.emojis import shortcode_emoji
 from docsite.markdown.components.calls import inline_tokens
 from docsite.markdown.context import RenderContext
 
@@ -23,8 +23,7 @@ _SHORTCODE = re.compile(r":([a-z0-9_+\-]+):")
 
 def emoji_char(shortcode: str) -> str:
     """':tada:' -> '🎉', or '' when it is not a known shortcode."""
-    char = emoji_package().emojize(shortcode, language="alias")
-    return "" if char == shortcode else char
+    return shortcode_emoji(shortcode.strip(":"))
 
 
 def icons_plugin(md: MarkdownIt) -> None:
@@ -83,4 +82,6 @@ def _render_emoji(self: Any, tokens: list[Token], idx: int, options: Any, env: A
 
 def emoji_text(text: str) -> str:
     """Plain text with its emoji shortcodes replaced, for component labels."""
-    return emoji_package().emojize(text, language="alias") if ":" in text else text
+    if ":" not in text:
+        return text
+    return _SHORTCODE.sub(lambda m: shortcode_emoji(m.group(1)) or m.group(0), text)

@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
+from docsite.markdown.attributes import html_attributes, opener_attributes
 from docsite.markdown.components.blocks import (
     Block,
     BlockKind,
@@ -19,11 +20,12 @@ from docsite.markdown.components.blocks import (
     add_block_rule,
     add_html_rules,
     block_rule,
+    context,
     parse_content,
     push_inline,
 )
 
-KIND = BlockKind("panel", "=", stacked=True, flags="-+")
+KIND = BlockKind("panel", "=", stacked=True, flags="-+", warn_glued=True)
 
 
 def panel_plugin(md: MarkdownIt) -> None:
@@ -44,17 +46,17 @@ def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
         token = state.push("panel_open", "details", 1)
         token.map = [item.line, item.end]
         token.markup = item.marker.raw
-        token.meta = {"open": item.marker.flag != "-"}
+        title, attrs = opener_attributes(context(state), token, item.marker.text)
+        token.attrs.update(attrs)
+        token.meta = {"open": item.marker.flag != "-", "anchor": True}  # `#title` opens it
         state.push("panel_title_open", "summary", 1)
-        push_inline(state, item.marker.text, item.line)
+        push_inline(state, title, item.line)
         state.push("panel_title_close", "summary", -1)
         parse_content(state, item.line + 1, item.end)
         state.push("panel_close", "details", -1)
 
 
 def _render_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return (
-        '<details class="panel" open>\n'
-        if tokens[idx].meta["open"]
-        else ('<details class="panel">\n')
-    )
+    token = tokens[idx]
+    attributes = html_attributes({str(k): str(v) for k, v in token.attrs.items()}, "panel")
+    return f"<details{attributes}{' open' if token.meta['open'] else ''}>\n"

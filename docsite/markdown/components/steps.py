@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
+from docsite.markdown.attributes import html_attributes, opener_attributes
 from docsite.markdown.components.blocks import (
     Block,
     BlockKind,
@@ -20,11 +21,12 @@ from docsite.markdown.components.blocks import (
     add_block_rule,
     add_html_rules,
     block_rule,
+    context,
     parse_content,
     push_inline,
 )
 
-KIND = BlockKind("step", ">", stacked=True)
+KIND = BlockKind("step", ">", stacked=True, warn_glued=True)
 _NUMBERED = re.compile(r"^(\d{1,9})\.\s+(.*)$")
 
 
@@ -41,14 +43,16 @@ def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
     steps.markup = opening.raw
     steps.meta = {"start": None}
     for index, item in enumerate(block.items):
-        numbered = _NUMBERED.match(item.marker.text)
-        title = numbered.group(2) if numbered else item.marker.text
+        step = state.push("step_open", "li", 1)
+        step.map = [item.line, item.end]
+        text, attrs = opener_attributes(context(state), step, item.marker.text)
+        numbered = _NUMBERED.match(text)
+        title = numbered.group(2) if numbered else text
         number = int(numbered.group(1)) if numbered else None
         if index == 0 and number is not None:
             steps.meta["start"] = number
-        step = state.push("step_open", "li", 1)
-        step.map = [item.line, item.end]
-        step.meta = {"value": number if index else None}
+        step.attrs.update(attrs)
+        step.meta = {"value": number if index else None, "anchor": True}  # `#title` links to it
         state.push("step_title_open", "p", 1)
         push_inline(state, title, item.line)
         state.push("step_title_close", "p", -1)
@@ -63,5 +67,8 @@ def _render_steps_open(self: Any, tokens: list[Token], idx: int, options: Any, e
 
 
 def _render_step_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    value = tokens[idx].meta["value"]
-    return f'<li class="step" value="{value}">\n' if value is not None else '<li class="step">\n'
+    token = tokens[idx]
+    attrs = {str(k): str(v) for k, v in token.attrs.items()}
+    if token.meta["value"] is not None:
+        attrs["value"] = str(token.meta["value"])
+    return f"<li{html_attributes(attrs, 'step')}>\n"

@@ -16,6 +16,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
+from docsite.markdown.attributes import html_attributes, opener_attributes
 from docsite.markdown.components.blocks import (
     Block,
     BlockKind,
@@ -23,11 +24,12 @@ from docsite.markdown.components.blocks import (
     add_block_rule,
     add_html_rules,
     block_rule,
+    context,
     parse_content,
     push_inline,
 )
 
-KIND = BlockKind("tab", "+", stacked=True)
+KIND = BlockKind("tab", "+", stacked=True, warn_glued=True)
 
 
 def tabs_plugin(md: MarkdownIt) -> None:
@@ -59,16 +61,23 @@ def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
     opener.markup = opening.raw
     opener.meta = {"id": base, "code_group": False}
     state.push("tab_list_open", "div", 1)
+    shared = []
     for index, item in enumerate(block.items, 1):
         tab = state.push("tab_open", "button", 1)
-        tab.meta = _ids(base, index, item.marker.text)
-        push_inline(state, item.marker.text, item.line)
+        tab.map = [item.line, item.line + 1]
+        title, attrs = opener_attributes(context(state), tab, item.marker.text)
+        if attrs.get("id"):
+            tab.attrSet("id", attrs.pop("id"))
+        # The tab is an anchor (`#tab-2` selects it); its panel takes the other attributes.
+        tab.meta = {"anchor": True, **_ids(base, index, title), "attrs": attrs}
+        shared.append(tab.meta)
+        push_inline(state, title, item.line)
         state.push("tab_close", "button", -1)
     state.push("tab_list_close", "div", -1)
     only_code = True
-    for index, item in enumerate(block.items, 1):
+    for item, ids in zip(block.items, shared, strict=True):
         panel = state.push("tab_panel_open", "div", 1)
-        panel.meta = _ids(base, index, item.marker.text)
+        panel.meta = {"of": ids}  # the tab's: its id is known once the page's anchors are
         first = len(state.tokens)
         parse_content(state, item.line + 1, item.end)
         only_code = only_code and _is_single_code_block(state.tokens[first:])
@@ -99,6 +108,7 @@ def _render_tabs_open(self: Any, tokens: list[Token], idx: int, options: Any, en
 
 def _render_tab_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     meta = tokens[idx].meta
+    meta["tab"] = escapeHtml(str(tokens[idx].attrGet("id") or meta["tab"]))  # for its panel
     selected = "true" if meta["selected"] else "false"
     return (
         f'<button type="button" role="tab" class="tab" id="{meta["tab"]}" '
@@ -108,10 +118,11 @@ def _render_tab_open(self: Any, tokens: list[Token], idx: int, options: Any, env
 
 
 def _render_panel_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    meta = tokens[idx].meta
+    meta = tokens[idx].meta["of"]
     active = " is-active" if meta["selected"] else ""
+    attributes = html_attributes(meta["attrs"], f"tab-panel{active}", skip=("id",))
     return (
-        f'<div class="tab-panel{active}" role="tabpanel" id="{meta["panel"]}" '
+        f'<div{attributes} role="tabpanel" id="{meta["panel"]}" '
         f'aria-labelledby="{meta["tab"]}" tabindex="0" '
         f'data-title="{escapeHtml(meta["title"])}">\n'
     )

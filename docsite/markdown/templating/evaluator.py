@@ -167,8 +167,15 @@ class Evaluator:
     ) -> Any:
         """The value a path names; `missing_ok` (conditions): a missing key is None, only
         an unknown first name is an error."""
-        root = re.match(r"\w+", expression)
-        assert root is not None
+        root = re.match(r"[A-Za-z_]\w*", expression)
+        if root is None:  # a loop over a literal: `{{ for x in "abc" }}`
+            self.error(
+                template,
+                offset,
+                f"'{expression}' is not the name of a value",
+                "name a value, such as page.label, or a list to loop over, such as page.tags",
+            )
+            return None
         value: Any = {**self.variables, **scope}
         walked = ""
         for key in [root.group(), *_steps(expression[root.end() :])]:

@@ -1,0 +1,91 @@
+"""Actions in a real browser (Chromium through Playwright): badges, buttons and links that
+name one of Retype's built-in actions run it when clicked."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from browser import build_fixture_site, serve
+from conftest import write_files
+
+try:
+    from playwright.sync_api import Browser, Page, expect
+except ImportError:  # pragma: no cover - depends on the environment
+    if os.environ.get("CI") == "true":
+        raise
+    pytest.skip("playwright is not installed", allow_module_level=True)
+
+PAGE = """\
+# Actions
+
+[!button Copy link](action:copy-page-link) [!badge action="copy-page-markdown" text="Copy page"]
+[!ref View source](action:view-page-markdown) [Print](action:print-page)
+
+{filler}
+
+[!button text="Back to top" action="scroll-to-top"]
+""".format(filler="\n\n".join(f"Paragraph {n} of filler text." for n in range(80)))
+
+# Record what the page copies and prints instead of touching the machine's clipboard or
+# opening a print dialog.
+RECORDER = """
+window.__copied = [];
+window.__printed = 0;
+Object.defineProperty(navigator, "clipboard", {
+  value: { writeText: function (text) { window.__copied.push(text); return Promise.resolve(); } },
+});
+window.print = function () { window.__printed += 1; };
+"""
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    project = tmp_path_factory.mktemp("actions_site")
+    write_files(project, {"docsite.yml": "title: Actions\n", "content/index.md": PAGE})
+    site = build_fixture_site(project / "site", project)
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1200, "height": 800})
+    context.set_default_timeout(5_000)
+    context.add_init_script(RECORDER)
+    yield context.new_page()
+    context.close()
+
+
+def test_copy_actions_put_the_link_and_the_markdown_on_the_clipboard(page: Page, base_url: str):
+    page.goto(base_url)
+    copy_link = page.get_by_role("button", name="Copy link")
+    copy_link.click()
+    expect(copy_link).to_have_attribute("data-action-state", "done")
+    page.get_by_role("button", name="Copy page").click()
+    page.wait_for_function("window.__copied.length === 2")
+    link, markdown = page.evaluate("window.__copied")
+    assert link == page.url
+    assert markdown.startswith("# Actions") and "Paragraph 79 of filler text." in markdown
+
+
+def test_print_and_scroll_to_top(page: Page, base_url: str):
+    page.goto(base_url)
+    page.get_by_role("button", name="Print").click()
+    page.wait_for_function("window.__printed === 1")
+    back = page.get_by_role("button", name="Back to top")
+    back.scroll_into_view_if_needed()
+    assert page.evaluate("window.scrollY") > 500
+    back.click()
+    page.wait_for_function("window.scrollY === 0")
+
+
+def test_view_page_markdown_opens_the_markdown_copy(page: Page, base_url: str):
+    page.goto(base_url)
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="View source").click()
+    markdown = opened.value
+    markdown.wait_for_load_state()
+    assert markdown.url.endswith(".md")
+    assert "Paragraph 0 of filler text." in markdown.content()
