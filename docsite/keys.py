@@ -107,7 +107,14 @@ def link_snapshot(site: SiteContent, rels: Iterable[str]) -> dict[str, tuple]:
     for rel in sorted(rels):
         target = site.by_source.get(rel)
         found[rel] = (
-            (target.url, target.label, target.settings.description, target.settings.image)
+            (
+                target.url,
+                target.label,
+                target.settings.description,
+                target.settings.image,
+                str(target.settings.date or ""),  # a card's footer
+                target.settings.icon,  # a compact or snap card's icon
+            )
             if target is not None
             else ()
         )

@@ -33,6 +33,26 @@ NEIGHBOURS |= {
     "_components/icon/brand/printer.svg": _SVG,
     "_components/icon/lucide/rocket.svg": _SVG,
 }
+# What the image, card, embed and wikilink cases name (set after the above, so these win).
+NEIGHBOURS.update(
+    {
+        "guides/getting-started.md": (
+            "---\ndescription: First steps.\nicon: rocket\n---\n# Getting Started\n"
+        ),
+        "guides/installation.md": "---\ndescription: Install it.\n---\n# Installation\n",
+        "guides/blogging.md": "# Blogging\n",
+        "community.md": "# Community\n",
+        "blog/first-post.md": (
+            "---\ndate: 2026-03-02\ndescription: What is new.\nimage: images/first.png\n---\n"
+            "# What is new\n"
+        ),
+        "blog/images/first.png": "png",
+        "static/sample.jpg": "jpg",
+        "static/sample-large.jpg": "jpg",
+        "static/diagram.png": "png",
+        "static/diagram-dark.png": "png",
+    }
+)
 
 
 @dataclass(frozen=True)

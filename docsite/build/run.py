@@ -137,7 +137,9 @@ def not_content(config: SiteConfig, out: Path) -> tuple[Path, ...]:
     config file, and the project's own folders when the content folder is the project."""
     paths = [out, *([config.root / config.file] if config.file else [])]
     if config.content_dir.resolve() == config.root.resolve():
-        paths += [config.root / name for name in PROJECT_FOLDERS]
+        # Retype publishes static/ as content, at /static/: its pages' images point there.
+        retype = Path(config.file).name in RETYPE_CONFIG_NAMES
+        paths += [config.root / n for n in PROJECT_FOLDERS if not (retype and n == "static")]
     return tuple(paths)
 
 

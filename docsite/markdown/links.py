@@ -65,7 +65,7 @@ def _rewrite(token: Token, attr: str, block: Token, ctx: RenderContext) -> None:
         return
     if not isinstance(raw, str) or not raw or raw.startswith("#") or EXTERNAL_URL.match(raw):
         return
-    found = resolve_link(raw, ctx, block)
+    found = resolve_link(raw, ctx, block, image=attr == "src")
     if found is not None:
         token.attrSet(attr, found.href)
 
@@ -76,9 +76,18 @@ class LinkTarget:
     page: Page | None = None  # the page linked to, when it is one of the site's
 
 
-def resolve_link(raw: str, ctx: RenderContext, block: Token | None) -> LinkTarget | None:
+def resolve_link(
+    raw: str,
+    ctx: RenderContext,
+    block: Token | None,
+    needle: str | None = None,
+    image: bool = False,
+) -> LinkTarget | None:
     """Where a link in the page's source goes, or None (after a diagnostic). A link to a
-    page is recorded in `ctx.linked`: the page depends on what the link shows of it."""
+    page is recorded in `ctx.linked`: the page depends on what the link shows of it.
+    `needle` is the text to place messages at, when the source does not spell `raw`. An
+    image not found where written is looked for in Retype's fallback folders."""
+    at = raw if needle is None else needle
     page = ctx.page
     path, _, fragment = raw.partition("#")
     path, _, query = path.partition("?")
@@ -94,7 +103,7 @@ def resolve_link(raw: str, ctx: RenderContext, block: Token | None) -> LinkTarge
     if target.startswith("../") or target == "..":
         ctx.error(
             block,
-            raw,
+            at,
             f"link '{raw}' points outside the content folder",
             "link to pages and files inside content/, or use a full https:// URL",
         )
@@ -107,34 +116,92 @@ def resolve_link(raw: str, ctx: RenderContext, block: Token | None) -> LinkTarge
             found = ctx.site.by_url.get("")
     if found is None and not target.endswith(".md"):
         found = _folder_page(target, ctx)
+    if found is None:
+        found = _page_in_other_case(target, ctx)
     if found is not None:
         ctx.linked.append(found.source.rel)
-        ctx.record_link(found.source.rel, urllib.parse.unquote(fragment), block, raw)
+        ctx.record_link(found.source.rel, urllib.parse.unquote(fragment), block, at)
         if found is page and fragment and not query:
             return LinkTarget("#" + fragment, found)
         return LinkTarget(relative_href(page.url, found.url) + suffix, found)
     if target.endswith(".md"):
         ctx.error(
-            block, raw, f"link to a page that does not exist: '{raw}'", _page_hint(target, ctx)
+            block, at, f"link to a page that does not exist: '{raw}'", _page_hint(target, ctx)
         )
         return None
     if target.rstrip("/") in ctx.site.folders:
         ctx.error(
             block,
-            raw,
+            at,
             f"link to folder '{raw}', which has no default page",
             f"link to a page inside it, or add {target.rstrip('/')}/index.md",
         )
         return None
-    if target in ctx.asset_paths:
-        return LinkTarget(root_prefix(page.url) + urllib.parse.quote(target) + suffix)
-    ctx.error(
-        block,
-        raw,
-        f"link to a file that does not exist: '{raw}'",
-        "put the file inside content/ next to the page, or fix the path",
-    )
+    found_file = find_file(target, ctx.asset_paths, image)
+    if found_file is not None:
+        return LinkTarget(root_prefix(page.url) + urllib.parse.quote(found_file) + suffix)
+    ctx.error(block, at, f"link to a file that does not exist: '{raw}'", _file_hint(target, ctx))
     return None
+
+
+# Where Retype looks for an image that is not where its path says, in this order.
+IMAGE_FOLDERS = ("static", "images", "img", "resources", "attachments", "assets", "public")
+# The last asset set's paths by lower case (a cache: one site's pages ask it many times).
+_LOWER: list[tuple[frozenset[str], dict[str, list[str]]]] = []
+
+
+def find_file(target: str, asset_paths: frozenset[str], image: bool = False) -> str | None:
+    """The file a link means, as Retype finds it: the path as written, or the one file whose
+    path differs only in case; for an image also in the fallback folders, in order."""
+    candidates = [target]
+    if image:
+        for folder in IMAGE_FOLDERS:
+            candidates += [f"{folder}/{target}", f"{folder}/{posixpath.basename(target)}"]
+    for candidate in candidates:
+        if candidate in asset_paths:
+            return candidate
+        same = _by_lower_case(asset_paths).get(candidate.lower(), [])
+        if len(same) == 1:
+            return same[0]
+    return None
+
+
+def _by_lower_case(asset_paths: frozenset[str]) -> dict[str, list[str]]:
+    if not _LOWER or _LOWER[0][0] is not asset_paths:
+        lower: dict[str, list[str]] = {}
+        for rel in sorted(asset_paths):
+            lower.setdefault(rel.lower(), []).append(rel)
+        _LOWER[:] = [(asset_paths, lower)]
+    return _LOWER[0][1]
+
+
+def _file_hint(target: str, ctx: RenderContext) -> str:
+    same = _by_lower_case(ctx.asset_paths).get(target.lower(), [])
+    if len(same) > 1:
+        return "several files differ from it only in case: " + ", ".join(f"/{s}" for s in same)
+    return (
+        "put the file inside content/ next to the page, or fix the path"
+        " (images are also looked for in " + ", ".join(f"/{f}" for f in IMAGE_FOLDERS) + ")"
+    )
+
+
+def _page_in_other_case(target: str, ctx: RenderContext) -> Page | None:
+    """The one page whose path differs from the link's only in case, as Retype finds it."""
+    if not _PAGES_LOWER or _PAGES_LOWER[0][0] is not ctx.site:
+        lower: dict[str, list[Page]] = {}
+        for rel, page in ctx.site.by_source.items():
+            lower.setdefault(rel.lower(), []).append(page)
+        _PAGES_LOWER[:] = [(ctx.site, lower)]
+    key = target.lower()
+    for candidate in (key, key + "/index.md") if not key.endswith(".md") else (key,):
+        same = _PAGES_LOWER[0][1].get(candidate, [])
+        if len(same) == 1:
+            return same[0]
+    return None
+
+
+# The last site's pages by their path in lower case (a cache, as _LOWER is for files).
+_PAGES_LOWER: list[tuple[SiteContent, dict[str, list[Page]]]] = []
 
 
 def _folder_page(target: str, ctx: RenderContext) -> Any:

@@ -147,3 +147,29 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", reveal);
   else reveal();
 })();
+
+/* ---- Embeds (embed.py): the frame is made only when the reader clicks the placeholder,
+   so the page asks nothing of the other site before. ---- */
+(function () {
+  function load(frame) {
+    var kind = frame.getAttribute("data-embed-el") || "iframe";
+    var src = frame.getAttribute("data-embed-src");
+    var element = document.createElement(kind);
+    if (kind === "object") element.setAttribute("data", src);
+    else element.setAttribute("src", src);
+    if (kind === "video") element.setAttribute("controls", "");
+    if (kind === "iframe") {
+      element.setAttribute("title", frame.getAttribute("data-embed-title") || "");
+      element.setAttribute("allow", "autoplay; encrypted-media; picture-in-picture");
+      element.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
+      if (frame.hasAttribute("data-embed-fullscreen")) element.setAttribute("allowfullscreen", "");
+    }
+    frame.replaceChildren(element);
+    if (kind === "iframe" || kind === "video") element.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".embed-play");
+    if (button) load(button.closest(".embed-frame"));
+  });
+})();

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from docsite.markdown.components.wikilink import component_target
 from docsite.markdown.context import RenderContext
 from docsite.markdown.links import resolve_link
 from docsite.pages import Page
@@ -31,7 +32,10 @@ def resolve_target(raw: str, ctx: RenderContext, block: Token, kind: str) -> Tar
         return Target(raw, ctx.page)
     if EXTERNAL_URL.match(raw):
         return Target(raw, external=True)
-    found = resolve_link(raw, ctx, block)
+    if raw.startswith("[[") and raw.endswith("]]"):
+        found = component_target(raw, ctx, block)
+    else:
+        found = resolve_link(raw, ctx, block)
     if found is None:
         return None
     return Target(found.href, found.page)
