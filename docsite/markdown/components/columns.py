@@ -18,7 +18,7 @@ from docsite.markdown.components.blocks import (
     push_inline,
 )
 
-KIND = BlockKind("column", "|", stacked=True)
+KIND = BlockKind("column", "|", stacked=True, attached=True)  # Retype reads "|||Pros" too
 
 
 def columns_plugin(md: MarkdownIt) -> None:
