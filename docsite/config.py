@@ -61,6 +61,8 @@ class SiteConfig:
     # Full-text search with Pagefind: on by default; `code: false` leaves code blocks out.
     search_enabled: bool = True
     search_code: bool = True
+    # Code block languages numbered unless a block says `!#`; '*' all, 'none' no language.
+    code_line_numbers: tuple[str, ...] = ()
     # Where pages with a mermaid diagram load Mermaid from: a URL, or a path in the site.
     mermaid_script: str = MERMAID_CDN
     # Values for `{{ data.* }}` in pages, as written in the config.
@@ -97,6 +99,7 @@ SCHEMA = Mapping(
         "markdown": Mapping(fields={"html": Bool()}),
         "search": Mapping(fields={"enabled": Bool(), "code": Bool()}),
         "mermaid": Mapping(fields={"script": UrlSetting()}),
+        "code": Mapping(fields={"line_numbers": ListOf(Str())}),
         "data": AnyMapping(),
     }
 )
@@ -194,6 +197,9 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         search_enabled=values.get("search", {}).get("enabled", True),
         search_code=values.get("search", {}).get("code", True),
         data=values.get("data", {}),
+        code_line_numbers=tuple(
+            str(name).strip().lower() for name in values.get("code", {}).get("line_numbers", [])
+        ),
         mermaid_script=values.get("mermaid", {}).get("script", MERMAID_CDN).strip() or MERMAID_CDN,
     )
 

@@ -97,6 +97,8 @@ class PageSettings:
     date: dt.date | None = None
     image: str = ""
     templating: bool = True  # `{{ include }}` and `{{ page.label }}` in the body
+    last_updated: dt.date | None = None  # set by hand: shown instead of the git date
+    last_updated_by: str = ""
     # Where each key was set, so checks made later (icons, links) can point at it.
     located: dict[str, Located] = field(default_factory=dict)
 
@@ -219,6 +221,15 @@ PAGE_SCHEMA = Mapping(
         "date": Date(),
         "image": UrlSetting(image=True),
         "templating": Bool(),
+        # Retype's manual "Last updated" values, in place of the page's last commit.
+        "lastUpdated": AnyOf(
+            options=(
+                (dict, Mapping(fields={"date": Date(), "by": Str()})),
+                ((str, dt.date), Date()),
+            ),
+            description="a date like 2026-03-12, or a mapping with 'date' and 'by'",
+        ),
+        "lastUpdatedBy": Str(),
     },
     aliases={"route": "permalink", "authors": "author"},
 )
@@ -298,6 +309,7 @@ def _locate(doc: YamlDocument, key: str, aliases: dict[str, str]) -> Located:
 
 def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageSettings:
     nav = values.get("nav", {})
+    updated = values.get("lastUpdated")
     return PageSettings(
         order=values.get("order"),
         label=values.get("label", ""),
@@ -316,5 +328,9 @@ def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageS
         date=values.get("date"),
         image=values.get("image", ""),
         templating=values.get("templating", True),
+        last_updated=updated.get("date") if isinstance(updated, dict) else updated,
+        last_updated_by=values.get(
+            "lastUpdatedBy", updated.get("by", "") if isinstance(updated, dict) else ""
+        ),
         located={**located, **({"badge": located["nav"]} if "nav" in located else {})},
     )

@@ -199,6 +199,7 @@ class MarkdownInputs:
     variables: tuple[str, dict[str, Any]] | None
     # The custom icons' key: an icon a page names may appear (or change) without the page.
     icons: str = ""
+    code_line_numbers: tuple[str, ...] = ()  # the config's `code.line_numbers`
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,7 @@ class SharedKeys:
     site_templated: bool  # top.md or bottom.md exist: they go into every page, with its values
     markdown_html: bool
     icons: str = ""
+    code_line_numbers: tuple[str, ...] = ()
 
 
 def shared_keys(
@@ -285,7 +287,15 @@ def shared_keys(
         for name, content_hash in site_includes
     )
     return SharedKeys(
-        site_key, theme_key, assets, includes, variables, templated, config.markdown_html, icons
+        site_key,
+        theme_key,
+        assets,
+        includes,
+        variables,
+        templated,
+        config.markdown_html,
+        icons,
+        config.code_line_numbers,
     )
 
 
@@ -312,6 +322,7 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         if uses_templating(page) or shared.site_templated
         else None,
         shared.icons,
+        code_line_numbers=shared.code_line_numbers,
     )
 
 

@@ -30,6 +30,7 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("edit", "branch"): ("edit", "branch"),
     ("edit", "base"): ("edit", "path"),
     ("data",): ("data",),
+    ("snippets", "lineNumbers"): ("code", "line_numbers"),
 }
 _LINK_KEYS = ("text", "link", "icon")
 # Retype's defaults differ from docsite's: the pages sit beside the config (the output

@@ -128,6 +128,15 @@ class Theme:
             "footer": self.env.get_template("partials/footer.html").render(values),
         }
 
+    def _last_updated(self, page: Page) -> dict[str, str]:
+        """The page's "Last updated" date and name: those of its frontmatter when it sets
+        either (never mixed with git's, as in Retype), else its last commit's date."""
+        settings = page.settings
+        if settings.last_updated is not None or settings.last_updated_by:
+            date = settings.last_updated.isoformat() if settings.last_updated else ""
+            return {"last_updated": date, "last_updated_by": settings.last_updated_by}
+        return {"last_updated": self.last_updated.get(page.source.rel, ""), "last_updated_by": ""}
+
     def page_context_key(self, page: Page) -> str:
         """A hash of everything around a page's body: its sidebar, neighbours, breadcrumbs."""
         item = self.nav.item_for(page)
@@ -212,7 +221,7 @@ class Theme:
             prev_page=self._link(page, before),
             next_page=self._link(page, after),
             edit_url=self._edit_url(page),
-            last_updated=self.last_updated.get(page.source.rel, ""),
+            **self._last_updated(page),
             image_url=self._image_url(page, image),
             includes=self._includes(page),
             mermaid_script=self._mermaid_script() if rendered.mermaid else "",

@@ -238,11 +238,19 @@ def test_math_becomes_mathml_and_prices_stay_text(tmp_path):
 
 def test_fence_info_parsing():
     info = parse_fence_info("js #2-3,5 My title")
-    assert (info.language, info.title, info.numbered) == ("js", "My title", False)
+    assert (info.language, info.title, info.numbered) == ("js", "My title", True)
     assert info.highlighted == {2, 3, 5}
     assert parse_fence_info("py #").numbered
     assert parse_fence_info(" Only a title").title == "Only a title"
     assert parse_fence_info("py #x").bad_spec == "#x"
+    assert parse_fence_info("py").numbered is None  # as the config says
+    off = parse_fence_info("js !#2-3,5-7")
+    assert off.numbered is False and off.highlighted == {2, 3, 5, 6, 7}
+    option = parse_fence_info('js:highlight="2-3,5-7" Title')
+    assert (option.language, option.title, option.highlighted) == ("js", "Title", {2, 3, 5, 6, 7})
+    attributes = parse_fence_info("js # Title {#example-code .highlight}")
+    assert (attributes.title, attributes.numbered) == ("Title", True)
+    assert attributes.attributes == {"id": "example-code", "class": "highlight"}
 
 
 def test_line_numbers_and_highlighted_lines(tmp_path):

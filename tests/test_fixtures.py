@@ -25,6 +25,8 @@ _SVG = '<svg viewBox="0 0 16 16"><path d="M2 2h12v12H2z"/></svg>'
 NEIGHBOURS |= {
     "badge.md": "# Badge\n",
     "button.md": "# Button\n",
+    "emoji.md": "# Emoji\n",
+    "icon.md": "# Icon\n",
     "guides/getting-started.md": "# Getting Started\n",
     "static/sample.txt": "sample\n",
     "static/retype-icon.svg": _SVG,

@@ -54,6 +54,13 @@ def test_range_region_title_language_and_root_relative_paths(project):
     assert blocks[2].get_text() == 'name = "x"\n' and blocks[2]["data-lang"] == "text"
 
 
+def test_a_range_of_several_parts_joins_them_in_order(project):
+    # Retype's range="2,12-24,26": single lines and spans, separated by commas.
+    assert build_page(project, ':::code source="../src/app.py" range="1, 4-5,9" :::\n').ok
+    pre = project.page("index.html").select_one("article pre.highlight")
+    assert pre.get_text() == "import os\ndef main():\n    # #region setup\n    return 0\n"
+
+
 def test_snippets_nest_in_components(project):
     result = build_page(
         project, '+++ Code\n:::code source="../src/app.py" range="1" :::\n+++ Other\nText\n+++\n'
@@ -70,7 +77,9 @@ def test_snippets_nest_in_components(project):
         (':::code source="../../x.py" :::', "is outside the project", "inside the project"),
         (':::code range="1" :::', "needs a source file", "source="),
         (':::code source="../src/app.py" range="8-20" :::', "has 9 lines", "between 1"),
-        (':::code source="../src/app.py" range="two" :::', "is not a line range", '"5-12"'),
+        (':::code source="../src/app.py" range="two" :::', "is not a list of lines", '"5-12"'),
+        (':::code source="../src/app.py" range="1,,3" :::', "is not a list of lines", '"2,5-12"'),
+        (':::code source="../src/app.py" range="1,8-20" :::', "has 9 lines", "between 1"),
         (':::code source="../src/app.py" region="stup" :::', "has no region 'stup'", "'setup'"),
     ],
 )
@@ -112,3 +121,31 @@ def test_regions_in_any_comment_style(project):
     assert result.ok, project.messages(result)
     blocks = [pre.get_text() for pre in project.page("index.html").select("article pre")]
     assert blocks == ["<nav></nav>\n", "a { color: red }\n"]
+
+
+SAMPLE_JS = "// A sample\nconst a = 1;\n\nfunction twice(x) {\n    return 2 * x;\n}\n"
+
+
+def test_every_example_of_retypes_code_snippet_page(project):
+    # Retype's components/code-snippet.md shows a file beside the page's folder.
+    examples = [
+        ':::code source="../static/sample.js" range="1-2" :::',
+        ':::code source="../static/sample.js" :::',
+        ':::code source="../static/sample.js" range="1-2" title="../static/sample.js" :::',
+    ]
+    project.write(
+        {
+            "content/index.md": "# Home\n",
+            "content/components/code-snippet.md": "# Code Snippet\n\n" + "\n\n".join(examples),
+            "content/static/sample.js": SAMPLE_JS,
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    article = project.page("components/code-snippet/index.html").select_one("article")
+    first, whole, titled = article.select("pre.highlight")
+    assert first.get_text() == "// A sample\nconst a = 1;\n" and first["data-lang"] == "javascript"
+    assert whole.get_text() == SAMPLE_JS and "function" in [s.text for s in whole.select("span.kd")]
+    figure = titled.find_parent("figure")
+    assert figure.select_one("figcaption").text == "../static/sample.js"
+    assert titled.get_text() == first.get_text()

@@ -77,17 +77,20 @@ class MarkdownRenderer:
         icons: IconSet | None = None,
         html: bool = True,
         setup: TemplateSetup | None = None,
+        code_line_numbers: tuple[str, ...] = (),
     ):
         self.md = make_markdown(html)
         self.site = site
         self.icons = icons if icons is not None else IconSet()
         self.asset_paths = frozenset(a.rel for a in site.assets)
         self.setup = setup if setup is not None else _setup_around(site)
+        self.code_line_numbers = frozenset(code_line_numbers)
 
     def render(self, page: Page) -> Rendered:
         setup = self.setup
         files = ProjectFiles(setup.root, setup.content_dir)
         ctx = RenderContext(page, self.site, self.asset_paths, [], icons=self.icons, files=files)
+        ctx.code_line_numbers = self.code_line_numbers
         body = page.body
         templated = uses_templating(page)
         top = setup.site_includes.get("top.md")

@@ -1,9 +1,12 @@
 """Fenced code, highlighted by Pygments at build time.
 
 The info string is `lang Title`, with Retype's options after the language: `#` numbers the
-lines and `#2-3,5` highlights those lines (```` ```js #2-3,5 My title ````). A fence whose
-info starts with a space has a title and no language. `mermaid` fences are left for
-Mermaid's script as `<pre class="mermaid">`.
+lines, `#2-3,5` numbers them and highlights those lines, `!#` and `!#2-3` do the same without
+numbers (```` ```js #2-3,5 My title ````); `js:highlight="2-3,5"` is the attribute form, and
+`{#id .class}` at the end gives the block an id and classes. A fence whose info starts with a
+space has a title and no language. The config's `code.line_numbers` numbers its languages'
+blocks. Retype's PrismJS language names are read as Pygments' names. `mermaid` fences are
+left for Mermaid's script as `<pre class="mermaid">`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
+from mdit_py_plugins.attrs.parse import ParseError, parse
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
@@ -44,16 +48,73 @@ def _known_languages() -> tuple[str, ...]:
     return tuple(alias for _, aliases, _, _ in get_all_lexers() for alias in aliases)
 
 
-_LINE_SPEC = re.compile(r"^#(\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*)?$")
+_LINE_SPEC = re.compile(r"^!?#(\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*)?$")
+# Retype's attribute form of the options: ```js:highlight="2-3,5-7"
+_LANGUAGE_OPTIONS = re.compile(r'^([^\s:{]*):((?:\s*[\w-]+="[^"]*")+)(?=\s|$)')
+_OPTION = re.compile(r'([\w-]+)="([^"]*)"')
+FENCE_OPTIONS = ("highlight",)
+
+# Retype highlights with PrismJS: its names for languages that Pygments calls otherwise.
+PRISM_LANGUAGES = {
+    **dict.fromkeys(("env", "dotenv"), "bash"),
+    **dict.fromkeys(("markup", "svg", "mathml", "ssml", "atom", "rss", "xml-doc"), "xml"),
+    **dict.fromkeys(("jsonc", "json5", "jsonp", "webmanifest", "tsconfig"), "json"),
+    **dict.fromkeys(("sh-session", "shell-session", "shellsession"), "console"),
+    **dict.fromkeys(("kt", "kts"), "kotlin"),
+    **dict.fromkeys(("vb", "vba"), "vbnet"),
+    **dict.fromkeys(("razor", "cshtml", "svelte", "ejs", "eta"), "html"),
+    "cmd": "batch",
+    "clike": "c",
+    "ino": "arduino",
+    "aspnet": "aspx-cs",
+    "dotnet": "csharp",
+    "hbs": "handlebars",
+    "mustache": "handlebars",
+    "mdx": "markdown",
+    "jinja2": "jinja",
+    "gv": "dot",
+    "sol": "solidity",
+    "robot": "robotframework",
+    "rq": "sparql",
+    "gettext": "po",
+    "gradle": "groovy",
+    "ly": "lilypond",
+    "context": "tex",
+    "editorconfig": "ini",
+    "wasm": "wast",
+    "js-extras": "javascript",
+    "css-extras": "css",
+}
+# PrismJS languages Pygments has no lexer for: shown plain, without a warning, as Retype
+# highlights them and the page is right to name them.
+_PRISM_ONLY_NAMES = """mermaid mermaid-js log csv regex ignore gitignore hgignore npmignore
+    plantuml plant-uml
+    bicep al antlr4 g4 apex aql arff armasm arm-asm asciidoc adoc asm6502 asmatmel avisynth
+    avs avro-idl avdl shortcode bbj birb bison rbnf brightscript bsl oscript cfscript cil
+    cilkc cilk-c cilkcpp cilk-cpp cilk concurnas conc csp cooklang cue dataweave dhall
+    dns-zone-file dns-zone etlua excel-formula xlsx xls false firestore-security-rules flow
+    ftl gml gamemakerlanguage gedcom git gn gni linker-script ld go-module go-mod hoon hpkp
+    hsts ichigojam icu-message-format javadoc javadoclike javastacktrace jexl jolie jq jsdoc
+    jsstacktrace js-templates keepalived keyman kumir kum latte lolcode magma
+    markup-templating mata maxscript mel metafont mizar mongodb n1ql n4js n4jsd
+    nand2tetris-hdl naniscript nani neon nevod opencl openqasm qasm oz parigp parser
+    pascaligo psl pcaxis px peoplecode pcode phpdoc php-extras plsql powerquery pq mscript
+    processing pure purebasic pbfasm qsharp qs qore renpy rpy rescript res rip roboconf
+    smlnj solution-file sln soy splunk-spl sqf squirrel iecst stylus sclang t4-templating
+    t4-cs t4 t4-vb tt2 textile tremor trickle troy trig unrealscript uscript uc uorazor uri
+    url warpscript web-idl wiki xeora xeoracube xojo"""
+PRISM_ONLY = frozenset(_PRISM_ONLY_NAMES.split())
 
 
 @dataclass(frozen=True)
 class FenceInfo:
     language: str
     title: str
-    numbered: bool = False
+    numbered: bool | None = None  # None: as the config's code line_numbers says
     highlighted: frozenset[int] = field(default_factory=frozenset)
     bad_spec: str = ""  # a '#...' word that is not a line list
+    attributes: dict[str, str] = field(default_factory=dict)  # from {#id .class key=value}
+    problems: tuple[tuple[str, str, str], ...] = ()  # (where, message, hint) to report
 
 
 def parse_info(info: str) -> tuple[str, str]:
@@ -63,22 +124,87 @@ def parse_info(info: str) -> tuple[str, str]:
 
 
 def parse_fence_info(info: str) -> FenceInfo:
-    """'js #2-3,5 My title' -> language js, lines 2, 3 and 5 highlighted, title 'My title'."""
+    """'js #2-3,5 My title {#id .class}' -> language js, lines numbered and 2, 3 and 5
+    highlighted, title 'My title', id and class attributes. `!#` turns numbering off,
+    `js:highlight="2-3"` highlights lines too."""
+    problems: list[tuple[str, str, str]] = []
+    info, attributes = _split_attributes(info, problems)
     if info[:1].isspace():  # Retype's ``` Title: a title and no language
-        return FenceInfo("", info.strip())
-    words = info.strip().split(" ")
-    language = words.pop(0).strip().lower() if words else ""
-    numbered, lines, bad = False, set[int](), ""
-    while words and words[0].startswith("#"):
+        language, rest = "", info.strip()
+    else:
+        language, _, rest = info.strip().partition(" ")
+        language = language.lower()
+    numbered: bool | None = None
+    lines, bad = set[int](), ""
+    options = _LANGUAGE_OPTIONS.match(info.strip()) if language else None
+    if options is not None:
+        language, rest = options.group(1).lower(), info.strip()[options.end() :]
+        if _read_options(options.group(2), lines, problems):
+            numbered = True
+    words = rest.strip().split(" ") if rest.strip() else []
+    while words and words[0].lstrip("!").startswith("#"):
         word = words.pop(0)
         match = _LINE_SPEC.match(word)
         if match is None:
             bad = word
-        elif match.group(1) is None:
-            numbered = True
-        else:
+            continue
+        numbered = not word.startswith("!")
+        if match.group(1) is not None:
             lines.update(_line_numbers(match.group(1)))
-    return FenceInfo(language, " ".join(words).strip(), numbered, frozenset(lines), bad)
+    title = " ".join(words).strip()
+    return FenceInfo(language, title, numbered, frozenset(lines), bad, attributes, tuple(problems))
+
+
+def _read_options(text: str, lines: set[int], problems: list) -> bool:
+    """Retype's `key="value"` options after `lang:`; whether they highlight lines."""
+    highlights = False
+    for key, value in _OPTION.findall(text):
+        spec = value.replace(" ", "")
+        if key == "highlight" and _LINE_SPEC.match("#" + spec):
+            lines.update(_line_numbers(spec))
+            highlights = True
+        elif key == "highlight":
+            problems.append(
+                (
+                    f'{key}="',
+                    f'highlight="{value}" is not a list of lines',
+                    'write lines to highlight like highlight="2-3,5"',
+                )
+            )
+        else:
+            problems.append(
+                (
+                    f"{key}=",
+                    f"unknown code block option '{key}'; it is ignored",
+                    'the option Retype knows is highlight="2-3,5"',
+                )
+            )
+    return highlights
+
+
+def _split_attributes(info: str, problems: list) -> tuple[str, dict[str, str]]:
+    """The info string without its trailing `{#id .class}`, and those attributes."""
+    stripped = info.rstrip()
+    starts = [i for i, c in enumerate(stripped) if c == "{" and (i == 0 or stripped[i - 1] == " ")]
+    for start in starts:
+        marked = stripped[start + 1 : start + 2] in ("#", ".")
+        try:
+            end, attributes = parse(stripped[start:])
+        except ParseError as exc:
+            if not marked:
+                continue
+            problems.append(
+                (
+                    stripped[start + exc.pos :] or stripped[start:],
+                    f"code block attributes: {exc.args[0].rsplit(' at position', 1)[0]}",
+                    'write them as {#an-id .a-class key="value"} at the end of the line',
+                )
+            )
+            return stripped[:start].rstrip(), {}
+        if stripped[start + end + 1 :].strip():  # parse() gives the index of the "}"
+            continue
+        return stripped[:start], attributes
+    return info, {}
 
 
 def _line_numbers(spec: str) -> set[int]:
@@ -99,19 +225,70 @@ def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: d
     info = parse_fence_info(token.info)
     language, title = info.language, info.title
     ctx: RenderContext | None = env.get("docsite")
-    if info.bad_spec and ctx is not None:
+    if ctx is not None:
+        _report(ctx, token, info)
+    extra = _attributes(info.attributes)
+    user_classes = info.attributes.get("class", "").split()
+    if language == "mermaid":
+        if ctx is not None:
+            ctx.mermaid = True  # the page loads Mermaid's script
+        content = escapeHtml(token.content)
+        return f'<pre class="{_classes("mermaid", user_classes)}"{extra}>{content}</pre>\n'
+    lexer = _lexer(language, ctx, token)
+    code = highlight(token.content, lexer, _FORMATTER) if lexer else escapeHtml(token.content)
+    numbered = info.numbered
+    if numbered is None:
+        numbered = ctx is not None and _numbered_by_config(language, ctx.code_line_numbers)
+    if numbered or info.highlighted:
+        code = _mark_lines(code, info.highlighted)
+    lang_attr = f' data-lang="{escapeHtml(language)}"' if language else ""
+    classes = "highlight numbered" if numbered else "highlight"
+    if title:
+        pre = f'<pre class="{classes}"{lang_attr}><code>{code}</code></pre>'
+        return (
+            f'<figure class="{_classes("code-block", user_classes)}"{extra}>'
+            f'<figcaption class="code-title">{escapeHtml(title)}</figcaption>{pre}</figure>\n'
+        )
+    classes = _classes(classes, user_classes)
+    pre = f'<pre class="{classes}"{lang_attr}{extra}><code>{code}</code></pre>'
+    return pre + "\n"
+
+
+def _report(ctx: RenderContext, token: Token, info: FenceInfo) -> None:
+    if info.bad_spec:
         ctx.warning(
             token,
             info.bad_spec,
             f"'{info.bad_spec}' is not a list of lines; it is ignored",
-            "write '#' for line numbers, or lines to highlight like '#2-3,5'",
+            "write '#' for line numbers, '!#' for none, or lines to highlight like '#2-3,5'",
         )
-    if language == "mermaid":
-        if ctx is not None:
-            ctx.mermaid = True  # the page loads Mermaid's script
-        return f'<pre class="mermaid">{escapeHtml(token.content)}</pre>\n'
-    lexer = None if language in PLAIN_LANGUAGES else lexer_for(language)
-    if lexer is None and language not in PLAIN_LANGUAGES and ctx is not None:
+    for where, message, hint in info.problems:
+        ctx.warning(token, where, message, hint)
+
+
+def _attributes(attributes: dict[str, str]) -> str:
+    """' id="..." key="..."' for the block's outer element; its classes go with docsite's."""
+    return "".join(
+        f' {escapeHtml(key)}="{escapeHtml(value)}"'
+        for key, value in attributes.items()
+        if key != "class" and re.fullmatch(r"[A-Za-z_:][\w:.-]*", key)
+    )
+
+
+def _classes(own: str, user: list[str]) -> str:
+    return escapeHtml(" ".join(dict.fromkeys([*own.split(), *user])))
+
+
+def _lexer(language: str, ctx: RenderContext | None, token: Token) -> Lexer | None:
+    """The lexer for a fence's language; an unknown name is reported and shown plain."""
+    if language in PLAIN_LANGUAGES:
+        return None
+    if language in PRISM_ONLY:
+        return None
+    if language in PRISM_LANGUAGES:
+        return lexer_for(PRISM_LANGUAGES[language])
+    lexer = lexer_for(language)
+    if lexer is None and ctx is not None:
         close = difflib.get_close_matches(language, _known_languages(), n=1)
         ctx.warning(
             token,
@@ -119,21 +296,16 @@ def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: d
             f"unknown code language '{language}'; the block is shown without highlighting",
             f"did you mean '{close[0]}'?" if close else "use a Pygments language name, or text",
         )
-    code = highlight(token.content, lexer, _FORMATTER) if lexer else escapeHtml(token.content)
-    if info.numbered or info.highlighted:
-        code = _mark_lines(code, info)
-    lang_attr = f' data-lang="{escapeHtml(language)}"' if language else ""
-    numbered = " numbered" if info.numbered else ""
-    pre = f'<pre class="highlight{numbered}"{lang_attr}><code>{code}</code></pre>'
-    if title:
-        return (
-            f'<figure class="code-block"><figcaption class="code-title">{escapeHtml(title)}'
-            f"</figcaption>{pre}</figure>\n"
-        )
-    return pre + "\n"
+    return lexer
 
 
-def _mark_lines(code: str, info: FenceInfo) -> str:
+def _numbered_by_config(language: str, languages: frozenset[str]) -> bool:
+    """The config's `code: {line_numbers: [...]}`: languages, '*' for all, 'none' for
+    blocks without a language."""
+    return "*" in languages or (language or "none") in languages
+
+
+def _mark_lines(code: str, highlighted: frozenset[int]) -> str:
     """One span per line, so CSS can number them and paint the highlighted ones.
 
     Pygments closes and reopens its spans at each line end, so splitting on newlines
@@ -144,7 +316,7 @@ def _mark_lines(code: str, info: FenceInfo) -> str:
         lines.pop()
     marked = []
     for number, line in enumerate(lines, 1):
-        classes = "line hl" if number in info.highlighted else "line"
+        classes = "line hl" if number in highlighted else "line"
         marked.append(f'<span class="{classes}" data-line="{number}">{line}\n</span>')
     return "".join(marked)
 

@@ -27,6 +27,7 @@ class RenderContext:
     icons: IconSet = field(default_factory=IconSet)
     used_icons: set[str] = field(default_factory=set)  # for the site's icons.css
     files: ProjectFiles | None = None  # reads included files and code snippets
+    code_line_numbers: frozenset[str] = frozenset()  # languages numbered unless `!#`
     origins: list[Origin] | None = None  # per line of `lines`, when templating changed them
     # What the plugins found, for the page's Rendered.
     toc: list[TocEntry] = field(default_factory=list)

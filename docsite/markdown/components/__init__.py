@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
+from docsite.markdown.components.abbreviations import abbreviations_plugin
 from docsite.markdown.components.actions import action_links_plugin
+from docsite.markdown.components.alerts import alerts_plugin
 from docsite.markdown.components.badge import badge_plugin
 from docsite.markdown.components.button import button_plugin
 from docsite.markdown.components.callout import callout_plugin
@@ -18,6 +20,7 @@ from docsite.markdown.components.embed import embed_plugin
 from docsite.markdown.components.file import file_plugin
 from docsite.markdown.components.icons import icons_plugin
 from docsite.markdown.components.image import image_plugin
+from docsite.markdown.components.lists import lists_plugin
 from docsite.markdown.components.math import math_plugin
 from docsite.markdown.components.panel import panel_plugin
 from docsite.markdown.components.reference import reference_plugin
@@ -50,6 +53,9 @@ PLUGINS = (
     cardlist_plugin,
     image_plugin,
     embed_plugin,
+    alerts_plugin,
+    lists_plugin,
+    abbreviations_plugin,
 )
 
 

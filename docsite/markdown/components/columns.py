@@ -1,4 +1,7 @@
-"""Columns: `||| Left` ... `||| Right` ... `|||`, equal-width columns with a title each."""
+"""Columns: `||| Left` ... `||| Right` ... `|||`, equal-width columns with a title each.
+
+A column holding nothing but one code block is a code column (`code-column`): its title
+is drawn as the code block's title bar, as Retype does."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from docsite.markdown.components.blocks import (
     push_inline,
 )
 
-KIND = BlockKind("column", "|", stacked=True)
+KIND = BlockKind("column", "|", stacked=True, attached=True)  # Retype reads "|||Pros" too
 
 
 def columns_plugin(md: MarkdownIt) -> None:
@@ -34,6 +37,9 @@ def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
         state.push("column_title_open", "p", 1).attrSet("class", "column-title")
         push_inline(state, item.marker.text, item.line)
         state.push("column_title_close", "p", -1)
+        content_start = len(state.tokens)
         parse_content(state, item.line + 1, item.end)
+        if [token.type for token in state.tokens[content_start:]] == ["fence"]:
+            column.attrSet("class", "column code-column")
         state.push("column_close", "div", -1)
     state.push("columns_close", "div", -1)

@@ -3,9 +3,9 @@ file of the project, or a part of it, as a highlighted code block.
 
 The path is relative to the page (or, starting with '/', to the content folder) and must stay
 inside the project. The language comes from the file's extension unless `language` names one;
-`range="5-12"` or `region="setup"` (the lines between `#region setup` and `#endregion`
-markers, in any comment style) picks the lines. The file is read through the page's
-ProjectFiles, so editing it re-renders the pages that show it.
+`range="5-12"` (or several: `range="2,5-12"`) or `region="setup"` (the lines between
+`#region setup` and `#endregion` markers, in any comment style) picks the lines. The file is
+read through the page's ProjectFiles, so editing it re-renders the pages that show it.
 """
 
 from __future__ import annotations
@@ -127,27 +127,7 @@ def _pick(
     lines: list[str], attributes: dict[str, str], ctx: RenderContext, place: Token, shown: str
 ) -> list[str] | None:
     if "range" in attributes:
-        spec = attributes["range"].strip()
-        match = _RANGE.match(spec)
-        if not spec or match is None:
-            ctx.error(
-                place,
-                "range=",
-                f"range '{spec}' is not a line range",
-                'write range="5" for one line, "5-12" for several, "5-" for the rest',
-            )
-            return None
-        first = int(match.group(1) or 1)
-        last = int(match.group(3) or len(lines)) if match.group(2) else first
-        if first < 1 or first > last or last > len(lines):
-            ctx.error(
-                place,
-                "range=",
-                f"range '{spec}' does not fit {shown}, which has {len(lines)} lines",
-                "pick lines between 1 and the last line, the first before the last",
-            )
-            return None
-        return lines[first - 1 : last]
+        return _pick_range(lines, attributes["range"].strip(), ctx, place, shown)
     if "region" in attributes:
         name = attributes["region"].strip()
         names: list[str] = []
@@ -177,6 +157,36 @@ def _pick(
         )
         return None
     return lines
+
+
+def _pick_range(
+    lines: list[str], spec: str, ctx: RenderContext, place: Token, shown: str
+) -> list[str] | None:
+    """The lines of `range="2,12-24,26"`: each part one line or a span, in the order given."""
+    picked: list[str] = []
+    for part in spec.split(","):
+        match = _RANGE.match(part.strip())
+        if not part.strip() or match is None:
+            ctx.error(
+                place,
+                "range=",
+                f"range '{spec}' is not a list of lines",
+                'write range="5" for one line, "5-12" for several, "5-" for the rest, '
+                '"2,5-12" for both',
+            )
+            return None
+        first = int(match.group(1) or 1)
+        last = int(match.group(3) or len(lines)) if match.group(2) else first
+        if first < 1 or first > last or last > len(lines):
+            ctx.error(
+                place,
+                "range=",
+                f"range '{spec}' does not fit {shown}, which has {len(lines)} lines",
+                "pick lines between 1 and the last line, the first before the last",
+            )
+            return None
+        picked.extend(lines[first - 1 : last])
+    return picked
 
 
 def _region_name(rest: str) -> str:
