@@ -68,7 +68,7 @@ def test_event_handlers_and_javascript_values_are_refused_with_a_warning(tmp_pat
     assert all(message.startswith("attribute refused: ") for _, _, _, message in found)
     assert "event handler" in found[0][3] and "javascript:" in found[2][3]
     # A link's address given as an attribute meets the URL policy: an error at its column.
-    ((line, col, severity, message),) = [p for p in problems(rendered) if p[2] is Severity.ERROR]
+    ((line, col, _, message),) = [p for p in problems(rendered) if p[2] is Severity.ERROR]
     assert (line, col) == (5, 32) and message.startswith("a link cannot be 'javascript:")
 
 
