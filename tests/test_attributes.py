@@ -135,7 +135,9 @@ def test_containers_open_bare_or_with_a_name_and_take_attributes(tmp_path):
     ]
     # A bare ':::' that nothing closes is a stray closer, not a box around the rest.
     rendered, html = render(tmp_path, "a\n\n:::\n\nb\n")
-    assert [p[3] for p in problems(rendered)] == ["':::' closes a container, but none is open here"]
+    assert [p[3] for p in problems(rendered)] == [
+        "':::' closes a container, but none is open here; the line is left out"
+    ]
     assert [p.get_text() for p in html.find_all("p")] == ["a", "b"] and html.div is None
     # A snippet line is still a snippet, not a container named 'code'.
     rendered, _ = render(tmp_path, ':::code source="nope.py" :::\n')

@@ -62,10 +62,12 @@ def test_callouts_nest_by_pairing_titled_openers_with_closers(tmp_path):
     assert not rendered.diagnostics
 
 
-def test_unclosed_callout_is_an_error_at_its_opening_line(tmp_path):
-    rendered, html = render(tmp_path, "Text\n\n  !!!warning Oops\nnever closed\n")
+def test_an_unclosed_callout_runs_to_the_end_with_a_warning_at_its_opening_line(tmp_path):
+    """Retype renders it so, and Retype projects have such pages: a warning, not an error."""
+    rendered, html = render(tmp_path, "Text\n\n  !!!warning Oops\nnever closed\n\nLast.\n")
     ((line, col, severity, message),) = problems(rendered)
-    assert (line, col, severity) == (3, 3, Severity.ERROR) and "never closed" in message
+    assert (line, col, severity) == (3, 3, Severity.WARNING) and "never closed" in message
+    assert [p.text for p in html.select(".callout-body p")] == ["never closed", "Last."]
     assert "'!!!'" in rendered.diagnostics[0].hint
     assert "!!!" not in html.text
 
@@ -107,11 +109,12 @@ def test_tabs_of_only_code_are_a_code_group_and_share_keys(tmp_path):
     assert len(ids) == len(set(ids))
 
 
-def test_stray_and_unclosed_tab_markers_are_errors(tmp_path):
+def test_stray_and_unclosed_tab_markers_are_warnings(tmp_path):
     rendered, html = render(tmp_path, "Text\n+++\n\n+++ Tab\nbody\n")
     found = problems(rendered)
-    assert found[0][:3] == (2, 1, Severity.ERROR) and "none is open" in found[0][3]
-    assert found[1][:3] == (4, 1, Severity.ERROR) and "never closed" in found[1][3]
+    assert found[0][:3] == (2, 1, Severity.WARNING) and "none is open" in found[0][3]
+    assert found[1][:3] == (4, 1, Severity.WARNING) and "never closed" in found[1][3]
+    assert html.select_one(".tab-panel").text.strip() == "body"
     assert "+++" not in html.text
 
 

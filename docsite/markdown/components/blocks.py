@@ -226,12 +226,14 @@ def context(state: StateBlock) -> RenderContext | None:
     return state.env.get("docsite") if isinstance(state.env, dict) else None
 
 
-def report_at(state: StateBlock, line: int, needle: str, message: str, hint: str) -> None:
+def report_at(
+    state: StateBlock, line: int, needle: str, message: str, hint: str, warning: bool = False
+) -> None:
     ctx = context(state)
     if ctx is not None:
         place = Token("component", "", 0)
         place.map = [line, line + 1]
-        ctx.error(place, needle, message, hint)
+        (ctx.warning if warning else ctx.error)(place, needle, message, hint)
 
 
 Emit = Callable[[StateBlock, int, Block, Marker], None]
@@ -287,7 +289,8 @@ def _warn_glued(state: StateBlock, line: int, kind: BlockKind) -> None:
 
 
 def finish(state: StateBlock, kind: BlockKind, block: Block) -> None:
-    """Move past the block, and say so when it was never closed."""
+    """Move past the block, and say so when it was never closed: then, as in Retype, it runs
+    to the end of what holds it (a warning: Retype projects build with such pages)."""
     if block.close_line is None:
         opening = block.items[0]
         closer = kind.closer(opening.marker.length)
@@ -295,21 +298,24 @@ def finish(state: StateBlock, kind: BlockKind, block: Block) -> None:
             state,
             opening.line,
             opening.marker.raw,
-            f"this {kind.name} ('{opening.marker.raw}') is never closed",
+            f"this {kind.name} ('{opening.marker.raw}') is never closed; "
+            "it runs to the end of the page",
             f"end it with a line holding only '{closer}'; to nest a {kind.name} in another, "
             f"give the outer one a longer marker, e.g. '{kind.char * (opening.marker.length + 1)}'",
+            warning=True,
         )
     state.line = block.stop
 
 
 def stray_closer(state: StateBlock, line: int, kind: BlockKind, marker: Marker) -> bool:
-    """A bare marker with no open block: report it and drop the line."""
+    """A bare marker with no open block: report it and drop the line, as Retype drops it."""
     report_at(
         state,
         line,
         marker.raw,
-        f"'{marker.raw}' closes a {kind.name}, but none is open here",
+        f"'{marker.raw}' closes a {kind.name}, but none is open here; the line is left out",
         f"start a {kind.name} with '{kind.closer(marker.length)} Title', or remove this line",
+        warning=True,
     )
     state.line = line + 1
     return True
