@@ -6,10 +6,10 @@ still visible in the text of the built pages (`!!!`, `[!`, `+++`, `{#`, `[[`, `{
 that docsite did not understand and left as text for the reader to see. Code blocks and inline
 code are left out, since they show syntax on purpose.
 
-A build that stops with errors writes no site: then only its errors and warnings are counted, and
-the syntax left visible shows once they are fixed. The exit code is 0 when the site was built and
-shows no Retype syntax. Nothing of the project is written to: the site goes to a temporary folder
-and the build cache is not used."""
+A build that stops with errors writes no site: then every page body is rendered on its own by the
+Markdown renderer, and the syntax left visible is counted in those (without the theme's chrome).
+The exit code is 0 when the site was built and shows no Retype syntax. Nothing of the project is
+written to: the site goes to a temporary folder and the build cache is not used."""
 
 from __future__ import annotations
 
@@ -24,7 +24,12 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from docsite.build import BuildOptions, build_site
-from docsite.diagnostics import Severity
+from docsite.config import load_config
+from docsite.diagnostics import DiagnosticError, Report, Severity
+from docsite.icons import IconSet, icon_pack_roots
+from docsite.markdown import MarkdownRenderer
+from docsite.pages import load_site
+from docsite.sources import discover
 
 # Retype's syntax, as it would show if left unparsed.
 MARKERS = ("!!!", "[!", "+++", "===", ">>>", "|||", "{#", "{.", "[[", "{{", ":icon-")
@@ -65,18 +70,40 @@ def inspect(project: Path, out: Path) -> Findings:
         counter = found.errors if diagnostic.severity is Severity.ERROR else found.warnings
         counter[kind] += 1
         found.examples.setdefault(kind, diagnostic.format())
-    if not result.ok:
-        return found
-    for page in sorted(out.rglob("*.html")):
-        text = visible_text(page.read_text(encoding="utf-8"))
+    pages = built_pages(out) if result.ok else rendered_bodies(project)
+    for name, html in pages:
+        text = visible_text(html)
         for marker in MARKERS:
             count = text.count(marker)
             if count:
                 found.visible[marker] += count
                 at = text.index(marker)
                 snippet = " ".join(text[max(0, at - 30) : at + 40].split())
-                found.where.setdefault(marker, []).append(f"{page.relative_to(out)}: {snippet}")
+                found.where.setdefault(marker, []).append(f"{name}: {snippet}")
     return found
+
+
+def built_pages(out: Path) -> list[tuple[str, str]]:
+    return [
+        (str(p.relative_to(out)), p.read_text(encoding="utf-8"))
+        for p in sorted(out.rglob("*.html"))
+    ]
+
+
+def rendered_bodies(project: Path) -> list[tuple[str, str]]:
+    """Each page body rendered on its own, for a project whose build stopped with errors."""
+    report = Report()
+    config = load_config(project, None, report)
+    site = load_site(discover(config.content_dir, config.input, report), report)
+    icons = IconSet(pack_roots=icon_pack_roots(config.root, config.content_dir))
+    renderer = MarkdownRenderer(site, icons, code_line_numbers=config.code_line_numbers)
+    bodies = []
+    for page in site.pages:
+        try:
+            bodies.append((page.source.shown, renderer.render(page).html))
+        except DiagnosticError:
+            continue  # a page that cannot be read: its error is counted above
+    return bodies
 
 
 def report(found: Findings, show: int) -> str:
@@ -89,11 +116,11 @@ def report(found: Findings, show: int) -> str:
             lines.append(f"\n{title} by kind:")
             for kind, count in counter.most_common(show):
                 lines.append(f"  {count:5}  {found.examples[kind][:220]}")
-    if found.built:
-        lines.append(f"\nvisible Retype syntax: {sum(found.visible.values())}")
-        for marker, count in found.visible.most_common():
-            lines.append(f"  {count:5}  {marker}")
-            lines += [f"           {where[:160]}" for where in found.where[marker][:show]]
+    how = "" if found.built else " (page bodies rendered one by one: the build stopped)"
+    lines.append(f"\nvisible Retype syntax{how}: {sum(found.visible.values())}")
+    for marker, count in found.visible.most_common():
+        lines.append(f"  {count:5}  {marker}")
+        lines += [f"           {where[:160]}" for where in found.where[marker][:show]]
     return "\n".join(lines)
 
 
