@@ -21,6 +21,7 @@ from textwrap import dedent
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from conftest import write_files
 
 from docsite.build import BuildOptions, build_site
 
@@ -118,6 +119,27 @@ def build_project(root: Path, files: Mapping[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dedent(text).lstrip("\n"), encoding="utf-8")
     return build_fixture_site(root / "site", project=root)
+
+
+@contextlib.contextmanager
+def served_project(root: Path, files: Mapping[str, str | bytes]) -> Iterator[str]:
+    """Write a small project (conftest.write_files), build it and serve it: its home page's URL."""
+    write_files(root, dict(files))
+    with serve(build_fixture_site(root / "site", root)) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def fresh_page(
+    browser: Browser, width: int = 1200, height: int = 900, **options: Any
+) -> Iterator[Page]:
+    """A page in a context of its own, with a short default timeout; closed afterwards."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    context.set_default_timeout(5_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @contextlib.contextmanager

@@ -7,8 +7,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from browser import build_fixture_site, serve
-from conftest import write_files
+from browser import fresh_page, served_project
 
 try:
     from playwright.sync_api import Browser, Page, expect
@@ -44,19 +43,17 @@ Panel text.
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    project = tmp_path_factory.mktemp("anchors_site")
-    write_files(project, {"docsite.yml": "title: Anchors\n", "content/index.md": PAGE})
-    site = build_fixture_site(project / "site", project)
-    with serve(site) as url:
+    with served_project(
+        tmp_path_factory.mktemp("anchors_site"),
+        {"docsite.yml": "title: Anchors\n", "content/index.md": PAGE},
+    ) as url:
         yield url
 
 
 @pytest.fixture
 def page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(5_000)
-    yield context.new_page()
-    context.close()
+    with fresh_page(chromium) as page:
+        yield page
 
 
 def test_an_address_naming_a_tab_selects_it(page: Page, base_url: str) -> None:

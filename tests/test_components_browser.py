@@ -14,8 +14,10 @@ import pytest
 from browser import (
     ARTIFACTS_DIR,
     build_fixture_site,
+    fresh_page,
     mermaid_script,
     serve,
+    served_project,
 )
 from conftest import write_files
 
@@ -69,19 +71,17 @@ Two [!badge NEW|info] :icon-rocket: :tada:
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    project = tmp_path_factory.mktemp("components_site")
-    write_files(project, {"docsite.yml": "title: Components\n", "content/index.md": PAGE})
-    site = build_fixture_site(project / "site", project)
-    with serve(site) as url:
+    with served_project(
+        tmp_path_factory.mktemp("components_site"),
+        {"docsite.yml": "title: Components\n", "content/index.md": PAGE},
+    ) as url:
         yield url
 
 
 @pytest.fixture
 def page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(5_000)
-    yield context.new_page()
-    context.close()
+    with fresh_page(chromium) as page:
+        yield page
 
 
 def test_tabs_switch_by_click_and_keys_and_same_titles_follow(page: Page, base_url: str) -> None:

@@ -7,8 +7,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from browser import build_fixture_site, serve
-from conftest import write_files
+from browser import fresh_page, served_project
 
 try:
     from playwright.sync_api import Browser, Page, expect
@@ -42,20 +41,18 @@ window.print = function () { window.__printed += 1; };
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    project = tmp_path_factory.mktemp("actions_site")
-    write_files(project, {"docsite.yml": "title: Actions\n", "content/index.md": PAGE})
-    site = build_fixture_site(project / "site", project)
-    with serve(site) as url:
+    with served_project(
+        tmp_path_factory.mktemp("actions_site"),
+        {"docsite.yml": "title: Actions\n", "content/index.md": PAGE},
+    ) as url:
         yield url
 
 
 @pytest.fixture
 def page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1200, "height": 800})
-    context.set_default_timeout(5_000)
-    context.add_init_script(RECORDER)
-    yield context.new_page()
-    context.close()
+    with fresh_page(chromium, height=800) as page:
+        page.add_init_script(RECORDER)
+        yield page
 
 
 def test_copy_actions_put_the_link_and_the_markdown_on_the_clipboard(page: Page, base_url: str):

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from browser import build_fixture_site, serve
-from conftest import write_files
+from browser import served_project
 
 try:
     from playwright.sync_api import Browser, Page, Route, expect
@@ -36,18 +35,13 @@ https://www.instagram.com/p/C08-b3uM0U9/
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    project = tmp_path_factory.mktemp("media_site")
-    write_files(
-        project,
-        {
-            "docsite.yml": "title: Media\n",
-            "content/index.md": PAGE,
-            "content/static/diagram.png": b"\x89PNG light",
-            "content/static/diagram-dark.png": b"\x89PNG dark",
-        },
-    )
-    site = build_fixture_site(project / "site", project)
-    with serve(site) as url:
+    files = {
+        "docsite.yml": "title: Media\n",
+        "content/index.md": PAGE,
+        "content/static/diagram.png": b"\x89PNG light",
+        "content/static/diagram-dark.png": b"\x89PNG dark",
+    }
+    with served_project(tmp_path_factory.mktemp("media_site"), files) as url:
         yield url
 
 
