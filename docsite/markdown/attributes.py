@@ -215,9 +215,11 @@ def _refuse_unsafe(state: StateCore) -> None:
     `javascript:` values are removed, with a warning at the block they are in."""
     ctx = _context(state)
     for token in state.tokens:
-        _refuse_in(token, token, ctx)
+        if token.attrs or token.meta:
+            _refuse_in(token, token, ctx)
         for child in token.children or ():
-            _refuse_in(child, token, ctx)
+            if child.attrs or child.meta:  # most tokens have neither: skip them quickly
+                _refuse_in(child, token, ctx)
 
 
 # A link's or image's own address is checked by the URL policy (docsite/markdown/links.py),

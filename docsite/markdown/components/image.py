@@ -40,7 +40,7 @@ def image_plugin(md: MarkdownIt) -> None:
 def _images(state: StateCore) -> None:
     ctx: RenderContext | None = state.env.get("docsite")
     for block in state.tokens:
-        if block.type == "inline" and block.children:
+        if block.type == "inline" and any(child.type == "image" for child in block.children or ()):
             block.children = [
                 part
                 for token in block.children
@@ -49,6 +49,9 @@ def _images(state: StateCore) -> None:
     tokens = state.tokens
     index = 0
     while index + 2 < len(tokens):
+        if tokens[index].type != "paragraph_open":
+            index += 1
+            continue
         figure = _as_figure(tokens[index : index + 3])
         if figure is not None:
             tokens[index : index + 3] = [figure]
