@@ -173,6 +173,8 @@ def _context(state: StateCore) -> RenderContext | None:
 def _line_attributes(state: StateCore) -> None:
     """Attributes ending a heading, paragraph or table cell go to it (a list item's first
     paragraph gives them to the item); a header cell's go to its whole column."""
+    if "{" not in state.src:  # no attribute list on the page
+        return
     ctx = _context(state)
     tokens = state.tokens
     columns: dict[int, dict[str, str]] = {}

@@ -22,6 +22,8 @@ def alerts_plugin(md: MarkdownIt) -> None:
 
 
 def _titled_alerts(state: StateCore) -> None:
+    if "[!" not in state.src:  # no alert on the page: nothing to walk
+        return
     tokens = state.tokens
     index = 0
     while index < len(tokens):

@@ -36,6 +36,8 @@ def cardlist_plugin(md: MarkdownIt) -> None:
 
 
 def _card_lists(state: StateCore) -> None:
+    if "[[" not in state.src:  # list-pair cards are lists of wikilinks
+        return
     tokens = state.tokens
     index = 0
     while index < len(tokens):

@@ -32,6 +32,8 @@ _YOUTUBE = re.compile(
     r"^https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?(?P<query>[^#\s]*)|embed/(?P<embed>[\w-]+)"
     r"(?:\?(?P<equery>[^#\s]*))?)|youtu\.be/(?P<short>[\w-]+)(?:\?(?P<squery>[^#\s]*))?)$"
 )
+# What a page with an embed holds (an address that embeds, or [!embed]): others are skipped at once.
+_MAY_EMBED = re.compile(r"youtu|instagram\.com|google\.|\[!embed", re.IGNORECASE)
 _INSTAGRAM = re.compile(r"^https?://(?:www\.)?instagram\.com/(?P<kind>p|reel)/(?P<id>[\w-]+)/?$")
 _MAPS = re.compile(r"^https://(?:www\.)?google\.[a-z.]+/maps/embed\?\S+$")
 _MAPS_IFRAME = re.compile(
@@ -185,6 +187,8 @@ def _seconds(value: str) -> str:
 
 
 def _auto_embeds(state: StateCore) -> None:
+    if not _MAY_EMBED.search(state.src):  # no address that embeds: nothing to walk
+        return
     tokens = state.tokens
     index = 0
     while index < len(tokens):

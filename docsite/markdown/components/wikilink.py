@@ -76,6 +76,8 @@ def _names(site: SiteContent, asset_paths: frozenset[str]) -> tuple[dict, dict]:
 
 
 def _resolve_all(state: StateCore) -> None:
+    if "[[" not in state.src:  # no wikilink on the page
+        return
     ctx: RenderContext | None = state.env.get("docsite")
     for block in state.tokens:
         if block.type != "inline" or not block.children:
