@@ -69,6 +69,7 @@ class PageRecord:
     expanded: str | None = None  # the body with includes expanded, for the Markdown copy
     source_digest: str = ""  # of the page's file when this record was made
     search_digest: str = ""  # of the part of the page that search indexes
+    backlinks: tuple = ()  # the pages linking to it it was rendered with (docsite.backlinks)
 
 
 @dataclass

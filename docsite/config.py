@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from docsite.diagnostics import Report, UsageError
+from docsite.pathpatterns import pattern_problem
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES, translate
 from docsite.schema import AnyMapping, Bool, Int, ListOf, Mapping, Str, check_document
@@ -32,6 +33,18 @@ class EditConfig:
     repo: str = ""
     branch: str = "main"
     path: str = "content"
+
+
+@dataclass(frozen=True)
+class BacklinksConfig:
+    """Retype's `backlinks`: each page lists the pages that link to it ("See also")."""
+
+    enabled: bool = True
+    title: str = "See also"
+    max_results: int = 12
+    # Pages left out of others' lists (.gitignore patterns over content paths); include wins.
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
 
 
 # Mermaid is loaded only by pages that have a diagram; version 11, from a CDN by default.
@@ -67,6 +80,7 @@ class SiteConfig:
     mermaid_script: str = MERMAID_CDN
     # Values for `{{ data.* }}` in pages, as written in the config.
     data: dict[str, Any] = field(default_factory=dict)
+    backlinks: BacklinksConfig = field(default_factory=BacklinksConfig)
 
     @property
     def content_dir(self) -> Path:
@@ -101,6 +115,16 @@ SCHEMA = Mapping(
         "mermaid": Mapping(fields={"script": UrlSetting()}),
         "code": Mapping(fields={"line_numbers": ListOf(Str())}),
         "data": AnyMapping(),
+        "backlinks": Mapping(
+            fields={
+                "enabled": Bool(),
+                "title": Str(),
+                "max_results": Int(minimum=1, maximum=1000),
+                "exclude": ListOf(Str()),
+                "include": ListOf(Str()),
+            },
+            aliases={"maxResults": "max_results"},  # Retype's spelling
+        ),
     }
 )
 
@@ -201,6 +225,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
             str(name).strip().lower() for name in values.get("code", {}).get("line_numbers", [])
         ),
         mermaid_script=values.get("mermaid", {}).get("script", MERMAID_CDN).strip() or MERMAID_CDN,
+        backlinks=_backlinks(values.get("backlinks", {}), doc, report),
     )
 
 
@@ -222,6 +247,35 @@ def _site_url(url: str, doc: YamlDocument, report: Report) -> str:
         )
         url = absolute
     return url if url.endswith("/") else url + "/"
+
+
+def _backlinks(values: dict[str, Any], doc: YamlDocument, report: Report) -> BacklinksConfig:
+    """The backlinks settings; a pattern pathspec cannot read is an error at its place."""
+    defaults = BacklinksConfig()
+    patterns: dict[str, tuple[str, ...]] = {}
+    for key in ("exclude", "include"):
+        kept = []
+        for index, pattern in enumerate(values.get(key, [])):
+            problem = pattern_problem(pattern)
+            if problem:
+                pos = doc.where(("backlinks", key, index))
+                report.error(
+                    doc.file,
+                    pos.line,
+                    pos.col,
+                    f"'backlinks.{key}' pattern {pattern!r} cannot be read: {problem}",
+                    "write a .gitignore pattern such as /blog, drafts/ or *.md",
+                )
+                continue
+            kept.append(pattern)
+        patterns[key] = tuple(kept)
+    return BacklinksConfig(
+        enabled=values.get("enabled", defaults.enabled),
+        title=values.get("title", defaults.title),
+        max_results=values.get("max_results", defaults.max_results),
+        exclude=patterns["exclude"],
+        include=patterns["include"],
+    )
 
 
 def _has_key(data: Any, path: tuple[str | int, ...]) -> bool:

@@ -22,6 +22,7 @@ from docsite.schema import (
     Choice,
     Context,
     Date,
+    Int,
     ListOf,
     Mapping,
     Spec,
@@ -70,6 +71,15 @@ class Author:
 
 
 @dataclass(frozen=True)
+class PageBacklinks:
+    """A page's own `backlinks` settings; None means the project's."""
+
+    enabled: bool | None = None
+    title: str = ""
+    max_results: int | None = None
+
+
+@dataclass(frozen=True)
 class Located:
     """Where a setting was written: the file and position, for later diagnostics."""
 
@@ -99,6 +109,7 @@ class PageSettings:
     templating: bool = True  # `{{ include }}` and `{{ page.label }}` in the body
     last_updated: dt.date | None = None  # set by hand: shown instead of the git date
     last_updated_by: str = ""
+    backlinks: PageBacklinks = field(default_factory=PageBacklinks)
     # Where each key was set, so checks made later (icons, links) can point at it.
     located: dict[str, Located] = field(default_factory=dict)
 
@@ -230,6 +241,9 @@ PAGE_SCHEMA = Mapping(
             description="a date like 2026-03-12, or a mapping with 'date' and 'by'",
         ),
         "lastUpdatedBy": Str(),
+        "backlinks": Mapping(
+            fields={"enabled": Bool(), "title": Str(), "maxResults": Int(minimum=1, maximum=1000)}
+        ),
     },
     aliases={"route": "permalink", "authors": "author"},
 )
@@ -310,6 +324,7 @@ def _locate(doc: YamlDocument, key: str, aliases: dict[str, str]) -> Located:
 def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageSettings:
     nav = values.get("nav", {})
     updated = values.get("lastUpdated")
+    backlinks = values.get("backlinks", {})
     return PageSettings(
         order=values.get("order"),
         label=values.get("label", ""),
@@ -331,6 +346,9 @@ def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageS
         last_updated=updated.get("date") if isinstance(updated, dict) else updated,
         last_updated_by=values.get(
             "lastUpdatedBy", updated.get("by", "") if isinstance(updated, dict) else ""
+        ),
+        backlinks=PageBacklinks(
+            backlinks.get("enabled"), backlinks.get("title", ""), backlinks.get("maxResults")
         ),
         located={**located, **({"badge": located["nav"]} if "nav" in located else {})},
     )

@@ -213,6 +213,7 @@ class PageInputs:
     title: str
     url: str
     theme: str
+    backlinks: tuple  # the pages that link to it, as its "See also" shows them
 
 
 def page_key(base_key: str, dependencies: dict[str, tuple]) -> str:
@@ -326,7 +327,9 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
     )
 
 
-def page_inputs(page: Page, markdown_key: str, theme: Theme, shared: SharedKeys) -> PageInputs:
+def page_inputs(
+    page: Page, markdown_key: str, theme: Theme, shared: SharedKeys, backlinks: tuple = ()
+) -> PageInputs:
     return PageInputs(
         markdown_key,
         theme.page_context_key(page),
@@ -335,6 +338,7 @@ def page_inputs(page: Page, markdown_key: str, theme: Theme, shared: SharedKeys)
         page.title,
         page.url,
         shared.theme,
+        backlinks,
     )
 
 

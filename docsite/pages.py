@@ -7,7 +7,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from docsite.cache import digest
+from docsite.cache import digest, engine_digest
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report
 from docsite.frontmatter import PageSettings, parse_settings, split_frontmatter
 from docsite.reading import read_text
@@ -176,8 +176,9 @@ class SettingsMemo:
 def memo_settings(
     layers: list[tuple[str, str, int]], report: Report, memo: SettingsMemo
 ) -> PageSettings:
-    """parse_settings, remembered by the exact YAML text, file names and positions."""
-    key = digest(layers)
+    """parse_settings, remembered by the exact YAML text, file names and positions, and by
+    the engine that checked them (a new docsite may read the same YAML differently)."""
+    key = digest(engine_digest(), layers)
     known = memo.current.get(key) or memo.previous.get(key)
     if known is None:
         local = Report()

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from docsite.backlinks import Backlink
 from docsite.cache import BuildCache, PageRecord, digest, file_stat
 from docsite.diagnostics import Diagnostic
 from docsite.keys import dependencies_of, snapshot
@@ -33,6 +35,15 @@ class PageJob:
     rel: str
     markdown_key: str
     reuse_markdown: bool  # the cached parse is still valid for this page
+    backlinks: tuple[Backlink, ...] = ()  # the pages that link to it, for its "See also"
+
+
+@dataclass
+class ParsedLinks:
+    """What parsing a page ahead of rendering tells: the pages it links to."""
+
+    rel: str
+    targets: list[str]
 
 
 @dataclass
@@ -116,7 +127,7 @@ class PageBuilder:
                 found, problems = setting_href(page, "image", self.site, self.asset_paths)
                 outcome.diagnostics.extend(problems)
                 image = found or ""
-            themed = self.theme.render_page(page, rendered, image)
+            themed = self.theme.render_page(page, rendered, image, job.backlinks)
             html = themed.html
             outcome.icons = themed.icons
         outcome.icons = outcome.icons | frozenset(outcome.body_icons)
@@ -124,6 +135,12 @@ class PageBuilder:
         if html is not None and not (self.live and failed):
             self._write(outcome, html.encode("utf-8"))
         return outcome
+
+    def parse(self, job: PageJob) -> ParsedLinks:
+        """Parse a page's body ahead of rendering (kept in the cache for its render), for
+        the pages it links to: their backlinks must be known before they are rendered."""
+        rendered, _ = self._rendered(self.site.by_source[job.rel], job)
+        return ParsedLinks(job.rel, [target for target, *_ in rendered.page_links])
 
     def _rendered(self, page: Page, job: PageJob) -> tuple[Rendered, dict[str, tuple]]:
         """The parsed page and what it depends on; a cached parse is used only if what it
@@ -190,9 +207,17 @@ def link_previous(
 _BUILDER: PageBuilder | None = None
 
 
-def _build_chunk(jobs: list[PageJob]) -> list[PageOutcome]:
+def _build_one(builder: PageBuilder, job: PageJob) -> PageOutcome:
+    return builder.build(job)
+
+
+def _parse_one(builder: PageBuilder, job: PageJob) -> ParsedLinks:
+    return builder.parse(job)
+
+
+def _run_chunk(work: Callable[[PageBuilder, PageJob], Any], jobs: list[PageJob]) -> list[Any]:
     assert _BUILDER is not None
-    return [_BUILDER.build(job) for job in jobs]
+    return [work(_BUILDER, job) for job in jobs]
 
 
 def build_pages(
@@ -203,26 +228,48 @@ def build_pages(
 ) -> list[PageOutcome]:
     """Run the jobs; the result does not depend on the number of workers. `done` hears how
     many jobs are finished, for a progress line."""
+    return _run_jobs(builder, jobs, workers, done, _build_one)
+
+
+def parse_pages(
+    builder: PageBuilder,
+    jobs: list[PageJob],
+    workers: int,
+    done: Callable[[int], None] = lambda count: None,
+) -> dict[str, list[str]]:
+    """Parse the pages of these jobs ahead of rendering: page -> the pages it links to."""
+    parsed = _run_jobs(builder, jobs, workers, done, _parse_one)
+    return {links.rel: links.targets for links in parsed}
+
+
+def _run_jobs(
+    builder: PageBuilder,
+    jobs: list[PageJob],
+    workers: int,
+    done: Callable[[int], None],
+    work: Callable[[PageBuilder, PageJob], Any],
+) -> list[Any]:
+    """Each job's result of `work`, in the order of the jobs, over all cores when worth it."""
     global _BUILDER
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD or not can_fork:
-        outcomes = []
+        results = []
         for job in jobs:
-            outcomes.append(builder.build(job))
-            done(len(outcomes))
-        return outcomes
+            results.append(work(builder, job))
+            done(len(results))
+        return results
     # Forked workers inherit the loaded site and theme instead of pickling them.
     _BUILDER = builder
     try:
         chunk_count = workers * 8
         chunks = [jobs[i::chunk_count] for i in range(chunk_count) if jobs[i::chunk_count]]
         context = multiprocessing.get_context("fork")
-        results: list[PageOutcome] = []
+        results = []
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for chunk in pool.map(_build_chunk, chunks):
+            for chunk in pool.map(_run_chunk, [work] * len(chunks), chunks):
                 results.extend(chunk)
                 done(len(results))
     finally:
         _BUILDER = None
     order = {job.rel: index for index, job in enumerate(jobs)}
-    return sorted(results, key=lambda outcome: order[outcome.rel])
+    return sorted(results, key=lambda result: order[result.rel])

@@ -31,6 +31,7 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("edit", "base"): ("edit", "path"),
     ("data",): ("data",),
     ("snippets", "lineNumbers"): ("code", "line_numbers"),
+    ("backlinks",): ("backlinks",),  # the same keys; the schema knows Retype's maxResults
 }
 _LINK_KEYS = ("text", "link", "icon")
 # Retype's defaults differ from docsite's: the pages sit beside the config (the output

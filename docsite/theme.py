@@ -16,11 +16,13 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from docsite.backlinks import Backlink, backlinks_title
 from docsite.cache import digest
 from docsite.config import HeaderLink, SiteConfig
 from docsite.frontmatter import Badge
 from docsite.icons import IconSet, icon_markup
 from docsite.markdown import Rendered
+from docsite.markdown.components.backlinks import BACKLINKS_MARKER
 from docsite.markdown.links import is_safe_link
 from docsite.markdown.templating import SITE_HTML, SiteHtml
 from docsite.nav import NavItem, NavTree, sidebar_steps
@@ -190,28 +192,38 @@ class Theme:
             cached = cached.replace(mark, mark[:2] + ' aria-current="page"' + mark[2:], 1)
         return cached
 
-    def render_page(self, page: Page, rendered: Rendered, image: str = "") -> ThemedPage:
+    def render_page(
+        self,
+        page: Page,
+        rendered: Rendered,
+        image: str = "",
+        backlinks: tuple[Backlink, ...] = (),
+    ) -> ThemedPage:
         """The page's whole HTML and the icons its chrome shows. `image` is the page's social
-        image as a link from the page (or a full URL)."""
+        image as a link from the page (or a full URL); `backlinks` the pages linking to it."""
         self._icons_asked = asked = set()
         try:
-            html = self._page_html(page, rendered, image)
+            html = self._page_html(page, rendered, image, backlinks)
         finally:
             self._icons_asked = None
         return ThemedPage(html, frozenset(asked))
 
-    def _page_html(self, page: Page, rendered: Rendered, image: str) -> str:
+    def _page_html(
+        self, page: Page, rendered: Rendered, image: str, backlinks: tuple[Backlink, ...]
+    ) -> str:
         root = root_prefix(page.url)
         item = self.nav.item_for(page)
         before, after = self.nav.neighbours(page)
         layout = page.settings.layout
+        content, see_also = self._backlinks_placed(page, rendered, backlinks)
         template = self.env.get_template("page.html")
         html = template.render(
             site=self.config,
             page=page,
             settings=page.settings,
             layout=layout,
-            content=Markup(rendered.html),
+            content=content,
+            backlinks=see_also,
             has_h1=rendered.has_h1,
             toc=[e for e in rendered.toc if e.level <= self.config.toc_depth],
             header=Markup(self._chrome["header"]),
@@ -228,6 +240,23 @@ class Theme:
             root=Markup(ROOT_MARK),
         )
         return html.replace(ROOT_MARK, root)
+
+    def _backlinks_placed(
+        self, page: Page, rendered: Rendered, backlinks: tuple[Backlink, ...]
+    ) -> tuple[Markup, Markup]:
+        """The body with the backlinks where `[!backlinks]` put them, and the list for the
+        end of the page when it did not (empty when no page links here)."""
+        see_also = Markup("")
+        if backlinks:
+            see_also = Markup(
+                self.env.get_template("partials/backlinks.html").render(
+                    title=backlinks_title(page, self.config.backlinks, rendered.backlinks_title),
+                    links=[PageLink(b.title, relative_href(page.url, b.url)) for b in backlinks],
+                )
+            )
+        if not rendered.backlinks_placed:
+            return Markup(rendered.html), see_also
+        return Markup(rendered.html.replace(BACKLINKS_MARKER, see_also, 1)), Markup("")
 
     def _mermaid_script(self) -> Markup:
         """Mermaid's URL: as configured when it is one, else a path from the site root."""

@@ -26,6 +26,7 @@ GROUND = {
     "diagnostics",
     "filelock",
     "output",
+    "pathpatterns",
     "reading",
     "retype_config",
     "schema",
@@ -33,6 +34,7 @@ GROUND = {
     "yamldoc",
 }
 STAGES = {
+    "backlinks",
     "checks",
     "context",
     "frontmatter",

@@ -72,6 +72,8 @@ EDITS = {
     "static": lambda r: write_files(r, {"static/assets/extra.css": "body{color:red}"}),
     "tags": lambda r: edit(r / "content/s1/p4.md", "tags: [t1]", "tags: [t1, fresh]"),
     "accents": lambda r: edit(r / "content/s2/p3.md", "## Part", "## Café crème résumé"),
+    # Another page's "See also" list gains one and loses one.
+    "link": lambda r: edit(r / "content/s2/p6.md", "[next](p7.md)", "[later](p9.md)"),
     "search code": lambda r: edit(
         r / "docsite.yml", "title: Incremental", "title: Incremental\nsearch:\n  code: false"
     ),
@@ -92,6 +94,8 @@ def test_single_edit_rebuild_equals_clean_build(tmp_path, name):
     assert tree(out) == clean_build(root, tmp_path / "clean")
     if name == "body":
         assert again.rendered == 1
+    if name == "link":  # the page, and the two whose backlinks changed
+        assert again.rendered == 3
     if name in ("body", "tags", "accents", "add", "remove"):  # one page merged into the index
         assert any("search: re-indexed 1 of" in note for note in again.notes), again.notes
 

@@ -18,6 +18,7 @@ import pytest
 from conftest import REPO, Project
 
 from docsite import keys
+from docsite.backlinks import Backlink
 from docsite.config import HeaderLink, SiteConfig, load_config
 from docsite.diagnostics import Report
 from docsite.frontmatter import PageSettings
@@ -70,7 +71,9 @@ INPUTS = [
         {"a.md": "2026-01-01"},
     ),
     keys.MarkdownInputs("a.md", "a/", "# A\n", 1, "assets", True, "includes", None),
-    keys.PageInputs("markdown", "context", SETTINGS, "A", "A", "a/", "theme"),
+    keys.PageInputs(
+        "markdown", "context", SETTINGS, "A", "A", "a/", "theme", (Backlink("B", "b/"),)
+    ),
 ]
 
 

@@ -77,5 +77,7 @@ def test_a_build_reports_its_stages_and_every_rendered_page(project):
     options.progress = lambda stage, done=0, total=0: heard.append((stage, done, total))
     assert build_site(options).ok
     stages = list(dict.fromkeys(stage for stage, _, _ in heard))
-    assert stages == ["reading pages", "rendering", "search index", "writing"]
+    # Backlinks are on: the pages are parsed for their links before any is rendered.
+    assert stages == ["reading pages", "finding links", "rendering", "search index", "writing"]
+    assert [(d, t) for s, d, t in heard if s == "finding links"] == [(i, 5) for i in range(6)]
     assert [(d, t) for s, d, t in heard if s == "rendering"] == [(i, 5) for i in range(6)]

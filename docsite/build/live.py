@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from docsite.backlinks import any_backlinks, backlinks_by_page, reading_order
 from docsite.build.inputs import read_files_inputs
 from docsite.cache import BuildCache, CacheState, InputHasher
 from docsite.config import SiteConfig
@@ -41,34 +42,72 @@ class LiveOutcome:
 
 
 def live_render(live: LiveState, pages: list[Page]) -> LiveOutcome:
-    """Re-render pages in place in the served folder; a page with errors keeps its old file."""
+    """Re-render pages in place in the served folder; a page with errors keeps its old file.
+    Pages whose backlinks the new bodies' links change are re-rendered too."""
     started = time.perf_counter()
     builder = PageBuilder(
         live.site, live.theme, live.out, None, {}, live.cache, live.state.files, live=True
     )
     diagnostics: list[Diagnostic] = []
-    changed = []
+    changed: list[str] = []
     for page in pages:
         record = live.state.pages.get(page.source.rel)
         # A Markdown key of the body alone: the cache keeps this parse apart from builds'.
-        outcome = builder.build(PageJob(page.source.rel, live_markdown_key(page.body), False))
-        diagnostics.extend(outcome.diagnostics)
-        # Files the new body reads (a snippet just added) are watched from now on.
-        live.state.files.update(
-            read_files_inputs(
-                live.config.root, outcome.dependencies, live.state.files, InputHasher({})
-            )
+        job = PageJob(
+            page.source.rel,
+            live_markdown_key(page.body),
+            False,
+            record.backlinks if record is not None else (),
         )
-        if record is not None and outcome.html_digest:
-            record.dependencies = outcome.dependencies
-        if outcome.html_digest and not page.settings.redirect:
-            # Its Markdown copy too, replaced whole like the page.
-            copy = markdown_copy(page, outcome.expanded or page.body)
-            atomic_write(live.out / markdown_path(page), copy)
-        if outcome.html_digest and (record is None or record.html_digest != outcome.html_digest):
-            changed.append(page.url)
-            if record is not None:
-                record.html_digest = outcome.html_digest
-                record.search_digest = outcome.search_digest
-                record.output_stat = outcome.output_stat
+        _render_in_place(live, builder, page, job, diagnostics, changed)
+    for job in _backlinks_changed(live):
+        page = live.site.by_source[job.rel]
+        _render_in_place(live, builder, page, job, diagnostics, changed)
     return LiveOutcome(sorted(diagnostics), changed, time.perf_counter() - started)
+
+
+def _backlinks_changed(live: LiveState) -> list[PageJob]:
+    """Jobs for the pages whose backlinks are not those they were rendered with."""
+    backlinks = live.config.backlinks
+    if not any_backlinks(live.site, backlinks):
+        return []
+    records = live.state.pages
+    links = {rel: [target for target, *_ in r.page_links] for rel, r in records.items()}
+    found = backlinks_by_page(live.site, links, backlinks, reading_order(live.site, live.nav))
+    return [
+        PageJob(rel, record.markdown_key, True, found.get(rel, ()))
+        for rel, record in records.items()
+        if record.backlinks != found.get(rel, ()) and rel in live.site.by_source
+    ]
+
+
+def _render_in_place(
+    live: LiveState,
+    builder: PageBuilder,
+    page: Page,
+    job: PageJob,
+    diagnostics: list[Diagnostic],
+    changed: list[str],
+) -> None:
+    """Render one page into the served folder and update its record."""
+    record = live.state.pages.get(page.source.rel)
+    outcome = builder.build(job)
+    diagnostics.extend(outcome.diagnostics)
+    # Files the new body reads (a snippet just added) are watched from now on.
+    live.state.files.update(
+        read_files_inputs(live.config.root, outcome.dependencies, live.state.files, InputHasher({}))
+    )
+    if record is not None and outcome.html_digest:
+        record.dependencies = outcome.dependencies
+        record.page_links = outcome.page_links
+        record.backlinks = job.backlinks
+    if outcome.html_digest and not page.settings.redirect:
+        # Its Markdown copy too, replaced whole like the page.
+        copy = markdown_copy(page, outcome.expanded or page.body)
+        atomic_write(live.out / markdown_path(page), copy)
+    if outcome.html_digest and (record is None or record.html_digest != outcome.html_digest):
+        changed.append(page.url)
+        if record is not None:
+            record.html_digest = outcome.html_digest
+            record.search_digest = outcome.search_digest
+            record.output_stat = outcome.output_stat

@@ -6,8 +6,10 @@ whether that works is part of the decision."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from docsite.backlinks import Backlink, any_backlinks, backlinks_by_page, reading_order
 from docsite.build.inputs import project_file_entry
 from docsite.cache import FileEntry, InputHasher, PageRecord
 from docsite.config import SiteConfig
@@ -37,41 +39,106 @@ class PagePlan:
     why: dict[str, str] = field(default_factory=dict)  # why each job is rendered, for -v
 
 
-def plan_pages(ctx: BuildContext, shared: SharedKeys) -> PagePlan:
+@dataclass
+class _Survey:
+    """What the last build tells of one page, before deciding."""
+
+    page: Page
+    record: PageRecord | None
+    fast: bool  # its file and dependencies are as they were, and so is the site
+    markdown_key: str = ""
+    dependencies: dict[str, tuple] = field(default_factory=dict)
+    markdown_valid: bool = False  # its cached parse may be used
+
+    def known(self, ctx: BuildContext, shared: SharedKeys) -> _Survey:
+        """With its Markdown key and dependencies worked out (the fast path skips them)."""
+        if not self.markdown_key:
+            record = self.record
+            self.markdown_key = key_of(markdown_inputs(self.page, shared))
+            self.dependencies = snapshot(ctx.site, ctx.files, record.dependencies) if record else {}
+            self.markdown_valid = (
+                record is not None
+                and record.markdown_key == self.markdown_key
+                and record.dependencies == self.dependencies
+            )
+        return self
+
+
+# Parses the pages of these jobs ahead of rendering: page -> the pages it links to.
+ParseLinks = Callable[[list[PageJob]], dict[str, list[str]]]
+
+
+def plan_pages(ctx: BuildContext, shared: SharedKeys, parse: ParseLinks) -> PagePlan:
     """Reuse every page whose inputs are unchanged (linking its file into staging); plan a
-    render job for each of the others."""
-    plan = PagePlan()
+    render job for each of the others. When pages list their backlinks, the pages whose
+    links are unknown are parsed first (`parse`), since a page's list depends on the others."""
     same_site = shared.site == ctx.previous.site_key
+    surveys = []
     for page in ctx.site.pages:
-        rel = page.source.rel
-        record = ctx.previous.pages.get(rel)
-        if same_site and record is not None and _unchanged(ctx, page, record):
-            _reuse(ctx, plan, page, record)  # nothing it shows changed: no keys to work out
-            continue
-        markdown_key = key_of(markdown_inputs(page, shared))
-        dependencies = snapshot(ctx.site, ctx.files, record.dependencies) if record else {}
-        base_key = key_of(page_inputs(page, markdown_key, ctx.theme, shared))
-        plan.base_keys[rel] = base_key
-        markdown_valid = (
-            record is not None
-            and record.markdown_key == markdown_key
-            and record.dependencies == dependencies
-        )
-        if (
-            markdown_valid
-            and record is not None
-            and record.page_key == page_key(base_key, dependencies)
-            and not page.settings.redirect
-            and _link(ctx, page, record)
-        ):
-            record.source_digest = ctx.files[content_input(rel)][0]
-            _reuse(ctx, plan, page, record)
-            continue
-        plan.jobs.append(PageJob(rel, markdown_key, markdown_valid))
-        plan.why[rel] = _why_rendered(
-            page, record, ctx, markdown_valid, dependencies, page_key(base_key, dependencies)
-        )
+        record = ctx.previous.pages.get(page.source.rel)
+        fast = same_site and record is not None and _unchanged(ctx, page, record)
+        survey = _Survey(page, record, fast)
+        surveys.append(survey if fast else survey.known(ctx, shared))
+    backlinks, parsed = _backlinks(ctx, surveys, parse)
+    plan = PagePlan()
+    for survey in surveys:
+        rel = survey.page.source.rel
+        _decide(ctx, plan, shared, survey, backlinks.get(rel, ()), rel in parsed)
     return plan
+
+
+def _backlinks(
+    ctx: BuildContext, surveys: list[_Survey], parse: ParseLinks
+) -> tuple[dict[str, tuple[Backlink, ...]], set[str]]:
+    """Every page's backlinks, and the pages parsed to find them: the others' links are
+    those of their last build, whose parse is still valid."""
+    if not any_backlinks(ctx.site, ctx.config.backlinks):
+        return {}, set()
+    jobs = [
+        PageJob(s.page.source.rel, s.markdown_key, False)
+        for s in surveys
+        if not s.fast and not s.markdown_valid and not s.page.settings.redirect
+    ]
+    found = parse(jobs) if jobs else {}
+    links = dict(found)
+    for survey in surveys:
+        rel = survey.page.source.rel
+        if rel not in links and survey.record is not None:
+            links[rel] = [target for target, *_ in survey.record.page_links]
+    order = reading_order(ctx.site, ctx.nav)
+    return backlinks_by_page(ctx.site, links, ctx.config.backlinks, order), set(found)
+
+
+def _decide(
+    ctx: BuildContext,
+    plan: PagePlan,
+    shared: SharedKeys,
+    survey: _Survey,
+    backlinks: tuple[Backlink, ...],
+    parsed: bool,
+) -> None:
+    """Reuse the page, or plan its job; `parsed`: its body was parsed in this build."""
+    page, record = survey.page, survey.record
+    rel = page.source.rel
+    if survey.fast and record is not None and record.backlinks == backlinks:
+        _reuse(ctx, plan, page, record)  # nothing it shows changed: no keys to work out
+        return
+    survey.known(ctx, shared)
+    base_key = key_of(page_inputs(page, survey.markdown_key, ctx.theme, shared, backlinks))
+    plan.base_keys[rel] = base_key
+    new_key = page_key(base_key, survey.dependencies)
+    if (
+        survey.markdown_valid
+        and record is not None
+        and record.page_key == new_key
+        and not page.settings.redirect
+        and _link(ctx, page, record)
+    ):
+        record.source_digest = ctx.files[content_input(rel)][0]
+        _reuse(ctx, plan, page, record)
+        return
+    plan.jobs.append(PageJob(rel, survey.markdown_key, survey.markdown_valid or parsed, backlinks))
+    plan.why[rel] = _why_rendered(page, record, ctx, survey, backlinks, new_key)
 
 
 def _unchanged(ctx: BuildContext, page: Page, record: PageRecord) -> bool:
@@ -99,8 +166,8 @@ def _why_rendered(
     page: Page,
     record: PageRecord | None,
     ctx: BuildContext,
-    markdown_valid: bool,
-    dependencies: dict[str, tuple],
+    survey: _Survey,
+    backlinks: tuple[Backlink, ...],
     new_page_key: str,
 ) -> str:
     """Why a page was rendered rather than reused, in words, for `-v`."""
@@ -110,10 +177,12 @@ def _why_rendered(
         return "redirect pages are always written"
     if record.source_digest != ctx.files[content_input(page.source.rel)][0]:
         return "its file changed"
-    if record.dependencies != dependencies:
+    if record.dependencies != survey.dependencies:
         return "a page or file it uses changed"
-    if not markdown_valid:
+    if not survey.markdown_valid:
         return "the config, an include or an asset it may show changed"
+    if record.backlinks != backlinks:
+        return "the pages that link to it changed"
     if record.page_key != new_page_key:
         return "the navigation, the theme or a title it shows changed"
     return "its previous output was missing"

@@ -27,7 +27,7 @@ from docsite.nav import build_nav
 from docsite.output import OUTPUT_MARKER, OutputClash, OutputFolder, marker_of
 from docsite.pages import SettingsMemo, load_site
 from docsite.publish import publish
-from docsite.render import PageBuilder, build_pages
+from docsite.render import PageBuilder, PageJob, build_pages, parse_pages
 from docsite.search import SearchState, index_built_site
 from docsite.sources import Discovery
 
@@ -93,8 +93,9 @@ def _write_site(
     ctx.files.update(added)
     shared = shared_keys(ctx.config, ctx.site, ctx.theme, ctx.files, site_includes)
     with result.timed("rendering"):
-        plan = plan_pages(ctx, shared)
-        records = _render_pages(ctx, plan, result)
+        builder = _page_builder(ctx)
+        plan = plan_pages(ctx, shared, lambda jobs: _parse_ahead(ctx, builder, jobs))
+        records = _render_pages(ctx, builder, plan, result)
         ctx.report.extend(check_links(ctx.site, records))
     with result.timed("copying files"):
         place_files(ctx)
@@ -152,10 +153,8 @@ def _write_site(
         )
 
 
-def _render_pages(ctx: BuildContext, plan: PagePlan, result: BuildResult) -> dict[str, PageRecord]:
-    """Render the planned jobs over all cores; the records of every page, reused or not."""
-    records = dict(plan.reused)
-    builder = PageBuilder(
+def _page_builder(ctx: BuildContext) -> PageBuilder:
+    return PageBuilder(
         ctx.site,
         ctx.theme,
         ctx.output.staging,
@@ -164,9 +163,32 @@ def _render_pages(ctx: BuildContext, plan: PagePlan, result: BuildResult) -> dic
         ctx.cache,
         ctx.files,
     )
+
+
+def _workers(ctx: BuildContext) -> int:
+    return ctx.options.jobs or os.cpu_count() or 1
+
+
+def _parse_ahead(
+    ctx: BuildContext, builder: PageBuilder, jobs: list[PageJob]
+) -> dict[str, list[str]]:
+    """Parse pages whose links are unknown, before any page is rendered (for backlinks)."""
+    ctx.options.progress("finding links", 0, len(jobs))
+
+    def parsed(count: int) -> None:
+        ctx.options.progress("finding links", count, len(jobs))
+
+    return parse_pages(builder, jobs, _workers(ctx), parsed)
+
+
+def _render_pages(
+    ctx: BuildContext, builder: PageBuilder, plan: PagePlan, result: BuildResult
+) -> dict[str, PageRecord]:
+    """Render the planned jobs over all cores; the records of every page, reused or not."""
+    records = dict(plan.reused)
     jobs = plan.jobs
-    markdown_keys = {job.rel: job.markdown_key for job in jobs}
-    workers = ctx.options.jobs or os.cpu_count() or 1
+    by_rel = {job.rel: job for job in jobs}
+    workers = _workers(ctx)
     ctx.options.progress("rendering", 0, len(jobs))
 
     def rendered(count: int) -> None:
@@ -182,8 +204,9 @@ def _render_pages(ctx: BuildContext, plan: PagePlan, result: BuildResult) -> dic
         failed = any(d.severity is Severity.ERROR for d in outcome.diagnostics)
         if failed or not outcome.html_digest:
             continue
+        job = by_rel[outcome.rel]
         records[outcome.rel] = PageRecord(
-            markdown_key=markdown_keys[outcome.rel],
+            markdown_key=job.markdown_key,
             dependencies=outcome.dependencies,
             page_key=page_key(plan.base_keys[outcome.rel], outcome.dependencies),
             output_path=outcome.output_path,
@@ -196,6 +219,7 @@ def _render_pages(ctx: BuildContext, plan: PagePlan, result: BuildResult) -> dic
             page_links=outcome.page_links,
             expanded=outcome.expanded,
             source_digest=ctx.files[content_input(outcome.rel)][0],
+            backlinks=job.backlinks,
         )
     _note_rendered(ctx, plan, result)
     return records

@@ -47,6 +47,8 @@ class Rendered:
     files: dict[str, str] = field(default_factory=dict)
     mermaid: bool = False  # has a diagram: the page loads Mermaid
     expanded: str | None = None  # the body with its templating expanded, if that changed it
+    backlinks_placed: bool = False  # `[!backlinks]` marks where the list goes
+    backlinks_title: str = ""  # the title it gives the list
 
 
 # The renderer writes every attribute as id="..." (escaped), so a pattern finds them all.
@@ -125,6 +127,8 @@ class MarkdownRenderer:
             files=dict(sorted(files.read.items())),
             mermaid=ctx.mermaid,
             expanded=body if body != page.body else None,
+            backlinks_placed=ctx.backlinks_placed,
+            backlinks_title=ctx.backlinks_title,
         )
 
 

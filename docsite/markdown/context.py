@@ -33,6 +33,8 @@ class RenderContext:
     toc: list[TocEntry] = field(default_factory=list)
     has_h1: bool = False
     mermaid: bool = False  # has a diagram: the page loads Mermaid
+    backlinks_placed: bool = False  # `[!backlinks]` says where the list goes
+    backlinks_title: str = ""  # its own title, if it has one
     nesting_reported: bool = False  # the nesting limit is reported once per page
 
     def icon(self, value: str, css_class: str = "icon") -> str:

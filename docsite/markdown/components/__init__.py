@@ -7,6 +7,7 @@ from markdown_it import MarkdownIt
 from docsite.markdown.components.abbreviations import abbreviations_plugin
 from docsite.markdown.components.actions import action_links_plugin
 from docsite.markdown.components.alerts import alerts_plugin
+from docsite.markdown.components.backlinks import backlinks_plugin
 from docsite.markdown.components.badge import badge_plugin
 from docsite.markdown.components.button import button_plugin
 from docsite.markdown.components.callout import callout_plugin
@@ -39,6 +40,7 @@ PLUGINS = (
     columns_plugin,
     container_plugin,
     snippet_plugin,
+    backlinks_plugin,
     badge_plugin,
     button_plugin,
     reference_plugin,

@@ -1,0 +1,37 @@
+"""Retype's path patterns (`backlinks.exclude` and `include`, later the project's own):
+.gitignore rules over paths in the content folder, read by pathspec."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import pathspec
+
+
+def pattern_problem(pattern: str) -> str:
+    """Why a pattern cannot be used ('' when it can)."""
+    try:
+        _spec((pattern,))
+    except (ValueError, TypeError) as exc:
+        return str(exc) or "it is not a .gitignore pattern"
+    return ""
+
+
+@dataclass(frozen=True)
+class PathFilter:
+    """Paths are admitted unless an `exclude` pattern matches them and no `include` one does:
+    include rules win, as Retype documents."""
+
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+
+    def admits(self, rel: str) -> bool:
+        if not self.exclude or not _spec(self.exclude).match_file(rel):
+            return True
+        return bool(self.include) and _spec(self.include).match_file(rel)
+
+
+@cache
+def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
+    return pathspec.GitIgnoreSpec.from_lines(patterns)

@@ -1,0 +1,208 @@
+"""Backlinks (Retype's backlinks.md): each page lists the pages that link to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urljoin
+
+from conftest import Project, soup, write_files
+
+from docsite.backlinks import Backlink, backlinks_by_page
+from docsite.build import BuildOptions, build_site
+from docsite.config import BacklinksConfig
+from docsite.diagnostics import Report
+from docsite.pages import load_site
+from docsite.serve.live import LiveSite
+from docsite.sources import discover
+
+
+def see_also(project: Project, rel: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """The title and (text, site path) links of a page's backlinks list, None if it has none."""
+    aside = project.page(rel).select_one("aside.backlinks")
+    if aside is None:
+        return None
+    title = aside.select_one(".backlinks-title")
+    assert title is not None
+    base = "/" + rel.removesuffix("index.html")
+    links = [(a.get_text(), urljoin(base, a["href"])) for a in aside.select("li a")]
+    return title.get_text(strip=True), links
+
+
+def test_a_page_lists_the_pages_that_link_to_it_at_its_end(project):
+    project.write(
+        {
+            "content/index.md": "# Home\n\nSee [the guide](guide/setup.md).\n",
+            "content/guide/setup.md": "# Setup\n\nBack [home](../index.md) and [self](setup.md).\n",
+            "content/guide/more.md": "# More\n\n[setup](setup.md), twice: [again](setup.md).\n",
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    # In the order of the site's pages, each page once, never the page itself.
+    assert see_also(project, "guide/setup/index.html") == (
+        "See also",
+        [("Home", "/"), ("More", "/guide/more/")],
+    )
+    assert see_also(project, "index.html") == ("See also", [("Setup", "/guide/setup/")])
+    assert see_also(project, "guide/more/index.html") is None  # nothing links to it
+    # The list is after the article: search does not index it as the page's text.
+    page = project.page("guide/setup/index.html")
+    aside = page.select_one("aside.backlinks")
+    assert aside.find_parent("article") is None and aside.has_attr("data-pagefind-ignore")
+
+
+def test_placed_with_a_title_where_the_page_says(project):
+    project.write(
+        {
+            "content/a.md": '# A\n\n[!backlinks "Related pages"]\n\n## After\n\nText.\n',
+            "content/b.md": "# B\n\n[a](a.md)\n",
+            "content/c.md": "# C\n\n[!backlinks]\n",
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    article = project.page("a/index.html").select_one("article")
+    aside = article.select_one("aside.backlinks")
+    assert aside is not None, "placed inside the content"
+    assert aside.find_next_sibling("h2").get_text(strip=True).startswith("After")
+    assert see_also(project, "a/index.html") == ("Related pages", [("B", "/b/")])
+    assert len(project.page("a/index.html").select("aside.backlinks")) == 1
+    # No page links to C: its [!backlinks] shows nothing, and no marker is left.
+    c_page = project.page("c/index.html")
+    assert c_page.select_one("aside.backlinks") is None
+    assert "docsite:backlinks" not in str(c_page) and "[!backlinks" not in c_page.get_text()
+
+
+def test_settings_of_the_project_and_of_the_page(project):
+    project.write(
+        {
+            "retype.yml": "backlinks:\n  title: Referenced by\n  maxResults: 3\n"
+            "  exclude: [/blog]\n  include: [/blog/keep.md]\n",
+            "target.md": "# Target\n",
+            "quiet.md": "---\nbacklinks:\n  enabled: false\n---\n# Quiet\n",
+            "own.md": "---\nbacklinks:\n  title: See these\n  maxResults: 1\n---\n# Own\n",
+            "blog/post.md": "# Post\n\n[t](../target.md) [o](../own.md)\n",
+            "blog/keep.md": "# Keep\n\n[t](../target.md) [q](../quiet.md)\n",
+            "x.md": "# X\n\n[t](target.md) [o](own.md) [q](quiet.md)\n",
+            "y.md": "# Y\n\n[t](target.md) [o](own.md)\n",
+        }
+    )
+    result = build_site(BuildOptions(root=project.root, out=project.out))
+    assert result.ok, project.messages(result)
+    title, links = see_also(project, "target/index.html")
+    assert title == "Referenced by"
+    # /blog is excluded but keep.md is included again; three at most (of four), in the
+    # sidebar's order: Retype's puts a folder (blog/, so Keep) before the pages beside it.
+    assert [text for text, _ in links] == ["Keep", "X", "Y"]
+    assert see_also(project, "quiet/index.html") is None
+    assert see_also(project, "own/index.html") == ("See these", [("X", "/x/")])
+
+
+def test_the_project_may_turn_them_off_and_a_page_back_on(project):
+    project.write(
+        {
+            "docsite.yml": "backlinks:\n  enabled: false\n",
+            "content/a.md": "# A\n\n[b](b.md)\n",
+            "content/b.md": "# B\n\n[a](a.md)\n",
+            "content/c.md": "---\nbacklinks:\n  enabled: true\n---\n# C\n\n[a](a.md)\n",
+            "content/d.md": "# D\n\n[c](c.md)\n",
+        }
+    )
+    assert project.build().ok
+    assert see_also(project, "a/index.html") is None
+    assert see_also(project, "c/index.html") == ("See also", [("D", "/d/")])
+
+
+def test_bad_settings_are_reported_where_they_are_written(project):
+    project.write(
+        {
+            "docsite.yml": "backlinks:\n  max_results: 0\n  exclude: ['!']\n",
+            "content/a.md": '---\nbacklinks:\n  maxResults: "many"\n---\n# A\n\n'
+            "[!backlinks]\n\n[!backlinks]\n\n[!backlinks max=3]\n",
+        }
+    )
+    result = project.build()
+    messages = project.messages(result)
+    assert any(m.startswith("docsite.yml:2:16: error: 'backlinks.max_results'") for m in messages)
+    assert any(
+        m.startswith("docsite.yml:3:13: error: 'backlinks.exclude' pattern '!'") for m in messages
+    ), messages
+    assert any(m.startswith("content/a.md:3:15: error: 'backlinks.maxResults'") for m in messages)
+    second = [m for m in messages if "second [!backlinks]" in m]
+    assert len(second) == 2 and second[0].startswith("content/a.md:9:1: warning")
+
+
+def sources(root: Path, files: dict[str, str]):
+    write_files(root, files)
+    report = Report()
+    return load_site(discover(root, "content", report, (), (root,)), report)
+
+
+def test_backlinks_by_page_follows_order_limits_and_redirects(tmp_path):
+    site = sources(
+        tmp_path,
+        {
+            "a.md": "# A\n",
+            "b.md": "# B\n",
+            "c.md": "---\nredirect: a.md\n---\n",
+            "d.md": "# D\n",
+        },
+    )
+    links = {"d.md": ["a.md", "a.md"], "b.md": ["a.md", "b.md"], "c.md": ["a.md"]}
+    found = backlinks_by_page(site, links, BacklinksConfig())
+    assert found == {"a.md": (Backlink("B", "b/"), Backlink("D", "d/"))}
+    assert backlinks_by_page(site, links, BacklinksConfig(max_results=1))["a.md"] == (
+        Backlink("B", "b/"),
+    )
+    assert backlinks_by_page(site, links, BacklinksConfig(enabled=False)) == {}
+
+
+def test_rebuilds_follow_the_links_of_other_pages(project):
+    files = {
+        "content/a.md": "# A\n",
+        "content/b.md": "# B\n\n[a](a.md)\n",
+        "content/c.md": "# C\n",
+    }
+    project.write(files)
+    assert project.build().ok
+    assert see_also(project, "a/index.html") == ("See also", [("B", "/b/")])
+    project.write({"content/b.md": "# B\n\nNo link now.\n", "content/c.md": "# C\n\n[a](a.md)\n"})
+    again = project.build()
+    assert again.ok and see_also(project, "a/index.html") == ("See also", [("C", "/c/")])
+    project.write({"content/c.md": "---\ntitle: Sea\n---\n# C\n\n[a](a.md)\n"})
+    assert project.build().ok
+    assert see_also(project, "a/index.html") == ("See also", [("Sea", "/c/")])
+    # The same as a clean build of the same files.
+    clean = Project(project.root.parent / "clean")
+    clean.write({**files, "content/b.md": "# B\n\nNo link now.\n"})
+    clean.write({"content/c.md": "---\ntitle: Sea\n---\n# C\n\n[a](a.md)\n"})
+    assert clean.build().ok
+    for rel in ("a/index.html", "b/index.html", "c/index.html"):
+        assert (project.out / rel).read_bytes() == (clean.out / rel).read_bytes(), rel
+
+
+def test_watch_mode_updates_the_pages_a_body_edit_links_to(tmp_path):
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {
+            "content/a.md": "# A\n",
+            "content/b.md": "# B\n\nText.\n",
+        },
+    )
+    served = root / ".docsite-cache/serve"
+    live = LiveSite(BuildOptions(root=root, out=served))
+    try:
+        assert not live.full_build().failed
+        assert soup(served / "a/index.html").select_one("aside.backlinks") is None
+        (root / "content/b.md").write_text("# B\n\nSee [a](a.md).\n")
+        update = live.apply([root / "content/b.md"])
+        assert not update.failed
+        assert sorted(update.changed_urls) == ["a/", "b/"]
+        links = soup(served / "a/index.html").select("aside.backlinks li a")
+        assert [(a.get_text(), a["href"]) for a in links] == [("B", "../b/")]
+        (root / "content/b.md").write_text("# B\n\nText.\n")
+        assert sorted(live.apply([root / "content/b.md"]).changed_urls) == ["a/", "b/"]
+        assert soup(served / "a/index.html").select_one("aside.backlinks") is None
+    finally:
+        live.close()
