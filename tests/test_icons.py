@@ -144,3 +144,21 @@ def test_cards_show_a_page_s_image_or_inline_svg_icon(project):
     image, inline = project.page("index.html").select("article .card-icon")
     assert image.name == "img" and image["src"] == "./static/red.svg"
     assert inline.name == "span" and any(c.startswith("i-s-") for c in inline["class"])
+
+
+def test_header_link_icon_may_be_an_image_from_the_content_root(project):
+    project.write(
+        {
+            "docsite.yml": (
+                "links:\n  - text: GitLab\n    link: https://gitlab.com\n"
+                "    icon: /static/red.svg\n"
+            ),
+            "content/index.md": "# Home\n",
+            "content/guide/page.md": "# Page\n",
+            "content/static/red.svg": RED,
+        }
+    )
+    result = project.build()
+    assert result.ok and not result.report.items, project.messages(result)
+    link = project.page("guide/page/index.html").find("a", href="https://gitlab.com")
+    assert link.img["src"] == "../../static/red.svg" and link.img["alt"] == ""
