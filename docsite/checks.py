@@ -44,8 +44,19 @@ def check_links(site: SiteContent, records: dict[str, PageRecord]) -> list[Diagn
                         col,
                         Severity.ERROR,
                         f"link to '#{fragment}', which is not an anchor on {where}",
-                        did_you_mean(fragment, target_record.anchors)
-                        or "anchors are heading texts in lower case with '-' for spaces",
+                        _anchor_hint(fragment, target_record.anchors),
                     )
                 )
     return found
+
+
+def _anchor_hint(fragment: str, anchors: list[str]) -> str:
+    """The closest anchor of the same kind: a block id for '^...', else a heading's or an id."""
+    if fragment.startswith("^"):
+        blocks = [a for a in anchors if a.startswith("^")]
+        return did_you_mean(fragment, blocks) or (
+            "a block id is written at the end of a paragraph or list item: 'Some text ^block-id'"
+        )
+    return did_you_mean(fragment, anchors) or (
+        "anchors are heading texts in lower case with '-' for spaces"
+    )

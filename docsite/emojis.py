@@ -1,10 +1,12 @@
 """Emoji shortcodes as Retype writes them: the emoji package's names and aliases, plus the
 spellings of Slack-style sets (`:flag-ca:`, `:woman-pouting:`, `:smiling_face_with_3_hearts:`,
-`:skin-tone-3:`, `:man-woman-boy:`), worked out from the package's data rather than listed."""
+`:skin-tone-3:`, `:man-woman-boy:`) and Unicode character names (`:face_palm:`), worked out from
+the package's data; the few names no rule explains are listed in `_RETYPE_NAMES`."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from typing import Any
 
@@ -15,6 +17,42 @@ _NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eigh
 _SKIN_TONES = {"2": "\U0001f3fb", "3": "\U0001f3fc", "4": "\U0001f3fd", "5": "\U0001f3fe"}
 _SKIN_TONES["6"] = "\U0001f3ff"
 _FLAG = re.compile(r"flag[-_]([a-z]{2})")
+
+# Retype's set (iamcal's emoji-data, as Slack spells it) where no rule finds its emoji: Slack's own
+# names, and old names that Retype keeps on the gender-neutral or older emoji the package moved on.
+_RETYPE_NAMES = {
+    "ok_woman": "\U0001f646",
+    "guardsman": "\U0001f482",
+    "man_with_turban": "\U0001f473",
+    "man_in_tuxedo": "\U0001f935",
+    "bride_with_veil": "\U0001f470",
+    "egg": "\U0001f95a",
+    "satellite": "\U0001f6f0\ufe0f",
+    "sun_behind_cloud": "\U0001f325\ufe0f",
+    "umbrella": "\u2602\ufe0f",
+    "snowman": "\u2603\ufe0f",
+    "email": "\u2709\ufe0f",
+    "spock-hand": "\U0001f596",
+    "male-doctor": "\U0001f468\u200d\u2695\ufe0f",
+    "female-doctor": "\U0001f469\u200d\u2695\ufe0f",
+    "man-with-bunny-ears-partying": "\U0001f46f\u200d\u2642\ufe0f",
+    "woman-with-bunny-ears-partying": "\U0001f46f\u200d\u2640\ufe0f",
+    "knife_fork_plate": "\U0001f37d\ufe0f",
+    "mostly_sunny": "\U0001f324\ufe0f",
+    "sun_small_cloud": "\U0001f324\ufe0f",
+    "barely_sunny": "\U0001f325\ufe0f",
+    "partly_sunny_rain": "\U0001f326\ufe0f",
+    "rain_cloud": "\U0001f327\ufe0f",
+    "snow_cloud": "\U0001f328\ufe0f",
+    "lightning": "\U0001f329\ufe0f",
+    "lightning_cloud": "\U0001f329\ufe0f",
+    "tornado_cloud": "\U0001f32a\ufe0f",
+    "medal": "\U0001f396\ufe0f",
+    "eject": "\u23cf\ufe0f",
+    "keycap_star": "*\ufe0f\u20e3",
+    "the_horns": "\U0001f918",
+    "womans_flat_shoe": "\U0001f97f",
+}
 
 
 def emoji_package() -> Any:
@@ -31,13 +69,21 @@ def shortcode_emoji(code: str) -> str:
 
 @cache
 def _lookup(code: str) -> str:
+    if code in _RETYPE_NAMES:
+        return _RETYPE_NAMES[code]
     direct = emoji_package().emojize(f":{code}:", language="alias")
     if direct != f":{code}:":
         return direct
     found = _names().get(_normal(code))
     if found:
         return found
-    return _flag(code) or _skin_tone(code) or _sequence(code)
+    return (
+        _flag(code)
+        or _skin_tone(code)
+        or _sequence(code)
+        or _unicode_name(code)
+        or _reordered(code)
+    )
 
 
 def _normal(name: str) -> str:
@@ -67,9 +113,12 @@ def _is_emoji(text: str) -> bool:
 
 
 def _flag(code: str) -> str:
+    """'flag-ca' -> the regional indicators of CA; 'flag-england' -> the flag named England."""
     match = _FLAG.fullmatch(code)
     if match is None:
-        return ""
+        region = re.fullmatch(r"flag[-_]([a-z]{3,})", code)
+        named = _names().get(region.group(1), "") if region else ""
+        return named if named.startswith("\U0001f3f4") else ""  # a black flag with tag letters
     flag = "".join(chr(0x1F1E6 + ord(c) - ord("a")) for c in match.group(1))
     return flag if _is_emoji(flag) else ""
 
@@ -103,4 +152,27 @@ def _sequence(code: str) -> str:
         joined = _ZWJ.join(members)
         if _is_emoji(joined):
             return joined
+    return ""
+
+
+def _unicode_name(code: str) -> str:
+    """'face_palm', 'large_orange_circle': Retype knows an emoji by its Unicode character name."""
+    try:
+        char = unicodedata.lookup(code.replace("_", " ").replace("-", " "))
+    except KeyError:
+        return ""
+    return char if _is_emoji(char) else ""
+
+
+def _reordered(code: str) -> str:
+    """Slack puts the qualifier first where the package puts it last: 'red_haired_person' is
+    'person: red hair', 'woman-kiss-man' is 'kiss: woman, man'."""
+    person = re.fullmatch(r"([a-z]+?)(_haired)?_person", code)
+    if person:
+        hair = "_hair" if person.group(2) else ""
+        return _names().get(f"person_{person.group(1)}{hair}", "")
+    parts = re.split(r"[-_]", code)
+    if len(parts) == 3:
+        found = _names().get(_normal(f"{parts[1]}_{parts[0]}_{parts[2]}"), "")
+        return found if _ZWJ in found else ""
     return ""

@@ -1,20 +1,28 @@
-"""Icons: Octicon names, emoji shortcodes and custom SVGs, resolved once per build.
+"""Icons: Octicon names, emoji shortcodes, custom SVGs, inline `<svg>` and image files,
+resolved once per build.
 
 Pages refer to icons by CSS class; the build writes one stylesheet holding only the icons
-in use (as masks, so they take the text colour), which keeps every page small.
+in use (as masks, so they take the text colour), which keeps every page small. An inline
+`<svg>` is such a mask too (an image: no script in it can run); an image file is an `<img>`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import html
+import posixpath
 import re
 import urllib.parse
 from dataclasses import dataclass, field
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 
 import octicons_pack
 
+from docsite.diagnostics import did_you_mean
 from docsite.emojis import emoji_package, shortcode_emoji
+from docsite.urls import EXTERNAL_URL, refused_url
 
 ICON_HINT = (
     "use an Octicon name, an emoji like :rocket:, an SVG in static/icons/, or a pack icon "
@@ -22,13 +30,89 @@ ICON_HINT = (
 )
 _SHORTCODE = re.compile(r"^:([a-z0-9_+\-]+):$")
 _SIZE_SUFFIX = re.compile(r"-(12|16|24|48|96)$")
+_IMAGE_SUFFIX = re.compile(r"\.(svg|png|jpe?g|gif|webp|avif|ico|bmp)$", re.IGNORECASE)
+# Elements of an inline SVG that could run script or show a page, were it ever inlined.
+_REFUSED_SVG_ELEMENTS = ("script", "foreignobject", "iframe", "object", "embed", "handler")
+_IMAGE_HINT = (
+    "put the image inside content/ and give its path from this file or from the content root, "
+    "e.g. /static/logo.svg"
+)
+SVG_HINT = "remove scripts, on* attributes and javascript: links from the SVG, or use an image file"
 
 
 @dataclass(frozen=True)
 class Icon:
-    kind: str  # "svg" or "emoji"
-    name: str  # the css class suffix for svg icons, the character for emoji
+    kind: str  # "svg", "emoji" or "image"
+    name: str  # the css class suffix (svg), the character (emoji), the content path or URL (image)
     svg: str = ""
+
+
+def is_inline_svg(value: str) -> bool:
+    """Markup, meant as an `<svg>` element (svg_problem says when it is not one)."""
+    return value.lstrip().startswith("<")
+
+
+def is_image_icon(value: str) -> bool:
+    """'../static/rocket.png', '/static/logo.svg', 'https://...': a picture, not an icon name."""
+    value = value.strip()
+    return not is_inline_svg(value) and ("/" in value or bool(_IMAGE_SUFFIX.search(value)))
+
+
+def icon_target(value: str, base_dir: str) -> str | None:
+    """The content path an image icon names, written relative to `base_dir` (the folder of
+    the page or settings file) or from the content root ('/static/x.svg'); None outside it."""
+    path = urllib.parse.unquote(value.strip().partition("#")[0].partition("?")[0])
+    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(base_dir, path)
+    target = posixpath.normpath(joined) if joined else ""
+    return None if target in ("", ".") or target.startswith("../") or target == ".." else target
+
+
+def site_icon(value: str, base_dir: str) -> str:
+    """An icon value as the sidebar keeps it: an image path from the content root ('/a/b.png'),
+    so that it means the same from every page; anything else unchanged."""
+    if not is_image_icon(value) or EXTERNAL_URL.match(value.strip()):
+        return value
+    target = icon_target(value, base_dir)
+    return "/" + target if target is not None else value
+
+
+class _SvgCheck(HTMLParser):
+    """Finds what an inline SVG must not hold: script, event handlers, javascript: URLs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problem = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.problem:
+            return
+        if tag in _REFUSED_SVG_ELEMENTS:
+            self.problem = f"holds a <{tag}> element"
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problem = self.problem or f"has an event handler attribute '{name}'"
+            elif value and refused_url(value, f"its '{name}'", image=True, entities=True):
+                self.problem = self.problem or f"has a script URL in its '{name}' attribute"
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_decl(self, decl: str) -> None:
+        self.problem = self.problem or "holds a declaration (<!DOCTYPE or <!ENTITY)"
+
+    def handle_pi(self, data: str) -> None:
+        self.problem = self.problem or "holds a processing instruction (<?...?>)"
+
+
+def svg_problem(svg: str) -> str:
+    """Why an inline `<svg>` icon is refused, or '' when it is a plain drawing."""
+    text = svg.strip()
+    if text[:4].lower() != "<svg" or not text.lower().endswith("</svg>"):
+        return "is not one <svg>...</svg> element"
+    check = _SvgCheck()
+    check.feed(text)
+    check.close()
+    return check.problem
 
 
 @cache
@@ -62,6 +146,8 @@ class IconSet:
     # Folders holding icon packs, Retype's _components/icon/: <pack>/<name>.svg is 'pack-name'.
     pack_roots: list[Path] = field(default_factory=list)
     used: dict[str, Icon] = field(default_factory=dict)
+    # The content folder's files: image icons are looked up there.
+    asset_paths: frozenset[str] = frozenset()
 
     def resolve(self, value: str) -> Icon | None:
         """The icon for a frontmatter value, or None when nothing is known by that name."""
@@ -74,6 +160,13 @@ class IconSet:
         return icon
 
     def _lookup(self, value: str) -> Icon | None:
+        if is_inline_svg(value):
+            if svg_problem(value):
+                return None
+            digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]
+            return Icon("svg", f"s-{digest}", value)
+        if is_image_icon(value):
+            return self._image(value)
         shortcode = _SHORTCODE.match(value)
         if shortcode:
             char = shortcode_emoji(shortcode.group(1))
@@ -102,6 +195,41 @@ class IconSet:
                     return Icon("svg", f"p-{name}", svg_file.read_text(encoding="utf-8"))
         return None
 
+    def _image(self, value: str) -> Icon | None:
+        """An image icon: a URL as written, else a file of the content folder (a value
+        without a leading '/' is read from the content root, as header links write it)."""
+        if refused_url(value, "an icon", image=True) is not None:
+            return None
+        if EXTERNAL_URL.match(value):
+            return Icon("image", value)
+        found = self.image_file(icon_target(value, ""))
+        return Icon("image", found) if found else None
+
+    def image_file(self, target: str | None) -> str | None:
+        """The content file at `target`, or the one file whose path differs only in case."""
+        if target is None:
+            return None
+        if target in self.asset_paths:
+            return target
+        same = [rel for rel in self.asset_paths if rel.lower() == target.lower()]
+        return same[0] if len(same) == 1 else None
+
+    def image_problem(self, value: str, base_dir: str) -> tuple[str, str] | None:
+        """Why an image icon (relative to `base_dir`) cannot be shown: (message, hint)."""
+        refused = refused_url(value, "an icon", image=True)
+        if refused is not None:
+            return refused.message, refused.hint
+        if EXTERNAL_URL.match(value.strip()):
+            return None
+        target = icon_target(value, base_dir)
+        if target is None:
+            return f"the icon '{value}' points outside the content folder", _IMAGE_HINT
+        if self.image_file(target) is not None:
+            return None
+        images = sorted("/" + rel for rel in self.asset_paths if _IMAGE_SUFFIX.search(rel))
+        hint = did_you_mean("/" + target, images, limit=1) or _IMAGE_HINT
+        return f"the icon's image '{value}' does not exist", hint
+
     def pack_icons(self) -> list[str]:
         """The names of every icon of the packs, 'pack-name'."""
         return sorted(
@@ -113,11 +241,11 @@ class IconSet:
         )
 
     def suggestions(self, value: str) -> list[str]:
-        import difflib
-
         name = value.strip(":").removeprefix("icon-")
         custom = [p.stem for folder in self.custom_dirs for p in folder.glob("*.svg")]
         custom += self.pack_icons()
+        import difflib
+
         return difflib.get_close_matches(name, [*custom, *octicon_names()], n=3, cutoff=0.6)
 
     def stylesheet(self, names: set[str]) -> str:
@@ -130,8 +258,13 @@ class IconSet:
         return "\n".join(rules) + ("\n" if rules else "")
 
 
-def icon_markup(icon: Icon, css_class: str = "icon") -> str:
-    """The one way an icon appears in a page: a masked span (SVG) or the emoji itself."""
+def icon_markup(icon: Icon, css_class: str = "icon", root: str = "") -> str:
+    """The one way an icon appears in a page: a masked span (SVG), the emoji itself, or an
+    image; `root` is the way from the page to the site root, for an image of the site."""
+    if icon.kind == "image":
+        external = EXTERNAL_URL.match(icon.name)
+        src = html.escape(icon.name) if external else root + urllib.parse.quote(icon.name)
+        return f'<img class="{css_class} icon-image" src="{src}" alt="">'
     if icon.kind == "emoji":
         return f'<span class="{css_class} icon-emoji" aria-hidden="true">{icon.name}</span>'
     return f'<span class="{css_class} i-{icon.name}" aria-hidden="true"></span>'

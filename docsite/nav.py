@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from docsite.frontmatter import Badge, PageSettings
+from docsite.icons import site_icon
 from docsite.pages import Folder, Page, SiteContent, humanize
 
 _VERSION_ORDER = re.compile(r"^v(\d+(?:\.\d+){0,7})$", re.IGNORECASE)
@@ -161,7 +162,7 @@ def _page_item(page: Page) -> NavItem:
         key=f"page:{page.source.rel}",
         label=page.label,
         url=page.url,
-        icon=s.icon,
+        icon=site_icon(s.icon, posixpath.dirname(page.source.rel)),
         badge=s.badge,
         is_folder=False,
         expanded=False,
@@ -181,7 +182,7 @@ def _folder_item(folder: Folder) -> NavItem:
         key=f"folder:{folder.rel}",
         label=label,
         url=folder.index.url if folder.index else None,
-        icon=s.icon,
+        icon=site_icon(s.icon, folder.rel),
         badge=s.badge,
         is_folder=True,
         expanded=s.expanded,

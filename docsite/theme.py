@@ -112,7 +112,7 @@ class Theme:
             return Markup("")
         if self._icons_asked is not None:
             self._icons_asked.add(value)
-        return Markup(icon_markup(icon, str(escape(css_class))))
+        return Markup(icon_markup(icon, str(escape(css_class)), ROOT_MARK))
 
     def _render_chrome(self) -> dict[str, str]:
         """Header and footer, the same on every page but for the root marker."""

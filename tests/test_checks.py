@@ -49,3 +49,24 @@ def test_anchor_removed_from_a_cached_target_is_caught_on_rebuild(project):
     assert not result.ok
     (error,) = result.report.errors
     assert error.file == "content/index.md" and "'#setup'" in error.message
+
+
+def test_links_to_block_ids_are_checked_with_a_block_id_hint(project):
+    project.write(
+        {
+            "content/index.md": (
+                "# Home\n\n[[guide#^steps]] [ok](guide.md#^steps) [[#^here]]\n\n"
+                "[[guide#^step]] [typo](guide.md#^stpes) [[guide#^install]]\n\nHere. ^here\n"
+            ),
+            "content/guide.md": "# Guide\n\n## Install\n\n- Step one ^steps\n- Step two\n",
+        }
+    )
+    result = project.build()
+    errors = sorted((d.line, d.col, d.message, d.hint) for d in result.report.errors)
+    assert [(line, col) for line, col, _, _ in errors] == [(5, 1), (5, 24), (5, 41)]
+    (_, _, step, step_hint), (_, _, typo, typo_hint), (_, _, heading, heading_hint) = errors
+    assert "'#^step'" in step and "'content/guide.md'" in step
+    assert step_hint == typo_hint == "did you mean '^steps'?"
+    assert "'#^stpes'" in typo
+    # '^install' is no block id, though the page has a heading 'install'
+    assert "'#^install'" in heading and "block id is written at the end" in heading_hint

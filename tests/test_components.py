@@ -406,3 +406,12 @@ def test_only_pages_with_a_diagram_load_mermaid(project):
     project.write({"docsite.yml": "mermaid:\n  script: /vendor/mermaid.min.js\n"})
     assert project.build().ok
     assert "../../vendor/mermaid.min.js" in scripts(project, "guide/deep/index.html")
+
+
+def test_a_block_id_given_twice_or_to_a_block_with_an_id_warns(tmp_path):
+    rendered, html = render(tmp_path, "One. ^same\n\nTwo. ^same\n\n- Item ^other {#mine}\n")
+    assert [p["id"] for p in html.select("p[id]")] == ["^same"]
+    assert html.select_one("li")["id"] == "mine"
+    (twice, own) = problems(rendered)
+    assert twice[:3] == (3, 6, Severity.WARNING) and "used twice" in twice[3]
+    assert own[:3] == (5, 8, Severity.WARNING) and "already has the id 'mine'" in own[3]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import urllib.parse
 
+import pytest
 from bs4 import BeautifulSoup
 from conftest import write_files
 
@@ -193,6 +194,33 @@ def test_retype_emoji_shortcodes():
     assert shortcode_emoji("male-teacher") == "👨\u200d🏫"
     assert shortcode_emoji("skin-tone-3") == "\U0001f3fc"
     assert shortcode_emoji("no_such_emoji_at_all") == ""
+
+
+@pytest.mark.parametrize(
+    ("code", "emoji"),
+    [
+        ("face_palm", "\U0001f926"),  # Unicode character names
+        ("grinning_face_with_star_eyes", "\U0001f929"),
+        ("large_orange_circle", "\U0001f7e0"),
+        ("flag-england", "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"),
+        ("red_haired_person", "\U0001f9d1\u200d\U0001f9b0"),  # Slack's word order
+        ("bald_person", "\U0001f9d1\u200d\U0001f9b2"),
+        ("woman-kiss-man", "\U0001f469\u200d\u2764\ufe0f\u200d\U0001f48b\u200d\U0001f468"),
+        ("mostly_sunny", "\U0001f324\ufe0f"),  # Slack's own names
+        ("male-doctor", "\U0001f468\u200d\u2695\ufe0f"),
+        ("keycap_star", "*\ufe0f\u20e3"),
+        ("ok_woman", "\U0001f646"),  # old names Retype keeps on their old emoji
+        ("egg", "\U0001f95a"),
+        ("snowman", "\u2603\ufe0f"),
+    ],
+)
+def test_emoji_shortcodes_retype_spells_its_own_way(code, emoji):
+    assert shortcode_emoji(code).replace("\ufe0f", "") == emoji.replace("\ufe0f", "")
+
+
+def test_unicode_names_of_characters_that_are_not_emoji_stay_text():
+    assert shortcode_emoji("latin_small_letter_a") == ""
+    assert shortcode_emoji("flag-grinning") == ""
 
 
 def test_emoji_in_text_and_component_labels(tmp_path):

@@ -3,6 +3,7 @@ the site-wide includes; and the theme, complete once made."""
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 from markupsafe import Markup
@@ -10,8 +11,17 @@ from markupsafe import Markup
 from docsite.cache import BuildCache
 from docsite.config import HeaderLink, SiteConfig
 from docsite.diagnostics import Report
+from docsite.frontmatter import Located
 from docsite.gitdates import PageDates
-from docsite.icons import ICON_HINT, IconSet, icon_pack_roots
+from docsite.icons import (
+    ICON_HINT,
+    SVG_HINT,
+    IconSet,
+    icon_pack_roots,
+    is_image_icon,
+    is_inline_svg,
+    svg_problem,
+)
 from docsite.markdown.templating import SiteHtml, TemplateSetup
 from docsite.nav import NavTree
 from docsite.pages import SiteContent
@@ -34,6 +44,7 @@ def make_theme(
     icons = IconSet(
         custom_dirs=icon_dirs(config),
         pack_roots=icon_pack_roots(config.root, config.content_dir),
+        asset_paths=frozenset(asset.rel for asset in site.assets),
     )
     check_icons(site, config, icons, report)
     site_html, site_html_files = load_site_html(config, site, report)
@@ -84,31 +95,41 @@ NAME_MAX = 255
 
 
 def check_icons(site: SiteContent, config: SiteConfig, icons: IconSet, report: Report) -> None:
-    """Every icon named in settings must exist; a typo is a warning with suggestions."""
-    checked: list[tuple[str, str, int, int]] = []
+    """Every icon named in settings must exist; a typo is a warning with suggestions, a missing
+    image or an inline SVG that could run script an error."""
+    checked: list[tuple[str, str, Located]] = []  # value, the folder it is relative to, where
     for page in site.pages:
         if page.settings.icon:
             where = page.settings.where("icon", page.source.shown)
-            checked.append((page.settings.icon, where.file, where.line, where.col))
+            checked.append((page.settings.icon, posixpath.dirname(page.source.rel), where))
     for folder in site.folders.values():
         if folder.index is None and folder.settings.icon:
             where = folder.settings.where("icon", folder.settings_file)
-            checked.append((folder.settings.icon, where.file, where.line, where.col))
+            checked.append((folder.settings.icon, folder.rel, where))
     for link in config.links:
         if link.icon:
-            checked.append((link.icon, config.file, 0, 0))
-    for value, file, line, col in checked:
-        if icons.resolve(value) is None:
-            close = icons.suggestions(value)
-            report.warning(
-                file,
-                line,
-                col,
-                f"unknown icon '{value}'",
-                ("did you mean " + " or ".join(f"'{c}'" for c in close) + "?")
-                if close
-                else ICON_HINT,
-            )
+            checked.append((link.icon, "", Located(config.file, 0, 0)))
+    for value, base_dir, where in checked:
+        _check_icon(value, base_dir, where, icons, report)
+
+
+def _check_icon(value: str, base_dir: str, where: Located, icons: IconSet, report: Report) -> None:
+    place = (where.file, where.line, where.col)
+    if is_inline_svg(value):
+        problem = svg_problem(value)
+        if problem:
+            report.error(*place, f"the icon's inline SVG {problem}; it is not shown", SVG_HINT)
+    elif is_image_icon(value):
+        found = icons.image_problem(value, base_dir)
+        if found is not None:
+            report.error(*place, *found)
+    elif icons.resolve(value) is None:
+        close = icons.suggestions(value)
+        report.warning(
+            *place,
+            f"unknown icon '{value}'",
+            ("did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close else ICON_HINT,
+        )
 
 
 def resolve_header_links(site: SiteContent, config: SiteConfig, report: Report) -> list[HeaderLink]:

@@ -12,6 +12,7 @@ from docsite.markdown.headings import TocEntry
 from docsite.markdown.templating import Origin
 from docsite.pages import Page, SiteContent
 from docsite.projectfiles import ProjectFiles
+from docsite.urls import root_prefix
 
 
 @dataclass
@@ -43,7 +44,7 @@ class RenderContext:
         if icon is None:
             return ""
         self.used_icons.add(value.strip())
-        return icon_markup(icon, css_class)
+        return icon_markup(icon, css_class, root_prefix(self.page.url))
 
     def icon_hint(self, value: str) -> str:
         close = self.icons.suggestions(value)

@@ -61,13 +61,20 @@ def _allowed(token: Token, attr: str, block: Token, ctx: RenderContext | None) -
 def _rewrite(token: Token, attr: str, block: Token, ctx: RenderContext) -> None:
     raw = token.attrGet(attr)
     if isinstance(raw, str) and raw.startswith("#") and len(raw) > 1:
-        ctx.record_link(ctx.page.source.rel, urllib.parse.unquote(raw[1:]), block, f"({raw}")
+        needle = "(" + _as_written(raw, block)
+        ctx.record_link(ctx.page.source.rel, urllib.parse.unquote(raw[1:]), block, needle)
         return
     if not isinstance(raw, str) or not raw or raw.startswith("#") or EXTERNAL_URL.match(raw):
         return
-    found = resolve_link(raw, ctx, block, image=attr == "src")
+    found = resolve_link(raw, ctx, block, _as_written(raw, block), image=attr == "src")
     if found is not None:
         token.attrSet(attr, found.href)
+
+
+def _as_written(url: str, block: Token) -> str:
+    """The URL as the source spells it, to place messages at: markdown-it percent-encodes
+    what it normalises ('#^id' is '#%5Eid')."""
+    return url if url in block.content else urllib.parse.unquote(url)
 
 
 @dataclass(frozen=True)

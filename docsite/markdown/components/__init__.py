@@ -9,6 +9,7 @@ from docsite.markdown.components.actions import action_links_plugin
 from docsite.markdown.components.alerts import alerts_plugin
 from docsite.markdown.components.backlinks import backlinks_plugin
 from docsite.markdown.components.badge import badge_plugin
+from docsite.markdown.components.block_ids import block_ids_plugin
 from docsite.markdown.components.button import button_plugin
 from docsite.markdown.components.callout import callout_plugin
 from docsite.markdown.components.card import card_plugin
@@ -52,6 +53,7 @@ PLUGINS = (
     color_chip_plugin,
     action_links_plugin,
     wikilink_plugin,
+    block_ids_plugin,
     cardlist_plugin,
     image_plugin,
     embed_plugin,

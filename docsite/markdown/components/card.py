@@ -19,6 +19,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from docsite.diagnostics import did_you_mean
+from docsite.icons import is_inline_svg
 from docsite.markdown.components.calls import Call, add_call_rule, check_attributes
 from docsite.markdown.components.icons import emoji_text
 from docsite.markdown.components.targets import checked_url, missing_link, resolve_target
@@ -165,8 +166,9 @@ def browser_target(value: str) -> str:
 
 def _icon(icon: str, owner: Page, ctx: RenderContext, block: Token) -> str:
     """An icon's HTML: an Octicon or emoji by name, else an image file or URL."""
-    if icon.lstrip().startswith("<svg"):
-        return ""  # inline SVG is not written out: it could carry script
+    if is_inline_svg(icon):
+        # Shown as a mask, where no script runs; one that could is refused at its page.
+        return ctx.icon(icon, "icon card-icon")
     if _IMAGE_ICON.search(icon.strip()):
         href = _image_href(icon.strip(), owner, ctx, block)
         return f'<img class="card-icon" src="{escapeHtml(href)}" alt="">' if href else ""

@@ -107,7 +107,7 @@ def _link(token: Token, block: Token, ctx: RenderContext | None) -> list[Token]:
     name, _, anchors = target.partition("#")
     label_written = label.strip()
     label = label_written or target.strip().lstrip("#")
-    fragment = slugify(anchors.split("#")[-1].strip()) if anchors else ""
+    fragment = wikilink_fragment(anchors)
     href, page = None, None
     if ctx is not None and not name.strip():
         href = "#" + fragment if fragment else None
@@ -140,8 +140,13 @@ def page_target(
 def component_target(raw: str, ctx: RenderContext, block: Token) -> LinkTarget | None:
     """A component's link written as a wikilink, `[!card]([[Page#Heading]])`."""
     name, _, anchors = raw.strip()[2:-2].partition("|")[0].partition("#")
-    fragment = slugify(anchors.split("#")[-1].strip()) if anchors else ""
-    return page_target(name, fragment, ctx, block, raw.strip())
+    return page_target(name, wikilink_fragment(anchors), ctx, block, raw.strip())
+
+
+def wikilink_fragment(anchors: str) -> str:
+    """'General#Account' -> 'account' (the last heading's slug); '^block-id' stays itself."""
+    last = anchors.split("#")[-1].strip()
+    return last if last.startswith("^") else slugify(last)
 
 
 def _image(token: Token, block: Token, ctx: RenderContext | None) -> Token:
