@@ -30,6 +30,7 @@ GROUND = {
     "reading",
     "retype_config",
     "schema",
+    "scriban",
     "urls",
     "yamldoc",
 }

@@ -1,0 +1,45 @@
+"""What the evaluator and the built-in functions share: the error they raise, and what a
+built-in may ask of the running template."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class ScriptError(Exception):
+    """A template did something it cannot: the evaluator adds the position (file, line,
+    column) of the expression that raised it."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class Runtime(Protocol):
+    """The running template, as a built-in sees it."""
+
+    @property
+    def now(self) -> dt.datetime:
+        """The build's date and time (timezone-aware): fixed by SOURCE_DATE_EPOCH when set,
+        so a build is reproducible."""
+        ...
+
+    def call(self, function: Any, args: list[Any]) -> Any:
+        """Call a function value (a `func`, an inline function, a built-in reference such as
+        `@string.upcase`) with these arguments: for array.each, array.filter and the like."""
+        ...
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """A built-in function: `function(runtime, *args)`; the evaluator checks the count of
+    arguments against min_args/max_args (None: any number) before calling it."""
+
+    name: str  # as templates write it: "string.upcase"
+    function: Callable[..., Any]
+    min_args: int
+    max_args: int | None
