@@ -83,12 +83,13 @@ def test_github_alerts_still_render(tmp_path):
 def test_tabs_are_an_aria_tablist_with_the_first_selected(tmp_path):
     rendered, html = render(tmp_path, "+++ One\nfirst\n+++ Two\nsecond *x*\n+++\n")
     tabs = html.select_one("div.tabs[data-tabs]")
-    buttons = tabs.select("[role=tablist] > button[role=tab]")
+    buttons = tabs.select("[role=tablist] > a[role=tab]")
     panels = tabs.select("[role=tabpanel]")
     assert [b.text for b in buttons] == ["One", "Two"]
     assert [b["aria-selected"] for b in buttons] == ["true", "false"]
     assert [p["id"] for p in panels] == [b["aria-controls"] for b in buttons]
     assert [p["aria-labelledby"] for p in panels] == [b["id"] for b in buttons]
+    assert [b["href"] for b in buttons] == ["#" + b["id"] for b in buttons]  # copy its address
     assert "is-active" in panels[0]["class"] and "is-active" not in panels[1]["class"]
     assert panels[1].em.text == "x"
     assert "code-group" not in tabs["class"]

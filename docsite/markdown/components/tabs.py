@@ -43,7 +43,7 @@ def tabs_plugin(md: MarkdownIt) -> None:
             "tabs_close": "</div>\n",
             "tab_list_open": '<div class="tabs-list" role="tablist">\n',
             "tab_list_close": "</div>\n",
-            "tab_close": "</button>\n",
+            "tab_close": "</a>\n",
             "tab_panel_close": "</div>\n",
         },
     )
@@ -63,7 +63,7 @@ def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
     state.push("tab_list_open", "div", 1)
     shared = []
     for index, item in enumerate(block.items, 1):
-        tab = state.push("tab_open", "button", 1)
+        tab = state.push("tab_open", "a", 1)
         tab.map = [item.line, item.line + 1]
         title, attrs = opener_attributes(context(state), tab, item.marker.text)
         if attrs.get("id"):
@@ -72,7 +72,7 @@ def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
         tab.meta = {"anchor": True, **_ids(base, index, title), "attrs": attrs}
         shared.append(tab.meta)
         push_inline(state, title, item.line)
-        state.push("tab_close", "button", -1)
+        state.push("tab_close", "a", -1)
     state.push("tab_list_close", "div", -1)
     only_code = True
     for item, ids in zip(block.items, shared, strict=True):
@@ -110,8 +110,9 @@ def _render_tab_open(self: Any, tokens: list[Token], idx: int, options: Any, env
     meta = tokens[idx].meta
     meta["tab"] = escapeHtml(str(tokens[idx].attrGet("id") or meta["tab"]))  # for its panel
     selected = "true" if meta["selected"] else "false"
+    # A link to itself, so a reader can copy the tab's address (Retype's tab page).
     return (
-        f'<button type="button" role="tab" class="tab" id="{meta["tab"]}" '
+        f'<a role="tab" class="tab" id="{meta["tab"]}" href="#{meta["tab"]}" '
         f'aria-controls="{meta["panel"]}" aria-selected="{selected}" '
         f'tabindex="{0 if meta["selected"] else -1}" data-tab-key="{escapeHtml(meta["key"])}">'
     )
