@@ -110,6 +110,16 @@ def test_tabs_of_only_code_are_a_code_group_and_share_keys(tmp_path):
     assert len(ids) == len(set(ids))
 
 
+def test_a_link_in_a_tab_title_is_text_with_a_warning(tmp_path):
+    # A tab is a link to itself; a link inside it would nest, which HTML cannot.
+    rendered, html = render(tmp_path, "+++ See [the guide](guide.md)\nx\n+++\n")
+    tab = html.select_one("[role=tab]")
+    assert tab.text == "See the guide" and tab.find("a") is None
+    (found,) = problems(rendered)
+    assert found[:3] == (1, 9, Severity.WARNING) and "shown as text" in found[3]
+    assert rendered.diagnostics[0].hint == "put the link in the tab's content"
+
+
 def test_stray_and_unclosed_tab_markers_are_warnings(tmp_path):
     rendered, html = render(tmp_path, "Text\n+++\n\n+++ Tab\nbody\n")
     found = problems(rendered)

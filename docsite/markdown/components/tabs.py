@@ -28,6 +28,7 @@ from docsite.markdown.components.blocks import (
     parse_content,
     push_inline,
 )
+from docsite.markdown.context import RenderContext
 
 KIND = BlockKind("tab", "+", stacked=True, warn_glued=True)
 
@@ -108,6 +109,7 @@ def _render_tabs_open(self: Any, tokens: list[Token], idx: int, options: Any, en
 
 def _render_tab_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     meta = tokens[idx].meta
+    _unlink_title(tokens[idx], tokens[idx + 1], env.get("docsite"))
     meta["tab"] = escapeHtml(str(tokens[idx].attrGet("id") or meta["tab"]))  # for its panel
     selected = "true" if meta["selected"] else "false"
     # A link to itself, so a reader can copy the tab's address (Retype's tab page).
@@ -116,6 +118,23 @@ def _render_tab_open(self: Any, tokens: list[Token], idx: int, options: Any, env
         f'aria-controls="{meta["panel"]}" aria-selected="{selected}" '
         f'tabindex="{0 if meta["selected"] else -1}" data-tab-key="{escapeHtml(meta["key"])}">'
     )
+
+
+def _unlink_title(tab: Token, title: Token, ctx: RenderContext | None) -> None:
+    """A tab is a link to its own address, and links do not nest: a link in its title is
+    shown as its text, with a warning."""
+    children = title.children or []
+    if not any(child.type == "link_open" for child in children):
+        return
+    title.children = [c for c in children if c.type not in ("link_open", "link_close")]
+    if ctx is not None:
+        ctx.warning(
+            tab,
+            "[",
+            "a tab's title holds a link, but the tab is itself a link to its own address; "
+            "the link is shown as text",
+            "put the link in the tab's content",
+        )
 
 
 def _render_panel_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
