@@ -403,6 +403,18 @@ def test_copy_button_of_a_titled_block(open_page: OpenPage, extra_url: str) -> N
     assert caption and pre and abs(caption["y"] + caption["height"] - pre["y"]) < 1
 
 
+def test_a_heading_permalink_copies_its_address(open_page: OpenPage, base_url: str) -> None:
+    page = open_page(permissions=["clipboard-read", "clipboard-write"])
+    page.goto(base_url + "status-codes/")
+    heading = page.locator("article.doc h2").first
+    heading.hover()
+    heading.locator(".header-anchor").click()
+    expect(page.get_by_role("status")).to_have_text("Link copied to the clipboard")
+    address = base_url + "status-codes/#" + heading.get_attribute("id")
+    assert page.evaluate("() => navigator.clipboard.readText()") == address
+    assert page.url == address  # and the page went there
+
+
 # Small screens -------------------------------------------------------------------------
 
 

@@ -43,6 +43,7 @@
       Home: tabs[0],
       End: tabs[tabs.length - 1]
     }[event.key];
+    if (event.key === " ") next = tab;  // a link, unlike a button, does not take Space
     if (!next) return;
     event.preventDefault();
     selectEverywhere(next);
@@ -57,7 +58,11 @@
       group.classList.add("tabs-ready");
       group.querySelector(":scope > .tabs-list").addEventListener("keydown", onKey);
       tabs.forEach(function (tab) {
-        tab.addEventListener("click", function () { selectEverywhere(tab); });
+        // A tab links to itself (to copy its address); a click selects it and stays put.
+        tab.addEventListener("click", function (event) {
+          event.preventDefault();
+          selectEverywhere(tab);
+        });
       });
     });
   }

@@ -234,6 +234,14 @@
     wrap.append(button);
   }
 
+  // A heading's permalink copies the heading's address as it goes there (Retype's headings
+  // page: "click it to copy the direct link").
+  for (const anchor of $$(".doc .header-anchor")) {
+    anchor.addEventListener("click", () => {
+      copyText(anchor.href).then(() => announce("Link copied to the clipboard"), () => {});
+    });
+  }
+
   // Code and tables wider than the column scroll sideways: let keyboards scroll them too.
   const scrollers = $$(".doc pre, .doc table");
   const markScrollers = () => {
