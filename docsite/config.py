@@ -11,7 +11,7 @@ from docsite.diagnostics import Report, UsageError
 from docsite.pathpatterns import pattern_problem
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES, translate
-from docsite.schema import AnyMapping, Bool, Int, ListOf, Mapping, Str, check_document
+from docsite.schema import AnyMapping, Bool, Choice, Int, ListOf, Mapping, Str, check_document
 from docsite.urls import UrlSetting, refused_links
 from docsite.yamldoc import YamlDocument, load_yaml
 
@@ -23,9 +23,17 @@ _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 
 @dataclass(frozen=True)
 class HeaderLink:
+    """A link of the header or the footer (Retype's `links` and `footer.links`)."""
+
     text: str
-    link: str
+    link: str  # "" for a menu (items) or an action
     icon: str = ""
+    title: str = ""  # the tooltip
+    target: str = ""  # as the browser wants it: "_blank", "_top", "news"
+    icon_align: str = "left"  # or "right"
+    description: str = ""  # a second line, in a menu
+    action: str = ""  # a built-in action it runs instead of opening a link
+    items: tuple[HeaderLink, ...] = ()  # a menu of links, one level deep
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,13 @@ class EditConfig:
     repo: str = ""
     branch: str = "main"
     path: str = "content"
+    label: str = "Edit this page"
+
+
+@dataclass(frozen=True)
+class MetaConfig:
+    title: str = ""  # added to every page's <title>, e.g. " | Example Inc."
+    site_name: str = ""  # og:site_name; the site title when empty
 
 
 @dataclass(frozen=True)
@@ -67,6 +82,9 @@ class SiteConfig:
     output: str = "site"
     links: tuple[HeaderLink, ...] = ()
     footer: str = ""
+    footer_links: tuple[HeaderLink, ...] = ()
+    powered_by: bool = True  # the "Built with docsite" line of the footer
+    meta: MetaConfig = field(default_factory=MetaConfig)
     edit: EditConfig = field(default_factory=EditConfig)
     toc_depth: int = 3
     # Raw HTML in Markdown is passed through; `markdown: {html: false}` escapes it instead.
@@ -91,8 +109,23 @@ class SiteConfig:
         return self.root / self.output
 
 
+_LINK_FIELDS = {
+    "text": Str(),
+    "link": UrlSetting(),
+    "icon": Str(),
+    "title": Str(),
+    "target": Str(),
+    "icon_align": Choice(choices=("left", "right")),
+    "description": Str(),
+    "action": Str(),
+}
+_LINK_ALIASES = {"iconAlign": "icon_align"}  # Retype's spelling
+_MENU_ITEM = Mapping(
+    fields=_LINK_FIELDS, aliases=_LINK_ALIASES, description="a mapping with 'text' and 'link'"
+)
 _LINK = Mapping(
-    fields={"text": Str(), "link": UrlSetting(), "icon": Str()},
+    fields={**_LINK_FIELDS, "items": ListOf(_MENU_ITEM, single_ok=False)},
+    aliases=_LINK_ALIASES,
     description="a mapping with 'text' and 'link'",
 )
 
@@ -108,7 +141,14 @@ SCHEMA = Mapping(
         "output": Str(),
         "links": ListOf(_LINK, single_ok=False),
         "footer": Str(),
-        "edit": Mapping(fields={"repo": UrlSetting(), "branch": Str(), "path": Str()}),
+        "footer_links": ListOf(_LINK, single_ok=False),
+        "powered_by": Bool(),
+        "meta": Mapping(
+            fields={"title": Str(), "site_name": Str()}, aliases={"siteName": "site_name"}
+        ),
+        "edit": Mapping(
+            fields={"repo": UrlSetting(), "branch": Str(), "path": Str(), "label": Str()}
+        ),
         "toc": Mapping(fields={"depth": Int(minimum=2, maximum=6)}),
         "markdown": Mapping(fields={"html": Bool()}),
         "search": Mapping(fields={"enabled": Bool(), "code": Bool()}),
@@ -166,21 +206,8 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
     if path.name in RETYPE_CONFIG_NAMES:
         doc = translate(doc, report)
     values = check_document(doc, SCHEMA, report, path.name)
-    links = []
-    for index, item in enumerate(values.get("links", [])):
-        if "link" not in item and _has_key(doc.data, ("links", index, "link")):
-            continue  # a link refused by its check, which said why
-        if "text" not in item or "link" not in item:
-            pos = doc.where(("links", index))
-            report.error(
-                shown,
-                pos.line,
-                pos.col,
-                "a header link needs both 'text' and 'link'",
-                "e.g. - text: GitHub\n          link: https://github.com/you/project",
-            )
-            continue
-        links.append(HeaderLink(item["text"], item["link"], item.get("icon", "")))
+    links = _links(values.get("links", []), ("links",), doc, report)
+    footer_links = _links(values.get("footer_links", []), ("footer_links",), doc, report)
     edit = values.get("edit", {})
     language = values.get("language", "en")
     if not _LANGUAGE_TAG.match(language):
@@ -211,11 +238,12 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         output=values.get("output", "site"),
         links=tuple(links),
         footer=footer,
-        edit=EditConfig(
-            repo=edit.get("repo", "").rstrip("/"),
-            branch=edit.get("branch", "main"),
-            path=edit.get("path", "content").strip("/"),
+        footer_links=tuple(footer_links),
+        powered_by=values.get("powered_by", True),
+        meta=MetaConfig(
+            values.get("meta", {}).get("title", ""), values.get("meta", {}).get("site_name", "")
         ),
+        edit=_edit(edit, doc, report),
         toc_depth=values.get("toc", {}).get("depth", 3),
         markdown_html=values.get("markdown", {}).get("html", True),
         search_enabled=values.get("search", {}).get("enabled", True),
@@ -247,6 +275,71 @@ def _site_url(url: str, doc: YamlDocument, report: Report) -> str:
         )
         url = absolute
     return url if url.endswith("/") else url + "/"
+
+
+def _links(
+    items: list[dict[str, Any]], path: tuple[str, ...], doc: YamlDocument, report: Report
+) -> list[HeaderLink]:
+    """Checked links: each needs a text, and a link, an action or (one level deep) items."""
+    links = []
+    for index, item in enumerate(items):
+        if "link" not in item and _has_key(doc.data, (*path, index, "link")):
+            continue  # a link refused by its check, which said why
+        menu = tuple(_links(item.get("items", []), (*path, index, "items"), doc, report))
+        if "text" not in item or not (item.get("link") or item.get("action") or menu):
+            pos = doc.where((*path, index))
+            report.error(
+                doc.file,
+                pos.line,
+                pos.col,
+                "a link needs a 'text', and a 'link', an 'action' or 'items'",
+                "e.g. - text: GitHub\n          link: https://github.com/you/project",
+            )
+            continue
+        links.append(
+            HeaderLink(
+                item["text"],
+                item.get("link", ""),
+                item.get("icon", ""),
+                item.get("title", ""),
+                _target(item.get("target", "")),
+                item.get("icon_align", "left"),
+                item.get("description", ""),
+                item.get("action", "").strip().lower(),
+                menu,
+            )
+        )
+    return links
+
+
+def _target(value: str) -> str:
+    """Retype's target names as the browser wants them: blank -> _blank, 'Recent News' ->
+    recent-news."""
+    name = "-".join(value.strip().lower().split())
+    return "_" + name if name in ("blank", "parent", "top", "self") else name
+
+
+def _edit(values: dict[str, Any], doc: YamlDocument, report: Report) -> EditConfig:
+    """The "Edit this page" link; a repository address without a scheme is taken as https,
+    as Retype does (its own docs write `repo: github.com/retypeapp/retype`)."""
+    repo = values.get("repo", "").strip()
+    if repo and "://" not in repo:
+        pos = doc.where(("edit", "repo"))
+        absolute = "https://" + repo.removeprefix("//")
+        report.warning(
+            doc.file,
+            pos.line,
+            pos.col,
+            f"'edit.repo' has no scheme; it is taken as {absolute}",
+            f"write the whole address: repo: {absolute}",
+        )
+        repo = absolute
+    return EditConfig(
+        repo=repo.rstrip("/"),
+        branch=values.get("branch", "").strip() or "main",
+        path=values.get("path", "content").strip("/"),
+        label=values.get("label", "").strip() or "Edit this page",
+    )
 
 
 def _backlinks(values: dict[str, Any], doc: YamlDocument, report: Report) -> BacklinksConfig:

@@ -26,14 +26,29 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("branding", "logo"): ("logo",),
     ("links",): ("links",),
     ("footer", "copyright"): ("footer",),
+    ("footer", "links"): ("footer_links",),
+    ("poweredByRetype",): ("powered_by",),
+    ("meta", "title"): ("meta", "title"),
+    ("meta", "siteName"): ("meta", "site_name"),
     ("edit", "repo"): ("edit", "repo"),
     ("edit", "branch"): ("edit", "branch"),
     ("edit", "base"): ("edit", "path"),
+    ("edit", "label"): ("edit", "label"),
     ("data",): ("data",),
     ("snippets", "lineNumbers"): ("code", "line_numbers"),
     ("backlinks",): ("backlinks",),  # the same keys; the schema knows Retype's maxResults
 }
-_LINK_KEYS = ("text", "link", "icon")
+_LINK_KEYS = (
+    "text",
+    "link",
+    "icon",
+    "iconAlign",
+    "title",
+    "target",
+    "description",
+    "action",
+    "items",
+)
 # Retype's defaults differ from docsite's: the pages sit beside the config (the output
 # folder inside it is left out of the content), and `.retype` is its output folder.
 _RETYPE_DEFAULT_INPUT = "."
@@ -59,8 +74,10 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
                 "see the configuration page of the docs for the keys docsite reads",
             )
             continue
-        if target == ("links",):
+        if target in (("links",), ("footer_links",)):
             value = _links(value, path, doc, report, name)
+        if target == ("edit", "repo") and isinstance(value, str):
+            value = _edit_view(value)
         if target == ("footer",) and isinstance(value, str):
             value = value.replace("{{ year }}", str(dt.date.today().year))
         if target == ("output",) and value == _RETYPE_DEFAULT_OUTPUT:
@@ -71,7 +88,19 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
         node[target[-1]] = value
         for prefix in range(1, len(target) + 1):
             positions.setdefault(target[:prefix], doc.where(path))
+    if "edit" in data:
+        # Retype's edit paths start at the content folder, docsite's at the repository.
+        data["edit"].setdefault("path", "")
     return YamlDocument(data, doc.file, value_positions=positions)
+
+
+def _edit_view(repo: str) -> str:
+    """Retype's edit links open a file's page (`/blob/`) unless the address already names
+    a view (`.../edit/`); docsite's add `/edit/` to a bare repository address."""
+    bare = repo.strip().rstrip("/")
+    if not bare or bare.rsplit("/", 1)[-1] in ("edit", "blob", "tree"):
+        return repo
+    return bare + "/blob"
 
 
 def _leaves(data: dict, prefix: KeyPath = ()) -> list[tuple[KeyPath, Any]]:
@@ -102,6 +131,11 @@ def _links(value: Any, path: KeyPath, doc: YamlDocument, report: Report, name: s
         if not isinstance(item, dict):
             links.append(item)
             continue
+        if isinstance(item.get("items"), list):
+            item = {
+                **item,
+                "items": _links(item["items"], (*path, index, "items"), doc, report, name),
+            }
         for key in item:
             if key not in _LINK_KEYS:
                 pos = doc.where_key((*path, index, key))
@@ -110,7 +144,7 @@ def _links(value: Any, path: KeyPath, doc: YamlDocument, report: Report, name: s
                     pos.line,
                     pos.col,
                     f"{name} link key '{key}' is not supported by docsite and is ignored",
-                    "docsite's header links have text, link and icon",
+                    "docsite's links have " + ", ".join(_LINK_KEYS),
                 )
         links.append({k: v for k, v in item.items() if k in _LINK_KEYS})
     return links

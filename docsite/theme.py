@@ -74,6 +74,7 @@ class Theme:
         nav: NavTree,
         icons: IconSet,
         header_links: list[HeaderLink],
+        footer_links: list[HeaderLink],
         site_html: SiteHtml | None = None,
         last_updated: dict[str, str] | None = None,
         compiled_dir: Path | None = None,
@@ -83,6 +84,7 @@ class Theme:
         compiled templates between builds (Jinja's bytecode cache)."""
         self.config = config
         self.header_links = header_links
+        self.footer_links = footer_links
         self.nav = nav
         self.icons = icons
         self.env = jinja2.Environment(
@@ -122,6 +124,7 @@ class Theme:
         values = {
             "site": self.config,
             "links": self.header_links,
+            "footer_links": self.footer_links,
             "root": Markup(ROOT_MARK),
             "footer_html": footer,
         }
@@ -233,6 +236,7 @@ class Theme:
             prev_page=self._link(page, before),
             next_page=self._link(page, after),
             edit_url=self._edit_url(page),
+            markdown_copy=root + page.markdown_path,
             **self._last_updated(page),
             image_url=self._image_url(page, image),
             includes=self._includes(page),
@@ -315,11 +319,14 @@ class Theme:
         ]
 
     def _edit_url(self, page: Page) -> str:
+        """The page's file in the repository: `repo` with `/edit/` added, unless it names a
+        view already (`.../blob`, `.../edit`, as Retype's configs do)."""
         edit = self.config.edit
         if not edit.repo:
             return ""
         path = posixpath.join(edit.path, page.source.rel) if edit.path else page.source.rel
-        return f"{edit.repo}/edit/{edit.branch}/{path}"
+        view = "" if edit.repo.rsplit("/", 1)[-1] in ("edit", "blob", "tree") else "/edit"
+        return f"{edit.repo}{view}/{edit.branch}/{path}"
 
 
 def badge_html(badge: Badge | None) -> Markup:

@@ -81,8 +81,11 @@
     return Promise.reject(new Error("no clipboard"));
   }
 
+  // A button in the header or footer has no address of its own: the page's Markdown copy.
   function markdown(button) {
-    return fetch(button.getAttribute("data-markdown")).then(function (response) {
+    var alternate = document.querySelector('link[rel="alternate"][type="text/markdown"]');
+    var address = button.getAttribute("data-markdown") || (alternate && alternate.href);
+    return fetch(address).then(function (response) {
       if (!response.ok) throw new Error(response.statusText);
       return response.text();
     });

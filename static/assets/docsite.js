@@ -283,4 +283,17 @@
       }
     }
   });
+
+  // Header link menus (<details>) close on a click elsewhere and on Escape, as menus do.
+  const closeMenus = (except) => {
+    document.querySelectorAll(".link-menu details[open]").forEach((menu) => {
+      if (menu !== except) menu.open = false;
+    });
+  };
+  document.addEventListener("click", (event) => {
+    closeMenus(event.target.closest && event.target.closest(".link-menu details"));
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeMenus(null);
+  });
 })();
