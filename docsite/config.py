@@ -45,6 +45,17 @@ class EditConfig:
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    """How the search box behaves (Retype's search settings)."""
+
+    placeholder: str = "Search"
+    max_results: int = 8  # pages listed
+    min_chars: int = 1  # typed before it searches
+    no_results: str = ""  # the message when nothing matches; "" for docsite's own
+    hotkeys: tuple[str, ...] = ("/",)  # keys that put the cursor in the search box
+
+
+@dataclass(frozen=True)
 class MetaConfig:
     title: str = ""  # added to every page's <title>, e.g. " | Example Inc."
     site_name: str = ""  # og:site_name; the site title when empty
@@ -89,9 +100,16 @@ class SiteConfig:
     toc_depth: int = 3
     # Raw HTML in Markdown is passed through; `markdown: {html: false}` escapes it instead.
     markdown_html: bool = True
+    # `markdown: {line_breaks: hard}`: a line break in a paragraph is a <br> (Retype's lineBreaks).
+    markdown_hard_breaks: bool = False
     # Full-text search with Pagefind: on by default; `code: false` leaves code blocks out.
     search_enabled: bool = True
     search_code: bool = True
+    search: SearchConfig = field(default_factory=lambda: SearchConfig())
+    favicon: str = ""  # a path in the site; the theme's favicon.svg when empty
+    cname: str = ""  # written to the site's CNAME file (GitHub Pages' custom domain)
+    logo_dark: str = ""  # the logo shown in the dark scheme
+    label: str = ""  # a short label beside the site title, such as a version
     # Code block languages numbered unless a block says `!#`; '*' all, 'none' no language.
     code_line_numbers: tuple[str, ...] = ()
     # Where pages with a mermaid diagram load Mermaid from: a URL, or a path in the site.
@@ -150,8 +168,30 @@ SCHEMA = Mapping(
             fields={"repo": UrlSetting(), "branch": Str(), "path": Str(), "label": Str()}
         ),
         "toc": Mapping(fields={"depth": Int(minimum=2, maximum=6)}),
-        "markdown": Mapping(fields={"html": Bool()}),
-        "search": Mapping(fields={"enabled": Bool(), "code": Bool()}),
+        "markdown": Mapping(
+            fields={"html": Bool(), "line_breaks": Choice(choices=("soft", "hard"))},
+            aliases={"lineBreaks": "line_breaks"},
+        ),
+        "search": Mapping(
+            fields={
+                "enabled": Bool(),
+                "code": Bool(),
+                "placeholder": Str(),
+                "max_results": Int(minimum=1, maximum=1000),
+                "min_chars": Int(minimum=1, maximum=100),
+                "no_results": Str(),
+                "hotkeys": ListOf(Str()),
+            },
+            aliases={
+                "maxResults": "max_results",
+                "minChars": "min_chars",
+                "noResultsFoundMsg": "no_results",
+            },
+        ),
+        "favicon": UrlSetting(image=True),
+        "cname": Str(),
+        "logo_dark": UrlSetting(image=True),
+        "label": Str(),
         "mermaid": Mapping(fields={"script": UrlSetting()}),
         "code": Mapping(fields={"line_numbers": ListOf(Str())}),
         "data": AnyMapping(),
@@ -221,6 +261,10 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         )
         language = "en"
     url = _site_url(values.get("url", ""), doc, report)
+    for key in ("logo", "logo_dark", "favicon"):
+        _check_site_file(
+            key, values.get(key, ""), root, values.get("input", "content"), doc, report
+        )
     footer = values.get("footer", "")
     for refused in refused_links(footer, "a link in 'footer'"):
         pos = doc.where(("footer",))
@@ -246,6 +290,12 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         edit=_edit(edit, doc, report),
         toc_depth=values.get("toc", {}).get("depth", 3),
         markdown_html=values.get("markdown", {}).get("html", True),
+        markdown_hard_breaks=values.get("markdown", {}).get("line_breaks") == "hard",
+        search=_search(values.get("search", {})),
+        favicon=values.get("favicon", "").strip().lstrip("/"),
+        cname=values.get("cname", "").strip(),
+        logo_dark=values.get("logo_dark", ""),
+        label=values.get("label", ""),
         search_enabled=values.get("search", {}).get("enabled", True),
         search_code=values.get("search", {}).get("code", True),
         data=values.get("data", {}),
@@ -310,6 +360,38 @@ def _links(
             )
         )
     return links
+
+
+def _check_site_file(
+    key: str, value: str, root: Path, content: str, doc: YamlDocument, report: Report
+) -> None:
+    """A logo or favicon must be a file of the site: in the content folder, or in static/
+    (copied to the site's root)."""
+    path = value.strip().lstrip("/")
+    if not path or "://" in path or path.startswith("data:"):
+        return
+    if any(place.is_file() for place in (root / content / path, root / "static" / path)):
+        return
+    pos = doc.where((key,))
+    report.warning(
+        doc.file,
+        pos.line,
+        pos.col,
+        f"'{key}' names {value!r}, which is not a file of the site",
+        "put the file in the content folder or in static/, and give its path from there",
+    )
+
+
+def _search(values: dict[str, Any]) -> SearchConfig:
+    defaults = SearchConfig()
+    hotkeys = tuple(key for key in values.get("hotkeys", defaults.hotkeys) if key)
+    return SearchConfig(
+        placeholder=values.get("placeholder", defaults.placeholder),
+        max_results=values.get("max_results", defaults.max_results),
+        min_chars=values.get("min_chars", defaults.min_chars),
+        no_results=values.get("no_results", defaults.no_results),
+        hotkeys=hotkeys,
+    )
 
 
 def _target(value: str) -> str:

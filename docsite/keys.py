@@ -201,6 +201,7 @@ class MarkdownInputs:
     # The custom icons' key: an icon a page names may appear (or change) without the page.
     icons: str = ""
     code_line_numbers: tuple[str, ...] = ()  # the config's `code.line_numbers`
+    hard_breaks: bool = False  # the config's `markdown.line_breaks`
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,7 @@ class SharedKeys:
     markdown_html: bool
     icons: str = ""
     code_line_numbers: tuple[str, ...] = ()
+    hard_breaks: bool = False
 
 
 def shared_keys(
@@ -299,6 +301,7 @@ def shared_keys(
         config.markdown_html,
         icons,
         config.code_line_numbers,
+        config.markdown_hard_breaks,
     )
 
 
@@ -326,6 +329,7 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         else None,
         shared.icons,
         code_line_numbers=shared.code_line_numbers,
+        hard_breaks=shared.hard_breaks,
     )
 
 

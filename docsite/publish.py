@@ -91,6 +91,8 @@ def publish(
     if config.url:  # its dates may come from file times, which same_site does not cover
         writer.write("sitemap.xml", sitemap(site, config, ctx.dates), optional=True)
     writer.write("robots.txt", robots_txt(config), optional=True)
+    if config.cname:  # GitHub Pages' custom domain (Retype's `cname`)
+        writer.write("CNAME", config.cname + "\n", optional=True)
     if not (same_site and writer.keep("llms.txt")):
         writer.write("llms.txt", llms_txt(site, ctx.nav, config), optional=True)
     writer.write(".nojekyll", "", optional=True)

@@ -24,6 +24,17 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("url",): ("url",),
     ("branding", "title"): ("title",),
     ("branding", "logo"): ("logo",),
+    ("branding", "logoDark"): ("logo_dark",),
+    ("branding", "label"): ("label",),
+    ("favicon",): ("favicon",),
+    ("cname",): ("cname",),
+    ("markdown", "lineBreaks"): ("markdown", "line_breaks"),
+    ("search", "placeholder"): ("search", "placeholder"),
+    ("search", "maxResults"): ("search", "max_results"),
+    ("search", "minChars"): ("search", "min_chars"),
+    ("search", "noResultsFoundMsg"): ("search", "no_results"),
+    ("search", "hotkeys"): ("search", "hotkeys"),
+    ("search", "excludeCode"): ("search", "code"),
     ("links",): ("links",),
     ("footer", "copyright"): ("footer",),
     ("footer", "links"): ("footer_links",),
@@ -49,6 +60,14 @@ _LINK_KEYS = (
     "action",
     "items",
 )
+# Retype keys that have no meaning for a static site docsite builds, and why.
+_NOT_FOR_DOCSITE: dict[KeyPath, str] = {
+    ("cache",): "docsite adds no cache-busting token to asset addresses",
+    ("editor",): "Retype's live editor runs inside `retype start`; docsite has no editor",
+    ("start",): "use `docsite serve --open` to open a browser",
+    ("search", "mode"): "docsite's search (Pagefind) always indexes the full text",
+    ("search", "preload"): "Pagefind loads the parts of the index a search needs",
+}
 # Retype's defaults differ from docsite's: the pages sit beside the config (the output
 # folder inside it is left out of the content), and `.retype` is its output folder.
 _RETYPE_DEFAULT_INPUT = "."
@@ -63,6 +82,16 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
     positions: dict[KeyPath, Position] = {(): doc.where(())}
     for path, value in _leaves(source):
         target = _target(path)
+        if path in _NOT_FOR_DOCSITE:
+            pos = doc.where_key(path)
+            report.warning(
+                doc.file,
+                pos.line,
+                pos.col,
+                f"{name} key '{'.'.join(map(str, path))}' is left out: {_NOT_FOR_DOCSITE[path]}",
+                "remove it when this project is built with docsite only",
+            )
+            continue
         if target is None:
             pos = doc.where_key(path)
             report.warning(
@@ -78,6 +107,12 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
             value = _links(value, path, doc, report, name)
         if target == ("edit", "repo") and isinstance(value, str):
             value = _edit_view(value)
+        if path == ("search", "excludeCode") and isinstance(value, bool):
+            value = not value  # docsite's key says what is indexed
+        if target == ("cname",) and value is False:
+            continue  # Retype's "no CNAME file", docsite's default
+        if target == ("favicon",) and isinstance(value, str):
+            value = value.removeprefix("./")
         if target == ("footer",) and isinstance(value, str):
             value = value.replace("{{ year }}", str(dt.date.today().year))
         if target == ("output",) and value == _RETYPE_DEFAULT_OUTPUT:

@@ -38,7 +38,7 @@ def test_wrong_types_and_unknown_keys(tmp_path):
     assert (1, "error", "'title' must be a string, got a list") in messages
     assert any(line == 3 and "between 2 and 6" in m for line, _, m in messages)
     assert any(line == 4 and "unknown docsite.yml key 'footerr'" in m for line, _, m in messages)
-    assert any(line == 6 and "needs both 'text' and 'link'" in m for line, _, m in messages)
+    assert any(line == 6 and "a link needs a 'text', and a 'link'" in m for line, _, m in messages)
     assert config.title == "Docs"
 
 
@@ -48,19 +48,23 @@ def test_retype_yml_is_read_when_there_is_no_docsite_yml(tmp_path):
         "  colors:\n    label: red\nlinks:\n  - text: GitHub\n    link: https://github.com/a\n"
         '    target: blank\nfooter:\n  copyright: "(c) {{ year }} Acme"\n'
         "edit:\n  repo: https://github.com/a/b\n  base: docs\nsearch:\n  hotkeys: [k]\n"
+        "  mode: full\nnav:\n  mode: stack\n"
     )
     report = Report()
     config = load_config(tmp_path, None, report)
     assert (config.title, config.input, config.output) == ("Acme", "docs", "site")
     assert config.links[0].link == "https://github.com/a"
     assert config.footer.startswith("(c) 20") and config.footer.endswith(" Acme")
-    assert (config.edit.repo, config.edit.path) == ("https://github.com/a/b", "docs")
+    # Retype's edit links open the file's page: /blob/ (docsite's own default is /edit/).
+    assert (config.edit.repo, config.edit.path) == ("https://github.com/a/b/blob", "docs")
+    assert config.links[0].target == "_blank" and config.search.hotkeys == ("k",)
     assert config.url == "https://docs.example.com/"
     warned = sorted((d.line, d.message) for d in report.warnings)
-    assert [line for line, _ in warned] == [3, 6, 11, 17]
+    assert [line for line, _ in warned] == [3, 6, 19, 20]
     assert "'url' has no scheme; it is taken as https://docs.example.com/" in warned[0][1]
-    assert "branding.colors" in warned[1][1] and "'target'" in warned[2][1]
-    assert "'search'" in warned[3][1]
+    assert "branding.colors" in warned[1][1] and "is not supported" in warned[1][1]
+    assert "'search.mode' is left out: docsite's search (Pagefind)" in warned[2][1]
+    assert "'nav' is not supported" in warned[3][1]
     assert config.file == "retype.yml"
 
 

@@ -259,7 +259,8 @@
     });
   }
 
-  // Keyboard: "[" and "]" go to the previous and next page, "/" focuses the search box.
+  // Keyboard: "[" and "]" go to the previous and next page, "/" (the site's search hotkeys)
+  // focuses the search box.
   const search = $("#search");
   if (search) search.hidden = false;
   document.addEventListener("keydown", (event) => {
@@ -275,7 +276,7 @@
         event.preventDefault();
         link.click();
       }
-    } else if (event.key === "/" && search) {
+    } else if (search && (search.dataset.hotkeys ?? "/").split(" ").includes(event.key)) {
       const input = $("input", search);
       if (input) {
         event.preventDefault();
