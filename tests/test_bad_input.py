@@ -222,7 +222,8 @@ def test_large_page_builds_in_reasonable_time(built):
     started = time.perf_counter()
     result = built.build()
     assert result.ok, [d.format() for d in result.report.errors]
-    assert time.perf_counter() - started < 30
+    # About 5 s; the bound catches a quadratic slowdown (minutes), not a loaded machine.
+    assert time.perf_counter() - started < 120
     html = (built.out / "big/index.html").read_text()
     assert html.count('<h2 id="section-') == 4_000
 
