@@ -42,6 +42,7 @@ class EditConfig:
     branch: str = "main"
     path: str = "content"
     label: str = "Edit this page"
+    view: str = "edit"  # GitHub's view the link opens: the editor, or the file's page ("blob")
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,13 @@ SCHEMA = Mapping(
             fields={"title": Str(), "site_name": Str()}, aliases={"siteName": "site_name"}
         ),
         "edit": Mapping(
-            fields={"repo": UrlSetting(), "branch": Str(), "path": Str(), "label": Str()}
+            fields={
+                "repo": UrlSetting(),
+                "branch": Str(),
+                "path": Str(),
+                "label": Str(),
+                "view": Choice(choices=("edit", "blob")),
+            }
         ),
         "toc": Mapping(fields={"depth": Int(minimum=2, maximum=6)}),
         "markdown": Mapping(
@@ -421,6 +428,7 @@ def _edit(values: dict[str, Any], doc: YamlDocument, report: Report) -> EditConf
         branch=values.get("branch", "").strip() or "main",
         path=values.get("path", "content").strip("/"),
         label=values.get("label", "").strip() or "Edit this page",
+        view=values.get("view", "edit"),
     )
 
 

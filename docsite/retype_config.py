@@ -105,8 +105,6 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
             continue
         if target in (("links",), ("footer_links",)):
             value = _links(value, path, doc, report, name)
-        if target == ("edit", "repo") and isinstance(value, str):
-            value = _edit_view(value)
         if path == ("search", "excludeCode") and isinstance(value, bool):
             value = not value  # docsite's key says what is indexed
         if target == ("cname",) and value is False:
@@ -124,18 +122,11 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
         for prefix in range(1, len(target) + 1):
             positions.setdefault(target[:prefix], doc.where(path))
     if "edit" in data:
-        # Retype's edit paths start at the content folder, docsite's at the repository.
+        # Retype's edit paths start at the content folder, docsite's at the repository, and
+        # its links open the file's page (/blob/) rather than the editor.
         data["edit"].setdefault("path", "")
+        data["edit"].setdefault("view", "blob")
     return YamlDocument(data, doc.file, value_positions=positions)
-
-
-def _edit_view(repo: str) -> str:
-    """Retype's edit links open a file's page (`/blob/`) unless the address already names
-    a view (`.../edit/`); docsite's add `/edit/` to a bare repository address."""
-    bare = repo.strip().rstrip("/")
-    if not bare or bare.rsplit("/", 1)[-1] in ("edit", "blob", "tree"):
-        return repo
-    return bare + "/blob"
 
 
 def _leaves(data: dict, prefix: KeyPath = ()) -> list[tuple[KeyPath, Any]]:

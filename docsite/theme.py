@@ -319,13 +319,14 @@ class Theme:
         ]
 
     def _edit_url(self, page: Page) -> str:
-        """The page's file in the repository: `repo` with `/edit/` added, unless it names a
-        view already (`.../blob`, `.../edit`, as Retype's configs do)."""
+        """The page's file in the repository: `repo`, its `view` (the editor, or the file's
+        page), the branch and the path; a `repo` that names a view itself (`.../edit/`, as
+        Retype documents) is used as it is."""
         edit = self.config.edit
         if not edit.repo:
             return ""
         path = posixpath.join(edit.path, page.source.rel) if edit.path else page.source.rel
-        view = "" if edit.repo.rsplit("/", 1)[-1] in ("edit", "blob", "tree") else "/edit"
+        view = "" if edit.repo.rsplit("/", 1)[-1] in ("edit", "blob", "tree") else "/" + edit.view
         return f"{edit.repo}{view}/{edit.branch}/{path}"
 
 

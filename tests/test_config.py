@@ -56,7 +56,8 @@ def test_retype_yml_is_read_when_there_is_no_docsite_yml(tmp_path):
     assert config.links[0].link == "https://github.com/a"
     assert config.footer.startswith("(c) 20") and config.footer.endswith(" Acme")
     # Retype's edit links open the file's page: /blob/ (docsite's own default is /edit/).
-    assert (config.edit.repo, config.edit.path) == ("https://github.com/a/b/blob", "docs")
+    assert (config.edit.repo, config.edit.path) == ("https://github.com/a/b", "docs")
+    assert config.edit.view == "blob"
     assert config.links[0].target == "_blank" and config.search.hotkeys == ("k",)
     assert config.url == "https://docs.example.com/"
     warned = sorted((d.line, d.message) for d in report.warnings)
