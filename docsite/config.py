@@ -11,8 +11,21 @@ from docsite.diagnostics import Report, UsageError
 from docsite.pathpatterns import pattern_problem
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES, translate
-from docsite.schema import AnyMapping, Bool, Choice, Int, ListOf, Mapping, Str, check_document
+from docsite.schema import (
+    AnyMapping,
+    Bool,
+    Choice,
+    Context,
+    Int,
+    ListOf,
+    Mapping,
+    Spec,
+    Str,
+    check_document,
+    dotted,
+)
 from docsite.urls import UrlSetting, refused_links
+from docsite.yamldoc import Path as KeyPath
 from docsite.yamldoc import YamlDocument, load_yaml
 
 # docsite's own config file, looked for first; `docsite init` writes the first name.
@@ -98,7 +111,8 @@ class SiteConfig:
     powered_by: bool = True  # the "Built with docsite" line of the footer
     meta: MetaConfig = field(default_factory=MetaConfig)
     edit: EditConfig = field(default_factory=EditConfig)
-    toc_depth: int = 3
+    toc_levels: tuple[int, ...] = (2, 3)  # heading levels "On this page" lists
+    toc_label: str = "On this page"
     # Raw HTML in Markdown is passed through; `markdown: {html: false}` escapes it instead.
     markdown_html: bool = True
     # `markdown: {line_breaks: hard}`: a line break in a paragraph is a <br> (Retype's lineBreaks).
@@ -126,6 +140,41 @@ class SiteConfig:
     @property
     def output_dir(self) -> Path:
         return self.root / self.output
+
+
+@dataclass
+class TocDepth(Spec):
+    """Retype's `toc.depth`: heading levels as a number (2: only H2), a range (2-3) or a
+    list of both (1,3-4). A number alone in a docsite.yml once meant "down to": 3 is 2-3."""
+
+    description: str = "heading levels such as 2-3, 2,4 or 1,3-4"
+
+    def default_hint(self) -> str:
+        return "levels 1 to 6: a number, a range like 2-3, or a list like 2,4"
+
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            if ctx.what == "docsite.yml" and 2 <= value <= 6:
+                return tuple(range(2, value + 1))
+            value = str(value)
+        if not isinstance(value, str):
+            return self.wrong_type(value, path, ctx)
+        levels: set[int] = set()
+        for part in value.split(","):
+            low, dash, high = part.strip().partition("-")
+            if not (low.isdigit() and (high.isdigit() or not dash)):
+                return ctx.fail(
+                    path, f"'{dotted(path)}' cannot read {part.strip()!r}", self.default_hint()
+                )
+            first, last = int(low), int(high or low)
+            if not 1 <= first <= last <= 6:
+                return ctx.fail(
+                    path,
+                    f"'{dotted(path)}' has levels outside 1 to 6: {part.strip()!r}",
+                    self.default_hint(),
+                )
+            levels.update(range(first, last + 1))
+        return tuple(sorted(levels))
 
 
 _LINK_FIELDS = {
@@ -174,7 +223,7 @@ SCHEMA = Mapping(
                 "view": Choice(choices=("edit", "blob")),
             }
         ),
-        "toc": Mapping(fields={"depth": Int(minimum=2, maximum=6)}),
+        "toc": Mapping(fields={"depth": TocDepth(), "label": Str()}),
         "markdown": Mapping(
             fields={"html": Bool(), "line_breaks": Choice(choices=("soft", "hard"))},
             aliases={"lineBreaks": "line_breaks"},
@@ -295,7 +344,8 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
             values.get("meta", {}).get("title", ""), values.get("meta", {}).get("site_name", "")
         ),
         edit=_edit(edit, doc, report),
-        toc_depth=values.get("toc", {}).get("depth", 3),
+        toc_levels=values.get("toc", {}).get("depth", (2, 3)),
+        toc_label=values.get("toc", {}).get("label", "") or "On this page",
         markdown_html=values.get("markdown", {}).get("html", True),
         markdown_hard_breaks=values.get("markdown", {}).get("line_breaks") == "hard",
         search=_search(values.get("search", {})),

@@ -47,7 +47,8 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("edit", "label"): ("edit", "label"),
     ("data",): ("data",),
     ("snippets", "lineNumbers"): ("code", "line_numbers"),
-    ("backlinks",): ("backlinks",),  # the same keys; the schema knows Retype's maxResults
+    ("backlinks",): ("backlinks",),
+    ("toc",): ("toc",),  # depth and label, the same keys  # the same keys; the schema knows Retype's maxResults
 }
 _LINK_KEYS = (
     "text",

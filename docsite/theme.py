@@ -219,6 +219,7 @@ class Theme:
         before, after = self.nav.neighbours(page)
         layout = page.settings.layout
         content, see_also = self._backlinks_placed(page, rendered, backlinks)
+        levels = page.settings.toc_levels or self.config.toc_levels
         template = self.env.get_template("page.html")
         html = template.render(
             site=self.config,
@@ -228,7 +229,8 @@ class Theme:
             content=content,
             backlinks=see_also,
             has_h1=rendered.has_h1,
-            toc=[e for e in rendered.toc if e.level <= self.config.toc_depth],
+            toc=[e for e in rendered.toc if e.level in levels],
+            toc_label=page.settings.toc_label or self.config.toc_label,
             header=Markup(self._chrome["header"]),
             footer=Markup(self._chrome["footer"]),
             sidebar=Markup(self.sidebar(page)) if layout != "central" else Markup(""),

@@ -170,3 +170,23 @@ def test_an_action_docsite_does_not_have_is_said_and_left_out(project):
     header = project.page("index.html").select_one(".header-links")
     assert header.select_one("button, a") is None
     assert header.select_one(".link-text").get_text(strip=True) == "Odd"
+
+
+def test_toc_levels_and_label_of_the_site_and_of_a_page(project):
+    body = "# Title\n\n## Two\n\n### Three\n\n#### Four\n"
+    project.write(
+        {
+            "docsite.yml": "toc:\n  depth: 2-3\n  label: Contents\n",
+            "content/a.md": body,
+            "content/b.md": "---\ntoc:\n  depth: 1,4\n  label: In short\n---\n" + body,
+        }
+    )
+    assert project.build().ok
+
+    def toc(rel):
+        aside = project.page(rel).select_one("aside.toc")
+        entries = [a.get_text() for a in aside.select("li a")]
+        return aside.select_one(".toc-title").get_text(), entries
+
+    assert toc("a/index.html") == ("Contents", ["Two", "Three"])
+    assert toc("b/index.html") == ("In short", ["Title", "Four"])
