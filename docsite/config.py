@@ -87,6 +87,10 @@ class BacklinksConfig:
     include: tuple[str, ...] = ()
 
 
+# Retype's nextprev.mode: the Previous/Next links shown, hidden, or the page left out of
+# the reading order as well.
+NEXTPREV_MODES = ("show", "hide", "exclude")
+
 # Mermaid is loaded only by pages that have a diagram; version 11, from a CDN by default.
 MERMAID_CDN = "https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.min.js"
 
@@ -111,6 +115,10 @@ class SiteConfig:
     powered_by: bool = True  # the "Built with docsite" line of the footer
     meta: MetaConfig = field(default_factory=MetaConfig)
     edit: EditConfig = field(default_factory=EditConfig)
+    scheme: str = "system"  # the colour scheme before a reader picks one: system, light, dark
+    breadcrumb: bool = True  # the trail of folders above each page
+    breadcrumb_separator: str = ""  # between its items; "" for the theme's "/"
+    nextprev: str = "show"  # pages' Previous/Next links, unless a folder or page says
     toc_levels: tuple[int, ...] = (2, 3)  # heading levels "On this page" lists
     toc_label: str = "On this page"
     # Raw HTML in Markdown is passed through; `markdown: {html: false}` escapes it instead.
@@ -224,6 +232,9 @@ SCHEMA = Mapping(
             }
         ),
         "toc": Mapping(fields={"depth": TocDepth(), "label": Str()}),
+        "nextprev": Mapping(fields={"mode": Choice(choices=NEXTPREV_MODES)}),
+        "breadcrumb": Mapping(fields={"enabled": Bool(), "separator": Str()}),
+        "scheme": Mapping(fields={"mode": Choice(choices=("system", "light", "dark"))}),
         "markdown": Mapping(
             fields={"html": Bool(), "line_breaks": Choice(choices=("soft", "hard"))},
             aliases={"lineBreaks": "line_breaks"},
@@ -344,6 +355,10 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
             values.get("meta", {}).get("title", ""), values.get("meta", {}).get("site_name", "")
         ),
         edit=_edit(edit, doc, report),
+        nextprev=values.get("nextprev", {}).get("mode", "show"),
+        scheme=values.get("scheme", {}).get("mode", "system"),
+        breadcrumb=values.get("breadcrumb", {}).get("enabled", True),
+        breadcrumb_separator=values.get("breadcrumb", {}).get("separator", "").strip(),
         toc_levels=values.get("toc", {}).get("depth", (2, 3)),
         toc_label=values.get("toc", {}).get("label", "") or "On this page",
         markdown_html=values.get("markdown", {}).get("html", True),

@@ -48,7 +48,14 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("data",): ("data",),
     ("snippets", "lineNumbers"): ("code", "line_numbers"),
     ("backlinks",): ("backlinks",),
-    ("toc",): ("toc",),  # depth and label, the same keys  # the same keys; the schema knows Retype's maxResults
+    ("toc",): ("toc",),  # depth and label, the same keys
+    ("nextprev",): ("nextprev",),
+    ("scheme", "mode"): ("scheme", "mode"),
+    ("breadcrumb", "enabled"): ("breadcrumb", "enabled"),
+    ("breadcrumb", "separator"): (
+        "breadcrumb",
+        "separator",
+    ),  # the same keys; the schema knows Retype's maxResults
 }
 _LINK_KEYS = (
     "text",

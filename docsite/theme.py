@@ -220,6 +220,7 @@ class Theme:
         layout = page.settings.layout
         content, see_also = self._backlinks_placed(page, rendered, backlinks)
         levels = page.settings.toc_levels or self.config.toc_levels
+        pager = page.source.rel not in self.nav.pagerless
         template = self.env.get_template("page.html")
         html = template.render(
             site=self.config,
@@ -235,8 +236,13 @@ class Theme:
             footer=Markup(self._chrome["footer"]),
             sidebar=Markup(self.sidebar(page)) if layout != "central" else Markup(""),
             breadcrumbs=self._breadcrumbs(page, item),
-            prev_page=self._link(page, before),
-            next_page=self._link(page, after),
+            show_breadcrumbs=(
+                self.config.breadcrumb
+                if page.settings.breadcrumb is None
+                else page.settings.breadcrumb
+            ),
+            prev_page=self._link(page, before) if pager else None,
+            next_page=self._link(page, after) if pager else None,
             edit_url=self._edit_url(page),
             markdown_copy=root + page.markdown_path,
             **self._last_updated(page),

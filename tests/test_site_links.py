@@ -190,3 +190,53 @@ def test_toc_levels_and_label_of_the_site_and_of_a_page(project):
 
     assert toc("a/index.html") == ("Contents", ["Two", "Three"])
     assert toc("b/index.html") == ("In short", ["Title", "Four"])
+
+
+def test_nextprev_modes_of_the_site_a_folder_and_a_page(project):
+    project.write(
+        {
+            "docsite.yml": "nextprev:\n  mode: show\n",
+            "content/a.md": "---\norder: 9\n---\n# A\n",
+            "content/b.md": "---\norder: 8\nnextprev:\n  mode: hide\n---\n# B\n",
+            "content/c.md": "---\norder: 7\nnextprev:\n  mode: exclude\n---\n# C\n",
+            "content/d.md": "---\norder: 6\n---\n# D\n",
+            "content/guide/index.yml": "order: 1\nnextprev:\n  mode: exclude\n",
+            "content/guide/e.md": "# E\n",
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+
+    def pager(rel):
+        found = project.page(rel).select_one(".pager")
+        if found is None:
+            return None
+        return [a.select_one(".pager-label").get_text() for a in found.select("a")]
+
+    assert pager("a/index.html") == ["B"]  # next: B, which hides its own links
+    assert pager("b/index.html") is None  # hide: no links, but still in the chain
+    assert pager("c/index.html") is None  # exclude: no links, and out of the chain
+    assert pager("d/index.html") == ["B"]  # previous: B, not C
+    assert pager("guide/e/index.html") is None  # its folder's mode
+
+
+def test_breadcrumbs_of_the_site_and_of_a_page(project):
+    project.write(
+        {
+            "retype.yml": "breadcrumb:\n  separator: '|'\n",
+            "guide/index.md": "# Guide\n",
+            "guide/a.md": "# A\n",
+            "guide/b.md": "---\nbreadcrumb: false\n---\n# B\n",
+            "guide/sub/index.md": "# Sub\n",
+            "guide/sub/c.md": "# C\n",
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    crumbs = project.page("guide/sub/c/index.html").select_one("nav.breadcrumbs")
+    assert [li.get_text() for li in crumbs.select("li")] == ["Guide", "|Sub"]
+    assert "breadcrumbs-own-separator" in crumbs["class"]
+    assert project.page("guide/b/index.html").select_one("nav.breadcrumbs") is None
+    project.write({"retype.yml": "breadcrumb:\n  enabled: false\n"})
+    assert project.build().ok
+    assert project.page("guide/a/index.html").select_one("nav.breadcrumbs") is None
