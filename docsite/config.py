@@ -316,17 +316,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
     links = _links(values.get("links", []), ("links",), doc, report)
     footer_links = _links(values.get("footer_links", []), ("footer_links",), doc, report)
     edit = values.get("edit", {})
-    language = values.get("language", "en")
-    if not _LANGUAGE_TAG.match(language):
-        pos = doc.where(("language",))
-        report.error(
-            shown,
-            pos.line,
-            pos.col,
-            f"'language' must be a language tag like en or pt-BR, got {language!r}",
-            "use a BCP 47 tag: letters, digits and '-'",
-        )
-        language = "en"
+    language = _language(values.get("language", "en"), doc, report)
     url = _site_url(values.get("url", ""), doc, report)
     for key in ("logo", "logo_dark", "favicon"):
         _check_site_file(
@@ -351,9 +341,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         footer=footer,
         footer_links=tuple(footer_links),
         powered_by=values.get("powered_by", True),
-        meta=MetaConfig(
-            values.get("meta", {}).get("title", ""), values.get("meta", {}).get("site_name", "")
-        ),
+        meta=MetaConfig(**values.get("meta", {})),
         edit=_edit(edit, doc, report),
         nextprev=values.get("nextprev", {}).get("mode", "show"),
         scheme=values.get("scheme", {}).get("mode", "system"),
@@ -377,6 +365,21 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         mermaid_script=values.get("mermaid", {}).get("script", MERMAID_CDN).strip() or MERMAID_CDN,
         backlinks=_backlinks(values.get("backlinks", {}), doc, report),
     )
+
+
+def _language(language: str, doc: YamlDocument, report: Report) -> str:
+    """A BCP 47 tag for <html lang>; English after an error."""
+    if _LANGUAGE_TAG.match(language):
+        return language
+    pos = doc.where(("language",))
+    report.error(
+        doc.file,
+        pos.line,
+        pos.col,
+        f"'language' must be a language tag like en or pt-BR, got {language!r}",
+        "use a BCP 47 tag: letters, digits and '-'",
+    )
+    return "en"
 
 
 def _site_url(url: str, doc: YamlDocument, report: Report) -> str:
