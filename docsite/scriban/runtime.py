@@ -43,3 +43,15 @@ class Builtin:
     function: Callable[..., Any]
     min_args: int
     max_args: int | None
+
+
+class _Empty:
+    """Scriban's `empty`: equal to null, an empty string, array or object."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "empty"
+
+
+EMPTY = _Empty()
