@@ -217,6 +217,8 @@ class Renderer:
             self.bind_loop_variable(node.variable, item, frame)
             if not self.loop_step(node.body, frame):
                 break
+        if isinstance(node.variable, s.Local):
+            self.state.locals.pop(node.variable.name, None)  # a loop's local ends with it
 
     def bind_loop_variable(self, variable: s.Node, item: Any, frame: dict[str, Any]) -> None:
         if isinstance(variable, s.Local):
@@ -309,6 +311,9 @@ class Renderer:
                 self.contexts[-1][name] = item
 
     def exec_wrap(self, node: s.Wrap) -> None:
+        target = node.call.target if isinstance(node.call, s.Call) else node.call
+        if not is_function(self.eval_path(target)):
+            raise ScriptError(f"`wrap` needs a function, `{_path_text(target)}` is not one", "")
         self.wrapped.append(node.body)
         try:
             value = self.eval(node.call)
@@ -322,7 +327,7 @@ class Renderer:
     def eval(self, node: s.Node) -> Any:
         """An expression's value; a function read by name is called (`@name` is not)."""
         value = self.eval_path(node)
-        if is_function(value) and isinstance(node, s.Variable | s.Member | s.Index | s.Local):
+        if is_function(value) and isinstance(node, _CALLED_WHEN_READ):
             return self.call_function(value, [], {})
         return value
 
@@ -446,13 +451,18 @@ class Renderer:
         return self.call_function(target, args, named)
 
     def eval_pipe(self, node: s.Pipe) -> Any:
-        value = self.eval(node.value)
+        source = node.value
+        if isinstance(source, s.Unary) and source.op == "^":
+            expanded = self.eval(source.operand)
+            values = expanded if isinstance(expanded, list) else [expanded]
+        else:
+            values = [self.eval(source)]
         if isinstance(node.to, s.Call):
-            return self.eval_call(node.to, [value])
+            return self.eval_call(node.to, values)
         target = self.eval_path(node.to)
         if not is_function(target):
             raise _not_a_function(node.to, target)
-        return self.call_function(target, [value], {})
+        return self.call_function(target, values, {})
 
     # calls -------------------------------------------------------------------------------
 
@@ -486,24 +496,22 @@ class Renderer:
         self, function: Function, args: list[Any], named: dict[str, Any]
     ) -> Any:
         definition = function.definition
-        state = _State(locals={"$": Arguments(args, named)})
+        # The loops around the call stay visible (an anonymous function sees them too).
+        state = _State(locals={"$": Arguments(args, named)}, frames=list(self.state.frames))
         if self.wrapped:
             state.locals["$$"] = self.wrapped.pop()
         if definition.params is not None:
             state.frames.append(_bind(function, args, named, self))
         saved, self.state = self.state, state
-        out, self.out = self.out, []
         try:
             self.run(definition.body)
-            returned = None
         except _Return as result:
-            returned = result.value
+            return result.value
         except _Jump as jump:
             raise Located(jump.node.at, f"`{jump.node.kind}` outside a loop", "") from None
         finally:
             self.state = saved
-            written, self.out = "".join(self.out), out
-        return returned if returned is not None or not written else written
+        return None
 
     # assignment --------------------------------------------------------------------------
 
@@ -530,6 +538,9 @@ class Renderer:
                 frame[name] = value
                 return
         self.contexts[-1][name] = value
+
+
+_CALLED_WHEN_READ = (s.Variable, s.Member, s.Index, s.Local, s.FunctionDef)
 
 
 def _bind(function: Function, args: list[Any], named: dict[str, Any], renderer: Renderer) -> dict:

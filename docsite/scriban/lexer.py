@@ -260,7 +260,7 @@ class _Lexer:
         """The tokens of a `{expression}` in an interpolated string, up to its `}`."""
         open_at = self.pos
         self.pos += 1
-        depth = ["("]  # newlines inside are not statement ends
+        depth = ["{"]  # newlines inside are not statement ends, `}}` is not the block's end
         tokens: list[Token] = []
         while True:
             token = self.code_token(depth)

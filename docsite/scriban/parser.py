@@ -113,7 +113,11 @@ class Parser:
     def statement(self) -> s.Node:
         """One statement; an expression statement must end its line."""
         token = self.tok
-        if token.kind == "name" and token.value in _STATEMENTS:
+        after = self.peek()
+        # `for.index`, `if = 1`, `end[0]`: names used as variables
+        keyword = not (after.kind == "op" and after.value in (".", "?.", "=", "["))
+        keyword = keyword or (after.value == "[" and after.spaced)
+        if token.kind == "name" and token.value in _STATEMENTS and keyword:
             node = _STATEMENTS[token.value](self)
         else:
             node = self.expression_statement()
@@ -178,21 +182,21 @@ class Parser:
                 call.args.append(left)
             left = call
         assert left is not None
-        if floor == 0 and not in_call:
-            left = self.conditional_and_pipes(left, pipes)
+        if floor == 0 and not in_call and pipes:
+            left = self.pipes_and_conditional(left)
         return left
 
-    def conditional_and_pipes(self, left: s.Node, pipes: bool) -> s.Node:
-        """`left ? a : b` and `left | f x | g`."""
+    def pipes_and_conditional(self, left: s.Node) -> s.Node:
+        """`left | f x | g`, then `... ? a : b`."""
+        while self.is_op("|", "|>"):
+            token = self.advance()
+            self.skip_newlines()
+            left = s.Pipe(token.start, left, self.expression(pipes=False))
         if self.is_op("?"):
             token = self.advance()
             then = self.expression()
             self.expect_op(":", "a conditional is `condition ? value : other_value`")
             return s.Conditional(token.start, left, then, self.expression())
-        while pipes and self.is_op("|", "|>"):
-            token = self.advance()
-            self.skip_newlines()
-            left = s.Pipe(token.start, left, self.expression(pipes=False))
         return left
 
     def binary_op(self) -> str | None:
@@ -358,6 +362,7 @@ class Parser:
             if params:
                 self.expect_op(",", "separate parameters with `,`")
             name = self.expect_name("a parameter name").value
+            _check_param_order(params, self.tok)
             if self.is_op("="):
                 self.advance()
                 params.append(s.Param(name, default=self.expression(in_call=True)))
@@ -373,6 +378,18 @@ class Parser:
 _CALLABLE = (s.Variable, s.Local, s.Member, s.Index, s.Call, s.This)
 _ENDERS = ("end", "else", "when")
 _PRIMARY_OPS = {"(": Parser.parenthesized, "[": Parser.array, "{": Parser.object}
+
+
+def _check_param_order(params: list[s.Param], token: Token) -> None:
+    """Optional parameters come after the normal ones, and a `...` one comes last."""
+    if params and params[-1].variadic:
+        raise Located(token.start, "no parameter can follow a `...` parameter", "put it last")
+    if params and params[-1].default is not None and token.value not in ("=", "..."):
+        raise Located(
+            token.start,
+            "a normal parameter cannot follow an optional one",
+            "give it a default value too, or move it before the optional ones",
+        )
 
 
 def _numeric(value: object) -> bool:
@@ -438,11 +455,20 @@ def _if(parser: Parser) -> s.Node:
         if parser.is_name("if"):
             otherwise = [_if(parser)]
             return s.If(opener.start, condition, body, otherwise)
+        _expect_line_end(parser, "else")
         otherwise, _ = parser.block(("end",), opener)
     if not parser.is_name("end"):
         raise Located(parser.tok.start, f"`{parser.tok.value}` does not belong in `if`", _HINT)
     parser.advance()
     return s.If(opener.start, condition, body, otherwise)
+
+
+def _expect_line_end(parser: Parser, keyword: str) -> None:
+    token = parser.tok
+    if not (token.kind in (*_SEPARATORS, "eof", "text") or parser.is_op(";")):
+        raise Located(
+            token.start, f"unexpected {_shown(token)} after `{keyword}`", "end the line there"
+        )
 
 
 def _for(parser: Parser) -> s.Node:
@@ -496,7 +522,10 @@ def _capture(parser: Parser) -> s.Node:
 def _case(parser: Parser) -> s.Node:
     opener = parser.advance()
     value = parser.expression()
-    parser.block(("when", "else", "end"), opener)  # nothing before the first `when` counts
+    before, _ = parser.block(("when", "else", "end"), opener)
+    for node in before:
+        if not (isinstance(node, s.Text) and not node.text.strip()):
+            raise Located(node.at, "only `when` and `else` can follow `case`", "")
     whens: list[tuple[list[s.Node], list[s.Node]]] = []
     otherwise: list[s.Node] = []
     while parser.is_name("when"):
@@ -508,6 +537,8 @@ def _case(parser: Parser) -> s.Node:
         body, _ = parser.block(("when", "else", "end"), opener)
         whens.append((matches, body))
     if parser.is_name("else"):
+        if not whens:
+            raise Located(parser.tok.start, "`else` in a `case` needs a `when` before it", "")
         parser.advance()
         otherwise, _ = parser.block(("end",), opener)
     parser.closed_block(opener)
@@ -550,6 +581,8 @@ def _import(parser: Parser) -> s.Node:
 def _wrap(parser: Parser) -> s.Node:
     opener = parser.advance()
     call = parser.expression()
+    if not isinstance(call, s.Call | s.Variable | s.Member):
+        raise Located(call.at, "`wrap` takes a function call", "write `wrap name arguments`")
     return s.Wrap(opener.start, call, parser.closed_block(opener))
 
 
