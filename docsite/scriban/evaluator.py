@@ -39,12 +39,16 @@ class Function:
         return self.definition.name or "do"
 
 
-class Arguments(list):
-    """`$` in a function: its arguments, and the named ones as `$.name`."""
+class ScriptArray(list):
+    """An array the template made (`[...]`): it may also hold members (`a.x = 1`)."""
 
-    def __init__(self, items: list[Any], named: dict[str, Any]):
+    def __init__(self, items: Any = (), members: dict[str, Any] | None = None):
         super().__init__(items)
-        self.named = named
+        self.members = members if members is not None else {}
+
+
+class Arguments(ScriptArray):
+    """`$` in a function: its arguments, and the named ones as members (`$.name`)."""
 
 
 @dataclass
@@ -95,7 +99,7 @@ class Renderer:
         self.size = 0
         self.iterations = 0
         self.depth = 0
-        self.readonly: set[str] = set()
+        self.readonly: set[tuple[int, str]] = set()  # (id of the object, member name)
         self.unknown: list[Unknown] = []
         self.wrapped: list[list[s.Node]] = []
 
@@ -253,7 +257,7 @@ class Renderer:
     def tablerow(self, node: s.For, items: list[Any]) -> None:
         """`tablerow`: each item in a `<td>`, `cols` of them in a `<tr>`."""
         cols_value = self.eval(node.params["cols"]) if "cols" in node.params else None
-        cols = _whole(cols_value, "cols") if cols_value is not None else len(items)
+        cols = _whole(cols_value, "cols") if cols_value is not None else 1
         cols = max(cols, 1)
         for index, item in enumerate(items):
             self.count_iteration()
@@ -300,14 +304,16 @@ class Renderer:
     def exec_readonly(self, node: s.Readonly) -> None:
         if not isinstance(node.target, s.Variable):
             raise ScriptError("`readonly` takes a variable name", "")
-        self.readonly.add(node.target.name)
+        name = node.target.name
+        owner = next((c for c in reversed(self.contexts) if name in c), self.contexts[-1])
+        self.readonly.add((id(owner), name))
 
     def exec_import(self, node: s.Import) -> None:
         value = self.eval(node.value)
         if not isinstance(value, dict):
             raise ScriptError(f"`import` needs an object, not {type_name(value)}", "")
         for name, item in value.items():
-            if name not in self.readonly:
+            if (id(self.contexts[-1]), name) not in self.readonly:
                 self.contexts[-1][name] = item
 
     def exec_wrap(self, node: s.Wrap) -> None:
@@ -345,7 +351,7 @@ class Renderer:
         return "".join(p if isinstance(p, str) else to_text(self.eval(p)) for p in node.parts)
 
     def eval_array(self, node: s.ArrayInit) -> list[Any]:
-        return [self.eval(item) for item in node.items]
+        return ScriptArray(self.eval(item) for item in node.items)
 
     def eval_object(self, node: s.ObjectInit) -> dict[str, Any]:
         return {key: self.eval(value) for key, value in node.items}
@@ -524,15 +530,23 @@ class Renderer:
                 raise ScriptError(f"`{target.name}` (the arguments) cannot be assigned", "")
             self.state.locals[target.name] = value
         elif isinstance(target, s.Member):
-            _set_member(self.eval(target.target), target.name, value)
+            owner = self.eval(target.target)
+            self.check_writable(owner, target.name)
+            _set_member(owner, target.name, value)
         elif isinstance(target, s.Index):
-            _set_index(self.eval(target.target), self.eval(target.index), value)
+            owner, index = self.eval(target.target), self.eval(target.index)
+            if isinstance(owner, dict):
+                self.check_writable(owner, to_text(index))
+            _set_index(owner, index, value)
         else:
             raise ScriptError("only a variable, a member or an index can be assigned", "")
 
-    def assign_variable(self, name: str, value: Any) -> None:
-        if name in self.readonly:
+    def check_writable(self, owner: Any, name: str) -> None:
+        if (id(owner), name) in self.readonly:
             raise ScriptError(f"`{name}` is read-only", "`readonly` made it so")
+
+    def assign_variable(self, name: str, value: Any) -> None:
+        self.check_writable(self.contexts[-1], name)
         for frame in reversed(self.state.frames):
             if name in frame:
                 frame[name] = value
@@ -627,14 +641,12 @@ def member(target: Any, name: str) -> Any:
         if name in target:
             return target[name]
         return len(target) if name == "size" else None
-    if isinstance(target, Arguments):
-        return len(target) if name == "size" else target.named.get(name)
     if isinstance(target, list | str):
         if name == "size":
             return len(target)
-        return None
+        return target.members.get(name) if isinstance(target, ScriptArray) else None
     if target is None:
-        return None
+        raise ScriptError(f"cannot read `.{name}` of null", f"`?.{name}` reads null instead")
     raise ScriptError(
         f"cannot read `.{name}` of {type_name(target)}",
         "members can be read from objects, and `size` from arrays and strings",
@@ -644,11 +656,11 @@ def member(target: Any, name: str) -> Any:
 def index_of(target: Any, index: Any) -> Any:
     """`target[index]`: an array's or string's item (negative from the end), a dict's key."""
     if target is None:
-        return None
+        raise ScriptError("cannot index null", "check that the value exists before indexing it")
     if isinstance(target, dict):
         return target.get(to_text(index))
-    if isinstance(target, Arguments) and isinstance(index, str):
-        return target.named.get(index)
+    if isinstance(target, ScriptArray) and isinstance(index, str):
+        return target.members.get(index)
     if isinstance(target, list | str):
         position = _whole(index, "index")
         if -len(target) <= position < len(target):
@@ -658,6 +670,9 @@ def index_of(target: Any, index: Any) -> Any:
 
 
 def _set_member(target: Any, name: str, value: Any) -> None:
+    if isinstance(target, ScriptArray):
+        target.members[name] = value
+        return
     if not isinstance(target, dict):
         raise ScriptError(
             f"cannot set `.{name}` on {type_name(target)}", "only objects have members"

@@ -263,9 +263,14 @@ class _Lexer:
         depth = ["{"]  # newlines inside are not statement ends, `}}` is not the block's end
         tokens: list[Token] = []
         while True:
+            before = self.pos
             token = self.code_token(depth)
-            if token is None or token.kind == "exit":
-                raise Located(open_at, "this `{` in an interpolated string has no `}`", "")
+            if token is None or token.kind == "exit" or "\n" in self.text[before : token.start]:
+                raise Located(
+                    open_at,
+                    "this `{` in an interpolated string has no `}` on its line",
+                    "close it on the same line; write `\\{` for a brace as is",
+                )
             if not depth:
                 tokens.append(Token("eof", None, token.start))
                 return tokens

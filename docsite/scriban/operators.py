@@ -46,6 +46,12 @@ def binary(op: str, left: Any, right: Any, max_range: int) -> Any:
         return make_range(left, right, op == "..<", max_range)
     if op == "+" and (isinstance(left, str) or isinstance(right, str)):
         return to_text(left) + to_text(right)
+    if op == "<<" and isinstance(left, list):
+        left.append(right)  # `array << item`: pushed at the end
+        return left
+    if op == ">>" and isinstance(right, list):
+        right.insert(0, left)  # `item >> array`: put first
+        return right
     if left is None or right is None:
         return None
     return _ARITHMETIC[op](left, right)
