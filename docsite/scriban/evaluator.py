@@ -294,7 +294,8 @@ class Renderer:
     def exec_with(self, node: s.With) -> None:
         target = self.eval(node.target)
         if not isinstance(target, dict):
-            raise ScriptError(f"`with` needs an object, not {type_name(target)}", "")
+            message = f"`with` needs an object, not {type_name(target)}"
+            raise Located(node.target.at, message, "")
         self.contexts.append(target)
         try:
             self.run(node.body)
@@ -319,7 +320,8 @@ class Renderer:
     def exec_wrap(self, node: s.Wrap) -> None:
         target = node.call.target if isinstance(node.call, s.Call) else node.call
         if not is_function(self.eval_path(target)):
-            raise ScriptError(f"`wrap` needs a function, `{_path_text(target)}` is not one", "")
+            message = f"`wrap` needs a function, `{_path_text(target)}` is not one"
+            raise Located(target.at, message, "")
         self.wrapped.append(node.body)
         try:
             value = self.eval(node.call)
@@ -608,6 +610,8 @@ def _path_text(node: s.Node) -> str:
         return f"{_path_text(node.target)}.{node.name}"
     if isinstance(node, s.Index):
         return f"{_path_text(node.target)}[...]"
+    if isinstance(node, s.Literal):
+        return to_text(node.value) if node.value is not None else "null"
     return "expression"
 
 

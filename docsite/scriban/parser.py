@@ -249,13 +249,13 @@ class Parser:
             if token.value in (".", "?."):
                 self.advance()
                 name = self.expect_name("a member name after `.`")
-                node = s.Member(token.start, node, name.value, token.value == "?.")
+                node = s.Member(name.start, node, name.value, token.value == "?.")
             elif token.value == "[":
                 self.advance()
                 self.skip_newlines()
                 index = self.expression()
                 self.expect_op("]", "an index is closed by `]`")
-                node = s.Index(token.start, node, index)
+                node = s.Index(node.at, node, index)
             elif token.value == "(" and isinstance(node, _CALLABLE):
                 node = self.explicit_call(node)
             elif token.value in ("++", "--") and isinstance(node, _CALLABLE):
@@ -361,8 +361,9 @@ class Parser:
         while not self.is_op(")"):
             if params:
                 self.expect_op(",", "separate parameters with `,`")
-            name = self.expect_name("a parameter name").value
-            _check_param_order(params, self.tok)
+            name_token = self.expect_name("a parameter name")
+            name = name_token.value
+            _check_param_order(params, name_token, self.tok)
             if self.is_op("="):
                 self.advance()
                 params.append(s.Param(name, default=self.expression(in_call=True)))
@@ -380,13 +381,13 @@ _ENDERS = ("end", "else", "when")
 _PRIMARY_OPS = {"(": Parser.parenthesized, "[": Parser.array, "{": Parser.object}
 
 
-def _check_param_order(params: list[s.Param], token: Token) -> None:
+def _check_param_order(params: list[s.Param], name: Token, after: Token) -> None:
     """Optional parameters come after the normal ones, and a `...` one comes last."""
     if params and params[-1].variadic:
-        raise Located(token.start, "no parameter can follow a `...` parameter", "put it last")
-    if params and params[-1].default is not None and token.value not in ("=", "..."):
+        raise Located(name.start, "no parameter can follow a `...` parameter", "put it last")
+    if params and params[-1].default is not None and after.value not in ("=", "..."):
         raise Located(
-            token.start,
+            name.start,
             "a normal parameter cannot follow an optional one",
             "give it a default value too, or move it before the optional ones",
         )
