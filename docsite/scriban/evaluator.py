@@ -102,6 +102,7 @@ class Renderer:
         self.readonly: set[tuple[int, str]] = set()  # (id of the object, member name)
         self.unknown: list[Unknown] = []
         self.wrapped: list[list[s.Node]] = []
+        self.piped: list[Any] | None = None  # a pipe's value, for the next function called
 
     # Runtime protocol --------------------------------------------------------------------
 
@@ -336,8 +337,16 @@ class Renderer:
         """An expression's value; a function read by name is called (`@name` is not)."""
         value = self.eval_path(node)
         if is_function(value) and isinstance(node, _CALLED_WHEN_READ):
-            return self.call_function(value, [], {})
+            try:
+                return self.call_function(value, self.take_piped(), {})
+            except ScriptError as error:
+                raise Located(_start(node), error.message, error.hint) from None
         return value
+
+    def take_piped(self) -> list[Any]:
+        """The values a pipe hands to the first function called on its right, once."""
+        piped, self.piped = self.piped, None
+        return piped or []
 
     def eval_path(self, node: s.Node) -> Any:
         """An expression's value, functions left uncalled."""
@@ -442,9 +451,9 @@ class Renderer:
     def eval_function(self, node: s.FunctionDef) -> Function:
         return Function(node)
 
-    def eval_call(self, node: s.Call, piped: list[Any] | None = None) -> Any:
+    def eval_call(self, node: s.Call) -> Any:
+        args = self.take_piped()
         target = self.eval_path(node.target)
-        args = list(piped or [])
         for arg in node.args:
             if isinstance(arg, s.Unary) and arg.op == "^":
                 expanded = self.eval(arg.operand)
@@ -459,18 +468,22 @@ class Renderer:
         return self.call_function(target, args, named)
 
     def eval_pipe(self, node: s.Pipe) -> Any:
-        source = node.value
-        if isinstance(source, s.Unary) and source.op == "^":
-            expanded = self.eval(source.operand)
-            values = expanded if isinstance(expanded, list) else [expanded]
-        else:
-            values = [self.eval(source)]
-        if isinstance(node.to, s.Call):
-            return self.eval_call(node.to, values)
-        target = self.eval_path(node.to)
-        if not is_function(target):
-            raise _not_a_function(node.to, target)
-        return self.call_function(target, values, {})
+        saved, self.piped = self.piped, None
+        try:
+            source = node.value
+            if isinstance(source, s.Unary) and source.op == "^":
+                expanded = self.eval(source.operand)
+                values = expanded if isinstance(expanded, list) else [expanded]
+            else:
+                values = [self.eval(source)]
+            self.piped = values
+            result = self.eval(node.to)
+            if self.piped is not None:
+                message = f"`{_path_text(node.to)}` is not a function to pipe into"
+                raise Located(_start(node.to), message, "write `value | function arguments`")
+            return result
+        finally:
+            self.piped = saved
 
     # calls -------------------------------------------------------------------------------
 
@@ -554,6 +567,12 @@ class Renderer:
                 frame[name] = value
                 return
         self.contexts[-1][name] = value
+
+
+def _start(node: s.Node) -> int:
+    while isinstance(node, s.Member | s.Index | s.Call):
+        node = node.target
+    return node.at
 
 
 _CALLED_WHEN_READ = (s.Variable, s.Member, s.Index, s.Local, s.FunctionDef)

@@ -167,7 +167,7 @@ class Parser:
             if in_call or not self.starts_argument():
                 break
             if call is None:
-                call = s.Call(left.at, left)  # type: ignore[union-attr]
+                call = s.Call(_start(left), left)  # type: ignore[arg-type]
             elif left is not None:
                 call.args.append(left)
             left = None
@@ -266,7 +266,7 @@ class Parser:
 
     def explicit_call(self, target: s.Node) -> s.Call:
         """`target(a, b, name: c)`."""
-        call = s.Call(target.at, target, explicit=True)
+        call = s.Call(_start(target), target, explicit=True)
         self.advance()
         while not self.is_op(")"):
             if call.args or call.named:
@@ -327,7 +327,7 @@ class Parser:
         while not self.is_op("]"):
             items.append(self.expression())
             if not self.is_op("]"):
-                self.expect_op(",", "separate the items of an array with `,`")
+                self.expect_op(",", "separate the items of an array with `,`, end it with `]`")
         self.advance()
         return s.ArrayInit(start, items)
 
@@ -391,6 +391,13 @@ def _check_param_order(params: list[s.Param], name: Token, after: Token) -> None
             "a normal parameter cannot follow an optional one",
             "give it a default value too, or move it before the optional ones",
         )
+
+
+def _start(node: s.Node) -> int:
+    """Where a path (`a.b[0].c`) starts: calls are reported there."""
+    while isinstance(node, s.Member | s.Index | s.Call):
+        node = node.target
+    return node.at
 
 
 def _numeric(value: object) -> bool:
