@@ -3,6 +3,7 @@ the text it renders, each error with its line and column, the limits and the san
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -33,12 +34,25 @@ def _fail(_runtime: Any) -> None:
     raise ScriptError("this built-in always fails", "it is a test")
 
 
+PARTIALS = {
+    "hello": "Hello {{ $0 }}{{ if $.mark }}{{ $.mark }}{{ end }}",
+    "broken": "line one\n{{ 1 / 0 }}",
+    "unknowing": "{{ nobody }}",
+}
+
+
+def _include(runtime: Any, name: str, *args: Any, **named: Any) -> str:
+    template = parse(PARTIALS[name], name=f"{name}.md")
+    return runtime.include(template, list(args), named)
+
+
 # Two made-up built-in objects: the engine calls whatever the registry holds.
 BUILTINS = {
     "text": {
         "upcase": Builtin("text.upcase", _upcase, 1, 1),
         "join": Builtin("text.join", _join, 1, 2),
     },
+    "partials": {"include": Builtin("partials.include", _include, 1, None)},
     "list": {
         "map": Builtin("list.map", _map, 2, 2),
         "fail": Builtin("list.fail", _fail, 0, 0),
@@ -161,12 +175,26 @@ RENDERS = [
     # with, readonly, import
     ("{{ o = {}; with o; a = 1; end; o.a }}", "1"),
     ("{{ o = {a: 'in'}; import o; a }}", "in"),
+    # what Retype's pages write: `contains`, dates' members, a pipe inside a comparison
+    ('{{ if ["a", "beta"] contains "beta" }}beta{{ end }} {{ "abc" contains "z" }}', "beta false"),
+    ("{{ {a: 1} contains 'a' }}", "true"),
+    ("{{ [1, 2, 3] | text.join == '1, 2, 3' }}", "true"),
 ]
 
 
 @pytest.mark.parametrize(("template", "expected"), RENDERS)
 def test_renders(template: str, expected: str):
     assert render(template) == expected
+
+
+def test_dates_and_timespans_show_their_parts():
+    moment = dt.datetime(2026, 3, 2, 9, 30, 15, tzinfo=dt.UTC)
+    template = (
+        "{{ d.year }}-{{ d.month }}-{{ d.day }} {{ d.hour }}:{{ d.minute }}:{{ d.second }} "
+        "{{ d.day_of_week }} {{ d.day_of_year }} {{ t.days }} {{ t.hours }} {{ t.total_hours }}"
+    )
+    span = dt.timedelta(days=1, hours=2)
+    assert render(template, {"d": moment, "t": span}) == "2026-3-2 9:30:15 Monday 61 1 2 26"
 
 
 def test_globals_are_read_and_members_follow_paths():
@@ -192,6 +220,27 @@ def test_unknown_names_render_as_null_and_are_reported_with_their_place():
     assert [(u.name, u.line, u.col) for u in report.unknown] == [
         ("missing", 11, 4),
         ("other", 11, 18),
+    ]
+
+
+def test_an_included_template_gets_its_arguments_and_shares_the_globals():
+    template = '{{ partials.include "hello" name mark: "!" }} {{ partials.include "hello" "you" }}'
+    assert render(template, {"name": "Ann"}) == "Hello Ann! Hello you"
+
+
+def test_an_error_in_an_included_template_names_it_and_its_line():
+    with pytest.raises(TemplateRuntimeError) as caught:
+        render('page\n{{ partials.include "broken" }}')
+    error = caught.value
+    assert (error.source, error.line, error.col, error.message) == (
+        "broken.md",
+        2,
+        6,
+        "division by zero",
+    )
+    report = parse('{{ partials.include "unknowing" }}').render_report({}, builtins=BUILTINS)
+    assert [(u.name, u.source, u.line, u.col) for u in report.unknown] == [
+        ("nobody", "unknowing.md", 1, 4)
     ]
 
 
@@ -298,6 +347,28 @@ def test_members_are_read_from_dicts_never_from_python_attributes():
         render("{{ obj.password }}", {"obj": Secret()})
     assert "cannot read `.password`" in caught.value.message
     assert render("{{ o.__class__ }}|{{ 'x'.upper }}", {"o": {}}) == "|"
+
+
+def test_a_value_written_after_spaces_keeps_them_on_each_of_its_lines():
+    value = '{{ v = "one\\ntwo\\n" ~}}\n'
+    assert render(value + "   {{ v }}end") == "   one\n   two\nend"
+    assert render(value + "- {{ v }}end") == "- one\ntwo\nend", "only spaces before it"
+    assert render(value.replace("~}}", "-}}") + "   {{ v }}end") == "one\ntwo\nend"
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ 1e5000 }}", "is not a number"),
+        ("{{ x = 10; for i in 1..20; x = x * x; end }}", "too large a number"),
+        ('{{ "ab" * 100000000 }}', "too long a string"),
+        ("{{ 1 | 2 }}", "not a function to pipe into"),
+    ],
+)
+def test_values_too_large_are_errors_not_crashes(template: str, message: str):
+    with pytest.raises((TemplateSyntaxError, TemplateRuntimeError)) as caught:
+        render(template)
+    assert message in caught.value.message
 
 
 def test_deep_nesting_is_an_error_not_a_crash():

@@ -12,12 +12,13 @@ class TemplateError(Exception):
 
     kind = "error"
 
-    def __init__(self, line: int, col: int, message: str, hint: str = ""):
-        super().__init__(f"{line}:{col}: {message}")
+    def __init__(self, line: int, col: int, message: str, hint: str = "", source: str = ""):
+        super().__init__(f"{source + ':' if source else ''}{line}:{col}: {message}")
         self.line = line
         self.col = col
         self.message = message
         self.hint = hint
+        self.source = source  # the template's name given to parse(), "" if none
 
 
 class TemplateSyntaxError(TemplateError):

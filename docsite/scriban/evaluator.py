@@ -53,10 +53,11 @@ class Arguments(ScriptArray):
 
 @dataclass
 class Unknown:
-    """A name read but defined nowhere (rendered as null)."""
+    """A name read but defined nowhere (rendered as null), in the template rendered then."""
 
     name: str
     at: int
+    template: Any
 
 
 class _Return(Exception):
@@ -90,7 +91,9 @@ class Renderer:
         builtins: dict[str, dict[str, Builtin]],
         limits: Limits,
         now: dt.datetime,
+        template: Any = None,
     ):
+        self.template = template  # the Template being rendered (an included one, in include)
         self.contexts: list[dict[str, Any]] = [dict(builtins), globals_, {}]
         self.limits = limits
         self._now = now
@@ -115,6 +118,33 @@ class Renderer:
             raise ScriptError(f"{type_name(function)} is not a function", "pass one as `@name`")
         return self.call_function(function, list(args), {})
 
+    def include(self, template: Any, args: list[Any], named: dict[str, Any] | None = None) -> str:
+        """Another parsed Template rendered here (Scriban's `include`): the same globals and
+        limits, its own locals, `$` its arguments; returns what it writes. An error in it
+        is raised as a TemplateRuntimeError at its own line, naming it."""
+        self.depth += 1
+        saved = self.state, self.template, self.out
+        self.state, self.template, self.out = _State({"$": Arguments(args, named)}), template, []
+        try:
+            if self.depth > self.limits.recursion_depth:
+                raise ScriptError(
+                    f"more than {self.limits.recursion_depth} nested includes and calls",
+                    "limit: recursion depth (a file including itself?)",
+                )
+            self.run(template.body)
+        except _Return:
+            pass
+        except _Jump as jump:
+            outside = Located(jump.node.at, f"`{jump.node.kind}` outside a loop")
+            raise template.runtime_error(outside) from None
+        except Located as error:
+            raise template.runtime_error(error) from None
+        finally:
+            written = "".join(self.out)
+            self.state, self.template, self.out = saved
+            self.depth -= 1
+        return written
+
     # statements --------------------------------------------------------------------------
 
     def render(self, body: list[s.Node]) -> str:
@@ -133,6 +163,8 @@ class Renderer:
                 _EXEC[type(node)](self, node)
             except ScriptError as error:
                 raise Located(node.at, error.message, error.hint) from None
+            except (ValueError, OverflowError) as error:  # Python's own limits (int digits...)
+                raise Located(node.at, f"cannot compute this: {error}", "") from None
 
     def write(self, text: str) -> None:
         if not text:
@@ -161,7 +193,12 @@ class Renderer:
         value = self.eval(node.expression)
         if is_function(value):
             return
-        self.write(to_text(value))
+        text = to_text(value)
+        if node.indent and "\n" in text:
+            ends_line = text.endswith("\n")
+            text = text[: -1 if ends_line else None].replace("\n", "\n" + node.indent)
+            text += "\n" if ends_line else ""
+        self.write(text)
 
     def exec_assign(self, node: s.Assign) -> None:
         if isinstance(node.value, s.FunctionDef):
@@ -375,7 +412,7 @@ class Renderer:
         for context in reversed(self.contexts):
             if name in context:
                 return context[name]
-        self.unknown.append(Unknown(name, node.at))
+        self.unknown.append(Unknown(name, node.at, self.template))
         return None
 
     def eval_local(self, node: s.Local) -> Any:
@@ -503,11 +540,10 @@ class Renderer:
             self.depth -= 1
 
     def call_builtin(self, builtin: Builtin, args: list[Any], named: dict[str, Any]) -> Any:
-        if named:
-            raise ScriptError(f"`{builtin.name}` takes no named arguments", "")
+        """A built-in: positional arguments counted; named ones given as keywords."""
         _check_count(builtin.name, len(args), builtin.min_args, builtin.max_args)
         try:
-            return builtin.function(self, *args)
+            return builtin.function(self, *args, **named)
         except (ScriptError, Located, _Return, _Jump):
             raise
         except (TypeError, ValueError, KeyError, IndexError, OverflowError, ArithmeticError) as e:
@@ -670,10 +706,42 @@ def member(target: Any, name: str) -> Any:
         return target.members.get(name) if isinstance(target, ScriptArray) else None
     if target is None:
         raise ScriptError(f"cannot read `.{name}` of null", f"`?.{name}` reads null instead")
+    if isinstance(target, dt.datetime) and name in _DATE_MEMBERS:
+        return _DATE_MEMBERS[name](target)
+    if isinstance(target, dt.timedelta) and name in _TIMESPAN_MEMBERS:
+        return _TIMESPAN_MEMBERS[name](target)
     raise ScriptError(
         f"cannot read `.{name}` of {type_name(target)}",
         "members can be read from objects, and `size` from arrays and strings",
     )
+
+
+# What .NET's DateTime and TimeSpan show to Scriban (as `date.now.year`), by name.
+_DATE_MEMBERS: dict[str, Callable[[dt.datetime], Any]] = {
+    "year": lambda d: d.year,
+    "month": lambda d: d.month,
+    "day": lambda d: d.day,
+    "hour": lambda d: d.hour,
+    "minute": lambda d: d.minute,
+    "second": lambda d: d.second,
+    "millisecond": lambda d: d.microsecond // 1000,
+    "day_of_year": lambda d: d.timetuple().tm_yday,
+    "day_of_week": lambda d: d.strftime("%A"),
+    "date": lambda d: d.replace(hour=0, minute=0, second=0, microsecond=0),
+    "time_of_day": lambda d: d - d.replace(hour=0, minute=0, second=0, microsecond=0),
+}
+_TIMESPAN_MEMBERS: dict[str, Callable[[dt.timedelta], Any]] = {
+    "days": lambda t: t.days,
+    "hours": lambda t: t.seconds // 3600,
+    "minutes": lambda t: t.seconds // 60 % 60,
+    "seconds": lambda t: t.seconds % 60,
+    "milliseconds": lambda t: t.microseconds // 1000,
+    "total_days": lambda t: t.total_seconds() / 86400,
+    "total_hours": lambda t: t.total_seconds() / 3600,
+    "total_minutes": lambda t: t.total_seconds() / 60,
+    "total_seconds": lambda t: t.total_seconds(),
+    "total_milliseconds": lambda t: t.total_seconds() * 1000,
+}
 
 
 def index_of(target: Any, index: Any) -> Any:

@@ -17,9 +17,10 @@ from docsite.scriban.errors import Located
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """kind: text, enter, exit, newline, semicolon, name, local, number, string, interpolated,
-    op or eof. `value`: the text, the number, the string, or for `interpolated` its parts
-    (str or list of tokens); `spaced`: whitespace right before it (`f (x)` is not `f(x)`)."""
+    """kind: text, enter, exit, indent (after an enter: the spaces before it on its line),
+    newline, name, local, number, string, interpolated, op or eof. `value`: the text, the
+    number, the string, or for `interpolated` its parts (str or list of tokens); `spaced`:
+    whitespace right before it (`f (x)` is not `f(x)`)."""
 
     kind: str
     value: Any
@@ -49,7 +50,7 @@ def lex(text: str) -> list[Token]:
     lexer = _Lexer(text)
     lexer.run()
     lexer.tokens.append(Token("eof", None, len(text)))
-    return _trimmed(lexer.tokens)
+    return _trimmed(lexer.tokens, text)
 
 
 class _Lexer:
@@ -301,6 +302,8 @@ def _number_value(literal: str, start: int) -> int | float:
         if "e" in digits:
             mantissa, _, exponent = digits.partition("e")
             power = int(exponent)
+            if power > 4000:
+                raise ValueError
             return int(mantissa) * 10**power if power >= 0 else float(digits)
         return int(digits)
     except ValueError:
@@ -313,7 +316,7 @@ def _find_any(text: str, start: int, chars: str) -> int:
     return min(found) if found else -1
 
 
-def _trimmed(tokens: list[Token]) -> list[Token]:
+def _trimmed(tokens: list[Token], source: str) -> list[Token]:
     """Text tokens trimmed by the `-` and `~` of the blocks beside them; empty ones dropped."""
     result: list[Token] = []
     for index, token in enumerate(tokens):
@@ -331,6 +334,24 @@ def _trimmed(tokens: list[Token]) -> list[Token]:
             value = _trim_before(value, after.value if after and after.kind == "enter" else "")
         if value:
             result.append(Token("text", value, token.start))
+    return _with_indents(result, source)
+
+
+def _with_indents(tokens: list[Token], source: str) -> list[Token]:
+    """An `indent` token after each `{{` that only spaces precede on its source line, when
+    no `-` trimmed them (Scriban's auto-indentation: the lines a value writes there start
+    with the same spaces)."""
+    result: list[Token] = []
+    for index, token in enumerate(tokens):
+        result.append(token)
+        if token.kind != "enter" or token.value or index == 0:
+            continue
+        before, after = tokens[index - 1], tokens[index + 1]
+        if before.kind != "text" or after.kind == "text":  # no text before, or an escape block
+            continue
+        line = source[source.rfind("\n", 0, token.start) + 1 : token.start]
+        if line and not line.strip(" \t") and before.value.endswith(line):
+            result.append(Token("indent", line, token.start))
     return result
 
 

@@ -44,6 +44,8 @@ def binary(op: str, left: Any, right: Any, max_range: int) -> Any:
         return compare(op, left, right)
     if op in ("..", "..<"):
         return make_range(left, right, op == "..<", max_range)
+    if op == "contains":
+        return contains(left, right)
     if op == "+" and (isinstance(left, str) or isinstance(right, str)):
         return to_text(left) + to_text(right)
     if op == "<<" and isinstance(left, list):
@@ -54,7 +56,16 @@ def binary(op: str, left: Any, right: Any, max_range: int) -> Any:
         return right
     if left is None or right is None:
         return None
-    return _ARITHMETIC[op](left, right)
+    result = _ARITHMETIC[op](left, right)
+    if isinstance(result, int) and result.bit_length() > _LARGEST_BITS:
+        raise ScriptError("the result is too large a number", "numbers stay under 10^4000")
+    if isinstance(result, str) and len(result) > _LONGEST_TEXT:
+        raise ScriptError("the result is too long a string", "limit: output size")
+    return result
+
+
+_LARGEST_BITS = 13_000  # about 10^3900: Python writes ints of up to 4300 digits
+_LONGEST_TEXT = 10_000_000
 
 
 def _add(left: Any, right: Any) -> Any:
@@ -83,10 +94,17 @@ def _multiply(left: Any, right: Any) -> Any:
     if is_number(left) and is_number(right):
         return left * right
     if isinstance(left, str) and is_number(right):
-        return left * _integer(right, "the count of a string repeat")
+        return _repeat(left, right)
     if is_number(left) and isinstance(right, str):
-        return right * _integer(left, "the count of a string repeat")
+        return _repeat(right, left)
     raise _cannot("*", left, right)
+
+
+def _repeat(text: str, count: Any) -> str:
+    times = max(0, _integer(count, "the count of a string repeat"))
+    if len(text) * times > _LONGEST_TEXT:
+        raise ScriptError("the result is too long a string", "limit: output size")
+    return text * times
 
 
 def _numbers(op: str, left: Any, right: Any) -> None:
@@ -175,6 +193,19 @@ def compare(op: str, left: Any, right: Any) -> bool:
     if op == ">":
         return bool(left > right)
     return bool(left >= right)
+
+
+def contains(container: Any, item: Any) -> bool:
+    """`container contains item`: an array's item, a string's part, an object's key."""
+    if container is None:
+        return False
+    if isinstance(container, str):
+        return to_text(item) in container
+    if isinstance(container, dict):
+        return to_text(item) in container
+    if isinstance(container, list):
+        return any(equal(element, item) for element in container)
+    raise ScriptError(f"{_a(container)} cannot contain anything", "use an array or a string")
 
 
 def make_range(left: Any, right: Any, exclusive: bool, max_size: int) -> list[int] | None:

@@ -11,7 +11,7 @@ from docsite.scriban.runtime import EMPTY
 
 BINARY = {
     "??": 20, "?!": 20, "||": 30, "or": 30, "&&": 40, "and": 40, "==": 70, "!=": 70,
-    "<": 80, "<=": 80, ">": 80, ">=": 80, "+": 100, "-": 100, "*": 110, "/": 110,
+    "<": 80, "<=": 80, ">": 80, ">=": 80, "contains": 90, "+": 100, "-": 100, "*": 110, "/": 110,
     "//": 110, "%": 110, "<<": 110, ">>": 110, "..": 130, "..<": 130,
 }  # fmt: skip
 ASSIGNMENTS = ("=", "+=", "-=", "*=", "/=", "//=", "%=")
@@ -42,6 +42,7 @@ class Parser:
         self.tokens = tokens
         self.index = 0
         self.stop_names: tuple[str, ...] = ()  # names that end a call here (loop parameters)
+        self.indent = ""  # spaces before the current `{{` on its line, for its values' lines
 
     # tokens ----------------------------------------------------------------------------
 
@@ -85,8 +86,13 @@ class Parser:
         body: list[s.Node] = []
         while True:
             token = self.tok
-            if token.kind in _SEPARATORS or (token.kind == "op" and token.value == ";"):
+            if token.kind in ("enter", "exit"):
+                self.indent = ""
                 self.advance()
+            elif token.kind == "newline" or (token.kind == "op" and token.value == ";"):
+                self.advance()
+            elif token.kind == "indent":
+                self.indent = self.advance().value
             elif token.kind == "text":
                 body.append(s.Text(token.start, self.advance().value))
             elif token.kind == "eof":
@@ -145,7 +151,7 @@ class Parser:
                     "write `name = value`, `object.member = value` or `array[0] = value`",
                 )
             return s.Assign(start, expression, op.value, value)
-        return s.Output(start, expression)
+        return s.Output(start, expression, self.indent)
 
     # expressions -----------------------------------------------------------------------
 
@@ -203,8 +209,8 @@ class Parser:
         token = self.tok
         if token.kind == "op" and token.value in BINARY:
             return token.value
-        if token.kind == "name" and token.value in ("and", "or"):
-            return token.value
+        if token.kind == "name" and token.value in ("and", "or", "contains"):
+            return token.value  # `contains`: Retype's pages use it, as Liquid does
         return None
 
     def starts_argument(self) -> bool:

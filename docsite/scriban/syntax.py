@@ -165,10 +165,11 @@ class Text(Node):
 
 @dataclass(slots=True)
 class Output(Node):
-    """An expression statement: its value is written."""
+    """An expression statement: its value is written, its lines after the first indented."""
 
     at: int
     expression: Node
+    indent: str = ""
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ needed (docsite caches the parsed template)."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ class UnknownName:
     name: str
     line: int
     col: int
+    source: str = ""  # the template's name: an included template's, when read there
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,23 @@ class Rendering:
 class Template:
     """A parsed template: render it with globals, as often as needed."""
 
-    def __init__(self, text: str, body: list[s.Node], first_line: int):
+    def __init__(self, text: str, body: list[s.Node], first_line: int = 1, name: str = ""):
         self.text = text
         self.body = body
         self.first_line = first_line
+        self.name = name
         self.plain = all(isinstance(node, s.Text) for node in body)
+        self._lines: LineMap | None = None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """An offset of the text as (line, column)."""
+        if self._lines is None:
+            self._lines = LineMap(self.text, self.first_line)
+        return self._lines.position(offset)
+
+    def runtime_error(self, error: Located) -> TemplateRuntimeError:
+        line, col = self.position(error.offset)
+        return TemplateRuntimeError(line, col, error.message, error.hint, self.name)
 
     def render(
         self,
@@ -74,39 +88,43 @@ class Template:
             builtins if builtins is not None else _default_builtins(),
             limits or Limits(),
             now or dt.datetime.now(dt.UTC),
+            self,
         )
-        lines = LineMap(self.text, self.first_line)
+        # Each nested template call takes a few Python frames: room for the depth limit.
+        sys.setrecursionlimit(
+            max(sys.getrecursionlimit(), 20 * renderer.limits.recursion_depth + 1000)
+        )
         try:
             text = renderer.render(self.body)
         except Located as error:
-            line, col = lines.position(error.offset)
-            raise TemplateRuntimeError(line, col, error.message, error.hint) from None
+            raise self.runtime_error(error) from None
         except RecursionError:
             raise TemplateRuntimeError(
                 self.first_line, 1, "the template nests too deeply", "limit: recursion depth"
             ) from None
         unknown = []
         for found in renderer.unknown:
-            line, col = lines.position(found.at)
-            unknown.append(UnknownName(found.name, line, col))
+            line, col = found.template.position(found.at)
+            unknown.append(UnknownName(found.name, line, col, found.template.name))
         return Rendering(text, tuple(unknown))
 
 
-def parse(text: str, first_line: int = 1) -> Template:
+def parse(text: str, first_line: int = 1, name: str = "") -> Template:
     """A template parsed once; raises TemplateSyntaxError (line, col, message, hint).
-    `first_line`: the file line of the text's first line, for positions."""
+    `first_line`: the file line of the text's first line, for positions; `name`: the
+    template's name (its file) that errors carry as `source`."""
     if "{{" not in text and "{%" not in text:
-        return Template(text, [s.Text(0, text)] if text else [], first_line)
+        return Template(text, [s.Text(0, text)] if text else [], first_line, name)
     try:
         body = parse_tokens(lex(text))
     except Located as error:
         line, col = LineMap(text, first_line).position(error.offset)
-        raise TemplateSyntaxError(line, col, error.message, error.hint) from None
+        raise TemplateSyntaxError(line, col, error.message, error.hint, name) from None
     except RecursionError:
         raise TemplateSyntaxError(
-            first_line, 1, "the template nests too deeply to parse", "fewer nested brackets"
+            first_line, 1, "the template nests too deeply to parse", "fewer nested brackets", name
         ) from None
-    return Template(text, body, first_line)
+    return Template(text, body, first_line, name)
 
 
 def _default_builtins() -> dict[str, dict[str, Builtin]]:
