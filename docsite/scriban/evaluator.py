@@ -76,6 +76,7 @@ class _State:
 
     locals: dict[str, Any] = field(default_factory=dict)
     frames: list[dict[str, Any]] = field(default_factory=list)
+    parameters: dict[str, Any] | None = None  # a parametric function's scope
 
 
 def is_function(value: Any) -> bool:
@@ -558,7 +559,8 @@ class Renderer:
         if self.wrapped:
             state.locals["$$"] = self.wrapped.pop()
         if definition.params is not None:
-            state.frames.append(_bind(function, args, named, self))
+            state.parameters = _bind(function, args, named, self)
+            state.frames.append(state.parameters)
         saved, self.state = self.state, state
         try:
             self.run(definition.body)
@@ -602,6 +604,10 @@ class Renderer:
             if name in frame:
                 frame[name] = value
                 return
+        # A new name in a parametric function stays in it; a known global is written.
+        if self.state.parameters is not None and not any(name in c for c in self.contexts):
+            self.state.parameters[name] = value
+            return
         self.contexts[-1][name] = value
 
 
