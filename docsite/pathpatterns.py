@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 
 def pattern_problem(pattern: str) -> str:
@@ -34,4 +36,6 @@ class PathFilter:
 
 @cache
 def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
+    import pathspec  # 25 ms: only builds with patterns pay for it
+
     return pathspec.GitIgnoreSpec.from_lines(patterns)
