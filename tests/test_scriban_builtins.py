@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import inspect
 import itertools
 import re
 import uuid
@@ -689,3 +690,44 @@ def test_builtins_are_named_as_templates_write_them() -> None:
 
 def test_truthiness() -> None:
     assert [truthy(v) for v in (None, False, 0, "", [])] == [False, False, True, True, True]
+
+
+@pytest.mark.parametrize(
+    ("name", "parameter"),
+    [
+        ("string.slice", "length"),
+        ("string.slice1", "length"),
+        ("string.replace_first", "from_end"),
+        ("string.truncate", "ellipsis"),
+        ("date.parse", "culture"),
+        ("date.parse_to_string", "input_pattern"),
+        ("date.parse_to_string", "input_culture"),
+        ("date.parse_to_string", "output_culture"),
+        ("math.round", "precision"),
+        ("math.format", "culture"),
+        ("array.sort", "member"),
+        ("regex.replace", "options"),
+    ],
+)
+def test_parameters_have_scriban_names(name: str, parameter: str) -> None:
+    """Templates pass some arguments by name (`string.slice1 1 length: 3`): the evaluator
+    finds them among the function's parameters, which carry Scriban's snake_case names."""
+    parameters = list(inspect.signature(builtin_named(name).function).parameters)[1:]
+    assert parameter in parameters
+
+
+def test_html_strip_stays_linear_on_unclosed_tags() -> None:
+    for text in ("<script" * 20_000, "<a " * 50_000, "<a='x " * 30_000, "<a=b" * 30_000):
+        assert html_strip(text) == text
+    assert html_strip("<!--" * 3 + "x-->y") == "y"
+    assert html_strip("a < b and c > d") == "a  d"  # as Scriban's expression reads it
+
+
+def html_strip(text: str) -> str:
+    return run("html.strip", text)
+
+
+def test_uniq_compares_as_scriban_equality() -> None:
+    values = [1, 1.0, True, "1", None, None, [1], [1], {"a": 1}, {"a": 1}, 1]
+    assert run("array.uniq", values) == [1, True, "1", None, [1], {"a": 1}]
+    assert run("array.uniq", list(range(20_000)) * 2) == list(range(20_000))

@@ -21,6 +21,8 @@ from typing import Any
 from docsite.scriban.runtime import ScriptError
 
 DEFAULT_DATE_FORMAT = "%d %b %Y"  # date.default_format: what `{{ date.now }}` writes
+# Month abbreviations in English, not in the machine's locale as strftime's %b.
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def truthy(value: Any) -> bool:
@@ -39,7 +41,7 @@ def to_text(value: Any) -> str:
     if isinstance(value, float):
         return format_double(value)
     if isinstance(value, dt.datetime):
-        return value.strftime(DEFAULT_DATE_FORMAT)
+        return f"{value.day:02d} {_MONTHS[value.month - 1]} {value.year:04d}"  # %d %b %Y
     if isinstance(value, dt.timedelta):
         return format_timespan(value)
     if isinstance(value, list | tuple | range):

@@ -22,7 +22,7 @@ def _items(value: Any) -> list[Any]:
     return iterate(value) or []
 
 
-def member(item: Any, name: str) -> Any:
+def member_of(item: Any, name: str) -> Any:
     """A member of an object element; a dotted name falls back to nested members when no
     member has that exact name. Anything else has no members: null."""
     if not isinstance(item, dict):
@@ -127,10 +127,10 @@ def offset(_rt: Any, items: Any, index: Any) -> list[Any] | None:
     return _items(items)[max(to_int(index, "array.offset index"), 0) :]
 
 
-def map_(_rt: Any, items: Any, name: Any) -> list[Any]:
+def map_(_rt: Any, items: Any, member: Any) -> list[Any]:
     """Each element's member of that name (null where it has none)."""
-    key = to_str(name)
-    return [member(item, key) for item in _items(items)]
+    key = to_str(member)
+    return [member_of(item, key) for item in _items(items)]
 
 
 def remove_at(_rt: Any, items: Any, index: Any) -> list[Any]:
@@ -154,25 +154,34 @@ def size(_rt: Any, items: Any) -> int:
     return len(_items(items))
 
 
-def sort(_rt: Any, items: Any, name: Any = None) -> list[Any]:
+def sort(_rt: Any, items: Any, member: Any = None) -> list[Any]:
     """A stable sort by value, or by the named member of each element."""
     elements = _items(items)
-    if name is None:
+    if member is None:
         return sorted(elements, key=functools.cmp_to_key(compare))
-    key = to_str(name)
-    return sorted(
-        elements, key=functools.cmp_to_key(lambda a, b: compare(member(a, key), member(b, key)))
-    )
+    key = to_str(member)
+    by_member = functools.cmp_to_key(lambda a, b: compare(member_of(a, key), member_of(b, key)))
+    return sorted(elements, key=by_member)
 
 
 def uniq(_rt: Any, items: Any) -> list[Any] | None:
-    """The first of each run of equal elements, in their order."""
+    """The first of each set of equal elements, in their order."""
     if items is None:
         return None
     unique: list[Any] = []
+    seen: set[Any] = set()  # booleans, numbers, strings: `equals` is `==` within a kind
+    others: list[Any] = []  # arrays, objects, dates...: compared one by one
     for item in _items(items):
-        if not any(equals(item, seen) for seen in unique):
-            unique.append(item)
+        if isinstance(item, bool | int | float | str) or item is None:
+            key = (type(item) if isinstance(item, bool | str) else None, item)
+            if key in seen:
+                continue
+            seen.add(key)
+        elif any(equals(item, other) for other in others):
+            continue
+        else:
+            others.append(item)
+        unique.append(item)
     return unique
 
 

@@ -106,11 +106,11 @@ def modulo(_rt: Any, value: Any, other: Any) -> Any:
     return math.fmod(left, right)
 
 
-def format_(_rt: Any, value: Any, pattern: Any, culture: Any = None) -> str:
+def format_(_rt: Any, value: Any, format: Any, culture: Any = None) -> str:
     """The number written with a .NET numeric format string (`N2`, `X4`, `0.##`)."""
     if value is None:
         return ""
-    return format_number(to_number(value, "math.format"), to_str(pattern), culture)
+    return format_number(to_number(value, "math.format"), to_str(format), culture)
 
 
 def is_number_(_rt: Any, value: Any) -> bool:
@@ -122,9 +122,10 @@ def uuid(_rt: Any) -> str:
     return str(_uuid.uuid4())
 
 
-def random(_rt: Any, low: Any, high: Any) -> int:
+def random(_rt: Any, min_value: Any, max_value: Any) -> int:
     """A random integer from low up to, not including, high (not reproducible by nature)."""
-    start, stop = to_int(low, "math.random minValue"), to_int(high, "math.random maxValue")
+    start = to_int(min_value, "math.random minValue")
+    stop = to_int(max_value, "math.random maxValue")
     if stop < start:
         raise ScriptError(
             f"math.random: maxValue {stop} is below minValue {start}",

@@ -29,13 +29,13 @@ def default(_rt: Any, value: Any, fallback: Any) -> Any:
     return fallback if value is None or value == "" else value
 
 
-def format_(_rt: Any, value: Any, pattern: Any, culture: Any = None) -> Any:
+def format_(_rt: Any, value: Any, format: Any, culture: Any = None) -> Any:
     """Numbers with .NET numeric formats (`N2`), dates with .NET date formats
     (`yyyy-MM-dd`); other values as they are written."""
     if is_number(value):
-        return format_number(value, to_str(pattern), culture)
+        return format_number(value, to_str(format), culture)
     if isinstance(value, dt.datetime):
-        return dotnet_format(value, to_str(pattern))
+        return dotnet_format(value, to_str(format))
     return to_text(value)
 
 

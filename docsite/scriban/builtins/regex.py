@@ -106,9 +106,9 @@ def _replacement(template: str):
     return expand
 
 
-def replace(_rt: Any, text: Any, pattern: Any, replacement: Any, options: Any = None) -> str:
+def replace(_rt: Any, text: Any, pattern: Any, replace: Any, options: Any = None) -> str:
     compiled = _compile("regex.replace", pattern, options)
-    return compiled.sub(_replacement(to_str(replacement)), _text("regex.replace", text))
+    return compiled.sub(_replacement(to_str(replace)), _text("regex.replace", text))
 
 
 def split(_rt: Any, text: Any, pattern: Any, options: Any = None) -> list[str]:

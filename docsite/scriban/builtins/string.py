@@ -51,8 +51,8 @@ def append(_rt: Any, text: Any, other: Any) -> str:
     return to_str(text) + to_str(other)
 
 
-def prepend(_rt: Any, text: Any, other: Any) -> str:
-    return to_str(other) + to_str(text)
+def prepend(_rt: Any, text: Any, by: Any) -> str:
+    return to_str(by) + to_str(text)
 
 
 def capitalize(_rt: Any, text: Any) -> str:
@@ -140,25 +140,25 @@ def pluralize(_rt: Any, number: Any, singular: Any, plural: Any) -> str:
     return to_str(singular) if equals(number, 1) else to_str(plural)
 
 
-def remove(_rt: Any, text: Any, part: Any) -> str:
+def remove(_rt: Any, text: Any, remove: Any) -> str:
     value = to_str(text)
-    return value if not part else value.replace(to_str(part), "")
+    return value if not remove else value.replace(to_str(remove), "")
 
 
-def remove_first(rt: Any, text: Any, part: Any) -> str:
-    return replace_first(rt, text, part, "")
+def remove_first(rt: Any, text: Any, remove: Any) -> str:
+    return replace_first(rt, text, remove, "")
 
 
-def remove_last(rt: Any, text: Any, part: Any) -> str:
-    return replace_first(rt, text, part, "", True)
+def remove_last(rt: Any, text: Any, remove: Any) -> str:
+    return replace_first(rt, text, remove, "", True)
 
 
-def replace(_rt: Any, text: Any, match: Any, replacement: Any) -> str:
+def replace(_rt: Any, text: Any, match: Any, replace: Any) -> str:
     value = to_str(text)
-    return value if not match else value.replace(to_str(match), to_str(replacement))
+    return value if not match else value.replace(to_str(match), to_str(replace))
 
 
-def replace_first(_rt: Any, text: Any, match: Any, replacement: Any, from_end: Any = False) -> str:
+def replace_first(_rt: Any, text: Any, match: Any, replace: Any, from_end: Any = False) -> str:
     """The first occurrence replaced, or the last one when from_end is true."""
     value, needle = to_str(text), to_str(match)
     if not needle:
@@ -166,7 +166,7 @@ def replace_first(_rt: Any, text: Any, match: Any, replacement: Any, from_end: A
     index = value.rfind(needle) if from_end else value.find(needle)
     if index < 0:
         return value
-    return value[:index] + to_str(replacement) + value[index + len(needle) :]
+    return value[:index] + to_str(replace) + value[index + len(needle) :]
 
 
 def size(_rt: Any, text: Any) -> int:
@@ -264,8 +264,8 @@ def _hasher(name: str):
 
 
 def _hmac(name: str):
-    def digest(_rt: Any, text: Any, key: Any) -> str:
-        return hmac.new(to_str(key).encode(), to_str(text).encode(), name).hexdigest()
+    def digest(_rt: Any, text: Any, secret_key: Any) -> str:
+        return hmac.new(to_str(secret_key).encode(), to_str(text).encode(), name).hexdigest()
 
     digest.__doc__ = f"The HMAC-{name} of the UTF-8 text with this secret key."
     return digest
@@ -316,23 +316,23 @@ def index_of(
     _rt: Any,
     text: Any,
     search: Any,
-    start: Any = None,
+    start_index: Any = None,
     count: Any = None,
-    comparison: Any = None,
+    string_comparison: Any = None,
 ) -> int:
     """Where search first occurs from start within count characters, or -1."""
     value, needle = to_str(text), to_str(search)
-    begin = to_int(start, "string.index_of startIndex")
+    begin = to_int(start_index, "string.index_of startIndex")
     end = len(value) if count is None else begin + to_int(count, "string.index_of count")
     if not 0 <= begin <= len(value) or not begin <= end <= len(value):
         raise ScriptError(
             f"string.index_of: start {begin} and count reach outside the text "
             f"({len(value)} characters)"
         )
-    key = to_str(comparison or "Ordinal").lower()
+    key = to_str(string_comparison or "Ordinal").lower()
     if key not in _COMPARISONS:
         raise ScriptError(
-            f"string.index_of: unknown comparison {comparison!r}",
+            f"string.index_of: unknown comparison {string_comparison!r}",
             "Use one of: " + ", ".join(sorted(_COMPARISONS)),
         )
     if _COMPARISONS[key]:
