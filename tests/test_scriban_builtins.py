@@ -731,3 +731,78 @@ def test_uniq_compares_as_scriban_equality() -> None:
     values = [1, 1.0, True, "1", None, None, [1], [1], {"a": 1}, {"a": 1}, 1]
     assert run("array.uniq", values) == [1, True, "1", None, [1], {"a": 1}]
     assert run("array.uniq", list(range(20_000)) * 2) == list(range(20_000))
+
+
+def pipe(value: Any, *steps: tuple[Any, ...]) -> Any:
+    """`value | f a b | g c`: each step is (name, *arguments), the value passed first."""
+    for name, *args in steps:
+        value = run(name, value, *args)
+    return value
+
+
+TAGS = ["search", "api", "search", "guide"]
+POSTS = [{"title": "Beta", "path": "b"}, {"title": "Alpha", "path": "a"}, {"title": "Gamma"}]
+
+
+@pytest.mark.parametrize(
+    ("value", "steps", "expected"),
+    [
+        ("  hello world  ", [("string.strip",), ("string.upcase",)], "HELLO WORLD"),
+        (TAGS, [("array.sort",), ("array.join", ", ")], "api, guide, search, search"),
+        ("my-page", [("string.replace", "-", " "), ("string.capitalizewords",)], "My Page"),
+        ("HELLO WORLD", [("string.downcase",)], "hello world"),
+        ("  hello  ", [("string.strip",)], "hello"),
+        ("Hello", [("string.append", " World")], "Hello World"),
+        ("World", [("string.prepend", "Hello ")], "Hello World"),
+        ("Hello, world.", [("string.replace", "world", "Retype")], "Hello, Retype."),
+        ("Hello, world.", [("string.remove", "world")], "Hello, ."),
+        ("one,two,three", [("string.split", ",")], '["one", "two", "three"]'),
+        (TAGS, [("array.size",), ("string.pluralize", "tag", "tags")], "tags"),
+        (["x"], [("array.size",), ("string.pluralize", "tag", "tags")], "tag"),
+        (TAGS, [("array.first",)], "search"),
+        (TAGS, [("array.last",)], "guide"),
+        (POSTS, [("array.offset", 1), ("array.limit", 1), ("array.map", "path")], '["a"]'),
+        (
+            POSTS,
+            [("array.sort", "title"), ("array.map", "title"), ("array.join", ", ")],
+            "Alpha, Beta, Gamma",
+        ),
+        (TAGS, [("array.uniq",), ("array.sort",), ("array.join", " · ")], "api · guide · search"),
+        (
+            [{"name": "Ann"}, {"name": "Bo"}],
+            [("array.map", "name"), ("array.join", ", ")],
+            "Ann, Bo",
+        ),
+        (NOW, [("date.add_days", 7)], "09 Mar 2026"),
+        (NOW, [("date.add_days", -7)], "23 Feb 2026"),
+        (NOW, [("date.add_months", 1)], "02 Apr 2026"),
+        (NOW, [("date.add_years", 1)], "02 Mar 2027"),
+        ("2026-03-02", [("date.parse",), ("date.to_string", "%B %d, %Y")], "March 02, 2026"),
+        (3, [("math.times", 4)], "12"),
+        (10, [("math.divided_by", 3.0), ("math.round", 2)], "3.33"),
+        (
+            5_242_880,
+            [("math.divided_by", 1024), ("math.divided_by", 1024.0), ("math.round", 2)],
+            "5",
+        ),
+        (None, [("object.default", "No description provided.")], "No description provided."),
+        ({"title": "T", "description": None}, [("object.has_key", "description")], "true"),
+        (TAGS, [("object.typeof",)], "array"),
+        ("text", [("object.typeof",)], "string"),
+        ("text", [("string.size",)], "4"),
+        ("hello world", [("string.contains", "world")], "true"),
+        ("page.md", [("string.ends_with", ".md")], "true"),
+        ("https://x.org", [("string.starts_with", "https")], "true"),
+        ("<p>Hi</p>", [("html.strip",), ("string.truncate", 150)], "Hi"),
+        (5, [("math.times", 2)], "10"),
+    ],
+)
+def test_retype_page_examples(value: Any, steps: list[tuple[Any, ...]], expected: str) -> None:
+    """The examples of Retype's "Functions and Filters" page, pipes and all."""
+    assert to_text(pipe(value, *steps)) == expected
+
+
+def test_retype_date_properties_and_comparison() -> None:
+    release = run("date.parse", "2026-06-01")
+    assert compare(run("date.now"), release) < 0  # "Coming soon."
+    assert (NOW.year, NOW.month, NOW.day) == (2026, 3, 2)

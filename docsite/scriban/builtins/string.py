@@ -11,7 +11,7 @@ from typing import Any
 
 from docsite.scriban.builtins.common import builtins
 from docsite.scriban.runtime import ScriptError
-from docsite.scriban.values import equals, parse_number, to_int, to_str
+from docsite.scriban.values import parse_number, to_int, to_str
 
 _ESCAPES = {
     "\\": "\\\\",
@@ -136,8 +136,9 @@ def strip_newlines(_rt: Any, text: Any) -> str:
 
 
 def pluralize(_rt: Any, number: Any, singular: Any, plural: Any) -> str:
-    """The singular when the number is exactly 1."""
-    return to_str(singular) if equals(number, 1) else to_str(plural)
+    """The singular when the number is exactly 1 (null counts as 0)."""
+    count = to_int(number, "string.pluralize number")
+    return to_str(singular) if count == 1 else to_str(plural)
 
 
 def remove(_rt: Any, text: Any, remove: Any) -> str:
