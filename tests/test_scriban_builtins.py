@@ -607,6 +607,9 @@ def test_math_uuid_and_random() -> None:
         ("object.from_json", ("[" * 5000,), "from_json"),
         ("object.to_json", (float("nan"),), "no JSON form"),
         ("timespan.parse", ("soon",), "not a timespan"),
+        ("string.pad_left", ("a", 10**12), "refused"),
+        ("array.insert_at", ([], 10**12, 1), "refused"),
+        ("math.format", (10**500, "N2"), "too many digits"),
         ("timespan.from_days", (10**12,), "too long"),
         ("array.each", ([1], "not a function"), "not a function"),
     ],
@@ -617,7 +620,7 @@ def test_bad_input_is_a_script_error(name: str, args: tuple[Any, ...], message: 
     assert message in raised.value.message
 
 
-ODD_VALUES = [None, True, 0, -1, 2.5, float("inf"), "", "x", [], [1, "a"], {"a": 1}, NOW]
+ODD_VALUES = [None, True, 0, -1, 2.5, float("inf"), 10**30, "", "x", [], [1, "a"], {"a": 1}, NOW]
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from typing import Any
 
 from docsite.scriban.runtime import ScriptError
 
+MAX_SIZE = 1_000_000  # the largest width or position a built-in fills up to
 DEFAULT_DATE_FORMAT = "%d %b %Y"  # date.default_format: what `{{ date.now }}` writes
 # Month abbreviations in English, not in the machine's locale as strftime's %b.
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -144,7 +145,7 @@ def to_number(value: Any, what: str) -> int | float:
         if number is not None:
             return number
     raise ScriptError(
-        f"{what} expects a number, not {type_name(value)} {_nested(value)}",
+        f"{what} expects a number, not {type_name(value)} {_nested(value)[:40]}",
         "Pass a number such as 3 or 2.5.",
     )
 
@@ -159,6 +160,15 @@ def to_int(value: Any, what: str, default: int = 0) -> int:
             raise ScriptError(f"{what} expects an integer, not {format_double(number)}")
         return int(number)
     return number
+
+
+def to_size(value: Any, what: str, default: int = 0) -> int:
+    """A count that makes something (a width, a position to fill up to): at most
+    MAX_SIZE, so a typo cannot ask for gigabytes."""
+    count = to_int(value, what, default)
+    if count > MAX_SIZE:
+        raise ScriptError(f"{what} is {count}: more than {MAX_SIZE} is refused")
+    return count
 
 
 def to_str(value: Any) -> str:

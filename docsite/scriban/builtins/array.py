@@ -10,7 +10,16 @@ from typing import Any
 
 from docsite.scriban.builtins.common import builtins
 from docsite.scriban.runtime import ScriptError
-from docsite.scriban.values import compare, equals, iterate, to_int, to_str, to_text, truthy
+from docsite.scriban.values import (
+    compare,
+    equals,
+    iterate,
+    to_int,
+    to_size,
+    to_str,
+    to_text,
+    truthy,
+)
 
 # array.cycle remembers, per running template, where each group is: the runtime is the key,
 # so the state ends with the template and two renders never share it.
@@ -99,7 +108,7 @@ def last(_rt: Any, items: Any) -> Any:
 def insert_at(_rt: Any, items: Any, index: Any, value: Any) -> list[Any]:
     """A negative index counts from the end; beyond the end, nulls fill the gap."""
     elements = list(_items(items))
-    position = to_int(index, "array.insert_at index")
+    position = to_size(index, "array.insert_at index")
     if position < 0:
         position = max(position + len(elements), 0)
     elements.extend([None] * (position - len(elements)))

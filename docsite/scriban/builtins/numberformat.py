@@ -29,13 +29,16 @@ def format_number(value: Any, pattern: str, culture: Any = None) -> str:
         )
     if isinstance(value, float) and not math.isfinite(value):
         return format_double(value)
-    standard = _STANDARD.fullmatch(pattern)
-    if standard:
-        letter, digits = standard.groups()
-        return _standard(value, letter, int(digits) if digits else None)
-    if pattern == "":
-        return _standard(value, "G", None)
-    return _custom(value, pattern)
+    try:
+        standard = _STANDARD.fullmatch(pattern)
+        if standard:
+            letter, digits = standard.groups()
+            return _standard(value, letter, int(digits) if digits else None)
+        if pattern == "":
+            return _standard(value, "G", None)
+        return _custom(value, pattern)
+    except decimal.InvalidOperation:
+        raise ScriptError("math.format: the number has too many digits to format") from None
 
 
 def _exact(value: int | float) -> decimal.Decimal:

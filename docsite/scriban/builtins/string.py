@@ -11,7 +11,7 @@ from typing import Any
 
 from docsite.scriban.builtins.common import builtins
 from docsite.scriban.runtime import ScriptError
-from docsite.scriban.values import parse_number, to_int, to_str
+from docsite.scriban.values import parse_number, to_int, to_size, to_str
 
 _ESCAPES = {
     "\\": "\\\\",
@@ -273,7 +273,7 @@ def _hmac(name: str):
 
 
 def _pad(what: str, width: Any) -> int:
-    count = to_int(width, f"string.{what} width")
+    count = to_size(width, f"string.{what} width")
     if count < 0:
         raise ScriptError(f"string.{what} width must not be negative, not {count}")
     return count
