@@ -157,7 +157,9 @@ def to_int(value: Any, what: str, default: int = 0) -> int:
     number = to_number(value, what)
     if isinstance(number, float):
         if not math.isfinite(number):
-            raise ScriptError(f"{what} expects an integer, not {format_double(number)}")
+            raise ScriptError(
+                f"{what} expects an integer, not {format_double(number)}", "Pass a whole number."
+            )
         return int(number)
     return number
 
@@ -167,7 +169,9 @@ def to_size(value: Any, what: str, default: int = 0) -> int:
     MAX_SIZE, so a typo cannot ask for gigabytes."""
     count = to_int(value, what, default)
     if count > MAX_SIZE:
-        raise ScriptError(f"{what} is {count}: more than {MAX_SIZE} is refused")
+        raise ScriptError(
+            f"{what} is {count}: more than {MAX_SIZE} is refused", "Pass a smaller number."
+        )
     return count
 
 

@@ -76,7 +76,9 @@ def cycle(rt: Any, values: Any, group: Any = None) -> Any:
     try:
         positions = _CYCLES.setdefault(rt, {})
     except TypeError:
-        raise ScriptError("array.cycle needs a running template") from None
+        raise ScriptError(
+            "array.cycle needs a running template", "Call array.cycle inside a page."
+        ) from None
     index = positions.get(key, 0)
     positions[key] = index + 1
     return choices[index % len(choices)]

@@ -31,6 +31,7 @@ MONTHS = [
 ]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 CULTURES = {"", "en-us", "en", "invariant", "en-gb"}
+_RANGE_HINT = "Add a smaller amount: dates run from the year 1 to 9999."
 _FORMAT_HINT = "Formats use % codes such as %Y-%m-%d, %B %d, %Y or %H:%M (see date.to_string)."
 
 
@@ -68,7 +69,9 @@ def _shift(what: str, date: Any, amount: Any, unit: str) -> dt.datetime:
     try:
         return moment + dt.timedelta(**{unit: number})
     except OverflowError:
-        raise ScriptError(f"date.{what}: the date leaves the years 1 to 9999") from None
+        raise ScriptError(
+            f"date.{what}: the date leaves the years 1 to 9999", _RANGE_HINT
+        ) from None
 
 
 def _months(what: str, date: Any, months: int) -> dt.datetime:
@@ -77,7 +80,7 @@ def _months(what: str, date: Any, months: int) -> dt.datetime:
     index = moment.year * 12 + moment.month - 1 + months
     year, month = divmod(index, 12)
     if not 1 <= year <= 9999:
-        raise ScriptError(f"date.{what}: the date leaves the years 1 to 9999")
+        raise ScriptError(f"date.{what}: the date leaves the years 1 to 9999", _RANGE_HINT)
     day = min(moment.day, calendar.monthrange(year, month + 1)[1])
     return moment.replace(year=year, month=month + 1, day=day)
 

@@ -22,7 +22,7 @@ def _operands(what: str, value: Any, other: Any) -> tuple[Any, Any] | None:
 
 def _finite(result: int | float, what: str) -> int | float:
     if isinstance(result, float) and not math.isfinite(result):
-        raise ScriptError(f"{what}: the result is too large to be a number")
+        raise ScriptError(f"{what}: the result is too large to be a number", "Use smaller numbers.")
     return result
 
 
@@ -56,7 +56,10 @@ def round_(_rt: Any, value: Any, precision: Any = 0) -> Any:
     number = to_number(value, "math.round")
     digits = to_int(precision, "math.round precision")
     if not 0 <= digits <= 15:
-        raise ScriptError(f"math.round precision must be between 0 and 15, not {digits}")
+        raise ScriptError(
+            f"math.round precision must be between 0 and 15, not {digits}",
+            "Pass the number of decimals to keep: math.round 2.",
+        )
     return number if isinstance(number, int) else float(round(number, digits))
 
 

@@ -38,7 +38,7 @@ def format_number(value: Any, pattern: str, culture: Any = None) -> str:
             return _standard(value, "G", None)
         return _custom(value, pattern)
     except decimal.InvalidOperation:
-        raise ScriptError("math.format: the number has too many digits to format") from None
+        raise ScriptError("math.format: the number has too many digits to format", _HINT) from None
 
 
 def _exact(value: int | float) -> decimal.Decimal:

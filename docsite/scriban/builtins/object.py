@@ -21,6 +21,7 @@ from docsite.scriban.values import (
     type_name,
 )
 
+_JSON_HINT = "JSON holds objects, arrays, strings, finite numbers, booleans and null."
 MAX_JSON_DEPTH = 100  # deeper JSON is refused rather than exhausting Python's stack
 
 
@@ -91,12 +92,14 @@ def kind(_rt: Any, value: Any) -> str | None:
 
 def _json(value: Any, depth: int = 0) -> str:
     if depth > MAX_JSON_DEPTH:
-        raise ScriptError(f"object.to_json: nested deeper than {MAX_JSON_DEPTH} levels")
+        raise ScriptError(f"object.to_json: nested deeper than {MAX_JSON_DEPTH} levels", _JSON_HINT)
     if value is None or isinstance(value, bool | int | str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise ScriptError(f"object.to_json: {format_double(value)} has no JSON form")
+            raise ScriptError(
+                f"object.to_json: {format_double(value)} has no JSON form", _JSON_HINT
+            )
         return format_double(value)
     if isinstance(value, dt.datetime):
         return json.dumps(value.isoformat())
@@ -110,7 +113,7 @@ def _json(value: Any, depth: int = 0) -> str:
             for k, v in value.items()
         )
         return "{" + ",".join(members) + "}"
-    raise ScriptError(f"object.to_json: a {type_name(value)} has no JSON form")
+    raise ScriptError(f"object.to_json: a {type_name(value)} has no JSON form", _JSON_HINT)
 
 
 def to_json(_rt: Any, value: Any) -> str:
@@ -133,7 +136,10 @@ def from_json(_rt: Any, text: Any) -> Any:
             "Check the JSON: keys in double quotes, no trailing commas.",
         ) from None
     except (ValueError, RecursionError) as error:
-        raise ScriptError(f"object.from_json: the text cannot be read ({error})") from None
+        raise ScriptError(
+            f"object.from_json: the text cannot be read ({error})",
+            "Pass JSON text: objects, arrays, strings, finite numbers, true, false, null.",
+        ) from None
 
 
 FUNCTIONS = builtins(

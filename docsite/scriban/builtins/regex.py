@@ -41,7 +41,10 @@ def _python_pattern(pattern: str) -> str:
 def _compile(what: str, pattern: Any, options: Any) -> re.Pattern[str]:
     source = to_str(pattern)
     if len(source) > MAX_PATTERN:
-        raise ScriptError(f"{what}: the pattern is longer than {MAX_PATTERN} characters")
+        raise ScriptError(
+            f"{what}: the pattern is longer than {MAX_PATTERN} characters",
+            "Split the work into several shorter patterns.",
+        )
     flags = 0
     for letter in to_str(options):
         if letter not in _OPTIONS:

@@ -275,7 +275,10 @@ def _hmac(name: str):
 def _pad(what: str, width: Any) -> int:
     count = to_size(width, f"string.{what} width")
     if count < 0:
-        raise ScriptError(f"string.{what} width must not be negative, not {count}")
+        raise ScriptError(
+            f"string.{what} width must not be negative, not {count}",
+            "Pass the total width of the result, such as 10.",
+        )
     return count
 
 
@@ -328,7 +331,8 @@ def index_of(
     if not 0 <= begin <= len(value) or not begin <= end <= len(value):
         raise ScriptError(
             f"string.index_of: start {begin} and count reach outside the text "
-            f"({len(value)} characters)"
+            f"({len(value)} characters)",
+            "Start at 0 up to the text's length, and count no further than its end.",
         )
     key = to_str(string_comparison or "Ordinal").lower()
     if key not in _COMPARISONS:

@@ -16,13 +16,17 @@ _SPAN = re.compile(
     r"(?::(?P<seconds>\d{1,2})(?:\.(?P<fraction>\d{1,7}))?)?\s*"
 )
 
+_HINT = "Write [-][days.]hours:minutes[:seconds[.fraction]], such as 1.02:30:00 or 00:45."
+
 
 def _span(what: str, amount: Any, unit: str) -> dt.timedelta:
     number = to_number(0 if amount is None else amount, f"timespan.{what}")
     try:
         return dt.timedelta(**{unit: number})
     except OverflowError:
-        raise ScriptError(f"timespan.{what}: {number} {unit} is too long an interval") from None
+        raise ScriptError(
+            f"timespan.{what}: {number} {unit} is too long an interval", _HINT
+        ) from None
 
 
 def from_days(_rt: Any, days: Any) -> dt.timedelta:
@@ -58,11 +62,11 @@ def parse(_rt: Any, text: Any) -> dt.timedelta:
     if not found or int(found["hours"]) > 23 or int(found["minutes"]) > 59:
         raise ScriptError(
             f"timespan.parse: {value!r} is not a timespan",
-            "Write [-][days.]hours:minutes[:seconds[.fraction]], such as 1.02:30:00 or 00:45.",
+            _HINT,
         )
     seconds = int(found["seconds"] or 0)
     if seconds > 59:
-        raise ScriptError(f"timespan.parse: {value!r} has more than 59 seconds")
+        raise ScriptError(f"timespan.parse: {value!r} has more than 59 seconds", _HINT)
     span = dt.timedelta(
         days=int(found["days"] or 0),
         hours=int(found["hours"]),
