@@ -11,8 +11,21 @@ from docsite.diagnostics import Report, UsageError
 from docsite.pathpatterns import pattern_problem
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES, translate
-from docsite.schema import AnyMapping, Bool, Int, ListOf, Mapping, Str, check_document
+from docsite.schema import (
+    AnyMapping,
+    Bool,
+    Choice,
+    Context,
+    Int,
+    ListOf,
+    Mapping,
+    Spec,
+    Str,
+    check_document,
+    dotted,
+)
 from docsite.urls import UrlSetting, refused_links
+from docsite.yamldoc import Path as KeyPath
 from docsite.yamldoc import YamlDocument, load_yaml
 
 # docsite's own config file, looked for first; `docsite init` writes the first name.
@@ -23,9 +36,17 @@ _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 
 @dataclass(frozen=True)
 class HeaderLink:
+    """A link of the header or the footer (Retype's `links` and `footer.links`)."""
+
     text: str
-    link: str
+    link: str  # "" for a menu (items) or an action
     icon: str = ""
+    title: str = ""  # the tooltip
+    target: str = ""  # as the browser wants it: "_blank", "_top", "news"
+    icon_align: str = "left"  # or "right"
+    description: str = ""  # a second line, in a menu
+    action: str = ""  # a built-in action it runs instead of opening a link
+    items: tuple[HeaderLink, ...] = ()  # a menu of links, one level deep
 
 
 @dataclass(frozen=True)
@@ -33,6 +54,25 @@ class EditConfig:
     repo: str = ""
     branch: str = "main"
     path: str = "content"
+    label: str = "Edit this page"
+    view: str = "edit"  # GitHub's view the link opens: the editor, or the file's page ("blob")
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """How the search box behaves (Retype's search settings)."""
+
+    placeholder: str = "Search"
+    max_results: int = 8  # pages listed
+    min_chars: int = 1  # typed before it searches
+    no_results: str = ""  # the message when nothing matches; "" for docsite's own
+    hotkeys: tuple[str, ...] = ("/",)  # keys that put the cursor in the search box
+
+
+@dataclass(frozen=True)
+class MetaConfig:
+    title: str = ""  # added to every page's <title>, e.g. " | Example Inc."
+    site_name: str = ""  # og:site_name; the site title when empty
 
 
 @dataclass(frozen=True)
@@ -46,6 +86,10 @@ class BacklinksConfig:
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
 
+
+# Retype's nextprev.mode: the Previous/Next links shown, hidden, or the page left out of
+# the reading order as well.
+NEXTPREV_MODES = ("show", "hide", "exclude")
 
 # Mermaid is loaded only by pages that have a diagram; version 11, from a CDN by default.
 MERMAID_CDN = "https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.min.js"
@@ -67,13 +111,28 @@ class SiteConfig:
     output: str = "site"
     links: tuple[HeaderLink, ...] = ()
     footer: str = ""
+    footer_links: tuple[HeaderLink, ...] = ()
+    powered_by: bool = True  # the "Built with docsite" line of the footer
+    meta: MetaConfig = field(default_factory=MetaConfig)
     edit: EditConfig = field(default_factory=EditConfig)
-    toc_depth: int = 3
+    scheme: str = "system"  # the colour scheme before a reader picks one: system, light, dark
+    breadcrumb: bool = True  # the trail of folders above each page
+    breadcrumb_separator: str = ""  # between its items; "" for the theme's "/"
+    nextprev: str = "show"  # pages' Previous/Next links, unless a folder or page says
+    toc_levels: tuple[int, ...] = (2, 3)  # heading levels "On this page" lists
+    toc_label: str = "On this page"
     # Raw HTML in Markdown is passed through; `markdown: {html: false}` escapes it instead.
     markdown_html: bool = True
+    # `markdown: {line_breaks: hard}`: a line break in a paragraph is a <br> (Retype's lineBreaks).
+    markdown_hard_breaks: bool = False
     # Full-text search with Pagefind: on by default; `code: false` leaves code blocks out.
     search_enabled: bool = True
     search_code: bool = True
+    search: SearchConfig = field(default_factory=lambda: SearchConfig())
+    favicon: str = ""  # a path in the site; the theme's favicon.svg when empty
+    cname: str = ""  # written to the site's CNAME file (GitHub Pages' custom domain)
+    logo_dark: str = ""  # the logo shown in the dark scheme
+    label: str = ""  # a short label beside the site title, such as a version
     # Code block languages numbered unless a block says `!#`; '*' all, 'none' no language.
     code_line_numbers: tuple[str, ...] = ()
     # Where pages with a mermaid diagram load Mermaid from: a URL, or a path in the site.
@@ -91,8 +150,58 @@ class SiteConfig:
         return self.root / self.output
 
 
+@dataclass
+class TocDepth(Spec):
+    """Retype's `toc.depth`: heading levels as a number (2: only H2), a range (2-3) or a
+    list of both (1,3-4). A number alone in a docsite.yml once meant "down to": 3 is 2-3."""
+
+    description: str = "heading levels such as 2-3, 2,4 or 1,3-4"
+
+    def default_hint(self) -> str:
+        return "levels 1 to 6: a number, a range like 2-3, or a list like 2,4"
+
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            if ctx.what == "docsite.yml" and 2 <= value <= 6:
+                return tuple(range(2, value + 1))
+            value = str(value)
+        if not isinstance(value, str):
+            return self.wrong_type(value, path, ctx)
+        levels: set[int] = set()
+        for part in value.split(","):
+            low, dash, high = part.strip().partition("-")
+            if not (low.isdigit() and (high.isdigit() or not dash)):
+                return ctx.fail(
+                    path, f"'{dotted(path)}' cannot read {part.strip()!r}", self.default_hint()
+                )
+            first, last = int(low), int(high or low)
+            if not 1 <= first <= last <= 6:
+                return ctx.fail(
+                    path,
+                    f"'{dotted(path)}' has levels outside 1 to 6: {part.strip()!r}",
+                    self.default_hint(),
+                )
+            levels.update(range(first, last + 1))
+        return tuple(sorted(levels))
+
+
+_LINK_FIELDS = {
+    "text": Str(),
+    "link": UrlSetting(),
+    "icon": Str(),
+    "title": Str(),
+    "target": Str(),
+    "icon_align": Choice(choices=("left", "right")),
+    "description": Str(),
+    "action": Str(),
+}
+_LINK_ALIASES = {"iconAlign": "icon_align"}  # Retype's spelling
+_MENU_ITEM = Mapping(
+    fields=_LINK_FIELDS, aliases=_LINK_ALIASES, description="a mapping with 'text' and 'link'"
+)
 _LINK = Mapping(
-    fields={"text": Str(), "link": UrlSetting(), "icon": Str()},
+    fields={**_LINK_FIELDS, "items": ListOf(_MENU_ITEM, single_ok=False)},
+    aliases=_LINK_ALIASES,
     description="a mapping with 'text' and 'link'",
 )
 
@@ -108,10 +217,48 @@ SCHEMA = Mapping(
         "output": Str(),
         "links": ListOf(_LINK, single_ok=False),
         "footer": Str(),
-        "edit": Mapping(fields={"repo": UrlSetting(), "branch": Str(), "path": Str()}),
-        "toc": Mapping(fields={"depth": Int(minimum=2, maximum=6)}),
-        "markdown": Mapping(fields={"html": Bool()}),
-        "search": Mapping(fields={"enabled": Bool(), "code": Bool()}),
+        "footer_links": ListOf(_LINK, single_ok=False),
+        "powered_by": Bool(),
+        "meta": Mapping(
+            fields={"title": Str(), "site_name": Str()}, aliases={"siteName": "site_name"}
+        ),
+        "edit": Mapping(
+            fields={
+                "repo": UrlSetting(),
+                "branch": Str(),
+                "path": Str(),
+                "label": Str(),
+                "view": Choice(choices=("edit", "blob")),
+            }
+        ),
+        "toc": Mapping(fields={"depth": TocDepth(), "label": Str()}),
+        "nextprev": Mapping(fields={"mode": Choice(choices=NEXTPREV_MODES)}),
+        "breadcrumb": Mapping(fields={"enabled": Bool(), "separator": Str()}),
+        "scheme": Mapping(fields={"mode": Choice(choices=("system", "light", "dark"))}),
+        "markdown": Mapping(
+            fields={"html": Bool(), "line_breaks": Choice(choices=("soft", "hard"))},
+            aliases={"lineBreaks": "line_breaks"},
+        ),
+        "search": Mapping(
+            fields={
+                "enabled": Bool(),
+                "code": Bool(),
+                "placeholder": Str(),
+                "max_results": Int(minimum=1, maximum=1000),
+                "min_chars": Int(minimum=1, maximum=100),
+                "no_results": Str(),
+                "hotkeys": ListOf(Str()),
+            },
+            aliases={
+                "maxResults": "max_results",
+                "minChars": "min_chars",
+                "noResultsFoundMsg": "no_results",
+            },
+        ),
+        "favicon": UrlSetting(image=True),
+        "cname": Str(),
+        "logo_dark": UrlSetting(image=True),
+        "label": Str(),
         "mermaid": Mapping(fields={"script": UrlSetting()}),
         "code": Mapping(fields={"line_numbers": ListOf(Str())}),
         "data": AnyMapping(),
@@ -166,34 +313,15 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
     if path.name in RETYPE_CONFIG_NAMES:
         doc = translate(doc, report)
     values = check_document(doc, SCHEMA, report, path.name)
-    links = []
-    for index, item in enumerate(values.get("links", [])):
-        if "link" not in item and _has_key(doc.data, ("links", index, "link")):
-            continue  # a link refused by its check, which said why
-        if "text" not in item or "link" not in item:
-            pos = doc.where(("links", index))
-            report.error(
-                shown,
-                pos.line,
-                pos.col,
-                "a header link needs both 'text' and 'link'",
-                "e.g. - text: GitHub\n          link: https://github.com/you/project",
-            )
-            continue
-        links.append(HeaderLink(item["text"], item["link"], item.get("icon", "")))
+    links = _links(values.get("links", []), ("links",), doc, report)
+    footer_links = _links(values.get("footer_links", []), ("footer_links",), doc, report)
     edit = values.get("edit", {})
-    language = values.get("language", "en")
-    if not _LANGUAGE_TAG.match(language):
-        pos = doc.where(("language",))
-        report.error(
-            shown,
-            pos.line,
-            pos.col,
-            f"'language' must be a language tag like en or pt-BR, got {language!r}",
-            "use a BCP 47 tag: letters, digits and '-'",
-        )
-        language = "en"
+    language = _language(values.get("language", "en"), doc, report)
     url = _site_url(values.get("url", ""), doc, report)
+    for key in ("logo", "logo_dark", "favicon"):
+        _check_site_file(
+            key, values.get(key, ""), root, values.get("input", "content"), doc, report
+        )
     footer = values.get("footer", "")
     for refused in refused_links(footer, "a link in 'footer'"):
         pos = doc.where(("footer",))
@@ -211,13 +339,23 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         output=values.get("output", "site"),
         links=tuple(links),
         footer=footer,
-        edit=EditConfig(
-            repo=edit.get("repo", "").rstrip("/"),
-            branch=edit.get("branch", "main"),
-            path=edit.get("path", "content").strip("/"),
-        ),
-        toc_depth=values.get("toc", {}).get("depth", 3),
+        footer_links=tuple(footer_links),
+        powered_by=values.get("powered_by", True),
+        meta=MetaConfig(**values.get("meta", {})),
+        edit=_edit(edit, doc, report),
+        nextprev=values.get("nextprev", {}).get("mode", "show"),
+        scheme=values.get("scheme", {}).get("mode", "system"),
+        breadcrumb=values.get("breadcrumb", {}).get("enabled", True),
+        breadcrumb_separator=values.get("breadcrumb", {}).get("separator", "").strip(),
+        toc_levels=values.get("toc", {}).get("depth", (2, 3)),
+        toc_label=values.get("toc", {}).get("label", "") or "On this page",
         markdown_html=values.get("markdown", {}).get("html", True),
+        markdown_hard_breaks=values.get("markdown", {}).get("line_breaks") == "hard",
+        search=_search(values.get("search", {})),
+        favicon=values.get("favicon", "").strip().lstrip("/"),
+        cname=values.get("cname", "").strip(),
+        logo_dark=values.get("logo_dark", ""),
+        label=values.get("label", ""),
         search_enabled=values.get("search", {}).get("enabled", True),
         search_code=values.get("search", {}).get("code", True),
         data=values.get("data", {}),
@@ -227,6 +365,21 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         mermaid_script=values.get("mermaid", {}).get("script", MERMAID_CDN).strip() or MERMAID_CDN,
         backlinks=_backlinks(values.get("backlinks", {}), doc, report),
     )
+
+
+def _language(language: str, doc: YamlDocument, report: Report) -> str:
+    """A BCP 47 tag for <html lang>; English after an error."""
+    if _LANGUAGE_TAG.match(language):
+        return language
+    pos = doc.where(("language",))
+    report.error(
+        doc.file,
+        pos.line,
+        pos.col,
+        f"'language' must be a language tag like en or pt-BR, got {language!r}",
+        "use a BCP 47 tag: letters, digits and '-'",
+    )
+    return "en"
 
 
 def _site_url(url: str, doc: YamlDocument, report: Report) -> str:
@@ -247,6 +400,104 @@ def _site_url(url: str, doc: YamlDocument, report: Report) -> str:
         )
         url = absolute
     return url if url.endswith("/") else url + "/"
+
+
+def _links(
+    items: list[dict[str, Any]], path: tuple[str, ...], doc: YamlDocument, report: Report
+) -> list[HeaderLink]:
+    """Checked links: each needs a text, and a link, an action or (one level deep) items."""
+    links = []
+    for index, item in enumerate(items):
+        if "link" not in item and _has_key(doc.data, (*path, index, "link")):
+            continue  # a link refused by its check, which said why
+        menu = tuple(_links(item.get("items", []), (*path, index, "items"), doc, report))
+        if "text" not in item or not (item.get("link") or item.get("action") or menu):
+            pos = doc.where((*path, index))
+            report.error(
+                doc.file,
+                pos.line,
+                pos.col,
+                "a link needs a 'text', and a 'link', an 'action' or 'items'",
+                "e.g. - text: GitHub\n          link: https://github.com/you/project",
+            )
+            continue
+        links.append(
+            HeaderLink(
+                item["text"],
+                item.get("link", ""),
+                item.get("icon", ""),
+                item.get("title", ""),
+                _target(item.get("target", "")),
+                item.get("icon_align", "left"),
+                item.get("description", ""),
+                item.get("action", "").strip().lower(),
+                menu,
+            )
+        )
+    return links
+
+
+def _check_site_file(
+    key: str, value: str, root: Path, content: str, doc: YamlDocument, report: Report
+) -> None:
+    """A logo or favicon must be a file of the site: in the content folder, or in static/
+    (copied to the site's root)."""
+    path = value.strip().lstrip("/")
+    if not path or "://" in path or path.startswith("data:"):
+        return
+    if any(place.is_file() for place in (root / content / path, root / "static" / path)):
+        return
+    pos = doc.where((key,))
+    report.warning(
+        doc.file,
+        pos.line,
+        pos.col,
+        f"'{key}' names {value!r}, which is not a file of the site",
+        "put the file in the content folder or in static/, and give its path from there",
+    )
+
+
+def _search(values: dict[str, Any]) -> SearchConfig:
+    defaults = SearchConfig()
+    hotkeys = tuple(key for key in values.get("hotkeys", defaults.hotkeys) if key)
+    return SearchConfig(
+        placeholder=values.get("placeholder", defaults.placeholder),
+        max_results=values.get("max_results", defaults.max_results),
+        min_chars=values.get("min_chars", defaults.min_chars),
+        no_results=values.get("no_results", defaults.no_results),
+        hotkeys=hotkeys,
+    )
+
+
+def _target(value: str) -> str:
+    """Retype's target names as the browser wants them: blank -> _blank, 'Recent News' ->
+    recent-news."""
+    name = "-".join(value.strip().lower().split())
+    return "_" + name if name in ("blank", "parent", "top", "self") else name
+
+
+def _edit(values: dict[str, Any], doc: YamlDocument, report: Report) -> EditConfig:
+    """The "Edit this page" link; a repository address without a scheme is taken as https,
+    as Retype does (its own docs write `repo: github.com/retypeapp/retype`)."""
+    repo = values.get("repo", "").strip()
+    if repo and "://" not in repo:
+        pos = doc.where(("edit", "repo"))
+        absolute = "https://" + repo.removeprefix("//")
+        report.warning(
+            doc.file,
+            pos.line,
+            pos.col,
+            f"'edit.repo' has no scheme; it is taken as {absolute}",
+            f"write the whole address: repo: {absolute}",
+        )
+        repo = absolute
+    return EditConfig(
+        repo=repo.rstrip("/"),
+        branch=values.get("branch", "").strip() or "main",
+        path=values.get("path", "content").strip("/"),
+        label=values.get("label", "").strip() or "Edit this page",
+        view=values.get("view", "edit"),
+    )
 
 
 def _backlinks(values: dict[str, Any], doc: YamlDocument, report: Report) -> BacklinksConfig:

@@ -14,6 +14,7 @@ from typing import Any
 
 import frontmatter
 
+from docsite.config import NEXTPREV_MODES, TocDepth
 from docsite.diagnostics import DiagnosticError, Report, did_you_mean
 from docsite.schema import (
     INVALID,
@@ -110,6 +111,10 @@ class PageSettings:
     last_updated: dt.date | None = None  # set by hand: shown instead of the git date
     last_updated_by: str = ""
     backlinks: PageBacklinks = field(default_factory=PageBacklinks)
+    nextprev: str = ""  # "show", "hide" or "exclude"; "" for its folder's or the site's
+    breadcrumb: bool | None = None  # the site's when None
+    toc_levels: tuple[int, ...] | None = None  # the site's when None
+    toc_label: str = ""
     # Where each key was set, so checks made later (icons, links) can point at it.
     located: dict[str, Located] = field(default_factory=dict)
 
@@ -241,6 +246,9 @@ PAGE_SCHEMA = Mapping(
             description="a date like 2026-03-12, or a mapping with 'date' and 'by'",
         ),
         "lastUpdatedBy": Str(),
+        "toc": Mapping(fields={"depth": TocDepth(), "label": Str()}),
+        "nextprev": Mapping(fields={"mode": Choice(choices=NEXTPREV_MODES)}),
+        "breadcrumb": Bool(),
         "backlinks": Mapping(
             fields={"enabled": Bool(), "title": Str(), "maxResults": Int(minimum=1, maximum=1000)}
         ),
@@ -347,6 +355,10 @@ def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageS
         last_updated_by=values.get(
             "lastUpdatedBy", updated.get("by", "") if isinstance(updated, dict) else ""
         ),
+        nextprev=values.get("nextprev", {}).get("mode", ""),
+        breadcrumb=values.get("breadcrumb"),
+        toc_levels=values.get("toc", {}).get("depth"),
+        toc_label=values.get("toc", {}).get("label", ""),
         backlinks=PageBacklinks(
             backlinks.get("enabled"), backlinks.get("title", ""), backlinks.get("maxResults")
         ),

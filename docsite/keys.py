@@ -164,6 +164,7 @@ class ThemeInputs:
 
     config: SiteConfig
     header_links: list[HeaderLink]  # resolved: a renamed page moves them
+    footer_links: list[HeaderLink]
     templates: list[tuple[str, str]]  # every template's hash, the site's and the theme's
     site_includes: str  # the site-wide includes' key (_includes/head.html...)
     icons: str = ""  # the custom icons' key: the sidebar and header show icons
@@ -200,6 +201,7 @@ class MarkdownInputs:
     # The custom icons' key: an icon a page names may appear (or change) without the page.
     icons: str = ""
     code_line_numbers: tuple[str, ...] = ()  # the config's `code.line_numbers`
+    hard_breaks: bool = False  # the config's `markdown.line_breaks`
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,7 @@ class SharedKeys:
     markdown_html: bool
     icons: str = ""
     code_line_numbers: tuple[str, ...] = ()
+    hard_breaks: bool = False
 
 
 def shared_keys(
@@ -261,6 +264,7 @@ def shared_keys(
         ThemeInputs(
             config,
             theme.header_links,
+            theme.footer_links,
             [files[name][0] for name, _ in inputs_of(files, InputKind.TEMPLATE)],
             includes,
             icons,
@@ -297,6 +301,7 @@ def shared_keys(
         config.markdown_html,
         icons,
         config.code_line_numbers,
+        config.markdown_hard_breaks,
     )
 
 
@@ -324,6 +329,7 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         else None,
         shared.icons,
         code_line_numbers=shared.code_line_numbers,
+        hard_breaks=shared.hard_breaks,
     )
 
 

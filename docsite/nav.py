@@ -52,6 +52,7 @@ class NavTree:
     by_page: dict[str, NavItem]  # by page source rel
     by_folder: dict[str, NavItem]  # by folder rel
     reading_order: list[NavItem]  # items with a page, depth first
+    pagerless: frozenset[str] = frozenset()  # pages without Previous/Next (nextprev.mode)
 
     def item_for(self, page: Page) -> NavItem | None:
         return self.by_page.get(page.source.rel)
@@ -105,7 +106,23 @@ def order_key(order: int | float | str | None, label: str, is_folder: bool) -> t
     return (NEGATIVE, -order, pin, *tie)
 
 
-def build_nav(site: SiteContent) -> NavTree:
+def nextprev_mode(page: Page, site: SiteContent, default: str) -> str:
+    """Retype's nextprev.mode of a page: its own, else its nearest folder's, else the site's."""
+    if page.settings.nextprev:
+        return page.settings.nextprev
+    folder = posixpath.dirname(page.source.rel)
+    while True:
+        settings = site.folders[folder].settings if folder in site.folders else None
+        if settings is not None and settings.nextprev:
+            return settings.nextprev
+        if not folder:
+            return default
+        folder = posixpath.dirname(folder)
+
+
+def build_nav(site: SiteContent, nextprev: str = "show") -> NavTree:
+    """The sidebar tree; `nextprev`: the site's nextprev.mode (a page whose mode is
+    "exclude" is left out of the reading order, the Previous/Next chain)."""
     root = NavItem(ROOT_KEY, "", "", "", None, True, True, ())
     by_page: dict[str, NavItem] = {}
     by_folder: dict[str, NavItem] = {"": root}
@@ -148,8 +165,15 @@ def build_nav(site: SiteContent) -> NavTree:
     _walk(root, reading_order)
     # Pages under a folder that left the sidebar are published, but not in the tree.
     shown = {item.key for item in reading_order}
+    modes = {
+        rel: nextprev_mode(item.page, site, nextprev) for rel, item in by_page.items() if item.page
+    }
+    reading_order = [
+        i for i in reading_order if i.page is None or modes[i.page.source.rel] != "exclude"
+    ]
+    pagerless = frozenset(rel for rel, mode in modes.items() if mode != "show")
     by_page = {rel: item for rel, item in by_page.items() if item.key in shown}
-    return NavTree(root, by_page, by_folder, reading_order)
+    return NavTree(root, by_page, by_folder, reading_order, pagerless)
 
 
 def _folder_visible(folder: Folder) -> bool:

@@ -52,6 +52,11 @@ class Page:
         return self.url
 
     @property
+    def markdown_path(self) -> str:
+        """Where the page's Markdown copy goes: beside its HTML ('a/index.md', 'page.md')."""
+        return self.output_path.removesuffix(".html") + ".md"
+
+    @property
     def in_nav(self) -> bool:
         return self.settings.visibility == "public" and self.settings.layout != "page"
 

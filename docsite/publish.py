@@ -57,11 +57,11 @@ def publish(
     writer = _Writer(ctx.output, ctx.previous_output, report)
     for page in site.pages:
         if not page.settings.redirect:
-            if page.source.rel in reused and writer.keep(markdown_path(page)):
+            if page.source.rel in reused and writer.keep(page.markdown_path):
                 continue
             record = records.get(page.source.rel)
             body = record.expanded if record is not None and record.expanded else page.body
-            writer.write(markdown_path(page), markdown_copy(page, body))
+            writer.write(page.markdown_path, markdown_copy(page, body))
     tags = collect_tags(site.pages)
     _write_tag_pages(tags, site, theme, config, writer, report, same_site)
     redirects = moved_pages(site, report)
@@ -91,6 +91,8 @@ def publish(
     if config.url:  # its dates may come from file times, which same_site does not cover
         writer.write("sitemap.xml", sitemap(site, config, ctx.dates), optional=True)
     writer.write("robots.txt", robots_txt(config), optional=True)
+    if config.cname:  # GitHub Pages' custom domain (Retype's `cname`)
+        writer.write("CNAME", config.cname + "\n", optional=True)
     if not (same_site and writer.keep("llms.txt")):
         writer.write("llms.txt", llms_txt(site, ctx.nav, config), optional=True)
     writer.write(".nojekyll", "", optional=True)
@@ -127,11 +129,6 @@ class _Writer:
 
 
 # -- Markdown copies -------------------------------------------------------------------------
-
-
-def markdown_path(page: Page) -> str:
-    """Where a page's Markdown copy goes: beside its HTML ('a/index.md', 'page.md')."""
-    return page.output_path.removesuffix(".html") + ".md"
 
 
 def markdown_copy(page: Page, body: str) -> str:
@@ -403,7 +400,7 @@ def llms_txt(site: SiteContent, nav: NavTree, config: SiteConfig) -> str:
     for name, pages in sections.items():
         lines += [f"## {name}", ""]
         for page in pages:
-            link = (config.url if config.url else "") + _quote(markdown_path(page))
+            link = (config.url if config.url else "") + _quote(page.markdown_path)
             description = page.settings.description
             entry = f"- [{_md_text(page.title)}]({link})"
             lines.append(entry + (f": {description}" if description else ""))

@@ -101,6 +101,7 @@ class PageBuilder:
                 self.theme.icons,
                 html=config.markdown_html,
                 code_line_numbers=config.code_line_numbers,
+                hard_breaks=config.markdown_hard_breaks,
                 setup=self.theme.site_html.setup
                 if self.theme.site_html is not None
                 else TemplateSetup.for_site(config.root, config.content_dir, config),

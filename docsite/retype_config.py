@@ -24,16 +24,58 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("url",): ("url",),
     ("branding", "title"): ("title",),
     ("branding", "logo"): ("logo",),
+    ("branding", "logoDark"): ("logo_dark",),
+    ("branding", "label"): ("label",),
+    ("favicon",): ("favicon",),
+    ("cname",): ("cname",),
+    ("markdown", "lineBreaks"): ("markdown", "line_breaks"),
+    ("search", "placeholder"): ("search", "placeholder"),
+    ("search", "maxResults"): ("search", "max_results"),
+    ("search", "minChars"): ("search", "min_chars"),
+    ("search", "noResultsFoundMsg"): ("search", "no_results"),
+    ("search", "hotkeys"): ("search", "hotkeys"),
+    ("search", "excludeCode"): ("search", "code"),
     ("links",): ("links",),
     ("footer", "copyright"): ("footer",),
+    ("footer", "links"): ("footer_links",),
+    ("poweredByRetype",): ("powered_by",),
+    ("meta", "title"): ("meta", "title"),
+    ("meta", "siteName"): ("meta", "site_name"),
     ("edit", "repo"): ("edit", "repo"),
     ("edit", "branch"): ("edit", "branch"),
     ("edit", "base"): ("edit", "path"),
+    ("edit", "label"): ("edit", "label"),
     ("data",): ("data",),
     ("snippets", "lineNumbers"): ("code", "line_numbers"),
-    ("backlinks",): ("backlinks",),  # the same keys; the schema knows Retype's maxResults
+    ("backlinks",): ("backlinks",),
+    ("toc",): ("toc",),  # depth and label, the same keys
+    ("nextprev",): ("nextprev",),
+    ("scheme", "mode"): ("scheme", "mode"),
+    ("breadcrumb", "enabled"): ("breadcrumb", "enabled"),
+    ("breadcrumb", "separator"): (
+        "breadcrumb",
+        "separator",
+    ),  # the same keys; the schema knows Retype's maxResults
 }
-_LINK_KEYS = ("text", "link", "icon")
+_LINK_KEYS = (
+    "text",
+    "link",
+    "icon",
+    "iconAlign",
+    "title",
+    "target",
+    "description",
+    "action",
+    "items",
+)
+# Retype keys that have no meaning for a static site docsite builds, and why.
+_NOT_FOR_DOCSITE: dict[KeyPath, str] = {
+    ("cache",): "docsite adds no cache-busting token to asset addresses",
+    ("editor",): "Retype's live editor runs inside `retype start`; docsite has no editor",
+    ("start",): "use `docsite serve --open` to open a browser",
+    ("search", "mode"): "docsite's search (Pagefind) always indexes the full text",
+    ("search", "preload"): "Pagefind loads the parts of the index a search needs",
+}
 # Retype's defaults differ from docsite's: the pages sit beside the config (the output
 # folder inside it is left out of the content), and `.retype` is its output folder.
 _RETYPE_DEFAULT_INPUT = "."
@@ -48,6 +90,16 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
     positions: dict[KeyPath, Position] = {(): doc.where(())}
     for path, value in _leaves(source):
         target = _target(path)
+        if path in _NOT_FOR_DOCSITE:
+            pos = doc.where_key(path)
+            report.warning(
+                doc.file,
+                pos.line,
+                pos.col,
+                f"{name} key '{'.'.join(map(str, path))}' is left out: {_NOT_FOR_DOCSITE[path]}",
+                "remove it when this project is built with docsite only",
+            )
+            continue
         if target is None:
             pos = doc.where_key(path)
             report.warning(
@@ -59,8 +111,14 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
                 "see the configuration page of the docs for the keys docsite reads",
             )
             continue
-        if target == ("links",):
+        if target in (("links",), ("footer_links",)):
             value = _links(value, path, doc, report, name)
+        if path == ("search", "excludeCode") and isinstance(value, bool):
+            value = not value  # docsite's key says what is indexed
+        if target == ("cname",) and value is False:
+            continue  # Retype's "no CNAME file", docsite's default
+        if target == ("favicon",) and isinstance(value, str):
+            value = value.removeprefix("./")
         if target == ("footer",) and isinstance(value, str):
             value = value.replace("{{ year }}", str(dt.date.today().year))
         if target == ("output",) and value == _RETYPE_DEFAULT_OUTPUT:
@@ -71,6 +129,11 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
         node[target[-1]] = value
         for prefix in range(1, len(target) + 1):
             positions.setdefault(target[:prefix], doc.where(path))
+    if "edit" in data:
+        # Retype's edit paths start at the content folder, docsite's at the repository, and
+        # its links open the file's page (/blob/) rather than the editor.
+        data["edit"].setdefault("path", "")
+        data["edit"].setdefault("view", "blob")
     return YamlDocument(data, doc.file, value_positions=positions)
 
 
@@ -102,6 +165,11 @@ def _links(value: Any, path: KeyPath, doc: YamlDocument, report: Report, name: s
         if not isinstance(item, dict):
             links.append(item)
             continue
+        if isinstance(item.get("items"), list):
+            item = {
+                **item,
+                "items": _links(item["items"], (*path, index, "items"), doc, report, name),
+            }
         for key in item:
             if key not in _LINK_KEYS:
                 pos = doc.where_key((*path, index, key))
@@ -110,7 +178,7 @@ def _links(value: Any, path: KeyPath, doc: YamlDocument, report: Report, name: s
                     pos.line,
                     pos.col,
                     f"{name} link key '{key}' is not supported by docsite and is ignored",
-                    "docsite's header links have text, link and icon",
+                    "docsite's links have " + ", ".join(_LINK_KEYS),
                 )
         links.append({k: v for k, v in item.items() if k in _LINK_KEYS})
     return links

@@ -74,6 +74,7 @@ class Theme:
         nav: NavTree,
         icons: IconSet,
         header_links: list[HeaderLink],
+        footer_links: list[HeaderLink],
         site_html: SiteHtml | None = None,
         last_updated: dict[str, str] | None = None,
         compiled_dir: Path | None = None,
@@ -83,6 +84,7 @@ class Theme:
         compiled templates between builds (Jinja's bytecode cache)."""
         self.config = config
         self.header_links = header_links
+        self.footer_links = footer_links
         self.nav = nav
         self.icons = icons
         self.env = jinja2.Environment(
@@ -122,6 +124,7 @@ class Theme:
         values = {
             "site": self.config,
             "links": self.header_links,
+            "footer_links": self.footer_links,
             "root": Markup(ROOT_MARK),
             "footer_html": footer,
         }
@@ -216,6 +219,8 @@ class Theme:
         before, after = self.nav.neighbours(page)
         layout = page.settings.layout
         content, see_also = self._backlinks_placed(page, rendered, backlinks)
+        levels = page.settings.toc_levels or self.config.toc_levels
+        pager = page.source.rel not in self.nav.pagerless
         template = self.env.get_template("page.html")
         html = template.render(
             site=self.config,
@@ -225,14 +230,21 @@ class Theme:
             content=content,
             backlinks=see_also,
             has_h1=rendered.has_h1,
-            toc=[e for e in rendered.toc if e.level <= self.config.toc_depth],
+            toc=[e for e in rendered.toc if e.level in levels],
+            toc_label=page.settings.toc_label or self.config.toc_label,
             header=Markup(self._chrome["header"]),
             footer=Markup(self._chrome["footer"]),
             sidebar=Markup(self.sidebar(page)) if layout != "central" else Markup(""),
             breadcrumbs=self._breadcrumbs(page, item),
-            prev_page=self._link(page, before),
-            next_page=self._link(page, after),
+            show_breadcrumbs=(
+                self.config.breadcrumb
+                if page.settings.breadcrumb is None
+                else page.settings.breadcrumb
+            ),
+            prev_page=self._link(page, before) if pager else None,
+            next_page=self._link(page, after) if pager else None,
             edit_url=self._edit_url(page),
+            markdown_copy=root + page.markdown_path,
             **self._last_updated(page),
             image_url=self._image_url(page, image),
             includes=self._includes(page),
@@ -315,11 +327,15 @@ class Theme:
         ]
 
     def _edit_url(self, page: Page) -> str:
+        """The page's file in the repository: `repo`, its `view` (the editor, or the file's
+        page), the branch and the path; a `repo` that names a view itself (`.../edit/`, as
+        Retype documents) is used as it is."""
         edit = self.config.edit
         if not edit.repo:
             return ""
         path = posixpath.join(edit.path, page.source.rel) if edit.path else page.source.rel
-        return f"{edit.repo}/edit/{edit.branch}/{path}"
+        view = "" if edit.repo.rsplit("/", 1)[-1] in ("edit", "blob", "tree") else "/" + edit.view
+        return f"{edit.repo}{view}/{edit.branch}/{path}"
 
 
 def badge_html(badge: Badge | None) -> Markup:

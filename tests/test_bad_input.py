@@ -222,7 +222,8 @@ def test_large_page_builds_in_reasonable_time(built):
     started = time.perf_counter()
     result = built.build()
     assert result.ok, [d.format() for d in result.report.errors]
-    assert time.perf_counter() - started < 30
+    # About 5 s; the bound catches a quadratic slowdown (minutes), not a loaded machine.
+    assert time.perf_counter() - started < 120
     html = (built.out / "big/index.html").read_text()
     assert html.count('<h2 id="section-') == 4_000
 
@@ -244,9 +245,11 @@ def test_very_long_line_renders_in_linear_time():
         "print(time.perf_counter() - started)\n"
     )
     try:
-        subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, timeout=6)
+        # About 2 s when linear; a quadratic parse of 2.4 MB would take hours. The margin
+        # is wide so that a loaded machine never fails it.
+        subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, timeout=60)
     except subprocess.TimeoutExpired:
-        pytest.fail("2.4 MB on one line took more than 6 s to parse")
+        pytest.fail("2.4 MB on one line took more than 60 s to parse: not linear")
 
 
 @pytest.mark.parametrize(

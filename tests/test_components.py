@@ -83,12 +83,13 @@ def test_github_alerts_still_render(tmp_path):
 def test_tabs_are_an_aria_tablist_with_the_first_selected(tmp_path):
     rendered, html = render(tmp_path, "+++ One\nfirst\n+++ Two\nsecond *x*\n+++\n")
     tabs = html.select_one("div.tabs[data-tabs]")
-    buttons = tabs.select("[role=tablist] > button[role=tab]")
+    buttons = tabs.select("[role=tablist] > a[role=tab]")
     panels = tabs.select("[role=tabpanel]")
     assert [b.text for b in buttons] == ["One", "Two"]
     assert [b["aria-selected"] for b in buttons] == ["true", "false"]
     assert [p["id"] for p in panels] == [b["aria-controls"] for b in buttons]
     assert [p["aria-labelledby"] for p in panels] == [b["id"] for b in buttons]
+    assert [b["href"] for b in buttons] == ["#" + b["id"] for b in buttons]  # copy its address
     assert "is-active" in panels[0]["class"] and "is-active" not in panels[1]["class"]
     assert panels[1].em.text == "x"
     assert "code-group" not in tabs["class"]
@@ -107,6 +108,16 @@ def test_tabs_of_only_code_are_a_code_group_and_share_keys(tmp_path):
     assert keys == [["npm", "pip"], ["npm", "pip"]]
     ids = [el["id"] for el in html.select("[id]")]
     assert len(ids) == len(set(ids))
+
+
+def test_a_link_in_a_tab_title_is_text_with_a_warning(tmp_path):
+    # A tab is a link to itself; a link inside it would nest, which HTML cannot.
+    rendered, html = render(tmp_path, "+++ See [the guide](guide.md)\nx\n+++\n")
+    tab = html.select_one("[role=tab]")
+    assert tab.text == "See the guide" and tab.find("a") is None
+    (found,) = problems(rendered)
+    assert found[:3] == (1, 9, Severity.WARNING) and "shown as text" in found[3]
+    assert rendered.diagnostics[0].hint == "put the link in the tab's content"
 
 
 def test_stray_and_unclosed_tab_markers_are_warnings(tmp_path):

@@ -105,6 +105,22 @@ def test_tabs_switch_by_click_and_keys_and_same_titles_follow(page: Page, base_u
     expect(first.get_by_text("npm install thing")).to_be_visible()
 
 
+def test_a_tab_is_a_link_to_itself_that_selects_without_leaving(page: Page, base_url: str):
+    """Retype's tab page: right-click a tab to copy its address. A click or Space selects it
+    and neither scrolls nor changes the address."""
+    page.goto(base_url)
+    first = page.locator("[data-tabs]").first
+    pip = first.get_by_role("tab", name="pip")
+    expect(pip).to_have_attribute("href", "#" + pip.get_attribute("id"))
+    pip.click()
+    expect(pip).to_have_attribute("aria-selected", "true")
+    assert page.url == base_url
+    first.get_by_role("tab", name="npm").focus()
+    page.keyboard.press(" ")
+    expect(first.get_by_role("tab", name="npm")).to_have_attribute("aria-selected", "true")
+    assert page.evaluate("() => window.scrollY") == 0
+
+
 def test_without_javascript_every_tab_panel_is_shown(chromium: Browser, base_url: str) -> None:
     context = chromium.new_context(java_script_enabled=False)
     try:

@@ -6,11 +6,11 @@ from docsite.diagnostics import Report, UsageError
 
 def test_no_config_file_means_defaults(tmp_path):
     config = load_config(tmp_path, None, Report())
-    assert (config.title, config.input, config.output, config.toc_depth) == (
+    assert (config.title, config.input, config.output, config.toc_levels) == (
         "Docs",
         "content",
         "site",
-        3,
+        (2, 3),
     )
 
 
@@ -25,7 +25,7 @@ def test_all_keys(tmp_path):
     assert not report.items
     assert config.title == "My Docs" and config.url == "https://example.com/docs/"
     assert config.links[0].icon == "mark-github" and config.edit.repo == "https://github.com/x/y"
-    assert config.toc_depth == 2 and config.output_dir == tmp_path / "public"
+    assert config.toc_levels == (2,) and config.output_dir == tmp_path / "public"
 
 
 def test_wrong_types_and_unknown_keys(tmp_path):
@@ -36,9 +36,9 @@ def test_wrong_types_and_unknown_keys(tmp_path):
     config = load_config(tmp_path, None, report)
     messages = [(d.line, d.severity.value, d.message) for d in report.sorted()]
     assert (1, "error", "'title' must be a string, got a list") in messages
-    assert any(line == 3 and "between 2 and 6" in m for line, _, m in messages)
+    assert any(line == 3 and "levels outside 1 to 6" in m for line, _, m in messages)
     assert any(line == 4 and "unknown docsite.yml key 'footerr'" in m for line, _, m in messages)
-    assert any(line == 6 and "needs both 'text' and 'link'" in m for line, _, m in messages)
+    assert any(line == 6 and "a link needs a 'text', and a 'link'" in m for line, _, m in messages)
     assert config.title == "Docs"
 
 
@@ -48,19 +48,24 @@ def test_retype_yml_is_read_when_there_is_no_docsite_yml(tmp_path):
         "  colors:\n    label: red\nlinks:\n  - text: GitHub\n    link: https://github.com/a\n"
         '    target: blank\nfooter:\n  copyright: "(c) {{ year }} Acme"\n'
         "edit:\n  repo: https://github.com/a/b\n  base: docs\nsearch:\n  hotkeys: [k]\n"
+        "  mode: full\nnav:\n  mode: stack\n"
     )
     report = Report()
     config = load_config(tmp_path, None, report)
     assert (config.title, config.input, config.output) == ("Acme", "docs", "site")
     assert config.links[0].link == "https://github.com/a"
     assert config.footer.startswith("(c) 20") and config.footer.endswith(" Acme")
+    # Retype's edit links open the file's page: /blob/ (docsite's own default is /edit/).
     assert (config.edit.repo, config.edit.path) == ("https://github.com/a/b", "docs")
+    assert config.edit.view == "blob"
+    assert config.links[0].target == "_blank" and config.search.hotkeys == ("k",)
     assert config.url == "https://docs.example.com/"
     warned = sorted((d.line, d.message) for d in report.warnings)
-    assert [line for line, _ in warned] == [3, 6, 11, 17]
+    assert [line for line, _ in warned] == [3, 6, 19, 20]
     assert "'url' has no scheme; it is taken as https://docs.example.com/" in warned[0][1]
-    assert "branding.colors" in warned[1][1] and "'target'" in warned[2][1]
-    assert "'search'" in warned[3][1]
+    assert "branding.colors" in warned[1][1] and "is not supported" in warned[1][1]
+    assert "'search.mode' is left out: docsite's search (Pagefind)" in warned[2][1]
+    assert "'nav' is not supported" in warned[3][1]
     assert config.file == "retype.yml"
 
 
@@ -111,3 +116,29 @@ def test_docsite_yml_wins_over_retype_yml(tmp_path):
     (tmp_path / "retype.yml").write_text("branding:\n  title: Retype\n")
     (tmp_path / "docsite.yml").write_text("title: Docsite\n")
     assert load_config(tmp_path, None, Report()).title == "Docsite"
+
+
+@pytest.mark.parametrize(
+    ("written", "levels"),
+    [
+        ("2", (2,)),
+        ("2-3", (2, 3)),
+        ("2,4", (2, 4)),
+        ("1,3-4", (1, 3, 4)),
+        ("1,2,3,4", (1, 2, 3, 4)),
+    ],
+)
+def test_toc_depth_is_read_as_retype_writes_it(tmp_path, written, levels):
+    (tmp_path / "retype.yml").write_text(f"toc:\n  depth: {written}\n  label: Contents\n")
+    config = load_config(tmp_path, None, Report())
+    assert (config.toc_levels, config.toc_label) == (levels, "Contents")
+
+
+def test_a_toc_depth_it_cannot_read_is_said_where_it_is(tmp_path):
+    (tmp_path / "docsite.yml").write_text("toc:\n  depth: 2-x\n")
+    report = Report()
+    config = load_config(tmp_path, None, report)
+    assert [d.format().split("\n")[0] for d in report.items] == [
+        "docsite.yml:2:10: error: 'toc.depth' cannot read '2-x'"
+    ]
+    assert config.toc_levels == (2, 3)

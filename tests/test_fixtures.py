@@ -51,6 +51,15 @@ NEIGHBOURS.update(
         "static/sample-large.jpg": "jpg",
         "static/diagram.png": "png",
         "static/diagram-dark.png": "png",
+        # What the code snippet cases show: a script, and C# with a region.
+        "static/sample.js": (
+            'const msg = "Hello, world";\nconsole.log(msg);\n\n'
+            "function greet(name) {\n  return `Hello, ${name}`;\n}\n"
+        ),
+        "static/sample.cs": (
+            "namespace Demo\n{\n    #region setup\n    public class App\n    {\n"
+            "    }\n    #endregion\n}\n"
+        ),
     }
 )
 

@@ -59,7 +59,9 @@ SETTINGS = PageSettings(order=1, label="Label", tags=["a"], date=dt.date(2026, 1
 CONFIG = SiteConfig(root=Path("/docs"), links=(HeaderLink("Home", "/", ""),))
 
 INPUTS = [
-    keys.ThemeInputs(CONFIG, [HeaderLink("Home", "/", "")], ["t1"], "includes"),
+    keys.ThemeInputs(
+        CONFIG, [HeaderLink("Home", "/", "")], [HeaderLink("Legal", "/", "")], ["t1"], "includes"
+    ),
     keys.SiteInputs(
         "assets",
         "includes",
@@ -120,7 +122,7 @@ def load(project: Project) -> tuple[SiteConfig, SiteContent]:
 def page_keys(config: SiteConfig, site: SiteContent, index: int) -> dict[str, str]:
     """The site key and the Markdown and page keys of site.pages[index], as a build works them
     out: the nav and the theme made anew from the pages."""
-    theme = Theme(config, build_nav(site), IconSet(), [])
+    theme = Theme(config, build_nav(site), IconSet(), [], [])
     shared = keys.shared_keys(config, site, theme, {}, [])
     page = site.pages[index]
     markdown = keys.key_of(keys.markdown_inputs(page, shared))

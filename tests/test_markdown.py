@@ -84,7 +84,9 @@ def test_headings_get_unique_ids_and_a_toc(tmp_path):
         "details-1",
         "deep",
     ]
+    # Every heading, H1 too: the theme keeps the levels `toc.depth` asks for.
     assert [(e.level, e.id, e.text) for e in rendered.toc] == [
+        (1, "title", "Title"),
         (2, "200-ok", "200: OK"),
         (3, "details", "Details"),
         (2, "details-1", "Details"),

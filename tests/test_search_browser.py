@@ -15,8 +15,10 @@ from browser import (
     ARTIFACTS_DIR,
     FIXTURE_SITE,
     build_fixture_site,
+    fresh_page,
     is_readable_in_view,
     serve,
+    served_project,
     skip_or_fail,
 )
 
@@ -171,3 +173,29 @@ def test_without_an_index_search_says_it_is_unavailable(
         page.goto(url)
         search_for(page, "Gateway")
         expect(page.locator(".search-message")).to_have_text("Search is unavailable on this site.")
+
+
+def test_the_site_search_settings_are_followed(chromium: Browser, tmp_path: Path) -> None:
+    """Retype's hotkeys, minChars, maxResults and noResultsFoundMsg, from retype.yml."""
+    if not search.binary_available():
+        skip_or_fail("the Pagefind binary is not installed (pip install 'pagefind[bin]')")
+    files = {
+        "retype.yml": "search:\n  hotkeys: [k]\n  minChars: 3\n  maxResults: 2\n"
+        "  noResultsFoundMsg: Nothing at all\n",
+        "index.md": "# Home\n",
+        **{f"p{i}.md": f"# Page {i}\n\nThe walrus number {i}.\n" for i in range(4)},
+    }
+    with served_project(tmp_path / "proj", files) as url, fresh_page(chromium) as page:
+        page.goto(url)
+        page.keyboard.press("/")
+        expect(page.locator(".search-input")).not_to_be_focused()
+        page.keyboard.press("k")
+        expect(page.locator(".search-input")).to_be_focused()
+        page.keyboard.type("wa")  # two characters: fewer than minChars
+        page.wait_for_timeout(400)
+        expect(page.locator(HITS)).to_have_count(0)
+        page.keyboard.type("lrus")
+        expect(page.locator(HITS)).to_have_count(2)
+        expect(page.locator(".search-results")).to_contain_text("2 more pages match")
+        page.locator(".search-input").fill("zzzyyxx")
+        expect(page.locator(".search-results")).to_contain_text("Nothing at all")

@@ -32,7 +32,7 @@ def build_page(project: Project, body: str):
 def test_whole_file_highlighted_by_its_extension(project):
     assert build_page(project, ':::code source="../src/app.py" :::\n').ok
     pre = project.page("index.html").select_one("article pre.highlight")
-    assert pre["data-lang"] == "python"
+    assert pre["data-lang"] == "py"  # as a ```py fence names it
     assert pre.get_text() == APP
     assert pre.select_one("span.kn").text == "import"  # Pygments ran
 
@@ -144,7 +144,7 @@ def test_every_example_of_retypes_code_snippet_page(project):
     assert result.ok, project.messages(result)
     article = project.page("components/code-snippet/index.html").select_one("article")
     first, whole, titled = article.select("pre.highlight")
-    assert first.get_text() == "// A sample\nconst a = 1;\n" and first["data-lang"] == "javascript"
+    assert first.get_text() == "// A sample\nconst a = 1;\n" and first["data-lang"] == "js"
     assert whole.get_text() == SAMPLE_JS and "function" in [s.text for s in whole.select("span.kd")]
     figure = titled.find_parent("figure")
     assert figure.select_one("figcaption").text == "../static/sample.js"

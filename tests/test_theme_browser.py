@@ -61,6 +61,13 @@ EXTRA_PROJECT = {
           - text: Changelog
             link: changelog.md
             icon: rocket
+          - text: More
+            items:
+              - text: Reference
+                link: reference/index.md
+                description: Every option
+              - text: Print
+                action: print-page
     """,
     "content/index.md": """
         ---
@@ -403,6 +410,18 @@ def test_copy_button_of_a_titled_block(open_page: OpenPage, extra_url: str) -> N
     assert caption and pre and abs(caption["y"] + caption["height"] - pre["y"]) < 1
 
 
+def test_a_heading_permalink_copies_its_address(open_page: OpenPage, base_url: str) -> None:
+    page = open_page(permissions=["clipboard-read", "clipboard-write"])
+    page.goto(base_url + "status-codes/")
+    heading = page.locator("article.doc h2").first
+    heading.hover()
+    heading.locator(".header-anchor").click()
+    expect(page.get_by_role("status")).to_have_text("Link copied to the clipboard")
+    address = base_url + "status-codes/#" + heading.get_attribute("id")
+    assert page.evaluate("() => navigator.clipboard.readText()") == address
+    assert page.url == address  # and the page went there
+
+
 # Small screens -------------------------------------------------------------------------
 
 
@@ -613,6 +632,26 @@ def test_header_links_wrap_without_javascript(open_page: OpenPage, extra_url: st
     assert overflow(page, NARROW["width"]) == []
     link.click()
     page.wait_for_url(extra_url + "changelog/")
+
+
+def test_a_header_menu_opens_and_closes_as_menus_do(open_page: OpenPage, extra_url: str) -> None:
+    page = open_page()
+    page.goto(extra_url + "code/")
+    menu = page.locator(".header-links .link-menu")
+    items = menu.locator(".link-menu-items")
+    expect(items).to_be_hidden()
+    menu.locator("summary").click()
+    expect(items).to_be_visible()
+    expect(items.locator(".link-description")).to_have_text("Every option")
+    expect(items.locator("button[data-action=print-page]")).to_have_text("Print")
+    page.locator("main h1").click()  # a click elsewhere closes it
+    expect(items).to_be_hidden()
+    menu.locator("summary").click()
+    page.keyboard.press("Escape")
+    expect(items).to_be_hidden()
+    menu.locator("summary").click()
+    items.locator("a", has_text="Reference").click()
+    page.wait_for_url(extra_url + "reference/")
 
 
 # Print ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from docsite.keys import live_markdown_key
 from docsite.nav import NavTree
 from docsite.output import atomic_write
 from docsite.pages import Page, SiteContent
-from docsite.publish import markdown_copy, markdown_path
+from docsite.publish import markdown_copy
 from docsite.render import PageBuilder, PageJob
 from docsite.theme import Theme
 
@@ -104,7 +104,7 @@ def _render_in_place(
     if outcome.html_digest and not page.settings.redirect:
         # Its Markdown copy too, replaced whole like the page.
         copy = markdown_copy(page, outcome.expanded or page.body)
-        atomic_write(live.out / markdown_path(page), copy)
+        atomic_write(live.out / page.markdown_path, copy)
     if outcome.html_digest and (record is None or record.html_digest != outcome.html_digest):
         changed.append(page.url)
         if record is not None:

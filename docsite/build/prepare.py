@@ -4,13 +4,14 @@ the site-wide includes; and the theme, complete once made."""
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 from pathlib import Path
 
 from markupsafe import Markup
 
 from docsite.cache import BuildCache
 from docsite.config import HeaderLink, SiteConfig
-from docsite.diagnostics import Report
+from docsite.diagnostics import Report, did_you_mean
 from docsite.frontmatter import Located
 from docsite.gitdates import PageDates
 from docsite.icons import (
@@ -22,10 +23,11 @@ from docsite.icons import (
     is_inline_svg,
     svg_problem,
 )
+from docsite.markdown.components.actions import BUILT_IN
+from docsite.markdown.links import find_page, page_in_other_case
 from docsite.markdown.templating import SiteHtml, TemplateSetup
 from docsite.nav import NavTree
 from docsite.pages import SiteContent
-from docsite.publish import markdown_path
 from docsite.theme import ROOT_MARK, Theme
 from docsite.themefiles import default_theme_dir
 from docsite.urls import EXTERNAL_URL
@@ -52,7 +54,8 @@ def make_theme(
         config,
         nav,
         icons,
-        resolve_header_links(site, config, report),
+        resolve_links(config.links, site, config, report),
+        resolve_links(config.footer_links, site, config, report),
         site_html,
         dates.committed,
         cache.templates_dir(),
@@ -65,7 +68,7 @@ def check_output_names(site: SiteContent, report: Report) -> bool:
     one is an error at its permalink (or at the file), before anything is written."""
     fits = True
     for page in site.pages:
-        for path in (page.output_path, markdown_path(page)):
+        for path in (page.output_path, page.markdown_path):
             longest = max(path.split("/"), key=lambda name: len(name.encode("utf-8")))
             size = len(longest.encode("utf-8"))
             if size <= NAME_MAX:
@@ -132,33 +135,52 @@ def _check_icon(value: str, base_dir: str, where: Located, icons: IconSet, repor
         )
 
 
-def resolve_header_links(site: SiteContent, config: SiteConfig, report: Report) -> list[HeaderLink]:
-    """Header links to pages (.md or site paths) become root-relative; others stay as written."""
-    resolved = []
-    for link in config.links:
-        target = link.link
-        if not EXTERNAL_URL.match(target) and not target.startswith("#"):
-            path = target.lstrip("/")
-            page = (
-                site.by_source.get(path.partition("#")[0])
-                if path.endswith(".md") or ".md#" in path
-                else None
+def resolve_links(
+    links: tuple[HeaderLink, ...], site: SiteContent, config: SiteConfig, report: Report
+) -> list[HeaderLink]:
+    """Header or footer links, menus' items too: links to pages (.md or site paths) become
+    root-relative, others stay as written; an action docsite does not have is said."""
+    return [_resolved(link, site, config, report) for link in links]
+
+
+def _resolved(
+    link: HeaderLink, site: SiteContent, config: SiteConfig, report: Report
+) -> HeaderLink:
+    target = link.link
+    if target and not EXTERNAL_URL.match(target) and not target.startswith("#"):
+        path = target.lstrip("/")
+        rel = posixpath.normpath(path.partition("#")[0])
+        page = (
+            find_page(site, rel, True) or page_in_other_case(rel, site)
+            if path.endswith(".md") or ".md#" in path
+            else None
+        )
+        if page is not None:
+            fragment = "#" + path.partition("#")[2] if "#" in path else ""
+            target = Markup(ROOT_MARK) + page.url + fragment
+        elif path.endswith(".md"):
+            report.error(
+                config.file,
+                0,
+                0,
+                f"link '{link.link}' points to a page that does not exist",
+                "links to pages are written relative to the content folder, e.g. guide/setup.md",
             )
-            if page is not None:
-                fragment = "#" + path.partition("#")[2] if "#" in path else ""
-                target = Markup(ROOT_MARK) + page.url + fragment
-            elif path.endswith(".md"):
-                report.error(
-                    config.file,
-                    0,
-                    0,
-                    f"header link '{link.link}' points to a page that does not exist",
-                    "header links to pages are written relative to content/, e.g. guide/setup.md",
-                )
-            else:
-                target = Markup(ROOT_MARK) + path
-        resolved.append(HeaderLink(link.text, target, link.icon))
-    return resolved
+        else:
+            target = Markup(ROOT_MARK) + path
+    action = link.action
+    if action and action not in BUILT_IN:
+        report.warning(
+            config.file,
+            0,
+            0,
+            f"the link '{link.text}' runs the action '{action}', which is not one of docsite's "
+            "built-in actions; it is shown without one",
+            did_you_mean(action, BUILT_IN) or "built-in actions: " + ", ".join(BUILT_IN),
+        )
+        action = ""
+    items = tuple(_resolved(item, site, config, report) for item in link.items)
+    return replace(link, link=target, action=action, items=items)
 
 
 def load_site_html(

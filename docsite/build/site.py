@@ -52,7 +52,7 @@ def render_site(
         return  # such a page cannot be written: stop before anything is
     try:
         with result.timed("navigation and theme"):
-            nav = build_nav(site)
+            nav = build_nav(site, config.nextprev)
             dates = read_dates(config.content_dir, config.root if options.use_cache else None)
             theme, site_html_files = make_theme(config, site, nav, dates, cache, report)
         with OutputFolder(scan.out, cache.spare) as output:

@@ -55,9 +55,10 @@ class Rendered:
 _ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')
 
 
-def make_markdown(html: bool = True) -> MarkdownIt:
-    """`html=False` escapes raw HTML in pages (docsite.yml: markdown: {html: false})."""
-    md = MarkdownIt("commonmark", {"html": html})
+def make_markdown(html: bool = True, hard_breaks: bool = False) -> MarkdownIt:
+    """`html=False` escapes raw HTML in pages (docsite.yml: markdown: {html: false});
+    `hard_breaks` makes each line break of a paragraph a <br> (Retype's lineBreaks: hard)."""
+    md = MarkdownIt("commonmark", {"html": html, "breaks": hard_breaks})
     md.use(gfm_plugin)
     md.use(tables_plugin)
     md.use(guards_plugin)
@@ -80,8 +81,9 @@ class MarkdownRenderer:
         html: bool = True,
         setup: TemplateSetup | None = None,
         code_line_numbers: tuple[str, ...] = (),
+        hard_breaks: bool = False,
     ):
-        self.md = make_markdown(html)
+        self.md = make_markdown(html, hard_breaks)
         self.site = site
         self.icons = icons if icons is not None else IconSet()
         self.asset_paths = frozenset(a.rel for a in site.assets)

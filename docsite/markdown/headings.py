@@ -120,10 +120,8 @@ def _collect_toc(state: StateCore) -> None:
                 break
             if child.type in ("text", "code_inline"):
                 parts.append(child.content)
-        if level == 1:
-            has_h1 = True
-        else:
-            toc.append(TocEntry(level, slug, "".join(parts).strip()))
+        has_h1 = has_h1 or level == 1
+        toc.append(TocEntry(level, slug, "".join(parts).strip()))  # H1s too: `toc.depth: 1-3`
     ctx = state.env.get("docsite") if isinstance(state.env, dict) else None
     if ctx is not None:  # a RenderContext: the page's result carries them
         ctx.toc, ctx.has_h1 = toc, has_h1

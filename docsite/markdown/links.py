@@ -116,15 +116,11 @@ def resolve_link(
         )
         return None
     suffix = ("?" + query if query else "") + ("#" + fragment if fragment else "")
-    found = ctx.site.by_source.get(target) or ctx.site.by_source.get(target + "/index.md")
-    if found is None and path.startswith("/"):
-        found = ctx.site.by_url.get(target + "/") or ctx.site.by_url.get(target)
-        if target == "":
-            found = ctx.site.by_url.get("")
+    found = find_page(ctx.site, target, path.startswith("/"))
     if found is None and not target.endswith(".md"):
         found = _folder_page(target, ctx)
     if found is None:
-        found = _page_in_other_case(target, ctx)
+        found = page_in_other_case(target, ctx.site)
     if found is not None:
         ctx.linked.append(found.source.rel)
         ctx.record_link(found.source.rel, urllib.parse.unquote(fragment), block, at)
@@ -192,13 +188,24 @@ def _file_hint(target: str, ctx: RenderContext) -> str:
     )
 
 
-def _page_in_other_case(target: str, ctx: RenderContext) -> Page | None:
+def find_page(site: SiteContent, target: str, rooted: bool) -> Page | None:
+    """The page a link's content-relative path names: its file, its folder's index, or
+    (written from the root, `rooted`) its URL."""
+    found = site.by_source.get(target) or site.by_source.get(target + "/index.md")
+    if found is None and rooted:
+        found = site.by_url.get(target + "/") or site.by_url.get(target)
+        if target == "":
+            found = site.by_url.get("")
+    return found
+
+
+def page_in_other_case(target: str, site: SiteContent) -> Page | None:
     """The one page whose path differs from the link's only in case, as Retype finds it."""
-    if not _PAGES_LOWER or _PAGES_LOWER[0][0] is not ctx.site:
+    if not _PAGES_LOWER or _PAGES_LOWER[0][0] is not site:
         lower: dict[str, list[Page]] = {}
-        for rel, page in ctx.site.by_source.items():
+        for rel, page in site.by_source.items():
             lower.setdefault(rel.lower(), []).append(page)
-        _PAGES_LOWER[:] = [(ctx.site, lower)]
+        _PAGES_LOWER[:] = [(site, lower)]
     key = target.lower()
     for candidate in (key, key + "/index.md") if not key.endswith(".md") else (key,):
         same = _PAGES_LOWER[0][1].get(candidate, [])

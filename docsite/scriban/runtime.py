@@ -33,6 +33,12 @@ class Runtime(Protocol):
         `@string.upcase`) with these arguments: for array.each, array.filter and the like."""
         ...
 
+    def include(self, template: Any, args: list[Any], named: dict[str, Any] | None = None) -> str:
+        """Render another parsed Template (docsite.scriban.parse) in this rendering: the same
+        globals and limits, `$` its arguments (`$0`, `$.name`); returns its text. For an
+        `include` built-in; errors in it carry its own name and line."""
+        ...
+
 
 @dataclass(frozen=True)
 class Builtin:
@@ -43,3 +49,15 @@ class Builtin:
     function: Callable[..., Any]
     min_args: int
     max_args: int | None
+
+
+class _Empty:
+    """Scriban's `empty`: equal to null, an empty string, array or object."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "empty"
+
+
+EMPTY = _Empty()

@@ -43,6 +43,7 @@
       Home: tabs[0],
       End: tabs[tabs.length - 1]
     }[event.key];
+    if (event.key === " ") next = tab;  // a link, unlike a button, does not take Space
     if (!next) return;
     event.preventDefault();
     selectEverywhere(next);
@@ -57,7 +58,11 @@
       group.classList.add("tabs-ready");
       group.querySelector(":scope > .tabs-list").addEventListener("keydown", onKey);
       tabs.forEach(function (tab) {
-        tab.addEventListener("click", function () { selectEverywhere(tab); });
+        // A tab links to itself (to copy its address); a click selects it and stays put.
+        tab.addEventListener("click", function (event) {
+          event.preventDefault();
+          selectEverywhere(tab);
+        });
       });
     });
   }
@@ -76,8 +81,11 @@
     return Promise.reject(new Error("no clipboard"));
   }
 
+  // A button in the header or footer has no address of its own: the page's Markdown copy.
   function markdown(button) {
-    return fetch(button.getAttribute("data-markdown")).then(function (response) {
+    var alternate = document.querySelector('link[rel="alternate"][type="text/markdown"]');
+    var address = button.getAttribute("data-markdown") || (alternate && alternate.href);
+    return fetch(address).then(function (response) {
       if (!response.ok) throw new Error(response.statusText);
       return response.text();
     });

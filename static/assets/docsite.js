@@ -234,6 +234,14 @@
     wrap.append(button);
   }
 
+  // A heading's permalink copies the heading's address as it goes there (Retype's headings
+  // page: "click it to copy the direct link").
+  for (const anchor of $$(".doc .header-anchor")) {
+    anchor.addEventListener("click", () => {
+      copyText(anchor.href).then(() => announce("Link copied to the clipboard"), () => {});
+    });
+  }
+
   // Code and tables wider than the column scroll sideways: let keyboards scroll them too.
   const scrollers = $$(".doc pre, .doc table");
   const markScrollers = () => {
@@ -251,7 +259,8 @@
     });
   }
 
-  // Keyboard: "[" and "]" go to the previous and next page, "/" focuses the search box.
+  // Keyboard: "[" and "]" go to the previous and next page, "/" (the site's search hotkeys)
+  // focuses the search box.
   const search = $("#search");
   if (search) search.hidden = false;
   document.addEventListener("keydown", (event) => {
@@ -267,12 +276,25 @@
         event.preventDefault();
         link.click();
       }
-    } else if (event.key === "/" && search) {
+    } else if (search && (search.dataset.hotkeys ?? "/").split(" ").includes(event.key)) {
       const input = $("input", search);
       if (input) {
         event.preventDefault();
         input.focus();
       }
     }
+  });
+
+  // Header link menus (<details>) close on a click elsewhere and on Escape, as menus do.
+  const closeMenus = (except) => {
+    document.querySelectorAll(".link-menu details[open]").forEach((menu) => {
+      if (menu !== except) menu.open = false;
+    });
+  };
+  document.addEventListener("click", (event) => {
+    closeMenus(event.target.closest && event.target.closest(".link-menu details"));
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeMenus(null);
   });
 })();

@@ -9,7 +9,9 @@
   const script = document.currentScript;
   // This file is <root>/assets/search.js: the site's root, wherever the site is hosted.
   const root = new URL("../", script ? script.src : location.href);
-  const MAX_RESULTS = 8;
+  // The site's search settings (docsite.yml `search`, Retype's maxResults and minChars).
+  const MAX_RESULTS = Number(box.dataset.maxResults) || 8;
+  const MIN_CHARS = Number(box.dataset.minChars) || 1;
   const MAX_HEADINGS = 3;
   let pagefind = null; // the module's promise, once a search starts
   let options = [];
@@ -108,7 +110,7 @@
     panel.replaceChildren();
     options = [];
     if (!hits.length) {
-      message(`No results for “${query}”`);
+      message(box.dataset.noResults || `No results for “${query}”`);
       return;
     }
     const list = document.createElement("div");
@@ -158,7 +160,7 @@
     const query = input.value.trim();
     const mine = ++generation;
     keepInUrl(query);
-    if (!query) {
+    if (query.length < MIN_CHARS) {
       panel.replaceChildren();
       options = [];
       open(false);
@@ -190,7 +192,7 @@
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
   input.setAttribute("aria-expanded", "false");
-  input.setAttribute("aria-keyshortcuts", "/ Control+K");
+  input.setAttribute("aria-keyshortcuts", `${box.dataset.hotkeys || ""} Control+K`.trim());
   input.addEventListener("input", run);
   input.addEventListener("focus", () => {
     if (input.value.trim() && panel.childElementCount) open(true);

@@ -53,7 +53,7 @@ def action_attrs(action: str, ctx: RenderContext) -> str:
     """The attributes of a `<button>` that runs an action."""
     attrs = f' type="button" data-action="{escapeHtml(action)}"'
     if action in _READ_MARKDOWN:
-        copy = ctx.page.output_path.removesuffix(".html") + ".md"
+        copy = ctx.page.markdown_path
         attrs += f' data-markdown="{escapeHtml(root_prefix(ctx.page.url) + copy)}"'
     return attrs
 
@@ -96,5 +96,5 @@ def _to_button(token: Token, href: str, ctx: RenderContext, block: Token) -> Non
     token.attrSet("type", "button")
     token.attrSet("data-action", name)
     if name in _READ_MARKDOWN:
-        copy = ctx.page.output_path.removesuffix(".html") + ".md"
+        copy = ctx.page.markdown_path
         token.attrSet("data-markdown", root_prefix(ctx.page.url) + copy)

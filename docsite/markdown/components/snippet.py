@@ -17,7 +17,7 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
-from pygments.lexers import get_lexer_for_filename
+from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.util import ClassNotFound
 
 from docsite.diagnostics import DiagnosticError, did_you_mean
@@ -119,7 +119,7 @@ def _snippet(text: str, ctx: RenderContext, place: Token) -> tuple[str, str] | N
         return None
     language = attributes.get("language", "") or _language_of(path)
     title = attributes.get("title", "")
-    info = f"{language or 'text'} {title}".rstrip()
+    info = f"{language} {title}".rstrip()  # ' title' is a title without a language
     return "".join(line + "\n" for line in _dedent(picked)), info
 
 
@@ -205,8 +205,18 @@ def _dedent(lines: list[str]) -> list[str]:
 
 
 def _language_of(path: str) -> str:
+    """The language a fence would name for the file: its extension when that is a language
+    (`js`, as Retype sets it), else Pygments' name for the file; '' when it has none."""
+    name = posixpath.basename(path.replace(os.sep, "/"))
+    extension = posixpath.splitext(name)[1].lstrip(".").lower()
     try:
-        lexer = get_lexer_for_filename(posixpath.basename(path.replace(os.sep, "/")))
+        get_lexer_by_name(extension)
+        return extension
+    except ClassNotFound:
+        pass
+    try:
+        lexer = get_lexer_for_filename(name)
     except ClassNotFound:
         return ""
-    return lexer.aliases[0] if lexer.aliases else ""
+    plain = not lexer.aliases or lexer.aliases[0] == "text"
+    return "" if plain else lexer.aliases[0]

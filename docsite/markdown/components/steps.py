@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
@@ -19,7 +20,6 @@ from docsite.markdown.components.blocks import (
     BlockKind,
     Marker,
     add_block_rule,
-    add_html_rules,
     block_rule,
     context,
     parse_content,
@@ -34,7 +34,8 @@ def steps_plugin(md: MarkdownIt) -> None:
     add_block_rule(md, "docsite_steps", block_rule(KIND, _emit))
     md.add_render_rule("steps_open", _render_steps_open)
     md.add_render_rule("step_open", _render_step_open)
-    add_html_rules(md, {"step_title_open": '<p class="step-title">', "step_title_close": "</p>\n"})
+    md.add_render_rule("step_title_open", _render_title_open)
+    md.add_render_rule("step_title_close", _render_title_close)
 
 
 def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
@@ -72,3 +73,23 @@ def _render_step_open(self: Any, tokens: list[Token], idx: int, options: Any, en
     if token.meta["value"] is not None:
         attrs["value"] = str(token.meta["value"])
     return f"<li{html_attributes(attrs, 'step')}>\n"
+
+
+def _title_link(tokens: list[Token], title_open: int) -> str:
+    """The step's own address, which its title links to (so a reader can copy the link, as
+    Retype's page tells them); '' when the title holds a link itself, as links do not nest."""
+    step_id = tokens[title_open - 1].attrGet("id")
+    inline = tokens[title_open + 1]
+    if not step_id or any(child.type == "link_open" for child in inline.children or []):
+        return ""
+    return f"#{step_id}"
+
+
+def _render_title_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    href = _title_link(tokens, idx)
+    link = f'<a class="step-link" href="{escapeHtml(href)}">' if href else ""
+    return f'<p class="step-title">{link}'
+
+
+def _render_title_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return ("</a>" if _title_link(tokens, idx - 2) else "") + "</p>\n"

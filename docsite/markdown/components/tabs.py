@@ -28,6 +28,7 @@ from docsite.markdown.components.blocks import (
     parse_content,
     push_inline,
 )
+from docsite.markdown.context import RenderContext
 
 KIND = BlockKind("tab", "+", stacked=True, warn_glued=True)
 
@@ -43,7 +44,7 @@ def tabs_plugin(md: MarkdownIt) -> None:
             "tabs_close": "</div>\n",
             "tab_list_open": '<div class="tabs-list" role="tablist">\n',
             "tab_list_close": "</div>\n",
-            "tab_close": "</button>\n",
+            "tab_close": "</a>\n",
             "tab_panel_close": "</div>\n",
         },
     )
@@ -63,7 +64,7 @@ def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
     state.push("tab_list_open", "div", 1)
     shared = []
     for index, item in enumerate(block.items, 1):
-        tab = state.push("tab_open", "button", 1)
+        tab = state.push("tab_open", "a", 1)
         tab.map = [item.line, item.line + 1]
         title, attrs = opener_attributes(context(state), tab, item.marker.text)
         if attrs.get("id"):
@@ -72,7 +73,7 @@ def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
         tab.meta = {"anchor": True, **_ids(base, index, title), "attrs": attrs}
         shared.append(tab.meta)
         push_inline(state, title, item.line)
-        state.push("tab_close", "button", -1)
+        state.push("tab_close", "a", -1)
     state.push("tab_list_close", "div", -1)
     only_code = True
     for item, ids in zip(block.items, shared, strict=True):
@@ -108,13 +109,32 @@ def _render_tabs_open(self: Any, tokens: list[Token], idx: int, options: Any, en
 
 def _render_tab_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     meta = tokens[idx].meta
+    _unlink_title(tokens[idx], tokens[idx + 1], env.get("docsite"))
     meta["tab"] = escapeHtml(str(tokens[idx].attrGet("id") or meta["tab"]))  # for its panel
     selected = "true" if meta["selected"] else "false"
+    # A link to itself, so a reader can copy the tab's address (Retype's tab page).
     return (
-        f'<button type="button" role="tab" class="tab" id="{meta["tab"]}" '
+        f'<a role="tab" class="tab" id="{meta["tab"]}" href="#{meta["tab"]}" '
         f'aria-controls="{meta["panel"]}" aria-selected="{selected}" '
         f'tabindex="{0 if meta["selected"] else -1}" data-tab-key="{escapeHtml(meta["key"])}">'
     )
+
+
+def _unlink_title(tab: Token, title: Token, ctx: RenderContext | None) -> None:
+    """A tab is a link to its own address, and links do not nest: a link in its title is
+    shown as its text, with a warning."""
+    children = title.children or []
+    if not any(child.type == "link_open" for child in children):
+        return
+    title.children = [c for c in children if c.type not in ("link_open", "link_close")]
+    if ctx is not None:
+        ctx.warning(
+            tab,
+            "[",
+            "a tab's title holds a link, but the tab is itself a link to its own address; "
+            "the link is shown as text",
+            "put the link in the tab's content",
+        )
 
 
 def _render_panel_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

@@ -1,0 +1,88 @@
+"""Retype's site settings docsite reads: favicon, cname, branding.logoDark and label,
+markdown.lineBreaks, the search box's settings; and the keys it leaves out, with the reason."""
+
+from __future__ import annotations
+
+from docsite.config import load_config
+from docsite.diagnostics import Report
+
+CONFIG = """\
+branding:
+  title: Acme
+  logo: static/logo.png
+  logoDark: static/logo-dark.png
+  label: v8.0
+favicon: static/icon.png
+cname: docs.acme.test
+markdown:
+  lineBreaks: hard
+search:
+  placeholder: Find
+  maxResults: 20
+  minChars: 2
+  noResultsFoundMsg: Nothing here
+  hotkeys: ["k", "/"]
+  excludeCode: true
+cache:
+  strategy: query
+"""
+
+
+def test_site_settings_of_a_retype_project(project):
+    project.write(
+        {
+            "retype.yml": CONFIG,
+            "index.md": "# Home\n\nOne line\nand the next.\n\n```python\nx = 1\n```\n",
+            "static/logo.png": b"png",
+            "static/logo-dark.png": b"png",
+            "static/icon.png": b"png",
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    page = project.page("index.html")
+    assert page.select_one('link[rel="icon"]')["href"] == "./static/icon.png"
+    logos = page.select(".site-title img")
+    assert [(img["src"], img.get("class")) for img in logos] == [
+        ("./static/logo.png", ["logo-light"]),
+        ("./static/logo-dark.png", ["logo-dark"]),
+    ]
+    assert page.select_one(".site-label").get_text() == "v8.0"
+    assert (project.out / "CNAME").read_text() == "docs.acme.test\n"
+    paragraph = page.select_one("article p")
+    assert paragraph.find("br") is not None  # lineBreaks: hard
+    search = page.select_one("#search")
+    assert search["data-max-results"] == "20" and search["data-min-chars"] == "2"
+    assert search["data-no-results"] == "Nothing here" and search["data-hotkeys"] == "k /"
+    assert search.select_one("input")["placeholder"] == "Find"
+    assert search.select_one("kbd").get_text() == "k"
+    config = load_config(project.root, None, Report())
+    assert config.search_code is False  # excludeCode: true
+    cache = [m for m in project.messages(result) if "'cache'" in m]
+    assert cache == [
+        "retype.yml:17:1: warning: retype.yml key 'cache' is left out: docsite adds no "
+        "cache-busting token to asset addresses\n  hint: remove it when this project is built "
+        "with docsite only"
+    ]
+
+
+def test_a_logo_that_is_not_a_file_of_the_site_is_said(tmp_path):
+    (tmp_path / "docsite.yml").write_text("title: X\nlogo: img/logo.svg\nfavicon: /fav.png\n")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/fav.png").write_bytes(b"png")
+    report = Report()
+    load_config(tmp_path, None, report)
+    messages = [d.format() for d in report.items]
+    assert len(messages) == 1 and messages[0].startswith(
+        "docsite.yml:2:7: warning: 'logo' names 'img/logo.svg', which is not a file of the site"
+    )
+
+
+def test_defaults_keep_docsite_own_search_box(project):
+    project.write({"content/index.md": "# Home\n"})
+    assert project.build().ok
+    search = project.page("index.html").select_one("#search")
+    assert search["data-max-results"] == "8" and search["data-hotkeys"] == "/"
+    assert not search.has_attr("data-no-results")
+    assert project.page("index.html").select_one(".site-label") is None
+    assert not (project.out / "CNAME").exists()
