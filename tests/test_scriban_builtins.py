@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from docsite import scriban
 from docsite.scriban.builtins import BUILTIN_OBJECTS
 from docsite.scriban.runtime import Builtin, ScriptError
 from docsite.scriban.values import compare, equals, format_double, to_text, truthy, type_name
@@ -810,3 +811,49 @@ def test_retype_date_properties_and_comparison() -> None:
     release = run("date.parse", "2026-06-01")
     assert compare(run("date.now"), release) < 0  # "Coming soon."
     assert (NOW.year, NOW.month, NOW.day) == (2026, 3, 2)
+
+
+ENGINE_CASES = [
+    ('{{ "  hello world  " | string.strip | string.upcase }}', "HELLO WORLD"),
+    ("{{ string.upcase 'hello' }} {{ array.size page.tags }}", "HELLO 3"),
+    ('{{ page.tags | array.uniq | array.sort | array.join " · " }}', "api · search"),
+    ('{{ page.title | string.replace "-" " " | string.capitalizewords }}', "My Page"),
+    ('{{ page.tags | array.size | string.pluralize "tag" "tags" }}', "tags"),
+    ('{{ ["", "hello", ""] | array.filter @string.empty }}', '["", ""]'),
+    ('{{ [" a", "20"] | array.any @string.contains "20" }}', "true"),
+    ("{{ date.now }} {{ date.now.year }} {{ date.now.month }}", "02 Mar 2026 2026 3"),
+    ('{{ date.now | date.add_days (-7) | date.to_string "%F" }}', "2026-02-23"),
+    (
+        '{{ d = date.parse "2026-06-01" }}{{ if date.now < d }}Soon{{ else }}Now{{ end }}',
+        "Soon",
+    ),
+    (
+        '{{ 10 | math.divided_by 3.0 | math.round 2 }} {{ 1234.56 | math.format "N2" }}',
+        "3.33 1,234.56",
+    ),
+    ('{{ page.description | object.default "None given." }}', "None given."),
+    ('{{ "hello" | string.slice1 1 length: 3 }}', "ell"),
+    ("{{ date.parse '20/01/2022 08:32:48' culture: 'en-GB' }}", "20 Jan 2022"),
+    (
+        '{{ "03 14, 2016" | date.parse_to_string "%b %d, %y" input_pattern: "%m %d, %Y" }}',
+        "Mar 14, 16",
+    ),
+    ('{{ for x in 1..5; array.cycle ["a", "b", "c"]; end }}', "abcab"),
+    ("{{ (timespan.from_days 5).days }}", "5"),
+]
+
+
+@pytest.mark.parametrize(("template", "expected"), ENGINE_CASES)
+def test_builtins_through_the_engine(template: str, expected: str) -> None:
+    """The built-ins as templates reach them: pipes, `@` references, named arguments,
+    `date.now` without arguments, the build's clock."""
+    page = {"tags": ["search", "api", "search"], "title": "my-page", "description": None}
+    assert scriban.parse(template).render({"page": page}, now=NOW) == expected
+
+
+def test_a_bad_argument_is_a_template_error_with_a_hint() -> None:
+    with pytest.raises(scriban.TemplateError) as raised:
+        scriban.parse('{{ "x" | math.plus 1 }}').render({}, now=NOW)
+    assert "expects a number" in str(raised.value)
+    assert (raised.value.line, raised.value.col) == (1, 10)
+    assert raised.value.hint
