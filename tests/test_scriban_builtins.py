@@ -17,7 +17,7 @@ import pytest
 
 from docsite import scriban
 from docsite.scriban.builtins import BUILTIN_OBJECTS
-from docsite.scriban.runtime import Builtin, ScriptError
+from docsite.scriban.runtime import EMPTY, Builtin, ScriptError
 from docsite.scriban.values import compare, equals, format_double, to_text, truthy, type_name
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, 15, tzinfo=dt.UTC)  # a Monday
@@ -620,7 +620,22 @@ def test_bad_input_is_a_script_error(name: str, args: tuple[Any, ...], message: 
     assert message in raised.value.message
 
 
-ODD_VALUES = [None, True, 0, -1, 2.5, float("inf"), 10**30, "", "x", [], [1, "a"], {"a": 1}, NOW]
+ODD_VALUES = [
+    None,
+    EMPTY,
+    True,
+    0,
+    -1,
+    2.5,
+    float("inf"),
+    10**30,
+    "",
+    "x",
+    [],
+    [1, "a"],
+    {"a": 1},
+    NOW,
+]
 
 
 @pytest.mark.parametrize(
@@ -840,6 +855,7 @@ ENGINE_CASES = [
     ),
     ('{{ for x in 1..5; array.cycle ["a", "b", "c"]; end }}', "abcab"),
     ("{{ (timespan.from_days 5).days }}", "5"),
+    ("{{ empty | string.size }} {{ empty | array.size }} [{{ empty | string.upcase }}]", "0 0 []"),
 ]
 
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from docsite.scriban.runtime import ScriptError
+from docsite.scriban.runtime import EMPTY, ScriptError
 
 MAX_SIZE = 1_000_000  # the largest width or position a built-in fills up to
 DEFAULT_DATE_FORMAT = "%d %b %Y"  # date.default_format: what `{{ date.now }}` writes
@@ -33,7 +33,7 @@ def truthy(value: Any) -> bool:
 
 def to_text(value: Any) -> str:
     """A value as `{{ value }}` writes it."""
-    if value is None:
+    if value is None or value is EMPTY:
         return ""
     if value is True:
         return "true"
@@ -181,10 +181,12 @@ def to_str(value: Any) -> str:
 
 
 def iterate(value: Any) -> list[Any] | None:
-    """An array argument as a list: null stays None, an object gives its `{key, value}`
-    pairs (as `for` does), a single value is a list of one."""
+    """An array argument as a list: null stays None, `empty` is [], an object gives its
+    `{key, value}` pairs (as `for` does), a single value is a list of one."""
     if value is None:
         return None
+    if value is EMPTY:
+        return []
     if isinstance(value, list):
         return value
     if isinstance(value, dict):
