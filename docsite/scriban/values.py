@@ -1,13 +1,29 @@
-"""Scriban's values as Python values, and how Scriban turns them into text and booleans.
+"""Scriban's values as Python values, and how Scriban turns them into text, booleans, numbers
+and orderings.
 
 null -> None, booleans -> bool, integers -> int, decimals -> float, strings -> str, arrays ->
-list, objects -> dict (string keys), dates -> datetime.datetime, timespans ->
-datetime.timedelta, functions -> the evaluator's function values or Builtin."""
+list, objects -> dict (string keys), ranges (`1..5`) -> range, dates -> datetime.datetime,
+timespans -> datetime.timedelta, functions -> the evaluator's function values or Builtin.
+
+Scriban runs on .NET with the invariant culture for numbers: `1.5`, never `1,5`; a double is
+written with the shortest digits that read back the same, in exponent form (`1E+15`) from
+15 digits on, as .NET does."""
 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import math
+import re
+from collections.abc import Iterable
 from typing import Any
+
+from docsite.scriban.runtime import EMPTY, ScriptError
+
+MAX_SIZE = 1_000_000  # the largest width or position a built-in fills up to
+DEFAULT_DATE_FORMAT = "%d %b %Y"  # date.default_format: what `{{ date.now }}` writes
+# Month abbreviations in English, not in the machine's locale as strftime's %b.
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def truthy(value: Any) -> bool:
@@ -17,17 +33,19 @@ def truthy(value: Any) -> bool:
 
 def to_text(value: Any) -> str:
     """A value as `{{ value }}` writes it."""
-    if value is None:
+    if value is None or value is EMPTY:
         return ""
     if value is True:
         return "true"
     if value is False:
         return "false"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+        return format_double(value)
     if isinstance(value, dt.datetime):
-        return value.strftime("%d %b %Y")
-    if isinstance(value, list):
+        return f"{value.day:02d} {_MONTHS[value.month - 1]} {value.year:04d}"  # %d %b %Y
+    if isinstance(value, dt.timedelta):
+        return format_timespan(value)
+    if isinstance(value, list | tuple | range):
         return "[" + ", ".join(_nested(item) for item in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{key}: {_nested(item)}" for key, item in value.items()) + "}"
@@ -35,7 +53,9 @@ def to_text(value: Any) -> str:
 
 
 def _nested(value: Any) -> str:
-    """A value inside an array or object: strings quoted."""
+    """A value inside an array or object: strings quoted, null written."""
+    if value is None:
+        return "null"
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return to_text(value)
@@ -51,8 +71,10 @@ def type_name(value: Any) -> str:
         return "number"
     if isinstance(value, str):
         return "string"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "array"
+    if isinstance(value, range):
+        return "iterator"
     if isinstance(value, dict):
         return "object"
     if isinstance(value, dt.datetime):
@@ -60,3 +82,154 @@ def type_name(value: Any) -> str:
     if isinstance(value, dt.timedelta):
         return "timespan"
     return "function"
+
+
+def format_double(value: float) -> str:
+    """A double as .NET's invariant `ToString()` writes it: shortest round-trip digits,
+    `1E+15` from 15 integer digits on and `1E-05` below 0.0001."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "-0" if math.copysign(1, value) < 0 else "0"
+    sign = "-" if value < 0 else ""
+    shortest = decimal.Decimal(repr(abs(value))).normalize()
+    _, digit_tuple, exponent = shortest.as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    scientific = len(digits) - 1 + int(exponent)
+    if scientific >= 15 or scientific <= -5:
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{mantissa}E{'+' if scientific >= 0 else '-'}{abs(scientific):02d}"
+    return sign + format(shortest, "f")
+
+
+def format_timespan(span: dt.timedelta) -> str:
+    """A timespan as .NET writes it: `[-][d.]hh:mm:ss[.fffffff]`."""
+    ticks = (span.days * 86_400 + span.seconds) * 10_000_000 + span.microseconds * 10
+    sign = "-" if ticks < 0 else ""
+    ticks = abs(ticks)
+    seconds, fraction = divmod(ticks, 10_000_000)
+    minutes, second = divmod(seconds, 60)
+    hours, minute = divmod(minutes, 60)
+    days, hour = divmod(hours, 24)
+    text = f"{sign}{f'{days}.' if days else ''}{hour:02d}:{minute:02d}:{second:02d}"
+    return text + (f".{fraction:07d}" if fraction else "")
+
+
+def is_number(value: Any) -> bool:
+    """A Scriban number: an integer or a double, never a boolean."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_NUMBER = re.compile(r"\s*[+-]?(?:\d[\d,]*\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*")
+_INTEGER = re.compile(r"\s*[+-]?\d+\s*")
+
+
+def parse_number(text: str) -> int | float | None:
+    """A number from text as .NET's invariant TryParse reads it, or None: an integer when it
+    has no point nor exponent."""
+    if _INTEGER.fullmatch(text):
+        return int(text)
+    if _NUMBER.fullmatch(text):
+        return float(text.replace(",", ""))
+    return None
+
+
+def to_number(value: Any, what: str) -> int | float:
+    """A number argument: numbers as they are, numeric strings read, anything else refused."""
+    if is_number(value):
+        return value
+    if isinstance(value, str):
+        number = parse_number(value)
+        if number is not None:
+            return number
+    raise ScriptError(
+        f"{what} expects a number, not {type_name(value)} {_nested(value)[:40]}",
+        "Pass a number such as 3 or 2.5.",
+    )
+
+
+def to_int(value: Any, what: str, default: int = 0) -> int:
+    """An integer argument (a count, an index, a length); null means the default."""
+    if value is None:
+        return default
+    number = to_number(value, what)
+    if isinstance(number, float):
+        if not math.isfinite(number):
+            raise ScriptError(
+                f"{what} expects an integer, not {format_double(number)}", "Pass a whole number."
+            )
+        return int(number)
+    return number
+
+
+def to_size(value: Any, what: str, default: int = 0) -> int:
+    """A count that makes something (a width, a position to fill up to): at most
+    MAX_SIZE, so a typo cannot ask for gigabytes."""
+    count = to_int(value, what, default)
+    if count > MAX_SIZE:
+        raise ScriptError(
+            f"{what} is {count}: more than {MAX_SIZE} is refused", "Pass a smaller number."
+        )
+    return count
+
+
+def to_str(value: Any) -> str:
+    """A text argument: null is the empty string, other values as `{{ }}` writes them."""
+    return value if isinstance(value, str) else to_text(value)
+
+
+def iterate(value: Any) -> list[Any] | None:
+    """An array argument as a list: null stays None, `empty` is [], an object gives its
+    `{key, value}` pairs (as `for` does), a single value is a list of one."""
+    if value is None:
+        return None
+    if value is EMPTY:
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return [{"key": key, "value": item} for key, item in value.items()]
+    if isinstance(value, tuple | range):
+        return list(value)
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes):
+        return list(value)
+    return [value]
+
+
+def equals(left: Any, right: Any) -> bool:
+    """Scriban's `==`: numbers by value (1 == 1.0), booleans never equal to numbers."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return left is right
+    if isinstance(left, dt.datetime) and isinstance(right, dt.datetime):
+        left, right = _comparable_dates(left, right)
+    return bool(left == right)
+
+
+def compare(left: Any, right: Any) -> int:
+    """An ordering for `<` and array.sort: numbers by value, strings by ordinal, dates and
+    timespans in time, null before everything; other mixes are refused."""
+    if left is None or right is None:
+        return (left is not None) - (right is not None)
+    if is_number(left) and is_number(right):
+        return (left > right) - (left < right)
+    if isinstance(left, dt.datetime) and isinstance(right, dt.datetime):
+        left, right = _comparable_dates(left, right)
+    for kind in (str, bool, dt.datetime, dt.timedelta):
+        if isinstance(left, kind) and isinstance(right, kind):
+            return (left > right) - (left < right)
+    raise ScriptError(
+        f"cannot compare {type_name(left)} with {type_name(right)}",
+        "Compare values of the same type (numbers with numbers, strings with strings).",
+    )
+
+
+def _comparable_dates(left: dt.datetime, right: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """A date without a time zone is read in the other one's zone (.NET compares them)."""
+    if (left.tzinfo is None) != (right.tzinfo is None):
+        if left.tzinfo is None:
+            left = left.replace(tzinfo=right.tzinfo)
+        else:
+            right = right.replace(tzinfo=left.tzinfo)
+    return left, right
