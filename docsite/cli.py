@@ -74,9 +74,13 @@ def _option_groups() -> tuple[argparse.ArgumentParser, ...]:
         help="the output folder (default: 'output' from the config, else site)",
     )
     serving = argparse.ArgumentParser(add_help=False)
-    serving.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serving.add_argument(
-        "--port", type=_port, default=8000, help="port (default: 8000, or the next free one)"
+        "--host", help="address to bind (default: the config's serve.host, else 127.0.0.1)"
+    )
+    serving.add_argument(
+        "--port",
+        type=_port,
+        help="port (default: the config's serve.port, else 8000; or the next free one)",
     )
     serving.add_argument("--open", action="store_true", help="open the site in a web browser")
     return project, building, reporting, output, serving
@@ -189,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from docsite.serve.watch import serve  # the server and watcher load only when serving
 
-            return serve(options, args.host, args.port, args.open, args.poll, args.quiet)
+            host, port, poll = _serving(args, root, config_file)
+            return serve(options, host, port, args.open, poll, args.quiet)
         if args.command == "preview":
             return _preview(args, options)
         if args.command == "clean":
@@ -264,6 +269,24 @@ def _config(root: Path, config_file: Path | None) -> SiteConfig:
         raise UsageError(str(exc)) from None
 
 
+def _serving(
+    args: argparse.Namespace, root: Path, config_file: Path | None
+) -> tuple[str, int, bool]:
+    """Host, port and polling: the command line's, else the config's `serve`, else docsite's.
+    A config that cannot be read gives the defaults: serve shows its errors in the browser."""
+    from docsite.config import load_config
+    from docsite.diagnostics import Report
+
+    try:
+        config = load_config(root, config_file, Report())
+    except Exception:  # any problem is the build's to report, in the page
+        config = None
+    host = args.host or (config.serve_host if config else "") or "127.0.0.1"
+    port = args.port or (config.serve_port if config else 0) or 8000
+    poll = getattr(args, "poll", False) or bool(config and config.serve_poll)
+    return host, port, poll
+
+
 def _scaffold(args: argparse.Namespace, root: Path, config_file: Path | None) -> int:
     from docsite.scaffold import ScaffoldError, init_project, new_page
 
@@ -301,7 +324,8 @@ def _preview(args: argparse.Namespace, options: BuildOptions) -> int:
     from docsite.serve.server import preview
 
     site_dir = options.out or _config(options.root, options.config_file).output_dir
-    return preview(site_dir.resolve(), args.host, args.port, args.open)
+    host, port, _ = _serving(args, options.root, options.config_file)
+    return preview(site_dir.resolve(), host, port, args.open)
 
 
 def _clean(options: BuildOptions) -> int:

@@ -115,6 +115,9 @@ class SiteConfig:
     powered_by: bool = True  # the "Built with docsite" line of the footer
     meta: MetaConfig = field(default_factory=MetaConfig)
     edit: EditConfig = field(default_factory=EditConfig)
+    serve_host: str = ""  # `docsite serve`'s address when --host is not given
+    serve_port: int = 0  # its port when --port is not given; 0 for 8000
+    serve_poll: bool = False  # poll for changes, as --poll does
     scheme: str = "system"  # the colour scheme before a reader picks one: system, light, dark
     breadcrumb: bool = True  # the trail of folders above each page
     breadcrumb_separator: str = ""  # between its items; "" for the theme's "/"
@@ -235,6 +238,9 @@ SCHEMA = Mapping(
         "nextprev": Mapping(fields={"mode": Choice(choices=NEXTPREV_MODES)}),
         "breadcrumb": Mapping(fields={"enabled": Bool(), "separator": Str()}),
         "scheme": Mapping(fields={"mode": Choice(choices=("system", "light", "dark"))}),
+        "serve": Mapping(
+            fields={"host": Str(), "port": Int(minimum=1, maximum=65535), "poll": Bool()}
+        ),
         "markdown": Mapping(
             fields={"html": Bool(), "line_breaks": Choice(choices=("soft", "hard"))},
             aliases={"lineBreaks": "line_breaks"},
@@ -344,6 +350,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         meta=MetaConfig(**values.get("meta", {})),
         edit=_edit(edit, doc, report),
         nextprev=values.get("nextprev", {}).get("mode", "show"),
+        **_serve(values.get("serve", {})),
         scheme=values.get("scheme", {}).get("mode", "system"),
         breadcrumb=values.get("breadcrumb", {}).get("enabled", True),
         breadcrumb_separator=values.get("breadcrumb", {}).get("separator", "").strip(),
@@ -455,6 +462,18 @@ def _check_site_file(
         f"'{key}' names {value!r}, which is not a file of the site",
         "put the file in the content folder or in static/, and give its path from there",
     )
+
+
+def _serve(values: dict[str, Any]) -> dict[str, Any]:
+    """`serve`: host (Retype also writes "host:port"), port and polling."""
+    host, _, port = values.get("host", "").strip().rpartition(":")
+    if not host or not port.isdigit():
+        host, port = values.get("host", "").strip(), ""
+    return {
+        "serve_host": host,
+        "serve_port": values.get("port") or (int(port) if port else 0),
+        "serve_poll": values.get("poll", False),
+    }
 
 
 def _search(values: dict[str, Any]) -> SearchConfig:

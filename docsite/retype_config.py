@@ -51,6 +51,9 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("toc",): ("toc",),  # depth and label, the same keys
     ("nextprev",): ("nextprev",),
     ("scheme", "mode"): ("scheme", "mode"),
+    ("serve", "host"): ("serve", "host"),
+    ("serve", "port"): ("serve", "port"),
+    ("serve", "watch", "polling"): ("serve", "poll"),
     ("breadcrumb", "enabled"): ("breadcrumb", "enabled"),
     ("breadcrumb", "separator"): (
         "breadcrumb",
@@ -75,6 +78,8 @@ _NOT_FOR_DOCSITE: dict[KeyPath, str] = {
     ("start",): "use `docsite serve --open` to open a browser",
     ("search", "mode"): "docsite's search (Pagefind) always indexes the full text",
     ("search", "preload"): "Pagefind loads the parts of the index a search needs",
+    ("serve", "watch", "mode"): "`docsite serve` always serves the built site from disk",
+    ("serve", "watch", "validation"): "docsite finds changed files by their content hash",
 }
 # Retype's defaults differ from docsite's: the pages sit beside the config (the output
 # folder inside it is left out of the content), and `.retype` is its output folder.
@@ -115,6 +120,8 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
             value = _links(value, path, doc, report, name)
         if path == ("search", "excludeCode") and isinstance(value, bool):
             value = not value  # docsite's key says what is indexed
+        if target == ("serve", "poll") and not isinstance(value, bool):
+            value = bool(value)  # Retype's polling interval: docsite polls at its own pace
         if target == ("cname",) and value is False:
             continue  # Retype's "no CNAME file", docsite's default
         if target == ("favicon",) and isinstance(value, str):

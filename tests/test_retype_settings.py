@@ -86,3 +86,30 @@ def test_defaults_keep_docsite_own_search_box(project):
     assert not search.has_attr("data-no-results")
     assert project.page("index.html").select_one(".site-label") is None
     assert not (project.out / "CNAME").exists()
+
+
+def test_serve_settings_and_the_command_line_that_overrides_them(tmp_path):
+    import argparse
+
+    from docsite.cli import _serving
+
+    (tmp_path / "retype.yml").write_text(
+        "serve:\n  host: 127.0.0.2:5005\n  watch:\n    polling: 500\n    mode: memory\n"
+    )
+    report = Report()
+    config = load_config(tmp_path, None, report)
+    assert (config.serve_host, config.serve_port, config.serve_poll) == ("127.0.0.2", 5005, True)
+    assert [d.format().split("\n")[0] for d in report.items] == [
+        "retype.yml:5:5: warning: retype.yml key 'serve.watch.mode' is left out: "
+        "`docsite serve` always serves the built site from disk"
+    ]
+    given = argparse.Namespace(host=None, port=None, poll=False)
+    assert _serving(given, tmp_path, None) == ("127.0.0.2", 5005, True)
+    given = argparse.Namespace(host="0.0.0.0", port=9000, poll=False)
+    assert _serving(given, tmp_path, None) == ("0.0.0.0", 9000, True)
+    (tmp_path / "retype.yml").write_text("serve: [broken\n")  # the build reports it, in the page
+    assert _serving(argparse.Namespace(host=None, port=None), tmp_path, None) == (
+        "127.0.0.1",
+        8000,
+        False,
+    )
