@@ -70,6 +70,16 @@ class SearchConfig:
 
 
 @dataclass(frozen=True)
+class Integrations:
+    """Analytics added to every page, only when configured (Retype's `integrations`)."""
+
+    google_analytics: str = ""  # a measurement id, such as G-ABCDEF1234
+    google_tag_manager: str = ""  # a container id, such as GTM-ABC123
+    plausible_domain: str = ""  # the site's domain (or several, comma-separated) in Plausible
+    plausible_host: str = "https://plausible.io"  # a self-hosted Plausible's address
+
+
+@dataclass(frozen=True)
 class MetaConfig:
     title: str = ""  # added to every page's <title>, e.g. " | Example Inc."
     site_name: str = ""  # og:site_name; the site title when empty
@@ -115,6 +125,7 @@ class SiteConfig:
     powered_by: bool = True  # the "Built with docsite" line of the footer
     meta: MetaConfig = field(default_factory=MetaConfig)
     edit: EditConfig = field(default_factory=EditConfig)
+    integrations: Integrations = field(default_factory=Integrations)
     serve_host: str = ""  # `docsite serve`'s address when --host is not given
     serve_port: int = 0  # its port when --port is not given; 0 for 8000
     serve_poll: bool = False  # poll for changes, as --poll does
@@ -238,6 +249,17 @@ SCHEMA = Mapping(
         "nextprev": Mapping(fields={"mode": Choice(choices=NEXTPREV_MODES)}),
         "breadcrumb": Mapping(fields={"enabled": Bool(), "separator": Str()}),
         "scheme": Mapping(fields={"mode": Choice(choices=("system", "light", "dark"))}),
+        "integrations": Mapping(
+            fields={
+                "google_analytics": Mapping(fields={"id": Str()}),
+                "google_tag_manager": Mapping(fields={"id": Str()}),
+                "plausible": Mapping(fields={"domain": Str(), "host": UrlSetting()}),
+            },
+            aliases={
+                "googleAnalytics": "google_analytics",
+                "googleTagManager": "google_tag_manager",
+            },
+        ),
         "serve": Mapping(
             fields={"host": Str(), "port": Int(minimum=1, maximum=65535), "poll": Bool()}
         ),
@@ -350,6 +372,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         meta=MetaConfig(**values.get("meta", {})),
         edit=_edit(edit, doc, report),
         nextprev=values.get("nextprev", {}).get("mode", "show"),
+        integrations=_integrations(values.get("integrations", {})),
         **_serve(values.get("serve", {})),
         scheme=values.get("scheme", {}).get("mode", "system"),
         breadcrumb=values.get("breadcrumb", {}).get("enabled", True),
@@ -461,6 +484,16 @@ def _check_site_file(
         pos.col,
         f"'{key}' names {value!r}, which is not a file of the site",
         "put the file in the content folder or in static/, and give its path from there",
+    )
+
+
+def _integrations(values: dict[str, Any]) -> Integrations:
+    plausible = values.get("plausible", {})
+    return Integrations(
+        google_analytics=values.get("google_analytics", {}).get("id", "").strip(),
+        google_tag_manager=values.get("google_tag_manager", {}).get("id", "").strip(),
+        plausible_domain=(plausible.get("domain") or "").strip(),
+        plausible_host=(plausible.get("host") or Integrations.plausible_host).rstrip("/"),
     )
 
 

@@ -113,3 +113,34 @@ def test_serve_settings_and_the_command_line_that_overrides_them(tmp_path):
         8000,
         False,
     )
+
+
+def test_analytics_scripts_only_when_configured(project):
+    project.write(
+        {
+            "retype.yml": "integrations:\n  googleAnalytics:\n    id: 'G-AB</script>1'\n"
+            "  googleTagManager:\n    id: ''\n  plausible:\n    domain: docs.acme.test\n"
+            "  gravatar:\n    enabled: false\n",
+            "index.md": "# Home\n",
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    assert any("'integrations.gravatar'" in m for m in project.messages(result))
+    head = project.page("index.html").head
+    scripts = [s for s in head.find_all("script") if s.get("src") or "gtag" in s.get_text()]
+    sources = [s.get("src") for s in scripts if s.get("src")]
+    assert "https://www.googletagmanager.com/gtag/js?id=G-AB%3C/script%3E1" in sources
+    assert "https://plausible.io/js/script.js" in sources
+    plausible = head.find("script", attrs={"data-domain": "docs.acme.test"})
+    assert plausible is not None and plausible.has_attr("defer")
+    inline = next(s.get_text() for s in scripts if "gtag(" in s.get_text())
+    assert "</script>" not in inline and "\\u003c/script\\u003e" in inline
+    assert "gtm.js" not in str(head)  # an empty id adds nothing
+
+
+def test_no_analytics_by_default(project):
+    project.write({"content/index.md": "# Home\n"})
+    assert project.build().ok
+    head = str(project.page("index.html").head)
+    assert "googletagmanager" not in head and "plausible" not in head
