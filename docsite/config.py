@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from docsite.diagnostics import Report, UsageError
-from docsite.pathpatterns import pattern_problem
+from docsite.pathpatterns import matches, pattern_problem
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES, translate
 from docsite.schema import (
@@ -70,6 +70,27 @@ class SearchConfig:
 
 
 @dataclass(frozen=True)
+class OutboundConfig:
+    """Retype's `outbound`: links to other sites open in a new tab, with an icon."""
+
+    enabled: bool = False  # off unless the config has `outbound` (Retype Pro's default: on)
+    icon: str = "link-external"  # "" for none
+    icon_align: str = "right"
+    target: str = "_blank"
+    custom: str = ""  # more attributes, as written: 'rel="noopener noreferrer"'
+    exclude: tuple[str, ...] = ()  # host/path patterns left as they are
+    include: tuple[str, ...] = ()  # only these (and they win over exclude); all when empty
+
+    def applies(self, host_path: str) -> bool:
+        """Whether a link to `host_path` ("example.com/a/b") is an outbound one."""
+        if not self.enabled:
+            return False
+        if self.include:
+            return matches(self.include, host_path)
+        return not matches(self.exclude, host_path)
+
+
+@dataclass(frozen=True)
 class Integrations:
     """Analytics added to every page, only when configured (Retype's `integrations`)."""
 
@@ -126,6 +147,7 @@ class SiteConfig:
     meta: MetaConfig = field(default_factory=MetaConfig)
     edit: EditConfig = field(default_factory=EditConfig)
     integrations: Integrations = field(default_factory=Integrations)
+    outbound: OutboundConfig = field(default_factory=OutboundConfig)
     serve_host: str = ""  # `docsite serve`'s address when --host is not given
     serve_port: int = 0  # its port when --port is not given; 0 for 8000
     serve_poll: bool = False  # poll for changes, as --poll does
@@ -249,6 +271,18 @@ SCHEMA = Mapping(
         "nextprev": Mapping(fields={"mode": Choice(choices=NEXTPREV_MODES)}),
         "breadcrumb": Mapping(fields={"enabled": Bool(), "separator": Str()}),
         "scheme": Mapping(fields={"mode": Choice(choices=("system", "light", "dark"))}),
+        "outbound": Mapping(
+            fields={
+                "enabled": Bool(),
+                "icon": Str(),
+                "icon_align": Choice(choices=("left", "right")),
+                "target": Str(),
+                "custom": Str(),
+                "exclude": ListOf(Str()),
+                "include": ListOf(Str()),
+            },
+            aliases={"iconAlign": "icon_align"},
+        ),
         "integrations": Mapping(
             fields={
                 "google_analytics": Mapping(fields={"id": Str()}),
@@ -373,6 +407,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         edit=_edit(edit, doc, report),
         nextprev=values.get("nextprev", {}).get("mode", "show"),
         integrations=_integrations(values.get("integrations", {})),
+        outbound=_outbound(values, doc, report),
         **_serve(values.get("serve", {})),
         scheme=values.get("scheme", {}).get("mode", "system"),
         breadcrumb=values.get("breadcrumb", {}).get("enabled", True),
@@ -487,6 +522,23 @@ def _check_site_file(
     )
 
 
+def _outbound(values: dict[str, Any], doc: YamlDocument, report: Report) -> OutboundConfig:
+    """`outbound`: on once the config has it, as for Retype Pro, unless `enabled: false`."""
+    if "outbound" not in values:
+        return OutboundConfig()
+    settings = values["outbound"]
+    patterns = _patterns(settings, ("outbound",), doc, report)
+    return OutboundConfig(
+        enabled=settings.get("enabled", True),
+        icon=settings.get("icon", "link-external").strip(),
+        icon_align=settings.get("icon_align", "right"),
+        target=_target(settings.get("target", "blank")),
+        custom=settings.get("custom", "").strip(),
+        exclude=patterns["exclude"],
+        include=patterns["include"],
+    )
+
+
 def _integrations(values: dict[str, Any]) -> Integrations:
     plausible = values.get("plausible", {})
     return Integrations(
@@ -552,26 +604,35 @@ def _edit(values: dict[str, Any], doc: YamlDocument, report: Report) -> EditConf
     )
 
 
-def _backlinks(values: dict[str, Any], doc: YamlDocument, report: Report) -> BacklinksConfig:
-    """The backlinks settings; a pattern pathspec cannot read is an error at its place."""
-    defaults = BacklinksConfig()
+def _patterns(
+    values: dict[str, Any], path: tuple[str, ...], doc: YamlDocument, report: Report
+) -> dict[str, tuple[str, ...]]:
+    """The `exclude` and `include` patterns of a setting; one pathspec cannot read is an
+    error at its place, and left out."""
     patterns: dict[str, tuple[str, ...]] = {}
     for key in ("exclude", "include"):
         kept = []
         for index, pattern in enumerate(values.get(key, [])):
             problem = pattern_problem(pattern)
             if problem:
-                pos = doc.where(("backlinks", key, index))
+                pos = doc.where((*path, key, index))
                 report.error(
                     doc.file,
                     pos.line,
                     pos.col,
-                    f"'backlinks.{key}' pattern {pattern!r} cannot be read: {problem}",
+                    f"'{'.'.join(path)}.{key}' pattern {pattern!r} cannot be read: {problem}",
                     "write a .gitignore pattern such as /blog, drafts/ or *.md",
                 )
                 continue
             kept.append(pattern)
         patterns[key] = tuple(kept)
+    return patterns
+
+
+def _backlinks(values: dict[str, Any], doc: YamlDocument, report: Report) -> BacklinksConfig:
+    """The backlinks settings."""
+    defaults = BacklinksConfig()
+    patterns = _patterns(values, ("backlinks",), doc, report)
     return BacklinksConfig(
         enabled=values.get("enabled", defaults.enabled),
         title=values.get("title", defaults.title),

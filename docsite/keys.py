@@ -24,13 +24,13 @@ tests/test_keys.py fails if a field of a page can change without its keys changi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NewType, Protocol
 
 from docsite.cache import CACHE_VERSION, FileEntry, digest, engine_digest
-from docsite.config import HeaderLink, SiteConfig
+from docsite.config import HeaderLink, OutboundConfig, SiteConfig
 from docsite.frontmatter import PageSettings
 from docsite.pages import Page, SiteContent
 from docsite.projectfiles import MISSING
@@ -202,6 +202,7 @@ class MarkdownInputs:
     icons: str = ""
     code_line_numbers: tuple[str, ...] = ()  # the config's `code.line_numbers`
     hard_breaks: bool = False  # the config's `markdown.line_breaks`
+    outbound: OutboundConfig = field(default_factory=OutboundConfig)  # the config's `outbound`
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,7 @@ class SharedKeys:
     icons: str = ""
     code_line_numbers: tuple[str, ...] = ()
     hard_breaks: bool = False
+    outbound: OutboundConfig = field(default_factory=OutboundConfig)
 
 
 def shared_keys(
@@ -302,6 +304,7 @@ def shared_keys(
         icons,
         config.code_line_numbers,
         config.markdown_hard_breaks,
+        config.outbound,
     )
 
 
@@ -330,6 +333,7 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         shared.icons,
         code_line_numbers=shared.code_line_numbers,
         hard_breaks=shared.hard_breaks,
+        outbound=shared.outbound,
     )
 
 

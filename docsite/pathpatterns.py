@@ -20,6 +20,11 @@ def pattern_problem(pattern: str) -> str:
     return ""
 
 
+def matches(patterns: tuple[str, ...], rel: str) -> bool:
+    """Whether any of the patterns matches the path."""
+    return bool(patterns) and _spec(patterns).match_file(rel)
+
+
 @dataclass(frozen=True)
 class PathFilter:
     """Paths are admitted unless an `exclude` pattern matches them and no `include` one does:
@@ -29,9 +34,7 @@ class PathFilter:
     include: tuple[str, ...] = ()
 
     def admits(self, rel: str) -> bool:
-        if not self.exclude or not _spec(self.exclude).match_file(rel):
-            return True
-        return bool(self.include) and _spec(self.include).match_file(rel)
+        return not matches(self.exclude, rel) or matches(self.include, rel)
 
 
 @cache

@@ -51,7 +51,8 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("toc",): ("toc",),  # depth and label, the same keys
     ("nextprev",): ("nextprev",),
     ("scheme", "mode"): ("scheme", "mode"),
-    ("integrations",): ("integrations",),  # the same keys; the schema knows Retype's names
+    ("integrations",): ("integrations",),
+    ("outbound",): ("outbound",),  # the same keys; the schema knows Retype's names
     ("serve", "host"): ("serve", "host"),
     ("serve", "port"): ("serve", "port"),
     ("serve", "watch", "polling"): ("serve", "poll"),

@@ -144,3 +144,31 @@ def test_no_analytics_by_default(project):
     assert project.build().ok
     head = str(project.page("index.html").head)
     assert "googletagmanager" not in head and "plausible" not in head
+
+
+def test_outbound_links_open_in_a_new_tab_with_an_icon(project):
+    project.write(
+        {
+            "retype.yml": 'outbound:\n  custom: \'data-kind="out" onclick="x()"\'\n'
+            "  exclude:\n    - example.com\n",
+            "index.md": "# Home\n\n[Out](https://retype.com/guide) [Near](https://example.com/a) "
+            "[In](other.md)\n",
+            "other.md": "# Other\n",
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    links = {a.get_text(strip=True): a for a in project.page("index.html").select("article p a")}
+    out = links["Out"]
+    assert (out["target"], out["rel"], out["data-kind"]) == ("_blank", ["noopener"], "out")
+    assert not out.has_attr("onclick")  # no script through custom attributes
+    assert "i-link-external" in out.contents[-1]["class"]  # right of the text, by default
+    assert not links["Near"].has_attr("target")  # excluded
+    assert not links["In"].has_attr("target")  # not another site
+
+
+def test_outbound_is_off_unless_configured(project):
+    project.write({"content/index.md": "# Home\n\n[Out](https://retype.com/)\n"})
+    assert project.build().ok
+    link = project.page("index.html").select_one("article p a")
+    assert not link.has_attr("target") and link.find("span") is None

@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
+from docsite.config import OutboundConfig
 from docsite.diagnostics import Diagnostic
 from docsite.icons import IconSet
 from docsite.markdown.attributes import attributes_plugin
@@ -82,6 +83,7 @@ class MarkdownRenderer:
         setup: TemplateSetup | None = None,
         code_line_numbers: tuple[str, ...] = (),
         hard_breaks: bool = False,
+        outbound: OutboundConfig | None = None,
     ):
         self.md = make_markdown(html, hard_breaks)
         self.site = site
@@ -89,12 +91,14 @@ class MarkdownRenderer:
         self.asset_paths = frozenset(a.rel for a in site.assets)
         self.setup = setup if setup is not None else _setup_around(site)
         self.code_line_numbers = frozenset(code_line_numbers)
+        self.outbound = outbound or OutboundConfig()
 
     def render(self, page: Page) -> Rendered:
         setup = self.setup
         files = ProjectFiles(setup.root, setup.content_dir)
         ctx = RenderContext(page, self.site, self.asset_paths, [], icons=self.icons, files=files)
         ctx.code_line_numbers = self.code_line_numbers
+        ctx.outbound = self.outbound
         body = page.body
         templated = uses_templating(page)
         top = setup.site_includes.get("top.md")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
+from docsite.config import OutboundConfig
 from docsite.diagnostics import Diagnostic, Severity
 from docsite.icons import ICON_HINT, IconSet, icon_markup
 from docsite.markdown.headings import TocEntry
@@ -29,6 +30,7 @@ class RenderContext:
     used_icons: set[str] = field(default_factory=set)  # for the site's icons.css
     files: ProjectFiles | None = None  # reads included files and code snippets
     code_line_numbers: frozenset[str] = frozenset()  # languages numbered unless `!#`
+    outbound: OutboundConfig = field(default_factory=OutboundConfig)  # links to other sites
     origins: list[Origin] | None = None  # per line of `lines`, when templating changed them
     # What the plugins found, for the page's Rendered.
     toc: list[TocEntry] = field(default_factory=list)

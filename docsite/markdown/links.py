@@ -13,6 +13,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from docsite.diagnostics import Diagnostic
+from docsite.markdown.components.calls import parse_attributes
 from docsite.markdown.context import RenderContext
 from docsite.pages import Page, SiteContent
 from docsite.urls import EXTERNAL_URL, parsed_as_link, refused_url, relative_href, root_prefix
@@ -41,6 +42,43 @@ def _rewrite_links(state: StateCore) -> None:
                 continue
             if ctx is not None:
                 _rewrite(token, attr, block, ctx)
+        if ctx is not None and ctx.outbound.enabled:
+            block.children = _marked_outbound(block.children, ctx)
+
+
+def _marked_outbound(children: list[Token], ctx: RenderContext) -> list[Token]:
+    """Links to other sites, as Retype's `outbound` marks them: a target, more attributes
+    and an icon beside the text."""
+    outbound = ctx.outbound
+    marked: list[Token] = []
+    open_links: list[bool] = []  # for each open link, whether it is outbound
+    for token in children:
+        closes_outbound = token.type == "link_close" and open_links and open_links.pop()
+        if closes_outbound and outbound.icon_align == "right":
+            marked.append(_icon_token(ctx))
+        marked.append(token)
+        if token.type != "link_open":
+            continue
+        href = token.attrGet("href")
+        external = isinstance(href, str) and href.startswith(("http://", "https://", "//"))
+        is_outbound = external and outbound.applies(str(href).split("//", 1)[1])
+        open_links.append(is_outbound)
+        if is_outbound:
+            if outbound.target:
+                token.attrSet("target", outbound.target)
+                token.attrSet("rel", "noopener")
+            for name, value in parse_attributes(outbound.custom).items():
+                if not name.lower().startswith("on"):  # no script, as everywhere
+                    token.attrSet(name, value)
+            if outbound.icon_align == "left":
+                marked.append(_icon_token(ctx))
+    return marked
+
+
+def _icon_token(ctx: RenderContext) -> Token:
+    token = Token("html_inline", "", 0)
+    token.content = ctx.icon(ctx.outbound.icon, "icon outbound-icon")
+    return token
 
 
 def _allowed(token: Token, attr: str, block: Token, ctx: RenderContext | None) -> bool:
