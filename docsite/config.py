@@ -492,7 +492,7 @@ def _links(
                 item.get("link", ""),
                 item.get("icon", ""),
                 item.get("title", ""),
-                _target(item.get("target", "")),
+                link_target(item.get("target", "")),
                 item.get("icon_align", "left"),
                 item.get("description", ""),
                 item.get("action", "").strip().lower(),
@@ -532,7 +532,7 @@ def _outbound(values: dict[str, Any], doc: YamlDocument, report: Report) -> Outb
         enabled=settings.get("enabled", True),
         icon=settings.get("icon", "link-external").strip(),
         icon_align=settings.get("icon_align", "right"),
-        target=_target(settings.get("target", "blank")),
+        target=link_target(settings.get("target", "blank")),
         custom=settings.get("custom", "").strip(),
         exclude=patterns["exclude"],
         include=patterns["include"],
@@ -573,7 +573,7 @@ def _search(values: dict[str, Any]) -> SearchConfig:
     )
 
 
-def _target(value: str) -> str:
+def link_target(value: str) -> str:
     """Retype's target names as the browser wants them: blank -> _blank, 'Recent News' ->
     recent-news."""
     name = "-".join(value.strip().lower().split())

@@ -14,7 +14,7 @@ from typing import Any
 
 import frontmatter
 
-from docsite.config import NEXTPREV_MODES, TocDepth
+from docsite.config import NEXTPREV_MODES, TocDepth, link_target
 from docsite.diagnostics import DiagnosticError, Report, did_you_mean
 from docsite.schema import (
     INVALID,
@@ -110,6 +110,10 @@ class PageSettings:
     templating: bool = True  # `{{ include }}` and `{{ page.label }}` in the body
     last_updated: dt.date | None = None  # set by hand: shown instead of the git date
     last_updated_by: str = ""
+    created: dt.date | None = None  # when the page first went live (Retype's `created`)
+    meta_title: str = ""  # the whole <title>, in place of the one docsite makes
+    meta_description: str = ""  # the meta description, in place of `description`
+    target: str = ""  # where its sidebar link opens: "_blank" for a new tab
     backlinks: PageBacklinks = field(default_factory=PageBacklinks)
     nextprev: str = ""  # "show", "hide" or "exclude"; "" for its folder's or the site's
     breadcrumb: bool | None = None  # the site's when None
@@ -247,6 +251,9 @@ PAGE_SCHEMA = Mapping(
         ),
         "lastUpdatedBy": Str(),
         "toc": Mapping(fields={"depth": TocDepth(), "label": Str()}),
+        "created": Date(),
+        "meta": Mapping(fields={"title": Str(), "description": Str()}),
+        "target": Str(),
         "nextprev": Mapping(fields={"mode": Choice(choices=NEXTPREV_MODES)}),
         "breadcrumb": Bool(),
         "backlinks": Mapping(
@@ -356,6 +363,10 @@ def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageS
             "lastUpdatedBy", updated.get("by", "") if isinstance(updated, dict) else ""
         ),
         nextprev=values.get("nextprev", {}).get("mode", ""),
+        created=values.get("created"),
+        meta_title=values.get("meta", {}).get("title", ""),
+        meta_description=values.get("meta", {}).get("description", ""),
+        target=link_target(values.get("target", "")),
         breadcrumb=values.get("breadcrumb"),
         toc_levels=values.get("toc", {}).get("depth"),
         toc_label=values.get("toc", {}).get("label", ""),

@@ -29,6 +29,7 @@ class NavItem:
     expanded: bool
     sort_key: tuple
     page: Page | None = None
+    target: str = ""  # where the link opens (a page's `target`)
     # Not in repr or ==, which would recurse once per level of a deep folder tree.
     children: list[NavItem] = field(default_factory=list, repr=False, compare=False)
     parent: NavItem | None = field(default=None, repr=False, compare=False)
@@ -192,6 +193,7 @@ def _page_item(page: Page) -> NavItem:
         expanded=False,
         sort_key=order_key(s.order, page.label, False),
         page=page,
+        target=s.target,
     )
 
 

@@ -347,7 +347,17 @@ def badge_html(badge: Badge | None) -> Markup:
 def _children_digest(item: NavItem) -> str:
     return digest(
         [
-            (c.key, c.label, c.url, c.icon, c.badge, c.is_folder, c.expanded, c.page is not None)
+            (
+                c.key,
+                c.label,
+                c.url,
+                c.icon,
+                c.badge,
+                c.is_folder,
+                c.expanded,
+                c.page is not None,
+                c.target,
+            )
             for c in item.children
         ]
     )

@@ -240,3 +240,25 @@ def test_breadcrumbs_of_the_site_and_of_a_page(project):
     project.write({"retype.yml": "breadcrumb:\n  enabled: false\n"})
     assert project.build().ok
     assert project.page("guide/a/index.html").select_one("nav.breadcrumbs") is None
+
+
+def test_page_meta_title_description_target_and_created(project):
+    project.write(
+        {
+            "retype.yml": "meta:\n  title: ' - Acme'\n",
+            "a.md": "---\nmeta:\n  title: A whole title\n  description: Said to engines\n"
+            "description: Said to readers\ntarget: blank\ncreated: 2024-05-14\n---\n# A\n",
+            "b.md": "# B\n",
+        }
+    )
+    result = project.build()
+    assert result.ok and not project.messages(result), project.messages(result)
+    a_page = project.page("a/index.html")
+    assert a_page.title.string == "A whole title"  # the whole title, no suffix
+    assert a_page.select_one('meta[name="description"]')["content"] == "Said to engines"
+    b_page = project.page("b/index.html")
+    assert b_page.title.string == "B - Acme"
+    link = b_page.select_one('#sidebar a[href="../a/"]')
+    assert (link["target"], link["rel"]) == ("_blank", ["noopener"])
+    current = a_page.select_one("#sidebar [aria-current=page]")
+    assert current is not None and current["href"] == "../a/"
