@@ -262,3 +262,11 @@ def test_page_meta_title_description_target_and_created(project):
     assert (link["target"], link["rel"]) == ("_blank", ["noopener"])
     current = a_page.select_one("#sidebar [aria-current=page]")
     assert current is not None and current["href"] == "../a/"
+
+
+def test_created_is_a_page_value_for_templates(project):
+    project.write(
+        {"content/index.md": "---\ncreated: 2024-05-14\n---\n# A\n\nSince {{ page.created }}.\n"}
+    )
+    assert project.build().ok
+    assert "Since 2024-05-14." in project.page("index.html").select_one("article").get_text()

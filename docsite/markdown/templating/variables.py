@@ -27,6 +27,7 @@ def page_variables(page: Page) -> dict[str, Any]:
         "order": settings.order if settings.order is not None else "",
         "tags": list(settings.tags),
         "date": settings.date,
+        "created": settings.created,
         "author": ", ".join(author.name for author in settings.authors),
         "layout": settings.layout,
         "visibility": settings.visibility,
