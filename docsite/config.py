@@ -285,9 +285,9 @@ SCHEMA = Mapping(
         ),
         "integrations": Mapping(
             fields={
-                "google_analytics": Mapping(fields={"id": Str()}),
-                "google_tag_manager": Mapping(fields={"id": Str()}),
-                "plausible": Mapping(fields={"domain": Str(), "host": UrlSetting()}),
+                "google_analytics": Mapping(fields={"id": Str(allow_null=True)}),
+                "google_tag_manager": Mapping(fields={"id": Str(allow_null=True)}),
+                "plausible": Mapping(fields={"domain": Str(allow_null=True), "host": UrlSetting()}),
             },
             aliases={
                 "googleAnalytics": "google_analytics",

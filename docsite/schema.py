@@ -81,10 +81,13 @@ class Spec:
 class Str(Spec):
     description: str = "a string"
     allow_numbers: bool = True  # `label: 2024` and `label: 2024-05-31` are meant as text
+    allow_null: bool = False  # `id:` left empty, as Retype's sample configs do, means ""
 
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         if isinstance(value, str):
             return value
+        if value is None and self.allow_null:
+            return ""
         if self.allow_numbers and isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)
         if self.allow_numbers and isinstance(value, dt.date):
