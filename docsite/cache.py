@@ -13,8 +13,11 @@ import gc
 import hashlib
 import os
 import pickle
+import shutil
 import sys
+import tempfile
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,6 +126,12 @@ class BuildCache:
             self._load(self.inputs_index, InputsState) if enabled else None
         ) or InputsState()
         self._state: CacheState | None = None if enabled else CacheState()
+        # Without a cache, a body parsed ahead of its render (for backlinks) is kept for this
+        # build only, in a folder made now, before workers fork, so that they all share it.
+        self.markdown_dir = self.folder / "markdown"
+        if not enabled:
+            self.markdown_dir = Path(tempfile.mkdtemp(prefix="docsite-parsed-"))
+            weakref.finalize(self, _remove_own_folder, self.markdown_dir, os.getpid())
 
     @property
     def state(self) -> CacheState:
@@ -239,11 +248,9 @@ class BuildCache:
     # Rendered Markdown is kept per page, so a rebuild that only changes the chrome around a
     # page (its sidebar, its neighbours) reuses the parsed body.
     def _markdown_path(self, rel: str) -> Path:
-        return self.folder / "markdown" / (digest(rel) + ".pickle")
+        return self.markdown_dir / (digest(rel) + ".pickle")
 
     def load_markdown(self, rel: str, markdown_key: str) -> Any:
-        if not self.enabled:
-            return None
         try:
             with self._markdown_path(rel).open("rb") as handle:
                 key, rendered = pickle.load(handle)
@@ -254,8 +261,6 @@ class BuildCache:
     def store_markdown(self, rel: str, markdown_key: str, rendered: Any) -> None:
         """Keep a page's parsed Markdown; a cache that cannot be written (a full disk, the
         folder deleted meanwhile) costs the next build a re-parse, never this build."""
-        if not self.enabled:
-            return
         path = self._markdown_path(rel)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -368,6 +373,13 @@ def engine_digest() -> str:
             digest([(p.relative_to(package).as_posix(), p.read_bytes()) for p in sources])
         )
     return _ENGINE_DIGEST[0]
+
+
+def _remove_own_folder(folder: Path, owner: int) -> None:
+    """Remove a build's scratch folder, from the process that made it only: forked workers
+    end too, and must not take it away from the build."""
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _pickled(value: Any) -> Callable[[BinaryIO], None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import tempfile
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -11,6 +13,7 @@ from docsite.backlinks import Backlink, backlinks_by_page
 from docsite.build import BuildOptions, build_site
 from docsite.config import BacklinksConfig
 from docsite.diagnostics import Report
+from docsite.markdown import MarkdownRenderer
 from docsite.pages import load_site
 from docsite.serve.live import LiveSite
 from docsite.sources import discover
@@ -206,3 +209,26 @@ def test_watch_mode_updates_the_pages_a_body_edit_links_to(tmp_path):
         assert soup(served / "a/index.html").select_one("aside.backlinks") is None
     finally:
         live.close()
+
+
+def test_a_build_without_cache_parses_each_page_once(project, monkeypatch, tmp_path):
+    """Backlinks parse pages ahead of their render; without a cache (`docsite check`,
+    `--no-cache`) that parse is kept for the build in a scratch folder, removed after."""
+    parsed: list[str] = []
+    render = MarkdownRenderer.render
+
+    def counting(self, page):
+        parsed.append(page.source.rel)
+        return render(self, page)
+
+    monkeypatch.setattr(MarkdownRenderer, "render", counting)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "scratch"))
+    (tmp_path / "scratch").mkdir()
+    project.write({f"content/p{i}.md": f"# P{i}\n\n[next](p{(i + 1) % 3}.md)\n" for i in range(3)})
+    result = build_site(BuildOptions(root=project.root, out=project.out, use_cache=False, jobs=1))
+    assert result.ok
+    assert sorted(parsed) == ["p0.md", "p1.md", "p2.md"]
+    assert see_also(project, "p1/index.html") == ("See also", [("P0", "/p0/")])
+    del result
+    gc.collect()
+    assert list((tmp_path / "scratch").iterdir()) == []
