@@ -50,6 +50,7 @@ def live_render(live: LiveState, pages: list[Page]) -> LiveOutcome:
     )
     diagnostics: list[Diagnostic] = []
     changed: list[str] = []
+    linked_before = [_targets(live, page) for page in pages]
     for page in pages:
         record = live.state.pages.get(page.source.rel)
         # A Markdown key of the body alone: the cache keeps this parse apart from builds'.
@@ -60,10 +61,19 @@ def live_render(live: LiveState, pages: list[Page]) -> LiveOutcome:
             record.backlinks if record is not None else (),
         )
         _render_in_place(live, builder, page, job, diagnostics, changed)
-    for job in _backlinks_changed(live):
-        page = live.site.by_source[job.rel]
-        _render_in_place(live, builder, page, job, diagnostics, changed)
+    # Others' "See also" lists change only when an edited page now links elsewhere: an edit
+    # here keeps its title, and working every list out costs milliseconds per keystroke.
+    if linked_before != [_targets(live, page) for page in pages]:
+        for job in _backlinks_changed(live):
+            page = live.site.by_source[job.rel]
+            _render_in_place(live, builder, page, job, diagnostics, changed)
     return LiveOutcome(sorted(diagnostics), changed, time.perf_counter() - started)
+
+
+def _targets(live: LiveState, page: Page) -> frozenset[str]:
+    """The pages this page's recorded links go to."""
+    record = live.state.pages.get(page.source.rel)
+    return frozenset(target for target, *_ in record.page_links) if record else frozenset()
 
 
 def _backlinks_changed(live: LiveState) -> list[PageJob]:
