@@ -18,6 +18,7 @@ from docsite.config import NEXTPREV_MODES, TocDepth, link_target
 from docsite.diagnostics import DiagnosticError, Report, did_you_mean
 from docsite.schema import (
     INVALID,
+    AnyMapping,
     AnyOf,
     Bool,
     Choice,
@@ -119,6 +120,8 @@ class PageSettings:
     breadcrumb: bool | None = None  # the site's when None
     toc_levels: tuple[int, ...] | None = None  # the site's when None
     toc_label: str = ""
+    categories: list[str] = field(default_factory=list)  # Retype's `category`: broad groups
+    data: dict[str, Any] = field(default_factory=dict)  # values of its own, for templating
     # Where each key was set, so checks made later (icons, links) can point at it.
     located: dict[str, Located] = field(default_factory=dict)
 
@@ -230,6 +233,8 @@ PAGE_SCHEMA = Mapping(
         "permalink": Str(),
         "nav": Mapping(fields={"badge": BadgeSpec()}),
         "tags": ListOf(Str()),
+        "category": ListOf(Str()),
+        "data": AnyMapping(),
         "title": Str(),
         "description": Str(),
         "visibility": Choice(choices=VISIBILITIES),
@@ -260,7 +265,7 @@ PAGE_SCHEMA = Mapping(
             fields={"enabled": Bool(), "title": Str(), "maxResults": Int(minimum=1, maximum=1000)}
         ),
     },
-    aliases={"route": "permalink", "authors": "author"},
+    aliases={"route": "permalink", "authors": "author", "categories": "category"},
 )
 
 
@@ -347,6 +352,8 @@ def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageS
         permalink=values.get("permalink", ""),
         badge=nav.get("badge"),
         tags=values.get("tags", []),
+        categories=values.get("category", []),
+        data=values.get("data", {}),
         title=values.get("title", ""),
         description=values.get("description", ""),
         visibility=values.get("visibility", "public"),

@@ -398,7 +398,7 @@ def test_include_cycle_cli(built):
     done = run(built.root)
     cli_failed_and_kept(built, done, 1)
     assert done.stderr.startswith(
-        "content/_includes/b.md:1:1: error: include cycle: content/about.md -> "
+        "content/_includes/b.md:1:4: error: include cycle: content/about.md -> "
         "content/_includes/a.md -> content/_includes/b.md -> content/_includes/a.md"
     )
 
@@ -410,5 +410,5 @@ def test_include_cycle_cli(built):
 def test_include_or_snippet_outside_the_project(built, call):
     built.write({"content/about.md": "# About\n\n" + call + "\n"})
     result = built.build()
-    found(result, "content/about.md", 3, 1 if call.startswith("{{") else 17, "outside the project")
+    found(result, "content/about.md", 3, 4 if call.startswith("{{") else 17, "outside the project")
     failed_and_kept(built, result)

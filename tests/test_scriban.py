@@ -308,7 +308,6 @@ RUNTIME_ERRORS = [
     ("{{ 1 +\n 10 / 0 }}", 2, 5, "division by zero"),
     ("{{ 5 % 0 }}", 1, 6, "division by zero"),
     ("{{ 'a' - 1 }}", 1, 8, "cannot apply `-` to a string and a number"),
-    ("{{ x = null }}{{ x.y }}", 1, 20, "cannot read `.y` of null"),
     ("{{ 1 < 'a' }}", 1, 6, "cannot compare"),
     ("{{ break }}", 1, 4, "`break` outside a loop"),
     ("{{ x = 1; readonly x; x = 2 }}", 1, 23, "`x` is read-only"),
@@ -377,3 +376,11 @@ def test_values_too_large_are_errors_not_crashes(template: str, message: str):
 def test_deep_nesting_is_an_error_not_a_crash():
     with pytest.raises((TemplateSyntaxError, TemplateRuntimeError)):
         parse("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}").render({})
+
+
+def test_members_and_items_of_null_are_null_as_scriban_relaxes_them():
+    # Scriban's TemplateContext.EnableRelaxedMemberAccess is on by default.
+    template = parse("[{{ x = null }}{{ x.y.z }}{{ x[0] }}{{ missing.a }}]")
+    rendering = template.render_report({})
+    assert rendering.text == "[]"
+    assert [u.name for u in rendering.unknown] == ["missing"]

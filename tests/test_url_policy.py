@@ -65,7 +65,7 @@ PAYLOAD_SITE = {
     "content/_includes/head.html": '<link rel="alternate" href="{{ data.evil }}">\n',
 }
 EXPECTED = [
-    ("content/_includes/head.html", 1, 29, "'{{ data.evil }}' in href=\"...\" cannot be"),
+    ("content/_includes/head.html", 1, 32, "'{{ data.evil }}' in href=\"...\" cannot be"),
     ("content/p.md", 2, 12, "invalid permalink 'javascript:alert(4),/x': 'javascript:'"),
     ("content/p.md", 5, 9, "'author.link' cannot be 'java\\x09script:alert(5)': a javascript:"),
     ("content/p.md", 6, 8, "'image' cannot be 'data:text/html,x': an image's data: URL"),
@@ -80,7 +80,7 @@ EXPECTED = [
     ("content/p.md", 22, 59, "a link cannot be 'javascript:alert(13)'"),
     ("content/p.md", 24, 16, "[!button] link cannot be 'javascript:alert(8)'"),
     ("content/p.md", 26, 8, "a link cannot be 'javascript:alert(8)'"),
-    ("content/p.md", 28, 10, "'{{ data.evil }}' in href=\"...\" cannot be 'javascript:alert(8)'"),
+    ("content/p.md", 28, 13, "'{{ data.evil }}' in href=\"...\" cannot be 'javascript:alert(8)'"),
     ("content/r.md", 2, 11, "'redirect' cannot be 'javascript:alert(13)'"),
     ("docsite.yml", 2, 7, "'logo' cannot be 'javascript:alert(1)'"),
     ("docsite.yml", 5, 11, "'links.0.link' cannot be 'javascript:alert(2)'"),

@@ -23,11 +23,9 @@ from docsite.markdown.headings import TocEntry, headings_plugin
 from docsite.markdown.links import links_plugin
 from docsite.markdown.tables import tables_plugin
 from docsite.markdown.templating import (
-    Templater,
     TemplateSetup,
     expand_page,
     page_folder,
-    page_variables,
     uses_templating,
 )
 from docsite.pages import Page, SiteContent
@@ -104,9 +102,8 @@ class MarkdownRenderer:
         top = setup.site_includes.get("top.md")
         bottom = setup.site_includes.get("bottom.md")
         if templated or top or bottom:
-            variables = {**setup.variables, "page": page_variables(page)}
             expanded = expand_page(
-                Templater(variables, files),
+                setup.templater(page, files),
                 body,
                 page.source.shown,
                 page.body_line,

@@ -16,7 +16,7 @@ from docsite.scriban import operators
 from docsite.scriban import syntax as s
 from docsite.scriban.errors import Located
 from docsite.scriban.runtime import EMPTY, Builtin, ScriptError
-from docsite.scriban.values import to_text, truthy, type_name
+from docsite.scriban.values import KnownMembers, to_text, truthy, type_name
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,26 @@ class Unknown:
     name: str
     at: int
     template: Any
+    choices: tuple[str, ...] = ()  # the names it could have meant (an object's members)
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Where a piece of the output came from, when the rendering is traced: written by the
+    node at `at` of `template` (copied from there when `verbatim`); `call` is the include
+    call (template, offset) in the rendering's own template, for included text."""
+
+    text: str
+    template: Any
+    at: int
+    verbatim: bool
+    call: tuple[Any, int] | None = None
+
+
+class Traced(str):
+    """An included template's text, with the pieces it was written in (traced renderings)."""
+
+    pieces: tuple[Piece, ...] = ()
 
 
 class _Return(Exception):
@@ -93,8 +113,13 @@ class Renderer:
         limits: Limits,
         now: dt.datetime,
         template: Any = None,
+        trace: bool = False,
     ):
         self.template = template  # the Template being rendered (an included one, in include)
+        # Where each piece of output came from, for messages about the text (trace=True).
+        self.pieces: list[Piece] | None = [] if trace else None
+        self.at = 0  # the statement being run
+        self.now_read = False
         self.contexts: list[dict[str, Any]] = [dict(builtins), globals_, {}]
         self.limits = limits
         self._now = now
@@ -112,6 +137,7 @@ class Renderer:
 
     @property
     def now(self) -> dt.datetime:
+        self.now_read = True  # the text depends on the time: a cache must know
         return self._now
 
     def call(self, function: Any, args: list[Any]) -> Any:
@@ -124,8 +150,9 @@ class Renderer:
         limits, its own locals, `$` its arguments; returns what it writes. An error in it
         is raised as a TemplateRuntimeError at its own line, naming it."""
         self.depth += 1
-        saved = self.state, self.template, self.out
+        saved = self.state, self.template, self.out, self.pieces
         self.state, self.template, self.out = _State({"$": Arguments(args, named)}), template, []
+        self.pieces = [] if saved[3] is not None else None
         try:
             if self.depth > self.limits.recursion_depth:
                 raise ScriptError(
@@ -141,8 +168,10 @@ class Renderer:
         except Located as error:
             raise template.runtime_error(error) from None
         finally:
-            written = "".join(self.out)
-            self.state, self.template, self.out = saved
+            written = Traced("".join(self.out))
+            if self.pieces is not None:
+                written.pieces = tuple(self.pieces)
+            self.state, self.template, self.out, self.pieces = saved
             self.depth -= 1
         return written
 
@@ -160,6 +189,7 @@ class Renderer:
 
     def run(self, body: list[s.Node]) -> None:
         for node in body:
+            self.at = node.at
             try:
                 _EXEC[type(node)](self, node)
             except ScriptError as error:
@@ -167,7 +197,8 @@ class Renderer:
             except (ValueError, OverflowError) as error:  # Python's own limits (int digits...)
                 raise Located(node.at, f"cannot compute this: {error}", "") from None
 
-    def write(self, text: str) -> None:
+    def write(self, text: str, verbatim: bool = False) -> None:
+        """Output written by the statement being run (copied from the template: verbatim)."""
         if not text:
             return
         self.size += len(text)
@@ -177,22 +208,38 @@ class Renderer:
                 "limit: output size",
             )
         self.out.append(text)
+        if self.pieces is not None:
+            self.pieces.append(Piece(text, self.template, self.at, verbatim))
+
+    def write_included(self, text: Traced) -> None:
+        """An include's text, its pieces keeping their own places, called from here."""
+        self.write(text)
+        if self.pieces is not None and text.pieces:
+            call = (self.template, self.at)
+            self.pieces[-1:] = [
+                Piece(piece.text, piece.template, piece.at, piece.verbatim, call)
+                for piece in text.pieces
+            ]
 
     def captured(self, body: list[s.Node]) -> str:
         """What a block writes, kept apart from the output."""
-        saved, self.out = self.out, []
+        saved, self.out, self.pieces = (self.out, self.pieces), [], None
         try:
             self.run(body)
             return "".join(self.out)
         finally:
-            self.out = saved
+            self.out, self.pieces = saved
 
     def exec_text(self, node: s.Text) -> None:
-        self.write(node.text)
+        self.write(node.text, verbatim=True)
 
     def exec_output(self, node: s.Output) -> None:
         value = self.eval(node.expression)
         if is_function(value):
+            return
+        self.at = node.at  # evaluating it may have run other statements
+        if isinstance(value, Traced) and not (node.indent and "\n" in value):
+            self.write_included(value)
             return
         text = to_text(value)
         if node.indent and "\n" in text:
@@ -441,7 +488,11 @@ class Renderer:
         target = self.eval(node.target)
         if target is None and node.optional:
             return None
-        return member(target, node.name)
+        value = member(target, node.name)
+        if value is None and isinstance(target, KnownMembers) and node.name not in target:
+            name = f"{_path_text(node.target)}.{node.name}"
+            self.unknown.append(Unknown(name, _start(node), self.template, tuple(target)))
+        return value
 
     def eval_index(self, node: s.Index) -> Any:
         return index_of(self.eval(node.target), self.eval(node.index))
@@ -710,8 +761,8 @@ def member(target: Any, name: str) -> Any:
         if name == "size":
             return len(target)
         return target.members.get(name) if isinstance(target, ScriptArray) else None
-    if target is None:
-        raise ScriptError(f"cannot read `.{name}` of null", f"`?.{name}` reads null instead")
+    if target is None:  # Scriban's relaxed member access, on by default
+        return None
     if isinstance(target, dt.datetime) and name in _DATE_MEMBERS:
         return _DATE_MEMBERS[name](target)
     if isinstance(target, dt.timedelta) and name in _TIMESPAN_MEMBERS:
@@ -752,8 +803,8 @@ _TIMESPAN_MEMBERS: dict[str, Callable[[dt.timedelta], Any]] = {
 
 def index_of(target: Any, index: Any) -> Any:
     """`target[index]`: an array's or string's item (negative from the end), a dict's key."""
-    if target is None:
-        raise ScriptError("cannot index null", "check that the value exists before indexing it")
+    if target is None:  # relaxed, as a member of null
+        return None
     if isinstance(target, dict):
         return target.get(to_text(index))
     if isinstance(target, ScriptArray) and isinstance(index, str):

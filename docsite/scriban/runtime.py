@@ -28,6 +28,16 @@ class Runtime(Protocol):
         so a build is reproducible."""
         ...
 
+    @property
+    def template(self) -> Any:
+        """The parsed Template whose code is running (an included one, inside an include)."""
+        ...
+
+    @property
+    def at(self) -> int:
+        """The offset, in that template's text, of the statement running."""
+        ...
+
     def call(self, function: Any, args: list[Any]) -> Any:
         """Call a function value (a `func`, an inline function, a built-in reference such as
         `@string.upcase`) with these arguments: for array.each, array.filter and the like."""

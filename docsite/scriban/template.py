@@ -15,7 +15,7 @@ from docsite.scriban.errors import (
     TemplateRuntimeError,
     TemplateSyntaxError,
 )
-from docsite.scriban.evaluator import Limits, Renderer
+from docsite.scriban.evaluator import Limits, Piece, Renderer
 from docsite.scriban.lexer import lex
 from docsite.scriban.parser import parse_tokens
 from docsite.scriban.runtime import Builtin
@@ -29,6 +29,7 @@ class UnknownName:
     line: int
     col: int
     source: str = ""  # the template's name: an included template's, when read there
+    choices: tuple[str, ...] = ()  # the names it could have meant (an object's members)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Rendering:
 
     text: str
     unknown: tuple[UnknownName, ...]
+    pieces: tuple[Piece, ...] = ()  # what wrote each piece of `text`, when traced
+    now_read: bool = False  # it read the time (`date.now`): it changes with it
 
 
 class Template:
@@ -78,17 +81,21 @@ class Template:
         builtins: dict[str, dict[str, Builtin]] | None = None,
         limits: Limits | None = None,
         now: dt.datetime | None = None,
+        trace: bool = False,
     ) -> Rendering:
         """The text, and the unknown names read (for warnings); raises TemplateRuntimeError.
-        `builtins`: the built-in objects (`string`, `array`...); `now`: the build's time."""
+        `builtins`: the built-in objects (`string`, `array`...); `now`: the build's time;
+        `trace`: keep where each piece of the text came from (Rendering.pieces)."""
         if self.plain:
-            return Rendering("".join(node.text for node in self.body), ())  # type: ignore[attr-defined]
+            text = "".join(node.text for node in self.body)  # type: ignore[attr-defined]
+            return Rendering(text, (), (Piece(text, self, 0, True),) if trace and text else ())
         renderer = Renderer(
             globals_ or {},
             builtins if builtins is not None else _default_builtins(),
             limits or Limits(),
             now or dt.datetime.now(dt.UTC),
             self,
+            trace,
         )
         # Each nested template call takes a few Python frames: room for the depth limit.
         sys.setrecursionlimit(
@@ -105,8 +112,10 @@ class Template:
         unknown = []
         for found in renderer.unknown:
             line, col = found.template.position(found.at)
-            unknown.append(UnknownName(found.name, line, col, found.template.name))
-        return Rendering(text, tuple(unknown))
+            name = found.template.name
+            unknown.append(UnknownName(found.name, line, col, name, found.choices))
+        pieces = tuple(renderer.pieces or ())
+        return Rendering(text, tuple(unknown), pieces, renderer.now_read)
 
 
 def parse(text: str, first_line: int = 1, name: str = "") -> Template:

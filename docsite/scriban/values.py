@@ -26,6 +26,16 @@ DEFAULT_DATE_FORMAT = "%d %b %Y"  # date.default_format: what `{{ date.now }}` w
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
+class KnownMembers(dict):
+    """An object whose members are all known (a page's, the project's): reading another,
+    such as a misspelt `page.lable`, is null as in any object, and is also reported."""
+
+
+class CalendarDate(dt.datetime):
+    """A date written without a time (`created: 2024-05-14` in frontmatter): written back as
+    it was written, as Retype does, and a date for the `date.*` functions."""
+
+
 def truthy(value: Any) -> bool:
     """Only null and false are false (Scriban's "Truthy and Falsy")."""
     return value is not None and value is not False
@@ -41,6 +51,8 @@ def to_text(value: Any) -> str:
         return "false"
     if isinstance(value, float):
         return format_double(value)
+    if isinstance(value, CalendarDate):
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
     if isinstance(value, dt.datetime):
         return f"{value.day:02d} {_MONTHS[value.month - 1]} {value.year:04d}"  # %d %b %Y
     if isinstance(value, dt.timedelta):

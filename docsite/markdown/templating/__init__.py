@@ -1,11 +1,11 @@
 """Page templating as Retype writes it: `{{ include "snippets/contact" }}` and values such as
 `{{ page.label }}` or `{{ data.version }}`, expanded in the Markdown text before it is parsed.
 
-- syntax.py: the template language's syntax: a lexer and a parser that read a text's `{{ }}`
-  tags into nodes keeping their source positions. No pages, config or files.
-- evaluator.py: running those nodes with values, into text that remembers where each line
-  came from (the Evaluator and its Writer). No pages, config or files either.
-- variables.py: what a page's templating sees, `page.*` and `project.*`.
+The language itself is docsite/scriban, a Scriban engine that knows nothing of pages.
+
+- origins.py: where each line of expanded text came from, for messages.
+- selectors.py: the part of a file an include takes (`file#2-5`, `#region`, `#heading`).
+- variables.py: what a page's templating sees, `page.*`, `project.*` and `data` values.
 - expand.py: expanding a page body, with the files its includes name and the site-wide
   `top.md` and `bottom.md`.
 - site_html.py: the site-wide includes the theme injects into every page's HTML, and what
@@ -16,8 +16,8 @@ docsite uses.
 """
 
 from docsite.markdown.templating.expand import INCLUDES_FOLDER, Templater, expand_page, page_folder
+from docsite.markdown.templating.origins import Origin
 from docsite.markdown.templating.site_html import SITE_HTML, SITE_INCLUDES, SiteHtml, TemplateSetup
-from docsite.markdown.templating.syntax import Origin
 from docsite.markdown.templating.variables import (
     page_variables,
     project_variables,

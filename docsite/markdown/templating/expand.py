@@ -1,34 +1,36 @@
-"""Expanding a page body before it is parsed: its templating, with the files its
-`{{ include }}` tags name (looked up as Retype does), and the site-wide `top.md` and
-`bottom.md` around it. `templating: false` in a page's frontmatter leaves its own text alone.
-"""
+"""Expanding a page body before it is parsed: its templating (Scriban, docsite/scriban), with
+the files its `{{ include }}` calls name (looked up as Retype does), and the site-wide `top.md`
+and `bottom.md` around it. `templating: false` in a page's frontmatter leaves its own text
+alone. Code blocks are templated too, as Retype does: `{%{ ... }%}` shows braces as text."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from docsite.diagnostics import Diagnostic, DiagnosticError
-from docsite.markdown.templating.evaluator import Evaluator, Writer
-from docsite.markdown.templating.syntax import Include, Origin, Source, Template
+from docsite.diagnostics import Diagnostic, DiagnosticError, Severity, did_you_mean
+from docsite.markdown.templating.origins import Origin, joined, line_origins, plain_origins
+from docsite.markdown.templating.selectors import SelectorError, select, split_selector
 from docsite.projectfiles import ProjectFiles
+from docsite.scriban import Limits, Template, TemplateError, UnknownName, parse
+from docsite.scriban.builtins import BUILTIN_OBJECTS
+from docsite.scriban.evaluator import Piece
+from docsite.scriban.runtime import Builtin, Runtime, ScriptError
+from docsite.urls import refused_url
 
 INCLUDES_FOLDER = "_includes"
 INCLUDE_SUFFIXES = (".md", ".html")
 MAX_INCLUDE_DEPTH = 32
 # Includes that include others twice each grow exponentially: a page may expand this many.
 MAX_INCLUDES = 1000
-
-
-@dataclass(frozen=True)
-class FileSource(Source):
-    """A page body or an included file's text: where its own includes are looked up."""
-
-    folder: str = field(kw_only=True)  # os path of the folder that relative includes start from
-    chain: tuple[str, ...] = field(default=(), kw_only=True)  # the files including this one
+# What Retype writes in place of an include whose file is missing (with a warning).
+UNRESOLVED = "[UNRESOLVED PARTIAL]"
+# A page's templating may run this many loop rounds and write this much.
+LIMITS = Limits(loop_iterations=100_000, recursion_depth=64, output_size=5_000_000)
 
 
 @dataclass
@@ -38,95 +40,168 @@ class Expanded:
     text: str
     origins: list[Origin]  # one per line of `text`
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    now_read: bool = False  # it shows the build's time: it changes with it
 
 
-class Templater(Evaluator):
-    """Expands one page's text; `files` reads (and records) every file it includes."""
+class Templater:
+    """Expands one page's texts with `variables`; `files` reads (and records) every file
+    its includes read."""
 
-    def __init__(self, variables: dict[str, Any], files: ProjectFiles):
-        super().__init__(variables)
+    def __init__(self, variables: dict[str, Any], files: ProjectFiles, now: dt.datetime):
+        self.variables = variables
         self.files = files
+        self.now = now
+        self.diagnostics: list[Diagnostic] = []
+        self.now_read = False
         self.includes = 0
-        self.texts: dict[str, tuple[str, str]] = {}  # path -> (text, shown), read once
+        self.parsed: dict[str, Template | None] = {}  # include (os path, selector) -> parsed
+        self.folders: dict[int, str] = {}  # id(template) -> the folder its includes start from
+        self.stack: list[str] = []  # the files being included, outermost first
+        self.builtins: dict[str, Any] = {
+            **BUILTIN_OBJECTS,
+            "include": Builtin("include", self._include, 1, None),
+        }
 
-    def include(self, node: Include, template: Template, out: Writer) -> None:
-        """The file an include names, expanded in its place, or an error saying why not."""
-        source = template.source
-        assert isinstance(source, FileSource)  # a Templater expands files, never bare text
-        path = self._find(node, template, source)
+    def expand(
+        self, text: str, shown: str, first_line: int, folder: str, page_line: int | None = None
+    ) -> tuple[str, list[Origin]]:
+        """A text with its templating run, and where each of its lines came from; on an error,
+        the text as written (the error is reported)."""
+        try:
+            template = parse(text, first_line, shown)
+        except TemplateError as error:
+            self._report(error, shown)
+            return text, plain_origins(text, shown, first_line, page_line)
+        self.folders[id(template)] = folder
+        self.stack = [shown]
+        try:
+            rendering = template.render_report(
+                self.variables, builtins=self.builtins, limits=LIMITS, now=self.now, trace=True
+            )
+        except TemplateError as error:
+            self._report(error, shown)
+            return text, plain_origins(text, shown, first_line, page_line)
+        self.now_read |= rendering.now_read
+        for unknown in rendering.unknown:
+            self._unknown(unknown, shown)
+        pieces = self._safe_urls(rendering.pieces)
+        if not pieces:  # nothing written
+            return "", []
+        return "".join(piece.text for piece in pieces), line_origins(pieces, page_line)
+
+    def _safe_urls(self, pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:
+        """The pieces, less each value that starts an HTML URL attribute (`href="{{ x }}"`)
+        with a URL that runs script: an error at the value, as for any URL of the input."""
+        kept: list[Piece] = []
+        tail = ""  # the last characters written, where an attribute may be open
+        for piece in pieces:
+            attribute = None if piece.verbatim else _URL_ATTRIBUTE.search(tail)
+            refused = attribute and refused_url(
+                piece.text,
+                f"'{{{{ {_expression(piece)} }}}}' in {attribute.group(2).lower()}=\"...\"",
+                image=attribute.group(1).lower() in ("img", "source")
+                and attribute.group(2).lower() in ("src", "srcset"),
+                entities=True,
+            )
+            if refused:
+                line, col = piece.template.position(piece.at)
+                self.diagnostics.append(
+                    Diagnostic(
+                        piece.template.name,
+                        line,
+                        col,
+                        Severity.ERROR,
+                        refused.message,
+                        refused.hint,
+                    )
+                )
+                continue
+            kept.append(piece)
+            tail = (tail + piece.text)[-300:]
+        return tuple(kept)
+
+    def _include(self, runtime: Runtime, name: Any, *args: Any, **named: Any) -> str:
+        """Retype's `include "file#selector" key: value`: the file's text, templated."""
+        if not isinstance(name, str) or not name.strip():
+            raise ScriptError("include needs a file name", 'write {{ include "file" }}')
+        base, selector = split_selector(name)
+        caller: Template = runtime.template
+        folder = self.folders.get(id(caller), self.files.content_dir)
+        path = self._find(base, folder)
         if path is None:
-            return None
+            line, col = caller.position(runtime.at)
+            self._warn(caller.name, line, col, f"include '{base}' was not found", _where(base))
+            return UNRESOLVED
+        shown = self.files.relative(path) or path
+        self._check_nesting(shown)
+        template = self._parsed(path, shown, selector)
+        if template is None:
+            return ""
+        self.stack.append(shown)
+        try:
+            return runtime.include(template, list(args), named)
+        finally:
+            self.stack.pop()
+
+    def _check_nesting(self, shown: str) -> None:
         self.includes += 1
         if self.includes > MAX_INCLUDES:
-            return self.error(
-                template,
-                node.start,
+            raise ScriptError(
                 f"more than {MAX_INCLUDES} includes on one page",
                 "includes that each include others several times multiply: include less",
             )
-        try:
-            if path not in self.texts:
-                self.texts[path] = self.files.read_text(path)
-            text, shown = self.texts[path]
-        except DiagnosticError as exc:
-            found = exc.diagnostics[0]
-            message = f"include '{node.name}': {found.message}"
-            return self.error(template, node.start, message, found.hint)
-        if shown in source.chain or shown == source.shown:
-            cycle = " -> ".join((*source.chain, source.shown, shown))
-            hint = "remove one of these includes"
-            return self.error(template, node.start, f"include cycle: {cycle}", hint)
-        if len(source.chain) >= MAX_INCLUDE_DEPTH:
-            return self.error(
-                template,
-                node.start,
+        if shown in self.stack:
+            cycle = " -> ".join((*self.stack, shown))
+            raise ScriptError(f"include cycle: {cycle}", "remove one of these includes")
+        if len(self.stack) > MAX_INCLUDE_DEPTH:
+            raise ScriptError(
                 f"includes nest deeper than {MAX_INCLUDE_DEPTH} files",
                 "include the files you need from fewer levels",
             )
-        included = FileSource(
-            text[:-1] if text.endswith("\n") else text,
-            shown,
-            1,
-            template.origin(node.start).page_line,
-            source.markdown and path.endswith(".md"),
-            folder=os.path.dirname(path),
-            chain=(*source.chain, source.shown),
-        )
-        self.expand_into(included, out)
-        return None
 
-    def _find(self, node: Include, template: Template, source: FileSource) -> str | None:
-        """The os path of the file an include names, or None after saying why not."""
-        name = node.name
-        path = self._resolve(name, source)
-        if path is None:
-            where = (
-                f"there is no {name} beside {source.shown}"
-                if name.startswith("..")
-                else f"put it in {self._shown_dir(source.folder)}/{INCLUDES_FOLDER}/ or a "
-                f"parent folder's {INCLUDES_FOLDER}/; the name may leave out '.md'"
-            )
-            self.error(template, node.start, f"include '{name}' was not found", where)
-            return None
+    def _parsed(self, path: str, shown: str, selector: str | None) -> Template | None:
+        """The included file parsed (once per page), its selected part only; None after
+        reporting why it cannot be."""
+        if (path, selector) in self.parsed:
+            return self.parsed[(path, selector)]
+        template = None
+        try:
+            text = self.files.read_text(path)[0]
+            first_line = 1
+            if selector is not None:
+                selection = select(text, selector)
+                text, first_line = selection.text, selection.lines[0] if selection.lines else 1
+                for warning in selection.warnings:
+                    self._warn(shown, first_line, 1, warning, "")
+            template = parse(text.removesuffix("\n"), first_line, shown)
+            self.folders[id(template)] = os.path.dirname(path)
+        except DiagnosticError as exc:
+            found = exc.diagnostics[0]
+            raise ScriptError(f"include '{shown}': {found.message}", found.hint) from None
+        except SelectorError as exc:
+            raise ScriptError(f"include '{shown}#{selector}': {exc.message}", exc.hint) from None
+        except TemplateError as error:
+            self._report(error, shown)
+        self.parsed[(path, selector)] = template
+        return template
+
+    def _find(self, name: str, folder: str) -> str | None:
+        """The os path of the file an include names, None when there is none; an error
+        (ScriptError) when it is outside the project or not .md or .html."""
+        path = self._resolve(name, folder)
         if path == "":
-            self.error(
-                template,
-                node.start,
+            raise ScriptError(
                 f"include '{name}' is outside the project",
                 "includes must be files inside the project folder",
             )
-            return None
-        if not path.endswith(INCLUDE_SUFFIXES):
-            self.error(
-                template,
-                node.start,
+        if path is not None and not path.endswith(INCLUDE_SUFFIXES):
+            raise ScriptError(
                 f"include '{name}' is not a .md or .html file",
                 'show source code with :::code source="..." ::: instead',
             )
-            return None
         return path
 
-    def _resolve(self, name: str, source: FileSource) -> str | None:
+    def _resolve(self, name: str, start: str) -> str | None:
         """Retype's lookup: the calling file's folder, then its _includes/, then the same in
         each parent up to the content folder. A path starting with '..' is taken as written,
         one starting with '/' from the content folder. '' means outside the project."""
@@ -134,10 +209,10 @@ class Templater(Evaluator):
         if name.startswith("/"):
             folders, name = [content], name.lstrip("/")
         elif name.startswith(".."):
-            folders = [source.folder]
+            folders = [start]
         else:
             folders = []
-            folder = os.path.normpath(source.folder)
+            folder = os.path.normpath(start)
             while True:
                 folders += [folder, os.path.join(folder, INCLUDES_FOLDER)]
                 if folder == content or not folder.startswith(content + os.sep):
@@ -156,8 +231,51 @@ class Templater(Evaluator):
                     return path if self.files.relative(path) is not None else ""
         return None
 
-    def _shown_dir(self, folder: str) -> str:
-        return self.files.relative(folder) or folder
+    def _unknown(self, unknown: UnknownName, shown: str) -> None:
+        known = unknown.choices or [*self.variables, *self.builtins]
+        self._warn(
+            unknown.source or shown,
+            unknown.line,
+            unknown.col,
+            f"'{unknown.name}' is not defined: it shows as nothing",
+            did_you_mean(unknown.name.rpartition(".")[2], known)
+            or "define it under data: (in the config or the page's frontmatter), or write "
+            "{%{ ... }%} to show the braces as text",
+        )
+
+    def _report(self, error: TemplateError, shown: str) -> None:
+        hint = error.hint or "to show the braces as text, write {%{ ... }%}"
+        file = error.source or shown
+        self.diagnostics.append(
+            Diagnostic(file, error.line, error.col, Severity.ERROR, error.message, hint)
+        )
+
+    def _warn(self, shown: str, line: int, col: int, message: str, hint: str) -> None:
+        self.diagnostics.append(Diagnostic(shown, line, col, Severity.WARNING, message, hint))
+
+
+# An HTML tag's URL attribute, open up to a template value: `<a href="{{`.
+_URL_ATTRIBUTE = re.compile(
+    r"""<([A-Za-z][\w-]*)\b[^<>]*?\s(href|src|srcset|action|formaction|poster|cite|background|"""
+    r"""xlink:href|data)\s*=\s*["']?$""",
+    re.I,
+)
+
+
+def _expression(piece: Piece) -> str:
+    """The source of the expression that wrote a value, for messages."""
+    text = piece.template.text
+    end = text.find("}}", piece.at)
+    return text[piece.at : end if end >= 0 else len(text)].strip().rstrip("~-").strip()
+
+
+def _where(name: str) -> str:
+    if name.startswith(".."):
+        return f"there is no {name} beside the file that includes it"
+    return (
+        f"put it in the page's folder, its {INCLUDES_FOLDER}/ or a parent folder's "
+        f"{INCLUDES_FOLDER}/; the name may leave out '.md'"
+    )
 
 
 def page_folder(files: ProjectFiles, rel: str) -> str:
@@ -180,41 +298,45 @@ def expand_page(
 ) -> Expanded:
     """The page body with its templating expanded, and the site-wide `top.md` (under the
     page's leading H1, if it has one) and `bottom.md` around it."""
-    out = Writer()
+    texts: list[str] = []
+    origins: list[Origin] = []
+
+    def add(text: str, where: list[Origin]) -> None:
+        if text:
+            joined(origins, bool(texts) and texts[-1].endswith("\n"), where)
+            texts.append(text)
+
     title = _LEADING_H1.match(body) if top else None
     split = title.end() if title else 0
     if split:
-        _expand_text(
-            templater, FileSource(body[:split], shown, body_line, folder=folder), out, templated
-        )
-        if not body[:split].endswith("\n"):
-            out.add("\n", Origin(shown, body_line, body_line))
+        add(*_own_text(templater, body[:split], shown, body_line, folder, templated))
+        if not texts[-1].endswith("\n"):
+            add("\n", [Origin(shown, body_line, body_line)] * 2)
     if top is not None:
-        _site_include(templater, top, body_line, out)
-        out.add("\n\n", Origin(shown, body_line, body_line))
+        add(*_site_include(templater, top, body_line))
+        add("\n\n", [Origin(shown, body_line, body_line)] * 3)
     rest_line = body_line + body.count("\n", 0, split)
-    rest = FileSource(body[split:], shown, rest_line, folder=folder)
-    _expand_text(templater, rest, out, templated)
+    add(*_own_text(templater, body[split:], shown, rest_line, folder, templated))
     if bottom is not None:
         last = body_line + body.count("\n")
-        out.add("\n\n", Origin(shown, last, last))
-        _site_include(templater, bottom, last, out)
-    return Expanded(out.text(), out.origins, templater.diagnostics)
+        add("\n\n", [Origin(shown, last, last)] * 3)
+        add(*_site_include(templater, bottom, last))
+    return Expanded("".join(texts), origins, templater.diagnostics, templater.now_read)
 
 
-def _expand_text(templater: Templater, source: FileSource, out: Writer, templated: bool) -> None:
+def _own_text(
+    templater: Templater, text: str, shown: str, line: int, folder: str, templated: bool
+) -> tuple[str, list[Origin]]:
     """A piece of the page's own text: expanded, or as written with `templating: false`."""
     if templated:
-        templater.expand_into(source, out)
-    else:
-        out.add_lines(source.text, source, source.first_line)
+        return templater.expand(text, shown, line, folder)
+    return text, plain_origins(text, shown, line)
 
 
-def _site_include(templater: Templater, path: str, page_line: int, out: Writer) -> None:
+def _site_include(templater: Templater, path: str, page_line: int) -> tuple[str, list[Origin]]:
     try:
         text, shown = templater.files.read_text(path)
     except DiagnosticError as exc:
         templater.diagnostics.extend(exc.diagnostics)
-        return
-    source = FileSource(text.rstrip("\n"), shown, 1, page_line, folder=os.path.dirname(path))
-    templater.expand_into(source, out)
+        return "", []
+    return templater.expand(text.rstrip("\n"), shown, 1, os.path.dirname(path), page_line)

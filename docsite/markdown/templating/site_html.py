@@ -4,6 +4,8 @@ needs of the site, set up once per build."""
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,9 +13,13 @@ from typing import Any
 
 from docsite.config import SiteConfig
 from docsite.diagnostics import Diagnostic, DiagnosticError
-from docsite.markdown.templating.evaluator import Writer
-from docsite.markdown.templating.expand import INCLUDES_FOLDER, FileSource, Templater
-from docsite.markdown.templating.variables import page_variables, project_variables
+from docsite.markdown.templating.expand import INCLUDES_FOLDER, Templater
+from docsite.markdown.templating.variables import (
+    nonce,
+    page_variables,
+    project_variables,
+    template_globals,
+)
 from docsite.pages import Page
 from docsite.projectfiles import ProjectFiles
 
@@ -29,19 +35,38 @@ class TemplateSetup:
 
     root: Path  # the project folder: nothing outside it is read
     content_dir: Path
-    variables: dict[str, Any] = field(default_factory=dict)  # project, data
+    variables: dict[str, Any] = field(default_factory=dict)  # project, nonce
     site_includes: dict[str, str] = field(default_factory=dict)  # name -> os path, if present
+    now: dt.datetime = field(default_factory=lambda: build_time())
+    site_url: str = ""
 
     @classmethod
     def for_site(
         cls, root: Path, content_dir: Path, config: SiteConfig | None = None
     ) -> TemplateSetup:
-        variables: dict[str, Any] = {}
+        variables: dict[str, Any] = {"project": {"data": {}}, "nonce": nonce("")}
         if config is not None:
-            variables = {"project": project_variables(config), "data": dict(config.data)}
+            project = project_variables(config)
+            variables = {"project": project, "nonce": nonce(repr(project))}
         folder = content_dir / INCLUDES_FOLDER
         found = {name: str(folder / name) for name in SITE_INCLUDES if (folder / name).is_file()}
-        return cls(root, content_dir, variables, found)
+        return cls(root, content_dir, variables, found, site_url=config.url if config else "")
+
+    def templater(self, page: Page, files: ProjectFiles) -> Templater:
+        """What expands `page`'s texts: its values, with copies of the shared ones (a
+        template may change the values it reads; the next page must not see that)."""
+        shared = copy.deepcopy(self.variables)
+        page_values = page_variables(page, self.site_url)
+        return Templater(template_globals(page_values, shared), files, self.now)
+
+
+def build_time() -> dt.datetime:
+    """The build's date and time for templates (`date.now`): SOURCE_DATE_EPOCH when set,
+    as other generators honour it, so that a build can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC)
 
 
 class SiteHtml:
@@ -77,7 +102,7 @@ class SiteHtml:
         expanded: dict[str, str] = {}
         templater: Templater | None = None
         for name, text in self.texts.items():
-            if "{{" not in text and "{%{" not in text:
+            if "{{" not in text and "{%" not in text:
                 expanded[name] = text
                 continue
             if templater is None:
@@ -86,14 +111,9 @@ class SiteHtml:
         return expanded
 
     def _templater(self, page: Page) -> Templater:
-        files = ProjectFiles(self.setup.root, self.setup.content_dir)
-        return Templater({**self.setup.variables, "page": page_variables(page)}, files)
+        return self.setup.templater(page, ProjectFiles(self.setup.root, self.setup.content_dir))
 
     def _expand(self, name: str, templater: Templater) -> str:
         path = self.setup.site_includes[name]
         shown = templater.files.relative(path) or path
-        out = Writer()
-        text = self.texts[name]
-        source = FileSource(text, shown, 1, 1, False, folder=os.path.dirname(path))
-        templater.expand_into(source, out)
-        return out.text()
+        return templater.expand(self.texts[name], shown, 1, os.path.dirname(path))[0]

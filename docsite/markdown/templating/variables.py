@@ -1,50 +1,110 @@
-"""What a page's templating sees: `{{ page.* }}` from the page, `{{ project.* }}` from the
-site's config."""
+"""What a page's templating sees, as Retype documents it: `page.*` from the page, `project.*`
+from the site's config, and the keys of `data` (the project's, then the page's) as names of
+their own."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from typing import Any
 
-from docsite.config import SiteConfig
+from docsite.config import HeaderLink, SiteConfig
 from docsite.pages import Page
+from docsite.scriban.values import CalendarDate, KnownMembers
 
 
 def uses_templating(page: Page) -> bool:
     """Whether the page's own text has templating to expand."""
     body = page.body
-    return page.settings.templating and ("{{" in body or "{%{" in body)
+    return page.settings.templating and ("{{" in body or "{%" in body)
 
 
-def page_variables(page: Page) -> dict[str, Any]:
-    """What `{{ page.* }}` offers: the page's settings as its frontmatter names them."""
+def page_variables(page: Page, site_url: str = "") -> dict[str, Any]:
+    """What `{{ page.* }}` offers: the page's settings as its frontmatter names them. The
+    same dict describes a page in `content.*`."""
     settings = page.settings
-    return {
-        "label": page.label,
-        "title": page.title,
-        "description": settings.description,
-        "url": "/" + page.url,
-        "icon": settings.icon,
-        "order": settings.order if settings.order is not None else "",
-        "tags": list(settings.tags),
-        "date": settings.date,
-        "created": settings.created,
-        "author": ", ".join(author.name for author in settings.authors),
-        "layout": settings.layout,
-        "visibility": settings.visibility,
-        "permalink": settings.permalink,
-        "image": settings.image,
-    }
+    path = "/" + page.url
+    authors = [_author(author) for author in settings.authors]
+    return KnownMembers(
+        {
+            "label": page.label,
+            "title": page.title,
+            "description": settings.description,
+            "path": path,
+            "url": site_url.rstrip("/") + path if site_url else path,
+            "filePath": "/" + page.source.rel,
+            "md": "/" + page.markdown_path,
+            "icon": settings.icon,
+            "order": settings.order if settings.order is not None else "",
+            "tags": list(settings.tags),
+            "categories": list(settings.categories),
+            "date": _date(settings.date),
+            "created": _date(settings.created),
+            "lastUpdated": _date(settings.last_updated),
+            "author": authors[0] if len(authors) == 1 else authors or "",
+            "layout": settings.layout,
+            "visibility": settings.visibility,
+            "permalink": settings.permalink,
+            "image": settings.image,
+            "data": settings.data,
+        }
+    )
+
+
+def _author(author: Any) -> dict[str, str]:
+    return {"name": author.name, "email": author.email, "link": author.link}
+
+
+def _date(value: dt.date | None) -> dt.datetime | None:
+    """A frontmatter date as a Scriban date (at midnight UTC), written as it was written."""
+    if value is None:
+        return None
+    return CalendarDate(value.year, value.month, value.day, tzinfo=dt.UTC)
 
 
 def project_variables(config: SiteConfig) -> dict[str, Any]:
-    """What `{{ project.* }}` offers, under docsite's names and Retype's `branding`."""
-    links = [{"text": link.text, "link": link.link, "icon": link.icon} for link in config.links]
+    """What `{{ project.* }}` offers: the config under Retype's names (`branding`, `meta`)
+    and docsite's own, with `project.data`."""
+    return KnownMembers(
+        {
+            "title": config.title,
+            "description": config.description,
+            "url": config.url,
+            "language": config.language,
+            "logo": config.logo,
+            "links": [_link(link) for link in config.links],
+            "branding": {
+                "title": config.title,
+                "label": config.label,
+                "logo": config.logo,
+                "logoDark": config.logo_dark,
+            },
+            "meta": {"title": config.meta.title, "siteName": config.meta.site_name or config.title},
+            "data": config.data,
+        }
+    )
+
+
+def _link(link: HeaderLink) -> dict[str, Any]:
     return {
-        "title": config.title,
-        "description": config.description,
-        "url": config.url,
-        "language": config.language,
-        "logo": config.logo,
-        "links": links,
-        "branding": {"title": config.title, "logo": config.logo},
+        "text": link.text,
+        "link": link.link,
+        "icon": link.icon,
+        "title": link.title,
+        "target": link.target,
+        "items": [_link(item) for item in link.items],
     }
+
+
+def nonce(config_digest: str) -> str:
+    """Retype's `{{ nonce }}`, a value that changes when the site does (for `?v=` cache
+    busting): here, from the config, so that the same inputs give the same bytes."""
+    return hashlib.sha256(config_digest.encode()).hexdigest()[:12]
+
+
+def template_globals(page_values: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
+    """The names a page's template reads: `shared` (project, nonce...) with `page`, and the
+    keys of the project's `data`, then the page's, each as a name of its own."""
+    project_data = shared.get("project", {}).get("data", {})
+    data = {**project_data, **page_values.get("data", {})}
+    return {**data, **shared, "data": data, "page": page_values}
