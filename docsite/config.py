@@ -7,11 +7,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docsite.diagnostics import Report, UsageError
+from docsite.diagnostics import Report, UsageError, did_you_mean
+from docsite.labels import (
+    ENGLISH,
+    Overrides,
+    built_in,
+    built_in_labels,
+    built_in_locales,
+    canonical_key,
+    is_language,
+    keys,
+    labels_for,
+    normalise,
+)
 from docsite.pathpatterns import matches, pattern_problem
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES, translate
 from docsite.schema import (
+    INVALID,
     AnyMapping,
     Bool,
     Choice,
@@ -23,6 +36,7 @@ from docsite.schema import (
     Str,
     check_document,
     dotted,
+    type_name,
 )
 from docsite.urls import UrlSetting, refused_links
 from docsite.yamldoc import Path as KeyPath
@@ -176,6 +190,11 @@ class SiteConfig:
     # Values for `{{ data.* }}` in pages, as written in the config.
     data: dict[str, Any] = field(default_factory=dict)
     backlinks: BacklinksConfig = field(default_factory=BacklinksConfig)
+    # Retype's `locale`: the interface's language (docsite.labels), or a custom group of labels.
+    locale: str = "en"
+    # Retype's `labels`, as configured: group ("default", a locale) -> label key -> text. The
+    # theme's words are `docsite.labels.labels_for(locale, labels)`.
+    labels: Overrides = field(default_factory=dict)
 
     @property
     def content_dir(self) -> Path:
@@ -221,6 +240,110 @@ class TocDepth(Spec):
         return tuple(sorted(levels))
 
 
+@dataclass
+class LocaleSpec(Spec):
+    """Retype's `locale`: a language such as fr, or a custom group of `labels`. Retype also
+    writes `locale: {dateFormat: ...}`, which docsite does not read yet: a warning."""
+
+    description: str = "a locale such as fr or pt-BR"
+
+    def default_hint(self) -> str:
+        return "write a language such as fr, or the name of one of your label groups"
+
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if not isinstance(value, dict):
+            return self.wrong_type(value, path, ctx)
+        dates = Mapping(fields={"date_format": Str()}, aliases={"dateFormat": "date_format"})
+        if "date_format" in dates.check(value, path, ctx):
+            pos = ctx.doc.where_key((*path, next(k for k in value if k in _DATE_FORMAT_KEYS)))
+            ctx.report.warning(
+                ctx.doc.file,
+                pos.line,
+                pos.col,
+                f"'{dotted(path)}.dateFormat' is not read by docsite yet; dates keep its format",
+                "remove it when this project is built with docsite only",
+            )
+        return INVALID  # no locale named: English
+
+
+_DATE_FORMAT_KEYS = ("dateFormat", "date_format")
+
+
+@dataclass
+class LabelGroups(Spec):
+    """Retype's `labels`: groups (`default`, a locale) of label keys and their text. A key
+    docsite does not know is a warning, as an unknown config key is."""
+
+    description: str = "a mapping of label groups, such as default or fr"
+
+    def default_hint(self) -> str:
+        return "write e.g. labels: {default: {search_input_placeholder: Search the docs}}"
+
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            return self.wrong_type(value, path, ctx)
+        groups: Overrides = {}
+        for group, words in value.items():
+            checked = self._group(words, (*path, str(group)), ctx)
+            if checked is not INVALID:
+                groups[str(group)] = checked
+        return groups
+
+    def _group(self, words: Any, path: KeyPath, ctx: Context) -> Any:
+        if words is None:
+            return {}
+        if not isinstance(words, dict):
+            return ctx.fail(
+                path,
+                f"'{dotted(path)}' must be a mapping of label keys to text, got {type_name(words)}",
+                f"write one 'key: text' per line under {path[-1]}:, e.g. toc_contents_label: ...",
+            )
+        group: dict[str, str] = {}
+        for raw_key, text in words.items():
+            key_path = (*path, str(raw_key))
+            key = canonical_key(str(raw_key))
+            if key is None:
+                _unknown_label(key_path, ctx)
+                continue
+            if not isinstance(text, str):
+                ctx.fail(
+                    key_path,
+                    f"label '{dotted(key_path)}' must be text, got {type_name(text)}",
+                    'put the text in quotes, e.g. "Next"',
+                )
+                continue
+            if key in group:
+                pos = ctx.doc.where_key(key_path)
+                ctx.report.warning(
+                    ctx.doc.file,
+                    pos.line,
+                    pos.col,
+                    f"'{dotted(key_path)}' sets label {key} again; the last value wins",
+                    "label keys ignore case and '-' or '_': keep one of the two",
+                )
+            group[key] = text
+        return group
+
+
+def _unknown_label(path: KeyPath, ctx: Context) -> None:
+    pos = ctx.doc.where_key(path)
+    known = {normalise(key): key for key in keys()}
+    hint = did_you_mean(normalise(path[-1]), known) or (
+        "the configuration page of the docs lists the label keys, such as toc_contents_label"
+    )
+    ctx.report.warning(
+        ctx.doc.file,
+        pos.line,
+        pos.col,
+        f"unknown label key '{dotted(path)}' is ignored",
+        hint,
+    )
+
+
 _LINK_FIELDS = {
     "text": Str(),
     "link": UrlSetting(),
@@ -249,6 +372,8 @@ SCHEMA = Mapping(
         "image": UrlSetting(image=True),
         "url": UrlSetting(),
         "language": Str(),
+        "locale": LocaleSpec(),
+        "labels": LabelGroups(),
         "input": Str(),
         "output": Str(),
         "links": ListOf(_LINK, single_ok=False),
@@ -378,7 +503,8 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
     links = _links(values.get("links", []), ("links",), doc, report)
     footer_links = _links(values.get("footer_links", []), ("footer_links",), doc, report)
     edit = values.get("edit", {})
-    language = _language(values.get("language", "en"), doc, report)
+    locale, labels, words = _locale(values, doc, report)
+    language = _language(values.get("language") or _locale_language(locale), doc, report)
     url = _site_url(values.get("url", ""), doc, report)
     for key in ("logo", "logo_dark", "favicon"):
         _check_site_file(
@@ -391,7 +517,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
     return SiteConfig(
         root=root,
         file=shown,
-        title=values.get("title", "Docs"),
+        title=values.get("title", words["Project_DefaultTitle_Value"]),
         description=values.get("description", ""),
         logo=values.get("logo", ""),
         image=values.get("image", "").lstrip("/"),
@@ -404,7 +530,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         footer_links=tuple(footer_links),
         powered_by=values.get("powered_by", True),
         meta=MetaConfig(**values.get("meta", {})),
-        edit=_edit(edit, doc, report),
+        edit=_edit(edit, doc, report, words),
         nextprev=values.get("nextprev", {}).get("mode", "show"),
         integrations=_integrations(values.get("integrations", {})),
         outbound=_outbound(values, doc, report),
@@ -413,10 +539,10 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         breadcrumb=values.get("breadcrumb", {}).get("enabled", True),
         breadcrumb_separator=values.get("breadcrumb", {}).get("separator", "").strip(),
         toc_levels=values.get("toc", {}).get("depth", (2, 3)),
-        toc_label=values.get("toc", {}).get("label", "") or "On this page",
+        toc_label=values.get("toc", {}).get("label", "") or words["Toc_Contents_Label"],
         markdown_html=values.get("markdown", {}).get("html", True),
         markdown_hard_breaks=values.get("markdown", {}).get("line_breaks") == "hard",
-        search=_search(values.get("search", {})),
+        search=_search(values.get("search", {}), words),
         favicon=values.get("favicon", "").strip().lstrip("/"),
         cname=values.get("cname", "").strip(),
         logo_dark=values.get("logo_dark", ""),
@@ -428,8 +554,40 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
             str(name).strip().lower() for name in values.get("code", {}).get("line_numbers", [])
         ),
         mermaid_script=values.get("mermaid", {}).get("script", MERMAID_CDN).strip() or MERMAID_CDN,
-        backlinks=_backlinks(values.get("backlinks", {}), doc, report),
+        backlinks=_backlinks(values.get("backlinks", {}), doc, report, words),
+        locale=locale,
+        labels=labels,
     )
+
+
+def _locale(
+    values: dict[str, Any], doc: YamlDocument, report: Report
+) -> tuple[str, Overrides, dict[str, str]]:
+    """The locale, the configured labels, and the interface words they give. A locale with
+    neither built-in words nor a group of `labels` is English, with a warning."""
+    locale = values.get("locale", ENGLISH)
+    overrides = values.get("labels", {})
+    if built_in(locale) is None and normalise(locale) not in map(normalise, overrides):
+        pos = doc.where(("locale",))
+        own = ", ".join(built_in_locales())
+        if is_language(locale):
+            message = f"docsite has no {locale} words for its interface yet; they stay in English"
+        else:
+            message = f"'locale' {locale!r} is no language docsite knows and no group of 'labels'"
+        report.warning(
+            doc.file,
+            pos.line,
+            pos.col,
+            message,
+            f"write the words under labels: {{{locale}: ...}}, or use one of {own}",
+        )
+    return locale, overrides, labels_for(locale, overrides)
+
+
+def _locale_language(locale: str) -> str:
+    """The page language a locale gives (<html lang>): its own when it names a language,
+    English for a custom one such as `partner`."""
+    return locale.replace("_", "-") if is_language(locale) else ENGLISH
 
 
 def _language(language: str, doc: YamlDocument, report: Report) -> str:
@@ -561,14 +719,19 @@ def _serve(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _search(values: dict[str, Any]) -> SearchConfig:
+def _search(values: dict[str, Any], words: dict[str, str]) -> SearchConfig:
+    """The search settings; the placeholder and the message when nothing matches come from
+    the labels unless set here."""
     defaults = SearchConfig()
     hotkeys = tuple(key for key in values.get("hotkeys", defaults.hotkeys) if key)
+    no_results = words["Search_NoResults_Label"]
+    if no_results == built_in_labels(ENGLISH)["Search_NoResults_Label"]:
+        no_results = ""  # search.js says the same, and names what was searched for
     return SearchConfig(
-        placeholder=values.get("placeholder", defaults.placeholder),
+        placeholder=values.get("placeholder", words["Search_Input_Placeholder"]),
         max_results=values.get("max_results", defaults.max_results),
         min_chars=values.get("min_chars", defaults.min_chars),
-        no_results=values.get("no_results", defaults.no_results),
+        no_results=values.get("no_results") or no_results,
         hotkeys=hotkeys,
     )
 
@@ -580,7 +743,9 @@ def link_target(value: str) -> str:
     return "_" + name if name in ("blank", "parent", "top", "self") else name
 
 
-def _edit(values: dict[str, Any], doc: YamlDocument, report: Report) -> EditConfig:
+def _edit(
+    values: dict[str, Any], doc: YamlDocument, report: Report, words: dict[str, str]
+) -> EditConfig:
     """The "Edit this page" link; a repository address without a scheme is taken as https,
     as Retype does (its own docs write `repo: github.com/retypeapp/retype`)."""
     repo = values.get("repo", "").strip()
@@ -599,7 +764,7 @@ def _edit(values: dict[str, Any], doc: YamlDocument, report: Report) -> EditConf
         repo=repo.rstrip("/"),
         branch=values.get("branch", "").strip() or "main",
         path=values.get("path", "content").strip("/"),
-        label=values.get("label", "").strip() or "Edit this page",
+        label=values.get("label", "").strip() or words["Plugin_Edit_EditThisPage_Label"],
         view=values.get("view", "edit"),
     )
 
@@ -629,13 +794,15 @@ def _patterns(
     return patterns
 
 
-def _backlinks(values: dict[str, Any], doc: YamlDocument, report: Report) -> BacklinksConfig:
-    """The backlinks settings."""
+def _backlinks(
+    values: dict[str, Any], doc: YamlDocument, report: Report, words: dict[str, str]
+) -> BacklinksConfig:
+    """The backlinks settings; the title is the labels' unless set here."""
     defaults = BacklinksConfig()
     patterns = _patterns(values, ("backlinks",), doc, report)
     return BacklinksConfig(
         enabled=values.get("enabled", defaults.enabled),
-        title=values.get("title", defaults.title),
+        title=values.get("title", words["Backlinks_Title"]),
         max_results=values.get("max_results", defaults.max_results),
         exclude=patterns["exclude"],
         include=patterns["include"],

@@ -80,11 +80,11 @@ def publish(
             "404.html",
             theme.render_extra(
                 "404.html",
-                virtual_page("404.html", "Page not found"),
+                virtual_page("404.html", theme.labels["Page_404_Title"]),
                 root="./",
                 base_path=site_path(config),
                 has_tags=bool(tags),
-                **_meta("Page not found", "", "", noindex=True),
+                **_meta(theme.labels["Page_404_Title"], "", "", noindex=True),
             ),
             optional=True,
         )
@@ -156,8 +156,11 @@ def _write_tag_pages(
         return
     taken = {url.lower() for url in site.by_url}
     for url, title, template, values in [
-        (TAGS_URL, "Tags", "tags.html", {"tags": tags}),
-        *[(tag.url, f"Tag: {tag.name}", "tag.html", {"tag": tag}) for tag in tags],
+        (TAGS_URL, theme.labels["Page_Tags_Title"], "tags.html", {"tags": tags}),
+        *[
+            (tag.url, f"{theme.labels['Page_Tag_Title']}: {tag.name}", "tag.html", {"tag": tag})
+            for tag in tags
+        ],
     ]:
         if url.lower() in taken:
             page = site.by_url.get(url) or next(p for p in site.pages if p.url.lower() == url)

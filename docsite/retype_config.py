@@ -52,6 +52,8 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("nextprev",): ("nextprev",),
     ("scheme", "mode"): ("scheme", "mode"),
     ("integrations",): ("integrations",),
+    ("locale",): ("locale",),
+    ("labels",): ("labels",),  # the same groups and keys
     ("outbound",): ("outbound",),  # the same keys; the schema knows Retype's names
     ("serve", "host"): ("serve", "host"),
     ("serve", "port"): ("serve", "port"),
@@ -95,6 +97,7 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
     data: dict[str, Any] = {"input": _RETYPE_DEFAULT_INPUT}
     name = PurePosixPath(doc.file).name
     positions: dict[KeyPath, Position] = {(): doc.where(())}
+    key_positions: dict[KeyPath, Position] = {}
     for path, value in _leaves(source):
         target = _target(path)
         if path in _NOT_FOR_DOCSITE:
@@ -138,12 +141,28 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
         node[target[-1]] = value
         for prefix in range(1, len(target) + 1):
             positions.setdefault(target[:prefix], doc.where(path))
+        _copy_positions(doc, path, target, positions, key_positions)
     if "edit" in data:
         # Retype's edit paths start at the content folder, docsite's at the repository, and
         # its links open the file's page (/blob/) rather than the editor.
         data["edit"].setdefault("path", "")
         data["edit"].setdefault("view", "blob")
-    return YamlDocument(data, doc.file, value_positions=positions)
+    return YamlDocument(data, doc.file, value_positions=positions, key_positions=key_positions)
+
+
+def _copy_positions(
+    doc: YamlDocument,
+    path: KeyPath,
+    target: KeyPath,
+    positions: dict[KeyPath, Position],
+    key_positions: dict[KeyPath, Position],
+) -> None:
+    """The positions of what a value holds, under its docsite path: a message about a key
+    inside `labels` or `toc` points at that key, not at its group."""
+    for source, found in ((doc.value_positions, positions), (doc.key_positions, key_positions)):
+        for inner, pos in source.items():
+            if inner[: len(path)] == path:
+                found.setdefault((*target, *inner[len(path) :]), pos)
 
 
 def _leaves(data: dict, prefix: KeyPath = ()) -> list[tuple[KeyPath, Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import posixpath
+import re
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from docsite.cache import digest
 from docsite.config import HeaderLink, SiteConfig
 from docsite.frontmatter import Badge
 from docsite.icons import IconSet, icon_markup
+from docsite.labels import labels_for
 from docsite.markdown import Rendered
 from docsite.markdown.components.backlinks import BACKLINKS_MARKER
 from docsite.markdown.links import is_safe_link
@@ -98,7 +100,15 @@ class Theme:
             if compiled_dir is not None
             else None,
         )
-        self.env.globals.update(icon=self.icon_html, badge=badge_html, tag_url=tag_url)
+        # The interface's words in the site's locale (Retype's labels): `labels.Text_Dark`.
+        self.labels = labels_for(config.locale, config.labels)
+        self.env.globals.update(
+            icon=self.icon_html,
+            badge=badge_html,
+            tag_url=tag_url,
+            labels=self.labels,
+            fill_label=fill_label,
+        )
         self.last_updated = last_updated if last_updated is not None else {}
         self.site_html = site_html
         self._sidebars: dict[str, str] = {}
@@ -336,6 +346,23 @@ class Theme:
         path = posixpath.join(edit.path, page.source.rel) if edit.path else page.source.rel
         view = "" if edit.repo.rsplit("/", 1)[-1] in ("edit", "blob", "tree") else "/" + edit.view
         return f"{edit.repo}{view}/{edit.branch}/{path}"
+
+
+_PLACEHOLDER = re.compile(r"\{(\d+)\}")
+
+
+def fill_label(label: str, *parts: str) -> Markup:
+    """A label with `{0}`, `{1}`... replaced by `parts` (escaped unless Markup already). An
+    empty part takes a space beside it along, so "Last updated {0} by {1}" without a date
+    reads "Last updated by Ada"."""
+    pieces: list[str] = []
+    for index, piece in enumerate(_PLACEHOLDER.split(label)):
+        if index % 2 == 0:
+            pieces.append(str(escape(piece)))
+        else:
+            number = int(piece)
+            pieces.append(str(escape(parts[number])) if number < len(parts) else "")
+    return Markup(re.sub(r" {2,}", " ", "".join(pieces)).strip())
 
 
 def badge_html(badge: Badge | None) -> Markup:

@@ -25,6 +25,7 @@ GROUND = {
     "config",
     "diagnostics",
     "filelock",
+    "labels",
     "output",
     "pathpatterns",
     "reading",

@@ -21,9 +21,11 @@ from importlib.metadata import PackageNotFoundError, packages_distributions, req
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import REPO
 
 import docsite
+from docsite.labels import built_in_locales
 
 PIP = (sys.executable, "-m", "pip", "-q", "--disable-pip-version-check")
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
@@ -103,6 +105,8 @@ def test_the_wheel_carries_the_theme_license_and_metadata(wheel: Path):
         "docsite/_theme/static/assets/docsite.css",
         "docsite/_theme/static/favicon.svg",
         "docsite/serve/livereload.js",
+        # The interface's words (docsite.labels): every built-in locale.
+        *(f"docsite/locales/{locale}.json" for locale in built_in_locales()),
     ):
         assert theme_file in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
@@ -197,6 +201,14 @@ def test_the_installed_command_works_in_a_new_folder(wheel: Path, tmp_path: Path
     with _running([command, "serve", "--port", str(port)], home / "docs", env) as server:
         page = _wait_for(f"http://127.0.0.1:{port}/guide/setup/", server)
         assert b"Set up" in page and b"livereload.js" in page
+
+    # The interface's words in another language come with the wheel too.
+    config = home / "docs" / "docsite.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nlocale: fr\n", encoding="utf-8")
+    assert run("build", "--strict").returncode == 0
+    french = BeautifulSoup((site / "guide/setup/index.html").read_text("utf-8"), "html.parser")
+    assert french.html["lang"] == "fr"
+    assert french.select_one(".search-input")["placeholder"] == "Rechercher"
 
     cleaned = run("clean")
     assert cleaned.returncode == 0

@@ -35,7 +35,9 @@
     if (theme === "light" || theme === "dark") root.dataset.theme = theme;
     else delete root.dataset.theme;
     if (toggle) {
-      const label = theme ? theme[0].toUpperCase() + theme.slice(1) : `System (${systemScheme()})`;
+      // The scheme's names in the site's language (its labels), on the button.
+      const name = (scheme) => toggle.dataset[scheme] || scheme[0].toUpperCase() + scheme.slice(1);
+      const label = theme ? name(theme) : `${name("system")} (${name(systemScheme()).toLowerCase()})`;
       toggle.setAttribute("aria-label", `Color scheme: ${label}`);
       toggle.title = `Color scheme: ${label}`;
     }

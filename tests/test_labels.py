@@ -1,0 +1,345 @@
+"""Retype's `locale` and `labels` (configuration/translations.md): the theme's words, their
+precedence, their checks in the config, and a site built in French or in a custom locale."""
+
+from __future__ import annotations
+
+import pickle
+import re
+
+import pytest
+
+from docsite.config import load_config
+from docsite.diagnostics import Report
+from docsite.labels import (
+    built_in_labels,
+    built_in_locales,
+    canonical_key,
+    keys,
+    labels_for,
+    template_labels,
+)
+
+# The precedence rules, each as translations.md states it --------------------------------
+
+
+def test_every_built_in_locale_has_every_key_and_keeps_the_placeholders():
+    english = built_in_labels("en")
+    assert {"es", "fr", "de", "pt", "it", "nl", "ja", "zh"} <= set(built_in_locales())
+    assert "Search_NoResults_Label" in keys() and len(keys()) == len(english)
+    for locale in built_in_locales():
+        words = built_in_labels(locale)
+        assert list(words) == list(keys()), locale
+        for key, text in words.items():
+            assert text.strip(), (locale, key)
+            placeholders = sorted(re.findall(r"\{\d\}", english[key]))
+            assert sorted(re.findall(r"\{\d\}", text)) == placeholders, (locale, key)
+
+
+def test_english_is_the_default_locale():
+    assert labels_for("en", {})["Toc_Contents_Label"] == "On this page"
+    assert labels_for("", {}) == labels_for("en", {})
+
+
+def test_keys_ignore_case_and_treat_dash_and_underscore_alike():
+    for written in (
+        "Search_Input_Placeholder",
+        "search_input_placeholder",
+        "search-input-placeholder",
+    ):
+        assert canonical_key(written) == "Search_Input_Placeholder"
+        active = labels_for("en", {"default": {written: "Search the docs"}})
+        assert active["Search_Input_Placeholder"] == "Search the docs"
+    assert canonical_key("search_input") is None
+
+
+def test_groups_ignore_case():
+    assert labels_for("fr", {"FR": {"toc_contents_label": "Au menu"}})["Toc_Contents_Label"] == (
+        "Au menu"
+    )
+    assert labels_for("FR", {"fr": {"toc_contents_label": "Au menu"}})["Toc_Contents_Label"] == (
+        "Au menu"
+    )
+    assert labels_for("FR", {})["Search_Input_Placeholder"] == "Rechercher"
+
+
+def test_default_overrides_english():
+    active = labels_for("en", {"default": {"toc_contents_label": "Contents"}})
+    assert active["Toc_Contents_Label"] == "Contents"
+    assert active["Search_Input_Placeholder"] == "Search"  # the rest stays
+
+
+def test_a_locale_group_overrides_default_for_that_locale():
+    overrides = {"default": {"toc_contents_label": "Contents"}, "en": {"toc_contents_label": "Map"}}
+    assert labels_for("en", overrides)["Toc_Contents_Label"] == "Map"
+
+
+def test_a_built_in_locale_loads_its_translation_then_its_group():
+    overrides = {
+        "default": {"toolbar_filter_placeholder": "Filter docs"},
+        "fr": {"search_input_placeholder": "Rechercher dans la documentation"},
+    }
+    active = labels_for("fr", overrides)
+    assert active["Search_Input_Placeholder"] == "Rechercher dans la documentation"
+    assert active["Toc_Contents_Label"] == "Sur cette page"  # built-in French
+
+
+def test_default_does_not_replace_a_built_in_translation():
+    """translations.md's "subtle point": labels.default is English's, not French's."""
+    overrides = {"default": {"search_input_placeholder": "Search the docs"}}
+    assert labels_for("fr", overrides)["Search_Input_Placeholder"] == "Rechercher"
+    assert labels_for("de", overrides)["Search_Input_Placeholder"] == "Suchen"
+
+
+def test_a_custom_locale_reads_its_group_then_default_then_english():
+    overrides = {
+        "default": {"search_input_placeholder": "Search docs", "text_dark": "Night"},
+        "partner": {"search_input_placeholder": "Search partner docs", "toc_contents_label": "In"},
+    }
+    active = labels_for("partner", overrides)
+    assert active["Search_Input_Placeholder"] == "Search partner docs"
+    assert active["Toc_Contents_Label"] == "In"
+    assert active["Text_Dark"] == "Night"  # from default
+    assert active["Text_Light"] == "Light"  # English
+
+
+def test_a_regional_locale_uses_its_language():
+    active = labels_for("fr-CA", {"fr-ca": {"text_dark": "Foncé"}})
+    assert active["Search_Input_Placeholder"] == "Rechercher"
+    assert active["Text_Dark"] == "Foncé"
+
+
+def test_template_labels_are_the_active_labels_and_one_group_per_locale():
+    overrides = {"default": {"text_dark": "Night"}, "partner": {"text_dark": "Evening"}}
+    table = template_labels("fr", overrides)
+    assert table["Search_NoResults_Label"] == labels_for("fr", {})["Search_NoResults_Label"]
+    assert table["search-noresults-label"] == table["Search_NoResults_Label"]
+    assert "SEARCH_INPUT_PLACEHOLDER" in table
+    assert table["es"]["Search_Input_Placeholder"] == "Buscar"
+    assert table.get("ES").get("search_input_placeholder") == "Buscar"
+    assert table["partner"]["Text_Dark"] == "Evening"
+    assert table["default"]["Text_Dark"] == "Night"
+    assert table["en"]["Text_Dark"] == "Night"  # English with labels.default
+    assert table["fr"]["Text_Dark"] == "Sombre"
+    assert pickle.loads(pickle.dumps(table))["FR"]["text-dark"] == "Sombre"
+
+
+# The config: locale, labels and their checks ----------------------------------------------
+
+
+def _load(project, text: str, name: str = "docsite.yml"):
+    project.write({name: text})
+    report = Report()
+    return load_config(project.root, None, report), report
+
+
+def test_config_reads_locale_and_labels(project):
+    config, report = _load(
+        project, "locale: fr\nlabels:\n  fr:\n    toc-contents-label: Au sommaire\n"
+    )
+    assert not report.items
+    assert config.locale == "fr" and config.language == "fr"
+    assert config.labels == {"fr": {"Toc_Contents_Label": "Au sommaire"}}
+    assert config.toc_label == "Au sommaire"
+    assert config.search.placeholder == "Rechercher"
+    assert config.edit.label == "Modifier cette page"
+    assert config.backlinks.title == "Voir aussi"
+    assert config.title == "Documentation"  # no title: the locale's default
+
+
+def test_settings_of_their_own_win_over_labels(project):
+    config, report = _load(
+        project,
+        """\
+        locale: de
+        toc: {label: Inhalt}
+        search: {placeholder: Finden, no_results: Leider nichts}
+        edit: {label: Verbessern}
+        backlinks: {title: Verweise}
+        language: de-CH
+        """,
+    )
+    assert not report.items
+    assert config.toc_label == "Inhalt"
+    assert (config.search.placeholder, config.search.no_results) == ("Finden", "Leider nichts")
+    assert config.edit.label == "Verbessern"
+    assert config.backlinks.title == "Verweise"
+    assert config.language == "de-CH"
+
+
+def test_an_unknown_label_key_is_a_warning_at_its_place(project):
+    config, report = _load(
+        project,
+        """\
+        labels:
+          default:
+            toc_contents_label: Contents
+            search_input_placeholdr: Find
+        """,
+    )
+    [warning] = report.items
+    assert warning.severity == "warning"
+    assert (warning.file, warning.line, warning.col) == ("docsite.yml", 4, 5)
+    assert "search_input_placeholdr" in warning.message
+    assert "search_input_placeholder" in warning.hint
+    assert config.labels == {"default": {"Toc_Contents_Label": "Contents"}}
+
+
+@pytest.mark.parametrize("value", ["[a, b]", "{a: b}", "true", "42", "null"])
+def test_a_label_that_is_not_text_is_an_error_at_its_place(project, value):
+    _, report = _load(project, f"labels:\n  fr:\n    text_dark: Nuit\n    text_light: {value}\n")
+    [error] = report.items
+    assert error.severity == "error"
+    assert (error.line, error.col) == (4, 17)
+    assert "labels.fr.text_light" in error.message and "must be text" in error.message
+    assert "quotes" in error.hint
+
+
+def test_a_group_that_is_not_a_mapping_is_an_error(project):
+    _, report = _load(project, "labels:\n  fr: Rechercher\n")
+    [error] = report.items
+    assert error.severity == "error" and (error.line, error.col) == (2, 7)
+    assert "'labels.fr' must be a mapping" in error.message
+
+
+def test_the_same_key_twice_in_a_group_is_a_warning(project):
+    config, report = _load(project, "labels:\n  default:\n    text_dark: A\n    Text-Dark: B\n")
+    [warning] = report.items
+    assert warning.line == 4 and "again" in warning.message
+    assert config.labels["default"]["Text_Dark"] == "B"
+
+
+def test_a_locale_without_words_is_a_warning(project):
+    config, report = _load(project, "locale: partner\n")
+    [warning] = report.items
+    assert warning.line == 1 and "partner" in warning.message and "labels" in warning.hint
+    assert config.language == "en"  # a custom group says nothing of the pages' language
+
+
+def test_a_language_docsite_has_no_words_for_is_a_warning_but_sets_the_language(project):
+    config, report = _load(project, "locale: ko\n")
+    [warning] = report.items
+    assert "ko" in warning.message and "English" in warning.message
+    assert config.language == "ko"
+    config, report = _load(project, "locale: ko\nlabels:\n  ko:\n    text_dark: 다크\n")
+    assert not report.items and config.language == "ko"
+
+
+def test_a_custom_locale_with_its_group(project):
+    config, report = _load(
+        project, "locale: partner\nlabels:\n  partner:\n    toc_contents_label: In this section\n"
+    )
+    assert not report.items
+    assert config.toc_label == "In this section" and config.language == "en"
+
+
+def test_retype_config_locale_and_labels_with_positions(project):
+    config, report = _load(
+        project,
+        """\
+        locale: es
+        labels:
+          es:
+            search_input_placeholder: Buscar en la documentación
+            toc_contents_labl: Índice
+        """,
+        "retype.yml",
+    )
+    [warning] = report.items
+    assert (warning.file, warning.line, warning.col) == ("retype.yml", 5, 5)
+    assert "toc_contents_label" in warning.hint
+    assert config.locale == "es" and config.language == "es"
+    assert config.search.placeholder == "Buscar en la documentación"
+
+
+def test_retype_locale_date_format_is_a_warning(project):
+    config, report = _load(project, "locale:\n  dateFormat: MM-dd-yyyy\n", "retype.yml")
+    [warning] = report.items
+    assert warning.line == 2 and "dateFormat" in warning.message
+    assert config.locale == "en"
+
+
+# Built sites ------------------------------------------------------------------------------
+
+PAGES = {
+    "content/index.md": "# Home\n\n## First\n\n## Second\n\nSee [the guide](guide.md).\n",
+    "content/guide.md": "---\ntags: [setup]\n---\n# Guide\n\n## Step\n\n## Other\n",
+}
+
+
+def test_a_site_in_french_shows_french_words(project):
+    project.write(
+        {
+            **PAGES,
+            "docsite.yml": "title: Projet\nlocale: fr\nedit:\n  repo: https://github.com/a/b\n",
+        }
+    )
+    result = project.build(strict=True)
+    assert result.ok, project.messages(result)
+    page = project.page("guide/index.html")
+    assert page.html["lang"] == "fr"
+    assert page.select_one(".search-input")["placeholder"] == "Rechercher"
+    assert page.select_one(".toc-title").get_text() == "Sur cette page"
+    assert page.select_one(".toc-inline summary").get_text() == "Sur cette page"
+    assert page.select_one(".pager-prev .pager-hint").get_text() == "Précédent"
+    assert page.select_one(".edit-link a").get_text() == "Modifier cette page"
+    assert page.select_one(".backlinks-title").get_text() == "Voir aussi"
+    toggle = page.select_one(".theme-toggle")
+    assert (toggle["data-light"], toggle["data-dark"], toggle["data-system"]) == (
+        "Clair",
+        "Sombre",
+        "Système",
+    )
+    home = project.page("index.html")
+    assert home.select_one(".pager-next .pager-hint").get_text() == "Suivant"
+    search = home.select_one("#search")
+    assert search["data-no-results"] == built_in_labels("fr")["Search_NoResults_Label"]
+    missing = project.page("404.html")
+    assert missing.select_one("article h1").get_text() == "Page introuvable"
+    assert (
+        missing.select_one("article p a").get_text()
+        == built_in_labels("fr")["Page_404_GoToHomeButton_Label"]
+    )
+    assert project.page("tags/index.html").select_one("article h1").get_text() == "Étiquettes"
+    tag = project.page("tags/setup/index.html")
+    assert tag.select_one("article h1").get_text() == "Étiquette: setup"
+    assert tag.select("article a")[-1].get_text() == "Toutes les étiquettes"
+
+
+def test_last_updated_follows_the_labels(project):
+    project.write(
+        {
+            "content/index.md": "---\nlastUpdated: 2026-03-12\nlastUpdatedBy: Ada\n---\n# Home\n",
+            "docsite.yml": "locale: de\n",
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    shown = project.page("index.html").select_one(".last-updated")
+    assert shown.get_text() == "Aktualisiert am 2026-03-12 von Ada"
+    assert shown.time["datetime"] == "2026-03-12" and shown.select_one(".last-updated-by")
+
+
+def test_a_site_in_a_custom_locale(project):
+    project.write(
+        {
+            **PAGES,
+            "docsite.yml": """\
+            locale: partner
+            labels:
+              default:
+                contentfooter_nextbutton_label: Onward
+                search_input_placeholder: Search docs
+              partner:
+                search_input_placeholder: Search partner docs
+                toc_contents_label: In this section
+            """,
+        }
+    )
+    result = project.build(strict=True)
+    assert result.ok, project.messages(result)
+    page = project.page("index.html")
+    assert page.html["lang"] == "en"
+    assert page.select_one(".search-input")["placeholder"] == "Search partner docs"
+    assert page.select_one(".toc-title").get_text() == "In this section"
+    assert page.select_one(".pager-next .pager-hint").get_text() == "Onward"
+    assert not page.select_one("#search").has_attr("data-no-results")  # search.js's English
