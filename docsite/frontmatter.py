@@ -97,6 +97,7 @@ class PageSettings:
     permalink: str = ""
     badge: Badge | None = None
     tags: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # Retype's `category`: broad groups
     title: str = ""
     description: str = ""
     visibility: str = "public"
@@ -230,6 +231,7 @@ PAGE_SCHEMA = Mapping(
         "permalink": Str(),
         "nav": Mapping(fields={"badge": BadgeSpec()}),
         "tags": ListOf(Str()),
+        "category": ListOf(Str()),
         "title": Str(),
         "description": Str(),
         "visibility": Choice(choices=VISIBILITIES),
@@ -260,7 +262,7 @@ PAGE_SCHEMA = Mapping(
             fields={"enabled": Bool(), "title": Str(), "maxResults": Int(minimum=1, maximum=1000)}
         ),
     },
-    aliases={"route": "permalink", "authors": "author"},
+    aliases={"route": "permalink", "authors": "author", "categories": "category"},
 )
 
 
@@ -347,6 +349,7 @@ def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageS
         permalink=values.get("permalink", ""),
         badge=nav.get("badge"),
         tags=values.get("tags", []),
+        categories=values.get("category", []),
         title=values.get("title", ""),
         description=values.get("description", ""),
         visibility=values.get("visibility", "public"),
