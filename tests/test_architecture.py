@@ -37,6 +37,7 @@ GROUND = {
 STAGES = {
     "backlinks",
     "checks",
+    "content",
     "context",
     "frontmatter",
     "gitdates",
