@@ -4,7 +4,9 @@ which move exactly when what the template read changed."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import pickle
 from pathlib import Path
 from textwrap import dedent
 from typing import Any
@@ -26,6 +28,7 @@ from docsite.nav import NavItem, NavTree, build_nav
 from docsite.pages import Page, load_site
 from docsite.scriban import TemplateRuntimeError, parse
 from docsite.scriban.evaluator import index_of, member
+from docsite.scriban.runtime import ScriptError
 from docsite.sources import discover
 
 SITE = {
@@ -450,3 +453,16 @@ def test_fingerprints_tell_values_apart():
     digests = [fingerprint(value) for value in values]
     assert len(set(digests)) == len(values)
     assert fingerprint(FrozenDict(a=FrozenArray([1]))) == fingerprint({"a": [1]})
+
+
+def test_values_copy_and_pickle_as_read_only_values(site):
+    tags = site.value("tags")
+    for copied in (copy.deepcopy(tags), pickle.loads(pickle.dumps(tags))):
+        assert copied == tags and type(copied) is FrozenArray
+        assert copied.members.get("GUIDE")["title"] == "guide"
+        assert fingerprint(copied) == fingerprint(tags)
+        with pytest.raises(ScriptError):
+            copied[0]["title"] = "changed"
+    reads = ContentReads()
+    site.view(reads)["tags"]
+    assert pickle.loads(pickle.dumps(reads)) == reads
