@@ -39,6 +39,7 @@ from docsite.scriban.values import to_text
 from docsite.tags import collect_tags, tag_slug
 
 BLOG_FOLDER = "blog"  # Retype's: posts live in /blog whatever `blog.base` publishes them at
+_SEPARATORS = re.compile(r"[\s_\-]+")
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:-|$)")
 _MISSING: Any = object()
 
@@ -258,10 +259,10 @@ class ContentIndex:
     # ---- content["key"] -----------------------------------------------------------------------
 
     def find(self, key: str) -> Page | None:
-        """The page a key names (a normalized one, see `page_key`): its path from the content
-        root with or without `.md`, a folder's path for its default page, its file (or
-        folder) name, or its title, in that order of preference; among pages that share a
-        name or a title, the one nearest the root, then the first by path."""
+        """The page a key names (normalized by `page_key`): a path, or the end of one, from
+        the content root, a file (or folder) name, or a title, in that order of preference;
+        among pages that share a name or a title, the one nearest the root, then the first
+        by path. (Wikilinks call such a name ambiguous; a template has no place to say so.)"""
         if self._keys is None:
             self._keys = {}
             for page in self.site.pages:
@@ -338,19 +339,27 @@ class ContentIndex:
 
 
 def page_key(key: Any) -> str:
-    """A key as `content[...]` compares it: without case, surrounding slashes or spaces."""
-    text = key if isinstance(key, str) else str(key)
-    return text.strip().strip("/").casefold()
+    """A key as `content[...]` compares it, as wikilinks do (markdown/components/wikilink.py):
+    without case, `.md` or slashes around it, '-', '_' and spaces alike: 'Getting_Started.md'
+    and '/getting-started' are 'getting started'."""
+    text = to_text(key).strip().strip("/")
+    if text.lower().endswith(".md"):
+        text = text[: -len(".md")]
+    return "/".join(" ".join(_SEPARATORS.split(part.lower())).strip() for part in text.split("/"))
 
 
 def _names_of(page: Page) -> list[tuple[int, str]]:
-    """The keys that find a page, normalized, with their rank (lower wins)."""
-    rel = page.source.rel
-    stem = rel[: -len(".md")] if rel.lower().endswith(".md") else rel
-    names = [(0, rel), (0, stem), (1, posixpath.basename(stem)), (2, page.title)]
-    if page.is_index and page.folder:
-        names += [(0, page.folder), (1, posixpath.basename(page.folder))]
-    return [(rank, page_key(name)) for rank, name in names if name]
+    """The keys that find a page, with their rank (lower wins): its path and the ends of it
+    (`guides/setup` finds docs/guides/setup.md), its file name, its title. A folder's
+    default page answers to the folder's path and name too."""
+    names = []
+    paths = [page.source.rel, page.folder] if page.is_index and page.folder else [page.source.rel]
+    for path in paths:
+        parts = page_key(path).split("/")
+        names += [(0, "/".join(parts[start:])) for start in range(len(parts) - 1)]
+        names.append((1, parts[-1]))
+    names.append((2, page_key(page.title)))
+    return [(rank, name) for rank, name in names if name]
 
 
 def _grouped(
