@@ -15,7 +15,8 @@ Queries, and what each depends on:
     categories     likewise for `category` (`content.categories`)
     authors        likewise for authors (`content.authors`)
     nav            the sidebar tree: labels, URLs, icons, file paths (`content.nav`)
-    page:<key>     the one page the key finds now, or none (`content["key"]`)
+    page:<key>     the one page the key finds now, or none (`content["key"]`; the key as
+                   `page_key` normalizes it, as wikilinks do)
     search:<term>  the listed pages whose title contains the term (`content.search("term")`)
 
 Values are shared by every page of the build, so they are read-only: a template that
