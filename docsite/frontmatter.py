@@ -98,6 +98,7 @@ class PageSettings:
     permalink: str = ""
     badge: Badge | None = None
     tags: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # Retype's `category`: broad groups
     title: str = ""
     description: str = ""
     visibility: str = "public"

@@ -38,6 +38,7 @@ GROUND = {
 STAGES = {
     "backlinks",
     "checks",
+    "content",
     "context",
     "frontmatter",
     "gitdates",

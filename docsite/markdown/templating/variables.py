@@ -9,6 +9,7 @@ import hashlib
 from typing import Any
 
 from docsite.config import HeaderLink, SiteConfig
+from docsite.labels import template_labels
 from docsite.pages import Page
 from docsite.scriban.values import CalendarDate, KnownMembers
 
@@ -81,6 +82,8 @@ def project_variables(config: SiteConfig) -> dict[str, Any]:
             },
             "meta": {"title": config.meta.title, "siteName": config.meta.site_name or config.title},
             "data": config.data,
+            "labels": template_labels(config.locale, config.labels),
+            "locale": config.locale,
         }
     )
 
