@@ -121,7 +121,6 @@ class PageSettings:
     breadcrumb: bool | None = None  # the site's when None
     toc_levels: tuple[int, ...] | None = None  # the site's when None
     toc_label: str = ""
-    categories: list[str] = field(default_factory=list)  # Retype's `category`: broad groups
     data: dict[str, Any] = field(default_factory=dict)  # values of its own, for templating
     # Where each key was set, so checks made later (icons, links) can point at it.
     located: dict[str, Located] = field(default_factory=dict)
