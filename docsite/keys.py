@@ -23,7 +23,7 @@ tests/test_keys.py fails if a field of a page can change without its keys changi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
@@ -88,8 +88,12 @@ def inputs_of(files: dict[str, FileEntry], kind: InputKind) -> list[tuple[str, s
 
 # ---- A page's dependencies: pages it links to, and files it read -------------------------
 
-# A dependency is a linked page's source path, or "file:" and the path of a file it read.
+# A dependency is a linked page's source path, "file:" and the path of a file it read, or
+# "read:" and a value its templating read: a `content` query, or "time" (`date.now`).
 _FILE_DEPENDENCY = "file:"
+_READ_DEPENDENCY = "read:"
+# What a read value is now, by name ("time", "blog.posts"...): from the build's templating.
+CurrentReads = Callable[[str], str]
 
 
 def file_dependency(rel: str) -> str:
@@ -122,25 +126,37 @@ def link_snapshot(site: SiteContent, rels: Iterable[str]) -> dict[str, tuple]:
 
 
 def snapshot(
-    site: SiteContent, files: dict[str, FileEntry], keys: Iterable[str]
+    site: SiteContent,
+    files: dict[str, FileEntry],
+    keys: Iterable[str],
+    current: CurrentReads | None = None,
 ) -> dict[str, tuple]:
-    """A page's dependencies as they are now: linked pages, and files it read."""
+    """A page's dependencies as they are now: linked pages, files and values it read."""
     keys = list(keys)
-    found = link_snapshot(site, [key for key in keys if dependency_file(key) is None])
+    links = [key for key in keys if not key.startswith((_FILE_DEPENDENCY, _READ_DEPENDENCY))]
+    found = link_snapshot(site, links)
     for key in keys:
         rel = dependency_file(key)
         if rel is not None:
             found[key] = (files.get(project_input(rel), (MISSING,))[0],)
+        elif key.startswith(_READ_DEPENDENCY):
+            name = key.removeprefix(_READ_DEPENDENCY)
+            found[key] = (current(name) if current is not None else MISSING,)
     return dict(sorted(found.items()))
 
 
 def dependencies_of(
-    site: SiteContent, linked: Iterable[str], read: dict[str, str]
+    site: SiteContent,
+    linked: Iterable[str],
+    read: dict[str, str],
+    values: dict[str, str] | None = None,
 ) -> dict[str, tuple]:
-    """A freshly rendered page's dependencies: the pages it links to, the files it read."""
+    """A freshly rendered page's dependencies: the pages it links to, the files it read,
+    and the values its templating read (name -> what it was)."""
     found = {
         **link_snapshot(site, set(linked)),
         **{file_dependency(rel): (content_hash,) for rel, content_hash in read.items()},
+        **{_READ_DEPENDENCY + name: (value,) for name, value in (values or {}).items()},
     }
     return dict(sorted(found.items()))
 
@@ -260,7 +276,13 @@ def shared_keys(
     from docsite.markdown.templating import project_variables  # loads with the renderer
 
     assets = assets_key(site, files)
-    includes = digest(site_includes)
+    site_html = theme.site_html
+    values_read = (
+        sorted((name, site_html.setup.current(name)) for name in site_html.reads)
+        if site_html is not None
+        else []
+    )
+    includes = digest(site_includes, values_read)
     icons = icons_key(files)
     theme_key = key_of(
         ThemeInputs(

@@ -105,7 +105,7 @@ class PageBuilder:
                 outbound=config.outbound,
                 setup=self.theme.site_html.setup
                 if self.theme.site_html is not None
-                else TemplateSetup.for_site(config.root, config.content_dir, config),
+                else TemplateSetup.for_site(config.root, config.content_dir, config, self.site),
             )
         return self._markdown
 
@@ -152,10 +152,11 @@ class PageBuilder:
             cached = self.cache.load_markdown(job.rel, job.markdown_key)
             if cached is not None:
                 rendered, dependencies = cached
-                if dependencies == snapshot(self.site, self.files, dependencies):
+                current = self.markdown.setup.current
+                if dependencies == snapshot(self.site, self.files, dependencies, current):
                     return rendered, dependencies
         rendered = self.markdown.render(page)
-        dependencies = dependencies_of(self.site, rendered.linked, rendered.files)
+        dependencies = dependencies_of(self.site, rendered.linked, rendered.files, rendered.reads)
         if not any(d.severity.value == "error" for d in rendered.diagnostics):
             self.cache.store_markdown(job.rel, job.markdown_key, (rendered, dependencies))
         return rendered, dependencies

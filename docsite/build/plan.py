@@ -15,6 +15,7 @@ from docsite.cache import FileEntry, InputHasher, PageRecord
 from docsite.config import SiteConfig
 from docsite.context import BuildContext
 from docsite.keys import (
+    CurrentReads,
     SharedKeys,
     content_input,
     key_of,
@@ -55,7 +56,9 @@ class _Survey:
         if not self.markdown_key:
             record = self.record
             self.markdown_key = key_of(markdown_inputs(self.page, shared))
-            self.dependencies = snapshot(ctx.site, ctx.files, record.dependencies) if record else {}
+            self.dependencies = (
+                snapshot(ctx.site, ctx.files, record.dependencies, _current(ctx)) if record else {}
+            )
             self.markdown_valid = (
                 record is not None
                 and record.markdown_key == self.markdown_key
@@ -146,9 +149,15 @@ def _unchanged(ctx: BuildContext, page: Page, record: PageRecord) -> bool:
     return (
         record.source_digest == ctx.files[content_input(page.source.rel)][0]
         and not page.settings.redirect
-        and record.dependencies == snapshot(ctx.site, ctx.files, record.dependencies)
+        and record.dependencies == snapshot(ctx.site, ctx.files, record.dependencies, _current(ctx))
         and _link(ctx, page, record)
     )
+
+
+def _current(ctx: BuildContext) -> CurrentReads | None:
+    """What the values pages' templating read are now (`content` queries, the date)."""
+    site_html = ctx.theme.site_html
+    return site_html.setup.current if site_html is not None else None
 
 
 def _link(ctx: BuildContext, page: Page, record: PageRecord) -> bool:

@@ -49,7 +49,7 @@ def make_theme(
         asset_paths=frozenset(asset.rel for asset in site.assets),
     )
     check_icons(site, config, icons, report)
-    site_html, site_html_files = load_site_html(config, site, report)
+    site_html, site_html_files = load_site_html(config, site, nav, report)
     theme = Theme(
         config,
         nav,
@@ -87,10 +87,6 @@ def check_output_names(site: SiteContent, report: Report) -> bool:
             )
             break
     return fits
-
-
-# The longest file name most file systems allow, in bytes.
-NAME_MAX = 255
 
 
 # The longest file name most file systems allow, in bytes.
@@ -184,11 +180,11 @@ def _resolved(
 
 
 def load_site_html(
-    config: SiteConfig, site: SiteContent, report: Report
+    config: SiteConfig, site: SiteContent, nav: NavTree, report: Report
 ) -> tuple[SiteHtml, list[str]]:
     """The site-wide HTML includes, checked once (they are the same on every page), and the
     project files they read."""
-    setup = TemplateSetup.for_site(config.root, config.content_dir, config)
+    setup = TemplateSetup.for_site(config.root, config.content_dir, config, site, nav)
     site_html = SiteHtml(setup)
     problems, read = site_html.load()
     report.extend(problems)

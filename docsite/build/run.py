@@ -21,6 +21,7 @@ from docsite.config import CONFIG_NAMES, SiteConfig, load_config
 from docsite.context import BuildOptions
 from docsite.diagnostics import DiagnosticError, Report, UsageError
 from docsite.gitdates import head_commit
+from docsite.markdown.templating import build_time
 from docsite.output import OUTPUT_MARKER, marker_of
 from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.sources import Discovery, discover
@@ -89,6 +90,7 @@ def _build(
             config,
             str(out),
             head_commit(config.content_dir),  # "last updated" dates come from git
+            build_time().date().isoformat(),  # pages may show it: see if any did, each day
             report.items,
         ),
     )

@@ -48,6 +48,7 @@ class Rendered:
     expanded: str | None = None  # the body with its templating expanded, if that changed it
     backlinks_placed: bool = False  # `[!backlinks]` marks where the list goes
     backlinks_title: str = ""  # the title it gives the list
+    reads: dict[str, str] = field(default_factory=dict)  # values its templating read
 
 
 # The renderer writes every attribute as id="..." (escaped), so a pattern finds them all.
@@ -99,6 +100,7 @@ class MarkdownRenderer:
         ctx.outbound = self.outbound
         body = page.body
         templated = uses_templating(page)
+        reads: dict[str, str] = {}
         top = setup.site_includes.get("top.md")
         bottom = setup.site_includes.get("bottom.md")
         if templated or top or bottom:
@@ -114,6 +116,7 @@ class MarkdownRenderer:
             )
             body, ctx.origins = expanded.text, expanded.origins
             ctx.diagnostics.extend(expanded.diagnostics)
+            reads = expanded.reads
         ctx.lines = body.split("\n")
         env: dict = {"docsite": ctx}
         tokens = self.md.parse(body, env)
@@ -132,6 +135,7 @@ class MarkdownRenderer:
             expanded=body if body != page.body else None,
             backlinks_placed=ctx.backlinks_placed,
             backlinks_title=ctx.backlinks_title,
+            reads=reads,
         )
 
 

@@ -17,7 +17,13 @@ docsite uses.
 
 from docsite.markdown.templating.expand import INCLUDES_FOLDER, Templater, expand_page, page_folder
 from docsite.markdown.templating.origins import Origin
-from docsite.markdown.templating.site_html import SITE_HTML, SITE_INCLUDES, SiteHtml, TemplateSetup
+from docsite.markdown.templating.site_html import (
+    SITE_HTML,
+    SITE_INCLUDES,
+    SiteHtml,
+    TemplateSetup,
+    build_time,
+)
 from docsite.markdown.templating.variables import (
     page_variables,
     project_variables,
@@ -32,6 +38,7 @@ __all__ = [
     "SiteHtml",
     "TemplateSetup",
     "Templater",
+    "build_time",
     "expand_page",
     "page_folder",
     "page_variables",

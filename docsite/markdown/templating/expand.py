@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from docsite.content import ContentReads
 from docsite.diagnostics import Diagnostic, DiagnosticError, Severity, did_you_mean
 from docsite.markdown.templating.origins import Origin, joined, line_origins, plain_origins
 from docsite.markdown.templating.selectors import SelectorError, select, split_selector
@@ -29,6 +30,8 @@ MAX_INCLUDE_DEPTH = 32
 MAX_INCLUDES = 1000
 # What Retype writes in place of an include whose file is missing (with a warning).
 UNRESOLVED = "[UNRESOLVED PARTIAL]"
+# The name of the build's time among the values a page read (see Expanded.reads).
+TIME = "time"
 # A page's templating may run this many loop rounds and write this much.
 LIMITS = Limits(loop_iterations=100_000, recursion_depth=64, output_size=5_000_000)
 
@@ -40,17 +43,28 @@ class Expanded:
     text: str
     origins: list[Origin]  # one per line of `text`
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    now_read: bool = False  # it shows the build's time: it changes with it
+    # Values it read that may change with no file changing: `content` queries, and TIME
+    # when it shows the build's time; name -> what it was.
+    reads: dict[str, str] = field(default_factory=dict)
 
 
 class Templater:
     """Expands one page's texts with `variables`; `files` reads (and records) every file
     its includes read."""
 
-    def __init__(self, variables: dict[str, Any], files: ProjectFiles, now: dt.datetime):
+    def __init__(
+        self,
+        variables: dict[str, Any],
+        files: ProjectFiles,
+        now: dt.datetime,
+        content_reads: ContentReads | None = None,
+        today: str = "",
+    ):
         self.variables = variables
         self.files = files
         self.now = now
+        self.content_reads = content_reads if content_reads is not None else ContentReads({})
+        self.today = today
         self.diagnostics: list[Diagnostic] = []
         self.now_read = False
         self.includes = 0
@@ -119,6 +133,13 @@ class Templater:
             kept.append(piece)
             tail = (tail + piece.text)[-300:]
         return tuple(kept)
+
+    def reads(self) -> dict[str, str]:
+        """The values read that may change with no file changing (Expanded.reads)."""
+        found = dict(self.content_reads.queries)
+        if self.now_read:
+            found[TIME] = self.today
+        return found
 
     def _include(self, runtime: Runtime, name: Any, *args: Any, **named: Any) -> str:
         """Retype's `include "file#selector" key: value`: the file's text, templated."""
@@ -321,7 +342,7 @@ def expand_page(
         last = body_line + body.count("\n")
         add("\n\n", [Origin(shown, last, last)] * 3)
         add(*_site_include(templater, bottom, last))
-    return Expanded("".join(texts), origins, templater.diagnostics, templater.now_read)
+    return Expanded("".join(texts), origins, templater.diagnostics, templater.reads())
 
 
 def _own_text(

@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from docsite.config import SiteConfig
+from docsite.content import ContentIndex, ContentReads
 from docsite.diagnostics import Diagnostic, DiagnosticError
-from docsite.markdown.templating.expand import INCLUDES_FOLDER, Templater
+from docsite.markdown.templating.expand import INCLUDES_FOLDER, TIME, Templater
 from docsite.markdown.templating.variables import (
     nonce,
     page_variables,
     project_variables,
     template_globals,
 )
-from docsite.pages import Page
+from docsite.nav import NavTree, build_nav
+from docsite.pages import Page, SiteContent
 from docsite.projectfiles import ProjectFiles
 
 # Retype's site-wide includes, from the content folder's _includes/.
@@ -39,10 +41,16 @@ class TemplateSetup:
     site_includes: dict[str, str] = field(default_factory=dict)  # name -> os path, if present
     now: dt.datetime = field(default_factory=lambda: build_time())
     site_url: str = ""
+    content: ContentIndex | None = None  # `content.*`: every page, made once per build
 
     @classmethod
     def for_site(
-        cls, root: Path, content_dir: Path, config: SiteConfig | None = None
+        cls,
+        root: Path,
+        content_dir: Path,
+        config: SiteConfig | None = None,
+        site: SiteContent | None = None,
+        nav: NavTree | None = None,
     ) -> TemplateSetup:
         variables: dict[str, Any] = {"project": {"data": {}}, "nonce": nonce("")}
         if config is not None:
@@ -50,14 +58,34 @@ class TemplateSetup:
             variables = {"project": project, "nonce": nonce(repr(project))}
         folder = content_dir / INCLUDES_FOLDER
         found = {name: str(folder / name) for name in SITE_INCLUDES if (folder / name).is_file()}
-        return cls(root, content_dir, variables, found, site_url=config.url if config else "")
+        site_url = config.url if config else ""
+        setup = cls(root, content_dir, variables, found, site_url=site_url)
+        if site is not None:
+            nav = nav if nav is not None else build_nav(site)
+            setup.content = ContentIndex(site, nav, lambda page: page_variables(page, site_url))
+        return setup
 
     def templater(self, page: Page, files: ProjectFiles) -> Templater:
         """What expands `page`'s texts: its values, with copies of the shared ones (a
-        template may change the values it reads; the next page must not see that)."""
+        template may change the values it reads; the next page must not see that), and
+        `content`, which records what the page reads of it."""
         shared = copy.deepcopy(self.variables)
+        reads = ContentReads({})
+        if self.content is not None:
+            shared["content"] = self.content.view(reads)
         page_values = page_variables(page, self.site_url)
-        return Templater(template_globals(page_values, shared), files, self.now)
+        return Templater(template_globals(page_values, shared), files, self.now, reads, self.today)
+
+    @property
+    def today(self) -> str:
+        """What a page that shows the time (`date.now`) depends on: the build's date."""
+        return self.now.date().isoformat()
+
+    def current(self, name: str) -> str:
+        """What a value a page's templating read is now: the date, or a `content` query."""
+        if name == TIME:
+            return self.today
+        return self.content.digest(name) if self.content is not None else ""
 
 
 def build_time() -> dt.datetime:
@@ -75,6 +103,9 @@ class SiteHtml:
     def __init__(self, setup: TemplateSetup):
         self.setup = setup
         self.texts: dict[str, str] = {}
+        # Values they read that may change with no file changing (Expanded.reads): what a
+        # `content` query gave, or the date; inputs of every page.
+        self.reads: dict[str, str] = {}
         for name in SITE_HTML:
             if name in setup.site_includes:
                 self.texts[name] = ""
@@ -95,6 +126,7 @@ class SiteHtml:
         templater = self._templater(page)
         for name in self.texts:
             self._expand(name, templater)
+        self.reads = templater.reads()
         return templater.diagnostics, templater.files.read
 
     def for_page(self, page: Page) -> dict[str, str]:
