@@ -28,6 +28,8 @@ from docsite.config import load_config
 from docsite.diagnostics import DiagnosticError, Report, Severity
 from docsite.icons import IconSet, icon_pack_roots
 from docsite.markdown import MarkdownRenderer
+from docsite.markdown.templating import TemplateSetup
+from docsite.nav import build_nav
 from docsite.pages import load_site
 from docsite.sources import discover
 
@@ -96,7 +98,11 @@ def rendered_bodies(project: Path) -> list[tuple[str, str]]:
     config = load_config(project, None, report)
     site = load_site(discover(config.content_dir, config.input, report), report)
     icons = IconSet(pack_roots=icon_pack_roots(config.root, config.content_dir))
-    renderer = MarkdownRenderer(site, icons, code_line_numbers=config.code_line_numbers)
+    nav = build_nav(site, config.nextprev)
+    setup = TemplateSetup.for_site(config.root, config.content_dir, config, site, nav)
+    renderer = MarkdownRenderer(
+        site, icons, code_line_numbers=config.code_line_numbers, setup=setup
+    )
     bodies = []
     for page in site.pages:
         try:

@@ -275,6 +275,25 @@ class SplitPage:
     yaml_line: int  # file line where the YAML starts
     body: str
     body_line: int  # file line where the body starts
+    # Template lines of the frontmatter (`{{ include "data/list" }}`, as Retype allows),
+    # run before the body; blank lines in their place keep the lines of both.
+    prelude: str = ""
+
+
+# A frontmatter line that is a template tag, not YAML.
+_TEMPLATE_LINE = re.compile(r"^[ \t]*\{\{.*\}\}[ \t]*$")
+
+
+def split_template_lines(yaml_text: str) -> tuple[str, str]:
+    """The YAML without its template lines, and those lines with blank ones between
+    (both keep their line numbers); ("...", "") when it has none."""
+    lines = yaml_text.split("\n")
+    tags = [bool(_TEMPLATE_LINE.match(line)) for line in lines]
+    if not any(tags):
+        return yaml_text, ""
+    yaml = "\n".join("" if tag else line for line, tag in zip(lines, tags, strict=True))
+    prelude = "\n".join(line if tag else "" for line, tag in zip(lines, tags, strict=True))
+    return yaml, prelude
 
 
 def split_frontmatter(text: str, shown: str, report: Report) -> SplitPage:
@@ -300,7 +319,8 @@ def split_frontmatter(text: str, shown: str, report: Report) -> SplitPage:
     body_line = text.count("\n", 0, body_start) + 1
     if body.startswith("\n"):
         body, body_line = body[1:], body_line + 1
-    return SplitPage(yaml_text, yaml_line, body, body_line)
+    yaml_text, prelude = split_template_lines(yaml_text)
+    return SplitPage(yaml_text, yaml_line, body, body_line, prelude)
 
 
 def parse_settings(layers: list[tuple[str, str, int]], report: Report) -> PageSettings:

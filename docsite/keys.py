@@ -344,7 +344,7 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
     return MarkdownInputs(
         page.source.rel,
         page.url,
-        page.body,
+        f"{page.yaml_line}\0{page.prelude}\0{page.body}" if page.prelude else page.body,
         page.body_line,
         shared.assets,
         shared.markdown_html,

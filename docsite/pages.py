@@ -43,6 +43,8 @@ class Page:
     title: str = ""
     h1: str = ""
     yaml_text: str | None = None  # the frontmatter as written, to tell body-only edits apart
+    prelude: str = ""  # the frontmatter's template lines, from its first line (SplitPage)
+    yaml_line: int = 1
 
     @property
     def output_path(self) -> str:
@@ -262,6 +264,7 @@ def _load_page(
     )
     page.h1 = first_h1(split.body)
     page.yaml_text = split.yaml_text
+    page.prelude, page.yaml_line = split.prelude, split.yaml_line
     if is_index and folder_rel:
         fallback = humanize(posixpath.basename(folder_rel))
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,7 +74,21 @@ def discover(
     )
     tops = tuple(os.path.realpath(folder) for folder in (confined_to or (content_dir,)))
     _walk(str(content_dir), "", shown_prefix, found, seen_dirs, report, skipped, tops)
+    _yaml_files_that_are_no_settings(found)
     return found
+
+
+def _yaml_files_that_are_no_settings(found: Discovery) -> None:
+    """A .yml file is the settings of a folder (index.yml) or of the page beside it with
+    its name; any other (a sample config for download) is a file of the site, as in Retype.
+    The project's own config (retype.yml, docsite.yml, beside the pages) is not."""
+    pages = {posixpath.splitext(page.rel)[0] for page in found.pages}
+    for rel, source in list(found.settings.items()):
+        stem = posixpath.splitext(rel)[0]
+        project_config = "/" not in rel and stem.startswith(("retype", "docsite"))
+        if posixpath.basename(stem) != "index" and stem not in pages and not project_config:
+            del found.settings[rel]
+            found.assets.append(source)
 
 
 def _walk(

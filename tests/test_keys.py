@@ -152,7 +152,34 @@ PAGE_FIELDS: dict[str, tuple[Change, set[str], set[str]]] = {
     # The settings and title as written: every page's nav and links may show them.
     "h1": (lambda h1: "Set up", {"site"}, {"site"}),
     "yaml_text": (lambda text: text + "icon: gear\n", {"site"}, {"site"}),
+    # The frontmatter's template lines, run before the body, and the line they start at.
+    "prelude": (lambda prelude: prelude + '{{ include "x" }}', {"markdown"}, set()),
+    "yaml_line": (lambda line: line + 1, set(), set()),  # matters with a prelude: below
 }
+
+
+def test_where_the_frontmatter_starts_matters_with_template_lines(project):
+    config, site = load(project)
+    page = site.pages[0]
+    page.prelude = "{{ x = 1 }}"
+    before = keys.key_of(
+        keys.markdown_inputs(
+            page,
+            keys.shared_keys(
+                config, site, Theme(config, build_nav(site), IconSet(), [], []), {}, []
+            ),
+        )
+    )
+    page.yaml_line += 1
+    after = keys.key_of(
+        keys.markdown_inputs(
+            page,
+            keys.shared_keys(
+                config, site, Theme(config, build_nav(site), IconSet(), [], []), {}, []
+            ),
+        )
+    )
+    assert before != after
 
 
 def test_the_table_names_every_field_of_a_page():

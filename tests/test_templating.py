@@ -337,8 +337,7 @@ def test_a_changed_site_include_rebuilds_every_page(project):
 def test_the_markdown_copy_has_includes_expanded(project):
     project.write(
         {
-            "content/index.md": HOME
-            + '{{ include "part" }}\n\n{%{`{{ page.label }}`}%} stays.\n',
+            "content/index.md": HOME + '{{ include "part" }}\n\n{%{`{{ page.label }}`}%} stays.\n',
             "content/_includes/part.md": "Included for {{ page.label }}.\n",
         }
     )
@@ -431,6 +430,4 @@ def test_loops_inside_loops_stop_with_an_error(project):
         }
     )
     result = project.build()
-    assert [d.message for d in result.report.errors] == [
-        "more than 100000 loop iterations"
-    ]
+    assert [d.message for d in result.report.errors] == ["more than 100000 loop iterations"]

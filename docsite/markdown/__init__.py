@@ -104,17 +104,26 @@ class MarkdownRenderer:
         top = setup.site_includes.get("top.md")
         bottom = setup.site_includes.get("bottom.md")
         if templated or top or bottom:
+            body_line = page.body_line
+            if templated and page.prelude:  # the frontmatter's template lines run first
+                gap = page.body_line - page.yaml_line - page.prelude.count("\n")
+                body, body_line = page.prelude + "\n" * gap + body, page.yaml_line
             expanded = expand_page(
                 setup.templater(page, files),
                 body,
                 page.source.shown,
-                page.body_line,
+                body_line,
                 page_folder(files, page.source.rel),
                 templated,
                 top,
                 bottom,
+                page.source.os_path,
             )
             body, ctx.origins = expanded.text, expanded.origins
+            if templated and page.prelude:  # the lines that were frontmatter
+                kept = body.lstrip("\n")
+                ctx.origins = ctx.origins[len(body) - len(kept) :]
+                body = kept
             ctx.diagnostics.extend(expanded.diagnostics)
             reads = expanded.reads
         ctx.lines = body.split("\n")

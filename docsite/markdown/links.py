@@ -16,6 +16,7 @@ from docsite.diagnostics import Diagnostic
 from docsite.markdown.components.calls import parse_attributes
 from docsite.markdown.context import RenderContext
 from docsite.pages import Page, SiteContent
+from docsite.tags import TAGS_URL, tag_slug
 from docsite.urls import EXTERNAL_URL, parsed_as_link, refused_url, relative_href, root_prefix
 
 
@@ -165,7 +166,13 @@ def resolve_link(
         if found is page and fragment and not query:
             return LinkTarget("#" + fragment, found)
         return LinkTarget(relative_href(page.url, found.url) + suffix, found)
+    generated = _tag_page(target, ctx.site)
+    if generated is not None:
+        return LinkTarget(relative_href(page.url, generated) + suffix)
     if target.endswith(".md"):
+        if any(other.markdown_path == target for other in ctx.site.pages):
+            # A page's published Markdown copy (Retype's `{{ page.md }}`): a file.
+            return LinkTarget(root_prefix(page.url) + urllib.parse.quote(target) + suffix)
         ctx.error(
             block, at, f"link to a page that does not exist: '{raw}'", _page_hint(target, ctx)
         )
@@ -183,6 +190,19 @@ def resolve_link(
         return LinkTarget(root_prefix(page.url) + urllib.parse.quote(found_file) + suffix)
     ctx.error(block, at, f"link to a file that does not exist: '{raw}'", _file_hint(target, ctx))
     return None
+
+
+def _tag_page(target: str, site: SiteContent) -> str | None:
+    """The URL of the tag page a link names (`/tags/guide/`, `/tags/`), as Retype makes
+    them, when some page has that tag; else None."""
+    path = target.strip("/")
+    if path != TAGS_URL.strip("/") and not path.startswith(TAGS_URL):
+        return None
+    slug = path.removeprefix(TAGS_URL) if path.startswith(TAGS_URL) else ""
+    slugs = {tag_slug(name) for page in site.pages for name in page.settings.tags}
+    if not slugs or (slug and slug not in slugs):
+        return None
+    return TAGS_URL + (slug + "/" if slug else "")
 
 
 # Where Retype looks for an image that is not where its path says, in this order.

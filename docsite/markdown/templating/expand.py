@@ -70,6 +70,7 @@ class Templater:
         self.includes = 0
         self.parsed: dict[str, Template | None] = {}  # include (os path, selector) -> parsed
         self.folders: dict[int, str] = {}  # id(template) -> the folder its includes start from
+        self.paths: dict[int, str] = {}  # id(template) -> the os path of its file
         self.stack: list[str] = []  # the files being included, outermost first
         self.builtins: dict[str, Any] = {
             **BUILTIN_OBJECTS,
@@ -77,7 +78,13 @@ class Templater:
         }
 
     def expand(
-        self, text: str, shown: str, first_line: int, folder: str, page_line: int | None = None
+        self,
+        text: str,
+        shown: str,
+        first_line: int,
+        folder: str,
+        page_line: int | None = None,
+        path: str = "",
     ) -> tuple[str, list[Origin]]:
         """A text with its templating run, and where each of its lines came from; on an error,
         the text as written (the error is reported)."""
@@ -87,6 +94,8 @@ class Templater:
             self._report(error, shown)
             return text, plain_origins(text, shown, first_line, page_line)
         self.folders[id(template)] = folder
+        if path:
+            self.paths[id(template)] = path
         self.stack = [shown]
         try:
             rendering = template.render_report(
@@ -134,6 +143,17 @@ class Templater:
             tail = (tail + piece.text)[-300:]
         return tuple(kept)
 
+    def render_values(self, value: Any, shown: str, line: int) -> Any:
+        """Frontmatter values with their templating run (`page1: "{{ content.pages[0] }}"`),
+        for messages at `line` of `shown`."""
+        if isinstance(value, str) and "{{" in value:
+            return self.expand(value, shown, line, self.files.content_dir)[0]
+        if isinstance(value, dict):
+            return {key: self.render_values(item, shown, line) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.render_values(item, shown, line) for item in value]
+        return value
+
     def reads(self) -> dict[str, str]:
         """The values read that may change with no file changing (Expanded.reads)."""
         found = dict(self.content_reads.queries)
@@ -148,17 +168,20 @@ class Templater:
         base, selector = split_selector(name)
         caller: Template = runtime.template
         folder = self.folders.get(id(caller), self.files.content_dir)
-        path = self._find(base, folder)
+        if not base:  # "#part": a part of the file it is written in
+            path: str | None = self.paths.get(id(caller))
+        else:
+            path = self._find(base, folder, whole=selector is None)
         if path is None:
             line, col = caller.position(runtime.at)
             self._warn(caller.name, line, col, f"include '{base}' was not found", _where(base))
             return UNRESOLVED
         shown = self.files.relative(path) or path
-        self._check_nesting(shown)
+        self._check_nesting(shown if selector is None else f"{shown}#{selector}")
         template = self._parsed(path, shown, selector)
         if template is None:
             return ""
-        self.stack.append(shown)
+        self.stack.append(shown if selector is None else f"{shown}#{selector}")
         try:
             return runtime.include(template, list(args), named)
         finally:
@@ -196,6 +219,7 @@ class Templater:
                     self._warn(shown, first_line, 1, warning, "")
             template = parse(text.removesuffix("\n"), first_line, shown)
             self.folders[id(template)] = os.path.dirname(path)
+            self.paths[id(template)] = path
         except DiagnosticError as exc:
             found = exc.diagnostics[0]
             raise ScriptError(f"include '{shown}': {found.message}", found.hint) from None
@@ -206,10 +230,11 @@ class Templater:
         self.parsed[(path, selector)] = template
         return template
 
-    def _find(self, name: str, folder: str) -> str | None:
+    def _find(self, name: str, folder: str, whole: bool = True) -> str | None:
         """The os path of the file an include names, None when there is none; an error
-        (ScriptError) when it is outside the project or not .md or .html."""
-        path = self._resolve(name, folder)
+        (ScriptError) when it is outside the project or not .md or .html. `whole`: all of
+        the file is included, so not a file being rendered (see _rendering)."""
+        path = self._resolve(name, folder, whole)
         if path == "":
             raise ScriptError(
                 f"include '{name}' is outside the project",
@@ -222,7 +247,7 @@ class Templater:
             )
         return path
 
-    def _resolve(self, name: str, start: str) -> str | None:
+    def _resolve(self, name: str, start: str, whole: bool) -> str | None:
         """Retype's lookup: the calling file's folder, then its _includes/, then the same in
         each parent up to the content folder. A path starting with '..' is taken as written,
         one starting with '/' from the content folder. '' means outside the project."""
@@ -248,9 +273,15 @@ class Templater:
                 path = os.path.normpath(os.path.join(folder, candidate))
                 if climbs and self.files.relative(path) is None:
                     return ""
-                if self.files.is_file(path):
+                if self.files.is_file(path) and not (whole and self._rendering(path)):
                     return path if self.files.relative(path) is not None else ""
         return None
+
+    def _rendering(self, path: str) -> bool:
+        """Whether this file is the page being rendered: Retype's lookup goes on past it, so
+        `include "components/x"` on the page components/x.md finds
+        _includes/components/x.md. (Files that include each other are a cycle.)"""
+        return bool(self.stack) and (self.files.relative(path) or path) == self.stack[0]
 
     def _unknown(self, unknown: UnknownName, shown: str) -> None:
         known = unknown.choices or [*self.variables, *self.builtins]
@@ -316,6 +347,7 @@ def expand_page(
     templated: bool,
     top: str | None = None,
     bottom: str | None = None,
+    path: str = "",
 ) -> Expanded:
     """The page body with its templating expanded, and the site-wide `top.md` (under the
     page's leading H1, if it has one) and `bottom.md` around it."""
@@ -330,14 +362,14 @@ def expand_page(
     title = _LEADING_H1.match(body) if top else None
     split = title.end() if title else 0
     if split:
-        add(*_own_text(templater, body[:split], shown, body_line, folder, templated))
+        add(*_own_text(templater, body[:split], shown, body_line, folder, templated, path))
         if not texts[-1].endswith("\n"):
             add("\n", [Origin(shown, body_line, body_line)] * 2)
     if top is not None:
         add(*_site_include(templater, top, body_line))
         add("\n\n", [Origin(shown, body_line, body_line)] * 3)
     rest_line = body_line + body.count("\n", 0, split)
-    add(*_own_text(templater, body[split:], shown, rest_line, folder, templated))
+    add(*_own_text(templater, body[split:], shown, rest_line, folder, templated, path))
     if bottom is not None:
         last = body_line + body.count("\n")
         add("\n\n", [Origin(shown, last, last)] * 3)
@@ -346,11 +378,17 @@ def expand_page(
 
 
 def _own_text(
-    templater: Templater, text: str, shown: str, line: int, folder: str, templated: bool
+    templater: Templater,
+    text: str,
+    shown: str,
+    line: int,
+    folder: str,
+    templated: bool,
+    path: str,
 ) -> tuple[str, list[Origin]]:
     """A piece of the page's own text: expanded, or as written with `templating: false`."""
     if templated:
-        return templater.expand(text, shown, line, folder)
+        return templater.expand(text, shown, line, folder, path=path)
     return text, plain_origins(text, shown, line)
 
 
@@ -360,4 +398,4 @@ def _site_include(templater: Templater, path: str, page_line: int) -> tuple[str,
     except DiagnosticError as exc:
         templater.diagnostics.extend(exc.diagnostics)
         return "", []
-    return templater.expand(text.rstrip("\n"), shown, 1, os.path.dirname(path), page_line)
+    return templater.expand(text.rstrip("\n"), shown, 1, os.path.dirname(path), page_line, path)

@@ -74,7 +74,17 @@ class TemplateSetup:
         if self.content is not None:
             shared["content"] = self.content.view(reads)
         page_values = page_variables(page, self.site_url)
-        return Templater(template_globals(page_values, shared), files, self.now, reads, self.today)
+        page_values["data"] = copy.deepcopy(page.settings.data)
+        templater = Templater(
+            template_globals(page_values, shared), files, self.now, reads, self.today
+        )
+        if _has_template(page.settings.data):  # Retype templates `data:` values too
+            where = page.settings.where("data", page.source.shown)
+            page_values["data"] = templater.render_values(
+                page_values["data"], where.file, where.line
+            )
+            templater.variables = template_globals(page_values, shared)
+        return templater
 
     @property
     def today(self) -> str:
@@ -86,6 +96,16 @@ class TemplateSetup:
         if name == TIME:
             return self.today
         return self.content.digest(name) if self.content is not None else ""
+
+
+def _has_template(value: Any) -> bool:
+    if isinstance(value, str):
+        return "{{" in value
+    if isinstance(value, dict):
+        return any(_has_template(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_template(item) for item in value)
+    return False
 
 
 def build_time() -> dt.datetime:

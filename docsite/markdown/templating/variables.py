@@ -17,7 +17,7 @@ from docsite.scriban.values import CalendarDate, KnownMembers
 def uses_templating(page: Page) -> bool:
     """Whether the page's own text has templating to expand."""
     body = page.body
-    return page.settings.templating and ("{{" in body or "{%" in body)
+    return page.settings.templating and ("{{" in body or "{%" in body or bool(page.prelude))
 
 
 def page_variables(page: Page, site_url: str = "") -> dict[str, Any]:
