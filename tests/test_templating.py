@@ -431,3 +431,150 @@ def test_loops_inside_loops_stop_with_an_error(project):
     )
     result = project.build()
     assert [d.message for d in result.report.errors] == ["more than 100000 loop iterations"]
+
+
+# Retype's language and values -----------------------------------------------------------------
+
+
+def test_scriban_functions_locals_and_whitespace_control(project):
+    project.write(
+        {
+            "content/index.md": "---\nlabel: Start\ntags: [b, a]\n---\n# Home\n\n"
+            "{{ page.tags | array.sort | array.join ', ' | string.upcase }}\n\n"
+            "{{~ for $t in page.tags ~}}\n- {{ $t }}{{ if for.last }}!{{ end }}\n{{~ end ~}}\n\n"
+            "{{ func double(x); ret x * 2; end }}{{ double 21 }} {{ 7 / 2 }} {{ 'a' + 'b' }}\n",
+        }
+    )
+    result = project.build()
+    assert result.ok and not result.report.warnings, project.messages(result)
+    doc = article(project)
+    paragraphs = [p.text for p in doc.find_all("p")]
+    assert paragraphs[0] == "A, B"
+    assert [li.text for li in doc.find("ul").find_all("li")] == ["b", "a!"]
+    assert paragraphs[-1] == "42 3.5 ab"
+
+
+def test_include_parameters_are_dollar_names_in_the_included_file(project):
+    project.write(
+        {
+            "content/index.md": HOME + '{{ include "alert" kind: "warning" items: ["x", "y"] }}\n',
+            "content/_includes/alert.md": "Kind {{ $.kind }}:\n"
+            "{{~ for $i in $.items ~}}\n- {{ $i }}\n{{~ end ~}}\n",
+        }
+    )
+    result = project.build()
+    assert result.ok and not result.report.warnings, project.messages(result)
+    doc = article(project)
+    assert doc.find("p").text == "Kind warning:"
+    assert [li.text for li in doc.select("li")] == ["x", "y"]
+
+
+def test_frontmatter_template_lines_run_before_the_body(project):
+    # As Retype's emoji page does: an include in the frontmatter defines the page's data.
+    project.write(
+        {
+            "content/index.md": '---\n{{ include "data/list" }}\nlabel: Start\n---\n# Home\n\n'
+            "Count {{ fruits.size }}: {{ fruits | array.join '/' }}\n\n[broken](nowhere.md)\n",
+            "content/_includes/data/list.md": '{{~ fruits = ["apple", "pear"] ~}}',
+        }
+    )
+    result = project.build()
+    assert [(e.line, e.col) for e in result.report.errors] == [(9, 10)]  # the body's own line
+    index = project.root / "content/index.md"
+    index.write_text(index.read_text().replace("[broken](nowhere.md)", ""))
+    result = project.build()
+    assert result.ok, project.messages(result)
+    assert article(project).find("p").text == "Count 2: apple/pear"
+    assert project.page("index.html").select_one("nav a.nav-link").text.strip() == "Start"
+
+
+def test_data_values_are_templated_and_content_reads_other_pages(project):
+    # As Retype's card page does: `data:` values that are templates.
+    project.write(
+        {
+            "content/index.md": "---\nlabel: Start\ndata:\n"
+            "  first: \"{{ content.search('guide')[0].title }}\"\n---\n# Home\n\n"
+            'Guide: {{ content["guide"].title }} at {{ content["Guide Title"].path }}; '
+            "first: {{ first }}\n",
+            "content/guide.md": "# Guide Title\n",
+        }
+    )
+    result = project.build()
+    assert result.ok and not result.report.warnings, project.messages(result)
+    assert article(project).find("p").text == "Guide: Guide Title at /guide/; first: Guide Title"
+
+
+def test_project_labels_and_nonce(project):
+    project.write(
+        {
+            "docsite.yml": "labels:\n  default:\n    Search_NoResults_Label: Nothing here\n",
+            "content/index.md": HOME + '{{ project.labels["Search_NoResults_Label"] }} / '
+            '{{ project.labels.fr["Search_NoResults_Label"] != "" }} / {{ nonce | string.size }}\n',
+        }
+    )
+    result = project.build()
+    assert result.ok and not result.report.warnings, project.messages(result)
+    assert article(project).find("p").text == "Nothing here / true / 12"
+
+
+def test_the_date_is_the_builds_and_source_date_epoch_fixes_it(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 UTC
+    project.write(
+        {
+            "content/index.md": "---\nlabel: Start\ncreated: 2024-05-14\n---\n# Home\n\n"
+            "Year {{ date.now.year }}, {{ date.now | date.to_string '%Y-%m-%d' }}; "
+            "created {{ page.created }}\n",
+            "content/other.md": "# Other\n",
+        }
+    )
+    build(project)
+    assert article(project).find("p").text == "Year 2023, 2023-11-14; created 2024-05-14"
+    assert build(project).unchanged
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1700000000 + 86400 * 400))
+    result = build(project)
+    assert result.rendered == 1  # the page that shows the date, not the other one
+    assert article(project).find("p").text.startswith("Year 2024, 2024-12-18")
+
+
+def test_content_reads_rebuild_exactly_the_pages_that_read_what_changed(project, tmp_path):
+    project.write(
+        {
+            "content/index.md": HOME + "Posts: {{ for p in content.blog.posts }}"
+            "[{{ p.title }}]({{ p.filePath }}) {{ end }}\n",
+            "content/guide.md": "# Guide\n\nSee {{ content['other'].title }}.\n",
+            "content/other.md": "# Other\n\nText.\n",
+            "content/blog/first.md": "---\ndate: 2026-01-01\n---\n# First\n",
+        }
+    )
+    build(project)
+    assert article(project).find("p").text == "Posts: First"
+    # A body edit changes nothing that `content` shows: only that page is rendered.
+    project.write({"content/other.md": "# Other\n\nMore text.\n"})
+    assert build(project).rendered == 1
+    # A title that content["other"] shows: the guide shows it again, the posts list does not.
+    project.write({"content/other.md": "---\ntitle: Renamed\n---\n# Other\n\nMore text.\n"})
+    result = build(project)
+    assert "See Renamed." == article(project, "guide/index.html").find("p").text
+    assert article(project, "guide/index.html").text == clean(project, tmp_path)
+    # A new post: the list shows it first (newest first).
+    project.write({"content/blog/second.md": "---\ndate: 2026-02-01\n---\n# Second\n"})
+    build(project)
+    assert article(project).find("p").text == "Posts: Second First"
+    links = [a["href"] for a in article(project).find("p").find_all("a")]
+    assert links == ["blog/second/", "blog/first/"]
+
+
+def test_a_page_links_to_its_markdown_copy_and_to_tag_pages(project):
+    project.write(
+        {
+            "content/index.md": HOME,
+            "content/guide.md": "---\ntags: [guide]\n---\n# Guide\n\n"
+            "[copy]({{ page.md }}) [tag](/tags/guide/) [tags](/tags/)\n",
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    hrefs = [a["href"] for a in article(project, "guide/index.html").find("p").find_all("a")]
+    assert hrefs == ["../guide/index.md", "../tags/guide/", "../tags/"]
+    assert (project.out / "guide/index.md").is_file()
+    assert (project.out / "tags/guide/index.html").is_file()
