@@ -657,3 +657,27 @@ def test_preview_without_a_built_site_says_to_build(built_site):
         with pytest.raises(UsageError) as error:
             preview(folder, port=0, say=lambda _: None)
         assert str(error.value) == f"no built site in {folder.name}: run 'docsite build' first"
+
+
+def test_a_page_that_reads_another_follows_its_title_but_not_its_body(tmp_path):
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {
+            "content/index.md": "# Home\n\nRead: {{ content['guide'].title }}.\n",
+            "content/guide.md": "# Guide\n\nFirst version.\n",
+        },
+    )
+    with serving(root) as (url, _):
+        client = EventClient(url)
+        try:
+            page = root / "content/guide.md"
+            page.write_text(page.read_text().replace("First version.", "Second version."))
+            data, _ = client.wait_for("reload")
+            assert data["paths"] == ["/guide/"]  # its title did not change
+            page.write_text(page.read_text().replace("# Guide", "# Handbook"))
+            data, _ = client.wait_for("reload")
+            assert "/" in data["paths"]
+            assert "Read: Handbook." in fetch(url)
+        finally:
+            client.close()

@@ -263,6 +263,7 @@ class LiveSite:
         update = Update()
         for page, split in pages:
             page.body, page.body_line = split.body, split.body_line
+            page.prelude, page.yaml_line = split.prelude, split.yaml_line
         outcome = live_render(live, [page for page, _ in pages])
         live.cache.forget_inputs()
         update.diagnostics = outcome.diagnostics
