@@ -60,9 +60,7 @@ SURVIVOR_SITE = {
 
         [query](https://example.invalid/?q=%22onfocus=%22alert(14)) ![dot]({PNG})
 
-        Data: {{{{ data.near }}}} and {{{{ data.quote }}}}
-
-        <a href="{{{{ data.near }}}}">templated raw link</a>
+        Data: {{{{ data.near | html.escape }}}} and {{{{ data.quote | html.escape }}}}
         """,
     "content/guide.md": """
         ---
