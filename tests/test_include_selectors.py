@@ -391,3 +391,21 @@ def test_the_module_imports_only_the_standard_library_markdown_it_and_diagnostic
     allowed = set(sys.stdlib_module_names) | {"markdown_it", "docsite.diagnostics"}
     assert imported <= allowed, imported - allowed
     assert selectors.select is select
+
+
+def test_a_bare_equals_line_closes_a_panel_or_underlines_a_heading():
+    assert chosen("Title\n===\n\ntext\n", "title") == [1, 2, 3, 4]
+    panel = "=== Panel\nText in it\n===\n\nafter\n"
+    outline = Outline(panel)
+    assert "text-in-it" not in outline.headings and "panel" in outline.components
+
+
+def test_steps_are_not_read_as_quotes():
+    steps = ">>> First\n## Inside\nbody\n>>> Second\ntwo\n>>>\n"
+    assert chosen(steps, "inside") == [2, 3]
+    assert select(steps, "first").text == ">>> First\n## Inside\nbody\n>>>"
+
+
+def test_region_markers_are_the_lines_a_page_hides():
+    page = "a\n///region r\nb\n  ///endregion\n```\n///region code\n```\n"
+    assert selectors.region_markers(page) == {2, 4}

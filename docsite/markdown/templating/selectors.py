@@ -20,7 +20,9 @@ templating is expanded, so the lines it reports are the file's own.
 
 from __future__ import annotations
 
+import heapq
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -168,7 +170,10 @@ class Target:
 
     kind: str  # "region", "heading", "component" or "block", for messages
     name: str
-    lines: tuple[int, ...]  # 1-based file lines, in order
+    line: int  # the line that names it: its region marker, heading, opener or block
+    first: int  # its first and last line (1-based; last < first when it is empty)
+    last: int
+    closer: int | None = None  # a line after `last` it takes too: its group's closing marker
 
 
 # Retype's block components: `!!!` callouts, `===` panels, `+++` tabs, `>>>` steps, `:::`
@@ -185,6 +190,7 @@ _INLINE_COMPONENT = re.compile(r"\[!\w+[^\]]*\](?:\([^)]*\))?|:icon-[\w-]+:")
 _NODES = ("paragraph_open", "list_item_open", "table_open", "blockquote_open")
 
 _PARSER = MarkdownIt("commonmark").enable("table")
+_BLOCKS = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
 
 
 def slugify(title: str) -> str:
@@ -200,18 +206,20 @@ def explicit_id(attributes: str) -> str:
 
 
 class Outline:
-    """The regions, headings, components and blocks of one file's text, with their lines."""
+    """The regions, headings, components and blocks of one file's text, with their lines.
+    Each kind is found once, in time linear in the file, when a name is first looked up."""
 
     def __init__(self, text: str):
         self.lines = file_lines(text)
-        masked = "\n".join("" if _COMPONENT.match(line) else line for line in self.lines)
-        self.tokens = _PARSER.parse(masked)
+        self.tokens = _BLOCKS.parse("\n".join(self.lines))
         self.code = _code_lines(self.tokens)
-        self.heading_lines = {
-            t.map[0] + 1 for t in self.tokens if t.type == "heading_open" and t.map
-        }
-        self.spans: list[tuple[int, int]] = []  # first and last content line of components
         self.warnings: dict[str, list[str]] = {}  # by the name they are about
+        self.spans: list[tuple[int, int]] = []  # first and last line of each component item
+        self.markers: set[int] = set()  # the lines of component markers
+        self.components = _components(self)
+        if self.markers:  # CommonMark would read `>>>` as quotes, `===` as a heading's line
+            masked = ["" if n in self.markers else line for n, line in enumerate(self.lines, 1)]
+            self.tokens = _BLOCKS.parse("\n".join(masked))
 
     def warn(self, name: str, message: str) -> None:
         self.warnings.setdefault(name, []).append(message)
@@ -221,16 +229,20 @@ class Outline:
         return [(n, line) for n, line in enumerate(self.lines, 1) if n not in self.code]
 
     @cached_property
+    def region_marker_lines(self) -> frozenset[int]:
+        return frozenset(
+            n
+            for n, line in self.text_lines()
+            if REGION_MARKER.match(line) or REGION_END.match(line)
+        )
+
+    @cached_property
     def regions(self) -> dict[str, Target]:
         return _regions(self)
 
     @cached_property
     def headings(self) -> dict[str, Target]:
         return _headings(self)
-
-    @cached_property
-    def components(self) -> dict[str, Target]:
-        return _components(self)
 
     @cached_property
     def blocks(self) -> dict[str, Target]:
@@ -245,10 +257,11 @@ class Outline:
                     return targets[candidate]
         return None
 
-    def component_spans(self) -> list[tuple[int, int]]:
-        """The first and last line of every component and item, named or not."""
-        _ = self.components  # finding the components records their spans
-        return self.spans
+    def lines_of(self, target: Target) -> tuple[int, ...]:
+        """The lines a target takes: region markers are no content, a group's closer is."""
+        markers = self.region_marker_lines
+        lines = [n for n in range(target.first, target.last + 1) if n not in markers]
+        return tuple(lines + ([target.closer] if target.closer else []))
 
     def names(self) -> dict[str, list[str]]:
         """The names of each kind, for a message about a name that is not there."""
@@ -259,6 +272,12 @@ class Outline:
             "blocks": self.blocks,
         }
         return {kind: list(targets) for kind, targets in kinds.items() if targets}
+
+    def last_content_line(self, first: int, last: int) -> int:
+        """`last`, moved up over blank lines (not above `first`)."""
+        while last > first and not self.lines[last - 1].strip():
+            last -= 1
+        return last
 
 
 def file_lines(text: str) -> list[str]:
@@ -278,46 +297,37 @@ def _code_lines(tokens: list[Token]) -> frozenset[int]:
     return frozenset(lines)
 
 
+def _add(outline: Outline, found: dict[str, Target], target: Target) -> None:
+    """Keeps the first target of a name, and warns about a second one."""
+    if target.name in found:
+        first = found[target.name]
+        outline.warn(
+            target.name,
+            f"{target.kind} '{target.name}' is named twice (lines {first.line} and "
+            f"{target.line}); the first one is used",
+        )
+        return
+    found[target.name] = target
+
+
 def _regions(outline: Outline) -> dict[str, Target]:
     """`///region name` ... `///endregion`; regions nest, an end closes the innermost."""
     found: dict[str, Target] = {}
     open_regions: list[tuple[str, int]] = []
-    markers = set()
     for number, line in outline.text_lines():
         if start := REGION_MARKER.match(line):
             open_regions.append((start.group("name"), number))
-            markers.add(number)
-        elif REGION_END.match(line):
-            markers.add(number)
-            if open_regions:
-                name, first = open_regions.pop()
-                _add(outline, found, Target("region", name, tuple(range(first + 1, number))))
-    for name, first in open_regions:
+        elif REGION_END.match(line) and open_regions:
+            name, first = open_regions.pop()
+            _add(outline, found, Target("region", name, first, first + 1, number - 1))
+    for name, first in reversed(open_regions):
         outline.warn(
             name,
             f"region '{name}' (line {first}) has no '///endregion': it runs to the end of the file",
         )
-        _add(
-            outline, found, Target("region", name, tuple(range(first + 1, len(outline.lines) + 1)))
-        )
-    return {
-        name: Target(t.kind, name, tuple(n for n in t.lines if n not in markers))
-        for name, t in found.items()
-        if name
-    }
-
-
-def _add(outline: Outline, found: dict[str, Target], target: Target) -> None:
-    """Keeps the first target of a name, and warns about a second one."""
-    if target.name in found:
-        first = found[target.name].lines
-        where = f" (line {first[0] - 1})" if first else ""
-        outline.warn(
-            target.name,
-            f"{target.kind} '{target.name}' is named twice; the first one{where} is used",
-        )
-        return
-    found[target.name] = target
+        _add(outline, found, Target("region", name, first, first + 1, len(outline.lines)))
+    found.pop("", None)
+    return found
 
 
 @dataclass(frozen=True)
@@ -333,27 +343,30 @@ def _headings(outline: Outline) -> dict[str, Target]:
     """Each heading's section: from its line to the line before the next heading of its level
     or a higher one, within the block that holds it; trailing blank lines left out."""
     headings = _heading_list(outline)
+    ends = _section_ends(headings)
     found: dict[str, Target] = {}
-    for index, heading in enumerate(headings):
-        end = heading.bound
-        for later in headings[index + 1 :]:
-            if later.level <= heading.level and later.line <= end:
-                end = later.line - 1
-                break
-        while end > heading.line and not outline.lines[end - 1].strip():
-            end -= 1
-        lines = [n for n in range(heading.line, end + 1) if not _is_marker(outline, n)]
-        found.setdefault(heading.id, Target("heading", heading.id, tuple(lines)))
+    for heading, end in zip(headings, ends, strict=True):
+        last = outline.last_content_line(heading.line, min(end, heading.bound))
+        _add(outline, found, Target("heading", heading.id, heading.line, heading.line, last))
     for heading in headings:  # `## Title {#id}` is also `#title`, when no other heading is
         if heading.slug and heading.slug not in found:
-            found[heading.slug] = Target("heading", heading.slug, found[heading.id].lines)
+            section = found[heading.id]
+            found[heading.slug] = Target(
+                "heading", heading.slug, section.line, section.first, section.last
+            )
     return found
 
 
-def _is_marker(outline: Outline, number: int) -> bool:
-    """A region marker line, which is no content of a section or component."""
-    line = outline.lines[number - 1]
-    return number not in outline.code and bool(REGION_MARKER.match(line) or REGION_END.match(line))
+def _section_ends(headings: list[_Heading]) -> list[int]:
+    """For each heading, the line before the next heading of its level or a higher one
+    (a large number when none follows): one pass, with the headings still open."""
+    ends = [sys.maxsize] * len(headings)
+    open_headings: list[int] = []  # indexes, their levels rising
+    for index, heading in enumerate(headings):
+        while open_headings and headings[open_headings[-1]].level >= heading.level:
+            ends[open_headings.pop()] = heading.line - 1
+        open_headings.append(index)
+    return ends
 
 
 def _heading_list(outline: Outline) -> list[_Heading]:
@@ -367,32 +380,41 @@ def _heading_list(outline: Outline) -> list[_Heading]:
         attributes = _TRAILING_ATTRIBUTES.search(text)
         explicit = explicit_id(attributes.group("inside")) if attributes else ""
         title = text[: attributes.start()] if attributes else text
-        found.append((index, token, explicit, _heading_text(tokens[index + 1], title)))
-    taken = {explicit for _, _, explicit, _ in found if explicit}
-    slugs = _UniqueSlugs(set(taken))
+        found.append((index, token.map[0] + 1, explicit, _heading_text(title)))
+    slugs = _UniqueSlugs({explicit for _, _, explicit, _ in found if explicit})
+    bounds = _bounds(outline, [(index, line) for index, line, _, _ in found])
     return [
         _Heading(
-            level=int(token.tag[1:]),
-            line=token.map[0] + 1,
+            level=int(tokens[index].tag[1:]),
+            line=line,
             id=explicit or slugs.add(slugify(title) or "section"),
             slug=slugify(title),
-            bound=_bound(outline, index),
+            bound=bound,
         )
-        for index, token, explicit, title in found
-        if token.map
+        for (index, line, explicit, title), bound in zip(found, bounds, strict=True)
     ]
 
 
-def _bound(outline: Outline, index: int) -> int:
-    """The last line a section starting at heading token `index` may take: that of the
-    innermost list item, quote or component that holds it, or the file's last line."""
-    line = (outline.tokens[index].map or [0])[0] + 1
-    ends = [_container_end(outline.tokens, index, len(outline.lines))]
-    ends += [last for first, last in outline.component_spans() if first < line <= last]
-    return min(ends)
+def _bounds(outline: Outline, headings: list[tuple[int, int]]) -> list[int]:
+    """For each (token index, line) of a heading, the last line of the innermost list item,
+    quote or component that holds it, or the file's last line."""
+    spans = sorted(outline.spans)
+    started: list[tuple[int, int]] = []  # (last, first) of the spans begun before the line
+    bounds = []
+    next_span = 0
+    for index, line in headings:  # in the file's order
+        while next_span < len(spans) and spans[next_span][0] < line:
+            first, last = spans[next_span]
+            heapq.heappush(started, (last, first))
+            next_span += 1
+        while started and started[0][0] < line:
+            heapq.heappop(started)
+        end = _container_end(outline.tokens, index, len(outline.lines))
+        bounds.append(min(end, started[0][0]) if started else end)
+    return bounds
 
 
-def _heading_text(inline: Token, title: str) -> str:
+def _heading_text(title: str) -> str:
     """A heading's text as its id is made of: its words and code, without markup or the
     components (badges, icons) in it."""
     title = _INLINE_COMPONENT.sub("", title)
@@ -403,23 +425,31 @@ def _heading_text(inline: Token, title: str) -> str:
 
 @dataclass
 class _UniqueSlugs:
-    """`slug`, `slug-1`, `slug-2`..., as the page numbers headings that repeat."""
+    """`slug`, `slug-1`, `slug-2`..., as the page numbers headings that repeat; each slug
+    resumes counting where it stopped."""
 
     taken: set[str]
+    next_suffix: dict[str, int] = field(default_factory=dict)
 
     def add(self, slug: str) -> str:
-        unique, suffix = slug, 0
-        while unique in self.taken:
+        if slug not in self.taken:
+            self.taken.add(slug)
+            return slug
+        suffix = self.next_suffix.get(slug, 1)
+        while f"{slug}-{suffix}" in self.taken:
             suffix += 1
-            unique = f"{slug}-{suffix}"
-        self.taken.add(unique)
-        return unique
+        self.next_suffix[slug] = suffix + 1
+        self.taken.add(f"{slug}-{suffix}")
+        return f"{slug}-{suffix}"
 
 
 def _container_end(tokens: list[Token], index: int, last_line: int) -> int:
     """The last line of the block (list item, quote) that holds token `index`."""
     level = tokens[index].level
-    for token in reversed(tokens[:index]):
+    if level == 0:
+        return last_line
+    for position in range(index - 1, -1, -1):
+        token = tokens[position]
         if token.level < level and token.nesting == 1 and token.map:
             return token.map[1]
     return last_line
@@ -436,7 +466,8 @@ class _Open:
 
 def _components(outline: Outline) -> dict[str, Target]:
     """Components by id: a callout or container from opener to closer, an item of a tab,
-    panel or step group as that item alone, with the group's closing line."""
+    panel or step group as that item alone, with the group's closing line. A bare marker
+    closes the open component it matches; a bare `===`, `+++` or `>>>` opens nothing."""
     found: dict[str, Target] = {}
     stack: list[_Open] = []
     for number, line in outline.text_lines():
@@ -444,15 +475,18 @@ def _components(outline: Outline) -> dict[str, Target]:
         if match is None:
             continue
         marker, rest = match.group("marker"), match.group("rest")
-        char, length = marker[0], len(marker)
+        char, length, titled = marker[0], len(marker), bool(rest.strip())
         top = stack[-1] if stack else None
         same = top is not None and (top.char, top.length) == (char, length)
-        if not rest.strip() and same and top is not None:
+        if not titled and same:
             _close(outline, found, stack.pop(), number, number)
-        elif rest.strip() and same and top is not None and char in _STACKED:
+        elif titled and same and top is not None and char in _STACKED:
             top.items.append((number, _component_id(marker, rest)))
-        else:
+        elif titled or char not in _STACKED:
             stack.append(_Open(char, length, [(number, _component_id(marker, rest))]))
+        else:
+            continue
+        outline.markers.add(number)
     while stack:
         _close(outline, found, stack.pop(), len(outline.lines) + 1, None)
     return found
@@ -465,15 +499,9 @@ def _close(
     starts = [first for first, _ in group.items] + [end]
     for (first, name), after in zip(group.items, starts[1:], strict=True):
         outline.spans.append((first, after - 1))
-        if not name:
-            continue
-        last = after - 1
-        while last > first and not outline.lines[last - 1].strip():
-            last -= 1
-        lines = [n for n in range(first, last + 1) if not _is_marker(outline, n)]
-        if closer is not None:
-            lines.append(closer)
-        _add(outline, found, Target("component", name, tuple(lines)))
+        if name:
+            last = outline.last_content_line(first, after - 1)
+            _add(outline, found, Target("component", name, first, first, last, closer))
 
 
 def _component_id(marker: str, rest: str) -> str:
@@ -495,18 +523,23 @@ def _component_id(marker: str, rest: str) -> str:
 def _blocks(outline: Outline) -> dict[str, Target]:
     """Blocks by a `{#id}` in them or an Obsidian `^id` ending them; a `{#id}` or `^id` on a
     line of its own names the block after it, or before it."""
-    tokens = outline.tokens
+    headings = {t.map[0] + 1 for t in outline.tokens if t.type == "heading_open" and t.map}
+    ids = [
+        (number, found)
+        for number, line in outline.text_lines()
+        if number not in outline.markers and number not in headings
+        for found in _ids_on(line)
+    ]
+    if not ids:
+        return {}
+    innermost = _innermost_nodes(outline.tokens)
     found: dict[str, Target] = {}
-    for number, line in outline.text_lines():
-        if _COMPONENT.match(line) or number in outline.heading_lines:
-            continue
-        for name, alone, after in _ids_on(line):
-            node = _node_at(tokens, number, alone, after)
-            if node is not None and node.map:
-                first, last = node.map[0] + 1, node.map[1]
-                while last > first and not outline.lines[last - 1].strip():
-                    last -= 1
-                _add(outline, found, Target("block", name, tuple(range(first, last + 1))))
+    for number, (name, alone, after) in ids:
+        node = _node_at(outline.tokens, innermost.get(number), alone, after)
+        if node is not None and node.map:
+            first = node.map[0] + 1
+            last = outline.last_content_line(first, node.map[1])
+            _add(outline, found, Target("block", name, number, first, last))
     return found
 
 
@@ -522,43 +555,56 @@ def _ids_on(line: str) -> list[tuple[str, bool, bool]]:
     return ids
 
 
-def _node_at(tokens: list[Token], number: int, alone: bool, after: bool) -> Token | None:
-    """The block an id on line `number` names: the innermost block holding the line; for an
-    id alone on its line, the block right after it (`{#id}`) or right before it (`^id`)."""
-    holding = [
-        (index, t)
-        for index, t in enumerate(tokens)
-        if t.type in _NODES and t.map and t.map[0] < number <= t.map[1]
-    ]
-    if not holding:
+def _innermost_nodes(tokens: list[Token]) -> dict[int, int]:
+    """For each line, the index of the innermost paragraph, list item, table or quote that
+    holds it: inner blocks come after the blocks around them, and overwrite them."""
+    innermost: dict[int, int] = {}
+    for index, token in enumerate(tokens):
+        if token.type in _NODES and token.map:
+            for line in range(token.map[0] + 1, token.map[1] + 1):
+                innermost[line] = index
+    return innermost
+
+
+def _node_at(tokens: list[Token], index: int | None, alone: bool, after: bool) -> Token | None:
+    """The block an id names, given the innermost block holding its line: that block (a
+    list item for its first paragraph); for an id alone on its line, the block right after
+    it (`{#id}`) or right before it (`^id`)."""
+    if index is None:
         return None
-    index, node = holding[-1]
+    node = tokens[index]
     if node.type == "paragraph_open" and index and tokens[index - 1].type == "list_item_open":
         index, node = index - 1, tokens[index - 1]
     if not alone:
         return node
     if after:
-        return next(
-            (
-                t
-                for t in tokens[index + 1 :]
-                if t.type in _NODES and t.nesting == 1 and t.level == node.level
-            ),
-            None,
-        )
+        return _block_after(tokens, index)
     return _block_before(tokens, index)
+
+
+def _block_after(tokens: list[Token], index: int) -> Token | None:
+    """The block that starts right after the one that opens at token `index`."""
+    depth = 0
+    for position in range(index, len(tokens)):
+        depth += tokens[position].nesting
+        if depth == 0:
+            following = tokens[position + 1] if position + 1 < len(tokens) else None
+            if following is None or following.level != tokens[index].level:
+                return None
+            return following if following.nesting != -1 and following.map else None
+    return None
 
 
 def _block_before(tokens: list[Token], index: int) -> Token | None:
     """The opening token of the block that ends right before token `index`, at its level."""
-    before = tokens[:index]
-    if not before or before[-1].nesting != -1 or before[-1].level != tokens[index].level:
+    level = tokens[index].level
+    if index < 1 or tokens[index - 1].nesting != -1 or tokens[index - 1].level != level:
         return None
     depth = 0
-    for token in reversed(before):
-        depth += token.nesting
+    for position in range(index - 1, -1, -1):
+        depth += tokens[position].nesting
         if depth == 0:
-            return token
+            return tokens[position]
     return None
 
 
@@ -578,13 +624,19 @@ def select(text: str, selector: str) -> Selection:
             f"no region, heading or id '{parsed.name}' in the file",
             _names_hint(parsed.name, outline.names()),
         )
-    if not target.lines:
+    chosen = outline.lines_of(target)
+    if not chosen:
         raise SelectorError(
             f"{target.kind} '{parsed.name}' is empty", "put the lines to include inside it"
         )
-    chosen = tuple(target.lines)
     warnings = tuple(outline.warnings.get(target.name, ()))
     return Selection("\n".join(outline.lines[n - 1] for n in chosen), chosen, warnings)
+
+
+def region_markers(text: str) -> frozenset[int]:
+    """The 1-based lines of a file's `///region` and `///endregion` markers outside code,
+    which a page does not show."""
+    return Outline(text).region_marker_lines
 
 
 def _select_lines(lines: list[str], selector: LineList) -> Selection:
