@@ -409,3 +409,14 @@ def test_steps_are_not_read_as_quotes():
 def test_region_markers_are_the_lines_a_page_hides():
     page = "a\n///region r\nb\n  ///endregion\n```\n///region code\n```\n"
     assert selectors.region_markers(page) == {2, 4}
+
+
+def test_a_line_number_of_thousands_of_digits_is_past_the_end():
+    selection = select(PARTIAL, "1, " + "9" * 5000)
+    assert selection.lines == (1,) and selection.warnings
+    assert "start at 1" in error(PARTIAL, "0" * 5000).message
+
+
+def test_attributes_alone_before_a_code_block_name_the_code_block():
+    page = "{#sample}\n```js\nlet a = 1\n```\n\nafter\n"
+    assert chosen(page, "sample") == [2, 3, 4]

@@ -146,7 +146,9 @@ class _LineParser:
             before = self.tokens[self.index - 1][1] if self.index else ""
             where = f"after '{before}'" if before else "first"
             self._fail(f"expected a line number {where}", "write a line as 2, a range as 2-5")
-        number = int(self.tokens[self.index][1])
+        digits = self.tokens[self.index][1].lstrip("0") or "0"
+        # Past any file's end; int() refuses thousands of digits.
+        number = int(digits) if len(digits) <= 18 else sys.maxsize
         self.index += 1
         if number < 1:
             self._fail("line numbers start at 1", "the first line of the file is line 1")
