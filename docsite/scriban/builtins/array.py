@@ -11,6 +11,8 @@ from typing import Any
 from docsite.scriban.builtins.common import builtins
 from docsite.scriban.runtime import ScriptError
 from docsite.scriban.values import (
+    LONGEST_TEXT,
+    TextBudget,
     compare,
     equals,
     iterate,
@@ -120,10 +122,18 @@ def insert_at(_rt: Any, items: Any, index: Any, value: Any) -> list[Any]:
 
 def join(rt: Any, items: Any, delimiter: Any = None, function: Any = None) -> str:
     """The elements as text between delimiters; a function may rewrite each text first."""
-    texts = [to_text(item) for item in _items(items)]
+    budget = TextBudget("array.join: the text")
+    texts = [to_text(item, budget) for item in _items(items)]
     if function is not None:
         texts = [to_str(rt.call(function, [text])) for text in texts]
-    return to_str(delimiter).join(texts)
+    separator = to_str(delimiter)
+    # Measured before it is made: a thousand long strings joined are gigabytes.
+    if sum(map(len, texts)) + len(separator) * max(len(texts) - 1, 0) > LONGEST_TEXT:
+        raise ScriptError(
+            "array.join would make too long a string",
+            f"strings stay under {LONGEST_TEXT} characters",
+        )
+    return separator.join(texts)
 
 
 def limit(_rt: Any, items: Any, count: Any) -> list[Any] | None:
