@@ -10,6 +10,8 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 from conftest import REPO, write_files
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from docsite.diagnostics import Report
 from docsite.markdown import MarkdownRenderer
@@ -88,6 +90,7 @@ def test_line_selectors_from_the_includes_page(selector, lines):
 def test_the_selected_text_is_the_lines_without_a_trailing_newline():
     assert select(PARTIAL, "2-3") == Selection("line 2\nline 3", (2, 3), ())
     assert select("a\r\nb\r\nc\r\n", "2-3").text == "b\nc"
+    assert select("a\rb\rc", "2-3").text == "b\nc", "a lone \\r ends a line, as in Markdown"
     assert select("no newline at the end", "1").text == "no newline at the end"
 
 
@@ -420,3 +423,30 @@ def test_a_line_number_of_thousands_of_digits_is_past_the_end():
 def test_attributes_alone_before_a_code_block_name_the_code_block():
     page = "{#sample}\n```js\nlet a = 1\n```\n\nafter\n"
     assert chosen(page, "sample") == [2, 3, 4]
+
+
+# ---- any file, any selector: a selection of its own lines, or a SelectorError
+
+PIECES = [
+    "///region a", "///endregion", "## A", "# B", "### C {#c}", "!!! Note", "!!!", "=== P",
+    "===", "+++ T", "+++", ">>> S", ">>>", "::: x {#k}", ":::", "```", "    code",
+    "- item ^i", "^t", "{#q}", "| a |", "|---|", "> q", "text", "", "Title", "---", "\r",
+]  # fmt: skip
+SELECTORS = ["a", "c", "k", "q", "^i", "^t", "note", "p", "t", "s", "1", "2-3", "3-1, 5", ""]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=6)), max_size=25).map("\n".join),
+    st.one_of(st.sampled_from(SELECTORS), st.text(max_size=6)),
+)
+def test_any_selection_is_lines_of_the_file_or_a_selector_error(text, selector):
+    try:
+        selection = select(text, selector)
+    except SelectorError as problem:
+        assert problem.message
+        return
+    lines = selectors.file_lines(text)
+    assert list(selection.lines) == sorted(set(selection.lines))
+    assert all(1 <= n <= len(lines) for n in selection.lines)
+    assert selection.text == "\n".join(lines[n - 1] for n in selection.lines)

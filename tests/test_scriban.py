@@ -412,6 +412,13 @@ def test_arrays_holding_shared_arrays_compare_in_linear_time():
     )
 
 
+def test_uniq_groups_equal_arrays_and_objects_without_comparing_every_pair():
+    template = "{{ [[1], [1.0], [2], {a: 1, b: 2}, {b: 2, a: 1}, [[1]], [[1]]] | array.uniq }}"
+    assert parse(template).render({}) == "[[1], [2], {a: 1, b: 2}, [[1]]]"
+    cyclic = "{{ x = []; x[0] = x; y = []; y[0] = y; [x, y] | array.uniq | array.size }}"
+    assert parse(cyclic).render({}) == "1"
+
+
 def test_deep_nesting_is_an_error_not_a_crash():
     with pytest.raises((TemplateSyntaxError, TemplateRuntimeError)):
         parse("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}").render({})

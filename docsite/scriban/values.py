@@ -272,6 +272,26 @@ def same_value(left: Any, right: Any) -> bool:
     return _same(left, right, set())
 
 
+def fingerprint(value: Any, known: dict[int, int] | None = None) -> int:
+    """A hash that values equal by `same_value` share, arrays and objects included: each
+    distinct part hashed once, so that equal arrays can be grouped, not compared pairwise."""
+    known = {} if known is None else known
+    if not isinstance(value, list | dict):
+        try:
+            return hash(value)
+        except TypeError:
+            return hash(type(value).__name__)
+    if id(value) in known:
+        return known[id(value)]
+    known[id(value)] = 0  # an array holding itself: its own part counts as 0
+    if isinstance(value, dict):
+        parts = frozenset((key, fingerprint(item, known)) for key, item in value.items())
+        known[id(value)] = hash(("object", parts))
+    else:
+        known[id(value)] = hash(("array", *(fingerprint(item, known) for item in value)))
+    return known[id(value)]
+
+
 def _same(left: Any, right: Any, assumed: set[tuple[int, int]]) -> bool:
     both_lists = isinstance(left, list) and isinstance(right, list)
     both_dicts = isinstance(left, dict) and isinstance(right, dict)

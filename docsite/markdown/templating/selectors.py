@@ -282,12 +282,14 @@ class Outline:
         return last
 
 
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
 def file_lines(text: str) -> list[str]:
-    """A file's lines without their line ends; a final newline ends the last line."""
-    if not text:
-        return []
-    lines = text.removesuffix("\n").split("\n")
-    return [line.removesuffix("\r") for line in lines]
+    """A file's lines without their line ends (`\n`, `\r\n` or `\r`, as Markdown reads
+    them); a final line end ends the last line."""
+    lines = _LINE_END.split(text)
+    return lines[:-1] if lines[-1] == "" else lines
 
 
 def _code_lines(tokens: list[Token]) -> frozenset[int]:

@@ -15,6 +15,7 @@ from docsite.scriban.values import (
     TextBudget,
     compare,
     equals,
+    fingerprint,
     iterate,
     to_int,
     to_size,
@@ -191,19 +192,26 @@ def uniq(_rt: Any, items: Any) -> list[Any] | None:
         return None
     unique: list[Any] = []
     seen: set[Any] = set()  # booleans, numbers, strings: `equals` is `==` within a kind
-    others: list[Any] = []  # arrays, objects, dates...: compared one by one
+    # Arrays, objects, dates...: compared one by one within a group of equal fingerprints.
+    others: dict[int, list[Any]] = {}
     for item in _items(items):
         if isinstance(item, bool | int | float | str) or item is None:
             key = (type(item) if isinstance(item, bool | str) else None, item)
             if key in seen:
                 continue
             seen.add(key)
-        elif any(equals(item, other) for other in others):
-            continue
         else:
-            others.append(item)
+            group = others.setdefault(_group_of(item), [])
+            if any(equals(item, other) for other in group):
+                continue
+            group.append(item)
         unique.append(item)
     return unique
+
+
+def _group_of(item: Any) -> int:
+    """Arrays and objects by their fingerprint; anything else (dates) in one group."""
+    return fingerprint(item) if isinstance(item, list | dict) else 0
 
 
 def contains(_rt: Any, items: Any, item: Any) -> bool:
