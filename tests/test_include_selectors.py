@@ -131,6 +131,18 @@ def test_malformed_selectors_say_what_is_wrong(selector, problem):
     assert problem in error(PARTIAL, selector).message
 
 
+@pytest.mark.parametrize(
+    ("selector", "offset"),
+    [("2-", 2), (" 1,,3", 3), ("1 - 0", 4), ("1 2", 2), ("1-2-3", 3), ("", None), ("a,b", None)],
+)
+def test_a_malformed_selector_says_where(selector, offset):
+    assert error(PARTIAL, selector).offset == offset
+
+
+def test_only_ascii_digits_are_line_numbers():
+    assert "no region, heading or id '٣'" in error(PARTIAL, "٣").message
+
+
 def test_a_huge_range_is_not_built_line_by_line():
     assert select(PARTIAL, "1-99999999999999").lines == tuple(range(1, 11))
 

@@ -25,6 +25,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NoReturn
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -47,12 +48,14 @@ class Selection:
 
 
 class SelectorError(Exception):
-    """A selector that is malformed or selects nothing."""
+    """A selector that is malformed or selects nothing. `offset`: where in the selector the
+    problem is (0 is its first character), when it is a character of it."""
 
-    def __init__(self, message: str, hint: str = ""):
+    def __init__(self, message: str, hint: str = "", offset: int | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.offset = offset
 
 
 def split_selector(name: str) -> tuple[str, str | None]:
@@ -81,8 +84,8 @@ class Name:
     name: str
 
 
-_SELECTOR_TOKEN = re.compile(r"\s*(?:(?P<number>\d+)|(?P<punct>[-,])|(?P<other>\S))")
-_LINE_SELECTOR = re.compile(r"[\d\s,-]+")
+_SELECTOR_TOKEN = re.compile(r"\s*(?:(?P<number>[0-9]+)|(?P<punct>[-,])|(?P<other>\S))")
+_LINE_SELECTOR = re.compile(r"[0-9\s,-]+")
 
 
 def parse_selector(selector: str) -> LineList | Name:
@@ -92,7 +95,7 @@ def parse_selector(selector: str) -> LineList | Name:
     if not text:
         raise SelectorError("the selector after '#' is empty", _SELECTOR_HELP + ", or drop '#'")
     if _LINE_SELECTOR.fullmatch(text):
-        return _LineParser(text).parse()
+        return _LineParser(text, len(selector) - len(selector.lstrip())).parse()
     if SELECTOR_MARK in text:
         raise SelectorError(
             f"selector '{text}' holds another '#'",
@@ -111,7 +114,8 @@ class _LineParser:
     """`range (',' range)*` where range is `number ('-' number)?`, spaces anywhere."""
 
     text: str
-    tokens: list[tuple[str, str, int]] = field(init=False)  # kind, text, column (1-based)
+    start: int  # the offset of `text` in the selector as written
+    tokens: list[tuple[str, str, int]] = field(init=False)  # kind, text, offset in `text`
     index: int = 0
 
     def __post_init__(self) -> None:
@@ -149,9 +153,9 @@ class _LineParser:
         digits = self.tokens[self.index][1].lstrip("0") or "0"
         # Past any file's end; int() refuses thousands of digits.
         number = int(digits) if len(digits) <= 18 else sys.maxsize
-        self.index += 1
         if number < 1:
             self._fail("line numbers start at 1", "the first line of the file is line 1")
+        self.index += 1
         return number
 
     def _peek(self, kind: str) -> str | None:
@@ -159,8 +163,10 @@ class _LineParser:
             return self.tokens[self.index][1]
         return None
 
-    def _fail(self, problem: str, hint: str) -> None:
-        raise SelectorError(f"line selector '{self.text}': {problem}", hint)
+    def _fail(self, problem: str, hint: str) -> NoReturn:
+        """Raises the problem, at the token being read (or just after the last one)."""
+        at = self.tokens[self.index][2] if self.index < len(self.tokens) else len(self.text)
+        raise SelectorError(f"line selector '{self.text}': {problem}", hint, self.start + at)
 
 
 # ---- what a file is made of
