@@ -373,6 +373,52 @@ def test_values_too_large_are_errors_not_crashes(template: str, message: str):
     assert message in caught.value.message
 
 
+DOUBLED = "{{ x = [1]; y = [1]; for i in 1..60; x = [x, x]; y = [y, y]; end; "
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        # Doubled in a loop: each step is small, the thirtieth is gigabytes.
+        ('{{ s = "ab"; for i in 1..40; s = s + s; end }}', "too long a string"),
+        ('{{ s = "ab"; for i in 1..40; s = string.append s s; end }}', "too long a string"),
+        ("{{ x = [1]; for i in 1..30; x = x + x; end }}", "too large an array"),
+        ("{{ x = [1]; for i in 1..30; x = array.concat x x; end }}", "too large an array"),
+        # One step, measured before it is made.
+        ('{{ s = "a" * 100000; string.replace s "a" s }}', "too long a string"),
+        ('{{ s = "a" * 100000; regex.replace s "a" s }}', "too long a string"),
+        ('{{ s = "a" * 9000000; [s, s] | array.join "" }}', "too long a string"),
+        # An array holding another twice, 2^60 items when written out.
+        (DOUBLED + "x }}", "too large to write out"),
+        (DOUBLED + '"" + x }}', "too large to write out"),
+        (DOUBLED + "x | object.to_json }}", "too large to write out"),
+        (DOUBLED + 'x | array.join "," }}', "too large to write out"),
+    ],
+)
+def test_values_that_grow_without_bound_are_errors_not_a_hang(template: str, message: str):
+    with pytest.raises(TemplateRuntimeError) as caught:
+        parse(template).render({})
+    assert message in caught.value.message
+
+
+def test_arrays_holding_shared_arrays_compare_in_linear_time():
+    assert parse(DOUBLED + "x == y }}").render({}) == "true"
+    assert parse(DOUBLED + "[x] | array.contains y }}").render({}) == "true"
+    assert parse(DOUBLED + "[x, y] | array.uniq | array.size }}").render({}) == "1"
+    assert parse(DOUBLED + "x == [y, [y]] }}").render({}) == "false"
+    written = "{{ x = [1, 'a']; [x, x, {k: x}] }}|{{ [x, x, {k: x}] | object.to_json }}"
+    assert parse(written).render({}) == '[[1, "a"], [1, "a"], {k: [1, "a"]}]|' + (
+        '[[1,"a"],[1,"a"],{"k":[1,"a"]}]'
+    )
+
+
+def test_uniq_groups_equal_arrays_and_objects_without_comparing_every_pair():
+    template = "{{ [[1], [1.0], [2], {a: 1, b: 2}, {b: 2, a: 1}, [[1]], [[1]]] | array.uniq }}"
+    assert parse(template).render({}) == "[[1], [2], {a: 1, b: 2}, [[1]]]"
+    cyclic = "{{ x = []; x[0] = x; y = []; y[0] = y; [x, y] | array.uniq | array.size }}"
+    assert parse(cyclic).render({}) == "1"
+
+
 def test_deep_nesting_is_an_error_not_a_crash():
     with pytest.raises((TemplateSyntaxError, TemplateRuntimeError)):
         parse("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}").render({})

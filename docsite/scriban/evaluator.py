@@ -595,7 +595,7 @@ class Renderer:
         """A built-in: positional arguments counted; named ones given as keywords."""
         _check_count(builtin.name, len(args), builtin.min_args, builtin.max_args)
         try:
-            return builtin.function(self, *args, **named)
+            return operators.check_size(f"`{builtin.name}`", builtin.function(self, *args, **named))
         except (ScriptError, Located, _Return, _Jump):
             raise
         except (TypeError, ValueError, KeyError, IndexError, OverflowError, ArithmeticError) as e:

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from docsite.scriban.runtime import EMPTY, ScriptError
-from docsite.scriban.values import to_text, type_name
+from docsite.scriban.values import LONGEST_ARRAY, LONGEST_TEXT, same_value, to_text, type_name
 
 
 def is_number(value: Any) -> bool:
@@ -47,7 +47,7 @@ def binary(op: str, left: Any, right: Any, max_range: int) -> Any:
     if op == "contains":
         return contains(left, right)
     if op == "+" and (isinstance(left, str) or isinstance(right, str)):
-        return to_text(left) + to_text(right)
+        return check_size("`+`", to_text(left) + to_text(right))
     if op == "<<" and isinstance(left, list):
         left.append(right)  # `array << item`: pushed at the end
         return left
@@ -59,13 +59,26 @@ def binary(op: str, left: Any, right: Any, max_range: int) -> Any:
     result = _ARITHMETIC[op](left, right)
     if isinstance(result, int) and result.bit_length() > _LARGEST_BITS:
         raise ScriptError("the result is too large a number", "numbers stay under 10^4000")
-    if isinstance(result, str) and len(result) > _LONGEST_TEXT:
-        raise ScriptError("the result is too long a string", "limit: output size")
-    return result
+    return check_size(f"`{op}`", result)
 
 
 _LARGEST_BITS = 13_000  # about 10^3900: Python writes ints of up to 4300 digits
-_LONGEST_TEXT = 10_000_000
+
+
+def check_size(what: str, value: Any) -> Any:
+    """A string or array a template made, refused when it is too large: doubling one in a
+    loop would otherwise exhaust the memory long before the loop limit."""
+    if isinstance(value, str) and len(value) > LONGEST_TEXT:
+        raise ScriptError(
+            f"{what} made too long a string ({len(value)} characters)",
+            f"strings stay under {LONGEST_TEXT} characters (limit: output size)",
+        )
+    if isinstance(value, list) and len(value) > LONGEST_ARRAY:
+        raise ScriptError(
+            f"{what} made too large an array ({len(value)} items)",
+            f"arrays stay under {LONGEST_ARRAY} items",
+        )
+    return value
 
 
 def _add(left: Any, right: Any) -> Any:
@@ -102,7 +115,7 @@ def _multiply(left: Any, right: Any) -> Any:
 
 def _repeat(text: str, count: Any) -> str:
     times = max(0, _integer(count, "the count of a string repeat"))
-    if len(text) * times > _LONGEST_TEXT:
+    if len(text) * times > LONGEST_TEXT:
         raise ScriptError("the result is too long a string", "limit: output size")
     return text * times
 
@@ -171,7 +184,7 @@ def equal(left: Any, right: Any) -> bool:
         return other is EMPTY or other is None or (hasattr(other, "__len__") and not len(other))
     if isinstance(left, bool) or isinstance(right, bool):
         return left is right
-    return bool(left == right)
+    return same_value(left, right)
 
 
 def compare(op: str, left: Any, right: Any) -> bool:

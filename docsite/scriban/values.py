@@ -15,12 +15,14 @@ import datetime as dt
 import decimal
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from docsite.scriban.runtime import EMPTY, ScriptError
 
 MAX_SIZE = 1_000_000  # the largest width or position a built-in fills up to
+LONGEST_TEXT = 10_000_000  # characters of a string a template makes
+LONGEST_ARRAY = 1_000_000  # items of an array a template makes
 DEFAULT_DATE_FORMAT = "%d %b %Y"  # date.default_format: what `{{ date.now }}` writes
 # Month abbreviations in English, not in the machine's locale as strftime's %b.
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -41,7 +43,7 @@ def truthy(value: Any) -> bool:
     return value is not None and value is not False
 
 
-def to_text(value: Any) -> str:
+def to_text(value: Any, budget: TextBudget | None = None) -> str:
     """A value as `{{ value }}` writes it."""
     if value is None or value is EMPTY:
         return ""
@@ -57,20 +59,64 @@ def to_text(value: Any) -> str:
         return f"{value.day:02d} {_MONTHS[value.month - 1]} {value.year:04d}"  # %d %b %Y
     if isinstance(value, dt.timedelta):
         return format_timespan(value)
-    if isinstance(value, list | tuple | range):
-        return "[" + ", ".join(_nested(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{key}: {_nested(item)}" for key, item in value.items()) + "}"
+    if _is_container(value):
+        spent = budget or TextBudget("the value")
+        return spent.once(value, lambda: _container_text(value, spent))
     return str(value)
 
 
-def _nested(value: Any) -> str:
+class TextBudget:
+    """The characters a value may still take as text: an array that holds another twice,
+    doubled in a loop, would otherwise be written out in 2^n pieces."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self.left = LONGEST_TEXT
+        self.texts: dict[int, str] = {}  # by id: the containers written so far
+
+    def once(self, container: Any, make: Callable[[], str]) -> str:
+        """A container's text, made once (its pieces spent as they are made); a container
+        met again costs its whole text, without making it again."""
+        known = self.texts.get(id(container))
+        if known is not None:
+            return self.spend(known)
+        text = self.texts[id(container)] = make()
+        return text
+
+    def spend(self, text: str) -> str:
+        self.left -= len(text)
+        if self.left < 0:
+            raise ScriptError(
+                f"{self.what} is too large to write out",
+                f"a value's text stays under {LONGEST_TEXT} characters",
+            )
+        return text
+
+
+def _container_text(value: Any, budget: TextBudget) -> str:
+    if isinstance(value, dict):
+        items = [budget.spend(f"{key}: ") + _nested(item, budget) for key, item in value.items()]
+        ends = "{}"
+    else:
+        items = [_nested(item, budget) for item in value]
+        ends = "[]"
+    budget.spend(ends + ", " * max(len(items) - 1, 0))
+    return ends[0] + ", ".join(items) + ends[1]
+
+
+def _nested(value: Any, budget: TextBudget | None = None) -> str:
     """A value inside an array or object: strings quoted, null written."""
     if value is None:
         return "null"
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return to_text(value)
+        text = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return budget.spend(text) if budget else text
+    text = to_text(value, budget)
+    return budget.spend(text) if budget and not _is_container(value) else text
+
+
+def _is_container(value: Any) -> bool:
+    return isinstance(value, list | tuple | range | dict)
 
 
 def type_name(value: Any) -> str:
@@ -216,7 +262,52 @@ def equals(left: Any, right: Any) -> bool:
         return left is right
     if isinstance(left, dt.datetime) and isinstance(right, dt.datetime):
         left, right = _comparable_dates(left, right)
-    return bool(left == right)
+    return same_value(left, right)
+
+
+def same_value(left: Any, right: Any) -> bool:
+    """Python's `left == right`, but arrays and objects compared in time linear in their
+    distinct parts: two arrays that each hold another twice, doubled in a loop, would
+    otherwise take 2^n steps."""
+    return _same(left, right, set())
+
+
+def fingerprint(value: Any, known: dict[int, int] | None = None) -> int:
+    """A hash that values equal by `same_value` share, arrays and objects included: each
+    distinct part hashed once, so that equal arrays can be grouped, not compared pairwise."""
+    known = {} if known is None else known
+    if not isinstance(value, list | dict):
+        try:
+            return hash(value)
+        except TypeError:
+            return hash(type(value).__name__)
+    if id(value) in known:
+        return known[id(value)]
+    known[id(value)] = 0  # an array holding itself: its own part counts as 0
+    if isinstance(value, dict):
+        parts = frozenset((key, fingerprint(item, known)) for key, item in value.items())
+        known[id(value)] = hash(("object", parts))
+    else:
+        known[id(value)] = hash(("array", *(fingerprint(item, known) for item in value)))
+    return known[id(value)]
+
+
+def _same(left: Any, right: Any, assumed: set[tuple[int, int]]) -> bool:
+    both_lists = isinstance(left, list) and isinstance(right, list)
+    both_dicts = isinstance(left, dict) and isinstance(right, dict)
+    if not (both_lists or both_dicts):
+        return bool(left == right)
+    if len(left) != len(right):
+        return False
+    pair = (id(left), id(right))
+    if left is right or pair in assumed:  # compared already, or being compared
+        return True
+    assumed.add(pair)
+    if both_dicts:
+        return left.keys() == right.keys() and all(
+            left[key] is right[key] or _same(left[key], right[key], assumed) for key in left
+        )
+    return all(a is b or _same(a, b, assumed) for a, b in zip(left, right, strict=True))
 
 
 def compare(left: Any, right: Any) -> int:

@@ -11,8 +11,11 @@ from typing import Any
 from docsite.scriban.builtins.common import builtins
 from docsite.scriban.runtime import ScriptError
 from docsite.scriban.values import (
+    LONGEST_TEXT,
+    TextBudget,
     compare,
     equals,
+    fingerprint,
     iterate,
     to_int,
     to_size,
@@ -120,10 +123,18 @@ def insert_at(_rt: Any, items: Any, index: Any, value: Any) -> list[Any]:
 
 def join(rt: Any, items: Any, delimiter: Any = None, function: Any = None) -> str:
     """The elements as text between delimiters; a function may rewrite each text first."""
-    texts = [to_text(item) for item in _items(items)]
+    budget = TextBudget("array.join: the text")
+    texts = [to_text(item, budget) for item in _items(items)]
     if function is not None:
         texts = [to_str(rt.call(function, [text])) for text in texts]
-    return to_str(delimiter).join(texts)
+    separator = to_str(delimiter)
+    # Measured before it is made: a thousand long strings joined are gigabytes.
+    if sum(map(len, texts)) + len(separator) * max(len(texts) - 1, 0) > LONGEST_TEXT:
+        raise ScriptError(
+            "array.join would make too long a string",
+            f"strings stay under {LONGEST_TEXT} characters",
+        )
+    return separator.join(texts)
 
 
 def limit(_rt: Any, items: Any, count: Any) -> list[Any] | None:
@@ -181,19 +192,26 @@ def uniq(_rt: Any, items: Any) -> list[Any] | None:
         return None
     unique: list[Any] = []
     seen: set[Any] = set()  # booleans, numbers, strings: `equals` is `==` within a kind
-    others: list[Any] = []  # arrays, objects, dates...: compared one by one
+    # Arrays, objects, dates...: compared one by one within a group of equal fingerprints.
+    others: dict[int, list[Any]] = {}
     for item in _items(items):
         if isinstance(item, bool | int | float | str) or item is None:
             key = (type(item) if isinstance(item, bool | str) else None, item)
             if key in seen:
                 continue
             seen.add(key)
-        elif any(equals(item, other) for other in others):
-            continue
         else:
-            others.append(item)
+            group = others.setdefault(_group_of(item), [])
+            if any(equals(item, other) for other in group):
+                continue
+            group.append(item)
         unique.append(item)
     return unique
+
+
+def _group_of(item: Any) -> int:
+    """Arrays and objects by their fingerprint; anything else (dates) in one group."""
+    return fingerprint(item) if isinstance(item, list | dict) else 0
 
 
 def contains(_rt: Any, items: Any, item: Any) -> bool:

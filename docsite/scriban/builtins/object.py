@@ -13,6 +13,7 @@ from docsite.scriban.builtins.date import dotnet_format
 from docsite.scriban.builtins.numberformat import format_number
 from docsite.scriban.runtime import ScriptError
 from docsite.scriban.values import (
+    TextBudget,
     format_double,
     format_timespan,
     is_number,
@@ -90,9 +91,29 @@ def kind(_rt: Any, value: Any) -> str | None:
     return "function" if type_name(value) == "function" else "object"
 
 
-def _json(value: Any, depth: int = 0) -> str:
+def _json(value: Any, budget: TextBudget, depth: int = 0) -> str:
     if depth > MAX_JSON_DEPTH:
         raise ScriptError(f"object.to_json: nested deeper than {MAX_JSON_DEPTH} levels", _JSON_HINT)
+    if isinstance(value, list | tuple | range | dict):
+        return budget.once(value, lambda: _json_container(value, budget, depth))
+    return budget.spend(_json_scalar(value))
+
+
+def _json_container(value: Any, budget: TextBudget, depth: int) -> str:
+    if isinstance(value, dict):
+        members = [
+            budget.spend(json.dumps(str(k), ensure_ascii=False) + ":") + _json(v, budget, depth + 1)
+            for k, v in value.items()
+        ]
+        ends = "{}"
+    else:
+        members = [_json(item, budget, depth + 1) for item in value]
+        ends = "[]"
+    budget.spend(ends + "," * max(len(members) - 1, 0))
+    return ends[0] + ",".join(members) + ends[1]
+
+
+def _json_scalar(value: Any) -> str:
     if value is None or isinstance(value, bool | int | str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, float):
@@ -105,20 +126,12 @@ def _json(value: Any, depth: int = 0) -> str:
         return json.dumps(value.isoformat())
     if isinstance(value, dt.timedelta):
         return json.dumps(format_timespan(value))
-    if isinstance(value, list | tuple | range):
-        return "[" + ",".join(_json(item, depth + 1) for item in value) + "]"
-    if isinstance(value, dict):
-        members = (
-            f"{json.dumps(str(k), ensure_ascii=False)}:{_json(v, depth + 1)}"
-            for k, v in value.items()
-        )
-        return "{" + ",".join(members) + "}"
     raise ScriptError(f"object.to_json: a {type_name(value)} has no JSON form", _JSON_HINT)
 
 
 def to_json(_rt: Any, value: Any) -> str:
     """Compact JSON: `{"foo":"bar","baz":[1,2,3]}`."""
-    return _json(value)
+    return _json(value, TextBudget("object.to_json: the value"))
 
 
 def _no_constant(name: str) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from docsite.scriban.builtins.common import builtins
 from docsite.scriban.runtime import ScriptError
-from docsite.scriban.values import to_str
+from docsite.scriban.values import LONGEST_TEXT, to_str
 
 MAX_TEXT = 100_000  # characters a regex function reads
 MAX_PATTERN = 1_000  # characters of a pattern
@@ -111,7 +111,22 @@ def _replacement(template: str):
 
 def replace(_rt: Any, text: Any, pattern: Any, replace: Any, options: Any = None) -> str:
     compiled = _compile("regex.replace", pattern, options)
-    return compiled.sub(_replacement(to_str(replace)), _text("regex.replace", text))
+    expand = _replacement(to_str(replace))
+    made = 0
+
+    def bounded(found: re.Match[str]) -> str:
+        """The replacement, counted: a long one of a frequent match is gigabytes."""
+        nonlocal made
+        piece = expand(found)
+        made += len(piece)
+        if made > LONGEST_TEXT:
+            raise ScriptError(
+                "regex.replace would make too long a string",
+                f"strings stay under {LONGEST_TEXT} characters",
+            )
+        return piece
+
+    return compiled.sub(bounded, _text("regex.replace", text))
 
 
 def split(_rt: Any, text: Any, pattern: Any, options: Any = None) -> list[str]:

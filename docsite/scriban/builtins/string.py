@@ -11,7 +11,7 @@ from typing import Any
 
 from docsite.scriban.builtins.common import builtins
 from docsite.scriban.runtime import ScriptError
-from docsite.scriban.values import parse_number, to_int, to_size, to_str
+from docsite.scriban.values import LONGEST_TEXT, parse_number, to_int, to_size, to_str
 
 _ESCAPES = {
     "\\": "\\\\",
@@ -155,8 +155,16 @@ def remove_last(rt: Any, text: Any, remove: Any) -> str:
 
 
 def replace(_rt: Any, text: Any, match: Any, replace: Any) -> str:
-    value = to_str(text)
-    return value if not match else value.replace(to_str(match), to_str(replace))
+    value, needle, new = to_str(text), to_str(match), to_str(replace)
+    if not match:
+        return value
+    # Measured before it is made: a long replacement of a frequent match is gigabytes.
+    if len(value) + value.count(needle) * (len(new) - len(needle)) > LONGEST_TEXT:
+        raise ScriptError(
+            "string.replace would make too long a string",
+            f"strings stay under {LONGEST_TEXT} characters",
+        )
+    return value.replace(needle, new)
 
 
 def replace_first(_rt: Any, text: Any, match: Any, replace: Any, from_end: Any = False) -> str:
