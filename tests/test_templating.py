@@ -553,8 +553,8 @@ def test_content_reads_rebuild_exactly_the_pages_that_read_what_changed(project,
     assert build(project).rendered == 1
     # A title that content["other"] shows: the guide shows it again, the posts list does not.
     project.write({"content/other.md": "---\ntitle: Renamed\n---\n# Other\n\nMore text.\n"})
-    result = build(project)
-    assert "See Renamed." == article(project, "guide/index.html").find("p").text
+    build(project)
+    assert article(project, "guide/index.html").find("p").text == "See Renamed."
     assert article(project, "guide/index.html").text == clean(project, tmp_path)
     # A new post: the list shows it first (newest first).
     project.write({"content/blog/second.md": "---\ndate: 2026-02-01\n---\n# Second\n"})
@@ -578,3 +578,27 @@ def test_a_page_links_to_its_markdown_copy_and_to_tag_pages(project):
     assert hrefs == ["../guide/index.md", "../tags/guide/", "../tags/"]
     assert (project.out / "guide/index.md").is_file()
     assert (project.out / "tags/guide/index.html").is_file()
+
+
+def test_include_selectors_take_part_of_a_file_and_its_lines_for_messages(project):
+    project.write(
+        {
+            "content/index.md": HOME
+            + '{{ include "notes#2-3, 5" }}\n\n{{ include "notes#setup" }}\n\n'
+            '{{ include "#mine" }}\n\n///region mine\nOwn part.\n///endregion\n',
+            "content/_includes/notes.md": "one\ntwo {{ 1 }}\nthree\nfour\n[bad](nowhere.md)\n\n"
+            "## Setup\n\nSet up text.\n\n## Other\n\nOther text.\n",
+        }
+    )
+    result = project.build()
+    (error,) = result.report.errors
+    assert (error.file, error.line) == ("content/_includes/notes.md", 5)  # not line 4
+    notes = project.root / "content/_includes/notes.md"
+    notes.write_text(notes.read_text().replace("[bad](nowhere.md)", "five"))
+    build(project)
+    doc = article(project)
+    texts = [p.text for p in doc.find_all("p")]
+    assert texts[0].split("\n")[:2] == ["two 1", "three"]
+    assert "Set up text." in texts and "Other text." not in texts
+    assert texts.count("Own part.") == 2
+    assert "///region" not in doc.text  # markers never show, as in Retype

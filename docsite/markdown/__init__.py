@@ -27,6 +27,7 @@ from docsite.markdown.templating import (
     expand_page,
     page_folder,
     uses_templating,
+    without_region_markers,
 )
 from docsite.pages import Page, SiteContent
 from docsite.projectfiles import ProjectFiles
@@ -98,7 +99,7 @@ class MarkdownRenderer:
         ctx = RenderContext(page, self.site, self.asset_paths, [], icons=self.icons, files=files)
         ctx.code_line_numbers = self.code_line_numbers
         ctx.outbound = self.outbound
-        body = page.body
+        body = without_region_markers(page.body)
         templated = uses_templating(page)
         reads: dict[str, str] = {}
         top = setup.site_includes.get("top.md")

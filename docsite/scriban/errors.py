@@ -46,11 +46,15 @@ class Located(Exception):
 class LineMap:
     """Offsets of a text as (line, column), the text starting at line `first_line`."""
 
-    def __init__(self, text: str, first_line: int = 1):
+    def __init__(self, text: str, first_line: int = 1, numbers: tuple[int, ...] | None = None):
         self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
         self.first_line = first_line
+        self.numbers = numbers  # each line's own number, when they do not follow on
 
     def position(self, offset: int) -> tuple[int, int]:
         """The line and column (both from 1) of an offset."""
         index = bisect.bisect_right(self.starts, offset) - 1
-        return self.first_line + index, offset - self.starts[index] + 1
+        column = offset - self.starts[index] + 1
+        if self.numbers is not None and index < len(self.numbers):
+            return self.numbers[index], column
+        return self.first_line + index, column

@@ -45,18 +45,26 @@ class Rendering:
 class Template:
     """A parsed template: render it with globals, as often as needed."""
 
-    def __init__(self, text: str, body: list[s.Node], first_line: int = 1, name: str = ""):
+    def __init__(
+        self,
+        text: str,
+        body: list[s.Node],
+        first_line: int = 1,
+        name: str = "",
+        line_numbers: tuple[int, ...] | None = None,
+    ):
         self.text = text
         self.body = body
         self.first_line = first_line
         self.name = name
+        self.line_numbers = line_numbers
         self.plain = all(isinstance(node, s.Text) for node in body)
         self._lines: LineMap | None = None
 
     def position(self, offset: int) -> tuple[int, int]:
         """An offset of the text as (line, column)."""
         if self._lines is None:
-            self._lines = LineMap(self.text, self.first_line)
+            self._lines = LineMap(self.text, self.first_line, self.line_numbers)
         return self._lines.position(offset)
 
     def runtime_error(self, error: Located) -> TemplateRuntimeError:
@@ -118,22 +126,26 @@ class Template:
         return Rendering(text, tuple(unknown), pieces, renderer.now_read)
 
 
-def parse(text: str, first_line: int = 1, name: str = "") -> Template:
+def parse(
+    text: str, first_line: int = 1, name: str = "", line_numbers: tuple[int, ...] | None = None
+) -> Template:
     """A template parsed once; raises TemplateSyntaxError (line, col, message, hint).
-    `first_line`: the file line of the text's first line, for positions; `name`: the
-    template's name (its file) that errors carry as `source`."""
+    `first_line`: the file line of the text's first line, for positions (`line_numbers`:
+    each line's, for lines picked out of a file); `name`: the template's name (its file)
+    that errors carry as `source`."""
     if "{{" not in text and "{%" not in text:
-        return Template(text, [s.Text(0, text)] if text else [], first_line, name)
+        body: list[s.Node] = [s.Text(0, text)] if text else []
+        return Template(text, body, first_line, name, line_numbers)
     try:
         body = parse_tokens(lex(text))
     except Located as error:
-        line, col = LineMap(text, first_line).position(error.offset)
+        line, col = LineMap(text, first_line, line_numbers).position(error.offset)
         raise TemplateSyntaxError(line, col, error.message, error.hint, name) from None
     except RecursionError:
         raise TemplateSyntaxError(
             first_line, 1, "the template nests too deeply to parse", "fewer nested brackets", name
         ) from None
-    return Template(text, body, first_line, name)
+    return Template(text, body, first_line, name, line_numbers)
 
 
 def _default_builtins() -> dict[str, dict[str, Builtin]]:

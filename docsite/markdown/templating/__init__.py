@@ -15,7 +15,13 @@ Each module imports only those above it in this list. This one re-exports what t
 docsite uses.
 """
 
-from docsite.markdown.templating.expand import INCLUDES_FOLDER, Templater, expand_page, page_folder
+from docsite.markdown.templating.expand import (
+    INCLUDES_FOLDER,
+    Templater,
+    expand_page,
+    page_folder,
+    without_region_markers,
+)
 from docsite.markdown.templating.origins import Origin
 from docsite.markdown.templating.site_html import (
     SITE_HTML,
@@ -44,4 +50,5 @@ __all__ = [
     "page_variables",
     "project_variables",
     "uses_templating",
+    "without_region_markers",
 ]

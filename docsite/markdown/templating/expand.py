@@ -15,7 +15,12 @@ from typing import Any
 from docsite.content import ContentReads
 from docsite.diagnostics import Diagnostic, DiagnosticError, Severity, did_you_mean
 from docsite.markdown.templating.origins import Origin, joined, line_origins, plain_origins
-from docsite.markdown.templating.selectors import SelectorError, select, split_selector
+from docsite.markdown.templating.selectors import (
+    SelectorError,
+    region_markers,
+    select,
+    split_selector,
+)
 from docsite.projectfiles import ProjectFiles
 from docsite.scriban import Limits, Template, TemplateError, UnknownName, parse
 from docsite.scriban.builtins import BUILTIN_OBJECTS
@@ -211,13 +216,16 @@ class Templater:
         template = None
         try:
             text = self.files.read_text(path)[0]
-            first_line = 1
+            first_line, numbers = 1, None
             if selector is not None:
                 selection = select(text, selector)
-                text, first_line = selection.text, selection.lines[0] if selection.lines else 1
+                text, numbers = selection.text, selection.lines
+                first_line = numbers[0] if numbers else 1
                 for warning in selection.warnings:
                     self._warn(shown, first_line, 1, warning, "")
-            template = parse(text.removesuffix("\n"), first_line, shown)
+            else:
+                text = without_region_markers(text)
+            template = parse(text.removesuffix("\n"), first_line, shown, numbers)
             self.folders[id(template)] = os.path.dirname(path)
             self.paths[id(template)] = path
         except DiagnosticError as exc:
@@ -328,6 +336,18 @@ def _where(name: str) -> str:
         f"put it in the page's folder, its {INCLUDES_FOLDER}/ or a parent folder's "
         f"{INCLUDES_FOLDER}/; the name may leave out '.md'"
     )
+
+
+def without_region_markers(text: str) -> str:
+    """The text with its `///region name` and `///endregion` lines blank: they mark parts
+    of a file for includes (`file#name`) and never show, as in Retype."""
+    if "///" not in text:
+        return text
+    hidden = region_markers(text)
+    if not hidden:
+        return text
+    lines = text.split("\n")
+    return "\n".join("" if number in hidden else line for number, line in enumerate(lines, 1))
 
 
 def page_folder(files: ProjectFiles, rel: str) -> str:
