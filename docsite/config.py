@@ -189,6 +189,7 @@ class SiteConfig:
     mermaid_script: str = MERMAID_CDN
     # Values for `{{ data.* }}` in pages, as written in the config.
     data: dict[str, Any] = field(default_factory=dict)
+    templating: bool = True  # `templating.enabled: false` leaves every page's braces alone
     backlinks: BacklinksConfig = field(default_factory=BacklinksConfig)
     # Retype's `locale`: the interface's language (docsite.labels), or a custom group of labels.
     locale: str = "en"
@@ -449,6 +450,7 @@ SCHEMA = Mapping(
         "mermaid": Mapping(fields={"script": UrlSetting()}),
         "code": Mapping(fields={"line_numbers": ListOf(Str())}),
         "data": AnyMapping(),
+        "templating": Mapping(fields={"enabled": Bool()}),
         "backlinks": Mapping(
             fields={
                 "enabled": Bool(),
@@ -550,6 +552,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         search_enabled=values.get("search", {}).get("enabled", True),
         search_code=values.get("search", {}).get("code", True),
         data=values.get("data", {}),
+        templating=values.get("templating", {}).get("enabled", True),
         code_line_numbers=tuple(
             str(name).strip().lower() for name in values.get("code", {}).get("line_numbers", [])
         ),

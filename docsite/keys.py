@@ -219,6 +219,7 @@ class MarkdownInputs:
     code_line_numbers: tuple[str, ...] = ()  # the config's `code.line_numbers`
     hard_breaks: bool = False  # the config's `markdown.line_breaks`
     outbound: OutboundConfig = field(default_factory=OutboundConfig)  # the config's `outbound`
+    templating: bool = True  # the config's `templating.enabled`
 
 
 @dataclass(frozen=True)
@@ -262,6 +263,7 @@ class SharedKeys:
     code_line_numbers: tuple[str, ...] = ()
     hard_breaks: bool = False
     outbound: OutboundConfig = field(default_factory=OutboundConfig)
+    templating: bool = True
 
 
 def shared_keys(
@@ -327,6 +329,7 @@ def shared_keys(
         config.code_line_numbers,
         config.markdown_hard_breaks,
         config.outbound,
+        config.templating,
     )
 
 
@@ -356,6 +359,7 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         code_line_numbers=shared.code_line_numbers,
         hard_breaks=shared.hard_breaks,
         outbound=shared.outbound,
+        templating=shared.templating,
     )
 
 

@@ -46,6 +46,7 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("edit", "base"): ("edit", "path"),
     ("edit", "label"): ("edit", "label"),
     ("data",): ("data",),
+    ("templating", "enabled"): ("templating", "enabled"),
     ("snippets", "lineNumbers"): ("code", "line_numbers"),
     ("backlinks",): ("backlinks",),
     ("toc",): ("toc",),  # depth and label, the same keys

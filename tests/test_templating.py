@@ -602,3 +602,17 @@ def test_include_selectors_take_part_of_a_file_and_its_lines_for_messages(projec
     assert "Set up text." in texts and "Other text." not in texts
     assert texts.count("Own part.") == 2
     assert "///region" not in doc.text  # markers never show, as in Retype
+
+
+def test_templating_can_be_turned_off_for_the_project(project):
+    project.write(
+        {
+            "retype.yml": "input: content\ntemplating:\n  enabled: false\n",
+            "content/index.md": HOME + "Shown as written: {{ page.label }}\n",
+            "content/_includes/bottom.md": "Bottom {{ page.label }}.\n",
+        }
+    )
+    result = project.build()
+    assert result.ok and not result.report.warnings, project.messages(result)
+    texts = [p.text for p in article(project).find_all("p")]
+    assert texts == ["Shown as written: {{ page.label }}", "Bottom {{ page.label }}."]

@@ -100,7 +100,7 @@ class MarkdownRenderer:
         ctx.code_line_numbers = self.code_line_numbers
         ctx.outbound = self.outbound
         body = without_region_markers(page.body)
-        templated = uses_templating(page)
+        templated = setup.enabled and uses_templating(page)
         reads: dict[str, str] = {}
         top = setup.site_includes.get("top.md")
         bottom = setup.site_includes.get("bottom.md")

@@ -70,6 +70,7 @@ class Templater:
         self.now = now
         self.content_reads = content_reads if content_reads is not None else ContentReads({})
         self.today = today
+        self.enabled = True  # the config's `templating.enabled`: else texts stay as written
         self.diagnostics: list[Diagnostic] = []
         self.now_read = False
         self.includes = 0
@@ -418,4 +419,7 @@ def _site_include(templater: Templater, path: str, page_line: int) -> tuple[str,
     except DiagnosticError as exc:
         templater.diagnostics.extend(exc.diagnostics)
         return "", []
-    return templater.expand(text.rstrip("\n"), shown, 1, os.path.dirname(path), page_line, path)
+    text = text.rstrip("\n")
+    if not templater.enabled:
+        return text, plain_origins(text, shown, 1, page_line)
+    return templater.expand(text, shown, 1, os.path.dirname(path), page_line, path)

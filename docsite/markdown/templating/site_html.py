@@ -42,6 +42,7 @@ class TemplateSetup:
     now: dt.datetime = field(default_factory=lambda: build_time())
     site_url: str = ""
     content: ContentIndex | None = None  # `content.*`: every page, made once per build
+    enabled: bool = True  # the config's `templating.enabled`
 
     @classmethod
     def for_site(
@@ -60,6 +61,7 @@ class TemplateSetup:
         found = {name: str(folder / name) for name in SITE_INCLUDES if (folder / name).is_file()}
         site_url = config.url if config else ""
         setup = cls(root, content_dir, variables, found, site_url=site_url)
+        setup.enabled = config.templating if config is not None else True
         if site is not None:
             nav = nav if nav is not None else build_nav(site)
             setup.content = ContentIndex(site, nav, lambda page: page_variables(page, site_url))
@@ -78,6 +80,7 @@ class TemplateSetup:
         templater = Templater(
             template_globals(page_values, shared), files, self.now, reads, self.today
         )
+        templater.enabled = self.enabled
         if _has_template(page.settings.data):  # Retype templates `data:` values too
             where = page.settings.where("data", page.source.shown)
             page_values["data"] = templater.render_values(
@@ -154,7 +157,7 @@ class SiteHtml:
         expanded: dict[str, str] = {}
         templater: Templater | None = None
         for name, text in self.texts.items():
-            if "{{" not in text and "{%" not in text:
+            if not self.setup.enabled or ("{{" not in text and "{%" not in text):
                 expanded[name] = text
                 continue
             if templater is None:
