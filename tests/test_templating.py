@@ -5,6 +5,8 @@ test_scriban*.py."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 
 import pytest
 from conftest import Project, soup
@@ -616,3 +618,34 @@ def test_templating_can_be_turned_off_for_the_project(project):
     assert result.ok and not result.report.warnings, project.messages(result)
     texts = [p.text for p in article(project).find_all("p")]
     assert texts == ["Shown as written: {{ page.label }}", "Bottom {{ page.label }}."]
+
+
+def git_commit(root, date: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "x"]):
+        subprocess.run(["git", *command], cwd=root, env=env, check=True, capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_last_updated_is_the_last_commit_and_a_commit_rebuilds_the_page(project, tmp_path):
+    project.write(
+        {
+            "content/index.md": HOME + "Updated {{ page.lastUpdated }}\n",
+            "content/guide.md": "# Guide\n",
+        }
+    )
+    git_commit(project.root, "2024-03-05T10:00:00+00:00")
+    build(project)
+    assert article(project).find("p").text == "Updated 2024-03-05"
+    (project.root / "content/index.md").write_text(HOME + "Updated {{ page.lastUpdated }}\n\n.\n")
+    git_commit(project.root, "2025-07-08T10:00:00+00:00")
+    build(project)
+    assert article(project).find("p").text == "Updated 2025-07-08"

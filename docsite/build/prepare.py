@@ -49,7 +49,7 @@ def make_theme(
         asset_paths=frozenset(asset.rel for asset in site.assets),
     )
     check_icons(site, config, icons, report)
-    site_html, site_html_files = load_site_html(config, site, nav, report)
+    site_html, site_html_files = load_site_html(config, site, nav, report, dates.committed)
     theme = Theme(
         config,
         nav,
@@ -180,11 +180,16 @@ def _resolved(
 
 
 def load_site_html(
-    config: SiteConfig, site: SiteContent, nav: NavTree, report: Report
+    config: SiteConfig,
+    site: SiteContent,
+    nav: NavTree,
+    report: Report,
+    committed: dict[str, str] | None = None,
 ) -> tuple[SiteHtml, list[str]]:
     """The site-wide HTML includes, checked once (they are the same on every page), and the
-    project files they read."""
+    project files they read. `committed`: each page's last commit date, for templates."""
     setup = TemplateSetup.for_site(config.root, config.content_dir, config, site, nav)
+    setup.committed = committed or {}
     site_html = SiteHtml(setup)
     problems, read = site_html.load()
     report.extend(problems)

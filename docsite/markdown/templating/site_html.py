@@ -16,6 +16,7 @@ from docsite.content import ContentIndex, ContentReads
 from docsite.diagnostics import Diagnostic, DiagnosticError
 from docsite.markdown.templating.expand import INCLUDES_FOLDER, TIME, Templater
 from docsite.markdown.templating.variables import (
+    git_date,
     nonce,
     page_variables,
     project_variables,
@@ -43,6 +44,7 @@ class TemplateSetup:
     site_url: str = ""
     content: ContentIndex | None = None  # `content.*`: every page, made once per build
     enabled: bool = True  # the config's `templating.enabled`
+    committed: dict[str, str] = field(default_factory=dict)  # page rel -> last commit date
 
     @classmethod
     def for_site(
@@ -77,6 +79,11 @@ class TemplateSetup:
             shared["content"] = self.content.view(reads)
         page_values = page_variables(page, self.site_url)
         page_values["data"] = copy.deepcopy(page.settings.data)
+        if page.settings.last_updated is None:  # else the date set by hand
+            committed = self.committed.get(page.source.rel, "")
+            page_values["lastUpdated"] = git_date(committed)
+            # A commit changes it with no change to the page's text or settings.
+            reads.queries[UPDATED + page.source.rel] = committed
         templater = Templater(
             template_globals(page_values, shared), files, self.now, reads, self.today
         )
@@ -95,10 +102,17 @@ class TemplateSetup:
         return self.now.date().isoformat()
 
     def current(self, name: str) -> str:
-        """What a value a page's templating read is now: the date, or a `content` query."""
+        """What a value a page's templating read is now: the date, a page's last commit
+        date, or a `content` query."""
         if name == TIME:
             return self.today
+        if name.startswith(UPDATED):
+            return self.committed.get(name.removeprefix(UPDATED), "")
         return self.content.digest(name) if self.content is not None else ""
+
+
+# The name of a page's last commit date among the values a page's templating read.
+UPDATED = "updated:"
 
 
 def _has_template(value: Any) -> bool:

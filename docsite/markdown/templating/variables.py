@@ -63,6 +63,16 @@ def _date(value: dt.date | None) -> dt.datetime | None:
     return CalendarDate(value.year, value.month, value.day, tzinfo=dt.UTC)
 
 
+def git_date(iso: str) -> dt.datetime | None:
+    """A last commit's date (ISO 8601, '' when not in git) as a Scriban date."""
+    if not iso:
+        return None
+    try:
+        return _date(dt.date.fromisoformat(iso[:10]))
+    except ValueError:
+        return None
+
+
 def project_variables(config: SiteConfig) -> dict[str, Any]:
     """What `{{ project.* }}` offers: the config under Retype's names (`branding`, `meta`)
     and docsite's own, with `project.data`."""
