@@ -40,10 +40,12 @@ class PageJob:
 
 @dataclass
 class ParsedLinks:
-    """What parsing a page ahead of rendering tells: the pages it links to."""
+    """What parsing a page ahead of rendering tells: the pages it links to, and what it
+    depends on (the files it read are inputs of the build from then on)."""
 
     rel: str
     targets: list[str]
+    dependencies: dict[str, tuple]
 
 
 @dataclass
@@ -141,8 +143,9 @@ class PageBuilder:
     def parse(self, job: PageJob) -> ParsedLinks:
         """Parse a page's body ahead of rendering (kept in the cache for its render), for
         the pages it links to: their backlinks must be known before they are rendered."""
-        rendered, _ = self._rendered(self.site.by_source[job.rel], job)
-        return ParsedLinks(job.rel, [target for target, *_ in rendered.page_links])
+        rendered, dependencies = self._rendered(self.site.by_source[job.rel], job)
+        targets = [target for target, *_ in rendered.page_links]
+        return ParsedLinks(job.rel, targets, dependencies)
 
     def _rendered(self, page: Page, job: PageJob) -> tuple[Rendered, dict[str, tuple]]:
         """The parsed page and what it depends on; a cached parse is used only if what it
@@ -239,10 +242,9 @@ def parse_pages(
     jobs: list[PageJob],
     workers: int,
     done: Callable[[int], None] = lambda count: None,
-) -> dict[str, list[str]]:
-    """Parse the pages of these jobs ahead of rendering: page -> the pages it links to."""
-    parsed = _run_jobs(builder, jobs, workers, done, _parse_one)
-    return {links.rel: links.targets for links in parsed}
+) -> list[ParsedLinks]:
+    """Parse the pages of these jobs ahead of rendering."""
+    return _run_jobs(builder, jobs, workers, done, _parse_one)
 
 
 def _run_jobs(

@@ -326,3 +326,19 @@ def test_a_table_in_a_block_quote_keeps_its_badges_whole(tmp_path):
     assert not rendered.diagnostics
     assert [c.get_text() for c in html.select("blockquote td")] == ["x", "Hi"]
     assert html.select_one("td .badge-info")
+
+
+def test_the_emoji_name_table_finds_what_emojize_finds():
+    # docsite looks names up in a table; the emoji package scans every emoji for each name.
+    import random
+
+    import emoji
+
+    from docsite.emojis import _by_name
+
+    names = sorted(
+        {n for d in emoji.EMOJI_DATA.values() for n in (d.get("en", ""), *d.get("alias", ())) if n}
+    )
+    for name in random.Random(5).sample(names, 150):
+        found = emoji.emojize(name, language="alias")
+        assert _by_name().get(name) == (found if found != name else None), name

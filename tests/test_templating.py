@@ -649,3 +649,22 @@ def test_last_updated_is_the_last_commit_and_a_commit_rebuilds_the_page(project,
     git_commit(project.root, "2025-07-08T10:00:00+00:00")
     build(project)
     assert article(project).find("p").text == "Updated 2025-07-08"
+
+
+def test_a_template_cannot_change_what_other_pages_read(project):
+    project.write(
+        {
+            "content/index.md": HOME + "{{ project.title = 'Changed' }}{{ page.title = 'X' }}"
+            "{{ project.title }} {{ project.labels['Search_NoResults_Label'] = 'x' }}\n",
+            "content/other.md": "# Other\n\n{{ project.title }}\n",
+        }
+    )
+    result = project.build()
+    (error,) = result.report.errors
+    assert error.message == "the interface labels cannot be changed"
+    project.write(
+        {"content/index.md": HOME + "{{ project.title = 'Changed' }}{{ project.title }}\n"}
+    )
+    build(project)
+    assert article(project).find("p").text == "Changed"  # its own copy
+    assert article(project, "other/index.html").find("p").text == "Docs"

@@ -203,7 +203,8 @@ def site_include_inputs(
     """The site-wide includes (content/_includes/head.html...), present or not, and the files
     they include: inputs of every page. Returns the new inputs and (name, hash) of each."""
     content = os.path.relpath(config.content_dir, config.root).replace(os.sep, "/")
-    folder = f"{content}/{INCLUDES_FOLDER}/"
+    # Named as pages' dependencies name the files they read: no "./" (Retype's `input: .`).
+    folder = f"{content}/{INCLUDES_FOLDER}/" if content != "." else f"{INCLUDES_FOLDER}/"
     added: dict[str, FileEntry] = {}
     for rel in sorted({*(folder + name for name in SITE_INCLUDES), *extra}):
         name = project_input(rel)

@@ -178,7 +178,12 @@ def _parse_ahead(
     def parsed(count: int) -> None:
         ctx.options.progress("finding links", count, len(jobs))
 
-    return parse_pages(builder, jobs, _workers(ctx), parsed)
+    found = parse_pages(builder, jobs, _workers(ctx), parsed)
+    for links in found:  # the files they read, for their render to see them unchanged
+        ctx.files.update(
+            read_files_inputs(ctx.config.root, links.dependencies, ctx.files, ctx.hasher)
+        )
+    return {links.rel: links.targets for links in found}
 
 
 def _render_pages(

@@ -9,8 +9,9 @@ import hashlib
 from typing import Any
 
 from docsite.config import HeaderLink, SiteConfig
-from docsite.labels import template_labels
+from docsite.labels import LabelTable, template_labels
 from docsite.pages import Page
+from docsite.scriban.runtime import ScriptError
 from docsite.scriban.values import CalendarDate, KnownMembers
 
 
@@ -92,8 +93,37 @@ def project_variables(config: SiteConfig) -> dict[str, Any]:
             },
             "meta": {"title": config.meta.title, "siteName": config.meta.site_name or config.title},
             "data": config.data,
-            "labels": template_labels(config.locale, config.labels),
+            "labels": read_only_labels(template_labels(config.locale, config.labels)),
             "locale": config.locale,
+        }
+    )
+
+
+class ReadOnlyLabels(LabelTable):
+    """`project.labels`: shared by every page of a build, so a template cannot change it
+    (and copying the values a page may change leaves it alone)."""
+
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> None:
+        raise ScriptError(
+            "the interface labels cannot be changed",
+            "copy the text you need into a variable of your own",
+        )
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse
+
+    def __deepcopy__(self, memo: dict) -> ReadOnlyLabels:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ReadOnlyLabels, (dict(self),))
+
+
+def read_only_labels(table: LabelTable) -> ReadOnlyLabels:
+    """The table and its groups (`project.labels.fr`), read-only."""
+    return ReadOnlyLabels(
+        {
+            key: read_only_labels(value) if isinstance(value, LabelTable) else value
+            for key, value in table.items()
         }
     )
 
