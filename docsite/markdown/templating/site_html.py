@@ -163,7 +163,10 @@ class SiteHtml:
         templater = self._templater(page)
         for name in self.texts:
             self._expand(name, templater)
-        self.reads = templater.reads()
+        # What the page checked with read of itself (its last commit) is not the site's.
+        self.reads = {
+            name: value for name, value in templater.reads().items() if not name.startswith(UPDATED)
+        }
         return templater.diagnostics, templater.files.read
 
     def for_page(self, page: Page) -> dict[str, str]:
