@@ -19,7 +19,8 @@ The first file is the page under test, `content/index.md` unless a `=== path` li
 files. Each case is built as its own project (date.now fixed by SOURCE_DATE_EPOCH); the
 expected part is the text of the page's article, one line per block, whitespace collapsed
 (see `article_lines`), then every warning and error of the build, as docsite prints them
-(`file:line:col: warning: message`). A build with errors has no article to compare. A title
+(`file:line:col: warning: message`). A case titled "Files of every case below" is no test:
+its files are written in every later case of its file (a case's own files win). A build with errors has no article to compare. A title
 ending in `[xfail: reason]` is a known gap, and must fail."""
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ DEFAULT_PAGE = "content/index.md"
 _DIAGNOSTIC = re.compile(r"^\S+:\d+:\d+: (warning|error): ")
 _XFAIL = re.compile(r"\s*\[xfail: (?P<reason>[^\]]+)\]$")
 _FILE = "=== "
+SHARED = "Files of every case below"  # a title that makes the case's files everyone's
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def _files(lines: list[str]) -> dict[str, str]:
 def read_cases(path: Path) -> list[Case]:
     """Cases of a fixture file; lines starting with '#' between cases are comments."""
     lines = path.read_text(encoding="utf-8").split("\n")
-    cases, index = [], 0
+    cases, index, shared = [], 0, {}
     while index < len(lines):
         if not lines[index].strip() or lines[index].startswith("#"):
             index += 1
@@ -102,11 +104,14 @@ def read_cases(path: Path) -> list[Case]:
         title_line = index
         files, expected, index = _parts(lines, index + 1, path)
         title = lines[title_line]
-        xfail = _XFAIL.search(title)
+        if title == SHARED:
+            shared = _files(files)
+            continue
+        xfail, own = _XFAIL.search(title), _files(files)
         cases.append(
             Case(
                 title=_XFAIL.sub("", title),
-                files=_files(files),
+                files=own | {rel: text for rel, text in shared.items() if rel not in own},
                 expected=[line for line in expected if line and not _DIAGNOSTIC.match(line)],
                 diagnostics=[line for line in expected if _DIAGNOSTIC.match(line)],
                 xfail=xfail["reason"] if xfail else None,
