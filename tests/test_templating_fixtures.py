@@ -3,16 +3,16 @@ each documented example as a page (plus the files it needs) and the text its art
 
 A case is a title line, `.`, the files, `.`, the expected text, `.`:
 
-    Basic usage: a frontmatter value
+    Basic usage: a frontmatter value, and an include
     .
     ---
-    author: Jane Smith
+    label: Setup
     ---
-    Written by {{ page.author }}.
+    {{ page.label }}: {{ include "part" }}
     === content/_includes/part.md
     Any other file of the project, by its path from the project's root.
     .
-    Written by Jane Smith.
+    Setup: Any other file of the project, by its path from the project's root.
     .
 
 The first file is the page under test, `content/index.md` unless a `=== path` line opens the
@@ -20,8 +20,9 @@ files. Each case is built as its own project (date.now fixed by SOURCE_DATE_EPOC
 expected part is the text of the page's article, one line per block, whitespace collapsed
 (see `article_lines`), then every warning and error of the build, as docsite prints them
 (`file:line:col: warning: message`). A case titled "Files of every case below" is no test:
-its files are written in every later case of its file (a case's own files win). A build with errors has no article to compare. A title
-ending in `[xfail: reason]` is a known gap, and must fail."""
+its files are written in every later case of its file (a case's own files win). A build
+with errors has no article to compare. A title ending in `[xfail: reason]` is a known gap,
+and must fail (strict)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from conftest import REPO, write_files
 
 from docsite.build import BuildOptions, build_site
+from docsite.cache import BuildCache
 
 FIXTURES = REPO / "tests" / "fixtures" / "templating"
 # 2026-03-02 09:30:00 UTC, a Monday: the date Retype's functions page shows in its examples.
@@ -202,9 +204,10 @@ def _walk(node: Tag, out: _Lines) -> None:
 
 def article_lines(html: str) -> list[str]:
     """The page's article as text: one line per paragraph, list item (`- `), table row (cells
-    between ` | `, an icon as `[icon name]`), heading, and line of a code block; links as `[text](href)`, code in
-    backticks, strong as `**x**`, emphasis as `_x_`. The page's title (its first h1) and what
-    docsite adds around the text (byline, tags, heading anchors) are left out."""
+    between ` | `, an icon as `[icon name]`), heading, and line of a code block; links as
+    `[text](href)`, code in backticks, strong as `**x**`, emphasis as `_x_`. The page's title
+    (its first h1) and what docsite adds around the text (byline, tags, heading anchors) are
+    left out."""
     article = BeautifulSoup(html, "html.parser").select_one("article.doc")
     assert article is not None, "the page has no article"
     for tag in article.select(_CHROME):
@@ -235,9 +238,17 @@ def _param(case: Case):
     return pytest.param(case, marks=marks, id=str(case))
 
 
+@pytest.fixture(scope="session")
+def compiled_theme(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("compiled-theme")
+
+
 @pytest.mark.parametrize("case", [_param(case) for case in CASES])
-def test_templating_fixture(case: Case, tmp_path: Path, monkeypatch):
+def test_templating_fixture(case: Case, tmp_path: Path, monkeypatch, compiled_theme: Path):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    # Each case is a new project without a cache; the theme's compiled templates are shared,
+    # as one project's builds share them, or compiling them would be most of the run.
+    monkeypatch.setattr(BuildCache, "templates_dir", lambda _cache: compiled_theme)
     write_files(tmp_path, case.files)
     out = tmp_path / "out"
     options = BuildOptions(root=tmp_path, out=out, jobs=1, use_cache=False, search_index=False)
@@ -255,8 +266,9 @@ def test_the_fixtures_cover_every_templating_page():
         "index", "page-properties", "project-properties", "includes", "content",
         "functions-filters", "translations",
     }  # fmt: skip
-    assert all(case.files[case.page].strip() and case.expected or case.diagnostics
-               for case in CASES)  # fmt: skip
+    assert all(
+        (case.files[case.page].strip() and case.expected) or case.diagnostics for case in CASES
+    )
 
 
 def test_a_case_reads_its_files_and_expectations(tmp_path: Path):
