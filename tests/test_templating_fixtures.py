@@ -315,3 +315,35 @@ def test_the_article_text_shows_what_the_page_wrote():
         "x = 1",
         "  y",
     ]
+
+
+# ---- what includes.md shows outside the article ------------------------------------------------
+
+
+def test_the_head_include_example_busts_caches_with_the_nonce(tmp_path: Path, monkeypatch):
+    """includes.md: `_includes/head.html` with `?v={{ nonce }}` ends every page's <head>;
+    the nonce is the same on every page of a build, and _includes/ is never published."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    write_files(
+        tmp_path,
+        {
+            "content/index.md": "# Home\n",
+            "content/guide.md": "# Guide\n",
+            "content/static/styles.css": "body {}\n",
+            "content/_includes/head.html": (
+                '<link href="/static/styles.css?v={{ nonce }}" rel="stylesheet">\n'
+            ),
+        },
+    )
+    out = tmp_path / "out"
+    result = build_site(BuildOptions(root=tmp_path, out=out, jobs=1, search_index=False))
+    assert result.ok and not result.report.warnings, [d.format() for d in result.report.sorted()]
+    hrefs = set()
+    for rel in ("index.html", "guide/index.html"):
+        head = BeautifulSoup((out / rel).read_text(encoding="utf-8"), "html.parser").head
+        last = [tag for tag in head.children if isinstance(tag, Tag)][-1]
+        assert last.name == "link" and last["rel"] == ["stylesheet"]
+        hrefs.add(last["href"])
+    (href,) = hrefs
+    assert re.fullmatch(r"/static/styles\.css\?v=[0-9a-f]{12}", href), href
+    assert not (out / "_includes").exists()
