@@ -290,6 +290,22 @@ def test_a_case_reads_its_files_and_expectations(tmp_path: Path):
     assert second.page == "content/guide.md" and output_of(second.page) == "guide/index.html"
 
 
+def test_shared_files_go_to_every_later_case_and_a_case_may_replace_one(tmp_path: Path):
+    fixture = tmp_path / "sample.txt"
+    fixture.write_text(
+        "Before\n.\nA\n.\nA\n.\n"
+        f"{SHARED}\n.\n=== content/a.md\nshared a\n=== content/b.md\nshared b\n.\n.\n"
+        "Uses them\n.\nPage\n=== content/b.md\nown b\n.\nPage\n.\n"
+    )
+    before, after = read_cases(fixture)
+    assert list(before.files) == ["content/index.md"]
+    assert after.files == {
+        "content/index.md": "Page\n",
+        "content/b.md": "own b\n",
+        "content/a.md": "shared a\n",
+    }
+
+
 def test_a_broken_fixture_says_where(tmp_path: Path):
     broken = tmp_path / "broken.txt"
     broken.write_text("A case\n.\nbody\n.\nnever closed\n")
