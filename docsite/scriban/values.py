@@ -33,6 +33,11 @@ class KnownMembers(dict):
     such as a misspelt `page.lable`, is null as in any object, and is also reported."""
 
 
+class NamedObject(dict):
+    """An object written as its `name` (an author: `{{ page.author }}` writes "Jane"), its
+    members read as any object's (`page.author.email`)."""
+
+
 class CalendarDate(dt.datetime):
     """A date written without a time (`created: 2024-05-14` in frontmatter): written back as
     it was written, as Retype does, and a date for the `date.*` functions."""
@@ -53,6 +58,8 @@ def to_text(value: Any, budget: TextBudget | None = None) -> str:
         return "false"
     if isinstance(value, float):
         return format_double(value)
+    if isinstance(value, NamedObject):
+        return to_text(value.get("name"))
     if isinstance(value, CalendarDate):
         return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
     if isinstance(value, dt.datetime):

@@ -12,7 +12,7 @@ from docsite.config import HeaderLink, SiteConfig
 from docsite.labels import LabelTable, template_labels
 from docsite.pages import Page
 from docsite.scriban.runtime import ScriptError
-from docsite.scriban.values import CalendarDate, KnownMembers
+from docsite.scriban.values import CalendarDate, KnownMembers, NamedObject
 
 
 def uses_templating(page: Page) -> bool:
@@ -33,9 +33,9 @@ def page_variables(page: Page, site_url: str = "") -> dict[str, Any]:
             "title": page.title,
             "description": settings.description,
             "path": path,
-            "url": site_url.rstrip("/") + path if site_url else path,
+            "url": _full(site_url, path),
             "filePath": "/" + page.source.rel,
-            "md": "/" + page.markdown_path,
+            "md": _full(site_url, "/" + page.markdown_path),
             "icon": settings.icon,
             "order": settings.order if settings.order is not None else "",
             "tags": list(settings.tags),
@@ -43,18 +43,25 @@ def page_variables(page: Page, site_url: str = "") -> dict[str, Any]:
             "date": _date(settings.date),
             "created": _date(settings.created),
             "lastUpdated": _date(settings.last_updated),
-            "author": authors[0] if len(authors) == 1 else authors or "",
+            "author": authors[0] if authors else None,
+        "authors": authors,
             "layout": settings.layout,
             "visibility": settings.visibility,
             "permalink": settings.permalink,
             "image": settings.image,
+            "meta": {"title": settings.meta_title, "description": settings.meta_description},
             "data": settings.data,
         }
     )
 
 
-def _author(author: Any) -> dict[str, str]:
-    return {"name": author.name, "email": author.email, "link": author.link}
+def _full(site_url: str, path: str) -> str:
+    """A root-relative path as a full URL, when the site's `url` is known."""
+    return site_url.rstrip("/") + path if site_url else path
+
+
+def _author(author: Any) -> NamedObject:
+    return NamedObject({"name": author.name, "email": author.email, "link": author.link})
 
 
 def _date(value: dt.date | None) -> dt.datetime | None:
