@@ -44,7 +44,7 @@ def page_variables(page: Page, site_url: str = "") -> dict[str, Any]:
             "created": _date(settings.created),
             "lastUpdated": _date(settings.last_updated),
             "author": authors[0] if authors else None,
-        "authors": authors,
+            "authors": authors,
             "layout": settings.layout,
             "visibility": settings.visibility,
             "permalink": settings.permalink,
