@@ -31,6 +31,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from docsite.diagnostics import did_you_mean
+from docsite.markdown.headings import UniqueSlugs, slugify
 
 SELECTOR_MARK = "#"
 REGION_MARKER = re.compile(r"^\s*///\s*region\b\s*(?P<name>.*?)\s*$")
@@ -199,12 +200,6 @@ _NODES = ("paragraph_open", "list_item_open", "table_open", "blockquote_open")
 
 _PARSER = MarkdownIt("commonmark").enable("table")
 _BLOCKS = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
-
-
-def slugify(title: str) -> str:
-    """A heading's id as docsite's headings make it (GitHub's slug, no dashes at the ends)."""
-    slug = re.sub(r"[^\w\u4e00-\u9fff\- ]", "", title.strip().lower().replace(" ", "-"))
-    return slug.strip("-")
 
 
 def explicit_id(attributes: str) -> str:
@@ -391,7 +386,7 @@ def _heading_list(outline: Outline) -> list[_Heading]:
         explicit = explicit_id(attributes.group("inside")) if attributes else ""
         title = text[: attributes.start()] if attributes else text
         found.append((index, token.map[0] + 1, explicit, _heading_text(title)))
-    slugs = _UniqueSlugs({explicit for _, _, explicit, _ in found if explicit})
+    slugs = UniqueSlugs({explicit for _, _, explicit, _ in found if explicit})
     bounds = _bounds(outline, [(index, line) for index, line, _, _ in found])
     return [
         _Heading(
@@ -431,26 +426,6 @@ def _heading_text(title: str) -> str:
     parsed = _PARSER.parseInline(title)
     children = (parsed[0].children or []) if parsed else []
     return "".join(c.content for c in children if c.type in ("text", "code_inline"))
-
-
-@dataclass
-class _UniqueSlugs:
-    """`slug`, `slug-1`, `slug-2`..., as the page numbers headings that repeat; each slug
-    resumes counting where it stopped."""
-
-    taken: set[str]
-    next_suffix: dict[str, int] = field(default_factory=dict)
-
-    def add(self, slug: str) -> str:
-        if slug not in self.taken:
-            self.taken.add(slug)
-            return slug
-        suffix = self.next_suffix.get(slug, 1)
-        while f"{slug}-{suffix}" in self.taken:
-            suffix += 1
-        self.next_suffix[slug] = suffix + 1
-        self.taken.add(f"{slug}-{suffix}")
-        return f"{slug}-{suffix}"
 
 
 def _container_end(tokens: list[Token], index: int, last_line: int) -> int:
