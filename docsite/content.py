@@ -37,7 +37,7 @@ from docsite.pages import Page, SiteContent
 from docsite.scriban.evaluator import ScriptArray
 from docsite.scriban.runtime import Builtin, ScriptError
 from docsite.scriban.values import to_text
-from docsite.tags import collect_tags, tag_slug
+from docsite.tags import CATEGORIES_URL, collect_tags, tag_slug
 
 BLOG_FOLDER = "blog"  # Retype's: posts live in /blog whatever `blog.base` publishes them at
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -293,8 +293,11 @@ class ContentIndex:
     def _categories(self) -> FrozenArray:
         groups = _grouped(self._listed, lambda p: p.settings.categories, tag_slug)
         entries = {
-            # No `url`: docsite makes no category pages (yet); Retype's make /categories/<name>.
-            name: FrozenDict(title=name, pages=self._page_array(pages))
+            name: FrozenDict(
+                title=name,
+                url=f"/{CATEGORIES_URL}{tag_slug(name)}/",
+                pages=self._page_array(pages),
+            )
             for name, pages in groups
         }
         return FrozenArray(entries.values(), FrozenLookup(entries, tag_slug))

@@ -27,7 +27,7 @@ from docsite.nav import NavItem, NavTree
 from docsite.output import OutputFolder
 from docsite.pages import Page, SiteContent, slugify_segment
 from docsite.sources import SourceFile
-from docsite.tags import TAGS_URL, Tag, collect_tags
+from docsite.tags import CATEGORIES_URL, TAGS_URL, Tag, collect_categories, collect_tags
 from docsite.theme import Theme
 from docsite.urls import EXTERNAL_URL, relative_href, site_path_problem
 
@@ -63,7 +63,9 @@ def publish(
             body = record.expanded if record is not None and record.expanded else page.body
             writer.write(page.markdown_path, markdown_copy(page, body))
     tags = collect_tags(site.pages)
-    _write_tag_pages(tags, site, theme, config, writer, report, same_site)
+    _write_tag_pages(TAG_PAGES, tags, site, theme, config, writer, report, same_site)
+    categories = collect_categories(site.pages)
+    _write_tag_pages(CATEGORY_PAGES, categories, site, theme, config, writer, report, same_site)
     redirects = moved_pages(site, report)
     for redirect in redirects:
         target_page = site.by_url.get(redirect.target)
@@ -143,7 +145,31 @@ def markdown_copy(page: Page, body: str) -> str:
 # -- Tags ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class GroupPages:
+    """The pages docsite makes for tags, or for categories: an index and one per name."""
+
+    base: str  # TAGS_URL or CATEGORIES_URL
+    index_label: str  # the labels' key of the index page's title
+    one_label: str  # of one group's page title
+    see_all_label: str  # of the link back to the index
+    what: str  # for messages
+
+
+TAG_PAGES = GroupPages(
+    TAGS_URL, "Page_Tags_Title", "Page_Tag_Title", "Page_Tag_SeeAll_Label", "tag"
+)
+CATEGORY_PAGES = GroupPages(
+    CATEGORIES_URL,
+    "Page_Categories_Title",
+    "Page_Category_Title",
+    "Page_Category_SeeAll_Label",
+    "category",
+)
+
+
 def _write_tag_pages(
+    kind: GroupPages,
     tags: list[Tag],
     site: SiteContent,
     theme: Theme,
@@ -155,10 +181,12 @@ def _write_tag_pages(
     if not tags:
         return
     taken = {url.lower() for url in site.by_url}
+    labels = theme.labels
+    shared = {"index_url": kind.base, "see_all": labels[kind.see_all_label]}
     for url, title, template, values in [
-        (TAGS_URL, theme.labels["Page_Tags_Title"], "tags.html", {"tags": tags}),
+        (kind.base, labels[kind.index_label], "tags.html", {"tags": tags}),
         *[
-            (tag.url, f"{theme.labels['Page_Tag_Title']}: {tag.name}", "tag.html", {"tag": tag})
+            (tag.url, f"{labels[kind.one_label]}: {tag.name}", "tag.html", {"tag": tag})
             for tag in tags
         ],
     ]:
@@ -168,8 +196,8 @@ def _write_tag_pages(
                 page.source.shown,
                 0,
                 0,
-                f"this page is published at /{url}, where docsite puts the tag page; "
-                "the tag page is left out",
+                f"this page is published at /{url}, where docsite puts the {kind.what} page; "
+                f"the {kind.what} page is left out",
                 "give the page another 'permalink' or file name",
             )
             continue
@@ -177,7 +205,7 @@ def _write_tag_pages(
             continue
         canonical = config.url + url if config.url else ""
         html = theme.render_extra(
-            template, virtual_page(url, title), **values, **_meta(title, "", canonical)
+            template, virtual_page(url, title), **values, **shared, **_meta(title, "", canonical)
         )
         writer.write(url + "index.html", html)
 

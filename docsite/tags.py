@@ -1,24 +1,30 @@
-"""Tags: `tags:` in frontmatter groups pages under /tags/<slug>/, with an index at /tags/."""
+"""Tags: `tags:` in frontmatter groups pages under /tags/<slug>/, with an index at /tags/;
+`category:` likewise under /categories/, as Retype makes both."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from docsite.pages import Page
 
 TAGS_URL = "tags/"
+CATEGORIES_URL = "categories/"
 
 
 @dataclass
 class Tag:
+    """A tag or a category: the pages that name it."""
+
     slug: str
     name: str  # as first written (in page order)
     pages: list[Page] = field(default_factory=list)  # public pages, by title
+    base: str = TAGS_URL  # TAGS_URL or CATEGORIES_URL
 
     @property
     def url(self) -> str:
-        return f"{TAGS_URL}{self.slug}/"  # the slug once: a page may carry 100,000 tags
+        return f"{self.base}{self.slug}/"  # the slug once: a page may carry 100,000 tags
 
 
 def tag_slug(name: str) -> str:
@@ -34,14 +40,23 @@ def tag_url(name: str) -> str:
 def collect_tags(pages: list[Page]) -> list[Tag]:
     """Every tag of a rendered page, sorted by name. A tag page exists even when only hidden
     pages carry the tag, so their tag links work; it lists public pages only."""
+    return _collect(pages, lambda page: page.settings.tags, TAGS_URL)
+
+
+def collect_categories(pages: list[Page]) -> list[Tag]:
+    """Every category of a rendered page, as collect_tags finds tags."""
+    return _collect(pages, lambda page: page.settings.categories, CATEGORIES_URL)
+
+
+def _collect(pages: list[Page], names_of: Callable[[Page], list[str]], base: str) -> list[Tag]:
     by_slug: dict[str, Tag] = {}
     listed: set[tuple[str, str]] = set()  # (tag, page): a set, since tags list thousands
     for page in pages:
         if page.settings.redirect:
             continue
-        for name in page.settings.tags:
+        for name in names_of(page):
             slug = tag_slug(name)
-            tag = by_slug.setdefault(slug, Tag(slug, name))
+            tag = by_slug.setdefault(slug, Tag(slug, name, base=base))
             key = (slug, page.source.rel)
             if page.settings.visibility == "public" and key not in listed:
                 listed.add(key)

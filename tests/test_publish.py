@@ -466,3 +466,25 @@ def test_site_default_social_image(tmp_path):
     assert meta["content"] == "https://example.com/docs/assets/card.png"
     own = project.page("own/index.html").find("meta", property="og:image")
     assert own["content"] == "https://example.com/docs/pic.png"
+
+
+def test_category_index_and_category_pages_as_retype_makes_them(project: Project):
+    project.write(
+        {
+            "content/index.md": "---\ncategory: [News, Guides]\n---\n# Home\n\n"
+            "[all](/categories/) [news](/categories/News)\n",
+            "content/post.md": "---\ncategories: news\n---\n# Post\n",
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    index = project.page("categories/index.html")
+    assert index.select_one("article h1").text == "Categories"
+    listed = [(a.text, a["href"]) for a in index.select("ul.tag-index a")]
+    assert listed == [("Guides", "../categories/guides/"), ("News", "../categories/news/")]
+    news = project.page("categories/news/index.html")
+    assert news.select_one("article h1").text == "Category: News"
+    assert [a.text for a in news.select("ul.tag-pages a")] == ["Home", "Post"]
+    assert news.select("article p a")[-1]["href"] == "../../categories/"
+    links = [a["href"] for a in project.page("index.html").select("article p a")]
+    assert links == ["categories/", "categories/news/"]

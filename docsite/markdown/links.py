@@ -16,7 +16,7 @@ from docsite.diagnostics import Diagnostic
 from docsite.markdown.components.calls import parse_attributes
 from docsite.markdown.context import RenderContext
 from docsite.pages import Page, SiteContent
-from docsite.tags import TAGS_URL, tag_slug
+from docsite.tags import CATEGORIES_URL, TAGS_URL, tag_slug
 from docsite.urls import EXTERNAL_URL, parsed_as_link, refused_url, relative_href, root_prefix
 
 
@@ -193,16 +193,27 @@ def resolve_link(
 
 
 def _tag_page(target: str, site: SiteContent) -> str | None:
-    """The URL of the tag page a link names (`/tags/guide/`, `/tags/`), as Retype makes
-    them, when some page has that tag; else None."""
+    """The URL of the tag or category page a link names (`/tags/guide/`, `/categories/`),
+    as Retype makes them, when some page has that tag or category; else None."""
     path = target.strip("/")
-    if path != TAGS_URL.strip("/") and not path.startswith(TAGS_URL):
-        return None
-    slug = path.removeprefix(TAGS_URL) if path.startswith(TAGS_URL) else ""
-    slugs = {tag_slug(name) for page in site.pages for name in page.settings.tags}
-    if not slugs or (slug and slug not in slugs):
-        return None
-    return TAGS_URL + (slug + "/" if slug else "")
+    for base, names in ((TAGS_URL, _tags), (CATEGORIES_URL, _categories)):
+        if path != base.strip("/") and not path.startswith(base):
+            continue
+        # As Retype's examples write them: `/tags/{{ tag.title }}`, the name for the slug.
+        slug = tag_slug(path.removeprefix(base)) if path.startswith(base) else ""
+        slugs = {tag_slug(name) for page in site.pages for name in names(page)}
+        if not slugs or (slug and slug not in slugs):
+            return None
+        return base + (slug + "/" if slug else "")
+    return None
+
+
+def _tags(page: Page) -> list[str]:
+    return page.settings.tags
+
+
+def _categories(page: Page) -> list[str]:
+    return page.settings.categories
 
 
 # Where Retype looks for an image that is not where its path says, in this order.
