@@ -245,6 +245,13 @@ def assets_key(site: SiteContent, files: dict[str, FileEntry]) -> str:
     return digest(sorted((a.rel, files[content_input(a.rel)][0]) for a in site.assets))
 
 
+def site_nonce(site: SiteContent, files: dict[str, FileEntry]) -> str:
+    """Retype's `{{ nonce }}`, for `?v=` in addresses of the site's own files: it changes
+    when one of them (static/, the content folder's files) does, so browsers fetch them
+    again; the same files give the same value."""
+    return digest(assets_key(site, files), inputs_of(files, InputKind.STATIC))[:12]
+
+
 # ---- The keys of one build's pages ------------------------------------------------------
 
 
@@ -284,6 +291,9 @@ def shared_keys(
         if site_html is not None
         else []
     )
+    nonce = site_nonce(site, files)
+    if site_html is not None and any("nonce" in text for text in site_html.texts.values()):
+        values_read.append(("nonce", nonce))  # the site-wide HTML shows it: every page does
     includes = digest(site_includes, values_read)
     icons = icons_key(files)
     theme_key = key_of(
@@ -296,7 +306,7 @@ def shared_keys(
             icons,
         )
     )
-    variables = digest(project_variables(config), config.data)
+    variables = digest(project_variables(config), config.data, nonce)
     site_key = key_of(
         SiteInputs(
             assets,

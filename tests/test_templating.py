@@ -668,3 +668,41 @@ def test_a_template_cannot_change_what_other_pages_read(project):
     build(project)
     assert article(project).find("p").text == "Changed"  # its own copy
     assert article(project, "other/index.html").find("p").text == "Docs"
+
+
+def test_the_nonce_changes_when_a_file_of_the_site_does(project, tmp_path):
+    project.write(
+        {
+            "content/index.md": HOME + "v={{ nonce }}\n",
+            "content/other.md": "# Other\n",
+            "content/_includes/head.html": '<link rel="stylesheet" href="/s.css?v={{ nonce }}">\n',
+            "static/s.css": "body{}\n",
+        }
+    )
+    build(project)
+
+    def seen() -> tuple[str, str, str]:
+        links = [
+            project.page(rel).find("link", href=lambda h: bool(h) and h.startswith("/s.css"))[
+                "href"
+            ]
+            for rel in ("index.html", "other/index.html")
+        ]
+        return links[0], links[1], article(project).find("p").text
+
+    first = seen()
+    assert first[0] == first[1] and first[2] == "v=" + first[0].rpartition("=")[2]
+    assert build(project).unchanged and seen() == first  # the same files, the same nonce
+    (project.root / "static/s.css").write_text("body{color:red}\n")
+    build(project)
+    second = seen()
+    assert second[0] != first[0] and second[0] == second[1]
+    assert second[2] == "v=" + second[0].rpartition("=")[2]
+    out = tmp_path / "clean"
+    assert build_site(BuildOptions(root=project.root, out=out, use_cache=False)).ok
+    assert (
+        soup(out / "index.html").find("link", href=lambda h: bool(h) and h.startswith("/s.css"))[
+            "href"
+        ]
+        == second[0]
+    )

@@ -21,7 +21,7 @@ from docsite.config import SiteConfig
 from docsite.context import BuildContext, BuildOptions
 from docsite.diagnostics import Report, Severity
 from docsite.gitdates import read_dates
-from docsite.keys import content_input, page_key, shared_keys
+from docsite.keys import content_input, page_key, shared_keys, site_nonce
 from docsite.markdown.code import pygments_css
 from docsite.nav import build_nav
 from docsite.output import OUTPUT_MARKER, OutputClash, OutputFolder, marker_of
@@ -55,6 +55,8 @@ def render_site(
             nav = build_nav(site, config.nextprev)
             dates = read_dates(config.content_dir, config.root if options.use_cache else None)
             theme, site_html_files = make_theme(config, site, nav, dates, cache, report)
+            if theme.site_html is not None:
+                theme.site_html.setup.variables["nonce"] = site_nonce(site, scan.files)
         with OutputFolder(scan.out, cache.spare) as output:
             ctx = BuildContext(
                 config=config,
