@@ -184,7 +184,8 @@ class Templater:
             return UNRESOLVED
         shown = self.files.relative(path) or path
         self._check_nesting(shown if selector is None else f"{shown}#{selector}")
-        template = self._parsed(path, shown, selector)
+        call = (caller.name, *caller.position(runtime.at))
+        template = self._parsed(path, shown, selector, call)
         if template is None:
             return ""
         self.stack.append(shown if selector is None else f"{shown}#{selector}")
@@ -209,9 +210,12 @@ class Templater:
                 "include the files you need from fewer levels",
             )
 
-    def _parsed(self, path: str, shown: str, selector: str | None) -> Template | None:
+    def _parsed(
+        self, path: str, shown: str, selector: str | None, call: tuple[str, int, int]
+    ) -> Template | None:
         """The included file parsed (once per page), its selected part only; None after
-        reporting why it cannot be."""
+        reporting why it cannot be. `call`: where the include is (file, line, column), for
+        what the selector warns about."""
         if (path, selector) in self.parsed:
             return self.parsed[(path, selector)]
         template = None
@@ -223,7 +227,7 @@ class Templater:
                 text, numbers = selection.text, selection.lines
                 first_line = numbers[0] if numbers else 1
                 for warning in selection.warnings:
-                    self._warn(shown, first_line, 1, warning, "")
+                    self._warn(*call, f"include '{shown}#{selector}': {warning}", "")
             else:
                 text = without_region_markers(text)
             template = parse(text.removesuffix("\n"), first_line, shown, numbers)

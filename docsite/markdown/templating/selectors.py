@@ -632,9 +632,8 @@ def _select_lines(lines: list[str], selector: LineList) -> Selection:
     warnings = []
     for line_range in selector.ranges:
         if line_range.last > count:
-            warnings.append(
-                f"{_shown(line_range)} past the end of the file, which has {_lines(count)}"
-            )
+            past = LineRange(max(line_range.first, count + 1), line_range.last)
+            warnings.append(f"{_shown(past)} past the end of the file, which has {_lines(count)}")
         chosen.update(range(line_range.first, min(line_range.last, count) + 1))
     if not chosen:
         raise SelectorError(
