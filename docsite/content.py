@@ -37,7 +37,7 @@ from docsite.pages import Page, SiteContent
 from docsite.scriban.evaluator import ScriptArray
 from docsite.scriban.runtime import Builtin, ScriptError
 from docsite.scriban.values import to_text
-from docsite.tags import CATEGORIES_URL, collect_tags, tag_slug
+from docsite.tags import collect_categories, collect_tags, tag_slug
 
 BLOG_FOLDER = "blog"  # Retype's: posts live in /blog whatever `blog.base` publishes them at
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -291,14 +291,16 @@ class ContentIndex:
         return FrozenArray(entries.values(), FrozenLookup(entries, tag_slug))
 
     def _categories(self) -> FrozenArray:
-        groups = _grouped(self._listed, lambda p: p.settings.categories, tag_slug)
+        categories = [
+            category for category in collect_categories(self.site.pages) if category.pages
+        ]
         entries = {
-            name: FrozenDict(
-                title=name,
-                url=f"/{CATEGORIES_URL}{tag_slug(name)}/",
-                pages=self._page_array(pages),
+            category.name: FrozenDict(
+                title=category.name,
+                url="/" + category.url,
+                pages=self._page_array(category.pages),
             )
-            for name, pages in groups
+            for category in categories
         }
         return FrozenArray(entries.values(), FrozenLookup(entries, tag_slug))
 

@@ -287,6 +287,8 @@ _TEMPLATE_LINE = re.compile(r"^[ \t]*\{\{.*\}\}[ \t]*$")
 def split_template_lines(yaml_text: str) -> tuple[str, str]:
     """The YAML without its template lines, and those lines with blank ones between
     (both keep their line numbers); ("...", "") when it has none."""
+    if "{{" not in yaml_text:
+        return yaml_text, ""
     lines = yaml_text.split("\n")
     tags = [bool(_TEMPLATE_LINE.match(line)) for line in lines]
     if not any(tags):

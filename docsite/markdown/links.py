@@ -196,24 +196,34 @@ def _tag_page(target: str, site: SiteContent) -> str | None:
     """The URL of the tag or category page a link names (`/tags/guide/`, `/categories/`),
     as Retype makes them, when some page has that tag or category; else None."""
     path = target.strip("/")
-    for base, names in ((TAGS_URL, _tags), (CATEGORIES_URL, _categories)):
+    for base in (TAGS_URL, CATEGORIES_URL):
         if path != base.strip("/") and not path.startswith(base):
             continue
         # As Retype's examples write them: `/tags/{{ tag.title }}`, the name for the slug.
         slug = tag_slug(path.removeprefix(base)) if path.startswith(base) else ""
-        slugs = {tag_slug(name) for page in site.pages for name in names(page)}
+        slugs = _group_slugs(site)[base]
         if not slugs or (slug and slug not in slugs):
             return None
         return base + (slug + "/" if slug else "")
     return None
 
 
-def _tags(page: Page) -> list[str]:
-    return page.settings.tags
+def _group_slugs(site: SiteContent) -> dict[str, frozenset[str]]:
+    """Every tag's and category's slug, by the URL their pages are under (once per site:
+    every page of a site may link to a tag)."""
+    if not _GROUP_SLUGS or _GROUP_SLUGS[0][0] is not site:
+        found = {
+            TAGS_URL: frozenset(tag_slug(n) for p in site.pages for n in p.settings.tags),
+            CATEGORIES_URL: frozenset(
+                tag_slug(n) for p in site.pages for n in p.settings.categories
+            ),
+        }
+        _GROUP_SLUGS[:] = [(site, found)]
+    return _GROUP_SLUGS[0][1]
 
 
-def _categories(page: Page) -> list[str]:
-    return page.settings.categories
+# The last site's tag and category slugs (a cache, as _PAGES_LOWER is for pages).
+_GROUP_SLUGS: list[tuple[SiteContent, dict[str, frozenset[str]]]] = []
 
 
 # Where Retype looks for an image that is not where its path says, in this order.

@@ -346,8 +346,6 @@ def _where(name: str) -> str:
 def without_region_markers(text: str) -> str:
     """The text with its `///region name` and `///endregion` lines blank: they mark parts
     of a file for includes (`file#name`) and never show, as in Retype."""
-    if "///" not in text:
-        return text
     hidden = region_markers(text)
     if not hidden:
         return text

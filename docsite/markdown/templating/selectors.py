@@ -36,6 +36,7 @@ from docsite.markdown.headings import UniqueSlugs, slugify
 SELECTOR_MARK = "#"
 REGION_MARKER = re.compile(r"^\s*///\s*region\b\s*(?P<name>.*?)\s*$")
 REGION_END = re.compile(r"^\s*///\s*endregion\b.*$")
+_ANY_MARKER = re.compile(r"^\s*///\s*(?:end)?region\b", re.M)  # any line that may be one
 _SELECTOR_HELP = "write line numbers (#2, #2-5, #1-3, 5) or the name of a region, heading or id"
 
 
@@ -620,7 +621,10 @@ def select(text: str, selector: str) -> Selection:
 
 def region_markers(text: str) -> frozenset[int]:
     """The 1-based lines of a file's `///region` and `///endregion` markers outside code,
-    which a page does not show."""
+    which a page does not show. (Most pages have none: only those with a marker line are
+    parsed for the code blocks a marker may sit in.)"""
+    if _ANY_MARKER.search(text) is None:
+        return frozenset()
     return Outline(text).region_marker_lines
 
 
