@@ -184,6 +184,7 @@ class ThemeInputs:
     templates: list[tuple[str, str]]  # every template's hash, the site's and the theme's
     site_includes: str  # the site-wide includes' key (_includes/head.html...)
     icons: str = ""  # the custom icons' key: the sidebar and header show icons
+    feed: Any = None  # the blog's feed every page links to (docsite.blog.FeedLink), or None
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,9 @@ class SiteInputs:
     folder_settings: list[tuple[str, str]]
     static: list[tuple[str, str]]  # files of static/ may take the place of generated pages
     last_updated: dict[str, str]  # each page's last commit date
+    # What the blog shows of its posts (their summaries come from bodies): its summary
+    # pages, its feed and its posts' Newer and Older links.
+    blog: str = ""
 
 
 @dataclass(frozen=True)
@@ -304,6 +308,7 @@ def shared_keys(
             [files[name][0] for name, _ in inputs_of(files, InputKind.TEMPLATE)],
             includes,
             icons,
+            theme.feed,
         )
     )
     variables = digest(project_variables(config), config.data, nonce)
@@ -321,6 +326,7 @@ def shared_keys(
             ),
             inputs_of(files, InputKind.STATIC),
             theme.last_updated,
+            theme.blog.digest() if theme.blog is not None else "",
         )
     )
     templated = any(

@@ -121,9 +121,12 @@ def nextprev_mode(page: Page, site: SiteContent, default: str) -> str:
         folder = posixpath.dirname(folder)
 
 
-def build_nav(site: SiteContent, nextprev: str = "show") -> NavTree:
+def build_nav(
+    site: SiteContent, nextprev: str = "show", generated: tuple[str, str] | None = None
+) -> NavTree:
     """The sidebar tree; `nextprev`: the site's nextprev.mode (a page whose mode is
-    "exclude" is left out of the reading order, the Previous/Next chain)."""
+    "exclude" is left out of the reading order, the Previous/Next chain); `generated`: the
+    label and URL of a generated page the top level links to (a blog without a page)."""
     root = NavItem(ROOT_KEY, "", "", "", None, True, True, ())
     by_page: dict[str, NavItem] = {}
     by_folder: dict[str, NavItem] = {"": root}
@@ -155,10 +158,26 @@ def build_nav(site: SiteContent, nextprev: str = "show") -> NavTree:
         by_folder[rel] = item
         children_of.setdefault(posixpath.dirname(rel), []).append(item)
 
+    if generated is not None:
+        label, url = generated
+        children_of.setdefault("", []).append(
+            NavItem(
+                f"generated:{url}",
+                label,
+                url,
+                "",
+                None,
+                False,
+                False,
+                order_key(None, label, False),
+            )
+        )
     for rel, item in by_folder.items():
         item.children = sorted(children_of.get(rel, []), key=lambda i: i.sort_key)
         for child in item.children:
             child.parent = item
+        if rel and item.page is not None and not item.children:
+            item.is_folder = False  # nothing to open: a link, as the blog's folder is
     for item in by_folder.values():
         if item.url is None:
             item.url = _first_url(item)

@@ -60,7 +60,8 @@ class Page:
 
     @property
     def in_nav(self) -> bool:
-        return self.settings.visibility == "public" and self.settings.layout != "page"
+        """Retype leaves `page` and `blog` layouts out of the sidebar."""
+        return self.settings.visibility == "public" and self.settings.layout not in ("page", "blog")
 
 
 @dataclass

@@ -59,6 +59,7 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("serve", "host"): ("serve", "host"),
     ("serve", "port"): ("serve", "port"),
     ("serve", "watch", "polling"): ("serve", "poll"),
+    ("blog",): ("blog",),  # the same keys; the schema knows Retype's pageSize, maxResults...
     ("breadcrumb", "enabled"): ("breadcrumb", "enabled"),
     ("breadcrumb", "separator"): (
         "breadcrumb",

@@ -37,6 +37,7 @@ GROUND = {
 }
 STAGES = {
     "backlinks",
+    "blog",
     "checks",
     "content",
     "context",
