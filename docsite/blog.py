@@ -35,6 +35,8 @@ _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:-|$)")
 # Lines that start something other than a paragraph: headings, lists, quotes, tables,
 # fences, HTML, and Retype's blocks (!!!, [!badge], ===, +++, >>>, :::, {{ }}).
 _NOT_PROSE = re.compile(r"^\s*(#|[-*+]\s|\d+[.)]\s|>|\||```|~~~|<|!!!|\[!|===|\+\+\+|:::|\{\{|\{%)")
+# Fences and Retype's blocks, whose lines are no paragraph: callouts, tabs, steps, panels.
+_BLOCK = re.compile(r"^(```|~~~|!!!|===|\+\+\+|>>>|:::|\|\|\|)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
@@ -120,16 +122,25 @@ class PostEntry:
 
 
 def post_summary(page: Page) -> str:
-    """The post's `description`, else the text of the first paragraph of its body."""
+    """The post's `description`, else the text of the first paragraph of its body (outside
+    code, and outside Retype's blocks: a callout's text is no summary)."""
     if page.settings.description:
         return page.settings.description
     lines: list[str] = []
-    fence = False
+    block = ""  # the marker of the fence or block the line is in
     for line in page.body.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            fence = not fence
+        stripped = line.strip()
+        opener = _BLOCK.match(stripped)
+        if block:
+            if stripped == block or (block in "```~~~" and stripped.startswith(block)):
+                block = ""
             continue
-        if fence or (not lines and (not line.strip() or _NOT_PROSE.match(line))):
+        if opener is not None:
+            if lines:
+                break
+            block = opener.group(1)
+            continue
+        if not lines and (not stripped or _NOT_PROSE.match(line)):
             continue
         text = _IMAGE.sub("", line).strip()
         if not text:
