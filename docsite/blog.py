@@ -248,9 +248,13 @@ class Blog:
         """What the blog adds to one page: a post's neighbours, the index's first listing."""
         if page.source.rel in self._position:
             return digest(self.neighbours(page))
-        if self.index is not None and page is self.index:
+        if self.is_index(page):
             return digest(self.summary_pages()[0], len(self.summary_pages()))
         return ""
+
+    def is_index(self, page: Page) -> bool:
+        """Whether the page is the blog folder's own (by path: pages cross to workers)."""
+        return self.index is not None and page.source.rel == self.index.source.rel
 
     def digest(self) -> str:
         """Every value the blog shows: a change re-renders its summary pages and feed."""

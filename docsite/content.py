@@ -300,6 +300,8 @@ class ContentIndex:
         page = self.page_object(item.page) if item.page is not None else None
         if page is not None:
             url = page.get("url", "/" + (item.url or ""))
+        elif not item.is_folder:  # a generated page's link (a blog without a page)
+            url = "/" + (item.url or "")
         else:  # a folder without a page leads to its first page, as in the sidebar
             url = next((child["url"] for child in children if child["url"] is not None), None)
         return FrozenDict(

@@ -330,7 +330,7 @@ class Theme:
             for key, other in (("newer_post", newer), ("older_post", older)):
                 if other is not None:
                     values[key] = PageLink(other.title, relative_href(page.url, other.url))
-        elif page is blog.index:
+        elif blog.is_index(page):
             values["listing"] = self.listing(1, page.url)
         return values
 
