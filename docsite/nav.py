@@ -158,7 +158,7 @@ def build_nav(
         by_folder[rel] = item
         children_of.setdefault(posixpath.dirname(rel), []).append(item)
 
-    if generated is not None:
+    if generated is not None:  # sorted as the folder it stands for
         label, url = generated
         children_of.setdefault("", []).append(
             NavItem(
@@ -169,7 +169,7 @@ def build_nav(
                 None,
                 False,
                 False,
-                order_key(None, label, False),
+                order_key(None, label, True),
             )
         )
     for rel, item in by_folder.items():
