@@ -132,6 +132,19 @@ class BacklinksConfig:
     include: tuple[str, ...] = ()
 
 
+# What a failed check does: stop the build, say a word, or say nothing.
+CHECK_LEVELS = ("error", "warning", "off")
+
+
+@dataclass(frozen=True)
+class ChecksConfig:
+    """`checks`: how broken links and anchors are reported. docsite's own projects stop on
+    them; a Retype project warns, as Retype does (`--strict` turns warnings into errors)."""
+
+    links: str = "error"  # links to pages and files that do not exist
+    anchors: str = "error"  # links to `#anchors` their page does not have
+
+
 # Retype's nextprev.mode: the Previous/Next links shown, hidden, or the page left out of
 # the reading order as well.
 NEXTPREV_MODES = ("show", "hide", "exclude")
@@ -196,6 +209,7 @@ class SiteConfig:
     # Retype's `labels`, as configured: group ("default", a locale) -> label key -> text. The
     # theme's words are `docsite.labels.labels_for(locale, labels)`.
     labels: Overrides = field(default_factory=dict)
+    checks: ChecksConfig = field(default_factory=ChecksConfig)
 
     @property
     def content_dir(self) -> Path:
@@ -451,6 +465,12 @@ SCHEMA = Mapping(
         "code": Mapping(fields={"line_numbers": ListOf(Str())}),
         "data": AnyMapping(),
         "templating": Mapping(fields={"enabled": Bool()}),
+        "checks": Mapping(
+            fields={
+                "links": Choice(choices=CHECK_LEVELS, false_is="off"),
+                "anchors": Choice(choices=CHECK_LEVELS, false_is="off"),
+            }
+        ),
         "backlinks": Mapping(
             fields={
                 "enabled": Bool(),
@@ -498,7 +518,8 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         text = text.replace("\t", " ")
     doc = load_yaml(text, shown)
     if doc.data is None:
-        return SiteConfig(root=root, file=shown)
+        checks = _checks({}, retype=path.name in RETYPE_CONFIG_NAMES)
+        return SiteConfig(root=root, file=shown, checks=checks)
     if path.name in RETYPE_CONFIG_NAMES:
         doc = translate(doc, report)
     values = check_document(doc, SCHEMA, report, path.name)
@@ -558,6 +579,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         ),
         mermaid_script=values.get("mermaid", {}).get("script", MERMAID_CDN).strip() or MERMAID_CDN,
         backlinks=_backlinks(values.get("backlinks", {}), doc, report, words),
+        checks=_checks(values.get("checks", {}), retype=path.name in RETYPE_CONFIG_NAMES),
         locale=locale,
         labels=labels,
     )
@@ -681,6 +703,13 @@ def _check_site_file(
         f"'{key}' names {value!r}, which is not a file of the site",
         "put the file in the content folder or in static/, and give its path from there",
     )
+
+
+def _checks(values: dict[str, str], retype: bool) -> ChecksConfig:
+    """The project's `checks`, over its kind's defaults: Retype builds a page with a broken
+    link and warns, so a Retype project does too unless it asks for more."""
+    default = "warning" if retype else "error"
+    return ChecksConfig(values.get("links", default), values.get("anchors", default))
 
 
 def _outbound(values: dict[str, Any], doc: YamlDocument, report: Report) -> OutboundConfig:

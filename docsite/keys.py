@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NewType, Protocol
 
 from docsite.cache import CACHE_VERSION, FileEntry, digest, engine_digest
-from docsite.config import HeaderLink, OutboundConfig, SiteConfig
+from docsite.config import ChecksConfig, HeaderLink, OutboundConfig, SiteConfig
 from docsite.frontmatter import PageSettings
 from docsite.pages import Page, SiteContent
 from docsite.projectfiles import MISSING
@@ -220,6 +220,7 @@ class MarkdownInputs:
     hard_breaks: bool = False  # the config's `markdown.line_breaks`
     outbound: OutboundConfig = field(default_factory=OutboundConfig)  # the config's `outbound`
     templating: bool = True  # the config's `templating.enabled`
+    checks: ChecksConfig = field(default_factory=ChecksConfig)  # broken links: error or warning
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,7 @@ class SharedKeys:
     hard_breaks: bool = False
     outbound: OutboundConfig = field(default_factory=OutboundConfig)
     templating: bool = True
+    checks: ChecksConfig = field(default_factory=ChecksConfig)
 
 
 def shared_keys(
@@ -340,6 +342,7 @@ def shared_keys(
         config.markdown_hard_breaks,
         config.outbound,
         config.templating,
+        config.checks,
     )
 
 
@@ -370,6 +373,7 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         hard_breaks=shared.hard_breaks,
         outbound=shared.outbound,
         templating=shared.templating,
+        checks=shared.checks,
     )
 
 

@@ -105,6 +105,7 @@ class PageBuilder:
                 code_line_numbers=config.code_line_numbers,
                 hard_breaks=config.markdown_hard_breaks,
                 outbound=config.outbound,
+                checks=config.checks,
                 setup=self.theme.site_html.setup
                 if self.theme.site_html is not None
                 else TemplateSetup.for_site(config.root, config.content_dir, config, self.site),

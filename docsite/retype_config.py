@@ -49,6 +49,7 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("templating", "enabled"): ("templating", "enabled"),
     ("snippets", "lineNumbers"): ("code", "line_numbers"),
     ("backlinks",): ("backlinks",),
+    ("checks",): ("checks",),  # docsite's own: how broken links and anchors are reported
     ("toc",): ("toc",),  # depth and label, the same keys
     ("nextprev",): ("nextprev",),
     ("scheme", "mode"): ("scheme", "mode"),

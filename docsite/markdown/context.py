@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from docsite.config import OutboundConfig
+from docsite.config import ChecksConfig, OutboundConfig
 from docsite.diagnostics import Diagnostic, Severity
 from docsite.icons import ICON_HINT, IconSet, icon_markup
 from docsite.markdown.headings import TocEntry
@@ -31,6 +31,7 @@ class RenderContext:
     files: ProjectFiles | None = None  # reads included files and code snippets
     code_line_numbers: frozenset[str] = frozenset()  # languages numbered unless `!#`
     outbound: OutboundConfig = field(default_factory=OutboundConfig)  # links to other sites
+    checks: ChecksConfig = field(default_factory=ChecksConfig)  # how broken links are reported
     origins: list[Origin] | None = None  # per line of `lines`, when templating changed them
     # What the plugins found, for the page's Rendered.
     toc: list[TocEntry] = field(default_factory=list)
@@ -84,6 +85,11 @@ class RenderContext:
 
     def warning(self, block: Token | None, needle: str, message: str, hint: str = "") -> None:
         self._add(Severity.WARNING, block, needle, message, hint)
+
+    def broken_link(self, block: Token | None, needle: str, message: str, hint: str = "") -> None:
+        """A link to a page or file that does not exist, reported as `checks.links` says."""
+        if self.checks.links != "off":
+            self._add(Severity(self.checks.links), block, needle, message, hint)
 
     def _add(
         self, severity: Severity, block: Token | None, needle: str, message: str, hint: str
