@@ -32,6 +32,7 @@ GROUND = {
     "",  # the package itself: its version
     "cache",
     "config",
+    "dates",
     "diagnostics",
     "filelock",
     "labels",
