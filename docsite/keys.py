@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, NewType, Protocol
 from docsite.cache import CACHE_VERSION, FileEntry, digest, engine_digest
 from docsite.config import ChecksConfig, HeaderLink, OutboundConfig, SiteConfig
 from docsite.frontmatter import PageSettings
+from docsite.labels import markdown_words
 from docsite.pages import Page, SiteContent
 from docsite.projectfiles import MISSING
 from docsite.sources import SETTINGS_SUFFIXES
@@ -221,6 +222,7 @@ class MarkdownInputs:
     outbound: OutboundConfig = field(default_factory=OutboundConfig)  # the config's `outbound`
     templating: bool = True  # the config's `templating.enabled`
     checks: ChecksConfig = field(default_factory=ChecksConfig)  # broken links: error or warning
+    words: tuple[tuple[str, str], ...] = ()  # labels.MARKDOWN_WORDS in the site's language
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,7 @@ class SharedKeys:
     outbound: OutboundConfig = field(default_factory=OutboundConfig)
     templating: bool = True
     checks: ChecksConfig = field(default_factory=ChecksConfig)
+    words: tuple[tuple[str, str], ...] = ()
 
 
 def shared_keys(
@@ -343,6 +346,7 @@ def shared_keys(
         config.outbound,
         config.templating,
         config.checks,
+        markdown_words(theme.labels),
     )
 
 
@@ -374,6 +378,7 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         outbound=shared.outbound,
         templating=shared.templating,
         checks=shared.checks,
+        words=shared.words,
     )
 
 

@@ -342,3 +342,22 @@ def test_a_site_in_a_custom_locale(project):
     assert page.select_one(".toc-title").get_text() == "In this section"
     assert page.select_one(".pager-next .pager-hint").get_text() == "Onward"
     assert not page.select_one("#search").has_attr("data-no-results")  # search.js's English
+
+
+def test_markdown_components_speak_the_sites_language_and_follow_a_new_locale(project):
+    body = (
+        "# Home\n\n> [!NOTE]\n> Plain.\n\n> [!WARNING] Own title\n> Titled.\n\n"
+        "!!!+\nCollapsible.\n!!!\n"
+    )
+    project.write({"docsite.yml": "locale: fr\n", "content/index.md": body})
+    assert project.build().ok
+
+    def titles() -> list[str]:
+        page = project.page("index.html")
+        found = page.select(".markdown-alert-title") + page.select(".callout summary")
+        return [element.get_text(" ", strip=True) for element in found]
+
+    assert titles() == ["Remarque", "Own title", "Détails"]
+    project.write({"docsite.yml": "locale: de\n"})  # the cached page bodies are not reused
+    assert project.build().ok
+    assert titles() == ["Hinweis", "Own title", "Details"]
