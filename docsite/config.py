@@ -513,9 +513,9 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         raise FileNotFoundError(f"config file not found: {_shown(path, Path.cwd())}")
     doc = read_config_document(path, shown)
     retype = path.name in RETYPE_CONFIG_NAMES
-    if doc.data is None:
-        return SiteConfig(root=root, file=shown, checks=_checks({}, retype))
-    if retype:
+    if doc.data is None and not retype:
+        return SiteConfig(root=root, file=shown)
+    if retype:  # an empty one too: Retype's defaults (the pages beside it) still apply
         doc = translate(doc, report)
     values = check_document(doc, SCHEMA, report, path.name)
     links = _links(values.get("links", []), ("links",), doc, report)
