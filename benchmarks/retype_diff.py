@@ -45,7 +45,9 @@ def _target(href: str, page_path: str) -> str:
         if path
         else page_path
     )
-    absolute = absolute.removesuffix("index.html").rstrip("/") + "/"
+    absolute = absolute.removesuffix("index.html")
+    if not posixpath.splitext(absolute)[1]:
+        absolute = absolute.rstrip("/") + "/"
     return urllib.parse.unquote(absolute) + (f"#{fragment}" if fragment else "")
 
 
@@ -57,10 +59,12 @@ def read_content(root: Tag, page_path: str) -> Content:
         text = " ".join(heading.get_text(" ", strip=True).replace("#", "").split())
         found.headings.append((int(heading.name[1]), heading.get("id", ""), text))
     for link in root.find_all("a", href=True):
-        if link.find_parent(re.compile(r"^h[1-6]$")) is not None:
-            continue  # a heading's own permalink
+        if link.find_parent(re.compile(r"^h[1-6]$")) is not None or link.get("role") == "tab":
+            continue  # a heading's own permalink, a tab's
         if not link["href"].startswith("#") or len(link["href"]) > 1:
             found.links[_target(link["href"], page_path)] += 1
+    for trigger in root.find_all("doc-anchor-trigger"):  # Retype's links within a page
+        found.links[_target(trigger.get("to", "#"), page_path)] += 1
     for image in root.find_all("img", src=True):
         found.images[posixpath.basename(urllib.parse.unquote(image["src"]))] += 1
     found.code_blocks = len(root.find_all("pre"))
