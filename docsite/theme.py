@@ -7,6 +7,7 @@ once per site. A page then only fills in its relative root path and its active l
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import posixpath
 import re
 import urllib.parse
@@ -21,6 +22,7 @@ from docsite.backlinks import Backlink, backlinks_title
 from docsite.blog import Blog, PostEntry, category_url, feed_link, gravatar_url, reading_minutes
 from docsite.cache import digest
 from docsite.config import HeaderLink, SiteConfig
+from docsite.dates import format_date
 from docsite.frontmatter import Author, Badge
 from docsite.icons import IconSet, icon_markup
 from docsite.labels import labels_for
@@ -148,6 +150,7 @@ class Theme:
             tag_url=tag_url,
             labels=self.labels,
             fill_label=fill_label,
+            date_text=self.date_text,
             # Every page's <link rel="alternate"> to the blog's feed, when there is a blog.
             blog_feed=self.feed,
         )
@@ -159,6 +162,13 @@ class Theme:
         # While a page renders: the icons its templates ask for, for the build's icons.css.
         self._icons_asked: set[str] | None = None
         self._chrome = self._render_chrome()
+
+    def date_text(self, value: dt.date | str) -> str:
+        """A date as readers of this site read it: `locale.dateFormat`, else the locale's
+        `Default_DateFormat` label, with month and day names in the site's language."""
+        day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+        pattern = self.config.date_format or self.labels["Default_DateFormat"]
+        return format_date(day, pattern, self.config.language)
 
     def icon_html(self, value: str, css_class: str = "icon") -> Markup:
         icon = self.icons.resolve(value) if value else None
@@ -341,7 +351,7 @@ class Theme:
             entry.title,
             relative_href(from_url, entry.url),
             date.isoformat() if date else "",
-            date.strftime("%B %-d, %Y") if date else "",
+            self.date_text(date) if date else "",
             tuple(self._author(author, entry, from_url) for author in entry.authors),
             tuple(
                 PageLink(name, relative_href(from_url, category_url(name)))

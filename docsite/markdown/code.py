@@ -19,6 +19,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.attrs.parse import ParseError, parse
 from pygments import highlight
@@ -218,6 +219,16 @@ def _line_numbers(spec: str) -> set[int]:
 
 def code_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("fence", _render_fence)
+    md.core.ruler.after("inline", "docsite_code_titles", _parse_titles)
+
+
+def _parse_titles(state: StateCore) -> None:
+    """A code block's title is inline Markdown, as in Retype: ``` `app.yml` ``` shows as code."""
+    for token in state.tokens:
+        if token.type == "fence" and token.info:
+            title = parse_fence_info(token.info).title
+            if title and any(mark in title for mark in "`*_[<&:\\"):
+                token.meta["title"] = state.md.parseInline(title, state.env)[0].children or []
 
 
 def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
@@ -247,11 +258,17 @@ def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: d
         pre = f'<pre class="{classes}"{lang_attr}><code>{code}</code></pre>'
         return (
             f'<figure class="{_classes("code-block", user_classes)}"{extra}>'
-            f'<figcaption class="code-title">{escapeHtml(title)}</figcaption>{pre}</figure>\n'
+            f'<figcaption class="code-title">{_title_html(self, token, title, options, env)}'
+            f"</figcaption>{pre}</figure>\n"
         )
     classes = _classes(classes, user_classes)
     pre = f'<pre class="{classes}"{lang_attr}{extra}><code>{code}</code></pre>'
     return pre + "\n"
+
+
+def _title_html(self: Any, token: Token, title: str, options: Any, env: dict) -> str:
+    parsed = token.meta.get("title") if isinstance(token.meta, dict) else None
+    return self.renderInline(parsed, options, env) if parsed else escapeHtml(title)
 
 
 def _report(ctx: RenderContext, token: Token, info: FenceInfo) -> None:
