@@ -68,6 +68,15 @@ _ACCENT_BG = {
     "light": "var(--base-100)",
     "dark": "color-mix(in srgb, var(--base-color) 22%, var(--bg))",
 }
+# docsite's shaded boxes (code, search) and lines, from a configured background.
+_SOFT_BG = {
+    "light": "color-mix(in srgb, var(--bg) 95%, #000)",
+    "dark": "color-mix(in srgb, var(--bg) 90%, #fff)",
+}
+_BORDER = {
+    "light": "color-mix(in srgb, var(--bg) 86%, #000)",
+    "dark": "color-mix(in srgb, var(--bg) 80%, #fff)",
+}
 _NAME = re.compile(r"[a-z][a-z0-9-]*")
 _DARK = (":root[data-theme=dark]", ":root:not([data-theme=light])")
 
@@ -175,6 +184,10 @@ def _aliases(variables: dict[str, str], scheme: str) -> dict[str, str]:
             aliases[own] = f"var(--{name})"
     if "base-color" in variables:  # the tint behind the current page's link, the label...
         aliases["accent-bg"] = _ACCENT_BG[scheme]
+    if "base-bg" in variables or "body-bg" in variables:  # boxes and lines on that background
+        aliases["bg-soft"] = aliases["bg-code"] = _SOFT_BG[scheme]
+        if "base-border" not in variables:
+            aliases["border"] = _BORDER[scheme]
     return aliases
 
 

@@ -338,7 +338,12 @@ def test_every_docsite_variable_the_theme_sets_is_one_of_its_style_sheets():
     """The aliases and rules name docsite's own variables and selectors: a renamed one
     would make a configured colour silently do nothing."""
     css = " ".join(p.read_text() for p in Path("static/assets").glob("*.css"))
-    for own in {name for names in THEME_ALIASES.values() for name in names} | {"accent-bg"}:
+    for own in {name for names in THEME_ALIASES.values() for name in names} | {
+        "accent-bg",
+        "bg-soft",
+        "bg-code",
+        "border",
+    }:
         assert f"--{own}:" in css, own
     for selector, _ in THEME_RULES.values():
         first = selector.split(":is(")[0].split("[")[0].split(":")[0].strip().split(" ")[0]
