@@ -221,10 +221,12 @@ def test_hub_link_alt_and_target(project: Project):
 
 
 def test_a_local_hub_path_is_a_link_from_the_page(project: Project):
-    build(project, "hub:\n  link: guide/index.md\n")
+    build(project, "hub:\n  link: guide/\n")
     assert project.page("guide/setup/index.html").select_one("a.hub-link")["href"] == (
-        "../../guide/index.md"
+        "../../guide/"
     )
+    build(project, "hub:\n  link: /\n")  # from the domain's root: as written
+    assert project.page("guide/setup/index.html").select_one("a.hub-link")["href"] == "/"
     build(project, "branding:\n  title: A\n")
     assert project.page("index.html").select_one("a.hub-link") is None
 
