@@ -201,6 +201,7 @@ class SiteInputs:
     folder_settings: list[tuple[str, str]]
     static: list[tuple[str, str]]  # files of static/ may take the place of generated pages
     last_updated: dict[str, str]  # each page's last commit date
+    last_updated_by: dict[str, str] = field(default_factory=dict)  # and who made it
     # What the blog shows of its posts (their summaries come from bodies): its summary
     # pages, its feed and its posts' Newer and Older links.
     blog: str = ""
@@ -316,7 +317,8 @@ def shared_keys(
             theme.feed,
         )
     )
-    variables = digest(project_variables(config), config.data, nonce)
+    # The templating options change what templated pages (those that read variables) show.
+    variables = digest(project_variables(config), config.data, nonce, config.templating_options)
     site_key = key_of(
         SiteInputs(
             assets,
@@ -331,6 +333,7 @@ def shared_keys(
             ),
             inputs_of(files, InputKind.STATIC),
             theme.last_updated,
+            theme.last_updated_by,
             theme.blog.digest() if theme.blog is not None else "",
         )
     )

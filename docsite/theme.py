@@ -23,6 +23,7 @@ from docsite.blog import Blog, PostEntry, category_url, feed_link, gravatar_url,
 from docsite.cache import digest
 from docsite.config import HeaderLink, SiteConfig
 from docsite.dates import format_date
+from docsite.emojis import shortcode_emoji
 from docsite.frontmatter import Author, Badge
 from docsite.icons import IconSet, icon_markup
 from docsite.labels import labels_for
@@ -117,11 +118,13 @@ class Theme:
         footer_links: list[HeaderLink],
         site_html: SiteHtml | None = None,
         last_updated: dict[str, str] | None = None,
+        last_updated_by: dict[str, str] | None = None,
         compiled_dir: Path | None = None,
         blog: Blog | None = None,
     ):
         """`site_html`: the site-wide includes (_includes/head.html...); `last_updated`: each
-        page's last commit date by source path (docsite.gitdates); `compiled_dir` keeps
+        page's last commit date by source path (docsite.gitdates), `last_updated_by` the name
+        of who made it (each empty when the config's `last_updated` says so); `compiled_dir` keeps
         compiled templates between builds (Jinja's bytecode cache); `blog`: the posts of the
         blog/ folder, when it has any."""
         self.config = config
@@ -155,6 +158,7 @@ class Theme:
             blog_feed=self.feed,
         )
         self.last_updated = last_updated if last_updated is not None else {}
+        self.last_updated_by = last_updated_by if last_updated_by is not None else {}
         self.site_html = site_html
         self._sidebars: dict[str, str] = {}
         self._sidebar_keys: dict[str, str] = {}
@@ -202,7 +206,11 @@ class Theme:
         if settings.last_updated is not None or settings.last_updated_by:
             date = settings.last_updated.isoformat() if settings.last_updated else ""
             return {"last_updated": date, "last_updated_by": settings.last_updated_by}
-        return {"last_updated": self.last_updated.get(page.source.rel, ""), "last_updated_by": ""}
+        rel = page.source.rel
+        return {
+            "last_updated": self.last_updated.get(rel, ""),
+            "last_updated_by": self.last_updated_by.get(rel, ""),
+        }
 
     def page_context_key(self, page: Page) -> str:
         """A hash of everything around a page's body: its sidebar, neighbours, breadcrumbs."""
@@ -216,6 +224,8 @@ class Theme:
             [(n.label, n.url) if n is not None else None for n in (before, after)],
             self._breadcrumbs(page, item),
             self.last_updated.get(page.source.rel, ""),
+            self.last_updated_by.get(page.source.rel, ""),
+            self._home_crumb(page),
         )
 
     def _sidebar_key(self, folder_rel: str) -> str:
@@ -302,6 +312,8 @@ class Theme:
             footer=Markup(self._chrome["footer"]),
             sidebar=Markup(self.sidebar(page)) if has_sidebar(layout) else Markup(""),
             breadcrumbs=self._breadcrumbs(page, item),
+            home_crumb=self._home_crumb(page),
+            page_actions=self._page_actions(),
             show_breadcrumbs=(
                 self.config.breadcrumb
                 if page.settings.breadcrumb is None
@@ -460,6 +472,34 @@ class Theme:
             for node in chain
         ]
 
+    def _home_crumb(self, page: Page) -> tuple[Markup, str, str] | None:
+        """The first crumb of `breadcrumb.home`: its label (text, an icon or an emoji), a
+        link to the home page and the home page's label, which names an icon-only crumb;
+        None when there is no home item or no home page."""
+        home = self.config.breadcrumb_home
+        item = next((i for i in self.nav.root.children if i.page and i.page.url == ""), None)
+        if home is False or item is None or item.page is None or page.url == "":
+            return None
+        label = escape(item.label) if home is True else self._shortcodes(str(home))
+        return label, relative_href(page.url, ""), item.label
+
+    def _shortcodes(self, text: str) -> Markup:
+        """A config text with Retype's `:icon-name:` and `:emoji:` shortcodes shown."""
+        parts = []
+        for index, piece in enumerate(_SHORTCODE.split(text)):
+            if index % 2 == 0:
+                parts.append(escape(piece))
+            elif piece.startswith("icon-") and self.icons.resolve(piece[5:]) is not None:
+                parts.append(self.icon_html(piece[5:]))
+            else:
+                parts.append(escape(shortcode_emoji(piece) or f":{piece}:"))
+        return Markup("").join(parts)
+
+    def _page_actions(self) -> tuple[HeaderLink, ...]:
+        """The page action menu's items (`actions`), none when it is turned off."""
+        actions = self.config.actions
+        return actions.items if actions.enabled else ()
+
     def _edit_url(self, page: Page) -> str:
         """The page's file in the repository: `repo`, its `view` (the editor, or the file's
         page), the branch and the path; a `repo` that names a view itself (`.../edit/`, as
@@ -473,6 +513,7 @@ class Theme:
 
 
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
+_SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
 
 
 def fill_label(label: str, *parts: str) -> Markup:

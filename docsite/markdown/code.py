@@ -339,31 +339,47 @@ def _mark_lines(code: str, highlighted: frozenset[int]) -> str:
 
 
 def pygments_css() -> str:
-    """Token colours for the light scheme, and for dark (chosen or from the system)."""
-    light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".highlight")
-    dark_rules = HtmlFormatter(style=DARK_STYLE).get_style_defs(".highlight")
-    dark_chosen = "\n".join(
-        f"[data-theme=dark] {line}" for line in dark_rules.splitlines() if line.startswith(".")
-    )
-    dark_system = "\n".join(
-        f"  :root:not([data-theme=light]) {line}"
-        for line in dark_rules.splitlines()
-        if line.startswith(".")
-    )
-    return (
-        f"{_strip_background(light)}\n{_strip_background(dark_chosen)}\n"
-        f"@media (prefers-color-scheme: dark) {{\n{_strip_background(dark_system)}\n}}\n"
-    )
+    """Token colours for both schemes in one rule per token: `light-dark()` picks one by the
+    page's `color-scheme`, which the theme sets for the scheme shown (chosen or the
+    system's). The few other declarations that only the dark style has follow after."""
+    light = _token_rules(LIGHT_STYLE)
+    dark = _token_rules(DARK_STYLE)
+    rules, dark_only = [], []
+    for selector in sorted(light.keys() | dark.keys()):
+        ours, theirs = light.get(selector, {}), dark.get(selector, {})
+        merged = []
+        for prop in sorted(ours.keys() | theirs.keys()):
+            one, other = ours.get(prop), theirs.get(prop)
+            if prop == "color" and other and one != other:
+                merged.append(f"color:light-dark({one or 'currentColor'},{other})")
+            elif one:  # as before: the light style's declaration holds in both schemes
+                merged.append(f"{prop}:{one}")
+            if prop != "color" and other and one != other:
+                dark_only.append(f"{selector}{{{prop}:{other}}}")
+        rules.append(f"{selector}{{{';'.join(merged)}}}")
+    chosen = "\n".join(f"[data-theme=dark] {rule}" for rule in dark_only)
+    system = "\n".join(f":root:not([data-theme=light]) {rule}" for rule in dark_only)
+    css = "\n".join(rule for rule in rules if not rule.endswith("{}"))
+    if dark_only:
+        css += f"\n{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}\n}}"
+    return css + "\n"
 
 
-def _strip_background(css: str) -> str:
-    """The theme paints code backgrounds itself; keep only token colours."""
-    return "\n".join(
-        line
-        for line in css.splitlines()
-        if "{ background" not in line
-        and "pre {" not in line
-        and "hll" not in line
-        and "td.linenos" not in line
-        and "span.linenos" not in line
-    )
+def _token_rules(style: str) -> dict[str, dict[str, str]]:
+    """A Pygments style's token rules: `.highlight .k` -> {"color": "#FF7B72", ...}, without
+    backgrounds and line numbers, which the theme paints itself."""
+    found: dict[str, dict[str, str]] = {}
+    for line in HtmlFormatter(style=style).get_style_defs(".highlight").splitlines():
+        selector, brace, rest = line.partition("{")
+        selector = selector.strip()
+        if not brace or not selector.startswith(".highlight .") or selector.endswith(".hll"):
+            continue
+        body = rest.partition("}")[0]
+        declarations = {}
+        for declaration in body.split(";"):
+            prop, colon, value = declaration.partition(":")
+            if colon and "background" not in prop:
+                declarations[prop.strip()] = value.strip()
+        if declarations:
+            found[selector] = declarations
+    return found
