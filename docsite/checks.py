@@ -30,7 +30,8 @@ def check_links(site: SiteContent, records: dict[str, PageRecord]) -> list[Diagn
                         "remove 'visibility: hidden' from that page, or the link to it",
                     )
                 )
-            if target_record is None or not fragment:
+            # A protected page's headings are not published: its anchors cannot be checked.
+            if target_record is None or not fragment or target.withheld:
                 continue
             anchors = anchor_sets.get(target_rel)
             if anchors is None:

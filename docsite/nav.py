@@ -11,7 +11,11 @@ from docsite.frontmatter import Badge, PageSettings
 from docsite.icons import site_icon
 from docsite.pages import Folder, Page, SiteContent, humanize
 
-_VERSION_ORDER = re.compile(r"^v(\d+(?:\.\d+){0,7})$", re.IGNORECASE)
+# v2, v2.1.0, v2.1-beta (semver's pre-release), v2.1+build (build metadata is not ordered).
+_VERSION_ORDER = re.compile(
+    r"^v(\d+(?:\.\d+){0,7})(?:-([0-9a-z-]+(?:\.[0-9a-z-]+)*))?(?:\+[0-9a-z.-]+)?$",
+    re.IGNORECASE,
+)
 _VERSION_PARTS = 8
 
 # Order groups, in sidebar order.
@@ -95,7 +99,7 @@ def order_key(order: int | float | str | None, label: str, is_folder: bool) -> t
             numbers = [int(p) for p in version.group(1).split(".")]
             # v1 == v1.0.0, and v1.1 comes before (is newer than) v1.
             parts = tuple(-n for n in numbers + [0] * (_VERSION_PARTS - len(numbers)))
-            return (VERSION, parts, pin, *tie)
+            return (VERSION, parts, _prerelease_key(version.group(2)), pin, *tie)
         try:
             order = float(text)
         except ValueError:
@@ -105,6 +109,20 @@ def order_key(order: int | float | str | None, label: str, is_folder: bool) -> t
     if order > 0:
         return (POSITIVE, -order, pin, *tie)
     return (NEGATIVE, -order, pin, *tie)
+
+
+def _prerelease_key(prerelease: str | None) -> tuple:
+    """Newest first, by semver's rules: v2.1 before v2.1-beta before v2.1-alpha; numeric
+    parts compare as numbers and go after words; a longer list of parts is newer."""
+    if not prerelease:
+        return (0,)
+    parts: list[tuple] = []
+    for part in prerelease.split("."):
+        if part.isdigit():
+            parts.append((1, -int(part), ()))
+        else:  # descending text: negated code points, then a mark above them all
+            parts.append((0, 0, (*(-ord(c) for c in part.casefold()), 1)))
+    return (1, *parts, (2, 0, ()))
 
 
 def nextprev_mode(page: Page, site: SiteContent, default: str) -> str:
@@ -178,7 +196,7 @@ def build_nav(site: SiteContent, nextprev: str = "show") -> NavTree:
 
 
 def _folder_visible(folder: Folder) -> bool:
-    return folder.settings.visibility == "public"
+    return folder.settings.visibility in ("public", "protected")
 
 
 def _page_item(page: Page) -> NavItem:

@@ -56,7 +56,7 @@ def publish(
     site, theme, config, report = ctx.site, ctx.theme, ctx.config, ctx.report
     writer = _Writer(ctx.output, ctx.previous_output, report)
     for page in site.pages:
-        if not page.settings.redirect:
+        if page.has_markdown_copy:
             if page.source.rel in reused and writer.keep(page.markdown_path):
                 continue
             record = records.get(page.source.rel)

@@ -341,7 +341,7 @@ class Theme:
         page), the branch and the path; a `repo` that names a view itself (`.../edit/`, as
         Retype documents) is used as it is."""
         edit = self.config.edit
-        if not edit.repo:
+        if not edit.repo or page.withheld:  # the source would show what the page holds back
             return ""
         path = posixpath.join(edit.path, page.source.rel) if edit.path else page.source.rel
         view = "" if edit.repo.rsplit("/", 1)[-1] in ("edit", "blob", "tree") else "/" + edit.view
