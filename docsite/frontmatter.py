@@ -14,7 +14,7 @@ from typing import Any
 
 import frontmatter
 
-from docsite.config import NEXTPREV_MODES, TocDepth, link_target
+from docsite.config import BADGE_VARIANTS, NEXTPREV_MODES, TocDepth, link_target
 from docsite.diagnostics import DiagnosticError, Report, did_you_mean
 from docsite.schema import (
     INVALID,
@@ -40,21 +40,6 @@ from docsite.yamldoc import Path, Position, YamlDocument, load_yaml
 _BARE_SHORTCODE = re.compile(r"^([ \t]*[A-Za-z_][\w.-]*:[ \t]+)(:[a-z0-9_+\-]+:)[ \t]*$", re.M)
 _YAML_FRONTMATTER = frontmatter.YAMLHandler()
 
-BADGE_VARIANTS = (
-    "base",
-    "primary",
-    "secondary",
-    "success",
-    "question",
-    "danger",
-    "warning",
-    "info",
-    "light",
-    "dark",
-    "ghost",
-    "contrast",
-    "clean",
-)
 # protected and private need a password in Retype; docsite publishes no text of theirs.
 VISIBILITIES = ("public", "hidden", "protected", "private")
 WITHHELD = ("protected", "private")
