@@ -37,7 +37,7 @@ class NavItem:
     sort_key: tuple
     page: Page | None = None
     target: str = ""  # where the link opens (a page's `target`)
-    badge_href: str = ""  # where its badge leads: site-relative, or a whole URL
+    badge_href: str | None = None  # where its badge leads: site-relative, or a whole URL
     stacked: bool = False  # a top-level folder always open, its label a heading (nav.mode)
     # Not in repr or ==, which would recurse once per level of a deep folder tree.
     children: list[NavItem] = field(default_factory=list, repr=False, compare=False)
@@ -278,13 +278,13 @@ def _badge_link(settings: PageSettings) -> str:
     return settings.badge.link if settings.badge is not None else ""
 
 
-def badge_href(link: str, origin: str, site: SiteContent) -> str:
+def badge_href(link: str, origin: str, site: SiteContent) -> str | None:
     """A `nav.badge.link` as the sidebar links it: a page's file (`guide.md`, from the
     page's folder, or `/guide.md` from the root) gives that page's URL; a path or an
     address is kept. The link check of page bodies does not see it: a missing page keeps
     the link as written."""
     if not link:
-        return ""
+        return None
     if ":" in link.split("/", 1)[0]:  # https://, mailto:
         return link
     path, hash_mark, fragment = link.partition("#")
