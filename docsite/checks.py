@@ -7,8 +7,11 @@ from docsite.diagnostics import Diagnostic, Severity, did_you_mean
 from docsite.pages import SiteContent
 
 
-def check_links(site: SiteContent, records: dict[str, PageRecord]) -> list[Diagnostic]:
-    """Links to `page.md#anchor` need that anchor; links to hidden pages are worth a word."""
+def check_links(
+    site: SiteContent, records: dict[str, PageRecord], anchors_level: str = "error"
+) -> list[Diagnostic]:
+    """Links to `page.md#anchor` need that anchor (reported as `checks.anchors` says: error,
+    warning or off); links to hidden pages are worth a word."""
     found: list[Diagnostic] = []
     # As sets, made once per target: a page may link to its own headings thousands of times.
     anchor_sets: dict[str, frozenset[str]] = {}
@@ -31,7 +34,7 @@ def check_links(site: SiteContent, records: dict[str, PageRecord]) -> list[Diagn
                     )
                 )
             # A protected page's headings are not published: its anchors cannot be checked.
-            if target_record is None or not fragment or target.withheld:
+            if target_record is None or not fragment or anchors_level == "off" or target.withheld:
                 continue
             anchors = anchor_sets.get(target_rel)
             if anchors is None:
@@ -43,7 +46,7 @@ def check_links(site: SiteContent, records: dict[str, PageRecord]) -> list[Diagn
                         page.source.shown,
                         line,
                         col,
-                        Severity.ERROR,
+                        Severity(anchors_level),
                         f"link to '#{fragment}', which is not an anchor on {where}",
                         _anchor_hint(fragment, target_record.anchors),
                     )

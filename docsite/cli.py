@@ -361,8 +361,28 @@ def _run(command: str, options: BuildOptions, args: argparse.Namespace, paint: P
         sys.stdout.write(
             dumps(report_json(command, result.report.items, result.pages, result.ok, where))
         )
+    if command == "check" and not args.quiet:
+        for line in _retype_summary(options.root, options.config_file):
+            print(line, file=human)
     _summary(command, result, args, where, human, paint)
     return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+def _retype_summary(root: Path, config_file: Path | None) -> list[str]:
+    """For a Retype project, what docsite does with its keys; nothing for docsite's own."""
+    from docsite.compatibility import retype_compatibility
+    from docsite.config import find_config, load_config
+    from docsite.diagnostics import Report
+    from docsite.retype_config import RETYPE_CONFIG_NAMES
+
+    try:
+        path = config_file or find_config(root)
+        if path is None or path.name not in RETYPE_CONFIG_NAMES:
+            return []
+        config = load_config(root, path, Report())
+        return retype_compatibility(path, config.content_dir).lines()
+    except Exception:  # the build has reported what is wrong with the config or the pages
+        return []
 
 
 def _summary(

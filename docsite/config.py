@@ -184,6 +184,19 @@ BADGE_VARIANTS = (
 )
 
 
+# What a failed check does: stop the build, say a word, or say nothing.
+CHECK_LEVELS = ("error", "warning", "off")
+
+
+@dataclass(frozen=True)
+class ChecksConfig:
+    """`checks`: how broken links and anchors are reported. docsite's own projects stop on
+    them; a Retype project warns, as Retype does (`--strict` turns warnings into errors)."""
+
+    links: str = "error"  # links to pages and files that do not exist
+    anchors: str = "error"  # links to `#anchors` their page does not have
+
+
 # Retype's nextprev.mode: the Previous/Next links shown, hidden, or the page left out of
 # the reading order as well.
 NEXTPREV_MODES = ("show", "hide", "exclude")
@@ -252,6 +265,9 @@ class SiteConfig:
     # Retype's `labels`, as configured: group ("default", a locale) -> label key -> text. The
     # theme's words are `docsite.labels.labels_for(locale, labels)`.
     labels: Overrides = field(default_factory=dict)
+    checks: ChecksConfig = field(default_factory=ChecksConfig)
+    # Retype's `locale.dateFormat` (`MMMM d, yyyy`); "" for the labels' `Default_DateFormat`.
+    date_format: str = ""
 
     @property
     def content_dir(self) -> Path:
@@ -299,8 +315,8 @@ class TocDepth(Spec):
 
 @dataclass
 class LocaleSpec(Spec):
-    """Retype's `locale`: a language such as fr, or a custom group of `labels`. Retype also
-    writes `locale: {dateFormat: ...}`, which docsite does not read yet: a warning."""
+    """Retype's `locale`: a language such as fr, or a custom group of `labels`; or, as Retype
+    also writes it, `locale: {dateFormat: ...}`: English words, dates in that format."""
 
     description: str = "a locale such as fr or pt-BR"
 
@@ -313,19 +329,8 @@ class LocaleSpec(Spec):
         if not isinstance(value, dict):
             return self.wrong_type(value, path, ctx)
         dates = Mapping(fields={"date_format": Str()}, aliases={"dateFormat": "date_format"})
-        if "date_format" in dates.check(value, path, ctx):
-            pos = ctx.doc.where_key((*path, next(k for k in value if k in _DATE_FORMAT_KEYS)))
-            ctx.report.warning(
-                ctx.doc.file,
-                pos.line,
-                pos.col,
-                f"'{dotted(path)}.dateFormat' is not read by docsite yet; dates keep its format",
-                "remove it when this project is built with docsite only",
-            )
-        return INVALID  # no locale named: English
-
-
-_DATE_FORMAT_KEYS = ("dateFormat", "date_format")
+        checked = dates.check(value, path, ctx)
+        return checked  # no language named: English
 
 
 @dataclass
@@ -507,6 +512,12 @@ SCHEMA = Mapping(
         "code": Mapping(fields={"line_numbers": ListOf(Str())}),
         "data": AnyMapping(),
         "templating": Mapping(fields={"enabled": Bool()}),
+        "checks": Mapping(
+            fields={
+                "links": Choice(choices=CHECK_LEVELS, false_is="off"),
+                "anchors": Choice(choices=CHECK_LEVELS, false_is="off"),
+            }
+        ),
         "backlinks": Mapping(
             fields={
                 "enabled": Bool(),
@@ -559,6 +570,15 @@ def find_config(root: Path) -> Path | None:
     return None
 
 
+def read_config_document(path: Path, shown: str) -> YamlDocument:
+    """A config file's YAML with positions. JSON is YAML but for tabs, which JSON allows
+    between tokens and nowhere else: spaces in their place keep every column."""
+    text = read_text(path, shown)
+    if path.suffix == ".json":
+        text = text.replace("\t", " ")
+    return load_yaml(text, shown)
+
+
 def load_config(root: Path, config_path: Path | None, report: Report) -> SiteConfig:
     """Read and check the config; no config file at all means all defaults."""
     path = config_path or find_config(root)
@@ -567,15 +587,11 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
     shown = _shown(path, root)
     if not path.is_file():
         raise FileNotFoundError(f"config file not found: {_shown(path, Path.cwd())}")
-    text = read_text(path, shown)
-    if path.suffix == ".json":
-        # JSON is YAML but for tabs, which JSON allows between tokens and nowhere else:
-        # spaces in their place keep every column.
-        text = text.replace("\t", " ")
-    doc = load_yaml(text, shown)
-    if doc.data is None:
+    doc = read_config_document(path, shown)
+    retype = path.name in RETYPE_CONFIG_NAMES
+    if doc.data is None and not retype:
         return SiteConfig(root=root, file=shown)
-    if path.name in RETYPE_CONFIG_NAMES:
+    if retype:  # an empty one too: Retype's defaults (the pages beside it) still apply
         doc = translate(doc, report)
     values = check_document(doc, SCHEMA, report, path.name)
     links = _links(values.get("links", []), ("links",), doc, report)
@@ -635,6 +651,8 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         mermaid_script=values.get("mermaid", {}).get("script", MERMAID_CDN).strip() or MERMAID_CDN,
         backlinks=_backlinks(values.get("backlinks", {}), doc, report, words),
         **_sidebar(values, doc, report),
+        checks=_checks(values.get("checks", {}), retype),
+        date_format=_date_format(values.get("locale")),
         locale=locale,
         labels=labels,
     )
@@ -646,6 +664,8 @@ def _locale(
     """The locale, the configured labels, and the interface words they give. A locale with
     neither built-in words nor a group of `labels` is English, with a warning."""
     locale = values.get("locale", ENGLISH)
+    if isinstance(locale, dict):  # `locale: {dateFormat: ...}`: English, in that format
+        locale = ENGLISH
     overrides = values.get("labels", {})
     if built_in(locale) is None and normalise(locale) not in map(normalise, overrides):
         pos = doc.where(("locale",))
@@ -758,6 +778,18 @@ def _check_site_file(
         f"'{key}' names {value!r}, which is not a file of the site",
         "put the file in the content folder or in static/, and give its path from there",
     )
+
+
+def _date_format(locale: Any) -> str:
+    """`locale.dateFormat`: how dates are written; "" for the locale's `Default_DateFormat`."""
+    return locale.get("date_format", "").strip() if isinstance(locale, dict) else ""
+
+
+def _checks(values: dict[str, str], retype: bool) -> ChecksConfig:
+    """The project's `checks`, over its kind's defaults: Retype builds a page with a broken
+    link and warns, so a Retype project does too unless it asks for more."""
+    default = "warning" if retype else "error"
+    return ChecksConfig(values.get("links", default), values.get("anchors", default))
 
 
 def _outbound(values: dict[str, Any], doc: YamlDocument, report: Report) -> OutboundConfig:

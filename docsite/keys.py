@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NewType, Protocol
 
 from docsite.cache import CACHE_VERSION, FileEntry, digest, engine_digest
-from docsite.config import HeaderLink, OutboundConfig, SiteConfig
+from docsite.config import ChecksConfig, HeaderLink, OutboundConfig, SiteConfig
 from docsite.frontmatter import PageSettings
+from docsite.labels import markdown_words
 from docsite.pages import Page, SiteContent
 from docsite.projectfiles import MISSING
 from docsite.sources import SETTINGS_SUFFIXES
@@ -220,6 +221,8 @@ class MarkdownInputs:
     hard_breaks: bool = False  # the config's `markdown.line_breaks`
     outbound: OutboundConfig = field(default_factory=OutboundConfig)  # the config's `outbound`
     templating: bool = True  # the config's `templating.enabled`
+    checks: ChecksConfig = field(default_factory=ChecksConfig)  # broken links: error or warning
+    words: tuple[tuple[str, str], ...] = ()  # labels.MARKDOWN_WORDS in the site's language
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,8 @@ class SharedKeys:
     hard_breaks: bool = False
     outbound: OutboundConfig = field(default_factory=OutboundConfig)
     templating: bool = True
+    checks: ChecksConfig = field(default_factory=ChecksConfig)
+    words: tuple[tuple[str, str], ...] = ()
 
 
 def shared_keys(
@@ -340,6 +345,8 @@ def shared_keys(
         config.markdown_hard_breaks,
         config.outbound,
         config.templating,
+        config.checks,
+        markdown_words(theme.labels),
     )
 
 
@@ -370,6 +377,8 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         hard_breaks=shared.hard_breaks,
         outbound=shared.outbound,
         templating=shared.templating,
+        checks=shared.checks,
+        words=shared.words,
     )
 
 

@@ -49,6 +49,7 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("templating", "enabled"): ("templating", "enabled"),
     ("snippets", "lineNumbers"): ("code", "line_numbers"),
     ("backlinks",): ("backlinks",),
+    ("checks",): ("checks",),  # docsite's own: how broken links and anchors are reported
     ("toc",): ("toc",),  # depth and label, the same keys
     ("nextprev",): ("nextprev",),
     ("scheme", "mode"): ("scheme", "mode"),
@@ -151,6 +152,22 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
         data["edit"].setdefault("path", "")
         data["edit"].setdefault("view", "blob")
     return YamlDocument(data, doc.file, value_positions=positions, key_positions=key_positions)
+
+
+NOT_SUPPORTED = "not supported by docsite yet"
+
+
+def classify_keys(doc: YamlDocument) -> list[tuple[str, str]]:
+    """Each key the Retype config uses, dotted, with why docsite leaves it out: "" when
+    docsite honours it, the reason when it has no meaning for docsite, NOT_SUPPORTED else."""
+    source = doc.data if isinstance(doc.data, dict) else {}
+    return [(".".join(map(str, path)), _left_out(path)) for path, _ in _leaves(source)]
+
+
+def _left_out(path: KeyPath) -> str:
+    if path in _NOT_FOR_DOCSITE:
+        return _NOT_FOR_DOCSITE[path]
+    return "" if _target(path) is not None else NOT_SUPPORTED
 
 
 def _copy_positions(

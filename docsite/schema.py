@@ -133,12 +133,16 @@ class Int(Spec):
 @dataclass
 class Choice(Spec):
     choices: tuple[str, ...] = ()
+    # The choice YAML's unquoted `off` (or `no`, `false`) stands for; YAML reads it as false.
+    false_is: str = ""
 
     @property
     def description(self) -> str:  # type: ignore[override]
         return "one of " + ", ".join(self.choices)
 
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        if value is False and self.false_is:
+            return self.false_is
         if isinstance(value, str) and value.lower() in self.choices:
             return value.lower()
         hint = did_you_mean(str(value), self.choices) if isinstance(value, str) else ""

@@ -7,6 +7,7 @@ once per site. A page then only fills in its relative root path and its active l
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import posixpath
 import re
 import urllib.parse
@@ -20,6 +21,7 @@ from markupsafe import Markup, escape
 from docsite.backlinks import Backlink, backlinks_title
 from docsite.cache import digest
 from docsite.config import HeaderLink, SiteConfig
+from docsite.dates import format_date
 from docsite.frontmatter import Badge
 from docsite.icons import IconSet, icon_markup
 from docsite.labels import labels_for
@@ -108,6 +110,7 @@ class Theme:
             tag_url=tag_url,
             labels=self.labels,
             fill_label=fill_label,
+            date_text=self.date_text,
         )
         self.last_updated = last_updated if last_updated is not None else {}
         self.site_html = site_html
@@ -117,6 +120,13 @@ class Theme:
         # While a page renders: the icons its templates ask for, for the build's icons.css.
         self._icons_asked: set[str] | None = None
         self._chrome = self._render_chrome()
+
+    def date_text(self, value: dt.date | str) -> str:
+        """A date as readers of this site read it: `locale.dateFormat`, else the locale's
+        `Default_DateFormat` label, with month and day names in the site's language."""
+        day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+        pattern = self.config.date_format or self.labels["Default_DateFormat"]
+        return format_date(day, pattern, self.config.language)
 
     def icon_html(self, value: str, css_class: str = "icon") -> Markup:
         icon = self.icons.resolve(value) if value else None

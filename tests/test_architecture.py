@@ -18,11 +18,21 @@ PACKAGE = REPO / "docsite"
 
 # Top to bottom; a module may import its own layer and the layers below it.
 LAYERS = ("command line", "build", "stages", "ground")
-COMMAND_LINE = {"__main__", "cli", "clean", "report_json", "scaffold", "terminal", "serve"}
+COMMAND_LINE = {
+    "__main__",
+    "cli",
+    "clean",
+    "compatibility",
+    "report_json",
+    "scaffold",
+    "terminal",
+    "serve",
+}
 GROUND = {
     "",  # the package itself: its version
     "cache",
     "config",
+    "dates",
     "diagnostics",
     "filelock",
     "labels",

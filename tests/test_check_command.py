@@ -163,3 +163,31 @@ def test_check_does_not_build_a_search_index(project: Project, monkeypatch):
     monkeypatch.chdir(project.write({"content/index.md": "# Home\n"}).root)
     assert cli.main(["check"]) == 0
     assert cli.main(["check", "--strict"]) == 0
+
+
+def test_check_on_a_retype_project_summarises_what_docsite_does_with_its_keys(project: Project):
+    project.write(
+        {
+            "retype.yml": "branding:\n  title: T\nstart:\n  open: true\nnoSuchKey: 1\n",
+            "index.md": "---\nlabel: Home\nnav:\n  badge: NEW\nwhatever: 1\n---\n# Home\n",
+            "guide.md": "---\nlabel: Guide\nwhatever: 2\n---\n# Guide\n",
+            "plain.md": "# No frontmatter\n",
+        }
+    )
+    done = run(project.root, "check")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    start = lines.index("Retype compatibility of retype.yml:")
+    summary = lines[start + 1 : start + 8]
+    assert summary[0] == "  retype.yml: 3 keys used, 1 honoured, 2 left out"
+    assert summary[1].startswith("    start: ") and "docsite serve --open" in summary[1]
+    assert summary[2] == "    noSuchKey: not supported by docsite yet"
+    assert summary[3] == "  frontmatter of 2 pages: 3 keys used, 2 honoured, 1 left out"
+    assert summary[4] == "    whatever (2 pages): not read by docsite"
+
+
+def test_check_on_a_docsite_project_prints_no_retype_summary(project: Project):
+    project.write({"docsite.yml": "title: T\n", "content/index.md": "# Home\n"})
+    done = run(project.root, "check")
+    assert done.returncode == 0, done.stderr
+    assert "Retype compatibility" not in done.stdout + done.stderr

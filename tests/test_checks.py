@@ -70,3 +70,69 @@ def test_links_to_block_ids_are_checked_with_a_block_id_hint(project):
     assert "'#^stpes'" in typo
     # '^install' is no block id, though the page has a heading 'install'
     assert "'#^install'" in heading and "block id is written at the end" in heading_hint
+
+
+BROKEN = {
+    "index.md": "# Home\n\n[gone](missing.md) [file](data/missing.pdf) [anchor](guide.md#nope)\n\n"
+    "[[Nowhere]]\n",
+    "guide.md": "# Guide\n\n## Setup\n",
+}
+
+
+def _located(result) -> list[tuple[str, int, int, str]]:
+    return [(d.file, d.line, d.col, d.severity.value) for d in result.report.sorted()]
+
+
+def test_a_retype_project_builds_with_broken_links_and_warns_at_each(project):
+    """Retype builds a page whose link goes nowhere and warns: so does docsite for a Retype
+    project, and `--strict` stops it."""
+    project.write({"retype.yml": "branding:\n  title: Old\n", **BROKEN})
+    result = project.build()
+    assert result.ok
+    assert _located(result) == [
+        ("index.md", 3, 8, "warning"),
+        ("index.md", 3, 27, "warning"),
+        ("index.md", 3, 54, "warning"),
+        ("index.md", 5, 1, "warning"),
+    ]
+    messages = [d.message for d in result.report.sorted()]
+    assert "missing.md" in messages[0] and "missing.pdf" in messages[1]
+    assert "'#nope'" in messages[2] and "Nowhere" in messages[3]
+    link = project.page("index.html").find("a", string="anchor")
+    assert link is not None and link["href"].endswith("#nope")  # written as Retype does
+    strict = project.build(strict=True)
+    assert not strict.ok and len(strict.report.errors) == 4
+
+
+def test_a_docsite_project_stops_on_broken_links_unless_checks_say_otherwise(project):
+    project.write({"docsite.yml": "title: T\n", **{f"content/{k}": v for k, v in BROKEN.items()}})
+    result = project.build()
+    # The page failed, so its anchors are not checked against the others: three errors.
+    assert not result.ok and len(result.report.errors) == 3
+    project.write({"docsite.yml": "title: T\nchecks:\n  links: warning\n  anchors: off\n"})
+    result = project.build()
+    assert result.ok
+    assert [d.severity.value for d in result.report.items] == ["warning"] * 3
+    assert not any("#nope" in d.message for d in result.report.items)
+    project.write({"docsite.yml": "title: T\nchecks:\n  links: off\n  anchors: error\n"})
+    result = project.build()
+    assert not result.ok
+    assert [d.message for d in result.report.items] == [
+        "link to '#nope', which is not an anchor on 'content/guide.md'"
+    ]
+
+
+def test_a_retype_project_may_ask_for_errors(project):
+    project.write({"retype.yml": "checks:\n  links: error\n", **BROKEN})
+    result = project.build()
+    assert not result.ok
+    assert [d.severity.value for d in result.report.sorted()] == ["error"] * 3
+
+
+def test_an_unknown_check_level_is_located(project):
+    project.write({"docsite.yml": "checks:\n  links: loud\n", "content/index.md": "# Home\n"})
+    result = project.build()
+    assert not result.ok
+    (error,) = result.report.errors
+    assert (error.file, error.line) == ("docsite.yml", 2)
+    assert "error, warning, off" in error.hint or "error" in error.message

@@ -172,3 +172,14 @@ def test_outbound_is_off_unless_configured(project):
     assert project.build().ok
     link = project.page("index.html").select_one("article p a")
     assert not link.has_attr("target") and link.find("span") is None
+
+
+def test_an_empty_retype_yml_still_means_retypes_defaults(project):
+    """`retype.yml` with nothing in it (or only comments) is a Retype project: the pages
+    sit beside it, and broken links warn."""
+    project.write({"retype.yml": "# nothing yet\n", "index.md": "# Home\n\n[gone](gone.md)\n"})
+    result = project.build()
+    assert result.ok, project.messages(result)
+    (warning,) = result.report.items
+    assert warning.severity.value == "warning" and "gone.md" in warning.message
+    assert project.page("index.html").find("h1").get_text(strip=True).startswith("Home")

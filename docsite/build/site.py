@@ -100,7 +100,7 @@ def _write_site(
         builder = _page_builder(ctx)
         plan = plan_pages(ctx, shared, lambda jobs: _parse_ahead(ctx, builder, jobs))
         records = _render_pages(ctx, builder, plan, result)
-        ctx.report.extend(check_links(ctx.site, records))
+        ctx.report.extend(check_links(ctx.site, records, ctx.config.checks.anchors))
     with result.timed("copying files"):
         place_files(ctx)
     with result.timed("generated files"):

@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
-from docsite.config import OutboundConfig
+from docsite.config import ChecksConfig, OutboundConfig
 from docsite.diagnostics import Diagnostic
 from docsite.icons import IconSet
 from docsite.markdown.attributes import attributes_plugin
@@ -84,6 +84,8 @@ class MarkdownRenderer:
         code_line_numbers: tuple[str, ...] = (),
         hard_breaks: bool = False,
         outbound: OutboundConfig | None = None,
+        checks: ChecksConfig | None = None,
+        words: tuple[tuple[str, str], ...] = (),
     ):
         self.md = make_markdown(html, hard_breaks)
         self.site = site
@@ -92,6 +94,8 @@ class MarkdownRenderer:
         self.setup = setup if setup is not None else _setup_around(site)
         self.code_line_numbers = frozenset(code_line_numbers)
         self.outbound = outbound or OutboundConfig()
+        self.checks = checks or ChecksConfig()
+        self.words = dict(words)
 
     def render(self, page: Page) -> Rendered:
         setup = self.setup
@@ -99,6 +103,9 @@ class MarkdownRenderer:
         ctx = RenderContext(page, self.site, self.asset_paths, [], icons=self.icons, files=files)
         ctx.code_line_numbers = self.code_line_numbers
         ctx.outbound = self.outbound
+        ctx.checks = self.checks
+        if self.words:
+            ctx.words = self.words
         body = without_region_markers(page.body)
         templated = setup.enabled and uses_templating(page)
         reads: dict[str, str] = {}

@@ -6,14 +6,17 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from docsite.config import OutboundConfig
+from docsite.config import ChecksConfig, OutboundConfig
 from docsite.diagnostics import Diagnostic, Severity
 from docsite.icons import ICON_HINT, IconSet, icon_markup
+from docsite.labels import ENGLISH, labels_for, markdown_words
 from docsite.markdown.headings import TocEntry
 from docsite.markdown.templating import Origin
 from docsite.pages import Page, SiteContent
 from docsite.projectfiles import ProjectFiles
 from docsite.urls import root_prefix
+
+_ENGLISH_WORDS = markdown_words(labels_for(ENGLISH, {}))
 
 
 @dataclass
@@ -31,6 +34,8 @@ class RenderContext:
     files: ProjectFiles | None = None  # reads included files and code snippets
     code_line_numbers: frozenset[str] = frozenset()  # languages numbered unless `!#`
     outbound: OutboundConfig = field(default_factory=OutboundConfig)  # links to other sites
+    checks: ChecksConfig = field(default_factory=ChecksConfig)  # how broken links are reported
+    words: dict[str, str] = field(default_factory=lambda: dict(_ENGLISH_WORDS))
     origins: list[Origin] | None = None  # per line of `lines`, when templating changed them
     # What the plugins found, for the page's Rendered.
     toc: list[TocEntry] = field(default_factory=list)
@@ -39,6 +44,10 @@ class RenderContext:
     backlinks_placed: bool = False  # `[!backlinks]` says where the list goes
     backlinks_title: str = ""  # its own title, if it has one
     nesting_reported: bool = False  # the nesting limit is reported once per page
+
+    def word(self, key: str) -> str:
+        """One of MARKDOWN_WORDS in the site's language."""
+        return self.words[key]
 
     def icon(self, value: str, css_class: str = "icon") -> str:
         """An icon's HTML (and a note that the page uses it), or '' when none has that name."""
@@ -84,6 +93,11 @@ class RenderContext:
 
     def warning(self, block: Token | None, needle: str, message: str, hint: str = "") -> None:
         self._add(Severity.WARNING, block, needle, message, hint)
+
+    def broken_link(self, block: Token | None, needle: str, message: str, hint: str = "") -> None:
+        """A link to a page or file that does not exist, reported as `checks.links` says."""
+        if self.checks.links != "off":
+            self._add(Severity(self.checks.links), block, needle, message, hint)
 
     def _add(
         self, severity: Severity, block: Token | None, needle: str, message: str, hint: str

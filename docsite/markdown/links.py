@@ -173,12 +173,12 @@ def resolve_link(
         if any(other.markdown_path == target for other in ctx.site.pages):
             # A page's published Markdown copy (Retype's `{{ page.md }}`): a file.
             return LinkTarget(root_prefix(page.url) + urllib.parse.quote(target) + suffix)
-        ctx.error(
+        ctx.broken_link(
             block, at, f"link to a page that does not exist: '{raw}'", _page_hint(target, ctx)
         )
         return None
     if target.rstrip("/") in ctx.site.folders:
-        ctx.error(
+        ctx.broken_link(
             block,
             at,
             f"link to folder '{raw}', which has no default page",
@@ -188,7 +188,9 @@ def resolve_link(
     found_file = find_file(target, ctx.asset_paths, image)
     if found_file is not None:
         return LinkTarget(root_prefix(page.url) + urllib.parse.quote(found_file) + suffix)
-    ctx.error(block, at, f"link to a file that does not exist: '{raw}'", _file_hint(target, ctx))
+    ctx.broken_link(
+        block, at, f"link to a file that does not exist: '{raw}'", _file_hint(target, ctx)
+    )
     return None
 
 

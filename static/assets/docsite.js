@@ -31,9 +31,14 @@
   const THEME_KEY = "docsite-theme";
   const toggle = $(".theme-toggle");
   const systemScheme = () => (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
+  // `<html class="dark">` while the dark scheme shows, as in Retype: pages' own CSS and
+  // the `dark:` classes of their HTML (`dark:hidden`) rely on it.
+  const markScheme = () => root.classList.toggle("dark", (root.dataset.theme || systemScheme()) === "dark");
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", markScheme);
   const applyTheme = (theme) => {
     if (theme === "light" || theme === "dark") root.dataset.theme = theme;
     else delete root.dataset.theme;
+    markScheme();
     if (toggle) {
       // The scheme's names in the site's language (its labels), on the button.
       const name = (scheme) => toggle.dataset[scheme] || scheme[0].toUpperCase() + scheme.slice(1);

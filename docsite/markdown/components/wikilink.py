@@ -210,7 +210,7 @@ def _find(name: str, kind: str, block: Token | None, ctx: RenderContext, needle:
         if close
         else f"a wikilink names a {what} of the content folder by its file name"
     )
-    ctx.error(block, needle, f"wikilink '{needle}': no {what} is named '{wanted}'", hint)
+    ctx.broken_link(block, needle, f"wikilink '{needle}': no {what} is named '{wanted}'", hint)
     return None
 
 
