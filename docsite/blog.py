@@ -68,8 +68,16 @@ def post_date(page: Page) -> dt.date | None:
 
 
 def newest_first(pages: Iterable[Page]) -> list[Page]:
-    """By date, newest first; undated posts last; same date: by file path, Z to A."""
-    return sorted(pages, key=lambda p: (post_date(p) or dt.date.min, p.source.rel), reverse=True)
+    """By date (and time, when one is given), newest first; undated posts last; same date:
+    by file path, Z to A."""
+    return sorted(pages, key=lambda p: (_moment(post_date(p)), p.source.rel), reverse=True)
+
+
+def _moment(date: dt.date | None) -> dt.datetime:
+    """A date as a datetime, so dates with a time and without compare."""
+    if isinstance(date, dt.datetime):
+        return date.replace(tzinfo=None)
+    return dt.datetime.combine(date or dt.date.min, dt.time.min)
 
 
 def apply_blog_settings(site: SiteContent, config: BlogConfig, report: Report) -> None:
@@ -367,8 +375,8 @@ def _item(entry: PostEntry, config: SiteConfig) -> str:
 
 
 def _rfc822(date: dt.date) -> str:
-    """RSS's date format, at midnight UTC: 'Sat, 15 Nov 2025 00:00:00 +0000'."""
-    return email.utils.format_datetime(dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC))
+    """RSS's date format, in UTC (midnight without a time): 'Sat, 15 Nov 2025 00:00:00 +0000'."""
+    return email.utils.format_datetime(_moment(date).replace(tzinfo=dt.UTC))
 
 
 def _element(name: str, text: str, attributes: str = "") -> str:

@@ -190,6 +190,58 @@ class BacklinksConfig:
     include: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class NavTagsConfig:
+    """Retype's `nav.tags`: a list of the site's tags in the sidebar, each a link to its
+    tag page."""
+
+    enabled: bool = False  # on when the config has `nav.tags`
+    title: str = ""
+    limit: int = 0  # 0 for all
+    include: tuple[str, ...] = ()  # tag name patterns with ? and *; exclude is ignored then
+    exclude: tuple[str, ...] = ()
+    layout: str = "flex"  # or "stack", one per line
+    align: str = "right"
+    order: str = "asc"  # "desc", "count" (most used first) or "count-asc"
+    variant: str = "info"
+
+
+# `nav.tags.order` as Retype spells it, and its aliases.
+NAV_TAG_ORDERS = {
+    "asc": "asc",
+    "desc": "desc",
+    "alpha-desc": "desc",
+    "name-desc": "desc",
+    "title-desc": "desc",
+    "count": "count",
+    "count-desc": "count",
+    "popular": "count",
+    "popularity": "count",
+    "frequency": "count",
+    "count-asc": "count-asc",
+    "popular-asc": "count-asc",
+    "popularity-asc": "count-asc",
+    "frequency-asc": "count-asc",
+}
+NAV_ICON_MODES = ("all", "none", "folders", "pages", "top")
+# The badge component's variants (sidebar badges and tags use them too).
+BADGE_VARIANTS = (
+    "base",
+    "primary",
+    "secondary",
+    "success",
+    "question",
+    "danger",
+    "warning",
+    "info",
+    "light",
+    "dark",
+    "ghost",
+    "contrast",
+    "clean",
+)
+
+
 # What a failed check does: stop the build, say a word, or say nothing.
 CHECK_LEVELS = ("error", "warning", "off")
 
@@ -242,6 +294,10 @@ class SiteConfig:
     nextprev: str = "show"  # pages' Previous/Next links, unless a folder or page says
     toc_levels: tuple[int, ...] = (2, 3)  # heading levels "On this page" lists
     toc_label: str = "On this page"
+    nav_mode: str = "default"  # "stack": every top-level folder open, its pages listed below it
+    nav_icons: str = "all"  # which sidebar items show their icon (Retype's nav.icons.mode)
+    nav_tags: NavTagsConfig = field(default_factory=NavTagsConfig)
+    sidebar_filter: bool = True  # the filter box above the sidebar (showSidebarFilter)
     # Raw HTML in Markdown is passed through; `markdown: {html: false}` escapes it instead.
     markdown_html: bool = True
     # `markdown: {line_breaks: hard}`: a line break in a paragraph is a <br> (Retype's lineBreaks).
@@ -586,6 +642,26 @@ SCHEMA = Mapping(
             },
             aliases={"maxResults": "max_results"},  # Retype's spelling
         ),
+        "nav": Mapping(
+            fields={
+                "mode": Choice(choices=("default", "stack")),
+                "icons": Mapping(fields={"mode": Choice(choices=NAV_ICON_MODES)}),
+                "tags": Mapping(
+                    fields={
+                        "enabled": Bool(),
+                        "title": Str(),
+                        "limit": Int(),
+                        "include": ListOf(Str()),
+                        "exclude": ListOf(Str()),
+                        "layout": Choice(choices=("flex", "stack")),
+                        "align": Choice(choices=("left", "right")),
+                        "order": Choice(choices=tuple(NAV_TAG_ORDERS)),
+                        "variant": Str(),
+                    }
+                ),
+            }
+        ),
+        "sidebar_filter": Bool(),
         "blog": Mapping(
             fields={
                 "base": Str(),
@@ -708,6 +784,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         ),
         mermaid_script=values.get("mermaid", {}).get("script", MERMAID_CDN).strip() or MERMAID_CDN,
         backlinks=_backlinks(values.get("backlinks", {}), doc, report, words),
+        **_sidebar(values, doc, report),
         checks=_checks(values.get("checks", {}), retype),
         date_format=_date_format(values.get("locale")),
         locale=locale,
@@ -1107,6 +1184,48 @@ def _backlinks(
         max_results=values.get("max_results", defaults.max_results),
         exclude=patterns["exclude"],
         include=patterns["include"],
+    )
+
+
+def _sidebar(values: dict[str, Any], doc: YamlDocument, report: Report) -> dict[str, Any]:
+    """The sidebar's settings: Retype's `nav` (mode, icons.mode, tags) and the filter box."""
+    nav = values.get("nav", {})
+    return {
+        "nav_mode": nav.get("mode", "default"),
+        "nav_icons": nav.get("icons", {}).get("mode", "all"),
+        "nav_tags": _nav_tags(nav, doc, report),
+        "sidebar_filter": values.get("sidebar_filter", True),
+    }
+
+
+def _nav_tags(nav: dict[str, Any], doc: YamlDocument, report: Report) -> NavTagsConfig:
+    """The sidebar's tag list: on when `nav.tags` is written (Retype Pro's default), unless
+    `enabled: false`; a badge variant docsite does not know is the default, with a word."""
+    if "tags" not in nav:
+        return NavTagsConfig()
+    values = nav["tags"]
+    variant = values.get("variant", "info").strip().lower()
+    if variant not in BADGE_VARIANTS:
+        pos = doc.where(("nav", "tags", "variant"))
+        report.warning(
+            doc.file,
+            pos.line,
+            pos.col,
+            f"unknown badge variant '{variant}' in 'nav.tags.variant'; 'info' is used",
+            did_you_mean(variant, BADGE_VARIANTS) or "e.g. info, success or warning",
+        )
+        variant = "info"
+    limit = values.get("limit", 0)
+    return NavTagsConfig(
+        enabled=values.get("enabled", True),
+        title=values.get("title", ""),
+        limit=limit if limit > 0 else 0,  # Retype applies only values above 0
+        include=tuple(p.strip().lower() for p in values.get("include", []) if p.strip()),
+        exclude=tuple(p.strip().lower() for p in values.get("exclude", []) if p.strip()),
+        layout=values.get("layout", "flex"),
+        align=values.get("align", "right"),
+        order=NAV_TAG_ORDERS[values.get("order", "asc")],
+        variant=variant,
     )
 
 

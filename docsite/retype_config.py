@@ -60,6 +60,8 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("serve", "host"): ("serve", "host"),
     ("serve", "port"): ("serve", "port"),
     ("serve", "watch", "polling"): ("serve", "poll"),
+    ("nav",): ("nav",),  # mode, icons.mode and tags: the same keys
+    ("showSidebarFilter",): ("sidebar_filter",),
     ("blog",): ("blog",),  # the same keys; the schema knows Retype's pageSize, maxResults...
     ("breadcrumb", "enabled"): ("breadcrumb", "enabled"),
     ("breadcrumb", "separator"): (

@@ -149,7 +149,7 @@ class Theme:
         self.labels = labels_for(config.locale, config.labels)
         self.env.globals.update(
             icon=self.icon_html,
-            badge=badge_html,
+            badge=self.badge_html,
             tag_url=tag_url,
             labels=self.labels,
             fill_label=fill_label,
@@ -181,6 +181,10 @@ class Theme:
         if self._icons_asked is not None:
             self._icons_asked.add(value)
         return Markup(icon_markup(icon, str(escape(css_class)), ROOT_MARK))
+
+    def badge_html(self, badge: Badge | None, href: str = "") -> Markup:
+        icon = self.icon_html(badge.icon, "icon badge-icon") if badge and badge.icon else Markup("")
+        return badge_html(badge, icon, href)
 
     def _render_chrome(self) -> dict[str, str]:
         """Header and footer, the same on every page but for the root marker."""
@@ -236,7 +240,7 @@ class Theme:
                 folder = self.nav.by_folder.get(rel)
                 if folder is not None:
                     lists.append(_children_digest(folder))
-            key = digest(lists, self._expanded_key())
+            key = digest(lists, self._expanded_key(), self.nav.tags)
             self._sidebar_keys[folder_rel] = key
         return key
 
@@ -259,6 +263,8 @@ class Theme:
                 # The tree itself too, for sites whose own sidebar.html walks it.
                 items=self.nav.root.children,
                 open_folders=open_folders,
+                nav_tags=self.nav.tags,
+                site=self.config,
                 root=Markup(ROOT_MARK),
             )
             self._sidebars[key] = cached
@@ -505,7 +511,7 @@ class Theme:
         page), the branch and the path; a `repo` that names a view itself (`.../edit/`, as
         Retype documents) is used as it is."""
         edit = self.config.edit
-        if not edit.repo:
+        if not edit.repo or page.withheld:  # the source would show what the page holds back
             return ""
         path = posixpath.join(edit.path, page.source.rel) if edit.path else page.source.rel
         view = "" if edit.repo.rsplit("/", 1)[-1] in ("edit", "blob", "tree") else "/" + edit.view
@@ -543,10 +549,29 @@ def has_sidebar(layout: str) -> bool:
     return layout not in ("central", "blog")
 
 
-def badge_html(badge: Badge | None) -> Markup:
+_NO_ICON = Markup("")
+
+
+def badge_html(badge: Badge | None, icon: Markup = _NO_ICON, href: str = "") -> Markup:
+    """A sidebar badge with the [!badge] component's classes; a link when `href` is given
+    (placed beside the item's link, as a link may not hold another)."""
     if badge is None:
         return Markup("")
-    return Markup('<span class="badge badge-{}">{}</span>').format(badge.variant, badge.text)
+    names = ["badge", f"badge-{badge.variant}"]
+    names += [f"badge-{look}" for look in (badge.corners, badge.size) if look]
+    if icon and not badge.text:
+        names.append("badge-icon-only")
+    text = Markup("<span>{}</span>").format(badge.text) if icon and badge.text else badge.text
+    inner = (
+        Markup("{}{}").format(text, icon) if badge.icon_right else Markup("{}{}").format(icon, text)
+    )
+    if not href:
+        return Markup('<span class="{}">{}</span>').format(" ".join(names), inner)
+    target = Markup(' target="{}"').format(badge.target) if badge.target else ""
+    rel = Markup(' rel="noopener"') if badge.target == "_blank" else ""
+    return Markup('<a class="{}" href="{}"{}{}>{}</a>').format(
+        " ".join(names), href, target, rel, inner
+    )
 
 
 def _children_digest(item: NavItem) -> str:
@@ -562,6 +587,8 @@ def _children_digest(item: NavItem) -> str:
                 c.expanded,
                 c.page is not None,
                 c.target,
+                c.badge_href,
+                c.stacked,
             )
             for c in item.children
         ]

@@ -57,7 +57,14 @@ def render_site(
             blog = make_blog(site, config)
             # A blog without a page of its own: the sidebar links to its generated one.
             generated = (blog.title, blog.url) if blog and blog.index is None else None
-            nav = build_nav(site, config.nextprev, generated)
+            nav = build_nav(
+                site,
+                config.nextprev,
+                config.nav_mode,
+                config.nav_icons,
+                config.nav_tags,
+                generated=generated,
+            )
             dates = read_dates(config.content_dir, config.root if options.use_cache else None)
             theme, site_html_files = make_theme(config, site, nav, dates, cache, report, blog)
             if theme.site_html is not None:

@@ -26,10 +26,11 @@ class SearchPage:
 
 
 def is_searchable(page: Page) -> bool:
-    """Hidden pages, redirects and the 404 page stay out of the index."""
+    """Hidden, protected and private pages, redirects and the 404 page stay out of the
+    index."""
     settings = page.settings
     return (
-        settings.visibility != "hidden"
+        settings.visibility not in ("hidden", "protected", "private")
         and not settings.redirect
         and page.output_path not in NOT_FOUND_PATHS
     )
