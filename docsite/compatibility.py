@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docsite.config import read_config_document
 from docsite.diagnostics import DiagnosticError, Report
 from docsite.frontmatter import PAGE_SCHEMA, split_frontmatter
 from docsite.reading import read_text
@@ -58,10 +59,7 @@ def retype_compatibility(config_path: Path, content_dir: Path) -> Compatibility:
     """The summary for the Retype project whose config is `config_path`. Problems reading
     files are the build's to report: here they only leave a file out."""
     quiet = Report()
-    text = read_text(config_path, config_path.name)
-    if config_path.suffix == ".json":
-        text = text.replace("\t", " ")
-    doc = load_yaml(text, config_path.name)
+    doc = read_config_document(config_path, config_path.name)
     result = Compatibility(config_path.name)
     if isinstance(doc.data, dict):
         for key, reason in classify_keys(doc):

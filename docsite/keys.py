@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, NewType, Protocol
 from docsite.cache import CACHE_VERSION, FileEntry, digest, engine_digest
 from docsite.config import ChecksConfig, HeaderLink, OutboundConfig, SiteConfig
 from docsite.frontmatter import PageSettings
+from docsite.labels import markdown_words
 from docsite.pages import Page, SiteContent
 from docsite.projectfiles import MISSING
 from docsite.sources import SETTINGS_SUFFIXES
@@ -199,6 +200,7 @@ class SiteInputs:
     folder_settings: list[tuple[str, str]]
     static: list[tuple[str, str]]  # files of static/ may take the place of generated pages
     last_updated: dict[str, str]  # each page's last commit date
+    last_updated_by: dict[str, str] = field(default_factory=dict)  # and who made it
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,7 @@ class MarkdownInputs:
     outbound: OutboundConfig = field(default_factory=OutboundConfig)  # the config's `outbound`
     templating: bool = True  # the config's `templating.enabled`
     checks: ChecksConfig = field(default_factory=ChecksConfig)  # broken links: error or warning
+    words: tuple[tuple[str, str], ...] = ()  # labels.MARKDOWN_WORDS in the site's language
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,7 @@ class SharedKeys:
     outbound: OutboundConfig = field(default_factory=OutboundConfig)
     templating: bool = True
     checks: ChecksConfig = field(default_factory=ChecksConfig)
+    words: tuple[tuple[str, str], ...] = ()
 
 
 def shared_keys(
@@ -308,7 +312,8 @@ def shared_keys(
             icons,
         )
     )
-    variables = digest(project_variables(config), config.data, nonce)
+    # The templating options change what templated pages (those that read variables) show.
+    variables = digest(project_variables(config), config.data, nonce, config.templating_options)
     site_key = key_of(
         SiteInputs(
             assets,
@@ -323,6 +328,7 @@ def shared_keys(
             ),
             inputs_of(files, InputKind.STATIC),
             theme.last_updated,
+            theme.last_updated_by,
         )
     )
     templated = any(
@@ -343,6 +349,7 @@ def shared_keys(
         config.outbound,
         config.templating,
         config.checks,
+        markdown_words(theme.labels),
     )
 
 
@@ -374,6 +381,7 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         outbound=shared.outbound,
         templating=shared.templating,
         checks=shared.checks,
+        words=shared.words,
     )
 
 

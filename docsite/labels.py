@@ -160,3 +160,20 @@ def template_labels(locale: str, overrides: Overrides) -> LabelTable:
     for name in names.values():
         table.setdefault(name, LabelTable(labels_for(name, overrides)))
     return LabelTable(table)
+
+
+# The interface words (label keys) Markdown components show: a callout's default title, the
+# titles of GitHub's alerts. They enter the Markdown key, so a new locale re-renders pages.
+MARKDOWN_WORDS = (
+    "Panel_Title_Details",
+    "Note_Note_Title",
+    "Note_Tip_Title",
+    "Note_Important_Title",
+    "Note_Warning_Title",
+    "Note_Caution_Title",
+)
+
+
+def markdown_words(labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The words of `labels` (a site's active labels) that Markdown components show."""
+    return tuple((key, labels[key]) for key in MARKDOWN_WORDS)

@@ -429,6 +429,18 @@ def atomic_write(path: Path, content: FileContent) -> None:
 OUTPUT_MARKER = ".docsite"
 
 
+def is_retype_output(out: Path) -> bool:
+    """Whether a folder holds a site Retype built (its generator tag in index.html, and its
+    resources/ folder): Retype replaces it on every build, and so may docsite when a Retype
+    project that commits its output (as many publish from `public/` or `docs/`) moves over."""
+    try:
+        with open(out / "index.html", "rb") as page:
+            head = page.read(4096)
+    except OSError:
+        return False
+    return b'<meta name="generator" content="Retype' in head and (out / "resources").is_dir()
+
+
 def marker_of(out: Path) -> tuple[int, int, int] | None:
     """The identity of a built site: its marker file, written anew by every build."""
     try:

@@ -18,6 +18,7 @@ from docsite.backlinks import Backlink
 from docsite.cache import BuildCache, PageRecord, digest, file_stat
 from docsite.diagnostics import Diagnostic
 from docsite.keys import dependencies_of, snapshot
+from docsite.labels import markdown_words
 from docsite.markdown import MarkdownRenderer, Rendered
 from docsite.markdown.links import setting_href
 from docsite.markdown.templating import TemplateSetup
@@ -106,6 +107,7 @@ class PageBuilder:
                 hard_breaks=config.markdown_hard_breaks,
                 outbound=config.outbound,
                 checks=config.checks,
+                words=markdown_words(self.theme.labels),
                 setup=self.theme.site_html.setup
                 if self.theme.site_html is not None
                 else TemplateSetup.for_site(config.root, config.content_dir, config, self.site),

@@ -32,11 +32,13 @@ GROUND = {
     "",  # the package itself: its version
     "cache",
     "config",
+    "dates",
     "diagnostics",
     "filelock",
     "labels",
     "output",
     "pathpatterns",
+    "presentation",  # the theme variables and the other look settings of the config
     "reading",
     "retype_config",
     "schema",

@@ -2,7 +2,11 @@
 
 import os
 
+import pytest
 from conftest import soup
+
+from docsite.build import BuildOptions, build_site
+from docsite.diagnostics import UsageError
 
 
 def test_seed_page_builds_with_icon_badge_and_order(project, seed_text):
@@ -206,3 +210,34 @@ def test_inline_icons_use_the_site_icons_and_reach_icons_css(project):
     assert paragraph.select_one("span.icon.i-zap") is not None
     css = (project.out / "assets/icons.css").read_text()
     assert ".i-c-brand{" in css and ".i-zap{" in css
+
+
+RETYPE_BUILT_INDEX = (
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="UTF-8">\n'
+    '<meta name="generator" content="Retype 4.6.0">\n<title>Home</title>\n</head></html>\n'
+)
+
+
+def test_a_retype_projects_committed_output_is_replaced_and_a_lookalike_is_not(project):
+    """Many Retype projects commit their built site (2FAuth's `public/`); Retype replaces
+    it on every build, and so does docsite. Without Retype's marks, the folder is kept."""
+    project.write(
+        {
+            "retype.yml": "output: public\n",
+            "index.md": "# Home\n",
+            "public/index.html": RETYPE_BUILT_INDEX,
+            "public/resources/js/retype.js": "/* built */",
+            "public/old-page/index.html": "<html></html>",
+        }
+    )
+    result = build_site(BuildOptions(root=project.root))
+    assert result.ok, project.messages(result)
+    public = project.root / "public"
+    assert not (public / "old-page").exists() and not (public / "resources/js/retype.js").exists()
+    assert "docsite" in (public / "index.html").read_text()
+    lookalike = project.root / "mine"
+    (lookalike / "resources").mkdir(parents=True)
+    (lookalike / "index.html").write_text("<html><head><title>Mine</title></head></html>")
+    with pytest.raises(UsageError, match="did not write"):
+        build_site(BuildOptions(root=project.root, out=lookalike))
+    assert (lookalike / "index.html").read_text().startswith("<html><head><title>Mine")

@@ -290,11 +290,10 @@ def test_retype_config_locale_and_labels_with_positions(project):
     assert config.search.placeholder == "Buscar en la documentación"
 
 
-def test_retype_locale_date_format_is_a_warning(project):
+def test_retype_locale_date_format_is_read_with_english_words(project):
     config, report = _load(project, "locale:\n  dateFormat: MM-dd-yyyy\n", "retype.yml")
-    [warning] = report.items
-    assert warning.line == 2 and "dateFormat" in warning.message
-    assert config.locale == "en"
+    assert not report.items
+    assert config.locale == "en" and config.date_format == "MM-dd-yyyy"
 
 
 # Built sites ------------------------------------------------------------------------------
@@ -354,7 +353,7 @@ def test_last_updated_follows_the_labels(project):
     result = project.build()
     assert result.ok, project.messages(result)
     shown = project.page("index.html").select_one(".last-updated")
-    assert shown.get_text() == "Aktualisiert am 2026-03-12 von Ada"
+    assert shown.get_text() == "Aktualisiert am 12.03.2026 von Ada"  # German dates too
     assert shown.time["datetime"] == "2026-03-12" and shown.select_one(".last-updated-by")
 
 
@@ -447,3 +446,22 @@ def test_a_retype_project_in_portuguese_of_portugal_or_brazil(project):
         )
     assert shown["pt-PT"] == ("Anterior", "Seguinte")
     assert shown["pt"] == ("Anterior", "Próxima")
+
+
+def test_markdown_components_speak_the_sites_language_and_follow_a_new_locale(project):
+    body = (
+        "# Home\n\n> [!NOTE]\n> Plain.\n\n> [!WARNING] Own title\n> Titled.\n\n"
+        "!!!+\nCollapsible.\n!!!\n"
+    )
+    project.write({"docsite.yml": "locale: fr\n", "content/index.md": body})
+    assert project.build().ok
+
+    def titles() -> list[str]:
+        page = project.page("index.html")
+        found = page.select(".markdown-alert-title") + page.select(".callout summary")
+        return [element.get_text(" ", strip=True) for element in found]
+
+    assert titles() == ["Remarque", "Own title", "Détails"]
+    project.write({"docsite.yml": "locale: de\n"})  # the cached page bodies are not reused
+    assert project.build().ok
+    assert titles() == ["Hinweis", "Own title", "Details"]

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import write_files
 
 from docsite.build import BuildOptions, build_site
@@ -141,6 +142,47 @@ def test_http_pages_404_405_and_traversal(http_server):
         assert response.status == 405 and response.getheader("Allow") == "GET, HEAD"
 
 
+def _get(port: int, path: str, headers: dict[str, str], connection=None):
+    connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    return response, response.read()
+
+
+def _served_stamp(html: bytes) -> int:
+    script = BeautifulSoup(html, "html.parser").find("script", src="/__docsite/livereload.js")
+    return int(script["data-served"])
+
+
+def test_files_carry_validators_and_unchanged_ones_answer_304_on_one_connection(
+    http_server, tmp_path
+):
+    """A reload asks again for every file of the page; the ones a rebuild did not change
+    come back as 304, on the same kept-alive connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", http_server, timeout=5)
+    css, body = _get(http_server, "/assets/app.css", {}, connection)
+    etag = css.getheader("ETag")
+    assert body == b"body{}" and etag and css.getheader("Cache-Control") == "no-cache"
+    again, body = _get(http_server, "/assets/app.css", {"If-None-Match": etag}, connection)
+    assert again.status == 304 and body == b"" and again.getheader("ETag") == etag
+    assert not css.will_close and not again.will_close  # the connection is kept
+    weak, _ = _get(http_server, "/assets/app.css", {"If-None-Match": f'"x", W/{etag}'}, connection)
+    assert weak.status == 304
+    # A page says when it was read, so it is never answered from the browser's copy.
+    page, html = _get(http_server, "/", {}, connection)
+    again, html_again = _get(http_server, "/", {"If-None-Match": page.getheader("ETag")})
+    assert page.status == again.status == 200
+    stamps = [_served_stamp(body) for body in (html, html_again)]
+    assert 0 < stamps[0] < stamps[1]
+    connection.close()
+    (tmp_path / "site/assets/app.css").write_text("body{color:red}")
+    changed, body = _get(http_server, "/assets/app.css", {"If-None-Match": etag})
+    assert changed.status == 200 and body == b"body{color:red}"
+    assert changed.getheader("ETag") != etag
+    missing, _ = _get(http_server, "/nowhere/", {"If-None-Match": "*"})
+    assert missing.status == 404 and missing.getheader("Cache-Control") == "no-store"
+
+
 def test_taken_port_moves_to_the_next_free_one(tmp_path):
     said = []
     first = bind("127.0.0.1", 0, tmp_path, Broadcaster(), say=said.append)
@@ -192,6 +234,8 @@ class EventClient:
             except queue.Empty:
                 break
             if event == name:
+                if isinstance(data, dict):
+                    assert data.pop("at", 1) > 0  # when a reload went out: always later
                 return data, when
         raise AssertionError(f"no {name!r} event within {timeout} s")
 

@@ -7,6 +7,7 @@ import contextlib
 import difflib
 import gc
 import http.client
+import re
 import shutil
 import socket
 import struct
@@ -295,13 +296,16 @@ CHURN_TEXTS = [
 ]
 
 
+LIVE_SCRIPT = re.compile(r'<script src="/__docsite/livereload\.js"[^>]*></script>')
+
+
 def served_html(url: str, site: Path) -> dict[str, str]:
     """Every HTML page of the served folder as the server answers it, live script taken out."""
     pages = {}
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
         with contextlib.suppress(OSError):
-            pages[rel] = fetch(url + rel).replace(docsite.serve.server._INJECT.decode(), "")
+            pages[rel] = LIVE_SCRIPT.sub("", fetch(url + rel))
     return pages
 
 

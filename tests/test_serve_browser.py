@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 
 import pytest
 from conftest import write_files
@@ -98,3 +99,26 @@ def test_many_open_tabs_all_load_and_reload(chromium, live_site):
             page.get_by_text("Second version of the guide.").wait_for(timeout=10_000)
     finally:
         context.close()
+
+
+def test_an_edit_saved_while_the_page_loads_still_reaches_it(chromium, live_site):
+    """A save whose reload goes out while the tab is between two pages (the live-reload
+    script not yet connected) is not lost: the page learns of it when it connects."""
+    root, url = live_site
+    page = chromium.new_page()
+    guide = root / "content/guide.md"
+
+    def save_before_the_script_connects(route):
+        # The page has been read; its script waits here until the reload event has gone.
+        guide.write_text(guide.read_text().replace("First version", "Saved-meanwhile version"))
+        time.sleep(1.5)
+        route.continue_()
+
+    try:
+        page.goto(url)
+        page.wait_for_timeout(300)
+        page.route("**/__docsite/livereload.js", save_before_the_script_connects)
+        page.goto(url + "guide/")
+        page.get_by_text("Saved-meanwhile version of the guide.").wait_for(timeout=10_000)
+    finally:
+        page.close()

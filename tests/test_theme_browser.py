@@ -371,6 +371,33 @@ def test_stored_scheme_is_applied_before_the_first_paint(
 # Code blocks ---------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("chosen", [None, "dark", "light"])
+def test_code_tokens_take_the_colours_of_the_scheme_shown(
+    open_page: OpenPage, base_url: str, chosen: str | None
+) -> None:
+    """One stylesheet colours the tokens for both schemes: the system's, or the reader's."""
+    from pygments.styles import get_style_by_name
+    from pygments.token import Keyword
+
+    from docsite.markdown.code import DARK_STYLE, LIGHT_STYLE
+
+    expected = {}
+    for scheme, style in (("light", LIGHT_STYLE), ("dark", DARK_STYLE)):
+        hex_colour = get_style_by_name(style).style_for_token(Keyword.Namespace)["color"]
+        expected[scheme] = "rgb({}, {}, {})".format(
+            *(int(hex_colour[i : i + 2], 16) for i in (0, 2, 4))
+        )
+    for system in ("light", "dark"):
+        page = open_page(color_scheme=system)
+        page.goto(base_url + "getting-started/")
+        if chosen:
+            page.evaluate("(t) => localStorage.setItem('docsite-theme', t)", chosen)
+            page.reload()
+        keyword = page.locator("article.doc pre .kn").first  # import
+        colour = keyword.evaluate("e => getComputedStyle(e).color")
+        assert colour == expected[chosen or system], (system, chosen)
+
+
 def test_copy_button_copies_the_code(open_page: OpenPage, base_url: str) -> None:
     page = open_page(permissions=["clipboard-read", "clipboard-write"])
     page.goto(base_url + "getting-started/")

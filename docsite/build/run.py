@@ -22,7 +22,7 @@ from docsite.context import BuildOptions
 from docsite.diagnostics import DiagnosticError, Report, UsageError
 from docsite.gitdates import head_commit
 from docsite.markdown.templating import build_time
-from docsite.output import OUTPUT_MARKER, marker_of
+from docsite.output import OUTPUT_MARKER, is_retype_output, marker_of
 from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.sources import Discovery, discover
 
@@ -174,7 +174,12 @@ def check_output_folder(out: Path, config: SiteConfig) -> None:
     }
     if out.exists() and not out.is_dir():
         raise UsageError(f"refusing to write the site to '{out}': it is a file, not a folder")
-    if out.is_dir() and not (out / OUTPUT_MARKER).is_file() and any(out.iterdir()):
+    if (
+        out.is_dir()
+        and not (out / OUTPUT_MARKER).is_file()
+        and any(out.iterdir())
+        and not is_retype_output(out)
+    ):
         raise UsageError(
             f"refusing to replace '{out}': it holds files that docsite did not write, and a build "
             "replaces the whole folder; choose an empty or new folder, or delete it first"

@@ -85,6 +85,7 @@ class MarkdownRenderer:
         hard_breaks: bool = False,
         outbound: OutboundConfig | None = None,
         checks: ChecksConfig | None = None,
+        words: tuple[tuple[str, str], ...] = (),
     ):
         self.md = make_markdown(html, hard_breaks)
         self.site = site
@@ -94,6 +95,7 @@ class MarkdownRenderer:
         self.code_line_numbers = frozenset(code_line_numbers)
         self.outbound = outbound or OutboundConfig()
         self.checks = checks or ChecksConfig()
+        self.words = dict(words)
 
     def render(self, page: Page) -> Rendered:
         setup = self.setup
@@ -102,6 +104,8 @@ class MarkdownRenderer:
         ctx.code_line_numbers = self.code_line_numbers
         ctx.outbound = self.outbound
         ctx.checks = self.checks
+        if self.words:
+            ctx.words = self.words
         body = without_region_markers(page.body)
         templated = setup.enabled and uses_templating(page)
         reads: dict[str, str] = {}

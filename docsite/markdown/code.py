@@ -19,6 +19,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.attrs.parse import ParseError, parse
 from pygments import highlight
@@ -218,6 +219,16 @@ def _line_numbers(spec: str) -> set[int]:
 
 def code_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("fence", _render_fence)
+    md.core.ruler.after("inline", "docsite_code_titles", _parse_titles)
+
+
+def _parse_titles(state: StateCore) -> None:
+    """A code block's title is inline Markdown, as in Retype: ``` `app.yml` ``` shows as code."""
+    for token in state.tokens:
+        if token.type == "fence" and token.info:
+            title = parse_fence_info(token.info).title
+            if title and any(mark in title for mark in "`*_[<&:\\"):
+                token.meta["title"] = state.md.parseInline(title, state.env)[0].children or []
 
 
 def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
@@ -247,11 +258,17 @@ def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: d
         pre = f'<pre class="{classes}"{lang_attr}><code>{code}</code></pre>'
         return (
             f'<figure class="{_classes("code-block", user_classes)}"{extra}>'
-            f'<figcaption class="code-title">{escapeHtml(title)}</figcaption>{pre}</figure>\n'
+            f'<figcaption class="code-title">{_title_html(self, token, title, options, env)}'
+            f"</figcaption>{pre}</figure>\n"
         )
     classes = _classes(classes, user_classes)
     pre = f'<pre class="{classes}"{lang_attr}{extra}><code>{code}</code></pre>'
     return pre + "\n"
+
+
+def _title_html(self: Any, token: Token, title: str, options: Any, env: dict) -> str:
+    parsed = token.meta.get("title") if isinstance(token.meta, dict) else None
+    return self.renderInline(parsed, options, env) if parsed else escapeHtml(title)
 
 
 def _report(ctx: RenderContext, token: Token, info: FenceInfo) -> None:
@@ -322,31 +339,47 @@ def _mark_lines(code: str, highlighted: frozenset[int]) -> str:
 
 
 def pygments_css() -> str:
-    """Token colours for the light scheme, and for dark (chosen or from the system)."""
-    light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".highlight")
-    dark_rules = HtmlFormatter(style=DARK_STYLE).get_style_defs(".highlight")
-    dark_chosen = "\n".join(
-        f"[data-theme=dark] {line}" for line in dark_rules.splitlines() if line.startswith(".")
-    )
-    dark_system = "\n".join(
-        f"  :root:not([data-theme=light]) {line}"
-        for line in dark_rules.splitlines()
-        if line.startswith(".")
-    )
-    return (
-        f"{_strip_background(light)}\n{_strip_background(dark_chosen)}\n"
-        f"@media (prefers-color-scheme: dark) {{\n{_strip_background(dark_system)}\n}}\n"
-    )
+    """Token colours for both schemes in one rule per token: `light-dark()` picks one by the
+    page's `color-scheme`, which the theme sets for the scheme shown (chosen or the
+    system's). The few other declarations that only the dark style has follow after."""
+    light = _token_rules(LIGHT_STYLE)
+    dark = _token_rules(DARK_STYLE)
+    rules, dark_only = [], []
+    for selector in sorted(light.keys() | dark.keys()):
+        ours, theirs = light.get(selector, {}), dark.get(selector, {})
+        merged = []
+        for prop in sorted(ours.keys() | theirs.keys()):
+            one, other = ours.get(prop), theirs.get(prop)
+            if prop == "color" and other and one != other:
+                merged.append(f"color:light-dark({one or 'currentColor'},{other})")
+            elif one:  # as before: the light style's declaration holds in both schemes
+                merged.append(f"{prop}:{one}")
+            if prop != "color" and other and one != other:
+                dark_only.append(f"{selector}{{{prop}:{other}}}")
+        rules.append(f"{selector}{{{';'.join(merged)}}}")
+    chosen = "\n".join(f"[data-theme=dark] {rule}" for rule in dark_only)
+    system = "\n".join(f":root:not([data-theme=light]) {rule}" for rule in dark_only)
+    css = "\n".join(rule for rule in rules if not rule.endswith("{}"))
+    if dark_only:
+        css += f"\n{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}\n}}"
+    return css + "\n"
 
 
-def _strip_background(css: str) -> str:
-    """The theme paints code backgrounds itself; keep only token colours."""
-    return "\n".join(
-        line
-        for line in css.splitlines()
-        if "{ background" not in line
-        and "pre {" not in line
-        and "hll" not in line
-        and "td.linenos" not in line
-        and "span.linenos" not in line
-    )
+def _token_rules(style: str) -> dict[str, dict[str, str]]:
+    """A Pygments style's token rules: `.highlight .k` -> {"color": "#FF7B72", ...}, without
+    backgrounds and line numbers, which the theme paints itself."""
+    found: dict[str, dict[str, str]] = {}
+    for line in HtmlFormatter(style=style).get_style_defs(".highlight").splitlines():
+        selector, brace, rest = line.partition("{")
+        selector = selector.strip()
+        if not brace or not selector.startswith(".highlight .") or selector.endswith(".hll"):
+            continue
+        body = rest.partition("}")[0]
+        declarations = {}
+        for declaration in body.split(";"):
+            prop, colon, value = declaration.partition(":")
+            if colon and "background" not in prop:
+                declarations[prop.strip()] = value.strip()
+        if declarations:
+            found[selector] = declarations
+    return found

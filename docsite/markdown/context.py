@@ -9,11 +9,14 @@ from markdown_it.token import Token
 from docsite.config import ChecksConfig, OutboundConfig
 from docsite.diagnostics import Diagnostic, Severity
 from docsite.icons import ICON_HINT, IconSet, icon_markup
+from docsite.labels import ENGLISH, labels_for, markdown_words
 from docsite.markdown.headings import TocEntry
 from docsite.markdown.templating import Origin
 from docsite.pages import Page, SiteContent
 from docsite.projectfiles import ProjectFiles
 from docsite.urls import root_prefix
+
+_ENGLISH_WORDS = markdown_words(labels_for(ENGLISH, {}))
 
 
 @dataclass
@@ -32,6 +35,7 @@ class RenderContext:
     code_line_numbers: frozenset[str] = frozenset()  # languages numbered unless `!#`
     outbound: OutboundConfig = field(default_factory=OutboundConfig)  # links to other sites
     checks: ChecksConfig = field(default_factory=ChecksConfig)  # how broken links are reported
+    words: dict[str, str] = field(default_factory=lambda: dict(_ENGLISH_WORDS))
     origins: list[Origin] | None = None  # per line of `lines`, when templating changed them
     # What the plugins found, for the page's Rendered.
     toc: list[TocEntry] = field(default_factory=list)
@@ -40,6 +44,10 @@ class RenderContext:
     backlinks_placed: bool = False  # `[!backlinks]` says where the list goes
     backlinks_title: str = ""  # its own title, if it has one
     nesting_reported: bool = False  # the nesting limit is reported once per page
+
+    def word(self, key: str) -> str:
+        """One of MARKDOWN_WORDS in the site's language."""
+        return self.words[key]
 
     def icon(self, value: str, css_class: str = "icon") -> str:
         """An icon's HTML (and a note that the page uses it), or '' when none has that name."""

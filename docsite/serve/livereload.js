@@ -2,6 +2,9 @@
 (() => {
   "use strict";
   const here = () => location.pathname.replace(/index\.html$/, "");
+  // When the server read this page (microseconds): a reload event of a build after that, even
+  // one sent while this tab was loading, reloads it; an older one does not.
+  const served = Number(document.currentScript?.dataset.served || 0);
   const scrollKey = "docsite-scroll:" + here();
   const saved = sessionStorage.getItem(scrollKey);
   if (saved !== null) {
@@ -48,7 +51,7 @@
   const handlers = {
     reload: (data) => {
       hideErrors();
-      if (data.all || data.paths.includes(here())) reload();
+      if ((data.all || data.paths.includes(here())) && (data.at || 0) > served) reload();
     },
     css: () => {
       hideErrors();
@@ -74,5 +77,6 @@
   } catch {
     const events = new EventSource("/__docsite/events");
     for (const type of Object.keys(handlers)) events.addEventListener(type, (e) => dispatch(type, e.data));
+    events.addEventListener("lastreload", (e) => dispatch("reload", e.data));
   }
 })();

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import io
 import json
 import mimetypes
@@ -52,6 +53,9 @@ LIVE_SCRIPTS = {
     name: LIVE_SCRIPT.with_name(name) for name in ("livereload.js", "livereload-worker.js")
 }
 _INJECT = b'<script src="/__docsite/livereload.js" defer></script>'
+# The same, saying when the page was read (`served_stamp`): a reload event of a later build
+# reloads it even if the tab was between two pages when that event went out.
+_INJECT_STAMPED = '<script src="/__docsite/livereload.js" data-served="{}" defer></script>'
 FALLBACK_404 = (
     b"<!doctype html><html lang=en><meta charset=utf-8><title>Not found</title>"
     b"<h1>Not found</h1><p>There is no page at this address. <a href='/'>Home</a></p></html>"
@@ -93,12 +97,17 @@ class Broadcaster:
     streams: dict[socket.socket, None] = field(default_factory=dict)  # oldest first
     lock: threading.Lock = field(default_factory=threading.Lock)
     error_event: str | None = None  # sent to browsers that connect while the build is broken
+    # The last reload event, sent to every stream that connects: a tab that was reloading
+    # when it went out compares its stamp with the page's and reloads if the page is older.
+    reload_event: str | None = None
     limit: int = MAX_STREAMS
 
     def attach(self, sock: socket.socket, preamble: bytes) -> bool:
         """Start a stream with `preamble` (the answer's head); whether it took it."""
         with self.lock:
             message = preamble
+            if self.reload_event is not None:  # named apart: no client takes it for a new one
+                message += _event_bytes("lastreload", self.reload_event)
             if self.error_event is not None:
                 message += _event_bytes("builderror", self.error_event)
             try:
@@ -117,8 +126,12 @@ class Broadcaster:
             self.streams.pop(sock, None)
 
     def publish(self, event: str, data: dict) -> None:
+        if event == "reload":
+            data = {**data, "at": served_stamp()}  # after the build wrote its files
         payload = json.dumps(data, sort_keys=True)
         with self.lock:
+            if event == "reload":
+                self.reload_event = payload
             if event == "builderror":
                 self.error_event = payload
             elif event in ("ok", "reload", "css"):
@@ -144,6 +157,12 @@ class Broadcaster:
         with self.lock:
             for sock in list(self.streams):
                 _let_go(sock, self.streams)
+
+
+def served_stamp() -> int:
+    """Now, in microseconds (a JavaScript number holds it exactly): when a page was read, or
+    when a reload event went out."""
+    return time.time_ns() // 1000
 
 
 def _event_bytes(event: str, payload: str) -> bytes:
@@ -568,14 +587,15 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             return
         script = LIVE_SCRIPTS.get(path.removeprefix(LIVE_PREFIX)) if live else None
         if script is not None and path.startswith(LIVE_PREFIX):
-            self._send(HTTPStatus.OK, script.read_bytes(), "text/javascript", head)
+            self._send_file(script.read_bytes(), "text/javascript", head)
             return
+        stamp = served_stamp()  # before reading: a rebuild after this reloads the page
         try:
             found = self._find(path)
         except OSError:  # a rebuild replaced or removed it meanwhile
             found = None
         if found is None:
-            self._send_404(head)
+            self._send_404(head, stamp)
         elif isinstance(found, str):
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
             self.send_header("Location", found)
@@ -585,8 +605,8 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             target, body = found
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             if kind == "text/html":
-                body = self._with_live_script(body)
-            self._send(HTTPStatus.OK, body, kind, head)
+                body = self._with_live_script(body, stamp)
+            self._send_file(body, kind, head)
 
     def _find(self, path: str) -> tuple[Path, bytes] | str | None:
         """The file for a URL path and its bytes, a folder's address with its slash, or None."""
@@ -599,24 +619,39 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             target = target / "index.html"
         return target, target.read_bytes()
 
-    def _send_404(self, head: bool) -> None:
+    def _send_404(self, head: bool, stamp: int) -> None:
         try:
             page = (self.server.site_dir / "404.html").read_bytes()
         except OSError:
             page = FALLBACK_404
-        self._send(HTTPStatus.NOT_FOUND, self._with_live_script(page), "text/html", head)
+        self._send(HTTPStatus.NOT_FOUND, self._with_live_script(page, stamp), "text/html", head)
 
-    def _with_live_script(self, html: bytes) -> bytes:
-        return html if self.server.events is None else inject_live_script(html)
+    def _with_live_script(self, html: bytes, stamp: int) -> bytes:
+        return html if self.server.events is None else inject_live_script(html, stamp)
 
-    def _send(self, status: HTTPStatus, body: bytes, kind: str, head: bool) -> None:
+    def _send_file(self, body: bytes, kind: str, head: bool) -> None:
+        """A file of the site, with a validator: a reload asks again for every file (no-cache)
+        and gets "304 Not Modified" for the ones a rebuild left as they were, so the browser
+        reuses what it has parsed instead of fetching the whole page's assets again."""
+        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        if _etags(self.headers.get("If-None-Match", "")) & {etag, "*"}:
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            return
+        self._send(HTTPStatus.OK, body, kind, head, etag)
+
+    def _send(self, status: HTTPStatus, body: bytes, kind: str, head: bool, etag: str = "") -> None:
         self.send_response(status)
         charset = (
             "; charset=utf-8" if kind.startswith("text/") or kind.endswith("javascript") else ""
         )
         self.send_header("Content-Type", kind + charset)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
+        if etag:
+            self.send_header("ETag", etag)
+        self.send_header("Cache-Control", "no-cache" if etag else "no-store")
         self.end_headers()
         if not head:
             self.wfile.write(body)
@@ -634,6 +669,12 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         self._headers_buffer = []
         self.streaming = events.attach(self.request, preamble)
         self.close_connection = True
+
+
+def _etags(header: str) -> set[str]:
+    """The entity tags of an If-None-Match header (weak ones compare as strong: these are
+    whole files); `*` matches any."""
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 def allowed_hosts(bound: str) -> frozenset[str]:
@@ -684,11 +725,13 @@ def resolve_request(site_dir: Path, url_path: str) -> Path | None:
     return real
 
 
-def inject_live_script(html: bytes) -> bytes:
+def inject_live_script(html: bytes, stamp: int | None = None) -> bytes:
+    """The page with the live-reload script before `</body>`; `stamp`: when it was read."""
+    script = _INJECT if stamp is None else _INJECT_STAMPED.format(stamp).encode()
     marker = html.rfind(b"</body>")
     if marker < 0:
-        return html + _INJECT
-    return html[:marker] + _INJECT + html[marker:]
+        return html + script
+    return html[:marker] + script + html[marker:]
 
 
 def bind(

@@ -31,9 +31,14 @@
   const THEME_KEY = "docsite-theme";
   const toggle = $(".theme-toggle");
   const systemScheme = () => (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
+  // `<html class="dark">` while the dark scheme shows, as in Retype: pages' own CSS and
+  // the `dark:` classes of their HTML (`dark:hidden`) rely on it.
+  const markScheme = () => root.classList.toggle("dark", (root.dataset.theme || systemScheme()) === "dark");
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", markScheme);
   const applyTheme = (theme) => {
     if (theme === "light" || theme === "dark") root.dataset.theme = theme;
     else delete root.dataset.theme;
+    markScheme();
     if (toggle) {
       // The scheme's names in the site's language (its labels), on the button.
       const name = (scheme) => toggle.dataset[scheme] || scheme[0].toUpperCase() + scheme.slice(1);
@@ -93,6 +98,69 @@
     addEventListener("pagehide", () => {
       try { sessionStorage.setItem("docsite-nav-y", String(Math.round(sidebar.scrollTop))); } catch (e) { /* ignore */ }
     });
+  }
+
+  // The sidebar filter (Retype's showSidebarFilter): the sidebar only holds the open
+  // branch, so the labels of every page come from nav.json, fetched at the first key; the
+  // matches replace the tree until the box is emptied. Without nav.json (a site opened
+  // from disk), the links the sidebar holds are filtered.
+  const filterBox = sidebar && $(".nav-filter", sidebar);
+  if (filterBox) {
+    const input = $("input", filterBox);
+    const tree = $(":scope > .nav-list", sidebar);
+    const results = document.createElement("ul");
+    results.className = "nav-list nav-filter-results";
+    results.hidden = true;
+    filterBox.after(results);
+    let entries = null;
+    const fromSidebar = () => $$(".nav-link[href]", tree).map((a) => ({ label: a.textContent.trim(), href: a.href, trail: "" }));
+    const load = () => {
+      if (entries) return Promise.resolve(entries);
+      return fetch(filterBox.dataset.index)
+        .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+        .then((items) => items.map((item) => ({ label: item.label, href: new URL(item.url, new URL(filterBox.dataset.index, location.href)).href, trail: item.trail })))
+        .catch(() => fromSidebar())
+        .then((found) => { entries = found; return found; });
+    };
+    const show = (words) => {
+      if (!words) { results.hidden = true; tree.hidden = false; return; }
+      load().then((all) => {
+        if (input.value.trim().toLowerCase() !== words) return;
+        const matches = all.filter((entry) => (entry.label + " " + entry.trail).toLowerCase().includes(words));
+        results.replaceChildren(...matches.map((entry) => {
+          const li = document.createElement("li");
+          li.className = "nav-item";
+          const a = document.createElement("a");
+          a.className = "nav-link";
+          a.href = entry.href;
+          const label = document.createElement("span");
+          label.className = "nav-label";
+          label.textContent = entry.label;
+          a.append(label);
+          if (entry.trail) {
+            const trail = document.createElement("small");
+            trail.className = "nav-filter-trail";
+            trail.textContent = entry.trail;
+            a.append(trail);
+          }
+          li.append(a);
+          return li;
+        }));
+        if (!matches.length) {
+          const li = document.createElement("li");
+          li.className = "nav-filter-empty";
+          li.textContent = "—";
+          results.append(li);
+        }
+        results.hidden = false;
+        tree.hidden = true;
+      });
+    };
+    input.addEventListener("input", () => show(input.value.trim().toLowerCase()));
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && input.value) { input.value = ""; show(""); event.stopPropagation(); }
+    });
+    filterBox.hidden = false;
   }
 
   // Small screens: the sidebar is a drawer, opened by the menu button in the header.

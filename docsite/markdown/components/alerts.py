@@ -14,6 +14,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 KINDS = ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")  # GitHub's, as markdown-it knows
+_WORDS = {kind: f"Note_{kind.capitalize()}_Title" for kind in KINDS}  # their labels
 _TITLED = re.compile(r"^\[!(" + "|".join(KINDS) + r")\][ \t]+(\S.*)$", re.IGNORECASE)
 
 
@@ -25,10 +26,15 @@ def _titled_alerts(state: StateCore) -> None:
     if "[!" not in state.src:  # no alert on the page: nothing to walk
         return
     tokens = state.tokens
+    ctx = state.env.get("docsite") if isinstance(state.env, dict) else None
     index = 0
     while index < len(tokens):
         if _is_titled_alert(tokens, index):
             _convert(tokens, index)
+        elif tokens[index].type == "alert_open" and "titled" not in tokens[index].meta and ctx:
+            # markdown-it titles an alert by its kind, in English: the site's word instead.
+            title = tokens[index + 2]
+            title.content = ctx.word(_WORDS[tokens[index].meta["kind"]])
         index += 1
 
 
@@ -56,7 +62,7 @@ def _convert(tokens: list[Token], index: int) -> None:
     for token, kind_of in ((opening, "alert_open"), (tokens[close], "alert_close")):
         token.type, token.tag = kind_of, "div"
     opening.attrSet("class", f"markdown-alert markdown-alert-{kind.lower()}")
-    opening.info, opening.meta = kind, {"kind": kind}
+    opening.info, opening.meta = kind, {"kind": kind, "titled": True}
     title_open = Token("alert_title_open", "p", 1, level=opening.level + 1, block=True)
     title_open.attrSet("class", "markdown-alert-title")
     title_open.map = paragraph.map

@@ -50,12 +50,18 @@ def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:
     token.meta = {"variant": variant, "collapse": collapse, "attrs": attrs}
     if title or collapse:
         state.push("callout_title_open", "p", 1).meta = {"collapse": collapse}
-        push_inline(state, title or "Details", start)
+        push_inline(state, title or _details(state), start)
         state.push("callout_title_close", "p", -1).meta = {"collapse": collapse}
     state.push("callout_body_open", "div", 1).attrSet("class", "callout-body")
     parse_content(state, start + 1, block.items[0].end)
     state.push("callout_body_close", "div", -1)
     state.push("callout_close", "div", -1).meta = {"collapse": collapse}
+
+
+def _details(state: StateBlock) -> str:
+    """The title of a collapsible callout that has none: "Details", in the site's language."""
+    ctx = context(state)
+    return ctx.word("Panel_Title_Details") if ctx is not None else "Details"
 
 
 def _line_rest(state: StateBlock, line: int, marker: str) -> str:

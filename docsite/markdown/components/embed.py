@@ -3,7 +3,8 @@ their line (or a Google Maps `<iframe>` snippet).
 
 Nothing is loaded from the other site until the reader asks: the page shows a placeholder
 with the embed's title, its address and a play button, and components.js makes the frame on
-the click. Without JavaScript, the placeholder links to the address.
+the click. Without JavaScript, the placeholder links to the address. A file of the site itself
+(`[!embed](/api/explorer.html)`) is framed at once, as Retype does.
 """
 
 from __future__ import annotations
@@ -239,6 +240,36 @@ def _line_embeds(inline: Token) -> list[Embed] | None:
 # ---- HTML --------------------------------------------------------------------------------------
 
 
+def _frame_element(embed: Embed) -> str:
+    """The inside of a frame showing a file of the site: the element itself, loaded with the
+    page as in Retype, since nothing of another site is asked for."""
+    src = escapeHtml(embed.src)
+    if embed.el == "object":
+        return f'><object data="{src}"></object>'
+    if embed.el == "video":
+        return f'><video src="{src}" controls></video>'
+    if embed.el == "embed":
+        return f'><embed src="{src}">'
+    title = escapeHtml(embed.title)
+    full_screen = " allowfullscreen" if embed.full_screen else ""
+    return f'><iframe src="{src}" title="{title}" loading="lazy"{full_screen}></iframe>'
+
+
+def _placeholder(embed: Embed) -> str:
+    """The attributes and inside of a frame that another site fills once the reader clicks:
+    its title, a play button, and the address, followed without JavaScript."""
+    return (
+        f' data-embed-src="{escapeHtml(embed.src)}" data-embed-el="{embed.el}" '
+        f'data-embed-title="{escapeHtml(embed.title)}"'
+        + (" data-embed-fullscreen" if embed.full_screen else "")
+        + '><button type="button" class="embed-play" aria-label="Load and play: '
+        f'{escapeHtml(embed.title)}"><span class="embed-play-icon" aria-hidden="true"></span>'
+        f'<span class="embed-title">{escapeHtml(embed.title)}</span></button>'
+        f'<a class="embed-link" href="{escapeHtml(embed.link)}" rel="noopener">'
+        f"{escapeHtml(embed.link)}</a>"
+    )
+
+
 def embed_html(embed: Embed) -> str:
     width, height = embed.aspect.split(":")
     style = [f"--embed-aspect: {width} / {height}"]
@@ -246,20 +277,14 @@ def embed_html(embed: Embed) -> str:
         style.append(f"--embed-height: {embed.height}")
     if embed.width:
         style.append(f"max-width: {embed.width}")
-    frame = (
-        f'<div class="embed-frame" data-embed-src="{escapeHtml(embed.src)}" '
-        f'data-embed-el="{embed.el}" data-embed-title="{escapeHtml(embed.title)}"'
-        + (" data-embed-fullscreen" if embed.full_screen else "")
-        + ">"
-        f'<button type="button" class="embed-play" aria-label="Load and play: '
-        f'{escapeHtml(embed.title)}"><span class="embed-play-icon" aria-hidden="true"></span>'
-        f'<span class="embed-title">{escapeHtml(embed.title)}</span></button>'
-        f'<a class="embed-link" href="{escapeHtml(embed.link)}" rel="noopener">'
-        f"{escapeHtml(embed.link)}</a></div>"
-    )
+    local = not re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", embed.src, re.IGNORECASE)
+    frame = _frame_element(embed) if local else _placeholder(embed)
     caption = f"<figcaption>{escapeHtml(embed.caption)}</figcaption>" if embed.caption else ""
     classes = f"embed embed-{embed.kind}" + (" embed-fixed-height" if embed.height else "")
-    return f'<figure class="{classes}" style="{"; ".join(style)}">{frame}{caption}</figure>\n'
+    return (
+        f'<figure class="{classes}" style="{"; ".join(style)}">'
+        f'<div class="embed-frame"{frame}</div>{caption}</figure>\n'
+    )
 
 
 def _render_call(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

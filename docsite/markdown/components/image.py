@@ -55,6 +55,8 @@ def _images(state: StateCore) -> None:
         figure = _as_figure(tokens[index : index + 3])
         if figure is not None:
             tokens[index : index + 3] = [figure]
+        else:
+            tokens[index : index + 3] = _figure_on_first_line(tokens[index : index + 3])
         index += 1
 
 
@@ -100,12 +102,31 @@ def _dark_twin(token: Token, ctx: RenderContext | None) -> str | None:
     return prefix + urllib.parse.quote(f"{stem}-dark{ext}")
 
 
+def _figure_on_first_line(tokens: list[Token]) -> list[Token]:
+    """An image alone on a paragraph's first line is a figure too, as in Retype, and the
+    lines after it stay a paragraph: `![](logo.png)` then a button on the next line."""
+    opening, inline, closing = tokens
+    children = inline.children or []
+    breaks = [i for i, child in enumerate(children) if child.type in ("softbreak", "hardbreak")]
+    if opening.type != "paragraph_open" or opening.hidden or not breaks:
+        return tokens
+    if any(child.type == "image" for child in children[breaks[0] :]):
+        return tokens  # images on several lines stay side by side in their paragraph
+    first = Token("inline", "", 0, map=inline.map, children=children[: breaks[0]])
+    figure = _as_figure([opening, first, closing])
+    if figure is None:
+        return tokens
+    rest = Token("inline", "", 0, map=inline.map, children=children[breaks[0] + 1 :])
+    rest.content = inline.content.partition("\n")[2]
+    return [figure, opening, rest, closing]
+
+
 def _as_figure(tokens: list[Token]) -> Token | None:
     """A paragraph holding one image (maybe linked, maybe with dashes) as a figure token."""
     opening, inline, _closing = tokens
     if opening.type != "paragraph_open" or inline.type != "inline" or opening.hidden:
         return None
-    children = list(inline.children or [])
+    children = _dashes_out_of_link(list(inline.children or []))
     before = _dashes(children, 0)
     after = _dashes(children, -1)
     if before is None or after is None:
@@ -119,6 +140,22 @@ def _as_figure(tokens: list[Token]) -> Token | None:
     figure.children = core
     figure.meta = {"align": ALIGNMENTS.get((before, after), "center"), "caption": images[0]}
     return figure
+
+
+def _dashes_out_of_link(children: list[Token]) -> list[Token]:
+    """`[--![](x)](href)`: dashes written inside the link around an image align it, as if
+    written outside it."""
+    if len(children) < 4 or children[0].type != "link_open" or children[-1].type != "link_close":
+        return children
+    inner = children[1:-1]
+    before = _dashes(inner, 0)
+    after = _dashes(inner, -1)
+    if not (before or after) or before is None or after is None:
+        return children
+    core = inner[1 if before else 0 : len(inner) - (1 if after else 0)]
+    lead = [Token("text", "", 0, content=before)] if before else []
+    trail = [Token("text", "", 0, content=after)] if after else []
+    return [*lead, children[0], *core, children[-1], *trail]
 
 
 def _dashes(children: list[Token], index: int) -> str | None:

@@ -43,4 +43,6 @@ def _render(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) ->
     if "icon" not in meta or not (meta.get("href") or meta.get("action")):
         return f'<span class="ref-link">{text}</span>'
     inner = f'{meta["icon"]}<span class="ref-text">{text}</span>'
+    if meta.get("href"):  # where it goes, at the right, as Retype shows it
+        inner += f'<span class="ref-url">{escapeHtml(meta["href"])}</span>'
     return element(meta, "ref-link", inner, env.get("docsite"))
