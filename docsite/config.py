@@ -21,6 +21,7 @@ from docsite.labels import (
     keys,
     labels_for,
     normalise,
+    text_direction,
 )
 from docsite.pathpatterns import matches, pattern_problem
 from docsite.presentation import (
@@ -353,6 +354,11 @@ class SiteConfig:
     @property
     def output_dir(self) -> Path:
         return self.root / self.output
+
+    @property
+    def direction(self) -> str:
+        """The way the pages read, from their language: `rtl` (Arabic, Hebrew...) or `ltr`."""
+        return text_direction(self.language)
 
 
 @dataclass

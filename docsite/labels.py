@@ -23,10 +23,17 @@ ENGLISH = "en"
 # The group of project-wide values (Retype's `labels.default`).
 DEFAULT_GROUP = "default"
 # The locales Retype knows, by language tag (its Supported Languages): a project in one of
-# them is written in that language, even where docsite has no translation of the interface.
+# them is written in that language. docsite has the interface's words of each (a file in
+# locales/, `pt-PT.json` for pt-PT; tests/test_labels.py checks).
 _RETYPE_TAGS = "ar da de el en es fi fr he hi hu hy it ja kn ko nb nl pt pt-pt ro ru sa sv ta te th"
 _RETYPE_TAGS += " tr vi zh"
 RETYPE_LOCALES = frozenset(_RETYPE_TAGS.split())
+# Languages written right to left, by ISO 639 code, and the scripts that are (ISO 15924): a
+# page in one of them reads from the right, with the theme's layout mirrored.
+_RTL_LANGUAGES = frozenset(
+    ["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr", "ug", "ur", "yi"]
+)
+_RTL_SCRIPTS = frozenset(["adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"])
 
 Overrides = dict[str, dict[str, str]]
 
@@ -78,6 +85,16 @@ def is_language(locale: str) -> bool:
     group of words: only then does it say what language the pages are in."""
     wanted = normalise(locale)
     return built_in(locale) is not None or wanted.replace("_", "-") in RETYPE_LOCALES
+
+
+def text_direction(language: str) -> str:
+    """`rtl` for a language tag written right to left (ar, he-IL, fa, az-Arab), else `ltr`:
+    what <html dir> says. A script subtag decides over the language (ks-Deva is `ltr`)."""
+    language_code, *subtags = language.strip().lower().replace("_", "-").split("-")
+    script = next((tag for tag in subtags if len(tag) == 4 and tag.isalpha()), None)
+    if script is not None:
+        return "rtl" if script in _RTL_SCRIPTS else "ltr"
+    return "rtl" if language_code in _RTL_LANGUAGES else "ltr"
 
 
 def built_in_labels(locale: str) -> dict[str, str]:

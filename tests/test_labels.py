@@ -11,12 +11,15 @@ import pytest
 from docsite.config import load_config
 from docsite.diagnostics import Report
 from docsite.labels import (
+    RETYPE_LOCALES,
+    built_in,
     built_in_labels,
     built_in_locales,
     canonical_key,
     keys,
     labels_for,
     template_labels,
+    text_direction,
 )
 
 # The precedence rules, each as translations.md states it --------------------------------
@@ -33,6 +36,45 @@ def test_every_built_in_locale_has_every_key_and_keeps_the_placeholders():
             assert text.strip(), (locale, key)
             placeholders = sorted(re.findall(r"\{\d\}", english[key]))
             assert sorted(re.findall(r"\{\d\}", text)) == placeholders, (locale, key)
+
+
+def test_every_language_retype_lists_has_its_own_words():
+    english = built_in_labels("en")
+    for code in RETYPE_LOCALES - {"en"}:
+        assert built_in(code) is not None, code
+        words = built_in_labels(built_in(code))
+        assert words["Toc_Contents_Label"] != english["Toc_Contents_Label"], code
+        assert words["Search_Input_Placeholder"] != english["Search_Input_Placeholder"], code
+
+
+def test_portugal_and_brazil_have_their_own_words():
+    """`pt` is Brazilian Portuguese, as in Retype; `pt-PT` (any case, `_` or `-`) Portugal's."""
+    for spelling in ("pt-PT", "pt_pt", "PT-pt"):
+        assert built_in(spelling) == "pt-PT"
+    assert built_in("pt") == built_in("pt-BR") == "pt"
+    portugal, brazil = labels_for("pt-PT", {}), labels_for("pt", {})
+    assert portugal["Editor_SaveButton_Label"] == "Guardar"
+    assert brazil["Editor_SaveButton_Label"] == "Salvar"
+    assert portugal["PrivatePage_Password_Label"] != brazil["PrivatePage_Password_Label"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ar", "rtl"),
+        ("he", "rtl"),
+        ("he-IL", "rtl"),
+        ("fa_IR", "rtl"),
+        ("ur", "rtl"),
+        ("az-Arab", "rtl"),
+        ("en", "ltr"),
+        ("pt-PT", "ltr"),
+        ("ks-Deva", "ltr"),
+        ("zh-Hant-TW", "ltr"),
+    ],
+)
+def test_text_direction_follows_the_language_and_its_script(language, expected):
+    assert text_direction(language) == expected
 
 
 def test_english_is_the_default_locale():
@@ -215,13 +257,10 @@ def test_a_locale_without_words_is_a_warning(project):
     assert config.language == "en"  # a custom group says nothing of the pages' language
 
 
-def test_a_language_docsite_has_no_words_for_is_a_warning_but_sets_the_language(project):
-    config, report = _load(project, "locale: ko\n")
-    [warning] = report.items
-    assert "ko" in warning.message and "English" in warning.message
-    assert config.language == "ko"
-    config, report = _load(project, "locale: ko\nlabels:\n  ko:\n    text_dark: 다크\n")
-    assert not report.items and config.language == "ko"
+def test_a_regional_tag_of_a_language_uses_its_words_and_keeps_its_tag(project):
+    config, report = _load(project, "locale: ko-KR\n")
+    assert not report.items
+    assert config.language == "ko-KR" and config.toc_label == "이 페이지의 내용"
 
 
 def test_a_custom_locale_with_its_group(project):
@@ -342,6 +381,71 @@ def test_a_site_in_a_custom_locale(project):
     assert page.select_one(".toc-title").get_text() == "In this section"
     assert page.select_one(".pager-next .pager-hint").get_text() == "Onward"
     assert not page.select_one("#search").has_attr("data-no-results")  # search.js's English
+
+
+# Retype projects in every language ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", sorted(RETYPE_LOCALES - {"en"}))
+def test_every_retype_locale_code_gives_its_own_words(project, code):
+    """Each code of Retype's Supported Languages, as a retype.yml writes it (pt-PT)."""
+    written = "pt-PT" if code == "pt-pt" else code
+    config, report = _load(project, f"locale: {written}\n", "retype.yml")
+    assert not report.items, [item.format() for item in report.items]
+    assert config.language == written
+    assert config.toc_label != "On this page"
+    assert config.toc_label == built_in_labels(built_in(written))["Toc_Contents_Label"]
+
+
+RETYPE_PAGES = {
+    "index.md": "# Home\n\n## First\n\n## Second\n",
+    "guide.md": "# Guide\n\n## Step\n\n## Other\n",
+}
+
+
+def test_a_retype_project_in_arabic_reads_right_to_left(project):
+    project.write({**RETYPE_PAGES, "retype.yml": "locale: ar\n"})
+    result = project.build(strict=True)
+    assert result.ok, project.messages(result)
+    page = project.page("guide/index.html")
+    assert (page.html["lang"], page.html["dir"]) == ("ar", "rtl")
+    assert page.select_one(".toc-title").get_text() == "في هذه الصفحة"
+    assert page.select_one(".search-input")["placeholder"] == "بحث"
+    assert project.page("404.html").html["dir"] == "rtl"
+
+
+def test_a_site_in_english_or_german_has_no_direction_set(project):
+    for locale in ("en", "de"):
+        project.write({**RETYPE_PAGES, "retype.yml": f"locale: {locale}\n"})
+        result = project.build()
+        assert result.ok, project.messages(result)
+        assert not project.page("index.html").html.has_attr("dir"), locale
+
+
+def test_the_page_language_decides_the_direction(project):
+    """docsite's `language` is the pages' language; Hebrew pages read right to left even
+    with the interface's words in English."""
+    project.write({"content/index.md": "# בית\n", "docsite.yml": "language: he\n"})
+    result = project.build()
+    assert result.ok, project.messages(result)
+    html = project.page("index.html").html
+    assert (html["lang"], html["dir"]) == ("he", "rtl")
+
+
+def test_a_retype_project_in_portuguese_of_portugal_or_brazil(project):
+    shown = {}
+    for locale in ("pt-PT", "pt"):
+        project.write({**RETYPE_PAGES, "retype.yml": f"locale: {locale}\n"})
+        result = project.build(strict=True)
+        assert result.ok, project.messages(result)
+        page = project.page("guide/index.html")
+        assert page.html["lang"] == locale
+        shown[locale] = (
+            page.select_one(".pager-prev .pager-hint").get_text(),
+            project.page("index.html").select_one(".pager-next .pager-hint").get_text(),
+        )
+    assert shown["pt-PT"] == ("Anterior", "Seguinte")
+    assert shown["pt"] == ("Anterior", "Próxima")
 
 
 def test_markdown_components_speak_the_sites_language_and_follow_a_new_locale(project):

@@ -37,12 +37,11 @@
     if (!tab) return;
     var tabs = tabsOf(tab.closest("[data-tabs]"));
     var index = tabs.indexOf(tab);
-    var next = {
-      ArrowRight: tabs[(index + 1) % tabs.length],
-      ArrowLeft: tabs[(index - 1 + tabs.length) % tabs.length],
-      Home: tabs[0],
-      End: tabs[tabs.length - 1]
-    }[event.key];
+    var step = {ArrowRight: 1, ArrowLeft: -1}[event.key];
+    // In a right-to-left page the next tab is the one on the left.
+    if (step && getComputedStyle(tab).direction === "rtl") step = -step;
+    var next = step ? tabs[(index + step + tabs.length) % tabs.length]
+      : {Home: tabs[0], End: tabs[tabs.length - 1]}[event.key];
     if (event.key === " ") next = tab;  // a link, unlike a button, does not take Space
     if (!next) return;
     event.preventDefault();
