@@ -66,14 +66,13 @@ def discover(
             ]
         )
     found = Discovery()
-    seen_dirs: set[tuple[int, int]] = set()
     skipped = frozenset(
         os.path.join(str(content_dir), *path.relative_to(content_dir.resolve()).parts)
         for path in (p.resolve() for p in excluded)
         if path.is_relative_to(content_dir.resolve())
     )
     tops = tuple(os.path.realpath(folder) for folder in (confined_to or (content_dir,)))
-    _walk(str(content_dir), "", shown_prefix, found, seen_dirs, report, skipped, tops)
+    _walk(str(content_dir), "", shown_prefix, found, report, skipped, tops)
     _yaml_files_that_are_no_settings(found)
     return found
 
@@ -96,21 +95,46 @@ def _walk(
     rel_dir: str,
     shown_prefix: str,
     found: Discovery,
-    seen_dirs: set[tuple[int, int]],
     report: Report,
     skipped: frozenset[str],
     tops: tuple[str, ...],
 ) -> None:
     """Depth first, sorted by name, following symlinks but never around a loop.
 
-    An explicit stack, not recursion: folders may nest deeper than Python's recursion limit."""
-    pending = [(folder, rel_dir)]
+    An explicit stack, not recursion: folders may nest deeper than Python's recursion limit.
+    A loop is a folder met again inside itself; the same folder reached by two paths (two
+    symlinks to it, or it and a symlink) is published at both, as Retype does."""
+    pending = [(folder, rel_dir, 0)]
+    trail = _Trail()
     while pending:
-        folder, rel_dir = pending.pop()
+        folder, rel_dir, depth = pending.pop()
+        trail.leave_to(depth)
         subfolders = _read_folder(
-            folder, rel_dir, shown_prefix, found, seen_dirs, report, skipped, tops
+            folder, rel_dir, shown_prefix, found, trail, report, skipped, tops
         )
-        pending.extend(reversed(subfolders))
+        pending.extend((path, rel, depth + 1) for path, rel in reversed(subfolders))
+
+
+class _Trail:
+    """The folders from the content folder down to the one being read, by identity: the
+    stack pops a folder's children before its next sibling, so its depth says which of
+    the folders read before are its ancestors."""
+
+    def __init__(self) -> None:
+        self.path: list[tuple[int, int]] = []
+        self.on_path: set[tuple[int, int]] = set()
+
+    def leave_to(self, depth: int) -> None:
+        while len(self.path) > depth:
+            self.on_path.discard(self.path.pop())
+
+    def enter(self, identity: tuple[int, int]) -> bool:
+        """False when the folder is already one of its own ancestors: a loop."""
+        if identity in self.on_path:
+            return False
+        self.path.append(identity)
+        self.on_path.add(identity)
+        return True
 
 
 def _read_folder(
@@ -118,7 +142,7 @@ def _read_folder(
     rel_dir: str,
     shown_prefix: str,
     found: Discovery,
-    seen_dirs: set[tuple[int, int]],
+    trail: _Trail,
     report: Report,
     skipped: frozenset[str],
     tops: tuple[str, ...],
@@ -129,17 +153,15 @@ def _read_folder(
     except OSError as exc:
         report.error(_shown(shown_prefix, rel_dir), 0, 0, f"cannot read folder: {exc.strerror}")
         return []
-    identity = (stat.st_dev, stat.st_ino)
-    if identity in seen_dirs:
+    if not trail.enter((stat.st_dev, stat.st_ino)):
         report.error(
             _shown(shown_prefix, rel_dir),
             0,
             0,
-            "symlink loop: this folder was already read through another path",
+            "symlink loop: this folder is inside itself",
             "remove the symlink that points back into its own parent",
         )
         return []
-    seen_dirs.add(identity)
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as exc:
