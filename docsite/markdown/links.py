@@ -160,6 +160,8 @@ def resolve_link(
         found = _folder_page(target, ctx)
     if found is None:
         found = page_in_other_case(target, ctx.site)
+        if found is not None:
+            _other_case(ctx, block, at, raw, found.source.rel, path.startswith("/"))
     if found is not None:
         ctx.linked.append(found.source.rel)
         ctx.record_link(found.source.rel, urllib.parse.unquote(fragment), block, at)
@@ -187,11 +189,31 @@ def resolve_link(
         return None
     found_file = find_file(target, ctx.asset_paths, image)
     if found_file is not None:
+        if found_file not in _file_candidates(target, image):
+            _other_case(ctx, block, at, raw, found_file, path.startswith("/"))
         return LinkTarget(root_prefix(page.url) + urllib.parse.quote(found_file) + suffix)
     ctx.broken_link(
         block, at, f"link to a file that does not exist: '{raw}'", _file_hint(target, ctx)
     )
     return None
+
+
+def _other_case(
+    ctx: RenderContext, block: Token | None, at: str, raw: str, actual: str, rooted: bool
+) -> None:
+    """A link that names a file in another case works on Windows and macOS disks and on
+    Retype's server, but not on most web servers: said, with the right spelling."""
+    written = raw.partition("#")[0].partition("?")[0]
+    if not written.lower().removesuffix("/").endswith(".md") and actual.endswith("/index.md"):
+        actual = actual.removesuffix("/index.md") + ("/" if written.endswith("/") else "")
+    here = posixpath.dirname(ctx.page.source.rel) or "."
+    right = "/" + actual if rooted else posixpath.relpath(actual, here)
+    ctx.warning(
+        block,
+        at,
+        f"link '{raw}' names '{actual}' in another case",
+        f"write it as '{right}': file names are case-sensitive on most web servers",
+    )
 
 
 def _tag_page(target: str, site: SiteContent) -> str | None:
@@ -237,17 +259,21 @@ _LOWER: list[tuple[frozenset[str], dict[str, list[str]]]] = []
 def find_file(target: str, asset_paths: frozenset[str], image: bool = False) -> str | None:
     """The file a link means, as Retype finds it: the path as written, or the one file whose
     path differs only in case; for an image also in the fallback folders, in order."""
-    candidates = [target]
-    if image:
-        for folder in IMAGE_FOLDERS:
-            candidates += [f"{folder}/{target}", f"{folder}/{posixpath.basename(target)}"]
-    for candidate in candidates:
+    for candidate in _file_candidates(target, image):
         if candidate in asset_paths:
             return candidate
         same = _by_lower_case(asset_paths).get(candidate.lower(), [])
         if len(same) == 1:
             return same[0]
     return None
+
+
+def _file_candidates(target: str, image: bool) -> list[str]:
+    candidates = [target]
+    if image:
+        for folder in IMAGE_FOLDERS:
+            candidates += [f"{folder}/{target}", f"{folder}/{posixpath.basename(target)}"]
+    return candidates
 
 
 def _by_lower_case(asset_paths: frozenset[str]) -> dict[str, list[str]]:
