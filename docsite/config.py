@@ -167,6 +167,10 @@ class SiteConfig:
     language: str = "en"
     input: str = "content"
     output: str = "site"
+    # .gitignore patterns over the content folder: what is left out of the site (beside
+    # names starting with '_' or '.'), and what is brought back; Retype's `exclude`, `include`.
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
     links: tuple[HeaderLink, ...] = ()
     footer: str = ""
     footer_links: tuple[HeaderLink, ...] = ()
@@ -382,6 +386,8 @@ SCHEMA = Mapping(
         "labels": LabelGroups(),
         "input": Str(),
         "output": Str(),
+        "exclude": ListOf(Str()),
+        "include": ListOf(Str()),
         "links": ListOf(_LINK, single_ok=False),
         "footer": Str(),
         "footer_links": ListOf(_LINK, single_ok=False),
@@ -543,6 +549,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         language=language,
         input=values.get("input", "content"),
         output=values.get("output", "site"),
+        **_patterns(values, (), doc, report),
         links=tuple(links),
         footer=footer,
         footer_links=tuple(footer_links),
@@ -820,7 +827,7 @@ def _patterns(
                     doc.file,
                     pos.line,
                     pos.col,
-                    f"'{'.'.join(path)}.{key}' pattern {pattern!r} cannot be read: {problem}",
+                    f"'{'.'.join((*path, key))}' pattern {pattern!r} cannot be read: {problem}",
                     "write a .gitignore pattern such as /blog, drafts/ or *.md",
                 )
                 continue

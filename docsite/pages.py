@@ -70,6 +70,9 @@ class SiteContent:
     by_source: dict[str, Page]  # by source rel path, for resolving .md links
     by_url: dict[str, Page]
     assets: list[SourceFile]
+    # Files published only when a page links to one (left out by name or `exclude`, and
+    # settings files), by rel path.
+    linkable: dict[str, SourceFile] = field(default_factory=dict)
 
 
 def humanize(stem: str) -> str:
@@ -169,7 +172,8 @@ def load_site(found: Discovery, report: Report, memo: SettingsMemo | None = None
     for page in pages:
         _assign_url(page, report)
     by_url = _check_unique_urls(pages, report)
-    return SiteContent(pages, folders, by_source, by_url, found.assets)
+    linkable = {**found.unlisted, **found.settings}
+    return SiteContent(pages, folders, by_source, by_url, found.assets, linkable)
 
 
 @dataclass

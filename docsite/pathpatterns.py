@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ def pattern_problem(pattern: str) -> str:
     """Why a pattern cannot be used ('' when it can)."""
     try:
         _spec((pattern,))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, re.error) as exc:  # '[z-a]' is a regular expression's
         return str(exc) or "it is not a .gitignore pattern"
     return ""
 

@@ -21,6 +21,8 @@ RETYPE_CONFIG_NAMES = ("retype.yml", "retype.yaml", "retype.json")
 _MAPPING: dict[KeyPath, KeyPath] = {
     ("input",): ("input",),
     ("output",): ("output",),
+    ("exclude",): ("exclude",),
+    ("include",): ("include",),
     ("url",): ("url",),
     ("branding", "title"): ("title",),
     ("branding", "logo"): ("logo",),

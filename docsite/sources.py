@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity
+from docsite.pathpatterns import matches
 
 PAGE_SUFFIX = ".md"
 SETTINGS_SUFFIXES = (".yml", ".yaml")
@@ -30,6 +31,9 @@ class Discovery:
     pages: list[SourceFile] = field(default_factory=list)
     settings: dict[str, SourceFile] = field(default_factory=dict)  # by rel path
     assets: list[SourceFile] = field(default_factory=list)
+    # Files left out of the site (by a name starting with '_' or '.', or by `exclude`):
+    # published only when a page links to one, by rel path.
+    unlisted: dict[str, SourceFile] = field(default_factory=dict)
 
 
 def is_skipped(name: str) -> bool:
@@ -43,13 +47,15 @@ def discover(
     report: Report,
     excluded: tuple[Path, ...] = (),
     confined_to: tuple[Path, ...] = (),
+    rules: PathRules | None = None,
 ) -> Discovery:
     """Walk the content folder once, sorted, following symlinks but never in a loop.
 
     `excluded` paths (the output folder and the config file, when the content folder holds
     the whole project, as Retype's `input: .` does) are not part of the site. Symlinks are
     followed only into `confined_to` (default: the content folder), as includes are: one
-    to /etc/passwd is an error, never published."""
+    to /etc/passwd is an error, never published. What `rules` leave out (and names
+    starting with '_' or '.') is `unlisted`: published only when a page links to it."""
     if not content_dir.is_dir():
         problem = "is a file, not a folder" if content_dir.exists() else "does not exist"
         raise DiagnosticError(
@@ -65,16 +71,21 @@ def discover(
                 )
             ]
         )
-    found = Discovery()
     skipped = frozenset(
         os.path.join(str(content_dir), *path.relative_to(content_dir.resolve()).parts)
         for path in (p.resolve() for p in excluded)
         if path.is_relative_to(content_dir.resolve())
     )
-    tops = tuple(os.path.realpath(folder) for folder in (confined_to or (content_dir,)))
-    _walk(str(content_dir), "", shown_prefix, found, report, skipped, tops)
-    _yaml_files_that_are_no_settings(found)
-    return found
+    walk = _Walk(
+        shown_prefix,
+        report,
+        skipped,
+        tuple(os.path.realpath(folder) for folder in (confined_to or (content_dir,))),
+        rules or PathRules(),
+    )
+    walk.run(str(content_dir))
+    _yaml_files_that_are_no_settings(walk.found)
+    return walk.found
 
 
 def _yaml_files_that_are_no_settings(found: Discovery) -> None:
@@ -90,29 +101,121 @@ def _yaml_files_that_are_no_settings(found: Discovery) -> None:
             found.assets.append(source)
 
 
-def _walk(
-    folder: str,
-    rel_dir: str,
-    shown_prefix: str,
-    found: Discovery,
-    report: Report,
-    skipped: frozenset[str],
-    tops: tuple[str, ...],
-) -> None:
-    """Depth first, sorted by name, following symlinks but never around a loop.
+@dataclass(frozen=True)
+class PathRules:
+    """Retype's `exclude` and `include` (.gitignore patterns over paths in the content
+    folder) over its default: names starting with '_' or '.' and node_modules folders are
+    left out. An `include` pattern brings back what is left out, also inside such a folder."""
 
-    An explicit stack, not recursion: folders may nest deeper than Python's recursion limit.
-    A loop is a folder met again inside itself; the same folder reached by two paths (two
-    symlinks to it, or it and a symlink) is published at both, as Retype does."""
-    pending = [(folder, rel_dir, 0)]
-    trail = _Trail()
-    while pending:
-        folder, rel_dir, depth = pending.pop()
-        trail.leave_to(depth)
-        subfolders = _read_folder(
-            folder, rel_dir, shown_prefix, found, trail, report, skipped, tops
-        )
-        pending.extend((path, rel, depth + 1) for path, rel in reversed(subfolders))
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+
+    def left_out(self, name: str, rel: str, is_dir: bool) -> bool:
+        if is_skipped(name) or (is_dir and name == "node_modules"):
+            return True
+        return matches(self.exclude, rel + "/" if is_dir else rel)
+
+    def included(self, rel: str, is_dir: bool) -> bool:
+        return matches(self.include, rel + "/" if is_dir else rel)
+
+
+# Left out folders that are never read for files to link to, unless `include` names them:
+# version control's, and dependencies' (thousands of files no page links).
+_NEVER_READ = frozenset((".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"))
+
+
+@dataclass
+class _Walk:
+    """One walk of the content folder: what it found, and what it needs to know."""
+
+    shown_prefix: str
+    report: Report
+    skipped: frozenset[str]  # os paths that are not content at all
+    tops: tuple[str, ...]  # real paths symlinks may lead into
+    rules: PathRules
+    found: Discovery = field(default_factory=Discovery)
+    trail: _Trail = field(default_factory=lambda: _Trail())
+
+    def run(self, folder: str) -> None:
+        """Depth first, sorted by name, following symlinks but never around a loop.
+
+        An explicit stack, not recursion: folders may nest deeper than Python's recursion
+        limit. A loop is a folder met again inside itself; the same folder reached by two
+        paths (two symlinks to it, or it and a symlink) is published at both, as Retype does."""
+        pending: list[tuple[str, str, int, bool]] = [(folder, "", 0, False)]
+        while pending:
+            folder, rel_dir, depth, unlisted = pending.pop()
+            self.trail.leave_to(depth)
+            subfolders = self.read_folder(folder, rel_dir, unlisted)
+            pending.extend((path, rel, depth + 1, left) for path, rel, left in reversed(subfolders))
+
+    def read_folder(self, folder: str, rel_dir: str, unlisted: bool) -> list[tuple[str, str, bool]]:
+        """Sort one folder's files into `found`; returns its subfolders, in order, and
+        whether each is left out. In a left-out folder problems are not reported: no file
+        of it is published unless a page links to it."""
+        shown = _shown(self.shown_prefix, rel_dir)
+        try:
+            stat = os.stat(folder)
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as exc:
+            if not unlisted:
+                self.report.error(shown, 0, 0, f"cannot read folder: {exc.strerror}")
+            return []
+        if not self.trail.enter((stat.st_dev, stat.st_ino)):
+            if not unlisted:
+                self.report.error(
+                    shown,
+                    0,
+                    0,
+                    "symlink loop: this folder is inside itself",
+                    "remove the symlink that points back into its own parent",
+                )
+            return []
+        subfolders = []
+        for entry in entries:
+            found = self.read_entry(entry, rel_dir, unlisted)
+            if found is not None:
+                subfolders.append(found)
+        return subfolders
+
+    def read_entry(
+        self, entry: os.DirEntry, rel_dir: str, unlisted: bool
+    ) -> tuple[str, str, bool] | None:
+        """File a file where it belongs; a folder to read next is returned."""
+        name = entry.name
+        if self.skipped and entry.path in self.skipped:
+            return None
+        rel = f"{rel_dir}/{name}" if rel_dir else name
+        if entry.is_symlink() and _leads_outside(entry.path, self.tops):
+            if not unlisted:
+                _report_outside(entry, _shown(self.shown_prefix, rel), self.report)
+            return None
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        left_out = unlisted or self.rules.left_out(name, rel, is_dir)
+        included = left_out and self.rules.included(rel, is_dir)
+        if is_dir:
+            if left_out and not included and name in _NEVER_READ:
+                return None
+            return (entry.path, rel, left_out and not included)
+        if not _is_file(entry):
+            if not left_out or included:
+                _report_not_a_file(entry, _shown(self.shown_prefix, rel), self.report)
+            return None
+        source = SourceFile(rel, entry.path, _shown(self.shown_prefix, rel))
+        if left_out and not included:
+            self.found.unlisted[rel] = source
+            return None
+        suffix = os.path.splitext(name)[1].lower()
+        if suffix == PAGE_SUFFIX:
+            self.found.pages.append(source)
+        elif suffix in SETTINGS_SUFFIXES:
+            self.found.settings[rel] = source
+        else:
+            self.found.assets.append(source)
+        return None
 
 
 class _Trail:
@@ -135,66 +238,6 @@ class _Trail:
         self.path.append(identity)
         self.on_path.add(identity)
         return True
-
-
-def _read_folder(
-    folder: str,
-    rel_dir: str,
-    shown_prefix: str,
-    found: Discovery,
-    trail: _Trail,
-    report: Report,
-    skipped: frozenset[str],
-    tops: tuple[str, ...],
-) -> list[tuple[str, str]]:
-    """Sort one folder's files into `found`; returns its subfolders, in order."""
-    try:
-        stat = os.stat(folder)
-    except OSError as exc:
-        report.error(_shown(shown_prefix, rel_dir), 0, 0, f"cannot read folder: {exc.strerror}")
-        return []
-    if not trail.enter((stat.st_dev, stat.st_ino)):
-        report.error(
-            _shown(shown_prefix, rel_dir),
-            0,
-            0,
-            "symlink loop: this folder is inside itself",
-            "remove the symlink that points back into its own parent",
-        )
-        return []
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError as exc:
-        report.error(_shown(shown_prefix, rel_dir), 0, 0, f"cannot read folder: {exc.strerror}")
-        return []
-    subfolders = []
-    for entry in entries:
-        name = entry.name
-        if is_skipped(name) or (skipped and entry.path in skipped):
-            continue
-        rel = f"{rel_dir}/{name}" if rel_dir else name
-        if entry.is_symlink() and _leads_outside(entry.path, tops):
-            _report_outside(entry, _shown(shown_prefix, rel), report)
-            continue
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
-        if is_dir:
-            subfolders.append((entry.path, rel))
-            continue
-        if not _is_file(entry):
-            _report_not_a_file(entry, _shown(shown_prefix, rel), report)
-            continue
-        source = SourceFile(rel, entry.path, _shown(shown_prefix, rel))
-        suffix = os.path.splitext(name)[1].lower()
-        if suffix == PAGE_SUFFIX:
-            found.pages.append(source)
-        elif suffix in SETTINGS_SUFFIXES:
-            found.settings[rel] = source
-        else:
-            found.assets.append(source)
-    return subfolders
 
 
 def _shown(prefix: str, rel: str) -> str:

@@ -10,6 +10,7 @@ from docsite.build.faults import fault_diagnostic
 from docsite.build.inputs import InputScan, input_files
 from docsite.build.result import BuildResult
 from docsite.cache import (
+    CACHE_DIR,
     CACHE_VERSION,
     BuildCache,
     InputHasher,
@@ -24,7 +25,7 @@ from docsite.gitdates import head_commit
 from docsite.markdown.templating import build_time
 from docsite.output import OUTPUT_MARKER, is_retype_output, marker_of
 from docsite.retype_config import RETYPE_CONFIG_NAMES
-from docsite.sources import Discovery, discover
+from docsite.sources import Discovery, PathRules, discover
 
 
 def build_site(options: BuildOptions) -> BuildResult:
@@ -50,6 +51,7 @@ def build_site(options: BuildOptions) -> BuildResult:
                 report,
                 not_content(config, out),
                 (config.root, config.content_dir),
+                PathRules(config.exclude, config.include),
             )
     except DiagnosticError as exc:
         report.extend(exc.diagnostics)
@@ -137,7 +139,7 @@ PROJECT_FOLDERS = ("templates", "static", "node_modules")
 def not_content(config: SiteConfig, out: Path) -> tuple[Path, ...]:
     """What lies in the content folder without being content: the output folder and the
     config file, and the project's own folders when the content folder is the project."""
-    paths = [out, *([config.root / config.file] if config.file else [])]
+    paths = [out, config.root / CACHE_DIR, *([config.root / config.file] if config.file else [])]
     if config.content_dir.resolve() == config.root.resolve():
         # Retype publishes static/ as content, at /static/: its pages' images point there.
         retype = Path(config.file).name in RETYPE_CONFIG_NAMES

@@ -10,7 +10,7 @@ import jinja2
 
 from docsite.build.faults import clash_diagnostic, template_diagnostic
 from docsite.build.files import place_files
-from docsite.build.inputs import InputScan, read_files_inputs
+from docsite.build.inputs import InputScan, published_inputs, read_files_inputs
 from docsite.build.live import LiveState
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
 from docsite.build.prepare import check_output_names, make_theme
@@ -100,7 +100,7 @@ def _write_site(
         records = _render_pages(ctx, builder, plan, result)
         ctx.report.extend(check_links(ctx.site, records, ctx.config.checks.anchors))
     with result.timed("copying files"):
-        place_files(ctx)
+        place_files(ctx, records)
     with result.timed("generated files"):
         reused = set(plan.reused) if ctx.as_recorded else set()
         same_site = shared.site == ctx.previous.site_key and ctx.as_recorded
@@ -206,6 +206,7 @@ def _render_pages(
         ctx.files.update(
             read_files_inputs(ctx.config.root, outcome.dependencies, ctx.files, ctx.hasher)
         )
+        ctx.files.update(published_inputs(ctx.site, outcome.dependencies, ctx.files, ctx.hasher))
         if outcome.html_digest:
             ctx.output.placed.add(outcome.output_path)
         failed = any(d.severity is Severity.ERROR for d in outcome.diagnostics)

@@ -16,6 +16,7 @@ from docsite.diagnostics import Diagnostic
 from docsite.markdown.components.calls import parse_attributes
 from docsite.markdown.context import RenderContext
 from docsite.pages import Page, SiteContent
+from docsite.sources import SourceFile
 from docsite.tags import CATEGORIES_URL, TAGS_URL, tag_slug
 from docsite.urls import EXTERNAL_URL, parsed_as_link, refused_url, relative_href, root_prefix
 
@@ -171,15 +172,10 @@ def resolve_link(
     generated = _tag_page(target, ctx.site)
     if generated is not None:
         return LinkTarget(relative_href(page.url, generated) + suffix)
-    if target.endswith(".md"):
-        if any(other.markdown_path == target for other in ctx.site.pages):
-            # A page's published Markdown copy (Retype's `{{ page.md }}`): a file.
-            return LinkTarget(root_prefix(page.url) + urllib.parse.quote(target) + suffix)
-        ctx.broken_link(
-            block, at, f"link to a page that does not exist: '{raw}'", _page_hint(target, ctx)
-        )
-        return None
-    if target.rstrip("/") in ctx.site.folders:
+    if target.endswith(".md") and any(other.markdown_path == target for other in ctx.site.pages):
+        # A page's published Markdown copy (Retype's `{{ page.md }}`): a file.
+        return LinkTarget(root_prefix(page.url) + urllib.parse.quote(target) + suffix)
+    if not target.endswith(".md") and target.rstrip("/") in ctx.site.folders:
         ctx.broken_link(
             block,
             at,
@@ -187,15 +183,70 @@ def resolve_link(
             f"link to a page inside it, or add {target.rstrip('/')}/index.md",
         )
         return None
-    found_file = find_file(target, ctx.asset_paths, image)
-    if found_file is not None:
-        if found_file not in _file_candidates(target, image):
-            _other_case(ctx, block, at, raw, found_file, path.startswith("/"))
-        return LinkTarget(root_prefix(page.url) + urllib.parse.quote(found_file) + suffix)
-    ctx.broken_link(
-        block, at, f"link to a file that does not exist: '{raw}'", _file_hint(target, ctx)
-    )
+    return _resolve_file(raw, target, path.startswith("/"), suffix, ctx, block, at, image)
+
+
+def _resolve_file(
+    raw: str,
+    target: str,
+    rooted: bool,
+    suffix: str,
+    ctx: RenderContext,
+    block: Token | None,
+    at: str,
+    image: bool,
+) -> LinkTarget | None:
+    """A link to a file: one of the site's, or one left out of it (under `_includes/`, in
+    `.gitbook/assets/`, excluded), published because a page links to it, as Retype does.
+    A relative link in included text may also mean a file beside the included file."""
+    prefix = root_prefix(ctx.page.url)
+    for each in [target, *_beside_include(raw, target, rooted, ctx, block, at)]:
+        found = None if each.endswith(".md") else find_file(each, ctx.asset_paths, image)
+        if found is not None:
+            if found not in _file_candidates(each, image):
+                _other_case(ctx, block, at, raw, found, rooted)
+            return LinkTarget(prefix + urllib.parse.quote(found) + suffix)
+        found = _linkable(each, ctx.site.linkable)
+        if found is not None:
+            if found != each:
+                _other_case(ctx, block, at, raw, found, rooted)
+            ctx.published.append(found)
+            return LinkTarget(prefix + urllib.parse.quote(found) + suffix)
+    if target.endswith(".md"):
+        ctx.broken_link(
+            block, at, f"link to a page that does not exist: '{raw}'", _page_hint(target, ctx)
+        )
+    else:
+        ctx.broken_link(
+            block, at, f"link to a file that does not exist: '{raw}'", _file_hint(target, ctx)
+        )
     return None
+
+
+def _beside_include(
+    raw: str, target: str, rooted: bool, ctx: RenderContext, block: Token | None, at: str
+) -> list[str]:
+    """The content path a relative link in included text names from the included file's
+    folder, when that file is in the content folder and it differs from `target`."""
+    if rooted or block is None:
+        return []
+    origin, _ = ctx.position(block, at)
+    shown, rel = ctx.page.source.shown, ctx.page.source.rel
+    content_prefix = shown[: len(shown) - len(rel)]
+    if origin.file == shown or not origin.file.startswith(content_prefix):
+        return []
+    included = origin.file[len(content_prefix) :]
+    path = urllib.parse.unquote(raw.partition("#")[0].partition("?")[0])
+    beside = posixpath.normpath(posixpath.join(posixpath.dirname(included), path))
+    return [] if beside.startswith("../") or beside == target else [beside]
+
+
+def _linkable(target: str, linkable: dict[str, SourceFile]) -> str | None:
+    """The file of `linkable` a link names: as written, or the one differing only in case."""
+    if target in linkable:
+        return target
+    same = [rel for rel in linkable if rel.lower() == target.lower()]
+    return same[0] if len(same) == 1 else None
 
 
 def _other_case(
