@@ -23,6 +23,7 @@ from docsite.labels import (
 from docsite.pathpatterns import matches, pattern_problem
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES, translate
+from docsite.retype_partials import Partials, compose
 from docsite.schema import (
     INVALID,
     AnyMapping,
@@ -171,6 +172,9 @@ class SiteConfig:
     # names starting with '_' or '.'), and what is brought back; Retype's `exclude`, `include`.
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
+    # Files merged into a Retype config (extends, retype.<id>.yml, retype.build.yml), as
+    # `file` names the main one: they are no content, and watch mode watches them.
+    partials: tuple[str, ...] = ()
     links: tuple[HeaderLink, ...] = ()
     footer: str = ""
     footer_links: tuple[HeaderLink, ...] = ()
@@ -329,7 +333,7 @@ class LabelGroups(Spec):
             if key in group:
                 pos = ctx.doc.where_key(key_path)
                 ctx.report.warning(
-                    ctx.doc.file,
+                    pos.file or ctx.doc.file,
                     pos.line,
                     pos.col,
                     f"'{dotted(key_path)}' sets label {key} again; the last value wins",
@@ -346,7 +350,7 @@ def _unknown_label(path: KeyPath, ctx: Context) -> None:
         "the configuration page of the docs lists the label keys, such as toc_contents_label"
     )
     ctx.report.warning(
-        ctx.doc.file,
+        pos.file or ctx.doc.file,
         pos.line,
         pos.col,
         f"unknown label key '{dotted(path)}' is ignored",
@@ -482,6 +486,19 @@ SCHEMA = Mapping(
 )
 
 
+def _as_docsite(
+    doc: YamlDocument, path: Path, root: Path, start: bool, report: Report
+) -> tuple[YamlDocument, tuple[str, ...]]:
+    """A Retype config with its partials merged in, in docsite's keys, and the partials'
+    paths (from `root`); docsite's own config as it is."""
+    if path.name not in RETYPE_CONFIG_NAMES:
+        return doc, ()
+    partials = Partials(lambda file: read_config_document(file, _shown(file, root)), report)
+    merged = compose(doc, path, start, partials)
+    shown = tuple(dict.fromkeys(_shown(file, root) for file in partials.used))
+    return translate(merged, report), shown
+
+
 def find_config(root: Path) -> Path | None:
     """The project's config file: docsite's own, else a Retype project's; None if neither.
 
@@ -509,8 +526,11 @@ def read_config_document(path: Path, shown: str) -> YamlDocument:
     return load_yaml(text, shown)
 
 
-def load_config(root: Path, config_path: Path | None, report: Report) -> SiteConfig:
-    """Read and check the config; no config file at all means all defaults."""
+def load_config(
+    root: Path, config_path: Path | None, report: Report, start: bool = False
+) -> SiteConfig:
+    """Read and check the config; no config file at all means all defaults. `start`: for
+    watch mode, where a Retype project's retype.start.yml applies, not retype.build.yml."""
     path = config_path or find_config(root)
     if path is None:
         return SiteConfig(root=root)
@@ -521,8 +541,8 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
     retype = path.name in RETYPE_CONFIG_NAMES
     if doc.data is None and not retype:
         return SiteConfig(root=root, file=shown)
-    if retype:  # an empty one too: Retype's defaults (the pages beside it) still apply
-        doc = translate(doc, report)
+    # An empty retype.yml too: Retype's defaults (the pages beside it) still apply.
+    doc, partials = _as_docsite(doc, path, root, start, report)
     values = check_document(doc, SCHEMA, report, path.name)
     links = _links(values.get("links", []), ("links",), doc, report)
     footer_links = _links(values.get("footer_links", []), ("footer_links",), doc, report)
@@ -549,6 +569,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         language=language,
         input=values.get("input", "content"),
         output=values.get("output", "site"),
+        partials=partials,
         **_patterns(values, (), doc, report),
         links=tuple(links),
         footer=footer,
@@ -605,7 +626,7 @@ def _locale(
         else:
             message = f"'locale' {locale!r} is no language docsite knows and no group of 'labels'"
         report.warning(
-            doc.file,
+            pos.file or doc.file,
             pos.line,
             pos.col,
             message,
@@ -626,7 +647,7 @@ def _language(language: str, doc: YamlDocument, report: Report) -> str:
         return language
     pos = doc.where(("language",))
     report.error(
-        doc.file,
+        pos.file or doc.file,
         pos.line,
         pos.col,
         f"'language' must be a language tag like en or pt-BR, got {language!r}",
@@ -645,7 +666,7 @@ def _site_url(url: str, doc: YamlDocument, report: Report) -> str:
         pos = doc.where(("url",))
         absolute = "https://" + url.removeprefix("//")
         report.warning(
-            doc.file,
+            pos.file or doc.file,
             pos.line,
             pos.col,
             f"'url' has no scheme; it is taken as {absolute}",
@@ -667,7 +688,7 @@ def _links(
         if "text" not in item or not (item.get("link") or item.get("action") or menu):
             pos = doc.where((*path, index))
             report.error(
-                doc.file,
+                pos.file or doc.file,
                 pos.line,
                 pos.col,
                 "a link needs a 'text', and a 'link', an 'action' or 'items'",
@@ -702,7 +723,7 @@ def _check_site_file(
         return
     pos = doc.where((key,))
     report.warning(
-        doc.file,
+        pos.file or doc.file,
         pos.line,
         pos.col,
         f"'{key}' names {value!r}, which is not a file of the site",
@@ -795,7 +816,7 @@ def _edit(
         pos = doc.where(("edit", "repo"))
         absolute = "https://" + repo.removeprefix("//")
         report.warning(
-            doc.file,
+            pos.file or doc.file,
             pos.line,
             pos.col,
             f"'edit.repo' has no scheme; it is taken as {absolute}",
@@ -824,7 +845,7 @@ def _patterns(
             if problem:
                 pos = doc.where((*path, key, index))
                 report.error(
-                    doc.file,
+                    pos.file or doc.file,
                     pos.line,
                     pos.col,
                     f"'{'.'.join((*path, key))}' pattern {pattern!r} cannot be read: {problem}",

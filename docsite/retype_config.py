@@ -107,21 +107,22 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
         if path in _NOT_FOR_DOCSITE:
             pos = doc.where_key(path)
             report.warning(
-                doc.file,
+                pos.file or doc.file,
                 pos.line,
                 pos.col,
-                f"{name} key '{'.'.join(map(str, path))}' is left out: {_NOT_FOR_DOCSITE[path]}",
+                f"{_file_name(pos, doc)} key '{'.'.join(map(str, path))}' is left out: "
+                + _NOT_FOR_DOCSITE[path],
                 "remove it when this project is built with docsite only",
             )
             continue
         if target is None:
             pos = doc.where_key(path)
             report.warning(
-                doc.file,
+                pos.file or doc.file,
                 pos.line,
                 pos.col,
-                f"{name} key '{'.'.join(map(str, path))}' is not supported by docsite "
-                "and is ignored",
+                f"{_file_name(pos, doc)} key '{'.'.join(map(str, path))}' is not supported "
+                "by docsite and is ignored",
                 "see the configuration page of the docs for the keys docsite reads",
             )
             continue
@@ -168,6 +169,11 @@ def _left_out(path: KeyPath) -> str:
     if path in _NOT_FOR_DOCSITE:
         return _NOT_FOR_DOCSITE[path]
     return "" if _target(path) is not None else NOT_SUPPORTED
+
+
+def _file_name(pos: Position, doc: YamlDocument) -> str:
+    """The name of the file a key is in: retype.yml, or one of its partials."""
+    return PurePosixPath(pos.file or doc.file).name
 
 
 def _copy_positions(
@@ -222,7 +228,7 @@ def _links(value: Any, path: KeyPath, doc: YamlDocument, report: Report, name: s
             if key not in _LINK_KEYS:
                 pos = doc.where_key((*path, index, key))
                 report.warning(
-                    doc.file,
+                    pos.file or doc.file,
                     pos.line,
                     pos.col,
                     f"{name} link key '{key}' is not supported by docsite and is ignored",

@@ -40,6 +40,7 @@ GROUND = {
     "pathpatterns",
     "reading",
     "retype_config",
+    "retype_partials",
     "schema",
     "scriban",
     "urls",

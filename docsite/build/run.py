@@ -34,7 +34,9 @@ def build_site(options: BuildOptions) -> BuildResult:
     result = BuildResult(report)
     try:
         try:
-            config = load_config(options.root.resolve(), options.config_file, report)
+            config = load_config(
+                options.root.resolve(), options.config_file, report, start=options.keep_live
+            )
         except FileNotFoundError as exc:
             raise UsageError(f"{exc}; check the path given to --config") from None
         if not config.file and not config.content_dir.is_dir():
@@ -140,6 +142,7 @@ def not_content(config: SiteConfig, out: Path) -> tuple[Path, ...]:
     """What lies in the content folder without being content: the output folder and the
     config file, and the project's own folders when the content folder is the project."""
     paths = [out, config.root / CACHE_DIR, *([config.root / config.file] if config.file else [])]
+    paths += [config.root / partial for partial in config.partials]
     if config.content_dir.resolve() == config.root.resolve():
         # Retype publishes static/ as content, at /static/: its pages' images point there.
         retype = Path(config.file).name in RETYPE_CONFIG_NAMES

@@ -213,6 +213,11 @@ class LiveSite:
             if self.options.config_file is not None
             else {root / name for name in (*CONFIG_NAMES, *RETYPE_CONFIG_NAMES)}
         )
+        # A Retype config's partials: the files it extends, its fragments, retype.start.yml.
+        folder = next(iter(config_files)).parent
+        config_files |= {folder / f"retype.start.{suffix}" for suffix in ("yml", "yaml")}
+        if self.live is not None:
+            config_files |= {self.live.config.root / p for p in self.live.config.partials}
         ignored = [root / CACHE_DIR]
         if self.options.out is not None:
             ignored.append(self.options.out.resolve())
