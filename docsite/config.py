@@ -39,7 +39,7 @@ from docsite.schema import (
     dotted,
     type_name,
 )
-from docsite.urls import UrlSetting, refused_links
+from docsite.urls import UrlSetting, UrlStyle, refused_links
 from docsite.yamldoc import Path as KeyPath
 from docsite.yamldoc import YamlDocument, load_yaml
 
@@ -175,6 +175,8 @@ class SiteConfig:
     # Files merged into a Retype config (extends, retype.<id>.yml, retype.build.yml), as
     # `file` names the main one: they are no content, and watch mode watches them.
     partials: tuple[str, ...] = ()
+    # How page URLs are written: Retype's `generator` (recase, trailingSlash, directoryIndex).
+    urls: UrlStyle = field(default_factory=UrlStyle)
     links: tuple[HeaderLink, ...] = ()
     footer: str = ""
     footer_links: tuple[HeaderLink, ...] = ()
@@ -392,6 +394,18 @@ SCHEMA = Mapping(
         "output": Str(),
         "exclude": ListOf(Str()),
         "include": ListOf(Str()),
+        "generator": Mapping(
+            fields={
+                "directory_index": Mapping(
+                    fields={"name": Str(), "append": Bool(), "alt_names": ListOf(Str())},
+                    aliases={"altNames": "alt_names"},
+                ),
+                "paths": Choice(choices=("relative", "root", "source")),
+                "recase": Choice(choices=("all", "none")),
+                "trailing_slash": Bool(),
+            },
+            aliases={"directoryIndex": "directory_index", "trailingSlash": "trailing_slash"},
+        ),
         "links": ListOf(_LINK, single_ok=False),
         "footer": Str(),
         "footer_links": ListOf(_LINK, single_ok=False),
@@ -570,6 +584,7 @@ def load_config(
         input=values.get("input", "content"),
         output=values.get("output", "site"),
         partials=partials,
+        urls=_url_style(values.get("generator", {}), doc, report),
         **_patterns(values, (), doc, report),
         links=tuple(links),
         footer=footer,
@@ -855,6 +870,42 @@ def _patterns(
             kept.append(pattern)
         patterns[key] = tuple(kept)
     return patterns
+
+
+def _url_style(values: dict[str, Any], doc: YamlDocument, report: Report) -> UrlStyle:
+    """Retype's `generator` settings; `paths` other than relative is said to be left out."""
+    index = values.get("directory_index", {})
+    name = index.get("name", "index.html").strip().strip("/")
+    if "/" in name or not name:
+        retype_path = ("generator", "directoryIndex", "name")  # as a retype.yml spells it
+        docsite_path = ("generator", "directory_index", "name")
+        pos = doc.where(retype_path if retype_path in doc.value_positions else docsite_path)
+        report.error(
+            pos.file or doc.file,
+            pos.line,
+            pos.col,
+            f"'generator.directoryIndex.name' must be a file name, got {name!r}",
+            "write a name such as index.html or default.htm",
+        )
+        name = "index.html"
+    if values.get("paths", "relative") != "relative":
+        pos = doc.where(("generator", "paths"))
+        report.warning(
+            pos.file or doc.file,
+            pos.line,
+            pos.col,
+            f"'generator.paths: {values['paths']}' is left out: docsite writes relative links, "
+            "which work under any address the site is served at",
+            "remove it, or write paths: relative",
+        )
+    defaults = UrlStyle()
+    return UrlStyle(
+        recase=values.get("recase", "all") == "all",
+        trailing_slash=values.get("trailing_slash", True),
+        index_name=name,
+        append_index=index.get("append", False),
+        alt_names=tuple(index.get("alt_names", defaults.alt_names)),
+    )
 
 
 def _backlinks(

@@ -23,6 +23,7 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("output",): ("output",),
     ("exclude",): ("exclude",),
     ("include",): ("include",),
+    ("generator",): ("generator",),  # the same keys; the schema knows Retype's names
     ("url",): ("url",),
     ("branding", "title"): ("title",),
     ("branding", "logo"): ("logo",),

@@ -47,7 +47,7 @@ def render_site(
     memo = SettingsMemo(previous=settings.parsed)
     options.progress("reading pages", 0, len(found.pages))
     with result.timed("reading pages"):
-        site = load_site(found, report, memo)
+        site = load_site(found, report, memo, config.urls)
     if not check_output_names(site, report):
         return  # such a page cannot be written: stop before anything is
     try:

@@ -175,6 +175,9 @@ def resolve_link(
     if target.endswith(".md") and any(other.markdown_path == target for other in ctx.site.pages):
         # A page's published Markdown copy (Retype's `{{ page.md }}`): a file.
         return LinkTarget(root_prefix(page.url) + urllib.parse.quote(target) + suffix)
+    folder_html = None if target.endswith(".md") else _folder_html(target, ctx)
+    if folder_html is not None:
+        return LinkTarget(root_prefix(page.url) + urllib.parse.quote(folder_html) + suffix)
     if not target.endswith(".md") and target.rstrip("/") in ctx.site.folders:
         ctx.broken_link(
             block,
@@ -184,6 +187,20 @@ def resolve_link(
         )
         return None
     return _resolve_file(raw, target, path.startswith("/"), suffix, ctx, block, at, image)
+
+
+def _folder_html(target: str, ctx: RenderContext) -> str | None:
+    """A folder with no page but an HTML file of `directoryIndex.altNames` (index.html...):
+    a link to the folder opens that file (its folder's URL, when it is the index name)."""
+    style = ctx.page.style
+    folder = target.strip("/")
+    for name in style.alt_names:
+        rel = f"{folder}/{name}" if folder else name
+        if rel in ctx.asset_paths:
+            if name == style.index_name and not style.append_index:
+                return style.link_form(folder + "/" if folder else "")
+            return rel
+    return None
 
 
 def _resolve_file(
