@@ -98,3 +98,14 @@ def test_a_change_of_style_rewrites_the_site(project):
     project.write({"retype.yml": "generator:\n  trailingSlash: false\n"})
     assert project.build().ok
     assert article_links(project, "index.html") == ["guide/getting-started", "demo"]
+
+
+def test_generated_pages_are_written_to_the_directory_index_name(project):
+    config = "generator:\n  directoryIndex:\n    name: default.htm\n"
+    page = "---\ntags: [setup]\nredirect_from: /old-home\n---\n# Home\n"
+    project.write({"retype.yml": config, "index.md": page})
+    result = project.build()
+    assert result.ok, project.messages(result)
+    for rel in ("tags/default.htm", "tags/setup/default.htm", "old-home/default.htm"):
+        assert (project.out / rel).is_file(), rel
+    assert project.page("tags/setup/default.htm").select_one("article a")["href"] == "../../"
