@@ -84,13 +84,14 @@ def discover(
         rules or PathRules(),
     )
     walk.run(str(content_dir))
-    _yaml_files_that_are_no_settings(walk.found)
+    _yaml_files_that_are_no_settings(walk.found, walk.rules)
     return walk.found
 
 
-def _yaml_files_that_are_no_settings(found: Discovery) -> None:
+def _yaml_files_that_are_no_settings(found: Discovery, rules: PathRules) -> None:
     """A .yml file is the settings of a folder (index.yml) or of the page beside it with
-    its name; any other (a sample config for download) is a file of the site, as in Retype.
+    its name; any other (a sample config for download) is a file of the site, or, in a
+    Retype project, one published when a page links to it (unless it is in static/...).
     The project's own config (retype.yml, docsite.yml, beside the pages) is not."""
     pages = {posixpath.splitext(page.rel)[0] for page in found.pages}
     for rel, source in list(found.settings.items()):
@@ -98,7 +99,13 @@ def _yaml_files_that_are_no_settings(found: Discovery) -> None:
         project_config = "/" not in rel and stem.startswith(("retype", "docsite"))
         if posixpath.basename(stem) != "index" and stem not in pages and not project_config:
             del found.settings[rel]
-            found.assets.append(source)
+            unlisted = rules.types is not None and not _AUTO_FOLDERS.intersection(
+                rel.split("/")[:-1]
+            )
+            if unlisted and not rules.included(rel, False):
+                found.unlisted[rel] = source
+            else:
+                found.assets.append(source)
 
 
 @dataclass(frozen=True)
@@ -109,15 +116,42 @@ class PathRules:
 
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
+    # The kinds of file published without a link or an `include` (a Retype project's are
+    # RETYPE_FILE_TYPES); None: every kind, as in a docsite project's content folder.
+    types: frozenset[str] | None = None
 
     def left_out(self, name: str, rel: str, is_dir: bool) -> bool:
         if is_skipped(name) or (is_dir and name == "node_modules"):
             return True
+        if not is_dir and self.unlisted_type(rel):
+            return True
         return matches(self.exclude, rel + "/" if is_dir else rel)
+
+    def unlisted_type(self, rel: str) -> bool:
+        """A file of a kind that is published only when linked or included: not a page or
+        settings, not of `types`, and in no static/, public/, assets/ or resources/ folder."""
+        if self.types is None:
+            return False
+        suffix = posixpath.splitext(rel)[1].lower()
+        if suffix in (PAGE_SUFFIX, *SETTINGS_SUFFIXES):
+            return False  # pages and settings; a .yml that is neither: see below
+        folders = rel.split("/")[:-1]
+        return suffix.lstrip(".") not in self.types and not _AUTO_FOLDERS.intersection(folders)
 
     def included(self, rel: str, is_dir: bool) -> bool:
         return matches(self.include, rel + "/" if is_dir else rel)
 
+
+# What Retype publishes of a project without a link or an `include`: media, resources, and
+# every file in a folder named static, public, assets or resources.
+# fmt: off
+RETYPE_FILE_TYPES = frozenset((
+    "avif", "bmp", "flac", "gif", "heif", "ico", "jpeg", "jpg", "m4a", "mkv", "mov", "mp3",
+    "mp4", "ogg", "ogv", "pdf", "png", "svg", "tiff", "wav", "webm", "webp", "3gp",  # media
+    "ai", "css", "eps", "htm", "html", "js", "json", "txt", "zip",  # resources
+))
+# fmt: on
+_AUTO_FOLDERS = frozenset(("static", "public", "assets", "resources"))
 
 # Left out folders that are never read for files to link to, unless `include` names them:
 # version control's, and dependencies' (thousands of files no page links).

@@ -173,3 +173,47 @@ def test_a_config_change_to_exclude_takes_a_page_out_and_back(project):
     project.write({"retype.yml": "input: .\n"})
     assert project.build().ok
     assert "draft/idea/" in sidebar_links(project)
+
+
+def test_a_retype_project_publishes_retype_kinds_of_file_and_the_rest_when_linked(project):
+    project.write(
+        {
+            "retype.yml": "include: ['*.sh']\n",
+            "index.md": "# Home\n\n[!file](data/table.csv) [!file](notes/sample.yml)\n",
+            "data/table.csv": "a,b\n",
+            "data/other.csv": "c,d\n",
+            "notes/sample.yml": "a: 1\n",
+            "notes/unlinked.yml": "b: 2\n",
+            "tools/run.sh": "echo hi\n",
+            "tools/Makefile": "all:\n",
+            "static/tool.py": "x = 1\n",
+            "img/a.png": b"png",
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    published = {
+        path.relative_to(project.out).as_posix()
+        for folder in ("data", "notes", "tools", "static", "img")
+        for path in (project.out / folder).rglob("*")
+    }
+    assert published == {
+        "data/table.csv",
+        "notes/sample.yml",
+        "tools/run.sh",
+        "static/tool.py",
+        "img/a.png",
+    }
+
+
+def test_a_docsite_project_publishes_every_file_of_its_content_folder(project):
+    project.write(
+        {
+            "docsite.yml": "title: X\n",
+            "content/index.md": "# Home\n",
+            "content/data/table.csv": "a,b\n",
+            "content/tools/Makefile": "all:\n",
+        }
+    )
+    assert project.build().ok
+    assert (project.out / "data/table.csv").is_file() and (project.out / "tools/Makefile").is_file()

@@ -25,7 +25,7 @@ from docsite.gitdates import head_commit
 from docsite.markdown.templating import build_time
 from docsite.output import OUTPUT_MARKER, is_retype_output, marker_of
 from docsite.retype_config import RETYPE_CONFIG_NAMES
-from docsite.sources import Discovery, PathRules, discover
+from docsite.sources import RETYPE_FILE_TYPES, Discovery, PathRules, discover
 
 
 def build_site(options: BuildOptions) -> BuildResult:
@@ -53,7 +53,7 @@ def build_site(options: BuildOptions) -> BuildResult:
                 report,
                 not_content(config, out),
                 (config.root, config.content_dir),
-                PathRules(config.exclude, config.include),
+                path_rules(config),
             )
     except DiagnosticError as exc:
         report.extend(exc.diagnostics)
@@ -136,6 +136,13 @@ def _finish(result: BuildResult, started: float) -> BuildResult:
 
 # When the project folder is the content folder (Retype's `input: .`), these are not pages.
 PROJECT_FOLDERS = ("templates", "static", "node_modules")
+
+
+def path_rules(config: SiteConfig) -> PathRules:
+    """What is published of the content folder: a Retype project publishes the kinds of
+    file Retype does (others when a page links to them); a docsite project every file."""
+    retype = Path(config.file).name in RETYPE_CONFIG_NAMES
+    return PathRules(config.exclude, config.include, RETYPE_FILE_TYPES if retype else None)
 
 
 def not_content(config: SiteConfig, out: Path) -> tuple[Path, ...]:
