@@ -154,8 +154,8 @@ RETYPE_FILE_TYPES = frozenset((
 _AUTO_FOLDERS = frozenset(("static", "public", "assets", "resources"))
 
 # Left out folders that are never read for files to link to, unless `include` names them:
-# version control's, and dependencies' (thousands of files no page links).
-_NEVER_READ = frozenset((".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"))
+# version control's, dependencies' and Retype's output (thousands of files no page links).
+_NEVER_READ = frozenset((".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__", ".retype"))
 
 
 @dataclass
