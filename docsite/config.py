@@ -555,8 +555,7 @@ def load_config(
     retype = path.name in RETYPE_CONFIG_NAMES
     if doc.data is None and not retype:
         return SiteConfig(root=root, file=shown)
-    # An empty retype.yml too: Retype's defaults (the pages beside it) still apply.
-    doc, partials = _as_docsite(doc, path, root, start, report)
+    doc, partials = _as_docsite(doc, path, root, start, report)  # an empty retype.yml too
     values = check_document(doc, SCHEMA, report, path.name)
     links = _links(values.get("links", []), ("links",), doc, report)
     footer_links = _links(values.get("footer_links", []), ("footer_links",), doc, report)
@@ -583,9 +582,7 @@ def load_config(
         language=language,
         input=values.get("input", "content"),
         output=values.get("output", "site"),
-        partials=partials,
-        urls=_url_style(values.get("generator", {}), doc, report),
-        **_patterns(values, (), doc, report),
+        **_project_files(values, partials, doc, report),
         links=tuple(links),
         footer=footer,
         footer_links=tuple(footer_links),
@@ -870,6 +867,18 @@ def _patterns(
             kept.append(pattern)
         patterns[key] = tuple(kept)
     return patterns
+
+
+def _project_files(
+    values: dict[str, Any], partials: tuple[str, ...], doc: YamlDocument, report: Report
+) -> dict[str, Any]:
+    """Which files make the site and where it puts them: `exclude`, `include`, the config's
+    partials and the URL style (`generator`)."""
+    return {
+        "partials": partials,
+        "urls": _url_style(values.get("generator", {}), doc, report),
+        **_patterns(values, (), doc, report),
+    }
 
 
 def _url_style(values: dict[str, Any], doc: YamlDocument, report: Report) -> UrlStyle:

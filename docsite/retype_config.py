@@ -167,6 +167,8 @@ def classify_keys(doc: YamlDocument) -> list[tuple[str, str]]:
 
 
 def _left_out(path: KeyPath) -> str:
+    if path[:1] == ("extends",):
+        return ""  # merged before translating (docsite.retype_partials)
     if path in _NOT_FOR_DOCSITE:
         return _NOT_FOR_DOCSITE[path]
     return "" if _target(path) is not None else NOT_SUPPORTED
