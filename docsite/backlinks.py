@@ -24,7 +24,7 @@ class Backlink:
 
 def shows_backlinks(page: Page, config: BacklinksConfig) -> bool:
     """Whether the page lists its backlinks: its own setting, else the project's."""
-    if page.settings.redirect:
+    if page.settings.redirect or page.withheld:
         return False
     enabled = page.settings.backlinks.enabled
     return config.enabled if enabled is None else enabled

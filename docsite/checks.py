@@ -33,7 +33,8 @@ def check_links(
                         "remove 'visibility: hidden' from that page, or the link to it",
                     )
                 )
-            if target_record is None or not fragment or anchors_level == "off":
+            # A protected page's headings are not published: its anchors cannot be checked.
+            if target_record is None or not fragment or anchors_level == "off" or target.withheld:
                 continue
             anchors = anchor_sets.get(target_rel)
             if anchors is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +22,23 @@ from docsite.labels import (
     normalise,
 )
 from docsite.pathpatterns import matches, pattern_problem
+from docsite.presentation import (
+    BUILT_IN_ACTIONS,
+    GIT_SOURCES,
+    HubConfig,
+    LastUpdatedConfig,
+    TemplatingOptions,
+    ThemeVariables,
+    breadcrumb_home,
+    theme_css,
+)
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES, translate
 from docsite.retype_partials import Partials, compose
 from docsite.schema import (
     INVALID,
     AnyMapping,
+    AnyOf,
     Bool,
     Choice,
     Context,
@@ -62,6 +74,7 @@ class HeaderLink:
     description: str = ""  # a second line, in a menu
     action: str = ""  # a built-in action it runs instead of opening a link
     items: tuple[HeaderLink, ...] = ()  # a menu of links, one level deep
+    separator: bool = False  # a line between the items of a menu (Retype's `type: separator`)
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,9 @@ class SearchConfig:
     min_chars: int = 1  # typed before it searches
     no_results: str = ""  # the message when nothing matches; "" for docsite's own
     hotkeys: tuple[str, ...] = ("/",)  # keys that put the cursor in the search box
+    # Pages left out of the index (.gitignore patterns over content paths); include wins.
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +132,15 @@ class Integrations:
 
 
 @dataclass(frozen=True)
+class ActionsConfig:
+    """Retype's `actions`: the page action menu beside each page's title, shown when it has
+    items (docsite has no menu of its own to show by default)."""
+
+    enabled: bool = True
+    items: tuple[HeaderLink, ...] = ()
+
+
+@dataclass(frozen=True)
 class MetaConfig:
     title: str = ""  # added to every page's <title>, e.g. " | Example Inc."
     site_name: str = ""  # og:site_name; the site title when empty
@@ -131,6 +156,58 @@ class BacklinksConfig:
     # Pages left out of others' lists (.gitignore patterns over content paths); include wins.
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NavTagsConfig:
+    """Retype's `nav.tags`: a list of the site's tags in the sidebar, each a link to its
+    tag page."""
+
+    enabled: bool = False  # on when the config has `nav.tags`
+    title: str = ""
+    limit: int = 0  # 0 for all
+    include: tuple[str, ...] = ()  # tag name patterns with ? and *; exclude is ignored then
+    exclude: tuple[str, ...] = ()
+    layout: str = "flex"  # or "stack", one per line
+    align: str = "right"
+    order: str = "asc"  # "desc", "count" (most used first) or "count-asc"
+    variant: str = "info"
+
+
+# `nav.tags.order` as Retype spells it, and its aliases.
+NAV_TAG_ORDERS = {
+    "asc": "asc",
+    "desc": "desc",
+    "alpha-desc": "desc",
+    "name-desc": "desc",
+    "title-desc": "desc",
+    "count": "count",
+    "count-desc": "count",
+    "popular": "count",
+    "popularity": "count",
+    "frequency": "count",
+    "count-asc": "count-asc",
+    "popular-asc": "count-asc",
+    "popularity-asc": "count-asc",
+    "frequency-asc": "count-asc",
+}
+NAV_ICON_MODES = ("all", "none", "folders", "pages", "top")
+# The badge component's variants (sidebar badges and tags use them too).
+BADGE_VARIANTS = (
+    "base",
+    "primary",
+    "secondary",
+    "success",
+    "question",
+    "danger",
+    "warning",
+    "info",
+    "light",
+    "dark",
+    "ghost",
+    "contrast",
+    "clean",
+)
 
 
 # What a failed check does: stop the build, say a word, or say nothing.
@@ -194,6 +271,10 @@ class SiteConfig:
     nextprev: str = "show"  # pages' Previous/Next links, unless a folder or page says
     toc_levels: tuple[int, ...] = (2, 3)  # heading levels "On this page" lists
     toc_label: str = "On this page"
+    nav_mode: str = "default"  # "stack": every top-level folder open, its pages listed below it
+    nav_icons: str = "all"  # which sidebar items show their icon (Retype's nav.icons.mode)
+    nav_tags: NavTagsConfig = field(default_factory=NavTagsConfig)
+    sidebar_filter: bool = True  # the filter box above the sidebar (showSidebarFilter)
     # Raw HTML in Markdown is passed through; `markdown: {html: false}` escapes it instead.
     markdown_html: bool = True
     # `markdown: {line_breaks: hard}`: a line break in a paragraph is a <br> (Retype's lineBreaks).
@@ -222,6 +303,23 @@ class SiteConfig:
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     # Retype's `locale.dateFormat` (`MMMM d, yyyy`); "" for the labels' `Default_DateFormat`.
     date_format: str = ""
+    # Retype's presentation keys (docsite/presentation.py).
+    actions: ActionsConfig = field(default_factory=ActionsConfig)
+    logo_width: int = 0  # pixels; 0 for the theme's size
+    logo_height: int = 0
+    logo_align: str = "left"  # the logo's side of the title, when both are shown
+    logo_title: bool = False  # the title is written beside the logo (both configured)
+    breadcrumb_home: str | bool = False  # a first "home" crumb: its label, True for the page's
+    hub: HubConfig = field(default_factory=HubConfig)
+    last_updated: LastUpdatedConfig = field(default_factory=LastUpdatedConfig)
+    theme_light: dict[str, str] = field(default_factory=dict)  # Retype's theme variables
+    theme_dark: dict[str, str] = field(default_factory=dict)
+    templating_options: TemplatingOptions = field(default_factory=TemplatingOptions)
+
+    @functools.cached_property
+    def theme_css(self) -> str:
+        """The style sheet of the configured theme variables, "" when there are none."""
+        return theme_css(self.theme_light, self.theme_dark)
 
     @property
     def content_dir(self) -> Path:
@@ -369,6 +467,7 @@ _LINK_FIELDS = {
     "icon_align": Choice(choices=("left", "right")),
     "description": Str(),
     "action": Str(),
+    "type": Choice(choices=("link", "separator")),
 }
 _LINK_ALIASES = {"iconAlign": "icon_align"}  # Retype's spelling
 _MENU_ITEM = Mapping(
@@ -424,7 +523,16 @@ SCHEMA = Mapping(
         ),
         "toc": Mapping(fields={"depth": TocDepth(), "label": Str()}),
         "nextprev": Mapping(fields={"mode": Choice(choices=NEXTPREV_MODES)}),
-        "breadcrumb": Mapping(fields={"enabled": Bool(), "separator": Str()}),
+        "breadcrumb": Mapping(
+            fields={
+                "enabled": Bool(),
+                "separator": Str(),
+                "home": AnyOf(
+                    options=(((str, int, float), Str()), (bool, Bool())),
+                    description="a label, or true or false",
+                ),
+            }
+        ),
         "scheme": Mapping(fields={"mode": Choice(choices=("system", "light", "dark"))}),
         "outbound": Mapping(
             fields={
@@ -465,6 +573,8 @@ SCHEMA = Mapping(
                 "min_chars": Int(minimum=1, maximum=100),
                 "no_results": Str(),
                 "hotkeys": ListOf(Str()),
+                "exclude": ListOf(Str()),
+                "include": ListOf(Str()),
             },
             aliases={
                 "maxResults": "max_results",
@@ -479,13 +589,37 @@ SCHEMA = Mapping(
         "mermaid": Mapping(fields={"script": UrlSetting()}),
         "code": Mapping(fields={"line_numbers": ListOf(Str())}),
         "data": AnyMapping(),
-        "templating": Mapping(fields={"enabled": Bool()}),
+        "templating": Mapping(
+            fields={
+                "enabled": Bool(),
+                "loop_limit": Int(minimum=0),
+                "namespace": Str(),
+            },
+            aliases={"loopLimit": "loop_limit"},
+        ),
         "checks": Mapping(
             fields={
                 "links": Choice(choices=CHECK_LEVELS, false_is="off"),
                 "anchors": Choice(choices=CHECK_LEVELS, false_is="off"),
             }
         ),
+        # Retype's presentation keys (docsite/presentation.py).
+        "actions": Mapping(
+            fields={"enabled": Bool(), "items": ListOf(_MENU_ITEM, single_ok=False)}
+        ),
+        "logo_width": Int(minimum=1, maximum=10_000),
+        "logo_height": Int(minimum=1, maximum=10_000),
+        "logo_align": Choice(choices=("left", "right")),
+        "hub": Mapping(fields={"link": UrlSetting(), "alt": Str(), "target": Str()}),
+        "last_updated": Mapping(
+            fields={
+                "date": Bool(),
+                "date_source": Choice(choices=GIT_SOURCES),
+                "by": Bool(),
+                "by_source": Choice(choices=GIT_SOURCES),
+            }
+        ),
+        "theme": Mapping(fields={"light": ThemeVariables(), "dark": ThemeVariables()}),
         "backlinks": Mapping(
             fields={
                 "enabled": Bool(),
@@ -496,6 +630,26 @@ SCHEMA = Mapping(
             },
             aliases={"maxResults": "max_results"},  # Retype's spelling
         ),
+        "nav": Mapping(
+            fields={
+                "mode": Choice(choices=("default", "stack")),
+                "icons": Mapping(fields={"mode": Choice(choices=NAV_ICON_MODES)}),
+                "tags": Mapping(
+                    fields={
+                        "enabled": Bool(),
+                        "title": Str(),
+                        "limit": Int(),
+                        "include": ListOf(Str()),
+                        "exclude": ListOf(Str()),
+                        "layout": Choice(choices=("flex", "stack")),
+                        "align": Choice(choices=("left", "right")),
+                        "order": Choice(choices=tuple(NAV_TAG_ORDERS)),
+                        "variant": Str(),
+                    }
+                ),
+            }
+        ),
+        "sidebar_filter": Bool(),
     }
 )
 
@@ -600,7 +754,7 @@ def load_config(
         toc_label=values.get("toc", {}).get("label", "") or words["Toc_Contents_Label"],
         markdown_html=values.get("markdown", {}).get("html", True),
         markdown_hard_breaks=values.get("markdown", {}).get("line_breaks") == "hard",
-        search=_search(values.get("search", {}), words),
+        search=_search(values.get("search", {}), words, doc, report),
         favicon=values.get("favicon", "").strip().lstrip("/"),
         cname=values.get("cname", "").strip(),
         logo_dark=values.get("logo_dark", ""),
@@ -614,11 +768,106 @@ def load_config(
         ),
         mermaid_script=values.get("mermaid", {}).get("script", MERMAID_CDN).strip() or MERMAID_CDN,
         backlinks=_backlinks(values.get("backlinks", {}), doc, report, words),
+        **_sidebar(values, doc, report),
         checks=_checks(values.get("checks", {}), retype),
         date_format=_date_format(values.get("locale")),
         locale=locale,
         labels=labels,
+        **_presentation(values, doc, report),
     )
+
+
+def _presentation(values: dict[str, Any], doc: YamlDocument, report: Report) -> dict[str, Any]:
+    """The SiteConfig fields of Retype's presentation keys (docsite/presentation.py)."""
+    actions = values.get("actions", {})
+    hub = values.get("hub", {})
+    updated = values.get("last_updated", {})
+    templating = values.get("templating", {})
+    defaults = LastUpdatedConfig()
+    return {
+        "actions": ActionsConfig(
+            enabled=actions.get("enabled", True),
+            items=_action_items(actions.get("items", []), doc, report),
+        ),
+        "logo_width": values.get("logo_width", 0),
+        "logo_height": values.get("logo_height", 0),
+        "logo_align": values.get("logo_align", "left"),
+        "logo_title": bool(values.get("logo") and values.get("title")),
+        "breadcrumb_home": breadcrumb_home(values.get("breadcrumb", {}).get("home", False)),
+        "hub": HubConfig(
+            link=hub.get("link", "").strip(),
+            alt=hub.get("alt", "").strip(),
+            target=link_target(hub.get("target", "")),
+        ),
+        "last_updated": LastUpdatedConfig(
+            date=updated.get("date", defaults.date),
+            date_source=updated.get("date_source", defaults.date_source),
+            by=updated.get("by", defaults.by),
+            by_source=updated.get("by_source", defaults.by_source),
+        ),
+        "theme_light": values.get("theme", {}).get("light", {}),
+        "theme_dark": values.get("theme", {}).get("dark", {}),
+        "templating_options": TemplatingOptions(
+            loop_limit=templating.get("loop_limit", TemplatingOptions.loop_limit),
+            namespace=_namespace(templating.get("namespace", ""), doc, report),
+        ),
+    }
+
+
+def _action_items(
+    items: list[dict[str, Any]], doc: YamlDocument, report: Report
+) -> tuple[HeaderLink, ...]:
+    """The page action menu's items; one that runs an action docsite does not have is left
+    out with a warning (Retype's custom actions, from _components/actions/)."""
+    kept = []
+    links = _links(items, ("actions", "items"), doc, report)
+    for index, item in enumerate(items):
+        action = item.get("action", "").strip().lower()
+        if not action or action in BUILT_IN_ACTIONS:
+            continue
+        pos = doc.where(("actions", "items", index, "action"))
+        report.warning(
+            doc.file,
+            pos.line,
+            pos.col,
+            f"page action '{action}' is not one of docsite's built-in actions; the item is "
+            "left out (custom actions of _components/actions/ are not supported)",
+            did_you_mean(action, BUILT_IN_ACTIONS)
+            or "built-in actions: " + ", ".join(BUILT_IN_ACTIONS),
+        )
+    for link in links:
+        if link.action and link.action not in BUILT_IN_ACTIONS:
+            continue
+        kept.append(link)
+    return _tidy_separators(kept)
+
+
+def _tidy_separators(items: list[HeaderLink]) -> tuple[HeaderLink, ...]:
+    """No separator first, last or twice in a row (items left out may leave them so)."""
+    tidy: list[HeaderLink] = []
+    for item in items:
+        if item.separator and (not tidy or tidy[-1].separator):
+            continue
+        tidy.append(item)
+    while tidy and tidy[-1].separator:
+        tidy.pop()
+    return tuple(tidy)
+
+
+def _namespace(value: str, doc: YamlDocument, report: Report) -> str:
+    """`templating.namespace`: names joined by dots, such as retype or my.docs."""
+    value = value.strip()
+    if not value or all(part.isidentifier() for part in value.split(".")):
+        return value
+    pos = doc.where(("templating", "namespace"))
+    report.error(
+        doc.file,
+        pos.line,
+        pos.col,
+        f"'templating.namespace' must be names joined by dots, got {value!r}",
+        "write e.g. namespace: retype, or namespace: my.docs",
+    )
+    return ""
 
 
 def _locale(
@@ -694,6 +943,9 @@ def _links(
     """Checked links: each needs a text, and a link, an action or (one level deep) items."""
     links = []
     for index, item in enumerate(items):
+        if item.get("type") == "separator" and len(path) > 1:  # in a menu
+            links.append(HeaderLink("", "", separator=True))
+            continue
         if "link" not in item and _has_key(doc.data, (*path, index, "link")):
             continue  # a link refused by its check, which said why
         menu = tuple(_links(item.get("items", []), (*path, index, "items"), doc, report))
@@ -794,7 +1046,9 @@ def _serve(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _search(values: dict[str, Any], words: dict[str, str]) -> SearchConfig:
+def _search(
+    values: dict[str, Any], words: dict[str, str], doc: YamlDocument, report: Report
+) -> SearchConfig:
     """The search settings; the placeholder and the message when nothing matches come from
     the labels unless set here."""
     defaults = SearchConfig()
@@ -808,6 +1062,7 @@ def _search(values: dict[str, Any], words: dict[str, str]) -> SearchConfig:
         min_chars=values.get("min_chars", defaults.min_chars),
         no_results=values.get("no_results") or no_results,
         hotkeys=hotkeys,
+        **_patterns(values, ("search",), doc, report),
     )
 
 
@@ -929,6 +1184,48 @@ def _backlinks(
         max_results=values.get("max_results", defaults.max_results),
         exclude=patterns["exclude"],
         include=patterns["include"],
+    )
+
+
+def _sidebar(values: dict[str, Any], doc: YamlDocument, report: Report) -> dict[str, Any]:
+    """The sidebar's settings: Retype's `nav` (mode, icons.mode, tags) and the filter box."""
+    nav = values.get("nav", {})
+    return {
+        "nav_mode": nav.get("mode", "default"),
+        "nav_icons": nav.get("icons", {}).get("mode", "all"),
+        "nav_tags": _nav_tags(nav, doc, report),
+        "sidebar_filter": values.get("sidebar_filter", True),
+    }
+
+
+def _nav_tags(nav: dict[str, Any], doc: YamlDocument, report: Report) -> NavTagsConfig:
+    """The sidebar's tag list: on when `nav.tags` is written (Retype Pro's default), unless
+    `enabled: false`; a badge variant docsite does not know is the default, with a word."""
+    if "tags" not in nav:
+        return NavTagsConfig()
+    values = nav["tags"]
+    variant = values.get("variant", "info").strip().lower()
+    if variant not in BADGE_VARIANTS:
+        pos = doc.where(("nav", "tags", "variant"))
+        report.warning(
+            doc.file,
+            pos.line,
+            pos.col,
+            f"unknown badge variant '{variant}' in 'nav.tags.variant'; 'info' is used",
+            did_you_mean(variant, BADGE_VARIANTS) or "e.g. info, success or warning",
+        )
+        variant = "info"
+    limit = values.get("limit", 0)
+    return NavTagsConfig(
+        enabled=values.get("enabled", True),
+        title=values.get("title", ""),
+        limit=limit if limit > 0 else 0,  # Retype applies only values above 0
+        include=tuple(p.strip().lower() for p in values.get("include", []) if p.strip()),
+        exclude=tuple(p.strip().lower() for p in values.get("exclude", []) if p.strip()),
+        layout=values.get("layout", "flex"),
+        align=values.get("align", "right"),
+        order=NAV_TAG_ORDERS[values.get("order", "asc")],
+        variant=variant,
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import frontmatter
 
-from docsite.config import NEXTPREV_MODES, TocDepth, link_target
+from docsite.config import BADGE_VARIANTS, NEXTPREV_MODES, TocDepth, link_target
 from docsite.diagnostics import DiagnosticError, Report, did_you_mean
 from docsite.schema import (
     INVALID,
@@ -40,29 +40,32 @@ from docsite.yamldoc import Path, Position, YamlDocument, load_yaml
 _BARE_SHORTCODE = re.compile(r"^([ \t]*[A-Za-z_][\w.-]*:[ \t]+)(:[a-z0-9_+\-]+:)[ \t]*$", re.M)
 _YAML_FRONTMATTER = frontmatter.YAMLHandler()
 
-BADGE_VARIANTS = (
-    "base",
-    "primary",
-    "secondary",
-    "success",
-    "question",
-    "danger",
-    "warning",
-    "info",
-    "light",
-    "dark",
-    "ghost",
-    "contrast",
-    "clean",
+# protected and private need a password in Retype; docsite publishes no text of theirs.
+VISIBILITIES = ("public", "hidden", "protected", "private")
+WITHHELD = ("protected", "private")
+LAYOUTS = (
+    "default",
+    "page",
+    "central",
+    "blog",  # Retype's blog post: not in the sidebar, like `page`
 )
-VISIBILITIES = ("public", "hidden")
-LAYOUTS = ("default", "page", "central")
+NAV_MODES = ("default", "stack")
+BADGE_CORNERS = ("round", "square", "pill")
+BADGE_SIZES = ("xs", "s", "m", "l", "xl", "2xl", "3xl")
 
 
 @dataclass(frozen=True)
 class Badge:
+    """A sidebar badge (`nav.badge`), with the looks of the [!badge] component."""
+
     text: str
     variant: str = "primary"
+    icon: str = ""
+    icon_right: bool = False
+    corners: str = ""  # "" for the theme's
+    size: str = ""
+    link: str = ""  # where the badge leads, beside the item's own link
+    target: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ class PageSettings:
     redirect_from: list[str] = field(default_factory=list)  # old paths that lead here
     authors: list[Author] = field(default_factory=list)
     date: dt.date | None = None
+    date_time: dt.time | None = None  # the time of day `date` gives, when it gives one
     image: str = ""
     templating: bool = True  # `{{ include }}` and `{{ page.label }}` in the body
     last_updated: dt.date | None = None  # set by hand: shown instead of the git date
@@ -118,6 +122,7 @@ class PageSettings:
     target: str = ""  # where its sidebar link opens: "_blank" for a new tab
     backlinks: PageBacklinks = field(default_factory=PageBacklinks)
     nextprev: str = ""  # "show", "hide" or "exclude"; "" for its folder's or the site's
+    nav_mode: str = ""  # "stack" opens its top-level folder's sidebar list; "" for the site's
     breadcrumb: bool | None = None  # the site's when None
     toc_levels: tuple[int, ...] | None = None  # the site's when None
     toc_label: str = ""
@@ -149,6 +154,20 @@ class Number(Spec):
         return self.wrong_type(value, path, ctx)
 
 
+_BADGE_FIELDS = Mapping(
+    fields={
+        "text": Str(),
+        "variant": Str(),
+        "icon": Str(),
+        "iconAlign": Choice(choices=("left", "right")),
+        "corners": Choice(choices=BADGE_CORNERS),
+        "size": Choice(choices=BADGE_SIZES),
+        "link": UrlSetting(),
+        "target": Str(),
+    }
+)
+
+
 @dataclass
 class BadgeSpec(Spec):
     description: str = 'a badge like "NEW|info" or a mapping with text and variant'
@@ -161,16 +180,22 @@ class BadgeSpec(Spec):
             text, _, variant = str(value).partition("|")
             return self._badge(text.strip(), variant.strip() or "primary", path, ctx)
         if isinstance(value, dict):
-            fields = Mapping(fields={"text": Str(), "variant": Str()}).check(value, path, ctx)
+            fields = _BADGE_FIELDS.check(value, path, ctx)
             if fields is INVALID:
                 return INVALID
-            if not fields.get("text"):
-                return ctx.fail(path, "a badge needs 'text'", "e.g. badge: { text: NEW }")
-            return self._badge(fields["text"], fields.get("variant", "primary"), path, ctx)
+            if not fields.get("text") and not fields.get("icon"):
+                return ctx.fail(path, "a badge needs 'text' or 'icon'", "e.g. badge: { text: NEW }")
+            badge = self._badge(
+                fields.get("text", ""), fields.get("variant", "primary"), path, ctx, fields
+            )
+            return badge
         return self.wrong_type(value, path, ctx)
 
-    def _badge(self, text: str, variant: str, path: Path, ctx: Context) -> Any:
-        if not text:
+    def _badge(
+        self, text: str, variant: str, path: Path, ctx: Context, looks: dict | None = None
+    ) -> Any:
+        looks = looks or {}
+        if not text and not looks.get("icon"):
             return ctx.fail(path, "the badge text is empty", 'write it as "TEXT|variant"')
         variant = variant.lower()
         if variant not in BADGE_VARIANTS:
@@ -183,7 +208,16 @@ class BadgeSpec(Spec):
                 did_you_mean(variant, BADGE_VARIANTS) or "variants: " + ", ".join(BADGE_VARIANTS),
             )
             variant = "primary"
-        return Badge(text, variant)
+        return Badge(
+            text,
+            variant,
+            icon=looks.get("icon", ""),
+            icon_right=looks.get("iconAlign") == "right",
+            corners=looks.get("corners", ""),
+            size=looks.get("size", ""),
+            link=looks.get("link", ""),
+            target=link_target(looks.get("target", "")),
+        )
 
 
 _AUTHOR_FIELDS = Mapping(
@@ -231,7 +265,7 @@ PAGE_SCHEMA = Mapping(
         "label": Str(),
         "icon": Str(),
         "permalink": Str(),
-        "nav": Mapping(fields={"badge": BadgeSpec()}),
+        "nav": Mapping(fields={"badge": BadgeSpec(), "mode": Choice(choices=NAV_MODES)}),
         "tags": ListOf(Str()),
         "category": ListOf(Str()),
         "data": AnyMapping(),
@@ -243,7 +277,7 @@ PAGE_SCHEMA = Mapping(
         "redirect": UrlSetting(),
         "redirect_from": ListOf(Str()),
         "author": AuthorSpec(),
-        "date": Date(),
+        "date": Date(keep_time=True),
         "image": UrlSetting(image=True),
         "templating": Bool(),
         # Retype's manual "Last updated" values, in place of the page's last commit.
@@ -347,11 +381,25 @@ def parse_settings(layers: list[tuple[str, str, int]], report: Report) -> PageSe
                 "write one 'key: value' per line, e.g. order: 100",
             )
             continue
+        doc.data = _without_empty(doc.data)
         values = check_document(doc, PAGE_SCHEMA, report, "frontmatter")
         for key, value in values.items():
             merged[key] = value
             located[key] = _locate(doc, key, PAGE_SCHEMA.aliases)
     return _settings_from(merged, located)
+
+
+def _without_empty(data: dict[str, Any]) -> dict[str, Any]:
+    """The settings without keys written with no value (`order:`), which Retype reads as
+    unset; inside `data` a null is the user's own value and stays."""
+    kept: dict[str, Any] = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, dict) and key != "data":
+            value = _without_empty(value)
+        kept[key] = value
+    return kept
 
 
 def _locate(doc: YamlDocument, key: str, aliases: dict[str, str]) -> Located:
@@ -361,6 +409,10 @@ def _locate(doc: YamlDocument, key: str, aliases: dict[str, str]) -> Located:
             pos: Position = doc.value_positions[(name,)]
             return Located(doc.file, pos.line, pos.col)
     return Located(doc.file, 1, 1)
+
+
+def _day(value: dt.date | None) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageSettings:
@@ -384,7 +436,8 @@ def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageS
         redirect=values.get("redirect", ""),
         redirect_from=values.get("redirect_from", []),
         authors=values.get("author", []),
-        date=values.get("date"),
+        date=_day(values.get("date")),
+        date_time=values["date"].time() if isinstance(values.get("date"), dt.datetime) else None,
         image=values.get("image", ""),
         templating=values.get("templating", True),
         last_updated=updated.get("date") if isinstance(updated, dict) else updated,
@@ -392,6 +445,7 @@ def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageS
             "lastUpdatedBy", updated.get("by", "") if isinstance(updated, dict) else ""
         ),
         nextprev=values.get("nextprev", {}).get("mode", ""),
+        nav_mode=nav.get("mode", ""),
         created=values.get("created"),
         meta_title=values.get("meta", {}).get("title", ""),
         meta_description=values.get("meta", {}).get("description", ""),

@@ -16,7 +16,7 @@ from pathlib import Path
 from docsite.cache import CACHE_DIR
 from docsite.output import atomic_write
 
-_CACHE_NAME = "git-dates.json"
+_CACHE_NAME = "git-dates-2.json"  # with authors and names
 _GIT_TIMEOUT = 60
 
 
@@ -26,6 +26,19 @@ class PageDates:
 
     head: str = ""  # the HEAD commit they were read at, "" when not in git
     committed: dict[str, str] = field(default_factory=dict)  # last commit touching the file
+    # Of that commit: its author's date, its committer's name, its author's name.
+    authored: dict[str, str] = field(default_factory=dict)
+    committer: dict[str, str] = field(default_factory=dict)
+    author: dict[str, str] = field(default_factory=dict)
+
+    def shown(
+        self, date: bool, date_source: str, by: bool, by_source: str
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """What pages' footers show (Retype's `lastUpdated`): each page's date and name, by
+        source path; empty when turned off. A source is "committer" or "author"."""
+        dates = (self.authored if date_source == "author" else self.committed) if date else {}
+        names = (self.author if by_source == "author" else self.committer) if by else {}
+        return dates, names
 
     def last_updated(self, rel: str) -> str:
         """The last commit's date, '' when the file is not in git."""
@@ -60,20 +73,35 @@ def read_dates(content_dir: Path, cache_root: Path | None = None) -> PageDates:
         with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
             cached = json.loads(cache_file.read_text(encoding="utf-8"))
             if cached["key"] == key:
-                return PageDates(head, dict(cached["committed"]))
+                return PageDates(head, *(dict(cached[name]) for name in _FIELDS))
     # Newest first: the first commit naming a file is its last change. --relative gives
     # paths from the content folder, the same as a page's source path.
-    text = _git(
-        content_dir, "log", "--format=%x00%cI", "--name-only", "--no-renames", "--relative", "."
-    )
-    committed = parse_log(text or "")
+    text = _git(content_dir, "log", _FORMAT, "--name-only", "--no-renames", "--relative", ".")
+    found = parse_log_fields(text or "")
     if cache_file is not None:
         with contextlib.suppress(OSError):
             cache_file.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(
-                cache_file, json.dumps({"key": key, "committed": committed}, sort_keys=True)
-            )
-    return PageDates(head, committed)
+            atomic_write(cache_file, json.dumps({"key": key, **found}, sort_keys=True))
+    return PageDates(head, *(found[name] for name in _FIELDS))
+
+
+# One commit's header: its committer's date, then its author's date, committer and author.
+_FORMAT = "--format=%x00%cI%x1f%aI%x1f%cn%x1f%an"
+_FIELDS = ("committed", "authored", "committer", "author")
+
+
+def parse_log_fields(text: str) -> dict[str, dict[str, str]]:
+    """`git log` output in _FORMAT: for each of _FIELDS, file -> its newest commit's value."""
+    found: dict[str, dict[str, str]] = {name: {} for name in _FIELDS}
+    for entry in text.split("\0")[1:]:
+        header, _, names = entry.partition("\n")
+        values = [*header.strip().split("\x1f"), "", "", "", ""][:4]
+        for name in names.splitlines():
+            name = name.strip()
+            if name and name not in found["committed"]:
+                for field_name, value in zip(_FIELDS, values, strict=True):
+                    found[field_name][name] = value.strip()
+    return found
 
 
 def parse_log(text: str) -> dict[str, str]:

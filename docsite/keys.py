@@ -222,6 +222,7 @@ class SiteInputs:
     folder_settings: list[tuple[str, str]]
     static: list[tuple[str, str]]  # files of static/ may take the place of generated pages
     last_updated: dict[str, str]  # each page's last commit date
+    last_updated_by: dict[str, str] = field(default_factory=dict)  # and who made it
 
 
 @dataclass(frozen=True)
@@ -333,7 +334,8 @@ def shared_keys(
             icons,
         )
     )
-    variables = digest(project_variables(config), config.data, nonce)
+    # The templating options change what templated pages (those that read variables) show.
+    variables = digest(project_variables(config), config.data, nonce, config.templating_options)
     site_key = key_of(
         SiteInputs(
             assets,
@@ -348,6 +350,7 @@ def shared_keys(
             ),
             inputs_of(files, InputKind.STATIC),
             theme.last_updated,
+            theme.last_updated_by,
         )
     )
     templated = any(

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from docsite.config import NavTagsConfig
 from docsite.frontmatter import Badge, PageSettings
 from docsite.icons import site_icon
 from docsite.pages import Folder, Page, SiteContent, humanize
+from docsite.tags import collect_tags
 
-_VERSION_ORDER = re.compile(r"^v(\d+(?:\.\d+){0,7})$", re.IGNORECASE)
+# v2, v2.1.0, v2.1-beta (semver's pre-release), v2.1+build (build metadata is not ordered).
+_VERSION_ORDER = re.compile(
+    r"^v(\d+(?:\.\d+){0,7})(?:-([0-9a-z-]+(?:\.[0-9a-z-]+)*))?(?:\+[0-9a-z.-]+)?$",
+    re.IGNORECASE,
+)
 _VERSION_PARTS = 8
 
 # Order groups, in sidebar order.
@@ -30,6 +37,8 @@ class NavItem:
     sort_key: tuple
     page: Page | None = None
     target: str = ""  # where the link opens (a page's `target`)
+    badge_href: str | None = None  # where its badge leads: site-relative, or a whole URL
+    stacked: bool = False  # a top-level folder always open, its label a heading (nav.mode)
     # Not in repr or ==, which would recurse once per level of a deep folder tree.
     children: list[NavItem] = field(default_factory=list, repr=False, compare=False)
     parent: NavItem | None = field(default=None, repr=False, compare=False)
@@ -54,6 +63,7 @@ class NavTree:
     by_folder: dict[str, NavItem]  # by folder rel
     reading_order: list[NavItem]  # items with a page, depth first
     pagerless: frozenset[str] = frozenset()  # pages without Previous/Next (nextprev.mode)
+    tags: tuple[NavTag, ...] = ()  # the sidebar's tag list (nav.tags), in its order
 
     def item_for(self, page: Page) -> NavItem | None:
         return self.by_page.get(page.source.rel)
@@ -81,6 +91,15 @@ class NavTree:
         self._position = {item.key: i for i, item in enumerate(self.reading_order)}
 
 
+@dataclass(frozen=True)
+class NavTag:
+    """A tag of the sidebar's tag list: its name, tag page and number of pages."""
+
+    name: str
+    url: str
+    count: int
+
+
 def order_key(order: int | float | str | None, label: str, is_folder: bool) -> tuple:
     """Retype's rules: positive numbers (largest first); strings and unordered, A-Z;
     v-versions (newest first); negative numbers (-1 before -10). Within a group a folder
@@ -95,7 +114,7 @@ def order_key(order: int | float | str | None, label: str, is_folder: bool) -> t
             numbers = [int(p) for p in version.group(1).split(".")]
             # v1 == v1.0.0, and v1.1 comes before (is newer than) v1.
             parts = tuple(-n for n in numbers + [0] * (_VERSION_PARTS - len(numbers)))
-            return (VERSION, parts, pin, *tie)
+            return (VERSION, parts, _prerelease_key(version.group(2)), pin, *tie)
         try:
             order = float(text)
         except ValueError:
@@ -105,6 +124,20 @@ def order_key(order: int | float | str | None, label: str, is_folder: bool) -> t
     if order > 0:
         return (POSITIVE, -order, pin, *tie)
     return (NEGATIVE, -order, pin, *tie)
+
+
+def _prerelease_key(prerelease: str | None) -> tuple:
+    """Newest first, by semver's rules: v2.1 before v2.1-beta before v2.1-alpha; numeric
+    parts compare as numbers and go after words; a longer list of parts is newer."""
+    if not prerelease:
+        return (0,)
+    parts: list[tuple] = []
+    for part in prerelease.split("."):
+        if part.isdigit():
+            parts.append((1, -int(part), ()))
+        else:  # descending text: negated code points, then a mark above them all
+            parts.append((0, 0, (*(-ord(c) for c in part.casefold()), 1)))
+    return (1, *parts, (2, 0, ()))
 
 
 def nextprev_mode(page: Page, site: SiteContent, default: str) -> str:
@@ -121,9 +154,16 @@ def nextprev_mode(page: Page, site: SiteContent, default: str) -> str:
         folder = posixpath.dirname(folder)
 
 
-def build_nav(site: SiteContent, nextprev: str = "show") -> NavTree:
+def build_nav(
+    site: SiteContent,
+    nextprev: str = "show",
+    mode: str = "default",
+    icons: str = "all",
+    tags: NavTagsConfig | None = None,
+) -> NavTree:
     """The sidebar tree; `nextprev`: the site's nextprev.mode (a page whose mode is
-    "exclude" is left out of the reading order, the Previous/Next chain)."""
+    "exclude" is left out of the reading order, the Previous/Next chain); `mode`, `icons`
+    and `tags`: the site's nav.mode, nav.icons.mode and nav.tags."""
     root = NavItem(ROOT_KEY, "", "", "", None, True, True, ())
     by_page: dict[str, NavItem] = {}
     by_folder: dict[str, NavItem] = {"": root}
@@ -135,6 +175,7 @@ def build_nav(site: SiteContent, nextprev: str = "show") -> NavTree:
         if not page.in_nav:
             continue
         item = _page_item(page)
+        item.badge_href = badge_href(_badge_link(page.settings), page.source.rel, site)
         by_page[page.source.rel] = item
         children_of.setdefault(page.folder, []).append(item)
 
@@ -151,6 +192,8 @@ def build_nav(site: SiteContent, nextprev: str = "show") -> NavTree:
         item = _folder_item(folder)
         if folder.index is not None:
             item.page = folder.index
+            origin = folder.index.source.rel
+            item.badge_href = badge_href(_badge_link(folder.settings), origin, site)
             by_page[folder.index.source.rel] = item
         by_folder[rel] = item
         children_of.setdefault(posixpath.dirname(rel), []).append(item)
@@ -172,13 +215,93 @@ def build_nav(site: SiteContent, nextprev: str = "show") -> NavTree:
     reading_order = [
         i for i in reading_order if i.page is None or modes[i.page.source.rel] != "exclude"
     ]
-    pagerless = frozenset(rel for rel, mode in modes.items() if mode != "show")
+    pagerless = frozenset(rel for rel, value in modes.items() if value != "show")
     by_page = {rel: item for rel, item in by_page.items() if item.key in shown}
-    return NavTree(root, by_page, by_folder, reading_order, pagerless)
+    _stack(root, site, mode)
+    _show_icons(root, icons)
+    listed = nav_tags(site, tags) if tags is not None and tags.enabled else ()
+    return NavTree(root, by_page, by_folder, reading_order, pagerless, listed)
+
+
+def _stack(root: NavItem, site: SiteContent, mode: str) -> None:
+    """Retype's nav.mode `stack`: top-level folders always open, as headings; the site's
+    setting for all of them, a page's `nav.mode: stack` for the top-level folder it is in."""
+    stacked = {
+        page.source.rel.split("/", 1)[0] for page in site.pages if page.settings.nav_mode == "stack"
+    }
+    for item in root.children:
+        if item.is_folder and (mode == "stack" or item.key[len(ROOT_KEY) :] in stacked):
+            item.stacked = True
+
+
+def _show_icons(root: NavItem, mode: str) -> None:
+    """Retype's nav.icons.mode: all, none, folders, pages, or top (top-level items only)."""
+    if mode == "all":
+        return
+    pending = list(root.children)
+    while pending:
+        item = pending.pop()
+        keep = {
+            "none": False,
+            "folders": item.is_folder,
+            "pages": not item.is_folder,
+            "top": item.parent is root,
+        }[mode]
+        if not keep:
+            item.icon = ""
+        pending.extend(item.children)
+
+
+def nav_tags(site: SiteContent, config: NavTagsConfig) -> tuple[NavTag, ...]:
+    """The tags the sidebar lists: of public pages, filtered by `include` (else `exclude`)
+    patterns, sorted by `order`, at most `limit`."""
+    found = [tag for tag in collect_tags(site.pages) if tag.pages]
+
+    def wanted(name: str) -> bool:
+        name = name.casefold()
+        if config.include:
+            return any(fnmatch.fnmatchcase(name, p) for p in config.include)
+        return not any(fnmatch.fnmatchcase(name, p) for p in config.exclude)
+
+    found = [tag for tag in found if wanted(tag.name)]
+    if config.order == "desc":
+        found.reverse()
+    elif config.order in ("count", "count-asc"):
+        sign = -1 if config.order == "count" else 1
+        found.sort(key=lambda tag: sign * len(tag.pages))  # stable: A-Z among equals
+    if config.limit:
+        found = found[: config.limit]
+    return tuple(NavTag(tag.name, tag.url, len(tag.pages)) for tag in found)
+
+
+def _badge_link(settings: PageSettings) -> str:
+    return settings.badge.link if settings.badge is not None else ""
+
+
+def badge_href(link: str, origin: str, site: SiteContent) -> str | None:
+    """A `nav.badge.link` as the sidebar links it: a page's file (`guide.md`, from the
+    page's folder, or `/guide.md` from the root) gives that page's URL; a path or an
+    address is kept. The link check of page bodies does not see it: a missing page keeps
+    the link as written."""
+    if not link:
+        return None
+    if ":" in link.split("/", 1)[0]:  # https://, mailto:
+        return link
+    path, hash_mark, fragment = link.partition("#")
+    if path.lower().endswith(".md"):
+        rel = (
+            path.lstrip("/")
+            if path.startswith("/")
+            else posixpath.join(posixpath.dirname(origin), path)
+        )
+        target = site.by_source.get(posixpath.normpath(rel))
+        if target is not None:
+            return target.url + hash_mark + fragment
+    return link.lstrip("/")
 
 
 def _folder_visible(folder: Folder) -> bool:
-    return folder.settings.visibility == "public"
+    return folder.settings.visibility in ("public", "protected")
 
 
 def _page_item(page: Page) -> NavItem:
@@ -244,27 +367,32 @@ class SidebarStep:
     with a loop: a macro calling itself per open folder stops at the recursion limit."""
 
     kind: Literal["open", "close", "folder", "page"]  # "open": an open folder, its list follows
-    item: NavItem | None  # None for "close"
+    item: NavItem | None  # for "close", the folder it closes
     rel: str = ""  # the folder's path, for "open" and "folder"
+
+
+@dataclass(frozen=True)
+class _Close:
+    folder: NavItem
 
 
 def sidebar_steps(items: list[NavItem], open_folders: frozenset[str]) -> list[SidebarStep]:
     """The visible sidebar, depth first: open folders (those in open_folders or
     `expanded`) show their children between an "open" and a "close" step."""
     steps: list[SidebarStep] = []
-    # Reversed, so pop() gives the next item; None closes the folder opened before it.
-    pending: list[NavItem | None] = items[::-1]
+    # Reversed, so pop() gives the next item; a _Close closes the folder opened before it.
+    pending: list[NavItem | _Close] = items[::-1]
     while pending:
         item = pending.pop()
-        if item is None:
-            steps.append(SidebarStep("close", None))
+        if isinstance(item, _Close):
+            steps.append(SidebarStep("close", item.folder))
         elif not item.is_folder:
             steps.append(SidebarStep("page", item))
         else:
             rel = item.key[len(ROOT_KEY) :]
-            if rel in open_folders or item.expanded:
+            if rel in open_folders or item.expanded or item.stacked:
                 steps.append(SidebarStep("open", item, rel))
-                pending.append(None)
+                pending.append(_Close(item))
                 pending.extend(reversed(item.children))
             else:
                 steps.append(SidebarStep("folder", item, rel))

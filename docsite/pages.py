@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 
 from docsite.cache import digest, engine_digest
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report
-from docsite.frontmatter import PageSettings, parse_settings, split_frontmatter
+from docsite.frontmatter import WITHHELD, PageSettings, parse_settings, split_frontmatter
 from docsite.reading import read_text
 from docsite.sources import Discovery, SourceFile
 from docsite.urls import UrlStyle, shown_url, site_path_problem
 
 HOME_ORDER = 10000
 DEFAULT_PAGE_NAMES = ("index.md", "readme.md", "default.md")
+ROOT_DEFAULT_PAGE_NAMES = ("welcome.md", "home.md")  # the home page, in the root only
 _ATX_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DEFAULT_STYLE = UrlStyle()
@@ -61,7 +62,22 @@ class Page:
 
     @property
     def in_nav(self) -> bool:
-        return self.settings.visibility == "public" and self.settings.layout != "page"
+        """In the sidebar: public or protected (Retype lists protected pages), and not a
+        layout kept out of it."""
+        return self.settings.visibility in ("public", "protected") and self.settings.layout not in (
+            "page",
+            "blog",
+        )
+
+    @property
+    def withheld(self) -> bool:
+        """Protected or private: Retype asks a password for its text; docsite, which has no
+        login, publishes the page's title and a notice, never its text."""
+        return self.settings.visibility in WITHHELD
+
+    @property
+    def has_markdown_copy(self) -> bool:
+        return not self.settings.redirect and not self.withheld
 
 
 @dataclass
@@ -115,6 +131,8 @@ def default_page_of(folder_rel: str, page_names: dict[str, SourceFile]) -> list[
     names = [*DEFAULT_PAGE_NAMES]
     if folder_rel:
         names.append(posixpath.basename(folder_rel).lower() + ".md")
+    else:
+        names.extend(ROOT_DEFAULT_PAGE_NAMES)
     return [page_names[n] for n in names if n in page_names]
 
 
@@ -174,10 +192,15 @@ def load_site(
             folders[rel] = Folder(
                 rel, memo_settings(layers, report, memo), None, yml.shown if yml else ""
             )
+            if yml is not None and folders[rel].settings.visibility in WITHHELD:
+                warn_withheld(folders[rel].settings, yml.shown, "the pages of this folder", report)
 
+    for page in pages:
+        _inherit_visibility(page, folders, report)
     by_source = {page.source.rel: page for page in pages}
     for page in pages:
         _assign_url(page, report, style)
+    _place_under_folder_permalinks(pages, folders, report)
     by_url = _check_unique_urls(pages, report)
     linkable = {**found.unlisted, **found.settings}
     return SiteContent(pages, folders, by_source, by_url, found.assets, linkable)
@@ -282,11 +305,63 @@ def _load_page(
         fallback = humanize(posixpath.splitext(posixpath.basename(source.rel))[0])
     if is_index and not folder_rel and not page.h1 and not settings.label:
         fallback = "Home"
-    page.label = settings.label or page.h1 or fallback
+    page.label = settings.label or settings.title or page.h1 or fallback
     page.title = settings.title or page.h1 or page.label
     if is_index and not folder_rel and settings.order is None:
         settings.order = HOME_ORDER
     return page
+
+
+def _inherit_visibility(page: Page, folders: dict[str, Folder], report: Report) -> None:
+    """A folder's visibility covers the pages below it: a page is out of the sidebar when
+    it or a folder above it is hidden or private, and withheld when either is protected or
+    private (Retype: `visibility: protected` in a folder's index.yml)."""
+    own = page.settings.visibility
+    listed, withheld = own in ("public", "protected"), own in WITHHELD
+    folder = posixpath.dirname(page.folder) if page.is_index else page.folder
+    while True:
+        above = folders.get(folder)
+        if above is not None and above.settings is not page.settings:
+            listed = listed and above.settings.visibility in ("public", "protected")
+            withheld = withheld or above.settings.visibility in WITHHELD
+        if not folder:
+            break
+        folder = posixpath.dirname(folder)
+    visibility = {
+        (True, False): "public",
+        (False, False): "hidden",
+        (True, True): "protected",
+        (False, True): "private",
+    }[(listed, withheld)]
+    if visibility != own:
+        page.settings.visibility = visibility
+    if own in WITHHELD:
+        warn_withheld(page.settings, page.source.shown, "this page", report)
+    if page.withheld:
+        _withhold(page)
+
+
+def warn_withheld(settings: PageSettings, shown: str, where_to: str, report: Report) -> None:
+    """Said once where `protected` or `private` is written, not on every page it covers."""
+    where = settings.where("visibility", shown)
+    report.warning(
+        where.file,
+        where.line,
+        where.col,
+        f"'visibility: {settings.visibility}' asks for a password, which a static site cannot "
+        f"check: docsite shows only the title and a notice on {where_to}, never the text",
+        "make it public or hidden to publish the text, or start the name with '_' to leave "
+        "it out of the site",
+    )
+
+
+def _withhold(page: Page) -> None:
+    """A protected or private page keeps its title, and nothing a reader could not see
+    without the password: no body, template lines, summary, image, tags or categories."""
+    settings = page.settings
+    page.body, page.prelude = "", ""
+    settings.description = settings.meta_description = settings.image = ""
+    settings.tags, settings.categories = [], []
 
 
 def _assign_url(page: Page, report: Report, style: UrlStyle) -> None:
@@ -302,6 +377,54 @@ def _assign_url(page: Page, report: Report, style: UrlStyle) -> None:
     if page.is_index:
         parts = parts[:-1]
     page.url = style.link_form("/".join(parts) + "/" if parts else "")
+
+
+def _place_under_folder_permalinks(
+    pages: list[Page], folders: dict[str, Folder], report: Report
+) -> None:
+    """A folder's `permalink` is the base of the URLs of the pages below it that have
+    none of their own (Retype: /guides with `permalink: /tutorials` publishes
+    /guides/setup.md at /tutorials/setup/); the nearest such folder wins."""
+    bases: dict[str, str] = {}
+    for rel, folder in folders.items():
+        if not rel or not folder.settings.permalink:
+            continue
+        if folder.index is not None:
+            if folder.index.settings.permalink and folder.index.url.endswith("/"):
+                bases[rel] = folder.index.url
+        else:
+            base = _check_folder_permalink(folder, report)
+            if base is not None and (base == "" or base.endswith("/")):
+                bases[rel] = base
+    if not bases:
+        return
+    for page in pages:
+        if page.settings.permalink:
+            continue
+        folder = posixpath.dirname(page.folder) if page.is_index else page.folder
+        while folder and folder not in bases:
+            folder = posixpath.dirname(folder)
+        if folder:
+            page.url = bases[folder] + page.url.removeprefix(
+                "/".join(slugify_segment(p, page.style.recase) for p in folder.split("/")) + "/"
+            )
+
+
+def _check_folder_permalink(folder: Folder, report: Report) -> str | None:
+    permalink = folder.settings.permalink
+    where = folder.settings.where("permalink", folder.settings_file)
+    problem = site_path_problem(permalink)
+    if problem:
+        report.error(
+            where.file,
+            where.line,
+            where.col,
+            f"invalid permalink '{shown_url(permalink)}': {problem}",
+            "write it as a path from the site root, e.g. permalink: /tutorials",
+        )
+        return None
+    segments = [s for s in permalink.strip().strip("/").split("/") if s]
+    return "/".join(segments) + "/" if segments else ""
 
 
 def _check_permalink(page: Page, permalink: str, report: Report) -> str | None:

@@ -16,7 +16,7 @@ def pattern_problem(pattern: str) -> str:
     """Why a pattern cannot be used ('' when it can)."""
     try:
         _spec((pattern,))
-    except (ValueError, TypeError, re.error) as exc:  # '[z-a]' is a regular expression's
+    except (ValueError, TypeError, re.error) as exc:  # re.error: a range such as [z-a]
         return str(exc) or "it is not a .gitignore pattern"
     return ""
 

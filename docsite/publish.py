@@ -10,6 +10,7 @@ A file of the same name from static/ or content/ wins over a generated one.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import urllib.parse
@@ -56,7 +57,7 @@ def publish(
     site, theme, config, report = ctx.site, ctx.theme, ctx.config, ctx.report
     writer = _Writer(ctx.output, ctx.previous_output, report)
     for page in site.pages:
-        if not page.settings.redirect:
+        if page.has_markdown_copy:
             if page.source.rel in reused and writer.keep(page.markdown_path):
                 continue
             record = records.get(page.source.rel)
@@ -99,6 +100,8 @@ def publish(
         writer.write("CNAME", config.cname + "\n", optional=True)
     if not (same_site and writer.keep("llms.txt")):
         writer.write("llms.txt", llms_txt(site, ctx.nav, config), optional=True)
+    if config.sidebar_filter and not (same_site and writer.keep(NAV_INDEX)):
+        writer.write(NAV_INDEX, nav_index(ctx.nav), optional=True)
     writer.write(".nojekyll", "", optional=True)
 
 
@@ -406,6 +409,23 @@ def robots_txt(config: SiteConfig) -> str:
     if config.url:
         text += f"\nSitemap: {config.url}sitemap.xml\n"
     return text
+
+
+NAV_INDEX = "nav.json"
+
+
+def nav_index(nav: NavTree) -> str:
+    """What the sidebar filter searches: every linked item of the sidebar, with the folders
+    above it, in sidebar order; one file, so pages need not carry the whole tree."""
+    entries = []
+    pending = nav.root.children[::-1]
+    while pending:
+        item = pending.pop()
+        if item.url is not None and (item.page is not None or not item.children):
+            trail = " / ".join(a.label for a in item.ancestors())
+            entries.append({"label": item.label, "url": item.url, "trail": trail})
+        pending.extend(reversed(item.children))
+    return json.dumps(entries, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def llms_txt(site: SiteContent, nav: NavTree, config: SiteConfig) -> str:

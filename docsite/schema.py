@@ -151,18 +151,25 @@ class Choice(Spec):
 
 @dataclass
 class Date(Spec):
+    """A date, optionally with a time of day (`2024-05-14T10:30` or `2024-05-14 10:30`, as
+    Retype writes them); the time is dropped unless `keep_time`, which gives a datetime."""
+
     description: str = "a date like 2024-05-31"
+    keep_time: bool = False
 
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                value = (dt.date if len(text) <= 10 else dt.datetime).fromisoformat(text)
+            except ValueError:
+                return self.wrong_type(
+                    value, path, ctx, "write dates as YYYY-MM-DD, or YYYY-MM-DDTHH:MM with a time"
+                )
         if isinstance(value, dt.datetime):
-            return value.date()
+            return value.replace(tzinfo=None) if self.keep_time else value.date()
         if isinstance(value, dt.date):
             return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
         return self.wrong_type(value, path, ctx, "write dates as YYYY-MM-DD")
 
 

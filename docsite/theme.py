@@ -22,6 +22,7 @@ from docsite.backlinks import Backlink, backlinks_title
 from docsite.cache import digest
 from docsite.config import HeaderLink, SiteConfig
 from docsite.dates import format_date
+from docsite.emojis import shortcode_emoji
 from docsite.frontmatter import Badge
 from docsite.icons import IconSet, icon_markup
 from docsite.labels import labels_for
@@ -81,10 +82,12 @@ class Theme:
         footer_links: list[HeaderLink],
         site_html: SiteHtml | None = None,
         last_updated: dict[str, str] | None = None,
+        last_updated_by: dict[str, str] | None = None,
         compiled_dir: Path | None = None,
     ):
         """`site_html`: the site-wide includes (_includes/head.html...); `last_updated`: each
-        page's last commit date by source path (docsite.gitdates); `compiled_dir` keeps
+        page's last commit date by source path (docsite.gitdates), `last_updated_by` the name
+        of who made it (each empty when the config's `last_updated` says so); `compiled_dir` keeps
         compiled templates between builds (Jinja's bytecode cache)."""
         self.config = config
         self.header_links = header_links
@@ -106,13 +109,14 @@ class Theme:
         self.labels = labels_for(config.locale, config.labels)
         self.env.globals.update(
             icon=self.icon_html,
-            badge=badge_html,
+            badge=self.badge_html,
             tag_url=tag_url,
             labels=self.labels,
             fill_label=fill_label,
             date_text=self.date_text,
         )
         self.last_updated = last_updated if last_updated is not None else {}
+        self.last_updated_by = last_updated_by if last_updated_by is not None else {}
         self.site_html = site_html
         self._sidebars: dict[str, str] = {}
         self._sidebar_keys: dict[str, str] = {}
@@ -135,6 +139,10 @@ class Theme:
         if self._icons_asked is not None:
             self._icons_asked.add(value)
         return Markup(icon_markup(icon, str(escape(css_class)), ROOT_MARK))
+
+    def badge_html(self, badge: Badge | None, href: str = "") -> Markup:
+        icon = self.icon_html(badge.icon, "icon badge-icon") if badge and badge.icon else Markup("")
+        return badge_html(badge, icon, href)
 
     def _render_chrome(self) -> dict[str, str]:
         """Header and footer, the same on every page but for the root marker."""
@@ -160,7 +168,11 @@ class Theme:
         if settings.last_updated is not None or settings.last_updated_by:
             date = settings.last_updated.isoformat() if settings.last_updated else ""
             return {"last_updated": date, "last_updated_by": settings.last_updated_by}
-        return {"last_updated": self.last_updated.get(page.source.rel, ""), "last_updated_by": ""}
+        rel = page.source.rel
+        return {
+            "last_updated": self.last_updated.get(rel, ""),
+            "last_updated_by": self.last_updated_by.get(rel, ""),
+        }
 
     def page_context_key(self, page: Page) -> str:
         """A hash of everything around a page's body: its sidebar, neighbours, breadcrumbs."""
@@ -173,6 +185,8 @@ class Theme:
             [(n.label, n.url) if n is not None else None for n in (before, after)],
             self._breadcrumbs(page, item),
             self.last_updated.get(page.source.rel, ""),
+            self.last_updated_by.get(page.source.rel, ""),
+            self._home_crumb(page),
         )
 
     def _sidebar_key(self, folder_rel: str) -> str:
@@ -183,7 +197,7 @@ class Theme:
                 folder = self.nav.by_folder.get(rel)
                 if folder is not None:
                     lists.append(_children_digest(folder))
-            key = digest(lists, self._expanded_key())
+            key = digest(lists, self._expanded_key(), self.nav.tags)
             self._sidebar_keys[folder_rel] = key
         return key
 
@@ -206,6 +220,8 @@ class Theme:
                 # The tree itself too, for sites whose own sidebar.html walks it.
                 items=self.nav.root.children,
                 open_folders=open_folders,
+                nav_tags=self.nav.tags,
+                site=self.config,
                 root=Markup(ROOT_MARK),
             )
             self._sidebars[key] = cached
@@ -256,6 +272,8 @@ class Theme:
             footer=Markup(self._chrome["footer"]),
             sidebar=Markup(self.sidebar(page)) if layout != "central" else Markup(""),
             breadcrumbs=self._breadcrumbs(page, item),
+            home_crumb=self._home_crumb(page),
+            page_actions=self._page_actions(),
             show_breadcrumbs=(
                 self.config.breadcrumb
                 if page.settings.breadcrumb is None
@@ -346,12 +364,40 @@ class Theme:
             for node in chain
         ]
 
+    def _home_crumb(self, page: Page) -> tuple[Markup, str, str] | None:
+        """The first crumb of `breadcrumb.home`: its label (text, an icon or an emoji), a
+        link to the home page and the home page's label, which names an icon-only crumb;
+        None when there is no home item or no home page."""
+        home = self.config.breadcrumb_home
+        item = next((i for i in self.nav.root.children if i.page and i.page.url == ""), None)
+        if home is False or item is None or item.page is None or page.url == "":
+            return None
+        label = escape(item.label) if home is True else self._shortcodes(str(home))
+        return label, relative_href(page.url, ""), item.label
+
+    def _shortcodes(self, text: str) -> Markup:
+        """A config text with Retype's `:icon-name:` and `:emoji:` shortcodes shown."""
+        parts = []
+        for index, piece in enumerate(_SHORTCODE.split(text)):
+            if index % 2 == 0:
+                parts.append(escape(piece))
+            elif piece.startswith("icon-") and self.icons.resolve(piece[5:]) is not None:
+                parts.append(self.icon_html(piece[5:]))
+            else:
+                parts.append(escape(shortcode_emoji(piece) or f":{piece}:"))
+        return Markup("").join(parts)
+
+    def _page_actions(self) -> tuple[HeaderLink, ...]:
+        """The page action menu's items (`actions`), none when it is turned off."""
+        actions = self.config.actions
+        return actions.items if actions.enabled else ()
+
     def _edit_url(self, page: Page) -> str:
         """The page's file in the repository: `repo`, its `view` (the editor, or the file's
         page), the branch and the path; a `repo` that names a view itself (`.../edit/`, as
         Retype documents) is used as it is."""
         edit = self.config.edit
-        if not edit.repo:
+        if not edit.repo or page.withheld:  # the source would show what the page holds back
             return ""
         path = posixpath.join(edit.path, page.source.rel) if edit.path else page.source.rel
         view = "" if edit.repo.rsplit("/", 1)[-1] in ("edit", "blob", "tree") else "/" + edit.view
@@ -359,6 +405,7 @@ class Theme:
 
 
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
+_SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
 
 
 def fill_label(label: str, *parts: str) -> Markup:
@@ -375,10 +422,29 @@ def fill_label(label: str, *parts: str) -> Markup:
     return Markup(re.sub(r" {2,}", " ", "".join(pieces)).strip())
 
 
-def badge_html(badge: Badge | None) -> Markup:
+_NO_ICON = Markup("")
+
+
+def badge_html(badge: Badge | None, icon: Markup = _NO_ICON, href: str = "") -> Markup:
+    """A sidebar badge with the [!badge] component's classes; a link when `href` is given
+    (placed beside the item's link, as a link may not hold another)."""
     if badge is None:
         return Markup("")
-    return Markup('<span class="badge badge-{}">{}</span>').format(badge.variant, badge.text)
+    names = ["badge", f"badge-{badge.variant}"]
+    names += [f"badge-{look}" for look in (badge.corners, badge.size) if look]
+    if icon and not badge.text:
+        names.append("badge-icon-only")
+    text = Markup("<span>{}</span>").format(badge.text) if icon and badge.text else badge.text
+    inner = (
+        Markup("{}{}").format(text, icon) if badge.icon_right else Markup("{}{}").format(icon, text)
+    )
+    if not href:
+        return Markup('<span class="{}">{}</span>').format(" ".join(names), inner)
+    target = Markup(' target="{}"').format(badge.target) if badge.target else ""
+    rel = Markup(' rel="noopener"') if badge.target == "_blank" else ""
+    return Markup('<a class="{}" href="{}"{}{}>{}</a>').format(
+        " ".join(names), href, target, rel, inner
+    )
 
 
 def _children_digest(item: NavItem) -> str:
@@ -394,6 +460,8 @@ def _children_digest(item: NavItem) -> str:
                 c.expanded,
                 c.page is not None,
                 c.target,
+                c.badge_href,
+                c.stacked,
             )
             for c in item.children
         ]

@@ -38,6 +38,7 @@ GROUND = {
     "labels",
     "output",
     "pathpatterns",
+    "presentation",  # the theme variables and the other look settings of the config
     "reading",
     "retype_config",
     "retype_partials",

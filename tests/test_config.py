@@ -61,11 +61,11 @@ def test_retype_yml_is_read_when_there_is_no_docsite_yml(tmp_path):
     assert config.links[0].target == "_blank" and config.search.hotkeys == ("k",)
     assert config.url == "https://docs.example.com/"
     warned = sorted((d.line, d.message) for d in report.warnings)
-    assert [line for line, _ in warned] == [3, 6, 19, 20]
+    # search.mode: full is what docsite does, and nav is read: nothing to say about them.
+    assert [line for line, _ in warned] == [3, 7]
     assert "'url' has no scheme; it is taken as https://docs.example.com/" in warned[0][1]
-    assert "branding.colors" in warned[1][1] and "is not supported" in warned[1][1]
-    assert "'search.mode' is left out: docsite's search (Pagefind)" in warned[2][1]
-    assert "'nav' is not supported" in warned[3][1]
+    assert "branding.colors.label" in warned[1][1] and "is not supported" in warned[1][1]
+    assert config.nav_mode == "stack"
     assert config.file == "retype.yml"
 
 

@@ -90,6 +90,24 @@ EDITS = {
     ),
     "tag renamed": lambda r: edit(r / "content/s1/p4.md", "tags: [t1]", "tags: [renamed]"),
     "title read": lambda r: edit(r / "content/s0/p3.md", "# Page 0.3", "# Page three"),
+    # Retype's page model: what moves pages, hides them or changes the sidebar.
+    "folder permalink": lambda r: edit(
+        r / "content/s2/index.md", "order: 3\n", "order: 3\npermalink: /two\n"
+    ),
+    "protected": lambda r: edit(
+        r / "content/s1/p2.md", "order: 2\n", "order: 2\nvisibility: protected\n"
+    ),
+    "folder private": lambda r: edit(
+        r / "content/s3/index.md", "order: 4\n", "order: 4\nvisibility: private\n"
+    ),
+    "nav mode": lambda r: edit(
+        r / "content/s0/p5.md", "order: 5\n", "order: 5\nnav:\n  mode: stack\n"
+    ),
+    "version order": lambda r: edit(r / "content/s0/p6.md", "order: 6", "order: v2.1-beta"),
+    "empty order": lambda r: edit(r / "content/s0/p7.md", "order: 7", "order:"),
+    "nav tags": lambda r: edit(
+        r / "docsite.yml", "title: Incremental", "title: Incremental\nnav:\n  tags: {limit: 2}"
+    ),
 }
 
 

@@ -207,14 +207,14 @@ def test_sidebar_steps_open_the_page_branch_and_expanded_folders(tmp_path):
         ("page", "Home", ""),
         ("open", "Api", "api"),  # expanded: true
         ("page", "Users", ""),
-        ("close", "", ""),
+        ("close", "Api", ""),  # a close step names the folder it closes
         ("open", "Guide", "guide"),
         ("open", "Deep", "guide/deep"),
         ("page", "More", ""),
-        ("close", "", ""),
+        ("close", "Deep", ""),
         ("folder", "Other", "guide/other"),  # a sibling of the branch: collapsed
         ("page", "Intro", ""),
-        ("close", "", ""),
+        ("close", "Guide", ""),
         ("folder", "Zoo", "zoo"),
     ]
 

@@ -51,7 +51,9 @@ class UnscannedList(list):
 def test_links_to_anchors_are_looked_up_in_a_set():
     count = 20_000
     page = SimpleNamespace(
-        settings=SimpleNamespace(visibility="public"), source=SimpleNamespace(shown="a.md")
+        settings=SimpleNamespace(visibility="public"),
+        withheld=False,
+        source=SimpleNamespace(shown="a.md"),
     )
     site = SimpleNamespace(by_source={"a.md": page})
     links = [("a.md", f"same-{n}", n, 1) for n in range(count)] + [("a.md", "nope", 1, 1)]

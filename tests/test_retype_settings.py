@@ -60,9 +60,9 @@ def test_site_settings_of_a_retype_project(project):
     assert config.search_code is False  # excludeCode: true
     cache = [m for m in project.messages(result) if "'cache'" in m]
     assert cache == [
-        "retype.yml:17:1: warning: retype.yml key 'cache' is left out: docsite adds no "
-        "cache-busting token to asset addresses\n  hint: remove it when this project is built "
-        "with docsite only"
+        "retype.yml:17:1: warning: retype.yml key is left out, as it means nothing for a site "
+        "docsite builds: 'cache' (docsite adds no cache-busting token to asset addresses)\n"
+        "  hint: remove them when this project is built with docsite only"
     ]
 
 
@@ -100,8 +100,9 @@ def test_serve_settings_and_the_command_line_that_overrides_them(tmp_path):
     config = load_config(tmp_path, None, report)
     assert (config.serve_host, config.serve_port, config.serve_poll) == ("127.0.0.2", 5005, True)
     assert [d.format().split("\n")[0] for d in report.items] == [
-        "retype.yml:5:5: warning: retype.yml key 'serve.watch.mode' is left out: "
-        "`docsite serve` always serves the built site from disk"
+        "retype.yml:5:5: warning: retype.yml key is left out, as it means nothing for a site "
+        "docsite builds: 'serve.watch.mode' (`docsite serve` always serves the built site "
+        "from disk)"
     ]
     given = argparse.Namespace(host=None, port=None, poll=False)
     assert _serving(given, tmp_path, None) == ("127.0.0.2", 5005, True)

@@ -125,7 +125,7 @@ def _render_in_place(
         record.dependencies = outcome.dependencies
         record.page_links = outcome.page_links
         record.backlinks = job.backlinks
-    if outcome.html_digest and not page.settings.redirect:
+    if outcome.html_digest and page.has_markdown_copy:
         # Its Markdown copy too, replaced whole like the page.
         copy = markdown_copy(page, outcome.expanded or page.body)
         atomic_write(live.out / page.markdown_path, copy)

@@ -57,10 +57,16 @@ def make_theme(
         resolve_links(config.links, site, config, report),
         resolve_links(config.footer_links, site, config, report),
         site_html,
-        dates.committed,
+        *_footer_dates(config, dates),
         cache.templates_dir(),
     )
     return theme, site_html_files
+
+
+def _footer_dates(config: SiteConfig, dates: PageDates) -> tuple[dict[str, str], dict[str, str]]:
+    """Each page's "Last updated" date and name from git, as `last_updated` asks."""
+    shown = config.last_updated
+    return dates.shown(shown.date, shown.date_source, shown.by, shown.by_source)
 
 
 def check_output_names(site: SiteContent, report: Report) -> bool:

@@ -52,7 +52,9 @@ def render_site(
         return  # such a page cannot be written: stop before anything is
     try:
         with result.timed("navigation and theme"):
-            nav = build_nav(site, config.nextprev)
+            nav = build_nav(
+                site, config.nextprev, config.nav_mode, config.nav_icons, config.nav_tags
+            )
             dates = read_dates(config.content_dir, config.root if options.use_cache else None)
             theme, site_html_files = make_theme(config, site, nav, dates, cache, report)
             if theme.site_html is not None:

@@ -26,6 +26,7 @@ class Limits:
     loop_iterations: int = 1_000_000  # in all loops of the rendering, together
     recursion_depth: int = 100  # function calls inside function calls
     output_size: int = 10_000_000  # characters written
+    loop_limit: int = 0  # rounds of one loop statement (Scriban's LoopLimit); 0 for none
 
 
 @dataclass(frozen=True, eq=False)
@@ -264,7 +265,7 @@ class Renderer:
     def exec_while(self, node: s.While) -> None:
         index = 0
         while truthy(self.eval(node.condition)):
-            self.count_iteration()
+            self.count_iteration(index)
             info = {"index": index, "first": index == 0, "even": index % 2 == 0}
             info["odd"] = not info["even"]
             if not self.loop_step(node.body, {"while": info}):
@@ -282,8 +283,15 @@ class Renderer:
             self.state.frames.pop()
         return True
 
-    def count_iteration(self) -> None:
+    def count_iteration(self, index: int = 0) -> None:
+        """One more round of a loop; `index` counts the rounds of this loop, from 0."""
         self.iterations += 1
+        limit = self.limits.loop_limit
+        if limit and index >= limit:
+            raise ScriptError(
+                f"a loop ran more than {limit} times (the loop limit)",
+                "raise templating.loopLimit if the loop is meant to be this long, or 0 for none",
+            )
         if self.iterations > self.limits.loop_iterations:
             raise ScriptError(
                 f"more than {self.limits.loop_iterations} loop iterations",
@@ -300,7 +308,7 @@ class Renderer:
             return
         previous: Any = object()
         for index, item in enumerate(items):
-            self.count_iteration()
+            self.count_iteration(index)
             info = _loop_info(index, len(items), item, previous)
             previous = item
             frame = {"for": info}
@@ -346,7 +354,7 @@ class Renderer:
         cols = _whole(cols_value, "cols") if cols_value is not None else 1
         cols = max(cols, 1)
         for index, item in enumerate(items):
-            self.count_iteration()
+            self.count_iteration(index)
             row, col = divmod(index, cols)
             if col == 0:
                 self.write(f'<tr class="row{row + 1}">')

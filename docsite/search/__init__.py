@@ -29,6 +29,7 @@ from docsite.search.pages import (
     is_searchable,
     pagefind_config,
     search_pages,
+    search_paths,
 )
 from docsite.search.state import SearchState
 
@@ -48,4 +49,5 @@ __all__ = [
     "pagefind_config",
     "pagefind_files",
     "search_pages",
+    "search_paths",
 ]

@@ -23,6 +23,7 @@ from docsite.search.pages import (
     pagefind_config,
     pagefind_url,
     search_pages,
+    search_paths,
 )
 from docsite.search.placing import INDEX_DIR, link_tree, place_index, read_key
 from docsite.search.state import SearchState
@@ -82,7 +83,7 @@ def index_built_site(
         return IndexOutcome("skipped", error="search is turned off in the config")
     if report.errors:
         return IndexOutcome("skipped", error="the build has errors")
-    pages = search_pages(site.pages, records)
+    pages = search_pages(site.pages, records, search_paths(config))
     return index_site(
         pages, config.search_code, output, previous, report, config.file, load_state, defer
     )

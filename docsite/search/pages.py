@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from docsite.cache import PageRecord
+from docsite.config import SiteConfig
 from docsite.pages import Page
+from docsite.pathpatterns import PathFilter
 
 # Never indexed, even if a site has such a page.
 NOT_FOUND_PATHS = frozenset({"404.html", "404/index.html"})
@@ -24,23 +26,38 @@ class SearchPage:
 
 
 def is_searchable(page: Page) -> bool:
-    """Hidden pages, redirects and the 404 page stay out of the index."""
+    """Hidden, protected and private pages, redirects and the 404 page stay out of the
+    index."""
     settings = page.settings
     return (
-        settings.visibility != "hidden"
+        settings.visibility not in ("hidden", "protected", "private")
         and not settings.redirect
         and page.output_path not in NOT_FOUND_PATHS
     )
 
 
-def search_pages(pages: Iterable[Page], records: dict[str, PageRecord]) -> list[SearchPage]:
-    """The pages to index, in output-path order (the order Pagefind numbers them in)."""
+def search_pages(
+    pages: Iterable[Page], records: dict[str, PageRecord], paths: PathFilter | None = None
+) -> list[SearchPage]:
+    """The pages to index, in output-path order (the order Pagefind numbers them in);
+    `paths`: the config's `search.exclude` and `include` patterns over source paths."""
     found = []
     for page in pages:
         record = records.get(page.source.rel)
-        if record is not None and record.search_digest and is_searchable(page):
+        if (
+            record is not None
+            and record.search_digest
+            and is_searchable(page)
+            and (paths is None or paths.admits(page.source.rel))
+        ):
             found.append(SearchPage(page.url, page.output_path, record.search_digest))
     return sorted(found, key=lambda p: p.output_path)
+
+
+def search_paths(config: SiteConfig) -> PathFilter:
+    """The config's `search.exclude` and `include` (Retype's): pages they leave out stay on
+    the site but out of the index."""
+    return PathFilter(config.search.exclude, config.search.include)
 
 
 def pagefind_config(code: bool) -> dict:

@@ -24,7 +24,7 @@ from docsite.markdown.templating import INCLUDES_FOLDER
 from docsite.pages import first_h1
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES
-from docsite.search import BackgroundIndexer, search_pages
+from docsite.search import BackgroundIndexer, search_pages, search_paths
 from docsite.sources import PAGE_SUFFIX, SETTINGS_SUFFIXES, PathRules, is_skipped
 
 
@@ -119,7 +119,7 @@ class LiveSite:
     def _reindex_search(self) -> None:
         live = self.live
         if live is not None and live.config.search_enabled:
-            pages = search_pages(live.site.pages, live.state.pages)
+            pages = search_pages(live.site.pages, live.state.pages, search_paths(live.config))
             self.search.schedule(pages, live.out, live.config.search_code)
 
     def full_build(self) -> Update:

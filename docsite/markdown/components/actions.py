@@ -11,17 +11,10 @@ from markdown_it.token import Token
 from docsite.diagnostics import did_you_mean
 from docsite.markdown.components.calls import Call
 from docsite.markdown.context import RenderContext
+from docsite.presentation import BUILT_IN_ACTIONS
 from docsite.urls import root_prefix
 
-BUILT_IN = (
-    "copy-page-link",
-    "copy-page-markdown",
-    "copy-to-clipboard",
-    "print-page",
-    "scroll-to-top",
-    "share-page",
-    "view-page-markdown",
-)
+BUILT_IN = BUILT_IN_ACTIONS
 # Actions that read the page's Markdown copy, whose address the button carries.
 _READ_MARKDOWN = ("copy-page-markdown", "view-page-markdown")
 

@@ -71,6 +71,7 @@ class Templater:
         self.content_reads = content_reads if content_reads is not None else ContentReads({})
         self.today = today
         self.enabled = True  # the config's `templating.enabled`: else texts stay as written
+        self.limits = LIMITS  # with the config's `templating.loop_limit`
         self.diagnostics: list[Diagnostic] = []
         self.now_read = False
         self.includes = 0
@@ -105,7 +106,7 @@ class Templater:
         self.stack = [shown]
         try:
             rendering = template.render_report(
-                self.variables, builtins=self.builtins, limits=LIMITS, now=self.now, trace=True
+                self.variables, builtins=self.builtins, limits=self.limits, now=self.now, trace=True
             )
         except TemplateError as error:
             self._report(error, shown)

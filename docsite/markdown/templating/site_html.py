@@ -5,6 +5,7 @@ needs of the site, set up once per build."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ class TemplateSetup:
     content: ContentIndex | None = None  # `content.*`: every page, made once per build
     enabled: bool = True  # the config's `templating.enabled`
     committed: dict[str, str] = field(default_factory=dict)  # page rel -> last commit date
+    loop_limit: int = 0  # the config's `templating.loop_limit`: rounds of one loop
+    namespace: str = ""  # the config's `templating.namespace`: where project, page, content go
 
     @classmethod
     def for_site(
@@ -64,6 +67,9 @@ class TemplateSetup:
         site_url = config.url if config else ""
         setup = cls(root, content_dir, variables, found, site_url=site_url)
         setup.enabled = config.templating if config is not None else True
+        if config is not None:
+            setup.loop_limit = config.templating_options.loop_limit
+            setup.namespace = config.templating_options.namespace
         if site is not None:
             nav = nav if nav is not None else build_nav(site)
             setup.content = ContentIndex(site, nav, lambda page: page_variables(page, site_url))
@@ -85,15 +91,20 @@ class TemplateSetup:
             # A commit changes it with no change to the page's text or settings.
             reads.queries[UPDATED + page.source.rel] = committed
         templater = Templater(
-            template_globals(page_values, shared), files, self.now, reads, self.today
+            template_globals(page_values, shared, self.namespace),
+            files,
+            self.now,
+            reads,
+            self.today,
         )
         templater.enabled = self.enabled
+        templater.limits = dataclasses.replace(templater.limits, loop_limit=self.loop_limit)
         if _has_template(page.settings.data):  # Retype templates `data:` values too
             where = page.settings.where("data", page.source.shown)
             page_values["data"] = templater.render_values(
                 page_values["data"], where.file, where.line
             )
-            templater.variables = template_globals(page_values, shared)
+            templater.variables = template_globals(page_values, shared, self.namespace)
         return templater
 
     @property

@@ -152,9 +152,22 @@ def nonce(config_digest: str) -> str:
     return hashlib.sha256(config_digest.encode()).hexdigest()[:12]
 
 
-def template_globals(page_values: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
+def template_globals(
+    page_values: dict[str, Any], shared: dict[str, Any], namespace: str = ""
+) -> dict[str, Any]:
     """The names a page's template reads: `shared` (project, nonce...) with `page`, and the
-    keys of the project's `data`, then the page's, each as a name of its own."""
+    keys of the project's `data`, then the page's, each as a name of its own. A `namespace`
+    (Retype's `templating.namespace`, such as my.docs) holds project, page and content."""
     project_data = shared.get("project", {}).get("data", {})
     data = {**project_data, **page_values.get("data", {})}
-    return {**data, **shared, "data": data, "page": page_values}
+    found = {**data, **shared, "data": data, "page": page_values}
+    if not namespace:
+        return found
+    nested = {name: found.pop(name) for name in _NAMESPACED if name in found}
+    for part in reversed(namespace.split(".")):
+        nested = {part: nested}
+    return {**found, **nested}
+
+
+# What Retype's `templating.namespace` moves under its name.
+_NAMESPACED = ("project", "page", "content")
