@@ -697,8 +697,7 @@ def read_config_document(path: Path, shown: str) -> YamlDocument:
 def load_config(
     root: Path, config_path: Path | None, report: Report, start: bool = False
 ) -> SiteConfig:
-    """Read and check the config; no config file at all means all defaults. `start`: for
-    watch mode, where a Retype project's retype.start.yml applies, not retype.build.yml."""
+    """The checked config, defaults without a file; `start`: watch mode's (retype.start.yml)."""
     path = config_path or find_config(root)
     if path is None:
         return SiteConfig(root=root)
@@ -827,7 +826,7 @@ def _action_items(
             continue
         pos = doc.where(("actions", "items", index, "action"))
         report.warning(
-            doc.file,
+            pos.file or doc.file,
             pos.line,
             pos.col,
             f"page action '{action}' is not one of docsite's built-in actions; the item is "
@@ -861,7 +860,7 @@ def _namespace(value: str, doc: YamlDocument, report: Report) -> str:
         return value
     pos = doc.where(("templating", "namespace"))
     report.error(
-        doc.file,
+        pos.file or doc.file,
         pos.line,
         pos.col,
         f"'templating.namespace' must be names joined by dots, got {value!r}",
@@ -1208,7 +1207,7 @@ def _nav_tags(nav: dict[str, Any], doc: YamlDocument, report: Report) -> NavTags
     if variant not in BADGE_VARIANTS:
         pos = doc.where(("nav", "tags", "variant"))
         report.warning(
-            doc.file,
+            pos.file or doc.file,
             pos.line,
             pos.col,
             f"unknown badge variant '{variant}' in 'nav.tags.variant'; 'info' is used",

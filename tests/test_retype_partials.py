@@ -80,7 +80,7 @@ def test_a_problem_in_a_partial_is_reported_in_that_file_at_its_place(project):
         {
             "retype.yml": "extends: config/base.yml\nsearch:\n  maxResults: 10\n",
             "config/base.yml": "search:\n  minChars: many\nunknownKey: 1\n",
-            "retype.build.yml": "branding:\n  logoAlign: left\n",
+            "retype.build.yml": "branding:\n  label: build\nunknownBuildKey: 1\n",
             "index.md": "# Home\n",
         }
     )
@@ -90,8 +90,8 @@ def test_a_problem_in_a_partial_is_reported_in_that_file_at_its_place(project):
     assert messages[("config/base.yml", 3, 1)] == (
         "base.yml key 'unknownKey' is not supported by docsite and is ignored"
     )
-    assert messages[("retype.build.yml", 2, 3)] == (
-        "retype.build.yml key 'branding.logoAlign' is not supported by docsite and is ignored"
+    assert messages[("retype.build.yml", 3, 1)] == (
+        "retype.build.yml key 'unknownBuildKey' is not supported by docsite and is ignored"
     )
 
 
