@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
@@ -122,6 +123,14 @@ class OutboundConfig:
 
 
 @dataclass(frozen=True)
+class GravatarConfig:
+    """Retype's `integrations.gravatar`: an author's picture found by the email's hash."""
+
+    enabled: bool = True
+    default: str = "mp"  # Gravatar's image for an email it does not know, or a URL
+
+
+@dataclass(frozen=True)
 class Integrations:
     """Analytics added to every page, only when configured (Retype's `integrations`)."""
 
@@ -129,6 +138,30 @@ class Integrations:
     google_tag_manager: str = ""  # a container id, such as GTM-ABC123
     plausible_domain: str = ""  # the site's domain (or several, comma-separated) in Plausible
     plausible_host: str = "https://plausible.io"  # a self-hosted Plausible's address
+    gravatar: GravatarConfig = field(default_factory=GravatarConfig)
+
+
+@dataclass(frozen=True)
+class BlogRssConfig:
+    """Retype's `blog.rss`: the feed's own values; "" takes the site's (see docsite.blog)."""
+
+    max_results: int = 20
+    title: str = ""
+    description: str = ""
+    copyright: str = ""
+    image_url: str = ""
+
+
+@dataclass(frozen=True)
+class BlogConfig:
+    """Retype's `blog`: the posts of the blog/ folder, their summary pages and feed."""
+
+    base: str = "blog"  # where the summary pages are published, "news" for /news/
+    layout: str = "blog"  # posts' layout unless they set one
+    max_results: int | None = None  # posts the summary pages list; all when None
+    page_size: int = 10  # posts per summary page
+    title: str = ""  # the summary's heading; the labels' "Blog" when ""
+    rss: BlogRssConfig = field(default_factory=BlogRssConfig)
 
 
 @dataclass(frozen=True)
@@ -320,6 +353,8 @@ class SiteConfig:
     def theme_css(self) -> str:
         """The style sheet of the configured theme variables, "" when there are none."""
         return theme_css(self.theme_light, self.theme_dark)
+
+    blog: BlogConfig = field(default_factory=BlogConfig)
 
     @property
     def content_dir(self) -> Path:
@@ -551,6 +586,7 @@ SCHEMA = Mapping(
                 "google_analytics": Mapping(fields={"id": Str(allow_null=True)}),
                 "google_tag_manager": Mapping(fields={"id": Str(allow_null=True)}),
                 "plausible": Mapping(fields={"domain": Str(allow_null=True), "host": UrlSetting()}),
+                "gravatar": Mapping(fields={"enabled": Bool(), "default": Str()}),
             },
             aliases={
                 "googleAnalytics": "google_analytics",
@@ -650,6 +686,26 @@ SCHEMA = Mapping(
             }
         ),
         "sidebar_filter": Bool(),
+        "blog": Mapping(
+            fields={
+                "base": Str(),
+                "layout": Choice(choices=("default", "page", "central", "blog")),
+                "max_results": Int(minimum=1, maximum=100000),
+                "page_size": Int(minimum=1, maximum=1000),
+                "title": Str(),
+                "rss": Mapping(
+                    fields={
+                        "max_results": Int(minimum=1, maximum=100000),
+                        "title": Str(),
+                        "description": Str(),
+                        "copyright": Str(),
+                        "image_url": UrlSetting(image=True),
+                    },
+                    aliases={"maxResults": "max_results", "imageUrl": "image_url"},
+                ),
+            },
+            aliases={"maxResults": "max_results", "pageSize": "page_size"},  # Retype's spelling
+        ),
     }
 )
 
@@ -773,6 +829,7 @@ def load_config(
         locale=locale,
         labels=labels,
         **_presentation(values, doc, report),
+        blog=_blog(values.get("blog", {}), doc, report),
     )
 
 
@@ -1030,6 +1087,37 @@ def _integrations(values: dict[str, Any]) -> Integrations:
         google_tag_manager=values.get("google_tag_manager", {}).get("id", "").strip(),
         plausible_domain=(plausible.get("domain") or "").strip(),
         plausible_host=(plausible.get("host") or Integrations.plausible_host).rstrip("/"),
+        gravatar=GravatarConfig(**values.get("gravatar", {})),
+    )
+
+
+# Retype writes the year into a feed's copyright as `{{ year }}` or `{{ date.now.year }}`.
+_YEAR = re.compile(r"\{\{\s*(?:year|date\.now\.year)\s*\}\}")
+
+
+def _blog(values: dict[str, Any], doc: YamlDocument, report: Report) -> BlogConfig:
+    """The blog settings; a `base` that is no path segment is an error, and the default."""
+    base = values.get("base", "blog").strip().strip("/")
+    if not re.fullmatch(r"[\w.~-]+(?:/[\w.~-]+)*", base):
+        pos = doc.where(("blog", "base"))
+        report.error(
+            doc.file,
+            pos.line,
+            pos.col,
+            f"'blog.base' must be a path such as news, got {values.get('base')!r}",
+            "use letters, digits, '-' and '_', e.g. base: news",
+        )
+        base = "blog"
+    rss = dict(values.get("rss", {}))
+    if "copyright" in rss:
+        rss["copyright"] = _YEAR.sub(str(dt.date.today().year), rss["copyright"])
+    return BlogConfig(
+        base=base.lower(),
+        layout=values.get("layout", "blog"),
+        max_results=values.get("max_results"),
+        page_size=values.get("page_size", 10),
+        title=values.get("title", "").strip(),
+        rss=BlogRssConfig(**rss),
     )
 
 

@@ -24,14 +24,13 @@ assigns to one (`p.title = "x"`) gets an error at its place, never another page'
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from docsite.blog import is_blog_post, newest_first
 from docsite.nav import NavItem, NavTree
 from docsite.pages import Page, SiteContent
 from docsite.scriban.evaluator import ScriptArray
@@ -39,9 +38,7 @@ from docsite.scriban.runtime import Builtin, ScriptError
 from docsite.scriban.values import to_text
 from docsite.tags import collect_categories, collect_tags, tag_slug
 
-BLOG_FOLDER = "blog"  # Retype's: posts live in /blog whatever `blog.base` publishes them at
 _SEPARATORS = re.compile(r"[\s_\-]+")
-_DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:-|$)")
 _MISSING: Any = object()
 
 # ---- read-only values ------------------------------------------------------------------------
@@ -145,35 +142,6 @@ class ContentReads:
     queries: dict[str, str] = field(default_factory=dict)
 
 
-# ---- blog posts ------------------------------------------------------------------------------
-
-
-def is_blog_post(page: Page) -> bool:
-    """A page under the content root's blog/ folder, other than that folder's own page."""
-    top, _, rest = page.source.rel.partition("/")
-    if not rest or top.casefold() != BLOG_FOLDER:
-        return False
-    return not (page.is_index and page.folder == top)
-
-
-def post_date(page: Page) -> dt.date | None:
-    """A post's date: its `date` setting, else the YYYY-MM-DD its file name starts with."""
-    if page.settings.date is not None:
-        return page.settings.date
-    found = _DATED_NAME.match(posixpath.basename(page.source.rel))
-    if found is None:
-        return None
-    try:
-        return dt.date(*(int(part) for part in found.groups()))
-    except ValueError:  # 2025-02-30
-        return None
-
-
-def _newest_first(pages: list[Page]) -> list[Page]:
-    """By date, newest first; undated posts last; same date: by file path, Z to A."""
-    return sorted(pages, key=lambda p: (post_date(p) or dt.date.min, p.source.rel), reverse=True)
-
-
 # ---- the index -------------------------------------------------------------------------------
 
 
@@ -197,7 +165,7 @@ class ContentIndex:
         self._collections: dict[str, Callable[[], Any]] = {
             "pages": lambda: self._page_array(self._listed),
             "blog.posts": lambda: self._page_array(
-                _newest_first([p for p in self._listed if is_blog_post(p)])
+                newest_first(p for p in self._listed if is_blog_post(p))
             ),
             "tags": self._tags,
             "categories": self._categories,
@@ -332,6 +300,8 @@ class ContentIndex:
         page = self.page_object(item.page) if item.page is not None else None
         if page is not None:
             url = page.get("url", "/" + (item.url or ""))
+        elif not item.is_folder:  # a generated page's link (a blog without a page)
+            url = "/" + (item.url or "")
         else:  # a folder without a page leads to its first page, as in the sidebar
             url = next((child["url"] for child in children if child["url"] is not None), None)
         return FrozenDict(

@@ -39,6 +39,7 @@ from docsite.yamldoc import Path, Position, YamlDocument, load_yaml
 # Retype accepts `icon: :rocket:` unquoted; YAML 1.1 reads a leading ':' as syntax.
 _BARE_SHORTCODE = re.compile(r"^([ \t]*[A-Za-z_][\w.-]*:[ \t]+)(:[a-z0-9_+\-]+:)[ \t]*$", re.M)
 _YAML_FRONTMATTER = frontmatter.YAMLHandler()
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # protected and private need a password in Retype; docsite publishes no text of theirs.
 VISIBILITIES = ("public", "hidden", "protected", "private")
@@ -73,6 +74,7 @@ class Author:
     name: str
     email: str = ""
     link: str = ""
+    avatar: str = ""  # an image's path or URL, in place of Gravatar's picture
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,7 @@ class BadgeSpec(Spec):
 
 _AUTHOR_FIELDS = Mapping(
     fields={"name": Str(), "email": Str(), "link": UrlSetting(), "avatar": UrlSetting(image=True)},
-    description="a name or a mapping with name, email and link",
+    description="a name or a mapping with name, email, link and avatar",
 )
 
 
@@ -236,16 +238,24 @@ class AuthorSpec(Spec):
         for index, item in enumerate(items):
             item_path = (*path, index) if isinstance(value, list) else path
             if isinstance(item, str):
-                authors.append(Author(item))
+                # Retype takes `author: jane@example.com` as an email: the name and the address.
+                authors.append(Author(item, item if _EMAIL.match(item) else ""))
             elif isinstance(item, dict):
                 fields = _AUTHOR_FIELDS.check(item, item_path, ctx)
                 if fields is INVALID:
                     continue
+                if not fields.get("name") and fields.get("email"):
+                    fields["name"] = fields["email"]  # Retype allows an email alone
                 if not fields.get("name"):
                     ctx.fail(item_path, "an author needs a 'name'", "e.g. { name: Jane Doe }")
                     continue
                 authors.append(
-                    Author(fields["name"], fields.get("email", ""), fields.get("link", ""))
+                    Author(
+                        fields["name"],
+                        fields.get("email", ""),
+                        fields.get("link", ""),
+                        fields.get("avatar", ""),
+                    )
                 )
             else:
                 ctx.fail(

@@ -207,6 +207,7 @@ class ThemeInputs:
     templates: list[tuple[str, str]]  # every template's hash, the site's and the theme's
     site_includes: str  # the site-wide includes' key (_includes/head.html...)
     icons: str = ""  # the custom icons' key: the sidebar and header show icons
+    feed: Any = None  # the blog's feed every page links to (docsite.blog.FeedLink), or None
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,9 @@ class SiteInputs:
     static: list[tuple[str, str]]  # files of static/ may take the place of generated pages
     last_updated: dict[str, str]  # each page's last commit date
     last_updated_by: dict[str, str] = field(default_factory=dict)  # and who made it
+    # What the blog shows of its posts (their summaries come from bodies): its summary
+    # pages, its feed and its posts' Newer and Older links.
+    blog: str = ""
 
 
 @dataclass(frozen=True)
@@ -332,6 +336,7 @@ def shared_keys(
             [files[name][0] for name, _ in inputs_of(files, InputKind.TEMPLATE)],
             includes,
             icons,
+            theme.feed,
         )
     )
     # The templating options change what templated pages (those that read variables) show.
@@ -351,6 +356,7 @@ def shared_keys(
             inputs_of(files, InputKind.STATIC),
             theme.last_updated,
             theme.last_updated_by,
+            theme.blog.digest() if theme.blog is not None else "",
         )
     )
     templated = any(

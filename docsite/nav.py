@@ -160,10 +160,12 @@ def build_nav(
     mode: str = "default",
     icons: str = "all",
     tags: NavTagsConfig | None = None,
+    generated: tuple[str, str] | None = None,
 ) -> NavTree:
     """The sidebar tree; `nextprev`: the site's nextprev.mode (a page whose mode is
     "exclude" is left out of the reading order, the Previous/Next chain); `mode`, `icons`
-    and `tags`: the site's nav.mode, nav.icons.mode and nav.tags."""
+    and `tags`: the site's nav.mode, nav.icons.mode and nav.tags; `generated`: the label and
+    URL of a generated page the top level links to (a blog without a page)."""
     root = NavItem(ROOT_KEY, "", "", "", None, True, True, ())
     by_page: dict[str, NavItem] = {}
     by_folder: dict[str, NavItem] = {"": root}
@@ -198,10 +200,14 @@ def build_nav(
         by_folder[rel] = item
         children_of.setdefault(posixpath.dirname(rel), []).append(item)
 
+    if generated is not None:
+        children_of.setdefault("", []).append(_generated_item(*generated))
     for rel, item in by_folder.items():
         item.children = sorted(children_of.get(rel, []), key=lambda i: i.sort_key)
         for child in item.children:
             child.parent = item
+        if rel and item.page is not None and not item.children:
+            item.is_folder = False  # nothing to open: a link, as the blog's folder is
     for item in by_folder.values():
         if item.url is None:
             item.url = _first_url(item)
@@ -298,6 +304,13 @@ def badge_href(link: str, origin: str, site: SiteContent) -> str | None:
         if target is not None:
             return target.url + hash_mark + fragment
     return link.lstrip("/")
+
+
+def _generated_item(label: str, url: str) -> NavItem:
+    """A top-level link to a generated page (a blog without a page of its own), sorted as
+    the folder it stands for."""
+    sort_key = order_key(None, label, True)
+    return NavItem(f"generated:{url}", label, url, "", None, False, False, sort_key)
 
 
 def _folder_visible(folder: Folder) -> bool:

@@ -17,6 +17,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+from docsite.blog import Blog, rss_feed
 from docsite.cache import PageRecord
 from docsite.config import SiteConfig
 from docsite.context import BuildContext
@@ -67,6 +68,8 @@ def publish(
     _write_tag_pages(TAG_PAGES, tags, site, theme, config, writer, report, same_site)
     categories = collect_categories(site.pages)
     _write_tag_pages(CATEGORY_PAGES, categories, site, theme, config, writer, report, same_site)
+    if theme.blog is not None:
+        _write_blog(theme.blog, site, theme, config, writer, report, same_site)
     redirects = moved_pages(site, report)
     for redirect in redirects:
         target_page = site.by_url.get(redirect.target)
@@ -213,6 +216,53 @@ def _write_tag_pages(
             template, virtual_page(url, title), **values, **shared, **_meta(title, "", canonical)
         )
         writer.write(config.urls.output_path(url), html)
+
+
+# -- The blog ------------------------------------------------------------------------------
+
+
+def _write_blog(
+    blog: Blog,
+    site: SiteContent,
+    theme: Theme,
+    config: SiteConfig,
+    writer: _Writer,
+    report: Report,
+    same_site: bool,
+) -> None:
+    """The blog's summary pages that no page of the site is (all but the first, when the
+    blog folder has its own page), and its RSS feed."""
+    pages = blog.summary_pages()
+    for number in range(1, len(pages) + 1):
+        url = blog.summary_url(number)
+        if number == 1 and blog.index is not None:
+            continue  # the blog folder's own page shows the first listing
+        taken = site.by_url.get(url)
+        if taken is not None:
+            report.warning(
+                taken.source.shown,
+                0,
+                0,
+                f"this page is published at /{url}, where docsite puts a page of the blog's "
+                "summary; that summary page is left out",
+                "give the page another 'permalink', or the blog another 'base'",
+            )
+            continue
+        if same_site and writer.keep(url + "index.html"):
+            continue
+        title = (
+            blog.title if number == 1 else f"{blog.title} ({theme.labels['Page_Page']} {number})"
+        )
+        canonical = config.url + url if config.url else ""
+        html = theme.render_extra(
+            "blog.html",
+            virtual_page(url, title),
+            listing=theme.listing(number, url),
+            **_meta(title, "", canonical),
+        )
+        writer.write(url + "index.html", html)
+    if not (same_site and writer.keep(blog.feed_url)):
+        writer.write(blog.feed_url, rss_feed(blog, config))
 
 
 def virtual_page(url: str, title: str) -> Page:

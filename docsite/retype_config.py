@@ -65,6 +65,7 @@ _MAPPING: dict[KeyPath, KeyPath] = {
     ("serve", "watch", "polling"): ("serve", "poll"),
     ("nav",): ("nav",),  # mode, icons.mode and tags: the same keys
     ("showSidebarFilter",): ("sidebar_filter",),
+    ("blog",): ("blog",),  # the same keys; the schema knows Retype's pageSize, maxResults...
     ("breadcrumb", "enabled"): ("breadcrumb", "enabled"),
     ("breadcrumb", "separator"): (
         "breadcrumb",

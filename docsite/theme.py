@@ -19,11 +19,12 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from docsite.backlinks import Backlink, backlinks_title
+from docsite.blog import Blog, PostEntry, category_url, feed_link, gravatar_url, reading_minutes
 from docsite.cache import digest
 from docsite.config import HeaderLink, SiteConfig
 from docsite.dates import format_date
 from docsite.emojis import shortcode_emoji
-from docsite.frontmatter import Badge
+from docsite.frontmatter import Author, Badge
 from docsite.icons import IconSet, icon_markup
 from docsite.labels import labels_for
 from docsite.markdown import Rendered
@@ -51,6 +52,41 @@ class Crumb:
 class PageLink:
     label: str
     href: str
+
+
+@dataclass(frozen=True)
+class AuthorView:
+    """An author as a post shows them: the picture is a link from the page, or ''."""
+
+    name: str
+    link: str
+    avatar: str
+    initial: str  # shown in place of a picture
+
+
+@dataclass(frozen=True)
+class PostView:
+    """What a post shows around its title, or what a summary page shows of it."""
+
+    title: str
+    href: str  # from the page that shows it
+    date: str  # ISO
+    date_text: str
+    authors: tuple[AuthorView, ...]
+    categories: tuple[PageLink, ...]
+    summary: str
+    minutes: int = 0  # reading time, on the post itself
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One summary page of the blog: its posts and the links to the pages around it."""
+
+    posts: tuple[PostView, ...]
+    newer: str  # href of the summary page before it, or ""
+    older: str
+    number: int
+    count: int  # summary pages in all
 
 
 class _SpareBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -84,12 +120,16 @@ class Theme:
         last_updated: dict[str, str] | None = None,
         last_updated_by: dict[str, str] | None = None,
         compiled_dir: Path | None = None,
+        blog: Blog | None = None,
     ):
         """`site_html`: the site-wide includes (_includes/head.html...); `last_updated`: each
         page's last commit date by source path (docsite.gitdates), `last_updated_by` the name
         of who made it (each empty when the config's `last_updated` says so); `compiled_dir` keeps
-        compiled templates between builds (Jinja's bytecode cache)."""
+        compiled templates between builds (Jinja's bytecode cache); `blog`: the posts of the
+        blog/ folder, when it has any."""
         self.config = config
+        self.blog = blog
+        self.feed = feed_link(blog, config) if blog is not None else None
         self.header_links = header_links
         self.footer_links = footer_links
         self.nav = nav
@@ -114,6 +154,8 @@ class Theme:
             labels=self.labels,
             fill_label=fill_label,
             date_text=self.date_text,
+            # Every page's <link rel="alternate"> to the blog's feed, when there is a blog.
+            blog_feed=self.feed,
         )
         self.last_updated = last_updated if last_updated is not None else {}
         self.last_updated_by = last_updated_by if last_updated_by is not None else {}
@@ -178,8 +220,9 @@ class Theme:
         """A hash of everything around a page's body: its sidebar, neighbours, breadcrumbs."""
         item = self.nav.item_for(page)
         before, after = self.nav.neighbours(page)
-        sidebar = self._sidebar_key(page.folder) if page.settings.layout != "central" else ""
+        sidebar = self._sidebar_key(page.folder) if has_sidebar(page.settings.layout) else ""
         return digest(
+            self.blog.page_key(page) if self.blog is not None else "",
             sidebar,
             item.url if item is not None else None,
             [(n.label, n.url) if n is not None else None for n in (before, after)],
@@ -255,6 +298,9 @@ class Theme:
         before, after = self.nav.neighbours(page)
         layout = page.settings.layout
         content, see_also = self._backlinks_placed(page, rendered, backlinks)
+        blog_values = self._blog_values(page)
+        if blog_values["post"] is not None:  # its byline goes under its title
+            blog_values["post_title"], content = _leading_h1(content)
         levels = page.settings.toc_levels or self.config.toc_levels
         pager = page.source.rel not in self.nav.pagerless
         template = self.env.get_template("page.html")
@@ -270,7 +316,7 @@ class Theme:
             toc_label=page.settings.toc_label or self.config.toc_label,
             header=Markup(self._chrome["header"]),
             footer=Markup(self._chrome["footer"]),
-            sidebar=Markup(self.sidebar(page)) if layout != "central" else Markup(""),
+            sidebar=Markup(self.sidebar(page)) if has_sidebar(layout) else Markup(""),
             breadcrumbs=self._breadcrumbs(page, item),
             home_crumb=self._home_crumb(page),
             page_actions=self._page_actions(),
@@ -288,8 +334,76 @@ class Theme:
             includes=self._includes(page),
             mermaid_script=self._mermaid_script() if rendered.mermaid else "",
             root=Markup(ROOT_MARK),
+            **blog_values,
         )
         return html.replace(ROOT_MARK, root)
+
+    def _blog_values(self, page: Page) -> dict:
+        """A post's header and its Newer and Older links; the blog's first listing on its
+        folder's page."""
+        blog = self.blog
+        entry = blog.entry(page) if blog is not None else None
+        values: dict = {
+            "post": None,
+            "post_title": Markup(""),
+            "newer_post": None,
+            "older_post": None,
+            "listing": None,
+        }
+        if blog is None:
+            return values
+        if entry is not None:
+            values["post"] = self.post_view(entry, page.url, reading_minutes(page))
+            newer, older = blog.neighbours(page)
+            for key, other in (("newer_post", newer), ("older_post", older)):
+                if other is not None:
+                    values[key] = PageLink(other.title, relative_href(page.url, other.url))
+        elif blog.is_index(page):
+            values["listing"] = self.listing(1, page.url)
+        return values
+
+    def post_view(self, entry: PostEntry, from_url: str, minutes: int = 0) -> PostView:
+        """A post as a page at `from_url` shows it."""
+        date = entry.date
+        return PostView(
+            entry.title,
+            relative_href(from_url, entry.url),
+            date.isoformat() if date else "",
+            self.date_text(date) if date else "",
+            tuple(self._author(author, entry, from_url) for author in entry.authors),
+            tuple(
+                PageLink(name, relative_href(from_url, category_url(name)))
+                for name in entry.categories
+            ),
+            entry.summary,
+            minutes,
+        )
+
+    def _author(self, author: Author, entry: PostEntry, from_url: str) -> AuthorView:
+        """Its picture: `avatar` (a URL, or a path from the post's folder or, with a leading
+        '/', from the site root), else Gravatar's for its email when enabled."""
+        avatar = author.avatar.strip()
+        if avatar and "://" not in avatar and not avatar.startswith("data:"):
+            folder = posixpath.dirname(entry.rel)
+            path = avatar.lstrip("/") if avatar.startswith("/") else posixpath.join(folder, avatar)
+            avatar = relative_href(from_url, posixpath.normpath(path))
+        gravatar = self.config.integrations.gravatar
+        if not avatar and author.email and gravatar.enabled:
+            avatar = gravatar_url(author.email, gravatar)
+        return AuthorView(author.name, author.link, avatar, author.name[:1].upper())
+
+    def listing(self, number: int, from_url: str) -> Listing:
+        """Summary page `number` (from 1) of the blog, as seen from `from_url`."""
+        assert self.blog is not None
+        pages = self.blog.summary_pages()
+        posts = tuple(self.post_view(entry, from_url) for entry in pages[number - 1])
+
+        def href(other: int) -> str:
+            if not 1 <= other <= len(pages):
+                return ""
+            return relative_href(from_url, self.blog.summary_url(other))  # type: ignore[union-attr]
+
+        return Listing(posts, href(number - 1), href(number + 1), number, len(pages))
 
     def _backlinks_placed(
         self, page: Page, rendered: Rendered, backlinks: tuple[Backlink, ...]
@@ -420,6 +534,19 @@ def fill_label(label: str, *parts: str) -> Markup:
             number = int(piece)
             pieces.append(str(escape(parts[number])) if number < len(parts) else "")
     return Markup(re.sub(r" {2,}", " ", "".join(pieces)).strip())
+
+
+def _leading_h1(content: Markup) -> tuple[Markup, Markup]:
+    """A body's first heading, when the body starts with it, and the rest."""
+    if not content.lstrip().startswith("<h1"):
+        return Markup(""), content
+    heading, end, rest = content.partition("</h1>")
+    return Markup(heading + end), Markup(rest)
+
+
+def has_sidebar(layout: str) -> bool:
+    """Retype's `central` and `blog` layouts have no sidebar and no table of contents."""
+    return layout not in ("central", "blog")
 
 
 _NO_ICON = Markup("")

@@ -49,6 +49,7 @@ GROUND = {
 }
 STAGES = {
     "backlinks",
+    "blog",
     "checks",
     "content",
     "context",

@@ -95,8 +95,8 @@ def test_settings_of_the_project_and_of_the_page(project):
     title, links = see_also(project, "target/index.html")
     assert title == "Referenced by"
     # /blog is excluded but keep.md is included again; three at most (of four), in the
-    # sidebar's order: Retype's puts a folder (blog/, so Keep) before the pages beside it.
-    assert [text for text, _ in links] == ["Keep", "X", "Y"]
+    # sidebar's order, then the pages it does not show: blog posts are not in it.
+    assert [text for text, _ in links] == ["X", "Y", "Keep"]
     assert see_also(project, "quiet/index.html") is None
     assert see_also(project, "own/index.html") == ("See these", [("X", "/x/")])
 

@@ -14,14 +14,13 @@ from typing import Any
 import pytest
 from conftest import write_files
 
+from docsite.blog import is_blog_post, post_date
 from docsite.content import (
     ContentIndex,
     ContentReads,
     FrozenArray,
     FrozenDict,
     fingerprint,
-    is_blog_post,
-    post_date,
 )
 from docsite.diagnostics import Report
 from docsite.nav import NavItem, NavTree, build_nav

@@ -30,6 +30,7 @@ def make_site(root: Path, sections: int = 4, pages: int = 14) -> None:
         "Tags: {{ for t in content.tags }}{{ t.title }} ({{ t.pages.size }}) {{ end }}\n\n"
         "Read: {{ content['s0/p3'].title }}\n",
         "content/blog/first.md": "---\ndate: 2026-01-01\n---\n# First post\n",
+        "content/blog/2025-12-01-older.md": "# Older post\n\nIts summary.\n",
         "docsite.yml": "title: Incremental\n",
     }
     for s in range(sections):
@@ -88,6 +89,12 @@ EDITS = {
     "post": lambda r: write_files(
         r, {"content/blog/second.md": "---\ndate: 2026-02-01\n---\n# Second post\n"}
     ),
+    # The blog: its summary pages, feed and posts' Newer/Older links follow its posts.
+    "post summary": lambda r: edit(
+        r / "content/blog/2025-12-01-older.md", "Its summary.", "Another summary."
+    ),
+    "post redated": lambda r: edit(r / "content/blog/first.md", "2026-01-01", "2025-06-01"),
+    "post removed": lambda r: (r / "content/blog/first.md").unlink(),
     "tag renamed": lambda r: edit(r / "content/s1/p4.md", "tags: [t1]", "tags: [renamed]"),
     "title read": lambda r: edit(r / "content/s0/p3.md", "# Page 0.3", "# Page three"),
     # Retype's page model: what moves pages, hides them or changes the sidebar.

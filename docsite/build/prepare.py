@@ -9,6 +9,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from docsite.blog import Blog
 from docsite.cache import BuildCache
 from docsite.config import HeaderLink, SiteConfig
 from docsite.diagnostics import Report, did_you_mean
@@ -40,6 +41,7 @@ def make_theme(
     dates: PageDates,
     cache: BuildCache,
     report: Report,
+    blog: Blog | None = None,
 ) -> tuple[Theme, list[str]]:
     """The theme with everything it shows around pages, checked; and the project files the
     site-wide includes read."""
@@ -59,6 +61,7 @@ def make_theme(
         site_html,
         *_footer_dates(config, dates),
         cache.templates_dir(),
+        blog,
     )
     return theme, site_html_files
 

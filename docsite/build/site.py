@@ -8,6 +8,7 @@ import os
 
 import jinja2
 
+from docsite.blog import apply_blog_settings, make_blog
 from docsite.build.faults import clash_diagnostic, template_diagnostic
 from docsite.build.files import place_files
 from docsite.build.inputs import InputScan, published_inputs, read_files_inputs
@@ -48,15 +49,24 @@ def render_site(
     options.progress("reading pages", 0, len(found.pages))
     with result.timed("reading pages"):
         site = load_site(found, report, memo, config.urls)
+    apply_blog_settings(site, config.blog, report)
     if not check_output_names(site, report):
         return  # such a page cannot be written: stop before anything is
     try:
         with result.timed("navigation and theme"):
+            blog = make_blog(site, config)
+            # A blog without a page of its own: the sidebar links to its generated one.
+            generated = (blog.title, blog.url) if blog and blog.index is None else None
             nav = build_nav(
-                site, config.nextprev, config.nav_mode, config.nav_icons, config.nav_tags
+                site,
+                config.nextprev,
+                config.nav_mode,
+                config.nav_icons,
+                config.nav_tags,
+                generated=generated,
             )
             dates = read_dates(config.content_dir, config.root if options.use_cache else None)
-            theme, site_html_files = make_theme(config, site, nav, dates, cache, report)
+            theme, site_html_files = make_theme(config, site, nav, dates, cache, report, blog)
             if theme.site_html is not None:
                 theme.site_html.setup.variables["nonce"] = site_nonce(site, scan.files)
         with OutputFolder(scan.out, cache.spare) as output:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from docsite.blog import Blog, post_summary
 from docsite.build import BuildOptions, BuildResult, build_site
 from docsite.cache import CACHE_DIR
 from docsite.config import CONFIG_NAMES
@@ -21,7 +22,7 @@ from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity, U
 from docsite.frontmatter import split_frontmatter
 from docsite.keys import project_rel, published_file
 from docsite.markdown.templating import INCLUDES_FOLDER
-from docsite.pages import first_h1
+from docsite.pages import Page, first_h1
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.search import BackgroundIndexer, search_pages, search_paths
@@ -295,6 +296,8 @@ class LiveSite:
             split = split_frontmatter(text, page.source.shown, Report())
             if split.yaml_text != page.yaml_text or first_h1(split.body) != page.h1:
                 return None
+            if _summary_changed(live.theme.blog, page, split.body):
+                return None  # the blog's summary pages and feed show it: a build redoes them
             pages.append((page, split))
         update = Update()
         for page, split in pages:
@@ -310,6 +313,12 @@ class LiveSite:
         if update.changed_urls:
             self._reindex_search()
         return update
+
+
+def _summary_changed(blog: Blog | None, page: Page, body: str) -> bool:
+    """Whether a blog post's new body changes the summary its blog shows of it."""
+    entry = blog.entry(page) if blog is not None else None
+    return entry is not None and post_summary(dataclasses.replace(page, body=body)) != entry.summary
 
 
 def crash_diagnostic(exc: Exception, root: Path) -> Diagnostic:
