@@ -760,11 +760,10 @@ def load_config(
     shown = _shown(path, root)
     if not path.is_file():
         raise FileNotFoundError(f"config file not found: {_shown(path, Path.cwd())}")
-    doc = read_config_document(path, shown)
-    retype = path.name in RETYPE_CONFIG_NAMES
+    retype = path.name in RETYPE_CONFIG_NAMES  # an empty retype.yml too: Retype's defaults
+    doc, partials = _as_docsite(read_config_document(path, shown), path, root, start, report)
     if doc.data is None and not retype:
         return SiteConfig(root=root, file=shown)
-    doc, partials = _as_docsite(doc, path, root, start, report)  # an empty retype.yml too
     values = check_document(doc, SCHEMA, report, path.name)
     links = _links(values.get("links", []), ("links",), doc, report)
     footer_links = _links(values.get("footer_links", []), ("footer_links",), doc, report)
