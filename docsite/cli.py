@@ -278,7 +278,7 @@ def _serving(
     from docsite.diagnostics import Report
 
     try:
-        config = load_config(root, config_file, Report())
+        config = load_config(root, config_file, Report(), start=True)  # retype.start.yml
     except Exception:  # any problem is the build's to report, in the page
         config = None
     host = args.host or (config.serve_host if config else "") or "127.0.0.1"

@@ -36,6 +36,7 @@ from docsite.presentation import (
 )
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES, translate
+from docsite.retype_partials import Partials, compose
 from docsite.schema import (
     INVALID,
     AnyMapping,
@@ -52,7 +53,7 @@ from docsite.schema import (
     dotted,
     type_name,
 )
-from docsite.urls import UrlSetting, refused_links
+from docsite.urls import UrlSetting, UrlStyle, refused_links
 from docsite.yamldoc import Path as KeyPath
 from docsite.yamldoc import YamlDocument, load_yaml
 
@@ -278,6 +279,15 @@ class SiteConfig:
     language: str = "en"
     input: str = "content"
     output: str = "site"
+    # .gitignore patterns over the content folder: what is left out of the site (beside
+    # names starting with '_' or '.'), and what is brought back; Retype's `exclude`, `include`.
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    # Files merged into a Retype config (extends, retype.<id>.yml, retype.build.yml), as
+    # `file` names the main one: they are no content, and watch mode watches them.
+    partials: tuple[str, ...] = ()
+    # How page URLs are written: Retype's `generator` (recase, trailingSlash, directoryIndex).
+    urls: UrlStyle = field(default_factory=UrlStyle)
     links: tuple[HeaderLink, ...] = ()
     footer: str = ""
     footer_links: tuple[HeaderLink, ...] = ()
@@ -464,7 +474,7 @@ class LabelGroups(Spec):
             if key in group:
                 pos = ctx.doc.where_key(key_path)
                 ctx.report.warning(
-                    ctx.doc.file,
+                    pos.file or ctx.doc.file,
                     pos.line,
                     pos.col,
                     f"'{dotted(key_path)}' sets label {key} again; the last value wins",
@@ -481,7 +491,7 @@ def _unknown_label(path: KeyPath, ctx: Context) -> None:
         "the configuration page of the docs lists the label keys, such as toc_contents_label"
     )
     ctx.report.warning(
-        ctx.doc.file,
+        pos.file or ctx.doc.file,
         pos.line,
         pos.col,
         f"unknown label key '{dotted(path)}' is ignored",
@@ -522,6 +532,20 @@ SCHEMA = Mapping(
         "labels": LabelGroups(),
         "input": Str(),
         "output": Str(),
+        "exclude": ListOf(Str()),
+        "include": ListOf(Str()),
+        "generator": Mapping(
+            fields={
+                "directory_index": Mapping(
+                    fields={"name": Str(), "append": Bool(), "alt_names": ListOf(Str())},
+                    aliases={"altNames": "alt_names"},
+                ),
+                "paths": Choice(choices=("relative", "root", "source")),
+                "recase": Choice(choices=("all", "none")),
+                "trailing_slash": Bool(),
+            },
+            aliases={"directoryIndex": "directory_index", "trailingSlash": "trailing_slash"},
+        ),
         "links": ListOf(_LINK, single_ok=False),
         "footer": Str(),
         "footer_links": ListOf(_LINK, single_ok=False),
@@ -692,6 +716,19 @@ SCHEMA = Mapping(
 )
 
 
+def _as_docsite(
+    doc: YamlDocument, path: Path, root: Path, start: bool, report: Report
+) -> tuple[YamlDocument, tuple[str, ...]]:
+    """A Retype config with its partials merged in, in docsite's keys, and the partials'
+    paths (from `root`); docsite's own config as it is."""
+    if path.name not in RETYPE_CONFIG_NAMES:
+        return doc, ()
+    partials = Partials(lambda file: read_config_document(file, _shown(file, root)), report)
+    merged = compose(doc, path, start, partials)
+    shown = tuple(dict.fromkeys(_shown(file, root) for file in partials.used))
+    return translate(merged, report), shown
+
+
 def find_config(root: Path) -> Path | None:
     """The project's config file: docsite's own, else a Retype project's; None if neither.
 
@@ -719,20 +756,20 @@ def read_config_document(path: Path, shown: str) -> YamlDocument:
     return load_yaml(text, shown)
 
 
-def load_config(root: Path, config_path: Path | None, report: Report) -> SiteConfig:
-    """Read and check the config; no config file at all means all defaults."""
+def load_config(
+    root: Path, config_path: Path | None, report: Report, start: bool = False
+) -> SiteConfig:
+    """The checked config, defaults without a file; `start`: watch mode's (retype.start.yml)."""
     path = config_path or find_config(root)
     if path is None:
         return SiteConfig(root=root)
     shown = _shown(path, root)
     if not path.is_file():
         raise FileNotFoundError(f"config file not found: {_shown(path, Path.cwd())}")
-    doc = read_config_document(path, shown)
-    retype = path.name in RETYPE_CONFIG_NAMES
+    retype = path.name in RETYPE_CONFIG_NAMES  # an empty retype.yml too: Retype's defaults
+    doc, partials = _as_docsite(read_config_document(path, shown), path, root, start, report)
     if doc.data is None and not retype:
         return SiteConfig(root=root, file=shown)
-    if retype:  # an empty one too: Retype's defaults (the pages beside it) still apply
-        doc = translate(doc, report)
     values = check_document(doc, SCHEMA, report, path.name)
     links = _links(values.get("links", []), ("links",), doc, report)
     footer_links = _links(values.get("footer_links", []), ("footer_links",), doc, report)
@@ -759,6 +796,7 @@ def load_config(root: Path, config_path: Path | None, report: Report) -> SiteCon
         language=language,
         input=values.get("input", "content"),
         output=values.get("output", "site"),
+        **_project_files(values, partials, doc, report),
         links=tuple(links),
         footer=footer,
         footer_links=tuple(footer_links),
@@ -850,7 +888,7 @@ def _action_items(
             continue
         pos = doc.where(("actions", "items", index, "action"))
         report.warning(
-            doc.file,
+            pos.file or doc.file,
             pos.line,
             pos.col,
             f"page action '{action}' is not one of docsite's built-in actions; the item is "
@@ -884,7 +922,7 @@ def _namespace(value: str, doc: YamlDocument, report: Report) -> str:
         return value
     pos = doc.where(("templating", "namespace"))
     report.error(
-        doc.file,
+        pos.file or doc.file,
         pos.line,
         pos.col,
         f"'templating.namespace' must be names joined by dots, got {value!r}",
@@ -910,7 +948,7 @@ def _locale(
         else:
             message = f"'locale' {locale!r} is no language docsite knows and no group of 'labels'"
         report.warning(
-            doc.file,
+            pos.file or doc.file,
             pos.line,
             pos.col,
             message,
@@ -931,7 +969,7 @@ def _language(language: str, doc: YamlDocument, report: Report) -> str:
         return language
     pos = doc.where(("language",))
     report.error(
-        doc.file,
+        pos.file or doc.file,
         pos.line,
         pos.col,
         f"'language' must be a language tag like en or pt-BR, got {language!r}",
@@ -950,7 +988,7 @@ def _site_url(url: str, doc: YamlDocument, report: Report) -> str:
         pos = doc.where(("url",))
         absolute = "https://" + url.removeprefix("//")
         report.warning(
-            doc.file,
+            pos.file or doc.file,
             pos.line,
             pos.col,
             f"'url' has no scheme; it is taken as {absolute}",
@@ -975,7 +1013,7 @@ def _links(
         if "text" not in item or not (item.get("link") or item.get("action") or menu):
             pos = doc.where((*path, index))
             report.error(
-                doc.file,
+                pos.file or doc.file,
                 pos.line,
                 pos.col,
                 "a link needs a 'text', and a 'link', an 'action' or 'items'",
@@ -1010,7 +1048,7 @@ def _check_site_file(
         return
     pos = doc.where((key,))
     report.warning(
-        doc.file,
+        pos.file or doc.file,
         pos.line,
         pos.col,
         f"'{key}' names {value!r}, which is not a file of the site",
@@ -1137,7 +1175,7 @@ def _edit(
         pos = doc.where(("edit", "repo"))
         absolute = "https://" + repo.removeprefix("//")
         report.warning(
-            doc.file,
+            pos.file or doc.file,
             pos.line,
             pos.col,
             f"'edit.repo' has no scheme; it is taken as {absolute}",
@@ -1166,16 +1204,64 @@ def _patterns(
             if problem:
                 pos = doc.where((*path, key, index))
                 report.error(
-                    doc.file,
+                    pos.file or doc.file,
                     pos.line,
                     pos.col,
-                    f"'{'.'.join(path)}.{key}' pattern {pattern!r} cannot be read: {problem}",
+                    f"'{'.'.join((*path, key))}' pattern {pattern!r} cannot be read: {problem}",
                     "write a .gitignore pattern such as /blog, drafts/ or *.md",
                 )
                 continue
             kept.append(pattern)
         patterns[key] = tuple(kept)
     return patterns
+
+
+def _project_files(
+    values: dict[str, Any], partials: tuple[str, ...], doc: YamlDocument, report: Report
+) -> dict[str, Any]:
+    """Which files make the site and where it puts them: `exclude`, `include`, the config's
+    partials and the URL style (`generator`)."""
+    return {
+        "partials": partials,
+        "urls": _url_style(values.get("generator", {}), doc, report),
+        **_patterns(values, (), doc, report),
+    }
+
+
+def _url_style(values: dict[str, Any], doc: YamlDocument, report: Report) -> UrlStyle:
+    """Retype's `generator` settings; `paths` other than relative is said to be left out."""
+    index = values.get("directory_index", {})
+    name = index.get("name", "index.html").strip().strip("/")
+    if "/" in name or not name:
+        retype_path = ("generator", "directoryIndex", "name")  # as a retype.yml spells it
+        docsite_path = ("generator", "directory_index", "name")
+        pos = doc.where(retype_path if retype_path in doc.value_positions else docsite_path)
+        report.error(
+            pos.file or doc.file,
+            pos.line,
+            pos.col,
+            f"'generator.directoryIndex.name' must be a file name, got {name!r}",
+            "write a name such as index.html or default.htm",
+        )
+        name = "index.html"
+    if values.get("paths", "relative") != "relative":
+        pos = doc.where(("generator", "paths"))
+        report.warning(
+            pos.file or doc.file,
+            pos.line,
+            pos.col,
+            f"'generator.paths: {values['paths']}' is left out: docsite writes relative links, "
+            "which work under any address the site is served at",
+            "remove it, or write paths: relative",
+        )
+    defaults = UrlStyle()
+    return UrlStyle(
+        recase=values.get("recase", "all") == "all",
+        trailing_slash=values.get("trailing_slash", True),
+        index_name=name,
+        append_index=index.get("append", False),
+        alt_names=tuple(index.get("alt_names", defaults.alt_names)),
+    )
 
 
 def _backlinks(
@@ -1214,7 +1300,7 @@ def _nav_tags(nav: dict[str, Any], doc: YamlDocument, report: Report) -> NavTags
     if variant not in BADGE_VARIANTS:
         pos = doc.where(("nav", "tags", "variant"))
         report.warning(
-            doc.file,
+            pos.file or doc.file,
             pos.line,
             pos.col,
             f"unknown badge variant '{variant}' in 'nav.tags.variant'; 'info' is used",

@@ -76,6 +76,11 @@ def kind_of(name: str) -> InputKind:
     return InputKind(name.partition(":")[0])
 
 
+def content_rel(name: str) -> str | None:
+    """The content path of a content file's input name; None for other inputs."""
+    return name.removeprefix("content:") if name.startswith("content:") else None
+
+
 def project_rel(name: str) -> str | None:
     """The project-relative path of a project file's input name; None for other inputs."""
     return name.removeprefix("project:") if name.startswith("project:") else None
@@ -89,10 +94,12 @@ def inputs_of(files: dict[str, FileEntry], kind: InputKind) -> list[tuple[str, s
 
 # ---- A page's dependencies: pages it links to, and files it read -------------------------
 
-# A dependency is a linked page's source path, "file:" and the path of a file it read, or
-# "read:" and a value its templating read: a `content` query, or "time" (`date.now`).
+# A dependency is a linked page's source path, "file:" and the path of a file it read,
+# "read:" and a value its templating read: a `content` query, or "time" (`date.now`), or
+# "publish:" and a left-out file it links to, published because it does.
 _FILE_DEPENDENCY = "file:"
 _READ_DEPENDENCY = "read:"
+_PUBLISH_DEPENDENCY = "publish:"
 # What a read value is now, by name ("time", "blog.posts"...): from the build's templating.
 CurrentReads = Callable[[str], str]
 
@@ -104,6 +111,11 @@ def file_dependency(rel: str) -> str:
 def dependency_file(key: str) -> str | None:
     """The project-relative path of a file dependency; None for a linked page."""
     return key.removeprefix(_FILE_DEPENDENCY) if key.startswith(_FILE_DEPENDENCY) else None
+
+
+def published_file(key: str) -> str | None:
+    """The content path of a left-out file a page links to (site.linkable); None else."""
+    return key.removeprefix(_PUBLISH_DEPENDENCY) if key.startswith(_PUBLISH_DEPENDENCY) else None
 
 
 def link_snapshot(site: SiteContent, rels: Iterable[str]) -> dict[str, tuple]:
@@ -134,11 +146,18 @@ def snapshot(
 ) -> dict[str, tuple]:
     """A page's dependencies as they are now: linked pages, files and values it read."""
     keys = list(keys)
-    links = [key for key in keys if not key.startswith((_FILE_DEPENDENCY, _READ_DEPENDENCY))]
+    links = [
+        key
+        for key in keys
+        if not key.startswith((_FILE_DEPENDENCY, _READ_DEPENDENCY, _PUBLISH_DEPENDENCY))
+    ]
     found = link_snapshot(site, links)
     for key in keys:
         rel = dependency_file(key)
-        if rel is not None:
+        linked_file = published_file(key)
+        if linked_file is not None:
+            found[key] = () if linked_file in site.linkable else (MISSING,)
+        elif rel is not None:
             found[key] = (files.get(project_input(rel), (MISSING,))[0],)
         elif key.startswith(_READ_DEPENDENCY):
             name = key.removeprefix(_READ_DEPENDENCY)
@@ -151,10 +170,13 @@ def dependencies_of(
     linked: Iterable[str],
     read: dict[str, str],
     values: dict[str, str] | None = None,
+    published: Iterable[str] = (),
 ) -> dict[str, tuple]:
     """A freshly rendered page's dependencies: the pages it links to, the files it read,
-    and the values its templating read (name -> what it was)."""
+    the values its templating read (name -> what it was), and the left-out files it links
+    to (they are published while it does)."""
     found = {
+        **{_PUBLISH_DEPENDENCY + rel: () for rel in published},
         **link_snapshot(site, set(linked)),
         **{file_dependency(rel): (content_hash,) for rel, content_hash in read.items()},
         **{_READ_DEPENDENCY + name: (value,) for name, value in (values or {}).items()},

@@ -12,13 +12,14 @@ from docsite.diagnostics import Diagnostic, DiagnosticError, Report
 from docsite.frontmatter import WITHHELD, PageSettings, parse_settings, split_frontmatter
 from docsite.reading import read_text
 from docsite.sources import Discovery, SourceFile
-from docsite.urls import shown_url, site_path_problem
+from docsite.urls import UrlStyle, shown_url, site_path_problem
 
 HOME_ORDER = 10000
 DEFAULT_PAGE_NAMES = ("index.md", "readme.md", "default.md")
 ROOT_DEFAULT_PAGE_NAMES = ("welcome.md", "home.md")  # the home page, in the root only
 _ATX_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_DEFAULT_STYLE = UrlStyle()
 
 
 @dataclass
@@ -46,18 +47,18 @@ class Page:
     yaml_text: str | None = None  # the frontmatter as written, to tell body-only edits apart
     prelude: str = ""  # the frontmatter's template lines, from its first line (SplitPage)
     yaml_line: int = 1
+    style: UrlStyle = _DEFAULT_STYLE  # how its URL is written (Retype's `generator`)
 
     @property
     def output_path(self) -> str:
         """The file written for this page, relative to the output folder."""
-        if self.url == "" or self.url.endswith("/"):
-            return self.url + "index.html"
-        return self.url
+        return self.style.output_path(self.url)
 
     @property
     def markdown_path(self) -> str:
-        """Where the page's Markdown copy goes: beside its HTML ('a/index.md', 'page.md')."""
-        return self.output_path.removesuffix(".html") + ".md"
+        """Where the page's Markdown copy goes: beside its HTML ('a/index.md', 'page.md',
+        'a/default.md' beside 'a/default.htm')."""
+        return posixpath.splitext(self.output_path)[0] + ".md"
 
     @property
     def in_nav(self) -> bool:
@@ -86,6 +87,9 @@ class SiteContent:
     by_source: dict[str, Page]  # by source rel path, for resolving .md links
     by_url: dict[str, Page]
     assets: list[SourceFile]
+    # Files published only when a page links to one (left out by name or `exclude`, and
+    # settings files), by rel path.
+    linkable: dict[str, SourceFile] = field(default_factory=dict)
 
 
 def humanize(stem: str) -> str:
@@ -94,10 +98,11 @@ def humanize(stem: str) -> str:
     return words[:1].upper() + words[1:] if words else stem
 
 
-def slugify_segment(name: str) -> str:
-    """A file or folder name as a URL segment: lower case, and no character that a URL
-    would read as syntax ('#', '?', '%', spaces...)."""
-    slug = re.sub(r"[^\w\-.~]+", "-", name.strip().lower()).strip("-")
+def slugify_segment(name: str, recase: bool = True) -> str:
+    """A file or folder name as a URL segment: lower case (unless `recase: none`), and no
+    character that a URL would read as syntax ('#', '?', '%', spaces...)."""
+    name = name.strip()
+    slug = re.sub(r"[^\w\-.~]+", "-", name.lower() if recase else name).strip("-")
     return slug or "-"
 
 
@@ -131,11 +136,16 @@ def default_page_of(folder_rel: str, page_names: dict[str, SourceFile]) -> list[
     return [page_names[n] for n in names if n in page_names]
 
 
-def load_site(found: Discovery, report: Report, memo: SettingsMemo | None = None) -> SiteContent:
+def load_site(
+    found: Discovery,
+    report: Report,
+    memo: SettingsMemo | None = None,
+    style: UrlStyle = _DEFAULT_STYLE,
+) -> SiteContent:
     """Read every page and folder setting; report all problems, drop nothing silently.
 
     `memo` carries checked settings from an earlier build, so unchanged YAML is not parsed
-    again; it is updated in place."""
+    again; it is updated in place. `style`: how page URLs are written."""
     memo = memo if memo is not None else SettingsMemo()
     by_folder: dict[str, dict[str, SourceFile]] = {}
     for source in found.pages:
@@ -189,10 +199,11 @@ def load_site(found: Discovery, report: Report, memo: SettingsMemo | None = None
         _inherit_visibility(page, folders, report)
     by_source = {page.source.rel: page for page in pages}
     for page in pages:
-        _assign_url(page, report)
+        _assign_url(page, report, style)
     _place_under_folder_permalinks(pages, folders, report)
     by_url = _check_unique_urls(pages, report)
-    return SiteContent(pages, folders, by_source, by_url, found.assets)
+    linkable = {**found.unlisted, **found.settings}
+    return SiteContent(pages, folders, by_source, by_url, found.assets, linkable)
 
 
 @dataclass
@@ -353,18 +364,19 @@ def _withhold(page: Page) -> None:
     settings.tags, settings.categories = [], []
 
 
-def _assign_url(page: Page, report: Report) -> None:
+def _assign_url(page: Page, report: Report, style: UrlStyle) -> None:
+    page.style = style
     permalink = page.settings.permalink
     if permalink:
         checked = _check_permalink(page, permalink, report)
         if checked is not None:
-            page.url = checked
+            page.url = style.link_form(checked)
             return
     rel = page.source.rel[: -len(".md")]
-    parts = [slugify_segment(p) for p in rel.split("/")]
+    parts = [slugify_segment(p, style.recase) for p in rel.split("/")]
     if page.is_index:
         parts = parts[:-1]
-    page.url = "/".join(parts) + "/" if parts else ""
+    page.url = style.link_form("/".join(parts) + "/" if parts else "")
 
 
 def _place_under_folder_permalinks(
@@ -394,7 +406,7 @@ def _place_under_folder_permalinks(
             folder = posixpath.dirname(folder)
         if folder:
             page.url = bases[folder] + page.url.removeprefix(
-                "/".join(slugify_segment(p) for p in folder.split("/")) + "/"
+                "/".join(slugify_segment(p, page.style.recase) for p in folder.split("/")) + "/"
             )
 
 

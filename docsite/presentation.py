@@ -142,7 +142,7 @@ def _css_value(raw: Any, path: KeyPath, ctx: Context) -> Any:
 def _unread(name: str, path: KeyPath, ctx: Context) -> None:
     pos = ctx.doc.where_key(path)
     ctx.report.warning(
-        ctx.doc.file,
+        pos.file or ctx.doc.file,
         pos.line,
         pos.col,
         f"theme variable '{name}' has no counterpart in docsite's theme; it is set as "

@@ -75,7 +75,9 @@ def publish(
         target_page = site.by_url.get(redirect.target)
         if target_page is not None:
             href = relative_href(redirect.source, redirect.target)
-            writer.write(_output_path(redirect.source), theme.render_redirect(target_page, href))
+            writer.write(
+                config.urls.output_path(redirect.source), theme.render_redirect(target_page, href)
+            )
     pointing = redirect_pages(site)
     report_redirect_loops(site, pointing, report)
     redirects += pointing
@@ -207,13 +209,13 @@ def _write_tag_pages(
                 "give the page another 'permalink' or file name",
             )
             continue
-        if same_site and writer.keep(url + "index.html"):
+        if same_site and writer.keep(config.urls.output_path(url)):
             continue
         canonical = config.url + url if config.url else ""
         html = theme.render_extra(
             template, virtual_page(url, title), **values, **shared, **_meta(title, "", canonical)
         )
-        writer.write(url + "index.html", html)
+        writer.write(config.urls.output_path(url), html)
 
 
 # -- The blog ------------------------------------------------------------------------------
@@ -414,10 +416,6 @@ def redirects_file(redirects: list[Redirect], config: SiteConfig) -> str:
         target = redirect.target if redirect.external else base + redirect.target
         lines.append(f"{_quote(base + redirect.source)} {_quote(target)} 301")
     return "\n".join(lines) + "\n"
-
-
-def _output_path(url: str) -> str:
-    return url + "index.html" if url == "" or url.endswith("/") else url
 
 
 # -- For search engines and machines ---------------------------------------------------------

@@ -162,7 +162,9 @@ class PageBuilder:
                 if dependencies == snapshot(self.site, self.files, dependencies, current):
                     return rendered, dependencies
         rendered = self.markdown.render(page)
-        dependencies = dependencies_of(self.site, rendered.linked, rendered.files, rendered.reads)
+        dependencies = dependencies_of(
+            self.site, rendered.linked, rendered.files, rendered.reads, rendered.published
+        )
         if not any(d.severity.value == "error" for d in rendered.diagnostics):
             self.cache.store_markdown(job.rel, job.markdown_key, (rendered, dependencies))
         return rendered, dependencies

@@ -21,6 +21,9 @@ RETYPE_CONFIG_NAMES = ("retype.yml", "retype.yaml", "retype.json")
 _MAPPING: dict[KeyPath, KeyPath] = {
     ("input",): ("input",),
     ("output",): ("output",),
+    ("exclude",): ("exclude",),
+    ("include",): ("include",),
+    ("generator",): ("generator",),  # the same keys; the schema knows Retype's names
     ("url",): ("url",),
     ("branding", "title"): ("title",),
     ("branding", "logo"): ("logo",),
@@ -160,11 +163,11 @@ def translate(doc: YamlDocument, report: Report) -> YamlDocument:
         if target is None:
             pos = doc.where_key(path)
             report.warning(
-                doc.file,
+                pos.file or doc.file,
                 pos.line,
                 pos.col,
-                f"{name} key '{'.'.join(map(str, path))}' is not supported by docsite "
-                "and is ignored",
+                f"{_file_name(pos, doc)} key '{'.'.join(map(str, path))}' is not supported "
+                "by docsite and is ignored",
                 "see the configuration page of the docs for the keys docsite reads",
             )
             continue
@@ -236,7 +239,7 @@ def _left_out(paths: list[KeyPath], doc: YamlDocument, report: Report, name: str
     listed = "; ".join(f"'{'.'.join(map(str, p))}' ({_NOT_FOR_DOCSITE[p]})" for p in paths)
     what = "key is left out, as it means" if len(paths) == 1 else "keys are left out, as they mean"
     report.warning(
-        doc.file,
+        pos.file or doc.file,
         pos.line,
         pos.col,
         f"{name} {what} nothing for a site docsite builds: {listed}",
@@ -253,7 +256,7 @@ def _only_as_docsite(
         return
     pos = doc.where(path)
     report.warning(
-        doc.file,
+        pos.file or doc.file,
         pos.line,
         pos.col,
         f"{name} key '{'.'.join(map(str, path))}' asks for {value!r}, which docsite does not "
@@ -275,6 +278,8 @@ def classify_keys(doc: YamlDocument) -> list[tuple[str, str]]:
 
 
 def _why_left_out(path: KeyPath, value: Any) -> str:
+    if path[:1] == ("extends",):
+        return ""  # merged before translating (docsite.retype_partials)
     if path in _NOT_FOR_DOCSITE:
         return _NOT_FOR_DOCSITE[path]
     if path in _ONLY_AS_DOCSITE:
@@ -282,6 +287,11 @@ def _why_left_out(path: KeyPath, value: Any) -> str:
         honoured = value == same or (isinstance(value, str) and value.strip().lower() == same)
         return "" if honoured else reason
     return "" if _target(path) is not None else NOT_SUPPORTED
+
+
+def _file_name(pos: Position, doc: YamlDocument) -> str:
+    """The name of the file a key is in: retype.yml, or one of its partials."""
+    return PurePosixPath(pos.file or doc.file).name
 
 
 def _copy_positions(
@@ -336,7 +346,7 @@ def _links(value: Any, path: KeyPath, doc: YamlDocument, report: Report, name: s
             if key not in _LINK_KEYS:
                 pos = doc.where_key((*path, index, key))
                 report.warning(
-                    doc.file,
+                    pos.file or doc.file,
                     pos.line,
                     pos.col,
                     f"{name} link key '{key}' is not supported by docsite and is ignored",

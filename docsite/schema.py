@@ -31,7 +31,7 @@ class Context:
 
     def fail(self, path: Path, message: str, hint: str = "") -> Any:
         pos = self.doc.where(path)
-        self.report.error(self.doc.file, pos.line, pos.col, message, hint)
+        self.report.error(pos.file or self.doc.file, pos.line, pos.col, message, hint)
         return INVALID
 
 
@@ -254,7 +254,7 @@ class Mapping(Spec):
                 known = sorted(set(self.fields) | set(self.aliases))
                 hint = did_you_mean(key, known) or "known keys: " + ", ".join(known)
                 ctx.report.warning(
-                    ctx.doc.file,
+                    pos.file or ctx.doc.file,
                     pos.line,
                     pos.col,
                     f"unknown {ctx.what} key '{dotted(key_path)}' is ignored",
@@ -264,7 +264,7 @@ class Mapping(Spec):
             if name in out:
                 pos = ctx.doc.where_key(key_path)
                 ctx.report.warning(
-                    ctx.doc.file,
+                    pos.file or ctx.doc.file,
                     pos.line,
                     pos.col,
                     f"'{key}' sets '{name}' again; the last value wins",
@@ -295,7 +295,7 @@ def check_document(doc: YamlDocument, spec: Mapping, report: Report, what: str) 
     ctx = Context(doc, report, what)
     for key_path, pos in doc.duplicate_keys:
         report.warning(
-            doc.file,
+            pos.file or doc.file,
             pos.line,
             pos.col,
             f"duplicate key '{dotted(key_path)}'; the last value wins",

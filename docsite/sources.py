@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity
+from docsite.pathpatterns import matches
 
 PAGE_SUFFIX = ".md"
 SETTINGS_SUFFIXES = (".yml", ".yaml")
@@ -30,6 +31,9 @@ class Discovery:
     pages: list[SourceFile] = field(default_factory=list)
     settings: dict[str, SourceFile] = field(default_factory=dict)  # by rel path
     assets: list[SourceFile] = field(default_factory=list)
+    # Files left out of the site (by a name starting with '_' or '.', or by `exclude`):
+    # published only when a page links to one, by rel path.
+    unlisted: dict[str, SourceFile] = field(default_factory=dict)
 
 
 def is_skipped(name: str) -> bool:
@@ -43,13 +47,15 @@ def discover(
     report: Report,
     excluded: tuple[Path, ...] = (),
     confined_to: tuple[Path, ...] = (),
+    rules: PathRules | None = None,
 ) -> Discovery:
     """Walk the content folder once, sorted, following symlinks but never in a loop.
 
     `excluded` paths (the output folder and the config file, when the content folder holds
     the whole project, as Retype's `input: .` does) are not part of the site. Symlinks are
     followed only into `confined_to` (default: the content folder), as includes are: one
-    to /etc/passwd is an error, never published."""
+    to /etc/passwd is an error, never published. What `rules` leave out (and names
+    starting with '_' or '.') is `unlisted`: published only when a page links to it."""
     if not content_dir.is_dir():
         problem = "is a file, not a folder" if content_dir.exists() else "does not exist"
         raise DiagnosticError(
@@ -65,22 +71,27 @@ def discover(
                 )
             ]
         )
-    found = Discovery()
-    seen_dirs: set[tuple[int, int]] = set()
     skipped = frozenset(
         os.path.join(str(content_dir), *path.relative_to(content_dir.resolve()).parts)
         for path in (p.resolve() for p in excluded)
         if path.is_relative_to(content_dir.resolve())
     )
-    tops = tuple(os.path.realpath(folder) for folder in (confined_to or (content_dir,)))
-    _walk(str(content_dir), "", shown_prefix, found, seen_dirs, report, skipped, tops)
-    _yaml_files_that_are_no_settings(found)
-    return found
+    walk = _Walk(
+        shown_prefix,
+        report,
+        skipped,
+        tuple(os.path.realpath(folder) for folder in (confined_to or (content_dir,))),
+        rules or PathRules(),
+    )
+    walk.run(str(content_dir))
+    _yaml_files_that_are_no_settings(walk.found, walk.rules)
+    return walk.found
 
 
-def _yaml_files_that_are_no_settings(found: Discovery) -> None:
+def _yaml_files_that_are_no_settings(found: Discovery, rules: PathRules) -> None:
     """A .yml file is the settings of a folder (index.yml) or of the page beside it with
-    its name; any other (a sample config for download) is a file of the site, as in Retype.
+    its name; any other (a sample config for download) is a file of the site, or, in a
+    Retype project, one published when a page links to it (unless it is in static/...).
     The project's own config (retype.yml, docsite.yml, beside the pages) is not."""
     pages = {posixpath.splitext(page.rel)[0] for page in found.pages}
     for rel, source in list(found.settings.items()):
@@ -88,91 +99,179 @@ def _yaml_files_that_are_no_settings(found: Discovery) -> None:
         project_config = "/" not in rel and stem.startswith(("retype", "docsite"))
         if posixpath.basename(stem) != "index" and stem not in pages and not project_config:
             del found.settings[rel]
-            found.assets.append(source)
+            unlisted = rules.types is not None and not _AUTO_FOLDERS.intersection(
+                rel.split("/")[:-1]
+            )
+            if unlisted and not rules.included(rel, False):
+                found.unlisted[rel] = source
+            else:
+                found.assets.append(source)
 
 
-def _walk(
-    folder: str,
-    rel_dir: str,
-    shown_prefix: str,
-    found: Discovery,
-    seen_dirs: set[tuple[int, int]],
-    report: Report,
-    skipped: frozenset[str],
-    tops: tuple[str, ...],
-) -> None:
-    """Depth first, sorted by name, following symlinks but never around a loop.
+@dataclass(frozen=True)
+class PathRules:
+    """Retype's `exclude` and `include` (.gitignore patterns over paths in the content
+    folder) over its default: names starting with '_' or '.' and node_modules folders are
+    left out. An `include` pattern brings back what is left out, also inside such a folder."""
 
-    An explicit stack, not recursion: folders may nest deeper than Python's recursion limit."""
-    pending = [(folder, rel_dir)]
-    while pending:
-        folder, rel_dir = pending.pop()
-        subfolders = _read_folder(
-            folder, rel_dir, shown_prefix, found, seen_dirs, report, skipped, tops
-        )
-        pending.extend(reversed(subfolders))
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    # The kinds of file published without a link or an `include` (a Retype project's are
+    # RETYPE_FILE_TYPES); None: every kind, as in a docsite project's content folder.
+    types: frozenset[str] | None = None
+
+    def left_out(self, name: str, rel: str, is_dir: bool) -> bool:
+        if is_skipped(name) or (is_dir and name == "node_modules"):
+            return True
+        if not is_dir and self.unlisted_type(rel):
+            return True
+        return matches(self.exclude, rel + "/" if is_dir else rel)
+
+    def unlisted_type(self, rel: str) -> bool:
+        """A file of a kind that is published only when linked or included: not a page or
+        settings, not of `types`, and in no static/, public/, assets/ or resources/ folder."""
+        if self.types is None:
+            return False
+        suffix = posixpath.splitext(rel)[1].lower()
+        if suffix in (PAGE_SUFFIX, *SETTINGS_SUFFIXES):
+            return False  # pages and settings; a .yml that is neither: see below
+        folders = rel.split("/")[:-1]
+        return suffix.lstrip(".") not in self.types and not _AUTO_FOLDERS.intersection(folders)
+
+    def included(self, rel: str, is_dir: bool) -> bool:
+        return matches(self.include, rel + "/" if is_dir else rel)
 
 
-def _read_folder(
-    folder: str,
-    rel_dir: str,
-    shown_prefix: str,
-    found: Discovery,
-    seen_dirs: set[tuple[int, int]],
-    report: Report,
-    skipped: frozenset[str],
-    tops: tuple[str, ...],
-) -> list[tuple[str, str]]:
-    """Sort one folder's files into `found`; returns its subfolders, in order."""
-    try:
-        stat = os.stat(folder)
-    except OSError as exc:
-        report.error(_shown(shown_prefix, rel_dir), 0, 0, f"cannot read folder: {exc.strerror}")
-        return []
-    identity = (stat.st_dev, stat.st_ino)
-    if identity in seen_dirs:
-        report.error(
-            _shown(shown_prefix, rel_dir),
-            0,
-            0,
-            "symlink loop: this folder was already read through another path",
-            "remove the symlink that points back into its own parent",
-        )
-        return []
-    seen_dirs.add(identity)
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError as exc:
-        report.error(_shown(shown_prefix, rel_dir), 0, 0, f"cannot read folder: {exc.strerror}")
-        return []
-    subfolders = []
-    for entry in entries:
+# What Retype publishes of a project without a link or an `include`: media, resources, and
+# every file in a folder named static, public, assets or resources.
+# fmt: off
+RETYPE_FILE_TYPES = frozenset((
+    "avif", "bmp", "flac", "gif", "heif", "ico", "jpeg", "jpg", "m4a", "mkv", "mov", "mp3",
+    "mp4", "ogg", "ogv", "pdf", "png", "svg", "tiff", "wav", "webm", "webp", "3gp",  # media
+    "ai", "css", "eps", "htm", "html", "js", "json", "txt", "zip",  # resources
+))
+# fmt: on
+_AUTO_FOLDERS = frozenset(("static", "public", "assets", "resources"))
+
+# Left out folders that are never read for files to link to, unless `include` names them:
+# version control's, dependencies' and Retype's output (thousands of files no page links).
+_NEVER_READ = frozenset((".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__", ".retype"))
+
+
+@dataclass
+class _Walk:
+    """One walk of the content folder: what it found, and what it needs to know."""
+
+    shown_prefix: str
+    report: Report
+    skipped: frozenset[str]  # os paths that are not content at all
+    tops: tuple[str, ...]  # real paths symlinks may lead into
+    rules: PathRules
+    found: Discovery = field(default_factory=Discovery)
+    trail: _Trail = field(default_factory=lambda: _Trail())
+
+    def run(self, folder: str) -> None:
+        """Depth first, sorted by name, following symlinks but never around a loop.
+
+        An explicit stack, not recursion: folders may nest deeper than Python's recursion
+        limit. A loop is a folder met again inside itself; the same folder reached by two
+        paths (two symlinks to it, or it and a symlink) is published at both, as Retype does."""
+        pending: list[tuple[str, str, int, bool]] = [(folder, "", 0, False)]
+        while pending:
+            folder, rel_dir, depth, unlisted = pending.pop()
+            self.trail.leave_to(depth)
+            subfolders = self.read_folder(folder, rel_dir, unlisted)
+            pending.extend((path, rel, depth + 1, left) for path, rel, left in reversed(subfolders))
+
+    def read_folder(self, folder: str, rel_dir: str, unlisted: bool) -> list[tuple[str, str, bool]]:
+        """Sort one folder's files into `found`; returns its subfolders, in order, and
+        whether each is left out. In a left-out folder problems are not reported: no file
+        of it is published unless a page links to it."""
+        shown = _shown(self.shown_prefix, rel_dir)
+        try:
+            stat = os.stat(folder)
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as exc:
+            if not unlisted:
+                self.report.error(shown, 0, 0, f"cannot read folder: {exc.strerror}")
+            return []
+        if not self.trail.enter((stat.st_dev, stat.st_ino)):
+            if not unlisted:
+                self.report.error(
+                    shown,
+                    0,
+                    0,
+                    "symlink loop: this folder is inside itself",
+                    "remove the symlink that points back into its own parent",
+                )
+            return []
+        subfolders = []
+        for entry in entries:
+            found = self.read_entry(entry, rel_dir, unlisted)
+            if found is not None:
+                subfolders.append(found)
+        return subfolders
+
+    def read_entry(
+        self, entry: os.DirEntry, rel_dir: str, unlisted: bool
+    ) -> tuple[str, str, bool] | None:
+        """File a file where it belongs; a folder to read next is returned."""
         name = entry.name
-        if is_skipped(name) or (skipped and entry.path in skipped):
-            continue
+        if self.skipped and entry.path in self.skipped:
+            return None
         rel = f"{rel_dir}/{name}" if rel_dir else name
-        if entry.is_symlink() and _leads_outside(entry.path, tops):
-            _report_outside(entry, _shown(shown_prefix, rel), report)
-            continue
+        if entry.is_symlink() and _leads_outside(entry.path, self.tops):
+            if not unlisted:
+                _report_outside(entry, _shown(self.shown_prefix, rel), self.report)
+            return None
         try:
             is_dir = entry.is_dir()
         except OSError:
             is_dir = False
+        left_out = unlisted or self.rules.left_out(name, rel, is_dir)
+        included = left_out and self.rules.included(rel, is_dir)
         if is_dir:
-            subfolders.append((entry.path, rel))
-            continue
+            if left_out and not included and name in _NEVER_READ:
+                return None
+            return (entry.path, rel, left_out and not included)
         if not _is_file(entry):
-            _report_not_a_file(entry, _shown(shown_prefix, rel), report)
-            continue
-        source = SourceFile(rel, entry.path, _shown(shown_prefix, rel))
+            if not left_out or included:
+                _report_not_a_file(entry, _shown(self.shown_prefix, rel), self.report)
+            return None
+        source = SourceFile(rel, entry.path, _shown(self.shown_prefix, rel))
+        if left_out and not included:
+            self.found.unlisted[rel] = source
+            return None
         suffix = os.path.splitext(name)[1].lower()
         if suffix == PAGE_SUFFIX:
-            found.pages.append(source)
+            self.found.pages.append(source)
         elif suffix in SETTINGS_SUFFIXES:
-            found.settings[rel] = source
+            self.found.settings[rel] = source
         else:
-            found.assets.append(source)
-    return subfolders
+            self.found.assets.append(source)
+        return None
+
+
+class _Trail:
+    """The folders from the content folder down to the one being read, by identity: the
+    stack pops a folder's children before its next sibling, so its depth says which of
+    the folders read before are its ancestors."""
+
+    def __init__(self) -> None:
+        self.path: list[tuple[int, int]] = []
+        self.on_path: set[tuple[int, int]] = set()
+
+    def leave_to(self, depth: int) -> None:
+        while len(self.path) > depth:
+            self.on_path.discard(self.path.pop())
+
+    def enter(self, identity: tuple[int, int]) -> bool:
+        """False when the folder is already one of its own ancestors: a loop."""
+        if identity in self.on_path:
+            return False
+        self.path.append(identity)
+        self.on_path.add(identity)
+        return True
 
 
 def _shown(prefix: str, rel: str) -> str:

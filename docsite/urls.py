@@ -33,6 +33,36 @@ PATH_CHARACTERS = "letters, digits, '-', '_', '.', '~' and '/'"
 _PATH_OK = re.compile(r"^[\w\-.~/]*$")
 
 
+@dataclass(frozen=True)
+class UrlStyle:
+    """How page addresses are written (Retype's `generator`): lower case or as the files
+    are named, with or without the trailing '/', or with the folder's index file named."""
+
+    recase: bool = True  # `recase: all`: file and folder names in lower case
+    trailing_slash: bool = True  # `guide/setup/`, else `guide/setup`
+    index_name: str = "index.html"  # `directoryIndex.name`: the file a folder URL serves
+    append_index: bool = False  # `directoryIndex.append`: links name it, `guide/index.html`
+    # `directoryIndex.altNames`: an HTML file of a folder with no page that a link to the
+    # folder opens.
+    alt_names: tuple[str, ...] = ("index.html", "index.htm", "default.html", "default.htm")
+
+    def link_form(self, url: str) -> str:
+        """A folder URL (`guide/setup/`, '' for home) as links write it."""
+        if url and not url.endswith("/"):
+            return url  # a permalink to a file, `setup.html`
+        if self.append_index:
+            return url + self.index_name
+        return url.removesuffix("/") if not self.trailing_slash else url
+
+    def output_path(self, url: str) -> str:
+        """The file a page's URL (in its link form) is written to."""
+        if url == "" or url.endswith("/"):
+            return url + self.index_name
+        if url.lower().endswith((".html", ".htm")):
+            return url
+        return url + "/" + self.index_name
+
+
 def root_prefix(page_url: str) -> str:
     """The relative path from a page to the site root: '' -> './', 'a/b/' -> '../../'."""
     depth = page_url.count("/")

@@ -40,6 +40,7 @@ class _Loader(_BaseLoader):
 class Position:
     line: int  # 1-based, in the file
     col: int  # 1-based
+    file: str = ""  # the file, when it is not the document's own (a merged config's partial)
 
 
 @dataclass

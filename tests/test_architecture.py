@@ -41,6 +41,7 @@ GROUND = {
     "presentation",  # the theme variables and the other look settings of the config
     "reading",
     "retype_config",
+    "retype_partials",
     "schema",
     "scriban",
     "urls",

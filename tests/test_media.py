@@ -139,7 +139,10 @@ def test_an_image_found_in_a_fallback_folder_is_not_an_error(tmp_path):
 
 def test_a_file_is_found_whatever_the_case_of_its_name_as_retype_finds_it(tmp_path):
     rendered, html = render(tmp_path, "![](/static/shot-big.png) [f](/STATIC/shot.png)\n")
-    assert problems(rendered) == []
+    assert [message for *_, message, _ in problems(rendered)] == [
+        "link '/static/shot-big.png' names 'static/Shot-Big.PNG' in another case",
+        "link '/STATIC/shot.png' names 'static/shot.png' in another case",
+    ]
     assert html.find("img")["src"] == "../static/Shot-Big.PNG"
     assert html.find("a")["href"] == "../static/shot.png"
 
@@ -282,7 +285,30 @@ def test_an_obsidian_page_embed_is_an_error_and_stays_text(tmp_path):
     assert html.find("img") is None and "![[getting-started#^intro]]" in html.text
 
 
-def test_a_page_link_in_another_case_finds_the_page_as_retype_does(tmp_path):
-    rendered, html = render(tmp_path, "[a](/GUIDES/Getting-Started.md) [b](/X/SETUP.md)\n")
-    assert problems(rendered) == []
+def test_a_page_link_in_another_case_finds_the_page_as_retype_does_with_a_warning(tmp_path):
+    rendered, html = render(tmp_path, "[a](/GUIDES/Getting-Started.md) [b](X/SETUP.md)\n")
     assert [a["href"] for a in html.find_all("a")] == ["../guides/getting-started/", "../x/setup/"]
+    assert [(line, col, severity, hint) for line, col, severity, _, hint in problems(rendered)] == [
+        (
+            1,
+            5,
+            Severity.WARNING,
+            "write it as '/guides/getting-started.md': file names are "
+            "case-sensitive on most web servers",
+        ),
+        (
+            1,
+            37,
+            Severity.WARNING,
+            "write it as 'x/setup.md': file names are case-sensitive on most web servers",
+        ),
+    ]
+
+
+def test_a_file_link_in_another_case_is_published_with_a_warning_naming_it(tmp_path):
+    rendered, html = render(tmp_path, "![](IMG/Logo.png)\n", page="guides/p.md")
+    assert html.find("img")["src"] == "../../img/logo.png"
+    ((_, col, severity, message, hint),) = problems(rendered)
+    assert (col, severity) == (5, Severity.WARNING)
+    assert message == "link 'IMG/Logo.png' names 'img/logo.png' in another case"
+    assert hint.startswith("write it as '../img/logo.png'")

@@ -725,3 +725,31 @@ def test_a_page_that_reads_another_follows_its_title_but_not_its_body(tmp_path):
             assert "Read: Handbook." in fetch(url)
         finally:
             client.close()
+
+
+def test_watch_mode_sees_left_out_files_the_site_publishes_and_partials(tmp_path):
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {
+            "retype.yml": "include: [_shared/]\nextends: ../base.yml\n",
+            "../base.yml": "branding:\n  label: v1\n",
+            "index.md": "# Home\n\n![](.gitbook/assets/a.png)\n",
+            ".gitbook/assets/a.png": b"png",
+            ".gitbook/assets/b.png": b"png",
+            "_shared/page.md": "# Shared\n",
+            "_drafts/page.md": "# Draft\n",
+        },
+    )
+    served = root / ".docsite-cache/serve/index.html"
+    live = LiveSite(BuildOptions(root=root, out=served.parent))
+    try:
+        assert not live.full_build().failed
+        assert live.kind_of(root / ".gitbook/assets/a.png") is ChangeKind.ASSET  # linked
+        assert live.kind_of(root / ".gitbook/assets/b.png") is ChangeKind.IGNORED
+        assert live.kind_of(root / "_shared/page.md") is ChangeKind.ASSET  # included
+        assert live.kind_of(root / "_drafts/page.md") is ChangeKind.IGNORED
+        assert live.kind_of(tmp_path / "base.yml") is ChangeKind.CONFIG  # extended
+        assert live.kind_of(root / "retype.start.yml") is ChangeKind.CONFIG
+    finally:
+        live.close()

@@ -44,6 +44,34 @@ def test_symlink_loop_is_reported_not_followed_forever(tmp_path):
     assert any("symlink loop" in d.message for d in report.errors)
 
 
+def test_two_symlinks_to_one_folder_are_no_loop_and_both_are_published(tmp_path):
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "page.md").write_text("# Shared")
+    (tmp_path / "one").symlink_to(tmp_path / "shared")
+    (tmp_path / "two").symlink_to("shared")
+    report = Report()
+    found = discover(tmp_path, "content", report)
+    assert report.items == []
+    assert [p.rel for p in found.pages] == ["one/page.md", "shared/page.md", "two/page.md"]
+
+
+def test_a_loop_through_two_symlinks_is_reported_once_per_way_in(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "page.md").write_text("# Page")
+    (tmp_path / "a" / "to-b").symlink_to(tmp_path / "b")
+    (tmp_path / "b" / "to-a").symlink_to(tmp_path / "a")
+    report = Report()
+    found = discover(tmp_path, "content", report)
+    assert [p.rel for p in found.pages] == [
+        "a/page.md",
+        "a/to-b/page.md",
+        "b/page.md",
+        "b/to-a/page.md",
+    ]
+    assert [d.file for d in report.errors] == ["content/a/to-b/to-a", "content/b/to-a/to-b"]
+
+
 def test_bom_and_crlf_are_accepted(tmp_path):
     path = tmp_path / "a.md"
     path.write_bytes(b"\xef\xbb\xbf---\r\nlabel: X\r\n---\r\n# T\r\n")

@@ -5,19 +5,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docsite.cache import PageRecord
 from docsite.context import BuildContext
-from docsite.keys import UNREADABLE, InputKind, content_input, input_name
+from docsite.keys import UNREADABLE, InputKind, content_input, input_name, published_file
 from docsite.themefiles import static_dirs
 
 
-def place_files(ctx: BuildContext) -> None:
-    """Copy content assets, then static files (the theme's, then the site's, which win).
+def place_files(ctx: BuildContext, records: dict[str, PageRecord]) -> None:
+    """Copy content assets and the left-out files pages link to, then static files (the
+    theme's, then the site's, which win).
 
     A file unchanged since the last build is hard-linked from it rather than copied."""
     config, output = ctx.config, ctx.output
     placed: dict[str, tuple[Path, str]] = {}
     for asset in ctx.site.assets:
         placed[asset.rel] = (asset.path, content_input(asset.rel))
+    for record in records.values():
+        for key in record.dependencies:
+            linked = ctx.site.linkable.get(published_file(key) or "")
+            if linked is not None:
+                placed[linked.rel] = (linked.path, content_input(linked.rel))
     asset_rels = set(placed)
     site_static = (config.root / "static").resolve()
     for folder in static_dirs(config):

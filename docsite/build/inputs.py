@@ -3,6 +3,7 @@ inputs, from which it decides whether anything changed and which pages to render
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,12 +15,15 @@ from docsite.keys import (
     UNREADABLE,
     InputKind,
     content_input,
+    content_rel,
     dependency_file,
     input_name,
     kind_of,
     project_input,
     project_rel,
+    published_file,
 )
+from docsite.pages import SiteContent
 from docsite.projectfiles import MISSING
 from docsite.reading import read_fault
 from docsite.sources import Discovery
@@ -62,7 +66,34 @@ def input_files(
     for name in hasher.known:
         if project_rel(name) is not None:  # read by pages last time: includes, snippets
             files[name] = project_file_entry(config.root, name, hasher)
+        linked = found.unlisted.get(content_rel(name) or "")
+        if linked is not None:  # a left-out file pages linked to last time: published
+            _add_entry(files, name, linked.os_path, hasher)
     return files
+
+
+def _add_entry(files: dict[str, FileEntry], name: str, path: str, hasher: InputHasher) -> None:
+    """A file's entry, if it can be read; one that cannot is left to be copied (and fail
+    there) rather than reported twice."""
+    with contextlib.suppress(OSError):
+        files[name] = hasher.entry(path, name)
+
+
+def published_inputs(
+    site: SiteContent,
+    dependencies: dict[str, tuple],
+    files: dict[str, FileEntry],
+    hasher: InputHasher,
+) -> dict[str, FileEntry]:
+    """Left-out files a page links to that are not inputs yet: published, so a change to
+    one is a change to the site."""
+    added: dict[str, FileEntry] = {}
+    for key in dependencies:
+        rel = published_file(key)
+        source = site.linkable.get(rel) if rel is not None else None
+        if source is not None and content_input(source.rel) not in files:
+            _add_entry(added, content_input(source.rel), source.os_path, hasher)
+    return added
 
 
 def project_file_entry(root: Path, name: str, hasher: InputHasher) -> FileEntry:

@@ -3,6 +3,7 @@ folder, from the site the last build loaded."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from docsite.build.inputs import read_files_inputs
 from docsite.cache import BuildCache, CacheState, InputHasher
 from docsite.config import SiteConfig
 from docsite.diagnostics import Diagnostic
-from docsite.keys import live_markdown_key
+from docsite.keys import live_markdown_key, published_file
 from docsite.nav import NavTree
 from docsite.output import atomic_write
 from docsite.pages import Page, SiteContent
@@ -91,6 +92,18 @@ def _backlinks_changed(live: LiveState) -> list[PageJob]:
     ]
 
 
+def _publish_linked(live: LiveState, dependencies: dict[str, tuple]) -> None:
+    """Left-out files the new body links to, served from now on (the next build records
+    them as the site's)."""
+    for key in dependencies:
+        linked = live.site.linkable.get(published_file(key) or "")
+        target = live.out / linked.rel if linked is not None else None
+        if linked is not None and target is not None and not target.exists():
+            with contextlib.suppress(OSError):  # the next full build says why
+                target.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(target, linked.path.read_bytes())
+
+
 def _render_in_place(
     live: LiveState,
     builder: PageBuilder,
@@ -107,6 +120,7 @@ def _render_in_place(
     live.state.files.update(
         read_files_inputs(live.config.root, outcome.dependencies, live.state.files, InputHasher({}))
     )
+    _publish_linked(live, outcome.dependencies)
     if record is not None and outcome.html_digest:
         record.dependencies = outcome.dependencies
         record.page_links = outcome.page_links

@@ -10,6 +10,7 @@ from docsite.build.faults import fault_diagnostic
 from docsite.build.inputs import InputScan, input_files
 from docsite.build.result import BuildResult
 from docsite.cache import (
+    CACHE_DIR,
     CACHE_VERSION,
     BuildCache,
     InputHasher,
@@ -24,7 +25,7 @@ from docsite.gitdates import head_commit
 from docsite.markdown.templating import build_time
 from docsite.output import OUTPUT_MARKER, is_retype_output, marker_of
 from docsite.retype_config import RETYPE_CONFIG_NAMES
-from docsite.sources import Discovery, discover
+from docsite.sources import RETYPE_FILE_TYPES, Discovery, PathRules, discover
 
 
 def build_site(options: BuildOptions) -> BuildResult:
@@ -33,7 +34,9 @@ def build_site(options: BuildOptions) -> BuildResult:
     result = BuildResult(report)
     try:
         try:
-            config = load_config(options.root.resolve(), options.config_file, report)
+            config = load_config(
+                options.root.resolve(), options.config_file, report, start=options.keep_live
+            )
         except FileNotFoundError as exc:
             raise UsageError(f"{exc}; check the path given to --config") from None
         if not config.file and not config.content_dir.is_dir():
@@ -50,6 +53,7 @@ def build_site(options: BuildOptions) -> BuildResult:
                 report,
                 not_content(config, out),
                 (config.root, config.content_dir),
+                path_rules(config),
             )
     except DiagnosticError as exc:
         report.extend(exc.diagnostics)
@@ -134,10 +138,18 @@ def _finish(result: BuildResult, started: float) -> BuildResult:
 PROJECT_FOLDERS = ("templates", "static", "node_modules")
 
 
+def path_rules(config: SiteConfig) -> PathRules:
+    """What is published of the content folder: a Retype project publishes the kinds of
+    file Retype does (others when a page links to them); a docsite project every file."""
+    retype = Path(config.file).name in RETYPE_CONFIG_NAMES
+    return PathRules(config.exclude, config.include, RETYPE_FILE_TYPES if retype else None)
+
+
 def not_content(config: SiteConfig, out: Path) -> tuple[Path, ...]:
     """What lies in the content folder without being content: the output folder and the
     config file, and the project's own folders when the content folder is the project."""
-    paths = [out, *([config.root / config.file] if config.file else [])]
+    paths = [out, config.root / CACHE_DIR, *([config.root / config.file] if config.file else [])]
+    paths += [config.root / partial for partial in config.partials]
     if config.content_dir.resolve() == config.root.resolve():
         # Retype publishes static/ as content, at /static/: its pages' images point there.
         retype = Path(config.file).name in RETYPE_CONFIG_NAMES

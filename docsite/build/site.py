@@ -11,7 +11,7 @@ import jinja2
 from docsite.blog import apply_blog_settings, make_blog
 from docsite.build.faults import clash_diagnostic, template_diagnostic
 from docsite.build.files import place_files
-from docsite.build.inputs import InputScan, read_files_inputs
+from docsite.build.inputs import InputScan, published_inputs, read_files_inputs
 from docsite.build.live import LiveState
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
 from docsite.build.prepare import check_output_names, make_theme
@@ -48,7 +48,7 @@ def render_site(
     memo = SettingsMemo(previous=settings.parsed)
     options.progress("reading pages", 0, len(found.pages))
     with result.timed("reading pages"):
-        site = load_site(found, report, memo)
+        site = load_site(found, report, memo, config.urls)
     apply_blog_settings(site, config.blog, report)
     if not check_output_names(site, report):
         return  # such a page cannot be written: stop before anything is
@@ -112,7 +112,7 @@ def _write_site(
         records = _render_pages(ctx, builder, plan, result)
         ctx.report.extend(check_links(ctx.site, records, ctx.config.checks.anchors))
     with result.timed("copying files"):
-        place_files(ctx)
+        place_files(ctx, records)
     with result.timed("generated files"):
         reused = set(plan.reused) if ctx.as_recorded else set()
         same_site = shared.site == ctx.previous.site_key and ctx.as_recorded
@@ -218,6 +218,7 @@ def _render_pages(
         ctx.files.update(
             read_files_inputs(ctx.config.root, outcome.dependencies, ctx.files, ctx.hasher)
         )
+        ctx.files.update(published_inputs(ctx.site, outcome.dependencies, ctx.files, ctx.hasher))
         if outcome.html_digest:
             ctx.output.placed.add(outcome.output_path)
         failed = any(d.severity is Severity.ERROR for d in outcome.diagnostics)

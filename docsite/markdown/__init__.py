@@ -50,6 +50,7 @@ class Rendered:
     backlinks_placed: bool = False  # `[!backlinks]` marks where the list goes
     backlinks_title: str = ""  # the title it gives the list
     reads: dict[str, str] = field(default_factory=dict)  # values its templating read
+    published: list[str] = field(default_factory=list)  # left-out files it links to
 
 
 # The renderer writes every attribute as id="..." (escaped), so a pattern finds them all.
@@ -146,6 +147,7 @@ class MarkdownRenderer:
             diagnostics=ctx.diagnostics,
             page_links=ctx.page_links,
             linked=ctx.linked,
+            published=sorted(set(ctx.published)),
             icons=sorted(ctx.used_icons),
             files=dict(sorted(files.read.items())),
             mermaid=ctx.mermaid,

@@ -16,6 +16,7 @@ from docsite.diagnostics import Diagnostic
 from docsite.markdown.components.calls import parse_attributes
 from docsite.markdown.context import RenderContext
 from docsite.pages import Page, SiteContent
+from docsite.sources import SourceFile
 from docsite.tags import CATEGORIES_URL, TAGS_URL, tag_slug
 from docsite.urls import EXTERNAL_URL, parsed_as_link, refused_url, relative_href, root_prefix
 
@@ -160,6 +161,8 @@ def resolve_link(
         found = _folder_page(target, ctx)
     if found is None:
         found = page_in_other_case(target, ctx.site)
+        if found is not None:
+            _other_case(ctx, block, at, raw, found.source.rel, path.startswith("/"))
     if found is not None:
         ctx.linked.append(found.source.rel)
         ctx.record_link(found.source.rel, urllib.parse.unquote(fragment), block, at)
@@ -169,15 +172,13 @@ def resolve_link(
     generated = _tag_page(target, ctx.site)
     if generated is not None:
         return LinkTarget(relative_href(page.url, generated) + suffix)
-    if target.endswith(".md"):
-        if any(other.markdown_path == target for other in ctx.site.pages):
-            # A page's published Markdown copy (Retype's `{{ page.md }}`): a file.
-            return LinkTarget(root_prefix(page.url) + urllib.parse.quote(target) + suffix)
-        ctx.broken_link(
-            block, at, f"link to a page that does not exist: '{raw}'", _page_hint(target, ctx)
-        )
-        return None
-    if target.rstrip("/") in ctx.site.folders:
+    if target.endswith(".md") and any(other.markdown_path == target for other in ctx.site.pages):
+        # A page's published Markdown copy (Retype's `{{ page.md }}`): a file.
+        return LinkTarget(root_prefix(page.url) + urllib.parse.quote(target) + suffix)
+    folder_html = None if target.endswith(".md") else _folder_html(target, ctx)
+    if folder_html is not None:
+        return LinkTarget(root_prefix(page.url) + urllib.parse.quote(folder_html) + suffix)
+    if not target.endswith(".md") and target.rstrip("/") in ctx.site.folders:
         ctx.broken_link(
             block,
             at,
@@ -185,13 +186,102 @@ def resolve_link(
             f"link to a page inside it, or add {target.rstrip('/')}/index.md",
         )
         return None
-    found_file = find_file(target, ctx.asset_paths, image)
-    if found_file is not None:
-        return LinkTarget(root_prefix(page.url) + urllib.parse.quote(found_file) + suffix)
-    ctx.broken_link(
-        block, at, f"link to a file that does not exist: '{raw}'", _file_hint(target, ctx)
-    )
+    return _resolve_file(raw, target, path.startswith("/"), suffix, ctx, block, at, image)
+
+
+def _folder_html(target: str, ctx: RenderContext) -> str | None:
+    """A folder with no page but an HTML file of `directoryIndex.altNames` (index.html...):
+    a link to the folder opens that file (its folder's URL, when it is the index name)."""
+    style = ctx.page.style
+    folder = target.strip("/")
+    for name in style.alt_names:
+        rel = f"{folder}/{name}" if folder else name
+        if rel in ctx.asset_paths:
+            if name == style.index_name and not style.append_index:
+                return style.link_form(folder + "/" if folder else "")
+            return rel
     return None
+
+
+def _resolve_file(
+    raw: str,
+    target: str,
+    rooted: bool,
+    suffix: str,
+    ctx: RenderContext,
+    block: Token | None,
+    at: str,
+    image: bool,
+) -> LinkTarget | None:
+    """A link to a file: one of the site's, or one left out of it (under `_includes/`, in
+    `.gitbook/assets/`, excluded), published because a page links to it, as Retype does.
+    A relative link in included text may also mean a file beside the included file."""
+    prefix = root_prefix(ctx.page.url)
+    for each in [target, *_beside_include(raw, target, rooted, ctx, block, at)]:
+        found = None if each.endswith(".md") else find_file(each, ctx.asset_paths, image)
+        if found is not None:
+            if found not in _file_candidates(each, image):
+                _other_case(ctx, block, at, raw, found, rooted)
+            return LinkTarget(prefix + urllib.parse.quote(found) + suffix)
+        found = _linkable(each, ctx.site.linkable)
+        if found is not None:
+            if found != each:
+                _other_case(ctx, block, at, raw, found, rooted)
+            ctx.published.append(found)
+            return LinkTarget(prefix + urllib.parse.quote(found) + suffix)
+    if target.endswith(".md"):
+        ctx.broken_link(
+            block, at, f"link to a page that does not exist: '{raw}'", _page_hint(target, ctx)
+        )
+    else:
+        ctx.broken_link(
+            block, at, f"link to a file that does not exist: '{raw}'", _file_hint(target, ctx)
+        )
+    return None
+
+
+def _beside_include(
+    raw: str, target: str, rooted: bool, ctx: RenderContext, block: Token | None, at: str
+) -> list[str]:
+    """The content path a relative link in included text names from the included file's
+    folder, when that file is in the content folder and it differs from `target`."""
+    if rooted or block is None:
+        return []
+    origin, _ = ctx.position(block, at)
+    shown, rel = ctx.page.source.shown, ctx.page.source.rel
+    content_prefix = shown[: len(shown) - len(rel)]
+    if origin.file == shown or not origin.file.startswith(content_prefix):
+        return []
+    included = origin.file[len(content_prefix) :]
+    path = urllib.parse.unquote(raw.partition("#")[0].partition("?")[0])
+    beside = posixpath.normpath(posixpath.join(posixpath.dirname(included), path))
+    return [] if beside.startswith("../") or beside == target else [beside]
+
+
+def _linkable(target: str, linkable: dict[str, SourceFile]) -> str | None:
+    """The file of `linkable` a link names: as written, or the one differing only in case."""
+    if target in linkable:
+        return target
+    same = [rel for rel in linkable if rel.lower() == target.lower()]
+    return same[0] if len(same) == 1 else None
+
+
+def _other_case(
+    ctx: RenderContext, block: Token | None, at: str, raw: str, actual: str, rooted: bool
+) -> None:
+    """A link that names a file in another case works on Windows and macOS disks and on
+    Retype's server, but not on most web servers: said, with the right spelling."""
+    written = raw.partition("#")[0].partition("?")[0]
+    if not written.lower().removesuffix("/").endswith(".md") and actual.endswith("/index.md"):
+        actual = actual.removesuffix("/index.md") + ("/" if written.endswith("/") else "")
+    here = posixpath.dirname(ctx.page.source.rel) or "."
+    right = "/" + actual if rooted else posixpath.relpath(actual, here)
+    ctx.warning(
+        block,
+        at,
+        f"link '{raw}' names '{actual}' in another case",
+        f"write it as '{right}': file names are case-sensitive on most web servers",
+    )
 
 
 def _tag_page(target: str, site: SiteContent) -> str | None:
@@ -237,17 +327,21 @@ _LOWER: list[tuple[frozenset[str], dict[str, list[str]]]] = []
 def find_file(target: str, asset_paths: frozenset[str], image: bool = False) -> str | None:
     """The file a link means, as Retype finds it: the path as written, or the one file whose
     path differs only in case; for an image also in the fallback folders, in order."""
-    candidates = [target]
-    if image:
-        for folder in IMAGE_FOLDERS:
-            candidates += [f"{folder}/{target}", f"{folder}/{posixpath.basename(target)}"]
-    for candidate in candidates:
+    for candidate in _file_candidates(target, image):
         if candidate in asset_paths:
             return candidate
         same = _by_lower_case(asset_paths).get(candidate.lower(), [])
         if len(same) == 1:
             return same[0]
     return None
+
+
+def _file_candidates(target: str, image: bool) -> list[str]:
+    candidates = [target]
+    if image:
+        for folder in IMAGE_FOLDERS:
+            candidates += [f"{folder}/{target}", f"{folder}/{posixpath.basename(target)}"]
+    return candidates
 
 
 def _by_lower_case(asset_paths: frozenset[str]) -> dict[str, list[str]]:

@@ -20,13 +20,13 @@ from docsite.cache import CACHE_DIR
 from docsite.config import CONFIG_NAMES
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity, UsageError
 from docsite.frontmatter import split_frontmatter
-from docsite.keys import project_rel
+from docsite.keys import project_rel, published_file
 from docsite.markdown.templating import INCLUDES_FOLDER
 from docsite.pages import Page, first_h1
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.search import BackgroundIndexer, search_pages, search_paths
-from docsite.sources import PAGE_SUFFIX, SETTINGS_SUFFIXES, is_skipped
+from docsite.sources import PAGE_SUFFIX, SETTINGS_SUFFIXES, PathRules, is_skipped
 
 
 class ChangeKind(StrEnum):
@@ -214,6 +214,13 @@ class LiveSite:
             if self.options.config_file is not None
             else {root / name for name in (*CONFIG_NAMES, *RETYPE_CONFIG_NAMES)}
         )
+        # A Retype config's partials: the files it extends, its fragments, retype.start.yml.
+        folder = next(iter(config_files)).parent
+        config_files |= {folder / f"retype.start.{suffix}" for suffix in ("yml", "yaml")}
+        if self.live is not None:
+            config_files |= {
+                (self.live.config.root / p).resolve() for p in self.live.config.partials
+            }
         ignored = [root / CACHE_DIR]
         if self.options.out is not None:
             ignored.append(self.options.out.resolve())
@@ -223,7 +230,7 @@ class LiveSite:
         config = self.live.config
         # The project's own build output (inside the content folder in a Retype project).
         ignored += [self.live.out.resolve(), config.output_dir.resolve()]
-        return classify(
+        kind = classify(
             path,
             root,
             config.content_dir.absolute(),
@@ -231,6 +238,35 @@ class LiveSite:
             ignored,
             self.read_files(),
         )
+        if kind is ChangeKind.IGNORED and self._brought_back(path.absolute()):
+            return ChangeKind.ASSET  # a full build publishes it, or the page it is
+        return kind
+
+    def _brought_back(self, path: Path) -> bool:
+        """A file in a left-out folder that is published all the same: `include` names it
+        (or a folder it is in), or a page of the last build linked to it."""
+        if self.live is None or path.name.startswith("."):  # an editor's swap file
+            return False
+        content = self.live.config.content_dir.absolute()
+        if not path.is_relative_to(content):
+            return False
+        rel = path.relative_to(content).as_posix()
+        records = self.live.state.pages.values()
+        if any(published_file(key) == rel for r in records for key in r.dependencies):
+            return True
+        rules = PathRules(self.live.config.exclude, self.live.config.include)
+        parts = rel.split("/")
+        return any(
+            rules.included("/".join(parts[: end + 1]), end < len(parts) - 1)
+            for end in range(len(parts))
+        )
+
+    def partial_files(self) -> frozenset[Path]:
+        """The files merged into a Retype config (extends, fragments, retype.start.yml)."""
+        if self.live is None:
+            return frozenset()
+        config = self.live.config
+        return frozenset((config.root / partial).resolve() for partial in config.partials)
 
     def read_files(self) -> frozenset[Path]:
         """Files outside the pages that the last good build read: includes, snippets."""

@@ -261,12 +261,13 @@ class Watches:
     def update(self, live: LiveSite, root: Path) -> list[Path]:
         """Watch the project folder (for the config) and content/, templates/, static/,
         including any of them made while serving, and the folders of files pages read
-        elsewhere (code snippets); returns the folders watched anew, as changes."""
+        elsewhere (code snippets) and of config files extended from elsewhere; returns the
+        folders watched anew, as changes."""
         try:
             recursive = _trees(live, root)
             elsewhere = {
                 path.parent.resolve()
-                for path in live.read_files()
+                for path in (*live.read_files(), *live.partial_files())
                 if not any(path.resolve().is_relative_to(folder) for folder in recursive)
             }
         except OSError:  # the project folder itself is going: the build says so
