@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from docsite.cache import digest, engine_digest
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report
-from docsite.frontmatter import WITHHELD, PageSettings, parse_settings, split_frontmatter
+from docsite.frontmatter import WITHHELD, Located, PageSettings, parse_settings, split_frontmatter
 from docsite.reading import read_text
 from docsite.sources import Discovery, SourceFile
 from docsite.urls import UrlStyle, shown_url, site_path_problem
@@ -411,24 +411,28 @@ def _place_under_folder_permalinks(
 
 
 def _check_folder_permalink(folder: Folder, report: Report) -> str | None:
-    permalink = folder.settings.permalink
     where = folder.settings.where("permalink", folder.settings_file)
-    problem = site_path_problem(permalink)
-    if problem:
-        report.error(
-            where.file,
-            where.line,
-            where.col,
-            f"invalid permalink '{shown_url(permalink)}': {problem}",
-            "write it as a path from the site root, e.g. permalink: /tutorials",
-        )
+    segments = _permalink_segments(folder.settings.permalink, where, "/tutorials", report)
+    if segments is None:
         return None
-    segments = [s for s in permalink.strip().strip("/").split("/") if s]
     return "/".join(segments) + "/" if segments else ""
 
 
 def _check_permalink(page: Page, permalink: str, report: Report) -> str | None:
     where = page.settings.where("permalink", page.source.shown)
+    segments = _permalink_segments(permalink, where, "/guide/setup", report)
+    if not segments:
+        return None if segments is None else ""
+    joined = "/".join(segments)
+    if joined.lower().endswith(".html"):
+        return joined
+    return joined + "/"
+
+
+def _permalink_segments(
+    permalink: str, where: Located, example: str, report: Report
+) -> list[str] | None:
+    """The path segments of a permalink, or None after an error at its place."""
     problem = site_path_problem(permalink)
     if problem:
         report.error(
@@ -436,16 +440,10 @@ def _check_permalink(page: Page, permalink: str, report: Report) -> str | None:
             where.line,
             where.col,
             f"invalid permalink '{shown_url(permalink)}': {problem}",
-            "write it as a path from the site root, e.g. permalink: /guide/setup",
+            f"write it as a path from the site root, e.g. permalink: {example}",
         )
         return None
-    segments = [s for s in permalink.strip().strip("/").split("/") if s]
-    if not segments:
-        return ""
-    joined = "/".join(segments)
-    if joined.lower().endswith(".html"):
-        return joined
-    return joined + "/"
+    return [s for s in permalink.strip().strip("/").split("/") if s]
 
 
 def _check_unique_urls(pages: list[Page], report: Report) -> dict[str, Page]:
