@@ -14,14 +14,12 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from benchmarks.corpus import Corpus, generate
-from benchmarks.watch_latency import _free_port
+from benchmarks.watch_latency import serving
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -31,21 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-
-
-def _serve(corpus: Corpus) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port), "-q"],
-        cwd=corpus.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    for line in server.stdout:  # type: ignore[union-attr]
-        if line.startswith("Serving on "):
-            return server, line.split()[2]
-    raise RuntimeError("docsite serve did not start")
 
 
 def _address(url: str, rel: str) -> str:
@@ -68,44 +51,35 @@ def _visible(page, text: str, timeout_ms: float = 30_000) -> None:
 def measure(corpus: Corpus, trials: int) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
-    server, url = _serve(corpus)
     rel = corpus.pages[len(corpus.pages) // 2]
-    address = _address(url, rel)
     source = corpus.content / rel
     times: dict[str, list[float]] = {"reload_ms": [], "body_edit_ms": [], "label_edit_ms": []}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
-            )
-            page = browser.new_page()
-            page.goto(address, wait_until="load")
-            time.sleep(0.5)
-            for trial in range(trials):
-                started = time.perf_counter()
-                page.reload(wait_until="load")
-                times["reload_ms"].append((time.perf_counter() - started) * 1000)
-                marker = f"Edited sentence {trial} {time.time_ns()}."
-                text = source.read_text()
-                started = time.perf_counter()
-                source.write_text(text + f"\n{marker}\n")
-                _visible(page, marker)
-                times["body_edit_ms"].append((time.perf_counter() - started) * 1000)
-                time.sleep(0.3)
-                title = f"Retitled {trial} {time.time_ns() % 100000}"
-                head, _, rest = source.read_text().partition("\n# ")
-                started = time.perf_counter()
-                source.write_text(f"{head}\n# {title}\n{rest.partition(chr(10))[2]}")
-                _visible(page, title)
-                times["label_edit_ms"].append((time.perf_counter() - started) * 1000)
-                time.sleep(0.3)
-            browser.close()
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    with serving(corpus) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page()
+        page.goto(_address(url, rel), wait_until="load")
+        time.sleep(0.5)
+        for trial in range(trials):
+            started = time.perf_counter()
+            page.reload(wait_until="load")
+            times["reload_ms"].append((time.perf_counter() - started) * 1000)
+            marker = f"Edited sentence {trial} {time.time_ns()}."
+            text = source.read_text()
+            started = time.perf_counter()
+            source.write_text(text + f"\n{marker}\n")
+            _visible(page, marker)
+            times["body_edit_ms"].append((time.perf_counter() - started) * 1000)
+            time.sleep(0.3)
+            title = f"Retitled {trial} {time.time_ns() % 100000}"
+            head, _, rest = source.read_text().partition("\n# ")
+            started = time.perf_counter()
+            source.write_text(f"{head}\n# {title}\n{rest.partition(chr(10))[2]}")
+            _visible(page, title)
+            times["label_edit_ms"].append((time.perf_counter() - started) * 1000)
+            time.sleep(0.3)
+        browser.close()
     return {name: round(statistics.median(values), 1) for name, values in times.items()}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import queue
 import socket
@@ -11,6 +12,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks.corpus import Corpus
@@ -52,8 +54,9 @@ class _Events:
                 return when
 
 
-def measure_watch(corpus: Corpus, trials: int = 7) -> dict[str, float]:
-    """Median milliseconds from save to reload event, for body and for label edits."""
+@contextlib.contextmanager
+def serving(corpus: Corpus) -> Iterator[str]:
+    """`docsite serve -q` on the corpus, on a free port: its address, until the block ends."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port), "-q"],
@@ -70,6 +73,18 @@ def measure_watch(corpus: Corpus, trials: int = 7) -> dict[str, float]:
                 break
         if not url:
             raise RuntimeError("docsite serve did not start")
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def measure_watch(corpus: Corpus, trials: int = 7) -> dict[str, float]:
+    """Median milliseconds from save to reload event, for body and for label edits."""
+    with serving(corpus) as url:
         events = _Events(url)
         time.sleep(0.5)
         body_page = corpus.content / corpus.pages[len(corpus.pages) // 2]
@@ -91,9 +106,3 @@ def measure_watch(corpus: Corpus, trials: int = 7) -> dict[str, float]:
             "body_edit_ms": round(statistics.median(body_times), 1),
             "label_edit_ms": round(statistics.median(label_times), 1),
         }
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()

@@ -251,9 +251,9 @@ def _only_as_docsite(
     path: KeyPath, value: Any, doc: YamlDocument, report: Report, name: str
 ) -> None:
     """A key docsite reads only at its own behaviour: silent at that value, else why not."""
-    same, reason = _ONLY_AS_DOCSITE[path]
-    if value == same or (isinstance(value, str) and value.strip().lower() == same):
+    if _as_docsite_does(path, value):
         return
+    same, reason = _ONLY_AS_DOCSITE[path]
     pos = doc.where(path)
     report.warning(
         pos.file or doc.file,
@@ -263,6 +263,12 @@ def _only_as_docsite(
         f"do: {reason}",
         f"remove it, or write {'.'.join(map(str, path))}: {str(same).lower()}",
     )
+
+
+def _as_docsite_does(path: KeyPath, value: Any) -> bool:
+    """Whether a key docsite reads only at its own behaviour asks for that behaviour."""
+    same = _ONLY_AS_DOCSITE[path][0]
+    return value == same or (isinstance(value, str) and value.strip().lower() == same)
 
 
 NOT_SUPPORTED = "not supported by docsite yet"
@@ -283,9 +289,7 @@ def _why_left_out(path: KeyPath, value: Any) -> str:
     if path in _NOT_FOR_DOCSITE:
         return _NOT_FOR_DOCSITE[path]
     if path in _ONLY_AS_DOCSITE:
-        same, reason = _ONLY_AS_DOCSITE[path]
-        honoured = value == same or (isinstance(value, str) and value.strip().lower() == same)
-        return "" if honoured else reason
+        return "" if _as_docsite_does(path, value) else _ONLY_AS_DOCSITE[path][1]
     return "" if _target(path) is not None else NOT_SUPPORTED
 
 

@@ -107,6 +107,8 @@ def _figure_on_first_line(tokens: list[Token]) -> list[Token]:
     lines after it stay a paragraph: `![](logo.png)` then a button on the next line."""
     opening, inline, closing = tokens
     children = inline.children or []
+    if not any(child.type == "image" for child in children):
+        return tokens  # most paragraphs: nothing to look at
     breaks = [i for i, child in enumerate(children) if child.type in ("softbreak", "hardbreak")]
     if opening.type != "paragraph_open" or opening.hidden or not breaks:
         return tokens
