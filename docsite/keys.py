@@ -204,6 +204,7 @@ class ThemeInputs:
     config: SiteConfig
     header_links: list[HeaderLink]  # resolved: a renamed page moves them
     footer_links: list[HeaderLink]
+    hub_link: str  # resolved: a renamed page moves it
     templates: list[tuple[str, str]]  # every template's hash, the site's and the theme's
     site_includes: str  # the site-wide includes' key (_includes/head.html...)
     icons: str = ""  # the custom icons' key: the sidebar and header show icons
@@ -333,6 +334,7 @@ def shared_keys(
             config,
             theme.header_links,
             theme.footer_links,
+            theme.hub_link,
             [files[name][0] for name, _ in inputs_of(files, InputKind.TEMPLATE)],
             includes,
             icons,

@@ -121,13 +121,15 @@ class Theme:
         last_updated_by: dict[str, str] | None = None,
         compiled_dir: Path | None = None,
         blog: Blog | None = None,
+        hub_link: str = "",
     ):
         """`site_html`: the site-wide includes (_includes/head.html...); `last_updated`: each
         page's last commit date by source path (docsite.gitdates), `last_updated_by` the name
         of who made it (each empty when the config's `last_updated` says so); `compiled_dir` keeps
         compiled templates between builds (Jinja's bytecode cache); `blog`: the posts of the
-        blog/ folder, when it has any."""
+        blog/ folder, when it has any; `hub_link` the hub's address, resolved."""
         self.config = config
+        self.hub_link = hub_link
         self.blog = blog
         self.feed = feed_link(blog, config) if blog is not None else None
         self.header_links = header_links
@@ -195,6 +197,7 @@ class Theme:
             "site": self.config,
             "links": self.header_links,
             "footer_links": self.footer_links,
+            "hub_href": self.hub_link,
             "root": Markup(ROOT_MARK),
             "footer_html": footer,
         }
@@ -319,6 +322,7 @@ class Theme:
             sidebar=Markup(self.sidebar(page)) if has_sidebar(layout) else Markup(""),
             breadcrumbs=self._breadcrumbs(page, item),
             home_crumb=self._home_crumb(page),
+            breadcrumb_separator=self._shortcodes(self.config.breadcrumb_separator),
             page_actions=self._page_actions(),
             show_breadcrumbs=(
                 self.config.breadcrumb

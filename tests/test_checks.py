@@ -1,7 +1,5 @@
 """Site-wide link checks: anchors on the target page; links to hidden pages are fine."""
 
-from docsite.diagnostics import Severity
-
 
 def test_missing_anchor_is_an_error_at_the_link(project):
     project.write(

@@ -231,6 +231,17 @@ def test_a_local_hub_path_is_a_link_from_the_page(project: Project):
     assert project.page("index.html").select_one("a.hub-link") is None
 
 
+def test_a_hub_to_a_page_links_to_its_url_and_a_missing_page_is_an_error(project: Project):
+    build(project, "hub:\n  link: /guide/setup.md#steps\n")
+    assert project.page("guide/index.html").select_one("a.hub-link")["href"] == (
+        "../guide/setup/#steps"
+    )
+    project.write({"retype.yml": "hub:\n  link: gone.md\n"})
+    result = project.build()
+    (error,) = result.report.errors
+    assert error.file == "retype.yml" and "'gone.md'" in error.message
+
+
 # ---- lastUpdated ---------------------------------------------------------------------------
 
 

@@ -62,6 +62,7 @@ def make_theme(
         *_footer_dates(config, dates),
         cache.templates_dir(),
         blog,
+        hub_link=resolve_hub(config, site, report),
     )
     return theme, site_html_files
 
@@ -146,6 +147,16 @@ def resolve_links(
     """Header or footer links, menus' items too: links to pages (.md or site paths) become
     root-relative, others stay as written; an action docsite does not have is said."""
     return [_resolved(link, site, config, report) for link in links]
+
+
+def resolve_hub(config: SiteConfig, site: SiteContent, report: Report) -> str:
+    """The hub's address: a page (.md) as a link to it; a path from the domain's root
+    ('/') or a full URL as written, since the hub leads away from these docs; any other
+    path from the site's root."""
+    link = config.hub.link
+    if not link or EXTERNAL_URL.match(link) or (link.startswith("/") and ".md" not in link):
+        return link
+    return _resolved(HeaderLink(config.hub.alt, link), site, config, report).link
 
 
 def _resolved(
