@@ -29,6 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NewType, Protocol
 
+from docsite.blog import summary_facts
 from docsite.cache import CACHE_VERSION, FileEntry, digest, engine_digest
 from docsite.config import ChecksConfig, HeaderLink, OutboundConfig, SiteConfig
 from docsite.frontmatter import PageSettings
@@ -96,10 +97,12 @@ def inputs_of(files: dict[str, FileEntry], kind: InputKind) -> list[tuple[str, s
 
 # A dependency is a linked page's source path, "file:" and the path of a file it read,
 # "read:" and a value its templating read: a `content` query, or "time" (`date.now`), or
-# "publish:" and a left-out file it links to, published because it does.
+# "publish:" and a left-out file it links to, published because it does; "summary:" and a
+# page whose summary (text, image, date) a card shows.
 _FILE_DEPENDENCY = "file:"
 _READ_DEPENDENCY = "read:"
 _PUBLISH_DEPENDENCY = "publish:"
+_SUMMARY_DEPENDENCY = "summary:"
 # What a read value is now, by name ("time", "blog.posts"...): from the build's templating.
 CurrentReads = Callable[[str], str]
 
@@ -138,6 +141,12 @@ def link_snapshot(site: SiteContent, rels: Iterable[str]) -> dict[str, tuple]:
     return found
 
 
+def summary_snapshot(site: SiteContent, rel: str) -> tuple:
+    """What a card shows of a page beyond its settings: its summary, image and date."""
+    target = site.by_source.get(rel)
+    return (*summary_facts(target), *target.settings.categories) if target is not None else ()
+
+
 def snapshot(
     site: SiteContent,
     files: dict[str, FileEntry],
@@ -149,7 +158,9 @@ def snapshot(
     links = [
         key
         for key in keys
-        if not key.startswith((_FILE_DEPENDENCY, _READ_DEPENDENCY, _PUBLISH_DEPENDENCY))
+        if not key.startswith(
+            (_FILE_DEPENDENCY, _READ_DEPENDENCY, _PUBLISH_DEPENDENCY, _SUMMARY_DEPENDENCY)
+        )
     ]
     found = link_snapshot(site, links)
     for key in keys:
@@ -159,6 +170,8 @@ def snapshot(
             found[key] = () if linked_file in site.linkable else (MISSING,)
         elif rel is not None:
             found[key] = (files.get(project_input(rel), (MISSING,))[0],)
+        elif key.startswith(_SUMMARY_DEPENDENCY):
+            found[key] = summary_snapshot(site, key.removeprefix(_SUMMARY_DEPENDENCY))
         elif key.startswith(_READ_DEPENDENCY):
             name = key.removeprefix(_READ_DEPENDENCY)
             found[key] = (current(name) if current is not None else MISSING,)
@@ -171,11 +184,13 @@ def dependencies_of(
     read: dict[str, str],
     values: dict[str, str] | None = None,
     published: Iterable[str] = (),
+    summarized: Iterable[str] = (),
 ) -> dict[str, tuple]:
     """A freshly rendered page's dependencies: the pages it links to, the files it read,
     the values its templating read (name -> what it was), and the left-out files it links
-    to (they are published while it does)."""
+    to (they are published while it does), and the pages its cards summarize."""
     found = {
+        **{_SUMMARY_DEPENDENCY + rel: summary_snapshot(site, rel) for rel in summarized},
         **{_PUBLISH_DEPENDENCY + rel: () for rel in published},
         **link_snapshot(site, set(linked)),
         **{file_dependency(rel): (content_hash,) for rel, content_hash in read.items()},

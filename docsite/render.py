@@ -163,7 +163,12 @@ class PageBuilder:
                     return rendered, dependencies
         rendered = self.markdown.render(page)
         dependencies = dependencies_of(
-            self.site, rendered.linked, rendered.files, rendered.reads, rendered.published
+            self.site,
+            rendered.linked,
+            rendered.files,
+            rendered.reads,
+            rendered.published,
+            rendered.summarized,
         )
         if not any(d.severity.value == "error" for d in rendered.diagnostics):
             self.cache.store_markdown(job.rel, job.markdown_key, (rendered, dependencies))

@@ -51,6 +51,7 @@ class Rendered:
     backlinks_title: str = ""  # the title it gives the list
     reads: dict[str, str] = field(default_factory=dict)  # values its templating read
     published: list[str] = field(default_factory=list)  # left-out files it links to
+    summarized: list[str] = field(default_factory=list)  # pages its cards summarize
 
 
 # The renderer writes every attribute as id="..." (escaped), so a pattern finds them all.
@@ -147,6 +148,7 @@ class MarkdownRenderer:
             diagnostics=ctx.diagnostics,
             page_links=ctx.page_links,
             linked=ctx.linked,
+            summarized=sorted(set(ctx.summarized)),
             published=sorted(set(ctx.published)),
             icons=sorted(ctx.used_icons),
             files=dict(sorted(files.read.items())),

@@ -29,6 +29,7 @@ class RenderContext:
     # Links to pages, as (target rel, fragment, line, col), checked once all pages are known.
     page_links: list[tuple[str, str, int, int]] = field(default_factory=list)
     linked: list[str] = field(default_factory=list)  # pages linked to, also from settings
+    summarized: list[str] = field(default_factory=list)  # pages whose summary it shows: cards
     published: list[str] = field(default_factory=list)  # files of site.linkable linked to
     icons: IconSet = field(default_factory=IconSet)
     used_icons: set[str] = field(default_factory=set)  # for the site's icons.css
