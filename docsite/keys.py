@@ -50,6 +50,7 @@ class InputKind(StrEnum):
     STATIC = "static"  # a file of the site's static/ or of the default theme's
     PROJECT = "project"  # a file pages read besides their own: includes, code snippets
     ICON = "icons"  # an SVG of a custom icon pack, _components/icon/<pack>/<name>.svg
+    ACTION = "actions"  # a custom action's definition, _components/actions/<name>.yml
 
 
 # An input's name: "<kind>:<path>", plus "@<folder>" for the theme's folders.
@@ -224,6 +225,7 @@ class ThemeInputs:
     site_includes: str  # the site-wide includes' key (_includes/head.html...)
     icons: str = ""  # the custom icons' key: the sidebar and header show icons
     feed: Any = None  # the blog's feed every page links to (docsite.blog.FeedLink), or None
+    actions: str = ""  # the custom actions' key: the page action menu runs them
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,7 @@ class MarkdownInputs:
     templating: bool = True  # the config's `templating.enabled`
     checks: ChecksConfig = field(default_factory=ChecksConfig)  # broken links: error or warning
     words: tuple[tuple[str, str], ...] = ()  # labels.MARKDOWN_WORDS in the site's language
+    actions: str = ""  # the custom actions' key: `action:<name>` links run them
 
 
 @dataclass(frozen=True)
@@ -319,6 +322,7 @@ class SharedKeys:
     templating: bool = True
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     words: tuple[tuple[str, str], ...] = ()
+    actions: str = ""  # the custom actions' key, "" when the project has none
 
 
 def shared_keys(
@@ -354,6 +358,7 @@ def shared_keys(
             includes,
             icons,
             theme.feed,
+            actions_key(files),
         )
     )
     # The templating options change what templated pages (those that read variables) show.
@@ -395,7 +400,13 @@ def shared_keys(
         config.templating,
         config.checks,
         markdown_words(theme.labels),
+        actions_key(files) if inputs_of(files, InputKind.ACTION) else "",
     )
+
+
+def actions_key(files: dict[str, FileEntry]) -> str:
+    """Every custom action's file and hash: pages that show an action follow its changes."""
+    return digest(inputs_of(files, InputKind.ACTION))
 
 
 def icons_key(files: dict[str, FileEntry]) -> str:
@@ -418,7 +429,8 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         shared.markdown_html,
         shared.site_includes,
         (shared.variables, page_variables(page))
-        if uses_templating(page) or shared.site_templated
+        # A custom action a page runs fills in the page's values too.
+        if uses_templating(page) or shared.site_templated or _runs_actions(page, shared)
         else None,
         shared.icons,
         code_line_numbers=shared.code_line_numbers,
@@ -427,7 +439,13 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         templating=shared.templating,
         checks=shared.checks,
         words=shared.words,
+        actions=shared.actions if _runs_actions(page, shared) else "",
     )
+
+
+def _runs_actions(page: Page, shared: SharedKeys) -> bool:
+    """Whether the page may run a custom action (`action:<name>`, `action="<name>"`)."""
+    return bool(shared.actions) and "action" in page.body
 
 
 def page_inputs(

@@ -108,6 +108,7 @@ class PageBuilder:
                 outbound=config.outbound,
                 checks=config.checks,
                 words=markdown_words(self.theme.labels),
+                actions=self.theme.actions,
                 setup=self.theme.site_html.setup
                 if self.theme.site_html is not None
                 else TemplateSetup.for_site(config.root, config.content_dir, config, self.site),

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import posixpath
 import re
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from docsite.actions import ActionSet
 from docsite.backlinks import Backlink, backlinks_title
 from docsite.blog import Blog, PostEntry, category_url, feed_link, gravatar_url, reading_minutes
 from docsite.cache import digest
@@ -122,6 +125,8 @@ class Theme:
         compiled_dir: Path | None = None,
         blog: Blog | None = None,
         hub_link: str = "",
+        actions: ActionSet | None = None,
+        action_menu: tuple[HeaderLink, ...] | None = None,
     ):
         """`site_html`: the site-wide includes (_includes/head.html...); `last_updated`: each
         page's last commit date by source path (docsite.gitdates), `last_updated_by` the name
@@ -130,6 +135,10 @@ class Theme:
         blog/ folder, when it has any; `hub_link` the hub's address, resolved."""
         self.config = config
         self.hub_link = hub_link
+        self.actions = actions if actions is not None else ActionSet({}, {})
+        # The page action menu, checked (docsite.build.prepare.action_menu); as configured
+        # when the theme is made without a build.
+        self.action_menu = action_menu if action_menu is not None else config.actions.items
         self.blog = blog
         self.feed = feed_link(blog, config) if blog is not None else None
         self.header_links = header_links
@@ -323,7 +332,7 @@ class Theme:
             breadcrumbs=self._breadcrumbs(page, item),
             home_crumb=self._home_crumb(page),
             breadcrumb_separator=self._shortcodes(self.config.breadcrumb_separator),
-            page_actions=self._page_actions(),
+            **self._action_menu(page),
             show_breadcrumbs=(
                 self.config.breadcrumb
                 if page.settings.breadcrumb is None
@@ -505,10 +514,24 @@ class Theme:
                 parts.append(escape(shortcode_emoji(piece) or f":{piece}:"))
         return Markup("").join(parts)
 
-    def _page_actions(self) -> tuple[HeaderLink, ...]:
-        """The page action menu's items (`actions`), none when it is turned off."""
-        actions = self.config.actions
-        return actions.items if actions.enabled else ()
+    def _action_menu(self, page: Page) -> dict[str, Any]:
+        """The page action menu's items (`actions`), none when it is turned off. A custom
+        action that gives a link becomes that link; one that runs in the browser keeps its
+        name, and its steps go with it as JSON (`action_steps`)."""
+        if not self.config.actions.enabled:
+            return {"page_actions": (), "action_steps": {}}
+        items = []
+        steps: dict[str, str] = {}
+        for item in self.action_menu:
+            if item.action in self.actions:
+                resolved = self.actions.for_page(item.action, page)
+                if resolved.in_browser:
+                    steps[item.action] = json.dumps(resolved.steps, default=str)
+                else:
+                    link = resolved.link if is_safe_link(resolved.link) else ""
+                    item = replace(item, link=link, action="")
+            items.append(item)
+        return {"page_actions": tuple(items), "action_steps": steps}
 
     def _edit_url(self, page: Page) -> str:
         """The page's file in the repository: `repo`, its `view` (the editor, or the file's

@@ -99,7 +99,9 @@ def test_actions_items_make_the_page_action_menu(project: Project):
     link = items[3].a
     assert (link["href"], link["target"]) == ("https://github.com/acme/docs/issues", "_blank")
     [warning] = [m for m in messages if "open-in-chatgpt" in m]
-    assert warning.startswith("retype.yml:8:15: warning: page action 'open-in-chatgpt' is not")
+    assert warning.startswith(
+        "retype.yml:8:15: warning: page action 'open-in-chatgpt' is neither built in nor"
+    )
 
 
 def test_actions_enabled_false_hides_the_menu(project: Project):

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
 
+from docsite.actions import ActionSet, load_actions
 from docsite.blog import Blog
 from docsite.cache import BuildCache
-from docsite.config import HeaderLink, SiteConfig
-from docsite.diagnostics import Report, did_you_mean
+from docsite.config import HeaderLink, SiteConfig, tidy_separators
+from docsite.diagnostics import DiagnosticError, Report, did_you_mean
 from docsite.frontmatter import Located
 from docsite.gitdates import PageDates
 from docsite.icons import (
@@ -26,7 +28,8 @@ from docsite.icons import (
 )
 from docsite.markdown.components.actions import BUILT_IN
 from docsite.markdown.links import find_page, page_in_other_case
-from docsite.markdown.templating import SiteHtml, TemplateSetup
+from docsite.markdown.templating import SiteHtml, TemplateSetup, project_variables
+from docsite.markdown.templating.variables import action_page_values
 from docsite.nav import NavTree
 from docsite.pages import SiteContent
 from docsite.theme import ROOT_MARK, Theme
@@ -52,6 +55,12 @@ def make_theme(
     )
     check_icons(site, config, icons, report)
     site_html, site_html_files = load_site_html(config, site, nav, report, dates.committed)
+    actions = ActionSet(
+        load_actions(config.content_dir, config.root, report),
+        project_variables(config),
+        partial(action_page_values, config.url),
+    )
+    check_actions(actions, site, config, report)
     theme = Theme(
         config,
         nav,
@@ -63,6 +72,8 @@ def make_theme(
         cache.templates_dir(),
         blog,
         hub_link=resolve_hub(config, site, report),
+        actions=actions,
+        action_menu=action_menu(config, actions, report),
     )
     return theme, site_html_files
 
@@ -147,6 +158,41 @@ def resolve_links(
     """Header or footer links, menus' items too: links to pages (.md or site paths) become
     root-relative, others stay as written; an action docsite does not have is said."""
     return [_resolved(link, site, config, report) for link in links]
+
+
+def action_menu(config: SiteConfig, actions: ActionSet, report: Report) -> tuple[HeaderLink, ...]:
+    """The page action menu's items (`actions.items`); one running an action that is neither
+    built in nor the project's own is left out with a warning."""
+    kept = []
+    for item in config.actions.items:
+        if item.action and item.action not in BUILT_IN and item.action not in actions:
+            file, line, col = item.action_at
+            report.warning(
+                file,
+                line,
+                col,
+                f"page action '{item.action}' is neither built in nor defined in "
+                "_components/actions/; the item is left out",
+                did_you_mean(item.action, [*BUILT_IN, *actions.definitions])
+                or "built-in actions: " + ", ".join(BUILT_IN),
+            )
+            continue
+        kept.append(item)
+    return tidy_separators(kept)
+
+
+def check_actions(
+    actions: ActionSet, site: SiteContent, config: SiteConfig, report: Report
+) -> None:
+    """Each custom action run once, for the first page: a template that fails is an error
+    here, once, rather than on every page that shows the action."""
+    if not site.pages:
+        return
+    for name in actions.definitions:
+        try:
+            actions.for_page(name, site.pages[0])
+        except DiagnosticError as error:
+            report.extend(error.diagnostics)
 
 
 def resolve_hub(config: SiteConfig, site: SiteContent, report: Report) -> str:

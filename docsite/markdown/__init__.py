@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
+from docsite.actions import ActionSet
 from docsite.config import ChecksConfig, OutboundConfig
 from docsite.diagnostics import Diagnostic
 from docsite.icons import IconSet
@@ -88,6 +89,7 @@ class MarkdownRenderer:
         outbound: OutboundConfig | None = None,
         checks: ChecksConfig | None = None,
         words: tuple[tuple[str, str], ...] = (),
+        actions: ActionSet | None = None,
     ):
         self.md = make_markdown(html, hard_breaks)
         self.site = site
@@ -98,6 +100,7 @@ class MarkdownRenderer:
         self.outbound = outbound or OutboundConfig()
         self.checks = checks or ChecksConfig()
         self.words = dict(words)
+        self.actions = actions
 
     def render(self, page: Page) -> Rendered:
         setup = self.setup
@@ -106,6 +109,7 @@ class MarkdownRenderer:
         ctx.code_line_numbers = self.code_line_numbers
         ctx.outbound = self.outbound
         ctx.checks = self.checks
+        ctx.actions = self.actions
         if self.words:
             ctx.words = self.words
         body = without_region_markers(page.body)

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
+from docsite.actions import ActionSet, PageAction
 from docsite.config import ChecksConfig, OutboundConfig
-from docsite.diagnostics import Diagnostic, Severity
+from docsite.diagnostics import Diagnostic, DiagnosticError, Severity
 from docsite.icons import ICON_HINT, IconSet, icon_markup
 from docsite.labels import ENGLISH, labels_for, markdown_words
 from docsite.markdown.headings import TocEntry
@@ -46,6 +47,17 @@ class RenderContext:
     backlinks_placed: bool = False  # `[!backlinks]` says where the list goes
     backlinks_title: str = ""  # its own title, if it has one
     nesting_reported: bool = False  # the nesting limit is reported once per page
+    actions: ActionSet | None = None  # the project's own actions (_components/actions/)
+
+    def custom_action(self, name: str) -> PageAction | None:
+        """The project's action of that name, resolved for this page; None when there is
+        none, or when its templates fail (reported once, where the actions are read)."""
+        if self.actions is None or name not in self.actions:
+            return None
+        try:
+            return self.actions.for_page(name, self.page)
+        except DiagnosticError:
+            return None
 
     def word(self, key: str) -> str:
         """One of MARKDOWN_WORDS in the site's language."""

@@ -55,6 +55,14 @@ def page_variables(page: Page, site_url: str = "") -> dict[str, Any]:
     )
 
 
+def action_page_values(site_url: str, page: Page) -> dict[str, Any]:
+    """What a custom action's templates read of a page (`page.*`): as pages' templates do,
+    with `page.markdown` for `page.md`."""
+    values = dict(page_variables(page, site_url))
+    values["markdown"] = values["md"]
+    return values
+
+
 def _full(site_url: str, path: str) -> str:
     """A root-relative path as a full URL, when the site's `url` is known."""
     return site_url.rstrip("/") + path if site_url else path
