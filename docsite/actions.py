@@ -10,6 +10,7 @@ the reader's browser gets data, never script from the project.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from docsite.diagnostics import (
 )
 from docsite.frontmatter import split_frontmatter
 from docsite.pages import Page
-from docsite.scriban import TemplateError, parse
+from docsite.scriban import Template, TemplateError, parse
 from docsite.yamldoc import YamlDocument, load_yaml
 
 ACTIONS_FOLDER = ("_components", "actions")
@@ -277,10 +278,16 @@ class ActionSet:
         if not isinstance(value, str) or "{{" not in value:
             return value
         try:
-            return parse(value, line, definition.file).render(scope)
+            return _template(value, line, definition.file).render(scope)
         except TemplateError as error:
             file = error.source or definition.file
             raise DiagnosticError([_error(file, error.line, error.message, error.hint)]) from None
+
+
+@functools.lru_cache(maxsize=256)
+def _template(text: str, line: int, file: str) -> Template:
+    """A value's template, parsed once for all the pages that show it."""
+    return parse(text, line, file)
 
 
 def _error(file: str, line: int, message: str, hint: str) -> Diagnostic:

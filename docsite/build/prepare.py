@@ -60,7 +60,7 @@ def make_theme(
         project_variables(config),
         partial(action_page_values, config.url),
     )
-    check_actions(actions, site, config, report)
+    check_actions(actions, site, report)
     theme = Theme(
         config,
         nav,
@@ -181,9 +181,7 @@ def action_menu(config: SiteConfig, actions: ActionSet, report: Report) -> tuple
     return tidy_separators(kept)
 
 
-def check_actions(
-    actions: ActionSet, site: SiteContent, config: SiteConfig, report: Report
-) -> None:
+def check_actions(actions: ActionSet, site: SiteContent, report: Report) -> None:
     """Each custom action run once, for the first page: a template that fails is an error
     here, once, rather than on every page that shows the action."""
     if not site.pages:
