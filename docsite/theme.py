@@ -162,6 +162,8 @@ class Theme:
             icon=self.icon_html,
             badge=self.badge_html,
             tag_url=tag_url,
+            # A generated page's folder URL as links write it (`generator.trailingSlash`...).
+            link_form=self.config.urls.link_form,
             labels=self.labels,
             fill_label=fill_label,
             date_text=self.date_text,
@@ -385,7 +387,9 @@ class Theme:
             self.date_text(date) if date else "",
             tuple(self._author(author, entry, from_url) for author in entry.authors),
             tuple(
-                PageLink(name, relative_href(from_url, category_url(name)))
+                PageLink(
+                    name, relative_href(from_url, self.config.urls.link_form(category_url(name)))
+                )
                 for name in entry.categories
             ),
             entry.summary,
@@ -414,7 +418,8 @@ class Theme:
         def href(other: int) -> str:
             if not 1 <= other <= len(pages):
                 return ""
-            return relative_href(from_url, self.blog.summary_url(other))  # type: ignore[union-attr]
+            url = self.blog.summary_url(other)  # type: ignore[union-attr]
+            return relative_href(from_url, self.config.urls.link_form(url))
 
         return Listing(posts, href(number - 1), href(number + 1), number, len(pages))
 
