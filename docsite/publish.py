@@ -353,7 +353,7 @@ def redirect_pages(site: SiteContent) -> list[Redirect]:
     for page in site.pages:
         if not page.settings.redirect:
             continue
-        href, _ = setting_href(page, "redirect", site, asset_paths)  # reported at render
+        href, _, _ = setting_href(page, "redirect", site, asset_paths)  # reported at render
         if href is None:
             continue
         resolved = urllib.parse.urljoin(_SITE_ORIGIN + page.url, href)

@@ -120,8 +120,11 @@ class PageBuilder:
         outcome = PageOutcome(job.rel, page.output_path)
         html: str | None = None
         if page.settings.redirect:
-            target, problems = setting_href(page, "redirect", self.site, self.asset_paths)
+            target, problems, published = setting_href(
+                page, "redirect", self.site, self.asset_paths
+            )
             outcome.diagnostics.extend(problems)
+            outcome.dependencies = dependencies_of(self.site, (), {}, published=published)
             html = self.theme.render_redirect(page, target) if target is not None else None
         else:
             rendered, outcome.dependencies = self._rendered(page, job)
@@ -132,8 +135,14 @@ class PageBuilder:
             outcome.expanded = rendered.expanded
             image = ""
             if page.settings.image:
-                found, problems = setting_href(page, "image", self.site, self.asset_paths)
+                found, problems, published = setting_href(
+                    page, "image", self.site, self.asset_paths
+                )
                 outcome.diagnostics.extend(problems)
+                outcome.dependencies = {
+                    **outcome.dependencies,
+                    **dependencies_of(self.site, (), {}, published=published),
+                }
                 image = found or ""
             themed = self.theme.render_page(page, rendered, image, job.backlinks)
             html = themed.html
