@@ -28,7 +28,7 @@ from docsite.config import HeaderLink, SiteConfig
 from docsite.dates import format_date
 from docsite.emojis import shortcode_emoji
 from docsite.frontmatter import Author, Badge
-from docsite.icons import IconSet, icon_markup
+from docsite.icons import IconSet, icon_markup, is_inline_svg
 from docsite.labels import labels_for
 from docsite.markdown import Rendered
 from docsite.markdown.components.backlinks import BACKLINKS_MARKER
@@ -65,6 +65,7 @@ class AuthorView:
     link: str
     avatar: str
     initial: str  # shown in place of a picture
+    picture: Markup = Markup("")  # an icon, emoji or inline SVG avatar, in place of `avatar`
 
 
 @dataclass(frozen=True)
@@ -397,9 +398,15 @@ class Theme:
         )
 
     def _author(self, author: Author, entry: PostEntry, from_url: str) -> AuthorView:
-        """Its picture: `avatar` (a URL, or a path from the post's folder or, with a leading
-        '/', from the site root), else Gravatar's for its email when enabled."""
+        """Its picture: `avatar` (a URL, a path from the post's folder or, with a leading
+        '/', from the site root, an `:icon-name:` or `:emoji:` shortcode, or an inline SVG),
+        else Gravatar's for its email when enabled."""
         avatar = author.avatar.strip()
+        shortcode = _SHORTCODE.fullmatch(avatar)
+        if shortcode is not None or is_inline_svg(avatar):
+            code = shortcode.group(1) if shortcode is not None else ""
+            picture = self.icon_html(code[5:] if code.startswith("icon-") else avatar)
+            return AuthorView(author.name, author.link, "", author.name[:1].upper(), picture)
         if avatar and "://" not in avatar and not avatar.startswith("data:"):
             folder = posixpath.dirname(entry.rel)
             path = avatar.lstrip("/") if avatar.startswith("/") else posixpath.join(folder, avatar)
