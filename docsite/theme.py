@@ -65,7 +65,7 @@ class AuthorView:
     link: str
     avatar: str
     initial: str  # shown in place of a picture
-    picture: Markup = Markup("")  # an icon, emoji or inline SVG avatar, in place of `avatar`
+    picture: str = ""  # an icon, emoji or inline SVG avatar (Markup), in place of `avatar`
 
 
 @dataclass(frozen=True)
