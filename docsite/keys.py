@@ -269,6 +269,7 @@ class MarkdownInputs:
     checks: ChecksConfig = field(default_factory=ChecksConfig)  # broken links: error or warning
     words: tuple[tuple[str, str], ...] = ()  # labels.MARKDOWN_WORDS in the site's language
     actions: str = ""  # the custom actions' key: `action:<name>` links run them
+    date_format: tuple[str, str] = ("", "")  # a card's date: the site's pattern, language
 
 
 @dataclass(frozen=True)
@@ -323,6 +324,7 @@ class SharedKeys:
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     words: tuple[tuple[str, str], ...] = ()
     actions: str = ""  # the custom actions' key, "" when the project has none
+    date_format: tuple[str, str] = ("", "")
 
 
 def shared_keys(
@@ -401,6 +403,7 @@ def shared_keys(
         config.checks,
         markdown_words(theme.labels),
         actions_key(files) if inputs_of(files, InputKind.ACTION) else "",
+        theme.date_format(),
     )
 
 
@@ -440,6 +443,7 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         checks=shared.checks,
         words=shared.words,
         actions=shared.actions if _runs_actions(page, shared) else "",
+        date_format=shared.date_format,
     )
 
 

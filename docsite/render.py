@@ -109,6 +109,7 @@ class PageBuilder:
                 checks=config.checks,
                 words=markdown_words(self.theme.labels),
                 actions=self.theme.actions,
+                date_format=self.theme.date_format(),
                 setup=self.theme.site_html.setup
                 if self.theme.site_html is not None
                 else TemplateSetup.for_site(config.root, config.content_dir, config, self.site),

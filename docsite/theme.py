@@ -185,8 +185,11 @@ class Theme:
         """A date as readers of this site read it: `locale.dateFormat`, else the locale's
         `Default_DateFormat` label, with month and day names in the site's language."""
         day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-        pattern = self.config.date_format or self.labels["Default_DateFormat"]
-        return format_date(day, pattern, self.config.language)
+        return format_date(day, *self.date_format())
+
+    def date_format(self) -> tuple[str, str]:
+        """The site's date pattern and the language of its month and day names."""
+        return self.config.date_format or self.labels["Default_DateFormat"], self.config.language
 
     def icon_html(self, value: str, css_class: str = "icon") -> Markup:
         icon = self.icons.resolve(value) if value else None

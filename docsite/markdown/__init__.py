@@ -90,6 +90,7 @@ class MarkdownRenderer:
         checks: ChecksConfig | None = None,
         words: tuple[tuple[str, str], ...] = (),
         actions: ActionSet | None = None,
+        date_format: tuple[str, str] | None = None,
     ):
         self.md = make_markdown(html, hard_breaks)
         self.site = site
@@ -101,6 +102,7 @@ class MarkdownRenderer:
         self.checks = checks or ChecksConfig()
         self.words = dict(words)
         self.actions = actions
+        self.date_format = date_format
 
     def render(self, page: Page) -> Rendered:
         setup = self.setup
@@ -110,6 +112,8 @@ class MarkdownRenderer:
         ctx.outbound = self.outbound
         ctx.checks = self.checks
         ctx.actions = self.actions
+        if self.date_format is not None:
+            ctx.date_format = self.date_format
         if self.words:
             ctx.words = self.words
         body = without_region_markers(page.body)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
 from docsite.actions import ActionSet, PageAction
 from docsite.config import ChecksConfig, OutboundConfig
+from docsite.dates import format_date
 from docsite.diagnostics import Diagnostic, DiagnosticError, Severity
 from docsite.icons import ICON_HINT, IconSet, icon_markup
 from docsite.labels import ENGLISH, labels_for, markdown_words
@@ -18,6 +20,7 @@ from docsite.projectfiles import ProjectFiles
 from docsite.urls import root_prefix
 
 _ENGLISH_WORDS = markdown_words(labels_for(ENGLISH, {}))
+_ENGLISH_DATES = (labels_for(ENGLISH, {})["Default_DateFormat"], ENGLISH)
 
 
 @dataclass
@@ -48,6 +51,12 @@ class RenderContext:
     backlinks_title: str = ""  # its own title, if it has one
     nesting_reported: bool = False  # the nesting limit is reported once per page
     actions: ActionSet | None = None  # the project's own actions (_components/actions/)
+    date_format: tuple[str, str] = _ENGLISH_DATES  # the site's: pattern, language
+
+    def date_text(self, value: dt.date) -> str:
+        """A date as the site writes dates (`locale.dateFormat`, in its language)."""
+        pattern, language = self.date_format
+        return format_date(value, pattern, language)
 
     def custom_action(self, name: str) -> PageAction | None:
         """The project's action of that name, resolved for this page; None when there is

@@ -115,7 +115,7 @@ def _check(md: MarkdownIt, token: Token, call: Call, block: Token, ctx: RenderCo
         meta["text"] = escapeHtml(post_summary(page))
     if page is not None and not meta["footer"]:
         date = post_date(page) or page.settings.created
-        meta["footer"] = date.isoformat() if date else None
+        meta["footer"] = ctx.date_text(date) if date else None
     if page is not None and not meta["kicker"]:
         meta["kicker"] = ", ".join(page.settings.categories) or _section_label(page, ctx)
     image = call.get("image") or (feature_image(page) if page else "")
