@@ -140,6 +140,15 @@ class Theme:
         # The page action menu, checked (docsite.build.prepare.action_menu); as configured
         # when the theme is made without a build.
         self.action_menu = action_menu if action_menu is not None else config.actions.items
+        links = [*header_links, *footer_links]
+        self._chrome_action_names = sorted(
+            {
+                item.action
+                for link in links
+                for item in (link, *link.items)
+                if item.action in self.actions
+            }
+        )
         self.blog = blog
         self.feed = feed_link(blog, config) if blog is not None else None
         self.header_links = header_links
@@ -339,6 +348,7 @@ class Theme:
             home_crumb=self._home_crumb(page),
             breadcrumb_separator=self._shortcodes(self.config.breadcrumb_separator),
             **self._action_menu(page),
+            chrome_actions=self._chrome_actions(page),
             show_breadcrumbs=(
                 self.config.breadcrumb
                 if page.settings.breadcrumb is None
@@ -474,6 +484,7 @@ class Theme:
             sidebar=Markup(self.sidebar(page)),
             includes=self._includes(page),
             root=Markup(ROOT_MARK),
+            chrome_actions=self._chrome_actions(page),
             **values,
         )
         return html.replace(ROOT_MARK, root_prefix(page.url) if root is None else root)
@@ -528,6 +539,18 @@ class Theme:
             else:
                 parts.append(escape(shortcode_emoji(piece) or f":{piece}:"))
         return Markup("").join(parts)
+
+    def _chrome_actions(self, page: Page) -> Markup:
+        """The project's actions the header and footer links run, resolved for the page, as
+        JSON for components.js: the header and footer are the same on every page."""
+        found: dict[str, dict] = {}
+        for name in self._chrome_action_names:
+            resolved = self.actions.for_page(name, page)
+            link = resolved.link if is_safe_link(resolved.link) else ""
+            found[name] = {"steps": resolved.steps} if resolved.in_browser else {"link": link}
+        if not found:
+            return Markup("")
+        return Markup(json.dumps(found, default=str).replace("</", "<\\/"))
 
     def _action_menu(self, page: Page) -> dict[str, Any]:
         """The page action menu's items (`actions`), none when it is turned off. A custom

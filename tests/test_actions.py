@@ -157,3 +157,22 @@ def test_an_edited_action_rebuilds_the_pages_that_run_it(project: Project, tmp_p
     assert edit[2] == "https://github.com/acme/handbook/edit/main/guide/setup.md"
     body = project.page("guide/setup/index.html").select_one("main a.button")
     assert body["href"] == "https://github.com/acme/handbook/edit/main/guide/setup.md"
+
+
+def test_header_and_footer_links_run_the_projects_actions(project: Project):
+    config = CONFIG + (
+        "links:\n  - text: Edit here\n    action: edit\n    target: blank\n"
+        "footer:\n  links:\n    - text: Copy source\n      action: copy-markdown\n"
+        "    - text: Broken\n      action: nowhere\n"
+    )
+    result = build(project, config)
+    assert result.ok, project.messages(result)
+    page = project.page("guide/setup/index.html")
+    button = page.select_one(".site-header button[data-action=edit]")
+    assert button.get_text(strip=True) == "Edit here" and button["data-target"] == "_blank"
+    assert page.select_one(".site-footer button[data-action=copy-markdown]") is not None
+    data = json.loads(page.select_one("script#chrome-actions").string)
+    assert data["edit"] == {"link": "https://github.com/acme/docs/edit/main/guide/setup.md"}
+    assert data["copy-markdown"]["steps"][0]["handler"] == "fetch"
+    (broken,) = [d for d in result.report.items if "'nowhere'" in d.message]
+    assert (broken.file, broken.line) == ("retype.yml", 25)

@@ -53,7 +53,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with served_project(
         tmp_path_factory.mktemp("actions_site"),
         {
-            "docsite.yml": "title: Actions\n",
+            "docsite.yml": (
+                "title: Actions\nlinks:\n  - text: Header title\n    action: copy-title\n"
+            ),
             "content/index.md": PAGE,
             "content/_components/actions/copy-title.yml": COPY_TITLE,
             "content/_components/actions/copy-source.yml": COPY_SOURCE,
@@ -112,3 +114,7 @@ def test_the_projects_actions_run_their_steps(page: Page, base_url: str):
     copied_title, source = page.evaluate("window.__copied")
     assert copied_title == "Title: Actions"
     assert source.startswith("# Actions") and "[!button Copy title]" in source
+    # A header link runs it too, with the values of the page it is on.
+    page.get_by_role("button", name="Header title").click()
+    page.wait_for_function("window.__copied.length === 3")
+    assert page.evaluate("window.__copied[2]") == "Title: Actions"

@@ -100,7 +100,7 @@ def test_actions_items_make_the_page_action_menu(project: Project):
     assert (link["href"], link["target"]) == ("https://github.com/acme/docs/issues", "_blank")
     [warning] = [m for m in messages if "open-in-chatgpt" in m]
     assert warning.startswith(
-        "retype.yml:8:15: warning: page action 'open-in-chatgpt' is neither built in nor"
+        "retype.yml:8:15: warning: 'Open in ChatGPT' runs the action 'open-in-chatgpt', which is"
     )
 
 

@@ -65,8 +65,8 @@ def make_theme(
         config,
         nav,
         icons,
-        resolve_links(config.links, site, config, report),
-        resolve_links(config.footer_links, site, config, report),
+        resolve_links(config.links, site, config, report, actions),
+        resolve_links(config.footer_links, site, config, report, actions),
         site_html,
         *_footer_dates(config, dates),
         cache.templates_dir(),
@@ -153,31 +153,44 @@ def _check_icon(value: str, base_dir: str, where: Located, icons: IconSet, repor
 
 
 def resolve_links(
-    links: tuple[HeaderLink, ...], site: SiteContent, config: SiteConfig, report: Report
+    links: tuple[HeaderLink, ...],
+    site: SiteContent,
+    config: SiteConfig,
+    report: Report,
+    actions: ActionSet | None = None,
 ) -> list[HeaderLink]:
     """Header or footer links, menus' items too: links to pages (.md or site paths) become
     root-relative, others stay as written; an action docsite does not have is said."""
-    return [_resolved(link, site, config, report) for link in links]
+    actions = actions if actions is not None else ActionSet({}, {})
+    return [_resolved(link, site, config, report, actions) for link in links]
+
+
+def _known_action(link: HeaderLink, actions: ActionSet, report: Report, outcome: str) -> bool:
+    """Whether the link's action (if any) is built in or the project's own; a warning, at
+    the action, when it is neither."""
+    if not link.action or link.action in BUILT_IN or link.action in actions:
+        return True
+    file, line, col = link.action_at
+    report.warning(
+        file,
+        line,
+        col,
+        f"'{link.text}' runs the action '{link.action}', which is neither built in nor "
+        f"defined in _components/actions/; {outcome}",
+        did_you_mean(link.action, [*BUILT_IN, *actions.definitions])
+        or "built-in actions: " + ", ".join(BUILT_IN),
+    )
+    return False
 
 
 def action_menu(config: SiteConfig, actions: ActionSet, report: Report) -> tuple[HeaderLink, ...]:
     """The page action menu's items (`actions.items`); one running an action that is neither
     built in nor the project's own is left out with a warning."""
-    kept = []
-    for item in config.actions.items:
-        if item.action and item.action not in BUILT_IN and item.action not in actions:
-            file, line, col = item.action_at
-            report.warning(
-                file,
-                line,
-                col,
-                f"page action '{item.action}' is neither built in nor defined in "
-                "_components/actions/; the item is left out",
-                did_you_mean(item.action, [*BUILT_IN, *actions.definitions])
-                or "built-in actions: " + ", ".join(BUILT_IN),
-            )
-            continue
-        kept.append(item)
+    kept = [
+        item
+        for item in config.actions.items
+        if _known_action(item, actions, report, "the menu item is left out")
+    ]
     return tidy_separators(kept)
 
 
@@ -200,11 +213,11 @@ def resolve_hub(config: SiteConfig, site: SiteContent, report: Report) -> str:
     link = config.hub.link
     if not link or EXTERNAL_URL.match(link) or (link.startswith("/") and ".md" not in link):
         return link
-    return _resolved(HeaderLink(config.hub.alt, link), site, config, report).link
+    return _resolved(HeaderLink(config.hub.alt, link), site, config, report, ActionSet({}, {})).link
 
 
 def _resolved(
-    link: HeaderLink, site: SiteContent, config: SiteConfig, report: Report
+    link: HeaderLink, site: SiteContent, config: SiteConfig, report: Report, actions: ActionSet
 ) -> HeaderLink:
     target = link.link
     if target and not EXTERNAL_URL.match(target) and not target.startswith("#"):
@@ -228,18 +241,8 @@ def _resolved(
             )
         else:
             target = Markup(ROOT_MARK) + path
-    action = link.action
-    if action and action not in BUILT_IN:
-        report.warning(
-            config.file,
-            0,
-            0,
-            f"the link '{link.text}' runs the action '{action}', which is not one of docsite's "
-            "built-in actions; it is shown without one",
-            did_you_mean(action, BUILT_IN) or "built-in actions: " + ", ".join(BUILT_IN),
-        )
-        action = ""
-    items = tuple(_resolved(item, site, config, report) for item in link.items)
+    action = link.action if _known_action(link, actions, report, "it is shown without one") else ""
+    items = tuple(_resolved(item, site, config, report, actions) for item in link.items)
     return replace(link, link=target, action=action, items=items)
 
 

@@ -150,6 +150,20 @@
     }, Promise.resolve(null));
   }
 
+  // The header's and footer's links are the same on every page: the project's actions they
+  // run come with each page, filled in for it (<script id="chrome-actions">).
+  function chromeAction(button) {
+    var data = document.getElementById("chrome-actions");
+    var action = data && JSON.parse(data.textContent)[button.getAttribute("data-action")];
+    if (!action) return null;
+    if (action.steps) return function () { return runSteps(action.steps); };
+    if (!action.link) return null;
+    return function () {
+      if (button.getAttribute("data-target") === "_blank") window.open(action.link, "_blank", "noopener");
+      else location.href = action.link;
+    };
+  }
+
   function settle(button, state) {
     button.setAttribute("data-action-state", state);
     setTimeout(function () { button.removeAttribute("data-action-state"); }, 1500);
@@ -159,7 +173,7 @@
     var button = event.target.closest("button[data-action]");
     var steps = button && button.getAttribute("data-steps");
     var run = steps ? function () { return runSteps(JSON.parse(steps)); }
-      : button && ACTIONS[button.getAttribute("data-action")];
+      : button && (ACTIONS[button.getAttribute("data-action")] || chromeAction(button));
     if (!run) return;
     event.preventDefault();
     Promise.resolve()
