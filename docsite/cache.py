@@ -332,17 +332,28 @@ class InputHasher:
         self.known = known
         self.hash_all = hash_all
         self.started_ns = time.time_ns()
+        # Every path signed, by os path: (signature, content hash, whether the signature is
+        # old enough to trust), or None for a file found missing; for docsite.build.nochange.
+        self.seen: dict[str, tuple[tuple[int, ...], str, bool] | None] = {}
 
     def entry(self, path: str | Path, name: str) -> FileEntry:
         signature = file_signature(path)
         previous = self.known.get(name)
         if previous is not None and previous[1] == signature and not self.hash_all:
+            self.seen[os.fspath(path)] = (signature, previous[0], True)
             return previous
         with open(path, "rb") as handle:
             data = handle.read()
-        if max(signature[1], signature[2]) > self.started_ns - RACY_WINDOW_NS:
+        hashed = content_digest(data)
+        racy = max(signature[1], signature[2]) > self.started_ns - RACY_WINDOW_NS
+        self.seen[os.fspath(path)] = (signature, hashed, not racy)
+        if racy:
             signature = (signature[0], -1, -1, -1)  # racy: never matches, so read again
-        return content_digest(data), signature
+        return hashed, signature
+
+    def missing(self, path: str | Path) -> None:
+        """Note a file read as missing: one appearing there is a change."""
+        self.seen[os.fspath(path)] = None
 
 
 def file_signature(path: str | Path) -> tuple[int, int, int, int]:
