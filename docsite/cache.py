@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import weakref
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from docsite.output import atomic_write, write_beside
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 CACHE_VERSION = f"{CACHE_FORMAT}:{__version__}:{sys.version_info[:2]}"
 
 # An input file as the cache knows it: (content hash, its signature: size, mtime, ctime, inode).
@@ -253,7 +254,7 @@ class BuildCache:
     def load_markdown(self, rel: str, markdown_key: str) -> Any:
         try:
             with self._markdown_path(rel).open("rb") as handle:
-                key, rendered = pickle.load(handle)
+                key, rendered = pickle.loads(zlib.decompress(handle.read()))
         except Exception:
             return None
         return rendered if key == markdown_key else None
@@ -264,7 +265,10 @@ class BuildCache:
         path = self._markdown_path(rel)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, pickle.dumps((markdown_key, rendered), pickle.HIGHEST_PROTOCOL))
+            # Compressed: mostly HTML, it shrinks to a third (a 4 KB file to one disk block),
+            # for a few microseconds of a page's milliseconds.
+            data = pickle.dumps((markdown_key, rendered), pickle.HIGHEST_PROTOCOL)
+            atomic_write(path, zlib.compress(data, 1))
         except OSError:
             pass
 

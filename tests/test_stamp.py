@@ -155,3 +155,29 @@ def test_a_stamp_names_the_request_it_answers(tmp_path):
         "/p", stamp.request("/p", None, "", False)
     )
     assert stamp.CACHE_DIR == CACHE_DIR
+
+
+@pytest.mark.parametrize("damage", [b"not zlib", None])
+def test_parsed_markdown_of_another_format_or_damaged_is_parsed_again(tmp_path, damage):
+    """The cache keeps each page's parsed Markdown compressed; a file in the old format
+    (a bare pickle) or a damaged one costs a parse, never a crash or a wrong page."""
+    import pickle
+
+    from docsite.build import BuildOptions, build_site
+
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    parsed = sorted((root / CACHE_DIR / "markdown").glob("*.pickle"))
+    assert parsed
+    for path in parsed:
+        if damage is None:  # as the last format stored it
+            path.write_bytes(pickle.dumps(docsite.cache.zlib.decompress(path.read_bytes())))
+        else:
+            path.write_bytes(damage)
+    # A label changes the sidebar of the pages around it: they are rendered again.
+    write_files(root, {"content/s0/p1.md": "---\norder: 1\n---\n# Renamed\n"})
+    again = build_site(BuildOptions(root=root, out=out, jobs=1))
+    assert again.ok and again.rendered
+    assert tree(out) == clean_build(root, tmp_path / "clean")
