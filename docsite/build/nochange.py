@@ -137,7 +137,7 @@ def _stamp_entries(
         files[os.path.join(config.root, partial)] = sig
     engine_files, engine_folders = stamp.engine_files()
     files.update(engine_files)
-    folders = dict(found.listings)
+    folders = {folder: stamp.listing_of(names) for folder, names in found.listings.items()}
     if not _add_folders(folders, files, config, out, start.started_ns):
         return None
     folders.update(engine_folders)
