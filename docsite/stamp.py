@@ -143,7 +143,7 @@ def unchanged_pages(root: str, request: str) -> tuple[int, str] | None:
             return None
         if stamp["date"] != build_date():
             return None
-        if stamp["environment"] != environment():
+        if stamp["environment"] != environment() or stamp["engine"] != ENGINE_DIR:
             return None
         for folder, names, expected in stamp["files"]:
             if signatures(folder, names) != expected:

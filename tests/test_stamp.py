@@ -109,6 +109,11 @@ def test_the_date_and_the_environment_are_part_of_the_stamp(
     assert build(root) == 0 and len(builds) == 2
     monkeypatch.setenv("DOCSITE_HASH_ALL", "1")  # asks for every file to be read
     assert build(root) == 0 and build(root) == 0 and len(builds) == 4
+    monkeypatch.delenv("DOCSITE_HASH_ALL")
+    assert build(root) == 0 and len(builds) == 4  # the stamp made with SOURCE_DATE_EPOCH
+    # Another copy of docsite (another checkout, another environment) is another engine.
+    monkeypatch.setattr(stamp, "ENGINE_DIR", str(tmp_path / "elsewhere"))
+    assert build(root) == 0 and len(builds) == 5
 
 
 def test_a_file_changed_too_recently_to_tell_is_never_trusted(tmp_path, monkeypatch, builds):

@@ -94,6 +94,7 @@ def record_no_change(
         "output": os.fspath(out),
         "date": stamp.build_date(),
         "environment": stamp.environment(),
+        "engine": stamp.ENGINE_DIR,  # another checkout of docsite is another engine
         "files": files,
         "folders": folders,
         "commit": commit,
