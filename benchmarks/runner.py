@@ -47,6 +47,7 @@ class SizeResult:
     watch: dict[str, float] = field(default_factory=dict)
     search: dict[str, float] = field(default_factory=dict)
     ratios: dict[str, float] = field(default_factory=dict)
+    cache: dict[str, float] = field(default_factory=dict)  # see cache_sizes
 
 
 # Python as on a user's machine, which caches compiled modules: some environments (this
@@ -109,6 +110,33 @@ def output_sizes(out: Path) -> tuple[float, float, float]:
     pages = [p.stat().st_size for p in out.rglob("*.html")]
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     return total / 2**20, statistics.median(pages) / 1024, max(pages) / 1024
+
+
+def disk_mb(folder: Path, shared: set[tuple[int, int]] | None = None) -> float:
+    """Bytes a folder holds (files and folders, as `du --apparent-size`), a file with
+    several links counted once, and not at all when its inode is in `shared`."""
+    seen = set(shared or ())
+    total = 0
+    for path in [folder, *folder.rglob("*")]:
+        stat = path.lstat()
+        if (stat.st_dev, stat.st_ino) not in seen:
+            seen.add((stat.st_dev, stat.st_ino))
+            total += stat.st_size
+    return total / 2**20
+
+
+def cache_sizes(cache: Path, site: Path) -> dict[str, float]:
+    """The cache's size beside the site's: all of it as `du` of the folder alone shows it,
+    and what it adds to the disk (the spare site tree is mostly hard links to the site)."""
+    site_inodes = {(s.st_dev, s.st_ino) for s in (p.lstat() for p in site.rglob("*"))}
+    site_mb, whole_mb = disk_mb(site), disk_mb(cache)
+    own_mb = disk_mb(cache, site_inodes)
+    return {
+        "site_mb": round(site_mb, 1),
+        "cache_mb": round(own_mb, 1),
+        "cache_with_links_mb": round(whole_mb, 1),
+        "cache/site": round(own_mb / site_mb, 3),
+    }
 
 
 # A word of the corpus's vocabulary, as a reader would type it.
@@ -218,6 +246,7 @@ def measure(
         round(median_kb, 1),
         round(largest_kb, 1),
     )
+    result.cache = cache_sizes(corpus.root / ".docsite-cache", out)
     result.search = measure_search(out) if search else {}
     result.watch = measure_watch(corpus)
     if mkdocs_limit:
@@ -312,6 +341,13 @@ def run(
             (large.cold.seconds / large.pages) / (small.cold.seconds / small.pages), 3
         )
     print(table(results))
+    for r in results:
+        c = r.cache
+        print(
+            f"cache at {r.pages} pages: {c['cache_mb']:.1f} MB beside a {c['site_mb']:.1f} MB site "
+            f"({c['cache/site']:.0%}; {c['cache_with_links_mb']:.1f} MB counting the hard links "
+            "of its spare site tree)"
+        )
     if "per_page_scaling" in report:
         print(
             f"time per page at {results[-1].pages} pages vs {results[0].pages}: "

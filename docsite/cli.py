@@ -5,18 +5,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from docsite import __version__
-from docsite.build import BuildOptions, BuildResult, build_site
-from docsite.diagnostics import Diagnostic, Paint, Severity, UsageError, did_you_mean
-from docsite.report_json import dumps, report_json
-from docsite.terminal import ProgressLine, painter, wants_color
+from docsite.terminal import painter, wants_color
 
+# Imported where used: a build with nothing to do loads little more than argparse
+# (docsite.stamp).
 if TYPE_CHECKING:
+    from docsite.build import BuildResult
     from docsite.config import SiteConfig
+    from docsite.context import BuildOptions
+    from docsite.diagnostics import Paint
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("build", "serve", "preview", "check", "new", "init", "clean")
@@ -160,11 +162,14 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
 
 
 def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
     args_list = list(sys.argv[1:] if argv is None else argv)
     first = args_list[0] if args_list else ""
     if not first or (first.startswith("-") and first not in ("-h", "--help", "--version")):
         args_list.insert(0, DEFAULT_COMMAND)  # `docsite` and `docsite --strict` build
     elif not first.startswith("-") and first not in COMMANDS:
+        from docsite.diagnostics import did_you_mean
+
         hint = did_you_mean(args_list[0], COMMANDS)
         print(
             f"docsite: error: unknown command '{args_list[0]}'"
@@ -179,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     root, config_file = _project(getattr(args, "config", None))
     no_color = getattr(args, "no_color", False)
     paint = painter(wants_color(sys.stderr, no_color) and wants_color(sys.stdout, no_color))
+    if _up_to_date(args, root, config_file, paint, started):
+        return EXIT_OK
+    from docsite.context import BuildOptions
+    from docsite.diagnostics import Diagnostic, Severity, UsageError
+
     try:
         if args.command in ("new", "init"):
             return _scaffold(args, root, config_file)
@@ -200,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "clean":
             return _clean(options)
         if args.command == "check":
+            import tempfile
+
             # Outside the project, so neither site/ nor .docsite-cache/ is touched.
             with tempfile.TemporaryDirectory(
                 prefix="docsite-check-", ignore_cleanup_errors=True
@@ -212,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         _usage_error(str(exc), paint)
         if getattr(args, "format", "text") == "json":
+            from docsite.report_json import dumps, report_json
+
             problem = Diagnostic("", 0, 0, Severity.ERROR, str(exc))
             sys.stdout.write(dumps(report_json(args.command, [problem], 0, False)))
         return EXIT_USAGE
@@ -221,6 +235,31 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("docsite: interrupted; the previous site is unchanged", file=sys.stderr)
         return 130
+
+
+def _up_to_date(
+    args: argparse.Namespace, root: Path, config_file: Path | None, paint: Paint, started: float
+) -> bool:
+    """`build` of a site that nothing changed since it was built: said from the stamp the
+    last build left (docsite.stamp), before the builder is even imported."""
+    if args.command != "build" or args.verbose or args.no_cache or args.format != "text":
+        return False
+    from docsite.stamp import request, unchanged_pages
+
+    config = os.fspath(config_file) if config_file else None
+    out = os.fspath(args.out) if args.out is not None else None
+    found = unchanged_pages(
+        os.fspath(root.resolve()), request(os.fspath(root), config, out, args.strict)
+    )
+    if found is None:
+        return False
+    if not args.quiet:
+        pages, output = found
+        seconds = time.perf_counter() - started
+        where = _shown_path(Path(output), Path.cwd())
+        done = f"Built {_plural(pages, 'page')} in {seconds:.2f} s -> {where}"
+        print(f"{paint('ok', done)} (0 warnings, 0 errors)")
+    return True
 
 
 def _unknown_arguments(
@@ -237,6 +276,8 @@ def _unknown_arguments(
         message = f"{option} is an option of {' and '.join(owners[option])}, not of {command}"
     else:
         options = [o for o, names in owners.items() if command in names and o.startswith("--")]
+        from docsite.diagnostics import did_you_mean
+
         hint = did_you_mean(option, options) if option.startswith("-") else ""
         message = f"{command} does not take {' '.join(unknown)}" + (f"; {hint}" if hint else "")
     print(f"docsite {command}: error: {message}", file=sys.stderr)
@@ -261,7 +302,7 @@ def _config(root: Path, config_file: Path | None) -> SiteConfig:
     """The config, for the commands that need its folders but build nothing; a config that
     cannot be read is a usage error here (`build` reports its problems as diagnostics)."""
     from docsite.config import load_config
-    from docsite.diagnostics import DiagnosticError, Report
+    from docsite.diagnostics import DiagnosticError, Report, UsageError
 
     try:
         return load_config(root, config_file, Report())
@@ -288,6 +329,7 @@ def _serving(
 
 
 def _scaffold(args: argparse.Namespace, root: Path, config_file: Path | None) -> int:
+    from docsite.diagnostics import UsageError
     from docsite.scaffold import ScaffoldError, init_project, new_page
 
     try:
@@ -341,6 +383,11 @@ def _clean(options: BuildOptions) -> int:
 
 
 def _run(command: str, options: BuildOptions, args: argparse.Namespace, paint: Paint) -> int:
+    from docsite.build import build_site
+    from docsite.diagnostics import Severity
+    from docsite.report_json import dumps, report_json
+    from docsite.terminal import ProgressLine
+
     as_json = args.format == "json"
     # With --format json, stdout carries the report alone.
     human: TextIO = sys.stderr if as_json else sys.stdout

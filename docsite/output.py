@@ -209,6 +209,7 @@ class OutputFolder:
             os.rename(old, self.spare)
         except OSError:  # another file system, say: no spare then
             return False
+        in_background(_prune_spare, self.spare)
         return True
 
     def _remove_unplaced(self) -> None:
@@ -333,25 +334,45 @@ def _remove(remove: Callable[[str], None], path: str, ignore_errors: bool) -> No
 
 def remove_in_background(folder: Path) -> None:
     """Delete a folder without making the build wait (thousands of files take a while).
+    A folder left by a killed deletion is cleaned up by the next build."""
+    in_background(remove_tree, folder)
 
-    A detached grandchild process does it, so no zombie is left behind; where processes
-    cannot fork, or the fork fails, the folder is deleted here and now. A folder left by a
-    killed deletion is cleaned up by the next build."""
+
+def in_background(work: Callable[[Path], object], folder: Path) -> None:
+    """Run `work(folder)` without making the build wait. A detached grandchild process
+    does it, so no zombie is left behind; where processes cannot fork, or the fork fails,
+    it runs here and now."""
     if not hasattr(os, "fork"):
-        remove_tree(folder)
+        work(folder)
         return
     try:
         child = os.fork()
     except OSError:
-        remove_tree(folder)
+        work(folder)
         return
     if child == 0:  # the child: start the grandchild and leave at once
         try:
             if os.fork() == 0:
-                remove_tree(folder)
+                work(folder)
         finally:
             os._exit(0)
     os.waitpid(child, 0)
+
+
+def _prune_spare(folder: Path) -> None:
+    """Delete the spare tree's files that are not the live site's (one link only): the
+    next build would replace them anyway, and after a build that changed every page they
+    are a whole old copy of the site in the cache. Its folders stay: they are what the
+    next build saves making. Anything that fails here costs the next build a rewrite."""
+    pending = [os.fspath(folder)]
+    with contextlib.suppress(OSError):
+        while pending:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                    elif entry.stat(follow_symlinks=False).st_nlink == 1:
+                        os.unlink(entry.path)
 
 
 def _exchange(a: Path, b: Path) -> bool:

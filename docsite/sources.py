@@ -34,6 +34,9 @@ class Discovery:
     # Files left out of the site (by a name starting with '_' or '.', or by `exclude`):
     # published only when a page links to one, by rel path.
     unlisted: dict[str, SourceFile] = field(default_factory=dict)
+    # Each folder read, by os path: its names, so that a build can later tell that none
+    # was added or removed without walking again (docsite.stamp).
+    listings: dict[str, list[str]] = field(default_factory=dict)
 
 
 def is_skipped(name: str) -> bool:
@@ -191,6 +194,7 @@ class _Walk:
         try:
             stat = os.stat(folder)
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            self.found.listings[folder] = [entry.name for entry in entries]
         except OSError as exc:
             if not unlisted:
                 self.report.error(shown, 0, 0, f"cannot read folder: {exc.strerror}")

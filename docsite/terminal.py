@@ -6,9 +6,10 @@ import os
 import sys
 import threading
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from docsite.diagnostics import Paint, plain
+if TYPE_CHECKING:  # the command line loads this before knowing it will build
+    from docsite.diagnostics import Paint
 
 # ANSI styles by role; a role not named here is printed as it is.
 _STYLES = {
@@ -31,9 +32,13 @@ def wants_color(stream: TextIO, disabled: bool = False) -> bool:
     return stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
+def _unpainted(role: str, text: str) -> str:
+    return text
+
+
 def painter(enabled: bool) -> Paint:
     if not enabled:
-        return plain
+        return _unpainted
 
     def paint(role: str, text: str) -> str:
         style = _STYLES.get(role)

@@ -44,6 +44,7 @@ GROUND = {
     "retype_partials",
     "schema",
     "scriban",
+    "stamp",  # the no-change stamp, read before the rest of docsite is imported
     "urls",
     "yamldoc",
 }

@@ -83,6 +83,46 @@ def test_a_first_build_leaves_a_spare_tree_of_its_site(tmp_path):
     assert not (target / "late.txt").exists()  # not placed by this build: removed
 
 
+def test_the_spare_tree_keeps_only_files_the_live_site_shares(tmp_path):
+    """After a build that rewrote pages, the site it replaced is kept as the spare tree:
+    its rewritten files are deleted (in the background), so the cache never holds a second
+    copy of the site; its folders, and the files the live site still shares, stay."""
+    target, spare = tmp_path / "site", tmp_path / "spare"
+    with OutputFolder(target) as out:
+        for n in range(5):
+            out.write_text(f"p{n}/index.html", f"page {n}")
+        out.commit()
+    with OutputFolder(target, spare) as out:
+        for n in range(5):
+            if n < 3:
+                out.write_text(f"p{n}/index.html", f"page {n}, rewritten")
+            else:
+                assert out.link_from(target / f"p{n}/index.html", f"p{n}/index.html")
+        out.commit()
+    deadline = time.monotonic() + 10
+    while (spare / "p0/index.html").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*")) == [
+        "p0",
+        "p1",
+        "p2",
+        "p3",
+        "p3/index.html",
+        "p4",
+        "p4/index.html",
+    ]
+    assert (spare / "p3/index.html").stat().st_ino == (target / "p3/index.html").stat().st_ino
+    # The next build starts from it as before, and ends with the site it wrote.
+    with OutputFolder(target, spare) as out:
+        assert out.reused
+        for n in range(5):
+            out.write_text(f"p{n}/index.html", f"page {n}, third")
+        out.commit()
+    assert [(target / f"p{n}/index.html").read_text() for n in range(5)] == [
+        f"page {n}, third" for n in range(5)
+    ]
+
+
 def test_a_build_that_starts_from_a_spare_tree_copies_none(tmp_path):
     target, spare = tmp_path / "site", tmp_path / "spare"
     spare.mkdir()

@@ -104,9 +104,12 @@ def project_file_entry(root: Path, name: str, hasher: InputHasher) -> FileEntry:
     """The entry of a file pages read (an include, a snippet); MISSING when it is not there."""
     path = root / (project_rel(name) or "")
     try:
-        return hasher.entry(path, name) if path.is_file() else (MISSING, (0,))
+        if path.is_file():
+            return hasher.entry(path, name)
     except OSError:
-        return (MISSING, (0,))
+        pass
+    hasher.missing(path)
+    return (MISSING, (0,))
 
 
 @dataclass

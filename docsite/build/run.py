@@ -8,6 +8,7 @@ from pathlib import Path
 
 from docsite.build.faults import fault_diagnostic
 from docsite.build.inputs import InputScan, input_files
+from docsite.build.nochange import record_no_change, stamp_start
 from docsite.build.result import BuildResult
 from docsite.cache import (
     CACHE_DIR,
@@ -30,6 +31,7 @@ from docsite.sources import RETYPE_FILE_TYPES, Discovery, PathRules, discover
 
 def build_site(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
+    stamp = stamp_start(options, time.time_ns())
     report = Report()
     result = BuildResult(report)
     try:
@@ -60,7 +62,9 @@ def build_site(options: BuildOptions) -> BuildResult:
         return _finish(result, started)
     cache = BuildCache(config.root, out, enabled=options.use_cache)
     try:
-        _build(config, found, out, cache, options, report, result)
+        hasher = _build(config, found, out, cache, options, report, result)
+        if result.written and not report.items:
+            record_no_change(stamp, config, found, hasher, cache, result.pages, out)
     except OSError as exc:
         # A fault of the machine, not of the content: the old site is still in place.
         report.add(fault_diagnostic(exc, config.root, out))
@@ -77,8 +81,8 @@ def _build(
     options: BuildOptions,
     report: Report,
     result: BuildResult,
-) -> None:
-    """Decide whether there is anything to do, and do it."""
+) -> InputHasher:
+    """Decide whether there is anything to do, and do it; returns what hashed the inputs."""
     result.notes.extend(cache.notes)
     previous = cache.inputs
     hasher = InputHasher(previous.files, options.hash_all or hash_all_requested())
@@ -121,12 +125,13 @@ def _build(
                 cache.save_inputs(previous)
             except OSError:
                 cache.clean_temporary()
-        return
+        return hasher
 
     # Imported here: a build with nothing to do never loads the renderer.
     from docsite.build.site import render_site
 
     render_site(config, found, scan, cache, options, report, result)
+    return hasher
 
 
 def _finish(result: BuildResult, started: float) -> BuildResult:

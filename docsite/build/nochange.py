@@ -1,0 +1,200 @@
+"""Writing the no-change stamp (docsite.stamp) once a build has left the site up to date.
+
+The stamp names what the build was made of as it was when the build read it: the input
+files with the signatures they were hashed under, the folders with the names discover
+listed, and the project's config files. A file whose signature is too recent to trust is
+hashed again here and written down only if its contents are still those the build used;
+anything this cannot vouch for means no stamp, and the next build does the full check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docsite import stamp
+from docsite.cache import BuildCache, InputHasher, content_digest, hash_all_requested
+from docsite.config import CONFIG_NAMES, SiteConfig
+from docsite.context import BuildOptions
+from docsite.icons import icon_pack_roots
+from docsite.output import OUTPUT_MARKER
+from docsite.retype_config import RETYPE_CONFIG_NAMES
+from docsite.sources import Discovery
+from docsite.themefiles import static_dirs, template_dirs
+
+# What a project folder holds that a build reads by name: its config files and folders.
+CONFIG_FILES = (*CONFIG_NAMES, *RETYPE_CONFIG_NAMES)
+PROJECT_FOLDERS = ("templates", "static", "_components")
+
+
+@dataclass
+class StampStart:
+    """What the build saw before reading anything: when it began, and the config files."""
+
+    root: str
+    request: str
+    started_ns: int
+    configs: dict[str, tuple[tuple[int, ...], str] | None] = field(default_factory=dict)
+
+
+def stamp_start(options: BuildOptions, started_ns: int) -> StampStart | None:
+    """Note the config files before the config is read; None when no stamp will be made."""
+    if not options.use_cache or options.keep_live or options.hash_all or hash_all_requested():
+        return None
+    root = os.fspath(options.root.resolve())
+    config = os.fspath(options.config_file) if options.config_file else None
+    out = os.fspath(options.out) if options.out is not None else None
+    start = StampStart(
+        root, stamp.request(os.fspath(options.root), config, out, options.strict), started_ns
+    )
+    names = [os.path.join(root, name) for name in CONFIG_FILES]
+    for path in [*names, *([config] if config else [])]:
+        start.configs[path] = _read_signed(path)
+    return start
+
+
+def _read_signed(path: str) -> tuple[tuple[int, ...], str] | None:
+    """A file's signature and content hash, read together; None when it is not a file."""
+    try:
+        with open(path, "rb") as handle:
+            signature = os.fstat(handle.fileno())
+            data = handle.read()
+    except OSError:
+        return None
+    sig = (signature.st_size, signature.st_mtime_ns, signature.st_ctime_ns, signature.st_ino)
+    return sig, content_digest(data)
+
+
+def record_no_change(
+    start: StampStart | None,
+    config: SiteConfig,
+    found: Discovery,
+    hasher: InputHasher,
+    cache: BuildCache,
+    pages: int,
+    out: Path,
+) -> None:
+    """Write the stamp for a build that succeeded without a diagnostic; remove any old one
+    when this one cannot be vouched for. Never fails the build."""
+    if start is None or not cache.enabled:
+        return
+    path = stamp.stamp_path(start.root, start.request)
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+    entries = _stamp_entries(start, config, found, hasher, out)
+    if entries is None:
+        return
+    files, folders = entries
+    commit = _commit(config)
+    stamped = {
+        "request": start.request,
+        "pages": pages,
+        "output": os.fspath(out),
+        "date": stamp.build_date(),
+        "environment": stamp.environment(),
+        "engine": stamp.ENGINE_DIR,  # another checkout of docsite is another engine
+        "files": files,
+        "folders": folders,
+        "commit": commit,
+        "commit_dir": os.fspath(config.content_dir),
+    }
+    # Another build since (of this site, or watch mode's page re-rendered in place) changes
+    # the site's marker or the cache's inputs.
+    files[os.path.join(out, OUTPUT_MARKER)] = stamp.signature(os.path.join(out, OUTPUT_MARKER))
+    files[os.fspath(cache.inputs_index)] = stamp.signature(os.fspath(cache.inputs_index))
+    stamped["files"] = stamp.pack(files)
+    with contextlib.suppress(OSError):
+        stamp.write_stamp(path, stamped)
+
+
+def _commit(config: SiteConfig) -> str:
+    from docsite.gitdates import head_commit
+
+    return head_commit(config.content_dir)
+
+
+def _stamp_entries(
+    start: StampStart, config: SiteConfig, found: Discovery, hasher: InputHasher, out: Path
+) -> tuple[dict, dict] | None:
+    """(files, folders) as the stamp checks them, or None when one cannot be vouched for."""
+    now_ns = stamp.time.time_ns()
+    files: dict[str, tuple[int, ...] | None] = {}
+    for path, seen in hasher.seen.items():
+        settled = _settled(path, seen, now_ns)
+        if settled is False:
+            return None
+        files[path] = settled
+    for path, read in start.configs.items():
+        settled = _settled(path, read and (*read, True), now_ns, start.started_ns)
+        if settled is False:
+            return None
+        files[path] = settled
+    for partial in config.partials:
+        sig = stamp.signature(os.path.join(config.root, partial))
+        if not stamp.trusted(sig, start.started_ns):
+            return None
+        files[os.path.join(config.root, partial)] = sig
+    engine_files, engine_folders = stamp.engine_files()
+    files.update(engine_files)
+    folders = {folder: stamp.listing_of(names) for folder, names in found.listings.items()}
+    if not _add_folders(folders, files, config, out, start.started_ns):
+        return None
+    folders.update(engine_folders)
+    _add_git_absence(files, config)
+    return files, folders
+
+
+def _settled(
+    path: str, seen: tuple | None, now_ns: int, read_ns: int | None = None
+) -> tuple[int, ...] | bool | None:
+    """The signature to write down for a file the build read, None for one it found
+    missing, False when it cannot be vouched for (changed since, or too recent to tell)."""
+    current = stamp.signature(path)
+    if seen is None:
+        return None if current is None else False
+    signature, hashed, trusted = seen
+    if read_ns is not None:
+        trusted = stamp.trusted(signature, read_ns)
+    if current == signature and trusted:
+        return current
+    if current is None or not stamp.trusted(current, now_ns):
+        return False
+    read = _read_signed(path)
+    if read is None or read[0] != current or read[1] != hashed:
+        return False
+    return current
+
+
+def _add_folders(
+    folders: dict[str, str | None],
+    files: dict[str, tuple[int, ...] | None],
+    config: SiteConfig,
+    out: Path,
+    started_ns: int,
+) -> bool:
+    """The theme's and the icon packs' folders, and what the project folder holds by name.
+    Their listings are taken now: a folder changed since the build began is not trusted."""
+    roots = [*template_dirs(config), *static_dirs(config)]
+    roots += icon_pack_roots(config.root, config.content_dir)
+    for top in roots:
+        for folder, subfolders, _ in os.walk(top, followlinks=True):
+            if not stamp.trusted(stamp.signature(folder), started_ns):
+                return False
+            folders[folder] = stamp.listing(folder)
+            subfolders.sort()
+    for name in PROJECT_FOLDERS:  # one made since is a change
+        path = os.path.join(config.root, name)
+        files[path] = stamp.signature(path)
+        if not stamp.trusted(files[path], started_ns):
+            return False
+    return os.fspath(config.content_dir) in folders  # else discover did not read it
+
+
+def _add_git_absence(files: dict[str, tuple[int, ...] | None], config: SiteConfig) -> None:
+    """Outside git, a repository made around the content folder later is a change."""
+    folder = config.content_dir.resolve()
+    for parent in (folder, *folder.parents):
+        path = os.fspath(parent / ".git")
+        files.setdefault(path, stamp.signature(path))

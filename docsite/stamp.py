@@ -1,0 +1,189 @@
+"""The no-change stamp: what a build with nothing to do checks before loading docsite.
+
+A successful build without diagnostics leaves, per request (folder, config, --out, --strict),
+a small file in the cache folder naming every file and folder the build was made of with
+its signature (size, times, inode) or listing, and the engine, date, environment and git
+commit it saw. When all of them are still so, `docsite build` says the site is up to date
+without importing the config reader, the renderer or the cache: a stat per input, which
+is what lets a large site's no-change build cost little more than Python starting.
+
+Only what the full no-change check (docsite.build.run) would find unchanged is trusted:
+a file whose times are too recent to tell a later write apart (RACY_WINDOW_NS) is hashed
+again before it is written down, and anything that fails here falls back to the full
+check. This module imports nothing of docsite but its version, so the command line can
+use it before importing the rest.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import time
+import zlib
+from array import array
+from collections.abc import Iterable
+
+from docsite import __version__
+
+STAMP_FORMAT = 1
+STAMP_VERSION = f"{STAMP_FORMAT}:{__version__}:{sys.version}"
+CACHE_DIR = ".docsite-cache"  # as docsite.cache names it (tests check they agree)
+RACY_WINDOW_NS = 2_000_000_000  # as docsite.cache's: times this recent are not trusted
+ENGINE_DIR = os.path.dirname(os.path.abspath(__file__))
+# Environment variables a build reads, directly or through git.
+ENV_PREFIXES = ("DOCSITE_", "GIT_", "SOURCE_DATE_EPOCH")
+
+Signature = tuple[int, int, int, int]
+
+
+def request(root: str, config_file: str | None, out: str | None, strict: bool) -> str:
+    """What names a build request: the same folder, config, --out and --strict."""
+    return repr((os.getcwd(), root, config_file or "", out or "", strict))
+
+
+def stamp_path(root: str, request: str) -> str:
+    """Where the stamp of a request is kept (hashlib would cost more to import than this
+    whole check: zlib's checksums name the file, and the stamp holds the request itself)."""
+    data = request.encode("utf-8", "surrogatepass")
+    return os.path.join(root, CACHE_DIR, f"stamp-{zlib.crc32(data):08x}{zlib.adler32(data):08x}")
+
+
+def signature(path: str) -> Signature | None:
+    """Size, mtime, ctime and inode; None when nothing is there."""
+    try:
+        stat = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
+ABSENT = (-1, -1, -1, -1)  # the packed signature of a file that is not there
+INODE_BITS = (1 << 63) - 1  # an inode as a signed 64-bit number
+
+
+def pack(entries: dict[str, Signature | None]) -> list[tuple[str, tuple[str, ...], bytes]]:
+    """Signatures by folder, as 64-bit numbers: a stamp of thousands of files loads and
+    compares in a few milliseconds (a tuple of four big ints per file took ten times as long)."""
+    by_folder: dict[str, list[tuple[str, Signature | None]]] = {}
+    for path, entry in entries.items():
+        folder, name = os.path.split(path)
+        by_folder.setdefault(folder, []).append((name, entry))
+    packed = []
+    for folder, named in by_folder.items():
+        numbers = array("q")
+        for _, entry in named:
+            numbers.extend(ABSENT if entry is None else (*entry[:3], entry[3] & INODE_BITS))
+        packed.append((folder, tuple(name for name, _ in named), numbers.tobytes()))
+    return packed
+
+
+def signatures(folder: str, names: tuple[str, ...]) -> bytes:
+    """The packed signatures of `names` in `folder`, as they are now."""
+    numbers = array("q")
+    for name in names:
+        try:
+            stat = os.stat(os.path.join(folder, name))
+        except (FileNotFoundError, NotADirectoryError):
+            numbers.extend(ABSENT)
+            continue
+        numbers.extend((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino & INODE_BITS))
+    return numbers.tobytes()
+
+
+def listing(folder: str) -> str | None:
+    """A folder's names, transient build folders left out; None when it cannot be read."""
+    try:
+        return listing_of(os.listdir(folder))
+    except OSError:
+        return None
+
+
+def listing_of(names: Iterable[str]) -> str:
+    """`listing` of names already read (a walk that listed the folder)."""
+    return "\0".join(sorted(n for n in names if not _transient(n)))
+
+
+def _transient(name: str) -> bool:
+    """A build's staging or discarded site (.site.tmp-123, .site.old-123), there only while
+    a build runs or tidies up."""
+    return name.startswith(".") and (".tmp-" in name or ".old-" in name)
+
+
+def build_date() -> str:
+    """The UTC date a build would see (docsite's build_time: SOURCE_DATE_EPOCH, else now)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    seconds = int(epoch) if epoch.isdigit() else None
+    return time.strftime("%Y-%m-%d", time.gmtime(seconds))
+
+
+def environment() -> list[tuple[str, str]]:
+    return sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIXES))
+
+
+def engine_files() -> tuple[dict[str, Signature | None], dict[str, str | None]]:
+    """docsite's own modules and folders: a changed engine is never trusted."""
+    files: dict[str, Signature | None] = {}
+    folders: dict[str, str | None] = {}
+    for folder, subfolders, names in os.walk(ENGINE_DIR):
+        subfolders[:] = [n for n in subfolders if n != "__pycache__"]
+        folders[folder] = listing(folder)
+        for name in names:
+            if name.endswith(".py"):
+                files[os.path.join(folder, name)] = signature(os.path.join(folder, name))
+    return files, folders
+
+
+def unchanged_pages(root: str, request: str) -> tuple[int, str] | None:
+    """(pages, output folder) when the stamp for this request still holds, else None."""
+    try:
+        with open(stamp_path(root, request), "rb") as handle:
+            stamp = marshal.load(handle)
+        if stamp["version"] != STAMP_VERSION or stamp["request"] != request:
+            return None
+        if stamp["date"] != build_date():
+            return None
+        if stamp["environment"] != environment() or stamp["engine"] != ENGINE_DIR:
+            return None
+        for folder, names, expected in stamp["files"]:
+            if signatures(folder, names) != expected:
+                return None
+        for folder, expected in stamp["folders"].items():
+            if listing(folder) != expected:
+                return None
+        if stamp["commit"] and _head_commit(stamp["commit_dir"]) != stamp["commit"]:
+            return None
+        return stamp["pages"], stamp["output"]
+    except Exception:  # a damaged or foreign stamp: the full check decides
+        return None
+
+
+def _head_commit(folder: str) -> str:
+    """As docsite.gitdates.head_commit: the commit the content folder is at."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-c", "core.quotepath=off", "log", "-1", "--format=%H"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def trusted(entry: Signature | None, started_ns: int) -> bool:
+    """A signature old enough that a later write would change it (see RACY_WINDOW_NS)."""
+    return entry is None or max(entry[1], entry[2]) < started_ns - RACY_WINDOW_NS
+
+
+def write_stamp(path: str, stamp: dict) -> None:
+    """Write the stamp under a temporary name and rename it into place."""
+    temporary = f"{path}.tmp-{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        marshal.dump({"version": STAMP_VERSION, **stamp}, handle)
+    os.replace(temporary, path)

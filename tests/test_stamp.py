@@ -1,0 +1,191 @@
+"""The no-change stamp: `docsite build` skips the builder only when nothing the site is
+made of changed, and every other build still equals a clean one."""
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import write_files
+from test_incremental import EDITS, clean_build, make_site, tree
+
+import docsite.build
+import docsite.cache
+from docsite import cli, stamp
+from docsite.cache import CACHE_DIR, BuildCache
+
+
+@pytest.fixture
+def fine_times(monkeypatch):
+    """This file system's nanosecond times, trusted at once (as they are on ext4 or tmpfs):
+    the tests need not wait out the window kept for coarse timestamps."""
+    monkeypatch.setattr(stamp, "RACY_WINDOW_NS", 0)
+    monkeypatch.setattr(docsite.cache, "RACY_WINDOW_NS", 0)
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """Calls of the builder made by the command line (none when the stamp answered)."""
+    calls = []
+    real = docsite.build.build_site
+
+    def counted(options):
+        calls.append(options)
+        return real(options)
+
+    monkeypatch.setattr(docsite.build, "build_site", counted)
+    return calls
+
+
+def build(root: Path, *args: str) -> int:
+    os.chdir(root)
+    return cli.main(["build", "--out", "site", "-q", "-j", "1", *args])
+
+
+def stamps(root: Path) -> list[Path]:
+    return sorted((root / CACHE_DIR).glob("stamp-*"))
+
+
+def test_a_build_with_nothing_changed_is_answered_by_the_stamp(
+    tmp_path, monkeypatch, fine_times, builds, capsys
+):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    monkeypatch.chdir(root)
+    assert build(root) == 0 and len(builds) == 1
+    assert len(stamps(root)) == 1
+    assert build(root) == 0 and len(builds) == 1  # the builder was not called
+    capsys.readouterr()
+    assert cli.main(["build", "--out", "site", "-j", "1"]) == 0 and len(builds) == 1
+    assert "Built 7 pages in" in capsys.readouterr().out
+    # Another request (another output folder, --strict) has no stamp yet.
+    assert build(root, "--strict") == 0 and len(builds) == 2
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_every_kind_of_edit_builds_again_and_equals_a_clean_build(
+    tmp_path, monkeypatch, fine_times, builds, name
+):
+    root = tmp_path / "proj"
+    make_site(root)
+    monkeypatch.chdir(root)
+    assert build(root) == 0 and stamps(root)
+    EDITS[name](root)
+    assert build(root) == 0 and len(builds) == 2, "the edit went unseen"
+    assert tree(root / "site") == clean_build(root, tmp_path / "clean")
+
+
+MORE_EDITS = {
+    "empty folder gets a page": lambda r: write_files(r, {"content/empty/new.md": "# New\n"}),
+    "asset added": lambda r: write_files(r, {"content/s0/picture.txt": "a file\n"}),
+    "include appears": lambda r: write_files(r, {"content/_includes/head.html": "<meta x>"}),
+    "templates folder made": lambda r: (r / "templates").mkdir(),
+    "second config file": lambda r: write_files(r, {"retype.yml": "input: content\n"}),
+    "git repository made": lambda r: (r / ".git").mkdir(),
+    "site replaced": lambda r: (r / "site" / ".docsite").write_text("x"),
+    "watch mode re-rendered": lambda r: BuildCache(r, (r / "site").resolve()).forget_inputs(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE_EDITS))
+def test_what_no_page_edit_changes_is_seen_too(tmp_path, monkeypatch, fine_times, builds, name):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    (root / "content/empty").mkdir()
+    monkeypatch.chdir(root)
+    assert build(root) == 0 and stamps(root)
+    MORE_EDITS[name](root)
+    build(root)
+    assert len(builds) == 2, "the change went unseen"
+
+
+def test_the_date_and_the_environment_are_part_of_the_stamp(
+    tmp_path, monkeypatch, fine_times, builds
+):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=2)
+    monkeypatch.chdir(root)
+    assert build(root) == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")  # another day for `date.now`
+    assert build(root) == 0 and len(builds) == 2
+    monkeypatch.setenv("DOCSITE_HASH_ALL", "1")  # asks for every file to be read
+    assert build(root) == 0 and build(root) == 0 and len(builds) == 4
+    monkeypatch.delenv("DOCSITE_HASH_ALL")
+    assert build(root) == 0 and len(builds) == 4  # the stamp made with SOURCE_DATE_EPOCH
+    # Another copy of docsite (another checkout, another environment) is another engine.
+    monkeypatch.setattr(stamp, "ENGINE_DIR", str(tmp_path / "elsewhere"))
+    assert build(root) == 0 and len(builds) == 5
+
+
+def test_a_file_changed_too_recently_to_tell_is_never_trusted(tmp_path, monkeypatch, builds):
+    # A clock so coarse that every file here changed "just now", however long the build
+    # took: a later write within the same tick could keep its times.
+    monkeypatch.setattr(stamp, "RACY_WINDOW_NS", 10**18)
+    monkeypatch.setattr(docsite.cache, "RACY_WINDOW_NS", 10**18)
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=2)
+    monkeypatch.chdir(root)
+    assert build(root) == 0
+    assert not stamps(root)
+    assert build(root) == 0 and len(builds) == 2
+
+
+def test_a_build_with_warnings_leaves_no_stamp(tmp_path, monkeypatch, fine_times, builds):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=2)
+    write_files(root, {"content/s0/p0.md": "# Page\n\n[gone](missing.md)\n"})
+    monkeypatch.chdir(root)
+    build(root)
+    assert not stamps(root)
+    build(root)
+    assert len(builds) == 2  # the warning is printed again by the full no-change check
+
+
+@pytest.mark.parametrize("damage", [b"", b"not marshal data", None])
+def test_a_damaged_or_foreign_stamp_means_the_full_check(
+    tmp_path, monkeypatch, fine_times, builds, damage
+):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=2)
+    monkeypatch.chdir(root)
+    assert build(root) == 0
+    [path] = stamps(root)
+    if damage is None:
+        monkeypatch.setattr(stamp, "STAMP_VERSION", "another version")
+    else:
+        path.write_bytes(damage)
+    assert build(root) == 0 and len(builds) == 2
+    assert tree(root / "site") == clean_build(root, tmp_path / "clean")
+
+
+def test_a_stamp_names_the_request_it_answers(tmp_path):
+    one = stamp.request("/p", None, "site", False)
+    assert stamp.stamp_path("/p", one) != stamp.stamp_path(
+        "/p", stamp.request("/p", None, "", False)
+    )
+    assert stamp.CACHE_DIR == CACHE_DIR
+
+
+@pytest.mark.parametrize("damage", [b"not zlib", None])
+def test_parsed_markdown_of_another_format_or_damaged_is_parsed_again(tmp_path, damage):
+    """The cache keeps each page's parsed Markdown compressed; a file in the old format
+    (a bare pickle) or a damaged one costs a parse, never a crash or a wrong page."""
+    import pickle
+
+    from docsite.build import BuildOptions, build_site
+
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    parsed = sorted((root / CACHE_DIR / "markdown").glob("*.pickle"))
+    assert parsed
+    for path in parsed:
+        if damage is None:  # as the last format stored it
+            path.write_bytes(pickle.dumps(docsite.cache.zlib.decompress(path.read_bytes())))
+        else:
+            path.write_bytes(damage)
+    # A label changes the sidebar of the pages around it: they are rendered again.
+    write_files(root, {"content/s0/p1.md": "---\norder: 1\n---\n# Renamed\n"})
+    again = build_site(BuildOptions(root=root, out=out, jobs=1))
+    assert again.ok and again.rendered
+    assert tree(out) == clean_build(root, tmp_path / "clean")
