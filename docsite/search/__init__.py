@@ -13,7 +13,8 @@ few merges them into the last index. In watch mode the build keeps the last inde
   client on the versions it was written for, its stock client on any other.
 - `index_format`: Pagefind's files as data, read, patched and written in one fixed order
   (only with the versions pagefind_client names).
-- `indexing`: a build's index: reused, patched, or built whole.
+- `indexing`: a build's index: reused, patched, or built whole (by a cold build, while its
+  pages render: `IndexFeeder`).
 - `placing`: the index in the output folder, and the key file that names it.
 - `background`: watch mode's re-index in a thread, swapped into the served folder.
 

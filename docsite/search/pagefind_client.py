@@ -5,7 +5,9 @@ The override (`_prompt_service`) replaces the client's private reader (`_wait_fo
 and reads its private `_backend` and `_responses`; index_format reads and patches Pagefind's
 files, whose layout is no public promise either. Both were written for, and checked against,
 the versions in WRITTEN_FOR. With any other version, `Pagefind.index` uses the stock client as
-Pagefind documents it, and `patchable` is False: the site is indexed whole every time.
+Pagefind documents it, and `patchable` is False: the site is indexed whole every time, after
+the last page is written (`IndexSession`, which gives Pagefind pages while the build renders
+them, runs only on the override). Every use of Pagefind's private parts is in this module.
 """
 
 from __future__ import annotations
