@@ -31,7 +31,7 @@ def main() -> None:
     parser.add_argument(
         "--no-mkdocs",
         action="store_true",
-        help="skip the MkDocs baseline even when it is installed",
+        help="skip the MkDocs and Zensical baselines even when they are installed",
     )
     parser.add_argument(
         "--json",
@@ -43,7 +43,7 @@ def main() -> None:
         "--mkdocs-limit",
         type=float,
         default=600,
-        help="stop MkDocs after this many seconds and report a lower bound (default: 600)",
+        help="stop MkDocs or Zensical after this many seconds, a lower bound (default: 600)",
     )
     parser.add_argument(
         "--no-search",

@@ -125,4 +125,31 @@ def generate(root: Path, count: int, seed: int = 2026, search: bool = True) -> C
         path.write_text(text, encoding="utf-8")
     config = "title: Benchmark docs\n" + ("" if search else "search:\n  enabled: false\n")
     (root / "docsite.yml").write_text(config, encoding="utf-8")
+    write_mkdocs_config(root)
     return Corpus(root, pages)
+
+
+# Where Zensical writes the corpus's site: inside the project, as it requires.
+BASELINE_SITE = "zensical-site"
+# The icons the pages name, for Material's theme (see write_mkdocs_config).
+OVERRIDES = "mkdocs-overrides"
+EMPTY_ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"></svg>\n'
+
+
+def write_mkdocs_config(root: Path) -> Path:
+    """mkdocs.yml of a Material for MkDocs project with the same pages, as Zensical reads it
+    (MkDocs itself builds them with its default theme: benchmarks/runner.py). Zensical wants
+    its folders inside the project, and Material shows a page's `icon:` as one of its own
+    icons, failing on a name it lacks: the corpus's Retype names get blank icons of their own
+    in the theme's custom_dir."""
+    icons = root / OVERRIDES / ".icons"
+    icons.mkdir(parents=True, exist_ok=True)
+    for name in (*ICONS, "home"):
+        (icons / f"{name}.svg").write_text(EMPTY_ICON, encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(
+        f"site_name: Benchmark\ndocs_dir: content\nsite_dir: {BASELINE_SITE}\n"
+        f"use_directory_urls: true\ntheme:\n  name: material\n  custom_dir: {OVERRIDES}\n",
+        encoding="utf-8",
+    )
+    return config

@@ -1,7 +1,8 @@
-"""Runs docsite (and MkDocs, where installed) on generated corpora; prints and saves ratios.
+"""Runs docsite (and MkDocs and Zensical, where installed) on generated corpora; prints and
+saves ratios.
 
 Every figure comes from this run: rebuilds are reported against the cold build, docsite's
-cold build against MkDocs on the same pages, and per-page time across sizes.
+cold build against MkDocs's and Zensical's on the same pages, and per-page time across sizes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from benchmarks.corpus import Corpus, generate
+from benchmarks.corpus import BASELINE_SITE, Corpus, generate
 from benchmarks.watch_latency import measure_watch
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,6 +45,7 @@ class SizeResult:
     median_page_kb: float
     largest_page_kb: float
     mkdocs: Run | None = None
+    zensical: Run | None = None
     watch: dict[str, float] = field(default_factory=dict)
     search: dict[str, float] = field(default_factory=dict)
     ratios: dict[str, float] = field(default_factory=dict)
@@ -209,15 +211,35 @@ def query_transfer(out: Path, query: str) -> dict[str, float]:
     }
 
 
+def installed_command(name: str) -> str | None:
+    """A command of this Python's environment (found when it is not on PATH), else PATH's."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.is_file() else shutil.which(name)
+
+
 def mkdocs_run(corpus: Corpus, work: Path, limit: float) -> Run | None:
-    if shutil.which("mkdocs") is None:
+    """MkDocs with its default theme (and its default search plugin)."""
+    mkdocs = installed_command("mkdocs")
+    if mkdocs is None:
         return None
     config = work / "mkdocs.yml"
     config.write_text(
         f"site_name: Benchmark\ndocs_dir: {corpus.content}\nsite_dir: {work / 'mkdocs-site'}\n"
         "use_directory_urls: true\n"
     )
-    return timed(["mkdocs", "build", "-q", "-f", str(config)], work, limit)
+    return timed([mkdocs, "build", "-q", "-f", str(config)], work, limit)
+
+
+def zensical_run(corpus: Corpus, limit: float) -> Run | None:
+    """Zensical on the corpus's mkdocs.yml (Material's theme, its search on), cold: its cache
+    and site are deleted first, and `--clean` says so again."""
+    zensical = installed_command("zensical")
+    if zensical is None:
+        return None
+    for folder in (".cache", BASELINE_SITE):
+        shutil.rmtree(corpus.root / folder, ignore_errors=True)
+    config = corpus.root / "mkdocs.yml"
+    return timed([zensical, "build", "--clean", "-f", str(config)], corpus.root, limit)
 
 
 def measure(
@@ -251,6 +273,7 @@ def measure(
     result.watch = measure_watch(corpus)
     if mkdocs_limit:
         result.mkdocs = mkdocs_run(corpus, work, mkdocs_limit)
+        result.zensical = zensical_run(corpus, mkdocs_limit)
     result.ratios = {
         "no_change/cold": round(no_change.seconds / cold.seconds, 4),
         "body_edit/cold": round(body_edit.seconds / cold.seconds, 4),
@@ -260,7 +283,17 @@ def measure(
     if result.mkdocs is not None:
         # With a timed-out MkDocs run this is a lower bound (printed as ">").
         result.ratios["mkdocs/docsite_cold"] = round(result.mkdocs.seconds / cold.seconds, 2)
+    if result.zensical is not None:
+        result.ratios["zensical/docsite_cold"] = round(result.zensical.seconds / cold.seconds, 2)
     return result
+
+
+def baseline_ratio(run: Run | None, ratio: float | None) -> str:
+    """How many times docsite's cold build is faster; a lower bound (">") when the other
+    generator was stopped at the time limit."""
+    if run is None or ratio is None:
+        return "-"
+    return f"{'>' if run.timed_out else ''}{ratio:.1f}x"
 
 
 def table(results: list[SizeResult]) -> str:
@@ -280,6 +313,8 @@ def table(results: list[SizeResult]) -> str:
             "largest KB",
             "mkdocs s",
             "mkdocs/docsite",
+            "zensical s",
+            "zensical/docsite",
             "index s",
             "index MB",
             "query KB",
@@ -301,7 +336,9 @@ def table(results: list[SizeResult]) -> str:
                 f"{r.median_page_kb:.1f}",
                 f"{r.largest_page_kb:.1f}",
                 f"{r.mkdocs.seconds:.1f}" if r.mkdocs else "-",
-                f"{r.ratios['mkdocs/docsite_cold']:.1f}x" if r.mkdocs else "-",
+                baseline_ratio(r.mkdocs, r.ratios.get("mkdocs/docsite_cold")),
+                f"{r.zensical.seconds:.1f}" if r.zensical else "-",
+                baseline_ratio(r.zensical, r.ratios.get("zensical/docsite_cold")),
                 f"{r.search['index_seconds']:.2f}" if r.search else "-",
                 f"{r.search['index_total_mb']:.1f}" if r.search else "-",
                 f"{r.search.get('query_kb', 0):.0f}" if r.search else "-",

@@ -6,8 +6,19 @@ asks for one."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from functools import cache
+
+
+def build_time() -> dt.datetime:
+    """The build's date and time for templates (`date.now`): SOURCE_DATE_EPOCH when set,
+    as other generators honour it, so that a build can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
 
 # The letters that are specifiers; any other character is written as it is.
 _SPECIFIERS = frozenset("yMd")

@@ -252,10 +252,12 @@ def build_pages(
     jobs: list[PageJob],
     workers: int,
     done: Callable[[int], None] = lambda count: None,
+    arrived: Callable[[PageOutcome], None] = lambda outcome: None,
 ) -> list[PageOutcome]:
     """Run the jobs; the result does not depend on the number of workers. `done` hears how
-    many jobs are finished, for a progress line."""
-    return _run_jobs(builder, jobs, workers, done, _build_one)
+    many jobs are finished, for a progress line; `arrived` gets each page's outcome as soon
+    as it is known (in no fixed order), to start on what follows a page's writing."""
+    return _run_jobs(builder, jobs, workers, done, _build_one, arrived)
 
 
 def parse_pages(
@@ -274,14 +276,17 @@ def _run_jobs(
     workers: int,
     done: Callable[[int], None],
     work: Callable[[PageBuilder, PageJob], Any],
+    arrived: Callable[[Any], None] = lambda result: None,
 ) -> list[Any]:
-    """Each job's result of `work`, in the order of the jobs, over all cores when worth it."""
+    """Each job's result of `work`, in the order of the jobs, over all cores when worth it;
+    `arrived` sees each as it comes."""
     global _BUILDER
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD or not can_fork:
         results = []
         for job in jobs:
             results.append(work(builder, job))
+            arrived(results[-1])
             done(len(results))
         return results
     # Forked workers inherit the loaded site and theme instead of pickling them.
@@ -294,6 +299,8 @@ def _run_jobs(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             for chunk in pool.map(_run_chunk, [work] * len(chunks), chunks):
                 results.extend(chunk)
+                for result in chunk:
+                    arrived(result)
                 done(len(results))
     finally:
         _BUILDER = None

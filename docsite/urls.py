@@ -9,9 +9,6 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
-from markdown_it import MarkdownIt
-from markdown_it.common.normalize_url import validateLink
-
 from docsite.schema import INVALID, Context, Str, dotted
 from docsite.yamldoc import Path
 
@@ -165,11 +162,19 @@ class UrlSetting(Str):
 
 def parsed_as_link(url: str) -> bool:
     """What markdown-it accepts, and what docsite refuses, so that it can be reported."""
+    # Imported here: loading the config needs this module, a build with nothing to do does
+    # not need markdown-it.
+    from markdown_it.common.normalize_url import validateLink
+
     return validateLink(url) or refused_url(url, "") is not None
 
 
 def refused_links(markdown: str, what: str) -> list[RefusedUrl]:
     """Refused links and images of inline Markdown in a setting (the footer), as `what`."""
+    if "[" not in markdown and "<" not in markdown:
+        return []  # no link or image (most footers): markdown-it is not even loaded
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False})
     md.validateLink = parsed_as_link  # type: ignore[method-assign]
     refused = []

@@ -241,3 +241,24 @@ def test_a_retype_projects_committed_output_is_replaced_and_a_lookalike_is_not(p
     with pytest.raises(UsageError, match="did not write"):
         build_site(BuildOptions(root=project.root, out=lookalike))
     assert (lookalike / "index.html").read_text().startswith("<html><head><title>Mine")
+
+
+def test_a_build_with_nothing_to_do_loads_no_renderer(project):
+    """Python's start and imports are most of a no-change build: that path reads the config
+    and hashes the inputs, and never imports markdown-it, Jinja, Pygments or Pagefind."""
+    import subprocess
+    import sys
+
+    project.write({"docsite.yml": "title: T\nfooter: Made by us\n", "content/index.md": "# Hi\n"})
+    assert project.build().ok
+    heavy = ("markdown_it", "jinja2", "pygments", "pagefind", "docsite.render")
+    script = (
+        "import sys\nfrom docsite.cli import main\n"
+        "try:\n    main(['build', '-q'])\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r} or m in {heavy!r}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=project.root, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout

@@ -19,7 +19,7 @@ from conftest import Project
 from packaging.requirements import Requirement
 
 from docsite import search
-from docsite.build import BuildOptions
+from docsite.build import BuildOptions, build_site
 from docsite.frontmatter import PageSettings
 from docsite.search import index_format as search_index
 from docsite.search import pagefind_client
@@ -705,3 +705,123 @@ def test_search_can_be_turned_off(project):
     assert result.ok
     assert not (project.out / "pagefind").exists()
     assert project.page("index.html").select_one("#search") is None
+
+
+# Indexing while the pages render ----------------------------------------------------
+
+
+def test_pages_given_to_pagefind_in_any_order_give_the_index_of_page_order():
+    pages = sorted(fake_pages(random.Random(7), 40, words=10), key=lambda page: page.url)
+    shuffled = random.Random(8).sample(pages, len(pages))
+    index, _ = search_index.read_index(pagefind_files(shuffled))
+    search_index.reorder(index, [page.url for page in pages])
+    clean, _ = search_index.read_index(pagefind_files(pages))
+    assert index.write().files == clean.write().files
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+# Over PARALLEL_THRESHOLD pages: rendered by workers, whose chunks come in no page order.
+MANY_PAGES = {
+    "docsite.yml": "title: Many\n",
+    "content/index.md": "# Home\n\nWelcome to the guide.\n",
+    **{
+        f"content/part{n % 5}/page{n}.md": (
+            f"---\ntags: [t{n % 3}]\n---\n# Page {n}\n\nWord{n} and gateway {n * 7}.\n\n"
+            f"## Part {n % 4}\n\n```python\nprint({n})\n```\n"
+        )
+        for n in range(60)
+    },
+}
+
+
+@needs_pagefind
+def test_a_cold_build_indexes_pages_as_they_render_with_the_same_bytes(tmp_path, monkeypatch):
+    """Pagefind gets each page as soon as it is written, in the order the workers finish;
+    the site is byte for byte that of a build that indexes the pages after the last one."""
+    from docsite.build import site as build_site_module
+
+    fed: list[str] = []
+    real_add = pagefind_client.IndexSession.add
+
+    def add(session, url, html):
+        fed.append(url)
+        real_add(session, url, html)
+
+    monkeypatch.setattr(pagefind_client.IndexSession, "add", add)
+    overlapped = Project(tmp_path / "overlapped").write(MANY_PAGES)
+    result = build_site(BuildOptions(root=overlapped.root, out=overlapped.out, jobs=2))
+    assert result.ok, overlapped.messages(result)
+    assert sorted(fed) == sorted(check_whole_index(overlapped.out))
+    assert fed != sorted(fed, key=lambda url: url + "index.html"), "fed out of page order"
+
+    monkeypatch.setattr(build_site_module, "index_feeder", lambda *args: None)
+    after = Project(tmp_path / "after").write(MANY_PAGES)
+    result = build_site(BuildOptions(root=after.root, out=after.out, jobs=2))
+    assert result.ok, after.messages(result)
+    assert len(fed) == 61, "the second build gave Pagefind nothing while rendering"
+    assert site_files(overlapped.out) == site_files(after.out)
+
+
+FED_HTML = (
+    '<html lang="en"><body><main data-pagefind-body><h1>{0}</h1>'
+    "<p>The {0} page of the feeder test.</p></main></body></html>"
+)
+
+
+@needs_pagefind
+def test_the_feeder_gives_pagefind_the_pages_it_lacks_and_refuses_pages_not_indexed(tmp_path):
+    """What Pagefind was given must be what search indexes: pages reused from the last build
+    (never rendered) are given at the end; a page given but not to be indexed means the
+    pages are indexed whole instead (None)."""
+    from docsite.pathpatterns import PathFilter
+    from docsite.search.indexing import IndexFeeder
+
+    pages = []
+    for name in ("alpha", "beta", "gamma"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text(FED_HTML.format(name), encoding="utf-8")
+        pages.append(search.SearchPage(f"{name}/", f"{name}/index.html", ""))
+    feeder = IndexFeeder(tmp_path, True, PathFilter())
+    feeder._add(pages[0])
+    feeder._add(pages[2])
+    files = feeder.files(pages)
+    assert files is not None
+    index, _ = search_index.read_index(dict(files))
+    assert [page.url for page in index.languages["en"].pages] == ["/alpha/", "/gamma/", "/beta/"]
+
+    refused = IndexFeeder(tmp_path, True, PathFilter())
+    refused._add(pages[0])
+    refused._add(pages[1])
+    assert refused.files([pages[0]]) is None
+    refused.close()  # a second close does nothing
+
+
+@needs_pagefind
+def test_an_index_laid_out_otherwise_is_kept_whole_as_pagefind_wrote_it(
+    project: Project, monkeypatch
+):
+    """Pagefind's files in a layout docsite does not know (on the version it was written
+    for): search is not skipped, the index is Pagefind's own, and -v says so once."""
+    from docsite.search import indexing
+
+    def unknown_layout(files):
+        raise search_index.IndexFormatError("a layout docsite does not know")
+
+    monkeypatch.setattr(indexing, "read_index", unknown_layout)
+    project.write(FILES)
+    result = project.build()
+    assert result.ok, project.messages(result)
+    (note,) = index_notes(result.notes)
+    assert note.startswith("search: indexed 4 pages") and indexing.UNKNOWN_LAYOUT in note, note
+    assert set(check_whole_index(project.out)) == PUBLIC_URLS
+    assert not list((project.root / ".docsite-cache").glob("search-*.pickle"))
+    (note,) = index_notes(edit_one_page(project))
+    assert note.startswith("search: indexed 4 pages") and indexing.UNKNOWN_LAYOUT in note, note
+    assert "quuxification" in check_whole_index(project.out)["/guide/setup/"]["content"]

@@ -21,9 +21,9 @@ from docsite.cache import (
 )
 from docsite.config import CONFIG_NAMES, SiteConfig, load_config
 from docsite.context import BuildOptions
+from docsite.dates import build_time
 from docsite.diagnostics import DiagnosticError, Report, UsageError
 from docsite.gitdates import head_commit
-from docsite.markdown.templating import build_time
 from docsite.output import OUTPUT_MARKER, is_retype_output, marker_of
 from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.sources import RETYPE_FILE_TYPES, Discovery, PathRules, discover

@@ -28,8 +28,8 @@ from docsite.nav import build_nav
 from docsite.output import OUTPUT_MARKER, OutputClash, OutputFolder, marker_of
 from docsite.pages import SettingsMemo, load_site
 from docsite.publish import publish
-from docsite.render import PageBuilder, PageJob, build_pages, parse_pages
-from docsite.search import SearchState, index_built_site
+from docsite.render import PageBuilder, PageJob, PageOutcome, build_pages, parse_pages
+from docsite.search import IndexFeeder, IndexOutcome, SearchState, index_built_site, index_feeder
 from docsite.sources import Discovery
 
 
@@ -106,38 +106,32 @@ def _write_site(
     added, site_includes = site_include_inputs(ctx.config, ctx.files, ctx.hasher, site_html_files)
     ctx.files.update(added)
     shared = shared_keys(ctx.config, ctx.site, ctx.theme, ctx.files, site_includes)
-    with result.timed("rendering"):
-        builder = _page_builder(ctx)
-        plan = plan_pages(ctx, shared, lambda jobs: _parse_ahead(ctx, builder, jobs))
-        records = _render_pages(ctx, builder, plan, result)
-        ctx.report.extend(check_links(ctx.site, records, ctx.config.checks.anchors))
-    with result.timed("copying files"):
-        place_files(ctx, records)
-    with result.timed("generated files"):
-        reused = set(plan.reused) if ctx.as_recorded else set()
-        same_site = shared.site == ctx.previous.site_key and ctx.as_recorded
-        publish(ctx, records, reused, same_site)
-        _write_assets(ctx, records)
-    # A first build copies its folders for the next one while Pagefind indexes.
-    ctx.output.start_spare()
-    search = None
-    if ctx.options.search_index:
-        ctx.options.progress("search index", 0, 0)
-        with result.timed("search index"):
-            search = index_built_site(
-                ctx.site,
-                records,
-                ctx.config,
-                ctx.output,
-                ctx.previous_output,
-                ctx.report,
-                None
-                if ctx.options.keep_live
-                else lambda: ctx.cache.load_part("search", SearchState),
-                ctx.options.keep_live,
-            )
-        _note_cache(ctx.cache, result)  # a search index it could not read
-        result.notes.append(search.note())
+    # A build that indexes every page gives each to Pagefind as soon as it is written.
+    feeder = index_feeder(
+        ctx.config,
+        ctx.output.staging,
+        ctx.previous_output,
+        ctx.options.search_index and not ctx.options.keep_live,
+    )
+    try:
+        with result.timed("rendering"):
+            builder = _page_builder(ctx)
+            plan = plan_pages(ctx, shared, lambda jobs: _parse_ahead(ctx, builder, jobs))
+            records = _render_pages(ctx, builder, plan, result, feeder)
+            ctx.report.extend(check_links(ctx.site, records, ctx.config.checks.anchors))
+        with result.timed("copying files"):
+            place_files(ctx, records)
+        with result.timed("generated files"):
+            reused = set(plan.reused) if ctx.as_recorded else set()
+            same_site = shared.site == ctx.previous.site_key and ctx.as_recorded
+            publish(ctx, records, reused, same_site)
+            _write_assets(ctx, records)
+        # A first build copies its folders for the next one while Pagefind indexes.
+        ctx.output.start_spare()
+        search = _index(ctx, records, result, feeder)
+    finally:
+        if feeder is not None:
+            feeder.close()
     ctx.output.write_text(OUTPUT_MARKER, "Written by docsite: each build replaces it.\n")
     ctx.options.progress("writing", 0, 0)
     if ctx.options.strict:
@@ -165,6 +159,33 @@ def _write_site(
         result.live = LiveState(
             ctx.config, ctx.site, ctx.nav, ctx.theme, ctx.cache.state, ctx.cache, ctx.out
         )
+
+
+def _index(
+    ctx: BuildContext,
+    records: dict[str, PageRecord],
+    result: BuildResult,
+    feeder: IndexFeeder | None,
+) -> IndexOutcome | None:
+    """The search index, when the build makes one."""
+    if not ctx.options.search_index:
+        return None
+    ctx.options.progress("search index", 0, 0)
+    with result.timed("search index"):
+        search = index_built_site(
+            ctx.site,
+            records,
+            ctx.config,
+            ctx.output,
+            ctx.previous_output,
+            ctx.report,
+            None if ctx.options.keep_live else lambda: ctx.cache.load_part("search", SearchState),
+            ctx.options.keep_live,
+            feeder,
+        )
+    _note_cache(ctx.cache, result)  # a search index it could not read
+    result.notes.append(search.note())
+    return search
 
 
 def _page_builder(ctx: BuildContext) -> PageBuilder:
@@ -201,9 +222,14 @@ def _parse_ahead(
 
 
 def _render_pages(
-    ctx: BuildContext, builder: PageBuilder, plan: PagePlan, result: BuildResult
+    ctx: BuildContext,
+    builder: PageBuilder,
+    plan: PagePlan,
+    result: BuildResult,
+    feeder: IndexFeeder | None = None,
 ) -> dict[str, PageRecord]:
-    """Render the planned jobs over all cores; the records of every page, reused or not."""
+    """Render the planned jobs over all cores; the records of every page, reused or not.
+    `feeder` gets each page written without errors, as it comes."""
     records = dict(plan.reused)
     jobs = plan.jobs
     by_rel = {job.rel: job for job in jobs}
@@ -213,7 +239,12 @@ def _render_pages(
     def rendered(count: int) -> None:
         ctx.options.progress("rendering", count, len(jobs))
 
-    for outcome in build_pages(builder, jobs, workers, rendered):
+    def arrived(outcome: PageOutcome) -> None:
+        errors = any(d.severity is Severity.ERROR for d in outcome.diagnostics)
+        if feeder is not None and outcome.html_digest and not errors:
+            feeder.offer(ctx.site.by_source[outcome.rel], outcome.output_path)
+
+    for outcome in build_pages(builder, jobs, workers, rendered, arrived):
         ctx.report.extend(outcome.diagnostics)
         ctx.files.update(
             read_files_inputs(ctx.config.root, outcome.dependencies, ctx.files, ctx.hasher)

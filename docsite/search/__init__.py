@@ -13,7 +13,8 @@ few merges them into the last index. In watch mode the build keeps the last inde
   client on the versions it was written for, its stock client on any other.
 - `index_format`: Pagefind's files as data, read, patched and written in one fixed order
   (only with the versions pagefind_client names).
-- `indexing`: a build's index: reused, patched, or built whole.
+- `indexing`: a build's index: reused, patched, or built whole (by a cold build, while its
+  pages render: `IndexFeeder`).
 - `placing`: the index in the output folder, and the key file that names it.
 - `background`: watch mode's re-index in a thread, swapped into the served folder.
 
@@ -21,7 +22,15 @@ Lower layers only: nothing here imports the build, the renderer, the theme or wa
 """
 
 from docsite.search.background import BackgroundIndexer
-from docsite.search.indexing import MISSING_BINARY, full_index, index_built_site, pagefind_files
+from docsite.search.indexing import (
+    MISSING_BINARY,
+    IndexFeeder,
+    IndexOutcome,
+    full_index,
+    index_built_site,
+    index_feeder,
+    pagefind_files,
+)
 from docsite.search.pagefind_client import binary_available
 from docsite.search.pages import (
     SearchPage,
@@ -34,16 +43,19 @@ from docsite.search.pages import (
 from docsite.search.state import SearchState
 
 # What modules outside the package use: the build, the renderer and watch mode
-# (BackgroundIndexer, SearchState, index_built_site, indexed_html, search_pages), the
+# (BackgroundIndexer, SearchState, index_built_site, index_feeder, indexed_html, search_pages), the
 # benchmarks (binary_available, SearchPage, full_index) and the tests (those and the rest).
 __all__ = [
     "MISSING_BINARY",
     "BackgroundIndexer",
+    "IndexFeeder",
+    "IndexOutcome",
     "SearchPage",
     "SearchState",
     "binary_available",
     "full_index",
     "index_built_site",
+    "index_feeder",
     "indexed_html",
     "is_searchable",
     "pagefind_config",

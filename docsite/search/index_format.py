@@ -329,6 +329,27 @@ def _read_language(
     return index
 
 
+def reorder(index: PagefindIndex, urls: list[str]) -> None:
+    """Number the pages in the order of `urls`, as Pagefind numbers pages given to it in that
+    order: a build that gave them as they were rendered gets the index of a build that gave
+    them in page order. Raises CannotPatch for pages sorted with data-pagefind-sort."""
+    position = {url: number for number, url in enumerate(urls)}
+    for language in index.languages.values():
+        pages = sorted(language.pages, key=lambda page: position[page.url])
+        if pages == language.pages:
+            continue
+        if language.sorts:
+            raise CannotPatch("pages with data-pagefind-sort are sorted over the whole site")
+        new_number = {page.url: number for number, page in enumerate(pages)}
+        numbering = [new_number[page.url] for page in language.pages]
+        for forms in language.words.values():
+            for posting in forms.values():
+                numbers = map(numbering.__getitem__, posting.pages)
+                moved = sorted(zip(numbers, posting.split(), strict=True))
+                posting._set([(number, entry, True) for number, entry in moved])
+        language.pages = pages
+
+
 def _posting(entries: list) -> Posting:
     numbers = array.array("I", itertools.accumulate(entry[0] for entry in entries))
     weight = sum([len(entry[1]) + len(entry[2]) for entry in entries]) + len(entries)

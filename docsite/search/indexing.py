@@ -14,12 +14,20 @@ from docsite.config import SiteConfig
 from docsite.diagnostics import Report
 from docsite.keys import search_key, search_settings
 from docsite.output import OutputFolder
-from docsite.pages import SiteContent
+from docsite.pages import Page, SiteContent
+from docsite.pathpatterns import PathFilter
 from docsite.search import pagefind_client
-from docsite.search.index_format import CannotPatch, PagefindIndex, read_index
+from docsite.search.index_format import (
+    CannotPatch,
+    IndexFormatError,
+    PagefindIndex,
+    read_index,
+    reorder,
+)
 from docsite.search.pages import (
     SearchPage,
     indexed_html,
+    is_indexed,
     pagefind_config,
     pagefind_url,
     search_pages,
@@ -37,6 +45,10 @@ UNUSED_FILES = (
 )
 MISSING_BINARY = "search is unavailable: the Pagefind binary was not found"
 MISSING_BINARY_HINT = "install it with: python -m pip install 'pagefind[bin]'"
+UNKNOWN_LAYOUT = (
+    "Pagefind's index files are laid out otherwise than docsite knows: whole index, "
+    "as Pagefind wrote it"
+)
 
 
 @dataclass
@@ -67,6 +79,69 @@ class IndexOutcome:
         return f"search: index {self.status}" + (f" ({self.error})" if self.error else "")
 
 
+class IndexFeeder:
+    """A build's index made while its pages render: each page goes to Pagefind as soon as it
+    is written, so that once the last page is rendered only the last ones are left to index.
+    The index is the one `full_index` makes of the same pages (Pagefind numbers pages in the
+    order they come: `reorder` numbers them in page order again)."""
+
+    def __init__(self, site: Path, code: bool, paths: PathFilter):
+        self.site = site
+        self.code = code
+        self.paths = paths
+        self.fed: dict[str, None] = {}  # URLs, in the order they were given to Pagefind
+        self._session: pagefind_client.IndexSession | None = None
+
+    def offer(self, page: Page, output_path: str) -> None:
+        """A page written to `site`: indexed if search takes it."""
+        if is_indexed(page, self.paths):
+            self._add(SearchPage(page.url, output_path, ""))
+
+    def _add(self, page: SearchPage) -> None:
+        if self._session is None:  # started with the first page, after the workers forked
+            self._session = pagefind_client.IndexSession(pagefind_config(self.code))
+        path = self.site / page.output_path
+        self.fed[pagefind_url(page)] = None
+        self._session.add(pagefind_url(page), lambda: indexed_html(path.read_text("utf-8")))
+
+    def files(self, pages: list[SearchPage]) -> dict[str, bytes] | None:
+        """Pagefind's files for `pages` (those not given yet are given now), or None when
+        the pages fed are not those to index, or Pagefind failed: index them whole then."""
+        urls = {pagefind_url(page): page for page in pages}
+        if not urls.keys() >= self.fed.keys():
+            self.close()
+            return None
+        for url, page in urls.items():
+            if url not in self.fed:
+                self._add(page)
+        if self._session is None:
+            return None
+        try:
+            files = self._session.files()
+        except Exception:  # the service raises plain Exceptions: index the pages whole
+            return None
+        return {rel: data for rel, data in files.items() if not rel.startswith(UNUSED_FILES)}
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+
+
+def index_feeder(
+    config: SiteConfig, staging: Path, previous: Path | None, enabled: bool
+) -> IndexFeeder | None:
+    """A feeder for a build that will index every page whole through docsite's client:
+    search on, no index in the last build's output to reuse or merge into, and a Pagefind
+    docsite was written for."""
+    if not (enabled and config.search_enabled):
+        return None
+    if previous is not None and read_key(previous):
+        return None
+    if not pagefind_client.installed().patchable or not pagefind_client.binary_available():
+        return None
+    return IndexFeeder(staging, config.search_code, search_paths(config))
+
+
 def index_built_site(
     site: SiteContent,
     records: dict[str, PageRecord],
@@ -76,16 +151,26 @@ def index_built_site(
     report: Report,
     load_state: Callable[[], SearchState | None] | None = None,
     defer: bool = False,
+    feeder: IndexFeeder | None = None,
 ) -> IndexOutcome:
     """The build's one call: index the staged pages unless the build already failed.
-    `load_state` gives the last build's index, which a few changed pages are merged into."""
+    `load_state` gives the last build's index, which a few changed pages are merged into;
+    `feeder` has had the pages as they were rendered."""
     if not config.search_enabled:
         return IndexOutcome("skipped", error="search is turned off in the config")
     if report.errors:
         return IndexOutcome("skipped", error="the build has errors")
     pages = search_pages(site.pages, records, search_paths(config))
     return index_site(
-        pages, config.search_code, output, previous, report, config.file, load_state, defer
+        pages,
+        config.search_code,
+        output,
+        previous,
+        report,
+        config.file,
+        load_state,
+        defer,
+        feeder,
     )
 
 
@@ -98,6 +183,7 @@ def index_site(
     config_file: str,
     load_state: Callable[[], SearchState | None] | None = None,
     defer: bool = False,
+    feeder: IndexFeeder | None = None,
 ) -> IndexOutcome:
     """Place pagefind/ in the staging folder: the previous index if no page changed, that
     index with the changed pages merged in if it can be, else a new one (or, with `defer`,
@@ -116,9 +202,11 @@ def index_site(
     if not pages:
         return IndexOutcome("empty")
     started = time.perf_counter()
-    state = load_state() if load_state is not None else None
+    state = load_state() if load_state is not None and feeder is None else None
     try:
-        outcome, files, links = merge_or_index(state, pages, output.staging, previous, code)
+        outcome, files, links = merge_or_index(
+            state, pages, output.staging, previous, code, feeder=feeder
+        )
     except Exception as exc:  # the service raises plain Exceptions
         error = str(exc) or type(exc).__name__
         report.warning(config_file, 0, 0, f"search index not built: {error}")
@@ -137,6 +225,7 @@ def merge_or_index(
     previous: Path | None,
     code: bool,
     background: bool = False,
+    feeder: IndexFeeder | None = None,
 ) -> tuple[IndexOutcome, dict[str, bytes], dict[str, Path]]:
     """Merge the changed pages into the last index when it can be done, else index the
     site whole: the outcome (with the new state), the files to write and those to link."""
@@ -148,9 +237,9 @@ def merge_or_index(
             return IndexOutcome("updated", len(pages), changed=changed, state=state), files, links
         except Exception as exc:  # the cached index is disposable: build the index whole
             why = str(exc) or type(exc).__name__
-    files, state = full_index(pages, site, code, background, pagefind)
+    files, state = full_index(pages, site, code, background, pagefind, feeder)
     outcome = IndexOutcome("indexed", len(pages), error=why, state=state)
-    outcome.pagefind_note = pagefind.note()
+    outcome.pagefind_note = pagefind.note() or (UNKNOWN_LAYOUT if state is None else "")
     return outcome, files, {}
 
 
@@ -160,16 +249,29 @@ def full_index(
     code: bool,
     background: bool = False,
     pagefind: pagefind_client.Pagefind | None = None,
+    feeder: IndexFeeder | None = None,
 ) -> tuple[dict[str, bytes], SearchState | None]:
     """Index every page with Pagefind: the files of pagefind/ and the state that lets the
     next build patch them (None from a Pagefind whose files docsite cannot patch: its files
-    are kept as they came)."""
+    are kept as they came). `feeder`: Pagefind has had the pages already."""
     pagefind = pagefind or pagefind_client.installed()
-    files = pagefind_files(pages, site, code, background, pagefind)
+    files = feeder.files(pages) if feeder is not None else None
+    if files is None:
+        files = pagefind_files(pages, site, code, background, pagefind)
     if not pagefind.patchable:
         return files, None
-    with collector_paused():  # a million short lists, none of them in a cycle
-        index, fragments = read_index(files)  # takes the index's files out of `files`
+    assets = dict(files)
+    try:
+        with collector_paused():  # a million short lists, none of them in a cycle
+            index, fragments = read_index(assets)  # takes the index's files out of `assets`
+            reorder(index, [pagefind_url(page) for page in pages])
+    except (CannotPatch, IndexFormatError) as exc:
+        if feeder is not None:  # fed out of order: give Pagefind the pages in page order
+            return full_index(pages, site, code, background, pagefind)
+        if isinstance(exc, CannotPatch):
+            raise
+        return files, None  # laid out otherwise: kept as Pagefind wrote them
+    files = assets
     written = index.write()
     assets = sorted(files)
     for url, data in fragments.items():

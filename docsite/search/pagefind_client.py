@@ -5,7 +5,9 @@ The override (`_prompt_service`) replaces the client's private reader (`_wait_fo
 and reads its private `_backend` and `_responses`; index_format reads and patches Pagefind's
 files, whose layout is no public promise either. Both were written for, and checked against,
 the versions in WRITTEN_FOR. With any other version, `Pagefind.index` uses the stock client as
-Pagefind documents it, and `patchable` is False: the site is indexed whole every time.
+Pagefind documents it, and `patchable` is False: the site is indexed whole every time, after
+the last page is written (`IndexSession`, which gives Pagefind pages while the build renders
+them, runs only on the override). Every use of Pagefind's private parts is in this module.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import contextlib
 import gc
 import json
 import os
-from collections.abc import Awaitable
+import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, TypeVar
@@ -112,6 +115,67 @@ async def _run_prompt(
     finally:
         await service.close()
     return {file["path"]: file["content"] for file in files}
+
+
+class IndexSession:
+    """docsite's client in a thread of its own, given pages one at a time while the build
+    goes on: Pagefind indexes each as it comes, and `files` waits only for the last ones.
+    For the versions in WRITTEN_FOR only (it is the override's client)."""
+
+    def __init__(self, config: dict):
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="pagefind", daemon=True)
+        self._thread.start()
+        self._opened = asyncio.run_coroutine_threadsafe(self._open(config), self._loop)
+        self._added: list[concurrent.futures.Future] = []
+        self._closed = False
+
+    async def _open(self, config: dict) -> tuple[Any, Any]:
+        service = await _prompt_service().launch()
+        try:
+            return service, await service.create_index(config)
+        except BaseException:
+            await service.close()
+            raise
+
+    def add(self, url: str, html: Callable[[], str]) -> None:
+        """Index the page at `url`, whose HTML `html` gives (called in the client's thread)."""
+        self._added.append(asyncio.run_coroutine_threadsafe(self._add(url, html), self._loop))
+
+    async def _add(self, url: str, html: Callable[[], str]) -> None:
+        _, index = await asyncio.wrap_future(self._opened)
+        await index.add_html_file(content=html(), url=url)
+
+    def files(self) -> dict[str, bytes]:
+        """The index files of every page added (path in pagefind/ -> content); the session
+        is closed after."""
+        try:
+            return asyncio.run_coroutine_threadsafe(self._files(), self._loop).result()
+        finally:
+            self.close()
+
+    async def _files(self) -> dict[str, bytes]:
+        await asyncio.gather(*(asyncio.wrap_future(added) for added in self._added))
+        _, index = await asyncio.wrap_future(self._opened)
+        # Not write_files: Pagefind answers it before all its writes have reached the disk.
+        return {file["path"]: file["content"] for file in await index.get_files()}
+
+    def close(self) -> None:
+        """Stop Pagefind and the thread (any time; a second call does nothing)."""
+        if self._closed:
+            return
+        self._closed = True
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(CLOSE_SECONDS)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+    async def _close(self) -> None:
+        for added in self._added:
+            added.cancel()
+        service, _ = await asyncio.wrap_future(self._opened)
+        await service.close()
 
 
 async def _run_stock(documents: list[tuple[str, str]], config: dict) -> dict[str, bytes]:

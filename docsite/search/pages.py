@@ -36,6 +36,11 @@ def is_searchable(page: Page) -> bool:
     )
 
 
+def is_indexed(page: Page, paths: PathFilter | None) -> bool:
+    """Whether a rendered page goes into the index (`paths`: search.exclude and include)."""
+    return is_searchable(page) and (paths is None or paths.admits(page.source.rel))
+
+
 def search_pages(
     pages: Iterable[Page], records: dict[str, PageRecord], paths: PathFilter | None = None
 ) -> list[SearchPage]:
@@ -44,12 +49,7 @@ def search_pages(
     found = []
     for page in pages:
         record = records.get(page.source.rel)
-        if (
-            record is not None
-            and record.search_digest
-            and is_searchable(page)
-            and (paths is None or paths.admits(page.source.rel))
-        ):
+        if record is not None and record.search_digest and is_indexed(page, paths):
             found.append(SearchPage(page.url, page.output_path, record.search_digest))
     return sorted(found, key=lambda p: p.output_path)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from docsite.config import SiteConfig
 from docsite.content import ContentIndex, ContentReads
+from docsite.dates import build_time
 from docsite.diagnostics import Diagnostic, DiagnosticError
 from docsite.markdown.templating.expand import INCLUDES_FOLDER, TIME, Templater
 from docsite.markdown.templating.variables import (
@@ -134,15 +135,6 @@ def _has_template(value: Any) -> bool:
     if isinstance(value, list):
         return any(_has_template(item) for item in value)
     return False
-
-
-def build_time() -> dt.datetime:
-    """The build's date and time for templates (`date.now`): SOURCE_DATE_EPOCH when set,
-    as other generators honour it, so that a build can be reproduced."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC)
 
 
 class SiteHtml:
