@@ -208,6 +208,8 @@ class ThemeInputs:
     site_includes: str  # the site-wide includes' key (_includes/head.html...)
     icons: str = ""  # the custom icons' key: the sidebar and header show icons
     feed: Any = None  # the blog's feed every page links to (docsite.blog.FeedLink), or None
+    # The stylesheet whose selectors decide which pages link it (docsite.pageassets).
+    page_assets: str = ""
 
 
 @dataclass(frozen=True)
@@ -337,6 +339,7 @@ def shared_keys(
             includes,
             icons,
             theme.feed,
+            theme.asset_rules.key,
         )
     )
     # The templating options change what templated pages (those that read variables) show.

@@ -47,6 +47,11 @@ class Project:
     def page(self, rel: str) -> BeautifulSoup:
         return soup(self.out / rel)
 
+    def icon_css(self, rel: str) -> str:
+        """The icon rules a page sees: icons.css (every page's) and those in its own head."""
+        own = "".join(style.text for style in self.page(rel).select("head style.page-icons"))
+        return (self.out / "assets/icons.css").read_text(encoding="utf-8") + own
+
     def messages(self, result: BuildResult) -> list[str]:
         return [d.format() for d in result.report.sorted()]
 

@@ -60,6 +60,7 @@ STAGES = {
     "keys",
     "markdown",
     "nav",
+    "pageassets",
     "pages",
     "projectfiles",
     "publish",
