@@ -208,7 +208,8 @@ class ThemeInputs:
     site_includes: str  # the site-wide includes' key (_includes/head.html...)
     icons: str = ""  # the custom icons' key: the sidebar and header show icons
     feed: Any = None  # the blog's feed every page links to (docsite.blog.FeedLink), or None
-    # The stylesheet whose selectors decide which pages link it (docsite.pageassets).
+    # What the selectors of the stylesheets a page links when it uses them need
+    # (docsite.pageassets): which pages link them follows.
     page_assets: str = ""
 
 

@@ -110,7 +110,7 @@ class AssetRules:
     components: tuple[frozenset[str], ...]  # components.css's selector needs
     highlight: tuple[frozenset[str], ...]  # pygments.css's
     shared_icons: frozenset[str]  # icon classes icons.css holds: those of every page
-    key: str = ""  # the stylesheets' text the decision is read from, for the theme's key
+    key: str = ""  # what the stylesheets' selectors need, for the theme's key
 
     def markup(
         self, page_html: str, icons: IconSet, root: str, asked: frozenset[str] = frozenset()

@@ -219,12 +219,11 @@ class Theme:
             if path.is_file():
                 components = path.read_text(encoding="utf-8")
         chrome = self._chrome["header"] + self._chrome["footer"] + self._sidebar_html("")
-        return AssetRules(
-            tuple(selector_needs(components)),
-            tuple(selector_needs(pygments_css())),
-            frozenset(page_icons(page_tokens(chrome))),
-            digest(components),
-        )
+        needs = (tuple(selector_needs(components)), tuple(selector_needs(pygments_css())))
+        # Keyed by what the selectors need, not by the whole text: a changed colour in
+        # components.css renders no page again.
+        key = digest([sorted(sorted(need) for need in set(group)) for group in needs])
+        return AssetRules(*needs, frozenset(page_icons(page_tokens(chrome))), key)
 
     def _finished(self, html: str, root: str, asked: frozenset[str] = frozenset()) -> str:
         """The page with its own assets in its head and its links made from `root`."""

@@ -107,3 +107,16 @@ def test_generated_pages_get_their_assets_and_no_marker(project):
         text = (project.out / rel).read_text()
         assert "<@" not in text, rel
         assert "docsite.css" in links(project.page(rel)), rel
+
+
+def test_a_colour_changed_in_components_css_renders_no_page_again(project):
+    css = (THEME_ASSETS / "components.css").read_text(encoding="utf-8")
+    project.write({"content/index.md": "# Home\n", "static/assets/components.css": css})
+    assert project.build().ok
+    project.write({"static/assets/components.css": css.replace("#1a7f37", "#1a7f38")})
+    again = project.build()
+    assert again.ok and again.rendered == 0
+    project.write({"static/assets/components.css": css + ".doc p { color: red; }\n"})
+    again = project.build()  # now every page with a paragraph needs it
+    assert again.ok and again.rendered == again.pages
+    assert "components.css" in links(project.page("index.html"))
