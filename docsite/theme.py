@@ -230,6 +230,8 @@ class Theme:
         shown = {self.icons.resolve(value) for value in asked}
         names = frozenset(icon.name for icon in shown if icon is not None)
         assets = self.asset_rules.markup(html, self.icons, ROOT_MARK, names)
+        if ASSETS_MARK not in html:  # a site's own base.html from before page_assets
+            html = html.replace("</head>", ASSETS_MARK + "\n</head>", 1)
         return html.replace(ASSETS_MARK, assets, 1).replace(ROOT_MARK, root)
 
     def _last_updated(self, page: Page) -> dict[str, str]:

@@ -120,3 +120,17 @@ def test_a_colour_changed_in_components_css_renders_no_page_again(project):
     again = project.build()  # now every page with a paragraph needs it
     assert again.ok and again.rendered == again.pages
     assert "components.css" in links(project.page("index.html"))
+
+
+def test_a_site_base_html_without_page_assets_still_gets_them(project):
+    base = (default_theme_dir() / "templates/base.html").read_text(encoding="utf-8")
+    project.write(
+        {
+            "templates/base.html": base.replace("{{ page_assets }}", ""),
+            "content/index.md": "# Home\n\n:icon-zap: and\n\n!!!tip\nA tip\n!!!\n",
+        }
+    )
+    assert project.build().ok
+    page = project.page("index.html")
+    assert "components.css" in links(page)
+    assert ".i-zap{" in page.select_one("head style.page-icons").text
