@@ -267,11 +267,15 @@ class IconSet:
 
 
 def _icon_rules(icons: set[Icon | None]) -> str:
-    rules = []
-    for icon in sorted({i for i in icons if i and i.kind == "svg"}, key=lambda i: i.name):
-        data = urllib.parse.quote(_with_namespace(icon.svg).replace('"', "'"), safe=_URI_SAFE)
-        rules.append(f'.i-{icon.name}{{--icon:url("data:image/svg+xml,{data}")}}')
-    return "\n".join(rules) + ("\n" if rules else "")
+    shown = sorted({i for i in icons if i and i.kind == "svg"}, key=lambda i: i.name)
+    return "".join(_icon_rule(icon) for icon in shown)
+
+
+@cache
+def _icon_rule(icon: Icon) -> str:
+    """An icon's CSS rule, made once: pages showing the same icon repeat it."""
+    data = urllib.parse.quote(_with_namespace(icon.svg).replace('"', "'"), safe=_URI_SAFE)
+    return f'.i-{icon.name}{{--icon:url("data:image/svg+xml,{data}")}}\n'
 
 
 def icon_markup(icon: Icon, css_class: str = "icon", root: str = "") -> str:

@@ -10,8 +10,10 @@ build and a page rendered again link the same files.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from docsite.icons import IconSet
@@ -22,20 +24,20 @@ COMPONENTS_CSS = "assets/components.css"
 COMPONENTS_JS = "assets/components.js"
 HIGHLIGHT_CSS = "assets/pygments.css"
 
-# Classes and attributes the theme's scripts add while the page is open (docsite.js,
+# Classes and attributes ('[name') the theme's scripts add while the page is open (docsite.js,
 # components.js, search.js, mermaid.js): not in the HTML, so counted as always there.
 RUNTIME_TOKENS = frozenset(
     {
         "js", "dark", "drawer-open", "is-active", "is-copied", "is-open", "tabs-ready",
         "code-wrap", "copy-button", "drawer-backdrop", "drawer-link", "drawer-links",
-        "sr-only", "data-action-state", "data-mermaid", "data-source",
+        "sr-only", "[data-action-state", "[data-mermaid", "[data-source",
     }
 )  # fmt: skip
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CLASS = re.compile(r"\.((?:\\.|[A-Za-z0-9_-])+)")
 _ATTRIBUTE = re.compile(r"\[\s*([A-Za-z0-9_-]+)")
-_CLASS_ATTR = re.compile(r"""\sclass=(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
-_ATTR_NAME = re.compile(r"\s(data-[a-z0-9_-]+|role|aria-[a-z]+)(?=[\s=/>])", re.IGNORECASE)
+# Starts with its literal text, which lets the regex engine skip ahead: a page is scanned fast.
+_CLASS_ATTR = re.compile(r"""class=(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _PSEUDO_LIST = re.compile(r":(is|where|has|not|matches)\(")
 _ICON_CLASS = re.compile(r"^i-([A-Za-z0-9_-]+)$")
 
@@ -75,40 +77,70 @@ def _alternatives(selector: str) -> list[str]:
     return [alt for choice in _split(inner) for alt in _alternatives(f"{before} {choice} {after}")]
 
 
-def selector_needs(css: str) -> list[frozenset[str]]:
+@functools.lru_cache(maxsize=8)
+def selector_needs(css: str) -> tuple[frozenset[str], ...]:
     """For each selector of a stylesheet (one per choice of its `:is()` lists), the classes
-    and attributes an element must hold, or hold inside it, for the selector to match."""
+    and attributes ('[name') an element must hold, or hold inside it, for it to match."""
     needs: list[frozenset[str]] = []
     for prelude in re.findall(r"([^{}]+)\{", _COMMENT.sub("", css)):
         if prelude.strip().startswith("@"):
             continue
         for selector in (alt for piece in _split(prelude) for alt in _alternatives(piece)):
             classes = {name.replace("\\", "") for name in _CLASS.findall(selector)}
-            tokens = classes | set(_ATTRIBUTE.findall(selector))
+            tokens = classes | {"[" + name for name in _ATTRIBUTE.findall(selector)}
             needs.append(frozenset(tokens - RUNTIME_TOKENS))
-    return needs
+    return tuple(needs)
 
 
-def page_tokens(page_html: str) -> set[str]:
-    """The classes of a page's HTML and the names of its data-, role and aria- attributes."""
-    tokens: set[str] = set()
-    for match in _CLASS_ATTR.finditer(page_html):
-        tokens.update(html.unescape(next(g for g in match.groups() if g is not None)).split())
-    tokens.update(name.lower() for name in _ATTR_NAME.findall(page_html))
-    return tokens
+def page_classes(page_html: str) -> set[str]:
+    """The classes of a page's HTML."""
+    values = " ".join(a or b or c for a, b, c in _CLASS_ATTR.findall(page_html))
+    return set((html.unescape(values) if "&" in values else values).split())
 
 
-def matches(needs: list[frozenset[str]], tokens: set[str]) -> bool:
-    """Whether any selector piece could match a page holding `tokens`."""
-    return any(need <= tokens for need in needs)
+def _has_attribute(page_html: str, name: str) -> bool:
+    """Whether an element of the page has the attribute `name` (found as text: fast), inside
+    a tag rather than in the text (a value holding ' name=' is taken for one: no harm)."""
+    start = page_html.find(name)
+    while start != -1:
+        end = start + len(name)
+        if (
+            page_html[start - 1 : start].isspace()
+            and page_html[end : end + 1] in "=/> \n\t"
+            and page_html.rfind("<", 0, start) > page_html.rfind(">", 0, start)
+        ):
+            return True
+        start = page_html.find(name, end)
+    return False
+
+
+def matches(needs: Iterable[Iterable[str]], page_html: str, classes: set[str]) -> bool:
+    """Whether a selector could match the page (its `classes` found already): attributes
+    are looked for only for a selector whose classes are all there, each once."""
+    found: dict[str, bool] = {}
+
+    def holds(token: str) -> bool:
+        if token[0] != "[":
+            return token in classes
+        if token not in found:
+            found[token] = _has_attribute(page_html, token[1:])
+        return found[token]
+
+    return any(all(holds(token) for token in need) for need in needs)
+
+
+def classes_first(needs: Iterable[frozenset[str]]) -> tuple[tuple[str, ...], ...]:
+    """Needs as tuples with their classes first: a class is cheaper to check than an
+    attribute, and most selectors fail on a class."""
+    return tuple(tuple(sorted(need, key=lambda token: token[0] == "[")) for need in needs)
 
 
 @dataclass(frozen=True)
 class AssetRules:
     """What decides a page's assets, the same for every page of a build."""
 
-    components: tuple[frozenset[str], ...]  # components.css's selector needs
-    highlight: tuple[frozenset[str], ...]  # pygments.css's
+    components: tuple[tuple[str, ...], ...]  # components.css's selector needs (classes_first)
+    highlight: tuple[tuple[str, ...], ...]  # pygments.css's
     shared_icons: frozenset[str]  # icon classes icons.css holds: those of every page
     key: str = ""  # what the stylesheets' selectors need, for the theme's key
 
@@ -117,14 +149,14 @@ class AssetRules:
     ) -> str:
         """The `<link>`s, `<script>` and icon styles the page needs, as its head holds them;
         `root` starts the links; `asked`: icon classes the page's scripts may show."""
-        tokens = page_tokens(page_html)
+        classes = page_classes(page_html)
         parts = []
-        uses_components = matches(list(self.components), tokens)
+        uses_components = matches(self.components, page_html, classes)
         if uses_components:
             parts.append(f'<link rel="stylesheet" href="{root}{COMPONENTS_CSS}">')
-        if matches(list(self.highlight), tokens):
+        if matches(self.highlight, page_html, classes):
             parts.append(f'<link rel="stylesheet" href="{root}{HIGHLIGHT_CSS}">')
-        own = sorted((page_icons(tokens) | asked) - self.shared_icons)
+        own = sorted((page_icons(classes) | asked) - self.shared_icons)
         if own:
             parts.append(f'<style class="page-icons">{icons.class_stylesheet(own)}</style>')
         if uses_components:
@@ -132,6 +164,6 @@ class AssetRules:
         return "\n".join(parts)
 
 
-def page_icons(tokens: set[str]) -> set[str]:
+def page_icons(classes: set[str]) -> set[str]:
     """The icon names (`i-<name>` classes) among a page's classes."""
-    return {m.group(1) for token in tokens if (m := _ICON_CLASS.match(token))}
+    return {name[2:] for name in classes if name.startswith("i-") and _ICON_CLASS.match(name)}

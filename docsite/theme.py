@@ -32,7 +32,14 @@ from docsite.markdown.components.backlinks import BACKLINKS_MARKER
 from docsite.markdown.links import is_safe_link
 from docsite.markdown.templating import SITE_HTML, SiteHtml
 from docsite.nav import NavItem, NavTree, sidebar_steps
-from docsite.pageassets import ASSETS_MARK, AssetRules, page_icons, page_tokens, selector_needs
+from docsite.pageassets import (
+    ASSETS_MARK,
+    AssetRules,
+    classes_first,
+    page_classes,
+    page_icons,
+    selector_needs,
+)
 from docsite.pages import Page
 from docsite.tags import tag_url
 from docsite.themefiles import static_dirs, template_dirs
@@ -219,11 +226,12 @@ class Theme:
             if path.is_file():
                 components = path.read_text(encoding="utf-8")
         chrome = self._chrome["header"] + self._chrome["footer"] + self._sidebar_html("")
-        needs = (tuple(selector_needs(components)), tuple(selector_needs(pygments_css())))
+        needs = (selector_needs(components), selector_needs(pygments_css()))
         # Keyed by what the selectors need, not by the whole text: a changed colour in
         # components.css renders no page again.
         key = digest([sorted(sorted(need) for need in set(group)) for group in needs])
-        return AssetRules(*needs, frozenset(page_icons(page_tokens(chrome))), key)
+        shared = frozenset(page_icons(page_classes(chrome)))
+        return AssetRules(*(classes_first(group) for group in needs), shared, key)
 
     def _finished(self, html: str, root: str, asked: frozenset[str] = frozenset()) -> str:
         """The page with its own assets in its head and its links made from `root`."""

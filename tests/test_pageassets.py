@@ -4,7 +4,7 @@ code's stylesheet and its own icons, only when its HTML uses them (docsite/pagea
 import re
 from pathlib import Path
 
-from docsite.pageassets import RUNTIME_TOKENS, matches, page_tokens, selector_needs
+from docsite.pageassets import RUNTIME_TOKENS, matches, page_classes, selector_needs
 from docsite.themefiles import default_theme_dir
 
 THEME_ASSETS = default_theme_dir() / "static" / "assets"
@@ -29,7 +29,7 @@ def test_selectors_are_spelled_out_choice_by_choice():
     needs = {tuple(sorted(need)) for need in selector_needs(css)}
     assert needs == {
         ("a", "b", "d"), ("a", "b", "e"), ("a", "c", "d"), ("a", "c", "e"),
-        ("f", "g"), ("data-h", "f"),
+        ("f", "g"), ("[data-h", "f"),
         ("dark:hidden", "doc"),  # `.dark` is on <html> while the dark scheme shows
         ("tabs",),
     }  # fmt: skip
@@ -37,9 +37,14 @@ def test_selectors_are_spelled_out_choice_by_choice():
 
 def test_a_page_needs_a_stylesheet_when_one_selector_can_match():
     needs = selector_needs(".doc table.clean th { x: y; } .tabs-list [role=tab] { x: y; }")
-    assert not matches(needs, page_tokens('<article class="doc"><table><th>'))
-    assert matches(needs, page_tokens('<article class="doc"><table class="x clean">'))
-    assert matches(needs, page_tokens("<div class='tabs-list'><button role=\"tab\">"))
+
+    def needed(page_html: str) -> bool:
+        return matches(needs, page_html, page_classes(page_html))
+
+    assert not needed('<article class="doc"><table><th>')
+    assert needed('<article class="doc"><table class="x clean">')
+    assert not needed("<div class='tabs-list'><p>the role of tabs</p>")
+    assert needed("<div class='tabs-list'><button role=\"tab\">")
 
 
 def test_every_theme_stylesheet_selector_needs_something_of_the_page():
@@ -59,7 +64,7 @@ def test_what_the_theme_scripts_add_is_counted_as_there():
         made = r'className = "([^"]*)"|classList\.(?:add|toggle)\("([^"]*)"'
         for value in re.findall(made, text):
             added.update("".join(value).split())
-        added.update(re.findall(r'setAttribute\("(data-[a-z-]+)"', text))
+        added.update("[" + name for name in re.findall(r'setAttribute\("(data-[a-z-]+)"', text))
     assert (added & needed) <= RUNTIME_TOKENS, sorted((added & needed) - RUNTIME_TOKENS)
 
 
