@@ -153,6 +153,8 @@ class IconSet:
     used: dict[str, Icon] = field(default_factory=dict)
     # The content folder's files: image icons are looked up there.
     asset_paths: frozenset[str] = frozenset()
+    # The CSS of each set of icon classes asked for (class_stylesheet).
+    _class_css: dict[frozenset[str], str] = field(default_factory=dict, repr=False, compare=False)
 
     def resolve(self, value: str) -> Icon | None:
         """The icon for a frontmatter value, or None when nothing is known by that name."""
@@ -260,10 +262,12 @@ class IconSet:
     def class_stylesheet(self, classes: Iterable[str]) -> str:
         """CSS for icons by the names their classes carry (`i-rocket` is `rocket`): those
         this build showed, or an icon known by that name (a page's own `<span class="i-x">`)."""
-        names = set(classes)
-        shown = {icon.name: icon for icon in self.used.values()}
-        found = (shown.get(name) or self.resolve(name) for name in names)
-        return _icon_rules({icon for icon in found if icon and icon.name in names})
+        names = frozenset(classes)
+        if names not in self._class_css:  # pages often show the same few icons
+            shown = {icon.name: icon for icon in self.used.values()}
+            found = (shown.get(name) or self.resolve(name) for name in names)
+            self._class_css[names] = _icon_rules({i for i in found if i and i.name in names})
+        return self._class_css[names]
 
 
 def _icon_rules(icons: set[Icon | None]) -> str:

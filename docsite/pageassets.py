@@ -114,33 +114,44 @@ def _has_attribute(page_html: str, name: str) -> bool:
     return False
 
 
-def matches(needs: Iterable[Iterable[str]], page_html: str, classes: set[str]) -> bool:
+# A selector's needs as its classes and its attributes' names (split_needs).
+Need = tuple[frozenset[str], tuple[str, ...]]
+
+
+def split_needs(needs: Iterable[frozenset[str]]) -> tuple[Need, ...]:
+    """Each selector's needs as its classes and its attributes: the classes are checked
+    first, all at once, and most selectors fail on them."""
+    return tuple(
+        (
+            frozenset(token for token in need if token[0] != "["),
+            tuple(sorted(token[1:] for token in need if token[0] == "[")),
+        )
+        for need in needs
+    )
+
+
+def matches(needs: Iterable[Need], page_html: str, classes: set[str]) -> bool:
     """Whether a selector could match the page (its `classes` found already): attributes
     are looked for only for a selector whose classes are all there, each once."""
     found: dict[str, bool] = {}
 
-    def holds(token: str) -> bool:
-        if token[0] != "[":
-            return token in classes
-        if token not in found:
-            found[token] = _has_attribute(page_html, token[1:])
-        return found[token]
+    def present(name: str) -> bool:
+        if name not in found:
+            found[name] = _has_attribute(page_html, name)
+        return found[name]
 
-    return any(all(holds(token) for token in need) for need in needs)
-
-
-def classes_first(needs: Iterable[frozenset[str]]) -> tuple[tuple[str, ...], ...]:
-    """Needs as tuples with their classes first: a class is cheaper to check than an
-    attribute, and most selectors fail on a class."""
-    return tuple(tuple(sorted(need, key=lambda token: token[0] == "[")) for need in needs)
+    return any(
+        need_classes <= classes and all(present(name) for name in attributes)
+        for need_classes, attributes in needs
+    )
 
 
 @dataclass(frozen=True)
 class AssetRules:
     """What decides a page's assets, the same for every page of a build."""
 
-    components: tuple[tuple[str, ...], ...]  # components.css's selector needs (classes_first)
-    highlight: tuple[tuple[str, ...], ...]  # pygments.css's
+    components: tuple[Need, ...]  # components.css's selectors' needs
+    highlight: tuple[Need, ...]  # pygments.css's
     shared_icons: frozenset[str]  # icon classes icons.css holds: those of every page
     key: str = ""  # what the stylesheets' selectors need, for the theme's key
 

@@ -4,7 +4,7 @@ code's stylesheet and its own icons, only when its HTML uses them (docsite/pagea
 import re
 from pathlib import Path
 
-from docsite.pageassets import RUNTIME_TOKENS, matches, page_classes, selector_needs
+from docsite.pageassets import RUNTIME_TOKENS, matches, page_classes, selector_needs, split_needs
 from docsite.themefiles import default_theme_dir
 
 THEME_ASSETS = default_theme_dir() / "static" / "assets"
@@ -36,7 +36,7 @@ def test_selectors_are_spelled_out_choice_by_choice():
 
 
 def test_a_page_needs_a_stylesheet_when_one_selector_can_match():
-    needs = selector_needs(".doc table.clean th { x: y; } .tabs-list [role=tab] { x: y; }")
+    needs = split_needs(selector_needs(".doc table.clean th {x: y} .tabs-list [role=tab] {x: y}"))
 
     def needed(page_html: str) -> bool:
         return matches(needs, page_html, page_classes(page_html))
