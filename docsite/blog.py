@@ -16,7 +16,7 @@ import math
 import posixpath
 import re
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from docsite.cache import digest
@@ -38,6 +38,8 @@ _NOT_PROSE = re.compile(r"^\s*(#|[-*+]\s|\d+[.)]\s|>|\||```|~~~|<|!!!|\[!|===|\+
 # Fences and Retype's blocks, whose lines are no paragraph: callouts, tabs, steps, panels.
 _BLOCK = re.compile(r"^(```|~~~|!!!|===|\+\+\+|>>>|:::|\|\|\|)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
+_IMAGE_SOURCE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
@@ -150,7 +152,7 @@ def post_summary(page: Page) -> str:
             continue
         if not lines and (not stripped or _NOT_PROSE.match(line)):
             continue
-        text = _IMAGE.sub("", line).strip()
+        text = _without_images(line).strip()
         if not text:
             if lines:
                 break
@@ -159,10 +161,52 @@ def post_summary(page: Page) -> str:
     return _shortened(_plain(" ".join(lines)))
 
 
+def feature_image(page: Page) -> str:
+    """The image that stands for the page in summaries and cards: its `image` setting, else
+    the first image of its body, as Retype picks it (a path as written in the page)."""
+    if page.settings.image:
+        return page.settings.image
+    fence = ""  # the fence the line is in: its images are code
+    for line in page.body.split("\n"):
+        stripped = line.strip()
+        if fence:
+            fence = "" if stripped.startswith(fence) else fence
+        elif stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+        elif (found := _IMAGE_SOURCE.search(_CODE_SPAN.sub("", line))) is not None:
+            return found.group(1)
+    return ""
+
+
+def summary_facts(page: Page) -> tuple[str, ...]:
+    """What a summary of the page shows that its settings alone do not say: its text, its
+    image and its date (a post's may come from its file name)."""
+    return (post_summary(page), feature_image(page), str(post_date(page) or ""))
+
+
+def _without_images(line: str) -> str:
+    """The line without its images, but for those shown as code."""
+    return _outside_code(line, lambda text: _IMAGE.sub("", text), lambda code: code)
+
+
 def _plain(markdown: str) -> str:
-    text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), markdown)
-    text = _LINK.sub(r"\1", text)
-    return re.sub(r"\s+", " ", _EMPHASIS.sub("", text)).strip()
+    def prose(text: str) -> str:
+        text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
+        return _EMPHASIS.sub("", _LINK.sub(r"\1", text))
+
+    text = _outside_code(markdown, prose, lambda code: code.strip("`"))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _outside_code(text: str, prose: Callable[[str], str], code: Callable[[str], str]) -> str:
+    """`text` with `prose` applied to what lies outside its code spans, `code` to those."""
+    parts: list[str] = []
+    end = 0
+    for span in _CODE_SPAN.finditer(text):
+        parts += [prose(text[end : span.start()]), code(span.group())]
+        end = span.end()
+    parts.append(prose(text[end:]))
+    return "".join(parts)
 
 
 def _shortened(text: str) -> str:
@@ -186,7 +230,7 @@ def entry_of(page: Page) -> PostEntry:
         tuple(page.settings.authors),
         tuple(page.settings.categories),
         post_summary(page),
-        page.settings.image,
+        feature_image(page),
     )
 
 

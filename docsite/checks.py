@@ -1,4 +1,4 @@
-"""Site-wide checks that need every page: links to anchors, links to hidden pages."""
+"""Site-wide checks that need every page: links to anchors on other pages."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ def check_links(
     site: SiteContent, records: dict[str, PageRecord], anchors_level: str = "error"
 ) -> list[Diagnostic]:
     """Links to `page.md#anchor` need that anchor (reported as `checks.anchors` says: error,
-    warning or off); links to hidden pages are worth a word."""
+    warning or off). A link to a hidden page is fine: it is how Retype means such a page to be
+    reached."""
     found: list[Diagnostic] = []
     # As sets, made once per target: a page may link to its own headings thousands of times.
     anchor_sets: dict[str, frozenset[str]] = {}
@@ -22,17 +23,6 @@ def check_links(
             target_record = records.get(target_rel)
             if target is None:
                 continue
-            if target.settings.visibility == "hidden" and target is not page:
-                found.append(
-                    Diagnostic(
-                        page.source.shown,
-                        line,
-                        col,
-                        Severity.WARNING,
-                        f"links to '{target.source.shown}', which is hidden from the navigation",
-                        "remove 'visibility: hidden' from that page, or the link to it",
-                    )
-                )
             # A protected page's headings are not published: its anchors cannot be checked.
             if target_record is None or not fragment or anchors_level == "off" or target.withheld:
                 continue

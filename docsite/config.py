@@ -25,7 +25,6 @@ from docsite.labels import (
 )
 from docsite.pathpatterns import matches, pattern_problem
 from docsite.presentation import (
-    BUILT_IN_ACTIONS,
     GIT_SOURCES,
     HubConfig,
     LastUpdatedConfig,
@@ -77,6 +76,9 @@ class HeaderLink:
     action: str = ""  # a built-in action it runs instead of opening a link
     items: tuple[HeaderLink, ...] = ()  # a menu of links, one level deep
     separator: bool = False  # a line between the items of a menu (Retype's `type: separator`)
+    # Where its `action` is written (file, line, column): whether the project defines a
+    # custom action of that name is known once its content folder is read.
+    action_at: tuple[str, int, int] = ("", 0, 0)
 
 
 @dataclass(frozen=True)
@@ -878,32 +880,12 @@ def _presentation(values: dict[str, Any], doc: YamlDocument, report: Report) -> 
 def _action_items(
     items: list[dict[str, Any]], doc: YamlDocument, report: Report
 ) -> tuple[HeaderLink, ...]:
-    """The page action menu's items; one that runs an action docsite does not have is left
-    out with a warning (Retype's custom actions, from _components/actions/)."""
-    kept = []
-    links = _links(items, ("actions", "items"), doc, report)
-    for index, item in enumerate(items):
-        action = item.get("action", "").strip().lower()
-        if not action or action in BUILT_IN_ACTIONS:
-            continue
-        pos = doc.where(("actions", "items", index, "action"))
-        report.warning(
-            pos.file or doc.file,
-            pos.line,
-            pos.col,
-            f"page action '{action}' is not one of docsite's built-in actions; the item is "
-            "left out (custom actions of _components/actions/ are not supported)",
-            did_you_mean(action, BUILT_IN_ACTIONS)
-            or "built-in actions: " + ", ".join(BUILT_IN_ACTIONS),
-        )
-    for link in links:
-        if link.action and link.action not in BUILT_IN_ACTIONS:
-            continue
-        kept.append(link)
-    return _tidy_separators(kept)
+    """The page action menu's items. Whether an action is one docsite has, built in or the
+    project's own (_components/actions/), is checked when the site is read."""
+    return tidy_separators(_links(items, ("actions", "items"), doc, report))
 
 
-def _tidy_separators(items: list[HeaderLink]) -> tuple[HeaderLink, ...]:
+def tidy_separators(items: list[HeaderLink]) -> tuple[HeaderLink, ...]:
     """No separator first, last or twice in a row (items left out may leave them so)."""
     tidy: list[HeaderLink] = []
     for item in items:
@@ -1031,9 +1013,15 @@ def _links(
                 item.get("description", ""),
                 item.get("action", "").strip().lower(),
                 menu,
+                action_at=_action_at(doc, (*path, index, "action")),
             )
         )
     return links
+
+
+def _action_at(doc: YamlDocument, path: tuple[Any, ...]) -> tuple[str, int, int]:
+    pos = doc.where(path)
+    return (pos.file or doc.file, pos.line, pos.col)
 
 
 def _check_site_file(

@@ -29,6 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NewType, Protocol
 
+from docsite.blog import summary_facts
 from docsite.cache import CACHE_VERSION, FileEntry, digest, engine_digest
 from docsite.config import ChecksConfig, HeaderLink, OutboundConfig, SiteConfig
 from docsite.frontmatter import PageSettings
@@ -49,6 +50,7 @@ class InputKind(StrEnum):
     STATIC = "static"  # a file of the site's static/ or of the default theme's
     PROJECT = "project"  # a file pages read besides their own: includes, code snippets
     ICON = "icons"  # an SVG of a custom icon pack, _components/icon/<pack>/<name>.svg
+    ACTION = "actions"  # a custom action's definition, _components/actions/<name>.yml
 
 
 # An input's name: "<kind>:<path>", plus "@<folder>" for the theme's folders.
@@ -96,10 +98,12 @@ def inputs_of(files: dict[str, FileEntry], kind: InputKind) -> list[tuple[str, s
 
 # A dependency is a linked page's source path, "file:" and the path of a file it read,
 # "read:" and a value its templating read: a `content` query, or "time" (`date.now`), or
-# "publish:" and a left-out file it links to, published because it does.
+# "publish:" and a left-out file it links to, published because it does; "summary:" and a
+# page whose summary (text, image, date) a card shows.
 _FILE_DEPENDENCY = "file:"
 _READ_DEPENDENCY = "read:"
 _PUBLISH_DEPENDENCY = "publish:"
+_SUMMARY_DEPENDENCY = "summary:"
 # What a read value is now, by name ("time", "blog.posts"...): from the build's templating.
 CurrentReads = Callable[[str], str]
 
@@ -138,6 +142,12 @@ def link_snapshot(site: SiteContent, rels: Iterable[str]) -> dict[str, tuple]:
     return found
 
 
+def summary_snapshot(site: SiteContent, rel: str) -> tuple:
+    """What a card shows of a page beyond its settings: its summary, image and date."""
+    target = site.by_source.get(rel)
+    return (*summary_facts(target), *target.settings.categories) if target is not None else ()
+
+
 def snapshot(
     site: SiteContent,
     files: dict[str, FileEntry],
@@ -149,7 +159,9 @@ def snapshot(
     links = [
         key
         for key in keys
-        if not key.startswith((_FILE_DEPENDENCY, _READ_DEPENDENCY, _PUBLISH_DEPENDENCY))
+        if not key.startswith(
+            (_FILE_DEPENDENCY, _READ_DEPENDENCY, _PUBLISH_DEPENDENCY, _SUMMARY_DEPENDENCY)
+        )
     ]
     found = link_snapshot(site, links)
     for key in keys:
@@ -159,6 +171,8 @@ def snapshot(
             found[key] = () if linked_file in site.linkable else (MISSING,)
         elif rel is not None:
             found[key] = (files.get(project_input(rel), (MISSING,))[0],)
+        elif key.startswith(_SUMMARY_DEPENDENCY):
+            found[key] = summary_snapshot(site, key.removeprefix(_SUMMARY_DEPENDENCY))
         elif key.startswith(_READ_DEPENDENCY):
             name = key.removeprefix(_READ_DEPENDENCY)
             found[key] = (current(name) if current is not None else MISSING,)
@@ -171,11 +185,13 @@ def dependencies_of(
     read: dict[str, str],
     values: dict[str, str] | None = None,
     published: Iterable[str] = (),
+    summarized: Iterable[str] = (),
 ) -> dict[str, tuple]:
     """A freshly rendered page's dependencies: the pages it links to, the files it read,
     the values its templating read (name -> what it was), and the left-out files it links
-    to (they are published while it does)."""
+    to (they are published while it does), and the pages its cards summarize."""
     found = {
+        **{_SUMMARY_DEPENDENCY + rel: summary_snapshot(site, rel) for rel in summarized},
         **{_PUBLISH_DEPENDENCY + rel: () for rel in published},
         **link_snapshot(site, set(linked)),
         **{file_dependency(rel): (content_hash,) for rel, content_hash in read.items()},
@@ -204,10 +220,12 @@ class ThemeInputs:
     config: SiteConfig
     header_links: list[HeaderLink]  # resolved: a renamed page moves them
     footer_links: list[HeaderLink]
+    hub_link: str  # resolved: a renamed page moves it
     templates: list[tuple[str, str]]  # every template's hash, the site's and the theme's
     site_includes: str  # the site-wide includes' key (_includes/head.html...)
     icons: str = ""  # the custom icons' key: the sidebar and header show icons
     feed: Any = None  # the blog's feed every page links to (docsite.blog.FeedLink), or None
+    actions: str = ""  # the custom actions' key: the page action menu runs them
     # What the selectors of the stylesheets a page links when it uses them need
     # (docsite.pageassets): which pages link them follows.
     page_assets: str = ""
@@ -253,6 +271,8 @@ class MarkdownInputs:
     templating: bool = True  # the config's `templating.enabled`
     checks: ChecksConfig = field(default_factory=ChecksConfig)  # broken links: error or warning
     words: tuple[tuple[str, str], ...] = ()  # labels.MARKDOWN_WORDS in the site's language
+    actions: str = ""  # the custom actions' key: `action:<name>` links run them
+    date_format: tuple[str, str] = ("", "")  # a card's date: the site's pattern, language
 
 
 @dataclass(frozen=True)
@@ -306,6 +326,8 @@ class SharedKeys:
     templating: bool = True
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     words: tuple[tuple[str, str], ...] = ()
+    actions: str = ""  # the custom actions' key, "" when the project has none
+    date_format: tuple[str, str] = ("", "")
 
 
 def shared_keys(
@@ -336,10 +358,12 @@ def shared_keys(
             config,
             theme.header_links,
             theme.footer_links,
+            theme.hub_link,
             [files[name][0] for name, _ in inputs_of(files, InputKind.TEMPLATE)],
             includes,
             icons,
             theme.feed,
+            actions_key(files),
             theme.asset_rules.key,
         )
     )
@@ -382,7 +406,14 @@ def shared_keys(
         config.templating,
         config.checks,
         markdown_words(theme.labels),
+        actions_key(files) if inputs_of(files, InputKind.ACTION) else "",
+        theme.date_format(),
     )
+
+
+def actions_key(files: dict[str, FileEntry]) -> str:
+    """Every custom action's file and hash: pages that show an action follow its changes."""
+    return digest(inputs_of(files, InputKind.ACTION))
 
 
 def icons_key(files: dict[str, FileEntry]) -> str:
@@ -405,7 +436,8 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         shared.markdown_html,
         shared.site_includes,
         (shared.variables, page_variables(page))
-        if uses_templating(page) or shared.site_templated
+        # A custom action a page runs fills in the page's values too.
+        if uses_templating(page) or shared.site_templated or _runs_actions(page, shared)
         else None,
         shared.icons,
         code_line_numbers=shared.code_line_numbers,
@@ -414,7 +446,14 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         templating=shared.templating,
         checks=shared.checks,
         words=shared.words,
+        actions=shared.actions if _runs_actions(page, shared) else "",
+        date_format=shared.date_format,
     )
+
+
+def _runs_actions(page: Page, shared: SharedKeys) -> bool:
+    """Whether the page may run a custom action (`action:<name>`, `action="<name>"`)."""
+    return bool(shared.actions) and "action" in page.body
 
 
 def page_inputs(

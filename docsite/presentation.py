@@ -42,6 +42,8 @@ THEME_RULES: dict[str, tuple[str, str]] = {
     "nav-item-bg-active": (".nav-link[aria-current=page]", "background"),
     "nav-item-text-active-weight": (".nav-link[aria-current=page]", "font-weight"),
     "layout-site-max-width": (".shell", "max-width"),
+    "layout-blog-content-max-width": (".layout-blog .content", "max-width"),
+    "layout-blog-content-min-width": (".layout-blog .content", "min-width"),
     "image-rounded": (".doc img", "border-radius"),
     "header-bg": (".site-header", "background"),
     "header-border": (".site-header", "border-bottom-color"),

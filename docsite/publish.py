@@ -211,9 +211,15 @@ def _write_tag_pages(
             continue
         if same_site and writer.keep(config.urls.output_path(url)):
             continue
-        canonical = config.url + url if config.url else ""
+        # As links write its address (`generator.trailingSlash`): its links start from it.
+        address = config.urls.link_form(url)
+        canonical = config.url + address if config.url else ""
         html = theme.render_extra(
-            template, virtual_page(url, title), **values, **shared, **_meta(title, "", canonical)
+            template,
+            virtual_page(address, title),
+            **values,
+            **shared,
+            **_meta(title, "", canonical),
         )
         writer.write(config.urls.output_path(url), html)
 
@@ -248,19 +254,21 @@ def _write_blog(
                 "give the page another 'permalink', or the blog another 'base'",
             )
             continue
-        if same_site and writer.keep(url + "index.html"):
+        output = config.urls.output_path(url)
+        if same_site and writer.keep(output):
             continue
         title = (
             blog.title if number == 1 else f"{blog.title} ({theme.labels['Page_Page']} {number})"
         )
-        canonical = config.url + url if config.url else ""
+        address = config.urls.link_form(url)
+        canonical = config.url + address if config.url else ""
         html = theme.render_extra(
             "blog.html",
-            virtual_page(url, title),
-            listing=theme.listing(number, url),
+            virtual_page(address, title),
+            listing=theme.listing(number, address),
             **_meta(title, "", canonical),
         )
-        writer.write(url + "index.html", html)
+        writer.write(output, html)
     if not (same_site and writer.keep(blog.feed_url)):
         writer.write(blog.feed_url, rss_feed(blog, config))
 
@@ -345,7 +353,7 @@ def redirect_pages(site: SiteContent) -> list[Redirect]:
     for page in site.pages:
         if not page.settings.redirect:
             continue
-        href, _ = setting_href(page, "redirect", site, asset_paths)  # reported at render
+        href, _, _ = setting_href(page, "redirect", site, asset_paths)  # reported at render
         if href is None:
             continue
         resolved = urllib.parse.urljoin(_SITE_ORIGIN + page.url, href)

@@ -108,6 +108,8 @@ class PageBuilder:
                 outbound=config.outbound,
                 checks=config.checks,
                 words=markdown_words(self.theme.labels),
+                actions=self.theme.actions,
+                date_format=self.theme.date_format(),
                 setup=self.theme.site_html.setup
                 if self.theme.site_html is not None
                 else TemplateSetup.for_site(config.root, config.content_dir, config, self.site),
@@ -119,8 +121,11 @@ class PageBuilder:
         outcome = PageOutcome(job.rel, page.output_path)
         html: str | None = None
         if page.settings.redirect:
-            target, problems = setting_href(page, "redirect", self.site, self.asset_paths)
+            target, problems, published = setting_href(
+                page, "redirect", self.site, self.asset_paths
+            )
             outcome.diagnostics.extend(problems)
+            outcome.dependencies = dependencies_of(self.site, (), {}, published=published)
             html = self.theme.render_redirect(page, target) if target is not None else None
         else:
             rendered, outcome.dependencies = self._rendered(page, job)
@@ -131,8 +136,14 @@ class PageBuilder:
             outcome.expanded = rendered.expanded
             image = ""
             if page.settings.image:
-                found, problems = setting_href(page, "image", self.site, self.asset_paths)
+                found, problems, published = setting_href(
+                    page, "image", self.site, self.asset_paths
+                )
                 outcome.diagnostics.extend(problems)
+                outcome.dependencies = {
+                    **outcome.dependencies,
+                    **dependencies_of(self.site, (), {}, published=published),
+                }
                 image = found or ""
             themed = self.theme.render_page(page, rendered, image, job.backlinks)
             html = themed.html
@@ -163,7 +174,12 @@ class PageBuilder:
                     return rendered, dependencies
         rendered = self.markdown.render(page)
         dependencies = dependencies_of(
-            self.site, rendered.linked, rendered.files, rendered.reads, rendered.published
+            self.site,
+            rendered.linked,
+            rendered.files,
+            rendered.reads,
+            rendered.published,
+            rendered.summarized,
         )
         if not any(d.severity.value == "error" for d in rendered.diagnostics):
             self.cache.store_markdown(job.rel, job.markdown_key, (rendered, dependencies))

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import posixpath
 import re
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from docsite.actions import ActionSet
 from docsite.backlinks import Backlink, backlinks_title
 from docsite.blog import Blog, PostEntry, category_url, feed_link, gravatar_url, reading_minutes
 from docsite.cache import digest
@@ -25,7 +28,7 @@ from docsite.config import HeaderLink, SiteConfig
 from docsite.dates import format_date
 from docsite.emojis import shortcode_emoji
 from docsite.frontmatter import Author, Badge
-from docsite.icons import IconSet, icon_markup
+from docsite.icons import IconSet, icon_markup, is_inline_svg
 from docsite.labels import labels_for
 from docsite.markdown import Rendered
 from docsite.markdown.components.backlinks import BACKLINKS_MARKER
@@ -70,6 +73,7 @@ class AuthorView:
     link: str
     avatar: str
     initial: str  # shown in place of a picture
+    picture: str = ""  # an icon, emoji or inline SVG avatar (Markup), in place of `avatar`
 
 
 @dataclass(frozen=True)
@@ -129,13 +133,30 @@ class Theme:
         last_updated_by: dict[str, str] | None = None,
         compiled_dir: Path | None = None,
         blog: Blog | None = None,
+        hub_link: str = "",
+        actions: ActionSet | None = None,
+        action_menu: tuple[HeaderLink, ...] | None = None,
     ):
         """`site_html`: the site-wide includes (_includes/head.html...); `last_updated`: each
         page's last commit date by source path (docsite.gitdates), `last_updated_by` the name
         of who made it (each empty when the config's `last_updated` says so); `compiled_dir` keeps
         compiled templates between builds (Jinja's bytecode cache); `blog`: the posts of the
-        blog/ folder, when it has any."""
+        blog/ folder, when it has any; `hub_link` the hub's address, resolved."""
         self.config = config
+        self.hub_link = hub_link
+        self.actions = actions if actions is not None else ActionSet({}, {})
+        # The page action menu, checked (docsite.build.prepare.action_menu); as configured
+        # when the theme is made without a build.
+        self.action_menu = action_menu if action_menu is not None else config.actions.items
+        links = [*header_links, *footer_links]
+        self._chrome_action_names = sorted(
+            {
+                item.action
+                for link in links
+                for item in (link, *link.items)
+                if item.action in self.actions
+            }
+        )
         self.blog = blog
         self.feed = feed_link(blog, config) if blog is not None else None
         self.header_links = header_links
@@ -159,6 +180,8 @@ class Theme:
             icon=self.icon_html,
             badge=self.badge_html,
             tag_url=tag_url,
+            # A generated page's folder URL as links write it (`generator.trailingSlash`...).
+            link_form=self.config.urls.link_form,
             labels=self.labels,
             fill_label=fill_label,
             date_text=self.date_text,
@@ -182,8 +205,11 @@ class Theme:
         """A date as readers of this site read it: `locale.dateFormat`, else the locale's
         `Default_DateFormat` label, with month and day names in the site's language."""
         day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-        pattern = self.config.date_format or self.labels["Default_DateFormat"]
-        return format_date(day, pattern, self.config.language)
+        return format_date(day, *self.date_format())
+
+    def date_format(self) -> tuple[str, str]:
+        """The site's date pattern and the language of its month and day names."""
+        return self.config.date_format or self.labels["Default_DateFormat"], self.config.language
 
     def icon_html(self, value: str, css_class: str = "icon") -> Markup:
         icon = self.icons.resolve(value) if value else None
@@ -206,6 +232,7 @@ class Theme:
             "site": self.config,
             "links": self.header_links,
             "footer_links": self.footer_links,
+            "hub_href": self.hub_link,
             "root": Markup(ROOT_MARK),
             "footer_html": footer,
         }
@@ -365,7 +392,9 @@ class Theme:
             sidebar=Markup(self.sidebar(page)) if has_sidebar(layout) else Markup(""),
             breadcrumbs=self._breadcrumbs(page, item),
             home_crumb=self._home_crumb(page),
-            page_actions=self._page_actions(),
+            breadcrumb_separator=self._shortcodes(self.config.breadcrumb_separator),
+            **self._action_menu(page),
+            chrome_actions=self._chrome_actions(page),
             show_breadcrumbs=(
                 self.config.breadcrumb
                 if page.settings.breadcrumb is None
@@ -418,7 +447,9 @@ class Theme:
             self.date_text(date) if date else "",
             tuple(self._author(author, entry, from_url) for author in entry.authors),
             tuple(
-                PageLink(name, relative_href(from_url, category_url(name)))
+                PageLink(
+                    name, relative_href(from_url, self.config.urls.link_form(category_url(name)))
+                )
                 for name in entry.categories
             ),
             entry.summary,
@@ -426,9 +457,15 @@ class Theme:
         )
 
     def _author(self, author: Author, entry: PostEntry, from_url: str) -> AuthorView:
-        """Its picture: `avatar` (a URL, or a path from the post's folder or, with a leading
-        '/', from the site root), else Gravatar's for its email when enabled."""
+        """Its picture: `avatar` (a URL, a path from the post's folder or, with a leading
+        '/', from the site root, an `:icon-name:` or `:emoji:` shortcode, or an inline SVG),
+        else Gravatar's for its email when enabled."""
         avatar = author.avatar.strip()
+        shortcode = _SHORTCODE.fullmatch(avatar)
+        if shortcode is not None or is_inline_svg(avatar):
+            code = shortcode.group(1) if shortcode is not None else ""
+            picture = self.icon_html(code[5:] if code.startswith("icon-") else avatar)
+            return AuthorView(author.name, author.link, "", author.name[:1].upper(), picture)
         if avatar and "://" not in avatar and not avatar.startswith("data:"):
             folder = posixpath.dirname(entry.rel)
             path = avatar.lstrip("/") if avatar.startswith("/") else posixpath.join(folder, avatar)
@@ -447,7 +484,8 @@ class Theme:
         def href(other: int) -> str:
             if not 1 <= other <= len(pages):
                 return ""
-            return relative_href(from_url, self.blog.summary_url(other))  # type: ignore[union-attr]
+            url = self.blog.summary_url(other)  # type: ignore[union-attr]
+            return relative_href(from_url, self.config.urls.link_form(url))
 
         return Listing(posts, href(number - 1), href(number + 1), number, len(pages))
 
@@ -492,6 +530,7 @@ class Theme:
             sidebar=Markup(self.sidebar(page)),
             includes=self._includes(page),
             root=Markup(ROOT_MARK),
+            chrome_actions=self._chrome_actions(page),
             **values,
         )
         return self._finished(html, root_prefix(page.url) if root is None else root)
@@ -547,10 +586,36 @@ class Theme:
                 parts.append(escape(shortcode_emoji(piece) or f":{piece}:"))
         return Markup("").join(parts)
 
-    def _page_actions(self) -> tuple[HeaderLink, ...]:
-        """The page action menu's items (`actions`), none when it is turned off."""
-        actions = self.config.actions
-        return actions.items if actions.enabled else ()
+    def _chrome_actions(self, page: Page) -> Markup:
+        """The project's actions the header and footer links run, resolved for the page, as
+        JSON for components.js: the header and footer are the same on every page."""
+        found: dict[str, dict] = {}
+        for name in self._chrome_action_names:
+            resolved = self.actions.for_page(name, page)
+            link = resolved.link if is_safe_link(resolved.link) else ""
+            found[name] = {"steps": resolved.steps} if resolved.in_browser else {"link": link}
+        if not found:
+            return Markup("")
+        return Markup(json.dumps(found, default=str).replace("</", "<\\/"))
+
+    def _action_menu(self, page: Page) -> dict[str, Any]:
+        """The page action menu's items (`actions`), none when it is turned off. A custom
+        action that gives a link becomes that link; one that runs in the browser keeps its
+        name, and its steps go with it as JSON (`action_steps`)."""
+        if not self.config.actions.enabled:
+            return {"page_actions": (), "action_steps": {}}
+        items = []
+        steps: dict[str, str] = {}
+        for item in self.action_menu:
+            if item.action in self.actions:
+                resolved = self.actions.for_page(item.action, page)
+                if resolved.in_browser:
+                    steps[item.action] = json.dumps(resolved.steps, default=str)
+                else:
+                    link = resolved.link if is_safe_link(resolved.link) else ""
+                    item = replace(item, link=link, action="")
+            items.append(item)
+        return {"page_actions": tuple(items), "action_steps": steps}
 
     def _edit_url(self, page: Page) -> str:
         """The page's file in the repository: `repo`, its `view` (the editor, or the file's

@@ -48,6 +48,7 @@ GROUND = {
     "yamldoc",
 }
 STAGES = {
+    "actions",
     "backlinks",
     "blog",
     "checks",

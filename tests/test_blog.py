@@ -164,6 +164,31 @@ def test_gravatar_off_shows_the_initial(project):
     assert author.img is None and author.get_text(strip=True) == "Jjane@example.com"
 
 
+def test_an_avatar_may_be_an_icon_an_emoji_or_an_inline_svg(project):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><circle r="4"/></svg>'
+    post = f"""\
+        ---
+        authors:
+          - name: Icon
+            avatar: ":icon-rocket:"
+          - name: Emoji
+            avatar: ":tada:"
+          - name: Drawing
+            avatar: '{svg}'
+        ---
+        # Fifth
+
+        Text.
+        """
+    built(blog_project(project, **{"blog/2025-12-24-fifth.md": post}))
+    authors = project.page("blog/2025-12-24-fifth/index.html").select(".post-author")
+    pictures = [a.select_one(".avatar-icon") for a in authors]
+    assert all(p is not None for p in pictures) and not any(a.img for a in authors)
+    assert pictures[0].select_one(".icon.i-rocket") is not None
+    assert pictures[1].get_text() == "\U0001f389"
+    assert pictures[2].select_one(".icon") is not None
+
+
 def test_blog_layout_setting_and_a_post_own_layout(project):
     own = "---\nlayout: default\n---\n# Second\n\nIn the sidebar.\n"
     built(blog_project(project, "blog:\n  layout: page\n", **{"blog/2025-03-05-second.md": own}))

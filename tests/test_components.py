@@ -427,3 +427,30 @@ def test_a_block_id_given_twice_or_to_a_block_with_an_id_warns(tmp_path):
     (twice, own) = problems(rendered)
     assert twice[:3] == (3, 6, Severity.WARNING) and "used twice" in twice[3]
     assert own[:3] == (5, 8, Severity.WARNING) and "already has the id 'mine'" in own[3]
+
+
+def test_a_card_summarizes_a_post_as_retype_does(tmp_path):
+    """Retype's card of a local page: kicker from its categories, text from its excerpt,
+    image from the first image of its body (not one shown as code), footer from its date,
+    here the date its file name starts with."""
+    rendered, html = render(
+        tmp_path,
+        "# Home\n\n[!card](blog/2026-05-26-news.md)\n\n[!card](howto.md)\n",
+        {
+            "howto.md": "# How\n\n```md\n![](code.png)\n```\n\nSet `![](x.png)` up.\n",
+            "blog/2026-05-26-news.md": (
+                "---\ncategory: [release, news]\n---\n# News\n\n![](shot.png)\n\n"
+                "What is **new** in [this](../howto.md) release.\n\n## More\n\nLater text.\n"
+            ),
+            "blog/shot.png": b"png",
+        },
+    )
+    assert not rendered.diagnostics
+    post, howto = html.select("a.card")
+    assert post.select_one(".card-kicker").get_text() == "release, news"
+    assert post.select_one(".card-text").get_text() == "What is new in this release."
+    assert post.img["src"] == "../blog/shot.png"
+    assert post.select_one(".card-footer").get_text(strip=True) == "2026-05-26"
+    assert howto.img is None and howto.select_one(".card-footer") is None
+    assert howto.select_one(".card-text").get_text() == "Set ![](x.png) up."
+    assert sorted(rendered.summarized) == ["blog/2026-05-26-news.md", "howto.md"]

@@ -98,3 +98,15 @@ def test_a_french_site_names_the_month_in_french(project):
     assert _shown_date(project) == "5 mars 2026"
     time = project.page("post/index.html").find("time")
     assert time["datetime"] == "2026-03-05"
+
+
+def test_a_cards_date_is_written_as_the_sites_and_follows_a_new_format(project):
+    pages = {**POST, "index.md": "# Home\n\n[!card](post.md)\n"}
+    project.write({"retype.yml": "locale: fr\n", **pages})
+    assert project.build().ok
+    footer = project.page("index.html").select_one(".card-footer")
+    assert footer.get_text(strip=True) == "05/03/2026"
+    project.write({"retype.yml": "locale:\n  dateFormat: MMMM d, yyyy\n"})
+    assert project.build().ok  # the cached page must not keep the old form
+    footer = project.page("index.html").select_one(".card-footer")
+    assert footer.get_text(strip=True) == "March 5, 2026"

@@ -109,3 +109,23 @@ def test_generated_pages_are_written_to_the_directory_index_name(project):
     for rel in ("tags/default.htm", "tags/setup/default.htm", "old-home/default.htm"):
         assert (project.out / rel).is_file(), rel
     assert project.page("tags/setup/default.htm").select_one("article a")["href"] == "../../"
+
+
+def test_generated_pages_follow_the_address_form(project):
+    """Tag pages and the blog's summary pages are written, and linked, as pages are."""
+    pages = {
+        "index.md": "---\ntags: [alpha]\n---\n# Home\n",
+        **{f"blog/2026-01-0{n}-post.md": f"# Post {n}\n\nText {n}.\n" for n in range(1, 4)},
+    }
+    config = "generator:\n  trailingSlash: false\nblog:\n  pageSize: 2\n"
+    project.write({"retype.yml": config, **pages})
+    result = project.build()
+    assert result.ok, project.messages(result)
+    home = project.page("index.html")
+    assert home.select_one("a[rel=tag]")["href"] == "./tags/alpha"
+    tag_page = project.page("tags/alpha/index.html")  # served at /tags/alpha: base /tags/
+    assert tag_page.select_one("article ul a")["href"] == "../"
+    assert tag_page.select_one("article p a")["href"] == "../tags"
+    second = project.page("blog/page/2/index.html")  # served at /blog/page/2: base /blog/page/
+    newer = [a["href"] for a in second.select("a[href]") if "page" not in a["href"]]
+    assert "../../blog" in newer

@@ -41,6 +41,11 @@ def make_site(root: Path, sections: int = 4, pages: int = 14) -> None:
                 f"Text [next](p{(p + 1) % pages}.md) and [home](../index.md).\n\n"
                 f"```python\nx = {p}\n```\n"
             )
+    # A card shows the post's summary, image and date: edits of the post redo it.
+    card_page = f"content/s{sections - 1}/p0.md"
+    if card_page in files:
+        files[card_page] += "\n[!card](../blog/2025-12-01-older.md)\n"
+    files["content/blog/shot.png"] = "not really a picture"
     write_files(root, files)
 
 
@@ -92,6 +97,9 @@ EDITS = {
     # The blog: its summary pages, feed and posts' Newer/Older links follow its posts.
     "post summary": lambda r: edit(
         r / "content/blog/2025-12-01-older.md", "Its summary.", "Another summary."
+    ),
+    "post image": lambda r: edit(
+        r / "content/blog/2025-12-01-older.md", "Its summary.", "![](shot.png)\n\nIts summary."
     ),
     "post redated": lambda r: edit(r / "content/blog/first.md", "2026-01-01", "2025-06-01"),
     "post removed": lambda r: (r / "content/blog/first.md").unlink(),

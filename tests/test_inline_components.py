@@ -105,7 +105,7 @@ def test_an_unknown_action_warns_and_names_the_built_in_ones(tmp_path):
     rendered, html = render(tmp_path, "[!button Edit](action:edit-on-gitub)\n")
     (line, col, severity, message, hint), *_ = problems(rendered)
     assert (line, col, severity) == (1, 16, Severity.WARNING)
-    assert "edit-on-gitub" in message and "custom actions" in message
+    assert "edit-on-gitub" in message and "_components/actions/" in message
     assert "print-page" in hint
     assert html.select_one("span.button").text == "Edit"
 
@@ -317,7 +317,9 @@ def test_watch_mode_rebuilds_when_a_pack_icon_changes(tmp_path):
     root, content = tmp_path, tmp_path / "docs"
     for svg in (content / "_components/icon/lucide/rocket.svg", root / "_components/icon/b/x.svg"):
         assert classify(svg, root, content, (), []) is ChangeKind.STATIC
-    other = content / "_components/actions/edit.yml"
+    action = content / "_components/actions/edit.yml"  # the pages that run it
+    assert classify(action, root, content, (), []) is ChangeKind.STATIC
+    other = content / "_components/notes/edit.yml"
     assert classify(other, root, content, (), []) is ChangeKind.IGNORED
 
 

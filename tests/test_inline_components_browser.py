@@ -25,7 +25,16 @@ PAGE = """\
 {filler}
 
 [!button text="Back to top" action="scroll-to-top"]
+
+[!button Copy title](action:copy-title) [!button Copy source](action:copy-source)
 """.format(filler="\n\n".join(f"Paragraph {n} of filler text." for n in range(80)))
+
+# The project's own actions: a value filled in while building, and a chain of two handlers.
+COPY_TITLE = 'steps:\n  - handler: clipboard\n    with:\n      value: "Title: {{ page.title }}"\n'
+COPY_SOURCE = (
+    "steps:\n  - handler: fetch\n    with:\n      url: '{{ page.markdown }}'\n"
+    "  - handler: clipboard\n"
+)
 
 # Record what the page copies and prints instead of touching the machine's clipboard or
 # opening a print dialog.
@@ -43,7 +52,14 @@ window.print = function () { window.__printed += 1; };
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with served_project(
         tmp_path_factory.mktemp("actions_site"),
-        {"docsite.yml": "title: Actions\n", "content/index.md": PAGE},
+        {
+            "docsite.yml": (
+                "title: Actions\nlinks:\n  - text: Header title\n    action: copy-title\n"
+            ),
+            "content/index.md": PAGE,
+            "content/_components/actions/copy-title.yml": COPY_TITLE,
+            "content/_components/actions/copy-source.yml": COPY_SOURCE,
+        },
     ) as url:
         yield url
 
@@ -86,3 +102,19 @@ def test_view_page_markdown_opens_the_markdown_copy(page: Page, base_url: str):
     markdown.wait_for_load_state()
     assert markdown.url.endswith(".md")
     assert "Paragraph 0 of filler text." in markdown.content()
+
+
+def test_the_projects_actions_run_their_steps(page: Page, base_url: str):
+    page.goto(base_url)
+    title = page.get_by_role("button", name="Copy title")
+    title.click()
+    expect(title).to_have_attribute("data-action-state", "done")
+    page.get_by_role("button", name="Copy source").click()
+    page.wait_for_function("window.__copied.length === 2")
+    copied_title, source = page.evaluate("window.__copied")
+    assert copied_title == "Title: Actions"
+    assert source.startswith("# Actions") and "[!button Copy title]" in source
+    # A header link runs it too, with the values of the page it is on.
+    page.get_by_role("button", name="Header title").click()
+    page.wait_for_function("window.__copied.length === 3")
+    assert page.evaluate("window.__copied[2]") == "Title: Actions"

@@ -60,7 +60,12 @@ CONFIG = SiteConfig(root=Path("/docs"), links=(HeaderLink("Home", "/", ""),))
 
 INPUTS = [
     keys.ThemeInputs(
-        CONFIG, [HeaderLink("Home", "/", "")], [HeaderLink("Legal", "/", "")], ["t1"], "includes"
+        CONFIG,
+        [HeaderLink("Home", "/", "")],
+        [HeaderLink("Legal", "/", "")],
+        "https://example.com/",
+        ["t1"],
+        "includes",
     ),
     keys.SiteInputs(
         "assets",

@@ -162,6 +162,28 @@ def test_a_left_out_file_is_published_while_a_page_links_to_it(project):
     ]
 
 
+def test_a_left_out_file_named_by_image_or_redirect_is_published(project):
+    project.write(
+        {
+            "retype.yml": "url: https://docs.example\n",
+            "index.md": "---\nimage: _media/cover.png\n---\n# Home\n",
+            "spec.md": "---\nredirect: _media/spec.pdf\n---\n# Spec\n",
+            "_media/cover.png": b"png",
+            "_media/spec.pdf": b"pdf",
+            "_media/unused.pdf": b"pdf",
+        }
+    )
+    result = project.build()
+    assert result.ok and not result.report.items, project.messages(result)
+    assert (project.out / "_media/cover.png").read_bytes() == b"png"
+    assert (project.out / "_media/spec.pdf").read_bytes() == b"pdf"
+    assert not (project.out / "_media/unused.pdf").exists()
+    project.write({"index.md": "# Home\n"})
+    assert project.build().ok
+    assert not (project.out / "_media/cover.png").exists()
+    assert (project.out / "_media/spec.pdf").exists()
+
+
 def test_a_config_change_to_exclude_takes_a_page_out_and_back(project):
     project.write({"retype.yml": "input: .\n", "index.md": "# Home\n", "draft/idea.md": "# Idea\n"})
     assert project.build().ok

@@ -324,7 +324,8 @@ def test_last_updated_from_git(tmp_path: Path):
     dates = read_dates(fixture / "content")
     if not dates.committed.get("guide/setup.md"):
         pytest.skip("not a git checkout")
-    result = build_site(BuildOptions(root=fixture, out=tmp_path / "site"))
+    # No cache: it would be written into this repository's fixture.
+    result = build_site(BuildOptions(root=fixture, out=tmp_path / "site", use_cache=False))
     assert result.ok
     page = soup(tmp_path / "site/guide/setup/index.html")
     time = page.select_one(".last-updated time")

@@ -99,7 +99,9 @@ def test_actions_items_make_the_page_action_menu(project: Project):
     link = items[3].a
     assert (link["href"], link["target"]) == ("https://github.com/acme/docs/issues", "_blank")
     [warning] = [m for m in messages if "open-in-chatgpt" in m]
-    assert warning.startswith("retype.yml:8:15: warning: page action 'open-in-chatgpt' is not")
+    assert warning.startswith(
+        "retype.yml:8:15: warning: 'Open in ChatGPT' runs the action 'open-in-chatgpt', which is"
+    )
 
 
 def test_actions_enabled_false_hides_the_menu(project: Project):
@@ -229,6 +231,17 @@ def test_a_local_hub_path_is_a_link_from_the_page(project: Project):
     assert project.page("guide/setup/index.html").select_one("a.hub-link")["href"] == "/"
     build(project, "branding:\n  title: A\n")
     assert project.page("index.html").select_one("a.hub-link") is None
+
+
+def test_a_hub_to_a_page_links_to_its_url_and_a_missing_page_is_an_error(project: Project):
+    build(project, "hub:\n  link: /guide/setup.md#steps\n")
+    assert project.page("guide/index.html").select_one("a.hub-link")["href"] == (
+        "../guide/setup/#steps"
+    )
+    project.write({"retype.yml": "hub:\n  link: gone.md\n"})
+    result = project.build()
+    (error,) = result.report.errors
+    assert error.file == "retype.yml" and "'gone.md'" in error.message
 
 
 # ---- lastUpdated ---------------------------------------------------------------------------

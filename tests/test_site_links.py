@@ -237,6 +237,10 @@ def test_breadcrumbs_of_the_site_and_of_a_page(project):
     assert [li.get_text() for li in crumbs.select("li")] == ["Guide", "|Sub"]
     assert "breadcrumbs-own-separator" in crumbs["class"]
     assert project.page("guide/b/index.html").select_one("nav.breadcrumbs") is None
+    project.write({"retype.yml": "breadcrumb:\n  separator: ':icon-dot:'\n"})
+    assert project.build().ok
+    separator = project.page("guide/sub/c/index.html").select_one(".breadcrumb-separator")
+    assert separator.select_one(".icon.i-dot") is not None and not separator.get_text().strip()
     project.write({"retype.yml": "breadcrumb:\n  enabled: false\n"})
     assert project.build().ok
     assert project.page("guide/a/index.html").select_one("nav.breadcrumbs") is None

@@ -538,6 +538,17 @@ def test_the_date_is_the_builds_and_source_date_epoch_fixes_it(project, monkeypa
     assert article(project).find("p").text.startswith("Year 2024, 2024-12-18")
 
 
+def test_a_page_date_with_a_time_keeps_it(project):
+    project.write(
+        {
+            "content/index.md": "---\ndate: 2026-05-26T10:30:00\n---\n# Home\n\n"
+            "{{ page.date | date.to_string '%Y-%m-%d %H:%M' }}\n",
+        }
+    )
+    build(project)
+    assert article(project).find_all("p")[-1].text == "2026-05-26 10:30"
+
+
 def test_content_reads_rebuild_exactly_the_pages_that_read_what_changed(project, tmp_path):
     project.write(
         {

@@ -7,6 +7,7 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from docsite.actions import action_files
 from docsite.cache import FileEntry, InputHasher, digest
 from docsite.config import SiteConfig
 from docsite.diagnostics import Report, shown_path
@@ -51,6 +52,9 @@ def input_files(
                     named.append(
                         (input_name(kind, rel, folder), path, shown_path(path, config.root))
                     )
+    for definition in action_files(config.content_dir):
+        rel = shown_path(definition, config.root)
+        named.append((input_name(InputKind.ACTION, rel), definition, rel))
     for svg in icon_pack_files(config.root, config.content_dir):
         rel = shown_path(svg, config.root)
         named.append((input_name(InputKind.ICON, rel), svg, rel))

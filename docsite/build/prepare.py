@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
 
+from docsite.actions import ActionSet, load_actions
 from docsite.blog import Blog
 from docsite.cache import BuildCache
-from docsite.config import HeaderLink, SiteConfig
-from docsite.diagnostics import Report, did_you_mean
+from docsite.config import HeaderLink, SiteConfig, tidy_separators
+from docsite.diagnostics import DiagnosticError, Report, did_you_mean
 from docsite.frontmatter import Located
 from docsite.gitdates import PageDates
 from docsite.icons import (
@@ -26,7 +28,8 @@ from docsite.icons import (
 )
 from docsite.markdown.components.actions import BUILT_IN
 from docsite.markdown.links import find_page, page_in_other_case
-from docsite.markdown.templating import SiteHtml, TemplateSetup
+from docsite.markdown.templating import SiteHtml, TemplateSetup, project_variables
+from docsite.markdown.templating.variables import action_page_values
 from docsite.nav import NavTree
 from docsite.pages import SiteContent
 from docsite.theme import ROOT_MARK, Theme
@@ -52,16 +55,25 @@ def make_theme(
     )
     check_icons(site, config, icons, report)
     site_html, site_html_files = load_site_html(config, site, nav, report, dates.committed)
+    actions = ActionSet(
+        load_actions(config.content_dir, config.root, report),
+        project_variables(config),
+        partial(action_page_values, config.url),
+    )
+    check_actions(actions, site, report)
     theme = Theme(
         config,
         nav,
         icons,
-        resolve_links(config.links, site, config, report),
-        resolve_links(config.footer_links, site, config, report),
+        resolve_links(config.links, site, config, report, actions),
+        resolve_links(config.footer_links, site, config, report, actions),
         site_html,
         *_footer_dates(config, dates),
         cache.templates_dir(),
         blog,
+        hub_link=resolve_hub(config, site, report),
+        actions=actions,
+        action_menu=action_menu(config, actions, report),
     )
     return theme, site_html_files
 
@@ -141,15 +153,71 @@ def _check_icon(value: str, base_dir: str, where: Located, icons: IconSet, repor
 
 
 def resolve_links(
-    links: tuple[HeaderLink, ...], site: SiteContent, config: SiteConfig, report: Report
+    links: tuple[HeaderLink, ...],
+    site: SiteContent,
+    config: SiteConfig,
+    report: Report,
+    actions: ActionSet | None = None,
 ) -> list[HeaderLink]:
     """Header or footer links, menus' items too: links to pages (.md or site paths) become
     root-relative, others stay as written; an action docsite does not have is said."""
-    return [_resolved(link, site, config, report) for link in links]
+    actions = actions if actions is not None else ActionSet({}, {})
+    return [_resolved(link, site, config, report, actions) for link in links]
+
+
+def _known_action(link: HeaderLink, actions: ActionSet, report: Report, outcome: str) -> bool:
+    """Whether the link's action (if any) is built in or the project's own; a warning, at
+    the action, when it is neither."""
+    if not link.action or link.action in BUILT_IN or link.action in actions:
+        return True
+    file, line, col = link.action_at
+    report.warning(
+        file,
+        line,
+        col,
+        f"'{link.text}' runs the action '{link.action}', which is neither built in nor "
+        f"defined in _components/actions/; {outcome}",
+        did_you_mean(link.action, [*BUILT_IN, *actions.definitions])
+        or "built-in actions: " + ", ".join(BUILT_IN),
+    )
+    return False
+
+
+def action_menu(config: SiteConfig, actions: ActionSet, report: Report) -> tuple[HeaderLink, ...]:
+    """The page action menu's items (`actions.items`); one running an action that is neither
+    built in nor the project's own is left out with a warning."""
+    kept = [
+        item
+        for item in config.actions.items
+        if _known_action(item, actions, report, "the menu item is left out")
+    ]
+    return tidy_separators(kept)
+
+
+def check_actions(actions: ActionSet, site: SiteContent, report: Report) -> None:
+    """Each custom action run once, for the first page: a template that fails is an error
+    here, once, rather than on every page that shows the action."""
+    if not site.pages:
+        return
+    for name in actions.definitions:
+        try:
+            actions.for_page(name, site.pages[0])
+        except DiagnosticError as error:
+            report.extend(error.diagnostics)
+
+
+def resolve_hub(config: SiteConfig, site: SiteContent, report: Report) -> str:
+    """The hub's address: a page (.md) as a link to it; a path from the domain's root
+    ('/') or a full URL as written, since the hub leads away from these docs; any other
+    path from the site's root."""
+    link = config.hub.link
+    if not link or EXTERNAL_URL.match(link) or (link.startswith("/") and ".md" not in link):
+        return link
+    return _resolved(HeaderLink(config.hub.alt, link), site, config, report, ActionSet({}, {})).link
 
 
 def _resolved(
-    link: HeaderLink, site: SiteContent, config: SiteConfig, report: Report
+    link: HeaderLink, site: SiteContent, config: SiteConfig, report: Report, actions: ActionSet
 ) -> HeaderLink:
     target = link.link
     if target and not EXTERNAL_URL.match(target) and not target.startswith("#"):
@@ -173,18 +241,8 @@ def _resolved(
             )
         else:
             target = Markup(ROOT_MARK) + path
-    action = link.action
-    if action and action not in BUILT_IN:
-        report.warning(
-            config.file,
-            0,
-            0,
-            f"the link '{link.text}' runs the action '{action}', which is not one of docsite's "
-            "built-in actions; it is shown without one",
-            did_you_mean(action, BUILT_IN) or "built-in actions: " + ", ".join(BUILT_IN),
-        )
-        action = ""
-    items = tuple(_resolved(item, site, config, report) for item in link.items)
+    action = link.action if _known_action(link, actions, report, "it is shown without one") else ""
+    items = tuple(_resolved(item, site, config, report, actions) for item in link.items)
     return replace(link, link=target, action=action, items=items)
 
 

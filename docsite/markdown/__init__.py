@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
+from docsite.actions import ActionSet
 from docsite.config import ChecksConfig, OutboundConfig
 from docsite.diagnostics import Diagnostic
 from docsite.icons import IconSet
@@ -51,6 +52,7 @@ class Rendered:
     backlinks_title: str = ""  # the title it gives the list
     reads: dict[str, str] = field(default_factory=dict)  # values its templating read
     published: list[str] = field(default_factory=list)  # left-out files it links to
+    summarized: list[str] = field(default_factory=list)  # pages its cards summarize
 
 
 # The renderer writes every attribute as id="..." (escaped), so a pattern finds them all.
@@ -87,6 +89,8 @@ class MarkdownRenderer:
         outbound: OutboundConfig | None = None,
         checks: ChecksConfig | None = None,
         words: tuple[tuple[str, str], ...] = (),
+        actions: ActionSet | None = None,
+        date_format: tuple[str, str] | None = None,
     ):
         self.md = make_markdown(html, hard_breaks)
         self.site = site
@@ -97,6 +101,8 @@ class MarkdownRenderer:
         self.outbound = outbound or OutboundConfig()
         self.checks = checks or ChecksConfig()
         self.words = dict(words)
+        self.actions = actions
+        self.date_format = date_format
 
     def render(self, page: Page) -> Rendered:
         setup = self.setup
@@ -105,6 +111,9 @@ class MarkdownRenderer:
         ctx.code_line_numbers = self.code_line_numbers
         ctx.outbound = self.outbound
         ctx.checks = self.checks
+        ctx.actions = self.actions
+        if self.date_format is not None:
+            ctx.date_format = self.date_format
         if self.words:
             ctx.words = self.words
         body = without_region_markers(page.body)
@@ -147,6 +156,7 @@ class MarkdownRenderer:
             diagnostics=ctx.diagnostics,
             page_links=ctx.page_links,
             linked=ctx.linked,
+            summarized=sorted(set(ctx.summarized)),
             published=sorted(set(ctx.published)),
             icons=sorted(ctx.used_icons),
             files=dict(sorted(files.read.items())),

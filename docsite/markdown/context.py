@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
+from docsite.actions import ActionSet, PageAction
 from docsite.config import ChecksConfig, OutboundConfig
-from docsite.diagnostics import Diagnostic, Severity
+from docsite.dates import format_date
+from docsite.diagnostics import Diagnostic, DiagnosticError, Severity
 from docsite.icons import ICON_HINT, IconSet, icon_markup
 from docsite.labels import ENGLISH, labels_for, markdown_words
 from docsite.markdown.headings import TocEntry
@@ -17,6 +20,7 @@ from docsite.projectfiles import ProjectFiles
 from docsite.urls import root_prefix
 
 _ENGLISH_WORDS = markdown_words(labels_for(ENGLISH, {}))
+_ENGLISH_DATES = (labels_for(ENGLISH, {})["Default_DateFormat"], ENGLISH)
 
 
 @dataclass
@@ -29,6 +33,7 @@ class RenderContext:
     # Links to pages, as (target rel, fragment, line, col), checked once all pages are known.
     page_links: list[tuple[str, str, int, int]] = field(default_factory=list)
     linked: list[str] = field(default_factory=list)  # pages linked to, also from settings
+    summarized: list[str] = field(default_factory=list)  # pages whose summary it shows: cards
     published: list[str] = field(default_factory=list)  # files of site.linkable linked to
     icons: IconSet = field(default_factory=IconSet)
     used_icons: set[str] = field(default_factory=set)  # for the site's icons.css
@@ -45,6 +50,23 @@ class RenderContext:
     backlinks_placed: bool = False  # `[!backlinks]` says where the list goes
     backlinks_title: str = ""  # its own title, if it has one
     nesting_reported: bool = False  # the nesting limit is reported once per page
+    actions: ActionSet | None = None  # the project's own actions (_components/actions/)
+    date_format: tuple[str, str] = _ENGLISH_DATES  # the site's: pattern, language
+
+    def date_text(self, value: dt.date) -> str:
+        """A date as the site writes dates (`locale.dateFormat`, in its language)."""
+        pattern, language = self.date_format
+        return format_date(value, pattern, language)
+
+    def custom_action(self, name: str) -> PageAction | None:
+        """The project's action of that name, resolved for this page; None when there is
+        none, or when its templates fail (reported once, where the actions are read)."""
+        if self.actions is None or name not in self.actions:
+            return None
+        try:
+            return self.actions.for_page(name, self.page)
+        except DiagnosticError:
+            return None
 
     def word(self, key: str) -> str:
         """One of MARKDOWN_WORDS in the site's language."""

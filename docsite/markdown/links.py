@@ -410,12 +410,12 @@ def _page_hint(target: str, ctx: RenderContext) -> str:
 
 def setting_href(
     page: Page, key: str, site: SiteContent, asset_paths: frozenset[str]
-) -> tuple[str | None, list[Diagnostic]]:
-    """A link-valued setting (redirect, image) resolved like a link in the page's body, and
-    its problems, placed at the setting."""
+) -> tuple[str | None, list[Diagnostic], list[str]]:
+    """A link-valued setting (redirect, image) resolved like a link in the page's body, its
+    problems, placed at the setting, and the left-out file it publishes, if it names one."""
     raw = getattr(page.settings, key)
     if EXTERNAL_URL.match(raw):
-        return raw, []
+        return raw, [], []
     ctx = RenderContext(page, site, asset_paths, [])
     found = resolve_link(raw, ctx, None)
     where = page.settings.where(key, page.source.shown)
@@ -423,4 +423,4 @@ def setting_href(
         Diagnostic(where.file, where.line, where.col, d.severity, d.message, d.hint)
         for d in ctx.diagnostics
     ]
-    return (found.href if found is not None else None), problems
+    return (found.href if found is not None else None), problems, ctx.published

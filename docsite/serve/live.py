@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from docsite.actions import ACTIONS_FOLDER
+from docsite.actions import SUFFIXES as ACTION_SUFFIXES
 from docsite.blog import Blog, post_summary
 from docsite.build import BuildOptions, BuildResult, build_site
 from docsite.cache import CACHE_DIR
@@ -77,6 +79,10 @@ def classify(
         path.is_relative_to(folder / "_components" / "icon") for folder in (content_dir, root)
     ):
         return ChangeKind.STATIC  # an icon of a pack: icons.css, and pages that name it
+    if path.suffix.lower() in ACTION_SUFFIXES and path.parent == content_dir.joinpath(
+        *ACTIONS_FOLDER
+    ):
+        return ChangeKind.STATIC  # a custom action: the pages that run it
     name = path.name
     if is_skipped(name) or name.endswith(("~", ".swp", ".swx", ".tmp")) or name.startswith("#"):
         return ChangeKind.IGNORED

@@ -105,6 +105,65 @@
     }
   };
 
+  // The handlers of the project's own actions (_components/actions/): each step's values
+  // were filled in for the page when it was built; a step without values takes the last
+  // step's output, as Retype chains them.
+  function pick(values, names) {
+    for (var i = 0; values && i < names.length; i++) {
+      if (values[names[i]] != null) return String(values[names[i]]);
+    }
+    return "";
+  }
+
+  var HANDLERS = {
+    clipboard: function (values) {
+      var value = pick(values, ["value", "content", "text", "url", "href", "link", "target"]);
+      return copy(value).then(function () { return { success: true, value: value }; });
+    },
+    fetch: function (values) {
+      var url = pick(values, ["url", "href", "link", "target", "value"]);
+      return fetch(url).then(function (response) {
+        if (!response.ok) throw new Error(response.statusText);
+        return response.text();
+      }).then(function (text) { return { success: true, content: text, url: url }; });
+    },
+    print: function () { window.print(); return { success: true }; },
+    scroll: function (values) {
+      var target = pick(values, ["target", "href", "url", "link", "value"]);
+      var behavior = (values && values.behavior) || "auto";
+      var id = decodeURIComponent(target.replace(/^#/, ""));
+      var element = id && id !== "top" ? document.getElementById(id) : null;
+      if (element) element.scrollIntoView({ behavior: behavior });
+      else window.scrollTo({ top: 0, behavior: behavior });
+      return { success: true, target: target };
+    },
+    share: function (values) {
+      var data = { title: pick(values, ["title"]), text: pick(values, ["text"]), url: pick(values, ["url"]) || location.href };
+      if (navigator.share) return navigator.share(data).then(function () { return { success: true }; });
+      return copy(data.url).then(function () { return { success: true, fallback: "clipboard", value: data.url }; });
+    }
+  };
+
+  function runSteps(steps) {
+    return steps.reduce(function (previous, step) {
+      return previous.then(function (output) { return HANDLERS[step.handler](step["with"] || output); });
+    }, Promise.resolve(null));
+  }
+
+  // The header's and footer's links are the same on every page: the project's actions they
+  // run come with each page, filled in for it (<script id="chrome-actions">).
+  function chromeAction(button) {
+    var data = document.getElementById("chrome-actions");
+    var action = data && JSON.parse(data.textContent)[button.getAttribute("data-action")];
+    if (!action) return null;
+    if (action.steps) return function () { return runSteps(action.steps); };
+    if (!action.link) return null;
+    return function () {
+      if (button.getAttribute("data-target") === "_blank") window.open(action.link, "_blank", "noopener");
+      else location.href = action.link;
+    };
+  }
+
   function settle(button, state) {
     button.setAttribute("data-action-state", state);
     setTimeout(function () { button.removeAttribute("data-action-state"); }, 1500);
@@ -112,7 +171,9 @@
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-action]");
-    var run = button && ACTIONS[button.getAttribute("data-action")];
+    var steps = button && button.getAttribute("data-steps");
+    var run = steps ? function () { return runSteps(JSON.parse(steps)); }
+      : button && (ACTIONS[button.getAttribute("data-action")] || chromeAction(button));
     if (!run) return;
     event.preventDefault();
     Promise.resolve()

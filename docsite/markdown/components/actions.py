@@ -1,7 +1,11 @@
-"""Retype's built-in actions (`action="print-page"`, or `(action:print-page)` as a link):
-components that name one render as a `<button data-action>` that components.js runs."""
+"""Actions (`action="print-page"`, or `(action:print-page)` as a link): components that
+name a built-in action, or one of the project's own that runs in the browser, render as a
+`<button data-action>` that components.js runs (with the steps of a project's action as
+`data-steps`). A project's action that gives a link is a link (calls.built_action_call)."""
 
 from __future__ import annotations
+
+import json
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -11,6 +15,7 @@ from markdown_it.token import Token
 from docsite.diagnostics import did_you_mean
 from docsite.markdown.components.calls import Call
 from docsite.markdown.context import RenderContext
+from docsite.markdown.links import is_safe_link
 from docsite.presentation import BUILT_IN_ACTIONS
 from docsite.urls import root_prefix
 
@@ -28,16 +33,16 @@ def checked_action(call: Call, ctx: RenderContext, block: Token) -> str:
     """The built-in action a call names; '' after a warning when docsite has no such action."""
     written = call.get("action").strip()
     name = (written or (call.link or "").removeprefix("action:")).strip().lower()
-    if name in BUILT_IN:
+    if name in BUILT_IN or (ctx.actions is not None and name in ctx.actions):
         return name
     what = "the link" if call.kind == "link" else f"[!{call.kind}]"
+    known = [*BUILT_IN, *(ctx.actions.definitions if ctx.actions is not None else ())]
     ctx.warning(
         block,
         written or call.link or call.source,
-        f"{what} runs the action '{name}', which is not one of docsite's built-in "
-        "actions; it is shown without one (custom actions of _components/actions/ are not "
-        "supported)",
-        did_you_mean(name, BUILT_IN) or "built-in actions: " + ", ".join(BUILT_IN),
+        f"{what} runs the action '{name}', which is neither built in nor defined in "
+        "_components/actions/; it is shown without one",
+        did_you_mean(name, known) or "built-in actions: " + ", ".join(BUILT_IN),
     )
     return ""
 
@@ -45,7 +50,10 @@ def checked_action(call: Call, ctx: RenderContext, block: Token) -> str:
 def action_attrs(action: str, ctx: RenderContext) -> str:
     """The attributes of a `<button>` that runs an action."""
     attrs = f' type="button" data-action="{escapeHtml(action)}"'
-    if action in _READ_MARKDOWN:
+    custom = ctx.custom_action(action)
+    if custom is not None:
+        attrs += f' data-steps="{escapeHtml(json.dumps(custom.steps, default=str))}"'
+    elif action in _READ_MARKDOWN:
         copy = ctx.page.markdown_path
         attrs += f' data-markdown="{escapeHtml(root_prefix(ctx.page.url) + copy)}"'
     return attrs
@@ -79,7 +87,18 @@ def _action_links(state: StateCore) -> None:
 
 def _to_button(token: Token, href: str, ctx: RenderContext, block: Token) -> None:
     name = href.removeprefix("action:").strip().lower()
+    custom = ctx.custom_action(name)
+    if custom is not None and not custom.in_browser:
+        token.attrSet("href", custom.link if is_safe_link(custom.link) else "")
+        return
     token.attrs.pop("href", None)
+    if custom is not None:
+        token.tag = "button"
+        token.attrSet("class", "action-link")
+        token.attrSet("type", "button")
+        token.attrSet("data-action", name)
+        token.attrSet("data-steps", json.dumps(custom.steps, default=str))
+        return
     if name not in BUILT_IN:
         checked_action(Call("link", href, "", "", {}, href), ctx, block)
         token.tag = "span"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -134,10 +134,26 @@ def add_call_rule(
         if ctx is None:
             return
         for block, token in inline_tokens(state.tokens, kind):
-            check(token, token.meta["call"], block, ctx)
+            check(token, built_action_call(token.meta["call"], ctx), block, ctx)
 
     md.inline.ruler.before("link", f"docsite_{kind}", rule)
     md.core.ruler.push(f"docsite_{kind}", core)
+
+
+def built_action_call(call: Call, ctx: RenderContext) -> Call:
+    """A call running one of the project's actions that gives a link while building is a
+    link to it, with the properties the action returns where the call sets none."""
+    written = call.get("action").strip()
+    if not written and not (call.link or "").startswith("action:"):
+        return call
+    custom = ctx.custom_action((written or (call.link or "")[7:]).strip().lower())
+    if custom is None or custom.in_browser:
+        return call
+    attributes = {
+        **{key: str(value) for key, value in custom.properties.items() if key != "link"},
+        **{key: value for key, value in call.attributes.items() if key != "action"},
+    }
+    return replace(call, attributes=attributes, link=custom.link)
 
 
 def inline_tokens(tokens: list[Token], kind: str) -> Iterator[tuple[Token, Token]]:

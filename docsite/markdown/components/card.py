@@ -18,6 +18,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from docsite.blog import feature_image, post_date, post_summary
 from docsite.diagnostics import did_you_mean
 from docsite.icons import is_inline_svg
 from docsite.markdown.components.calls import Call, add_call_rule, check_attributes
@@ -105,14 +106,19 @@ def _check(md: MarkdownIt, token: Token, call: Call, block: Token, ctx: RenderCo
     meta["href"] = target.href
     meta["target"] = browser_target(call.get("target"))
     meta["title"] = emoji_text(meta["title"] or (page.label if page else call.link))
+    if page is not None:
+        ctx.summarized.append(page.source.rel)  # its text, image and date show here
     text = call.get("text", call.get("description", page.settings.description if page else ""))
     rich = layout in ("horizontal", "vertical")
     meta["text"] = md.renderInline(text).strip() if rich and text else escapeHtml(text)
-    if page is not None and not meta["footer"] and page.settings.date:
-        meta["footer"] = page.settings.date.isoformat()
+    if not text and page is not None:  # the page's first paragraph, as plain text
+        meta["text"] = escapeHtml(post_summary(page))
+    if page is not None and not meta["footer"]:
+        date = post_date(page) or page.settings.created
+        meta["footer"] = ctx.date_text(date) if date else None
     if page is not None and not meta["kicker"]:
-        meta["kicker"] = _section_label(page, ctx)
-    image = call.get("image") or (page.settings.image if page else "")
+        meta["kicker"] = ", ".join(page.settings.categories) or _section_label(page, ctx)
+    image = call.get("image") or (feature_image(page) if page else "")
     if image and "image" in SHOWN[layout]:
         meta["image"] = _image_href(image, page or ctx.page, ctx, block)
     icon = call.get("icon") or (page.settings.icon if page else "")

@@ -40,7 +40,7 @@ def page_variables(page: Page, site_url: str = "") -> dict[str, Any]:
             "order": settings.order if settings.order is not None else "",
             "tags": list(settings.tags),
             "categories": list(settings.categories),
-            "date": _date(settings.date),
+            "date": _date(settings.date, settings.date_time),
             "created": _date(settings.created),
             "lastUpdated": _date(settings.last_updated),
             "author": authors[0] if authors else None,
@@ -55,6 +55,14 @@ def page_variables(page: Page, site_url: str = "") -> dict[str, Any]:
     )
 
 
+def action_page_values(site_url: str, page: Page) -> dict[str, Any]:
+    """What a custom action's templates read of a page (`page.*`): as pages' templates do,
+    with `page.markdown` for `page.md`."""
+    values = dict(page_variables(page, site_url))
+    values["markdown"] = values["md"]
+    return values
+
+
 def _full(site_url: str, path: str) -> str:
     """A root-relative path as a full URL, when the site's `url` is known."""
     return site_url.rstrip("/") + path if site_url else path
@@ -64,10 +72,13 @@ def _author(author: Any) -> NamedObject:
     return NamedObject({"name": author.name, "email": author.email, "link": author.link})
 
 
-def _date(value: dt.date | None) -> dt.datetime | None:
-    """A frontmatter date as a Scriban date (at midnight UTC), written as it was written."""
+def _date(value: dt.date | None, time: dt.time | None = None) -> dt.datetime | None:
+    """A frontmatter date as a Scriban date, written as it was written: at midnight UTC,
+    or at its time of day when it gives one."""
     if value is None:
         return None
+    if time is not None:
+        return dt.datetime.combine(value, time, time.tzinfo or dt.UTC)
     return CalendarDate(value.year, value.month, value.day, tzinfo=dt.UTC)
 
 
