@@ -1,8 +1,9 @@
 """Icons: Octicon names, emoji shortcodes, custom SVGs, inline `<svg>` and image files,
 resolved once per build.
 
-Pages refer to icons by CSS class; the build writes one stylesheet holding only the icons
-in use (as masks, so they take the text colour), which keeps every page small. An inline
+Pages refer to icons by CSS class, each drawn by a rule holding its SVG (a mask, so it takes
+the text colour): icons.css holds those every page shows (the header's, the sidebar's top), and
+a page's head the rest it shows (docsite.pageassets), so no page carries every icon. An inline
 `<svg>` is such a mask too (an image: no script in it can run); an image file is an `<img>`.
 """
 
@@ -13,6 +14,7 @@ import html
 import posixpath
 import re
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
@@ -37,6 +39,9 @@ _IMAGE_HINT = (
     "put the image inside content/ and give its path from this file or from the content root, "
     "e.g. /static/logo.svg"
 )
+# What an SVG keeps as it is in a data: URL inside url("..."): all but '%', '#', quotes,
+# backslashes and spaces other than ' ' (browsers take '<' and '>' as they are).
+_URI_SAFE = "".join(c for c in map(chr, range(32, 127)) if c not in '%#"\\')
 SVG_HINT = "remove scripts, on* attributes and javascript: links from the SVG, or use an image file"
 
 
@@ -148,6 +153,8 @@ class IconSet:
     used: dict[str, Icon] = field(default_factory=dict)
     # The content folder's files: image icons are looked up there.
     asset_paths: frozenset[str] = frozenset()
+    # The CSS of each set of icon classes asked for (class_stylesheet).
+    _class_css: dict[frozenset[str], str] = field(default_factory=dict, repr=False, compare=False)
 
     def resolve(self, value: str) -> Icon | None:
         """The icon for a frontmatter value, or None when nothing is known by that name."""
@@ -250,12 +257,29 @@ class IconSet:
 
     def stylesheet(self, names: set[str]) -> str:
         """CSS for the SVG icons named, sorted so the output is reproducible."""
-        rules = []
-        icons = {self.resolve(name) for name in names}
-        for icon in sorted({i for i in icons if i and i.kind == "svg"}, key=lambda i: i.name):
-            data = urllib.parse.quote(_with_namespace(icon.svg).replace('"', "'"), safe=" :/='")
-            rules.append(f'.i-{icon.name}{{--icon:url("data:image/svg+xml,{data}")}}')
-        return "\n".join(rules) + ("\n" if rules else "")
+        return _icon_rules({self.resolve(name) for name in names})
+
+    def class_stylesheet(self, classes: Iterable[str]) -> str:
+        """CSS for icons by the names their classes carry (`i-rocket` is `rocket`): those
+        this build showed, or an icon known by that name (a page's own `<span class="i-x">`)."""
+        names = frozenset(classes)
+        if names not in self._class_css:  # pages often show the same few icons
+            shown = {icon.name: icon for icon in self.used.values()}
+            found = (shown.get(name) or self.resolve(name) for name in names)
+            self._class_css[names] = _icon_rules({i for i in found if i and i.name in names})
+        return self._class_css[names]
+
+
+def _icon_rules(icons: set[Icon | None]) -> str:
+    shown = sorted({i for i in icons if i and i.kind == "svg"}, key=lambda i: i.name)
+    return "".join(_icon_rule(icon) for icon in shown)
+
+
+@cache
+def _icon_rule(icon: Icon) -> str:
+    """An icon's CSS rule, made once: pages showing the same icon repeat it."""
+    data = urllib.parse.quote(_with_namespace(icon.svg).replace('"', "'"), safe=_URI_SAFE)
+    return f'.i-{icon.name}{{--icon:url("data:image/svg+xml,{data}")}}\n'
 
 
 def icon_markup(icon: Icon, css_class: str = "icon", root: str = "") -> str:

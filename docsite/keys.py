@@ -226,6 +226,9 @@ class ThemeInputs:
     icons: str = ""  # the custom icons' key: the sidebar and header show icons
     feed: Any = None  # the blog's feed every page links to (docsite.blog.FeedLink), or None
     actions: str = ""  # the custom actions' key: the page action menu runs them
+    # What the selectors of the stylesheets a page links when it uses them need
+    # (docsite.pageassets): which pages link them follows.
+    page_assets: str = ""
 
 
 @dataclass(frozen=True)
@@ -361,6 +364,7 @@ def shared_keys(
             icons,
             theme.feed,
             actions_key(files),
+            theme.asset_rules.key,
         )
     )
     # The templating options change what templated pages (those that read variables) show.

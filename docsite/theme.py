@@ -35,9 +35,17 @@ from docsite.markdown.components.backlinks import BACKLINKS_MARKER
 from docsite.markdown.links import is_safe_link
 from docsite.markdown.templating import SITE_HTML, SiteHtml
 from docsite.nav import NavItem, NavTree, sidebar_steps
+from docsite.pageassets import (
+    ASSETS_MARK,
+    AssetRules,
+    page_classes,
+    page_icons,
+    selector_needs,
+    split_needs,
+)
 from docsite.pages import Page
 from docsite.tags import tag_url
-from docsite.themefiles import template_dirs
+from docsite.themefiles import static_dirs, template_dirs
 from docsite.urls import relative_href, root_prefix
 
 # Stands for the page's path to the site root inside cached fragments. '<' never appears
@@ -179,6 +187,8 @@ class Theme:
             date_text=self.date_text,
             # Every page's <link rel="alternate"> to the blog's feed, when there is a blog.
             blog_feed=self.feed,
+            # Where the page's own stylesheets, script and icons go (docsite.pageassets).
+            page_assets=Markup(ASSETS_MARK),
         )
         self.last_updated = last_updated if last_updated is not None else {}
         self.last_updated_by = last_updated_by if last_updated_by is not None else {}
@@ -189,6 +199,7 @@ class Theme:
         # While a page renders: the icons its templates ask for, for the build's icons.css.
         self._icons_asked: set[str] | None = None
         self._chrome = self._render_chrome()
+        self.asset_rules = self._asset_rules()
 
     def date_text(self, value: dt.date | str) -> str:
         """A date as readers of this site read it: `locale.dateFormat`, else the locale's
@@ -229,6 +240,34 @@ class Theme:
             "header": self.env.get_template("partials/header.html").render(values),
             "footer": self.env.get_template("partials/footer.html").render(values),
         }
+
+    def _asset_rules(self) -> AssetRules:
+        """What decides each page's own assets: the selectors of the components' and the
+        code's stylesheets, and the icons every page shows (header, footer, the sidebar's
+        top), which icons.css holds."""
+        from docsite.markdown.code import pygments_css
+
+        components = ""
+        for folder in static_dirs(self.config):  # the site's own file wins
+            path = folder / "assets" / "components.css"
+            if path.is_file():
+                components = path.read_text(encoding="utf-8")
+        chrome = self._chrome["header"] + self._chrome["footer"] + self._sidebar_html("")
+        needs = (selector_needs(components), selector_needs(pygments_css()))
+        # Keyed by what the selectors need, not by the whole text: a changed colour in
+        # components.css renders no page again.
+        key = digest([sorted(sorted(need) for need in set(group)) for group in needs])
+        shared = frozenset(page_icons(page_classes(chrome)))
+        return AssetRules(*(split_needs(group) for group in needs), shared, key)
+
+    def _finished(self, html: str, root: str, asked: frozenset[str] = frozenset()) -> str:
+        """The page with its own assets in its head and its links made from `root`."""
+        shown = {self.icons.resolve(value) for value in asked}
+        names = frozenset(icon.name for icon in shown if icon is not None)
+        assets = self.asset_rules.markup(html, self.icons, ROOT_MARK, names)
+        if ASSETS_MARK not in html:  # a site's own base.html from before page_assets
+            html = html.replace("</head>", ASSETS_MARK + "\n</head>", 1)
+        return html.replace(ASSETS_MARK, assets, 1).replace(ROOT_MARK, root)
 
     def _last_updated(self, page: Page) -> dict[str, str]:
         """The page's "Last updated" date and name: those of its frontmatter when it sets
@@ -280,10 +319,18 @@ class Theme:
 
     def sidebar(self, page: Page) -> str:
         """The bounded sidebar for a page: top level, its branch, its ancestors' siblings."""
-        key = page.folder
-        cached = self._sidebars.get(key)
+        cached = self._sidebar_html(page.folder)
+        item = self.nav.item_for(page)
+        if item is not None and item.url is not None:
+            mark = f'<a href="{ROOT_MARK}{escape(item.url)}" class="nav-link"'
+            cached = cached.replace(mark, mark[:2] + ' aria-current="page"' + mark[2:], 1)
+        return cached
+
+    def _sidebar_html(self, folder: str) -> str:
+        """The sidebar of the pages of a folder, rendered once."""
+        cached = self._sidebars.get(folder)
         if cached is None:
-            open_folders = _ancestor_folders(page.folder)
+            open_folders = _ancestor_folders(folder)
             template = self.env.get_template("partials/sidebar.html")
             cached = template.render(
                 steps=sidebar_steps(self.nav.root.children, open_folders),
@@ -294,11 +341,7 @@ class Theme:
                 site=self.config,
                 root=Markup(ROOT_MARK),
             )
-            self._sidebars[key] = cached
-        item = self.nav.item_for(page)
-        if item is not None and item.url is not None:
-            mark = f'<a href="{ROOT_MARK}{escape(item.url)}" class="nav-link"'
-            cached = cached.replace(mark, mark[:2] + ' aria-current="page"' + mark[2:], 1)
+            self._sidebars[folder] = cached
         return cached
 
     def render_page(
@@ -315,6 +358,9 @@ class Theme:
             html = self._page_html(page, rendered, image, backlinks)
         finally:
             self._icons_asked = None
+        for value in rendered.icons:  # a body reused from the cache was resolved elsewhere
+            self.icons.resolve(value)
+        html = self._finished(html, root_prefix(page.url), frozenset(asked))
         return ThemedPage(html, frozenset(asked))
 
     def _page_html(
@@ -365,7 +411,7 @@ class Theme:
             root=Markup(ROOT_MARK),
             **blog_values,
         )
-        return html.replace(ROOT_MARK, root)
+        return html
 
     def _blog_values(self, page: Page) -> dict:
         """A post's header and its Newer and Older links; the blog's first listing on its
@@ -487,7 +533,7 @@ class Theme:
             chrome_actions=self._chrome_actions(page),
             **values,
         )
-        return html.replace(ROOT_MARK, root_prefix(page.url) if root is None else root)
+        return self._finished(html, root_prefix(page.url) if root is None else root)
 
     def _image_url(self, page: Page, image: str) -> str:
         """The page's social image (a link from the page), else the site's default; "" when

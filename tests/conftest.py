@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -46,6 +47,23 @@ class Project:
 
     def page(self, rel: str) -> BeautifulSoup:
         return soup(self.out / rel)
+
+    def icons_without_rule(self) -> dict[str, list[str]]:
+        """Each page's icon classes (`i-<name>`) that neither icons.css nor its head draws."""
+        found = {}
+        for path in sorted(self.out.rglob("*.html")):
+            rel = path.relative_to(self.out).as_posix()
+            page = self.page(rel)
+            shown = {c for tag in page.select("[class]") for c in tag["class"] if c[:2] == "i-"}
+            drawn = set(re.findall(r"\.(i-[A-Za-z0-9_-]+)\{", self.icon_css(rel)))
+            if shown - drawn:
+                found[rel] = sorted(shown - drawn)
+        return found
+
+    def icon_css(self, rel: str) -> str:
+        """The icon rules a page sees: icons.css (every page's) and those in its own head."""
+        own = "".join(style.text for style in self.page(rel).select("head style.page-icons"))
+        return (self.out / "assets/icons.css").read_text(encoding="utf-8") + own
 
     def messages(self, result: BuildResult) -> list[str]:
         return [d.format() for d in result.report.sorted()]

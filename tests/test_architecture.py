@@ -62,6 +62,7 @@ STAGES = {
     "keys",
     "markdown",
     "nav",
+    "pageassets",
     "pages",
     "projectfiles",
     "publish",

@@ -37,7 +37,7 @@ def test_seed_page_builds_with_icon_badge_and_order(project, seed_text):
     assert page.select_one("article h1").text.startswith("Status Codes")
     assert [a.text for a in page.select("aside.toc a")][:2] == ["200: OK", "400: Bad Request"]
     assert page.title.text == "Status Codes | Docs"
-    css = (project.out / "assets/icons.css").read_text()
+    css = project.icon_css("status-codes/index.html")
     assert ".i-rss{" in css and ".i-rocket{" in css
     home = project.page("index.html")
     assert home.select_one("article p a")["href"] == "status-codes/#404-not-found"
@@ -174,7 +174,7 @@ def test_custom_svg_and_emoji_icons(project):
     labels = project.page("party/index.html").select("nav.sidebar a.nav-link")
     assert labels[0].select_one(".icon.i-c-brand") is not None
     assert labels[1].select_one(".icon-emoji").text == "\U0001f389"
-    css = (project.out / "assets/icons.css").read_text()
+    css = project.icon_css("party/index.html")
     assert ".i-c-brand{" in css and "circle" in css
 
 
@@ -196,7 +196,7 @@ def test_social_image_is_resolved_and_checked(project):
     assert (error.file, error.line, error.col) == ("content/b.md", 2, 8)
 
 
-def test_inline_icons_use_the_site_icons_and_reach_icons_css(project):
+def test_inline_icons_use_the_site_icons_and_reach_the_page(project):
     project.write(
         {
             "content/index.md": "# Home\n\nOur :icon-brand: and :icon-zap: icons.\n",
@@ -208,7 +208,7 @@ def test_inline_icons_use_the_site_icons_and_reach_icons_css(project):
     paragraph = project.page("index.html").select_one("article p")
     assert paragraph.select_one("span.icon.i-c-brand") is not None
     assert paragraph.select_one("span.icon.i-zap") is not None
-    css = (project.out / "assets/icons.css").read_text()
+    css = project.icon_css("index.html")
     assert ".i-c-brand{" in css and ".i-zap{" in css
 
 

@@ -46,7 +46,7 @@ def test_image_icons_are_right_from_pages_at_every_depth(project):
     assert image["alt"] == "" and {"icon", "icon-image"} <= set(image["class"])
 
 
-def test_inline_svg_icon_is_a_mask_in_icons_css(project):
+def test_inline_svg_icon_is_a_mask_in_the_icon_styles(project):
     project.write(
         {
             "content/index.md": "# Home\n\n[!card](guide.md)\n",
@@ -58,7 +58,7 @@ def test_inline_svg_icon_is_a_mask_in_icons_css(project):
     icon = project.page("index.html").select_one("nav.sidebar .nav-icon")
     (name,) = [c for c in icon["class"] if c.startswith("i-s-")]
     assert icon.name == "span" and not icon.find_all()  # the SVG is never in the page itself
-    css = (project.out / "assets/icons.css").read_text()
+    css = project.icon_css("index.html")
     assert f".{name}{{" in css and "circle" in css
 
 

@@ -120,6 +120,14 @@ EDITS = {
     ),
     "version order": lambda r: edit(r / "content/s0/p6.md", "order: 6", "order: v2.1-beta"),
     "empty order": lambda r: edit(r / "content/s0/p7.md", "order: 7", "order:"),
+    # What a page links besides the theme's core (docsite.pageassets): a new icon, a first
+    # component, a top-level icon (icons.css), the components' stylesheet replaced.
+    "new icon": lambda r: edit(r / "content/s1/p3.md", "## Part", "## Part :icon-zap:"),
+    "component": lambda r: edit(r / "content/s1/p3.md", "## Part", "!!!tip\nNote\n!!!\n\n## Part"),
+    "top icon": lambda r: edit(r / "content/s0/index.md", "icon: book", "icon: rocket"),
+    "components css": lambda r: write_files(
+        r, {"static/assets/components.css": ".callout{color:red}\n.never-used{color:blue}\n"}
+    ),
     "nav tags": lambda r: edit(
         r / "docsite.yml", "title: Incremental", "title: Incremental\nnav:\n  tags: {limit: 2}"
     ),

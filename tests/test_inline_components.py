@@ -243,13 +243,13 @@ def test_changing_or_adding_a_pack_icon_shows_on_the_next_build(project):
     )
     result = project.build()
     assert ["unknown icon ':icon-brand-new:'" in m for m in project.messages(result)] == [True]
-    assert "circle" in urllib.parse.unquote((project.out / "assets/icons.css").read_text())
+    assert "circle" in urllib.parse.unquote(project.icon_css("index.html"))
     assert project.page("other/index.html").select_one("nav .i-p-brand-logo")  # its settings
 
     second = '<svg viewBox="0 0 16 16"><rect width="9" height="9"/></svg>'
     project.write({"content/_components/icon/brand/logo.svg": second})
     project.build()
-    css = urllib.parse.unquote((project.out / "assets/icons.css").read_text())
+    css = urllib.parse.unquote(project.icon_css("index.html"))
     assert "rect" in css and "circle" not in css
 
     project.write({"content/_components/icon/brand/new.svg": first})

@@ -27,3 +27,5 @@ def test_own_docs_build_with_zero_warnings(copy_repo_project):
         )
     ]
     assert top.index("Getting started") < top.index("Status Codes") < top.index("Writing pages")
+    # Every icon of every page is drawn: icons.css holds the shared ones, a page's head its own.
+    assert project.icons_without_rule() == {}

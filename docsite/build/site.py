@@ -125,7 +125,7 @@ def _write_site(
             reused = set(plan.reused) if ctx.as_recorded else set()
             same_site = shared.site == ctx.previous.site_key and ctx.as_recorded
             publish(ctx, records, reused, same_site)
-            _write_assets(ctx, records)
+            _write_assets(ctx)
         # A first build copies its folders for the next one while Pagefind indexes.
         ctx.output.start_spare()
         search = _index(ctx, records, result, feeder)
@@ -290,15 +290,12 @@ def _note_rendered(ctx: BuildContext, plan: PagePlan, result: BuildResult) -> No
         )
 
 
-def _write_assets(ctx: BuildContext, records: dict[str, PageRecord]) -> None:
-    """The stylesheets made from what pages use: code highlighting, and the icons shown."""
+def _write_assets(ctx: BuildContext) -> None:
+    """The stylesheets the build makes: code highlighting, and the icons every page shows
+    (a page's other icons are in its own head)."""
     ctx.output.write_text("assets/pygments.css", pygments_css(), ctx.previous_output)
-    names = set(ctx.theme.icons.used)
-    for record in records.values():
-        names.update(record.icons)
-    ctx.output.write_text(
-        "assets/icons.css", ctx.theme.icons.stylesheet(names), ctx.previous_output
-    )
+    shared = ctx.theme.icons.class_stylesheet(ctx.theme.asset_rules.shared_icons)
+    ctx.output.write_text("assets/icons.css", shared, ctx.previous_output)
 
 
 def _swap_in(

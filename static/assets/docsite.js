@@ -26,6 +26,19 @@
     setTimeout(() => { status.textContent = text; }, 50);
   };
 
+  // The scripts of tools a reader may never use (the search box, the sidebar filter) load
+  // when the reader first reaches for the tool: a click, a hotkey, a tab into it.
+  const loadFor = (box) => {
+    if (box.dataset.loading) return;
+    box.dataset.loading = "true";
+    const style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = box.dataset.style;
+    const script = document.createElement("script");
+    script.src = box.dataset.script;
+    document.head.append(...(box.dataset.style ? [style, script] : [script]));
+  };
+
   // Colour scheme: system -> the other scheme -> the system's scheme chosen explicitly ->
   // system. Every click changes either the colours or the icon; the choice is remembered.
   const THEME_KEY = "docsite-theme";
@@ -100,66 +113,10 @@
     });
   }
 
-  // The sidebar filter (Retype's showSidebarFilter): the sidebar only holds the open
-  // branch, so the labels of every page come from nav.json, fetched at the first key; the
-  // matches replace the tree until the box is emptied. Without nav.json (a site opened
-  // from disk), the links the sidebar holds are filtered.
+  // The sidebar filter (Retype's showSidebarFilter): filter.js, when the box is first used.
   const filterBox = sidebar && $(".nav-filter", sidebar);
   if (filterBox) {
-    const input = $("input", filterBox);
-    const tree = $(":scope > .nav-list", sidebar);
-    const results = document.createElement("ul");
-    results.className = "nav-list nav-filter-results";
-    results.hidden = true;
-    filterBox.after(results);
-    let entries = null;
-    const fromSidebar = () => $$(".nav-link[href]", tree).map((a) => ({ label: a.textContent.trim(), href: a.href, trail: "" }));
-    const load = () => {
-      if (entries) return Promise.resolve(entries);
-      return fetch(filterBox.dataset.index)
-        .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
-        .then((items) => items.map((item) => ({ label: item.label, href: new URL(item.url, new URL(filterBox.dataset.index, location.href)).href, trail: item.trail })))
-        .catch(() => fromSidebar())
-        .then((found) => { entries = found; return found; });
-    };
-    const show = (words) => {
-      if (!words) { results.hidden = true; tree.hidden = false; return; }
-      load().then((all) => {
-        if (input.value.trim().toLowerCase() !== words) return;
-        const matches = all.filter((entry) => (entry.label + " " + entry.trail).toLowerCase().includes(words));
-        results.replaceChildren(...matches.map((entry) => {
-          const li = document.createElement("li");
-          li.className = "nav-item";
-          const a = document.createElement("a");
-          a.className = "nav-link";
-          a.href = entry.href;
-          const label = document.createElement("span");
-          label.className = "nav-label";
-          label.textContent = entry.label;
-          a.append(label);
-          if (entry.trail) {
-            const trail = document.createElement("small");
-            trail.className = "nav-filter-trail";
-            trail.textContent = entry.trail;
-            a.append(trail);
-          }
-          li.append(a);
-          return li;
-        }));
-        if (!matches.length) {
-          const li = document.createElement("li");
-          li.className = "nav-filter-empty";
-          li.textContent = "—";
-          results.append(li);
-        }
-        results.hidden = false;
-        tree.hidden = true;
-      });
-    };
-    input.addEventListener("input", () => show(input.value.trim().toLowerCase()));
-    input.addEventListener("keydown", (event) => {
-      if (event.key === "Escape" && input.value) { input.value = ""; show(""); event.stopPropagation(); }
-    });
+    filterBox.addEventListener("focusin", () => loadFor(filterBox));
     filterBox.hidden = false;
   }
 
@@ -329,12 +286,26 @@
     });
   }
 
-  // Keyboard: "[" and "]" go to the previous and next page, "/" (the site's search hotkeys)
-  // focuses the search box.
+  // Search: search.js and search.css load when the box is first used, or at once for a
+  // search in the address (?q=).
   const search = $("#search");
-  if (search) search.hidden = false;
+  if (search) {
+    search.hidden = false;
+    search.addEventListener("focusin", () => loadFor(search));
+    if (new URL(location.href).searchParams.has("q")) loadFor(search);
+  }
+
+  // Keyboard: "[" and "]" go to the previous and next page, "/" (the site's search hotkeys)
+  // and Ctrl+K focus the search box.
   document.addEventListener("keydown", (event) => {
-    if (event.defaultPrevented || event.metaKey || (event.ctrlKey && !event.altKey)) return;
+    if (event.defaultPrevented) return;
+    if (search && (event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "k") {
+      event.preventDefault();
+      $("input", search).focus();
+      $("input", search).select();
+      return;
+    }
+    if (event.metaKey || (event.ctrlKey && !event.altKey)) return;
     const target = event.target;
     if (target.closest && target.closest("input, textarea, select, [contenteditable]:not([contenteditable=false])")) {
       if (event.key === "Escape" && target.matches(".search-input")) target.blur();

@@ -1,11 +1,13 @@
 // The header's search box: Pagefind's index (site/pagefind/), loaded on the first search.
-// "/" (docsite.js) or Ctrl+K opens it; arrows and Enter pick a result; Escape closes it.
+// docsite.js loads this file when the box is first focused ("/", Ctrl+K, a click) or the
+// address holds a search (?q=); arrows and Enter pick a result; Escape closes it.
 (() => {
   "use strict";
   const box = document.getElementById("search");
   const input = box && box.querySelector(".search-input");
   const panel = box && box.querySelector(".search-results");
-  if (!input || !panel) return;
+  if (!input || !panel || box.dataset.searchReady) return;
+  box.dataset.searchReady = "true";
   const script = document.currentScript;
   // This file is <root>/assets/search.js: the site's root, wherever the site is hosted.
   const root = new URL("../", script ? script.src : location.href);
@@ -189,10 +191,6 @@
     setActive(-1);
   };
 
-  input.setAttribute("role", "combobox");
-  input.setAttribute("aria-autocomplete", "list");
-  input.setAttribute("aria-expanded", "false");
-  input.setAttribute("aria-keyshortcuts", `${box.dataset.hotkeys || ""} Control+K`.trim());
   input.addEventListener("input", run);
   input.addEventListener("focus", () => {
     if (input.value.trim() && panel.childElementCount) open(true);
@@ -222,18 +220,8 @@
   document.addEventListener("click", (event) => {
     if (!box.contains(event.target)) close();
   });
-  document.addEventListener("keydown", (event) => {
-    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "k") {
-      event.preventDefault();
-      input.focus();
-      input.select();
-    }
-  });
-
-  // A shared link (?q=...) opens with its search.
+  // A shared link (?q=...) opens with its search; words typed while this file loaded count.
   const shared = new URL(location.href).searchParams.get("q");
-  if (shared) {
-    input.value = shared;
-    run();
-  }
+  if (shared && !input.value.trim()) input.value = shared;
+  if (input.value.trim()) run();
 })();
