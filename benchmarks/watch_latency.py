@@ -55,11 +55,12 @@ class _Events:
 
 
 @contextlib.contextmanager
-def serving(corpus: Corpus) -> Iterator[str]:
-    """`docsite serve -q` on the corpus, on a free port: its address, until the block ends."""
+def serving(corpus: Corpus, engine: Path = REPO) -> Iterator[str]:
+    """`docsite serve -q` on the corpus, on a free port: its address, until the block ends.
+    `engine`: the docsite checkout that serves (another one's, to compare two)."""
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port), "-q"],
+        [sys.executable, str(engine / "build.py"), "serve", "--port", str(port), "-q"],
         cwd=corpus.root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
