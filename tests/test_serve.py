@@ -325,6 +325,27 @@ def test_label_edit_rebuilds_pages_that_show_it(served_project):
         client.close()
 
 
+def test_the_open_page_reloads_first_and_not_again_when_the_build_agrees(served_project):
+    root, url, _ = served_project
+    client = EventClient(url)
+    try:
+        assert "Guide" in fetch(url + "other/")  # a reader has it open
+        parts = urllib.parse.urlsplit(url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+        connection.request("GET", "/__docsite/here?path=/")  # another tab comes to the front
+        assert connection.getresponse().status == 204
+        connection.close()
+        page = root / "content/guide.md"
+        page.write_text(page.read_text().replace("# Guide", "# Handbook"))
+        data, _ = client.wait_for("reload")
+        assert data == {"all": False, "paths": ["/", "/other/"]}  # before the rest is built
+        assert "Handbook" in fetch(url + "other/")
+        data, _ = client.wait_for("reload")
+        assert data == {"all": False, "paths": ["/guide/"]}  # the others show it already
+    finally:
+        client.close()
+
+
 def test_broken_page_keeps_last_good_site_and_reports(served_project):
     root, url, said = served_project
     client = EventClient(url)

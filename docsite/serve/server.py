@@ -86,6 +86,8 @@ def _max_connections() -> int:
 
 
 OPEN_PAGES = 2  # pages previewed first on a change: those served last (the reader's tabs)
+HELD_WAIT_SECONDS = 0.3  # for a tab to ask for its preview before the build starts
+HELD_GRACE_SECONDS = 0.05  # then for the files it revalidates with it
 
 
 @dataclass
@@ -96,17 +98,30 @@ class Previews:
     held: dict[str, bytes] = field(default_factory=dict)  # by path in the site
     opened: dict[str, None] = field(default_factory=dict)  # site paths, last seen last
     lock: threading.Lock = field(default_factory=threading.Lock)
+    served: threading.Event = field(default_factory=threading.Event)  # a held file went out
 
     def hold(self, files: dict[str, bytes]) -> None:
         with self.lock:
             self.held = {**self.held, **files}
+            self.served.clear()
+
+    def wait_served(self, timeout: float) -> bool:
+        """Wait until a tab fetched a held file (then a moment for what it loads with it),
+        so that the build that follows does not slow the reload: they share the process."""
+        if not self.served.wait(timeout):
+            return False
+        time.sleep(HELD_GRACE_SECONDS)
+        return True
 
     def release(self) -> None:
         with self.lock:
             self.held = {}
 
     def get(self, site_file: str) -> bytes | None:
-        return self.held.get(site_file)
+        found = self.held.get(site_file)
+        if found is not None:
+            self.served.set()
+        return found
 
     def seen(self, path: str) -> None:
         """A reader has this page (a site path, '/a/b/') open: it was served, or shown."""

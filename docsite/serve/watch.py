@@ -25,7 +25,7 @@ from docsite.diagnostics import DiagnosticError, Report, Severity, UsageError
 from docsite.filelock import FileLock, try_lock
 from docsite.output import OUTPUT_MARKER
 from docsite.serve.live import LiveSite, Update, crash_diagnostic, site_path
-from docsite.serve.server import Broadcaster, diagnostics_event, start
+from docsite.serve.server import HELD_WAIT_SECONDS, Broadcaster, diagnostics_event, start
 
 # An editor's save is often several events (write, rename, chmod): wait for a quiet moment.
 DEBOUNCE_SECONDS = 0.03
@@ -84,9 +84,11 @@ def send_previews(events: Broadcaster, previews: list[PagePreview], css: bool) -
     events.previews.hold({preview.output_path: preview.html for preview in previews})
     if css:
         events.publish("css", {})
-        return
-    paths = sorted({site_path(p.url) for p in previews if p.url is not None})
-    events.publish("reload", {"paths": paths, "all": False})
+    else:
+        paths = sorted({site_path(p.url) for p in previews if p.url is not None})
+        events.publish("reload", {"paths": paths, "all": False})
+    if events.streams:  # a tab is there to ask for it
+        events.previews.wait_served(HELD_WAIT_SECONDS)
 
 
 def publish(events: Broadcaster, update: Update) -> None:
