@@ -6,6 +6,7 @@ import copy
 import posixpath
 import re
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from docsite.cache import digest, engine_digest
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report
@@ -20,6 +21,7 @@ ROOT_DEFAULT_PAGE_NAMES = ("welcome.md", "home.md")  # the home page, in the roo
 _ATX_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DEFAULT_STYLE = UrlStyle()
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -266,8 +268,15 @@ class LoadedPages:
 
 def _fresh_copy(page: Page) -> Page:
     """A page the site may change (visibility, URL, a withheld body) without changing this."""
-    fresh = copy.copy(page)
-    fresh.settings = copy.copy(page.settings)
+    fresh = _shallow(page)
+    fresh.settings = _shallow(page.settings)
+    return fresh
+
+
+def _shallow(value: _T) -> _T:
+    """copy.copy for a plain dataclass, without its generic (and slow) protocol."""
+    fresh = object.__new__(type(value))
+    fresh.__dict__.update(value.__dict__)
     return fresh
 
 

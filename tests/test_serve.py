@@ -239,6 +239,15 @@ class EventClient:
                 return data, when
         raise AssertionError(f"no {name!r} event within {timeout} s")
 
+    def wait_for_reload_of(self, path: str, timeout: float = 10):
+        """The reload event that names `path` (or all pages): one of the open pages' ahead
+        of the build may come first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            data, when = self.wait_for("reload", max(0.1, deadline - time.monotonic()))
+            if data["all"] or path in data["paths"]:
+                return data, when
+
     def close(self):
         self.connection.close()
 
@@ -641,7 +650,7 @@ def test_serving_a_retype_project_watches_its_folders_and_configs(tmp_path):
             client.wait_for("reload")
             assert "Second." in fetch(url + "guide/setup/")
             write_files(root, {"docsite.yml": "title: Own Title\ninput: .\n"})
-            client.wait_for("reload")
+            client.wait_for_reload_of("/")
             assert "Own Title" in fetch(url)
         finally:
             client.close()

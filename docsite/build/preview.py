@@ -16,6 +16,7 @@ from docsite.blog import apply_blog_settings, make_blog
 from docsite.build.live import LiveState
 from docsite.build.prepare import make_theme
 from docsite.build.run import not_content, path_rules
+from docsite.cache import CacheState
 from docsite.config import SiteConfig, load_config
 from docsite.context import BuildOptions
 from docsite.diagnostics import Report, Severity
@@ -45,6 +46,14 @@ class PreviewMemory:
     settings: SettingsMemo = field(default_factory=SettingsMemo)
     found: Discovery | None = None
     found_for: tuple[Path, Path] | None = None  # the content folder and output it was found for
+    _links: tuple[CacheState, dict[str, list[str]]] | None = None
+
+    def recorded_links(self, live: LiveState) -> dict[str, list[str]]:
+        """The pages each page links to, as the last build recorded them (read once a build)."""
+        if self._links is None or self._links[0] is not live.state:
+            records = live.state.pages.items()
+            self._links = (live.state, {rel: [t for t, *_ in r.page_links] for rel, r in records})
+        return self._links[1]
 
     def forget(self, rels: set[str], files_changed: bool) -> None:
         """These content files changed (content-relative); `files_changed`: some were added
@@ -77,26 +86,40 @@ def preview_pages(
         return []
     config, site, theme = loaded
     builder = PageBuilder(site, theme, live.out, None, {}, live.cache, live.state.files, True)
-    links = {rel: [t for t, *_ in r.page_links] for rel, r in live.state.pages.items()}
+    links = dict(memory.recorded_links(live))
     for rel in sorted(changed & site.by_source.keys()):  # their links, and their errors
         html, outcome = builder.render_html(_job(site, rel, reuse_markdown))
         if any(d.severity is Severity.ERROR for d in outcome.diagnostics):
             return []
         links[rel] = [target for target, *_ in outcome.page_links]
+    shown = [
+        site.by_url.get(url) or site.by_url.get(url.removesuffix("index.html")) for url in urls
+    ]
     backlinks: dict[str, tuple[Backlink, ...]] = {}
     if any_backlinks(site, config.backlinks):
+        wanted = {page.source.rel for page in shown if page is not None}
+        links = {rel: [t for t in targets if t in wanted] for rel, targets in links.items()}
         order = reading_order(site, theme.nav)
         backlinks = backlinks_by_page(site, links, config.backlinks, order)
     previews: list[PagePreview] = []
-    for url in urls:
-        page = site.by_url.get(url) or site.by_url.get(url.removesuffix("index.html"))
+    for page in shown:
         if page is None:
             continue
         job = _job(site, page.source.rel, reuse_markdown, backlinks)
         html, outcome = builder.render_html(job)
-        if html is not None and not any(d.severity is Severity.ERROR for d in outcome.diagnostics):
-            previews.append(PagePreview(page.url, page.output_path, html.encode("utf-8")))
+        if html is None or any(d.severity is Severity.ERROR for d in outcome.diagnostics):
+            continue
+        data = html.encode("utf-8")
+        if data != _served(live.out / page.output_path):  # else the tab shows it already
+            previews.append(PagePreview(page.url, page.output_path, data))
     return previews
+
+
+def _served(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _job(

@@ -192,9 +192,7 @@ def serve(
             shown = site_dir.relative_to(root).as_posix()
             say(f"Another 'docsite serve' runs in this project: this one builds into {shown}")
         say_diagnostics(first, say, quiet=True)
-        events = Broadcaster()
-        live.open_pages = events.previews.open_pages
-        live.on_preview = lambda previews, css: send_previews(events, previews, css)
+        events = _events_for(live)
         if first.failed:
             site_dir.mkdir(parents=True, exist_ok=True)
             events.publish("builderror", diagnostics_event(first.diagnostics))
@@ -244,6 +242,14 @@ def serve(
     finally:
         live.close()
         lock.release()
+
+
+def _events_for(live: LiveSite) -> Broadcaster:
+    """The browsers' events, whose server tells the site which pages are open."""
+    events = Broadcaster()
+    live.open_pages = events.previews.open_pages
+    live.on_preview = lambda previews, css: send_previews(events, previews, css)
+    return events
 
 
 def _first_build(live: LiveSite, lock: FileLock, made_cache_dir: Path | None) -> Update:
