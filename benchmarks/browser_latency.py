@@ -9,13 +9,14 @@ sitting), opens a page in Debian's Chromium (Playwright) and times, as medians:
   sibling's label, order, icon and badge (the sidebar shows them); a page added, renamed
   and removed; a template (the footer), a stylesheet, the config (the site's title).
 
-Between two edits the server is left to finish (no event for a second), so that an edit is
-not timed waiting for the build of the one before.
+Between two edits the server is left to finish (its process idle), so that an edit is not
+timed waiting for the work of the one before (a build, the search index).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.corpus import Corpus, generate
-from benchmarks.watch_latency import _Events, serving
+from benchmarks.watch_latency import serving_process
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -83,14 +84,27 @@ def _link(slug: str) -> str:
     return f"document.querySelector('.nav-link[href$=\"/{slug}/\"]')"
 
 
-def _settle(events: _Events, quiet: float = 1.0, limit: float = 120.0) -> None:
-    """Wait until the server sent nothing for `quiet` seconds: the edit's build is done."""
+def _cpu_seconds(pid: int) -> float:
+    """The CPU time a process and its finished children used (Linux's /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _settle(pid: int, quiet: float = 0.5, limit: float = 300.0) -> None:
+    """Wait until the server is idle (under 5% of a core for `quiet` seconds): the edit's
+    build, the background work after a preview and the search index are done, so the next
+    edit is not timed waiting for them."""
     deadline = time.perf_counter() + limit
-    while time.perf_counter() < deadline:
-        try:
-            events.arrivals.get(timeout=quiet)
-        except Exception:  # queue.Empty: quiet
-            return
+    try:
+        used = _cpu_seconds(pid)
+        while time.perf_counter() < deadline:
+            time.sleep(quiet)
+            now = _cpu_seconds(pid)
+            if now - used < quiet * 0.05:
+                return
+            used = now
+    except OSError:  # no /proc: a fixed wait
+        time.sleep(3)
 
 
 def _set_front(source: Path, key: str, value: str) -> None:
@@ -116,8 +130,8 @@ def _retitle(source: Path, title: str) -> None:
 class Trial:
     """One round of every edit kind on a served corpus, each timed from save to visible."""
 
-    def __init__(self, corpus: Corpus, page, events: _Events, rel: str, sibling: str):
-        self.corpus, self.page, self.events = corpus, page, events
+    def __init__(self, corpus: Corpus, page, pid: int, rel: str, sibling: str):
+        self.corpus, self.page, self.pid = corpus, page, pid
         self.source = corpus.content / rel
         self.sibling_rel = sibling
         self.sibling = corpus.content / sibling
@@ -128,7 +142,7 @@ class Trial:
         edit()
         visible()
         elapsed = (time.perf_counter() - started) * 1000
-        _settle(self.events)
+        _settle(self.pid)
         return elapsed
 
     def run(self, n: int) -> dict[str, float]:
@@ -137,7 +151,7 @@ class Trial:
         started = time.perf_counter()
         page.reload(wait_until="load")
         times["reload"] = (time.perf_counter() - started) * 1000
-        _settle(self.events)
+        _settle(self.pid)
         times["body"] = self.timed(
             lambda: self.source.write_text(self.source.read_text() + f"\nBody {mark}.\n"),
             lambda: _shows(page, f"Body {mark}."),
@@ -250,15 +264,14 @@ def measure(corpus: Corpus, trials: int, engine: Path = REPO) -> dict[str, float
         p for p in corpus.pages if p.startswith(folder) and p != rel and "index" not in p
     )
     times: dict[str, list[float]] = {kind: [] for kind in KINDS}
-    with serving(corpus, engine) as url, sync_playwright() as playwright:
-        events = _Events(url)
+    with serving_process(corpus, engine) as (url, pid), sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
         )
         page = browser.new_page()
         page.goto(_address(url, rel), wait_until="load")
-        _settle(events, quiet=2.0)
-        trial = Trial(corpus, page, events, rel, sibling)
+        _settle(pid)
+        trial = Trial(corpus, page, pid, rel, sibling)
         for n in range(trials):
             for kind, value in trial.run(n).items():
                 times[kind].append(value)
