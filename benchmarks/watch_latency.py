@@ -55,11 +55,19 @@ class _Events:
 
 
 @contextlib.contextmanager
-def serving(corpus: Corpus) -> Iterator[str]:
-    """`docsite serve -q` on the corpus, on a free port: its address, until the block ends."""
+def serving(corpus: Corpus, engine: Path = REPO) -> Iterator[str]:
+    """`docsite serve -q` on the corpus, on a free port: its address, until the block ends.
+    `engine`: the docsite checkout that serves (another one's, to compare two)."""
+    with serving_process(corpus, engine) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def serving_process(corpus: Corpus, engine: Path = REPO) -> Iterator[tuple[str, int]]:
+    """`serving`, with the server's process id (to see when it is idle)."""
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port), "-q"],
+        [sys.executable, str(engine / "build.py"), "serve", "--port", str(port), "-q"],
         cwd=corpus.root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -73,7 +81,7 @@ def serving(corpus: Corpus) -> Iterator[str]:
                 break
         if not url:
             raise RuntimeError("docsite serve did not start")
-        yield url
+        yield url, server.pid
     finally:
         server.terminate()
         try:

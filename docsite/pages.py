@@ -6,6 +6,7 @@ import copy
 import posixpath
 import re
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from docsite.cache import digest, engine_digest
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report
@@ -20,6 +21,7 @@ ROOT_DEFAULT_PAGE_NAMES = ("welcome.md", "home.md")  # the home page, in the roo
 _ATX_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DEFAULT_STYLE = UrlStyle()
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -141,11 +143,13 @@ def load_site(
     report: Report,
     memo: SettingsMemo | None = None,
     style: UrlStyle = _DEFAULT_STYLE,
+    loaded: LoadedPages | None = None,
 ) -> SiteContent:
     """Read every page and folder setting; report all problems, drop nothing silently.
 
     `memo` carries checked settings from an earlier build, so unchanged YAML is not parsed
-    again; it is updated in place. `style`: how page URLs are written."""
+    again; it is updated in place. `style`: how page URLs are written. `loaded`: pages as
+    read before, taken as they are (watch mode's preview; their warnings are not said again)."""
     memo = memo if memo is not None else SettingsMemo()
     by_folder: dict[str, dict[str, SourceFile]] = {}
     for source in found.pages:
@@ -175,7 +179,10 @@ def load_site(
         is_index = index_of.get(folder_rel) == source
         # A folder's default page describes the folder itself, one level up in the sidebar.
         settings_file = _settings_file(source, is_index, found)
-        page = _load_page(source, settings_file, is_index, report, memo)
+        if loaded is not None:
+            page = loaded.load(source, settings_file, is_index, report, memo)
+        else:
+            page = _load_page(source, settings_file, is_index, report, memo)
         if page is not None:
             pages.append(page)
             if is_index:
@@ -227,6 +234,50 @@ def memo_settings(
     memo.current[key] = known
     report.extend(known[1])
     return copy.copy(known[0])
+
+
+@dataclass
+class LoadedPages:
+    """Pages as read from their files, before the site touched them (inherited visibility,
+    URLs): watch mode reads again only those whose files changed (`forget`)."""
+
+    pages: dict[str, tuple[SourceFile | None, bool, Page]] = field(default_factory=dict)
+
+    def load(
+        self,
+        source: SourceFile,
+        settings_file: SourceFile | None,
+        is_index: bool,
+        report: Report,
+        memo: SettingsMemo,
+    ) -> Page | None:
+        known = self.pages.get(source.rel)
+        if known is not None and known[:2] == (settings_file, is_index):
+            return _fresh_copy(known[2])
+        page = _load_page(source, settings_file, is_index, report, memo)
+        if page is not None:
+            self.pages[source.rel] = (settings_file, is_index, _fresh_copy(page))
+        return page
+
+    def forget(self, rels: set[str]) -> None:
+        """Drop the pages read from these files (content-relative): a page or its settings."""
+        for rel, (settings_file, _, _) in list(self.pages.items()):
+            if rel in rels or (settings_file is not None and settings_file.rel in rels):
+                del self.pages[rel]
+
+
+def _fresh_copy(page: Page) -> Page:
+    """A page the site may change (visibility, URL, a withheld body) without changing this."""
+    fresh = _shallow(page)
+    fresh.settings = _shallow(page.settings)
+    return fresh
+
+
+def _shallow(value: _T) -> _T:
+    """copy.copy for a plain dataclass, without its generic (and slow) protocol."""
+    fresh = object.__new__(type(value))
+    fresh.__dict__.update(value.__dict__)
+    return fresh
 
 
 def page_settings_shown(settings_file: SourceFile | None) -> str:

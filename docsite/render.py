@@ -117,6 +117,14 @@ class PageBuilder:
         return self._markdown
 
     def build(self, job: PageJob) -> PageOutcome:
+        html, outcome = self.render_html(job)
+        failed = any(d.severity.value == "error" for d in outcome.diagnostics)
+        if html is not None and not (self.live and failed):
+            self._write(outcome, html.encode("utf-8"))
+        return outcome
+
+    def render_html(self, job: PageJob) -> tuple[str | None, PageOutcome]:
+        """The page's HTML (None for a redirect that goes nowhere), written nowhere."""
         page = self.site.by_source[job.rel]
         outcome = PageOutcome(job.rel, page.output_path)
         html: str | None = None
@@ -149,10 +157,7 @@ class PageBuilder:
             html = themed.html
             outcome.icons = themed.icons
         outcome.icons = outcome.icons | frozenset(outcome.body_icons)
-        failed = any(d.severity.value == "error" for d in outcome.diagnostics)
-        if html is not None and not (self.live and failed):
-            self._write(outcome, html.encode("utf-8"))
-        return outcome
+        return html, outcome
 
     def parse(self, job: PageJob) -> ParsedLinks:
         """Parse a page's body ahead of rendering (kept in the cache for its render), for

@@ -239,6 +239,15 @@ class EventClient:
                 return data, when
         raise AssertionError(f"no {name!r} event within {timeout} s")
 
+    def wait_for_reload_of(self, path: str, timeout: float = 10):
+        """The reload event that names `path` (or all pages): one of the open pages' ahead
+        of the build may come first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            data, when = self.wait_for("reload", max(0.1, deadline - time.monotonic()))
+            if data["all"] or path in data["paths"]:
+                return data, when
+
     def close(self):
         self.connection.close()
 
@@ -321,6 +330,27 @@ def test_label_edit_rebuilds_pages_that_show_it(served_project):
         data, _ = client.wait_for("reload")
         assert set(data["paths"]) == {"/", "/guide/", "/other/"}
         assert "Handbook" in fetch(url + "other/")
+    finally:
+        client.close()
+
+
+def test_the_open_page_reloads_first_and_not_again_when_the_build_agrees(served_project):
+    root, url, _ = served_project
+    client = EventClient(url)
+    try:
+        assert "Guide" in fetch(url + "other/")  # a reader has it open
+        parts = urllib.parse.urlsplit(url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+        connection.request("GET", "/__docsite/here?path=/")  # another tab comes to the front
+        assert connection.getresponse().status == 204
+        connection.close()
+        page = root / "content/guide.md"
+        page.write_text(page.read_text().replace("# Guide", "# Handbook"))
+        data, _ = client.wait_for("reload")
+        assert data == {"all": False, "paths": ["/", "/other/"]}  # before the rest is built
+        assert "Handbook" in fetch(url + "other/")
+        data, _ = client.wait_for("reload")
+        assert data == {"all": False, "paths": ["/guide/"]}  # the others show it already
     finally:
         client.close()
 
@@ -620,7 +650,7 @@ def test_serving_a_retype_project_watches_its_folders_and_configs(tmp_path):
             client.wait_for("reload")
             assert "Second." in fetch(url + "guide/setup/")
             write_files(root, {"docsite.yml": "title: Own Title\ninput: .\n"})
-            client.wait_for("reload")
+            client.wait_for_reload_of("/")
             assert "Own Title" in fetch(url)
         finally:
             client.close()

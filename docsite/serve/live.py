@@ -8,8 +8,9 @@ dependencies which pages to re-render and swaps the site in whole.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -18,6 +19,7 @@ from docsite.actions import ACTIONS_FOLDER
 from docsite.actions import SUFFIXES as ACTION_SUFFIXES
 from docsite.blog import Blog, post_summary
 from docsite.build import BuildOptions, BuildResult, build_site
+from docsite.build.preview import PagePreview, PreviewMemory, preview_pages, warm_up
 from docsite.cache import CACHE_DIR
 from docsite.config import CONFIG_NAMES
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity, UsageError
@@ -56,6 +58,7 @@ class Update:
     rendered: int = 0
     recovered: bool = False  # the site builds again after a failed build
     skipped: bool = False  # no changed file is one the site is made of: nothing was done
+    previewed: list[PagePreview] = field(default_factory=list)  # sent before the build
 
 
 def classify(
@@ -119,6 +122,11 @@ class LiveSite:
         # The search index is rebuilt in a thread once changes settle; the lock keeps its
         # file swap and a full build's folder swap apart.
         self.search = BackgroundIndexer()
+        # The pages readers have open (site paths, '/a/b/'), rendered first on a change and
+        # handed to `on_preview` (to be served from memory) before the build of the rest.
+        self.open_pages: Callable[[], list[str]] = list
+        self.on_preview: Callable[[list[PagePreview], bool], None] | None = None
+        self.memory = PreviewMemory()
 
     def close(self) -> None:
         self.search.stop()
@@ -175,6 +183,7 @@ class LiveSite:
         relevant = {p: k for p, k in kinds.items() if k is not ChangeKind.IGNORED}
         if not relevant:
             return Update(skipped=True)
+        self._forget_read(relevant)
         try:
             update = self._rebuild(relevant)
         except Exception as exc:  # a file vanished or changed kind mid-build: watch mode goes on
@@ -191,11 +200,13 @@ class LiveSite:
         # Pages re-rendered alone that failed are then the only broken part of the site.
         self.broken_pages = set(relevant) if update is not None and update.failed else set()
         if update is None:
+            previewed = self._preview(relevant)
             try:
                 update = self._full_build()
             except UsageError as exc:  # say, content/ and the config deleted while serving
                 error = Diagnostic("docsite", 0, 0, Severity.ERROR, str(exc))
                 update = Update(diagnostics=[error], failed=True)
+            self._after_preview(update, previewed)
             if not update.failed:
                 kinds_seen = set(relevant.values())
                 if kinds_seen == {ChangeKind.STYLESHEET}:
@@ -203,6 +214,85 @@ class LiveSite:
                 elif kinds_seen & {ChangeKind.ASSET, ChangeKind.STATIC}:
                     update.reload_all = True  # an image or a script changed, not the HTML
         return update
+
+    def warm_up(self) -> None:
+        """Read the pages for the next preview while nothing changes: the first preview
+        after a build, or after files were added or removed, then reads only changed pages."""
+        if self.live is not None and not self.failing and self.memory.found is None:
+            with contextlib.suppress(Exception):  # a preview is a shortcut: the build tells
+                warm_up(self.options, self.live, self.memory)
+
+    def _forget_read(self, relevant: dict[Path, ChangeKind]) -> None:
+        """The previews' copies of these files are stale; the files are found again when one
+        was added or removed, or the config changed (what is published may have)."""
+        found = self.memory.found
+        if self.live is None:
+            return
+        content_dir = self.live.config.content_dir.absolute()
+        known = set()
+        if found is not None:
+            known = {source.rel for source in (*found.pages, *found.assets)} | set(found.settings)
+        rels = set()
+        walk_again = False
+        for path, kind in relevant.items():
+            absolute = path.absolute()
+            if absolute.is_relative_to(content_dir):
+                rel = absolute.relative_to(content_dir).as_posix()
+                rels.add(rel)
+                walk_again |= rel not in known or not path.is_file()
+            walk_again |= kind is ChangeKind.CONFIG
+        self.memory.forget(rels, walk_again)
+
+    def _preview(self, relevant: dict[Path, ChangeKind]) -> list[PagePreview]:
+        """Send the open pages as they will be before building the rest: a page's render
+        for most changes, a changed stylesheet itself for a stylesheet's."""
+        kinds = set(relevant.values())
+        if self.live is None or self.failing or self.on_preview is None:
+            return []
+        if kinds == {ChangeKind.STYLESHEET}:
+            previews = _stylesheets(list(relevant), self.root / "static")
+            if previews:
+                self.on_preview(previews, True)
+            return previews
+        urls = [path.removeprefix("/") for path in self.open_pages()]
+        if not urls or kinds & {ChangeKind.ASSET, ChangeKind.STATIC, ChangeKind.STYLESHEET}:
+            return []  # the build copies files the pages show: they are reloaded after it
+        fresh = kinds & {ChangeKind.TEMPLATE, ChangeKind.CONFIG, ChangeKind.INCLUDED}
+        content_dir = self.live.config.content_dir.absolute()
+        changed = {
+            path.absolute().relative_to(content_dir).as_posix()
+            for path, kind in relevant.items()
+            if kind is ChangeKind.PAGE
+        }
+        try:
+            previews = preview_pages(self.options, self.live, self.memory, urls, changed, not fresh)
+        except Exception:  # a shortcut that failed: the build that follows says what is wrong
+            self.memory = PreviewMemory()
+            return []
+        if previews:
+            self.on_preview(previews, False)
+        return previews
+
+    def _after_preview(self, update: Update, previewed: list[PagePreview]) -> None:
+        """Reload a previewed page again only when the build made it otherwise: the tab
+        shows the preview, and it is byte for byte the built page."""
+        update.previewed = previewed
+        if not previewed or update.css_only:
+            return
+        changed = set(update.changed_urls)
+        for preview in previewed:
+            if preview.url is None:
+                continue
+            try:
+                built = self.live.out / preview.output_path if self.live is not None else None
+                same = built is not None and built.read_bytes() == preview.html
+            except OSError:
+                same = False
+            if same:
+                changed.discard(preview.url)
+            else:
+                changed.add(preview.url)
+        update.changed_urls = sorted(changed)
 
     def _may_rerender(self, pages: set[Path]) -> bool:
         """Whether re-rendering these pages alone tells the truth about the whole site: it
@@ -319,6 +409,22 @@ class LiveSite:
         if update.changed_urls:
             self._reindex_search()
         return update
+
+
+def _stylesheets(paths: list[Path], static: Path) -> list[PagePreview]:
+    """Changed stylesheets of static/, at their place in the site, as they are now."""
+    previews = []
+    static = static.absolute()
+    for path in paths:
+        absolute = path.absolute()
+        if not absolute.is_relative_to(static):
+            return []
+        rel = absolute.relative_to(static).as_posix()
+        try:
+            previews.append(PagePreview(None, rel, path.read_bytes()))
+        except OSError:
+            return []  # deleted: the build takes it away
+    return previews
 
 
 def _summary_changed(blog: Blog | None, page: Page, body: str) -> bool:

@@ -48,6 +48,15 @@
   };
   const hideErrors = () => { if (overlay) { overlay.remove(); overlay = null; } };
 
+  // The page a tab shows is rendered first on the next change: say so when it comes to the front.
+  const shown = () => {
+    if (document.visibilityState !== "visible") return;
+    fetch("/__docsite/here?path=" + encodeURIComponent(location.pathname), { cache: "no-store" })
+      .catch(() => {});
+  };
+  addEventListener("visibilitychange", shown);
+  addEventListener("pageshow", (e) => { if (e.persisted) shown(); });
+
   const handlers = {
     reload: (data) => {
       hideErrors();

@@ -85,6 +85,64 @@ def _max_connections() -> int:
     return max(64, min(1024, (soft if soft > 0 else 1024) // 2 - MAX_STREAMS))
 
 
+OPEN_PAGES = 2  # pages previewed first on a change: those served last (the reader's tabs)
+HELD_WAIT_SECONDS = 0.3  # for a tab to ask for its preview before the build starts
+HELD_GRACE_SECONDS = 0.05  # then for the files it revalidates with it
+
+
+@dataclass
+class Previews:
+    """Files served from memory until the build that writes them is swapped in (watch
+    mode's previews of the open pages), and which pages readers have open."""
+
+    held: dict[str, bytes] = field(default_factory=dict)  # by path in the site
+    opened: dict[str, None] = field(default_factory=dict)  # site paths, last seen last
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    served: threading.Event = field(default_factory=threading.Event)  # a held file went out
+
+    def hold(self, files: dict[str, bytes]) -> None:
+        with self.lock:
+            self.held = {**self.held, **files}
+            self.served.clear()
+
+    def wait_served(self, timeout: float) -> bool:
+        """Wait until a tab fetched a held file (then a moment for what it loads with it),
+        so that the build that follows does not slow the reload: they share the process."""
+        if not self.served.wait(timeout):
+            return False
+        time.sleep(HELD_GRACE_SECONDS)
+        return True
+
+    def release(self) -> None:
+        with self.lock:
+            self.held = {}
+
+    def get(self, site_file: str) -> bytes | None:
+        found = self.held.get(site_file)
+        if found is not None:
+            self.served.set()
+        return found
+
+    def seen(self, path: str) -> None:
+        """A reader has this page (a site path, '/a/b/') open: it was served, or shown."""
+        with self.lock:
+            self.opened.pop(path, None)
+            self.opened[path] = None
+            while len(self.opened) > OPEN_PAGES:
+                del self.opened[next(iter(self.opened))]
+
+    def open_pages(self) -> list[str]:
+        """The pages readers have open, the last seen first."""
+        with self.lock:
+            return list(reversed(self.opened))
+
+
+def site_file(url_path: str) -> str:
+    """The file a URL path is answered with, as a path in the site: '/a/' is 'a/index.html'."""
+    rel = urllib.parse.unquote(url_path).lstrip("/")
+    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+
+
 @dataclass
 class Broadcaster:
     """Hands every event to every connected browser, and remembers the current error.
@@ -101,6 +159,7 @@ class Broadcaster:
     # when it went out compares its stamp with the page's and reloads if the page is older.
     reload_event: str | None = None
     limit: int = MAX_STREAMS
+    previews: Previews = field(default_factory=Previews)
 
     def attach(self, sock: socket.socket, preamble: bytes) -> bool:
         """Start a stream with `preamble` (the answer's head); whether it took it."""
@@ -589,9 +648,12 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         if script is not None and path.startswith(LIVE_PREFIX):
             self._send_file(script.read_bytes(), "text/javascript", head)
             return
+        if live and path == LIVE_PREFIX + "here":
+            self._note_shown(head)
+            return
         stamp = served_stamp()  # before reading: a rebuild after this reloads the page
         try:
-            found = self._find(path)
+            found = self._held(path) or self._find(path)
         except OSError:  # a rebuild replaced or removed it meanwhile
             found = None
         if found is None:
@@ -604,9 +666,28 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         else:
             target, body = found
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            if kind == "text/html":
+            if kind == "text/html" and self.server.events is not None:
+                self.server.events.previews.seen(path)
                 body = self._with_live_script(body, stamp)
             self._send_file(body, kind, head)
+
+    def _held(self, path: str) -> tuple[Path, bytes] | None:
+        """A file served from memory ahead of the build that writes it (watch mode)."""
+        events = self.server.events
+        if events is None:
+            return None
+        rel = site_file(path)
+        body = events.previews.get(rel)
+        return (self.server.site_dir / rel, body) if body is not None else None
+
+    def _note_shown(self, head: bool) -> None:
+        """A tab says which page it shows (it came to the front): that page is previewed
+        first on the next change."""
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        shown = query.get("path", [""])[0]
+        if shown.startswith("/") and self.server.events is not None:
+            self.server.events.previews.seen(shown)
+        self._send(HTTPStatus.NO_CONTENT, b"", "text/plain", head)
 
     def _find(self, path: str) -> tuple[Path, bytes] | str | None:
         """The file for a URL path and its bytes, a folder's address with its slash, or None."""

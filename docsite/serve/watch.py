@@ -18,13 +18,14 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from docsite.build import BuildOptions, build_site
+from docsite.build.preview import PagePreview
 from docsite.cache import CACHE_DIR
 from docsite.config import SiteConfig, load_config
 from docsite.diagnostics import DiagnosticError, Report, Severity, UsageError
 from docsite.filelock import FileLock, try_lock
 from docsite.output import OUTPUT_MARKER
 from docsite.serve.live import LiveSite, Update, crash_diagnostic, site_path
-from docsite.serve.server import Broadcaster, diagnostics_event, start
+from docsite.serve.server import HELD_WAIT_SECONDS, Broadcaster, diagnostics_event, start
 
 # An editor's save is often several events (write, rename, chmod): wait for a quiet moment.
 DEBOUNCE_SECONDS = 0.03
@@ -78,9 +79,29 @@ class ChangeQueue(FileSystemEventHandler):
         return batch
 
 
+def send_previews(events: Broadcaster, previews: list[PagePreview], css: bool) -> None:
+    """Serve these files from memory and tell the tabs, ahead of the build that writes them."""
+    events.previews.hold({preview.output_path: preview.html for preview in previews})
+    if css:
+        events.publish("css", {})
+    else:
+        paths = sorted({site_path(p.url) for p in previews if p.url is not None})
+        events.publish("reload", {"paths": paths, "all": False})
+    if events.streams:  # a tab is there to ask for it
+        events.previews.wait_served(HELD_WAIT_SECONDS)
+
+
 def publish(events: Broadcaster, update: Update) -> None:
+    """Tell the tabs what the update changed; files held in memory go (the site on disk is
+    the build now), and tabs showing a preview of a failed build show the site again."""
+    events.previews.release()
+    shown = sorted({site_path(p.url) for p in update.previewed if p.url is not None})
     if update.failed:
+        if shown:
+            events.publish("reload", {"paths": shown, "all": False})
         events.publish("builderror", diagnostics_event(update.diagnostics))
+    elif update.css_only and update.previewed:
+        events.publish("ok", {})  # the tabs have the new stylesheet already
     elif update.css_only:
         events.publish("css", {})
     elif update.changed_urls or update.reload_all:
@@ -171,7 +192,7 @@ def serve(
             shown = site_dir.relative_to(root).as_posix()
             say(f"Another 'docsite serve' runs in this project: this one builds into {shown}")
         say_diagnostics(first, say, quiet=True)
-        events = Broadcaster()
+        events = _events_for(live)
         if first.failed:
             site_dir.mkdir(parents=True, exist_ok=True)
             events.publish("builderror", diagnostics_event(first.diagnostics))
@@ -197,6 +218,7 @@ def serve(
                 try:
                     batch += watches.update(live, root)
                     if not batch:
+                        live.warm_up()  # while nothing changes: pages for the next preview
                         continue
                     update = live.apply(batch)
                     if update.skipped:
@@ -220,6 +242,14 @@ def serve(
     finally:
         live.close()
         lock.release()
+
+
+def _events_for(live: LiveSite) -> Broadcaster:
+    """The browsers' events, whose server tells the site which pages are open."""
+    events = Broadcaster()
+    live.open_pages = events.previews.open_pages
+    live.on_preview = lambda previews, css: send_previews(events, previews, css)
+    return events
 
 
 def _first_build(live: LiveSite, lock: FileLock, made_cache_dir: Path | None) -> Update:

@@ -111,7 +111,7 @@ def project_variables(config: SiteConfig) -> dict[str, Any]:
             },
             "meta": {"title": config.meta.title, "siteName": config.meta.site_name or config.title},
             "data": config.data,
-            "labels": read_only_labels(template_labels(config.locale, config.labels)),
+            "labels": project_labels(config.locale, config.labels),
             "locale": config.locale,
         }
     )
@@ -134,6 +134,21 @@ class ReadOnlyLabels(LabelTable):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (ReadOnlyLabels, (dict(self),))
+
+
+_PROJECT_LABELS: dict[str, ReadOnlyLabels] = {}
+
+
+def project_labels(locale: str, overrides: Any) -> ReadOnlyLabels:
+    """`project.labels`, made once per locale and overrides: every locale's table costs
+    tens of milliseconds, and watch mode asks on every change. Read-only, so shared."""
+    key = repr((locale, overrides))
+    found = _PROJECT_LABELS.get(key)
+    if found is None:
+        if len(_PROJECT_LABELS) > 8:
+            _PROJECT_LABELS.clear()
+        found = _PROJECT_LABELS[key] = read_only_labels(template_labels(locale, overrides))
+    return found
 
 
 def read_only_labels(table: LabelTable) -> ReadOnlyLabels:

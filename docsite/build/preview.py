@@ -1,0 +1,170 @@
+"""Watch mode's preview: the pages a reader has open, as the next build will make them,
+rendered before that build from what the last one loaded and the files that changed.
+
+A preview is written nowhere: the server answers with it from memory until the build that
+follows has swapped the whole site in, so the served folder is only ever a build's output.
+It reads again only the pages whose files changed (`LoadedPages`), and finds the files again
+only when one was added or removed; a preview that errs is dropped (the build reports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docsite.backlinks import Backlink, any_backlinks, backlinks_by_page, reading_order
+from docsite.blog import apply_blog_settings, make_blog
+from docsite.build.live import LiveState
+from docsite.build.prepare import make_theme
+from docsite.build.run import not_content, path_rules
+from docsite.cache import CacheState
+from docsite.config import SiteConfig, load_config
+from docsite.context import BuildOptions
+from docsite.diagnostics import Report, Severity
+from docsite.gitdates import read_dates
+from docsite.keys import live_markdown_key, site_nonce
+from docsite.nav import build_nav
+from docsite.pages import LoadedPages, SettingsMemo, SiteContent, load_site
+from docsite.render import PageBuilder, PageJob
+from docsite.sources import Discovery, discover
+from docsite.theme import Theme
+
+
+@dataclass(frozen=True)
+class PagePreview:
+    """A file as the next build will write it: a page (its site URL) or a stylesheet (None)."""
+
+    url: str | None
+    output_path: str  # where it goes in the site
+    html: bytes
+
+
+@dataclass
+class PreviewMemory:
+    """What previews keep between changes: pages as read, checked settings, files found."""
+
+    loaded: LoadedPages = field(default_factory=LoadedPages)
+    settings: SettingsMemo = field(default_factory=SettingsMemo)
+    found: Discovery | None = None
+    found_for: tuple[Path, Path] | None = None  # the content folder and output it was found for
+    _links: tuple[CacheState, dict[str, list[str]]] | None = None
+
+    def recorded_links(self, live: LiveState) -> dict[str, list[str]]:
+        """The pages each page links to, as the last build recorded them (read once a build)."""
+        if self._links is None or self._links[0] is not live.state:
+            records = live.state.pages.items()
+            self._links = (live.state, {rel: [t for t, *_ in r.page_links] for rel, r in records})
+        return self._links[1]
+
+    def forget(self, rels: set[str], files_changed: bool) -> None:
+        """These content files changed (content-relative); `files_changed`: some were added
+        or removed, so the content folder is walked again."""
+        self.loaded.forget(rels)
+        if files_changed:
+            self.found = None
+
+
+def warm_up(options: BuildOptions, live: LiveState, memory: PreviewMemory) -> None:
+    """Read every page once, so that the first preview reads only the changed ones."""
+    _load(options, live, memory, Report())
+
+
+def preview_pages(
+    options: BuildOptions,
+    live: LiveState,
+    memory: PreviewMemory,
+    urls: list[str],
+    changed: set[str],
+    reuse_markdown: bool,
+) -> list[PagePreview]:
+    """The pages at these site URLs ('' for home, 'a/b/') as the next build will write
+    them; none when the site does not build (the build says why), or a changed page
+    (`changed`: content-relative paths) has errors: the reader sees the error at once.
+    `reuse_markdown`: a body parsed before may be reused (no template or config changed)."""
+    report = Report()
+    loaded = _load(options, live, memory, report)
+    if loaded is None or report.errors:
+        return []
+    config, site, theme = loaded
+    builder = PageBuilder(site, theme, live.out, None, {}, live.cache, live.state.files, True)
+    links = dict(memory.recorded_links(live))
+    for rel in sorted(changed & site.by_source.keys()):  # their links, and their errors
+        html, outcome = builder.render_html(_job(site, rel, reuse_markdown))
+        if any(d.severity is Severity.ERROR for d in outcome.diagnostics):
+            return []
+        links[rel] = [target for target, *_ in outcome.page_links]
+    shown = [
+        site.by_url.get(url) or site.by_url.get(url.removesuffix("index.html")) for url in urls
+    ]
+    backlinks: dict[str, tuple[Backlink, ...]] = {}
+    if any_backlinks(site, config.backlinks):
+        wanted = {page.source.rel for page in shown if page is not None}
+        links = {rel: [t for t in targets if t in wanted] for rel, targets in links.items()}
+        order = reading_order(site, theme.nav)
+        backlinks = backlinks_by_page(site, links, config.backlinks, order)
+    previews: list[PagePreview] = []
+    for page in shown:
+        if page is None:
+            continue
+        job = _job(site, page.source.rel, reuse_markdown, backlinks)
+        html, outcome = builder.render_html(job)
+        if html is None or any(d.severity is Severity.ERROR for d in outcome.diagnostics):
+            continue
+        data = html.encode("utf-8")
+        if data != _served(live.out / page.output_path):  # else the tab shows it already
+            previews.append(PagePreview(page.url, page.output_path, data))
+    return previews
+
+
+def _served(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _job(
+    site: SiteContent,
+    rel: str,
+    reuse_markdown: bool,
+    backlinks: dict[str, tuple[Backlink, ...]] | None = None,
+) -> PageJob:
+    """A page's render in a preview: its body parsed once, under watch mode's own key."""
+    body = site.by_source[rel].body
+    found = (backlinks or {}).get(rel, ())
+    return PageJob(rel, live_markdown_key(body), reuse_markdown, found)
+
+
+def _load(
+    options: BuildOptions, live: LiveState, memory: PreviewMemory, report: Report
+) -> tuple[SiteConfig, SiteContent, Theme] | None:
+    """The config, the pages and the theme as they are now, the unchanged pages as read before."""
+    config = load_config(options.root.resolve(), options.config_file, report, start=True)
+    if report.errors:
+        return None
+    if memory.found is None or memory.found_for != (config.content_dir, live.out):
+        memory.found = discover(
+            config.content_dir,
+            config.input,
+            report,
+            not_content(config, live.out),
+            (config.root, config.content_dir),
+            path_rules(config),
+        )
+        memory.found_for = (config.content_dir, live.out)
+    site = load_site(memory.found, report, memory.settings, config.urls, memory.loaded)
+    apply_blog_settings(site, config.blog, report)
+    blog = make_blog(site, config)
+    generated = (blog.title, blog.url) if blog and blog.index is None else None
+    nav = build_nav(
+        site,
+        config.nextprev,
+        config.nav_mode,
+        config.nav_icons,
+        config.nav_tags,
+        generated=generated,
+    )
+    dates = read_dates(config.content_dir, config.root if options.use_cache else None)
+    theme, _ = make_theme(config, site, nav, dates, live.cache, report, blog)
+    if theme.site_html is not None:
+        theme.site_html.setup.variables["nonce"] = site_nonce(site, live.state.files)
+    return config, site, theme

@@ -1,0 +1,126 @@
+"""Watch mode's previews: the open pages are sent first, and each is the page the build then
+writes; once the build is done, the served site is a clean build's, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import write_files
+from test_incremental import EDITS, clean_build, edit, make_site, tree
+
+from docsite.build import BuildOptions
+from docsite.build.preview import PagePreview
+from docsite.serve.live import LiveSite
+from docsite.serve.server import Previews, site_file
+
+# Each kind of edit the issue names (a label, order, icon or badge; a page added, removed or
+# renamed; a template, a stylesheet, the config), and a few that move pages or links.
+WATCH_EDITS = {
+    **{
+        name: EDITS[name]
+        for name in (
+            "add",
+            "badge",
+            "body",
+            "config",
+            "folder",
+            "label",
+            "link",
+            "order",
+            "permalink",
+            "remove",
+            "static",
+            "template",
+        )
+    },
+    "icon": lambda r: edit(r / "content/s1/p2.md", "order: 2\n", "order: 2\nicon: rocket\n"),
+    "rename": lambda r: (
+        (r / "content/s2/p4.md").rename(r / "content/s2/p4-moved.md"),
+        edit(r / "content/s2/p3.md", "(p4.md)", "(p4-moved.md)"),
+    ),
+    "stylesheet": lambda r: write_files(r, {"static/assets/site.css": "body{color:blue}"}),
+    "open page label": lambda r: edit(r / "content/s2/p5.md", "# Page 2.5", "# Open page"),
+}
+OPEN = ["/s2/p5/", "/s0/"]  # the pages the reader has open, the last seen first
+
+
+def files_of(root: Path) -> dict[Path, tuple[int, int]]:
+    """The project's files (not the cache) and their size and time, to tell what an edit did."""
+    return {
+        path: (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in root.rglob("*")
+        if path.is_file() and ".docsite-cache" not in path.parts
+    }
+
+
+def changed(before: dict[Path, tuple[int, int]], after: dict[Path, tuple[int, int]]) -> list[Path]:
+    return sorted(
+        path for path in before.keys() | after.keys() if before.get(path) != after.get(path)
+    )
+
+
+@pytest.mark.parametrize("name", sorted(WATCH_EDITS))
+def test_every_edit_sends_the_open_pages_first_and_ends_in_a_clean_build(tmp_path, name):
+    root = tmp_path / "proj"
+    make_site(root, sections=4, pages=14)
+    write_files(root, {"static/assets/site.css": "body{}"})
+    served = root / ".docsite-cache/serve"
+    live = LiveSite(BuildOptions(root=root, out=served))
+    sent: list[tuple[list[PagePreview], bool]] = []
+    live.open_pages = lambda: OPEN
+    live.on_preview = lambda previews, css: sent.append((previews, css))
+    try:
+        assert not live.full_build().failed
+        live.warm_up()
+        before = files_of(root)
+        WATCH_EDITS[name](root)
+        update = live.apply(changed(before, files_of(root)))
+        assert not update.failed, [d.format() for d in update.diagnostics]
+        assert live.search.idle()  # the search index follows in the background
+    finally:
+        live.close()
+    assert tree(served) == clean_build(root, tmp_path / "clean")
+    previews = [preview for previews, _ in sent for preview in previews]
+    for preview in previews:  # what the reader saw first is what the build wrote
+        assert preview.html == (served / preview.output_path).read_bytes(), preview.output_path
+    if name == "stylesheet":
+        assert sent and sent[0][1] and previews[0].output_path == "assets/site.css"
+    # Tabs are not told again of a page whose preview they show already.
+    assert not {p.url for p in previews if p.url is not None} & set(update.changed_urls)
+
+
+def test_a_preview_is_sent_for_label_edits_and_not_for_asset_changes(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=2, pages=4)
+    served = root / ".docsite-cache/serve"
+    live = LiveSite(BuildOptions(root=root, out=served))
+    sent: list[list[PagePreview]] = []
+    live.open_pages = lambda: ["/s1/p2/", "/nowhere/"]
+    live.on_preview = lambda previews, css: sent.append(previews)
+    try:
+        assert not live.full_build().failed
+        page = root / "content/s1/p3.md"
+        edit(page, "# Page 1.3", "# Third page")
+        live.apply([page])
+        assert [p.url for p in sent[-1]] == ["s1/p2/"]  # its sidebar shows the new label
+        assert b"Third page" in sent[-1][0].html
+        write_files(root, {"content/logo.png": b"png"})
+        live.apply([root / "content/logo.png"])
+        assert len(sent) == 1  # an image: the build copies it, then the pages reload
+        edit(page, "# Third page", "# Page 1.3\n\n[broken](nowhere.md)")
+        assert live.apply([page]).failed and len(sent) == 1  # a changed page that errs: none
+    finally:
+        live.close()
+
+
+def test_held_files_are_served_until_released_and_open_pages_are_the_last_seen():
+    previews = Previews()
+    for path in ("/a/", "/b/", "/a/", "/c/"):
+        previews.seen(path)
+    assert previews.open_pages() == ["/c/", "/a/"]
+    previews.hold({"a/index.html": b"new"})
+    assert previews.get(site_file("/a/")) == b"new" and previews.get("b/index.html") is None
+    previews.release()
+    assert previews.get("a/index.html") is None
+    assert site_file("/") == "index.html" and site_file("/x%20y.css") == "x y.css"
