@@ -15,7 +15,7 @@ def build_time() -> dt.datetime:
     """The build's date and time for templates (`date.now`): SOURCE_DATE_EPOCH when set,
     as other generators honour it, so that a build can be reproduced."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if epoch.isdecimal():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     return dt.datetime.now(dt.UTC)
 

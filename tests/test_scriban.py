@@ -272,6 +272,9 @@ SYNTAX_ERRORS = [
     ("{{ [1, 2 }}", 1, 10, "expected `,`"),
     ("{{ a ` }}", 1, 6, "no closing backtick"),
     ("{{ 1 ~ 2 }}", 1, 6, "unexpected character `~`"),
+    # Digits to Python but not to Scriban: an error, not a crash in the number reader.
+    ("{{ ¹ }}", 1, 4, "unexpected character `¹`"),
+    ("{{ x + ٣ }}", 1, 8, "unexpected character `٣`"),
     ("{{ func f(x = 1, y); end }}", 1, 18, "a normal parameter cannot follow an optional one"),
     ("{{ if true }}{{ else x }}{{ end }}", 1, 22, "unexpected `x` after `else`"),
     ("{{ case 1 }}{{ x }}{{ when 1 }}{{ end }}", 1, 16, "only `when` and `else`"),

@@ -475,7 +475,7 @@ class Renderer:
         name, local = node.name, self.state.locals
         if name == "$$":
             return self.run_wrapped()
-        if name[1:].isdigit():
+        if name[1:].isdecimal():
             arguments = local.get("$") or []
             index = int(name[1:])
             return arguments[index] if index < len(arguments) else None
@@ -638,7 +638,7 @@ class Renderer:
         if isinstance(target, s.Variable):
             self.assign_variable(target.name, value)
         elif isinstance(target, s.Local):
-            if target.name == "$" or target.name[1:].isdigit():
+            if target.name == "$" or target.name[1:].isdecimal():
                 raise ScriptError(f"`{target.name}` (the arguments) cannot be assigned", "")
             self.state.locals[target.name] = value
         elif isinstance(target, s.Member):

@@ -153,7 +153,7 @@ class _Lexer:
                 if match.group() == "empty" and after[:1] == "?" and after[1:] not in "?.!":
                     self.pos += 1
                 return Token(kind, text[start : self.pos], start, spaced)
-        if char.isdigit():
+        if "0" <= char <= "9":  # not str.isdigit: "¹" and "٣" are digits to Python
             return Token("number", self.number(), start, spaced)
         return self.operator(depth, spaced)
 

@@ -56,7 +56,7 @@ def zero(_rt: Any) -> dt.timedelta:
 def parse(_rt: Any, text: Any) -> dt.timedelta:
     """`1.02:03:04.5`, `02:03`, `-00:30:00` or a whole number of days (`3`)."""
     value = to_str(text)
-    if value.strip().lstrip("-").isdigit():
+    if value.strip().lstrip("-").isdecimal():
         return _span("parse", int(value), "days")
     found = _SPAN.fullmatch(value)
     if not found or int(found["hours"]) > 23 or int(found["minutes"]) > 59:
