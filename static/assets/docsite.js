@@ -30,6 +30,8 @@
   // system. Every click changes either the colours or the icon; the choice is remembered.
   const THEME_KEY = "docsite-theme";
   const toggle = $(".theme-toggle");
+  // The button's name in the site's language (Header_ColorScheme_Label), before the scheme's.
+  const schemeWord = toggle ? toggle.getAttribute("aria-label") || "Color scheme" : "";
   const systemScheme = () => (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
   // `<html class="dark">` while the dark scheme shows, as in Retype: pages' own CSS and
   // the `dark:` classes of their HTML (`dark:hidden`) rely on it.
@@ -43,8 +45,8 @@
       // The scheme's names in the site's language (its labels), on the button.
       const name = (scheme) => toggle.dataset[scheme] || scheme[0].toUpperCase() + scheme.slice(1);
       const label = theme ? name(theme) : `${name("system")} (${name(systemScheme()).toLowerCase()})`;
-      toggle.setAttribute("aria-label", `Color scheme: ${label}`);
-      toggle.title = `Color scheme: ${label}`;
+      toggle.setAttribute("aria-label", `${schemeWord}: ${label}`);
+      toggle.title = `${schemeWord}: ${label}`;
     }
   };
   if (toggle) {
