@@ -488,6 +488,16 @@ THEME_WORDS = (
     "Redirect_Moved_Label",
     "Page_Tag_NoPages_Label",
     "ContentFooter_Pager_Label",
+    "Code_CopyButton_Label",
+    "Code_Copied_Label",
+    "Clipboard_Copied_Label",
+    "Clipboard_LinkCopied_Label",
+    "Clipboard_Failed_Label",
+    "Search_Results_Label",
+    "Search_Loading_Label",
+    "Search_Unavailable_Label",
+    "Search_NeedsServer_Label",
+    "Search_MoreResults_Label",
 )
 
 
@@ -535,6 +545,23 @@ LANDMARK_PAGES = {
 }
 
 
+SCRIPT_WORDS = (
+    ("API_CopyHint_Label", "data-copy"),
+    ("Code_CopyButton_Label", "data-copy-code"),
+    ("Code_Copied_Label", "data-copied"),
+    ("Clipboard_Copied_Label", "data-copied-text"),
+    ("Clipboard_LinkCopied_Label", "data-copied-link"),
+    ("Clipboard_Failed_Label", "data-copy-failed"),
+)
+SEARCH_WORDS = (
+    ("Search_Results_Label", "data-results-label"),
+    ("Search_Loading_Label", "data-loading"),
+    ("Search_Unavailable_Label", "data-unavailable"),
+    ("Search_NeedsServer_Label", "data-needs-server"),
+    ("Search_MoreResults_Label", "data-more"),
+)
+
+
 def _theme_words(project) -> dict[str, str]:
     """The theme's own words as a built site shows them, each by its label key."""
     step = project.page("guide/step/index.html")
@@ -552,6 +579,9 @@ def _theme_words(project) -> dict[str, str]:
         "PageActions_Menu_Label": step.select_one(".page-actions summary")["aria-label"],
         "Footer_Links_Label": step.select_one("nav.footer-links")["aria-label"],
         "ContentFooter_Pager_Label": step.select_one("nav.pager")["aria-label"],
+        # The words docsite.js and search.js write, handed to them in the page.
+        **{key: step.select_one("main#content")[attribute] for key, attribute in SCRIPT_WORDS},
+        **{key: step.select_one("#search")[attribute] for key, attribute in SEARCH_WORDS},
         "Page_Tags_Title": guide.select_one("ul.tags")["aria-label"],
         "Page_Tag_NoPages_Label": empty_tag.select_one("article p").get_text(),
         "generated_sidebar": empty_tag.select_one("nav#sidebar")["aria-label"],

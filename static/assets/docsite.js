@@ -21,6 +21,8 @@
   status.className = "sr-only";
   status.setAttribute("role", "status");
   document.body.append(status);
+  // The theme's words in the site's language (labels, on <main>), English without them.
+  const words = ($("#content") || {}).dataset || {};
   const announce = (text) => {
     status.textContent = "";
     setTimeout(() => { status.textContent = text; }, 50);
@@ -287,20 +289,20 @@
     const button = document.createElement("button");
     button.type = "button";
     button.className = "copy-button";
-    button.title = "Copy";
-    button.setAttribute("aria-label", "Copy code");
+    button.title = words.copy || "Copy";
+    button.setAttribute("aria-label", words.copyCode || "Copy code");
     button.innerHTML = '<span class="icon i-copy" aria-hidden="true"></span><span class="icon i-check" aria-hidden="true"></span>';
     let timer = 0;
     button.addEventListener("click", async () => {
       try {
         await copyText(code.textContent.replace(/\n$/, ""));
         button.classList.add("is-copied");
-        button.title = "Copied";
-        announce("Copied to the clipboard");
+        button.title = words.copied || "Copied";
+        announce(words.copiedText || "Copied to the clipboard");
         clearTimeout(timer);
-        timer = setTimeout(() => { button.classList.remove("is-copied"); button.title = "Copy"; }, 2000);
+        timer = setTimeout(() => { button.classList.remove("is-copied"); button.title = words.copy || "Copy"; }, 2000);
       } catch (e) {
-        announce("Copying failed");
+        announce(words.copyFailed || "Copying failed");
       }
     });
     wrap.append(button);
@@ -310,7 +312,7 @@
   // page: "click it to copy the direct link").
   for (const anchor of $$(".doc .header-anchor")) {
     anchor.addEventListener("click", () => {
-      copyText(anchor.href).then(() => announce("Link copied to the clipboard"), () => {});
+      copyText(anchor.href).then(() => announce(words.copiedLink || "Link copied to the clipboard"), () => {});
     });
   }
 
