@@ -3,8 +3,10 @@ precedence, their checks in the config, and a site built in French or in a custo
 
 from __future__ import annotations
 
+import json
 import pickle
 import re
+from importlib import resources
 
 import pytest
 
@@ -465,3 +467,180 @@ def test_markdown_components_speak_the_sites_language_and_follow_a_new_locale(pr
     project.write({"docsite.yml": "locale: de\n"})  # the cached page bodies are not reused
     assert project.build().ok
     assert titles() == ["Hinweis", "Own title", "Details"]
+
+
+# The theme's own words: landmarks, controls and generated pages ----------------------------
+
+# docsite's keys for words of its theme that Retype's list has no key for.
+THEME_WORDS = (
+    "Nav_SkipToContent_Label",
+    "Nav_Menu_Label",
+    "Nav_Sidebar_Label",
+    "Nav_Breadcrumb_Label",
+    "Nav_FolderPages_Label",
+    "Header_Links_Label",
+    "Search_Input_Label",
+    "Header_ColorScheme_Label",
+    "PageActions_Menu_Label",
+    "Footer_Links_Label",
+    "Footer_BuiltWith_Label",
+    "Redirect_Title_Label",
+    "Redirect_Moved_Label",
+    "Page_Tag_NoPages_Label",
+    "ContentFooter_Pager_Label",
+    "Code_CopyButton_Label",
+    "Code_Copied_Label",
+    "Clipboard_Copied_Label",
+    "Clipboard_LinkCopied_Label",
+    "Clipboard_Failed_Label",
+    "Search_Results_Label",
+    "Search_Loading_Label",
+    "Search_Unavailable_Label",
+    "Search_NeedsServer_Label",
+    "Search_MoreResults_Label",
+)
+
+
+def _locale_file(locale: str) -> dict[str, str]:
+    text = resources.files("docsite").joinpath("locales", f"{locale}.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@pytest.mark.parametrize("locale", built_in_locales())
+def test_every_locale_file_has_every_key_in_english_order(locale):
+    """The file itself, not English filling in: a missing word would show up in English."""
+    assert list(_locale_file(locale)) == list(keys()), locale
+
+
+def test_every_language_translates_the_themes_own_words():
+    english = _locale_file("en")
+    assert set(THEME_WORDS) <= set(english)
+    for locale in built_in_locales():
+        words = _locale_file(locale)
+        if locale != "en":  # a short word may be the same ("Menu"), a sentence is not
+            assert words["Nav_SkipToContent_Label"] != english["Nav_SkipToContent_Label"]
+            assert words["Redirect_Moved_Label"] != english["Redirect_Moved_Label"], locale
+        assert words["Footer_BuiltWith_Label"].count("{0}") == 1, locale
+
+
+LANDMARK_CONFIG = """\
+links:
+  - text: Repo
+    link: https://example.com/repo
+footer:
+  links:
+    - text: Licence
+      link: https://example.com/licence
+actions:
+  items:
+    - text: Print
+      action: print-page
+"""
+
+LANDMARK_PAGES = {
+    "index.md": "# Home\n",
+    "guide/index.md": "---\ntags: [setup]\n---\n# Guide\n",
+    "guide/step.md": "---\nredirect_from: /old-step\n---\n# Step\n",
+    "secret.md": "---\ntags: [hidden-only]\nvisibility: hidden\n---\n# Secret\n",
+}
+
+
+SCRIPT_WORDS = (
+    ("API_CopyHint_Label", "data-copy"),
+    ("Code_CopyButton_Label", "data-copy-code"),
+    ("Code_Copied_Label", "data-copied"),
+    ("Clipboard_Copied_Label", "data-copied-text"),
+    ("Clipboard_LinkCopied_Label", "data-copied-link"),
+    ("Clipboard_Failed_Label", "data-copy-failed"),
+)
+SEARCH_WORDS = (
+    ("Search_Results_Label", "data-results-label"),
+    ("Search_Loading_Label", "data-loading"),
+    ("Search_Unavailable_Label", "data-unavailable"),
+    ("Search_NeedsServer_Label", "data-needs-server"),
+    ("Search_MoreResults_Label", "data-more"),
+)
+
+
+def _theme_words(project) -> dict[str, str]:
+    """The theme's own words as a built site shows them, each by its label key."""
+    step = project.page("guide/step/index.html")
+    guide = project.page("guide/index.html")
+    redirect = project.page("old-step/index.html")
+    empty_tag = project.page("tags/hidden-only/index.html")
+    return {
+        "Nav_SkipToContent_Label": step.select_one("a.skip-link").get_text(),
+        "Nav_Menu_Label": step.select_one(".menu-toggle")["aria-label"],
+        "Nav_Sidebar_Label": step.select_one("nav#sidebar")["aria-label"],
+        "Nav_Breadcrumb_Label": step.select_one("nav.breadcrumbs")["aria-label"],
+        "Header_Links_Label": step.select_one("nav.header-links")["aria-label"],
+        "Search_Input_Label": step.select_one(".search-input")["aria-label"],
+        "Header_ColorScheme_Label": step.select_one(".theme-toggle")["aria-label"],
+        "PageActions_Menu_Label": step.select_one(".page-actions summary")["aria-label"],
+        "Footer_Links_Label": step.select_one("nav.footer-links")["aria-label"],
+        "ContentFooter_Pager_Label": step.select_one("nav.pager")["aria-label"],
+        # The words docsite.js and search.js write, handed to them in the page.
+        **{key: step.select_one("main#content")[attribute] for key, attribute in SCRIPT_WORDS},
+        **{key: step.select_one("#search")[attribute] for key, attribute in SEARCH_WORDS},
+        "Page_Tags_Title": guide.select_one("ul.tags")["aria-label"],
+        "Page_Tag_NoPages_Label": empty_tag.select_one("article p").get_text(),
+        "generated_sidebar": empty_tag.select_one("nav#sidebar")["aria-label"],
+        "folder_toggle": step.select_one(".nav-toggle .sr-only").get_text(),
+        "built_with": step.select_one(".site-footer .generator").get_text(),
+        "redirect_title": redirect.title.get_text(),
+        "redirect_text": redirect.body.p.get_text(),
+        "redirect_link": redirect.body.p.a.get_text(),
+    }
+
+
+@pytest.mark.parametrize(("locale", "config"), [("fr", "retype.yml"), ("ar", "docsite.yml")])
+def test_the_themes_own_words_are_in_the_sites_language(project, locale, config):
+    if config == "docsite.yml":
+        settings = LANDMARK_CONFIG.replace(
+            "footer:\n  links:\n    - text: Licence\n      link:",
+            "footer_links:\n  - text: Licence\n    link:",
+        )
+        files = {f"content/{name}": text for name, text in LANDMARK_PAGES.items()}
+    else:
+        settings, files = LANDMARK_CONFIG, dict(LANDMARK_PAGES)
+    project.write({**files, config: f"locale: {locale}\n{settings}"})
+    result = project.build()
+    assert result.ok, project.messages(result)
+    words, shown = built_in_labels(locale), _theme_words(project)
+    for key in [key for key in shown if key in words]:
+        assert shown[key] == words[key], key
+    assert shown["generated_sidebar"] == words["Nav_Sidebar_Label"]
+    folder = words["Nav_FolderPages_Label"].replace("{0}", "Guide")
+    assert shown["folder_toggle"] == folder
+    assert shown["built_with"] == words["Footer_BuiltWith_Label"].replace("{0}", "docsite")
+    target = shown["redirect_link"]
+    assert target.endswith("guide/step/")
+    assert shown["redirect_title"] == words["Redirect_Title_Label"].replace("{0}", target)
+    assert shown["redirect_text"] == words["Redirect_Moved_Label"].replace("{0}", target)
+    assert shown["Nav_SkipToContent_Label"] != built_in_labels("en")["Nav_SkipToContent_Label"]
+
+
+def test_the_themes_own_words_follow_labels_overrides(project):
+    project.write(
+        {
+            **LANDMARK_PAGES,
+            "retype.yml": LANDMARK_CONFIG
+            + """\
+labels:
+  default:
+    nav-skiptocontent-label: Jump to the text
+    Footer_BuiltWith_Label: "Made by {0}, with care"
+    redirect_moved_label: "Now at {0}"
+  en:
+    header_colorscheme_label: Theme
+""",
+        }
+    )
+    result = project.build(strict=True)
+    assert result.ok, project.messages(result)
+    shown = _theme_words(project)
+    assert shown["Nav_SkipToContent_Label"] == "Jump to the text"
+    assert shown["Header_ColorScheme_Label"] == "Theme"
+    assert shown["built_with"] == "Made by docsite, with care"
+    assert shown["redirect_text"] == f"Now at {shown['redirect_link']}"
+    assert shown["Nav_Menu_Label"] == "Menu"  # the rest stays English

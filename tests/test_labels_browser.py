@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from browser import fresh_page, served_project
 
+from docsite.labels import built_in_labels
+
 try:
     from playwright.sync_api import Browser, Page, expect
 except ImportError:  # pragma: no cover - depends on the environment
@@ -36,7 +38,7 @@ PAGES = {
 
 نص.
 """,
-    "guide.md": "# الدليل\n\nنص.\n",
+    "guide.md": "# الدليل\n\nنص.\n\n```sh\nnpm install\n```\n",
 }
 
 
@@ -111,3 +113,22 @@ def test_arrow_keys_move_through_tabs_in_reading_order(chromium: Browser, arabic
         expect(pip).to_have_attribute("aria-selected", "true")
         page.keyboard.press("ArrowRight")
         expect(npm).to_be_focused()
+
+
+def test_the_scripts_speak_arabic(chromium: Browser, arabic_site: str) -> None:
+    """What docsite.js writes itself: the code's copy button, its announcement and the
+    colour scheme button's name."""
+    words = built_in_labels("ar")
+    with fresh_page(chromium, permissions=["clipboard-read", "clipboard-write"]) as page:
+        page.goto(arabic_site + "guide/")
+        button = page.locator("article.doc button.copy-button")
+        expect(button).to_have_accessible_name(words["Code_CopyButton_Label"])
+        expect(button).to_have_attribute("title", words["API_CopyHint_Label"])
+        button.click()
+        expect(button).to_have_attribute("title", words["Code_Copied_Label"])
+        expect(page.get_by_role("status")).to_have_text(words["Clipboard_Copied_Label"])
+        toggle = page.locator(".theme-toggle")
+        system = f"{words['Text_System']} ({words['Text_Light'].lower()})"
+        expect(toggle).to_have_accessible_name(f"{words['Header_ColorScheme_Label']}: {system}")
+        page.locator(".search-input").fill("npm")
+        expect(page.get_by_role("listbox")).to_have_accessible_name(words["Search_Results_Label"])

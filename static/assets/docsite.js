@@ -21,6 +21,8 @@
   status.className = "sr-only";
   status.setAttribute("role", "status");
   document.body.append(status);
+  // The theme's words in the site's language (labels, on <main>), English without them.
+  const words = ($("#content") || {}).dataset || {};
   const announce = (text) => {
     status.textContent = "";
     setTimeout(() => { status.textContent = text; }, 50);
@@ -43,6 +45,8 @@
   // system. Every click changes either the colours or the icon; the choice is remembered.
   const THEME_KEY = "docsite-theme";
   const toggle = $(".theme-toggle");
+  // The button's name in the site's language (Header_ColorScheme_Label), before the scheme's.
+  const schemeWord = toggle ? toggle.getAttribute("aria-label") || "Color scheme" : "";
   const systemScheme = () => (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
   // `<html class="dark">` while the dark scheme shows, as in Retype: pages' own CSS and
   // the `dark:` classes of their HTML (`dark:hidden`) rely on it.
@@ -56,8 +60,8 @@
       // The scheme's names in the site's language (its labels), on the button.
       const name = (scheme) => toggle.dataset[scheme] || scheme[0].toUpperCase() + scheme.slice(1);
       const label = theme ? name(theme) : `${name("system")} (${name(systemScheme()).toLowerCase()})`;
-      toggle.setAttribute("aria-label", `Color scheme: ${label}`);
-      toggle.title = `Color scheme: ${label}`;
+      toggle.setAttribute("aria-label", `${schemeWord}: ${label}`);
+      toggle.title = `${schemeWord}: ${label}`;
     }
   };
   if (toggle) {
@@ -242,20 +246,20 @@
     const button = document.createElement("button");
     button.type = "button";
     button.className = "copy-button";
-    button.title = "Copy";
-    button.setAttribute("aria-label", "Copy code");
+    button.title = words.copy || "Copy";
+    button.setAttribute("aria-label", words.copyCode || "Copy code");
     button.innerHTML = '<span class="icon i-copy" aria-hidden="true"></span><span class="icon i-check" aria-hidden="true"></span>';
     let timer = 0;
     button.addEventListener("click", async () => {
       try {
         await copyText(code.textContent.replace(/\n$/, ""));
         button.classList.add("is-copied");
-        button.title = "Copied";
-        announce("Copied to the clipboard");
+        button.title = words.copied || "Copied";
+        announce(words.copiedText || "Copied to the clipboard");
         clearTimeout(timer);
-        timer = setTimeout(() => { button.classList.remove("is-copied"); button.title = "Copy"; }, 2000);
+        timer = setTimeout(() => { button.classList.remove("is-copied"); button.title = words.copy || "Copy"; }, 2000);
       } catch (e) {
-        announce("Copying failed");
+        announce(words.copyFailed || "Copying failed");
       }
     });
     wrap.append(button);
@@ -265,7 +269,7 @@
   // page: "click it to copy the direct link").
   for (const anchor of $$(".doc .header-anchor")) {
     anchor.addEventListener("click", () => {
-      copyText(anchor.href).then(() => announce("Link copied to the clipboard"), () => {});
+      copyText(anchor.href).then(() => announce(words.copiedLink || "Link copied to the clipboard"), () => {});
     });
   }
 

@@ -117,7 +117,7 @@
     }
     const list = document.createElement("div");
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Search results");
+    list.setAttribute("aria-label", box.dataset.resultsLabel || "Search results");
     list.id = "search-listbox";
     for (const hit of hits) {
       const section = hit.meta && hit.meta.section;
@@ -143,7 +143,8 @@
     if (total > hits.length) {
       const more = document.createElement("p");
       more.className = "search-message search-more";
-      more.textContent = `${total - hits.length} more pages match: refine the search`;
+      const moreWords = box.dataset.more || "{0} more pages match: refine the search";
+      more.textContent = moreWords.replace("{0}", String(total - hits.length));
       panel.append(more);
     }
     input.setAttribute("aria-controls", list.id);
@@ -169,15 +170,15 @@
       return;
     }
     if (location.protocol === "file:") {
-      message("Search needs a web server: serve this folder over HTTP to search it.");
+      message(box.dataset.needsServer || "Search needs a web server: serve this folder over HTTP to search it.");
       return;
     }
     let module;
     try {
-      if (!pagefind) message("Loading search…");
+      if (!pagefind) message(box.dataset.loading || "Loading search…");
       module = await load();
     } catch (e) {
-      if (mine === generation) message("Search is unavailable on this site.");
+      if (mine === generation) message(box.dataset.unavailable || "Search is unavailable on this site.");
       return;
     }
     const search = await module.debouncedSearch(query, {}, 120);
