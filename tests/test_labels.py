@@ -555,7 +555,7 @@ SCRIPT_WORDS = (
 )
 SEARCH_WORDS = (
     ("Search_Results_Label", "data-results-label"),
-    ("Search_Loading_Label", "data-loading"),
+    ("Search_Loading_Label", "data-loading-label"),
     ("Search_Unavailable_Label", "data-unavailable"),
     ("Search_NeedsServer_Label", "data-needs-server"),
     ("Search_MoreResults_Label", "data-more"),

@@ -31,8 +31,8 @@
   // The scripts of tools a reader may never use (the search box, the sidebar filter) load
   // when the reader first reaches for the tool: a click, a hotkey, a tab into it.
   const loadFor = (box) => {
-    if (box.dataset.loading) return;
-    box.dataset.loading = "true";
+    if (box.dataset.scriptLoading) return;
+    box.dataset.scriptLoading = "true";
     const style = document.createElement("link");
     style.rel = "stylesheet";
     style.href = box.dataset.style;

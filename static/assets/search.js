@@ -175,7 +175,7 @@
     }
     let module;
     try {
-      if (!pagefind) message(box.dataset.loading || "Loading search…");
+      if (!pagefind) message(box.dataset.loadingLabel || "Loading search…");
       module = await load();
     } catch (e) {
       if (mine === generation) message(box.dataset.unavailable || "Search is unavailable on this site.");
