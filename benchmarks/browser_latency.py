@@ -287,11 +287,15 @@ def main() -> None:
         "--engine", type=Path, default=REPO, help="the docsite checkout to serve with"
     )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="docsite-browser-latency-") as scratch:
+    # The server's last background work may still be writing its cache as the folder goes:
+    # the figures matter, not a tidy removal.
+    with tempfile.TemporaryDirectory(
+        prefix="docsite-browser-latency-", ignore_cleanup_errors=True
+    ) as scratch:
         corpus = generate(Path(scratch), args.pages)
         result = measure(corpus, args.trials, args.engine.resolve())
-    for name, value in result.items():
-        print(f"{name:>12}: {value:8.1f} ms (median of {args.trials})")
+        for name, value in result.items():
+            print(f"{name:>12}: {value:8.1f} ms (median of {args.trials})", flush=True)
 
 
 if __name__ == "__main__":

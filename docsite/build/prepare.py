@@ -4,19 +4,19 @@ the site-wide includes; and the theme, complete once made."""
 from __future__ import annotations
 
 import posixpath
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
 
 from docsite.actions import ActionSet, load_actions
-from docsite.blog import Blog
-from docsite.cache import BuildCache
+from docsite.blog import Blog, make_blog
+from docsite.cache import BuildCache, FileEntry
 from docsite.config import HeaderLink, SiteConfig, tidy_separators
 from docsite.diagnostics import DiagnosticError, Report, did_you_mean
 from docsite.frontmatter import Located
-from docsite.gitdates import PageDates
+from docsite.gitdates import PageDates, read_dates
 from docsite.icons import (
     ICON_HINT,
     SVG_HINT,
@@ -26,15 +26,54 @@ from docsite.icons import (
     is_inline_svg,
     svg_problem,
 )
+from docsite.keys import site_nonce
 from docsite.markdown.components.actions import BUILT_IN
 from docsite.markdown.links import find_page, page_in_other_case
 from docsite.markdown.templating import SiteHtml, TemplateSetup, project_variables
 from docsite.markdown.templating.variables import action_page_values
-from docsite.nav import NavTree
+from docsite.nav import NavTree, build_nav
 from docsite.pages import SiteContent
 from docsite.theme import ROOT_MARK, Theme
 from docsite.themefiles import default_theme_dir
 from docsite.urls import EXTERNAL_URL
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """What a read site shows around its pages."""
+
+    nav: NavTree
+    dates: PageDates
+    theme: Theme
+    site_html_files: list[str]  # the project files the site-wide includes read
+
+
+def make_chrome(
+    config: SiteConfig,
+    site: SiteContent,
+    cache: BuildCache,
+    report: Report,
+    files: dict[str, FileEntry],
+    use_cache: bool,
+) -> Chrome:
+    """The sidebar, the pages' dates and the theme of a read site: the same for a build and
+    for watch mode's preview of the open pages. `files`: the inputs, for the nonce."""
+    blog = make_blog(site, config)
+    # A blog without a page of its own: the sidebar links to its generated one.
+    generated = (blog.title, blog.url) if blog and blog.index is None else None
+    nav = build_nav(
+        site,
+        config.nextprev,
+        config.nav_mode,
+        config.nav_icons,
+        config.nav_tags,
+        generated=generated,
+    )
+    dates = read_dates(config.content_dir, config.root if use_cache else None)
+    theme, site_html_files = make_theme(config, site, nav, dates, cache, report, blog)
+    if theme.site_html is not None:
+        theme.site_html.setup.variables["nonce"] = site_nonce(site, files)
+    return Chrome(nav, dates, theme, site_html_files)
 
 
 def make_theme(

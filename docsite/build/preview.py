@@ -12,17 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docsite.backlinks import Backlink, any_backlinks, backlinks_by_page, reading_order
-from docsite.blog import apply_blog_settings, make_blog
+from docsite.blog import apply_blog_settings
 from docsite.build.live import LiveState
-from docsite.build.prepare import make_theme
+from docsite.build.prepare import make_chrome
 from docsite.build.run import not_content, path_rules
 from docsite.cache import CacheState
 from docsite.config import SiteConfig, load_config
 from docsite.context import BuildOptions
 from docsite.diagnostics import Report, Severity
-from docsite.gitdates import read_dates
-from docsite.keys import live_markdown_key, site_nonce
-from docsite.nav import build_nav
+from docsite.keys import live_markdown_key
 from docsite.pages import LoadedPages, SettingsMemo, SiteContent, load_site
 from docsite.render import PageBuilder, PageJob
 from docsite.sources import Discovery, discover
@@ -153,18 +151,5 @@ def _load(
         memory.found_for = (config.content_dir, live.out)
     site = load_site(memory.found, report, memory.settings, config.urls, memory.loaded)
     apply_blog_settings(site, config.blog, report)
-    blog = make_blog(site, config)
-    generated = (blog.title, blog.url) if blog and blog.index is None else None
-    nav = build_nav(
-        site,
-        config.nextprev,
-        config.nav_mode,
-        config.nav_icons,
-        config.nav_tags,
-        generated=generated,
-    )
-    dates = read_dates(config.content_dir, config.root if options.use_cache else None)
-    theme, _ = make_theme(config, site, nav, dates, live.cache, report, blog)
-    if theme.site_html is not None:
-        theme.site_html.setup.variables["nonce"] = site_nonce(site, live.state.files)
-    return config, site, theme
+    chrome = make_chrome(config, site, live.cache, report, live.state.files, options.use_cache)
+    return config, site, chrome.theme

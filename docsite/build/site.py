@@ -8,23 +8,21 @@ import os
 
 import jinja2
 
-from docsite.blog import apply_blog_settings, make_blog
+from docsite.blog import apply_blog_settings
 from docsite.build.faults import clash_diagnostic, template_diagnostic
 from docsite.build.files import place_files
 from docsite.build.inputs import InputScan, published_inputs, read_files_inputs
 from docsite.build.live import LiveState
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
-from docsite.build.prepare import check_output_names, make_theme
+from docsite.build.prepare import check_output_names, make_chrome
 from docsite.build.result import BuildResult
 from docsite.cache import CACHE_DIR, BuildCache, CacheState, PageRecord, SettingsState
 from docsite.checks import check_links
 from docsite.config import SiteConfig
 from docsite.context import BuildContext, BuildOptions
 from docsite.diagnostics import Report, Severity
-from docsite.gitdates import read_dates
-from docsite.keys import content_input, page_key, shared_keys, site_nonce
+from docsite.keys import content_input, page_key, shared_keys
 from docsite.markdown.code import pygments_css
-from docsite.nav import build_nav
 from docsite.output import OUTPUT_MARKER, OutputClash, OutputFolder, marker_of
 from docsite.pages import SettingsMemo, load_site
 from docsite.publish import publish
@@ -54,21 +52,7 @@ def render_site(
         return  # such a page cannot be written: stop before anything is
     try:
         with result.timed("navigation and theme"):
-            blog = make_blog(site, config)
-            # A blog without a page of its own: the sidebar links to its generated one.
-            generated = (blog.title, blog.url) if blog and blog.index is None else None
-            nav = build_nav(
-                site,
-                config.nextprev,
-                config.nav_mode,
-                config.nav_icons,
-                config.nav_tags,
-                generated=generated,
-            )
-            dates = read_dates(config.content_dir, config.root if options.use_cache else None)
-            theme, site_html_files = make_theme(config, site, nav, dates, cache, report, blog)
-            if theme.site_html is not None:
-                theme.site_html.setup.variables["nonce"] = site_nonce(site, scan.files)
+            chrome = make_chrome(config, site, cache, report, scan.files, options.use_cache)
         with OutputFolder(scan.out, cache.spare) as output:
             ctx = BuildContext(
                 config=config,
@@ -79,15 +63,15 @@ def render_site(
                 files=scan.files,
                 hasher=scan.hasher,
                 site=site,
-                nav=nav,
-                theme=theme,
-                dates=dates,
+                nav=chrome.nav,
+                theme=chrome.theme,
+                dates=chrome.dates,
                 output=output,
                 out=scan.out,
                 previous_output=scan.out if scan.out.is_dir() else None,
                 as_recorded=cache.state.marker == marker_of(scan.out),
             )
-            _write_site(ctx, scan, site_html_files, memo, settings, result)
+            _write_site(ctx, scan, chrome.site_html_files, memo, settings, result)
     except jinja2.TemplateError as exc:
         report.add(template_diagnostic(exc, config))
     except OutputClash as clash:
