@@ -2,7 +2,18 @@
 
 import sys
 
-from docsite.cli import main
-
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        from docsite.cli import main
+
+        code = main()  # docsite imports most of its dependencies when a command needs them
+    except ModuleNotFoundError as missing:
+        if (missing.name or "").partition(".")[0] == "docsite":
+            raise  # docsite itself is broken: that is a bug to see whole
+        sys.exit(
+            f"build.py: docsite's dependencies are not installed for this Python "
+            f"({sys.executable}): no module named '{missing.name}'.\n"
+            f"Install them first, from this folder: {sys.executable} -m pip install -e .\n"
+            "(README.md's quick start does both in one command.)"
+        )
+    sys.exit(code)

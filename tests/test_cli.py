@@ -377,3 +377,46 @@ def test_preview_serves_the_built_site_unchanged(project):
         with contextlib.suppress(subprocess.TimeoutExpired):
             server.wait(timeout=10)
         server.kill()
+
+
+# Runs build.py in a Python where one module cannot be imported, as on a machine where
+# docsite's dependencies were never installed.
+WITHOUT = """
+import runpy, sys
+class Missing:
+    @staticmethod
+    def find_spec(name, *rest):
+        if name.partition(".")[0] == missing:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+missing = sys.argv[1]
+sys.meta_path.insert(0, Missing)
+sys.argv = [sys.argv[2]]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def test_build_py_without_dependencies_says_how_to_install_them(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/index.md").write_text("# Home\n")
+    (tmp_path / "docsite.yml").write_text("title: T\n")
+    run = subprocess.run(
+        [sys.executable, "-c", WITHOUT, "frontmatter", BUILD_PY],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "no module named 'frontmatter'" in run.stderr and "-m pip install -e ." in run.stderr
+
+
+def test_build_py_shows_a_missing_module_of_docsite_itself_whole(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-c", WITHOUT, "docsite", BUILD_PY],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1 and "Traceback" in run.stderr
