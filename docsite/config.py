@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -775,7 +775,6 @@ def load_config(
     values = check_document(doc, SCHEMA, report, path.name)
     links = _links(values.get("links", []), ("links",), doc, report)
     footer_links = _links(values.get("footer_links", []), ("footer_links",), doc, report)
-    edit = values.get("edit", {})
     locale, labels, words = _locale(values, doc, report)
     language = _language(values.get("language") or _locale_language(locale), doc, report)
     url = _site_url(values.get("url", ""), doc, report)
@@ -787,7 +786,7 @@ def load_config(
     for refused in refused_links(footer, "a link in 'footer'"):
         pos = doc.where(("footer",))
         report.error(shown, pos.line, pos.col, refused.message, refused.hint)
-    return SiteConfig(
+    config = SiteConfig(
         root=root,
         file=shown,
         title=values.get("title", words["Project_DefaultTitle_Value"]),
@@ -798,13 +797,13 @@ def load_config(
         language=language,
         input=values.get("input", "content"),
         output=values.get("output", "site"),
-        **_project_files(values, partials, doc, report),
+        **_project_files(values, partials, retype, doc, report),
         links=tuple(links),
         footer=footer,
         footer_links=tuple(footer_links),
         powered_by=values.get("powered_by", True),
         meta=MetaConfig(**values.get("meta", {})),
-        edit=_edit(edit, doc, report, words),
+        edit=_edit(values.get("edit", {}), doc, report, words),
         nextprev=values.get("nextprev", {}).get("mode", "show"),
         integrations=_integrations(values.get("integrations", {})),
         outbound=_outbound(values, doc, report),
@@ -838,6 +837,7 @@ def load_config(
         **_presentation(values, doc, report),
         blog=_blog(values.get("blog", {}), doc, report),
     )
+    return _published_site_files(config)
 
 
 def _presentation(values: dict[str, Any], doc: YamlDocument, report: Report) -> dict[str, Any]:
@@ -1017,6 +1017,20 @@ def _links(
             )
         )
     return links
+
+
+def _published_site_files(config: SiteConfig) -> SiteConfig:
+    """The logo, favicon and social image as the site publishes them: a file of the content
+    folder in lower case when files are recased (a Retype project's `recase: all`); static/
+    files keep their names."""
+    published = {}
+    for key in ("logo", "logo_dark", "favicon", "image"):
+        value = getattr(config, key)
+        path = value.lstrip("/")
+        in_static = (config.root / "static" / path).is_file()
+        if path and not in_static and (config.content_dir / path).is_file():
+            published[key] = value[: len(value) - len(path)] + config.urls.file_path(path)
+    return replace(config, **published)
 
 
 def _action_at(doc: YamlDocument, path: tuple[Any, ...]) -> tuple[str, int, int]:
@@ -1205,19 +1219,24 @@ def _patterns(
 
 
 def _project_files(
-    values: dict[str, Any], partials: tuple[str, ...], doc: YamlDocument, report: Report
+    values: dict[str, Any],
+    partials: tuple[str, ...],
+    retype: bool,
+    doc: YamlDocument,
+    report: Report,
 ) -> dict[str, Any]:
     """Which files make the site and where it puts them: `exclude`, `include`, the config's
     partials and the URL style (`generator`)."""
     return {
         "partials": partials,
-        "urls": _url_style(values.get("generator", {}), doc, report),
+        "urls": _url_style(values.get("generator", {}), retype, doc, report),
         **_patterns(values, (), doc, report),
     }
 
 
-def _url_style(values: dict[str, Any], doc: YamlDocument, report: Report) -> UrlStyle:
-    """Retype's `generator` settings; `paths` other than relative is said to be left out."""
+def _url_style(values: dict[str, Any], retype: bool, doc: YamlDocument, report: Report) -> UrlStyle:
+    """Retype's `generator` settings; `paths` other than relative is said to be left out.
+    A Retype project's files are recased with its pages, as Retype does."""
     index = values.get("directory_index", {})
     name = index.get("name", "index.html").strip().strip("/")
     if "/" in name or not name:
@@ -1243,8 +1262,10 @@ def _url_style(values: dict[str, Any], doc: YamlDocument, report: Report) -> Url
             "remove it, or write paths: relative",
         )
     defaults = UrlStyle()
+    recase = values.get("recase", "all") == "all"
     return UrlStyle(
-        recase=values.get("recase", "all") == "all",
+        recase=recase,
+        recase_files=recase and retype,
         trailing_slash=values.get("trailing_slash", True),
         index_name=name,
         append_index=index.get("append", False),

@@ -24,7 +24,7 @@ import octicons_pack
 
 from docsite.diagnostics import did_you_mean
 from docsite.emojis import emoji_package, shortcode_emoji
-from docsite.urls import EXTERNAL_URL, refused_url
+from docsite.urls import EXTERNAL_URL, UrlStyle, refused_url
 
 ICON_HINT = (
     "use an Octicon name, an emoji like :rocket:, an SVG in static/icons/, or a pack icon "
@@ -153,6 +153,8 @@ class IconSet:
     used: dict[str, Icon] = field(default_factory=dict)
     # The content folder's files: image icons are looked up there.
     asset_paths: frozenset[str] = frozenset()
+    # How the site names those files when it publishes them (`generator.recase`).
+    urls: UrlStyle = field(default_factory=UrlStyle)
     # The CSS of each set of icon classes asked for (class_stylesheet).
     _class_css: dict[frozenset[str], str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -210,7 +212,7 @@ class IconSet:
         if EXTERNAL_URL.match(value):
             return Icon("image", value)
         found = self.image_file(icon_target(value, ""))
-        return Icon("image", found) if found else None
+        return Icon("image", self.urls.file_path(found)) if found else None
 
     def image_file(self, target: str | None) -> str | None:
         """The content file at `target`, or the one file whose path differs only in case."""

@@ -469,11 +469,17 @@ class Theme:
         if avatar and "://" not in avatar and not avatar.startswith("data:"):
             folder = posixpath.dirname(entry.rel)
             path = avatar.lstrip("/") if avatar.startswith("/") else posixpath.join(folder, avatar)
-            avatar = relative_href(from_url, posixpath.normpath(path))
+            avatar = relative_href(from_url, self.site_file(posixpath.normpath(path)))
         gravatar = self.config.integrations.gravatar
         if not avatar and author.email and gravatar.enabled:
             avatar = gravatar_url(author.email, gravatar)
         return AuthorView(author.name, author.link, avatar, author.name[:1].upper())
+
+    def site_file(self, path: str) -> str:
+        """Where a file a setting names is published: a file of the content folder in lower
+        case when files are recased, one of static/ as named."""
+        found = self.icons.image_file(path)
+        return self.config.urls.file_path(found) if found is not None else path
 
     def listing(self, number: int, from_url: str) -> Listing:
         """Summary page `number` (from 1) of the blog, as seen from `from_url`."""

@@ -35,7 +35,10 @@ class UrlStyle:
     """How page addresses are written (Retype's `generator`): lower case or as the files
     are named, with or without the trailing '/', or with the folder's index file named."""
 
-    recase: bool = True  # `recase: all`: file and folder names in lower case
+    recase: bool = True  # `recase: all`: page addresses in lower case
+    # Published files' names in lower case too: `recase: all` in a Retype project, as Retype
+    # does. A docsite project keeps its files' names, as templates and raw HTML write them.
+    recase_files: bool = False
     trailing_slash: bool = True  # `guide/setup/`, else `guide/setup`
     index_name: str = "index.html"  # `directoryIndex.name`: the file a folder URL serves
     append_index: bool = False  # `directoryIndex.append`: links name it, `guide/index.html`
@@ -50,6 +53,11 @@ class UrlStyle:
         if self.append_index:
             return url + self.index_name
         return url.removesuffix("/") if not self.trailing_slash else url
+
+    def file_path(self, rel: str) -> str:
+        """Where a file of the content folder (an image, a download) is published: in lower
+        case when files are recased, as Retype writes every file it publishes."""
+        return rel.lower() if self.recase_files else rel
 
     def output_path(self, url: str) -> str:
         """The file a page's URL (in its link form) is written to."""

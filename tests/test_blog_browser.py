@@ -43,6 +43,8 @@ authors:
     avatar: images/jane.png
     link: https://example.com/jane
   - Bob Wilson
+  - name: Kim Offline
+    avatar: http://127.0.0.1:9/kim.png
 category: [release, engineering]
 ---
 # Version 2 is out
@@ -87,13 +89,13 @@ def test_a_post_has_its_byline_under_the_title_in_one_column(page: Page, base_ur
     title = page.locator("article h1").bounding_box()
     byline = page.locator("article .post-meta").bounding_box()
     assert title is not None and byline is not None and byline["y"] >= title["y"] + title["height"]
-    avatar = page.locator(".post-author img.avatar")
+    avatar = page.locator(".post-author img.avatar").first
     assert avatar.evaluate("img => img.complete && img.naturalWidth") == 64
     box = avatar.bounding_box()
     assert box is not None and round(box["width"]) == round(box["height"]) == 32
     radius = avatar.evaluate("img => getComputedStyle(img).borderRadius")
     assert radius == "50%"
-    initial = page.locator(".avatar-initial").bounding_box()
+    initial = page.locator(".avatar-initial").first.bounding_box()
     assert initial is not None and round(initial["width"]) == 32
     assert page.locator(".post-pager a[rel=next] .pager-label").inner_text() == "Our roadmap"
     assert axe_violations(page) == []
@@ -112,3 +114,15 @@ def test_the_summary_page_lists_posts_with_their_bylines(page: Page, base_url: s
     assert axe_violations(page) == []
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS_DIR / "blog-summary.png"), full_page=True)
+
+
+def test_a_picture_that_does_not_load_gives_way_to_the_initial(page: Page, base_url: str) -> None:
+    page.goto(base_url + "blog/2026-02-01-version-2/")
+    kim = page.locator(".post-author", has_text="Kim Offline")
+    kim.locator(".avatar-initial").wait_for()
+    assert kim.locator(".avatar-initial").inner_text() == "K"
+    assert kim.locator("img").count() == 0
+    box = kim.locator(".avatar-initial").bounding_box()
+    assert box is not None and round(box["width"]) == 32
+    jane = page.locator(".post-author", has_text="Jane Smith")
+    assert jane.locator("img.avatar").count() == 1  # a picture that loads stays

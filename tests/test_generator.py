@@ -3,6 +3,8 @@ directoryIndex name, append and altNames), read from a small Retype project's HT
 
 from __future__ import annotations
 
+import posixpath
+
 PAGES = {
     "index.md": "# Home\n\n[Setup](Guide/Getting-Started.md) [Demo](demo/)\n",
     "Guide/Getting-Started.md": "# Getting started\n\n[Home](../index.md)\n",
@@ -129,3 +131,96 @@ def test_generated_pages_follow_the_address_form(project):
     second = project.page("blog/page/2/index.html")  # served at /blog/page/2: base /blog/page/
     newer = [a["href"] for a in second.select("a[href]") if "page" not in a["href"]]
     assert "../../blog" in newer
+
+
+FILES_IN_CASE = {
+    "retype.yml": (
+        "branding:\n  logo: Media/Logo.PNG\nfavicon: Media/Icon.PNG\n"
+        "links:\n  - text: Download\n    link: Media/Report.PDF\n"
+    ),
+    "index.md": (
+        "---\nicon: Media/Icon.PNG\n---\n# Home\n\n![Shot](Media/Shot.png)\n\n"
+        "[Report](Media/Report.PDF)\n\n[!card](Guide/Page.md)\n"
+    ),
+    "Guide/Page.md": "---\nimage: ../Media/Social.PNG\n---\n# Page\n",
+    **{
+        f"Media/{name}": b"\x89PNG file"
+        for name in (
+            "Logo.PNG",
+            "Icon.PNG",
+            "Report.PDF",
+            "Shot.png",
+            "Shot-Dark.png",
+            "Social.PNG",
+        )
+    },
+}
+
+
+def local_references(project, rel: str) -> list[str]:
+    """Every file of the site a page's links, images and icons lead to, from the site root."""
+    page = project.page(rel)
+    found = []
+    for tag, attr in (("a", "href"), ("img", "src"), ("link", "href"), ("source", "srcset")):
+        for element in page.select(f"{tag}[{attr}]"):
+            url = element[attr].partition("#")[0].partition("?")[0]
+            if url and "://" not in url and not url.startswith(("data:", "mailto:")):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), url))
+                found.append(target.removeprefix("./"))
+    return found
+
+
+def test_files_are_published_in_lower_case_and_every_reference_follows(project):
+    project.write(FILES_IN_CASE)
+    result = project.build()
+    assert result.ok, project.messages(result)
+    published = sorted(p.name for p in (project.out / "media").iterdir())
+    assert published == [
+        "icon.png", "logo.png", "report.pdf", "shot-dark.png", "shot.png", "social.png"
+    ]  # fmt: skip
+    assert not (project.out / "Media").exists()
+    home = project.page("index.html")
+    assert home.select_one(".site-title img")["src"] == "./media/logo.png"
+    assert home.select_one("link[rel=icon]")["href"] == "./media/icon.png"
+    assert home.select_one("article .card img")["src"] == "./media/social.png"
+    referenced = set(local_references(project, "index.html"))
+    assert {
+        "media/report.pdf",
+        "media/shot.png",
+        "media/shot-dark.png",
+        "media/icon.png",
+    } <= referenced
+    for target in referenced:
+        path = project.out / target
+        assert path.is_file() or (path / "index.html").is_file(), target
+
+
+def test_recase_none_publishes_files_as_named(project):
+    project.write(
+        {
+            **FILES_IN_CASE,
+            "retype.yml": FILES_IN_CASE["retype.yml"] + "generator:\n  recase: none\n",
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    assert (project.out / "Media/Shot-Dark.png").is_file()
+    assert project.page("index.html").select_one(".site-title img")["src"] == "./Media/Logo.PNG"
+    for target in local_references(project, "index.html"):
+        path = project.out / target
+        assert path.is_file() or (path / "index.html").is_file(), target
+
+
+def test_two_files_differing_only_in_case_are_one_published_file_and_a_warning(project):
+    files = {
+        "index.md": "# Home\n\n![a](img/a.png)\n",
+        "img/A.png": b"upper",
+        "img/a.png": b"lower",
+    }
+    project.write({"retype.yml": "input: .\n", **files})
+    result = project.build()
+    (warning,) = result.report.items
+    assert warning.file == "img/a.png"
+    assert "'img/a.png' is left out: 'img/A.png' is published at /img/a.png" in warning.message
+    assert "recase: none" in warning.hint
+    assert (project.out / "img/a.png").read_bytes() == b"upper"

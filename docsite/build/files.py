@@ -16,32 +16,9 @@ def place_files(ctx: BuildContext, records: dict[str, PageRecord]) -> None:
     theme's, then the site's, which win).
 
     A file unchanged since the last build is hard-linked from it rather than copied."""
-    config, output = ctx.config, ctx.output
-    placed: dict[str, tuple[Path, str]] = {}
-    for asset in ctx.site.assets:
-        placed[asset.rel] = (asset.path, content_input(asset.rel))
-    for record in records.values():
-        for key in record.dependencies:
-            linked = ctx.site.linkable.get(published_file(key) or "")
-            if linked is not None:
-                placed[linked.rel] = (linked.path, content_input(linked.rel))
-    asset_rels = set(placed)
-    site_static = (config.root / "static").resolve()
-    for folder in static_dirs(config):
-        for path in sorted(folder.rglob("*")):
-            rel = path.relative_to(folder).as_posix()
-            if not path.is_file() or any(p.startswith(".") for p in rel.split("/")):
-                continue
-            if folder == site_static and rel in asset_rels:
-                ctx.report.warning(
-                    f"static/{rel}",
-                    0,
-                    0,
-                    f"'static/{rel}' and '{config.input}/{rel}' are both published at /{rel}; "
-                    "the static file wins",
-                    "keep only one of them",
-                )
-            placed[rel] = (path, input_name(InputKind.STATIC, rel, folder))
+    placed = _content_files(ctx, records)
+    for rel, (path, name) in _static_files(ctx, placed).items():
+        placed[rel] = (path, name)
     for rel in sorted(placed):
         path, name = placed[rel]
         before, now = ctx.previous.files.get(name), ctx.files.get(name)  # None: new since hashed
@@ -55,5 +32,60 @@ def place_files(ctx: BuildContext, records: dict[str, PageRecord]) -> None:
             and old.is_file()
             and old.stat().st_size == now[1][0]
         )
-        if not (unchanged and output.link_from(old, rel)):
-            output.copy_file(path, rel)
+        if not (unchanged and ctx.output.link_from(old, rel)):
+            ctx.output.copy_file(path, rel)
+
+
+def _content_files(
+    ctx: BuildContext, records: dict[str, PageRecord]
+) -> dict[str, tuple[Path, str]]:
+    """The content folder's files to publish, by the path they are published at (in lower
+    case when files are recased), with their input names. Two files that differ only in case
+    would be published at one path: the first in sorted order wins, with a warning."""
+    files = {asset.rel: asset for asset in ctx.site.assets}
+    for record in records.values():
+        for key in record.dependencies:
+            linked = ctx.site.linkable.get(published_file(key) or "")
+            if linked is not None:
+                files[linked.rel] = linked
+    style, placed, first = ctx.config.urls, {}, {}
+    for rel in sorted(files):
+        published = style.file_path(rel)
+        if published in placed:
+            ctx.report.warning(
+                files[rel].shown,
+                0,
+                0,
+                f"'{rel}' is left out: '{first[published]}' is published at /{published}, "
+                "and file names are written in lower case",
+                "rename one of them, or set generator.recase: none to keep names as written",
+            )
+            continue
+        placed[published] = (files[rel].path, content_input(rel))
+        first[published] = rel
+    return placed
+
+
+def _static_files(
+    ctx: BuildContext, content: dict[str, tuple[Path, str]]
+) -> dict[str, tuple[Path, str]]:
+    """The theme's static files, then the site's (which win), by their path in the site:
+    these keep their names, as templates and settings name them."""
+    config, placed = ctx.config, {}
+    site_static = (config.root / "static").resolve()
+    for folder in static_dirs(config):
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            if not path.is_file() or any(p.startswith(".") for p in rel.split("/")):
+                continue
+            if folder == site_static and rel in content:
+                ctx.report.warning(
+                    f"static/{rel}",
+                    0,
+                    0,
+                    f"'static/{rel}' and a file of '{config.input}/' are both published at "
+                    f"/{rel}; the static file wins",
+                    "keep only one of them",
+                )
+            placed[rel] = (path, input_name(InputKind.STATIC, rel, folder))
+    return placed

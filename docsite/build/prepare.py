@@ -28,7 +28,7 @@ from docsite.icons import (
 )
 from docsite.keys import site_nonce
 from docsite.markdown.components.actions import BUILT_IN
-from docsite.markdown.links import find_page, page_in_other_case
+from docsite.markdown.links import find_file, find_page, page_in_other_case
 from docsite.markdown.templating import SiteHtml, TemplateSetup, project_variables
 from docsite.markdown.templating.variables import action_page_values
 from docsite.nav import NavTree, build_nav
@@ -91,6 +91,7 @@ def make_theme(
         custom_dirs=icon_dirs(config),
         pack_roots=icon_pack_roots(config.root, config.content_dir),
         asset_paths=frozenset(asset.rel for asset in site.assets),
+        urls=config.urls,
     )
     check_icons(site, config, icons, report)
     site_html, site_html_files = load_site_html(config, site, nav, report, dates.committed)
@@ -279,10 +280,19 @@ def _resolved(
                 "links to pages are written relative to the content folder, e.g. guide/setup.md",
             )
         else:
-            target = Markup(ROOT_MARK) + path
+            target = Markup(ROOT_MARK) + _published_path(path, site, config)
     action = link.action if _known_action(link, actions, report, "it is shown without one") else ""
     items = tuple(_resolved(item, site, config, report, actions) for item in link.items)
     return replace(link, link=target, action=action, items=items)
+
+
+def _published_path(path: str, site: SiteContent, config: SiteConfig) -> str:
+    """A site path a link names: a file of the content folder where it is published (in
+    lower case when files are recased), any other path as written."""
+    rel, hash_mark, fragment = path.partition("#")
+    assets = frozenset(asset.rel for asset in site.assets)
+    found = find_file(posixpath.normpath(rel), assets) if rel else None
+    return path if found is None else config.urls.file_path(found) + hash_mark + fragment
 
 
 def load_site_html(

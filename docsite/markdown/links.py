@@ -198,9 +198,14 @@ def _folder_html(target: str, ctx: RenderContext) -> str | None:
         rel = f"{folder}/{name}" if folder else name
         if rel in ctx.asset_paths:
             if name == style.index_name and not style.append_index:
-                return style.link_form(folder + "/" if folder else "")
-            return rel
+                return style.file_path(style.link_form(folder + "/" if folder else ""))
+            return style.file_path(rel)
     return None
+
+
+def file_href(rel: str, ctx: RenderContext) -> str:
+    """The href of a file of the content folder from the page: to where it is published."""
+    return root_prefix(ctx.page.url) + urllib.parse.quote(ctx.page.style.file_path(rel))
 
 
 def _resolve_file(
@@ -216,19 +221,18 @@ def _resolve_file(
     """A link to a file: one of the site's, or one left out of it (under `_includes/`, in
     `.gitbook/assets/`, excluded), published because a page links to it, as Retype does.
     A relative link in included text may also mean a file beside the included file."""
-    prefix = root_prefix(ctx.page.url)
     for each in [target, *_beside_include(raw, target, rooted, ctx, block, at)]:
         found = None if each.endswith(".md") else find_file(each, ctx.asset_paths, image)
         if found is not None:
             if found not in _file_candidates(each, image):
                 _other_case(ctx, block, at, raw, found, rooted)
-            return LinkTarget(prefix + urllib.parse.quote(found) + suffix)
+            return LinkTarget(file_href(found, ctx) + suffix)
         found = _linkable(each, ctx.site.linkable)
         if found is not None:
             if found != each:
                 _other_case(ctx, block, at, raw, found, rooted)
             ctx.published.append(found)
-            return LinkTarget(prefix + urllib.parse.quote(found) + suffix)
+            return LinkTarget(file_href(found, ctx) + suffix)
     if target.endswith(".md"):
         ctx.broken_link(
             block, at, f"link to a page that does not exist: '{raw}'", _page_hint(target, ctx)
@@ -269,18 +273,22 @@ def _linkable(target: str, linkable: dict[str, SourceFile]) -> str | None:
 def _other_case(
     ctx: RenderContext, block: Token | None, at: str, raw: str, actual: str, rooted: bool
 ) -> None:
-    """A link that names a file in another case works on Windows and macOS disks and on
-    Retype's server, but not on most web servers: said, with the right spelling."""
+    """A link that names a file in another case works on Windows and macOS disks, on
+    Retype's server and, where files are recased, on the site; but not in every place the files
+    are read: said, with the right spelling."""
     written = raw.partition("#")[0].partition("?")[0]
     if not written.lower().removesuffix("/").endswith(".md") and actual.endswith("/index.md"):
         actual = actual.removesuffix("/index.md") + ("/" if written.endswith("/") else "")
     here = posixpath.dirname(ctx.page.source.rel) or "."
     right = "/" + actual if rooted else posixpath.relpath(actual, here)
+    why = (
+        "the site publishes it in lower case, but the link breaks wherever the file is read as "
+        "named (GitHub, `generator.recase: none`)"
+        if ctx.page.style.recase_files
+        else "file names are case-sensitive on most web servers"
+    )
     ctx.warning(
-        block,
-        at,
-        f"link '{raw}' names '{actual}' in another case",
-        f"write it as '{right}': file names are case-sensitive on most web servers",
+        block, at, f"link '{raw}' names '{actual}' in another case", f"write it as '{right}': {why}"
     )
 
 

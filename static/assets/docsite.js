@@ -330,6 +330,20 @@
     }
   });
 
+  // An author's picture that does not load (offline, a Gravatar gone) gives way to the
+  // author's initial, as an author without a picture has.
+  const showInitial = (img) => {
+    const initial = document.createElement("span");
+    initial.className = "avatar avatar-initial";
+    initial.setAttribute("aria-hidden", "true");
+    initial.textContent = img.dataset.initial;
+    img.replaceWith(initial);
+  };
+  document.querySelectorAll("img.avatar[data-initial]").forEach((img) => {
+    if (img.complete && img.naturalWidth === 0) showInitial(img);
+    else img.addEventListener("error", () => showInitial(img), { once: true });
+  });
+
   // Header link menus (<details>) close on a click elsewhere and on Escape, as menus do.
   const closeMenus = (except) => {
     document.querySelectorAll(".link-menu details[open]").forEach((menu) => {

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import urllib.parse
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -25,8 +24,9 @@ from docsite.markdown.components.calls import Call, add_call_rule, check_attribu
 from docsite.markdown.components.icons import emoji_text
 from docsite.markdown.components.targets import checked_url, missing_link, resolve_target
 from docsite.markdown.context import RenderContext
+from docsite.markdown.links import file_href
 from docsite.pages import Page, humanize
-from docsite.urls import EXTERNAL_URL, root_prefix
+from docsite.urls import EXTERNAL_URL
 
 ATTRIBUTES = (
     "title",
@@ -202,7 +202,7 @@ def _image_href(image: str, owner: Page, ctx: RenderContext, block: Token) -> st
             "put the image inside content/ and give its path relative to that page",
         )
         return ""
-    return root_prefix(ctx.page.url) + urllib.parse.quote(rel)
+    return file_href(rel, ctx)
 
 
 def _group_cards(state: StateCore) -> None:

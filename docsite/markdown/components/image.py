@@ -18,6 +18,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from docsite.markdown.context import RenderContext
+from docsite.markdown.links import file_href, find_file
 from docsite.urls import EXTERNAL_URL, root_prefix
 
 _SIZE = re.compile(r"\|\s*(\d+)(?:\s*x\s*(\d+))?\s*$")
@@ -95,11 +96,11 @@ def _dark_twin(token: Token, ctx: RenderContext | None) -> str | None:
     prefix = root_prefix(ctx.page.url)
     if not src.startswith(prefix):
         return None
-    rel = urllib.parse.unquote(src[len(prefix) :])
-    stem, ext = posixpath.splitext(rel)
-    if stem.endswith("-dark") or f"{stem}-dark{ext}" not in ctx.asset_paths:
-        return None
-    return prefix + urllib.parse.quote(f"{stem}-dark{ext}")
+    stem, ext = posixpath.splitext(urllib.parse.unquote(src[len(prefix) :]))
+    # The src is the published path, in lower case when files are recased: the twin is the
+    # file of that path, in whatever case it is written.
+    twin = None if stem.endswith("-dark") else find_file(f"{stem}-dark{ext}", ctx.asset_paths)
+    return None if twin is None else file_href(twin, ctx)
 
 
 def _figure_on_first_line(tokens: list[Token]) -> list[Token]:
