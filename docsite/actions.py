@@ -31,7 +31,17 @@ from docsite.yamldoc import YamlDocument, load_yaml
 
 ACTIONS_FOLDER = ("_components", "actions")
 SUFFIXES = (".yml", ".yaml", ".md")
-HANDLERS = ("clipboard", "fetch", "print", "scroll", "share")
+# The browser handlers, with the outputs each returns (Retype's `configuration/actions.md`).
+HANDLERS = {
+    "clipboard": ("success", "value"),
+    "fetch": ("success", "content", "url"),
+    "print": ("success",),
+    "scroll": ("success", "target"),
+    "share": ("success", "fallback", "value"),
+}
+# Marks a browser step's output in a later step's values, `\0<step>.<output>\0`: known only
+# in the reader's browser, components.js puts it in place there.
+_RUNTIME_OUTPUT = "\0{step}.{output}\0"
 _KEYS = ("id", "name", "description", "inputs", "outputs", "data", "steps")
 _STEP_KEYS = ("id", "handler", "action", "description", "with")
 _DEPTH = 10  # actions calling actions: deeper is a loop
@@ -241,12 +251,12 @@ class ActionSet:
                 browser.extend(inner.steps)
                 output = None if inner.in_browser else inner.properties
             elif step.handler:
-                browser.append({"handler": step.handler, "with": values or output})
+                browser.append(_browser_step(step, name, values or output))
                 output = None
             else:
                 output = values if values is not None else output
             if step.step_id:
-                outputs[step.step_id] = {"outputs": output or {}}
+                outputs[step.step_id] = {"outputs": output or _runtime_outputs(step, name)}
         if browser:
             return PageAction(name, steps=tuple(browser))
         return PageAction(name, properties=output or {})
@@ -282,6 +292,22 @@ class ActionSet:
         except TemplateError as error:
             file = error.source or definition.file
             raise DiagnosticError([_error(file, error.line, error.message, error.hint)]) from None
+
+
+def _browser_step(step: ActionStep, action: str, values: Any) -> dict[str, Any]:
+    """A step for components.js; a named one keeps its output for later steps to read."""
+    browser = {"handler": step.handler, "with": values}
+    if step.step_id:
+        browser["id"] = f"{action}/{step.step_id}"
+    return browser
+
+
+def _runtime_outputs(step: ActionStep, action: str) -> dict[str, str]:
+    """`steps.<id>.outputs` of a browser step, as marks the browser fills in; {} for a
+    nested action that runs in the browser."""
+    token = f"{action}/{step.step_id}"
+    names = HANDLERS.get(step.handler, ())
+    return {name: _RUNTIME_OUTPUT.format(step=token, output=name) for name in names}
 
 
 @functools.lru_cache(maxsize=256)

@@ -104,7 +104,11 @@ def test_the_action_menu_runs_the_projects_actions(project: Project):
     assert edit == ("a", "Edit", "https://github.com/acme/docs/edit/main/guide/setup.md")
     assert copy[:2] == ("button", "Copy")
     assert json.loads(copy[2]) == [
-        {"handler": "fetch", "with": {"url": "https://docs.example.com/guide/setup/index.md"}},
+        {
+            "handler": "fetch",
+            "with": {"url": "https://docs.example.com/guide/setup/index.md"},
+            "id": "copy-markdown/get",
+        },
         {"handler": "clipboard", "with": None},
     ]
     # An action that is neither built in nor the project's: said where it is written.
@@ -176,3 +180,21 @@ def test_header_and_footer_links_run_the_projects_actions(project: Project):
     assert data["copy-markdown"]["steps"][0]["handler"] == "fetch"
     (broken,) = [d for d in result.report.items if "'nowhere'" in d.message]
     assert (broken.file, broken.line) == ("retype.yml", 25)
+
+
+def test_later_steps_read_a_browser_steps_outputs_in_the_browser(project: Project):
+    pages = {
+        "index.md": "# Home\n\n[Copy](action:quote)\n",
+        "_components/actions/quote.yml": (
+            "steps:\n  - id: got\n    handler: fetch\n    with:\n      url: '{{ page.markdown }}'\n"
+            "  - handler: clipboard\n    with:\n"
+            "      value: '> {{ steps.got.outputs.content }} ({{ steps.got.outputs.nope }})'\n"
+        ),
+    }
+    result = build(project, "url: https://x.example\n", pages)
+    assert result.ok, project.messages(result)
+    button = project.page("index.html").select_one("main button.action-link")
+    fetch, clipboard = json.loads(button["data-steps"])
+    assert fetch["id"] == "quote/got"
+    # The value is known only once the fetch ran: a mark the browser fills in.
+    assert clipboard["with"] == {"value": "> \0quote/got.content\0 ()"}

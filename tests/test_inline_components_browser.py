@@ -27,6 +27,7 @@ PAGE = """\
 [!button text="Back to top" action="scroll-to-top"]
 
 [!button Copy title](action:copy-title) [!button Copy source](action:copy-source)
+[!button Copy with address](action:copy-addressed)
 """.format(filler="\n\n".join(f"Paragraph {n} of filler text." for n in range(80)))
 
 # The project's own actions: a value filled in while building, and a chain of two handlers.
@@ -34,6 +35,12 @@ COPY_TITLE = 'steps:\n  - handler: clipboard\n    with:\n      value: "Title: {{
 COPY_SOURCE = (
     "steps:\n  - handler: fetch\n    with:\n      url: '{{ page.markdown }}'\n"
     "  - handler: clipboard\n"
+)
+# A later step reads a named step's outputs, known only in the browser.
+COPY_ADDRESSED = (
+    "steps:\n  - id: source\n    handler: fetch\n    with:\n      url: '{{ page.markdown }}'\n"
+    "  - handler: clipboard\n    with:\n"
+    "      value: 'From {{ steps.source.outputs.url }}: {{ steps.source.outputs.content }}'\n"
 )
 
 # Record what the page copies and prints instead of touching the machine's clipboard or
@@ -59,6 +66,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "content/index.md": PAGE,
             "content/_components/actions/copy-title.yml": COPY_TITLE,
             "content/_components/actions/copy-source.yml": COPY_SOURCE,
+            "content/_components/actions/copy-addressed.yml": COPY_ADDRESSED,
         },
     ) as url:
         yield url
@@ -118,3 +126,13 @@ def test_the_projects_actions_run_their_steps(page: Page, base_url: str):
     page.get_by_role("button", name="Header title").click()
     page.wait_for_function("window.__copied.length === 3")
     assert page.evaluate("window.__copied[2]") == "Title: Actions"
+
+
+def test_a_step_reads_the_outputs_of_a_named_browser_step(page: Page, base_url: str):
+    page.goto(base_url)
+    page.get_by_role("button", name="Copy with address").click()
+    page.wait_for_function("window.__copied.length === 1")
+    copied = page.evaluate("window.__copied[0]")
+    address, _, source = copied.partition(": ")
+    assert address.startswith("From ") and address.endswith("index.md"), copied
+    assert source.startswith("# Actions") and "Paragraph 79 of filler text." in source

@@ -144,9 +144,36 @@
     }
   };
 
+  // A later step's values may read a named step's output (`steps.<id>.outputs.<name>`): the
+  // build marked the place, "\u0000<step>.<name>\u0000", for the value known only here.
+  var OUTPUT_MARK = /\u0000([^\u0000]*)\.(\w+)\u0000/g;
+
+  function filled(value, outputs) {
+    if (typeof value === "string") {
+      return value.replace(OUTPUT_MARK, function (_, step, name) {
+        var output = outputs[step];
+        return output && output[name] != null ? String(output[name]) : "";
+      });
+    }
+    if (Array.isArray(value)) return value.map(function (item) { return filled(item, outputs); });
+    if (value && typeof value === "object") {
+      var copy = {};
+      Object.keys(value).forEach(function (key) { copy[key] = filled(value[key], outputs); });
+      return copy;
+    }
+    return value;
+  }
+
   function runSteps(steps) {
+    var outputs = {};
     return steps.reduce(function (previous, step) {
-      return previous.then(function (output) { return HANDLERS[step.handler](step["with"] || output); });
+      return previous.then(function (output) {
+        var values = step["with"] ? filled(step["with"], outputs) : output;
+        return Promise.resolve(HANDLERS[step.handler](values)).then(function (result) {
+          if (step.id) outputs[step.id] = result;
+          return result;
+        });
+      });
     }, Promise.resolve(null));
   }
 
