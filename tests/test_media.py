@@ -293,14 +293,16 @@ def test_a_page_link_in_another_case_finds_the_page_as_retype_does_with_a_warnin
             1,
             5,
             Severity.WARNING,
-            "write it as '/guides/getting-started.md': file names are "
-            "case-sensitive on most web servers",
+            "write it as '/guides/getting-started.md': the site publishes it in lower case, "
+            "but the link breaks wherever the file is read as named (GitHub, "
+            "`generator.recase: none`)",
         ),
         (
             1,
             37,
             Severity.WARNING,
-            "write it as 'x/setup.md': file names are case-sensitive on most web servers",
+            "write it as 'x/setup.md': the site publishes it in lower case, but the link "
+            "breaks wherever the file is read as named (GitHub, `generator.recase: none`)",
         ),
     ]
 

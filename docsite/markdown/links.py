@@ -162,7 +162,8 @@ def resolve_link(
     if found is None:
         found = page_in_other_case(target, ctx.site)
         if found is not None:
-            _other_case(ctx, block, at, raw, found.source.rel, path.startswith("/"))
+            lowered = page.style.recase
+            _other_case(ctx, block, at, raw, found.source.rel, path.startswith("/"), lowered)
     if found is not None:
         ctx.linked.append(found.source.rel)
         ctx.record_link(found.source.rel, urllib.parse.unquote(fragment), block, at)
@@ -225,12 +226,12 @@ def _resolve_file(
         found = None if each.endswith(".md") else find_file(each, ctx.asset_paths, image)
         if found is not None:
             if found not in _file_candidates(each, image):
-                _other_case(ctx, block, at, raw, found, rooted)
+                _other_case(ctx, block, at, raw, found, rooted, ctx.page.style.recase_files)
             return LinkTarget(file_href(found, ctx) + suffix)
         found = _linkable(each, ctx.site.linkable)
         if found is not None:
             if found != each:
-                _other_case(ctx, block, at, raw, found, rooted)
+                _other_case(ctx, block, at, raw, found, rooted, ctx.page.style.recase_files)
             ctx.published.append(found)
             return LinkTarget(file_href(found, ctx) + suffix)
     if target.endswith(".md"):
@@ -271,11 +272,17 @@ def _linkable(target: str, linkable: dict[str, SourceFile]) -> str | None:
 
 
 def _other_case(
-    ctx: RenderContext, block: Token | None, at: str, raw: str, actual: str, rooted: bool
+    ctx: RenderContext,
+    block: Token | None,
+    at: str,
+    raw: str,
+    actual: str,
+    rooted: bool,
+    lowered: bool,
 ) -> None:
     """A link that names a file in another case works on Windows and macOS disks, on
-    Retype's server and, where files are recased, on the site; but not in every place the files
-    are read: said, with the right spelling."""
+    Retype's server and, when the site publishes it in lower case (`lowered`), on the site;
+    but not in every place the files are read: said, with the right spelling."""
     written = raw.partition("#")[0].partition("?")[0]
     if not written.lower().removesuffix("/").endswith(".md") and actual.endswith("/index.md"):
         actual = actual.removesuffix("/index.md") + ("/" if written.endswith("/") else "")
@@ -284,7 +291,7 @@ def _other_case(
     why = (
         "the site publishes it in lower case, but the link breaks wherever the file is read as "
         "named (GitHub, `generator.recase: none`)"
-        if ctx.page.style.recase_files
+        if lowered
         else "file names are case-sensitive on most web servers"
     )
     ctx.warning(
