@@ -364,6 +364,12 @@ class SiteConfig:
         return self.root / self.input
 
     @property
+    def from_retype(self) -> bool:
+        """Read from a retype.yml: a Retype project, whose folders are all its own content
+        (its `static/` and `templates/` are no theme overrides)."""
+        return Path(self.file).name in RETYPE_CONFIG_NAMES
+
+    @property
     def output_dir(self) -> Path:
         return self.root / self.output
 
@@ -1027,7 +1033,7 @@ def _published_site_files(config: SiteConfig) -> SiteConfig:
     for key in ("logo", "logo_dark", "favicon", "image"):
         value = getattr(config, key)
         path = value.lstrip("/")
-        in_static = (config.root / "static" / path).is_file()
+        in_static = not config.from_retype and (config.root / "static" / path).is_file()
         if path and not in_static and (config.content_dir / path).is_file():
             published[key] = value[: len(value) - len(path)] + config.urls.file_path(path)
     return replace(config, **published)

@@ -245,10 +245,12 @@ def test_retype_project_with_input_dot_builds_beside_its_output(tmp_path):
     assert not (tmp_path / "site/retype.yml").exists()
     (tmp_path / "node_modules/pkg").mkdir(parents=True)
     (tmp_path / "node_modules/pkg/README.md").write_text("# Not a page\n")
+    # Retype knows no theme folders: a templates/ folder holds pages, as any other.
     (tmp_path / "templates").mkdir()
-    (tmp_path / "templates/notes.md").write_text("# A template folder is not content\n")
-    assert "Built 2 pages" in docsite(tmp_path, "build").stdout
-    assert not (tmp_path / "site/templates").exists()
+    (tmp_path / "templates/notes.md").write_text("# Notes on templates\n")
+    assert "Built 3 pages" in docsite(tmp_path, "build").stdout
+    assert soup(tmp_path / "site/templates/notes/index.html").h1.text.startswith("Notes")
+    assert not (tmp_path / "site/node_modules").exists()
     assert soup(tmp_path / "site/index.html").h1.text.startswith("Welcome")  # README.md
 
 

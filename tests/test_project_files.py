@@ -239,3 +239,22 @@ def test_a_docsite_project_publishes_every_file_of_its_content_folder(project):
     )
     assert project.build().ok
     assert (project.out / "data/table.csv").is_file() and (project.out / "tools/Makefile").is_file()
+
+
+def test_a_retype_projects_static_folder_is_content_not_a_theme_folder(project):
+    """Retype knows no theme folders: static/ beside retype.yml is published at /static/
+    only, and a stylesheet in it named as the theme's does not replace the theme's."""
+    project.write(
+        {
+            "retype.yml": "input: .\n",
+            "index.md": "# Home\n\n![](static/shot.png)\n",
+            "static/shot.png": b"\x89PNG",
+            "static/assets/docsite.css": "body { color: #123456 }\n",
+        }
+    )
+    result = project.build()
+    assert result.ok, project.messages(result)
+    assert (project.out / "static/shot.png").is_file()
+    assert not (project.out / "shot.png").exists()
+    assert "#123456" not in (project.out / "assets/docsite.css").read_text()
+    assert (project.out / "static/assets/docsite.css").is_file()

@@ -146,8 +146,9 @@ PROJECT_FOLDERS = ("templates", "static", "node_modules")
 def path_rules(config: SiteConfig) -> PathRules:
     """What is published of the content folder: a Retype project publishes the kinds of
     file Retype does (others when a page links to them); a docsite project every file."""
-    retype = Path(config.file).name in RETYPE_CONFIG_NAMES
-    return PathRules(config.exclude, config.include, RETYPE_FILE_TYPES if retype else None)
+    return PathRules(
+        config.exclude, config.include, RETYPE_FILE_TYPES if config.from_retype else None
+    )
 
 
 def not_content(config: SiteConfig, out: Path) -> tuple[Path, ...]:
@@ -156,9 +157,13 @@ def not_content(config: SiteConfig, out: Path) -> tuple[Path, ...]:
     paths = [out, config.root / CACHE_DIR, *([config.root / config.file] if config.file else [])]
     paths += [config.root / partial for partial in config.partials]
     if config.content_dir.resolve() == config.root.resolve():
-        # Retype publishes static/ as content, at /static/: its pages' images point there.
-        retype = Path(config.file).name in RETYPE_CONFIG_NAMES
-        paths += [config.root / n for n in PROJECT_FOLDERS if not (retype and n == "static")]
+        # A Retype project's static/ and templates/ are content: its pages' images point
+        # to /static/.
+        paths += [
+            config.root / n
+            for n in PROJECT_FOLDERS
+            if not (config.from_retype and n in ("static", "templates"))
+        ]
     return tuple(paths)
 
 
