@@ -58,9 +58,13 @@ class Page:
 
     @property
     def markdown_path(self) -> str:
-        """Where the page's Markdown copy goes: beside its HTML ('a/index.md', 'page.md',
-        'a/default.md' beside 'a/default.htm')."""
-        return posixpath.splitext(self.output_path)[0] + ".md"
+        """Where the page's Markdown copy goes, as Retype publishes it: its address with
+        `.md` ('guide/setup/' -> 'guide/setup.md', 'page.html' -> 'page.md'); the home
+        page's is 'index.md'."""
+        url = self.url.removesuffix("/")
+        if url.lower().endswith((".html", ".htm")):
+            url = posixpath.splitext(url)[0]
+        return (url or "index") + ".md"
 
     @property
     def in_nav(self) -> bool:

@@ -106,7 +106,7 @@ def test_the_action_menu_runs_the_projects_actions(project: Project):
     assert json.loads(copy[2]) == [
         {
             "handler": "fetch",
-            "with": {"url": "https://docs.example.com/guide/setup/index.md"},
+            "with": {"url": "https://docs.example.com/guide/setup.md"},
             "id": "copy-markdown/get",
         },
         {"handler": "clipboard", "with": None},

@@ -96,7 +96,7 @@ def test_actions_render_as_buttons(tmp_path):
         "scroll-to-top",
     ]
     assert buttons[0]["class"] == ["button", "button-primary"] and buttons[0]["type"] == "button"
-    assert buttons[2]["class"] == ["ref-link"] and buttons[2]["data-markdown"] == "../a/index.md"
+    assert buttons[2]["class"] == ["ref-link"] and buttons[2]["data-markdown"] == "../a.md"
     assert buttons[3].select_one(".file-name").text == "Top"
     assert not html.select("a[href^=action]")
 

@@ -271,19 +271,19 @@ def test_llms_txt_lists_public_pages_with_descriptions(built: Project):
     entries = re.findall(r"^- \[(.+?)\]\((.+?)\)(?:: (.*))?$", text, re.M)
     assert entries == [
         ("Home", URL + "index.md", ""),
-        ("Notitle", URL + "notitle/index.md", ""),
-        ("Guide", URL + "guide/index.md", "All about the guide."),
-        ("Setup", URL + "guide/setup/index.md", "How to set it up."),
+        ("Notitle", URL + "notitle.md", ""),
+        ("Guide", URL + "guide.md", "All about the guide."),
+        ("Setup", URL + "guide/setup.md", "How to set it up."),
     ]
     assert "## Guide" in text
 
 
-def test_markdown_copies_beside_the_html(built: Project):
-    setup = (built.out / "guide/setup/index.md").read_text()
+def test_markdown_copies_at_each_pages_address(built: Project):
+    setup = (built.out / "guide/setup.md").read_text()
     assert setup == "# Setup\n\nInstall it. See [the guide](index.md).\n"
     assert "redirect_from" not in setup
-    assert (built.out / "notitle/index.md").read_text() == "# Notitle\n\nJust text, no heading.\n"
-    assert not (built.out / "moved/index.md").exists()
+    assert (built.out / "notitle.md").read_text() == "# Notitle\n\nJust text, no heading.\n"
+    assert not (built.out / "moved.md").exists()
     for entry in re.findall(r"\]\((\S+?)\)", (built.out / "llms.txt").read_text()):
         assert (built.out / entry.removeprefix(URL)).is_file()
 

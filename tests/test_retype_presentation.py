@@ -95,7 +95,7 @@ def test_actions_items_make_the_page_action_menu(project: Project):
     ]
     copy = items[0].button
     assert copy["data-action"] == "copy-page-markdown"
-    assert copy["data-markdown"] == "../../guide/setup/index.md"
+    assert copy["data-markdown"] == "../../guide/setup.md"
     link = items[3].a
     assert (link["href"], link["target"]) == ("https://github.com/acme/docs/issues", "_blank")
     [warning] = [m for m in messages if "open-in-chatgpt" in m]

@@ -315,7 +315,7 @@ def test_body_edit_reloads_only_that_page(served_project):
         data, _ = client.wait_for("reload")
         assert data == {"all": False, "paths": ["/guide/"]}
         assert "Second version." in fetch(url + "guide/")
-        assert "Second version." in fetch(url + "guide/index.md")  # its Markdown copy too
+        assert "Second version." in fetch(url + "guide.md")  # its Markdown copy too
         assert any(line.startswith("Rebuilt 1 page") for line in said)
     finally:
         client.close()

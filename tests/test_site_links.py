@@ -94,8 +94,8 @@ def test_footer_links_meta_edit_and_the_credit(project):
     assert edit.get_text(strip=True) == "Edit on GitHub"
     # The page's Markdown copy, for actions run from the header.
     alternate = page.select_one('link[rel="alternate"][type="text/markdown"]')
-    assert alternate["href"] == "../guide/index.md"
-    assert (project.out / "guide/index.md").is_file()
+    assert alternate["href"] == "../guide.md"
+    assert (project.out / "guide.md").is_file()
 
 
 def test_docsite_yml_spells_them_its_own_way(project):

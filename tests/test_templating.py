@@ -581,15 +581,17 @@ def test_a_page_links_to_its_markdown_copy_and_to_tag_pages(project):
     project.write(
         {
             "content/index.md": HOME,
-            "content/guide.md": "---\ntags: [guide]\n---\n# Guide\n\n"
+            # A folder's page: its copy, /guide.md, is no page's file. (A page's own file
+            # and its copy have one path: a link to it opens the page, as in Retype.)
+            "content/guide/index.md": "---\ntags: [guide]\n---\n# Guide\n\n"
             "[copy]({{ page.md }}) [tag](/tags/guide/) [tags](/tags/)\n",
         }
     )
     result = project.build()
     assert result.ok, project.messages(result)
     hrefs = [a["href"] for a in article(project, "guide/index.html").find("p").find_all("a")]
-    assert hrefs == ["../guide/index.md", "../tags/guide/", "../tags/"]
-    assert (project.out / "guide/index.md").is_file()
+    assert hrefs == ["../guide.md", "../tags/guide/", "../tags/"]
+    assert (project.out / "guide.md").read_text().startswith("# Guide")
     assert (project.out / "tags/guide/index.html").is_file()
 
 
