@@ -13,8 +13,9 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 from docsite.icons import IconSet
 
@@ -130,9 +131,40 @@ def split_needs(needs: Iterable[frozenset[str]]) -> tuple[Need, ...]:
     )
 
 
-def matches(needs: Iterable[Need], page_html: str, classes: set[str]) -> bool:
+@dataclass(frozen=True)
+class NeedIndex:
+    """Selectors' needs filed under one class each, the rarest: a page is checked against
+    the selectors filed under its own classes (and those needing no class), not all."""
+
+    by_class: dict[str, tuple[Need, ...]] = field(compare=False)
+    classless: tuple[Need, ...]
+    needs: tuple[Need, ...]  # all of them, as given
+
+    @staticmethod
+    def of(needs: Iterable[Need]) -> NeedIndex:
+        needs = tuple(needs)
+        counts = Counter(name for need_classes, _ in needs for name in need_classes)
+        filed: dict[str, list[Need]] = {}
+        for need in needs:
+            if need[0]:
+                rarest = min(need[0], key=lambda name: (counts[name], name))
+                filed.setdefault(rarest, []).append(need)
+        by_class = {name: tuple(group) for name, group in filed.items()}
+        return NeedIndex(by_class, tuple(need for need in needs if not need[0]), needs)
+
+    def candidates(self, classes: set[str]) -> Iterator[Need]:
+        """The selectors that may match a page with these classes."""
+        yield from self.classless
+        by_class = self.by_class
+        for name in classes:
+            yield from by_class.get(name, ())
+
+
+def matches(needs: Iterable[Need] | NeedIndex, page_html: str, classes: set[str]) -> bool:
     """Whether a selector could match the page (its `classes` found already): attributes
     are looked for only for a selector whose classes are all there, each once."""
+    if isinstance(needs, NeedIndex):
+        needs = needs.candidates(classes)
     found: dict[str, bool] = {}
 
     def present(name: str) -> bool:
@@ -150,8 +182,8 @@ def matches(needs: Iterable[Need], page_html: str, classes: set[str]) -> bool:
 class AssetRules:
     """What decides a page's assets, the same for every page of a build."""
 
-    components: tuple[Need, ...]  # components.css's selectors' needs
-    highlight: tuple[Need, ...]  # pygments.css's
+    components: NeedIndex  # components.css's selectors' needs
+    highlight: NeedIndex  # pygments.css's
     shared_icons: frozenset[str]  # icon classes icons.css holds: those of every page
     key: str = ""  # what the stylesheets' selectors need, for the theme's key
 

@@ -94,6 +94,10 @@ class PageBuilder:
         self.made_folders: set[str] = set()
         self._markdown: MarkdownRenderer | None = None
         self.asset_paths = frozenset(a.rel for a in site.assets)
+        # Bodies parsed ahead in this process, for their render: page -> (Markdown key, parse).
+        # Workers forked later inherit them; those parsed in workers go through the cache.
+        self.parsed_ahead: dict[str, tuple[str, tuple[Rendered, dict[str, tuple]]]] = {}
+        self.pid = os.getpid()
 
     @property
     def markdown(self) -> MarkdownRenderer:
@@ -162,16 +166,18 @@ class PageBuilder:
     def parse(self, job: PageJob) -> ParsedLinks:
         """Parse a page's body ahead of rendering (kept in the cache for its render), for
         the pages it links to: their backlinks must be known before they are rendered."""
-        rendered, dependencies = self._rendered(self.site.by_source[job.rel], job)
+        rendered, dependencies = self._rendered(self.site.by_source[job.rel], job, ahead=True)
         targets = [target for target, *_ in rendered.page_links]
         return ParsedLinks(job.rel, targets, dependencies)
 
-    def _rendered(self, page: Page, job: PageJob) -> tuple[Rendered, dict[str, tuple]]:
+    def _rendered(
+        self, page: Page, job: PageJob, ahead: bool = False
+    ) -> tuple[Rendered, dict[str, tuple]]:
         """The parsed page and what it depends on; a cached parse is used only if what it
         depended on (linked pages, included files) is as it was then: the cache is shared
-        with other output folders and with failed builds."""
+        with other output folders and with failed builds. `ahead`: parsed before rendering."""
         if job.reuse_markdown:
-            cached = self.cache.load_markdown(job.rel, job.markdown_key)
+            cached = self._parse_of(job)
             if cached is not None:
                 rendered, dependencies = cached
                 current = self.markdown.setup.current
@@ -187,8 +193,24 @@ class PageBuilder:
             rendered.summarized,
         )
         if not any(d.severity.value == "error" for d in rendered.diagnostics):
-            self.cache.store_markdown(job.rel, job.markdown_key, (rendered, dependencies))
+            self._keep(job, (rendered, dependencies), ahead)
         return rendered, dependencies
+
+    def _parse_of(self, job: PageJob) -> tuple[Rendered, dict[str, tuple]] | None:
+        """The page's parse made ahead in this process, else the cached one, if its key holds."""
+        key, parsed = self.parsed_ahead.pop(job.rel, ("", None))
+        if parsed is not None and key == job.markdown_key:
+            return parsed
+        return self.cache.load_markdown(job.rel, job.markdown_key)
+
+    def _keep(self, job: PageJob, parsed: tuple[Rendered, dict[str, tuple]], ahead: bool) -> None:
+        """Keep a parse for the next build (the cache), and one made ahead for its render:
+        in memory when made in this process, else on disk, where any worker finds it."""
+        here = os.getpid() == self.pid
+        if ahead and here:
+            self.parsed_ahead[job.rel] = (job.markdown_key, parsed)
+        if self.cache.enabled or (ahead and not here):
+            self.cache.store_markdown(job.rel, job.markdown_key, parsed)
 
     def _write(self, outcome: PageOutcome, data: bytes) -> None:
         outcome.html_digest = digest(data)

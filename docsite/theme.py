@@ -38,6 +38,7 @@ from docsite.nav import NavItem, NavTree, sidebar_steps
 from docsite.pageassets import (
     ASSETS_MARK,
     AssetRules,
+    NeedIndex,
     page_classes,
     page_icons,
     selector_needs,
@@ -258,7 +259,7 @@ class Theme:
         # components.css renders no page again.
         key = digest([sorted(sorted(need) for need in set(group)) for group in needs])
         shared = frozenset(page_icons(page_classes(chrome)))
-        return AssetRules(*(split_needs(group) for group in needs), shared, key)
+        return AssetRules(*(NeedIndex.of(split_needs(group)) for group in needs), shared, key)
 
     def _finished(self, html: str, root: str, asked: frozenset[str] = frozenset()) -> str:
         """The page with its own assets in its head and its links made from `root`."""

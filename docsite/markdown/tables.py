@@ -25,6 +25,8 @@ def tables_plugin(md: MarkdownIt) -> None:
 
 
 def _table_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    if not _may_open_table(state, start, end):
+        return False
     found: list[Trailing] = []
     original = gfm_table.escapedSplit
 
@@ -47,3 +49,13 @@ def _table_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         for trailing in found:
             merge(table, checked(trailing, context(state), table))
     return matched
+
+
+def _may_open_table(state: StateBlock, start: int, end: int) -> bool:
+    """The first test of markdown-it's table rule, made before wrapping it: the next line
+    must start a delimiter row. Most lines fail it, and the wrapping costs more."""
+    below = start + 1
+    if below >= end:
+        return False
+    begin = state.bMarks[below] + state.tShift[below]
+    return begin < state.eMarks[below] and state.src[begin] in "|-:"

@@ -15,6 +15,8 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from docsite.markdown.components.blocks import line_starts
+
 _DEFINITION = re.compile(r"\*\[([^\]\n]+)\]:[ \t]*(.*)$")
 
 
@@ -25,7 +27,7 @@ def abbreviations_plugin(md: MarkdownIt) -> None:
 
 
 def _definition(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    if state.is_code_block(start):
+    if not line_starts(state, start, "*[") or state.is_code_block(start):
         return False
     begin = state.bMarks[start] + state.tShift[start]
     match = _DEFINITION.match(state.src[begin : state.eMarks[start]])

@@ -10,7 +10,13 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
-from docsite.markdown.components.blocks import add_block_rule, context, line_text, report_at
+from docsite.markdown.components.blocks import (
+    add_block_rule,
+    context,
+    line_starts,
+    line_text,
+    report_at,
+)
 from docsite.markdown.components.calls import parse_call
 
 # What the theme replaces with the list, or with nothing when no page links here.
@@ -23,7 +29,7 @@ def backlinks_plugin(md: MarkdownIt) -> None:
 
 
 def _block_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    if state.is_code_block(start):
+    if not line_starts(state, start, "[!backlinks") or state.is_code_block(start):
         return False
     text = line_text(state, start).rstrip()
     if not text.startswith("[!backlinks"):

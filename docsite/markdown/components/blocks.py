@@ -63,6 +63,12 @@ def line_text(state: StateBlock, line: int) -> str:
     return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
 
 
+def line_starts(state: StateBlock, line: int, prefix: str) -> bool:
+    """Whether the line's text starts with `prefix`: rules tried on every line test this
+    before cutting the line out."""
+    return state.src.startswith(prefix, state.bMarks[line] + state.tShift[line], state.eMarks[line])
+
+
 def read_marker(text: str, kind: BlockKind) -> Marker | None:
     """The marker at the start of a line, or None when the line is not one of this kind's."""
     run = len(text) - len(text.lstrip(kind.char))
@@ -266,6 +272,8 @@ def block_rule(
 
 def _warn_glued(state: StateBlock, line: int, kind: BlockKind) -> None:
     """`+++Tab` (no space after the marker) is text, as in Retype; warn once per line."""
+    if not line_starts(state, line, kind.char):
+        return
     text = line_text(state, line)
     run = len(text) - len(text.lstrip(kind.char))
     if run != 3 or len(text) == run or text[run].isspace() or text[run] in kind.flags:

@@ -116,8 +116,10 @@ def add_call_rule(
 ) -> None:
     """Register the inline rule for `[!kind ...]` and the core rule that checks each call."""
 
+    opening = "[!" + kind
+
     def rule(state: StateInline, silent: bool) -> bool:
-        if state.src[state.pos] != "[" or not state.src.startswith("[!" + kind, state.pos):
+        if state.src[state.pos] != "[" or not state.src.startswith(opening, state.pos):
             return False
         found = parse_call(state.src, state.pos, kind)
         if found is None:
@@ -131,7 +133,7 @@ def add_call_rule(
 
     def core(state: StateCore) -> None:
         ctx: RenderContext | None = state.env.get("docsite")
-        if ctx is None:
+        if ctx is None or opening not in state.src:  # no call of this kind: no walk
             return
         for block, token in inline_tokens(state.tokens, kind):
             check(token, built_action_call(token.meta["call"], ctx), block, ctx)

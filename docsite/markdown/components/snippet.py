@@ -21,7 +21,7 @@ from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.util import ClassNotFound
 
 from docsite.diagnostics import DiagnosticError, did_you_mean
-from docsite.markdown.components.blocks import context, line_text
+from docsite.markdown.components.blocks import context, line_starts, line_text
 from docsite.markdown.components.calls import (
     leftover_text,
     parse_attributes,
@@ -41,7 +41,7 @@ def snippet_plugin(md: MarkdownIt) -> None:
 
 
 def _rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    if state.is_code_block(start):
+    if not line_starts(state, start, ":::code") or state.is_code_block(start):
         return False
     match = _SNIPPET.match(line_text(state, start))
     if match is None:
