@@ -100,13 +100,24 @@ def test_half_open_connections_neither_start_threads_nor_block_others(site_serve
                 sock.connect(("127.0.0.1", port))
             idle.append(sock)
             if number % 1000 == 999:
-                assert get(port)[0] == 200  # answered at once, not after the flood times out
-        assert get(port)[0] == 200
+                assert get_in_flood(port) == 200  # at once, not after the flood times out
+        assert get_in_flood(port) == 200
         assert threading.active_count() <= threads_before + docsite.serve.server.WORKERS
     finally:
         for sock in idle:
             sock.close()
     assert get(port)[0] == 200
+
+
+def get_in_flood(port: int) -> int:
+    """A GET's status while half-open connections of the same address pour in. Its
+    connection may be dropped as that address's oldest waiting one, when the machine is so
+    busy that its request comes after 64 newer connections (the server cannot tell it from
+    the flood): then it is sent again, on a new connection, as a browser does."""
+    for _ in range(2):
+        with contextlib.suppress(http.client.RemoteDisconnected, ConnectionResetError):
+            return get(port)[0]
+    return get(port)[0]
 
 
 def test_a_request_head_must_come_in_time_and_small(site_server, monkeypatch):
