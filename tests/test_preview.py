@@ -41,6 +41,12 @@ WATCH_EDITS = {
     ),
     "stylesheet": lambda r: write_files(r, {"static/assets/site.css": "body{color:blue}"}),
     "open page label": lambda r: edit(r / "content/s2/p5.md", "# Page 2.5", "# Open page"),
+    # Two saves in one build (a build that a newer change stopped does both): the page is
+    # previewed as well as the stylesheet.
+    "stylesheet and label": lambda r: (
+        write_files(r, {"static/assets/site.css": "body{color:red}"}),
+        edit(r / "content/s2/p4.md", "# Page 2.4", "# Styled page"),
+    ),
 }
 OPEN = ["/s2/p5/", "/s0/"]  # the pages the reader has open, the last seen first
 
@@ -84,8 +90,11 @@ def test_every_edit_sends_the_open_pages_first_and_ends_in_a_clean_build(tmp_pat
     previews = [preview for previews, _ in sent for preview in previews]
     for preview in previews:  # what the reader saw first is what the build wrote
         assert preview.html == (served / preview.output_path).read_bytes(), preview.output_path
-    if name == "stylesheet":
-        assert sent and sent[0][1] and previews[0].output_path == "assets/site.css"
+    if name.startswith("stylesheet"):
+        assert sent and previews[0].output_path == "assets/site.css"
+        assert sent[0][1] == (name == "stylesheet")  # swapped in place, or with the reload
+    if name == "stylesheet and label":
+        assert any(b"Styled page" in preview.html for preview in previews)
     # Tabs are not told again of a page whose preview they show already.
     assert not {p.url for p in previews if p.url is not None} & set(update.changed_urls)
 

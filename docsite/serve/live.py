@@ -280,18 +280,25 @@ class LiveSite:
         self.memory.forget(rels, walk_again)
 
     def _preview(self, relevant: dict[Path, ChangeKind]) -> list[PagePreview]:
-        """Send the open pages as they will be before building the rest: a page's render
-        for most changes, a changed stylesheet itself for a stylesheet's."""
-        kinds = set(relevant.values())
+        """Send the open pages as they will be before building the rest: a changed
+        stylesheet itself (swapped in place by the tabs, or fetched by the pages they
+        reload), and the pages' renders for the other changes."""
         if self.live is None or self.failing or self.on_preview is None:
             return []
-        if kinds == {ChangeKind.STYLESHEET}:
-            previews = _stylesheets(list(relevant), self.root / "static")
-            if previews:
-                self.on_preview(previews, True)
-            return previews
+        sheets = [path for path, kind in relevant.items() if kind is ChangeKind.STYLESHEET]
+        previews = _stylesheets(sheets, self.root / "static") if sheets else []
+        others = {p: k for p, k in relevant.items() if k is not ChangeKind.STYLESHEET}
+        pages = self._page_previews(others) if others else []
+        if previews or pages:
+            self.on_preview(previews + pages, not pages)  # no page to reload: swap the CSS
+        return previews + pages
+
+    def _page_previews(self, relevant: dict[Path, ChangeKind]) -> list[PagePreview]:
+        """The open pages as the build will write them, for these changes (no stylesheet)."""
+        assert self.live is not None
+        kinds = set(relevant.values())
         urls = [path.removeprefix("/") for path in self.open_pages()]
-        if not urls or kinds & {ChangeKind.ASSET, ChangeKind.STATIC, ChangeKind.STYLESHEET}:
+        if not urls or kinds & {ChangeKind.ASSET, ChangeKind.STATIC}:
             return []  # the build copies files the pages show: they are reloaded after it
         fresh = kinds & {ChangeKind.TEMPLATE, ChangeKind.CONFIG, ChangeKind.INCLUDED}
         content_dir = self.live.config.content_dir.absolute()
@@ -301,13 +308,10 @@ class LiveSite:
             if kind is ChangeKind.PAGE
         }
         try:
-            previews = preview_pages(self.options, self.live, self.memory, urls, changed, not fresh)
+            return preview_pages(self.options, self.live, self.memory, urls, changed, not fresh)
         except Exception:  # a shortcut that failed: the build that follows says what is wrong
             self.memory = PreviewMemory()
             return []
-        if previews:
-            self.on_preview(previews, False)
-        return previews
 
     def _after_preview(self, update: Update, previewed: list[PagePreview]) -> None:
         """Reload a previewed page again only when the build made it otherwise: the tab
