@@ -208,3 +208,13 @@ def test_reading_ahead_gives_way_to_a_change_and_goes_on_after(tmp_path):
         assert live.memory.ready and len(live.memory.loaded.pages) > 40
     finally:
         live.close()
+
+
+def test_the_build_waits_for_the_tab_that_fetches_its_preview():
+    previews = Previews()
+    previews.hold({"a/index.html": b"new"})
+    assert not previews.wait_served(0.01)  # no tab asked: the build goes on
+    previews.answering()
+    assert previews.get("a/index.html") == b"new"
+    previews.answering()  # the stylesheets the reloaded page revalidates
+    assert previews.wait_served(1.0)
