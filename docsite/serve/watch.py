@@ -33,6 +33,7 @@ from docsite.serve.server import HELD_WAIT_SECONDS, Broadcaster, diagnostics_eve
 DEBOUNCE_SECONDS = 0.03
 MAX_WAIT_SECONDS = 0.5
 SWITCH_SECONDS = 0.001
+COLLECT_QUIET_SECONDS = 5.0
 IGNORED_EVENTS = frozenset({"opened", "closed_no_write"})
 # How often a quiet watcher checks that its watches still stand (a watched folder deleted
 # and made again is a new folder, which no watch covers).
@@ -95,23 +96,26 @@ class QuietHeap:
     """Python's cycle collector over a long watch session. The loaded site stays in memory
     from change to change; every collection that a change's work sets off walked all of it
     again (at 1,000 pages, more than half of a preview's time). Once a change is done and
-    nothing happens, what is left is frozen (`gc.freeze`): later collections walk only what
-    later work made. Frozen cycles are not freed, so when the frozen part has doubled since
-    the last full collection, one runs first, while nothing happens."""
+    nothing happens, what is left is frozen (`gc.freeze`, cheap): later collections walk
+    only what later work made. Frozen cycles are not freed, so when the frozen part has
+    doubled since the last full collection, one runs, but only after COLLECT_QUIET_SECONDS
+    without a change: it cannot stop halfway for a save."""
 
     def __init__(self) -> None:
         self.dirty = True
         self.collected = 0  # objects frozen after the last full collection
+        self.last_change = time.monotonic()
 
     def changed(self) -> None:
         self.dirty = True
+        self.last_change = time.monotonic()
 
     def settle(self) -> None:
-        if not self.dirty:
-            return
-        self.dirty = False
-        gc.freeze()
-        if gc.get_freeze_count() > 2 * self.collected:
+        if self.dirty:
+            self.dirty = False
+            gc.freeze()
+        quiet = time.monotonic() - self.last_change >= COLLECT_QUIET_SECONDS
+        if quiet and gc.get_freeze_count() > 2 * self.collected:
             gc.unfreeze()
             gc.collect()
             gc.freeze()
