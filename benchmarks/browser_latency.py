@@ -85,9 +85,18 @@ def _link(slug: str) -> str:
 
 
 def _cpu_seconds(pid: int) -> float:
-    """The CPU time a process and its finished children used (Linux's /proc)."""
+    """The CPU time a process, its finished children and its running ones used (Linux's
+    /proc): a build renders in worker processes while the server itself waits for them."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    ticks = sum(int(value) for value in fields[11:15])
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            child = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile: its time is the parent's now
+        if child[1] == str(pid):
+            ticks += int(child[11]) + int(child[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _settle(pid: int, quiet: float = 0.5, limit: float = 300.0) -> None:

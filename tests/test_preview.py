@@ -11,7 +11,7 @@ from test_incremental import EDITS, clean_build, edit, make_site, tree
 
 from docsite.build import BuildOptions
 from docsite.build.preview import PagePreview
-from docsite.serve.live import LiveSite
+from docsite.serve.live import MAX_INTERRUPTIONS, LiveSite
 from docsite.serve.server import Previews, site_file
 
 # Each kind of edit the issue names (a label, order, icon or badge; a page added, removed or
@@ -41,6 +41,12 @@ WATCH_EDITS = {
     ),
     "stylesheet": lambda r: write_files(r, {"static/assets/site.css": "body{color:blue}"}),
     "open page label": lambda r: edit(r / "content/s2/p5.md", "# Page 2.5", "# Open page"),
+    # Two saves in one build (a build that a newer change stopped does both): the page is
+    # previewed as well as the stylesheet.
+    "stylesheet and label": lambda r: (
+        write_files(r, {"static/assets/site.css": "body{color:red}"}),
+        edit(r / "content/s2/p4.md", "# Page 2.4", "# Styled page"),
+    ),
 }
 OPEN = ["/s2/p5/", "/s0/"]  # the pages the reader has open, the last seen first
 
@@ -84,8 +90,11 @@ def test_every_edit_sends_the_open_pages_first_and_ends_in_a_clean_build(tmp_pat
     previews = [preview for previews, _ in sent for preview in previews]
     for preview in previews:  # what the reader saw first is what the build wrote
         assert preview.html == (served / preview.output_path).read_bytes(), preview.output_path
-    if name == "stylesheet":
-        assert sent and sent[0][1] and previews[0].output_path == "assets/site.css"
+    if name.startswith("stylesheet"):
+        assert sent and previews[0].output_path == "assets/site.css"
+        assert sent[0][1] == (name == "stylesheet")  # swapped in place, or with the reload
+    if name == "stylesheet and label":
+        assert any(b"Styled page" in preview.html for preview in previews)
     # Tabs are not told again of a page whose preview they show already.
     assert not {p.url for p in previews if p.url is not None} & set(update.changed_urls)
 
@@ -124,3 +133,88 @@ def test_held_files_are_served_until_released_and_open_pages_are_the_last_seen()
     previews.release()
     assert previews.get("a/index.html") is None
     assert site_file("/") == "index.html" and site_file("/x%20y.css") == "x y.css"
+
+
+def test_a_newer_change_stops_the_build_and_the_next_build_does_both(tmp_path):
+    """A second save does not wait for the rest of the site from the first: the build gives
+    way (the served site stays the last whole build), and the next one does both changes."""
+    root = tmp_path / "proj"
+    make_site(root, sections=4, pages=14)
+    served = root / ".docsite-cache/serve"
+    live = LiveSite(BuildOptions(root=root, out=served))
+    sent: list[list[PagePreview]] = []
+    live.open_pages = lambda: OPEN
+    live.on_preview = lambda previews, css: sent.append(previews)
+    try:
+        assert not live.full_build().failed
+        live.warm_up()
+        site_before = tree(served)
+        before = files_of(root)
+        WATCH_EDITS["template"](root)
+        second = root / "content/s2/p4.md"
+        live.waiting = lambda: [second]  # saved while the first change builds
+        first = live.apply(changed(before, files_of(root)))
+        assert first.interrupted and not first.failed
+        assert sent and b"F2" in sent[0][0].html  # its preview went out before the build
+        assert tree(served) == site_before  # nothing half-built is served
+        edit(second, "# Page 2.4", "# Second change")
+        live.waiting = list
+        update = live.apply([second])
+        assert not update.interrupted and not update.failed, update.diagnostics
+        assert live.search.idle()
+    finally:
+        live.close()
+    assert tree(served) == clean_build(root, tmp_path / "clean")
+    assert b"F2" in sent[-1][0].html and b"Second change" in sent[-1][0].html
+    assert not any((root / ".docsite-cache").rglob("*.tmp*"))  # no temporary file left
+
+
+def test_an_endless_stream_of_changes_still_gets_whole_builds(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=2, pages=4)
+    served = root / ".docsite-cache/serve"
+    live = LiveSite(BuildOptions(root=root, out=served))
+    page = root / "content/s1/p2.md"
+    live.waiting = lambda: [page]  # an editor that saves all the time
+    try:
+        assert not live.full_build().failed
+        updates = []
+        for n in range(MAX_INTERRUPTIONS + 1):
+            edit(page, "# Page 1.2" if n == 0 else f"# Label {n - 1}", f"# Label {n}")
+            updates.append(live.apply([page]))
+        assert live.search.idle()
+    finally:
+        live.close()
+    assert [u.interrupted for u in updates] == [True] * MAX_INTERRUPTIONS + [False]
+    assert tree(served) == clean_build(root, tmp_path / "clean")
+
+
+def test_reading_ahead_gives_way_to_a_change_and_goes_on_after(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=4, pages=14)
+    served = root / ".docsite-cache/serve"
+    live = LiveSite(BuildOptions(root=root, out=served))
+    asked = []
+
+    def interrupt() -> bool:  # a change comes after ten pages
+        asked.append(True)
+        return len(asked) > 10
+
+    try:
+        assert not live.full_build().failed
+        live.warm_up(interrupt)
+        assert not live.memory.ready and 0 < len(live.memory.loaded.pages) < 40
+        live.warm_up()
+        assert live.memory.ready and len(live.memory.loaded.pages) > 40
+    finally:
+        live.close()
+
+
+def test_the_build_waits_for_the_tab_that_fetches_its_preview():
+    previews = Previews()
+    previews.hold({"a/index.html": b"new"})
+    assert not previews.wait_served(0.01)  # no tab asked: the build goes on
+    previews.answering()
+    assert previews.get("a/index.html") == b"new"
+    previews.answering()  # the stylesheets the reloaded page revalidates
+    assert previews.wait_served(1.0)

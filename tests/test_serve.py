@@ -783,3 +783,20 @@ def test_watch_mode_sees_left_out_files_the_site_publishes_and_partials(tmp_path
         assert live.kind_of(root / "retype.start.yml") is ChangeKind.CONFIG
     finally:
         live.close()
+
+
+def test_the_heap_is_frozen_while_quiet_and_collected_only_after_a_long_quiet():
+    import gc
+
+    from docsite.serve.watch import QuietHeap
+
+    heap = QuietHeap()
+    try:
+        heap.changed()
+        heap.settle()  # just after a change: frozen, not collected (a save may come)
+        assert gc.get_freeze_count() > 0 and heap.collected == 0
+        heap.last_change -= 60  # a minute without a change
+        heap.settle()
+        assert heap.collected == gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from conftest import write_files
@@ -120,5 +121,61 @@ def test_an_edit_saved_while_the_page_loads_still_reaches_it(chromium, live_site
         page.route("**/__docsite/livereload.js", save_before_the_script_connects)
         page.goto(url + "guide/")
         page.get_by_text("Saved-meanwhile version of the guide.").wait_for(timeout=10_000)
+    finally:
+        page.close()
+
+
+THEME_CSS = Path(__file__).resolve().parent.parent / "static/assets/docsite.css"
+PROBE = "() => getComputedStyle(document.documentElement).getPropertyValue('--probe').trim()"
+
+
+@pytest.fixture
+def styled_site(tmp_path):
+    """The live site with a stylesheet of the project's own (the theme's, to be edited)."""
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {
+            "content/index.md": "# Home\n",
+            "content/guide.md": "# Guide\n\nFirst version of the guide.\n",
+            "static/assets/docsite.css": THEME_CSS.read_text() + ":root{--probe:0px}\n",
+        },
+    )
+    stop = threading.Event()
+    ready: queue.Queue = queue.Queue()
+    options = BuildOptions(root=root)
+    thread = threading.Thread(
+        target=serve,
+        kwargs=dict(options=options, port=0, say=lambda _: None, ready=ready.put, stop=stop),
+        daemon=True,
+    )
+    thread.start()
+    yield root, ready.get(timeout=30)
+    stop.set()
+    thread.join(timeout=10)
+
+
+def test_a_stylesheet_edit_is_swapped_in_without_a_reload(chromium, styled_site):
+    """A CSS-only save swaps the stylesheet in place (the page stays, scripts and all); saved
+    with a page, the page reloads with the new stylesheet."""
+    root, url = styled_site
+    css = root / "static/assets/docsite.css"
+    page = chromium.new_page()
+    try:
+        page.goto(url + "guide/")
+        page.wait_for_function(
+            "() => window.performance.getEntriesByType('resource')"
+            ".some(e => e.name.includes('livereload'))"
+        )
+        page.wait_for_timeout(300)  # the event stream is connected
+        page.evaluate("window.__kept = true")
+        css.write_text(css.read_text().replace("--probe:0px", "--probe:1px"))
+        page.wait_for_function(f"() => ({PROBE})() === '1px'", timeout=10_000)
+        assert page.evaluate("window.__kept === true")  # swapped in place: no reload
+        guide = root / "content/guide.md"
+        css.write_text(css.read_text().replace("--probe:1px", "--probe:2px"))
+        guide.write_text(guide.read_text().replace("First version", "Second version"))
+        page.get_by_text("Second version of the guide.").wait_for(timeout=10_000)
+        page.wait_for_function(f"() => ({PROBE})() === '2px'", timeout=10_000)
     finally:
         page.close()

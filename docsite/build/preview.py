@@ -8,6 +8,7 @@ only when one was added or removed; a preview that errs is dropped (the build re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from docsite.config import SiteConfig, load_config
 from docsite.context import BuildOptions
 from docsite.diagnostics import Report, Severity
 from docsite.keys import live_markdown_key
-from docsite.pages import LoadedPages, SettingsMemo, SiteContent, load_site
+from docsite.pages import LoadedPages, Page, SettingsMemo, SiteContent, load_site
 from docsite.render import PageBuilder, PageJob
 from docsite.sources import Discovery, discover
 from docsite.theme import Theme
@@ -44,6 +45,7 @@ class PreviewMemory:
     settings: SettingsMemo = field(default_factory=SettingsMemo)
     found: Discovery | None = None
     found_for: tuple[Path, Path] | None = None  # the content folder and output it was found for
+    ready: bool = False  # every page is read: nothing to read ahead while nothing changes
     _links: tuple[CacheState, dict[str, list[str]]] | None = None
 
     def recorded_links(self, live: LiveState) -> dict[str, list[str]]:
@@ -59,11 +61,45 @@ class PreviewMemory:
         self.loaded.forget(rels)
         if files_changed:
             self.found = None
+            self.ready = False
 
 
-def warm_up(options: BuildOptions, live: LiveState, memory: PreviewMemory) -> None:
-    """Read every page once, so that the first preview reads only the changed ones."""
-    _load(options, live, memory, Report())
+class WarmUpInterrupted(Exception):
+    """A change came while pages were read ahead: it goes first, the reading goes on later."""
+
+
+@dataclass
+class _ReadAhead(LoadedPages):
+    """The preview memory's pages, read ahead one by one until `interrupt` says to stop."""
+
+    interrupt: Callable[[], bool] = lambda: False
+
+    def load(self, *args, **kwargs) -> Page | None:  # type: ignore[no-untyped-def]
+        if self.interrupt():
+            raise WarmUpInterrupted
+        return super().load(*args, **kwargs)
+
+
+def warm_up(
+    options: BuildOptions,
+    live: LiveState,
+    memory: PreviewMemory,
+    interrupt: Callable[[], bool] = lambda: False,
+) -> bool:
+    """Read every page once, so that the first preview reads only the changed ones; stops
+    at once when `interrupt` says so (a change waits), keeping the pages read so far.
+    Whether every page is read."""
+    report = Report()
+    config = load_config(options.root.resolve(), options.config_file, report, start=True)
+    if report.errors:
+        return True  # nothing to read ahead: the next build says what is wrong
+    _find(config, live, memory, report)
+    ahead = _ReadAhead(memory.loaded.pages, interrupt)  # the same pages, filled in place
+    try:
+        load_site(memory.found, report, memory.settings, config.urls, ahead)
+    except WarmUpInterrupted:
+        return False
+    return True
 
 
 def preview_pages(
@@ -139,6 +175,16 @@ def _load(
     config = load_config(options.root.resolve(), options.config_file, report, start=True)
     if report.errors:
         return None
+    found = _find(config, live, memory, report)
+    site = load_site(found, report, memory.settings, config.urls, memory.loaded)
+    memory.ready = True
+    apply_blog_settings(site, config.blog, report)
+    chrome = make_chrome(config, site, live.cache, report, live.state.files, options.use_cache)
+    return config, site, chrome.theme
+
+
+def _find(config: SiteConfig, live: LiveState, memory: PreviewMemory, report: Report) -> Discovery:
+    """The content's files, found again only when some were added or removed."""
     if memory.found is None or memory.found_for != (config.content_dir, live.out):
         memory.found = discover(
             config.content_dir,
@@ -149,7 +195,4 @@ def _load(
             path_rules(config),
         )
         memory.found_for = (config.content_dir, live.out)
-    site = load_site(memory.found, report, memory.settings, config.urls, memory.loaded)
-    apply_blog_settings(site, config.blog, report)
-    chrome = make_chrome(config, site, live.cache, report, live.state.files, options.use_cache)
-    return config, site, chrome.theme
+    return memory.found

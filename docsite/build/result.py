@@ -15,6 +15,13 @@ if TYPE_CHECKING:  # the renderer loads only when a build renders
     from docsite.build.live import LiveState
 
 
+class BuildInterrupted(Exception):
+    """Raised by a build's progress listener to stop it (watch mode: a newer change came).
+
+    The build stops at its next progress report, before the swap: the served site and the
+    cache stay those of the last whole build, which the next build starts from."""
+
+
 @dataclass
 class BuildResult:
     report: Report

@@ -9,7 +9,7 @@ from pathlib import Path
 from docsite.build.faults import fault_diagnostic
 from docsite.build.inputs import InputScan, input_files
 from docsite.build.nochange import record_no_change, stamp_start
-from docsite.build.result import BuildResult
+from docsite.build.result import BuildInterrupted, BuildResult
 from docsite.cache import (
     CACHE_DIR,
     CACHE_VERSION,
@@ -70,6 +70,9 @@ def build_site(options: BuildOptions) -> BuildResult:
         report.add(fault_diagnostic(exc, config.root, out))
         result.written = False
         cache.clean_temporary()
+    except BuildInterrupted:
+        cache.clean_temporary()  # the staging folder goes with its OutputFolder
+        raise
     return _finish(result, started)
 
 

@@ -20,6 +20,7 @@ from docsite.actions import SUFFIXES as ACTION_SUFFIXES
 from docsite.blog import Blog, post_summary
 from docsite.build import BuildOptions, BuildResult, build_site
 from docsite.build.preview import PagePreview, PreviewMemory, preview_pages, warm_up
+from docsite.build.result import BuildInterrupted
 from docsite.cache import CACHE_DIR
 from docsite.config import CONFIG_NAMES
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity, UsageError
@@ -31,6 +32,11 @@ from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.search import BackgroundIndexer, search_pages, search_paths
 from docsite.sources import PAGE_SUFFIX, SETTINGS_SUFFIXES, PathRules, is_skipped
+
+# Where a build of the whole site may stop for a newer change: before the swap, where the
+# time goes. Rendering reports after each chunk of pages.
+INTERRUPTIBLE_STAGES = frozenset({"reading pages", "finding links", "rendering"})
+MAX_INTERRUPTIONS = 5
 
 
 class ChangeKind(StrEnum):
@@ -59,6 +65,7 @@ class Update:
     recovered: bool = False  # the site builds again after a failed build
     skipped: bool = False  # no changed file is one the site is made of: nothing was done
     previewed: list[PagePreview] = field(default_factory=list)  # sent before the build
+    interrupted: bool = False  # a newer change stopped the build: the next one does it all
 
 
 def classify(
@@ -127,6 +134,11 @@ class LiveSite:
         self.open_pages: Callable[[], list[str]] = list
         self.on_preview: Callable[[list[PagePreview], bool], None] | None = None
         self.memory = PreviewMemory()
+        # Changed files not applied yet (the watcher's): a build of the whole site stops
+        # for them, so that a second save does not wait for the rest of the site.
+        self.waiting: Callable[[], list[Path]] = list
+        self.unapplied: dict[Path, ChangeKind] = {}  # the changes of a stopped build
+        self.interruptions = 0  # builds stopped in a row
 
     def close(self) -> None:
         self.search.stop()
@@ -147,10 +159,14 @@ class LiveSite:
             update = Update(diagnostics=[crash_diagnostic(exc, self.root)], failed=True)
         return self._settle(update)
 
-    def _full_build(self) -> Update:
+    def _full_build(self, interruptible: bool = False) -> Update:
+        """Build the whole site; `interruptible`: a newer change stops it (BuildInterrupted)."""
         previous = self.live.state.pages if self.live is not None else {}
+        options = self.options
+        if interruptible:
+            options = dataclasses.replace(options, progress=self._stop_for_newer_change)
         with self.search.lock:
-            result = build_site(self.options)
+            result = build_site(options)
         self.last_result = result
         update = Update(
             diagnostics=result.report.sorted(),
@@ -180,16 +196,35 @@ class LiveSite:
     def apply(self, paths: list[Path]) -> Update:
         """Bring the served site up to date with these changed files."""
         kinds = {path: self.kind_of(path) for path in paths}
-        relevant = {p: k for p, k in kinds.items() if k is not ChangeKind.IGNORED}
+        # With the changes of a build that a newer change stopped: this build does them too.
+        relevant = {
+            **self.unapplied,
+            **{p: k for p, k in kinds.items() if k is not ChangeKind.IGNORED},
+        }
         if not relevant:
             return Update(skipped=True)
         self._forget_read(relevant)
         try:
             update = self._rebuild(relevant)
+        except BuildInterrupted:
+            self.unapplied = relevant
+            self.interruptions += 1
+            return Update(interrupted=True)
         except Exception as exc:  # a file vanished or changed kind mid-build: watch mode goes on
             self.broken_pages = set()  # only a whole build can tell the site is whole again
             update = Update(diagnostics=[crash_diagnostic(exc, self.root)], failed=True)
+        self.unapplied, self.interruptions = {}, 0
         return self._settle(update)
+
+    def _stop_for_newer_change(self, stage: str, done: int, total: int) -> None:
+        """The build's progress listener: stop it where it renders when a newer change
+        waits (its preview then comes at once), but not endlessly (an editor saving every
+        moment): after MAX_INTERRUPTIONS stopped builds in a row, one runs to its end."""
+        self.options.progress(stage, done, total)
+        if stage not in INTERRUPTIBLE_STAGES or self.interruptions >= MAX_INTERRUPTIONS:
+            return
+        if any(self.kind_of(path) is not ChangeKind.IGNORED for path in self.waiting()):
+            raise BuildInterrupted(stage)
 
     def _rebuild(self, relevant: dict[Path, ChangeKind]) -> Update:
         """Re-render the changed pages alone when that is enough, else build incrementally."""
@@ -202,7 +237,7 @@ class LiveSite:
         if update is None:
             previewed = self._preview(relevant)
             try:
-                update = self._full_build()
+                update = self._full_build(interruptible=True)
             except UsageError as exc:  # say, content/ and the config deleted while serving
                 error = Diagnostic("docsite", 0, 0, Severity.ERROR, str(exc))
                 update = Update(diagnostics=[error], failed=True)
@@ -215,12 +250,13 @@ class LiveSite:
                     update.reload_all = True  # an image or a script changed, not the HTML
         return update
 
-    def warm_up(self) -> None:
+    def warm_up(self, interrupt: Callable[[], bool] = lambda: False) -> None:
         """Read the pages for the next preview while nothing changes: the first preview
-        after a build, or after files were added or removed, then reads only changed pages."""
-        if self.live is not None and not self.failing and self.memory.found is None:
+        after a build, or after files were added or removed, then reads only changed pages.
+        `interrupt`: a change waits; the reading stops for it and goes on when it is done."""
+        if self.live is not None and not self.failing and not self.memory.ready:
             with contextlib.suppress(Exception):  # a preview is a shortcut: the build tells
-                warm_up(self.options, self.live, self.memory)
+                self.memory.ready = warm_up(self.options, self.live, self.memory, interrupt)
 
     def _forget_read(self, relevant: dict[Path, ChangeKind]) -> None:
         """The previews' copies of these files are stale; the files are found again when one
@@ -244,18 +280,25 @@ class LiveSite:
         self.memory.forget(rels, walk_again)
 
     def _preview(self, relevant: dict[Path, ChangeKind]) -> list[PagePreview]:
-        """Send the open pages as they will be before building the rest: a page's render
-        for most changes, a changed stylesheet itself for a stylesheet's."""
-        kinds = set(relevant.values())
+        """Send the open pages as they will be before building the rest: a changed
+        stylesheet itself (swapped in place by the tabs, or fetched by the pages they
+        reload), and the pages' renders for the other changes."""
         if self.live is None or self.failing or self.on_preview is None:
             return []
-        if kinds == {ChangeKind.STYLESHEET}:
-            previews = _stylesheets(list(relevant), self.root / "static")
-            if previews:
-                self.on_preview(previews, True)
-            return previews
+        sheets = [path for path, kind in relevant.items() if kind is ChangeKind.STYLESHEET]
+        previews = _stylesheets(sheets, self.root / "static") if sheets else []
+        others = {p: k for p, k in relevant.items() if k is not ChangeKind.STYLESHEET}
+        pages = self._page_previews(others) if others else []
+        if previews or pages:
+            self.on_preview(previews + pages, not pages)  # no page to reload: swap the CSS
+        return previews + pages
+
+    def _page_previews(self, relevant: dict[Path, ChangeKind]) -> list[PagePreview]:
+        """The open pages as the build will write them, for these changes (no stylesheet)."""
+        assert self.live is not None
+        kinds = set(relevant.values())
         urls = [path.removeprefix("/") for path in self.open_pages()]
-        if not urls or kinds & {ChangeKind.ASSET, ChangeKind.STATIC, ChangeKind.STYLESHEET}:
+        if not urls or kinds & {ChangeKind.ASSET, ChangeKind.STATIC}:
             return []  # the build copies files the pages show: they are reloaded after it
         fresh = kinds & {ChangeKind.TEMPLATE, ChangeKind.CONFIG, ChangeKind.INCLUDED}
         content_dir = self.live.config.content_dir.absolute()
@@ -265,13 +308,10 @@ class LiveSite:
             if kind is ChangeKind.PAGE
         }
         try:
-            previews = preview_pages(self.options, self.live, self.memory, urls, changed, not fresh)
+            return preview_pages(self.options, self.live, self.memory, urls, changed, not fresh)
         except Exception:  # a shortcut that failed: the build that follows says what is wrong
             self.memory = PreviewMemory()
             return []
-        if previews:
-            self.on_preview(previews, False)
-        return previews
 
     def _after_preview(self, update: Update, previewed: list[PagePreview]) -> None:
         """Reload a previewed page again only when the build made it otherwise: the tab

@@ -87,7 +87,11 @@ def _max_connections() -> int:
 
 OPEN_PAGES = 2  # pages previewed first on a change: those served last (the reader's tabs)
 HELD_WAIT_SECONDS = 0.3  # for a tab to ask for its preview before the build starts
-HELD_GRACE_SECONDS = 0.05  # then for the files it revalidates with it
+# Then until the tab's other requests (the stylesheets and scripts it revalidates) have
+# stopped for this long, at most HELD_LOAD_SECONDS: the build waits for the reload, not the
+# other way round (a newer change stops the build anyway, so its later start costs nothing).
+HELD_GRACE_SECONDS = 0.1
+HELD_LOAD_SECONDS = 0.6
 
 
 @dataclass
@@ -99,6 +103,7 @@ class Previews:
     opened: dict[str, None] = field(default_factory=dict)  # site paths, last seen last
     lock: threading.Lock = field(default_factory=threading.Lock)
     served: threading.Event = field(default_factory=threading.Event)  # a held file went out
+    answered: float = 0.0  # when the server last took a request (time.monotonic)
 
     def hold(self, files: dict[str, bytes]) -> None:
         with self.lock:
@@ -110,8 +115,17 @@ class Previews:
         so that the build that follows does not slow the reload: they share the process."""
         if not self.served.wait(timeout):
             return False
-        time.sleep(HELD_GRACE_SECONDS)
+        deadline = time.monotonic() + HELD_LOAD_SECONDS
+        while (now := time.monotonic()) < deadline:
+            quiet_from = self.answered + HELD_GRACE_SECONDS
+            if now >= quiet_from:
+                break
+            time.sleep(min(quiet_from, deadline) - now)
         return True
+
+    def answering(self) -> None:
+        """The server took a request: a reloading tab's files come one after another."""
+        self.answered = time.monotonic()
 
     def release(self) -> None:
         with self.lock:
@@ -638,6 +652,8 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
     def _serve(self, head: bool) -> None:
         path = urllib.parse.urlsplit(self.path).path
         live = self.server.events is not None
+        if live:
+            self.server.events.previews.answering()
         if live and path == LIVE_PREFIX + "events":
             if head:
                 self._send(HTTPStatus.OK, b"", "text/event-stream", head=True)

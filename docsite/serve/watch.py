@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import os
 import stat
+import sys
 import threading
 import time
 import webbrowser
@@ -30,6 +32,8 @@ from docsite.serve.server import HELD_WAIT_SECONDS, Broadcaster, diagnostics_eve
 # An editor's save is often several events (write, rename, chmod): wait for a quiet moment.
 DEBOUNCE_SECONDS = 0.03
 MAX_WAIT_SECONDS = 0.5
+SWITCH_SECONDS = 0.001
+COLLECT_QUIET_SECONDS = 5.0
 IGNORED_EVENTS = frozenset({"opened", "closed_no_write"})
 # How often a quiet watcher checks that its watches still stand (a watched folder deleted
 # and made again is a new folder, which no watch covers).
@@ -60,6 +64,15 @@ class ChangeQueue(FileSystemEventHandler):
             self._paths[path] = None
             self._changed.notify()
 
+    def waiting(self) -> list[Path]:
+        """The changed paths not handed over yet."""
+        with self._changed:
+            return list(self._paths)
+
+    def has_waiting(self) -> bool:
+        """Whether a change waits (cheap enough to ask for every page read ahead)."""
+        return bool(self._paths)
+
     def next_batch(self, stop: threading.Event, timeout: float = WATCH_CHECK_SECONDS) -> list[Path]:
         """Block until something changed and then stayed quiet for a moment; [] after
         `timeout` without a change, so that the caller can look after its watches."""
@@ -77,6 +90,36 @@ class ChangeQueue(FileSystemEventHandler):
                     break
             batch, self._paths = list(self._paths), {}
         return batch
+
+
+class QuietHeap:
+    """Python's cycle collector over a long watch session. The loaded site stays in memory
+    from change to change; every collection that a change's work sets off walked all of it
+    again (at 1,000 pages, more than half of a preview's time). Once a change is done and
+    nothing happens, what is left is frozen (`gc.freeze`, cheap): later collections walk
+    only what later work made. Frozen cycles are not freed, so when the frozen part has
+    doubled since the last full collection, one runs, but only after COLLECT_QUIET_SECONDS
+    without a change: it cannot stop halfway for a save."""
+
+    def __init__(self) -> None:
+        self.dirty = True
+        self.collected = 0  # objects frozen after the last full collection
+        self.last_change = time.monotonic()
+
+    def changed(self) -> None:
+        self.dirty = True
+        self.last_change = time.monotonic()
+
+    def settle(self) -> None:
+        if self.dirty:
+            self.dirty = False
+            gc.freeze()
+        quiet = time.monotonic() - self.last_change >= COLLECT_QUIET_SECONDS
+        if quiet and gc.get_freeze_count() > 2 * self.collected:
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+            self.collected = gc.get_freeze_count()
 
 
 def send_previews(events: Broadcaster, previews: list[PagePreview], css: bool) -> None:
@@ -203,7 +246,8 @@ def serve(
         say(f"Serving on {url} (Ctrl+C to stop)")
         if first.failed:
             say(REBUILD_FAILED if _has_site(site_dir) else FIRST_BUILD_FAILED)
-        changes = ChangeQueue()
+        live.waiting = (changes := ChangeQueue()).waiting  # a build gives way to a change
+        heap = QuietHeap()
         watches = Watches(lambda: PollingObserver(timeout=0.5) if poll else Observer(), changes)
         watches.update(live, root)
         watches.observer.start()
@@ -218,11 +262,11 @@ def serve(
                 try:
                     batch += watches.update(live, root)
                     if not batch:
-                        live.warm_up()  # while nothing changes: pages for the next preview
+                        _while_quiet(live, changes, heap)
                         continue
-                    update = live.apply(batch)
-                    if update.skipped:
-                        continue  # nothing the site is made of changed: all that was said holds
+                    update = _apply(live, batch, heap)
+                    if update is None:
+                        continue  # nothing the site is made of changed, or a newer change did
                     # Pages may read files elsewhere now (a snippet just added): watch them.
                     watches.update(live, root)
                 except Exception as exc:  # whatever the files do, watch mode goes on
@@ -244,8 +288,28 @@ def serve(
         lock.release()
 
 
+def _apply(live: LiveSite, batch: list[Path], heap: QuietHeap) -> Update | None:
+    """The update these changes made; None when there is nothing to tell: no file the site
+    is made of changed, or a newer change stopped the build (the next one does both)."""
+    update = live.apply(batch)
+    heap.changed()
+    return None if update.skipped or update.interrupted else update
+
+
+def _while_quiet(live: LiveSite, changes: ChangeQueue, heap: QuietHeap) -> None:
+    """While nothing changes: the pages for the next preview read ahead, then the heap made
+    cheap for the collector to walk; both give way to a change as soon as one comes."""
+    live.warm_up(changes.has_waiting)
+    if not changes.has_waiting():
+        heap.settle()
+
+
 def _events_for(live: LiveSite) -> Broadcaster:
-    """The browsers' events, whose server tells the site which pages are open."""
+    """The browsers' events, whose server tells the site which pages are open.
+
+    The server's threads answer a reloading tab while the main thread builds: a short
+    switch interval lets them take the interpreter sooner (Python's default: 5 ms a turn)."""
+    sys.setswitchinterval(SWITCH_SECONDS)
     events = Broadcaster()
     live.open_pages = events.previews.open_pages
     live.on_preview = lambda previews, css: send_previews(events, previews, css)
