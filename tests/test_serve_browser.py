@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,26 @@ from conftest import write_files
 
 from docsite.build import BuildOptions
 from docsite.serve.watch import serve
+
+
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """`docsite serve` of the project at `root`, in a thread: its address while it runs."""
+    stop = threading.Event()
+    ready: queue.Queue = queue.Queue()
+    thread = threading.Thread(
+        target=serve,
+        kwargs=dict(
+            options=BuildOptions(root=root), port=0, say=lambda _: None, ready=ready.put, stop=stop
+        ),
+        daemon=True,
+    )
+    thread.start()
+    try:
+        yield ready.get(timeout=30)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -24,19 +46,8 @@ def live_site(tmp_path):
             "content/guide.md": "# Guide\n\nFirst version of the guide.\n\n" + "Filler.\n\n" * 60,
         },
     )
-    stop = threading.Event()
-    ready: queue.Queue = queue.Queue()
-    thread = threading.Thread(
-        target=serve,
-        kwargs=dict(
-            options=BuildOptions(root=root), port=0, say=lambda _: None, ready=ready.put, stop=stop
-        ),
-        daemon=True,
-    )
-    thread.start()
-    yield root, ready.get(timeout=30)
-    stop.set()
-    thread.join(timeout=10)
+    with serving(root) as url:
+        yield root, url
 
 
 def test_edit_appears_without_reload_and_keeps_scroll(chromium, live_site):
@@ -141,18 +152,8 @@ def styled_site(tmp_path):
             "static/assets/docsite.css": THEME_CSS.read_text() + ":root{--probe:0px}\n",
         },
     )
-    stop = threading.Event()
-    ready: queue.Queue = queue.Queue()
-    options = BuildOptions(root=root)
-    thread = threading.Thread(
-        target=serve,
-        kwargs=dict(options=options, port=0, say=lambda _: None, ready=ready.put, stop=stop),
-        daemon=True,
-    )
-    thread.start()
-    yield root, ready.get(timeout=30)
-    stop.set()
-    thread.join(timeout=10)
+    with serving(root) as url:
+        yield root, url
 
 
 def test_a_stylesheet_edit_is_swapped_in_without_a_reload(chromium, styled_site):
