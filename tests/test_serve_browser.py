@@ -50,16 +50,21 @@ def live_site(tmp_path):
         yield root, url
 
 
+def open_live(page, address: str) -> None:
+    """Open a served page and wait until its live-reload stream is connected."""
+    page.goto(address)
+    page.wait_for_function(
+        "() => window.performance.getEntriesByType('resource')"
+        ".some(e => e.name.includes('livereload'))"
+    )
+    page.wait_for_timeout(300)  # the event stream is connected
+
+
 def test_edit_appears_without_reload_and_keeps_scroll(chromium, live_site):
     root, url = live_site
     page = chromium.new_page()
     try:
-        page.goto(url + "guide/")
-        page.wait_for_function(
-            "() => window.performance.getEntriesByType('resource')"
-            ".some(e => e.name.includes('livereload'))"
-        )
-        page.wait_for_timeout(300)  # the event stream is connected
+        open_live(page, url + "guide/")
         page.evaluate("window.scrollTo(0, 400)")
         page.evaluate("window.__before_reload = true")
         guide = root / "content/guide.md"
@@ -163,12 +168,7 @@ def test_a_stylesheet_edit_is_swapped_in_without_a_reload(chromium, styled_site)
     css = root / "static/assets/docsite.css"
     page = chromium.new_page()
     try:
-        page.goto(url + "guide/")
-        page.wait_for_function(
-            "() => window.performance.getEntriesByType('resource')"
-            ".some(e => e.name.includes('livereload'))"
-        )
-        page.wait_for_timeout(300)  # the event stream is connected
+        open_live(page, url + "guide/")
         page.evaluate("window.__kept = true")
         css.write_text(css.read_text().replace("--probe:0px", "--probe:1px"))
         page.wait_for_function(f"() => ({PROBE})() === '1px'", timeout=10_000)
