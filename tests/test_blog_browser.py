@@ -126,3 +126,29 @@ def test_a_picture_that_does_not_load_gives_way_to_the_initial(page: Page, base_
     assert box is not None and round(box["width"]) == 32
     jane = page.locator(".post-author", has_text="Jane Smith")
     assert jane.locator("img.avatar").count() == 1  # a picture that loads stays
+
+
+SEPARATORS = """() => {
+    const byline = document.querySelector("article .post-meta").getBoundingClientRect();
+    return [...document.querySelectorAll("article .post-reading-time, article .post-categories")]
+        .map(part => {
+            const box = part.getBoundingClientRect();
+            const dot = box.left + parseFloat(getComputedStyle(part, "::before").left);
+            return {lineStart: box.left - byline.left < 1, dotShown: dot >= byline.left,
+                    dotBeforePart: dot < box.left};
+        });
+}"""
+
+
+def test_no_line_of_a_wrapped_byline_starts_with_a_dot(page: Page, base_url: str) -> None:
+    page.goto(base_url + "blog/2026-02-01-version-2/")
+    wrapped = False
+    for width in range(280, 1000, 40):
+        page.set_viewport_size({"width": width, "height": 800})
+        parts = page.evaluate(SEPARATORS)
+        assert len(parts) == 2
+        for part in parts:
+            assert part["dotShown"] != part["lineStart"], (width, part)
+            assert part["dotBeforePart"]
+        wrapped = wrapped or any(part["lineStart"] for part in parts)
+    assert wrapped  # some width put a part with a dot at the start of a line
