@@ -1,6 +1,6 @@
 """What a page loads besides the theme's core (docsite.css, docsite.js, icons.css): the
-components' stylesheet and script, the code highlighting, and the page's own icons, each only
-when the page's HTML can use it, so that a page of plain text stays light.
+components' stylesheet and script, the code highlighting, the blog's look, and the page's own
+icons, each only when the page's HTML can use it, so that a page of plain text stays light.
 
 A stylesheet is linked when one of its selectors could match the page: every class and
 attribute a selector names (outside `:not()`) is in the page's HTML, or added by the theme's
@@ -24,6 +24,10 @@ ASSETS_MARK = "<@page-assets>"
 COMPONENTS_CSS = "assets/components.css"
 COMPONENTS_JS = "assets/components.js"
 HIGHLIGHT_CSS = "assets/pygments.css"
+BLOG_CSS = "assets/blog.css"
+# The theme's stylesheets that a page links only where one of their selectors can match it, in
+# the order its head links them; the components' come first, with their script.
+OWN_STYLESHEETS = (COMPONENTS_CSS, HIGHLIGHT_CSS, BLOG_CSS)
 
 # Classes and attributes ('[name') the theme's scripts add while the page is open (docsite.js,
 # components.js, search.js, mermaid.js): not in the HTML, so counted as always there.
@@ -182,8 +186,7 @@ def matches(needs: Iterable[Need] | NeedIndex, page_html: str, classes: set[str]
 class AssetRules:
     """What decides a page's assets, the same for every page of a build."""
 
-    components: NeedIndex  # components.css's selectors' needs
-    highlight: NeedIndex  # pygments.css's
+    stylesheets: tuple[NeedIndex, ...]  # each of OWN_STYLESHEETS' selectors' needs
     shared_icons: frozenset[str]  # icon classes icons.css holds: those of every page
     key: str = ""  # what the stylesheets' selectors need, for the theme's key
 
@@ -193,16 +196,16 @@ class AssetRules:
         """The `<link>`s, `<script>` and icon styles the page needs, as its head holds them;
         `root` starts the links; `asked`: icon classes the page's scripts may show."""
         classes = page_classes(page_html)
-        parts = []
-        uses_components = matches(self.components, page_html, classes)
-        if uses_components:
-            parts.append(f'<link rel="stylesheet" href="{root}{COMPONENTS_CSS}">')
-        if matches(self.highlight, page_html, classes):
-            parts.append(f'<link rel="stylesheet" href="{root}{HIGHLIGHT_CSS}">')
+        linked = [
+            path
+            for path, needs in zip(OWN_STYLESHEETS, self.stylesheets, strict=True)
+            if matches(needs, page_html, classes)
+        ]
+        parts = [f'<link rel="stylesheet" href="{root}{path}">' for path in linked]
         own = sorted((page_icons(classes) | asked) - self.shared_icons)
         if own:
             parts.append(f'<style class="page-icons">{icons.class_stylesheet(own)}</style>')
-        if uses_components:
+        if COMPONENTS_CSS in linked:
             parts.append(f'<script src="{root}{COMPONENTS_JS}" defer></script>')
         return "\n".join(parts)
 

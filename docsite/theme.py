@@ -37,6 +37,10 @@ from docsite.markdown.templating import SITE_HTML, SiteHtml
 from docsite.nav import NavItem, NavTree, sidebar_steps
 from docsite.pageassets import (
     ASSETS_MARK,
+    BLOG_CSS,
+    COMPONENTS_CSS,
+    HIGHLIGHT_CSS,
+    OWN_STYLESHEETS,
     AssetRules,
     NeedIndex,
     page_classes,
@@ -243,23 +247,24 @@ class Theme:
         }
 
     def _asset_rules(self) -> AssetRules:
-        """What decides each page's own assets: the selectors of the components' and the
-        code's stylesheets, and the icons every page shows (header, footer, the sidebar's
-        top), which icons.css holds."""
+        """What decides each page's own assets: the selectors of the stylesheets a page links
+        where it uses them (the components', the code's, the blog's), and the icons every page
+        shows (header, footer, the sidebar's top), which icons.css holds."""
         from docsite.markdown.code import pygments_css
 
-        components = ""
+        texts = {path: "" for path in OWN_STYLESHEETS}
         for folder in static_dirs(self.config):  # the site's own file wins
-            path = folder / "assets" / "components.css"
-            if path.is_file():
-                components = path.read_text(encoding="utf-8")
+            for path in (COMPONENTS_CSS, BLOG_CSS):
+                if (folder / path).is_file():
+                    texts[path] = (folder / path).read_text(encoding="utf-8")
+        texts[HIGHLIGHT_CSS] = pygments_css()
         chrome = self._chrome["header"] + self._chrome["footer"] + self._sidebar_html("")
-        needs = (selector_needs(components), selector_needs(pygments_css()))
+        needs = [selector_needs(texts[path]) for path in OWN_STYLESHEETS]
         # Keyed by what the selectors need, not by the whole text: a changed colour in
         # components.css renders no page again.
         key = digest([sorted(sorted(need) for need in set(group)) for group in needs])
         shared = frozenset(page_icons(page_classes(chrome)))
-        return AssetRules(*(NeedIndex.of(split_needs(group)) for group in needs), shared, key)
+        return AssetRules(tuple(NeedIndex.of(split_needs(group)) for group in needs), shared, key)
 
     def _finished(self, html: str, root: str, asked: frozenset[str] = frozenset()) -> str:
         """The page with its own assets in its head and its links made from `root`."""
