@@ -130,7 +130,7 @@ def send_previews(events: Broadcaster, previews: list[PagePreview], css: bool) -
     else:
         paths = sorted({site_path(p.url) for p in previews if p.url is not None})
         sheets = any(p.url is None for p in previews)  # sent with the pages: fetched again
-        events.publish("reload", {"paths": paths, "all": False, "css": sheets})
+        events.publish("reload", {"paths": paths, "all": False, "css": sheets, "files": False})
     if events.streams:  # a tab is there to ask for it
         events.previews.wait_served(HELD_WAIT_SECONDS)
 
