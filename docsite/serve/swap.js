@@ -142,7 +142,8 @@
     const after = [];
     const [head, body, inner] = containers(doc);
     morph(document.head, parts(head[0]), head[1], after);
-    await stylesheetsLoaded(newSheets.filter((link) => link.isConnected && !link.sheet));
+    // (a stylesheet still in the fetched document is one the page has already)
+    await stylesheetsLoaded(newSheets.filter((link) => link.ownerDocument === document && !link.sheet));
     if (doc.body.className !== shown.body.className) document.body.className = doc.body.className;
     morph(shell(document), parts(inner[0]), inner[1], after);
     morph(document.body, parts(body[0]), body[1], after);
