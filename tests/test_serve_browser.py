@@ -183,6 +183,25 @@ def test_a_swap_shows_new_headings_in_the_table_of_contents(chromium, swap_site)
         page.close()
 
 
+def test_a_swap_brings_the_stylesheets_new_content_needs(chromium, live_site):
+    """The first code block of a page links the highlighting stylesheet: it is loaded
+    before the block is shown, and the page is not reloaded."""
+    root, url = live_site
+    page = chromium.new_page()
+    try:
+        open_live(page, url + "guide/")
+        page.evaluate("window.__before_swap = true")
+        code = "```python\nimport os\n```\n"
+        edit(root / "content/guide.md", "First version of the guide.\n", code)
+        page.wait_for_function("() => document.querySelector('article.doc pre .kn')")
+        sheet = "document.querySelector('link[href$=\"pygments.css\"]')?.sheet"
+        assert page.evaluate(f"() => !!{sheet}")  # loaded when the code showed
+        assert page.evaluate("window.__before_swap === true")
+        assert page.locator("article.doc .code-wrap > pre + button.copy-button").count() == 1
+    finally:
+        page.close()
+
+
 def test_a_page_whose_scripts_change_is_reloaded(chromium, live_site):
     """Tabs on a page that had none bring the components' script: only a reload runs it."""
     root, url = live_site
