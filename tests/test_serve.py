@@ -33,6 +33,11 @@ from docsite.serve.watch import (
 )
 
 
+def reload_of(paths: list[str]) -> dict:
+    """A reload event's data for these pages' HTML alone (no stylesheet, image or script)."""
+    return {"all": False, "paths": paths, "css": False, "files": False}
+
+
 def test_classify_sorts_changes_by_kind(tmp_path):
     root = tmp_path
     content = root / "content"
@@ -313,7 +318,7 @@ def test_body_edit_reloads_only_that_page(served_project):
         page = root / "content/guide.md"
         page.write_text(page.read_text().replace("First version.", "Second version."))
         data, _ = client.wait_for("reload")
-        assert data == {"all": False, "paths": ["/guide/"]}
+        assert data == reload_of(["/guide/"])
         assert "Second version." in fetch(url + "guide/")
         assert "Second version." in fetch(url + "guide.md")  # its Markdown copy too
         assert any(line.startswith("Rebuilt 1 page") for line in said)
@@ -347,10 +352,10 @@ def test_the_open_page_reloads_first_and_not_again_when_the_build_agrees(served_
         page = root / "content/guide.md"
         page.write_text(page.read_text().replace("# Guide", "# Handbook"))
         data, _ = client.wait_for("reload")
-        assert data == {"all": False, "paths": ["/", "/other/"]}  # before the rest is built
+        assert data == reload_of(["/", "/other/"])  # before the rest is built
         assert "Handbook" in fetch(url + "other/")
         data, _ = client.wait_for("reload")
-        assert data == {"all": False, "paths": ["/guide/"]}  # the others show it already
+        assert data == reload_of(["/guide/"])  # the others show it already
     finally:
         client.close()
 
@@ -402,6 +407,27 @@ def test_stylesheet_change_swaps_css_without_reload(served_project):
         client.close()
 
 
+def test_a_reload_says_whether_stylesheets_or_other_files_changed_with_the_pages(
+    served_project,
+):
+    """Tabs put a changed page in place: they fetch the stylesheets again when one changed
+    with it, and reload when an image or a script did (in place, the old one would stay)."""
+    root, url, _ = served_project
+    client = EventClient(url)
+    try:
+        guide = (root / "content/guide.md").read_text()
+        styled = guide.replace("First version.", "Styled version.")
+        write_files(root, {"static/assets/extra.css": "b{}", "content/guide.md": styled})
+        data, _ = client.wait_for("reload")
+        assert "/guide/" in data["paths"] and (data["css"], data["files"]) == (True, False)
+        scripted = guide.replace("First version.", "Scripted version.")
+        write_files(root, {"static/assets/extra.js": "1;", "content/guide.md": scripted})
+        data, _ = client.wait_for("reload")
+        assert "/guide/" in data["paths"] and (data["css"], data["files"]) == (False, True)
+    finally:
+        client.close()
+
+
 def test_serve_does_not_touch_the_site_folder(served_project):
     root, _, _ = served_project
     assert not (root / "site").exists()
@@ -437,11 +463,11 @@ def test_editing_an_include_or_a_snippet_reloads_the_pages_that_use_them(tmp_pat
         try:
             (root / "content/_includes/part.md").write_text("Part two.\n")
             data, _ = client.wait_for("reload")
-            assert data == {"all": False, "paths": ["/"]}
+            assert data == reload_of(["/"])
             assert "Part two." in fetch(url)
             (root / "src/app.py").write_text("two = 2\n")
             data, _ = client.wait_for("reload")
-            assert data == {"all": False, "paths": ["/guide/"]}
+            assert data == reload_of(["/guide/"])
             assert "two" in fetch(url + "guide/")
         finally:
             client.close()
@@ -463,7 +489,7 @@ def test_a_snippet_added_while_serving_is_watched(tmp_path):
             time.sleep(0.3)  # the snippet's folder is watched once the batch is done
             (root / "src/app.py").write_text("two = 2\n")
             data, _ = client.wait_for("reload")
-            assert data == {"all": False, "paths": ["/"]}
+            assert data == reload_of(["/"])
             assert "two" in fetch(url)
         finally:
             client.close()

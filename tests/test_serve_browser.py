@@ -60,18 +60,161 @@ def open_live(page, address: str) -> None:
     page.wait_for_timeout(300)  # the event stream is connected
 
 
-def test_edit_appears_without_reload_and_keeps_scroll(chromium, live_site):
+def test_edit_appears_in_place_and_keeps_scroll(chromium, live_site):
     root, url = live_site
     page = chromium.new_page()
     try:
         open_live(page, url + "guide/")
         page.evaluate("window.scrollTo(0, 400)")
-        page.evaluate("window.__before_reload = true")
+        page.evaluate("window.__before_swap = true")
         guide = root / "content/guide.md"
         guide.write_text(guide.read_text().replace("First version", "Second version"))
         page.get_by_text("Second version of the guide.").wait_for(timeout=10_000)
-        assert page.evaluate("window.__before_reload === undefined")  # it did reload itself
-        page.wait_for_function("() => window.scrollY > 300", timeout=5_000)
+        assert page.evaluate("window.__before_swap === true")  # swapped in, not reloaded
+        assert page.evaluate("window.scrollY") == 400
+    finally:
+        page.close()
+
+
+SWAP_GUIDE = """\
+# Guide
+
+First version of the guide.
+
++++ npm
+```sh
+npm install thing
+```
++++ pip
+```sh
+pip install thing
+```
++++
+
+==- Closed panel
+Closed text.
+===
+
+## Setup
+
+{filler}
+## Usage
+
+{filler}
+"""
+
+
+@pytest.fixture
+def swap_site(tmp_path):
+    """A live page with tabs, code, a closed panel and sections: what a swap must keep."""
+    root = tmp_path / "proj"
+    filler = "Filler.\n\n" * 40
+    write_files(
+        root,
+        {
+            "content/index.md": "# Home\n",
+            "content/guide.md": SWAP_GUIDE.format(filler=filler),
+        },
+    )
+    with serving(root) as url:
+        yield root, url
+
+
+@contextlib.contextmanager
+def clipboard_page(chromium) -> Iterator:
+    context = chromium.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_a_swap_keeps_open_tabs_and_panels_and_the_theme_works_on_it(chromium, swap_site):
+    root, url = swap_site
+    with clipboard_page(chromium) as page:
+        open_live(page, url + "guide/")
+        page.get_by_role("tab", name="pip").click()
+        page.get_by_text("Closed panel").click()
+        page.evaluate("window.scrollTo(0, 300)")
+        page.evaluate("window.__before_swap = true")
+        edit(root / "content/guide.md", "pip install thing", "pip install other")
+        page.get_by_text("pip install other").wait_for(timeout=10_000)
+        assert page.evaluate("window.__before_swap === true")
+        assert page.evaluate("window.scrollY") == 300
+        pip = page.get_by_role("tab", name="pip")
+        assert pip.get_attribute("aria-selected") == "true"
+        assert page.get_by_text("pip install other").is_visible()
+        assert page.locator("details", has_text="Closed panel").get_attribute("open") is not None
+        # The theme's scripts set up the new content once: one copy button a block, tabs work.
+        assert page.locator(".code-wrap .code-wrap").count() == 0
+        buttons = page.locator("article.doc .code-wrap > pre + button.copy-button")
+        assert buttons.count() == page.locator("article.doc pre").count() == 2
+        page.locator(".code-wrap", has_text="pip install other").locator("button").click()
+        assert page.evaluate("() => navigator.clipboard.readText()") == "pip install other"
+        page.get_by_role("tab", name="npm").click()
+        assert page.get_by_text("npm install thing").is_visible()
+        assert not page.get_by_text("pip install other").is_visible()
+
+
+def test_a_swap_shows_new_headings_in_the_table_of_contents(chromium, swap_site):
+    root, url = swap_site
+    page = chromium.new_page()
+    try:
+        open_live(page, url + "guide/")
+        page.evaluate("window.__before_swap = true")
+        added = "## Added section\n\n" + "More.\n\n" * 30 + "## Usage"
+        edit(root / "content/guide.md", "## Usage", added)
+        link = page.locator(".toc a[href='#added-section']")
+        link.wait_for(timeout=10_000)
+        assert page.evaluate("window.__before_swap === true")
+        page.locator("#added-section").evaluate("h => h.scrollIntoView()")
+        page.wait_for_function(
+            "() => document.querySelector(\".toc a[href='#added-section']\")"
+            ".classList.contains('is-active')",
+            timeout=5_000,
+        )
+    finally:
+        page.close()
+
+
+def test_a_swap_brings_the_stylesheets_new_content_needs(chromium, live_site):
+    """The first code block of a page links the highlighting stylesheet: it is loaded
+    before the block is shown, and the page is not reloaded."""
+    root, url = live_site
+    page = chromium.new_page()
+    try:
+        open_live(page, url + "guide/")
+        page.evaluate("window.__before_swap = true")
+        code = "```python\nimport os\n```\n"
+        edit(root / "content/guide.md", "First version of the guide.\n", code)
+        page.wait_for_function("() => document.querySelector('article.doc pre .kn')")
+        sheet = "document.querySelector('link[href$=\"pygments.css\"]')?.sheet"
+        assert page.evaluate(f"() => !!{sheet}")  # loaded when the code showed
+        assert page.evaluate("window.__before_swap === true")
+        assert page.locator("article.doc .code-wrap > pre + button.copy-button").count() == 1
+    finally:
+        page.close()
+
+
+def test_a_page_whose_scripts_change_is_reloaded(chromium, live_site):
+    """Tabs on a page that had none bring the components' script: only a reload runs it."""
+    root, url = live_site
+    page = chromium.new_page()
+    try:
+        open_live(page, url + "guide/")
+        page.evaluate("window.__before_swap = true")
+        tabs = "+++ One\nFirst tab.\n+++ Two\nSecond tab.\n+++\n"
+        edit(root / "content/guide.md", "First version of the guide.\n", tabs)
+        page.get_by_role("tab", name="Two").wait_for(timeout=10_000)
+        assert page.evaluate("window.__before_swap === undefined")  # reloaded
+        page.get_by_role("tab", name="Two").click()
+        assert page.get_by_text("Second tab.").is_visible()
     finally:
         page.close()
 

@@ -58,6 +58,8 @@ class Update:
     changed_urls: list[str] = field(default_factory=list)  # site paths like "guide/setup/"
     reload_all: bool = False
     css_only: bool = False
+    stylesheets: bool = False  # a stylesheet changed too: tabs that swap a page fetch it again
+    files: bool = False  # an image or a script changed: tabs reload (a swap would not fetch it)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     failed: bool = False
     seconds: float = 0.0
@@ -244,10 +246,11 @@ class LiveSite:
             self._after_preview(update, previewed)
             if not update.failed:
                 kinds_seen = set(relevant.values())
+                update.stylesheets = ChangeKind.STYLESHEET in kinds_seen
                 if kinds_seen == {ChangeKind.STYLESHEET}:
                     update.css_only = True
                 elif kinds_seen & {ChangeKind.ASSET, ChangeKind.STATIC}:
-                    update.reload_all = True  # an image or a script changed, not the HTML
+                    update.reload_all = update.files = True  # an image or a script, not the HTML
         return update
 
     def warm_up(self, interrupt: Callable[[], bool] = lambda: False) -> None:

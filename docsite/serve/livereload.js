@@ -1,10 +1,18 @@
-// docsite watch mode: reload when this page's output changed, swap CSS, show build errors.
+// docsite watch mode: update this page when its output changed (in place, swap.js, or by a
+// reload), swap CSS, show build errors.
 (() => {
   "use strict";
   const here = () => location.pathname.replace(/index\.html$/, "");
   // When the server read this page (microseconds): a reload event of a build after that, even
-  // one sent while this tab was loading, reloads it; an older one does not.
-  const served = Number(document.currentScript?.dataset.served || 0);
+  // one sent while this tab was loading, updates it; an older one does not.
+  let served = Number(document.currentScript?.dataset.served || 0);
+  // The page as served, before the theme's scripts change it (this script is not deferred):
+  // what swap.js compares the next version with. It loads now, to be ready for the first save.
+  const page = document.documentElement.outerHTML;
+  const swapper = document.createElement("script");
+  swapper.src = "/__docsite/swap.js";
+  swapper.onload = () => window.docsiteSwap.begin(page);
+  document.head.append(swapper);
   const scrollKey = "docsite-scroll:" + here();
   const saved = sessionStorage.getItem(scrollKey);
   if (saved !== null) {
@@ -15,6 +23,25 @@
   const reload = () => {
     sessionStorage.setItem(scrollKey, String(scrollY));
     location.reload();
+  };
+
+  // One swap at a time; a save during one is swapped in after it.
+  let swapping = false;
+  let again = false;
+  const update = async () => {
+    if (swapping) { again = true; return; }
+    swapping = true;
+    try {
+      const stamp = await window.docsiteSwap.swap();
+      if (stamp === null) return reload();
+      served = Math.max(served, stamp);
+    } catch (error) {
+      console.error("docsite: reloading, the page could not be updated in place:", error);
+      return reload();
+    } finally {
+      swapping = false;
+    }
+    if (again) { again = false; update(); }
   };
 
   let overlay = null;
@@ -60,7 +87,13 @@
   const handlers = {
     reload: (data) => {
       hideErrors();
-      if ((data.all || data.paths.includes(here())) && (data.at || 0) > served) reload();
+      if ((data.at || 0) <= served) return;
+      const mine = data.paths.includes(here());
+      // Changed images or scripts of the site: only a reload fetches them again.
+      if (mine && !data.files && window.docsiteSwap) {
+        if (data.css) handlers.css();
+        update();
+      } else if (mine || data.all) reload();
     },
     css: () => {
       hideErrors();

@@ -48,14 +48,17 @@ except ImportError:  # Windows
 
 LIVE_PREFIX = "/__docsite/"
 LIVE_SCRIPT = Path(__file__).with_name("livereload.js")
-# The scripts served under LIVE_PREFIX: the page's, and the worker that all tabs share.
+# The scripts served under LIVE_PREFIX: the page's, the worker that all tabs share, and the
+# swap of a changed page in place (loaded by the page's).
 LIVE_SCRIPTS = {
-    name: LIVE_SCRIPT.with_name(name) for name in ("livereload.js", "livereload-worker.js")
+    name: LIVE_SCRIPT.with_name(name)
+    for name in ("livereload.js", "livereload-worker.js", "swap.js")
 }
-_INJECT = b'<script src="/__docsite/livereload.js" defer></script>'
+# Not deferred: it reads the page as served, before the theme's scripts change it.
+_INJECT = b'<script src="/__docsite/livereload.js"></script>'
 # The same, saying when the page was read (`served_stamp`): a reload event of a later build
 # reloads it even if the tab was between two pages when that event went out.
-_INJECT_STAMPED = '<script src="/__docsite/livereload.js" data-served="{}" defer></script>'
+_INJECT_STAMPED = '<script src="/__docsite/livereload.js" data-served="{}"></script>'
 FALLBACK_404 = (
     b"<!doctype html><html lang=en><meta charset=utf-8><title>Not found</title>"
     b"<h1>Not found</h1><p>There is no page at this address. <a href='/'>Home</a></p></html>"

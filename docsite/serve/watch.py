@@ -129,7 +129,8 @@ def send_previews(events: Broadcaster, previews: list[PagePreview], css: bool) -
         events.publish("css", {})
     else:
         paths = sorted({site_path(p.url) for p in previews if p.url is not None})
-        events.publish("reload", {"paths": paths, "all": False})
+        sheets = any(p.url is None for p in previews)  # sent with the pages: fetched again
+        events.publish("reload", {"paths": paths, "all": False, "css": sheets, "files": False})
     if events.streams:  # a tab is there to ask for it
         events.previews.wait_served(HELD_WAIT_SECONDS)
 
@@ -149,7 +150,15 @@ def publish(events: Broadcaster, update: Update) -> None:
         events.publish("css", {})
     elif update.changed_urls or update.reload_all:
         paths = sorted({site_path(url) for url in update.changed_urls})
-        events.publish("reload", {"paths": paths, "all": update.reload_all})
+        events.publish(
+            "reload",
+            {
+                "paths": paths,
+                "all": update.reload_all,
+                "css": update.stylesheets,
+                "files": update.files,
+            },
+        )
     else:
         events.publish("ok", {})
 

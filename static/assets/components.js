@@ -49,8 +49,9 @@
     next.focus();
   }
 
+  // Run again on `docsite:content` (watch mode swapped new content in): new groups only.
   function init() {
-    document.querySelectorAll("[data-tabs]").forEach(function (group) {
+    document.querySelectorAll("[data-tabs]:not(.tabs-ready)").forEach(function (group) {
       var tabs = tabsOf(group);
       var current = tabs.filter(function (t) { return t.getAttribute("aria-selected") === "true"; })[0];
       if (current) select(current, false);
@@ -68,6 +69,7 @@
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
+  document.addEventListener("docsite:content", init);
 })();
 
 /* docsite components: actions of badges, buttons, reference and file links

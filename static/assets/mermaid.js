@@ -1,29 +1,29 @@
 /* docsite: draws the page's Mermaid diagrams (pre.mermaid) with the Mermaid script loaded
-   before this one, in the page's colour scheme, and again when the scheme changes.
+   before this one, in the page's colour scheme, and again when the scheme changes or watch
+   mode swaps new content in (`docsite:content`: the diagrams not drawn yet).
    Without Mermaid (offline, blocked) the diagram's source stays readable as text. */
 (function () {
   "use strict";
-  var blocks = Array.prototype.slice.call(document.querySelectorAll("pre.mermaid"));
-  if (!blocks.length || !window.mermaid) return;
+  if (!window.mermaid) return;
   var root = document.documentElement;
   var system = matchMedia("(prefers-color-scheme: dark)");
-  blocks.forEach(function (pre) {
-    pre.setAttribute("data-source", pre.textContent);
-  });
 
   function dark() {
     var chosen = root.getAttribute("data-theme");
     return chosen ? chosen === "dark" : system.matches;
   }
 
-  var drawn = null;
+  // Each diagram notes its source and the scheme it was drawn in.
   function draw() {
     var scheme = dark() ? "dark" : "default";
-    if (scheme === drawn) return;
-    drawn = scheme;
+    var blocks = Array.prototype.slice.call(document.querySelectorAll("pre.mermaid"))
+      .filter(function (pre) { return pre.getAttribute("data-scheme") !== scheme; });
+    if (!blocks.length) return;
     blocks.forEach(function (pre) {
+      if (!pre.hasAttribute("data-source")) pre.setAttribute("data-source", pre.textContent);
       pre.removeAttribute("data-processed");
       pre.textContent = pre.getAttribute("data-source");
+      pre.setAttribute("data-scheme", scheme);
     });
     window.mermaid.initialize({ startOnLoad: false, theme: scheme, securityLevel: "strict" });
     window.mermaid.run({ nodes: blocks, suppressErrors: true }).then(function () {
@@ -34,4 +34,5 @@
   draw();
   new MutationObserver(draw).observe(root, { attributes: true, attributeFilter: ["data-theme"] });
   system.addEventListener("change", draw);
+  document.addEventListener("docsite:content", draw);
 })();
