@@ -1,4 +1,5 @@
-"""`python -m benchmarks [--sizes 1000 5000] [--jobs N] [--no-mkdocs] [--mkdocs-limit S]`
+"""`python -m benchmarks [--sizes 1000 5000] [--jobs N] [--no-mkdocs] [--mkdocs-limit S]
+[--engine CHECKOUT] [--no-watch]`
 
 `python -m benchmarks --pathological [--scale F] [--limit S] [--only WORD ...]`: one huge or
 deeply nested page per case, each built at n and 2n (see benchmarks/pathological.py)."""
@@ -8,7 +9,7 @@ import os
 from pathlib import Path
 
 from benchmarks.pathological import run_pathological
-from benchmarks.runner import run
+from benchmarks.runner import REPO, run
 
 RESULTS = Path("benchmarks/results")
 
@@ -52,6 +53,17 @@ def main() -> None:
     )
     parser.add_argument("--keep", type=Path, help="keep the corpora and sites in this folder")
     parser.add_argument(
+        "--engine",
+        type=Path,
+        default=REPO,
+        help="the docsite checkout to measure (default: this one), to compare two in a sitting",
+    )
+    parser.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="skip watch mode's latencies (minutes at 20,000 pages)",
+    )
+    parser.add_argument(
         "--pathological",
         action="store_true",
         help="instead, build one pathological page per case at n and 2n",
@@ -76,7 +88,16 @@ def main() -> None:
         run_pathological(json_path, args.keep, args.limit, args.scale, args.only)
         return
     mkdocs_limit = None if args.no_mkdocs else args.mkdocs_limit
-    run(sorted(args.sizes), args.jobs, mkdocs_limit, args.json, args.keep, not args.no_search)
+    run(
+        sorted(args.sizes),
+        args.jobs,
+        mkdocs_limit,
+        args.json,
+        args.keep,
+        not args.no_search,
+        args.engine.resolve(),
+        not args.no_watch,
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import statistics
 import subprocess
@@ -83,10 +84,11 @@ def timed(command: list[str], cwd: Path, limit: float | None = None) -> Run:
     return Run(round(seconds, 3), round(peak, 1))
 
 
-def docsite_command(out: Path, jobs: int) -> list[str]:
+def docsite_command(out: Path, jobs: int, engine: Path = REPO) -> list[str]:
+    """A build by the docsite of the checkout `engine` (its build.py imports its own)."""
     return [
         sys.executable,
-        str(REPO / "build.py"),
+        str(engine / "build.py"),
         "build",
         "--out",
         str(out),
@@ -243,11 +245,17 @@ def zensical_run(corpus: Corpus, limit: float) -> Run | None:
 
 
 def measure(
-    pages: int, work: Path, jobs: int, mkdocs_limit: float | None, search: bool = True
+    pages: int,
+    work: Path,
+    jobs: int,
+    mkdocs_limit: float | None,
+    search: bool = True,
+    engine: Path = REPO,
+    watch: bool = True,
 ) -> SizeResult:
     corpus = generate(work / f"corpus-{pages}", pages, search=search)
     out = work / f"site-{pages}"
-    command = docsite_command(out, jobs)
+    command = docsite_command(out, jobs, engine)
     cold = timed(command, corpus.root)
     no_change = timed(command, corpus.root)
     _edit_body(corpus)
@@ -270,7 +278,7 @@ def measure(
     )
     result.cache = cache_sizes(corpus.root / ".docsite-cache", out)
     result.search = measure_search(out) if search else {}
-    result.watch = measure_watch(corpus)
+    result.watch = watch_figures(corpus, engine) if watch else {}
     if mkdocs_limit:
         result.mkdocs = mkdocs_run(corpus, work, mkdocs_limit)
         result.zensical = zensical_run(corpus, mkdocs_limit)
@@ -286,6 +294,16 @@ def measure(
     if result.zensical is not None:
         result.ratios["zensical/docsite_cold"] = round(result.zensical.seconds / cold.seconds, 2)
     return result
+
+
+def watch_figures(corpus: Corpus, engine: Path) -> dict[str, float]:
+    """Watch mode's latencies; a server that misses an edit's reload (a large site) is
+    reported as such, and the build figures of the run are kept."""
+    try:
+        return measure_watch(corpus, engine=engine)
+    except (queue.Empty, RuntimeError) as exc:
+        print(f"watch mode at {len(corpus.pages)} pages: no figures ({exc!r})", file=sys.stderr)
+        return {}
 
 
 def baseline_ratio(run: Run | None, ratio: float | None) -> str:
@@ -324,8 +342,8 @@ def table(results: list[SizeResult]) -> str:
         rows.append(
             (
                 str(r.pages),
-                f"{r.watch.get('body_edit_ms', 0):.0f}",
-                f"{r.watch.get('label_edit_ms', 0):.0f}",
+                f"{r.watch['body_edit_ms']:.0f}" if r.watch else "-",
+                f"{r.watch['label_edit_ms']:.0f}" if r.watch else "-",
                 f"{r.cold.seconds:.2f}",
                 f"{r.no_change.seconds:.2f} ({r.ratios['no_change/cold']:.1%})",
                 f"{r.body_edit.seconds:.2f} ({r.ratios['body_edit/cold']:.1%})",
@@ -357,26 +375,46 @@ def run(
     json_path: Path,
     keep: Path | None,
     search: bool = True,
+    engine: Path = REPO,
+    watch: bool = True,
 ) -> dict:
+    """Measure each size in turn; the results are saved after each, so that a large size
+    that fails leaves those before it."""
     work = keep or Path(tempfile.mkdtemp(prefix="docsite-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    try:
-        results = [measure(size, work, jobs, mkdocs_limit, search) for size in sizes]
-    finally:
-        if keep is None:
-            shutil.rmtree(work, ignore_errors=True)
     report: dict = {
         "search": search,
         "jobs": jobs,
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
-        "sizes": [asdict(r) for r in results],
+        "engine": str(engine),
+        "sizes": [],
     }
+    results: list[SizeResult] = []
+    try:
+        for size in sizes:
+            results.append(measure(size, work, jobs, mkdocs_limit, search, engine, watch))
+            report["sizes"].append(asdict(results[-1]))
+            _save(report, results, json_path)
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    _print(report, results)
+    print(f"results written to {json_path}")
+    return report
+
+
+def _save(report: dict, results: list[SizeResult], json_path: Path) -> None:
     if len(results) >= 2:
         small, large = results[0], results[-1]
         report["per_page_scaling"] = round(
             (large.cold.seconds / large.pages) / (small.cold.seconds / small.pages), 3
         )
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(report, indent=2) + "\n")
+
+
+def _print(report: dict, results: list[SizeResult]) -> None:
     print(table(results))
     for r in results:
         c = r.cache
@@ -390,7 +428,3 @@ def run(
             f"time per page at {results[-1].pages} pages vs {results[0].pages}: "
             f"{report['per_page_scaling']:.2f}x"
         )
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"results written to {json_path}")
-    return report

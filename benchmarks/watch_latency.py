@@ -90,9 +90,10 @@ def serving_process(corpus: Corpus, engine: Path = REPO) -> Iterator[tuple[str, 
             server.kill()
 
 
-def measure_watch(corpus: Corpus, trials: int = 7) -> dict[str, float]:
-    """Median milliseconds from save to reload event, for body and for label edits."""
-    with serving(corpus) as url:
+def measure_watch(corpus: Corpus, trials: int = 7, engine: Path = REPO) -> dict[str, float]:
+    """Median milliseconds from save to reload event, for body and for label edits, served
+    by the docsite of the checkout `engine`."""
+    with serving(corpus, engine) as url:
         events = _Events(url)
         time.sleep(0.5)
         body_page = corpus.content / corpus.pages[len(corpus.pages) // 2]

@@ -43,6 +43,10 @@ _CLASS = re.compile(r"\.((?:\\.|[A-Za-z0-9_-])+)")
 _ATTRIBUTE = re.compile(r"\[\s*([A-Za-z0-9_-]+)")
 # Starts with its literal text, which lets the regex engine skip ahead: a page is scanned fast.
 _CLASS_ATTR = re.compile(r"""class=(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+# A rule's prelude: the text between braces that opens a block. Matched from the start of
+# such a text only (the lookbehind), so that a declaration block is not scanned again from
+# each of its characters (which made components.css take 100 ms, on every build).
+_PRELUDE = re.compile(r"(?<![^{}])([^{}]+)\{")
 _PSEUDO_LIST = re.compile(r":(is|where|has|not|matches)\(")
 _ICON_CLASS = re.compile(r"^i-([A-Za-z0-9_-]+)$")
 
@@ -87,7 +91,7 @@ def selector_needs(css: str) -> tuple[frozenset[str], ...]:
     """For each selector of a stylesheet (one per choice of its `:is()` lists), the classes
     and attributes ('[name') an element must hold, or hold inside it, for it to match."""
     needs: list[frozenset[str]] = []
-    for prelude in re.findall(r"([^{}]+)\{", _COMMENT.sub("", css)):
+    for prelude in _PRELUDE.findall(_COMMENT.sub("", css)):
         if prelude.strip().startswith("@"):
             continue
         for selector in (alt for piece in _split(prelude) for alt in _alternatives(piece)):

@@ -124,7 +124,7 @@ class PageBuilder:
         html, outcome = self.render_html(job)
         failed = any(d.severity.value == "error" for d in outcome.diagnostics)
         if html is not None and not (self.live and failed):
-            self._write(outcome, html.encode("utf-8"))
+            self._write(outcome, html)
         return outcome
 
     def render_html(self, job: PageJob) -> tuple[str | None, PageOutcome]:
@@ -212,9 +212,10 @@ class PageBuilder:
         if self.cache.enabled or (ahead and not here):
             self.cache.store_markdown(job.rel, job.markdown_key, parsed)
 
-    def _write(self, outcome: PageOutcome, data: bytes) -> None:
+    def _write(self, outcome: PageOutcome, html: str) -> None:
+        data = html.encode("utf-8")
         outcome.html_digest = digest(data)
-        outcome.search_digest = digest(indexed_html(data.decode("utf-8")))
+        outcome.search_digest = digest(indexed_html(html))
         path = self.staging / outcome.output_path
         make_folders(path.parent)
         record = self.previous.get(outcome.rel)

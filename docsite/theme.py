@@ -175,6 +175,7 @@ class Theme:
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
+            auto_reload=False,  # a build's templates are those it hashed: no stat per render
             bytecode_cache=_SpareBytecodeCache(str(compiled_dir))
             if compiled_dir is not None
             else None,

@@ -19,6 +19,9 @@ Path = tuple[str | int, ...]
 # Settings never nest this deep; deeper input would overflow the C composer's stack (a crash,
 # not an exception) or Python's recursion limit, so it is refused before composing.
 MAX_DEPTH = 100
+# Every collection starts at one of these: a flow bracket, or a block's key, value or item
+# indicator (an indicator in text or a comment only makes the count larger).
+_COLLECTION_MARKS = ("[", "{", ":", "-", "?")
 # Values after aliases are expanded: a few lines of aliases can stand for billions of values.
 MAX_VALUES = 100_000
 
@@ -111,6 +114,8 @@ def _check_depth(text: str) -> None:
 
     libyaml 0.2.6 (PyYAML 6.0.4) refuses flow collections past 1,000 levels while it scans
     ahead, before the events reach MAX_DEPTH; the pure-Python parser then finds the spot."""
+    if sum(map(text.count, _COLLECTION_MARKS)) <= MAX_DEPTH:
+        return  # too few collections to nest that deep: no second parse of a page's settings
     try:
         _first_too_deep(text, _BaseLoader)
     except yaml.scanner.ScannerError as exc:

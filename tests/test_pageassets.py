@@ -36,6 +36,11 @@ def test_selectors_are_spelled_out_choice_by_choice():
     }  # fmt: skip
 
 
+def test_every_rule_is_read_once_whatever_its_blocks_hold():
+    css = "".join(f".r{n} {{{' x: y;' * n}}}\n" for n in range(300)) + "@media x { .last { } }"
+    assert selector_needs(css) == (*(frozenset({f"r{n}"}) for n in range(300)), {"last"})
+
+
 def test_a_page_needs_a_stylesheet_when_one_selector_can_match():
     needs = split_needs(selector_needs(".doc table.clean th {x: y} .tabs-list [role=tab] {x: y}"))
 

@@ -37,3 +37,26 @@ def test_duplicate_keys_are_recorded():
     doc = load_yaml("a: 1\nb: 2\na: 3\n", "a.md")
     assert doc.data["a"] == 3
     assert doc.duplicate_keys == [(("a",), Position(3, 1))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 101 + "]" * 101,  # 101 brackets: just past the count that skips the check
+        "- " * 101 + "x",  # block sequences, one dash each
+        "".join("  " * level + f"k{level}:\n" for level in range(101)) + "  " * 101 + "v",
+    ],
+    ids=["flow", "block-sequence", "block-mapping"],
+)
+def test_nesting_one_level_too_deep_is_refused(text):
+    with pytest.raises(DiagnosticError) as caught:
+        load_yaml(text, "a.md")
+    assert "nested more than 100 levels" in caught.value.diagnostics[0].message
+
+
+def test_nesting_at_the_limit_is_read():
+    doc = load_yaml("a: " + "[" * 99 + "]" * 99, "a.md")  # the mapping and 99 lists: 100
+    value, depth = doc.data["a"], 1
+    while value:
+        value, depth = value[0], depth + 1
+    assert depth == 99
