@@ -47,6 +47,7 @@ class PreviewMemory:
     found_for: tuple[Path, Path] | None = None  # the content folder and output it was found for
     ready: bool = False  # every page is read: nothing to read ahead while nothing changes
     _links: tuple[CacheState, dict[str, list[str]]] | None = None
+    _known: tuple[Discovery, frozenset[str]] | None = None
 
     def recorded_links(self, live: LiveState) -> dict[str, list[str]]:
         """The pages each page links to, as the last build recorded them (read once a build)."""
@@ -54,6 +55,16 @@ class PreviewMemory:
             records = live.state.pages.items()
             self._links = (live.state, {rel: [t for t, *_ in r.page_links] for rel, r in records})
         return self._links[1]
+
+    def known_files(self) -> frozenset[str]:
+        """The content files found (content-relative): a changed file not among them is new."""
+        found = self.found
+        if found is None:
+            return frozenset()
+        if self._known is None or self._known[0] is not found:
+            rels = {source.rel for source in (*found.pages, *found.assets)} | set(found.settings)
+            self._known = (found, frozenset(rels))
+        return self._known[1]
 
     def forget(self, rels: set[str], files_changed: bool) -> None:
         """These content files changed (content-relative); `files_changed`: some were added
