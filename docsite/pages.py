@@ -223,6 +223,44 @@ def load_site(
     return SiteContent(pages, folders, by_source, by_url, found.assets, linkable)
 
 
+def reload_pages(
+    site: SiteContent,
+    found: Discovery,
+    rels: set[str],
+    report: Report,
+    memo: SettingsMemo,
+    style: UrlStyle,
+    loaded: LoadedPages,
+) -> SiteContent | None:
+    """The site `load_site` made from `found`, with the pages of these files read again and
+    placed as it places them (other files, such as images or includes, are no part of it);
+    None when that is not enough: a settings file, a folder's own page (its settings are
+    the folder's), or a page that cannot be read. Watch mode's preview: a page's settings
+    or title changed, the other 5,000 pages are as they were."""
+    olds = [site.by_source[rel] for rel in sorted(rels) if rel in site.by_source]
+    if any(rel in found.settings for rel in rels) or any(old.is_index for old in olds):
+        return None
+    fresh = []
+    for old in olds:
+        settings_file = _settings_file(old.source, False, found)
+        page = loaded.load(old.source, settings_file, False, report, memo)
+        if page is None:
+            return None
+        fresh.append(page)
+    chains: dict[str, tuple[bool, bool]] = {}
+    for page in fresh:
+        _inherit_visibility(page, site.folders, report, chains)
+        _assign_url(page, report, style)
+    _place_under_folder_permalinks(fresh, site.folders, report)
+    by_source = {**site.by_source, **{page.source.rel: page for page in fresh}}
+    pages = [by_source[page.source.rel] for page in site.pages]
+    if all(site.by_source[page.source.rel].url == page.url for page in fresh):
+        by_url = {**site.by_url, **{page.url: page for page in fresh}}
+    else:  # a permalink moved a page: it may clash with another now
+        by_url = _check_unique_urls(pages, report)
+    return SiteContent(pages, site.folders, by_source, by_url, site.assets, site.linkable)
+
+
 @dataclass
 class SettingsMemo:
     """Checked settings by a hash of their YAML layers: the last build's, and this one's."""

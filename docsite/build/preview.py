@@ -22,7 +22,14 @@ from docsite.config import SiteConfig, load_config
 from docsite.context import BuildOptions
 from docsite.diagnostics import Report, Severity
 from docsite.keys import live_markdown_key
-from docsite.pages import LoadedPages, Page, SettingsMemo, SiteContent, load_site
+from docsite.pages import (
+    LoadedPages,
+    Page,
+    SettingsMemo,
+    SiteContent,
+    load_site,
+    reload_pages,
+)
 from docsite.render import PageBuilder, PageJob
 from docsite.sources import Discovery, discover
 from docsite.theme import Theme
@@ -48,6 +55,10 @@ class PreviewMemory:
     ready: bool = False  # every page is read: nothing to read ahead while nothing changes
     _links: tuple[CacheState, dict[str, list[str]]] | None = None
     _known: tuple[Discovery, frozenset[str]] | None = None
+    # The site the last preview (or the reading ahead) loaded, and the files changed since:
+    # the next preview reads those again and places them in it, when that is enough.
+    _site: tuple[SiteConfig, Discovery, SiteContent] | None = None
+    _changed: set[str] = field(default_factory=set)
 
     def recorded_links(self, live: LiveState) -> dict[str, list[str]]:
         """The pages each page links to, as the last build recorded them (read once a build)."""
@@ -70,9 +81,31 @@ class PreviewMemory:
         """These content files changed (content-relative); `files_changed`: some were added
         or removed, so the content folder is walked again."""
         self.loaded.forget(rels)
+        self._changed |= rels
         if files_changed:
             self.found = None
             self.ready = False
+
+    def load_site(self, config: SiteConfig, found: Discovery, report: Report) -> SiteContent:
+        """The pages as they are now (blog settings applied): the last site loaded with the
+        changed files read again when only pages' own files changed, else read whole (the
+        unchanged pages as read before)."""
+        site, last = None, self._site
+        if last is not None and last[1] is found and last[0] == config:
+            changed, memo = self._changed, self.settings
+            site = reload_pages(last[2], found, changed, report, memo, config.urls, self.loaded)
+        if site is None:
+            site = load_site(found, report, self.settings, config.urls, self.loaded)
+        apply_blog_settings(site, config.blog, report)
+        self.remember(config, found, site, report)
+        return site
+
+    def remember(
+        self, config: SiteConfig, found: Discovery, site: SiteContent, report: Report
+    ) -> None:
+        """Keep a site loaded without errors for the next preview to start from."""
+        self._site = None if report.errors else (config, found, site)
+        self._changed = set()
 
 
 class WarmUpInterrupted(Exception):
@@ -106,10 +139,13 @@ def warm_up(
         return True  # nothing to read ahead: the next build says what is wrong
     _find(config, live, memory, report)
     ahead = _ReadAhead(memory.loaded.pages, interrupt)  # the same pages, filled in place
+    found = memory.found
     try:
-        load_site(memory.found, report, memory.settings, config.urls, ahead)
+        site = load_site(found, report, memory.settings, config.urls, ahead)
     except WarmUpInterrupted:
         return False
+    apply_blog_settings(site, config.blog, report)
+    memory.remember(config, found, site, report)
     return True
 
 
@@ -186,10 +222,8 @@ def _load(
     config = load_config(options.root.resolve(), options.config_file, report, start=True)
     if report.errors:
         return None
-    found = _find(config, live, memory, report)
-    site = load_site(found, report, memory.settings, config.urls, memory.loaded)
+    site = memory.load_site(config, _find(config, live, memory, report), report)
     memory.ready = True
-    apply_blog_settings(site, config.blog, report)
     chrome = make_chrome(config, site, live.cache, report, live.state.files, options.use_cache)
     return config, site, chrome.theme
 
