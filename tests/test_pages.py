@@ -1,7 +1,8 @@
+import pytest
 from conftest import write_files
 
 from docsite.diagnostics import Report
-from docsite.pages import first_h1, load_site
+from docsite.pages import LoadedPages, SettingsMemo, first_h1, load_site, reload_pages
 from docsite.sources import discover
 
 
@@ -115,3 +116,61 @@ def test_paired_yml_settings(tmp_path):
 
 def test_first_h1_ignores_fenced_code():
     assert first_h1("~~~\n# no\n~~~\n## Sub\n# Yes #\n") == "Yes"
+
+
+RELOAD_SITE = {
+    "index.md": "# Home\n",
+    "guide/index.md": "# Guide\n",
+    "guide/setup.md": "---\norder: 2\n---\n# Setup\n",
+    "guide/more.md": "# More\n",
+    "guide/more.yml": "label: More settings\n",
+    "vault/index.yml": "visibility: protected\n",
+    "vault/secret.md": "# Secret\n\nThe text.\n",
+    "moved/index.yml": "permalink: /elsewhere\n",
+    "moved/page.md": "# Moved\n",
+}
+
+
+def shown(site):
+    """What a loaded site says of each page, and where each URL leads."""
+    pages = [
+        (p.source.rel, p.url, p.label, p.title, p.settings, p.body, p.is_index) for p in site.pages
+    ]
+    return pages, {url: page.source.rel for url, page in site.by_url.items()}
+
+
+@pytest.mark.parametrize(
+    "rel, text",
+    [
+        ("guide/setup.md", "---\norder: 9\nlabel: Install\n---\n# Set up\n"),
+        ("guide/setup.md", "---\nvisibility: hidden\n---\n# Setup\n"),
+        ("guide/setup.md", "---\npermalink: /install\n---\n# Setup\n"),
+        ("guide/setup.md", "---\npermalink: /guide/more\n---\n# Setup\n"),  # a clash
+        ("guide/more.md", "---\nicon: rocket\n---\n# More and more\n"),
+        ("vault/secret.md", "---\nlabel: Hush\n---\n# Secret\n\nOther text.\n"),
+        ("moved/page.md", "---\nnav:\n  badge: NEW\n---\n# Moved\n"),
+    ],
+)
+def test_reloading_changed_pages_gives_the_site_a_whole_load_gives(tmp_path, rel, text):
+    write_files(tmp_path, RELOAD_SITE)
+    found = discover(tmp_path, "content", Report())
+    loaded, memo = LoadedPages(), SettingsMemo()
+    site = load_site(found, Report(), memo, loaded=loaded)
+    (tmp_path / rel).write_text(text)
+    loaded.forget({rel})
+    reloaded_report, whole_report = Report(), Report()
+    reloaded = reload_pages(site, found, {rel}, reloaded_report, memo, site.pages[0].style, loaded)
+    whole = load_site(found, whole_report, SettingsMemo())
+    assert reloaded is not None
+    assert shown(reloaded) == shown(whole)
+    assert bool(reloaded_report.errors) == bool(whole_report.errors)
+    assert shown(site) != shown(whole)  # the site it started from is as it was
+
+
+@pytest.mark.parametrize("rel", ["guide/index.md", "guide/more.yml", "vault/index.yml"])
+def test_a_folder_setting_is_not_reloaded_alone(tmp_path, rel):
+    write_files(tmp_path, RELOAD_SITE)
+    found = discover(tmp_path, "content", Report())
+    loaded, memo = LoadedPages(), SettingsMemo()
+    site = load_site(found, Report(), memo, loaded=loaded)
+    assert reload_pages(site, found, {rel}, Report(), memo, site.pages[0].style, loaded) is None
