@@ -229,7 +229,9 @@ def build_nav(
     shown = {item.key for item in reading_order}
     folder_modes: dict[str, str] = {}
     modes = {
-        rel: nextprev_mode(item.page, site, nextprev, folder_modes)
+        rel: item.page.settings.nextprev
+        or folder_modes.get(item.page.folder)
+        or nextprev_mode(item.page, site, nextprev, folder_modes)
         for rel, item in by_page.items()
         if item.page
     }
