@@ -139,12 +139,17 @@ def first_h1(body: str) -> str:
 
 def default_page_of(folder_rel: str, page_names: dict[str, SourceFile]) -> list[SourceFile]:
     """Candidates for a folder's default page, best first."""
+    return [page_names[n] for n in default_page_names(folder_rel) if n in page_names]
+
+
+def default_page_names(folder_rel: str) -> list[str]:
+    """The names (lower case) a folder's default page may have, best first."""
     names = [*DEFAULT_PAGE_NAMES]
     if folder_rel:
         names.append(posixpath.basename(folder_rel).lower() + ".md")
     else:
         names.extend(ROOT_DEFAULT_PAGE_NAMES)
-    return [page_names[n] for n in names if n in page_names]
+    return names
 
 
 def load_site(
@@ -225,6 +230,7 @@ def load_site(
 
 def reload_pages(
     site: SiteContent,
+    before: Discovery,
     found: Discovery,
     rels: set[str],
     report: Report,
@@ -232,33 +238,71 @@ def reload_pages(
     style: UrlStyle,
     loaded: LoadedPages,
 ) -> SiteContent | None:
-    """The site `load_site` made from `found`, with the pages of these files read again and
-    placed as it places them (other files, such as images or includes, are no part of it);
-    None when that is not enough: a settings file, a folder's own page (its settings are
-    the folder's), or a page that cannot be read. Watch mode's preview: a page's settings
-    or title changed, the other 5,000 pages are as they were."""
+    """The site `load_site` made from `before`, now `found`: the pages of these files read
+    again, pages added or removed, each placed as `load_site` places it (other files, such
+    as images or includes, are no part of it). None when that is not enough: a settings
+    file changed, a folder's own page, a folder came or went, or a page cannot be read.
+    Watch mode's preview: a page's settings or title changed, or a page was added, and the
+    other 5,000 pages are as they were."""
+    if set(before.settings) != set(found.settings) or any(rel in found.settings for rel in rels):
+        return None
+    sources = {source.rel: source for source in found.pages} if found is not before else None
+    added = [s for rel, s in sources.items() if rel not in site.by_source] if sources else []
+    removed = [rel for rel in site.by_source if rel not in sources] if sources else []
+    if (added or removed) and _folders_change(site, found, [s.rel for s in added] + removed):
+        return None
     olds = [site.by_source[rel] for rel in sorted(rels) if rel in site.by_source]
-    if any(rel in found.settings for rel in rels) or any(old.is_index for old in olds):
+    olds = [old for old in olds if old.source.rel not in removed]
+    if any(old.is_index for old in olds):
         return None
     fresh = []
-    for old in olds:
-        settings_file = _settings_file(old.source, False, found)
-        page = loaded.load(old.source, settings_file, False, report, memo)
+    for source in [old.source for old in olds] + added:
+        settings_file = _settings_file(source, False, found)
+        page = loaded.load(source, settings_file, False, report, memo)
         if page is None:
             return None
         fresh.append(page)
+    return _placed(site, found, fresh, removed, report, style)
+
+
+def _folders_change(site: SiteContent, found: Discovery, rels: list[str]) -> bool:
+    """Whether adding or removing these pages adds or removes a folder, or a default page."""
+    if _all_folders(found) != site.folders.keys():
+        return True
+    return any(
+        posixpath.basename(rel).lower() in default_page_names(posixpath.dirname(rel))
+        for rel in rels
+    )
+
+
+def _placed(
+    site: SiteContent,
+    found: Discovery,
+    fresh: list[Page],
+    removed: list[str],
+    report: Report,
+    style: UrlStyle,
+) -> SiteContent:
+    """The site with these pages, just read, in place, and those of `removed` gone."""
     chains: dict[str, tuple[bool, bool]] = {}
     for page in fresh:
         _inherit_visibility(page, site.folders, report, chains)
         _assign_url(page, report, style)
     _place_under_folder_permalinks(fresh, site.folders, report)
     by_source = {**site.by_source, **{page.source.rel: page for page in fresh}}
-    pages = [by_source[page.source.rel] for page in site.pages]
-    if all(site.by_source[page.source.rel].url == page.url for page in fresh):
+    for rel in removed:
+        del by_source[rel]
+    if len(by_source) == len(site.by_source):
+        pages = [by_source[page.source.rel] for page in site.pages]
+    else:
+        pages = [by_source[source.rel] for source in found.pages if source.rel in by_source]
+    kept = all(site.by_source.get(page.source.rel, page).url == page.url for page in fresh)
+    if kept and not removed and len(pages) == len(site.pages):
         by_url = {**site.by_url, **{page.url: page for page in fresh}}
-    else:  # a permalink moved a page: it may clash with another now
+    else:  # a page came, went or moved (a permalink): it may clash with another now
         by_url = _check_unique_urls(pages, report)
-    return SiteContent(pages, site.folders, by_source, by_url, site.assets, site.linkable)
+    linkable = {**found.unlisted, **found.settings}
+    return SiteContent(pages, site.folders, by_source, by_url, found.assets, linkable)
 
 
 @dataclass

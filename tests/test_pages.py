@@ -149,6 +149,9 @@ def shown(site):
         ("guide/more.md", "---\nicon: rocket\n---\n# More and more\n"),
         ("vault/secret.md", "---\nlabel: Hush\n---\n# Secret\n\nOther text.\n"),
         ("moved/page.md", "---\nnav:\n  badge: NEW\n---\n# Moved\n"),
+        ("guide/new.md", "# New\n"),  # added
+        ("moved/new.md", "---\npermalink: /guide/setup\n---\n# New\n"),  # added, clashing
+        ("guide/setup.md", None),  # removed
     ],
 )
 def test_reloading_changed_pages_gives_the_site_a_whole_load_gives(tmp_path, rel, text):
@@ -156,21 +159,47 @@ def test_reloading_changed_pages_gives_the_site_a_whole_load_gives(tmp_path, rel
     found = discover(tmp_path, "content", Report())
     loaded, memo = LoadedPages(), SettingsMemo()
     site = load_site(found, Report(), memo, loaded=loaded)
-    (tmp_path / rel).write_text(text)
+    if text is None:
+        (tmp_path / rel).unlink()
+    else:
+        (tmp_path / rel).write_text(text)
     loaded.forget({rel})
+    now = (
+        discover(tmp_path, "content", Report())
+        if rel not in site.by_source or text is None
+        else found
+    )
+    style = site.pages[0].style
     reloaded_report, whole_report = Report(), Report()
-    reloaded = reload_pages(site, found, {rel}, reloaded_report, memo, site.pages[0].style, loaded)
-    whole = load_site(found, whole_report, SettingsMemo())
+    reloaded = reload_pages(site, found, now, {rel}, reloaded_report, memo, style, loaded)
+    whole = load_site(now, whole_report, SettingsMemo())
     assert reloaded is not None
     assert shown(reloaded) == shown(whole)
     assert bool(reloaded_report.errors) == bool(whole_report.errors)
     assert shown(site) != shown(whole)  # the site it started from is as it was
 
 
-@pytest.mark.parametrize("rel", ["guide/index.md", "guide/more.yml", "vault/index.yml"])
-def test_a_folder_setting_is_not_reloaded_alone(tmp_path, rel):
+@pytest.mark.parametrize(
+    "rel, text",
+    [
+        ("guide/index.md", "# Guide again\n"),  # a folder's own page
+        ("guide/more.yml", "label: Other\n"),
+        ("vault/index.yml", "visibility: public\n"),
+        ("moved/readme.md", "# Readme\n"),  # a second default page
+        ("other/page.md", "# Other\n"),  # in a new folder
+        ("guide/index.md", None),
+        ("vault/secret.md", None),  # the folder's last page
+    ],
+)
+def test_folders_and_their_settings_are_not_reloaded_alone(tmp_path, rel, text):
     write_files(tmp_path, RELOAD_SITE)
     found = discover(tmp_path, "content", Report())
     loaded, memo = LoadedPages(), SettingsMemo()
     site = load_site(found, Report(), memo, loaded=loaded)
-    assert reload_pages(site, found, {rel}, Report(), memo, site.pages[0].style, loaded) is None
+    if text is None:
+        (tmp_path / rel).unlink()
+    else:
+        write_files(tmp_path, {rel: text})
+    now = discover(tmp_path, "content", Report())
+    style = site.pages[0].style
+    assert reload_pages(site, found, now, {rel}, Report(), memo, style, loaded) is None

@@ -91,9 +91,10 @@ class PreviewMemory:
         changed files read again when only pages' own files changed, else read whole (the
         unchanged pages as read before)."""
         site, last = None, self._site
-        if last is not None and last[1] is found and last[0] == config:
+        if last is not None and last[0] == config:
             changed, memo = self._changed, self.settings
-            site = reload_pages(last[2], found, changed, report, memo, config.urls, self.loaded)
+            style, loaded = config.urls, self.loaded
+            site = reload_pages(last[2], last[1], found, changed, report, memo, style, loaded)
         if site is None:
             site = load_site(found, report, self.settings, config.urls, self.loaded)
         apply_blog_settings(site, config.blog, report)
