@@ -292,7 +292,7 @@ def _placed(
     by_source = {**site.by_source, **{page.source.rel: page for page in fresh}}
     for rel in removed:
         del by_source[rel]
-    if len(by_source) == len(site.by_source):
+    if not removed and len(by_source) == len(site.by_source):
         pages = [by_source[page.source.rel] for page in site.pages]
     else:
         pages = [by_source[source.rel] for source in found.pages if source.rel in by_source]

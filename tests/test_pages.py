@@ -203,3 +203,18 @@ def test_folders_and_their_settings_are_not_reloaded_alone(tmp_path, rel, text):
     now = discover(tmp_path, "content", Report())
     style = site.pages[0].style
     assert reload_pages(site, found, now, {rel}, Report(), memo, style, loaded) is None
+
+
+def test_a_renamed_page_is_reloaded_where_a_whole_load_puts_it(tmp_path):
+    write_files(tmp_path, RELOAD_SITE)
+    found = discover(tmp_path, "content", Report())
+    loaded, memo = LoadedPages(), SettingsMemo()
+    site = load_site(found, Report(), memo, loaded=loaded)
+    (tmp_path / "guide/setup.md").rename(tmp_path / "guide/install.md")
+    rels = {"guide/setup.md", "guide/install.md"}
+    loaded.forget(rels)
+    now = discover(tmp_path, "content", Report())
+    style = site.pages[0].style
+    reloaded = reload_pages(site, found, now, rels, Report(), memo, style, loaded)
+    assert reloaded is not None
+    assert shown(reloaded) == shown(load_site(now, Report(), SettingsMemo()))

@@ -255,6 +255,7 @@ def test_previews_one_after_another_each_equal_the_build(tmp_path):
     try:
         assert not live.full_build().failed
         live.warm_up()
+        memory = live.memory
         for number, name in enumerate(SESSION):
             before, count = files_of(root), len(sent)
             if number % 2:
@@ -262,6 +263,7 @@ def test_previews_one_after_another_each_equal_the_build(tmp_path):
             edits[name](root)
             update = live.apply(changed(before, files_of(root)))
             assert not update.failed, [d.format() for d in update.diagnostics]
+            assert live.memory is memory, name  # no preview failed (and was dropped)
             for preview in (preview for previews in sent[count:] for preview in previews):
                 built = (served / preview.output_path).read_bytes()
                 assert preview.html == built, (name, preview.output_path)
