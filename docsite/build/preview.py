@@ -18,7 +18,7 @@ from docsite.build.live import LiveState
 from docsite.build.prepare import make_chrome
 from docsite.build.run import not_content, path_rules
 from docsite.cache import CacheState
-from docsite.config import SiteConfig, load_config
+from docsite.config import BlogConfig, SiteConfig, load_config
 from docsite.context import BuildOptions
 from docsite.diagnostics import Report, Severity
 from docsite.keys import live_markdown_key
@@ -33,6 +33,7 @@ from docsite.pages import (
 from docsite.render import PageBuilder, PageJob
 from docsite.sources import Discovery, discover
 from docsite.theme import Theme
+from docsite.urls import UrlStyle
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class PreviewMemory:
     _known: tuple[Discovery, frozenset[str]] | None = None
     # The site the last preview (or the reading ahead) loaded, and the files changed since:
     # the next preview reads those again and places them in it, when that is enough.
-    _site: tuple[SiteConfig, Discovery, SiteContent] | None = None
+    _site: tuple[tuple[Path, UrlStyle, BlogConfig], Discovery, SiteContent] | None = None
     _changed: set[str] = field(default_factory=set)
 
     def recorded_links(self, live: LiveState) -> dict[str, list[str]]:
@@ -91,7 +92,7 @@ class PreviewMemory:
         changed files read again when only pages' own files changed, else read whole (the
         unchanged pages as read before)."""
         site, last = None, self._site
-        if last is not None and last[0] == config:
+        if last is not None and last[0] == _loading(config):
             changed, memo = self._changed, self.settings
             style, loaded = config.urls, self.loaded
             site = reload_pages(last[2], last[1], found, changed, report, memo, style, loaded)
@@ -105,8 +106,14 @@ class PreviewMemory:
         self, config: SiteConfig, found: Discovery, site: SiteContent, report: Report
     ) -> None:
         """Keep a site loaded without errors for the next preview to start from."""
-        self._site = None if report.errors else (config, found, site)
+        self._site = None if report.errors else (_loading(config), found, site)
         self._changed = set()
+
+
+def _loading(config: SiteConfig) -> tuple[Path, UrlStyle, BlogConfig]:
+    """What of the config loading the pages reads: a change to the rest (the site's title,
+    the theme's settings) leaves the pages as they were loaded."""
+    return config.content_dir, config.urls, config.blog
 
 
 class WarmUpInterrupted(Exception):
