@@ -16,7 +16,7 @@ import re
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -72,6 +72,7 @@ def icon_target(value: str, base_dir: str) -> str | None:
     return None if target in ("", ".") or target.startswith("../") or target == ".." else target
 
 
+@lru_cache(maxsize=1 << 12)  # the sidebar asks for every page's, at every load
 def site_icon(value: str, base_dir: str) -> str:
     """An icon value as the sidebar keeps it: an image path from the content root ('/a/b.png'),
     so that it means the same from every page; anything else unchanged."""

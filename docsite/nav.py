@@ -140,18 +140,30 @@ def _prerelease_key(prerelease: str | None) -> tuple:
     return (1, *parts, (2, 0, ()))
 
 
-def nextprev_mode(page: Page, site: SiteContent, default: str) -> str:
-    """Retype's nextprev.mode of a page: its own, else its nearest folder's, else the site's."""
+def nextprev_mode(
+    page: Page, site: SiteContent, default: str, folders: dict[str, str] | None = None
+) -> str:
+    """Retype's nextprev.mode of a page: its own, else its nearest folder's, else the site's.
+    `folders`: each folder's mode as worked out so far (for every page of a site at once)."""
     if page.settings.nextprev:
         return page.settings.nextprev
+    folders = folders if folders is not None else {}
     folder = posixpath.dirname(page.source.rel)
-    while True:
+    path = []
+    while folder not in folders:
+        path.append(folder)
         settings = site.folders[folder].settings if folder in site.folders else None
         if settings is not None and settings.nextprev:
-            return settings.nextprev
+            folders[folder] = settings.nextprev
+            break
         if not folder:
-            return default
+            folders[folder] = default
+            break
         folder = posixpath.dirname(folder)
+    mode = folders[folder]
+    for rel in path:
+        folders[rel] = mode
+    return mode
 
 
 def build_nav(
@@ -215,8 +227,13 @@ def build_nav(
     _walk(root, reading_order)
     # Pages under a folder that left the sidebar are published, but not in the tree.
     shown = {item.key for item in reading_order}
+    folder_modes: dict[str, str] = {}
     modes = {
-        rel: nextprev_mode(item.page, site, nextprev) for rel, item in by_page.items() if item.page
+        rel: item.page.settings.nextprev
+        or folder_modes.get(item.page.folder)
+        or nextprev_mode(item.page, site, nextprev, folder_modes)
+        for rel, item in by_page.items()
+        if item.page
     }
     reading_order = [
         i for i in reading_order if i.page is None or modes[i.page.source.rel] != "exclude"
@@ -323,7 +340,7 @@ def _page_item(page: Page) -> NavItem:
         key=f"page:{page.source.rel}",
         label=page.label,
         url=page.url,
-        icon=site_icon(s.icon, posixpath.dirname(page.source.rel)),
+        icon=site_icon(s.icon, page.folder) if s.icon else "",
         badge=s.badge,
         is_folder=False,
         expanded=False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from docsite.cache import digest, engine_digest
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report
 from docsite.frontmatter import WITHHELD, Located, PageSettings, parse_settings, split_frontmatter
 from docsite.reading import read_text
-from docsite.sources import Discovery, SourceFile
+from docsite.sources import SETTINGS_SUFFIXES, Discovery, SourceFile
 from docsite.urls import UrlStyle, shown_url, site_path_problem
 
 HOME_ORDER = 10000
@@ -104,12 +105,16 @@ def humanize(stem: str) -> str:
     return words[:1].upper() + words[1:] if words else stem
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every page's URL, on every load of the site
 def slugify_segment(name: str, recase: bool = True) -> str:
     """A file or folder name as a URL segment: lower case (unless `recase: none`), and no
     character that a URL would read as syntax ('#', '?', '%', spaces...)."""
     name = name.strip()
-    slug = re.sub(r"[^\w\-.~]+", "-", name.lower() if recase else name).strip("-")
+    slug = _NOT_IN_SLUG.sub("-", name.lower() if recase else name).strip("-")
     return slug or "-"
+
+
+_NOT_IN_SLUG = re.compile(r"[^\w\-.~]+")
 
 
 def first_h1(body: str) -> str:
@@ -134,12 +139,17 @@ def first_h1(body: str) -> str:
 
 def default_page_of(folder_rel: str, page_names: dict[str, SourceFile]) -> list[SourceFile]:
     """Candidates for a folder's default page, best first."""
+    return [page_names[n] for n in default_page_names(folder_rel) if n in page_names]
+
+
+def default_page_names(folder_rel: str) -> list[str]:
+    """The names (lower case) a folder's default page may have, best first."""
     names = [*DEFAULT_PAGE_NAMES]
     if folder_rel:
         names.append(posixpath.basename(folder_rel).lower() + ".md")
     else:
         names.extend(ROOT_DEFAULT_PAGE_NAMES)
-    return [page_names[n] for n in names if n in page_names]
+    return names
 
 
 def load_site(
@@ -206,8 +216,9 @@ def load_site(
             if yml is not None and folders[rel].settings.visibility in WITHHELD:
                 warn_withheld(folders[rel].settings, yml.shown, "the pages of this folder", report)
 
+    chains: dict[str, tuple[bool, bool]] = {}
     for page in pages:
-        _inherit_visibility(page, folders, report)
+        _inherit_visibility(page, folders, report, chains)
     by_source = {page.source.rel: page for page in pages}
     for page in pages:
         _assign_url(page, report, style)
@@ -215,6 +226,83 @@ def load_site(
     by_url = _check_unique_urls(pages, report)
     linkable = {**found.unlisted, **found.settings}
     return SiteContent(pages, folders, by_source, by_url, found.assets, linkable)
+
+
+def reload_pages(
+    site: SiteContent,
+    before: Discovery,
+    found: Discovery,
+    rels: set[str],
+    report: Report,
+    memo: SettingsMemo,
+    style: UrlStyle,
+    loaded: LoadedPages,
+) -> SiteContent | None:
+    """The site `load_site` made from `before`, now `found`: the pages of these files read
+    again, pages added or removed, each placed as `load_site` places it (other files, such
+    as images or includes, are no part of it). None when that is not enough: a settings
+    file changed, a folder's own page, a folder came or went, or a page cannot be read.
+    Watch mode's preview: a page's settings or title changed, or a page was added, and the
+    other 5,000 pages are as they were."""
+    if set(before.settings) != set(found.settings) or any(rel in found.settings for rel in rels):
+        return None
+    sources = {source.rel: source for source in found.pages} if found is not before else None
+    added = [s for rel, s in sources.items() if rel not in site.by_source] if sources else []
+    removed = [rel for rel in site.by_source if rel not in sources] if sources else []
+    if (added or removed) and _folders_change(site, found, [s.rel for s in added] + removed):
+        return None
+    olds = [site.by_source[rel] for rel in sorted(rels) if rel in site.by_source]
+    olds = [old for old in olds if old.source.rel not in removed]
+    if any(old.is_index for old in olds):
+        return None
+    fresh = []
+    for source in [old.source for old in olds] + added:
+        settings_file = _settings_file(source, False, found)
+        page = loaded.load(source, settings_file, False, report, memo)
+        if page is None:
+            return None
+        fresh.append(page)
+    return _placed(site, found, fresh, removed, report, style)
+
+
+def _folders_change(site: SiteContent, found: Discovery, rels: list[str]) -> bool:
+    """Whether adding or removing these pages adds or removes a folder, or a default page."""
+    if _all_folders(found) != site.folders.keys():
+        return True
+    return any(
+        posixpath.basename(rel).lower() in default_page_names(posixpath.dirname(rel))
+        for rel in rels
+    )
+
+
+def _placed(
+    site: SiteContent,
+    found: Discovery,
+    fresh: list[Page],
+    removed: list[str],
+    report: Report,
+    style: UrlStyle,
+) -> SiteContent:
+    """The site with these pages, just read, in place, and those of `removed` gone."""
+    chains: dict[str, tuple[bool, bool]] = {}
+    for page in fresh:
+        _inherit_visibility(page, site.folders, report, chains)
+        _assign_url(page, report, style)
+    _place_under_folder_permalinks(fresh, site.folders, report)
+    by_source = {**site.by_source, **{page.source.rel: page for page in fresh}}
+    for rel in removed:
+        del by_source[rel]
+    if not removed and len(by_source) == len(site.by_source):
+        pages = [by_source[page.source.rel] for page in site.pages]
+    else:
+        pages = [by_source[source.rel] for source in found.pages if source.rel in by_source]
+    kept = all(site.by_source.get(page.source.rel, page).url == page.url for page in fresh)
+    if kept and not removed and len(pages) == len(site.pages):
+        by_url = {**site.by_url, **{page.url: page for page in fresh}}
+    else:  # a page came, went or moved (a permalink): it may clash with another now
+        by_url = _check_unique_urls(pages, report)
+    linkable = {**found.unlisted, **found.settings}
+    return SiteContent(pages, site.folders, by_source, by_url, found.assets, linkable)
 
 
 @dataclass
@@ -265,8 +353,12 @@ class LoadedPages:
 
     def forget(self, rels: set[str]) -> None:
         """Drop the pages read from these files (content-relative): a page or its settings."""
+        for rel in rels:
+            self.pages.pop(rel, None)
+        if not any(rel.lower().endswith(SETTINGS_SUFFIXES) for rel in rels):
+            return  # no page read these as its settings: no need to look at every page
         for rel, (settings_file, _, _) in list(self.pages.items()):
-            if rel in rels or (settings_file is not None and settings_file.rel in rels):
+            if settings_file is not None and settings_file.rel in rels:
                 del self.pages[rel]
 
 
@@ -367,21 +459,23 @@ def _load_page(
     return page
 
 
-def _inherit_visibility(page: Page, folders: dict[str, Folder], report: Report) -> None:
+def _inherit_visibility(
+    page: Page, folders: dict[str, Folder], report: Report, chains: dict[str, tuple[bool, bool]]
+) -> None:
     """A folder's visibility covers the pages below it: a page is out of the sidebar when
     it or a folder above it is hidden or private, and withheld when either is protected or
-    private (Retype: `visibility: protected` in a folder's index.yml)."""
+    private (Retype: `visibility: protected` in a folder's index.yml). `chains`: each
+    folder's own and inherited (listed, withheld), worked out once per load."""
     own = page.settings.visibility
     listed, withheld = own in ("public", "protected"), own in WITHHELD
     folder = posixpath.dirname(page.folder) if page.is_index else page.folder
-    while True:
-        above = folders.get(folder)
-        if above is not None and above.settings is not page.settings:
-            listed = listed and above.settings.visibility in ("public", "protected")
-            withheld = withheld or above.settings.visibility in WITHHELD
-        if not folder:
-            break
-        folder = posixpath.dirname(folder)
+    above = folders.get(folder)
+    if above is not None and above.settings is page.settings:  # the home page: its own
+        chain = _folder_chain(posixpath.dirname(folder), folders, chains) if folder else None
+    else:
+        chain = _folder_chain(folder, folders, chains)
+    if chain is not None:
+        listed, withheld = listed and chain[0], withheld or chain[1]
     visibility = {
         (True, False): "public",
         (False, False): "hidden",
@@ -394,6 +488,29 @@ def _inherit_visibility(page: Page, folders: dict[str, Folder], report: Report) 
         warn_withheld(page.settings, page.source.shown, "this page", report)
     if page.withheld:
         _withhold(page)
+
+
+def _folder_chain(
+    folder: str, folders: dict[str, Folder], chains: dict[str, tuple[bool, bool]]
+) -> tuple[bool, bool]:
+    """Whether the folder and every folder above it are listed, and whether one of them is
+    withheld. A folder's visibility may be its index page's, already combined with those
+    above: combining again changes nothing (and, or), so the order pages come in does not
+    matter. A loop, not recursion: folders may nest past the recursion limit."""
+    path = []
+    while folder not in chains:
+        path.append(folder)
+        if not folder:
+            break
+        folder = posixpath.dirname(folder)
+    listed, withheld = chains.get(folder, (True, False))
+    for rel in reversed(path):
+        above = folders.get(rel)
+        if above is not None:
+            listed = listed and above.settings.visibility in ("public", "protected")
+            withheld = withheld or above.settings.visibility in WITHHELD
+        chains[rel] = (listed, withheld)
+    return listed, withheld
 
 
 def warn_withheld(settings: PageSettings, shown: str, where_to: str, report: Report) -> None:
@@ -453,16 +570,29 @@ def _place_under_folder_permalinks(
                 bases[rel] = base
     if not bases:
         return
+    nearest: dict[str, str] = {}  # each folder's nearest folder with a base, or ""
     for page in pages:
         if page.settings.permalink:
             continue
-        folder = posixpath.dirname(page.folder) if page.is_index else page.folder
-        while folder and folder not in bases:
-            folder = posixpath.dirname(folder)
+        folder = _nearest_base(
+            posixpath.dirname(page.folder) if page.is_index else page.folder, bases, nearest
+        )
         if folder:
             page.url = bases[folder] + page.url.removeprefix(
                 "/".join(slugify_segment(p, page.style.recase) for p in folder.split("/")) + "/"
             )
+
+
+def _nearest_base(folder: str, bases: dict[str, str], nearest: dict[str, str]) -> str:
+    """The folder, or the nearest one above it, that has a base ("" when none has)."""
+    path = []
+    while folder and folder not in bases and folder not in nearest:
+        path.append(folder)
+        folder = posixpath.dirname(folder)
+    found = folder if folder in bases else nearest.get(folder, "")
+    for rel in path:
+        nearest[rel] = found
+    return found
 
 
 def _check_folder_permalink(folder: Folder, report: Report) -> str | None:

@@ -1,7 +1,8 @@
+import pytest
 from conftest import write_files
 
 from docsite.diagnostics import Report
-from docsite.pages import first_h1, load_site
+from docsite.pages import LoadedPages, SettingsMemo, first_h1, load_site, reload_pages
 from docsite.sources import discover
 
 
@@ -115,3 +116,105 @@ def test_paired_yml_settings(tmp_path):
 
 def test_first_h1_ignores_fenced_code():
     assert first_h1("~~~\n# no\n~~~\n## Sub\n# Yes #\n") == "Yes"
+
+
+RELOAD_SITE = {
+    "index.md": "# Home\n",
+    "guide/index.md": "# Guide\n",
+    "guide/setup.md": "---\norder: 2\n---\n# Setup\n",
+    "guide/more.md": "# More\n",
+    "guide/more.yml": "label: More settings\n",
+    "vault/index.yml": "visibility: protected\n",
+    "vault/secret.md": "# Secret\n\nThe text.\n",
+    "moved/index.yml": "permalink: /elsewhere\n",
+    "moved/page.md": "# Moved\n",
+}
+
+
+def shown(site):
+    """What a loaded site says of each page, and where each URL leads."""
+    pages = [
+        (p.source.rel, p.url, p.label, p.title, p.settings, p.body, p.is_index) for p in site.pages
+    ]
+    return pages, {url: page.source.rel for url, page in site.by_url.items()}
+
+
+@pytest.mark.parametrize(
+    "rel, text",
+    [
+        ("guide/setup.md", "---\norder: 9\nlabel: Install\n---\n# Set up\n"),
+        ("guide/setup.md", "---\nvisibility: hidden\n---\n# Setup\n"),
+        ("guide/setup.md", "---\npermalink: /install\n---\n# Setup\n"),
+        ("guide/setup.md", "---\npermalink: /guide/more\n---\n# Setup\n"),  # a clash
+        ("guide/more.md", "---\nicon: rocket\n---\n# More and more\n"),
+        ("vault/secret.md", "---\nlabel: Hush\n---\n# Secret\n\nOther text.\n"),
+        ("moved/page.md", "---\nnav:\n  badge: NEW\n---\n# Moved\n"),
+        ("guide/new.md", "# New\n"),  # added
+        ("moved/new.md", "---\npermalink: /guide/setup\n---\n# New\n"),  # added, clashing
+        ("guide/setup.md", None),  # removed
+    ],
+)
+def test_reloading_changed_pages_gives_the_site_a_whole_load_gives(tmp_path, rel, text):
+    write_files(tmp_path, RELOAD_SITE)
+    found = discover(tmp_path, "content", Report())
+    loaded, memo = LoadedPages(), SettingsMemo()
+    site = load_site(found, Report(), memo, loaded=loaded)
+    if text is None:
+        (tmp_path / rel).unlink()
+    else:
+        (tmp_path / rel).write_text(text)
+    loaded.forget({rel})
+    now = (
+        discover(tmp_path, "content", Report())
+        if rel not in site.by_source or text is None
+        else found
+    )
+    style = site.pages[0].style
+    reloaded_report, whole_report = Report(), Report()
+    reloaded = reload_pages(site, found, now, {rel}, reloaded_report, memo, style, loaded)
+    whole = load_site(now, whole_report, SettingsMemo())
+    assert reloaded is not None
+    assert shown(reloaded) == shown(whole)
+    assert bool(reloaded_report.errors) == bool(whole_report.errors)
+    assert shown(site) != shown(whole)  # the site it started from is as it was
+
+
+@pytest.mark.parametrize(
+    "rel, text",
+    [
+        ("guide/index.md", "# Guide again\n"),  # a folder's own page
+        ("guide/more.yml", "label: Other\n"),
+        ("vault/index.yml", "visibility: public\n"),
+        ("moved/readme.md", "# Readme\n"),  # a second default page
+        ("other/page.md", "# Other\n"),  # in a new folder
+        ("guide/index.md", None),
+        ("vault/secret.md", None),  # the folder's last page
+    ],
+)
+def test_folders_and_their_settings_are_not_reloaded_alone(tmp_path, rel, text):
+    write_files(tmp_path, RELOAD_SITE)
+    found = discover(tmp_path, "content", Report())
+    loaded, memo = LoadedPages(), SettingsMemo()
+    site = load_site(found, Report(), memo, loaded=loaded)
+    if text is None:
+        (tmp_path / rel).unlink()
+    else:
+        write_files(tmp_path, {rel: text})
+    now = discover(tmp_path, "content", Report())
+    style = site.pages[0].style
+    assert reload_pages(site, found, now, {rel}, Report(), memo, style, loaded) is None
+
+
+def test_a_renamed_page_is_reloaded_where_a_whole_load_puts_it(tmp_path):
+    write_files(tmp_path, RELOAD_SITE)
+    found = discover(tmp_path, "content", Report())
+    loaded, memo = LoadedPages(), SettingsMemo()
+    site = load_site(found, Report(), memo, loaded=loaded)
+    (tmp_path / "guide/setup.md").rename(tmp_path / "guide/install.md")
+    rels = {"guide/setup.md", "guide/install.md"}
+    loaded.forget(rels)
+    now = discover(tmp_path, "content", Report())
+    style = site.pages[0].style
+    reloaded = reload_pages(site, found, now, rels, Report(), memo, style, loaded)
+    assert reloaded is not None
+    assert shown(reloaded) == shown(load_site(now, Report(), SettingsMemo()))

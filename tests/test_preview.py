@@ -218,3 +218,57 @@ def test_the_build_waits_for_the_tab_that_fetches_its_preview():
     assert previews.get("a/index.html") == b"new"
     previews.answering()  # the stylesheets the reloaded page revalidates
     assert previews.wait_served(1.0)
+
+
+# One serving session, one edit after another: each preview starts from what the one before
+# it loaded (the pages of changed files read again into it), and is what the build writes.
+SESSION = [
+    "label",
+    "order",
+    "template",
+    "badge",
+    "open page title",
+    "permalink",
+    "config",
+    "icon",
+    "add",
+    "hidden",
+    "rename",
+    "open page title back",
+]
+
+
+def test_previews_one_after_another_each_equal_the_build(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=4, pages=14)
+    served = root / ".docsite-cache/serve"
+    live = LiveSite(BuildOptions(root=root, out=served))
+    sent: list[list[PagePreview]] = []
+    live.open_pages = lambda: OPEN
+    live.on_preview = lambda previews, css: sent.append(previews)
+    edits = {
+        **WATCH_EDITS,
+        "hidden": lambda r: edit(r / "content/s2/p3.md", "order: 3\n", "visibility: hidden\n"),
+        "open page title": lambda r: edit(r / "content/s2/p5.md", "# Renamed page", "# Open"),
+        "open page title back": lambda r: edit(r / "content/s2/p5.md", "# Open", "# Again"),
+    }
+    try:
+        assert not live.full_build().failed
+        live.warm_up()
+        memory = live.memory
+        for number, name in enumerate(SESSION):
+            before, count = files_of(root), len(sent)
+            if number % 2:
+                live.warm_up()  # idle between some saves, not between others
+            edits[name](root)
+            update = live.apply(changed(before, files_of(root)))
+            assert not update.failed, [d.format() for d in update.diagnostics]
+            assert live.memory is memory, name  # no preview failed (and was dropped)
+            for preview in (preview for previews in sent[count:] for preview in previews):
+                built = (served / preview.output_path).read_bytes()
+                assert preview.html == built, (name, preview.output_path)
+        assert live.search.idle()
+    finally:
+        live.close()
+    assert len(sent) >= len(SESSION) // 2  # most of them show on the open pages
+    assert tree(served) == clean_build(root, tmp_path / "clean")

@@ -156,40 +156,62 @@ NAME_MAX = 255
 
 def check_icons(site: SiteContent, config: SiteConfig, icons: IconSet, report: Report) -> None:
     """Every icon named in settings must exist; a typo is a warning with suggestions, a missing
-    image or an inline SVG that could run script an error."""
-    checked: list[tuple[str, str, Located]] = []  # value, the folder it is relative to, where
+    image or an inline SVG that could run script an error. Each value is checked once per
+    folder it is named from: thousands of pages name the same few icons."""
+    known: dict[tuple[str, str], list[_IconProblem]] = {}
     for page in site.pages:
         if page.settings.icon:
-            where = page.settings.where("icon", page.source.shown)
-            checked.append((page.settings.icon, posixpath.dirname(page.source.rel), where))
+            base_dir = posixpath.dirname(page.source.rel)
+            problems = _icon_problems(page.settings.icon, base_dir, icons, known)
+            if problems:
+                _say(problems, page.settings.where("icon", page.source.shown), report)
     for folder in site.folders.values():
         if folder.index is None and folder.settings.icon:
-            where = folder.settings.where("icon", folder.settings_file)
-            checked.append((folder.settings.icon, folder.rel, where))
+            problems = _icon_problems(folder.settings.icon, folder.rel, icons, known)
+            if problems:
+                _say(problems, folder.settings.where("icon", folder.settings_file), report)
     for link in config.links:
         if link.icon:
-            checked.append((link.icon, "", Located(config.file, 0, 0)))
-    for value, base_dir, where in checked:
-        _check_icon(value, base_dir, where, icons, report)
+            problems = _icon_problems(link.icon, "", icons, known)
+            _say(problems, Located(config.file, 0, 0), report)
 
 
-def _check_icon(value: str, base_dir: str, where: Located, icons: IconSet, report: Report) -> None:
-    place = (where.file, where.line, where.col)
+@dataclass(frozen=True)
+class _IconProblem:
+    error: bool  # else a warning
+    message: str
+    hint: str
+
+
+def _say(problems: list[_IconProblem], where: Located, report: Report) -> None:
+    for problem in problems:
+        say = report.error if problem.error else report.warning
+        say(where.file, where.line, where.col, problem.message, problem.hint)
+
+
+def _icon_problems(
+    value: str, base_dir: str, icons: IconSet, known: dict[tuple[str, str], list[_IconProblem]]
+) -> list[_IconProblem]:
+    """What is wrong with an icon value named from a folder, remembered in `known`."""
+    found = known.get((value, base_dir))
+    if found is not None:
+        return found
+    problems = []
     if is_inline_svg(value):
         problem = svg_problem(value)
         if problem:
-            report.error(*place, f"the icon's inline SVG {problem}; it is not shown", SVG_HINT)
+            message = f"the icon's inline SVG {problem}; it is not shown"
+            problems.append(_IconProblem(True, message, SVG_HINT))
     elif is_image_icon(value):
-        found = icons.image_problem(value, base_dir)
-        if found is not None:
-            report.error(*place, *found)
+        image = icons.image_problem(value, base_dir)
+        if image is not None:
+            problems.append(_IconProblem(True, *image))
     elif icons.resolve(value) is None:
         close = icons.suggestions(value)
-        report.warning(
-            *place,
-            f"unknown icon '{value}'",
-            ("did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close else ICON_HINT,
-        )
+        hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else ICON_HINT
+        problems.append(_IconProblem(False, f"unknown icon '{value}'", hint))
+    known[(value, base_dir)] = problems
+    return problems
 
 
 def resolve_links(

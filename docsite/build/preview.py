@@ -18,14 +18,22 @@ from docsite.build.live import LiveState
 from docsite.build.prepare import make_chrome
 from docsite.build.run import not_content, path_rules
 from docsite.cache import CacheState
-from docsite.config import SiteConfig, load_config
+from docsite.config import BlogConfig, SiteConfig, load_config
 from docsite.context import BuildOptions
 from docsite.diagnostics import Report, Severity
 from docsite.keys import live_markdown_key
-from docsite.pages import LoadedPages, Page, SettingsMemo, SiteContent, load_site
+from docsite.pages import (
+    LoadedPages,
+    Page,
+    SettingsMemo,
+    SiteContent,
+    load_site,
+    reload_pages,
+)
 from docsite.render import PageBuilder, PageJob
 from docsite.sources import Discovery, discover
 from docsite.theme import Theme
+from docsite.urls import UrlStyle
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,11 @@ class PreviewMemory:
     found_for: tuple[Path, Path] | None = None  # the content folder and output it was found for
     ready: bool = False  # every page is read: nothing to read ahead while nothing changes
     _links: tuple[CacheState, dict[str, list[str]]] | None = None
+    _known: tuple[Discovery, frozenset[str]] | None = None
+    # The site the last preview (or the reading ahead) loaded, and the files changed since:
+    # the next preview reads those again and places them in it, when that is enough.
+    _site: tuple[tuple[Path, UrlStyle, BlogConfig], Discovery, SiteContent] | None = None
+    _changed: set[str] = field(default_factory=set)
 
     def recorded_links(self, live: LiveState) -> dict[str, list[str]]:
         """The pages each page links to, as the last build recorded them (read once a build)."""
@@ -55,13 +68,52 @@ class PreviewMemory:
             self._links = (live.state, {rel: [t for t, *_ in r.page_links] for rel, r in records})
         return self._links[1]
 
+    def known_files(self) -> frozenset[str]:
+        """The content files found (content-relative): a changed file not among them is new."""
+        found = self.found
+        if found is None:
+            return frozenset()
+        if self._known is None or self._known[0] is not found:
+            rels = {source.rel for source in (*found.pages, *found.assets)} | set(found.settings)
+            self._known = (found, frozenset(rels))
+        return self._known[1]
+
     def forget(self, rels: set[str], files_changed: bool) -> None:
         """These content files changed (content-relative); `files_changed`: some were added
         or removed, so the content folder is walked again."""
         self.loaded.forget(rels)
+        self._changed |= rels
         if files_changed:
             self.found = None
             self.ready = False
+
+    def load_site(self, config: SiteConfig, found: Discovery, report: Report) -> SiteContent:
+        """The pages as they are now (blog settings applied): the last site loaded with the
+        changed files read again when only pages' own files changed, else read whole (the
+        unchanged pages as read before)."""
+        site, last = None, self._site
+        if last is not None and last[0] == _loading(config):
+            changed, memo = self._changed, self.settings
+            style, loaded = config.urls, self.loaded
+            site = reload_pages(last[2], last[1], found, changed, report, memo, style, loaded)
+        if site is None:
+            site = load_site(found, report, self.settings, config.urls, self.loaded)
+        apply_blog_settings(site, config.blog, report)
+        self.remember(config, found, site, report)
+        return site
+
+    def remember(
+        self, config: SiteConfig, found: Discovery, site: SiteContent, report: Report
+    ) -> None:
+        """Keep a site loaded without errors for the next preview to start from."""
+        self._site = None if report.errors else (_loading(config), found, site)
+        self._changed = set()
+
+
+def _loading(config: SiteConfig) -> tuple[Path, UrlStyle, BlogConfig]:
+    """What of the config loading the pages reads: a change to the rest (the site's title,
+    the theme's settings) leaves the pages as they were loaded."""
+    return config.content_dir, config.urls, config.blog
 
 
 class WarmUpInterrupted(Exception):
@@ -95,10 +147,13 @@ def warm_up(
         return True  # nothing to read ahead: the next build says what is wrong
     _find(config, live, memory, report)
     ahead = _ReadAhead(memory.loaded.pages, interrupt)  # the same pages, filled in place
+    found = memory.found
     try:
-        load_site(memory.found, report, memory.settings, config.urls, ahead)
+        site = load_site(found, report, memory.settings, config.urls, ahead)
     except WarmUpInterrupted:
         return False
+    apply_blog_settings(site, config.blog, report)
+    memory.remember(config, found, site, report)
     return True
 
 
@@ -175,10 +230,8 @@ def _load(
     config = load_config(options.root.resolve(), options.config_file, report, start=True)
     if report.errors:
         return None
-    found = _find(config, live, memory, report)
-    site = load_site(found, report, memory.settings, config.urls, memory.loaded)
+    site = memory.load_site(config, _find(config, live, memory, report), report)
     memory.ready = True
-    apply_blog_settings(site, config.blog, report)
     chrome = make_chrome(config, site, live.cache, report, live.state.files, options.use_cache)
     return config, site, chrome.theme
 

@@ -257,20 +257,21 @@ class LiveSite:
         """Read the pages for the next preview while nothing changes: the first preview
         after a build, or after files were added or removed, then reads only changed pages.
         `interrupt`: a change waits; the reading stops for it and goes on when it is done."""
-        if self.live is not None and not self.failing and not self.memory.ready:
-            with contextlib.suppress(Exception):  # a preview is a shortcut: the build tells
+        if self.live is None or self.failing:
+            return
+        with contextlib.suppress(Exception):  # a preview is a shortcut: the build tells
+            if not self.memory.ready:
                 self.memory.ready = warm_up(self.options, self.live, self.memory, interrupt)
+            if not interrupt():
+                self.memory.recorded_links(self.live)  # the last build's, read once
 
     def _forget_read(self, relevant: dict[Path, ChangeKind]) -> None:
         """The previews' copies of these files are stale; the files are found again when one
         was added or removed, or the config changed (what is published may have)."""
-        found = self.memory.found
         if self.live is None:
             return
         content_dir = self.live.config.content_dir.absolute()
-        known = set()
-        if found is not None:
-            known = {source.rel for source in (*found.pages, *found.assets)} | set(found.settings)
+        known = self.memory.known_files()
         rels = set()
         walk_again = False
         for path, kind in relevant.items():
