@@ -7,12 +7,13 @@
   // one sent while this tab was loading, updates it; an older one does not.
   let served = Number(document.currentScript?.dataset.served || 0);
   // The page as served, before the theme's scripts change it (this script is not deferred):
-  // what swap.js compares the next version with. It loads now, to be ready for the first save.
+  // what swap.js compares the next version with. It loads once the page has (a script added
+  // before would hold the page's load event back), to be ready for the first save.
   const page = document.documentElement.outerHTML;
   const swapper = document.createElement("script");
   swapper.src = "/__docsite/swap.js";
   swapper.onload = () => window.docsiteSwap.begin(page);
-  document.head.append(swapper);
+  addEventListener("load", () => document.head.append(swapper), { once: true });
   const scrollKey = "docsite-scroll:" + here();
   const saved = sessionStorage.getItem(scrollKey);
   if (saved !== null) {
