@@ -64,6 +64,7 @@ class NavTree:
     reading_order: list[NavItem]  # items with a page, depth first
     pagerless: frozenset[str] = frozenset()  # pages without Previous/Next (nextprev.mode)
     tags: tuple[NavTag, ...] = ()  # the sidebar's tag list (nav.tags), in its order
+    modes: dict[str, str] = field(default_factory=dict)  # each item's page's nextprev.mode
 
     def item_for(self, page: Page) -> NavItem | None:
         return self.by_page.get(page.source.rel)
@@ -188,8 +189,8 @@ def build_nav(
             continue  # it stands for its folder
         if not page.in_nav:
             continue
-        item = _page_item(page)
-        item.badge_href = badge_href(_badge_link(page.settings), page.source.rel, site)
+        item = page_item(page)
+        item.badge_href = badge_href(badge_link(page.settings), page.source.rel, site)
         by_page[page.source.rel] = item
         children_of.setdefault(page.folder, []).append(item)
 
@@ -207,7 +208,7 @@ def build_nav(
         if folder.index is not None:
             item.page = folder.index
             origin = folder.index.source.rel
-            item.badge_href = badge_href(_badge_link(folder.settings), origin, site)
+            item.badge_href = badge_href(badge_link(folder.settings), origin, site)
             by_page[folder.index.source.rel] = item
         by_folder[rel] = item
         children_of.setdefault(posixpath.dirname(rel), []).append(item)
@@ -222,9 +223,9 @@ def build_nav(
             item.is_folder = False  # nothing to open: a link, as the blog's folder is
     for item in by_folder.values():
         if item.url is None:
-            item.url = _first_url(item)
+            item.url = first_url(item)
     reading_order: list[NavItem] = []
-    _walk(root, reading_order)
+    walk_pages(root, reading_order)
     # Pages under a folder that left the sidebar are published, but not in the tree.
     shown = {item.key for item in reading_order}
     folder_modes: dict[str, str] = {}
@@ -243,7 +244,7 @@ def build_nav(
     _stack(root, site, mode)
     _show_icons(root, icons)
     listed = nav_tags(site, tags) if tags is not None and tags.enabled else ()
-    return NavTree(root, by_page, by_folder, reading_order, pagerless, listed)
+    return NavTree(root, by_page, by_folder, reading_order, pagerless, listed, modes)
 
 
 def _stack(root: NavItem, site: SiteContent, mode: str) -> None:
@@ -264,15 +265,20 @@ def _show_icons(root: NavItem, mode: str) -> None:
     pending = list(root.children)
     while pending:
         item = pending.pop()
-        keep = {
-            "none": False,
-            "folders": item.is_folder,
-            "pages": not item.is_folder,
-            "top": item.parent is root,
-        }[mode]
-        if not keep:
+        if not icon_shown(item, root, mode):
             item.icon = ""
         pending.extend(item.children)
+
+
+def icon_shown(item: NavItem, root: NavItem, mode: str) -> bool:
+    """Whether nav.icons.mode shows the icon of an item of the tree under `root`."""
+    return {
+        "all": True,
+        "none": False,
+        "folders": item.is_folder,
+        "pages": not item.is_folder,
+        "top": item.parent is root,
+    }[mode]
 
 
 def nav_tags(site: SiteContent, config: NavTagsConfig) -> tuple[NavTag, ...]:
@@ -297,7 +303,7 @@ def nav_tags(site: SiteContent, config: NavTagsConfig) -> tuple[NavTag, ...]:
     return tuple(NavTag(tag.name, tag.url, len(tag.pages)) for tag in found)
 
 
-def _badge_link(settings: PageSettings) -> str:
+def badge_link(settings: PageSettings) -> str:
     return settings.badge.link if settings.badge is not None else ""
 
 
@@ -334,7 +340,7 @@ def _folder_visible(folder: Folder) -> bool:
     return folder.settings.visibility in ("public", "protected")
 
 
-def _page_item(page: Page) -> NavItem:
+def page_item(page: Page) -> NavItem:
     s = page.settings
     return NavItem(
         key=f"page:{page.source.rel}",
@@ -369,7 +375,7 @@ def _folder_item(folder: Folder) -> NavItem:
     )
 
 
-def _first_url(item: NavItem) -> str | None:
+def first_url(item: NavItem) -> str | None:
     """The first URL below item, depth first; a stack, as folders may nest past the
     recursion limit."""
     pending = item.children[::-1]
@@ -381,7 +387,7 @@ def _first_url(item: NavItem) -> str | None:
     return None
 
 
-def _walk(item: NavItem, out: list[NavItem]) -> None:
+def walk_pages(item: NavItem, out: list[NavItem]) -> None:
     """The items with a page below item, depth first (a stack: no recursion limit)."""
     pending = item.children[::-1]
     while pending:

@@ -62,6 +62,7 @@ STAGES = {
     "keys",
     "markdown",
     "nav",
+    "navpatch",  # watch mode's sidebar: the last tree patched
     "pageassets",
     "pages",
     "projectfiles",

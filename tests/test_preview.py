@@ -230,6 +230,7 @@ SESSION = [
     "open page title",
     "permalink",
     "config",
+    "exclude",
     "icon",
     "add",
     "hidden",
@@ -251,6 +252,8 @@ def test_previews_one_after_another_each_equal_the_build(tmp_path):
         "hidden": lambda r: edit(r / "content/s2/p3.md", "order: 3\n", "visibility: hidden\n"),
         "open page title": lambda r: edit(r / "content/s2/p5.md", "# Renamed page", "# Open"),
         "open page title back": lambda r: edit(r / "content/s2/p5.md", "# Open", "# Again"),
+        # A config change that changes what is content: the files are found again.
+        "exclude": lambda r: edit(r / "docsite.yml", "title: Changed", "title: X\nexclude: [s1/]"),
     }
     try:
         assert not live.full_build().failed

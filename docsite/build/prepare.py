@@ -31,7 +31,8 @@ from docsite.markdown.components.actions import BUILT_IN
 from docsite.markdown.links import find_file, find_page, page_in_other_case
 from docsite.markdown.templating import SiteHtml, TemplateSetup, project_variables
 from docsite.markdown.templating.variables import action_page_values
-from docsite.nav import NavTree, build_nav
+from docsite.nav import NavTree
+from docsite.navpatch import NavMemo, NavParams
 from docsite.pages import SiteContent
 from docsite.theme import ROOT_MARK, Theme
 from docsite.themefiles import default_theme_dir
@@ -55,20 +56,18 @@ def make_chrome(
     report: Report,
     files: dict[str, FileEntry],
     use_cache: bool,
+    nav_memo: NavMemo | None = None,
 ) -> Chrome:
     """The sidebar, the pages' dates and the theme of a read site: the same for a build and
-    for watch mode's preview of the open pages. `files`: the inputs, for the nonce."""
+    for watch mode's preview of the open pages. `files`: the inputs, for the nonce;
+    `nav_memo`: the last sidebar, patched when that is enough (watch mode's)."""
     blog = make_blog(site, config)
     # A blog without a page of its own: the sidebar links to its generated one.
     generated = (blog.title, blog.url) if blog and blog.index is None else None
-    nav = build_nav(
-        site,
-        config.nextprev,
-        config.nav_mode,
-        config.nav_icons,
-        config.nav_tags,
-        generated=generated,
+    params = NavParams(
+        config.nextprev, config.nav_mode, config.nav_icons, config.nav_tags, generated
     )
+    nav = (nav_memo or NavMemo()).build(site, params)
     dates = read_dates(config.content_dir, config.root if use_cache else None)
     theme, site_html_files = make_theme(config, site, nav, dates, cache, report, blog)
     if theme.site_html is not None:

@@ -22,6 +22,7 @@ from docsite.config import BlogConfig, SiteConfig, load_config
 from docsite.context import BuildOptions
 from docsite.diagnostics import Report, Severity
 from docsite.keys import live_markdown_key
+from docsite.navpatch import NavMemo
 from docsite.pages import (
     LoadedPages,
     Page,
@@ -52,7 +53,9 @@ class PreviewMemory:
     loaded: LoadedPages = field(default_factory=LoadedPages)
     settings: SettingsMemo = field(default_factory=SettingsMemo)
     found: Discovery | None = None
-    found_for: tuple[Path, Path] | None = None  # the content folder and output it was found for
+    nav: NavMemo = field(default_factory=NavMemo)  # the last preview's sidebar
+    # What the files were found under: the content folder, and what of it is content.
+    found_for: tuple | None = None
     ready: bool = False  # every page is read: nothing to read ahead while nothing changes
     _links: tuple[CacheState, dict[str, list[str]]] | None = None
     _known: tuple[Discovery, frozenset[str]] | None = None
@@ -91,21 +94,30 @@ class PreviewMemory:
         """The pages as they are now (blog settings applied): the last site loaded with the
         changed files read again when only pages' own files changed, else read whole (the
         unchanged pages as read before)."""
-        site, last = None, self._site
-        if last is not None and last[0] == _loading(config):
-            changed, memo = self._changed, self.settings
-            style, loaded = config.urls, self.loaded
-            site = reload_pages(last[2], last[1], found, changed, report, memo, style, loaded)
+        site = self.reloaded(config, found, report)
         if site is None:
             site = load_site(found, report, self.settings, config.urls, self.loaded)
-        apply_blog_settings(site, config.blog, report)
-        self.remember(config, found, site, report)
+            self.remember(config, found, site, report)
+        return site
+
+    def reloaded(self, config: SiteConfig, found: Discovery, report: Report) -> SiteContent | None:
+        """The last site loaded with the changed files read again (blog settings applied);
+        None when that is not enough, or no site is kept."""
+        last = self._site
+        if last is None or last[0] != _loading(config):
+            return None
+        args = (self.settings, config.urls, self.loaded)
+        site = reload_pages(last[2], last[1], found, self._changed, report, *args)
+        if site is not None:
+            self.remember(config, found, site, report)
         return site
 
     def remember(
         self, config: SiteConfig, found: Discovery, site: SiteContent, report: Report
     ) -> None:
-        """Keep a site loaded without errors for the next preview to start from."""
+        """Apply the blog's settings, and keep a site loaded without errors for the next
+        preview to start from."""
+        apply_blog_settings(site, config.blog, report)
         self._site = None if report.errors else (_loading(config), found, site)
         self._changed = set()
 
@@ -145,14 +157,16 @@ def warm_up(
     config = load_config(options.root.resolve(), options.config_file, report, start=True)
     if report.errors:
         return True  # nothing to read ahead: the next build says what is wrong
-    _find(config, live, memory, report)
+    found = _find(config, live, memory, report)
+    # Files came or went: the last site takes them in, keeping its folders for the sidebar's
+    # patch; else every page is read (those read before as they were).
+    if memory.reloaded(config, found, report) is not None:
+        return True
     ahead = _ReadAhead(memory.loaded.pages, interrupt)  # the same pages, filled in place
-    found = memory.found
     try:
         site = load_site(found, report, memory.settings, config.urls, ahead)
     except WarmUpInterrupted:
         return False
-    apply_blog_settings(site, config.blog, report)
     memory.remember(config, found, site, report)
     return True
 
@@ -232,20 +246,19 @@ def _load(
         return None
     site = memory.load_site(config, _find(config, live, memory, report), report)
     memory.ready = True
-    chrome = make_chrome(config, site, live.cache, report, live.state.files, options.use_cache)
+    files, use_cache = live.state.files, options.use_cache
+    chrome = make_chrome(config, site, live.cache, report, files, use_cache, memory.nav)
     return config, site, chrome.theme
 
 
 def _find(config: SiteConfig, live: LiveState, memory: PreviewMemory, report: Report) -> Discovery:
-    """The content's files, found again only when some were added or removed."""
-    if memory.found is None or memory.found_for != (config.content_dir, live.out):
-        memory.found = discover(
-            config.content_dir,
-            config.input,
-            report,
-            not_content(config, live.out),
-            (config.root, config.content_dir),
-            path_rules(config),
-        )
-        memory.found_for = (config.content_dir, live.out)
+    """The content's files, found again only when some were added or removed, or the config
+    changed what is content (the folder, `exclude`, `include`...)."""
+    excluded = not_content(config, live.out)
+    confined = (config.root, config.content_dir)
+    rules = path_rules(config)
+    walked = (config.content_dir, config.input, excluded, confined, rules)
+    if memory.found is None or memory.found_for != walked:
+        memory.found = discover(config.content_dir, config.input, report, excluded, confined, rules)
+        memory.found_for = walked
     return memory.found

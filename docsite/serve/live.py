@@ -267,20 +267,19 @@ class LiveSite:
 
     def _forget_read(self, relevant: dict[Path, ChangeKind]) -> None:
         """The previews' copies of these files are stale; the files are found again when one
-        was added or removed, or the config changed (what is published may have)."""
+        was added or removed (a config change that changes what is content says so itself)."""
         if self.live is None:
             return
         content_dir = self.live.config.content_dir.absolute()
         known = self.memory.known_files()
         rels = set()
         walk_again = False
-        for path, kind in relevant.items():
+        for path in relevant:
             absolute = path.absolute()
             if absolute.is_relative_to(content_dir):
                 rel = absolute.relative_to(content_dir).as_posix()
                 rels.add(rel)
                 walk_again |= rel not in known or not path.is_file()
-            walk_again |= kind is ChangeKind.CONFIG
         self.memory.forget(rels, walk_again)
 
     def _preview(self, relevant: dict[Path, ChangeKind]) -> list[PagePreview]:
