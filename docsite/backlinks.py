@@ -42,6 +42,17 @@ def reading_order(site: SiteContent, nav: NavTree) -> list[Page]:
     return shown + [page for page in site.pages if page.source.rel not in listed]
 
 
+def in_reading_order(pages: Iterable[Page], site: SiteContent, nav: NavTree) -> list[Page]:
+    """These pages in `reading_order`'s order, without making the whole order: watch mode
+    wants a few pages' backlinks at every change."""
+    pages = list(pages)
+    places = [nav.position(page) for page in pages]
+    if None in places:  # not in the sidebar's order: after it, in the site's
+        after = {id(page): i for i, page in enumerate(site.pages, len(nav.reading_order))}
+        places = [after[id(p)] if at is None else at for p, at in zip(pages, places, strict=True)]
+    return [page for _, page in sorted(zip(places, pages, strict=True), key=lambda pair: pair[0])]
+
+
 def backlinks_by_page(
     site: SiteContent,
     links: Mapping[str, Iterable[str]],

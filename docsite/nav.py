@@ -77,6 +77,11 @@ class NavTree:
                 return item
             folder_rel = posixpath.dirname(folder_rel)
 
+    def position(self, page: Page) -> int | None:
+        """Where the page is in the reading order, if it is."""
+        item = self.item_for(page)
+        return self._position.get(item.key) if item is not None and item.page is page else None
+
     def neighbours(self, page: Page) -> tuple[NavItem | None, NavItem | None]:
         item = self.item_for(page)
         if item is None:

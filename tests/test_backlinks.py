@@ -9,11 +9,12 @@ from urllib.parse import urljoin
 
 from conftest import Project, soup, write_files
 
-from docsite.backlinks import Backlink, backlinks_by_page
+from docsite.backlinks import Backlink, backlinks_by_page, in_reading_order, reading_order
 from docsite.build import BuildOptions, build_site
 from docsite.config import BacklinksConfig
 from docsite.diagnostics import Report
 from docsite.markdown import MarkdownRenderer
+from docsite.nav import build_nav
 from docsite.pages import load_site
 from docsite.serve.live import LiveSite
 from docsite.sources import discover
@@ -158,6 +159,26 @@ def test_backlinks_by_page_follows_order_limits_and_redirects(tmp_path):
         Backlink("B", "b/"),
     )
     assert backlinks_by_page(site, links, BacklinksConfig(enabled=False)) == {}
+
+
+def test_some_pages_in_reading_order_are_where_the_whole_order_puts_them(tmp_path):
+    site = sources(
+        tmp_path,
+        {
+            "index.md": "# Home\n",
+            "z.md": "---\norder: 9\n---\n# Z\n",  # first in the sidebar
+            "a.md": "---\nnextprev:\n  mode: exclude\n---\n# A\n",  # not in the order
+            "hidden.md": "---\nvisibility: hidden\n---\n# Hidden\n",  # not in the sidebar
+            "guide/index.md": "# Guide\n",
+            "guide/b.md": "---\norder: -1\n---\n# B\n",
+            "guide/c.md": "# C\n",
+        },
+    )
+    nav = build_nav(site)
+    whole = reading_order(site, nav)
+    for picked in (site.pages, site.pages[::2], site.pages[1::2], site.pages[::-1]):
+        wanted = {id(page) for page in picked}
+        assert in_reading_order(picked, site, nav) == [p for p in whole if id(p) in wanted]
 
 
 def test_rebuilds_follow_the_links_of_other_pages(project):

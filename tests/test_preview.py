@@ -119,6 +119,11 @@ def test_a_preview_is_sent_for_label_edits_and_not_for_asset_changes(tmp_path):
         assert len(sent) == 1  # an image: the build copies it, then the pages reload
         edit(page, "# Third page", "# Page 1.3\n\n[broken](nowhere.md)")
         assert live.apply([page]).failed and len(sent) == 1  # a changed page that errs: none
+        edit(page, "# Page 1.3\n\n[broken](nowhere.md)", "# Page 1.3\n")
+        assert not live.apply([page]).failed and len(sent) == 1  # mended: no preview then
+        other = root / "content/s1/p1.md"
+        edit(other, "order: 1\n", "order: 1\nicon: ../missing.png\n")  # an icon that errs
+        assert live.apply([other]).failed and len(sent) == 1
     finally:
         live.close()
 

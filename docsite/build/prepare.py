@@ -4,6 +4,7 @@ the site-wide includes; and the theme, complete once made."""
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -57,10 +58,12 @@ def make_chrome(
     files: dict[str, FileEntry],
     use_cache: bool,
     nav_memo: NavMemo | None = None,
+    changed: Collection[str] | None = None,
 ) -> Chrome:
     """The sidebar, the pages' dates and the theme of a read site: the same for a build and
     for watch mode's preview of the open pages. `files`: the inputs, for the nonce;
-    `nav_memo`: the last sidebar, patched when that is enough (watch mode's)."""
+    `nav_memo`: the last sidebar, patched when that is enough (watch mode's); `changed`:
+    the only pages changed since a build without errors (None: anything may have)."""
     blog = make_blog(site, config)
     # A blog without a page of its own: the sidebar links to its generated one.
     generated = (blog.title, blog.url) if blog and blog.index is None else None
@@ -69,7 +72,7 @@ def make_chrome(
     )
     nav = (nav_memo or NavMemo()).build(site, params)
     dates = read_dates(config.content_dir, config.root if use_cache else None)
-    theme, site_html_files = make_theme(config, site, nav, dates, cache, report, blog)
+    theme, site_html_files = make_theme(config, site, nav, dates, cache, report, blog, changed)
     if theme.site_html is not None:
         theme.site_html.setup.variables["nonce"] = site_nonce(site, files)
     return Chrome(nav, dates, theme, site_html_files)
@@ -83,16 +86,17 @@ def make_theme(
     cache: BuildCache,
     report: Report,
     blog: Blog | None = None,
+    changed: Collection[str] | None = None,
 ) -> tuple[Theme, list[str]]:
-    """The theme with everything it shows around pages, checked; and the project files the
-    site-wide includes read."""
+    """The theme with everything it shows around pages, checked (of the pages, those
+    `changed` alone, when given); and the project files the site-wide includes read."""
     icons = IconSet(
         custom_dirs=icon_dirs(config),
         pack_roots=icon_pack_roots(config.root, config.content_dir),
         asset_paths=frozenset(asset.rel for asset in site.assets),
         urls=config.urls,
     )
-    check_icons(site, config, icons, report)
+    check_icons(site, config, icons, report, changed)
     site_html, site_html_files = load_site_html(config, site, nav, report, dates.committed)
     actions = ActionSet(
         load_actions(config.content_dir, config.root, report),
@@ -153,17 +157,29 @@ def check_output_names(site: SiteContent, report: Report) -> bool:
 NAME_MAX = 255
 
 
-def check_icons(site: SiteContent, config: SiteConfig, icons: IconSet, report: Report) -> None:
+def check_icons(
+    site: SiteContent,
+    config: SiteConfig,
+    icons: IconSet,
+    report: Report,
+    changed: Collection[str] | None = None,
+) -> None:
     """Every icon named in settings must exist; a typo is a warning with suggestions, a missing
     image or an inline SVG that could run script an error. Each value is checked once per
-    folder it is named from: thousands of pages name the same few icons."""
+    folder it is named from: thousands of pages name the same few icons. `changed`: only
+    these pages changed since a build that checked the rest, the folders and the config."""
     known: dict[tuple[str, str], list[_IconProblem]] = {}
-    for page in site.pages:
+    pages = site.pages
+    if changed is not None:
+        pages = [site.by_source[rel] for rel in sorted(changed) if rel in site.by_source]
+    for page in pages:
         if page.settings.icon:
             base_dir = posixpath.dirname(page.source.rel)
             problems = _icon_problems(page.settings.icon, base_dir, icons, known)
             if problems:
                 _say(problems, page.settings.where("icon", page.source.shown), report)
+    if changed is not None:
+        return
     for folder in site.folders.values():
         if folder.index is None and folder.settings.icon:
             problems = _icon_problems(folder.settings.icon, folder.rel, icons, known)

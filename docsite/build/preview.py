@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docsite.backlinks import Backlink, any_backlinks, backlinks_by_page, reading_order
+from docsite.backlinks import Backlink, any_backlinks, backlinks_by_page, in_reading_order
 from docsite.blog import apply_blog_settings
 from docsite.build.live import LiveState
 from docsite.build.prepare import make_chrome
@@ -57,7 +57,7 @@ class PreviewMemory:
     # What the files were found under: the content folder, and what of it is content.
     found_for: tuple | None = None
     ready: bool = False  # every page is read: nothing to read ahead while nothing changes
-    _links: tuple[CacheState, dict[str, list[str]]] | None = None
+    _links: tuple[CacheState, dict[str, list[str]], dict[str, set[str]]] | None = None
     _known: tuple[Discovery, frozenset[str]] | None = None
     # The site the last preview (or the reading ahead) loaded, and the files changed since:
     # the next preview reads those again and places them in it, when that is enough.
@@ -66,10 +66,25 @@ class PreviewMemory:
 
     def recorded_links(self, live: LiveState) -> dict[str, list[str]]:
         """The pages each page links to, as the last build recorded them (read once a build)."""
+        return self._recorded(live)[1]
+
+    def linking_to(self, live: LiveState, targets: set[str]) -> set[str]:
+        """The pages that link to any of these, as the last build recorded them."""
+        linked_from = self._recorded(live)[2]
+        return set().union(*(linked_from.get(target, ()) for target in targets))
+
+    def _recorded(
+        self, live: LiveState
+    ) -> tuple[CacheState, dict[str, list[str]], dict[str, set[str]]]:
         if self._links is None or self._links[0] is not live.state:
             records = live.state.pages.items()
-            self._links = (live.state, {rel: [t for t, *_ in r.page_links] for rel, r in records})
-        return self._links[1]
+            links = {rel: [t for t, *_ in r.page_links] for rel, r in records}
+            linked_from: dict[str, set[str]] = {}
+            for rel, targets in links.items():
+                for target in targets:
+                    linked_from.setdefault(target, set()).add(rel)
+            self._links = (live.state, links, linked_from)
+        return self._links
 
     def known_files(self) -> frozenset[str]:
         """The content files found (content-relative): a changed file not among them is new."""
@@ -184,25 +199,25 @@ def preview_pages(
     (`changed`: content-relative paths) has errors: the reader sees the error at once.
     `reuse_markdown`: a body parsed before may be reused (no template or config changed)."""
     report = Report()
-    loaded = _load(options, live, memory, report)
+    loaded = _load(options, live, memory, report, changed if reuse_markdown else None)
     if loaded is None or report.errors:
         return []
     config, site, theme = loaded
     builder = PageBuilder(site, theme, live.out, None, {}, live.cache, live.state.files, True)
-    links = dict(memory.recorded_links(live))
+    fresh: dict[str, list[str]] = {}
     for rel in sorted(changed & site.by_source.keys()):  # their links, and their errors
         html, outcome = builder.render_html(_job(site, rel, reuse_markdown))
         if any(d.severity is Severity.ERROR for d in outcome.diagnostics):
             return []
-        links[rel] = [target for target, *_ in outcome.page_links]
+        fresh[rel] = [target for target, *_ in outcome.page_links]
     shown = [
         site.by_url.get(url) or site.by_url.get(url.removesuffix("index.html")) for url in urls
     ]
     backlinks: dict[str, tuple[Backlink, ...]] = {}
     if any_backlinks(site, config.backlinks):
         wanted = {page.source.rel for page in shown if page is not None}
-        links = {rel: [t for t in targets if t in wanted] for rel, targets in links.items()}
-        order = reading_order(site, theme.nav)
+        links = _links_to(wanted, fresh, site, live, memory)
+        order = in_reading_order([site.by_source[rel] for rel in links], site, theme.nav)
         backlinks = backlinks_by_page(site, links, config.backlinks, order)
     previews: list[PagePreview] = []
     for page in shown:
@@ -216,6 +231,25 @@ def preview_pages(
         if data != _served(live.out / page.output_path):  # else the tab shows it already
             previews.append(PagePreview(page.url, page.output_path, data))
     return previews
+
+
+def _links_to(
+    wanted: set[str],
+    fresh: dict[str, list[str]],
+    site: SiteContent,
+    live: LiveState,
+    memory: PreviewMemory,
+) -> dict[str, list[str]]:
+    """The pages that link to the wanted ones, and which of those each links to: the last
+    build's links, those of the pages rendered now (`fresh`) in their place."""
+    recorded = memory.recorded_links(live)
+    sources = (memory.linking_to(live, wanted) - fresh.keys()) | fresh.keys()
+    links = {}
+    for rel in sources & site.by_source.keys():
+        targets = [t for t in (fresh[rel] if rel in fresh else recorded[rel]) if t in wanted]
+        if targets:
+            links[rel] = targets
+    return links
 
 
 def _served(path: Path) -> bytes | None:
@@ -238,16 +272,23 @@ def _job(
 
 
 def _load(
-    options: BuildOptions, live: LiveState, memory: PreviewMemory, report: Report
+    options: BuildOptions,
+    live: LiveState,
+    memory: PreviewMemory,
+    report: Report,
+    changed: set[str] | None,
 ) -> tuple[SiteConfig, SiteContent, Theme] | None:
-    """The config, the pages and the theme as they are now, the unchanged pages as read before."""
+    """The config, the pages and the theme as they are now, the unchanged pages as read before.
+    `changed`: the only pages changed since the last build (None: a template or the config
+    did too), which alone are checked again."""
     config = load_config(options.root.resolve(), options.config_file, report, start=True)
     if report.errors:
         return None
     site = memory.load_site(config, _find(config, live, memory, report), report)
     memory.ready = True
     files, use_cache = live.state.files, options.use_cache
-    chrome = make_chrome(config, site, live.cache, report, files, use_cache, memory.nav)
+    args = (files, use_cache, memory.nav, changed)
+    chrome = make_chrome(config, site, live.cache, report, *args)
     return config, site, chrome.theme
 
 
