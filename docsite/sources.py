@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import errno
 import os
 import posixpath
@@ -89,6 +90,64 @@ def discover(
     walk.run(str(content_dir))
     _yaml_files_that_are_no_settings(walk.found, walk.rules)
     return walk.found
+
+
+def rediscover(
+    found: Discovery,
+    content_dir: Path,
+    shown_prefix: str,
+    rels: set[str],
+    excluded: tuple[Path, ...] = (),
+    rules: PathRules | None = None,
+) -> Discovery | None:
+    """What `discover` finds now that these files (content-relative) were added or removed,
+    from what it found before, without walking the content folder again (5,000 pages: tens
+    of milliseconds at every page watch mode sees added). None when only a walk tells: a
+    file that is no page, a folder that came or went, a symlink, a name left out, or a page
+    with a settings file beside it."""
+    rules = rules or PathRules()
+    known = {source.rel for source in found.pages}
+    pages, listings = list(found.pages), dict(found.listings)
+    for rel in sorted(rels):
+        path = os.path.join(str(content_dir), *rel.split("/"))
+        folder, name = os.path.split(path)
+        if not _plain_page(found, rel, path, excluded, rules) or folder not in listings:
+            return None
+        exists = os.path.isfile(path)
+        if exists and rel not in known:
+            source = SourceFile(rel, path, _shown(shown_prefix, rel))
+            bisect.insort(pages, source, key=lambda page: _walk_order(page.rel))
+            listings[folder] = sorted({*listings[folder], name})
+        elif not exists and rel in known:
+            pages = [page for page in pages if page.rel != rel]
+            listings[folder] = [other for other in listings[folder] if other != name]
+    return Discovery(pages, found.settings, found.assets, found.unlisted, listings)
+
+
+def _plain_page(
+    found: Discovery, rel: str, path: str, excluded: tuple[Path, ...], rules: PathRules
+) -> bool:
+    """A page file that no rule leaves out, no symlink, without settings beside it."""
+    parts = rel.split("/")
+    if os.path.splitext(rel)[1].lower() != PAGE_SUFFIX or os.path.islink(path):
+        return False
+    stem = rel[: -len(PAGE_SUFFIX)]
+    beside = [stem + suffix for suffix in SETTINGS_SUFFIXES]
+    if any(other in found.settings or other in found.unlisted for other in beside):
+        return False
+    if any(other == asset.rel for asset in found.assets for other in beside):
+        return False
+    for depth, part in enumerate(parts, 1):
+        if rules.left_out(part, "/".join(parts[:depth]), depth < len(parts)):
+            return False
+    real = Path(path).resolve()
+    return not any(real.is_relative_to(other.resolve()) for other in excluded)
+
+
+def _walk_order(rel: str) -> tuple:
+    """Where `discover` finds a file: a folder's files by name, then its folders by name."""
+    parts = rel.split("/")
+    return (*((1, part) for part in parts[:-1]), (0, parts[-1]))
 
 
 def _yaml_files_that_are_no_settings(found: Discovery, rules: PathRules) -> None:

@@ -1,9 +1,13 @@
+import copy
+from pathlib import Path
+
 import pytest
+from conftest import write_files
 
 from docsite.build import BuildOptions, build_site
 from docsite.diagnostics import DiagnosticError, Report
 from docsite.reading import read_text
-from docsite.sources import discover
+from docsite.sources import Discovery, PathRules, discover, rediscover
 
 
 def test_discover_skips_underscore_and_dot_names_and_sorts(tmp_path):
@@ -140,3 +144,65 @@ def test_a_build_refuses_a_symlink_to_etc_passwd(tmp_path):
     (error,) = result.report.errors
     assert error.file == "content/passwd.txt" and "outside the project" in error.message
     assert not (root / "site" / "passwd.txt").exists()
+
+
+REDISCOVERED = {
+    "index.md": "# Home\n",
+    "a.md": "# A\n",
+    "guide/index.md": "# Guide\n",
+    "guide/b.md": "# B\n",
+    "guide/b.yml": "label: Bee\n",  # settings beside a page
+    "guide/deep/c.md": "# C\n",
+    "guide/notes.yml": "kind: sample\n",  # no page of that name: a file of the site
+    "zeta/d.md": "# D\n",
+    "_drafts/e.md": "# E\n",  # left out
+    "logo.png": "png",
+}
+
+
+def found_now(root: Path, rules: PathRules) -> Discovery:
+    return discover(root, "content", Report(), (), (), rules)
+
+
+@pytest.mark.parametrize(
+    "added, removed",
+    [
+        (["guide/new.md"], []),
+        (["guide/0-first.md", "guide/deep/z.md", "zeta/a.md", "aa.md"], []),
+        ([], ["a.md", "guide/deep/c.md"]),
+        (["guide/renamed.md"], ["guide/deep/c.md"]),
+    ],
+)
+def test_rediscovering_added_and_removed_pages_finds_what_a_walk_finds(tmp_path, added, removed):
+    write_files(tmp_path, REDISCOVERED)
+    rules = PathRules(exclude=("zeta/skip.md",))
+    before = found_now(tmp_path, rules)
+    kept = copy.deepcopy(before)
+    write_files(tmp_path, {rel: "# New\n" for rel in added})
+    for rel in removed:
+        (tmp_path / rel).unlink()
+    found = rediscover(before, tmp_path, "content", {*added, *removed}, (), rules)
+    assert found == found_now(tmp_path, rules)
+    assert before == kept  # what was found before is as it was
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "logo2.png",  # not a page
+        "fresh/page.md",  # in a new folder
+        "_drafts/f.md",  # left out by its folder's name
+        "zeta/skip.md",  # left out by `exclude`
+        "guide/notes.md",  # turns notes.yml into its settings
+        "guide/b.md",  # removed: b.yml turns into a file of the site
+    ],
+)
+def test_rediscovering_needs_a_walk_past_plain_pages(tmp_path, rel):
+    write_files(tmp_path, REDISCOVERED)
+    rules = PathRules(exclude=("zeta/skip.md",))
+    before = found_now(tmp_path, rules)
+    if (tmp_path / rel).exists():
+        (tmp_path / rel).unlink()
+    else:
+        write_files(tmp_path, {rel: "# New\n"})
+    assert rediscover(before, tmp_path, "content", {rel}, (), rules) is None

@@ -32,7 +32,7 @@ from docsite.pages import (
     reload_pages,
 )
 from docsite.render import PageBuilder, PageJob
-from docsite.sources import Discovery, discover
+from docsite.sources import Discovery, discover, rediscover
 from docsite.theme import Theme
 from docsite.urls import UrlStyle
 
@@ -56,6 +56,7 @@ class PreviewMemory:
     nav: NavMemo = field(default_factory=NavMemo)  # the last preview's sidebar
     # What the files were found under: the content folder, and what of it is content.
     found_for: tuple | None = None
+    unfound: set[str] = field(default_factory=set)  # files added or removed since
     ready: bool = False  # every page is read: nothing to read ahead while nothing changes
     _links: tuple[CacheState, dict[str, list[str]], dict[str, set[str]]] | None = None
     _known: tuple[Discovery, frozenset[str]] | None = None
@@ -98,11 +99,11 @@ class PreviewMemory:
 
     def forget(self, rels: set[str], files_changed: bool) -> None:
         """These content files changed (content-relative); `files_changed`: some were added
-        or removed, so the content folder is walked again."""
+        or removed, so what was found is found again (`_find`)."""
         self.loaded.forget(rels)
         self._changed |= rels
         if files_changed:
-            self.found = None
+            self.unfound |= rels
             self.ready = False
 
     def load_site(self, config: SiteConfig, found: Discovery, report: Report) -> SiteContent:
@@ -293,13 +294,18 @@ def _load(
 
 
 def _find(config: SiteConfig, live: LiveState, memory: PreviewMemory, report: Report) -> Discovery:
-    """The content's files, found again only when some were added or removed, or the config
-    changed what is content (the folder, `exclude`, `include`...)."""
+    """The content's files: as found before, with those added or removed since put in or
+    taken out; walked again when that is not enough, or the config changed what is content
+    (the folder, `exclude`, `include`...)."""
     excluded = not_content(config, live.out)
     confined = (config.root, config.content_dir)
     rules = path_rules(config)
     walked = (config.content_dir, config.input, excluded, confined, rules)
-    if memory.found is None or memory.found_for != walked:
-        memory.found = discover(config.content_dir, config.input, report, excluded, confined, rules)
-        memory.found_for = walked
-    return memory.found
+    found = memory.found if memory.found_for == walked else None
+    if found is not None and memory.unfound:
+        where = (config.content_dir, config.input, memory.unfound)
+        found = rediscover(found, *where, excluded, rules)
+    if found is None:
+        found = discover(config.content_dir, config.input, report, excluded, confined, rules)
+    memory.found, memory.found_for, memory.unfound = found, walked, set()
+    return found
