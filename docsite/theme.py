@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import posixpath
 import re
@@ -260,12 +261,9 @@ class Theme:
                     texts[path] = (folder / path).read_text(encoding="utf-8")
         texts[HIGHLIGHT_CSS] = pygments_css()
         chrome = self._chrome["header"] + self._chrome["footer"] + self._sidebar_html("")
-        needs = [selector_needs(texts[path]) for path in OWN_STYLESHEETS]
-        # Keyed by what the selectors need, not by the whole text: a changed colour in
-        # components.css renders no page again.
-        key = digest([sorted(sorted(need) for need in set(group)) for group in needs])
+        indexes, key = _stylesheet_needs(tuple(texts[path] for path in OWN_STYLESHEETS))
         shared = frozenset(page_icons(page_classes(chrome)))
-        return AssetRules(tuple(NeedIndex.of(split_needs(group)) for group in needs), shared, key)
+        return AssetRules(indexes, shared, key)
 
     def _finished(self, html: str, root: str, asked: frozenset[str] = frozenset()) -> str:
         """The page with its own assets in its head and its links made from `root`."""
@@ -644,6 +642,16 @@ class Theme:
 
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 _SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
+
+
+@functools.lru_cache(maxsize=4)  # watch mode makes a theme at every change
+def _stylesheet_needs(texts: tuple[str, ...]) -> tuple[tuple[NeedIndex, ...], str]:
+    """What each stylesheet's selectors need of a page, indexed; and a key of them all,
+    made of what the selectors need, not of the whole text: a changed colour in
+    components.css renders no page again."""
+    needs = [selector_needs(text) for text in texts]
+    key = digest([sorted(sorted(need) for need in set(group)) for group in needs])
+    return tuple(NeedIndex.of(split_needs(group)) for group in needs), key
 
 
 def fill_label(label: str, *parts: str) -> Markup:

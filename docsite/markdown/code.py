@@ -338,6 +338,7 @@ def _mark_lines(code: str, highlighted: frozenset[int]) -> str:
     return "".join(marked)
 
 
+@cache  # the same for the process: asked for at every theme made
 def pygments_css() -> str:
     """Token colours for both schemes in one rule per token: `light-dark()` picks one by the
     page's `color-scheme`, which the theme sets for the scheme shown (chosen or the
