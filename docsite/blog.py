@@ -50,8 +50,11 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 
 def is_blog_post(page: Page) -> bool:
     """A page under the content root's blog/ folder, other than that folder's own page."""
-    top, _, rest = page.source.rel.partition("/")
-    if not rest or top.casefold() != BLOG_FOLDER:
+    rel = page.source.rel
+    if rel.find("/") != len(BLOG_FOLDER):  # a quick no for most pages of a big site
+        return False
+    top = rel[: len(BLOG_FOLDER)]
+    if top.casefold() != BLOG_FOLDER:
         return False
     return not (page.is_index and page.folder == top)
 

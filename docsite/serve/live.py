@@ -141,6 +141,7 @@ class LiveSite:
         self.waiting: Callable[[], list[Path]] = list
         self.unapplied: dict[Path, ChangeKind] = {}  # the changes of a stopped build
         self.interruptions = 0  # builds stopped in a row
+        self._read_files: frozenset[Path] | None = None  # while a change is applied
 
     def close(self) -> None:
         self.search.stop()
@@ -197,6 +198,12 @@ class LiveSite:
 
     def apply(self, paths: list[Path]) -> Update:
         """Bring the served site up to date with these changed files."""
+        try:
+            return self._apply(paths)
+        finally:
+            self._read_files = None  # the build may have read other files
+
+    def _apply(self, paths: list[Path]) -> Update:
         kinds = {path: self.kind_of(path) for path in paths}
         # With the changes of a build that a newer change stopped: this build does them too.
         relevant = {
@@ -408,12 +415,15 @@ class LiveSite:
         return frozenset((config.root / partial).resolve() for partial in config.partials)
 
     def read_files(self) -> frozenset[Path]:
-        """Files outside the pages that the last good build read: includes, snippets."""
+        """Files outside the pages that the last good build read: includes, snippets (worked
+        out once while a change is applied: each of its files asks)."""
         if self.live is None:
             return frozenset()
-        root = self.live.config.root.absolute()
-        rels = (project_rel(name) for name in self.live.state.files)
-        return frozenset(root / rel for rel in rels if rel is not None)
+        if self._read_files is None:
+            root = self.live.config.root.absolute()
+            rels = (project_rel(name) for name in self.live.state.files)
+            self._read_files = frozenset(root / rel for rel in rels if rel is not None)
+        return self._read_files
 
     def _bodies_only(self, paths: list[Path]) -> Update | None:
         """Re-render pages whose settings and title are unchanged; None if any changed more."""
