@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
-from typing import TYPE_CHECKING, TextIO
 
-if TYPE_CHECKING:  # the command line loads this before knowing it will build
+# A no-change build loads this to print one line (docsite.uptodate): typing and
+# threading would cost it more than the rest of its answer.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
+
     from docsite.diagnostics import Paint
 
 # ANSI styles by role; a role not named here is printed as it is.
@@ -57,6 +60,8 @@ class ProgressLine:
         self._stream = stream
         self._delay = delay
         self._tick = tick
+        import threading
+
         self._started = time.monotonic()
         self._text = ""
         self._shown = ""

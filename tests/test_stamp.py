@@ -2,6 +2,8 @@
 made of changed, and every other build still equals a clean one."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from test_incremental import EDITS, clean_build, make_site, tree
 
 import docsite.build
 import docsite.cache
+from docsite import __main__ as entry
 from docsite import cli, stamp
 from docsite.cache import CACHE_DIR, BuildCache
 
@@ -96,6 +99,70 @@ def test_what_no_page_edit_changes_is_seen_too(tmp_path, monkeypatch, fine_times
     MORE_EDITS[name](root)
     build(root)
     assert len(builds) == 2, "the change went unseen"
+
+
+def test_a_no_change_build_loads_neither_argparse_nor_the_builder(
+    tmp_path, monkeypatch, fine_times
+):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    assert build(root) == 0 and stamps(root)
+    loaded = (
+        "import sys; from docsite.__main__ import main; code = main(); "
+        "print(code, sorted(m for m in ('argparse', 'pathlib', 'docsite.cli', 'docsite.build') "
+        "if m in sys.modules))"
+    )
+    argv = ["build", "--out", "site", "-q", "-j", "1"]
+    done = subprocess.run(
+        [sys.executable, "-c", loaded, *argv], cwd=root, capture_output=True, text=True
+    )
+    assert done.stdout == "0 []\n", done.stderr
+    write_files(root, {"content/s0/p0.md": "# Edited\n"})
+    done = subprocess.run(
+        [sys.executable, "-c", loaded, *argv], cwd=root, capture_output=True, text=True
+    )
+    assert done.stdout == "0 ['argparse', 'docsite.build', 'docsite.cli', 'pathlib']\n"
+
+
+def test_the_entry_builds_what_the_stamp_does_not_answer(
+    tmp_path, monkeypatch, fine_times, builds, capsys
+):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(sys, "argv", ["docsite", "--out", "site", "-j", "1"])
+    assert entry.main() == 0 and len(builds) == 1
+    assert entry.main() == 0 and len(builds) == 1
+    assert "Built 7 pages in" in capsys.readouterr().out.splitlines()[-1]
+    write_files(root, {"content/s0/new.md": "# New\n"})
+    assert entry.main() == 0 and len(builds) == 2
+    assert "Built 8 pages in" in capsys.readouterr().out
+
+
+def test_a_folder_with_the_same_names_again_is_still_up_to_date(
+    tmp_path, monkeypatch, fine_times, builds
+):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    assert build(root) == 0
+    # An editor's swap file, come and gone: the folder's times moved, its names did not.
+    (root / "content/s0/.p0.md.swp").write_text("x")
+    (root / "content/s0/.p0.md.swp").unlink()
+    assert build(root) == 0 and len(builds) == 1
+
+
+def test_a_folder_is_trusted_by_its_signature_only_when_older_than_the_build(tmp_path):
+    folder = tmp_path / "content"
+    folder.mkdir()
+    changed_ns = max(folder.stat().st_mtime_ns, folder.stat().st_ctime_ns)
+    listed = {os.fspath(folder): "a.md", os.fspath(tmp_path / "gone"): None}
+    old = stamp.folder_entries(listed, changed_ns + stamp.RACY_WINDOW_NS + 1)
+    assert old == [
+        (os.fspath(folder), stamp.signature(os.fspath(folder)), "a.md"),
+        (os.fspath(tmp_path / "gone"), None, None),
+    ]
+    # Changed after the build began: its names may not be those the build listed.
+    assert stamp.folder_entries(listed, changed_ns)[0] == (os.fspath(folder), None, "a.md")
 
 
 def test_the_date_and_the_environment_are_part_of_the_stamp(

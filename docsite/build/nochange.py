@@ -96,7 +96,7 @@ def record_no_change(
         "environment": stamp.environment(),
         "engine": stamp.ENGINE_DIR,  # another checkout of docsite is another engine
         "files": files,
-        "folders": folders,
+        "folders": stamp.folder_entries(folders, start.started_ns),
         "commit": commit,
         "commit_dir": os.fspath(config.content_dir),
     }
