@@ -2,6 +2,7 @@
 made of changed, and every other build still equals a clean one."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import docsite.cache
 from docsite import __main__ as entry
 from docsite import cli, stamp
 from docsite.cache import CACHE_DIR, BuildCache
+from docsite.gitdates import head_files
 
 
 @pytest.fixture
@@ -163,6 +165,82 @@ def test_a_folder_is_trusted_by_its_signature_only_when_older_than_the_build(tmp
     ]
     # Changed after the build began: its names may not be those the build listed.
     assert stamp.folder_entries(listed, changed_ns)[0] == (os.fspath(folder), None, "a.md")
+
+
+def git(root: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    who = ["-c", "user.name=T", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", *who, *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+GIT_MOVES = {
+    "a commit": lambda r: git(r, "commit", "-q", "--allow-empty", "-m", "later"),
+    # Touches nothing in .git itself (whose listing the stamp also holds): only the ref.
+    "the branch moved back": lambda r: git(r, "update-ref", "refs/heads/main", "HEAD~1"),
+    "another branch": lambda r: (
+        git(r, "checkout", "-q", "-b", "other"),
+        git(r, "commit", "-q", "--allow-empty", "-m", "other"),
+    ),
+    "a detached head": lambda r: (
+        git(r, "commit", "-q", "--allow-empty", "-m", "later"),
+        git(r, "checkout", "-q", "--detach", "HEAD~1"),
+    ),
+    "refs packed, then a commit": lambda r: (
+        git(r, "pack-refs", "--all"),
+        git(r, "commit", "-q", "--allow-empty", "-m", "later"),
+    ),
+}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@pytest.mark.parametrize("move", sorted(GIT_MOVES))
+def test_in_git_the_stamp_answers_without_git_until_head_moves(
+    tmp_path, monkeypatch, fine_times, builds, move
+):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=2)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first")
+    git(root, "commit", "-q", "--allow-empty", "-m", "second")
+    assert build(root) == 0 and len(builds) == 1
+    asked = []
+    with monkeypatch.context() as patched:
+        patched.setattr(stamp, "_head_commit", lambda folder: asked.append(folder) or "")
+        assert build(root) == 0 and len(builds) == 1
+    assert not asked  # the stamp holds HEAD's files: no git is run
+    GIT_MOVES[move](root)
+    assert build(root) == 0 and len(builds) == 2, "HEAD moved unseen"
+    assert build(root) == 0 and len(builds) == 2
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_files_git_reads_head_from(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=1)
+    assert head_files(root / "content") is None  # not in git
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first")
+    dot_git = (root / ".git").resolve()
+    assert head_files(root / "content") == [
+        os.fspath(dot_git / "HEAD"),
+        os.fspath(dot_git / "packed-refs"),
+        os.fspath(dot_git / "refs/heads/main"),
+    ]
+    git(root, "worktree", "add", "-q", "-b", "side", os.fspath(tmp_path / "side"))
+    assert head_files(tmp_path / "side" / "content") == [
+        os.fspath(dot_git / "worktrees/side/HEAD"),
+        os.fspath(dot_git / "packed-refs"),
+        os.fspath(dot_git / "refs/heads/side"),
+    ]
+    git(root, "checkout", "-q", "--detach")
+    assert head_files(root / "content") == [
+        os.fspath(dot_git / "HEAD"),
+        os.fspath(dot_git / "packed-refs"),
+    ]
+    (dot_git / "reftable").mkdir()  # refs kept in tables: only git can say
+    assert head_files(root / "content") is None
 
 
 def test_the_date_and_the_environment_are_part_of_the_stamp(
