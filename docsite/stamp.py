@@ -76,9 +76,15 @@ def pack(entries: dict[str, Signature | None]) -> list[tuple[str, tuple[str, ...
     return packed
 
 
+# Files are looked up from their folder's descriptor where the system can (not Windows).
+_AT_FOLDER = os.stat in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
+
+
 def signatures(folder: str, names: tuple[str, ...]) -> list[int]:
     """The packed signatures of `names` in `folder`, as they are now. Each is looked up
     from the folder's descriptor: the kernel walks one name, not the whole path."""
+    if not _AT_FOLDER:  # Windows: by path
+        return [n for name in names for n in signature(os.path.join(folder, name)) or ABSENT]
     try:
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except (FileNotFoundError, NotADirectoryError):
