@@ -153,6 +153,17 @@ def test_a_folder_with_the_same_names_again_is_still_up_to_date(
     assert build(root) == 0 and len(builds) == 1
 
 
+def test_files_are_signed_alike_from_their_folder_and_by_path(tmp_path, monkeypatch):
+    write_files(tmp_path, {"a.md": "# A\n", "sub/b.md": "# B\n"})
+    names = ("a.md", "missing.md", "sub")
+    from_folder = stamp.signatures(os.fspath(tmp_path), names)
+    assert from_folder[:4] == list(stamp.signature(os.fspath(tmp_path / "a.md")))
+    assert from_folder[4:8] == list(stamp.ABSENT)
+    monkeypatch.setattr(stamp, "_AT_FOLDER", False)  # as on Windows
+    assert stamp.signatures(os.fspath(tmp_path), names) == from_folder
+    assert stamp.signatures(os.fspath(tmp_path / "gone"), names) == list(stamp.ABSENT * 3)
+
+
 def test_a_folder_is_trusted_by_its_signature_only_when_older_than_the_build(tmp_path):
     folder = tmp_path / "content"
     folder.mkdir()
