@@ -57,11 +57,11 @@ class ProgressLine:
     quick build prints nothing more; a ticker repaints it, since some stages report rarely."""
 
     def __init__(self, stream: TextIO = sys.stderr, delay: float = 1.0, tick: float = 0.1):
+        import threading
+
         self._stream = stream
         self._delay = delay
         self._tick = tick
-        import threading
-
         self._started = time.monotonic()
         self._text = ""
         self._shown = ""
