@@ -4,7 +4,7 @@ import sys
 
 if __name__ == "__main__":
     try:
-        from docsite.cli import main
+        from docsite.__main__ import main
 
         code = main()  # docsite imports most of its dependencies when a command needs them
     except ModuleNotFoundError as missing:

@@ -1,5 +1,22 @@
+"""The command's entry (`docsite`, `python -m docsite`, build.py): a plain `build` of a site
+nothing changed since is answered from the stamp before docsite.cli and argparse load."""
+
 import sys
+import time
 
-from docsite.cli import main
+from docsite.uptodate import answered, plain_build
 
-sys.exit(main())
+
+def main() -> int:
+    started = time.perf_counter()
+    argv = sys.argv[1:]
+    wanted = plain_build(argv)
+    if wanted is not None and answered(wanted, started):
+        return 0
+    from docsite.cli import main as command_line
+
+    return command_line(argv, stamp_checked=wanted is not None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

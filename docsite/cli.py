@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, TextIO
 
 from docsite import __version__
 from docsite.terminal import painter, wants_color
+from docsite.uptodate import BuildRequest, answered, plural, shown_path
 
-# Imported where used: a build with nothing to do loads little more than argparse
-# (docsite.stamp).
+# Imported where used: a command loads what it needs (a build with nothing to do is
+# answered before this module loads: docsite.uptodate).
 if TYPE_CHECKING:
     from docsite.build import BuildResult
     from docsite.config import SiteConfig
@@ -161,7 +162,9 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     return parser, dict(commands.choices)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, stamp_checked: bool = False) -> int:
+    """The command line; `stamp_checked`: docsite.uptodate found no stamp that answers
+    this build already (docsite.__main__), so it is not asked again."""
     started = time.perf_counter()
     args_list = list(sys.argv[1:] if argv is None else argv)
     first = args_list[0] if args_list else ""
@@ -184,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     root, config_file = _project(getattr(args, "config", None))
     no_color = getattr(args, "no_color", False)
     paint = painter(wants_color(sys.stderr, no_color) and wants_color(sys.stdout, no_color))
-    if _up_to_date(args, root, config_file, paint, started):
+    wanted = None if stamp_checked else _stamp_request(args, root, config_file)
+    if wanted is not None and answered(wanted, started):
         return EXIT_OK
     from docsite.context import BuildOptions
     from docsite.diagnostics import Diagnostic, Severity, UsageError
@@ -237,29 +241,20 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _up_to_date(
-    args: argparse.Namespace, root: Path, config_file: Path | None, paint: Paint, started: float
-) -> bool:
-    """`build` of a site that nothing changed since it was built: said from the stamp the
-    last build left (docsite.stamp), before the builder is even imported."""
+def _stamp_request(
+    args: argparse.Namespace, root: Path, config_file: Path | None
+) -> BuildRequest | None:
+    """The build the no-change stamp may answer: `build` in text, not verbose, with the cache."""
     if args.command != "build" or args.verbose or args.no_cache or args.format != "text":
-        return False
-    from docsite.stamp import request, unchanged_pages
-
-    config = os.fspath(config_file) if config_file else None
-    out = os.fspath(args.out) if args.out is not None else None
-    found = unchanged_pages(
-        os.fspath(root.resolve()), request(os.fspath(root), config, out, args.strict)
+        return None
+    return BuildRequest(
+        os.fspath(root),
+        os.fspath(config_file) if config_file else None,
+        os.fspath(args.out) if args.out is not None else None,
+        args.strict,
+        args.quiet,
+        args.no_color,
     )
-    if found is None:
-        return False
-    if not args.quiet:
-        pages, output = found
-        seconds = time.perf_counter() - started
-        where = _shown_path(Path(output), Path.cwd())
-        done = f"Built {_plural(pages, 'page')} in {seconds:.2f} s -> {where}"
-        print(f"{paint('ok', done)} (0 warnings, 0 errors)")
-    return True
 
 
 def _unknown_arguments(
@@ -342,7 +337,7 @@ def _scaffold(args: argparse.Namespace, root: Path, config_file: Path | None) ->
     except ScaffoldError as exc:
         raise UsageError(str(exc)) from None
     for path in created:
-        print(f"created {_shown_path(path, Path.cwd()).rstrip('/')}")
+        print(f"created {shown_path(path, Path.cwd()).rstrip('/')}")
     if args.command == "init":
         _next_steps(folder)
     return EXIT_OK
@@ -350,7 +345,7 @@ def _scaffold(args: argparse.Namespace, root: Path, config_file: Path | None) ->
 
 def _next_steps(folder: Path) -> None:
     """What to run after `init`, from where the user is now."""
-    where = _shown_path(folder, Path.cwd()).rstrip("/")
+    where = shown_path(folder, Path.cwd()).rstrip("/")
     steps = [] if where in ("", ".") else [f"cd {where}"]
     steps += [
         "docsite serve    # preview on http://127.0.0.1:8000; pages reload as you save",
@@ -376,7 +371,7 @@ def _clean(options: BuildOptions) -> int:
     config = _config(options.root, options.config_file)
     removed = clean_project(config, options.out or config.output_dir)
     for path in removed:
-        print(f"removed {_shown_path(path, Path.cwd())}")
+        print(f"removed {shown_path(path, Path.cwd())}")
     if not removed:
         print("nothing to clean")
     return EXIT_OK
@@ -403,7 +398,7 @@ def _run(command: str, options: BuildOptions, args: argparse.Namespace, paint: P
         if args.quiet and diagnostic.severity is not Severity.ERROR:
             continue
         print(diagnostic.format(paint), file=sys.stderr)
-    where = _shown_path(result.output, Path.cwd()) if command == "build" else None
+    where = shown_path(result.output, Path.cwd()) if command == "build" else None
     if as_json:
         sys.stdout.write(
             dumps(report_json(command, result.report.items, result.pages, result.ok, where))
@@ -441,7 +436,7 @@ def _summary(
     paint: Paint,
 ) -> None:
     errors, warnings = len(result.report.errors), len(result.report.warnings)
-    counts = f"{_plural(warnings, 'warning')}, {_plural(errors, 'error')}"
+    counts = f"{plural(warnings, 'warning')}, {plural(errors, 'error')}"
     if not result.ok:
         if command == "check":
             failed = f"Check failed ({counts})."
@@ -461,10 +456,10 @@ def _summary(
     if args.quiet:
         return
     if command == "check":
-        done = f"Checked {_plural(result.pages, 'page')} in {result.seconds:.2f} s"
+        done = f"Checked {plural(result.pages, 'page')} in {result.seconds:.2f} s"
         print(f"{paint('ok', done)} ({counts})", file=out)
     else:
-        done = f"Built {_plural(result.pages, 'page')} in {result.seconds:.2f} s -> {where}"
+        done = f"Built {plural(result.pages, 'page')} in {result.seconds:.2f} s -> {where}"
         print(f"{paint('ok', done)} ({counts})", file=out)
 
 
@@ -483,21 +478,3 @@ def _port(text: str) -> int:
     if value > 65535:
         raise argparse.ArgumentTypeError("a port is at most 65535")
     return value
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _shown_path(path: Path | None, root: Path) -> str:
-    """A folder as the user can type it: relative to `root`, unless that climbs out of more
-    than one folder ('../../tmp/site'), where the absolute path reads better."""
-    if path is None:
-        return ""
-    try:
-        relative = os.path.relpath(path, root).replace(os.sep, "/")
-    except ValueError:  # another drive
-        relative = "../.."
-    if relative.startswith("../.."):
-        return path.as_posix().rstrip("/") + "/"
-    return relative + "/"

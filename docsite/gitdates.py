@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,31 @@ class PageDates:
 def head_commit(content_dir: Path) -> str:
     """The commit the content folder is at, '' outside git: a new commit may date pages."""
     return (_git(content_dir, "log", "-1", "--format=%H") or "").strip()
+
+
+def head_files(content_dir: Path) -> list[str] | None:
+    """The files git reads the content folder's HEAD from: HEAD, the branch's ref and
+    packed-refs (git replaces a file to move it). While they are unchanged, so is
+    head_commit. None when git cannot say, or keeps its refs otherwise (reftable)."""
+    text = _git(
+        content_dir,
+        "rev-parse",
+        "--absolute-git-dir",
+        "--git-common-dir",
+        "--symbolic-full-name",
+        "HEAD",
+    )
+    lines = (text or "").splitlines()
+    if len(lines) != 3:
+        return None
+    git_dir, common, ref = lines
+    common = os.path.join(content_dir, common)  # relative to the folder git ran in
+    if os.path.exists(os.path.join(common, "reftable")):
+        return None
+    files = [os.path.join(git_dir, "HEAD"), os.path.join(common, "packed-refs")]
+    if ref.startswith("refs/"):
+        files.append(os.path.join(common, ref))
+    return [os.path.abspath(path) for path in files]
 
 
 def read_dates(content_dir: Path, cache_root: Path | None = None) -> PageDates:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
-from typing import TYPE_CHECKING, TextIO
 
-if TYPE_CHECKING:  # the command line loads this before knowing it will build
+# A no-change build loads this to print one line (docsite.uptodate): typing and
+# threading would cost it more than the rest of its answer.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
+
     from docsite.diagnostics import Paint
 
 # ANSI styles by role; a role not named here is printed as it is.
@@ -54,6 +57,8 @@ class ProgressLine:
     quick build prints nothing more; a ticker repaints it, since some stages report rarely."""
 
     def __init__(self, stream: TextIO = sys.stderr, delay: float = 1.0, tick: float = 0.1):
+        import threading
+
         self._stream = stream
         self._delay = delay
         self._tick = tick

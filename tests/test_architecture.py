@@ -27,6 +27,7 @@ COMMAND_LINE = {
     "scaffold",
     "terminal",
     "serve",
+    "uptodate",  # a build with nothing to do, answered before argparse loads
 }
 GROUND = {
     "",  # the package itself: its version

@@ -2,6 +2,9 @@
 made of changed, and every other build still equals a clean one."""
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,8 +13,10 @@ from test_incremental import EDITS, clean_build, make_site, tree
 
 import docsite.build
 import docsite.cache
+from docsite import __main__ as entry
 from docsite import cli, stamp
 from docsite.cache import CACHE_DIR, BuildCache
+from docsite.gitdates import head_files
 
 
 @pytest.fixture
@@ -96,6 +101,157 @@ def test_what_no_page_edit_changes_is_seen_too(tmp_path, monkeypatch, fine_times
     MORE_EDITS[name](root)
     build(root)
     assert len(builds) == 2, "the change went unseen"
+
+
+def test_a_no_change_build_loads_neither_argparse_nor_the_builder(
+    tmp_path, monkeypatch, fine_times
+):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    assert build(root) == 0 and stamps(root)
+    loaded = (
+        "import sys; from docsite.__main__ import main; code = main(); "
+        "print(code, sorted(m for m in ('argparse', 'pathlib', 'docsite.cli', 'docsite.build') "
+        "if m in sys.modules))"
+    )
+    argv = ["build", "--out", "site", "-q", "-j", "1"]
+    done = subprocess.run(
+        [sys.executable, "-c", loaded, *argv], cwd=root, capture_output=True, text=True
+    )
+    assert done.stdout == "0 []\n", done.stderr
+    write_files(root, {"content/s0/p0.md": "# Edited\n"})
+    done = subprocess.run(
+        [sys.executable, "-c", loaded, *argv], cwd=root, capture_output=True, text=True
+    )
+    assert done.stdout == "0 ['argparse', 'docsite.build', 'docsite.cli', 'pathlib']\n"
+
+
+def test_the_entry_builds_what_the_stamp_does_not_answer(
+    tmp_path, monkeypatch, fine_times, builds, capsys
+):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(sys, "argv", ["docsite", "--out", "site", "-j", "1"])
+    assert entry.main() == 0 and len(builds) == 1
+    assert entry.main() == 0 and len(builds) == 1
+    assert "Built 7 pages in" in capsys.readouterr().out.splitlines()[-1]
+    write_files(root, {"content/s0/new.md": "# New\n"})
+    assert entry.main() == 0 and len(builds) == 2
+    assert "Built 8 pages in" in capsys.readouterr().out
+
+
+def test_a_folder_with_the_same_names_again_is_still_up_to_date(
+    tmp_path, monkeypatch, fine_times, builds
+):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    assert build(root) == 0
+    # An editor's swap file, come and gone: the folder's times moved, its names did not.
+    (root / "content/s0/.p0.md.swp").write_text("x")
+    (root / "content/s0/.p0.md.swp").unlink()
+    assert build(root) == 0 and len(builds) == 1
+
+
+def test_files_are_signed_alike_from_their_folder_and_by_path(tmp_path, monkeypatch):
+    write_files(tmp_path, {"a.md": "# A\n", "sub/b.md": "# B\n"})
+    names = ("a.md", "missing.md", "sub")
+    from_folder = stamp.signatures(os.fspath(tmp_path), names)
+    assert from_folder[:4] == list(stamp.signature(os.fspath(tmp_path / "a.md")))
+    assert from_folder[4:8] == list(stamp.ABSENT)
+    monkeypatch.setattr(stamp, "_AT_FOLDER", False)  # as on Windows
+    assert stamp.signatures(os.fspath(tmp_path), names) == from_folder
+    assert stamp.signatures(os.fspath(tmp_path / "gone"), names) == list(stamp.ABSENT * 3)
+
+
+def test_a_folder_is_trusted_by_its_signature_only_when_older_than_the_build(tmp_path):
+    folder = tmp_path / "content"
+    folder.mkdir()
+    changed_ns = max(folder.stat().st_mtime_ns, folder.stat().st_ctime_ns)
+    listed = {os.fspath(folder): "a.md", os.fspath(tmp_path / "gone"): None}
+    old = stamp.folder_entries(listed, changed_ns + stamp.RACY_WINDOW_NS + 1)
+    assert old == [
+        (os.fspath(folder), stamp.signature(os.fspath(folder)), "a.md"),
+        (os.fspath(tmp_path / "gone"), None, None),
+    ]
+    # Changed after the build began: its names may not be those the build listed.
+    assert stamp.folder_entries(listed, changed_ns)[0] == (os.fspath(folder), None, "a.md")
+
+
+def git(root: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    who = ["-c", "user.name=T", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", *who, *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+GIT_MOVES = {
+    "a commit": lambda r: git(r, "commit", "-q", "--allow-empty", "-m", "later"),
+    # Touches nothing in .git itself (whose listing the stamp also holds): only the ref.
+    "the branch moved back": lambda r: git(r, "update-ref", "refs/heads/main", "HEAD~1"),
+    "another branch": lambda r: (
+        git(r, "checkout", "-q", "-b", "other"),
+        git(r, "commit", "-q", "--allow-empty", "-m", "other"),
+    ),
+    "a detached head": lambda r: (
+        git(r, "commit", "-q", "--allow-empty", "-m", "later"),
+        git(r, "checkout", "-q", "--detach", "HEAD~1"),
+    ),
+    "refs packed, then a commit": lambda r: (
+        git(r, "pack-refs", "--all"),
+        git(r, "commit", "-q", "--allow-empty", "-m", "later"),
+    ),
+}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@pytest.mark.parametrize("move", sorted(GIT_MOVES))
+def test_in_git_the_stamp_answers_without_git_until_head_moves(
+    tmp_path, monkeypatch, fine_times, builds, move
+):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=2)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first")
+    git(root, "commit", "-q", "--allow-empty", "-m", "second")
+    assert build(root) == 0 and len(builds) == 1
+    asked = []
+    with monkeypatch.context() as patched:
+        patched.setattr(stamp, "_head_commit", lambda folder: asked.append(folder) or "")
+        assert build(root) == 0 and len(builds) == 1
+    assert not asked  # the stamp holds HEAD's files: no git is run
+    GIT_MOVES[move](root)
+    assert build(root) == 0 and len(builds) == 2, "HEAD moved unseen"
+    assert build(root) == 0 and len(builds) == 2
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_files_git_reads_head_from(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=1)
+    assert head_files(root / "content") is None  # not in git
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first")
+    dot_git = (root / ".git").resolve()
+    assert head_files(root / "content") == [
+        os.fspath(dot_git / "HEAD"),
+        os.fspath(dot_git / "packed-refs"),
+        os.fspath(dot_git / "refs/heads/main"),
+    ]
+    git(root, "worktree", "add", "-q", "-b", "side", os.fspath(tmp_path / "side"))
+    assert head_files(tmp_path / "side" / "content") == [
+        os.fspath(dot_git / "worktrees/side/HEAD"),
+        os.fspath(dot_git / "packed-refs"),
+        os.fspath(dot_git / "refs/heads/side"),
+    ]
+    git(root, "checkout", "-q", "--detach")
+    assert head_files(root / "content") == [
+        os.fspath(dot_git / "HEAD"),
+        os.fspath(dot_git / "packed-refs"),
+    ]
+    (dot_git / "reftable").mkdir()  # refs kept in tables: only git can say
+    assert head_files(root / "content") is None
 
 
 def test_the_date_and_the_environment_are_part_of_the_stamp(

@@ -87,7 +87,7 @@ def record_no_change(
     if entries is None:
         return
     files, folders = entries
-    commit = _commit(config)
+    commit = _commit(config, files, start.started_ns)
     stamped = {
         "request": start.request,
         "pages": pages,
@@ -96,7 +96,7 @@ def record_no_change(
         "environment": stamp.environment(),
         "engine": stamp.ENGINE_DIR,  # another checkout of docsite is another engine
         "files": files,
-        "folders": folders,
+        "folders": stamp.folder_entries(folders, start.started_ns),
         "commit": commit,
         "commit_dir": os.fspath(config.content_dir),
     }
@@ -109,10 +109,21 @@ def record_no_change(
         stamp.write_stamp(path, stamped)
 
 
-def _commit(config: SiteConfig) -> str:
-    from docsite.gitdates import head_commit
+def _commit(config: SiteConfig, files: dict[str, tuple[int, ...] | None], started_ns: int) -> str:
+    """The commit the next build asks git about; '' when there is none, or when the files
+    git reads HEAD from, unchanged since before the build, go in the stamp instead: then
+    saying the site is up to date runs no git."""
+    from docsite.gitdates import head_commit, head_files
 
-    return head_commit(config.content_dir)
+    commit = head_commit(config.content_dir)
+    paths = head_files(config.content_dir) if commit else None
+    if paths is None:
+        return commit
+    signed = {path: stamp.signature(path) for path in paths}
+    if not all(stamp.trusted(entry, started_ns) for entry in signed.values()):
+        return commit
+    files.update(signed)
+    return ""
 
 
 def _stamp_entries(
