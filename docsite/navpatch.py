@@ -25,7 +25,7 @@ from docsite.nav import (
     page_item,
     walk_pages,
 )
-from docsite.pages import Folder, Page, SiteContent
+from docsite.pages import Page, SiteContent
 
 PAGE_KEY = "page:"
 
@@ -190,13 +190,5 @@ def _url_moved(move: _Move, before: SiteContent) -> bool:
 def _refresh_badges(by_page: dict[str, NavItem], site: SiteContent) -> None:
     """Badges that link to a page's file lead to its URL, which changed for some page."""
     for rel, item in by_page.items():
-        if item.key.startswith(PAGE_KEY):
-            link = badge_link(item.page.settings) if item.page is not None else ""
-        else:
-            link = badge_link(_folder_of(item, site).settings)
-        if link:
-            item.badge_href = badge_href(link, rel, site)
-
-
-def _folder_of(item: NavItem, site: SiteContent) -> Folder:
-    return site.folders[item.key.split(":", 1)[1]]
+        if item.badge is not None and item.badge.link:
+            item.badge_href = badge_href(item.badge.link, rel, site)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Callable, Collection
+import gc
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -298,7 +299,8 @@ class LiveSite:
         sheets = [path for path, kind in relevant.items() if kind is ChangeKind.STYLESHEET]
         previews = _stylesheets(sheets, self.root / "static") if sheets else []
         others = {p: k for p, k in relevant.items() if k is not ChangeKind.STYLESHEET}
-        pages = self._page_previews(others) if others else []
+        with collector_paused():
+            pages = self._page_previews(others) if others else []
         if previews or pages:
             self.on_preview(previews + pages, not pages)  # no page to reload: swap the CSS
         return previews + pages
@@ -484,6 +486,19 @@ def _summary_changed(blog: Blog | None, page: Page, body: str) -> bool:
     """Whether a blog post's new body changes the summary its blog shows of it."""
     entry = blog.entry(page) if blog is not None else None
     return entry is not None and post_summary(dataclasses.replace(page, body=body)) != entry.summary
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cycle collector waits while the reader waits: a preview's cycles are few, and
+    collections its allocations set off (of all the build left behind) cost more than it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def crash_diagnostic(exc: Exception, root: Path) -> Diagnostic:
