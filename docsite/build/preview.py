@@ -194,13 +194,15 @@ def preview_pages(
     urls: list[str],
     changed: set[str],
     reuse_markdown: bool,
+    config_changed: bool,
 ) -> list[PagePreview]:
     """The pages at these site URLs ('' for home, 'a/b/') as the next build will write
     them; none when the site does not build (the build says why), or a changed page
     (`changed`: content-relative paths) has errors: the reader sees the error at once.
-    `reuse_markdown`: a body parsed before may be reused (no template or config changed)."""
+    `reuse_markdown`: a body parsed before may be reused (no template or config changed);
+    `config_changed`: else the settings of unchanged pages hold as the last build checked them."""
     report = Report()
-    loaded = _load(options, live, memory, report, changed if reuse_markdown else None)
+    loaded = _load(options, live, memory, report, None if config_changed else changed)
     if loaded is None or report.errors:
         return []
     config, site, theme = loaded
@@ -280,8 +282,8 @@ def _load(
     changed: set[str] | None,
 ) -> tuple[SiteConfig, SiteContent, Theme] | None:
     """The config, the pages and the theme as they are now, the unchanged pages as read before.
-    `changed`: the only pages changed since the last build (None: a template or the config
-    did too), which alone are checked again."""
+    `changed`: the only pages changed since the last build (None: the config did too), which
+    alone are checked again."""
     config = load_config(options.root.resolve(), options.config_file, report, start=True)
     if report.errors:
         return None

@@ -320,7 +320,9 @@ class LiveSite:
             if kind is ChangeKind.PAGE
         }
         try:
-            return preview_pages(self.options, self.live, self.memory, urls, changed, not fresh)
+            config = ChangeKind.CONFIG in kinds
+            args = (self.live, self.memory, urls, changed, not fresh, config)
+            return preview_pages(self.options, *args)
         except Exception:  # a shortcut that failed: the build that follows says what is wrong
             self.memory = PreviewMemory()
             return []
