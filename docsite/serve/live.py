@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -22,7 +21,7 @@ from docsite.blog import Blog, post_summary
 from docsite.build import BuildOptions, BuildResult, build_site
 from docsite.build.preview import PagePreview, PreviewMemory, preview_pages, warm_up
 from docsite.build.result import BuildInterrupted
-from docsite.cache import CACHE_DIR
+from docsite.cache import CACHE_DIR, collector_paused
 from docsite.config import CONFIG_NAMES
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity, UsageError
 from docsite.frontmatter import split_frontmatter
@@ -299,6 +298,8 @@ class LiveSite:
         sheets = [path for path, kind in relevant.items() if kind is ChangeKind.STYLESHEET]
         previews = _stylesheets(sheets, self.root / "static") if sheets else []
         others = {p: k for p, k in relevant.items() if k is not ChangeKind.STYLESHEET}
+        # The reader waits: the collector's walks of what the build left cost more than
+        # the few cycles a preview makes.
         with collector_paused():
             pages = self._page_previews(others) if others else []
         if previews or pages:
@@ -488,19 +489,6 @@ def _summary_changed(blog: Blog | None, page: Page, body: str) -> bool:
     """Whether a blog post's new body changes the summary its blog shows of it."""
     entry = blog.entry(page) if blog is not None else None
     return entry is not None and post_summary(dataclasses.replace(page, body=body)) != entry.summary
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cycle collector waits while the reader waits: a preview's cycles are few, and
-    collections its allocations set off (of all the build left behind) cost more than it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def crash_diagnostic(exc: Exception, root: Path) -> Diagnostic:
