@@ -131,6 +131,15 @@ RELOAD_SITE = {
 }
 
 
+def loaded_reload_site(root):
+    """RELOAD_SITE written and loaded as watch mode loads it: what was found, the pages read,
+    the checked settings, and the site."""
+    write_files(root, RELOAD_SITE)
+    found = discover(root, "content", Report())
+    loaded, memo = LoadedPages(), SettingsMemo()
+    return found, loaded, memo, load_site(found, Report(), memo, loaded=loaded)
+
+
 def shown(site):
     """What a loaded site says of each page, and where each URL leads."""
     pages = [
@@ -155,10 +164,7 @@ def shown(site):
     ],
 )
 def test_reloading_changed_pages_gives_the_site_a_whole_load_gives(tmp_path, rel, text):
-    write_files(tmp_path, RELOAD_SITE)
-    found = discover(tmp_path, "content", Report())
-    loaded, memo = LoadedPages(), SettingsMemo()
-    site = load_site(found, Report(), memo, loaded=loaded)
+    found, loaded, memo, site = loaded_reload_site(tmp_path)
     if text is None:
         (tmp_path / rel).unlink()
     else:
@@ -192,10 +198,7 @@ def test_reloading_changed_pages_gives_the_site_a_whole_load_gives(tmp_path, rel
     ],
 )
 def test_folders_and_their_settings_are_not_reloaded_alone(tmp_path, rel, text):
-    write_files(tmp_path, RELOAD_SITE)
-    found = discover(tmp_path, "content", Report())
-    loaded, memo = LoadedPages(), SettingsMemo()
-    site = load_site(found, Report(), memo, loaded=loaded)
+    found, loaded, memo, site = loaded_reload_site(tmp_path)
     if text is None:
         (tmp_path / rel).unlink()
     else:
@@ -206,10 +209,7 @@ def test_folders_and_their_settings_are_not_reloaded_alone(tmp_path, rel, text):
 
 
 def test_a_renamed_page_is_reloaded_where_a_whole_load_puts_it(tmp_path):
-    write_files(tmp_path, RELOAD_SITE)
-    found = discover(tmp_path, "content", Report())
-    loaded, memo = LoadedPages(), SettingsMemo()
-    site = load_site(found, Report(), memo, loaded=loaded)
+    found, loaded, memo, site = loaded_reload_site(tmp_path)
     (tmp_path / "guide/setup.md").rename(tmp_path / "guide/install.md")
     rels = {"guide/setup.md", "guide/install.md"}
     loaded.forget(rels)

@@ -51,6 +51,19 @@ WATCH_EDITS = {
 OPEN = ["/s2/p5/", "/s0/"]  # the pages the reader has open, the last seen first
 
 
+def watched_site(tmp_path: Path) -> tuple[Path, Path, LiveSite, list[list[PagePreview]]]:
+    """A site served in watch mode with OPEN open: its folder, the served folder, the live
+    site, and the previews it sends."""
+    root = tmp_path / "proj"
+    make_site(root, sections=4, pages=14)
+    served = root / ".docsite-cache/serve"
+    live = LiveSite(BuildOptions(root=root, out=served))
+    sent: list[list[PagePreview]] = []
+    live.open_pages = lambda: OPEN
+    live.on_preview = lambda previews, css: sent.append(previews)
+    return root, served, live, sent
+
+
 def files_of(root: Path) -> dict[Path, tuple[int, int]]:
     """The project's files (not the cache) and their size and time, to tell what an edit did."""
     return {
@@ -143,13 +156,7 @@ def test_held_files_are_served_until_released_and_open_pages_are_the_last_seen()
 def test_a_newer_change_stops_the_build_and_the_next_build_does_both(tmp_path):
     """A second save does not wait for the rest of the site from the first: the build gives
     way (the served site stays the last whole build), and the next one does both changes."""
-    root = tmp_path / "proj"
-    make_site(root, sections=4, pages=14)
-    served = root / ".docsite-cache/serve"
-    live = LiveSite(BuildOptions(root=root, out=served))
-    sent: list[list[PagePreview]] = []
-    live.open_pages = lambda: OPEN
-    live.on_preview = lambda previews, css: sent.append(previews)
+    root, served, live, sent = watched_site(tmp_path)
     try:
         assert not live.full_build().failed
         live.warm_up()
@@ -245,13 +252,7 @@ SESSION = [
 
 
 def test_previews_one_after_another_each_equal_the_build(tmp_path):
-    root = tmp_path / "proj"
-    make_site(root, sections=4, pages=14)
-    served = root / ".docsite-cache/serve"
-    live = LiveSite(BuildOptions(root=root, out=served))
-    sent: list[list[PagePreview]] = []
-    live.open_pages = lambda: OPEN
-    live.on_preview = lambda previews, css: sent.append(previews)
+    root, served, live, sent = watched_site(tmp_path)
     edits = {
         **WATCH_EDITS,
         "hidden": lambda r: edit(r / "content/s2/p3.md", "order: 3\n", "visibility: hidden\n"),
