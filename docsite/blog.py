@@ -59,6 +59,14 @@ def is_blog_post(page: Page) -> bool:
     return not (page.is_index and page.folder == top)
 
 
+def blog_posts(site: SiteContent) -> list[Page]:
+    """The site's posts, in page order: none at once when the content root has no blog
+    folder (most sites), without a look at each of their pages."""
+    if not any(rel.casefold() == BLOG_FOLDER for rel in site.folders):
+        return []
+    return [page for page in site.pages if is_blog_post(page)]
+
+
 def post_date(page: Page) -> dt.date | None:
     """A post's date: its `date` setting, else the YYYY-MM-DD its file name starts with."""
     if page.settings.date is not None:
@@ -88,8 +96,8 @@ def _moment(date: dt.date | None) -> dt.datetime:
 def apply_blog_settings(site: SiteContent, config: BlogConfig, report: Report) -> None:
     """Give posts the blog's layout unless they set one, and publish the blog folder's own
     page at `blog.base` (when it sets no permalink); called once the site is loaded."""
-    for page in site.pages:
-        if is_blog_post(page) and "layout" not in page.settings.located:
+    for page in blog_posts(site):
+        if "layout" not in page.settings.located:
             page.settings.layout = config.layout
     index = blog_index(site)
     url = config.base + "/"
@@ -320,10 +328,8 @@ def make_blog(site: SiteContent, config: SiteConfig) -> Blog | None:
     """The site's blog, or None when the blog/ folder has no public post."""
     posts = [
         page
-        for page in site.pages
-        if is_blog_post(page)
-        and page.settings.visibility == "public"
-        and not page.settings.redirect
+        for page in blog_posts(site)
+        if page.settings.visibility == "public" and not page.settings.redirect
     ]
     if not posts:
         return None

@@ -24,13 +24,14 @@ assigns to one (`p.title = "x"`) gets an error at its place, never another page'
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from docsite.blog import is_blog_post, newest_first
+from docsite.blog import blog_posts, newest_first
 from docsite.nav import NavItem, NavTree
 from docsite.pages import Page, SiteContent
 from docsite.scriban.evaluator import ScriptArray
@@ -158,20 +159,26 @@ class ContentIndex:
         self._values: dict[str, Any] = {}
         self._digests: dict[str, str] = {}
         self._keys: dict[str, tuple[tuple[int, int, str], Page]] | None = None
-        # What collections list: public pages, not redirects (as sitemaps and tag pages).
-        self._listed = [
-            p for p in site.pages if p.settings.visibility == "public" and not p.settings.redirect
-        ]
         self._collections: dict[str, Callable[[], Any]] = {
             "pages": lambda: self._page_array(self._listed),
             "blog.posts": lambda: self._page_array(
-                newest_first(p for p in self._listed if is_blog_post(p))
+                newest_first(p for p in blog_posts(self.site) if self._is_listed(p))
             ),
             "tags": self._tags,
             "categories": self._categories,
             "authors": self._authors,
             "nav": self._nav_value,
         }
+
+    @functools.cached_property
+    def _listed(self) -> list[Page]:
+        """What collections list: public pages, not redirects (as sitemaps and tag pages).
+        Made at the first query: most builds' pages make none."""
+        return [p for p in self.site.pages if self._is_listed(p)]
+
+    @staticmethod
+    def _is_listed(page: Page) -> bool:
+        return page.settings.visibility == "public" and not page.settings.redirect
 
     def view(self, reads: ContentReads) -> ContentView:
         """The `content` value one page's template sees: what it reads is recorded in

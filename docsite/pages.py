@@ -97,6 +97,9 @@ class SiteContent:
     # Files published only when a page links to one (left out by name or `exclude`, and
     # settings files), by rel path.
     linkable: dict[str, SourceFile] = field(default_factory=dict)
+    # Each page's file in lower case (macOS and Windows disks merge names that differ only
+    # in case) -> its source path: a page placed later is checked against them alone.
+    output_keys: dict[str, str] = field(default_factory=dict)
 
 
 def humanize(stem: str) -> str:
@@ -223,9 +226,9 @@ def load_site(
     for page in pages:
         _assign_url(page, report, style)
     _place_under_folder_permalinks(pages, folders, report)
-    by_url = _check_unique_urls(pages, report)
+    by_url, keys = _check_unique_urls(pages, report)
     linkable = {**found.unlisted, **found.settings}
-    return SiteContent(pages, folders, by_source, by_url, found.assets, linkable)
+    return SiteContent(pages, folders, by_source, by_url, found.assets, linkable, keys)
 
 
 def reload_pages(
@@ -249,7 +252,7 @@ def reload_pages(
     sources = {source.rel: source for source in found.pages} if found is not before else None
     added = [s for rel, s in sources.items() if rel not in site.by_source] if sources else []
     removed = [rel for rel in site.by_source if rel not in sources] if sources else []
-    if (added or removed) and _folders_change(site, found, [s.rel for s in added] + removed):
+    if (added or removed) and _folders_change(site, found, [s.rel for s in added], removed):
         return None
     olds = [site.by_source[rel] for rel in sorted(rels) if rel in site.by_source]
     olds = [old for old in olds if old.source.rel not in removed]
@@ -265,14 +268,20 @@ def reload_pages(
     return _placed(site, found, fresh, removed, report, style)
 
 
-def _folders_change(site: SiteContent, found: Discovery, rels: list[str]) -> bool:
-    """Whether adding or removing these pages adds or removes a folder, or a default page."""
-    if _all_folders(found) != site.folders.keys():
-        return True
-    return any(
+def _folders_change(
+    site: SiteContent, found: Discovery, added: list[str], removed: list[str]
+) -> bool:
+    """Whether adding or removing these pages adds or removes a folder, or a default page.
+    Pages added alone add a folder only where theirs is not one yet: the other pages are
+    not looked at."""
+    if any(
         posixpath.basename(rel).lower() in default_page_names(posixpath.dirname(rel))
-        for rel in rels
-    )
+        for rel in added + removed
+    ):
+        return True
+    if removed:  # a folder may have lost its last page
+        return _all_folders(found) != site.folders.keys()
+    return any(posixpath.dirname(rel) not in site.folders for rel in added)
 
 
 def _placed(
@@ -298,11 +307,34 @@ def _placed(
         pages = [by_source[source.rel] for source in found.pages if source.rel in by_source]
     kept = all(site.by_source.get(page.source.rel, page).url == page.url for page in fresh)
     if kept and not removed and len(pages) == len(site.pages):
-        by_url = {**site.by_url, **{page.url: page for page in fresh}}
+        by_url, keys = {**site.by_url, **{page.url: page for page in fresh}}, site.output_keys
     else:  # a page came, went or moved (a permalink): it may clash with another now
-        by_url = _check_unique_urls(pages, report)
+        placed = _urls_placed(site, fresh, removed)
+        by_url, keys = placed if placed is not None else _check_unique_urls(pages, report)
     linkable = {**found.unlisted, **found.settings}
-    return SiteContent(pages, site.folders, by_source, by_url, found.assets, linkable)
+    return SiteContent(pages, site.folders, by_source, by_url, found.assets, linkable, keys)
+
+
+def _urls_placed(
+    site: SiteContent, fresh: list[Page], removed: list[str]
+) -> tuple[dict[str, Page], dict[str, str]] | None:
+    """The site's URLs (and output keys) with the fresh pages in place and the removed ones
+    gone, when no page clashes: the others did not with one another (the site has a key per
+    page). None for a clash or an unchecked site: `_check_unique_urls` tells then."""
+    if len(site.output_keys) != len(site.pages):
+        return None
+    keys, by_url = dict(site.output_keys), dict(site.by_url)
+    for old in [site.by_source[rel] for rel in removed] + [
+        site.by_source[page.source.rel] for page in fresh if page.source.rel in site.by_source
+    ]:
+        del keys[old.output_path.lower()], by_url[old.url]
+    for page in fresh:
+        key = page.output_path.lower()
+        if key in keys:
+            return None
+        keys[key] = page.source.rel
+        by_url[page.url] = page
+    return by_url, keys
 
 
 @dataclass
@@ -631,8 +663,9 @@ def _permalink_segments(
     return [s for s in permalink.strip().strip("/").split("/") if s]
 
 
-def _check_unique_urls(pages: list[Page], report: Report) -> dict[str, Page]:
-    """URLs compared without case, since macOS and Windows disks would merge them."""
+def _check_unique_urls(pages: list[Page], report: Report) -> tuple[dict[str, Page], dict[str, str]]:
+    """URLs compared without case, since macOS and Windows disks would merge them: the pages
+    by URL, and their output keys (`SiteContent.output_keys`)."""
     by_key: dict[str, Page] = {}
     for page in pages:
         key = page.output_path.lower()
@@ -659,4 +692,5 @@ def _check_unique_urls(pages: list[Page], report: Report) -> dict[str, Page]:
             )
             continue
         by_key[key] = page
-    return {page.url: page for page in by_key.values()}
+    by_url = {page.url: page for page in by_key.values()}
+    return by_url, {key: page.source.rel for key, page in by_key.items()}

@@ -145,7 +145,7 @@ def shown(site):
     pages = [
         (p.source.rel, p.url, p.label, p.title, p.settings, p.body, p.is_index) for p in site.pages
     ]
-    return pages, {url: page.source.rel for url, page in site.by_url.items()}
+    return pages, {url: page.source.rel for url, page in site.by_url.items()}, site.output_keys
 
 
 @pytest.mark.parametrize(
@@ -160,6 +160,9 @@ def shown(site):
         ("moved/page.md", "---\nnav:\n  badge: NEW\n---\n# Moved\n"),
         ("guide/new.md", "# New\n"),  # added
         ("moved/new.md", "---\npermalink: /guide/setup\n---\n# New\n"),  # added, clashing
+        ("moved/other.md", "---\npermalink: /Guide/Setup\n---\n# New\n"),  # in another case
+        ("guide/more.md", "---\npermalink: /Guide/Setup\n---\n# More\n"),  # moved onto one
+        ("moved/new.md", "---\npermalink: /guide/extra\n---\n# New\n"),  # added elsewhere
         ("guide/setup.md", None),  # removed
     ],
 )

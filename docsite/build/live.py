@@ -13,6 +13,7 @@ from docsite.build.inputs import read_files_inputs
 from docsite.cache import BuildCache, CacheState, InputHasher
 from docsite.config import SiteConfig
 from docsite.diagnostics import Diagnostic
+from docsite.gitdates import PageDates
 from docsite.keys import live_markdown_key, published_file
 from docsite.nav import NavTree
 from docsite.output import atomic_write
@@ -33,6 +34,7 @@ class LiveState:
     state: CacheState
     cache: BuildCache
     out: Path
+    dates: PageDates  # as git gave them: a preview takes them as they were (a commit is rare)
 
 
 @dataclass

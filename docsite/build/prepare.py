@@ -59,11 +59,13 @@ def make_chrome(
     use_cache: bool,
     nav_memo: NavMemo | None = None,
     changed: Collection[str] | None = None,
+    dates: PageDates | None = None,
 ) -> Chrome:
     """The sidebar, the pages' dates and the theme of a read site: the same for a build and
     for watch mode's preview of the open pages. `files`: the inputs, for the nonce;
     `nav_memo`: the last sidebar, patched when that is enough (watch mode's); `changed`:
-    the only pages changed since a build without errors (None: anything may have)."""
+    the only pages changed since a build without errors (None: anything may have);
+    `dates`: git's dates as read already (else git is asked)."""
     blog = make_blog(site, config)
     # A blog without a page of its own: the sidebar links to its generated one.
     generated = (blog.title, blog.url) if blog and blog.index is None else None
@@ -71,7 +73,8 @@ def make_chrome(
         config.nextprev, config.nav_mode, config.nav_icons, config.nav_tags, generated
     )
     nav = (nav_memo or NavMemo()).build(site, params)
-    dates = read_dates(config.content_dir, config.root if use_cache else None)
+    if dates is None:
+        dates = read_dates(config.content_dir, config.root if use_cache else None)
     theme, site_html_files = make_theme(config, site, nav, dates, cache, report, blog, changed)
     if theme.site_html is not None:
         theme.site_html.setup.variables["nonce"] = site_nonce(site, files)

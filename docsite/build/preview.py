@@ -290,7 +290,8 @@ def _load(
     site = memory.load_site(config, _find(config, live, memory, report), report)
     memory.ready = True
     files, use_cache = live.state.files, options.use_cache
-    args = (files, use_cache, memory.nav, changed)
+    # Git's dates as the last build read them: the build corrects a preview made after a commit.
+    args = (files, use_cache, memory.nav, changed, live.dates)
     chrome = make_chrome(config, site, live.cache, report, *args)
     return config, site, chrome.theme
 

@@ -141,7 +141,7 @@ def _write_site(
         _swap_in(ctx, state, parts, result)
     if ctx.options.keep_live:
         result.live = LiveState(
-            ctx.config, ctx.site, ctx.nav, ctx.theme, ctx.cache.state, ctx.cache, ctx.out
+            ctx.config, ctx.site, ctx.nav, ctx.theme, ctx.cache.state, ctx.cache, ctx.out, ctx.dates
         )
 
 
