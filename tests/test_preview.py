@@ -115,6 +115,7 @@ def test_every_edit_sends_the_open_pages_first_and_ends_in_a_clean_build(tmp_pat
 def test_a_preview_is_sent_for_label_edits_and_not_for_asset_changes(tmp_path):
     root = tmp_path / "proj"
     make_site(root, sections=2, pages=4)
+    write_files(root, {"content/extra/page.md": "# Extra\n"})
     served = root / ".docsite-cache/serve"
     live = LiveSite(BuildOptions(root=root, out=served))
     sent: list[list[PagePreview]] = []
@@ -137,6 +138,13 @@ def test_a_preview_is_sent_for_label_edits_and_not_for_asset_changes(tmp_path):
         other = root / "content/s1/p1.md"
         edit(other, "order: 1\n", "order: 1\nicon: ../missing.png\n")  # an icon that errs
         assert live.apply([other]).failed and len(sent) == 1
+        edit(other, "order: 1\nicon: ../missing.png\n", "order: 1\n")
+        assert not live.apply([other]).failed and len(sent) == 1
+        folder = root / "content/extra/index.yml"  # a folder without a page: its settings
+        write_files(root, {"content/extra/index.yml": "icon: rocket\n"})
+        assert not live.apply([folder]).failed and len(sent) == 2  # the sidebar shows it
+        write_files(root, {"content/extra/index.yml": "icon: ../missing.png\n"})  # errs
+        assert live.apply([folder]).failed and len(sent) == 2
     finally:
         live.close()
 

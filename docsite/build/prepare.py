@@ -170,7 +170,8 @@ def check_icons(
     """Every icon named in settings must exist; a typo is a warning with suggestions, a missing
     image or an inline SVG that could run script an error. Each value is checked once per
     folder it is named from: thousands of pages name the same few icons. `changed`: only
-    these pages changed since a build that checked the rest, the folders and the config."""
+    these pages changed since a build that checked the others with the same icons (the
+    folders and the config's links are few: they are always checked)."""
     known: dict[tuple[str, str], list[_IconProblem]] = {}
     pages = site.pages
     if changed is not None:
@@ -181,8 +182,6 @@ def check_icons(
             problems = _icon_problems(page.settings.icon, base_dir, icons, known)
             if problems:
                 _say(problems, page.settings.where("icon", page.source.shown), report)
-    if changed is not None:
-        return
     for folder in site.folders.values():
         if folder.index is None and folder.settings.icon:
             problems = _icon_problems(folder.settings.icon, folder.rel, icons, known)

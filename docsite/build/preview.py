@@ -194,15 +194,13 @@ def preview_pages(
     urls: list[str],
     changed: set[str],
     reuse_markdown: bool,
-    config_changed: bool,
 ) -> list[PagePreview]:
     """The pages at these site URLs ('' for home, 'a/b/') as the next build will write
     them; none when the site does not build (the build says why), or a changed page
     (`changed`: content-relative paths) has errors: the reader sees the error at once.
-    `reuse_markdown`: a body parsed before may be reused (no template or config changed);
-    `config_changed`: else the settings of unchanged pages hold as the last build checked them."""
+    `reuse_markdown`: a body parsed before may be reused (no template or config changed)."""
     report = Report()
-    loaded = _load(options, live, memory, report, None if config_changed else changed)
+    loaded = _load(options, live, memory, report, changed)
     if loaded is None or report.errors:
         return []
     config, site, theme = loaded
@@ -279,21 +277,27 @@ def _load(
     live: LiveState,
     memory: PreviewMemory,
     report: Report,
-    changed: set[str] | None,
+    changed: set[str],
 ) -> tuple[SiteConfig, SiteContent, Theme] | None:
     """The config, the pages and the theme as they are now, the unchanged pages as read before.
-    `changed`: the only pages changed since the last build (None: the config did too), which
-    alone are checked again."""
+    `changed`: the only pages changed since the last build, whose icons alone are checked
+    again unless the config changed what icons name."""
     config = load_config(options.root.resolve(), options.config_file, report, start=True)
     if report.errors:
         return None
+    checked = changed if _icon_inputs(config) == _icon_inputs(live.config) else None
     site = memory.load_site(config, _find(config, live, memory, report), report)
     memory.ready = True
     files, use_cache = live.state.files, options.use_cache
     # Git's dates as the last build read them: the build corrects a preview made after a commit.
-    args = (files, use_cache, memory.nav, changed, live.dates)
+    args = (files, use_cache, memory.nav, checked, live.dates)
     chrome = make_chrome(config, site, live.cache, report, *args)
     return config, site, chrome.theme
+
+
+def _icon_inputs(config: SiteConfig) -> tuple[Path, UrlStyle]:
+    """What of the config the icons a page names are found by (make_theme's IconSet)."""
+    return config.content_dir, config.urls
 
 
 def _find(config: SiteConfig, live: LiveState, memory: PreviewMemory, report: Report) -> Discovery:

@@ -321,8 +321,7 @@ class LiveSite:
             if kind is ChangeKind.PAGE
         }
         try:
-            config = ChangeKind.CONFIG in kinds
-            args = (self.live, self.memory, urls, changed, not fresh, config)
+            args = (self.live, self.memory, urls, changed, not fresh)
             return preview_pages(self.options, *args)
         except Exception:  # a shortcut that failed: the build that follows says what is wrong
             self.memory = PreviewMemory()
