@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import copy
 import functools
 import posixpath
@@ -272,16 +273,31 @@ def _folders_change(
     site: SiteContent, found: Discovery, added: list[str], removed: list[str]
 ) -> bool:
     """Whether adding or removing these pages adds or removes a folder, or a default page.
-    Pages added alone add a folder only where theirs is not one yet: the other pages are
-    not looked at."""
+    Pages added add a folder only where theirs is not one yet; pages removed take one away
+    only where no page is left in it."""
     if any(
         posixpath.basename(rel).lower() in default_page_names(posixpath.dirname(rel))
         for rel in added + removed
     ):
         return True
-    if removed:  # a folder may have lost its last page
-        return _all_folders(found) != site.folders.keys()
-    return any(posixpath.dirname(rel) not in site.folders for rel in added)
+    if any(posixpath.dirname(rel) not in site.folders for rel in added):
+        return True
+    return bool(removed) and not _still_folders(found, removed)
+
+
+def _still_folders(found: Discovery, removed: list[str]) -> bool:
+    """Whether the folders of these removed pages (and theirs) still hold a page: one
+    search each in the sorted paths, not a look at every page's folders."""
+    rels = sorted(source.rel for source in found.pages)
+    for rel in removed:
+        folder = posixpath.dirname(rel)
+        while folder:  # the content root is always a folder
+            inside = folder + "/"
+            at = bisect.bisect_left(rels, inside)
+            if at == len(rels) or not rels[at].startswith(inside):
+                return False
+            folder = posixpath.dirname(folder)
+    return True
 
 
 def _placed(
