@@ -59,8 +59,12 @@ class BackgroundIndexer:
         quiet: float = 0.6,
         lock: threading.Lock | None = None,
         done: Callable[[IndexOutcome], None] | None = None,
+        load_state: Callable[[], SearchState | None] = lambda: None,
     ):
+        """`load_state`: the state of the index the last build placed (its cache's), for a
+        first re-index to merge into rather than index every page again."""
         self.quiet = quiet
+        self.load_state = load_state
         self.lock = lock or threading.Lock()  # held while files in pagefind/ are replaced
         self.done = done
         self._job: tuple[list[SearchPage], Path, bool] | None = None
@@ -112,6 +116,8 @@ class BackgroundIndexer:
                 self._busy = True
             assert job is not None
             try:
+                if self.state is None:  # a state that is not the served index's is not used
+                    self.state = self.load_state()
                 self.last = refresh_index(*job, lock=self.lock, state=self.state)
                 self.state = self.last.state
             except Exception as exc:  # a failed re-index must not end watch mode

@@ -30,7 +30,7 @@ from docsite.markdown.templating import INCLUDES_FOLDER
 from docsite.pages import Page, first_h1
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES
-from docsite.search import BackgroundIndexer, search_pages, search_paths
+from docsite.search import BackgroundIndexer, SearchState, search_pages, search_paths
 from docsite.sources import PAGE_SUFFIX, SETTINGS_SUFFIXES, PathRules, is_skipped
 
 # Where a build of the whole site may stop for a newer change: before the swap, where the
@@ -130,7 +130,7 @@ class LiveSite:
         self.broken_pages: set[Path] = set()
         # The search index is rebuilt in a thread once changes settle; the lock keeps its
         # file swap and a full build's folder swap apart.
-        self.search = BackgroundIndexer()
+        self.search = BackgroundIndexer(load_state=self._built_search_state)
         # The pages readers have open (site paths, '/a/b/'), rendered first on a change and
         # handed to `on_preview` (to be served from memory) before the build of the rest.
         self.open_pages: Callable[[], list[str]] = list
@@ -145,6 +145,11 @@ class LiveSite:
 
     def close(self) -> None:
         self.search.stop()
+
+    def _built_search_state(self) -> SearchState | None:
+        """The index state the last build kept in its cache (of the index it made whole)."""
+        live = self.live
+        return live.cache.load_part("search", SearchState) if live is not None else None
 
     def _reindex_search(self) -> None:
         live = self.live
