@@ -41,6 +41,11 @@ WATCH_EDITS = {
     ),
     "stylesheet": lambda r: write_files(r, {"static/assets/site.css": "body{color:blue}"}),
     "open page label": lambda r: edit(r / "content/s2/p5.md", "# Page 2.5", "# Open page"),
+    # The open page changed, and a page saved with it links to it now: its "See also" grows.
+    "open page and a link to it": lambda r: (
+        edit(r / "content/s2/p5.md", "# Page 2.5", "# Open page"),
+        edit(r / "content/s3/p0.md", "and [home]", "and [open](../s2/p5.md) and [home]"),
+    ),
     # Two saves in one build (a build that a newer change stopped does both): the page is
     # previewed as well as the stylesheet.
     "stylesheet and label": lambda r: (

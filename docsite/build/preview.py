@@ -205,33 +205,56 @@ def preview_pages(
         return []
     config, site, theme = loaded
     builder = PageBuilder(site, theme, live.out, None, {}, live.cache, live.state.files, True)
-    fresh: dict[str, list[str]] = {}
-    for rel in sorted(changed & site.by_source.keys()):  # their links, and their errors
-        html, outcome = builder.render_html(_job(site, rel, reuse_markdown))
-        if any(d.severity is Severity.ERROR for d in outcome.diagnostics):
-            return []
-        fresh[rel] = [target for target, *_ in outcome.page_links]
     shown = [
         site.by_url.get(url) or site.by_url.get(url.removesuffix("index.html")) for url in urls
     ]
-    backlinks: dict[str, tuple[Backlink, ...]] = {}
-    if any_backlinks(site, config.backlinks):
-        wanted = {page.source.rel for page in shown if page is not None}
-        links = _links_to(wanted, fresh, site, live, memory)
-        order = in_reading_order([site.by_source[rel] for rel in links], site, theme.nav)
-        backlinks = backlinks_by_page(site, links, config.backlinks, order)
+    wanted = {page.source.rel for page in shown if page is not None}
+    context = (config, site, theme, live, memory)
+    # A changed page that is open is rendered with its backlinks as the last build's links
+    # give them, and not again when the changed pages' links leave them as they were.
+    guessed = _backlinks(wanted, {}, *context) if changed & wanted else {}
+    fresh: dict[str, list[str]] = {}
+    first: dict[str, str | None] = {}
+    for rel in sorted(changed & site.by_source.keys()):  # their links, and their errors
+        first[rel], outcome = builder.render_html(_job(site, rel, reuse_markdown, guessed))
+        if any(d.severity is Severity.ERROR for d in outcome.diagnostics):
+            return []
+        fresh[rel] = [target for target, *_ in outcome.page_links]
+    backlinks = _backlinks(wanted, fresh, *context)
     previews: list[PagePreview] = []
     for page in shown:
         if page is None:
             continue
-        job = _job(site, page.source.rel, reuse_markdown, backlinks)
-        html, outcome = builder.render_html(job)
-        if html is None or any(d.severity is Severity.ERROR for d in outcome.diagnostics):
+        rel = page.source.rel
+        html = first.get(rel)
+        if rel not in first or backlinks.get(rel, ()) != guessed.get(rel, ()):
+            html, outcome = builder.render_html(_job(site, rel, reuse_markdown, backlinks))
+            if any(d.severity is Severity.ERROR for d in outcome.diagnostics):
+                continue
+        if html is None:
             continue
         data = html.encode("utf-8")
         if data != _served(live.out / page.output_path):  # else the tab shows it already
             previews.append(PagePreview(page.url, page.output_path, data))
     return previews
+
+
+def _backlinks(
+    wanted: set[str],
+    fresh: dict[str, list[str]],
+    config: SiteConfig,
+    site: SiteContent,
+    theme: Theme,
+    live: LiveState,
+    memory: PreviewMemory,
+) -> dict[str, tuple[Backlink, ...]]:
+    """The wanted pages' backlinks: the last build's links, and the fresh ones of the pages
+    rendered now in their place."""
+    if not any_backlinks(site, config.backlinks):
+        return {}
+    links = _links_to(wanted, fresh, site, live, memory)
+    order = in_reading_order([site.by_source[rel] for rel in links], site, theme.nav)
+    return backlinks_by_page(site, links, config.backlinks, order)
 
 
 def _links_to(
