@@ -263,12 +263,15 @@ class BuildCache:
         """Keep a page's parsed Markdown; a cache that cannot be written (a full disk, the
         folder deleted meanwhile) costs the next build a re-parse, never this build."""
         path = self._markdown_path(rel)
+        # Compressed: mostly HTML, it shrinks to a third (a 4 KB file to one disk block),
+        # for a few microseconds of a page's milliseconds.
+        data = zlib.compress(pickle.dumps((markdown_key, rendered), pickle.HIGHEST_PROTOCOL), 1)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Compressed: mostly HTML, it shrinks to a third (a 4 KB file to one disk block),
-            # for a few microseconds of a page's milliseconds.
-            data = pickle.dumps((markdown_key, rendered), pickle.HIGHEST_PROTOCOL)
-            atomic_write(path, zlib.compress(data, 1))
+            try:
+                atomic_write(path, data)
+            except FileNotFoundError:  # no folder yet: made on the first store, not on each
+                path.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(path, data)
         except OSError:
             pass
 

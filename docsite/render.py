@@ -6,10 +6,11 @@ the theme, and write it, or link the previous build's file when the bytes would 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -217,7 +218,10 @@ class PageBuilder:
         outcome.html_digest = digest(data)
         outcome.search_digest = digest(indexed_html(html))
         path = self.staging / outcome.output_path
-        make_folders(path.parent)
+        folder = str(path.parent)
+        if folder not in self.made_folders:  # one system call per folder, not per page
+            make_folders(folder)
+            self.made_folders.add(folder)
         record = self.previous.get(outcome.rel)
         if (
             record is not None
@@ -324,12 +328,21 @@ def _run_jobs(
         chunks = [jobs[i::chunk_count] for i in range(chunk_count) if jobs[i::chunk_count]]
         context = multiprocessing.get_context("fork")
         results = []
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for chunk in pool.map(_run_chunk, [work] * len(chunks), chunks):
-                results.extend(chunk)
-                for result in chunk:
-                    arrived(result)
-                done(len(results))
+        # gc.freeze in each worker: its collections skip what it inherited, which would
+        # otherwise be walked (and so copied, page by page) again and again.
+        with ProcessPoolExecutor(workers, context, initializer=gc.freeze) as pool:
+            futures = [pool.submit(_run_chunk, work, chunk) for chunk in chunks]
+            try:
+                for future in as_completed(futures):  # as each comes: its pages go on at once
+                    chunk = future.result()
+                    results.extend(chunk)
+                    for result in chunk:
+                        arrived(result)
+                    done(len(results))
+            except BaseException:
+                for future in futures:  # a worker failed: the chunks not started never are
+                    future.cancel()
+                raise
     finally:
         _BUILDER = None
     order = {job.rel: index for index, job in enumerate(jobs)}
