@@ -48,6 +48,8 @@ class ParsedLinks:
     rel: str
     targets: list[str]
     dependencies: dict[str, tuple]
+    # The parse itself, kept for the page's render (None if it had errors: parsed again then).
+    parsed: tuple[Rendered, dict[str, tuple]] | None = None
 
 
 @dataclass
@@ -95,10 +97,11 @@ class PageBuilder:
         self.made_folders: set[str] = set()
         self._markdown: MarkdownRenderer | None = None
         self.asset_paths = frozenset(a.rel for a in site.assets)
-        # Bodies parsed ahead in this process, for their render: page -> (Markdown key, parse).
-        # Workers forked later inherit them; those parsed in workers go through the cache.
+        # Bodies parsed ahead (in any process), for their render: page -> (Markdown key,
+        # parse). Workers forked later inherit them: no round trip through the disk.
         self.parsed_ahead: dict[str, tuple[str, tuple[Rendered, dict[str, tuple]]]] = {}
-        self.pid = os.getpid()
+        # Those the cache has yet to keep for the next build (`save_parsed`).
+        self.unsaved: list[tuple[str, str, tuple[Rendered, dict[str, tuple]]]] = []
 
     @property
     def markdown(self) -> MarkdownRenderer:
@@ -165,18 +168,37 @@ class PageBuilder:
         return html, outcome
 
     def parse(self, job: PageJob) -> ParsedLinks:
-        """Parse a page's body ahead of rendering (kept in the cache for its render), for
-        the pages it links to: their backlinks must be known before they are rendered."""
+        """Parse a page's body ahead of rendering, for the pages it links to: their backlinks
+        must be known before they are rendered. The parse goes with the links, for
+        `parse_pages` to keep it for the render (`keep_ahead`)."""
         rendered, dependencies = self._rendered(self.site.by_source[job.rel], job, ahead=True)
         targets = [target for target, *_ in rendered.page_links]
-        return ParsedLinks(job.rel, targets, dependencies)
+        failed = any(d.severity.value == "error" for d in rendered.diagnostics)
+        return ParsedLinks(
+            job.rel, targets, dependencies, None if failed else (rendered, dependencies)
+        )
+
+    def keep_ahead(self, job: PageJob, parsed: tuple[Rendered, dict[str, tuple]]) -> None:
+        """Keep a parse made ahead for the page's render, and for the cache (`save_parsed`)."""
+        self.parsed_ahead[job.rel] = (job.markdown_key, parsed)
+        if self.cache.enabled:
+            self.unsaved.append((job.rel, job.markdown_key, parsed))
+
+    def save_parsed(self) -> None:
+        """Store the parses made ahead in the cache, for the next build: a file each, which
+        is slow on some file systems, so a build does it once its pages are written, beside
+        its other work (nothing in this build reads them)."""
+        unsaved, self.unsaved = self.unsaved, []
+        for rel, markdown_key, parsed in unsaved:
+            self.cache.store_markdown(rel, markdown_key, parsed)
 
     def _rendered(
         self, page: Page, job: PageJob, ahead: bool = False
     ) -> tuple[Rendered, dict[str, tuple]]:
         """The parsed page and what it depends on; a cached parse is used only if what it
         depended on (linked pages, included files) is as it was then: the cache is shared
-        with other output folders and with failed builds. `ahead`: parsed before rendering."""
+        with other output folders and with failed builds. `ahead`: parsed before rendering,
+        kept by `keep_ahead` rather than here."""
         if job.reuse_markdown:
             cached = self._parse_of(job)
             if cached is not None:
@@ -193,25 +215,17 @@ class PageBuilder:
             rendered.published,
             rendered.summarized,
         )
-        if not any(d.severity.value == "error" for d in rendered.diagnostics):
-            self._keep(job, (rendered, dependencies), ahead)
+        failed = any(d.severity.value == "error" for d in rendered.diagnostics)
+        if not ahead and not failed and self.cache.enabled:
+            self.cache.store_markdown(job.rel, job.markdown_key, (rendered, dependencies))
         return rendered, dependencies
 
     def _parse_of(self, job: PageJob) -> tuple[Rendered, dict[str, tuple]] | None:
-        """The page's parse made ahead in this process, else the cached one, if its key holds."""
+        """The page's parse made ahead, else the cached one, if its key holds."""
         key, parsed = self.parsed_ahead.pop(job.rel, ("", None))
         if parsed is not None and key == job.markdown_key:
             return parsed
         return self.cache.load_markdown(job.rel, job.markdown_key)
-
-    def _keep(self, job: PageJob, parsed: tuple[Rendered, dict[str, tuple]], ahead: bool) -> None:
-        """Keep a parse for the next build (the cache), and one made ahead for its render:
-        in memory when made in this process, else on disk, where any worker finds it."""
-        here = os.getpid() == self.pid
-        if ahead and here:
-            self.parsed_ahead[job.rel] = (job.markdown_key, parsed)
-        if self.cache.enabled or (ahead and not here):
-            self.cache.store_markdown(job.rel, job.markdown_key, parsed)
 
     def _write(self, outcome: PageOutcome, html: str) -> None:
         data = html.encode("utf-8")
@@ -298,8 +312,13 @@ def parse_pages(
     workers: int,
     done: Callable[[int], None] = lambda count: None,
 ) -> list[ParsedLinks]:
-    """Parse the pages of these jobs ahead of rendering."""
-    return _run_jobs(builder, jobs, workers, done, _parse_one)
+    """Parse the pages of these jobs ahead of rendering; `builder` keeps their parses."""
+    found = _run_jobs(builder, jobs, workers, done, _parse_one)
+    for job, links in zip(jobs, found, strict=True):
+        if links.parsed is not None:
+            builder.keep_ahead(job, links.parsed)
+            links.parsed = None  # kept once
+    return found
 
 
 def _run_jobs(
