@@ -100,8 +100,6 @@ class PageBuilder:
         # Bodies parsed ahead (in any process), for their render: page -> (Markdown key,
         # parse). Workers forked later inherit them: no round trip through the disk.
         self.parsed_ahead: dict[str, tuple[str, tuple[Rendered, dict[str, tuple]]]] = {}
-        # Those the cache has yet to keep for the next build (`save_parsed`).
-        self.unsaved: list[tuple[str, str, tuple[Rendered, dict[str, tuple]]]] = []
 
     @property
     def markdown(self) -> MarkdownRenderer:
@@ -179,18 +177,8 @@ class PageBuilder:
         )
 
     def keep_ahead(self, job: PageJob, parsed: tuple[Rendered, dict[str, tuple]]) -> None:
-        """Keep a parse made ahead for the page's render, and for the cache (`save_parsed`)."""
+        """Keep a parse made ahead for the page's render."""
         self.parsed_ahead[job.rel] = (job.markdown_key, parsed)
-        if self.cache.enabled:
-            self.unsaved.append((job.rel, job.markdown_key, parsed))
-
-    def save_parsed(self) -> None:
-        """Store the parses made ahead in the cache, for the next build: a file each, which
-        is slow on some file systems, so a build does it once its pages are written, beside
-        its other work (nothing in this build reads them)."""
-        unsaved, self.unsaved = self.unsaved, []
-        for rel, markdown_key, parsed in unsaved:
-            self.cache.store_markdown(rel, markdown_key, parsed)
 
     def _rendered(
         self, page: Page, job: PageJob, ahead: bool = False
@@ -199,13 +187,9 @@ class PageBuilder:
         depended on (linked pages, included files) is as it was then: the cache is shared
         with other output folders and with failed builds. `ahead`: parsed before rendering,
         kept by `keep_ahead` rather than here."""
-        if job.reuse_markdown:
-            cached = self._parse_of(job)
-            if cached is not None:
-                rendered, dependencies = cached
-                current = self.markdown.setup.current
-                if dependencies == snapshot(self.site, self.files, dependencies, current):
-                    return rendered, dependencies
+        reused = self._reused_parse(job) if job.reuse_markdown else None
+        if reused is not None:
+            return reused
         rendered = self.markdown.render(page)
         dependencies = dependencies_of(
             self.site,
@@ -220,12 +204,22 @@ class PageBuilder:
             self.cache.store_markdown(job.rel, job.markdown_key, (rendered, dependencies))
         return rendered, dependencies
 
-    def _parse_of(self, job: PageJob) -> tuple[Rendered, dict[str, tuple]] | None:
-        """The page's parse made ahead, else the cached one, if its key holds."""
-        key, parsed = self.parsed_ahead.pop(job.rel, ("", None))
-        if parsed is not None and key == job.markdown_key:
-            return parsed
-        return self.cache.load_markdown(job.rel, job.markdown_key)
+    def _reused_parse(self, job: PageJob) -> tuple[Rendered, dict[str, tuple]] | None:
+        """The page's parse made ahead, else its cached one, if its key holds and what it
+        depended on is as it was. One made ahead goes to the cache now, for the next build:
+        the process that renders the page stores it, so the parse ahead writes nothing."""
+        ahead = self.parsed_ahead.pop(job.rel, None)
+        fresh = ahead is not None and ahead[0] == job.markdown_key
+        parsed = ahead[1] if fresh else self.cache.load_markdown(job.rel, job.markdown_key)
+        if parsed is None:
+            return None
+        dependencies = parsed[1]
+        current = self.markdown.setup.current
+        if dependencies != snapshot(self.site, self.files, dependencies, current):
+            return None
+        if fresh:
+            self.cache.store_markdown(job.rel, job.markdown_key, parsed)
+        return parsed
 
     def _write(self, outcome: PageOutcome, html: str) -> None:
         data = html.encode("utf-8")

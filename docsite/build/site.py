@@ -5,7 +5,6 @@ swap the new site in. Each step is timed for `docsite build -v`."""
 from __future__ import annotations
 
 import os
-import threading
 
 import jinja2
 
@@ -98,16 +97,12 @@ def _write_site(
         ctx.previous_output,
         ctx.options.search_index and not ctx.options.keep_live,
     )
-    saving: threading.Thread | None = None
     try:
         with result.timed("rendering"):
             builder = _page_builder(ctx)
             plan = plan_pages(ctx, shared, lambda jobs: _parse_ahead(ctx, builder, jobs))
             records = _render_pages(ctx, builder, plan, result, feeder)
             ctx.report.extend(check_links(ctx.site, records, ctx.config.checks.anchors))
-        # The parses made ahead go to the cache while the rest of the build goes on.
-        saving = threading.Thread(target=builder.save_parsed, name="parse-cache", daemon=True)
-        saving.start()
         with result.timed("copying files"):
             place_files(ctx, records)
         with result.timed("generated files"):
@@ -121,8 +116,6 @@ def _write_site(
     finally:
         if feeder is not None:
             feeder.close()
-        if saving is not None:
-            saving.join()
     ctx.output.write_text(OUTPUT_MARKER, "Written by docsite: each build replaces it.\n")
     ctx.options.progress("writing", 0, 0)
     if ctx.options.strict:
