@@ -13,11 +13,8 @@ import gc
 import hashlib
 import os
 import pickle
-import shutil
 import sys
-import tempfile
 import time
-import weakref
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -127,12 +124,7 @@ class BuildCache:
             self._load(self.inputs_index, InputsState) if enabled else None
         ) or InputsState()
         self._state: CacheState | None = None if enabled else CacheState()
-        # Without a cache, a body parsed ahead of its render (for backlinks) is kept for this
-        # build only, in a folder made now, before workers fork, so that they all share it.
         self.markdown_dir = self.folder / "markdown"
-        if not enabled:
-            self.markdown_dir = Path(tempfile.mkdtemp(prefix="docsite-parsed-"))
-            weakref.finalize(self, _remove_own_folder, self.markdown_dir, os.getpid())
 
     @property
     def state(self) -> CacheState:
@@ -252,6 +244,8 @@ class BuildCache:
         return self.markdown_dir / (digest(rel) + ".pickle")
 
     def load_markdown(self, rel: str, markdown_key: str) -> Any:
+        if not self.enabled:
+            return None
         try:
             with self._markdown_path(rel).open("rb") as handle:
                 key, rendered = pickle.loads(zlib.decompress(handle.read()))
@@ -262,13 +256,18 @@ class BuildCache:
     def store_markdown(self, rel: str, markdown_key: str, rendered: Any) -> None:
         """Keep a page's parsed Markdown; a cache that cannot be written (a full disk, the
         folder deleted meanwhile) costs the next build a re-parse, never this build."""
+        if not self.enabled:
+            return
         path = self._markdown_path(rel)
+        # Compressed: mostly HTML, it shrinks to a third (a 4 KB file to one disk block),
+        # for a few microseconds of a page's milliseconds.
+        data = zlib.compress(pickle.dumps((markdown_key, rendered), pickle.HIGHEST_PROTOCOL), 1)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Compressed: mostly HTML, it shrinks to a third (a 4 KB file to one disk block),
-            # for a few microseconds of a page's milliseconds.
-            data = pickle.dumps((markdown_key, rendered), pickle.HIGHEST_PROTOCOL)
-            atomic_write(path, zlib.compress(data, 1))
+            try:
+                atomic_write(path, data)
+            except FileNotFoundError:  # no folder yet: made on the first store, not on each
+                path.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(path, data)
         except OSError:
             pass
 
@@ -388,13 +387,6 @@ def engine_digest() -> str:
             digest([(p.relative_to(package).as_posix(), p.read_bytes()) for p in sources])
         )
     return _ENGINE_DIGEST[0]
-
-
-def _remove_own_folder(folder: Path, owner: int) -> None:
-    """Remove a build's scratch folder, from the process that made it only: forked workers
-    end too, and must not take it away from the build."""
-    if os.getpid() == owner:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _pickled(value: Any) -> Callable[[BinaryIO], None]:

@@ -6,10 +6,11 @@ the theme, and write it, or link the previous build's file when the bytes would 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,8 @@ class ParsedLinks:
     rel: str
     targets: list[str]
     dependencies: dict[str, tuple]
+    # The parse itself, kept for the page's render (None if it had errors: parsed again then).
+    parsed: tuple[Rendered, dict[str, tuple]] | None = None
 
 
 @dataclass
@@ -94,10 +97,9 @@ class PageBuilder:
         self.made_folders: set[str] = set()
         self._markdown: MarkdownRenderer | None = None
         self.asset_paths = frozenset(a.rel for a in site.assets)
-        # Bodies parsed ahead in this process, for their render: page -> (Markdown key, parse).
-        # Workers forked later inherit them; those parsed in workers go through the cache.
+        # Bodies parsed ahead (in any process), for their render: page -> (Markdown key,
+        # parse). Workers forked later inherit them: no round trip through the disk.
         self.parsed_ahead: dict[str, tuple[str, tuple[Rendered, dict[str, tuple]]]] = {}
-        self.pid = os.getpid()
 
     @property
     def markdown(self) -> MarkdownRenderer:
@@ -164,25 +166,30 @@ class PageBuilder:
         return html, outcome
 
     def parse(self, job: PageJob) -> ParsedLinks:
-        """Parse a page's body ahead of rendering (kept in the cache for its render), for
-        the pages it links to: their backlinks must be known before they are rendered."""
+        """Parse a page's body ahead of rendering, for the pages it links to: their backlinks
+        must be known before they are rendered. The parse goes with the links, for
+        `parse_pages` to keep it for the render (`keep_ahead`)."""
         rendered, dependencies = self._rendered(self.site.by_source[job.rel], job, ahead=True)
         targets = [target for target, *_ in rendered.page_links]
-        return ParsedLinks(job.rel, targets, dependencies)
+        failed = any(d.severity.value == "error" for d in rendered.diagnostics)
+        return ParsedLinks(
+            job.rel, targets, dependencies, None if failed else (rendered, dependencies)
+        )
+
+    def keep_ahead(self, job: PageJob, parsed: tuple[Rendered, dict[str, tuple]]) -> None:
+        """Keep a parse made ahead for the page's render."""
+        self.parsed_ahead[job.rel] = (job.markdown_key, parsed)
 
     def _rendered(
         self, page: Page, job: PageJob, ahead: bool = False
     ) -> tuple[Rendered, dict[str, tuple]]:
         """The parsed page and what it depends on; a cached parse is used only if what it
         depended on (linked pages, included files) is as it was then: the cache is shared
-        with other output folders and with failed builds. `ahead`: parsed before rendering."""
-        if job.reuse_markdown:
-            cached = self._parse_of(job)
-            if cached is not None:
-                rendered, dependencies = cached
-                current = self.markdown.setup.current
-                if dependencies == snapshot(self.site, self.files, dependencies, current):
-                    return rendered, dependencies
+        with other output folders and with failed builds. `ahead`: parsed before rendering,
+        kept by `keep_ahead` rather than here."""
+        reused = self._reused_parse(job) if job.reuse_markdown else None
+        if reused is not None:
+            return reused
         rendered = self.markdown.render(page)
         dependencies = dependencies_of(
             self.site,
@@ -192,32 +199,37 @@ class PageBuilder:
             rendered.published,
             rendered.summarized,
         )
-        if not any(d.severity.value == "error" for d in rendered.diagnostics):
-            self._keep(job, (rendered, dependencies), ahead)
+        failed = any(d.severity.value == "error" for d in rendered.diagnostics)
+        if not ahead and not failed and self.cache.enabled:
+            self.cache.store_markdown(job.rel, job.markdown_key, (rendered, dependencies))
         return rendered, dependencies
 
-    def _parse_of(self, job: PageJob) -> tuple[Rendered, dict[str, tuple]] | None:
-        """The page's parse made ahead in this process, else the cached one, if its key holds."""
-        key, parsed = self.parsed_ahead.pop(job.rel, ("", None))
-        if parsed is not None and key == job.markdown_key:
-            return parsed
-        return self.cache.load_markdown(job.rel, job.markdown_key)
-
-    def _keep(self, job: PageJob, parsed: tuple[Rendered, dict[str, tuple]], ahead: bool) -> None:
-        """Keep a parse for the next build (the cache), and one made ahead for its render:
-        in memory when made in this process, else on disk, where any worker finds it."""
-        here = os.getpid() == self.pid
-        if ahead and here:
-            self.parsed_ahead[job.rel] = (job.markdown_key, parsed)
-        if self.cache.enabled or (ahead and not here):
+    def _reused_parse(self, job: PageJob) -> tuple[Rendered, dict[str, tuple]] | None:
+        """The page's parse made ahead, else its cached one, if its key holds and what it
+        depended on is as it was. One made ahead goes to the cache now, for the next build:
+        the process that renders the page stores it, so the parse ahead writes nothing."""
+        ahead = self.parsed_ahead.pop(job.rel, None)
+        fresh = ahead is not None and ahead[0] == job.markdown_key
+        parsed = ahead[1] if fresh else self.cache.load_markdown(job.rel, job.markdown_key)
+        if parsed is None:
+            return None
+        dependencies = parsed[1]
+        current = self.markdown.setup.current
+        if dependencies != snapshot(self.site, self.files, dependencies, current):
+            return None
+        if fresh:
             self.cache.store_markdown(job.rel, job.markdown_key, parsed)
+        return parsed
 
     def _write(self, outcome: PageOutcome, html: str) -> None:
         data = html.encode("utf-8")
         outcome.html_digest = digest(data)
         outcome.search_digest = digest(indexed_html(html))
         path = self.staging / outcome.output_path
-        make_folders(path.parent)
+        folder = str(path.parent)
+        if folder not in self.made_folders:  # one system call per folder, not per page
+            make_folders(folder)
+            self.made_folders.add(folder)
         record = self.previous.get(outcome.rel)
         if (
             record is not None
@@ -294,8 +306,13 @@ def parse_pages(
     workers: int,
     done: Callable[[int], None] = lambda count: None,
 ) -> list[ParsedLinks]:
-    """Parse the pages of these jobs ahead of rendering."""
-    return _run_jobs(builder, jobs, workers, done, _parse_one)
+    """Parse the pages of these jobs ahead of rendering; `builder` keeps their parses."""
+    found = _run_jobs(builder, jobs, workers, done, _parse_one)
+    for job, links in zip(jobs, found, strict=True):
+        if links.parsed is not None:
+            builder.keep_ahead(job, links.parsed)
+            links.parsed = None  # kept once
+    return found
 
 
 def _run_jobs(
@@ -324,12 +341,21 @@ def _run_jobs(
         chunks = [jobs[i::chunk_count] for i in range(chunk_count) if jobs[i::chunk_count]]
         context = multiprocessing.get_context("fork")
         results = []
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for chunk in pool.map(_run_chunk, [work] * len(chunks), chunks):
-                results.extend(chunk)
-                for result in chunk:
-                    arrived(result)
-                done(len(results))
+        # gc.freeze in each worker: its collections skip what it inherited, which would
+        # otherwise be walked (and so copied, page by page) again and again.
+        with ProcessPoolExecutor(workers, context, initializer=gc.freeze) as pool:
+            futures = [pool.submit(_run_chunk, work, chunk) for chunk in chunks]
+            try:
+                for future in as_completed(futures):  # as each comes: its pages go on at once
+                    chunk = future.result()
+                    results.extend(chunk)
+                    for result in chunk:
+                        arrived(result)
+                    done(len(results))
+            except BaseException:
+                for future in futures:  # a worker failed: the chunks not started never are
+                    future.cancel()
+                raise
     finally:
         _BUILDER = None
     order = {job.rel: index for index, job in enumerate(jobs)}

@@ -234,7 +234,7 @@ def test_watch_mode_updates_the_pages_a_body_edit_links_to(tmp_path):
 
 def test_a_build_without_cache_parses_each_page_once(project, monkeypatch, tmp_path):
     """Backlinks parse pages ahead of their render; without a cache (`docsite check`,
-    `--no-cache`) that parse is kept for the build in a scratch folder, removed after."""
+    `--no-cache`) that parse is kept for the build in memory, and nothing is written."""
     parsed: list[str] = []
     render = MarkdownRenderer.render
 
@@ -253,3 +253,28 @@ def test_a_build_without_cache_parses_each_page_once(project, monkeypatch, tmp_p
     del result
     gc.collect()
     assert list((tmp_path / "scratch").iterdir()) == []
+
+
+def test_parallel_builds_parse_each_page_once_and_keep_the_parses(project, monkeypatch):
+    """Workers parse the pages ahead (for backlinks) and their render uses that parse; the
+    cache keeps every parse, so the pages a new one re-renders (its sidebar entry, a
+    backlink) are not parsed again. Workers are processes: each parse is counted in a file."""
+    counts = project.root / "parsed.txt"
+    render = MarkdownRenderer.render
+
+    def counting(self, page):
+        with open(counts, "a") as handle:
+            handle.write(page.source.rel + "\n")
+        return render(self, page)
+
+    monkeypatch.setattr(MarkdownRenderer, "render", counting)
+    pages = {f"content/p{i}.md": f"# P{i}\n\n[next](p{(i + 1) % 60}.md)\n" for i in range(60)}
+    project.write(pages)
+    assert build_site(BuildOptions(root=project.root, out=project.out, jobs=2)).ok
+    assert sorted(counts.read_text().split()) == sorted(f"p{i}.md" for i in range(60))
+    counts.unlink()
+    project.write({"content/new.md": "# New\n\n[P7](p7.md)\n"})
+    result = build_site(BuildOptions(root=project.root, out=project.out, jobs=2))
+    assert result.ok and result.rendered == 61
+    assert counts.read_text().split() == ["new.md"]
+    assert see_also(project, "p7/index.html") == ("See also", [("New", "/new/"), ("P6", "/p6/")])

@@ -1,0 +1,46 @@
+"""Jobs spread over worker processes: the results and what hears of them do not depend on the
+number of workers, and a job that fails in a worker fails the call without hanging it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+from docsite.render import PARALLEL_THRESHOLD, PageJob, ParsedLinks, parse_pages
+
+
+class _Builder:
+    """Stands in for a PageBuilder: parsing a page names the worker that did it."""
+
+    def __init__(self, failing: str = ""):
+        self.failing = failing
+
+    def parse(self, job: PageJob) -> ParsedLinks:
+        if job.rel == self.failing:
+            raise ValueError(f"cannot parse {job.rel}")
+        return ParsedLinks(job.rel, [f"{job.rel}-target"], {"pid": (os.getpid(),)})
+
+
+def _jobs() -> list[PageJob]:
+    return [PageJob(f"page-{i}.md", f"key-{i}", False) for i in range(PARALLEL_THRESHOLD * 2)]
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_results_in_job_order_and_each_heard_once_whatever_the_workers(workers):
+    jobs = _jobs()
+    counts: list[int] = []
+    found = parse_pages(_Builder(), jobs, workers, counts.append)
+    assert [links.rel for links in found] == [job.rel for job in jobs]
+    assert [links.targets for links in found] == [[f"{job.rel}-target"] for job in jobs]
+    assert counts == sorted(counts) and counts[-1] == len(jobs)
+    pids = {links.dependencies["pid"][0] for links in found}
+    assert (os.getpid() in pids) == (workers == 1)
+
+
+def test_a_job_failing_in_a_worker_fails_the_call_and_leaves_no_worker():
+    jobs = _jobs()
+    with pytest.raises(ValueError, match=r"cannot parse page-5\.md"):
+        parse_pages(_Builder(failing="page-5.md"), jobs, 2)
+    assert multiprocessing.active_children() == []
