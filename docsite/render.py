@@ -30,6 +30,9 @@ from docsite.theme import Theme
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
+# The most pages in a worker's chunk: a build that stops for a newer change (watch mode)
+# waits for the chunks being rendered, a tenth of a second or so at this size.
+MAX_CHUNK = 24
 
 
 @dataclass
@@ -337,7 +340,7 @@ def _run_jobs(
     # Forked workers inherit the loaded site and theme instead of pickling them.
     _BUILDER = builder
     try:
-        chunk_count = workers * 8
+        chunk_count = max(workers * 8, -(-len(jobs) // MAX_CHUNK))
         chunks = [jobs[i::chunk_count] for i in range(chunk_count) if jobs[i::chunk_count]]
         context = multiprocessing.get_context("fork")
         results = []

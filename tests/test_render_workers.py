@@ -5,21 +5,28 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
+from pathlib import Path
 
 import pytest
 
-from docsite.render import PARALLEL_THRESHOLD, PageJob, ParsedLinks, parse_pages
+from docsite.render import MAX_CHUNK, PARALLEL_THRESHOLD, PageJob, ParsedLinks, parse_pages
 
 
 class _Builder:
     """Stands in for a PageBuilder: parsing a page names the worker that did it."""
 
-    def __init__(self, failing: str = ""):
+    def __init__(self, failing: str = "", log: Path | None = None):
         self.failing = failing
+        self.log = log  # each page parsed is written here, a line each, and takes 10 ms
 
     def parse(self, job: PageJob) -> ParsedLinks:
         if job.rel == self.failing:
             raise ValueError(f"cannot parse {job.rel}")
+        if self.log is not None:
+            time.sleep(0.01)
+            with self.log.open("a") as log:
+                log.write(job.rel + "\n")
         return ParsedLinks(job.rel, [f"{job.rel}-target"], {"pid": (os.getpid(),)})
 
 
@@ -44,3 +51,23 @@ def test_a_job_failing_in_a_worker_fails_the_call_and_leaves_no_worker():
     with pytest.raises(ValueError, match=r"cannot parse page-5\.md"):
         parse_pages(_Builder(failing="page-5.md"), jobs, 2)
     assert multiprocessing.active_children() == []
+
+
+class _Stopped(Exception):
+    pass
+
+
+def test_a_call_stopped_by_what_hears_of_it_stops_within_a_few_chunks(tmp_path):
+    """Watch mode stops a build for a newer change from the progress it hears: the pages
+    left are not rendered, and those under way are few, however big the site."""
+    log = tmp_path / "parsed.txt"
+    jobs = [PageJob(f"page-{i}.md", f"key-{i}", False) for i in range(2000)]
+
+    def stop(count: int) -> None:
+        raise _Stopped
+
+    with pytest.raises(_Stopped):
+        parse_pages(_Builder(log=log), jobs, 2, stop)
+    assert multiprocessing.active_children() == []
+    parsed = log.read_text().split()
+    assert 0 < len(parsed) <= 2 * 4 * MAX_CHUNK < len(jobs) // 8
