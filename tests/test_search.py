@@ -793,6 +793,9 @@ def test_the_feeder_gives_pagefind_the_pages_it_lacks_and_refuses_pages_not_inde
     feeder = IndexFeeder(tmp_path, True, PathFilter())
     feeder._add(pages[0])
     feeder._add(pages[2])
+    feeder.finish(pages[::2])  # files asked for early (and made), then one more page is given
+    assert feeder._session is not None and feeder._session._asked is not None
+    assert len(feeder._session._asked.result()) > 0
     files = feeder.files(pages)
     assert files is not None
     index, _ = search_index.read_index(dict(files))

@@ -27,7 +27,15 @@ from docsite.output import OUTPUT_MARKER, OutputClash, OutputFolder, marker_of
 from docsite.pages import SettingsMemo, load_site
 from docsite.publish import publish
 from docsite.render import PageBuilder, PageJob, PageOutcome, build_pages, parse_pages
-from docsite.search import IndexFeeder, IndexOutcome, SearchState, index_built_site, index_feeder
+from docsite.search import (
+    IndexFeeder,
+    IndexOutcome,
+    SearchState,
+    index_built_site,
+    index_feeder,
+    search_pages,
+    search_paths,
+)
 from docsite.sources import Discovery
 
 
@@ -102,6 +110,8 @@ def _write_site(
             builder = _page_builder(ctx)
             plan = plan_pages(ctx, shared, lambda jobs: _parse_ahead(ctx, builder, jobs))
             records = _render_pages(ctx, builder, plan, result, feeder)
+            if feeder is not None:  # Pagefind makes its files while the rest is written
+                feeder.finish(search_pages(ctx.site.pages, records, search_paths(ctx.config)))
             ctx.report.extend(check_links(ctx.site, records, ctx.config.checks.anchors))
         with result.timed("copying files"):
             place_files(ctx, records)

@@ -104,16 +104,18 @@ class IndexFeeder:
         self.fed[pagefind_url(page)] = None
         self._session.add(pagefind_url(page), lambda: indexed_html(path.read_text("utf-8")))
 
+    def finish(self, pages: list[SearchPage]) -> None:
+        """The last page is rendered: give Pagefind those of `pages` it lacks and ask for
+        its files now, so that it makes them while the build writes what follows."""
+        if self._give(pages) and self._session is not None:
+            self._session.ask_files()
+
     def files(self, pages: list[SearchPage]) -> dict[str, bytes] | None:
         """Pagefind's files for `pages` (those not given yet are given now), or None when
         the pages fed are not those to index, or Pagefind failed: index them whole then."""
-        urls = {pagefind_url(page): page for page in pages}
-        if not urls.keys() >= self.fed.keys():
+        if not self._give(pages):
             self.close()
             return None
-        for url, page in urls.items():
-            if url not in self.fed:
-                self._add(page)
         if self._session is None:
             return None
         try:
@@ -121,6 +123,16 @@ class IndexFeeder:
         except Exception:  # the service raises plain Exceptions: index the pages whole
             return None
         return {rel: data for rel, data in files.items() if not rel.startswith(UNUSED_FILES)}
+
+    def _give(self, pages: list[SearchPage]) -> bool:
+        """Give Pagefind the pages it lacks; False when it has one that is not to be indexed."""
+        urls = {pagefind_url(page): page for page in pages}
+        if not urls.keys() >= self.fed.keys():
+            return False
+        for url, page in urls.items():
+            if url not in self.fed:
+                self._add(page)
+        return True
 
     def close(self) -> None:
         if self._session is not None:

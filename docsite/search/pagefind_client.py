@@ -128,6 +128,7 @@ class IndexSession:
         self._thread.start()
         self._opened = asyncio.run_coroutine_threadsafe(self._open(config), self._loop)
         self._added: list[concurrent.futures.Future] = []
+        self._asked: concurrent.futures.Future | None = None  # the files, asked for early
         self._closed = False
 
     async def _open(self, config: dict) -> tuple[Any, Any]:
@@ -141,21 +142,31 @@ class IndexSession:
     def add(self, url: str, html: Callable[[], str]) -> None:
         """Index the page at `url`, whose HTML `html` gives (called in the client's thread)."""
         self._added.append(asyncio.run_coroutine_threadsafe(self._add(url, html), self._loop))
+        self._asked = None  # files asked for before lack this page: asked again
 
     async def _add(self, url: str, html: Callable[[], str]) -> None:
         _, index = await asyncio.wrap_future(self._opened)
         await index.add_html_file(content=html(), url=url)
 
+    def ask_files(self) -> None:
+        """Ask Pagefind for the index files of the pages added so far, without waiting: it
+        makes them while the build goes on, and `files` waits only for what is left."""
+        if self._asked is None:
+            added = list(self._added)
+            self._asked = asyncio.run_coroutine_threadsafe(self._files(added), self._loop)
+
     def files(self) -> dict[str, bytes]:
         """The index files of every page added (path in pagefind/ -> content); the session
         is closed after."""
         try:
-            return asyncio.run_coroutine_threadsafe(self._files(), self._loop).result()
+            self.ask_files()
+            assert self._asked is not None
+            return self._asked.result()
         finally:
             self.close()
 
-    async def _files(self) -> dict[str, bytes]:
-        await asyncio.gather(*(asyncio.wrap_future(added) for added in self._added))
+    async def _files(self, added: list[concurrent.futures.Future]) -> dict[str, bytes]:
+        await asyncio.gather(*(asyncio.wrap_future(page) for page in added))
         _, index = await asyncio.wrap_future(self._opened)
         # Not write_files: Pagefind answers it before all its writes have reached the disk.
         return {file["path"]: file["content"] for file in await index.get_files()}
