@@ -340,8 +340,10 @@ def _run_jobs(
     # Forked workers inherit the loaded site and theme instead of pickling them.
     _BUILDER = builder
     try:
-        chunk_count = max(workers * 8, -(-len(jobs) // MAX_CHUNK))
-        chunks = [jobs[i::chunk_count] for i in range(chunk_count) if jobs[i::chunk_count]]
+        # Runs of neighbouring jobs, taken in order: results come roughly in the jobs' order
+        # (the search index is fed pages in that order).
+        size = -(-len(jobs) // max(workers * 8, -(-len(jobs) // MAX_CHUNK)))
+        chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
         context = multiprocessing.get_context("fork")
         results = []
         # gc.freeze in each worker: its collections skip what it inherited, which would

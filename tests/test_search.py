@@ -15,15 +15,18 @@ from pathlib import Path
 
 import cbor2
 import pytest
-from conftest import Project
+from conftest import Project, write_files
 from packaging.requirements import Requirement
 
 from docsite import search
 from docsite.build import BuildOptions, build_site
+from docsite.diagnostics import Report
 from docsite.frontmatter import PageSettings
+from docsite.pages import load_site
 from docsite.search import index_format as search_index
 from docsite.search import pagefind_client
 from docsite.serve.live import LiveSite
+from docsite.sources import discover
 
 needs_pagefind = pytest.mark.skipif(
     not search.binary_available(), reason="the Pagefind binary is not installed"
@@ -761,7 +764,7 @@ def test_a_cold_build_indexes_pages_as_they_render_with_the_same_bytes(tmp_path,
     result = build_site(BuildOptions(root=overlapped.root, out=overlapped.out, jobs=2))
     assert result.ok, overlapped.messages(result)
     assert sorted(fed) == sorted(check_whole_index(overlapped.out))
-    assert fed != sorted(fed, key=lambda url: url + "index.html"), "fed out of page order"
+    assert fed == sorted(fed, key=lambda url: url + "index.html"), "not fed in page order"
 
     monkeypatch.setattr(build_site_module, "index_feeder", lambda *args: None)
     after = Project(tmp_path / "after").write(MANY_PAGES)
@@ -775,6 +778,58 @@ FED_HTML = (
     '<html lang="en"><body><main data-pagefind-body><h1>{0}</h1>'
     "<p>The {0} page of the feeder test.</p></main></body></html>"
 )
+
+
+class RecordingSession:
+    """Stands in for Pagefind's session: notes the URLs given, in order."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+        self.asked = 0
+
+    def add(self, url, html) -> None:
+        self.urls.append(url)
+
+    def ask_files(self) -> None:
+        self.asked += 1
+
+
+def test_the_feeder_gives_pages_in_page_order_whatever_order_they_are_written_in(tmp_path):
+    """Pages come from the workers as each chunk finishes; Pagefind gets each once those
+    before it (in output-path order) are given, so it numbers them as the index does. A page
+    that never comes (it failed) holds the next ones back until the last page is rendered.
+    Hidden pages are never given."""
+    from docsite.pathpatterns import PathFilter
+    from docsite.search.indexing import IndexFeeder
+
+    names = [f"page-{n:02}" for n in range(12)]
+    files = {f"content/{name}.md": f"# {name}\n" for name in names}
+    files["content/page-05.md"] = "---\nvisibility: hidden\n---\n# Hidden\n"
+    write_files(tmp_path, files)
+    report = Report()
+    site = load_site(discover(tmp_path, "content", report), report)
+    by_name = {page.source.rel.split("/")[-1].removesuffix(".md"): page for page in site.pages}
+    urls = {name: "/" + page.url for name, page in by_name.items()}
+    feeder = IndexFeeder(tmp_path / "site", True, PathFilter())
+    session = feeder._session = RecordingSession()
+    feeder.expect(list(by_name.values()))
+    # page-03 never comes; the others come in shuffled chunks
+    written = [9, 10, 11, 4, 5, 6, 0, 1, 2, 7, 8]
+    given_after = []
+    for number in written:
+        page = by_name[names[number]]
+        feeder.offer(page, page.output_path)
+        given_after.append(len(session.urls))
+    assert session.urls == [urls["page-00"], urls["page-01"], urls["page-02"]]
+    assert given_after == [0, 0, 0, 0, 0, 0, 1, 2, 3, 3, 3]
+    wanted = [
+        search.SearchPage(page.url, page.output_path, "")
+        for page in sorted(site.pages, key=lambda page: page.output_path)
+        if page.settings.visibility != "hidden"
+    ]
+    feeder.finish(wanted)
+    assert session.urls == [urls[name] for name in names if name != "page-05"]
+    assert session.asked == 1
 
 
 @needs_pagefind

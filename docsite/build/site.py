@@ -238,6 +238,8 @@ def _render_pages(
         if feeder is not None and outcome.html_digest and not errors:
             feeder.offer(ctx.site.by_source[outcome.rel], outcome.output_path)
 
+    if feeder is not None:
+        feeder.expect([ctx.site.by_source[job.rel] for job in jobs])
     for outcome in build_pages(builder, jobs, workers, rendered, arrived):
         ctx.report.extend(outcome.diagnostics)
         ctx.files.update(

@@ -91,11 +91,30 @@ class IndexFeeder:
         self.paths = paths
         self.fed: dict[str, None] = {}  # URLs, in the order they were given to Pagefind
         self._session: pagefind_client.IndexSession | None = None
+        self._order: list[str] = []  # output paths, in the order Pagefind is to get them
+        self._next = 0  # in `_order`: the first page not given yet
+        self._waiting: dict[str, SearchPage] = {}  # written before a page that comes first
+
+    def expect(self, pages: list[Page]) -> None:
+        """The pages about to be rendered: each is given to Pagefind once those before it
+        in output-path order (the order of the index) are, so it numbers them in that order
+        and `reorder` has nothing to do."""
+        indexed = [page.output_path for page in pages if is_indexed(page, self.paths)]
+        self._order = sorted(indexed)
 
     def offer(self, page: Page, output_path: str) -> None:
         """A page written to `site`: indexed if search takes it."""
-        if is_indexed(page, self.paths):
-            self._add(SearchPage(page.url, output_path, ""))
+        if not is_indexed(page, self.paths):
+            return
+        self._waiting[output_path] = SearchPage(page.url, output_path, "")
+        order = self._order
+        while self._next < len(order) and order[self._next] in self._waiting:
+            self._add(self._waiting.pop(order[self._next]))
+            self._next += 1
+        if self._next == len(order):  # pages it did not expect: as they come
+            for waiting in self._waiting.values():
+                self._add(waiting)
+            self._waiting.clear()
 
     def _add(self, page: SearchPage) -> None:
         if self._session is None:  # started with the first page, after the workers forked
