@@ -253,15 +253,18 @@ class BuildCache:
             return None
         return rendered if key == markdown_key else None
 
-    def store_markdown(self, rel: str, markdown_key: str, rendered: Any) -> None:
+    def store_markdown(
+        self, rel: str, markdown_key: str, rendered: Any, record: bytes | None = None
+    ) -> None:
         """Keep a page's parsed Markdown; a cache that cannot be written (a full disk, the
-        folder deleted meanwhile) costs the next build a re-parse, never this build."""
+        folder deleted meanwhile) costs the next build a re-parse, never this build.
+        `record`: `markdown_record` of the two, when the caller has it already."""
         if not self.enabled:
             return
         path = self._markdown_path(rel)
         # Compressed: mostly HTML, it shrinks to a third (a 4 KB file to one disk block),
         # for a few microseconds of a page's milliseconds.
-        data = zlib.compress(pickle.dumps((markdown_key, rendered), pickle.HIGHEST_PROTOCOL), 1)
+        data = zlib.compress(record or markdown_record(markdown_key, rendered), 1)
         try:
             try:
                 atomic_write(path, data)
@@ -270,6 +273,11 @@ class BuildCache:
                 atomic_write(path, data)
         except OSError:
             pass
+
+
+def markdown_record(markdown_key: str, rendered: Any) -> bytes:
+    """A page's parse as the cache keeps it (before compression)."""
+    return pickle.dumps((markdown_key, rendered), pickle.HIGHEST_PROTOCOL)
 
 
 class StagedCache:

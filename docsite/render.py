@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docsite.backlinks import Backlink
-from docsite.cache import BuildCache, PageRecord, digest, file_stat
+from docsite.cache import BuildCache, PageRecord, digest, file_stat, markdown_record
 from docsite.diagnostics import Diagnostic
 from docsite.keys import dependencies_of, snapshot
 from docsite.labels import markdown_words
@@ -51,8 +52,22 @@ class ParsedLinks:
     rel: str
     targets: list[str]
     dependencies: dict[str, tuple]
+    markdown_key: str
     # The parse itself, kept for the page's render (None if it had errors: parsed again then).
     parsed: tuple[Rendered, dict[str, tuple]] | None = None
+    # The parse as the cache keeps it, once it came from a worker: a worker pickles the parse
+    # once, in that form, so the main process stores those bytes rather than pickling again.
+    record: bytes | None = None
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if self.parsed is not None:
+            state["record"] = markdown_record(self.markdown_key, state.pop("parsed"))
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.parsed = pickle.loads(self.record)[1] if self.record is not None else None
 
 
 @dataclass
@@ -176,12 +191,21 @@ class PageBuilder:
         targets = [target for target, *_ in rendered.page_links]
         failed = any(d.severity.value == "error" for d in rendered.diagnostics)
         return ParsedLinks(
-            job.rel, targets, dependencies, None if failed else (rendered, dependencies)
+            job.rel,
+            targets,
+            dependencies,
+            job.markdown_key,
+            None if failed else (rendered, dependencies),
         )
 
-    def keep_ahead(self, job: PageJob, parsed: tuple[Rendered, dict[str, tuple]]) -> None:
-        """Keep a parse made ahead for the page's render."""
-        self.parsed_ahead[job.rel] = (job.markdown_key, parsed)
+    def keep_ahead(self, links: ParsedLinks) -> None:
+        """Keep a parse made ahead for the page's render, and in the cache for the next
+        build (a parse whose dependencies change before it is used is refused then)."""
+        if links.parsed is None:
+            return
+        self.parsed_ahead[links.rel] = (links.markdown_key, links.parsed)
+        self.cache.store_markdown(links.rel, links.markdown_key, links.parsed, links.record)
+        links.parsed = links.record = None  # kept once
 
     def _rendered(
         self, page: Page, job: PageJob, ahead: bool = False
@@ -209,8 +233,7 @@ class PageBuilder:
 
     def _reused_parse(self, job: PageJob) -> tuple[Rendered, dict[str, tuple]] | None:
         """The page's parse made ahead, else its cached one, if its key holds and what it
-        depended on is as it was. One made ahead goes to the cache now, for the next build:
-        the process that renders the page stores it, so the parse ahead writes nothing."""
+        depended on is as it was (one made ahead is in the cache already: `keep_ahead`)."""
         ahead = self.parsed_ahead.pop(job.rel, None)
         fresh = ahead is not None and ahead[0] == job.markdown_key
         parsed = ahead[1] if fresh else self.cache.load_markdown(job.rel, job.markdown_key)
@@ -220,8 +243,6 @@ class PageBuilder:
         current = self.markdown.setup.current
         if dependencies != snapshot(self.site, self.files, dependencies, current):
             return None
-        if fresh:
-            self.cache.store_markdown(job.rel, job.markdown_key, parsed)
         return parsed
 
     def _write(self, outcome: PageOutcome, html: str) -> None:
@@ -309,13 +330,9 @@ def parse_pages(
     workers: int,
     done: Callable[[int], None] = lambda count: None,
 ) -> list[ParsedLinks]:
-    """Parse the pages of these jobs ahead of rendering; `builder` keeps their parses."""
-    found = _run_jobs(builder, jobs, workers, done, _parse_one)
-    for job, links in zip(jobs, found, strict=True):
-        if links.parsed is not None:
-            builder.keep_ahead(job, links.parsed)
-            links.parsed = None  # kept once
-    return found
+    """Parse the pages of these jobs ahead of rendering; `builder` keeps their parses, each
+    as it comes (the main process waits for the workers meanwhile)."""
+    return _run_jobs(builder, jobs, workers, done, _parse_one, builder.keep_ahead)
 
 
 def _run_jobs(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gc
+import os
 import tempfile
 from pathlib import Path
 from urllib.parse import urljoin
 
 from conftest import Project, soup, write_files
 
+from docsite import cache as cache_module
+from docsite import render as render_module
 from docsite.backlinks import Backlink, backlinks_by_page, in_reading_order, reading_order
 from docsite.build import BuildOptions, build_site
 from docsite.config import BacklinksConfig
@@ -268,10 +271,24 @@ def test_parallel_builds_parse_each_page_once_and_keep_the_parses(project, monke
         return render(self, page)
 
     monkeypatch.setattr(MarkdownRenderer, "render", counting)
+    pickled = project.root / "pickled.txt"  # the process of each parse pickled for the cache
+    record = cache_module.markdown_record
+
+    def noting(markdown_key, rendered):
+        with open(pickled, "a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return record(markdown_key, rendered)
+
+    monkeypatch.setattr(cache_module, "markdown_record", noting)
+    monkeypatch.setattr(render_module, "markdown_record", noting)
     pages = {f"content/p{i}.md": f"# P{i}\n\n[next](p{(i + 1) % 60}.md)\n" for i in range(60)}
     project.write(pages)
     assert build_site(BuildOptions(root=project.root, out=project.out, jobs=2)).ok
     assert sorted(counts.read_text().split()) == sorted(f"p{i}.md" for i in range(60))
+    # Each parse is pickled once, by the worker that made it: the main process stores those
+    # bytes in the cache rather than pickling the parse again.
+    by_process = pickled.read_text().split()
+    assert len(by_process) == 60 and str(os.getpid()) not in by_process
     counts.unlink()
     project.write({"content/new.md": "# New\n\n[P7](p7.md)\n"})
     result = build_site(BuildOptions(root=project.root, out=project.out, jobs=2))

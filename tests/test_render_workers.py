@@ -19,6 +19,7 @@ class _Builder:
     def __init__(self, failing: str = "", log: Path | None = None):
         self.failing = failing
         self.log = log  # each page parsed is written here, a line each, and takes 10 ms
+        self.kept: list[str] = []  # the pages whose parse the main process kept, in order
 
     def parse(self, job: PageJob) -> ParsedLinks:
         if job.rel == self.failing:
@@ -27,7 +28,10 @@ class _Builder:
             time.sleep(0.01)
             with self.log.open("a") as log:
                 log.write(job.rel + "\n")
-        return ParsedLinks(job.rel, [f"{job.rel}-target"], {"pid": (os.getpid(),)})
+        return ParsedLinks(job.rel, [f"{job.rel}-target"], {"pid": (os.getpid(),)}, job.rel)
+
+    def keep_ahead(self, links: ParsedLinks) -> None:
+        self.kept.append(links.rel)
 
 
 def _jobs() -> list[PageJob]:
@@ -38,7 +42,9 @@ def _jobs() -> list[PageJob]:
 def test_results_in_job_order_and_each_heard_once_whatever_the_workers(workers):
     jobs = _jobs()
     counts: list[int] = []
-    found = parse_pages(_Builder(), jobs, workers, counts.append)
+    builder = _Builder()
+    found = parse_pages(builder, jobs, workers, counts.append)
+    assert sorted(builder.kept) == sorted(job.rel for job in jobs)
     assert [links.rel for links in found] == [job.rel for job in jobs]
     assert [links.targets for links in found] == [[f"{job.rel}-target"] for job in jobs]
     assert counts == sorted(counts) and counts[-1] == len(jobs)
