@@ -15,7 +15,7 @@ def main() -> int:
         return 0
     from docsite.cli import main as command_line
 
-    return command_line(argv, stamp_checked=wanted is not None)
+    return command_line(argv, stamp_checked=wanted is not None, own_process=True)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,29 @@ def test_build_prints_summary_and_writes_site(project):
     assert (project.root / "site/a/index.html").is_file()
 
 
+def test_only_a_process_of_its_own_has_its_collector_tuned(project, monkeypatch):
+    """`docsite build` in its own process collects seldom (what it loads lives until it
+    ends); called from a caller's process (tests, tools), it leaves that process's
+    collector as it was."""
+    import gc
+
+    from docsite import __main__ as entry
+    from docsite import cli
+
+    project.write({"content/index.md": "# Home\n"})
+    monkeypatch.chdir(project.root)
+    before = gc.get_threshold()
+    assert cli.main(["build", "-q"]) == 0
+    assert gc.get_threshold() == before
+    monkeypatch.setattr(sys, "argv", ["docsite", "build", "-q", "--no-cache"])
+    try:
+        assert entry.main() == 0
+        assert gc.get_threshold()[0] == cli.COLLECT_AFTER
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def test_build_subcommand_with_out_and_quiet(project):
     project.write({"content/index.md": "# Home\n"})
     done = run(project.root, "build", "--out", "public", "-q")
