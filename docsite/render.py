@@ -357,9 +357,10 @@ def _run_jobs(
     # Forked workers inherit the loaded site and theme instead of pickling them.
     _BUILDER = builder
     try:
-        # Runs of neighbouring jobs, taken in order: results come roughly in the jobs' order
-        # (the search index is fed pages in that order).
-        size = -(-len(jobs) // max(workers * 8, -(-len(jobs) // MAX_CHUNK)))
+        # Runs of neighbouring jobs, taken in order, so results come roughly in the jobs'
+        # order (the search index is fed pages in that order): eight or more per worker,
+        # of at most MAX_CHUNK jobs.
+        size = min(MAX_CHUNK, -(-len(jobs) // (workers * 8)))
         chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
         context = multiprocessing.get_context("fork")
         results = []
