@@ -225,8 +225,8 @@ class PagefindIndex:
         """Make this the index of the pages `urls`, numbered in that order, where `changed`
         indexes the pages in `fresh` (new or changed since): their entries go in, those of
         changed and removed pages out, and the other pages are numbered anew. Raises
-        CannotPatch when the index has to be built whole (a language comes or goes, the
-        site's meta fields change, or pages are sorted with data-pagefind-sort)."""
+        CannotPatch when the index has to be built whole (a language comes or goes, or
+        pages are sorted with data-pagefind-sort)."""
         was = {page.url: lang for lang, index in self.languages.items() for page in index.pages}
         now = {page.url: lang for lang, index in changed.languages.items() for page in index.pages}
         by_language: dict[str, list[str]] = {language: [] for language in self.languages}
@@ -366,10 +366,14 @@ def _update_language(index: LanguageIndex, new: LanguageIndex | None, urls: list
     fresh = {page.url: page for page in new.pages} if new is not None else {}
     old_numbers = {page.url: number for number, page in enumerate(index.pages)}
     pages = [fresh[url] if url in fresh else index.pages[old_numbers[url]] for url in urls]
-    if sorted({name for page in pages for name in page.fields}) != index.fields:
-        raise CannotPatch("the pages' meta fields changed")  # they number meta locations
     kept = set(urls) - set(fresh)
     _remove_pages(index.words, {n for url, n in old_numbers.items() if url not in kept})
+    # Meta locations number the site's fields in sorted order: a field that comes or goes
+    # numbers the others anew (the fields of removed pages are in no entry left).
+    fields = sorted({name for page in pages for name in page.fields})
+    if fields != index.fields:
+        _renumber_fields(index.words, [_field_number(fields, name) for name in index.fields])
+        index.fields = fields
     # The pages that stay keep their order; those after an added or removed page move.
     moves = [(old_numbers[url], number) for number, url in enumerate(urls) if url in kept]
     if any(old != number for old, number in moves):
@@ -380,6 +384,23 @@ def _update_language(index: LanguageIndex, new: LanguageIndex | None, urls: list
         targets = [number_of[page.url] for page in new.pages]
         renumber = [index.fields.index(name) for name in new.fields]
         _add_pages(index.words, new.words, targets, renumber)
+
+
+def _field_number(fields: list[str], name: str) -> int:
+    """`name`'s number among `fields`; one no longer there keeps its number (no entry left
+    refers to it)."""
+    return fields.index(name) if name in fields else -1
+
+
+def _renumber_fields(words: dict[str, Forms], renumber: list[int]) -> None:
+    """Number the meta fields in every entry as `renumber` says (old number -> new)."""
+    if all(new in (old, -1) for old, new in enumerate(renumber)):
+        return  # the fields the entries use keep their numbers
+    for forms in words.values():
+        for posting in forms.values():
+            entries = [_renumbered(entry, renumber) for entry in posting.split()]
+            posting.sizes = array.array("I", map(len, entries))
+            posting.entries = bytearray(b"".join(entries))
 
 
 def _renumber(words: dict[str, Forms], moves: list[tuple[int, int]]) -> None:
