@@ -741,6 +741,8 @@ MANY_PAGES = {
         f"content/part{n % 5}/page{n}.md": (
             f"---\ntags: [t{n % 3}]\n---\n# Page {n}\n\nWord{n} and gateway {n * 7}.\n\n"
             f"## Part {n % 4}\n\n```python\nprint({n})\n```\n"
+            # Pagefind's `image` meta field, on the last pages only (in part4/).
+            + (f"\n![Figure {n}](https://example.com/f{n}.png)\n" if n % 5 == 4 else "")
         )
         for n in range(60)
     },
@@ -749,27 +751,36 @@ MANY_PAGES = {
 
 @needs_pagefind
 def test_a_cold_build_indexes_pages_as_they_render_with_the_same_bytes(tmp_path, monkeypatch):
-    """Pagefind gets each page as soon as it is written, in the order the workers finish;
-    the site is byte for byte that of a build that indexes the pages after the last one."""
+    """Pagefind gets each page as soon as it is written, in page order, in runs that three
+    Pagefinds index (one for each worker); the site is byte for byte that of a build that
+    indexes the pages after the last one. Only the last run's pages have an image: their
+    meta fields are new to the runs before."""
     from docsite.build import site as build_site_module
+    from docsite.search import indexing
 
     fed: list[str] = []
+    runs: dict[int, None] = {}
     real_add = pagefind_client.IndexSession.add
 
     def add(session, url, html):
         fed.append(url)
+        runs[id(session)] = None
         real_add(session, url, html)
 
     monkeypatch.setattr(pagefind_client.IndexSession, "add", add)
+    monkeypatch.setattr(indexing, "PART_PAGES", 10)
     overlapped = Project(tmp_path / "overlapped").write(MANY_PAGES)
-    result = build_site(BuildOptions(root=overlapped.root, out=overlapped.out, jobs=2))
+    result = build_site(BuildOptions(root=overlapped.root, out=overlapped.out, jobs=3))
     assert result.ok, overlapped.messages(result)
-    assert sorted(fed) == sorted(check_whole_index(overlapped.out))
+    fragments = check_whole_index(overlapped.out)
+    assert sorted(fed) == sorted(fragments)
     assert fed == sorted(fed, key=lambda url: url + "index.html"), "not fed in page order"
+    assert len(runs) == 3
+    assert sum("image" in fragment["meta"] for fragment in fragments.values()) == 12
 
     monkeypatch.setattr(build_site_module, "index_feeder", lambda *args: None)
     after = Project(tmp_path / "after").write(MANY_PAGES)
-    result = build_site(BuildOptions(root=after.root, out=after.out, jobs=2))
+    result = build_site(BuildOptions(root=after.root, out=after.out, jobs=3))
     assert result.ok, after.messages(result)
     assert len(fed) == 61, "the second build gave Pagefind nothing while rendering"
     assert site_files(overlapped.out) == site_files(after.out)
@@ -784,7 +795,7 @@ FED_HTML = (
 class RecordingSession:
     """Stands in for Pagefind's session: notes the URLs given, in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: dict | None = None) -> None:
         self.urls: list[str] = []
         self.asked = 0
 
@@ -793,6 +804,12 @@ class RecordingSession:
 
     def ask_files(self) -> None:
         self.asked += 1
+
+    def files(self) -> dict[str, bytes]:
+        return {}
+
+    def close(self) -> None:
+        pass
 
 
 def test_the_feeder_gives_pages_in_page_order_whatever_order_they_are_written_in(tmp_path):
@@ -811,8 +828,8 @@ def test_the_feeder_gives_pages_in_page_order_whatever_order_they_are_written_in
     site = load_site(discover(tmp_path, "content", report), report)
     by_name = {page.source.rel.split("/")[-1].removesuffix(".md"): page for page in site.pages}
     urls = {name: "/" + page.url for name, page in by_name.items()}
-    feeder = IndexFeeder(tmp_path / "site", True, PathFilter())
-    session = feeder._session = RecordingSession()
+    session = RecordingSession()
+    feeder = IndexFeeder(tmp_path / "site", True, PathFilter(), 1, lambda config: session)
     feeder.expect(list(by_name.values()))
     # page-03 never comes; the others come in shuffled chunks
     written = [9, 10, 11, 4, 5, 6, 0, 1, 2, 7, 8]
@@ -833,6 +850,42 @@ def test_the_feeder_gives_pages_in_page_order_whatever_order_they_are_written_in
     assert session.asked == 1
 
 
+def test_the_feeder_cuts_the_pages_into_runs_each_indexed_and_asked_for_on_its_own(
+    tmp_path, monkeypatch
+):
+    """With three Pagefinds, each gets a run of neighbouring pages, and is asked for its
+    files as soon as the next run begins (the last when the last page is rendered). Fewer
+    pages than PART_PAGES a run make fewer runs."""
+    from docsite.pathpatterns import PathFilter
+    from docsite.search import indexing
+
+    names = [f"page-{n:02}" for n in range(9)]
+    write_files(tmp_path, {f"content/{name}.md": f"# {name}\n" for name in names})
+    report = Report()
+    site = load_site(discover(tmp_path, "content", report), report)
+    pages = sorted(site.pages, key=lambda page: page.output_path)
+    monkeypatch.setattr(indexing, "PART_PAGES", 3)
+    for parts, runs in ((3, [3, 3, 3]), (4, [3, 3, 3]), (2, [4, 5])):
+        sessions: list[RecordingSession] = []
+
+        def start(config: dict, sessions: list = sessions) -> RecordingSession:
+            sessions.append(RecordingSession())
+            return sessions[-1]
+
+        feeder = indexing.IndexFeeder(tmp_path / "site", True, PathFilter(), parts, start)
+        feeder.expect(pages)
+        for page in reversed(pages):  # the last run's pages first: held until their turn
+            feeder.offer(page, page.output_path)
+            if page is pages[4]:
+                assert [len(s.urls) for s in sessions] == []
+        assert [len(session.urls) for session in sessions] == runs
+        assert [session.asked for session in sessions] == [1] * (len(runs) - 1) + [0]
+        given = [url for session in sessions for url in session.urls]
+        assert given == ["/" + page.url for page in pages]
+        feeder.finish([search.SearchPage(page.url, page.output_path, "") for page in pages])
+        assert [session.asked for session in sessions] == [1] * len(runs)
+
+
 @needs_pagefind
 def test_the_feeder_gives_pagefind_the_pages_it_lacks_and_refuses_pages_not_indexed(tmp_path):
     """What Pagefind was given must be what search indexes: pages reused from the last build
@@ -850,11 +903,12 @@ def test_the_feeder_gives_pagefind_the_pages_it_lacks_and_refuses_pages_not_inde
     feeder._add(pages[0])
     feeder._add(pages[2])
     feeder.finish(pages[::2])  # files asked for early (and made), then one more page is given
-    assert feeder._session is not None and feeder._session._asked is not None
-    assert len(feeder._session._asked.result()) > 0
-    files = feeder.files(pages)
-    assert files is not None
-    index, _ = search_index.read_index(dict(files))
+    (session,) = feeder._sessions
+    assert isinstance(session, pagefind_client.IndexSession) and session._asked is not None
+    assert len(session._asked.result()) > 0
+    parts = feeder.files(pages)
+    assert parts is not None and len(parts) == 1
+    index, _ = search_index.read_index(dict(parts[0]))
     assert [page.url for page in index.languages["en"].pages] == ["/alpha/", "/gamma/", "/beta/"]
 
     refused = IndexFeeder(tmp_path, True, PathFilter())
@@ -872,10 +926,10 @@ def test_an_index_laid_out_otherwise_is_kept_whole_as_pagefind_wrote_it(
     for): search is not skipped, the index is Pagefind's own, and -v says so once."""
     from docsite.search import indexing
 
-    def unknown_layout(files):
+    def unknown_layout(parts, urls):
         raise search_index.IndexFormatError("a layout docsite does not know")
 
-    monkeypatch.setattr(indexing, "read_index", unknown_layout)
+    monkeypatch.setattr(indexing, "read_parts", unknown_layout)
     project.write(FILES)
     result = project.build()
     assert result.ok, project.messages(result)

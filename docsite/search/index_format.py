@@ -291,6 +291,25 @@ def read_index(files: dict[str, bytes]) -> tuple[PagefindIndex, dict[str, bytes]
     return PagefindIndex(entry, found), fragments
 
 
+def read_parts(
+    parts: list[dict[str, bytes]], urls: list[str]
+) -> tuple[PagefindIndex, dict[str, bytes], dict[str, bytes]]:
+    """The index of pages that Pagefind indexed in runs (`parts`: its files for each run),
+    as one index of the pages `urls` numbered in that order: each run's pages merge into
+    the runs before them. Also each page's fragment file (URL -> content), and the files
+    that are not the index (Pagefind's scripts, the same in each run)."""
+    files = dict(parts[0])
+    index, fragments = read_index(files)  # takes the index's files out of `files`
+    for part in parts[1:]:
+        rest = dict(part)
+        run, run_fragments = read_index(rest)
+        index.update(run, urls, set(run_fragments))
+        fragments |= run_fragments
+        files |= rest
+    reorder(index, urls)
+    return index, fragments, files
+
+
 def _read_language(
     files: dict[str, bytes], language: str, meta_hash: str, fragments: dict[str, bytes]
 ) -> LanguageIndex:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from docsite.cache import PageRecord, collector_paused, engine_digest
 from docsite.config import SiteConfig
@@ -22,7 +23,7 @@ from docsite.search.index_format import (
     IndexFormatError,
     PagefindIndex,
     read_index,
-    reorder,
+    read_parts,
 )
 from docsite.search.pages import (
     SearchPage,
@@ -45,6 +46,9 @@ UNUSED_FILES = (
 )
 MISSING_BINARY = "search is unavailable: the Pagefind binary was not found"
 MISSING_BINARY_HINT = "install it with: python -m pip install 'pagefind[bin]'"
+# A run of pages indexed by a Pagefind of its own is at least this long: below, a second
+# Pagefind's start and files cost more than they save.
+PART_PAGES = 200
 UNKNOWN_LAYOUT = (
     "Pagefind's index files are laid out otherwise than docsite knows: whole index, "
     "as Pagefind wrote it"
@@ -79,28 +83,51 @@ class IndexOutcome:
         return f"search: index {self.status}" + (f" ({self.error})" if self.error else "")
 
 
+class IndexingSession(Protocol):
+    """Pagefind indexing pages as they come (`pagefind_client.IndexSession`)."""
+
+    def add(self, url: str, html: Callable[[], str]) -> None: ...
+    def ask_files(self) -> None: ...
+    def files(self) -> dict[str, bytes]: ...
+    def close(self) -> None: ...
+
+
 class IndexFeeder:
     """A build's index made while its pages render: each page goes to Pagefind as soon as it
     is written, so that once the last page is rendered only the last ones are left to index.
-    The index is the one `full_index` makes of the same pages (Pagefind numbers pages in the
-    order they come: `reorder` numbers them in page order again)."""
+    The pages are cut into runs (`parts`), each indexed by a Pagefind of its own, which makes
+    its files as soon as its last page is given: at the end only the last run's files are
+    waited for, and `read_parts` merges the runs into the index `full_index` makes of the
+    same pages. Pages go to Pagefind in page order, which it numbers them in."""
 
-    def __init__(self, site: Path, code: bool, paths: PathFilter):
+    def __init__(
+        self,
+        site: Path,
+        code: bool,
+        paths: PathFilter,
+        parts: int = 1,
+        start_session: Callable[[dict], IndexingSession] = pagefind_client.IndexSession,
+    ):
         self.site = site
         self.code = code
         self.paths = paths
+        self.parts = parts
         self.fed: dict[str, None] = {}  # URLs, in the order they were given to Pagefind
-        self._session: pagefind_client.IndexSession | None = None
+        self._start_session = start_session
+        self._sessions: list[IndexingSession] = []  # one for each run begun
         self._order: list[str] = []  # output paths, in the order Pagefind is to get them
+        self._starts: set[int] = set()  # in `_order`: where a run after the first begins
         self._next = 0  # in `_order`: the first page not given yet
         self._waiting: dict[str, SearchPage] = {}  # written before a page that comes first
 
     def expect(self, pages: list[Page]) -> None:
         """The pages about to be rendered: each is given to Pagefind once those before it
         in output-path order (the order of the index) are, so it numbers them in that order
-        and `reorder` has nothing to do."""
+        and `reorder` has nothing to do; they are cut into runs of at least PART_PAGES."""
         indexed = [page.output_path for page in pages if is_indexed(page, self.paths)]
         self._order = sorted(indexed)
+        parts = max(1, min(self.parts, len(self._order) // PART_PAGES))
+        self._starts = {len(self._order) * part // parts for part in range(1, parts)}
 
     def offer(self, page: Page, output_path: str) -> None:
         """A page written to `site`: indexed if search takes it."""
@@ -117,31 +144,39 @@ class IndexFeeder:
             self._waiting.clear()
 
     def _add(self, page: SearchPage) -> None:
-        if self._session is None:  # started with the first page, after the workers forked
-            self._session = pagefind_client.IndexSession(pagefind_config(self.code))
+        if not self._sessions or len(self.fed) in self._starts:
+            if self._sessions:  # the run before is whole: Pagefind makes its files now
+                self._sessions[-1].ask_files()
+            # Started with the run's first page: after the workers forked.
+            self._sessions.append(self._start_session(pagefind_config(self.code)))
         path = self.site / page.output_path
         self.fed[pagefind_url(page)] = None
-        self._session.add(pagefind_url(page), lambda: indexed_html(path.read_text("utf-8")))
+        self._sessions[-1].add(pagefind_url(page), lambda: indexed_html(path.read_text("utf-8")))
 
     def finish(self, pages: list[SearchPage]) -> None:
         """The last page is rendered: give Pagefind those of `pages` it lacks and ask for
-        its files now, so that it makes them while the build writes what follows."""
-        if self._give(pages) and self._session is not None:
-            self._session.ask_files()
+        the last run's files now, so that it makes them while the build writes what follows."""
+        if self._give(pages) and self._sessions:
+            self._sessions[-1].ask_files()
 
-    def files(self, pages: list[SearchPage]) -> dict[str, bytes] | None:
-        """Pagefind's files for `pages` (those not given yet are given now), or None when
-        the pages fed are not those to index, or Pagefind failed: index them whole then."""
+    def files(self, pages: list[SearchPage]) -> list[dict[str, bytes]] | None:
+        """Pagefind's files for each run of `pages` (those not given yet are given now), or
+        None when the pages fed are not those to index, or Pagefind failed: index them
+        whole then."""
         if not self._give(pages):
             self.close()
             return None
-        if self._session is None:
+        if not self._sessions:
             return None
+        found = []
         try:
-            files = self._session.files()
+            for session in self._sessions:
+                files = session.files()
+                found.append({rel: files[rel] for rel in files if not rel.startswith(UNUSED_FILES)})
         except Exception:  # the service raises plain Exceptions: index the pages whole
+            self.close()
             return None
-        return {rel: data for rel, data in files.items() if not rel.startswith(UNUSED_FILES)}
+        return found
 
     def _give(self, pages: list[SearchPage]) -> bool:
         """Give Pagefind the pages it lacks; False when it has one that is not to be indexed."""
@@ -154,23 +189,23 @@ class IndexFeeder:
         return True
 
     def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
+        for session in self._sessions:
+            session.close()
 
 
 def index_feeder(
-    config: SiteConfig, staging: Path, previous: Path | None, enabled: bool
+    config: SiteConfig, staging: Path, previous: Path | None, enabled: bool, parts: int = 1
 ) -> IndexFeeder | None:
     """A feeder for a build that will index every page whole through docsite's client:
     search on, no index in the last build's output to reuse or merge into, and a Pagefind
-    docsite was written for."""
+    docsite was written for. `parts`: how many Pagefinds may index runs of pages at once."""
     if not (enabled and config.search_enabled):
         return None
     if previous is not None and read_key(previous):
         return None
     if not pagefind_client.installed().patchable or not pagefind_client.binary_available():
         return None
-    return IndexFeeder(staging, config.search_code, search_paths(config))
+    return IndexFeeder(staging, config.search_code, search_paths(config), parts)
 
 
 def index_built_site(
@@ -286,23 +321,20 @@ def full_index(
     next build patch them (None from a Pagefind whose files docsite cannot patch: its files
     are kept as they came). `feeder`: Pagefind has had the pages already."""
     pagefind = pagefind or pagefind_client.installed()
-    files = feeder.files(pages) if feeder is not None else None
-    if files is None:
-        files = pagefind_files(pages, site, code, background, pagefind)
+    parts = feeder.files(pages) if feeder is not None else None
+    if parts is None:
+        parts = [pagefind_files(pages, site, code, background, pagefind)]
     if not pagefind.patchable:
-        return files, None
-    assets = dict(files)
+        return parts[0], None
     try:
         with collector_paused():  # a million short lists, none of them in a cycle
-            index, fragments = read_index(assets)  # takes the index's files out of `assets`
-            reorder(index, [pagefind_url(page) for page in pages])
+            index, fragments, files = read_parts(parts, [pagefind_url(page) for page in pages])
     except (CannotPatch, IndexFormatError) as exc:
-        if feeder is not None:  # fed out of order: give Pagefind the pages in page order
+        if feeder is not None:  # runs that cannot be merged: give Pagefind the pages whole
             return full_index(pages, site, code, background, pagefind)
         if isinstance(exc, CannotPatch):
             raise
-        return files, None  # laid out otherwise: kept as Pagefind wrote them
-    files = assets
+        return parts[0], None  # laid out otherwise: kept as Pagefind wrote them
     written = index.write()
     assets = sorted(files)
     for url, data in fragments.items():
