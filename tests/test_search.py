@@ -906,15 +906,15 @@ def test_the_feeder_gives_pagefind_the_pages_it_lacks_and_refuses_pages_not_inde
     (session,) = feeder._sessions
     assert isinstance(session, pagefind_client.IndexSession) and session._asked is not None
     assert len(session._asked.result()) > 0
-    parts = feeder.files(pages)
-    assert parts is not None and len(parts) == 1
-    index, _ = search_index.read_index(dict(parts[0]))
-    assert [page.url for page in index.languages["en"].pages] == ["/alpha/", "/gamma/", "/beta/"]
+    runs = feeder.read(pages)
+    assert runs is not None
+    pages_indexed = runs.index.languages["en"].pages
+    assert [page.url for page in pages_indexed] == ["/alpha/", "/gamma/", "/beta/"]
 
     refused = IndexFeeder(tmp_path, True, PathFilter())
     refused._add(pages[0])
     refused._add(pages[1])
-    assert refused.files([pages[0]]) is None
+    assert refused.read([pages[0]]) is None
     refused.close()  # a second close does nothing
 
 
@@ -926,10 +926,10 @@ def test_an_index_laid_out_otherwise_is_kept_whole_as_pagefind_wrote_it(
     for): search is not skipped, the index is Pagefind's own, and -v says so once."""
     from docsite.search import indexing
 
-    def unknown_layout(parts, urls):
+    def unknown_layout(files):
         raise search_index.IndexFormatError("a layout docsite does not know")
 
-    monkeypatch.setattr(indexing, "read_parts", unknown_layout)
+    monkeypatch.setattr(search_index, "read_index", unknown_layout)
     project.write(FILES)
     result = project.build()
     assert result.ok, project.messages(result)

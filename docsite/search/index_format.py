@@ -119,6 +119,15 @@ class Posting:
         """Add entries: (page number, entry; its distance to the previous page is set here)."""
         for _, entry in added:
             self.weight += _weight(entry)
+        previous = self.pages[-1] if self.pages else -1
+        if all(page > previous for page, _ in added) and added == sorted(added):
+            for page, entry in added:  # after every page (a run merged after the others)
+                entry = _with_delta(entry, page - max(previous, 0))
+                self.pages.append(page)
+                self.sizes.append(len(entry))
+                self.entries += entry
+                previous = page
+            return
         if len(added) > FEW:  # one pass, rather than a splice per page
             old = [
                 (page, entry, False) for page, entry in zip(self.pages, self.split(), strict=True)
@@ -291,23 +300,35 @@ def read_index(files: dict[str, bytes]) -> tuple[PagefindIndex, dict[str, bytes]
     return PagefindIndex(entry, found), fragments
 
 
-def read_parts(
-    parts: list[dict[str, bytes]], urls: list[str]
-) -> tuple[PagefindIndex, dict[str, bytes], dict[str, bytes]]:
-    """The index of pages that Pagefind indexed in runs (`parts`: its files for each run),
-    as one index of the pages `urls` numbered in that order: each run's pages merge into
-    the runs before them. Also each page's fragment file (URL -> content), and the files
-    that are not the index (Pagefind's scripts, the same in each run)."""
-    files = dict(parts[0])
-    index, fragments = read_index(files)  # takes the index's files out of `files`
-    for part in parts[1:]:
-        rest = dict(part)
-        run, run_fragments = read_index(rest)
-        index.update(run, urls, set(run_fragments))
-        fragments |= run_fragments
-        files |= rest
-    reorder(index, urls)
-    return index, fragments, files
+@dataclass
+class IndexRuns:
+    """The index of pages that Pagefind indexed in runs, each run's files read and merged
+    into the runs before as they come (`urls`: the pages so far, in the order to number
+    them); `reorder` numbers them for good once every run is in."""
+
+    index: PagefindIndex = field(default_factory=lambda: PagefindIndex("", {}))
+    fragments: dict[str, bytes] = field(default_factory=dict)  # URL -> its fragment file
+    files: dict[str, bytes] = field(default_factory=dict)  # the rest: Pagefind's scripts
+
+    def add(self, files: dict[str, bytes], urls: list[str]) -> None:
+        rest = dict(files)
+        run, fragments = read_index(rest)  # takes the index's files out of `rest`
+        if not self.index.languages:
+            self.index = run
+        else:
+            self.index.update(run, urls, set(fragments))
+        self.fragments |= fragments
+        self.files |= rest  # the same scripts in every run
+
+
+def read_parts(parts: list[dict[str, bytes]], urls: list[str]) -> IndexRuns:
+    """The index of pages indexed in runs (`parts`: Pagefind's files for each), numbered
+    as in `urls`."""
+    runs = IndexRuns()
+    for files in parts:
+        runs.add(files, urls)
+    reorder(runs.index, urls)
+    return runs
 
 
 def _read_language(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -21,9 +22,11 @@ from docsite.search import pagefind_client
 from docsite.search.index_format import (
     CannotPatch,
     IndexFormatError,
+    IndexRuns,
     PagefindIndex,
     read_index,
     read_parts,
+    reorder,
 )
 from docsite.search.pages import (
     SearchPage,
@@ -96,9 +99,10 @@ class IndexFeeder:
     """A build's index made while its pages render: each page goes to Pagefind as soon as it
     is written, so that once the last page is rendered only the last ones are left to index.
     The pages are cut into runs (`parts`), each indexed by a Pagefind of its own, which makes
-    its files as soon as its last page is given: at the end only the last run's files are
-    waited for, and `read_parts` merges the runs into the index `full_index` makes of the
-    same pages. Pages go to Pagefind in page order, which it numbers them in."""
+    its files as soon as its last page is given; a thread reads them and merges them into
+    the runs before (`IndexRuns`) while the build goes on. At the end only the last run is
+    waited for, and the index is the one `full_index` makes of the same pages. Pages go to
+    Pagefind in page order, which it numbers them in."""
 
     def __init__(
         self,
@@ -119,6 +123,9 @@ class IndexFeeder:
         self._starts: set[int] = set()  # in `_order`: where a run after the first begins
         self._next = 0  # in `_order`: the first page not given yet
         self._waiting: dict[str, SearchPage] = {}  # written before a page that comes first
+        self._runs = IndexRuns()
+        self._reader: ThreadPoolExecutor | None = None  # one thread: the runs in order
+        self._read: list[Future] = []  # each run's reading
 
     def expect(self, pages: list[Page]) -> None:
         """The pages about to be rendered: each is given to Pagefind once those before it
@@ -146,12 +153,27 @@ class IndexFeeder:
     def _add(self, page: SearchPage) -> None:
         if not self._sessions or len(self.fed) in self._starts:
             if self._sessions:  # the run before is whole: Pagefind makes its files now
-                self._sessions[-1].ask_files()
+                self._read_run()
             # Started with the run's first page: after the workers forked.
             self._sessions.append(self._start_session(pagefind_config(self.code)))
         path = self.site / page.output_path
         self.fed[pagefind_url(page)] = None
         self._sessions[-1].add(pagefind_url(page), lambda: indexed_html(path.read_text("utf-8")))
+
+    def _read_run(self) -> None:
+        """Ask the last run's Pagefind for its files, and have them merged once they come."""
+        session = self._sessions[-1]
+        session.ask_files()
+        if self._reader is None:
+            self._reader = ThreadPoolExecutor(1, "search-runs")
+        urls = list(self.fed)
+        self._read.append(self._reader.submit(self._merge, session, urls))
+
+    def _merge(self, session: IndexingSession, urls: list[str]) -> None:
+        if any(read.done() and read.exception() for read in self._read):
+            return  # a run before failed: the pages are indexed whole
+        files = session.files()
+        self._runs.add({rel: files[rel] for rel in files if not rel.startswith(UNUSED_FILES)}, urls)
 
     def finish(self, pages: list[SearchPage]) -> None:
         """The last page is rendered: give Pagefind those of `pages` it lacks and ask for
@@ -159,24 +181,21 @@ class IndexFeeder:
         if self._give(pages) and self._sessions:
             self._sessions[-1].ask_files()
 
-    def files(self, pages: list[SearchPage]) -> list[dict[str, bytes]] | None:
-        """Pagefind's files for each run of `pages` (those not given yet are given now), or
-        None when the pages fed are not those to index, or Pagefind failed: index them
-        whole then."""
-        if not self._give(pages):
+    def read(self, pages: list[SearchPage]) -> IndexRuns | None:
+        """The index of `pages` (those not given yet are given now), its runs merged but
+        numbered in the order given; None when the pages fed are not those to index, or
+        Pagefind failed, or the runs could not be read: index them whole then."""
+        if not self._give(pages) or not self._sessions:
             self.close()
             return None
-        if not self._sessions:
-            return None
-        found = []
+        self._read_run()
         try:
-            for session in self._sessions:
-                files = session.files()
-                found.append({rel: files[rel] for rel in files if not rel.startswith(UNUSED_FILES)})
-        except Exception:  # the service raises plain Exceptions: index the pages whole
+            for read in self._read:
+                read.result()
+        except Exception:  # the service raises plain Exceptions; CannotPatch, IndexFormatError
             self.close()
             return None
-        return found
+        return self._runs
 
     def _give(self, pages: list[SearchPage]) -> bool:
         """Give Pagefind the pages it lacks; False when it has one that is not to be indexed."""
@@ -189,8 +208,11 @@ class IndexFeeder:
         return True
 
     def close(self) -> None:
+        """Stop every Pagefind and the reading (any time; a second call does nothing)."""
         for session in self._sessions:
             session.close()
+        if self._reader is not None:
+            self._reader.shutdown(cancel_futures=True)
 
 
 def index_feeder(
@@ -321,20 +343,23 @@ def full_index(
     next build patch them (None from a Pagefind whose files docsite cannot patch: its files
     are kept as they came). `feeder`: Pagefind has had the pages already."""
     pagefind = pagefind or pagefind_client.installed()
-    parts = feeder.files(pages) if feeder is not None else None
-    if parts is None:
-        parts = [pagefind_files(pages, site, code, background, pagefind)]
-    if not pagefind.patchable:
-        return parts[0], None
-    try:
-        with collector_paused():  # a million short lists, none of them in a cycle
-            index, fragments, files = read_parts(parts, [pagefind_url(page) for page in pages])
-    except (CannotPatch, IndexFormatError) as exc:
-        if feeder is not None:  # runs that cannot be merged: give Pagefind the pages whole
-            return full_index(pages, site, code, background, pagefind)
-        if isinstance(exc, CannotPatch):
-            raise
-        return parts[0], None  # laid out otherwise: kept as Pagefind wrote them
+    urls = [pagefind_url(page) for page in pages]
+    runs = feeder.read(pages) if feeder is not None else None
+    if runs is not None:
+        try:
+            reorder(runs.index, urls)
+        except CannotPatch:  # data-pagefind-sort: sorted over the whole site
+            runs = None
+    if runs is None:  # no runs, or runs that cannot be merged: the pages whole
+        whole = pagefind_files(pages, site, code, background, pagefind)
+        if not pagefind.patchable:
+            return whole, None
+        try:
+            with collector_paused():  # a million short lists, none of them in a cycle
+                runs = read_parts([whole], urls)
+        except IndexFormatError:
+            return whole, None  # laid out otherwise: kept as Pagefind wrote them
+    index, fragments, files = runs.index, runs.fragments, runs.files
     written = index.write()
     assets = sorted(files)
     for url, data in fragments.items():

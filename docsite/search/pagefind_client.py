@@ -130,6 +130,7 @@ class IndexSession:
         self._added: list[concurrent.futures.Future] = []
         self._asked: concurrent.futures.Future | None = None  # the files, asked for early
         self._closed = False
+        self._closing = threading.Lock()  # `files` closes it in a reader's thread
 
     async def _open(self, config: dict) -> tuple[Any, Any]:
         service = await _prompt_service().launch()
@@ -172,10 +173,12 @@ class IndexSession:
         return {file["path"]: file["content"] for file in await index.get_files()}
 
     def close(self) -> None:
-        """Stop Pagefind and the thread (any time; a second call does nothing)."""
-        if self._closed:
-            return
-        self._closed = True
+        """Stop Pagefind and the thread (any time, from any thread; a second call does
+        nothing)."""
+        with self._closing:
+            if self._closed:
+                return
+            self._closed = True
         with contextlib.suppress(Exception):
             asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(CLOSE_SECONDS)
         self._loop.call_soon_threadsafe(self._loop.stop)
