@@ -751,10 +751,10 @@ MANY_PAGES = {
 
 @needs_pagefind
 def test_a_cold_build_indexes_pages_as_they_render_with_the_same_bytes(tmp_path, monkeypatch):
-    """Pagefind gets each page as soon as it is written, in page order, in runs that three
-    Pagefinds index (one for each worker); the site is byte for byte that of a build that
-    indexes the pages after the last one. Only the last run's pages have an image: their
-    meta fields are new to the runs before."""
+    """Pagefind gets each page as soon as it is written, in page order, in runs that
+    Pagefinds of their own index; the site is byte for byte that of a build that indexes the
+    pages after the last one. Only the last runs' pages have an image: their meta fields are
+    new to the runs before."""
     from docsite.build import site as build_site_module
     from docsite.search import indexing
 
@@ -770,7 +770,7 @@ def test_a_cold_build_indexes_pages_as_they_render_with_the_same_bytes(tmp_path,
     monkeypatch.setattr(pagefind_client.IndexSession, "add", add)
     monkeypatch.setattr(indexing, "PART_PAGES", 10)
     overlapped = Project(tmp_path / "overlapped").write(MANY_PAGES)
-    result = build_site(BuildOptions(root=overlapped.root, out=overlapped.out, jobs=3))
+    result = build_site(BuildOptions(root=overlapped.root, out=overlapped.out, jobs=2))
     assert result.ok, overlapped.messages(result)
     fragments = check_whole_index(overlapped.out)
     assert sorted(fed) == sorted(fragments)
@@ -780,7 +780,7 @@ def test_a_cold_build_indexes_pages_as_they_render_with_the_same_bytes(tmp_path,
 
     monkeypatch.setattr(build_site_module, "index_feeder", lambda *args: None)
     after = Project(tmp_path / "after").write(MANY_PAGES)
-    result = build_site(BuildOptions(root=after.root, out=after.out, jobs=3))
+    result = build_site(BuildOptions(root=after.root, out=after.out, jobs=2))
     assert result.ok, after.messages(result)
     assert len(fed) == 61, "the second build gave Pagefind nothing while rendering"
     assert site_files(overlapped.out) == site_files(after.out)
@@ -853,9 +853,9 @@ def test_the_feeder_gives_pages_in_page_order_whatever_order_they_are_written_in
 def test_the_feeder_cuts_the_pages_into_runs_each_indexed_and_asked_for_on_its_own(
     tmp_path, monkeypatch
 ):
-    """With three Pagefinds, each gets a run of neighbouring pages, and is asked for its
-    files as soon as the next run begins (the last when the last page is rendered). Fewer
-    pages than PART_PAGES a run make fewer runs."""
+    """On more than one core, each Pagefind gets a run of neighbouring pages, half the pages
+    left down to PART_PAGES, and is asked for its files as soon as the next run begins (the
+    last when the last page is rendered). On one core, one Pagefind has them all."""
     from docsite.pathpatterns import PathFilter
     from docsite.search import indexing
 
@@ -864,26 +864,27 @@ def test_the_feeder_cuts_the_pages_into_runs_each_indexed_and_asked_for_on_its_o
     report = Report()
     site = load_site(discover(tmp_path, "content", report), report)
     pages = sorted(site.pages, key=lambda page: page.output_path)
-    monkeypatch.setattr(indexing, "PART_PAGES", 3)
-    for parts, runs in ((3, [3, 3, 3]), (4, [3, 3, 3]), (2, [4, 5])):
+    monkeypatch.setattr(indexing, "PART_PAGES", 2)
+    for in_runs, runs in ((True, [4, 2, 3]), (False, [9])):
         sessions: list[RecordingSession] = []
 
         def start(config: dict, sessions: list = sessions) -> RecordingSession:
             sessions.append(RecordingSession())
             return sessions[-1]
 
-        feeder = indexing.IndexFeeder(tmp_path / "site", True, PathFilter(), parts, start)
+        feeder = indexing.IndexFeeder(tmp_path / "site", True, PathFilter(), in_runs, start)
         feeder.expect(pages)
         for page in reversed(pages):  # the last run's pages first: held until their turn
             feeder.offer(page, page.output_path)
-            if page is pages[4]:
-                assert [len(s.urls) for s in sessions] == []
+            if page is pages[1]:
+                assert sessions == []
         assert [len(session.urls) for session in sessions] == runs
         assert [session.asked for session in sessions] == [1] * (len(runs) - 1) + [0]
         given = [url for session in sessions for url in session.urls]
         assert given == ["/" + page.url for page in pages]
         feeder.finish([search.SearchPage(page.url, page.output_path, "") for page in pages])
         assert [session.asked for session in sessions] == [1] * len(runs)
+        feeder.close()
 
 
 @needs_pagefind

@@ -98,14 +98,14 @@ def _write_site(
     added, site_includes = site_include_inputs(ctx.config, ctx.files, ctx.hasher, site_html_files)
     ctx.files.update(added)
     shared = shared_keys(ctx.config, ctx.site, ctx.theme, ctx.files, site_includes)
-    # A build that indexes every page gives each to Pagefind as soon as it is written, in
-    # runs indexed by as many Pagefinds as there are workers.
+    # A build that indexes every page gives each to Pagefind as soon as it is written (on
+    # more than one core, in runs that Pagefinds of their own index while the render goes on).
     feeder = index_feeder(
         ctx.config,
         ctx.output.staging,
         ctx.previous_output,
         ctx.options.search_index and not ctx.options.keep_live,
-        _workers(ctx),
+        _workers(ctx) > 1,
     )
     try:
         with result.timed("rendering"):

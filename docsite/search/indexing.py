@@ -49,9 +49,9 @@ UNUSED_FILES = (
 )
 MISSING_BINARY = "search is unavailable: the Pagefind binary was not found"
 MISSING_BINARY_HINT = "install it with: python -m pip install 'pagefind[bin]'"
-# A run of pages indexed by a Pagefind of its own is at least this long: below, a second
-# Pagefind's start and files cost more than they save.
-PART_PAGES = 200
+# A run of pages indexed by a Pagefind of its own is at least this long: below, another
+# Pagefind's start and files (about 30 ms) cost more than they save.
+PART_PAGES = 100
 UNKNOWN_LAYOUT = (
     "Pagefind's index files are laid out otherwise than docsite knows: whole index, "
     "as Pagefind wrote it"
@@ -98,24 +98,25 @@ class IndexingSession(Protocol):
 class IndexFeeder:
     """A build's index made while its pages render: each page goes to Pagefind as soon as it
     is written, so that once the last page is rendered only the last ones are left to index.
-    The pages are cut into runs (`parts`), each indexed by a Pagefind of its own, which makes
-    its files as soon as its last page is given; a thread reads them and merges them into
-    the runs before (`IndexRuns`) while the build goes on. At the end only the last run is
-    waited for, and the index is the one `full_index` makes of the same pages. Pages go to
-    Pagefind in page order, which it numbers them in."""
+    With `in_runs` (a build on more than one core), the pages are cut into runs, each
+    indexed by a Pagefind of its own, which makes its files as soon as its last page is
+    given; a thread reads them and merges them into the runs before (`IndexRuns`) while the
+    build goes on. Each run is half the pages left, down to PART_PAGES, so that what is left
+    after the last page is rendered is a short run. The index is the one `full_index` makes
+    of the same pages. Pages go to Pagefind in page order, which it numbers them in."""
 
     def __init__(
         self,
         site: Path,
         code: bool,
         paths: PathFilter,
-        parts: int = 1,
+        in_runs: bool = False,
         start_session: Callable[[dict], IndexingSession] = pagefind_client.IndexSession,
     ):
         self.site = site
         self.code = code
         self.paths = paths
-        self.parts = parts
+        self.in_runs = in_runs
         self.fed: dict[str, None] = {}  # URLs, in the order they were given to Pagefind
         self._start_session = start_session
         self._sessions: list[IndexingSession] = []  # one for each run begun
@@ -130,11 +131,14 @@ class IndexFeeder:
     def expect(self, pages: list[Page]) -> None:
         """The pages about to be rendered: each is given to Pagefind once those before it
         in output-path order (the order of the index) are, so it numbers them in that order
-        and `reorder` has nothing to do; they are cut into runs of at least PART_PAGES."""
+        and `reorder` has nothing to do."""
         indexed = [page.output_path for page in pages if is_indexed(page, self.paths)]
         self._order = sorted(indexed)
-        parts = max(1, min(self.parts, len(self._order) // PART_PAGES))
-        self._starts = {len(self._order) * part // parts for part in range(1, parts)}
+        self._starts = set()
+        start = 0
+        while self.in_runs and len(self._order) - start >= 2 * PART_PAGES:
+            start += (len(self._order) - start) // 2
+            self._starts.add(start)
 
     def offer(self, page: Page, output_path: str) -> None:
         """A page written to `site`: indexed if search takes it."""
@@ -216,18 +220,18 @@ class IndexFeeder:
 
 
 def index_feeder(
-    config: SiteConfig, staging: Path, previous: Path | None, enabled: bool, parts: int = 1
+    config: SiteConfig, staging: Path, previous: Path | None, enabled: bool, in_runs: bool
 ) -> IndexFeeder | None:
     """A feeder for a build that will index every page whole through docsite's client:
     search on, no index in the last build's output to reuse or merge into, and a Pagefind
-    docsite was written for. `parts`: how many Pagefinds may index runs of pages at once."""
+    docsite was written for. `in_runs`: index runs of pages in Pagefinds of their own."""
     if not (enabled and config.search_enabled):
         return None
     if previous is not None and read_key(previous):
         return None
     if not pagefind_client.installed().patchable or not pagefind_client.binary_available():
         return None
-    return IndexFeeder(staging, config.search_code, search_paths(config), parts)
+    return IndexFeeder(staging, config.search_code, search_paths(config), in_runs)
 
 
 def index_built_site(
