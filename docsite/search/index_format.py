@@ -119,15 +119,6 @@ class Posting:
         """Add entries: (page number, entry; its distance to the previous page is set here)."""
         for _, entry in added:
             self.weight += _weight(entry)
-        previous = self.pages[-1] if self.pages else -1
-        if all(page > previous for page, _ in added) and added == sorted(added):
-            for page, entry in added:  # after every page (a run merged after the others)
-                entry = _with_delta(entry, page - max(previous, 0))
-                self.pages.append(page)
-                self.sizes.append(len(entry))
-                self.entries += entry
-                previous = page
-            return
         if len(added) > FEW:  # one pass, rather than a splice per page
             old = [
                 (page, entry, False) for page, entry in zip(self.pages, self.split(), strict=True)
@@ -150,6 +141,19 @@ class Posting:
             sizes.insert(at, len(entry))
             if at + 1 < len(pages):
                 self.set_delta(at + 1, pages[at + 1] - number, start + len(entry))
+
+    def extend(self, added: Posting, shift: int) -> None:
+        """Add `added`'s entries, its pages numbered `shift` more, after every page here: only
+        the first entry's distance to the page before changes."""
+        first_size = added.sizes[0]
+        previous = self.pages[-1] if self.pages else 0
+        first = _with_delta(added.entries[:first_size], added.pages[0] + shift - previous)
+        self.entries += first
+        self.entries += added.entries[first_size:]
+        self.pages.extend([page + shift for page in added.pages])
+        self.sizes.append(len(first))
+        self.sizes.extend(added.sizes[1:])
+        self.weight += added.weight
 
     def _set(self, items: list[tuple[int, bytes, bool]]) -> None:
         """Hold `items` (page, entry, whether its distance to the previous page is to be
@@ -492,12 +496,20 @@ def _add_pages(
 ) -> None:
     """Insert `new`'s entries (its pages numbered 0.. as in `targets`, its meta fields
     numbered as in `renumber`) into `words`."""
+    # Pages numbered one after another, with the same meta fields (a run merged after the
+    # runs before): a word's entries go after the others as they are.
+    in_a_row = bool(targets) and targets == list(range(targets[0], targets[0] + len(targets)))
+    shift = targets[0] if in_a_row and renumber == list(range(len(renumber))) else -1
     for word, new_forms in new.items():
         forms = words.setdefault(word, {"": Posting.empty()})
         for form, added in new_forms.items():
+            posting = forms.setdefault(form, Posting.empty())
+            if shift >= 0 and added.pages and (not posting.pages or posting.pages[-1] < shift):
+                posting.extend(added, shift)
+                continue
             entries = zip(added.pages, added.split(), strict=True)
             items = [(targets[local], _renumbered(entry, renumber)) for local, entry in entries]
-            forms.setdefault(form, Posting.empty()).insert(items)
+            posting.insert(items)
 
 
 def _weight(entry: bytes | bytearray) -> int:
