@@ -313,6 +313,22 @@ class StagedCache:
         self.moves = []
 
 
+@dataclass
+class _LoadedObjects:
+    frozen: bool = False  # frozen out of the collector's walks once loaded
+
+
+_loaded = _LoadedObjects()
+
+
+def freeze_what_is_loaded() -> None:
+    """For a process that builds once and ends: what is read under `collector_paused`
+    (the cache, the search index) lives until the end, so it then leaves the collector's
+    walks for good (gc.freeze). Else the first collection after a read walks all of it
+    (0.14 s of a one-page rebuild at 5,000 pages), and frees nothing."""
+    _loaded.frozen = True
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector off while a cache is read or written: it would scan the
@@ -323,6 +339,8 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if _loaded.frozen:
+            gc.freeze()
         if enabled:
             gc.enable()
 

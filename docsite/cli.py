@@ -431,9 +431,13 @@ def _collect_seldom() -> None:
     """For a process that builds once and ends: what it loaded lives until the end, and the
     collector's default pace walks those objects again and again (a fifth of a one-page
     rebuild at 5,000 pages, without freeing anything). Modules are frozen out of its walks,
-    and it runs seldom: the cycles a build leaves (few) are still collected."""
+    and it runs seldom: the cycles a build leaves (few) are still collected. What the build
+    reads from its cache is frozen out of the walks too, once read."""
+    from docsite.cache import freeze_what_is_loaded
+
     gc.freeze()
     gc.set_threshold(COLLECT_AFTER, 20, 20)
+    freeze_what_is_loaded()
 
 
 def _retype_summary(root: Path, config_file: Path | None) -> list[str]:

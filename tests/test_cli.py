@@ -46,22 +46,30 @@ def test_build_prints_summary_and_writes_site(project):
 
 def test_only_a_process_of_its_own_has_its_collector_tuned(project, monkeypatch):
     """`docsite build` in its own process collects seldom (what it loads lives until it
-    ends); called from a caller's process (tests, tools), it leaves that process's
-    collector as it was."""
+    ends), and what it reads from its cache leaves the collector's walks once read; called
+    from a caller's process (tests, tools), it leaves that process's collector as it was."""
     import gc
 
     from docsite import __main__ as entry
-    from docsite import cli
+    from docsite import cache, cli
 
+    monkeypatch.setattr(cache, "_loaded", cache._LoadedObjects())
     project.write({"content/index.md": "# Home\n"})
     monkeypatch.chdir(project.root)
     before = gc.get_threshold()
     assert cli.main(["build", "-q"]) == 0
     assert gc.get_threshold() == before
-    monkeypatch.setattr(sys, "argv", ["docsite", "build", "-q", "--no-cache"])
+    frozen = gc.get_freeze_count()
+    assert cli.main(["build", "-q"]) == 0  # reads the cache
+    assert gc.get_freeze_count() == frozen and not cache._loaded.frozen
+    monkeypatch.setattr(sys, "argv", ["docsite", "build", "-q"])
     try:
         assert entry.main() == 0
         assert gc.get_threshold()[0] == cli.COLLECT_AFTER
+        frozen = gc.get_freeze_count()
+        with cache.collector_paused():
+            loaded = [[number] for number in range(1000)]
+        assert gc.get_freeze_count() >= frozen + len(loaded)
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
