@@ -215,12 +215,12 @@ class OutputFolder:
     def _remove_unplaced(self) -> None:
         """Delete what the spare tree held that this build did not place (pages since
         removed), then the folders left empty."""
-        folders: list[str] = []
+        emptied: list[str] = []  # folders that may be empty now: all their files removed
         pending = [""]
         while pending:
             rel_dir = pending.pop()
             folder = os.path.join(self.staging, rel_dir)
-            folders.append(folder)
+            kept = False
             with os.scandir(folder) as entries:
                 for entry in entries:
                     rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
@@ -228,8 +228,12 @@ class OutputFolder:
                         pending.append(rel)
                     elif rel not in self.placed:
                         os.unlink(entry.path)
-        for folder in reversed(folders[1:]):
-            with contextlib.suppress(OSError):  # not empty: it holds placed files
+                    else:
+                        kept = True
+            if rel_dir and not kept:
+                emptied.append(folder)
+        for folder in reversed(emptied):
+            with contextlib.suppress(OSError):  # not empty: a folder below holds placed files
                 os.rmdir(folder)
 
 
@@ -256,10 +260,12 @@ def _clone_tree(source: Path, target: Path) -> None:
         remove_tree(partial)
 
 
-def same_inode(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
-    """Whether both paths are one file (hard links); False when either is missing."""
+def same_inode(a: str | os.PathLike[str] | os.stat_result, b: str | os.PathLike[str]) -> bool:
+    """Whether both paths are one file (hard links); False when either is missing. `a` may
+    be the first file's stat, taken already."""
     try:
-        first, second = os.stat(a), os.stat(b)
+        first = a if isinstance(a, os.stat_result) else os.stat(a)
+        second = os.stat(b)
     except OSError:
         return False
     return (first.st_ino, first.st_dev) == (second.st_ino, second.st_dev)

@@ -280,9 +280,10 @@ def link_previous(
         return False
     old = os.path.join(previous_output, record.output_path)
     try:
-        if file_stat(old) != record.output_stat:
+        found = os.stat(old)
+        if (found.st_size, found.st_mtime_ns) != record.output_stat:
             return False  # changed since docsite wrote it: do not trust it
-        if same_inode(old, path):
+        if same_inode(found, path):
             return True  # the spare tree holds it already
         folder = os.path.dirname(path)
         if folder not in made:
