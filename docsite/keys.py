@@ -496,7 +496,18 @@ def search_settings(code: bool) -> tuple:
 
 
 def search_key(pages: Iterable[IndexedPage], code: bool) -> str:
-    """Names a search index: its settings and each page's indexed part. The same key, the
-    same index; the engine is checked apart (SearchState.engine), as the key is written
-    into the output."""
-    return digest(search_settings(code), [(p.url, p.digest) for p in pages])
+    """Names a search index: the engine that made it (the part before the dot), its settings
+    and each page's indexed part. The same key, the same index. A new docsite makes the
+    index anew in the build that renders every page again anyway: its cached form, which an
+    edit is merged into, is not for another engine (SearchState.engine)."""
+    return f"{_engine_part()}.{digest(search_settings(code), [(p.url, p.digest) for p in pages])}"
+
+
+def indexed_by_this_engine(key: str) -> bool:
+    """Whether the index named `key` was made by this docsite (it may be reused, or an edit
+    merged into it)."""
+    return key.startswith(_engine_part() + ".")
+
+
+def _engine_part() -> str:
+    return engine_digest()[:16]

@@ -230,6 +230,35 @@ def test_a_lost_search_cache_indexes_the_site_whole(built: Project):
     assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
 
 
+@needs_pagefind
+def test_a_new_docsite_indexes_anew_in_its_first_build_and_merges_the_next_edit(
+    built: Project, monkeypatch
+):
+    """The first build by another docsite (another engine) renders every page again and
+    makes the index anew, giving Pagefind the pages as they render; the next edit is merged
+    into that index rather than indexing every page again."""
+    from docsite import cache
+    from docsite.build import site as build_site_module
+
+    key = (built.out / "pagefind/.docsite-key").read_text(encoding="utf-8")
+    monkeypatch.setattr(cache, "_ENGINE_DIGEST", ["another docsite"])
+    fed = []
+    real_feeder = build_site_module.index_feeder
+    monkeypatch.setattr(
+        build_site_module,
+        "index_feeder",
+        lambda *args: fed.append(real_feeder(*args)) or fed[-1],
+    )
+    result = built.build()
+    assert result.ok, built.messages(result)
+    assert any(n.startswith("search: indexed 4 pages") for n in result.notes), result.notes
+    assert fed and fed[-1] is not None, "Pagefind was not given the pages as they rendered"
+    assert (built.out / "pagefind/.docsite-key").read_text(encoding="utf-8") != key
+    notes = edit_one_page(built)
+    assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in notes), notes
+    assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
+
+
 def test_missing_binary_warns_once_and_builds(project: Project, monkeypatch):
     monkeypatch.setattr(pagefind_client, "binary_available", lambda: False)
     project.write(FILES)

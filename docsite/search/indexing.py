@@ -14,7 +14,7 @@ from typing import Protocol
 from docsite.cache import PageRecord, collector_paused, engine_digest
 from docsite.config import SiteConfig
 from docsite.diagnostics import Report
-from docsite.keys import search_key, search_settings
+from docsite.keys import indexed_by_this_engine, search_key, search_settings
 from docsite.output import OutputFolder
 from docsite.pages import Page, SiteContent
 from docsite.pathpatterns import PathFilter
@@ -227,8 +227,8 @@ def index_feeder(
     docsite was written for. `in_runs`: index runs of pages in Pagefinds of their own."""
     if not (enabled and config.search_enabled):
         return None
-    if previous is not None and read_key(previous):
-        return None
+    if previous is not None and indexed_by_this_engine(read_key(previous)):
+        return None  # an index to reuse, or to merge the changed pages into
     if not pagefind_client.installed().patchable or not pagefind_client.binary_available():
         return None
     return IndexFeeder(staging, config.search_code, search_paths(config), in_runs)
