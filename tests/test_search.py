@@ -815,6 +815,34 @@ def test_a_cold_build_indexes_pages_as_they_render_with_the_same_bytes(tmp_path,
     assert site_files(overlapped.out) == site_files(after.out)
 
 
+@needs_pagefind
+def test_pages_render_in_the_order_pagefind_takes_them_whatever_their_permalinks(
+    tmp_path, monkeypatch
+):
+    """Permalinks that order the pages otherwise than their files: the pages are rendered
+    in output-path order, so each reaches Pagefind as soon as it is written instead of
+    waiting for pages rendered after it."""
+    from docsite.search import indexing
+
+    offered: list[str] = []
+    real_offer = indexing.IndexFeeder.offer
+
+    def offer(feeder, page, output_path):
+        offered.append(output_path)
+        real_offer(feeder, page, output_path)
+
+    monkeypatch.setattr(indexing.IndexFeeder, "offer", offer)
+    files = {"docsite.yml": "title: Permalinks\n", "content/index.md": "# Home\n"}
+    for number, letter in enumerate("abcdef"):
+        files[f"content/{letter}.md"] = (
+            f"---\npermalink: /{'zyxwvu'[number]}-{letter}\n---\n# Page {letter}\n\nText.\n"
+        )
+    project = Project(tmp_path).write(files)
+    result = build_site(BuildOptions(root=project.root, out=project.out, jobs=1))
+    assert result.ok, project.messages(result)
+    assert len(offered) == 7 and offered == sorted(offered), offered
+
+
 FED_HTML = (
     '<html lang="en"><body><main data-pagefind-body><h1>{0}</h1>'
     "<p>The {0} page of the feeder test.</p></main></body></html>"

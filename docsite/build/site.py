@@ -227,7 +227,9 @@ def _render_pages(
     """Render the planned jobs over all cores; the records of every page, reused or not.
     `feeder` gets each page written without errors, as it comes."""
     records = dict(plan.reused)
-    jobs = plan.jobs
+    # In output-path order, the order the search index numbers pages in: each page reaches
+    # Pagefind about as soon as it is written (a page waits for those before it).
+    jobs = sorted(plan.jobs, key=lambda job: ctx.site.by_source[job.rel].output_path)
     by_rel = {job.rel: job for job in jobs}
     workers = _workers(ctx)
     ctx.options.progress("rendering", 0, len(jobs))
