@@ -11,6 +11,7 @@ import json
 import os
 import queue
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -30,6 +31,9 @@ class Run:
     seconds: float
     peak_mb: float
     timed_out: bool = False  # stopped at the time limit: `seconds` is a lower bound
+    # A baseline that ended without its site (killed out of memory, say): how it ended;
+    # `seconds` is a lower bound.
+    failed: str = ""
 
 
 @dataclass
@@ -58,8 +62,10 @@ class SizeResult:
 RUN_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(command: list[str], cwd: Path, limit: float | None = None) -> Run:
-    """Wall time and peak memory (the largest process of the run) of a command."""
+def timed(command: list[str], cwd: Path, limit: float | None = None, baseline: bool = False) -> Run:
+    """Wall time and peak memory (the largest process of the run) of a command. A docsite
+    build that fails stops the run; a `baseline` (MkDocs, Zensical) that fails is reported
+    as such, with the time it ran."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, env=RUN_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -74,14 +80,32 @@ def timed(command: list[str], cwd: Path, limit: float | None = None) -> Run:
     _, status, usage = (
         os.wait4(process.pid, 0)
         if process.returncode is None
-        else (0, process.returncode << 8, None)
+        else (0, _wait_status(process.returncode), None)
     )
     seconds = time.perf_counter() - started
     stderr = process.stderr.read().decode() if process.stderr else ""
-    if status != 0:
-        raise RuntimeError(f"{' '.join(command)} failed in {cwd}:\n{stderr[-2000:]}")
     peak = usage.ru_maxrss / 1024 if usage is not None else 0.0
+    if status != 0:
+        how = _how_it_ended(status)
+        if not baseline:
+            raise RuntimeError(f"{' '.join(command)} {how} in {cwd}:\n{stderr[-2000:]}")
+        print(f"{command[0]} {how} after {seconds:.0f} s:\n{stderr[-2000:]}", file=sys.stderr)
+        return Run(round(seconds, 3), round(peak, 1), failed=how)
     return Run(round(seconds, 3), round(peak, 1))
+
+
+def _how_it_ended(status: int) -> str:
+    """A wait status in words: a signal (SIGKILL is what the out-of-memory killer sends)."""
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        oom = " (out of memory?)" if number == signal.SIGKILL else ""
+        return f"was killed by signal {number}{oom}"
+    return f"failed with exit status {os.waitstatus_to_exitcode(status)}"
+
+
+def _wait_status(returncode: int) -> int:
+    """The wait status of a process Popen has reaped already (a negative code: a signal)."""
+    return -returncode if returncode < 0 else returncode << 8
 
 
 def docsite_command(out: Path, jobs: int, engine: Path = REPO) -> list[str]:
@@ -229,7 +253,7 @@ def mkdocs_run(corpus: Corpus, work: Path, limit: float) -> Run | None:
         f"site_name: Benchmark\ndocs_dir: {corpus.content}\nsite_dir: {work / 'mkdocs-site'}\n"
         "use_directory_urls: true\n"
     )
-    return timed([mkdocs, "build", "-q", "-f", str(config)], work, limit)
+    return timed([mkdocs, "build", "-q", "-f", str(config)], work, limit, baseline=True)
 
 
 def zensical_run(corpus: Corpus, limit: float) -> Run | None:
@@ -241,7 +265,8 @@ def zensical_run(corpus: Corpus, limit: float) -> Run | None:
     for folder in (".cache", BASELINE_SITE):
         shutil.rmtree(corpus.root / folder, ignore_errors=True)
     config = corpus.root / "mkdocs.yml"
-    return timed([zensical, "build", "--clean", "-f", str(config)], corpus.root, limit)
+    command = [zensical, "build", "--clean", "-f", str(config)]
+    return timed(command, corpus.root, limit, baseline=True)
 
 
 def measure(
@@ -308,10 +333,11 @@ def watch_figures(corpus: Corpus, engine: Path) -> dict[str, float]:
 
 def baseline_ratio(run: Run | None, ratio: float | None) -> str:
     """How many times docsite's cold build is faster; a lower bound (">") when the other
-    generator was stopped at the time limit."""
+    generator was stopped at the time limit, or ended without its site ("failed")."""
     if run is None or ratio is None:
         return "-"
-    return f"{'>' if run.timed_out else ''}{ratio:.1f}x"
+    bound = ">" if run.timed_out or run.failed else ""
+    return f"{bound}{ratio:.1f}x" + (" failed" if run.failed else "")
 
 
 def table(results: list[SizeResult]) -> str:
