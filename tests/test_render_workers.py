@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from docsite.render import MAX_CHUNK, PARALLEL_THRESHOLD, PageJob, ParsedLinks, parse_pages
+from docsite.render import (
+    MAX_CHUNK,
+    PARALLEL_THRESHOLD,
+    WORKER_NICENESS,
+    PageJob,
+    ParsedLinks,
+    parse_pages,
+)
 
 
 class _Builder:
@@ -28,7 +35,8 @@ class _Builder:
             time.sleep(0.01)
             with self.log.open("a") as log:
                 log.write(job.rel + "\n")
-        return ParsedLinks(job.rel, [f"{job.rel}-target"], {"pid": (os.getpid(),)}, job.rel)
+        found = {"pid": (os.getpid(),), "nice": (os.getpriority(os.PRIO_PROCESS, 0),)}
+        return ParsedLinks(job.rel, [f"{job.rel}-target"], found, job.rel)
 
     def keep_ahead(self, links: ParsedLinks) -> None:
         self.kept.append(links.rel)
@@ -50,6 +58,15 @@ def test_results_in_job_order_and_each_heard_once_whatever_the_workers(workers):
     assert counts == sorted(counts) and counts[-1] == len(jobs)
     pids = {links.dependencies["pid"][0] for links in found}
     assert (os.getpid() in pids) == (workers == 1)
+
+
+def test_workers_give_the_cores_to_the_build_s_own_process_first():
+    """Workers run WORKER_NICENESS lower than the process that started them, so Pagefind
+    and the thread merging its runs get the cores first; that process keeps its place."""
+    main = os.getpriority(os.PRIO_PROCESS, 0)
+    found = parse_pages(_Builder(), _jobs(), 2)
+    assert {links.dependencies["nice"][0] for links in found} == {min(main + WORKER_NICENESS, 19)}
+    assert os.getpriority(os.PRIO_PROCESS, 0) == main
 
 
 def test_a_job_failing_in_a_worker_fails_the_call_and_leaves_no_worker():
