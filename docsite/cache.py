@@ -346,8 +346,12 @@ def collector_paused() -> Iterator[None]:
 
 
 def file_stat(path: str | Path) -> tuple[int, int]:
-    stat = os.stat(path)
-    return stat.st_size, stat.st_mtime_ns
+    return stat_of(os.stat(path))
+
+
+def stat_of(found: os.stat_result) -> tuple[int, int]:
+    """What a written file's record keeps of its stat (PageRecord.output_stat)."""
+    return found.st_size, found.st_mtime_ns
 
 
 class InputHasher:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from docsite.backlinks import Backlink
-from docsite.cache import BuildCache, PageRecord, digest, file_stat, markdown_record
+from docsite.cache import BuildCache, PageRecord, digest, file_stat, markdown_record, stat_of
 from docsite.diagnostics import Diagnostic
 from docsite.keys import dependencies_of, snapshot
 from docsite.labels import markdown_words
@@ -287,7 +287,7 @@ def link_previous(
     old = os.path.join(previous_output, record.output_path)
     try:
         found = os.stat(old)
-        if (found.st_size, found.st_mtime_ns) != record.output_stat:
+        if stat_of(found) != record.output_stat:
             return False  # changed since docsite wrote it: do not trust it
         if same_inode(found, path):
             return True  # the spare tree holds it already
