@@ -88,6 +88,15 @@ class Page:
         return not self.settings.redirect and not self.withheld
 
 
+def markdown_copy(page: Page, body: str) -> str:
+    """The page's Markdown copy (at `markdown_path`): its body (includes expanded), without
+    frontmatter; its title as an H1 when it has none."""
+    body = body.strip("\n")
+    if not page.h1:
+        body = f"# {page.title}\n\n{body}" if body else f"# {page.title}"
+    return body + "\n"
+
+
 @dataclass
 class SiteContent:
     pages: list[Page]

@@ -27,7 +27,7 @@ from docsite.gitdates import PageDates
 from docsite.markdown.links import setting_href
 from docsite.nav import NavItem, NavTree
 from docsite.output import OutputFolder
-from docsite.pages import Page, SiteContent, slugify_segment
+from docsite.pages import Page, SiteContent, markdown_copy, slugify_segment
 from docsite.sources import SourceFile
 from docsite.tags import CATEGORIES_URL, TAGS_URL, Tag, collect_categories, collect_tags
 from docsite.theme import Theme
@@ -50,15 +50,20 @@ class Redirect:
 
 
 def publish(
-    ctx: BuildContext, records: dict[str, PageRecord], reused: set[str], same_site: bool
+    ctx: BuildContext,
+    records: dict[str, PageRecord],
+    reused: set[str],
+    same_site: bool,
+    copies: set[str],
 ) -> None:
     """Write every extra file of the site; called once all pages are in the output folder.
     `reused`: pages whose records (and so Markdown copies) are the last build's;
-    `same_site`: nothing generated pages show has changed, so they are the last build's."""
+    `same_site`: nothing generated pages show has changed, so they are the last build's;
+    `copies`: pages whose Markdown copies were written with them (render)."""
     site, theme, config, report = ctx.site, ctx.theme, ctx.config, ctx.report
     writer = _Writer(ctx.output, ctx.previous_output, report)
     for page in site.pages:
-        if page.has_markdown_copy:
+        if page.has_markdown_copy and page.source.rel not in copies:
             if page.source.rel in reused and writer.keep(page.markdown_path):
                 continue
             record = records.get(page.source.rel)
@@ -136,18 +141,6 @@ class _Writer:
         if self.previous_output is None or self.output.exists(rel):
             return False  # a file of static/ or content/ takes the place: write() says so
         return self.output.link_from(os.path.join(self.previous_output, rel), rel)
-
-
-# -- Markdown copies -------------------------------------------------------------------------
-
-
-def markdown_copy(page: Page, body: str) -> str:
-    """The page's body (its includes expanded), without frontmatter; its title as an H1 when
-    it has none."""
-    body = body.strip("\n")
-    if not page.h1:
-        body = f"# {page.title}\n\n{body}" if body else f"# {page.title}"
-    return body + "\n"
 
 
 # -- Tags ------------------------------------------------------------------------------------

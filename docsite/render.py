@@ -26,7 +26,7 @@ from docsite.markdown import MarkdownRenderer, Rendered
 from docsite.markdown.links import setting_href
 from docsite.markdown.templating import TemplateSetup
 from docsite.output import atomic_write, clear_path, make_folders, same_inode
-from docsite.pages import Page, SiteContent
+from docsite.pages import Page, SiteContent, markdown_copy
 from docsite.search import indexed_html
 from docsite.theme import Theme
 
@@ -91,6 +91,7 @@ class PageOutcome:
     body_icons: list[str] = field(default_factory=list)
     linked: bool = False  # the previous build's identical file was reused
     expanded: str | None = None  # the body with its templating expanded, for its .md copy
+    markdown_copy: bool = False  # its Markdown copy was written beside it
 
 
 class PageBuilder:
@@ -106,8 +107,11 @@ class PageBuilder:
         cache: BuildCache,
         files: dict[str, tuple[str, tuple[int, int]]],
         live: bool = False,
+        taken: frozenset[str] = frozenset(),
     ):
-        """`files`: the build's input hashes, to check what a cached parse depended on."""
+        """`files`: the build's input hashes, to check what a cached parse depended on.
+        `taken`: paths where a page's Markdown copy is not written beside it (another file
+        of the site may go there: `publish` writes it, and says so)."""
         self.site = site
         self.files = files
         self.theme = theme
@@ -118,6 +122,7 @@ class PageBuilder:
         # Live (watch mode) writes go straight into a served folder: each file is replaced
         # atomically, and a page with errors keeps its last good version.
         self.live = live
+        self.taken = taken
         self.made_folders: set[str] = set()
         self._markdown: MarkdownRenderer | None = None
         self.asset_paths = frozenset(a.rel for a in site.assets)
@@ -151,6 +156,7 @@ class PageBuilder:
         failed = any(d.severity.value == "error" for d in outcome.diagnostics)
         if html is not None and not (self.live and failed):
             self._write(outcome, html)
+            self._write_copy(self.site.by_source[job.rel], outcome)
         return outcome
 
     def render_html(self, job: PageJob) -> tuple[str | None, PageOutcome]:
@@ -274,6 +280,45 @@ class PageBuilder:
             clear_path(str(path))  # a spare tree's file may be the live site's: never write into it
             path.write_bytes(data)
         outcome.output_stat = file_stat(path)
+
+    def _write_copy(self, page: Page, outcome: PageOutcome) -> None:
+        """The page's Markdown copy, written with the page, in the worker that has its body:
+        what is left after the last page is rendered is shorter."""
+        rel = page.markdown_path
+        if not page.has_markdown_copy or rel in self.taken:
+            return
+        data = markdown_copy(page, outcome.expanded or page.body).encode("utf-8")
+        path = os.path.join(self.staging, rel)
+        folder = os.path.dirname(path)
+        if folder not in self.made_folders:
+            make_folders(folder)
+            self.made_folders.add(folder)
+        if self.live:
+            atomic_write(Path(path), data)
+        elif not link_same(self.previous_output, rel, data, path):
+            clear_path(path)  # a spare tree's file may be the live site's: never write into it
+            with open(path, "wb") as handle:
+                handle.write(data)
+        outcome.markdown_copy = True
+
+
+def link_same(previous_output: Path | None, rel: str, data: bytes, path: str) -> bool:
+    """Reuse the previous build's file at `rel` (a hard link) if it holds `data`: an
+    unchanged output is never rewritten."""
+    if previous_output is None:
+        return False
+    old = os.path.join(previous_output, rel)
+    try:
+        with open(old, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size != len(data) or handle.read() != data:
+                return False
+        if same_inode(old, path):
+            return True  # the spare tree holds it already
+        clear_path(path)
+        os.link(old, path)
+    except OSError:
+        return False
+    return True
 
 
 def link_previous(

@@ -288,6 +288,50 @@ def test_markdown_copies_at_each_pages_address(built: Project):
         assert (built.out / entry.removeprefix(URL)).is_file()
 
 
+def test_a_static_file_at_a_pages_markdown_address_wins_and_is_named(project: Project):
+    """A page's Markdown copy is written with the page, before the files of static/ are
+    placed: one whose address a static file takes is left to publish, which keeps the
+    static file and says so."""
+    project.write(
+        {
+            "content/index.md": "# Home\n",
+            "content/guide/index.md": "# Guide\n\nText.\n",
+            "content/other.md": "# Other\n\nMore text.\n",
+            "static/guide.md": "the site's own file\n",
+        }
+    )
+    result = project.build()
+    assert result.ok
+    assert (project.out / "guide.md").read_text() == "the site's own file\n"
+    assert (project.out / "other.md").read_text() == "# Other\n\nMore text.\n"
+    assert [m for m in project.messages(result) if "guide.md" in m] == [
+        "guide.md: warning: docsite generates 'guide.md', but a file of that name is "
+        "published there\n  hint: remove or rename the file in static/ or content/"
+    ]
+
+
+def test_a_pages_unchanged_markdown_copy_is_not_rewritten_when_the_page_is(project: Project):
+    """A page rendered again (the site's title changed) whose body is the same keeps its
+    Markdown copy: the last build's file, linked, never rewritten; a changed body's copy
+    is written anew."""
+    project.write(
+        {
+            "docsite.yml": "title: One\n",
+            "content/index.md": "# Home\n",
+            "content/a.md": "# A\n\nText.\n",
+            "content/b.md": "# B\n\nText.\n",
+        }
+    )
+    assert project.build().ok
+    inodes = {name: (project.out / name).stat().st_ino for name in ("a.md", "b.md")}
+    project.write({"docsite.yml": "title: Two\n", "content/b.md": "# B\n\nNew text.\n"})
+    result = project.build()
+    assert result.ok and result.rendered == 3
+    assert (project.out / "a.md").stat().st_ino == inodes["a.md"]
+    assert (project.out / "b.md").stat().st_ino != inodes["b.md"]
+    assert (project.out / "b.md").read_text() == "# B\n\nNew text.\n"
+
+
 def test_nojekyll_and_404(built: Project):
     assert (built.out / ".nojekyll").read_text() == ""
     page = built.page("404.html")

@@ -3,9 +3,11 @@ build when unchanged."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from docsite.cache import PageRecord
+from docsite.config import SiteConfig
 from docsite.context import BuildContext
 from docsite.keys import UNREADABLE, InputKind, content_input, input_name, published_file
 from docsite.themefiles import static_dirs
@@ -73,19 +75,37 @@ def _static_files(
     these keep their names, as templates and settings name them."""
     config, placed = ctx.config, {}
     site_static = (config.root / "static").resolve()
+    for folder, rel, path in _static_listing(config):
+        if folder == site_static and rel in content:
+            ctx.report.warning(
+                f"static/{rel}",
+                0,
+                0,
+                f"'static/{rel}' and a file of '{config.input}/' are both published at "
+                f"/{rel}; the static file wins",
+                "keep only one of them",
+            )
+        placed[rel] = (path, input_name(InputKind.STATIC, rel, folder))
+    return placed
+
+
+def _static_listing(config: SiteConfig) -> Iterator[tuple[Path, str, Path]]:
+    """Each file of the static folders (folder, path in the site, file), theme's first."""
     for folder in static_dirs(config):
         for path in sorted(folder.rglob("*")):
             rel = path.relative_to(folder).as_posix()
-            if not path.is_file() or any(p.startswith(".") for p in rel.split("/")):
-                continue
-            if folder == site_static and rel in content:
-                ctx.report.warning(
-                    f"static/{rel}",
-                    0,
-                    0,
-                    f"'static/{rel}' and a file of '{config.input}/' are both published at "
-                    f"/{rel}; the static file wins",
-                    "keep only one of them",
-                )
-            placed[rel] = (path, input_name(InputKind.STATIC, rel, folder))
-    return placed
+            if path.is_file() and not any(p.startswith(".") for p in rel.split("/")):
+                yield folder, rel, path
+
+
+def paths_taken(ctx: BuildContext) -> frozenset[str]:
+    """Where a page's Markdown copy is not written with the page: the pages' own files, and
+    every path a file of content/ or static/ may be published at (a file a page links to
+    is known only once the pages are rendered). `publish` writes the copies that go there,
+    once the files are placed, and says so."""
+    style = ctx.config.urls
+    published = [asset.rel for asset in ctx.site.assets] + list(ctx.site.linkable)
+    taken = {style.file_path(rel) for rel in published}
+    taken.update(rel for _, rel, _ in _static_listing(ctx.config))
+    taken.update(page.output_path for page in ctx.site.pages)
+    return frozenset(taken)

@@ -18,7 +18,6 @@ from docsite.keys import live_markdown_key, published_file
 from docsite.nav import NavTree
 from docsite.output import atomic_write
 from docsite.pages import Page, SiteContent
-from docsite.publish import markdown_copy
 from docsite.render import PageBuilder, PageJob
 from docsite.theme import Theme
 
@@ -127,10 +126,6 @@ def _render_in_place(
         record.dependencies = outcome.dependencies
         record.page_links = outcome.page_links
         record.backlinks = job.backlinks
-    if outcome.html_digest and page.has_markdown_copy:
-        # Its Markdown copy too, replaced whole like the page.
-        copy = markdown_copy(page, outcome.expanded or page.body)
-        atomic_write(live.out / page.markdown_path, copy)
     if outcome.html_digest and (record is None or record.html_digest != outcome.html_digest):
         changed.append(page.url)
         if record is not None:

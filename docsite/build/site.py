@@ -10,7 +10,7 @@ import jinja2
 
 from docsite.blog import apply_blog_settings
 from docsite.build.faults import clash_diagnostic, template_diagnostic
-from docsite.build.files import place_files
+from docsite.build.files import paths_taken, place_files
 from docsite.build.inputs import InputScan, published_inputs, read_files_inputs
 from docsite.build.live import LiveState
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
@@ -111,7 +111,7 @@ def _write_site(
         with result.timed("rendering"):
             builder = _page_builder(ctx)
             plan = plan_pages(ctx, shared, lambda jobs: _parse_ahead(ctx, builder, jobs))
-            records = _render_pages(ctx, builder, plan, result, feeder)
+            records, copies = _render_pages(ctx, builder, plan, result, feeder)
             if feeder is not None:  # Pagefind makes its files while the rest is written
                 feeder.finish(search_pages(ctx.site.pages, records, search_paths(ctx.config)))
             ctx.report.extend(check_links(ctx.site, records, ctx.config.checks.anchors))
@@ -120,7 +120,7 @@ def _write_site(
         with result.timed("generated files"):
             reused = set(plan.reused) if ctx.as_recorded else set()
             same_site = shared.site == ctx.previous.site_key and ctx.as_recorded
-            publish(ctx, records, reused, same_site)
+            publish(ctx, records, reused, same_site, copies)
             _write_assets(ctx)
         # A first build copies its folders for the next one while Pagefind indexes.
         ctx.output.start_spare()
@@ -193,6 +193,7 @@ def _page_builder(ctx: BuildContext) -> PageBuilder:
         ctx.previous.pages,
         ctx.cache,
         ctx.files,
+        taken=paths_taken(ctx),
     )
 
 
@@ -223,57 +224,73 @@ def _render_pages(
     plan: PagePlan,
     result: BuildResult,
     feeder: IndexFeeder | None = None,
-) -> dict[str, PageRecord]:
-    """Render the planned jobs over all cores; the records of every page, reused or not.
-    `feeder` gets each page written without errors, as it comes."""
-    records = dict(plan.reused)
+) -> tuple[dict[str, PageRecord], set[str]]:
+    """Render the planned jobs over all cores; the records of every page, reused or not,
+    and the pages whose Markdown copies were written with them. `feeder` gets each page
+    written without errors, as it comes."""
     # In output-path order, the order the search index numbers pages in: each page reaches
     # Pagefind about as soon as it is written (a page waits for those before it).
     jobs = sorted(plan.jobs, key=lambda job: ctx.site.by_source[job.rel].output_path)
     by_rel = {job.rel: job for job in jobs}
-    workers = _workers(ctx)
-    ctx.options.progress("rendering", 0, len(jobs))
+    rendered: dict[str, PageRecord] = {}
+    copies: set[str] = set()
 
-    def rendered(count: int) -> None:
+    def done(count: int) -> None:
         ctx.options.progress("rendering", count, len(jobs))
 
     def arrived(outcome: PageOutcome) -> None:
+        """Each page is taken in as it comes, while the others render: what is left after
+        the last one is shorter."""
         errors = any(d.severity is Severity.ERROR for d in outcome.diagnostics)
         if feeder is not None and outcome.html_digest and not errors:
             feeder.offer(ctx.site.by_source[outcome.rel], outcome.output_path)
+        if outcome.markdown_copy:
+            copies.add(outcome.rel)
+        record = _taken_in(ctx, outcome, by_rel[outcome.rel], plan.base_keys[outcome.rel])
+        if record is not None and not errors:
+            rendered[outcome.rel] = record
 
+    done(0)
     if feeder is not None:
         feeder.expect([ctx.site.by_source[job.rel] for job in jobs])
-    for outcome in build_pages(builder, jobs, workers, rendered, arrived):
-        ctx.report.extend(outcome.diagnostics)
-        ctx.files.update(
-            read_files_inputs(ctx.config.root, outcome.dependencies, ctx.files, ctx.hasher)
-        )
-        ctx.files.update(published_inputs(ctx.site, outcome.dependencies, ctx.files, ctx.hasher))
-        if outcome.html_digest:
-            ctx.output.placed.add(outcome.output_path)
-        failed = any(d.severity is Severity.ERROR for d in outcome.diagnostics)
-        if failed or not outcome.html_digest:
-            continue
-        job = by_rel[outcome.rel]
-        records[outcome.rel] = PageRecord(
-            markdown_key=job.markdown_key,
-            dependencies=outcome.dependencies,
-            page_key=page_key(plan.base_keys[outcome.rel], outcome.dependencies),
-            output_path=outcome.output_path,
-            html_digest=outcome.html_digest,
-            search_digest=outcome.search_digest,
-            output_stat=outcome.output_stat,
-            icons=outcome.icons,
-            diagnostics=outcome.diagnostics,
-            anchors=outcome.anchors,
-            page_links=outcome.page_links,
-            expanded=outcome.expanded,
-            source_digest=ctx.files[content_input(outcome.rel)][0],
-            backlinks=job.backlinks,
-        )
+    for outcome in build_pages(builder, jobs, _workers(ctx), done, arrived):
+        ctx.report.extend(outcome.diagnostics)  # in the jobs' order, whatever the workers
     _note_rendered(ctx, plan, result)
-    return records
+    records = dict(plan.reused)
+    records.update((job.rel, rendered[job.rel]) for job in jobs if job.rel in rendered)
+    return records, copies
+
+
+def _taken_in(
+    ctx: BuildContext, outcome: PageOutcome, job: PageJob, base_key: str
+) -> PageRecord | None:
+    """A rendered page's files in the output and its inputs in the build's; its record for
+    the cache when it was written."""
+    ctx.files.update(
+        read_files_inputs(ctx.config.root, outcome.dependencies, ctx.files, ctx.hasher)
+    )
+    ctx.files.update(published_inputs(ctx.site, outcome.dependencies, ctx.files, ctx.hasher))
+    if outcome.markdown_copy:
+        ctx.output.placed.add(ctx.site.by_source[outcome.rel].markdown_path)
+    if not outcome.html_digest:
+        return None
+    ctx.output.placed.add(outcome.output_path)
+    return PageRecord(
+        markdown_key=job.markdown_key,
+        dependencies=outcome.dependencies,
+        page_key=page_key(base_key, outcome.dependencies),
+        output_path=outcome.output_path,
+        html_digest=outcome.html_digest,
+        search_digest=outcome.search_digest,
+        output_stat=outcome.output_stat,
+        icons=outcome.icons,
+        diagnostics=outcome.diagnostics,
+        anchors=outcome.anchors,
+        page_links=outcome.page_links,
+        expanded=outcome.expanded,
+        source_digest=ctx.files[content_input(outcome.rel)][0],
+        backlinks=job.backlinks,
+    )
 
 
 def _note_rendered(ctx: BuildContext, plan: PagePlan, result: BuildResult) -> None:
