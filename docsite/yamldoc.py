@@ -74,7 +74,7 @@ def load_yaml(text: str, file: str, first_line: int = 1) -> YamlDocument:
     try:
         _check_depth(text)
         node = loader.get_single_node()
-        if node is not None:
+        if node is not None and _may_alias(text):
             _check_aliases(node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -144,6 +144,12 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
     return []
+
+
+def _may_alias(text: str) -> bool:
+    """Whether `_check_aliases` could find anything: without a `*` there is no alias, and
+    each value takes a character at least."""
+    return "*" in text or len(text) > MAX_VALUES
 
 
 def _check_aliases(root: yaml.Node) -> None:
