@@ -47,6 +47,13 @@ def main() -> None:
         help="stop MkDocs or Zensical after this many seconds, a lower bound (default: 600)",
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="cold builds of docsite and of each baseline, taken in turn; the ratios are of "
+        "their medians (default: 3; 1 where a baseline takes minutes)",
+    )
+    parser.add_argument(
         "--no-search",
         action="store_true",
         help="build the corpora with search turned off (no Pagefind indexing)",
@@ -97,6 +104,7 @@ def main() -> None:
         not args.no_search,
         args.engine.resolve(),
         not args.no_watch,
+        args.rounds,
     )
 
 

@@ -55,6 +55,9 @@ class SizeResult:
     search: dict[str, float] = field(default_factory=dict)
     ratios: dict[str, float] = field(default_factory=dict)
     cache: dict[str, float] = field(default_factory=dict)  # see cache_sizes
+    # Cold builds in alternating rounds, where the baselines run (compare_cold): seconds by
+    # generator. `mkdocs` and `zensical` are their medians, and the ratios are to docsite's.
+    rounds: dict[str, list[float]] = field(default_factory=dict)
 
 
 # Python as on a user's machine, which caches compiled modules: some environments (this
@@ -269,6 +272,39 @@ def zensical_run(corpus: Corpus, limit: float) -> Run | None:
     return timed(command, corpus.root, limit, baseline=True)
 
 
+def compare_cold(
+    corpus: Corpus, work: Path, command: list[str], out: Path, limit: float, rounds: int
+) -> dict[str, list[Run]]:
+    """Cold builds of the corpus by docsite and by each baseline installed, one of each per
+    round, in turn: a machine whose speed drifts over minutes slows them alike. A baseline
+    that stops (at the time limit, or failing) is not run again: it is a lower bound."""
+    baselines = {
+        "mkdocs": lambda: mkdocs_run(corpus, work, limit),
+        "zensical": lambda: zensical_run(corpus, limit),
+    }
+    runs: dict[str, list[Run]] = {"docsite": [], **{name: [] for name in baselines}}
+    for _ in range(rounds):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(corpus.root / ".docsite-cache", ignore_errors=True)
+        runs["docsite"].append(timed(command, corpus.root))
+        for name, baseline in baselines.items():
+            if runs[name] and (runs[name][-1].timed_out or runs[name][-1].failed):
+                continue
+            found = baseline()
+            if found is not None:
+                runs[name].append(found)
+    return {name: found for name, found in runs.items() if found}
+
+
+def median_run(runs: list[Run] | None) -> Run | None:
+    """The median of a generator's rounds; the last, if it stopped (a lower bound)."""
+    if not runs:
+        return None
+    if runs[-1].timed_out or runs[-1].failed:
+        return runs[-1]
+    return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
+
+
 def measure(
     pages: int,
     work: Path,
@@ -277,6 +313,7 @@ def measure(
     search: bool = True,
     engine: Path = REPO,
     watch: bool = True,
+    rounds: int = 3,
 ) -> SizeResult:
     corpus = generate(work / f"corpus-{pages}", pages, search=search)
     out = work / f"site-{pages}"
@@ -304,9 +341,13 @@ def measure(
     result.cache = cache_sizes(corpus.root / ".docsite-cache", out)
     result.search = measure_search(out) if search else {}
     result.watch = watch_figures(corpus, engine) if watch else {}
+    docsite_cold = cold.seconds
     if mkdocs_limit:
-        result.mkdocs = mkdocs_run(corpus, work, mkdocs_limit)
-        result.zensical = zensical_run(corpus, mkdocs_limit)
+        compared = compare_cold(corpus, work, command, out, mkdocs_limit, rounds)
+        result.rounds = {name: [run.seconds for run in runs] for name, runs in compared.items()}
+        result.mkdocs = median_run(compared.get("mkdocs"))
+        result.zensical = median_run(compared.get("zensical"))
+        docsite_cold = statistics.median(result.rounds["docsite"])
     result.ratios = {
         "no_change/cold": round(no_change.seconds / cold.seconds, 4),
         "body_edit/cold": round(body_edit.seconds / cold.seconds, 4),
@@ -315,9 +356,9 @@ def measure(
     }
     if result.mkdocs is not None:
         # With a timed-out MkDocs run this is a lower bound (printed as ">").
-        result.ratios["mkdocs/docsite_cold"] = round(result.mkdocs.seconds / cold.seconds, 2)
+        result.ratios["mkdocs/docsite_cold"] = round(result.mkdocs.seconds / docsite_cold, 2)
     if result.zensical is not None:
-        result.ratios["zensical/docsite_cold"] = round(result.zensical.seconds / cold.seconds, 2)
+        result.ratios["zensical/docsite_cold"] = round(result.zensical.seconds / docsite_cold, 2)
     return result
 
 
@@ -403,9 +444,10 @@ def run(
     search: bool = True,
     engine: Path = REPO,
     watch: bool = True,
+    rounds: int = 3,
 ) -> dict:
     """Measure each size in turn; the results are saved after each, so that a large size
-    that fails leaves those before it."""
+    that fails leaves those before it. `rounds`: of cold builds against the baselines."""
     work = keep or Path(tempfile.mkdtemp(prefix="docsite-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     report: dict = {
@@ -419,7 +461,7 @@ def run(
     results: list[SizeResult] = []
     try:
         for size in sizes:
-            results.append(measure(size, work, jobs, mkdocs_limit, search, engine, watch))
+            results.append(measure(size, work, jobs, mkdocs_limit, search, engine, watch, rounds))
             report["sizes"].append(asdict(results[-1]))
             _save(report, results, json_path)
     finally:
@@ -449,6 +491,13 @@ def _print(report: dict, results: list[SizeResult]) -> None:
             f"({c['cache/site']:.0%}; {c['cache_with_links_mb']:.1f} MB counting the hard links "
             "of its spare site tree)"
         )
+    for r in results:
+        if r.rounds:
+            each = "; ".join(
+                f"{name} {' '.join(f'{seconds:.1f}' for seconds in found)}"
+                for name, found in r.rounds.items()
+            )
+            print(f"cold builds at {r.pages} pages, round by round (s): {each}")
     if "per_page_scaling" in report:
         print(
             f"time per page at {results[-1].pages} pages vs {results[0].pages}: "

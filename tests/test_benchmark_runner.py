@@ -5,6 +5,8 @@ import sys
 
 import pytest
 
+from benchmarks import runner
+from benchmarks.corpus import Corpus
 from benchmarks.runner import Run, baseline_ratio, timed
 
 
@@ -22,3 +24,35 @@ def test_a_docsite_build_that_fails_stops_the_run(tmp_path):
     with pytest.raises(RuntimeError, match="failed with exit status 3"):
         timed([sys.executable, "-c", "raise SystemExit(3)"], tmp_path, limit=60)
     assert baseline_ratio(Run(10.0, 0.0), 4.02) == "4.0x"
+
+
+def test_cold_builds_are_compared_in_alternating_rounds_and_a_stopped_baseline_is_not_rerun(
+    tmp_path, monkeypatch
+):
+    """The machine's speed drifts over minutes: each round builds with docsite, then MkDocs,
+    then Zensical, and each ratio is of the medians. A baseline stopped at the time limit is
+    a lower bound, not run again."""
+    order: list[str] = []
+    seconds = {"docsite": iter([3.0, 5.0, 4.0]), "mkdocs": iter([20.0, 16.0, 18.0])}
+
+    def fake(name: str, stops: bool = False):
+        def run(*args, **kwargs) -> Run:
+            order.append(name)
+            if stops:
+                return Run(600.0, 0.0, timed_out=True)
+            return Run(next(seconds[name]), 0.0)
+
+        return run
+
+    monkeypatch.setattr(runner, "timed", fake("docsite"))
+    monkeypatch.setattr(runner, "mkdocs_run", fake("mkdocs"))
+    monkeypatch.setattr(runner, "zensical_run", fake("zensical", stops=True))
+    corpus = Corpus(tmp_path, [])
+    (tmp_path / ".docsite-cache").mkdir()
+    runs = runner.compare_cold(corpus, tmp_path, ["docsite"], tmp_path / "site", 600, 3)
+    assert order == ["docsite", "mkdocs", "zensical", "docsite", "mkdocs", "docsite", "mkdocs"]
+    assert not (tmp_path / ".docsite-cache").exists()  # each docsite build is a cold one
+    assert runner.median_run(runs["docsite"]).seconds == 4.0
+    assert runner.median_run(runs["mkdocs"]).seconds == 18.0
+    assert runner.median_run(runs["zensical"]).timed_out
+    assert runner.median_run([]) is None
