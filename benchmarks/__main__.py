@@ -51,7 +51,7 @@ def main() -> None:
         type=int,
         default=3,
         help="cold builds of docsite and of each baseline, taken in turn; the ratios are of "
-        "their medians (default: 3; 1 where a baseline takes minutes)",
+        "their medians (default: 3; a baseline build over 2 minutes is not repeated)",
     )
     parser.add_argument(
         "--no-search",

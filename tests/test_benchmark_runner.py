@@ -31,22 +31,24 @@ def test_cold_builds_are_compared_in_alternating_rounds_and_a_stopped_baseline_i
 ):
     """The machine's speed drifts over minutes: each round builds with docsite, then MkDocs,
     then Zensical, and each ratio is of the medians. A baseline stopped at the time limit is
-    a lower bound, not run again."""
+    a lower bound, not run again; nor is one that took minutes."""
     order: list[str] = []
-    seconds = {"docsite": iter([3.0, 5.0, 4.0]), "mkdocs": iter([20.0, 16.0, 18.0])}
+    seconds = {
+        "docsite": iter([3.0, 5.0, 4.0]),
+        "mkdocs": iter([20.0, 16.0, 18.0]),
+        "zensical": iter([runner.ONCE_SECONDS + 1]),
+    }
 
-    def fake(name: str, stops: bool = False):
+    def fake(name: str):
         def run(*args, **kwargs) -> Run:
             order.append(name)
-            if stops:
-                return Run(600.0, 0.0, timed_out=True)
             return Run(next(seconds[name]), 0.0)
 
         return run
 
     monkeypatch.setattr(runner, "timed", fake("docsite"))
     monkeypatch.setattr(runner, "mkdocs_run", fake("mkdocs"))
-    monkeypatch.setattr(runner, "zensical_run", fake("zensical", stops=True))
+    monkeypatch.setattr(runner, "zensical_run", fake("zensical"))
     corpus = Corpus(tmp_path, [])
     (tmp_path / ".docsite-cache").mkdir()
     runs = runner.compare_cold(corpus, tmp_path, ["docsite"], tmp_path / "site", 600, 3)
@@ -54,5 +56,19 @@ def test_cold_builds_are_compared_in_alternating_rounds_and_a_stopped_baseline_i
     assert not (tmp_path / ".docsite-cache").exists()  # each docsite build is a cold one
     assert runner.median_run(runs["docsite"]).seconds == 4.0
     assert runner.median_run(runs["mkdocs"]).seconds == 18.0
-    assert runner.median_run(runs["zensical"]).timed_out
+    assert runner.median_run(runs["zensical"]).seconds == runner.ONCE_SECONDS + 1
+    stopped = Run(600.0, 0.0, timed_out=True)
+    assert runner.median_run([Run(1.0, 0.0), Run(2.0, 0.0), stopped]) is stopped
     assert runner.median_run([]) is None
+
+
+def test_a_baseline_that_failed_is_not_run_again_in_the_rounds(tmp_path, monkeypatch):
+    ran: list[str] = []
+    monkeypatch.setattr(runner, "timed", lambda *a, **k: Run(3.0, 0.0))
+    monkeypatch.setattr(runner, "mkdocs_run", lambda *a: ran.append("mkdocs") or Run(9.0, 0.0))
+    monkeypatch.setattr(
+        runner, "zensical_run", lambda *a: ran.append("zensical") or Run(5.0, 0.0, failed="x")
+    )
+    runs = runner.compare_cold(Corpus(tmp_path, []), tmp_path, [], tmp_path / "site", 600, 3)
+    assert ran == ["mkdocs", "zensical", "mkdocs", "mkdocs"]
+    assert runner.median_run(runs["zensical"]).failed == "x"
