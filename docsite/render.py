@@ -92,6 +92,9 @@ class PageOutcome:
     linked: bool = False  # the previous build's identical file was reused
     expanded: str | None = None  # the body with its templating expanded, for its .md copy
     markdown_copy: bool = False  # its Markdown copy was written beside it
+    # The part of the page search reads (`indexed_html`), for Pagefind as the page arrives:
+    # not read back from its file. None once given.
+    indexed: str | None = None
 
 
 class PageBuilder:
@@ -260,7 +263,8 @@ class PageBuilder:
     def _write(self, outcome: PageOutcome, html: str) -> None:
         data = html.encode("utf-8")
         outcome.html_digest = digest(data)
-        outcome.search_digest = digest(indexed_html(html))
+        outcome.indexed = indexed_html(html)
+        outcome.search_digest = digest(outcome.indexed)
         path = self.staging / outcome.output_path
         folder = str(path.parent)
         if folder not in self.made_folders:  # one system call per folder, not per page

@@ -10,6 +10,7 @@ import pickle
 import random
 import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -827,9 +828,9 @@ def test_pages_render_in_the_order_pagefind_takes_them_whatever_their_permalinks
     offered: list[str] = []
     real_offer = indexing.IndexFeeder.offer
 
-    def offer(feeder, page, output_path):
+    def offer(feeder, page, output_path, indexed=None):
         offered.append(output_path)
-        real_offer(feeder, page, output_path)
+        real_offer(feeder, page, output_path, indexed)
 
     monkeypatch.setattr(indexing.IndexFeeder, "offer", offer)
     files = {"docsite.yml": "title: Permalinks\n", "content/index.md": "# Home\n"}
@@ -854,10 +855,12 @@ class RecordingSession:
 
     def __init__(self, config: dict | None = None) -> None:
         self.urls: list[str] = []
+        self.html: list[Callable[[], str]] = []
         self.asked = 0
 
     def add(self, url, html) -> None:
         self.urls.append(url)
+        self.html.append(html)
 
     def ask_files(self) -> None:
         self.asked += 1
@@ -905,6 +908,31 @@ def test_the_feeder_gives_pages_in_page_order_whatever_order_they_are_written_in
     feeder.finish(wanted)
     assert session.urls == [urls[name] for name in names if name != "page-05"]
     assert session.asked == 1
+
+
+def test_the_feeder_gives_pagefind_the_text_the_render_had_rather_than_reading_the_file(
+    tmp_path,
+):
+    """A worker has the part of its page that Pagefind reads: the main process gives it on
+    without reading the page's file back; a page offered without it is read from its file."""
+    from docsite.pathpatterns import PathFilter
+    from docsite.search.indexing import IndexFeeder
+
+    write_files(tmp_path, {"content/a.md": "# A\n", "content/b.md": "# B\n"})
+    report = Report()
+    site = load_site(discover(tmp_path, "content", report), report)
+    first, second = sorted(site.pages, key=lambda page: page.output_path)
+    write_files(tmp_path / "site", {second.output_path: FED_HTML.format("B")})
+    session = RecordingSession()
+    feeder = IndexFeeder(tmp_path / "site", True, PathFilter(), False, lambda config: session)
+    feeder.expect([first, second])
+    feeder.offer(second, second.output_path)
+    feeder.offer(first, first.output_path, "<main>as rendered</main>")  # no file written
+    assert session.urls == ["/" + first.url, "/" + second.url]
+    assert [html() for html in session.html] == [
+        "<main>as rendered</main>",
+        search.indexed_html(FED_HTML.format("B")),
+    ]
 
 
 def test_the_feeder_cuts_the_pages_into_runs_each_indexed_and_asked_for_on_its_own(

@@ -243,7 +243,8 @@ def _render_pages(
         the last one is shorter."""
         errors = any(d.severity is Severity.ERROR for d in outcome.diagnostics)
         if feeder is not None and outcome.html_digest and not errors:
-            feeder.offer(ctx.site.by_source[outcome.rel], outcome.output_path)
+            feeder.offer(ctx.site.by_source[outcome.rel], outcome.output_path, outcome.indexed)
+        outcome.indexed = None  # given: the outcomes are kept until the last page
         if outcome.markdown_copy:
             copies.add(outcome.rel)
         record = _taken_in(ctx, outcome, by_rel[outcome.rel], plan.base_keys[outcome.rel])

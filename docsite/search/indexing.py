@@ -123,7 +123,8 @@ class IndexFeeder:
         self._order: list[str] = []  # output paths, in the order Pagefind is to get them
         self._starts: set[int] = set()  # in `_order`: where a run after the first begins
         self._next = 0  # in `_order`: the first page not given yet
-        self._waiting: dict[str, SearchPage] = {}  # written before a page that comes first
+        # Written before a page that comes first, with the part Pagefind reads (if known).
+        self._waiting: dict[str, tuple[SearchPage, str | None]] = {}
         self._runs = IndexRuns()
         self._reader: ThreadPoolExecutor | None = None  # one thread: the runs in order
         self._read: list[Future] = []  # each run's reading
@@ -140,29 +141,35 @@ class IndexFeeder:
             start += (len(self._order) - start) // 2
             self._starts.add(start)
 
-    def offer(self, page: Page, output_path: str) -> None:
-        """A page written to `site`: indexed if search takes it."""
+    def offer(self, page: Page, output_path: str, indexed: str | None = None) -> None:
+        """A page written to `site`: indexed if search takes it. `indexed`: the part of it
+        Pagefind reads, as the render had it (else read back from the file)."""
         if not is_indexed(page, self.paths):
             return
-        self._waiting[output_path] = SearchPage(page.url, output_path, "")
+        self._waiting[output_path] = (SearchPage(page.url, output_path, ""), indexed)
         order = self._order
         while self._next < len(order) and order[self._next] in self._waiting:
-            self._add(self._waiting.pop(order[self._next]))
+            self._add(*self._waiting.pop(order[self._next]))
             self._next += 1
         if self._next == len(order):  # pages it did not expect: as they come
             for waiting in self._waiting.values():
-                self._add(waiting)
+                self._add(*waiting)
             self._waiting.clear()
 
-    def _add(self, page: SearchPage) -> None:
+    def _add(self, page: SearchPage, indexed: str | None = None) -> None:
         if not self._sessions or len(self.fed) in self._starts:
             if self._sessions:  # the run before is whole: Pagefind makes its files now
                 self._read_run()
             # Started with the run's first page: after the workers forked.
             self._sessions.append(self._start_session(pagefind_config(self.code)))
-        path = self.site / page.output_path
         self.fed[pagefind_url(page)] = None
-        self._sessions[-1].add(pagefind_url(page), lambda: indexed_html(path.read_text("utf-8")))
+        if indexed is not None:
+            self._sessions[-1].add(pagefind_url(page), lambda: indexed)
+        else:
+            path = self.site / page.output_path
+            self._sessions[-1].add(
+                pagefind_url(page), lambda: indexed_html(path.read_text("utf-8"))
+            )
 
     def _read_run(self) -> None:
         """Ask the last run's Pagefind for its files, and have them merged once they come."""
