@@ -130,10 +130,8 @@ class OutputFolder:
         hard-linked instead, so unchanged outputs are never rewritten."""
         if previous is not None:
             old = previous / rel
-            with contextlib.suppress(OSError):
-                same = old.stat().st_size == len(data) and old.read_bytes() == data
-                if same and self.link_from(old, rel):
-                    return
+            if same_bytes(old, data) and self.link_from(old, rel):
+                return
         path = self.place(rel)
         try:
             with open(path, "wb") as handle:
@@ -258,6 +256,15 @@ def _clone_tree(source: Path, target: Path) -> None:
         os.rename(partial, target)
     except OSError:
         remove_tree(partial)
+
+
+def same_bytes(path: str | os.PathLike[str], data: bytes) -> bool:
+    """Whether the file at `path` holds `data` (False when it cannot be read)."""
+    try:
+        with open(path, "rb") as handle:
+            return os.fstat(handle.fileno()).st_size == len(data) and handle.read() == data
+    except OSError:
+        return False
 
 
 def same_inode(a: str | os.PathLike[str] | os.stat_result, b: str | os.PathLike[str]) -> bool:

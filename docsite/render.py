@@ -25,7 +25,7 @@ from docsite.labels import markdown_words
 from docsite.markdown import MarkdownRenderer, Rendered
 from docsite.markdown.links import setting_href
 from docsite.markdown.templating import TemplateSetup
-from docsite.output import atomic_write, clear_path, make_folders, same_inode
+from docsite.output import atomic_write, clear_path, make_folders, same_bytes, same_inode
 from docsite.pages import Page, SiteContent, markdown_copy
 from docsite.search import indexed_html
 from docsite.theme import Theme
@@ -312,10 +312,9 @@ def link_same(previous_output: Path | None, rel: str, data: bytes, path: str) ->
     if previous_output is None:
         return False
     old = os.path.join(previous_output, rel)
+    if not same_bytes(old, data):
+        return False
     try:
-        with open(old, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size != len(data) or handle.read() != data:
-                return False
         if same_inode(old, path):
             return True  # the spare tree holds it already
         clear_path(path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from docsite.output import OutputFolder, atomic_write
+from docsite.output import OutputFolder, atomic_write, same_bytes
 from docsite.search.index_format import ENTRY_FILE
 
 INDEX_DIR = "pagefind"
@@ -57,13 +57,6 @@ def place_index(
         if not output.link_from(source, INDEX_DIR + "/" + rel):
             output.copy_file(source, INDEX_DIR + "/" + rel)
     output.write_text(KEY_FILE, key + "\n")
-
-
-def same_bytes(path: Path, data: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
 
 
 def swap_in(files: dict[str, bytes], target: Path, key: str, keep: set[str]) -> None:
