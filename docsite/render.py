@@ -393,10 +393,12 @@ def parse_pages(
     jobs: list[PageJob],
     workers: int,
     done: Callable[[int], None] = lambda count: None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[ParsedLinks]:
     """Parse the pages of these jobs ahead of rendering; `builder` keeps their parses, each
-    as it comes (the main process waits for the workers meanwhile)."""
-    return _run_jobs(builder, jobs, workers, done, _parse_one, builder.keep_ahead)
+    as it comes. `meanwhile` runs in this process while workers parse: what it makes, the
+    render's workers (forked later) inherit."""
+    return _run_jobs(builder, jobs, workers, done, _parse_one, builder.keep_ahead, meanwhile)
 
 
 def _run_jobs(
@@ -406,9 +408,11 @@ def _run_jobs(
     done: Callable[[int], None],
     work: Callable[[PageBuilder, PageJob], Any],
     arrived: Callable[[Any], None] = lambda result: None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[Any]:
     """Each job's result of `work`, in the order of the jobs, over all cores when worth it;
-    `arrived` sees each as it comes."""
+    `arrived` sees each as it comes. `meanwhile` runs once the workers have their jobs
+    (only when there are workers)."""
     global _BUILDER
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD or not can_fork:
@@ -431,6 +435,7 @@ def _run_jobs(
         with ProcessPoolExecutor(workers, context, initializer=_start_worker) as pool:
             futures = [pool.submit(_run_chunk, work, chunk) for chunk in chunks]
             try:
+                meanwhile()
                 for future in as_completed(futures):  # as each comes: its pages go on at once
                     chunk = future.result()
                     results.extend(chunk)

@@ -13,6 +13,7 @@ import json
 import posixpath
 import re
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -348,6 +349,18 @@ class Theme:
             )
             self._sidebars[folder] = cached
         return cached
+
+    def warm(self, pages: Iterable[Page]) -> None:
+        """Compile the theme's templates and render the sidebars of these pages' folders
+        now, in this process: render workers forked afterwards inherit them, where each
+        would otherwise do the same work again (about 0.1 s a worker). A template that does
+        not compile is left for the render that uses it to report."""
+        for name in self.env.list_templates(extensions=("html",)):
+            with contextlib.suppress(jinja2.TemplateError):
+                self.env.get_template(name)
+        for folder in sorted({page.folder for page in pages if has_sidebar(page.settings.layout)}):
+            with contextlib.suppress(jinja2.TemplateError):
+                self._sidebar_html(folder)
 
     def render_page(
         self,

@@ -8,10 +8,12 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urljoin
 
+import jinja2
 from conftest import Project, soup, write_files
 
 from docsite import cache as cache_module
 from docsite import render as render_module
+from docsite import theme as theme_module
 from docsite.backlinks import Backlink, backlinks_by_page, in_reading_order, reading_order
 from docsite.build import BuildOptions, build_site
 from docsite.config import BacklinksConfig
@@ -295,3 +297,36 @@ def test_parallel_builds_parse_each_page_once_and_keep_the_parses(project, monke
     assert result.ok and result.rendered == 61
     assert counts.read_text().split() == ["new.md"]
     assert see_also(project, "p7/index.html") == ("See also", [("New", "/new/"), ("P6", "/p6/")])
+
+
+def test_render_workers_inherit_compiled_templates_and_sidebars(project, monkeypatch):
+    """While workers parse the pages ahead, the build's own process compiles the theme's
+    templates and renders each folder's sidebar: the render's workers, forked after, load
+    no template and render no sidebar. A template the site never uses may be broken."""
+    loads = project.root / "loads.txt"  # who loaded a template, or rendered a sidebar
+
+    def noting(what):
+        def note(*args, **kwargs):
+            with open(loads, "a") as handle:
+                handle.write(f"{os.getpid()} {what}\n")
+            return original[what](*args, **kwargs)
+
+        return note
+
+    original = {
+        "template": jinja2.FileSystemLoader.get_source,
+        "sidebar": theme_module.sidebar_steps,
+    }
+    monkeypatch.setattr(jinja2.FileSystemLoader, "get_source", noting("template"))
+    monkeypatch.setattr(theme_module, "sidebar_steps", noting("sidebar"))
+    pages = {
+        f"content/{folder}/p{i}.md": f"# P{i}\n\n[next](p{(i + 1) % 30}.md)\n"
+        for folder in ("a", "b")
+        for i in range(30)
+    }
+    project.write({**pages, "templates/partials/unused.html": "{% if %}\n"})
+    assert build_site(BuildOptions(root=project.root, out=project.out, jobs=2)).ok
+    lines = loads.read_text().split("\n")
+    assert {line.split()[0] for line in lines if line} == {str(os.getpid())}
+    assert sum(line.endswith("sidebar") for line in lines) == 3  # the root's, a/ and b/
+    assert see_also(project, "a/p1/index.html") == ("See also", [("P0", "/a/p0/")])

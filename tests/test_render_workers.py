@@ -60,6 +60,22 @@ def test_results_in_job_order_and_each_heard_once_whatever_the_workers(workers):
     assert (os.getpid() in pids) == (workers == 1)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_what_runs_meanwhile_runs_once_here_while_workers_parse(workers, tmp_path):
+    """The build compiles its templates meanwhile, for the render's workers to inherit:
+    once, in this process, with the pages not all parsed yet; with no worker, not at all."""
+    calls: list[tuple[int, int]] = []
+    builder = _Builder(log=tmp_path / "parsed.txt")
+    jobs = _jobs()
+    parse_pages(
+        builder, jobs, workers, meanwhile=lambda: calls.append((os.getpid(), len(builder.kept)))
+    )
+    if workers == 1:
+        assert calls == []
+    else:
+        assert len(calls) == 1 and calls[0][0] == os.getpid() and calls[0][1] < len(jobs)
+
+
 def test_workers_give_the_cores_to_the_build_s_own_process_first():
     """Workers run WORKER_NICENESS lower than the process that started them, so Pagefind
     and the thread merging its runs get the cores first; that process keeps its place."""

@@ -210,7 +210,8 @@ def _parse_ahead(
     def parsed(count: int) -> None:
         ctx.options.progress("finding links", count, len(jobs))
 
-    found = parse_pages(builder, jobs, _workers(ctx), parsed)
+    pages = [ctx.site.by_source[job.rel] for job in jobs]
+    found = parse_pages(builder, jobs, _workers(ctx), parsed, lambda: ctx.theme.warm(pages))
     for links in found:  # the files they read, for their render to see them unchanged
         ctx.files.update(
             read_files_inputs(ctx.config.root, links.dependencies, ctx.files, ctx.hasher)
