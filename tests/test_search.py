@@ -618,6 +618,52 @@ def test_pagefind_names_files_with_unpadded_hex():
     assert search_index.short_hash("en", b"abc", 7, taken={"en_a9993e3"}) == "en_a9993e36"
 
 
+def test_the_word_index_is_read_as_the_bytes_pagefind_wrote():
+    """Each word's entries are kept as Pagefind wrote them, cut where each ends: numbers of
+    every head length, meta locations below zero, words and forms beyond ASCII."""
+    heads = [0, 23, 24, 255, 256, 65535, 65536, 2**32 - 1]
+    pages = [
+        FakePage("/a/", {"zebra": heads, "café": [3]}, forms={"café": {"Café": [3, 70000]}}),
+        *[
+            FakePage(f"/p{n}/", {"zebra": [n]}, meta={"title": "T", "image": "i"})
+            for n in range(30)
+        ],
+    ]
+    files = pagefind_files(pages)
+    (chunk,) = [data for path, data in files.items() if path.startswith("index/")]
+    index, _ = search_index.read_index(dict(files))
+    (again,) = [data for path, data in index.write().files.items() if path.startswith("index/")]
+    assert search_index.decode(again) == search_index.decode(chunk)
+    # Locations, meta locations and 1, an entry each: how Pagefind sizes its chunks.
+    assert index.languages["en"].words["zebra"][""].weight == (8 + 2 + 1) + 30 * (1 + 4 + 1)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        [[["zebra", [[0, [1], []]]]]],  # a word without its forms
+        [[["zebra", [[0, [1]]], []]]],  # an entry without its meta locations
+        [[["zebra", [[0, [1], []]], []]], [7]],  # more than one list of words
+        [[[7, [[0, [1], []]], []]]],  # a word that is no text
+    ],
+)
+def test_a_word_index_laid_out_otherwise_is_an_error_that_names_it(words):
+    def files_with(body: bytes) -> tuple[dict, str]:
+        files = pagefind_files([FakePage("/a/", {"zebra": [1]})])
+        (path,) = [path for path in files if path.startswith("index/")]
+        files[path] = gzip.compress(b"pagefind_dcd" + body)
+        return files, path
+
+    files, path = files_with(cbor2.dumps(words))
+    with pytest.raises(search_index.IndexFormatError, match=f"{path} is not a word index"):
+        search_index.read_index(files)
+    as_pagefind_lays_it_out = cbor2.dumps([[["zebra", [[0, [1], []]], []]]])
+    search_index.read_index(files_with(as_pagefind_lays_it_out)[0])
+    files, path = files_with(as_pagefind_lays_it_out + b"\x00")
+    with pytest.raises(search_index.IndexFormatError, match=f"{path} is not a word index"):
+        search_index.read_index(files)
+
+
 def test_an_index_laid_out_otherwise_is_an_error():
     files = pagefind_files([FakePage("/a/", {"x": [1]}, {"tag": ["t"]})])
     del files[next(rel for rel in files if rel.startswith("filter/"))]

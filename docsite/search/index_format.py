@@ -29,11 +29,12 @@ import array
 import bisect
 import gzip
 import hashlib
+import io
 import itertools
 import json
 import struct
 import zlib
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -55,6 +56,9 @@ GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 FEW = 8
 # The parts of an index entry: [page delta, locations, meta locations].
 ENTRY_HEADER = b"\x83"
+# CBOR's major types of the word index's heads.
+CBOR_TEXT = 3
+CBOR_ARRAY = 4
 
 
 class IndexFormatError(ValueError):
@@ -360,16 +364,8 @@ def _read_language(
         fields = tuple(sorted(record.get("meta") or {}))
         index.pages.append(IndexedPage(url, fragment, word_count, filters, fields))
     for _start, _end, name in chunks:
-        chunk = decode(_take(files, f"index/{name}.pf_index"))
-        if not (isinstance(chunk, list) and len(chunk) == 1 and isinstance(chunk[0], list)):
-            raise IndexFormatError(f"index/{name}.pf_index is not a word index")
-        for item in chunk[0]:
-            if not (isinstance(item, list) and len(item) == 3):
-                raise IndexFormatError(f"index/{name}.pf_index has a word as {item!r:.80}")
-            word, entries, variants = item
-            forms = index.words[word] = {"": _posting(entries)}
-            for form, form_entries in variants:
-                forms[form] = _posting(form_entries)
+        path = f"index/{name}.pf_index"
+        index.words.update(_WordReader(_unwrapped(_take(files, path)), path).words())
     return index
 
 
@@ -394,12 +390,71 @@ def reorder(index: PagefindIndex, urls: list[str]) -> None:
         language.pages = pages
 
 
-def _posting(entries: list) -> Posting:
-    numbers = array.array("I", itertools.accumulate(entry[0] for entry in entries))
-    weight = sum([len(entry[1]) + len(entry[2]) for entry in entries]) + len(entries)
-    encoded = list(map(cbor2.dumps, entries))
-    sizes = array.array("I", map(len, encoded))
-    return Posting(numbers, sizes, bytearray(b"".join(encoded)), weight)
+class _WordReader:
+    """Reads a chunk of the word index, [[[word, entries, [[form, entries]]]]], keeping each
+    word's entries as the bytes Pagefind wrote: cbor2 reads them one by one from a stream,
+    whose position says where each ends, so none is encoded again."""
+
+    def __init__(self, raw: bytes, path: str):
+        self.raw = raw
+        self.path = path
+        self.stream = io.BytesIO(raw)
+        self.decoder = cbor2.CBORDecoder(self.stream)
+
+    def words(self) -> Iterator[tuple[str, Forms]]:
+        try:
+            self._array(1)
+            for _ in range(self._array()):
+                self._array(3)
+                word = self._text()
+                forms = {"": self._posting()}
+                for _ in range(self._array()):
+                    self._array(2)
+                    form = self._text()
+                    forms[form] = self._posting()
+                yield word, forms
+            if self.stream.tell() != len(self.raw):
+                raise ValueError("bytes after the index")
+        except (ValueError, TypeError, cbor2.CBORDecodeError) as error:
+            raise IndexFormatError(f"{self.path} is not a word index: {error}") from None
+
+    def _head(self, major: int) -> int:
+        """The argument of the next item's head, which must be of this major type."""
+        first = self.stream.read(1)
+        if not first or first[0] >> 5 != major:
+            raise ValueError(f"at byte {self.stream.tell() - 1}: no CBOR item of type {major}")
+        minor = first[0] & 31
+        if minor < 24:
+            return minor
+        if minor > 27:
+            raise ValueError(f"at byte {self.stream.tell() - 1}: a length CBOR does not have")
+        return int.from_bytes(self.stream.read(1 << (minor - 24)), "big")
+
+    def _array(self, length: int | None = None) -> int:
+        found = self._head(CBOR_ARRAY)
+        if length is not None and found != length:
+            raise ValueError(f"an array of {found} items where {length} were due")
+        return found
+
+    def _text(self) -> str:
+        return self.stream.read(self._head(CBOR_TEXT)).decode("utf-8")
+
+    def _posting(self) -> Posting:
+        count = self._array()
+        stream, decode = self.stream, self.decoder.decode
+        start = last = stream.tell()
+        pages, sizes = array.array("I"), array.array("I")
+        page = 0
+        weight = count
+        for _ in range(count):
+            delta, locations, meta = decode()
+            page += delta
+            pages.append(page)
+            weight += len(locations) + len(meta)
+            here = stream.tell()
+            sizes.append(here - last)
+            last = here
+        return Posting(pages, sizes, bytearray(self.raw[start:last]), weight)
 
 
 def _update_language(index: LanguageIndex, new: LanguageIndex | None, urls: list[str]) -> None:
@@ -670,10 +725,15 @@ def _short(full: str, length: int, taken: Container[str]) -> str:
 
 
 def decode(data: bytes) -> object:
+    return cbor2.loads(_unwrapped(data))
+
+
+def _unwrapped(data: bytes) -> bytes:
+    """The CBOR of an index file: gzip and the signature taken off."""
     raw = gzip.decompress(data)
     if not raw.startswith(SIGNATURE):
         raise IndexFormatError("a Pagefind index file without its signature")
-    return cbor2.loads(raw[len(SIGNATURE) :])
+    return raw[len(SIGNATURE) :]
 
 
 def encode(body: bytes) -> bytes:
