@@ -361,6 +361,32 @@ def test_the_pinned_pagefind_runs_docsite_s_client_and_patches_the_index(
     assert list((project.root / ".docsite-cache").glob("search-*.pickle"))
 
 
+class _CountedText(str):
+    """A page's HTML that counts how often it is formatted for display (`repr`)."""
+
+    shown = 0
+
+    def __repr__(self) -> str:
+        _CountedText.shown += 1
+        return super().__repr__()
+
+
+@needs_pagefind
+def test_docsite_s_client_gives_pagefind_a_page_without_formatting_it_for_a_log(monkeypatch):
+    """The stock client formats each request whole for a debug line, even when nothing
+    logs it: docsite's sends the page as the stock one does, and formats nothing."""
+    monkeypatch.setattr(_CountedText, "shown", 0)
+    html = _CountedText(
+        '<html lang="en"><body><h1>Gateway</h1><p>Tokens and gateways.</p></body></html>'
+    )
+    session = pagefind_client.IndexSession(search.pagefind_config(False))
+    session.add("/gateway/", lambda: html)
+    files = session.files()
+    index, fragments = search_index.read_index(files)
+    assert list(fragments) == ["/gateway/"] and "gateway" in index.languages["en"].words
+    assert _CountedText.shown == 0
+
+
 @needs_pagefind
 def test_another_pagefind_version_is_run_through_its_stock_client_and_indexed_whole(
     project: Project, monkeypatch
