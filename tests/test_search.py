@@ -6,6 +6,7 @@ import asyncio
 import gzip
 import importlib.metadata
 import json
+import os
 import pickle
 import random
 import time
@@ -385,6 +386,24 @@ def test_docsite_s_client_gives_pagefind_a_page_without_formatting_it_for_a_log(
     index, fragments = search_index.read_index(files)
     assert list(fragments) == ["/gateway/"] and "gateway" in index.languages["en"].words
     assert _CountedText.shown == 0
+
+
+@needs_pagefind
+def test_a_session_closed_while_pages_are_indexed_ends_its_pagefind():
+    """Watch mode stops a build for a newer change, and the build's Pagefinds with it, pages
+    still under way: each Pagefind ends (the stock close stopped at a cancelled page's answer
+    and left it waiting for input)."""
+    for trial in range(8):
+        session = pagefind_client.IndexSession(search.pagefind_config(False))
+        for n in range(40):
+            session.add(
+                f"/p{n}/", lambda n=n: f"<html lang='en'><body><p>page {n}</p></body></html>"
+            )
+        time.sleep(0.005 * (trial % 3))
+        service, _ = session._opened.result()
+        session.close()
+        with pytest.raises(ProcessLookupError):
+            os.kill(service._backend.pid, 0)
 
 
 @needs_pagefind

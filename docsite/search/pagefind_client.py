@@ -3,12 +3,13 @@ versions it was written for.
 
 The override (`_prompt_service`) replaces the client's private reader (`_wait_for_responses`)
 and its `send` (less the debug lines that format each request), and uses its private
-`_backend`, `_responses`, `_message_id` and `_loop`; index_format reads and patches Pagefind's
-files, whose layout is no public promise either. Both were written for, and checked against,
-the versions in WRITTEN_FOR. With any other version, `Pagefind.index` uses the stock client as
-Pagefind documents it, and `patchable` is False: the site is indexed whole every time, after
-the last page is written (`IndexSession`, which gives Pagefind pages while the build renders
-them, runs only on the override). Every use of Pagefind's private parts is in this module.
+`_backend`, `_responses`, `_message_id`, `_loop` and `_poll_task`; index_format reads and
+patches Pagefind's files, whose layout is no public promise either. Both were written for,
+and checked against, the versions in WRITTEN_FOR. With any other version, `Pagefind.index`
+uses the stock client as Pagefind documents it, and `patchable` is False: the site is indexed
+whole every time, after the last page is written (`IndexSession`, which gives Pagefind pages
+while the build renders them, runs only on the override). Every use of Pagefind's private
+parts is in this module.
 """
 
 from __future__ import annotations
@@ -190,7 +191,19 @@ class IndexSession:
         for added in self._added:
             added.cancel()
         service, _ = await asyncio.wrap_future(self._opened)
-        await service.close()
+        try:
+            await service.close()
+        finally:  # a page cancelled above stops the stock close before it ends Pagefind
+            await _ended(service)
+
+
+async def _ended(service: Any) -> None:
+    """Pagefind's process ended and its answers no longer read."""
+    service._poll_task.cancel()
+    if service._backend.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            service._backend.terminate()
+    await service._backend.wait()
 
 
 async def _run_stock(documents: list[tuple[str, str]], config: dict) -> dict[str, bytes]:
