@@ -139,7 +139,7 @@ class OutputFolder:
         except OSError as exc:
             raise self._write_error(exc, rel, path) from None
 
-    def copy_file(self, source: Path, rel: str) -> None:
+    def copy_file(self, source: Path | str, rel: str) -> None:
         path = self.place(rel)
         try:
             shutil.copyfile(source, path)

@@ -39,8 +39,8 @@ def refresh_index(
     except Exception as exc:  # the service raises plain Exceptions
         return IndexOutcome("failed", error=str(exc) or type(exc).__name__)
     for rel, source in links.items():
-        if source != target / rel:  # a fragment renamed: its bytes move
-            files[rel] = source.read_bytes()
+        if source != f"{target}/{rel}":  # a fragment renamed: its bytes move
+            files[rel] = Path(source).read_bytes()
     with lock or contextlib.nullcontext():
         swap_in(files, target, key, keep=set(links))
     outcome.seconds = time.perf_counter() - started

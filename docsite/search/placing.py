@@ -45,7 +45,7 @@ def link_tree(folder: Path, output: OutputFolder) -> bool:
 def place_index(
     output: OutputFolder,
     files: dict[str, bytes],
-    links: dict[str, Path],
+    links: dict[str, str],
     key: str,
     previous: Path | None,
 ) -> None:
