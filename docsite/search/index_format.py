@@ -427,7 +427,7 @@ class _WordReader:
         if minor < 24:
             return minor
         if minor > 27:
-            raise ValueError(f"at byte {self.stream.tell() - 1}: a length CBOR does not have")
+            raise ValueError(f"at byte {self.stream.tell() - 1}: a length of no CBOR size")
         return int.from_bytes(self.stream.read(1 << (minor - 24)), "big")
 
     def _array(self, length: int | None = None) -> int:
