@@ -17,7 +17,7 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -26,7 +26,7 @@ from docsite.output import atomic_write, write_beside
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 CACHE_VERSION = f"{CACHE_FORMAT}:{__version__}:{sys.version_info[:2]}"
 
 # An input file as the cache knows it: (content hash, its signature: size, mtime, ctime, inode).
@@ -53,9 +53,11 @@ def digest(*parts: Any) -> str:
     return h.hexdigest()
 
 
-@dataclass
+@dataclass(frozen=True)
 class PageRecord:
-    """What one page's output was built from, and what it wrote."""
+    """What one page's output was built from, and what it wrote. Frozen: the cache rewrites
+    only the record files whose records are not the ones it read (`BuildCache.stage`), so a
+    changed record is a new one (dataclasses.replace)."""
 
     markdown_key: str
     dependencies: dict[str, tuple]  # linked page rel -> what the link showed of it
@@ -104,12 +106,32 @@ class CacheState(InputsState):
     site_key: str = ""
 
 
+# The page records are kept in this many files, by a hash of the page's path: a build that
+# changed a few pages writes those pages' files again, not a record of every page.
+RECORD_FILES = 32
+
+
+def record_file_of(rel: str) -> int:
+    """Which record file keeps the record of the page at `rel` (stable across runs)."""
+    return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % RECORD_FILES
+
+
+@dataclass
+class _StoredIndex:
+    """The index file: the state without its page records, and the names of the files in
+    the cache folder that hold them (one per `record_file_of`), named by their contents."""
+
+    state: CacheState
+    record_files: list[str]
+    version: str = CACHE_VERSION
+
+
 class BuildCache:
     """Records per output folder (a build to site/ and watch mode's folder keep their own);
     parsed Markdown is shared, since it is keyed by content.
 
     The inputs and the page records are stored apart: a build with nothing to do reads only
-    the first, small file."""
+    the first, small file. The records are stored in RECORD_FILES files of their own."""
 
     def __init__(self, root: Path, output: Path, enabled: bool = True):
         self.folder = root / CACHE_DIR
@@ -124,13 +146,38 @@ class BuildCache:
             self._load(self.inputs_index, InputsState) if enabled else None
         ) or InputsState()
         self._state: CacheState | None = None if enabled else CacheState()
+        # The record files on disk: their names, and the records each held when read or
+        # written (the very objects, so an unchanged file is known without comparing).
+        self._record_files: list[tuple[str, dict[str, PageRecord]]] = []
         self.markdown_dir = self.folder / "markdown"
 
     @property
     def state(self) -> CacheState:
         if self._state is None:
-            self._state = self._load(self.index, CacheState) or CacheState()
+            self._state = self._load_index() or CacheState()
         return self._state
+
+    def _load_index(self) -> CacheState | None:
+        """The state with the records of every record file, or None (no cache, or a part
+        missing or unreadable: a cache is whole or ignored)."""
+        stored = self._load(self.index, _StoredIndex)
+        if stored is None or len(stored.record_files) != RECORD_FILES:
+            return None
+        files = []
+        for name in stored.record_files:
+            path = self.folder / name
+            if not path.is_file():
+                self.notes.append(f"cache ignored: {path} is missing")
+                return None
+            records = self._load(path, dict)
+            if records is None:
+                return None
+            files.append((name, records))
+        state = stored.state
+        for _, records in files:
+            state.pages.update(records)
+        self._record_files = files
+        return state
 
     def _load(self, index: Path, kind: type) -> Any:
         """The `kind` stored in `index`, or None when there is none that this version made."""
@@ -143,6 +190,11 @@ class BuildCache:
             self.notes.append(
                 f"cache ignored: {index} could not be read ({exc.__class__.__name__})"
             )
+            return None
+        if kind is dict:  # a record file: its index file said which version made it
+            if type(state) is dict:
+                return state
+            self.notes.append(f"cache ignored: {index} is not a record file")
             return None
         if type(state) is not kind or state.version != CACHE_VERSION:
             found = getattr(state, "version", "unknown")
@@ -171,13 +223,51 @@ class BuildCache:
                 marker=state.marker,
             )
             # The records first: inputs that promise "up to date" must never outlive them.
-            staged.add(self._write_temporary(state, self.index), self.index)
+            files = self._stage_records(staged, state.pages)
+            stored = _StoredIndex(replace(state, pages={}), [name for name, _ in files])
+            staged.add(self._write_temporary(stored, self.index), self.index)
             staged.add(self._write_temporary(inputs, self.inputs_index), self.inputs_index)
         except BaseException:
             staged.discard()
             raise
         self._state = state
+        staged.on_commit(lambda: self._record_files_written(files))
         return staged
+
+    def _stage_records(
+        self, staged: StagedCache, pages: dict[str, PageRecord]
+    ) -> list[tuple[str, dict[str, PageRecord]]]:
+        """Write the record files whose records changed since they were read or written;
+        the others are kept as they are. Each is named by its contents: put in place before
+        the index that names them, they never replace a file the last index names."""
+        split: list[dict[str, PageRecord]] = [{} for _ in range(RECORD_FILES)]
+        for rel, record in pages.items():
+            split[record_file_of(rel)][rel] = record
+        files = []
+        for number, records in enumerate(split):
+            known = self._record_files[number] if self._record_files else None
+            if known is not None and _same_records(known[1], records):
+                files.append(known)
+                continue
+            with collector_paused():
+                data = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+            name = f"records-{self.key}-{number:02d}-{content_digest(data)}.pickle"
+            path = self.folder / name
+            if not path.is_file():  # else it holds these bytes: its name says so
+                staged.add(self._write_temporary(data, path), path)
+            files.append((name, records))
+        return files
+
+    def _record_files_written(self, files: list[tuple[str, dict[str, PageRecord]]]) -> None:
+        """The index naming `files` is in place: the record files it does not name go."""
+        self._record_files = files
+        named = {name for name, _ in files}
+        prefix = f"records-{self.key}-"
+        with contextlib.suppress(OSError), os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(prefix) and entry.name not in named:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
     def stage_part(self, staged: StagedCache, name: str, value: Any) -> None:
         """Add a part of the cache (see `load_part`) to what `staged` puts in place."""
@@ -206,12 +296,12 @@ class BuildCache:
         atomic_write(path, _pickled(value))
 
     def _write_temporary(self, value: Any, path: Path) -> Path:
-        """`value` pickled into a temporary file beside `path`. Whatever is at `path` must be
-        a file the rename can replace: a folder there fails now, before the site is swapped,
-        rather than after."""
+        """`value` pickled (bytes: as they are) into a temporary file beside `path`. Whatever
+        is at `path` must be a file the rename can replace: a folder there fails now, before
+        the site is swapped, rather than after."""
         if path.is_dir() and not path.is_symlink():
             raise IsADirectoryError(errno.EISDIR, "a folder is in the way", str(path))
-        return write_beside(path, _pickled(value))
+        return write_beside(path, value if isinstance(value, bytes) else _pickled(value))
 
     def load_part(self, name: str, kind: type) -> Any:
         """A part of the cache kept in a file of its own, read only by the builds that use
@@ -280,15 +370,25 @@ def markdown_record(markdown_key: str, rendered: Any) -> bytes:
     return pickle.dumps((markdown_key, rendered), pickle.HIGHEST_PROTOCOL)
 
 
+def _same_records(before: dict[str, PageRecord], now: dict[str, PageRecord]) -> bool:
+    """Whether `now` holds the very records of `before`, for the same pages."""
+    return before.keys() == now.keys() and all(now[rel] is record for rel, record in before.items())
+
+
 class StagedCache:
     """Cache files written under temporary names, put in place only after the site swap."""
 
     def __init__(self) -> None:
         self.moves: list[tuple[Path, Path]] = []
+        self.committed: list[Callable[[], None]] = []
 
     def add(self, temporary: Path, path: Path) -> None:
         """Put `temporary` at `path` on commit."""
         self.moves.append((temporary, path))
+
+    def on_commit(self, then: Callable[[], None]) -> None:
+        """Call `then` once the files are in place."""
+        self.committed.append(then)
 
     def commit(self) -> None:
         """Rename each file into place (renames need no free space); on a failure the rest
@@ -304,13 +404,16 @@ class StagedCache:
                         path.unlink()
             raise
         self.moves = []
+        for then in self.committed:
+            then()
+        self.committed = []
 
     def discard(self) -> None:
         """Remove the temporary files: the build failed, the old cache stays."""
         for temporary, _ in self.moves:
             with contextlib.suppress(OSError):
                 temporary.unlink()
-        self.moves = []
+        self.moves, self.committed = [], []
 
 
 @dataclass

@@ -10,7 +10,14 @@ from conftest import write_files
 
 import docsite.cache
 from docsite.build import BuildOptions, build_site
-from docsite.cache import CACHE_DIR, HASH_ALL_ENV
+from docsite.cache import (
+    CACHE_DIR,
+    HASH_ALL_ENV,
+    RECORD_FILES,
+    BuildCache,
+    content_digest,
+    record_file_of,
+)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -476,3 +483,75 @@ def test_a_page_that_becomes_a_folder_of_pages(tmp_path):
     result = build_site(BuildOptions(root=root, out=out, jobs=1))
     assert result.ok, [d.format() for d in result.report.items]
     assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+def record_files(root: Path) -> dict[str, int]:
+    """The cache's page record files: name -> inode."""
+    return {p.name: p.stat().st_ino for p in (root / CACHE_DIR).glob("records-*.pickle")}
+
+
+def test_an_edit_rewrites_only_the_record_file_of_its_page(tmp_path, monkeypatch):
+    root = tmp_path / "proj"
+    make_site(root)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    before = record_files(root)
+    assert len(before) == RECORD_FILES
+    edit(root / "content/s1/p3.md", "Text [next]", "More text. [next]")
+    pickled: list[object] = []
+    real_dumps = docsite.cache.pickle.dumps
+
+    def dumps(value, *args, **kwargs):
+        pickled.append(value)
+        return real_dumps(value, *args, **kwargs)
+
+    monkeypatch.setattr(docsite.cache.pickle, "dumps", dumps)
+    assert build_site(BuildOptions(root=root, out=out)).rendered == 1
+    monkeypatch.undo()
+    # The records pickled are those of the page's record file, and no other.
+    dicts = [list(value) for value in pickled if isinstance(value, dict)]
+    assert dicts == [in_record_file(root, "s1/p3.md")]
+    after = record_files(root)
+    assert len(after) == RECORD_FILES  # the one it replaced is gone
+    written = {name.split("-")[2] for name in after.keys() - before.keys()}
+    assert written == {f"{record_file_of('s1/p3.md'):02d}"}
+    assert all(before[name] == inode for name, inode in after.items() if name in before)
+    # The next build reads the records back from old files and the new one alike.
+    edit(root / "content/s2/p7.md", "Text [next]", "Other text. [next]")
+    again = build_site(BuildOptions(root=root, out=out))
+    assert again.ok and again.rendered == 1
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+def in_record_file(root: Path, rel: str) -> list[str]:
+    """The pages whose records are kept with that of `rel`."""
+    pages = BuildCache(root, root / "site").state.pages
+    return [other for other in pages if record_file_of(other) == record_file_of(rel)]
+
+
+def test_a_missing_record_file_means_no_cache(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    (root / CACHE_DIR / sorted(record_files(root))[5]).unlink()
+    edit(root / "content/s1/p3.md", "Text [next]", "More text. [next]")
+    result = build_site(BuildOptions(root=root, out=out))
+    assert result.ok and result.rendered == result.pages  # nothing half-trusted
+    assert any("cache ignored" in note and "is missing" in note for note in result.notes)
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+    assert len(record_files(root)) == RECORD_FILES
+
+
+def test_a_record_reused_for_a_changed_file_is_saved_with_its_new_hash(tmp_path):
+    """A YAML comment changes the file but nothing the page shows: the page is reused, and
+    its record, now naming the file's new hash, is the one saved (not the record read)."""
+    root = tmp_path / "proj"
+    make_site(root, sections=2, pages=4)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    page = root / "content/s1/p2.md"
+    edit(page, "order: 2", "order: 2  # a comment")
+    assert build_site(BuildOptions(root=root, out=out)).rendered == 0
+    stored = BuildCache(root, out).state.pages["s1/p2.md"]
+    assert stored.source_digest == content_digest(page.read_bytes())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docsite.backlinks import any_backlinks, backlinks_by_page, reading_order
@@ -123,12 +123,20 @@ def _render_in_place(
     )
     _publish_linked(live, outcome.dependencies)
     if record is not None and outcome.html_digest:
-        record.dependencies = outcome.dependencies
-        record.page_links = outcome.page_links
-        record.backlinks = job.backlinks
+        record = replace(
+            record,
+            dependencies=outcome.dependencies,
+            page_links=outcome.page_links,
+            backlinks=job.backlinks,
+        )
     if outcome.html_digest and (record is None or record.html_digest != outcome.html_digest):
         changed.append(page.url)
         if record is not None:
-            record.html_digest = outcome.html_digest
-            record.search_digest = outcome.search_digest
-            record.output_stat = outcome.output_stat
+            record = replace(
+                record,
+                html_digest=outcome.html_digest,
+                search_digest=outcome.search_digest,
+                output_stat=outcome.output_stat,
+            )
+    if record is not None:
+        live.state.pages[page.source.rel] = record

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from docsite.backlinks import Backlink, any_backlinks, backlinks_by_page, reading_order
 from docsite.build.inputs import project_file_entry
@@ -137,7 +137,8 @@ def _decide(
         and not page.settings.redirect
         and _link(ctx, page, record)
     ):
-        record.source_digest = ctx.files[content_input(rel)][0]
+        # Its file changed in ways nothing it shows depends on: the record says so now.
+        record = replace(record, source_digest=ctx.files[content_input(rel)][0])
         _reuse(ctx, plan, page, record)
         return
     plan.jobs.append(PageJob(rel, survey.markdown_key, survey.markdown_valid or parsed, backlinks))
