@@ -90,15 +90,6 @@ class InputsState:
 
 
 @dataclass
-class SettingsState:
-    """Checked page settings by a hash of their YAML (pages.SettingsMemo). Kept in a file
-    of their own: most builds change none, and then do not write them again."""
-
-    parsed: dict = field(default_factory=dict)
-    version: str = CACHE_VERSION
-
-
-@dataclass
 class CacheState(InputsState):
     pages: dict[str, PageRecord] = field(default_factory=dict)
     # Everything pages show besides their own file and links: when it is unchanged, a page
@@ -106,23 +97,43 @@ class CacheState(InputsState):
     site_key: str = ""
 
 
-# The page records are kept in this many files, by a hash of the page's path: a build that
-# changed a few pages writes those pages' files again, not a record of every page.
-RECORD_FILES = 32
+# The page records, and the pages as read, are each kept in this many files, by a hash of
+# the page's path: a build that changed a few pages writes those pages' files again only.
+SPLIT_FILES = 32
 
 
-def record_file_of(rel: str) -> int:
-    """Which record file keeps the record of the page at `rel` (stable across runs)."""
-    return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % RECORD_FILES
+def split_file_of(rel: str) -> int:
+    """Which of its files a split part keeps the page at `rel` in (stable across runs)."""
+    return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SPLIT_FILES
+
+
+@dataclass
+class _SplitFiles:
+    """A dict by page path kept in SPLIT_FILES files named `<prefix>-<number>-<hash of the
+    contents>.pickle`: a file is written again only when its values are not the very
+    objects read from it or written to it (values are replaced, never changed)."""
+
+    prefix: str
+    files: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 @dataclass
 class _StoredIndex:
     """The index file: the state without its page records, and the names of the files in
-    the cache folder that hold them (one per `record_file_of`), named by their contents."""
+    the cache folder that hold them (`_SplitFiles`)."""
 
     state: CacheState
     record_files: list[str]
+    version: str = CACHE_VERSION
+
+
+@dataclass
+class _StoredPages:
+    """The index of the pages as read (`pages.PageMemo`): the files that hold them, and the
+    docsite that read them (another may read the same files otherwise)."""
+
+    files: list[str]
+    engine: str
     version: str = CACHE_VERSION
 
 
@@ -131,7 +142,7 @@ class BuildCache:
     parsed Markdown is shared, since it is keyed by content.
 
     The inputs and the page records are stored apart: a build with nothing to do reads only
-    the first, small file. The records are stored in RECORD_FILES files of their own."""
+    the first, small file. The records are split over files of their own (`_SplitFiles`)."""
 
     def __init__(self, root: Path, output: Path, enabled: bool = True):
         self.folder = root / CACHE_DIR
@@ -146,9 +157,9 @@ class BuildCache:
             self._load(self.inputs_index, InputsState) if enabled else None
         ) or InputsState()
         self._state: CacheState | None = None if enabled else CacheState()
-        # The record files on disk: their names, and the records each held when read or
-        # written (the very objects, so an unchanged file is known without comparing).
-        self._record_files: list[tuple[str, dict[str, PageRecord]]] = []
+        self._records = _SplitFiles(f"records-{key}")
+        self._pages_read = _SplitFiles(f"pages-{key}")
+        self.pages_index = self.folder / f"pages-{key}.pickle"
         self.markdown_dir = self.folder / "markdown"
 
     @property
@@ -161,23 +172,47 @@ class BuildCache:
         """The state with the records of every record file, or None (no cache, or a part
         missing or unreadable: a cache is whole or ignored)."""
         stored = self._load(self.index, _StoredIndex)
-        if stored is None or len(stored.record_files) != RECORD_FILES:
+        records = self._load_split(self._records, stored.record_files) if stored else None
+        if records is None:
+            return None
+        stored.state.pages = records
+        return stored.state
+
+    def _load_split(self, split: _SplitFiles, names: list[str]) -> dict[str, Any] | None:
+        """The dict kept in the files `names`; None when one is missing or unreadable."""
+        if len(names) != SPLIT_FILES:
             return None
         files = []
-        for name in stored.record_files:
+        for name in names:
             path = self.folder / name
             if not path.is_file():
                 self.notes.append(f"cache ignored: {path} is missing")
                 return None
-            records = self._load(path, dict)
-            if records is None:
+            part = self._load(path, dict)
+            if part is None:
                 return None
-            files.append((name, records))
-        state = stored.state
-        for _, records in files:
-            state.pages.update(records)
-        self._record_files = files
-        return state
+            files.append((name, part))
+        found: dict[str, Any] = {}
+        for _, part in files:
+            found.update(part)
+        split.files = files
+        return found
+
+    def load_pages_read(self) -> dict[str, Any]:
+        """The pages as the last build read them (`pages.PageMemo`), if this docsite did."""
+        if not self.enabled:
+            return {}
+        stored = self._load(self.pages_index, _StoredPages)
+        if stored is None or stored.engine != engine_digest():
+            return {}
+        return self._load_split(self._pages_read, stored.files) or {}
+
+    def stage_pages_read(self, staged: StagedCache, pages: dict[str, Any]) -> None:
+        """Add the pages as this build read them to what `staged` puts in place."""
+        if self.enabled:
+            files = self._stage_split(staged, self._pages_read, pages)
+            stored = _StoredPages([name for name, _ in files], engine_digest())
+            staged.add(self._write_temporary(stored, self.pages_index), self.pages_index)
 
     def _load(self, index: Path, kind: type) -> Any:
         """The `kind` stored in `index`, or None when there is none that this version made."""
@@ -223,7 +258,7 @@ class BuildCache:
                 marker=state.marker,
             )
             # The records first: inputs that promise "up to date" must never outlive them.
-            files = self._stage_records(staged, state.pages)
+            files = self._stage_split(staged, self._records, state.pages)
             stored = _StoredIndex(replace(state, pages={}), [name for name, _ in files])
             staged.add(self._write_temporary(stored, self.index), self.index)
             staged.add(self._write_temporary(inputs, self.inputs_index), self.inputs_index)
@@ -231,41 +266,40 @@ class BuildCache:
             staged.discard()
             raise
         self._state = state
-        staged.on_commit(lambda: self._record_files_written(files))
         return staged
 
-    def _stage_records(
-        self, staged: StagedCache, pages: dict[str, PageRecord]
-    ) -> list[tuple[str, dict[str, PageRecord]]]:
-        """Write the record files whose records changed since they were read or written;
+    def _stage_split(
+        self, staged: StagedCache, split: _SplitFiles, values: dict[str, Any]
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """Write the files of `split` whose values changed since they were read or written;
         the others are kept as they are. Each is named by its contents: put in place before
         the index that names them, they never replace a file the last index names."""
-        split: list[dict[str, PageRecord]] = [{} for _ in range(RECORD_FILES)]
-        for rel, record in pages.items():
-            split[record_file_of(rel)][rel] = record
+        parts: list[dict[str, Any]] = [{} for _ in range(SPLIT_FILES)]
+        for rel, value in values.items():
+            parts[split_file_of(rel)][rel] = value
         files = []
-        for number, records in enumerate(split):
-            known = self._record_files[number] if self._record_files else None
-            if known is not None and _same_records(known[1], records):
+        for number, part in enumerate(parts):
+            known = split.files[number] if split.files else None
+            if known is not None and _same_values(known[1], part):
                 files.append(known)
                 continue
             with collector_paused():
-                data = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
-            name = f"records-{self.key}-{number:02d}-{content_digest(data)}.pickle"
+                data = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+            name = f"{split.prefix}-{number:02d}-{content_digest(data)}.pickle"
             path = self.folder / name
             if not path.is_file():  # else it holds these bytes: its name says so
                 staged.add(self._write_temporary(data, path), path)
-            files.append((name, records))
+            files.append((name, part))
+        staged.on_commit(lambda: self._split_written(split, files))
         return files
 
-    def _record_files_written(self, files: list[tuple[str, dict[str, PageRecord]]]) -> None:
-        """The index naming `files` is in place: the record files it does not name go."""
-        self._record_files = files
+    def _split_written(self, split: _SplitFiles, files: list[tuple[str, dict[str, Any]]]) -> None:
+        """The index naming `files` is in place: the files of `split` it does not name go."""
+        split.files = files
         named = {name for name, _ in files}
-        prefix = f"records-{self.key}-"
         with contextlib.suppress(OSError), os.scandir(self.folder) as entries:
             for entry in entries:
-                if entry.name.startswith(prefix) and entry.name not in named:
+                if entry.name.startswith(split.prefix + "-") and entry.name not in named:
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
 
@@ -370,9 +404,9 @@ def markdown_record(markdown_key: str, rendered: Any) -> bytes:
     return pickle.dumps((markdown_key, rendered), pickle.HIGHEST_PROTOCOL)
 
 
-def _same_records(before: dict[str, PageRecord], now: dict[str, PageRecord]) -> bool:
-    """Whether `now` holds the very records of `before`, for the same pages."""
-    return before.keys() == now.keys() and all(now[rel] is record for rel, record in before.items())
+def _same_values(before: dict[str, Any], now: dict[str, Any]) -> bool:
+    """Whether `now` holds the very objects of `before`, for the same pages."""
+    return before.keys() == now.keys() and all(now[rel] is value for rel, value in before.items())
 
 
 class StagedCache:

@@ -7,13 +7,14 @@ import copy
 import functools
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from docsite.cache import digest, engine_digest
+from docsite.cache import content_digest, digest, engine_digest
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report
 from docsite.frontmatter import WITHHELD, Located, PageSettings, parse_settings, split_frontmatter
-from docsite.reading import read_text
+from docsite.reading import decode_text, read_bytes, read_text
 from docsite.sources import SETTINGS_SUFFIXES, Discovery, SourceFile
 from docsite.urls import UrlStyle, shown_url, site_path_problem
 
@@ -170,13 +171,14 @@ def load_site(
     report: Report,
     memo: SettingsMemo | None = None,
     style: UrlStyle = _DEFAULT_STYLE,
-    loaded: LoadedPages | None = None,
+    loaded: LoadedPages | PageMemo | None = None,
 ) -> SiteContent:
     """Read every page and folder setting; report all problems, drop nothing silently.
 
     `memo` carries checked settings from an earlier build, so unchanged YAML is not parsed
     again; it is updated in place. `style`: how page URLs are written. `loaded`: pages as
-    read before, taken as they are (watch mode's preview; their warnings are not said again)."""
+    read before, taken as they are (watch mode's preview, whose warnings are not said again;
+    a build's, from the cache, whose warnings are)."""
     memo = memo if memo is not None else SettingsMemo()
     by_folder: dict[str, dict[str, SourceFile]] = {}
     for source in found.pages:
@@ -419,6 +421,54 @@ class LoadedPages:
                 del self.pages[rel]
 
 
+@dataclass(frozen=True)
+class ReadPage:
+    """A page as read from its files (before the site touched it), the warnings reading it
+    gave, and the hashes of those files: (its own, its settings file's or "", default page)."""
+
+    key: tuple[str, str, bool]
+    page: Page
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class PageMemo:
+    """Pages as the last build read them, which the build cache keeps: a page whose files
+    have the same hashes is taken as it was read, its warnings said again, without reading
+    or parsing its file. `hash_of`: a content file's hash by its content-relative path, as
+    the build's inputs know it (None: not known)."""
+
+    previous: dict[str, ReadPage]
+    hash_of: Callable[[str], str | None]
+    current: dict[str, ReadPage] = field(default_factory=dict)  # this build's, for the cache
+
+    def load(
+        self,
+        source: SourceFile,
+        settings_file: SourceFile | None,
+        is_index: bool,
+        report: Report,
+        memo: SettingsMemo,
+    ) -> Page | None:
+        settings_hash = self.hash_of(settings_file.rel) if settings_file is not None else ""
+        known = self.previous.get(source.rel)
+        if known is not None and known.key == (self.hash_of(source.rel), settings_hash, is_index):
+            self.current[source.rel] = known
+            report.extend(known.diagnostics)
+            page = _fresh_copy(known.page)
+            page.source = source
+            return page
+        local = Report()
+        read = _read_page(source, local)
+        page = _load_page(source, settings_file, is_index, local, memo, read)
+        report.extend(local.items)
+        if page is not None and read is not None and settings_hash is not None:
+            # Keyed by the bytes read, not the inputs' hash: the file may have changed since.
+            key = (read[1], settings_hash, is_index)
+            self.current[source.rel] = ReadPage(key, _fresh_copy(page), local.items)
+        return page
+
+
 def _fresh_copy(page: Page) -> Page:
     """A page the site may change (visibility, URL, a withheld body) without changing this."""
     fresh = _shallow(page)
@@ -472,18 +522,30 @@ def _read(source: SourceFile, report: Report) -> str:
         return ""
 
 
+def _read_page(source: SourceFile, report: Report) -> tuple[str, str] | None:
+    """A page's text and the hash of its bytes (as the inputs hash them), or None when it
+    cannot be read (reported)."""
+    try:
+        data = read_bytes(source.os_path, source.shown)
+        return decode_text(data, source.shown), content_digest(data)
+    except DiagnosticError as exc:
+        report.extend(exc.diagnostics)
+        return None
+
+
 def _load_page(
     source: SourceFile,
     settings_file: SourceFile | None,
     is_index: bool,
     report: Report,
     memo: SettingsMemo,
+    read: tuple[str, str] | None = None,
 ) -> Page | None:
-    try:
-        text = read_text(source.os_path, source.shown)
-    except DiagnosticError as exc:
-        report.extend(exc.diagnostics)
+    """The page in `source`; `read`: its text read already (`_read_page`)."""
+    read = read or _read_page(source, report)
+    if read is None:
         return None
+    text = read[0]
     split = split_frontmatter(text, source.shown, report)
     layers = []
     if settings_file is not None:

@@ -9,14 +9,15 @@ import pytest
 from conftest import write_files
 
 import docsite.cache
+import docsite.pages
 from docsite.build import BuildOptions, build_site
 from docsite.cache import (
     CACHE_DIR,
     HASH_ALL_ENV,
-    RECORD_FILES,
+    SPLIT_FILES,
     BuildCache,
     content_digest,
-    record_file_of,
+    split_file_of,
 )
 
 
@@ -496,7 +497,7 @@ def test_an_edit_rewrites_only_the_record_file_of_its_page(tmp_path, monkeypatch
     out = root / "site"
     assert build_site(BuildOptions(root=root, out=out)).ok
     before = record_files(root)
-    assert len(before) == RECORD_FILES
+    assert len(before) == SPLIT_FILES
     edit(root / "content/s1/p3.md", "Text [next]", "More text. [next]")
     pickled: list[object] = []
     real_dumps = docsite.cache.pickle.dumps
@@ -508,13 +509,13 @@ def test_an_edit_rewrites_only_the_record_file_of_its_page(tmp_path, monkeypatch
     monkeypatch.setattr(docsite.cache.pickle, "dumps", dumps)
     assert build_site(BuildOptions(root=root, out=out)).rendered == 1
     monkeypatch.undo()
-    # The records pickled are those of the page's record file, and no other.
+    # Pickled: the page records and the pages as read of the page's file, and no other.
     dicts = [list(value) for value in pickled if isinstance(value, dict)]
-    assert dicts == [in_record_file(root, "s1/p3.md")]
+    assert dicts == [in_record_file(root, "s1/p3.md")] * 2
     after = record_files(root)
-    assert len(after) == RECORD_FILES  # the one it replaced is gone
+    assert len(after) == SPLIT_FILES  # the one it replaced is gone
     written = {name.split("-")[2] for name in after.keys() - before.keys()}
-    assert written == {f"{record_file_of('s1/p3.md'):02d}"}
+    assert written == {f"{split_file_of('s1/p3.md'):02d}"}
     assert all(before[name] == inode for name, inode in after.items() if name in before)
     # The next build reads the records back from old files and the new one alike.
     edit(root / "content/s2/p7.md", "Text [next]", "Other text. [next]")
@@ -526,7 +527,7 @@ def test_an_edit_rewrites_only_the_record_file_of_its_page(tmp_path, monkeypatch
 def in_record_file(root: Path, rel: str) -> list[str]:
     """The pages whose records are kept with that of `rel`."""
     pages = BuildCache(root, root / "site").state.pages
-    return [other for other in pages if record_file_of(other) == record_file_of(rel)]
+    return [other for other in pages if split_file_of(other) == split_file_of(rel)]
 
 
 def test_a_missing_record_file_means_no_cache(tmp_path):
@@ -540,7 +541,7 @@ def test_a_missing_record_file_means_no_cache(tmp_path):
     assert result.ok and result.rendered == result.pages  # nothing half-trusted
     assert any("cache ignored" in note and "is missing" in note for note in result.notes)
     assert tree(out) == clean_build(root, tmp_path / "clean")
-    assert len(record_files(root)) == RECORD_FILES
+    assert len(record_files(root)) == SPLIT_FILES
 
 
 def test_a_record_reused_for_a_changed_file_is_saved_with_its_new_hash(tmp_path):
@@ -555,3 +556,62 @@ def test_a_record_reused_for_a_changed_file_is_saved_with_its_new_hash(tmp_path)
     assert build_site(BuildOptions(root=root, out=out)).rendered == 0
     stored = BuildCache(root, out).state.pages["s1/p2.md"]
     assert stored.source_digest == content_digest(page.read_bytes())
+
+
+def count_page_reads(monkeypatch) -> list[str]:
+    """The pages read from disk from now on, by their names in messages."""
+    read: list[str] = []
+    real = docsite.pages.read_bytes
+
+    def read_bytes(path, shown):
+        read.append(shown)
+        return real(path, shown)
+
+    monkeypatch.setattr(docsite.pages, "read_bytes", read_bytes)
+    return read
+
+
+def test_a_rebuild_reads_only_the_pages_whose_files_changed(tmp_path, monkeypatch):
+    root = tmp_path / "proj"
+    make_site(root)
+    write_files(root, {"content/s1/p2.yml": "label: Side label\n"})
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    read = count_page_reads(monkeypatch)
+    edit(root / "content/s1/p3.md", "Text [next]", "More text. [next]")
+    edit(root / "content/s1/p2.yml", "Side label", "Other label")
+    result = build_site(BuildOptions(root=root, out=out))
+    assert result.ok
+    assert sorted(read) == ["content/s1/p2.md", "content/s1/p3.md"]  # p2: its settings file
+    assert "Other label" in (out / "s1/p4/index.html").read_text()  # p4's sidebar shows it
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+def test_warnings_of_pages_not_read_again_are_said_again(tmp_path, monkeypatch):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    edit(root / "content/s0/p1.md", "order: 1", "order: 1\nlable: Typo")
+    out = root / "site"
+
+    def warnings(result) -> list[str]:
+        return [w.format() for w in result.report.warnings if "lable" in w.format()]
+
+    first = warnings(build_site(BuildOptions(root=root, out=out)))
+    assert first and first[0].startswith("content/s0/p1.md:3:")
+    read = count_page_reads(monkeypatch)
+    edit(root / "content/s0/p2.md", "Text [next]", "More text. [next]")
+    assert warnings(build_site(BuildOptions(root=root, out=out))) == first
+    assert read == ["content/s0/p2.md"]
+
+
+def test_pages_read_by_another_docsite_are_read_again(tmp_path, monkeypatch):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    monkeypatch.setattr(docsite.cache, "engine_digest", lambda: "another docsite")
+    read = count_page_reads(monkeypatch)
+    edit(root / "content/s0/p2.md", "Text [next]", "More text. [next]")
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    every = sorted(p.relative_to(root).as_posix() for p in (root / "content").rglob("*.md"))
+    assert sorted(read) == every

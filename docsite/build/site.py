@@ -16,7 +16,7 @@ from docsite.build.live import LiveState
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
 from docsite.build.prepare import check_output_names, make_chrome
 from docsite.build.result import BuildResult
-from docsite.cache import CACHE_DIR, BuildCache, CacheState, PageRecord, SettingsState
+from docsite.cache import CACHE_DIR, BuildCache, CacheState, FileEntry, PageRecord
 from docsite.checks import check_links
 from docsite.config import SiteConfig
 from docsite.context import BuildContext, BuildOptions
@@ -24,7 +24,7 @@ from docsite.diagnostics import Report, Severity
 from docsite.keys import content_input, page_key, shared_keys
 from docsite.markdown.code import pygments_css
 from docsite.output import OUTPUT_MARKER, OutputClash, OutputFolder, marker_of
-from docsite.pages import SettingsMemo, load_site
+from docsite.pages import PageMemo, ReadPage, SettingsMemo, load_site
 from docsite.publish import publish
 from docsite.render import PageBuilder, PageJob, PageOutcome, build_pages, parse_pages
 from docsite.search import (
@@ -50,11 +50,10 @@ def render_site(
 ) -> None:
     """Load pages, build the nav, render what changed and swap the new site in."""
     _note_cache(cache, result)
-    settings = cache.load_part("settings", SettingsState) or SettingsState()
-    memo = SettingsMemo(previous=settings.parsed)
     options.progress("reading pages", 0, len(found.pages))
     with result.timed("reading pages"):
-        site = load_site(found, report, memo, config.urls)
+        read = PageMemo(cache.load_pages_read(), lambda rel: _hash_of(scan.files, rel))
+        site = load_site(found, report, SettingsMemo(), config.urls, read)
     apply_blog_settings(site, config.blog, report)
     if not check_output_names(site, report):
         return  # such a page cannot be written: stop before anything is
@@ -79,19 +78,24 @@ def render_site(
                 previous_output=scan.out if scan.out.is_dir() else None,
                 as_recorded=cache.state.marker == marker_of(scan.out),
             )
-            _write_site(ctx, scan, chrome.site_html_files, memo, settings, result)
+            _write_site(ctx, scan, chrome.site_html_files, read, result)
     except jinja2.TemplateError as exc:
         report.add(template_diagnostic(exc, config))
     except OutputClash as clash:
         report.add(clash_diagnostic(clash, site))
 
 
+def _hash_of(files: dict[str, FileEntry], rel: str) -> str | None:
+    """The hash of a content file, as the build's inputs found it (None: not an input)."""
+    entry = files.get(content_input(rel))
+    return entry[0] if entry is not None else None
+
+
 def _write_site(
     ctx: BuildContext,
     scan: InputScan,
     site_html_files: list[str],
-    memo: SettingsMemo,
-    settings: SettingsState,
+    read: PageMemo,
     result: BuildResult,
 ) -> None:
     """The steps that fill the staging folder, then the swap."""
@@ -143,14 +147,9 @@ def _write_site(
         site_key=shared.site,
         marker=marker_of(ctx.output.staging),  # the marker keeps its identity through the swap
     )
-    parts: list[tuple[str, object] | None] = [
-        ("settings", SettingsState(memo.current))
-        if memo.current.keys() != settings.parsed.keys()
-        else None,
-        ("search", search.state) if search is not None and search.state is not None else None,
-    ]
+    search_state = search.state if search is not None else None
     with result.timed("writing"):
-        _swap_in(ctx, state, parts, result)
+        _swap_in(ctx, state, read.current, search_state, result)
     if ctx.options.keep_live:
         result.live = LiveState(
             ctx.config, ctx.site, ctx.nav, ctx.theme, ctx.cache.state, ctx.cache, ctx.out, ctx.dates
@@ -320,7 +319,8 @@ def _write_assets(ctx: BuildContext) -> None:
 def _swap_in(
     ctx: BuildContext,
     state: CacheState,
-    parts: list[tuple[str, object] | None],
+    pages_read: dict[str, ReadPage],
+    search: SearchState | None,
     result: BuildResult,
 ) -> None:
     """Write the cache, swap the site in, then put the cache in place: what may fail (a full
@@ -328,9 +328,9 @@ def _swap_in(
     that swapped it in succeeds."""
     staged = ctx.cache.stage(state)
     try:
-        for part in parts:
-            if part is not None:
-                ctx.cache.stage_part(staged, *part)
+        ctx.cache.stage_pages_read(staged, pages_read)
+        if search is not None:
+            ctx.cache.stage_part(staged, "search", search)
         ctx.output.commit()
     except BaseException:
         staged.discard()
