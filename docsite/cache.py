@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from docsite import __version__
-from docsite.output import atomic_write, write_beside
+from docsite.output import SpareLedger, atomic_write, write_beside
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
@@ -95,6 +95,7 @@ class CacheState(InputsState):
     # Everything pages show besides their own file and links: when it is unchanged, a page
     # whose file is unchanged is reused without working out its keys.
     site_key: str = ""
+    spare: SpareLedger | None = None  # what the next build may know of its spare tree
 
 
 # The page records, and the pages as read, are each kept in this many files, by a hash of

@@ -10,9 +10,11 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import stat
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,6 +32,20 @@ class OutputClash(Exception):
         self.inside = inside
 
 
+@dataclass(frozen=True)
+class SpareLedger:
+    """What a build leaves the next one to know of the spare tree without looking at it:
+    which folder it is (the site this build replaced, by inode), the files that folder may
+    hold (the placed files of the build that made it; None: not known), and, of the files
+    this build placed, those that are not that folder's own (written anew, or linked from
+    elsewhere). Any other file this build placed is one file with the spare tree's."""
+
+    folder: tuple[int, int]
+    spare_files: frozenset[str] | None
+    placed: frozenset[str]
+    fresh: frozenset[str]
+
+
 class OutputFolder:
     """The staging folder of one build.
 
@@ -38,15 +54,23 @@ class OutputFolder:
     that are still right (the same inode as the current site's) stay. That saves creating
     thousands of folders, which is the slowest part of a small rebuild. Files may be shared
     with the live site, so nothing in staging is ever written in place: a file is replaced,
-    and whatever this build did not place is deleted before the swap."""
+    and whatever this build did not place is deleted before the swap.
 
-    def __init__(self, target: Path, spare: Path | None = None):
+    With the last build's `ledger` (a SpareLedger), a file of the live site that the spare
+    tree holds already is known without comparing the two, and the files to delete are
+    known without walking the tree."""
+
+    def __init__(self, target: Path, spare: Path | None = None, ledger: SpareLedger | None = None):
         self.target = target
+        self.live = os.fspath(target)
         self.staging = target.parent / f".{target.name}.tmp-{os.getpid()}"
         self.spare = spare
         self.reused = False  # staging started as the spare tree
         self.made_folders: set[str] = set()  # folders made in staging, so each is made once
         self.placed: set[str] = set()  # files this build put in staging, by relative path
+        self.carried: set[str] = set()  # of those, the live site's own files (hard links)
+        self._last = ledger  # the last build's, which made the live site
+        self._trusted: SpareLedger | None = None  # the same, once staging is its spare tree
         self._cloning: threading.Thread | None = None
 
     def _make_parent(self, path: str, rel: str) -> None:
@@ -79,7 +103,31 @@ class OutputFolder:
                 remove_tree(self.spare)
         if not self.reused:
             self.staging.mkdir()
+        if self.reused and self._last is not None:
+            self._trusted = self._last if folder_id(self.staging) == self._last.folder else None
         return self
+
+    def ledger(self) -> SpareLedger | None:
+        """What the next build may know of its spare tree, which this build's commit makes
+        of the live site (None: no site to replace yet)."""
+        folder = folder_id(self.target)
+        if folder is None:
+            return None
+        last = self._last.placed if self._last is not None else None
+        # The same set as the last build's, when it is: the cache then stores it once.
+        placed = last if last == self.placed else frozenset(self.placed)
+        return SpareLedger(folder, last, placed, frozenset(self.placed - self.carried))
+
+    def _holds_live(self, rel: str, path: str) -> bool:
+        """Whether staging's file at `rel` is known to be the live site's (the ledger says
+        the last build placed it as the spare tree's file), and is still there."""
+        known = self._trusted
+        if known is None or rel not in known.placed or rel in known.fresh:
+            return False
+        try:
+            return stat.S_ISREG(os.lstat(path).st_mode)
+        except OSError:
+            return False
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._finish_spare()
@@ -162,15 +210,31 @@ class OutputFolder:
         if rel in self.placed:
             return False  # this build has put a file there already
         path = os.path.join(self.staging, rel)
+        live = os.fspath(existing) == os.path.join(self.live, rel)  # the live site's own
         try:
-            if self.reused and same_inode(existing, path):
+            if self.reused and (
+                (live and self._holds_live(rel, path)) or same_inode(existing, path)
+            ):
                 self.placed.add(rel)
-                return True  # the spare tree has it already
-            os.link(existing, self.place(rel))
+            else:
+                os.link(existing, self.place(rel))
         except OSError:
             self.placed.discard(rel)
             return False
+        if live:
+            self.carried.add(rel)
         return True
+
+    def carry(self, rel: str, expected: tuple[int, int]) -> bool:
+        """Keep the live site's file at `rel` (hard-linked), unless it changed since it was
+        written: its size and mtime are not `expected` (cache.stat_of)."""
+        try:
+            found = os.stat(os.path.join(self.live, rel))
+        except OSError:
+            return False
+        return (found.st_size, found.st_mtime_ns) == expected and self.link_from(
+            os.path.join(self.live, rel), rel
+        )
 
     def exists(self, rel: str) -> bool:
         """Whether this build has put a file there (a spare tree's old files do not count)."""
@@ -180,7 +244,9 @@ class OutputFolder:
         """Swap the finished folder in; the old one becomes the spare tree, or is removed
         afterwards, in the background. If this raises, the old site is in place."""
         self._finish_spare()  # it walks staging, which is about to move
-        if self.reused:
+        if self.reused and self._trusted is not None and self._trusted.spare_files is not None:
+            self._remove_known(self._trusted.spare_files - self.placed)
+        elif self.reused:
             self._remove_unplaced()
         old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
         if self.target.exists() and _exchange(self.staging, self.target):
@@ -233,6 +299,31 @@ class OutputFolder:
         for folder in reversed(emptied):
             with contextlib.suppress(OSError):  # not empty: a folder below holds placed files
                 os.rmdir(folder)
+
+    def _remove_known(self, unplaced: frozenset[str]) -> None:
+        """Delete the files the spare tree may hold that this build did not place (the
+        ledger lists them), then their folders left empty."""
+        folders: set[str] = set()
+        for rel in unplaced:
+            # Gone already, or a folder or file of this build's where it was: left alone.
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                os.unlink(os.path.join(self.staging, rel))
+            parent = os.path.dirname(rel)
+            while parent and parent not in folders:
+                folders.add(parent)
+                parent = os.path.dirname(parent)
+        for rel in sorted(folders, key=len, reverse=True):  # the deepest first
+            with contextlib.suppress(OSError):  # not empty: it holds placed files
+                os.rmdir(os.path.join(self.staging, rel))
+
+
+def folder_id(folder: Path | str) -> tuple[int, int] | None:
+    """A folder's identity (inode, device), which a rename keeps; None when there is none."""
+    try:
+        found = os.stat(folder)
+    except OSError:
+        return None
+    return (found.st_ino, found.st_dev) if stat.S_ISDIR(found.st_mode) else None
 
 
 def _clone_tree(source: Path, target: Path) -> None:

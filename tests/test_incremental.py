@@ -2,6 +2,7 @@
 
 import os
 import random
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -9,6 +10,7 @@ import pytest
 from conftest import write_files
 
 import docsite.cache
+import docsite.output
 import docsite.pages
 from docsite.build import BuildOptions, build_site
 from docsite.cache import (
@@ -19,6 +21,7 @@ from docsite.cache import (
     content_digest,
     split_file_of,
 )
+from docsite.serve.live import LiveSite
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -615,3 +618,105 @@ def test_pages_read_by_another_docsite_are_read_again(tmp_path, monkeypatch):
     assert build_site(BuildOptions(root=root, out=out)).ok
     every = sorted(p.relative_to(root).as_posix() for p in (root / "content").rglob("*.md"))
     assert sorted(read) == every
+
+
+def spare_tree(root: Path) -> Path:
+    (spare,) = (root / CACHE_DIR).glob("spare-*")
+    return spare
+
+
+def watch_file_checks(monkeypatch) -> tuple[list[str], list[str]]:
+    """Files of the spare tree compared with the live site's, and walks of the whole
+    staging folder, from now on."""
+    compared: list[str] = []
+    walks: list[str] = []
+    real_same_inode = docsite.output.same_inode
+    real_walk = docsite.output.OutputFolder._remove_unplaced
+
+    def same_inode(a, b):
+        compared.append(os.fspath(b))
+        return real_same_inode(a, b)
+
+    def walk(self):
+        walks.append(str(self.staging))
+        return real_walk(self)
+
+    monkeypatch.setattr(docsite.output, "same_inode", same_inode)
+    monkeypatch.setattr(docsite.output.OutputFolder, "_remove_unplaced", walk)
+    return compared, walks
+
+
+def test_rebuilds_know_what_the_spare_tree_holds_from_the_last_build(tmp_path, monkeypatch):
+    root = tmp_path / "proj"
+    make_site(root)
+    out = root / "site"
+    for step in range(3):  # the third build's spare tree is a site the second replaced
+        edit(root / "content/s0/p1.md", "## Part", f"## Part {step}")
+        assert build_site(BuildOptions(root=root, out=out)).ok
+    compared, walks = watch_file_checks(monkeypatch)
+    edit(root / "content/s1/p3.md", "Text [next]", "More text. [next]")
+    (root / "content/blog/first.md").unlink()  # its files go, though no walk finds them
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    assert walks == []
+    # Compared: only the files the last build wrote (s0/p1's page, copy and search
+    # fragment), and files linked from elsewhere.
+    staged = {os.path.relpath(path, out.parent).split(os.sep, 1)[1] for path in compared}
+    assert {rel for rel in staged if rel.endswith((".html", ".md"))} == {
+        "s0/p1/index.html",
+        "s0/p1.md",
+    }
+    assert len([rel for rel in staged if rel.endswith(".pf_fragment")]) == 1
+    monkeypatch.undo()
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+def test_a_spare_tree_the_last_build_did_not_leave_is_checked_file_by_file(tmp_path, monkeypatch):
+    root = tmp_path / "proj"
+    make_site(root)
+    out = root / "site"
+    for step in range(3):
+        edit(root / "content/s0/p1.md", "## Part", f"## Part {step}")
+        assert build_site(BuildOptions(root=root, out=out)).ok
+    spare = spare_tree(root)
+    (spare / "s0/p4/index.html").write_text("not the page")  # one file stale...
+    shutil.copytree(spare, spare.with_name("copy"))  # ...and none the live site's
+    shutil.rmtree(spare)
+    spare.with_name("copy").rename(spare)
+    compared, walks = watch_file_checks(monkeypatch)
+    edit(root / "content/s1/p3.md", "Text [next]", "More text. [next]")
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    assert walks and len(compared) > 60
+    monkeypatch.undo()
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+def test_a_file_gone_from_the_site_and_its_spare_tree_is_written_again(tmp_path):
+    root = tmp_path / "proj"
+    make_site(root)
+    out = root / "site"
+    for step in range(3):
+        edit(root / "content/s0/p1.md", "## Part", f"## Part {step}")
+        assert build_site(BuildOptions(root=root, out=out)).ok
+    for folder in (out, spare_tree(root)):
+        (folder / "s0/p4.md").unlink()  # a Markdown copy
+        (folder / "tags/index.html").unlink()
+    edit(root / "content/s1/p3.md", "Text [next]", "More text. [next]")
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+def test_watch_mode_builds_leave_the_next_build_nothing_to_trust(tmp_path):
+    """Watch mode writes pages and the search index into its site between builds."""
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    served = root / CACHE_DIR / "serve"
+    live = LiveSite(BuildOptions(root=root, out=served))
+    try:
+        for step in range(2):  # the second replaces a site
+            edit(root / "content/s0/p1.md", "## Part", f"## Part {step}")
+            assert not live.full_build().failed
+    finally:
+        live.close()
+    assert BuildCache(root, served).state.spare is None
+    assert build_site(BuildOptions(root=root, out=root / "site")).ok
+    assert BuildCache(root, root / "site").state.spare is None  # no site replaced yet

@@ -27,7 +27,7 @@ from docsite.keys import (
 )
 from docsite.markdown.templating import INCLUDES_FOLDER, SITE_INCLUDES
 from docsite.pages import Page
-from docsite.render import PageJob, link_previous
+from docsite.render import PageJob
 
 
 @dataclass
@@ -162,8 +162,10 @@ def _current(ctx: BuildContext) -> CurrentReads | None:
 
 
 def _link(ctx: BuildContext, page: Page, record: PageRecord) -> bool:
-    staged = ctx.output.staging / page.output_path
-    return link_previous(ctx.previous_output, record, staged, ctx.output.made_folders)
+    """Keep the page's file of the live site, unless it changed since it was written."""
+    if ctx.previous_output is None or record.output_path != page.output_path:
+        return False
+    return ctx.output.carry(page.output_path, record.output_stat)
 
 
 def _reuse(ctx: BuildContext, plan: PagePlan, page: Page, record: PageRecord) -> None:

@@ -60,7 +60,11 @@ def render_site(
     try:
         with result.timed("navigation and theme"):
             chrome = make_chrome(config, site, cache, report, scan.files, options.use_cache)
-        with OutputFolder(scan.out, cache.spare) as output:
+        as_recorded = cache.state.marker == marker_of(scan.out)
+        # Watch mode writes into its site between builds: what the last build left is not
+        # known to be there.
+        ledger = cache.state.spare if as_recorded and not options.keep_live else None
+        with OutputFolder(scan.out, cache.spare, ledger) as output:
             ctx = BuildContext(
                 config=config,
                 options=options,
@@ -76,7 +80,7 @@ def render_site(
                 output=output,
                 out=scan.out,
                 previous_output=scan.out if scan.out.is_dir() else None,
-                as_recorded=cache.state.marker == marker_of(scan.out),
+                as_recorded=as_recorded,
             )
             _write_site(ctx, scan, chrome.site_html_files, read, result)
     except jinja2.TemplateError as exc:
@@ -146,6 +150,7 @@ def _write_site(
         files=ctx.files,
         site_key=shared.site,
         marker=marker_of(ctx.output.staging),  # the marker keeps its identity through the swap
+        spare=None if ctx.options.keep_live else ctx.output.ledger(),
     )
     search_state = search.state if search is not None else None
     with result.timed("writing"):
