@@ -62,8 +62,10 @@ class OutputFolder:
 
     def __init__(self, target: Path, spare: Path | None = None, ledger: SpareLedger | None = None):
         self.target = target
-        self.live = os.fspath(target)
         self.staging = target.parent / f".{target.name}.tmp-{os.getpid()}"
+        # Paths in either folder by string: a join for each of 15,000 files costs real time.
+        self._live_prefix = os.fspath(target) + "/"
+        self._staging_prefix = os.fspath(self.staging) + "/"
         self.spare = spare
         self.reused = False  # staging started as the spare tree
         self.made_folders: set[str] = set()  # folders made in staging, so each is made once
@@ -155,7 +157,7 @@ class OutputFolder:
     def place(self, rel: str) -> str:
         """The path to write `rel` at: its folder made, and whatever was there removed (a
         file there may be a hard link to the live site's: it is never written into)."""
-        path = os.path.join(self.staging, rel)
+        path = self._staging_prefix + rel
         self._make_parent(path, rel)
         if self.reused or rel in self.placed:  # else nothing can be there yet
             try:
@@ -209,8 +211,8 @@ class OutputFolder:
         """Hard-link a file of the previous build instead of writing the same bytes again."""
         if rel in self.placed:
             return False  # this build has put a file there already
-        path = os.path.join(self.staging, rel)
-        live = os.fspath(existing) == os.path.join(self.live, rel)  # the live site's own
+        path = self._staging_prefix + rel
+        live = os.fspath(existing) == self._live_prefix + rel  # the live site's own
         try:
             if self.reused and (
                 (live and self._holds_live(rel, path)) or same_inode(existing, path)
@@ -228,13 +230,12 @@ class OutputFolder:
     def carry(self, rel: str, expected: tuple[int, int]) -> bool:
         """Keep the live site's file at `rel` (hard-linked), unless it changed since it was
         written: its size and mtime are not `expected` (cache.stat_of)."""
+        live = self._live_prefix + rel
         try:
-            found = os.stat(os.path.join(self.live, rel))
+            found = os.stat(live)
         except OSError:
             return False
-        return (found.st_size, found.st_mtime_ns) == expected and self.link_from(
-            os.path.join(self.live, rel), rel
-        )
+        return (found.st_size, found.st_mtime_ns) == expected and self.link_from(live, rel)
 
     def exists(self, rel: str) -> bool:
         """Whether this build has put a file there (a spare tree's old files do not count)."""
