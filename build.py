@@ -4,9 +4,9 @@ import sys
 
 if __name__ == "__main__":
     try:
-        from docsite.__main__ import main
+        from docsite.__main__ import run
 
-        code = main()  # docsite imports most of its dependencies when a command needs them
+        run()  # imports most of docsite's dependencies when a command needs them, and exits
     except ModuleNotFoundError as missing:
         if (missing.name or "").partition(".")[0] == "docsite":
             raise  # docsite itself is broken: that is a bug to see whole
@@ -16,4 +16,3 @@ if __name__ == "__main__":
             f"Install them first, from this folder: {sys.executable} -m pip install -e .\n"
             "(README.md's quick start does both in one command.)"
         )
-    sys.exit(code)

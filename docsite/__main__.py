@@ -1,6 +1,7 @@
 """The command's entry (`docsite`, `python -m docsite`, build.py): a plain `build` of a site
 nothing changed since is answered from the stamp before docsite.cli and argparse load."""
 
+import os
 import sys
 import time
 
@@ -18,5 +19,15 @@ def main() -> int:
     return command_line(argv, stamp_checked=wanted is not None, own_process=True)
 
 
+def run() -> None:
+    """The command's process: main, then its end, without freeing what the build loaded
+    object by object, nor each module (about 80 ms of a one-page rebuild at 5,000 pages).
+    By then every file is written and closed, and no thread or worker is left."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

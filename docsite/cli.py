@@ -419,7 +419,14 @@ def _run(
         for line in _retype_summary(options.root, options.config_file):
             print(line, file=human)
     _summary(command, result, args, where, human, paint)
+    if own_process:
+        LEFT_FOR_THE_END.append(result)
     return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+# What a process of its own has built, held until it ends (docsite.__main__.run), which
+# then need not free it object by object.
+LEFT_FOR_THE_END: list[object] = []
 
 
 # Container objects allocated (net) between two collections of the youngest generation; the

@@ -61,6 +61,7 @@ def build_site(options: BuildOptions) -> BuildResult:
         report.extend(exc.diagnostics)
         return _finish(result, started)
     cache = BuildCache(config.root, out, enabled=options.use_cache)
+    result.loaded.append(cache)
     try:
         hasher = _build(config, found, out, cache, options, report, result)
         if result.written and not report.items:
