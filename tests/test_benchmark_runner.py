@@ -72,3 +72,21 @@ def test_a_baseline_that_failed_is_not_run_again_in_the_rounds(tmp_path, monkeyp
     runs = runner.compare_cold(Corpus(tmp_path, []), tmp_path, [], tmp_path / "site", 600, 3)
     assert ran == ["mkdocs", "zensical", "mkdocs", "mkdocs"]
     assert runner.median_run(runs["zensical"]).failed == "x"
+
+
+def test_the_engine_is_compiled_before_anything_is_timed(tmp_path, monkeypatch):
+    """Builds time docsite, not Python compiling its modules (PYTHONDONTWRITEBYTECODE=1
+    would have every build compile them again)."""
+    engine = tmp_path / "engine"
+    (engine / "docsite").mkdir(parents=True)
+    (engine / "docsite/module.py").write_text("X = 1\n")
+    compiled: list[bool] = []
+
+    def measure(*args, **kwargs):
+        compiled.append(any((engine / "docsite/__pycache__").glob("module.*.pyc")))
+        raise KeyboardInterrupt  # nothing to time here
+
+    monkeypatch.setattr(runner, "measure", measure)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run([10], 1, None, tmp_path / "out.json", tmp_path / "work", engine=engine)
+    assert compiled == [True]
