@@ -73,6 +73,9 @@ class OutputFolder:
         self.carried: set[str] = set()  # of those, the live site's own files (hard links)
         self._last = ledger  # the last build's, which made the live site
         self._trusted: SpareLedger | None = None  # the same, once staging is its spare tree
+        # Placed before staging was copied as the spare tree (None: it was not).
+        self._cloned: frozenset[str] | None = None
+        self._replaced: set[str] = set()  # of those, placed again since
         self._cloning: threading.Thread | None = None
 
     def _make_parent(self, path: str, rel: str) -> None:
@@ -110,8 +113,18 @@ class OutputFolder:
         return self
 
     def ledger(self) -> SpareLedger | None:
-        """What the next build may know of its spare tree, which this build's commit makes
-        of the live site (None: no site to replace yet)."""
+        """What the next build may know of its spare tree: the live site, which this build's
+        commit replaces, or the copy of staging a first build makes (None: neither)."""
+        if self._cloned is not None:
+            self._finish_spare()
+            folder = folder_id(self.spare) if self.spare is not None else None
+            if folder is None:  # the copy failed
+                return None
+            # It holds what staging held while it was made: the files placed before it
+            # (unless placed again since), perhaps some placed after.
+            kept = self._cloned - self._replaced
+            everything = frozenset(self.placed)
+            return SpareLedger(folder, everything, everything, everything - kept)
         folder = folder_id(self.target)
         if folder is None:
             return None
@@ -144,6 +157,7 @@ class OutputFolder:
         or kept a file replaced meanwhile costs a rewrite, never a wrong file."""
         if self.reused or self.spare is None or self.spare.exists() or self._cloning:
             return
+        self._cloned = frozenset(self.placed)
         self._cloning = threading.Thread(
             target=_clone_tree, args=(self.staging, self.spare), name="spare-tree"
         )
@@ -159,6 +173,8 @@ class OutputFolder:
         file there may be a hard link to the live site's: it is never written into)."""
         path = self._staging_prefix + rel
         self._make_parent(path, rel)
+        if self._cloned is not None and rel in self._cloned:
+            self._replaced.add(rel)  # the copy of staging may hold the file it was
         if self.reused or rel in self.placed:  # else nothing can be there yet
             try:
                 os.unlink(path)

@@ -186,3 +186,25 @@ def test_a_full_disk_names_the_file_being_written(tmp_path, monkeypatch):
         with pytest.raises(OSError) as caught:
             out.copy_file(tmp_path / "a.css", "assets/a.css")
         assert caught.value.filename == str(out.staging / "assets/a.css")
+
+
+def test_a_file_placed_again_after_the_copy_began_is_not_taken_from_the_copy(tmp_path):
+    """The ledger of a first build says which files its copy of staging holds as they are
+    in the site: not one written again after the copy began (which the copy may hold in
+    its first version)."""
+    target, spare = tmp_path / "site", tmp_path / "cache" / "spare"
+    with OutputFolder(target, spare) as out:
+        out.write_text("a.html", "first")
+        out.write_text("b.html", "kept")
+        out.start_spare()
+        out._finish_spare()  # the copy is made: it holds a.html as it was
+        out.write_text("a.html", "second")
+        ledger = out.ledger()
+        out.commit()
+    assert (spare / "a.html").read_text() == "first"
+    with OutputFolder(target, spare, ledger) as out:
+        for name in ("a.html", "b.html"):
+            assert out.link_from(target / name, name)
+        out.commit()
+    assert (target / "a.html").read_text() == "second"
+    assert (target / "b.html").read_text() == "kept"
