@@ -646,13 +646,20 @@ def watch_file_checks(monkeypatch) -> tuple[list[str], list[str]]:
     return compared, walks
 
 
-def test_rebuilds_know_what_the_spare_tree_holds_from_the_last_build(tmp_path, monkeypatch):
+def built_three_times(tmp_path: Path) -> tuple[Path, Path]:
+    """A project and its site, built three times (s0/p1 edited before each build): the
+    third build's spare tree was a site the second replaced."""
     root = tmp_path / "proj"
     make_site(root)
     out = root / "site"
-    for step in range(3):  # the third build's spare tree is a site the second replaced
+    for step in range(3):
         edit(root / "content/s0/p1.md", "## Part", f"## Part {step}")
         assert build_site(BuildOptions(root=root, out=out)).ok
+    return root, out
+
+
+def test_rebuilds_know_what_the_spare_tree_holds_from_the_last_build(tmp_path, monkeypatch):
+    root, out = built_three_times(tmp_path)
     compared, walks = watch_file_checks(monkeypatch)
     edit(root / "content/s1/p3.md", "Text [next]", "More text. [next]")
     (root / "content/blog/first.md").unlink()  # its files go, though no walk finds them
@@ -671,12 +678,7 @@ def test_rebuilds_know_what_the_spare_tree_holds_from_the_last_build(tmp_path, m
 
 
 def test_a_spare_tree_the_last_build_did_not_leave_is_checked_file_by_file(tmp_path, monkeypatch):
-    root = tmp_path / "proj"
-    make_site(root)
-    out = root / "site"
-    for step in range(3):
-        edit(root / "content/s0/p1.md", "## Part", f"## Part {step}")
-        assert build_site(BuildOptions(root=root, out=out)).ok
+    root, out = built_three_times(tmp_path)
     spare = spare_tree(root)
     (spare / "s0/p4/index.html").write_text("not the page")  # one file stale...
     shutil.copytree(spare, spare.with_name("copy"))  # ...and none the live site's
@@ -691,12 +693,7 @@ def test_a_spare_tree_the_last_build_did_not_leave_is_checked_file_by_file(tmp_p
 
 
 def test_a_file_gone_from_the_site_and_its_spare_tree_is_written_again(tmp_path):
-    root = tmp_path / "proj"
-    make_site(root)
-    out = root / "site"
-    for step in range(3):
-        edit(root / "content/s0/p1.md", "## Part", f"## Part {step}")
-        assert build_site(BuildOptions(root=root, out=out)).ok
+    root, out = built_three_times(tmp_path)
     for folder in (out, spare_tree(root)):
         (folder / "s0/p4.md").unlink()  # a Markdown copy
         (folder / "tags/index.html").unlink()
