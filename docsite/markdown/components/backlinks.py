@@ -24,7 +24,7 @@ BACKLINKS_MARKER = "<!--docsite:backlinks-->"
 
 
 def backlinks_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_backlinks", _block_rule)
+    add_block_rule(md, "[", _block_rule)
     md.add_render_rule("backlinks", _render)
 
 

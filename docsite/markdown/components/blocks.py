@@ -338,6 +338,34 @@ def add_html_rules(md: MarkdownIt, html_of: dict[str, str]) -> None:
         md.add_render_rule(name, lambda self, tokens, idx, options, env, html=html: html)
 
 
-def add_block_rule(md: MarkdownIt, name: str, rule: BlockRule) -> None:
-    """Register before fences, so a marker line may also interrupt a paragraph or a list."""
-    md.block.ruler.before("fence", name, rule, {"alt": _LIST_ALTS})
+# The one markdown-it rule that holds the components' block rules (`add_block_rule`).
+COMPONENTS_RULE = "docsite_components"
+
+
+@dataclass
+class ComponentRules:
+    """The components' block rules, by the character their opening lines start with.
+    markdown-it tries each of its rules on every line (and each paragraph terminator on
+    every line of a paragraph): one rule that looks at the line's first character and
+    tries only the components opening with it costs one call instead of one per component
+    (about 4% of a page's build)."""
+
+    by_char: dict[str, list[BlockRule]] = field(default_factory=dict)
+
+    def __call__(self, state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        begin = state.bMarks[start] + state.tShift[start]
+        if begin >= state.eMarks[start]:
+            return False
+        rules = self.by_char.get(state.src[begin])
+        return rules is not None and any(rule(state, start, end, silent) for rule in rules)
+
+
+def add_block_rule(md: MarkdownIt, opens_with: str, rule: BlockRule) -> None:
+    """A component's block rule, tried only on lines whose text starts with the character
+    `opens_with` (after indentation). Before fences, so a marker line may also interrupt a
+    paragraph or a list; components are tried in the order they were added."""
+    components = next((r.fn for r in md.block.ruler.__rules__ if r.name == COMPONENTS_RULE), None)
+    if not isinstance(components, ComponentRules):
+        components = ComponentRules()
+        md.block.ruler.before("fence", COMPONENTS_RULE, components, {"alt": _LIST_ALTS})
+    components.by_char.setdefault(opens_with, []).append(rule)

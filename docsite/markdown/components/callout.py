@@ -26,7 +26,7 @@ DEFAULT_VARIANT = "primary"  # as in Retype
 
 
 def callout_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_callout", block_rule(KIND, _emit, needs_title=False))
+    add_block_rule(md, KIND.char, block_rule(KIND, _emit, needs_title=False))
     md.add_render_rule("callout_open", _render_open)
     md.add_render_rule("callout_close", _render_close)
     md.add_render_rule("callout_title_open", _render_title_open)

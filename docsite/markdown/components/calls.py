@@ -18,6 +18,7 @@ from markdown_it.token import Token
 
 from docsite.diagnostics import did_you_mean
 from docsite.markdown.context import RenderContext
+from docsite.markdown.guards import InlineRule
 
 _ATTRIBUTE = re.compile(r"""([A-Za-z][\w-]*)=(?:"([^"]*)"|'([^']*)'|([^\s"'\]]+))""")
 _KIND = re.compile(r"\[!([a-z]+)(?=[\s\]])")
@@ -111,6 +112,36 @@ def _closing_paren(src: str, pos: int) -> int | None:
     return None
 
 
+# The one markdown-it rule that holds the components' inline rules (`add_inline_rule`).
+INLINE_COMPONENTS_RULE = "docsite_inline_components"
+
+
+@dataclass
+class InlineComponentRules:
+    """The components' inline rules, by the character they start with. markdown-it tries
+    each of its inline rules wherever plain text stops: one rule that looks at the character
+    there and tries only the components starting with it costs one call instead of one per
+    component."""
+
+    by_char: dict[str, list[InlineRule]] = field(default_factory=dict)
+
+    def __call__(self, state: StateInline, silent: bool) -> bool:
+        rules = self.by_char.get(state.src[state.pos])
+        return rules is not None and any(rule(state, silent) for rule in rules)
+
+
+def add_inline_rule(md: MarkdownIt, opens_with: str, rule: InlineRule) -> None:
+    """A component's inline rule, tried only where the text holds the character `opens_with`:
+    before links (`[!button ...]` and `[[Page]]` are no links), in the order added."""
+    components = next(
+        (r.fn for r in md.inline.ruler.__rules__ if r.name == INLINE_COMPONENTS_RULE), None
+    )
+    if not isinstance(components, InlineComponentRules):
+        components = InlineComponentRules()
+        md.inline.ruler.before("link", INLINE_COMPONENTS_RULE, components)
+    components.by_char.setdefault(opens_with, []).append(rule)
+
+
 def add_call_rule(
     md: MarkdownIt, kind: str, check: Callable[[Token, Call, Token, RenderContext], None]
 ) -> None:
@@ -119,7 +150,7 @@ def add_call_rule(
     opening = "[!" + kind
 
     def rule(state: StateInline, silent: bool) -> bool:
-        if state.src[state.pos] != "[" or not state.src.startswith(opening, state.pos):
+        if not state.src.startswith(opening, state.pos):
             return False
         found = parse_call(state.src, state.pos, kind)
         if found is None:
@@ -138,7 +169,7 @@ def add_call_rule(
         for block, token in inline_tokens(state.tokens, kind):
             check(token, built_action_call(token.meta["call"], ctx), block, ctx)
 
-    md.inline.ruler.before("link", f"docsite_{kind}", rule)
+    add_inline_rule(md, "[", rule)
     md.core.ruler.push(f"docsite_{kind}", core)
 
 

@@ -22,7 +22,7 @@ KIND = BlockKind("column", "|", stacked=True, attached=True)  # Retype reads "||
 
 
 def columns_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_columns", block_rule(KIND, _emit))
+    add_block_rule(md, KIND.char, block_rule(KIND, _emit))
 
 
 def _emit(state: StateBlock, start: int, block: Block, opening: Marker) -> None:

@@ -19,7 +19,7 @@ MARK = "%%"
 
 
 def comments_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_comment_block", _block_rule)
+    add_block_rule(md, MARK[0], _block_rule)
     md.inline.ruler.before("emphasis", "docsite_comment", _inline_rule)
     md.core.ruler.push("docsite_comments", _check_leftovers)
     md.add_render_rule("comment_unclosed", _render_unclosed)

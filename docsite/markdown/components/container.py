@@ -34,7 +34,7 @@ _SNIPPET = re.compile(r"^:::code\s.*:::\s*$")  # a code snippet's line (snippet.
 
 
 def container_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_container", _rule)
+    add_block_rule(md, KIND.char, _rule)
 
 
 def _rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:

@@ -29,7 +29,7 @@ KIND = BlockKind("panel", "=", stacked=True, flags="-+", warn_glued=True)
 
 
 def panel_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_panel", block_rule(KIND, _emit))
+    add_block_rule(md, KIND.char, block_rule(KIND, _emit))
     md.add_render_rule("panel_open", _render_open)
     add_html_rules(
         md,

@@ -31,7 +31,7 @@ _NUMBERED = re.compile(r"^(\d{1,9})\.\s+(.*)$")
 
 
 def steps_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_steps", block_rule(KIND, _emit))
+    add_block_rule(md, KIND.char, block_rule(KIND, _emit))
     md.add_render_rule("steps_open", _render_steps_open)
     md.add_render_rule("step_open", _render_step_open)
     md.add_render_rule("step_title_open", _render_title_open)

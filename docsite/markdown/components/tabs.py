@@ -34,7 +34,7 @@ KIND = BlockKind("tab", "+", stacked=True, warn_glued=True)
 
 
 def tabs_plugin(md: MarkdownIt) -> None:
-    add_block_rule(md, "docsite_tabs", block_rule(KIND, _emit))
+    add_block_rule(md, KIND.char, block_rule(KIND, _emit))
     md.add_render_rule("tabs_open", _render_tabs_open)
     md.add_render_rule("tab_open", _render_tab_open)
     md.add_render_rule("tab_panel_open", _render_panel_open)

@@ -19,6 +19,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from docsite.markdown.components.calls import add_inline_rule
 from docsite.markdown.context import RenderContext
 from docsite.markdown.headings import slugify
 from docsite.markdown.links import LinkTarget, resolve_link
@@ -31,13 +32,12 @@ _NAMES: list[tuple[SiteContent, frozenset[str], dict, dict]] = []
 
 
 def wikilink_plugin(md: MarkdownIt) -> None:
-    md.inline.ruler.before("link", "docsite_wikilink", _inline)
+    add_inline_rule(md, "[", _inline)
+    add_inline_rule(md, "!", _inline)
     md.core.ruler.push("docsite_wikilink", _resolve_all)
 
 
 def _inline(state: StateInline, silent: bool) -> bool:
-    if state.src[state.pos] not in "[!":
-        return False
     match = _WIKILINK.match(state.src, state.pos)
     if match is None:
         return False
