@@ -168,16 +168,33 @@ class NeedIndex:
             yield from by_class.get(name, ())
 
 
-def matches(needs: Iterable[Need] | NeedIndex, page_html: str, classes: set[str]) -> bool:
+@dataclass(frozen=True)
+class PagePart:
+    """A part of a page put in after its assets are chosen (its sidebar, most of its HTML):
+    its HTML, and its classes, found once for all the pages that show it."""
+
+    html: str
+    classes: frozenset[str]
+
+
+def matches(
+    needs: Iterable[Need] | NeedIndex,
+    page_html: str,
+    classes: set[str],
+    parts: tuple[PagePart, ...] = (),
+) -> bool:
     """Whether a selector could match the page (its `classes` found already): attributes
-    are looked for only for a selector whose classes are all there, each once."""
+    are looked for only for a selector whose classes are all there, each once, in the page
+    and in the `parts` put in later."""
     if isinstance(needs, NeedIndex):
         needs = needs.candidates(classes)
     found: dict[str, bool] = {}
 
     def present(name: str) -> bool:
         if name not in found:
-            found[name] = _has_attribute(page_html, name)
+            found[name] = _has_attribute(page_html, name) or any(
+                _has_attribute(part.html, name) for part in parts
+            )
         return found[name]
 
     return any(
@@ -195,15 +212,21 @@ class AssetRules:
     key: str = ""  # what the stylesheets' selectors need, for the theme's key
 
     def markup(
-        self, page_html: str, icons: IconSet, root: str, asked: frozenset[str] = frozenset()
+        self,
+        page_html: str,
+        icons: IconSet,
+        root: str,
+        asked: frozenset[str] = frozenset(),
+        parts: tuple[PagePart, ...] = (),
     ) -> str:
         """The `<link>`s, `<script>` and icon styles the page needs, as its head holds them;
-        `root` starts the links; `asked`: icon classes the page's scripts may show."""
-        classes = page_classes(page_html)
+        `root` starts the links; `asked`: icon classes the page's scripts may show; `parts`:
+        what the page shows that is not in `page_html` yet."""
+        classes = page_classes(page_html).union(*(part.classes for part in parts))
         linked = [
             path
             for path, needs in zip(OWN_STYLESHEETS, self.stylesheets, strict=True)
-            if matches(needs, page_html, classes)
+            if matches(needs, page_html, classes, parts)
         ]
         parts = [f'<link rel="stylesheet" href="{root}{path}">' for path in linked]
         own = sorted((page_icons(classes) | asked) - self.shared_icons)

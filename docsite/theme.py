@@ -45,6 +45,7 @@ from docsite.pageassets import (
     OWN_STYLESHEETS,
     AssetRules,
     NeedIndex,
+    PagePart,
     page_classes,
     page_icons,
     selector_needs,
@@ -58,6 +59,9 @@ from docsite.urls import relative_href, root_prefix
 # Stands for the page's path to the site root inside cached fragments. '<' never appears
 # in an escaped label or in a URL path, so the marker cannot clash with content.
 ROOT_MARK = "<@root>"
+# Where a page's sidebar goes until its assets are chosen: the classes of a folder's sidebar
+# are found once (`Theme.sidebar`), not in the HTML of each of its pages again.
+SIDEBAR_MARK = "<@sidebar>"
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,7 @@ class Theme:
         self.last_updated = last_updated if last_updated is not None else {}
         self.last_updated_by = last_updated_by if last_updated_by is not None else {}
         self.site_html = site_html
-        self._sidebars: dict[str, str] = {}
+        self._sidebars: dict[str, PagePart] = {}
         self._sidebar_keys: dict[str, str] = {}
         self._expanded: str | None = None
         # While a page renders: the icons its templates ask for, for the build's icons.css.
@@ -261,19 +265,30 @@ class Theme:
                 if (folder / path).is_file():
                     texts[path] = (folder / path).read_text(encoding="utf-8")
         texts[HIGHLIGHT_CSS] = pygments_css()
-        chrome = self._chrome["header"] + self._chrome["footer"] + self._sidebar_html("")
+        chrome = self._chrome["header"] + self._chrome["footer"] + self._sidebar_part("").html
         indexes, key = _stylesheet_needs(tuple(texts[path] for path in OWN_STYLESHEETS))
         shared = frozenset(page_icons(page_classes(chrome)))
         return AssetRules(indexes, shared, key)
 
-    def _finished(self, html: str, root: str, asked: frozenset[str] = frozenset()) -> str:
-        """The page with its own assets in its head and its links made from `root`."""
+    def _finished(
+        self,
+        html: str,
+        root: str,
+        asked: frozenset[str] = frozenset(),
+        sidebar: PagePart | None = None,
+    ) -> str:
+        """The page with its own assets in its head, its sidebar where SIDEBAR_MARK holds
+        its place, and its links made from `root`."""
         shown = {self.icons.resolve(value) for value in asked}
         names = frozenset(icon.name for icon in shown if icon is not None)
-        assets = self.asset_rules.markup(html, self.icons, ROOT_MARK, names)
+        parts = (sidebar,) if sidebar is not None and SIDEBAR_MARK in html else ()
+        assets = self.asset_rules.markup(html, self.icons, ROOT_MARK, names, parts)
         if ASSETS_MARK not in html:  # a site's own base.html from before page_assets
             html = html.replace("</head>", ASSETS_MARK + "\n</head>", 1)
-        return html.replace(ASSETS_MARK, assets, 1).replace(ROOT_MARK, root)
+        html = html.replace(ASSETS_MARK, assets, 1)
+        for part in parts:
+            html = html.replace(SIDEBAR_MARK, part.html)
+        return html.replace(ROOT_MARK, root)
 
     def _last_updated(self, page: Page) -> dict[str, str]:
         """The page's "Last updated" date and name: those of its frontmatter when it sets
@@ -323,22 +338,25 @@ class Theme:
             )
         return self._expanded
 
-    def sidebar(self, page: Page) -> str:
-        """The bounded sidebar for a page: top level, its branch, its ancestors' siblings."""
-        cached = self._sidebar_html(page.folder)
+    def sidebar(self, page: Page) -> PagePart:
+        """The bounded sidebar for a page: top level, its branch, its ancestors' siblings;
+        its classes are its folder's sidebar's (the page's own link, marked current, gets an
+        attribute and no class)."""
+        cached = self._sidebar_part(page.folder)
         item = self.nav.item_for(page)
-        if item is not None and item.url is not None:
-            mark = f'<a href="{ROOT_MARK}{escape(item.url)}" class="nav-link"'
-            cached = cached.replace(mark, mark[:2] + ' aria-current="page"' + mark[2:], 1)
-        return cached
+        if item is None or item.url is None:
+            return cached
+        mark = f'<a href="{ROOT_MARK}{escape(item.url)}" class="nav-link"'
+        shown = cached.html.replace(mark, mark[:2] + ' aria-current="page"' + mark[2:], 1)
+        return PagePart(shown, cached.classes)
 
-    def _sidebar_html(self, folder: str) -> str:
-        """The sidebar of the pages of a folder, rendered once."""
+    def _sidebar_part(self, folder: str) -> PagePart:
+        """The sidebar of the pages of a folder, rendered once, with its classes."""
         cached = self._sidebars.get(folder)
         if cached is None:
             open_folders = _ancestor_folders(folder)
             template = self.env.get_template("partials/sidebar.html")
-            cached = template.render(
+            html = template.render(
                 steps=sidebar_steps(self.nav.root.children, open_folders),
                 # The tree itself too, for sites whose own sidebar.html walks it.
                 items=self.nav.root.children,
@@ -347,7 +365,7 @@ class Theme:
                 site=self.config,
                 root=Markup(ROOT_MARK),
             )
-            self._sidebars[folder] = cached
+            cached = self._sidebars[folder] = PagePart(html, frozenset(page_classes(html)))
         return cached
 
     def warm(self, pages: Iterable[Page]) -> None:
@@ -360,7 +378,7 @@ class Theme:
                 self.env.get_template(name)
         for folder in sorted({page.folder for page in pages if has_sidebar(page.settings.layout)}):
             with contextlib.suppress(jinja2.TemplateError):
-                self._sidebar_html(folder)
+                self._sidebar_part(folder)
 
     def render_page(
         self,
@@ -378,7 +396,8 @@ class Theme:
             self._icons_asked = None
         for value in rendered.icons:  # a body reused from the cache was resolved elsewhere
             self.icons.resolve(value)
-        html = self._finished(html, root_prefix(page.url), frozenset(asked))
+        sidebar = self.sidebar(page) if has_sidebar(page.settings.layout) else None
+        html = self._finished(html, root_prefix(page.url), frozenset(asked), sidebar)
         return ThemedPage(html, frozenset(asked))
 
     def _page_html(
@@ -407,7 +426,7 @@ class Theme:
             toc_label=page.settings.toc_label or self.config.toc_label,
             header=Markup(self._chrome["header"]),
             footer=Markup(self._chrome["footer"]),
-            sidebar=Markup(self.sidebar(page)) if has_sidebar(layout) else Markup(""),
+            sidebar=Markup(SIDEBAR_MARK) if has_sidebar(layout) else Markup(""),
             breadcrumbs=self._breadcrumbs(page, item),
             home_crumb=self._home_crumb(page),
             breadcrumb_separator=self._shortcodes(self.config.breadcrumb_separator),
@@ -551,13 +570,14 @@ class Theme:
             layout="default",
             header=Markup(self._chrome["header"]),
             footer=Markup(self._chrome["footer"]),
-            sidebar=Markup(self.sidebar(page)),
+            sidebar=Markup(SIDEBAR_MARK),
             includes=self._includes(page),
             root=Markup(ROOT_MARK),
             chrome_actions=self._chrome_actions(page),
             **values,
         )
-        return self._finished(html, root_prefix(page.url) if root is None else root)
+        root = root_prefix(page.url) if root is None else root
+        return self._finished(html, root, sidebar=self.sidebar(page))
 
     def _image_url(self, page: Page, image: str) -> str:
         """The page's social image (a link from the page), else the site's default; "" when

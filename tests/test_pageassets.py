@@ -5,7 +5,14 @@ code's and the blog's stylesheets and its own icons, only when its HTML uses the
 import re
 from pathlib import Path
 
-from docsite.pageassets import RUNTIME_TOKENS, matches, page_classes, selector_needs, split_needs
+from docsite.pageassets import (
+    RUNTIME_TOKENS,
+    PagePart,
+    matches,
+    page_classes,
+    selector_needs,
+    split_needs,
+)
 from docsite.themefiles import default_theme_dir
 
 THEME_ASSETS = default_theme_dir() / "static" / "assets"
@@ -168,3 +175,41 @@ def test_a_site_base_html_without_page_assets_still_gets_them(project):
     page = project.page("index.html")
     assert "components.css" in links(page)
     assert ".i-zap{" in page.select_one("head style.page-icons").text
+
+
+def test_what_only_the_sidebar_holds_counts_for_the_page(project):
+    """The sidebar goes into the page after its assets are chosen (its classes are found once
+    per folder): a selector only the sidebar can match, by a class or by the attribute of
+    the page's own link, still links the stylesheet, on the pages that show a sidebar."""
+    css = (THEME_ASSETS / "components.css").read_text(encoding="utf-8")
+    project.write(
+        {
+            "content/index.md": "# Home\n",
+            "content/guide/index.md": "# Guide\n",
+            "content/bare.md": "---\nlayout: central\n---\n# Bare\n",
+            "static/assets/components.css": css + ".sidebar .nav-link { color: red; }\n",
+        }
+    )
+    assert project.build().ok
+    for rel in ("index.html", "guide/index.html", "404.html"):
+        page = project.page(rel)
+        assert page.select_one("nav.sidebar a.nav-link") is not None, rel
+        assert "components.css" in links(page), rel
+        assert "<@" not in (project.out / rel).read_text(), rel
+    bare = project.page("bare/index.html")
+    assert bare.select_one("nav.sidebar") is None and "components.css" not in links(bare)
+    project.write(
+        {"static/assets/components.css": css + ".nav-link[aria-current=page] { x: y; }\n"}
+    )
+    assert project.build().ok
+    assert "components.css" in links(project.page("guide/index.html"))
+
+
+def test_an_attribute_in_a_part_put_in_later_counts():
+    needs = split_needs(selector_needs("[data-folder] .nav-link {x: y}"))
+    sidebar = '<details data-folder="a"><a class="nav-link">A</a></details>'
+    part = PagePart(sidebar, frozenset(page_classes(sidebar)))
+    page = "<main><@sidebar><p>text</p></main>"
+    classes = page_classes(page) | part.classes
+    assert matches(needs, page, classes, (part,))
+    assert not matches(needs, page, page_classes(page))
