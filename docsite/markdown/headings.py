@@ -10,6 +10,8 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 PERMALINK_SYMBOL = "#"
+# What a heading id leaves out of its title (GitHub's rule).
+_NOT_IN_SLUG = re.compile(r"[^\w\u4e00-\u9fff\- ]")
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ def headings_plugin(md: MarkdownIt) -> None:
 def slugify(title: str) -> str:
     """Retype's heading ids: GitHub's (as mdit-py-plugins' anchors plugin makes them) without
     dashes at the ends, so `v4.6.0 [!badge New]` is `v460`: a component's text is no part of it."""
-    slug = re.sub(r"[^\w\u4e00-\u9fff\- ]", "", title.strip().lower().replace(" ", "-"))
+    slug = _NOT_IN_SLUG.sub("", title.strip().lower().replace(" ", "-"))
     return slug.strip("-")
 
 
@@ -66,16 +68,17 @@ def _add_anchors(state: StateCore) -> None:
     """Give every heading a unique id and a permalink after its text, and the components
     that are anchors (tabs, steps, panels: `meta["anchor"]`) an id from their title."""
     tokens = state.tokens
+    anchored = [
+        index
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" or (token.meta and token.meta.get("anchor"))
+    ]
     # Ids given explicitly are kept, and generated ones never collide with them.
     slugs = UniqueSlugs(
-        {
-            str(explicit)
-            for token in tokens
-            if (token.type == "heading_open" or token.meta.get("anchor"))
-            and (explicit := token.attrGet("id"))
-        }
+        {str(explicit) for index in anchored if (explicit := tokens[index].attrGet("id"))}
     )
-    for index, token in enumerate(tokens):
+    for index in anchored:
+        token = tokens[index]
         if token.meta.get("anchor") and not token.attrGet("id"):
             token.attrSet("id", slugs.add(slugify(anchor_title(tokens, index)) or "section"))
         if token.type != "heading_open":
