@@ -170,8 +170,8 @@ class NeedIndex:
 
 @dataclass(frozen=True)
 class PagePart:
-    """A part of a page put in after its assets are chosen (its sidebar, most of its HTML):
-    its HTML, and its classes, found once for all the pages that show it."""
+    """A part of a page put in after its assets are chosen (its sidebar, which is most of
+    its HTML): its HTML, and its classes, found once for all the pages that show it."""
 
     html: str
     classes: frozenset[str]
@@ -228,13 +228,13 @@ class AssetRules:
             for path, needs in zip(OWN_STYLESHEETS, self.stylesheets, strict=True)
             if matches(needs, page_html, classes, parts)
         ]
-        parts = [f'<link rel="stylesheet" href="{root}{path}">' for path in linked]
+        tags = [f'<link rel="stylesheet" href="{root}{path}">' for path in linked]
         own = sorted((page_icons(classes) | asked) - self.shared_icons)
         if own:
-            parts.append(f'<style class="page-icons">{icons.class_stylesheet(own)}</style>')
+            tags.append(f'<style class="page-icons">{icons.class_stylesheet(own)}</style>')
         if COMPONENTS_CSS in linked:
-            parts.append(f'<script src="{root}{COMPONENTS_JS}" defer></script>')
-        return "\n".join(parts)
+            tags.append(f'<script src="{root}{COMPONENTS_JS}" defer></script>')
+        return "\n".join(tags)
 
 
 def page_icons(classes: set[str]) -> set[str]:
