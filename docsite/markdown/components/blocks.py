@@ -348,7 +348,7 @@ class ComponentRules:
     markdown-it tries each of its rules on every line (and each paragraph terminator on
     every line of a paragraph): one rule that looks at the line's first character and
     tries only the components opening with it costs one call instead of one per component
-    (about 4% of a page's build)."""
+    (docsite's Markdown parse about 7% faster)."""
 
     by_char: dict[str, list[BlockRule]] = field(default_factory=dict)
 
