@@ -311,9 +311,14 @@ LIVE_SCRIPT = re.compile(r'<script src="/__docsite/livereload\.js"[^>]*></script
 
 
 def served_html(url: str, site: Path) -> dict[str, str]:
-    """Every HTML page of the served folder as the server answers it, live script taken out."""
+    """Every HTML page of the served folder as the server answers it, live script taken out.
+    A folder the server removes while it is walked gives no answer ({}): ask again."""
+    try:
+        paths = sorted(site.rglob("*.html"))
+    except FileNotFoundError:
+        return {}
     pages = {}
-    for path in sorted(site.rglob("*.html")):
+    for path in paths:
         rel = path.relative_to(site).as_posix()
         with contextlib.suppress(OSError):
             pages[rel] = LIVE_SCRIPT.sub("", fetch(url + rel))
