@@ -7,7 +7,8 @@ sitting), opens a page in Debian's Chromium (Playwright) and times, as medians:
 - reload: `page.reload()` of the open page alone, to its `load` event;
 - each kind of edit, until the browser shows it: a body edit of the open page; its title; a
   sibling's label, order, icon and badge (the sidebar shows them); a page added, renamed
-  and removed; a template (the footer), a stylesheet, the config (the site's title).
+  and removed; a template (the footer), a stylesheet, the config (the site's title); a
+  mistake in the config, until the browser shows the error, and its fix, until it goes.
 
 Between two edits the server is left to finish (its process idle), so that an edit is not
 timed waiting for the work of the one before (a build, the search index).
@@ -50,6 +51,8 @@ KINDS = (
     "template",
     "stylesheet",
     "config",
+    "mistake",
+    "mended",
 )
 FOOTER = '<footer class="site-footer"><p>{}</p></footer>\n'
 STYLESHEET = "static/assets/docsite.css"  # the theme's, overridden by the project's copy
@@ -245,6 +248,15 @@ class Trial:
                 re.sub(r"(?m)^title: .*$", f"title: Docs {mark}", config.read_text())
             ),
             lambda: _wait(page, "t => document.title.includes(t)", f"Docs {mark}"),
+        )
+        good = config.read_text()
+        overlay = "document.getElementById('docsite-error-overlay')"
+        times["mistake"] = self.timed(
+            lambda: config.write_text(good + "search: false\n"),
+            lambda: _wait(page, f"() => {overlay}?.textContent.includes('docsite.yml')", None),
+        )
+        times["mended"] = self.timed(
+            lambda: config.write_text(good), lambda: _wait(page, f"() => !{overlay}", None)
         )
         return times
 

@@ -826,3 +826,46 @@ def test_the_heap_is_frozen_while_quiet_and_collected_only_after_a_long_quiet():
         assert heap.collected == gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_watch_mode_says_a_config_error_without_rendering_and_a_build_says_every_error(
+    tmp_path,
+):
+    """A config with errors writes no site: watch mode says so at once (no page rendered,
+    the last good site still served); a build goes on to say the pages' errors too."""
+    root = tmp_path / "proj"
+    good_config = "title: Docs\n"
+    write_files(
+        root,
+        {
+            "docsite.yml": good_config,
+            "content/index.md": "# Home\n",
+            "content/guide.md": "# Guide\n\nFirst version.\n",
+        },
+    )
+    served = root / ".docsite-cache/serve"
+    live = LiveSite(BuildOptions(root=root, out=served))
+    try:
+        assert not live.full_build().failed
+        write_files(
+            root,
+            {
+                "docsite.yml": good_config + "search: false\n",
+                "content/guide.md": "# Guide\n\n[broken](nowhere.md)\n",
+            },
+        )
+        update = live.apply([root / "docsite.yml", root / "content/guide.md"])
+        assert update.failed and update.rendered == 0
+        assert [(d.file, d.line, d.col) for d in update.diagnostics] == [("docsite.yml", 2, 9)]
+        assert "First version." in (served / "guide/index.html").read_text()
+
+        built = build_site(BuildOptions(root=root, out=tmp_path / "out"))
+        assert {d.file for d in built.report.errors} == {"docsite.yml", "content/guide.md"}
+        assert not (tmp_path / "out").exists()
+
+        write_files(root, {"docsite.yml": good_config})
+        update = live.apply([root / "docsite.yml"])
+        assert update.failed
+        assert [d.file for d in update.diagnostics] == ["content/guide.md"]
+    finally:
+        live.close()

@@ -43,6 +43,10 @@ def build_site(options: BuildOptions) -> BuildResult:
             raise UsageError(f"{exc}; check the path given to --config") from None
         if not config.file and not config.content_dir.is_dir():
             raise UsageError(no_project_message(config.root))
+        if report.errors and options.keep_live:
+            # Watch mode says a config's errors at once (it keeps serving the last good
+            # site); a build goes on, to say the pages' errors in the same run.
+            return _finish(result, started)
         out = (options.out if options.out is not None else config.output_dir).resolve()
         result.output = out
         result.had_site = (out / OUTPUT_MARKER).is_file()
