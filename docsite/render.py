@@ -62,18 +62,16 @@ class ParsedLinks:
     # The parse itself, kept for the page's render (None if it had errors: parsed again then).
     parsed: tuple[Rendered, dict[str, tuple]] | None = None
     # The parse as the cache keeps it, once it came from a worker: a worker pickles the parse
-    # once, in that form, so the main process stores those bytes rather than pickling again.
+    # once, in that form. The main process stores those bytes, and keeps them as they are for
+    # the page's render, which unpickles them in the worker that renders it.
     record: bytes | None = None
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         if self.parsed is not None:
-            state["record"] = markdown_record(self.markdown_key, state.pop("parsed"))
+            state["record"] = markdown_record(self.markdown_key, self.parsed)
+            state["parsed"] = None
         return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self.parsed = pickle.loads(self.record)[1] if self.record is not None else None
 
 
 @dataclass
@@ -130,8 +128,9 @@ class PageBuilder:
         self._markdown: MarkdownRenderer | None = None
         self.asset_paths = frozenset(a.rel for a in site.assets)
         # Bodies parsed ahead (in any process), for their render: page -> (Markdown key,
-        # parse). Workers forked later inherit them: no round trip through the disk.
-        self.parsed_ahead: dict[str, tuple[str, tuple[Rendered, dict[str, tuple]]]] = {}
+        # parse, or its record when a worker made it). Workers forked later inherit them: no
+        # round trip through the disk.
+        self.parsed_ahead: dict[str, tuple[str, tuple[Rendered, dict[str, tuple]] | bytes]] = {}
 
     @property
     def markdown(self) -> MarkdownRenderer:
@@ -216,9 +215,10 @@ class PageBuilder:
     def keep_ahead(self, links: ParsedLinks) -> None:
         """Keep a parse made ahead for the page's render, and in the cache for the next
         build (a parse whose dependencies change before it is used is refused then)."""
-        if links.parsed is None:
+        kept = links.record if links.record is not None else links.parsed
+        if kept is None:
             return
-        self.parsed_ahead[links.rel] = (links.markdown_key, links.parsed)
+        self.parsed_ahead[links.rel] = (links.markdown_key, kept)
         self.cache.store_markdown(links.rel, links.markdown_key, links.parsed, links.record)
         links.parsed = links.record = None  # kept once
 
@@ -250,8 +250,10 @@ class PageBuilder:
         """The page's parse made ahead, else its cached one, if its key holds and what it
         depended on is as it was (one made ahead is in the cache already: `keep_ahead`)."""
         ahead = self.parsed_ahead.pop(job.rel, None)
-        fresh = ahead is not None and ahead[0] == job.markdown_key
-        parsed = ahead[1] if fresh else self.cache.load_markdown(job.rel, job.markdown_key)
+        if ahead is not None and ahead[0] == job.markdown_key:
+            parsed = pickle.loads(ahead[1])[1] if isinstance(ahead[1], bytes) else ahead[1]
+        else:
+            parsed = self.cache.load_markdown(job.rel, job.markdown_key)
         if parsed is None:
             return None
         dependencies = parsed[1]
