@@ -125,6 +125,31 @@ class _SpareBytecodeCache(jinja2.FileSystemBytecodeCache):
             super().load_bytecode(bucket)
 
 
+def template_environment(config: SiteConfig, compiled_dir: Path | None) -> jinja2.Environment:
+    """The theme's Jinja environment, without its globals. Made here alone: the templates
+    compiled in another process (`compile_templates`) are valid for the theme only if they
+    were compiled with the same settings, which Jinja's bytecode cache does not check.
+    `compiled_dir` keeps compiled templates between builds (Jinja's bytecode cache)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dirs(config)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        auto_reload=False,  # a build's templates are those it hashed: no stat per render
+        bytecode_cache=_SpareBytecodeCache(str(compiled_dir)) if compiled_dir is not None else None,
+    )
+
+
+def compile_templates(env: jinja2.Environment) -> None:
+    """Compile every template of the theme now (into the bytecode cache, when `env` has one);
+    a template that does not compile is left for the render that uses it to report."""
+    for name in env.list_templates(extensions=("html",)):
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
+
+
 @dataclass(frozen=True)
 class ThemedPage:
     html: str
@@ -174,18 +199,7 @@ class Theme:
         self.footer_links = footer_links
         self.nav = nav
         self.icons = icons
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(template_dirs(config)),
-            autoescape=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-            auto_reload=False,  # a build's templates are those it hashed: no stat per render
-            bytecode_cache=_SpareBytecodeCache(str(compiled_dir))
-            if compiled_dir is not None
-            else None,
-        )
+        self.env = template_environment(config, compiled_dir)
         # The interface's words in the site's locale (Retype's labels): `labels.Text_Dark`.
         self.labels = labels_for(config.locale, config.labels)
         self.env.globals.update(
@@ -373,9 +387,7 @@ class Theme:
         now, in this process: render workers forked afterwards inherit them, where each
         would otherwise do the same work again (about 0.1 s a worker). A template that does
         not compile is left for the render that uses it to report."""
-        for name in self.env.list_templates(extensions=("html",)):
-            with contextlib.suppress(jinja2.TemplateError):
-                self.env.get_template(name)
+        compile_templates(self.env)
         for folder in sorted({page.folder for page in pages if has_sidebar(page.settings.layout)}):
             with contextlib.suppress(jinja2.TemplateError):
                 self._sidebar_part(folder)

@@ -14,7 +14,7 @@ from docsite.build.files import paths_taken, place_files
 from docsite.build.inputs import InputScan, published_inputs, read_files_inputs
 from docsite.build.live import LiveState
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
-from docsite.build.prepare import check_output_names, make_chrome
+from docsite.build.prepare import check_output_names, compile_templates_aside, make_chrome
 from docsite.build.result import BuildResult
 from docsite.cache import CACHE_DIR, BuildCache, CacheState, FileEntry, PageRecord
 from docsite.checks import check_links
@@ -26,7 +26,14 @@ from docsite.markdown.code import pygments_css
 from docsite.output import OUTPUT_MARKER, OutputClash, OutputFolder, marker_of
 from docsite.pages import PageMemo, ReadPage, SettingsMemo, load_site
 from docsite.publish import publish
-from docsite.render import PageBuilder, PageJob, PageOutcome, build_pages, parse_pages
+from docsite.render import (
+    PARALLEL_THRESHOLD,
+    PageBuilder,
+    PageJob,
+    PageOutcome,
+    build_pages,
+    parse_pages,
+)
 from docsite.search import (
     IndexFeeder,
     IndexOutcome,
@@ -49,6 +56,26 @@ def render_site(
     result: BuildResult,
 ) -> None:
     """Load pages, build the nav, render what changed and swap the new site in."""
+    many = len(found.pages) >= PARALLEL_THRESHOLD and _workers(options) > 1
+    # Watch mode's process has threads of its own to fork with, and its builds after the
+    # first find the templates compiled.
+    aside = compile_templates_aside(config, cache) if many and not options.keep_live else None
+    try:
+        _render_site(config, found, scan, cache, options, report, result)
+    finally:
+        if aside is not None:
+            aside.join()
+
+
+def _render_site(
+    config: SiteConfig,
+    found: Discovery,
+    scan: InputScan,
+    cache: BuildCache,
+    options: BuildOptions,
+    report: Report,
+    result: BuildResult,
+) -> None:
     _note_cache(cache, result)
     options.progress("reading pages", 0, len(found.pages))
     with result.timed("reading pages"):
@@ -113,7 +140,7 @@ def _write_site(
         ctx.output.staging,
         ctx.previous_output,
         ctx.options.search_index and not ctx.options.keep_live,
-        _workers(ctx) > 1,
+        _workers(ctx.options) > 1,
     )
     try:
         with result.timed("rendering"):
@@ -201,8 +228,8 @@ def _page_builder(ctx: BuildContext) -> PageBuilder:
     )
 
 
-def _workers(ctx: BuildContext) -> int:
-    return ctx.options.jobs or os.cpu_count() or 1
+def _workers(options: BuildOptions) -> int:
+    return options.jobs or os.cpu_count() or 1
 
 
 def _parse_ahead(
@@ -215,7 +242,7 @@ def _parse_ahead(
         ctx.options.progress("finding links", count, len(jobs))
 
     pages = [ctx.site.by_source[job.rel] for job in jobs]
-    found = parse_pages(builder, jobs, _workers(ctx), parsed, lambda: ctx.theme.warm(pages))
+    found = parse_pages(builder, jobs, _workers(ctx.options), parsed, lambda: ctx.theme.warm(pages))
     for links in found:  # the files they read, for their render to see them unchanged
         ctx.files.update(
             read_files_inputs(ctx.config.root, links.dependencies, ctx.files, ctx.hasher)
@@ -259,7 +286,7 @@ def _render_pages(
     done(0)
     if feeder is not None:
         feeder.expect([ctx.site.by_source[job.rel] for job in jobs])
-    for outcome in build_pages(builder, jobs, _workers(ctx), done, arrived):
+    for outcome in build_pages(builder, jobs, _workers(ctx.options), done, arrived):
         ctx.report.extend(outcome.diagnostics)  # in the jobs' order, whatever the workers
     _note_rendered(ctx, plan, result)
     records = dict(plan.reused)
