@@ -4,7 +4,9 @@ swap the new site in. Each step is timed for `docsite build -v`."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 
 import jinja2
 
@@ -56,64 +58,62 @@ def render_site(
     result: BuildResult,
 ) -> None:
     """Load pages, build the nav, render what changed and swap the new site in."""
-    many = len(found.pages) >= PARALLEL_THRESHOLD and _workers(options) > 1
-    # Watch mode's process has threads of its own to fork with, and its builds after the
-    # first find the templates compiled.
+    with _compiling_aside(config, cache, options, len(found.pages)):
+        _note_cache(cache, result)
+        options.progress("reading pages", 0, len(found.pages))
+        with result.timed("reading pages"):
+            read = PageMemo(cache.load_pages_read(), lambda rel: _hash_of(scan.files, rel))
+            site = load_site(found, report, SettingsMemo(), config.urls, read)
+        apply_blog_settings(site, config.blog, report)
+        if not check_output_names(site, report):
+            return  # such a page cannot be written: stop before anything is
+        try:
+            with result.timed("navigation and theme"):
+                chrome = make_chrome(config, site, cache, report, scan.files, options.use_cache)
+            as_recorded = cache.state.marker == marker_of(scan.out)
+            # Watch mode writes into its site between builds: what the last build left is not
+            # known to be there.
+            ledger = cache.state.spare if as_recorded and not options.keep_live else None
+            with OutputFolder(scan.out, cache.spare, ledger) as output:
+                ctx = BuildContext(
+                    config=config,
+                    options=options,
+                    report=report,
+                    cache=cache,
+                    previous=cache.state,
+                    files=scan.files,
+                    hasher=scan.hasher,
+                    site=site,
+                    nav=chrome.nav,
+                    theme=chrome.theme,
+                    dates=chrome.dates,
+                    output=output,
+                    out=scan.out,
+                    previous_output=scan.out if scan.out.is_dir() else None,
+                    as_recorded=as_recorded,
+                )
+                _write_site(ctx, scan, chrome.site_html_files, read, result)
+        except jinja2.TemplateError as exc:
+            report.add(template_diagnostic(exc, config))
+        except OutputClash as clash:
+            report.add(clash_diagnostic(clash, site))
+
+
+@contextlib.contextmanager
+def _compiling_aside(
+    config: SiteConfig, cache: BuildCache, options: BuildOptions, pages: int
+) -> Iterator[None]:
+    """A fresh build of a site large enough for several cores compiles the templates in a
+    process of its own meanwhile (`compile_templates_aside`), ended with the build. Not in
+    watch mode: its process has threads of its own to fork with, and its builds after the
+    first find the templates compiled."""
+    many = pages >= PARALLEL_THRESHOLD and _workers(options) > 1
     aside = compile_templates_aside(config, cache) if many and not options.keep_live else None
     try:
-        _render_site(config, found, scan, cache, options, report, result)
+        yield
     finally:
         if aside is not None:
             aside.join()
-
-
-def _render_site(
-    config: SiteConfig,
-    found: Discovery,
-    scan: InputScan,
-    cache: BuildCache,
-    options: BuildOptions,
-    report: Report,
-    result: BuildResult,
-) -> None:
-    _note_cache(cache, result)
-    options.progress("reading pages", 0, len(found.pages))
-    with result.timed("reading pages"):
-        read = PageMemo(cache.load_pages_read(), lambda rel: _hash_of(scan.files, rel))
-        site = load_site(found, report, SettingsMemo(), config.urls, read)
-    apply_blog_settings(site, config.blog, report)
-    if not check_output_names(site, report):
-        return  # such a page cannot be written: stop before anything is
-    try:
-        with result.timed("navigation and theme"):
-            chrome = make_chrome(config, site, cache, report, scan.files, options.use_cache)
-        as_recorded = cache.state.marker == marker_of(scan.out)
-        # Watch mode writes into its site between builds: what the last build left is not
-        # known to be there.
-        ledger = cache.state.spare if as_recorded and not options.keep_live else None
-        with OutputFolder(scan.out, cache.spare, ledger) as output:
-            ctx = BuildContext(
-                config=config,
-                options=options,
-                report=report,
-                cache=cache,
-                previous=cache.state,
-                files=scan.files,
-                hasher=scan.hasher,
-                site=site,
-                nav=chrome.nav,
-                theme=chrome.theme,
-                dates=chrome.dates,
-                output=output,
-                out=scan.out,
-                previous_output=scan.out if scan.out.is_dir() else None,
-                as_recorded=as_recorded,
-            )
-            _write_site(ctx, scan, chrome.site_html_files, read, result)
-    except jinja2.TemplateError as exc:
-        report.add(template_diagnostic(exc, config))
-    except OutputClash as clash:
-        report.add(clash_diagnostic(clash, site))
 
 
 def _hash_of(files: dict[str, FileEntry], rel: str) -> str | None:
