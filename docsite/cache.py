@@ -208,12 +208,25 @@ class BuildCache:
             return {}
         return self._load_split(self._pages_read, stored.files) or {}
 
-    def stage_pages_read(self, staged: StagedCache, pages: dict[str, Any]) -> None:
-        """Add the pages as this build read them to what `staged` puts in place."""
-        if self.enabled:
-            files = self._stage_split(staged, self._pages_read, pages)
+    def stage_pages(
+        self, records: dict[str, PageRecord], pages_read: dict[str, Any]
+    ) -> StagedPages:
+        """Write what the cache keeps of each page, its record and the page as this build
+        read it, ahead of the rest of the cache (`stage`): a build does it while Pagefind
+        makes the last files of the search index."""
+        ahead = StagedPages(StagedCache(), records)
+        if not self.enabled:
+            return ahead
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ahead.record_files = self._stage_split(ahead.staged, self._records, records)
+            files = self._stage_split(ahead.staged, self._pages_read, pages_read)
             stored = _StoredPages([name for name, _ in files], engine_digest())
-            staged.add(self._write_temporary(stored, self.pages_index), self.pages_index)
+            ahead.staged.add(self._write_temporary(stored, self.pages_index), self.pages_index)
+        except BaseException:
+            ahead.staged.discard()
+            raise
+        return ahead
 
     def _load(self, index: Path, kind: type) -> Any:
         """The `kind` stored in `index`, or None when there is none that this version made."""
@@ -238,11 +251,12 @@ class BuildCache:
             return None
         return state
 
-    def stage(self, state: CacheState) -> StagedCache:
+    def stage(self, state: CacheState, ahead: StagedPages | None = None) -> StagedCache:
         """Write the cache for `state` beside its files, to be put in place by `commit` once
         the site is swapped: every write that may fail (a full disk) happens before the swap,
-        so a build that fails leaves the old site and the old cache together."""
-        staged = StagedCache()
+        so a build that fails leaves the old site and the old cache together. `ahead`: the
+        pages' part, staged already for these records (`stage_pages`)."""
+        staged = ahead.staged if ahead is not None else StagedCache()
         if not self.enabled:
             self._state = state
             return staged
@@ -259,7 +273,10 @@ class BuildCache:
                 marker=state.marker,
             )
             # The records first: inputs that promise "up to date" must never outlive them.
-            files = self._stage_split(staged, self._records, state.pages)
+            if ahead is not None and ahead.records is state.pages:
+                files = ahead.record_files
+            else:
+                files = self._stage_split(staged, self._records, state.pages)
             stored = _StoredIndex(replace(state, pages={}), [name for name, _ in files])
             staged.add(self._write_temporary(stored, self.index), self.index)
             staged.add(self._write_temporary(inputs, self.inputs_index), self.inputs_index)
@@ -449,6 +466,16 @@ class StagedCache:
             with contextlib.suppress(OSError):
                 temporary.unlink()
         self.moves, self.committed = [], []
+
+
+@dataclass
+class StagedPages:
+    """The pages' part of the cache, staged ahead of the rest (`BuildCache.stage_pages`):
+    `record_files` are the files of `records`, which `stage` then names in its index."""
+
+    staged: StagedCache
+    records: dict[str, PageRecord]
+    record_files: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from docsite.build.live import LiveState
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
 from docsite.build.prepare import check_output_names, compile_templates_aside, make_chrome
 from docsite.build.result import BuildResult
-from docsite.cache import CACHE_DIR, BuildCache, CacheState, FileEntry, PageRecord
+from docsite.cache import CACHE_DIR, BuildCache, CacheState, FileEntry, PageRecord, StagedPages
 from docsite.checks import check_links
 from docsite.config import SiteConfig
 from docsite.context import BuildContext, BuildOptions
@@ -26,7 +26,7 @@ from docsite.diagnostics import Report, Severity
 from docsite.keys import content_input, page_key, shared_keys
 from docsite.markdown.code import pygments_css
 from docsite.output import OUTPUT_MARKER, OutputClash, OutputFolder, marker_of
-from docsite.pages import PageMemo, ReadPage, SettingsMemo, load_site
+from docsite.pages import PageMemo, SettingsMemo, load_site
 from docsite.publish import publish
 from docsite.render import (
     PARALLEL_THRESHOLD,
@@ -142,6 +142,7 @@ def _write_site(
         ctx.options.search_index and not ctx.options.keep_live,
         _workers(ctx.options) > 1,
     )
+    ahead: StagedPages | None = None
     try:
         with result.timed("rendering"):
             builder = _page_builder(ctx)
@@ -157,31 +158,40 @@ def _write_site(
             same_site = shared.site == ctx.previous.site_key and ctx.as_recorded
             publish(ctx, records, reused, same_site, copies)
             _write_assets(ctx)
-        # A first build copies its folders for the next one while Pagefind indexes.
+        # A first build copies its folders for the next one while Pagefind indexes, and
+        # writes what the cache keeps of the pages meanwhile.
         ctx.output.start_spare()
+        ahead = ctx.cache.stage_pages(records, read.current)
         search = _index(ctx, records, result, feeder)
+    except BaseException:
+        if ahead is not None:
+            ahead.staged.discard()
+        raise
     finally:
         if feeder is not None:
             feeder.close()
-    ctx.output.write_text(OUTPUT_MARKER, "Written by docsite: each build replaces it.\n")
-    ctx.options.progress("writing", 0, 0)
-    if ctx.options.strict:
-        ctx.report.make_strict()
-    if ctx.report.errors:
-        return
-    state = CacheState(
-        output=str(ctx.out),
-        inputs_digest=scan.digest(),
-        diagnostics=ctx.report.sorted(),
-        pages=records,
-        files=ctx.files,
-        site_key=shared.site,
-        marker=marker_of(ctx.output.staging),  # the marker keeps its identity through the swap
-        spare=None if ctx.options.keep_live else ctx.output.ledger(),
-    )
-    search_state = search.state if search is not None else None
-    with result.timed("writing"):
-        _swap_in(ctx, state, read.current, search_state, result)
+    try:
+        ctx.output.write_text(OUTPUT_MARKER, "Written by docsite: each build replaces it.\n")
+        ctx.options.progress("writing", 0, 0)
+        if ctx.options.strict:
+            ctx.report.make_strict()
+        if ctx.report.errors:
+            return
+        state = CacheState(
+            output=str(ctx.out),
+            inputs_digest=scan.digest(),
+            diagnostics=ctx.report.sorted(),
+            pages=records,
+            files=ctx.files,
+            site_key=shared.site,
+            marker=marker_of(ctx.output.staging),  # the marker keeps its identity through the swap
+            spare=None if ctx.options.keep_live else ctx.output.ledger(),
+        )
+        search_state = search.state if search is not None else None
+        with result.timed("writing"):
+            _swap_in(ctx, state, ahead, search_state, result)
+    finally:
+        ahead.staged.discard()  # what was not committed: the build failed
     if ctx.options.keep_live:
         result.live = LiveState(
             ctx.config, ctx.site, ctx.nav, ctx.theme, ctx.cache.state, ctx.cache, ctx.out, ctx.dates
@@ -351,16 +361,15 @@ def _write_assets(ctx: BuildContext) -> None:
 def _swap_in(
     ctx: BuildContext,
     state: CacheState,
-    pages_read: dict[str, ReadPage],
+    ahead: StagedPages,
     search: SearchState | None,
     result: BuildResult,
 ) -> None:
     """Write the cache, swap the site in, then put the cache in place: what may fail (a full
     disk) comes before the swap, so a failed build always leaves the old site, and a build
-    that swapped it in succeeds."""
-    staged = ctx.cache.stage(state)
+    that swapped it in succeeds. `ahead`: the pages' part of the cache, written already."""
+    staged = ctx.cache.stage(state, ahead)
     try:
-        ctx.cache.stage_pages_read(staged, pages_read)
         if search is not None:
             ctx.cache.stage_part(staged, "search", search)
         ctx.output.commit()
