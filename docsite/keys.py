@@ -235,7 +235,7 @@ class ThemeInputs:
 class SiteInputs:
     """Everything pages show besides their own file and links."""
 
-    assets: str  # assets' key: pages may show an asset's size ([!file]), not only link to it
+    assets: str  # which files the content folder publishes (assets_key)
     site_includes: str
     theme: str
     variables: str  # what `{{ project.* }}` and the config's data offer
@@ -294,15 +294,19 @@ def page_key(base_key: str, dependencies: dict[str, tuple]) -> str:
     return digest(base_key, dependencies)
 
 
-def assets_key(site: SiteContent, files: dict[str, FileEntry]) -> str:
-    return digest(sorted((a.rel, files[content_input(a.rel)][0]) for a in site.assets))
+def assets_key(site: SiteContent) -> str:
+    """Which files the content folder publishes: links and images find them by path. What a
+    page shows of a file's contents (a snippet, a download's size) is a file it read, which
+    it depends on alone: a new screenshot re-renders no page."""
+    return digest(sorted(a.rel for a in site.assets))
 
 
 def site_nonce(site: SiteContent, files: dict[str, FileEntry]) -> str:
     """Retype's `{{ nonce }}`, for `?v=` in addresses of the site's own files: it changes
     when one of them (static/, the content folder's files) does, so browsers fetch them
     again; the same files give the same value."""
-    return digest(assets_key(site, files), inputs_of(files, InputKind.STATIC))[:12]
+    contents = digest(sorted((a.rel, files[content_input(a.rel)][0]) for a in site.assets))
+    return digest(contents, inputs_of(files, InputKind.STATIC))[:12]
 
 
 # ---- The keys of one build's pages ------------------------------------------------------
@@ -341,7 +345,7 @@ def shared_keys(
     site-wide includes and the files they read."""
     from docsite.markdown.templating import project_variables  # loads with the renderer
 
-    assets = assets_key(site, files)
+    assets = assets_key(site)
     site_html = theme.site_html
     values_read = (
         sorted((name, site_html.setup.current(name)) for name in site_html.reads)
@@ -367,8 +371,9 @@ def shared_keys(
             theme.asset_rules.key,
         )
     )
-    # The templating options change what templated pages (those that read variables) show.
-    variables = digest(project_variables(config), config.data, nonce, config.templating_options)
+    # The templating options change what templated pages (those that read variables) show;
+    # the nonce only those that read it, which follow it as a value read (`snapshot`).
+    variables = digest(project_variables(config), config.data, config.templating_options)
     site_key = key_of(
         SiteInputs(
             assets,

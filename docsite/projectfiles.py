@@ -1,4 +1,4 @@
-"""Files a page reads besides its own source: includes and code snippets.
+"""Files a page reads besides its own source: includes, code snippets, downloads' sizes.
 
 Each is read through here, so it is kept inside the project and recorded with the hash of
 its contents (or as missing): a change to one re-renders exactly the pages that read it.
@@ -66,6 +66,14 @@ class ProjectFiles:
             raise DiagnosticError(
                 [Diagnostic(path, 0, 0, Severity.ERROR, "the file is outside the project")]
             )
+        return decode_text(self._read(path, rel), rel), rel
+
+    def size(self, path: str) -> int:
+        """The size in bytes of a file inside the project (a download link shows it), read
+        and recorded like the rest: a page that shows it changes with the file."""
+        return len(self._read(path, self.relative(path) or self.name(path)))
+
+    def _read(self, path: str, rel: str) -> bytes:
         data = read_bytes(path, rel)
         self.read[rel] = content_digest(data)
-        return decode_text(data, rel), rel
+        return data

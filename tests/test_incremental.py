@@ -57,6 +57,14 @@ def make_site(root: Path, sections: int = 4, pages: int = 14) -> None:
     if card_page in files:
         files[card_page] += "\n[!card](../blog/2025-12-01-older.md)\n"
     files["content/blog/shot.png"] = "not really a picture"
+    # A download link shows its file's size: the one page that follows the file's edits.
+    download_page = f"content/s{sections - 1}/p1.md"
+    if download_page in files:
+        files[download_page] += "\n[!file](../blog/shot.png)\n"
+    files["content/blog/notes.txt"] = "a file nothing shows\n"
+    # Retype's nonce changes with every file of the site: the one page that shows it follows.
+    if "content/s0/p2.md" in files:
+        files["content/s0/p2.md"] += "\nBuilt as {{ nonce }}.\n"
     write_files(root, files)
 
 
@@ -113,6 +121,9 @@ EDITS = {
         r / "content/blog/2025-12-01-older.md", "Its summary.", "![](shot.png)\n\nIts summary."
     ),
     "post redated": lambda r: edit(r / "content/blog/first.md", "2026-01-01", "2025-06-01"),
+    # Files of the content folder: a page shows one's size, another none of it.
+    "downloaded file": lambda r: write_files(r, {"content/blog/shot.png": "a bigger one " * 99}),
+    "linked file": lambda r: write_files(r, {"content/blog/notes.txt": "other notes\n"}),
     "post removed": lambda r: (r / "content/blog/first.md").unlink(),
     "tag renamed": lambda r: edit(r / "content/s1/p4.md", "tags: [t1]", "tags: [renamed]"),
     "title read": lambda r: edit(r / "content/s0/p3.md", "# Page 0.3", "# Page three"),
@@ -162,6 +173,11 @@ def test_single_edit_rebuild_equals_clean_build(tmp_path, name):
         assert "Second post" in (out / "index.html").read_text()
     if name == "link":  # the page, and the two whose backlinks changed
         assert again.rendered == 3
+    rendered = sorted(shown for shown, *_ in again.rendered_pages)
+    if name == "downloaded file":  # its download link's page and the nonce's, not every page
+        assert rendered == ["content/s0/p2.md", "content/s3/p1.md"]
+    if name == "linked file":  # not the home page either, whose templates read no nonce
+        assert rendered == ["content/s0/p2.md"]
     if name in ("body", "accents", "add"):  # one page merged into the index
         assert any("search: re-indexed 1 of" in note for note in again.notes), again.notes
     if name in ("tags", "remove"):  # and the home page, whose list of tags changed

@@ -121,6 +121,8 @@ class Renderer:
         self.pieces: list[Piece] | None = [] if trace else None
         self.at = 0  # the statement being run
         self.now_read = False
+        # The globals the text read: a cache must know which of their values it shows.
+        self.globals_read: set[str] = set()
         self.contexts: list[dict[str, Any]] = [dict(builtins), globals_, {}]
         self.limits = limits
         self._now = now
@@ -467,6 +469,8 @@ class Renderer:
                 return frame[name]
         for context in reversed(self.contexts):
             if name in context:
+                if context is self.contexts[1]:
+                    self.globals_read.add(name)
                 return context[name]
         self.unknown.append(Unknown(name, node.at, self.template))
         return None

@@ -40,6 +40,7 @@ class Rendering:
     unknown: tuple[UnknownName, ...]
     pieces: tuple[Piece, ...] = ()  # what wrote each piece of `text`, when traced
     now_read: bool = False  # it read the time (`date.now`): it changes with it
+    globals_read: frozenset[str] = frozenset()  # the globals it read, by name
 
 
 class Template:
@@ -123,7 +124,9 @@ class Template:
             name = found.template.name
             unknown.append(UnknownName(found.name, line, col, name, found.choices))
         pieces = tuple(renderer.pieces or ())
-        return Rendering(text, tuple(unknown), pieces, renderer.now_read)
+        return Rendering(
+            text, tuple(unknown), pieces, renderer.now_read, frozenset(renderer.globals_read)
+        )
 
 
 def parse(

@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
+from docsite.diagnostics import DiagnosticError
 from docsite.markdown.components.calls import Call, add_call_rule, check_attributes
 from docsite.markdown.components.icons import emoji_text
 from docsite.markdown.components.looks import component_icon, element, resolve_destination
@@ -53,8 +54,15 @@ def _check(token: Token, call: Call, block: Token, ctx: RenderContext) -> None:
     token.meta["name"] = token.meta["name"] or posixpath.basename(rel.rstrip("/")) or call.link
     external = EXTERNAL_URL.match(call.link)
     asset = None if external or token.meta.get("page") else find_asset(rel, ctx)
-    if asset is not None:
-        token.meta["size"] = human_size(asset.path.stat().st_size)
+    if asset is None:
+        return
+    try:
+        size = ctx.files.size(str(asset.path)) if ctx.files else asset.path.stat().st_size
+    except DiagnosticError as exc:  # removed since the build found it, or unreadable
+        fault = exc.diagnostics[0]
+        ctx.error(block, call.source, f"[!file] '{call.link}': {fault.message}", fault.hint)
+        return
+    token.meta["size"] = human_size(size)
 
 
 def _render(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

@@ -37,6 +37,9 @@ MAX_INCLUDES = 1000
 UNRESOLVED = "[UNRESOLVED PARTIAL]"
 # The name of the build's time among the values a page read (see Expanded.reads).
 TIME = "time"
+# Retype's `{{ nonce }}`, which changes with the files of the site (docsite.keys.site_nonce):
+# a value read, so that only the pages that show it follow those files.
+NONCE = "nonce"
 # A page's templating may run this many loop rounds and write this much.
 LIMITS = Limits(loop_iterations=100_000, recursion_depth=64, output_size=5_000_000)
 
@@ -48,8 +51,8 @@ class Expanded:
     text: str
     origins: list[Origin]  # one per line of `text`
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    # Values it read that may change with no file changing: `content` queries, and TIME
-    # when it shows the build's time; name -> what it was.
+    # Values it read that may change with no file of its own changing: `content` queries,
+    # TIME when it shows the build's time, NONCE; name -> what it was.
     reads: dict[str, str] = field(default_factory=dict)
 
 
@@ -74,6 +77,7 @@ class Templater:
         self.limits = LIMITS  # with the config's `templating.loop_limit`
         self.diagnostics: list[Diagnostic] = []
         self.now_read = False
+        self.nonce_read = False
         self.includes = 0
         self.parsed: dict[str, Template | None] = {}  # include (os path, selector) -> parsed
         self.folders: dict[int, str] = {}  # id(template) -> the folder its includes start from
@@ -112,6 +116,7 @@ class Templater:
             self._report(error, shown)
             return text, plain_origins(text, shown, first_line, page_line)
         self.now_read |= rendering.now_read
+        self.nonce_read |= NONCE in rendering.globals_read
         for unknown in rendering.unknown:
             self._unknown(unknown, shown)
         pieces = self._safe_urls(rendering.pieces)
@@ -166,6 +171,8 @@ class Templater:
         found = dict(self.content_reads.queries)
         if self.now_read:
             found[TIME] = self.today
+        if self.nonce_read:
+            found[NONCE] = str(self.variables.get(NONCE, ""))
         return found
 
     def _include(self, runtime: Runtime, name: Any, *args: Any, **named: Any) -> str:

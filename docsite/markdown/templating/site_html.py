@@ -16,7 +16,7 @@ from docsite.config import SiteConfig
 from docsite.content import ContentIndex, ContentReads
 from docsite.dates import build_time
 from docsite.diagnostics import Diagnostic, DiagnosticError
-from docsite.markdown.templating.expand import INCLUDES_FOLDER, TIME, Templater
+from docsite.markdown.templating.expand import INCLUDES_FOLDER, NONCE, TIME, Templater
 from docsite.markdown.templating.variables import (
     git_date,
     nonce,
@@ -114,10 +114,12 @@ class TemplateSetup:
         return self.now.date().isoformat()
 
     def current(self, name: str) -> str:
-        """What a value a page's templating read is now: the date, a page's last commit
-        date, or a `content` query."""
+        """What a value a page's templating read is now: the date, the nonce, a page's last
+        commit date, or a `content` query."""
         if name == TIME:
             return self.today
+        if name == NONCE:
+            return str(self.variables.get(NONCE, ""))
         if name.startswith(UPDATED):
             return self.committed.get(name.removeprefix(UPDATED), "")
         return self.content.digest(name) if self.content is not None else ""
