@@ -24,9 +24,11 @@ WATCH_EDITS = {
             "badge",
             "body",
             "config",
+            "downloaded file",
             "folder",
             "label",
             "link",
+            "linked file",
             "order",
             "permalink",
             "remove",
@@ -113,11 +115,17 @@ def test_every_edit_sends_the_open_pages_first_and_ends_in_a_clean_build(tmp_pat
         assert sent[0][1] == (name == "stylesheet")  # swapped in place, or with the reload
     if name == "stylesheet and label":
         assert any(b"Styled page" in preview.html for preview in previews)
+    if name.endswith(" file"):  # the tabs reload with the file at once, not after the build
+        (files, css), *_ = sent
+        assert [(p.url, p.output_path, p.stylesheet) for p in files][:1] == [
+            (None, "blog/" + ("shot.png" if name == "downloaded file" else "notes.txt"), False)
+        ]
+        assert not css and not update.reload_all
     # Tabs are not told again of a page whose preview they show already.
     assert not {p.url for p in previews if p.url is not None} & set(update.changed_urls)
 
 
-def test_a_preview_is_sent_for_label_edits_and_not_for_asset_changes(tmp_path):
+def test_a_preview_is_sent_for_label_edits_and_not_for_new_files(tmp_path):
     root = tmp_path / "proj"
     make_site(root, sections=2, pages=4)
     write_files(root, {"content/extra/page.md": "# Extra\n"})
@@ -135,7 +143,7 @@ def test_a_preview_is_sent_for_label_edits_and_not_for_asset_changes(tmp_path):
         assert b"Third page" in sent[-1][0].html
         write_files(root, {"content/logo.png": b"png"})
         live.apply([root / "content/logo.png"])
-        assert len(sent) == 1  # an image: the build copies it, then the pages reload
+        assert len(sent) == 1  # a new image: the build copies it, then the pages reload
         edit(page, "# Third page", "# Page 1.3\n\n[broken](nowhere.md)")
         assert live.apply([page]).failed and len(sent) == 1  # a changed page that errs: none
         edit(page, "# Page 1.3\n\n[broken](nowhere.md)", "# Page 1.3\n")

@@ -428,6 +428,40 @@ def test_a_reload_says_whether_stylesheets_or_other_files_changed_with_the_pages
         client.close()
 
 
+def test_an_edited_image_reaches_the_tabs_before_the_build_and_once(tmp_path):
+    """An image of the content folder, edited: every tab reloads at once and gets it from
+    memory, ahead of the build; after the build, which re-renders no page, none reloads
+    again. A download link's page, whose size changed, reloads then."""
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {
+            "content/index.md": "# Home\n\n![Logo](logo.svg)\n",
+            "content/get.md": "# Get\n\n[!file](notes.txt)\n",
+            "content/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+            "content/notes.txt": "short",
+        },
+    )
+    with serving(root) as (url, _):
+        client = EventClient(url)
+        try:
+            logo = '<svg xmlns="http://www.w3.org/2000/svg"><title>New</title></svg>'
+            write_files(root, {"content/logo.svg": logo})
+            data, _ = client.wait_for("reload")
+            assert (data["all"], data["files"], data["css"]) == (True, True, False)
+            assert fetch(url + "logo.svg") == logo
+            event, data, _ = client.events.get(timeout=10)  # the build's own, once done
+            assert (event, data) == ("ok", {})
+            write_files(root, {"content/notes.txt": "much longer notes"})
+            data, _ = client.wait_for("reload")  # the file, at once
+            assert (data["all"], data["files"]) == (True, True)
+            data, _ = client.wait_for("reload")  # its size on the page, once built
+            assert data["paths"] == ["/get/"] and not data["all"]
+            assert "17 bytes" in fetch(url + "get/")
+        finally:
+            client.close()
+
+
 def test_serve_does_not_touch_the_site_folder(served_project):
     root, _, _ = served_project
     assert not (root / "site").exists()

@@ -39,11 +39,13 @@ from docsite.urls import UrlStyle
 
 @dataclass(frozen=True)
 class PagePreview:
-    """A file as the next build will write it: a page (its site URL) or a stylesheet (None)."""
+    """A file as the next build will write it: a page (its site URL), or a stylesheet or
+    another file of the site (None)."""
 
     url: str | None
     output_path: str  # where it goes in the site
     html: bytes
+    stylesheet: bool = False  # of static/: the tabs swap it in, without a reload
 
 
 @dataclass

@@ -249,7 +249,9 @@ class LiveSite:
         # Pages re-rendered alone that failed are then the only broken part of the site.
         self.broken_pages = set(relevant) if update is not None and update.failed else set()
         if update is None:
-            previewed = self._preview(relevant)
+            # Changed images and downloads go to the tabs at once, served from memory.
+            files = self._file_previews(relevant) if self._previewing() else None
+            previewed = self._preview(relevant, files)
             try:
                 update = self._full_build(interruptible=True)
             except UsageError as exc:  # say, content/ and the config deleted while serving
@@ -258,6 +260,8 @@ class LiveSite:
             self._after_preview(update, previewed)
             if not update.failed:
                 kinds_seen = set(relevant.values())
+                if files is not None:  # the tabs reloaded with them already
+                    kinds_seen.discard(ChangeKind.ASSET)
                 update.stylesheets = ChangeKind.STYLESHEET in kinds_seen
                 if kinds_seen == {ChangeKind.STYLESHEET}:
                     update.css_only = True
@@ -294,11 +298,18 @@ class LiveSite:
                 walk_again |= rel not in known or not path.is_file()
         self.memory.forget(rels, walk_again)
 
-    def _preview(self, relevant: dict[Path, ChangeKind]) -> list[PagePreview]:
+    def _previewing(self) -> bool:
+        """Whether a change is previewed: a tab listens, and the served site is a good one."""
+        return self.live is not None and not self.failing and self.on_preview is not None
+
+    def _preview(
+        self, relevant: dict[Path, ChangeKind], files: list[PagePreview] | None
+    ) -> list[PagePreview]:
         """Send the open pages as they will be before building the rest: a changed
         stylesheet itself (swapped in place by the tabs, or fetched by the pages they
-        reload), and the pages' renders for the other changes."""
-        if self.live is None or self.failing or self.on_preview is None:
+        reload), the changed `files` of the content folder (the tabs reload with them;
+        None: they cannot be sent), and the pages' renders for the other changes."""
+        if not self._previewing():
             return []
         sheets = [path for path, kind in relevant.items() if kind is ChangeKind.STYLESHEET]
         previews = _stylesheets(sheets, self.root / "static") if sheets else []
@@ -306,19 +317,54 @@ class LiveSite:
         # The reader waits: the collector's walks of what the build left cost more than
         # the few cycles a preview makes.
         with collector_paused():
-            pages = self._page_previews(others) if others else []
-        if previews or pages:
-            self.on_preview(previews + pages, not pages)  # no page to reload: swap the CSS
-        return previews + pages
+            pages = self._page_previews(others, files is not None) if others else []
+        files = files or []
+        sent = previews + files + pages
+        if sent:
+            self.on_preview(sent, not pages and not files)  # nothing to reload: swap the CSS
+        return sent
 
-    def _page_previews(self, relevant: dict[Path, ChangeKind]) -> list[PagePreview]:
-        """The open pages as the build will write them, for these changes (no stylesheet)."""
+    def _file_previews(self, relevant: dict[Path, ChangeKind]) -> list[PagePreview] | None:
+        """The changed files of the content folder (images, downloads) as the build will
+        publish them; None when one is new, gone or not published by the last build: the
+        build then reloads the tabs."""
+        assert self.live is not None
+        content_dir = self.live.config.content_dir.absolute()
+        style = self.live.config.urls
+        published = [style.file_path(asset.rel) for asset in self.live.site.assets]
+        previews = []
+        for path, kind in relevant.items():
+            if kind is not ChangeKind.ASSET:
+                continue
+            absolute = path.absolute()
+            if not absolute.is_relative_to(content_dir):
+                return None  # a file `include` brings back from a left-out folder
+            target = style.file_path(absolute.relative_to(content_dir).as_posix())
+            if published.count(target) != 1:  # not published, or two files in one place
+                return None
+            try:
+                previews.append(PagePreview(None, target, path.read_bytes()))
+            except OSError:
+                return None  # deleted: the build takes it away
+        return previews
+
+    def _page_previews(
+        self, relevant: dict[Path, ChangeKind], files_sent: bool
+    ) -> list[PagePreview]:
+        """The open pages as the build will write them, for these changes (no stylesheet).
+        `files_sent`: the changed files of the content folder went out as previews."""
         assert self.live is not None
         kinds = set(relevant.values())
         urls = [path.removeprefix("/") for path in self.open_pages()]
-        if not urls or kinds & {ChangeKind.ASSET, ChangeKind.STATIC}:
+        if not urls or ChangeKind.STATIC in kinds or (ChangeKind.ASSET in kinds and not files_sent):
             return []  # the build copies files the pages show: they are reloaded after it
-        fresh = kinds & {ChangeKind.TEMPLATE, ChangeKind.CONFIG, ChangeKind.INCLUDED}
+        # A page may show what a changed file holds (a snippet, a download's size).
+        fresh = kinds & {
+            ChangeKind.TEMPLATE,
+            ChangeKind.CONFIG,
+            ChangeKind.INCLUDED,
+            ChangeKind.ASSET,
+        }
         content_dir = self.live.config.content_dir.absolute()
         changed = {
             path.absolute().relative_to(content_dir).as_posix()
@@ -395,7 +441,18 @@ class LiveSite:
         )
         if kind is ChangeKind.IGNORED and self._brought_back(path.absolute()):
             return ChangeKind.ASSET  # a full build publishes it, or the page it is
+        if kind is ChangeKind.INCLUDED and self._published(path.absolute()):
+            return ChangeKind.ASSET  # a snippet or a download of the site: tabs may show it
         return kind
+
+    def _published(self, path: Path) -> bool:
+        """Whether the last build published this file of the content folder."""
+        assert self.live is not None
+        content = self.live.config.content_dir.absolute()
+        if not path.is_relative_to(content):
+            return False
+        rel = path.relative_to(content).as_posix()
+        return any(asset.rel == rel for asset in self.live.site.assets)
 
     def _brought_back(self, path: Path) -> bool:
         """A file in a left-out folder that is published all the same: `include` names it
@@ -483,7 +540,7 @@ def _stylesheets(paths: list[Path], static: Path) -> list[PagePreview]:
             return []
         rel = absolute.relative_to(static).as_posix()
         try:
-            previews.append(PagePreview(None, rel, path.read_bytes()))
+            previews.append(PagePreview(None, rel, path.read_bytes(), stylesheet=True))
         except OSError:
             return []  # deleted: the build takes it away
     return previews

@@ -129,8 +129,10 @@ def send_previews(events: Broadcaster, previews: list[PagePreview], css: bool) -
         events.publish("css", {})
     else:
         paths = sorted({site_path(p.url) for p in previews if p.url is not None})
-        sheets = any(p.url is None for p in previews)  # sent with the pages: fetched again
-        events.publish("reload", {"paths": paths, "all": False, "css": sheets, "files": False})
+        sheets = any(p.stylesheet for p in previews)  # sent with the pages: fetched again
+        # An image or a download: every tab reloads, as the build would have it.
+        files = any(p.url is None and not p.stylesheet for p in previews)
+        events.publish("reload", {"paths": paths, "all": files, "css": sheets, "files": files})
     if events.streams:  # a tab is there to ask for it
         events.previews.wait_served(HELD_WAIT_SECONDS)
 
@@ -368,11 +370,7 @@ class Watches:
         folders watched anew, as changes."""
         try:
             recursive = _trees(live, root)
-            elsewhere = {
-                path.parent.resolve()
-                for path in (*live.read_files(), *live.partial_files())
-                if not any(path.resolve().is_relative_to(folder) for folder in recursive)
-            }
+            elsewhere = _folders_elsewhere([*live.read_files(), *live.partial_files()], recursive)
         except OSError:  # the project folder itself is going: the build says so
             recursive, elsewhere = [], set()
         restarted = self.observer.is_alive() and _reader_dead(self.observer)
@@ -405,6 +403,19 @@ class Watches:
             if not first and folder not in appeared:
                 appeared.append(folder)
         return appeared
+
+
+def _folders_elsewhere(files: list[Path], trees: list[Path]) -> set[Path]:
+    """The folders of these files that no tree holds. Each file is resolved only when its
+    path as written is outside them: a site whose pages look for an include in every
+    folder reads (or misses) thousands of files, nearly all of them in content/."""
+    inside = tuple(os.path.join(tree, "") for tree in trees)
+    return {
+        path.parent.resolve()
+        for path in files
+        if not str(path).startswith(inside)
+        and not any(path.resolve().is_relative_to(tree) for tree in trees)
+    }
 
 
 def _reader_dead(observer: BaseObserver) -> bool:
