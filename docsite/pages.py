@@ -255,11 +255,15 @@ def reload_pages(
 ) -> SiteContent | None:
     """The site `load_site` made from `before`, now `found`: the pages of these files read
     again, pages added or removed, each placed as `load_site` places it (other files, such
-    as images or includes, are no part of it). None when that is not enough: a settings
-    file changed, a folder's own page, a folder came or went, or a page cannot be read.
-    Watch mode's preview: a page's settings or title changed, or a page was added, and the
-    other 5,000 pages are as they were."""
-    if set(before.settings) != set(found.settings) or any(rel in found.settings for rel in rels):
+    as images or includes, are no part of it). None when that is not enough: a folder's
+    settings or its own page changed, a settings file came or went, a folder came or went,
+    or a page cannot be read. Watch mode's preview: a page's settings (in it, or in its own
+    settings file) or title changed, or a page was added, and the other 5,000 pages are as
+    they were."""
+    if set(before.settings) != set(found.settings):
+        return None
+    rels = _pages_of_settings(site, found, rels)
+    if rels is None:
         return None
     sources = {source.rel: source for source in found.pages} if found is not before else None
     added = [s for rel, s in sources.items() if rel not in site.by_source] if sources else []
@@ -278,6 +282,21 @@ def reload_pages(
             return None
         fresh.append(page)
     return _placed(site, found, fresh, removed, report, style)
+
+
+def _pages_of_settings(site: SiteContent, found: Discovery, rels: set[str]) -> set[str] | None:
+    """The changed files with each settings file in the place of the page whose own it is
+    (`guide.yml` of `guide.md`); None when one holds a folder's settings, or no page's."""
+    pages = set()
+    for rel in rels:
+        if rel not in found.settings:
+            pages.add(rel)
+            continue
+        page = site.by_source.get(rel.rsplit(".", 1)[0] + ".md")
+        if page is None or page.is_index:
+            return None
+        pages.add(page.source.rel)
+    return pages
 
 
 def _folders_change(

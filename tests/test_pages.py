@@ -164,6 +164,8 @@ def shown(site):
         ("guide/more.md", "---\npermalink: /Guide/Setup\n---\n# More\n"),  # moved onto one
         ("moved/new.md", "---\npermalink: /guide/extra\n---\n# New\n"),  # added elsewhere
         ("guide/setup.md", None),  # removed
+        ("guide/more.yml", "label: Other\n"),  # a page's own settings file
+        ("guide/more.yml", "visibility: hidden\npermalink: /guide/setup\n"),  # and a clash
     ],
 )
 def test_reloading_changed_pages_gives_the_site_a_whole_load_gives(tmp_path, rel, text):
@@ -192,7 +194,7 @@ def test_reloading_changed_pages_gives_the_site_a_whole_load_gives(tmp_path, rel
     "rel, text",
     [
         ("guide/index.md", "# Guide again\n"),  # a folder's own page
-        ("guide/more.yml", "label: Other\n"),
+        ("guide/setup.yml", "label: Other\n"),  # a settings file that was not there
         ("vault/index.yml", "visibility: public\n"),
         ("moved/readme.md", "# Readme\n"),  # a second default page
         ("other/page.md", "# Other\n"),  # in a new folder
