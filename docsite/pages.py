@@ -256,10 +256,11 @@ def reload_pages(
     """The site `load_site` made from `before`, now `found`: the pages of these files read
     again, pages added or removed, each placed as `load_site` places it (other files, such
     as images or includes, are no part of it). None when that is not enough: a folder's
-    settings or its own page changed, a settings file came or went, a folder came or went,
-    or a page cannot be read. Watch mode's preview: a page's settings (in it, or in its own
-    settings file) or title changed, or a page was added, and the other 5,000 pages are as
-    they were."""
+    settings changed what its pages inherit (visibility, the address), or a folder with no
+    page of its own changed, a settings file came or went, a folder came or went, or a page
+    cannot be read. Watch mode's preview: a page's settings (in it, or in its own settings
+    file) or title changed, or a folder's label, or a page was added, and the other 5,000
+    pages are as they were."""
     if set(before.settings) != set(found.settings):
         return None
     rels = _pages_of_settings(site, found, rels)
@@ -272,16 +273,48 @@ def reload_pages(
         return None
     olds = [site.by_source[rel] for rel in sorted(rels) if rel in site.by_source]
     olds = [old for old in olds if old.source.rel not in removed]
-    if any(old.is_index for old in olds):
-        return None
     fresh = []
-    for source in [old.source for old in olds] + added:
-        settings_file = _settings_file(source, False, found)
-        page = loaded.load(source, settings_file, False, report, memo)
+    for source, is_index in [(old.source, old.is_index) for old in olds] + [
+        (source, False) for source in added
+    ]:
+        settings_file = _settings_file(source, is_index, found)
+        page = loaded.load(source, settings_file, is_index, report, memo)
         if page is None:
             return None
         fresh.append(page)
-    return _placed(site, found, fresh, removed, report, style)
+    folders = _folders_of(site.folders, fresh, found)
+    placed = _placed(site, found, fresh, removed, report, style, folders)
+    return placed if _same_above(site, placed, fresh) else None
+
+
+def _folders_of(
+    folders: dict[str, Folder], fresh: list[Page], found: Discovery
+) -> dict[str, Folder]:
+    """The folders, those whose default page was read again described by it anew."""
+    indexes = [page for page in fresh if page.is_index]
+    if not indexes:
+        return folders
+    changed = dict(folders)
+    for page in indexes:
+        rel = posixpath.dirname(page.source.rel)
+        shown = page_settings_shown(_settings_file(page.source, True, found))
+        changed[rel] = Folder(rel, page.settings, page, shown)
+    return changed
+
+
+def _same_above(site: SiteContent, placed: SiteContent, fresh: list[Page]) -> bool:
+    """Whether each folder whose default page was read again gives the pages below it what
+    it gave them: its visibility, and the address theirs start from (its permalink)."""
+    for page in fresh:
+        if page.is_index:
+            rel = posixpath.dirname(page.source.rel)
+            old, new = site.folders[rel], placed.folders[rel]
+            if (old.settings.visibility, old.settings.permalink) != (
+                new.settings.visibility,
+                new.settings.permalink,
+            ) or site.by_source[page.source.rel].url != page.url:
+                return False
+    return True
 
 
 def _pages_of_settings(site: SiteContent, found: Discovery, rels: set[str]) -> set[str] | None:
@@ -294,9 +327,21 @@ def _pages_of_settings(site: SiteContent, found: Discovery, rels: set[str]) -> s
             continue
         page = site.by_source.get(rel.rsplit(".", 1)[0] + ".md")
         if page is None or page.is_index:
+            page = _default_page_reading(site, found, rel)
+        if page is None:
             return None
         pages.add(page.source.rel)
     return pages
+
+
+def _default_page_reading(site: SiteContent, found: Discovery, rel: str) -> Page | None:
+    """The folder's default page whose settings file `rel` is (a folder's `index.yml`)."""
+    folder = site.folders.get(posixpath.dirname(rel))
+    page = folder.index if folder is not None else None
+    if page is None:
+        return None
+    settings_file = _settings_file(page.source, True, found)
+    return page if settings_file is not None and settings_file.rel == rel else None
 
 
 def _folders_change(
@@ -337,13 +382,15 @@ def _placed(
     removed: list[str],
     report: Report,
     style: UrlStyle,
+    folders: dict[str, Folder],
 ) -> SiteContent:
-    """The site with these pages, just read, in place, and those of `removed` gone."""
+    """The site with these pages, just read, in place, and those of `removed` gone;
+    `folders`: the site's, with those whose default page is among them anew."""
     chains: dict[str, tuple[bool, bool]] = {}
     for page in fresh:
-        _inherit_visibility(page, site.folders, report, chains)
+        _inherit_visibility(page, folders, report, chains)
         _assign_url(page, report, style)
-    _place_under_folder_permalinks(fresh, site.folders, report)
+    _place_under_folder_permalinks(fresh, folders, report)
     by_source = {**site.by_source, **{page.source.rel: page for page in fresh}}
     for rel in removed:
         del by_source[rel]
@@ -358,7 +405,7 @@ def _placed(
         placed = _urls_placed(site, fresh, removed)
         by_url, keys = placed if placed is not None else _check_unique_urls(pages, report)
     linkable = {**found.unlisted, **found.settings}
-    return SiteContent(pages, site.folders, by_source, by_url, found.assets, linkable, keys)
+    return SiteContent(pages, folders, by_source, by_url, found.assets, linkable, keys)
 
 
 def _urls_placed(

@@ -121,6 +121,7 @@ def test_first_h1_ignores_fenced_code():
 RELOAD_SITE = {
     "index.md": "# Home\n",
     "guide/index.md": "# Guide\n",
+    "guide/index.yml": "icon: book\n",
     "guide/setup.md": "---\norder: 2\n---\n# Setup\n",
     "guide/more.md": "# More\n",
     "guide/more.yml": "label: More settings\n",
@@ -145,7 +146,16 @@ def shown(site):
     pages = [
         (p.source.rel, p.url, p.label, p.title, p.settings, p.body, p.is_index) for p in site.pages
     ]
-    return pages, {url: page.source.rel for url, page in site.by_url.items()}, site.output_keys
+    folders = {
+        rel: (f.settings, f.index and f.index.source.rel, f.settings_file)
+        for rel, f in site.folders.items()
+    }
+    return (
+        pages,
+        {url: page.source.rel for url, page in site.by_url.items()},
+        site.output_keys,
+        folders,
+    )
 
 
 @pytest.mark.parametrize(
@@ -166,6 +176,11 @@ def shown(site):
         ("guide/setup.md", None),  # removed
         ("guide/more.yml", "label: Other\n"),  # a page's own settings file
         ("guide/more.yml", "visibility: hidden\npermalink: /guide/setup\n"),  # and a clash
+        # A folder's own page and settings, in what the pages below it do not inherit.
+        ("guide/index.md", "# Guide again\n"),
+        ("guide/index.md", "---\nlabel: Guides\norder: 3\n---\n# Guide\n"),
+        ("guide/index.yml", "icon: rocket\nlabel: Guides\nnav:\n  badge: NEW\n"),
+        ("index.md", "---\nlabel: Start\n---\n# Home again\n"),  # the home page
     ],
 )
 def test_reloading_changed_pages_gives_the_site_a_whole_load_gives(tmp_path, rel, text):
@@ -193,7 +208,11 @@ def test_reloading_changed_pages_gives_the_site_a_whole_load_gives(tmp_path, rel
 @pytest.mark.parametrize(
     "rel, text",
     [
-        ("guide/index.md", "# Guide again\n"),  # a folder's own page
+        # A folder's visibility or address, which the pages below it inherit.
+        ("guide/index.md", "---\nvisibility: hidden\n---\n# Guide\n"),
+        ("guide/index.yml", "visibility: protected\n"),
+        ("guide/index.yml", "permalink: /guides\n"),
+        ("index.md", "---\nvisibility: private\n---\n# Home\n"),
         ("guide/setup.yml", "label: Other\n"),  # a settings file that was not there
         ("vault/index.yml", "visibility: public\n"),
         ("moved/readme.md", "# Readme\n"),  # a second default page
@@ -208,6 +227,7 @@ def test_folders_and_their_settings_are_not_reloaded_alone(tmp_path, rel, text):
         (tmp_path / rel).unlink()
     else:
         write_files(tmp_path, {rel: text})
+    loaded.forget({rel})  # as watch mode does
     now = discover(tmp_path, "content", Report())
     style = site.pages[0].style
     assert reload_pages(site, found, now, {rel}, Report(), memo, style, loaded) is None
