@@ -8,7 +8,10 @@ sitting), opens a page in Debian's Chromium (Playwright) and times, as medians:
 - each kind of edit, until the browser shows it: a body edit of the open page; its title; a
   sibling's label, order, icon and badge (the sidebar shows them); a page added, renamed
   and removed; a template (the footer), a stylesheet, the config (the site's title); a
-  mistake in the config, until the browser shows the error, and its fix, until it goes.
+  mistake in the config, until the browser shows the error, and its fix, until it goes;
+  and what Retype projects hold besides: an include that one page in ten shows (the open
+  one too), an image the open page shows, its folder's `index.yml` (the folder's label) and
+  the page's own settings file (its label).
 
 Between two edits the server is left to finish (its process idle), so that an edit is not
 timed waiting for the work of the one before (a build, the search index).
@@ -53,6 +56,10 @@ KINDS = (
     "config",
     "mistake",
     "mended",
+    "include",
+    "image",
+    "folder",
+    "settings",
 )
 FOOTER = '<footer class="site-footer"><p>{}</p></footer>\n'
 STYLESHEET = "static/assets/docsite.css"  # the theme's, overridden by the project's copy
@@ -178,6 +185,31 @@ class Trial:
         times.update(self._sidebar(n, mark))
         times.update(self._pages(mark))
         times.update(self._site(mark))
+        times.update(self._retype(n, mark))
+        return times
+
+    def _retype(self, n: int, mark: str) -> dict[str, float]:
+        page, content = self.page, self.corpus.content
+        times = {}
+        times["include"] = self.timed(
+            lambda: (content / INCLUDE).write_text(f"Shared {mark}.\n"),
+            lambda: _shows(page, f"Shared {mark}."),
+        )
+        width = 20 + n
+        times["image"] = self.timed(
+            lambda: (self.folder / IMAGE).write_text(_svg(width)),
+            lambda: _wait(
+                page, f"w => document.querySelector('{IMAGE_SELECTOR}')?.naturalWidth === w", width
+            ),
+        )
+        times["folder"] = self.timed(
+            lambda: (self.folder / "index.yml").write_text(f"label: Folder {mark}\n"),
+            lambda: _shows(page, f"Folder {mark}"),
+        )
+        times["settings"] = self.timed(
+            lambda: self.source.with_suffix(".yml").write_text(f"label: Own {mark}\n"),
+            lambda: _shows(page, f"Own {mark}"),
+        )
         return times
 
     def _sidebar(self, n: int, mark: str) -> dict[str, float]:
@@ -266,8 +298,27 @@ def _base_css(css: Path) -> str:
     return css.read_text().split(":root{--bench:")[0]
 
 
-def _prepare(corpus: Corpus) -> None:
-    """A footer template and a stylesheet of the project's own, for their edits to change."""
+INCLUDE = "_includes/shared-note.md"
+IMAGE = "picture.svg"
+IMAGE_SELECTOR = 'img[src$="picture.svg"]'
+
+
+def _svg(width: int) -> str:
+    return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="10"></svg>\n'
+
+
+def _prepare(corpus: Corpus, rel: str) -> None:
+    """A footer template and a stylesheet of the project's own, for their edits to change;
+    an include that one page in ten shows, and `rel` too, which also shows an image."""
+    for index, page in enumerate(corpus.pages):
+        if index % 10 == 0 or page == rel:
+            path = corpus.content / page
+            path.write_text(path.read_text() + '\n{{ include "shared-note" }}\n')
+    (corpus.content / INCLUDE).parent.mkdir(parents=True, exist_ok=True)
+    (corpus.content / INCLUDE).write_text("Shared start.\n")
+    source = corpus.content / rel
+    (source.parent / IMAGE).write_text(_svg(10))
+    source.write_text(source.read_text() + f"\n![A picture]({IMAGE})\n")
     footer = corpus.root / "templates/partials/footer.html"
     footer.parent.mkdir(parents=True, exist_ok=True)
     footer.write_text(FOOTER.format("Footer start"))
@@ -280,8 +331,8 @@ def measure(corpus: Corpus, trials: int, engine: Path = REPO) -> dict[str, float
     """Median milliseconds from save to visible, by edit kind."""
     from playwright.sync_api import sync_playwright
 
-    _prepare(corpus)
     rel = corpus.pages[len(corpus.pages) // 2]
+    _prepare(corpus, rel)
     folder = rel.rsplit("/", 1)[0] + "/"
     sibling = next(
         p for p in corpus.pages if p.startswith(folder) and p != rel and "index" not in p
