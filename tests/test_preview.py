@@ -42,6 +42,7 @@ WATCH_EDITS = {
         edit(r / "content/s2/p3.md", "(p4.md)", "(p4-moved.md)"),
     ),
     "stylesheet": lambda r: write_files(r, {"static/assets/site.css": "body{color:blue}"}),
+    "script": lambda r: write_files(r, {"static/assets/site.js": "let shown = 2;"}),
     "open page label": lambda r: edit(r / "content/s2/p5.md", "# Page 2.5", "# Open page"),
     # The open page changed, and a page saved with it links to it now: its "See also" grows.
     "open page and a link to it": lambda r: (
@@ -90,7 +91,7 @@ def changed(before: dict[Path, tuple[int, int]], after: dict[Path, tuple[int, in
 def test_every_edit_sends_the_open_pages_first_and_ends_in_a_clean_build(tmp_path, name):
     root = tmp_path / "proj"
     make_site(root, sections=4, pages=14)
-    write_files(root, {"static/assets/site.css": "body{}"})
+    write_files(root, {"static/assets/site.css": "body{}", "static/assets/site.js": "let shown;"})
     served = root / ".docsite-cache/serve"
     live = LiveSite(BuildOptions(root=root, out=served))
     sent: list[tuple[list[PagePreview], bool]] = []
@@ -115,10 +116,11 @@ def test_every_edit_sends_the_open_pages_first_and_ends_in_a_clean_build(tmp_pat
         assert sent[0][1] == (name == "stylesheet")  # swapped in place, or with the reload
     if name == "stylesheet and label":
         assert any(b"Styled page" in preview.html for preview in previews)
-    if name.endswith(" file"):  # the tabs reload with the file at once, not after the build
+    if name.endswith(" file") or name == "script":  # the tabs reload with it at once
         (files, css), *_ = sent
+        path = {"downloaded file": "blog/shot.png", "linked file": "blog/notes.txt"}
         assert [(p.url, p.output_path, p.stylesheet) for p in files][:1] == [
-            (None, "blog/" + ("shot.png" if name == "downloaded file" else "notes.txt"), False)
+            (None, path.get(name, "assets/site.js"), False)
         ]
         assert not css and not update.reload_all
     # Tabs are not told again of a page whose preview they show already.

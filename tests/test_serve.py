@@ -462,6 +462,38 @@ def test_an_edited_image_reaches_the_tabs_before_the_build_and_once(tmp_path):
             client.close()
 
 
+def test_an_edited_script_of_static_reaches_the_tabs_before_the_build(tmp_path):
+    """A script of static/, edited: the tabs reload at once with it, as for an image. A file
+    the build publishes otherwise than previewed (static/ wins over content/ at one path)
+    reloads them again once built."""
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {
+            "content/index.md": "# Home\n",
+            "content/shadowed.txt": "content's",
+            "static/extra.js": "let a = 1;",
+            "static/shadowed.txt": "static's",
+        },
+    )
+    with serving(root) as (url, _):
+        client = EventClient(url)
+        try:
+            write_files(root, {"static/extra.js": "let a = 2;"})
+            data, _ = client.wait_for("reload")
+            assert (data["all"], data["files"]) == (True, True)
+            assert fetch(url + "extra.js") == "let a = 2;"
+            event, data, _ = client.events.get(timeout=10)
+            assert (event, data) == ("ok", {})
+            write_files(root, {"content/shadowed.txt": "content's, edited"})
+            data, _ = client.wait_for("reload")  # at once, with the content folder's file
+            data, _ = client.wait_for("reload")  # again, with the one the build published
+            assert (data["all"], data["files"]) == (True, True)
+            assert fetch(url + "shadowed.txt") == "static's"
+        finally:
+            client.close()
+
+
 def test_serve_does_not_touch_the_site_folder(served_project):
     root, _, _ = served_project
     assert not (root / "site").exists()

@@ -260,8 +260,8 @@ class LiveSite:
             self._after_preview(update, previewed)
             if not update.failed:
                 kinds_seen = set(relevant.values())
-                if files is not None:  # the tabs reloaded with them already
-                    kinds_seen.discard(ChangeKind.ASSET)
+                if files is not None and self._files_as_previewed(files):
+                    kinds_seen -= {ChangeKind.ASSET, ChangeKind.STATIC}  # the tabs have them
                 update.stylesheets = ChangeKind.STYLESHEET in kinds_seen
                 if kinds_seen == {ChangeKind.STYLESHEET}:
                     update.css_only = True
@@ -325,38 +325,54 @@ class LiveSite:
         return sent
 
     def _file_previews(self, relevant: dict[Path, ChangeKind]) -> list[PagePreview] | None:
-        """The changed files of the content folder (images, downloads) as the build will
-        publish them; None when one is new, gone or not published by the last build: the
-        build then reloads the tabs."""
+        """The changed files of the content folder and of static/ (images, downloads,
+        scripts) as the build will publish them; None when one is new, gone or not
+        published by the last build, or an icon or an action (pages show those): the
+        build then reloads the tabs. A build that publishes one otherwise reloads them too
+        (`_files_as_previewed`)."""
         assert self.live is not None
         content_dir = self.live.config.content_dir.absolute()
+        static = self.root / "static"
         style = self.live.config.urls
         published = [style.file_path(asset.rel) for asset in self.live.site.assets]
         previews = []
         for path, kind in relevant.items():
-            if kind is not ChangeKind.ASSET:
-                continue
             absolute = path.absolute()
-            if not absolute.is_relative_to(content_dir):
-                return None  # a file `include` brings back from a left-out folder
-            target = style.file_path(absolute.relative_to(content_dir).as_posix())
-            if published.count(target) != 1:  # not published, or two files in one place
-                return None
+            if kind is ChangeKind.ASSET and absolute.is_relative_to(content_dir):
+                target = style.file_path(absolute.relative_to(content_dir).as_posix())
+                if published.count(target) != 1:  # not published, or two files in one place
+                    return None
+            elif kind is ChangeKind.STATIC and absolute.is_relative_to(static):
+                target = absolute.relative_to(static).as_posix()
+                if target.startswith("icons/") or not (self.live.out / target).is_file():
+                    return None  # an icon of the site's, or a file the build did not publish
+            elif kind in (ChangeKind.ASSET, ChangeKind.STATIC):
+                return None  # brought back from a left-out folder; an icon pack's, an action
+            else:
+                continue
             try:
                 previews.append(PagePreview(None, target, path.read_bytes()))
             except OSError:
                 return None  # deleted: the build takes it away
         return previews
 
+    def _files_as_previewed(self, files: list[PagePreview]) -> bool:
+        """Whether the build published these files as they were previewed."""
+        assert self.live is not None
+        try:
+            return all((self.live.out / p.output_path).read_bytes() == p.html for p in files)
+        except OSError:
+            return False
+
     def _page_previews(
         self, relevant: dict[Path, ChangeKind], files_sent: bool
     ) -> list[PagePreview]:
         """The open pages as the build will write them, for these changes (no stylesheet).
-        `files_sent`: the changed files of the content folder went out as previews."""
+        `files_sent`: the changed files of content/ and static/ went out as previews."""
         assert self.live is not None
         kinds = set(relevant.values())
         urls = [path.removeprefix("/") for path in self.open_pages()]
-        if not urls or ChangeKind.STATIC in kinds or (ChangeKind.ASSET in kinds and not files_sent):
+        if not urls or (kinds & {ChangeKind.ASSET, ChangeKind.STATIC} and not files_sent):
             return []  # the build copies files the pages show: they are reloaded after it
         # A page may show what a changed file holds (a snippet, a download's size).
         fresh = kinds & {
@@ -364,6 +380,7 @@ class LiveSite:
             ChangeKind.CONFIG,
             ChangeKind.INCLUDED,
             ChangeKind.ASSET,
+            ChangeKind.STATIC,
         }
         content_dir = self.live.config.content_dir.absolute()
         changed = {
