@@ -428,10 +428,12 @@ def test_a_reload_says_whether_stylesheets_or_other_files_changed_with_the_pages
         client.close()
 
 
-def test_an_edited_image_reaches_the_tabs_before_the_build_and_once(tmp_path):
-    """An image of the content folder, edited: every tab reloads at once and gets it from
-    memory, ahead of the build; after the build, which re-renders no page, none reloads
-    again. A download link's page, whose size changed, reloads then."""
+def test_edited_files_reach_the_tabs_before_the_build_and_once(tmp_path):
+    """An image of the content folder or a script of static/, edited: every tab reloads at
+    once and gets it from memory, ahead of the build; after the build, which re-renders no
+    page, none reloads again. A download link's page, whose size changed, reloads then; a
+    file the build publishes otherwise than previewed (static/ wins over content/ at one
+    path) reloads them again."""
     root = tmp_path / "proj"
     write_files(
         root,
@@ -440,51 +442,28 @@ def test_an_edited_image_reaches_the_tabs_before_the_build_and_once(tmp_path):
             "content/get.md": "# Get\n\n[!file](notes.txt)\n",
             "content/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
             "content/notes.txt": "short",
+            "content/shadowed.txt": "content's",
+            "static/extra.js": "let a = 1;",
+            "static/shadowed.txt": "static's",
         },
     )
+    logo = '<svg xmlns="http://www.w3.org/2000/svg"><title>New</title></svg>'
     with serving(root) as (url, _):
         client = EventClient(url)
         try:
-            logo = '<svg xmlns="http://www.w3.org/2000/svg"><title>New</title></svg>'
-            write_files(root, {"content/logo.svg": logo})
-            data, _ = client.wait_for("reload")
-            assert (data["all"], data["files"], data["css"]) == (True, True, False)
-            assert fetch(url + "logo.svg") == logo
-            event, data, _ = client.events.get(timeout=10)  # the build's own, once done
-            assert (event, data) == ("ok", {})
+            for rel, text in (("content/logo.svg", logo), ("static/extra.js", "let a = 2;")):
+                write_files(root, {rel: text})
+                data, _ = client.wait_for("reload")
+                assert (data["all"], data["files"], data["css"]) == (True, True, False)
+                assert fetch(url + rel.split("/", 1)[1]) == text
+                event, data, _ = client.events.get(timeout=10)  # the build's own, once done
+                assert (event, data) == ("ok", {})
             write_files(root, {"content/notes.txt": "much longer notes"})
             data, _ = client.wait_for("reload")  # the file, at once
             assert (data["all"], data["files"]) == (True, True)
             data, _ = client.wait_for("reload")  # its size on the page, once built
             assert data["paths"] == ["/get/"] and not data["all"]
             assert "17 bytes" in fetch(url + "get/")
-        finally:
-            client.close()
-
-
-def test_an_edited_script_of_static_reaches_the_tabs_before_the_build(tmp_path):
-    """A script of static/, edited: the tabs reload at once with it, as for an image. A file
-    the build publishes otherwise than previewed (static/ wins over content/ at one path)
-    reloads them again once built."""
-    root = tmp_path / "proj"
-    write_files(
-        root,
-        {
-            "content/index.md": "# Home\n",
-            "content/shadowed.txt": "content's",
-            "static/extra.js": "let a = 1;",
-            "static/shadowed.txt": "static's",
-        },
-    )
-    with serving(root) as (url, _):
-        client = EventClient(url)
-        try:
-            write_files(root, {"static/extra.js": "let a = 2;"})
-            data, _ = client.wait_for("reload")
-            assert (data["all"], data["files"]) == (True, True)
-            assert fetch(url + "extra.js") == "let a = 2;"
-            event, data, _ = client.events.get(timeout=10)
-            assert (event, data) == ("ok", {})
             write_files(root, {"content/shadowed.txt": "content's, edited"})
             data, _ = client.wait_for("reload")  # at once, with the content folder's file
             data, _ = client.wait_for("reload")  # again, with the one the build published
