@@ -26,6 +26,10 @@ WATCH_EDITS = {
             "config",
             "downloaded file",
             "folder",
+            # A folder's own page: its icon (alone), its visibility and address (all below).
+            "top icon",
+            "folder private",
+            "folder permalink",
             "label",
             "link",
             "linked file",
