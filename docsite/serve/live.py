@@ -249,7 +249,7 @@ class LiveSite:
         # Pages re-rendered alone that failed are then the only broken part of the site.
         self.broken_pages = set(relevant) if update is not None and update.failed else set()
         if update is None:
-            # Changed images and downloads go to the tabs at once, served from memory.
+            # Changed images, downloads and scripts go to the tabs at once, from memory.
             files = self._file_previews(relevant) if self._previewing() else None
             previewed = self._preview(relevant, files)
             try:
@@ -307,7 +307,7 @@ class LiveSite:
     ) -> list[PagePreview]:
         """Send the open pages as they will be before building the rest: a changed
         stylesheet itself (swapped in place by the tabs, or fetched by the pages they
-        reload), the changed `files` of the content folder (the tabs reload with them;
+        reload), the changed `files` of content/ and static/ (the tabs reload with them;
         None: they cannot be sent), and the pages' renders for the other changes."""
         if not self._previewing():
             return []
