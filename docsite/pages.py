@@ -319,7 +319,8 @@ def _same_above(site: SiteContent, placed: SiteContent, fresh: list[Page]) -> bo
 
 def _pages_of_settings(site: SiteContent, found: Discovery, rels: set[str]) -> set[str] | None:
     """The changed files with each settings file in the place of the page whose own it is
-    (`guide.yml` of `guide.md`); None when one holds a folder's settings, or no page's."""
+    (`guide.yml` of `guide.md`, a folder's `index.yml` of its default page); None when one
+    holds the settings of a folder with no page of its own, or of no page."""
     pages = set()
     for rel in rels:
         if rel not in found.settings:
