@@ -431,9 +431,9 @@ def test_a_reload_says_whether_stylesheets_or_other_files_changed_with_the_pages
 def test_edited_files_reach_the_tabs_before_the_build_and_once(tmp_path):
     """An image of the content folder or a script of static/, edited: every tab reloads at
     once and gets it from memory, ahead of the build; after the build, which re-renders no
-    page, none reloads again. A download link's page, whose size changed, reloads then; a
-    file the build publishes otherwise than previewed (static/ wins over content/ at one
-    path) reloads them again."""
+    page, none reloads again. A download is no file a tab shows: the open page with its
+    link is updated in place with its new size. A file the build publishes otherwise than
+    previewed (static/ wins over content/ at one path) reloads the tabs again."""
     root = tmp_path / "proj"
     write_files(
         root,
@@ -458,12 +458,13 @@ def test_edited_files_reach_the_tabs_before_the_build_and_once(tmp_path):
                 assert fetch(url + rel.split("/", 1)[1]) == text
                 event, data, _ = client.events.get(timeout=10)  # the build's own, once done
                 assert (event, data) == ("ok", {})
+            assert "5 bytes" in fetch(url + "get/")  # a tab shows the download link's page
             write_files(root, {"content/notes.txt": "much longer notes"})
-            data, _ = client.wait_for("reload")  # the file, at once
-            assert (data["all"], data["files"]) == (True, True)
-            data, _ = client.wait_for("reload")  # its size on the page, once built
-            assert data["paths"] == ["/get/"] and not data["all"]
+            data, _ = client.wait_for("reload")  # at once, updated in place: no image
+            assert (data["paths"], data["all"], data["files"]) == (["/get/"], False, False)
             assert "17 bytes" in fetch(url + "get/")
+            event, data, _ = client.events.get(timeout=10)  # the build made it so too
+            assert (event, data) == ("ok", {})
             write_files(root, {"content/shadowed.txt": "content's, edited"})
             data, _ = client.wait_for("reload")  # at once, with the content folder's file
             data, _ = client.wait_for("reload")  # again, with the one the build published

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import mimetypes
 import os
 import stat
 import sys
@@ -130,11 +131,25 @@ def send_previews(events: Broadcaster, previews: list[PagePreview], css: bool) -
     else:
         paths = sorted({site_path(p.url) for p in previews if p.url is not None})
         sheets = any(p.stylesheet for p in previews)  # sent with the pages: fetched again
-        # An image or a download: every tab reloads, as the build would have it.
-        files = any(p.url is None and not p.stylesheet for p in previews)
+        # An image or a script: every tab reloads, as the build would have it. A code
+        # sample or a download is held only: the pages that show it are among `paths`.
+        files = any(
+            p.url is None and not p.stylesheet and shown_by_pages(p.output_path) for p in previews
+        )
         events.publish("reload", {"paths": paths, "all": files, "css": sheets, "files": files})
     if events.streams:  # a tab is there to ask for it
         events.previews.wait_served(HELD_WAIT_SECONDS)
+
+
+def shown_by_pages(path: str) -> bool:
+    """Whether pages show a file of the site itself (an image, a video, a font, a script,
+    a stylesheet of the content folder), which a tab fetches again only when it reloads;
+    pages link to other files, or show what they hold (a code snippet), and a tab updates
+    in place for those."""
+    kind = mimetypes.guess_type(path)[0] or ""
+    return kind.startswith(("image/", "video/", "audio/", "font/")) or kind.endswith(
+        ("javascript", "/css")
+    )
 
 
 def publish(events: Broadcaster, update: Update) -> None:
