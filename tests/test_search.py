@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gzip
 import importlib.metadata
 import json
 import os
 import pickle
 import random
+import signal
+import threading
 import time
 import tomllib
 from collections.abc import Callable
@@ -343,13 +346,13 @@ def test_the_pinned_pagefind_runs_docsite_s_client_and_patches_the_index(
     assert pagefind.patchable, f"docsite was not written for Pagefind {pagefind.version}"
     assert pagefind.note() == ""
     launched = []
-    real = pagefind_client._prompt_service
 
-    def counted():
-        launched.append(True)
-        return real()
+    class Counted(pagefind_client._Service):
+        def __init__(self, background: bool = False):
+            launched.append(True)
+            super().__init__(background)
 
-    monkeypatch.setattr(pagefind_client, "_prompt_service", counted)
+    monkeypatch.setattr(pagefind_client, "_Service", Counted)
     project.write(FILES)
     result = project.build()
     assert result.ok, project.messages(result)
@@ -400,10 +403,76 @@ def test_a_session_closed_while_pages_are_indexed_ends_its_pagefind():
                 f"/p{n}/", lambda n=n: f"<html lang='en'><body><p>page {n}</p></body></html>"
             )
         time.sleep(0.005 * (trial % 3))
-        service, _ = session._opened.result()
         session.close()
         with pytest.raises(ProcessLookupError):
-            os.kill(service._backend.pid, 0)
+            os.kill(session._service.process.pid, 0)
+
+
+# How long a test waits for an answer before it calls the client stuck.
+STUCK_SECONDS = 60
+
+
+def _settle(future: concurrent.futures.Future, work: Callable[[], object]) -> None:
+    try:
+        future.set_result(work())
+    except BaseException as error:
+        future.set_exception(error)
+
+
+@needs_pagefind
+def test_docsite_s_client_fails_each_request_pagefind_refuses_with_pagefind_s_words():
+    """An error answer fails its own request, also one Pagefind could not read (its number
+    comes back only in the copy of the message Pagefind sends); the others are answered."""
+    service = pagefind_client._Service()
+    try:
+        page = "<html lang='en'><body><p>Gateway</p></body></html>"
+        no_index = service.send(
+            {
+                "type": "AddFile",
+                "index_id": 99,
+                "file_path": None,
+                "url": "/a/",
+                "file_contents": page,
+            }
+        )
+        unknown = service.send({"type": "Reindex"})
+        created = service.send({"type": "NewIndex", "config": {}})
+        with pytest.raises(pagefind_client.ServiceError, match="Invalid index"):
+            no_index.result(STUCK_SECONDS)
+        with pytest.raises(pagefind_client.ServiceError, match="unknown variant `Reindex`"):
+            unknown.result(STUCK_SECONDS)
+        assert isinstance(created.result(STUCK_SECONDS)["index_id"], int)
+    finally:
+        service.close()
+
+
+@needs_pagefind
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs POSIX signals")
+def test_a_session_whose_pagefind_ends_fails_instead_of_waiting():
+    """A Pagefind that dies with pages given to it and not answered fails those pages and
+    the files asked for, which sends the build to index the site whole; what is asked after
+    fails at once. Nothing waits for an answer that cannot come."""
+    session = pagefind_client.IndexSession(search.pagefind_config(False))
+    service = session._service
+    session._created.result(STUCK_SECONDS)
+    os.kill(service.process.pid, signal.SIGSTOP)  # it reads nothing more, answers nothing
+    page = "<html lang='en'><body><p>page {}</p></body></html>"
+    session.add("/a/", lambda: page.format("a"))
+    session.add("/b/", lambda: page.format("b"))
+    deadline = time.monotonic() + STUCK_SECONDS
+    while len(service._due) < 2 and time.monotonic() < deadline:  # both sent, none answered
+        time.sleep(0.01)
+    service.process.kill()
+    asked: concurrent.futures.Future = concurrent.futures.Future()
+    # In a thread that a stuck client cannot keep the tests waiting for.
+    threading.Thread(target=lambda: _settle(asked, session.files), daemon=True).start()
+    with pytest.raises(pagefind_client.ServiceStopped, match="without an answer"):
+        asked.result(STUCK_SECONDS)
+    with pytest.raises(ProcessLookupError):
+        os.kill(service.process.pid, 0)
+    later = service.send({"type": "NewIndex", "config": {}})
+    with pytest.raises(pagefind_client.ServiceStopped):
+        later.result(STUCK_SECONDS)
 
 
 @needs_pagefind
@@ -412,10 +481,10 @@ def test_another_pagefind_version_is_run_through_its_stock_client_and_indexed_wh
 ):
     monkeypatch.setattr(pagefind_client, "installed_version", lambda: "1.6.0")
 
-    def no_override():
+    def not_docsite_s(background: bool = False):
         raise AssertionError("docsite's client is for the Pagefind it was written for")
 
-    monkeypatch.setattr(pagefind_client, "_prompt_service", no_override)
+    monkeypatch.setattr(pagefind_client, "_Service", not_docsite_s)
     project.write(FILES)
     result = project.build()
     assert result.ok, project.messages(result)
@@ -900,10 +969,12 @@ def test_a_cold_build_indexes_pages_as_they_render_with_the_same_bytes(tmp_path,
     assert sum("image" in fragment["meta"] for fragment in fragments.values()) == 12
 
     monkeypatch.setattr(build_site_module, "index_feeder", lambda *args: None)
+    fed.clear()
+    runs.clear()
     after = Project(tmp_path / "after").write(MANY_PAGES)
     result = build_site(BuildOptions(root=after.root, out=after.out, jobs=2))
     assert result.ok, after.messages(result)
-    assert len(fed) == 61, "the second build gave Pagefind nothing while rendering"
+    assert len(fed) == 61 and len(runs) == 1, "the second build indexed its pages in one go"
     assert site_files(overlapped.out) == site_files(after.out)
 
 

@@ -9,8 +9,8 @@ few merges them into the last index. In watch mode the build keeps the last inde
 
 - `pages`: what is indexed (the pages, the part of each Pagefind reads, what it skips).
 - `state`: what a build keeps of its index in the cache, and the key that names an index.
-- `pagefind_client`: the installed Pagefind and how it is run: docsite's override of its
-  client on the versions it was written for, its stock client on any other.
+- `pagefind_client`: the installed Pagefind and how it is run: docsite's own client of its
+  service on the versions docsite was written for, Pagefind's stock client on any other.
 - `index_format`: Pagefind's files as data, read, patched and written in one fixed order
   (only with the versions pagefind_client names).
 - `indexing`: a build's index: reused, patched, or built whole (by a cold build, while its

@@ -1,44 +1,57 @@
-"""Running Pagefind through its Python client, with docsite's override of that client on the
-versions it was written for.
+"""Running Pagefind: docsite's own client of its service on the versions docsite was
+written for, Pagefind's stock Python client on any other.
 
-The override (`_prompt_service`) replaces the client's private reader (`_wait_for_responses`)
-and its `send` (less the debug lines that format each request), and uses its private
-`_backend`, `_responses`, `_message_id`, `_loop` and `_poll_task`; index_format reads and
-patches Pagefind's files, whose layout is no public promise either. Both were written for,
-and checked against, the versions in WRITTEN_FOR. With any other version, `Pagefind.index`
-uses the stock client as Pagefind documents it, and `patchable` is False: the site is indexed
-whole every time, after the last page is written (`IndexSession`, which gives Pagefind pages
-while the build renders them, runs only on the override). Every use of Pagefind's private
-parts is in this module.
+docsite's client (`_Service`) speaks Pagefind's service protocol (`pagefind --service`, each
+message base64-encoded JSON and a comma, over the process's stdin and stdout) from two plain
+threads: one writes the requests in order, one reads each answer as soon as it arrives. No
+event loop, nothing formatted for a debug log, no limit on an answer's size: the stock client
+sleeps 0.1 s before each read and cannot read an answer over 2 MiB (the index files of a large
+site). The protocol is no public promise, nor is the layout of the index files index_format
+reads and patches: both were written for, and checked against, the versions in WRITTEN_FOR.
+With any other version, `Pagefind.index` uses the stock client as Pagefind documents it, and
+`patchable` is False: the site is indexed whole every time, after the last page is written
+(`IndexSession`, which gives Pagefind pages while the build renders them, runs only on
+docsite's client). Every use of Pagefind's private parts is in this module.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import concurrent.futures
 import contextlib
 import gc
 import json
 import os
+import queue
+import subprocess
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Any, TypeVar
+from typing import TypeVar
 
 # The Pagefind versions (of the `pagefind` package; pagefind[bin] brings the binary of the same
-# version) that the client override and index_format were checked against.
+# version) that docsite's client and index_format were checked against.
 WRITTEN_FOR = frozenset({"1.5.2"})
 
-# How long the stock client may take to close: it waits up to 5 s for answers still due.
+# How long Pagefind may take to end once told to; the stock client waits up to 5 s for
+# answers still due.
 CLOSE_SECONDS = 10.0
 
 T = TypeVar("T")
+Request = dict | Callable[[], dict]  # a payload, or what makes it in the writer's thread
 
 
 class ClientStopped(RuntimeError):
     """Pagefind's stock client stopped reading before it had all its answers."""
+
+
+class ServiceStopped(RuntimeError):
+    """Pagefind ended, or was ended, before it answered."""
+
+
+class ServiceError(RuntimeError):
+    """Pagefind answered a request with an error."""
 
 
 def installed_version() -> str:
@@ -49,13 +62,17 @@ def installed_version() -> str:
         return ""
 
 
-def binary_available() -> bool:
+def _executable() -> str | None:
     try:
         from pagefind.service import get_executable
     except ImportError:
-        return False
+        return None
     executable = get_executable()
-    return executable is not None and executable.is_file()
+    return str(executable) if executable is not None and executable.is_file() else None
+
+
+def binary_available() -> bool:
+    return _executable() is not None
 
 
 @dataclass(frozen=True)
@@ -86,77 +103,200 @@ class Pagefind:
     ) -> dict[str, bytes]:
         """Pagefind's files (path in pagefind/ -> content) for `documents` (URL, HTML)."""
         if self.patchable:
-            run = _run_prompt(documents, config, background)
-        else:  # `background` is not seen: the stock client gives no handle on the process
-            run = _run_stock(documents, config)
+            session = IndexSession(config, background)
+            for url, html in documents:
+                session.add(url, lambda html=html: html)
+            return session.files()
+        import asyncio  # the stock client's; `background` is not seen: it gives no handle
+
         # In a thread of its own: the caller may be running an event loop already.
         with concurrent.futures.ThreadPoolExecutor(1, "pagefind") as pool:
-            return pool.submit(asyncio.run, run).result()
+            return pool.submit(asyncio.run, _run_stock(documents, config)).result()
 
 
 def installed() -> Pagefind:
     return Pagefind(installed_version())
 
 
-async def _run_prompt(
-    documents: list[tuple[str, str]], config: dict, background: bool
-) -> dict[str, bytes]:
-    """The index files, through docsite's client."""
-    service = await _prompt_service().launch()
-    if background and hasattr(os, "setpriority"):
-        # Watch mode indexes while the writer keeps saving: page renders come first.
-        with contextlib.suppress(OSError, AttributeError):
-            os.setpriority(os.PRIO_PROCESS, service._backend.pid, 10)
-    try:
-        index = await service.create_index(config)
-        await asyncio.gather(
-            *(index.add_html_file(content=html, url=url) for url, html in documents)
+class _Service:
+    """One `pagefind --service` process. `send` queues a request and returns at once; the
+    writer thread sends the requests in order (a request given as a function is made there,
+    and may wait for earlier answers), the reader thread settles each answer's future. When
+    Pagefind ends, every answer still due fails with ServiceStopped."""
+
+    def __init__(self, background: bool = False):
+        executable = _executable()
+        if executable is None:
+            raise ServiceStopped("Pagefind's binary is not installed")
+        self.process = subprocess.Popen(
+            [executable, "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
-        # Not write_files: Pagefind answers it before all its writes have reached the disk.
-        files = await index.get_files()
-    finally:
-        await service.close()
-    return {file["path"]: file["content"] for file in files}
+        if background and hasattr(os, "setpriority"):
+            # Watch mode indexes while the writer keeps saving: page renders come first.
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, 10)
+        self._due: dict[int, concurrent.futures.Future] = {}  # by message number
+        self._stopped = False  # Pagefind's answers ended
+        self._closed = False  # `close` was called: nothing more is sent
+        self._lock = threading.Lock()  # those three, between the threads
+        self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write, name="pagefind-writer", daemon=True)
+        self._reader = threading.Thread(target=self._read, name="pagefind-reader", daemon=True)
+        self._writer.start()
+        self._reader.start()
+
+    def send(self, request: Request) -> concurrent.futures.Future:
+        answer: concurrent.futures.Future = concurrent.futures.Future()
+        with self._lock:  # never queued after `close`'s end of the queue
+            if not self._closed:
+                self._outbox.put((request, answer))
+                return answer
+        answer.set_exception(ServiceStopped("Pagefind was ended before this request"))
+        return answer
+
+    def _write(self) -> None:
+        stdin = self.process.stdin
+        assert stdin is not None
+        number = 0
+        while (item := self._outbox.get()) is not None:
+            request, answer = item
+            if not answer.set_running_or_notify_cancel():
+                continue
+            sent = None
+            try:
+                payload = request() if callable(request) else request
+                with self._lock:
+                    if self._stopped:
+                        raise ServiceStopped("Pagefind ended before this request")
+                    number += 1
+                    self._due[number] = answer
+                sent = number
+                message = json.dumps({"message_id": number, "payload": payload})
+                try:
+                    stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
+                    stdin.flush()
+                except OSError as error:  # its end of the pipe is closed
+                    raise ServiceStopped(f"Pagefind ended: {error}") from None
+            except BaseException as error:  # whoever waits for the answer gets it
+                if sent is not None:  # unless the reader has settled it (who takes it settles it)
+                    with self._lock:
+                        if self._due.pop(sent, None) is None:
+                            continue
+                answer.set_exception(error)
+        with contextlib.suppress(OSError):
+            stdin.close()
+
+    def _read(self) -> None:
+        stdout = self.process.stdout
+        assert stdout is not None
+        received = bytearray()
+        with contextlib.suppress(OSError, ValueError):  # the pipe closed under it
+            while chunk := stdout.read1(1 << 20):
+                start = len(received)  # what came before holds no comma
+                received += chunk
+                end = received.find(b",", start)
+                while end >= 0:
+                    self._answer(bytes(received[:end]))
+                    del received[: end + 1]
+                    end = received.find(b",")
+        self._stop()
+
+    def _answer(self, message: bytes) -> None:
+        response = json.loads(base64.b64decode(message))
+        if response is None:
+            return
+        payload = response["payload"]
+        number = response.get("message_id")
+        if number is None and payload.get("original_message"):
+            # A message Pagefind could not read: its number is in the copy it sends back.
+            number = json.loads(payload["original_message"]).get("message_id")
+        with self._lock:
+            answer = self._due.pop(number, None)
+        if answer is None:
+            return
+        if payload.get("type") == "Error":
+            answer.set_exception(ServiceError(payload.get("message", "Pagefind failed")))
+        else:
+            answer.set_result(payload)
+
+    def _stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            due, self._due = list(self._due.values()), {}
+        for answer in due:
+            answer.set_exception(ServiceStopped("Pagefind stopped without an answer"))
+
+    def close(self) -> None:
+        """End Pagefind and both threads (once, from any thread)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._outbox.put(None)
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.terminate()
+        try:
+            self.process.wait(CLOSE_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join()
+        self._writer.join()
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+
+
+def _index_id(created: concurrent.futures.Future) -> int:
+    return created.result()["index_id"]
+
+
+def _files_request(created: concurrent.futures.Future, added: list) -> dict:
+    """GetFiles, sent once every page given before it is indexed: Pagefind may answer it
+    before pages still under way."""
+    for page in added:
+        page.result()  # a page Pagefind failed fails the files too
+    return {"type": "GetFiles", "index_id": _index_id(created)}
 
 
 class IndexSession:
-    """docsite's client in a thread of its own, given pages one at a time while the build
-    goes on: Pagefind indexes each as it comes, and `files` waits only for the last ones.
-    For the versions in WRITTEN_FOR only (it is the override's client)."""
+    """docsite's client, given pages one at a time while the build goes on: Pagefind indexes
+    each as it comes, and `files` waits only for the last ones. For the versions in
+    WRITTEN_FOR only. `background`: Pagefind runs at a lower priority than the build."""
 
-    def __init__(self, config: dict):
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="pagefind", daemon=True)
-        self._thread.start()
-        self._opened = asyncio.run_coroutine_threadsafe(self._open(config), self._loop)
+    def __init__(self, config: dict, background: bool = False):
+        self._service = _Service(background)
+        self._created = self._service.send({"type": "NewIndex", "config": dict(config)})
         self._added: list[concurrent.futures.Future] = []
         self._asked: concurrent.futures.Future | None = None  # the files, asked for early
         self._closed = False
         self._closing = threading.Lock()  # `files` closes it in a reader's thread
 
-    async def _open(self, config: dict) -> tuple[Any, Any]:
-        service = await _prompt_service().launch()
-        try:
-            return service, await service.create_index(config)
-        except BaseException:
-            await service.close()
-            raise
-
     def add(self, url: str, html: Callable[[], str]) -> None:
         """Index the page at `url`, whose HTML `html` gives (called in the client's thread)."""
-        self._added.append(asyncio.run_coroutine_threadsafe(self._add(url, html), self._loop))
+        created = self._created
+        self._added.append(
+            self._service.send(
+                lambda: {
+                    "type": "AddFile",
+                    "index_id": _index_id(created),
+                    "file_path": None,
+                    "url": url,
+                    "file_contents": html(),
+                }
+            )
+        )
         self._asked = None  # files asked for before lack this page: asked again
-
-    async def _add(self, url: str, html: Callable[[], str]) -> None:
-        _, index = await asyncio.wrap_future(self._opened)
-        await index.add_html_file(content=html(), url=url)
 
     def ask_files(self) -> None:
         """Ask Pagefind for the index files of the pages added so far, without waiting: it
         makes them while the build goes on, and `files` waits only for what is left."""
         if self._asked is None:
             added = list(self._added)
-            self._asked = asyncio.run_coroutine_threadsafe(self._files(added), self._loop)
+            self._asked = self._service.send(lambda: _files_request(self._created, added))
 
     def files(self) -> dict[str, bytes]:
         """The index files of every page added (path in pagefind/ -> content); the session
@@ -164,46 +304,23 @@ class IndexSession:
         try:
             self.ask_files()
             assert self._asked is not None
-            return self._asked.result()
+            answer = self._asked.result()
+            if answer.get("type") != "GetFiles":
+                raise ServiceError(f"Pagefind answered GetFiles with {answer.get('type')!r}")
+            # Not WriteFiles: Pagefind answers it before all its writes have reached the disk.
+            return {file["path"]: base64.b64decode(file["content"]) for file in answer["files"]}
         finally:
             self.close()
 
-    async def _files(self, added: list[concurrent.futures.Future]) -> dict[str, bytes]:
-        await asyncio.gather(*(asyncio.wrap_future(page) for page in added))
-        _, index = await asyncio.wrap_future(self._opened)
-        # Not write_files: Pagefind answers it before all its writes have reached the disk.
-        return {file["path"]: file["content"] for file in await index.get_files()}
-
     def close(self) -> None:
-        """Stop Pagefind and the thread (any time, from any thread; a second call does
-        nothing)."""
+        """Stop Pagefind (any time, from any thread; a second call does nothing)."""
         with self._closing:
             if self._closed:
                 return
             self._closed = True
-        with contextlib.suppress(Exception):
-            asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(CLOSE_SECONDS)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join()
-        self._loop.close()
-
-    async def _close(self) -> None:
         for added in self._added:
-            added.cancel()
-        service, _ = await asyncio.wrap_future(self._opened)
-        try:
-            await service.close()
-        finally:  # a page cancelled above stops the stock close before it ends Pagefind
-            await _ended(service)
-
-
-async def _ended(service: Any) -> None:
-    """Pagefind's process ended and its answers no longer read."""
-    service._poll_task.cancel()
-    if service._backend.returncode is None:
-        with contextlib.suppress(ProcessLookupError):
-            service._backend.terminate()
-    await service._backend.wait()
+            added.cancel()  # those not sent yet are not
+        self._service.close()
 
 
 async def _run_stock(documents: list[tuple[str, str]], config: dict) -> dict[str, bytes]:
@@ -222,6 +339,8 @@ async def _run_stock(documents: list[tuple[str, str]], config: dict) -> dict[str
 
 
 async def _stock_session(documents: list[tuple[str, str]], config: dict) -> dict[str, bytes]:
+    import asyncio
+
     from pagefind.service import PagefindService
 
     service = await PagefindService().launch()
@@ -249,6 +368,8 @@ async def _answered(answer: Awaitable[T]) -> T:
     """`answer`'s result, or an error if another task (the client's reader) ends first. The
     stock client reads Pagefind's answers in a task that ends when Pagefind exits or an answer
     is over its 2 MiB line limit, leaving what was asked to wait forever."""
+    import asyncio
+
     readers = asyncio.all_tasks() - {asyncio.current_task()}  # before `answer` starts tasks
     waiting = asyncio.ensure_future(answer)
     done, _ = await asyncio.wait({waiting, *readers}, return_when=asyncio.FIRST_COMPLETED)
@@ -257,60 +378,3 @@ async def _answered(answer: Awaitable[T]) -> T:
     stopped = next(iter(done))
     why = None if stopped.cancelled() else stopped.exception()
     raise ClientStopped(f"Pagefind's client stopped reading its answers ({why or 'it ended'})")
-
-
-def _prompt_service() -> Any:
-    """Pagefind's service client, reading each answer as soon as it arrives, whatever its
-    size: the stock one sleeps 0.1 s before every read (0.1 s per indexed page) and cannot
-    read an answer over its 2 MiB line limit (the index files of a large site)."""
-    from pagefind.service import PagefindService
-
-    class PromptService(PagefindService):
-        async def send(self, payload: Any) -> Any:
-            """As the stock `send`, less its debug lines, which format every request whole
-            even when nothing logs them: a page's HTML twice, about 45 µs a page of the
-            build's own process, where the pages are taken in."""
-            self._message_id += 1
-            message_id = self._message_id
-            if message_id in self._responses:
-                raise KeyError(f"message_id {message_id} already in use")
-            future = self._responses[message_id] = self._loop.create_future()
-            if self._backend.stdin is None:
-                await self.launch()
-            request = {"message_id": message_id, "payload": payload}
-            self._backend.stdin.write(base64.b64encode(json.dumps(request).encode("utf-8")) + b",")
-            await self._backend.stdin.drain()
-            return await future
-
-        async def _wait_for_responses(self) -> None:
-            assert self._backend.stdout is not None
-            received = bytearray()
-            while chunk := await self._backend.stdout.read(1 << 20):
-                start = len(received)  # what came before holds no comma
-                received += chunk
-                end = received.find(b",", start)
-                while end >= 0:
-                    self._answer(bytes(received[:end]))
-                    del received[: end + 1]
-                    end = received.find(b",")
-            for future in self._responses.values():  # Pagefind has stopped
-                if not future.done():
-                    future.set_exception(Exception("Pagefind stopped without an answer"))
-
-        def _answer(self, message: bytes) -> None:
-            response = json.loads(base64.b64decode(message))
-            if response is None:
-                return
-            payload = response["payload"]
-            message_id = response.get("message_id")
-            if message_id is None and payload.get("original_message"):
-                message_id = json.loads(payload["original_message"]).get("message_id")
-            future = self._responses.get(message_id)
-            if future is None or future.done():
-                return
-            if payload["type"] == "Error":
-                future.set_exception(Exception(payload["message"]))
-            else:
-                future.set_result(payload)
-
-    return PromptService()
