@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docsite.config import SiteConfig
+from docsite.minify import minified, minifies
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -38,3 +39,18 @@ def _own(config: SiteConfig, name: str) -> list[Path]:
     """The project's own theme folder of that name: none in a Retype project, where a
     `static/` or `templates/` folder is content, published as it is."""
     return [] if config.from_retype else [config.root / name]
+
+
+def theme_static_dir() -> Path:
+    return (default_theme_dir() / "static").resolve()
+
+
+def published_minified(path: Path) -> bool:
+    """Whether the static file at `path` is published minified: the theme's own stylesheets
+    and scripts are; a project's files are published as they are written."""
+    return minifies(path.name) and path.resolve().is_relative_to(theme_static_dir())
+
+
+def as_published(path: Path, data: bytes) -> bytes:
+    """The bytes the site gets for the static file at `path`, which holds `data`."""
+    return minified(path.name, data) if published_minified(path) else data

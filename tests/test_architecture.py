@@ -37,6 +37,7 @@ GROUND = {
     "diagnostics",
     "filelock",
     "labels",
+    "minify",  # docsite's own stylesheets and scripts as published
     "output",
     "pathpatterns",
     "presentation",  # the theme variables and the other look settings of the config

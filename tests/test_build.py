@@ -1,12 +1,14 @@
 """End-to-end builds of small projects, checked with an HTML parser."""
 
 import os
+import re
 
 import pytest
 from conftest import soup
 
 from docsite.build import BuildOptions, build_site
 from docsite.diagnostics import UsageError
+from docsite.themefiles import default_theme_dir
 
 
 def test_seed_page_builds_with_icon_badge_and_order(project, seed_text):
@@ -121,6 +123,43 @@ def test_site_templates_override_the_theme(project):
     assert project.page("index.html").select_one("footer.custom-footer").text == "Ours"
     assert (project.out / "assets/extra.css").is_file()
     assert (project.out / "assets/docsite.css").is_file()
+
+
+def test_the_theme_s_stylesheets_and_scripts_reach_the_site_minified_a_project_s_as_written(
+    project,
+):
+    """docsite's own CSS and JavaScript lose their comments and layout, not a rule or a
+    statement; the project's own files, an override of the theme's included, are published
+    byte for byte (Retype copies static files as they are)."""
+    own_css = "/* ours */\nbody {\n  color: #123456;\n}\n"
+    own_js = "// ours\nlet shown = 1;\n"
+    project.write(
+        {
+            "content/index.md": "# Home\n",
+            "static/assets/extra.css": own_css,
+            "static/assets/extra.js": own_js,
+            "static/assets/search.css": own_css,
+        }
+    )
+    assert project.build().ok
+    theme = default_theme_dir() / "static/assets"
+    for name in ("docsite.css", "components.css", "docsite.js", "components.js"):
+        source = (theme / name).read_text()
+        published = (project.out / "assets" / name).read_text()
+        assert len(published) < 0.9 * len(source), name
+        assert "\n  " not in published and "/* " not in published, f"{name} keeps its layout"
+        if name.endswith(".css"):  # every custom property and selector is still there
+            assert set(re.findall(r"--[\w-]+(?=:)", source)) == set(
+                re.findall(r"--[\w-]+(?=:)", published)
+            )
+            uncommented = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+            assert published.count("{") == uncommented.count("{"), f"{name} lost a rule"
+        else:  # every function still defined
+            assert set(re.findall(r"function (\w+)", source)) == set(
+                re.findall(r"function (\w+)", published)
+            )
+    for name, text in (("extra.css", own_css), ("extra.js", own_js), ("search.css", own_css)):
+        assert (project.out / "assets" / name).read_text() == text
 
 
 def test_broken_template_override_is_reported_with_its_line(project):

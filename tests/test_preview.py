@@ -9,8 +9,10 @@ import pytest
 from conftest import write_files
 from test_incremental import EDITS, clean_build, edit, make_site, tree
 
+from docsite import themefiles
 from docsite.build import BuildOptions
 from docsite.build.preview import PagePreview
+from docsite.minify import minified
 from docsite.serve.live import MAX_INTERRUPTIONS, LiveSite
 from docsite.serve.server import Previews, site_file
 
@@ -129,6 +131,36 @@ def test_every_edit_sends_the_open_pages_first_and_ends_in_a_clean_build(tmp_pat
         assert not css and not update.reload_all
     # Tabs are not told again of a page whose preview they show already.
     assert not {p.url for p in previews if p.url is not None} & set(update.changed_urls)
+
+
+@pytest.mark.parametrize("name", ["assets/site.css", "assets/site.js"])
+def test_the_theme_s_own_files_are_previewed_minified_as_the_build_publishes_them(
+    tmp_path, monkeypatch, name
+):
+    """In a checkout of docsite, static/ is the theme's own folder, whose stylesheets and
+    scripts the build minifies: an edited one reaches the tabs minified at once, and the
+    build, which writes the same bytes, does not reload them a second time."""
+    root, served, live, sent = watched_site(tmp_path)
+    write_files(root, {"static/assets/site.css": "body{}", "static/assets/site.js": "let a;"})
+    monkeypatch.setattr(themefiles, "theme_static_dir", lambda: (root / "static").resolve())
+    source = {
+        "assets/site.css": "/* the theme's */\nbody {\n  color: blue;\n}\n",
+        "assets/site.js": "// the theme's\nlet shown = 2;\n",
+    }[name]
+    try:
+        assert not live.full_build().failed
+        live.warm_up()
+        write_files(root, {f"static/{name}": source})
+        update = live.apply([root / "static" / name])
+        assert not update.failed, [d.format() for d in update.diagnostics]
+        assert live.search.idle()
+    finally:
+        live.close()
+    (preview,) = [p for previews in sent for p in previews if p.output_path == name]
+    assert preview.html == (served / name).read_bytes() == minified(name, source.encode())
+    assert len(preview.html) < len(source) and b"the theme's" not in preview.html
+    assert not update.reload_all, "the build reloaded the tabs a second time"
+    assert tree(served) == clean_build(root, tmp_path / "clean")
 
 
 def test_a_preview_is_sent_for_label_edits_and_not_for_new_files(tmp_path):

@@ -10,7 +10,7 @@ from docsite.cache import PageRecord
 from docsite.config import SiteConfig
 from docsite.context import BuildContext
 from docsite.keys import UNREADABLE, InputKind, content_input, input_name, published_file
-from docsite.themefiles import static_dirs
+from docsite.themefiles import as_published, published_minified, static_dirs
 
 
 def place_files(ctx: BuildContext, records: dict[str, PageRecord]) -> None:
@@ -27,6 +27,9 @@ def place_files(ctx: BuildContext, records: dict[str, PageRecord]) -> None:
         if now is not None and now[0] == UNREADABLE:
             continue  # already an error (inputs.input_files)
         old = ctx.out / rel
+        if published_minified(path):  # the theme's own; linked when the last build's is the same
+            ctx.output.write_bytes(rel, as_published(path, path.read_bytes()), ctx.out)
+            continue
         unchanged = (
             before is not None
             and now is not None

@@ -32,6 +32,7 @@ from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.search import BackgroundIndexer, SearchState, search_pages, search_paths
 from docsite.sources import PAGE_SUFFIX, SETTINGS_SUFFIXES, PathRules, is_skipped
+from docsite.themefiles import as_published
 
 # Where a build of the whole site may stop for a newer change: before the swap, where the
 # time goes. Rendering reports after each chunk of pages.
@@ -351,7 +352,7 @@ class LiveSite:
             else:
                 continue
             try:
-                previews.append(PagePreview(None, target, path.read_bytes()))
+                previews.append(PagePreview(None, target, as_published(path, path.read_bytes())))
             except OSError:
                 return None  # deleted: the build takes it away
         return previews
@@ -557,7 +558,8 @@ def _stylesheets(paths: list[Path], static: Path) -> list[PagePreview]:
             return []
         rel = absolute.relative_to(static).as_posix()
         try:
-            previews.append(PagePreview(None, rel, path.read_bytes(), stylesheet=True))
+            data = as_published(path, path.read_bytes())
+            previews.append(PagePreview(None, rel, data, stylesheet=True))
         except OSError:
             return []  # deleted: the build takes it away
     return previews
