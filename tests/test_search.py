@@ -277,6 +277,26 @@ def test_missing_binary_warns_once_and_builds(project: Project, monkeypatch):
     assert "search: index unavailable (no Pagefind binary)" in result.notes
 
 
+@needs_pagefind
+def test_a_pagefind_that_cannot_start_warns_once_and_the_site_is_built(tmp_path, monkeypatch):
+    """A binary that is there but does not run: the pages given to it while they render
+    fail at once, the index made whole fails the same way, and the build says why in one
+    warning, with the site written."""
+    from docsite.search import indexing
+
+    broken = tmp_path / "pagefind"
+    broken.write_text("not a program\n")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    monkeypatch.setattr(indexing, "PART_PAGES", 10)
+    project = Project(tmp_path / "project").write(MANY_PAGES)
+    result = build_site(BuildOptions(root=project.root, out=project.out, jobs=2))
+    assert result.ok, project.messages(result)
+    (warning,) = [d for d in result.report.items if "Pagefind" in d.message]
+    assert "Pagefind could not start" in warning.message and "denied" in warning.message
+    assert all((project.out / f"part{n % 5}/page{n}/index.html").is_file() for n in range(60))
+    assert not (project.out / "pagefind").exists()
+
+
 def test_missing_pagefind_package_counts_as_missing_binary(monkeypatch):
     import builtins
 

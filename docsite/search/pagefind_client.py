@@ -125,28 +125,40 @@ class _Service:
     Pagefind ends, every answer still due fails with ServiceStopped."""
 
     def __init__(self, background: bool = False):
-        executable = _executable()
-        if executable is None:
-            raise ServiceStopped("Pagefind's binary is not installed")
-        self.process = subprocess.Popen(
-            [executable, "--service"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        if background and hasattr(os, "setpriority"):
-            # Watch mode indexes while the writer keeps saving: page renders come first.
-            with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, self.process.pid, 10)
         self._due: dict[int, concurrent.futures.Future] = {}  # by message number
         self._stopped = False  # Pagefind's answers ended
         self._closed = False  # `close` was called: nothing more is sent
-        self._lock = threading.Lock()  # those three, between the threads
+        self._why = "Pagefind was ended before this request"  # what a request sent then gets
+        self._lock = threading.Lock()  # those four, between the threads
         self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.process = self._launch(background)
+        if self.process is None:  # every request fails, as if Pagefind had ended at once
+            self._stopped = self._closed = True
+            return
         self._writer = threading.Thread(target=self._write, name="pagefind-writer", daemon=True)
         self._reader = threading.Thread(target=self._read, name="pagefind-reader", daemon=True)
         self._writer.start()
         self._reader.start()
+
+    def _launch(self, background: bool) -> subprocess.Popen | None:
+        executable = _executable()
+        try:
+            if executable is None:
+                raise FileNotFoundError("its binary is not installed")
+            process = subprocess.Popen(
+                [executable, "--service"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as error:
+            self._why = f"Pagefind could not start: {error}"
+            return None
+        if background and hasattr(os, "setpriority"):
+            # Watch mode indexes while the writer keeps saving: page renders come first.
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, process.pid, 10)
+        return process
 
     def send(self, request: Request) -> concurrent.futures.Future:
         answer: concurrent.futures.Future = concurrent.futures.Future()
@@ -154,10 +166,11 @@ class _Service:
             if not self._closed:
                 self._outbox.put((request, answer))
                 return answer
-        answer.set_exception(ServiceStopped("Pagefind was ended before this request"))
+        answer.set_exception(ServiceStopped(self._why))
         return answer
 
     def _write(self) -> None:
+        assert self.process is not None
         stdin = self.process.stdin
         assert stdin is not None
         number = 0
@@ -190,6 +203,7 @@ class _Service:
             stdin.close()
 
     def _read(self) -> None:
+        assert self.process is not None
         stdout = self.process.stdout
         assert stdout is not None
         received = bytearray()
@@ -236,6 +250,7 @@ class _Service:
                 return
             self._closed = True
             self._outbox.put(None)
+        assert self.process is not None  # one that never started is closed from the start
         if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 self.process.terminate()
