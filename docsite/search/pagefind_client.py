@@ -269,7 +269,9 @@ def _index_id(created: concurrent.futures.Future) -> int:
     return created.result()["index_id"]
 
 
-def _files_request(created: concurrent.futures.Future, added: list) -> dict:
+def _files_request(
+    created: concurrent.futures.Future, added: list[concurrent.futures.Future]
+) -> dict:
     """GetFiles, sent once every page given before it is indexed: Pagefind may answer it
     before pages still under way."""
     for page in added:
@@ -334,7 +336,7 @@ class IndexSession:
                 return
             self._closed = True
         for added in self._added:
-            added.cancel()  # those not sent yet are not
+            added.cancel()  # a page still queued is not sent
         self._service.close()
 
 
