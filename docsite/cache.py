@@ -494,6 +494,27 @@ def freeze_what_is_loaded() -> None:
     _loaded.frozen = True
 
 
+# The collector's thresholds for a build: container objects allocated (net) between two
+# collections of the youngest generation (Python's default: 700), then Python's own counts.
+# A build's objects mostly live as long as it does: collecting at the default pace walks
+# them again and again and frees little.
+SELDOM_COLLECTION = (100_000, 20, 20)
+
+
+@contextlib.contextmanager
+def collecting_seldom() -> Iterator[None]:
+    """The block runs with the collector at a build's pace, and what it reads from a cache
+    frozen out of the collector's walks (`collector_paused`); then as it was."""
+    before, frozen = gc.get_threshold(), _loaded.frozen
+    gc.set_threshold(*SELDOM_COLLECTION)
+    _loaded.frozen = True
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        _loaded.frozen = frozen
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector off while a cache is read or written: it would scan the

@@ -429,21 +429,16 @@ def _run(
 LEFT_FOR_THE_END: list[object] = []
 
 
-# Container objects allocated (net) between two collections of the youngest generation; the
-# default is 700.
-COLLECT_AFTER = 100_000
-
-
 def _collect_seldom() -> None:
     """For a process that builds once and ends: what it loaded lives until the end, and the
     collector's default pace walks those objects again and again (a fifth of a one-page
     rebuild at 5,000 pages, without freeing anything). Modules are frozen out of its walks,
     and it runs seldom: the cycles a build leaves (few) are still collected. What the build
     reads from its cache is frozen out of the walks too, once read."""
-    from docsite.cache import freeze_what_is_loaded
+    from docsite.cache import SELDOM_COLLECTION, freeze_what_is_loaded
 
     gc.freeze()
-    gc.set_threshold(COLLECT_AFTER, 20, 20)
+    gc.set_threshold(*SELDOM_COLLECTION)
     freeze_what_is_loaded()
 
 

@@ -65,7 +65,7 @@ def test_only_a_process_of_its_own_has_its_collector_tuned(project, monkeypatch)
     monkeypatch.setattr(sys, "argv", ["docsite", "build", "-q"])
     try:
         assert entry.main() == 0
-        assert gc.get_threshold()[0] == cli.COLLECT_AFTER
+        assert gc.get_threshold() == cache.SELDOM_COLLECTION
         frozen = gc.get_freeze_count()
         with cache.collector_paused():
             loaded = [[number] for number in range(1000)]

@@ -874,6 +874,39 @@ def test_the_heap_is_frozen_while_quiet_and_collected_only_after_a_long_quiet():
         gc.unfreeze()
 
 
+def test_a_change_is_built_with_the_collector_at_a_build_s_pace_then_as_it_was(project):
+    """As in `docsite build`, the collector runs seldom while a change is built, and what
+    the build reads from its cache is frozen out of its walks; between changes it runs at
+    the pace it had, and QuietHeap frees what the builds left."""
+    import gc
+
+    from docsite import cache
+    from docsite.serve import watch
+
+    project.write({"content/index.md": "# Home\n", "content/guide.md": "# Guide\n"})
+    live = LiveSite(BuildOptions(root=project.root, out=project.out))
+    seen = []
+    real_apply = live.apply
+
+    def apply(paths):
+        seen.append((gc.get_threshold(), cache._loaded.frozen))
+        return real_apply(paths)
+
+    live.apply = apply
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    try:
+        assert not live.full_build().failed
+        page = project.write({"content/guide.md": "# Guide, again\n"}).root / "content/guide.md"
+        update = watch._apply(live, [page], watch.QuietHeap())
+        assert update is not None and not update.failed and update.changed_urls
+        assert seen == [(cache.SELDOM_COLLECTION, True)]
+        assert gc.get_threshold() == before and not cache._loaded.frozen
+        assert gc.get_freeze_count() > frozen, "what the build read was frozen"
+    finally:
+        live.close()
+        gc.unfreeze()
+
+
 def test_watch_mode_says_a_config_error_without_rendering_and_a_build_says_every_error(
     tmp_path,
 ):

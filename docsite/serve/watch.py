@@ -22,7 +22,7 @@ from watchdog.observers.polling import PollingObserver
 
 from docsite.build import BuildOptions, build_site
 from docsite.build.preview import PagePreview
-from docsite.cache import CACHE_DIR
+from docsite.cache import CACHE_DIR, collecting_seldom
 from docsite.config import SiteConfig, load_config
 from docsite.diagnostics import DiagnosticError, Report, Severity, UsageError
 from docsite.filelock import FileLock, try_lock
@@ -316,8 +316,13 @@ def serve(
 
 def _apply(live: LiveSite, batch: list[Path], heap: QuietHeap) -> Update | None:
     """The update these changes made; None when there is nothing to tell: no file the site
-    is made of changed, or a newer change stopped the build (the next one does both)."""
-    update = live.apply(batch)
+    is made of changed, or a newer change stopped the build (the next one does both).
+    The collector runs at a build's pace meanwhile, as in `docsite build`: at the default
+    pace a label edit at 5,000 pages set off three full collections, each walking the whole
+    site again (0.47 s of its 2.2 s rebuild), which found little to free: the site a build
+    replaces was frozen (QuietHeap), which frees it once the changes stop."""
+    with collecting_seldom():
+        update = live.apply(batch)
     heap.changed()
     return None if update.skipped or update.interrupted else update
 
@@ -343,10 +348,12 @@ def _events_for(live: LiveSite) -> Broadcaster:
 
 
 def _first_build(live: LiveSite, lock: FileLock, made_cache_dir: Path | None) -> Update:
-    """The first build; when it finds no project here (UsageError), the folder is left as it
-    was: a `.docsite-cache` made just for the lock goes again."""
+    """The first build, with the collector at a build's pace (5% faster at 5,000 pages);
+    when it finds no project here (UsageError), the folder is left as it was: a
+    `.docsite-cache` made just for the lock goes again."""
     try:
-        return live.full_build()
+        with collecting_seldom():
+            return live.full_build()
     except UsageError:
         lock.release(remove=made_cache_dir is not None)
         if made_cache_dir is not None:
