@@ -495,9 +495,10 @@ def freeze_what_is_loaded() -> None:
 
 
 # The collector's thresholds for a build: container objects allocated (net) between two
-# collections of the youngest generation (Python's default: 700), then Python's own counts.
-# A build's objects mostly live as long as it does: collecting at the default pace walks
-# them again and again and frees little.
+# collections of the youngest generation (Python's default: 700), then how many collections
+# of each generation before the next one's (default: 10 and 10). A build's objects mostly
+# live as long as it does: collecting at the default pace walks them again and again and
+# frees little.
 SELDOM_COLLECTION = (100_000, 20, 20)
 
 
