@@ -481,6 +481,9 @@ class StagedPages:
 @dataclass
 class _LoadedObjects:
     frozen: bool = False  # frozen out of the collector's walks once loaded
+    # Garbage collected before freezing (watch mode): frozen garbage is never freed, and a
+    # template's leftover render context holds a whole site in a cycle.
+    collected: bool = False
 
 
 _loaded = _LoadedObjects()
@@ -505,15 +508,17 @@ SELDOM_COLLECTION = (100_000, 20, 20)
 @contextlib.contextmanager
 def collecting_seldom() -> Iterator[None]:
     """The block runs with the collector at a build's pace, and what it reads from a cache
-    frozen out of the collector's walks (`collector_paused`); then as it was."""
-    before, frozen = gc.get_threshold(), _loaded.frozen
+    frozen out of the collector's walks (`collector_paused`), the garbage collected first;
+    then as it was. For a process that goes on after the block (watch mode): what it lets
+    go is freed then, if frozen garbage holds none of it."""
+    before, loaded = gc.get_threshold(), replace(_loaded)
     gc.set_threshold(*SELDOM_COLLECTION)
-    _loaded.frozen = True
+    _loaded.frozen = _loaded.collected = True
     try:
         yield
     finally:
         gc.set_threshold(*before)
-        _loaded.frozen = frozen
+        _loaded.frozen, _loaded.collected = loaded.frozen, loaded.collected
 
 
 @contextlib.contextmanager
@@ -527,6 +532,8 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if _loaded.frozen:
+            if _loaded.collected:
+                gc.collect()  # what is not frozen yet: milliseconds
             gc.freeze()
         if enabled:
             gc.enable()

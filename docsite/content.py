@@ -29,7 +29,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from docsite.blog import blog_posts, newest_first
 from docsite.nav import NavItem, NavTree
@@ -159,16 +159,17 @@ class ContentIndex:
         self._values: dict[str, Any] = {}
         self._digests: dict[str, str] = {}
         self._keys: dict[str, tuple[tuple[int, int, str], Page]] | None = None
-        self._collections: dict[str, Callable[[], Any]] = {
-            "pages": lambda: self._page_array(self._listed),
-            "blog.posts": lambda: self._page_array(
-                newest_first(p for p in blog_posts(self.site) if self._is_listed(p))
-            ),
-            "tags": self._tags,
-            "categories": self._categories,
-            "authors": self._authors,
-            "nav": self._nav_value,
-        }
+
+    # The collection queries, by the method that answers each: names, not bound methods,
+    # so that the index holds no cycle (watch mode lets it go, with its site, on a change).
+    _COLLECTIONS: ClassVar[dict[str, str]] = {
+        "pages": "_pages",
+        "blog.posts": "_posts",
+        "tags": "_tags",
+        "categories": "_categories",
+        "authors": "_authors",
+        "nav": "_nav_value",
+    }
 
     @functools.cached_property
     def _listed(self) -> list[Page]:
@@ -208,8 +209,8 @@ class ContentIndex:
         """A query's read-only value (None: no such page), or _MISSING for an unknown query."""
         if query not in self._values:
             kind, _, argument = query.partition(":")
-            if query in self._collections:
-                value = self._collections[query]()
+            if query in self._COLLECTIONS:
+                value = getattr(self, self._COLLECTIONS[query])()
             elif kind == "page" and argument:
                 page = self.find(argument)
                 value = None if page is None else self.page_object(page)
@@ -254,6 +255,13 @@ class ContentIndex:
         return found[1] if found else None
 
     # ---- collections -------------------------------------------------------------------------
+
+    def _pages(self) -> FrozenArray:
+        return self._page_array(self._listed)
+
+    def _posts(self) -> FrozenArray:
+        posts = (p for p in blog_posts(self.site) if self._is_listed(p))
+        return self._page_array(newest_first(posts))
 
     def _tags(self) -> FrozenArray:
         tags = [tag for tag in collect_tags(self.site.pages) if tag.pages]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -41,7 +42,18 @@ class NavItem:
     stacked: bool = False  # a top-level folder always open, its label a heading (nav.mode)
     # Not in repr or ==, which would recurse once per level of a deep folder tree.
     children: list[NavItem] = field(default_factory=list, repr=False, compare=False)
-    parent: NavItem | None = field(default=None, repr=False, compare=False)
+    # Weak: a tree whose items held their parents would be freed only by the cycle collector,
+    # with the site its items show (watch mode lets a tree go on every structural change).
+    # The tree's `by_folder` holds every parent.
+    _parent: weakref.ref[NavItem] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def parent(self) -> NavItem | None:
+        return self._parent() if self._parent is not None else None
+
+    @parent.setter
+    def parent(self, item: NavItem | None) -> None:
+        self._parent = weakref.ref(item) if item is not None else None
 
     def ancestors(self) -> list[NavItem]:
         """From the top level down to this item's parent."""

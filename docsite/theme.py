@@ -150,6 +150,34 @@ def compile_templates(env: jinja2.Environment) -> None:
             env.get_template(name)
 
 
+def site_date_text(date_format: tuple[str, str], value: dt.date | str) -> str:
+    """A date as readers of this site read it (`Theme.date_format`: `locale.dateFormat`, else
+    the locale's `Default_DateFormat` label, with month and day names in the site's language)."""
+    day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return format_date(day, *date_format)
+
+
+@dataclass
+class IconMarks:
+    """The templates' `icon` and `badge`, which note the icons a page's templates ask for
+    (for the build's icons.css) while `asked` is a set."""
+
+    icons: IconSet
+    asked: set[str] | None = None
+
+    def icon_html(self, value: str, css_class: str = "icon") -> Markup:
+        icon = self.icons.resolve(value) if value else None
+        if icon is None:
+            return Markup("")
+        if self.asked is not None:
+            self.asked.add(value)
+        return Markup(icon_markup(icon, str(escape(css_class)), ROOT_MARK))
+
+    def badge_html(self, badge: Badge | None, href: str = "") -> Markup:
+        icon = self.icon_html(badge.icon, "icon badge-icon") if badge and badge.icon else Markup("")
+        return badge_html(badge, icon, href)
+
+
 @dataclass(frozen=True)
 class ThemedPage:
     html: str
@@ -202,15 +230,19 @@ class Theme:
         self.env = template_environment(config, compiled_dir)
         # The interface's words in the site's locale (Retype's labels): `labels.Text_Dark`.
         self.labels = labels_for(config.locale, config.labels)
+        # The environment's globals hold nothing that holds the theme: Jinja's environment
+        # and its templates refer to each other, so whatever the globals hold is freed only
+        # by the cycle collector, and the theme holds the whole site (watch mode replaces it).
+        self._marks = IconMarks(icons)
         self.env.globals.update(
-            icon=self.icon_html,
-            badge=self.badge_html,
+            icon=self._marks.icon_html,
+            badge=self._marks.badge_html,
             tag_url=tag_url,
             # A generated page's folder URL as links write it (`generator.trailingSlash`...).
             link_form=self.config.urls.link_form,
             labels=self.labels,
             fill_label=fill_label,
-            date_text=self.date_text,
+            date_text=functools.partial(site_date_text, self.date_format()),
             # Every page's <link rel="alternate"> to the blog's feed, when there is a blog.
             blog_feed=self.feed,
             # Where the page's own stylesheets, script and icons go (docsite.pageassets).
@@ -222,32 +254,18 @@ class Theme:
         self._sidebars: dict[str, PagePart] = {}
         self._sidebar_keys: dict[str, str] = {}
         self._expanded: str | None = None
-        # While a page renders: the icons its templates ask for, for the build's icons.css.
-        self._icons_asked: set[str] | None = None
         self._chrome = self._render_chrome()
         self.asset_rules = self._asset_rules()
 
     def date_text(self, value: dt.date | str) -> str:
-        """A date as readers of this site read it: `locale.dateFormat`, else the locale's
-        `Default_DateFormat` label, with month and day names in the site's language."""
-        day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-        return format_date(day, *self.date_format())
+        return site_date_text(self.date_format(), value)
 
     def date_format(self) -> tuple[str, str]:
         """The site's date pattern and the language of its month and day names."""
         return self.config.date_format or self.labels["Default_DateFormat"], self.config.language
 
     def icon_html(self, value: str, css_class: str = "icon") -> Markup:
-        icon = self.icons.resolve(value) if value else None
-        if icon is None:
-            return Markup("")
-        if self._icons_asked is not None:
-            self._icons_asked.add(value)
-        return Markup(icon_markup(icon, str(escape(css_class)), ROOT_MARK))
-
-    def badge_html(self, badge: Badge | None, href: str = "") -> Markup:
-        icon = self.icon_html(badge.icon, "icon badge-icon") if badge and badge.icon else Markup("")
-        return badge_html(badge, icon, href)
+        return self._marks.icon_html(value, css_class)
 
     def _render_chrome(self) -> dict[str, str]:
         """Header and footer, the same on every page but for the root marker."""
@@ -401,11 +419,11 @@ class Theme:
     ) -> ThemedPage:
         """The page's whole HTML and the icons its chrome shows. `image` is the page's social
         image as a link from the page (or a full URL); `backlinks` the pages linking to it."""
-        self._icons_asked = asked = set()
+        self._marks.asked = asked = set()
         try:
             html = self._page_html(page, rendered, image, backlinks)
         finally:
-            self._icons_asked = None
+            self._marks.asked = None
         for value in rendered.icons:  # a body reused from the cache was resolved elsewhere
             self.icons.resolve(value)
         sidebar = self.sidebar(page) if has_sidebar(page.settings.layout) else None

@@ -907,6 +907,82 @@ def test_a_change_is_built_with_the_collector_at_a_build_s_pace_then_as_it_was(p
         gc.unfreeze()
 
 
+def test_the_site_a_change_replaces_is_freed_though_watch_mode_froze_it(project):
+    """Watch mode freezes the site it keeps (QuietHeap), and the collector never frees
+    frozen cycles: the site, its sidebar and its theme must hold no cycle, and no frozen
+    garbage may hold them, or every change that replaces them keeps them for good."""
+    import gc
+    import weakref
+
+    from docsite.serve import watch
+
+    project.write(
+        {
+            "content/index.md": "# Home\n",
+            "content/guide/index.md": "# Guide\n\n{{ content.pages | array.size }} pages\n",
+            "content/guide/setup.md": "---\nicon: gear\nnav:\n  badge: NEW\n---\n# Setup\n",
+            "content/blog/first.md": "---\ndate: 2026-01-02\n---\n# First post\n",
+        }
+    )
+    live = LiveSite(BuildOptions(root=project.root, out=project.out))
+    heap = watch.QuietHeap()
+    try:
+        assert not live.full_build().failed
+        heap.settle()  # as watch mode does once the first build is served
+        old = live.live
+        assert old is not None and gc.is_tracked(old.site)
+        kept = [weakref.ref(thing) for thing in (old.site, old.nav, old.theme, old.site.pages[0])]
+        del old
+        page = (
+            project.write({"content/guide/setup.md": "# Set up\n"}).root / "content/guide/setup.md"
+        )
+        update = watch._apply(live, [page], heap)  # a label: a new site, sidebar and theme
+        assert update is not None and not update.failed
+        heap.settle()
+        assert [ref() is None for ref in kept] == [True] * len(kept)
+    finally:
+        live.close()
+        gc.unfreeze()
+
+
+def test_watch_mode_collects_garbage_before_it_freezes(project):
+    """What watch mode freezes (the heap between changes, what a change's build reads
+    from its cache) goes with no garbage: frozen garbage would never be freed."""
+    import gc
+    import weakref
+
+    from docsite import cache
+    from docsite.serve import watch
+
+    class Node:
+        pass
+
+    def garbage() -> weakref.ref:
+        node = Node()
+        node.self = node  # a cycle: reference counting never frees it
+        return weakref.ref(node)
+
+    enabled = gc.isenabled()
+    gc.disable()  # only the collections under test run
+    try:
+        left = garbage()
+        watch.QuietHeap().settle()
+        assert left() is None
+        with cache.collecting_seldom():
+            left = garbage()
+            with cache.collector_paused():  # a cache read
+                pass
+            assert left() is None
+        left = garbage()
+        with cache.collector_paused():  # `docsite build` ends with what it froze: no walk
+            pass
+        assert left() is not None
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
 def test_watch_mode_says_a_config_error_without_rendering_and_a_build_says_every_error(
     tmp_path,
 ):

@@ -98,9 +98,12 @@ class QuietHeap:
     from change to change; every collection that a change's work sets off walked all of it
     again (at 1,000 pages, more than half of a preview's time). Once a change is done and
     nothing happens, what is left is frozen (`gc.freeze`, cheap): later collections walk
-    only what later work made. Frozen cycles are not freed, so when the frozen part has
-    doubled since the last full collection, one runs, but only after COLLECT_QUIET_SECONDS
-    without a change: it cannot stop halfway for a save."""
+    only what later work made. Frozen cycles are not freed, so the garbage is collected
+    first (it walks only what is not frozen yet), as a change's build does (`cache.
+    collecting_seldom`): a leftover template context would hold the site it showed, and the
+    site a change replaces is then freed at once. Should the frozen part still double since
+    the last full collection, one runs, but only after COLLECT_QUIET_SECONDS without a
+    change: it cannot stop halfway for a save."""
 
     def __init__(self) -> None:
         self.dirty = True
@@ -114,6 +117,7 @@ class QuietHeap:
     def settle(self) -> None:
         if self.dirty:
             self.dirty = False
+            gc.collect()
             gc.freeze()
         quiet = time.monotonic() - self.last_change >= COLLECT_QUIET_SECONDS
         if quiet and gc.get_freeze_count() > 2 * self.collected:
@@ -320,7 +324,7 @@ def _apply(live: LiveSite, batch: list[Path], heap: QuietHeap) -> Update | None:
     The collector runs at a build's pace meanwhile, as in `docsite build`: at the default
     pace a label edit at 5,000 pages set off three full collections, each walking the whole
     site again (0.47 s of its 2.2 s rebuild), which found little to free: the site a build
-    replaces was frozen (QuietHeap), which frees it once the changes stop."""
+    replaces is freed by reference counting, as nothing frozen holds it (QuietHeap)."""
     with collecting_seldom():
         update = live.apply(batch)
     heap.changed()
