@@ -297,18 +297,60 @@ def test_a_pagefind_that_cannot_start_warns_once_and_the_site_is_built(tmp_path,
     assert not (project.out / "pagefind").exists()
 
 
-def test_missing_pagefind_package_counts_as_missing_binary(monkeypatch):
-    import builtins
+def test_pagefind_s_binary_is_found_where_its_own_client_looks(tmp_path, monkeypatch):
+    """PAGEFIND_BINARY_PATH, then the binary packages (the extended one first), then PATH,
+    as Pagefind's client looks; none of them: no binary, and search is left out."""
+    import sys
+    import types
 
-    real_import = builtins.__import__
+    def program(path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("#!/bin/sh\n")
+        path.chmod(0o755)
+        return path
 
-    def no_pagefind(name, *args, **kwargs):
-        if name.startswith("pagefind"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_pagefind)
+    extended, plain = program(tmp_path / "ext/pagefind_extended"), program(tmp_path / "bin/pf")
+    on_path = program(tmp_path / "path/pagefind")
+    for name, binary in (("fake_pf_extended", extended), ("fake_pf", plain)):
+        monkeypatch.setitem(
+            sys.modules, name, types.SimpleNamespace(get_executable=lambda b=binary: b)
+        )
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    monkeypatch.setenv("PATH", str(on_path.parent))
+    packages = ("fake_pf_extended", "fake_pf")
+    monkeypatch.setattr(pagefind_client, "BINARY_PACKAGES", packages)
+    assert pagefind_client._executable() == str(extended)
+    monkeypatch.setattr(pagefind_client, "BINARY_PACKAGES", ("no_such_package", "fake_pf"))
+    assert pagefind_client._executable() == str(plain)
+    monkeypatch.setattr(pagefind_client, "BINARY_PACKAGES", ("no_such_package",))
+    assert pagefind_client._executable() == str(on_path)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(plain))
+    assert pagefind_client._executable() == str(plain)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "missing"))
     assert search.binary_available() is False
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert search.binary_available() is False
+
+
+def test_a_build_with_search_imports_no_event_loop(project):
+    """docsite talks to Pagefind from plain threads, and finds its binary without
+    Pagefind's asyncio client: a build loads neither asyncio nor ssl (12 ms)."""
+    import subprocess
+    import sys
+
+    project.write({"content/index.md": "# Home\n\nSearchable words.\n"})
+    script = (
+        "import sys\nfrom docsite.cli import main\n"
+        "try:\n    main(['build', '-q'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('asyncio', 'ssl', 'pagefind.service') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=project.root, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert (project.out / "pagefind/pagefind.js").is_file(), "the index was built"
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
 
 
 # Pagefind versions ----------------------------------------------------------------

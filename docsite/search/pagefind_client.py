@@ -20,9 +20,11 @@ import base64
 import concurrent.futures
 import contextlib
 import gc
+import importlib
 import json
 import os
 import queue
+import shutil
 import subprocess
 import threading
 from collections.abc import Awaitable, Callable
@@ -62,13 +64,24 @@ def installed_version() -> str:
         return ""
 
 
+# The packages that carry Pagefind's binary, in the order Pagefind's own client looks.
+BINARY_PACKAGES = ("pagefind_bin_extended", "pagefind_bin")
+
+
 def _executable() -> str | None:
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        return None
-    executable = get_executable()
-    return str(executable) if executable is not None and executable.is_file() else None
+    """Pagefind's binary, found as its Python client finds it (`PAGEFIND_BINARY_PATH`, the
+    binary packages, then PATH), without importing that client: it imports asyncio and ssl,
+    12 ms of every build."""
+    named = os.environ.get("PAGEFIND_BINARY_PATH")
+    if named is not None:
+        return named if os.path.isfile(named) else None
+    for package in BINARY_PACKAGES:
+        try:
+            found = importlib.import_module(package).get_executable()
+        except (ImportError, OSError):  # not installed, or its binary is missing
+            continue
+        return str(found) if found.is_file() else None
+    return shutil.which("pagefind_extended") or shutil.which("pagefind")
 
 
 def binary_available() -> bool:
