@@ -257,15 +257,9 @@ class Theme:
         self._chrome = self._render_chrome()
         self.asset_rules = self._asset_rules()
 
-    def date_text(self, value: dt.date | str) -> str:
-        return site_date_text(self.date_format(), value)
-
     def date_format(self) -> tuple[str, str]:
         """The site's date pattern and the language of its month and day names."""
         return self.config.date_format or self.labels["Default_DateFormat"], self.config.language
-
-    def icon_html(self, value: str, css_class: str = "icon") -> Markup:
-        return self._marks.icon_html(value, css_class)
 
     def _render_chrome(self) -> dict[str, str]:
         """Header and footer, the same on every page but for the root marker."""
@@ -511,7 +505,7 @@ class Theme:
             entry.title,
             relative_href(from_url, entry.url),
             date.isoformat() if date else "",
-            self.date_text(date) if date else "",
+            site_date_text(self.date_format(), date) if date else "",
             tuple(self._author(author, entry, from_url) for author in entry.authors),
             tuple(
                 PageLink(
@@ -531,7 +525,7 @@ class Theme:
         shortcode = _SHORTCODE.fullmatch(avatar)
         if shortcode is not None or is_inline_svg(avatar):
             code = shortcode.group(1) if shortcode is not None else ""
-            picture = self.icon_html(code[5:] if code.startswith("icon-") else avatar)
+            picture = self._marks.icon_html(code[5:] if code.startswith("icon-") else avatar)
             return AuthorView(author.name, author.link, "", author.name[:1].upper(), picture)
         if avatar and "://" not in avatar and not avatar.startswith("data:"):
             folder = posixpath.dirname(entry.rel)
@@ -655,7 +649,7 @@ class Theme:
             if index % 2 == 0:
                 parts.append(escape(piece))
             elif piece.startswith("icon-") and self.icons.resolve(piece[5:]) is not None:
-                parts.append(self.icon_html(piece[5:]))
+                parts.append(self._marks.icon_html(piece[5:]))
             else:
                 parts.append(escape(shortcode_emoji(piece) or f":{piece}:"))
         return Markup("").join(parts)

@@ -99,9 +99,9 @@ class QuietHeap:
     again (at 1,000 pages, more than half of a preview's time). Once a change is done and
     nothing happens, what is left is frozen (`gc.freeze`, cheap): later collections walk
     only what later work made. Frozen cycles are not freed, so the garbage is collected
-    first (it walks only what is not frozen yet), as a change's build does (`cache.
-    collecting_seldom`): a leftover template context would hold the site it showed, and the
-    site a change replaces is then freed at once. Should the frozen part still double since
+    first (it walks only what is not frozen yet), as a change's build does
+    (`cache.collecting_seldom`): a leftover template context would hold the site it showed,
+    and the site a change replaces is then freed at once. Should the frozen part still double since
     the last full collection, one runs, but only after COLLECT_QUIET_SECONDS without a
     change: it cannot stop halfway for a save."""
 
