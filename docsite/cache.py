@@ -324,8 +324,19 @@ class BuildCache:
     def stage_part(self, staged: StagedCache, name: str, value: Any) -> None:
         """Add a part of the cache (see `load_part`) to what `staged` puts in place."""
         if self.enabled:
-            path = self.folder / f"{name}-{self.key}.pickle"
-            staged.add(self._write_temporary(value, path), path)
+            self.stage_written_part(staged, name, self.write_part(name, value))
+
+    def write_part(self, name: str, value: Any) -> Path:
+        """A part of the cache written to a temporary file beside its place, for
+        `stage_written_part`: another process may write it (docsite.search.aside)."""
+        return self._write_temporary(value, self._part_path(name))
+
+    def stage_written_part(self, staged: StagedCache, name: str, temporary: Path) -> None:
+        """Add a part that `write_part` wrote to what `staged` puts in place."""
+        staged.add(temporary, self._part_path(name))
+
+    def _part_path(self, name: str) -> Path:
+        return self.folder / f"{name}-{self.key}.pickle"
 
     def save(self, state: CacheState) -> None:
         self.stage(state).commit()
@@ -358,12 +369,12 @@ class BuildCache:
     def load_part(self, name: str, kind: type) -> Any:
         """A part of the cache kept in a file of its own, read only by the builds that use
         it; None when there is none."""
-        return self._load(self.folder / f"{name}-{self.key}.pickle", kind) if self.enabled else None
+        return self._load(self._part_path(name), kind) if self.enabled else None
 
     def save_part(self, name: str, value: Any) -> None:
         if self.enabled:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._dump(value, self.folder / f"{name}-{self.key}.pickle")
+            self._dump(value, self._part_path(name))
 
     def clean_temporary(self) -> None:
         """Remove temporary files this process left in the cache (a write that failed)."""

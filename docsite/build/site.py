@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import jinja2
 
@@ -37,11 +38,14 @@ from docsite.render import (
     parse_pages,
 )
 from docsite.search import (
+    STATE_PART,
     IndexFeeder,
     IndexOutcome,
+    Patcher,
     SearchState,
     index_built_site,
     index_feeder,
+    search_aside,
     search_pages,
     search_paths,
 )
@@ -58,7 +62,10 @@ def render_site(
     result: BuildResult,
 ) -> None:
     """Load pages, build the nav, render what changed and swap the new site in."""
-    with _compiling_aside(config, cache, options, len(found.pages)):
+    with (
+        _compiling_aside(config, cache, options, len(found.pages)),
+        _searching_aside(config, cache, options, scan.out, len(found.pages)) as patcher,
+    ):
         _note_cache(cache, result)
         options.progress("reading pages", 0, len(found.pages))
         with result.timed("reading pages"):
@@ -92,7 +99,7 @@ def render_site(
                     previous_output=scan.out if scan.out.is_dir() else None,
                     as_recorded=as_recorded,
                 )
-                _write_site(ctx, scan, chrome.site_html_files, read, result)
+                _write_site(ctx, scan, chrome.site_html_files, read, result, patcher)
         except jinja2.TemplateError as exc:
             report.add(template_diagnostic(exc, config))
         except OutputClash as clash:
@@ -107,13 +114,35 @@ def _compiling_aside(
     process of its own meanwhile (`compile_templates_aside`), ended with the build. Not in
     watch mode: its process has threads of its own to fork with, and its builds after the
     first find the templates compiled."""
-    many = pages >= PARALLEL_THRESHOLD and _workers(options) > 1
+    many = _core_to_spare(options, pages)
     aside = compile_templates_aside(config, cache) if many and not options.keep_live else None
     try:
         yield
     finally:
         if aside is not None:
             aside.join()
+
+
+@contextlib.contextmanager
+def _searching_aside(
+    config: SiteConfig, cache: BuildCache, options: BuildOptions, out: Path, pages: int
+) -> Iterator[Patcher | None]:
+    """A rebuild of a site large enough for several cores reads the last search index in a
+    process of its own meanwhile, which patches the changed pages in once they are written
+    (`search_aside`). Not in watch mode: its index is made in the background."""
+    wanted = _core_to_spare(options, pages) and options.search_index and not options.keep_live
+    aside = search_aside(config, cache, out if out.is_dir() else None, wanted)
+    try:
+        yield aside
+    finally:
+        if aside is not None:
+            aside.close()
+
+
+def _core_to_spare(options: BuildOptions, pages: int) -> bool:
+    """Whether a build of this many pages has a core to spare for work aside: a site large
+    enough for several cores, and several."""
+    return pages >= PARALLEL_THRESHOLD and _workers(options) > 1
 
 
 def _hash_of(files: dict[str, FileEntry], rel: str) -> str | None:
@@ -128,8 +157,10 @@ def _write_site(
     site_html_files: list[str],
     read: PageMemo,
     result: BuildResult,
+    patcher: Patcher | None = None,
 ) -> None:
-    """The steps that fill the staging folder, then the swap."""
+    """The steps that fill the staging folder, then the swap. `patcher`: merges the
+    changed pages into the last search index, elsewhere."""
     added, site_includes = site_include_inputs(ctx.config, ctx.files, ctx.hasher, site_html_files)
     ctx.files.update(added)
     shared = shared_keys(ctx.config, ctx.site, ctx.theme, ctx.files, site_includes)
@@ -148,8 +179,12 @@ def _write_site(
             builder = _page_builder(ctx)
             plan = plan_pages(ctx, shared, lambda jobs: _parse_ahead(ctx, builder, jobs))
             records, copies = _render_pages(ctx, builder, plan, result, feeder)
-            if feeder is not None:  # Pagefind makes its files while the rest is written
+            # Pagefind makes its files, or the last index is patched, while the rest is written.
+            if feeder is not None:
                 feeder.finish(search_pages(ctx.site.pages, records, search_paths(ctx.config)))
+            elif patcher is not None:
+                pages = search_pages(ctx.site.pages, records, search_paths(ctx.config))
+                patcher.ask(pages, ctx.output.staging)
             ctx.report.extend(check_links(ctx.site, records, ctx.config.checks.anchors))
         with result.timed("copying files"):
             place_files(ctx, records)
@@ -162,7 +197,7 @@ def _write_site(
         # writes what the cache keeps of the pages meanwhile.
         ctx.output.start_spare()
         ahead = ctx.cache.stage_pages(records, read.current)
-        search = _index(ctx, records, result, feeder)
+        search = _index(ctx, records, result, feeder, patcher)
     except BaseException:
         if ahead is not None:
             ahead.staged.discard()
@@ -187,9 +222,8 @@ def _write_site(
             marker=marker_of(ctx.output.staging),  # the marker keeps its identity through the swap
             spare=None if ctx.options.keep_live else ctx.output.ledger(),
         )
-        search_state = search.state if search is not None else None
         with result.timed("writing"):
-            _swap_in(ctx, state, ahead, search_state, result)
+            _swap_in(ctx, state, ahead, search, result)
     finally:
         ahead.staged.discard()  # what was not committed: the build failed
     if ctx.options.keep_live:
@@ -203,6 +237,7 @@ def _index(
     records: dict[str, PageRecord],
     result: BuildResult,
     feeder: IndexFeeder | None,
+    patcher: Patcher | None = None,
 ) -> IndexOutcome | None:
     """The search index, when the build makes one."""
     if not ctx.options.search_index:
@@ -216,9 +251,10 @@ def _index(
             ctx.output,
             ctx.previous_output,
             ctx.report,
-            None if ctx.options.keep_live else lambda: ctx.cache.load_part("search", SearchState),
+            None if ctx.options.keep_live else lambda: ctx.cache.load_part(STATE_PART, SearchState),
             ctx.options.keep_live,
             feeder,
+            patcher,
         )
     _note_cache(ctx.cache, result)  # a search index it could not read
     result.notes.append(search.note())
@@ -362,7 +398,7 @@ def _swap_in(
     ctx: BuildContext,
     state: CacheState,
     ahead: StagedPages,
-    search: SearchState | None,
+    search: IndexOutcome | None,
     result: BuildResult,
 ) -> None:
     """Write the cache, swap the site in, then put the cache in place: what may fail (a full
@@ -370,8 +406,10 @@ def _swap_in(
     that swapped it in succeeds. `ahead`: the pages' part of the cache, written already."""
     staged = ctx.cache.stage(state, ahead)
     try:
-        if search is not None:
-            ctx.cache.stage_part(staged, "search", search)
+        if search is not None and search.state_file is not None:  # written aside
+            ctx.cache.stage_written_part(staged, STATE_PART, search.state_file)
+        elif search is not None and search.state is not None:
+            ctx.cache.stage_part(staged, STATE_PART, search.state)
         ctx.output.commit()
     except BaseException:
         staged.discard()

@@ -16,16 +16,21 @@ few merges them into the last index. In watch mode the build keeps the last inde
 - `indexing`: a build's index: reused, patched, or built whole (by a cold build, while its
   pages render: `IndexFeeder`).
 - `placing`: the index in the output folder, and the key file that names it.
+- `aside`: an edit's patch of the last index, in a process forked as the build starts,
+  which reads the index's state meanwhile and writes the new one to the cache itself.
 - `background`: watch mode's re-index in a thread, swapped into the served folder.
 
 Lower layers only: nothing here imports the build, the renderer, the theme or watch mode.
 """
 
+from docsite.search.aside import SearchAside, search_aside
 from docsite.search.background import BackgroundIndexer
 from docsite.search.indexing import (
     MISSING_BINARY,
     IndexFeeder,
     IndexOutcome,
+    PatchAnswer,
+    Patcher,
     full_index,
     index_built_site,
     index_feeder,
@@ -40,16 +45,21 @@ from docsite.search.pages import (
     search_pages,
     search_paths,
 )
-from docsite.search.state import SearchState
+from docsite.search.state import STATE_PART, SearchState
 
 # What modules outside the package use: the build, the renderer and watch mode
-# (BackgroundIndexer, SearchState, index_built_site, index_feeder, indexed_html, search_pages), the
+# (BackgroundIndexer, SearchState, STATE_PART, Patcher, index_built_site, index_feeder,
+# search_aside, indexed_html, search_pages), the
 # benchmarks (binary_available, SearchPage, full_index) and the tests (those and the rest).
 __all__ = [
     "MISSING_BINARY",
+    "STATE_PART",
     "BackgroundIndexer",
     "IndexFeeder",
     "IndexOutcome",
+    "PatchAnswer",
+    "Patcher",
+    "SearchAside",
     "SearchPage",
     "SearchState",
     "binary_available",
@@ -60,6 +70,7 @@ __all__ = [
     "is_searchable",
     "pagefind_config",
     "pagefind_files",
+    "search_aside",
     "search_pages",
     "search_paths",
 ]

@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -68,6 +68,8 @@ class IndexOutcome:
     error: str = ""
     changed: int = 0  # pages re-indexed, when "updated"
     state: SearchState | None = None  # for the cache, once the build is committed
+    # Or the new state written to the cache already, to be put in place with it (aside).
+    state_file: Path | None = None
     pagefind_note: str = ""  # of a Pagefind docsite was not written for (Pagefind.note)
 
     def note(self) -> str:
@@ -84,6 +86,27 @@ class IndexOutcome:
                 f"{self.seconds:.2f} s ({self.files} files written)"
             )
         return f"search: index {self.status}" + (f" ({self.error})" if self.error else "")
+
+
+@dataclass
+class PatchAnswer:
+    """The last index patched elsewhere (docsite.search.aside): the files to write and to
+    link and the new state, written to a file of the cache; or why it could not be."""
+
+    files: dict[str, bytes] | None = None  # None: not patched
+    links: dict[str, str] = field(default_factory=dict)
+    changed: int = 0
+    state_file: Path | None = None
+    why: str = ""  # why it was not patched ("": there was no index to patch)
+    notes: list[str] = field(default_factory=list)  # the cache's, reading the state there
+
+
+class Patcher(Protocol):
+    """Patches the last index with the changed pages written in a site, elsewhere
+    (`docsite.search.aside.SearchAside`): asked as soon as they are, answered when needed."""
+
+    def ask(self, pages: list[SearchPage], site: Path) -> None: ...
+    def patch(self, pages: list[SearchPage], site: Path) -> PatchAnswer: ...
 
 
 class IndexingSession(Protocol):
@@ -251,10 +274,12 @@ def index_built_site(
     load_state: Callable[[], SearchState | None] | None = None,
     defer: bool = False,
     feeder: IndexFeeder | None = None,
+    patcher: Patcher | None = None,
 ) -> IndexOutcome:
     """The build's one call: index the staged pages unless the build already failed.
-    `load_state` gives the last build's index, which a few changed pages are merged into;
-    `feeder` has had the pages as they were rendered."""
+    `load_state` gives the last build's index, which a few changed pages are merged into,
+    unless `patcher` merges them elsewhere; `feeder` has had the pages as they were
+    rendered."""
     if not config.search_enabled:
         return IndexOutcome("skipped", error="search is turned off in the config")
     if report.errors:
@@ -270,6 +295,7 @@ def index_built_site(
         load_state,
         defer,
         feeder,
+        patcher,
     )
 
 
@@ -283,6 +309,7 @@ def index_site(
     load_state: Callable[[], SearchState | None] | None = None,
     defer: bool = False,
     feeder: IndexFeeder | None = None,
+    patcher: Patcher | None = None,
 ) -> IndexOutcome:
     """Place pagefind/ in the staging folder: the previous index if no page changed, that
     index with the changed pages merged in if it can be, else a new one (or, with `defer`,
@@ -301,10 +328,11 @@ def index_site(
     if not pages:
         return IndexOutcome("empty")
     started = time.perf_counter()
-    state = load_state() if load_state is not None and feeder is None else None
+    patcher = patcher if feeder is None else None
+    state = load_state() if load_state is not None and feeder is None and not patcher else None
     try:
         outcome, files, links = merge_or_index(
-            state, pages, output.staging, previous, code, feeder=feeder
+            state, pages, output.staging, previous, code, feeder=feeder, patcher=patcher
         )
     except Exception as exc:  # the service raises plain Exceptions
         error = str(exc) or type(exc).__name__
@@ -325,12 +353,22 @@ def merge_or_index(
     code: bool,
     background: bool = False,
     feeder: IndexFeeder | None = None,
+    patcher: Patcher | None = None,
 ) -> tuple[IndexOutcome, dict[str, bytes], dict[str, str]]:
-    """Merge the changed pages into the last index when it can be done, else index the
-    site whole: the outcome (with the new state), the files to write and those to link."""
+    """Merge the changed pages into the last index when it can be done (by `patcher`, if
+    given, from the state it read), else index the site whole: the outcome (with the new
+    state), the files to write and those to link."""
     pagefind = pagefind_client.installed()
     why = ""
-    if pagefind.patchable and state is not None and previous is not None:
+    if patcher is not None:
+        answer = patcher.patch(pages, site)
+        if answer.files is not None:
+            outcome = IndexOutcome(
+                "updated", len(pages), changed=answer.changed, state_file=answer.state_file
+            )
+            return outcome, answer.files, answer.links
+        why = answer.why
+    elif pagefind.patchable and state is not None and previous is not None:
         try:
             files, links, state, changed = patch_index(state, pages, site, previous, code)
             return IndexOutcome("updated", len(pages), changed=changed, state=state), files, links

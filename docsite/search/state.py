@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from docsite.cache import CACHE_VERSION
 from docsite.search.index_format import PagefindIndex
 
+# The part of the cache that holds it (BuildCache.load_part).
+STATE_PART = "search"
+
 
 @dataclass
 class SearchState:

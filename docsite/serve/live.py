@@ -30,7 +30,7 @@ from docsite.markdown.templating import INCLUDES_FOLDER
 from docsite.pages import Page, first_h1
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES
-from docsite.search import BackgroundIndexer, SearchState, search_pages, search_paths
+from docsite.search import STATE_PART, BackgroundIndexer, SearchState, search_pages, search_paths
 from docsite.sources import PAGE_SUFFIX, SETTINGS_SUFFIXES, PathRules, is_skipped
 from docsite.themefiles import as_published
 
@@ -150,7 +150,7 @@ class LiveSite:
     def _built_search_state(self) -> SearchState | None:
         """The index state the last build kept in its cache (of the index it made whole)."""
         live = self.live
-        return live.cache.load_part("search", SearchState) if live is not None else None
+        return live.cache.load_part(STATE_PART, SearchState) if live is not None else None
 
     def _reindex_search(self) -> None:
         live = self.live

@@ -1,0 +1,172 @@
+"""An edit's search index, patched in a process of its own.
+
+A build that will merge its changed pages into the last index starts this process as it
+begins (`SearchAside.start`, forked). The process reads the last index's state from the
+cache (0.1 s and 100 MB at 20,000 pages) while the build reads and renders, on a core the
+build leaves idle; once the pages are written it merges the changed ones (`patch`) and
+writes the new state to the cache itself. The build is left to place the files, so an edit
+spends none of its own time reading, patching or writing the index's state."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from docsite.cache import BuildCache
+from docsite.config import SiteConfig
+from docsite.keys import indexed_by_this_engine
+from docsite.search import pagefind_client
+from docsite.search.indexing import PatchAnswer, patch_index
+from docsite.search.pages import SearchPage
+from docsite.search.placing import read_key
+from docsite.search.state import STATE_PART, SearchState
+
+# How often the process looks whether the build that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
+# How long a build that ends waits for the process to answer and end before it kills it.
+JOIN_SECONDS = 10.0
+
+
+def search_aside(
+    config: SiteConfig, cache: BuildCache, previous: Path | None, wanted: bool
+) -> SearchAside | None:
+    """The process for a build that will merge its changed pages into the last index (if
+    any changed): search on, an index by this docsite in the output and its state in the
+    cache, and a Pagefind whose files docsite patches. `wanted`: the build indexes, and has
+    a core to spare (a build of many pages on several)."""
+    if not (wanted and config.search_enabled and cache.enabled and previous is not None):
+        return None
+    if not indexed_by_this_engine(read_key(previous)):
+        return None  # no index, or another docsite's: indexed whole (IndexFeeder)
+    if not pagefind_client.installed().patchable or not pagefind_client.binary_available():
+        return None
+    return SearchAside.start(cache, previous, config.search_code)
+
+
+class SearchAside:
+    """The process, seen from the build: `ask` as soon as the pages are written, `patch` for
+    the answer, then `close` (always)."""
+
+    def __init__(
+        self,
+        process: multiprocessing.process.BaseProcess,
+        connection: Connection,
+        cache: BuildCache,
+    ):
+        self._process = process
+        self._connection = connection
+        self._cache = cache
+        self._asked: tuple[list[SearchPage], Path] | None = None
+        self._answer: PatchAnswer | None = None
+
+    @classmethod
+    def start(cls, cache: BuildCache, previous: Path, code: bool) -> SearchAside | None:
+        """The process, reading the state meanwhile; None where processes cannot fork."""
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        context = multiprocessing.get_context("fork")
+        ours, theirs = context.Pipe()
+        process = context.Process(
+            target=_serve,
+            args=(theirs, cache, previous, code, os.getpid()),
+            name="docsite-search",
+            daemon=True,
+        )
+        process.start()
+        theirs.close()
+        return cls(process, ours, cache)
+
+    def ask(self, pages: list[SearchPage], site: Path) -> None:
+        """Have the changed `pages` (written in `site`) merged into the last index while the
+        build goes on; the first request is the one answered."""
+        if self._asked is not None:
+            return
+        self._asked = (pages, site)
+        with contextlib.suppress(OSError):  # the process ended: `patch` says so
+            self._connection.send(self._asked)
+
+    def patch(self, pages: list[SearchPage], site: Path) -> PatchAnswer:
+        """The last index with the changed `pages` merged in, or why it could not be: the
+        caller indexes the pages whole then."""
+        self.ask(pages, site)
+        answer = self._receive()
+        if self._asked != (pages, site):  # asked for other pages: the answer is not for these
+            return PatchAnswer(why="the pages to index changed after they were written")
+        self._cache.notes.extend(answer.notes)  # what reading the state there said
+        return answer
+
+    def _receive(self) -> PatchAnswer:
+        if self._answer is None:
+            try:
+                self._answer = self._connection.recv()
+            except (OSError, EOFError) as exc:
+                why = str(exc) or type(exc).__name__
+                self._answer = PatchAnswer(why=f"the search process ended ({why})")
+        return self._answer
+
+    def close(self) -> None:
+        """End the process; the state it wrote goes too unless the build's cache took it
+        (`BuildCache.stage_written_part` moves it to its place on commit)."""
+        if self._asked is None:
+            with contextlib.suppress(OSError):
+                self._connection.send(None)
+        elif self._answer is None and self._connection.poll(JOIN_SECONDS):
+            self._receive()  # asked, never collected: its state file is left to remove
+        self._process.join(timeout=JOIN_SECONDS)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+        self._connection.close()
+        if self._answer is not None and self._answer.state_file is not None:
+            with contextlib.suppress(OSError):
+                self._answer.state_file.unlink()
+
+
+def _serve(
+    connection: Connection, cache: BuildCache, previous: Path, code: bool, parent: int
+) -> None:
+    """The process. It leaves Ctrl-C to the build, which ends it, and ends with os._exit:
+    it has nothing to flush, and a thread of the build (a progress line) may have held a
+    stream's lock when it forked. A failure is the build's to see: no answer."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _answer_once(connection, cache, previous, code, parent)
+    finally:
+        os._exit(0)
+
+
+def _answer_once(
+    connection: Connection, cache: BuildCache, previous: Path, code: bool, parent: int
+) -> None:
+    """Read the state, wait for the pages, answer once."""
+    noted = len(cache.notes)
+    state = cache.load_part(STATE_PART, SearchState)
+    request = _request(connection, parent)
+    if request is None:
+        return
+    pages, site = request
+    answer = PatchAnswer(notes=cache.notes[noted:])
+    if state is not None:  # none: no index to patch, the pages are indexed whole
+        try:
+            answer.files, answer.links, state, answer.changed = patch_index(
+                state, pages, site, previous, code
+            )
+            answer.state_file = cache.write_part(STATE_PART, state)
+        except Exception as exc:  # CannotPatch; Pagefind's service raises plain Exceptions
+            answer.files, answer.why = None, str(exc) or type(exc).__name__
+    connection.send(answer)
+
+
+def _request(connection: Connection, parent: int) -> tuple[list[SearchPage], Path] | None:
+    """The build's pages, or None when the build does not want a patch (or is gone)."""
+    while not connection.poll(PARENT_CHECK_SECONDS):
+        if os.getppid() != parent:
+            return None
+    try:
+        return connection.recv()
+    except EOFError:
+        return None

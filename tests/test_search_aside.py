@@ -1,0 +1,172 @@
+"""An edit's search index patched in a process of its own (docsite.search.aside): the same
+index and cache as a patch in the build's own process, and the build's own index whenever
+that process cannot give one."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import Project
+from test_search import FILES, fragments, needs_pagefind
+
+from docsite.build import BuildResult
+from docsite.build import site as build_site_module
+from docsite.cache import CACHE_DIR, BuildCache
+from docsite.diagnostics import Diagnostic, Severity
+from docsite.search import aside as aside_module
+
+pytestmark = needs_pagefind
+
+
+def build(project: Project, monkeypatch: pytest.MonkeyPatch, aside: bool) -> BuildResult:
+    """Build with the index patched aside, as a large site's build on several cores does,
+    or not; the cache parts this process read are in `project.loaded`."""
+    real = BuildCache.load_part
+
+    def load_part(cache: BuildCache, name: str, kind: type):
+        project.loaded.append(name)  # in a forked process, its own copy of the list
+        return real(cache, name, kind)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_site_module, "_core_to_spare", lambda options, pages: aside)
+        patch.setattr(BuildCache, "load_part", load_part)
+        project.loaded = []
+        return project.build()
+
+
+def edit(project: Project, name: str = "guide/setup.md", word: str = "quuxification") -> None:
+    page = project.root / "content" / name
+    page.write_text(page.read_text() + f"\nNow with {word}.\n")
+
+
+def index_files(project: Project) -> dict[str, bytes]:
+    index = project.out / "pagefind"
+    return {
+        p.relative_to(index).as_posix(): p.read_bytes() for p in index.rglob("*") if p.is_file()
+    }
+
+
+def search_state(project: Project):
+    (part,) = (project.root / CACHE_DIR).glob("search-*.pickle")
+    return pickle.loads(part.read_bytes())
+
+
+def leftovers(project: Project) -> list[str]:
+    return [p.name for p in (project.root / CACHE_DIR).glob(".search-*.tmp-*")]
+
+
+@pytest.fixture
+def built(project: Project, monkeypatch) -> Project:
+    project.write(FILES)
+    result = build(project, monkeypatch, aside=False)
+    assert result.ok, project.messages(result)
+    return project
+
+
+def test_an_edit_patched_aside_gives_the_index_and_cache_of_one_patched_in_process(
+    built: Project, tmp_path: Path, monkeypatch
+):
+    in_process = Project(tmp_path / "in-process").write(FILES)
+    assert build(in_process, monkeypatch, aside=False).ok
+    for word in ("quuxification", "frobnitzery"):  # the second patches the state written aside
+        edit(built, word=word)
+        edit(in_process, word=word)
+        result = build(built, monkeypatch, aside=True)
+        assert result.ok, built.messages(result)
+        assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in result.notes)
+        assert "search" not in built.loaded, "the build's own process read the index's state"
+        assert build(in_process, monkeypatch, aside=False).ok
+        assert "search" in in_process.loaded
+        assert index_files(built) == index_files(in_process)
+        assert word in fragments(built.out)["/guide/setup/"]["content"]
+        ours, theirs = search_state(built), search_state(in_process)
+        for name in ("key", "digests", "fragment_files", "assets", "hashes", "engine"):
+            assert getattr(ours, name) == getattr(theirs, name), name
+    assert leftovers(built) == []
+
+
+def test_when_most_pages_changed_the_build_indexes_them_whole(built: Project, monkeypatch):
+    for name in ("index.md", "status.md", "guide/setup.md"):
+        edit(built, name)
+    result = build(built, monkeypatch, aside=True)
+    assert result.ok, built.messages(result)
+    (note,) = [n for n in result.notes if n.startswith("search: ")]
+    assert note.startswith("search: indexed 4 pages") and "most pages changed" in note, note
+    assert "quuxification" in fragments(built.out)["/status/"]["content"]
+    assert leftovers(built) == []
+
+
+def test_a_search_process_that_dies_leaves_the_index_to_the_build(built: Project, monkeypatch):
+    monkeypatch.setattr(aside_module, "patch_index", lambda *args: os._exit(3))
+    edit(built)
+    result = build(built, monkeypatch, aside=True)
+    assert result.ok, built.messages(result)
+    (note,) = [n for n in result.notes if n.startswith("search: ")]
+    assert note.startswith("search: indexed 4 pages") and "the search process ended" in note
+    assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
+    monkeypatch.undo()
+    edit(built, word="frobnitzery")  # the state the build wrote itself is patched next
+    result = build(built, monkeypatch, aside=True)
+    assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in result.notes)
+    assert "frobnitzery" in fragments(built.out)["/guide/setup/"]["content"]
+
+
+def test_what_reading_the_state_aside_says_reaches_the_build_s_notes(built: Project, monkeypatch):
+    for part in (built.root / CACHE_DIR).glob("search-*.pickle"):
+        part.write_bytes(b"damaged")
+    edit(built)
+    result = build(built, monkeypatch, aside=True)
+    assert result.ok, built.messages(result)
+    assert any(n.startswith("cache ignored: ") and "search-" in n for n in result.notes)
+    assert any(n.startswith("search: indexed 4 pages") for n in result.notes), result.notes
+    assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
+
+
+def test_a_build_that_fails_after_asking_leaves_no_state_behind(built: Project, monkeypatch):
+    before = index_files(built)
+    failure = Diagnostic("content/index.md", 1, 1, Severity.ERROR, "a failure after rendering")
+    monkeypatch.setattr(build_site_module, "check_links", lambda *args: [failure])
+    asked = []
+    real_ask = aside_module.SearchAside.ask
+    monkeypatch.setattr(
+        aside_module.SearchAside,
+        "ask",
+        lambda self, *args: asked.append(1) or real_ask(self, *args),
+    )
+    edit(built)
+    result = build(built, monkeypatch, aside=True)
+    assert not result.ok and asked, "the patch was asked for before the build failed"
+    assert leftovers(built) == [], "the state the process wrote is removed"
+    assert index_files(built) == before
+    assert not [p for p in multiprocessing.active_children() if p.name == "docsite-search"]
+    monkeypatch.setattr(build_site_module, "check_links", lambda *args: [])
+    result = build(built, monkeypatch, aside=True)
+    assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in result.notes)
+
+
+def test_without_fork_the_build_patches_the_index_itself(built: Project, monkeypatch):
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    edit(built)
+    result = build(built, monkeypatch, aside=True)
+    assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in result.notes)
+    assert "search" in built.loaded
+
+
+def test_the_process_stops_waiting_once_its_build_is_gone(monkeypatch):
+    monkeypatch.setattr(aside_module, "PARENT_CHECK_SECONDS", 0.01)
+    ours, theirs = multiprocessing.Pipe()
+    answers = []
+    waiting = threading.Thread(
+        target=lambda: answers.append(aside_module._request(theirs, parent=os.getppid() + 1)),
+        daemon=True,
+    )
+    waiting.start()
+    waiting.join(timeout=10)
+    assert not waiting.is_alive() and answers == [None], "it waits for a build that is gone"
+    ours.send(([], Path("site")))
+    assert aside_module._request(theirs, parent=os.getppid()) == ([], Path("site"))
