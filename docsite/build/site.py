@@ -42,6 +42,7 @@ from docsite.search import (
     IndexFeeder,
     IndexOutcome,
     Patcher,
+    SearchPage,
     SearchState,
     index_built_site,
     index_feeder,
@@ -179,12 +180,12 @@ def _write_site(
             builder = _page_builder(ctx)
             plan = plan_pages(ctx, shared, lambda jobs: _parse_ahead(ctx, builder, jobs))
             records, copies = _render_pages(ctx, builder, plan, result, feeder)
+            searched = _searched(ctx, records)
             # Pagefind makes its files, or the last index is patched, while the rest is written.
             if feeder is not None:
-                feeder.finish(search_pages(ctx.site.pages, records, search_paths(ctx.config)))
+                feeder.finish(searched)
             elif patcher is not None:
-                pages = search_pages(ctx.site.pages, records, search_paths(ctx.config))
-                patcher.ask(pages, ctx.output.staging)
+                patcher.ask(searched, ctx.output.staging)
             ctx.report.extend(check_links(ctx.site, records, ctx.config.checks.anchors))
         with result.timed("copying files"):
             place_files(ctx, records)
@@ -197,7 +198,7 @@ def _write_site(
         # writes what the cache keeps of the pages meanwhile.
         ctx.output.start_spare()
         ahead = ctx.cache.stage_pages(records, read.current)
-        search = _index(ctx, records, result, feeder, patcher)
+        search = _index(ctx, searched, result, feeder, patcher)
     except BaseException:
         if ahead is not None:
             ahead.staged.discard()
@@ -232,9 +233,16 @@ def _write_site(
         )
 
 
+def _searched(ctx: BuildContext, records: dict[str, PageRecord]) -> list[SearchPage]:
+    """The pages the search index takes; none when the build makes no index."""
+    if not (ctx.options.search_index and ctx.config.search_enabled):
+        return []
+    return search_pages(ctx.site.pages, records, search_paths(ctx.config))
+
+
 def _index(
     ctx: BuildContext,
-    records: dict[str, PageRecord],
+    pages: list[SearchPage],
     result: BuildResult,
     feeder: IndexFeeder | None,
     patcher: Patcher | None = None,
@@ -245,8 +253,7 @@ def _index(
     ctx.options.progress("search index", 0, 0)
     with result.timed("search index"):
         search = index_built_site(
-            ctx.site,
-            records,
+            pages,
             ctx.config,
             ctx.output,
             ctx.previous_output,

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from docsite.cache import PageRecord, collector_paused, engine_digest
+from docsite.cache import collector_paused, engine_digest
 from docsite.config import SiteConfig
 from docsite.diagnostics import Report
 from docsite.keys import indexed_by_this_engine, search_key, search_settings
 from docsite.output import OutputFolder
-from docsite.pages import Page, SiteContent
+from docsite.pages import Page
 from docsite.pathpatterns import PathFilter
 from docsite.search import pagefind_client
 from docsite.search.index_format import (
@@ -34,7 +34,6 @@ from docsite.search.pages import (
     is_indexed,
     pagefind_config,
     pagefind_url,
-    search_pages,
     search_paths,
 )
 from docsite.search.placing import INDEX_DIR, link_tree, place_index, read_key
@@ -265,8 +264,7 @@ def index_feeder(
 
 
 def index_built_site(
-    site: SiteContent,
-    records: dict[str, PageRecord],
+    pages: list[SearchPage],
     config: SiteConfig,
     output: OutputFolder,
     previous: Path | None,
@@ -276,7 +274,8 @@ def index_built_site(
     feeder: IndexFeeder | None = None,
     patcher: Patcher | None = None,
 ) -> IndexOutcome:
-    """The build's one call: index the staged pages unless the build already failed.
+    """The build's one call: index the staged pages (`search_pages` of its records) unless
+    the build already failed.
     `load_state` gives the last build's index, which a few changed pages are merged into,
     unless `patcher` merges them elsewhere; `feeder` has had the pages as they were
     rendered."""
@@ -284,7 +283,6 @@ def index_built_site(
         return IndexOutcome("skipped", error="search is turned off in the config")
     if report.errors:
         return IndexOutcome("skipped", error="the build has errors")
-    pages = search_pages(site.pages, records, search_paths(config))
     return index_site(
         pages,
         config.search_code,
