@@ -36,6 +36,7 @@ GROUND = {
     "dates",
     "diagnostics",
     "filelock",
+    "forking",  # work aside: a process forked from a build
     "labels",
     "minify",  # docsite's own stylesheets and scripts as published
     "output",

@@ -17,6 +17,7 @@ from docsite.blog import Blog, make_blog
 from docsite.cache import BuildCache, FileEntry
 from docsite.config import HeaderLink, SiteConfig, tidy_separators
 from docsite.diagnostics import DiagnosticError, Report, did_you_mean
+from docsite.forking import start_aside
 from docsite.frontmatter import Located
 from docsite.gitdates import PageDates, read_dates
 from docsite.icons import (
@@ -135,13 +136,7 @@ def compile_templates_aside(
     folder = cache.templates_dir()
     if folder is None or any(folder.iterdir()):
         return None
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    process = multiprocessing.get_context("fork").Process(
-        target=_compile_into, args=(config, folder), name="docsite-templates", daemon=True
-    )
-    process.start()
-    return process
+    return start_aside(_compile_into, (config, folder), "docsite-templates")
 
 
 def _compile_into(config: SiteConfig, folder: Path) -> None:

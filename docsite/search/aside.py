@@ -12,12 +12,12 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from docsite.cache import BuildCache
 from docsite.config import SiteConfig
+from docsite.forking import start_aside
 from docsite.keys import indexed_by_this_engine
 from docsite.search import pagefind_client
 from docsite.search.indexing import PatchAnswer, patch_index
@@ -66,18 +66,14 @@ class SearchAside:
     @classmethod
     def start(cls, cache: BuildCache, previous: Path, code: bool) -> SearchAside | None:
         """The process, reading the state meanwhile; None where processes cannot fork."""
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return None
-        context = multiprocessing.get_context("fork")
-        ours, theirs = context.Pipe()
-        process = context.Process(
-            target=_serve,
-            args=(theirs, cache, previous, code, os.getpid()),
-            name="docsite-search",
-            daemon=True,
+        ours, theirs = multiprocessing.Pipe()
+        process = start_aside(
+            _answer_once, (theirs, cache, previous, code, os.getpid()), "docsite-search"
         )
-        process.start()
         theirs.close()
+        if process is None:
+            ours.close()
+            return None
         return cls(process, ours, cache)
 
     def ask(self, pages: list[SearchPage], site: Path) -> None:
@@ -126,23 +122,11 @@ class SearchAside:
                 self._answer.state_file.unlink()
 
 
-def _serve(
-    connection: Connection, cache: BuildCache, previous: Path, code: bool, parent: int
-) -> None:
-    """The process. It leaves Ctrl-C to the build, which ends it, and ends with os._exit:
-    it has nothing to flush, and a thread of the build (a progress line) may have held a
-    stream's lock when it forked. A failure is the build's to see: no answer."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        _answer_once(connection, cache, previous, code, parent)
-    finally:
-        os._exit(0)
-
-
 def _answer_once(
     connection: Connection, cache: BuildCache, previous: Path, code: bool, parent: int
 ) -> None:
-    """Read the state, wait for the pages, answer once."""
+    """The process (`start_aside`): read the state, wait for the pages, answer once. A
+    failure is the build's to see: no answer."""
     noted = len(cache.notes)
     state = cache.load_part(STATE_PART, SearchState)
     request = _request(connection, parent)
