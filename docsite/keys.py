@@ -124,22 +124,23 @@ def published_file(key: str) -> str | None:
 
 def link_snapshot(site: SiteContent, rels: Iterable[str]) -> dict[str, tuple]:
     """What a page's links show of their targets; a change here re-renders the page."""
-    found: dict[str, tuple] = {}
-    for rel in sorted(rels):
-        target = site.by_source.get(rel)
-        found[rel] = (
-            (
-                target.url,
-                target.label,
-                target.settings.description,
-                target.settings.image,
-                str(target.settings.date or ""),  # a card's footer
-                target.settings.icon,  # a compact or snap card's icon
-            )
-            if target is not None
-            else ()
-        )
-    return found
+    return {rel: _link_facts(site, rel) for rel in sorted(rels)}
+
+
+def _link_facts(site: SiteContent, rel: str) -> tuple:
+    """What a link shows of its target page; () when there is no such page."""
+    target = site.by_source.get(rel)
+    if target is None:
+        return ()
+    settings = target.settings
+    return (
+        target.url,
+        target.label,
+        settings.description,
+        settings.image,
+        str(settings.date or ""),  # a card's footer
+        settings.icon,  # a compact or snap card's icon
+    )
 
 
 def summary_snapshot(site: SiteContent, rel: str) -> tuple:
@@ -155,28 +156,53 @@ def snapshot(
     current: CurrentReads | None = None,
 ) -> dict[str, tuple]:
     """A page's dependencies as they are now: linked pages, files and values it read."""
-    keys = list(keys)
-    links = [
-        key
-        for key in keys
-        if not key.startswith(
-            (_FILE_DEPENDENCY, _READ_DEPENDENCY, _PUBLISH_DEPENDENCY, _SUMMARY_DEPENDENCY)
-        )
-    ]
-    found = link_snapshot(site, links)
-    for key in keys:
-        rel = dependency_file(key)
+    return DependencyValues(site, files, current).snapshot(keys)
+
+
+class DependencyValues:
+    """What each dependency is now (`snapshot`), worked out once per build however many
+    pages depend on it: a rebuild checks every page's dependencies, and most pages share
+    their links' targets with others."""
+
+    def __init__(
+        self,
+        site: SiteContent,
+        files: dict[str, FileEntry],
+        current: CurrentReads | None = None,
+    ):
+        self._site = site
+        self._files = files
+        self._current = current
+        self._known: dict[str, tuple] = {}
+
+    def snapshot(self, keys: Iterable[str]) -> dict[str, tuple]:
+        """These dependencies as they are now, sorted as a page's record keeps them."""
+        return {key: self.value(key) for key in sorted(keys)}
+
+    def unchanged(self, dependencies: dict[str, tuple]) -> bool:
+        """Whether each of a page's dependencies is now what it was (its record's)."""
+        return all(self.value(key) == then for key, then in dependencies.items())
+
+    def value(self, key: str) -> tuple:
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = self._value(key)
+        return known
+
+    def _value(self, key: str) -> tuple:
+        site = self._site
         linked_file = published_file(key)
         if linked_file is not None:
-            found[key] = () if linked_file in site.linkable else (MISSING,)
-        elif rel is not None:
-            found[key] = (files.get(project_input(rel), (MISSING,))[0],)
-        elif key.startswith(_SUMMARY_DEPENDENCY):
-            found[key] = summary_snapshot(site, key.removeprefix(_SUMMARY_DEPENDENCY))
-        elif key.startswith(_READ_DEPENDENCY):
+            return () if linked_file in site.linkable else (MISSING,)
+        rel = dependency_file(key)
+        if rel is not None:
+            return (self._files.get(project_input(rel), (MISSING,))[0],)
+        if key.startswith(_SUMMARY_DEPENDENCY):
+            return summary_snapshot(site, key.removeprefix(_SUMMARY_DEPENDENCY))
+        if key.startswith(_READ_DEPENDENCY):
             name = key.removeprefix(_READ_DEPENDENCY)
-            found[key] = (current(name) if current is not None else MISSING,)
-    return dict(sorted(found.items()))
+            return (self._current(name) if self._current is not None else MISSING,)
+        return _link_facts(site, key)
 
 
 def dependencies_of(

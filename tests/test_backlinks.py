@@ -17,6 +17,7 @@ from docsite import render as render_module
 from docsite import theme as theme_module
 from docsite.backlinks import Backlink, backlinks_by_page, in_reading_order, reading_order
 from docsite.build import BuildOptions, build_site
+from docsite.build import plan as plan_module
 from docsite.config import BacklinksConfig
 from docsite.diagnostics import Report
 from docsite.markdown import MarkdownRenderer
@@ -209,6 +210,44 @@ def test_rebuilds_follow_the_links_of_other_pages(project):
     assert clean.build().ok
     for rel in ("a/index.html", "b/index.html", "c/index.html"):
         assert (project.out / rel).read_bytes() == (clean.out / rel).read_bytes(), rel
+
+
+def test_a_rebuild_works_backlinks_out_only_when_links_or_the_site_changed(project, monkeypatch):
+    """A body edit that keeps the page's links keeps every page's backlinks as recorded,
+    without working them out again; new links, or a changed title (the site key), make the
+    build work them out, and each rebuild ends as a clean build of its files would."""
+    calls: list[int] = []
+    by_page = plan_module.backlinks_by_page
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return by_page(*args, **kwargs)
+
+    monkeypatch.setattr(plan_module, "backlinks_by_page", counting)
+    files = {
+        "content/a.md": "# A\n",
+        "content/b.md": "# B\n\n[a](a.md)\n",
+        "content/c.md": "# C\n\n[b](b.md)\n",
+    }
+    project.write(files)
+    assert project.build().ok and calls == [1]
+    edits = [
+        ({"content/b.md": "# B\n\nMore words, [a](a.md) still.\n"}, 0),
+        ({"content/c.md": "# C\n\n[a](a.md) and [b](b.md)\n"}, 1),
+        ({"content/b.md": "---\ntitle: Bee\n---\n# B\n\nMore words, [a](a.md) still.\n"}, 1),
+    ]
+    for number, (edit, worked_out) in enumerate(edits):
+        calls.clear()
+        files.update(edit)
+        project.write(edit)
+        assert project.build().ok
+        assert len(calls) == worked_out, edit
+        clean = Project(project.root.parent / f"clean-{number}")
+        clean.write(files)
+        assert clean.build().ok
+        for rel in ("a/index.html", "b/index.html", "c/index.html"):
+            assert (project.out / rel).read_bytes() == (clean.out / rel).read_bytes(), rel
+    assert see_also(project, "a/index.html") == ("See also", [("Bee", "/b/"), ("C", "/c/")])
 
 
 def test_watch_mode_updates_the_pages_a_body_edit_links_to(tmp_path):

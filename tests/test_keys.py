@@ -237,3 +237,26 @@ def test_an_input_name_says_its_kind_and_path():
     assert keys.project_rel(keys.content_input("a.md")) is None
     assert keys.dependency_file(keys.file_dependency("x/y.md")) == "x/y.md"
     assert keys.dependency_file("guide/a.md") is None  # a linked page
+
+
+def test_a_dependency_shared_by_pages_is_worked_out_once_and_checked_for_each(project, monkeypatch):
+    """A rebuild checks every page's dependencies: each dependency's value now is worked out
+    once (`DependencyValues`), and each page compares its record's values with it."""
+    _, site = load(project)
+    looked_up: list[str] = []
+    facts = keys._link_facts
+
+    def counting(site: SiteContent, rel: str) -> tuple:
+        looked_up.append(rel)
+        return facts(site, rel)
+
+    monkeypatch.setattr(keys, "_link_facts", counting)
+    files = {keys.project_input("snippets/a.py"): ("hash-a", 0, 0)}
+    values = keys.DependencyValues(site, files)
+    recorded = keys.dependencies_of(site, [PAGE, NEIGHBOUR], {"snippets/a.py": "hash-a"})
+    looked_up.clear()
+    assert all(values.unchanged(recorded) for _ in range(3))  # three pages with these links
+    assert sorted(looked_up) == sorted([PAGE, NEIGHBOUR])
+    assert values.snapshot(recorded) == recorded == keys.snapshot(site, files, recorded)
+    assert not values.unchanged({**recorded, keys.file_dependency("snippets/a.py"): ("old",)})
+    assert not values.unchanged({**recorded, PAGE: ("guide/setup/", "Old label")})

@@ -15,7 +15,7 @@ from docsite.cache import FileEntry, InputHasher, PageRecord
 from docsite.config import SiteConfig
 from docsite.context import BuildContext
 from docsite.keys import (
-    CurrentReads,
+    DependencyValues,
     SharedKeys,
     content_input,
     key_of,
@@ -23,7 +23,6 @@ from docsite.keys import (
     page_inputs,
     page_key,
     project_input,
-    snapshot,
 )
 from docsite.markdown.templating import INCLUDES_FOLDER, SITE_INCLUDES
 from docsite.pages import Page
@@ -51,14 +50,12 @@ class _Survey:
     dependencies: dict[str, tuple] = field(default_factory=dict)
     markdown_valid: bool = False  # its cached parse may be used
 
-    def known(self, ctx: BuildContext, shared: SharedKeys) -> _Survey:
+    def known(self, shared: SharedKeys, values: DependencyValues) -> _Survey:
         """With its Markdown key and dependencies worked out (the fast path skips them)."""
         if not self.markdown_key:
             record = self.record
             self.markdown_key = key_of(markdown_inputs(self.page, shared))
-            self.dependencies = (
-                snapshot(ctx.site, ctx.files, record.dependencies, _current(ctx)) if record else {}
-            )
+            self.dependencies = values.snapshot(record.dependencies) if record else {}
             self.markdown_valid = (
                 record is not None
                 and record.markdown_key == self.markdown_key
@@ -76,25 +73,36 @@ def plan_pages(ctx: BuildContext, shared: SharedKeys, parse: ParseLinks) -> Page
     render job for each of the others. When pages list their backlinks, the pages whose
     links are unknown are parsed first (`parse`), since a page's list depends on the others."""
     same_site = shared.site == ctx.previous.site_key
+    values = _values(ctx)
     surveys = []
     for page in ctx.site.pages:
         record = ctx.previous.pages.get(page.source.rel)
-        fast = same_site and record is not None and _unchanged(ctx, page, record)
+        fast = same_site and record is not None and _unchanged(ctx, page, record, values)
         survey = _Survey(page, record, fast)
-        surveys.append(survey if fast else survey.known(ctx, shared))
-    backlinks, parsed = _backlinks(ctx, surveys, parse)
+        surveys.append(survey if fast else survey.known(shared, values))
+    backlinks, parsed = _backlinks(ctx, surveys, parse, same_site)
+    values = _values(ctx)  # the parse may have added the files pages read to the inputs
     plan = PagePlan()
     for survey in surveys:
         rel = survey.page.source.rel
-        _decide(ctx, plan, shared, survey, backlinks.get(rel, ()), rel in parsed)
+        _decide(ctx, plan, shared, values, survey, backlinks.get(rel, ()), rel in parsed)
     return plan
 
 
+def _values(ctx: BuildContext) -> DependencyValues:
+    """What pages' dependencies are now, each worked out once as pages ask."""
+    site_html = ctx.theme.site_html
+    current = site_html.setup.current if site_html is not None else None
+    return DependencyValues(ctx.site, ctx.files, current)
+
+
 def _backlinks(
-    ctx: BuildContext, surveys: list[_Survey], parse: ParseLinks
+    ctx: BuildContext, surveys: list[_Survey], parse: ParseLinks, same_site: bool
 ) -> tuple[dict[str, tuple[Backlink, ...]], set[str]]:
     """Every page's backlinks, and the pages parsed to find them: the others' links are
-    those of their last build, whose parse is still valid."""
+    those of their last build, whose parse is still valid. When the site key is the same
+    (it holds every title, URL, setting and the order the lists show) and so is every
+    page's list of links, each page's backlinks are its record's."""
     if not any_backlinks(ctx.site, ctx.config.backlinks):
         return {}, set()
     jobs = [
@@ -103,6 +111,9 @@ def _backlinks(
         if not s.fast and not s.markdown_valid and not s.page.settings.redirect
     ]
     found = parse(jobs) if jobs else {}
+    if same_site and _links_as_recorded(surveys, found):
+        recorded = [s for s in surveys if s.record is not None and s.record.backlinks]
+        return {s.page.source.rel: s.record.backlinks for s in recorded}, set(found)
     links = dict(found)
     for survey in surveys:
         rel = survey.page.source.rel
@@ -112,10 +123,23 @@ def _backlinks(
     return backlinks_by_page(ctx.site, links, ctx.config.backlinks, order), set(found)
 
 
+def _links_as_recorded(surveys: list[_Survey], found: dict[str, list[str]]) -> bool:
+    """Whether every page has a record, and the pages parsed link where their records say."""
+    for survey in surveys:
+        record = survey.record
+        if record is None:
+            return False
+        links = found.get(survey.page.source.rel)
+        if links is not None and links != [target for target, *_ in record.page_links]:
+            return False
+    return True
+
+
 def _decide(
     ctx: BuildContext,
     plan: PagePlan,
     shared: SharedKeys,
+    values: DependencyValues,
     survey: _Survey,
     backlinks: tuple[Backlink, ...],
     parsed: bool,
@@ -126,7 +150,7 @@ def _decide(
     if survey.fast and record is not None and record.backlinks == backlinks:
         _reuse(ctx, plan, page, record)  # nothing it shows changed: no keys to work out
         return
-    survey.known(ctx, shared)
+    survey.known(shared, values)
     base_key = key_of(page_inputs(page, survey.markdown_key, ctx.theme, shared, backlinks))
     plan.base_keys[rel] = base_key
     new_key = page_key(base_key, survey.dependencies)
@@ -145,20 +169,14 @@ def _decide(
     plan.why[rel] = _why_rendered(page, record, ctx, survey, backlinks, new_key)
 
 
-def _unchanged(ctx: BuildContext, page: Page, record: PageRecord) -> bool:
+def _unchanged(ctx: BuildContext, page: Page, record: PageRecord, values: DependencyValues) -> bool:
     """The fast path: the site key is the same, and so are the page's file and dependencies."""
     return (
         record.source_digest == ctx.files[content_input(page.source.rel)][0]
         and not page.settings.redirect
-        and record.dependencies == snapshot(ctx.site, ctx.files, record.dependencies, _current(ctx))
+        and values.unchanged(record.dependencies)
         and _link(ctx, page, record)
     )
-
-
-def _current(ctx: BuildContext) -> CurrentReads | None:
-    """What the values pages' templating read are now (`content` queries, the date)."""
-    site_html = ctx.theme.site_html
-    return site_html.setup.current if site_html is not None else None
 
 
 def _link(ctx: BuildContext, page: Page, record: PageRecord) -> bool:
