@@ -133,16 +133,34 @@ class OutputFolder:
         placed = last if last == self.placed else frozenset(self.placed)
         return SpareLedger(folder, last, placed, frozenset(self.placed - self.carried))
 
+    def _staged_as_live(self, rel: str) -> bool:
+        """Whether the last build's ledger says staging's file at `rel` is the live site's:
+        the last build placed it as the spare tree's file (one inode with the live one)."""
+        known = self._trusted
+        return known is not None and rel in known.placed and rel not in known.fresh
+
     def _holds_live(self, rel: str, path: str) -> bool:
         """Whether staging's file at `rel` is known to be the live site's (the ledger says
         the last build placed it as the spare tree's file), and is still there."""
-        known = self._trusted
-        if known is None or rel not in known.placed or rel in known.fresh:
+        if not self._staged_as_live(rel):
             return False
         try:
             return stat.S_ISREG(os.lstat(path).st_mode)
         except OSError:
             return False
+
+    def _holds_as_written(self, rel: str, expected: tuple[int, int]) -> bool:
+        """Whether staging's file at `rel` is known to be the live site's (`_holds_live`)
+        and is as it was written: one look, at staging's, tells for both folders. A file
+        edited in place shows the edit there too (one inode); a file the live site has
+        anew is not the one the build wrote, which staging keeps."""
+        if not self._staged_as_live(rel):
+            return False
+        try:
+            found = os.lstat(self._staging_prefix + rel)
+        except OSError:
+            return False
+        return stat.S_ISREG(found.st_mode) and (found.st_size, found.st_mtime_ns) == expected
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._finish_spare()
@@ -246,6 +264,10 @@ class OutputFolder:
     def carry(self, rel: str, expected: tuple[int, int]) -> bool:
         """Keep the live site's file at `rel` (hard-linked), unless it changed since it was
         written: its size and mtime are not `expected` (cache.stat_of)."""
+        if rel not in self.placed and self._holds_as_written(rel, expected):
+            self.placed.add(rel)
+            self.carried.add(rel)
+            return True
         live = self._live_prefix + rel
         try:
             found = os.stat(live)

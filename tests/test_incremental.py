@@ -718,6 +718,24 @@ def test_a_file_gone_from_the_site_and_its_spare_tree_is_written_again(tmp_path)
     assert tree(out) == clean_build(root, tmp_path / "clean")
 
 
+def test_pages_of_the_live_site_changed_after_the_build_are_right_after_the_next(tmp_path):
+    """A page of the live site edited in place (one inode with the spare tree's) is written
+    again; one replaced by another file leaves the spare tree's, as the build wrote it."""
+    root, out = built_three_times(tmp_path)
+    edited, replaced = out / "s0/p4/index.html", out / "s1/p2/index.html"
+    with edited.open("r+b") as handle:  # in place: the spare tree's file is this one
+        handle.write(b"<!-- edited on the server -->")
+    other = replaced.with_name("new.html")
+    other.write_text("replaced on the server")
+    other.replace(replaced)
+    edit(root / "content/s1/p3.md", "Text [next]", "More text. [next]")
+    result = build_site(BuildOptions(root=root, out=out))
+    assert result.ok
+    again = {source for source, _, why in result.rendered_pages}
+    assert again == {"content/s1/p3.md", "content/s0/p4.md"}
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
 def test_watch_mode_builds_leave_the_next_build_nothing_to_trust(tmp_path):
     """Watch mode writes pages and the search index into its site between builds."""
     root = tmp_path / "proj"
