@@ -149,6 +149,51 @@ def test_a_build_that_fails_after_asking_leaves_no_state_behind(built: Project, 
     assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in result.notes)
 
 
+def test_a_build_that_fails_after_the_patch_came_leaves_no_state_behind(
+    built: Project, monkeypatch
+):
+    """The files came and the state follows them, but the build fails before its cache
+    takes the state (a full disk): the state written aside is removed, the site and the
+    cache stay as they were, and the next build patches."""
+    before = index_files(built)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(BuildCache, "stage", full_disk)
+    edit(built)
+    result = build(built, monkeypatch, aside=True)
+    assert not result.ok and "no space left on device" in " ".join(built.messages(result))
+    assert leftovers(built) == [], "the state the process wrote is removed"
+    assert index_files(built) == before
+    assert not [p for p in multiprocessing.active_children() if p.name == "docsite-search"]
+    monkeypatch.undo()
+    result = build(built, monkeypatch, aside=True)
+    assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in result.notes)
+
+
+def test_a_state_the_process_could_not_write_leaves_the_next_edit_to_index_whole(
+    built: Project, monkeypatch
+):
+    """The process sends the files, then ends before it wrote the new state: the build
+    places the files, and its cache keeps the last state, which names the last index: the
+    next edit is indexed whole, with every word of both edits."""
+    monkeypatch.setattr(BuildCache, "write_part", lambda *args: os._exit(3))
+    edit(built)
+    result = build(built, monkeypatch, aside=True)
+    assert result.ok, built.messages(result)
+    assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in result.notes)
+    assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
+    monkeypatch.undo()
+    edit(built, "status.md", word="frobnitzery")
+    result = build(built, monkeypatch, aside=True)
+    (note,) = [n for n in result.notes if n.startswith("search: ")]
+    assert note.startswith("search: indexed 4 pages") and "not the one in the site" in note
+    assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
+    assert "frobnitzery" in fragments(built.out)["/status/"]["content"]
+    assert leftovers(built) == []
+
+
 def test_without_fork_the_build_patches_the_index_itself(built: Project, monkeypatch):
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     edit(built)

@@ -413,8 +413,10 @@ def _swap_in(
     that swapped it in succeeds. `ahead`: the pages' part of the cache, written already."""
     staged = ctx.cache.stage(state, ahead)
     try:
-        if search is not None and search.state_file is not None:  # written aside
-            ctx.cache.stage_written_part(staged, STATE_PART, search.state_file)
+        if search is not None and search.written_state is not None:  # written aside
+            written = search.written_state()
+            if written is not None:  # else the last state stays: not this index's, never patched
+                ctx.cache.stage_written_part(staged, STATE_PART, written)
         elif search is not None and search.state is not None:
             ctx.cache.stage_part(staged, STATE_PART, search.state)
         ctx.output.commit()

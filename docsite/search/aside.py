@@ -3,9 +3,10 @@
 A build that will merge its changed pages into the last index starts this process as it
 begins (`SearchAside.start`, forked). The process reads the last index's state from the
 cache (0.1 s and 100 MB at 20,000 pages) while the build reads and renders, on a core the
-build leaves idle; once the pages are written it merges the changed ones (`patch`) and
-writes the new state to the cache itself. The build is left to place the files, so an edit
-spends none of its own time reading, patching or writing the index's state."""
+build leaves idle; once the pages are written it merges the changed ones (`patch`), sends
+the files, then writes the new state to the cache itself (`written_state`) while the build
+places them. An edit spends none of its own time reading, patching or writing the index's
+state."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def search_aside(
 
 class SearchAside:
     """The process, seen from the build: `ask` as soon as the pages are written, `patch` for
-    the answer, then `close` (always)."""
+    the answer, `written_state` for the state file that follows it, then `close` (always)."""
 
     def __init__(
         self,
@@ -62,6 +63,7 @@ class SearchAside:
         self._cache = cache
         self._asked: tuple[list[SearchPage], Path] | None = None
         self._answer: PatchAnswer | None = None
+        self._state: tuple[Path | None] | None = None  # the state file, once it came
 
     @classmethod
     def start(cls, cache: BuildCache, previous: Path, code: bool) -> SearchAside | None:
@@ -95,6 +97,22 @@ class SearchAside:
         self._cache.notes.extend(answer.notes)  # what reading the state there said
         return answer
 
+    def written_state(self) -> Path | None:
+        """The new state, written to a temporary file of the cache, once the answer gave
+        files: None if the process could not write it."""
+        if self._state is None:
+            written = None
+            if self._state_coming():
+                with contextlib.suppress(OSError, EOFError):  # it ended: no state
+                    written = self._connection.recv()
+            self._state = (written,)
+        return self._state[0]
+
+    def _state_coming(self) -> bool:
+        """Whether a state file follows the answer, and is not collected yet."""
+        answer = self._answer
+        return self._state is None and answer is not None and answer.files is not None
+
     def _receive(self) -> PatchAnswer:
         if self._answer is None:
             try:
@@ -110,23 +128,27 @@ class SearchAside:
         if self._asked is None:
             with contextlib.suppress(OSError):
                 self._connection.send(None)
-        elif self._answer is None and self._connection.poll(JOIN_SECONDS):
-            self._receive()  # asked, never collected: its state file is left to remove
+        else:  # asked: an answer and a state file never collected are collected to remove
+            if self._answer is None and self._connection.poll(JOIN_SECONDS):
+                self._receive()
+            if self._state_coming() and self._connection.poll(JOIN_SECONDS):
+                self.written_state()
         self._process.join(timeout=JOIN_SECONDS)
         if self._process.is_alive():
             self._process.kill()
             self._process.join()
         self._connection.close()
-        if self._answer is not None and self._answer.state_file is not None:
-            with contextlib.suppress(OSError):
-                self._answer.state_file.unlink()
+        written = self.written_state() if self._state is not None else None
+        if written is not None:
+            with contextlib.suppress(OSError):  # gone if the cache took it
+                written.unlink()
 
 
 def _answer_once(
     connection: Connection, cache: BuildCache, previous: Path, code: bool, parent: int
 ) -> None:
-    """The process (`start_aside`): read the state, wait for the pages, answer once. A
-    failure is the build's to see: no answer."""
+    """The process (`start_aside`): read the state, wait for the pages, answer once with
+    the files, then with the state file. A failure is the build's to see: no answer."""
     noted = len(cache.notes)
     state = cache.load_part(STATE_PART, SearchState)
     request = _request(connection, parent)
@@ -139,10 +161,14 @@ def _answer_once(
             answer.files, answer.links, state, answer.changed = patch_index(
                 state, pages, site, previous, code
             )
-            answer.state_file = cache.write_part(STATE_PART, state)
         except Exception as exc:  # CannotPatch; Pagefind's service raises plain Exceptions
             answer.files, answer.why = None, str(exc) or type(exc).__name__
     connection.send(answer)
+    if answer.files is not None:
+        written = None
+        with contextlib.suppress(OSError):  # a full disk: the build keeps no state
+            written = cache.write_part(STATE_PART, state)
+        connection.send(written)
 
 
 def _request(connection: Connection, parent: int) -> tuple[list[SearchPage], Path] | None:

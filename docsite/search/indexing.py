@@ -67,8 +67,9 @@ class IndexOutcome:
     error: str = ""
     changed: int = 0  # pages re-indexed, when "updated"
     state: SearchState | None = None  # for the cache, once the build is committed
-    # Or the new state written to the cache already, to be put in place with it (aside).
-    state_file: Path | None = None
+    # Or the new state, written to the cache elsewhere (aside) to be put in place with it:
+    # waits for the file, None if it could not be written.
+    written_state: Callable[[], Path | None] | None = None
     pagefind_note: str = ""  # of a Pagefind docsite was not written for (Pagefind.note)
 
     def note(self) -> str:
@@ -90,12 +91,11 @@ class IndexOutcome:
 @dataclass
 class PatchAnswer:
     """The last index patched elsewhere (docsite.search.aside): the files to write and to
-    link and the new state, written to a file of the cache; or why it could not be."""
+    link (the new state follows: `Patcher.written_state`); or why it could not be."""
 
     files: dict[str, bytes] | None = None  # None: not patched
     links: dict[str, str] = field(default_factory=dict)
     changed: int = 0
-    state_file: Path | None = None
     why: str = ""  # why it was not patched ("": there was no index to patch)
     notes: list[str] = field(default_factory=list)  # the cache's, reading the state there
 
@@ -106,6 +106,7 @@ class Patcher(Protocol):
 
     def ask(self, pages: list[SearchPage], site: Path) -> None: ...
     def patch(self, pages: list[SearchPage], site: Path) -> PatchAnswer: ...
+    def written_state(self) -> Path | None: ...
 
 
 class IndexingSession(Protocol):
@@ -362,7 +363,7 @@ def merge_or_index(
         answer = patcher.patch(pages, site)
         if answer.files is not None:
             outcome = IndexOutcome(
-                "updated", len(pages), changed=answer.changed, state_file=answer.state_file
+                "updated", len(pages), changed=answer.changed, written_state=patcher.written_state
             )
             return outcome, answer.files, answer.links
         why = answer.why
