@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,8 +28,10 @@ class Tag:
         return f"{self.base}{self.slug}/"  # the slug once: a page may carry 100,000 tags
 
 
+@functools.lru_cache(maxsize=4096)
 def tag_slug(name: str) -> str:
-    """A tag as a URL segment: 'Getting Started' -> 'getting-started'; 'C++' -> 'c'."""
+    """A tag as a URL segment: 'Getting Started' -> 'getting-started'; 'C++' -> 'c'. Kept
+    for each name: thousands of pages carry the same few tags."""
     slug = re.sub(r"[^\w]+", "-", name.strip().casefold()).strip("-")
     return slug or "-"
 

@@ -337,6 +337,15 @@ def test_a_permalink_longer_than_a_file_name_can_be(built):
     assert (error.line, error.col) == (2, 12)
 
 
+def test_a_long_path_of_names_that_fit_is_built(built):
+    """Only a name longer than the file system's 255 bytes is refused, not a longer path."""
+    deep = "/".join(["folder-" + "y" * 100] * 4)  # 431 bytes, each name 107
+    built.write({"content/deep.md": f"---\npermalink: /{deep}\n---\n# Deep\n"})
+    result = build_site(BuildOptions(root=built.root, out=built.out, jobs=1))
+    assert result.ok, [d.format() for d in result.report.items]
+    assert (built.out / deep / "index.html").is_file()
+
+
 @pytest.mark.parametrize(
     "permalink",
     ["robots.txt", "favicon.svg", "llms.txt", "assets/docsite.css", "pagefind/pagefind.js"],
