@@ -618,8 +618,16 @@ def engine_digest() -> str:
     if not _ENGINE_DIGEST:
         package = Path(__file__).resolve().parent
         sources = sorted(package.rglob("*.py"))
+        # Each file's path and bytes as parts of their own: bytes are hashed as they are,
+        # where a repr of the whole package's would spell out every byte first.
         _ENGINE_DIGEST.append(
-            digest([(p.relative_to(package).as_posix(), p.read_bytes()) for p in sources])
+            digest(
+                *(
+                    part
+                    for p in sources
+                    for part in (p.relative_to(package).as_posix(), p.read_bytes())
+                )
+            )
         )
     return _ENGINE_DIGEST[0]
 

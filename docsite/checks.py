@@ -14,22 +14,24 @@ def check_links(
     warning or off). A link to a hidden page is fine: it is how Retype means such a page to be
     reached."""
     found: list[Diagnostic] = []
+    if anchors_level == "off":
+        return found
     # As sets, made once per target: a page may link to its own headings thousands of times.
     anchor_sets: dict[str, frozenset[str]] = {}
     for rel, record in records.items():
-        page = site.by_source[rel]
         for target_rel, fragment, line, col in record.page_links:
+            if not fragment:  # most links: nothing to check here
+                continue
             target = site.by_source.get(target_rel)
             target_record = records.get(target_rel)
-            if target is None:
-                continue
             # A protected page's headings are not published: its anchors cannot be checked.
-            if target_record is None or not fragment or anchors_level == "off" or target.withheld:
+            if target is None or target_record is None or target.withheld:
                 continue
             anchors = anchor_sets.get(target_rel)
             if anchors is None:
                 anchors = anchor_sets[target_rel] = frozenset(target_record.anchors)
             if fragment not in anchors:
+                page = site.by_source[rel]
                 where = "this page" if target is page else f"'{target.source.shown}'"
                 found.append(
                     Diagnostic(

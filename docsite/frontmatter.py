@@ -129,11 +129,13 @@ class PageSettings:
     toc_levels: tuple[int, ...] | None = None  # the site's when None
     toc_label: str = ""
     data: dict[str, Any] = field(default_factory=dict)  # values of its own, for templating
-    # Where each key was set, so checks made later (icons, links) can point at it.
-    located: dict[str, Located] = field(default_factory=dict)
+    # Where each key was set, so checks made later (icons, links) can point at it: (file,
+    # line, column), plain tuples, since a rebuild unpickles every page's settings.
+    located: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
     def where(self, key: str, fallback: str) -> Located:
-        return self.located.get(key, Located(fallback, 1, 1))
+        found = self.located.get(key)
+        return Located(*found) if found is not None else Located(fallback, 1, 1)
 
 
 @dataclass
@@ -372,7 +374,7 @@ def split_frontmatter(text: str, shown: str, report: Report) -> SplitPage:
 def parse_settings(layers: list[tuple[str, str, int]], report: Report) -> PageSettings:
     """Check YAML layers (file shown, text, first line), later layers winning."""
     merged: dict[str, Any] = {}
-    located: dict[str, Located] = {}
+    located: dict[str, tuple[str, int, int]] = {}
     for shown, text, first_line in layers:
         try:
             doc = load_yaml(_BARE_SHORTCODE.sub(r'\1"\2"', text), shown, first_line)
@@ -412,20 +414,22 @@ def _without_empty(data: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def _locate(doc: YamlDocument, key: str, aliases: dict[str, str]) -> Located:
+def _locate(doc: YamlDocument, key: str, aliases: dict[str, str]) -> tuple[str, int, int]:
     names = [key, *[alias for alias, target in aliases.items() if target == key]]
     for name in names:
         if (name,) in doc.value_positions:
             pos: Position = doc.value_positions[(name,)]
-            return Located(doc.file, pos.line, pos.col)
-    return Located(doc.file, 1, 1)
+            return doc.file, pos.line, pos.col
+    return doc.file, 1, 1
 
 
 def _day(value: dt.date | None) -> dt.date | None:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def _settings_from(values: dict[str, Any], located: dict[str, Located]) -> PageSettings:
+def _settings_from(
+    values: dict[str, Any], located: dict[str, tuple[str, int, int]]
+) -> PageSettings:
     nav = values.get("nav", {})
     updated = values.get("lastUpdated")
     backlinks = values.get("backlinks", {})
