@@ -37,8 +37,9 @@ class BuildResult:
     rendered_pages: list[tuple[str, str, str]] = field(default_factory=list)
     steps: list[tuple[str, float]] = field(default_factory=list)  # each step's seconds, for -v
     live: LiveState | None = None  # with keep_live: the loaded site, for watch mode
-    # What the build read from its cache, held here: a process that ends after the build
-    # leaves it to the end (docsite.cli) instead of freeing it object by object.
+    # What the build read from its cache and loaded of the site, held here: a process that
+    # ends after the build leaves it to the end (docsite.cli) instead of freeing it object
+    # by object.
     loaded: list[object] = field(default_factory=list)
 
     @contextlib.contextmanager

@@ -100,6 +100,9 @@ def render_site(
                     previous_output=scan.out if scan.out.is_dir() else None,
                     as_recorded=as_recorded,
                 )
+                # The pages as read and the site, held by the result: a process that ends
+                # after the build never frees them (at 5,000 pages, 10 ms object by object).
+                result.loaded.extend((read, ctx))
                 _write_site(ctx, scan, chrome.site_html_files, read, result, patcher)
         except jinja2.TemplateError as exc:
             report.add(template_diagnostic(exc, config))
