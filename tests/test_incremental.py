@@ -718,6 +718,20 @@ def test_a_file_gone_from_the_site_and_its_spare_tree_is_written_again(tmp_path)
     assert tree(out) == clean_build(root, tmp_path / "clean")
 
 
+def test_files_gone_from_the_spare_tree_alone_are_linked_from_the_site_again(tmp_path):
+    """The ledger says the spare tree holds the live site's files; files since deleted from
+    it alone (a search fragment, a Markdown copy) are linked from the site again."""
+    root, out = built_three_times(tmp_path)
+    spare = spare_tree(root)
+    fragments = sorted((spare / "pagefind/fragment").iterdir())
+    assert len(fragments) > 10
+    for gone in (*fragments[:3], spare / "s0/p4.md", spare / "s2/p5.md"):
+        gone.unlink()
+    edit(root / "content/s1/p3.md", "Text [next]", "More text. [next]")
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
 def test_pages_of_the_live_site_changed_after_the_build_are_right_after_the_next(tmp_path):
     """A page of the live site edited in place (one inode with the spare tree's) is written
     again; one replaced by another file leaves the spare tree's, as the build wrote it."""
