@@ -183,12 +183,13 @@ def _link(ctx: BuildContext, page: Page, record: PageRecord) -> bool:
     """Keep the page's file of the live site, unless it changed since it was written."""
     if ctx.previous_output is None or record.output_path != page.output_path:
         return False
-    return ctx.output.carry(page.output_path, record.output_stat)
+    return ctx.output.carry(record.output_path, record.output_stat)  # the page's, as checked
 
 
 def _reuse(ctx: BuildContext, plan: PagePlan, page: Page, record: PageRecord) -> None:
+    """Keep the page as its record says; its file was linked (`_link`), at the page's path."""
     plan.reused[page.source.rel] = record
-    ctx.output.placed.add(page.output_path)
+    ctx.output.placed.add(record.output_path)
     ctx.report.extend(record.diagnostics)
 
 
