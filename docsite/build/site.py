@@ -102,7 +102,9 @@ def render_site(
                 )
                 # The pages as read and the site, held by the result: a process that ends
                 # after the build never frees them (at 5,000 pages, 10 ms object by object).
-                result.loaded.extend((read, ctx))
+                # Not in watch mode, which keeps its last result while it serves.
+                if not options.keep_live:
+                    result.loaded.extend((read, ctx))
                 _write_site(ctx, scan, chrome.site_html_files, read, result, patcher)
         except jinja2.TemplateError as exc:
             report.add(template_diagnostic(exc, config))
