@@ -120,9 +120,7 @@ class OutputFolder:
             folder = folder_id(self.spare) if self.spare is not None else None
             if folder is None:  # the copy failed
                 return None
-            # It holds what staging held while it was made: the files placed before it
-            # (unless placed again since), perhaps some placed after.
-            kept = self._cloned - self._replaced
+            kept = self._complete_spare()
             everything = frozenset(self.placed)
             return SpareLedger(folder, everything, everything, everything - kept)
         folder = folder_id(self.target)
@@ -132,6 +130,29 @@ class OutputFolder:
         # The same set as the last build's, when it is: the cache then stores it once.
         placed = last if last == self.placed else frozenset(self.placed)
         return SpareLedger(folder, last, placed, frozenset(self.placed - self.carried))
+
+    def _complete_spare(self) -> frozenset[str]:
+        """The copy of staging holds what staging held while it was made: the files placed
+        before it (unless placed again since). The files placed after it (the search index,
+        which a first build writes last) or placed again are linked into it now, so that the
+        next build finds them there too. Returns the files the copy holds as staging does."""
+        kept = set(self._cloned or ()) - self._replaced  # set by start_spare
+        spare = os.fspath(self.spare) + "/"
+        made: set[str] = set()
+        for rel in self.placed - kept:
+            path = spare + rel
+            folder = os.path.dirname(path)
+            try:
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)  # the copy's first version of a file placed again
+                os.link(self._staging_prefix + rel, path)
+            except OSError:  # a folder of the copy in the way, say: written anew next time
+                continue
+            kept.add(rel)
+        return frozenset(kept)
 
     def _staged_as_live(self, rel: str) -> bool:
         """Whether the last build's ledger says staging's file at `rel` is the live site's:

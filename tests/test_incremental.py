@@ -693,6 +693,34 @@ def test_rebuilds_know_what_the_spare_tree_holds_from_the_last_build(tmp_path, m
     assert tree(out) == clean_build(root, tmp_path / "clean")
 
 
+def test_the_first_edit_after_a_fresh_build_finds_the_search_index_in_the_spare_tree(
+    tmp_path, monkeypatch
+):
+    """A fresh build copies its staging folder for the next build before it writes the
+    search index; the copy takes the index's files (and the other files placed since) once
+    they are written, so the first edit compares no more files than a later one does."""
+    root = tmp_path / "proj"
+    make_site(root)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    spare = spare_tree(root)
+    assert inodes_of(spare / "pagefind") == inodes_of(out / "pagefind")
+    compared, walks = watch_file_checks(monkeypatch)
+    edit(root / "content/s1/p3.md", "Text [next]", "More text. [next]")
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    assert walks == []
+    staged = {os.path.relpath(path, out.parent).split(os.sep, 1)[1] for path in compared}
+    assert len([rel for rel in staged if rel.startswith("pagefind/")]) <= 1, staged
+    monkeypatch.undo()
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+def inodes_of(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()
+    }
+
+
 def test_a_spare_tree_the_last_build_did_not_leave_is_checked_file_by_file(tmp_path, monkeypatch):
     root, out = built_three_times(tmp_path)
     spare = spare_tree(root)

@@ -199,12 +199,17 @@ def test_a_file_placed_again_after_the_copy_began_is_not_taken_from_the_copy(tmp
         out.start_spare()
         out._finish_spare()  # the copy is made: it holds a.html as it was
         out.write_text("a.html", "second")
-        ledger = out.ledger()
+        out.write_text("c.html", "late")
+        ledger = out.ledger()  # the copy then takes the files placed since it was made
         out.commit()
-    assert (spare / "a.html").read_text() == "first"
+    assert (spare / "a.html").read_text() == "second"
+    assert (spare / "c.html").read_text() == "late"
+    assert inodes(spare) == inodes(target)
+    assert ledger is not None and not ledger.fresh
     with OutputFolder(target, spare, ledger) as out:
-        for name in ("a.html", "b.html"):
+        for name in ("a.html", "b.html", "c.html"):
             assert out.link_from(target / name, name)
         out.commit()
     assert (target / "a.html").read_text() == "second"
     assert (target / "b.html").read_text() == "kept"
+    assert (target / "c.html").read_text() == "late"
