@@ -13,6 +13,7 @@ import docsite.cache
 import docsite.output
 import docsite.pages
 from docsite.build import BuildOptions, build_site
+from docsite.build import plan as plan_module
 from docsite.cache import (
     CACHE_DIR,
     HASH_ALL_ENV,
@@ -757,6 +758,31 @@ def test_files_gone_from_the_spare_tree_alone_are_linked_from_the_site_again(tmp
         gone.unlink()
     edit(root / "content/s1/p3.md", "Text [next]", "More text. [next]")
     assert build_site(BuildOptions(root=root, out=out)).ok
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+def test_a_reused_page_keeps_the_record_read_unless_its_file_changed(tmp_path, monkeypatch):
+    """A space at the end of a line of a page's frontmatter moves the site key, so every
+    page's keys are worked out again; none of them changed, so every page is reused. Only
+    the edited page's record is made anew (its file's hash): the others stay the objects
+    read, whose part of the cache is not pickled again."""
+    root = tmp_path / "proj"
+    make_site(root)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    made_anew: list[str] = []
+    real_replace = plan_module.replace
+
+    def counting(record, **changes):
+        made_anew.append(record.output_path)
+        return real_replace(record, **changes)
+
+    monkeypatch.setattr(plan_module, "replace", counting)
+    edit(root / "content/s0/p1.md", "order: 1\n", "order: 1 \n")
+    result = build_site(BuildOptions(root=root, out=out))
+    assert result.ok and result.rendered == 0, result.rendered_pages
+    assert made_anew == ["s0/p1/index.html"]
+    monkeypatch.undo()
     assert tree(out) == clean_build(root, tmp_path / "clean")
 
 

@@ -161,8 +161,11 @@ def _decide(
         and not page.settings.redirect
         and _link(ctx, page, record)
     ):
-        # Its file changed in ways nothing it shows depends on: the record says so now.
-        record = replace(record, source_digest=ctx.files[content_input(rel)][0])
+        source_digest = ctx.files[content_input(rel)][0]
+        if record.source_digest != source_digest:
+            # Its file changed in ways nothing it shows depends on: the record says so now.
+            # Else the record stays the very object read, which the cache need not write.
+            record = replace(record, source_digest=source_digest)
         _reuse(ctx, plan, page, record)
         return
     plan.jobs.append(PageJob(rel, survey.markdown_key, survey.markdown_valid or parsed, backlinks))
