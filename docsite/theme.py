@@ -358,9 +358,15 @@ class Theme:
         return key
 
     def _expanded_key(self) -> str:
+        """The items of every folder open on every page's sidebar: the expanded ones, and
+        the stacked ones (nav.mode `stack`), whose pages each sidebar lists too."""
         if self._expanded is None:
             self._expanded = digest(
-                [_children_digest(item) for item in self.nav.by_folder.values() if item.expanded]
+                [
+                    _children_digest(item)
+                    for item in self.nav.by_folder.values()
+                    if item.expanded or item.stacked
+                ]
             )
         return self._expanded
 

@@ -157,6 +157,25 @@ EDITS = {
 }
 
 
+@pytest.mark.parametrize("stacked", ["the site's nav.mode", "a page's nav.mode"])
+def test_a_label_edit_in_a_stacked_folder_reaches_every_sidebar(tmp_path, stacked):
+    """With nav.mode `stack`, every page's sidebar lists the pages of the stacked top-level
+    folders: a label edited in one changes every page, not only its folder's."""
+    root = tmp_path / "proj"
+    make_site(root)
+    if stacked == "the site's nav.mode":
+        edit(root / "docsite.yml", "title: Incremental", "title: Incremental\nnav:\n  mode: stack")
+    else:
+        edit(root / "content/s1/p5.md", "order: 5\n", "order: 5\nnav:\n  mode: stack\n")
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    assert "Page 1.3" in (out / "s0/p1/index.html").read_text()
+    edit(root / "content/s1/p3.md", "# Page 1.3", "# Renamed page")
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    assert "Renamed page" in (out / "s0/p1/index.html").read_text()
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
 @pytest.mark.parametrize("name", sorted(EDITS))
 def test_single_edit_rebuild_equals_clean_build(tmp_path, name):
     root = tmp_path / "proj"
