@@ -176,6 +176,44 @@ def test_a_label_edit_in_a_stacked_folder_reaches_every_sidebar(tmp_path, stacke
     assert tree(out) == clean_build(root, tmp_path / "clean")
 
 
+def nav_edit(page: Path, kind: str, step: int) -> None:
+    """One edit of what a page shows in every sidebar that lists it, or of its body."""
+    front, _, rest = page.read_text().removeprefix("---\n").partition("---\n")
+    lines = [line for line in front.splitlines() if not line.startswith(kind + ":")]
+    if kind == "label":
+        rest = f"# Page v{step}\n" + rest.partition("\n")[2]  # its H1, which names it
+    elif kind == "body":
+        rest += f"\nMore text {step}.\n"
+    else:
+        value = {"order": str(50 - step), "icon": "gear", "badge": f"NEW{step}|info"}[kind]
+        lines.append(f"{kind}: {value}")
+    page.write_text("---\n" + "\n".join(lines) + "\n---\n" + rest)
+
+
+@pytest.mark.parametrize("open_folders", ["stack", "expanded"])
+def test_random_nav_edits_with_open_folders_match_clean_builds(tmp_path, open_folders):
+    """Sidebars that list other folders' pages (nav.mode stack, an expanded folder): label,
+    order, icon, badge and body edits anywhere, one after another, each rebuild equal to a
+    clean build of the same files."""
+    root = tmp_path / "proj"
+    make_site(root, sections=3, pages=5)
+    if open_folders == "stack":
+        edit(root / "docsite.yml", "title: Incremental", "title: Incremental\nnav:\n  mode: stack")
+    else:
+        edit(root / "content/s1/index.md", "order: 2\n", "order: 2\nexpanded: true\n")
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    rng = random.Random(5)
+    for step in range(6):
+        page = root / f"content/s{rng.randrange(3)}/p{rng.randrange(5)}.md"
+        kind = rng.choice(["label", "order", "icon", "badge", "body"])
+        nav_edit(page, kind, step)
+        result = build_site(BuildOptions(root=root, out=out, jobs=1))
+        assert result.ok, [d.format() for d in result.report.items]
+        clean = clean_build(root, tmp_path / f"clean{step}")
+        assert tree(out) == clean, f"step {step}: {kind} of {page.relative_to(root)}"
+
+
 @pytest.mark.parametrize("name", sorted(EDITS))
 def test_single_edit_rebuild_equals_clean_build(tmp_path, name):
     root = tmp_path / "proj"
