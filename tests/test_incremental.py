@@ -157,16 +157,27 @@ EDITS = {
 }
 
 
+# Settings that open folders in every page's sidebar, as edits of make_site's files.
+OPEN_FOLDERS = {
+    "the site's nav.mode": lambda r: edit(
+        r / "docsite.yml", "title: Incremental", "title: Incremental\nnav:\n  mode: stack"
+    ),
+    "a page's nav.mode": lambda r: edit(
+        r / "content/s1/p4.md", "order: 4\n", "order: 4\nnav:\n  mode: stack\n"
+    ),
+    "an expanded folder": lambda r: edit(
+        r / "content/s1/index.md", "order: 2\n", "order: 2\nexpanded: true\n"
+    ),
+}
+
+
 @pytest.mark.parametrize("stacked", ["the site's nav.mode", "a page's nav.mode"])
 def test_a_label_edit_in_a_stacked_folder_reaches_every_sidebar(tmp_path, stacked):
     """With nav.mode `stack`, every page's sidebar lists the pages of the stacked top-level
     folders: a label edited in one changes every page, not only its folder's."""
     root = tmp_path / "proj"
     make_site(root)
-    if stacked == "the site's nav.mode":
-        edit(root / "docsite.yml", "title: Incremental", "title: Incremental\nnav:\n  mode: stack")
-    else:
-        edit(root / "content/s1/p5.md", "order: 5\n", "order: 5\nnav:\n  mode: stack\n")
+    OPEN_FOLDERS[stacked](root)
     out = root / "site"
     assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
     assert "Page 1.3" in (out / "s0/p1/index.html").read_text()
@@ -190,17 +201,14 @@ def nav_edit(page: Path, kind: str, step: int) -> None:
     page.write_text("---\n" + "\n".join(lines) + "\n---\n" + rest)
 
 
-@pytest.mark.parametrize("open_folders", ["stack", "expanded"])
+@pytest.mark.parametrize("open_folders", ["the site's nav.mode", "an expanded folder"])
 def test_random_nav_edits_with_open_folders_match_clean_builds(tmp_path, open_folders):
     """Sidebars that list other folders' pages (nav.mode stack, an expanded folder): label,
     order, icon, badge and body edits anywhere, one after another, each rebuild equal to a
     clean build of the same files."""
     root = tmp_path / "proj"
     make_site(root, sections=3, pages=5)
-    if open_folders == "stack":
-        edit(root / "docsite.yml", "title: Incremental", "title: Incremental\nnav:\n  mode: stack")
-    else:
-        edit(root / "content/s1/index.md", "order: 2\n", "order: 2\nexpanded: true\n")
+    OPEN_FOLDERS[open_folders](root)
     out = root / "site"
     assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
     rng = random.Random(5)
