@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import pickle
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -191,6 +192,30 @@ def test_a_state_the_process_could_not_write_leaves_the_next_edit_to_index_whole
     assert note.startswith("search: indexed 4 pages") and "not the one in the site" in note
     assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
     assert "frobnitzery" in fragments(built.out)["/status/"]["content"]
+    assert leftovers(built) == []
+
+
+def test_a_state_that_comes_too_late_is_not_waited_for(built: Project, monkeypatch):
+    """The process sends the files, then takes longer than JOIN_SECONDS to write the state:
+    the build goes on without it (the process is ended), and the next edit is indexed whole."""
+    monkeypatch.setattr(aside_module, "JOIN_SECONDS", 0.2)
+    real_write_part = BuildCache.write_part
+
+    def slow(cache, name, value):
+        time.sleep(2)
+        return real_write_part(cache, name, value)
+
+    monkeypatch.setattr(BuildCache, "write_part", slow)
+    edit(built)
+    result = build(built, monkeypatch, aside=True)
+    assert result.ok, built.messages(result)
+    assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in result.notes)
+    assert not [p for p in multiprocessing.active_children() if p.name == "docsite-search"]
+    monkeypatch.undo()
+    edit(built, "status.md", word="frobnitzery")
+    result = build(built, monkeypatch, aside=True)
+    (note,) = [n for n in result.notes if n.startswith("search: ")]
+    assert note.startswith("search: indexed 4 pages") and "not the one in the site" in note
     assert leftovers(built) == []
 
 

@@ -99,10 +99,10 @@ class SearchAside:
 
     def written_state(self) -> Path | None:
         """The new state, written to a temporary file of the cache, once the answer gave
-        files: None if the process could not write it."""
+        files: None if the process could not write it, or did not within JOIN_SECONDS."""
         if self._state is None:
             written = None
-            if self._state_coming():
+            if self._state_coming() and self._connection.poll(JOIN_SECONDS):
                 with contextlib.suppress(OSError, EOFError):  # it ended: no state
                     written = self._connection.recv()
             self._state = (written,)
@@ -131,14 +131,13 @@ class SearchAside:
         else:  # asked: an answer and a state file never collected are collected to remove
             if self._answer is None and self._connection.poll(JOIN_SECONDS):
                 self._receive()
-            if self._state_coming() and self._connection.poll(JOIN_SECONDS):
-                self.written_state()
+            self.written_state()
         self._process.join(timeout=JOIN_SECONDS)
         if self._process.is_alive():
             self._process.kill()
             self._process.join()
         self._connection.close()
-        written = self.written_state() if self._state is not None else None
+        written = self._state[0] if self._state is not None else None
         if written is not None:
             with contextlib.suppress(OSError):  # gone if the cache took it
                 written.unlink()
