@@ -48,6 +48,7 @@ GROUND = {
     "schema",
     "scriban",
     "stamp",  # the no-change stamp, read before the rest of docsite is imported
+    "suggest",  # "did you mean": the closest known name
     "urls",
     "yamldoc",
 }

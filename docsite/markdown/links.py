@@ -16,7 +16,7 @@ from docsite.diagnostics import Diagnostic
 from docsite.markdown.components.calls import parse_attributes
 from docsite.markdown.context import RenderContext
 from docsite.pages import Page, SiteContent
-from docsite.sources import SourceFile
+from docsite.suggest import ClosePaths
 from docsite.tags import CATEGORIES_URL, TAGS_URL, tag_slug
 from docsite.urls import EXTERNAL_URL, parsed_as_link, refused_url, relative_href, root_prefix
 
@@ -173,7 +173,7 @@ def resolve_link(
     generated = _tag_page(target, ctx.site)
     if generated is not None:
         return LinkTarget(relative_href(page.url, generated) + suffix)
-    if target.endswith(".md") and any(other.markdown_path == target for other in ctx.site.pages):
+    if target.endswith(".md") and target in _site_names(ctx.site).markdown_copies:
         # A page's published Markdown copy (Retype's `{{ page.md }}`): a file.
         return LinkTarget(root_prefix(page.url) + urllib.parse.quote(target) + suffix)
     folder_html = None if target.endswith(".md") else _folder_html(target, ctx)
@@ -228,7 +228,7 @@ def _resolve_file(
             if found not in _file_candidates(each, image):
                 _other_case(ctx, block, at, raw, found, rooted, ctx.page.style.recase_files)
             return LinkTarget(file_href(found, ctx) + suffix)
-        found = _linkable(each, ctx.site.linkable)
+        found = _linkable(each, ctx.site)
         if found is not None:
             if found != each:
                 _other_case(ctx, block, at, raw, found, rooted, ctx.page.style.recase_files)
@@ -263,11 +263,12 @@ def _beside_include(
     return [] if beside.startswith("../") or beside == target else [beside]
 
 
-def _linkable(target: str, linkable: dict[str, SourceFile]) -> str | None:
-    """The file of `linkable` a link names: as written, or the one differing only in case."""
-    if target in linkable:
+def _linkable(target: str, site: SiteContent) -> str | None:
+    """The file left out of the site that a link names (`site.linkable`): as written, or the
+    one differing only in case."""
+    if target in site.linkable:
         return target
-    same = [rel for rel in linkable if rel.lower() == target.lower()]
+    same = _site_names(site).linkable_lower.get(target.lower(), [])
     return same[0] if len(same) == 1 else None
 
 
@@ -329,7 +330,7 @@ def _group_slugs(site: SiteContent) -> dict[str, frozenset[str]]:
     return _GROUP_SLUGS[0][1]
 
 
-# The last site's tag and category slugs (a cache, as _PAGES_LOWER is for pages).
+# The last site's tag and category slugs (a cache, as _SITE_NAMES is for pages).
 _GROUP_SLUGS: list[tuple[SiteContent, dict[str, frozenset[str]]]] = []
 
 
@@ -391,21 +392,46 @@ def find_page(site: SiteContent, target: str, rooted: bool) -> Page | None:
 
 def page_in_other_case(target: str, site: SiteContent) -> Page | None:
     """The one page whose path differs from the link's only in case, as Retype finds it."""
-    if not _PAGES_LOWER or _PAGES_LOWER[0][0] is not site:
-        lower: dict[str, list[Page]] = {}
-        for rel, page in site.by_source.items():
-            lower.setdefault(rel.lower(), []).append(page)
-        _PAGES_LOWER[:] = [(site, lower)]
     key = target.lower()
+    pages_lower = _site_names(site).pages_lower
     for candidate in (key, key + "/index.md") if not key.endswith(".md") else (key,):
-        same = _PAGES_LOWER[0][1].get(candidate, [])
+        same = pages_lower.get(candidate, [])
         if len(same) == 1:
             return same[0]
     return None
 
 
-# The last site's pages by their path in lower case (a cache, as _LOWER is for files).
-_PAGES_LOWER: list[tuple[SiteContent, dict[str, list[Page]]]] = []
+@dataclass
+class _SiteNames:
+    """The site's names as links that miss look them up: made once per site, since each
+    such link used to go through every page of the site."""
+
+    pages_lower: dict[str, list[Page]]  # pages by their path in lower case
+    markdown_copies: frozenset[str]  # where the pages' Markdown copies go
+    linkable_lower: dict[str, list[str]]  # files left out of the site, in lower case
+    close_pages: ClosePaths  # for "did you mean" (its index is made at the first miss)
+
+
+def _site_names(site: SiteContent) -> _SiteNames:
+    if not _SITE_NAMES or _SITE_NAMES[0][0] is not site:
+        pages_lower: dict[str, list[Page]] = {}
+        for rel, page in site.by_source.items():
+            pages_lower.setdefault(rel.lower(), []).append(page)
+        linkable_lower: dict[str, list[str]] = {}
+        for rel in site.linkable:
+            linkable_lower.setdefault(rel.lower(), []).append(rel)
+        names = _SiteNames(
+            pages_lower,
+            frozenset(page.markdown_path for page in site.pages),
+            linkable_lower,
+            ClosePaths(site.by_source),
+        )
+        _SITE_NAMES[:] = [(site, names)]
+    return _SITE_NAMES[0][1]
+
+
+# The last site's names (a cache, as _LOWER is for files).
+_SITE_NAMES: list[tuple[SiteContent, _SiteNames]] = []
 
 
 def _folder_page(target: str, ctx: RenderContext) -> Any:
@@ -414,12 +440,10 @@ def _folder_page(target: str, ctx: RenderContext) -> Any:
 
 
 def _page_hint(target: str, ctx: RenderContext) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(target, list(ctx.site.by_source), n=1, cutoff=0.6)
-    if close:
+    close = _site_names(ctx.site).close_pages.closest(target)
+    if close is not None:
         here = posixpath.dirname(ctx.page.source.rel) or "."
-        return f"did you mean '{posixpath.relpath(close[0], here)}'?"
+        return f"did you mean '{posixpath.relpath(close, here)}'?"
     return "links are relative to this page's file, e.g. ../guide/setup.md"
 
 

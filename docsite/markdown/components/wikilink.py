@@ -8,7 +8,6 @@ in the page's links and written relative to the page.
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 import urllib.parse
@@ -24,11 +23,12 @@ from docsite.markdown.context import RenderContext
 from docsite.markdown.headings import slugify
 from docsite.markdown.links import LinkTarget, resolve_link
 from docsite.pages import SiteContent
+from docsite.suggest import CloseWords
 
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+)\]\]")
 _INDEX_NAMES = ("index", "readme", "default")
 # The last site's names (a cache: a process renders one site's pages many times over).
-_NAMES: list[tuple[SiteContent, frozenset[str], dict, dict]] = []
+_NAMES: list[tuple[SiteContent, frozenset[str], dict, dict, dict[str, CloseWords]]] = []
 
 
 def wikilink_plugin(md: MarkdownIt) -> None:
@@ -71,8 +71,17 @@ def _names(site: SiteContent, asset_paths: frozenset[str]) -> tuple[dict, dict]:
     files: dict[str, list[str]] = defaultdict(list)
     for rel in sorted(asset_paths):
         files[posixpath.basename(rel).lower()].append(rel)
-    _NAMES[:] = [(site, asset_paths, pages, files)]
+    _NAMES[:] = [(site, asset_paths, pages, files, {})]
     return pages, files
+
+
+def _close_names(site: SiteContent, asset_paths: frozenset[str], kind: str) -> CloseWords:
+    """The names of the site's pages or files (`_names`), to find one close to a mistake."""
+    pages, files = _names(site, asset_paths)
+    known = _NAMES[0][4]
+    if kind not in known:
+        known[kind] = CloseWords(pages if kind == "page" else files)
+    return known[kind]
 
 
 def _resolve_all(state: StateCore) -> None:
@@ -184,13 +193,11 @@ def _find(name: str, kind: str, block: Token | None, ctx: RenderContext, needle:
         if "/" in wanted:  # a path-qualified name picks among the pages of that name
             tail = normalise(wanted)
             candidates = [rel for rel in candidates if _path_key(rel).endswith(tail)]
-        known = list(pages)
     else:
         key = posixpath.basename(wanted).lower()
         candidates = files.get(key, [])
         if "/" in wanted:
             candidates = [rel for rel in candidates if rel.lower().endswith(wanted.lower())]
-        known = list(files)
     if len(candidates) == 1:
         return candidates[0]
     what = "page" if kind == "page" else "file"
@@ -203,8 +210,8 @@ def _find(name: str, kind: str, block: Token | None, ctx: RenderContext, needle:
             "write part of the path to pick one, e.g. [[" + _qualified(candidates[0]) + "]]",
         )
         return None
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     names = pages if kind == "page" else files
+    close = _close_names(ctx.site, ctx.asset_paths, kind).closest(key)
     hint = (
         f"did you mean [[{_shown_name(names[close[0]][0], kind)}]]?"
         if close
