@@ -1,4 +1,5 @@
-"""Pathological pages: one huge or deeply nested page per case, built at n and 2n.
+"""Pathological pages: one huge or deeply nested page per case, built at n and 2n (with,
+for a case that needs them, other pages that grow with n).
 
 A build must take time linear in the page's size (2n takes about twice n), or stop early
 with a diagnostic naming the limit; a case that takes longer than the time limit is shown
@@ -29,6 +30,7 @@ class Case:
     unit: str  # what n counts
     body: Callable[[int], str]  # the page for a given n
     frontmatter: Callable[[int], str] = lambda n: ""
+    others: Callable[[int], dict[str, str]] = lambda n: {}  # the site's other pages
 
 
 def normal(sections: int) -> str:
@@ -71,6 +73,16 @@ def long_line(n: int) -> str:
     return unit * (n * 1024 // len(unit)) + "\n"
 
 
+def broken_links(n: int) -> str:
+    """n links to pages that do not exist, each misspelt in a folder that does not either:
+    each error's hint looks for the page meant among the site's (`linked_pages`)."""
+    return "".join(f"See [page {i}](old/pgae-{i}.md).\n\n" for i in range(n))
+
+
+def linked_pages(n: int) -> dict[str, str]:
+    return {f"topic-{i % 50}/page-{i}.md": f"# Page {i}\n" for i in range(n)}
+
+
 def many_tags(n: int) -> str:
     return "tags: [" + ", ".join(f"tag{i}" for i in range(n)) + "]\n"
 
@@ -85,6 +97,9 @@ CASES = (
     Case("nested containers", 10_000, "levels", nested_containers),
     Case("one long line", 1024, "KB", long_line),
     Case("frontmatter tags", 40_000, "tags", lambda n: "Tagged.\n", many_tags),
+    Case(
+        "broken links in a site of as many pages", 1000, "links", broken_links, others=linked_pages
+    ),
 )
 
 
@@ -113,14 +128,19 @@ class CaseResult:
         return self.double.seconds / self.double.mb if self.double.mb else 0.0
 
 
-def write_site(root: Path, body: str, frontmatter: str = "") -> float:
-    """A site of one page; returns the page's size in MB."""
+def write_site(
+    root: Path, body: str, frontmatter: str = "", others: dict[str, str] | None = None
+) -> float:
+    """A site of one page (and `others`, small); returns the page's size in MB."""
     if root.exists():
         shutil.rmtree(root)
     (root / "content").mkdir(parents=True)
     (root / "docsite.yml").write_text("title: Pathological\nsearch:\n  enabled: false\n")
     text = f"---\ntitle: Page\n{frontmatter}---\n{body}"
     (root / "content" / "index.md").write_text(text, encoding="utf-8")
+    for rel, other in (others or {}).items():
+        (root / "content" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / rel).write_text(other, encoding="utf-8")
     return len(text.encode("utf-8")) / 2**20
 
 
@@ -148,7 +168,7 @@ def measure(case: Case, work: Path, limit: float, empty: float, scale: float) ->
     measures = []
     for size in (int(case.size * scale), 2 * int(case.size * scale)):
         root = work / f"{case.name.replace(' ', '-')}-{size}"
-        mb = write_site(root, case.body(size), case.frontmatter(size))
+        mb = write_site(root, case.body(size), case.frontmatter(size), case.others(size))
         seconds, timed_out, printed = build(root, limit)
         measures.append(Measure(size, mb, max(seconds - empty, 0.0), timed_out, printed))
         shutil.rmtree(root, ignore_errors=True)
