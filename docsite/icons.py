@@ -24,6 +24,7 @@ import octicons_pack
 
 from docsite.diagnostics import did_you_mean
 from docsite.emojis import emoji_package, shortcode_emoji
+from docsite.suggest import CloseWords
 from docsite.urls import EXTERNAL_URL, UrlStyle, refused_url
 
 ICON_HINT = (
@@ -158,6 +159,8 @@ class IconSet:
     urls: UrlStyle = field(default_factory=UrlStyle)
     # The CSS of each set of icon classes asked for (class_stylesheet).
     _class_css: dict[frozenset[str], str] = field(default_factory=dict, repr=False, compare=False)
+    # Every name an icon may be given, to find one close to a mistake (made at the first).
+    _names: CloseWords | None = field(default=None, repr=False, compare=False)
 
     def resolve(self, value: str) -> Icon | None:
         """The icon for a frontmatter value, or None when nothing is known by that name."""
@@ -251,12 +254,12 @@ class IconSet:
         )
 
     def suggestions(self, value: str) -> list[str]:
-        name = value.strip(":").removeprefix("icon-")
-        custom = [p.stem for folder in self.custom_dirs for p in folder.glob("*.svg")]
-        custom += self.pack_icons()
-        import difflib
-
-        return difflib.get_close_matches(name, [*custom, *octicon_names()], n=3, cutoff=0.6)
+        """Up to three names close to an unknown icon's: a site that misspells one icon on
+        many pages looks through the folders and the names once."""
+        if self._names is None:
+            custom = [p.stem for folder in self.custom_dirs for p in folder.glob("*.svg")]
+            self._names = CloseWords([*custom, *self.pack_icons(), *octicon_names()])
+        return self._names.closest(value.strip(":").removeprefix("icon-"), 3)
 
     def stylesheet(self, names: set[str]) -> str:
         """CSS for the SVG icons named, sorted so the output is reproducible."""

@@ -3,11 +3,13 @@ name of a large site."""
 
 import difflib
 import random
+from pathlib import Path
 
 import pytest
 
 from docsite import suggest
 from docsite.build import BuildOptions, build_site
+from docsite.icons import IconSet
 from docsite.suggest import ClosePaths, CloseWords
 
 
@@ -133,3 +135,19 @@ def test_a_misspelt_wikilink_on_a_large_site_gets_a_hint(project, counted_ratios
     [hint] = [d.hint for d in result.report.sorted() if "wikilink" in d.message]
     assert hint == "did you mean [[topic-3-17]]?"
     assert counted_ratios[0] <= 2 * suggest.SHORTLIST
+
+
+def test_an_unknown_icon_gets_close_names_looking_through_the_icons_once(tmp_path, monkeypatch):
+    custom = tmp_path / "icons"
+    custom.mkdir()
+    (custom / "rocket-ship.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    icons = IconSet(custom_dirs=[custom])
+    listed = []
+    glob = Path.glob
+    monkeypatch.setattr(
+        Path, "glob", lambda self, pattern: listed.append(self) or glob(self, pattern)
+    )
+    assert icons.suggestions(":icon-rockt:")[0] == "rocket"
+    assert "rocket-ship" in icons.suggestions("rocketship")
+    assert icons.suggestions("gearr")[0] == "gear"
+    assert listed == [custom]  # one look at the folder for every mistake
