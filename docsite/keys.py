@@ -277,18 +277,13 @@ class SiteInputs:
 
 
 @dataclass(frozen=True)
-class MarkdownInputs:
-    """What a page's parsed body depends on, besides its dependencies."""
+class MarkdownSiteInputs:
+    """What every page's parsed body depends on alike: its key is worked out once a build
+    (`SharedKeys.markdown`), not again for each page."""
 
-    rel: str
-    url: str  # relative links are written from it
-    body: str
-    body_line: int  # positions in messages
     assets: str
     markdown_html: bool  # the config's `markdown.html`
     site_includes: str  # top.md and bottom.md go into every page
-    # What `{{ page.label }}` and the like show, for pages that use templating; else None.
-    variables: tuple[str, dict[str, Any]] | None
     # The custom icons' key: an icon a page names may appear (or change) without the page.
     icons: str = ""
     code_line_numbers: tuple[str, ...] = ()  # the config's `code.line_numbers`
@@ -297,8 +292,21 @@ class MarkdownInputs:
     templating: bool = True  # the config's `templating.enabled`
     checks: ChecksConfig = field(default_factory=ChecksConfig)  # broken links: error or warning
     words: tuple[tuple[str, str], ...] = ()  # labels.MARKDOWN_WORDS in the site's language
-    actions: str = ""  # the custom actions' key: `action:<name>` links run them
     date_format: tuple[str, str] = ("", "")  # a card's date: the site's pattern, language
+
+
+@dataclass(frozen=True)
+class MarkdownInputs:
+    """What a page's parsed body depends on, besides its dependencies."""
+
+    rel: str
+    url: str  # relative links are written from it
+    body: str
+    body_line: int  # positions in messages
+    site: str  # what every page's body depends on alike: key_of(MarkdownSiteInputs)
+    # What `{{ page.label }}` and the like show, for pages that use templating; else None.
+    variables: tuple[str, dict[str, Any]] | None
+    actions: str = ""  # the custom actions' key: `action:<name>` links run them
 
 
 @dataclass(frozen=True)
@@ -344,20 +352,10 @@ class SharedKeys:
 
     site: str
     theme: str
-    assets: str
-    site_includes: str
+    markdown: str  # key_of(MarkdownSiteInputs)
     variables: str
     site_templated: bool  # top.md or bottom.md exist: they go into every page, with its values
-    markdown_html: bool
-    icons: str = ""
-    code_line_numbers: tuple[str, ...] = ()
-    hard_breaks: bool = False
-    outbound: OutboundConfig = field(default_factory=OutboundConfig)
-    templating: bool = True
-    checks: ChecksConfig = field(default_factory=ChecksConfig)
-    words: tuple[tuple[str, str], ...] = ()
     actions: str = ""  # the custom actions' key, "" when the project has none
-    date_format: tuple[str, str] = ("", "")
 
 
 def shared_keys(
@@ -422,23 +420,28 @@ def shared_keys(
         name.endswith(("/top.md", "/bottom.md")) and content_hash != MISSING
         for name, content_hash in site_includes
     )
+    markdown_key = key_of(
+        MarkdownSiteInputs(
+            assets,
+            config.markdown_html,
+            includes,
+            icons,
+            config.code_line_numbers,
+            config.markdown_hard_breaks,
+            config.outbound,
+            config.templating,
+            config.checks,
+            markdown_words(theme.labels),
+            theme.date_format(),
+        )
+    )
     return SharedKeys(
         site_key,
         theme_key,
-        assets,
-        includes,
+        markdown_key,
         variables,
         templated,
-        config.markdown_html,
-        icons,
-        config.code_line_numbers,
-        config.markdown_hard_breaks,
-        config.outbound,
-        config.templating,
-        config.checks,
-        markdown_words(theme.labels),
         actions_key(files) if inputs_of(files, InputKind.ACTION) else "",
-        theme.date_format(),
     )
 
 
@@ -463,22 +466,12 @@ def markdown_inputs(page: Page, shared: SharedKeys) -> MarkdownInputs:
         page.url,
         f"{page.yaml_line}\0{page.prelude}\0{page.body}" if page.prelude else page.body,
         page.body_line,
-        shared.assets,
-        shared.markdown_html,
-        shared.site_includes,
+        shared.markdown,
         (shared.variables, page_variables(page))
         # A custom action a page runs fills in the page's values too.
         if uses_templating(page) or shared.site_templated or _runs_actions(page, shared)
         else None,
-        shared.icons,
-        code_line_numbers=shared.code_line_numbers,
-        hard_breaks=shared.hard_breaks,
-        outbound=shared.outbound,
-        templating=shared.templating,
-        checks=shared.checks,
-        words=shared.words,
-        actions=shared.actions if _runs_actions(page, shared) else "",
-        date_format=shared.date_format,
+        shared.actions if _runs_actions(page, shared) else "",
     )
 
 

@@ -77,7 +77,8 @@ INPUTS = [
         [("static:logo.png", "h")],
         {"a.md": "2026-01-01"},
     ),
-    keys.MarkdownInputs("a.md", "a/", "# A\n", 1, "assets", True, "includes", None),
+    keys.MarkdownSiteInputs("assets", True, "includes"),
+    keys.MarkdownInputs("a.md", "a/", "# A\n", 1, "site", None),
     keys.PageInputs(
         "markdown", "context", SETTINGS, "A", "A", "a/", "theme", (Backlink("B", "b/"),)
     ),
