@@ -10,7 +10,8 @@ site come the reuse keys, widest first:
 - `ThemeInputs` -> theme key: what every page's chrome is made of (config, templates, header
   links, site-wide includes). A change re-renders every page, reusing their parsed Markdown.
 - `MarkdownInputs` -> Markdown key: what a page's parsed body depends on. A change parses it
-  again.
+  again. What every page's body depends on alike (`MarkdownSiteInputs`: the config's Markdown
+  settings, the site-wide includes, the assets) is hashed once a build and enters it as a key.
 - `PageInputs` -> page key: everything one page's HTML shows but its links' targets, which are
   known only once the body is parsed; they are its dependencies (`snapshot`), and the page key
   is the hash of both.
@@ -420,7 +421,20 @@ def shared_keys(
         name.endswith(("/top.md", "/bottom.md")) and content_hash != MISSING
         for name, content_hash in site_includes
     )
-    markdown_key = key_of(
+    return SharedKeys(
+        site_key,
+        theme_key,
+        _markdown_site_key(config, theme, assets, includes, icons),
+        variables,
+        templated,
+        actions_key(files) if inputs_of(files, InputKind.ACTION) else "",
+    )
+
+
+def _markdown_site_key(
+    config: SiteConfig, theme: Theme, assets: str, includes: str, icons: str
+) -> str:
+    return key_of(
         MarkdownSiteInputs(
             assets,
             config.markdown_html,
@@ -434,14 +448,6 @@ def shared_keys(
             markdown_words(theme.labels),
             theme.date_format(),
         )
-    )
-    return SharedKeys(
-        site_key,
-        theme_key,
-        markdown_key,
-        variables,
-        templated,
-        actions_key(files) if inputs_of(files, InputKind.ACTION) else "",
     )
 
 
