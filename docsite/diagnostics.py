@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+
+from docsite.suggest import CloseWords
 
 # Styles a part of a message by its role ("place", "error", "warning", "hint"): the command
 # line passes one that colours; everything else prints plain text.
@@ -98,10 +99,12 @@ class Report:
 
 def did_you_mean(word: str, choices: Iterable[str], limit: int = 3) -> str:
     """A hint naming the closest known words, or '' when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=limit, cutoff=0.6)
-    if not close:
-        return ""
-    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    return naming_hint(CloseWords(choices).closest(word, limit))
+
+
+def naming_hint(close: list[str]) -> str:
+    """'did you mean 'a' or 'b'?' for the close names found, or '' when there are none."""
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else ""
 
 
 def shown_path(path: Path | str, root: Path) -> str:

@@ -107,3 +107,9 @@ def test_changing_the_line_numbers_setting_renders_the_pages_again(project: Proj
     project.write({"docsite.yml": "title: T\ncode:\n  line_numbers: [js]\n"})
     assert project.build().ok
     assert "numbered" in project.page("index.html").select_one("article pre")["class"]
+
+
+def test_a_misspelt_language_is_named_in_the_hint(tmp_path):
+    rendered, _ = render(tmp_path, "```pyhton\nx = 1\n```\n\n```javascirpt\nx\n```\n")
+    hints = [d.hint for d in rendered.diagnostics]
+    assert hints == ["did you mean 'python'?", "did you mean 'javascript'?"]

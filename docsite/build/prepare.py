@@ -16,7 +16,7 @@ from docsite.actions import ActionSet, load_actions
 from docsite.blog import Blog, make_blog
 from docsite.cache import BuildCache, FileEntry
 from docsite.config import HeaderLink, SiteConfig, tidy_separators
-from docsite.diagnostics import DiagnosticError, Report, did_you_mean
+from docsite.diagnostics import DiagnosticError, Report, did_you_mean, naming_hint
 from docsite.forking import start_aside
 from docsite.frontmatter import Located
 from docsite.gitdates import PageDates, read_dates
@@ -245,8 +245,7 @@ def _icon_problems(
         if image is not None:
             problems.append(_IconProblem(True, *image))
     elif icons.resolve(value) is None:
-        close = icons.suggestions(value)
-        hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else ICON_HINT
+        hint = naming_hint(icons.suggestions(value)) or ICON_HINT
         problems.append(_IconProblem(False, f"unknown icon '{value}'", hint))
     known[(value, base_dir)] = problems
     return problems

@@ -11,7 +11,6 @@ left for Mermaid's script as `<pre class="mermaid">`.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,6 +28,7 @@ from pygments.lexers import get_all_lexers, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from docsite.markdown.context import RenderContext
+from docsite.suggest import CloseWords
 
 PLAIN_LANGUAGES = frozenset({"", "text", "txt", "plain", "plaintext", "none", "output"})
 LIGHT_STYLE = "default"
@@ -45,8 +45,9 @@ def lexer_for(language: str) -> Lexer | None:
 
 
 @cache
-def _known_languages() -> tuple[str, ...]:
-    return tuple(alias for _, aliases, _, _ in get_all_lexers() for alias in aliases)
+def _known_languages() -> CloseWords:
+    """Pygments' language names, to find the one an unknown name meant (once per name)."""
+    return CloseWords(alias for _, aliases, _, _ in get_all_lexers() for alias in aliases)
 
 
 _LINE_SPEC = re.compile(r"^!?#(\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*)?$")
@@ -306,7 +307,7 @@ def _lexer(language: str, ctx: RenderContext | None, token: Token) -> Lexer | No
         return lexer_for(PRISM_LANGUAGES[language])
     lexer = lexer_for(language)
     if lexer is None and ctx is not None:
-        close = difflib.get_close_matches(language, _known_languages(), n=1)
+        close = _known_languages().closest(language)
         ctx.warning(
             token,
             token.info.strip(),

@@ -10,7 +10,7 @@ from markdown_it.token import Token
 from docsite.actions import ActionSet, PageAction
 from docsite.config import ChecksConfig, OutboundConfig
 from docsite.dates import format_date
-from docsite.diagnostics import Diagnostic, DiagnosticError, Severity
+from docsite.diagnostics import Diagnostic, DiagnosticError, Severity, naming_hint
 from docsite.icons import ICON_HINT, IconSet, icon_markup
 from docsite.labels import ENGLISH, labels_for, markdown_words
 from docsite.markdown.headings import TocEntry
@@ -81,10 +81,7 @@ class RenderContext:
         return icon_markup(icon, css_class, root_prefix(self.page.url))
 
     def icon_hint(self, value: str) -> str:
-        close = self.icons.suggestions(value)
-        if close:
-            return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-        return ICON_HINT
+        return naming_hint(self.icons.suggestions(value)) or ICON_HINT
 
     def record_link(self, target_rel: str, fragment: str, block: Token | None, raw: str) -> None:
         if block is None:
