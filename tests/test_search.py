@@ -11,6 +11,7 @@ import os
 import pickle
 import random
 import signal
+import sys
 import threading
 import time
 import tomllib
@@ -535,6 +536,91 @@ def test_a_session_whose_pagefind_ends_fails_instead_of_waiting():
     later = service.send({"type": "NewIndex", "config": {}})
     with pytest.raises(pagefind_client.ServiceStopped):
         later.result(STUCK_SECONDS)
+
+
+@needs_pagefind
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs POSIX signals")
+def test_a_pagefind_that_hangs_is_ended_and_what_it_owes_fails(monkeypatch):
+    """A Pagefind that stops answering (stopped here, as a hang looks from outside) is
+    ended once it has owed an answer without a word for longer than its patience: what it
+    owes fails with ServiceHung, which says how long it was silent."""
+    monkeypatch.setattr(pagefind_client, "SILENT_SECONDS", 0.3)
+    session = pagefind_client.IndexSession(search.pagefind_config(False))
+    service = session._service
+    session._created.result(STUCK_SECONDS)
+    os.kill(service.process.pid, signal.SIGSTOP)
+    session.add("/a/", lambda: "<html lang='en'><body><p>page a</p></body></html>")
+    asked: concurrent.futures.Future = concurrent.futures.Future()
+    threading.Thread(target=lambda: _settle(asked, session.files), daemon=True).start()
+    with pytest.raises(pagefind_client.ServiceHung, match=r"no answer for \d+ s, and was ended"):
+        asked.result(STUCK_SECONDS)
+    assert service.process.returncode == -signal.SIGKILL  # ended by the watch, and reaped
+
+
+@needs_pagefind
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs POSIX signals")
+def test_a_pagefind_silent_for_less_than_its_patience_is_left_to_answer(monkeypatch):
+    """Silence shorter than the patience (a large site's files take a while) ends nothing,
+    and each page given adds to it."""
+    monkeypatch.setattr(pagefind_client, "SILENT_SECONDS", 1.5)
+    session = pagefind_client.IndexSession(search.pagefind_config(False))
+    service = session._service
+    try:
+        session._created.result(STUCK_SECONDS)
+        os.kill(service.process.pid, signal.SIGSTOP)
+        for n in range(20):
+            session.add(f"/p{n}/", lambda n=n: f"<html lang='en'><body><p>w{n}</p></body></html>")
+        time.sleep(0.5)
+        os.kill(service.process.pid, signal.SIGCONT)
+        index, fragments = search_index.read_index(session.files())
+        assert len(fragments) == 20 and "w7" in index.languages["en"].words
+        assert service.patience == pytest.approx(1.5 + 20 * pagefind_client.SILENT_SECONDS_PER_PAGE)
+    finally:
+        session.close()
+
+
+@needs_pagefind
+def test_a_build_whose_pagefind_hangs_warns_once_and_writes_the_site(tmp_path, monkeypatch):
+    """Pagefinds that never answer, given the pages as they render: the build ends them,
+    says so in one warning and writes the site without an index. It does not index the
+    pages whole again, which would wait as long a second time."""
+    from docsite.search import indexing
+
+    silent = tmp_path / "pagefind"
+    # Reads every request, answers none, and keeps its end of the answers' pipe open.
+    silent.write_text(f"#!{sys.executable}\nimport sys\nsys.stdin.buffer.read()\n")
+    silent.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(silent))
+    monkeypatch.setattr(pagefind_client, "SILENT_SECONDS", 0.3)
+    monkeypatch.setattr(indexing, "PART_PAGES", 10)
+
+    def again(*args, **kwargs):
+        raise AssertionError("the pages were given to a Pagefind again")
+
+    monkeypatch.setattr(indexing, "pagefind_files", again)
+    project = Project(tmp_path / "project").write(MANY_PAGES)
+    result = build_site(BuildOptions(root=project.root, out=project.out, jobs=2))
+    assert result.ok, project.messages(result)
+    (warning,) = [d for d in result.report.items if "Pagefind" in d.message]
+    assert warning.message.startswith("search index not built: Pagefind gave no answer for ")
+    assert all((project.out / f"part{n % 5}/page{n}/index.html").is_file() for n in range(60))
+    assert not (project.out / "pagefind").exists()
+
+
+def test_a_stock_client_session_that_hangs_is_given_up_after_its_time(monkeypatch):
+    """Pagefind's own client gives no way to see a silent Pagefind: its whole session has a
+    time limit, which grows with the pages."""
+
+    async def hangs(documents, config):
+        await asyncio.sleep(STUCK_SECONDS)
+
+    monkeypatch.setattr(pagefind_client, "_stock_session", hangs)
+    monkeypatch.setattr(pagefind_client, "SILENT_SECONDS", 0.2)
+    monkeypatch.setattr(pagefind_client, "STOCK_SECONDS_PER_PAGE", 0.1)
+    other = pagefind_client.Pagefind("1.6.0")
+    pages = [(f"/p{n}/", "<html lang='en'><body><p>x</p></body></html>") for n in range(3)]
+    with pytest.raises(pagefind_client.ServiceHung, match=r"no index within 0 s, and was ended"):
+        other.index(pages, search.pagefind_config(True))
 
 
 @needs_pagefind

@@ -218,7 +218,8 @@ class IndexFeeder:
     def read(self, pages: list[SearchPage]) -> IndexRuns | None:
         """The index of `pages` (those not given yet are given now), its runs merged but
         numbered in the order given; None when the pages fed are not those to index, or
-        Pagefind failed, or the runs could not be read: index them whole then."""
+        Pagefind failed, or the runs could not be read: index them whole then. Raises
+        ServiceHung when a Pagefind hung."""
         if not self._give(pages) or not self._sessions:
             self.close()
             return None
@@ -226,6 +227,9 @@ class IndexFeeder:
         try:
             for read in self._read:
                 read.result()
+        except pagefind_client.ServiceHung:
+            self.close()
+            raise  # indexed whole, the pages would keep the build waiting as long again
         except Exception:  # the service raises plain Exceptions; CannotPatch, IndexFormatError
             self.close()
             return None

@@ -27,6 +27,7 @@ import queue
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import metadata
@@ -40,6 +41,14 @@ WRITTEN_FOR = frozenset({"1.5.2"})
 # answers still due.
 CLOSE_SECONDS = 10.0
 
+# How long Pagefind may owe answers without a word before it is ended as hung: a minute, plus
+# time for each page given, since it makes a site's index files without a word (about 0.35 s
+# for 1,000 pages on one core). A hung Pagefind would otherwise hold the build for ever.
+SILENT_SECONDS = 60.0
+SILENT_SECONDS_PER_PAGE = 0.01
+# Pagefind's stock client takes 0.1 s per page of its own (it sleeps before each read).
+STOCK_SECONDS_PER_PAGE = 0.5
+
 T = TypeVar("T")
 Request = dict | Callable[[], dict]  # a payload, or what makes it in the writer's thread
 
@@ -50,6 +59,11 @@ class ClientStopped(RuntimeError):
 
 class ServiceStopped(RuntimeError):
     """Pagefind ended, or was ended, before it answered."""
+
+
+class ServiceHung(ServiceStopped):
+    """Pagefind said nothing for longer than it may (SILENT_SECONDS), and was ended: indexing
+    the same pages again would wait as long."""
 
 
 class ServiceError(RuntimeError):
@@ -135,14 +149,20 @@ class _Service:
     """One `pagefind --service` process. `send` queues a request and returns at once; the
     writer thread sends the requests in order (a request given as a function is made there,
     and may wait for earlier answers), the reader thread settles each answer's future. When
-    Pagefind ends, every answer still due fails with ServiceStopped."""
+    Pagefind ends, every answer still due fails with ServiceStopped. A third thread ends a
+    Pagefind that owes answers and has said nothing for longer than `patience` (ServiceHung)."""
 
     def __init__(self, background: bool = False):
         self._due: dict[int, concurrent.futures.Future] = {}  # by message number
         self._stopped = False  # Pagefind's answers ended
         self._closed = False  # `close` was called: nothing more is sent
         self._why = "Pagefind was ended before this request"  # what a request sent then gets
-        self._lock = threading.Lock()  # those four, between the threads
+        self._heard = time.monotonic()  # its last answer, or the request owed first after none
+        self._hung = ""  # why `_watch` ended it
+        self._lock = threading.Lock()  # those six, between the threads
+        # How long it may owe answers without a word; IndexSession adds time for each page.
+        self.patience = SILENT_SECONDS
+        self._ended = threading.Event()  # its answers ended: the watch is over
         self._outbox: queue.SimpleQueue = queue.SimpleQueue()
         self.process = self._launch(background)
         if self.process is None:  # every request fails, as if Pagefind had ended at once
@@ -150,8 +170,10 @@ class _Service:
             return
         self._writer = threading.Thread(target=self._write, name="pagefind-writer", daemon=True)
         self._reader = threading.Thread(target=self._read, name="pagefind-reader", daemon=True)
+        self._watcher = threading.Thread(target=self._watch, name="pagefind-watch", daemon=True)
         self._writer.start()
         self._reader.start()
+        self._watcher.start()
 
     def _launch(self, background: bool) -> subprocess.Popen | None:
         executable = _executable()
@@ -198,6 +220,8 @@ class _Service:
                     if self._stopped:
                         raise ServiceStopped("Pagefind ended before this request")
                     number += 1
+                    if not self._due:  # its silence counts from now
+                        self._heard = time.monotonic()
                     self._due[number] = answer
                 sent = number
                 message = json.dumps({"message_id": number, "payload": payload})
@@ -222,6 +246,7 @@ class _Service:
         received = bytearray()
         with contextlib.suppress(OSError, ValueError):  # the pipe closed under it
             while chunk := stdout.read1(1 << 20):
+                self._heard = time.monotonic()
                 start = len(received)  # what came before holds no comma
                 received += chunk
                 end = received.find(b",", start)
@@ -249,12 +274,30 @@ class _Service:
         else:
             answer.set_result(payload)
 
+    def _watch(self) -> None:
+        """End Pagefind when it owes answers and has said nothing for longer than its
+        `patience`: the reader then fails what is due (ServiceHung)."""
+        assert self.process is not None
+        while not self._ended.wait(min(1.0, self.patience / 4)):
+            with self._lock:
+                silent = time.monotonic() - self._heard if self._due else 0.0
+                if silent <= self.patience:
+                    continue
+                self._hung = f"Pagefind gave no answer for {silent:.0f} s, and was ended"
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()  # not terminate: a stopped process ignores it
+            return
+
     def _stop(self) -> None:
         with self._lock:
             self._stopped = True
             due, self._due = list(self._due.values()), {}
+            hung = self._hung
+        self._ended.set()
         for answer in due:
-            answer.set_exception(ServiceStopped("Pagefind stopped without an answer"))
+            answer.set_exception(
+                ServiceHung(hung) if hung else ServiceStopped("Pagefind stopped without an answer")
+            )
 
     def close(self) -> None:
         """End Pagefind and both threads (once, from any thread)."""
@@ -274,6 +317,7 @@ class _Service:
             self.process.wait()
         self._reader.join()
         self._writer.join()
+        self._watcher.join()
         assert self.process.stdout is not None
         self.process.stdout.close()
 
@@ -308,6 +352,7 @@ class IndexSession:
     def add(self, url: str, html: Callable[[], str]) -> None:
         """Index the page at `url`, whose HTML `html` gives (called in the client's thread)."""
         created = self._created
+        self._service.patience += SILENT_SECONDS_PER_PAGE  # its files take longer to make
         self._added.append(
             self._service.send(
                 lambda: {
@@ -357,9 +402,15 @@ async def _run_stock(documents: list[tuple[str, str]], config: dict) -> dict[str
     """The index files, through Pagefind's client as it comes, relying on nothing Pagefind
     does not document. Slower (it sleeps 0.1 s before reading each answer: 0.1 s per page),
     and a site whose index files are over its 2 MiB line limit (about 1,000 pages) gets an
-    error rather than an index."""
+    error rather than an index. Its client has no way to see a Pagefind that hangs: the
+    whole session has a time limit instead."""
+    import asyncio
+
+    allowed = SILENT_SECONDS + STOCK_SECONDS_PER_PAGE * len(documents)
     try:
-        return await _stock_session(documents, config)
+        return await asyncio.wait_for(_stock_session(documents, config), allowed)
+    except TimeoutError:
+        raise ServiceHung(f"Pagefind gave no index within {allowed:.0f} s, and was ended") from None
     except ClientStopped as exc:
         error = ClientStopped(str(exc))
     # The stopped client's pipe is closed while the event loop still runs (after, asyncio
