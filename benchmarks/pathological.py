@@ -83,6 +83,11 @@ def linked_pages(n: int) -> dict[str, str]:
     return {f"topic-{i % 50}/page-{i}.md": f"# Page {i}\n" for i in range(n)}
 
 
+def folder_pages(n: int) -> dict[str, str]:
+    """n pages side by side in one folder: each page's sidebar lists every one of them."""
+    return {f"reference/page-{i}.md": f"# Reference page {i}\n\nText.\n" for i in range(n)}
+
+
 def many_tags(n: int) -> str:
     return "tags: [" + ", ".join(f"tag{i}" for i in range(n)) + "]\n"
 
@@ -100,6 +105,7 @@ CASES = (
     Case(
         "broken links in a site of as many pages", 1000, "links", broken_links, others=linked_pages
     ),
+    Case("pages in one folder", 1000, "pages", lambda n: "Home.\n", others=folder_pages),
 )
 
 
