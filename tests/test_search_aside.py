@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
 import time
 from pathlib import Path
@@ -115,6 +116,34 @@ def test_a_search_process_that_dies_leaves_the_index_to_the_build(built: Project
     result = build(built, monkeypatch, aside=True)
     assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in result.notes)
     assert "frobnitzery" in fragments(built.out)["/guide/setup/"]["content"]
+
+
+@pytest.mark.parametrize("aside", [True, False], ids=["aside", "in-process"])
+def test_an_edit_whose_pagefind_hangs_is_not_indexed_whole_after(
+    built: Project, tmp_path: Path, monkeypatch, aside: bool
+):
+    """The changed pages' Pagefind hangs, patching in the search process or in the build's:
+    the build warns once and keeps its pages, without giving the whole site to another
+    Pagefind, which would keep it waiting as long again."""
+    from docsite.search import indexing, pagefind_client
+
+    silent = tmp_path / "pagefind"
+    # Reads every request, answers none, and keeps its end of the answers' pipe open.
+    silent.write_text(f"#!{sys.executable}\nimport sys\nsys.stdin.buffer.read()\n")
+    silent.chmod(0o755)
+    edit(built, word="thingamajig")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(silent))
+    monkeypatch.setattr(pagefind_client, "SILENT_SECONDS", 0.3)
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the site was given to a Pagefind whole")
+
+    monkeypatch.setattr(indexing, "full_index", whole)
+    result = build(built, monkeypatch, aside=aside)
+    assert result.ok, built.messages(result)
+    (warning,) = [d for d in result.report.items if "Pagefind" in d.message]
+    assert warning.message.startswith("search index not built: Pagefind gave no answer for ")
+    assert "thingamajig" in (built.out / "guide/setup/index.html").read_text()
 
 
 def test_what_reading_the_state_aside_says_reaches_the_build_s_notes(built: Project, monkeypatch):

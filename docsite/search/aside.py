@@ -162,6 +162,7 @@ def _answer_once(
             )
         except Exception as exc:  # CannotPatch; Pagefind's service raises plain Exceptions
             answer.files, answer.why = None, str(exc) or type(exc).__name__
+            answer.hung = isinstance(exc, pagefind_client.ServiceHung)
     connection.send(answer)
     if answer.files is not None:
         written = None

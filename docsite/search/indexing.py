@@ -98,6 +98,7 @@ class PatchAnswer:
     changed: int = 0
     why: str = ""  # why it was not patched ("": there was no index to patch)
     notes: list[str] = field(default_factory=list)  # the cache's, reading the state there
+    hung: bool = False  # `why`: its Pagefind hung, as one indexing the site whole would
 
 
 class Patcher(Protocol):
@@ -370,11 +371,15 @@ def merge_or_index(
                 "updated", len(pages), changed=answer.changed, written_state=patcher.written_state
             )
             return outcome, answer.files, answer.links
+        if answer.hung:
+            raise pagefind_client.ServiceHung(answer.why)
         why = answer.why
     elif pagefind.patchable and state is not None and previous is not None:
         try:
             files, links, state, changed = patch_index(state, pages, site, previous, code)
             return IndexOutcome("updated", len(pages), changed=changed, state=state), files, links
+        except pagefind_client.ServiceHung:
+            raise  # indexing the site whole would wait as long again
         except Exception as exc:  # the cached index is disposable: build the index whole
             why = str(exc) or type(exc).__name__
     files, state = full_index(pages, site, code, background, pagefind, feeder)
