@@ -12,7 +12,6 @@ import multiprocessing
 import os
 import pickle
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -432,6 +431,9 @@ def _run_jobs(
         # of at most MAX_CHUNK jobs.
         size = min(MAX_CHUNK, -(-len(jobs) // (workers * 8)))
         chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+        # Imported here: a build that renders a few pages never starts workers.
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         context = multiprocessing.get_context("fork")
         results = []
         with ProcessPoolExecutor(workers, context, initializer=_start_worker) as pool:

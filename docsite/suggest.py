@@ -8,7 +8,6 @@ that share the most three-letter pieces with the mistake, and difflib picks amon
 
 from __future__ import annotations
 
-import difflib
 import heapq
 import posixpath
 from collections import Counter, defaultdict
@@ -39,6 +38,8 @@ class CloseWords:
     def closest(self, word: str, n: int = 1) -> list[str]:
         key = (word, n)
         if key not in self._answers:
+            import difflib  # only when a name is missed: not at every build's start
+
             self._answers[key] = difflib.get_close_matches(
                 word, self.shortlist(word), n=n, cutoff=CUTOFF
             )
@@ -112,6 +113,8 @@ def _most_like(path: str, candidates: list[str]) -> str:
     """The candidate most like `path` (the first of equals), however little."""
     if len(candidates) == 1:
         return candidates[0]
+    import difflib
+
     shortlist = CloseWords(candidates).shortlist(path)
     matcher = difflib.SequenceMatcher(b=path)
     best, best_ratio = shortlist[0], -1.0

@@ -1,6 +1,7 @@
 import errno
 import os
 import shutil
+import sys
 import time
 
 import pytest
@@ -153,6 +154,20 @@ def test_a_file_where_this_build_placed_a_folder_is_a_clash(tmp_path, from_spare
         assert (caught.value.rel, caught.value.inside) == ("robots.txt", "robots.txt/index.html")
         assert (out.staging / "page.txt/index.html").read_text() == "a page"
         assert (out.staging / "robots.txt").read_text() == "User-agent: *\n"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_on_linux_the_new_site_and_the_old_swap_in_one_step(tmp_path):
+    """The swap is one renameat2 call, found in the C library the process runs with: at no
+    moment is there no site."""
+    new, live = tmp_path / "new", tmp_path / "live"
+    new.mkdir()
+    live.mkdir()
+    (new / "index.html").write_text("new")
+    (live / "index.html").write_text("old")
+    assert docsite.output._exchange(new, live)
+    assert (live / "index.html").read_text() == "new"
+    assert (new / "index.html").read_text() == "old"
 
 
 def test_a_failed_swap_puts_the_old_site_back(tmp_path, monkeypatch):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import random as _random
-import uuid as _uuid
 from typing import Any
 
 from docsite.scriban.builtins.common import builtins
@@ -121,7 +120,10 @@ def is_number_(_rt: Any, value: Any) -> bool:
 
 
 def uuid(_rt: Any) -> str:
-    """A new random UUID: not reproducible between builds, by nature."""
+    """A new random UUID: not reproducible between builds, by nature. uuid is imported here,
+    by the few templates that ask for one."""
+    import uuid as _uuid
+
     return str(_uuid.uuid4())
 
 
