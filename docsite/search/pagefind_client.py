@@ -300,7 +300,7 @@ class _Service:
             )
 
     def close(self) -> None:
-        """End Pagefind and both threads (once, from any thread)."""
+        """End Pagefind and its threads (once, from any thread)."""
         with self._lock:
             if self._closed:
                 return
