@@ -14,7 +14,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docsite.diagnostics import (
     Diagnostic,
@@ -26,8 +26,11 @@ from docsite.diagnostics import (
 )
 from docsite.frontmatter import split_frontmatter
 from docsite.pages import Page
-from docsite.scriban import Template, TemplateError, parse
+from docsite.scriban import TemplateError
 from docsite.yamldoc import YamlDocument, load_yaml
+
+if TYPE_CHECKING:
+    from docsite.scriban import Template
 
 ACTIONS_FOLDER = ("_components", "actions")
 SUFFIXES = (".yml", ".yaml", ".md")
@@ -313,6 +316,8 @@ def _runtime_outputs(step: ActionStep, action: str) -> dict[str, str]:
 @functools.lru_cache(maxsize=256)
 def _template(text: str, line: int, file: str) -> Template:
     """A value's template, parsed once for all the pages that show it."""
+    from docsite.scriban import parse  # the parser loads for the sites that need it
+
     return parse(text, line, file)
 
 

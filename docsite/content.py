@@ -34,8 +34,7 @@ from typing import Any, ClassVar
 from docsite.blog import blog_posts, newest_first
 from docsite.nav import NavItem, NavTree
 from docsite.pages import Page, SiteContent
-from docsite.scriban.evaluator import ScriptArray
-from docsite.scriban.runtime import Builtin, ScriptError
+from docsite.scriban.runtime import Builtin, ScriptArray, ScriptError
 from docsite.scriban.values import to_text
 from docsite.tags import collect_categories, collect_tags, tag_slug
 

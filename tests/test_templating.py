@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 from conftest import Project, soup
@@ -719,3 +720,29 @@ def test_the_nonce_changes_when_a_file_of_the_site_does(project, tmp_path):
         ]
         == second[0]
     )
+
+
+ENGINE_MODULES = ("docsite.scriban.evaluator", "docsite.scriban.syntax", "docsite.scriban.builtins")
+
+
+@pytest.mark.parametrize("templated", [False, True], ids=["plain", "templated"])
+def test_the_template_engine_loads_only_for_a_site_that_uses_templating(tmp_path, templated):
+    """The parser, evaluator and built-ins load with the first text that has templating: a
+    site without any (most sites) does not pay for their import at each build's start.
+    Checked in a fresh process, since these tests load them."""
+    home = "# Home\n\n" + ("Welcome to {{ page.title }}.\n" if templated else "Welcome.\n")
+    project = Project(tmp_path / "project").write(
+        {"docsite.yml": "title: T\n", "content/index.md": home, "content/two.md": "# Two\n"}
+    )
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from docsite.build import BuildOptions, build_site\n"
+        f"root, out = Path({str(project.root)!r}), Path({str(project.out)!r})\n"
+        "assert build_site(BuildOptions(root=root, out=out)).ok\n"
+        f"print(*[name in sys.modules for name in {ENGINE_MODULES!r}])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(templated)] * len(ENGINE_MODULES)
+    assert ("Welcome to Home." in (project.out / "index.html").read_text()) is templated

@@ -15,7 +15,7 @@ from typing import Any
 from docsite.scriban import operators
 from docsite.scriban import syntax as s
 from docsite.scriban.errors import Located
-from docsite.scriban.runtime import EMPTY, Builtin, ScriptError
+from docsite.scriban.runtime import EMPTY, Builtin, ScriptArray, ScriptError
 from docsite.scriban.values import KnownMembers, to_text, truthy, type_name
 
 
@@ -38,14 +38,6 @@ class Function:
     @property
     def name(self) -> str:
         return self.definition.name or "do"
-
-
-class ScriptArray(list):
-    """An array the template made (`[...]`): it may also hold members (`a.x = 1`)."""
-
-    def __init__(self, items: Any = (), members: dict[str, Any] | None = None):
-        super().__init__(items)
-        self.members = members if members is not None else {}
 
 
 class Arguments(ScriptArray):

@@ -1,5 +1,7 @@
-"""What the evaluator and the built-in functions share: the error they raise, and what a
-built-in may ask of the running template."""
+"""What the evaluator and the built-in functions share: the error they raise, what a
+built-in may ask of the running template, and the arrays templates make. Light to import:
+docsite's templating reads it for every build, the parser and evaluator only for pages that
+use templating."""
 
 from __future__ import annotations
 
@@ -71,3 +73,11 @@ class _Empty:
 
 
 EMPTY = _Empty()
+
+
+class ScriptArray(list):
+    """An array the template made (`[...]`): it may also hold members (`a.x = 1`)."""
+
+    def __init__(self, items: Any = (), members: dict[str, Any] | None = None):
+        super().__init__(items)
+        self.members = members if members is not None else {}

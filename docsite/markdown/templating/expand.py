@@ -10,7 +10,7 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docsite.content import ContentReads
 from docsite.diagnostics import Diagnostic, DiagnosticError, Severity, did_you_mean
@@ -22,11 +22,15 @@ from docsite.markdown.templating.selectors import (
     split_selector,
 )
 from docsite.projectfiles import ProjectFiles
-from docsite.scriban import Limits, Template, TemplateError, UnknownName, parse
-from docsite.scriban.builtins import BUILTIN_OBJECTS
-from docsite.scriban.evaluator import Piece
+from docsite.scriban import TemplateError
 from docsite.scriban.runtime import Builtin, Runtime, ScriptError
 from docsite.urls import refused_url
+
+# The engine's parser, evaluator and built-ins load with the first Templater: a page without
+# templating needs none of them (docsite.scriban).
+if TYPE_CHECKING:
+    from docsite.scriban import Template, UnknownName
+    from docsite.scriban.evaluator import Piece
 
 INCLUDES_FOLDER = "_includes"
 INCLUDE_SUFFIXES = (".md", ".html")
@@ -40,8 +44,8 @@ TIME = "time"
 # Retype's `{{ nonce }}`, which changes with the files of the site (docsite.keys.site_nonce):
 # a value read, so that only the pages that show it follow those files.
 NONCE = "nonce"
-# A page's templating may run this many loop rounds and write this much.
-LIMITS = Limits(loop_iterations=100_000, recursion_depth=64, output_size=5_000_000)
+# A page's templating may run this many loop rounds and write this much (scriban's Limits).
+LIMITS = {"loop_iterations": 100_000, "recursion_depth": 64, "output_size": 5_000_000}
 
 
 @dataclass
@@ -73,8 +77,11 @@ class Templater:
         self.now = now
         self.content_reads = content_reads if content_reads is not None else ContentReads({})
         self.today = today
+        from docsite.scriban import Limits
+        from docsite.scriban.builtins import BUILTIN_OBJECTS
+
         self.enabled = True  # the config's `templating.enabled`: else texts stay as written
-        self.limits = LIMITS  # with the config's `templating.loop_limit`
+        self.limits = Limits(**LIMITS)  # with the config's `templating.loop_limit`
         self.diagnostics: list[Diagnostic] = []
         self.now_read = False
         self.nonce_read = False
@@ -99,6 +106,8 @@ class Templater:
     ) -> tuple[str, list[Origin]]:
         """A text with its templating run, and where each of its lines came from; on an error,
         the text as written (the error is reported)."""
+        from docsite.scriban import parse
+
         try:
             template = parse(text, first_line, shown)
         except TemplateError as error:
@@ -224,6 +233,8 @@ class Templater:
         """The included file parsed (once per page), its selected part only; None after
         reporting why it cannot be. `call`: where the include is (file, line, column), for
         what the selector warns about."""
+        from docsite.scriban import parse
+
         if (path, selector) in self.parsed:
             return self.parsed[(path, selector)]
         template = None

@@ -4,9 +4,11 @@ at the line someone wrote: in the page, or in the file an include read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from docsite.scriban import Template
-from docsite.scriban.evaluator import Piece
+if TYPE_CHECKING:  # a page's origins are made without the evaluator when it has no templating
+    from docsite.scriban import Template
+    from docsite.scriban.evaluator import Piece
 
 
 @dataclass(frozen=True)

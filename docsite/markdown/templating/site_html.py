@@ -164,7 +164,10 @@ class SiteHtml:
         return problems, files.read
 
     def check(self, page: Page) -> tuple[list[Diagnostic], dict[str, str]]:
-        """Expand them once for `page`: the problems and included files are the same for all."""
+        """Expand them once for `page`: the problems and included files are the same for all.
+        A site without them has nothing to check (nor the template engine to load)."""
+        if not self.texts:
+            return [], {}
         templater = self._templater(page)
         for name in self.texts:
             self._expand(name, templater)
