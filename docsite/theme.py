@@ -52,6 +52,7 @@ from docsite.pageassets import (
     split_needs,
 )
 from docsite.pages import Page
+from docsite.sharedsidebar import SidebarSizes, is_shared, script_tag, sidebar_script
 from docsite.tags import tag_url
 from docsite.themefiles import static_dirs, template_dirs
 from docsite.urls import relative_href, root_prefix
@@ -253,6 +254,8 @@ class Theme:
         self.site_html = site_html
         self._sidebars: dict[str, PagePart] = {}
         self._sidebar_keys: dict[str, str] = {}
+        self._sidebar_sizes = SidebarSizes(nav)
+        self._shared_scripts: dict[str, tuple[str, str]] = {}
         self._expanded: str | None = None
         self._chrome = self._render_chrome()
         self.asset_rules = self._asset_rules()
@@ -373,14 +376,41 @@ class Theme:
     def sidebar(self, page: Page) -> PagePart:
         """The bounded sidebar for a page: top level, its branch, its ancestors' siblings;
         its classes are its folder's sidebar's (the page's own link, marked current, gets an
-        attribute and no class)."""
+        attribute and no class). A long one is the tag of its script (`shared_sidebars`)."""
         cached = self._sidebar_part(page.folder)
         item = self.nav.item_for(page)
+        if self._is_shared(page.folder):
+            return self._shared_part(page.folder, item.url if item is not None else None)
         if item is None or item.url is None:
             return cached
         mark = f'<a href="{ROOT_MARK}{escape(item.url)}" class="nav-link"'
         shown = cached.html.replace(mark, mark[:2] + ' aria-current="page"' + mark[2:], 1)
         return PagePart(shown, cached.classes)
+
+    def _is_shared(self, folder: str) -> bool:
+        """Whether the sidebar of this folder's pages is long enough to be written once."""
+        return is_shared(self._sidebar_sizes.size(folder))
+
+    def _shared_part(self, folder: str, current: str | None) -> PagePart:
+        """A page's shared sidebar: its script's tag, then the sidebar's top level for
+        readers without JavaScript (unless that is long too); the classes of both."""
+        path, _ = self._shared_script(folder)
+        top = self._sidebar_part("") if not self._is_shared("") else PagePart("", frozenset())
+        tag = script_tag(ROOT_MARK, path, current, top.html)
+        return PagePart(tag, self._sidebar_part(folder).classes | top.classes)
+
+    def _shared_script(self, folder: str) -> tuple[str, str]:
+        found = self._shared_scripts.get(folder)
+        if found is None:
+            pages = f"the pages of {folder}/" if folder else "the top-level pages"
+            html = self._sidebar_part(folder).html
+            found = self._shared_scripts[folder] = sidebar_script(html, ROOT_MARK, pages)
+        return found
+
+    def shared_sidebars(self, folders: Iterable[str]) -> dict[str, str]:
+        """The scripts of the shared sidebars of these folders' pages, by site path: a build
+        writes them for every page with a sidebar (generated pages show the top level's)."""
+        return dict(self._shared_script(f) for f in sorted(set(folders)) if self._is_shared(f))
 
     def _sidebar_part(self, folder: str) -> PagePart:
         """The sidebar of the pages of a folder, rendered once, with its classes."""

@@ -73,6 +73,7 @@ STAGES = {
     "publish",
     "render",
     "search",
+    "sharedsidebar",  # a sidebar too long to repeat in each page: one script for its pages
     "sources",
     "tags",
     "theme",

@@ -33,7 +33,7 @@ from docsite.pages import (
 )
 from docsite.render import PageBuilder, PageJob
 from docsite.sources import Discovery, discover, rediscover
-from docsite.theme import Theme
+from docsite.theme import Theme, has_sidebar
 from docsite.urls import UrlStyle
 
 
@@ -238,6 +238,14 @@ def preview_pages(
         data = html.encode("utf-8")
         if data != _served(live.out / page.output_path):  # else the tab shows it already
             previews.append(PagePreview(page.url, page.output_path, data))
+    # The sidebars the pages load (the long ones), when the build has not written them yet.
+    folders = {
+        page.folder for page in shown if page is not None and has_sidebar(page.settings.layout)
+    }
+    for path, script in theme.shared_sidebars(folders).items():
+        data = script.encode("utf-8")
+        if data != _served(live.out / path):
+            previews.append(PagePreview(None, path, data))
     return previews
 
 

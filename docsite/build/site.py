@@ -51,6 +51,7 @@ from docsite.search import (
     search_paths,
 )
 from docsite.sources import Discovery
+from docsite.theme import has_sidebar
 
 
 def render_site(
@@ -400,10 +401,14 @@ def _note_rendered(ctx: BuildContext, plan: PagePlan, result: BuildResult) -> No
 
 def _write_assets(ctx: BuildContext) -> None:
     """The stylesheets the build makes: code highlighting, and the icons every page shows
-    (a page's other icons are in its own head)."""
+    (a page's other icons are in its own head); the sidebars too long to repeat in each
+    of their pages (generated pages show the top level's)."""
     ctx.output.write_text("assets/pygments.css", pygments_css(), ctx.previous_output)
     shared = ctx.theme.icons.class_stylesheet(ctx.theme.asset_rules.shared_icons)
     ctx.output.write_text("assets/icons.css", shared, ctx.previous_output)
+    folders = {page.folder for page in ctx.site.pages if has_sidebar(page.settings.layout)}
+    for path, script in ctx.theme.shared_sidebars(folders | {""}).items():
+        ctx.output.write_text(path, script, ctx.previous_output)
 
 
 def _swap_in(
