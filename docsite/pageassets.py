@@ -175,6 +175,9 @@ class PagePart:
 
     html: str
     classes: frozenset[str]
+    # The HTML whose attributes count, when it is not `html`: a shared sidebar's script tag
+    # stands for the sidebar it shows (docsite.sharedsidebar).
+    shown: str | None = None
 
 
 def matches(
@@ -193,7 +196,8 @@ def matches(
     def present(name: str) -> bool:
         if name not in found:
             found[name] = _has_attribute(page_html, name) or any(
-                _has_attribute(part.html, name) for part in parts
+                _has_attribute(part.html if part.shown is None else part.shown, name)
+                for part in parts
             )
         return found[name]
 

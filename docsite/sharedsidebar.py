@@ -65,12 +65,22 @@ class SidebarSizes:
         else:
             found = self.size(posixpath.dirname(folder_rel))
             item = self.nav.by_folder.get(folder_rel)
-            if item is not None and item.key != ROOT_KEY:
+            if item is not None and self._listed(item):
                 # Opened for its pages: its children listed, whether or not it was open above.
                 opened = 1 + sum(self._closed_size(child) for child in item.children)
                 found += opened - self._closed_size(item)
         self._sizes[folder_rel] = found
         return found
+
+    def _listed(self, item: NavItem) -> bool:
+        """Whether the sidebar can list this folder: every folder above it is in the tree
+        (a folder under one that left the sidebar has an item of its own, shown nowhere)."""
+        while item.key != ROOT_KEY:
+            parent = item.parent
+            if parent is None:
+                return False
+            item = parent
+        return True
 
     def _closed_size(self, item: NavItem) -> int:
         """1, plus its children's when the folder is open on every page's sidebar."""
@@ -93,7 +103,7 @@ def sidebar_script(html: str, root_mark: str, pages: str) -> tuple[str, str]:
     sidebar it is, for a reader of the file."""
     text = _SCRIPT.format(
         pages=pages.replace("*/", "* /"),
-        html=json.dumps(html, ensure_ascii=False),
+        html=json.dumps(html),  # ASCII: whatever charset a host names
         mark=json.dumps(root_mark),
     )
     name = content_digest(text.encode("utf-8"))[:16]

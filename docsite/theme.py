@@ -397,7 +397,8 @@ class Theme:
         path, _ = self._shared_script(folder)
         top = self._sidebar_part("") if not self._is_shared("") else PagePart("", frozenset())
         tag = script_tag(ROOT_MARK, path, current, top.html)
-        return PagePart(tag, self._sidebar_part(folder).classes | top.classes)
+        sidebar = self._sidebar_part(folder)
+        return PagePart(tag, sidebar.classes | top.classes, sidebar.html + top.html)
 
     def _shared_script(self, folder: str) -> tuple[str, str]:
         found = self._shared_scripts.get(folder)

@@ -213,3 +213,7 @@ def test_an_attribute_in_a_part_put_in_later_counts():
     classes = page_classes(page) | part.classes
     assert matches(needs, page, classes, (part,))
     assert not matches(needs, page, page_classes(page))
+    # A shared sidebar's tag stands for the sidebar it shows: the sidebar's attributes count.
+    tag = '<script src="assets/sidebar/x.js"></script>'
+    assert matches(needs, page, classes, (PagePart(tag, part.classes, sidebar),))
+    assert not matches(needs, page, classes, (PagePart(tag, part.classes),))

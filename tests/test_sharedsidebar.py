@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import write_files
@@ -35,6 +36,10 @@ NESTED = {
     "content/open/inner/seven.md": "# Seven\n",
     "content/hidden/eight.md": "---\nvisibility: hidden\n---\n# Eight\n",
     "content/plain/nine.md": "# Nine\n",
+    # A folder under one that left the sidebar: it has a nav item, which no sidebar lists.
+    "content/gone/index.md": "---\nlayout: page\n---\n# Gone\n",
+    "content/gone/sub/ten.md": "# Ten\n",
+    "content/gone/sub/eleven.md": "# Eleven\n",
 }
 
 
@@ -56,17 +61,19 @@ def test_each_folders_sidebar_is_counted_as_the_sidebar_lists_it(tmp_path, mode)
     nav = build_nav(site, mode=mode)
     sizes = SidebarSizes(nav)
     folders = {page.folder for page in site.pages} | {"", "a/b/c", "nowhere/deep"}
+    assert "gone/sub" in nav.by_folder and "gone" not in nav.by_folder
     for folder in sorted(folders):
         steps = sidebar_steps(nav.root.children, ancestors(folder))
         assert sizes.size(folder) == sum(step.kind != "close" for step in steps), folder
 
 
-def test_the_script_inserts_the_sidebar_with_the_pages_link_marked():
+def test_the_script_holds_the_sidebar_and_the_tag_tells_it_the_page():
     html = f'<ul><li><a href="{ROOT_MARK}x/" class="nav-link">X</a></li></ul>'
     path, text = sidebar_script(html, ROOT_MARK, "the pages of x/")
     assert re.fullmatch(SCRIPTS_FOLDER + r"/[0-9a-f]{16}\.js", path)
-    # The HTML and the marker are JavaScript strings as JSON writes them.
-    assert json.dumps(html, ensure_ascii=False) in text and json.dumps(ROOT_MARK) in text
+    # The HTML and the marker are JavaScript strings as JSON writes them, in ASCII.
+    assert json.dumps(html) in text and json.dumps(ROOT_MARK) in text
+    assert text.isascii() and "\\u00e9" in sidebar_script("é", ROOT_MARK, "x")[1]
     assert sidebar_script(html, ROOT_MARK, "the pages of x/")[0] == path  # named by contents
     assert sidebar_script(html + " ", ROOT_MARK, "the pages of x/")[0] != path
     tag = script_tag(ROOT_MARK, path, 'a&b"/', "<ul>top</ul>")
@@ -86,7 +93,24 @@ def big_folder_site(pages: int) -> dict[str, str]:
     }
     for number in range(1, pages + 1):
         files[f"content/ref/e{number:03}.md"] = f"# Endpoint {number}\n\nText {number}.\n"
+    # Pages that moved: their folder's sidebar would be long, but a redirect shows none.
+    files["content/ref/moved/old.md"] = "---\nredirect: ../e001.md\n---\n# Old\n"
     return files
+
+
+def scripts_and_their_pages(out: Path) -> tuple[set[str], set[str]]:
+    """The shared sidebars' scripts written, and those the site's pages load."""
+    from bs4 import BeautifulSoup
+
+    written = {p.relative_to(out).as_posix() for p in out.glob(SCRIPTS_FOLDER + "/*.js")}
+    loaded = set()
+    for path in out.rglob("*.html"):
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for tag in page.select("#sidebar > script[src]"):
+            target = (path.parent / tag["src"]).resolve()
+            assert target.is_file(), (path, tag["src"])
+            loaded.add(target.relative_to(out.resolve()).as_posix())
+    return written, loaded
 
 
 def sidebar_of(out, rel):
@@ -104,7 +128,9 @@ def test_a_long_sidebar_is_written_once_and_its_pages_load_it(tmp_path, monkeypa
     result = build_site(BuildOptions(root=root, out=out, jobs=1))
     assert result.ok, [d.format() for d in result.report.items]
     scripts = sorted((out / SCRIPTS_FOLDER).glob("*.js"))
-    assert len(scripts) == 1
+    assert len(scripts) == 1  # not for the folder of redirects, which shows no sidebar
+    written, loaded = scripts_and_their_pages(out)
+    assert written == loaded
     script = scripts[0].read_text(encoding="utf-8")
     assert script.count('class=\\"nav-link\\"') >= 20  # every endpoint, once for the site
     for rel in ("ref/e001/index.html", "ref/e020/index.html"):
@@ -123,6 +149,25 @@ def test_a_long_sidebar_is_written_once_and_its_pages_load_it(tmp_path, monkeypa
     for rel in ("index.html", "guide/start/index.html"):
         assert sidebar_of(out, rel).select_one("script[src]") is None
         assert sidebar_of(out, rel).select("a.nav-link")
+
+
+def test_a_long_top_level_is_shared_by_every_page_and_the_generated_ones(tmp_path, monkeypatch):
+    """The top level's sidebar is long: every page loads it, the 404 page and the tag pages
+    too (generated, they show the top level's), and no page has a fallback list."""
+    monkeypatch.setattr(docsite.sharedsidebar, "SHARED_ITEMS", 12)
+    root = tmp_path / "proj"
+    files = {"docsite.yml": "title: Wide\n", "content/index.md": "# Home\n"}
+    for number in range(20):
+        files[f"content/p{number:02}.md"] = f"---\ntags: [t{number % 2}]\n---\n# Page {number}\n"
+    write_files(root, files)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    written, loaded = scripts_and_their_pages(out)
+    assert len(written) == 1 and written == loaded
+    for rel in ("index.html", "p03/index.html", "404.html", "tags/t1/index.html"):
+        sidebar = sidebar_of(out, rel)
+        assert sidebar.select_one("script[src]")["src"].endswith(next(iter(written))), rel
+        assert sidebar.select_one("noscript") is None
 
 
 def test_pages_dropping_below_the_limit_inline_their_sidebar_again(tmp_path, monkeypatch):

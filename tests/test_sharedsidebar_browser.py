@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from browser import ARTIFACTS_DIR, build_fixture_site, fresh_page, serve
 from conftest import write_files
+from test_serve_browser import edit, open_live, serving
 
 import docsite.sharedsidebar
 
@@ -73,6 +74,8 @@ def test_the_script_shows_the_sidebar_the_page_would_hold(chromium: Browser, sit
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         seen = shown_sidebar(page, shared_url + rel)
+        # The reference's pages load their sidebar; the others hold theirs (short) in both.
+        assert page.locator("#sidebar > script[src]").count() == rel.startswith("ref/")
         assert seen == shown_sidebar(page, inline_url + rel)
         assert errors == []
     if rel.startswith("ref/"):
@@ -108,3 +111,31 @@ def test_without_javascript_a_page_shows_the_top_level(chromium: Browser, sites)
         links = page.locator("#sidebar a.nav-link")
         labels = [links.nth(i).inner_text() for i in range(links.count())]
         assert labels == ["Home", "Guide", "Reference"]
+
+
+LINKS = """() => Array.from(document.querySelectorAll("#sidebar a.nav-link"))
+    .filter((a) => a.offsetParent && !a.closest("noscript"))
+    .map((a) => (a.getAttribute("aria-current") ? "*" : "") + a.textContent)"""
+
+
+def test_an_edit_swapped_in_place_keeps_the_shared_sidebar(
+    chromium: Browser, tmp_path, monkeypatch
+):
+    """`docsite serve` puts a body edit in place without a reload: the sidebar the script
+    inserted stays as it was (a fetched page's script never runs)."""
+    monkeypatch.setattr(docsite.sharedsidebar, "SHARED_ITEMS", 12)
+    root = tmp_path / "proj"
+    write_files(root, {"content/index.md": "# Home\n", "content/guide/start.md": "# Start\n"})
+    write_files(
+        root, {f"content/ref/e{n:02}.md": f"# Endpoint {n}\n\nText {n}.\n" for n in range(1, 21)}
+    )
+    with serving(root) as url, fresh_page(chromium) as page:
+        open_live(page, url + "ref/e05/")
+        assert page.locator("#sidebar > script[src]").count() == 1
+        before = page.evaluate(LINKS)
+        assert len(before) > 20 and "*Endpoint 5" in before
+        page.evaluate("window.beforeSwap = true")
+        edit(root / "content/ref/e05.md", "Text 5.", "Changed text 5.")
+        page.get_by_text("Changed text 5.").wait_for(timeout=10_000)
+        assert page.evaluate("window.beforeSwap === true")  # in place, not reloaded
+        assert page.evaluate(LINKS) == before

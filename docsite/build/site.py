@@ -406,7 +406,11 @@ def _write_assets(ctx: BuildContext) -> None:
     ctx.output.write_text("assets/pygments.css", pygments_css(), ctx.previous_output)
     shared = ctx.theme.icons.class_stylesheet(ctx.theme.asset_rules.shared_icons)
     ctx.output.write_text("assets/icons.css", shared, ctx.previous_output)
-    folders = {page.folder for page in ctx.site.pages if has_sidebar(page.settings.layout)}
+    folders = {
+        page.folder
+        for page in ctx.site.pages
+        if has_sidebar(page.settings.layout) and not page.settings.redirect
+    }
     for path, script in ctx.theme.shared_sidebars(folders | {""}).items():
         ctx.output.write_text(path, script, ctx.previous_output)
 

@@ -131,12 +131,24 @@
     return live && made && shell(doc) ? { doc, stamp: Number(live.dataset.served || 0) } : null;
   };
 
+  // A sidebar too long for each page is inserted by a script of its own (docsite's
+  // sharedsidebar), which a fetched page never runs: the same script, told the same page,
+  // shows the sidebar the page holds already (a changed one changes the page's scripts).
+  const sharedSidebar = (doc) => {
+    const tag = (d) => d.querySelector("#sidebar > script[src]");
+    const fresh = tag(doc), here = document.getElementById("sidebar");
+    if (fresh && here && known.has(here) && tag(document)?.outerHTML === fresh.outerHTML) {
+      fresh.parentElement.outerHTML = known.get(here).html;
+    }
+  };
+
   // The page as it is now, in place; null when only a reload can show it.
   const swap = async () => {
     const fetched = await fetchPage();
     if (!fetched || !shown || !shell(document)) return null;
     const { doc, stamp } = fetched;
     if (scripts(doc) !== scripts(shown) || language(doc) !== language(shown)) return null;
+    sharedSidebar(doc);
     const newSheets = [...doc.head.querySelectorAll('link[rel="stylesheet"]')];
     const x = scrollX, y = scrollY;
     const after = [];
