@@ -21,7 +21,7 @@ from docsite.diagnostics import Severity
 from docsite.markdown import make_markdown
 from docsite.markdown.components import blocks
 from docsite.markdown.guards import AUTOLINK_WINDOW, NESTING_LIMIT
-from docsite.markdown.headings import UniqueSlugs, slugify
+from docsite.markdown.headings import UniqueSlugs, anchor_title, slugify
 
 
 def test_unique_slugs_number_as_mdit_py_plugins_does():
@@ -151,3 +151,22 @@ def test_autolinks_render_as_without_the_guards():
             (a["href"], a.get_text()) for a in expected.find_all("a")
         ], sample
         assert text.get_text() == expected.get_text(), sample
+
+
+class UncopiedList(list):
+    """Tokens that fail the test when copied from a point on, as a slice copies them."""
+
+    def __getitem__(self, key):  # type: ignore[no-untyped-def]
+        if isinstance(key, slice):
+            raise AssertionError("tokens copied to find one heading's title")
+        return super().__getitem__(key)
+
+
+def test_a_headings_title_is_found_without_copying_the_tokens_after_it():
+    """Each heading's title is the next inline token: a page of n headings once copied the
+    rest of its tokens for each (100,000 same-text headings took 238 s)."""
+    tokens = UncopiedList(make_markdown().parse("## One\n\ntext\n\n## Two [!badge B]\n"))
+    openers = [i for i, token in enumerate(tokens) if token.type == "heading_open"]
+    # (parsed, each heading has its permalink: a space, then a link)
+    assert [anchor_title(tokens, i).strip() for i in openers] == ["One", "Two"]
+    assert anchor_title(tokens, len(tokens)) == ""

@@ -35,8 +35,10 @@ def slugify(title: str) -> str:
 
 def anchor_title(tokens: list[Token], index: int) -> str:
     """The text of the first inline token from `index` on: a heading's or a component's title,
-    without the components inside it (badges, icons) or the markup around it."""
-    for token in tokens[index:]:
+    without the components inside it (badges, icons) or the markup around it. Looked for
+    from `index` on without copying the tokens after it (a page of n headings: n copies)."""
+    for position in range(index, len(tokens)):
+        token = tokens[position]
         if token.type == "inline":
             children = token.children or []
             return "".join(c.content for c in children if c.type in ("text", "code_inline"))
