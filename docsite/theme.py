@@ -373,13 +373,14 @@ class Theme:
             )
         return self._expanded
 
-    def sidebar(self, page: Page) -> PagePart:
+    def sidebar(self, page: Page, held: bool = False) -> PagePart:
         """The bounded sidebar for a page: top level, its branch, its ancestors' siblings;
         its classes are its folder's sidebar's (the page's own link, marked current, gets an
-        attribute and no class). A long one is the tag of its script (`shared_sidebars`)."""
+        attribute and no class). A long one is the tag of its script (`shared_sidebars`),
+        unless the page is to hold it anyway (`held`)."""
         cached = self._sidebar_part(page.folder)
         item = self.nav.item_for(page)
-        if self._is_shared(page.folder):
+        if not held and self._is_shared(page.folder):
             return self._shared_part(page.folder, item.url if item is not None else None)
         if item is None or item.url is None:
             return cached
@@ -624,7 +625,9 @@ class Theme:
 
     def render_extra(self, template: str, page: Page, root: str | None = None, **values) -> str:
         """A generated page (tag list, 404) in the site layout, with the root sidebar.
-        `root` replaces the page's relative path to the site root (404.html needs its own)."""
+        `root` replaces the page's relative path to the site root (404.html needs its own:
+        served at any address, it holds its sidebar, long or not, since the address of a
+        shared sidebar's script may not resolve there)."""
         html = self.env.get_template(template).render(
             site=self.config,
             page=page,
@@ -637,8 +640,9 @@ class Theme:
             chrome_actions=self._chrome_actions(page),
             **values,
         )
+        sidebar = self.sidebar(page, held=root is not None)
         root = root_prefix(page.url) if root is None else root
-        return self._finished(html, root, sidebar=self.sidebar(page))
+        return self._finished(html, root, sidebar=sidebar)
 
     def _image_url(self, page: Page, image: str) -> str:
         """The page's social image (a link from the page), else the site's default; "" when
