@@ -102,7 +102,7 @@ def sidebar_script(html: str, root_mark: str, pages: str) -> tuple[str, str]:
     path goes), and the site path it is written at, named by its contents. `pages`: whose
     sidebar it is, for a reader of the file."""
     text = _SCRIPT.format(
-        pages=pages.replace("*/", "* /"),
+        pages=pages.replace("*/", "* /").encode("ascii", "backslashreplace").decode(),
         html=json.dumps(html),  # ASCII: whatever charset a host names
         mark=json.dumps(root_mark),
     )

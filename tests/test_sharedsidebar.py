@@ -74,6 +74,7 @@ def test_the_script_holds_the_sidebar_and_the_tag_tells_it_the_page():
     # The HTML and the marker are JavaScript strings as JSON writes them, in ASCII.
     assert json.dumps(html) in text and json.dumps(ROOT_MARK) in text
     assert text.isascii() and "\\u00e9" in sidebar_script("é", ROOT_MARK, "x")[1]
+    assert sidebar_script(html, ROOT_MARK, "the pages of café/ */")[1].isascii()
     assert sidebar_script(html, ROOT_MARK, "the pages of x/")[0] == path  # named by contents
     assert sidebar_script(html + " ", ROOT_MARK, "the pages of x/")[0] != path
     tag = script_tag(ROOT_MARK, path, 'a&b"/', "<ul>top</ul>")
