@@ -95,6 +95,9 @@ class CacheState(InputsState):
     # Everything pages show besides their own file and links: when it is unchanged, a page
     # whose file is unchanged is reused without working out its keys.
     site_key: str = ""
+    # The same but for the settings and titles of pages that are not a folder's own: when it
+    # is unchanged, a page whose file is unchanged keeps its Markdown key.
+    structure_key: str = ""
     spare: SpareLedger | None = None  # what the next build may know of its spare tree
 
 

@@ -25,7 +25,7 @@ tests/test_keys.py fails if a field of a page can change without its keys changi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NewType, Protocol
@@ -354,6 +354,9 @@ class SharedKeys:
     site: str
     theme: str
     markdown: str  # key_of(MarkdownSiteInputs)
+    # The site key without the settings and titles of the pages that are not a folder's
+    # own: what a page's Markdown key may depend on besides its own file (`structure`).
+    structure: str
     variables: str
     site_templated: bool  # top.md or bottom.md exist: they go into every page, with its values
     actions: str = ""  # the custom actions' key, "" when the project has none
@@ -399,36 +402,47 @@ def shared_keys(
     # The templating options change what templated pages (those that read variables) show;
     # the nonce only those that read it, which follow it as a value read (`snapshot`).
     variables = digest(project_variables(config), config.data, config.templating_options)
-    site_key = key_of(
-        SiteInputs(
-            assets,
-            includes,
-            theme_key,
-            variables,
-            [(p.source.rel, p.yaml_text, p.h1) for p in site.pages],
-            sorted(
-                (name, entry[0])
-                for name, entry in files.items()
-                if name.endswith(SETTINGS_SUFFIXES)
-            ),
-            inputs_of(files, InputKind.STATIC),
-            theme.last_updated,
-            theme.last_updated_by,
-            theme.blog.digest() if theme.blog is not None else "",
-        )
+    inputs = SiteInputs(
+        assets,
+        includes,
+        theme_key,
+        variables,
+        [(p.source.rel, p.yaml_text, p.h1) for p in site.pages],
+        sorted(
+            (name, entry[0]) for name, entry in files.items() if name.endswith(SETTINGS_SUFFIXES)
+        ),
+        inputs_of(files, InputKind.STATIC),
+        theme.last_updated,
+        theme.last_updated_by,
+        theme.blog.digest() if theme.blog is not None else "",
     )
+    site_key = key_of(inputs)
     templated = any(
         name.endswith(("/top.md", "/bottom.md")) and content_hash != MISSING
         for name, content_hash in site_includes
     )
+    markdown = _markdown_site_key(config, theme, assets, includes, icons)
     return SharedKeys(
         site_key,
         theme_key,
-        _markdown_site_key(config, theme, assets, includes, icons),
+        markdown,
+        _structure_key(inputs, site, markdown),
         variables,
         templated,
         actions_key(files) if inputs_of(files, InputKind.ACTION) else "",
     )
+
+
+def _structure_key(inputs: SiteInputs, site: SiteContent, markdown: str) -> str:
+    """The site key but for the settings and titles of pages that are not a folder's own,
+    with the Markdown key all pages share: when it holds, a page's Markdown key is made of
+    its own file alone. (A folder's own page gives the pages below it their visibility and
+    address; another page gives nothing to any other page's Markdown but through its links,
+    which the page's dependencies follow.)"""
+    pages = [
+        (p.source.rel, p.yaml_text, p.h1) if p.is_index else (p.source.rel,) for p in site.pages
+    ]
+    return digest(key_of(replace(inputs, pages=pages)), markdown)
 
 
 def _markdown_site_key(

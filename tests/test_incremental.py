@@ -898,3 +898,37 @@ def test_the_build_after_a_first_build_knows_the_copy_of_the_site_it_made(tmp_pa
     assert [path for path in compared if path.endswith((".html", ".md"))] == []
     monkeypatch.undo()
     assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("name", ["label", "order", "folder"])
+def test_a_label_edit_works_out_the_markdown_keys_of_the_pages_it_may_change_only(
+    tmp_path, monkeypatch, name
+):
+    """An edit of a page's own settings or title changes the site key, so every page's key
+    is worked out; a page whose file and links are as they were keeps its Markdown key
+    (the structure key holds). An edit of a folder's own page changes what the pages below
+    it inherit: every Markdown key is worked out again."""
+    root = tmp_path / "proj"
+    make_site(root)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    worked_out: list[str] = []
+    inputs = plan_module.markdown_inputs
+    monkeypatch.setattr(
+        plan_module,
+        "markdown_inputs",
+        lambda page, shared: worked_out.append(page.source.rel) or inputs(page, shared),
+    )
+    EDITS[name](root)
+    result = build_site(BuildOptions(root=root, out=out, jobs=1))
+    assert result.ok, [d.format() for d in result.report.items]
+    if name == "folder":
+        assert len(worked_out) == result.pages
+    else:
+        # The page, and those whose links show it (its title, its address).
+        assert 1 <= len(worked_out) <= 3, worked_out
+        assert EDITS_PAGE[name] in worked_out
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+EDITS_PAGE = {"label": "s2/p5.md", "order": "s0/p1.md"}

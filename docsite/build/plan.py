@@ -50,6 +50,22 @@ class _Survey:
     dependencies: dict[str, tuple] = field(default_factory=dict)
     markdown_valid: bool = False  # its cached parse may be used
 
+    def as_recorded(self, ctx: BuildContext, values: DependencyValues) -> None:
+        """Take the record's Markdown key when only other pages' settings or titles changed
+        (the structure key holds) and neither the page's file nor what it read did: the
+        inputs of its Markdown key are as they were. Its page key is worked out still."""
+        record = self.record
+        assert record is not None
+        rel = self.page.source.rel
+        if (
+            record.source_digest == ctx.files[content_input(rel)][0]
+            and not self.page.settings.redirect
+            and values.unchanged(record.dependencies)
+        ):
+            self.markdown_key = record.markdown_key
+            self.dependencies = record.dependencies
+            self.markdown_valid = True
+
     def known(self, shared: SharedKeys, values: DependencyValues) -> _Survey:
         """With its Markdown key and dependencies worked out (the fast path skips them)."""
         if not self.markdown_key:
@@ -73,12 +89,15 @@ def plan_pages(ctx: BuildContext, shared: SharedKeys, parse: ParseLinks) -> Page
     render job for each of the others. When pages list their backlinks, the pages whose
     links are unknown are parsed first (`parse`), since a page's list depends on the others."""
     same_site = shared.site == ctx.previous.site_key
+    same_structure = shared.structure == ctx.previous.structure_key
     values = _values(ctx)
     surveys = []
     for page in ctx.site.pages:
         record = ctx.previous.pages.get(page.source.rel)
         fast = same_site and record is not None and _unchanged(ctx, page, record, values)
         survey = _Survey(page, record, fast)
+        if not fast and same_structure and record is not None:
+            survey.as_recorded(ctx, values)
         surveys.append(survey if fast else survey.known(shared, values))
     backlinks, parsed = _backlinks(ctx, surveys, parse, same_site)
     values = _values(ctx)  # the parse may have added the files pages read to the inputs

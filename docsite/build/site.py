@@ -226,6 +226,7 @@ def _write_site(
             pages=records,
             files=ctx.files,
             site_key=shared.site,
+            structure_key=shared.structure,
             marker=marker_of(ctx.output.staging),  # the marker keeps its identity through the swap
             spare=None if ctx.options.keep_live else ctx.output.ledger(),
         )
