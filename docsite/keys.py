@@ -368,9 +368,11 @@ def shared_keys(
     theme: Theme,
     files: dict[str, FileEntry],
     site_includes: list[tuple[str, str]],
+    last: tuple[str, str] = ("", ""),
 ) -> SharedKeys:
     """`files`: every input's entry by name; `site_includes`: (input name, hash) of the
-    site-wide includes and the files they read."""
+    site-wide includes and the files they read; `last`: the last build's site and structure
+    keys (the same site key, the same structure key, which is made of part of its inputs)."""
     from docsite.markdown.templating import project_variables  # loads with the renderer
 
     assets = assets_key(site)
@@ -426,7 +428,7 @@ def shared_keys(
         site_key,
         theme_key,
         markdown,
-        _structure_key(inputs, site, markdown),
+        last[1] if last[0] == site_key else _structure_key(inputs, site, markdown),
         variables,
         templated,
         actions_key(files) if inputs_of(files, InputKind.ACTION) else "",
