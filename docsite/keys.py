@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NewType, Protocol
 
 from docsite.blog import summary_facts
-from docsite.cache import CACHE_VERSION, FileEntry, digest, engine_digest
+from docsite.cache import CACHE_VERSION, CacheState, FileEntry, digest, engine_digest
 from docsite.config import ChecksConfig, HeaderLink, OutboundConfig, SiteConfig
 from docsite.frontmatter import PageSettings
 from docsite.labels import markdown_words
@@ -368,11 +368,11 @@ def shared_keys(
     theme: Theme,
     files: dict[str, FileEntry],
     site_includes: list[tuple[str, str]],
-    last: tuple[str, str] = ("", ""),
+    last: CacheState | None = None,
 ) -> SharedKeys:
     """`files`: every input's entry by name; `site_includes`: (input name, hash) of the
-    site-wide includes and the files they read; `last`: the last build's site and structure
-    keys (the same site key, the same structure key, which is made of part of its inputs)."""
+    site-wide includes and the files they read; `last`: the last build's state, whose
+    structure key is this one's when its site key is (it is made of part of its inputs)."""
     from docsite.markdown.templating import project_variables  # loads with the renderer
 
     assets = assets_key(site)
@@ -428,7 +428,9 @@ def shared_keys(
         site_key,
         theme_key,
         markdown,
-        last[1] if last[0] == site_key else _structure_key(inputs, site, markdown),
+        last.structure_key
+        if last is not None and last.site_key == site_key
+        else _structure_key(inputs, site, markdown),
         variables,
         templated,
         actions_key(files) if inputs_of(files, InputKind.ACTION) else "",

@@ -170,8 +170,7 @@ def _write_site(
     changed pages into the last search index, elsewhere."""
     added, site_includes = site_include_inputs(ctx.config, ctx.files, ctx.hasher, site_html_files)
     ctx.files.update(added)
-    last = (ctx.previous.site_key, ctx.previous.structure_key)
-    shared = shared_keys(ctx.config, ctx.site, ctx.theme, ctx.files, site_includes, last)
+    shared = shared_keys(ctx.config, ctx.site, ctx.theme, ctx.files, site_includes, ctx.previous)
     # A build that indexes every page gives each to Pagefind as soon as it is written (on
     # more than one core, in runs that Pagefinds of their own index while the render goes on).
     feeder = index_feeder(
