@@ -56,12 +56,7 @@ class _Survey:
         inputs of its Markdown key are as they were. Its page key is worked out still."""
         record = self.record
         assert record is not None
-        rel = self.page.source.rel
-        if (
-            record.source_digest == ctx.files[content_input(rel)][0]
-            and not self.page.settings.redirect
-            and values.unchanged(record.dependencies)
-        ):
+        if _as_read(ctx, self.page, record, values):
             self.markdown_key = record.markdown_key
             self.dependencies = record.dependencies
             self.markdown_valid = True
@@ -193,11 +188,15 @@ def _decide(
 
 def _unchanged(ctx: BuildContext, page: Page, record: PageRecord, values: DependencyValues) -> bool:
     """The fast path: the site key is the same, and so are the page's file and dependencies."""
+    return _as_read(ctx, page, record, values) and _link(ctx, page, record)
+
+
+def _as_read(ctx: BuildContext, page: Page, record: PageRecord, values: DependencyValues) -> bool:
+    """The page's file and what it read are as its record says (and it is no redirect)."""
     return (
         record.source_digest == ctx.files[content_input(page.source.rel)][0]
         and not page.settings.redirect
         and values.unchanged(record.dependencies)
-        and _link(ctx, page, record)
     )
 
 
