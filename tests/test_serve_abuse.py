@@ -312,10 +312,11 @@ LIVE_SCRIPT = re.compile(r'<script src="/__docsite/livereload\.js"[^>]*></script
 
 def served_html(url: str, site: Path) -> dict[str, str]:
     """Every HTML page of the served folder as the server answers it, live script taken out.
-    A folder the server removes while it is walked gives no answer ({}): ask again."""
+    A folder the server removes, or replaces with a file, while it is walked gives no
+    answer ({}): ask again."""
     try:
         paths = sorted(site.rglob("*.html"))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return {}
     pages = {}
     for path in paths:
