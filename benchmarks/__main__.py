@@ -2,7 +2,8 @@
 [--engine CHECKOUT] [--no-watch]`
 
 `python -m benchmarks --pathological [--scale F] [--limit S] [--only WORD ...]`: one huge or
-deeply nested page per case, each built at n and 2n (see benchmarks/pathological.py)."""
+deeply nested page per case, each built at n and 2n (see benchmarks/pathological.py); exits
+with status 1 when a case is not linear."""
 
 import argparse
 import os
@@ -92,7 +93,9 @@ def main() -> None:
         json_path = args.json
         if json_path == RESULTS / "latest.json":
             json_path = RESULTS / "pathological.json"
-        run_pathological(json_path, args.keep, args.limit, args.scale, args.only)
+        report = run_pathological(json_path, args.keep, args.limit, args.scale, args.only)
+        if any(case["superlinear"] for case in report):
+            raise SystemExit(1)  # the table names them
         return
     mkdocs_limit = None if args.no_mkdocs else args.mkdocs_limit
     run(

@@ -4,6 +4,9 @@ for a case that needs them, other pages that grow with n).
 A build must take time linear in the page's size (2n takes about twice n), or stop early
 with a diagnostic naming the limit; a case that takes longer than the time limit is shown
 as a lower bound. Seconds per MB are net of an empty site's build, next to a normal page's.
+A case that is not linear (SUPERLINEAR) is named after the table, and the run exits with
+status 1: a regression such as one that made 100,000 headings take 238 s instead of 7
+shows at once, without reading the table.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ from pathlib import Path
 
 from benchmarks.corpus import _page
 from benchmarks.runner import RUN_ENV, docsite_command
+
+# 2n taking more than this many times n is not linear: quadratic time gives 4, linear 2, and
+# the margin is for the noise of a shared machine.
+SUPERLINEAR = 3.0
+# Below this many seconds at 2n, the ratio is mostly noise (a build's own start varies by
+# tens of milliseconds): such a case is not judged.
+JUDGED_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -133,6 +143,14 @@ class CaseResult:
     def seconds_per_mb(self) -> float:
         return self.double.seconds / self.double.mb if self.double.mb else 0.0
 
+    @property
+    def superlinear(self) -> bool:
+        """Whether the case is not linear: it hit the time limit, or 2n, long enough to
+        judge, took more than SUPERLINEAR times n."""
+        if self.double.timed_out:
+            return True
+        return self.double.seconds >= JUDGED_SECONDS and self.ratio > SUPERLINEAR
+
 
 def write_site(
     root: Path, body: str, frontmatter: str = "", others: dict[str, str] | None = None
@@ -210,6 +228,11 @@ def table(results: list[CaseResult], empty: float) -> str:
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append(f"(seconds are net of an empty site's build, {empty:.2f} s)")
+    failed = [r.name for r in results if r.superlinear]
+    if failed:
+        lines.append(
+            f"NOT LINEAR (2n/n over {SUPERLINEAR:g}, or over the time limit): " + ", ".join(failed)
+        )
     return "\n".join(lines)
 
 
@@ -237,7 +260,11 @@ def run_pathological(
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
     print(table(results, empty))
-    report = [asdict(r) | {"ratio": r.ratio, "seconds_per_mb": r.seconds_per_mb} for r in results]
+    report = [
+        asdict(r)
+        | {"ratio": r.ratio, "seconds_per_mb": r.seconds_per_mb, "superlinear": r.superlinear}
+        for r in results
+    ]
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps({"empty_site_seconds": empty, "cases": report}, indent=2))
     print(f"results written to {json_path}")

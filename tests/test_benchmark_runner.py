@@ -90,3 +90,52 @@ def test_the_engine_is_compiled_before_anything_is_timed(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         runner.run([10], 1, None, tmp_path / "out.json", tmp_path / "work", engine=engine)
     assert compiled == [True]
+
+
+def test_the_pathological_run_names_a_case_that_is_not_linear_and_exits_with_1(
+    tmp_path, monkeypatch, capsys
+):
+    """The cases are timed by a stand-in build: seconds from the page's size, as each case
+    grows. A quadratic case is named; a linear one and a fast noisy one are not."""
+    from benchmarks import __main__ as command
+    from benchmarks import pathological
+    from benchmarks.pathological import Case
+
+    growth = {"linear": lambda k: 0.4 * k, "quadratic": lambda k: 0.4 * k * k}
+    growth["noisy"] = lambda k: 0.01 * k**3  # 2n/n of 8, but 0.08 s: not judged
+
+    def built(root, limit):
+        if root.name == "empty":
+            return 0.1, False, ""
+        name, size = root.name.rsplit("-", 1)
+        return 0.1 + growth[name](int(size) / 100), False, ""
+
+    cases = tuple(Case(name, 100, "units", lambda n: "x" * n) for name in growth)
+    monkeypatch.setattr(pathological, "CASES", cases)
+    monkeypatch.setattr(pathological, "build", built)
+    report = pathological.run_pathological(tmp_path / "p.json", keep=tmp_path / "work")
+    assert {case["name"]: case["superlinear"] for case in report} == {
+        "linear": False,
+        "quadratic": True,
+        "noisy": False,
+    }
+    printed = capsys.readouterr().out
+    assert "NOT LINEAR (2n/n over 3, or over the time limit): quadratic" in printed
+
+    monkeypatch.setattr(
+        sys, "argv", ["benchmarks", "--pathological", "--json", str(tmp_path / "q.json")]
+    )
+    with pytest.raises(SystemExit) as stopped:
+        command.main()
+    assert stopped.value.code == 1
+    monkeypatch.setattr(pathological, "CASES", cases[:1])
+    command.main()  # linear only: no exit status
+
+
+def test_a_case_over_the_time_limit_is_not_linear():
+    from benchmarks.pathological import CaseResult, Measure
+
+    within = Measure(10, 0.1, 1.0, False, "")
+    over = Measure(20, 0.2, 300.0, True, "(not run)")
+    assert CaseResult("slow", "units", within, over).superlinear
+    assert not CaseResult("fine", "units", within, Measure(20, 0.2, 2.1, False, "")).superlinear
