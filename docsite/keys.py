@@ -35,7 +35,7 @@ from docsite.cache import CACHE_VERSION, CacheState, FileEntry, digest, engine_d
 from docsite.config import ChecksConfig, HeaderLink, OutboundConfig, SiteConfig
 from docsite.frontmatter import PageSettings
 from docsite.labels import markdown_words
-from docsite.pages import Page, SiteContent
+from docsite.pages import Page, SiteContent, section_label
 from docsite.projectfiles import MISSING
 from docsite.sources import SETTINGS_SUFFIXES
 
@@ -105,6 +105,11 @@ _FILE_DEPENDENCY = "file:"
 _READ_DEPENDENCY = "read:"
 _PUBLISH_DEPENDENCY = "publish:"
 _SUMMARY_DEPENDENCY = "summary:"
+# "resolve:" and a link's target that no page's file is (an address, a tag's page, a page
+# not written yet): what the link finds there now (`markdown.link_resolution`).
+_RESOLVE_DEPENDENCY = "resolve:"
+# What a link's target resolves to now (`markdown.link_resolution`), from the build.
+LinkResolution = Callable[[SiteContent, str], tuple]
 # What a read value is now, by name ("time", "blog.posts"...): from the build's templating.
 CurrentReads = Callable[[str], str]
 
@@ -145,9 +150,14 @@ def _link_facts(site: SiteContent, rel: str) -> tuple:
 
 
 def summary_snapshot(site: SiteContent, rel: str) -> tuple:
-    """What a card shows of a page beyond its settings: its summary, image and date."""
+    """What a card shows of a page beyond its link: its summary, image and dates, and its
+    kicker (its categories, else its folder's label)."""
     target = site.by_source.get(rel)
-    return (*summary_facts(target), *target.settings.categories) if target is not None else ()
+    if target is None:
+        return ()
+    settings = target.settings
+    kicker = (*settings.categories, section_label(site, target))
+    return (*summary_facts(target), str(settings.created or ""), *kicker)
 
 
 def snapshot(
@@ -155,9 +165,11 @@ def snapshot(
     files: dict[str, FileEntry],
     keys: Iterable[str],
     current: CurrentReads | None = None,
+    resolve: LinkResolution | None = None,
 ) -> dict[str, tuple]:
-    """A page's dependencies as they are now: linked pages, files and values it read."""
-    return DependencyValues(site, files, current).snapshot(keys)
+    """A page's dependencies as they are now: linked pages, files and values it read, and
+    what its links to no page's file find."""
+    return DependencyValues(site, files, current, resolve).snapshot(keys)
 
 
 class DependencyValues:
@@ -170,10 +182,12 @@ class DependencyValues:
         site: SiteContent,
         files: dict[str, FileEntry],
         current: CurrentReads | None = None,
+        resolve: LinkResolution | None = None,
     ):
         self._site = site
         self._files = files
         self._current = current
+        self._resolve = resolve
         self._known: dict[str, tuple] = {}
 
     def snapshot(self, keys: Iterable[str]) -> dict[str, tuple]:
@@ -203,6 +217,9 @@ class DependencyValues:
         if key.startswith(_READ_DEPENDENCY):
             name = key.removeprefix(_READ_DEPENDENCY)
             return (self._current(name) if self._current is not None else MISSING,)
+        if key.startswith(_RESOLVE_DEPENDENCY):  # no resolver: unknown, so never the same
+            target = key.removeprefix(_RESOLVE_DEPENDENCY)
+            return self._resolve(site, target) if self._resolve is not None else (MISSING,)
         return _link_facts(site, key)
 
 
@@ -213,11 +230,14 @@ def dependencies_of(
     values: dict[str, str] | None = None,
     published: Iterable[str] = (),
     summarized: Iterable[str] = (),
+    resolved: dict[str, tuple] | None = None,
 ) -> dict[str, tuple]:
     """A freshly rendered page's dependencies: the pages it links to, the files it read,
     the values its templating read (name -> what it was), and the left-out files it links
-    to (they are published while it does), and the pages its cards summarize."""
+    to (they are published while it does), the pages its cards summarize, and what its
+    links to no page's file found (target -> `link_resolution`'s answer)."""
     found = {
+        **{_RESOLVE_DEPENDENCY + target: value for target, value in (resolved or {}).items()},
         **{_SUMMARY_DEPENDENCY + rel: summary_snapshot(site, rel) for rel in summarized},
         **{_PUBLISH_DEPENDENCY + rel: () for rel in published},
         **link_snapshot(site, set(linked)),

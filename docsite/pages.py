@@ -119,6 +119,16 @@ def humanize(stem: str) -> str:
     return words[:1].upper() + words[1:] if words else stem
 
 
+def section_label(site: SiteContent, page: Page) -> str:
+    """The label of the sidebar folder holding the page, as the sidebar shows it (a card's
+    kicker)."""
+    folder = site.folders.get(page.folder) if page.folder else None
+    if folder is None:
+        return ""
+    index = folder.index.label if folder.index is not None else ""
+    return index or folder.settings.label or humanize(posixpath.basename(folder.rel))
+
+
 @functools.lru_cache(maxsize=1 << 16)  # every page's URL, on every load of the site
 def slugify_segment(name: str, recase: bool = True) -> str:
     """A file or folder name as a URL segment: lower case (unless `recase: none`), and no

@@ -21,7 +21,7 @@ from docsite.cache import BuildCache, PageRecord, digest, file_stat, markdown_re
 from docsite.diagnostics import Diagnostic
 from docsite.keys import dependencies_of, snapshot
 from docsite.labels import markdown_words
-from docsite.markdown import MarkdownRenderer, Rendered
+from docsite.markdown import MarkdownRenderer, Rendered, link_resolution
 from docsite.markdown.links import setting_href
 from docsite.markdown.templating import TemplateSetup
 from docsite.output import atomic_write, clear_path, make_folders, same_bytes, same_inode
@@ -239,6 +239,7 @@ class PageBuilder:
             rendered.reads,
             rendered.published,
             rendered.summarized,
+            rendered.resolved,
         )
         failed = any(d.severity.value == "error" for d in rendered.diagnostics)
         if not ahead and not failed and self.cache.enabled:
@@ -257,7 +258,7 @@ class PageBuilder:
             return None
         dependencies = parsed[1]
         current = self.markdown.setup.current
-        if dependencies != snapshot(self.site, self.files, dependencies, current):
+        if dependencies != snapshot(self.site, self.files, dependencies, current, link_resolution):
             return None
         return parsed
 

@@ -24,6 +24,7 @@ from docsite.keys import (
     page_key,
     project_input,
 )
+from docsite.markdown import link_resolution
 from docsite.markdown.templating import INCLUDES_FOLDER, SITE_INCLUDES
 from docsite.pages import Page
 from docsite.render import PageJob
@@ -107,7 +108,7 @@ def _values(ctx: BuildContext) -> DependencyValues:
     """What pages' dependencies are now, each worked out once as pages ask."""
     site_html = ctx.theme.site_html
     current = site_html.setup.current if site_html is not None else None
-    return DependencyValues(ctx.site, ctx.files, current)
+    return DependencyValues(ctx.site, ctx.files, current, link_resolution)
 
 
 def _backlinks(

@@ -18,10 +18,11 @@ from docsite.icons import IconSet
 from docsite.markdown.attributes import attributes_plugin
 from docsite.markdown.code import code_plugin
 from docsite.markdown.components import components_plugin
+from docsite.markdown.components.wikilink import WIKI_PREFIX, wiki_pages
 from docsite.markdown.context import RenderContext
 from docsite.markdown.guards import guards_plugin
 from docsite.markdown.headings import TocEntry, headings_plugin
-from docsite.markdown.links import links_plugin
+from docsite.markdown.links import links_plugin, path_resolution
 from docsite.markdown.tables import tables_plugin
 from docsite.markdown.templating import (
     TemplateSetup,
@@ -53,10 +54,19 @@ class Rendered:
     reads: dict[str, str] = field(default_factory=dict)  # values its templating read
     published: list[str] = field(default_factory=list)  # left-out files it links to
     summarized: list[str] = field(default_factory=list)  # pages its cards summarize
+    resolved: dict[str, tuple] = field(default_factory=dict)  # RenderContext.resolved
 
 
 # The renderer writes every attribute as id="..." (escaped), so a pattern finds them all.
 _ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')
+
+
+def link_resolution(site: SiteContent, key: str) -> tuple:
+    """What a link recorded in `Rendered.resolved` finds now: a wikilink's page name (the
+    pages it may stand for), else a path or address (`links.path_resolution`)."""
+    if key.startswith(WIKI_PREFIX):
+        return wiki_pages(site, key.removeprefix(WIKI_PREFIX))
+    return path_resolution(site, key)
 
 
 def make_markdown(html: bool = True, hard_breaks: bool = False) -> MarkdownIt:
@@ -157,6 +167,7 @@ class MarkdownRenderer:
             page_links=ctx.page_links,
             linked=ctx.linked,
             summarized=sorted(set(ctx.summarized)),
+            resolved=dict(sorted(ctx.resolved.items())),
             published=sorted(set(ctx.published)),
             icons=sorted(ctx.used_icons),
             files=dict(sorted(files.read.items())),

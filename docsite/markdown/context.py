@@ -35,6 +35,9 @@ class RenderContext:
     linked: list[str] = field(default_factory=list)  # pages linked to, also from settings
     summarized: list[str] = field(default_factory=list)  # pages whose summary it shows: cards
     published: list[str] = field(default_factory=list)  # files of site.linkable linked to
+    # Links to no page's file (an address, a tag's page, a page not written yet): what each
+    # found (`markdown.link_resolution`), for the page to be rendered again when that changes.
+    resolved: dict[str, tuple] = field(default_factory=dict)
     icons: IconSet = field(default_factory=IconSet)
     used_icons: set[str] = field(default_factory=set)  # for the site's icons.css
     files: ProjectFiles | None = None  # reads included files and code snippets

@@ -5,7 +5,6 @@ from __future__ import annotations
 import posixpath
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import validateLink
@@ -156,14 +155,16 @@ def resolve_link(
         )
         return None
     suffix = ("?" + query if query else "") + ("#" + fragment if fragment else "")
-    found = find_page(ctx.site, target, path.startswith("/"))
-    if found is None and not target.endswith(".md"):
-        found = _folder_page(target, ctx)
+    rooted = path.startswith("/")
+    found = _page_at(ctx.site, target, rooted)
     if found is None:
         found = page_in_other_case(target, ctx.site)
         if found is not None:
             lowered = page.style.recase
-            _other_case(ctx, block, at, raw, found.source.rel, path.startswith("/"), lowered)
+            _other_case(ctx, block, at, raw, found.source.rel, rooted, lowered)
+    if found is None or rooted:  # what it finds may change with other pages' settings
+        key = "/" + target if rooted else target
+        ctx.resolved[key] = path_resolution(ctx.site, key)
     if found is not None:
         ctx.linked.append(found.source.rel)
         ctx.record_link(found.source.rel, urllib.parse.unquote(fragment), block, at)
@@ -434,9 +435,34 @@ def _site_names(site: SiteContent) -> _SiteNames:
 _SITE_NAMES: list[tuple[SiteContent, _SiteNames]] = []
 
 
-def _folder_page(target: str, ctx: RenderContext) -> Any:
-    folder = ctx.site.folders.get(target.rstrip("/"))
-    return folder.index if folder is not None else None
+def _page_at(site: SiteContent, target: str, rooted: bool) -> Page | None:
+    """The page a link finds by its path (or address): `find_page`, or else the default
+    page of the folder it names."""
+    found = find_page(site, target, rooted)
+    if found is None and not target.endswith(".md"):
+        folder = site.folders.get(target.rstrip("/"))
+        found = folder.index if folder is not None else None
+    return found
+
+
+def path_resolution(site: SiteContent, key: str) -> tuple:
+    """What a link to `key` (a content path, '/' first when written from the root) finds
+    among the site's pages and the pages docsite makes, as `resolve_link` looks: a page,
+    a tag or category page, a page's Markdown copy; else the page its warning suggests. A
+    page depends on it for a link that no page's file is (`markdown.link_resolution`), so
+    that a page added, a permalink or a tag set elsewhere mends the link, or breaks it."""
+    rooted = key.startswith("/")
+    target = key[1:] if rooted else key
+    found = _page_at(site, target, rooted) or page_in_other_case(target, site)
+    if found is not None:
+        return ("page", found.source.rel)
+    generated = _tag_page(target, site)
+    if generated is not None:
+        return ("generated", generated)
+    names = _site_names(site)
+    if target.endswith(".md") and target in names.markdown_copies:
+        return ("copy",)
+    return ("missing", names.close_pages.closest(target) or "") if target.endswith(".md") else ()
 
 
 def _page_hint(target: str, ctx: RenderContext) -> str:

@@ -25,7 +25,7 @@ from docsite.markdown.components.icons import emoji_text
 from docsite.markdown.components.targets import checked_url, missing_link, resolve_target
 from docsite.markdown.context import RenderContext
 from docsite.markdown.links import file_href
-from docsite.pages import Page, humanize
+from docsite.pages import Page, section_label
 from docsite.urls import EXTERNAL_URL
 
 ATTRIBUTES = (
@@ -117,22 +117,13 @@ def _check(md: MarkdownIt, token: Token, call: Call, block: Token, ctx: RenderCo
         date = post_date(page) or page.settings.created
         meta["footer"] = ctx.date_text(date) if date else None
     if page is not None and not meta["kicker"]:
-        meta["kicker"] = ", ".join(page.settings.categories) or _section_label(page, ctx)
+        meta["kicker"] = ", ".join(page.settings.categories) or section_label(ctx.site, page)
     image = call.get("image") or (feature_image(page) if page else "")
     if image and "image" in SHOWN[layout]:
         meta["image"] = _image_href(image, page or ctx.page, ctx, block)
     icon = call.get("icon") or (page.settings.icon if page else "")
     if icon and "icon" in SHOWN[layout]:
         meta["icon"] = _icon(icon, page or ctx.page, ctx, block)
-
-
-def _section_label(page: Page, ctx: RenderContext) -> str:
-    """The label of the sidebar folder holding the page, as the sidebar shows it."""
-    folder = ctx.site.folders.get(page.folder) if page.folder else None
-    if folder is None:
-        return ""
-    index = folder.index.label if folder.index is not None else ""
-    return index or folder.settings.label or humanize(posixpath.basename(folder.rel))
 
 
 def _warn_unshown(call: Call, layout: str, ctx: RenderContext, block: Token) -> None:

@@ -27,8 +27,11 @@ from docsite.suggest import CloseWords
 
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+)\]\]")
 _INDEX_NAMES = ("index", "readme", "default")
+# How a page's dependencies name a wikilink's page name (`RenderContext.resolved`).
+WIKI_PREFIX = "[["
 # The last site's names (a cache: a process renders one site's pages many times over).
 _NAMES: list[tuple[SiteContent, frozenset[str], dict, dict, dict[str, CloseWords]]] = []
+_PAGE_NAMES: list[tuple[SiteContent, dict[str, list[str]]]] = []
 
 
 def wikilink_plugin(md: MarkdownIt) -> None:
@@ -60,6 +63,18 @@ def _names(site: SiteContent, asset_paths: frozenset[str]) -> tuple[dict, dict]:
     """Pages and files by normalised name (also by folder name for a default page)."""
     if _NAMES and _NAMES[0][0] is site and _NAMES[0][1] is asset_paths:
         return _NAMES[0][2], _NAMES[0][3]
+    files: dict[str, list[str]] = defaultdict(list)
+    for rel in sorted(asset_paths):
+        files[posixpath.basename(rel).lower()].append(rel)
+    _NAMES[:] = [(site, asset_paths, page_names(site), files, {})]
+    return _NAMES[0][2], files
+
+
+def page_names(site: SiteContent) -> dict[str, list[str]]:
+    """The site's pages by normalised name (also by folder name for a default page), made
+    once per site."""
+    if _PAGE_NAMES and _PAGE_NAMES[0][0] is site:
+        return _PAGE_NAMES[0][1]
     pages: dict[str, list[str]] = defaultdict(list)
     for page in site.pages:
         rel = page.source.rel
@@ -68,11 +83,19 @@ def _names(site: SiteContent, asset_paths: frozenset[str]) -> tuple[dict, dict]:
         folder = posixpath.dirname(rel)
         if stem.lower() in _INDEX_NAMES and folder:
             pages[normalise(posixpath.basename(folder))].append(rel)
-    files: dict[str, list[str]] = defaultdict(list)
-    for rel in sorted(asset_paths):
-        files[posixpath.basename(rel).lower()].append(rel)
-    _NAMES[:] = [(site, asset_paths, pages, files, {})]
-    return pages, files
+    _PAGE_NAMES[:] = [(site, pages)]
+    return pages
+
+
+def wiki_pages(site: SiteContent, wanted: str) -> tuple[str, ...]:
+    """The pages a wikilink's name (`wanted`, path-qualified or not) may stand for: one is
+    the page, none or several an error. A page depends on them (`markdown.link_resolution`):
+    a page added, removed or renamed elsewhere may mend the link or make it ambiguous."""
+    candidates = page_names(site).get(normalise(posixpath.basename(wanted)), [])
+    if "/" in wanted:  # a path-qualified name picks among the pages of that name
+        tail = normalise(wanted)
+        candidates = [rel for rel in candidates if _path_key(rel).endswith(tail)]
+    return tuple(candidates)
 
 
 def _close_names(site: SiteContent, asset_paths: frozenset[str], kind: str) -> CloseWords:
@@ -189,10 +212,8 @@ def _find(name: str, kind: str, block: Token | None, ctx: RenderContext, needle:
     wanted = name.strip().strip("/")
     if kind == "page":
         key = normalise(posixpath.basename(wanted))
-        candidates = pages.get(key, [])
-        if "/" in wanted:  # a path-qualified name picks among the pages of that name
-            tail = normalise(wanted)
-            candidates = [rel for rel in candidates if _path_key(rel).endswith(tail)]
+        candidates = list(wiki_pages(ctx.site, wanted))
+        ctx.resolved[WIKI_PREFIX + wanted] = tuple(candidates)
     else:
         key = posixpath.basename(wanted).lower()
         candidates = files.get(key, [])

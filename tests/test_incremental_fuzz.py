@@ -1,0 +1,652 @@
+"""Adversarial, property-based rebuilds: after any sequence of edits to a small site, a
+rebuild with the cache gives byte for byte what a clean build of the same files gives, and
+reports the same problems.
+
+A state machine keeps a model of a small site (3 folders of 3 pages, two folders' default
+pages and one folder's `index.yml`, a home page) and edits it one way per rule: H1s, labels,
+titles, descriptions, icons, layouts, orders, permalinks (of pages and folders), visibility,
+tags, categories, dates, redirects, expanded folders, pages' own settings files, bodies,
+headings that others link to with anchors, links of every kind, templating that reads the
+page or other pages (by file, by title, by search, every page, the tags), `[!backlinks]`,
+pages added, removed and renamed. After each edit it rebuilds with the cache (which reuses
+`.docsite-cache/` and the last output) and compares the output folder with a clean build's.
+
+`PathLinkSite` links pages by their files, whose targets a page's dependencies follow; a path
+once gone stays gone. `AnyLinkSite` also links by what other pages' frontmatter says (an
+address a permalink makes, a Markdown copy's address, a tag's page), shows cards, and brings
+pages back at paths that were gone. The deterministic tests at the end are the smallest
+cases it found before the cache followed them: what a link to no page's file finds now
+(`markdown.link_resolution`), and a card's kicker and `created` date."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import write_files
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from test_incremental import tree
+
+from docsite.build import BuildOptions, BuildResult, build_site
+
+# docsite raises the recursion limit while Hypothesis runs, which Hypothesis warns about.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:The recursion limit will not be reset:hypothesis.errors.HypothesisWarning"
+)
+
+# Broken links and anchors are warnings, as in a Retype project: an edit may leave a link
+# dangling (a page removed, a heading renamed) and the site still builds.
+CONFIG = "title: Fuzz\nchecks:\n  links: warning\n  anchors: warning\n"
+FOLDERS = 3
+PAGES = 3  # per folder, besides its default page
+TAGS = ("t0", "t1", "t2")
+WORDS = ("Alpha", "Beta", "Gamma", "Delta", "Omega", "Zeta")
+# Links that name a page by its file: the page depends on what they show of it.
+PATH_LINKS = ("md", "md", "rooted", "wiki", "ref", "folder")
+# Links that find their target by other pages' frontmatter (a permalink, tags), and cards.
+SETTINGS_LINKS = ("card", "card", "url", "copy", "tag")
+
+
+def slug(heading: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")
+
+
+def stem(rel: str) -> str:
+    return posixpath.splitext(posixpath.basename(rel))[0]
+
+
+def relative(source: str, target: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def yaml_lines(settings: dict[str, str]) -> str:
+    return "".join(f"{key}: {value}\n" for key, value in settings.items())
+
+
+@dataclass
+class PageModel:
+    """One Markdown page: frontmatter (key -> YAML text), H1, `##` headings, body lines."""
+
+    front: dict[str, str] = field(default_factory=dict)
+    h1: str = ""
+    headings: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        out = "---\n" + yaml_lines(self.front) + "---\n" if self.front else ""
+        if self.h1:
+            out += f"# {self.h1}\n\n"
+        for heading in self.headings:
+            out += f"## {heading}\n\nText under {heading}.\n\n"
+        return out + "".join(line + "\n\n" for line in self.lines)
+
+
+def differences(incremental: dict[str, bytes], clean: dict[str, bytes]) -> str:
+    """Which files differ, and a short unified diff of the first (a page before the rest)."""
+    differ = sorted(
+        k for k in incremental.keys() | clean.keys() if incremental.get(k) != clean.get(k)
+    )
+    if not differ:
+        return ""
+    shown = min(differ, key=lambda k: (not k.endswith(".html"), k))
+    diff = difflib.unified_diff(
+        clean.get(shown, b"<missing>").decode(errors="replace").splitlines(),
+        incremental.get(shown, b"<missing>").decode(errors="replace").splitlines(),
+        f"clean/{shown}",
+        f"incremental/{shown}",
+        n=1,
+        lineterm="",
+    )
+    return f"files that differ: {differ}\n" + "\n".join(list(diff)[:30])
+
+
+def messages(result: BuildResult) -> list[str]:
+    return [d.format() for d in result.report.items]
+
+
+def problems(result: BuildResult) -> list[str]:
+    """The build's messages without their hints (a hint's "did you mean" may name a page
+    that is gone: see test_a_broken_links_hint_follows_the_pages_it_names)."""
+    return sorted(
+        f"{d.file}:{d.line}:{d.col}: {d.severity}: {d.message}" for d in result.report.items
+    )
+
+
+class IncrementalSite(RuleBasedStateMachine):
+    """A small site, edited one way per step, rebuilt with the cache and compared with a
+    clean build after every step."""
+
+    LINK_STYLES: tuple[str, ...] = PATH_LINKS
+    # Links written at the start, as (from, line): each edit may then change what one shows.
+    SEEDS: tuple[tuple[str, str], ...] = (
+        ("s0/p00.md", "[next](p01.md#part-a)"),
+        ("s1/p10.md", "[[p20]]"),
+        ("s1/p11.md", "[!ref](../s2/p21.md#part-b)"),
+        ("s2/p22.md", "[up](/s1/)"),
+        ("s0/p02.md", 'Read: {{ content["p12"].title }} at {{ content["p12"].path }}'),
+        ("s2/p20.md", "I am {{ page.title }}, {{ page.label }}, at {{ page.path }}."),
+        ("s1/p12.md", "[!backlinks]"),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.base = Path(tempfile.mkdtemp(prefix="docsite-fuzz-"))
+        self.root = self.base / "proj"
+        self.out = self.root / "site"
+        self.step = 0
+        self.counter = 0
+        self.log: list[str] = []
+        self.pages: dict[str, PageModel] = {"index.md": PageModel(h1="Home", lines=["Welcome."])}
+        for f in range(FOLDERS):
+            if f < FOLDERS - 1:
+                self.pages[f"s{f}/index.md"] = PageModel({"order": str(f + 1)}, f"Section {f}")
+            for i in range(PAGES):
+                self.pages[f"s{f}/p{f}{i}.md"] = PageModel(
+                    {"order": str(i + 1)},
+                    f"Page {f}{i}",
+                    ["Part A", "Part B"],
+                    [f"Body of page {f}{i}."],
+                )
+        # The last folder has no default page: its settings are in its index.yml.
+        self.folder_yml: dict[str, str] = {"label": "Settings folder", "order": str(FOLDERS)}
+        # Pages' own settings files (guide.yml beside guide.md), by the page.
+        self.sidecars: dict[str, dict[str, str]] = {}
+        self.gone: list[str] = []  # the paths of pages removed or renamed
+        for rel, line in self.SEEDS:
+            self.pages[rel].lines.append(line)
+        files = {"docsite.yml": CONFIG, self.yml_path(): yaml_lines(self.folder_yml)}
+        files |= {"content/" + rel: page.text() for rel, page in self.pages.items()}
+        write_files(self.root, files)
+        result = build_site(BuildOptions(root=self.root, out=self.out, jobs=1))
+        assert result.ok, messages(result)
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    # ---- files and choices ---------------------------------------------------------------
+
+    def yml_path(self) -> str:
+        return f"content/s{FOLDERS - 1}/index.yml"
+
+    def write(self, rel: str) -> None:
+        (self.root / "content" / rel).write_text(self.pages[rel].text(), encoding="utf-8")
+
+    def leaves(self) -> list[str]:
+        """Every page but the home page and the folders' default pages."""
+        return sorted(r for r in self.pages if r != "index.md" and stem(r) != "index")
+
+    def indexes(self) -> list[str]:
+        return sorted(r for r in self.pages if r.endswith("/index.md"))
+
+    def pick(self, data: st.DataObject, choices: list[str], what: str) -> str:
+        return data.draw(st.sampled_from(choices), label=what)
+
+    def set_setting(self, rel: str, key: str, value: str | None) -> None:
+        if value is None:
+            self.pages[rel].front.pop(key, None)
+        else:
+            self.pages[rel].front[key] = value
+        self.write(rel)
+        self.log.append(f"{key} of {rel}: {value}")
+
+    # ---- rules: what a page says of itself -----------------------------------------------
+
+    @rule(data=st.data(), word=st.sampled_from(WORDS))
+    def retitle(self, data: st.DataObject, word: str) -> None:
+        """The H1, which names the page (its label and title) unless its frontmatter does."""
+        rel = self.pick(data, sorted(self.pages), "page")
+        self.pages[rel].h1 = f"{word} {self.step}"
+        self.write(rel)
+        self.log.append(f"H1 of {rel}: {word} {self.step}")
+
+    @rule(
+        data=st.data(),
+        key=st.sampled_from(["label", "title", "description", "icon", "layout"]),
+        word=st.one_of(st.none(), st.sampled_from(WORDS)),
+    )
+    def text_setting(self, data: st.DataObject, key: str, word: str | None) -> None:
+        rel = self.pick(data, self.leaves() + self.indexes(), "page")
+        value = word and {
+            "icon": {"Alpha": "rocket", "Beta": "gear"}.get(word, "book"),
+            "layout": {"Alpha": "page", "Beta": "central"}.get(word, "default"),
+        }.get(key, f"{word} {key}")
+        self.set_setting(rel, key, value)
+
+    @rule(data=st.data(), order=st.sampled_from([None, "-1", "1", "2", "7"]))
+    def reorder(self, data: st.DataObject, order: str | None) -> None:
+        self.set_setting(self.pick(data, self.leaves() + self.indexes(), "page"), "order", order)
+
+    @rule(data=st.data(), on=st.booleans())
+    def permalink(self, data: st.DataObject, on: bool) -> None:
+        """A page's own permalink, its own (no two pages claim one URL)."""
+        rel = self.pick(data, self.leaves(), "page")
+        self.set_setting(rel, "permalink", f"/m-{stem(rel)}" if on else None)
+
+    @rule(data=st.data(), on=st.booleans())
+    def folder_permalink(self, data: st.DataObject, on: bool) -> None:
+        rel = self.pick(data, self.indexes(), "folder")
+        self.set_setting(rel, "permalink", f"/f-{posixpath.dirname(rel)}" if on else None)
+
+    @rule(data=st.data(), value=st.sampled_from([None, "hidden", "hidden", "protected", "private"]))
+    def visibility(self, data: st.DataObject, value: str | None) -> None:
+        self.set_setting(
+            self.pick(data, self.leaves() + self.indexes(), "page"), "visibility", value
+        )
+
+    @rule(
+        data=st.data(),
+        key=st.sampled_from(["tags", "tags", "categories"]),
+        names=st.lists(st.sampled_from(TAGS), max_size=2, unique=True),
+    )
+    def retag(self, data: st.DataObject, key: str, names: list[str]) -> None:
+        value = "[" + ", ".join(names) + "]" if names else None
+        self.set_setting(self.pick(data, self.leaves(), "page"), key, value)
+
+    @rule(
+        data=st.data(),
+        key=st.sampled_from(["date", "created"]),
+        value=st.sampled_from([None, "2024-05-01", "2025-01-31"]),
+    )
+    def dated(self, data: st.DataObject, key: str, value: str | None) -> None:
+        self.set_setting(self.pick(data, self.leaves(), "page"), key, value)
+
+    @rule(data=st.data(), value=st.sampled_from([None, "true", "false"]))
+    def expand_folder(self, data: st.DataObject, value: str | None) -> None:
+        self.set_setting(self.pick(data, self.indexes(), "folder"), "expanded", value)
+
+    def redirects(self) -> dict[str, str]:
+        """Each redirecting page's target page."""
+        return {
+            rel: posixpath.normpath(posixpath.join(posixpath.dirname(rel), page.front["redirect"]))
+            for rel, page in self.pages.items()
+            if "redirect" in page.front
+        }
+
+    @rule(data=st.data())
+    def redirect(self, data: st.DataObject) -> None:
+        """A page that redirects to another, which does not (a loop is an error); or no
+        longer does."""
+        redirects = self.redirects()
+        rel = self.pick(data, [r for r in self.leaves() if r not in redirects.values()], "page")
+        targets = [r for r in self.leaves() if r != rel and r not in redirects]
+        target = self.pick(data, [*targets, ""], "to")
+        self.set_setting(rel, "redirect", relative(rel, target) if target else None)
+
+    def follow(self, rel: str, new: str | None) -> None:
+        """Redirects to a page removed or renamed (else an error): gone, or to its new file."""
+        for source, target in self.redirects().items():
+            if target == rel:
+                self.set_setting(source, "redirect", relative(source, new) if new else None)
+
+    @rule(
+        key=st.sampled_from(["label", "order", "icon", "expanded", "visibility"]),
+        choice=st.integers(0, 2),
+    )
+    def folder_yml(self, key: str, choice: int) -> None:
+        """The settings of the folder that has no default page, in its index.yml."""
+        value = {
+            "label": [None, "Settings folder", "Renamed folder"],
+            "order": [None, "3", "-2"],
+            "icon": [None, "rocket", "gear"],
+            "expanded": [None, "true", "false"],
+            "visibility": [None, "hidden", "public"],
+        }[key][choice]
+        if value is None:
+            self.folder_yml.pop(key, None)
+        else:
+            self.folder_yml[key] = value
+        write_files(self.root, {self.yml_path(): yaml_lines(self.folder_yml)})
+        self.log.append(f"index.yml {key}: {value}")
+
+    @rule(
+        data=st.data(),
+        key=st.sampled_from(["label", "order", "icon"]),
+        value=st.sampled_from([None, "5", "Sidecar"]),
+    )
+    def sidecar(self, data: st.DataObject, key: str, value: str | None) -> None:
+        """A page's own settings file beside it (Retype's `page.yml`)."""
+        rel = self.pick(data, self.leaves(), "page")
+        own = self.sidecars.setdefault(rel, {})
+        if value is None:
+            own.pop(key, None)
+        else:
+            own[key] = {"order": "5", "icon": "gear"}.get(key, f"{value} {self.step}")
+        path = self.root / "content" / (rel.removesuffix(".md") + ".yml")
+        if own:
+            path.write_text(yaml_lines(own), encoding="utf-8")
+        else:
+            del self.sidecars[rel]
+            path.unlink(missing_ok=True)
+        self.log.append(f"{rel.removesuffix('.md')}.yml {key}: {value}")
+
+    # ---- rules: bodies, headings, links --------------------------------------------------
+
+    @rule(data=st.data(), word=st.sampled_from(WORDS))
+    def body_edit(self, data: st.DataObject, word: str) -> None:
+        rel = self.pick(data, sorted(self.pages), "page")
+        self.pages[rel].lines.append(f"{word} text {self.step}.")
+        self.write(rel)
+        self.log.append(f"body of {rel}")
+
+    @rule(data=st.data(), word=st.sampled_from(WORDS))
+    def rename_heading(self, data: st.DataObject, word: str) -> None:
+        """A heading other pages may link to with an anchor (their links then warn)."""
+        rel = self.pick(data, self.leaves(), "page")
+        headings = self.pages[rel].headings
+        if headings:
+            headings[data.draw(st.integers(0, len(headings) - 1), label="heading")] = word
+        else:
+            headings.append(word)
+        self.write(rel)
+        self.log.append(f"heading of {rel}: {word}")
+
+    @rule(data=st.data(), anchored=st.booleans())
+    def add_link(self, data: st.DataObject, anchored: bool) -> None:
+        source = self.pick(data, sorted(self.pages), "from")
+        target = self.pick(data, sorted(self.pages), "to")
+        style = self.pick(data, list(self.LINK_STYLES), "style")
+        headings = self.pages[target].headings
+        anchor = ""
+        if anchored and headings:
+            anchor = "#" + slug(data.draw(st.sampled_from(headings), label="heading"))
+        path, text = relative(source, target), f"link {self.step}"
+        name = stem(target) if stem(target) != "index" else posixpath.dirname(target) or "Home"
+        tag = data.draw(st.sampled_from(TAGS), label="tag")
+        line = {
+            "md": f"[{text}]({path}{anchor})",
+            "rooted": f"[{text}](/{target}{anchor})",
+            "wiki": f"[[{name}{anchor}]]",
+            "ref": f"[!ref]({path}{anchor})",
+            "folder": f"[{text}](/{posixpath.dirname(target) or 's0'}/)",  # its default page
+            "card": f"[!card]({path})",
+            "url": f"[{text}](/m-{stem(target)}/)",  # by its address, as its permalink says
+            "copy": f"[{text}](/m-{stem(target)}.md)",  # its Markdown copy, at its address
+            "tag": f"[{text}](/tags/{tag}/)",
+        }[style]
+        self.pages[source].lines.append(line)
+        self.write(source)
+        self.log.append(f"{style} link in {source}: {line}")
+
+    @rule(data=st.data())
+    def remove_line(self, data: st.DataObject) -> None:
+        rel = self.pick(data, sorted(self.pages), "page")
+        lines = self.pages[rel].lines
+        if lines:
+            removed = lines.pop(data.draw(st.integers(0, len(lines) - 1), label="line"))
+            self.write(rel)
+            self.log.append(f"removed from {rel}: {removed}")
+
+    @rule(
+        data=st.data(),
+        kind=st.sampled_from(["self", "other", "title", "search", "pages", "tags", "backlinks"]),
+        word=st.sampled_from(WORDS),
+    )
+    def templating(self, data: st.DataObject, kind: str, word: str) -> None:
+        """Templating that reads the page, another page (by its file or its title), the
+        pages whose titles hold a word, every page or the tags; or the marker where the
+        page's backlinks go."""
+        rel = self.pick(data, sorted(self.pages), "page")
+        other = 'content["' + stem(self.pick(data, self.leaves(), "read")) + '"]'
+        line = {
+            "self": "I am {{ page.title }}, {{ page.label }}, at {{ page.path }}.",
+            "other": f"Read: {{{{ {other}.title }}}} at {{{{ {other}.path }}}}",
+            "title": f'Titled: {{{{ content["{word} title"].path }}}}',
+            "search": f'Found: {{{{ for p in content.search("{word.lower()}") }}}}{{{{ p.path }}}} '
+            "{{ end }}",
+            "pages": "All: {{ for p in content.pages }}{{ p.label }}={{ p.path }} {{ end }}",
+            "tags": "Tags: {{ for t in content.tags }}{{ t.title }}:{{ t.pages.size }} {{ end }}",
+            "backlinks": "[!backlinks]",
+        }[kind]
+        self.pages[rel].lines.append(line)
+        self.write(rel)
+        self.log.append(f"templating in {rel}: {line}")
+
+    # ---- rules: files added, removed, renamed --------------------------------------------
+
+    @rule(folder=st.integers(0, FOLDERS - 1))
+    def add_page(self, folder: int) -> None:
+        self.counter += 1
+        rel = f"s{folder}/n{self.counter}.md"
+        self.pages[rel] = PageModel({}, f"New {self.counter}", ["Part A"], ["[home](../index.md)"])
+        self.write(rel)
+        self.log.append(f"added {rel}")
+
+    def drop_sidecar(self, rel: str) -> None:
+        if self.sidecars.pop(rel, None) is not None:
+            (self.root / "content" / (rel.removesuffix(".md") + ".yml")).unlink()
+
+    @precondition(lambda self: len(self.leaves()) > 3)
+    @rule(data=st.data())
+    def remove_page(self, data: st.DataObject) -> None:
+        rel = self.pick(data, self.leaves(), "page")
+        del self.pages[rel]
+        self.gone.append(rel)
+        self.drop_sidecar(rel)
+        (self.root / "content" / rel).unlink()
+        self.log.append(f"removed {rel}")
+        self.follow(rel, None)
+
+    @rule(data=st.data())
+    def rename_page(self, data: st.DataObject) -> None:
+        rel = self.pick(data, self.leaves(), "page")
+        self.counter += 1
+        new = f"{posixpath.dirname(rel)}/r{self.counter}.md"
+        self.pages[new] = self.pages.pop(rel)
+        self.gone.append(rel)
+        self.drop_sidecar(rel)
+        (self.root / "content" / rel).rename(self.root / "content" / new)
+        self.log.append(f"renamed {rel} -> {new}")
+        self.follow(rel, new)
+
+    # ---- the property --------------------------------------------------------------------
+
+    @invariant()
+    def rebuild_is_a_clean_build(self) -> None:
+        self.step += 1
+        result = build_site(BuildOptions(root=self.root, out=self.out, jobs=1))
+        assert result.ok, (self.log, messages(result))
+        clean_out = self.base / "clean"
+        clean = build_site(BuildOptions(root=self.root, out=clean_out, use_cache=False, jobs=1))
+        assert clean.ok, (self.log, messages(clean))
+        differ = differences(tree(self.out), tree(clean_out))
+        shutil.rmtree(clean_out)
+        assert not differ, f"after step {self.step}, edits: {self.log}\n{differ}"
+        # And it says what the clean build says: a page reused repeats its recorded warnings.
+        said, clean_said = problems(result), problems(clean)
+        assert said == clean_said, (self.log, set(said) ^ set(clean_said))
+
+
+class PathLinkSite(IncrementalSite):
+    """Links name pages by their files; a page removed or renamed does not come back, so a
+    link it broke stays broken."""
+
+
+class AnyLinkSite(IncrementalSite):
+    """Links also by address, Markdown copy and tag, and cards; and pages come back where
+    they were, mending the links to them."""
+
+    LINK_STYLES = PATH_LINKS + SETTINGS_LINKS
+    SEEDS = (
+        *IncrementalSite.SEEDS,
+        # A card of a page of each folder; a link to each tag's page; links by address and
+        # to Markdown copies, of pages that may get a permalink.
+        ("s0/p01.md", "[!card](../s1/p11.md)"),
+        ("s1/p12.md", "[!card](../s2/p21.md)"),
+        ("s2/p22.md", "[!card](../s0/p00.md)"),
+        ("index.md", "[t0](/tags/t0/) [t1](/tags/t1/) [t2](/tags/t2/)"),
+        ("s1/p12.md", "[by address](/m-p21/) [by address](/m-p02/)"),
+        ("s2/p21.md", "[copy](/m-p00.md) [copy](/m-p11.md)"),
+    )
+
+    @precondition(lambda self: self.gone)
+    @rule(data=st.data())
+    def restore_page(self, data: st.DataObject) -> None:
+        """A page at a path that was gone: links to it, broken till now, find it."""
+        rel = self.pick(data, self.gone, "page")
+        self.gone.remove(rel)
+        self.counter += 1
+        self.pages[rel] = PageModel({}, f"Back {self.counter}", ["Part A"], ["Restored."])
+        self.write(rel)
+        self.log.append(f"restored {rel}")
+
+
+# The same examples on every run, so that a test run (CI's above all) is never the one that
+# happens upon a new case; DOCSITE_FUZZ_EXAMPLES=200 searches further, with new examples.
+SEARCH_FURTHER = int(os.environ.get("DOCSITE_FUZZ_EXAMPLES", "0"))
+FUZZ = settings(
+    max_examples=SEARCH_FURTHER or 8,
+    derandomize=not SEARCH_FURTHER,
+    stateful_step_count=10,
+    deadline=None,
+    database=None,
+    # No shrinking: a step costs two builds, and the failure's message lists its edits.
+    phases=(Phase.explicit, Phase.generate),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+def test_rebuilds_after_random_edits_equal_clean_builds():
+    run_state_machine_as_test(PathLinkSite, settings=FUZZ)
+
+
+def test_rebuilds_with_cards_and_links_by_address_or_tag_equal_clean_builds():
+    run_state_machine_as_test(AnyLinkSite, settings=FUZZ)
+
+
+# ---- What the fuzzing found, each as its smallest case ---------------------------------------
+
+WARN = "title: Small\nchecks:\n  links: warning\n"
+
+
+def rebuild_and_compare(
+    tmp_path: Path, files: dict[str, str], *edits: dict[str, str | None]
+) -> None:
+    """Build `files`, then after each edit (a file's new text, or None to delete it)
+    rebuild with the cache: the output is a clean build's, and so are the build's
+    messages."""
+    root, out = tmp_path / "proj", tmp_path / "proj" / "site"
+    write_files(root, files)
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    for step, edit in enumerate(edits):
+        for rel, text in edit.items():
+            if text is None:
+                (root / rel).unlink()
+            else:
+                write_files(root, {rel: text})
+        again = build_site(BuildOptions(root=root, out=out, jobs=1))
+        clean_out = tmp_path / f"clean{step}"
+        clean = build_site(BuildOptions(root=root, out=clean_out, use_cache=False, jobs=1))
+        differ = differences(tree(out), tree(clean_out)) if clean.ok else ""
+        assert not differ, f"edit {step}: {edit}\n{differ}"
+        assert messages(again) == messages(clean), f"edit {step}: {edit}"
+
+
+def test_a_permalink_set_on_a_page_reaches_a_link_to_its_new_address(tmp_path):
+    """A link by address (`/moved/`) that no page had finds the page whose permalink is now
+    that address; the rebuild keeps it as it was (`/moved/`, with its warning)."""
+    rebuild_and_compare(
+        tmp_path,
+        {"docsite.yml": WARN, "content/a.md": "# A\n\n[B](/moved/)\n", "content/b.md": "# B\n"},
+        {"content/b.md": "---\npermalink: /moved\n---\n# B\n"},
+    )
+
+
+def test_a_permalink_set_on_a_page_reaches_a_link_to_its_markdown_copy(tmp_path):
+    """The same for its Markdown copy, published at its address with `.md`."""
+    rebuild_and_compare(
+        tmp_path,
+        {"docsite.yml": WARN, "content/a.md": "# A\n\n[B](/moved.md)\n", "content/b.md": "# B\n"},
+        {"content/b.md": "---\npermalink: /moved\n---\n# B\n"},
+    )
+
+
+def test_a_tag_given_to_a_page_reaches_a_link_to_the_tags_page(tmp_path):
+    """A link to a tag's page that no page had becomes a link once a page has the tag."""
+    rebuild_and_compare(
+        tmp_path,
+        {"docsite.yml": WARN, "content/a.md": "# A\n\n[t](/tags/t/)\n", "content/b.md": "# B\n"},
+        {"content/b.md": "---\ntags: [t]\n---\n# B\n"},
+    )
+
+
+def test_a_tag_taken_from_its_last_page_breaks_a_link_to_the_tags_page(tmp_path):
+    """With the default checks: the clean build fails on the link to a tag page that is no
+    more, while the rebuild succeeds and publishes the dead link."""
+    rebuild_and_compare(
+        tmp_path,
+        {"content/a.md": "# A\n\n[t](/tags/t/)\n", "content/b.md": "---\ntags: [t]\n---\n# B\n"},
+        {"content/b.md": "# B\n"},
+    )
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {"content/f/index.md": "# Folder renamed\n"},
+        {"content/f/index.md": "---\nlabel: Label\n---\n# Folder\n"},
+        {"content/f/index.yml": "label: Label\n"},
+    ],
+    ids=["H1", "label", "index.yml"],
+)
+def test_a_folder_label_reaches_the_cards_of_its_pages(tmp_path, edit):
+    """A card of a page shows its folder's label (the kicker above its title)."""
+    rebuild_and_compare(
+        tmp_path,
+        {
+            "content/a.md": "# A\n\n[!card](f/b.md)\n",
+            "content/f/index.md": "# Folder\n",
+            "content/f/b.md": "# B\n\nSummary.\n",
+        },
+        edit,
+    )
+
+
+def test_a_created_date_reaches_the_cards_of_its_page(tmp_path):
+    """A card shows the page's `created` date in its footer when it has no `date`."""
+    rebuild_and_compare(
+        tmp_path,
+        {"content/a.md": "# A\n\n[!card](b.md)\n", "content/b.md": "# B\n\nSummary.\n"},
+        {"content/b.md": "---\ncreated: 2024-05-01\n---\n# B\n\nSummary.\n"},
+    )
+
+
+def test_a_broken_links_hint_follows_the_pages_it_names(tmp_path):
+    """A broken link's warning suggests the closest page; a rebuild repeats the warning of
+    the page it reuses, suggesting a page that was renamed since ('setups.md', not
+    'set-up.md')."""
+    rebuild_and_compare(
+        tmp_path,
+        {
+            "docsite.yml": WARN,
+            "content/a.md": "# A\n\n[x](setup.md)\n",
+            "content/setups.md": "# S\n",
+        },
+        {"content/setups.md": None, "content/set-up.md": "# S\n"},
+    )
+
+
+@pytest.mark.parametrize("link", ["[B](b.md)", "[[b]]", "[!ref](b.md)", "[!card](b.md)"])
+def test_a_page_created_mends_the_links_to_it(tmp_path, link):
+    """A link to a page that does not exist yet (a warning, as in Retype projects) finds
+    the page once it is written; the rebuild keeps the link broken, with its warning, and
+    the new page's "See also" misses the page that links to it."""
+    rebuild_and_compare(
+        tmp_path,
+        {"docsite.yml": WARN, "content/a.md": f"# A\n\n{link}\n"},
+        {"content/b.md": "# B\n\nSummary.\n"},
+    )
