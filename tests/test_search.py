@@ -288,7 +288,7 @@ def test_a_pagefind_that_cannot_start_warns_once_and_the_site_is_built(tmp_path,
     broken = tmp_path / "pagefind"
     broken.write_text("not a program\n")
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
-    monkeypatch.setattr(indexing, "PART_PAGES", 10)
+    monkeypatch.setattr(indexing, "PART_WORK", 10 * indexing.PAGE_WORK)
     project = Project(tmp_path / "project").write(MANY_PAGES)
     result = build_site(BuildOptions(root=project.root, out=project.out, jobs=2))
     assert result.ok, project.messages(result)
@@ -592,7 +592,7 @@ def test_a_build_whose_pagefind_hangs_warns_once_and_writes_the_site(tmp_path, m
     silent.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(silent))
     monkeypatch.setattr(pagefind_client, "SILENT_SECONDS", 0.3)
-    monkeypatch.setattr(indexing, "PART_PAGES", 10)
+    monkeypatch.setattr(indexing, "PART_WORK", 10 * indexing.PAGE_WORK)
 
     def again(*args, **kwargs):
         raise AssertionError("the pages were given to a Pagefind again")
@@ -1106,7 +1106,7 @@ def test_a_cold_build_indexes_pages_as_they_render_with_the_same_bytes(tmp_path,
         real_add(session, url, html)
 
     monkeypatch.setattr(pagefind_client.IndexSession, "add", add)
-    monkeypatch.setattr(indexing, "PART_PAGES", 10)
+    monkeypatch.setattr(indexing, "PART_WORK", 10 * indexing.PAGE_WORK)
     overlapped = Project(tmp_path / "overlapped").write(MANY_PAGES)
     result = build_site(BuildOptions(root=overlapped.root, out=overlapped.out, jobs=2))
     assert result.ok, overlapped.messages(result)
@@ -1248,9 +1248,10 @@ def test_the_feeder_gives_pagefind_the_text_the_render_had_rather_than_reading_t
 def test_the_feeder_cuts_the_pages_into_runs_each_indexed_and_asked_for_on_its_own(
     tmp_path, monkeypatch
 ):
-    """On more than one core, each Pagefind gets a run of neighbouring pages, half the pages
-    left down to PART_PAGES, and is asked for its files as soon as the next run begins (the
-    last when the last page is rendered). On one core, one Pagefind has them all."""
+    """On more than one core, each Pagefind gets a run of neighbouring pages, half the work
+    left down to PART_WORK (pages of one size: half the pages left), and is asked for its
+    files as soon as the next run begins (the last when the last page is rendered). On one
+    core, one Pagefind has them all."""
     from docsite.pathpatterns import PathFilter
     from docsite.search import indexing
 
@@ -1259,7 +1260,7 @@ def test_the_feeder_cuts_the_pages_into_runs_each_indexed_and_asked_for_on_its_o
     report = Report()
     site = load_site(discover(tmp_path, "content", report), report)
     pages = sorted(site.pages, key=lambda page: page.output_path)
-    monkeypatch.setattr(indexing, "PART_PAGES", 2)
+    monkeypatch.setattr(indexing, "PART_WORK", 2 * (indexing.PAGE_WORK + len(pages[0].body)))
     for in_runs, runs in ((True, [4, 2, 3]), (False, [9])):
         sessions: list[RecordingSession] = []
 
@@ -1280,6 +1281,23 @@ def test_the_feeder_cuts_the_pages_into_runs_each_indexed_and_asked_for_on_its_o
         feeder.finish([search.SearchPage(page.url, page.output_path, "") for page in pages])
         assert [session.asked for session in sessions] == [1] * len(runs)
         feeder.close()
+
+
+def test_runs_are_cut_by_the_work_of_their_pages_not_by_their_number(monkeypatch):
+    """A run takes half the work left: pages of one size make the runs they always made, a
+    site of long pages gets its runs at fewer pages (so that two Pagefinds share a small
+    site of long pages), and no run is ever empty."""
+    from docsite.search import indexing
+
+    monkeypatch.setattr(indexing, "PART_WORK", 100)
+    assert indexing.run_starts([10] * 90) == {45, 67, 78}  # 45, 22, 11 and the 12 left
+    assert indexing.run_starts([10] * 19) == set()  # under twice PART_WORK: one run
+    # Four long pages are half the work: the first run is theirs alone.
+    assert indexing.run_starts([100] * 4 + [10] * 40) == {4, 24, 34}
+    # A page heavier than half the work makes a run of its own, first or last.
+    assert indexing.run_starts([1000, 10, 10]) == {1}
+    assert indexing.run_starts([10, 10, 1000]) == {2}
+    assert indexing.run_starts([1000]) == set()
 
 
 @needs_pagefind

@@ -48,9 +48,12 @@ UNUSED_FILES = (
 )
 MISSING_BINARY = "search is unavailable: the Pagefind binary was not found"
 MISSING_BINARY_HINT = "install it with: python -m pip install 'pagefind[bin]'"
-# A run of pages indexed by a Pagefind of its own is at least this long: below, another
-# Pagefind's start and files (about 30 ms) cost more than they save.
-PART_PAGES = 100
+# A run of pages indexed by a Pagefind of its own is at least this much work: below, another
+# Pagefind's start and files (about 30 ms) cost more than they save. A page's work is its
+# Markdown's bytes, plus PAGE_WORK for what Pagefind does for any page. PART_WORK is about
+# 100 pages of the benchmark's corpus (2 KB each), or 35 of Retype's own documentation.
+PAGE_WORK = 1_000
+PART_WORK = 300_000
 UNKNOWN_LAYOUT = (
     "Pagefind's index files are laid out otherwise than docsite knows: whole index, "
     "as Pagefind wrote it"
@@ -125,9 +128,10 @@ class IndexFeeder:
     With `in_runs` (a build on more than one core), the pages are cut into runs, each
     indexed by a Pagefind of its own, which makes its files as soon as its last page is
     given; a thread reads them and merges them into the runs before (`IndexRuns`) while the
-    build goes on. Each run is half the pages left, down to PART_PAGES, so that what is left
-    after the last page is rendered is a short run. The index is the one `full_index` makes
-    of the same pages. Pages go to Pagefind in page order, which it numbers them in."""
+    build goes on. Each run is half the work left, down to PART_WORK (`run_starts`), so
+    that what is left after the last page is rendered is a short run. The index is the one
+    `full_index` makes of the same pages. Pages go to Pagefind in page order, which it
+    numbers them in."""
 
     def __init__(
         self,
@@ -157,13 +161,13 @@ class IndexFeeder:
         """The pages about to be rendered: each is given to Pagefind once those before it
         in output-path order (the order of the index) are, so it numbers them in that order
         and `reorder` has nothing to do."""
-        indexed = [page.output_path for page in pages if is_indexed(page, self.paths)]
-        self._order = sorted(indexed)
-        self._starts = set()
-        start = 0
-        while self.in_runs and len(self._order) - start >= 2 * PART_PAGES:
-            start += (len(self._order) - start) // 2
-            self._starts.add(start)
+        indexed = sorted(
+            (page.output_path, len(page.body) + PAGE_WORK)
+            for page in pages
+            if is_indexed(page, self.paths)
+        )
+        self._order = [output_path for output_path, _ in indexed]
+        self._starts = run_starts([work for _, work in indexed]) if self.in_runs else set()
 
     def offer(self, page: Page, output_path: str, indexed: str | None = None) -> None:
         """A page written to `site`: indexed if search takes it. `indexed`: the part of it
@@ -252,6 +256,23 @@ class IndexFeeder:
             session.close()
         if self._reader is not None:
             self._reader.shutdown(cancel_futures=True)
+
+
+def run_starts(work: list[int]) -> set[int]:
+    """Where each run after the first begins, as indexes into the pages, given each page's
+    work: a run takes half the work left (at least one page, and never the last), until
+    what is left is under twice PART_WORK. Pages of one size make runs of half the pages
+    left; a site of long pages (code, tables) gets its runs at fewer pages."""
+    starts: set[int] = set()
+    start, left = 0, sum(work)
+    while left >= 2 * PART_WORK and start < len(work) - 1:
+        end, taken = start + 1, work[start]
+        while end < len(work) - 1 and taken + work[end] <= left / 2:
+            taken += work[end]
+            end += 1
+        starts.add(end)
+        start, left = end, left - taken
+    return starts
 
 
 def index_feeder(
