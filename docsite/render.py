@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -166,8 +166,11 @@ class PageBuilder:
         outcome = PageOutcome(job.rel, page.output_path)
         html: str | None = None
         if page.settings.redirect:
+            checks = self.theme.config.checks
+            if checks.links == "off":  # a redirect that goes nowhere writes no page: never silent
+                checks = replace(checks, links="warning")
             target, problems, published = setting_href(
-                page, "redirect", self.site, self.asset_paths
+                page, "redirect", self.site, self.asset_paths, checks
             )
             outcome.diagnostics.extend(problems)
             outcome.dependencies = dependencies_of(self.site, (), {}, published=published)
@@ -182,7 +185,7 @@ class PageBuilder:
             image = ""
             if page.settings.image:
                 found, problems, published = setting_href(
-                    page, "image", self.site, self.asset_paths
+                    page, "image", self.site, self.asset_paths, self.theme.config.checks
                 )
                 outcome.diagnostics.extend(problems)
                 outcome.dependencies = {

@@ -133,3 +133,28 @@ def test_an_unknown_check_level_is_located(project):
     (error,) = result.report.errors
     assert (error.file, error.line) == ("docsite.yml", 2)
     assert "error, warning, off" in error.hint or "error" in error.message
+
+
+def test_a_redirect_or_image_setting_to_nothing_is_reported_as_the_checks_say(project):
+    """A link in a setting (`redirect`, `image`) is a link like one in the body: a missing
+    target is an error by default, a warning or nothing as `checks.links` says, placed at
+    the setting. A redirect to nothing writes no page, so it is never silent."""
+    pages = {
+        "content/index.md": "# Home\n",
+        "content/old.md": "---\nredirect: gone.md\n---\n# Old\n",
+        "content/shot.md": "---\nimage: missing.png\n---\n# Shot\n",
+    }
+    project.write({"docsite.yml": "title: T\n", **pages})
+    result = project.build()
+    found = sorted((d.file, d.line, d.severity.value) for d in result.report.items)
+    assert found == [("content/old.md", 2, "error"), ("content/shot.md", 2, "error")]
+    project.write({"docsite.yml": "title: T\nchecks:\n  links: warning\n"})
+    result = project.build()
+    assert result.ok, [d.format() for d in result.report.items]
+    found = sorted((d.file, d.line, d.severity.value) for d in result.report.items)
+    assert found == [("content/old.md", 2, "warning"), ("content/shot.md", 2, "warning")]
+    project.write({"docsite.yml": "title: T\nchecks:\n  links: 'off'\n"})
+    result = project.build()
+    assert result.ok, [d.format() for d in result.report.items]
+    found = sorted((d.file, d.line, d.severity.value) for d in result.report.items)
+    assert found == [("content/old.md", 2, "warning")]

@@ -11,6 +11,7 @@ from markdown_it.common.normalize_url import validateLink
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from docsite.config import ChecksConfig
 from docsite.diagnostics import Diagnostic
 from docsite.markdown.components.calls import parse_attributes
 from docsite.markdown.context import RenderContext
@@ -474,14 +475,19 @@ def _page_hint(target: str, ctx: RenderContext) -> str:
 
 
 def setting_href(
-    page: Page, key: str, site: SiteContent, asset_paths: frozenset[str]
+    page: Page,
+    key: str,
+    site: SiteContent,
+    asset_paths: frozenset[str],
+    checks: ChecksConfig | None = None,
 ) -> tuple[str | None, list[Diagnostic], list[str]]:
     """A link-valued setting (redirect, image) resolved like a link in the page's body, its
-    problems, placed at the setting, and the left-out file it publishes, if it names one."""
+    problems (reported as the site's `checks` say, as a body's are), placed at the setting,
+    and the left-out file it publishes, if it names one."""
     raw = getattr(page.settings, key)
     if EXTERNAL_URL.match(raw):
         return raw, [], []
-    ctx = RenderContext(page, site, asset_paths, [])
+    ctx = RenderContext(page, site, asset_paths, [], checks=checks or ChecksConfig())
     found = resolve_link(raw, ctx, None)
     where = page.settings.where(key, page.source.shown)
     problems = [
