@@ -26,7 +26,7 @@ from docsite.output import SpareLedger, atomic_write, write_beside
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 CACHE_VERSION = f"{CACHE_FORMAT}:{__version__}:{sys.version_info[:2]}"
 
 # An input file as the cache knows it: (content hash, its signature: size, mtime, ctime, inode).
@@ -98,6 +98,9 @@ class CacheState(InputsState):
     # The same but for the settings and titles of pages that are not a folder's own: when it
     # is unchanged, a page whose file is unchanged keeps its Markdown key.
     structure_key: str = ""
+    # What the site-wide link checks said (docsite.checks), part of `diagnostics` too: the
+    # next build says it again unless a page's links or anchors changed.
+    link_checks: list = field(default_factory=list)
     spare: SpareLedger | None = None  # what the next build may know of its spare tree
 
 

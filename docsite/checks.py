@@ -7,6 +7,22 @@ from docsite.diagnostics import Diagnostic, Severity, did_you_mean
 from docsite.pages import SiteContent
 
 
+def links_as_checked(records: dict[str, PageRecord], last: dict[str, PageRecord]) -> bool:
+    """Whether the last build checked these very links against these very anchors: the same
+    pages have records, each with the links and anchors of its last one. With the site key
+    unchanged too (which holds every page, its visibility and `checks.anchors`), the last
+    build's link checks are this build's: a body edit need not walk every link again."""
+    if records.keys() != last.keys():
+        return False
+    for rel, record in records.items():
+        before = last[rel]
+        if record is not before and (
+            record.page_links != before.page_links or record.anchors != before.anchors
+        ):
+            return False
+    return True
+
+
 def check_links(
     site: SiteContent, records: dict[str, PageRecord], anchors_level: str = "error"
 ) -> list[Diagnostic]:

@@ -158,3 +158,41 @@ def test_a_redirect_or_image_setting_to_nothing_is_reported_as_the_checks_say(pr
     assert result.ok, [d.format() for d in result.report.items]
     found = sorted((d.file, d.line, d.severity.value) for d in result.report.items)
     assert found == [("content/old.md", 2, "warning")]
+
+
+def test_link_checks_are_said_again_after_an_edit_and_done_again_when_links_change(
+    project, monkeypatch
+):
+    """A rebuild whose pages link and are anchored as before says the last build's link
+    warnings without walking every link; a changed link or anchor is checked anew."""
+    import docsite.build.site as build_site_module
+
+    walks = []
+    check = build_site_module.check_links
+    monkeypatch.setattr(
+        build_site_module, "check_links", lambda *args: walks.append(1) or check(*args)
+    )
+    project.write(
+        {
+            "docsite.yml": "title: Checks\nchecks:\n  anchors: warning\n",
+            "content/index.md": "# Home\n\n[bad](guide.md#setup)\n",
+            "content/guide.md": '# Guide\n\n<span id="install"></span>\n',
+        }
+    )
+
+    def warnings() -> list[tuple[str, int, str]]:
+        result = project.build()
+        assert result.ok
+        return [(d.file, d.line, d.message) for d in result.report.items]
+
+    first = warnings()
+    assert len(first) == 1 and "'#setup'" in first[0][2] and walks == [1]
+    project.write({"content/index.md": "# Home\n\n[bad](guide.md#setup)\n\nMore text.\n"})
+    assert warnings() == first and walks == [1]  # said again, not walked again
+    project.write({"content/guide.md": '# Guide\n\n<span id="install"></span>\n\nMore.\n'})
+    assert warnings() == first and walks == [1]
+    project.write({"content/guide.md": '# Guide\n\n<span id="setup"></span>\n'})
+    assert warnings() == [] and walks == [1, 1]  # the anchor is there now (not a heading's)
+    project.write({"content/index.md": "# Home\n\n[bad](guide.md#setup) [new](#nowhere)\n"})
+    (again,) = warnings()
+    assert "'#nowhere'" in again[2] and walks == [1, 1, 1]

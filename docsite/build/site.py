@@ -20,10 +20,10 @@ from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
 from docsite.build.prepare import check_output_names, compile_templates_aside, make_chrome
 from docsite.build.result import BuildResult
 from docsite.cache import CACHE_DIR, BuildCache, CacheState, FileEntry, PageRecord, StagedPages
-from docsite.checks import check_links
+from docsite.checks import check_links, links_as_checked
 from docsite.config import SiteConfig
 from docsite.context import BuildContext, BuildOptions
-from docsite.diagnostics import Report, Severity
+from docsite.diagnostics import Diagnostic, Report, Severity
 from docsite.keys import content_input, page_key, shared_keys
 from docsite.markdown.code import pygments_css
 from docsite.output import OUTPUT_MARKER, OutputClash, OutputFolder, marker_of
@@ -192,7 +192,8 @@ def _write_site(
                 feeder.finish(searched)
             elif patcher is not None:
                 patcher.ask(searched, ctx.output.staging)
-            ctx.report.extend(check_links(ctx.site, records, ctx.config.checks.anchors))
+            link_checks = _link_checks(ctx, records, shared.site == ctx.previous.site_key)
+            ctx.report.extend(link_checks)
         with result.timed("copying files"):
             place_files(ctx, records)
         with result.timed("generated files"):
@@ -227,6 +228,7 @@ def _write_site(
             files=ctx.files,
             site_key=shared.site,
             structure_key=shared.structure,
+            link_checks=link_checks,
             marker=marker_of(ctx.output.staging),  # the marker keeps its identity through the swap
             spare=None if ctx.options.keep_live else ctx.output.ledger(),
         )
@@ -238,6 +240,15 @@ def _write_site(
         result.live = LiveState(
             ctx.config, ctx.site, ctx.nav, ctx.theme, ctx.cache.state, ctx.cache, ctx.out, ctx.dates
         )
+
+
+def _link_checks(
+    ctx: BuildContext, records: dict[str, PageRecord], same_site: bool
+) -> list[Diagnostic]:
+    """The site-wide link checks: the last build's when nothing they read has changed."""
+    if same_site and links_as_checked(records, ctx.previous.pages):
+        return ctx.previous.link_checks
+    return check_links(ctx.site, records, ctx.config.checks.anchors)
 
 
 def _searched(ctx: BuildContext, records: dict[str, PageRecord]) -> list[SearchPage]:
