@@ -4,6 +4,7 @@ that process cannot give one."""
 
 from __future__ import annotations
 
+import gzip
 import multiprocessing
 import os
 import pickle
@@ -21,6 +22,9 @@ from docsite.build import site as build_site_module
 from docsite.cache import CACHE_DIR, BuildCache
 from docsite.diagnostics import Diagnostic, Severity
 from docsite.search import aside as aside_module
+from docsite.search import indexing as indexing_module
+from docsite.search.indexing import UNUSED_FILES, EarlyIndex
+from docsite.search.pages import SearchPage
 
 pytestmark = needs_pagefind
 
@@ -92,6 +96,65 @@ def test_an_edit_patched_aside_gives_the_index_and_cache_of_one_patched_in_proce
     assert leftovers(built) == []
 
 
+def test_an_edit_s_page_reaches_pagefind_as_it_is_written_not_again_when_asked(
+    built: Project, tmp_path: Path, monkeypatch
+):
+    """The process gives the changed page to Pagefind as the build writes it, before the
+    build asks for the patch: the patch does not index it again, and the index is the one
+    a patch in the build's own process makes."""
+    in_process = Project(tmp_path / "in-process").write(FILES)
+    assert build(in_process, monkeypatch, aside=False).ok
+    edit(in_process)
+    assert build(in_process, monkeypatch, aside=False).ok
+    edit(built)
+
+    def indexed_again(*args, **kwargs):
+        raise AssertionError("the changed page was indexed again")
+
+    monkeypatch.setattr(indexing_module, "pagefind_files", indexed_again)
+    result = build(built, monkeypatch, aside=True)
+    assert result.ok, built.messages(result)
+    assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in result.notes)
+    assert index_files(built) == index_files(in_process)
+
+
+@pytest.mark.parametrize("aside", [True, False])
+def test_a_file_gone_from_the_last_index_has_the_index_made_whole(
+    built: Project, monkeypatch, aside: bool
+):
+    """The patch links the unchanged pages' files from the last index: one gone from the
+    site (the live one, where they are linked from) means indexing every page again."""
+    pages = set(fragments(built.out))
+    (gone,) = [
+        path
+        for path in (built.out / "pagefind" / "fragment").glob("*.pf_fragment")
+        if b"/status/" in gzip.decompress(path.read_bytes())
+    ]
+    gone.unlink()
+    edit(built)
+    result = build(built, monkeypatch, aside=aside)
+    assert result.ok, built.messages(result)
+    assert any(
+        n.startswith("search: indexed 4 pages") and "files of the last index are missing" in n
+        for n in result.notes
+    ), result.notes
+    assert set(fragments(built.out)) == pages and "/status/" in pages
+
+
+def test_pagefind_s_early_files_stand_only_for_the_very_pages_it_was_given():
+    early = EarlyIndex(code=True)
+    try:
+        page = SearchPage("a/", "a/index.html", "one")
+        early.add(page, '<html lang="en"><body><main data-pagefind-body><p>Alpha beta.</p>')
+        assert early.files_for([SearchPage("a/", "a/index.html", "two")]) is None
+        assert early.files_for([page, SearchPage("b/", "b/index.html", "three")]) is None
+        files = early.files_for([page])
+        assert files is not None and any(rel.startswith("fragment/") for rel in files)
+        assert not any(rel.startswith(UNUSED_FILES) for rel in files)
+    finally:
+        early.close()
+
+
 def test_when_most_pages_changed_the_build_indexes_them_whole(built: Project, monkeypatch):
     for name in ("index.md", "status.md", "guide/setup.md"):
         edit(built, name)
@@ -160,7 +223,7 @@ def test_what_reading_the_state_aside_says_reaches_the_build_s_notes(built: Proj
 def test_a_build_that_fails_after_asking_leaves_no_state_behind(built: Project, monkeypatch):
     before = index_files(built)
     failure = Diagnostic("content/index.md", 1, 1, Severity.ERROR, "a failure after rendering")
-    monkeypatch.setattr(build_site_module, "check_links", lambda *args: [failure])
+    monkeypatch.setattr(build_site_module, "_link_checks", lambda *args: [failure])
     asked = []
     real_ask = aside_module.SearchAside.ask
     monkeypatch.setattr(
@@ -174,7 +237,7 @@ def test_a_build_that_fails_after_asking_leaves_no_state_behind(built: Project, 
     assert leftovers(built) == [], "the state the process wrote is removed"
     assert index_files(built) == before
     assert not [p for p in multiprocessing.active_children() if p.name == "docsite-search"]
-    monkeypatch.setattr(build_site_module, "check_links", lambda *args: [])
+    monkeypatch.setattr(build_site_module, "_link_checks", lambda *args: [])
     result = build(built, monkeypatch, aside=True)
     assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in result.notes)
 
@@ -261,11 +324,13 @@ def test_the_process_stops_waiting_once_its_build_is_gone(monkeypatch):
     ours, theirs = multiprocessing.Pipe()
     answers = []
     waiting = threading.Thread(
-        target=lambda: answers.append(aside_module._request(theirs, parent=os.getppid() + 1)),
+        target=lambda: answers.append(
+            aside_module._request(theirs, os.getppid() + 1, None, None)  # type: ignore[arg-type]
+        ),
         daemon=True,
     )
     waiting.start()
     waiting.join(timeout=10)
     assert not waiting.is_alive() and answers == [None], "it waits for a build that is gone"
-    ours.send(([], Path("site")))
-    assert aside_module._request(theirs, parent=os.getppid()) == ([], Path("site"))
+    ours.send(("ask", [], Path("site")))
+    assert aside_module._request(theirs, os.getppid(), None, None) == ([], Path("site"))  # type: ignore[arg-type]

@@ -185,7 +185,7 @@ def _write_site(
         with result.timed("rendering"):
             builder = _page_builder(ctx)
             plan = plan_pages(ctx, shared, lambda jobs: _parse_ahead(ctx, builder, jobs))
-            records, copies = _render_pages(ctx, builder, plan, result, feeder)
+            records, copies = _render_pages(ctx, builder, plan, result, feeder, patcher)
             searched = _searched(ctx, records)
             # Pagefind makes its files, or the last index is patched, while the rest is written.
             if feeder is not None:
@@ -327,10 +327,12 @@ def _render_pages(
     plan: PagePlan,
     result: BuildResult,
     feeder: IndexFeeder | None = None,
+    patcher: Patcher | None = None,
 ) -> tuple[dict[str, PageRecord], set[str]]:
     """Render the planned jobs over all cores; the records of every page, reused or not,
-    and the pages whose Markdown copies were written with them. `feeder` gets each page
-    written without errors, as it comes."""
+    and the pages whose Markdown copies were written with them. `feeder` (a fresh index)
+    or `patcher` (the last index patched) gets each page written without errors, as it
+    comes."""
     # In output-path order, the order the search index numbers pages in: each page reaches
     # Pagefind about as soon as it is written (a page waits for those before it).
     jobs = sorted(plan.jobs, key=lambda job: ctx.site.by_source[job.rel].output_path)
@@ -345,8 +347,12 @@ def _render_pages(
         """Each page is taken in as it comes, while the others render: what is left after
         the last one is shorter."""
         errors = any(d.severity is Severity.ERROR for d in outcome.diagnostics)
-        if feeder is not None and outcome.html_digest and not errors:
-            feeder.offer(ctx.site.by_source[outcome.rel], outcome.output_path, outcome.indexed)
+        if outcome.html_digest and not errors:
+            page = ctx.site.by_source[outcome.rel]
+            if feeder is not None:
+                feeder.offer(page, outcome.output_path, outcome.indexed)
+            elif patcher is not None and outcome.indexed is not None:
+                patcher.offer(page, outcome.output_path, outcome.indexed, outcome.search_digest)
         outcome.indexed = None  # given: the outcomes are kept until the last page
         if outcome.markdown_copy:
             copies.add(outcome.rel)

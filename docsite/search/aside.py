@@ -20,9 +20,11 @@ from docsite.cache import BuildCache
 from docsite.config import SiteConfig
 from docsite.forking import start_aside
 from docsite.keys import indexed_by_this_engine
+from docsite.pages import Page
+from docsite.pathpatterns import PathFilter
 from docsite.search import pagefind_client
-from docsite.search.indexing import PatchAnswer, patch_index
-from docsite.search.pages import SearchPage
+from docsite.search.indexing import EarlyIndex, PatchAnswer, last_index_files, patch_index
+from docsite.search.pages import SearchPage, is_indexed, search_paths
 from docsite.search.placing import read_key
 from docsite.search.state import STATE_PART, SearchState
 
@@ -45,28 +47,33 @@ def search_aside(
         return None  # no index, or another docsite's: indexed whole (IndexFeeder)
     if not pagefind_client.installed().patchable or not pagefind_client.binary_available():
         return None
-    return SearchAside.start(cache, previous, config.search_code)
+    return SearchAside.start(cache, previous, config.search_code, search_paths(config))
 
 
 class SearchAside:
-    """The process, seen from the build: `ask` as soon as the pages are written, `patch` for
-    the answer, `written_state` for the state file that follows it, then `close` (always)."""
+    """The process, seen from the build: `offer` each page as it is written, `ask` once all
+    are, `patch` for the answer, `written_state` for the state file that follows it, then
+    `close` (always)."""
 
     def __init__(
         self,
         process: multiprocessing.process.BaseProcess,
         connection: Connection,
         cache: BuildCache,
+        paths: PathFilter | None = None,
     ):
         self._process = process
         self._connection = connection
         self._cache = cache
+        self._paths = paths  # search.exclude and include: the pages offered are indexed
         self._asked: tuple[list[SearchPage], Path] | None = None
         self._answer: PatchAnswer | None = None
         self._state: tuple[Path | None] | None = None  # the state file, once it came
 
     @classmethod
-    def start(cls, cache: BuildCache, previous: Path, code: bool) -> SearchAside | None:
+    def start(
+        cls, cache: BuildCache, previous: Path, code: bool, paths: PathFilter | None = None
+    ) -> SearchAside | None:
         """The process, reading the state meanwhile; None where processes cannot fork."""
         ours, theirs = multiprocessing.Pipe()
         process = start_aside(
@@ -76,16 +83,26 @@ class SearchAside:
         if process is None:
             ours.close()
             return None
-        return cls(process, ours, cache)
+        return cls(process, ours, cache, paths)
+
+    def offer(self, page: Page, output_path: str, indexed: str, digest: str) -> None:
+        """A page written (`indexed`: the part Pagefind reads, `digest` its hash): if the
+        index takes it and it changed, Pagefind indexes it at once, before `ask`."""
+        if self._asked is not None or not is_indexed(page, self._paths):
+            return
+        with contextlib.suppress(OSError):  # the process ended: `patch` says so
+            self._connection.send(("page", SearchPage(page.url, output_path, digest), indexed))
 
     def ask(self, pages: list[SearchPage], site: Path) -> None:
         """Have the changed `pages` (written in `site`) merged into the last index while the
-        build goes on; the first request is the one answered."""
+        build goes on; the first request is the one answered. The pages go as tuples: 5,000
+        of them pickle in a third of the time."""
         if self._asked is not None:
             return
         self._asked = (pages, site)
+        request = ("ask", [(page.url, page.output_path, page.digest) for page in pages], site)
         with contextlib.suppress(OSError):  # the process ended: `patch` says so
-            self._connection.send(self._asked)
+            self._connection.send(request)
 
     def patch(self, pages: list[SearchPage], site: Path) -> PatchAnswer:
         """The last index with the changed `pages` merged in, or why it could not be: the
@@ -146,11 +163,28 @@ class SearchAside:
 def _answer_once(
     connection: Connection, cache: BuildCache, previous: Path, code: bool, parent: int
 ) -> None:
-    """The process (`start_aside`): read the state, wait for the pages, answer once with
-    the files, then with the state file. A failure is the build's to see: no answer."""
+    """The process (`start_aside`): start Pagefind and read the state, give Pagefind the
+    changed pages as they are written, answer once with the files when asked, then with the
+    state file. A failure is the build's to see: no answer."""
+    early = EarlyIndex(code)
+    try:
+        _answer(connection, cache, previous, code, parent, early)
+    finally:
+        early.close()
+
+
+def _answer(
+    connection: Connection,
+    cache: BuildCache,
+    previous: Path,
+    code: bool,
+    parent: int,
+    early: EarlyIndex,
+) -> None:
     noted = len(cache.notes)
     state = cache.load_part(STATE_PART, SearchState)
-    request = _request(connection, parent)
+    present = last_index_files(previous) if state is not None else set()
+    request = _request(connection, parent, state, early)
     if request is None:
         return
     pages, site = request
@@ -158,7 +192,7 @@ def _answer_once(
     if state is not None:  # none: no index to patch, the pages are indexed whole
         try:
             answer.files, answer.links, state, answer.changed = patch_index(
-                state, pages, site, previous, code
+                state, pages, site, previous, code, early, present
             )
         except Exception as exc:  # CannotPatch; Pagefind's service raises plain Exceptions
             answer.files, answer.why = None, str(exc) or type(exc).__name__
@@ -171,12 +205,24 @@ def _answer_once(
         connection.send(written)
 
 
-def _request(connection: Connection, parent: int) -> tuple[list[SearchPage], Path] | None:
-    """The build's pages, or None when the build does not want a patch (or is gone)."""
-    while not connection.poll(PARENT_CHECK_SECONDS):
-        if os.getppid() != parent:
+def _request(
+    connection: Connection, parent: int, state: SearchState | None, early: EarlyIndex
+) -> tuple[list[SearchPage], Path] | None:
+    """The build's pages, or None when the build does not want a patch (or is gone). The
+    pages it offers before, as they are written, go to Pagefind at once if they changed."""
+    while True:
+        while not connection.poll(PARENT_CHECK_SECONDS):
+            if os.getppid() != parent:
+                return None
+        try:
+            message = connection.recv()
+        except EOFError:
             return None
-    try:
-        return connection.recv()
-    except EOFError:
-        return None
+        if message is None:
+            return None
+        if message[0] == "ask":
+            _, pages, site = message
+            return [SearchPage(*page) for page in pages], site
+        _, page, indexed = message
+        if state is not None and state.digests.get(page.url) != page.digest:
+            early.add(page, indexed)
