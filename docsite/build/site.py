@@ -171,15 +171,7 @@ def _write_site(
     added, site_includes = site_include_inputs(ctx.config, ctx.files, ctx.hasher, site_html_files)
     ctx.files.update(added)
     shared = shared_keys(ctx.config, ctx.site, ctx.theme, ctx.files, site_includes, ctx.previous)
-    # A build that indexes every page gives each to Pagefind as soon as it is written (on
-    # more than one core, in runs that Pagefinds of their own index while the render goes on).
-    feeder = index_feeder(
-        ctx.config,
-        ctx.output.staging,
-        ctx.previous_output,
-        ctx.options.search_index and not ctx.options.keep_live,
-        _workers(ctx.options) > 1,
-    )
+    feeder = _index_feeder(ctx)
     ahead: StagedPages | None = None
     try:
         with result.timed("rendering"):
@@ -240,6 +232,18 @@ def _write_site(
         result.live = LiveState(
             ctx.config, ctx.site, ctx.nav, ctx.theme, ctx.cache.state, ctx.cache, ctx.out, ctx.dates
         )
+
+
+def _index_feeder(ctx: BuildContext) -> IndexFeeder | None:
+    """A build that indexes every page gives each to Pagefind as soon as it is written (on
+    more than one core, in runs that Pagefinds of their own index while the render goes on)."""
+    return index_feeder(
+        ctx.config,
+        ctx.output.staging,
+        ctx.previous_output,
+        ctx.options.search_index and not ctx.options.keep_live,
+        _workers(ctx.options) > 1,
+    )
 
 
 def _link_checks(
