@@ -155,13 +155,27 @@ def test_pagefind_s_early_files_stand_only_for_the_very_pages_it_was_given():
         early.close()
 
 
-def test_when_most_pages_changed_the_build_indexes_them_whole(built: Project, monkeypatch):
+def test_when_most_pages_changed_the_build_indexes_them_whole(
+    built: Project, tmp_path: Path, monkeypatch
+):
+    """And the process gives Pagefind no more than half the pages as they are written: past
+    that the patch gives way, and what Pagefind did there would be lost."""
+    given = tmp_path / "given"  # written by the process, a fork: its own memory is its own
+    real_add = EarlyIndex.add
+
+    def add(early: EarlyIndex, page: SearchPage, indexed: str) -> None:
+        with given.open("a") as record:
+            record.write(f"{page.url!r}\n")
+        real_add(early, page, indexed)
+
+    monkeypatch.setattr(EarlyIndex, "add", add)
     for name in ("index.md", "status.md", "guide/setup.md"):
         edit(built, name)
     result = build(built, monkeypatch, aside=True)
     assert result.ok, built.messages(result)
     (note,) = [n for n in result.notes if n.startswith("search: ")]
     assert note.startswith("search: indexed 4 pages") and "most pages changed" in note, note
+    assert len(given.read_text().splitlines()) == 2  # of 4 (the hidden page is not indexed)
     assert "quuxification" in fragments(built.out)["/status/"]["content"]
     assert leftovers(built) == []
 

@@ -224,5 +224,7 @@ def _request(
             _, pages, site = message
             return [SearchPage(*page) for page in pages], site
         _, page, indexed = message
-        if state is not None and state.digests.get(page.url) != page.digest:
-            early.add(page, indexed)
+        if state is None or state.digests.get(page.url) == page.digest:
+            continue
+        if early.given() * 2 < len(state.digests):
+            early.add(page, indexed)  # past half the pages, the patch gives way: not worth it

@@ -564,6 +564,10 @@ class EarlyIndex:
         self._session.add(pagefind_url(page), lambda: indexed)
         self._given.append((page.url, page.digest))
 
+    def given(self) -> int:
+        """How many pages Pagefind was given."""
+        return len(self._given)
+
     def files_for(self, changed: list[SearchPage]) -> dict[str, bytes] | None:
         """Pagefind's files, if it was given exactly the `changed` pages; else None."""
         if self._given != [(page.url, page.digest) for page in changed]:
