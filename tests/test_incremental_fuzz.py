@@ -167,16 +167,26 @@ class IncrementalSite(RuleBasedStateMachine):
         # Pages' own settings files (guide.yml beside guide.md), by the page.
         self.sidecars: dict[str, dict[str, str]] = {}
         self.gone: list[str] = []  # the paths of pages removed or renamed
+        self.pages |= self.extra_pages()
         for rel, line in self.SEEDS:
             self.pages[rel].lines.append(line)
         files = {"docsite.yml": CONFIG, self.yml_path(): yaml_lines(self.folder_yml)}
         files |= {"content/" + rel: page.text() for rel, page in self.pages.items()}
+        files |= self.extra_files()
         write_files(self.root, files)
         result = build_site(BuildOptions(root=self.root, out=self.out, jobs=1))
         assert result.ok, messages(result)
 
     def teardown(self) -> None:
         shutil.rmtree(self.base, ignore_errors=True)
+
+    def extra_pages(self) -> dict[str, PageModel]:
+        """Pages a machine adds to the site it starts with."""
+        return {}
+
+    def extra_files(self) -> dict[str, str | bytes]:
+        """Other files it starts with (project paths); they win over the ones above."""
+        return {}
 
     # ---- files and choices ---------------------------------------------------------------
 
@@ -505,6 +515,403 @@ class AnyLinkSite(IncrementalSite):
         self.log.append(f"restored {rel}")
 
 
+# ---- A wider site: config, includes, files, nested folders, blog posts, block ids -----------
+
+# Every config key a step may set (dotted) and the values it takes; None leaves it out. Links
+# and anchors stay warnings: an edit may leave a link dangling, and the site still builds.
+CONFIG_CHOICES: dict[str, tuple[str | None, ...]] = {
+    "title": ("Fuzz", "Other title"),
+    "label": (None, "v2"),
+    "footer": (None, "Footer words"),
+    "links": (None, "[{text: Guide, link: /s0/}]", "[{text: Page, link: s1/p10.md}]"),
+    "footer_links": (None, "[{text: Home, link: /}]"),
+    "backlinks.enabled": (None, "false"),
+    "backlinks.title": (None, "Linked from"),
+    "backlinks.max_results": (None, "1"),
+    "nav.mode": (None, "stack"),
+    "nav.icons.mode": (None, "none", "folders"),
+    "nav.tags.enabled": (None, "true"),
+    "breadcrumb.enabled": (None, "false"),
+    "breadcrumb.home": (None, "Start"),
+    "toc.depth": (None, "2", "2-3"),
+    "nextprev.mode": (None, "hide", "exclude"),
+    "locale": (None, "fr", "de"),
+    "meta.title": (None, "' | Fuzz Inc.'"),
+    "edit.repo": (None, "https://github.com/x/y"),
+    "outbound.enabled": (None, "true"),
+    "markdown.line_breaks": (None, "hard"),
+    "data.product": (None, "Widget", "Gadget"),
+    "templating.enabled": (None, "false"),
+    "blog.page_size": (None, "1", "2"),
+    "blog.title": (None, "News"),
+    "url": (None, "https://example.org/docs/"),
+    "generator.trailing_slash": (None, "false"),
+    "exclude": (None, "[s1/p11.md]", "[s0/deep/]"),
+    "logo": (None, "media/pic.png"),
+    "code.line_numbers": (None, "['*']"),
+    "sidebar_filter": (None, "false"),
+    "checks.anchors": ("warning", "off"),
+}
+# Files pages read (project paths) and the texts a step gives them; None deletes it. The
+# snippet is never deleted: a snippet not found is an error, which would end the search.
+INCLUDED: dict[str, tuple[str | None, ...]] = {
+    "content/_includes/part.md": ("Part one.", "Part of {{ page.title }}.", None),
+    "content/_includes/other.md": (None, "Other part, [home](/index.md)."),
+    "content/_includes/head.html": (None, '<meta name="fuzz" content="one">'),
+    "content/_includes/top.md": (None, "Top of {{ page.title }}."),
+    "content/_includes/bottom.md": (None, "Bottom words."),
+    # Three lines at least, for a snippet of lines 2-3.
+    "src/app.py": ("one = 1\ntwo = 2\nthree = 3\n", "a = 1\nb = 2\nc = 3\nd = 4\n"),
+}
+# Files pages show or link (content paths, one left out of the site but linked), with the
+# bytes a step gives them; None deletes it (its links then warn).
+MEDIA: dict[str, tuple[bytes | None, ...]] = {
+    "media/pic.png": (b"\x89PNG one", b"\x89PNG a bigger picture" * 40, None),
+    "media/doc.txt": (b"notes\n", b"other notes, longer\n" * 9, None),
+    "_private/notes.txt": (b"kept aside\n", None),
+}
+BLOCK_ID = re.compile(r"\^(b\d+)$")
+
+
+def config_text(flat: dict[str, str]) -> str:
+    """The YAML of dotted keys ("nav.icons.mode") and their values, as written."""
+    nested: dict = {}
+    for key, value in sorted(flat.items()):
+        *parents, last = key.split(".")
+        node = nested
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+
+    def lines(node: dict, indent: str) -> str:
+        return "".join(
+            f"{indent}{key}:\n{lines(value, indent + '  ')}"
+            if isinstance(value, dict)
+            else f"{indent}{key}: {value}\n"
+            for key, value in node.items()
+        )
+
+    return lines(nested, "")
+
+
+class WiderSite(AnyLinkSite):
+    """Also edits the config, the files pages include (includes, site includes, a code
+    snippet), the images and files they show or link, folders two and three levels deep
+    (added, renamed, removed, with their own settings), blog posts and block ids. Builds may
+    fail here (a link to a block id that is gone is always an error): a rebuild then fails
+    as a clean build does, with the same messages."""
+
+    SEEDS = (
+        *AnyLinkSite.SEEDS,
+        ("s0/p00.md", '{{ include "part" }}'),
+        ("s1/p10.md", ':::code source="../../src/app.py" :::'),
+        ("s0/p01.md", "Block one. ^b0"),
+        ("s2/p21.md", "[[p01#^b0]] and [there](../s0/p01.md#^b0)"),
+        ("s1/p11.md", "![pic](../media/pic.png) [!file](../media/doc.txt)"),
+        ("s2/p20.md", "[aside](../_private/notes.txt) [out](https://example.com/x)"),
+        ("index.md", "Product: {{ data.product }}.\nA second line."),
+        ("index.md", "Posts: {{ for p in content.blog.posts }}{{ p.title }} {{ end }}"),
+        ("s0/deep/d1.md", "[deeper](deeper/d2.md) [!card](../../blog/2025-01-10-first.md)"),
+        ("s1/p12.md", "[[d2]] [deep](../s0/deep/index.md)"),
+    )
+
+    def __init__(self) -> None:
+        self.config = {"title": "Fuzz", "checks.links": "warning", "checks.anchors": "warning"}
+        self.included = {rel: texts[0] for rel, texts in INCLUDED.items()}
+        self.media = {rel: data[0] for rel, data in MEDIA.items()}
+        self.nested_yml: dict[str, dict[str, str]] = {"s0/deep/deeper": {"label": "Deeper"}}
+        self.moved: list[str] = []  # folders renamed or removed (their old and new paths)
+        super().__init__()
+
+    def extra_pages(self) -> dict[str, PageModel]:
+        return {
+            "s0/deep/index.md": PageModel({}, "Deep", ["Part A"], ["The deep folder."]),
+            "s0/deep/d1.md": PageModel({"order": "2"}, "Deep one", ["Part A"], []),
+            "s0/deep/deeper/d2.md": PageModel({}, "Deeper two", ["Part A"], ["Far down."]),
+            "blog/2025-01-10-first.md": PageModel(
+                {}, "First post", [], ["The first post. ![shot](../media/pic.png)"]
+            ),
+            "blog/later.md": PageModel({"date": "2025-06-01"}, "Later post", [], ["Later."]),
+        }
+
+    def extra_files(self) -> dict[str, str | bytes]:
+        files: dict[str, str | bytes] = {"docsite.yml": config_text(self.config)}
+        for folder, own in self.nested_yml.items():
+            files[f"content/{folder}/index.yml"] = yaml_lines(own)
+        files |= {rel: text for rel, text in self.included.items() if text is not None}
+        files |= {"content/" + rel: data for rel, data in self.media.items() if data is not None}
+        return files
+
+    def write(self, rel: str) -> None:
+        path = self.root / "content" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.pages[rel].text(), encoding="utf-8")
+
+    def nested(self) -> list[str]:
+        """The folders below the top ones (s0/deep, s0/deep/deeper...)."""
+        return sorted(
+            {posixpath.dirname(r) for r in self.pages if r.count("/") >= 2}
+            | {f for f in self.nested_yml}
+        )
+
+    # ---- the config ----------------------------------------------------------------------
+
+    @rule(key=st.sampled_from(sorted(CONFIG_CHOICES)), data=st.data())
+    def configure(self, key: str, data: st.DataObject) -> None:
+        value = data.draw(st.sampled_from(CONFIG_CHOICES[key]), label="value")
+        if value is None:
+            self.config.pop(key, None)
+        else:
+            self.config[key] = value
+        (self.root / "docsite.yml").write_text(config_text(self.config), encoding="utf-8")
+        self.log.append(f"docsite.yml {key}: {value}")
+
+    # ---- includes, site includes, a snippet ----------------------------------------------
+
+    @rule(rel=st.sampled_from(sorted(INCLUDED)), data=st.data())
+    def edit_included(self, rel: str, data: st.DataObject) -> None:
+        text = data.draw(st.sampled_from(INCLUDED[rel]), label="text")
+        self.included[rel] = text
+        path = self.root / rel
+        if text is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        self.log.append(f"{rel}: {text!r}")
+
+    @rule(data=st.data(), what=st.sampled_from(["part", "other", "snippet", "range"]))
+    def include(self, data: st.DataObject, what: str) -> None:
+        rel = self.pick(data, sorted(self.pages), "page")
+        source = relative(rel, "../src/app.py")
+        line = {
+            "part": '{{ include "part" }}',
+            "other": '{{ include "other" }}',
+            "snippet": f':::code source="{source}" :::',
+            "range": f':::code source="{source}" range="2-3" :::',
+        }[what]
+        self.pages[rel].lines.append(line)
+        self.write(rel)
+        self.log.append(f"{what} in {rel}: {line}")
+
+    # ---- images and files pages show or link ---------------------------------------------
+
+    @rule(rel=st.sampled_from(sorted(MEDIA)), data=st.data())
+    def edit_media(self, rel: str, data: st.DataObject) -> None:
+        content = data.draw(st.sampled_from(MEDIA[rel]), label="bytes")
+        self.media[rel] = content
+        path = self.root / "content" / rel
+        if content is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        self.log.append(f"{rel}: {len(content) if content is not None else None} bytes")
+
+    @rule(
+        data=st.data(),
+        shown=st.sampled_from(sorted(MEDIA)),
+        kind=st.sampled_from(["image", "file", "link", "setting"]),
+    )
+    def show_media(self, data: st.DataObject, shown: str, kind: str) -> None:
+        """An image, a download (which shows the file's size), a link, or the page's own
+        image setting (its social preview, and its card's picture)."""
+        rel = self.pick(data, sorted(self.pages), "page")
+        path = relative(rel, shown)
+        if kind == "setting":
+            self.set_setting(rel, "image", path)
+            return
+        line = {"image": f"![an image]({path})", "file": f"[!file]({path})"}.get(
+            kind, f"[a file]({path})"
+        )
+        self.pages[rel].lines.append(line)
+        self.write(rel)
+        self.log.append(f"{kind} in {rel}: {line}")
+
+    # ---- nested folders ------------------------------------------------------------------
+
+    @rule(data=st.data(), new_folder=st.booleans(), with_index=st.booleans())
+    def add_nested_page(self, data: st.DataObject, new_folder: bool, with_index: bool) -> None:
+        """A page two or three levels deep, perhaps in a new folder (with its own page)."""
+        parents = [f"s{f}" for f in range(FOLDERS)] + [f for f in self.nested() if f.count("/") < 2]
+        folder = self.pick(data, parents if new_folder else self.nested() or parents, "folder")
+        self.counter += 1
+        if new_folder or folder.count("/") == 0:
+            folder = f"{folder}/d{self.counter}"
+            if with_index:
+                self.pages[f"{folder}/index.md"] = PageModel({}, f"Folder {self.counter}")
+                self.write(f"{folder}/index.md")
+        rel = f"{folder}/n{self.counter}.md"
+        self.pages[rel] = PageModel({}, f"Nested {self.counter}", ["Part A"], ["[up](../)"])
+        self.write(rel)
+        self.log.append(f"added {rel}")
+
+    @precondition(lambda self: self.nested())
+    @rule(
+        data=st.data(),
+        key=st.sampled_from(["label", "order", "expanded"]),
+        value=st.sampled_from([None, "1", "9"]),
+    )
+    def nested_settings(self, data: st.DataObject, key: str, value: str | None) -> None:
+        """A nested folder's settings: its own page's frontmatter, else its index.yml."""
+        folder = self.pick(data, self.nested(), "folder")
+        shown = {"label": f"Label {value}", "expanded": "true"}.get(key, value)
+        if f"{folder}/index.md" in self.pages:
+            self.set_setting(f"{folder}/index.md", key, shown if value else None)
+            return
+        own = self.nested_yml.setdefault(folder, {})
+        if value is None:
+            own.pop(key, None)
+        else:
+            own[key] = str(shown)
+        write_files(self.root, {f"content/{folder}/index.yml": yaml_lines(own)})
+        self.log.append(f"{folder}/index.yml {key}: {shown if value else None}")
+
+    def move_folder(self, folder: str, new: str | None) -> None:
+        """Move a folder's pages, settings files and index.yml to `new` (None: remove)."""
+        inside = [r for r in self.pages if r.startswith(folder + "/")]
+        for rel in inside:
+            page = self.pages.pop(rel)
+            self.gone.append(rel)
+            moved = new + rel[len(folder) :] if new else None
+            if moved:
+                self.pages[moved] = page
+            if rel in self.sidecars:
+                own = self.sidecars.pop(rel)
+                if moved:
+                    self.sidecars[moved] = own
+        for old in [f for f in self.nested_yml if f == folder or f.startswith(folder + "/")]:
+            own = self.nested_yml.pop(old)
+            if new:
+                self.nested_yml[new + old[len(folder) :]] = own
+        source = self.root / "content" / folder
+        if new:
+            source.rename(self.root / "content" / new)
+        else:
+            shutil.rmtree(source)
+        self.moved += [folder, *([new] if new else [])]
+        for rel in inside:
+            self.follow(rel, new + rel[len(folder) :] if new else None)
+
+    @precondition(lambda self: self.nested())
+    @rule(data=st.data(), remove=st.booleans())
+    def rename_folder(self, data: st.DataObject, remove: bool) -> None:
+        """A nested folder renamed (its pages at new addresses) or removed with all in it."""
+        folder = self.pick(data, self.nested(), "folder")
+        self.counter += 1
+        new = None if remove else f"{posixpath.dirname(folder)}/m{self.counter}"
+        self.move_folder(folder, new)
+        self.log.append(f"folder {folder} -> {new}")
+
+    # ---- blog posts ----------------------------------------------------------------------
+
+    def posts(self) -> list[str]:
+        return sorted(r for r in self.pages if r.startswith("blog/"))
+
+    @rule(date=st.sampled_from(["2024-12-31", "2025-01-10", "2025-09-01"]), named=st.booleans())
+    def add_post(self, date: str, named: bool) -> None:
+        """A post dated by its file's name or by its frontmatter (posts may share a date)."""
+        self.counter += 1
+        rel = f"blog/{date}-post{self.counter}.md" if named else f"blog/post{self.counter}.md"
+        front = {} if named else {"date": date}
+        self.pages[rel] = PageModel(front, f"Post {self.counter}", [], [f"Post {self.counter}."])
+        self.write(rel)
+        self.log.append(f"added {rel}")
+
+    @precondition(lambda self: any(r.startswith("blog/") for r in self.pages))
+    @rule(data=st.data(), word=st.sampled_from(WORDS), key=st.sampled_from(["summary", "author"]))
+    def edit_post(self, data: st.DataObject, word: str, key: str) -> None:
+        """A post's first paragraph (its summary in the blog's lists, the feed, its cards),
+        or its author."""
+        rel = self.pick(data, self.posts(), "post")
+        if key == "author":
+            self.set_setting(rel, "author", word)
+            return
+        lines = self.pages[rel].lines
+        lines[:1] = [f"{word} summary {self.step}."]
+        self.write(rel)
+        self.log.append(f"summary of {rel}: {word}")
+
+    # ---- block ids -----------------------------------------------------------------------
+
+    def blocks(self) -> dict[str, str]:
+        """Each block id and the page it is in."""
+        return {
+            match.group(1): rel
+            for rel, page in self.pages.items()
+            for line in page.lines
+            if (match := BLOCK_ID.search(line))
+        }
+
+    @rule(data=st.data())
+    def add_block(self, data: st.DataObject) -> None:
+        rel = self.pick(data, sorted(self.pages), "page")
+        self.counter += 1
+        self.pages[rel].lines.append(f"Block {self.counter}. ^b{self.counter}")
+        self.write(rel)
+        self.log.append(f"block b{self.counter} in {rel}")
+
+    @precondition(lambda self: self.blocks())
+    @rule(data=st.data(), wiki=st.booleans())
+    def link_block(self, data: st.DataObject, wiki: bool) -> None:
+        blocks = self.blocks()
+        block = self.pick(data, sorted(blocks), "block")
+        source, target = self.pick(data, sorted(self.pages), "from"), blocks[block]
+        line = (
+            f"[[{stem(target)}#^{block}]]"
+            if wiki and stem(target) != "index"
+            else f"[to {block}]({relative(source, target)}#^{block})"
+        )
+        self.pages[source].lines.append(line)
+        self.write(source)
+        self.log.append(f"block link in {source}: {line}")
+
+    @precondition(lambda self: self.blocks())
+    @rule(data=st.data(), keep_links=st.booleans())
+    def drop_block(self, data: st.DataObject, keep_links: bool) -> None:
+        """A block id taken away, with the links to it, or not (an error in both builds)."""
+        blocks = self.blocks()
+        block = self.pick(data, sorted(blocks), "block")
+        for rel, page in self.pages.items():
+            kept = [
+                line
+                for line in page.lines
+                if not line.endswith(f"^{block}") and (keep_links or f"#^{block}" not in line)
+            ]
+            if kept != page.lines:
+                page.lines = kept
+                self.write(rel)
+        self.log.append(f"dropped block {block}" + (", links kept" if keep_links else ""))
+
+    @rule(data=st.data())
+    def remove_line(self, data: st.DataObject) -> None:
+        """As IncrementalSite's, but not a block id's line (drop_block takes those)."""
+        rel = self.pick(data, sorted(self.pages), "page")
+        lines = [n for n, line in enumerate(self.pages[rel].lines) if not BLOCK_ID.search(line)]
+        if lines:
+            removed = self.pages[rel].lines.pop(data.draw(st.sampled_from(lines), label="line"))
+            self.write(rel)
+            self.log.append(f"removed from {rel}: {removed}")
+
+    # ---- the property --------------------------------------------------------------------
+
+    rebuild_is_a_clean_build = None  # IncrementalSite's, which wants every build to succeed
+
+    @invariant()
+    def rebuild_fails_or_succeeds_as_a_clean_build(self) -> None:
+        self.step += 1
+        result = build_site(BuildOptions(root=self.root, out=self.out, jobs=1))
+        clean_out = self.base / "clean"
+        clean = build_site(BuildOptions(root=self.root, out=clean_out, use_cache=False, jobs=1))
+        said, clean_said = problems(result), problems(clean)
+        assert said == clean_said, (self.log, set(said) ^ set(clean_said))
+        assert result.ok == clean.ok, (self.log, messages(result))
+        if clean.ok:
+            differ = differences(tree(self.out), tree(clean_out))
+            assert not differ, f"after step {self.step}, edits: {self.log}\n{differ}"
+        shutil.rmtree(clean_out, ignore_errors=True)
+
+
 # The same examples on every run, so that a test run (CI's above all) is never the one that
 # happens upon a new case; DOCSITE_FUZZ_EXAMPLES=200 searches further, with new examples.
 SEARCH_FURTHER = int(os.environ.get("DOCSITE_FUZZ_EXAMPLES", "0"))
@@ -526,6 +933,10 @@ def test_rebuilds_after_random_edits_equal_clean_builds():
 
 def test_rebuilds_with_cards_and_links_by_address_or_tag_equal_clean_builds():
     run_state_machine_as_test(AnyLinkSite, settings=FUZZ)
+
+
+def test_rebuilds_after_config_include_file_folder_post_and_block_edits_equal_clean_builds():
+    run_state_machine_as_test(WiderSite, settings=FUZZ)
 
 
 # ---- What the fuzzing found, each as its smallest case ---------------------------------------
@@ -650,3 +1061,4 @@ def test_a_page_created_mends_the_links_to_it(tmp_path, link):
         {"docsite.yml": WARN, "content/a.md": f"# A\n\n{link}\n"},
         {"content/b.md": "# B\n\nSummary.\n"},
     )
+
