@@ -1,0 +1,152 @@
+"""Watch mode after random edits: each step's edit reaches a `LiveSite` as the watcher would
+report it (`LiveSite.apply` with the changed paths), and the served folder is then byte for
+byte what a clean build of the same files writes. The pages readers have open are previewed
+first; each preview is the page (or file) the build then wrote.
+
+The edits are those of `WiderSite` (test_incremental_fuzz.py): pages' settings, bodies and
+links, the config, includes and snippets, images and files, nested folders, blog posts and
+block ids. Watch mode takes its own ways through them: a body edit alone is re-rendered in
+place (`build/live.py`), anything else is previewed from the last build's pages
+(`build/preview.py`) and then built incrementally into the served folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import write_files
+from hypothesis.stateful import invariant, run_state_machine_as_test
+from test_incremental import tree
+from test_incremental_fuzz import FUZZ, WiderSite, differences
+
+from docsite.build import BuildOptions, build_site
+from docsite.build.preview import PagePreview
+from docsite.cache import CACHE_DIR
+from docsite.serve.live import LiveSite
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:The recursion limit will not be reset:hypothesis.errors.HypothesisWarning"
+)
+
+# The pages a reader has open, the last seen first: the home page, pages one, two and three
+# levels deep, the blog's summary and a post (those an edit removes are not previewed).
+OPEN = ["/s0/p00/", "/", "/s0/deep/d1/", "/s0/deep/deeper/d2/", "/blog/", "/s2/p21/"]
+
+
+def project_files(root: Path) -> dict[Path, bytes]:
+    """The project's files as they are now (not the cache, where the site is served from,
+    nor the output folder of the machine's first build)."""
+    left_out = (root / CACHE_DIR, root / "site")
+    return {
+        path: path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file() and not any(path.is_relative_to(folder) for folder in left_out)
+    }
+
+
+class ServedSite(WiderSite):
+    """WiderSite's edits, applied to a site served in watch mode."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.served = self.root / CACHE_DIR / "serve"
+        self.live = LiveSite(BuildOptions(root=self.root, out=self.served))
+        self.sent: list[PagePreview] = []
+        self.live.open_pages = lambda: OPEN
+        self.live.on_preview = lambda previews, css: self.sent.extend(previews)
+        assert not self.live.full_build().failed
+        self.live.warm_up()
+        self.files = project_files(self.root)
+
+    def teardown(self) -> None:
+        self.live.close()
+        super().teardown()
+
+    def changed_paths(self) -> list[Path]:
+        """What the watcher reports: every file added, changed or deleted, and the folders
+        renamed or removed (watchdog reports a moved folder and the files in it)."""
+        now = project_files(self.root)
+        changed = {p for p in now.keys() | self.files.keys() if now.get(p) != self.files.get(p)}
+        changed |= {self.root / "content" / folder for folder in self.moved}
+        self.files, self.moved = now, []
+        return sorted(changed)
+
+    rebuild_fails_or_succeeds_as_a_clean_build = None  # WiderSite's, with `docsite build`
+
+    @invariant()
+    def served_site_is_a_clean_build(self) -> None:
+        self.step += 1
+        self.sent.clear()
+        update = self.live.apply(self.changed_paths())
+        assert not update.interrupted  # no change waits: the build runs to its end
+        # The search index is made again in the background: wait for it, then it is
+        # compared with the rest (pagefind/ is the clean build's too).
+        assert self.live.search.idle()
+        clean_out = self.base / "clean"
+        clean = build_site(BuildOptions(root=self.root, out=clean_out, use_cache=False, jobs=1))
+        # Watch mode says the problems of what it did (a page re-rendered alone: that
+        # page's), not the whole site's; whether the site is whole is what it must tell.
+        shown = [d.format() for d in update.diagnostics]
+        assert self.live.failing == (not clean.ok), (self.log, shown)
+        if clean.ok:
+            differ = differences(tree(self.served), tree(clean_out))
+            assert not differ, f"after step {self.step}, edits: {self.log}\n{differ}"
+            for preview in self.sent:  # what the reader saw first is what the build wrote
+                built = self.served / preview.output_path
+                assert built.is_file() and preview.html == built.read_bytes(), (
+                    f"preview of {preview.output_path} after step {self.step}, edits: "
+                    f"{self.log}\n{differences({'p': preview.html}, {'p': built.read_bytes()})}"
+                )
+        shutil.rmtree(clean_out, ignore_errors=True)
+        self.live.warm_up()  # as watch mode does while nothing changes
+
+
+def test_watch_mode_after_random_edits_serves_a_clean_build():
+    run_state_machine_as_test(ServedSite, settings=FUZZ)
+
+
+# ---- What the fuzzing found, each as its smallest case ---------------------------------------
+
+WARN = "title: Small\nchecks:\n  links: warning\n"
+
+
+def serve_and_compare(
+    tmp_path: Path, files: dict[str, str], open_pages: list[str], *edits: dict[str, str | None]
+) -> None:
+    """Serve `files` with `open_pages` open, then apply each edit (a file's new text, or
+    None to delete it) as watch mode does: the served folder is a clean build's, and each
+    preview is the file the build then wrote."""
+    root = tmp_path / "proj"
+    write_files(root, files)
+    served = root / CACHE_DIR / "serve"
+    live = LiveSite(BuildOptions(root=root, out=served))
+    sent: list[PagePreview] = []
+    live.open_pages = lambda: open_pages
+    live.on_preview = lambda previews, css: sent.extend(previews)
+    try:
+        assert not live.full_build().failed
+        live.warm_up()
+        for step, edit in enumerate(edits):
+            for rel, text in edit.items():
+                if text is None:
+                    (root / rel).unlink()
+                else:
+                    write_files(root, {rel: text})
+            sent.clear()
+            update = live.apply([root / rel for rel in edit])
+            assert not update.failed and live.search.idle(), update.diagnostics
+            clean_out = tmp_path / f"clean{step}"
+            assert build_site(BuildOptions(root=root, out=clean_out, use_cache=False)).ok
+            differ = differences(tree(served), tree(clean_out))
+            assert not differ, f"edit {step}: {edit}\n{differ}"
+            for preview in sent:
+                built = (served / preview.output_path).read_bytes()
+                differ = differences(
+                    {preview.output_path: preview.html}, {preview.output_path: built}
+                )
+                assert not differ, f"edit {step}: {edit}, the preview\n{differ}"
+            live.warm_up()
+    finally:
+        live.close()
+
