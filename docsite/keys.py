@@ -198,6 +198,14 @@ class DependencyValues:
         """Whether each of a page's dependencies is now what it was (its record's)."""
         return all(self.value(key) == then for key, then in dependencies.items())
 
+    def resolved_otherwise(self, dependencies: dict[str, tuple]) -> bool:
+        """Whether a page's link to no page's file (an address, a page not written yet)
+        finds something other than its record says: the pages it links to may have changed."""
+        return any(
+            key.startswith(_RESOLVE_DEPENDENCY) and self.value(key) != then
+            for key, then in dependencies.items()
+        )
+
     def value(self, key: str) -> tuple:
         known = self._known.get(key)
         if known is None:

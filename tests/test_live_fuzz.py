@@ -150,3 +150,14 @@ def serve_and_compare(
     finally:
         live.close()
 
+
+def test_the_preview_of_a_page_created_lists_the_pages_that_linked_to_it(tmp_path):
+    """A link to a page not written yet (a warning) finds it once it is; the preview of the
+    new page, open in a tab, missed that page in its "See also"."""
+    serve_and_compare(
+        tmp_path,
+        {"docsite.yml": WARN, "content/index.md": "# Home\n\n[B](b.md)\n"},
+        ["/b/"],
+        {"content/b.md": "# B\n"},
+    )
+

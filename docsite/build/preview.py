@@ -21,7 +21,8 @@ from docsite.cache import CacheState
 from docsite.config import BlogConfig, SiteConfig, load_config
 from docsite.context import BuildOptions
 from docsite.diagnostics import Report, Severity
-from docsite.keys import live_markdown_key
+from docsite.keys import DependencyValues, live_markdown_key
+from docsite.markdown import link_resolution
 from docsite.navpatch import NavMemo
 from docsite.pages import (
     LoadedPages,
@@ -217,7 +218,10 @@ def preview_pages(
     guessed = _backlinks(wanted, {}, *context) if changed & wanted else {}
     fresh: dict[str, list[str]] = {}
     first: dict[str, str | None] = {}
-    for rel in sorted(changed & site.by_source.keys()):  # their links, and their errors
+    relinked = _relinked(site, live, changed) if any_backlinks(site, config.backlinks) else set()
+    # The changed pages' links, and their errors; and the links of the pages whose links
+    # find other pages now (a page not written till now), which the build parses again.
+    for rel in sorted((changed | relinked) & site.by_source.keys()):
         first[rel], outcome = builder.render_html(_job(site, rel, reuse_markdown, guessed))
         if any(d.severity is Severity.ERROR for d in outcome.diagnostics):
             return []
@@ -247,6 +251,17 @@ def preview_pages(
         if data != _served(live.out / path):
             previews.append(PagePreview(None, path, data))
     return previews
+
+
+def _relinked(site: SiteContent, live: LiveState, changed: set[str]) -> set[str]:
+    """The unchanged pages whose links to no page's file find something else now: the
+    pages they link to are no longer those the last build recorded."""
+    values = DependencyValues(site, live.state.files, None, link_resolution)
+    return {
+        rel
+        for rel, record in live.state.pages.items()
+        if rel not in changed and values.resolved_otherwise(record.dependencies)
+    }
 
 
 def _backlinks(
