@@ -128,6 +128,14 @@ def published_file(key: str) -> str | None:
     return key.removeprefix(_PUBLISH_DEPENDENCY) if key.startswith(_PUBLISH_DEPENDENCY) else None
 
 
+def resolved_target(key: str) -> str | None:
+    """The content path of a link's target that no page's file is (a file left out of the
+    site, perhaps, or not there yet); None for other dependencies."""
+    if not key.startswith(_RESOLVE_DEPENDENCY):
+        return None
+    return key.removeprefix(_RESOLVE_DEPENDENCY).removeprefix("/")
+
+
 def link_snapshot(site: SiteContent, rels: Iterable[str]) -> dict[str, tuple]:
     """What a page's links show of their targets; a change here re-renders the page."""
     return {rel: _link_facts(site, rel) for rel in sorted(rels)}

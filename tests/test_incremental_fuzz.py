@@ -1062,3 +1062,18 @@ def test_a_page_created_mends_the_links_to_it(tmp_path, link):
         {"content/b.md": "# B\n\nSummary.\n"},
     )
 
+
+def test_a_left_out_file_made_again_is_published_for_the_link_to_it(tmp_path):
+    """A file left out of the site (under `_private/`) is published because a page links
+    to it. Deleted, the link warns; made again, the rebuild found nothing changed (a
+    left-out file is an input only once linked) and kept the broken link, unpublished."""
+    rebuild_and_compare(
+        tmp_path,
+        {
+            "docsite.yml": WARN,
+            "content/index.md": "# Home\n\n[aside](_private/notes.txt)\n",
+            "content/_private/notes.txt": "kept\n",
+        },
+        {"content/_private/notes.txt": None},
+        {"content/_private/notes.txt": "kept\n"},
+    )

@@ -161,3 +161,18 @@ def test_the_preview_of_a_page_created_lists_the_pages_that_linked_to_it(tmp_pat
         {"content/b.md": "# B\n"},
     )
 
+
+def test_a_left_out_file_made_again_is_served_for_the_link_to_it(tmp_path):
+    """As test_a_left_out_file_made_again_is_published_for_the_link_to_it, in watch mode,
+    which also took the file for one no page links to (a change to ignore)."""
+    serve_and_compare(
+        tmp_path,
+        {
+            "docsite.yml": WARN,
+            "content/index.md": "# Home\n\n[aside](_private/notes.txt)\n",
+            "content/_private/notes.txt": "kept\n",
+        },
+        ["/"],
+        {"content/_private/notes.txt": None},
+        {"content/_private/notes.txt": "kept\n"},
+    )

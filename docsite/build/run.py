@@ -108,6 +108,9 @@ def _build(
             head_commit(config.content_dir),  # "last updated" dates come from git
             build_time().date().isoformat(),  # pages may show it: see if any did, each day
             report.items,
+            # A left-out file is an input once a page links to it; one made again where a
+            # page's link found nothing is seen by its name (the page's keys then follow).
+            sorted(found.unlisted),
         ),
     )
     inputs_digest = scan.digest()

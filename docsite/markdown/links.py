@@ -449,9 +449,11 @@ def _page_at(site: SiteContent, target: str, rooted: bool) -> Page | None:
 def path_resolution(site: SiteContent, key: str) -> tuple:
     """What a link to `key` (a content path, '/' first when written from the root) finds
     among the site's pages and the pages docsite makes, as `resolve_link` looks: a page,
-    a tag or category page, a page's Markdown copy; else the page its warning suggests. A
-    page depends on it for a link that no page's file is (`markdown.link_resolution`), so
-    that a page added, a permalink or a tag set elsewhere mends the link, or breaks it."""
+    a tag or category page, a page's Markdown copy; else the page its warning suggests, or
+    the file left out of the site it names (published because it does). A page depends on
+    it for a link that no page's file is (`markdown.link_resolution`), so that a page
+    added, a permalink or a tag set elsewhere, or a left-out file made again, mends the
+    link, or breaks it."""
     rooted = key.startswith("/")
     target = key[1:] if rooted else key
     found = _page_at(site, target, rooted) or page_in_other_case(target, site)
@@ -463,7 +465,10 @@ def path_resolution(site: SiteContent, key: str) -> tuple:
     names = _site_names(site)
     if target.endswith(".md") and target in names.markdown_copies:
         return ("copy",)
-    return ("missing", names.close_pages.closest(target) or "") if target.endswith(".md") else ()
+    if target.endswith(".md"):
+        return ("missing", names.close_pages.closest(target) or "")
+    left_out = _linkable(target, site)
+    return ("left out", left_out) if left_out is not None else ()
 
 
 def _page_hint(target: str, ctx: RenderContext) -> str:

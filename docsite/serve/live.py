@@ -25,7 +25,7 @@ from docsite.cache import CACHE_DIR, collector_paused
 from docsite.config import CONFIG_NAMES
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity, UsageError
 from docsite.frontmatter import split_frontmatter
-from docsite.keys import project_rel, published_file
+from docsite.keys import project_rel, published_file, resolved_target
 from docsite.markdown.templating import INCLUDES_FOLDER
 from docsite.pages import Page, first_h1
 from docsite.reading import read_text
@@ -482,8 +482,12 @@ class LiveSite:
             return False
         rel = path.relative_to(content).as_posix()
         records = self.live.state.pages.values()
-        if any(published_file(key) == rel for r in records for key in r.dependencies):
-            return True
+        if any(
+            rel in (published_file(key), resolved_target(key))
+            for r in records
+            for key in r.dependencies
+        ):
+            return True  # published, or linked to where it was not (then it is published)
         rules = PathRules(self.live.config.exclude, self.live.config.include)
         parts = rel.split("/")
         return any(
