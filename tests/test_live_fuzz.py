@@ -52,6 +52,8 @@ class ServedSite(WiderSite):
         super().__init__()
         self.served = self.root / CACHE_DIR / "serve"
         self.live = LiveSite(BuildOptions(root=self.root, out=self.served))
+        # The index is made again once edits settle; here no edit comes while it waits.
+        self.live.search.quiet = 0.0
         self.sent: list[PagePreview] = []
         self.live.open_pages = lambda: OPEN
         self.live.on_preview = lambda previews, css: self.sent.extend(previews)
