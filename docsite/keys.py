@@ -136,6 +136,12 @@ def resolved_target(key: str) -> str | None:
     return key.removeprefix(_RESOLVE_DEPENDENCY).removeprefix("/")
 
 
+def summarized_page(key: str) -> str | None:
+    """The page whose summary a card shows (what the key of a page with the card names);
+    None for other dependencies."""
+    return key.removeprefix(_SUMMARY_DEPENDENCY) if key.startswith(_SUMMARY_DEPENDENCY) else None
+
+
 def link_snapshot(site: SiteContent, rels: Iterable[str]) -> dict[str, tuple]:
     """What a page's links show of their targets; a change here re-renders the page."""
     return {rel: _link_facts(site, rel) for rel in sorted(rels)}

@@ -178,3 +178,14 @@ def test_a_left_out_file_made_again_is_served_for_the_link_to_it(tmp_path):
         {"content/_private/notes.txt": None},
         {"content/_private/notes.txt": "kept\n"},
     )
+
+
+def test_a_body_edit_reaches_the_cards_that_show_the_pages_summary(tmp_path):
+    """A page's first paragraph (or first image) is its summary, which a card of it on
+    another page shows. Watch mode re-rendered the page alone for an edit of its body."""
+    serve_and_compare(
+        tmp_path,
+        {"content/index.md": "# Home\n\n[!card](b.md)\n", "content/b.md": "# B\n\nSummary.\n"},
+        ["/"],
+        {"content/b.md": "# B\n\nAnother summary.\n"},
+    )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from docsite.actions import ACTIONS_FOLDER
 from docsite.actions import SUFFIXES as ACTION_SUFFIXES
-from docsite.blog import Blog, post_summary
+from docsite.blog import Blog, post_summary, summary_facts
 from docsite.build import BuildOptions, BuildResult, build_site
 from docsite.build.preview import PagePreview, PreviewMemory, preview_pages, warm_up
 from docsite.build.result import BuildInterrupted
@@ -25,7 +25,7 @@ from docsite.cache import CACHE_DIR, collector_paused
 from docsite.config import CONFIG_NAMES
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity, UsageError
 from docsite.frontmatter import split_frontmatter
-from docsite.keys import project_rel, published_file, resolved_target
+from docsite.keys import project_rel, published_file, resolved_target, summarized_page
 from docsite.markdown.templating import INCLUDES_FOLDER
 from docsite.pages import Page, first_h1
 from docsite.reading import read_text
@@ -513,6 +513,12 @@ class LiveSite:
             self._read_files = frozenset(root / rel for rel in rels if rel is not None)
         return self._read_files
 
+    def _in_cards(self) -> set[str]:
+        """The pages whose summaries the last good build's cards show."""
+        assert self.live is not None
+        records = self.live.state.pages.values()
+        return {rel for r in records for key in r.dependencies if (rel := summarized_page(key))}
+
     def _bodies_only(self, paths: list[Path]) -> Update | None:
         """Re-render pages whose settings and title are unchanged; None if any changed more."""
         live = self.live
@@ -535,6 +541,9 @@ class LiveSite:
                 return None
             if _summary_changed(live.theme.blog, page, split.body):
                 return None  # the blog's summary pages and feed show it: a build redoes them
+            new_summary = summary_facts(dataclasses.replace(page, body=split.body))
+            if new_summary != summary_facts(page) and rel in self._in_cards():
+                return None  # so do other pages' cards of it
             pages.append((page, split))
         update = Update()
         for page, split in pages:
