@@ -189,3 +189,16 @@ def test_a_body_edit_reaches_the_cards_that_show_the_pages_summary(tmp_path):
         ["/"],
         {"content/b.md": "# B\n\nAnother summary.\n"},
     )
+
+
+def test_a_preview_after_a_body_edit_lists_the_links_that_edit_made(tmp_path):
+    """A body edit re-renders its page alone, replacing its record in place; the next
+    preview read the links of the records it had read before, and missed the new link in
+    the "See also" of the page it links to."""
+    serve_and_compare(
+        tmp_path,
+        {"content/index.md": "# Home\n", "content/b.md": "# B\n", "content/c.md": "# C\n"},
+        ["/b/"],
+        {"content/index.md": "# Home\n\n[B](b.md)\n"},
+        {"content/c.md": "---\nlabel: Sea\n---\n# C\n"},
+    )

@@ -72,6 +72,11 @@ class PreviewMemory:
         """The pages each page links to, as the last build recorded them (read once a build)."""
         return self._recorded(live)[1]
 
+    def records_changed(self) -> None:
+        """The last build's records were replaced in place (pages re-rendered alone, which
+        may link elsewhere now): their links are read again."""
+        self._links = None
+
     def linking_to(self, live: LiveState, targets: set[str]) -> set[str]:
         """The pages that link to any of these, as the last build recorded them."""
         linked_from = self._recorded(live)[2]

@@ -550,6 +550,7 @@ class LiveSite:
             page.body, page.body_line = split.body, split.body_line
             page.prelude, page.yaml_line = split.prelude, split.yaml_line
         outcome = live_render(live, [page for page, _ in pages])
+        self.memory.records_changed()
         live.cache.forget_inputs()
         update.diagnostics = outcome.diagnostics
         update.failed = any(d.severity is Severity.ERROR for d in outcome.diagnostics)
