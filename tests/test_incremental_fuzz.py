@@ -643,9 +643,15 @@ class WiderSite(AnyLinkSite):
         return files
 
     def write(self, rel: str) -> None:
+        """Write the page, in a folder made for it; not when its text is the same: with a
+        `url`, a clean build's sitemap would show the new time of a file whose contents a
+        rebuild finds unchanged (test_a_page_saved_again_unchanged_moves_its_sitemap_date)."""
         path = self.root / "content" / rel
+        text = self.pages[rel].text()
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.pages[rel].text(), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
 
     def nested(self) -> list[str]:
         """The folders below the top ones (s0/deep, s0/deep/deeper...)."""
@@ -1077,3 +1083,23 @@ def test_a_left_out_file_made_again_is_published_for_the_link_to_it(tmp_path):
         {"content/_private/notes.txt": None},
         {"content/_private/notes.txt": "kept\n"},
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the no-change check hashes contents, the sitemap shows files' times (outside git)",
+)
+def test_a_page_saved_again_unchanged_moves_its_sitemap_date(tmp_path):
+    """Outside git, the sitemap dates a page by its file's time. A page saved again with the
+    same bytes moves that date in a clean build; the rebuild finds nothing changed and keeps
+    the sitemap it wrote (the files' times are not inputs: only their contents are)."""
+    root, out = tmp_path / "proj", tmp_path / "proj" / "site"
+    write_files(root, {"docsite.yml": "url: https://example.org/\n", "content/index.md": "# A\n"})
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    page = root / "content/index.md"
+    later = page.stat().st_mtime + 5
+    os.utime(page, (later, later))
+    assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
+    clean_out = tmp_path / "clean"
+    assert build_site(BuildOptions(root=root, out=clean_out, use_cache=False, jobs=1)).ok
+    assert (out / "sitemap.xml").read_bytes() == (clean_out / "sitemap.xml").read_bytes()
