@@ -202,3 +202,34 @@ def test_a_preview_after_a_body_edit_lists_the_links_that_edit_made(tmp_path):
         {"content/index.md": "# Home\n\n[B](b.md)\n"},
         {"content/c.md": "---\nlabel: Sea\n---\n# C\n"},
     )
+
+
+def test_the_preview_after_a_folder_turns_private_leaves_its_pages_out_of_see_also(tmp_path):
+    """A private folder's pages are private too, and left out of other pages' "See also";
+    the preview of a page they link to still listed them."""
+    serve_and_compare(
+        tmp_path,
+        {
+            "content/index.md": "# Home\n",
+            "content/b.md": "# B\n",
+            "content/s/index.md": "# S\n",
+            "content/s/a.md": "# A\n\n[B](../b.md)\n",
+        },
+        ["/b/"],
+        {"content/s/index.md": "---\nvisibility: private\n---\n# S\n"},
+    )
+
+
+def test_the_preview_after_a_folder_is_public_again_lists_its_pages_in_see_also(tmp_path):
+    """The other way: a page of a folder made public again links as its text says."""
+    serve_and_compare(
+        tmp_path,
+        {
+            "content/index.md": "# Home\n",
+            "content/b.md": "# B\n",
+            "content/s/index.md": "---\nvisibility: private\n---\n# S\n",
+            "content/s/a.md": "# A\n\n[B](../b.md)\n",
+        },
+        ["/b/"],
+        {"content/s/index.md": "# S\n"},
+    )

@@ -259,13 +259,18 @@ def preview_pages(
 
 
 def _relinked(site: SiteContent, live: LiveState, changed: set[str]) -> set[str]:
-    """The unchanged pages whose links to no page's file find something else now: the
-    pages they link to are no longer those the last build recorded."""
+    """The unchanged pages that link elsewhere than the last build recorded: their links to
+    no page's file find something else now, or a folder above made them withheld or not."""
     values = DependencyValues(site, live.state.files, None, link_resolution)
+    built, now = live.site.by_source, site.by_source
+    # A page withheld (private, protected) or shown again by a folder above it: its body,
+    # and its links, are gone or back.
+    withheld = {r for r in built.keys() & now.keys() if built[r].withheld != now[r].withheld}
     return {
         rel
         for rel, record in live.state.pages.items()
-        if rel not in changed and values.resolved_otherwise(record.dependencies)
+        if rel not in changed
+        and (rel in withheld or values.resolved_otherwise(record.dependencies))
     }
 
 
