@@ -4,6 +4,7 @@ inputs, from which it decides whether anything changed and which pages to render
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,20 @@ from docsite.projectfiles import MISSING
 from docsite.reading import read_fault
 from docsite.sources import Discovery
 from docsite.themefiles import static_dirs, template_dirs
+
+
+def sitemap_times(config: SiteConfig, found: Discovery, hasher: InputHasher) -> list[int]:
+    """Each page's file time, to the second, when the site has a sitemap: it dates a page
+    not committed to git by its file's time (`PageDates.lastmod`), so a page saved again
+    with the same bytes changes what the build writes. As the hasher saw them (a file's
+    entry keeps no time while it is too recent to trust)."""
+    if not config.url:
+        return []
+    times = []
+    for source in found.pages:
+        seen = hasher.seen.get(os.fspath(source.os_path))
+        times.append(seen[0][1] // 1_000_000_000 if seen is not None else -1)
+    return times
 
 
 def input_files(

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from docsite.build.faults import fault_diagnostic
-from docsite.build.inputs import InputScan, input_files
+from docsite.build.inputs import InputScan, input_files, sitemap_times
 from docsite.build.nochange import record_no_change, stamp_start
 from docsite.build.result import BuildInterrupted, BuildResult
 from docsite.cache import (
@@ -111,6 +111,7 @@ def _build(
             # A left-out file is an input once a page links to it; one made again where a
             # page's link found nothing is seen by its name (the page's keys then follow).
             sorted(found.unlisted),
+            sitemap_times(config, found, hasher),
         ),
     )
     inputs_digest = scan.digest()
