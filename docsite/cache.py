@@ -341,6 +341,17 @@ class BuildCache:
         """Add a part that `write_part` wrote to what `staged` puts in place."""
         staged.add(temporary, self._part_path(name))
 
+    def drop_part(self, staged: StagedCache, name: str) -> None:
+        """Remove a part of the cache once `staged` is put in place: what it describes is
+        gone with the site replaced."""
+        path = self._part_path(name)
+
+        def drop() -> None:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+
+        staged.on_commit(drop)
+
     def _part_path(self, name: str) -> Path:
         return self.folder / f"{name}-{self.key}.pickle"
 

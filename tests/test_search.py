@@ -656,6 +656,30 @@ def test_another_pagefind_version_is_run_through_its_stock_client_and_indexed_wh
 
 
 @needs_pagefind
+def test_an_index_of_another_pagefind_is_never_patched_with_the_state_of_an_older_one(
+    project: Project, monkeypatch
+):
+    """Pagefind upgraded, then back: the index on disk is the other version's, made for the
+    very pages the last state describes (the same key). The state goes with the index it
+    described, so the next edit indexes the site whole, without trying to patch that
+    version's files (whose names may be those the state expects)."""
+    project.write(FILES)
+    assert project.build().ok  # the state of this index, for these pages
+    setup = project.root / "content/guide/setup.md"
+    first = setup.read_text()
+    with monkeypatch.context() as other:
+        other.setattr(pagefind_client, "installed_version", lambda: "1.6.0")
+        edit_one_page(project)
+        project.write({"content/guide/setup.md": first})  # the same pages again
+        (note,) = index_notes(project.build().notes)
+        assert note.startswith("search: indexed 4 pages"), note
+    assert not list((project.root / ".docsite-cache").glob("search-*.pickle"))
+    (note,) = index_notes(edit_one_page(project))
+    assert note.startswith("search: indexed 4 pages") and "not updated" not in note, note
+    assert "quuxification" in check_whole_index(project.out)["/guide/setup/"]["content"]
+
+
+@needs_pagefind
 def test_another_pagefind_version_in_watch_mode_reindexes_whole(project: Project, monkeypatch):
     monkeypatch.setattr(pagefind_client, "installed_version", lambda: "1.6.0")
     project.write(FILES)

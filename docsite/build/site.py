@@ -455,6 +455,10 @@ def _swap_in(
                 ctx.cache.stage_written_part(staged, STATE_PART, written)
         elif search is not None and search.state is not None:
             ctx.cache.stage_part(staged, STATE_PART, search.state)
+        elif search is not None and search.status == "indexed":
+            # Placed without a state (by a Pagefind whose files docsite does not patch): the
+            # last state's index is gone, though it may have the same key as this one.
+            ctx.cache.drop_part(staged, STATE_PART)
         ctx.output.commit()
     except BaseException:
         staged.discard()
