@@ -37,6 +37,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     invariant,
     precondition,
     rule,
@@ -215,11 +216,30 @@ class IncrementalSearchSite(RuleBasedStateMachine):
         }
         files |= {"content/" + rel: page.text() for rel, page in self.pages.items()}
         write_files(self.root, files)
-        # A fresh build: on two cores, its pages indexed in runs.
+        self.knobs = pytest.MonkeyPatch()
+        self.built = False
+
+    @initialize(
+        part_work=st.sampled_from([500, 2 * indexing.PAGE_WORK, indexing.PART_WORK]),
+        few=st.sampled_from([1, 2, index_format.FEW]),
+        chunk_weight=st.sampled_from([40, 150, index_format.CHUNK_WEIGHT]),
+    )
+    def fresh_build(self, part_work: int, few: int, chunk_weight: int) -> None:
+        """A fresh build on two cores, its pages indexed in runs of about `part_work`
+        (500: a page or two each); `few` pages merged into or removed from a word's list are
+        spliced in, more in one pass; a chunk of the word index is `chunk_weight` locations
+        (40: a dozen chunks or more). The last two change how the work is done, not the bytes: a
+        clean build and a rebuild use the same."""
+        self.knobs.setattr(indexing, "PART_WORK", part_work)
+        self.knobs.setattr(index_format, "FEW", few)
+        self.knobs.setattr(index_format, "CHUNK_WEIGHT", chunk_weight)
+        self.log.append(f"PART_WORK={part_work}, FEW={few}, CHUNK_WEIGHT={chunk_weight}")
         result = build_site(BuildOptions(root=self.root, out=self.out, jobs=2))
         assert result.ok, messages(result)
+        self.built = True
 
     def teardown(self) -> None:
+        self.knobs.undo()
         shutil.rmtree(self.base, ignore_errors=True)
 
     # ---- files and choices ---------------------------------------------------------------
@@ -475,6 +495,8 @@ class IncrementalSearchSite(RuleBasedStateMachine):
 
     @invariant()
     def rebuild_is_a_clean_build(self) -> None:
+        if not self.built:
+            return
         self.step += 1
         result = self.rebuild()
         assert result.ok, (self.log, messages(result))
@@ -497,7 +519,7 @@ SEARCH_FURTHER = int(os.environ.get("DOCSITE_FUZZ_EXAMPLES", "0"))
 FUZZ = settings(
     max_examples=SEARCH_FURTHER or 6,
     derandomize=not SEARCH_FURTHER,
-    stateful_step_count=10,
+    stateful_step_count=20 if SEARCH_FURTHER else 10,
     deadline=None,
     database=None,
     # No shrinking: a step costs two builds, and the failure's message lists its edits.
@@ -509,11 +531,10 @@ FUZZ = settings(
 @pytest.fixture
 def large_site_paths(monkeypatch):
     """The small site takes a large one's paths on two cores: rendered by forked workers,
-    a rebuild's index patched in the search process, a fresh build's indexed in runs of a
-    few pages each."""
+    a rebuild's index patched in the search process (and a fresh build's indexed in runs
+    of a few pages each: `IncrementalSearchSite.fresh_build`)."""
     monkeypatch.setattr(render, "PARALLEL_THRESHOLD", 2)
     monkeypatch.setattr(build_site_module, "PARALLEL_THRESHOLD", 2)
-    monkeypatch.setattr(indexing, "PART_WORK", 2 * indexing.PAGE_WORK)
     PATHS_TAKEN.clear()
 
 
