@@ -428,6 +428,47 @@ class IncrementalSearchSite(RuleBasedStateMachine):
         self.write(rel)
         self.log.append(f"restored {rel}")
 
+    @edit(data=st.data(), on=st.booleans())
+    def permalink(self, data: st.DataObject, on: bool) -> None:
+        """A page's own address, which moves it among the pages Pagefind numbers in order
+        (its text unchanged)."""
+        rel = self.pick(data, self.leaves(), "page")
+        self.set_setting(rel, "permalink", f"/{'a' if on else 'z'}-{stem(rel)}")
+
+    @edit(data=st.data())
+    def failed_build(self, data: st.DataObject) -> None:
+        """A build that fails (a page's frontmatter broken, and another page edited): it
+        swaps nothing in, and keeps nothing of what it indexed aside; the page is mended
+        before the next build."""
+        rel = self.pick(data, sorted(self.pages), "page")
+        other = self.pick(data, sorted(self.pages), "edited")
+        self.pages[other].lines.append(f"zeta {self.step} before a failed build.")
+        self.write(other)
+        (self.root / "content" / rel).write_text("---\ntitle: [unclosed\n---\n", "utf-8")
+        result = self.rebuild()
+        assert not result.ok, "the broken page did not fail the build"
+        self.write(rel)
+        self.log.append(f"failed build ({rel} broken, {other} edited), then {rel} mended")
+
+    @edit(what=st.sampled_from(["index", "site", "search state", "cache"]))
+    def lose(self, what: str) -> None:
+        """What a user may delete between builds: the site's `pagefind/` (the site's
+        marker stays: the build trusts the site unless something else changed), the whole
+        site, the cache's search state, the whole cache."""
+        cache = self.root / ".docsite-cache"
+        if what == "index":  # and a page edited: a site left as it was is not looked into
+            shutil.rmtree(self.out / "pagefind", ignore_errors=True)
+            self.pages["index.md"].lines.append(f"beta {self.step}.")
+            self.write("index.md")
+        elif what == "site":
+            shutil.rmtree(self.out, ignore_errors=True)
+        elif what == "search state":
+            for part in cache.glob("search-*.pickle"):
+                part.unlink()
+        else:
+            shutil.rmtree(cache, ignore_errors=True)
+        self.log.append(f"deleted the {what}")
+
     # ---- rules: the config's search settings ---------------------------------------------
 
     @edit(
