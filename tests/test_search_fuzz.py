@@ -69,6 +69,12 @@ TAGS = ("t0", "t1", "t2")
 # Words that share prefixes (Pagefind's chunks are cut between words), with diacritics
 # (a word's forms), numbers and a word in every page (a long posting).
 WORDS = ("alpha", "alphabet", "alphanumeric", "beta", "café", "cafe", "zeta", "x42", "welcome")
+# Text of other shapes, now and then: words written with capitals and diacritics (forms of
+# one word), joined by hyphens or dots, other scripts, emoji.
+ODD_WORDS = ("Café CAFÉ naïve", "alpha-beta", "v1.5.2", "日本語 テキスト", "émoji 😀", "Ω-zeta")
+# Pagefind's attributes in a page's raw HTML, and text of other shapes (`pagefind_attribute`).
+ATTRIBUTES = ("filter", "filter", "inline filter", "meta", "title", "weight", "ignore", "sort")
+ATTRIBUTES += ("image", "odd")
 # Ways a rebuild makes its index (see `IncrementalSearchSite.rebuild`).
 MODES = ("aside", "aside", "process", "one core", "whole", "whole on one core")
 
@@ -270,7 +276,10 @@ class IncrementalSearchSite(RuleBasedStateMachine):
 
     # ---- rules: what a page says ---------------------------------------------------------
 
-    @edit(data=st.data(), words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=4))
+    @edit(
+        data=st.data(),
+        words=st.lists(st.sampled_from(WORDS + ODD_WORDS[:3]), min_size=1, max_size=4),
+    )
     def body_edit(self, data: st.DataObject, words: list[str]) -> None:
         rel = self.pick(data, sorted(self.pages), "page")
         line = " ".join(words) + f" {self.step}."
@@ -336,13 +345,14 @@ class IncrementalSearchSite(RuleBasedStateMachine):
 
     @edit(
         data=st.data(),
-        kind=st.sampled_from(["filter", "filter", "meta", "weight", "ignore", "sort", "image"]),
+        kind=st.sampled_from(ATTRIBUTES),
         word=st.sampled_from(WORDS),
     )
     def pagefind_attribute(self, data: st.DataObject, kind: str, word: str) -> None:
         """Pagefind's own attributes in the page's raw HTML: a filter (new names and values),
         a meta field, a word's weight, a part it ignores, a sort key (the index is then
-        sorted over the whole site: never patched), an image meta field."""
+        sorted over the whole site: never patched), an image meta field, a title of its own,
+        text of other shapes."""
         rel = self.pick(data, sorted(self.pages), "page")
         name = data.draw(st.sampled_from(["kind", "level"]), label="name")
         line = {
@@ -352,6 +362,9 @@ class IncrementalSearchSite(RuleBasedStateMachine):
             "ignore": f"<div data-pagefind-ignore>{word} ignored {self.step}</div>",
             "sort": f'<span data-pagefind-sort="{name}">{self.step}</span>',
             "image": f'<img data-pagefind-meta="image[src]" src="/{word}.png" alt="{word}">',
+            "inline filter": f'<span data-pagefind-filter="{name}:{word} two, tag:{word}"></span>',
+            "title": f'<span data-pagefind-meta="title">{word} title {self.step}</span>',
+            "odd": ODD_WORDS[self.step % len(ODD_WORDS)] + f" {word}",
         }[kind]
         self.pages[rel].lines.append(line)
         self.write(rel)
