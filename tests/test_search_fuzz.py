@@ -4,17 +4,22 @@ site) of a clean build of the same files, byte for byte, whichever way it made t
 
 A state machine keeps a model of a small site (two folders of pages, one folder's settings in
 its `index.yml`, a home page) and edits it one way per rule: bodies (words with shared
-prefixes and diacritics, code blocks), H1s, titles, headings, visibility (of pages and
-folders), tags, folder labels (each page's `section` filter), Pagefind's own attributes in
-raw HTML (filters, meta fields, weights, ignored parts, sort keys), pages that Pagefind finds
-no word on, pages added, removed, renamed and brought back, and the config's `search`
-settings (`code`, `exclude`, `enabled`).
+prefixes, in several forms, joined, in other scripts; code blocks), H1s, titles, headings,
+visibility (of pages and folders), tags, folder labels (each page's `section` filter),
+permalinks (a page moved among the numbered pages), Pagefind's own attributes in raw HTML
+(filters, meta fields, a title, weights, ignored parts, sort keys, images), pages that
+Pagefind finds no word on, pages added, removed, renamed and brought back, the config's
+`search` settings (`code`, `exclude` and `include`, `enabled`), a build that fails between
+two edits, and the index, site, search state or cache deleted.
 
 The site is small, but the paths of a large site on several cores are forced: the pages are
 rendered by forked workers (PARALLEL_THRESHOLD), a fresh build indexes them in several runs
-merged as they come (PART_WORK), and each rebuild takes one of the ways an edit's index is
-made: patched in the search process aside (`SearchAside`), patched in the build's process
-(on several cores or one), or indexed whole because the patch cannot be made."""
+merged as they come (PART_WORK, drawn for each example with the splicing threshold and the
+chunk size), and each rebuild takes one of the ways an edit's index is made: patched in the
+search process aside (`SearchAside`), patched in the build's process (on several cores or
+one), or indexed whole because the patch cannot be made. Clean builds index in runs on two
+cores, and in one go on one. A difference names the index files that differ and shows the
+decoded parts (`decoded_index`) that do."""
 
 from __future__ import annotations
 
@@ -562,7 +567,8 @@ class IncrementalSearchSite(RuleBasedStateMachine):
         ours, theirs = tree(self.out), tree(clean_out)
         shutil.rmtree(clean_out)
         context = f"after step {self.step} ({self.mode}; clean on {jobs} cores), edits: {self.log}"
-        assert not index_differences(ours, theirs), f"{context}\n{index_differences(ours, theirs)}"
+        index_differ = index_differences(ours, theirs)
+        assert not index_differ, f"{context}\n{index_differ}"
         differ = differences(ours, theirs)
         assert not differ, f"{context}\n{differ}"
 
