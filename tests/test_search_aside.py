@@ -148,6 +148,7 @@ def test_pagefind_s_early_files_stand_only_for_the_very_pages_it_was_given():
         early.add(page, '<html lang="en"><body><main data-pagefind-body><p>Alpha beta.</p>')
         assert early.files_for([SearchPage("a/", "a/index.html", "two")]) is None
         assert early.files_for([page, SearchPage("b/", "b/index.html", "three")]) is None
+        assert early.files_for([]) is None
         files = early.files_for([page])
         assert files is not None and any(rel.startswith("fragment/") for rel in files)
         assert not any(rel.startswith(UNUSED_FILES) for rel in files)

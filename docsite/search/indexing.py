@@ -551,8 +551,8 @@ class EarlyIndex:
     """Pagefind indexing the pages an edit changed as the build writes them, before the
     build asks for the patch (docsite.search.aside): the patch then waits only for the
     files. Pagefind starts at once, while there is nothing to wait for. Its files stand for
-    the changed pages only when it was given those very pages, in their order; else the
-    patch indexes them itself, as without it."""
+    the changed pages only when it was given those very pages, in any order (the merge
+    places each page by its URL); else the patch indexes them itself."""
 
     def __init__(self, code: bool):
         self._session = pagefind_client.IndexSession(pagefind_config(code))
@@ -570,7 +570,7 @@ class EarlyIndex:
 
     def files_for(self, changed: list[SearchPage]) -> dict[str, bytes] | None:
         """Pagefind's files, if it was given exactly the `changed` pages; else None."""
-        if self._given != [(page.url, page.digest) for page in changed]:
+        if sorted(self._given) != sorted((page.url, page.digest) for page in changed):
             return None
         return _used(self._session.files())
 
