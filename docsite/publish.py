@@ -428,13 +428,20 @@ def site_path(config: SiteConfig) -> str:
     return path if path.endswith("/") else path + "/"
 
 
+def is_listed(page: Page) -> bool:
+    """Whether a search engine or a reader should find the page: public, not a redirect."""
+    return page.settings.visibility == "public" and not page.settings.redirect
+
+
 def listed_pages(site: SiteContent) -> list[Page]:
-    """Pages a search engine or a reader should find: public, not redirects."""
-    return [
-        page
-        for page in site.pages
-        if page.settings.visibility == "public" and not page.settings.redirect
-    ]
+    """The pages a sitemap and llms.txt list."""
+    return [page for page in site.pages if is_listed(page)]
+
+
+def sitemap_dated_by_file(page: Page, config: SiteConfig, dates: PageDates) -> bool:
+    """Whether the sitemap dates this page by its file's time (git has no commit of it):
+    saving the page moves that date."""
+    return bool(config.url) and is_listed(page) and not dates.last_updated(page.source.rel)
 
 
 def sitemap(site: SiteContent, config: SiteConfig, dates: PageDates) -> str:

@@ -11,6 +11,7 @@ place (`build/live.py`), anything else is previewed from the last build's pages
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -233,3 +234,14 @@ def test_the_preview_after_a_folder_is_public_again_lists_its_pages_in_see_also(
         ["/b/"],
         {"content/s/index.md": "# S\n"},
     )
+
+
+def test_a_body_edit_moves_the_sitemap_date_of_a_page_outside_git(tmp_path):
+    """Outside git, the sitemap dates a page by its file's time (to the second): a body
+    edit moves it. Watch mode re-rendered the page alone and kept the sitemap it served."""
+    root = tmp_path / "proj"
+    write_files(root, {"docsite.yml": "url: https://example.org/\n", "content/index.md": "# A\n"})
+    page = root / "content/index.md"
+    earlier = page.stat().st_mtime - 5
+    os.utime(page, (earlier, earlier))
+    serve_and_compare(tmp_path, {}, ["/"], {"content/index.md": "# A\n\nMore.\n"})

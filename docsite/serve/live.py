@@ -28,6 +28,7 @@ from docsite.frontmatter import split_frontmatter
 from docsite.keys import project_rel, published_file, resolved_target, summarized_page
 from docsite.markdown.templating import INCLUDES_FOLDER
 from docsite.pages import Page, first_h1
+from docsite.publish import sitemap_dated_by_file
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.search import STATE_PART, BackgroundIndexer, SearchState, search_pages, search_paths
@@ -544,6 +545,8 @@ class LiveSite:
             new_summary = summary_facts(dataclasses.replace(page, body=split.body))
             if new_summary != summary_facts(page) and rel in self._in_cards():
                 return None  # so do other pages' cards of it
+            if sitemap_dated_by_file(page, live.config, live.dates):
+                return None  # and the sitemap, by the file's new time
             pages.append((page, split))
         update = Update()
         for page, split in pages:
