@@ -950,6 +950,15 @@ def test_rebuilds_after_config_include_file_folder_post_and_block_edits_equal_cl
 WARN = "title: Small\nchecks:\n  links: warning\n"
 
 
+def apply_edit(root: Path, edit: dict[str, str | None]) -> None:
+    """Write each file's new text, or delete it (None)."""
+    for rel, text in edit.items():
+        if text is None:
+            (root / rel).unlink()
+        else:
+            write_files(root, {rel: text})
+
+
 def rebuild_and_compare(
     tmp_path: Path, files: dict[str, str], *edits: dict[str, str | None]
 ) -> None:
@@ -960,11 +969,7 @@ def rebuild_and_compare(
     write_files(root, files)
     assert build_site(BuildOptions(root=root, out=out, jobs=1)).ok
     for step, edit in enumerate(edits):
-        for rel, text in edit.items():
-            if text is None:
-                (root / rel).unlink()
-            else:
-                write_files(root, {rel: text})
+        apply_edit(root, edit)
         again = build_site(BuildOptions(root=root, out=out, jobs=1))
         clean_out = tmp_path / f"clean{step}"
         clean = build_site(BuildOptions(root=root, out=clean_out, use_cache=False, jobs=1))

@@ -19,7 +19,7 @@ import pytest
 from conftest import write_files
 from hypothesis.stateful import invariant, run_state_machine_as_test
 from test_incremental import tree
-from test_incremental_fuzz import FUZZ, WiderSite, differences
+from test_incremental_fuzz import FUZZ, WiderSite, apply_edit, differences
 
 from docsite.build import BuildOptions, build_site
 from docsite.build.preview import PagePreview
@@ -131,11 +131,7 @@ def serve_and_compare(
         assert not live.full_build().failed
         live.warm_up()
         for step, edit in enumerate(edits):
-            for rel, text in edit.items():
-                if text is None:
-                    (root / rel).unlink()
-                else:
-                    write_files(root, {rel: text})
+            apply_edit(root, edit)
             sent.clear()
             update = live.apply([root / rel for rel in edit])
             assert not update.failed and live.search.idle(), update.diagnostics

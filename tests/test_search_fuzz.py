@@ -26,19 +26,17 @@ from __future__ import annotations
 import difflib
 import gzip
 import json
-import os
 import posixpath
 import pprint
 import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from conftest import write_files
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -49,7 +47,15 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from test_incremental import tree
-from test_incremental_fuzz import differences, messages, stem, yaml_lines
+from test_incremental_fuzz import FUZZ as SITE_FUZZ
+from test_incremental_fuzz import (
+    SEARCH_FURTHER,
+    PageModel,
+    differences,
+    messages,
+    stem,
+    yaml_lines,
+)
 from test_search import needs_pagefind
 
 from docsite import render
@@ -82,24 +88,6 @@ ATTRIBUTES = ("filter", "filter", "inline filter", "meta", "title", "weight", "i
 ATTRIBUTES += ("image", "odd")
 # Ways a rebuild makes its index (see `IncrementalSearchSite.rebuild`).
 MODES = ("aside", "aside", "process", "one core", "whole", "whole on one core")
-
-
-@dataclass
-class PageModel:
-    """One Markdown page: frontmatter (key -> YAML text), H1, `##` headings, body lines."""
-
-    front: dict[str, str] = field(default_factory=dict)
-    h1: str = ""
-    headings: list[str] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
-
-    def text(self) -> str:
-        out = "---\n" + yaml_lines(self.front) + "---\n" if self.front else ""
-        if self.h1:
-            out += f"# {self.h1}\n\n"
-        for heading in self.headings:
-            out += f"## {heading}\n\nText under {heading}.\n\n"
-        return out + "".join(line + "\n\n" for line in self.lines)
 
 
 # ---- Pagefind's files, decoded, for a failure's message ---------------------------------------
@@ -573,18 +561,12 @@ class IncrementalSearchSite(RuleBasedStateMachine):
         assert not differ, f"{context}\n{differ}"
 
 
-# The same examples on every run, so that a test run (CI's above all) is never the one that
-# happens upon a new case; DOCSITE_FUZZ_EXAMPLES=200 searches further, with new examples.
-SEARCH_FURTHER = int(os.environ.get("DOCSITE_FUZZ_EXAMPLES", "0"))
+# As the site's fuzz tests (fixed examples unless DOCSITE_FUZZ_EXAMPLES asks for new ones),
+# fewer of them, and longer when searching.
 FUZZ = settings(
+    SITE_FUZZ,
     max_examples=SEARCH_FURTHER or 6,
-    derandomize=not SEARCH_FURTHER,
     stateful_step_count=20 if SEARCH_FURTHER else 10,
-    deadline=None,
-    database=None,
-    # No shrinking: a step costs two builds, and the failure's message lists its edits.
-    phases=(Phase.explicit, Phase.generate),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 
 
