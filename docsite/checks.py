@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+
 from docsite.cache import PageRecord
 from docsite.diagnostics import Diagnostic, Severity, did_you_mean
 from docsite.pages import SiteContent
@@ -23,19 +25,54 @@ def links_as_checked(records: dict[str, PageRecord], last: dict[str, PageRecord]
     return True
 
 
+Link = tuple[str, str, int, int]  # target page, fragment, line, column
+
+
 def check_links(
     site: SiteContent, records: dict[str, PageRecord], anchors_level: str = "error"
 ) -> list[Diagnostic]:
     """Links to `page.md#anchor` need that anchor (reported as `checks.anchors` says: error,
     warning or off). A link to a hidden page is fine: it is how Retype means such a page to be
     reached."""
+    return _checked(
+        site, records, anchors_level, ((rel, r.page_links) for rel, r in records.items())
+    )
+
+
+def check_links_near(
+    site: SiteContent,
+    records: dict[str, PageRecord],
+    anchors_level: str,
+    pages: Collection[str],
+    moved: Collection[str],
+) -> list[Diagnostic]:
+    """The checks that `pages`, re-rendered alone, can change: each of their links, and the
+    links of other pages to those of them whose anchors changed (`moved`). `records` are
+    theirs as re-rendered."""
+    links: list[tuple[str, Iterable[Link]]] = [(rel, records[rel].page_links) for rel in pages]
+    if moved:
+        links += [
+            (rel, [link for link in record.page_links if link[0] in moved])
+            for rel, record in records.items()
+            if rel not in pages
+        ]
+    return _checked(site, records, anchors_level, links)
+
+
+def _checked(
+    site: SiteContent,
+    records: dict[str, PageRecord],
+    anchors_level: str,
+    links: Iterable[tuple[str, Iterable[Link]]],
+) -> list[Diagnostic]:
+    """The diagnostics of these pages' links to anchors."""
     found: list[Diagnostic] = []
     if anchors_level == "off":
         return found
     # As sets, made once per target: a page may link to its own headings thousands of times.
     anchor_sets: dict[str, frozenset[str]] = {}
-    for rel, record in records.items():
-        for target_rel, fragment, line, col in record.page_links:
+    for rel, page_links in links:
+        for target_rel, fragment, line, col in page_links:
             if not fragment:  # most links: nothing to check here
                 continue
             target = site.by_source.get(target_rel)

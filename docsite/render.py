@@ -156,9 +156,13 @@ class PageBuilder:
         html, outcome = self.render_html(job)
         failed = any(d.severity.value == "error" for d in outcome.diagnostics)
         if html is not None and not (self.live and failed):
-            self._write(outcome, html)
-            self._write_copy(self.site.by_source[job.rel], outcome)
+            self.write(outcome, html)
         return outcome
+
+    def write(self, outcome: PageOutcome, html: str) -> None:
+        """Write a rendered page, and its Markdown copy."""
+        self._write(outcome, html)
+        self._write_copy(self.site.by_source[outcome.rel], outcome)
 
     def render_html(self, job: PageJob) -> tuple[str | None, PageOutcome]:
         """The page's HTML (None for a redirect that goes nowhere), written nowhere."""

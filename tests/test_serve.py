@@ -708,6 +708,78 @@ def test_live_site_keeps_the_state_across_updates(tmp_path):
         live.close()
 
 
+def body_edit_alone(live: LiveSite, page: Path, text: str, monkeypatch) -> list[str]:
+    """Save `page` as `text` and apply it in watch mode, which must re-render it alone (no
+    build); its diagnostics, formatted."""
+    page.write_text(text)
+    with monkeypatch.context() as patched:
+        patched.setattr(live, "_full_build", lambda **_: pytest.fail("not re-rendered alone"))
+        update = live.apply([page])
+    assert update.failed == any(d.severity.value == "error" for d in update.diagnostics)
+    return [d.format() for d in update.diagnostics]
+
+
+def clean_build_says(root: Path, out: Path) -> list[str]:
+    """What a clean build of the project says."""
+    return [d.format() for d in build_site(BuildOptions(root, out=out, use_cache=False)).report.sorted()]
+
+
+def test_a_body_edit_re_rendered_alone_checks_anchors_as_the_build_does(tmp_path, monkeypatch):
+    """A page re-rendered alone in watch mode checks its links to anchors, and the links of
+    other pages to the headings it renamed, as a build would: an error keeps its last good
+    file. It said nothing until the next build."""
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {
+            "content/index.md": "# Home\n\n[B](b.md#usage)\n",
+            "content/b.md": "# B\n\n## Usage\n",
+            "content/c.md": "# C\n",
+        },
+    )
+    served = root / ".docsite-cache/serve"
+    b, c = root / "content/b.md", root / "content/c.md"
+    live = LiveSite(BuildOptions(root=root, out=served))
+    try:
+        assert not live.full_build().failed
+        said = body_edit_alone(live, c, "# C\n\n[typo](#usgae)\n", monkeypatch)
+        assert said == clean_build_says(root, tmp_path / "clean1") and len(said) == 1
+        assert live.failing and "typo" not in (served / "c/index.html").read_text()
+        assert not body_edit_alone(live, c, "# C\n\n[usage](b.md#usage)\n", monkeypatch)
+        assert not live.failing and "usage" in (served / "c/index.html").read_text()
+        # The heading both pages link to, renamed: their links break, not b.md's own page.
+        said = body_edit_alone(live, b, "# B\n\n## Use\n", monkeypatch)
+        assert said == clean_build_says(root, tmp_path / "clean2") and len(said) == 2
+        assert "Usage" in (served / "b/index.html").read_text()
+        assert not body_edit_alone(live, b, "# B\n\n## Usage\n\n## Use\n", monkeypatch)
+        # The page's anchors are its new ones from now on.
+        assert not body_edit_alone(live, c, "# C\n\n[use](b.md#use)\n", monkeypatch)
+    finally:
+        live.close()
+
+
+def test_warnings_of_anchors_reach_watch_mode_and_the_page_is_served(tmp_path, monkeypatch):
+    """With `checks.anchors: warning`, the edit is served, and the warning said."""
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {
+            "docsite.yml": "checks:\n  anchors: warning\n",
+            "content/index.md": "# Home\n",
+            "content/b.md": "# B\n",
+        },
+    )
+    served = root / ".docsite-cache/serve"
+    live = LiveSite(BuildOptions(root=root, out=served))
+    try:
+        assert not live.full_build().failed
+        said = body_edit_alone(live, root / "content/b.md", "# B\n\n[x](index.md#x)\n", monkeypatch)
+        assert said == clean_build_says(root, tmp_path / "clean") and len(said) == 1
+        assert not live.failing and '#x"' in (served / "b/index.html").read_text()
+    finally:
+        live.close()
+
+
 def test_serving_a_retype_project_watches_its_folders_and_configs(tmp_path):
     root = tmp_path / "proj"
     write_files(

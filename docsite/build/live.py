@@ -11,14 +11,15 @@ from pathlib import Path
 from docsite.backlinks import any_backlinks, backlinks_by_page, reading_order
 from docsite.build.inputs import read_files_inputs
 from docsite.cache import BuildCache, CacheState, InputHasher
+from docsite.checks import check_links_near
 from docsite.config import SiteConfig
-from docsite.diagnostics import Diagnostic
+from docsite.diagnostics import Diagnostic, Severity
 from docsite.gitdates import PageDates
 from docsite.keys import live_markdown_key, published_file
 from docsite.nav import NavTree
 from docsite.output import atomic_write
 from docsite.pages import Page, SiteContent
-from docsite.render import PageBuilder, PageJob
+from docsite.render import PageBuilder, PageJob, PageOutcome
 from docsite.theme import Theme
 
 
@@ -43,33 +44,84 @@ class LiveOutcome:
     seconds: float
 
 
+@dataclass
+class _Rerender:
+    """A page rendered again, not yet written."""
+
+    page: Page
+    job: PageJob
+    html: str | None  # None: a redirect that goes nowhere
+    outcome: PageOutcome
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.outcome.diagnostics)
+
+
 def live_render(live: LiveState, pages: list[Page]) -> LiveOutcome:
-    """Re-render pages in place in the served folder; a page with errors keeps its old file.
-    Pages whose backlinks the new bodies' links change are re-rendered too."""
+    """Re-render pages in place in the served folder. A page with errors keeps its old file;
+    so do they all when their links to anchors break, or other pages' links to the headings
+    they changed, as a build with errors leaves the old site. Pages whose backlinks the new
+    bodies' links change are re-rendered too."""
     started = time.perf_counter()
     builder = PageBuilder(
         live.site, live.theme, live.out, None, {}, live.cache, live.state.files, live=True
     )
-    diagnostics: list[Diagnostic] = []
     changed: list[str] = []
     linked_before = [_targets(live, page) for page in pages]
-    for page in pages:
-        record = live.state.pages.get(page.source.rel)
-        # A Markdown key of the body alone: the cache keeps this parse apart from builds'.
-        job = PageJob(
-            page.source.rel,
-            live_markdown_key(page.body),
-            False,
-            record.backlinks if record is not None else (),
-        )
-        _render_in_place(live, builder, page, job, diagnostics, changed)
+    rendered = [_render(live, builder, page) for page in pages]
+    diagnostics = [d for again in rendered for d in again.outcome.diagnostics]
+    checked = _anchor_checks(live, rendered)
+    diagnostics += checked
+    if not any(d.severity is Severity.ERROR for d in checked):
+        for again in rendered:
+            _place(live, builder, again, changed)
     # Others' "See also" lists change only when an edited page now links elsewhere: an edit
     # here keeps its title, and working every list out costs milliseconds per keystroke.
     if linked_before != [_targets(live, page) for page in pages]:
         for job in _backlinks_changed(live):
             page = live.site.by_source[job.rel]
-            _render_in_place(live, builder, page, job, diagnostics, changed)
+            again = _Rerender(page, job, *builder.render_html(job))
+            diagnostics += again.outcome.diagnostics
+            _place(live, builder, again, changed)
     return LiveOutcome(sorted(diagnostics), changed, time.perf_counter() - started)
+
+
+def _render(live: LiveState, builder: PageBuilder, page: Page) -> _Rerender:
+    """A page whose body changed, rendered again; the files it reads are watched from now on
+    (a snippet just added), even when it is not written."""
+    record = live.state.pages.get(page.source.rel)
+    # A Markdown key of the body alone: the cache keeps this parse apart from builds'.
+    job = PageJob(
+        page.source.rel,
+        live_markdown_key(page.body),
+        False,
+        record.backlinks if record is not None else (),
+    )
+    again = _Rerender(page, job, *builder.render_html(job))
+    live.state.files.update(
+        read_files_inputs(
+            live.config.root, again.outcome.dependencies, live.state.files, InputHasher({})
+        )
+    )
+    return again
+
+
+def _anchor_checks(live: LiveState, rendered: list[_Rerender]) -> list[Diagnostic]:
+    """The build's link checks that these pages' new links and anchors change."""
+    records = dict(live.state.pages)
+    pages: list[str] = []
+    moved: list[str] = []
+    for again in rendered:
+        rel, outcome = again.job.rel, again.outcome
+        record = records.get(rel)
+        if record is None or again.html is None or again.failed:
+            continue  # not written: its links and anchors stay those of its last good file
+        records[rel] = replace(record, page_links=outcome.page_links, anchors=outcome.anchors)
+        pages.append(rel)
+        if outcome.anchors != record.anchors:
+            moved.append(rel)
+    return check_links_near(live.site, records, live.config.checks.anchors, pages, moved)
 
 
 def _targets(live: LiveState, page: Page) -> frozenset[str]:
@@ -105,38 +157,30 @@ def _publish_linked(live: LiveState, dependencies: dict[str, tuple]) -> None:
                 atomic_write(target, linked.path.read_bytes())
 
 
-def _render_in_place(
-    live: LiveState,
-    builder: PageBuilder,
-    page: Page,
-    job: PageJob,
-    diagnostics: list[Diagnostic],
-    changed: list[str],
-) -> None:
-    """Render one page into the served folder and update its record."""
-    record = live.state.pages.get(page.source.rel)
-    outcome = builder.build(job)
-    diagnostics.extend(outcome.diagnostics)
-    # Files the new body reads (a snippet just added) are watched from now on.
-    live.state.files.update(
-        read_files_inputs(live.config.root, outcome.dependencies, live.state.files, InputHasher({}))
-    )
+def _place(live: LiveState, builder: PageBuilder, again: _Rerender, changed: list[str]) -> None:
+    """Write a page rendered again into the served folder, unless it failed, and update its
+    record."""
+    if again.html is None or again.failed:
+        return
+    page, outcome = again.page, again.outcome
+    builder.write(outcome, again.html)
     _publish_linked(live, outcome.dependencies)
-    if record is not None and outcome.html_digest:
+    record = live.state.pages.get(page.source.rel)
+    if record is None:
+        return
+    record = replace(
+        record,
+        dependencies=outcome.dependencies,
+        page_links=outcome.page_links,
+        anchors=outcome.anchors,
+        backlinks=again.job.backlinks,
+    )
+    if record.html_digest != outcome.html_digest:
+        changed.append(page.url)
         record = replace(
             record,
-            dependencies=outcome.dependencies,
-            page_links=outcome.page_links,
-            backlinks=job.backlinks,
+            html_digest=outcome.html_digest,
+            search_digest=outcome.search_digest,
+            output_stat=outcome.output_stat,
         )
-    if outcome.html_digest and (record is None or record.html_digest != outcome.html_digest):
-        changed.append(page.url)
-        if record is not None:
-            record = replace(
-                record,
-                html_digest=outcome.html_digest,
-                search_digest=outcome.search_digest,
-                output_stat=outcome.output_stat,
-            )
-    if record is not None:
-        live.state.pages[page.source.rel] = record
+    live.state.pages[page.source.rel] = record
