@@ -721,7 +721,9 @@ def body_edit_alone(live: LiveSite, page: Path, text: str, monkeypatch) -> list[
 
 def clean_build_says(root: Path, out: Path) -> list[str]:
     """What a clean build of the project says."""
-    return [d.format() for d in build_site(BuildOptions(root, out=out, use_cache=False)).report.sorted()]
+    return [
+        d.format() for d in build_site(BuildOptions(root, out=out, use_cache=False)).report.sorted()
+    ]
 
 
 def test_a_body_edit_re_rendered_alone_checks_anchors_as_the_build_does(tmp_path, monkeypatch):
