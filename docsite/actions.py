@@ -52,6 +52,8 @@ _DEPTH = 10  # actions calling actions: deeper is a loop
 
 @dataclass(frozen=True)
 class ActionStep:
+    """One step of a custom action: a handler to run, or another action in its place."""
+
     line: int  # where the step starts, for messages
     handler: str = ""  # a browser handler it runs
     action: str = ""  # another action it runs in its place
@@ -61,6 +63,8 @@ class ActionStep:
 
 @dataclass(frozen=True)
 class ActionDefinition:
+    """A custom action of `_components/actions/`, as its file defines it."""
+
     name: str  # its `id`, else its file name
     file: str  # as messages show it
     line: int  # where its YAML starts

@@ -91,6 +91,8 @@ class InputsState:
 
 @dataclass
 class CacheState(InputsState):
+    """What the last build was made of and wrote, for the next one to reuse."""
+
     pages: dict[str, PageRecord] = field(default_factory=dict)
     # Everything pages show besides their own file and links: when it is unchanged, a page
     # whose file is unchanged is reused without working out its keys.
@@ -508,6 +510,8 @@ class StagedPages:
 
 @dataclass
 class _LoadedObjects:
+    """How the loaded cache's objects are kept out of the cycle collector's walks."""
+
     frozen: bool = False  # frozen out of the collector's walks once loaded
     # Garbage collected before freezing (watch mode): frozen garbage is never freed, and a
     # template's leftover render context holds a whole site in a cycle.

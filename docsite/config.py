@@ -83,6 +83,8 @@ class HeaderLink:
 
 @dataclass(frozen=True)
 class EditConfig:
+    """`edit`: where the "Edit this page" link leads."""
+
     repo: str = ""
     branch: str = "main"
     path: str = "content"
@@ -178,6 +180,8 @@ class ActionsConfig:
 
 @dataclass(frozen=True)
 class MetaConfig:
+    """`meta`: what every page's <title> and og:site_name add."""
+
     title: str = ""  # added to every page's <title>, e.g. " | Example Inc."
     site_name: str = ""  # og:site_name; the site title when empty
 

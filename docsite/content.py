@@ -128,6 +128,9 @@ def fingerprint(value: Any) -> str:
 
 @dataclass(frozen=True)
 class _Key:
+    """A mapping's key in `fingerprint`'s walk: hashed apart from values, so that a key and
+    a value of the same text do not hash alike."""
+
     name: Any
 
 

@@ -32,6 +32,8 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class BuildOptions:
+    """How a build was asked for: by the command line, watch mode or a test."""
+
     root: Path
     config_file: Path | None = None
     out: Path | None = None

@@ -71,6 +71,8 @@ class Badge:
 
 @dataclass(frozen=True)
 class Author:
+    """A page's author, as bylines and `content.authors` show them."""
+
     name: str
     email: str = ""
     link: str = ""
@@ -97,6 +99,8 @@ class Located:
 
 @dataclass
 class PageSettings:
+    """A page's frontmatter, checked: each setting's default is what an absent key means."""
+
     order: int | float | str | None = None
     label: str = ""
     icon: str = ""
@@ -140,6 +144,8 @@ class PageSettings:
 
 @dataclass
 class Number(Spec):
+    """A finite number, for `order`: NaN would sort the sidebar by chance."""
+
     description: str = "a number"
 
     def default_hint(self) -> str:
@@ -174,6 +180,8 @@ _BADGE_FIELDS = Mapping(
 
 @dataclass
 class BadgeSpec(Spec):
+    """A badge, written "TEXT|variant" or as a mapping."""
+
     description: str = 'a badge like "NEW|info" or a mapping with text and variant'
 
     def default_hint(self) -> str:
@@ -232,6 +240,8 @@ _AUTHOR_FIELDS = Mapping(
 
 @dataclass
 class AuthorSpec(Spec):
+    """Authors, written as a name, an email, a mapping or a list of those."""
+
     description: str = "a name, a mapping with name/email/link, or a list of those"
 
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
@@ -317,6 +327,8 @@ PAGE_SCHEMA = Mapping(
 
 @dataclass
 class SplitPage:
+    """A page's file cut into its frontmatter and body, with their lines for messages."""
+
     yaml_text: str | None  # None when the page has no frontmatter
     yaml_line: int  # file line where the YAML starts
     body: str

@@ -48,6 +48,8 @@ SVG_HINT = "remove scripts, on* attributes and javascript: links from the SVG, o
 
 @dataclass(frozen=True)
 class Icon:
+    """An icon a name resolves to: an SVG of the theme, an emoji or an image."""
+
     kind: str  # "svg", "emoji" or "image"
     name: str  # the css class suffix (svg), the character (emoji), the content path or URL (image)
     svg: str = ""

@@ -28,6 +28,8 @@ POSITIVE, ALPHABETICAL, VERSION, NEGATIVE = range(4)
 
 @dataclass
 class NavItem:
+    """An entry of the sidebar: a page, or a folder with its children."""
+
     key: str  # unique: "page:<rel>" or "folder:<rel>"
     label: str
     url: str | None  # site-relative; a folder without a page links to its first page
@@ -70,6 +72,8 @@ ROOT_KEY = "folder:"
 
 @dataclass
 class NavTree:
+    """The sidebar, with each page's entry and the reading order for Previous and Next."""
+
     root: NavItem
     by_page: dict[str, NavItem]  # by page source rel
     by_folder: dict[str, NavItem]  # by folder rel
@@ -426,6 +430,8 @@ class SidebarStep:
 
 @dataclass(frozen=True)
 class _Close:
+    """Marks where a folder's children end, in a walk of the tree without recursion."""
+
     folder: NavItem
 
 

@@ -39,6 +39,8 @@ class Folder:
 
 @dataclass
 class Page:
+    """A page as read: its file, settings, body and place in the site."""
+
     source: SourceFile
     settings: PageSettings
     body: str
@@ -100,6 +102,8 @@ def markdown_copy(page: Page, body: str) -> str:
 
 @dataclass
 class SiteContent:
+    """Every page and folder of the site, indexed the ways links and templates find them."""
+
     pages: list[Page]
     folders: dict[str, Folder]  # by rel path, "" is the root
     by_source: dict[str, Page]  # by source rel path, for resolving .md links

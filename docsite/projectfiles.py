@@ -20,6 +20,9 @@ MISSING = "missing"
 
 @dataclass
 class ProjectFiles:
+    """The project's files pages may read (includes, snippets), kept inside the project, with the
+    hash of each read."""
+
     root: Path
     content_dir: Path
     read: dict[str, str] = field(default_factory=dict)  # project-relative path -> hash

@@ -41,6 +41,8 @@ _SITE_ORIGIN = "https://site.invalid/"
 
 @dataclass(frozen=True)
 class Redirect:
+    """A page that moved: its old address leads to the new one."""
+
     source: str  # site-relative URL that moved: 'old/' or 'old.html'
     target: str  # site-relative URL ('' is home), or a full URL to another site
 

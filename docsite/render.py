@@ -43,6 +43,8 @@ WORKER_NICENESS = 5
 
 @dataclass
 class PageJob:
+    """What a worker needs to render one page: little to pickle."""
+
     rel: str
     markdown_key: str
     reuse_markdown: bool  # the cached parse is still valid for this page
@@ -75,6 +77,8 @@ class ParsedLinks:
 
 @dataclass
 class PageOutcome:
+    """What rendering one page wrote and found, sent back to the build's process."""
+
     rel: str
     output_path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)

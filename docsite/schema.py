@@ -24,6 +24,8 @@ INVALID: Any = _Invalid()
 
 @dataclass
 class Context:
+    """What a check reports into, and where each value was written."""
+
     doc: YamlDocument
     report: Report
     # Where the mapping lives, for messages: "frontmatter" or "docsite.yml".
@@ -79,6 +81,8 @@ class Spec:
 
 @dataclass
 class Str(Spec):
+    """A text value; numbers and dates are taken as written."""
+
     description: str = "a string"
     allow_numbers: bool = True  # `label: 2024` and `label: 2024-05-31` are meant as text
     allow_null: bool = False  # `id:` left empty, as Retype's sample configs do, means ""
@@ -97,6 +101,8 @@ class Str(Spec):
 
 @dataclass
 class Bool(Spec):
+    """true or false, unquoted."""
+
     description: str = "true or false"
 
     def default_hint(self) -> str:
@@ -110,6 +116,8 @@ class Bool(Spec):
 
 @dataclass
 class Int(Spec):
+    """A whole number, within bounds when given."""
+
     minimum: int | None = None
     maximum: int | None = None
     description: str = "a whole number"
@@ -132,6 +140,8 @@ class Int(Spec):
 
 @dataclass
 class Choice(Spec):
+    """One of a few words, in any case."""
+
     choices: tuple[str, ...] = ()
     # The choice YAML's unquoted `off` (or `no`, `false`) stands for; YAML reads it as false.
     false_is: str = ""
@@ -175,6 +185,8 @@ class Date(Spec):
 
 @dataclass
 class ListOf(Spec):
+    """A list of one kind of value; a single value stands for a list of one."""
+
     item: Spec = field(default_factory=Str)
     single_ok: bool = True  # `tags: info` means `tags: [info]`
 
@@ -229,6 +241,8 @@ def _as_tuple(accepted: type | tuple[type, ...]) -> tuple[type, ...]:
 
 @dataclass
 class Mapping(Spec):
+    """Known keys, each with its own spec; an unknown key is reported with the nearest known one."""
+
     fields: dict[str, Spec] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     description: str = "a mapping of keys to values"

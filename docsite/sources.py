@@ -18,6 +18,8 @@ SETTINGS_SUFFIXES = (".yml", ".yaml")
 
 @dataclass(frozen=True, order=True)
 class SourceFile:
+    """A file of the content folder: how the site, the disk and messages name it."""
+
     rel: str  # posix path relative to the content folder, e.g. "guide/setup.md"
     os_path: str  # where it is on disk (a string: thousands of Path objects cost real time)
     shown: str  # how messages name it, e.g. "content/guide/setup.md"
@@ -29,6 +31,8 @@ class SourceFile:
 
 @dataclass
 class Discovery:
+    """What one walk of the content folder found."""
+
     pages: list[SourceFile] = field(default_factory=list)
     settings: dict[str, SourceFile] = field(default_factory=dict)  # by rel path
     assets: list[SourceFile] = field(default_factory=list)

@@ -67,12 +67,16 @@ SIDEBAR_MARK = "<@sidebar>"
 
 @dataclass(frozen=True)
 class Crumb:
+    """A step of the breadcrumb above the title."""
+
     label: str
     href: str | None
 
 
 @dataclass(frozen=True)
 class PageLink:
+    """Previous or Next, below the page."""
+
     label: str
     href: str
 
@@ -181,6 +185,8 @@ class IconMarks:
 
 @dataclass(frozen=True)
 class ThemedPage:
+    """A whole page's HTML, and the icons its templates showed."""
+
     html: str
     icons: frozenset[str]  # icons the templates showed (a sidebar's, once per build)
 

@@ -41,6 +41,8 @@ class _Loader(_BaseLoader):
 
 @dataclass(frozen=True)
 class Position:
+    """Where a YAML value was written, for messages."""
+
     line: int  # 1-based, in the file
     col: int  # 1-based
     file: str = ""  # the file, when it is not the document's own (a merged config's partial)

@@ -39,6 +39,8 @@ class LiveState:
 
 @dataclass
 class LiveOutcome:
+    """What re-rendering pages alone did, for watch mode's update."""
+
     diagnostics: list[Diagnostic]
     changed_urls: list[str]
     seconds: float

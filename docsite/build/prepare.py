@@ -216,6 +216,8 @@ def check_icons(
 
 @dataclass(frozen=True)
 class _IconProblem:
+    """Why an icon cannot be shown, as an error or a warning."""
+
     error: bool  # else a warning
     message: str
     hint: str

@@ -24,6 +24,8 @@ class BuildInterrupted(Exception):
 
 @dataclass
 class BuildResult:
+    """What a build did, for the command line, watch mode and the tests."""
+
     report: Report
     pages: int = 0
     rendered: int = 0  # pages rendered this time (the others were reused)

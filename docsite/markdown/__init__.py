@@ -37,6 +37,8 @@ from docsite.projectfiles import ProjectFiles
 
 @dataclass
 class Rendered:
+    """A page's body rendered: its HTML and what the site needs to know of it."""
+
     html: str
     toc: list[TocEntry]
     anchors: list[str]  # every id in the body: headings, footnotes, components, raw HTML

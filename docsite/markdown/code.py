@@ -110,6 +110,8 @@ PRISM_ONLY = frozenset(_PRISM_ONLY_NAMES.split())
 
 @dataclass(frozen=True)
 class FenceInfo:
+    """A code block's info string, read: language, title, line numbers and highlights."""
+
     language: str
     title: str
     numbered: bool | None = None  # None: as the config's code line_numbers says

@@ -25,6 +25,9 @@ _ENGLISH_DATES = (labels_for(ENGLISH, {})["Default_DateFormat"], ENGLISH)
 
 @dataclass
 class RenderContext:
+    """What one page's render reports (diagnostics, links, files read), apart from
+    markdown-it's `env`."""
+
     page: Page
     site: SiteContent
     asset_paths: frozenset[str]

@@ -16,6 +16,8 @@ _NOT_IN_SLUG = re.compile(r"[^\w\u4e00-\u9fff\- ]")
 
 @dataclass(frozen=True)
 class TocEntry:
+    """A heading of "On this page"."""
+
     level: int
     id: str
     text: str

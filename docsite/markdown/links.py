@@ -119,6 +119,8 @@ def _as_written(url: str, block: Token) -> str:
 
 @dataclass(frozen=True)
 class LinkTarget:
+    """Where a link goes, as the page writes it."""
+
     href: str  # as the output writes it, relative to the page
     page: Page | None = None  # the page linked to, when it is one of the site's
 

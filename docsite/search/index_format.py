@@ -187,6 +187,8 @@ Forms = dict[str, Posting]
 
 @dataclass
 class IndexedPage:
+    """A page of Pagefind's index, as its metadata file lists it."""
+
     url: str
     fragment: str  # language, "_" and the full hash of the fragment's JSON
     word_count: int
@@ -196,6 +198,8 @@ class IndexedPage:
 
 @dataclass
 class LanguageIndex:
+    """One language's part of Pagefind's index, decoded so pages can be merged in and out."""
+
     version: str
     fields: list[str]  # every page's meta fields, sorted: meta locations number them
     pages: list[IndexedPage]
@@ -235,6 +239,8 @@ class LanguageIndex:
 
 @dataclass
 class PagefindIndex:
+    """Pagefind's whole index, decoded, to patch with changed pages."""
+
     entry: str  # pagefind-entry.json as Pagefind wrote it
     languages: dict[str, LanguageIndex]
 
@@ -286,6 +292,8 @@ class PagefindIndex:
 
 @dataclass
 class WrittenIndex:
+    """An index encoded again as Pagefind's files."""
+
     files: dict[str, bytes]  # path in pagefind/ -> content, fragments aside
     kept: list[str]  # paths whose content the caller has already
     fragment_files: dict[str, str]  # each page's fragment file: URL -> path in pagefind/

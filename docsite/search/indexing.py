@@ -62,6 +62,8 @@ UNKNOWN_LAYOUT = (
 
 @dataclass
 class IndexOutcome:
+    """What the search step did, for the build's notes and the cache."""
+
     status: str  # "indexed", "updated", "reused", "deferred", "unavailable", "failed", "empty"
     pages: int = 0
     seconds: float = 0.0

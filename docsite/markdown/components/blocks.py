@@ -25,6 +25,8 @@ _LIST_ALTS = ["paragraph", "reference", "blockquote", "list"]
 
 @dataclass(frozen=True)
 class BlockKind:
+    """A kind of fenced component (callout, tab, panel): its marker and how it is written."""
+
     name: str  # how messages call it, e.g. "callout"
     char: str  # the marker character, e.g. "!"
     stacked: bool  # a titled marker line starts the next item
@@ -39,6 +41,8 @@ class BlockKind:
 
 @dataclass(frozen=True)
 class Marker:
+    """A component's marker line, read."""
+
     length: int  # of the whole marker, flag included
     flag: str  # "", "-" or "+"
     text: str  # the rest of the line, stripped
@@ -47,6 +51,8 @@ class Marker:
 
 @dataclass
 class Item:
+    """One titled part of a component block (a tab, a panel)."""
+
     line: int  # the item's marker line
     marker: Marker
     end: int = 0  # the line after its content
@@ -54,6 +60,8 @@ class Item:
 
 @dataclass
 class Block:
+    """A component block's items and where it closes."""
+
     items: list[Item] = field(default_factory=list)
     close_line: int | None = None  # None when the block is never closed
     stop: int = 0  # the first line after the whole block

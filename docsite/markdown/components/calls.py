@@ -26,6 +26,8 @@ _KIND = re.compile(r"\[!([a-z]+)(?=[\s\]])")
 
 @dataclass(frozen=True)
 class Call:
+    """An inline component as written: `[!kind text|variant attributes](link)`."""
+
     kind: str
     source: str  # the call as written, to find it in the source line
     text: str  # positional text, before any '|'

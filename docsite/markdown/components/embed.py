@@ -46,6 +46,8 @@ _MAPS_IFRAME = re.compile(
 
 @dataclass(frozen=True)
 class Embed:
+    """An embedded frame (a video, a map), as the page shows it."""
+
     src: str  # what the frame loads
     link: str  # the address shown to the reader, and followed without JavaScript
     title: str

@@ -18,6 +18,8 @@ from docsite.urls import EXTERNAL_URL, refused_url
 
 @dataclass(frozen=True)
 class Target:
+    """Where a component's link goes, and whether it leaves the site."""
+
     href: str
     page: Page | None = None  # the page linked to, when it is one of the site's
     external: bool = False

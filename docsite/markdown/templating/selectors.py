@@ -72,17 +72,23 @@ def split_selector(name: str) -> tuple[str, str | None]:
 
 @dataclass(frozen=True)
 class LineRange:
+    """Lines `first` to `last` of an included file."""
+
     first: int  # first <= last, both 1-based
     last: int
 
 
 @dataclass(frozen=True)
 class LineList:
+    """Several line ranges of an included file, in the order written."""
+
     ranges: tuple[LineRange, ...]
 
 
 @dataclass(frozen=True)
 class Name:
+    """A named part of an included file: a region, a heading or an id."""
+
     name: str
 
 
@@ -338,6 +344,8 @@ def _regions(outline: Outline) -> dict[str, Target]:
 
 @dataclass(frozen=True)
 class _Heading:
+    """A heading of an included file, and how far its section runs."""
+
     level: int
     line: int  # 1-based
     id: str
