@@ -30,6 +30,8 @@ class KeyCount:
 
 @dataclass
 class Compatibility:
+    """How much of a Retype project docsite honours: `docsite check`'s summary."""
+
     config_file: str
     config_keys: list[KeyCount] = field(default_factory=list)
     page_keys: list[KeyCount] = field(default_factory=list)

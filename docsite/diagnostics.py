@@ -20,6 +20,8 @@ def plain(role: str, text: str) -> str:
 
 
 class Severity(StrEnum):
+    """An error stops the build (the old site stays); a warning is said and the build goes on."""
+
     ERROR = "error"
     WARNING = "warning"
 

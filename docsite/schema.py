@@ -15,6 +15,8 @@ from docsite.yamldoc import Path, YamlDocument
 
 
 class _Invalid:
+    """What a failed check returns: the value is reported and then left out."""
+
     def __repr__(self) -> str:
         return "INVALID"
 
@@ -64,6 +66,8 @@ def type_name(value: Any) -> str:
 
 
 class Spec:
+    """What a setting's value must be; `check` reports a wrong one where it was written."""
+
     description = "a value"
 
     def check(self, value: Any, path: Path, ctx: Context) -> Any:

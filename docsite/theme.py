@@ -192,6 +192,9 @@ class ThemedPage:
 
 
 class Theme:
+    """The site's look, complete once made: templates, icons, labels and each folder's
+    sidebar, which render every page."""
+
     def __init__(
         self,
         config: SiteConfig,

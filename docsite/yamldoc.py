@@ -27,6 +27,9 @@ MAX_VALUES = 100_000
 
 
 class _Loader(_BaseLoader):
+    """PyYAML's safe loader (the C one where built), reporting a value it cannot construct at
+    its place."""
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         """A value the constructor rejects (a date like 2024-13-45, an integer of 5,000
         digits) is a YAML error at that value, not a crash."""

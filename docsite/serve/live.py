@@ -42,6 +42,8 @@ MAX_INTERRUPTIONS = 5
 
 
 class ChangeKind(StrEnum):
+    """What a changed file is to the site: it decides how watch mode brings the site up to date."""
+
     PAGE = "page"  # a Markdown page: its body, or more
     SETTINGS = "settings"  # a .yml beside pages
     ASSET = "asset"  # another file in content/
