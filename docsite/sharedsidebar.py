@@ -58,18 +58,27 @@ class SidebarSizes:
 
     def size(self, folder_rel: str) -> int:
         found = self._sizes.get(folder_rel)
-        if found is not None:
-            return found
+        if found is None:
+            # Up to the nearest folder counted, then down again, without recursion: folders
+            # may nest deeper than Python's recursion limit.
+            chain = [folder_rel]
+            while chain[-1] and (parent := posixpath.dirname(chain[-1])) not in self._sizes:
+                chain.append(parent)
+            for rel in reversed(chain):
+                self._sizes[rel] = self._size_below(rel)
+            found = self._sizes[folder_rel]
+        return found
+
+    def _size_below(self, folder_rel: str) -> int:
+        """A folder's count, once its parent's is known."""
         if not folder_rel:
-            found = sum(self._closed_size(item) for item in self.nav.root.children)
-        else:
-            found = self.size(posixpath.dirname(folder_rel))
-            item = self.nav.by_folder.get(folder_rel)
-            if item is not None and self._listed(item):
-                # Opened for its pages: its children listed, whether or not it was open above.
-                opened = 1 + sum(self._closed_size(child) for child in item.children)
-                found += opened - self._closed_size(item)
-        self._sizes[folder_rel] = found
+            return sum(self._closed_size(item) for item in self.nav.root.children)
+        found = self._sizes[posixpath.dirname(folder_rel)]
+        item = self.nav.by_folder.get(folder_rel)
+        if item is not None and self._listed(item):
+            # Opened for its pages: its children listed, whether or not it was open above.
+            opened = 1 + sum(self._closed_size(child) for child in item.children)
+            found += opened - self._closed_size(item)
         return found
 
     def _listed(self, item: NavItem) -> bool:
@@ -83,14 +92,21 @@ class SidebarSizes:
         return True
 
     def _closed_size(self, item: NavItem) -> int:
-        """1, plus its children's when the folder is open on every page's sidebar."""
-        known = self._closed.get(item.key)
-        if known is None:
-            known = 1
-            if item.is_folder and (item.expanded or item.stacked):
-                known += sum(self._closed_size(child) for child in item.children)
-            self._closed[item.key] = known
-        return known
+        """1, plus its children's when the folder is open on every page's sidebar (counted
+        children first, without recursion)."""
+        pending = [(item, False)]
+        while pending:
+            current, children_counted = pending.pop()
+            if current.key in self._closed:
+                continue
+            if not (current.is_folder and (current.expanded or current.stacked)):
+                self._closed[current.key] = 1
+            elif children_counted:
+                self._closed[current.key] = 1 + sum(self._closed[c.key] for c in current.children)
+            else:
+                pending.append((current, True))
+                pending += ((child, False) for child in current.children)
+        return self._closed[item.key]
 
 
 def is_shared(size: int) -> bool:

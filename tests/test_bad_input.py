@@ -297,15 +297,24 @@ def test_deep_nesting_never_crashes(built, body):
         failed_and_kept(built, result)
 
 
-def test_folders_nested_deeper_than_the_recursion_limit(built):
+@pytest.mark.parametrize("expanded", [False, True])
+def test_folders_nested_deeper_than_the_recursion_limit(built, expanded):
+    """With Python's own recursion limit, which Hypothesis raises for the tests after its
+    own: the count of a sidebar's items recursed through the folders above, and through the
+    folders open on every page."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1_000)
     folder = built.root / "content"
     for _ in range(1_100):  # os.makedirs itself recurses, so one level at a time
         folder = folder / "d"
         folder.mkdir()
+        if expanded:
+            (folder / "index.yml").write_text("expanded: true\n")
     (folder / "page.md").write_text("# Deep\n")
     try:
         assert built.build().ok
     finally:  # shutil.rmtree (and so pytest's cleanup) recurses too
+        sys.setrecursionlimit(limit)
         remove_tree(built.root)
 
 
