@@ -241,3 +241,16 @@ def test_a_body_edit_moves_the_sitemap_date_of_a_page_outside_git(tmp_path):
     earlier = page.stat().st_mtime - 5
     os.utime(page, (earlier, earlier))
     serve_and_compare(tmp_path, {}, ["/"], {"content/index.md": "# A\n\nMore.\n"})
+
+
+@pytest.mark.parametrize("visibility", ["private", "protected"])
+def test_a_body_edit_of_a_withheld_page_keeps_its_text_unpublished(tmp_path, visibility):
+    """A private or protected page is published with its title and a notice, never its
+    text. Watch mode re-rendered a body edit of it alone, with the new body's text."""
+    front = f"---\nvisibility: {visibility}\n---\n"
+    serve_and_compare(
+        tmp_path,
+        {"content/index.md": "# Home\n", "content/secret.md": f"{front}# Secret\n\nHidden.\n"},
+        ["/secret/"],
+        {"content/secret.md": f"{front}# Secret\n\nHidden, and more.\n"},
+    )

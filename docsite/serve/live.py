@@ -535,6 +535,8 @@ class LiveSite:
             page = live.site.by_source.get(rel)
             if page is None or not path.is_file():
                 return None  # a new or deleted page: the nav changes
+            if page.withheld:
+                return None  # private or protected: loaded without the body the build keeps out
             try:
                 text = read_text(path, page.source.shown)
             except DiagnosticError:
