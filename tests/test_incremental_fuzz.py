@@ -14,9 +14,12 @@ pages added, removed and renamed. After each edit it rebuilds with the cache (wh
 `PathLinkSite` links pages by their files, whose targets a page's dependencies follow; a path
 once gone stays gone. `AnyLinkSite` also links by what other pages' frontmatter says (an
 address a permalink makes, a Markdown copy's address, a tag's page), shows cards, and brings
-pages back at paths that were gone. The deterministic tests at the end are the smallest
-cases it found before the cache followed them: what a link to no page's file finds now
-(`markdown.link_resolution`), and a card's kicker and `created` date."""
+pages back at paths that were gone. `WiderSite` edits the config, included files, media,
+nested folders, blog posts and block ids; `ThemedSite` the project's own templates (overrides
+of the theme's, broken ones) and static files (some where the theme's, a generated file's or
+a page's path is). The deterministic tests at the end are the smallest cases it found before
+the cache followed them: what a link to no page's file finds now (`markdown.link_resolution`),
+and a card's kicker and `created` date."""
 
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ from hypothesis.stateful import (
 from test_incremental import tree
 
 from docsite.build import BuildOptions, BuildResult, build_site
+from docsite.themefiles import default_theme_dir
 
 # docsite raises the recursion limit while Hypothesis runs, which Hypothesis warns about.
 pytestmark = pytest.mark.filterwarnings(
@@ -918,6 +922,147 @@ class WiderSite(AnyLinkSite):
         shutil.rmtree(clean_out, ignore_errors=True)
 
 
+# ---- The theme: the project's own templates and static files --------------------------------
+
+
+def theme_copy(name: str, anchor: str, added: str) -> str:
+    """The theme's template `name` with `added` after the first `anchor`: an override that
+    does all the theme's does, and shows a word more."""
+    text = (default_theme_dir() / "templates" / name).read_text(encoding="utf-8")
+    assert anchor in text, (name, anchor)
+    return text.replace(anchor, anchor + added, 1)
+
+
+# Overrides of the templates every page uses (templates/...), with the texts a step gives
+# them, WORD standing for a word; None deletes the override (the theme's is used again). Some
+# read the page (its title, label, description, address), and partials/own.html is a
+# template of the project's own that the footer may include (missing, the include fails).
+PAGE_TEMPLATES: dict[str, tuple[str | None, ...]] = {
+    "page.html": (
+        theme_copy(
+            "page.html",
+            "{{ content }}\n",
+            '<p class="own">WORD {{ page.label }}: {{ settings.description }}</p>\n',
+        ),
+        None,
+    ),
+    "partials/footer.html": (
+        '<footer class="site-footer"><p>WORD, {{ site.title }}</p></footer>\n',
+        '<footer class="site-footer">{% include "partials/own.html" %}</footer>\n',
+        None,
+    ),
+    "partials/own.html": ("<p>WORD, the project's own template</p>\n", None),
+    "partials/toc.html": (
+        '<aside class="toc"><p>WORD {{ page.title }} at {{ page.url }}</p>\n'
+        '{% include "partials/toc-list.html" %}\n</aside>\n',
+        None,
+    ),
+    "partials/sidebar.html": (
+        theme_copy("partials/sidebar.html", '<ul class="nav-list">\n', "<li>WORD</li>\n"),
+        None,
+    ),
+    "partials/header.html": (
+        theme_copy("partials/header.html", '<header class="site-header">\n', "<p>WORD</p>\n"),
+        None,
+    ),
+}
+# Templates of the pages docsite makes (tags, redirects, 404) and of the blog's posts.
+OTHER_TEMPLATES: dict[str, tuple[str | None, ...]] = {
+    "tag.html": (
+        theme_copy("tag.html", "{% block article %}\n", "<p>WORD {{ tag.pages|length }}</p>\n"),
+        None,
+    ),
+    "redirect.html": (theme_copy("redirect.html", "<body>\n", "<p>WORD</p>\n"), None),
+    "404.html": (theme_copy("404.html", "{% block article %}\n", "<p>WORD</p>\n"), None),
+    "partials/post-meta.html": ('<div class="post-meta">WORD {{ post.date_text }}</div>\n', None),
+}
+# Templates that are not Jinja, or that fail as they render: both builds fail on them.
+BROKEN_TEMPLATES: dict[str, str] = {
+    "partials/footer.html": "<footer>\n{% if %}\n</footer>\n",
+    "page.html": '{% extends "base.html" %}\n{% block body %}{% for %}{% endblock %}\n',
+    "partials/toc.html": "<aside>{{ page.title.nope() }}</aside>\n",
+    "partials/sidebar.html": "<ul>\n{{ steps.nope() }}\n</ul>\n",
+}
+# The project's own stylesheets, scripts and icon in static/, one of each replacing the
+# theme's (docsite.css, search.js), with the texts a step gives them; None deletes it.
+STATIC_ASSETS: dict[str, tuple[str | None, ...]] = {
+    "static/assets/extra.css": ("/* WORD */\n.own { color: #123; }\n", None),
+    "static/assets/extra.js": ("// WORD\nlet own = 1;\n", None),
+    "static/assets/docsite.css": ("/* WORD */\nbody { margin: 0; }\n", None),
+    "static/assets/search.js": ("// WORD\nlet search = 1;\n", None),
+    "static/icons/brand.svg": (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><title>WORD</title>'
+        '<path d="M0 0h16v16z"/></svg>\n',
+        None,
+    ),
+}
+# Files of static/ at a path a generated file, a page, a page's Markdown copy or a file of the
+# content folder takes: the static file wins (or the build says why it cannot).
+STATIC_IN_THE_WAY: dict[str, tuple[str | None, ...]] = {
+    "static/robots.txt": ("User-agent: *\n# WORD\n", None),
+    "static/llms.txt": ("# WORD\n", None),
+    "static/sitemap.xml": ("<urlset><!-- WORD --></urlset>\n", None),
+    "static/404.html": ("<h1>WORD</h1>\n", None),
+    "static/tags/t0/index.html": ("<p>WORD tag</p>\n", None),
+    "static/s0/p01/index.html": ("<p>WORD page</p>\n", None),
+    "static/s1/p10.md": ("# WORD copy\n", None),
+    "static/media/doc.txt": ("WORD notes\n", None),
+}
+
+
+class ThemedSite(WiderSite):
+    """WiderSite's edits, and the project's own templates (overrides of the theme's, one of
+    its own, broken ones) and static files (stylesheets and scripts, one of each replacing
+    the theme's, a custom icon, files at the paths of generated files and of pages). The
+    edits of block ids, nested folders' settings, sidecars and included files, which touch no
+    theme file, are left to WiderSite: the theme's edits come more often."""
+
+    add_block = link_block = drop_block = None
+    nested_settings = rename_folder = sidecar = folder_yml = include = edit_included = None
+
+    def write_project(self, rel: str, text: str | None) -> None:
+        """Write a file of the project (None: delete it), and say so in the log."""
+        path = self.root / rel
+        if text is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        self.log.append(f"{rel}: {text!r}")
+
+    def worded(self, data: st.DataObject, choices: tuple[str | None, ...]) -> str | None:
+        text = data.draw(st.sampled_from(choices), label="text")
+        word = data.draw(st.sampled_from(WORDS), label="word")
+        return text and text.replace("WORD", f"{word} {self.step}")
+
+    @rule(name=st.sampled_from(sorted(PAGE_TEMPLATES)), data=st.data())
+    def override_page_template(self, name: str, data: st.DataObject) -> None:
+        """A template every page uses, overridden, edited (a word it shows) or no more."""
+        self.write_project(f"templates/{name}", self.worded(data, PAGE_TEMPLATES[name]))
+
+    @rule(name=st.sampled_from(sorted(OTHER_TEMPLATES)), data=st.data())
+    def override_other_template(self, name: str, data: st.DataObject) -> None:
+        self.write_project(f"templates/{name}", self.worded(data, OTHER_TEMPLATES[name]))
+
+    @rule(name=st.sampled_from(sorted(BROKEN_TEMPLATES)))
+    def break_template(self, name: str) -> None:
+        """A template that is not Jinja, or fails as it renders (till a step mends it)."""
+        self.write_project(f"templates/{name}", BROKEN_TEMPLATES[name])
+
+    @rule(rel=st.sampled_from(sorted(STATIC_ASSETS)), data=st.data())
+    def static_asset(self, rel: str, data: st.DataObject) -> None:
+        self.write_project(rel, self.worded(data, STATIC_ASSETS[rel]))
+
+    @rule(rel=st.sampled_from(sorted(STATIC_IN_THE_WAY)), data=st.data())
+    def static_in_the_way(self, rel: str, data: st.DataObject) -> None:
+        self.write_project(rel, self.worded(data, STATIC_IN_THE_WAY[rel]))
+
+    @rule(data=st.data(), on=st.booleans())
+    def brand_icon(self, data: st.DataObject, on: bool) -> None:
+        """A page's icon that static/icons/brand.svg makes (unknown, a warning, without it)."""
+        self.set_setting(self.pick(data, self.leaves(), "page"), "icon", "brand" if on else None)
+
+
 # The same examples on every run, so that a test run (CI's above all) is never the one that
 # happens upon a new case; DOCSITE_FUZZ_EXAMPLES=200 searches further, with new examples.
 SEARCH_FURTHER = int(os.environ.get("DOCSITE_FUZZ_EXAMPLES", "0"))
@@ -943,6 +1088,10 @@ def test_rebuilds_with_cards_and_links_by_address_or_tag_equal_clean_builds():
 
 def test_rebuilds_after_config_include_file_folder_post_and_block_edits_equal_clean_builds():
     run_state_machine_as_test(WiderSite, settings=FUZZ)
+
+
+def test_rebuilds_after_template_and_static_file_edits_equal_clean_builds():
+    run_state_machine_as_test(ThemedSite, settings=FUZZ)
 
 
 # ---- What the fuzzing found, each as its smallest case ---------------------------------------
