@@ -35,6 +35,7 @@ from docsite.pages import (
 from docsite.render import PageBuilder, PageJob
 from docsite.sources import Discovery, discover, rediscover
 from docsite.theme import Theme, has_sidebar
+from docsite.themefiles import static_dirs
 from docsite.urls import UrlStyle
 
 
@@ -233,8 +234,9 @@ def preview_pages(
         fresh[rel] = [target for target, *_ in outcome.page_links]
     backlinks = _backlinks(wanted, fresh, *context)
     previews: list[PagePreview] = []
+    taken = _taken_by_files(config, site, {page.output_path for page in shown if page})
     for page in shown:
-        if page is None:
+        if page is None or page.output_path in taken:
             continue
         rel = page.source.rel
         html = first.get(rel)
@@ -316,6 +318,18 @@ def _served(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
+
+
+def _taken_by_files(config: SiteConfig, site: SiteContent, paths: set[str]) -> set[str]:
+    """Those of these pages' paths where a file of static/ or of the content folder may be
+    published: the file wins, and the build writes no page there to preview."""
+    style = config.urls
+    files = {style.file_path(rel) for rel in [a.rel for a in site.assets] + list(site.linkable)}
+    return {
+        path
+        for path in paths
+        if path in files or any((folder / path).is_file() for folder in static_dirs(config))
+    }
 
 
 def _job(
