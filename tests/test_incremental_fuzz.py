@@ -1004,7 +1004,7 @@ STATIC_IN_THE_WAY: dict[str, tuple[str | None, ...]] = {
     "static/sitemap.xml": ("<urlset><!-- WORD --></urlset>\n", None),
     "static/404.html": ("<h1>WORD</h1>\n", None),
     "static/tags/t0/index.html": ("<p>WORD tag</p>\n", None),
-    "static/s0/p01/index.html": ("<p>WORD page</p>\n", None),
+    "static/s0/p00/index.html": ("<p>WORD page</p>\n", None),
     "static/s1/p10.md": ("# WORD copy\n", None),
     "static/media/doc.txt": ("WORD notes\n", None),
 }
@@ -1044,9 +1044,19 @@ class ThemedSite(WiderSite):
     def override_other_template(self, name: str, data: st.DataObject) -> None:
         self.write_project(f"templates/{name}", self.worded(data, OTHER_TEMPLATES[name]))
 
-    @rule(name=st.sampled_from(sorted(BROKEN_TEMPLATES)))
-    def break_template(self, name: str) -> None:
-        """A template that is not Jinja, or fails as it renders (till a step mends it)."""
+    @rule(data=st.data())
+    def break_template(self, data: st.DataObject) -> None:
+        """A template that is not Jinja, or fails as it renders; or one of those deleted."""
+        broken = [
+            name
+            for name, text in sorted(BROKEN_TEMPLATES.items())
+            if (path := self.root / "templates" / name).is_file()
+            and path.read_text(encoding="utf-8") == text
+        ]
+        if broken and data.draw(st.booleans(), label="mend"):
+            self.write_project(f"templates/{self.pick(data, broken, 'template')}", None)
+            return
+        name = self.pick(data, sorted(BROKEN_TEMPLATES), "template")
         self.write_project(f"templates/{name}", BROKEN_TEMPLATES[name])
 
     @rule(rel=st.sampled_from(sorted(STATIC_ASSETS)), data=st.data())
