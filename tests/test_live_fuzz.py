@@ -7,21 +7,39 @@ The edits are those of `WiderSite` (test_incremental_fuzz.py): pages' settings, 
 links, the config, includes and snippets, images and files, nested folders, blog posts and
 block ids. Watch mode takes its own ways through them: a body edit alone is re-rendered in
 place (`build/live.py`), anything else is previewed from the last build's pages
-(`build/preview.py`) and then built incrementally into the served folder."""
+(`build/preview.py`) and then built incrementally into the served folder.
+
+`ThemedServedSite` adds ThemedSite's edits of the project's templates and static files, and
+a rule that makes several edits which one `LiveSite.apply` then takes together, their paths
+in any order (a `git checkout` while watch mode runs); `ParallelServedSite` builds those on
+two processes, the small site taking a large one's paths (forked workers parse and render)."""
 
 from __future__ import annotations
 
+import inspect
 import os
+import random
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import write_files
-from hypothesis.stateful import invariant, run_state_machine_as_test
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RULE_MARKER, Rule, invariant, rule, run_state_machine_as_test
 from test_incremental import tree
-from test_incremental_fuzz import FUZZ, WiderSite, apply_edit, differences
+from test_incremental_fuzz import (
+    FUZZ,
+    SEARCH_FURTHER,
+    ThemedSite,
+    WiderSite,
+    apply_edit,
+    differences,
+)
 
+from docsite import render
 from docsite.build import BuildOptions, build_site
+from docsite.build import site as build_site_module
 from docsite.build.preview import PagePreview
 from docsite.cache import CACHE_DIR
 from docsite.serve.live import LiveSite
@@ -49,10 +67,12 @@ def project_files(root: Path) -> dict[Path, bytes]:
 class ServedSite(WiderSite):
     """WiderSite's edits, applied to a site served in watch mode."""
 
+    JOBS: int | None = None  # the build's processes (None: one per core)
+
     def __init__(self) -> None:
         super().__init__()
         self.served = self.root / CACHE_DIR / "serve"
-        self.live = LiveSite(BuildOptions(root=self.root, out=self.served))
+        self.live = LiveSite(BuildOptions(root=self.root, out=self.served, jobs=self.JOBS))
         # The index is made again once edits settle; here no edit comes while it waits.
         self.live.search.quiet = 0.0
         self.sent: list[PagePreview] = []
@@ -107,6 +127,92 @@ class ServedSite(WiderSite):
 
 def test_watch_mode_after_random_edits_serves_a_clean_build():
     run_state_machine_as_test(ServedSite, settings=FUZZ)
+
+
+class ThemedServedSite(ServedSite, ThemedSite):
+    """ThemedSite's edits of templates and static files in watch mode; and any edit of
+    WiderSite's or of those, alone or several at once, as the watcher reports a `git
+    checkout` or a search and replace over files: one `LiveSite.apply` takes all their
+    paths. (ServedSite makes WiderSite's edits one by one more often.)"""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.order: random.Random | None = None  # the order the watcher reports paths in
+
+    def extra_files(self) -> dict[str, str | bytes]:
+        """Out of the search index: the page (open in a tab) whose path a file of static/
+        may take, which a build indexes and watch mode's re-index does not (test_the_served_
+        search_index_of_a_page_whose_path_a_file_takes_is_a_clean_builds)."""
+        self.config["search.exclude"] = "[s0/p00.md]"
+        return super().extra_files()
+
+    @classmethod
+    def edits(cls) -> dict[str, Rule]:
+        """The machine's rules but this one, by name, with those ThemedSite leaves to
+        WiderSite (a folder renamed, block ids...)."""
+        found = {}
+        for machine in (WiderSite, cls):
+            for name, function in inspect.getmembers(machine):
+                if (edit := getattr(function, RULE_MARKER, None)) is not None:
+                    found[name] = edit
+        del found["several_edits"], found["any_edit"]
+        return found
+
+    @rule(data=st.data())
+    def any_edit(self, data: st.DataObject) -> None:
+        self.several_edits(data, 1)
+
+    @rule(data=st.data(), count=st.integers(2, 4))
+    def several_edits(self, data: st.DataObject, count: int) -> None:
+        """2 to 4 of the other rules' edits, applied together, in an order of their own."""
+        self.log.append(f"{count} edits at once:")
+        edits = self.edits()
+        for _ in range(count):
+            names = sorted(n for n, r in edits.items() if all(p(self) for p in r.preconditions))
+            edit = edits[data.draw(st.sampled_from(names), label="edit")]
+            # Every rule draws its choices of pages and texts from `data`.
+            args = {
+                name: data if name == "data" else data.draw(strategy, label=name)
+                for name, strategy in edit.arguments.items()
+            }
+            edit.function(self, **args)
+        self.order = data.draw(st.randoms(use_true_random=False), label="order")
+
+    def changed_paths(self) -> list[Path]:
+        """After several edits, the paths in another order, one of them reported twice (a
+        file created, then written)."""
+        paths = super().changed_paths()
+        if self.order is not None and paths:
+            self.order.shuffle(paths)
+            paths.append(paths[0])
+        self.order = None
+        return paths
+
+
+# Its own rules are the theme's and the two above, which draw from all the others.
+for _name in ThemedServedSite.edits().keys() - vars(ThemedSite).keys():
+    setattr(ThemedServedSite, _name, None)
+
+
+def test_watch_mode_after_template_static_and_several_edits_at_once_serves_a_clean_build():
+    run_state_machine_as_test(ThemedServedSite, settings=FUZZ)
+
+
+class ParallelServedSite(ThemedServedSite):
+    """ThemedServedSite's edits, with builds that render and parse on two processes."""
+
+    JOBS = 2
+
+
+def test_watch_mode_on_two_processes_serves_a_clean_build(monkeypatch):
+    """The small site takes a large one's paths: its pages are parsed and rendered by
+    forked workers (the clean build renders them in one process)."""
+    monkeypatch.setattr(render, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(build_site_module, "PARALLEL_THRESHOLD", 2)
+    # Fewer examples: each build forks its workers.
+    run_state_machine_as_test(
+        ParallelServedSite, settings=settings(FUZZ, max_examples=SEARCH_FURTHER or 6)
+    )
 
 
 # ---- What the fuzzing found, each as its smallest case ---------------------------------------
