@@ -24,6 +24,7 @@ from docsite.context import BuildContext
 from docsite.diagnostics import Report
 from docsite.frontmatter import PageSettings
 from docsite.gitdates import PageDates
+from docsite.keys import InputKind, input_name
 from docsite.markdown.links import setting_href
 from docsite.nav import NavItem, NavTree
 from docsite.output import OutputFolder
@@ -66,7 +67,8 @@ def publish(
     writer = _Writer(ctx.output, ctx.previous_output, report)
     for page in site.pages:
         if page.has_markdown_copy and page.source.rel not in copies:
-            if page.source.rel in reused and writer.keep(page.markdown_path):
+            kept = page.source.rel in reused and not _static_before(ctx, page.markdown_path)
+            if kept and writer.keep(page.markdown_path):
                 continue
             record = records.get(page.source.rel)
             body = record.expanded if record is not None and record.expanded else page.body
@@ -113,6 +115,13 @@ def publish(
     if config.sidebar_filter and not (same_site and writer.keep(NAV_INDEX)):
         writer.write(NAV_INDEX, nav_index(ctx.nav), optional=True)
     writer.write(".nojekyll", "", optional=True)
+
+
+def _static_before(ctx: BuildContext, rel: str) -> bool:
+    """Whether the last build published a file of the site's static/ at `rel`: the file it
+    left there is not a page's Markdown copy to keep."""
+    folder = (ctx.config.root / "static").resolve()
+    return input_name(InputKind.STATIC, rel, folder) in ctx.previous.files
 
 
 class _Writer:

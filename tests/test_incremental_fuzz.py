@@ -1263,3 +1263,18 @@ def test_a_page_saved_again_unchanged_moves_its_sitemap_date(tmp_path):
     clean_out = tmp_path / "clean"
     assert build_site(BuildOptions(root=root, out=clean_out, use_cache=False, jobs=1)).ok
     assert (out / "sitemap.xml").read_bytes() == (clean_out / "sitemap.xml").read_bytes()
+
+
+def test_a_static_file_removed_from_a_pages_markdown_copy_path_gives_the_copy_back(tmp_path):
+    """A file of static/ at a page's Markdown copy path (`a.md`) wins over the copy. Once
+    it is deleted, the rebuild reused the page and kept the last build's file there as its
+    copy: the static file's text."""
+    rebuild_and_compare(
+        tmp_path,
+        {
+            "content/index.md": "# Home\n",
+            "content/a.md": "# A\n\nText.\n",
+            "static/a.md": "# Ours\n",
+        },
+        {"static/a.md": None},
+    )
