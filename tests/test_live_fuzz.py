@@ -395,3 +395,20 @@ def test_the_served_search_index_of_a_page_whose_path_a_file_takes_is_a_clean_bu
         [],
         {"content/a.md": "---\nlabel: Label\n---\n# A\n"},
     )
+
+
+def test_a_body_edit_leaves_the_static_file_at_the_pages_markdown_copy_path(tmp_path):
+    """A file of static/ at a page's Markdown copy path (`a.md`) wins over the copy. Watch
+    mode re-rendered a body edit of the page alone and wrote the copy over the file; once
+    the file is deleted, the copy is served again."""
+    serve_and_compare(
+        tmp_path,
+        {
+            "content/index.md": "# Home\n",
+            "content/a.md": "# A\n\nText.\n",
+            "static/a.md": "# Ours\n",
+        },
+        ["/a/"],
+        {"content/a.md": "# A\n\nMore text.\n"},
+        {"static/a.md": None},
+    )

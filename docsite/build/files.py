@@ -3,13 +3,14 @@ build when unchanged."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from docsite.cache import PageRecord
 from docsite.config import SiteConfig
 from docsite.context import BuildContext
 from docsite.keys import UNREADABLE, InputKind, content_input, input_name, published_file
+from docsite.pages import SiteContent
 from docsite.themefiles import as_published, published_minified, static_dirs
 
 
@@ -99,6 +100,20 @@ def _static_listing(config: SiteConfig) -> Iterator[tuple[Path, str, Path]]:
             rel = path.relative_to(folder).as_posix()
             if path.is_file() and not any(p.startswith(".") for p in rel.split("/")):
                 yield folder, rel, path
+
+
+def taken_by_files(config: SiteConfig, site: SiteContent, paths: Iterable[str]) -> frozenset[str]:
+    """Those of these paths (of a few pages, or of their Markdown copies) where a file of
+    static/ or of the content folder may be published: the file wins over what a page
+    would write there (`paths_taken` lists every such path)."""
+    style = config.urls
+    files = {style.file_path(rel) for rel in [a.rel for a in site.assets] + list(site.linkable)}
+    folders = static_dirs(config)
+    return frozenset(
+        path
+        for path in paths
+        if path in files or any((folder / path).is_file() for folder in folders)
+    )
 
 
 def paths_taken(ctx: BuildContext) -> frozenset[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docsite.backlinks import any_backlinks, backlinks_by_page, reading_order
+from docsite.build.files import taken_by_files
 from docsite.build.inputs import read_files_inputs
 from docsite.cache import BuildCache, CacheState, InputHasher
 from docsite.checks import check_links_near
@@ -67,7 +68,15 @@ def live_render(live: LiveState, pages: list[Page]) -> LiveOutcome:
     bodies' links change are re-rendered too."""
     started = time.perf_counter()
     builder = PageBuilder(
-        live.site, live.theme, live.out, None, {}, live.cache, live.state.files, live=True
+        live.site,
+        live.theme,
+        live.out,
+        None,
+        {},
+        live.cache,
+        live.state.files,
+        live=True,
+        taken=_files_taken(live, pages),
     )
     changed: list[str] = []
     linked_before = [_targets(live, page) for page in pages]
@@ -81,12 +90,21 @@ def live_render(live: LiveState, pages: list[Page]) -> LiveOutcome:
     # Others' "See also" lists change only when an edited page now links elsewhere: an edit
     # here keeps its title, and working every list out costs milliseconds per keystroke.
     if linked_before != [_targets(live, page) for page in pages]:
-        for job in _backlinks_changed(live):
+        jobs = _backlinks_changed(live)
+        builder.taken = _files_taken(live, [live.site.by_source[job.rel] for job in jobs])
+        for job in jobs:
             page = live.site.by_source[job.rel]
             again = _Rerender(page, job, *builder.render_html(job))
             diagnostics += again.outcome.diagnostics
             _place(live, builder, again, changed)
     return LiveOutcome(sorted(diagnostics), changed, time.perf_counter() - started)
+
+
+def _files_taken(live: LiveState, pages: list[Page]) -> frozenset[str]:
+    """The paths of these pages and of their Markdown copies where a file of static/ or
+    content/ is published: the file is served there, and the page or copy not written."""
+    paths = [path for page in pages for path in (page.output_path, page.markdown_path)]
+    return taken_by_files(live.config, live.site, paths)
 
 
 def _render(live: LiveState, builder: PageBuilder, page: Page) -> _Rerender:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from docsite.backlinks import Backlink, any_backlinks, backlinks_by_page, in_reading_order
 from docsite.blog import apply_blog_settings
+from docsite.build.files import taken_by_files
 from docsite.build.live import LiveState
 from docsite.build.prepare import make_chrome
 from docsite.build.run import not_content, path_rules
@@ -35,7 +36,6 @@ from docsite.pages import (
 from docsite.render import PageBuilder, PageJob
 from docsite.sources import Discovery, discover, rediscover
 from docsite.theme import Theme, has_sidebar
-from docsite.themefiles import static_dirs
 from docsite.urls import UrlStyle
 
 
@@ -234,7 +234,8 @@ def preview_pages(
         fresh[rel] = [target for target, *_ in outcome.page_links]
     backlinks = _backlinks(wanted, fresh, *context)
     previews: list[PagePreview] = []
-    taken = _taken_by_files(config, site, {page.output_path for page in shown if page})
+    # A file of static/ or content/ published at a page's path wins: no page to preview there.
+    taken = taken_by_files(config, site, [page.output_path for page in shown if page])
     for page in shown:
         if page is None or page.output_path in taken:
             continue
@@ -318,18 +319,6 @@ def _served(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
-
-
-def _taken_by_files(config: SiteConfig, site: SiteContent, paths: set[str]) -> set[str]:
-    """Those of these pages' paths where a file of static/ or of the content folder may be
-    published: the file wins, and the build writes no page there to preview."""
-    style = config.urls
-    files = {style.file_path(rel) for rel in [a.rel for a in site.assets] + list(site.linkable)}
-    return {
-        path
-        for path in paths
-        if path in files or any((folder / path).is_file() for folder in static_dirs(config))
-    }
 
 
 def _job(
