@@ -115,7 +115,8 @@ class PageBuilder:
     ):
         """`files`: the build's input hashes, to check what a cached parse depended on.
         `taken`: paths where a page's Markdown copy is not written beside it (another file
-        of the site may go there: `publish` writes it, and says so)."""
+        of the site may go there: `publish` writes it, and says so); `live`, where neither a
+        page nor its copy is written (a file of static/ or content/ is served there)."""
         self.site = site
         self.files = files
         self.theme = theme
@@ -292,7 +293,8 @@ class PageBuilder:
         ):
             outcome.linked = True
         elif self.live:
-            atomic_write(path, data)
+            if outcome.output_path not in self.taken:  # else a file of the site's is served there
+                atomic_write(path, data)
         else:
             clear_path(str(path))  # a spare tree's file may be the live site's: never write into it
             path.write_bytes(data)

@@ -412,3 +412,20 @@ def test_a_body_edit_leaves_the_static_file_at_the_pages_markdown_copy_path(tmp_
         {"content/a.md": "# A\n\nMore text.\n"},
         {"static/a.md": None},
     )
+
+
+@pytest.mark.parametrize("file", ["static/a/index.html", "content/a/index.html"])
+def test_a_body_edit_leaves_the_file_published_at_the_pages_path(tmp_path, file):
+    """A file of static/ (or of the content folder) at a page's path wins over the page.
+    Watch mode re-rendered a body edit of the page alone and wrote the page over it."""
+    serve_and_compare(
+        tmp_path,
+        {
+            "docsite.yml": "search:\n  enabled: false\n",  # see test_the_served_search_index...
+            "content/index.md": "# Home\n",
+            "content/a.md": "# A\n\nText.\n",
+            file: "<p>Ours</p>\n",
+        },
+        ["/a/"],
+        {"content/a.md": "# A\n\nMore text.\n"},
+    )
