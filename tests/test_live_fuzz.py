@@ -148,8 +148,8 @@ class ThemedServedSite(ServedSite, ThemedSite):
 
     @classmethod
     def edits(cls) -> dict[str, Rule]:
-        """The machine's rules but this one, by name, with those ThemedSite leaves to
-        WiderSite (a folder renamed, block ids...)."""
+        """The rules of WiderSite and ThemedSite, by name, but the two that draw from them
+        (with those ThemedSite leaves to WiderSite: a folder renamed, block ids...)."""
         found = {}
         for machine in (WiderSite, cls):
             for name, function in inspect.getmembers(machine):
@@ -160,6 +160,7 @@ class ThemedServedSite(ServedSite, ThemedSite):
 
     @rule(data=st.data())
     def any_edit(self, data: st.DataObject) -> None:
+        """One edit of any rule's, applied as several_edits applies its own."""
         self.several_edits(data, 1)
 
     @rule(data=st.data(), count=st.integers(2, 4))
@@ -179,8 +180,8 @@ class ThemedServedSite(ServedSite, ThemedSite):
         self.order = data.draw(st.randoms(use_true_random=False), label="order")
 
     def changed_paths(self) -> list[Path]:
-        """After several edits, the paths in another order, one of them reported twice (a
-        file created, then written)."""
+        """After the edits of the two rules above, the paths in another order, one of them
+        reported twice (a file created, then written)."""
         paths = super().changed_paths()
         if self.order is not None and paths:
             self.order.shuffle(paths)
