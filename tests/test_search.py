@@ -167,6 +167,21 @@ def test_build_writes_the_index_of_public_pages(built: Project):
 
 
 @needs_pagefind
+def test_a_page_whose_path_a_file_takes_is_left_out_of_the_index(project: Project):
+    """A file of static/ is published at the page's address, in place of the page: search
+    led to the file with the page's words. Left out when indexed whole and when patched."""
+    project.write({**FILES, "static/status/index.html": "<p>Ours</p>\n"})
+    assert project.build().ok
+    assert (project.out / "status/index.html").read_text() == "<p>Ours</p>\n"
+    assert set(fragments(project.out)) == {"/", "/guide/", "/guide/setup/"}
+    edit_one_page(project)
+    assert set(fragments(project.out)) == {"/", "/guide/", "/guide/setup/"}
+    (project.root / "static/status/index.html").unlink()
+    assert project.build().ok
+    assert "/status/" in fragments(project.out)
+
+
+@needs_pagefind
 def test_unchanged_pages_reuse_the_index(built: Project):
     index = built.out / "pagefind"
     before = {p.name: p.stat().st_ino for p in index.rglob("*") if p.is_file()}

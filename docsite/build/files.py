@@ -14,14 +14,21 @@ from docsite.pages import SiteContent
 from docsite.themefiles import as_published, published_minified, static_dirs
 
 
-def place_files(ctx: BuildContext, records: dict[str, PageRecord]) -> None:
-    """Copy content assets and the left-out files pages link to, then static files (the
-    theme's, then the site's, which win).
-
-    A file unchanged since the last build is hard-linked from it rather than copied."""
+def files_to_place(
+    ctx: BuildContext, records: dict[str, PageRecord]
+) -> dict[str, tuple[Path, str]]:
+    """Content assets and the left-out files pages link to, then static files (the theme's,
+    then the site's, which win), by the path each is published at, with its input name.
+    Known before they are placed: a page at one of those paths is not published, nor
+    indexed for search."""
     placed = _content_files(ctx, records)
-    for rel, (path, name) in _static_files(ctx, placed).items():
-        placed[rel] = (path, name)
+    placed.update(_static_files(ctx, placed))
+    return placed
+
+
+def place_files(ctx: BuildContext, placed: dict[str, tuple[Path, str]]) -> None:
+    """Publish the files `files_to_place` found. A file unchanged since the last build is
+    hard-linked from it rather than copied."""
     for rel in sorted(placed):
         path, name = placed[rel]
         before, now = ctx.previous.files.get(name), ctx.files.get(name)  # None: new since hashed

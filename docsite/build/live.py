@@ -36,6 +36,7 @@ class LiveState:
     cache: BuildCache
     out: Path
     dates: PageDates  # as git gave them: a preview takes them as they were (a commit is rare)
+    files_at: frozenset[str]  # where the build published files, which take pages' places
 
 
 @dataclass

@@ -13,7 +13,7 @@ import jinja2
 
 from docsite.blog import apply_blog_settings
 from docsite.build.faults import clash_diagnostic, template_diagnostic
-from docsite.build.files import paths_taken, place_files
+from docsite.build.files import files_to_place, paths_taken, place_files
 from docsite.build.inputs import InputScan, published_inputs, read_files_inputs
 from docsite.build.live import LiveState
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
@@ -178,7 +178,8 @@ def _write_site(
             builder = _page_builder(ctx)
             plan = plan_pages(ctx, shared, lambda jobs: _parse_ahead(ctx, builder, jobs))
             records, copies = _render_pages(ctx, builder, plan, result, feeder, patcher)
-            searched = _searched(ctx, records)
+            placed = files_to_place(ctx, records)
+            searched = _searched(ctx, records, placed)
             # Pagefind makes its files, or the last index is patched, while the rest is written.
             if feeder is not None:
                 feeder.finish(searched)
@@ -187,7 +188,7 @@ def _write_site(
             link_checks = _link_checks(ctx, records, shared.site == ctx.previous.site_key)
             ctx.report.extend(link_checks)
         with result.timed("copying files"):
-            place_files(ctx, records)
+            place_files(ctx, placed)
         with result.timed("generated files"):
             reused = set(plan.reused) if ctx.as_recorded else set()
             same_site = shared.site == ctx.previous.site_key and ctx.as_recorded
@@ -229,9 +230,22 @@ def _write_site(
     finally:
         ahead.staged.discard()  # what was not committed: the build failed
     if ctx.options.keep_live:
-        result.live = LiveState(
-            ctx.config, ctx.site, ctx.nav, ctx.theme, ctx.cache.state, ctx.cache, ctx.out, ctx.dates
-        )
+        result.live = _live_state(ctx, placed)
+
+
+def _live_state(ctx: BuildContext, placed: dict[str, tuple[Path, str]]) -> LiveState:
+    """What watch mode keeps of a successful build, to re-render pages alone."""
+    return LiveState(
+        ctx.config,
+        ctx.site,
+        ctx.nav,
+        ctx.theme,
+        ctx.cache.state,
+        ctx.cache,
+        ctx.out,
+        ctx.dates,
+        frozenset(placed),
+    )
 
 
 def _index_feeder(ctx: BuildContext) -> IndexFeeder | None:
@@ -255,11 +269,14 @@ def _link_checks(
     return check_links(ctx.site, records, ctx.config.checks.anchors)
 
 
-def _searched(ctx: BuildContext, records: dict[str, PageRecord]) -> list[SearchPage]:
-    """The pages the search index takes; none when the build makes no index."""
+def _searched(
+    ctx: BuildContext, records: dict[str, PageRecord], placed: dict[str, tuple[Path, str]]
+) -> list[SearchPage]:
+    """The pages the search index takes; none when the build makes no index. A page whose
+    path a file takes is not: the file is published there, and search would lead to it."""
     if not (ctx.options.search_index and ctx.config.search_enabled):
         return []
-    return search_pages(ctx.site.pages, records, search_paths(ctx.config))
+    return search_pages(ctx.site.pages, records, search_paths(ctx.config), placed.keys())
 
 
 def _index(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from docsite.cache import PageRecord
@@ -42,14 +42,23 @@ def is_indexed(page: Page, paths: PathFilter | None) -> bool:
 
 
 def search_pages(
-    pages: Iterable[Page], records: dict[str, PageRecord], paths: PathFilter | None = None
+    pages: Iterable[Page],
+    records: dict[str, PageRecord],
+    paths: PathFilter | None = None,
+    files_at: Collection[str] = (),
 ) -> list[SearchPage]:
     """The pages to index, in output-path order (the order Pagefind numbers them in);
-    `paths`: the config's `search.exclude` and `include` patterns over source paths."""
+    `paths`: the config's `search.exclude` and `include` patterns over source paths;
+    `files_at`: where files are published, which take the place of pages."""
     found = []
     for page in pages:
         record = records.get(page.source.rel)
-        if record is not None and record.search_digest and is_indexed(page, paths):
+        if (
+            record is not None
+            and record.search_digest
+            and is_indexed(page, paths)
+            and page.output_path not in files_at
+        ):
             found.append(SearchPage(page.url, page.output_path, record.search_digest))
     return sorted(found, key=lambda p: p.output_path)
 

@@ -158,7 +158,8 @@ class LiveSite:
     def _reindex_search(self) -> None:
         live = self.live
         if live is not None and live.config.search_enabled:
-            pages = search_pages(live.site.pages, live.state.pages, search_paths(live.config))
+            paths = search_paths(live.config)
+            pages = search_pages(live.site.pages, live.state.pages, paths, live.files_at)
             self.search.schedule(pages, live.out, live.config.search_code)
 
     def full_build(self) -> Update:
