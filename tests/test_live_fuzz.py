@@ -139,13 +139,6 @@ class ThemedServedSite(ServedSite, ThemedSite):
         super().__init__()
         self.order: random.Random | None = None  # the order the watcher reports paths in
 
-    def extra_files(self) -> dict[str, str | bytes]:
-        """Out of the search index: the page (open in a tab) whose path a file of static/
-        may take, which a build indexes and watch mode's re-index does not (test_the_served_
-        search_index_of_a_page_whose_path_a_file_takes_is_a_clean_builds)."""
-        self.config["search.exclude"] = "[s0/p00.md]"
-        return super().extra_files()
-
     @classmethod
     def edits(cls) -> dict[str, Rule]:
         """The rules of WiderSite and ThemedSite, by name, but the two that draw from them
