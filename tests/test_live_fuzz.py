@@ -141,14 +141,14 @@ class ThemedServedSite(ServedSite, ThemedSite):
 
     @classmethod
     def edits(cls) -> dict[str, Rule]:
-        """The rules of WiderSite and ThemedSite, by name, but the two that draw from them
+        """The rules of WiderSite and ThemedSite, by name, but the three that draw from them
         (with those ThemedSite leaves to WiderSite: a folder renamed, block ids...)."""
         found = {}
         for machine in (WiderSite, cls):
             for name, function in inspect.getmembers(machine):
                 if (edit := getattr(function, RULE_MARKER, None)) is not None:
                     found[name] = edit
-        del found["several_edits"], found["any_edit"]
+        del found["several_edits"], found["any_edit"], found["saved_while_building"]
         return found
 
     @rule(data=st.data())
@@ -172,8 +172,23 @@ class ThemedServedSite(ServedSite, ThemedSite):
             edit.function(self, **args)
         self.order = data.draw(st.randoms(use_true_random=False), label="order")
 
+    @rule(data=st.data(), count=st.integers(1, 3))
+    def saved_while_building(self, data: st.DataObject, count: int) -> None:
+        """Edits whose build a newer save stops where it reads or renders pages: the next
+        build (the invariant's) does both, and nothing the stopped one did shows."""
+        self.several_edits(data, count)
+        self.log.append("their build stopped by a newer save")
+        newer = [self.root / "content/index.md"]
+        self.live.waiting = lambda: newer
+        try:
+            update = self.live.apply(self.changed_paths())
+        finally:
+            self.live.waiting = list
+        # A body edit is re-rendered alone, with no build to stop.
+        assert update.interrupted or update.rendered or update.skipped or update.failed, update
+
     def changed_paths(self) -> list[Path]:
-        """After the edits of the two rules above, the paths in another order, one of them
+        """After the edits of the rules above, the paths in another order, one of them
         reported twice (a file created, then written)."""
         paths = super().changed_paths()
         if self.order is not None and paths:
@@ -183,7 +198,7 @@ class ThemedServedSite(ServedSite, ThemedSite):
         return paths
 
 
-# Its own rules are the theme's and the two above, which draw from all the others.
+# Its own rules are the theme's and the three above, which draw from all the others.
 for _name in ThemedServedSite.edits().keys() - vars(ThemedSite).keys():
     setattr(ThemedServedSite, _name, None)
 
