@@ -11,7 +11,8 @@ site come the reuse keys, widest first:
   links, site-wide includes). A change re-renders every page, reusing their parsed Markdown.
 - `MarkdownInputs` -> Markdown key: what a page's parsed body depends on. A change parses it
   again. What every page's body depends on alike (`MarkdownSiteInputs`: the config's Markdown
-  settings, the site-wide includes, the assets) is hashed once a build and enters it as a key.
+  and URL settings, the site-wide includes, the assets) is hashed once a build and enters it
+  as a key.
 - `PageInputs` -> page key: everything one page's HTML shows but its links' targets, which are
   known only once the body is parsed; they are its dependencies (`snapshot`), and the page key
   is the hash of both.
@@ -38,6 +39,7 @@ from docsite.labels import markdown_words
 from docsite.pages import Page, SiteContent, section_label
 from docsite.projectfiles import MISSING
 from docsite.sources import SETTINGS_SUFFIXES
+from docsite.urls import UrlStyle
 
 if TYPE_CHECKING:
     from docsite.theme import Theme
@@ -336,6 +338,9 @@ class MarkdownSiteInputs:
     checks: ChecksConfig = field(default_factory=ChecksConfig)  # broken links: error or warning
     words: tuple[tuple[str, str], ...] = ()  # labels.MARKDOWN_WORDS in the site's language
     date_format: tuple[str, str] = ("", "")  # a card's date: the site's pattern, language
+    # The config's `urls` (Retype's `generator`): how links to pages and files are written,
+    # a file's name in lower case or not (`recase`), which folder files a link may open.
+    urls: UrlStyle = field(default_factory=UrlStyle)
 
 
 @dataclass(frozen=True)
@@ -507,6 +512,7 @@ def _markdown_site_key(
             config.checks,
             markdown_words(theme.labels),
             theme.date_format(),
+            config.urls,
         )
     )
 

@@ -161,7 +161,8 @@ PAGE_FIELDS: dict[str, tuple[Change, set[str], set[str]]] = {
     # The frontmatter's template lines, run before the body, and the line they start at.
     "prelude": (lambda prelude: prelude + '{{ include "x" }}', {"markdown"}, set()),
     "yaml_line": (lambda line: line + 1, set(), set()),  # matters with a prelude: below
-    # Always the config's `urls` (Retype's generator), which every key holds: see the config.
+    # Always the config's `urls` (Retype's generator), which the theme key holds (the config)
+    # and the Markdown key (MarkdownSiteInputs.urls).
     "style": (lambda style: dataclasses.replace(style, index_name="default.htm"), set(), set()),
 }
 

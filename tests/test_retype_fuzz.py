@@ -44,6 +44,7 @@ from test_incremental_fuzz import (
     differences,
     messages,
     problems,
+    rebuild_and_compare,
     relative,
     slug,
     stem,
@@ -515,3 +516,21 @@ RETYPE_FUZZ = settings(FUZZ, max_examples=SEARCH_FURTHER or 6)
 
 def test_rebuilds_of_a_retype_project_equal_clean_builds():
     run_state_machine_as_test(RetypeProject, settings=RETYPE_FUZZ)
+
+
+# ---- What the fuzzing found, each as its smallest case ---------------------------------------
+
+
+def test_files_recased_or_not_reach_the_links_of_unchanged_pages(tmp_path):
+    """A Retype project publishes its files in lower case (`generator.recase: all`, the
+    default); `recase: none` keeps their names. The rebuild reused the page's parsed body,
+    whose image still named `media/pic.png`, a file no longer published."""
+    rebuild_and_compare(
+        tmp_path,
+        {
+            "retype.yml": "input: docs\n",
+            "docs/index.md": "# Home\n\n![pic](media/Pic.png)\n",
+            "docs/media/Pic.png": b"PNG",
+        },
+        {"retype.yml": "input: docs\ngenerator:\n  recase: none\n"},
+    )
