@@ -689,6 +689,18 @@ def test_warnings_of_pages_not_read_again_are_said_again(tmp_path, monkeypatch):
     assert read == ["content/s0/p2.md"]
 
 
+def test_a_build_with_nothing_to_do_says_the_configs_warnings_once(tmp_path):
+    """The config's warnings are said as it is read, and the last build's messages (which
+    hold them) are said again when nothing changed: the build said them twice."""
+    root = tmp_path / "proj"
+    write_files(root, {"docsite.yml": "title: X\nbogus: 1\n", "content/index.md": "# Home\n"})
+    first = build_site(BuildOptions(root=root, jobs=1))
+    again = build_site(BuildOptions(root=root, jobs=1))
+    assert again.unchanged
+    said = [d.format() for d in first.report.items]
+    assert len(said) == 1 and [d.format() for d in again.report.items] == said
+
+
 def test_pages_read_by_another_docsite_are_read_again(tmp_path, monkeypatch):
     root = tmp_path / "proj"
     make_site(root, sections=1, pages=3)

@@ -122,8 +122,10 @@ def _build(
         and previous.marker is not None
         and previous.marker == marker_of(out)
     ):
-        # Nothing that the site is made of changed: the site on disk is already this build.
-        report.extend(previous.diagnostics)
+        # Nothing that the site is made of changed: the site on disk is already this build,
+        # with its messages; those of the config and the files found are said already.
+        said = set(report.items)
+        report.extend(d for d in previous.diagnostics if d not in said)
         result.unchanged = True
         result.notes.append("nothing changed since the last build; the site was left as it is")
         if options.strict:
