@@ -128,6 +128,9 @@ FOLDER_KEYS = {
     "visibility": ("hidden", "public"),
 }
 TOP_FOLDERS = ("guide", "api", "both")
+# The names a folder's default page may have (Retype's; the last, the folder's own name).
+DEFAULT_NAMES = ("index.md", "README.md", "default.md", "")
+HOME_NAMES = ("index.md", "welcome.md", "Home.md")
 LINK_STYLES = ("md", "rooted", "wiki", "ref", "folder", "file")
 
 
@@ -142,6 +145,7 @@ class RetypeProject(RuleBasedStateMachine):
         self.step = self.counter = 0
         self.log: list[str] = []
         self.config: dict[str, str] = {"branding.title": "Fuzz"}  # input: the project folder
+        self.config_name = "retype.yml"
         self.partials: dict[str, str | None] = {rel: t[0] for rel, t in PARTIALS.items()}
         self.files: dict[str, str | bytes | None] = {rel: t[0] for rel, t in FILES.items()}
         self.folder_yml: dict[str, dict[str, str]] = {
@@ -183,6 +187,7 @@ class RetypeProject(RuleBasedStateMachine):
             "both/p.md": PageModel({}, "P", parts, ["![pic](../media/Pic.png)", "[up](/both/)"]),
             "_drafts/d.md": PageModel({}, "Draft", [], ["[guide](../guide/a.md)"]),
             "guide/_aside.md": PageModel({}, "Aside", [], ["[C](c.md)"]),
+            "api/Mixed-Case.md": PageModel({}, "Mixed", parts, ["[[x]] [y](Y.md)"]),
         }
 
     # ---- files ---------------------------------------------------------------------------
@@ -215,7 +220,7 @@ class RetypeProject(RuleBasedStateMachine):
         self.put(self.content() / folder / "index.yml", yaml_lines(own) if own else None)
 
     def write_config(self) -> None:
-        self.put(self.root / "retype.yml", config_text(self.config))
+        self.put(self.root / self.config_name, config_text(self.config))
 
     def write_all(self) -> None:
         self.write_config()
@@ -243,6 +248,14 @@ class RetypeProject(RuleBasedStateMachine):
 
     def folders(self) -> list[str]:
         return sorted(self.renamed.get(f, f) for f in TOP_FOLDERS)
+
+    def default_page(self, folder: str) -> str | None:
+        """The folder's default page, as docsite finds it: the first of its names."""
+        for name in DEFAULT_NAMES:
+            for rel in self.pages:
+                if rel.lower() == f"{folder}/{name or folder + '.md'}".lower():
+                    return rel
+        return None
 
     def leaves(self) -> list[str]:
         """The pages in a top folder but its default page."""
@@ -285,6 +298,14 @@ class RetypeProject(RuleBasedStateMachine):
         self.partials[rel] = text
         self.put(self.root / rel, text)
         self.log.append(f"{rel}: {text!r}")
+
+    @rule()
+    def rename_config(self) -> None:
+        """retype.yml renamed retype.yaml, or back (in the content folder with `input: .`)."""
+        old = self.root / self.config_name
+        self.config_name = "retype.yaml" if self.config_name == "retype.yml" else "retype.yml"
+        old.rename(self.root / self.config_name)
+        self.log.append(f"config: {self.config_name}")
 
     @rule()
     def move_input(self) -> None:
@@ -389,16 +410,35 @@ class RetypeProject(RuleBasedStateMachine):
             self.write(rel)
             self.log.append(f"removed from {rel}: {removed}")
 
-    @rule(data=st.data(), hidden=st.booleans())
-    def add_page(self, data: st.DataObject, hidden: bool) -> None:
-        """A page in a top folder, or one whose name starts with `_` (left out unless an
-        `include` pattern brings it in)."""
+    @rule(data=st.data(), name=st.sampled_from(["n", "_n", *DEFAULT_NAMES]))
+    def add_page(self, data: st.DataObject, name: str) -> None:
+        """A page in a top folder: one whose name starts with `_` (left out unless an
+        `include` pattern brings it in), or named as a default page, which may now be the
+        folder's or come second to the one it has."""
         folder = self.pick(data, self.folders(), "folder")
         self.counter += 1
-        rel = f"{folder}/{'_' if hidden else ''}n{self.counter}.md"
+        rel = f"{folder}/{name or folder + '.md'}"
+        if name in ("n", "_n") or any(r.lower() == rel.lower() for r in self.pages):
+            rel = f"{folder}/{name.strip('n') if name in ('n', '_n') else ''}n{self.counter}.md"
         self.pages[rel] = PageModel({}, f"New {self.counter}", ["Part A"], ["[home](../index.md)"])
         self.write(rel)
         self.log.append(f"added {rel}")
+
+    @rule(data=st.data(), name=st.sampled_from(DEFAULT_NAMES))
+    def rename_default_page(self, data: st.DataObject, name: str) -> None:
+        """A folder's default page (or the home page) given another of the names a default
+        page may have; a folder's own name stops being one when the folder is renamed."""
+        folder = self.pick(data, ["", *self.folders()], "folder")
+        if folder:
+            old, new = self.default_page(folder), f"{folder}/{name or folder + '.md'}"
+        else:
+            old = next((r for r in HOME_NAMES if r in self.pages), None)
+            new = HOME_NAMES[DEFAULT_NAMES.index(name) % len(HOME_NAMES)]
+        if old is None or any(r.lower() == new.lower() for r in self.pages):
+            return
+        self.pages[new] = self.pages.pop(old)
+        os.renames(self.content() / old, self.content() / new)
+        self.log.append(f"default page {old} -> {new}")
 
     @precondition(lambda self: len(self.leaves()) > 2)
     @rule(data=st.data())
@@ -453,8 +493,9 @@ class RetypeProject(RuleBasedStateMachine):
         folder = self.pick(data, self.folders(), "folder")
         values = FOLDER_KEYS[key]
         value = values[choice] if choice < len(values) else None
-        if where == "index.md" and f"{folder}/index.md" in self.pages:
-            self.set_setting(f"{folder}/index.md", key, value)
+        page = self.default_page(folder)
+        if where == "index.md" and page is not None:
+            self.set_setting(page, key, value)
             return
         own = self.folder_yml.setdefault(folder, {})
         if value is None:
@@ -469,7 +510,7 @@ class RetypeProject(RuleBasedStateMachine):
         """A folder's default page or its index.yml removed, or made (again)."""
         folder = self.pick(data, self.folders(), "folder")
         if what == "index.md":
-            rel = f"{folder}/index.md"
+            rel = self.default_page(folder) or f"{folder}/index.md"
             if rel in self.pages:
                 del self.pages[rel]
             else:
