@@ -88,6 +88,9 @@ RETYPE_CHOICES: dict[str, tuple[str | None, ...]] = {
     "breadcrumb.home": (None, "false", "Start"),
     "generator.recase": (None, "none"),
     "generator.trailingSlash": (None, "false"),
+    "generator.directoryIndex.name": (None, "default.htm"),
+    "generator.directoryIndex.append": (None, "true"),
+    "generator.directoryIndex.altNames": (None, "[start.html]"),
     "snippets.lineNumbers": (None, "['*']"),
     "showSidebarFilter": (None, "false"),
     "backlinks.enabled": (None, "false"),
@@ -112,6 +115,9 @@ CODE_TEXTS = (
     "# #region setup\nvalue = 2\nother = 3\n# #endregion\n# #region main\nrun()\n# #endregion\n",
     None,  # deleted: a snippet of it is an error
 )
+# A file a snippet may name before it exists (an error till it is made), in another folder.
+OTHER_CODE = "examples/Widget.js"
+OTHER_CODE_TEXTS = (None, "// #region setup\nconst a = 1;\n// #endregion\n", "let b = 2;\n")
 # Other files of the content folder (content paths) and what a step makes them.
 FILES: dict[str, tuple[str | bytes | None, ...]] = {
     "_includes/part.md": ("Part one.", "Part of {{ page.title }}.", None),
@@ -119,6 +125,10 @@ FILES: dict[str, tuple[str | bytes | None, ...]] = {
     "_includes/top.md": (None, "Top of {{ page.title }}."),
     "media/Pic.png": (b"\x89PNG one", b"\x89PNG a bigger picture" * 40, None),
     CODE: CODE_TEXTS,
+    OTHER_CODE: OTHER_CODE_TEXTS,
+    "_includes/other.md": (None, "Other part of {{ page.title }}."),
+    # An HTML file a link to its folder opens (Retype's `directoryIndex.altNames`).
+    "legacy/start.html": ("<p>Legacy start</p>", None, "<p>Legacy, again</p>"),
 }
 FOLDER_KEYS = {
     "label": ("Label one", "Label two"),
@@ -184,7 +194,9 @@ class RetypeProject(RuleBasedStateMachine):
             ),
             "api/y.md": PageModel({}, "Y", parts, ["[back](../guide/index.md) [!ref](/both/p.md)"]),
             "both/index.md": PageModel({"label": "Both from page"}, "Both", [], ["Both."]),
-            "both/p.md": PageModel({}, "P", parts, ["![pic](../media/Pic.png)", "[up](/both/)"]),
+            "both/p.md": PageModel(
+                {}, "P", parts, ["![pic](../media/Pic.png)", "[up](/both/) [old](/legacy/)"]
+            ),
             "_drafts/d.md": PageModel({}, "Draft", [], ["[guide](../guide/a.md)"]),
             "guide/_aside.md": PageModel({}, "Aside", [], ["[C](c.md)"]),
             "api/Mixed-Case.md": PageModel({}, "Mixed", parts, ["[[x]] [y](Y.md)"]),
@@ -237,7 +249,7 @@ class RetypeProject(RuleBasedStateMachine):
         """Every file of the content folder the model holds (content paths)."""
         return [
             *self.pages,
-            *(f"{folder}/index.yml" for folder in self.folder_yml),
+            *(f"{folder}/index.yml" for folder, own in self.folder_yml.items() if own),
             *(rel for rel, data in self.files.items() if data is not None),
         ]
 
@@ -335,17 +347,26 @@ class RetypeProject(RuleBasedStateMachine):
         data=st.data(),
         part=st.sampled_from(["whole", "range", "setup", "main", "gone"]),
         rooted=st.booleans(),
+        other=st.booleans(),
     )
-    def snippet(self, data: st.DataObject, part: str, rooted: bool) -> None:
-        """A snippet of the code file, whole, lines 2-3, or a region it may not have."""
+    def snippet(self, data: st.DataObject, part: str, rooted: bool, other: bool) -> None:
+        """A snippet of a code file (one that may not exist yet), whole, lines 2-3, or a
+        region it may not have."""
         rel = self.pick(data, list(self.pages), "page")
-        source = "/" + CODE if rooted else relative(rel, CODE)
+        file = OTHER_CODE if other else CODE
+        source = "/" + file if rooted else relative(rel, file)
         option = {"whole": "", "range": ' range="2-3"'}.get(part, f' region="{part}"')
         self.append_line(rel, f':::code source="{source}"{option} :::', "snippet")
 
+    @rule(rel=st.sampled_from([CODE, OTHER_CODE]), data=st.data())
+    def edit_code(self, rel: str, data: st.DataObject) -> None:
+        """As edit_file, for the files snippets show: their regions and lines change, they
+        are deleted and made again."""
+        self.edit_file(rel, data)
+
     @rule(
         data=st.data(),
-        kind=st.sampled_from(["self", "project", "data", "include", "other"]),
+        kind=st.sampled_from(["self", "project", "data", "include", "other", "missing"]),
     )
     def templating(self, data: st.DataObject, kind: str) -> None:
         rel = self.pick(data, list(self.pages), "page")
@@ -355,6 +376,7 @@ class RetypeProject(RuleBasedStateMachine):
             "project": "In {{ project.branding.title }}.",
             "data": "Product: {{ product }}.",
             "include": '{{ include "part" }}',
+            "missing": '{{ include "other" }}',
             "other": f'Read: {{{{ content["{other}"].title }}}}',
         }[kind]
         self.append_line(rel, line, "templating")
@@ -447,6 +469,20 @@ class RetypeProject(RuleBasedStateMachine):
         del self.pages[rel]
         self.write(rel)
         self.log.append(f"removed {rel}")
+
+    @rule(data=st.data())
+    def recase_page(self, data: st.DataObject) -> None:
+        """A page's file named in other letters' case: its address stays, in lower case
+        (`generator.recase`), and links that name it as it was warn."""
+        rel = self.pick(data, self.leaves(), "page")
+        name = posixpath.basename(rel)
+        other = name.lower() if name != name.lower() else name.capitalize()
+        new = f"{posixpath.dirname(rel)}/{other}"
+        if new in self.pages:
+            return
+        self.pages[new] = self.pages.pop(rel)
+        os.rename(self.content() / rel, self.content() / new)
+        self.log.append(f"renamed {rel} -> {new}")
 
     @rule(data=st.data())
     def move_page(self, data: st.DataObject) -> None:
