@@ -8,9 +8,11 @@ the keys of `retype.yml` docsite honours (branding, links, footer, edit, nav, me
 cname, templating, data, generator, `exclude` and `include` that take pages and files in and
 out...), the config's partials (`extends`, a `retype.<id>.yml` fragment, `retype.build.yml`),
 `_includes/`, a folder with both `index.md` and `index.yml` (either removed and brought
-back), top-level folders renamed with pages linking into them, pages moved between folders,
-code snippets of a region or range of a file (which may lose the region, or be deleted: an
-error in both builds), and the content folder moved between the project folder and `docs/`.
+back), default pages under each name Retype gives them, top-level folders renamed with pages
+linking into them, pages moved between folders or renamed in another case, code snippets of
+a region or range of a file (which may lose the region, be deleted or not exist yet: an
+error in both builds), git commits that date pages, and the content folder moved between
+the project folder and `docs/`.
 
 The clean build is of a copy of the project without the output and the cache, at the
 output its config names, since with `input: .` an output folder elsewhere would be content
@@ -21,6 +23,7 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -101,6 +104,9 @@ RETYPE_CHOICES: dict[str, tuple[str | None, ...]] = {
     "markdown.lineBreaks": (None, "hard"),
     "extends": (None, "./config/base.yml"),
     "editor.enabled": (None, "true"),  # left out, with a warning
+    "lastUpdated.date.enabled": (None, "true"),  # the date of each page's last commit
+    "lastUpdated.date.source": (None, "author"),
+    "lastUpdated.by.enabled": (None, "true"),
 }
 # The config's partials (project paths) and the texts a step gives them; None deletes it.
 PARTIALS: dict[str, tuple[str | None, ...]] = {
@@ -137,6 +143,17 @@ FOLDER_KEYS = {
     "expanded": ("true", "false"),
     "visibility": ("hidden", "public"),
 }
+# The project is a git repository: commits date pages (`lastUpdated`, the sitemap).
+GIT_ENV = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Ann",
+    "GIT_AUTHOR_EMAIL": "ann@example.org",
+    "GIT_COMMITTER_NAME": "Cid",
+    "GIT_COMMITTER_EMAIL": "cid@example.org",
+}
+# Not in git: the outputs a step may choose, the cache, the staging and spare trees.
+GIT_IGNORE = "/site/\n/public/\n/out/\n.*\n!.gitignore\n"
 TOP_FOLDERS = ("guide", "api", "both")
 # The names a folder's default page may have (Retype's; the last, the folder's own name).
 DEFAULT_NAMES = ("index.md", "README.md", "default.md", "")
@@ -164,7 +181,10 @@ class RetypeProject(RuleBasedStateMachine):
         }
         self.renamed: dict[str, str] = {}  # a top folder's name now, by its first name
         self.pages = self.first_pages()
+        self.commits = 0
         self.write_all()
+        self.put(self.root / ".gitignore", GIT_IGNORE)
+        self.git("init", "-q")
         result = build_site(BuildOptions(root=self.root, jobs=1))
         assert result.ok, messages(result)
 
@@ -332,6 +352,26 @@ class RetypeProject(RuleBasedStateMachine):
             os.renames(old / rel, self.content() / rel)
         self.write_config()
         self.log.append(f"input: {self.config.get('input', '.')}")
+
+    # ---- git -----------------------------------------------------------------------------
+
+    def git(self, *args: str, **dates: str) -> None:
+        env = {**os.environ, **GIT_ENV, **dates}
+        subprocess.run(["git", *args], cwd=self.root, env=env, check=True, capture_output=True)
+
+    @rule(data=st.data(), other_author=st.booleans())
+    def commit(self, data: st.DataObject, other_author: bool) -> None:
+        """Every change, or one page's, committed on a later day (by its author or another
+        person): the pages it touches get a new "last updated" date."""
+        self.commits += 1
+        when = f"2025-03-{self.commits % 28 + 1:02d}T10:00:00+00:00"
+        dates = {"GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when.replace("T10", "T08")}
+        if other_author:
+            dates["GIT_AUTHOR_NAME"] = "Bo"
+        rel = self.pick(data, ["", *self.pages], "page")
+        self.git("add", "-A", *([str(self.content() / rel)] if rel else []))
+        self.git("commit", "-q", "--allow-empty", "-m", f"step {self.step}", **dates)
+        self.log.append(f"commit {self.commits} of {rel or 'all'}")
 
     # ---- files pages read or show --------------------------------------------------------
 
@@ -565,10 +605,11 @@ class RetypeProject(RuleBasedStateMachine):
 
     def not_sources(self, folder: str, names: list[str]) -> set[str]:
         """What a copy of the project leaves out: the output folder, the cache, the staging
-        and spare trees."""
+        and spare trees (not .git, which dates pages)."""
         if Path(folder) != self.root:
             return set()
-        return {n for n in names if n.startswith(".") or n == self.output().split("/")[0]}
+        output = self.output().split("/")[0]
+        return {n for n in names if (n.startswith(".") and n != ".git") or n == output}
 
     @invariant()
     def rebuild_fails_or_succeeds_as_a_clean_build(self) -> None:
