@@ -165,6 +165,8 @@ class RetypeProject(RuleBasedStateMachine):
     """A Retype project, edited one way per step, rebuilt with the cache and compared with
     a clean build of a copy after every step."""
 
+    JOBS = 1  # the rebuild's workers (a search may render in several, PARALLEL_THRESHOLD low)
+
     def __init__(self) -> None:
         super().__init__()
         self.base = Path(tempfile.mkdtemp(prefix="docsite-retype-fuzz-"))
@@ -614,7 +616,7 @@ class RetypeProject(RuleBasedStateMachine):
     @invariant()
     def rebuild_fails_or_succeeds_as_a_clean_build(self) -> None:
         self.step += 1
-        result = build_site(BuildOptions(root=self.root, jobs=1))
+        result = build_site(BuildOptions(root=self.root, jobs=self.JOBS))
         copy = self.base / "clean"
         shutil.copytree(self.root, copy, ignore=self.not_sources)
         try:
