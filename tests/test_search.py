@@ -242,6 +242,36 @@ def test_pages_sorted_by_pagefind_are_indexed_whole_each_time(built: Project):
 
 
 @needs_pagefind
+def test_pages_whose_files_change_order_are_indexed_in_their_new_order(tmp_path):
+    """Pagefind numbers pages in output-path order. `directory_index.name: default.htm`
+    puts the home page's file (index.html, after guide/) first with no page changed: the
+    merge numbered the pages anew but left each word's pages in their old order."""
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {
+            "docsite.yml": "title: X\n",
+            "content/index.md": "# Home\n\nWords.\n",
+            "content/guide/index.md": "# Guide\n\nMore words.\n",
+            "content/guide/a.md": "# A\n\nAlpha.\n",
+        },
+    )
+    assert build_site(BuildOptions(root=root, jobs=1)).ok
+    (root / "docsite.yml").write_text(
+        "title: X\ngenerator:\n  directory_index:\n    name: default.htm\n"
+    )
+    assert build_site(BuildOptions(root=root, jobs=1)).ok
+    clean = tmp_path / "clean"
+    assert build_site(BuildOptions(root=root, out=clean, use_cache=False, jobs=1)).ok
+
+    def index(site: Path) -> dict[str, bytes]:
+        folder = site / "pagefind"
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.pf_*")}
+
+    assert index(root / "site") == index(clean)
+
+
+@needs_pagefind
 def test_a_lost_search_cache_indexes_the_site_whole(built: Project):
     for part in (built.root / ".docsite-cache").glob("search-*.pickle"):
         part.write_bytes(b"damaged")

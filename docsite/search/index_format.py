@@ -474,6 +474,12 @@ def _update_language(index: LanguageIndex, new: LanguageIndex | None, urls: list
     old_numbers = {page.url: number for number, page in enumerate(index.pages)}
     pages = [fresh[url] if url in fresh else index.pages[old_numbers[url]] for url in urls]
     kept = set(urls) - set(fresh)
+    # The pages that stay keep their order; those after an added or removed page move.
+    moves = [(old_numbers[url], number) for number, url in enumerate(urls) if url in kept]
+    olds = [old for old, _ in moves]
+    if olds != sorted(olds):
+        # Their files moved (`directory_index.name`): each word lists its pages in order.
+        raise CannotPatch("pages that stay come in another order")
     _remove_pages(index.words, {n for url, n in old_numbers.items() if url not in kept})
     # Meta locations number the site's fields in sorted order: a field that comes or goes
     # numbers the others anew (the fields of removed pages are in no entry left).
@@ -481,8 +487,6 @@ def _update_language(index: LanguageIndex, new: LanguageIndex | None, urls: list
     if fields != index.fields:
         _renumber_fields(index.words, [_field_number(fields, name) for name in index.fields])
         index.fields = fields
-    # The pages that stay keep their order; those after an added or removed page move.
-    moves = [(old_numbers[url], number) for number, url in enumerate(urls) if url in kept]
     if any(old != number for old, number in moves):
         _renumber(index.words, moves)
     index.pages = pages
