@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity
+from docsite.output import OUTPUT_MARKER
 from docsite.pathpatterns import matches
 
 PAGE_SUFFIX = ".md"
@@ -261,6 +262,17 @@ class _Walk:
         except OSError as exc:
             if not unlisted:
                 self.report.error(shown, 0, 0, f"cannot read folder: {exc.strerror}")
+            return []
+        if rel_dir and any(entry.name == OUTPUT_MARKER for entry in entries):
+            if not unlisted:
+                self.report.warning(
+                    shown,
+                    0,
+                    0,
+                    "this folder holds a site docsite built (an output folder used before): "
+                    "it is not read as content",
+                    "delete it, or list it in 'exclude'",
+                )
             return []
         if not self.trail.enter((stat.st_dev, stat.st_ino)):
             if not unlisted:

@@ -206,3 +206,19 @@ def test_rediscovering_needs_a_walk_past_plain_pages(tmp_path, rel):
     else:
         write_files(tmp_path, {rel: "# New\n"})
     assert rediscover(before, tmp_path, "content", {rel}, (), rules) is None
+
+
+def test_an_output_folder_used_before_is_not_read_as_content(tmp_path):
+    """Retype's pages are beside the config (`input: .`): once `output` names another
+    folder, the one used before held pages too, its Markdown copies, and was built again
+    into the site ("Built 2 pages" for one)."""
+    root = tmp_path / "proj"
+    write_files(root, {"retype.yml": "output: public\n", "index.md": "# Home\n"})
+    assert build_site(BuildOptions(root=root)).ok
+    assert (root / "public/index.md").is_file()  # the home page's Markdown copy
+    (root / "retype.yml").write_text("output: site\n")
+    result = build_site(BuildOptions(root=root))
+    assert result.ok and result.pages == 1
+    assert not (root / "site/public").exists()
+    (warning,) = [d for d in result.report.items if d.file == "public"]
+    assert "not read as content" in warning.message and "delete it" in warning.hint
