@@ -3,7 +3,7 @@ build when unchanged."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from docsite.cache import PageRecord
@@ -14,21 +14,13 @@ from docsite.pages import SiteContent
 from docsite.themefiles import as_published, published_minified, static_dirs
 
 
-def files_to_place(
-    ctx: BuildContext, records: dict[str, PageRecord]
-) -> dict[str, tuple[Path, str]]:
-    """Content assets and the left-out files pages link to, then static files (the theme's,
-    then the site's, which win), by the path each is published at, with its input name.
-    Known before they are placed: a page at one of those paths is not published, nor
-    indexed for search."""
+def place_files(ctx: BuildContext, records: dict[str, PageRecord]) -> None:
+    """Copy content assets and the left-out files pages link to, then static files (the
+    theme's, then the site's, which win).
+
+    A file unchanged since the last build is hard-linked from it rather than copied."""
     placed = _content_files(ctx, records)
     placed.update(_static_files(ctx, placed))
-    return placed
-
-
-def place_files(ctx: BuildContext, placed: dict[str, tuple[Path, str]]) -> None:
-    """Publish the files `files_to_place` found. A file unchanged since the last build is
-    hard-linked from it rather than copied."""
     for rel in sorted(placed):
         path, name = placed[rel]
         before, now = ctx.previous.files.get(name), ctx.files.get(name)  # None: new since hashed
@@ -109,28 +101,14 @@ def _static_listing(config: SiteConfig) -> Iterator[tuple[Path, str, Path]]:
                 yield folder, rel, path
 
 
-def taken_by_files(config: SiteConfig, site: SiteContent, paths: Iterable[str]) -> frozenset[str]:
-    """Those of these paths (of a few pages, or of their Markdown copies) where a file of
-    static/ or of the content folder may be published: the file wins over what a page
-    would write there (`paths_taken` lists every such path)."""
+def files_may_take(config: SiteConfig, site: SiteContent) -> frozenset[str]:
+    """Every path a file of content/ or static/ may be published at (a file a page links to
+    is known only once the pages are rendered). Such a file wins over a page or a Markdown
+    copy at its path: the page is then neither written there nor searched."""
     style = config.urls
-    files = {style.file_path(rel) for rel in [a.rel for a in site.assets] + list(site.linkable)}
-    folders = static_dirs(config)
+    published = [asset.rel for asset in site.assets] + list(site.linkable)
     return frozenset(
-        path
-        for path in paths
-        if path in files or any((folder / path).is_file() for folder in folders)
+        {style.file_path(rel) for rel in published}.union(
+            rel for _, rel, _ in _static_listing(config)
+        )
     )
-
-
-def paths_taken(ctx: BuildContext) -> frozenset[str]:
-    """Where a page's Markdown copy is not written with the page: the pages' own files, and
-    every path a file of content/ or static/ may be published at (a file a page links to
-    is known only once the pages are rendered). `publish` writes the copies that go there,
-    once the files are placed, and says so."""
-    style = ctx.config.urls
-    published = [asset.rel for asset in ctx.site.assets] + list(ctx.site.linkable)
-    taken = {style.file_path(rel) for rel in published}
-    taken.update(rel for _, rel, _ in _static_listing(ctx.config))
-    taken.update(page.output_path for page in ctx.site.pages)
-    return frozenset(taken)

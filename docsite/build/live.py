@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docsite.backlinks import any_backlinks, backlinks_by_page, reading_order
-from docsite.build.files import taken_by_files
 from docsite.build.inputs import read_files_inputs
 from docsite.cache import BuildCache, CacheState, InputHasher
 from docsite.checks import check_links_near
@@ -36,7 +35,7 @@ class LiveState:
     cache: BuildCache
     out: Path
     dates: PageDates  # as git gave them: a preview takes them as they were (a commit is rare)
-    files_at: frozenset[str]  # where the build published files, which take pages' places
+    files_at: frozenset[str]  # where files may be published, in pages' places (files_may_take)
 
 
 @dataclass
@@ -105,7 +104,7 @@ def _files_taken(live: LiveState, pages: list[Page]) -> frozenset[str]:
     """The paths of these pages and of their Markdown copies where a file of static/ or
     content/ is published: the file is served there, and the page or copy not written."""
     paths = [path for page in pages for path in (page.output_path, page.markdown_path)]
-    return taken_by_files(live.config, live.site, paths)
+    return live.files_at.intersection(paths)
 
 
 def _render(live: LiveState, builder: PageBuilder, page: Page) -> _Rerender:

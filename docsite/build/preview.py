@@ -14,7 +14,7 @@ from pathlib import Path
 
 from docsite.backlinks import Backlink, any_backlinks, backlinks_by_page, in_reading_order
 from docsite.blog import apply_blog_settings
-from docsite.build.files import taken_by_files
+from docsite.build.files import files_may_take
 from docsite.build.live import LiveState
 from docsite.build.prepare import make_chrome
 from docsite.build.run import not_content, path_rules
@@ -235,7 +235,7 @@ def preview_pages(
     backlinks = _backlinks(wanted, fresh, *context)
     previews: list[PagePreview] = []
     # A file of static/ or content/ published at a page's path wins: no page to preview there.
-    taken = taken_by_files(config, site, [page.output_path for page in shown if page])
+    taken = files_may_take(config, site)
     for page in shown:
         if page is None or page.output_path in taken:
             continue

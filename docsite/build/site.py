@@ -13,7 +13,7 @@ import jinja2
 
 from docsite.blog import apply_blog_settings
 from docsite.build.faults import clash_diagnostic, template_diagnostic
-from docsite.build.files import files_to_place, paths_taken, place_files
+from docsite.build.files import files_may_take, place_files
 from docsite.build.inputs import InputScan, published_inputs, read_files_inputs
 from docsite.build.live import LiveState
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
@@ -175,11 +175,11 @@ def _write_site(
     ahead: StagedPages | None = None
     try:
         with result.timed("rendering"):
-            builder = _page_builder(ctx)
+            files_at = files_may_take(ctx.config, ctx.site)
+            builder = _page_builder(ctx, files_at)
             plan = plan_pages(ctx, shared, lambda jobs: _parse_ahead(ctx, builder, jobs))
             records, copies = _render_pages(ctx, builder, plan, result, feeder, patcher)
-            placed = files_to_place(ctx, records)
-            searched = _searched(ctx, records, placed)
+            searched = _searched(ctx, records, files_at)
             # Pagefind makes its files, or the last index is patched, while the rest is written.
             if feeder is not None:
                 feeder.finish(searched)
@@ -188,7 +188,7 @@ def _write_site(
             link_checks = _link_checks(ctx, records, shared.site == ctx.previous.site_key)
             ctx.report.extend(link_checks)
         with result.timed("copying files"):
-            place_files(ctx, placed)
+            place_files(ctx, records)
         with result.timed("generated files"):
             reused = set(plan.reused) if ctx.as_recorded else set()
             same_site = shared.site == ctx.previous.site_key and ctx.as_recorded
@@ -230,10 +230,10 @@ def _write_site(
     finally:
         ahead.staged.discard()  # what was not committed: the build failed
     if ctx.options.keep_live:
-        result.live = _live_state(ctx, placed)
+        result.live = _live_state(ctx, files_at)
 
 
-def _live_state(ctx: BuildContext, placed: dict[str, tuple[Path, str]]) -> LiveState:
+def _live_state(ctx: BuildContext, files_at: frozenset[str]) -> LiveState:
     """What watch mode keeps of a successful build, to re-render pages alone."""
     return LiveState(
         ctx.config,
@@ -244,7 +244,7 @@ def _live_state(ctx: BuildContext, placed: dict[str, tuple[Path, str]]) -> LiveS
         ctx.cache,
         ctx.out,
         ctx.dates,
-        frozenset(placed),
+        files_at,
     )
 
 
@@ -270,13 +270,13 @@ def _link_checks(
 
 
 def _searched(
-    ctx: BuildContext, records: dict[str, PageRecord], placed: dict[str, tuple[Path, str]]
+    ctx: BuildContext, records: dict[str, PageRecord], files_at: frozenset[str]
 ) -> list[SearchPage]:
     """The pages the search index takes; none when the build makes no index. A page whose
     path a file takes is not: the file is published there, and search would lead to it."""
     if not (ctx.options.search_index and ctx.config.search_enabled):
         return []
-    return search_pages(ctx.site.pages, records, search_paths(ctx.config), placed.keys())
+    return search_pages(ctx.site.pages, records, search_paths(ctx.config), files_at)
 
 
 def _index(
@@ -307,7 +307,10 @@ def _index(
     return search
 
 
-def _page_builder(ctx: BuildContext) -> PageBuilder:
+def _page_builder(ctx: BuildContext, files_at: frozenset[str]) -> PageBuilder:
+    """`files_at`: where a page's Markdown copy is not written with the page, with the pages'
+    own files; `publish` writes the copies that go there, once the files are placed, and
+    says so."""
     return PageBuilder(
         ctx.site,
         ctx.theme,
@@ -316,7 +319,7 @@ def _page_builder(ctx: BuildContext) -> PageBuilder:
         ctx.previous.pages,
         ctx.cache,
         ctx.files,
-        taken=paths_taken(ctx),
+        taken=files_at.union(page.output_path for page in ctx.site.pages),
     )
 
 
