@@ -682,6 +682,10 @@ class WiderSite(AnyLinkSite):
     def edit_included(self, rel: str, data: st.DataObject) -> None:
         text = data.draw(st.sampled_from(INCLUDED[rel]), label="text")
         self.included[rel] = text
+        self.write_project(rel, text)
+
+    def write_project(self, rel: str, text: str | None) -> None:
+        """Write a file of the project (None: delete it), and say so in the log."""
         path = self.root / rel
         if text is None:
             path.unlink(missing_ok=True)
@@ -1019,16 +1023,6 @@ class ThemedSite(WiderSite):
 
     add_block = link_block = drop_block = None
     nested_settings = rename_folder = sidecar = folder_yml = include = edit_included = None
-
-    def write_project(self, rel: str, text: str | None) -> None:
-        """Write a file of the project (None: delete it), and say so in the log."""
-        path = self.root / rel
-        if text is None:
-            path.unlink(missing_ok=True)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        self.log.append(f"{rel}: {text!r}")
 
     def worded(self, data: st.DataObject, choices: tuple[str | None, ...]) -> str | None:
         text = data.draw(st.sampled_from(choices), label="text")
