@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from docsite.diagnostic_text import DiagnosticFields, diagnostic_text
 from docsite.suggest import CloseWords
 
 # Styles a part of a message by its role ("place", "error", "warning", "hint"): the command
@@ -38,14 +39,11 @@ class Diagnostic:
     hint: str = ""
 
     def format(self, paint: Paint = plain) -> str:
-        place = self.file
-        if self.line:
-            place += f":{self.line}:{max(self.col, 1)}"
-        severity = paint(self.severity.value, self.severity.value + ":")
-        text = f"{paint('place', place + ':')} {severity} {self.message}"
-        if self.hint:
-            text += f"\n  {paint('hint', 'hint:')} {self.hint}"
-        return text
+        return diagnostic_text(self.fields(), paint)
+
+    def fields(self) -> DiagnosticFields:
+        """Plain values, in the fields' order: what the no-change stamp keeps of it."""
+        return (self.file, self.line, self.col, self.severity.value, self.message, self.hint)
 
     def as_error(self) -> Diagnostic:
         return Diagnostic(self.file, self.line, self.col, Severity.ERROR, self.message, self.hint)

@@ -1,11 +1,12 @@
 """The no-change stamp: what a build with nothing to do checks before loading docsite.
 
-A successful build without diagnostics leaves, per request (folder, config, --out, --strict),
-a small file in the cache folder naming every file and folder the build was made of with
-its signature (size, times, inode) or listing, and the engine, date, environment and git
-commit it saw. When all of them are still so, `docsite build` says the site is up to date
-without importing the config reader, the renderer or the cache: a stat per input, which
-is what lets a large site's no-change build cost little more than Python starting.
+A successful build leaves, per request (folder, config, --out, --strict), a small file in
+the cache folder naming every file and folder the build was made of with its signature
+(size, times, inode) or listing, the engine, date, environment and git commit it saw, and
+the warnings it said. When all of them are still so, `docsite build` says the site is up
+to date, and those warnings again, without importing the config reader, the renderer or the
+cache: a stat per input, which is what lets a large site's no-change build cost little more
+than Python starting.
 
 Only what the full no-change check (docsite.build.run) would find unchanged is trusted:
 a file whose times are too recent to tell a later write apart (RACY_WINDOW_NS) is hashed
@@ -24,7 +25,7 @@ import zlib
 
 from docsite import __version__
 
-STAMP_FORMAT = 2
+STAMP_FORMAT = 3
 STAMP_VERSION = f"{STAMP_FORMAT}:{__version__}:{sys.version}"
 CACHE_DIR = ".docsite-cache"  # as docsite.cache names it (tests check they agree)
 RACY_WINDOW_NS = 2_000_000_000  # as docsite.cache's: times this recent are not trusted
@@ -165,8 +166,10 @@ def engine_files() -> tuple[dict[str, Signature | None], dict[str, str | None]]:
     return files, folders
 
 
-def unchanged_pages(root: str, request: str) -> tuple[int, str] | None:
-    """(pages, output folder) when the stamp for this request still holds, else None."""
+def unchanged_pages(root: str, request: str) -> tuple[int, str, list] | None:
+    """(pages, output folder, what the build said) when the stamp for this request still
+    holds, else None. What it said: its diagnostics as `Diagnostic.fields` gives them, in
+    the order the report prints them (warnings: a build with errors leaves no stamp)."""
     try:
         with open(stamp_path(root, request), "rb") as handle:
             stamp = marshal.loads(handle.read())  # load() reads in small pieces: 10x slower
@@ -184,7 +187,7 @@ def unchanged_pages(root: str, request: str) -> tuple[int, str] | None:
                 return None
         if stamp["commit"] and _head_commit(stamp["commit_dir"]) != stamp["commit"]:
             return None
-        return stamp["pages"], stamp["output"]
+        return stamp["pages"], stamp["output"], stamp["said"]
     except Exception:  # a damaged or foreign stamp: the full check decides
         return None
 

@@ -14,6 +14,7 @@ import os
 import sys
 import time
 
+from docsite.diagnostic_text import diagnostic_text
 from docsite.stamp import request, unchanged_pages
 from docsite.terminal import painter, wants_color
 
@@ -113,22 +114,26 @@ def _request(given: dict[str, str | bool]) -> BuildRequest:
 
 def answered(wanted: BuildRequest, started: float) -> bool:
     """Whether the stamp says the site is already this build; if so, say it as a build
-    would (`started`: when the command began, perf_counter)."""
+    would, its warnings included (`started`: when the command began, perf_counter)."""
     found = unchanged_pages(
         os.path.realpath(wanted.root),
         request(wanted.root, wanted.config, wanted.out, wanted.strict),
     )
     if found is None:
         return False
+    pages, output, said = found
+    paint = painter(
+        wants_color(sys.stderr, wanted.no_color) and wants_color(sys.stdout, wanted.no_color)
+    )
+    errors = [fields for fields in said if fields[3] == "error"]
+    for fields in errors if wanted.quiet else said:  # as docsite.cli prints a report
+        print(diagnostic_text(fields, paint), file=sys.stderr)
     if not wanted.quiet:
-        pages, output = found
-        paint = painter(
-            wants_color(sys.stderr, wanted.no_color) and wants_color(sys.stdout, wanted.no_color)
-        )
         seconds = time.perf_counter() - started
         where = shown_path(output, os.getcwd())
         done = f"Built {plural(pages, 'page')} in {seconds:.2f} s -> {where}"
-        print(f"{paint('ok', done)} (0 warnings, 0 errors)")
+        counts = f"{plural(len(said) - len(errors), 'warning')}, {plural(len(errors), 'error')}"
+        print(f"{paint('ok', done)} ({counts})")
     return True
 
 

@@ -35,6 +35,7 @@ GROUND = {
     "config",
     "dates",
     "diagnostics",
+    "diagnostic_text",  # how a diagnostic reads, for the no-change answer too
     "filelock",
     "forking",  # work aside: a process forked from a build
     "labels",

@@ -2,6 +2,7 @@
 made of changed, and every other build still equals a clean one."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -285,15 +286,64 @@ def test_a_file_changed_too_recently_to_tell_is_never_trusted(tmp_path, monkeypa
     assert build(root) == 0 and len(builds) == 2
 
 
-def test_a_build_with_warnings_leaves_no_stamp(tmp_path, monkeypatch, fine_times, builds):
+WARNED = {
+    "content/s0/p0.md": "# Page\n\n!!! Note\nNever closed.\n",
+    "content/s0/p1.md": "---\nbogus: 1\n---\n# Other\n",
+}
+
+
+def _timeless(summary: str) -> str:
+    return re.sub(r" in \d+\.\d\d s ", " in ... s ", summary)
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_a_build_with_warnings_is_answered_by_the_stamp_which_says_them_again(
+    tmp_path, monkeypatch, fine_times, builds, capsys, color
+):
+    """The warnings of the build the stamp vouches for, said word for word (and colour for
+    colour) as the full no-change check says them; -q says none of them."""
     root = tmp_path / "proj"
     make_site(root, sections=1, pages=2)
-    write_files(root, {"content/s0/p0.md": "# Page\n\n[gone](missing.md)\n"})
+    write_files(root, WARNED)
     monkeypatch.chdir(root)
-    build(root)
-    assert not stamps(root)
-    build(root)
-    assert len(builds) == 2  # the warning is printed again by the full no-change check
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("FORCE_COLOR", "1" if color else "")
+    argv = ["build", "--out", "site", "-j", "1"]
+    assert cli.main(argv) == 0 and len(builds) == 1 and stamps(root)
+    built = capsys.readouterr()
+    for path in stamps(root):
+        path.unlink()
+    assert cli.main(argv) == 0 and len(builds) == 2  # the full no-change check
+    full = capsys.readouterr()
+    assert stamps(root)
+    assert cli.main(argv) == 0 and len(builds) == 2  # the stamp's answer
+    answered = capsys.readouterr()
+    assert answered.err == full.err == built.err
+    assert answered.err.count("warning:") == 2 and ("\x1b[" in answered.err) == color
+    assert _timeless(answered.out) == _timeless(full.out) == _timeless(built.out)
+    assert "(2 warnings, 0 errors)" in answered.out
+    assert cli.main([*argv, "-q"]) == 0 and len(builds) == 2
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_no_change_build_with_warnings_loads_no_more_than_their_text(
+    tmp_path, monkeypatch, fine_times
+):
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=2)
+    write_files(root, WARNED)
+    assert build(root) == 0 and stamps(root)
+    heavy = ("argparse", "pathlib", "dataclasses", "docsite.cli", "docsite.diagnostics")
+    loaded = (
+        "import sys; from docsite.__main__ import main; code = main(); "
+        f"print(code, sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    argv = ["build", "--out", "site", "-j", "1"]
+    done = subprocess.run(
+        [sys.executable, "-c", loaded, *argv], cwd=root, capture_output=True, text=True
+    )
+    assert done.stdout.splitlines()[-1] == "0 []", done.stderr
+    assert done.stderr.count(": warning: ") == 2
 
 
 @pytest.mark.parametrize("damage", [b"", b"not marshal data", None])

@@ -18,6 +18,7 @@ from docsite import stamp
 from docsite.cache import BuildCache, InputHasher, content_digest, hash_all_requested
 from docsite.config import CONFIG_NAMES, SiteConfig
 from docsite.context import BuildOptions
+from docsite.diagnostics import Diagnostic
 from docsite.icons import icon_pack_roots
 from docsite.output import OUTPUT_MARKER
 from docsite.retype_config import RETYPE_CONFIG_NAMES
@@ -75,9 +76,11 @@ def record_no_change(
     cache: BuildCache,
     pages: int,
     out: Path,
+    said: list[Diagnostic],
 ) -> None:
-    """Write the stamp for a build that succeeded without a diagnostic; remove any old one
-    when this one cannot be vouched for. Never fails the build."""
+    """Write the stamp for a build that succeeded, with the diagnostics it `said` (in the
+    report's order) for the next to say again; remove any old one when this one cannot be
+    vouched for. Never fails the build."""
     if start is None or not cache.enabled:
         return
     path = stamp.stamp_path(start.root, start.request)
@@ -99,6 +102,7 @@ def record_no_change(
         "folders": stamp.folder_entries(folders, start.started_ns),
         "commit": commit,
         "commit_dir": os.fspath(config.content_dir),
+        "said": [diagnostic.fields() for diagnostic in said],
     }
     # Another build since (of this site, or watch mode's page re-rendered in place) changes
     # the site's marker or the cache's inputs.

@@ -68,8 +68,10 @@ def build_site(options: BuildOptions) -> BuildResult:
     result.loaded.append(cache)
     try:
         hasher = _build(config, found, out, cache, options, report, result)
-        if result.written and not report.items:
-            record_no_change(stamp, config, found, hasher, cache, result.pages, out)
+        if result.written and not report.errors:
+            record_no_change(
+                stamp, config, found, hasher, cache, result.pages, out, report.sorted()
+            )
     except OSError as exc:
         # A fault of the machine, not of the content: the old site is still in place.
         report.add(fault_diagnostic(exc, config.root, out))
