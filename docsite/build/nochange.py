@@ -170,11 +170,15 @@ def _settled(
     if seen is None:
         return None if current is None else False
     signature, hashed, trusted = seen
+    if current != signature:
+        # Changed since the build read it: the build may have used another version than
+        # the one there now, though the contents are the same again (git checkout and back).
+        return False
     if read_ns is not None:
         trusted = stamp.trusted(signature, read_ns)
-    if current == signature and trusted:
+    if trusted:
         return current
-    if current is None or not stamp.trusted(current, now_ns):
+    if not stamp.trusted(current, now_ns):
         return False
     read = _read_signed(path)
     if read is None or read[0] != current or read[1] != hashed:
