@@ -610,6 +610,11 @@ class InputHasher:
             signature = (signature[0], -1, -1, -1)  # racy: never matches, so read again
         return hashed, signature
 
+    def read_otherwise(self, path: str | Path) -> None:
+        """Note a file the build read with other contents than it hashed (saved while the
+        build ran): no signature of it is vouched for (docsite.build.nochange)."""
+        self.seen[os.fspath(path)] = ((-1, -1, -1, -1), "", False)
+
     def missing(self, path: str | Path) -> None:
         """Note a file read as missing: one appearing there is a change."""
         self.seen[os.fspath(path)] = None

@@ -61,6 +61,10 @@ InputName = NewType("InputName", str)
 
 # The hash of an input that could not be read (an error already says so).
 UNREADABLE = "unreadable"
+# The hash of an input that the build read with other contents than it hashed: the file
+# was saved while the build ran. No file has this hash, nor its signature, so the next
+# build hashes the file again and takes nothing made from it as made from what is there.
+READ_OTHERWISE = "read otherwise"
 
 
 def input_name(kind: InputKind, rel: str, folder: Path | None = None) -> InputName:
@@ -89,6 +93,18 @@ def content_rel(name: str) -> str | None:
 def project_rel(name: str) -> str | None:
     """The project-relative path of a project file's input name; None for other inputs."""
     return name.removeprefix("project:") if name.startswith("project:") else None
+
+
+def settle_read(files: dict[str, FileEntry], name: str, read_hash: str) -> bool:
+    """The build made something from the input `name` as it read it (`read_hash`). When
+    that is not what the input's entry says, the file changed between its hashing and this
+    read (or between two reads), and the entry would vouch for output made from another
+    version: it becomes READ_OTHERWISE, which no version of the file matches. Whether it did."""
+    entry = files.get(name)
+    if entry is None or entry[0] == read_hash or entry[0] == UNREADABLE:
+        return False
+    files[name] = (READ_OTHERWISE, (-1, -1, -1, -1))
+    return True
 
 
 def inputs_of(files: dict[str, FileEntry], kind: InputKind) -> list[tuple[str, str]]:

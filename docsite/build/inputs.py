@@ -24,6 +24,7 @@ from docsite.keys import (
     project_input,
     project_rel,
     published_file,
+    settle_read,
 )
 from docsite.pages import SiteContent
 from docsite.projectfiles import MISSING
@@ -142,15 +143,25 @@ class InputScan:
         return digest(self.base, sorted((name, entry[0]) for name, entry in self.files.items()))
 
 
-def read_files_inputs(
+def take_read_files(
     root: Path, dependencies: dict[str, tuple], files: dict[str, FileEntry], hasher: InputHasher
-) -> dict[str, FileEntry]:
-    """Files a page read that are not inputs yet: a change to one is a change to the site."""
-    added: dict[str, FileEntry] = {}
-    for key in dependencies:
+) -> None:
+    """The files a page read become inputs, if they are not yet: a change to one is a
+    change to the site. Each is settled with what the page read of it (`keys.settle_read`):
+    it is hashed after the page read it, and may have been saved in between."""
+    for key, value in dependencies.items():
         rel = dependency_file(key)
         if rel is not None:
             name = project_input(rel)
-            if name not in files and name not in added:
-                added[name] = project_file_entry(root, name, hasher)
-    return added
+            if name not in files:
+                files[name] = project_file_entry(root, name, hasher)
+            settle(files, name, value[0], hasher, root / rel)
+
+
+def settle(
+    files: dict[str, FileEntry], name: str, read_hash: str, hasher: InputHasher, path: Path
+) -> None:
+    """`keys.settle_read`, and the file at `path` not vouched for by the no-change stamp
+    when the build read it otherwise than it hashed it."""
+    if settle_read(files, name, read_hash):
+        hasher.read_otherwise(path)

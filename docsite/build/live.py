@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docsite.backlinks import any_backlinks, backlinks_by_page, reading_order
-from docsite.build.inputs import read_files_inputs
+from docsite.build.inputs import take_read_files
 from docsite.cache import BuildCache, CacheState, InputHasher
 from docsite.checks import check_links_near
 from docsite.config import SiteConfig
@@ -119,11 +119,7 @@ def _render(live: LiveState, builder: PageBuilder, page: Page) -> _Rerender:
         record.backlinks if record is not None else (),
     )
     again = _Rerender(page, job, *builder.render_html(job))
-    live.state.files.update(
-        read_files_inputs(
-            live.config.root, again.outcome.dependencies, live.state.files, InputHasher({})
-        )
-    )
+    take_read_files(live.config.root, again.outcome.dependencies, live.state.files, InputHasher({}))
     return again
 
 

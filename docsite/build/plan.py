@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from docsite.backlinks import Backlink, any_backlinks, backlinks_by_page, reading_order
-from docsite.build.inputs import project_file_entry
+from docsite.build.inputs import project_file_entry, settle
 from docsite.cache import FileEntry, InputHasher, PageRecord
 from docsite.config import SiteConfig
 from docsite.context import BuildContext
@@ -242,15 +242,19 @@ def _why_rendered(
 
 
 def site_include_inputs(
-    config: SiteConfig, files: dict[str, FileEntry], hasher: InputHasher, extra: list[str]
+    config: SiteConfig, files: dict[str, FileEntry], hasher: InputHasher, read: dict[str, str]
 ) -> tuple[dict[str, FileEntry], list[tuple[str, str]]]:
     """The site-wide includes (content/_includes/head.html...), present or not, and the files
-    they include: inputs of every page. Returns the new inputs and (name, hash) of each."""
+    they include: inputs of every page. `read`: those the theme read, by path, with the hash
+    of what it read (`keys.settle_read`: they are hashed after). Returns the new inputs and
+    (name, hash) of each."""
     content = os.path.relpath(config.content_dir, config.root).replace(os.sep, "/")
     # Named as pages' dependencies name the files they read: no "./" (Retype's `input: .`).
     folder = f"{content}/{INCLUDES_FOLDER}/" if content != "." else f"{INCLUDES_FOLDER}/"
     added: dict[str, FileEntry] = {}
-    for rel in sorted({*(folder + name for name in SITE_INCLUDES), *extra}):
+    for rel in sorted({*(folder + name for name in SITE_INCLUDES), *read}):
         name = project_input(rel)
         added[name] = project_file_entry(config.root, name, hasher)
+        if rel in read:
+            settle(added, name, read[rel], hasher, config.root / rel)
     return added, [(name, entry[0]) for name, entry in added.items()]

@@ -49,7 +49,8 @@ class Chrome:
     nav: NavTree
     dates: PageDates
     theme: Theme
-    site_html_files: list[str]  # the project files the site-wide includes read
+    # The project files the site-wide includes read, with the hashes of what they read.
+    site_html_files: dict[str, str]
 
 
 def make_chrome(
@@ -92,9 +93,10 @@ def make_theme(
     report: Report,
     blog: Blog | None = None,
     changed: Collection[str] | None = None,
-) -> tuple[Theme, list[str]]:
+) -> tuple[Theme, dict[str, str]]:
     """The theme with everything it shows around pages, checked (of the pages, those
-    `changed` alone, when given); and the project files the site-wide includes read."""
+    `changed` alone, when given); and the project files the site-wide includes read, with
+    the hashes of what they read."""
     icons = IconSet(
         custom_dirs=icon_dirs(config),
         pack_roots=icon_pack_roots(config.root, config.content_dir),
@@ -362,9 +364,10 @@ def load_site_html(
     nav: NavTree,
     report: Report,
     committed: dict[str, str] | None = None,
-) -> tuple[SiteHtml, list[str]]:
+) -> tuple[SiteHtml, dict[str, str]]:
     """The site-wide HTML includes, checked once (they are the same on every page), and the
-    project files they read. `committed`: each page's last commit date, for templates."""
+    project files they read (path -> hash of what was read). `committed`: each page's last
+    commit date, for templates."""
     setup = TemplateSetup.for_site(config.root, config.content_dir, config, site, nav)
     setup.committed = committed or {}
     site_html = SiteHtml(setup)
@@ -374,7 +377,7 @@ def load_site_html(
         problems, included = site_html.check(site.pages[0])
         report.extend(problems)
         read = {**read, **included}
-    return site_html, sorted(read)
+    return site_html, dict(sorted(read.items()))
 
 
 def icon_dirs(config: SiteConfig) -> list[Path]:

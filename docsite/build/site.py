@@ -14,7 +14,7 @@ import jinja2
 from docsite.blog import apply_blog_settings
 from docsite.build.faults import clash_diagnostic, template_diagnostic
 from docsite.build.files import files_may_take, place_files
-from docsite.build.inputs import InputScan, published_inputs, read_files_inputs
+from docsite.build.inputs import InputScan, published_inputs, take_read_files
 from docsite.build.live import LiveState
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
 from docsite.build.prepare import check_output_names, compile_templates_aside, make_chrome
@@ -161,7 +161,7 @@ def _hash_of(files: dict[str, FileEntry], rel: str) -> str | None:
 def _write_site(
     ctx: BuildContext,
     scan: InputScan,
-    site_html_files: list[str],
+    site_html_files: dict[str, str],
     read: PageMemo,
     result: BuildResult,
     patcher: Patcher | None = None,
@@ -339,9 +339,7 @@ def _parse_ahead(
     pages = [ctx.site.by_source[job.rel] for job in jobs]
     found = parse_pages(builder, jobs, _workers(ctx.options), parsed, lambda: ctx.theme.warm(pages))
     for links in found:  # the files they read, for their render to see them unchanged
-        ctx.files.update(
-            read_files_inputs(ctx.config.root, links.dependencies, ctx.files, ctx.hasher)
-        )
+        take_read_files(ctx.config.root, links.dependencies, ctx.files, ctx.hasher)
     return {links.rel: links.targets for links in found}
 
 
@@ -400,9 +398,7 @@ def _taken_in(
 ) -> PageRecord | None:
     """A rendered page's files in the output and its inputs in the build's; its record for
     the cache when it was written."""
-    ctx.files.update(
-        read_files_inputs(ctx.config.root, outcome.dependencies, ctx.files, ctx.hasher)
-    )
+    take_read_files(ctx.config.root, outcome.dependencies, ctx.files, ctx.hasher)
     ctx.files.update(published_inputs(ctx.site, outcome.dependencies, ctx.files, ctx.hasher))
     if outcome.markdown_copy:
         ctx.output.placed.add(ctx.site.by_source[outcome.rel].markdown_path)
