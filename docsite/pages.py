@@ -522,6 +522,9 @@ class PageMemo:
     previous: dict[str, ReadPage]
     hash_of: Callable[[str], str | None]
     current: dict[str, ReadPage] = field(default_factory=dict)  # this build's, for the cache
+    # Pages read with other bytes than the inputs hashed (saved since): rel -> (os path,
+    # hash of the bytes read), for the build to settle (keys.settle_read).
+    read_otherwise: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def load(
         self,
@@ -541,6 +544,8 @@ class PageMemo:
             return page
         local = Report()
         read = _read_page(source, local)
+        if read is not None and read[1] != self.hash_of(source.rel):
+            self.read_otherwise[source.rel] = (source.os_path, read[1])
         page = _load_page(source, settings_file, is_index, local, memo, read)
         report.extend(local.items)
         if page is not None and read is not None and settings_hash is not None:

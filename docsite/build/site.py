@@ -14,7 +14,7 @@ import jinja2
 from docsite.blog import apply_blog_settings
 from docsite.build.faults import clash_diagnostic, template_diagnostic
 from docsite.build.files import files_may_take, place_files
-from docsite.build.inputs import InputScan, published_inputs, take_read_files
+from docsite.build.inputs import InputScan, published_inputs, settle, take_read_files
 from docsite.build.live import LiveState
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
 from docsite.build.prepare import check_output_names, compile_templates_aside, make_chrome
@@ -73,6 +73,8 @@ def render_site(
         with result.timed("reading pages"):
             read = PageMemo(cache.load_pages_read(), lambda rel: _hash_of(scan.files, rel))
             site = load_site(found, report, SettingsMemo(), config.urls, read)
+        for rel, (path, read_hash) in read.read_otherwise.items():
+            settle(scan.files, content_input(rel), read_hash, scan.hasher, Path(path))
         apply_blog_settings(site, config.blog, report)
         if not check_output_names(site, report):
             return  # such a page cannot be written: stop before anything is
