@@ -238,7 +238,7 @@ def load_site(
             yml = found.settings.get(f"{rel}/index.yml" if rel else "index.yml")
             layers = []
             if yml is not None:
-                layers.append((yml.shown, _read(yml, report), 1))
+                layers.append((yml.shown, _settings_text(yml, report, loaded), 1))
             folders[rel] = Folder(
                 rel, memo_settings(layers, report, memo), None, yml.shown if yml else ""
             )
@@ -543,16 +543,26 @@ class PageMemo:
             page.source = source
             return page
         local = Report()
-        read = _read_page(source, local)
-        if read is not None and read[1] != self.hash_of(source.rel):
-            self.read_otherwise[source.rel] = (source.os_path, read[1])
-        page = _load_page(source, settings_file, is_index, local, memo, read)
+        read = self.read_file(source, local)
+        settings_read = self.read_file(settings_file, local) if settings_file else None
+        settings_text = settings_read[0] if settings_read is not None else ""  # as `_read`
+        page = _load_page(source, settings_file, is_index, local, memo, read, settings_text)
         report.extend(local.items)
+        if settings_read is not None:
+            settings_hash = settings_read[1]
         if page is not None and read is not None and settings_hash is not None:
             # Keyed by the bytes read, not the inputs' hash: the file may have changed since.
             key = (read[1], settings_hash, is_index)
             self.current[source.rel] = ReadPage(key, _fresh_copy(page), local.items)
         return page
+
+    def read_file(self, source: SourceFile, report: Report) -> tuple[str, str] | None:
+        """A page's or settings file's text and hash (`_read_page`), noted in
+        `read_otherwise` when the bytes are not those the inputs hashed."""
+        read = _read_page(source, report)
+        if read is not None and read[1] != self.hash_of(source.rel):
+            self.read_otherwise[source.rel] = (source.os_path, read[1])
+        return read
 
 
 def _fresh_copy(page: Page) -> Page:
@@ -600,6 +610,17 @@ def _settings_file(source: SourceFile, is_index: bool, found: Discovery) -> Sour
     return None
 
 
+def _settings_text(
+    source: SourceFile, report: Report, loaded: LoadedPages | PageMemo | None
+) -> str:
+    """A folder's settings file, read through the build's memo when there is one: it notes
+    a file read otherwise than hashed (saved since)."""
+    if isinstance(loaded, PageMemo):
+        read = loaded.read_file(source, report)
+        return read[0] if read is not None else ""  # as `_read`
+    return _read(source, report)
+
+
 def _read(source: SourceFile, report: Report) -> str:
     try:
         return read_text(source.os_path, source.shown)
@@ -626,8 +647,10 @@ def _load_page(
     report: Report,
     memo: SettingsMemo,
     read: tuple[str, str] | None = None,
+    settings_text: str | None = None,
 ) -> Page | None:
-    """The page in `source`; `read`: its text read already (`_read_page`)."""
+    """The page in `source`; `read` and `settings_text`: its text and hash (`_read_page`)
+    and its settings file's text, when read already."""
     read = read or _read_page(source, report)
     if read is None:
         return None
@@ -635,7 +658,9 @@ def _load_page(
     split = split_frontmatter(text, source.shown, report)
     layers = []
     if settings_file is not None:
-        layers.append((settings_file.shown, _read(settings_file, report), 1))
+        if settings_text is None:
+            settings_text = _read(settings_file, report)
+        layers.append((settings_file.shown, settings_text, 1))
     if split.yaml_text is not None:
         layers.append((source.shown, split.yaml_text, split.yaml_line))
     settings = memo_settings(layers, report, memo)

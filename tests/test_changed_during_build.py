@@ -43,6 +43,7 @@ FILES = {
     "content/index.md": ("# Home\n\nWelcome one.\n", "# Home\n\nWelcome two.\n"),
     "content/a.md": ("# Page A\n\nBody one.\n", "# Page A\n\nBody two.\n"),
     "content/a.yml": ("label: Label one\n", "label: Label two\n"),
+    "content/guide/index.yml": ("label: Guide one\n", "label: Guide two\n"),
     "content/_includes/part.md": ("Part one.\n", "Part two.\n"),
     "content/_includes/head.html": (
         '<meta name="race" content="one">\n',
@@ -57,6 +58,7 @@ FILES = {
 PAGES = {
     "content/b.md": '# Page B\n\n{{ include "part" }}\n\n:::code source="../src/app.py" :::\n',
     "content/c.md": "# Page C\n\n[!file](media/doc.txt)\n",
+    "content/guide/g.md": "# In the guide\n",
 }
 
 
@@ -173,6 +175,7 @@ READ_BETWEEN = {
     "content/index.md": ("inputs hashed", "site includes hashed"),
     "content/a.md": ("inputs hashed", "site includes hashed"),
     "content/a.yml": ("inputs hashed", "site includes hashed"),
+    "content/guide/index.yml": ("inputs hashed", "site includes hashed"),
     "content/_includes/head.html": ("inputs hashed", "site includes hashed"),
     **{rel: ("pages planned", "files placed") for rel in READ_BY_PAGES},
     "templates/partials/footer.html": ("inputs hashed", "site includes hashed"),
@@ -185,10 +188,7 @@ LATE = ("site swapped", "stamp", "stamp written")
 LATE_FILES = ("content/_includes/part.md", "content/a.md", "docsite.yml", "static/extra.css")
 # Known to fail: (file, stage or build) -> why, until the fix that follows it.
 PENDING: dict[tuple[str, ...], str] = {
-    **{
-        (rel, "first build"): "recorded as hashed, built as read"
-        for rel in ("content/a.yml", "static/extra.css")
-    },
+    **{(rel, "first build"): "recorded as hashed, built as read" for rel in ("static/extra.css",)},
     **{
         ("templates/partials/footer.html", build): "recorded as hashed, built as read"
         for build in ("first build", "rebuild")

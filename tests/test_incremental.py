@@ -644,7 +644,8 @@ def test_a_record_reused_for_a_changed_file_is_saved_with_its_new_hash(tmp_path)
 
 
 def count_page_reads(monkeypatch) -> list[str]:
-    """The pages read from disk from now on, by their names in messages."""
+    """The pages (and page settings files) read from disk from now on, by their names in
+    messages."""
     read: list[str] = []
     real = docsite.pages.read_bytes
 
@@ -667,7 +668,8 @@ def test_a_rebuild_reads_only_the_pages_whose_files_changed(tmp_path, monkeypatc
     edit(root / "content/s1/p2.yml", "Side label", "Other label")
     result = build_site(BuildOptions(root=root, out=out))
     assert result.ok
-    assert sorted(read) == ["content/s1/p2.md", "content/s1/p3.md"]  # p2: its settings file
+    # p2 for its settings file, read with it.
+    assert sorted(read) == ["content/s1/p2.md", "content/s1/p2.yml", "content/s1/p3.md"]
     assert "Other label" in (out / "s1/p4/index.html").read_text()  # p4's sidebar shows it
     assert tree(out) == clean_build(root, tmp_path / "clean")
 
