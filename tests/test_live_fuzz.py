@@ -437,3 +437,19 @@ def test_a_body_edit_leaves_the_file_published_at_the_pages_path(tmp_path, file)
         ["/a/"],
         {"content/a.md": "# A\n\nMore text.\n"},
     )
+
+
+def test_the_preview_of_a_page_renamed_in_another_case_lists_the_pages_that_link_to_it(tmp_path):
+    """A link finds a page whose file's name differs only in case (Retype's rule, with a
+    warning). The preview of a page renamed so (`a.md` to `A.md`), open in a tab, missed
+    the unchanged pages whose links still found it in its "See also"."""
+    serve_and_compare(
+        tmp_path,
+        {
+            "retype.yml": "branding:\n  title: T\n",
+            "index.md": "# Home\n\n[A](guide/a.md)\n",
+            "guide/a.md": "# A\n",
+        },
+        ["/guide/a/"],
+        {"guide/a.md": None, "guide/A.md": "# A\n"},
+    )
