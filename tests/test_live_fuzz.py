@@ -12,7 +12,8 @@ place (`build/live.py`), anything else is previewed from the last build's pages
 `ThemedServedSite` adds ThemedSite's edits of the project's templates and static files, and
 a rule that makes several edits which one `LiveSite.apply` then takes together, their paths
 in any order (a `git checkout` while watch mode runs); `ParallelServedSite` builds those on
-two processes, the small site taking a large one's paths (forked workers parse and render)."""
+two processes, the small site taking a large one's paths (forked workers parse and render).
+`RetypeServedProject` serves a `retype.yml` project (test_retype_fuzz.py's edits) so."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from test_incremental_fuzz import (
     apply_edit,
     differences,
 )
+from test_retype_fuzz import RETYPE_FUZZ, RetypeProject
 
 from docsite import render
 from docsite.build import BuildOptions, build_site
@@ -53,21 +55,31 @@ pytestmark = pytest.mark.filterwarnings(
 OPEN = ["/s0/p00/", "/", "/s0/deep/d1/", "/s0/deep/deeper/d2/", "/blog/", "/s2/p21/"]
 
 
-def project_files(root: Path) -> dict[Path, bytes]:
+def project_files(root: Path, *left_out: str) -> dict[Path, bytes]:
     """The project's files as they are now (not the cache, where the site is served from,
-    nor the output folder of the machine's first build)."""
-    left_out = (root / CACHE_DIR, root / "site")
+    nor the output folder of the machine's first build, nor the `left_out` folders)."""
+    folders = [root / name for name in (CACHE_DIR, "site", *left_out)]
     return {
         path: path.read_bytes()
         for path in root.rglob("*")
-        if path.is_file() and not any(path.is_relative_to(folder) for folder in left_out)
+        if path.is_file() and not any(path.is_relative_to(folder) for folder in folders)
     }
 
 
-class ServedSite(WiderSite):
-    """WiderSite's edits, applied to a site served in watch mode."""
+class Served:
+    """A mixin for a machine that edits a project at `self.root` (its rules' `step` and
+    `log` too): the project is served in watch mode, each step's edit reaches the
+    `LiveSite` as the watcher reports it, and the served folder is then a clean build's.
+    It takes the place of the machine's own invariant, which builds with the cache."""
 
     JOBS: int | None = None  # the build's processes (None: one per core)
+    OPEN_PAGES: tuple[str, ...] = tuple(OPEN)  # open in tabs: previewed before each build
+    rebuild_fails_or_succeeds_as_a_clean_build = None  # the machines' own, `docsite build`
+
+    root: Path
+    base: Path
+    step: int
+    log: list[str]
 
     def __init__(self) -> None:
         super().__init__()
@@ -76,26 +88,33 @@ class ServedSite(WiderSite):
         # The index is made again once edits settle; here no edit comes while it waits.
         self.live.search.quiet = 0.0
         self.sent: list[PagePreview] = []
-        self.live.open_pages = lambda: OPEN
+        self.live.open_pages = lambda: list(self.OPEN_PAGES)
         self.live.on_preview = lambda previews, css: self.sent.extend(previews)
         assert not self.live.full_build().failed
         self.live.warm_up()
-        self.files = project_files(self.root)
+        self.files_seen = self.watched_files()
 
     def teardown(self) -> None:
         self.live.close()
-        super().teardown()
+        super().teardown()  # type: ignore[misc]
+
+    def watched_files(self) -> dict[Path, bytes]:
+        """The files the watcher sees, and their bytes."""
+        return project_files(self.root)
+
+    def moved_folders(self) -> set[Path]:
+        """The folders the watcher reports besides files: those renamed or removed."""
+        return set()
 
     def changed_paths(self) -> list[Path]:
         """What the watcher reports: every file added, changed or deleted, and the folders
         renamed or removed (watchdog reports a moved folder and the files in it)."""
-        now = project_files(self.root)
-        changed = {p for p in now.keys() | self.files.keys() if now.get(p) != self.files.get(p)}
-        changed |= {self.root / "content" / folder for folder in self.moved}
-        self.files, self.moved = now, []
+        now = self.watched_files()
+        seen = self.files_seen
+        changed = {p for p in now.keys() | seen.keys() if now.get(p) != seen.get(p)}
+        changed |= self.moved_folders()
+        self.files_seen = now
         return sorted(changed)
-
-    rebuild_fails_or_succeeds_as_a_clean_build = None  # WiderSite's, with `docsite build`
 
     @invariant()
     def served_site_is_a_clean_build(self) -> None:
@@ -123,6 +142,14 @@ class ServedSite(WiderSite):
                 )
         shutil.rmtree(clean_out, ignore_errors=True)
         self.live.warm_up()  # as watch mode does while nothing changes
+
+
+class ServedSite(Served, WiderSite):
+    """WiderSite's edits, applied to a site served in watch mode."""
+
+    def moved_folders(self) -> set[Path]:
+        moved, self.moved = self.moved, []
+        return {self.root / "content" / folder for folder in moved}
 
 
 def test_watch_mode_after_random_edits_serves_a_clean_build():
@@ -222,6 +249,48 @@ def test_watch_mode_on_two_processes_serves_a_clean_build(monkeypatch):
     run_state_machine_as_test(
         ParallelServedSite, settings=settings(FUZZ, max_examples=SEARCH_FURTHER or 6)
     )
+
+
+class RetypeServedProject(Served, RetypeProject):
+    """RetypeProject's edits of a `retype.yml` project (its config and partials, `input:
+    .` and the content folder moved to `docs/`, default pages, folders renamed...) in
+    watch mode. The watcher does not watch `.git`: a commit is no change to it."""
+
+    OPEN_PAGES = ("/", "/guide/a/", "/guide/", "/api/x/", "/both/p/")
+    commit = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folders_seen = self.watched_folders()
+
+    def put(self, path: Path, data: str | bytes | None) -> None:
+        """`docsite serve` merges retype.start.yml where `docsite build` (the clean build)
+        merges retype.build.yml: the machine writes both alike."""
+        super().put(path, data)
+        if path == self.root / "retype.build.yml":
+            super().put(path.with_name("retype.start.yml"), data)
+
+    def watched_files(self) -> dict[Path, bytes]:
+        return project_files(self.root, ".git")
+
+    def watched_folders(self) -> set[Path]:
+        """The project's folders the watcher sees (not .git, the cache or the output)."""
+        left_out = [self.root / name for name in (CACHE_DIR, "site", ".git")]
+        return {
+            path
+            for path in self.root.rglob("*")
+            if path.is_dir() and not any(path.is_relative_to(f) for f in left_out)
+        }
+
+    def moved_folders(self) -> set[Path]:
+        """The folders renamed, removed or made since the last step."""
+        now = self.watched_folders()
+        moved, self.folders_seen = now ^ self.folders_seen, now
+        return moved
+
+
+def test_watch_mode_on_a_retype_project_serves_a_clean_build():
+    run_state_machine_as_test(RetypeServedProject, settings=RETYPE_FUZZ)
 
 
 # ---- What the fuzzing found, each as its smallest case ---------------------------------------
