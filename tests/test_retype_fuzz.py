@@ -1,18 +1,19 @@
-"""Adversarial rebuilds of a Retype project: after any sequence of edits, a rebuild with the
-cache gives byte for byte what a clean build of the same files gives, says the same, and
-fails when a clean build fails.
+"""Adversarial rebuilds of a Retype project: after any sequence of edits, a rebuild with the cache
+gives byte for byte what a clean build of the same files gives, says the same, and fails when a
+clean build fails.
 
 The project has a `retype.yml` and no docsite.yml: its pages sit beside the config (Retype's
-default) or in `docs/` (`input`), its site goes where `output` says. A state machine edits
-the keys of `retype.yml` docsite honours (branding, links, footer, edit, nav, meta, url,
-cname, templating, data, generator, `exclude` and `include` that take pages and files in and
-out...), the config's partials (`extends`, a `retype.<id>.yml` fragment, `retype.build.yml`),
-`_includes/`, a folder with both `index.md` and `index.yml` (either removed and brought
-back), default pages under each name Retype gives them, top-level folders renamed with pages
-linking into them, pages moved between folders or renamed in another case, code snippets of
-a region or range of a file (which may lose the region, be deleted or not exist yet: an
-error in both builds), git commits that date pages, and the content folder moved between
-the project folder and `docs/`.
+default) or in `docs/` (`input`), its site goes where `output` says. A state machine edits the
+keys of `retype.yml` docsite honours (branding, links, footer, edit, nav, meta, url, cname,
+templating, data, generator, `exclude` and `include` that take pages and files in and out,
+locale and labels, blog...), the config's partials (`extends`, a `retype.<id>.yml` fragment,
+`retype.build.yml`), the config written as retype.json, `_includes/`, `static/`, a folder with
+both `index.md` and `index.yml` (either removed and brought back), pages' own settings files
+(`page.yml` beside `page.md`), blog posts dated by name or setting, default pages under each
+name Retype gives them, top-level folders renamed with pages linking into them, pages moved
+between folders or renamed in another case, code snippets of a region or range of a file (which
+may lose the region, be deleted or not exist yet: an error in both builds), git commits that
+date pages, and the content folder moved between the project folder and `docs/`.
 
 The clean build is of a copy of the project without the output and the cache, at the
 output its config names, since with `input: .` an output folder elsewhere would be content
@@ -20,6 +21,7 @@ output its config names, since with `input: .` an output folder elsewhere would 
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import shutil
@@ -28,6 +30,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -55,6 +58,7 @@ from test_incremental_fuzz import (
 )
 
 from docsite.build import BuildOptions, build_site
+from docsite.retype_config import RETYPE_CONFIG_NAMES
 
 # docsite raises the recursion limit while Hypothesis runs, which Hypothesis warns about.
 pytestmark = pytest.mark.filterwarnings(
@@ -67,7 +71,7 @@ RETYPE_CHOICES: dict[str, tuple[str | None, ...]] = {
     "output": (None, "public", ".retype", "out/www"),
     "branding.title": ("Fuzz", "Other title"),
     "branding.label": (None, "v2"),
-    "branding.logo": (None, "media/Pic.png"),
+    "branding.logo": (None, "media/Pic.png", "static/logo.svg"),
     "links": (None, "[{text: Guide, link: guide/a.md}]", "[{text: API, link: /api/, icon: gear}]"),
     "footer.copyright": (None, "'Fuzz {{ year }}'"),
     "footer.links": (None, "[{text: Home, link: /}]"),
@@ -100,7 +104,14 @@ RETYPE_CHOICES: dict[str, tuple[str | None, ...]] = {
     "search.exclude": (None, "[guide/]"),
     "poweredByRetype": (None, "false"),
     "hub.link": (None, "https://example.org/"),
-    "locale": (None, "fr"),
+    "locale": (None, "fr", "ar", "custom"),  # Arabic reads right to left; custom: labels'
+    "labels.default.Toc_Contents_Label": (None, "In short"),
+    "labels.fr.ContentFooter_NextButton_Label": (None, "Suivante"),
+    "labels.custom.Search_Input_Placeholder": (None, "Look up"),
+    "blog.base": (None, "news"),
+    "blog.pageSize": (None, "1"),
+    "blog.title": (None, "News"),
+    "blog.layout": (None, "page"),
     "markdown.lineBreaks": (None, "hard"),
     "extends": (None, "./config/base.yml"),
     "editor.enabled": (None, "true"),  # left out, with a warning
@@ -135,6 +146,10 @@ FILES: dict[str, tuple[str | bytes | None, ...]] = {
     "_includes/other.md": (None, "Other part of {{ page.title }}."),
     # An HTML file a link to its folder opens (Retype's `directoryIndex.altNames`).
     "legacy/start.html": ("<p>Legacy start</p>", None, "<p>Legacy, again</p>"),
+    # static/ is published whole (any kind of file), as Retype's own docs use it.
+    "static/logo.svg": ("<svg>one</svg>", "<svg>two</svg>", None),
+    "static/sample.txt": (None, "Sample one\n", "Sample two\n"),
+    "blog/images/hero.png": (b"\x89PNG hero", None),
 }
 FOLDER_KEYS = {
     "label": ("Label one", "Label two"),
@@ -142,6 +157,12 @@ FOLDER_KEYS = {
     "icon": ("rocket", "gear"),
     "expanded": ("true", "false"),
     "visibility": ("hidden", "public"),
+}
+# A page's settings (in its frontmatter or in a .yml beside it) and the values they take.
+PAGE_KEYS = {
+    **{key: FOLDER_KEYS[key] for key in ("label", "order", "icon", "visibility")},
+    "title": ("Title one", "Title two"),
+    "date": ("2025-01-05", "2025-03-01"),  # a blog post's, which orders the blog
 }
 # The project is a git repository: commits date pages (`lastUpdated`, the sitemap).
 GIT_ENV = {
@@ -182,6 +203,9 @@ class RetypeProject(RuleBasedStateMachine):
             "both": {"label": "Both from yml", "icon": "gear", "order": "3"},
         }
         self.renamed: dict[str, str] = {}  # a top folder's name now, by its first name
+        # Pages' own settings files (content paths: a page's name with .yml or .yaml), which
+        # stay where they are when their page moves.
+        self.page_yml: dict[str, dict[str, str]] = {"guide/b.yml": {"label": "B from yml"}}
         self.pages = self.first_pages()
         self.commits = 0
         self.write_all()
@@ -222,6 +246,15 @@ class RetypeProject(RuleBasedStateMachine):
             "_drafts/d.md": PageModel({}, "Draft", [], ["[guide](../guide/a.md)"]),
             "guide/_aside.md": PageModel({}, "Aside", [], ["[C](c.md)"]),
             "api/Mixed-Case.md": PageModel({}, "Mixed", parts, ["[[x]] [y](Y.md)"]),
+            "blog/2025-01-10-first.md": PageModel(
+                {}, "First post", [], ["Hello from the blog.", "[guide](../guide/a.md)"]
+            ),
+            "blog/second.md": PageModel(
+                {"date": "2025-02-01"},
+                "Second post",
+                [],
+                ["![hero](images/hero.png) Second.", "[!file](/static/sample.txt)"],
+            ),
         }
 
     # ---- files ---------------------------------------------------------------------------
@@ -254,7 +287,14 @@ class RetypeProject(RuleBasedStateMachine):
         self.put(self.content() / folder / "index.yml", yaml_lines(own) if own else None)
 
     def write_config(self) -> None:
-        self.put(self.root / self.config_name, config_text(self.config))
+        text = config_text(self.config)
+        if self.config_name.endswith(".json"):  # the same keys and values, in JSON
+            text = json.dumps(yaml.safe_load(text), indent=2) + "\n"
+        self.put(self.root / self.config_name, text)
+
+    def write_page_yml(self, rel: str) -> None:
+        own = self.page_yml.get(rel)
+        self.put(self.content() / rel, yaml_lines(own) if own else None)
 
     def write_all(self) -> None:
         self.write_config()
@@ -266,12 +306,15 @@ class RetypeProject(RuleBasedStateMachine):
             self.write(rel)
         for folder in self.folder_yml:
             self.write_yml(folder)
+        for rel in self.page_yml:
+            self.write_page_yml(rel)
 
     def content_files(self) -> list[str]:
         """Every file of the content folder the model holds (content paths)."""
         return [
             *self.pages,
             *(f"{folder}/index.yml" for folder, own in self.folder_yml.items() if own),
+            *(rel for rel, own in self.page_yml.items() if own),
             *(rel for rel, data in self.files.items() if data is not None),
         ]
 
@@ -333,12 +376,19 @@ class RetypeProject(RuleBasedStateMachine):
         self.put(self.root / rel, text)
         self.log.append(f"{rel}: {text!r}")
 
-    @rule()
-    def rename_config(self) -> None:
-        """retype.yml renamed retype.yaml, or back (in the content folder with `input: .`)."""
-        old = self.root / self.config_name
-        self.config_name = "retype.yaml" if self.config_name == "retype.yml" else "retype.yml"
-        old.rename(self.root / self.config_name)
+    @rule(name=st.sampled_from(RETYPE_CONFIG_NAMES))
+    def rename_config(self, name: str) -> None:
+        """retype.yml renamed retype.yaml, or back, or written as retype.json with the same
+        keys (in the content folder with `input: .`)."""
+        old, new = self.root / self.config_name, self.root / name
+        if old == new:
+            return
+        self.config_name = name
+        if {old.suffix, new.suffix} <= {".yml", ".yaml"}:
+            old.rename(new)
+        else:
+            old.unlink()
+            self.write_config()
         self.log.append(f"config: {self.config_name}")
 
     @rule()
@@ -432,15 +482,46 @@ class RetypeProject(RuleBasedStateMachine):
         self.write(rel)
         self.log.append(f"H1 of {rel}: {word} {self.step}")
 
-    @rule(
-        data=st.data(),
-        key=st.sampled_from(["label", "order", "icon", "visibility", "title"]),
-        choice=st.integers(0, 2),
-    )
+    @rule(data=st.data(), key=st.sampled_from(sorted(PAGE_KEYS)), choice=st.integers(0, 2))
     def page_setting(self, data: st.DataObject, key: str, choice: int) -> None:
         rel = self.pick(data, list(self.pages), "page")
-        values = {**FOLDER_KEYS, "title": ("Title one", "Title two")}[key]
+        values = PAGE_KEYS[key]
         self.set_setting(rel, key, values[choice] if choice < len(values) else None)
+
+    @rule(
+        data=st.data(),
+        suffix=st.sampled_from([".yml", ".yaml"]),
+        key=st.sampled_from(sorted(PAGE_KEYS)),
+        choice=st.integers(0, 2),
+    )
+    def page_settings_file(self, data: st.DataObject, suffix: str, key: str, choice: int) -> None:
+        """A page's settings in a .yml (or .yaml) beside it with its name, as Retype reads
+        them: a key set or taken out; the file goes with its last key, and stays behind when
+        its page moves. (A folder's index.yml is folder_setting's.)"""
+        rel = self.pick(data, [r for r in self.pages if stem(r) != "index"], "page")
+        yml = rel.removesuffix(".md") + suffix
+        values = PAGE_KEYS[key]
+        own = self.page_yml.setdefault(yml, {})
+        if choice < len(values):
+            own[key] = values[choice]
+        else:
+            own.pop(key, None)
+        self.write_page_yml(yml)
+        self.log.append(f"{yml} {key}: {own.get(key)}")
+
+    @rule(data=st.data(), dated=st.sampled_from(["name", "setting", "none"]))
+    def add_post(self, data: st.DataObject, dated: str) -> None:
+        """A blog post, dated by its file name (YYYY-MM-DD-), by its `date`, or not at all."""
+        self.counter += 1
+        day = f"2025-{self.counter % 9 + 1:02d}-{self.counter % 28 + 1:02d}"
+        rel = (
+            f"blog/{day}-post-{self.counter}.md" if dated == "name" else f"blog/p{self.counter}.md"
+        )
+        front = {"date": day} if dated == "setting" else {}
+        lines = [f"Post {self.counter} says hello.", "[home](../index.md)"]
+        self.pages[rel] = PageModel(front, f"Post {self.counter}", [], lines)
+        self.write(rel)
+        self.log.append(f"added post {rel}")
 
     @rule(data=st.data(), anchored=st.booleans())
     def add_link(self, data: st.DataObject, anchored: bool) -> None:
@@ -555,6 +636,8 @@ class RetypeProject(RuleBasedStateMachine):
             self.pages[new + rel[len(old) :]] = self.pages.pop(rel)
         if old in self.folder_yml:
             self.folder_yml[new] = self.folder_yml.pop(old)
+        for rel in [r for r in self.page_yml if r.startswith(old + "/")]:
+            self.page_yml[new + rel[len(old) :]] = self.page_yml.pop(rel)
         if (self.content() / old).is_dir():
             (self.content() / old).rename(self.content() / new)
         self.renamed[first] = new
