@@ -522,3 +522,19 @@ def test_the_preview_of_a_page_renamed_in_another_case_lists_the_pages_that_link
         ["/guide/a/"],
         {"guide/a.md": None, "guide/A.md": "# A\n"},
     )
+
+
+@pytest.mark.parametrize("config", ["retype.yml", "docsite.yml"])
+def test_a_left_out_file_made_while_serving_is_served_for_a_link_to_it(tmp_path, config):
+    """A file left out of the site (`_notes.md`) is published once a page links to it.
+    Made while serving, it was no change to watch mode; a body edit that then linked to
+    it was re-rendered alone, against the files of the last build: the link was broken,
+    the file not served."""
+    folder = "" if config == "retype.yml" else "content/"
+    serve_and_compare(
+        tmp_path,
+        {config: "checks:\n  links: warning\n", f"{folder}index.md": "# Home\n"},
+        ["/"],
+        {f"{folder}_notes.md": "# Notes\n"},
+        {f"{folder}index.md": "# Home\n\n[notes](_notes.md)\n"},
+    )

@@ -146,6 +146,9 @@ class LiveSite:
         self.unapplied: dict[Path, ChangeKind] = {}  # the changes of a stopped build
         self.interruptions = 0  # builds stopped in a row
         self._read_files: frozenset[Path] | None = None  # while a change is applied
+        # A file left out of the site (`_notes.md`) was added or removed since the last
+        # build: a link to it may find it now, which only a build tells.
+        self.unlisted_changed = False
 
     def close(self) -> None:
         self.search.stop()
@@ -189,6 +192,7 @@ class LiveSite:
         )
         if result.ok and result.live is not None:
             self.live = result.live
+            self.unlisted_changed = False
             current = self.live.state.pages
             update.changed_urls = sorted(
                 self.live.site.by_source[rel].url
@@ -215,6 +219,12 @@ class LiveSite:
 
     def _apply(self, paths: list[Path]) -> Update:
         kinds = {path: self.kind_of(path) for path in paths}
+        unlisted = [
+            p for p, kind in kinds.items() if kind is ChangeKind.IGNORED and self._unlisted(p)
+        ]
+        if unlisted:  # no change to the site, till a page links to it: nothing to build
+            self.unlisted_changed = True
+            self._forget_read(dict.fromkeys(unlisted, ChangeKind.IGNORED))
         # With the changes of a build that a newer change stopped: this build does them too.
         relevant = {
             **self.unapplied,
@@ -425,9 +435,24 @@ class LiveSite:
         """Whether re-rendering these pages alone tells the truth about the whole site: it
         was whole, or only their own re-render failed; else only a whole (incremental)
         build can tell that it is whole again."""
-        if self.live is None:
+        if self.live is None or self.unlisted_changed:
             return False
         return not self.failing or (bool(self.broken_pages) and self.broken_pages <= pages)
+
+    def _unlisted(self, path: Path) -> bool:
+        """Whether a change the site ignores added or removed a file of the content folder
+        left out of the site, which a page may link to (then it is published)."""
+        if self.live is None or path.name.startswith(".") or path.name.endswith("~"):
+            return False
+        content = self.live.config.content_dir.absolute()
+        path = path.absolute()
+        outputs = (self.live.out.resolve(), self.live.config.output_dir.resolve())
+        if not path.is_relative_to(content) or any(path.is_relative_to(o) for o in outputs):
+            return False
+        rel = path.relative_to(content).as_posix()
+        if any(part.startswith(".") for part in rel.split("/")):
+            return False  # .git, the cache, an editor's swap files
+        return path.is_file() != (rel in self.live.site.linkable)
 
     def kind_of(self, path: Path) -> ChangeKind:
         """What kind of change a changed file is, for this project."""
