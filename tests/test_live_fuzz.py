@@ -144,6 +144,31 @@ class Served:
         self.live.warm_up()  # as watch mode does while nothing changes
 
 
+def rules_of(*machines: type) -> dict[str, Rule]:
+    """The rules of these machines, by name (a later machine's over an earlier one's)."""
+    found = {}
+    for machine in machines:
+        for name, function in inspect.getmembers(machine):
+            if (edit := getattr(function, RULE_MARKER, None)) is not None:
+                found[name] = edit
+    return found
+
+
+def make_edits(machine: Served, data: st.DataObject, count: int, edits: dict[str, Rule]) -> None:
+    """`count` edits of these rules' (those whose preconditions hold), made one after the
+    other with no step between them: the watcher then reports all their paths at once."""
+    machine.log.append(f"{count} edits at once:")
+    for _ in range(count):
+        names = sorted(n for n, r in edits.items() if all(p(machine) for p in r.preconditions))
+        edit = edits[data.draw(st.sampled_from(names), label="edit")]
+        # Every rule draws its choices of pages and texts from `data`.
+        args = {
+            name: data if name == "data" else data.draw(strategy, label=name)
+            for name, strategy in edit.arguments.items()
+        }
+        edit.function(machine, **args)
+
+
 class ServedSite(Served, WiderSite):
     """WiderSite's edits, applied to a site served in watch mode."""
 
@@ -170,11 +195,7 @@ class ThemedServedSite(ServedSite, ThemedSite):
     def edits(cls) -> dict[str, Rule]:
         """The rules of WiderSite and ThemedSite, by name, but the three that draw from them
         (with those ThemedSite leaves to WiderSite: a folder renamed, block ids...)."""
-        found = {}
-        for machine in (WiderSite, cls):
-            for name, function in inspect.getmembers(machine):
-                if (edit := getattr(function, RULE_MARKER, None)) is not None:
-                    found[name] = edit
+        found = rules_of(WiderSite, cls)
         del found["several_edits"], found["any_edit"], found["saved_while_building"]
         return found
 
@@ -186,17 +207,7 @@ class ThemedServedSite(ServedSite, ThemedSite):
     @rule(data=st.data(), count=st.integers(2, 4))
     def several_edits(self, data: st.DataObject, count: int) -> None:
         """2 to 4 of the other rules' edits, applied together, in an order of their own."""
-        self.log.append(f"{count} edits at once:")
-        edits = self.edits()
-        for _ in range(count):
-            names = sorted(n for n, r in edits.items() if all(p(self) for p in r.preconditions))
-            edit = edits[data.draw(st.sampled_from(names), label="edit")]
-            # Every rule draws its choices of pages and texts from `data`.
-            args = {
-                name: data if name == "data" else data.draw(strategy, label=name)
-                for name, strategy in edit.arguments.items()
-            }
-            edit.function(self, **args)
+        make_edits(self, data, count, self.edits())
         self.order = data.draw(st.randoms(use_true_random=False), label="order")
 
     @rule(data=st.data(), count=st.integers(1, 3))
@@ -256,12 +267,20 @@ class RetypeServedProject(Served, RetypeProject):
     .` and the content folder moved to `docs/`, default pages, folders renamed...) in
     watch mode. The watcher does not watch `.git`: a commit is no change to it."""
 
-    OPEN_PAGES = ("/", "/guide/a/", "/guide/", "/api/x/", "/both/p/")
+    OPEN_PAGES = ("/", "/guide/a/", "/guide/", "/api/x/", "/blog/", "/both/p/")
     commit = None
 
     def __init__(self) -> None:
         super().__init__()
         self.folders_seen = self.watched_folders()
+
+    @rule(data=st.data(), count=st.integers(2, 3))
+    def several_edits(self, data: st.DataObject, count: int) -> None:
+        """2 or 3 of the other rules' edits, which one `LiveSite.apply` takes together (a
+        `git checkout`, a search and replace over files)."""
+        edits = rules_of(type(self))
+        del edits["several_edits"]
+        make_edits(self, data, count, edits)
 
     def put(self, path: Path, data: str | bytes | None) -> None:
         """`docsite serve` merges retype.start.yml where `docsite build` (the clean build)
