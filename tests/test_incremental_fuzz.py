@@ -48,11 +48,6 @@ from test_incremental import tree
 from docsite.build import BuildOptions, BuildResult, build_site
 from docsite.themefiles import default_theme_dir
 
-# docsite raises the recursion limit while Hypothesis runs, which Hypothesis warns about.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:The recursion limit will not be reset:hypothesis.errors.HypothesisWarning"
-)
-
 # Broken links and anchors are warnings, as in a Retype project: an edit may leave a link
 # dangling (a page removed, a heading renamed) and the site still builds.
 CONFIG = "title: Fuzz\nchecks:\n  links: warning\n  anchors: warning\n"

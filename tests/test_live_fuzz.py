@@ -46,10 +46,6 @@ from docsite.build.preview import PagePreview
 from docsite.cache import CACHE_DIR
 from docsite.serve.live import LiveSite
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:The recursion limit will not be reset:hypothesis.errors.HypothesisWarning"
-)
-
 # The pages a reader has open, the last seen first: the home page, pages one, two and three
 # levels deep, the blog's summary and a post (those an edit removes are not previewed).
 OPEN = ["/s0/p00/", "/", "/s0/deep/d1/", "/s0/deep/deeper/d2/", "/blog/", "/s2/p21/"]

@@ -29,7 +29,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
 import yaml
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -59,11 +58,6 @@ from test_incremental_fuzz import (
 
 from docsite.build import BuildOptions, build_site
 from docsite.retype_config import RETYPE_CONFIG_NAMES
-
-# docsite raises the recursion limit while Hypothesis runs, which Hypothesis warns about.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:The recursion limit will not be reset:hypothesis.errors.HypothesisWarning"
-)
 
 # Every retype.yml key a step may set (dotted, as Retype spells it) and the values it takes;
 # None leaves it out. `input` is moved by its own rule, with the files.

@@ -65,13 +65,7 @@ from docsite.search import aside as aside_module
 from docsite.search import index_format, indexing
 from docsite.search.index_format import CannotPatch
 
-pytestmark = [
-    needs_pagefind,
-    # docsite raises the recursion limit while Hypothesis runs, which Hypothesis warns about.
-    pytest.mark.filterwarnings(
-        "ignore:The recursion limit will not be reset:hypothesis.errors.HypothesisWarning"
-    ),
-]
+pytestmark = needs_pagefind
 
 CONFIG = {"title": "Search fuzz", "checks": {"links": "warning", "anchors": "warning"}}
 FOLDERS = 2
