@@ -25,7 +25,7 @@ tests/test_keys.py fails if a field of a page can change without its keys changi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from pathlib import Path
@@ -126,14 +126,6 @@ _SUMMARY_DEPENDENCY = "summary:"
 # "resolve:" and a link's target that no page's file is (an address, a tag's page, a page
 # not written yet): what the link finds there now (`markdown.link_resolution`).
 _RESOLVE_DEPENDENCY = "resolve:"
-# Every other dependency is a linked page's source path.
-_DEPENDENCY_PREFIXES = (
-    _FILE_DEPENDENCY,
-    _READ_DEPENDENCY,
-    _PUBLISH_DEPENDENCY,
-    _SUMMARY_DEPENDENCY,
-    _RESOLVE_DEPENDENCY,
-)
 # What a link's target resolves to now (`markdown.link_resolution`), from the build.
 LinkResolution = Callable[[SiteContent, str], tuple]
 # What a read value is now, by name ("time", "blog.posts"...): from the build's templating.
@@ -238,18 +230,21 @@ class DependencyValues:
         """Whether each of a page's dependencies is now what it was (its record's)."""
         return all(self.value(key) == then for key, then in dependencies.items())
 
-    def resolved_otherwise(self, dependencies: dict[str, tuple]) -> bool:
+    def resolved_otherwise(
+        self, dependencies: dict[str, tuple], gone: Collection[str] = frozenset()
+    ) -> bool:
         """Whether a page's links may find other pages than its record says: a link to no
         page's file (an address, a page not written yet) finds something else, or a page
-        it linked to is gone (a link finds that page's file renamed in another case)."""
-        return any(self._found_otherwise(key, then) for key, then in dependencies.items())
-
-    def _found_otherwise(self, key: str, then: tuple) -> bool:
-        if key.startswith(_RESOLVE_DEPENDENCY):
-            return self.value(key) != then
-        if key.startswith(_DEPENDENCY_PREFIXES):
-            return False
-        return bool(then) and not self.value(key)  # a linked page: () when it is gone
+        it linked to is `gone` (removed or renamed since the record: a link may find that
+        page's file renamed in another case). Only the links to no page's file are looked
+        up: a preview asks this of every page of the site."""
+        for key, then in dependencies.items():
+            if key.startswith(_RESOLVE_DEPENDENCY):
+                if self.value(key) != then:
+                    return True
+            elif key in gone:
+                return True
+        return False
 
     def value(self, key: str) -> tuple:
         known = self._known.get(key)

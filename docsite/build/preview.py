@@ -269,11 +269,12 @@ def _relinked(site: SiteContent, live: LiveState, changed: set[str]) -> set[str]
     # A page withheld (private, protected) or shown again by a folder above it: its body,
     # and its links, are gone or back.
     withheld = {r for r in built.keys() & now.keys() if built[r].withheld != now[r].withheld}
+    gone = built.keys() - now.keys()  # a link to one may find another page now
     return {
         rel
         for rel, record in live.state.pages.items()
         if rel not in changed
-        and (rel in withheld or values.resolved_otherwise(record.dependencies))
+        and (rel in withheld or values.resolved_otherwise(record.dependencies, gone))
     }
 
 
