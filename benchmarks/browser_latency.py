@@ -300,7 +300,7 @@ def _base_css(css: Path) -> str:
 
 INCLUDE = "_includes/shared-note.md"
 IMAGE = "picture.svg"
-IMAGE_SELECTOR = 'img[src$="picture.svg"]'
+IMAGE_SELECTOR = 'img[src*="picture.svg"]'  # its address may carry a version
 
 
 def _svg(width: int) -> str:

@@ -35,7 +35,7 @@ from docsite.serve.watch import (
 
 def reload_of(paths: list[str]) -> dict:
     """A reload event's data for these pages' HTML alone (no stylesheet, image or script)."""
-    return {"all": False, "paths": paths, "css": False, "files": False}
+    return {"all": False, "paths": paths, "css": False, "files": False, "images": []}
 
 
 def test_classify_sorts_changes_by_kind(tmp_path):
@@ -429,11 +429,12 @@ def test_a_reload_says_whether_stylesheets_or_other_files_changed_with_the_pages
 
 
 def test_edited_files_reach_the_tabs_before_the_build_and_once(tmp_path):
-    """An image of the content folder or a script of static/, edited: every tab reloads at
-    once and gets it from memory, ahead of the build; after the build, which re-renders no
-    page, none reloads again. A download is no file a tab shows: the open page with its
-    link is updated in place with its new size. A file the build publishes otherwise than
-    previewed (static/ wins over content/ at one path) reloads the tabs again."""
+    """An image of the content folder or a script of static/, edited: the tabs get it at
+    once from memory, ahead of the build (the image in place, for the script every tab
+    reloads); after the build, which re-renders no page, none reloads again. A download is
+    no file a tab shows: the open page with its link is updated in place with its new size.
+    A file the build publishes otherwise than previewed (static/ wins over content/ at one
+    path) reloads the tabs again."""
     root = tmp_path / "proj"
     write_files(
         root,
@@ -451,10 +452,15 @@ def test_edited_files_reach_the_tabs_before_the_build_and_once(tmp_path):
     with serving(root) as (url, _):
         client = EventClient(url)
         try:
-            for rel, text in (("content/logo.svg", logo), ("static/extra.js", "let a = 2;")):
+            edits = (
+                ("content/logo.svg", logo, (False, False, ["/logo.svg"])),
+                ("static/extra.js", "let a = 2;", (True, True, [])),
+            )
+            for rel, text, (everywhere, files, images) in edits:
                 write_files(root, {rel: text})
                 data, _ = client.wait_for("reload")
-                assert (data["all"], data["files"], data["css"]) == (True, True, False)
+                assert (data["all"], data["files"], data["images"]) == (everywhere, files, images)
+                assert not data["css"]
                 assert fetch(url + rel.split("/", 1)[1]) == text
                 event, data, _ = client.events.get(timeout=10)  # the build's own, once done
                 assert (event, data) == ("ok", {})

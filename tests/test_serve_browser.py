@@ -323,3 +323,78 @@ def test_a_stylesheet_edit_is_swapped_in_without_a_reload(chromium, styled_site)
         page.wait_for_function(f"() => ({PROBE})() === '2px'", timeout=10_000)
     finally:
         page.close()
+
+
+def svg(width: int) -> str:
+    return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="10"></svg>\n'
+
+
+@pytest.fixture
+def pictured_site(tmp_path):
+    """A page that shows an image, and one that shows another through its style (a
+    stylesheet's image, which only a reload fetches again)."""
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {
+            "content/index.md": "# Home\n\n![A logo](logo.svg)\n\nFirst.\n\n" + "Filler.\n\n" * 60,
+            "content/styled.md": (
+                '# Styled\n\n<div class="bg" style="width:40px;height:10px;'
+                'background-image:url(/bg.svg)"></div>\n'
+            ),
+            "content/logo.svg": svg(10),
+            "content/bg.svg": svg(10),
+        },
+    )
+    with serving(root) as url:
+        yield root, url
+
+
+LOGO_WIDTH = "() => document.querySelector('img[src*=\"logo.svg\"]')?.naturalWidth"
+
+
+def test_an_edited_image_is_put_in_place_and_stays_through_swaps(chromium, pictured_site):
+    """The open page shows an edited image's new version without a reload (scroll kept);
+    a later edit of the page's text, swapped in, does not bring the old image back."""
+    root, url = pictured_site
+    page = chromium.new_page()
+    try:
+        open_live(page, url)
+        page.evaluate("window.scrollTo(0, 300)")
+        page.evaluate("window.__kept = true")
+        for width in (20, 30):
+            (root / "content/logo.svg").write_text(svg(width))
+            page.wait_for_function(f"() => ({LOGO_WIDTH})() === {width}", timeout=10_000)
+        assert page.evaluate("window.__kept === true")  # in place: no reload
+        assert page.evaluate("window.scrollY") == 300
+        index = root / "content/index.md"
+        index.write_text(index.read_text().replace("First.", "Second."))
+        page.get_by_text("Second.").wait_for(timeout=10_000)
+        page.wait_for_function(f"() => ({LOGO_WIDTH})() > 0", timeout=10_000)
+        assert page.evaluate(LOGO_WIDTH) == 30  # the new image, in the part swapped in
+        assert page.evaluate("window.__kept === true")
+    finally:
+        page.close()
+
+
+def test_an_image_a_style_shows_reloads_the_page(chromium, pictured_site):
+    """An image shown by a style, edited: the page reloads (in place it would stay old);
+    a tab whose page does not show the edited image stays as it is."""
+    root, url = pictured_site
+    styled, home = chromium.new_page(), chromium.new_page()
+    try:
+        open_live(styled, url + "styled/")
+        open_live(home, url)
+        for tab in (styled, home):
+            tab.evaluate("window.__kept = true")
+        (root / "content/logo.svg").write_text(svg(40))
+        home.wait_for_function(f"() => ({LOGO_WIDTH})() === 40", timeout=10_000)
+        styled.wait_for_timeout(300)  # the same event reached it: a reload would show by now
+        assert styled.evaluate("window.__kept === true")
+        (root / "content/bg.svg").write_text(svg(40))
+        styled.wait_for_function("() => window.__kept === undefined", timeout=10_000)
+        home.wait_for_timeout(300)
+        assert home.evaluate("window.__kept === true")  # neither edit reloaded it
+    finally:
+        styled.close()
+        home.close()

@@ -90,11 +90,17 @@
       hideErrors();
       if ((data.at || 0) <= served) return;
       const mine = data.paths.includes(here());
-      // Changed images or scripts of the site: only a reload fetches them again.
-      if (mine && !data.files && window.docsiteSwap) {
+      const images = data.images || [];
+      const swap = window.docsiteSwap;
+      // Changed images are put in place where the page shows them; only a reload fetches
+      // a changed script again, or an image a stylesheet shows.
+      const inPlace = swap && !data.files && !(images.length && swap.styled(images));
+      if (mine && inPlace) {
+        if (images.length) swap.images(images, data.at);
         if (data.css) handlers.css();
         update();
-      } else if (mine || data.all) reload();
+      } else if (mine || data.all || (images.length && !inPlace)) reload();
+      else if (images.length) swap.images(images, data.at);
     },
     css: () => {
       hideErrors();

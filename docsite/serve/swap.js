@@ -4,6 +4,7 @@
 // reader had open (folders, tabs, <details>), where they had scrolled to and the focus stay.
 // Then `docsite:content` tells the theme's scripts to set up what is new. Anything this
 // cannot carry over (the page's scripts changed, not a docsite page) answers null: reload.
+// An image edited while the page is open is fetched again in place too (`images`).
 (() => {
   "use strict";
   const JS = /^$|^(text|application)\/(java|ecma)script$|^module$/i;
@@ -142,6 +143,47 @@
     }
   };
 
+  // Images edited while the page is open, by address (pathname): each is asked for again
+  // under an address of its version, in every element that shows it, now and in the parts
+  // swapped in later (the browser shows the image it has for an address it has loaded).
+  const versions = new Map();
+  const SHOWN = [["img", "src"], ["img", "srcset"], ["picture > source", "srcset"],
+    ["video", "poster"], ["input", "src"], ['link[rel~="icon"]', "href"]];
+  const versioned = (address) => {
+    const url = new URL(address, location.href);
+    const version = url.origin === location.origin && versions.get(url.pathname);
+    if (!version) return address;
+    url.searchParams.set("docsite-version", version);
+    return url.href;
+  };
+  const candidates = (srcset) => srcset.split(",").map((candidate) => {
+    const [address, ...descriptors] = candidate.trim().split(/\s+/);
+    return [versioned(address), ...descriptors].join(" ");
+  }).join(", ");
+  const showVersions = () => {
+    for (const [selector, attribute] of SHOWN) {
+      for (const el of document.querySelectorAll(`${selector}[${attribute}]`)) {
+        const value = el.getAttribute(attribute);
+        const now = attribute === "srcset" ? candidates(value) : versioned(value);
+        if (now !== value) el.setAttribute(attribute, now);
+      }
+    }
+  };
+  const pathOf = (address) => new URL(address, location.href).pathname;
+  // Whether a stylesheet shows one of these images (only a reload fetches it again), or the
+  // browser stopped counting what the page loaded (then it may: reload too).
+  let uncounted = false;
+  performance.addEventListener("resourcetimingbufferfull", () => { uncounted = true; });
+  const styled = (paths) => {
+    const wanted = new Set(paths.map(pathOf));
+    return uncounted || performance.getEntriesByType("resource")
+      .some((e) => e.initiatorType === "css" && wanted.has(pathOf(e.name)));
+  };
+  const images = (paths, version) => {
+    for (const path of paths) versions.set(pathOf(path), String(version));
+    showVersions();
+  };
+
   // The page as it is now, in place; null when only a reload can show it.
   const swap = async () => {
     const fetched = await fetchPage();
@@ -159,6 +201,7 @@
     if (doc.body.className !== shown.body.className) document.body.className = doc.body.className;
     morph(shell(document), parts(inner[0]), inner[1], after);
     morph(document.body, parts(body[0]), body[1], after);
+    if (versions.size) showVersions();
     shown = doc;
     document.dispatchEvent(new CustomEvent("docsite:content"));
     for (const step of after) step();
@@ -166,5 +209,5 @@
     return stamp;
   };
 
-  window.docsiteSwap = { begin, swap };
+  window.docsiteSwap = { begin, swap, styled, images };
 })();

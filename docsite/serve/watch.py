@@ -135,14 +135,24 @@ def send_previews(events: Broadcaster, previews: list[PagePreview], css: bool) -
     else:
         paths = sorted({site_path(p.url) for p in previews if p.url is not None})
         sheets = any(p.stylesheet for p in previews)  # sent with the pages: fetched again
-        # An image or a script: every tab reloads, as the build would have it. A code
-        # sample or a download is held only: the pages that show it are among `paths`.
-        files = any(
-            p.url is None and not p.stylesheet and shown_by_pages(p.output_path) for p in previews
+        shown = [p.output_path for p in previews if p.url is None and not p.stylesheet]
+        # An image: the tabs that show it fetch it again in place. A script, a font, a
+        # video: every tab reloads, as the build would have it. A code sample or a download
+        # is held only: the pages that show it are among `paths`.
+        images = sorted(site_path(path) for path in shown if is_image(path))
+        files = any(shown_by_pages(path) and not is_image(path) for path in shown)
+        events.publish(
+            "reload",
+            {"paths": paths, "all": files, "css": sheets, "files": files, "images": images},
         )
-        events.publish("reload", {"paths": paths, "all": files, "css": sheets, "files": files})
     if events.streams:  # a tab is there to ask for it
         events.previews.wait_served(HELD_WAIT_SECONDS)
+
+
+def is_image(path: str) -> bool:
+    """Whether a file of the site is an image: a tab puts its new version in place of the
+    old in the elements that show it (livereload.js), unless a stylesheet shows it."""
+    return (mimetypes.guess_type(path)[0] or "").startswith("image/")
 
 
 def shown_by_pages(path: str) -> bool:
@@ -178,6 +188,7 @@ def publish(events: Broadcaster, update: Update) -> None:
                 "all": update.reload_all,
                 "css": update.stylesheets,
                 "files": update.files,
+                "images": [],  # the build's changed files reload the tabs (`files`)
             },
         )
     else:
