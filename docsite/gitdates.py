@@ -65,25 +65,25 @@ def head_commit(content_dir: Path) -> str:
 def head_files(content_dir: Path) -> list[str] | None:
     """The files git reads the content folder's HEAD from: HEAD, the branch's ref and
     packed-refs (git replaces a file to move it). While they are unchanged, so is
-    head_commit. None when git cannot say, or keeps its refs otherwise (reftable)."""
-    text = _git(
-        content_dir,
-        "rev-parse",
-        "--absolute-git-dir",
-        "--git-common-dir",
-        "--symbolic-full-name",
-        "HEAD",
-    )
+    head_commit. A branch with no commit yet has its ref's file too: the first commit makes
+    it. None when git cannot say, or keeps its refs otherwise (reftable)."""
+    text = _git(content_dir, "rev-parse", "--absolute-git-dir", "--git-common-dir")
     lines = (text or "").splitlines()
-    if len(lines) != 3:
+    if len(lines) != 2:
         return None
-    git_dir, common, ref = lines
+    git_dir, common = lines
     common = os.path.join(content_dir, common)  # relative to the folder git ran in
     if os.path.exists(os.path.join(common, "reftable")):
         return None
-    files = [os.path.join(git_dir, "HEAD"), os.path.join(common, "packed-refs")]
-    if ref.startswith("refs/"):
-        files.append(os.path.join(common, ref))
+    head = os.path.join(git_dir, "HEAD")
+    try:
+        with open(head, encoding="utf-8") as file:
+            pointed = file.readline().strip()  # "ref: refs/heads/main", or a commit
+    except (OSError, UnicodeDecodeError):
+        return None
+    files = [head, os.path.join(common, "packed-refs")]
+    if pointed.startswith("ref: refs/"):
+        files.append(os.path.join(common, pointed.removeprefix("ref: ")))
     return [os.path.abspath(path) for path in files]
 
 

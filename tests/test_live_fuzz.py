@@ -261,10 +261,9 @@ def test_watch_mode_on_two_processes_serves_a_clean_build(monkeypatch):
 class RetypeServedProject(Served, RetypeProject):
     """RetypeProject's edits of a `retype.yml` project (its config and partials, `input:
     .` and the content folder moved to `docs/`, default pages, folders renamed...) in
-    watch mode. The watcher does not watch `.git`: a commit is no change to it."""
+    watch mode; its commits too (the watcher sees git's HEAD and branches move)."""
 
     OPEN_PAGES = ("/", "/guide/a/", "/guide/", "/api/x/", "/blog/", "/both/p/")
-    commit = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -286,7 +285,12 @@ class RetypeServedProject(Served, RetypeProject):
             super().put(path.with_name("retype.start.yml"), data)
 
     def watched_files(self) -> dict[Path, bytes]:
-        return project_files(self.root, ".git")
+        """The project's files, and those of git's folder and of its branches' (not the
+        rest of .git: the watcher watches those two folders alone)."""
+        dot_git = self.root / ".git"
+        git = [*dot_git.iterdir(), *(dot_git / "refs/heads").iterdir()]
+        heads = {path: path.read_bytes() for path in git if path.is_file()}
+        return {**project_files(self.root, ".git"), **heads}
 
     def watched_folders(self) -> set[Path]:
         """The project's folders the watcher sees (not .git, the cache or the output)."""

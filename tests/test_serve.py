@@ -1107,3 +1107,82 @@ def test_watch_mode_says_a_config_error_without_rendering_and_a_build_says_every
         assert [d.file for d in update.diagnostics] == ["content/guide.md"]
     finally:
         live.close()
+
+
+def git_commit(root: Path, when: str) -> None:
+    """Commit everything in `root` (a repository made on the first call) at `when`."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Ada",
+        "GIT_AUTHOR_EMAIL": "ada@example.com",
+        "GIT_COMMITTER_NAME": "Ada",
+        "GIT_COMMITTER_EMAIL": "ada@example.com",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+    }
+    steps = [["add", "-A"], ["commit", "-q", "-m", when]]
+    if not (root / ".git").is_dir():
+        steps.insert(0, ["init", "-q"])
+    for args in steps:
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+DATED = {
+    "retype.yml": "url: https://example.com/docs/\nlastUpdated:\n  date:\n    enabled: true\n",
+    ".gitignore": ".docsite-cache/\n.retype/\n",
+    "index.md": "# Home\n",
+    "guide.md": "# Guide\n\nFirst.\n",
+}
+
+
+def last_updated(page: Path | str) -> str:
+    """The "last updated" line of a page (a file, or its HTML)."""
+    html = page.read_text() if isinstance(page, Path) else page
+    shown = BeautifulSoup(html, "html.parser").select_one(".last-updated")
+    return " ".join(shown.get_text().split()) if shown is not None else ""
+
+
+def test_a_commit_while_serving_dates_the_pages_it_touches(tmp_path):
+    """A commit moves git's HEAD: watch mode rebuilds the pages whose "last updated" date it
+    changes, and the served site is a clean build's again."""
+    root = tmp_path / "proj"
+    write_files(root, DATED)
+    git_commit(root, "2025-01-02T10:00:00+00:00")
+    served = root / ".docsite-cache" / "serve"
+    live = LiveSite(BuildOptions(root=root, out=served))
+    try:
+        assert not live.full_build().failed
+        assert last_updated(served / "guide/index.html") == "Last updated 2025-01-02"
+        write_files(root, {"guide.md": "# Guide\n\nSecond.\n"})
+        assert not live.apply([root / "guide.md"]).failed
+        git_commit(root, "2025-03-04T10:00:00+00:00")
+        heads = sorted(live.head_files)
+        assert root / ".git/HEAD" in heads and root / ".git/refs/heads" in {p.parent for p in heads}
+        assert {live.kind_of(path) for path in heads} == {ChangeKind.COMMIT}
+        update = live.apply([*heads, root / ".git/index"])  # as the watcher reports them
+        assert update.changed_urls == ["guide/"]
+        assert last_updated(served / "guide/index.html") == "Last updated 2025-03-04"
+        assert last_updated(served / "index.html") == "Last updated 2025-01-02"
+        clean = tmp_path / "clean"
+        assert build_site(BuildOptions(root=root, out=clean, use_cache=False)).ok
+        for page in ("index.html", "guide/index.html", "sitemap.xml"):
+            assert (served / page).read_bytes() == (clean / page).read_bytes(), page
+    finally:
+        live.close()
+
+
+def test_serve_watches_git_for_commits(tmp_path):
+    """The watcher sees a commit made while serving (git's folder is not watched whole)."""
+    root = tmp_path / "proj"
+    write_files(root, DATED)
+    git_commit(root, "2025-01-02T10:00:00+00:00")
+    with serving(root) as (url, _):
+        client = EventClient(url)
+        try:
+            write_files(root, {"guide.md": "# Guide\n\nSecond.\n"})
+            client.wait_for_reload_of("/guide/")
+            git_commit(root, "2025-03-04T10:00:00+00:00")
+            client.wait_for_reload_of("/guide/")
+            assert last_updated(fetch(url + "guide/")) == "Last updated 2025-03-04"
+        finally:
+            client.close()

@@ -232,14 +232,16 @@ def test_the_files_git_reads_head_from(tmp_path):
     make_site(root, sections=1, pages=1)
     assert head_files(root / "content") is None  # not in git
     git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "first")
     dot_git = (root / ".git").resolve()
-    assert head_files(root / "content") == [
+    on_main = [
         os.fspath(dot_git / "HEAD"),
         os.fspath(dot_git / "packed-refs"),
         os.fspath(dot_git / "refs/heads/main"),
     ]
+    assert head_files(root / "content") == on_main  # where the first commit goes
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first")
+    assert head_files(root / "content") == on_main
     git(root, "worktree", "add", "-q", "-b", "side", os.fspath(tmp_path / "side"))
     assert head_files(tmp_path / "side" / "content") == [
         os.fspath(dot_git / "worktrees/side/HEAD"),

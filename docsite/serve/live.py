@@ -25,6 +25,7 @@ from docsite.cache import CACHE_DIR, collector_paused
 from docsite.config import CONFIG_NAMES
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report, Severity, UsageError
 from docsite.frontmatter import split_frontmatter
+from docsite.gitdates import head_files
 from docsite.keys import project_rel, published_file, resolved_target, summarized_page
 from docsite.markdown.templating import INCLUDES_FOLDER
 from docsite.pages import Page, first_h1
@@ -52,6 +53,7 @@ class ChangeKind(StrEnum):
     STATIC = "static"
     CONFIG = "config"
     INCLUDED = "included"  # a file pages read: an include or a code snippet
+    COMMIT = "commit"  # git's HEAD moved (a commit, a checkout): pages' last-updated dates
     IGNORED = "ignored"  # the output, the cache, editor swap files, dotfiles
 
 
@@ -81,12 +83,16 @@ def classify(
     config_files: Collection[Path],
     ignored: list[Path],
     read_files: frozenset[Path] = frozenset(),
+    head_files: frozenset[Path] = frozenset(),
 ) -> ChangeKind:
     """Sort a changed path by what depends on it; `config_files` are every name the config
-    may have, `read_files` the files that pages read in the last build (includes, snippets)."""
+    may have, `read_files` the files that pages read in the last build (includes, snippets),
+    `head_files` those git keeps the content folder's commit in (`gitdates.head_files`)."""
     path = path.absolute()
     if any(path == folder or path.is_relative_to(folder) for folder in ignored):
         return ChangeKind.IGNORED
+    if path in head_files:
+        return ChangeKind.COMMIT
     if path in read_files:
         return ChangeKind.INCLUDED
     if path.is_relative_to(content_dir) and INCLUDES_FOLDER in path.relative_to(content_dir).parts:
@@ -146,6 +152,9 @@ class LiveSite:
         self.unapplied: dict[Path, ChangeKind] = {}  # the changes of a stopped build
         self.interruptions = 0  # builds stopped in a row
         self._read_files: frozenset[Path] | None = None  # while a change is applied
+        # The files git keeps the content folder's commit in, as the last good build found
+        # them: a commit changes the pages' "last updated" dates and the sitemap's.
+        self.head_files: frozenset[Path] = frozenset()
         # A file left out of the site (`_notes.md`) was added or removed since the last
         # build: a link to it may find it now, which only a build tells.
         self.unlisted_changed = False
@@ -193,6 +202,8 @@ class LiveSite:
         if result.ok and result.live is not None:
             self.live = result.live
             self.unlisted_changed = False
+            found = head_files(self.live.config.content_dir)
+            self.head_files = frozenset(Path(path) for path in found or ())
             current = self.live.state.pages
             update.changed_urls = sorted(
                 self.live.site.by_source[rel].url
@@ -328,7 +339,9 @@ class LiveSite:
             return []
         sheets = [path for path, kind in relevant.items() if kind is ChangeKind.STYLESHEET]
         previews = _stylesheets(sheets, self.root / "static") if sheets else []
-        others = {p: k for p, k in relevant.items() if k is not ChangeKind.STYLESHEET}
+        # A commit: the pages' new dates come with the build (the memory has the old ones).
+        unseen = (ChangeKind.STYLESHEET, ChangeKind.COMMIT)
+        others = {p: k for p, k in relevant.items() if k not in unseen}
         # The reader waits: the collector's walks of what the build left cost more than
         # the few cycles a preview makes.
         with collector_paused():
@@ -485,6 +498,7 @@ class LiveSite:
             config_files,
             ignored,
             self.read_files(),
+            self.head_files,
         )
         if kind is ChangeKind.IGNORED and self._brought_back(path.absolute()):
             return ChangeKind.ASSET  # a full build publishes it, or the page it is

@@ -403,11 +403,13 @@ class Watches:
     def update(self, live: LiveSite, root: Path) -> list[Path]:
         """Watch the project folder (for the config) and content/, templates/, static/,
         including any of them made while serving, and the folders of files pages read
-        elsewhere (code snippets) and of config files extended from elsewhere; returns the
-        folders watched anew, as changes."""
+        elsewhere (code snippets), of config files extended from elsewhere and of git's
+        HEAD and branch; returns the folders watched anew, as changes."""
         try:
             recursive = _trees(live, root)
-            elsewhere = _folders_elsewhere([*live.read_files(), *live.partial_files()], recursive)
+            elsewhere = _folders_elsewhere(
+                [*live.read_files(), *live.partial_files(), *live.head_files], recursive
+            )
         except OSError:  # the project folder itself is going: the build says so
             recursive, elsewhere = [], set()
         restarted = self.observer.is_alive() and _reader_dead(self.observer)
