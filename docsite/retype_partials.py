@@ -48,6 +48,17 @@ def compose(main: YamlDocument, main_path: Path, start: bool, partials: Partials
     return merged
 
 
+def is_fragment(name: str) -> bool:
+    """Whether a file of this name beside a Retype config is merged into it whenever it
+    exists (`retype.<id>.yml`), whichever command runs."""
+    return _fragment_id(name) is not None
+
+
+def _fragment_id(name: str) -> str | None:
+    match = _FRAGMENT.match(name)
+    return match.group(1) if match is not None and match.group(1) not in _COMMAND_IDS else None
+
+
 def _fragments(folder: Path, report: Report) -> list[tuple[tuple[str, ...], Path]]:
     """Automatic fragments beside the config, parent ids before child ids (theme before
     theme.blue); two files for one id are an error, and the second is left out."""
@@ -57,16 +68,16 @@ def _fragments(folder: Path, report: Report) -> list[tuple[tuple[str, ...], Path
     except OSError:
         return []
     for name in names:
-        match = _FRAGMENT.match(name)
-        if match is None or match.group(1) in _COMMAND_IDS:
+        fragment_id = _fragment_id(name)
+        if fragment_id is None:
             continue
-        key = tuple(match.group(1).split("."))
+        key = tuple(fragment_id.split("."))
         if key in found:
             report.error(
                 name,
                 1,
                 1,
-                f"'{name}' and '{found[key].name}' are both the fragment '{match.group(1)}'",
+                f"'{name}' and '{found[key].name}' are both the fragment '{fragment_id}'",
                 "keep one of them: only one file may use an id",
             )
             continue

@@ -557,3 +557,16 @@ def test_a_left_out_file_made_while_serving_is_served_for_a_link_to_it(tmp_path,
         {f"{folder}_notes.md": "# Notes\n"},
         {f"{folder}index.md": "# Home\n\n[notes](_notes.md)\n"},
     )
+
+
+def test_a_config_fragment_made_while_serving_is_merged(tmp_path):
+    """A `retype.<id>.yml` beside the config is merged into it whenever it exists; made or
+    removed while serving, in a project whose pages are in another folder, watch mode took
+    it for a file the site does not use."""
+    serve_and_compare(
+        tmp_path,
+        {"retype.yml": "input: docs\nbranding:\n  title: T\n", "docs/index.md": "# Home\n"},
+        ["/"],
+        {"retype.fuzz.yml": "branding:\n  label: Fragment\n"},
+        {"retype.fuzz.yml": None},
+    )

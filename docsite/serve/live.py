@@ -32,6 +32,7 @@ from docsite.pages import Page, first_h1
 from docsite.publish import sitemap_dated_by_file
 from docsite.reading import read_text
 from docsite.retype_config import RETYPE_CONFIG_NAMES
+from docsite.retype_partials import is_fragment
 from docsite.search import STATE_PART, BackgroundIndexer, SearchState, search_pages, search_paths
 from docsite.sources import PAGE_SUFFIX, SETTINGS_SUFFIXES, PathRules, is_skipped
 from docsite.themefiles import as_published
@@ -478,6 +479,8 @@ class LiveSite:
         # A Retype config's partials: the files it extends, its fragments, retype.start.yml.
         folder = next(iter(config_files)).parent
         config_files |= {folder / f"retype.start.{suffix}" for suffix in ("yml", "yaml")}
+        if path.absolute().parent == folder and is_fragment(path.name):
+            config_files.add(path.absolute())  # made or removed: a build merges it, or not
         if self.live is not None:
             config_files |= {
                 (self.live.config.root / p).resolve() for p in self.live.config.partials
