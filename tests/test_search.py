@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import gzip
 import importlib.metadata
 import json
@@ -1095,6 +1096,58 @@ def test_watch_mode_reindexes_in_the_background(project: Project):
         assert live.search.idle()
         assert live.search.last.status == "updated", live.search.last.note()
         assert "doohickey" in fragments(project.out)["/guide/extra/"]["content"]
+    finally:
+        live.close()
+
+
+@needs_pagefind
+def test_a_reindex_waits_while_a_change_is_applied(project: Project, monkeypatch):
+    """Both are Python in one process: a re-index that is due does not start while a
+    change is applied, and one under way waits at its next step till the change is done
+    (here: once Pagefind has indexed the changed page, before the merge)."""
+    from docsite.search import background, indexing
+
+    project.write(FILES)
+    live = LiveSite(BuildOptions(root=project.root, out=project.out))
+    live.search.quiet = 0.05
+    page = project.root / "content/guide/setup.md"
+    read, merged = threading.Event(), threading.Event()
+    change = contextlib.ExitStack()  # a change that comes while a re-index runs
+    read_index, merge = indexing.read_index, background.merge_or_index
+
+    def read_then_change(*args, **kwargs):
+        answer = read_index(*args, **kwargs)
+        change.enter_context(live.search.held())
+        read.set()
+        return answer
+
+    def merge_and_say(*args, **kwargs):
+        answer = merge(*args, **kwargs)
+        merged.set()
+        return answer
+
+    def content() -> str:
+        return fragments(project.out)["/guide/setup/"]["content"]
+
+    monkeypatch.setattr(background, "merge_or_index", merge_and_say)
+    try:
+        assert not live.full_build().failed and live.search.idle()
+        merged.clear()
+        with live.search.held():  # a change applied meanwhile
+            page.write_text(page.read_text().replace("frobnicator", "thingamajig"))
+            live.apply([page])  # asks for a re-index
+            time.sleep(0.4)
+            assert not merged.is_set()  # due, and not started
+        assert live.search.idle() and "thingamajig" in content()
+        merged.clear()
+        monkeypatch.setattr(indexing, "read_index", read_then_change)
+        page.write_text(page.read_text().replace("thingamajig", "whatchamacallit"))
+        live.apply([page])
+        assert read.wait(10)
+        time.sleep(0.4)
+        assert not merged.is_set() and "thingamajig" in content()
+        change.close()
+        assert live.search.idle() and "whatchamacallit" in content()
     finally:
         live.close()
 

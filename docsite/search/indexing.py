@@ -3,7 +3,6 @@ pages merged into it when they can be, else every page indexed whole by Pagefind
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -36,7 +35,7 @@ from docsite.search.pages import (
     pagefind_url,
     search_paths,
 )
-from docsite.search.placing import INDEX_DIR, link_tree, place_index, read_key
+from docsite.search.placing import INDEX_DIR, files_in, link_tree, place_index, read_key
 from docsite.search.state import SearchState
 
 # Pagefind's own search interfaces: docsite's search box replaces them.
@@ -382,10 +381,12 @@ def merge_or_index(
     background: bool = False,
     feeder: IndexFeeder | None = None,
     patcher: Patcher | None = None,
+    pause: Callable[[], None] = lambda: None,
 ) -> tuple[IndexOutcome, dict[str, bytes], dict[str, str]]:
     """Merge the changed pages into the last index when it can be done (by `patcher`, if
     given, from the state it read), else index the site whole: the outcome (with the new
-    state), the files to write and those to link."""
+    state), the files to write and those to link. `pause`: called between the steps of a
+    merge (watch mode's re-index gives way to a change there)."""
     pagefind = pagefind_client.installed()
     why = ""
     if patcher is not None:
@@ -400,7 +401,9 @@ def merge_or_index(
         why = answer.why
     elif pagefind.patchable and state is not None and previous is not None:
         try:
-            files, links, state, changed = patch_index(state, pages, site, previous, code)
+            files, links, state, changed = patch_index(
+                state, pages, site, previous, code, pause=pause
+            )
             return IndexOutcome("updated", len(pages), changed=changed, state=state), files, links
         except pagefind_client.ServiceHung:
             raise  # indexing the site whole would wait as long again
@@ -466,12 +469,14 @@ def patch_index(
     code: bool,
     early: EarlyIndex | None = None,
     present: set[str] | None = None,
+    pause: Callable[[], None] = lambda: None,
 ) -> tuple[dict[str, bytes], dict[str, str], SearchState, int]:
     """Index only the new and changed pages and merge them into `state` (which this
     changes): the files to write, the files to link from the previous index, the new state
     and the number of pages indexed. Raises CannotPatch when the index must be built whole.
     `early`: Pagefind given the changed pages as they were written, if it was; `present`:
-    the last index's files (`last_index_files`), if listed already."""
+    the last index's files (`last_index_files`), if listed already; `pause`: called
+    between the steps that take the time."""
     if state.engine != engine_digest() or state.settings != search_settings(code):
         raise CannotPatch("the last index was made by another docsite or with other settings")
     if state.key != read_key(previous):
@@ -487,8 +492,11 @@ def patch_index(
             files if files is not None else pagefind_files(changed, site, code)
         )
     fresh = {pagefind_url(page) for page in changed}
+    pause()
     state.index.update(new, [pagefind_url(page) for page in pages], fresh)
+    pause()
     written = state.index.write(kept=state.hashes)
+    pause()
     kept = {rel: rel for rel in state.assets + written.kept}  # its path -> the last index's
     for url, rel in written.fragment_files.items():
         if url in fragments:
@@ -509,22 +517,8 @@ def patch_index(
 
 
 def last_index_files(previous: Path) -> set[str]:
-    """The files of the index in the site `previous`, as paths in its pagefind/ folder:
-    listed folder by folder, which takes half the time of a look at each of 5,000."""
-    found: set[str] = set()
-    folders = [(str(previous / INDEX_DIR), "")]
-    while folders:
-        folder, prefix = folders.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir():
-                folders.append((entry.path, f"{prefix}{entry.name}/"))
-            elif entry.is_file():
-                found.add(prefix + entry.name)
-    return found
+    """The files of the index in the site `previous`, as paths in its pagefind/ folder."""
+    return files_in(previous / INDEX_DIR)
 
 
 def pagefind_files(

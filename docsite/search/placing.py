@@ -6,6 +6,7 @@ from the last build's; watch mode swaps a new index into the served folder in pl
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 from docsite.output import OutputFolder, atomic_write, same_bytes
@@ -24,11 +25,24 @@ def read_key(site: Path) -> str:
         return ""
 
 
-def files_in(folder: Path) -> list[str]:
-    """Every file under `folder`, as paths relative to it."""
-    if not folder.is_dir():
-        return []
-    return [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+def files_in(folder: Path) -> set[str]:
+    """Every file under `folder`, as paths relative to it ('fragment/en_1.pf_fragment'):
+    listed folder by folder, as strings (a Path for each of 5,000 fragments, and a look at
+    each, took 50 ms of every re-index in watch mode)."""
+    found: set[str] = set()
+    folders = [(str(folder), "")]
+    while folders:
+        path, prefix = folders.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir():
+                folders.append((entry.path, f"{prefix}{entry.name}/"))
+            elif entry.is_file():
+                found.add(prefix + entry.name)
+    return found
 
 
 def link_tree(folder: Path, output: OutputFolder) -> bool:
@@ -66,7 +80,7 @@ def swap_in(files: dict[str, bytes], target: Path, key: str, keep: set[str]) -> 
     key_file = target / KEY_FILE.partition("/")[2]
     with contextlib.suppress(OSError):
         key_file.unlink()  # until the swap is done, the index is not current
-    old = set(files_in(target))
+    old = files_in(target)
     for rel in sorted(files, key=lambda r: r == ENTRY_FILE):
         path = target / rel
         if rel in old and same_bytes(path, files[rel]):

@@ -141,7 +141,9 @@ class LiveSite:
         self.broken_pages: set[Path] = set()
         # The search index is rebuilt in a thread once changes settle; the lock keeps its
         # file swap and a full build's folder swap apart.
-        self.search = BackgroundIndexer(load_state=self._built_search_state)
+        self.search = BackgroundIndexer(
+            load_state=self._built_search_state, waiting=lambda: bool(self.waiting())
+        )
         # The pages readers have open (site paths, '/a/b/'), rendered first on a change and
         # handed to `on_preview` (to be served from memory) before the build of the rest.
         self.open_pages: Callable[[], list[str]] = list
@@ -223,9 +225,11 @@ class LiveSite:
         return update
 
     def apply(self, paths: list[Path]) -> Update:
-        """Bring the served site up to date with these changed files."""
+        """Bring the served site up to date with these changed files (the search index
+        waits meanwhile: see BackgroundIndexer)."""
         try:
-            return self._apply(paths)
+            with self.search.held():
+                return self._apply(paths)
         finally:
             self._read_files = None  # the build may have read other files
 
