@@ -317,7 +317,9 @@ def serve(
                 publish(events, update)
                 # At once, not after a second without a change: a save that came sooner
                 # found the next preview's pages unread (a label edit: 80 ms became 160).
-                _while_quiet(live, changes, heap)
+                # (The collector's walk waits for that second: no save can stop it.)
+                if not changes.has_waiting():
+                    live.warm_up(changes.has_waiting)
         except KeyboardInterrupt:
             say("Stopped.")
         finally:
@@ -348,8 +350,6 @@ def _apply(live: LiveSite, batch: list[Path], heap: QuietHeap) -> Update | None:
 def _while_quiet(live: LiveSite, changes: ChangeQueue, heap: QuietHeap) -> None:
     """While nothing changes: the pages for the next preview read ahead, then the heap made
     cheap for the collector to walk; both give way to a change as soon as one comes."""
-    if changes.has_waiting():
-        return
     live.warm_up(changes.has_waiting)
     if not changes.has_waiting():
         heap.settle()
