@@ -17,6 +17,9 @@ from docsite.search.placing import INDEX_DIR, read_key, swap_in
 from docsite.search.state import SearchState
 
 PAUSE_POLL_SECONDS = 0.005
+# How long in all a re-index gives way to changes that wait: an editor that saves all the
+# time still gets search (a change being applied is always waited for: it ends).
+GIVE_WAY_SECONDS = 1.0
 
 
 def refresh_index(
@@ -88,6 +91,7 @@ class BackgroundIndexer:
         self._stopped = False
         self._busy = False
         self._held = 0  # changes being applied
+        self._give_way = GIVE_WAY_SECONDS  # left to the re-index under way
         self._thread: threading.Thread | None = None
         self.last: IndexOutcome | None = None
         # The served index as data: a re-index merges the changed pages into it.
@@ -119,10 +123,15 @@ class BackgroundIndexer:
                 self._wake.notify_all()
 
     def _pause(self) -> None:
-        """A re-index's steps wait here while a change waits or is applied (a waiting one
-        tells nobody when it is taken: looked at again every few milliseconds)."""
+        """A re-index's steps wait here while a change is applied, or waits (for at most
+        GIVE_WAY_SECONDS in all; a waiting one tells nobody when it is taken: it is looked
+        at again every few milliseconds)."""
         with self._wake:
-            while not self._stopped and (self._held or self.waiting()):
+            while not self._stopped:
+                if not self._held:
+                    if self._give_way <= 0 or not self.waiting():
+                        return
+                    self._give_way -= PAUSE_POLL_SECONDS
                 self._wake.wait(timeout=PAUSE_POLL_SECONDS)
 
     def idle(self, timeout: float = 30.0) -> bool:
@@ -149,6 +158,7 @@ class BackgroundIndexer:
                     return
                 job, self._job = self._job, None
                 self._busy = True
+                self._give_way = GIVE_WAY_SECONDS
             assert job is not None
             try:
                 self._pause()
