@@ -35,6 +35,10 @@ class Run:
     # A baseline that ended without its site (killed out of memory, say): how it ended;
     # `seconds` is a lower bound.
     failed: str = ""
+    # CPU time (user and system) of the command and every process it waited for: workers,
+    # Pagefind. Over `seconds`, how many cores the run kept busy; over the machine's cores,
+    # the least wall time this work could take on them.
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -74,28 +78,43 @@ def timed(command: list[str], cwd: Path, limit: float | None = None, baseline: b
     process = subprocess.Popen(
         command, cwd=cwd, env=RUN_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    if limit is not None:
-        try:
-            process.wait(timeout=limit)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            return Run(round(limit, 3), 0.0, timed_out=True)
-    _, status, usage = (
-        os.wait4(process.pid, 0)
-        if process.returncode is None
-        else (0, _wait_status(process.returncode), None)
-    )
+    ended = _wait_usage(process, limit)
     seconds = time.perf_counter() - started
+    if ended is None:
+        process.kill()
+        process.wait()
+        return Run(round(limit or seconds, 3), 0.0, timed_out=True)
+    status, usage = ended
     stderr = process.stderr.read().decode() if process.stderr else ""
-    peak = usage.ru_maxrss / 1024 if usage is not None else 0.0
+    peak = round(usage.ru_maxrss / 1024, 1)
+    cpu = round(usage.ru_utime + usage.ru_stime, 3)
     if status != 0:
         how = _how_it_ended(status)
         if not baseline:
             raise RuntimeError(f"{' '.join(command)} {how} in {cwd}:\n{stderr[-2000:]}")
         print(f"{command[0]} {how} after {seconds:.0f} s:\n{stderr[-2000:]}", file=sys.stderr)
-        return Run(round(seconds, 3), round(peak, 1), failed=how)
-    return Run(round(seconds, 3), round(peak, 1))
+        return Run(round(seconds, 3), peak, failed=how, cpu_seconds=cpu)
+    return Run(round(seconds, 3), peak, cpu_seconds=cpu)
+
+
+# How often a run with a time limit is looked at: a few milliseconds on a baseline's seconds.
+POLL_SECONDS = 0.005
+
+
+def _wait_usage(
+    process: subprocess.Popen, limit: float | None
+) -> tuple[int, os.struct_rusage] | None:
+    """The wait status and resource usage of the process once it ends (wait4: its own and
+    that of the processes it waited for); None when it is still running after `limit`."""
+    deadline = None if limit is None else time.perf_counter() + limit
+    while True:
+        pid, status, usage = os.wait4(process.pid, 0 if deadline is None else os.WNOHANG)
+        if pid:
+            process.returncode = os.waitstatus_to_exitcode(status)  # reaped: Popen knows
+            return status, usage
+        if deadline is not None and time.perf_counter() >= deadline:
+            return None
+        time.sleep(POLL_SECONDS)
 
 
 def _how_it_ended(status: int) -> str:
@@ -105,11 +124,6 @@ def _how_it_ended(status: int) -> str:
         oom = " (out of memory?)" if number == signal.SIGKILL else ""
         return f"was killed by signal {number}{oom}"
     return f"failed with exit status {os.waitstatus_to_exitcode(status)}"
-
-
-def _wait_status(returncode: int) -> int:
-    """The wait status of a process Popen has reaped already (a negative code: a signal)."""
-    return -returncode if returncode < 0 else returncode << 8
 
 
 def docsite_command(out: Path, jobs: int, engine: Path = REPO) -> list[str]:
@@ -442,6 +456,21 @@ def table(results: list[SizeResult]) -> str:
     return "\n".join(lines)
 
 
+def cpu_line(result: SizeResult, cores: int) -> str:
+    """Where the cold builds' wall time stands against their CPU time: a build that keeps
+    every core busy is as fast as its work allows, and only less work makes it faster."""
+    cold = result.cold
+    parts = [
+        f"CPU at {result.pages} pages: docsite's cold build {cold.cpu_seconds:.2f} s "
+        f"in {cold.seconds:.2f} s ({cold.cpu_seconds / cold.seconds:.2f} of {cores} cores busy; "
+        f"this work takes at least {cold.cpu_seconds / cores:.2f} s on {cores})"
+    ]
+    for name, run in (("MkDocs", result.mkdocs), ("Zensical", result.zensical)):
+        if run is not None and not (run.timed_out or run.failed):
+            parts.append(f"{name} {run.cpu_seconds:.1f} s in {run.seconds:.1f} s")
+    return "; ".join(parts)
+
+
 def compile_engine(engine: Path) -> None:
     """Compile the engine's modules, as installing a package does (and as the baselines,
     installed, are): a checkout run with PYTHONDONTWRITEBYTECODE=1, or one never imported,
@@ -506,6 +535,9 @@ def _print(report: dict, results: list[SizeResult]) -> None:
             f"({c['cache/site']:.0%}; {c['cache_with_links_mb']:.1f} MB counting the hard links "
             "of its spare site tree)"
         )
+    cores = report.get("cpus") or 1
+    for r in results:
+        print(cpu_line(r, cores))
     for r in results:
         if r.rounds:
             each = "; ".join(

@@ -20,6 +20,40 @@ def test_a_baseline_killed_midway_is_reported_with_the_time_it_ran(tmp_path):
     assert timed(failing, tmp_path, baseline=True).failed == "failed with exit status 3"
 
 
+BUSY_CHILD = """
+import subprocess, sys
+burn = "import time\\nwhile time.process_time() < 0.3: pass"
+subprocess.run([sys.executable, "-c", burn], check=True)
+"""
+
+
+@pytest.mark.parametrize("limit", [None, 60.0])
+def test_a_run_counts_the_cpu_of_the_processes_it_waited_for(tmp_path, limit):
+    """A build's workers and Pagefind work in processes of their own: their CPU is the
+    build's. With a time limit (the baselines) as without it."""
+    run = timed([sys.executable, "-c", BUSY_CHILD], tmp_path, limit=limit)
+    assert run.cpu_seconds >= 0.3  # the grandchild alone used that much
+    assert run.peak_mb > 0
+    assert not run.timed_out
+
+
+def test_a_run_over_its_limit_is_stopped_and_says_so(tmp_path):
+    run = timed([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path, limit=0.2)
+    assert run.timed_out
+    assert run.seconds == 0.2
+
+
+def test_the_cpu_line_says_how_many_cores_the_cold_build_kept_busy():
+    cold = Run(2.0, 90.0, cpu_seconds=3.6)
+    result = runner.SizeResult(1000, cold, cold, cold, cold, cold, 25.0, 22.0, 26.0)
+    result.mkdocs = Run(9.9, 0.0, cpu_seconds=9.8)
+    result.zensical = Run(600.0, 0.0, timed_out=True)
+    line = runner.cpu_line(result, 2)
+    assert "3.60 s in 2.00 s (1.80 of 2 cores busy; this work takes at least 1.80 s on 2)" in line
+    assert "MkDocs 9.8 s in 9.9 s" in line
+    assert "Zensical" not in line  # stopped: its CPU is not the whole build's
+
+
 def test_a_docsite_build_that_fails_stops_the_run(tmp_path):
     with pytest.raises(RuntimeError, match="failed with exit status 3"):
         timed([sys.executable, "-c", "raise SystemExit(3)"], tmp_path, limit=60)
