@@ -20,6 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import write_files
 
+import docsite.serve.live
 from docsite.build import BuildOptions, build_site
 from docsite.diagnostics import UsageError
 from docsite.filelock import try_lock
@@ -479,6 +480,50 @@ def test_edited_files_reach_the_tabs_before_the_build_and_once(tmp_path):
             while not data["all"]:
                 data, _ = client.wait_for("reload")
             assert data["files"] and fetch(url + "shadowed.txt") == "static's"
+        finally:
+            client.close()
+
+
+def test_an_image_no_page_reads_goes_to_the_tabs_without_a_render_of_the_open_pages(
+    tmp_path, monkeypatch
+):
+    """A page shows an image by its address, not its bytes: an edited image goes to the tabs
+    at once, and the open pages are not rendered for it (they would come out the same). A
+    file a page does read (a download, whose size it shows) still has them rendered."""
+    root = tmp_path / "proj"
+    write_files(
+        root,
+        {
+            "content/index.md": "# Home\n\n![Logo](logo.svg)\n",
+            "content/get.md": "# Get\n\n[!file](notes.txt)\n",
+            "content/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+            "content/notes.txt": "short",
+        },
+    )
+    rendered: list[list[str]] = []
+    real = docsite.serve.live.preview_pages
+
+    def recorded(options, live, memory, urls, *rest):
+        rendered.append(list(urls))
+        return real(options, live, memory, urls, *rest)
+
+    monkeypatch.setattr(docsite.serve.live, "preview_pages", recorded)
+    with serving(root) as (url, _):
+        client = EventClient(url)
+        try:
+            fetch(url)  # both pages open in tabs
+            fetch(url + "get/")
+            logo = '<svg xmlns="http://www.w3.org/2000/svg"><title>New</title></svg>'
+            write_files(root, {"content/logo.svg": logo})
+            data, _ = client.wait_for("reload")
+            assert (data["images"], data["paths"]) == (["/logo.svg"], [])
+            assert fetch(url + "logo.svg") == logo
+            event, data, _ = client.events.get(timeout=10)  # the build's own, once done
+            assert (event, data, rendered) == ("ok", {}, [])
+            write_files(root, {"content/notes.txt": "much longer notes"})
+            data, _ = client.wait_for("reload")
+            assert data["paths"] == ["/get/"] and "17 bytes" in fetch(url + "get/")
+            assert rendered == [["get/", ""]]
         finally:
             client.close()
 

@@ -407,6 +407,8 @@ class LiveSite:
         urls = [path.removeprefix("/") for path in self.open_pages()]
         if not urls or (kinds & {ChangeKind.ASSET, ChangeKind.STATIC} and not files_sent):
             return []  # the build copies files the pages show: they are reloaded after it
+        if kinds <= {ChangeKind.ASSET, ChangeKind.STATIC} and not set(relevant) & self.read_files():
+            return []  # files sent, and no page reads them (an image): the pages stay as they are
         # A page may show what a changed file holds (a snippet, a download's size).
         fresh = kinds & {
             ChangeKind.TEMPLATE,
