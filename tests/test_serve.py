@@ -429,6 +429,16 @@ def test_a_reload_says_whether_stylesheets_or_other_files_changed_with_the_pages
         client.close()
 
 
+# A page that shows an image (its address, not its bytes) and one that shows the size of a
+# download (which it reads).
+IMAGE_AND_DOWNLOAD = {
+    "content/index.md": "# Home\n\n![Logo](logo.svg)\n",
+    "content/get.md": "# Get\n\n[!file](notes.txt)\n",
+    "content/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    "content/notes.txt": "short",
+}
+
+
 def test_edited_files_reach_the_tabs_before_the_build_and_once(tmp_path):
     """An image of the content folder or a script of static/, edited: the tabs get it at
     once from memory, ahead of the build (the image in place, for the script every tab
@@ -440,10 +450,7 @@ def test_edited_files_reach_the_tabs_before_the_build_and_once(tmp_path):
     write_files(
         root,
         {
-            "content/index.md": "# Home\n\n![Logo](logo.svg)\n",
-            "content/get.md": "# Get\n\n[!file](notes.txt)\n",
-            "content/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
-            "content/notes.txt": "short",
+            **IMAGE_AND_DOWNLOAD,
             "content/shadowed.txt": "content's",
             "static/extra.js": "let a = 1;",
             "static/shadowed.txt": "static's",
@@ -491,15 +498,7 @@ def test_an_image_no_page_reads_goes_to_the_tabs_without_a_render_of_the_open_pa
     at once, and the open pages are not rendered for it (they would come out the same). A
     file a page does read (a download, whose size it shows) still has them rendered."""
     root = tmp_path / "proj"
-    write_files(
-        root,
-        {
-            "content/index.md": "# Home\n\n![Logo](logo.svg)\n",
-            "content/get.md": "# Get\n\n[!file](notes.txt)\n",
-            "content/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
-            "content/notes.txt": "short",
-        },
-    )
+    write_files(root, IMAGE_AND_DOWNLOAD)
     rendered: list[list[str]] = []
     real = docsite.serve.live.preview_pages
 
