@@ -92,7 +92,10 @@ def serving_process(corpus: Corpus, engine: Path = REPO) -> Iterator[tuple[str, 
 
 def measure_watch(corpus: Corpus, trials: int = 7, engine: Path = REPO) -> dict[str, float]:
     """Median milliseconds from save to reload event, for body and for label edits, served
-    by the docsite of the checkout `engine`."""
+    by the docsite of the checkout `engine`. The client has no page open: a body edit is
+    re-rendered alone at once, but no preview shows the label edit (a page's title, in a
+    sidebar), whose event comes once the whole site is rebuilt. What a reader with the
+    page open sees is benchmarks.browser_latency's to measure."""
     with serving(corpus, engine) as url:
         events = _Events(url)
         time.sleep(0.5)
