@@ -107,33 +107,48 @@ def rediscover(
 ) -> Discovery | None:
     """What `discover` finds now that these files (content-relative) were added or removed,
     from what it found before, without walking the content folder again (5,000 pages: tens
-    of milliseconds at every page watch mode sees added). None when only a walk tells: a
-    file that is no page, a folder that came or went, a symlink, a name left out, or a page
-    with a settings file beside it."""
+    of milliseconds at every page or settings file watch mode sees added). None when only a
+    walk tells: a file that is neither a page nor the settings of a folder or of a page
+    found before, a folder that came or went, a symlink, a name left out, or a page with a
+    settings file beside it."""
     rules = rules or PathRules()
     known = {source.rel for source in found.pages}
-    pages, listings = list(found.pages), dict(found.listings)
+    # The pages a settings file may belong to: found before, and not added or removed now
+    # (a page that goes turns its settings into a file of the site).
+    moving = {stem for stem, ext in map(posixpath.splitext, rels) if ext.lower() == PAGE_SUFFIX}
+    stems = {posixpath.splitext(rel)[0] for rel in known} - moving
+    pages, listings, settings = list(found.pages), dict(found.listings), dict(found.settings)
     for rel in sorted(rels):
         path = os.path.join(str(content_dir), *rel.split("/"))
         folder, name = os.path.split(path)
-        if not _plain_page(found, rel, path, excluded, rules) or folder not in listings:
+        is_page = _plain_page(found, rel, path, excluded, rules)
+        if folder not in listings or not (
+            is_page or _plain_settings(rel, path, excluded, rules, stems)
+        ):
             return None
         exists = os.path.isfile(path)
-        if exists and rel not in known:
+        listed = rel in known if is_page else rel in settings
+        if exists and not listed:
             source = SourceFile(rel, path, _shown(shown_prefix, rel))
-            bisect.insort(pages, source, key=lambda page: _walk_order(page.rel))
+            if is_page:
+                bisect.insort(pages, source, key=lambda other: _walk_order(other.rel))
+            else:
+                settings[rel] = source
             listings[folder] = sorted({*listings[folder], name})
-        elif not exists and rel in known:
-            pages = [page for page in pages if page.rel != rel]
+        elif not exists and listed:
+            if is_page:
+                pages = [other for other in pages if other.rel != rel]
+            else:
+                del settings[rel]
             listings[folder] = [other for other in listings[folder] if other != name]
-    return Discovery(pages, found.settings, found.assets, found.unlisted, listings)
+    in_walk_order = dict(sorted(settings.items(), key=lambda item: _walk_order(item[0])))
+    return Discovery(pages, in_walk_order, found.assets, found.unlisted, listings)
 
 
 def _plain_page(
     found: Discovery, rel: str, path: str, excluded: tuple[Path, ...], rules: PathRules
 ) -> bool:
     """A page file that no rule leaves out, no symlink, without settings beside it."""
-    parts = rel.split("/")
     if os.path.splitext(rel)[1].lower() != PAGE_SUFFIX or os.path.islink(path):
         return False
     stem = rel[: -len(PAGE_SUFFIX)]
@@ -142,6 +157,25 @@ def _plain_page(
         return False
     if any(other == asset.rel for asset in found.assets for other in beside):
         return False
+    return _kept(rel, path, excluded, rules)
+
+
+def _plain_settings(
+    rel: str, path: str, excluded: tuple[Path, ...], rules: PathRules, page_stems: set[str]
+) -> bool:
+    """The settings of a folder (index.yml) or of a page found before (its name beside it),
+    which no rule leaves out, and no symlink."""
+    stem, suffix = posixpath.splitext(rel)
+    if suffix.lower() not in SETTINGS_SUFFIXES or os.path.islink(path):
+        return False
+    if posixpath.basename(stem) != "index" and stem not in page_stems:
+        return False
+    return _kept(rel, path, excluded, rules)
+
+
+def _kept(rel: str, path: str, excluded: tuple[Path, ...], rules: PathRules) -> bool:
+    """Whether no rule leaves the file out, nor is it in an excluded place."""
+    parts = rel.split("/")
     for depth, part in enumerate(parts, 1):
         if rules.left_out(part, "/".join(parts[:depth]), depth < len(parts)):
             return False

@@ -171,6 +171,10 @@ def found_now(root: Path, rules: PathRules) -> Discovery:
         (["guide/0-first.md", "guide/deep/z.md", "zeta/a.md", "aa.md"], []),
         ([], ["a.md", "guide/deep/c.md"]),
         (["guide/renamed.md"], ["guide/deep/c.md"]),
+        # Settings files: a folder's, a page's found before, made or deleted.
+        (["guide/index.yml", "a.yml", "zeta/index.yaml"], []),
+        ([], ["guide/b.yml"]),
+        (["guide/deep/c.yaml", "guide/new.md"], ["guide/b.yml"]),
     ],
 )
 def test_rediscovering_added_and_removed_pages_finds_what_a_walk_finds(tmp_path, added, removed):
@@ -195,6 +199,10 @@ def test_rediscovering_added_and_removed_pages_finds_what_a_walk_finds(tmp_path,
         "zeta/skip.md",  # left out by `exclude`
         "guide/notes.md",  # turns notes.yml into its settings
         "guide/b.md",  # removed: b.yml turns into a file of the site
+        "guide/other.yml",  # no page of that name: a file of the site
+        "_drafts/index.yml",  # left out by its folder's name
+        "retype.yml",  # the project's config, beside the pages
+        "fresh/index.yml",  # in a new folder
     ],
 )
 def test_rediscovering_needs_a_walk_past_plain_pages(tmp_path, rel):
@@ -206,6 +214,23 @@ def test_rediscovering_needs_a_walk_past_plain_pages(tmp_path, rel):
     else:
         write_files(tmp_path, {rel: "# New\n"})
     assert rediscover(before, tmp_path, "content", {rel}, (), rules) is None
+
+
+@pytest.mark.parametrize(
+    "added, removed",
+    [
+        (["guide/x.md", "guide/x.yml"], []),  # the page comes with its settings
+        (["a.yml"], ["a.md"]),  # its page goes: a file of the site
+    ],
+)
+def test_rediscovering_settings_whose_page_comes_or_goes_needs_a_walk(tmp_path, added, removed):
+    write_files(tmp_path, REDISCOVERED)
+    rules = PathRules()
+    before = found_now(tmp_path, rules)
+    write_files(tmp_path, {rel: "# New\n" for rel in added})
+    for rel in removed:
+        (tmp_path / rel).unlink()
+    assert rediscover(before, tmp_path, "content", {*added, *removed}, (), rules) is None
 
 
 def test_an_output_folder_used_before_is_not_read_as_content(tmp_path):
