@@ -50,6 +50,9 @@ WATCH_EDITS = {
     "stylesheet": lambda r: write_files(r, {"static/assets/site.css": "body{color:blue}"}),
     "script": lambda r: write_files(r, {"static/assets/site.js": "let shown = 2;"}),
     "open page label": lambda r: edit(r / "content/s2/p5.md", "# Page 2.5", "# Open page"),
+    # Settings files made: found without a walk of the content folder (sources.rediscover).
+    "new folder settings": lambda r: write_files(r, {"content/s2/index.yml": "label: Made\n"}),
+    "new page settings": lambda r: write_files(r, {"content/s2/p5.yml": "label: Own made\n"}),
     # The open page changed, and a page saved with it links to it now: its "See also" grows.
     "open page and a link to it": lambda r: (
         edit(r / "content/s2/p5.md", "# Page 2.5", "# Open page"),
@@ -122,6 +125,9 @@ def test_every_edit_sends_the_open_pages_first_and_ends_in_a_clean_build(tmp_pat
         assert sent[0][1] == (name == "stylesheet")  # swapped in place, or with the reload
     if name == "stylesheet and label":
         assert any(b"Styled page" in preview.html for preview in previews)
+    if name.startswith("new ") and name.endswith(" settings"):  # the open page shows it
+        label = b"Own made" if name == "new page settings" else b"Made"
+        assert any(label in preview.html for preview in previews)
     if name.endswith(" file") or name == "script":  # the tabs reload with it at once
         (files, css), *_ = sent
         path = {"downloaded file": "blog/shot.png", "linked file": "blog/notes.txt"}
