@@ -271,15 +271,21 @@ def reload_pages(
     again, pages added or removed, each placed as `load_site` places it (other files, such
     as images or includes, are no part of it). None when that is not enough: a folder's
     settings changed what its pages inherit (visibility, the address), or a folder with no
-    page of its own changed, a settings file came or went, a folder came or went, or a page
-    cannot be read. Watch mode's preview: a page's settings (in it, or in its own settings
-    file) or title changed, or a folder's label, or a page was added, and the other 5,000
-    pages are as they were."""
-    if set(before.settings) != set(found.settings):
+    page of its own changed, a folder came or went, or a page cannot be read. Watch mode's
+    preview: a page's settings (in it, or in its own settings file, also one made or
+    deleted) or title changed, or a folder's label, or a page was added, and the other
+    5,000 pages are as they were."""
+    # Settings files made or deleted themselves: not one that a page made or deleted turned
+    # into a file of the site, or back.
+    came = set(found.settings) - set(before.settings)
+    gone = set(before.settings) - set(found.settings)
+    if not (came | gone) <= rels:
         return None
-    rels = _pages_of_settings(site, found, rels)
-    if rels is None:
+    kept = _pages_of_settings(site, found, rels - gone)
+    taken = _pages_of_settings(site, before, gone)  # whose they were
+    if kept is None or taken is None:
         return None
+    rels = kept | taken
     sources = {source.rel: source for source in found.pages} if found is not before else None
     added = [s for rel, s in sources.items() if rel not in site.by_source] if sources else []
     removed = [rel for rel in site.by_source if rel not in sources] if sources else []

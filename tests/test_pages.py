@@ -176,10 +176,14 @@ def shown(site):
         ("guide/setup.md", None),  # removed
         ("guide/more.yml", "label: Other\n"),  # a page's own settings file
         ("guide/more.yml", "visibility: hidden\npermalink: /guide/setup\n"),  # and a clash
+        ("guide/setup.yml", "label: Other\n"),  # a page's own settings file, made
+        ("guide/more.yml", None),  # deleted
         # A folder's own page and settings, in what the pages below it do not inherit.
         ("guide/index.md", "# Guide again\n"),
         ("guide/index.md", "---\nlabel: Guides\norder: 3\n---\n# Guide\n"),
         ("guide/index.yml", "icon: rocket\nlabel: Guides\nnav:\n  badge: NEW\n"),
+        ("guide/index.yml", None),  # deleted: its icon goes
+        ("index.yml", "label: Start\n"),  # the home folder's, made
         ("index.md", "---\nlabel: Start\n---\n# Home again\n"),  # the home page
     ],
 )
@@ -213,8 +217,11 @@ def test_reloading_changed_pages_gives_the_site_a_whole_load_gives(tmp_path, rel
         ("guide/index.yml", "visibility: protected\n"),
         ("guide/index.yml", "permalink: /guides\n"),
         ("index.md", "---\nvisibility: private\n---\n# Home\n"),
-        ("guide/setup.yml", "label: Other\n"),  # a settings file that was not there
         ("vault/index.yml", "visibility: public\n"),
+        ("vault/index.yml", None),  # deleted: its pages inherit no visibility now
+        ("moved/index.yml", None),  # deleted: its pages' addresses change
+        ("other/index.yml", "label: Other\n"),  # the settings of a folder that is not one
+        ("guide/more.md", None),  # its settings file turns into a file of the site
         ("moved/readme.md", "# Readme\n"),  # a second default page
         ("other/page.md", "# Other\n"),  # in a new folder
         ("guide/index.md", None),

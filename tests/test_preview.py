@@ -313,6 +313,9 @@ SESSION = [
     "hidden",
     "rename",
     "open page title back",
+    "new folder settings",
+    "new page settings",
+    "settings deleted",
 ]
 
 
@@ -325,6 +328,9 @@ def test_previews_one_after_another_each_equal_the_build(tmp_path):
         "open page title back": lambda r: edit(r / "content/s2/p5.md", "# Open", "# Again"),
         # A config change that changes what is content: the files are found again.
         "exclude": lambda r: edit(r / "docsite.yml", "title: Changed", "title: X\nexclude: [s1/]"),
+        "settings deleted": lambda r: [
+            (r / rel).unlink() for rel in ("content/s2/index.yml", "content/s2/p5.yml")
+        ],
     }
     try:
         assert not live.full_build().failed
