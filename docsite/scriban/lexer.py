@@ -29,17 +29,42 @@ class Token:
 
 
 _OPEN = re.compile(r"\{\{|\{(%+)\{")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_LOCAL = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|\$)?")
-_NUMBER = re.compile(
-    r"0[xX][0-9a-fA-F_]+[uUlL]*|0[bB][01_]+[uUlL]*"
-    r"|[0-9][0-9_]*(?:\.[0-9][0-9_]*)?(?:[eE][+-]?[0-9]+)?[fFdDmMuUlL]*"
-)
 _OPERATOR_TEXT = (
     "..< ... //= .. == != <= >= && || ?? ?! ?. += -= *= /= %= // ++ -- << >> |> "
     "+ - * / % < > = ! ( ) [ ] { } , . : ; | ? @ ^ &"
 )
 _OPERATORS = sorted(_OPERATOR_TEXT.split(" "), key=len, reverse=True)  # longest first
+
+
+def _code_pattern(in_brackets: bool, in_braces: bool) -> re.Pattern[str]:
+    """The next token of code in one match: the spaces before it, then which kind it is
+    (the group named by `lastgroup`), tried in this order. Inside brackets a newline is a
+    space, not a statement's end; inside the `{` of an object or of an interpolation,
+    `}}` is two braces, not the block's end."""
+    kinds = [
+        r"(?P<comment>\#)",
+        *([] if in_brackets else [r"(?P<newline>\n)"]),
+        *([] if in_braces else [r"(?P<exit>[-~]?\}\})"]),
+        r"(?P<string>[\"'])",
+        r"(?P<verbatim>`)",
+        r"(?P<interpolated>\$[\"'])",
+        r"(?P<local>\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|\$)?)",
+        r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)",
+        r"(?P<number>0[xX][0-9a-fA-F_]+[uUlL]*|0[bB][01_]+[uUlL]*"
+        r"|[0-9][0-9_]*(?:\.[0-9][0-9_]*)?(?:[eE][+-]?[0-9]+)?[fFdDmMuUlL]*)",
+        "(?P<op>" + "|".join(re.escape(op) for op in _OPERATORS) + ")",
+    ]
+    spaces = r"[ \t\r\n]*" if in_brackets else r"[ \t\r]*"
+    return re.compile(f"(?P<space>{spaces})(?:" + "|".join(kinds) + ")")
+
+
+_CODE = _code_pattern(in_brackets=False, in_braces=False)
+_CODE_IN_BRACKETS = _code_pattern(in_brackets=True, in_braces=False)
+_CODE_IN_BRACES = _code_pattern(in_brackets=True, in_braces=True)
+_SPACES = re.compile(r"[ \t\r]*")
+_SPACES_IN_BRACKETS = re.compile(r"[ \t\r\n]*")
+# A string's text up to its closing quote or its next escape.
+_STRING_TEXT = {'"': re.compile(r'[^"\\]*'), "'": re.compile(r"[^'\\]*")}
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "0": "\0"}
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 
@@ -108,67 +133,57 @@ class _Lexer:
                 return
 
     def code_token(self, depth: list[str]) -> Token | None:
-        """The next token of code (None at the end of the text); `depth`: the brackets open."""
-        text, length = self.text, len(self.text)
+        """The next token of code (None at the end of the text); `depth`: the brackets open.
+        Spaces, comments and (inside brackets) newlines before it make it `spaced`."""
+        text = self.text
         spaced = False
-        while self.pos < length:
-            char = text[self.pos]
-            if char in " \t\r":
-                self.pos += 1
-                spaced = True
-            elif char == "#":
-                self.comment()
-                spaced = True
-            elif char == "\n" and depth:
-                self.pos += 1
-                spaced = True
+        while True:
+            if not depth:
+                pattern = _CODE
             else:
+                pattern = _CODE_IN_BRACES if depth[-1] == "{" else _CODE_IN_BRACKETS
+            match = pattern.match(text, self.pos)
+            if match is None:
+                spaces = _SPACES_IN_BRACKETS if depth else _SPACES
+                self.pos = spaces.match(text, self.pos).end()  # type: ignore[union-attr]
+                if self.pos >= len(text):
+                    return None
+                raise Located(self.pos, f"unexpected character `{text[self.pos]}` in code", "")
+            kind = match.lastgroup
+            start = match.start(kind)
+            spaced = spaced or start > self.pos
+            if kind != "comment":
                 break
-        else:
-            return None
-        return self.code_token_at(text[self.pos], depth, spaced)
-
-    def code_token_at(self, char: str, depth: list[str], spaced: bool) -> Token | None:
-        """The token starting at `self.pos`, its first character `char`."""
-        text, start = self.text, self.pos
-        if char == "\n":
-            self.pos += 1
-            return Token("newline", "\n", start, spaced)
-        if not (depth and depth[-1] == "{"):
-            for modifier in ("", "-", "~"):
-                if text.startswith(modifier + "}}", start):
-                    self.pos += len(modifier) + 2
-                    return Token("exit", modifier, start, spaced)
-        if char in "\"'":
-            return Token("string", self.string(char), start, spaced)
-        if char == "`":
+            self.pos = start
+            self.comment()
+            spaced = True
+        self.pos = end = match.end()
+        if kind == "op":
+            operator = match.group(kind)
+            if operator in _OPENERS:
+                depth.append(operator)
+            elif operator in (")", "]", "}") and depth:
+                depth.pop()
+            return Token("op", operator, start, spaced)
+        if kind == "name":
+            after = text[end : end + 2]
+            if text[start:end] == "empty" and after[:1] == "?" and after[1:] not in "?.!":
+                self.pos += 1
+            return Token("name", text[start : self.pos], start, spaced)
+        if kind == "string":
+            self.pos = start
+            return Token("string", self.string(text[start]), start, spaced)
+        if kind == "verbatim":
+            self.pos = start
             return Token("string", self.verbatim(), start, spaced)
-        if char == "$" and text[start + 1 : start + 2] in ('"', "'"):
-            self.pos += 1
+        if kind == "interpolated":
+            self.pos = start + 1
             return Token("interpolated", self.interpolated(text[self.pos]), start, spaced)
-        for kind, pattern in (("local", _LOCAL), ("name", _NAME)):
-            if (match := pattern.match(text, start)) is not None:
-                self.pos = match.end()
-                after = text[self.pos : self.pos + 2]
-                if match.group() == "empty" and after[:1] == "?" and after[1:] not in "?.!":
-                    self.pos += 1
-                return Token(kind, text[start : self.pos], start, spaced)
-        if "0" <= char <= "9":  # not str.isdigit: "¹" and "٣" are digits to Python
-            return Token("number", self.number(), start, spaced)
-        return self.operator(depth, spaced)
-
-    def operator(self, depth: list[str], spaced: bool) -> Token:
-        """An operator or punctuation, keeping count of the brackets open."""
-        text, start = self.text, self.pos
-        for operator in _OPERATORS:
-            if text.startswith(operator, start):
-                self.pos += len(operator)
-                if operator in _OPENERS:
-                    depth.append(operator)
-                elif operator in (")", "]", "}") and depth:
-                    depth.pop()
-                return Token("op", operator, start, spaced)
-        raise Located(start, f"unexpected character `{text[start]}` in code", "")
+        if kind == "number":
+            return Token("number", _number_value(match.group(kind), start), start, spaced)
+        if kind == "exit":
+            return Token("exit", match.group(kind)[:-2], start, spaced)
+        return Token(kind or "", match.group(kind), start, spaced)  # a newline, a local
 
     def comment(self) -> None:
         """`# to the end of the line` or `## to the next ## `; `}}` ends both."""
@@ -189,9 +204,10 @@ class _Lexer:
         text, start = self.text, self.pos
         self.pos += 1
         parts: list[str] = []
+        scan = _STRING_TEXT[quote]
         while True:
-            end = _find_any(text, self.pos, quote + "\\")
-            if end < 0:
+            end = scan.match(text, self.pos).end()  # type: ignore[union-attr]
+            if end >= len(text):
                 raise Located(start, "this string has no closing quote", f"end it with {quote}")
             parts.append(text[self.pos : end])
             self.pos = end + 1
@@ -277,14 +293,6 @@ class _Lexer:
                 return tokens
             tokens.append(token)
 
-    def number(self) -> int | float:
-        """An integer (decimal, 0x hexadecimal, 0b binary, `_` between digits) or a decimal."""
-        text, start = self.text, self.pos
-        match = _NUMBER.match(text, start)
-        assert match is not None
-        self.pos = match.end()
-        return _number_value(match.group(), start)
-
 
 def _number_value(literal: str, start: int) -> int | float:
     """A number literal's value, its suffixes (u, l, f, d, m) dropped."""
@@ -308,12 +316,6 @@ def _number_value(literal: str, start: int) -> int | float:
         return int(digits)
     except ValueError:
         raise Located(start, f"`{literal}` is not a number", "") from None
-
-
-def _find_any(text: str, start: int, chars: str) -> int:
-    """The first offset at or after `start` of any of `chars`, -1 if none."""
-    found = [index for char in chars if (index := text.find(char, start)) >= 0]
-    return min(found) if found else -1
 
 
 def _trimmed(tokens: list[Token], source: str) -> list[Token]:
