@@ -46,15 +46,20 @@ def line_origins(pieces: tuple[Piece, ...], page_line: int | None = None) -> lis
     origins: list[Origin] = []
     ends_line = False
     for piece in pieces:
-        start = piece.at
-        if piece.verbatim:  # trimmed whitespace may come before it
-            found = piece.template.text.find(piece.text, piece.at)
+        text = piece.text
+        if piece.verbatim:  # each line is its own line of the template
+            found = piece.template.text.find(text, piece.at)  # after trimmed whitespace
             start = found if found >= 0 else piece.at
-        offsets = [0] + [index + 1 for index, char in enumerate(piece.text) if char == "\n"]
-        if not piece.verbatim:
-            offsets = [0] * len(offsets)
-        joined(origins, ends_line, [_origin(piece, start + at, page_line) for at in offsets])
-        ends_line = piece.text.endswith("\n")
+            offsets = [0]
+            at = text.find("\n")
+            while at >= 0:
+                offsets.append(at + 1)
+                at = text.find("\n", at + 1)
+            more = [_origin(piece, start + offset, page_line) for offset in offsets]
+        else:  # a value written: all its lines come from the code that wrote it
+            more = [_origin(piece, piece.at, page_line)] * (text.count("\n") + 1)
+        joined(origins, ends_line, more)
+        ends_line = text.endswith("\n")
     return origins
 
 
