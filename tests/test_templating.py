@@ -472,6 +472,48 @@ def test_include_parameters_are_dollar_names_in_the_included_file(project):
     assert [li.text for li in doc.select("li")] == ["x", "y"]
 
 
+def test_an_include_is_parsed_once_for_all_the_pages_that_include_it(project, monkeypatch):
+    """Parsed once per process while its text stays the same, each page rendering it with
+    its own parameters; parsed again when it changes, and a broken one is reported by every
+    page that includes it."""
+    import uuid
+
+    from docsite import scriban
+
+    parsed: list[str] = []
+    real_parse = scriban.parse
+
+    def counting_parse(text, *args):
+        parsed.append(text)
+        return real_parse(text, *args)
+
+    monkeypatch.setattr(scriban, "parse", counting_parse)
+    mark = uuid.uuid4().hex  # no other test's include has this text
+    part = f"Part {mark} for {{{{ $.who }}}}."
+    project.write(
+        {
+            "content/index.md": HOME + '{{ include "part" who: "home" }}\n',
+            "content/a.md": '# A\n\n{{ include "part" who: "a" }}\n',
+            "content/b.md": '# B\n\n{{ include "part" who: "b" }}\n',
+            "content/_includes/part.md": part + "\n",
+        }
+    )
+    build(project)
+    assert parsed.count(part) == 1
+    for rel, who in (("index.html", "home"), ("a/index.html", "a"), ("b/index.html", "b")):
+        assert article(project, rel).find("p").text == f"Part {mark} for {who}."
+
+    (project.root / "content/_includes/part.md").write_text(part.replace("Part", "Piece") + "\n")
+    build(project)
+    assert parsed.count(part.replace("Part", "Piece")) == 1
+    assert article(project, "a/index.html").find("p").text == f"Piece {mark} for a."
+
+    (project.root / "content/_includes/part.md").write_text(f"Broken {mark} {{{{ if }}}}\n")
+    result = project.build()
+    broken = [(d.file, d.line) for d in result.report.items if d.severity.value == "error"]
+    assert broken == [("content/_includes/part.md", 1)] * 3, project.messages(result)
+
+
 def test_frontmatter_template_lines_run_before_the_body(project):
     # As Retype's emoji page does: an include in the frontmatter defines the page's data.
     project.write(
