@@ -7,11 +7,13 @@ import multiprocessing
 import os
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from docsite.render import (
     MAX_CHUNK,
+    PARALLEL_TEXT,
     PARALLEL_THRESHOLD,
     WORKER_NICENESS,
     PageJob,
@@ -23,8 +25,13 @@ from docsite.render import (
 class _Builder:
     """Stands in for a PageBuilder: parsing a page names the worker that did it."""
 
-    def __init__(self, failing: str = "", log: Path | None = None):
+    def __init__(
+        self, failing: str = "", log: Path | None = None, bodies: dict[str, str] | None = None
+    ):
         self.failing = failing
+        # The pages' texts, by which a few pages may be worth the workers.
+        pages = {rel: SimpleNamespace(body=body) for rel, body in (bodies or {}).items()}
+        self.site = SimpleNamespace(by_source=pages)
         self.log = log  # each page parsed is written here, a line each, and takes 10 ms
         self.kept: list[str] = []  # the pages whose parse the main process kept, in order
 
@@ -58,6 +65,23 @@ def test_results_in_job_order_and_each_heard_once_whatever_the_workers(workers):
     assert counts == sorted(counts) and counts[-1] == len(jobs)
     pids = {links.dependencies["pid"][0] for links in found}
     assert (os.getpid() in pids) == (workers == 1)
+
+
+@pytest.mark.parametrize(
+    ("pages", "each", "in_workers"),
+    [
+        (3, PARALLEL_TEXT // 3 + 1, True),  # a few long pages
+        (3, 2_000, False),  # a few pages of the usual length: not worth a process
+        (1, PARALLEL_TEXT * 2, False),  # one page: nothing to share
+    ],
+)
+def test_a_few_pages_go_to_workers_when_they_hold_much_text(pages, each, in_workers):
+    jobs = [PageJob(f"page-{i}.md", f"key-{i}", False) for i in range(pages)]
+    builder = _Builder(bodies={job.rel: "x" * each for job in jobs})
+    found = parse_pages(builder, jobs, 2)
+    assert [links.rel for links in found] == [job.rel for job in jobs]
+    pids = {links.dependencies["pid"][0] for links in found}
+    assert (os.getpid() not in pids) == in_workers
 
 
 @pytest.mark.parametrize("workers", [1, 2])
