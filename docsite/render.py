@@ -420,13 +420,10 @@ def parse_pages(
     return _run_jobs(builder, jobs, workers, done, _parse_one, builder.keep_ahead, meanwhile)
 
 
-def _worth_workers(site: SiteContent, jobs: list[PageJob]) -> bool:
-    """Whether these jobs are work enough to start worker processes for: many pages, or a
-    few that hold much text."""
-    if len(jobs) >= PARALLEL_THRESHOLD:
-        return True
-    text = sum(len(site.by_source[job.rel].body) for job in jobs)
-    return len(jobs) > 1 and text >= PARALLEL_TEXT
+def worth_workers(pages: int, text: Callable[[], int]) -> bool:
+    """Whether this many pages are work enough to start processes for: many pages, or a few
+    that hold much text (`text`: how much, asked only then)."""
+    return pages >= PARALLEL_THRESHOLD or (pages > 1 and text() >= PARALLEL_TEXT)
 
 
 def _run_jobs(
@@ -443,7 +440,11 @@ def _run_jobs(
     (only when there are workers)."""
     global _BUILDER
     can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if workers <= 1 or not can_fork or not _worth_workers(builder.site, jobs):
+
+    def text() -> int:
+        return sum(len(builder.site.by_source[job.rel].body) for job in jobs)
+
+    if workers <= 1 or not can_fork or not worth_workers(len(jobs), text):
         results = []
         for job in jobs:
             results.append(work(builder, job))

@@ -13,7 +13,7 @@ from docsite.build import prepare as prepare_module
 from docsite.cache import BuildCache
 from docsite.config import load_config
 from docsite.diagnostics import Report
-from docsite.render import PARALLEL_THRESHOLD
+from docsite.render import PARALLEL_TEXT, PARALLEL_THRESHOLD
 from docsite.theme import compile_templates, template_environment
 
 # Whitespace that trim_blocks and lstrip_blocks remove: templates compiled with other settings
@@ -100,3 +100,18 @@ def test_small_sites_and_single_core_builds_compile_their_templates_themselves(
     _project(tmp_path / "one")
     assert build_site(BuildOptions(root=tmp_path / "one", jobs=1, search_index=False)).ok
     assert started == []
+
+
+def test_a_few_long_pages_compile_their_templates_aside(tmp_path, monkeypatch):
+    """Work for several cores is told by the pages' text too: four pages of 33 KB each are
+    rendered by workers, so their templates are compiled aside meanwhile."""
+    started = []
+    monkeypatch.setattr(
+        "docsite.build.site.compile_templates_aside", lambda *args: started.append(args)
+    )
+    paragraph = "Some long text of a page. " * 40
+    pages = {f"content/p{i}.md": f"# P{i}\n\n" + (paragraph + "\n\n") * 32 for i in range(4)}
+    assert sum(map(len, pages.values())) >= PARALLEL_TEXT
+    write_files(tmp_path / "long", pages)
+    assert build_site(BuildOptions(root=tmp_path / "long", jobs=2, search_index=False)).ok
+    assert len(started) == 1

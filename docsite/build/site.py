@@ -36,6 +36,7 @@ from docsite.render import (
     PageOutcome,
     build_pages,
     parse_pages,
+    worth_workers,
 )
 from docsite.search import (
     STATE_PART,
@@ -65,7 +66,7 @@ def render_site(
 ) -> None:
     """Load pages, build the nav, render what changed and swap the new site in."""
     with (
-        _compiling_aside(config, cache, options, len(found.pages)),
+        _compiling_aside(config, cache, options, _worth_workers(options, found, scan.files)),
         _searching_aside(config, cache, options, scan.out, len(found.pages)) as patcher,
     ):
         _note_cache(cache, result)
@@ -117,13 +118,12 @@ def render_site(
 
 @contextlib.contextmanager
 def _compiling_aside(
-    config: SiteConfig, cache: BuildCache, options: BuildOptions, pages: int
+    config: SiteConfig, cache: BuildCache, options: BuildOptions, many: bool
 ) -> Iterator[None]:
-    """A fresh build of a site large enough for several cores compiles the templates in a
-    process of its own meanwhile (`compile_templates_aside`), ended with the build. Not in
-    watch mode: its process has threads of its own to fork with, and its builds after the
-    first find the templates compiled."""
-    many = _core_to_spare(options, pages)
+    """A fresh build of pages that are work for several cores (`many`) compiles the
+    templates in a process of its own meanwhile (`compile_templates_aside`), ended with the
+    build. Not in watch mode: its process has threads of its own to fork with, and its
+    builds after the first find the templates compiled."""
     aside = compile_templates_aside(config, cache) if many and not options.keep_live else None
     try:
         yield
@@ -149,9 +149,21 @@ def _searching_aside(
 
 
 def _core_to_spare(options: BuildOptions, pages: int) -> bool:
-    """Whether a build of this many pages has a core to spare for work aside: a site large
-    enough for several cores, and several."""
+    """Whether a build of this many pages has a core to spare for search work aside: a
+    site whose index is large enough (it grows with the pages), and several cores."""
     return pages >= PARALLEL_THRESHOLD and _workers(options) > 1
+
+
+def _worth_workers(options: BuildOptions, found: Discovery, files: dict[str, FileEntry]) -> bool:
+    """Whether the pages found are work enough for worker processes (`render.worth_workers`,
+    by the sizes of their files as the inputs found them), on several cores: then the
+    templates are compiled aside while the pages are read."""
+
+    def text() -> int:
+        entries = (files.get(content_input(source.rel)) for source in found.pages)
+        return sum(entry[1][0] for entry in entries if entry is not None)
+
+    return _workers(options) > 1 and worth_workers(len(found.pages), text)
 
 
 def _hash_of(files: dict[str, FileEntry], rel: str) -> str | None:
