@@ -514,6 +514,30 @@ def test_an_include_is_parsed_once_for_all_the_pages_that_include_it(project, mo
     assert broken == [("content/_includes/part.md", 1)] * 3, project.messages(result)
 
 
+def test_the_parses_kept_stay_within_their_bounds(monkeypatch):
+    """At most PARSED_INCLUDES_KEPT texts and PARSED_INCLUDES_TEXT characters of them are
+    kept, the oldest going first; the newest parse is kept even when it alone is larger."""
+    from docsite.markdown.templating import expand
+
+    monkeypatch.setattr(expand, "_parsed_includes", {})
+    monkeypatch.setattr(expand, "PARSED_INCLUDES_TEXT", 1_000)
+    monkeypatch.setattr(expand, "PARSED_INCLUDES_KEPT", 5)
+
+    def kept() -> list[str]:
+        return [text for text, *_ in expand._parsed_includes]
+
+    long_texts = [f"{n} " + "x" * 300 for n in range(4)]
+    for text in long_texts:
+        expand.parsed_include(text, 1, "long.md", None)
+    assert kept() == long_texts[1:]  # a fourth would make 1,208 characters
+    short_texts = [f"s{n}" for n in range(6)]
+    for text in short_texts:
+        expand.parsed_include(text, 1, "short.md", None)
+    assert kept() == short_texts[1:]
+    expand.parsed_include("y" * 5_000, 1, "big.md", None)
+    assert kept() == ["y" * 5_000]
+
+
 def test_frontmatter_template_lines_run_before_the_body(project):
     # As Retype's emoji page does: an include in the frontmatter defines the page's data.
     project.write(

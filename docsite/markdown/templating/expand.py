@@ -373,9 +373,12 @@ def without_region_markers(text: str) -> str:
 # Included texts as parsed, shared by the pages a process expands: a file that many pages
 # include is parsed once, and so is one that watch mode's pages include again on each save
 # (a 270 KB data file takes 100 ms). Keyed by all that the parse reads; rendering a parsed
-# template leaves it as it is. The oldest goes first past PARSED_INCLUDES_KEPT.
+# template leaves it as it is. The oldest go first past PARSED_INCLUDES_KEPT texts, or past
+# PARSED_INCLUDES_TEXT characters of them: a parse takes about 12 times its text's memory,
+# and watch mode keeps each version of a file saved again and again.
 _parsed_includes: dict[tuple[str, int, str, tuple[int, ...] | None], Template] = {}
 PARSED_INCLUDES_KEPT = 128
+PARSED_INCLUDES_TEXT = 2_000_000
 
 
 def parsed_include(
@@ -388,7 +391,11 @@ def parsed_include(
     template = _parsed_includes.get(key)
     if template is None:
         template = parse(text, first_line, shown, numbers)
-        if len(_parsed_includes) >= PARSED_INCLUDES_KEPT:
+        kept = sum(len(kept_text) for kept_text, *_ in _parsed_includes) + len(text)
+        while _parsed_includes and (
+            len(_parsed_includes) >= PARSED_INCLUDES_KEPT or kept > PARSED_INCLUDES_TEXT
+        ):
+            kept -= len(next(iter(_parsed_includes))[0])
             del _parsed_includes[next(iter(_parsed_includes))]
         _parsed_includes[key] = template
     return template
