@@ -9,7 +9,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from docsite.cache import content_digest, digest, engine_digest
 from docsite.diagnostics import Diagnostic, DiagnosticError, Report
@@ -194,34 +194,22 @@ def load_site(
     read before, taken as they are (watch mode's preview, whose warnings are not said again;
     a build's, from the cache, whose warnings are)."""
     memo = memo if memo is not None else SettingsMemo()
-    by_folder: dict[str, dict[str, SourceFile]] = {}
-    for source in found.pages:
-        folder, name = posixpath.split(source.rel)
-        by_folder.setdefault(folder, {})[name.lower()] = source
-    folder_rels = _all_folders(found)
+    defaults = _default_pages(found)
+    for candidates in defaults.values():
+        for other in candidates[1:]:
+            report.warning(
+                other.shown,
+                0,
+                0,
+                f"'{candidates[0].shown}' is this folder's default page; "
+                "this file is published as an ordinary page",
+                "rename one of them if that is not what you meant",
+            )
 
     folders: dict[str, Folder] = {}
-    index_of: dict[str, SourceFile] = {}
-    for rel in sorted(folder_rels):
-        candidates = default_page_of(rel, by_folder.get(rel, {}))
-        if candidates:
-            index_of[rel] = candidates[0]
-            for other in candidates[1:]:
-                report.warning(
-                    other.shown,
-                    0,
-                    0,
-                    f"'{candidates[0].shown}' is this folder's default page; "
-                    "this file is published as an ordinary page",
-                    "rename one of them if that is not what you meant",
-                )
-
     pages: list[Page] = []
-    for source in found.pages:
-        folder_rel = posixpath.dirname(source.rel)
-        is_index = index_of.get(folder_rel) == source
-        # A folder's default page describes the folder itself, one level up in the sidebar.
-        settings_file = _settings_file(source, is_index, found)
+    for reading in page_readings(found, defaults):
+        source, settings_file, is_index = reading.source, reading.settings_file, reading.is_index
         if loaded is not None:
             page = loaded.load(source, settings_file, is_index, report, memo)
         else:
@@ -229,10 +217,13 @@ def load_site(
         if page is not None:
             pages.append(page)
             if is_index:
+                # A folder's default page describes the folder itself, one level up.
+                folder_rel = posixpath.dirname(source.rel)
                 folders[folder_rel] = Folder(
                     folder_rel, page.settings, page, page_settings_shown(settings_file)
                 )
 
+    folder_rels = _all_folders(found)
     for rel in sorted(folder_rels):
         if rel not in folders:
             yml = found.settings.get(f"{rel}/index.yml" if rel else "index.yml")
@@ -255,6 +246,44 @@ def load_site(
     by_url, keys = _check_unique_urls(pages, report)
     linkable = {**found.unlisted, **found.settings}
     return SiteContent(pages, folders, by_source, by_url, found.assets, linkable, keys)
+
+
+@dataclass(frozen=True)
+class PageReading:
+    """What reading a page takes: its file, the settings file that goes with it, and
+    whether it is its folder's default page (which describes the folder)."""
+
+    source: SourceFile
+    settings_file: SourceFile | None
+    is_index: bool
+
+
+def page_readings(
+    found: Discovery, defaults: dict[str, list[SourceFile]] | None = None
+) -> list[PageReading]:
+    """Every page of `found`, in its order, as load_site reads it (`defaults`: the folders'
+    default pages, `_default_pages`)."""
+    defaults = _default_pages(found) if defaults is None else defaults
+    readings = []
+    for source in found.pages:
+        candidates = defaults.get(posixpath.dirname(source.rel))
+        is_index = candidates is not None and candidates[0] == source
+        readings.append(PageReading(source, _settings_file(source, is_index, found), is_index))
+    return readings
+
+
+def _default_pages(found: Discovery) -> dict[str, list[SourceFile]]:
+    """Each folder's candidates for its default page, best first (folders that have one)."""
+    by_folder: dict[str, dict[str, SourceFile]] = {}
+    for source in found.pages:
+        folder, name = posixpath.split(source.rel)
+        by_folder.setdefault(folder, {})[name.lower()] = source
+    defaults = {}
+    for rel in sorted(_all_folders(found)):
+        candidates = default_page_of(rel, by_folder.get(rel, {}))
+        if candidates:
+            defaults[rel] = candidates
+    return defaults
 
 
 def reload_pages(
@@ -518,6 +547,19 @@ class ReadPage:
     diagnostics: list[Diagnostic]
 
 
+class PagesAhead(Protocol):
+    """Pages read by another process while this one reads from the first page on
+    (docsite.build.readahead): each page is read by one of the two."""
+
+    def claim(self, rel: str) -> bool:
+        """Whether this process reads the page; False once the other process has it."""
+        ...
+
+    def take(self) -> dict[str, ReadPage]:
+        """The pages the other process read, keyed as PageMemo keeps them (waits for it)."""
+        ...
+
+
 @dataclass
 class PageMemo:
     """Pages as the last build read them, which the build cache keeps: a page whose files
@@ -531,6 +573,8 @@ class PageMemo:
     # Pages read with other bytes than the inputs hashed (saved since): rel -> (os path,
     # hash of the bytes read), for the build to settle (keys.settle_read).
     read_otherwise: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Another process reading the pages meanwhile, from the last one back.
+    ahead: PagesAhead | None = None
 
     def load(
         self,
@@ -540,6 +584,10 @@ class PageMemo:
         report: Report,
         memo: SettingsMemo,
     ) -> Page | None:
+        if self.ahead is not None and not self.ahead.claim(source.rel):
+            # The other process has read this page and every one after it: taken as read.
+            self.previous = {**self.previous, **self.ahead.take()}
+            self.ahead = None
         settings_hash = self.hash_of(settings_file.rel) if settings_file is not None else ""
         known = self.previous.get(source.rel)
         if known is not None and known.key == (self.hash_of(source.rel), settings_hash, is_index):

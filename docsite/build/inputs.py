@@ -142,6 +142,11 @@ class InputScan:
         """The hash that decides whether a build has anything to do."""
         return digest(self.base, sorted((name, entry[0]) for name, entry in self.files.items()))
 
+    def content_hash(self, rel: str) -> str | None:
+        """The hash of a content file as the inputs found it (None: not an input)."""
+        entry = self.files.get(content_input(rel))
+        return entry[0] if entry is not None else None
+
 
 def take_read_files(
     root: Path, dependencies: dict[str, tuple], files: dict[str, FileEntry], hasher: InputHasher

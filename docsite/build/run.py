@@ -3,12 +3,14 @@ the inputs and decides whether there is anything to do; docsite.build.site does 
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 from docsite.build.faults import fault_diagnostic
 from docsite.build.inputs import InputScan, input_files, sitemap_times
 from docsite.build.nochange import record_no_change, stamp_start
+from docsite.build.readahead import ReadAhead, start_read_ahead
 from docsite.build.result import BuildInterrupted, BuildResult
 from docsite.cache import (
     CACHE_DIR,
@@ -25,6 +27,7 @@ from docsite.dates import build_time
 from docsite.diagnostics import DiagnosticError, Report, UsageError
 from docsite.gitdates import head_commit
 from docsite.output import OUTPUT_MARKER, is_retype_output, marker_of
+from docsite.pages import page_readings
 from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.sources import RETYPE_FILE_TYPES, Discovery, PathRules, discover
 
@@ -143,11 +146,29 @@ def _build(
                 cache.clean_temporary()
         return hasher
 
-    # Imported here: a build with nothing to do never loads the renderer.
-    from docsite.build.site import render_site
+    ahead = _read_ahead(found, scan, cache, options)
+    try:
+        # Imported here: a build with nothing to do never loads the renderer.
+        from docsite.build.site import render_site
 
-    render_site(config, found, scan, cache, options, report, result)
+        render_site(config, found, scan, cache, options, report, result, ahead)
+    finally:
+        if ahead is not None:
+            ahead.close()
     return hasher
+
+
+def _read_ahead(
+    found: Discovery, scan: InputScan, cache: BuildCache, options: BuildOptions
+) -> ReadAhead | None:
+    """A process that reads the pages while this one imports the renderer: for a build of
+    many pages that the cache does not keep as read. Not in watch mode, whose process has
+    threads of its own to fork with, and whose rebuilds read the few pages changed."""
+    if options.keep_live:
+        return None
+    pages_cached = cache.enabled and cache.pages_index.is_file()
+    cores = options.jobs or os.cpu_count() or 1
+    return start_read_ahead(page_readings(found), scan.content_hash, cores, pages_cached)
 
 
 def _finish(result: BuildResult, started: float) -> BuildResult:

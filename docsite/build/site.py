@@ -18,6 +18,7 @@ from docsite.build.inputs import InputScan, published_inputs, settle, take_read_
 from docsite.build.live import LiveState
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
 from docsite.build.prepare import check_output_names, compile_templates_aside, make_chrome
+from docsite.build.readahead import ReadAhead
 from docsite.build.result import BuildResult
 from docsite.cache import CACHE_DIR, BuildCache, CacheState, FileEntry, PageRecord, StagedPages
 from docsite.checks import check_links, links_as_checked
@@ -63,8 +64,10 @@ def render_site(
     options: BuildOptions,
     report: Report,
     result: BuildResult,
+    ahead: ReadAhead | None = None,
 ) -> None:
-    """Load pages, build the nav, render what changed and swap the new site in."""
+    """Load pages, build the nav, render what changed and swap the new site in. `ahead`:
+    a process reading the pages meanwhile."""
     with (
         _compiling_aside(config, cache, options, _worth_workers(options, found, scan.files)),
         _searching_aside(config, cache, options, scan.out, len(found.pages)) as patcher,
@@ -72,7 +75,7 @@ def render_site(
         _note_cache(cache, result)
         options.progress("reading pages", 0, len(found.pages))
         with result.timed("reading pages"):
-            read = PageMemo(cache.load_pages_read(), lambda rel: _hash_of(scan.files, rel))
+            read = PageMemo(cache.load_pages_read(), scan.content_hash, ahead=ahead)
             site = load_site(found, report, SettingsMemo(), config.urls, read)
         for rel, (path, read_hash) in read.read_otherwise.items():
             settle(scan.files, content_input(rel), read_hash, scan.hasher, Path(path))
@@ -164,12 +167,6 @@ def _worth_workers(options: BuildOptions, found: Discovery, files: dict[str, Fil
         return sum(entry[1][0] for entry in entries if entry is not None)
 
     return _workers(options) > 1 and worth_workers(len(found.pages), text)
-
-
-def _hash_of(files: dict[str, FileEntry], rel: str) -> str | None:
-    """The hash of a content file, as the build's inputs found it (None: not an input)."""
-    entry = files.get(content_input(rel))
-    return entry[0] if entry is not None else None
 
 
 def _write_site(
