@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 from docsite import __version__
 from docsite.output import SpareLedger, atomic_write, write_beside
@@ -169,6 +169,7 @@ class BuildCache:
         self._records = _SplitFiles(f"records-{key}")
         self._pages_read = _SplitFiles(f"pages-{key}")
         self.pages_index = self.folder / f"pages-{key}.pickle"
+        self._pages_stored: _StoredPages | Literal[False] | None = None  # None: not looked at
         self.markdown_dir = self.folder / "markdown"
 
     @property
@@ -209,12 +210,22 @@ class BuildCache:
 
     def load_pages_read(self) -> dict[str, Any]:
         """The pages as the last build read them (`pages.PageMemo`), if this docsite did."""
-        if not self.enabled:
-            return {}
-        stored = self._load(self.pages_index, _StoredPages)
-        if stored is None or stored.engine != engine_digest():
+        stored = self._stored_pages()
+        if stored is None:
             return {}
         return self._load_split(self._pages_read, stored.files) or {}
+
+    def has_pages_read(self) -> bool:
+        """Whether the cache keeps pages as read by this docsite (the small index only)."""
+        return self._stored_pages() is not None
+
+    def _stored_pages(self) -> _StoredPages | None:
+        """The index of the pages as read, looked at once (its notes said once)."""
+        if self._pages_stored is None and self.enabled:
+            stored = self._load(self.pages_index, _StoredPages)
+            fresh = stored is not None and stored.engine == engine_digest()
+            self._pages_stored = stored if fresh else False
+        return self._pages_stored or None
 
     def stage_pages(
         self, records: dict[str, PageRecord], pages_read: dict[str, Any]

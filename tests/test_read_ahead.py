@@ -187,3 +187,24 @@ def test_pages_the_reading_process_claimed_but_never_gave_are_read_by_the_build(
         (p.source.rel, p.url, p.label, p.body) for p in alone.pages
     ]
     assert memo.current.keys() == {p.source.rel for p in alone.pages}
+
+
+def test_a_cache_of_pages_read_by_another_docsite_does_not_stop_the_reading_ahead(
+    tmp_path, monkeypatch
+):
+    """After an upgrade the cache's pages are not taken (another engine read them): the
+    first build reads them on two cores, as a fresh one does; the next takes them."""
+    _project(tmp_path)
+    _build(tmp_path)
+    monkeypatch.setattr("docsite.cache.engine_digest", lambda: "another docsite")
+    monkeypatch.setattr("docsite.pages.engine_digest", lambda: "another docsite")
+    started: list[ReadAhead | None] = []
+    start = readahead_module.start_read_ahead
+    monkeypatch.setattr(
+        "docsite.build.run.start_read_ahead", lambda *a: started.append(start(*a)) or started[-1]
+    )
+    write_files(tmp_path, {"content/part-0/page-00.md": "# Changed\n"})
+    _build(tmp_path)
+    write_files(tmp_path, {"content/part-0/page-00.md": "# Changed again\n"})
+    _build(tmp_path)
+    assert started[0] is not None and started[1] is None

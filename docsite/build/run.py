@@ -166,9 +166,8 @@ def _read_ahead(
     threads of its own to fork with, and whose rebuilds read the few pages changed."""
     if options.keep_live:
         return None
-    pages_cached = cache.enabled and cache.pages_index.is_file()
     cores = options.jobs or os.cpu_count() or 1
-    return start_read_ahead(page_readings(found), scan.content_hash, cores, pages_cached)
+    return start_read_ahead(page_readings(found), scan.content_hash, cores, cache.has_pages_read())
 
 
 def _finish(result: BuildResult, started: float) -> BuildResult:
