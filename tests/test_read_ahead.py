@@ -60,10 +60,10 @@ def test_a_fresh_build_reading_ahead_writes_the_same_site_messages_and_cache(tmp
     started: list[ReadAhead | None] = []
     start = readahead_module.start_read_ahead
 
-    def noting(readings, *args):
-        started.append(start(readings, *args))
+    def noting(found, *args):
+        started.append(start(found, *args))
         if started[-1] is not None:  # the other process has begun: it reads some pages
-            _wait_for(lambda: started[-1]._bounds[1] < len(readings) - 1)
+            _wait_for(lambda: started[-1]._bounds[1] < len(found.pages) - 1)
         return started[-1]
 
     read_here: list[str] = []  # pages this process read from their files

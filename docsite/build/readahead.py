@@ -13,7 +13,8 @@ from multiprocessing.synchronize import Lock
 
 from docsite.diagnostics import Report
 from docsite.forking import start_aside
-from docsite.pages import PageMemo, PageReading, ReadPage, SettingsMemo
+from docsite.pages import PageMemo, PageReading, ReadPage, SettingsMemo, page_readings
+from docsite.sources import Discovery
 
 # Fewer pages than this are read in less time (about 0.3 ms each) than the process costs.
 READ_AHEAD_PAGES = 48
@@ -66,19 +67,20 @@ class ReadAhead:
 
 
 def start_read_ahead(
-    readings: list[PageReading],
+    found: Discovery,
     hash_of: Callable[[str], str | None],
     cores: int,
-    pages_cached: bool,
+    pages_cached: Callable[[], bool],
 ) -> ReadAhead | None:
     """A reading process for a build on several `cores` that reads many pages, none of
-    them cached (`pages_cached`: the cache keeps pages as read, which a rebuild takes)."""
-    if cores < 2 or pages_cached or len(readings) < READ_AHEAD_PAGES:
+    them cached (`pages_cached`: whether the cache keeps pages as read, which a rebuild
+    takes; asked last)."""
+    if cores < 2 or len(found.pages) < READ_AHEAD_PAGES or pages_cached():
         return None
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     try:
-        ahead = ReadAhead(readings, hash_of)
+        ahead = ReadAhead(page_readings(found), hash_of)
     except OSError:  # no shared lock or no process to be had (a container's limits)
         return None
     if ahead.process is None:

@@ -27,7 +27,6 @@ from docsite.dates import build_time
 from docsite.diagnostics import DiagnosticError, Report, UsageError
 from docsite.gitdates import head_commit
 from docsite.output import OUTPUT_MARKER, is_retype_output, marker_of
-from docsite.pages import page_readings
 from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.sources import RETYPE_FILE_TYPES, Discovery, PathRules, discover
 
@@ -167,7 +166,7 @@ def _read_ahead(
     if options.keep_live:
         return None
     cores = options.jobs or os.cpu_count() or 1
-    return start_read_ahead(page_readings(found), scan.content_hash, cores, cache.has_pages_read())
+    return start_read_ahead(found, scan.content_hash, cores, cache.has_pages_read)
 
 
 def _finish(result: BuildResult, started: float) -> BuildResult:
