@@ -10,13 +10,15 @@ import contextlib
 import datetime as dt
 import functools
 import json
+import os
 import posixpath
 import re
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from types import CodeType
+from typing import Any, ClassVar
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -117,24 +119,54 @@ class Listing:
     count: int  # summary pages in all
 
 
-class _SpareBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates are a speed-up, never a reason to fail: a cache folder deleted
-    during a build, or a full disk, only means the next build compiles again."""
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates, kept in memory for the life of the process (watch mode's builds,
+    or a script's or the tests' many builds, compile each template once) and in `folder`
+    between builds (Jinja's files). A template is taken only with the checksum of its source,
+    as Jinja's own caches do; every environment that shares them is made alike
+    (`template_environment`). The folder is a speed-up, never a reason to fail: deleted
+    during a build, or a full disk, it only means the next build compiles again."""
 
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
+    # Jinja's key of a template (its name and file) -> the checksum of its source, its code.
+    _kept: ClassVar[dict[str, tuple[str, CodeType]]] = {}
+
+    def __init__(self, folder: Path | None):
+        self.files = jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        kept = self._kept.get(bucket.key)
+        if kept is not None and kept[0] == bucket.checksum:
+            bucket.code = kept[1]
+            if self.files is not None and not os.path.exists(self._file_of(self.files, bucket)):
+                self._write(self.files, bucket)  # the next process finds it there too
+            return
+        if self.files is not None:
+            with contextlib.suppress(OSError):
+                self.files.load_bytecode(bucket)
+        if bucket.code is not None:
+            self._kept[bucket.key] = (bucket.checksum, bucket.code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        assert bucket.code is not None  # Jinja dumps what it has just compiled
+        self._kept[bucket.key] = (bucket.checksum, bucket.code)
+        if self.files is not None:
+            self._write(self.files, bucket)
+
+    @staticmethod
+    def _file_of(files: jinja2.FileSystemBytecodeCache, bucket: jinja2.bccache.Bucket) -> str:
+        return os.path.join(files.directory, files.pattern % (bucket.key,))
+
+    @staticmethod
+    def _write(files: jinja2.FileSystemBytecodeCache, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):
-            super().load_bytecode(bucket)
+            files.dump_bytecode(bucket)
 
 
 def template_environment(config: SiteConfig, compiled_dir: Path | None) -> jinja2.Environment:
     """The theme's Jinja environment, without its globals. Made here alone: the templates
     compiled in another process (`compile_templates`) are valid for the theme only if they
     were compiled with the same settings, which Jinja's bytecode cache does not check.
-    `compiled_dir` keeps compiled templates between builds (Jinja's bytecode cache)."""
+    `compiled_dir` keeps compiled templates between builds (`_CompiledTemplates`)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_dirs(config)),
         autoescape=True,
@@ -143,7 +175,7 @@ def template_environment(config: SiteConfig, compiled_dir: Path | None) -> jinja
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         auto_reload=False,  # a build's templates are those it hashed: no stat per render
-        bytecode_cache=_SpareBytecodeCache(str(compiled_dir)) if compiled_dir is not None else None,
+        bytecode_cache=_CompiledTemplates(compiled_dir),
     )
 
 

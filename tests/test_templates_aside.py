@@ -14,7 +14,7 @@ from docsite.cache import BuildCache
 from docsite.config import load_config
 from docsite.diagnostics import Report
 from docsite.render import PARALLEL_TEXT, PARALLEL_THRESHOLD
-from docsite.theme import compile_templates, template_environment
+from docsite.theme import _CompiledTemplates, compile_templates, template_environment
 
 # Whitespace that trim_blocks and lstrip_blocks remove: templates compiled with other settings
 # than the theme's would write it.
@@ -39,6 +39,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_the_theme_loads_every_template_compiled_aside_without_compiling(tmp_path, monkeypatch):
+    # Nothing compiled by this process before: the theme's templates come from the folder.
+    monkeypatch.setattr(_CompiledTemplates, "_kept", {})
     _project(tmp_path)
     config = load_config(tmp_path, None, Report())
     cache = BuildCache(tmp_path, tmp_path / "site")

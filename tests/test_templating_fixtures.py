@@ -35,7 +35,6 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from conftest import REPO, write_files
 
 from docsite.build import BuildOptions, build_site
-from docsite.cache import BuildCache
 
 FIXTURES = REPO / "tests" / "fixtures" / "templating"
 # 2026-03-02 09:30:00 UTC, a Monday: the date Retype's functions page shows in its examples.
@@ -238,17 +237,9 @@ def _param(case: Case):
     return pytest.param(case, marks=marks, id=str(case))
 
 
-@pytest.fixture(scope="session")
-def compiled_theme(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("compiled-theme")
-
-
 @pytest.mark.parametrize("case", [_param(case) for case in CASES])
-def test_templating_fixture(case: Case, tmp_path: Path, monkeypatch, compiled_theme: Path):
+def test_templating_fixture(case: Case, tmp_path: Path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-    # Each case is a new project without a cache; the theme's compiled templates are shared,
-    # as one project's builds share them, or compiling them would be most of the run.
-    monkeypatch.setattr(BuildCache, "templates_dir", lambda _cache: compiled_theme)
     write_files(tmp_path, case.files)
     out = tmp_path / "out"
     options = BuildOptions(root=tmp_path, out=out, jobs=1, use_cache=False, search_index=False)
