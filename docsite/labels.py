@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
+# The interface's words of each built-in locale, one data file each, shipped in the package.
+LOCALES = Path(__file__).resolve().parent / "locales"
 # English is the fallback of every other locale and of custom ones.
 ENGLISH = "en"
 # The group of project-wide values (Retype's `labels.default`).
@@ -45,15 +47,13 @@ def normalise(name: str) -> str:
 
 @cache
 def _table(locale: str) -> dict[str, str]:
-    text = resources.files("docsite").joinpath("locales", f"{locale}.json").read_text("utf-8")
-    return json.loads(text)
+    return json.loads((LOCALES / f"{locale}.json").read_text("utf-8"))
 
 
 @cache
 def built_in_locales() -> tuple[str, ...]:
     """The locales docsite has interface words for, sorted: the data files present."""
-    folder = resources.files("docsite").joinpath("locales")
-    return tuple(sorted(f.name[:-5] for f in folder.iterdir() if f.name.endswith(".json")))
+    return tuple(sorted(f.name[:-5] for f in LOCALES.iterdir() if f.name.endswith(".json")))
 
 
 @cache
