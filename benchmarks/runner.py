@@ -471,6 +471,38 @@ def cpu_line(result: SizeResult, cores: int) -> str:
     return "; ".join(parts)
 
 
+# What a build that renders imports (`docsite build` of a site with anything to do), and how
+# many fresh processes time it: the median evens out a machine's noise.
+BUILD_IMPORTS = "docsite.cli, docsite.build.run, docsite.build.site"
+STARTUP_RUNS = 7
+
+
+def startup_figures(engine: Path, runs: int = STARTUP_RUNS) -> dict[str, float]:
+    """Seconds, the median of `runs` fresh processes each: Python's start alone, and its
+    start with the imports of the engine's build (`BUILD_IMPORTS`), the part of every
+    `docsite build` that no page count changes. Each ends as docsite's command does, without
+    tearing its modules down (`docsite.__main__.run`)."""
+    bare = [sys.executable, "-c", "import os; os._exit(0)"]
+    # Run in the engine's folder, which `python -c` looks in first: its docsite is imported.
+    importing = [sys.executable, "-c", f"import os, {BUILD_IMPORTS}; os._exit(0)"]
+    figures = {}
+    for name, command in (("python_s", bare), ("imports_s", importing)):
+        seconds = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run(command, cwd=engine, env=RUN_ENV, check=True)
+            seconds.append(time.perf_counter() - started)
+        figures[name] = round(statistics.median(seconds), 3)
+    return figures
+
+
+def startup_line(figures: dict[str, float]) -> str:
+    return (
+        f"start-up: Python {figures['python_s']:.2f} s; with the imports of a build that "
+        f"renders {figures['imports_s']:.2f} s (median of {STARTUP_RUNS} processes each)"
+    )
+
+
 def compile_engine(engine: Path) -> None:
     """Compile the engine's modules, as installing a package does (and as the baselines,
     installed, are): a checkout run with PYTHONDONTWRITEBYTECODE=1, or one never imported,
@@ -500,6 +532,7 @@ def run(
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
         "engine": str(engine),
+        "startup": startup_figures(engine),
         "sizes": [],
     }
     results: list[SizeResult] = []
@@ -528,6 +561,7 @@ def _save(report: dict, results: list[SizeResult], json_path: Path) -> None:
 
 def _print(report: dict, results: list[SizeResult]) -> None:
     print(table(results))
+    print(startup_line(report["startup"]))
     for r in results:
         c = r.cache
         print(

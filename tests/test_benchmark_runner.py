@@ -116,14 +116,19 @@ def test_the_engine_is_compiled_before_anything_is_timed(tmp_path, monkeypatch):
     (engine / "docsite/module.py").write_text("X = 1\n")
     compiled: list[bool] = []
 
+    def startup(*args, **kwargs):
+        compiled.append(any((engine / "docsite/__pycache__").glob("module.*.pyc")))
+        return {"python_s": 0.0, "imports_s": 0.0}
+
     def measure(*args, **kwargs):
         compiled.append(any((engine / "docsite/__pycache__").glob("module.*.pyc")))
         raise KeyboardInterrupt  # nothing to time here
 
+    monkeypatch.setattr(runner, "startup_figures", startup)
     monkeypatch.setattr(runner, "measure", measure)
     with pytest.raises(KeyboardInterrupt):
         runner.run([10], 1, None, tmp_path / "out.json", tmp_path / "work", engine=engine)
-    assert compiled == [True]
+    assert compiled == [True, True]  # before the start-up figures, and before the builds
 
 
 def test_the_pathological_run_names_a_case_that_is_not_linear_and_exits_with_1(
@@ -173,3 +178,31 @@ def test_a_case_over_the_time_limit_is_not_linear():
     over = Measure(20, 0.2, 300.0, True, "(not run)")
     assert CaseResult("slow", "units", within, over).superlinear
     assert not CaseResult("fine", "units", within, Measure(20, 0.2, 2.1, False, "")).superlinear
+
+
+def test_the_start_up_figure_imports_the_engine_given(tmp_path):
+    """The imports timed are the engine's own (its checkout, not the installed docsite), in
+    a fresh process each time."""
+    engine = tmp_path / "engine"
+    marker = tmp_path / "imported"
+    modules = {
+        "docsite/__init__.py": "",
+        "docsite/cli.py": "",
+        "docsite/build/__init__.py": "",
+        "docsite/build/run.py": "",
+        "docsite/build/site.py": (
+            f"import time\nwith open({str(marker)!r}, 'a') as f:\n    f.write('x')\n"
+            "time.sleep(0.1)\n"
+        ),
+    }
+    for rel, text in modules.items():
+        (engine / rel).parent.mkdir(parents=True, exist_ok=True)
+        (engine / rel).write_text(text)
+    figures = runner.startup_figures(engine, runs=2)
+    assert marker.read_text() == "xx"  # one import in each of the two processes
+    assert figures["imports_s"] >= 0.1  # the engine's modules' own time is in it
+    assert figures["python_s"] > 0
+    assert runner.startup_line(figures).startswith(
+        f"start-up: Python {figures['python_s']:.2f} s; with the imports of a build that "
+        f"renders {figures['imports_s']:.2f} s"
+    )
