@@ -427,14 +427,30 @@ class BuildCache:
         return self.markdown_dir / (digest(rel) + ".pickle")
 
     def load_markdown(self, rel: str, markdown_key: str) -> Any:
+        kept = self._kept_markdown(rel)
+        return kept[1] if kept is not None and kept[0] == markdown_key else None
+
+    def code_of_last_parse(self, rel: str) -> dict[str, str]:
+        """The code blocks the page's last parse kept highlighted (`Rendered.code`), whatever
+        its key: those of a page edited since, to take again where its code is unchanged."""
+        kept = self._kept_markdown(rel)
+        try:
+            code = kept[1][0].code  # type: ignore[index]
+        except (TypeError, IndexError, AttributeError):
+            return {}
+        return code if isinstance(code, dict) else {}
+
+    def _kept_markdown(self, rel: str) -> tuple[str, Any] | None:
+        """The page's kept parse and its Markdown key; None when there is none, or it is
+        damaged (the cache is disposable)."""
         if not self.enabled:
             return None
         try:
             with self._markdown_path(rel).open("rb") as handle:
-                key, rendered = pickle.loads(zlib.decompress(handle.read()))
+                key, parsed = pickle.loads(zlib.decompress(handle.read()))
         except Exception:
             return None
-        return rendered if key == markdown_key else None
+        return key, parsed
 
     def store_markdown(
         self, rel: str, markdown_key: str, rendered: Any, record: bytes | None = None

@@ -19,7 +19,7 @@ from typing import Any
 from docsite.backlinks import Backlink
 from docsite.cache import BuildCache, PageRecord, digest, file_stat, markdown_record, stat_of
 from docsite.diagnostics import Diagnostic
-from docsite.keys import dependencies_of, snapshot
+from docsite.keys import content_input, dependencies_of, snapshot
 from docsite.labels import markdown_words
 from docsite.markdown import MarkdownRenderer, Rendered, link_resolution
 from docsite.markdown.links import setting_href
@@ -247,7 +247,7 @@ class PageBuilder:
         reused = self._reused_parse(job) if job.reuse_markdown else None
         if reused is not None:
             return reused
-        rendered = self.markdown.render(page)
+        rendered = self.markdown.render(page, self._code_before(page.source.rel))
         dependencies = dependencies_of(
             self.site,
             rendered.linked,
@@ -261,6 +261,17 @@ class PageBuilder:
         if not ahead and not failed and self.cache.enabled:
             self.cache.store_markdown(job.rel, job.markdown_key, (rendered, dependencies))
         return rendered, dependencies
+
+    def _code_before(self, rel: str) -> dict[str, str]:
+        """The code blocks the page's last parse highlighted, when its file changed since: an
+        edit leaves most as they were. None for a page parsed again for another reason (the
+        config, an include): reading the last parse of each would cost most pages more than
+        it spares."""
+        record = self.previous.get(rel)
+        entry = self.files.get(content_input(rel))
+        if record is None or entry is None or record.source_digest == entry[0]:
+            return {}
+        return self.cache.code_of_last_parse(rel)
 
     def _reused_parse(self, job: PageJob) -> tuple[Rendered, dict[str, tuple]] | None:
         """The page's parse made ahead, else its cached one, if its key holds and what it

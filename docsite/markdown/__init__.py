@@ -57,6 +57,7 @@ class Rendered:
     published: list[str] = field(default_factory=list)  # left-out files it links to
     summarized: list[str] = field(default_factory=list)  # pages its cards summarize
     resolved: dict[str, tuple] = field(default_factory=dict)  # RenderContext.resolved
+    code: dict[str, str] = field(default_factory=dict)  # highlighted blocks: RenderContext.code
 
 
 # The renderer writes every attribute as id="..." (escaped), so a pattern finds them all.
@@ -116,7 +117,8 @@ class MarkdownRenderer:
         self.actions = actions
         self.date_format = date_format
 
-    def render(self, page: Page) -> Rendered:
+    def render(self, page: Page, code_before: dict[str, str] | None = None) -> Rendered:
+        """`code_before`: the code blocks the page's last parse highlighted (`Rendered.code`)."""
         setup = self.setup
         files = ProjectFiles(setup.root, setup.content_dir)
         ctx = RenderContext(page, self.site, self.asset_paths, [], icons=self.icons, files=files)
@@ -128,6 +130,8 @@ class MarkdownRenderer:
             ctx.date_format = self.date_format
         if self.words:
             ctx.words = self.words
+        if code_before:
+            ctx.code_before = code_before
         body = without_region_markers(page.body)
         templated = setup.enabled and uses_templating(page)
         reads: dict[str, str] = {}
@@ -178,6 +182,7 @@ class MarkdownRenderer:
             backlinks_placed=ctx.backlinks_placed,
             backlinks_title=ctx.backlinks_title,
             reads=reads,
+            code=ctx.code,
         )
 
 

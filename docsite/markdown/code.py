@@ -21,12 +21,14 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.attrs.parse import ParseError, parse
+from pygments import __version__ as PYGMENTS_VERSION
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_all_lexers, get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from docsite.cache import digest, engine_digest
 from docsite.markdown.context import RenderContext
 from docsite.suggest import CloseWords
 
@@ -248,8 +250,7 @@ def _render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: d
             ctx.mermaid = True  # the page loads Mermaid's script
         content = escapeHtml(token.content)
         return f'<pre class="{_classes("mermaid", user_classes)}"{extra}>{content}</pre>\n'
-    lexer = _lexer(language, ctx, token)
-    code = highlight(token.content, lexer, _FORMATTER) if lexer else escapeHtml(token.content)
+    code = _highlighted(token.content, language, ctx, token)
     numbered = info.numbered
     if numbered is None:
         numbered = ctx is not None and _numbered_by_config(language, ctx.code_line_numbers)
@@ -299,16 +300,47 @@ def _classes(own: str, user: list[str]) -> str:
     return escapeHtml(" ".join(dict.fromkeys([*own.split(), *user])))
 
 
+def _highlighted(content: str, language: str, ctx: RenderContext | None, token: Token) -> str:
+    """A fence's code as HTML, highlighted when Pygments knows its language. A block the
+    page's last parse highlighted is taken from it (`RenderContext.code_before`): an edit
+    leaves most blocks as they were, and Pygments takes up to 35 ms to build a lexer (its
+    Python one), in every process that highlights with it."""
+    name = _lexer_name(language)
+    if name is None:
+        return escapeHtml(content)
+    key = code_key(name, content)
+    html = ctx.code_before.get(key) if ctx is not None else None
+    if html is None:
+        lexer = _lexer(language, ctx, token)
+        if lexer is None:
+            return escapeHtml(content)
+        html = highlight(content, lexer, _FORMATTER)
+    if ctx is not None:
+        ctx.code[key] = html
+    return html
+
+
+def code_key(lexer_name: str, content: str) -> str:
+    """What a block's highlighted HTML is made from: its code, the lexer's name, and the
+    versions of Pygments and of docsite (which sets its lexers' and formatter's options)."""
+    return digest(engine_digest(), PYGMENTS_VERSION, lexer_name, content)
+
+
+def _lexer_name(language: str) -> str | None:
+    """The Pygments name of a fence's language (Retype's PrismJS names mapped), or None for
+    code shown plain."""
+    if language in PLAIN_LANGUAGES or language in PRISM_ONLY:
+        return None
+    return PRISM_LANGUAGES.get(language, language)
+
+
 def _lexer(language: str, ctx: RenderContext | None, token: Token) -> Lexer | None:
     """The lexer for a fence's language; an unknown name is reported and shown plain."""
-    if language in PLAIN_LANGUAGES:
+    name = _lexer_name(language)
+    if name is None:
         return None
-    if language in PRISM_ONLY:
-        return None
-    if language in PRISM_LANGUAGES:
-        return lexer_for(PRISM_LANGUAGES[language])
-    lexer = lexer_for(language)
-    if lexer is None and ctx is not None:
+    lexer = lexer_for(name)
+    if lexer is None and ctx is not None and language not in PRISM_LANGUAGES:
         close = _known_languages().closest(language)
         ctx.warning(
             token,

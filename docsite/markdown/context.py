@@ -56,6 +56,10 @@ class RenderContext:
     backlinks_placed: bool = False  # `[!backlinks]` says where the list goes
     backlinks_title: str = ""  # its own title, if it has one
     nesting_reported: bool = False  # the nesting limit is reported once per page
+    # Highlighted code blocks by `code.code_key`: the page's last parse's, to take again,
+    # and this one's, kept with it for the next.
+    code_before: dict[str, str] = field(default_factory=dict)
+    code: dict[str, str] = field(default_factory=dict)
     actions: ActionSet | None = None  # the project's own actions (_components/actions/)
     date_format: tuple[str, str] = _ENGLISH_DATES  # the site's: pattern, language
 
