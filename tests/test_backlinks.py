@@ -283,9 +283,9 @@ def test_a_build_without_cache_parses_each_page_once(project, monkeypatch, tmp_p
     parsed: list[str] = []
     render = MarkdownRenderer.render
 
-    def counting(self, page):
+    def counting(self, page, code_before=None):
         parsed.append(page.source.rel)
-        return render(self, page)
+        return render(self, page, code_before)
 
     monkeypatch.setattr(MarkdownRenderer, "render", counting)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "scratch"))
@@ -307,10 +307,10 @@ def test_parallel_builds_parse_each_page_once_and_keep_the_parses(project, monke
     counts = project.root / "parsed.txt"
     render = MarkdownRenderer.render
 
-    def counting(self, page):
+    def counting(self, page, code_before=None):
         with open(counts, "a") as handle:
             handle.write(page.source.rel + "\n")
-        return render(self, page)
+        return render(self, page, code_before)
 
     monkeypatch.setattr(MarkdownRenderer, "render", counting)
     pickled = project.root / "pickled.txt"  # the process of each parse pickled for the cache

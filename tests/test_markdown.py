@@ -69,6 +69,26 @@ def test_link_to_folder_without_default_page_says_so(tmp_path):
     assert "no default page" in error.message and "vers/index.md" in error.hint
 
 
+def test_heading_ids_keep_the_letters_of_every_script(tmp_path):
+    """GitHub's rule, as mdit-py-plugins writes it: word characters of any script (CJK
+    ideographs, accents, Cyrillic), dashes and spaces stay; punctuation and emoji go."""
+    _, html = render(
+        tmp_path,
+        {
+            "a.md": "## 安装指南\n## Café — crème!\n## Привет, мир\n"
+            "## Emoji 🚀 ok\n## 日本語の説明\n"
+        },
+        "a.md",
+    )
+    assert [h["id"] for h in html.find_all("h2")] == [
+        "安装指南",
+        "café--crème",
+        "привет-мир",
+        "emoji--ok",
+        "日本語の説明",
+    ]
+
+
 def test_headings_get_unique_ids_and_a_toc(tmp_path):
     rendered, html = render(
         tmp_path,
