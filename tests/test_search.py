@@ -12,6 +12,7 @@ import os
 import pickle
 import random
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -667,6 +668,50 @@ def test_a_stock_client_session_that_hangs_is_given_up_after_its_time(monkeypatc
     pages = [(f"/p{n}/", "<html lang='en'><body><p>x</p></body></html>") for n in range(3)]
     with pytest.raises(pagefind_client.ServiceHung, match=r"no index within 0 s, and was ended"):
         other.index(pages, search.pagefind_config(True))
+
+
+def test_the_installed_version_is_read_from_its_dist_info_folder(tmp_path, monkeypatch):
+    """Beside the package Python imports; importlib.metadata, 20 ms to import, is not used."""
+    site = tmp_path / "site-packages"
+    write_files(site, {"pagefind/__init__.py": "", "pagefind-9.8.7.dist-info/METADATA": ""})
+    monkeypatch.delitem(sys.modules, "pagefind", raising=False)
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: pytest.fail("not needed"))
+    assert pagefind_client.installed_version() == "9.8.7"
+
+
+def test_without_a_dist_info_folder_the_version_comes_from_the_metadata(tmp_path, monkeypatch):
+    """An install of another kind (an egg, two versions' folders left side by side)."""
+    site = tmp_path / "site-packages"
+    write_files(
+        site,
+        {
+            "pagefind/__init__.py": "",
+            "pagefind-1.0.0.dist-info/METADATA": "",
+            "pagefind-1.1.0.dist-info/METADATA": "",
+        },
+    )
+    monkeypatch.delitem(sys.modules, "pagefind", raising=False)
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "1.1.0+asked")
+    assert pagefind_client.installed_version() == "1.1.0+asked"
+
+
+@needs_pagefind
+def test_a_build_that_indexes_does_not_import_importlib_metadata(tmp_path):
+    write_files(tmp_path, {"content/index.md": "# Home\n", "content/b.md": "# B\n"})
+    script = (
+        "import sys\n"
+        "from docsite.build import BuildOptions, build_site\n"
+        "from pathlib import Path\n"
+        "result = build_site(BuildOptions(root=Path('.'), jobs=1))\n"
+        "assert result.ok and Path('site/pagefind').is_dir()\n"
+        "print('importlib.metadata' in sys.modules)\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.strip() == "False"
 
 
 @needs_pagefind
