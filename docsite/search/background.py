@@ -98,10 +98,13 @@ class BackgroundIndexer:
         self.state: SearchState | None = None
 
     def schedule(self, pages: list[SearchPage], site: Path, code: bool) -> bool:
-        """Ask for a re-index; False when the served index is already current."""
-        if read_key(site) == search_key(pages, code):
-            return False
+        """Ask for a re-index; False when the served index is already current. A re-index
+        pending or under way is not done with: pages changed back to the served index's
+        would be left with the index of those in between, which it puts in place after."""
+        key = search_key(pages, code)
         with self._wake:
+            if self._job is None and not self._busy and read_key(site) == key:
+                return False
             self._job = (pages, site, code)
             self._due = time.monotonic() + self.quiet
             if self._thread is None:
