@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from docsite.cache import digest
 from docsite.keys import search_key
 from docsite.search import background
-from docsite.search.background import BackgroundIndexer
+from docsite.search.background import BackgroundIndexer, refresh_index
 from docsite.search.indexing import IndexOutcome
-from docsite.search.pages import SearchPage
+from docsite.search.pages import SearchPage, indexed_html
 from docsite.search.placing import KEY_FILE, read_key
 
 BEFORE = [SearchPage("/a/", "a/index.html", "digest before")]
@@ -85,3 +86,38 @@ def test_pages_as_served_ask_for_no_reindex(tmp_path, held_reindex):
         assert not indexer.schedule(BEFORE, site, True)
     finally:
         indexer.stop()
+
+
+def written(site: Path, texts: dict[str, str]) -> dict[str, SearchPage]:
+    """Pages written into a served site (name -> its words), as a build lists them."""
+    pages = {}
+    for name, text in texts.items():
+        html = (
+            f'<html lang="en"><body><main data-pagefind-body><h1>{text}</h1>'
+            f"<p>{text} and more words</p></main></body></html>"
+        )
+        path = site / name / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+        pages[name] = SearchPage(f"{name}/", f"{name}/index.html", digest(indexed_html(html)))
+    return pages
+
+
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "whole"])
+def test_a_page_written_again_before_the_reindex_reads_it_is_indexed_as_read(tmp_path, merged):
+    """A re-index is asked for the pages as a build listed them; a later build writes one
+    again before the re-index reads it. The index holds the page as read, and its key
+    says so: a re-index asked for the listed pages once they are back is not taken as
+    done (it was, before: the key named the listed pages and search showed the other)."""
+    site = tmp_path / "site"
+    first = refresh_index(list(written(site, {"a": "alpha", "b": "beta"}).values()), site, True)
+    assert first.status == "indexed", first.error
+    asked = list((written(site, {"a": "bravo"}) | written(site, {"b": "beta"})).values())
+    now = list((written(site, {"a": "charlie"}) | written(site, {"b": "beta"})).values())
+    outcome = refresh_index(asked, site, True, state=first.state if merged else None)
+    assert outcome.status == ("updated" if merged else "indexed"), outcome.error
+    assert read_key(site) == search_key(now, True) != search_key(asked, True)
+    written(site, {"a": "bravo"})
+    again = refresh_index(asked, site, True, state=outcome.state)
+    assert again.status == "updated", again.error
+    assert read_key(site) == search_key(asked, True)

@@ -1066,7 +1066,7 @@ def test_the_index_is_written_as_pagefind_writes_it(project: Project):
         if b"data-pagefind-body" in path.read_bytes()
         and "404" not in (rel := path.relative_to(built.out).as_posix())
     ]
-    raw = search.pagefind_files(pages, built.out, code=True)
+    raw = search.pagefind_files(pages, built.out, code=True).files
     index, fragments = search_index.read_index(dict(raw))
     done = index.write()
     files, fragment_files = done.files, done.fragment_files

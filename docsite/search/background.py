@@ -53,7 +53,7 @@ def refresh_index(
             files[rel] = Path(source).read_bytes()
     pause()
     with lock or contextlib.nullcontext():
-        swap_in(files, target, key, keep=set(links))
+        swap_in(files, target, outcome.key, keep=set(links))
     outcome.seconds = time.perf_counter() - started
     outcome.files = len(files)
     outcome.bytes = sum(len(data) for data in files.values())

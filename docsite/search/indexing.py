@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from docsite.cache import collector_paused, engine_digest
+from docsite.cache import collector_paused, digest, engine_digest
 from docsite.config import SiteConfig
 from docsite.diagnostics import Report
 from docsite.keys import indexed_by_this_engine, search_key, search_settings
@@ -60,6 +60,16 @@ UNKNOWN_LAYOUT = (
 
 
 @dataclass
+class IndexedPages:
+    """Pagefind's files for some pages, and those pages with the digests of what it read of
+    them: a page of watch mode's served site may be written again after the pages were
+    listed, and an index must name what it holds (its key), never what was asked."""
+
+    files: dict[str, bytes]
+    pages: list[SearchPage]
+
+
+@dataclass
 class IndexOutcome:
     """What the search step did, for the build's notes and the cache."""
 
@@ -75,6 +85,8 @@ class IndexOutcome:
     # waits for the file, None if it could not be written.
     written_state: Callable[[], Path | None] | None = None
     pagefind_note: str = ""  # of a Pagefind docsite was not written for (Pagefind.note)
+    # The key of the index made (merge_or_index): it names the pages as Pagefind read them.
+    key: str = ""
 
     def note(self) -> str:
         if self.status == "indexed":
@@ -365,7 +377,7 @@ def index_site(
         error = str(exc) or type(exc).__name__
         report.warning(config_file, 0, 0, f"search index not built: {error}")
         return IndexOutcome("failed", error=error)
-    place_index(output, files, links, key, previous)
+    place_index(output, files, links, outcome.key, previous)
     outcome.seconds = time.perf_counter() - started
     outcome.files = len(files)
     outcome.bytes = sum(len(data) for data in files.values())
@@ -393,7 +405,11 @@ def merge_or_index(
         answer = patcher.patch(pages, site)
         if answer.files is not None:
             outcome = IndexOutcome(
-                "updated", len(pages), changed=answer.changed, written_state=patcher.written_state
+                "updated",
+                len(pages),
+                changed=answer.changed,
+                written_state=patcher.written_state,
+                key=search_key(pages, code),  # the pages as this build wrote them
             )
             return outcome, answer.files, answer.links
         if answer.hung:
@@ -404,15 +420,20 @@ def merge_or_index(
             files, links, state, changed = patch_index(
                 state, pages, site, previous, code, pause=pause
             )
-            return IndexOutcome("updated", len(pages), changed=changed, state=state), files, links
+            outcome = IndexOutcome(
+                "updated", len(pages), changed=changed, state=state, key=state.key
+            )
+            return outcome, files, links
         except pagefind_client.ServiceHung:
             raise  # indexing the site whole would wait as long again
         except Exception as exc:  # the cached index is disposable: build the index whole
             why = str(exc) or type(exc).__name__
-    files, state = full_index(pages, site, code, background, pagefind, feeder)
-    outcome = IndexOutcome("indexed", len(pages), error=why, state=state)
+    indexed, state = full_index(pages, site, code, background, pagefind, feeder)
+    outcome = IndexOutcome(
+        "indexed", len(pages), error=why, state=state, key=search_key(indexed.pages, code)
+    )
     outcome.pagefind_note = pagefind.note() or (UNKNOWN_LAYOUT if state is None else "")
-    return outcome, files, {}
+    return outcome, indexed.files, {}
 
 
 def full_index(
@@ -422,10 +443,11 @@ def full_index(
     background: bool = False,
     pagefind: pagefind_client.Pagefind | None = None,
     feeder: IndexFeeder | None = None,
-) -> tuple[dict[str, bytes], SearchState | None]:
-    """Index every page with Pagefind: the files of pagefind/ and the state that lets the
-    next build patch them (None from a Pagefind whose files docsite cannot patch: its files
-    are kept as they came). `feeder`: Pagefind has had the pages already."""
+) -> tuple[IndexedPages, SearchState | None]:
+    """Index every page with Pagefind: the files of pagefind/ (with the pages as read) and
+    the state that lets the next build patch them (None from a Pagefind whose files docsite
+    cannot patch: its files are kept as they came). `feeder`: Pagefind has had the pages
+    already."""
     pagefind = pagefind or pagefind_client.installed()
     urls = [pagefind_url(page) for page in pages]
     runs = feeder.read(pages) if feeder is not None else None
@@ -435,14 +457,15 @@ def full_index(
         except CannotPatch:  # data-pagefind-sort: sorted over the whole site
             runs = None
     if runs is None:  # no runs, or runs that cannot be merged: the pages whole
-        whole = pagefind_files(pages, site, code, background, pagefind)
+        indexed = pagefind_files(pages, site, code, background, pagefind)
+        pages = indexed.pages
         if not pagefind.patchable:
-            return whole, None
+            return indexed, None
         try:
             with collector_paused():  # a million short lists, none of them in a cycle
-                runs = read_parts([whole], urls)
+                runs = read_parts([indexed.files], urls)
         except IndexFormatError:
-            return whole, None  # laid out otherwise: kept as Pagefind wrote them
+            return indexed, None  # laid out otherwise: kept as Pagefind wrote them
     index, fragments, files = runs.index, runs.fragments, runs.files
     written = index.write()
     assets = sorted(files)
@@ -458,7 +481,7 @@ def full_index(
         search_settings(code),
         engine_digest(),
     )
-    return written.files | files, state
+    return IndexedPages(written.files | files, pages), state
 
 
 def patch_index(
@@ -488,9 +511,12 @@ def patch_index(
     new, fragments = PagefindIndex(state.index.entry, {}), {}
     if changed:
         files = early.files_for(changed) if early is not None else None
-        new, fragments = read_index(
-            files if files is not None else pagefind_files(changed, site, code)
-        )
+        if files is None:
+            indexed = pagefind_files(changed, site, code)
+            files, changed = indexed.files, indexed.pages
+            as_read = {page.url: page for page in changed}
+            pages = [as_read.get(page.url, page) for page in pages]
+        new, fragments = read_index(files)
     fresh = {pagefind_url(page) for page in changed}
     pause()
     state.index.update(new, [pagefind_url(page) for page in pages], fresh)
@@ -527,15 +553,18 @@ def pagefind_files(
     code: bool,
     background: bool = False,
     pagefind: pagefind_client.Pagefind | None = None,
-) -> dict[str, bytes]:
-    """Pagefind's index of the pages' HTML as written in `site` (path in pagefind/ ->
+) -> IndexedPages:
+    """Pagefind's index of the pages' HTML as written in `site` now (path in pagefind/ ->
     content), without the search interfaces docsite does not use."""
     pagefind = pagefind or pagefind_client.installed()
-    documents = [
-        (pagefind_url(page), indexed_html((site / page.output_path).read_text(encoding="utf-8")))
-        for page in pages
-    ]
-    return _used(pagefind.index(documents, pagefind_config(code), background))
+    documents, as_read = [], []
+    for page in pages:
+        indexed = indexed_html((site / page.output_path).read_text(encoding="utf-8"))
+        documents.append((pagefind_url(page), indexed))
+        found = digest(indexed)
+        as_read.append(page if found == page.digest else replace(page, digest=found))
+    files = _used(pagefind.index(documents, pagefind_config(code), background))
+    return IndexedPages(files, as_read)
 
 
 def _used(files: dict[str, bytes]) -> dict[str, bytes]:
