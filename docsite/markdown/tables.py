@@ -18,6 +18,8 @@ from docsite.markdown.components.blocks import context
 
 # The module, not the rule function that `markdown_it.rules_block` exports under its name.
 gfm_table = importlib.import_module("markdown_it.rules_block.table")
+# What a delimiter row under a table's header is made of.
+_DELIMITER_ROW = "|-: \t"
 
 
 def tables_plugin(md: MarkdownIt) -> None:
@@ -52,10 +54,16 @@ def _table_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
 
 
 def _may_open_table(state: StateBlock, start: int, end: int) -> bool:
-    """The first test of markdown-it's table rule, made before wrapping it: the next line
-    must start a delimiter row. Most lines fail it, and the wrapping costs more."""
+    """markdown-it's first tests of a table, made before wrapping its rule: the next line is
+    a delimiter row (only `|`, `-`, `:` and blanks, not a list item's `- `) and this line has
+    a `|`. Most lines fail them, list items and thematic breaks among them, and the wrapping
+    costs more than the tests."""
     below = start + 1
     if below >= end:
         return False
-    begin = state.bMarks[below] + state.tShift[below]
-    return begin < state.eMarks[below] and state.src[begin] in "|-:"
+    row = state.src[state.bMarks[below] + state.tShift[below] : state.eMarks[below]]
+    if len(row) < 2 or row[0] not in "|-:" or row.strip(_DELIMITER_ROW):
+        return False
+    if row[0] == "-" and row[1] in " \t":
+        return False
+    return "|" in state.src[state.bMarks[start] : state.eMarks[start]]
