@@ -15,12 +15,6 @@ from typing import TYPE_CHECKING, Any
 from docsite.content import ContentReads
 from docsite.diagnostics import Diagnostic, DiagnosticError, Severity, did_you_mean
 from docsite.markdown.templating.origins import Origin, joined, line_origins, plain_origins
-from docsite.markdown.templating.selectors import (
-    SelectorError,
-    region_markers,
-    select,
-    split_selector,
-)
 from docsite.projectfiles import ProjectFiles
 from docsite.scriban import TemplateError
 from docsite.scriban.runtime import Builtin, Runtime, ScriptError
@@ -188,6 +182,8 @@ class Templater:
         """Retype's `include "file#selector" key: value`: the file's text, templated."""
         if not isinstance(name, str) or not name.strip():
             raise ScriptError("include needs a file name", 'write {{ include "file" }}')
+        from docsite.markdown.templating.selectors import split_selector  # with includes
+
         base, selector = split_selector(name)
         caller: Template = runtime.template
         folder = self.folders.get(id(caller), self.files.content_dir)
@@ -235,6 +231,8 @@ class Templater:
         what the selector warns about."""
         if (path, selector) in self.parsed:
             return self.parsed[(path, selector)]
+        from docsite.markdown.templating.selectors import SelectorError, select
+
         template = None
         try:
             text = self.files.read_text(path)[0]
@@ -362,7 +360,12 @@ def _where(name: str) -> str:
 
 def without_region_markers(text: str) -> str:
     """The text with its `///region name` and `///endregion` lines blank: they mark parts
-    of a file for includes (`file#name`) and never show, as in Retype."""
+    of a file for includes (`file#name`) and never show, as in Retype. (The selectors'
+    module loads for a text with `///` only: few pages have one.)"""
+    if "///" not in text:
+        return text
+    from docsite.markdown.templating.selectors import region_markers
+
     hidden = region_markers(text)
     if not hidden:
         return text
