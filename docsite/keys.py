@@ -227,8 +227,14 @@ class DependencyValues:
         return {key: self.value(key) for key in sorted(keys)}
 
     def unchanged(self, dependencies: dict[str, tuple]) -> bool:
-        """Whether each of a page's dependencies is now what it was (its record's)."""
-        return all(self.value(key) == then for key, then in dependencies.items())
+        """Whether each of a page's dependencies is now what it was (its record's). A
+        rebuild asks this of every page: the values known are looked up here."""
+        known = self._known
+        for key, then in dependencies.items():
+            now = known.get(key)
+            if (now if now is not None else self.value(key)) != then:
+                return False
+        return True
 
     def resolved_otherwise(
         self, dependencies: dict[str, tuple], gone: Collection[str] = frozenset()
