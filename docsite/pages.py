@@ -194,7 +194,8 @@ def load_site(
     read before, taken as they are (watch mode's preview, whose warnings are not said again;
     a build's, from the cache, whose warnings are)."""
     memo = memo if memo is not None else SettingsMemo()
-    defaults = _default_pages(found)
+    folder_rels = _all_folders(found)
+    defaults = _default_pages(found, folder_rels)
     for candidates in defaults.values():
         for other in candidates[1:]:
             report.warning(
@@ -223,7 +224,6 @@ def load_site(
                     folder_rel, page.settings, page, page_settings_shown(settings_file)
                 )
 
-    folder_rels = _all_folders(found)
     for rel in sorted(folder_rels):
         if rel not in folders:
             yml = found.settings.get(f"{rel}/index.yml" if rel else "index.yml")
@@ -266,20 +266,23 @@ def page_readings(
     defaults = _default_pages(found) if defaults is None else defaults
     readings = []
     for source in found.pages:
-        candidates = defaults.get(posixpath.dirname(source.rel))
+        candidates = defaults.get(source.rel.rpartition("/")[0])
         is_index = candidates is not None and candidates[0] == source
         readings.append(PageReading(source, _settings_file(source, is_index, found), is_index))
     return readings
 
 
-def _default_pages(found: Discovery) -> dict[str, list[SourceFile]]:
-    """Each folder's candidates for its default page, best first (folders that have one)."""
+def _default_pages(
+    found: Discovery, folder_rels: set[str] | None = None
+) -> dict[str, list[SourceFile]]:
+    """Each folder's candidates for its default page, best first (folders that have one).
+    `folder_rels`: `_all_folders(found)`, when the caller has it."""
     by_folder: dict[str, dict[str, SourceFile]] = {}
     for source in found.pages:
-        folder, name = posixpath.split(source.rel)
+        folder, _, name = source.rel.rpartition("/")
         by_folder.setdefault(folder, {})[name.lower()] = source
     defaults = {}
-    for rel in sorted(_all_folders(found)):
+    for rel in sorted(_all_folders(found) if folder_rels is None else folder_rels):
         candidates = default_page_of(rel, by_folder.get(rel, {}))
         if candidates:
             defaults[rel] = candidates
@@ -638,12 +641,14 @@ def page_settings_shown(settings_file: SourceFile | None) -> str:
 
 
 def _all_folders(found: Discovery) -> set[str]:
+    """Every folder above a page. (Content paths are '/'-separated and normalised, so a
+    folder is what comes before the last '/': cheaper than posixpath, for 5,000 pages.)"""
     rels = {""}
     for source in found.pages:
-        parent = posixpath.dirname(source.rel)
+        parent = source.rel.rpartition("/")[0]
         while parent and parent not in rels:
             rels.add(parent)
-            parent = posixpath.dirname(parent)
+            parent = parent.rpartition("/")[0]
     return rels
 
 
@@ -760,18 +765,22 @@ def _inherit_visibility(
         chain = _folder_chain(folder, folders, chains)
     if chain is not None:
         listed, withheld = listed and chain[0], withheld or chain[1]
-    visibility = {
-        (True, False): "public",
-        (False, False): "hidden",
-        (True, True): "protected",
-        (False, True): "private",
-    }[(listed, withheld)]
+    visibility = _VISIBILITY[(listed, withheld)]
     if visibility != own:
         page.settings.visibility = visibility
     if own in WITHHELD:
         warn_withheld(page.settings, page.source.shown, "this page", report)
     if page.withheld:
         _withhold(page)
+
+
+# A page's visibility by (listed in the sidebar, text withheld).
+_VISIBILITY = {
+    (True, False): "public",
+    (False, False): "hidden",
+    (True, True): "protected",
+    (False, True): "private",
+}
 
 
 def _folder_chain(
