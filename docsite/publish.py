@@ -68,13 +68,15 @@ def publish(
     writer = _Writer(ctx.output, ctx.previous_output, report)
     static_before = _static_before(ctx)
     for page in site.pages:
-        if page.has_markdown_copy and page.source.rel not in copies:
-            kept = page.source.rel in reused and not static_before(page.markdown_path)
-            if kept and writer.keep(page.markdown_path):
-                continue
-            record = records.get(page.source.rel)
-            body = record.expanded if record is not None and record.expanded else page.body
-            writer.write(page.markdown_path, markdown_copy(page, body))
+        rel = page.source.rel
+        if rel in copies or not page.has_markdown_copy:
+            continue
+        path = page.markdown_path
+        if rel in reused and not static_before(path) and writer.keep(path):
+            continue
+        record = records.get(rel)
+        body = record.expanded if record is not None and record.expanded else page.body
+        writer.write(path, markdown_copy(page, body))
     tags = collect_tags(site.pages)
     _write_tag_pages(TAG_PAGES, tags, site, theme, config, writer, report, same_site)
     categories = collect_categories(site.pages)
@@ -134,6 +136,8 @@ class _Writer:
         self.output = output
         self.previous_output = previous_output
         self.report = report
+        # The last build's folder as a prefix: `keep` is asked of every page's Markdown copy.
+        self._previous = os.path.join(previous_output, "") if previous_output else None
 
     def write(self, rel: str, text: str, optional: bool = False) -> None:
         """`optional`: a site may replace this file with its own (robots.txt, 404.html...);
@@ -152,9 +156,9 @@ class _Writer:
 
     def keep(self, rel: str) -> bool:
         """Link the last build's file, known to be unchanged, without reading it."""
-        if self.previous_output is None or self.output.exists(rel):
+        if self._previous is None or self.output.exists(rel):
             return False  # a file of static/ or content/ takes the place: write() says so
-        return self.output.link_from(os.path.join(self.previous_output, rel), rel)
+        return self.output.link_from(self._previous + rel, rel)
 
 
 # -- Tags ------------------------------------------------------------------------------------

@@ -53,13 +53,11 @@ def search_pages(
     found = []
     for page in pages:
         record = records.get(page.source.rel)
-        if (
-            record is not None
-            and record.search_digest
-            and is_indexed(page, paths)
-            and page.output_path not in files_at
-        ):
-            found.append(SearchPage(page.url, page.output_path, record.search_digest))
+        if record is None or not record.search_digest or not is_indexed(page, paths):
+            continue
+        path = page.output_path
+        if path not in files_at:
+            found.append(SearchPage(page.url, path, record.search_digest))
     return sorted(found, key=lambda p: p.output_path)
 
 
