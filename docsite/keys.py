@@ -260,6 +260,8 @@ class DependencyValues:
 
     def _value(self, key: str) -> tuple:
         site = self._site
+        if ":" not in key:  # a linked page's path: every other kind has a prefix with ':'
+            return _link_facts(site, key)
         linked_file = published_file(key)
         if linked_file is not None:
             return () if linked_file in site.linkable else (MISSING,)

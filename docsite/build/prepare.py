@@ -201,7 +201,7 @@ def check_icons(
         pages = [site.by_source[rel] for rel in sorted(changed) if rel in site.by_source]
     for page in pages:
         if page.settings.icon:
-            base_dir = posixpath.dirname(page.source.rel)
+            base_dir = page.source.rel.rpartition("/")[0]  # content paths are normalised
             problems = _icon_problems(page.settings.icon, base_dir, icons, known)
             if problems:
                 _say(problems, page.settings.where("icon", page.source.shown), report)
@@ -234,8 +234,10 @@ def _say(problems: list[_IconProblem], where: Located, report: Report) -> None:
 def _icon_problems(
     value: str, base_dir: str, icons: IconSet, known: dict[tuple[str, str], list[_IconProblem]]
 ) -> list[_IconProblem]:
-    """What is wrong with an icon value named from a folder, remembered in `known`."""
-    found = known.get((value, base_dir))
+    """What is wrong with an icon value named from a folder, remembered in `known`: an
+    icon name or an inline SVG is the same from every folder, an image path is not."""
+    key = (value, base_dir if is_image_icon(value) else "")
+    found = known.get(key)
     if found is not None:
         return found
     problems = []
@@ -251,7 +253,7 @@ def _icon_problems(
     elif icons.resolve(value) is None:
         hint = naming_hint(icons.suggestions(value)) or ICON_HINT
         problems.append(_IconProblem(False, f"unknown icon '{value}'", hint))
-    known[(value, base_dir)] = problems
+    known[key] = problems
     return problems
 
 
