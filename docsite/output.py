@@ -75,6 +75,9 @@ class OutputFolder:
         self._cloned: frozenset[str] | None = None
         self._replaced: set[str] = set()  # of those, placed again since
         self._cloning: threading.Thread | None = None
+        # Staging's folders as listed (`_holds_live`): their regular files, by name. This
+        # build asks only of files it has not placed; a folder it removes is forgotten.
+        self._listed: dict[str, frozenset[str]] = {}
 
     def _make_parent(self, path: str, rel: str) -> None:
         folder = os.path.dirname(path)
@@ -158,15 +161,23 @@ class OutputFolder:
         known = self._trusted
         return known is not None and rel in known.placed and rel not in known.fresh
 
-    def _holds_live(self, rel: str, path: str) -> bool:
+    def _holds_live(self, rel: str) -> bool:
         """Whether staging's file at `rel` is known to be the live site's (the ledger says
-        the last build placed it as the spare tree's file), and is still there."""
+        the last build placed it as the spare tree's file), and is still there: a file of
+        the folder as listed the first time one of its files is asked about (one listing
+        for the search index's 5,000 fragments, not a look at each)."""
         if not self._staged_as_live(rel):
             return False
-        try:
-            return stat.S_ISREG(os.lstat(path).st_mode)
-        except OSError:
-            return False
+        folder, _, name = rel.rpartition("/")
+        files = self._listed.get(folder)
+        if files is None:
+            files = self._listed[folder] = _regular_files(self._staging_prefix + folder)
+        return name in files
+
+    def relist(self) -> None:
+        """Forget the folders as listed: processes of this build (the render's workers)
+        have written and cleared paths in staging since."""
+        self._listed.clear()
 
     def _holds_as_written(self, rel: str, expected: tuple[int, int]) -> bool:
         """Whether staging's file at `rel` is known to be the live site's (`_holds_live`)
@@ -222,6 +233,7 @@ class OutputFolder:
                 if inside is not None:
                     raise OutputClash(rel, inside) from None
                 remove_tree(path, ignore_errors=False)
+                self._listed.clear()
         self.placed.add(rel)
         return path
 
@@ -267,9 +279,7 @@ class OutputFolder:
         path = self._staging_prefix + rel
         live = os.fspath(existing) == self._live_prefix + rel  # the live site's own
         try:
-            if self.reused and (
-                (live and self._holds_live(rel, path)) or same_inode(existing, path)
-            ):
+            if self.reused and ((live and self._holds_live(rel)) or same_inode(existing, path)):
                 self.placed.add(rel)
             else:
                 os.link(existing, self.place(rel))
@@ -373,6 +383,15 @@ class OutputFolder:
         for rel in sorted(folders, key=len, reverse=True):  # the deepest first
             with contextlib.suppress(OSError):  # not empty: it holds placed files
                 os.rmdir(os.path.join(self.staging, rel))
+
+
+def _regular_files(folder: str) -> frozenset[str]:
+    """The names of a folder's regular files (no symlinks); none when it cannot be read."""
+    try:
+        with os.scandir(folder) as entries:
+            return frozenset(e.name for e in entries if e.is_file(follow_symlinks=False))
+    except OSError:
+        return frozenset()
 
 
 def folder_id(folder: Path | str) -> tuple[int, int] | None:

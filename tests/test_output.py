@@ -228,3 +228,26 @@ def test_a_file_placed_again_after_the_copy_began_is_not_taken_from_the_copy(tmp
     assert (target / "a.html").read_text() == "second"
     assert (target / "b.html").read_text() == "kept"
     assert (target / "c.html").read_text() == "late"
+
+
+def test_a_file_cleared_in_staging_since_its_folder_was_listed_is_linked_again(tmp_path):
+    """Whether staging holds the live site's file comes from its folder's listing, taken
+    once; after `relist` (the render's workers wrote into staging), a file cleared since is
+    linked from the site again rather than taken as there."""
+    target, spare = tmp_path / "site", tmp_path / "cache" / "spare"
+    with OutputFolder(target, spare) as out:
+        out.write_text("docs/a.html", "a")
+        out.write_text("docs/b.html", "b")
+        out.start_spare()
+        out._finish_spare()
+        ledger = out.ledger()
+        out.commit()
+    with OutputFolder(target, spare, ledger) as out:
+        assert out.link_from(target / "docs/a.html", "docs/a.html")  # docs/ is listed now
+        os.unlink(out.staging / "docs/b.html")  # as a worker clears a path it writes
+        out.relist()
+        assert out.link_from(target / "docs/b.html", "docs/b.html")
+        assert (out.staging / "docs/b.html").is_file()
+        out.commit()
+    assert (target / "docs/a.html").read_text() == "a"
+    assert (target / "docs/b.html").read_text() == "b"

@@ -190,6 +190,7 @@ def _write_site(
             builder = _page_builder(ctx, files_at)
             plan = plan_pages(ctx, shared, lambda jobs: _parse_ahead(ctx, builder, jobs))
             records, copies = _render_pages(ctx, builder, plan, result, feeder, patcher)
+            ctx.output.relist()  # the workers wrote into staging
             searched = _searched(ctx, records, files_at)
             # Pagefind makes its files, or the last index is patched, while the rest is written.
             if feeder is not None:
