@@ -716,6 +716,29 @@ def test_pages_read_by_another_docsite_are_read_again(tmp_path, monkeypatch):
     assert sorted(read) == every
 
 
+def test_the_engines_hash_is_kept_under_its_files_signatures(tmp_path):
+    """A build takes docsite's hash from the project's cache while docsite's files have the
+    signatures it was made from; an edited file is hashed again, and its memo replaces the
+    last one."""
+    package, folder = tmp_path / "engine", tmp_path / "cache"
+    write_files(package, {"a.py": "A = 1\n", "sub/b.py": "B = 2\n", "notes.txt": "x"})
+    folder.mkdir()
+    first = docsite.cache.recall_engine_digest(folder, package)
+    assert first == docsite.cache.sources_digest(package)
+    (memo,) = folder.glob("engine-*")
+    memo.write_text("0" * 32)  # a memo is read, not the files: this one says so
+    assert docsite.cache.recall_engine_digest(folder, package) == "0" * 32
+    memo.write_text("not a hash")
+    assert docsite.cache.recall_engine_digest(folder, package) == first
+    (package / "notes.txt").write_text("y")  # not Python: the same engine
+    assert docsite.cache.recall_engine_digest(folder, package) == first
+    (package / "sub/b.py").write_text("B = 3\n")
+    changed = docsite.cache.recall_engine_digest(folder, package)
+    assert changed == docsite.cache.sources_digest(package) != first
+    assert [p.name for p in folder.glob("engine-*")] != [memo.name]
+    assert len(list(folder.glob("engine-*"))) == 1
+
+
 def spare_tree(root: Path) -> Path:
     (spare,) = (root / CACHE_DIR).glob("spare-*")
     return spare
