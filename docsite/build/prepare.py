@@ -157,8 +157,8 @@ def check_output_names(site: SiteContent, report: Report) -> bool:
     fits = True
     for page in site.pages:
         for path in (page.output_path, page.markdown_path):
-            if len(path.encode("utf-8")) <= NAME_MAX:
-                continue  # no name in it can be longer than the whole
+            if len(path) * 4 <= NAME_MAX or len(path.encode("utf-8")) <= NAME_MAX:
+                continue  # no name in it can be longer than the whole (4 bytes a character)
             longest = max(path.split("/"), key=lambda name: len(name.encode("utf-8")))
             size = len(longest.encode("utf-8"))
             if size <= NAME_MAX:
