@@ -63,6 +63,9 @@ class SizeResult:
     # Cold builds in alternating rounds, where the baselines run (compare_cold): seconds by
     # generator. `mkdocs` and `zensical` are their medians, and the ratios are to docsite's.
     rounds: dict[str, list[float]] = field(default_factory=dict)
+    # Body edits of other pages after `body_edit_again`: with it, the steady state of editing
+    # as a median, where one edit varies by a third on a busy machine (`edits_line`).
+    more_body_edits: list[Run] = field(default_factory=list)
 
 
 # Python as on a user's machine, which caches compiled modules: some environments (this
@@ -140,8 +143,9 @@ def docsite_command(out: Path, jobs: int, engine: Path = REPO) -> list[str]:
     ]
 
 
-def _edit_body(corpus: Corpus, which: int = 2) -> None:
-    path = corpus.content / corpus.pages[len(corpus.pages) // which]
+def _edit_body(corpus: Corpus, part: tuple[int, int] = (1, 2)) -> None:
+    """Add a paragraph to the page `part` of the way down the list: (1, 2) is halfway."""
+    path = corpus.content / corpus.pages[len(corpus.pages) * part[0] // part[1]]
     path.write_text(path.read_text() + "\nOne more paragraph, edited for the benchmark.\n")
 
 
@@ -345,8 +349,12 @@ def measure(
     body_edit = timed(command, corpus.root)
     _edit_label(corpus)
     label_edit = timed(command, corpus.root)
-    _edit_body(corpus, which=4)
+    _edit_body(corpus, (1, 4))
     body_edit_again = timed(command, corpus.root)
+    more_body_edits = []
+    for part in MORE_EDITS:
+        _edit_body(corpus, part)
+        more_body_edits.append(timed(command, corpus.root))
     total_mb, median_kb, largest_kb = output_sizes(out)
     result = SizeResult(
         pages,
@@ -359,6 +367,7 @@ def measure(
         round(median_kb, 1),
         round(largest_kb, 1),
     )
+    result.more_body_edits = more_body_edits
     result.cache = cache_sizes(corpus.root / ".docsite-cache", out)
     result.search = measure_search(out) if search else {}
     result.watch = watch_figures(corpus, engine) if watch else {}
@@ -374,6 +383,7 @@ def measure(
         "body_edit/cold": round(body_edit.seconds / cold.seconds, 4),
         "label_edit/cold": round(label_edit.seconds / cold.seconds, 4),
         "body_edit_again/cold": round(body_edit_again.seconds / cold.seconds, 4),
+        "body_edit_median/cold": round(steady_body_edit(result) / cold.seconds, 4),
     }
     if result.mkdocs is not None:
         # With a timed-out MkDocs run this is a lower bound (printed as ">").
@@ -381,6 +391,31 @@ def measure(
     if result.zensical is not None:
         result.ratios["zensical/docsite_cold"] = round(result.zensical.seconds / docsite_cold, 2)
     return result
+
+
+# Where the body edits after the second one are, down the list of pages: other pages than
+# the first edits' (1/2 and 1/4), each its own from 20 pages up.
+MORE_EDITS = ((1, 10), (6, 10), (7, 10), (9, 10))
+
+
+def steady_body_edits(result: SizeResult) -> list[float]:
+    """The body edits after the first (seconds), in the order they ran."""
+    return [run.seconds for run in [result.body_edit_again, *result.more_body_edits]]
+
+
+def steady_body_edit(result: SizeResult) -> float:
+    """The median of the body edits after the first (seconds)."""
+    return statistics.median(steady_body_edits(result))
+
+
+def edits_line(result: SizeResult) -> str:
+    """The body edits after the first, edit by edit, and their median against the cold build."""
+    each = " ".join(f"{seconds:.2f}" for seconds in steady_body_edits(result))
+    median = steady_body_edit(result)
+    return (
+        f"one-page body edits at {result.pages} pages after the first, edit by edit (s): {each}; "
+        f"median {median:.2f} ({median / result.cold.seconds:.1%} of the cold build)"
+    )
 
 
 def watch_figures(corpus: Corpus, engine: Path) -> dict[str, float]:
@@ -572,6 +607,8 @@ def _print(report: dict, results: list[SizeResult]) -> None:
     cores = report.get("cpus") or 1
     for r in results:
         print(cpu_line(r, cores))
+    for r in results:
+        print(edits_line(r))
     for r in results:
         if r.rounds:
             each = "; ".join(

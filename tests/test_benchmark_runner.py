@@ -206,3 +206,36 @@ def test_the_start_up_figure_imports_the_engine_given(tmp_path):
         f"start-up: Python {figures['python_s']:.2f} s; with the imports of a build that "
         f"renders {figures['imports_s']:.2f} s"
     )
+
+
+def test_the_steady_edit_is_the_median_of_five_edits_of_other_pages(tmp_path, monkeypatch):
+    """One edit varies by a third on a busy machine: after the first edit, five body edits
+    of five other pages are timed, and their median is set against the cold build."""
+    pages = [f"p{i}.md" for i in range(40)]
+    for rel in pages:
+        (tmp_path / "content").mkdir(exist_ok=True)
+        (tmp_path / "content" / rel).write_text("# Page\n")
+    monkeypatch.setattr(runner, "generate", lambda *a, **k: Corpus(tmp_path, pages))
+    monkeypatch.setattr(runner, "output_sizes", lambda out: (1.0, 1.0, 1.0))
+    monkeypatch.setattr(runner, "cache_sizes", lambda *a: {})
+    seconds = iter([20.0, 0.05, 1.9, 2.5, 1.3, 1.2, 1.6, 1.1, 1.4])
+    texts = {rel: "# Page\n" for rel in pages}
+    changed: list[list[str]] = []  # before each build, the pages edited since the last
+
+    def fake_timed(*args, **kwargs) -> Run:
+        now = {rel: (tmp_path / "content" / rel).read_text() for rel in pages}
+        changed.append([rel for rel in pages if now[rel] != texts[rel]])
+        texts.update(now)
+        return Run(next(seconds), 0.0)
+
+    monkeypatch.setattr(runner, "timed", fake_timed)
+    result = runner.measure(40, tmp_path, 2, None, search=False, watch=False)
+    assert [run.seconds for run in result.more_body_edits] == [1.2, 1.6, 1.1, 1.4]
+    assert runner.steady_body_edit(result) == 1.3  # of 1.3 1.2 1.6 1.1 1.4
+    assert result.ratios["body_edit_median/cold"] == 0.065
+    line = runner.edits_line(result)
+    assert line.endswith("(s): 1.30 1.20 1.60 1.10 1.40; median 1.30 (6.5% of the cold build)")
+    # cold, no change, then each edit changes one page: the five steady ones, five others.
+    assert changed[:2] == [[], []] and all(len(pages) == 1 for pages in changed[2:])
+    first, steady = changed[2][0], [pages[0] for pages in changed[4:]]
+    assert len(set(steady)) == 5 and first not in steady
