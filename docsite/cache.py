@@ -111,6 +111,10 @@ class CacheState(InputsState):
 SPLIT_FILES = 32
 
 
+# The name a split part without pages goes by: no file holds it.
+EMPTY_PART = ""
+
+
 def split_file_of(rel: str) -> int:
     """Which of its files a split part keeps the page at `rel` in (stable across runs)."""
     return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SPLIT_FILES
@@ -194,8 +198,11 @@ class BuildCache:
         """The dict kept in the files `names`; None when one is missing or unreadable."""
         if len(names) != SPLIT_FILES:
             return None
-        files = []
+        files: list[tuple[str, dict[str, Any]]] = []
         for name in names:
+            if name == EMPTY_PART:
+                files.append((name, {}))
+                continue
             path = self.folder / name
             if not path.is_file():
                 self.notes.append(f"cache ignored: {path} is missing")
@@ -321,6 +328,9 @@ class BuildCache:
             known = split.files[number] if split.files else None
             if known is not None and _same_values(known[1], part):
                 files.append(known)
+                continue
+            if not part:  # a small site leaves most parts empty: no file for those
+                files.append((EMPTY_PART, part))
                 continue
             with collector_paused():
                 data = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)

@@ -609,6 +609,24 @@ def test_an_edit_rewrites_only_the_record_file_of_its_page(tmp_path, monkeypatch
     assert tree(out) == clean_build(root, tmp_path / "clean")
 
 
+def test_a_small_site_keeps_no_files_for_its_empty_parts(tmp_path):
+    """Two pages fill at most two of the cache's parts: the empty ones have no file, and
+    the next build still takes the whole cache (one page rendered, not both)."""
+    root = tmp_path / "proj"
+    pages = {"content/index.md": "# Home\n\n[A](a.md)\n", "content/a.md": "# A\n\nText.\n"}
+    write_files(root, {"docsite.yml": "title: X\n", **pages})
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    parts = {split_file_of(rel) for rel in ("index.md", "a.md")}
+    assert len(record_files(root)) == len(parts) < SPLIT_FILES
+    assert len(list((root / CACHE_DIR).glob("pages-*-*.pickle"))) == len(parts)
+    edit(root / "content/a.md", "Text.", "Other text.")
+    result = build_site(BuildOptions(root=root, out=out))
+    assert result.ok and result.rendered == 1, result.notes
+    assert not any("cache ignored" in note for note in result.notes)
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
 def in_record_file(root: Path, rel: str) -> list[str]:
     """The pages whose records are kept with that of `rel`."""
     pages = BuildCache(root, root / "site").state.pages
