@@ -143,7 +143,7 @@ def parse_log(text: str) -> dict[str, str]:
 
 
 def _git(cwd: Path, *args: str) -> str | None:
-    if not cwd.is_dir():
+    if not cwd.is_dir() or not _may_be_in_git(cwd):
         return None
     try:
         done = subprocess.run(
@@ -159,3 +159,19 @@ def _git(cwd: Path, *args: str) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout if done.returncode == 0 else None
+
+
+def _may_be_in_git(folder: Path) -> bool:
+    """Whether git may find a repository for `folder`: a `.git` in it or a folder above
+    (of its real path, which git walks), or GIT_DIR set. Outside one, a build asks nothing
+    of git: each question starts a process (two a build, 2-3 ms each)."""
+    if os.environ.get("GIT_DIR"):
+        return True
+    path = os.path.realpath(folder)
+    while True:
+        if os.path.lexists(os.path.join(path, ".git")):
+            return True
+        parent = os.path.dirname(path)
+        if parent == path:
+            return False
+        path = parent

@@ -14,6 +14,7 @@ from test_incremental import EDITS, clean_build, make_site, tree
 
 import docsite.build
 import docsite.cache
+import docsite.gitdates
 from docsite import __main__ as entry
 from docsite import cli, stamp
 from docsite.cache import CACHE_DIR, BuildCache
@@ -224,6 +225,29 @@ def test_in_git_the_stamp_answers_without_git_until_head_moves(
     GIT_MOVES[move](root)
     assert build(root) == 0 and len(builds) == 2, "HEAD moved unseen"
     assert build(root) == 0 and len(builds) == 2
+
+
+def test_outside_git_a_build_starts_no_git(tmp_path, monkeypatch):
+    """With no `.git` in the content folder or above it, and no GIT_DIR, git could not
+    answer: a build does not start it (two processes a build). With GIT_DIR, it does."""
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=1)
+    assert not any((folder / ".git").exists() for folder in root.resolve().parents)
+    started: list[list[str]] = []
+    real_run = subprocess.run
+
+    def run(command, *args, **kwargs):
+        if command[0] == "git":
+            started.append(command)
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr(docsite.gitdates.subprocess, "run", run)
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    assert docsite.build.build_site(docsite.build.BuildOptions(root=root)).ok
+    assert started == []
+    monkeypatch.setenv("GIT_DIR", os.fspath(tmp_path / "elsewhere.git"))
+    assert docsite.build.build_site(docsite.build.BuildOptions(root=root)).ok
+    assert started and all(command[0] == "git" for command in started)
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
