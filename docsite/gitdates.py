@@ -161,17 +161,21 @@ def _git(cwd: Path, *args: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def _may_be_in_git(folder: Path) -> bool:
-    """Whether git may find a repository for `folder`: a `.git` in it or a folder above
-    (of its real path, which git walks), or GIT_DIR set. Outside one, a build asks nothing
-    of git: each question starts a process (two a build, 2-3 ms each)."""
-    if os.environ.get("GIT_DIR"):
-        return True
+def git_markers(folder: Path) -> list[str]:
+    """Where git looks for the repository of `folder`: a `.git` in it and in each folder
+    above it, on its real path (the one git walks)."""
+    markers = []
     path = os.path.realpath(folder)
     while True:
-        if os.path.lexists(os.path.join(path, ".git")):
-            return True
+        markers.append(os.path.join(path, ".git"))
         parent = os.path.dirname(path)
         if parent == path:
-            return False
+            return markers
         path = parent
+
+
+def _may_be_in_git(folder: Path) -> bool:
+    """Whether git may find a repository for `folder`: one of its `git_markers`, or GIT_DIR
+    set. Outside one, a build asks nothing of git: each question starts a process (two a
+    build, 2-3 ms each)."""
+    return bool(os.environ.get("GIT_DIR")) or any(map(os.path.lexists, git_markers(folder)))

@@ -153,11 +153,14 @@ def environment() -> list[tuple[str, str]]:
     return sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIXES))
 
 
-def engine_files() -> tuple[dict[str, Signature | None], dict[str, str | None]]:
-    """docsite's own modules and folders: a changed engine is never trusted."""
+def engine_files(
+    top: str = ENGINE_DIR,
+) -> tuple[dict[str, Signature | None], dict[str, str | None]]:
+    """docsite's own modules and folders (those of the package at `top`): a changed engine
+    is never trusted."""
     files: dict[str, Signature | None] = {}
     folders: dict[str, str | None] = {}
-    for folder, subfolders, names in os.walk(ENGINE_DIR):
+    for folder, subfolders, names in os.walk(top):
         subfolders[:] = [n for n in subfolders if n != "__pycache__"]
         folders[folder] = listing(folder)
         for name in names:

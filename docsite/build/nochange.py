@@ -19,6 +19,7 @@ from docsite.cache import BuildCache, InputHasher, content_digest, hash_all_requ
 from docsite.config import CONFIG_NAMES, SiteConfig
 from docsite.context import BuildOptions
 from docsite.diagnostics import Diagnostic
+from docsite.gitdates import git_markers, head_commit, head_files
 from docsite.icons import icon_pack_roots
 from docsite.output import OUTPUT_MARKER
 from docsite.retype_config import RETYPE_CONFIG_NAMES
@@ -117,8 +118,6 @@ def _commit(config: SiteConfig, files: dict[str, tuple[int, ...] | None], starte
     """The commit the next build asks git about; '' when there is none, or when the files
     git reads HEAD from, unchanged since before the build, go in the stamp instead: then
     saying the site is up to date runs no git."""
-    from docsite.gitdates import head_commit, head_files
-
     commit = head_commit(config.content_dir)
     paths = head_files(config.content_dir) if commit else None
     if paths is None:
@@ -213,7 +212,5 @@ def _add_folders(
 
 def _add_git_absence(files: dict[str, tuple[int, ...] | None], config: SiteConfig) -> None:
     """Outside git, a repository made around the content folder later is a change."""
-    folder = config.content_dir.resolve()
-    for parent in (folder, *folder.parents):
-        path = os.fspath(parent / ".git")
+    for path in git_markers(config.content_dir):
         files.setdefault(path, stamp.signature(path))

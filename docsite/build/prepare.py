@@ -201,8 +201,7 @@ def check_icons(
         pages = [site.by_source[rel] for rel in sorted(changed) if rel in site.by_source]
     for page in pages:
         if page.settings.icon:
-            base_dir = page.source.rel.rpartition("/")[0]  # content paths are normalised
-            problems = _icon_problems(page.settings.icon, base_dir, icons, known)
+            problems = _icon_problems(page.settings.icon, page.folder, icons, known)
             if problems:
                 _say(problems, page.settings.where("icon", page.source.shown), report)
     for folder in site.folders.values():
