@@ -397,10 +397,11 @@ def test_a_stamp_names_the_request_it_answers(tmp_path):
     assert stamp.CACHE_DIR == CACHE_DIR
 
 
-@pytest.mark.parametrize("damage", [b"not zlib", None])
+@pytest.mark.parametrize("damage", [b"not zlib", None, "cut short"])
 def test_parsed_markdown_of_another_format_or_damaged_is_parsed_again(tmp_path, damage):
     """The cache keeps each page's parsed Markdown compressed; a file in the old format
-    (a bare pickle) or a damaged one costs a parse, never a crash or a wrong page."""
+    (a bare pickle) or a damaged one costs a parse, never a crash or a wrong page. It is
+    written in place: a build stopped while writing one leaves it cut short."""
     import pickle
 
     from docsite.build import BuildOptions, build_site
@@ -414,6 +415,8 @@ def test_parsed_markdown_of_another_format_or_damaged_is_parsed_again(tmp_path, 
     for path in parsed:
         if damage is None:  # as the last format stored it
             path.write_bytes(pickle.dumps(docsite.cache.zlib.decompress(path.read_bytes())))
+        elif damage == "cut short":
+            path.write_bytes(path.read_bytes()[:-4])  # all but the checksum
         else:
             path.write_bytes(damage)
     # A label changes the sidebar of the pages around it: they are rendered again.
