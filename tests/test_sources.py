@@ -7,7 +7,7 @@ from conftest import write_files
 from docsite.build import BuildOptions, build_site
 from docsite.diagnostics import DiagnosticError, Report
 from docsite.reading import read_text
-from docsite.sources import Discovery, PathRules, discover, rediscover
+from docsite.sources import Discovery, PathRules, discover, file_suffix, rediscover
 
 
 def test_discover_skips_underscore_and_dot_names_and_sorts(tmp_path):
@@ -247,3 +247,14 @@ def test_an_output_folder_used_before_is_not_read_as_content(tmp_path):
     assert not (root / "site/public").exists()
     (warning,) = [d for d in result.report.items if d.file == "public"]
     assert "not read as content" in warning.message and "delete it" in warning.hint
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["page.md", "PAGE.MD", "a.b.yml", "a.", "a", ".md", "..md", ".a.md", "a..md", "...", "._x"],
+)
+def test_a_files_suffix_is_the_one_os_path_finds(name):
+    """The walk's own suffix of a name agrees with os.path.splitext, leading dots too."""
+    import os
+
+    assert file_suffix(name) == os.path.splitext(name)[1].lower()
