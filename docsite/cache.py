@@ -27,7 +27,7 @@ from docsite.stamp import engine_files
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
-CACHE_FORMAT = 8
+CACHE_FORMAT = 9
 CACHE_VERSION = f"{CACHE_FORMAT}:{__version__}:{sys.version_info[:2]}"
 
 # An input file as the cache knows it: (content hash, its signature: size, mtime, ctime, inode).
@@ -74,6 +74,48 @@ class PageRecord:
     source_digest: str = ""  # of the page's file when this record was made
     search_digest: str = ""  # of the part of the page that search indexes
     backlinks: tuple = ()  # the pages linking to it it was rendered with (docsite.backlinks)
+
+    def __getstate__(self) -> dict:
+        """The fields, those of SELDOM_READ as one pickle of their own (see `_Unpacked`)."""
+        state = dict(self.__dict__)
+        if _PACKED in state:  # read as stored, and its packed fields not asked for since
+            for name in SELDOM_READ:
+                state.pop(name, None)
+        else:
+            fields = tuple(state.pop(name) for name in SELDOM_READ)
+            state[_PACKED] = pickle.dumps(fields, pickle.HIGHEST_PROTOCOL)
+        return state
+
+
+# The fields of a record a rebuild reads for few pages: those rendered again, the pages
+# they link to, and the pages whose backlinks may change. The cache stores them as one
+# pickle, unpickled the first time one of them is read: at 5,000 pages they are half the
+# time of loading the records, and a body edit reads them for one page.
+SELDOM_READ = ("anchors", "page_links", "backlinks")
+_PACKED = "packed"
+
+
+class _Unpacked:
+    """A field of SELDOM_READ, taken from the record's packed pickle when first read."""
+
+    def __init__(self, name: str, default: Any):
+        self.name = name
+        self.default = default
+
+    def __get__(self, record: PageRecord | None, owner: type) -> Any:
+        if record is None:
+            return self.default  # the class's own: the field's default, as dataclasses set
+        state = record.__dict__
+        packed = state.get(_PACKED)
+        if packed is not None:
+            for name, value in zip(SELDOM_READ, pickle.loads(packed), strict=True):
+                state.setdefault(name, value)
+            state.pop(_PACKED, None)
+        return state[self.name]
+
+
+for _name in SELDOM_READ:
+    setattr(PageRecord, _name, _Unpacked(_name, getattr(PageRecord, _name, None)))
 
 
 @dataclass

@@ -3,6 +3,7 @@
 import os
 import random
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,8 +18,10 @@ from docsite.build import plan as plan_module
 from docsite.cache import (
     CACHE_DIR,
     HASH_ALL_ENV,
+    SELDOM_READ,
     SPLIT_FILES,
     BuildCache,
+    PageRecord,
     content_digest,
     split_file_of,
 )
@@ -987,3 +990,42 @@ def test_a_label_edit_works_out_the_markdown_keys_of_the_pages_it_may_change_onl
 
 
 EDITS_PAGE = {"label": "s2/p5.md", "order": "s0/p1.md"}
+
+
+def test_a_records_links_and_anchors_are_unpickled_when_first_read():
+    """The cache keeps a record's anchors, links and backlinks as one pickle of their own,
+    unpickled the first time one is read; a record pickled again before that keeps it."""
+    import pickle
+
+    record = PageRecord(
+        "markdown key", {"b.md": ("B",)}, "page key", "a/index.html", "html", (1, 2),
+        frozenset(), [], ["part"], [("b.md", "part", 3, 4)], backlinks=("b.md",),
+    )  # fmt: skip
+    stored = pickle.dumps(record)
+    loaded = pickle.loads(stored)
+    assert not set(SELDOM_READ) & set(vars(loaded))
+    assert pickle.dumps(loaded) == stored  # not unpickled to be pickled again
+    assert loaded.page_links == [("b.md", "part", 3, 4)]
+    assert set(SELDOM_READ) <= set(vars(loaded))  # all three, at once
+    assert loaded == record and pickle.loads(pickle.dumps(loaded)) == record
+    assert pickle.loads(pickle.dumps(replace(record, backlinks=()))).backlinks == ()
+    assert PageRecord.backlinks == ()  # the field's default, as the class gives it
+
+
+def test_a_body_edit_unpickles_the_links_of_its_own_page_alone(tmp_path):
+    """At 5,000 pages, the records' anchors, links and backlinks are half the time of
+    loading them: a body edit that keeps the site's links reads them for its page only
+    (the pages reused are the records as loaded, none of them read), and the site is a
+    clean build's."""
+    root = tmp_path / "proj"
+    make_site(root)
+    out = root / "site"
+    page = root / "content/s1/p3.md"
+    for more in ("", "More.\n", "And more.\n"):  # the last two keep the site key
+        page.write_text(page.read_text() + more)
+        result = build_site(BuildOptions(root=root, out=out))
+        assert result.ok
+    cache = next(item for item in result.loaded if isinstance(item, BuildCache))
+    read = [rel for rel, record in cache.state.pages.items() if SELDOM_READ[0] in vars(record)]
+    assert result.rendered == 1 and read == ["s1/p3.md"]
+    assert tree(out) == clean_build(root, tmp_path / "clean")

@@ -100,7 +100,8 @@ def plan_pages(ctx: BuildContext, shared: SharedKeys, parse: ParseLinks) -> Page
     plan = PagePlan()
     for survey in surveys:
         rel = survey.page.source.rel
-        _decide(ctx, plan, shared, values, survey, backlinks.get(rel, ()), rel in parsed)
+        listed = backlinks.get(rel, ()) if backlinks is not None else None
+        _decide(ctx, plan, shared, values, survey, listed, rel in parsed)
     return plan
 
 
@@ -113,11 +114,13 @@ def _values(ctx: BuildContext) -> DependencyValues:
 
 def _backlinks(
     ctx: BuildContext, surveys: list[_Survey], parse: ParseLinks, same_site: bool
-) -> tuple[dict[str, tuple[Backlink, ...]], set[str]]:
+) -> tuple[dict[str, tuple[Backlink, ...]] | None, set[str]]:
     """Every page's backlinks, and the pages parsed to find them: the others' links are
     those of their last build, whose parse is still valid. When the site key is the same
     (it holds every title, URL, setting and the order the lists show) and so is every
-    page's list of links, each page's backlinks are its record's."""
+    page's list of links, each page's backlinks are its record's: None says so, and a
+    page reused unchanged never reads them (the cache unpickles a record's backlinks when
+    they are first read: cache.SELDOM_READ)."""
     if not any_backlinks(ctx.site, ctx.config.backlinks):
         return {}, set()
     jobs = [
@@ -127,8 +130,7 @@ def _backlinks(
     ]
     found = parse(jobs) if jobs else {}
     if same_site and _links_as_recorded(surveys, found):
-        recorded = [s for s in surveys if s.record is not None and s.record.backlinks]
-        return {s.page.source.rel: s.record.backlinks for s in recorded}, set(found)
+        return None, set(found)
     links = dict(found)
     for survey in surveys:
         rel = survey.page.source.rel
@@ -156,15 +158,18 @@ def _decide(
     shared: SharedKeys,
     values: DependencyValues,
     survey: _Survey,
-    backlinks: tuple[Backlink, ...],
+    backlinks: tuple[Backlink, ...] | None,
     parsed: bool,
 ) -> None:
-    """Reuse the page, or plan its job; `parsed`: its body was parsed in this build."""
+    """Reuse the page, or plan its job; `parsed`: its body was parsed in this build.
+    `backlinks`: None when they are its record's."""
     page, record = survey.page, survey.record
     rel = page.source.rel
-    if survey.fast and record is not None and record.backlinks == backlinks:
+    if survey.fast and record is not None and (backlinks is None or record.backlinks == backlinks):
         _reuse(ctx, plan, page, record)  # nothing it shows changed: no keys to work out
         return
+    if backlinks is None:  # its record's: every page has one then
+        backlinks = record.backlinks if record is not None else ()
     survey.known(shared, values)
     base_key = key_of(page_inputs(page, survey.markdown_key, ctx.theme, shared, backlinks))
     plan.base_keys[rel] = base_key
