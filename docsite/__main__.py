@@ -16,7 +16,7 @@ def main() -> int:
         return 0
     from docsite.cli import main as command_line
 
-    return command_line(argv, stamp_checked=wanted is not None, own_process=True)
+    return command_line(argv, plain=wanted, own_process=True)
 
 
 def run() -> None:

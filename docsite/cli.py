@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, TextIO
 
 from docsite import __version__
@@ -17,6 +17,8 @@ from docsite.uptodate import BuildRequest, answered, plural, shown_path
 # Imported where used: a command loads what it needs (a build with nothing to do is
 # answered before this module loads: docsite.uptodate).
 if TYPE_CHECKING:
+    import argparse
+
     from docsite.build import BuildResult
     from docsite.config import SiteConfig
     from docsite.context import BuildOptions
@@ -29,6 +31,8 @@ DEFAULT_COMMAND = "build"
 
 def _option_groups() -> tuple[argparse.ArgumentParser, ...]:
     """The options several commands share: project, building, reporting, output, serving."""
+    import argparse  # here: a plain build whose stamp does not hold never parses with it
+
     project = argparse.ArgumentParser(add_help=False)
     project.add_argument(
         "-c",
@@ -92,6 +96,8 @@ def _option_groups() -> tuple[argparse.ArgumentParser, ...]:
 
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The parser, and each command's own parser (to say which command takes an option)."""
+    import argparse
+
     project, building, reporting, output, serving = _option_groups()
     parser = argparse.ArgumentParser(
         prog="docsite",
@@ -164,34 +170,27 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
 
 
 def main(
-    argv: list[str] | None = None, *, stamp_checked: bool = False, own_process: bool = False
+    argv: list[str] | None = None,
+    *,
+    plain: BuildRequest | None = None,
+    own_process: bool = False,
 ) -> int:
-    """The command line; `stamp_checked`: docsite.uptodate found no stamp that answers
-    this build already (docsite.__main__), so it is not asked again. `own_process`: the
-    process is this command's alone (not a caller's, as in tests), and ends with it."""
+    """The command line; `plain`: a build spelt plainly, as docsite.uptodate read it,
+    whose stamp does not hold (docsite.__main__): it is not asked again, and argparse is
+    not needed (its import and parser are about 15 ms of a one-page rebuild). `own_process`:
+    the process is this command's alone (not a caller's, as in tests), and ends with it."""
     started = time.perf_counter()
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    first = args_list[0] if args_list else ""
-    if not first or (first.startswith("-") and first not in ("-h", "--help", "--version")):
-        args_list.insert(0, DEFAULT_COMMAND)  # `docsite` and `docsite --strict` build
-    elif not first.startswith("-") and first not in COMMANDS:
-        from docsite.diagnostics import did_you_mean
-
-        hint = did_you_mean(args_list[0], COMMANDS)
-        print(
-            f"docsite: error: unknown command '{args_list[0]}'"
-            + (f"; {hint}" if hint else f"; the commands are {', '.join(COMMANDS)}"),
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    parser, command_parsers = _parser()
-    args, unknown = parser.parse_known_args(args_list)
-    if unknown:
-        return _unknown_arguments(command_parsers, args.command, unknown)
-    root, config_file = _project(getattr(args, "config", None))
+    if plain is not None:
+        args, root, config_file = _plain_arguments(plain)
+    else:
+        parsed = _parsed(list(sys.argv[1:] if argv is None else argv))
+        if isinstance(parsed, int):
+            return parsed
+        args = parsed
+        root, config_file = _project(getattr(args, "config", None))
     no_color = getattr(args, "no_color", False)
     paint = painter(wants_color(sys.stderr, no_color) and wants_color(sys.stdout, no_color))
-    wanted = None if stamp_checked else _stamp_request(args, root, config_file)
+    wanted = None if plain is not None else _stamp_request(args, root, config_file)
     if wanted is not None and answered(wanted, started):
         return EXIT_OK
     from docsite.context import BuildOptions
@@ -245,6 +244,45 @@ def main(
         return 130
 
 
+def _parsed(args_list: list[str]) -> argparse.Namespace | int:
+    """The arguments as argparse reads them, or the exit code of a mistake it reported."""
+    first = args_list[0] if args_list else ""
+    if not first or (first.startswith("-") and first not in ("-h", "--help", "--version")):
+        args_list.insert(0, DEFAULT_COMMAND)  # `docsite` and `docsite --strict` build
+    elif not first.startswith("-") and first not in COMMANDS:
+        from docsite.diagnostics import did_you_mean
+
+        hint = did_you_mean(args_list[0], COMMANDS)
+        print(
+            f"docsite: error: unknown command '{args_list[0]}'"
+            + (f"; {hint}" if hint else f"; the commands are {', '.join(COMMANDS)}"),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    parser, command_parsers = _parser()
+    args, unknown = parser.parse_known_args(args_list)
+    if unknown:
+        return _unknown_arguments(command_parsers, args.command, unknown)
+    return args
+
+
+def _plain_arguments(plain: BuildRequest) -> tuple[SimpleNamespace, Path, Path | None]:
+    """What argparse would make of a build spelt plainly (the options docsite.uptodate
+    reads), with the project folder and config file `_project` would find."""
+    args = SimpleNamespace(
+        command=DEFAULT_COMMAND,
+        no_color=plain.no_color,
+        strict=plain.strict,
+        quiet=plain.quiet,
+        verbose=False,
+        jobs=plain.jobs,
+        no_cache=False,
+        format="text",
+        out=Path(plain.out) if plain.out is not None else None,
+    )
+    return args, Path(plain.root), Path(plain.config) if plain.config else None
+
+
 def _stamp_request(
     args: argparse.Namespace, root: Path, config_file: Path | None
 ) -> BuildRequest | None:
@@ -258,6 +296,7 @@ def _stamp_request(
         args.strict,
         args.quiet,
         args.no_color,
+        args.jobs,
     )
 
 
@@ -496,6 +535,8 @@ def _summary(
 
 
 def _positive_int(text: str) -> int:
+    import argparse  # loaded already: argparse is reading the arguments
+
     try:
         value = int(text)
     except ValueError:
@@ -506,6 +547,8 @@ def _positive_int(text: str) -> int:
 
 
 def _port(text: str) -> int:
+    import argparse
+
     value = _positive_int(text)
     if value > 65535:
         raise argparse.ArgumentTypeError("a port is at most 65535")

@@ -4,8 +4,10 @@ the last build left (docsite.stamp), before argparse, pathlib or the builder is 
 Python starts in about 20 ms and argparse, pathlib and typing take as long again, which a
 5,000-page site's no-change build would otherwise spend before its first stat. So the
 command's entry (docsite.__main__) reads the plain spellings of a build's arguments here
-and answers from the stamp; any other spelling, and any stamp that does not hold, goes to
-docsite.cli, which parses the arguments whole and asks the stamp the same question.
+and answers from the stamp; any other spelling goes to docsite.cli, which parses the
+arguments whole with argparse and asks the stamp the same question. A plain build whose
+stamp does not hold goes to docsite.cli with the request read here, and runs without
+argparse (`cli._plain_arguments`).
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ VALUES = {
 
 class BuildRequest:
     """A `build` the stamp may answer: the folder, config and output asked for, and how
-    to say it. A plain class: importing dataclasses costs more than this whole answer."""
+    to say it; `jobs`, for the build that runs when the stamp does not hold (docsite.cli).
+    A plain class: importing dataclasses costs more than this whole answer."""
 
-    __slots__ = ("config", "no_color", "out", "quiet", "root", "strict")
+    __slots__ = ("config", "jobs", "no_color", "out", "quiet", "root", "strict")
 
     def __init__(
         self,
@@ -45,9 +48,11 @@ class BuildRequest:
         strict: bool = False,
         quiet: bool = False,
         no_color: bool = False,
+        jobs: int = 0,
     ):
         self.root, self.config, self.out = root, config, out
         self.strict, self.quiet, self.no_color = strict, quiet, no_color
+        self.jobs = jobs
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, BuildRequest) and all(
@@ -102,6 +107,7 @@ def _request(given: dict[str, str | bool]) -> BuildRequest:
         config = os.path.join(root, config)
         root = os.path.dirname(config)
     out = given.get("out")
+    jobs = given.get("jobs")
     return BuildRequest(
         root,
         config or None,
@@ -109,6 +115,7 @@ def _request(given: dict[str, str | bool]) -> BuildRequest:
         bool(given.get("strict")),
         bool(given.get("quiet")),
         bool(given.get("no_color")),
+        int(jobs) if isinstance(jobs, str) else 0,
     )
 
 

@@ -77,6 +77,24 @@ def test_a_plain_build_is_read_as_argparse_reads_it(argv, tmp_path, monkeypatch)
     assert quick is not None and quick == argparse_request(argv)
 
 
+@pytest.mark.parametrize("argv", READ, ids=" ".join)
+def test_a_plain_build_the_stamp_does_not_answer_runs_as_argparse_reads_it(
+    argv, tmp_path, monkeypatch
+):
+    """docsite.cli runs such a build from what was read here, without argparse: the same
+    options, project folder and config file as argparse and `_project` give."""
+    monkeypatch.chdir(tmp_path)
+    request = plain_build(argv)
+    assert request is not None
+    args, root, config_file = cli._plain_arguments(request)
+    words = argv if argv[:1] == ["build"] else ["build", *argv]
+    parsed = cli._parsed(list(words))
+    assert not isinstance(parsed, int)
+    assert (root, config_file) == cli._project(parsed.config)
+    assert vars(args) == {name: getattr(parsed, name) for name in vars(args)}
+    assert set(vars(parsed)) - set(vars(args)) == {"config"}  # found as root, config_file
+
+
 @pytest.mark.parametrize("argv", LEFT_TO_ARGPARSE, ids=" ".join)
 def test_any_other_spelling_is_left_to_argparse(argv, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -88,7 +106,7 @@ def test_the_usual_spellings_are_read_here(tmp_path, monkeypatch):
     here = os.getcwd()
     assert plain_build([]) == BuildRequest(here)
     assert plain_build(["build", "--out", "site", "-q", "-j", "1"]) == BuildRequest(
-        here, out="site", quiet=True
+        here, out="site", quiet=True, jobs=1
     )
     assert plain_build(["-c", "docs/retype.yml", "--strict"]) == BuildRequest(
         os.path.join(here, "docs"), os.path.join(here, "docs", "retype.yml"), strict=True
