@@ -156,6 +156,33 @@ def test_pagefind_s_early_files_stand_only_for_the_very_pages_it_was_given():
         early.close()
 
 
+def test_pagefind_makes_the_changed_pages_files_once_the_last_is_written(
+    built: Project, tmp_path: Path, monkeypatch
+):
+    """Before the build has listed the pages to index and asked for the patch: the patch
+    then waits for less of Pagefind's work. What the process did is written to a file (it
+    is a fork: its memory is its own)."""
+    events = tmp_path / "events"
+
+    def recorded(name: str, real):
+        def record(*args, **kwargs):
+            with events.open("a") as log:
+                log.write(f"{name}\n")
+            return real(*args, **kwargs)
+
+        return record
+
+    monkeypatch.setattr(EarlyIndex, "add", recorded("add", EarlyIndex.add))
+    monkeypatch.setattr(EarlyIndex, "ask_files", recorded("ask files", EarlyIndex.ask_files))
+    monkeypatch.setattr(aside_module, "patch_index", recorded("patch", aside_module.patch_index))
+    edit(built)
+    result = build(built, monkeypatch, aside=True)
+    assert result.ok, built.messages(result)
+    assert events.read_text().splitlines() == ["add", "ask files", "patch"]
+    assert any(n.startswith("search: re-indexed 1 of 4 pages") for n in result.notes)
+    assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
+
+
 def test_when_most_pages_changed_the_build_indexes_them_whole(
     built: Project, tmp_path: Path, monkeypatch
 ):

@@ -399,6 +399,8 @@ def _render_pages(
         feeder.expect([ctx.site.by_source[job.rel] for job in jobs])
     for outcome in build_pages(builder, jobs, _workers(ctx.options), done, arrived):
         ctx.report.extend(outcome.diagnostics)  # in the jobs' order, whatever the workers
+    if patcher is not None:
+        patcher.offered()
     _note_rendered(ctx, plan, result)
     records = dict(plan.reused)
     records.update((job.rel, rendered[job.rel]) for job in jobs if job.rel in rendered)

@@ -51,9 +51,9 @@ def search_aside(
 
 
 class SearchAside:
-    """The process, seen from the build: `offer` each page as it is written, `ask` once all
-    are, `patch` for the answer, `written_state` for the state file that follows it, then
-    `close` (always)."""
+    """The process, seen from the build: `offer` each page as it is written, `offered` once
+    all are, `ask` once the pages to index are listed, `patch` for the answer,
+    `written_state` for the state file that follows it, then `close` (always)."""
 
     def __init__(
         self,
@@ -92,6 +92,13 @@ class SearchAside:
             return
         with contextlib.suppress(OSError):  # the process ended: `patch` says so
             self._connection.send(("page", SearchPage(page.url, output_path, digest), indexed))
+
+    def offered(self) -> None:
+        """Every page is written and offered: Pagefind makes the changed ones' files
+        meanwhile, before `ask`."""
+        if self._asked is None:
+            with contextlib.suppress(OSError):  # the process ended: `patch` says so
+                self._connection.send(("offered",))
 
     def ask(self, pages: list[SearchPage], site: Path) -> None:
         """Have the changed `pages` (written in `site`) merged into the last index while the
@@ -209,7 +216,8 @@ def _request(
     connection: Connection, parent: int, state: SearchState | None, early: EarlyIndex
 ) -> tuple[list[SearchPage], Path] | None:
     """The build's pages, or None when the build does not want a patch (or is gone). The
-    pages it offers before, as they are written, go to Pagefind at once if they changed."""
+    pages it offers before, as they are written, go to Pagefind at once if they changed;
+    once the last is, Pagefind makes their files while the build lists the pages."""
     while True:
         while not connection.poll(PARENT_CHECK_SECONDS):
             if os.getppid() != parent:
@@ -223,6 +231,9 @@ def _request(
         if message[0] == "ask":
             _, pages, site = message
             return [SearchPage(*page) for page in pages], site
+        if message[0] == "offered":
+            early.ask_files()
+            continue
         _, page, indexed = message
         if state is None or state.digests.get(page.url) == page.digest:
             continue

@@ -122,6 +122,7 @@ class Patcher(Protocol):
     (`docsite.search.aside.SearchAside`): asked as soon as they are, answered when needed."""
 
     def offer(self, page: Page, output_path: str, indexed: str, digest: str) -> None: ...
+    def offered(self) -> None: ...
     def ask(self, pages: list[SearchPage], site: Path) -> None: ...
     def patch(self, pages: list[SearchPage], site: Path) -> PatchAnswer: ...
     def written_state(self) -> Path | None: ...
@@ -592,6 +593,13 @@ class EarlyIndex:
     def given(self) -> int:
         """How many pages Pagefind was given."""
         return len(self._given)
+
+    def ask_files(self) -> None:
+        """Have Pagefind make the files of the pages given so far, without waiting: the
+        build has written every page (`SearchAside.offered`), and lists the pages to index
+        before it asks for the patch, which then waits for less."""
+        if self._given:
+            self._session.ask_files()
 
     def files_for(self, changed: list[SearchPage]) -> dict[str, bytes] | None:
         """Pagefind's files, if it was given exactly the `changed` pages; else None."""
