@@ -1150,7 +1150,7 @@ def test_a_reindex_waits_while_a_change_is_applied(project: Project, monkeypatch
     """Both are Python in one process: a re-index that is due does not start while a
     change is applied, and one under way waits at its next step till the change is done
     (here: once Pagefind has indexed the changed page, before the merge)."""
-    from docsite.search import background, indexing
+    from docsite.search import background
 
     project.write(FILES)
     live = LiveSite(BuildOptions(root=project.root, out=project.out))
@@ -1158,7 +1158,7 @@ def test_a_reindex_waits_while_a_change_is_applied(project: Project, monkeypatch
     page = project.root / "content/guide/setup.md"
     read, merged = threading.Event(), threading.Event()
     change = contextlib.ExitStack()  # a change that comes while a re-index runs
-    read_index, merge = indexing.read_index, background.merge_or_index
+    read_index, merge = search_index.read_index, background.merge_or_index
 
     def read_then_change(*args, **kwargs):
         answer = read_index(*args, **kwargs)
@@ -1185,7 +1185,7 @@ def test_a_reindex_waits_while_a_change_is_applied(project: Project, monkeypatch
             assert not merged.is_set()  # due, and not started
         assert live.search.idle() and "thingamajig" in content()
         merged.clear()
-        monkeypatch.setattr(indexing, "read_index", read_then_change)
+        monkeypatch.setattr(search_index, "read_index", read_then_change)
         page.write_text(page.read_text().replace("thingamajig", "whatchamacallit"))
         live.apply([page])
         assert read.wait(10)

@@ -183,6 +183,38 @@ def test_pagefind_makes_the_changed_pages_files_once_the_last_is_written(
     assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
 
 
+def test_the_build_of_an_edit_patched_aside_loads_no_index_format(built: Project, monkeypatch):
+    """The search process reads and writes Pagefind's files: the build's own process never
+    loads them as data (nor cbor2), nor watch mode's state or the decimals of templates.
+    Checked in a process of its own, since these tests load them."""
+    import subprocess
+
+    import docsite.cache
+
+    # docsite's hash as the other process recalls it, from docsite's files as they are now.
+    monkeypatch.setattr(docsite.cache, "_ENGINE_DIGEST", [])
+    assert build(built, monkeypatch, aside=False).ok
+    edit(built)
+    unloaded = ("cbor2", "docsite.search.index_format", "docsite.build.live", "decimal")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from docsite.build import BuildOptions, build_site, site\n"
+        "site._core_to_spare = lambda options, pages: True\n"
+        f"root, out = Path({str(built.root)!r}), Path({str(built.out)!r})\n"
+        "result = build_site(BuildOptions(root=root, out=out))\n"
+        "assert result.ok, result.notes\n"
+        "print(*[n for n in result.notes if n.startswith('search: ')], sep='\\n')\n"
+        f"print(sorted(name for name in {unloaded!r} if name in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    *notes, loaded = done.stdout.strip().splitlines()
+    assert any(note.startswith("search: re-indexed 1 of 4 pages") for note in notes), notes
+    assert loaded == "[]"
+    assert "quuxification" in fragments(built.out)["/guide/setup/"]["content"]
+
+
 def test_when_most_pages_changed_the_build_indexes_them_whole(
     built: Project, tmp_path: Path, monkeypatch
 ):

@@ -8,6 +8,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -15,7 +16,6 @@ from docsite.blog import apply_blog_settings
 from docsite.build.faults import clash_diagnostic, template_diagnostic
 from docsite.build.files import files_may_take, place_files
 from docsite.build.inputs import InputScan, published_inputs, settle, take_read_files
-from docsite.build.live import LiveState
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
 from docsite.build.prepare import check_output_names, compile_templates_aside, make_chrome
 from docsite.build.readahead import ReadAhead
@@ -54,6 +54,9 @@ from docsite.search import (
 )
 from docsite.sources import Discovery
 from docsite.theme import has_sidebar
+
+if TYPE_CHECKING:
+    from docsite.build.live import LiveState
 
 
 def render_site(
@@ -247,6 +250,8 @@ def _write_site(
 
 def _live_state(ctx: BuildContext, files_at: frozenset[str]) -> LiveState:
     """What watch mode keeps of a successful build, to re-render pages alone."""
+    from docsite.build.live import LiveState  # watch mode's alone: a build's loads without it
+
     return LiveState(
         ctx.config,
         ctx.site,

@@ -12,7 +12,6 @@ written with the shortest digits that read back the same, in exponent form (`1E+
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -158,6 +157,8 @@ def format_double(value: float) -> str:
         return "Infinity" if value > 0 else "-Infinity"
     if value == 0:
         return "-0" if math.copysign(1, value) < 0 else "0"
+    import decimal  # its C library takes 5 ms to load: only templates that print decimals
+
     sign = "-" if value < 0 else ""
     shortest = decimal.Decimal(repr(abs(value))).normalize()
     _, digit_tuple, exponent = shortest.as_tuple()

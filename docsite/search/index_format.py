@@ -40,8 +40,9 @@ from dataclasses import dataclass, field
 
 import cbor2
 
+from docsite.search.pagefind_client import ENTRY_FILE
+
 SIGNATURE = b"pagefind_dcd"
-ENTRY_FILE = "pagefind-entry.json"
 META_ITEMS = 6  # version, pages, chunks, filters, sorts, meta fields
 # Pagefind closes a chunk once its words hold this many locations (locations + meta
 # locations + 1 per page).

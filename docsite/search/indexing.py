@@ -8,7 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from docsite.cache import collector_paused, digest, engine_digest
 from docsite.config import SiteConfig
@@ -18,15 +18,6 @@ from docsite.output import OutputFolder
 from docsite.pages import Page
 from docsite.pathpatterns import PathFilter
 from docsite.search import pagefind_client
-from docsite.search.index_format import (
-    CannotPatch,
-    IndexFormatError,
-    IndexRuns,
-    PagefindIndex,
-    read_index,
-    read_parts,
-    reorder,
-)
 from docsite.search.pages import (
     SearchPage,
     indexed_html,
@@ -37,6 +28,9 @@ from docsite.search.pages import (
 )
 from docsite.search.placing import INDEX_DIR, files_in, link_tree, place_index, read_key
 from docsite.search.state import SearchState
+
+if TYPE_CHECKING:
+    from docsite.search.index_format import IndexRuns
 
 # Pagefind's own search interfaces: docsite's search box replaces them.
 UNUSED_FILES = (
@@ -156,6 +150,8 @@ class IndexFeeder:
         in_runs: bool = False,
         start_session: Callable[[dict], IndexingSession] = pagefind_client.IndexSession,
     ):
+        from docsite.search.index_format import IndexRuns  # see `full_index`
+
         self.site = site
         self.code = code
         self.paths = paths
@@ -449,6 +445,10 @@ def full_index(
     the state that lets the next build patch them (None from a Pagefind whose files docsite
     cannot patch: its files are kept as they came). `feeder`: Pagefind has had the pages
     already."""
+    # Pagefind's files as data load with the first index read or made: an edit's build
+    # has its index patched in a process of its own (docsite.search.aside).
+    from docsite.search.index_format import CannotPatch, IndexFormatError, read_parts, reorder
+
     pagefind = pagefind or pagefind_client.installed()
     urls = [pagefind_url(page) for page in pages]
     runs = feeder.read(pages) if feeder is not None else None
@@ -501,6 +501,8 @@ def patch_index(
     `early`: Pagefind given the changed pages as they were written, if it was; `present`:
     the last index's files (`last_index_files`), if listed already; `pause`: called
     between the steps that take the time."""
+    from docsite.search.index_format import CannotPatch, PagefindIndex, read_index  # `full_index`
+
     if state.engine != engine_digest() or state.settings != search_settings(code):
         raise CannotPatch("the last index was made by another docsite or with other settings")
     if state.key != read_key(previous):

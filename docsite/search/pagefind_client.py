@@ -37,6 +37,9 @@ from typing import TypeVar
 # version) that docsite's client and index_format were checked against.
 WRITTEN_FOR = frozenset({"1.5.2"})
 
+# The file that names the index's other files (in pagefind/), which the search box reads first.
+ENTRY_FILE = "pagefind-entry.json"
+
 # How long Pagefind may take to end once told to; the stock client waits up to 5 s for
 # answers still due.
 CLOSE_SECONDS = 10.0

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from docsite.output import OutputFolder, atomic_write, same_bytes
-from docsite.search.index_format import ENTRY_FILE
+from docsite.search.pagefind_client import ENTRY_FILE
 
 INDEX_DIR = "pagefind"
 # Written last: it names the index that pagefind/ holds (not served: a dotfile).

@@ -4,9 +4,13 @@ in the output can be reused as it is."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from docsite.cache import CACHE_VERSION
-from docsite.search.index_format import PagefindIndex
+
+if TYPE_CHECKING:  # the format loads with the first index read or made: an edit's build
+    # patches its index aside (docsite.search.aside)
+    from docsite.search.index_format import PagefindIndex
 
 # The part of the cache that holds it (BuildCache.load_part).
 STATE_PART = "search"
