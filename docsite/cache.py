@@ -22,13 +22,19 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from docsite import __version__
+from docsite.libraries import library_versions
 from docsite.output import SpareLedger, atomic_write, write_beside
 from docsite.stamp import engine_files
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
 CACHE_FORMAT = 9
-CACHE_VERSION = f"{CACHE_FORMAT}:{__version__}:{sys.version_info[:2]}"
+# With the versions of the libraries that shape what a build writes (docsite.libraries): a
+# cache made before one of them was upgraded is another engine's, and every page is made again.
+CACHE_VERSION = (
+    f"{CACHE_FORMAT}:{__version__}:{sys.version_info[:2]}:"
+    + hashlib.blake2b(library_versions().encode(), digest_size=6).hexdigest()
+)
 
 # An input file as the cache knows it: (content hash, its signature: size, mtime, ctime, inode).
 FileEntry = tuple[str, tuple[int, ...]]

@@ -2,8 +2,9 @@
 
 A successful build leaves, per request (folder, config, --out, --strict), a small file in
 the cache folder naming every file and folder the build was made of with its signature
-(size, times, inode) or listing, the engine, date, environment and git commit it saw, and
-the warnings it said. When all of them are still so, `docsite build` says the site is up
+(size, times, inode) or listing, the engine (docsite's modules, and the install folders of
+the libraries it writes with: an upgrade replaces one), date, environment and git commit it
+saw, and the warnings it said. When all of them are still so, `docsite build` says the site is up
 to date, and those warnings again, without importing the config reader, the renderer or the
 cache: a stat per input, which is what lets a large site's no-change build cost little more
 than Python starting.

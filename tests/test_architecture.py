@@ -39,6 +39,7 @@ GROUND = {
     "filelock",
     "forking",  # work aside: a process forked from a build
     "labels",
+    "libraries",  # the versions of the libraries a build writes with, for the cache's
     "minify",  # docsite's own stylesheets and scripts as published
     "output",
     "pathpatterns",

@@ -105,6 +105,27 @@ def test_what_no_page_edit_changes_is_seen_too(tmp_path, monkeypatch, fine_times
     assert len(builds) == 2, "the change went unseen"
 
 
+def test_an_upgraded_library_is_a_change_the_stamp_sees(tmp_path, monkeypatch, fine_times, builds):
+    """A library docsite writes with (docsite.libraries), upgraded: its installer replaced
+    its `.dist-info` folder, and the build's cache version changed with it."""
+    import docsite.build.nochange
+
+    installed = tmp_path / "site-packages"
+    old = installed / "markdown_it_py-4.0.0.dist-info"
+    old.mkdir(parents=True)
+    monkeypatch.setattr(
+        docsite.build.nochange,
+        "installed_libraries",
+        lambda: {"markdown_it_py": ("4.0.0", str(old))},
+    )
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    assert build(root) == 0 and stamps(root)
+    assert build(root) == 0 and len(builds) == 1  # answered by the stamp
+    old.rename(installed / "markdown_it_py-4.1.0.dist-info")
+    assert build(root) == 0 and len(builds) == 2
+
+
 def test_a_no_change_build_loads_neither_argparse_nor_the_builder(
     tmp_path, monkeypatch, fine_times
 ):

@@ -21,6 +21,7 @@ from docsite.context import BuildOptions
 from docsite.diagnostics import Diagnostic
 from docsite.gitdates import git_markers, head_commit, head_files
 from docsite.icons import icon_pack_roots
+from docsite.libraries import installed_libraries
 from docsite.output import OUTPUT_MARKER
 from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.sources import Discovery
@@ -152,6 +153,9 @@ def _stamp_entries(
         files[os.path.join(config.root, partial)] = sig
     engine_files, engine_folders = stamp.engine_files()
     files.update(engine_files)
+    # An upgrade of a library docsite writes with replaces its `.dist-info` folder.
+    for _, folder in installed_libraries().values():
+        files[folder] = stamp.signature(folder)
     folders = {folder: stamp.listing_of(names) for folder, names in found.listings.items()}
     if not _add_folders(folders, files, config, out, start.started_ns):
         return None

@@ -1,0 +1,90 @@
+"""The installed versions of the libraries whose code shapes what a build writes.
+
+A page kept from the last build was made by docsite's code and by these libraries': after
+`pip install -U markdown-it-py` (or Jinja2, Pygments...) it may no longer be what a build
+writes. So their versions are part of the build cache's version (cache.CACHE_VERSION), and
+the no-change stamp names the folders that carry them (an upgrade removes the old one).
+
+The versions are read from the names of the `.dist-info` folders an installer makes
+(`markdown_it_py-4.3.0.dist-info`), one listing of each folder the libraries are imported
+from, without importing them or importlib.metadata (tens of milliseconds).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+# Distribution (normalised name) -> the module it installs, for each library whose version
+# can change a page, an asset or the search index: the Markdown parser and its plugins and
+# URL handling, the templates and their escaping, highlighting, YAML and frontmatter, icons,
+# emoji, math, dates' names, path patterns, the minifiers and Pagefind.
+OUTPUT_LIBRARIES = {
+    "babel": "babel",
+    "emoji": "emoji",
+    "jinja2": "jinja2",
+    "latex2mathml": "latex2mathml",
+    "markdown_it_py": "markdown_it",
+    "markupsafe": "markupsafe",
+    "mdit_py_plugins": "mdit_py_plugins",
+    "mdurl": "mdurl",
+    "octicons_pack": "octicons_pack",
+    "pagefind": "pagefind",
+    "pathspec": "pathspec",
+    "pygments": "pygments",
+    "python_frontmatter": "frontmatter",
+    "pyyaml": "yaml",
+    "rcssmin": "rcssmin",
+    "rjsmin": "rjsmin",
+}
+DIST_INFO = ".dist-info"
+
+
+def installed_libraries() -> dict[str, tuple[str, str]]:
+    """Each library of OUTPUT_LIBRARIES found installed with a `.dist-info` folder:
+    its normalised name -> (version, path of that folder). A library installed otherwise
+    (from source, by a system's package manager) is left out: its version is unknown here.
+    Most installs put them all in one folder: it is found and listed once."""
+    found: dict[str, tuple[str, str]] = {}
+    listed: set[str] = set()
+    for distribution, module in OUTPUT_LIBRARIES.items():
+        folder = "" if distribution in found else _folder_of(module)
+        if folder and folder not in listed:
+            listed.add(folder)
+            _add_dist_infos(folder, found)
+    return found
+
+
+def _add_dist_infos(folder: str, found: dict[str, tuple[str, str]]) -> None:
+    """The libraries' `.dist-info` folders in `folder`, those not found before."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return
+    for name in names:
+        if not name.endswith(DIST_INFO):
+            continue
+        distribution, _, version = name[: -len(DIST_INFO)].partition("-")
+        key = distribution.lower().replace("-", "_").replace(".", "_")
+        if key in OUTPUT_LIBRARIES and key not in found:
+            found[key] = (version, os.path.join(folder, name))
+
+
+def library_versions() -> str:
+    """`name-version` of each library found, sorted, for the cache's version."""
+    return ",".join(
+        f"{name}-{version}" for name, (version, _) in sorted(installed_libraries().items())
+    )
+
+
+def _folder_of(module: str) -> str:
+    """The folder a top-level module is imported from ('' when it is not installed): its
+    installer's `.dist-info` folder is beside it."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return ""
+    if spec is None or spec.origin is None or not os.path.isabs(spec.origin):
+        return ""
+    place = os.path.dirname(spec.origin)
+    return os.path.dirname(place) if spec.submodule_search_locations is not None else place
