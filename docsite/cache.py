@@ -24,7 +24,7 @@ from typing import Any, BinaryIO, Literal
 from docsite import __version__
 from docsite.libraries import library_versions
 from docsite.output import SpareLedger, atomic_write, write_beside
-from docsite.stamp import engine_files
+from docsite.stamp import ENGINE_SUFFIXES, engine_files
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
@@ -748,8 +748,13 @@ def engine_digest() -> str:
 
 
 def sources_digest(package: Path) -> str:
-    """The hash of a package's Python files: each one's path and bytes."""
-    sources = sorted(package.rglob("*.py"))
+    """The hash of a package's own files (its modules and data: ENGINE_SUFFIXES), each
+    one's path and bytes."""
+    sources = sorted(
+        path
+        for path in package.rglob("*")
+        if path.name.endswith(ENGINE_SUFFIXES) and "__pycache__" not in path.parts
+    )
     # Each file's path and bytes as parts of their own: bytes are hashed as they are,
     # where a repr of the whole package's would spell out every byte first.
     return digest(
@@ -758,7 +763,7 @@ def sources_digest(package: Path) -> str:
 
 
 def sources_signature(package: Path) -> str:
-    """What tells a package's Python files changed without reading them: the signature of
+    """What tells a package's own files changed without reading them: the signature of
     each, as the no-change stamp trusts docsite's own (`stamp.engine_files`)."""
     files, _ = engine_files(os.fspath(package))
     return digest(sorted(files.items()))

@@ -31,6 +31,9 @@ STAMP_VERSION = f"{STAMP_FORMAT}:{__version__}:{sys.version}"
 CACHE_DIR = ".docsite-cache"  # as docsite.cache names it (tests check they agree)
 RACY_WINDOW_NS = 2_000_000_000  # as docsite.cache's: times this recent are not trusted
 ENGINE_DIR = os.path.dirname(os.path.abspath(__file__))
+# docsite's own files that make what it writes: its modules, its locales' words (locales/*.json)
+# and watch mode's scripts.
+ENGINE_SUFFIXES = (".py", ".json", ".js")
 # Environment variables a build reads, directly or through git.
 ENV_PREFIXES = ("DOCSITE_", "GIT_", "SOURCE_DATE_EPOCH")
 
@@ -157,15 +160,15 @@ def environment() -> list[tuple[str, str]]:
 def engine_files(
     top: str = ENGINE_DIR,
 ) -> tuple[dict[str, Signature | None], dict[str, str | None]]:
-    """docsite's own modules and folders (those of the package at `top`): a changed engine
-    is never trusted."""
+    """docsite's own files (ENGINE_SUFFIXES) and folders (those of the package at `top`): a
+    changed engine is never trusted."""
     files: dict[str, Signature | None] = {}
     folders: dict[str, str | None] = {}
     for folder, subfolders, names in os.walk(top):
         subfolders[:] = [n for n in subfolders if n != "__pycache__"]
         folders[folder] = listing(folder)
         for name in names:
-            if name.endswith(".py"):
+            if name.endswith(ENGINE_SUFFIXES):
                 files[os.path.join(folder, name)] = signature(os.path.join(folder, name))
     return files, folders
 

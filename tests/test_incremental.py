@@ -740,9 +740,12 @@ def test_pages_read_by_another_docsite_are_read_again(tmp_path, monkeypatch):
 def test_the_engines_hash_is_kept_under_its_files_signatures(tmp_path):
     """A build takes docsite's hash from the project's cache while docsite's files have the
     signatures it was made from; an edited file is hashed again, and its memo replaces the
-    last one."""
+    last one. Its files are its modules and data (a locale's words), not any other file."""
     package, folder = tmp_path / "engine", tmp_path / "cache"
-    write_files(package, {"a.py": "A = 1\n", "sub/b.py": "B = 2\n", "notes.txt": "x"})
+    write_files(
+        package,
+        {"a.py": "A = 1\n", "sub/b.py": "B = 2\n", "notes.txt": "x", "locales/xx.json": "{}"},
+    )
     folder.mkdir()
     first = docsite.cache.recall_engine_digest(folder, package)
     assert first == docsite.cache.sources_digest(package)
@@ -751,11 +754,14 @@ def test_the_engines_hash_is_kept_under_its_files_signatures(tmp_path):
     assert docsite.cache.recall_engine_digest(folder, package) == "0" * 32
     memo.write_text("not a hash")
     assert docsite.cache.recall_engine_digest(folder, package) == first
-    (package / "notes.txt").write_text("y")  # not Python: the same engine
+    (package / "notes.txt").write_text("y")  # no module, no data: the same engine
     assert docsite.cache.recall_engine_digest(folder, package) == first
+    (package / "locales/xx.json").write_text('{"Search": "Find"}')  # words pages show
+    worded = docsite.cache.recall_engine_digest(folder, package)
+    assert worded == docsite.cache.sources_digest(package) != first
     (package / "sub/b.py").write_text("B = 3\n")
     changed = docsite.cache.recall_engine_digest(folder, package)
-    assert changed == docsite.cache.sources_digest(package) != first
+    assert changed == docsite.cache.sources_digest(package) not in (first, worded)
     assert [p.name for p in folder.glob("engine-*")] != [memo.name]
     assert len(list(folder.glob("engine-*"))) == 1
 
