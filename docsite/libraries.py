@@ -6,8 +6,9 @@ writes. So their versions are part of the build cache's version (cache.CACHE_VER
 the no-change stamp names the folders that carry them (an upgrade removes the old one).
 
 The versions are read from the names of the `.dist-info` folders an installer makes
-(`markdown_it_py-4.3.0.dist-info`), one listing of each folder the libraries are imported
-from, without importing them or importlib.metadata (tens of milliseconds).
+(`markdown_it_py-4.3.0.dist-info`), or the `.egg-info` ones of older installers and of
+Debian's packages (`Jinja2-3.1.2.egg-info`): one listing of each folder the libraries are
+imported from, without importing them or importlib.metadata (tens of milliseconds).
 """
 
 from __future__ import annotations
@@ -37,13 +38,13 @@ OUTPUT_LIBRARIES = {
     "rcssmin": "rcssmin",
     "rjsmin": "rjsmin",
 }
-DIST_INFO = ".dist-info"
+INSTALL_FOLDERS = (".dist-info", ".egg-info")
 
 
 def installed_libraries() -> dict[str, tuple[str, str]]:
-    """Each library of OUTPUT_LIBRARIES found installed with a `.dist-info` folder:
-    its normalised name -> (version, path of that folder). A library installed otherwise
-    (from source, by a system's package manager) is left out: its version is unknown here.
+    """Each library of OUTPUT_LIBRARIES found installed with a `.dist-info` or `.egg-info`
+    folder: its normalised name -> (version, path of that folder). A library installed
+    otherwise (from a source checkout) is left out: its version is unknown here.
     Most installs put them all in one folder: it is found and listed once."""
     found: dict[str, tuple[str, str]] = {}
     listed: set[str] = set()
@@ -56,15 +57,17 @@ def installed_libraries() -> dict[str, tuple[str, str]]:
 
 
 def _add_dist_infos(folder: str, found: dict[str, tuple[str, str]]) -> None:
-    """The libraries' `.dist-info` folders in `folder`, those not found before."""
+    """The libraries' install folders in `folder`, those not found before."""
     try:
         names = sorted(os.listdir(folder))
     except OSError:
         return
     for name in names:
-        if not name.endswith(DIST_INFO):
+        suffix = next((end for end in INSTALL_FOLDERS if name.endswith(end)), "")
+        if not suffix:
             continue
-        distribution, _, version = name[: -len(DIST_INFO)].partition("-")
+        distribution, _, version = name[: -len(suffix)].partition("-")
+        version = version.partition("-py")[0]  # an egg's "1.0-py3.11": the Python it is for
         key = distribution.lower().replace("-", "_").replace(".", "_")
         if key in OUTPUT_LIBRARIES and key not in found:
             found[key] = (version, os.path.join(folder, name))
@@ -79,7 +82,7 @@ def library_versions() -> str:
 
 def _folder_of(module: str) -> str:
     """The folder a top-level module is imported from ('' when it is not installed): its
-    installer's `.dist-info` folder is beside it."""
+    installer's folder is beside it."""
     try:
         spec = importlib.util.find_spec(module)
     except (ImportError, ValueError):

@@ -27,22 +27,35 @@ def test_each_library_s_version_is_the_one_its_installer_recorded():
 
 def test_a_library_is_found_beside_the_module_it_installs(tmp_path, monkeypatch):
     """A package or a single module, its `.dist-info` folder named as installers spell it
-    (any case, dots and dashes); one installed without such a folder is left out."""
-    for path in ("pkg_mod/__init__.py", "single_mod.py", "bare_mod.py"):
+    (any case, dots and dashes), or an older installer's `.egg-info` (Debian's too); one
+    installed without such a folder is left out."""
+    for path in ("pkg_mod/__init__.py", "single_mod.py", "egg_mod.py", "bare_mod.py"):
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text("")
-    for folder in ("Fancy.Pkg-1.2.3.dist-info", "single_mod-0.9.dist-info", "other-1.0.dist-info"):
+    for folder in (
+        "Fancy.Pkg-1.2.3.dist-info",
+        "single_mod-0.9.dist-info",
+        "Egg_Lib-2.0-py3.11.egg-info",
+        "other-1.0.dist-info",
+    ):
         (tmp_path / folder).mkdir()
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.invalidate_caches()
     monkeypatch.setattr(
         libraries,
         "OUTPUT_LIBRARIES",
-        {"fancy_pkg": "pkg_mod", "single_mod": "single_mod", "bare": "bare_mod", "gone": "no_mod"},
+        {
+            "fancy_pkg": "pkg_mod",
+            "single_mod": "single_mod",
+            "egg_lib": "egg_mod",
+            "bare": "bare_mod",
+            "gone": "no_mod",
+        },
     )
     assert libraries.installed_libraries() == {
         "fancy_pkg": ("1.2.3", str(tmp_path / "Fancy.Pkg-1.2.3.dist-info")),
         "single_mod": ("0.9", str(tmp_path / "single_mod-0.9.dist-info")),
+        "egg_lib": ("2.0", str(tmp_path / "Egg_Lib-2.0-py3.11.egg-info")),
     }
 
 
