@@ -13,6 +13,7 @@ imported from, without importing them or importlib.metadata (tens of millisecond
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 
@@ -41,27 +42,40 @@ OUTPUT_LIBRARIES = {
 INSTALL_FOLDERS = (".dist-info", ".egg-info")
 
 
+@functools.cache  # once per process: the cache's version and the stamp name the same folders
 def installed_libraries() -> dict[str, tuple[str, str]]:
-    """Each library of OUTPUT_LIBRARIES found installed with a `.dist-info` or `.egg-info`
+    """Each library of OUTPUT_LIBRARIES found installed with one `.dist-info` or `.egg-info`
     folder: its normalised name -> (version, path of that folder). A library installed
-    otherwise (from a source checkout) is left out: its version is unknown here.
-    Most installs put them all in one folder: it is found and listed once."""
+    otherwise (from a source checkout), or with two such folders left side by side, is left
+    out: its version is unknown here. Most installs put them all in one folder: it is found
+    and listed once."""
     found: dict[str, tuple[str, str]] = {}
     listed: set[str] = set()
     for distribution, module in OUTPUT_LIBRARIES.items():
         folder = "" if distribution in found else _folder_of(module)
         if folder and folder not in listed:
             listed.add(folder)
-            _add_dist_infos(folder, found)
+            installs = install_folders(folder)
+            found.update((name, installs[name]) for name in OUTPUT_LIBRARIES if name in installs)
     return found
 
 
-def _add_dist_infos(folder: str, found: dict[str, tuple[str, str]]) -> None:
-    """The libraries' install folders in `folder`, those not found before."""
+def installed_version(distribution: str, module: str) -> str | None:
+    """The version of one library (its normalised distribution name, the module it
+    installs), from its install folder beside the module; None when there is not one."""
+    folder = _folder_of(module)
+    found = install_folders(folder).get(distribution) if folder else None
+    return found[0] if found is not None else None
+
+
+def install_folders(folder: str) -> dict[str, tuple[str, str]]:
+    """The installs an installer recorded in `folder`: normalised distribution name ->
+    (version, path of its install folder), for names with one such folder."""
     try:
         names = sorted(os.listdir(folder))
     except OSError:
-        return
+        return {}
+    seen: dict[str, list[tuple[str, str]]] = {}
     for name in names:
         suffix = next((end for end in INSTALL_FOLDERS if name.endswith(end)), "")
         if not suffix:
@@ -69,8 +83,8 @@ def _add_dist_infos(folder: str, found: dict[str, tuple[str, str]]) -> None:
         distribution, _, version = name[: -len(suffix)].partition("-")
         version = version.partition("-py")[0]  # an egg's "1.0-py3.11": the Python it is for
         key = distribution.lower().replace("-", "_").replace(".", "_")
-        if key in OUTPUT_LIBRARIES and key not in found:
-            found[key] = (version, os.path.join(folder, name))
+        seen.setdefault(key, []).append((version, os.path.join(folder, name)))
+    return {key: installs[0] for key, installs in seen.items() if len(installs) == 1}
 
 
 def library_versions() -> str:

@@ -28,8 +28,9 @@ def test_each_library_s_version_is_the_one_its_installer_recorded():
 def test_a_library_is_found_beside_the_module_it_installs(tmp_path, monkeypatch):
     """A package or a single module, its `.dist-info` folder named as installers spell it
     (any case, dots and dashes), or an older installer's `.egg-info` (Debian's too); one
-    installed without such a folder is left out."""
-    for path in ("pkg_mod/__init__.py", "single_mod.py", "egg_mod.py", "bare_mod.py"):
+    installed without such a folder, or with two left side by side, is left out."""
+    modules = ("pkg_mod/__init__.py", "single_mod.py", "egg_mod.py", "bare_mod.py", "twice.py")
+    for path in modules:
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text("")
     for folder in (
@@ -37,6 +38,8 @@ def test_a_library_is_found_beside_the_module_it_installs(tmp_path, monkeypatch)
         "single_mod-0.9.dist-info",
         "Egg_Lib-2.0-py3.11.egg-info",
         "other-1.0.dist-info",
+        "twice-1.0.dist-info",
+        "twice-2.0.dist-info",
     ):
         (tmp_path / folder).mkdir()
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -50,13 +53,20 @@ def test_a_library_is_found_beside_the_module_it_installs(tmp_path, monkeypatch)
             "egg_lib": "egg_mod",
             "bare": "bare_mod",
             "gone": "no_mod",
+            "twice": "twice",
         },
     )
-    assert libraries.installed_libraries() == {
-        "fancy_pkg": ("1.2.3", str(tmp_path / "Fancy.Pkg-1.2.3.dist-info")),
-        "single_mod": ("0.9", str(tmp_path / "single_mod-0.9.dist-info")),
-        "egg_lib": ("2.0", str(tmp_path / "Egg_Lib-2.0-py3.11.egg-info")),
-    }
+    libraries.installed_libraries.cache_clear()  # read once per process: read these
+    try:
+        assert libraries.installed_libraries() == {
+            "fancy_pkg": ("1.2.3", str(tmp_path / "Fancy.Pkg-1.2.3.dist-info")),
+            "single_mod": ("0.9", str(tmp_path / "single_mod-0.9.dist-info")),
+            "egg_lib": ("2.0", str(tmp_path / "Egg_Lib-2.0-py3.11.egg-info")),
+        }
+    finally:
+        libraries.installed_libraries.cache_clear()
+    assert libraries.installed_version("egg_lib", "egg_mod") == "2.0"
+    assert libraries.installed_version("twice", "twice") is None
 
 
 def test_a_cache_made_with_another_version_of_a_library_is_not_used(project: Project):

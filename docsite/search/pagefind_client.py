@@ -33,6 +33,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from docsite.libraries import installed_version as installed_version_beside
+
 # The Pagefind versions (of the `pagefind` package; pagefind[bin] brings the binary of the same
 # version) that docsite's client and index_format were checked against.
 WRITTEN_FOR = frozenset({"1.5.2"})
@@ -74,25 +76,17 @@ class ServiceError(RuntimeError):
 
 
 PACKAGE = "pagefind"
-DIST_INFO = (f"{PACKAGE}-", ".dist-info")  # the folder of its installed files: name-version
 
 
 def installed_version() -> str:
     """The installed Pagefind's version, "" when it is not installed as a package. Read from
     the name of the `.dist-info` folder beside the package Python imports, which a wheel's
-    installer names `pagefind-<version>.dist-info`; through importlib.metadata (about 20 ms
-    to import, in every build that indexes) only where there is no such folder."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is not None and spec.origin is not None:
-        folder = os.path.dirname(os.path.dirname(spec.origin))
-        with contextlib.suppress(OSError):
-            versions = [
-                name[len(DIST_INFO[0]) : -len(DIST_INFO[1])]
-                for name in os.listdir(folder)
-                if name.startswith(DIST_INFO[0]) and name.endswith(DIST_INFO[1])
-            ]
-            if len(versions) == 1:
-                return versions[0]
+    installer names `pagefind-<version>.dist-info` (`libraries.installed_version`); through
+    importlib.metadata (about 20 ms to import, in every build that indexes) only where there
+    is not one such folder."""
+    version = installed_version_beside(PACKAGE, PACKAGE)
+    if version is not None:
+        return version
     from importlib import metadata
 
     try:
