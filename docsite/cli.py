@@ -188,6 +188,8 @@ def main(
             return parsed
         args = parsed
         root, config_file = _project(getattr(args, "config", None))
+    if own_process and args.command not in ("build", "check"):
+        gc.enable()  # paused while the command loaded (docsite.__main__.run); `_run` resumes it
     no_color = getattr(args, "no_color", False)
     paint = painter(wants_color(sys.stderr, no_color) and wants_color(sys.stdout, no_color))
     wanted = None if plain is not None else _stamp_request(args, root, config_file)
@@ -478,6 +480,7 @@ def _collect_seldom() -> None:
 
     gc.freeze()
     gc.set_threshold(*SELDOM_COLLECTION)
+    gc.enable()  # paused while the command loaded (docsite.__main__.run)
     freeze_what_is_loaded()
 
 

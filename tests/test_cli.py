@@ -44,6 +44,41 @@ def test_build_prints_summary_and_writes_site(project):
     assert (project.root / "site/a/index.html").is_file()
 
 
+def test_the_command_s_process_pauses_the_collector_only_while_it_loads(project, monkeypatch):
+    """`docsite` in its own process (docsite.__main__.run) loads with the collector paused
+    (what loading makes lives until the end); a build resumes it at a build's pace once
+    loaded, any other command (watch mode runs for hours) at once."""
+    import gc
+
+    from docsite import __main__ as entry
+    from docsite import cache, cli
+
+    monkeypatch.setattr(cache, "_loaded", cache._LoadedObjects())
+    monkeypatch.setattr(entry.os, "_exit", lambda code: None)
+    project.write({"content/index.md": "# Home\n"})
+    monkeypatch.chdir(project.root)
+    before = gc.get_threshold()
+    seen = []
+    tune = cli._collect_seldom
+
+    def tuned() -> None:
+        seen.append(("loaded", gc.isenabled()))
+        tune()
+
+    monkeypatch.setattr(cli, "_collect_seldom", tuned)
+    monkeypatch.setattr(cli, "_clean", lambda options: seen.append(("clean", gc.isenabled())) or 0)
+    try:
+        for command in (["build", "-q"], ["clean"]):
+            monkeypatch.setattr(sys, "argv", ["docsite", *command])
+            entry.run()
+            seen.append(("ended", gc.isenabled()))
+    finally:
+        gc.enable()
+        gc.set_threshold(*before)
+        gc.unfreeze()
+    assert seen == [("loaded", False), ("ended", True), ("clean", True), ("ended", True)]
+
+
 def test_only_a_process_of_its_own_has_its_collector_tuned(project, monkeypatch):
     """`docsite build` in its own process collects seldom (what it loads lives until it
     ends), and what it reads from its cache leaves the collector's walks once read; called
