@@ -322,6 +322,30 @@ def test_the_date_and_the_environment_are_part_of_the_stamp(
     assert build(root) == 0 and len(builds) == 5
 
 
+def test_the_stamp_signs_the_files_as_the_build_read_them_without_looking_again(
+    tmp_path, monkeypatch, fine_times, builds
+):
+    """The input files are signed once, when the build reads them: the stamp writes those
+    signatures down (a file saved since has others, which the next build's check sees:
+    tests/test_changed_during_build.py saves one just before the stamp is written)."""
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    monkeypatch.chdir(root)
+    assert build(root) == 0
+    page = root / "content/s0/p1.md"
+    page.write_text(page.read_text() + "\nMore.\n")
+    looked = []
+    signature = stamp.signature
+    monkeypatch.setattr(stamp, "signature", lambda path: looked.append(path) or signature(path))
+    assert build(root) == 0 and len(builds) == 2 and len(stamps(root)) == 1
+    read = {os.fspath(path) for path in (root / "content").rglob("*") if path.is_file()}
+    assert looked and read and not read & {os.fspath(path) for path in looked}
+    assert build(root) == 0 and len(builds) == 2  # the stamp answers
+    page.write_text(page.read_text() + "\nAgain.\n")
+    assert build(root) == 0 and len(builds) == 3
+    assert "Again." in (root / "site/s0/p1/index.html").read_text()
+
+
 def test_a_file_changed_too_recently_to_tell_is_never_trusted(tmp_path, monkeypatch, builds):
     # A clock so coarse that every file here changed "just now", however long the build
     # took: a later write within the same tick could keep its times.
