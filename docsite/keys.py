@@ -312,7 +312,7 @@ def key_of(inputs: Any) -> str:
         CACHE_VERSION,
         engine_digest(),
         type(inputs).__name__,
-        [getattr(inputs, field.name) for field in fields(inputs)],
+        *[getattr(inputs, field.name) for field in fields(inputs)],
     )
 
 

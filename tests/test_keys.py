@@ -102,6 +102,33 @@ def test_every_setting_is_in_the_keys(value):
         assert keys.digest(other) != keys.digest(value), f"{type(value).__name__}.{field.name}"
 
 
+def test_equal_data_has_one_digest_whichever_objects_hold_it():
+    """Keys digest megabytes of plain data on every build (marshal's format 2, for speed):
+    a string interned or not, one object twice or two equal ones, give the same bytes;
+    other values (dataclasses, a Path) are taken by their repr, never as equal plain data."""
+    words = ["".join(["page", str(n)]) for n in range(3)]
+    one = "".join(["shared", "-", "text"])
+    assert keys.digest([("page0", "shared-text")] * 2) == keys.digest(
+        [(words[0], one), (words[0], "".join(["shared-", "text"]))]
+    )
+    assert keys.digest({"a": [1, 2.5, None, True]}) != keys.digest({"a": [1, 2.5, None, 1]})
+    assert keys.digest([Path("a")]) == keys.digest([Path("a")]) != keys.digest(["a"])
+    assert keys.digest(["a", "b"]) != keys.digest("a", "b") != keys.digest(["ab"])
+
+
+def test_the_labels_templates_read_are_keyed_by_what_they_are_made_of():
+    """`project.labels` holds every locale's words (about 200 KB): the keys and the nonce
+    take it as its locale and the config's labels (docsite's own words are the engine's)."""
+    from docsite.markdown.templating.variables import project_labels
+
+    english, french = project_labels("en", {}), project_labels("fr", {})
+    overridden = project_labels("fr", {"fr": {"search-input-placeholder": "Chercher"}})
+    assert english["search-input-placeholder"] != french["search-input-placeholder"]
+    assert overridden["search-input-placeholder"] == "Chercher"
+    digests = {keys.digest(repr(table)) for table in (english, french, overridden)}
+    assert len(digests) == 3 and all(len(repr(t)) < 200 for t in (english, french, overridden))
+
+
 # ---- Every field of a page is an input of one of its keys -----------------------------------
 
 SITE_FILES = {

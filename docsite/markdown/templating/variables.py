@@ -129,6 +129,16 @@ class ReadOnlyLabels(LabelTable):
 
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse
 
+    # What the whole table is made from, (locale, overrides): its repr, which the keys and
+    # the nonce take (docsite's own words are part of the engine), is that, not about
+    # 200 KB of every locale's words.
+    origin: tuple[str, Any] | None = None
+
+    def __repr__(self) -> str:
+        if self.origin is None:
+            return super().__repr__()
+        return f"ReadOnlyLabels(locale={self.origin[0]!r}, overrides={self.origin[1]!r})"
+
     def __deepcopy__(self, memo: dict) -> ReadOnlyLabels:
         return self
 
@@ -148,6 +158,7 @@ def project_labels(locale: str, overrides: Any) -> ReadOnlyLabels:
         if len(_PROJECT_LABELS) > 8:
             _PROJECT_LABELS.clear()
         found = _PROJECT_LABELS[key] = read_only_labels(template_labels(locale, overrides))
+        found.origin = (locale, overrides)
     return found
 
 
