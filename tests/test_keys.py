@@ -19,6 +19,7 @@ from conftest import REPO, Project
 
 from docsite import keys
 from docsite.backlinks import Backlink
+from docsite.cache import content_digest
 from docsite.config import HeaderLink, SiteConfig, load_config
 from docsite.diagnostics import Report
 from docsite.frontmatter import PageSettings
@@ -241,6 +242,53 @@ def test_an_unchanged_site_has_the_same_keys(project):
     config, site = load(project)
     for index in range(len(site.pages)):
         assert page_keys(config, site, index) == page_keys(config, copy.deepcopy(site), index)
+
+
+# What a link shows of a page, each changed as a writer changes it: the site key moves with
+# each, which is why a rebuild whose site key held does not look them up again
+# (DependencyValues.unchanged).
+LINK_FACT_EDITS = {
+    "label": {"content/guide/setup.md": "---\norder: 2\nlabel: Install\n---\n# Setting up\n"},
+    "title": {"content/guide/setup.md": "---\norder: 2\n---\n# Installing\n"},
+    "description": {
+        "content/guide/setup.md": "---\norder: 2\nlabel: Setup\ndescription: How\n---\n# S\n"
+    },
+    "image": {"content/guide/setup.md": "---\norder: 2\nlabel: Setup\nimage: a.png\n---\n# S\n"},
+    "date": {"content/guide/setup.md": "---\norder: 2\nlabel: Setup\ndate: 2026-01-02\n---\n"},
+    "icon": {"content/guide/setup.md": "---\norder: 2\nlabel: Setup\nicon: rocket\n---\n"},
+    "permalink": {"content/guide/setup.md": "---\norder: 2\npermalink: /go\n---\n# S\n"},
+    "settings file": {"content/guide/setup.yml": "description: From its file\n"},
+    "folder permalink": {"content/guide/index.md": "---\norder: 1\npermalink: /g\n---\n# G\n"},
+    "file renamed": {"content/guide/setup.md": None, "content/guide/install.md": "# S\n"},
+}
+
+
+def site_key(project: Project) -> tuple[str, tuple]:
+    """The site key as a build works it out (the settings files among its inputs), and
+    what a link shows of PAGE."""
+    report = Report()
+    config = load_config(project.root, None, report)
+    found = discover(config.content_dir, config.input, report, (), (config.root,))
+    site = load_site(found, report)
+    files = {
+        keys.content_input(rel): (content_digest(Path(source.os_path).read_bytes()), (0,))
+        for rel, source in found.settings.items()
+    }
+    theme = Theme(config, build_nav(site), IconSet(), [], [])
+    return keys.shared_keys(config, site, theme, files, []).site, keys._link_facts(site, PAGE)
+
+
+@pytest.mark.parametrize("name", sorted(LINK_FACT_EDITS))
+def test_what_a_link_shows_of_a_page_moves_the_site_key(project, name):
+    project.write(SITE_FILES)
+    key, facts = site_key(project)
+    for rel, text in LINK_FACT_EDITS[name].items():
+        if text is None:
+            (project.root / rel).unlink()
+        else:
+            project.write({rel: text})
+    edited_key, edited_facts = site_key(project)
+    assert edited_facts != facts and edited_key != key
 
 
 # ---- Input names are made in docsite.keys alone ---------------------------------------------

@@ -194,15 +194,22 @@ def _decide(
 
 def _unchanged(ctx: BuildContext, page: Page, record: PageRecord, values: DependencyValues) -> bool:
     """The fast path: the site key is the same, and so are the page's file and dependencies."""
-    return _as_read(ctx, page, record, values) and _link(ctx, page, record)
+    return _as_read(ctx, page, record, values, same_site=True) and _link(ctx, page, record)
 
 
-def _as_read(ctx: BuildContext, page: Page, record: PageRecord, values: DependencyValues) -> bool:
-    """The page's file and what it read are as its record says (and it is no redirect)."""
+def _as_read(
+    ctx: BuildContext,
+    page: Page,
+    record: PageRecord,
+    values: DependencyValues,
+    same_site: bool = False,
+) -> bool:
+    """The page's file and what it read are as its record says (and it is no redirect).
+    `same_site`: the site key is the last build's (`DependencyValues.unchanged`)."""
     return (
         record.source_digest == ctx.files[content_input(page.source.rel)][0]
         and not page.settings.redirect
-        and values.unchanged(record.dependencies)
+        and values.unchanged(record.dependencies, same_site)
     )
 
 
