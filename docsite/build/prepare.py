@@ -29,7 +29,7 @@ from docsite.icons import (
     is_inline_svg,
     svg_problem,
 )
-from docsite.keys import site_nonce
+from docsite.keys import inputs_by_kind, site_nonce
 from docsite.markdown.components.actions import BUILT_IN
 from docsite.markdown.links import find_file, find_page, page_in_other_case
 from docsite.markdown.templating import SiteHtml, TemplateSetup, project_variables
@@ -80,7 +80,7 @@ def make_chrome(
         dates = read_dates(config.content_dir, config.root if use_cache else None)
     theme, site_html_files = make_theme(config, site, nav, dates, cache, report, blog, changed)
     if theme.site_html is not None:
-        theme.site_html.setup.variables["nonce"] = site_nonce(site, files)
+        theme.site_html.setup.variables["nonce"] = site_nonce(site, files, inputs_by_kind(files))
     return Chrome(nav, dates, theme, site_html_files)
 
 
