@@ -73,6 +73,17 @@ def input_name(kind: InputKind, rel: str, folder: Path | None = None) -> InputNa
     return InputName(f"{kind}:{rel}@{folder}" if folder is not None else f"{kind}:{rel}")
 
 
+def inputs_from(names: Iterable[str], kind: InputKind, folder: Path) -> set[str]:
+    """The paths of the inputs of `kind` from `folder` among `names` (as `input_name` names
+    them): one pass, where asking for each path would spell thousands of names."""
+    prefix, suffix = f"{kind}:", f"@{folder}"
+    return {
+        name[len(prefix) : -len(suffix)]
+        for name in names
+        if name.startswith(prefix) and name.endswith(suffix)
+    }
+
+
 def content_input(rel: str) -> InputName:
     return InputName("content:" + rel)
 

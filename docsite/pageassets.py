@@ -63,6 +63,8 @@ def _closing(text: str, start: int) -> int:
 
 def _split(selectors: str) -> list[str]:
     """A selector list cut at its own commas, not at those inside parentheses."""
+    if "(" not in selectors and ")" not in selectors:
+        return selectors.split(",")  # most lists: no character to look at one by one
     pieces, depth, last = [], 0, 0
     for index, char in enumerate(selectors):
         depth += {"(": 1, ")": -1}.get(char, 0)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import urllib.parse
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from docsite.context import BuildContext
 from docsite.diagnostics import Report
 from docsite.frontmatter import PageSettings
 from docsite.gitdates import PageDates
-from docsite.keys import InputKind, input_name
+from docsite.keys import InputKind, inputs_from
 from docsite.markdown.links import setting_href
 from docsite.nav import NavItem, NavTree
 from docsite.output import OutputFolder
@@ -125,8 +124,8 @@ def _static_before(ctx: BuildContext) -> Callable[[str], bool]:
     """Whether the last build published a file of the site's static/ at a path: the file it
     left there is not a page's Markdown copy to keep. (The folder is resolved once: a
     system call per part of its path, for each of 5,000 pages, cost 75 ms.)"""
-    folder, before = (ctx.config.root / "static").resolve(), ctx.previous.files
-    return lambda rel: input_name(InputKind.STATIC, rel, folder) in before
+    folder = (ctx.config.root / "static").resolve()
+    return inputs_from(ctx.previous.files, InputKind.STATIC, folder).__contains__
 
 
 class _Writer:
@@ -136,8 +135,6 @@ class _Writer:
         self.output = output
         self.previous_output = previous_output
         self.report = report
-        # The last build's folder as a prefix: `keep` is asked of every page's Markdown copy.
-        self._previous = os.path.join(previous_output, "") if previous_output else None
 
     def write(self, rel: str, text: str, optional: bool = False) -> None:
         """`optional`: a site may replace this file with its own (robots.txt, 404.html...);
@@ -156,9 +153,9 @@ class _Writer:
 
     def keep(self, rel: str) -> bool:
         """Link the last build's file, known to be unchanged, without reading it."""
-        if self._previous is None or self.output.exists(rel):
+        if self.previous_output is None or self.output.exists(rel):
             return False  # a file of static/ or content/ takes the place: write() says so
-        return self.output.link_from(self._previous + rel, rel)
+        return self.output.keep_live(rel)
 
 
 # -- Tags ------------------------------------------------------------------------------------

@@ -307,6 +307,18 @@ def test_input_names_are_spelled_only_in_the_keys_module():
     assert not spelled, "use docsite.keys' functions:\n" + "\n".join(spelled)
 
 
+def test_the_inputs_from_a_folder_are_found_by_their_names(tmp_path):
+    folder, other = tmp_path / "static", tmp_path / "theme"
+    names = [
+        keys.input_name(keys.InputKind.STATIC, "guide.md", folder),
+        keys.input_name(keys.InputKind.STATIC, "a/b@c.md", folder),
+        keys.input_name(keys.InputKind.STATIC, "theirs.md", other),
+        keys.input_name(keys.InputKind.TEMPLATE, "page.html", folder),
+        keys.content_input("guide.md"),
+    ]
+    assert keys.inputs_from(names, keys.InputKind.STATIC, folder) == {"guide.md", "a/b@c.md"}
+
+
 def test_an_input_name_says_its_kind_and_path():
     name = keys.project_input("snippets/a.py")
     assert keys.kind_of(name) is keys.InputKind.PROJECT

@@ -308,6 +308,12 @@ def test_a_static_file_at_a_pages_markdown_address_wins_and_is_named(project: Pr
         "guide.md: warning: docsite generates 'guide.md', but a file of that name is "
         "published there\n  hint: remove or rename the file in static/ or content/"
     ]
+    # Gone from static/: the page, reused, has its Markdown copy there again (the last
+    # build's file at that address was the static file, not a copy to keep).
+    (project.root / "static/guide.md").unlink()
+    result = project.build()
+    assert result.ok and result.rendered < 3
+    assert (project.out / "guide.md").read_text() == "# Guide\n\nText.\n"
 
 
 def test_a_pages_unchanged_markdown_copy_is_not_rewritten_when_the_page_is(project: Project):
