@@ -75,9 +75,14 @@ def canonical_key(name: str) -> str | None:
 def built_in(locale: str) -> str | None:
     """The built-in locale a locale uses: itself (any case), else its language (`fr` for
     `fr-CA`); None for a custom locale such as `partner`."""
-    known = {normalise(name): name for name in built_in_locales()}
+    known = _by_normal_locale()
     wanted = normalise(locale or ENGLISH)
     return known.get(wanted) or known.get(wanted.partition("_")[0])
+
+
+@cache
+def _by_normal_locale() -> dict[str, str]:
+    return {normalise(name): name for name in built_in_locales()}
 
 
 def is_language(locale: str) -> bool:
@@ -133,10 +138,16 @@ class LabelTable(dict):
 
     def __init__(self, items: dict[str, Any]):
         super().__init__(items)
-        self._spelling = {normalise(key): key for key in self}
+        # Each key by its normalised spelling, made at the first lookup: most tables (a
+        # group for each of 60-odd locales) are never looked in.
+        self._spelling: dict[str, str] | None = None
 
     def _key(self, key: Any) -> Any:
-        return self._spelling.get(normalise(key), key) if isinstance(key, str) else key
+        if not isinstance(key, str):
+            return key
+        if self._spelling is None:
+            self._spelling = {normalise(name): name for name in self}
+        return self._spelling.get(normalise(key), key)
 
     def __getitem__(self, key: Any) -> Any:
         return super().__getitem__(self._key(key))
