@@ -290,15 +290,6 @@ class OutputFolder:
             self.carried.add(rel)
         return True
 
-    def keep_live(self, rel: str) -> bool:
-        """Keep the live site's file at `rel`, known to be unchanged (`link_from` it): asked
-        of every page's Markdown copy, so staging's file known to be it is taken at once."""
-        if self.reused and rel not in self.placed and self._holds_live(rel):
-            self.placed.add(rel)
-            self.carried.add(rel)
-            return True
-        return self.link_from(self._live_prefix + rel, rel)
-
     def carry(self, rel: str, expected: tuple[int, int]) -> bool:
         """Keep the live site's file at `rel` (hard-linked), unless it changed since it was
         written: its size and mtime are not `expected` (cache.stat_of)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import urllib.parse
 from collections.abc import Callable
@@ -135,6 +136,8 @@ class _Writer:
         self.output = output
         self.previous_output = previous_output
         self.report = report
+        # The last build's folder as a prefix: `keep` is asked of every page's Markdown copy.
+        self._previous = os.path.join(previous_output, "") if previous_output else None
 
     def write(self, rel: str, text: str, optional: bool = False) -> None:
         """`optional`: a site may replace this file with its own (robots.txt, 404.html...);
@@ -153,9 +156,9 @@ class _Writer:
 
     def keep(self, rel: str) -> bool:
         """Link the last build's file, known to be unchanged, without reading it."""
-        if self.previous_output is None or self.output.exists(rel):
+        if self._previous is None or self.output.exists(rel):
             return False  # a file of static/ or content/ takes the place: write() says so
-        return self.output.keep_live(rel)
+        return self.output.link_from(self._previous + rel, rel)
 
 
 # -- Tags ------------------------------------------------------------------------------------
