@@ -17,7 +17,7 @@ import pickle
 import sys
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -192,7 +192,8 @@ class _SplitFiles:
     objects read from it or written to it (values are replaced, never changed)."""
 
     prefix: str
-    files: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # Each file's name and values as read or written; None: not read (`load_pages_read_of`).
+    files: list[tuple[str, dict[str, Any] | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -285,9 +286,34 @@ class BuildCache:
     def load_pages_read(self) -> dict[str, Any]:
         """The pages as the last build read them (`pages.PageMemo`), if this docsite did."""
         stored = self._stored_pages()
+        self._pages_read.files = []  # whatever `load_pages_read_of` read before
         if stored is None:
             return {}
         return self._load_split(self._pages_read, stored.files) or {}
+
+    def load_pages_read_of(self, rels: Collection[str]) -> dict[str, Any] | None:
+        """`load_pages_read` of the files that keep the pages at `rels` alone (their other
+        pages too); None when the cache keeps none or one is missing. Staging the pages
+        then writes those files alone, as it finds them, and keeps the others unread: the
+        build changed none of their pages (docsite.build.lastsite)."""
+        stored = self._stored_pages()
+        if stored is None or len(stored.files) != SPLIT_FILES:
+            return None
+        wanted = {split_file_of(rel) for rel in rels}
+        files: list[tuple[str, dict[str, Any] | None]] = []
+        found: dict[str, Any] = {}
+        for number, name in enumerate(stored.files):
+            if name == EMPTY_PART or number not in wanted:
+                files.append((name, {} if name == EMPTY_PART else None))
+                continue
+            path = self.folder / name
+            part = self._load(path, dict) if path.is_file() else None
+            if part is None:
+                return None
+            files.append((name, part))
+            found.update(part)
+        self._pages_read.files = files
+        return found
 
     def has_pages_read(self) -> bool:
         """Whether the cache keeps pages as read by this docsite (the small index only)."""
@@ -381,17 +407,20 @@ class BuildCache:
 
     def _stage_split(
         self, staged: StagedCache, split: _SplitFiles, values: dict[str, Any]
-    ) -> list[tuple[str, dict[str, Any]]]:
+    ) -> list[tuple[str, dict[str, Any] | None]]:
         """Write the files of `split` whose values changed since they were read or written;
         the others are kept as they are. Each is named by its contents: put in place before
         the index that names them, they never replace a file the last index names."""
         parts: list[dict[str, Any]] = [{} for _ in range(SPLIT_FILES)]
         for rel, value in values.items():
             parts[split_file_of(rel)][rel] = value
-        files = []
+        files: list[tuple[str, dict[str, Any] | None]] = []
         for number, part in enumerate(parts):
             known = split.files[number] if split.files else None
-            if known is not None and _same_values(known[1], part):
+            if known is not None and known[1] is None and not part:
+                files.append(known)  # not read (`load_pages_read_of`), so not changed
+                continue
+            if known is not None and known[1] is not None and _same_values(known[1], part):
                 files.append(known)
                 continue
             if not part:  # a small site leaves most parts empty: no file for those
@@ -407,7 +436,9 @@ class BuildCache:
         staged.on_commit(lambda: self._split_written(split, files))
         return files
 
-    def _split_written(self, split: _SplitFiles, files: list[tuple[str, dict[str, Any]]]) -> None:
+    def _split_written(
+        self, split: _SplitFiles, files: list[tuple[str, dict[str, Any] | None]]
+    ) -> None:
         """The index naming `files` is in place: the files of `split` it does not name go."""
         split.files = files
         named = {name for name, _ in files}
@@ -620,7 +651,7 @@ class StagedPages:
 
     staged: StagedCache
     records: dict[str, PageRecord]
-    record_files: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    record_files: list[tuple[str, dict[str, Any] | None]] = field(default_factory=list)
 
 
 @dataclass

@@ -18,6 +18,9 @@ site come the reuse keys, widest first:
   is the hash of both.
 - `search_key`: the search index, named by its settings and each page's indexed part.
 - `live_markdown_key`: watch mode's parse of a body edited in place.
+- `load_key` and `load_facts`: the site as the last full load made it (its pages read, their
+  URLs given, the sidebar built), which a rebuild takes while the key holds and every page
+  changed since has the same facts, its body aside (docsite.build.lastsite).
 
 A key is the hash of every field of its inputs, so a field added to an inputs class is part of
 the key at once: adding a page input is one field here and one value where it is filled in.
@@ -38,7 +41,7 @@ from docsite.frontmatter import PageSettings
 from docsite.labels import markdown_words
 from docsite.pages import Page, SiteContent, section_label
 from docsite.projectfiles import MISSING
-from docsite.sources import SETTINGS_SUFFIXES
+from docsite.sources import SETTINGS_SUFFIXES, Discovery
 from docsite.urls import UrlStyle
 
 if TYPE_CHECKING:
@@ -636,6 +639,44 @@ def live_markdown_key(body: str) -> str:
     """Watch mode's key for a body edited in place: the body alone, kept apart from builds'
     keys, so the next full build parses the page again with all its inputs."""
     return "live:" + digest(body)
+
+
+# ---- The site as loaded ----------------------------------------------------------------------
+
+
+def load_key(config: SiteConfig, found: Discovery) -> str:
+    """What the site's load (docsite.pages.load_site, then the blog's settings) makes of
+    anything but the contents of pages and settings files: the engine, the config (which
+    names the content folder), and every file found, by path and in the order found."""
+    return digest(
+        CACHE_VERSION,
+        engine_digest(),
+        config,
+        "\0".join(source.rel for source in found.pages),
+        "\0".join(found.settings),
+        "\0".join(source.rel for source in found.assets),
+        "\0".join(found.unlisted),
+    )
+
+
+# What the site's load takes of a page's file besides its body: its frontmatter, template
+# lines and first heading, where they are. Its other fields follow from these and its path
+# (settings, label, title), or are the load's own (URL): tests/test_keys.py fails on a
+# field of Page it does not place.
+LOADED_FROM_FILE = ("yaml_text", "prelude", "yaml_line", "body_line", "h1")
+
+
+def load_facts(page: Page) -> str:
+    """What the site's load takes of a page read from its file besides its body
+    (`LOADED_FROM_FILE`), as a hash: a page read again with the facts it was loaded with
+    loads as it did, but for its body (its settings file is an input of its own)."""
+    return digest(*[getattr(page, name) for name in LOADED_FROM_FILE])
+
+
+def loaded_facts(page: Page) -> str:
+    """`load_facts` of a page of a loaded site; "" for a withheld one, whose body the load
+    emptied: no page read again has its facts."""
+    return "" if page.withheld else load_facts(page)
 
 
 # ---- The search index ----------------------------------------------------------------------

@@ -57,6 +57,11 @@ class NavItem:
     def parent(self, item: NavItem | None) -> None:
         self._parent = weakref.ref(item) if item is not None else None
 
+    def __getstate__(self) -> dict:
+        """Pickled without its parent, a weak reference pickle cannot keep: the tree it is
+        pickled with puts it back (`NavTree.__setstate__`)."""
+        return {**self.__dict__, "_parent": None}
+
     def ancestors(self) -> list[NavItem]:
         """From the top level down to this item's parent."""
         chain = []
@@ -111,6 +116,16 @@ class NavTree:
 
     def __post_init__(self) -> None:
         self._position = {item.key: i for i, item in enumerate(self.reading_order)}
+
+    def __setstate__(self, state: dict) -> None:
+        """Unpickled (the build cache keeps the last tree): each item's parent put back."""
+        self.__dict__.update(state)
+        pending = [self.root]
+        while pending:
+            item = pending.pop()
+            for child in item.children:
+                child.parent = item
+            pending.extend(item.children)
 
 
 @dataclass(frozen=True)

@@ -272,6 +272,12 @@ def page_readings(
     return readings
 
 
+def reading_of(source: SourceFile, is_index: bool, found: Discovery) -> PageReading:
+    """What reading a page again takes, as `page_readings` gives it (`is_index`: whether it
+    is its folder's default page, as `page_readings` found)."""
+    return PageReading(source, _settings_file(source, is_index, found), is_index)
+
+
 def _default_pages(
     found: Discovery, folder_rels: set[str] | None = None
 ) -> dict[str, list[SourceFile]]:

@@ -254,25 +254,30 @@ def test_an_unreadable_static_file_is_an_error_at_the_file(built, monkeypatch):
 # --- Files that change during a build ------------------------------------------------------
 
 
-def during(monkeypatch: pytest.MonkeyPatch, module: object, name: str, action: Callable) -> None:
-    """Run `action` just before `module.name` is called (once)."""
+def during(
+    monkeypatch: pytest.MonkeyPatch, module: object, name: str, action: Callable
+) -> list[bool]:
+    """Run `action` just before `module.name` is called (once). Returns [True] once it ran."""
     real = getattr(module, name)
+    ran: list[bool] = []
 
     def hooked(*args, **kwargs):
         monkeypatch.setattr(module, name, real)
         action()
+        ran.append(True)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(module, name, hooked)
+    return ran
 
 
 @pytest.mark.parametrize(
     ("deleted", "moment"),
     [
         ("content/logo.png", "input_files"),  # found, then gone before it is hashed
-        ("content/logo.png", "load_site"),  # hashed, then gone before it is copied
+        ("content/logo.png", "_reused_site"),  # hashed, then gone before it is copied
         ("content/guide/more.md", "input_files"),
-        ("content/guide/more.md", "load_site"),
+        ("content/guide/more.md", "_reused_site"),  # hashed, then gone before it is read
     ],
 )
 def test_a_file_deleted_during_the_build(built, monkeypatch, deleted, moment):
@@ -280,8 +285,9 @@ def test_a_file_deleted_during_the_build(built, monkeypatch, deleted, moment):
     path = built.root / deleted
     path.write_bytes(path.read_bytes() + b"\n")  # changed, so it is read or copied anew
     module = docsite.build.run if moment == "input_files" else docsite.build.site
-    during(monkeypatch, module, moment, path.unlink)
+    ran = during(monkeypatch, module, moment, path.unlink)
     result = build_site(BuildOptions(root=built.root, out=built.out, jobs=1))
+    assert ran
     failed_with(built, result, deleted, "deleted or moved while the site was being built")
 
 
@@ -299,12 +305,22 @@ def test_a_static_file_added_during_the_build_is_left_for_the_next(built, tmp_pa
 
 
 @pytest.mark.parametrize(
-    "moment", ["load_site", "_render_pages", "place_files", "publish", "index_built_site"]
+    "moment",
+    [
+        "_reused_site",  # before the kept site and the pages as read are read
+        "check_output_names",  # after
+        "_render_pages",
+        "place_files",
+        "publish",
+        "index_built_site",
+    ],
 )
 def test_the_cache_deleted_during_the_build(built, tmp_path, monkeypatch, moment):
     edit(built)
-    during(monkeypatch, docsite.build.site, moment, lambda: remove_tree(built.root / CACHE_DIR))
+    site = built.root / CACHE_DIR
+    ran = during(monkeypatch, docsite.build.site, moment, lambda: remove_tree(site))
     result = build_site(BuildOptions(root=built.root, out=built.out, jobs=1))
+    assert ran
     # The cache only speeds builds up: compiled templates with nowhere to go are compiled again.
     assert result.ok, [d.format() for d in result.report.items]
     assert snapshot(built.out) == clean_build(built, tmp_path)

@@ -238,6 +238,47 @@ def test_a_change_to_any_field_of_a_page_moves_its_keys(project, name):
         assert expected <= moved, f"{name} changed; {rel}'s keys that moved: {moved}"
 
 
+# Where the site's load gets each field of a page: the build takes the site as the last
+# full load left it while every page changed since has the same keys.load_facts
+# (docsite.build.lastsite), and puts in it the body read again. A field the load took of the
+# file besides those would leave a kept page stale: place it here, and add it to
+# keys.LOADED_FROM_FILE.
+LOAD_FIELDS = {
+    **{name: "its facts (keys.LOADED_FROM_FILE)" for name in keys.LOADED_FROM_FILE},
+    "body": "read again",
+    "source": "its path",
+    "folder": "its path",
+    "is_index": "its path, and the other pages' (every file found is in keys.load_key)",
+    "settings": "its frontmatter (a fact) and its settings file (an input of its own)",
+    "label": "its settings, first heading and path",
+    "title": "its settings, first heading and label",
+    "url": "the load, from the above and the config",
+    "style": "the config",
+}
+
+
+def test_the_load_table_places_every_field_of_a_page():
+    assert set(LOAD_FIELDS) == {field.name for field in dataclasses.fields(Page)}
+
+
+@pytest.mark.parametrize("name", keys.LOADED_FROM_FILE)
+def test_a_page_read_again_otherwise_than_loaded_has_other_facts(project, name):
+    _, site = load(project)
+    loaded = site.by_source[PAGE]
+    read = copy.copy(loaded)
+    read.body += "More.\n"
+    assert keys.load_facts(read) == keys.loaded_facts(loaded)
+    setattr(read, name, PAGE_FIELDS[name][0](getattr(read, name)))
+    assert keys.load_facts(read) != keys.loaded_facts(loaded)
+
+
+def test_no_page_read_again_has_the_facts_of_a_withheld_page(project):
+    _, site = load(project)
+    loaded = site.by_source[PAGE]
+    loaded.settings.visibility = "protected"
+    assert keys.load_facts(copy.copy(loaded)) != keys.loaded_facts(loaded)
+
+
 def test_an_unchanged_site_has_the_same_keys(project):
     config, site = load(project)
     for index in range(len(site.pages)):

@@ -1,3 +1,4 @@
+import pickle
 import random
 
 from conftest import write_files
@@ -238,3 +239,23 @@ def test_folders_deeper_than_the_recursion_limit(tmp_path):
         assert [s.kind for s in steps] == ["page"] + ["open"] * depth + ["page"] + ["close"] * depth
     finally:  # pytest's cleanup (shutil.rmtree) would recurse too
         remove_tree(tmp_path / "d")
+
+
+def test_a_tree_unpickled_has_its_parents_again(tmp_path):
+    """The build cache keeps the last tree (docsite.build.lastsite); an item's parent, a
+    weak reference, is not pickled but put back."""
+    nav, _, _ = load(
+        tmp_path,
+        {
+            "index.md": "# Home\n",
+            "guide/index.md": "# Guide\n",
+            "guide/setup.md": "# Setup\n",
+            "guide/deeper/more.md": "# More\n",
+        },
+    )
+    again = pickle.loads(pickle.dumps(nav))
+    more = again.by_page["guide/deeper/more.md"]
+    assert [item.key for item in more.ancestors()] == ["folder:guide", "folder:guide/deeper"]
+    assert more.parent is again.by_folder["guide/deeper"]
+    assert again.by_folder["guide"].parent is again.root
+    assert [item.key for item in again.reading_order] == [i.key for i in nav.reading_order]

@@ -16,6 +16,14 @@ from docsite.blog import apply_blog_settings
 from docsite.build.faults import clash_diagnostic, template_diagnostic
 from docsite.build.files import files_may_take, place_files
 from docsite.build.inputs import InputScan, published_inputs, settle, take_read_files
+from docsite.build.lastsite import (
+    ReusedSite,
+    SiteToKeep,
+    pages_said,
+    reuse_site,
+    site_to_keep,
+    worth_keeping,
+)
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
 from docsite.build.prepare import check_output_names, compile_templates_aside, make_chrome
 from docsite.build.readahead import ReadAhead
@@ -27,6 +35,7 @@ from docsite.context import BuildContext, BuildOptions
 from docsite.diagnostics import Diagnostic, Report, Severity
 from docsite.keys import content_input, page_key, shared_keys
 from docsite.markdown.code import pygments_css
+from docsite.navpatch import NavMemo
 from docsite.output import OUTPUT_MARKER, OutputClash, OutputFolder, marker_of
 from docsite.pages import PageMemo, SettingsMemo, load_site
 from docsite.publish import publish
@@ -78,16 +87,32 @@ def render_site(
         _note_cache(cache, result)
         options.progress("reading pages", 0, len(found.pages))
         with result.timed("reading pages"):
-            read = PageMemo(cache.load_pages_read(), scan.content_hash, ahead=ahead)
-            site = load_site(found, report, SettingsMemo(), config.urls, read)
+            reused = _reused_site(config, found, scan, cache, options, ahead)
+            if reused is not None:
+                read, site, nav_memo = reused.read, reused.kept.site, reused.nav_memo()
+                said = reused.kept.said
+                result.notes.append(reused.note())
+            else:
+                loading = Report()
+                read = PageMemo(cache.load_pages_read(), scan.content_hash, ahead=ahead)
+                site = load_site(found, loading, SettingsMemo(), config.urls, read)
+                nav_memo, said = NavMemo(), loading.items
         for rel, (path, read_hash) in read.read_otherwise.items():
             settle(scan.files, content_input(rel), read_hash, scan.hasher, Path(path))
-        apply_blog_settings(site, config.blog, report)
+        if reused is None:
+            apply_blog_settings(site, config.blog, loading)
+        report.extend(said)
         if not check_output_names(site, report):
             return  # such a page cannot be written: stop before anything is
         try:
             with result.timed("navigation and theme"):
-                chrome = make_chrome(config, site, cache, report, scan.files, options.use_cache)
+                chrome = make_chrome(
+                    config, site, cache, report, scan.files, options.use_cache, nav_memo
+                )
+            kept = None
+            if _keeps_site(cache, options, reused):
+                read_said = reused.head.read_said if reused is not None else pages_said(read)
+                kept = site_to_keep(config, found, scan, site, nav_memo, said, read_said)
             as_recorded = cache.state.marker == marker_of(scan.out)
             # Watch mode writes into its site between builds: what the last build left is not
             # known to be there.
@@ -115,11 +140,32 @@ def render_site(
                 # Not in watch mode, which keeps its last result while it serves.
                 if not options.keep_live:
                     result.loaded.extend((read, ctx))
-                _write_site(ctx, scan, chrome.site_html_files, read, result, patcher)
+                _write_site(ctx, scan, chrome.site_html_files, read, result, patcher, kept)
         except jinja2.TemplateError as exc:
             report.add(template_diagnostic(exc, config))
         except OutputClash as clash:
             report.add(clash_diagnostic(clash, site))
+
+
+def _reused_site(
+    config: SiteConfig,
+    found: Discovery,
+    scan: InputScan,
+    cache: BuildCache,
+    options: BuildOptions,
+    ahead: ReadAhead | None,
+) -> ReusedSite | None:
+    """The site as the last full load left it, when it is this build's but for bodies of
+    pages (docsite.build.lastsite). Not while a process reads every page ahead (a build
+    that reads them all), nor in watch mode, which keeps its site in memory."""
+    if ahead is not None or options.keep_live or not cache.enabled:
+        return None
+    return reuse_site(config, found, scan, cache, cache.state.files)
+
+
+def _keeps_site(cache: BuildCache, options: BuildOptions, reused: ReusedSite | None) -> bool:
+    """Whether the build keeps its site as loaded in the cache (see `_reused_site`)."""
+    return not options.keep_live and cache.enabled and worth_keeping(reused)
 
 
 @contextlib.contextmanager
@@ -179,9 +225,11 @@ def _write_site(
     read: PageMemo,
     result: BuildResult,
     patcher: Patcher | None = None,
+    kept: SiteToKeep | None = None,
 ) -> None:
     """The steps that fill the staging folder, then the swap. `patcher`: merges the
-    changed pages into the last search index, elsewhere."""
+    changed pages into the last search index, elsewhere; `kept`: the site as loaded, for
+    the cache (`_keeps_site`)."""
     added, site_includes = site_include_inputs(ctx.config, ctx.files, ctx.hasher, site_html_files)
     ctx.files.update(added)
     shared = shared_keys(ctx.config, ctx.site, ctx.theme, ctx.files, site_includes, ctx.previous)
@@ -241,7 +289,7 @@ def _write_site(
             spare=None if ctx.options.keep_live else ctx.output.ledger(),
         )
         with result.timed("writing"):
-            _swap_in(ctx, state, ahead, search, result)
+            _swap_in(ctx, state, ahead, search, result, kept)
     finally:
         ahead.staged.discard()  # what was not committed: the build failed
     if ctx.options.keep_live:
@@ -478,12 +526,16 @@ def _swap_in(
     ahead: StagedPages,
     search: IndexOutcome | None,
     result: BuildResult,
+    kept: SiteToKeep | None = None,
 ) -> None:
     """Write the cache, swap the site in, then put the cache in place: what may fail (a full
     disk) comes before the swap, so a failed build always leaves the old site, and a build
-    that swapped it in succeeds. `ahead`: the pages' part of the cache, written already."""
+    that swapped it in succeeds. `ahead`: the pages' part of the cache, written already;
+    `kept`: the site as loaded, for the cache."""
     staged = ctx.cache.stage(state, ahead)
     try:
+        if kept is not None:
+            kept.stage(ctx.cache, staged)
         if search is not None and search.written_state is not None:  # written aside
             written = search.written_state()
             if written is not None:  # else the last state stays: not this index's, never patched
