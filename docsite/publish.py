@@ -307,10 +307,12 @@ def _meta(title: str, description: str, canonical: str, noindex: bool = False) -
 def moved_pages(site: SiteContent, report: Report) -> list[Redirect]:
     """`redirect_from` paths, checked: each becomes a small page leading to its page."""
     redirects: list[Redirect] = []
-    published = {url.lower(): page for url, page in site.by_url.items()}
+    published: dict[str, Page] = {}  # by address in lower case, made at the first redirect
     moved: dict[str, Page] = {}
     for page in site.pages:
         for raw in page.settings.redirect_from:
+            if not published:
+                published = {url.lower(): shown for url, shown in site.by_url.items()}
             where = page.settings.where("redirect_from", page.source.shown)
             old, problem = _old_url(raw)
             if problem:

@@ -1,5 +1,6 @@
 import errno
 import os
+import pickle
 import shutil
 import sys
 import time
@@ -10,6 +11,7 @@ import docsite.output
 from docsite.output import (
     OutputClash,
     OutputFolder,
+    SpareLedger,
     background_work_done,
     in_background,
     remove_in_background,
@@ -280,3 +282,23 @@ def test_what_a_build_leaves_behind_is_deleted_by_a_process_of_its_own(tmp_path,
     background_work_done()
     assert not old.exists()
     assert sorted(p.name for p in (spare / "p").iterdir()) == ["shared.html"]
+
+
+@pytest.mark.parametrize(
+    ("spare_files", "placed"),
+    [
+        (None, {"a.html", "b.html"}),
+        ({"a.html", "b.html", "pagefind/old.pf"}, {"a.html", "b.html", "pagefind/new.pf"}),
+        ({"a.html"}, {"a.html"}),
+    ],
+)
+def test_a_ledger_pickled_is_the_same_ledger(spare_files, placed):
+    """The cache keeps the files placed as the spare tree's and what changed (few files)."""
+    ledger = SpareLedger(
+        (1, 2),
+        frozenset(spare_files) if spare_files is not None else None,
+        frozenset(placed),
+        frozenset({"a.html"}),
+    )
+    again = pickle.loads(pickle.dumps(ledger))
+    assert again == ledger and type(again.placed) is frozenset
