@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # a build with nothing to do loads none of the stages
     from docsite.nav import NavTree
     from docsite.output import OutputFolder
     from docsite.pages import SiteContent
+    from docsite.tags import SiteGroups
     from docsite.theme import Theme
 
 
@@ -68,3 +69,4 @@ class BuildContext:
     # The site on disk is the one the cache describes (not one from a --no-cache build or from
     # a build killed before it saved the cache): its files may be reused unread.
     as_recorded: bool
+    groups: SiteGroups  # the site's tags and categories

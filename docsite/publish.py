@@ -31,7 +31,7 @@ from docsite.nav import NavItem, NavTree
 from docsite.output import OutputFolder
 from docsite.pages import Page, SiteContent, markdown_copy, slugify_segment
 from docsite.sources import SourceFile
-from docsite.tags import CATEGORIES_URL, TAGS_URL, Tag, collect_categories, collect_tags
+from docsite.tags import CATEGORIES_URL, TAGS_URL, Tag
 from docsite.theme import Theme
 from docsite.urls import EXTERNAL_URL, relative_href, site_path_problem
 
@@ -77,9 +77,9 @@ def publish(
         record = records.get(rel)
         body = record.expanded if record is not None and record.expanded else page.body
         writer.write(path, markdown_copy(page, body))
-    tags = collect_tags(site.pages)
+    tags = ctx.groups.tags
     _write_tag_pages(TAG_PAGES, tags, site, theme, config, writer, report, same_site)
-    categories = collect_categories(site.pages)
+    categories = ctx.groups.categories
     _write_tag_pages(CATEGORY_PAGES, categories, site, theme, config, writer, report, same_site)
     if theme.blog is not None:
         _write_blog(theme.blog, site, theme, config, writer, report, same_site)

@@ -40,6 +40,19 @@ def tag_url(name: str) -> str:
     return f"{TAGS_URL}{tag_slug(name)}/"
 
 
+@dataclass(frozen=True)
+class SiteGroups:
+    """The site's tags and categories, as its tag and category pages list them."""
+
+    tags: list[Tag]
+    categories: list[Tag]
+
+
+def site_groups(pages: list[Page]) -> SiteGroups:
+    """Worked out once a build (and kept with the site as loaded: docsite.build.lastsite)."""
+    return SiteGroups(collect_tags(pages), collect_categories(pages))
+
+
 def collect_tags(pages: list[Page]) -> list[Tag]:
     """Every tag of a rendered page, sorted by name. A tag page exists even when only hidden
     pages carry the tag, so their tag links work; it lists public pages only."""

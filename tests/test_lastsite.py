@@ -12,6 +12,7 @@ import pytest
 from conftest import Project
 
 import docsite.build.lastsite
+import docsite.tags
 from docsite.build import BuildOptions, BuildResult, build_site
 from docsite.cache import BuildCache, content_digest, split_file_of
 
@@ -114,6 +115,27 @@ def test_a_build_that_cannot_take_the_kept_site_does_not_read_it(built, monkeypa
     edit(built, *BODY_EDITS["a page"])
     assert reused_note(built.build())
     assert "site-head" in parts and "site" in parts
+
+
+def test_the_kept_site_keeps_its_tags_and_categories(built, tmp_path, monkeypatch):
+    """They are the site's as loaded: a build that takes it does not collect them again."""
+    collected: list[int] = []
+    real = docsite.tags.collect_tags
+
+    def counted(pages: list) -> list:
+        collected.append(1)
+        return real(pages)
+
+    monkeypatch.setattr(docsite.tags, "collect_tags", counted)
+    edit(built, *BODY_EDITS["a page"])
+    assert reused_note(built.build()) and not collected
+    edit(built, "content/guide/more.md", "# More", "---\ntags: [start, more]\n---\n# More")
+    assert not reused_note(built.build()) and collected
+    edit(built, "content/guide/more.md", "More words.", "Most words.")
+    assert reused_note(built.build())
+    assert tree(built.out) == clean_build(built, tmp_path / "clean")
+    tag_page = (built.out / "tags/start/index.html").read_text(encoding="utf-8")
+    assert "More" in tag_page and "Setup" in tag_page
 
 
 def test_a_page_added_or_removed_loads_the_site_whole(built, tmp_path):

@@ -25,6 +25,7 @@ from docsite.nav import NavTree
 from docsite.navpatch import NavMemo, NavParams
 from docsite.pages import PageMemo, SettingsMemo, SiteContent, reading_of
 from docsite.sources import Discovery, SourceFile
+from docsite.tags import SiteGroups
 
 HEAD_PART, SITE_PART = "site-head", "site"  # their parts of the cache (`BuildCache.load_part`)
 
@@ -54,6 +55,7 @@ class KeptSite:
     site_id: str
     site: SiteContent
     nav: tuple[NavParams, NavTree]  # the sidebar built of it, and what it was built with
+    groups: SiteGroups  # its tags and categories
     said: list[Diagnostic]  # what loading the site said, in order (its pages' warnings too)
     version: str = CACHE_VERSION
 
@@ -105,13 +107,14 @@ def site_to_keep(
     config: SiteConfig,
     found: Discovery,
     scan: InputScan,
-    site: SiteContent,
-    nav_memo: NavMemo,
+    loaded: tuple[SiteContent, NavMemo, SiteGroups],
     said: list[Diagnostic],
     read_said: dict[str, list[Diagnostic]],
 ) -> SiteToKeep | None:
-    """The site just loaded with its sidebar (`nav_memo.last`); None for a sidebar nested
-    deeper than pickle goes (it recurses): such a site is loaded whole by every build."""
+    """The site just loaded (`loaded`: with its sidebar, `NavMemo.last`, and its groups);
+    None for a sidebar nested deeper than pickle goes (it recurses): such a site is loaded
+    whole by every build."""
+    site, nav_memo, groups = loaded
     assert nav_memo.last is not None, "the sidebar is built"
     params, _, tree = nav_memo.last
     hashes = {source.rel: scan.content_hash(source.rel) for source in found.pages}
@@ -124,7 +127,7 @@ def site_to_keep(
             return SiteToKeep(
                 pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL),
                 pickle.dumps(
-                    KeptSite(site_id, site, (params, tree), said),
+                    KeptSite(site_id, site, (params, tree), groups, said),
                     protocol=pickle.HIGHEST_PROTOCOL,
                 ),
             )

@@ -62,6 +62,7 @@ from docsite.search import (
     search_paths,
 )
 from docsite.sources import Discovery
+from docsite.tags import site_groups
 from docsite.theme import has_sidebar
 
 if TYPE_CHECKING:
@@ -109,10 +110,12 @@ def render_site(
                 chrome = make_chrome(
                     config, site, cache, report, scan.files, options.use_cache, nav_memo
                 )
+            groups = reused.kept.groups if reused is not None else site_groups(site.pages)
             kept = None
             if _keeps_site(cache, options, reused):
                 read_said = reused.head.read_said if reused is not None else pages_said(read)
-                kept = site_to_keep(config, found, scan, site, nav_memo, said, read_said)
+                loaded = (site, nav_memo, groups)
+                kept = site_to_keep(config, found, scan, loaded, said, read_said)
             as_recorded = cache.state.marker == marker_of(scan.out)
             # Watch mode writes into its site between builds: what the last build left is not
             # known to be there.
@@ -134,6 +137,7 @@ def render_site(
                     out=scan.out,
                     previous_output=scan.out if scan.out.is_dir() else None,
                     as_recorded=as_recorded,
+                    groups=groups,
                 )
                 # The pages as read and the site, held by the result: a process that ends
                 # after the build never frees them (at 5,000 pages, 10 ms object by object).
