@@ -368,7 +368,7 @@ def index_site(
     state = load_state() if load_state is not None and feeder is None and not patcher else None
     try:
         outcome, files, links = merge_or_index(
-            state, pages, output.staging, previous, code, feeder=feeder, patcher=patcher
+            state, pages, output.staging, previous, code, feeder=feeder, patcher=patcher, key=key
         )
     except Exception as exc:  # the service raises plain Exceptions
         error = str(exc) or type(exc).__name__
@@ -391,11 +391,13 @@ def merge_or_index(
     feeder: IndexFeeder | None = None,
     patcher: Patcher | None = None,
     pause: Callable[[], None] = lambda: None,
+    key: str = "",
 ) -> tuple[IndexOutcome, dict[str, bytes], dict[str, str]]:
     """Merge the changed pages into the last index when it can be done (by `patcher`, if
     given, from the state it read), else index the site whole: the outcome (with the new
     state), the files to write and those to link. `pause`: called between the steps of a
-    merge (watch mode's re-index gives way to a change there)."""
+    merge (watch mode's re-index gives way to a change there); `key`: the pages'
+    `search_key`, when the caller has it (a hash of every page's URL and digest)."""
     pagefind = pagefind_client.installed()
     why = ""
     if patcher is not None:
@@ -406,7 +408,7 @@ def merge_or_index(
                 len(pages),
                 changed=answer.changed,
                 written_state=patcher.written_state,
-                key=search_key(pages, code),  # the pages as this build wrote them
+                key=key or search_key(pages, code),  # the pages as this build wrote them
             )
             return outcome, answer.files, answer.links
         if answer.hung:
