@@ -64,37 +64,30 @@ def built(project: Project) -> Project:
     return project
 
 
-BODY_EDITS = {
-    "a page": ("content/guide/setup.md", "Install it.", "Install it with pip."),
+# Each edit, and whether the build after it takes the kept site (only bodies changed).
+EDITS = {
+    "a page's text": (True, ("content/guide/setup.md", "Install it.", "Install it with pip.")),
     # A post's summary shows on the blog's pages: they follow it.
-    "a post": ("content/blog/first.md", "Its summary.", "Another summary."),
-    # A heading other than the first.
-    "a heading": ("content/guide/more.md", "More words.", "## Part\n\nMore words."),
-}
-
-
-@pytest.mark.parametrize("name", sorted(BODY_EDITS))
-def test_a_body_edit_takes_the_kept_site_and_builds_as_a_clean_build(built, tmp_path, name):
-    edit(built, *BODY_EDITS[name])
-    again = built.build()
-    assert reused_note(again).startswith("loaded 1 of 7 pages again")
-    assert tree(built.out) == clean_build(built, tmp_path / "clean")
-
-
-EDITS_BEYOND_BODIES = {
-    "label": ("content/guide/setup.md", "order: 1\n", "order: 1\nlabel: Install\n"),
-    "first heading": ("content/guide/more.md", "# More", "# Much more"),
-    "settings file": ("content/guide/use.yml", "From its file", "From elsewhere"),
-    "config": ("docsite.yml", "title: Kept", "title: Renamed"),
+    "a post's text": (True, ("content/blog/first.md", "Its summary.", "Another summary.")),
+    "a heading not the first": (
+        True,
+        ("content/guide/more.md", "More words.", "## Part\n\nMore words."),
+    ),
+    "a label": (False, ("content/guide/setup.md", "order: 1\n", "order: 1\nlabel: Install\n")),
+    "the first heading": (False, ("content/guide/more.md", "# More", "# Much more")),
+    "a settings file": (False, ("content/guide/use.yml", "From its file", "From elsewhere")),
+    "the config": (False, ("docsite.yml", "title: Kept", "title: Renamed")),
     # The load emptied its body: nothing of it is in the kept site.
-    "withheld page": ("content/secret.md", "Hidden words.", "Other hidden words."),
+    "a withheld page": (False, ("content/secret.md", "Hidden words.", "Other hidden words.")),
 }
 
 
-@pytest.mark.parametrize("name", sorted(EDITS_BEYOND_BODIES))
-def test_an_edit_beyond_bodies_loads_the_site_whole(built, tmp_path, name):
-    edit(built, *EDITS_BEYOND_BODIES[name])
-    assert not reused_note(built.build())
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_an_edit_builds_as_a_clean_build_taking_the_kept_site_for_bodies(built, tmp_path, name):
+    takes, change = EDITS[name]
+    edit(built, *change)
+    note = reused_note(built.build())
+    assert note.startswith("loaded 1 of 7 pages again") if takes else not note
     assert tree(built.out) == clean_build(built, tmp_path / "clean")
 
 
@@ -108,11 +101,11 @@ def test_a_build_that_cannot_take_the_kept_site_does_not_read_it(built, monkeypa
         return real(cache, name, kind)
 
     monkeypatch.setattr(BuildCache, "load_part", noted)
-    edit(built, *EDITS_BEYOND_BODIES["label"])
+    edit(built, *EDITS["a label"][1])
     assert not reused_note(built.build())
     assert "site-head" in parts and "site" not in parts
     parts.clear()
-    edit(built, *BODY_EDITS["a page"])
+    edit(built, *EDITS["a page's text"][1])
     assert reused_note(built.build())
     assert "site-head" in parts and "site" in parts
 
@@ -127,7 +120,7 @@ def test_the_kept_site_keeps_its_tags_and_categories(built, tmp_path, monkeypatc
         return real(pages)
 
     monkeypatch.setattr(docsite.tags, "collect_tags", counted)
-    edit(built, *BODY_EDITS["a page"])
+    edit(built, *EDITS["a page's text"][1])
     assert reused_note(built.build()) and not collected
     edit(built, "content/guide/more.md", "# More", "---\ntags: [start, more]\n---\n# More")
     assert not reused_note(built.build()) and collected
