@@ -4,6 +4,7 @@ is a full load's, and the output a clean build's."""
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 from types import SimpleNamespace
@@ -188,6 +189,27 @@ def test_a_site_kept_long_ago_is_kept_anew(built, tmp_path, monkeypatch):
     edit(built, "content/index.md", "Welcome.", "Welcome back.")
     assert reused_note(built.build()).startswith("loaded 1 of 7 pages again")
     assert tree(built.out) == clean_build(built, tmp_path / "clean")
+
+
+def test_a_large_site_is_kept_by_a_process_of_its_own(built, tmp_path, monkeypatch):
+    """Pickling thousands of pages and their sidebar is done aside, while the build goes on
+    (here for any size); the build puts the files it wrote in place."""
+    monkeypatch.setattr(docsite.build.lastsite, "KEEP_ASIDE_PAGES", 1)
+    here: list[int] = []
+    real = docsite.build.lastsite.site_to_keep
+
+    def counted(*args: object) -> object:
+        here.append(os.getpid())
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(docsite.build.lastsite, "site_to_keep", counted)
+    edit(built, *EDITS["a label"][1])
+    result = build_site(BuildOptions(root=built.root, out=built.out, jobs=2))
+    assert not reused_note(result) and here == []  # kept, by another process
+    edit(built, *EDITS["a page's text"][1])
+    assert reused_note(built.build())
+    assert tree(built.out) == clean_build(built, tmp_path / "clean")
+    assert not list((built.root / ".docsite-cache").glob(".*.tmp-*"))
 
 
 def test_without_the_cache_nothing_is_kept_or_taken(built, tmp_path):

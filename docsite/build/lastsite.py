@@ -12,14 +12,20 @@ the site does not read it."""
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
 import pickle
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 from docsite.build.inputs import InputScan
 from docsite.cache import CACHE_VERSION, BuildCache, FileEntry, StagedCache, collector_paused
 from docsite.config import SiteConfig
 from docsite.diagnostics import Diagnostic, Report
+from docsite.forking import start_aside
 from docsite.keys import content_input, load_facts, load_key, loaded_facts
 from docsite.nav import NavTree
 from docsite.navpatch import NavMemo, NavParams
@@ -101,6 +107,101 @@ class SiteToKeep:
     def stage(self, cache: BuildCache, staged: StagedCache) -> None:
         cache.stage_part(staged, SITE_PART, self.site)
         cache.stage_part(staged, HEAD_PART, self.head)
+
+
+class Keeping:
+    """The site just loaded, pickled and written beside its place in the cache by a process
+    forked for it (`keep_site`): pickling 5,000 pages and their sidebar takes 120-150 ms,
+    which a build that loaded its site whole (an edit of a label, a fresh build) spends
+    rendering instead. The build puts the files in place with the rest of its cache
+    (`stage`), or they are deleted (`close`)."""
+
+    def __init__(self, process: BaseProcess, receiver: Connection):
+        self._process = process
+        self._receiver = receiver
+        self._written: list[Path] | None = None  # the temporary files, once told
+        self._staged = False
+
+    def stage(self, cache: BuildCache, staged: StagedCache) -> None:
+        """Add the files written to what `staged` puts in place (none if the process
+        failed: the next build loads the site whole)."""
+        written = self._wait()
+        if len(written) == 2:
+            cache.stage_written_part(staged, HEAD_PART, written[0])
+            cache.stage_written_part(staged, SITE_PART, written[1])
+            self._staged = True
+
+    def close(self) -> None:
+        """End the process; delete its files unless they were staged."""
+        written = self._wait()
+        if not self._staged:
+            for path in written:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+    def _wait(self) -> list[Path]:
+        if self._written is None:
+            self._written = []
+            with contextlib.suppress(EOFError, OSError):
+                if self._receiver.poll(KEEPING_SECONDS):
+                    self._written = [Path(path) for path in self._receiver.recv()]
+            self._receiver.close()
+            self._process.join(timeout=KEEPING_SECONDS)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join()
+        return self._written
+
+
+# How long a build waits for the process keeping its site (it takes a fraction of a second).
+KEEPING_SECONDS = 60.0
+# Sites of fewer pages are pickled by the build itself: a fork costs several milliseconds,
+# and pickling 1,000 pages about 25.
+KEEP_ASIDE_PAGES = 1000
+
+
+def keep_site(
+    cache: BuildCache,
+    config: SiteConfig,
+    found: Discovery,
+    scan: InputScan,
+    loaded: tuple[SiteContent, NavMemo, SiteGroups],
+    said: list[Diagnostic],
+    read_said: dict[str, list[Diagnostic]],
+    aside: bool = True,
+) -> Keeping | SiteToKeep | None:
+    """The site just loaded, kept: by a forked process (`Keeping`) for a large site on
+    several cores (`aside`), else here (`site_to_keep`)."""
+    if not aside or len(loaded[0].pages) < KEEP_ASIDE_PAGES:
+        return site_to_keep(config, found, scan, loaded, said, read_said)
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    arguments = (sender, cache, config, found, scan, loaded, said, read_said)
+    process = start_aside(_keep, arguments, "docsite-keep")
+    sender.close()
+    if process is None:
+        receiver.close()
+        return site_to_keep(config, found, scan, loaded, said, read_said)
+    return Keeping(process, receiver)
+
+
+def _keep(
+    sender: Connection,
+    cache: BuildCache,
+    config: SiteConfig,
+    found: Discovery,
+    scan: InputScan,
+    loaded: tuple[SiteContent, NavMemo, SiteGroups],
+    said: list[Diagnostic],
+    read_said: dict[str, list[Diagnostic]],
+) -> None:
+    """The forked process: the site pickled and written beside its place in the cache;
+    the files' paths sent back (nothing if that failed)."""
+    kept = site_to_keep(config, found, scan, loaded, said, read_said)
+    if kept is not None:
+        head = cache.write_part(HEAD_PART, kept.head)
+        site = cache.write_part(SITE_PART, kept.site)
+        sender.send([os.fspath(head), os.fspath(site)])
+    sender.close()
 
 
 def site_to_keep(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,11 +18,12 @@ from docsite.build.faults import clash_diagnostic, template_diagnostic
 from docsite.build.files import files_may_take, place_files
 from docsite.build.inputs import InputScan, published_inputs, settle, take_read_files
 from docsite.build.lastsite import (
+    Keeping,
     ReusedSite,
     SiteToKeep,
+    keep_site,
     pages_said,
     reuse_site,
-    site_to_keep,
     worth_keeping,
 )
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
@@ -37,7 +39,7 @@ from docsite.keys import content_input, page_key, shared_keys
 from docsite.markdown.code import pygments_css
 from docsite.navpatch import NavMemo
 from docsite.output import OUTPUT_MARKER, OutputClash, OutputFolder, marker_of
-from docsite.pages import PageMemo, SettingsMemo, load_site
+from docsite.pages import PageMemo, SettingsMemo, SiteContent, load_site
 from docsite.publish import publish
 from docsite.render import (
     PARALLEL_THRESHOLD,
@@ -62,7 +64,7 @@ from docsite.search import (
     search_paths,
 )
 from docsite.sources import Discovery
-from docsite.tags import site_groups
+from docsite.tags import SiteGroups, site_groups
 from docsite.theme import has_sidebar
 
 if TYPE_CHECKING:
@@ -87,35 +89,18 @@ def render_site(
     ):
         _note_cache(cache, result)
         options.progress("reading pages", 0, len(found.pages))
-        with result.timed("reading pages"):
-            reused = _reused_site(config, found, scan, cache, options, ahead)
-            if reused is not None:
-                read, site, nav_memo = reused.read, reused.kept.site, reused.nav_memo()
-                said = reused.kept.said
-                result.notes.append(reused.note())
-            else:
-                loading = Report()
-                read = PageMemo(cache.load_pages_read(), scan.content_hash, ahead=ahead)
-                site = load_site(found, loading, SettingsMemo(), config.urls, read)
-                nav_memo, said = NavMemo(), loading.items
-        for rel, (path, read_hash) in read.read_otherwise.items():
-            settle(scan.files, content_input(rel), read_hash, scan.hasher, Path(path))
-        if reused is None:
-            apply_blog_settings(site, config.blog, loading)
-        report.extend(said)
+        loaded = _load_pages(config, found, scan, cache, options, result, ahead)
+        site, read = loaded.site, loaded.read
+        report.extend(loaded.said)
         if not check_output_names(site, report):
             return  # such a page cannot be written: stop before anything is
+        kept: Keeping | SiteToKeep | None = None
         try:
             with result.timed("navigation and theme"):
                 chrome = make_chrome(
-                    config, site, cache, report, scan.files, options.use_cache, nav_memo
+                    config, site, cache, report, scan.files, options.use_cache, loaded.nav_memo
                 )
-            groups = reused.kept.groups if reused is not None else site_groups(site.pages)
-            kept = None
-            if _keeps_site(cache, options, reused):
-                read_said = reused.head.read_said if reused is not None else pages_said(read)
-                loaded = (site, nav_memo, groups)
-                kept = site_to_keep(config, found, scan, loaded, said, read_said)
+            kept = _kept_site(config, found, scan, cache, options, loaded)
             as_recorded = cache.state.marker == marker_of(scan.out)
             # Watch mode writes into its site between builds: what the last build left is not
             # known to be there.
@@ -137,7 +122,7 @@ def render_site(
                     out=scan.out,
                     previous_output=scan.out if scan.out.is_dir() else None,
                     as_recorded=as_recorded,
-                    groups=groups,
+                    groups=loaded.groups,
                 )
                 # The pages as read and the site, held by the result: a process that ends
                 # after the build never frees them (at 5,000 pages, 10 ms object by object).
@@ -149,6 +134,50 @@ def render_site(
             report.add(template_diagnostic(exc, config))
         except OutputClash as clash:
             report.add(clash_diagnostic(clash, site))
+        finally:
+            if isinstance(kept, Keeping):
+                kept.close()
+
+
+@dataclass
+class _LoadedPages:
+    """The site a build loaded, or took as the last full load kept it (`_reused_site`)."""
+
+    site: SiteContent
+    read: PageMemo
+    nav_memo: NavMemo  # the kept sidebar, or none yet
+    said: list[Diagnostic]  # what loading the site said
+    groups: SiteGroups  # its tags and categories
+    reused: ReusedSite | None
+
+
+def _load_pages(
+    config: SiteConfig,
+    found: Discovery,
+    scan: InputScan,
+    cache: BuildCache,
+    options: BuildOptions,
+    result: BuildResult,
+    ahead: ReadAhead | None,
+) -> _LoadedPages:
+    """Every page: the site kept by the last full load with the bodies changed since read
+    again (docsite.build.lastsite), else every page as read (from the cache, or its file)."""
+    with result.timed("reading pages"):
+        reused = _reused_site(config, found, scan, cache, options, ahead)
+        if reused is None:
+            loading = Report()
+            read = PageMemo(cache.load_pages_read(), scan.content_hash, ahead=ahead)
+            site = load_site(found, loading, SettingsMemo(), config.urls, read)
+        else:
+            read, site = reused.read, reused.kept.site
+            result.notes.append(reused.note())
+    for rel, (path, read_hash) in read.read_otherwise.items():
+        settle(scan.files, content_input(rel), read_hash, scan.hasher, Path(path))
+    if reused is not None:
+        kept = reused.kept
+        return _LoadedPages(site, read, reused.nav_memo(), kept.said, kept.groups, reused)
+    apply_blog_settings(site, config.blog, loading)
+    return _LoadedPages(site, read, NavMemo(), loading.items, site_groups(site.pages), None)
 
 
 def _reused_site(
@@ -167,9 +196,23 @@ def _reused_site(
     return reuse_site(config, found, scan, cache, cache.state.files)
 
 
-def _keeps_site(cache: BuildCache, options: BuildOptions, reused: ReusedSite | None) -> bool:
-    """Whether the build keeps its site as loaded in the cache (see `_reused_site`)."""
-    return not options.keep_live and cache.enabled and worth_keeping(reused)
+def _kept_site(
+    config: SiteConfig,
+    found: Discovery,
+    scan: InputScan,
+    cache: BuildCache,
+    options: BuildOptions,
+    loaded: _LoadedPages,
+) -> Keeping | SiteToKeep | None:
+    """The site as loaded, kept for the cache (see `_reused_site`): one loaded whole, or
+    taken with many pages read again. Not in watch mode, nor without a cache."""
+    reused = loaded.reused
+    if options.keep_live or not cache.enabled or not worth_keeping(reused):
+        return None
+    read_said = reused.head.read_said if reused is not None else pages_said(loaded.read)
+    site = (loaded.site, loaded.nav_memo, loaded.groups)
+    aside = _workers(options) > 1  # a core to spare
+    return keep_site(cache, config, found, scan, site, loaded.said, read_said, aside)
 
 
 @contextlib.contextmanager
@@ -229,11 +272,11 @@ def _write_site(
     read: PageMemo,
     result: BuildResult,
     patcher: Patcher | None = None,
-    kept: SiteToKeep | None = None,
+    kept: Keeping | SiteToKeep | None = None,
 ) -> None:
     """The steps that fill the staging folder, then the swap. `patcher`: merges the
     changed pages into the last search index, elsewhere; `kept`: the site as loaded, for
-    the cache (`_keeps_site`)."""
+    the cache (`_kept_site`)."""
     added, site_includes = site_include_inputs(ctx.config, ctx.files, ctx.hasher, site_html_files)
     ctx.files.update(added)
     shared = shared_keys(ctx.config, ctx.site, ctx.theme, ctx.files, site_includes, ctx.previous)
@@ -530,7 +573,7 @@ def _swap_in(
     ahead: StagedPages,
     search: IndexOutcome | None,
     result: BuildResult,
-    kept: SiteToKeep | None = None,
+    kept: Keeping | SiteToKeep | None = None,
 ) -> None:
     """Write the cache, swap the site in, then put the cache in place: what may fail (a full
     disk) comes before the swap, so a failed build always leaves the old site, and a build
