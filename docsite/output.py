@@ -362,7 +362,7 @@ class OutputFolder:
             os.rename(old, self.spare)
         except OSError:  # another file system, say: no spare then
             return False
-        in_background("prune", self.spare)
+        in_background(_prune_spare, self.spare)
         return True
 
     def _remove_unplaced(self) -> None:
@@ -537,72 +537,28 @@ def _remove(remove: Callable[[str], None], path: str, ignore_errors: bool) -> No
 def remove_in_background(folder: Path) -> None:
     """Delete a folder without making the build wait (thousands of files take a while).
     A folder left by a killed deletion is cleaned up by the next build."""
-    in_background("remove", folder)
+    in_background(remove_tree, folder)
 
 
-# The interpreter `in_background` starts: it imports this module from this docsite's folder.
-_BACKGROUND = (
-    "import sys; sys.path.insert(0, sys.argv.pop(1)); "
-    "from docsite.output import background_work; background_work(*sys.argv[1:])"
-)
-_spawned: list[int] = []  # its processes not yet waited for
-
-
-def in_background(work: str, folder: Path) -> None:
-    """Do `work` ("remove", "prune": `background_work`) to `folder` without making the build
-    wait: in a new interpreter, whose start costs the build about a millisecond, where a
-    fork of the build copies the page tables of all it holds (10-30 ms at 5,000 pages).
-    Where one cannot be started, a forked grandchild (no zombie is left behind) does it;
-    where processes cannot fork either, it is done here and now."""
-    _wait_for_spawned()
-    package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    arguments = [sys.executable, "-S", "-c", _BACKGROUND, package_root, work, os.fspath(folder)]
-    try:
-        _spawned.append(os.posix_spawn(sys.executable, arguments, os.environ))
-        return
-    except (AttributeError, OSError):  # no posix_spawn (Windows), no interpreter to run
-        pass
+def in_background(work: Callable[[Path], object], folder: Path) -> None:
+    """Run `work(folder)` without making the build wait. A detached grandchild process
+    does it, so no zombie is left behind; where processes cannot fork, or the fork fails,
+    it runs here and now."""
     if not hasattr(os, "fork"):
-        background_work(work, folder)
+        work(folder)
         return
     try:
         child = os.fork()
     except OSError:
-        background_work(work, folder)
+        work(folder)
         return
     if child == 0:  # the child: start the grandchild and leave at once
         try:
             if os.fork() == 0:
-                background_work(work, folder)
+                work(folder)
         finally:
             os._exit(0)
     os.waitpid(child, 0)
-
-
-def _wait_for_spawned(block: bool = False) -> None:
-    """Collect the background processes that ended (a long-lived process, watch mode,
-    starts one after each build); with `block`, wait for each to end."""
-    for pid in list(_spawned):
-        try:
-            ended = os.waitpid(pid, 0 if block else os.WNOHANG)[0] != 0
-        except ChildProcessError:
-            ended = True
-        if ended:
-            _spawned.remove(pid)
-
-
-def background_work_done() -> None:
-    """Wait until what `in_background` started is done: the spare tree pruned, the old site
-    deleted (for a process that then looks at them, as tests do)."""
-    _wait_for_spawned(block=True)
-
-
-def background_work(work: str, folder: str | os.PathLike[str]) -> None:
-    """What a background process does (`in_background`)."""
-    if work == "remove":
-        remove_tree(folder)
-    elif work == "prune":
-        _prune_spare(Path(folder))
 
 
 def _prune_spare(folder: Path) -> None:

@@ -801,7 +801,6 @@ def built_three_times(tmp_path: Path) -> tuple[Path, Path]:
     for step in range(3):
         edit(root / "content/s0/p1.md", "## Part", f"## Part {step}")
         assert build_site(BuildOptions(root=root, out=out)).ok
-    docsite.output.background_work_done()  # the spare tree's stale files deleted
     return root, out
 
 

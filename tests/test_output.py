@@ -8,14 +8,7 @@ import time
 import pytest
 
 import docsite.output
-from docsite.output import (
-    OutputClash,
-    OutputFolder,
-    SpareLedger,
-    background_work_done,
-    in_background,
-    remove_in_background,
-)
+from docsite.output import OutputClash, OutputFolder, SpareLedger
 
 
 def settled_listing(folder, seconds=10.0):
@@ -259,29 +252,6 @@ def test_a_file_cleared_in_staging_since_its_folder_was_listed_is_linked_again(t
         out.commit()
     assert (target / "docs/a.html").read_text() == "a"
     assert (target / "docs/b.html").read_text() == "b"
-
-
-def test_what_a_build_leaves_behind_is_deleted_by_a_process_of_its_own(tmp_path, monkeypatch):
-    """The old site and the spare tree's stale files are deleted in a new interpreter: a
-    fork of a build that holds a large site copies all its page tables."""
-
-    def no_fork() -> int:
-        raise AssertionError("the build forked")
-
-    monkeypatch.setattr(os, "fork", no_fork)
-    old = tmp_path / "old"
-    (old / "a/b").mkdir(parents=True)
-    (old / "a/b/page.html").write_text("old page")
-    spare = tmp_path / "spare"
-    (spare / "p").mkdir(parents=True)
-    (spare / "p/stale.html").write_text("the live site shares it no more")
-    (spare / "p/shared.html").write_text("the live site's")
-    os.link(spare / "p/shared.html", tmp_path / "live.html")
-    remove_in_background(old)
-    in_background("prune", spare)
-    background_work_done()
-    assert not old.exists()
-    assert sorted(p.name for p in (spare / "p").iterdir()) == ["shared.html"]
 
 
 @pytest.mark.parametrize(
