@@ -13,6 +13,7 @@ import pytest
 from conftest import Project
 
 import docsite.build.lastsite
+import docsite.build.site
 import docsite.tags
 from docsite.build import BuildOptions, BuildResult, build_site
 from docsite.cache import BuildCache, content_digest, split_file_of
@@ -195,17 +196,18 @@ def test_a_large_site_is_kept_by_a_process_of_its_own(built, tmp_path, monkeypat
     """Pickling thousands of pages and their sidebar is done aside, while the build goes on
     (here for any size); the build puts the files it wrote in place."""
     monkeypatch.setattr(docsite.build.lastsite, "KEEP_ASIDE_PAGES", 1)
-    here: list[int] = []
-    real = docsite.build.lastsite.site_to_keep
+    pickled_in = tmp_path / "pickled-in"
+    real = docsite.build.site.site_to_keep
 
-    def counted(*args: object) -> object:
-        here.append(os.getpid())
+    def noted(*args: object) -> object:
+        pickled_in.write_text(str(os.getpid()))
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(docsite.build.lastsite, "site_to_keep", counted)
+    monkeypatch.setattr(docsite.build.site, "site_to_keep", noted)
     edit(built, *EDITS["a label"][1])
     result = build_site(BuildOptions(root=built.root, out=built.out, jobs=2))
-    assert not reused_note(result) and here == []  # kept, by another process
+    assert not reused_note(result)
+    assert int(pickled_in.read_text()) != os.getpid()  # kept, by another process
     edit(built, *EDITS["a page's text"][1])
     assert reused_note(built.build())
     assert tree(built.out) == clean_build(built, tmp_path / "clean")

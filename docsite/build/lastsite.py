@@ -16,6 +16,7 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -108,6 +109,9 @@ class SiteToKeep:
         cache.stage_part(staged, SITE_PART, self.site)
         cache.stage_part(staged, HEAD_PART, self.head)
 
+    def close(self) -> None:
+        """Nothing to end (as `Keeping.close`): the bytes are staged or dropped."""
+
 
 class Keeping:
     """The site just loaded, pickled and written beside its place in the cache by a process
@@ -161,42 +165,26 @@ KEEP_ASIDE_PAGES = 1000
 
 
 def keep_site(
-    cache: BuildCache,
-    config: SiteConfig,
-    found: Discovery,
-    scan: InputScan,
-    loaded: tuple[SiteContent, NavMemo, SiteGroups],
-    said: list[Diagnostic],
-    read_said: dict[str, list[Diagnostic]],
-    aside: bool = True,
+    cache: BuildCache, pickled: Callable[[], SiteToKeep | None], pages: int, aside: bool
 ) -> Keeping | SiteToKeep | None:
-    """The site just loaded, kept: by a forked process (`Keeping`) for a large site on
-    several cores (`aside`), else here (`site_to_keep`)."""
-    if not aside or len(loaded[0].pages) < KEEP_ASIDE_PAGES:
-        return site_to_keep(config, found, scan, loaded, said, read_said)
+    """The site just loaded, kept (`pickled`: `site_to_keep` with its arguments): by a
+    forked process (`Keeping`) for a site of `pages` large enough, with a core to spare
+    (`aside`), else here."""
+    if not aside or pages < KEEP_ASIDE_PAGES:
+        return pickled()
     receiver, sender = multiprocessing.Pipe(duplex=False)
-    arguments = (sender, cache, config, found, scan, loaded, said, read_said)
-    process = start_aside(_keep, arguments, "docsite-keep")
+    process = start_aside(_keep, (sender, cache, pickled), "docsite-keep")
     sender.close()
     if process is None:
         receiver.close()
-        return site_to_keep(config, found, scan, loaded, said, read_said)
+        return pickled()
     return Keeping(process, receiver)
 
 
-def _keep(
-    sender: Connection,
-    cache: BuildCache,
-    config: SiteConfig,
-    found: Discovery,
-    scan: InputScan,
-    loaded: tuple[SiteContent, NavMemo, SiteGroups],
-    said: list[Diagnostic],
-    read_said: dict[str, list[Diagnostic]],
-) -> None:
+def _keep(sender: Connection, cache: BuildCache, pickled: Callable[[], SiteToKeep | None]) -> None:
     """The forked process: the site pickled and written beside its place in the cache;
     the files' paths sent back (nothing if that failed)."""
-    kept = site_to_keep(config, found, scan, loaded, said, read_said)
+    kept = pickled()
     if kept is not None:
         head = cache.write_part(HEAD_PART, kept.head)
         site = cache.write_part(SITE_PART, kept.site)

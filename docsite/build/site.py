@@ -8,6 +8,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from docsite.build.lastsite import (
     keep_site,
     pages_said,
     reuse_site,
+    site_to_keep,
     worth_keeping,
 )
 from docsite.build.plan import PagePlan, plan_pages, site_include_inputs
@@ -135,7 +137,7 @@ def render_site(
         except OutputClash as clash:
             report.add(clash_diagnostic(clash, site))
         finally:
-            if isinstance(kept, Keeping):
+            if kept is not None:
                 kept.close()
 
 
@@ -211,8 +213,8 @@ def _kept_site(
         return None
     read_said = reused.head.read_said if reused is not None else pages_said(loaded.read)
     site = (loaded.site, loaded.nav_memo, loaded.groups)
-    aside = _workers(options) > 1  # a core to spare
-    return keep_site(cache, config, found, scan, site, loaded.said, read_said, aside)
+    pickled = partial(site_to_keep, config, found, scan, site, loaded.said, read_said)
+    return keep_site(cache, pickled, len(loaded.site.pages), aside=_workers(options) > 1)
 
 
 @contextlib.contextmanager
