@@ -824,7 +824,7 @@ def pagefind_files(pages: list[FakePage], shuffle: random.Random | None = None) 
     with `shuffle`, the hash-map orders (filters, their values) come out shuffled."""
 
     def gz(body: bytes) -> bytes:
-        return gzip.compress(b"pagefind_dcd" + body)
+        return gzip.compress(b"pagefind_dcd" + body, mtime=0)  # as Pagefind writes them
 
     fields = sorted({name for page in pages for name in page.meta})
     files: dict[str, bytes] = {}
