@@ -325,6 +325,25 @@ def test_a_stylesheet_edit_is_swapped_in_without_a_reload(chromium, styled_site)
         page.close()
 
 
+def test_each_stylesheet_edit_is_fetched_even_within_one_millisecond(chromium, styled_site):
+    """Two stylesheet edits the tab hears of in the same millisecond of its clock (events
+    bunched by a busy machine; here the clock stands still): each is fetched anew, not
+    taken for the one before."""
+    root, url = styled_site
+    css = root / "static/assets/docsite.css"
+    page = chromium.new_page()
+    try:
+        page.add_init_script("Date.now = () => 1700000000000;")
+        open_live(page, url + "guide/")
+        page.evaluate("window.__kept = true")
+        for before, after in (("0px", "1px"), ("1px", "2px")):
+            css.write_text(css.read_text().replace(f"--probe:{before}", f"--probe:{after}"))
+            page.wait_for_function(f"() => ({PROBE})() === '{after}'", timeout=10_000)
+        assert page.evaluate("window.__kept === true")  # swapped in place both times
+    finally:
+        page.close()
+
+
 def svg(width: int) -> str:
     return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="10"></svg>\n'
 

@@ -85,6 +85,7 @@
   addEventListener("visibilitychange", shown);
   addEventListener("pageshow", (e) => { if (e.persisted) shown(); });
 
+  let cssEvents = 0;
   const handlers = {
     reload: (data) => {
       hideErrors();
@@ -104,7 +105,9 @@
     },
     css: () => {
       hideErrors();
-      const stamp = Date.now();
+      // A new address for every event: two in one millisecond (a busy machine bunches
+      // them) would otherwise give the second the first's address, which is not fetched.
+      const stamp = Date.now() + "-" + ++cssEvents;
       for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
         const url = new URL(link.href);
         url.searchParams.set("v", stamp);
