@@ -487,6 +487,24 @@ class BuildCache:
             staged.add(self._write_temporary(inputs, self.inputs_index), self.inputs_index)
             staged.commit()
 
+    def settle_inputs(self, settled: dict[str, FileEntry]) -> None:
+        """Inputs hashed while their times were too recent to trust, since read again with
+        the same contents and times old enough (docsite.build.nochange): the inputs as saved
+        take these signatures, so that the next build does not read those files again."""
+        inputs = self._load(self.inputs_index, InputsState) if self.enabled and settled else None
+        if inputs is None:
+            return
+        taken = {
+            name: entry
+            for name, entry in settled.items()
+            if (saved := inputs.files.get(name)) is not None
+            and saved[0] == entry[0]
+            and saved[1][1] == -1  # saved as racy (InputHasher.entry)
+        }
+        if taken:
+            inputs.files = inputs.files | taken
+            self.save_inputs(inputs)
+
     def forget_inputs(self) -> None:
         """The site on disk is no longer the build these inputs describe (watch mode just
         re-rendered a page in place): the next build checks every page instead of trusting
@@ -740,6 +758,8 @@ class InputHasher:
         # Every path signed, by os path: (signature, content hash, whether the signature is
         # old enough to trust), or None for a file found missing; for docsite.build.nochange.
         self.seen: dict[str, tuple[tuple[int, ...], str, bool] | None] = {}
+        # The inputs hashed while too recent to trust, by name: their os paths.
+        self.racy: dict[str, str] = {}
 
     def entry(self, path: str | Path, name: str) -> FileEntry:
         signature = file_signature(path)
@@ -753,6 +773,7 @@ class InputHasher:
         racy = max(signature[1], signature[2]) > self.started_ns - RACY_WINDOW_NS
         self.seen[os.fspath(path)] = (signature, hashed, not racy)
         if racy:
+            self.racy[name] = os.fspath(path)
             signature = (signature[0], -1, -1, -1)  # racy: never matches, so read again
         return hashed, signature
 

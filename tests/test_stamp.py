@@ -359,6 +359,32 @@ def test_a_file_changed_too_recently_to_tell_is_never_trusted(tmp_path, monkeypa
     assert build(root) == 0 and len(builds) == 2
 
 
+def test_files_hashed_while_fresh_and_settled_by_the_end_are_not_read_again(
+    tmp_path, monkeypatch, builds
+):
+    """A build of files written just before it (a fresh clone) hashes them while their
+    times are too recent to trust; the stamp reads them again once they are old enough, and
+    the cache's inputs take their signatures then: the next build that has something to do
+    reads the page edited, not every file again."""
+    monkeypatch.setattr(docsite.cache, "RACY_WINDOW_NS", 10**18)  # fresh when hashed
+    monkeypatch.setattr(stamp, "RACY_WINDOW_NS", 0)  # and settled once the build ends
+    root = tmp_path / "proj"
+    make_site(root, sections=2, pages=3)
+    monkeypatch.chdir(root)
+    assert build(root) == 0 and stamps(root)
+    hashed: list[bytes] = []
+    real = docsite.cache.content_digest
+    monkeypatch.setattr(
+        docsite.cache, "content_digest", lambda data: hashed.append(data) or real(data)
+    )
+    page = root / "content/s0/p1.md"
+    page.write_text(page.read_text() + "\nAgain.\n")
+    assert build(root) == 0 and len(builds) == 2
+    contents = {path.read_bytes() for path in (root / "content").rglob("*") if path.is_file()}
+    assert [data for data in hashed if data in contents] == [page.read_bytes()]
+    assert tree(root / "site") == clean_build(root, tmp_path / "clean")
+
+
 WARNED = {
     "content/s0/p0.md": "# Page\n\n!!! Note\nNever closed.\n",
     "content/s0/p1.md": "---\nbogus: 1\n---\n# Other\n",
