@@ -66,6 +66,13 @@ class SizeResult:
     # Body edits of other pages after `body_edit_again`: with it, the steady state of editing
     # as a median, where one edit varies by a third on a busy machine (`edits_line`).
     more_body_edits: list[Run] = field(default_factory=list)
+    # The cold build the ratios are to: the median of docsite's rounds, where there are
+    # rounds; else `cold`, the first (which leaves the site and cache the edits start from).
+    cold_seconds: float = 0.0
+    # The machine's speed as the run goes (`machine_probe`), by moment: a VM slows and
+    # speeds up over minutes, and a ratio of builds timed minutes apart is only as good as
+    # the machine was the same.
+    probes: dict[str, float] = field(default_factory=dict)
 
 
 # Python as on a user's machine, which caches compiled modules: some environments (this
@@ -296,16 +303,25 @@ ONCE_SECONDS = 120.0
 
 
 def compare_cold(
-    corpus: Corpus, work: Path, command: list[str], out: Path, limit: float, rounds: int
+    corpus: Corpus,
+    work: Path,
+    command: list[str],
+    out: Path,
+    limit: float,
+    rounds: int,
+    with_baselines: bool = True,
 ) -> dict[str, list[Run]]:
     """Cold builds of the corpus by docsite and by each baseline installed, one of each per
     round, in turn: a machine whose speed drifts over minutes slows them alike. A baseline
     that stops (at the time limit, or failing) is not run again: it is a lower bound; nor
-    is one that took over ONCE_SECONDS, whose length evens the drift out."""
+    is one that took over ONCE_SECONDS, whose length evens the drift out. Without
+    baselines (--no-mkdocs), docsite's rounds alone."""
     baselines = {
         "mkdocs": lambda: mkdocs_run(corpus, work, limit),
         "zensical": lambda: zensical_run(corpus, limit),
     }
+    if not with_baselines:
+        baselines = {}
     runs: dict[str, list[Run]] = {"docsite": [], **{name: [] for name in baselines}}
     for _ in range(rounds):
         shutil.rmtree(out, ignore_errors=True)
@@ -343,6 +359,7 @@ def measure(
     corpus = generate(work / f"corpus-{pages}", pages, search=search)
     out = work / f"site-{pages}"
     command = docsite_command(out, jobs, engine)
+    probes = {"before the first cold build": machine_probe()}
     cold = timed(command, corpus.root)
     no_change = timed(command, corpus.root)
     _edit_body(corpus)
@@ -371,19 +388,25 @@ def measure(
     result.cache = cache_sizes(corpus.root / ".docsite-cache", out)
     result.search = measure_search(out) if search else {}
     result.watch = watch_figures(corpus, engine) if watch else {}
+    probes["after the edits"] = machine_probe()
     docsite_cold = cold.seconds
-    if mkdocs_limit:
-        compared = compare_cold(corpus, work, command, out, mkdocs_limit, rounds)
+    if mkdocs_limit or rounds > 1:
+        compared = compare_cold(
+            corpus, work, command, out, mkdocs_limit or 0.0, rounds, bool(mkdocs_limit)
+        )
         result.rounds = {name: [run.seconds for run in runs] for name, runs in compared.items()}
         result.mkdocs = median_run(compared.get("mkdocs"))
         result.zensical = median_run(compared.get("zensical"))
         docsite_cold = statistics.median(result.rounds["docsite"])
+        probes["after the cold rounds"] = machine_probe()
+    result.cold_seconds = docsite_cold
+    result.probes = probes
     result.ratios = {
-        "no_change/cold": round(no_change.seconds / cold.seconds, 4),
-        "body_edit/cold": round(body_edit.seconds / cold.seconds, 4),
-        "label_edit/cold": round(label_edit.seconds / cold.seconds, 4),
-        "body_edit_again/cold": round(body_edit_again.seconds / cold.seconds, 4),
-        "body_edit_median/cold": round(steady_body_edit(result) / cold.seconds, 4),
+        "no_change/cold": round(no_change.seconds / docsite_cold, 4),
+        "body_edit/cold": round(body_edit.seconds / docsite_cold, 4),
+        "label_edit/cold": round(label_edit.seconds / docsite_cold, 4),
+        "body_edit_again/cold": round(body_edit_again.seconds / docsite_cold, 4),
+        "body_edit_median/cold": round(steady_body_edit(result) / docsite_cold, 4),
     }
     if result.mkdocs is not None:
         # With a timed-out MkDocs run this is a lower bound (printed as ">").
@@ -414,8 +437,48 @@ def edits_line(result: SizeResult) -> str:
     median = steady_body_edit(result)
     return (
         f"one-page body edits at {result.pages} pages after the first, edit by edit (s): {each}; "
-        f"median {median:.2f} ({median / result.cold.seconds:.1%} of the cold build)"
+        f"median {median:.2f} ({median / result.cold_seconds:.1%} of the cold build)"
     )
+
+
+# A fixed piece of pure Python work: its time tells how fast the machine is at the moment.
+PROBE_LOOPS = 2_000_000
+# Probes further apart than this (the slower against the faster) make a run's ratios suspect.
+PROBE_SPREAD = 0.15
+
+
+def machine_probe(loops: int = PROBE_LOOPS, runs: int = 3) -> float:
+    """CPU seconds of a fixed loop in a fresh Python, the median of `runs`: the same work
+    every time, so a change is the machine's, not docsite's."""
+    code = (
+        "import time\nstarted = time.process_time()\ntotal = 0\n"
+        f"for n in range({loops}):\n    total += n\nprint(time.process_time() - started)"
+    )
+    seconds = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(runs)
+    ]
+    return round(statistics.median(seconds), 3)
+
+
+def probes_line(result: SizeResult) -> str:
+    """The machine's speed through the run at one size, and whether it held."""
+    each = ", ".join(f"{seconds:.2f} s {moment}" for moment, seconds in result.probes.items())
+    line = (
+        f"machine at {result.pages} pages (a fixed Python loop, median of 3; lower is "
+        f"faster): {each}"
+    )
+    spread = max(result.probes.values()) / min(result.probes.values()) - 1
+    if spread > PROBE_SPREAD:
+        line += (
+            f"; {spread:.0%} apart: the machine's speed changed during the run, and ratios "
+            "of builds timed apart are suspect"
+        )
+    return line
 
 
 def watch_figures(corpus: Corpus, engine: Path) -> dict[str, float]:
@@ -467,7 +530,7 @@ def table(results: list[SizeResult]) -> str:
                 str(r.pages),
                 f"{r.watch['body_edit_ms']:.0f}" if r.watch else "-",
                 f"{r.watch['label_edit_ms']:.0f}" if r.watch else "-",
-                f"{r.cold.seconds:.2f}",
+                f"{r.cold_seconds:.2f}",
                 f"{r.no_change.seconds:.2f} ({r.ratios['no_change/cold']:.1%})",
                 f"{r.body_edit.seconds:.2f} ({r.ratios['body_edit/cold']:.1%})",
                 f"{r.label_edit.seconds:.2f} ({r.ratios['label_edit/cold']:.1%})",
@@ -588,7 +651,7 @@ def _save(report: dict, results: list[SizeResult], json_path: Path) -> None:
     if len(results) >= 2:
         small, large = results[0], results[-1]
         report["per_page_scaling"] = round(
-            (large.cold.seconds / large.pages) / (small.cold.seconds / small.pages), 3
+            (large.cold_seconds / large.pages) / (small.cold_seconds / small.pages), 3
         )
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(report, indent=2) + "\n")
@@ -609,6 +672,9 @@ def _print(report: dict, results: list[SizeResult]) -> None:
         print(cpu_line(r, cores))
     for r in results:
         print(edits_line(r))
+    for r in results:
+        if r.probes:
+            print(probes_line(r))
     for r in results:
         if r.rounds:
             each = "; ".join(

@@ -229,7 +229,8 @@ def test_the_steady_edit_is_the_median_of_five_edits_of_other_pages(tmp_path, mo
         return Run(next(seconds), 0.0)
 
     monkeypatch.setattr(runner, "timed", fake_timed)
-    result = runner.measure(40, tmp_path, 2, None, search=False, watch=False)
+    monkeypatch.setattr(runner, "machine_probe", lambda: 0.2)
+    result = runner.measure(40, tmp_path, 2, None, search=False, watch=False, rounds=1)
     assert [run.seconds for run in result.more_body_edits] == [1.2, 1.6, 1.1, 1.4]
     assert runner.steady_body_edit(result) == 1.3  # of 1.3 1.2 1.6 1.1 1.4
     assert result.ratios["body_edit_median/cold"] == 0.065
@@ -239,3 +240,59 @@ def test_the_steady_edit_is_the_median_of_five_edits_of_other_pages(tmp_path, mo
     assert changed[:2] == [[], []] and all(len(pages) == 1 for pages in changed[2:])
     first, steady = changed[2][0], [pages[0] for pages in changed[4:]]
     assert len(set(steady)) == 5 and first not in steady
+
+
+def test_without_baselines_the_ratios_are_to_the_median_of_docsites_own_cold_rounds(
+    tmp_path, monkeypatch
+):
+    """A VM's speed changes over minutes: with --no-mkdocs, docsite's cold build is timed
+    again in rounds after the edits, and every ratio is to their median, not to the one
+    cold build the edits start from. No baseline runs."""
+    pages = [f"p{i}.md" for i in range(40)]
+    (tmp_path / "content").mkdir()
+    for rel in pages:
+        (tmp_path / "content" / rel).write_text("# Page\n")
+    monkeypatch.setattr(runner, "generate", lambda *a, **k: Corpus(tmp_path, pages))
+    monkeypatch.setattr(runner, "output_sizes", lambda out: (1.0, 1.0, 1.0))
+    monkeypatch.setattr(runner, "cache_sizes", lambda *a: {})
+    monkeypatch.setattr(runner, "mkdocs_run", lambda *a: pytest.fail("no baseline runs"))
+    monkeypatch.setattr(runner, "zensical_run", lambda *a: pytest.fail("no baseline runs"))
+    probes = iter([0.20, 0.21, 0.30])
+    monkeypatch.setattr(runner, "machine_probe", lambda: next(probes))
+    # The first cold build, no change, five body edits and a label edit, then three rounds.
+    seconds = iter([30.0, 0.05, 1.9, 2.5, 1.3, 1.2, 1.6, 1.1, 1.4, 22.0, 18.0, 20.0])
+    monkeypatch.setattr(runner, "timed", lambda *a, **k: Run(next(seconds), 0.0))
+    result = runner.measure(40, tmp_path, 2, None, search=False, watch=False, rounds=3)
+    assert result.rounds == {"docsite": [22.0, 18.0, 20.0]}
+    assert result.cold.seconds == 30.0 and result.cold_seconds == 20.0
+    assert result.ratios["body_edit_median/cold"] == 0.065  # 1.3 s against 20 s
+    assert result.ratios["body_edit/cold"] == 0.095
+    assert runner.edits_line(result).endswith("median 1.30 (6.5% of the cold build)")
+    assert "20.00" in runner.table([result]).splitlines()[2].split()
+    assert list(result.probes) == [
+        "before the first cold build",
+        "after the edits",
+        "after the cold rounds",
+    ]
+    line = runner.probes_line(result)
+    assert "0.20 s before the first cold build, 0.21 s after the edits" in line
+    assert line.endswith(
+        "50% apart: the machine's speed changed during the run, and ratios "
+        "of builds timed apart are suspect"
+    )
+
+
+def test_probes_close_together_raise_no_doubt():
+    result = runner.SizeResult(
+        10,
+        *(Run(1.0, 0.0) for _ in range(5)),
+        1.0,
+        1.0,
+        1.0,
+        probes={"before the first cold build": 0.20, "after the edits": 0.22},
+    )
+    assert runner.probes_line(result).endswith("0.22 s after the edits")
+
+
+def test_the_machine_probe_times_the_same_work_in_a_fresh_python():
+    assert 0 < runner.machine_probe(loops=10_000, runs=1) < 5
