@@ -462,7 +462,7 @@ def machine_probe(loops: int = PROBE_LOOPS, runs: int = 3) -> float:
         )
         for _ in range(runs)
     ]
-    return round(statistics.median(seconds), 3)
+    return statistics.median(seconds)
 
 
 def probes_line(result: SizeResult) -> str:

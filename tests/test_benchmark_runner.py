@@ -295,4 +295,4 @@ def test_probes_close_together_raise_no_doubt():
 
 
 def test_the_machine_probe_times_the_same_work_in_a_fresh_python():
-    assert 0 < runner.machine_probe(loops=10_000, runs=1) < 5
+    assert 0 < runner.machine_probe(loops=100_000, runs=1) < 5
