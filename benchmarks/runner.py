@@ -316,12 +316,14 @@ def compare_cold(
     that stops (at the time limit, or failing) is not run again: it is a lower bound; nor
     is one that took over ONCE_SECONDS, whose length evens the drift out. Without
     baselines (--no-mkdocs), docsite's rounds alone."""
-    baselines = {
-        "mkdocs": lambda: mkdocs_run(corpus, work, limit),
-        "zensical": lambda: zensical_run(corpus, limit),
-    }
-    if not with_baselines:
-        baselines = {}
+    baselines = (
+        {
+            "mkdocs": lambda: mkdocs_run(corpus, work, limit),
+            "zensical": lambda: zensical_run(corpus, limit),
+        }
+        if with_baselines
+        else {}
+    )
     runs: dict[str, list[Run]] = {"docsite": [], **{name: [] for name in baselines}}
     for _ in range(rounds):
         shutil.rmtree(out, ignore_errors=True)
