@@ -8,7 +8,8 @@ from docsite.build.run import check_output_folder
 from docsite.cache import CACHE_DIR
 from docsite.config import SiteConfig
 from docsite.diagnostics import UsageError
-from docsite.output import OUTPUT_MARKER, remove_tree
+from docsite.output import OUTPUT_MARKER
+from docsite.trees import remove_tree
 
 
 def clean_project(config: SiteConfig, out: Path) -> list[Path]:

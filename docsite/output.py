@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from docsite.trees import in_background, remove_tree
+
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -352,7 +354,7 @@ class OutputFolder:
                     os.replace(old, self.target)  # the old site back where it was
                 raise
         if old.exists() and not self._keep_as_spare(old):
-            remove_in_background(old)
+            in_background("remove", old)
 
     def _keep_as_spare(self, old: Path) -> bool:
         if self.spare is None or self.spare.exists():
@@ -362,7 +364,7 @@ class OutputFolder:
             os.rename(old, self.spare)
         except OSError:  # another file system, say: no spare then
             return False
-        in_background(_prune_spare, self.spare)
+        in_background("prune", self.spare)
         return True
 
     def _remove_unplaced(self) -> None:
@@ -502,79 +504,6 @@ def make_folders(folder: str | os.PathLike[str]) -> None:
             os.unlink(path)
         with contextlib.suppress(FileExistsError):
             os.mkdir(path)
-
-
-def remove_tree(top: str | os.PathLike[str], ignore_errors: bool = True) -> None:
-    """shutil.rmtree without recursion (it calls itself per folder level); symlinks are
-    removed, never followed. With ignore_errors, what can be removed is."""
-    folders: list[str] = []
-    pending = [os.fspath(top)]
-    while pending:
-        folder = pending.pop()
-        folders.append(folder)
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append(entry.path)
-                    else:
-                        _remove(os.unlink, entry.path, ignore_errors)
-        except OSError:
-            if not ignore_errors:
-                raise
-    for folder in reversed(folders):
-        _remove(os.rmdir, folder, ignore_errors)
-
-
-def _remove(remove: Callable[[str], None], path: str, ignore_errors: bool) -> None:
-    try:
-        remove(path)
-    except OSError:
-        if not ignore_errors:
-            raise
-
-
-def remove_in_background(folder: Path) -> None:
-    """Delete a folder without making the build wait (thousands of files take a while).
-    A folder left by a killed deletion is cleaned up by the next build."""
-    in_background(remove_tree, folder)
-
-
-def in_background(work: Callable[[Path], object], folder: Path) -> None:
-    """Run `work(folder)` without making the build wait. A detached grandchild process
-    does it, so no zombie is left behind; where processes cannot fork, or the fork fails,
-    it runs here and now."""
-    if not hasattr(os, "fork"):
-        work(folder)
-        return
-    try:
-        child = os.fork()
-    except OSError:
-        work(folder)
-        return
-    if child == 0:  # the child: start the grandchild and leave at once
-        try:
-            if os.fork() == 0:
-                work(folder)
-        finally:
-            os._exit(0)
-    os.waitpid(child, 0)
-
-
-def _prune_spare(folder: Path) -> None:
-    """Delete the spare tree's files that are not the live site's (one link only): the
-    next build would replace them anyway, and after a build that changed every page they
-    are a whole old copy of the site in the cache. Its folders stay: they are what the
-    next build saves making. Anything that fails here costs the next build a rewrite."""
-    pending = [os.fspath(folder)]
-    with contextlib.suppress(OSError):
-        while pending:
-            with os.scandir(pending.pop()) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append(entry.path)
-                    elif entry.stat(follow_symlinks=False).st_nlink == 1:
-                        os.unlink(entry.path)
 
 
 def _exchange(a: Path, b: Path) -> bool:

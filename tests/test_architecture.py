@@ -51,6 +51,7 @@ GROUND = {
     "scriban",
     "stamp",  # the no-change stamp, read before the rest of docsite is imported
     "suggest",  # "did you mean": the closest known name
+    "trees",  # deleting folder trees, here or in a process spawned for it
     "urls",
     "yamldoc",
 }

@@ -17,7 +17,7 @@ import pytest
 from conftest import REPO, Project
 
 from docsite.build import BuildResult
-from docsite.output import remove_tree
+from docsite.trees import remove_tree
 
 BUILD_PY = str(REPO / "build.py")
 

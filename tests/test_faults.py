@@ -25,7 +25,7 @@ import docsite.output
 from docsite.build import BuildOptions, BuildResult, build_site
 from docsite.cache import CACHE_DIR
 from docsite.cli import main
-from docsite.output import remove_tree
+from docsite.trees import remove_tree
 
 SITE = {
     "docsite.yml": "title: Faults\n",

@@ -26,6 +26,7 @@ from docsite.cache import (
     split_file_of,
 )
 from docsite.serve.live import LiveSite
+from docsite.trees import wait_for_background
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -794,13 +795,15 @@ def watch_file_checks(monkeypatch) -> tuple[list[str], list[str]]:
 
 def built_three_times(tmp_path: Path) -> tuple[Path, Path]:
     """A project and its site, built three times (s0/p1 edited before each build): the
-    third build's spare tree was a site the second replaced."""
+    third build's spare tree was a site the second replaced, and is pruned (a process of
+    its own prunes it after the build: the tests change it, or the site, next)."""
     root = tmp_path / "proj"
     make_site(root)
     out = root / "site"
     for step in range(3):
         edit(root / "content/s0/p1.md", "## Part", f"## Part {step}")
         assert build_site(BuildOptions(root=root, out=out)).ok
+    wait_for_background()
     return root, out
 
 

@@ -5,9 +5,9 @@ from conftest import write_files
 
 from docsite.diagnostics import Report
 from docsite.nav import build_nav, order_key, sidebar_steps
-from docsite.output import remove_tree
 from docsite.pages import load_site
 from docsite.sources import discover
+from docsite.trees import remove_tree
 
 
 def sort_labels(entries):
