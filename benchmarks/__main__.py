@@ -51,10 +51,11 @@ def main() -> None:
         "--rounds",
         type=int,
         default=3,
-        help="cold builds of docsite and of each baseline, taken in turn after the edits; "
-        "every ratio is to the median of docsite's, the baselines' to theirs (default: 3; "
-        "a baseline build over 2 minutes is not repeated; 1 with --no-mkdocs: the first "
-        "cold build alone)",
+        help="cold builds of docsite (of a copy of the corpus) and of each baseline, taken "
+        "in turn, each round followed by one of the edits timed for the median edit; every "
+        "ratio is to the median of docsite's, the baselines' to theirs (default: 3; a "
+        "baseline build over 2 minutes is not repeated; 1 with --no-mkdocs: the first cold "
+        "build alone)",
     )
     parser.add_argument(
         "--no-search",

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -310,12 +311,14 @@ def compare_cold(
     limit: float,
     rounds: int,
     with_baselines: bool = True,
+    between: Callable[[], object] = lambda: None,
 ) -> dict[str, list[Run]]:
     """Cold builds of the corpus by docsite and by each baseline installed, one of each per
     round, in turn: a machine whose speed drifts over minutes slows them alike. A baseline
     that stops (at the time limit, or failing) is not run again: it is a lower bound; nor
     is one that took over ONCE_SECONDS, whose length evens the drift out. Without
-    baselines (--no-mkdocs), docsite's rounds alone."""
+    baselines (--no-mkdocs), docsite's rounds alone. `between`: called after docsite's
+    build of each round (an edit of another corpus, timed in the same minute)."""
     baselines = (
         {
             "mkdocs": lambda: mkdocs_run(corpus, work, limit),
@@ -329,6 +332,7 @@ def compare_cold(
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(corpus.root / ".docsite-cache", ignore_errors=True)
         runs["docsite"].append(timed(command, corpus.root))
+        between()
         for name, baseline in baselines.items():
             last = runs[name][-1] if runs[name] else None
             if last is not None and (last.timed_out or last.failed or last.seconds > ONCE_SECONDS):
@@ -337,6 +341,13 @@ def compare_cold(
             if found is not None:
                 runs[name].append(found)
     return {name: found for name, found in runs.items() if found}
+
+
+def _copy_corpus(corpus: Corpus, root: Path) -> Corpus:
+    """The corpus's files, copied to `root` (none of its builds' files)."""
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(corpus.root, root, ignore=shutil.ignore_patterns(".docsite-cache"))
+    return Corpus(root, corpus.pages)
 
 
 def median_run(runs: list[Run] | None) -> Run | None:
@@ -359,6 +370,9 @@ def measure(
     rounds: int = 3,
 ) -> SizeResult:
     corpus = generate(work / f"corpus-{pages}", pages, search=search)
+    rounds_wanted = bool(mkdocs_limit) or rounds > 1
+    # The cold rounds build a copy of the corpus as generated: its edits keep their site.
+    twin = _copy_corpus(corpus, work / f"corpus-{pages}-rounds") if rounds_wanted else None
     out = work / f"site-{pages}"
     command = docsite_command(out, jobs, engine)
     probes = {"before the first cold build": machine_probe()}
@@ -370,10 +384,29 @@ def measure(
     label_edit = timed(command, corpus.root)
     _edit_body(corpus, (1, 4))
     body_edit_again = timed(command, corpus.root)
-    more_body_edits = []
-    for part in MORE_EDITS:
-        _edit_body(corpus, part)
-        more_body_edits.append(timed(command, corpus.root))
+    more_body_edits: list[Run] = []
+
+    def next_edit() -> None:
+        """The next of the steady body edits (MORE_EDITS), if one is left."""
+        if len(more_body_edits) < len(MORE_EDITS):
+            _edit_body(corpus, MORE_EDITS[len(more_body_edits)])
+            more_body_edits.append(timed(command, corpus.root))
+
+    compared: dict[str, list[Run]] = {}
+    if twin is not None:
+        # Each cold round is followed by an edit: a VM's speed drifts over minutes, and a
+        # ratio of an edit to a cold build timed minutes apart says more of the drift than
+        # of docsite (the first cold build and the edits after it were 66% apart once).
+        probes["before the cold rounds"] = machine_probe()
+        rounds_out = work / f"site-{pages}-rounds"
+        rounds_command = docsite_command(rounds_out, jobs, engine)
+        limit, with_baselines = mkdocs_limit or 0.0, bool(mkdocs_limit)
+        compared = compare_cold(
+            twin, work, rounds_command, rounds_out, limit, rounds, with_baselines, next_edit
+        )
+    while len(more_body_edits) < len(MORE_EDITS):
+        next_edit()
+    probes["after the cold rounds and edits" if compared else "after the edits"] = machine_probe()
     total_mb, median_kb, largest_kb = output_sizes(out)
     result = SizeResult(
         pages,
@@ -390,17 +423,10 @@ def measure(
     result.cache = cache_sizes(corpus.root / ".docsite-cache", out)
     result.search = measure_search(out) if search else {}
     result.watch = watch_figures(corpus, engine) if watch else {}
-    probes["after the edits"] = machine_probe()
-    docsite_cold = cold.seconds
-    if mkdocs_limit or rounds > 1:
-        compared = compare_cold(
-            corpus, work, command, out, mkdocs_limit or 0.0, rounds, bool(mkdocs_limit)
-        )
-        result.rounds = {name: [run.seconds for run in runs] for name, runs in compared.items()}
-        result.mkdocs = median_run(compared.get("mkdocs"))
-        result.zensical = median_run(compared.get("zensical"))
-        docsite_cold = statistics.median(result.rounds["docsite"])
-        probes["after the cold rounds"] = machine_probe()
+    result.rounds = {name: [run.seconds for run in runs] for name, runs in compared.items()}
+    result.mkdocs = median_run(compared.get("mkdocs"))
+    result.zensical = median_run(compared.get("zensical"))
+    docsite_cold = statistics.median(result.rounds["docsite"]) if compared else cold.seconds
     result.cold_seconds = docsite_cold
     result.probes = probes
     result.ratios = {

@@ -246,24 +246,39 @@ def test_without_baselines_the_ratios_are_to_the_median_of_docsites_own_cold_rou
     tmp_path, monkeypatch
 ):
     """A VM's speed changes over minutes: with --no-mkdocs, docsite's cold build is timed
-    again in rounds after the edits, and every ratio is to their median, not to the one
-    cold build the edits start from. No baseline runs."""
+    again in rounds, each followed by one of the steady edits, and every ratio is to their
+    median, not to the one cold build the edits start from. The rounds build a copy of the
+    corpus as generated, which the edits do not touch. No baseline runs."""
+    corpus = tmp_path / "corpus"
     pages = [f"p{i}.md" for i in range(40)]
-    (tmp_path / "content").mkdir()
+    (corpus / "content").mkdir(parents=True)
     for rel in pages:
-        (tmp_path / "content" / rel).write_text("# Page\n")
-    monkeypatch.setattr(runner, "generate", lambda *a, **k: Corpus(tmp_path, pages))
+        (corpus / "content" / rel).write_text("# Page\n")
+    monkeypatch.setattr(runner, "generate", lambda *a, **k: Corpus(corpus, pages))
     monkeypatch.setattr(runner, "output_sizes", lambda out: (1.0, 1.0, 1.0))
     monkeypatch.setattr(runner, "cache_sizes", lambda *a: {})
     monkeypatch.setattr(runner, "mkdocs_run", lambda *a: pytest.fail("no baseline runs"))
     monkeypatch.setattr(runner, "zensical_run", lambda *a: pytest.fail("no baseline runs"))
     probes = iter([0.20, 0.21, 0.30])
     monkeypatch.setattr(runner, "machine_probe", lambda: next(probes))
-    # The first cold build, no change, five body edits and a label edit, then three rounds.
-    seconds = iter([30.0, 0.05, 1.9, 2.5, 1.3, 1.2, 1.6, 1.1, 1.4, 22.0, 18.0, 20.0])
-    monkeypatch.setattr(runner, "timed", lambda *a, **k: Run(next(seconds), 0.0))
+    # The first cold build, no change, a body edit, a label edit and a body edit, then three
+    # rounds, each followed by an edit, and the fourth edit.
+    seconds = iter([30.0, 0.05, 1.9, 2.5, 1.3, 22.0, 1.2, 18.0, 1.6, 20.0, 1.1, 1.4])
+    built: list[tuple[str, int]] = []  # the corpus of each build, and its pages edited
+
+    def fake_timed(command, cwd, *args, **kwargs) -> Run:
+        edited = sum((cwd / "content" / rel).read_text() != "# Page\n" for rel in pages)
+        built.append((cwd.name, edited))
+        return Run(next(seconds), 0.0)
+
+    monkeypatch.setattr(runner, "timed", fake_timed)
     result = runner.measure(40, tmp_path, 2, None, search=False, watch=False, rounds=3)
+    assert [name for name, _ in built] == ["corpus"] * 5 + ["corpus-40-rounds", "corpus"] * 3 + [
+        "corpus"
+    ]
+    assert all(edited == 0 for name, edited in built if name != "corpus")
     assert result.rounds == {"docsite": [22.0, 18.0, 20.0]}
+    assert [run.seconds for run in result.more_body_edits] == [1.2, 1.6, 1.1, 1.4]
     assert result.cold.seconds == 30.0 and result.cold_seconds == 20.0
     assert result.ratios["body_edit_median/cold"] == 0.065  # 1.3 s against 20 s
     assert result.ratios["body_edit/cold"] == 0.095
@@ -271,11 +286,11 @@ def test_without_baselines_the_ratios_are_to_the_median_of_docsites_own_cold_rou
     assert "20.00" in runner.table([result]).splitlines()[2].split()
     assert list(result.probes) == [
         "before the first cold build",
-        "after the edits",
-        "after the cold rounds",
+        "before the cold rounds",
+        "after the cold rounds and edits",
     ]
     line = runner.probes_line(result)
-    assert "0.20 s before the first cold build, 0.21 s after the edits" in line
+    assert "0.20 s before the first cold build, 0.21 s before the cold rounds" in line
     assert line.endswith(
         "50% apart: the machine's speed changed during the run, and ratios "
         "of builds timed apart are suspect"
