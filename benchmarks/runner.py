@@ -370,9 +370,9 @@ def measure(
     rounds: int = 3,
 ) -> SizeResult:
     corpus = generate(work / f"corpus-{pages}", pages, search=search)
-    rounds_wanted = bool(mkdocs_limit) or rounds > 1
     # The cold rounds build a copy of the corpus as generated: its edits keep their site.
-    twin = _copy_corpus(corpus, work / f"corpus-{pages}-rounds") if rounds_wanted else None
+    wanted = bool(mkdocs_limit) or rounds > 1
+    twin = _copy_corpus(corpus, work / f"corpus-{pages}-rounds") if wanted else None
     out = work / f"site-{pages}"
     command = docsite_command(out, jobs, engine)
     probes = {"before the first cold build": machine_probe()}
