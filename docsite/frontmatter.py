@@ -6,6 +6,7 @@ line it starts on, so every message names the file's own line and column.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -126,7 +127,7 @@ class PageSettings:
     meta_title: str = ""  # the whole <title>, in place of the one docsite makes
     meta_description: str = ""  # the meta description, in place of `description`
     target: str = ""  # where its sidebar link opens: "_blank" for a new tab
-    backlinks: PageBacklinks = field(default_factory=PageBacklinks)
+    backlinks: PageBacklinks = PageBacklinks()
     nextprev: str = ""  # "show", "hide" or "exclude"; "" for its folder's or the site's
     nav_mode: str = ""  # "stack" opens its top-level folder's sidebar list; "" for the site's
     breadcrumb: bool | None = None  # the site's when None
@@ -141,8 +142,10 @@ class PageSettings:
         found = self.located.get(key)
         return Located(*found) if found is not None else Located(fallback, 1, 1)
 
-    # Pickled as the settings that differ from their defaults: a rebuild unpickles every
-    # page's settings, most of them defaults (5,000 pages as read: 73 ms, 56 ms so).
+    # Pickled as the settings that differ from their defaults, which the class holds: a
+    # rebuild unpickles every page's settings, most of them defaults (5,000 pages as read:
+    # 73 ms with every field, 56 ms without the defaults; without a __setstate__ to put
+    # them back, the settings unpickle in about a fifth less time again).
     def __getstate__(self) -> dict[str, Any]:
         shared = _SHARED_DEFAULTS
         return {  # a default of another type is kept: False is not 0
@@ -151,23 +154,15 @@ class PageSettings:
             if name not in shared or type(value) is not type(shared[name]) or value != shared[name]
         }
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update({**_SETTINGS_IN_ORDER, **state})
 
-
-def _hashable(value: object) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
-
-
-# The defaults a pickled PageSettings leaves out: only values no page can change in place
-# (a list or dict default is pickled, so each page has its own).
-_SHARED_DEFAULTS = {name: value for name, value in vars(PageSettings()).items() if _hashable(value)}
-# Every field in order, the shared defaults filled in: the others are in every state.
-_SETTINGS_IN_ORDER = {name: _SHARED_DEFAULTS.get(name) for name in vars(PageSettings())}
+# The defaults a pickled PageSettings leaves out: the class's own attributes, which an
+# instance unpickled without them reads (a list or dict default is made for each page, and
+# is pickled).
+_SHARED_DEFAULTS = {
+    f.name: f.default
+    for f in dataclasses.fields(PageSettings)
+    if f.default is not dataclasses.MISSING
+}
 
 
 @dataclass
