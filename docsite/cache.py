@@ -29,7 +29,7 @@ from docsite.stamp import ENGINE_SUFFIXES, engine_files
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
-CACHE_FORMAT = 10
+CACHE_FORMAT = 11
 # With the versions of the libraries that shape what a build writes (docsite.libraries): a
 # cache made before one of them was upgraded is another engine's, and every page is made again.
 CACHE_VERSION = (
@@ -83,7 +83,8 @@ class PageRecord:
     changed record is a new one (dataclasses.replace)."""
 
     markdown_key: str
-    dependencies: dict[str, tuple]  # linked page rel -> what the link showed of it
+    # Linked page rel -> what the link showed of it; file, read... -> what it was.
+    dependencies: dict[str, tuple]
     page_key: str
     output_path: str
     html_digest: str
@@ -98,23 +99,42 @@ class PageRecord:
     backlinks: tuple = ()  # the pages linking to it it was rendered with (docsite.backlinks)
 
     def __getstate__(self) -> dict:
-        """The fields, those of SELDOM_READ as one pickle of their own (see `_Unpacked`)."""
+        """The fields, those of SELDOM_READ as one pickle of their own (see `_Unpacked`),
+        with a copy of the dependencies that are no linked page (`input_dependencies`)."""
         state = dict(self.__dict__)
         if _PACKED in state:  # read as stored, and its packed fields not asked for since
             for name in SELDOM_READ:
                 state.pop(name, None)
         else:
+            inputs = _not_pages(state["dependencies"])
             fields = tuple(state.pop(name) for name in SELDOM_READ)
             state[_PACKED] = pickle.dumps(fields, pickle.HIGHEST_PROTOCOL)
+            if inputs:
+                state[_INPUTS] = inputs
         return state
+
+    def input_dependencies(self) -> dict[str, tuple]:
+        """Its dependencies but the pages it links to (whose keys have no ':', see
+        docsite.keys): what a rebuild looks up of every page while the site key holds,
+        which holds what a link shows of each page. Read without unpacking the others."""
+        state = self.__dict__
+        if _PACKED in state:
+            return state.get(_INPUTS) or {}
+        return _not_pages(state["dependencies"])
+
+
+def _not_pages(dependencies: dict[str, tuple]) -> dict[str, tuple]:
+    return {key: value for key, value in dependencies.items() if ":" in key}
 
 
 # The fields of a record a rebuild reads for few pages: those rendered again, the pages
 # they link to, and the pages whose backlinks may change. The cache stores them as one
-# pickle, unpickled the first time one of them is read: at 5,000 pages they are half the
-# time of loading the records, and a body edit reads them for one page.
-SELDOM_READ = ("anchors", "page_links", "backlinks")
+# pickle, unpickled the first time one of them is read: at 5,000 pages they are two thirds
+# of the time of loading the records (the dependencies on linked pages a third), and a
+# body edit reads them for one page.
+SELDOM_READ = ("anchors", "page_links", "backlinks", "dependencies")
 _PACKED = "packed"
+_INPUTS = "inputs"  # a packed record's `input_dependencies`, when it has any
 
 
 class _Unpacked:
@@ -133,6 +153,7 @@ class _Unpacked:
             for name, value in zip(SELDOM_READ, pickle.loads(packed), strict=True):
                 state.setdefault(name, value)
             state.pop(_PACKED, None)
+            state.pop(_INPUTS, None)
         return state[self.name]
 
 

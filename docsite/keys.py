@@ -255,17 +255,11 @@ class DependencyValues:
         """These dependencies as they are now, sorted as a page's record keeps them."""
         return {key: self.value(key) for key in sorted(keys)}
 
-    def unchanged(self, dependencies: dict[str, tuple], same_site: bool = False) -> bool:
+    def unchanged(self, dependencies: dict[str, tuple]) -> bool:
         """Whether each of a page's dependencies is now what it was (its record's). A
-        rebuild asks this of every page: the values known are looked up here. `same_site`:
-        the site key is the last build's. It holds every page's path, settings and title
-        (`SiteInputs.pages`, with the settings files and the config), from which the page's
-        address and label are made: so what a link shows of a page (`_link_facts`) is as it
-        was, and only the other kinds of dependency are looked up."""
+        rebuild asks this of every page: the values known are looked up here."""
         known = self._known
         for key, then in dependencies.items():
-            if same_site and ":" not in key:  # a linked page's path (see `_value`)
-                continue
             now = known.get(key)
             if (now if now is not None else self.value(key)) != then:
                 return False

@@ -1002,23 +1002,33 @@ EDITS_PAGE = {"label": "s2/p5.md", "order": "s0/p1.md"}
 
 
 def test_a_records_links_and_anchors_are_unpickled_when_first_read():
-    """The cache keeps a record's anchors, links and backlinks as one pickle of their own,
-    unpickled the first time one is read; a record pickled again before that keeps it."""
+    """The cache keeps a record's anchors, links, backlinks and dependencies as one pickle
+    of their own, unpickled the first time one is read; a record pickled again before that
+    keeps it. Its dependencies that are no linked page are read without unpickling it."""
     import pickle
 
+    dependencies = {"z.md": ("Z",), "file:img.png": ("h1",), "b.md": ("B",), "read:x": ("h2",)}
     record = PageRecord(
-        "markdown key", {"b.md": ("B",)}, "page key", "a/index.html", "html", (1, 2),
+        "markdown key", dependencies, "page key", "a/index.html", "html", (1, 2),
         frozenset(), [], ["part"], [("b.md", "part", 3, 4)], backlinks=("b.md",),
     )  # fmt: skip
+    inputs = {"file:img.png": ("h1",), "read:x": ("h2",)}
+    assert record.input_dependencies() == inputs
     stored = pickle.dumps(record)
     loaded = pickle.loads(stored)
     assert not set(SELDOM_READ) & set(vars(loaded))
+    assert loaded.input_dependencies() == inputs
+    assert not set(SELDOM_READ) & set(vars(loaded))  # still packed
     assert pickle.dumps(loaded) == stored  # not unpickled to be pickled again
     assert loaded.page_links == [("b.md", "part", 3, 4)]
-    assert set(SELDOM_READ) <= set(vars(loaded))  # all three, at once
+    assert set(SELDOM_READ) <= set(vars(loaded))  # all of them, at once
+    assert list(loaded.dependencies.items()) == list(dependencies.items())  # in their order
+    assert loaded.input_dependencies() == inputs
     assert loaded == record and pickle.loads(pickle.dumps(loaded)) == record
     assert pickle.loads(pickle.dumps(replace(record, backlinks=()))).backlinks == ()
     assert PageRecord.backlinks == ()  # the field's default, as the class gives it
+    alone = pickle.loads(pickle.dumps(replace(record, dependencies={"b.md": ("B",)})))
+    assert alone.input_dependencies() == {} and alone.dependencies == {"b.md": ("B",)}
 
 
 def test_a_body_edit_unpickles_the_links_of_its_own_page_alone(tmp_path):

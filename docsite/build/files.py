@@ -49,7 +49,7 @@ def _content_files(
     would be published at one path: the first in sorted order wins, with a warning."""
     files = {asset.rel: asset for asset in ctx.site.assets}
     for record in records.values():
-        for key in record.dependencies:
+        for key in record.input_dependencies():  # a published file is one of those
             linked = ctx.site.linkable.get(published_file(key) or "")
             if linked is not None:
                 files[linked.rel] = linked

@@ -206,11 +206,14 @@ def _as_read(
     same_site: bool = False,
 ) -> bool:
     """The page's file and what it read are as its record says (and it is no redirect).
-    `same_site`: the site key is the last build's (`DependencyValues.unchanged`)."""
+    `same_site`: the site key is the last build's. It holds every page's path, settings and
+    title (`SiteInputs.pages`, with the settings files and the config), from which the
+    page's address and label are made: what a link shows of a page is as it was, and only
+    the other kinds of dependency are looked up (`PageRecord.input_dependencies`)."""
     return (
         record.source_digest == ctx.files[content_input(page.source.rel)][0]
         and not page.settings.redirect
-        and values.unchanged(record.dependencies, same_site)
+        and values.unchanged(record.input_dependencies() if same_site else record.dependencies)
     )
 
 
