@@ -33,13 +33,28 @@ class Corpus:
         return self.root / "content"
 
 
-def _sentence(rng: random.Random, length: int) -> str:
-    words = [rng.choice(WORDS) for _ in range(length)]
-    return words[0].capitalize() + " " + " ".join(words[1:]) + "."
+def vocabulary(size: int, seed: int = 2026) -> tuple[str, ...]:
+    """`size` made-up words to draw the text from, spread as a real site's are (Zipf-like:
+    the word of rank r is drawn about 1/r as often as the first, so a few are on every page
+    and most on a few). A real site's search index holds tens of thousands of words; the 45
+    of WORDS make an index of a few thousand, most of them numbers, which is much cheaper to
+    build and to patch."""
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    made: dict[str, None] = {}
+    while len(made) < size:
+        made["".join(rng.choice(letters) for _ in range(rng.randint(3, 10)))] = None
+    ranked = list(made)
+    return tuple(word for rank, word in enumerate(ranked, 1) for _ in range(max(1, 4000 // rank)))
 
 
-def _paragraph(rng: random.Random) -> str:
-    return " ".join(_sentence(rng, rng.randint(8, 16)) for _ in range(rng.randint(2, 4)))
+def _sentence(rng: random.Random, length: int, words: tuple[str, ...]) -> str:
+    chosen = [rng.choice(words) for _ in range(length)]
+    return chosen[0].capitalize() + " " + " ".join(chosen[1:]) + "."
+
+
+def _paragraph(rng: random.Random, words: tuple[str, ...]) -> str:
+    return " ".join(_sentence(rng, rng.randint(8, 16), words) for _ in range(rng.randint(2, 4)))
 
 
 def _layout(count: int, rng: random.Random) -> list[str]:
@@ -75,41 +90,52 @@ def _relative(from_rel: str, to_rel: str) -> str:
     return posixpath.relpath(to_rel, posixpath.dirname(from_rel) or ".")
 
 
-def _page(rel: str, index: int, all_pages: list[str], rng: random.Random) -> str:
-    title = f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {index}"
+def _page(
+    rel: str, index: int, all_pages: list[str], rng: random.Random, words: tuple[str, ...]
+) -> str:
+    title = f"{rng.choice(words).capitalize()} {rng.choice(words)} {index}"
     front = [
         f"order: {rng.randint(-5, 200)}" if rng.random() < 0.7 else None,
         f"icon: {rng.choice(ICONS)}" if rng.random() < 0.6 else None,
         f"nav:\n  badge: {rng.choice(BADGES)}" if rng.random() < 0.1 else None,
         f"tags: [{', '.join(rng.sample(TAGS, 2))}]" if rng.random() < 0.5 else None,
         f"permalink: /p/{index}" if rng.random() < 0.05 else None,
-        f"description: {_sentence(rng, 10)}",
+        f"description: {_sentence(rng, 10, words)}",
     ]
-    lines = ["---", *[f for f in front if f], "---", f"# {title}", "", _paragraph(rng), ""]
+    lines = ["---", *[f for f in front if f], "---", f"# {title}", "", _paragraph(rng, words), ""]
     for section in range(rng.randint(2, 4)):
-        lines += [f"## {rng.choice(WORDS).capitalize()} {section}", "", _paragraph(rng), ""]
+        heading = f"## {rng.choice(words).capitalize()} {section}"
+        lines += [heading, "", _paragraph(rng, words), ""]
         kind = rng.randrange(4)
         if kind == 0:
-            lines += [f"- {_sentence(rng, 6)}" for _ in range(rng.randint(3, 5))] + [""]
+            lines += [f"- {_sentence(rng, 6, words)}" for _ in range(rng.randint(3, 5))] + [""]
         elif kind == 1:
             lines += ["| Name | Value | Notes |", "| --- | --- | --- |"]
             lines += [
-                f"| {rng.choice(WORDS)} | {rng.randint(1, 999)} | {_sentence(rng, 4)} |"
+                f"| {rng.choice(words)} | {rng.randint(1, 999)} | {_sentence(rng, 4, words)} |"
                 for _ in range(rng.randint(3, 6))
             ] + [""]
         elif kind == 2:
             language, code = rng.choice(LANGUAGES)
             lines += [f"```{language}", code.rstrip("\n"), "```", ""]
         else:
-            lines += [f"### {rng.choice(WORDS).capitalize()} details", "", _paragraph(rng), ""]
+            details = f"### {rng.choice(words).capitalize()} details"
+            lines += [details, "", _paragraph(rng, words), ""]
         target = rng.choice(all_pages)
         if target != rel:
-            lines += [f"See [{rng.choice(WORDS)}]({_relative(rel, target)}) for more.", ""]
+            lines += [f"See [{rng.choice(words)}]({_relative(rel, target)}) for more.", ""]
     return "\n".join(lines) + "\n"
 
 
-def generate(root: Path, count: int, seed: int = 2026, search: bool = True) -> Corpus:
-    """Write `count` pages under root/content; the same arguments give the same bytes."""
+def generate(
+    root: Path,
+    count: int,
+    seed: int = 2026,
+    search: bool = True,
+    words: tuple[str, ...] = WORDS,
+) -> Corpus:
+    """Write `count` pages under root/content, their text drawn from `words`; the same
+    arguments give the same bytes."""
     rng = random.Random(seed)
     pages = _layout(count, rng)
     content = root / "content"
@@ -118,10 +144,12 @@ def generate(root: Path, count: int, seed: int = 2026, search: bool = True) -> C
         path.parent.mkdir(parents=True, exist_ok=True)
         if rel == "index.md":
             text = (
-                "---\nlabel: Home\nicon: home\n---\n# Benchmark docs\n\n" + _paragraph(rng) + "\n"
+                "---\nlabel: Home\nicon: home\n---\n# Benchmark docs\n\n"
+                + _paragraph(rng, words)
+                + "\n"
             )
         else:
-            text = _page(rel, index, pages, rng)
+            text = _page(rel, index, pages, rng, words)
         path.write_text(text, encoding="utf-8")
     config = "title: Benchmark docs\n" + ("" if search else "search:\n  enabled: false\n")
     (root / "docsite.yml").write_text(config, encoding="utf-8")

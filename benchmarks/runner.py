@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from benchmarks.corpus import BASELINE_SITE, Corpus, generate
+from benchmarks.corpus import BASELINE_SITE, WORDS, Corpus, generate, vocabulary
 from benchmarks.watch_latency import measure_watch
 
 REPO = Path(__file__).resolve().parent.parent
@@ -368,8 +368,9 @@ def measure(
     engine: Path = REPO,
     watch: bool = True,
     rounds: int = 3,
+    words: tuple[str, ...] = WORDS,
 ) -> SizeResult:
-    corpus = generate(work / f"corpus-{pages}", pages, search=search)
+    corpus = generate(work / f"corpus-{pages}", pages, search=search, words=words)
     # The cold rounds build a copy of the corpus as generated: its edits keep their site.
     wanted = bool(mkdocs_limit) or rounds > 1
     twin = _copy_corpus(corpus, work / f"corpus-{pages}-rounds") if wanted else None
@@ -646,14 +647,18 @@ def run(
     engine: Path = REPO,
     watch: bool = True,
     rounds: int = 3,
+    words: int = 0,
 ) -> dict:
     """Measure each size in turn; the results are saved after each, so that a large size
-    that fails leaves those before it. `rounds`: of cold builds against the baselines."""
+    that fails leaves those before it. `rounds`: of cold builds against the baselines;
+    `words`: the size of the corpora's vocabulary (`corpus.vocabulary`; 0: WORDS)."""
+    drawn = vocabulary(words) if words else WORDS
     work = keep or Path(tempfile.mkdtemp(prefix="docsite-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     compile_engine(engine)
     report: dict = {
         "search": search,
+        "vocabulary": len(set(drawn)),
         "jobs": jobs,
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
@@ -664,7 +669,9 @@ def run(
     results: list[SizeResult] = []
     try:
         for size in sizes:
-            results.append(measure(size, work, jobs, mkdocs_limit, search, engine, watch, rounds))
+            results.append(
+                measure(size, work, jobs, mkdocs_limit, search, engine, watch, rounds, drawn)
+            )
             report["sizes"].append(asdict(results[-1]))
             _save(report, results, json_path)
     finally:
@@ -687,6 +694,7 @@ def _save(report: dict, results: list[SizeResult], json_path: Path) -> None:
 
 def _print(report: dict, results: list[SizeResult]) -> None:
     print(table(results))
+    print(f"corpora: text drawn from {report['vocabulary']} words (--vocabulary)")
     print(startup_line(report["startup"]))
     for r in results:
         c = r.cache
