@@ -33,6 +33,11 @@ class Corpus:
         return self.root / "content"
 
 
+# In a vocabulary's list to draw from, the commonest word is this many times; the rare ones
+# (rank past it) once each.
+COMMONEST_DRAWS = 4000
+
+
 def vocabulary(size: int, seed: int = 2026) -> tuple[str, ...]:
     """`size` made-up words to draw the text from, spread as a real site's are (Zipf-like:
     the word of rank r is drawn about 1/r as often as the first, so a few are on every page
@@ -45,7 +50,8 @@ def vocabulary(size: int, seed: int = 2026) -> tuple[str, ...]:
     while len(made) < size:
         made["".join(rng.choice(letters) for _ in range(rng.randint(3, 10)))] = None
     ranked = list(made)
-    return tuple(word for rank, word in enumerate(ranked, 1) for _ in range(max(1, 4000 // rank)))
+    top = COMMONEST_DRAWS
+    return tuple(word for rank, word in enumerate(ranked, 1) for _ in range(max(1, top // rank)))
 
 
 def _sentence(rng: random.Random, length: int, words: tuple[str, ...]) -> str:
