@@ -67,6 +67,9 @@ class SizeResult:
     # Body edits of other pages after `body_edit_again`: with it, the steady state of editing
     # as a median, where one edit varies by a third on a busy machine (`edits_line`).
     more_body_edits: list[Run] = field(default_factory=list)
+    # A paragraph inserted in the middle of another page, after the body edits (which append
+    # one): the words after it move, and so do their entries in the search index.
+    mid_page_edit: Run | None = None
     # The cold build the ratios are to: the median of docsite's rounds, where there are
     # rounds; else `cold`, the first (which leaves the site and cache the edits start from).
     cold_seconds: float = 0.0
@@ -155,6 +158,15 @@ def _edit_body(corpus: Corpus, part: tuple[int, int] = (1, 2)) -> None:
     """Add a paragraph to the page `part` of the way down the list: (1, 2) is halfway."""
     path = corpus.content / corpus.pages[len(corpus.pages) * part[0] // part[1]]
     path.write_text(path.read_text() + "\nOne more paragraph, edited for the benchmark.\n")
+
+
+def _edit_middle(corpus: Corpus, part: tuple[int, int] = (3, 10)) -> None:
+    """Insert a paragraph before the first section of the page `part` of the way down the
+    list: most of the page's words come after it, as after a sentence changed mid-page."""
+    path = corpus.content / corpus.pages[len(corpus.pages) * part[0] // part[1]]
+    head, mark, rest = path.read_text().partition("\n## ")
+    inserted = "\nA paragraph inserted in the middle of the page, for the benchmark.\n"
+    path.write_text(head + inserted + mark + rest)
 
 
 def _edit_label(corpus: Corpus) -> None:
@@ -407,6 +419,8 @@ def measure(
         )
     while len(more_body_edits) < len(MORE_EDITS):
         next_edit()
+    _edit_middle(corpus)
+    mid_page_edit = timed(command, corpus.root)
     probes["after the cold rounds and edits" if compared else "after the edits"] = machine_probe()
     total_mb, median_kb, largest_kb = output_sizes(out)
     result = SizeResult(
@@ -421,6 +435,7 @@ def measure(
         round(largest_kb, 1),
     )
     result.more_body_edits = more_body_edits
+    result.mid_page_edit = mid_page_edit
     result.cache = cache_sizes(corpus.root / ".docsite-cache", out)
     result.search = measure_search(out) if search else {}
     result.watch = watch_figures(corpus, engine) if watch else {}
@@ -436,6 +451,7 @@ def measure(
         "label_edit/cold": round(label_edit.seconds / docsite_cold, 4),
         "body_edit_again/cold": round(body_edit_again.seconds / docsite_cold, 4),
         "body_edit_median/cold": round(steady_body_edit(result) / docsite_cold, 4),
+        "mid_page_edit/cold": round(mid_page_edit.seconds / docsite_cold, 4),
     }
     if result.mkdocs is not None:
         # With a timed-out MkDocs run this is a lower bound (printed as ">").
@@ -461,13 +477,21 @@ def steady_body_edit(result: SizeResult) -> float:
 
 
 def edits_line(result: SizeResult) -> str:
-    """The body edits after the first, edit by edit, and their median against the cold build."""
+    """The body edits after the first, edit by edit, and their median against the cold build;
+    then the edit in the middle of a page."""
     each = " ".join(f"{seconds:.2f}" for seconds in steady_body_edits(result))
     median = steady_body_edit(result)
-    return (
+    line = (
         f"one-page body edits at {result.pages} pages after the first, edit by edit (s): {each}; "
         f"median {median:.2f} ({median / result.cold_seconds:.1%} of the cold build)"
     )
+    middle = result.mid_page_edit
+    if middle is not None:
+        line += (
+            f"; a paragraph inserted mid-page (the words after it move): {middle.seconds:.2f} s "
+            f"({middle.seconds / result.cold_seconds:.1%})"
+        )
+    return line
 
 
 # A fixed piece of pure Python work: its time tells how fast the machine is at the moment.

@@ -218,7 +218,7 @@ def test_the_steady_edit_is_the_median_of_five_edits_of_other_pages(tmp_path, mo
     monkeypatch.setattr(runner, "generate", lambda *a, **k: Corpus(tmp_path, pages))
     monkeypatch.setattr(runner, "output_sizes", lambda out: (1.0, 1.0, 1.0))
     monkeypatch.setattr(runner, "cache_sizes", lambda *a: {})
-    seconds = iter([20.0, 0.05, 1.9, 2.5, 1.3, 1.2, 1.6, 1.1, 1.4])
+    seconds = iter([20.0, 0.05, 1.9, 2.5, 1.3, 1.2, 1.6, 1.1, 1.4, 2.2])
     texts = {rel: "# Page\n" for rel in pages}
     changed: list[list[str]] = []  # before each build, the pages edited since the last
 
@@ -235,11 +235,15 @@ def test_the_steady_edit_is_the_median_of_five_edits_of_other_pages(tmp_path, mo
     assert runner.steady_body_edit(result) == 1.3  # of 1.3 1.2 1.6 1.1 1.4
     assert result.ratios["body_edit_median/cold"] == 0.065
     line = runner.edits_line(result)
-    assert line.endswith("(s): 1.30 1.20 1.60 1.10 1.40; median 1.30 (6.5% of the cold build)")
-    # cold, no change, then each edit changes one page: the five steady ones, five others.
+    assert "(s): 1.30 1.20 1.60 1.10 1.40; median 1.30 (6.5% of the cold build)" in line
+    assert line.endswith("mid-page (the words after it move): 2.20 s (11.0%)")
+    assert result.mid_page_edit.seconds == 2.2 and result.ratios["mid_page_edit/cold"] == 0.11
+    # cold, no change, then each edit changes one page: the five steady ones, five others,
+    # and last a sixth in its middle.
     assert changed[:2] == [[], []] and all(len(pages) == 1 for pages in changed[2:])
-    first, steady = changed[2][0], [pages[0] for pages in changed[4:]]
+    first, steady = changed[2][0], [pages[0] for pages in changed[4:-1]]
     assert len(set(steady)) == 5 and first not in steady
+    assert changed[-1][0] not in steady
 
 
 def test_without_baselines_the_ratios_are_to_the_median_of_docsites_own_cold_rounds(
@@ -263,7 +267,7 @@ def test_without_baselines_the_ratios_are_to_the_median_of_docsites_own_cold_rou
     monkeypatch.setattr(runner, "machine_probe", lambda: next(probes))
     # The first cold build, no change, a body edit, a label edit and a body edit, then three
     # rounds, each followed by an edit, and the fourth edit.
-    seconds = iter([30.0, 0.05, 1.9, 2.5, 1.3, 22.0, 1.2, 18.0, 1.6, 20.0, 1.1, 1.4])
+    seconds = iter([30.0, 0.05, 1.9, 2.5, 1.3, 22.0, 1.2, 18.0, 1.6, 20.0, 1.1, 1.4, 2.0])
     built: list[tuple[str, int]] = []  # the corpus of each build, and its pages edited
 
     def fake_timed(command, cwd, *args, **kwargs) -> Run:
@@ -274,7 +278,8 @@ def test_without_baselines_the_ratios_are_to_the_median_of_docsites_own_cold_rou
     monkeypatch.setattr(runner, "timed", fake_timed)
     result = runner.measure(40, tmp_path, 2, None, search=False, watch=False, rounds=3)
     assert [name for name, _ in built] == ["corpus"] * 5 + ["corpus-40-rounds", "corpus"] * 3 + [
-        "corpus"
+        "corpus",
+        "corpus",
     ]
     assert all(edited == 0 for name, edited in built if name != "corpus")
     assert result.rounds == {"docsite": [22.0, 18.0, 20.0]}
@@ -282,7 +287,8 @@ def test_without_baselines_the_ratios_are_to_the_median_of_docsites_own_cold_rou
     assert result.cold.seconds == 30.0 and result.cold_seconds == 20.0
     assert result.ratios["body_edit_median/cold"] == 0.065  # 1.3 s against 20 s
     assert result.ratios["body_edit/cold"] == 0.095
-    assert runner.edits_line(result).endswith("median 1.30 (6.5% of the cold build)")
+    assert "median 1.30 (6.5% of the cold build)" in runner.edits_line(result)
+    assert result.ratios["mid_page_edit/cold"] == 0.1  # 2 s against 20 s
     assert "20.00" in runner.table([result]).splitlines()[2].split()
     assert list(result.probes) == [
         "before the first cold build",
@@ -311,3 +317,20 @@ def test_probes_close_together_raise_no_doubt():
 
 def test_the_machine_probe_times_the_same_work_in_a_fresh_python():
     assert 0 < runner.machine_probe(loops=100_000, runs=1) < 5
+
+
+def test_the_mid_page_edit_inserts_a_paragraph_before_the_first_section(tmp_path):
+    """The words after an edit in the middle of a page move, unlike those before an edit at
+    its end: a paragraph goes in before the page's first section, and the rest is kept."""
+    page = "---\norder: 1\n---\n# Title\n\nIntro words.\n\n## One 0\n\nMore.\n\n## Two 1\n"
+    (tmp_path / "content").mkdir()
+    pages = [f"p{n}.md" for n in range(10)]
+    for rel in pages:
+        (tmp_path / "content" / rel).write_text(page)
+    runner._edit_middle(Corpus(tmp_path, pages))
+    edited = [rel for rel in pages if (tmp_path / "content" / rel).read_text() != page]
+    assert edited == ["p3.md"]
+    text = (tmp_path / "content" / "p3.md").read_text()
+    before, inserted, after = text.partition("A paragraph inserted in the middle")
+    assert before == page.partition("\n## ")[0] + "\n" and inserted
+    assert after.endswith("\n## One 0\n\nMore.\n\n## Two 1\n")
