@@ -67,7 +67,7 @@ def main() -> None:
         type=int,
         default=0,
         help="draw the corpora's text from this many made-up words, spread as a real site's "
-        "are (a real site's search index holds tens of thousands; default: 45 common words, "
+        "are (a real site's search index holds tens of thousands; default: 35 common words, "
         "the corpus the issues' figures were measured on)",
     )
     parser.add_argument("--keep", type=Path, help="keep the corpora and sites in this folder")

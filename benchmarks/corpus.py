@@ -41,7 +41,7 @@ COMMONEST_DRAWS = 4000
 def vocabulary(size: int, seed: int = 2026) -> tuple[str, ...]:
     """`size` made-up words to draw the text from, spread as a real site's are (Zipf-like:
     the word of rank r is drawn about 1/r as often as the first, so a few are on every page
-    and most on a few). A real site's search index holds tens of thousands of words; the 45
+    and most on a few). A real site's search index holds tens of thousands of words; the 35
     of WORDS make an index of a few thousand, most of them numbers, which is much cheaper to
     build and to patch."""
     rng = random.Random(seed)

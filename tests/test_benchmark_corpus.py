@@ -39,7 +39,7 @@ def test_a_vocabulary_is_made_up_words_spread_as_a_real_sites_are():
 
 def test_a_corpus_drawn_from_a_vocabulary_uses_its_words_and_the_default_is_unchanged(tmp_path):
     """The text of a corpus made with a vocabulary is drawn from it (the same bytes for the
-    same arguments); without one, from the 45 words of WORDS, as the issues' figures were."""
+    same arguments); without one, from the 35 words of WORDS, as the issues' figures were."""
     drawn = vocabulary(3000)
     one = text_of(generate(tmp_path / "a", 60, words=drawn).root)
     assert one == text_of(generate(tmp_path / "b", 60, words=drawn).root)
