@@ -154,25 +154,29 @@ def docsite_command(out: Path, jobs: int, engine: Path = REPO) -> list[str]:
     ]
 
 
+def _page_at(corpus: Corpus, part: tuple[int, int]) -> Path:
+    """The page `part` of the way down the corpus's list: (1, 2) is halfway."""
+    return corpus.content / corpus.pages[len(corpus.pages) * part[0] // part[1]]
+
+
 def _edit_body(corpus: Corpus, part: tuple[int, int] = (1, 2)) -> None:
-    """Add a paragraph to the page `part` of the way down the list: (1, 2) is halfway."""
-    path = corpus.content / corpus.pages[len(corpus.pages) * part[0] // part[1]]
+    """Add a paragraph at the end of the page `part` of the way down the list."""
+    path = _page_at(corpus, part)
     path.write_text(path.read_text() + "\nOne more paragraph, edited for the benchmark.\n")
 
 
 def _edit_middle(corpus: Corpus, part: tuple[int, int] = (3, 10)) -> None:
     """Insert a paragraph before the first section of the page `part` of the way down the
     list: most of the page's words come after it, as after a sentence changed mid-page."""
-    path = corpus.content / corpus.pages[len(corpus.pages) * part[0] // part[1]]
+    path = _page_at(corpus, part)
     head, mark, rest = path.read_text().partition("\n## ")
     inserted = "\nA paragraph inserted in the middle of the page, for the benchmark.\n"
     path.write_text(head + inserted + mark + rest)
 
 
 def _edit_label(corpus: Corpus) -> None:
-    path = corpus.content / corpus.pages[len(corpus.pages) // 3]
-    text = path.read_text()
-    head, _, rest = text.partition("\n# ")
+    path = _page_at(corpus, (1, 3))
+    head, _, rest = path.read_text().partition("\n# ")
     path.write_text(head + "\n# Renamed " + rest)
 
 
