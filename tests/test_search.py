@@ -925,7 +925,11 @@ def test_filters_come_out_in_one_order_whatever_order_pagefind_wrote():
 
 
 @pytest.mark.parametrize("seed", range(16))
-def test_merging_changed_pages_gives_the_index_of_the_new_pages(seed):
+def test_merging_changed_pages_gives_the_index_of_the_new_pages(seed, monkeypatch):
+    """Whether the last index was written from this one (the files an edit's `write` keeps
+    are its files of the same chunks, none of whose words changed) or not (every chunk
+    encoded). Chunks of a few words each: many of them, most left as they were."""
+    monkeypatch.setattr(search_index, "CHUNK_WEIGHT", 12)
     rng = random.Random(seed)
     many = 1 if seed < 10 else 4  # more than search_index.FEW pages in one word's list
     words = 30 if many == 1 else 10  # with 10, most words are on most pages
@@ -949,12 +953,76 @@ def test_merging_changed_pages_gives_the_index_of_the_new_pages(seed):
         [new[p.url] if p.url in changed else p for p in old if p.url not in gone] + added,
         key=lambda page: page.url,
     )
-    index, _ = search_index.read_index(pagefind_files(sorted(old, key=lambda p: p.url)))
-    fresh = [page for page in now if page.url in changed or page in added]
-    patch, _ = search_index.read_index(pagefind_files(fresh))
-    index.update(patch, [page.url for page in now], {page.url for page in fresh})
     clean, _ = search_index.read_index(pagefind_files(now))
-    assert index.write().files == clean.write().files
+    expected = clean.write().files
+    fresh = [page for page in now if page.url in changed or page in added]
+    for written_before in (False, True):
+        index, _ = search_index.read_index(pagefind_files(sorted(old, key=lambda p: p.url)))
+        last = index.write() if written_before else None
+        patch, _ = search_index.read_index(pagefind_files(fresh))
+        index.update(patch, [page.url for page in now], {page.url for page in fresh})
+        if last is None:
+            assert index.write().files == expected
+            continue
+        done = index.write(kept=last.hashes)
+        assert done.files.keys().isdisjoint(done.kept)
+        assert done.files | {rel: last.files[rel] for rel in done.kept} == expected
+
+
+def test_an_edit_encodes_only_the_chunks_of_the_words_its_pages_changed(monkeypatch):
+    """A page's words fall in nearly every chunk; those whose entries the edit left as they
+    were keep their chunks' files, which are not encoded again, edit after edit. Files the
+    caller does not have are written whole, and a meta field that numbers the others anew
+    changes every entry."""
+    monkeypatch.setattr(search_index, "CHUNK_WEIGHT", 12)
+    pages = [FakePage(f"/p{n}/", {f"w{w}": [w + 1] for w in range(30)}) for n in range(5)]
+    pages[1].words = {f"w{w}": [1] for w in range(5)}  # the other words are not on it
+    index, _ = search_index.read_index(pagefind_files(pages))
+    last = index.write()
+    chunks = [rel for rel in last.files if rel.startswith("index/")]
+    have, hashes = last.files, last.hashes  # the caller's files, as the last write left them
+    encoded = []
+    real = search_index._chunk_body
+
+    def chunk_body(words: list[str], *rest) -> bytes:
+        encoded.append(words)
+        return real(words, *rest)
+
+    monkeypatch.setattr(search_index, "_chunk_body", chunk_body)
+
+    def edit(page: FakePage, kept: dict[str, str]) -> search_index.WrittenIndex:
+        patch, _ = search_index.read_index(pagefind_files([page]))
+        index.update(patch, [page.url for page in pages], {page.url})
+        pages[[p.url for p in pages].index(page.url)] = page
+        encoded.clear()
+        return index.write(kept=kept)
+
+    for word in ("w17", "w4"):  # one word moves on one page, edit after edit
+        done = edit(FakePage("/p2/", {**pages[2].words, word: [5, 9]}), hashes)
+        assert len(chunks) > 10 and len(encoded) == 1 and word in encoded[0]
+        clean, _ = search_index.read_index(pagefind_files(pages))
+        have = done.files | {rel: have[rel] for rel in done.kept}
+        hashes = done.hashes
+        assert have == clean.write().files
+    done = edit(FakePage("/p3/", {**pages[3].words, "w9": [7]}), {})
+    clean, _ = search_index.read_index(pagefind_files(pages))
+    assert done.kept == [] and done.files == clean.write().files
+    # A page's meta field sorted before the others': every entry's meta locations move.
+    done = edit(FakePage("/p1/", pages[1].words, meta={"image": "i", "title": "T"}), done.hashes)
+    clean, _ = search_index.read_index(pagefind_files(pages))
+    assert sorted(word for words in encoded for word in words) == sorted(f"w{w}" for w in range(30))
+    assert done.files == clean.write().files
+
+
+def test_an_index_numbered_anew_encodes_every_chunk_again(monkeypatch):
+    monkeypatch.setattr(search_index, "CHUNK_WEIGHT", 12)
+    pages = [FakePage(f"/p{n}/", {f"w{w}": [n + 1] for w in range(20)}) for n in range(4)]
+    index, _ = search_index.read_index(pagefind_files(pages))
+    last = index.write()
+    search_index.reorder(index, [page.url for page in reversed(pages)])
+    done = index.write(kept=last.hashes)
+    clean, _ = search_index.read_index(pagefind_files(pages[::-1]))
+    assert done.kept == [] and done.files == clean.write().files
 
 
 def test_an_index_kept_in_the_cache_is_the_same_index():

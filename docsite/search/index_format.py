@@ -184,6 +184,17 @@ class Posting:
 
 # A word's postings by form: "" for the word as indexed, else the form it was written in.
 Forms = dict[str, Posting]
+# A word's entries by form, as they are at one moment (`_postings`).
+Postings = tuple[tuple[str, bytes], ...]
+
+
+def _postings(forms: Forms | None) -> Postings | None:
+    """A word's entries by form as they are now (None for a word not in the index): what
+    tells whether a merge changed the word's part of its chunk (its entries hold its pages'
+    numbers, as distances from one to the next)."""
+    if forms is None:
+        return None
+    return tuple(sorted((form, bytes(posting.entries)) for form, posting in forms.items()))
 
 
 @dataclass
@@ -207,6 +218,14 @@ class LanguageIndex:
     words: dict[str, Forms] = field(default_factory=dict)
     # Pages in the order of each data-pagefind-sort key, kept as Pagefind wrote them.
     sorts: list = field(default_factory=list)
+    # The chunks of the word index as `write` last wrote them, (first word, last word,
+    # number of words) -> SHA-1 of the chunk, and the words whose entries changed since
+    # (None: any may have, the pages were numbered anew). A chunk of the same words, none
+    # of them changed, is the same file: an edit's `write` encodes only the chunks of the
+    # words its pages changed (a page's words fall in nearly every chunk, but few of its
+    # entries change), not the whole vocabulary again.
+    chunk_hashes: dict[tuple[str, str, int], str] = field(default_factory=dict)
+    changed: set[str] | None = field(default_factory=set)
 
     # Pickled as a few long byte strings and a list of plain rows: unpickling thousands of
     # Posting objects and their arrays one by one took 0.14 s at 5,000 pages.
@@ -235,7 +254,7 @@ class LanguageIndex:
             posting = Posting(pages[at : at + count], these, bytearray(entries[start:end]), weight)
             words.setdefault(word, {})[form] = posting
             at, start = at + count, end
-        self.__dict__.update({**state, "words": words})
+        self.__dict__.update({"chunk_hashes": {}, "changed": set(), **state, "words": words})
 
 
 @dataclass
@@ -271,7 +290,8 @@ class PagefindIndex:
         files the caller has from the last build) are not compressed again."""
         bodies: dict[str, bytes] = {}
         written = WrittenIndex({}, [], {}, {})
-        files = _Bodies(bodies, written.hashes)
+        kept = kept or {}
+        files = _Bodies(bodies, written.hashes, kept)
         entry = json.loads(self.entry)
         # In one order: Pagefind writes its languages in hash-map order.
         entry["languages"] = dict(sorted(entry["languages"].items()))
@@ -280,8 +300,7 @@ class PagefindIndex:
             about = entry["languages"][language]
             about["hash"] = meta_name
             about["page_count"] = len(index.pages)
-        kept = kept or {}
-        written.kept = [rel for rel in bodies if kept.get(rel) == written.hashes[rel]]
+        written.kept = [rel for rel, plain in written.hashes.items() if kept.get(rel) == plain]
         new = [rel for rel in bodies if kept.get(rel) != written.hashes[rel]]
         with ThreadPoolExecutor(2) as pool:  # zlib lets go of the GIL
             written.files = dict(zip(new, pool.map(encode, [bodies[r] for r in new]), strict=True))
@@ -389,6 +408,7 @@ def reorder(index: PagefindIndex, urls: list[str]) -> None:
             continue
         if language.sorts:
             raise CannotPatch("pages with data-pagefind-sort are sorted over the whole site")
+        language.changed = None  # every word's entries are numbered anew
         new_number = {page.url: number for number, page in enumerate(pages)}
         numbering = [new_number[page.url] for page in language.pages]
         for forms in language.words.values():
@@ -481,21 +501,27 @@ def _update_language(index: LanguageIndex, new: LanguageIndex | None, urls: list
     if olds != sorted(olds):
         # Their files moved (`directory_index.name`): each word lists its pages in order.
         raise CannotPatch("pages that stay come in another order")
-    _remove_pages(index.words, {n for url, n in old_numbers.items() if url not in kept})
+    was: dict[str, Postings | None] = {}  # the words changed here, as they were
+    _remove_pages(index.words, {n for url, n in old_numbers.items() if url not in kept}, was)
     # Meta locations number the site's fields in sorted order: a field that comes or goes
     # numbers the others anew (the fields of removed pages are in no entry left).
     fields = sorted({name for page in pages for name in page.fields})
     if fields != index.fields:
-        _renumber_fields(index.words, [_field_number(fields, name) for name in index.fields])
+        if _renumber_fields(index.words, [_field_number(fields, n) for n in index.fields]):
+            index.changed = None
         index.fields = fields
     if any(old != number for old, number in moves):
         _renumber(index.words, moves)
+        index.changed = None
     index.pages = pages
     if new is not None:
         number_of = {url: number for number, url in enumerate(urls)}
         targets = [number_of[page.url] for page in new.pages]
         renumber = [index.fields.index(name) for name in new.fields]
-        _add_pages(index.words, new.words, targets, renumber)
+        _add_pages(index.words, new.words, targets, renumber, was)
+    if index.changed is not None:
+        words = index.words
+        index.changed.update(w for w, old in was.items() if _postings(words.get(w)) != old)
 
 
 def _field_number(fields: list[str], name: str) -> int:
@@ -504,15 +530,17 @@ def _field_number(fields: list[str], name: str) -> int:
     return fields.index(name) if name in fields else -1
 
 
-def _renumber_fields(words: dict[str, Forms], renumber: list[int]) -> None:
-    """Number the meta fields in every entry as `renumber` says (old number -> new)."""
+def _renumber_fields(words: dict[str, Forms], renumber: list[int]) -> bool:
+    """Number the meta fields in every entry as `renumber` says (old number -> new);
+    whether any entry may have changed."""
     if all(new in (old, -1) for old, new in enumerate(renumber)):
-        return  # the fields the entries use keep their numbers
+        return False  # the fields the entries use keep their numbers
     for forms in words.values():
         for posting in forms.values():
             entries = [_renumbered(entry, renumber) for entry in posting.split()]
             posting.sizes = array.array("I", map(len, entries))
             posting.entries = bytearray(b"".join(entries))
+    return True
 
 
 def _renumber(words: dict[str, Forms], moves: list[tuple[int, int]]) -> None:
@@ -536,10 +564,13 @@ def _renumber(words: dict[str, Forms], moves: list[tuple[int, int]]) -> None:
                     posting.set_delta(at, posting.pages[at] - previous)
 
 
-def _remove_pages(words: dict[str, Forms], numbers: set[int]) -> None:
-    """Drop these pages' entries. Every word is looked at (an edit's merge asks this of
-    the whole vocabulary, 25,000 words on a realistic site of 5,000 pages): a posting without
-    the pages costs one call, and a word none of whose postings changed nothing more."""
+def _remove_pages(
+    words: dict[str, Forms], numbers: set[int], was: dict[str, Postings | None]
+) -> None:
+    """Drop these pages' entries; `was` gets each word changed, as it was. Every word is
+    looked at (an edit's merge asks this of the whole vocabulary, 25,000 words on a
+    realistic site of 5,000 pages): a posting without the pages costs one call, and a word
+    none of whose postings changed nothing more."""
     emptied = []
     few = sorted(numbers) if len(numbers) <= FEW else None
     for word, forms in words.items():
@@ -550,6 +581,8 @@ def _remove_pages(words: dict[str, Forms], numbers: set[int]) -> None:
                     continue
             elif not _holds_any(posting.pages, few):
                 continue  # a few lookups rather than a pass over a long list
+            if not changed and word not in was:
+                was[word] = _postings(forms)
             posting.remove(numbers)
             changed = True
         if not changed:
@@ -577,15 +610,21 @@ def _holds_any(pages: array.array, numbers: list[int]) -> bool:
 
 
 def _add_pages(
-    words: dict[str, Forms], new: dict[str, Forms], targets: list[int], renumber: list[int]
+    words: dict[str, Forms],
+    new: dict[str, Forms],
+    targets: list[int],
+    renumber: list[int],
+    was: dict[str, Postings | None],
 ) -> None:
     """Insert `new`'s entries (its pages numbered 0.. as in `targets`, its meta fields
-    numbered as in `renumber`) into `words`."""
+    numbered as in `renumber`) into `words`; `was` gets each word changed, as it was."""
     # Pages numbered one after another, with the same meta fields (a run merged after the
     # runs before): a word's entries go after the others as they are.
     in_a_row = bool(targets) and targets == list(range(targets[0], targets[0] + len(targets)))
     shift = targets[0] if in_a_row and renumber == list(range(len(renumber))) else -1
     for word, new_forms in new.items():
+        if word not in was:
+            was[word] = _postings(words.get(word))
         forms = words.setdefault(word, {"": Posting.empty()})
         for form, added in new_forms.items():
             posting = forms.setdefault(form, Posting.empty())
@@ -625,6 +664,7 @@ class _Bodies:
 
     bodies: dict[str, bytes]
     hashes: dict[str, str]
+    kept: dict[str, str]  # the files the caller has (path -> SHA-1): not compressed again
 
     def add(self, language: str, body: bytes, digits: int, path: str, taken: set[str]) -> str:
         """Add `body` at `path` ("{}" for its name); returns the name, as Pagefind names it:
@@ -636,11 +676,24 @@ class _Bodies:
         self.hashes[path.format(name)] = plain
         return name
 
+    def add_kept(
+        self, language: str, plain: str, digits: int, path: str, taken: set[str]
+    ) -> str | None:
+        """Add the file whose body has the SHA-1 `plain`, without its body: the caller has
+        it (`kept`) under the name `add` gives it, which is returned; None when it has not."""
+        name = _short(f"{language}_{_unpadded(plain)}", len(language) + 1 + digits, taken)
+        if self.kept.get(path.format(name)) != plain:
+            return None
+        taken.add(name)
+        self.hashes[path.format(name)] = plain
+        return name
+
 
 def _write_language(
     language: str, index: LanguageIndex, files: _Bodies, fragment_files: dict[str, str]
 ) -> str:
-    """Add one language's files to `files`; returns its meta file's name."""
+    """Add one language's files to `files`; returns its meta file's name. The index keeps
+    the hashes of the chunks written (`LanguageIndex.chunk_hashes`)."""
     pages = []
     taken: set[str] = set()
     for page in index.pages:
@@ -650,10 +703,22 @@ def _write_language(
         pages.append([name, page.word_count])
     chunks = []
     taken = set()
+    last = index.chunk_hashes if index.changed is not None else {}
+    changed = index.changed or set()
+    written: dict[tuple[str, str, int], str] = {}
     for words in _chunks(index.words):
-        body = _chunk_body(words, index.words)
-        name = files.add(language, body, HASH_DIGITS, "index/{}.pf_index", taken)
+        identity = (words[0], words[-1], len(words))
+        plain = last.get(identity)
+        name = None
+        if plain is not None and changed.isdisjoint(words):
+            name = files.add_kept(language, plain, HASH_DIGITS, "index/{}.pf_index", taken)
+        if name is None:
+            body = _chunk_body(words, index.words)
+            name = files.add(language, body, HASH_DIGITS, "index/{}.pf_index", taken)
+            plain = files.hashes[f"index/{name}.pf_index"]
+        written[identity] = plain
         chunks.append([words[0], words[-1], name])
+    index.chunk_hashes, index.changed = written, set()
     for before, after in itertools.pairwise(chunks):
         end, start = _prefixes(before[1], after[0])
         if end >= before[0]:  # never a range that ends before it starts
