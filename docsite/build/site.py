@@ -94,7 +94,9 @@ def render_site(
         loaded = _load_pages(config, found, scan, cache, options, result, ahead)
         site, read = loaded.site, loaded.read
         report.extend(loaded.said)
-        if not check_output_names(site, report):
+        # A kept site taken again has the file names it was kept with, which the build that
+        # kept it checked (it kept it with the site it wrote, without errors).
+        if loaded.reused is None and not check_output_names(site, report):
             return  # such a page cannot be written: stop before anything is
         kept: Keeping | SiteToKeep | None = None
         try:
