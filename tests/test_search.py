@@ -1025,16 +1025,57 @@ def test_an_index_numbered_anew_encodes_every_chunk_again(monkeypatch):
     assert done.kept == [] and done.files == clean.write().files
 
 
-def test_an_index_kept_in_the_cache_is_the_same_index():
-    pages = fake_pages(random.Random(3), 30, words=10)
+def test_an_index_kept_in_the_cache_is_the_same_index(monkeypatch):
+    """Kept and read again edit after edit: an index read from the cache is kept again as the
+    words it was read with and those changed since (added, changed or gone), unless more
+    than one word in REBASE_SHARE changed since it was packed whole."""
+    packed = []
+    real = search_index._pack
+    monkeypatch.setattr(
+        search_index, "_pack", lambda words: packed.append(len(words)) or real(words)
+    )
+    pages = fake_pages(random.Random(3), 30, words=300)
     index, _ = search_index.read_index(pagefind_files(pages))
     kept = pickle.loads(pickle.dumps(index))
     assert kept.write().files == index.write().files
-    changed = FakePage(pages[4].url, {"w1": [7], "fresh": [1]})
+    words = index.languages["en"].words
+
+    def entries() -> dict:
+        return {word: search_index._postings(forms) for word, forms in words.items()}
+
+    edits = [
+        FakePage(pages[4].url, {**pages[4].words, "w1": [7], "fresh": [1]}),  # a new word
+        FakePage(pages[9].url, {"w2": [3]}),  # words gone from it, some from the index
+        *[FakePage(page.url, {"w5": [n]}) for n, page in enumerate(pages[:12])],  # many
+    ]
+    since: set[str] = set()
+    wholes = parts = 0
+    for edit in edits:
+        before = entries()
+        patch, _ = search_index.read_index(pagefind_files([edit]))
+        for one in (index, kept):
+            one.update(patch, [page.url for page in pages], {edit.url})
+        after = entries()
+        since |= {
+            word for word in before.keys() | after.keys() if before.get(word) != after.get(word)
+        }
+        packed.clear()
+        kept = pickle.loads(pickle.dumps(kept))
+        assert kept.write().files == index.write().files
+        if len(since) * search_index.REBASE_SHARE <= len(words):
+            assert packed == [len(since & words.keys())]
+            parts += 1
+        else:
+            assert packed == [len(words)]
+            since, wholes = set(), wholes + 1
+    assert parts > 1 and wholes > 1
+    # A page gone: those after it are numbered anew, and every word's entries with them.
+    gone = pages.pop(3)
     for one in (index, kept):
-        patch, _ = search_index.read_index(pagefind_files([changed]))
-        one.update(patch, [page.url for page in pages], {changed.url})
-    assert kept.write().files == index.write().files
+        one.update(search_index.PagefindIndex(index.entry, {}), [p.url for p in pages], {gone.url})
+    packed.clear()
+    kept = pickle.loads(pickle.dumps(kept))
+    assert packed == [len(words)] and kept.write().files == index.write().files
 
 
 def test_a_page_in_a_new_language_cannot_be_merged():

@@ -230,54 +230,103 @@ class LanguageIndex:
     # entries change), not the whole vocabulary again.
     chunk_hashes: dict[tuple[str, str, int], str] = field(default_factory=dict)
     changed: set[str] | None = field(default_factory=set)
+    # The words as last unpickled (`_pack`'s form), and the words changed since (None: any
+    # may have). Pickled again as those and the words changed since: an edit's search
+    # process writes the state after answering, and on a realistic site (25,000 words) the
+    # build waited for it to pack every word again.
+    packed_base: tuple | None = field(default=None, repr=False, compare=False)
+    since_base: set[str] | None = field(default=None, repr=False, compare=False)
+
+    def note_changed(self, words: Iterable[str] | None) -> None:
+        """Words whose entries changed (None: any word's may have: pages numbered anew)."""
+        if words is None:
+            self.changed = self.since_base = None
+            return
+        words = set(words)
+        for noted in (self.changed, self.since_base):
+            if noted is not None:
+                noted.update(words)
 
     # Pickled as a few long strings: unpickling thousands of Posting objects and their
     # arrays one by one took 0.14 s at 5,000 pages, and pickling a row for each word and
     # form (25,000 on a realistic site) a third of the 40 ms an edit's search process
     # took to write the state, which the build waits for.
     def __getstate__(self) -> dict:
-        words, forms = [], []
-        counts, weights = array.array("I"), array.array("Q")
-        pages, sizes, entries = array.array("I"), array.array("I"), bytearray()
-        for word, these in self.words.items():
-            for form, posting in these.items():
-                words.append(word)
-                forms.append(form)
-                counts.append(len(posting.pages))
-                weights.append(posting.weight)
-                pages += posting.pages
-                sizes += posting.sizes
-                entries += posting.entries
-        packed = (
-            _joined(words),
-            _joined(forms),
-            counts.tobytes(),
-            weights.tobytes(),
-            pages.tobytes(),
-            sizes.tobytes(),
-            bytes(entries),
-        )
-        return {**self.__dict__, "words": packed}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("packed_base", "since_base")}
+        base, since = self.packed_base, self.since_base
+        if base is not None and since is not None and len(since) * REBASE_SHARE <= len(self.words):
+            changed = {word: self.words[word] for word in since if word in self.words}
+            state["words"] = (base, _pack(changed), sorted(since - changed.keys()))
+        else:
+            state["words"] = _pack(self.words)
+        return state
 
     def __setstate__(self, state: dict) -> None:
         packed = state["words"]
-        word_texts, form_texts, count_bytes, weight_bytes, page_bytes, size_bytes, entries = packed
-        counts, weights = array.array("I"), array.array("Q")
-        counts.frombytes(count_bytes)
-        weights.frombytes(weight_bytes)
-        pages, sizes = array.array("I"), array.array("I")
-        pages.frombytes(page_bytes)
-        sizes.frombytes(size_bytes)
-        words: dict[str, Forms] = {}
-        at = start = 0
-        rows = zip(_split(*word_texts), _split(*form_texts), counts, weights, strict=True)
-        for word, form, count, weight in rows:
-            these = sizes[at : at + count]
-            end = start + sum(these)
-            posting = Posting(pages[at : at + count], these, bytearray(entries[start:end]), weight)
-            words.setdefault(word, {})[form] = posting
-            at, start = at + count, end
+        if len(packed) == 3:  # the words as unpickled before, those changed since, those gone
+            base, changed, gone = packed
+            words = _unpack(base)
+            since = set(gone)
+            for word, forms in _unpack(changed).items():
+                words[word] = forms
+                since.add(word)
+            for word in gone:
+                words.pop(word, None)
+        else:
+            base, words, since = packed, _unpack(packed), set()
         self.__dict__.update({"chunk_hashes": {}, "changed": set(), **state, "words": words})
+        self.packed_base, self.since_base = base, since
+
+
+# An index pickled with more than one word in this many changed since it was last unpickled
+# is packed whole again (a state after many edits would carry a long list of them).
+REBASE_SHARE = 8
+
+
+def _pack(words: dict[str, Forms]) -> tuple:
+    """Words' postings as a few long strings (`_unpack` reads them)."""
+    texts, forms = [], []
+    counts, weights = array.array("I"), array.array("Q")
+    pages, sizes, entries = array.array("I"), array.array("I"), bytearray()
+    for word, these in words.items():
+        for form, posting in these.items():
+            texts.append(word)
+            forms.append(form)
+            counts.append(len(posting.pages))
+            weights.append(posting.weight)
+            pages += posting.pages
+            sizes += posting.sizes
+            entries += posting.entries
+    return (
+        _joined(texts),
+        _joined(forms),
+        counts.tobytes(),
+        weights.tobytes(),
+        pages.tobytes(),
+        sizes.tobytes(),
+        bytes(entries),
+    )
+
+
+def _unpack(packed: tuple) -> dict[str, Forms]:
+    """The words `_pack` packed."""
+    texts, form_texts, count_bytes, weight_bytes, page_bytes, size_bytes, entries = packed
+    counts, weights = array.array("I"), array.array("Q")
+    counts.frombytes(count_bytes)
+    weights.frombytes(weight_bytes)
+    pages, sizes = array.array("I"), array.array("I")
+    pages.frombytes(page_bytes)
+    sizes.frombytes(size_bytes)
+    words: dict[str, Forms] = {}
+    at = start = 0
+    rows = zip(_split(*texts), _split(*form_texts), counts, weights, strict=True)
+    for word, form, count, weight in rows:
+        these = sizes[at : at + count]
+        end = start + sum(these)
+        posting = Posting(pages[at : at + count], these, bytearray(entries[start:end]), weight)
+        words.setdefault(word, {})[form] = posting
+        at, start = at + count, end
+    return words
 
 
 def _joined(texts: list[str]) -> tuple[str, bytes]:
@@ -446,7 +495,7 @@ def reorder(index: PagefindIndex, urls: list[str]) -> None:
             continue
         if language.sorts:
             raise CannotPatch("pages with data-pagefind-sort are sorted over the whole site")
-        language.changed = None  # every word's entries are numbered anew
+        language.note_changed(None)  # every word's entries are numbered anew
         new_number = {page.url: number for number, page in enumerate(pages)}
         numbering = [new_number[page.url] for page in language.pages]
         for forms in language.words.values():
@@ -546,20 +595,19 @@ def _update_language(index: LanguageIndex, new: LanguageIndex | None, urls: list
     fields = sorted({name for page in pages for name in page.fields})
     if fields != index.fields:
         if _renumber_fields(index.words, [_field_number(fields, n) for n in index.fields]):
-            index.changed = None
+            index.note_changed(None)
         index.fields = fields
     if any(old != number for old, number in moves):
         _renumber(index.words, moves)
-        index.changed = None
+        index.note_changed(None)
     index.pages = pages
     if new is not None:
         number_of = {url: number for number, url in enumerate(urls)}
         targets = [number_of[page.url] for page in new.pages]
         renumber = [index.fields.index(name) for name in new.fields]
         _add_pages(index.words, new.words, targets, renumber, was)
-    if index.changed is not None:
-        words = index.words
-        index.changed.update(w for w, old in was.items() if _postings(words.get(w)) != old)
+    words = index.words
+    index.note_changed(w for w, old in was.items() if _postings(words.get(w)) != old)
 
 
 def _field_number(fields: list[str], name: str) -> int:
