@@ -588,7 +588,11 @@ def _update_language(index: LanguageIndex, new: LanguageIndex | None, urls: list
     if olds != sorted(olds):
         # Their files moved (`directory_index.name`): each word lists its pages in order.
         raise CannotPatch("pages that stay come in another order")
-    was: dict[str, Postings | None] = {}  # the words changed here, as they were
+    # The words changed here, as they were: noted only for an index written or read from
+    # the cache (`chunk_hashes`, `packed_base`); merging a fresh build's runs has no use for it.
+    was: dict[str, Postings | None] | None = (
+        {} if index.chunk_hashes or index.packed_base is not None else None
+    )
     _remove_pages(index.words, {n for url, n in old_numbers.items() if url not in kept}, was)
     # Meta locations number the site's fields in sorted order: a field that comes or goes
     # numbers the others anew (the fields of removed pages are in no entry left).
@@ -606,8 +610,9 @@ def _update_language(index: LanguageIndex, new: LanguageIndex | None, urls: list
         targets = [number_of[page.url] for page in new.pages]
         renumber = [index.fields.index(name) for name in new.fields]
         _add_pages(index.words, new.words, targets, renumber, was)
-    words = index.words
-    index.note_changed(w for w, old in was.items() if _postings(words.get(w)) != old)
+    if was is not None:
+        words = index.words
+        index.note_changed(w for w, old in was.items() if _postings(words.get(w)) != old)
 
 
 def _field_number(fields: list[str], name: str) -> int:
@@ -651,9 +656,9 @@ def _renumber(words: dict[str, Forms], moves: list[tuple[int, int]]) -> None:
 
 
 def _remove_pages(
-    words: dict[str, Forms], numbers: set[int], was: dict[str, Postings | None]
+    words: dict[str, Forms], numbers: set[int], was: dict[str, Postings | None] | None
 ) -> None:
-    """Drop these pages' entries; `was` gets each word changed, as it was. Every word is
+    """Drop these pages' entries; `was` (if any) gets each word changed, as it was. Every word is
     looked at (an edit's merge asks this of the whole vocabulary, 25,000 words on a
     realistic site of 5,000 pages): a posting without the pages costs one call, and a word
     none of whose postings changed nothing more."""
@@ -667,7 +672,7 @@ def _remove_pages(
                     continue
             elif not _holds_any(posting.pages, few):
                 continue  # a few lookups rather than a pass over a long list
-            if not changed and word not in was:
+            if not changed and was is not None and word not in was:
                 was[word] = _postings(forms)
             posting.remove(numbers)
             changed = True
@@ -700,16 +705,17 @@ def _add_pages(
     new: dict[str, Forms],
     targets: list[int],
     renumber: list[int],
-    was: dict[str, Postings | None],
+    was: dict[str, Postings | None] | None,
 ) -> None:
     """Insert `new`'s entries (its pages numbered 0.. as in `targets`, its meta fields
-    numbered as in `renumber`) into `words`; `was` gets each word changed, as it was."""
+    numbered as in `renumber`) into `words`; `was` (if any) gets each word changed, as it
+    was."""
     # Pages numbered one after another, with the same meta fields (a run merged after the
     # runs before): a word's entries go after the others as they are.
     in_a_row = bool(targets) and targets == list(range(targets[0], targets[0] + len(targets)))
     shift = targets[0] if in_a_row and renumber == list(range(len(renumber))) else -1
     for word, new_forms in new.items():
-        if word not in was:
+        if was is not None and word not in was:
             was[word] = _postings(words.get(word))
         forms = words.setdefault(word, {"": Posting.empty()})
         for form, added in new_forms.items():
@@ -756,7 +762,7 @@ class _Bodies:
         """Add `body` at `path` ("{}" for its name); returns the name, as Pagefind names it:
         `language_` and the start of the hash, one digit more while it is taken."""
         plain = hashlib.sha1(body).hexdigest()
-        name = _short(f"{language}_{_unpadded(plain)}", len(language) + 1 + digits, taken)
+        name = _hash_name(language, plain, digits, taken)
         taken.add(name)
         self.bodies[path.format(name)] = body
         self.hashes[path.format(name)] = plain
@@ -767,7 +773,7 @@ class _Bodies:
     ) -> str | None:
         """Add the file whose body has the SHA-1 `plain`, without its body: the caller has
         it (`kept`) under the name `add` gives it, which is returned; None when it has not."""
-        name = _short(f"{language}_{_unpadded(plain)}", len(language) + 1 + digits, taken)
+        name = _hash_name(language, plain, digits, taken)
         if self.kept.get(path.format(name)) != plain:
             return None
         taken.add(name)
@@ -909,6 +915,11 @@ def _unpadded(plain: str) -> str:
 def short_hash(language: str, body: bytes, digits: int, taken: Container[str] = ()) -> str:
     """`language_` and the first `digits` of the hash, one more while the name is taken."""
     return _short(f"{language}_{pagefind_hex(body)}", len(language) + 1 + digits, taken)
+
+
+def _hash_name(language: str, plain: str, digits: int, taken: Container[str]) -> str:
+    """The name of a file whose body has the SHA-1 `plain` (hex), as Pagefind names it."""
+    return _short(f"{language}_{_unpadded(plain)}", len(language) + 1 + digits, taken)
 
 
 def _short(full: str, length: int, taken: Container[str]) -> str:
