@@ -11,7 +11,7 @@ import shutil
 import stat
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -312,6 +312,29 @@ class OutputFolder:
         if live:
             self.carried.add(rel)
         return True
+
+    def keep_live(self, rels: Iterable[str]) -> list[str]:
+        """Keep the live site's files at `rels` that staging holds already (`_holds_live`),
+        as `link_from` would one by one, and return the others, for the caller to link or
+        write one by one: the Markdown copies and index files of an edit, 5,000 each at
+        5,000 pages, cost a third as much this way."""
+        known = self._trusted if self.reused else None
+        if known is None:
+            return list(rels)
+        placed, last_placed, fresh, listed = self.placed, known.placed, known.fresh, self._listed
+        kept, others = [], []
+        for rel in rels:
+            if rel in placed or rel not in last_placed or rel in fresh:
+                others.append(rel)
+                continue
+            folder, _, name = rel.rpartition("/")
+            files = listed.get(folder)
+            if files is None:
+                files = listed[folder] = _regular_files(self._staging_prefix + folder)
+            (kept if name in files else others).append(rel)
+        placed.update(kept)
+        self.carried.update(kept)
+        return others
 
     def carry(self, rel: str, expected: tuple[int, int]) -> bool:
         """Keep the live site's file at `rel` (hard-linked), unless it changed since it was

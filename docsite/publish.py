@@ -67,14 +67,18 @@ def publish(
     site, theme, config, report = ctx.site, ctx.theme, ctx.config, ctx.report
     writer = _Writer(ctx.output, ctx.previous_output, report)
     static_before = _static_before(ctx)
-    for page in site.pages:
-        rel = page.source.rel
-        if rel in copies or not page.has_markdown_copy:
+    copied = [
+        (page, page.markdown_path)
+        for page in site.pages
+        if page.source.rel not in copies and page.has_markdown_copy
+    ]
+    # A copy is kept unless the last build had a file of static/ there (not a copy to keep).
+    unchanged = [p for page, p in copied if page.source.rel in reused and not static_before(p)]
+    kept = writer.keep_all(unchanged)
+    for page, path in copied:
+        if path in kept:
             continue
-        path = page.markdown_path
-        if rel in reused and not static_before(path) and writer.keep(path):
-            continue
-        record = records.get(rel)
+        record = records.get(page.source.rel)
         body = record.expanded if record is not None and record.expanded else page.body
         writer.write(path, markdown_copy(page, body))
     tags = ctx.groups.tags
@@ -159,6 +163,15 @@ class _Writer:
         if self._previous is None or self.output.exists(rel):
             return False  # a file of static/ or content/ takes the place: write() says so
         return self.output.link_from(self._previous + rel, rel)
+
+    def keep_all(self, rels: list[str]) -> set[str]:
+        """`keep` of each of `rels`, the live site's own files mostly at once: those kept."""
+        if self._previous is None:
+            return set()
+        others = self.output.keep_live(rels)
+        kept = set(rels).difference(others)
+        kept.update(rel for rel in others if self.keep(rel))
+        return kept
 
 
 # -- Tags ------------------------------------------------------------------------------------

@@ -254,6 +254,76 @@ def test_a_file_cleared_in_staging_since_its_folder_was_listed_is_linked_again(t
     assert (target / "docs/b.html").read_text() == "b"
 
 
+def test_keep_live_keeps_at_once_what_link_from_would_take_as_there(tmp_path):
+    """`keep_live` keeps the live site's files the spare tree holds as the ledger says, and
+    returns the others to be linked or written one by one: a file this build placed already,
+    one the last build wrote anew (not the spare tree's), one gone from the spare tree, one
+    the last build did not place."""
+    target, spare = tmp_path / "site", tmp_path / "cache" / "spare"
+    with OutputFolder(target, spare) as out:
+        for name in ("a.md", "b.md", "c.md", "d.md"):
+            out.write_text(f"docs/{name}", name)
+        out.start_spare()
+        out._finish_spare()
+        ledger = out.ledger()
+        out.commit()
+    with OutputFolder(target, spare, ledger) as out:
+        for name in ("a.md", "c.md", "d.md"):
+            assert out.link_from(target / f"docs/{name}", f"docs/{name}")
+        out.write_text("docs/b.md", "b again")  # this build's own: the live site's is not it
+        ledger = out.ledger()
+        out.commit()  # the spare tree is now the first site: b.md is the old one there
+    with OutputFolder(target, spare, ledger) as out:
+        out.write_text("docs/c.md", "c placed")
+        os.unlink(out.staging / "docs/d.md")  # gone from the spare tree
+        rels = ["docs/a.md", "docs/b.md", "docs/c.md", "docs/d.md", "docs/e.md"]
+        others = out.keep_live(rels)
+        assert others == rels[1:]
+        assert out.exists("docs/a.md") and "docs/a.md" in out.carried
+        assert not {"docs/b.md", "docs/d.md", "docs/e.md"} & (out.placed | out.carried)
+        for rel in ("docs/b.md", "docs/d.md"):  # one by one, as the callers do
+            assert out.link_from(target / rel, rel)
+        assert not out.link_from(target / "docs/c.md", "docs/c.md")  # placed: not linked
+        out.commit()
+    assert (target / "docs/a.md").read_text() == "a.md"
+    assert (target / "docs/b.md").read_text() == "b again"
+    assert (target / "docs/c.md").read_text() == "c placed"
+    assert (target / "docs/d.md").read_text() == "d.md"
+
+
+def test_an_index_placed_keeps_the_last_ones_files_and_links_those_renamed(tmp_path):
+    """An edit's index: its new files written, the last index's files kept where they
+    were, and one kept under a new name (a fragment whose short name changed) linked from
+    its old path."""
+    from docsite.search.placing import place_index
+
+    target, spare = tmp_path / "site", tmp_path / "cache" / "spare"
+    with OutputFolder(target, spare) as out:
+        for name in ("index/a.pf_index", "fragment/old.pf_fragment", "fragment/b.pf_fragment"):
+            out.write_text(f"pagefind/{name}", name)
+        out.start_spare()
+        out._finish_spare()
+        ledger = out.ledger()
+        out.commit()
+    old = f"{target}/pagefind"
+    links = {
+        "index/a.pf_index": f"{old}/index/a.pf_index",
+        "fragment/new.pf_fragment": f"{old}/fragment/old.pf_fragment",
+        "fragment/b.pf_fragment": f"{old}/fragment/b.pf_fragment",
+    }
+    with OutputFolder(target, spare, ledger) as out:
+        place_index(out, {"index/c.pf_index": b"new"}, links, "key", target)
+        assert {"pagefind/index/a.pf_index", "pagefind/fragment/b.pf_fragment"} <= out.carried
+        out.commit()
+    found = {str(p.relative_to(target)): p.read_text() for p in target.rglob("*.pf_*")}
+    assert found == {
+        "pagefind/index/a.pf_index": "index/a.pf_index",
+        "pagefind/index/c.pf_index": "new",
+        "pagefind/fragment/new.pf_fragment": "fragment/old.pf_fragment",
+        "pagefind/fragment/b.pf_fragment": "fragment/b.pf_fragment",
+    }
+
+
 @pytest.mark.parametrize(
     ("spare_files", "placed"),
     [

@@ -1014,6 +1014,56 @@ def test_an_edit_encodes_only_the_chunks_of_the_words_its_pages_changed(monkeypa
     assert done.files == clean.write().files
 
 
+def test_an_edit_that_leaves_every_pages_filters_keeps_the_filter_files(monkeypatch):
+    """A filter file lists the pages of each value: an edit that changes no page's filters
+    and moves no page names the files as the last write did (kept in the cache too), without
+    going over every page's filters; one that changes a page's filters, adds a page or has
+    no files to keep works them out again. Every write is a clean build's."""
+    pages = [
+        FakePage(f"/p{n}/", {f"w{n}": [1], "all": [2]}, filters={"tag": [f"t{n % 2}"]})
+        for n in range(4)
+    ]
+    index, _ = search_index.read_index(pagefind_files(pages))
+    last = index.write()
+    have, hashes = last.files, last.hashes
+    worked = []
+    real = search_index._filter_values
+    monkeypatch.setattr(search_index, "_filter_values", lambda p: worked.append(1) or real(p))
+
+    def edit(page: FakePage, kept: bool = True) -> bool:
+        """Merge `page` in (a page of `pages`, or a new one at the end); whether the filter
+        files were worked out from the pages."""
+        nonlocal index, have, hashes
+        urls = [p.url for p in pages]
+        if page.url in urls:
+            pages[urls.index(page.url)] = page
+        else:
+            pages.append(page)
+        patch, _ = search_index.read_index(pagefind_files([page]))
+        index.update(patch, [p.url for p in pages], {page.url})
+        worked.clear()
+        done = index.write(kept=hashes if kept else {})
+        anew = bool(worked)
+        clean, _ = search_index.read_index(pagefind_files(pages))
+        have = done.files | {rel: have[rel] for rel in done.kept}
+        hashes = done.hashes
+        assert have == clean.write().files
+        index = pickle.loads(pickle.dumps(index))  # as the cache keeps it
+        return anew
+
+    assert not edit(FakePage("/p1/", {"w1": [1], "new": [3]}, filters={"tag": ["t1"]}))
+    assert edit(FakePage("/p2/", {"w2": [1]}, filters={"tag": ["t1", "t7"]}))
+    assert not edit(FakePage("/p3/", {"w3": [4]}, filters={"tag": ["t1"]}))
+    assert edit(FakePage("/p9/", {"w9": [1]}, filters={"tag": ["t0"]}))
+    assert not edit(FakePage("/p0/", {"w0": [2]}, filters={"tag": ["t0"]}))
+    assert edit(FakePage("/p0/", {"w0": [3]}, filters={"tag": ["t0"]}), kept=False)
+    pages[:] = pages[1:] + pages[:1]  # every page numbered anew
+    search_index.reorder(index, [page.url for page in pages])
+    done = index.write(kept=hashes)
+    clean, _ = search_index.read_index(pagefind_files(pages))
+    assert {rel: have[rel] for rel in done.kept} | done.files == clean.write().files
+
+
 def test_an_index_numbered_anew_encodes_every_chunk_again(monkeypatch):
     monkeypatch.setattr(search_index, "CHUNK_WEIGHT", 12)
     pages = [FakePage(f"/p{n}/", {f"w{w}": [n + 1] for w in range(20)}) for n in range(4)]

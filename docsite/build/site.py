@@ -426,7 +426,10 @@ def _index(
 def _page_builder(ctx: BuildContext, files_at: frozenset[str]) -> PageBuilder:
     """`files_at`: where a page's Markdown copy is not written with the page, with the pages'
     own files; `publish` writes the copies that go there, once the files are placed, and
-    says so."""
+    says so. A page's file is named as the directory index is (`index.html`), or by its
+    permalink (`page.html`): a Markdown copy's path, which ends in .md, is another page's
+    only where the directory index is named so."""
+    pages_at = ctx.config.urls.index_name.endswith(".md")
     return PageBuilder(
         ctx.site,
         ctx.theme,
@@ -435,7 +438,7 @@ def _page_builder(ctx: BuildContext, files_at: frozenset[str]) -> PageBuilder:
         ctx.previous.pages,
         ctx.cache,
         ctx.files,
-        taken=files_at.union(page.output_path for page in ctx.site.pages),
+        taken=files_at.union(page.output_path for page in ctx.site.pages if pages_at),
     )
 
 

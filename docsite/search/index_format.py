@@ -236,11 +236,14 @@ class LanguageIndex:
     # build waited for it to pack every word again.
     packed_base: tuple | None = field(default=None, repr=False, compare=False)
     since_base: set[str] | None = field(default=None, repr=False, compare=False)
+    # The filter files as `write` last wrote them, (filter, SHA-1) in order, while no page's
+    # filters or number changed since (None: worked out from every page's filters again).
+    filter_hashes: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
     def note_changed(self, words: Iterable[str] | None) -> None:
         """Words whose entries changed (None: any word's may have: pages numbered anew)."""
         if words is None:
-            self.changed = self.since_base = None
+            self.changed = self.since_base = self.filter_hashes = None
             return
         words = set(words)
         for noted in (self.changed, self.since_base):
@@ -274,7 +277,8 @@ class LanguageIndex:
                 words.pop(word, None)
         else:
             base, words, since = packed, _unpack(packed), set()
-        self.__dict__.update({"chunk_hashes": {}, "changed": set(), **state, "words": words})
+        known = {"chunk_hashes": {}, "changed": set(), "filter_hashes": None}
+        self.__dict__.update({**known, **state, "words": words})
         self.packed_base, self.since_base = base, since
 
 
@@ -579,6 +583,81 @@ def _update_language(index: LanguageIndex, new: LanguageIndex | None, urls: list
     if new is not None and new.version != index.version:
         raise CannotPatch("the index was written by another version of Pagefind")
     fresh = {page.url: page for page in new.pages} if new is not None else {}
+    numbering = _in_place(index, fresh, urls) or _numbering(index, fresh, urls)
+    # The words changed here, as they were: noted only for an index written or read from
+    # the cache (`chunk_hashes`, `packed_base`); merging a fresh build's runs has no use for it.
+    was: dict[str, Postings | None] | None = (
+        {} if index.chunk_hashes or index.packed_base is not None else None
+    )
+    _remove_pages(index.words, numbering.removed, was)
+    pages = numbering.pages
+    # Meta locations number the site's fields in sorted order: a field that comes or goes
+    # numbers the others anew (the fields of removed pages are in no entry left).
+    if numbering.same_fields:
+        fields = index.fields
+    else:
+        fields = sorted({name for page in pages for name in page.fields})
+    if fields != index.fields:
+        if _renumber_fields(index.words, [_field_number(fields, n) for n in index.fields]):
+            index.note_changed(None)
+        index.fields = fields
+    if numbering.moves:
+        _renumber(index.words, numbering.moves)
+        index.note_changed(None)
+    if not numbering.same_filters:
+        index.filter_hashes = None
+    index.pages = pages
+    if new is not None:
+        targets = [numbering.fresh[page.url] for page in new.pages]
+        renumber = [index.fields.index(name) for name in new.fields]
+        _add_pages(index.words, new.words, targets, renumber, was)
+    if was is not None:
+        words = index.words
+        index.note_changed(w for w, old in was.items() if _postings(words.get(w)) != old)
+
+
+@dataclass
+class _Numbering:
+    """How a merge numbers an index's pages: the pages in their new order, the old numbers
+    of those replaced or removed, the pages that stay and move ((old, new) in order), and
+    the new number of each fresh page; whether the pages' meta fields and filters are
+    still those of the pages they replace (then the index's fields and filter files are).
+    `moves` is empty when no page moves."""
+
+    pages: list[IndexedPage]
+    removed: set[int]
+    moves: list[tuple[int, int]]
+    fresh: dict[str, int]
+    same_fields: bool = False
+    same_filters: bool = False
+
+
+def _in_place(
+    index: LanguageIndex, fresh: dict[str, IndexedPage], urls: list[str]
+) -> _Numbering | None:
+    """An edit's usual merge, cheaply: `urls` are the index's pages as numbered now (no page
+    comes, goes or moves), and the fresh pages replace theirs in place. None otherwise."""
+    pages = index.pages
+    if len(urls) != len(pages) or any(
+        page.url != url for page, url in zip(pages, urls, strict=True)
+    ):
+        return None
+    replaced = {number: url for number, url in enumerate(urls) if url in fresh}
+    now = list(pages)
+    for number, url in replaced.items():
+        now[number] = fresh[url]
+    return _Numbering(
+        now,
+        set(replaced),
+        [],
+        {url: number for number, url in replaced.items()},
+        same_fields=all(pages[n].fields == now[n].fields for n in replaced),
+        same_filters=all(pages[n].filters == now[n].filters for n in replaced),
+    )
+
+
+def _numbering(index: LanguageIndex, fresh: dict[str, IndexedPage], urls: list[str]) -> _Numbering:
+    """Any merge: pages come, go or are replaced; those that stay keep their order."""
     old_numbers = {page.url: number for number, page in enumerate(index.pages)}
     pages = [fresh[url] if url in fresh else index.pages[old_numbers[url]] for url in urls]
     kept = set(urls) - set(fresh)
@@ -588,31 +667,12 @@ def _update_language(index: LanguageIndex, new: LanguageIndex | None, urls: list
     if olds != sorted(olds):
         # Their files moved (`directory_index.name`): each word lists its pages in order.
         raise CannotPatch("pages that stay come in another order")
-    # The words changed here, as they were: noted only for an index written or read from
-    # the cache (`chunk_hashes`, `packed_base`); merging a fresh build's runs has no use for it.
-    was: dict[str, Postings | None] | None = (
-        {} if index.chunk_hashes or index.packed_base is not None else None
+    return _Numbering(
+        pages,
+        {n for url, n in old_numbers.items() if url not in kept},
+        moves if any(old != new for old, new in moves) else [],
+        {url: number for number, url in enumerate(urls) if url in fresh},
     )
-    _remove_pages(index.words, {n for url, n in old_numbers.items() if url not in kept}, was)
-    # Meta locations number the site's fields in sorted order: a field that comes or goes
-    # numbers the others anew (the fields of removed pages are in no entry left).
-    fields = sorted({name for page in pages for name in page.fields})
-    if fields != index.fields:
-        if _renumber_fields(index.words, [_field_number(fields, n) for n in index.fields]):
-            index.note_changed(None)
-        index.fields = fields
-    if any(old != number for old, number in moves):
-        _renumber(index.words, moves)
-        index.note_changed(None)
-    index.pages = pages
-    if new is not None:
-        number_of = {url: number for number, url in enumerate(urls)}
-        targets = [number_of[page.url] for page in new.pages]
-        renumber = [index.fields.index(name) for name in new.fields]
-        _add_pages(index.words, new.words, targets, renumber, was)
-    if was is not None:
-        words = index.words
-        index.note_changed(w for w, old in was.items() if _postings(words.get(w)) != old)
 
 
 def _field_number(fields: list[str], name: str) -> int:
@@ -816,13 +876,40 @@ def _write_language(
         if end >= before[0]:  # never a range that ends before it starts
             before[1] = end
         after[0] = start
-    filters = []
-    taken = set()
-    for name, values in sorted(_filter_values(index.pages).items()):
-        body = cbor2.dumps([name, [[value, numbers] for value, numbers in sorted(values.items())]])
-        filters.append([name, files.add(language, body, HASH_DIGITS, "filter/{}.pf_filter", taken)])
+    filters = _kept_filters(language, index, files)
+    if filters is None:
+        filters, index.filter_hashes = _write_filters(language, index, files)
     meta = cbor2.dumps([index.version, pages, chunks, filters, index.sorts, index.fields])
     return files.add(language, meta, len(language) + 8, "pagefind.{}.pf_meta", set())
+
+
+def _kept_filters(language: str, index: LanguageIndex, files: _Bodies) -> list[list[str]] | None:
+    """The filter files as `write` last wrote them (`LanguageIndex.filter_hashes`), [filter,
+    name] each, when the caller has them all; else None."""
+    if index.filter_hashes is None:
+        return None
+    filters = []
+    taken: set[str] = set()
+    for name, plain in index.filter_hashes:
+        file = files.add_kept(language, plain, HASH_DIGITS, "filter/{}.pf_filter", taken)
+        if file is None:
+            return None  # those added stay: `_write_filters` adds the same files again
+        filters.append([name, file])
+    return filters
+
+
+def _write_filters(
+    language: str, index: LanguageIndex, files: _Bodies
+) -> tuple[list[list[str]], list[tuple[str, str]]]:
+    """The filter files, from every page's filters: [filter, name] each, and (filter, SHA-1)."""
+    filters, hashes = [], []
+    taken: set[str] = set()
+    for name, values in sorted(_filter_values(index.pages).items()):
+        body = cbor2.dumps([name, [[value, numbers] for value, numbers in sorted(values.items())]])
+        file = files.add(language, body, HASH_DIGITS, "filter/{}.pf_filter", taken)
+        filters.append([name, file])
+        hashes.append((name, files.hashes[f"filter/{file}.pf_filter"]))
+    return filters, hashes
 
 
 def _chunks(words: dict[str, Forms]) -> Iterable[list[str]]:

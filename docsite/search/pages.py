@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from docsite.cache import PageRecord
 from docsite.config import SiteConfig
@@ -25,20 +26,20 @@ class SearchPage:
     digest: str  # of the part Pagefind reads (`indexed_html`)
 
 
-def is_searchable(page: Page) -> bool:
+def is_searchable(page: Page, output_path: str = "") -> bool:
     """Hidden, protected and private pages, redirects and the 404 page stay out of the
-    index."""
+    index. `output_path`: the page's, if the caller has it already."""
     settings = page.settings
     return (
         settings.visibility not in ("hidden", "protected", "private")
         and not settings.redirect
-        and page.output_path not in NOT_FOUND_PATHS
+        and (output_path or page.output_path) not in NOT_FOUND_PATHS
     )
 
 
-def is_indexed(page: Page, paths: PathFilter | None) -> bool:
+def is_indexed(page: Page, paths: PathFilter | None, output_path: str = "") -> bool:
     """Whether a rendered page goes into the index (`paths`: search.exclude and include)."""
-    return is_searchable(page) and (paths is None or paths.admits(page.source.rel))
+    return is_searchable(page, output_path) and (paths is None or paths.admits(page.source.rel))
 
 
 def search_pages(
@@ -53,12 +54,12 @@ def search_pages(
     found = []
     for page in pages:
         record = records.get(page.source.rel)
-        if record is None or not record.search_digest or not is_indexed(page, paths):
+        if record is None or not record.search_digest:
             continue
         path = page.output_path
-        if path not in files_at:
+        if path not in files_at and is_indexed(page, paths, path):
             found.append(SearchPage(page.url, path, record.search_digest))
-    return sorted(found, key=lambda p: p.output_path)
+    return sorted(found, key=attrgetter("output_path"))
 
 
 def search_paths(config: SiteConfig) -> PathFilter:

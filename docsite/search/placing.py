@@ -67,9 +67,20 @@ def place_index(
     `links` hard-linked from the last build (or copied), then the key file that names it."""
     for rel, data in sorted(files.items()):
         output.write_bytes(INDEX_DIR + "/" + rel, data, previous)
-    for rel, source in sorted(links.items()):
-        if not output.link_from(source, INDEX_DIR + "/" + rel):
-            output.copy_file(source, INDEX_DIR + "/" + rel)
+    # The last index's files, most of them the live site's own at the same path: those
+    # staging holds already are kept at once (`keep_live`), the others linked one by one.
+    live = f"{output.target}/"
+    same, others = [], []
+    for rel, source in links.items():
+        name = f"{INDEX_DIR}/{rel}"
+        if source == live + name:
+            same.append(name)
+        else:
+            others.append((name, source))
+    others += [(name, live + name) for name in output.keep_live(same)]
+    for name, source in sorted(others):
+        if not output.link_from(source, name):
+            output.copy_file(source, name)
     output.write_text(KEY_FILE, key + "\n")
 
 
