@@ -983,6 +983,15 @@ def _filter_values(pages: list[IndexedPage]) -> dict[str, dict[str, list[int]]]:
     return found
 
 
+def is_index_file(path: str) -> bool:
+    """Whether a file of Pagefind's (path in pagefind/) is part of the index `read_index`
+    reads, not one of its scripts."""
+    return path == ENTRY_FILE or path.endswith(INDEX_SUFFIXES)
+
+
+INDEX_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+
+
 def _take(files: dict[str, bytes], name: str) -> bytes:
     try:
         return files.pop(name)

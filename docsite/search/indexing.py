@@ -607,9 +607,11 @@ class EarlyIndex:
 
     def files_for(self, changed: list[SearchPage]) -> dict[str, bytes] | None:
         """Pagefind's files, if it was given exactly the `changed` pages; else None."""
+        from docsite.search.index_format import is_index_file  # as `patch_index` does
+
         if sorted(self._given) != sorted((page.url, page.digest) for page in changed):
             return None
-        return _used(self._session.files())
+        return self._session.files(is_index_file)  # the merge reads no other
 
     def close(self) -> None:
         self._session.close()

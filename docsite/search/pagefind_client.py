@@ -390,9 +390,10 @@ class IndexSession:
             added = list(self._added)
             self._asked = self._service.send(lambda: _files_request(self._created, added))
 
-    def files(self) -> dict[str, bytes]:
-        """The index files of every page added (path in pagefind/ -> content); the session
-        is closed after."""
+    def files(self, wanted: Callable[[str], bool] = lambda path: True) -> dict[str, bytes]:
+        """The index files of every page added (path in pagefind/ -> content), those
+        `wanted` alone (Pagefind sends its scripts too, 0.9 MB in base64); the session is
+        closed after."""
         try:
             self.ask_files()
             assert self._asked is not None
@@ -400,7 +401,8 @@ class IndexSession:
             if answer.get("type") != "GetFiles":
                 raise ServiceError(f"Pagefind answered GetFiles with {answer.get('type')!r}")
             # Not WriteFiles: Pagefind answers it before all its writes have reached the disk.
-            return {file["path"]: base64.b64decode(file["content"]) for file in answer["files"]}
+            files = answer["files"]
+            return {f["path"]: base64.b64decode(f["content"]) for f in files if wanted(f["path"])}
         finally:
             self.close()
 
