@@ -16,7 +16,7 @@ import docsite.build.lastsite
 import docsite.build.site
 import docsite.tags
 from docsite.build import BuildOptions, BuildResult, build_site
-from docsite.cache import BuildCache, content_digest, split_file_of
+from docsite.cache import PAGES_READ_FILES, BuildCache, content_digest, split_file_of
 
 SITE = {
     "docsite.yml": "title: Kept\n",
@@ -159,7 +159,7 @@ def test_a_body_edited_and_back_leaves_the_pages_as_read_in_the_cache_right(proj
     beside = next(
         rel
         for rel in (f"guide/n{number}.md" for number in range(1000))
-        if split_file_of(rel) == split_file_of("guide/setup.md")
+        if split_file_of(rel, PAGES_READ_FILES) == split_file_of("guide/setup.md", PAGES_READ_FILES)
     )
     built = project.write({**SITE, f"content/{beside}": "# Beside\n"})
     assert not reused_note(built.build())
