@@ -35,7 +35,7 @@ class PathFilter:
     include: tuple[str, ...] = ()
 
     def admits(self, rel: str) -> bool:
-        return not matches(self.exclude, rel) or matches(self.include, rel)
+        return not self.exclude or not matches(self.exclude, rel) or matches(self.include, rel)
 
 
 @cache
