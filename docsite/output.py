@@ -197,6 +197,15 @@ class OutputFolder:
             files = self._listed[folder] = _regular_files(self._staging_prefix + folder)
         return name in files
 
+    def list_ahead(self, folders: Iterable[str]) -> None:
+        """List these folders of staging now, for `_holds_live` to ask of their files later:
+        the build lists the last index's while it waits for the search process."""
+        if self._trusted is None:
+            return  # nothing is taken as there without the last build's ledger
+        for folder in folders:
+            if folder not in self._listed:
+                self._listed[folder] = _regular_files(self._staging_prefix + folder)
+
     def relist(self) -> None:
         """Forget the folders as listed: processes of this build (the render's workers)
         have written and cleared paths in staging since."""

@@ -32,6 +32,8 @@ from docsite.search.state import SearchState
 if TYPE_CHECKING:
     from docsite.search.index_format import IndexRuns
 
+# The folders of pagefind/ that hold an index's files ("": its entry and meta files).
+INDEX_FOLDERS = ("", "index", "fragment", "filter")
 # Pagefind's own search interfaces: docsite's search box replaces them.
 UNUSED_FILES = (
     "pagefind-ui.",
@@ -366,6 +368,8 @@ def index_site(
     started = time.perf_counter()
     patcher = patcher if feeder is None else None
     state = load_state() if load_state is not None and feeder is None and not patcher else None
+    if patcher is not None:  # the folders of the files it keeps, listed while it merges
+        output.list_ahead(f"{INDEX_DIR}/{folder}".rstrip("/") for folder in INDEX_FOLDERS)
     try:
         outcome, files, links = merge_or_index(
             state, pages, output.staging, previous, code, feeder=feeder, patcher=patcher, key=key
