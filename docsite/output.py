@@ -326,7 +326,7 @@ class OutputFolder:
         """Keep the live site's files at `rels` that staging holds already (`_holds_live`),
         as `link_from` would one by one, and return the others, for the caller to link or
         write one by one: the Markdown copies and index files of an edit, 5,000 each at
-        5,000 pages, cost a third as much this way."""
+        5,000 pages, cost half as much this way."""
         known = self._trusted if self.reused else None
         if known is None:
             return list(rels)

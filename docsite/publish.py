@@ -73,7 +73,9 @@ def publish(
         if page.source.rel not in copies and page.has_markdown_copy
     ]
     # A copy is kept unless the last build had a file of static/ there (not a copy to keep).
-    unchanged = [p for page, p in copied if page.source.rel in reused and not static_before(p)]
+    unchanged = [
+        path for page, path in copied if page.source.rel in reused and not static_before(path)
+    ]
     kept = writer.keep_all(unchanged)
     for page, path in copied:
         if path in kept:
