@@ -223,10 +223,21 @@ class _SplitFiles:
     files: list[tuple[str, dict[str, Any] | None]] = field(default_factory=list)
 
 
+def _same_build(state: InputsState, inputs: InputsState) -> bool:
+    """Whether the inputs file is that of the build whose state the index file holds (a
+    later build with nothing to do may have saved newer signatures of the same files)."""
+    return (state.inputs_digest, state.output, state.marker) == (
+        inputs.inputs_digest,
+        inputs.output,
+        inputs.marker,
+    )
+
+
 @dataclass
 class _StoredIndex:
     """The index file: the state without its page records, and the names of the files in
-    the cache folder that hold them (`_SplitFiles`)."""
+    the cache folder that hold them (`_SplitFiles`), nor its input files, which the inputs
+    file holds (`InputsState.files`: pickled and read once, not twice)."""
 
     state: CacheState
     record_files: list[str]
@@ -281,10 +292,13 @@ class BuildCache:
         """The state with the records of every record file, or None (no cache, or a part
         missing or unreadable: a cache is whole or ignored)."""
         stored = self._load(self.index, _StoredIndex)
-        records = self._load_split(self._records, stored.record_files) if stored else None
+        if stored is None or not _same_build(stored.state, self.inputs):
+            return None
+        records = self._load_split(self._records, stored.record_files)
         if records is None:
             return None
         stored.state.pages = records
+        stored.state.files = dict(self.inputs.files)  # stored once, in the inputs file
         return stored.state
 
     def _load_split(self, split: _SplitFiles, names: list[str]) -> dict[str, Any] | None:
@@ -424,7 +438,7 @@ class BuildCache:
                 files = ahead.record_files
             else:
                 files = self._stage_split(staged, self._records, state.pages)
-            stored = _StoredIndex(replace(state, pages={}), [name for name, _ in files])
+            stored = _StoredIndex(replace(state, pages={}, files={}), [name for name, _ in files])
             staged.add(self._write_temporary(stored, self.index), self.index)
             staged.add(self._write_temporary(inputs, self.inputs_index), self.inputs_index)
         except BaseException:

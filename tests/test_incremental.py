@@ -651,6 +651,28 @@ def test_a_missing_record_file_means_no_cache(tmp_path):
     assert len(record_files(root)) == SPLIT_FILES
 
 
+def test_the_state_takes_its_input_files_from_the_inputs_file_of_its_own_build(tmp_path):
+    """The cache keeps the files a build read once, in the inputs file, which the state
+    takes them from; an inputs file of another build (put back from a copy, or left by a
+    build killed between the two) means no state to trust: every page is rendered."""
+    root = tmp_path / "proj"
+    make_site(root, sections=2, pages=4)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    inputs = BuildCache(root, out).inputs_index
+    first = inputs.read_bytes()
+    state = BuildCache(root, out).state
+    assert state.files and state.files == BuildCache(root, out).inputs.files
+    edit(root / "content/s1/p2.md", "Text [next]", "Other text. [next]")
+    assert build_site(BuildOptions(root=root, out=out)).rendered == 1
+    inputs.write_bytes(first)  # the first build's, beside the second build's state
+    assert BuildCache(root, out).state.pages == {}
+    edit(root / "content/s0/p1.md", "Text [next]", "More text. [next]")
+    result = build_site(BuildOptions(root=root, out=out))
+    assert result.ok and result.rendered == result.pages
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
 def test_a_record_reused_for_a_changed_file_is_saved_with_its_new_hash(tmp_path):
     """A YAML comment changes the file but nothing the page shows: the page is reused, and
     its record, now naming the file's new hash, is the one saved (not the record read)."""
