@@ -327,20 +327,12 @@ class OutputFolder:
         as `link_from` would one by one, and return the others, for the caller to link or
         write one by one: the Markdown copies and index files of an edit, 5,000 each at
         5,000 pages, cost half as much this way."""
-        known = self._trusted if self.reused else None
-        if known is None:
+        if self._trusted is None:
             return list(rels)
-        placed, last_placed, fresh, listed = self.placed, known.placed, known.fresh, self._listed
+        placed = self.placed
         kept, others = [], []
         for rel in rels:
-            if rel in placed or rel not in last_placed or rel in fresh:
-                others.append(rel)
-                continue
-            folder, _, name = rel.rpartition("/")
-            files = listed.get(folder)
-            if files is None:
-                files = listed[folder] = _regular_files(self._staging_prefix + folder)
-            (kept if name in files else others).append(rel)
+            (kept if rel not in placed and self._holds_live(rel) else others).append(rel)
         placed.update(kept)
         self.carried.update(kept)
         return others

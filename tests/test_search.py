@@ -1501,7 +1501,7 @@ class RecordingSession:
     def ask_files(self) -> None:
         self.asked += 1
 
-    def files(self) -> dict[str, bytes]:
+    def files(self, wanted=lambda path: True) -> dict[str, bytes]:
         return {}
 
     def close(self) -> None:

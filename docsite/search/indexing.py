@@ -129,7 +129,7 @@ class IndexingSession(Protocol):
 
     def add(self, url: str, html: Callable[[], str]) -> None: ...
     def ask_files(self) -> None: ...
-    def files(self) -> dict[str, bytes]: ...
+    def files(self, wanted: Callable[[str], bool] = ...) -> dict[str, bytes]: ...
     def close(self) -> None: ...
 
 
@@ -224,8 +224,7 @@ class IndexFeeder:
     def _merge(self, session: IndexingSession, urls: list[str]) -> None:
         if any(read.done() and read.exception() for read in self._read):
             return  # a run before failed: the pages are indexed whole
-        files = session.files()
-        self._runs.add({rel: files[rel] for rel in files if not rel.startswith(UNUSED_FILES)}, urls)
+        self._runs.add(session.files(_is_used), urls)
 
     def finish(self, pages: list[SearchPage]) -> None:
         """The last page is rendered: give Pagefind those of `pages` it lacks and ask for
@@ -578,7 +577,13 @@ def pagefind_files(
 
 def _used(files: dict[str, bytes]) -> dict[str, bytes]:
     """Pagefind's files without the search interfaces docsite does not use."""
-    return {rel: data for rel, data in files.items() if not rel.startswith(UNUSED_FILES)}
+    return {rel: data for rel, data in files.items() if _is_used(rel)}
+
+
+def _is_used(path: str) -> bool:
+    """Whether a file of Pagefind's is one docsite publishes (not a search interface of its
+    own): a run's files are decoded only if so."""
+    return not path.startswith(UNUSED_FILES)
 
 
 class EarlyIndex:
