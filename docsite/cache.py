@@ -807,7 +807,9 @@ class InputHasher:
         signature = file_signature(path)
         previous = self.known.get(name)
         if previous is not None and previous[1] == signature and not self.hash_all:
-            self.seen[os.fspath(path)] = (signature, previous[0], True)
+            # The entry's own signature, equal to the one just read: one object for both,
+            # which a pickle of the two keeps once (build.scanning).
+            self.seen[os.fspath(path)] = (previous[1], previous[0], True)
             return previous
         with open(path, "rb") as handle:
             data = handle.read()

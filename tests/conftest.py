@@ -11,6 +11,9 @@ from textwrap import dedent
 import pytest
 from bs4 import BeautifulSoup
 
+import docsite.build
+import docsite.cache
+from docsite import stamp
 from docsite.build import BuildOptions, BuildResult, build_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -114,3 +117,25 @@ def copy_repo_project(tmp_path: Path) -> Callable[[], Path]:
         return dest
 
     return copy
+
+
+@pytest.fixture
+def fine_times(monkeypatch):
+    """This file system's nanosecond times, trusted at once (as they are on ext4 or tmpfs):
+    the tests need not wait out the window kept for coarse timestamps."""
+    monkeypatch.setattr(stamp, "RACY_WINDOW_NS", 0)
+    monkeypatch.setattr(docsite.cache, "RACY_WINDOW_NS", 0)
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """Calls of the builder made by the command line (none when the stamp answered)."""
+    calls = []
+    real = docsite.build.build_site
+
+    def counted(options):
+        calls.append(options)
+        return real(options)
+
+    monkeypatch.setattr(docsite.build, "build_site", counted)
+    return calls

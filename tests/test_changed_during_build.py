@@ -62,11 +62,8 @@ PAGES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fine_times(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Signatures trusted at once, as on ext4 or tmpfs for files older than the window."""
-    monkeypatch.setattr(stamp, "RACY_WINDOW_NS", 0)
-    monkeypatch.setattr(docsite.cache, "RACY_WINDOW_NS", 0)
+# Signatures trusted at once, as on ext4 or tmpfs for files older than the window.
+pytestmark = pytest.mark.usefixtures("fine_times")
 
 
 class Builds:

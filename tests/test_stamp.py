@@ -21,28 +21,6 @@ from docsite.cache import CACHE_DIR, BuildCache
 from docsite.gitdates import head_files
 
 
-@pytest.fixture
-def fine_times(monkeypatch):
-    """This file system's nanosecond times, trusted at once (as they are on ext4 or tmpfs):
-    the tests need not wait out the window kept for coarse timestamps."""
-    monkeypatch.setattr(stamp, "RACY_WINDOW_NS", 0)
-    monkeypatch.setattr(docsite.cache, "RACY_WINDOW_NS", 0)
-
-
-@pytest.fixture
-def builds(monkeypatch):
-    """Calls of the builder made by the command line (none when the stamp answered)."""
-    calls = []
-    real = docsite.build.build_site
-
-    def counted(options):
-        calls.append(options)
-        return real(options)
-
-    monkeypatch.setattr(docsite.build, "build_site", counted)
-    return calls
-
-
 def build(root: Path, *args: str) -> int:
     os.chdir(root)
     return cli.main(["build", "--out", "site", "-q", "-j", "1", *args])

@@ -17,7 +17,7 @@ from docsite.blog import apply_blog_settings
 from docsite.build.files import files_may_take
 from docsite.build.live import LiveState
 from docsite.build.prepare import make_chrome
-from docsite.build.run import not_content, path_rules
+from docsite.build.scanning import not_content, path_rules
 from docsite.cache import CacheState
 from docsite.config import BlogConfig, SiteConfig, load_config
 from docsite.context import BuildOptions

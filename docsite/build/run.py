@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from docsite.build.faults import fault_diagnostic
-from docsite.build.inputs import InputScan, input_files, sitemap_times
+from docsite.build.inputs import InputScan, sitemap_times
 from docsite.build.nochange import record_no_change, stamp_start
 from docsite.build.readahead import ReadAhead, start_read_ahead
 from docsite.build.result import BuildInterrupted, BuildResult
+from docsite.build.scanning import find_inputs, worth_scanning_aside
 from docsite.cache import (
-    CACHE_DIR,
     CACHE_VERSION,
     BuildCache,
+    FileEntry,
     InputHasher,
     digest,
     engine_digest,
@@ -28,7 +30,7 @@ from docsite.diagnostics import DiagnosticError, Report, UsageError
 from docsite.gitdates import head_commit
 from docsite.output import OUTPUT_MARKER, is_retype_output, marker_of
 from docsite.retype_config import RETYPE_CONFIG_NAMES
-from docsite.sources import RETYPE_FILE_TYPES, Discovery, PathRules, discover
+from docsite.sources import Discovery
 
 
 def build_site(options: BuildOptions) -> BuildResult:
@@ -54,22 +56,18 @@ def build_site(options: BuildOptions) -> BuildResult:
         result.had_site = (out / OUTPUT_MARKER).is_file()
         check_output_folder(out, config)
         options.progress("reading pages", 0, 0)
-        with result.timed("finding files"):
-            found = discover(
-                config.content_dir,
-                config.input,
-                report,
-                not_content(config, out),
-                (config.root, config.content_dir),
-                path_rules(config),
-            )
+        cache = BuildCache(config.root, out, enabled=options.use_cache)
+        hasher = InputHasher(cache.inputs.files, options.hash_all or hash_all_requested())
+        aside = not options.keep_live and worth_scanning_aside(len(hasher.known), _cores(options))
+        found, files = find_inputs(
+            config, out, hasher, report, result, _import_renderer if aside else None
+        )
     except DiagnosticError as exc:
         report.extend(exc.diagnostics)
         return _finish(result, started)
-    cache = BuildCache(config.root, out, enabled=options.use_cache)
     result.loaded.append(cache)
     try:
-        hasher = _build(config, found, out, cache, options, report, result)
+        _build(config, found, files, hasher, out, cache, options, report, result)
         if result.written and not report.errors:
             record_no_change(
                 stamp, config, found, hasher, cache, result.pages, out, report.sorted()
@@ -88,18 +86,17 @@ def build_site(options: BuildOptions) -> BuildResult:
 def _build(
     config: SiteConfig,
     found: Discovery,
+    files: dict[str, FileEntry],
+    hasher: InputHasher,
     out: Path,
     cache: BuildCache,
     options: BuildOptions,
     report: Report,
     result: BuildResult,
-) -> InputHasher:
-    """Decide whether there is anything to do, and do it; returns what hashed the inputs."""
+) -> None:
+    """Decide whether there is anything to do, and do it."""
     result.notes.extend(cache.notes)
     previous = cache.inputs
-    hasher = InputHasher(previous.files, options.hash_all or hash_all_requested())
-    with result.timed("hashing inputs"):
-        files = input_files(config, found, hasher, report)
     scan = InputScan(
         out,
         files,
@@ -143,18 +140,26 @@ def _build(
                 cache.save_inputs(previous)
             except OSError:
                 cache.clean_temporary()
-        return hasher
+        return
 
     ahead = _read_ahead(found, scan, cache, options)
     try:
-        # Imported here: a build with nothing to do never loads the renderer.
-        from docsite.build.site import render_site
-
-        render_site(config, found, scan, cache, options, report, result, ahead)
+        _import_renderer()(config, found, scan, cache, options, report, result, ahead)
     finally:
         if ahead is not None:
             ahead.close()
-    return hasher
+
+
+def _import_renderer() -> Callable[..., None]:
+    """`render_site`, imported when first asked: a build with nothing to do never loads the
+    renderer; one whose inputs are found aside loads it meanwhile."""
+    from docsite.build.site import render_site
+
+    return render_site
+
+
+def _cores(options: BuildOptions) -> int:
+    return options.jobs or os.cpu_count() or 1
 
 
 def _read_ahead(
@@ -165,41 +170,12 @@ def _read_ahead(
     threads of its own to fork with, and whose rebuilds read the few pages changed."""
     if options.keep_live:
         return None
-    cores = options.jobs or os.cpu_count() or 1
-    return start_read_ahead(found, scan.content_hash, cores, cache.has_pages_read)
+    return start_read_ahead(found, scan.content_hash, _cores(options), cache.has_pages_read)
 
 
 def _finish(result: BuildResult, started: float) -> BuildResult:
     result.seconds = time.perf_counter() - started
     return result
-
-
-# When the project folder is the content folder (Retype's `input: .`), these are not pages.
-PROJECT_FOLDERS = ("templates", "static", "node_modules")
-
-
-def path_rules(config: SiteConfig) -> PathRules:
-    """What is published of the content folder: a Retype project publishes the kinds of
-    file Retype does (others when a page links to them); a docsite project every file."""
-    return PathRules(
-        config.exclude, config.include, RETYPE_FILE_TYPES if config.from_retype else None
-    )
-
-
-def not_content(config: SiteConfig, out: Path) -> tuple[Path, ...]:
-    """What lies in the content folder without being content: the output folder and the
-    config file, and the project's own folders when the content folder is the project."""
-    paths = [out, config.root / CACHE_DIR, *([config.root / config.file] if config.file else [])]
-    paths += [config.root / partial for partial in config.partials]
-    if config.content_dir.resolve() == config.root.resolve():
-        # A Retype project's static/ and templates/ are content: its pages' images point
-        # to /static/.
-        paths += [
-            config.root / n
-            for n in PROJECT_FOLDERS
-            if not (config.from_retype and n in ("static", "templates"))
-        ]
-    return tuple(paths)
 
 
 def no_project_message(root: Path) -> str:
