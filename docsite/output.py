@@ -67,6 +67,36 @@ def _ledger(
     return SpareLedger(folder, spare_files, placed, fresh)
 
 
+@dataclass(frozen=True)
+class FilesLooked:
+    """Files of a folder as a process of the build looked at them before the build moved the
+    folder in as its staging (build.scanning: the spare tree's pages, looked at while the
+    build imports the renderer): each regular file's size and mtime, by path, and the
+    folder's identity (`folder_id`) then. What looked otherwise is not kept: the build looks
+    at it itself."""
+
+    folder: tuple[int, int]
+    stats: dict[str, tuple[int, int]]
+
+
+def look_at_files(folder: Path, rels: Iterable[str]) -> FilesLooked | None:
+    """The files at `rels` of `folder` (`FilesLooked`); None when the folder is not there, or
+    was replaced while they were looked at."""
+    before = folder_id(folder)
+    if before is None:
+        return None
+    prefix = os.fspath(folder) + "/"
+    stats = {}
+    for rel in rels:
+        try:
+            found = os.lstat(prefix + rel)
+        except OSError:
+            continue
+        if stat.S_ISREG(found.st_mode):
+            stats[rel] = (found.st_size, found.st_mtime_ns)
+    return FilesLooked(before, stats) if folder_id(folder) == before else None
+
+
 class OutputFolder:
     """The staging folder of one build.
 
@@ -79,9 +109,16 @@ class OutputFolder:
 
     With the last build's `ledger` (a SpareLedger), a file of the live site that the spare
     tree holds already is known without comparing the two, and the files to delete are
-    known without walking the tree."""
+    known without walking the tree. With `looked` (the spare tree's pages, `FilesLooked`),
+    the pages' files are known as written without a look at each."""
 
-    def __init__(self, target: Path, spare: Path | None = None, ledger: SpareLedger | None = None):
+    def __init__(
+        self,
+        target: Path,
+        spare: Path | None = None,
+        ledger: SpareLedger | None = None,
+        looked: FilesLooked | None = None,
+    ):
         self.target = target
         self.staging = target.parent / f".{target.name}.tmp-{os.getpid()}"
         # Paths in either folder by string: a join for each of 15,000 files costs real time.
@@ -94,6 +131,7 @@ class OutputFolder:
         self.carried: set[str] = set()  # of those, the live site's own files (hard links)
         self._last = ledger  # the last build's, which made the live site
         self._trusted: SpareLedger | None = None  # the same, once staging is its spare tree
+        self._looked = looked  # kept once staging is the folder looked at
         # Placed before staging was copied as the spare tree (None: it was not).
         self._cloned: frozenset[str] | None = None
         self._replaced: set[str] = set()  # of those, placed again since
@@ -134,6 +172,10 @@ class OutputFolder:
             self.staging.mkdir()
         if self.reused and self._last is not None:
             self._trusted = self._last if folder_id(self.staging) == self._last.folder else None
+        if self._looked is not None and (
+            self._trusted is None or self._looked.folder != self._trusted.folder
+        ):
+            self._looked = None  # not the folder staging is: looked at again there
         return self
 
     def ledger(self) -> SpareLedger | None:
@@ -218,6 +260,9 @@ class OutputFolder:
         anew is not the one the build wrote, which staging keeps."""
         if not self._staged_as_live(rel):
             return False
+        looked = self._looked.stats.get(rel) if self._looked is not None else None
+        if looked is not None:
+            return looked == expected
         try:
             found = os.lstat(self._staging_prefix + rel)
         except OSError:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import Project
 
-import docsite.build.run
+import docsite.build.scanning
 import docsite.build.site
 import docsite.cache
 import docsite.output
@@ -284,7 +284,7 @@ def test_a_file_deleted_during_the_build(built, monkeypatch, deleted, moment):
     edit(built)
     path = built.root / deleted
     path.write_bytes(path.read_bytes() + b"\n")  # changed, so it is read or copied anew
-    module = docsite.build.run if moment == "input_files" else docsite.build.site
+    module = docsite.build.scanning if moment == "input_files" else docsite.build.site
     ran = during(monkeypatch, module, moment, path.unlink)
     result = build_site(BuildOptions(root=built.root, out=built.out, jobs=1))
     assert ran

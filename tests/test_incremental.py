@@ -15,6 +15,8 @@ import docsite.output
 import docsite.pages
 from docsite.build import BuildOptions, build_site
 from docsite.build import plan as plan_module
+from docsite.build import scanning as scanning_module
+from docsite.build.scanning import ScanAside
 from docsite.cache import (
     CACHE_DIR,
     HASH_ALL_ENV,
@@ -940,9 +942,31 @@ def test_a_reused_page_keeps_the_record_read_unless_its_file_changed(tmp_path, m
     assert tree(out) == clean_build(root, tmp_path / "clean")
 
 
-def test_pages_of_the_live_site_changed_after_the_build_are_right_after_the_next(tmp_path):
+def looked_aside(monkeypatch) -> list:
+    """Rebuilds scan aside (build.scanning) whatever their size, and the build waits for the
+    process's look at the spare tree's pages (a build goes on without it): what it took."""
+    monkeypatch.setattr(scanning_module, "SCAN_ASIDE_FILES", 1)
+    taken = []
+    files_looked = ScanAside.files_looked
+
+    def waiting(self):
+        if self._taken:
+            self._receiver.poll(10)
+        taken.append(files_looked(self))
+        return taken[-1]
+
+    monkeypatch.setattr(ScanAside, "files_looked", waiting)
+    return taken
+
+
+@pytest.mark.parametrize("aside", [False, True], ids=["looked here", "looked aside"])
+def test_pages_of_the_live_site_changed_after_the_build_are_right_after_the_next(
+    tmp_path, monkeypatch, aside
+):
     """A page of the live site edited in place (one inode with the spare tree's) is written
-    again; one replaced by another file leaves the spare tree's, as the build wrote it."""
+    again; one replaced by another file leaves the spare tree's, as the build wrote it. So
+    when a process of the build looked at the spare tree's pages while it scanned."""
+    taken = looked_aside(monkeypatch) if aside else None
     root, out = built_three_times(tmp_path)
     edited, replaced = out / "s0/p4/index.html", out / "s1/p2/index.html"
     with edited.open("r+b") as handle:  # in place: the spare tree's file is this one
@@ -951,10 +975,12 @@ def test_pages_of_the_live_site_changed_after_the_build_are_right_after_the_next
     other.write_text("replaced on the server")
     other.replace(replaced)
     edit(root / "content/s1/p3.md", "Text [next]", "More text. [next]")
-    result = build_site(BuildOptions(root=root, out=out))
+    result = build_site(BuildOptions(root=root, out=out, jobs=2))
     assert result.ok
     again = {source for source, _, why in result.rendered_pages}
     assert again == {"content/s1/p3.md", "content/s0/p4.md"}
+    if taken is not None:  # the look saw the edited page, as it saw the others
+        assert taken[-1] is not None and "s0/p4/index.html" in taken[-1].stats
     assert tree(out) == clean_build(root, tmp_path / "clean")
 
 

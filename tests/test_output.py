@@ -8,7 +8,7 @@ import time
 import pytest
 
 import docsite.output
-from docsite.output import OutputClash, OutputFolder, SpareLedger
+from docsite.output import FilesLooked, OutputClash, OutputFolder, SpareLedger, look_at_files
 
 
 def settled_listing(folder, seconds=10.0):
@@ -289,6 +289,65 @@ def test_keep_live_keeps_at_once_what_link_from_would_take_as_there(tmp_path):
     assert (target / "docs/b.md").read_text() == "b again"
     assert (target / "docs/c.md").read_text() == "c placed"
     assert (target / "docs/d.md").read_text() == "d.md"
+
+
+def _site_with_a_spare_tree(folder, names):
+    """A site of `names` built once, with its spare tree: (site, spare tree, ledger, each
+    file's size and mtime as written)."""
+    target, spare = folder / "site", folder / "cache" / "spare"
+    with OutputFolder(target, spare) as out:
+        for name in names:
+            out.write_text(f"docs/{name}.html", name)
+        out.start_spare()
+        out._finish_spare()
+        ledger = out.ledger()
+        out.commit()
+    written = {name: os.stat(target / f"docs/{name}.html") for name in names}
+    return target, spare, ledger, {n: (f.st_size, f.st_mtime_ns) for n, f in written.items()}
+
+
+@pytest.mark.parametrize("same_folder", [True, False], ids=["spare tree", "another folder"])
+def test_files_looked_at_before_the_build_stand_for_a_look_at_each(
+    tmp_path, monkeypatch, same_folder
+):
+    """`carry` takes a page's file of the spare tree as written or not from what a process
+    of the build looked at there (`look_at_files`) rather than looking itself; a file not
+    seen there (not looked at, or not a regular file) is looked at, and so is every file
+    when the look was at another folder than the one staging is."""
+    names = ("a", "b", "c", "d")
+    target, spare, ledger, expected = _site_with_a_spare_tree(tmp_path, names)
+    with (target / "docs/b.html").open("r+b") as handle:  # in place: the spare tree's too
+        handle.write(b"B, edited on the server")
+    os.unlink(spare / "docs/d.html")
+    os.symlink("a.html", spare / "docs/d.html")  # not a regular file: not kept as seen
+    looked = look_at_files(spare, ["docs/a.html", "docs/b.html", "docs/d.html", "docs/gone"])
+    assert looked is not None and sorted(looked.stats) == ["docs/a.html", "docs/b.html"]
+    assert look_at_files(tmp_path / "nowhere", ["docs/a.html"]) is None
+    if not same_folder:
+        looked = FilesLooked((0, 0), looked.stats)
+    looks: list[str] = []
+    real_lstat = os.lstat
+
+    def counting(path, *args, **kwargs):
+        looks.append(os.path.basename(path))
+        return real_lstat(path, *args, **kwargs)
+
+    with OutputFolder(target, spare, ledger, looked) as out:
+        monkeypatch.setattr(docsite.output.os, "lstat", counting)
+        carried = [out.carry(f"docs/{name}.html", expected[name]) for name in names]
+        monkeypatch.undo()
+    # b was edited (neither tree's is as written); d is linked from the live site instead.
+    assert carried == [True, False, True, True]
+    assert looks == (["c.html", "d.html"] if same_folder else [f"{n}.html" for n in names])
+
+
+def test_a_folder_replaced_while_its_files_were_looked_at_gives_no_look(tmp_path, monkeypatch):
+    """Its files may be some of one folder and some of the other: none is taken as seen."""
+    _, spare, _, _ = _site_with_a_spare_tree(tmp_path, ("a",))
+    assert look_at_files(spare, ["docs/a.html"]) is not None
+    ids = iter([(1, 1), (2, 1)])  # the folder's identity before the look, and after it
+    monkeypatch.setattr(docsite.output, "folder_id", lambda folder: next(ids))
+    assert look_at_files(spare, ["docs/a.html"]) is None
 
 
 def test_an_index_placed_keeps_the_last_ones_files_and_links_those_renamed(tmp_path):

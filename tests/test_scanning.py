@@ -40,6 +40,10 @@ def _project(root: Path) -> None:
             "templates/partials/footer.html": "<footer>F</footer>\n",
         },
     )
+    _break_a_link(root)
+
+
+def _break_a_link(root: Path) -> None:
     os.symlink(root / "content/nowhere.md", root / "content/broken.md")
 
 
@@ -50,9 +54,22 @@ def _here(root: Path, known: dict) -> tuple:
     return found, files, report.items, [s for s, _ in result.steps], hasher.seen, hasher.racy
 
 
+def _cache(root: Path) -> BuildCache:
+    return BuildCache(root, (root / "site").resolve())
+
+
 def _known(root: Path) -> dict:
     """The inputs the last build hashed, as a rebuild's hasher knows them."""
-    return BuildCache(root, (root / "site").resolve()).inputs.files
+    return _cache(root).inputs.files
+
+
+def _found_aside(root: Path, hasher: InputHasher, report: Report, result: BuildResult, meanwhile):
+    """`find_inputs` as a rebuild runs it: with the process started (if it could be)."""
+    config = load_config(root, None, Report())
+    aside = ScanAside.start(config, root / "site", hasher, _cache(root))
+    assert aside is not None
+    with aside:
+        return find_inputs(config, root / "site", hasher, report, result, aside, meanwhile)
 
 
 @pytest.mark.parametrize("rebuild", [False, True], ids=["first", "rebuild"])
@@ -60,16 +77,24 @@ def test_the_answer_is_what_a_scan_here_finds(tmp_path, rebuild):
     root = tmp_path / "proj"
     _project(root)
     if rebuild:  # the hasher knows every file: those unchanged are not read again
-        build_site(BuildOptions(root=root, out=root / "site", jobs=1))
+        os.unlink(root / "content/broken.md")  # an error: the site would not be written
+        assert build_site(BuildOptions(root=root, out=root / "site", jobs=1)).written
         write_files(root, {"content/guide/setup.md": "# Setup, edited\n"})
+        _break_a_link(root)
     known = _known(root)
     config = load_config(root, None, Report())
     hasher = InputHasher(dict(known))
-    aside = ScanAside.start(config, root / "site", hasher)
+    aside = ScanAside.start(config, root / "site", hasher, _cache(root))
     assert aside is not None
     with aside:
+        assert aside.files_looked() is None  # nothing before the answer
         scanned = aside.take()
+        aside._receiver.poll(10)  # the build does not wait for the look: the test does
+        looked = aside.files_looked()
     assert scanned is not None
+    # Then the process looked at the pages of the spare tree the last build left, if any.
+    pages = ["guide/setup/index.html", "index.html"] if rebuild else []
+    assert (sorted(looked.stats) if looked is not None else []) == pages
     found, files, said, steps, seen, racy = _here(root, known)
     assert scanned.found == found and found.pages and found.unlisted and found.listings
     assert scanned.files == files and len(files) > len(found.pages)
@@ -92,11 +117,8 @@ def test_find_inputs_takes_the_answer_while_the_build_does_something_else(tmp_pa
 
     monkeypatch.setattr(scanning_module, "scan_inputs", noting)
     meanwhile: list[str] = []
-    config = load_config(root, None, Report())
     hasher, report, result = InputHasher(dict(known)), Report(), BuildResult(Report())
-    found, files = find_inputs(
-        config, root / "site", hasher, report, result, lambda: meanwhile.append("imported")
-    )
+    found, files = _found_aside(root, hasher, report, result, lambda: meanwhile.append("imported"))
     assert meanwhile == ["imported"] and scanned_here == []  # scanned in the other process
     here = _here(root, known)
     assert (found, files, report.items) == here[:3]
@@ -104,7 +126,7 @@ def test_find_inputs_takes_the_answer_while_the_build_does_something_else(tmp_pa
     assert (hasher.seen, hasher.racy) == here[4:] and hasher.seen
 
 
-def _silent(config, out, hasher, room, sender) -> None:
+def _silent(config, out, hasher, cache, room, sender) -> None:
     """A process that ends without an answer (killed, out of memory)."""
 
 
@@ -116,9 +138,8 @@ def test_without_an_answer_the_build_scans_itself(tmp_path, monkeypatch, failure
         monkeypatch.setattr(scanning_module, "_scan", _silent)
     else:
         monkeypatch.setattr(scanning_module, "_answer_room", lambda known: 64)
-    config = load_config(root, None, Report())
     hasher, report, result = InputHasher({}), Report(), BuildResult(Report())
-    found, files = find_inputs(config, root / "site", hasher, report, result, lambda: None)
+    found, files = _found_aside(root, hasher, report, result, lambda: None)
     here = _here(root, {})
     assert (found, files, report.items, hasher.seen) == (*here[:3], here[4])
     assert [step for step, _ in result.steps] == here[3]
@@ -131,9 +152,7 @@ def test_a_scan_that_raises_aside_raises_here(tmp_path):
     with pytest.raises(DiagnosticError) as here:
         scan_inputs(config, root / "site", InputHasher({}), Report(), BuildResult(Report()))
     with pytest.raises(DiagnosticError) as aside:
-        find_inputs(
-            config, root / "site", InputHasher({}), Report(), BuildResult(Report()), lambda: None
-        )
+        _found_aside(root, InputHasher({}), Report(), BuildResult(Report()), lambda: None)
     assert aside.value.diagnostics == here.value.diagnostics
 
 

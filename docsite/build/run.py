@@ -3,6 +3,7 @@ the inputs and decides whether there is anything to do; docsite.build.site does 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from docsite.build.inputs import InputScan, sitemap_times
 from docsite.build.nochange import record_no_change, stamp_start
 from docsite.build.readahead import ReadAhead, start_read_ahead
 from docsite.build.result import BuildInterrupted, BuildResult
-from docsite.build.scanning import find_inputs, worth_scanning_aside
+from docsite.build.scanning import ScanAside, find_inputs, worth_scanning_aside
 from docsite.cache import (
     CACHE_VERSION,
     BuildCache,
@@ -28,7 +29,7 @@ from docsite.context import BuildOptions
 from docsite.dates import build_time
 from docsite.diagnostics import DiagnosticError, Report, UsageError
 from docsite.gitdates import head_commit
-from docsite.output import OUTPUT_MARKER, is_retype_output, marker_of
+from docsite.output import OUTPUT_MARKER, FilesLooked, is_retype_output, marker_of
 from docsite.retype_config import RETYPE_CONFIG_NAMES
 from docsite.sources import Discovery
 
@@ -38,49 +39,62 @@ def build_site(options: BuildOptions) -> BuildResult:
     stamp = stamp_start(options, time.time_ns())
     report = Report()
     result = BuildResult(report)
-    try:
+    with contextlib.ExitStack() as held:  # the scan aside, if any: stopped when the build ends
         try:
-            config = load_config(
-                options.root.resolve(), options.config_file, report, start=options.keep_live
-            )
-        except FileNotFoundError as exc:
-            raise UsageError(f"{exc}; check the path given to --config") from None
-        if not config.file and not config.content_dir.is_dir():
-            raise UsageError(no_project_message(config.root))
-        if report.errors and options.keep_live:
-            # Watch mode says a config's errors at once (it keeps serving the last good
-            # site); a build goes on, to say the pages' errors in the same run.
+            try:
+                config = load_config(
+                    options.root.resolve(), options.config_file, report, start=options.keep_live
+                )
+            except FileNotFoundError as exc:
+                raise UsageError(f"{exc}; check the path given to --config") from None
+            if not config.file and not config.content_dir.is_dir():
+                raise UsageError(no_project_message(config.root))
+            if report.errors and options.keep_live:
+                # Watch mode says a config's errors at once (it keeps serving the last good
+                # site); a build goes on, to say the pages' errors in the same run.
+                return _finish(result, started)
+            out = (options.out if options.out is not None else config.output_dir).resolve()
+            result.output = out
+            result.had_site = (out / OUTPUT_MARKER).is_file()
+            check_output_folder(out, config)
+            options.progress("reading pages", 0, 0)
+            cache = BuildCache(config.root, out, enabled=options.use_cache)
+            hasher = InputHasher(cache.inputs.files, options.hash_all or hash_all_requested())
+            aside = _scan_aside(config, out, hasher, cache, options)
+            if aside is not None:
+                held.enter_context(aside)
+            found, files = find_inputs(config, out, hasher, report, result, aside, _import_renderer)
+        except DiagnosticError as exc:
+            report.extend(exc.diagnostics)
             return _finish(result, started)
-        out = (options.out if options.out is not None else config.output_dir).resolve()
-        result.output = out
-        result.had_site = (out / OUTPUT_MARKER).is_file()
-        check_output_folder(out, config)
-        options.progress("reading pages", 0, 0)
-        cache = BuildCache(config.root, out, enabled=options.use_cache)
-        hasher = InputHasher(cache.inputs.files, options.hash_all or hash_all_requested())
-        aside = not options.keep_live and worth_scanning_aside(len(hasher.known), _cores(options))
-        found, files = find_inputs(
-            config, out, hasher, report, result, _import_renderer if aside else None
-        )
-    except DiagnosticError as exc:
-        report.extend(exc.diagnostics)
-        return _finish(result, started)
-    result.loaded.append(cache)
-    try:
-        _build(config, found, files, hasher, out, cache, options, report, result)
-        if result.written and not report.errors:
-            record_no_change(
-                stamp, config, found, hasher, cache, result.pages, out, report.sorted()
-            )
-    except OSError as exc:
-        # A fault of the machine, not of the content: the old site is still in place.
-        report.add(fault_diagnostic(exc, config.root, out))
-        result.written = False
-        cache.clean_temporary()
-    except BuildInterrupted:
-        cache.clean_temporary()  # the staging folder goes with its OutputFolder
-        raise
+        result.loaded.append(cache)
+        looked = aside.files_looked if aside is not None else None
+        try:
+            _build(config, found, files, hasher, out, cache, options, report, result, looked)
+            if result.written and not report.errors:
+                record_no_change(
+                    stamp, config, found, hasher, cache, result.pages, out, report.sorted()
+                )
+        except OSError as exc:
+            # A fault of the machine, not of the content: the old site is still in place.
+            report.add(fault_diagnostic(exc, config.root, out))
+            result.written = False
+            cache.clean_temporary()
+        except BuildInterrupted:
+            cache.clean_temporary()  # the staging folder goes with its OutputFolder
+            raise
     return _finish(result, started)
+
+
+def _scan_aside(
+    config: SiteConfig, out: Path, hasher: InputHasher, cache: BuildCache, options: BuildOptions
+) -> ScanAside | None:
+    """The process that finds and hashes the inputs while this one imports the renderer:
+    for a rebuild of many files on several cores. Not in watch mode, whose process has
+    threads of its own to fork with, and whose rebuilds are of the files changed."""
+    if options.keep_live or not worth_scanning_aside(len(hasher.known), _cores(options)):
+        return None
+    return ScanAside.start(config, out, hasher, cache)
 
 
 def _build(
@@ -93,8 +107,10 @@ def _build(
     options: BuildOptions,
     report: Report,
     result: BuildResult,
+    looked: Callable[[], FilesLooked | None] | None = None,
 ) -> None:
-    """Decide whether there is anything to do, and do it."""
+    """Decide whether there is anything to do, and do it. `looked`: the spare tree's pages,
+    as the scan aside looked at them (`ScanAside.files_looked`)."""
     result.notes.extend(cache.notes)
     previous = cache.inputs
     scan = InputScan(
@@ -144,7 +160,8 @@ def _build(
 
     ahead = _read_ahead(found, scan, cache, options)
     try:
-        _import_renderer()(config, found, scan, cache, options, report, result, ahead)
+        render = _import_renderer()
+        render(config, found, scan, cache, options, report, result, ahead, looked)
     finally:
         if ahead is not None:
             ahead.close()

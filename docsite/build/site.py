@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -40,7 +40,7 @@ from docsite.diagnostics import Diagnostic, Report, Severity
 from docsite.keys import content_input, page_key, shared_keys
 from docsite.markdown.code import pygments_css
 from docsite.navpatch import NavMemo
-from docsite.output import OUTPUT_MARKER, OutputClash, OutputFolder, marker_of
+from docsite.output import OUTPUT_MARKER, FilesLooked, OutputClash, OutputFolder, marker_of
 from docsite.pages import PageMemo, SettingsMemo, SiteContent, load_site
 from docsite.publish import publish
 from docsite.render import (
@@ -82,9 +82,11 @@ def render_site(
     report: Report,
     result: BuildResult,
     ahead: ReadAhead | None = None,
+    looked: Callable[[], FilesLooked | None] | None = None,
 ) -> None:
     """Load pages, build the nav, render what changed and swap the new site in. `ahead`:
-    a process reading the pages meanwhile."""
+    a process reading the pages meanwhile; `looked`, the spare tree's pages as a process
+    looked at them (build.scanning)."""
     with (
         _compiling_aside(config, cache, options, _worth_workers(options, found, scan.files)),
         _searching_aside(config, cache, options, scan.out, len(found.pages)) as patcher,
@@ -109,7 +111,8 @@ def render_site(
             # Watch mode writes into its site between builds: what the last build left is not
             # known to be there.
             ledger = cache.state.spare if as_recorded and not options.keep_live else None
-            with OutputFolder(scan.out, cache.spare, ledger) as output:
+            pages_looked = looked() if looked is not None and ledger is not None else None
+            with OutputFolder(scan.out, cache.spare, ledger, pages_looked) as output:
                 ctx = BuildContext(
                     config=config,
                     options=options,
