@@ -4,10 +4,11 @@ whether it has anything to do.
 
 A rebuild of a site of many files on several cores does this in a process forked for it
 (`ScanAside`) while the build imports the renderer, which it needs unless nothing changed:
-at 5,000 pages the scan takes about 40 ms and the import about 90, and the build then
-takes the process's answer (a pickle of 1.6 MB) in a fifth of the scan's time. Without an
-answer (the process could not start or failed, or the scan raised an error, which scanning
-again here raises where the build expects it) the build scans itself."""
+at 5,000 pages the scan takes about 40 ms and the import 80 to 110, and the build then
+takes the process's answer (a pickle of 1.5 MB) in about a quarter of the scan's time.
+Without an answer (the process could not start or failed, or the scan raised an error,
+which scanning again here raises where the build expects it) the build scans itself. The
+process then looks at the spare tree's page files for the plan (`ScanAside`)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ from docsite.output import FilesLooked, look_at_files
 from docsite.sources import RETYPE_FILE_TYPES, Discovery, PathRules, discover
 
 # Input files (as the last build found them) from which a scan aside is worth its process:
-# at 1,000 an edit gains nothing measurable, at 5,000 about 15 ms. Never for a first build,
+# at 1,000 an edit gains nothing measurable, at 5,000 about 13 ms (and 17 more by the look
+# at the page files). Never for a first build,
 # whose import of the renderer meanwhile overlaps the pages read ahead instead
 # (build.readahead): at 1,000 pages a cold build with the scan aside was 45 ms slower.
 SCAN_ASIDE_FILES = 2000
@@ -132,12 +134,13 @@ class ScanAside:
 
     Once it has answered, the process looks at the files of the spare tree that the last
     build's records name as pages' (`output.look_at_files`): the build's plan then need not
-    look at each (5,000 lstat calls, about 18 ms of a one-page rebuild at 5,000 pages). It
-    has the time: the scan takes about 45 ms, and the build imports the renderer for 80 to
-    110. The answers come through memory the two processes share (`_answer_room`), not a
-    pipe, which holds 64 KB: the process puts each there and goes on (or ends) at once, and
-    while it lives, each page of memory the build writes to is copied first (the fork
-    shares them)."""
+    look at each (5,000 lstat calls, about 14 ms of a one-page rebuild at 5,000 pages). It
+    has the time: the scan takes about 45 ms, the look 40 with the records read, and the
+    build imports the renderer for 80 to 110; a build that gets there first looks itself.
+    The answers come through memory the two processes share (`_answer_room`), not a pipe,
+    which holds 64 KB: the process puts each there and goes on (or ends) at once. While it
+    lives, each page of memory the build writes to is copied first (the fork shares them):
+    its look costs the build some of what it saves."""
 
     def __init__(self, process: BaseProcess, receiver: Connection, room: mmap.mmap):
         self._process = process
