@@ -41,22 +41,10 @@ def build_site(options: BuildOptions) -> BuildResult:
     result = BuildResult(report)
     with contextlib.ExitStack() as held:  # the scan aside, if any: stopped when the build ends
         try:
-            try:
-                config = load_config(
-                    options.root.resolve(), options.config_file, report, start=options.keep_live
-                )
-            except FileNotFoundError as exc:
-                raise UsageError(f"{exc}; check the path given to --config") from None
-            if not config.file and not config.content_dir.is_dir():
-                raise UsageError(no_project_message(config.root))
-            if report.errors and options.keep_live:
-                # Watch mode says a config's errors at once (it keeps serving the last good
-                # site); a build goes on, to say the pages' errors in the same run.
+            checked = _config_and_output(options, report, result)
+            if checked is None:
                 return _finish(result, started)
-            out = (options.out if options.out is not None else config.output_dir).resolve()
-            result.output = out
-            result.had_site = (out / OUTPUT_MARKER).is_file()
-            check_output_folder(out, config)
+            config, out = checked
             options.progress("reading pages", 0, 0)
             cache = BuildCache(config.root, out, enabled=options.use_cache)
             hasher = InputHasher(cache.inputs.files, options.hash_all or hash_all_requested())
@@ -84,6 +72,30 @@ def build_site(options: BuildOptions) -> BuildResult:
             cache.clean_temporary()  # the staging folder goes with its OutputFolder
             raise
     return _finish(result, started)
+
+
+def _config_and_output(
+    options: BuildOptions, report: Report, result: BuildResult
+) -> tuple[SiteConfig, Path] | None:
+    """The config, and the output folder checked; None when the build stops at the config's
+    errors (watch mode)."""
+    try:
+        config = load_config(
+            options.root.resolve(), options.config_file, report, start=options.keep_live
+        )
+    except FileNotFoundError as exc:
+        raise UsageError(f"{exc}; check the path given to --config") from None
+    if not config.file and not config.content_dir.is_dir():
+        raise UsageError(no_project_message(config.root))
+    if report.errors and options.keep_live:
+        # Watch mode says a config's errors at once (it keeps serving the last good site);
+        # a build goes on, to say the pages' errors in the same run.
+        return None
+    out = (options.out if options.out is not None else config.output_dir).resolve()
+    result.output = out
+    result.had_site = (out / OUTPUT_MARKER).is_file()
+    check_output_folder(out, config)
+    return config, out
 
 
 def _scan_aside(
