@@ -88,13 +88,20 @@ def look_at_files(folder: Path, rels: Iterable[str]) -> FilesLooked | None:
     prefix = os.fspath(folder) + "/"
     stats = {}
     for rel in rels:
-        try:
-            found = os.lstat(prefix + rel)
-        except OSError:
-            continue
-        if stat.S_ISREG(found.st_mode):
-            stats[rel] = (found.st_size, found.st_mtime_ns)
+        found = _written_stat(prefix + rel)
+        if found is not None:
+            stats[rel] = found
     return FilesLooked(before, stats) if folder_id(folder) == before else None
+
+
+def _written_stat(path: str) -> tuple[int, int] | None:
+    """A regular file's size and mtime, as a page's record keeps them (cache.stat_of); None
+    for a symlink, a folder, or nothing there."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    return (found.st_size, found.st_mtime_ns) if stat.S_ISREG(found.st_mode) else None
 
 
 class OutputFolder:
@@ -261,13 +268,9 @@ class OutputFolder:
         if not self._staged_as_live(rel):
             return False
         looked = self._looked.stats.get(rel) if self._looked is not None else None
-        if looked is not None:
-            return looked == expected
-        try:
-            found = os.lstat(self._staging_prefix + rel)
-        except OSError:
-            return False
-        return stat.S_ISREG(found.st_mode) and (found.st_size, found.st_mtime_ns) == expected
+        if looked is None:
+            looked = _written_stat(self._staging_prefix + rel)
+        return looked == expected
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._finish_spare()
