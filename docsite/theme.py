@@ -14,7 +14,7 @@ import os
 import posixpath
 import re
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import CodeType
@@ -162,12 +162,23 @@ class _CompiledTemplates(jinja2.BytecodeCache):
             files.dump_bytecode(bucket)
 
 
+class _SetGlobalsEnvironment(jinja2.Environment):
+    """An environment whose globals are set before its first template loads, and not
+    changed after (as Jinja asks, and `Theme` does): each template takes them as one plain
+    dict. Jinja's own chain of the template's and the environment's globals is copied into a
+    dict for each render, key by key: 17% of the time a page's template took."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 def template_environment(config: SiteConfig, compiled_dir: Path | None) -> jinja2.Environment:
-    """The theme's Jinja environment, without its globals. Made here alone: the templates
-    compiled in another process (`compile_templates`) are valid for the theme only if they
-    were compiled with the same settings, which Jinja's bytecode cache does not check.
-    `compiled_dir` keeps compiled templates between builds (`_CompiledTemplates`)."""
-    return jinja2.Environment(
+    """The theme's Jinja environment, without its globals (set them before a template is
+    loaded: `_SetGlobalsEnvironment`). Made here alone: the templates compiled in another
+    process (`compile_templates`) are valid for the theme only if they were compiled with the
+    same settings, which Jinja's bytecode cache does not check. `compiled_dir` keeps
+    compiled templates between builds (`_CompiledTemplates`)."""
+    return _SetGlobalsEnvironment(
         loader=jinja2.FileSystemLoader(template_dirs(config)),
         autoescape=True,
         trim_blocks=True,

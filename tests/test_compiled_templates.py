@@ -13,7 +13,8 @@ from bs4 import BeautifulSoup
 from conftest import write_files
 
 from docsite.build import BuildOptions, build_site
-from docsite.theme import _CompiledTemplates
+from docsite.config import SiteConfig
+from docsite.theme import _CompiledTemplates, template_environment
 
 FOOTER = "templates/partials/footer.html"
 
@@ -83,3 +84,14 @@ def test_builds_without_a_cache_compile_once_in_the_process(tmp_path, compiled):
     _build(tmp_path / "two", use_cache=False)
     assert compiled == []
     assert not (tmp_path / "two" / ".docsite-cache").exists()
+
+
+def test_a_template_takes_the_globals_set_before_it_loads_under_its_own(tmp_path):
+    """The theme's environment gives each template its globals as one dict (speed): those
+    of the environment, with the template's own over them, as Jinja's chain of both does."""
+    env = template_environment(SiteConfig(root=tmp_path), None)
+    env.loader = jinja2.DictLoader({"own.html": "{{ a }} {{ b }}", "env.html": "{{ a }} {{ b }}"})
+    env.globals.update(a="env a", b="env b")
+    assert env.get_template("own.html", globals={"b": "own b"}).render() == "env a own b"
+    assert env.get_template("env.html").render() == "env a env b"
+    assert env.globals["b"] == "env b"  # the template's own stay its own

@@ -18,10 +18,12 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it.rules_core.normalize import normalize as library_normalize
 
 from docsite.diagnostics import DiagnosticError, Report
 from docsite.frontmatter import PAGE_SCHEMA, PageSettings, parse_settings, split_frontmatter
 from docsite.markdown import MarkdownRenderer
+from docsite.markdown.library_rules import ONLY_WITH
 from docsite.pages import load_site
 from docsite.sources import discover
 
@@ -352,3 +354,37 @@ def test_deeply_nested_and_unclosed_components(body):
     site, renderer = tiny_site()
     html, _ = render(body, renderer, site.by_source["index.md"])
     assert isinstance(html, str)
+
+
+def as_the_libraries_run_them(renderer: MarkdownRenderer) -> MarkdownRenderer:
+    """The renderer with markdown-it's and mdit-py-plugins' core rules put back as they come
+    (docsite.markdown.library_rules runs some only where the page may need them)."""
+    ruler = renderer.md.core.ruler
+    ruler.at("normalize", library_normalize)
+    for name in ONLY_WITH:
+        rule = next(r.fn for r in ruler.__rules__ if r.name == name)
+        ruler.at(name, rule.__wrapped__)
+    return renderer
+
+
+# What those rules act on, mixed with the components' syntax.
+LIBRARY_FRAGMENTS = ["\r\n", "\r", "a\r\nb", "\x00", "{.big}", "{#anchor}", "[^1]", "[^2]: two"]
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.sampled_from(LIBRARY_FRAGMENTS), st.sampled_from(FRAGMENTS)),
+            st.sampled_from(SEPARATORS),
+        ).map("".join),
+        max_size=30,
+    ).map("".join),
+    st.sampled_from(["index.md", "guide/setup.md"]),
+)
+def test_library_rules_run_where_needed_give_what_they_always_give(body, rel):
+    site, renderer = tiny_site()
+    page = site.by_source[rel]
+    if "plain" not in _SITE:
+        _SITE["plain"] = as_the_libraries_run_them(MarkdownRenderer(site))
+    assert render(body, renderer, page) == render(body, _SITE["plain"], page)

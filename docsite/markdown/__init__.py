@@ -22,6 +22,7 @@ from docsite.markdown.components.wikilink import WIKI_PREFIX, wiki_pages
 from docsite.markdown.context import RenderContext
 from docsite.markdown.guards import guards_plugin
 from docsite.markdown.headings import TocEntry, headings_plugin
+from docsite.markdown.library_rules import library_rules_plugin
 from docsite.markdown.links import links_plugin, path_resolution
 from docsite.markdown.tables import tables_plugin
 from docsite.markdown.templating import (
@@ -85,6 +86,7 @@ def make_markdown(html: bool = True, hard_breaks: bool = False) -> MarkdownIt:
     md.use(links_plugin)
     md.use(code_plugin)
     md.use(components_plugin)
+    md.use(library_rules_plugin)  # last: it wraps rules the others added
     return md
 
 

@@ -206,6 +206,8 @@ def _line_attributes(state: StateCore) -> None:
 
 def _block_attributes(state: StateCore) -> None:
     """A `{...}` line's unsafe attributes are refused at that line, before they move on."""
+    if "{" not in state.src:  # no attribute line on the page
+        return
     ctx = _context(state)
     for token in state.tokens:
         if token.type == "attrs_block":

@@ -6,10 +6,13 @@ import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 PERMALINK_SYMBOL = "#"
+# The meta key of a heading's permalink (`_add_permalink`), which ends the heading's text.
+PERMALINK = "permalink"
 # What a heading id leaves out of its title (GitHub's rule). \w holds the CJK ideographs
 # already: naming their range too made the pattern take 3 ms of every build to compile.
 _NOT_IN_SLUG = re.compile(r"[^\w\- ]")
@@ -96,18 +99,15 @@ def _add_anchors(state: StateCore) -> None:
 
 
 def _add_permalink(inline: Token, slug: str) -> None:
+    """The heading's permalink after its text: one token of HTML rather than a link's three,
+    which every later rule would walk (and `docsite_links` check: it leads to the heading)."""
     children = inline.children if inline.children is not None else []
-    link_open = Token("link_open", "a", 1)
-    link_open.attrSet("class", "header-anchor")
-    link_open.attrSet("href", f"#{slug}")
-    children.extend(
-        [
-            Token("text", "", 0, content=" "),
-            link_open,
-            Token("html_block", "", 0, content=PERMALINK_SYMBOL),
-            Token("link_close", "a", -1),
-        ]
+    permalink = (
+        f'<a class="header-anchor" href="#{escapeHtml(slug)}" aria-hidden="true" '
+        f'tabindex="-1">{PERMALINK_SYMBOL}</a>'
     )
+    children.append(Token("text", "", 0, content=" "))
+    children.append(Token("html_inline", "", 0, content=permalink, meta={PERMALINK: True}))
     inline.children = children
 
 
@@ -122,9 +122,7 @@ def _collect_toc(state: StateCore) -> None:
         slug = str(token.attrGet("id") or "")
         parts = []
         for child in inline.children or []:
-            if child.type == "link_open" and child.attrGet("class") == "header-anchor":
-                child.attrSet("aria-hidden", "true")
-                child.attrSet("tabindex", "-1")
+            if PERMALINK in child.meta:
                 break
             if child.type in ("text", "code_inline"):
                 parts.append(child.content)

@@ -198,6 +198,8 @@ def _image_href(image: str, owner: Page, ctx: RenderContext, block: Token) -> st
 
 def _group_cards(state: StateCore) -> None:
     """A paragraph of cards only (one a line) becomes a group of cards."""
+    if "[!card" not in state.src:  # no card on the page (the call rule's own test): no walk
+        return
     tokens = state.tokens
     for index in range(1, len(tokens) - 1):
         inline, opening, closing = tokens[index], tokens[index - 1], tokens[index + 1]

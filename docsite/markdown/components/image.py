@@ -39,6 +39,8 @@ def image_plugin(md: MarkdownIt) -> None:
 
 
 def _images(state: StateCore) -> None:
+    if "![" not in state.src:  # no image, nor ![[wikilink]]: no walk of every token
+        return
     ctx: RenderContext | None = state.env.get("docsite")
     images = False
     for block in state.tokens:

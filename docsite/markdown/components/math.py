@@ -113,6 +113,8 @@ def _closing_brace(text: str, pos: int) -> int | None:
 
 
 def _convert_all(state: StateCore) -> None:
+    if "$" not in state.src:  # math is written between dollars: no walk of every token
+        return
     ctx: RenderContext | None = state.env.get("docsite")
     for token in state.tokens:
         if token.type in _BLOCK:
