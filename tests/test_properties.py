@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it.ruler import Ruler
 from markdown_it.rules_core.normalize import normalize as library_normalize
 
 from docsite.diagnostics import DiagnosticError, Report
@@ -358,7 +359,13 @@ def test_deeply_nested_and_unclosed_components(body):
 
 def as_the_libraries_run_them(renderer: MarkdownRenderer) -> MarkdownRenderer:
     """The renderer with markdown-it's and mdit-py-plugins' core rules put back as they come
-    (docsite.markdown.library_rules runs some only where the page may need them)."""
+    (docsite.markdown.library_rules runs some only where the page may need them), and the
+    block and inline rules tried in markdown-it's way, each on every line and wherever text
+    stops (not by the character there: docsite.markdown.dispatch)."""
+    block_rules, inline_rules = Ruler(), Ruler()
+    block_rules.__rules__ = renderer.md.block.ruler.__rules__
+    inline_rules.__rules__ = renderer.md.inline.ruler.__rules__
+    renderer.md.block.ruler, renderer.md.inline.ruler = block_rules, inline_rules
     ruler = renderer.md.core.ruler
     ruler.at("normalize", library_normalize)
     for name in ONLY_WITH:
@@ -367,11 +374,30 @@ def as_the_libraries_run_them(renderer: MarkdownRenderer) -> MarkdownRenderer:
     return renderer
 
 
-# What those rules act on, mixed with the components' syntax.
-LIBRARY_FRAGMENTS = ["\r\n", "\r", "a\r\nb", "\x00", "{.big}", "{#anchor}", "[^1]", "[^2]: two"]
+# What those rules act on, mixed with the components' syntax: the first characters of
+# lines that each block rule tries (and indented, quoted, listed, in a paragraph).
+LIBRARY_FRAGMENTS = [
+    *["\r\n", "\r", "a\r\nb", "\x00", "{.big}", "{#anchor}", "[^1]", "[^2]: two"],
+    *[
+        "a. x",
+        "b. y",
+        "i. z",
+        "A. x",
+        "IV. y",
+        "*[HTML]: Hyper",
+        "$$\nx\n$$",
+        "***",
+        "___",
+        "+ p",
+        "2) q",
+    ],
+    *["Term\n: def", "Title\n===", "<p>", "    indented", "\t", "[ref]: /x", "~~~\nc\n~~~"],
+    *["www.example.com", "a@b.org", "http://x.y", ":smile:", ":icon-rocket:", "%% c %%", "~~s~~"],
+    *["\\*", "&copy;", "<b>", "<https://a.b>", "`c`", "*e*", "_e_", "![i](a.txt)", "{.c}"],
+]
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=5 * SETTINGS.max_examples)  # fast, and rare cases count
 @given(
     st.lists(
         st.tuples(
@@ -382,7 +408,7 @@ LIBRARY_FRAGMENTS = ["\r\n", "\r", "a\r\nb", "\x00", "{.big}", "{#anchor}", "[^1
     ).map("".join),
     st.sampled_from(["index.md", "guide/setup.md"]),
 )
-def test_library_rules_run_where_needed_give_what_they_always_give(body, rel):
+def test_rules_run_where_needed_give_what_they_always_give(body, rel):
     site, renderer = tiny_site()
     page = site.by_source[rel]
     if "plain" not in _SITE:

@@ -20,6 +20,7 @@ from docsite.markdown.code import code_plugin
 from docsite.markdown.components import components_plugin
 from docsite.markdown.components.wikilink import WIKI_PREFIX, wiki_pages
 from docsite.markdown.context import RenderContext
+from docsite.markdown.dispatch import dispatch_plugin
 from docsite.markdown.guards import guards_plugin
 from docsite.markdown.headings import TocEntry, headings_plugin
 from docsite.markdown.library_rules import library_rules_plugin
@@ -87,6 +88,7 @@ def make_markdown(html: bool = True, hard_breaks: bool = False) -> MarkdownIt:
     md.use(code_plugin)
     md.use(components_plugin)
     md.use(library_rules_plugin)  # last: it wraps rules the others added
+    md.use(dispatch_plugin)  # last: it takes over the rules the others added
     return md
 
 

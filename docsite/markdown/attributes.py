@@ -159,6 +159,8 @@ def _non_empty(rule: Callable[[StateBlock, int, int, bool], bool]) -> Callable:
 
     def block_attributes(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         begin = state.bMarks[start] + state.tShift[start]
+        if not state.src.startswith("{", begin):  # most lines: looked at without a copy
+            return False
         if state.src[begin : state.eMarks[start]].replace(" ", "") == "{}":
             return False
         return rule(state, start, end, silent)

@@ -367,6 +367,11 @@ class ComponentRules:
         rules = self.by_char.get(state.src[begin])
         return rules is not None and any(rule(state, start, end, silent) for rule in rules)
 
+    @property
+    def opens_with(self) -> str:
+        """The characters its lines start with (docsite.markdown.dispatch)."""
+        return "".join(self.by_char)
+
 
 def add_block_rule(md: MarkdownIt, opens_with: str, rule: BlockRule) -> None:
     """A component's block rule, tried only on lines whose text starts with the character
@@ -377,3 +382,4 @@ def add_block_rule(md: MarkdownIt, opens_with: str, rule: BlockRule) -> None:
         components = ComponentRules()
         md.block.ruler.before("fence", COMPONENTS_RULE, components, {"alt": _LIST_ALTS})
     components.by_char.setdefault(opens_with, []).append(rule)
+    md.block.ruler.__cache__ = None  # compiled again, with the new character

@@ -131,6 +131,11 @@ class InlineComponentRules:
         rules = self.by_char.get(state.src[state.pos])
         return rules is not None and any(rule(state, silent) for rule in rules)
 
+    @property
+    def opens_with(self) -> str:
+        """The characters they start with (docsite.markdown.dispatch)."""
+        return "".join(self.by_char)
+
 
 def add_inline_rule(md: MarkdownIt, opens_with: str, rule: InlineRule) -> None:
     """A component's inline rule, tried only where the text holds the character `opens_with`:
@@ -142,6 +147,7 @@ def add_inline_rule(md: MarkdownIt, opens_with: str, rule: InlineRule) -> None:
         components = InlineComponentRules()
         md.inline.ruler.before("link", INLINE_COMPONENTS_RULE, components)
     components.by_char.setdefault(opens_with, []).append(rule)
+    md.inline.ruler.__cache__ = None  # compiled again, with the new character
 
 
 def add_call_rule(

@@ -17,6 +17,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.list import markTightParagraphs
 
+from docsite.markdown.dispatch import block_rules_of
+
 _MARKER = re.compile(r"([a-zA-Z]|[ivxlcdm]+|[IVXLCDM]+)\.(?=[ \t]|$)")
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 RULE = "docsite_lettered_list"
@@ -99,7 +101,7 @@ def _items(
     """Parses the items from `line`; whether the list is tight."""
     tight, previous_empty_end = True, False
     old_parent, state.parentType = state.parentType, "list"
-    terminators = [rule for rule in state.md.block.ruler.getRules("list") if rule is not _rule]
+    terminators = [rule for rule in block_rules_of(state.md, "list") if rule is not _rule]
     while found is not None:
         item_tight = _item(state, line, end, found[1])
         if not item_tight or previous_empty_end:
