@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import copy
 import functools
 import posixpath
 import re
@@ -509,7 +508,7 @@ def memo_settings(
         known = (parse_settings(layers, local), local.items)
     memo.current[key] = known
     report.extend(known[1])
-    return copy.copy(known[0])
+    return _shallow(known[0])  # copy.copy would pickle its state through __getstate__
 
 
 @dataclass
