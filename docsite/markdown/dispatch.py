@@ -96,8 +96,8 @@ class _DispatchingRuler(Ruler[Any]):
         return self._plain.get(chain, [])
 
     def _buckets(self, rules: list[Rule[Any]]) -> tuple[list, list, dict[str, list]]:
-        """Every rule; those that may start with anything; and for each character some rule
-        names, the rules that may start with it. Each in the chain's order."""
+        """Every rule; those that may start with anything; and for each character a rule
+        names, the rules that may start with it. Each list in the chain's order."""
         opens = [(rule.fn, self._opens_with(rule)) for rule in rules]
         anywhere = [fn for fn, chars in opens if chars is None]
         by_char = {
