@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it.renderer import RendererHTML
 from markdown_it.ruler import Ruler
 from markdown_it.rules_core.normalize import normalize as library_normalize
 
@@ -361,7 +362,17 @@ def as_the_libraries_run_them(renderer: MarkdownRenderer) -> MarkdownRenderer:
     """The renderer with markdown-it's and mdit-py-plugins' core rules put back as they come
     (docsite.markdown.library_rules runs some only where the page may need them), and the
     block and inline rules tried in markdown-it's way, each on every line and wherever text
-    stops (not by the character there: docsite.markdown.dispatch)."""
+    stops (not by the character there: docsite.markdown.dispatch), and markdown-it's own
+    renderer (docsite.markdown.html_renderer)."""
+    md = renderer.md
+    stock = RendererHTML(md)  # its rules as docsite added them, bound to it
+    stock.rules = {
+        name: rule.__func__.__get__(stock)
+        if getattr(rule, "__self__", None) is md.renderer
+        else rule
+        for name, rule in md.renderer.rules.items()
+    }
+    md.renderer = stock
     block_rules, inline_rules = Ruler(), Ruler()
     block_rules.__rules__ = renderer.md.block.ruler.__rules__
     inline_rules.__rules__ = renderer.md.inline.ruler.__rules__

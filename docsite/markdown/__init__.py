@@ -23,6 +23,7 @@ from docsite.markdown.context import RenderContext
 from docsite.markdown.dispatch import dispatch_plugin
 from docsite.markdown.guards import guards_plugin
 from docsite.markdown.headings import TocEntry, headings_plugin
+from docsite.markdown.html_renderer import HtmlRenderer
 from docsite.markdown.library_rules import library_rules_plugin
 from docsite.markdown.links import links_plugin, path_resolution
 from docsite.markdown.tables import tables_plugin
@@ -77,7 +78,7 @@ def link_resolution(site: SiteContent, key: str) -> tuple:
 def make_markdown(html: bool = True, hard_breaks: bool = False) -> MarkdownIt:
     """`html=False` escapes raw HTML in pages (docsite.yml: markdown: {html: false});
     `hard_breaks` makes each line break of a paragraph a <br> (Retype's lineBreaks: hard)."""
-    md = MarkdownIt("commonmark", {"html": html, "breaks": hard_breaks})
+    md = MarkdownIt("commonmark", {"html": html, "breaks": hard_breaks}, renderer_cls=HtmlRenderer)
     md.use(gfm_plugin)
     md.use(tables_plugin)
     md.use(guards_plugin)
