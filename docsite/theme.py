@@ -190,10 +190,19 @@ def template_environment(config: SiteConfig, compiled_dir: Path | None) -> jinja
     )
 
 
+# The templates a Theme renders as it is made (its chrome: `_render_chrome`, `_asset_rules`):
+# compiled first, so that a process compiling them aside has them ready when the build's
+# own process makes its theme, instead of the build compiling them too.
+CHROME_TEMPLATES = ("partials/header.html", "partials/footer.html", "partials/sidebar.html")
+
+
 def compile_templates(env: jinja2.Environment) -> None:
-    """Compile every template of the theme now (into the bytecode cache, when `env` has one);
-    a template that does not compile is left for the render that uses it to report."""
-    for name in env.list_templates(extensions=("html",)):
+    """Compile every template of the theme now (into the bytecode cache, when `env` has one),
+    the chrome's first; a template that does not compile is left for the render that uses
+    it to report."""
+    names = env.list_templates(extensions=("html",))
+    first = [name for name in CHROME_TEMPLATES if name in names]
+    for name in first + [name for name in names if name not in first]:
         with contextlib.suppress(jinja2.TemplateError):
             env.get_template(name)
 

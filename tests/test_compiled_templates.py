@@ -14,7 +14,12 @@ from conftest import write_files
 
 from docsite.build import BuildOptions, build_site
 from docsite.config import SiteConfig
-from docsite.theme import _CompiledTemplates, template_environment
+from docsite.theme import (
+    CHROME_TEMPLATES,
+    _CompiledTemplates,
+    compile_templates,
+    template_environment,
+)
 
 FOOTER = "templates/partials/footer.html"
 
@@ -95,3 +100,21 @@ def test_a_template_takes_the_globals_set_before_it_loads_under_its_own(tmp_path
     assert env.get_template("own.html", globals={"b": "own b"}).render() == "env a own b"
     assert env.get_template("env.html").render() == "env a env b"
     assert env.globals["b"] == "env b"  # the template's own stay its own
+
+
+def test_the_chrome_templates_are_compiled_first(tmp_path):
+    """A process compiling the templates aside has the theme's chrome ready first: the
+    build's own process renders it as it makes its theme, and compiles what is not there."""
+    loaded: list[str] = []
+
+    class Recording(jinja2.DictLoader):
+        def get_source(self, environment, template):
+            loaded.append(template)
+            return super().get_source(environment, template)
+
+    env = template_environment(SiteConfig(root=tmp_path), None)
+    names = ["404.html", "base.html", "page.html", *CHROME_TEMPLATES, "partials/toc.html"]
+    env.loader = Recording(dict.fromkeys(sorted(names), "x"))
+    compile_templates(env)
+    assert loaded[: len(CHROME_TEMPLATES)] == list(CHROME_TEMPLATES)
+    assert sorted(loaded) == sorted(names)  # and every other one after
