@@ -170,6 +170,8 @@ class UrlSetting(Str):
 
 def parsed_as_link(url: str) -> bool:
     """What markdown-it accepts, and what docsite refuses, so that it can be reported."""
+    if ":" not in url:
+        return True  # no scheme: markdown-it refuses only some schemes
     # Imported here: loading the config needs this module, a build with nothing to do does
     # not need markdown-it.
     from markdown_it.common.normalize_url import validateLink

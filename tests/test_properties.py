@@ -16,8 +16,9 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from markdown_it.common.normalize_url import normalizeLink, validateLink
 from markdown_it.renderer import RendererHTML
 from markdown_it.ruler import Ruler
 from markdown_it.rules_core.normalize import normalize as library_normalize
@@ -25,9 +26,10 @@ from markdown_it.rules_core.normalize import normalize as library_normalize
 from docsite.diagnostics import DiagnosticError, Report
 from docsite.frontmatter import PAGE_SCHEMA, PageSettings, parse_settings, split_frontmatter
 from docsite.markdown import MarkdownRenderer
-from docsite.markdown.library_rules import ONLY_WITH
+from docsite.markdown.library_rules import ONLY_WITH, normalize_link
 from docsite.pages import load_site
 from docsite.sources import discover
+from docsite.urls import parsed_as_link, refused_url
 
 SETTINGS = settings(
     max_examples=int(os.environ.get("DOCSITE_EXAMPLES", "200")),
@@ -358,6 +360,37 @@ def test_deeply_nested_and_unclosed_components(body):
     assert isinstance(html, str)
 
 
+# Link targets: what normalizing and checking them looks at (schemes, hosts, escapes,
+# characters percent-encoded or kept).
+URL_PIECES = st.text(st.sampled_from([*"aZ09/.#?=&+,;!*'()@$~_-:%[]\\ é<>\"`{}|^"]), max_size=12)
+
+
+@example("", "a:@")  # markdown-it drops an empty password
+@example("//", "@a")  # and an empty user name
+@SETTINGS
+@given(
+    st.lists(st.sampled_from(["", "//", "http:", "HTTP://", "mailto:", "a."]), max_size=2).map(
+        "".join
+    ),
+    URL_PIECES,
+)
+def test_link_targets_are_normalized_as_markdown_it_does(start, rest):
+    url = start + rest
+    assert normalize_link(url) == normalizeLink(url)
+
+
+@SETTINGS
+@given(
+    st.sampled_from(
+        ["", "javascript:", "JavaScript:", "data:image/png;", "data:", "file:", "vbscript:"]
+    ),
+    URL_PIECES,
+)
+def test_links_markdown_it_accepts_are_parsed_as_links(start, rest):
+    url = start + rest
+    assert parsed_as_link(url) == (validateLink(url) or refused_url(url, "") is not None)
+
+
 def as_the_libraries_run_them(renderer: MarkdownRenderer) -> MarkdownRenderer:
     """The renderer with markdown-it's and mdit-py-plugins' core rules put back as they come
     (docsite.markdown.library_rules runs some only where the page may need them), and the
@@ -377,6 +410,7 @@ def as_the_libraries_run_them(renderer: MarkdownRenderer) -> MarkdownRenderer:
     block_rules.__rules__ = renderer.md.block.ruler.__rules__
     inline_rules.__rules__ = renderer.md.inline.ruler.__rules__
     renderer.md.block.ruler, renderer.md.inline.ruler = block_rules, inline_rules
+    del md.normalizeLink  # the class's own again
     ruler = renderer.md.core.ruler
     ruler.at("normalize", library_normalize)
     for name in ONLY_WITH:
@@ -405,6 +439,8 @@ LIBRARY_FRAGMENTS = [
     *["Term\n: def", "Title\n===", "<p>", "    indented", "\t", "[ref]: /x", "~~~\nc\n~~~"],
     *["www.example.com", "a@b.org", "http://x.y", ":smile:", ":icon-rocket:", "%% c %%", "~~s~~"],
     *["\\*", "&copy;", "<b>", "<https://a.b>", "`c`", "*e*", "_e_", "![i](a.txt)", "{.c}"],
+    *["[l](a/b.md#c?d=1)", "[l](//h.x/p)", "[l](<a b.md>)", "[l](%41é)", "[l](a@b.md)"],
+    *["[l](HTTP://X.y/ä)", "[l](mailto:a@b.c)", "[l]: ../a.md 'T'", "[l]", "[l](a\\b)"],
 ]
 
 
