@@ -21,12 +21,14 @@ from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink, validateLink
 from markdown_it.renderer import RendererHTML
 from markdown_it.ruler import Ruler
+from markdown_it.rules_block.table import escapedSplit
 from markdown_it.rules_core.normalize import normalize as library_normalize
 
 from docsite.diagnostics import DiagnosticError, Report
 from docsite.frontmatter import PAGE_SCHEMA, PageSettings, parse_settings, split_frontmatter
 from docsite.markdown import MarkdownRenderer
 from docsite.markdown.library_rules import ONLY_WITH, normalize_link
+from docsite.markdown.tables import row_cells
 from docsite.pages import load_site
 from docsite.sources import discover
 from docsite.urls import parsed_as_link, refused_url
@@ -389,6 +391,12 @@ def test_link_targets_are_normalized_as_markdown_it_does(start, rest):
 def test_links_markdown_it_accepts_are_parsed_as_links(start, rest):
     url = start + rest
     assert parsed_as_link(url) == (validateLink(url) or refused_url(url, "") is not None)
+
+
+@SETTINGS
+@given(st.text(st.sampled_from([*"|\\a {}`"]), max_size=14))
+def test_table_rows_are_split_as_markdown_it_does(row):
+    assert row_cells(row) == escapedSplit(row)
 
 
 def as_the_libraries_run_them(renderer: MarkdownRenderer) -> MarkdownRenderer:

@@ -18,6 +18,8 @@ from docsite.markdown.components.blocks import context
 
 # The module, not the rule function that `markdown_it.rules_block` exports under its name.
 gfm_table = importlib.import_module("markdown_it.rules_block.table")
+# markdown-it's, which the table rule replaces while it runs (with `row_cells`).
+_escaped_split = gfm_table.escapedSplit
 # What a delimiter row under a table's header is made of.
 _DELIMITER_ROW = "|-: \t"
 
@@ -30,10 +32,9 @@ def _table_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     if not _may_open_table(state, start, end):
         return False
     found: list[Trailing] = []
-    original = gfm_table.escapedSplit
 
     def split(row: str) -> list[str]:
-        cells = original(row)
+        cells = row_cells(row)
         last = cells[-1].strip()
         if last.startswith("{") and (trailing := split_trailing(last)).source == last:
             found.append(trailing)
@@ -45,12 +46,18 @@ def _table_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     try:
         matched = gfm_table.table(state, start, end, silent)
     finally:
-        gfm_table.escapedSplit = original  # type: ignore[assignment]
+        gfm_table.escapedSplit = _escaped_split  # type: ignore[assignment]
     if matched and not silent and found and len(state.tokens) > first:
         table = state.tokens[first]
         for trailing in found:
             merge(table, checked(trailing, context(state), table))
     return matched
+
+
+def row_cells(row: str) -> list[str]:
+    """markdown-it's `escapedSplit` of a table row at its pipes but `\\|`: it walks the row
+    character by character, which a row without a backslash does not need."""
+    return row.split("|") if "\\" not in row else _escaped_split(row)
 
 
 def _may_open_table(state: StateBlock, start: int, end: int) -> bool:
