@@ -116,11 +116,13 @@ class PageBuilder:
         files: dict[str, tuple[str, tuple[int, int]]],
         live: bool = False,
         taken: frozenset[str] = frozenset(),
+        fresh: bool = False,
     ):
         """`files`: the build's input hashes, to check what a cached parse depended on.
         `taken`: paths where a page's Markdown copy is not written beside it (another file
         of the site may go there: `publish` writes it, and says so); `live`, where neither a
-        page nor its copy is written (a file of static/ or content/ is served there)."""
+        page nor its copy is written (a file of static/ or content/ is served there).
+        `fresh`: `staging` was made empty for this build (not a spare tree)."""
         self.site = site
         self.files = files
         self.theme = theme
@@ -132,6 +134,7 @@ class PageBuilder:
         # atomically, and a page with errors keeps its last good version.
         self.live = live
         self.taken = taken
+        self.fresh = fresh
         self.made_folders: set[str] = set()
         self._markdown: MarkdownRenderer | None = None
         self.asset_paths = frozenset(a.rel for a in site.assets)
@@ -294,8 +297,8 @@ class PageBuilder:
         outcome.html_digest = digest(data)
         outcome.indexed = indexed_html(html)
         outcome.search_digest = digest(outcome.indexed)
-        path = self.staging / outcome.output_path
-        folder = str(path.parent)
+        path = os.path.join(self.staging, outcome.output_path)
+        folder = os.path.dirname(path)
         if folder not in self.made_folders:  # one system call per folder, not per page
             make_folders(folder)
             self.made_folders.add(folder)
@@ -309,11 +312,18 @@ class PageBuilder:
             outcome.linked = True
         elif self.live:
             if outcome.output_path not in self.taken:  # else a file of the site's is served there
-                atomic_write(path, data)
+                atomic_write(Path(path), data)
         else:
-            clear_path(str(path))  # a spare tree's file may be the live site's: never write into it
-            path.write_bytes(data)
+            self._clear(path)
+            with open(path, "wb") as handle:
+                handle.write(data)
         outcome.output_stat = file_stat(path)
+
+    def _clear(self, path: str) -> None:
+        """Make way for a file: a spare tree's file may be the live site's (never write into
+        it). Staging made empty for this build has nothing in a page's way."""
+        if not self.fresh:
+            clear_path(path)
 
     def _write_copy(self, page: Page, outcome: PageOutcome) -> None:
         """The page's Markdown copy, written with the page, in the worker that has its body:
@@ -330,7 +340,7 @@ class PageBuilder:
         if self.live:
             atomic_write(Path(path), data)
         elif not link_same(self.previous_output, rel, data, path):
-            clear_path(path)  # a spare tree's file may be the live site's: never write into it
+            self._clear(path)
             with open(path, "wb") as handle:
                 handle.write(data)
         outcome.markdown_copy = True
@@ -355,7 +365,7 @@ def link_same(previous_output: Path | None, rel: str, data: bytes, path: str) ->
 
 
 def link_previous(
-    previous_output: Path | None, record: PageRecord, path: Path, made: set[str]
+    previous_output: Path | None, record: PageRecord, path: str, made: set[str]
 ) -> bool:
     """Reuse the previous build's file (a hard link: same bytes, never rewritten).
 
@@ -373,7 +383,7 @@ def link_previous(
         if folder not in made:
             make_folders(folder)
             made.add(folder)
-        clear_path(str(path))
+        clear_path(path)
         os.link(old, path)
     except OSError:
         return False

@@ -442,6 +442,7 @@ def _page_builder(ctx: BuildContext, files_at: frozenset[str]) -> PageBuilder:
         ctx.cache,
         ctx.files,
         taken=files_at.union(page.output_path for page in ctx.site.pages if pages_at),
+        fresh=not ctx.output.reused,
     )
 
 
