@@ -166,8 +166,8 @@ class NeedIndex:
         """The selectors that may match a page with these classes."""
         yield from self.classless
         by_class = self.by_class
-        for name in classes:
-            yield from by_class.get(name, ())
+        for name in by_class.keys() & classes:  # at once, not a lookup per class of the page
+            yield from by_class[name]
 
 
 @dataclass(frozen=True)
@@ -228,14 +228,16 @@ class AssetRules:
         """The `<link>`s, `<script>` and icon styles the page needs, as its head holds them;
         `root` starts the links; `asked`: icon classes the page's scripts may show; `parts`:
         what the page shows that is not in `page_html` yet."""
-        classes = page_classes(page_html).union(*(part.classes for part in parts))
+        own_classes = page_classes(page_html)
+        classes = own_classes.union(*(part.classes for part in parts))
         linked = [
             path
             for path, needs in zip(OWN_STYLESHEETS, self.stylesheets, strict=True)
             if matches(needs, page_html, classes, parts)
         ]
         tags = [f'<link rel="stylesheet" href="{root}{path}">' for path in linked]
-        own = sorted((page_icons(classes) | asked) - self.shared_icons)
+        shown = page_icons(own_classes).union(*(_part_icons(part.classes) for part in parts))
+        own = sorted((shown | asked) - self.shared_icons)
         if own:
             tags.append(f'<style class="page-icons">{icons.class_stylesheet(own)}</style>')
         if COMPONENTS_CSS in linked:
@@ -246,3 +248,9 @@ class AssetRules:
 def page_icons(classes: set[str]) -> set[str]:
     """The icon names (`i-<name>` classes) among a page's classes."""
     return {name[2:] for name in classes if name.startswith("i-") and _ICON_CLASS.match(name)}
+
+
+@functools.lru_cache(maxsize=256)
+def _part_icons(classes: frozenset[str]) -> frozenset[str]:
+    """`page_icons` of a part many pages show (a folder's sidebar): found once for them."""
+    return frozenset(page_icons(classes))
