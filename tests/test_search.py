@@ -1609,6 +1609,52 @@ def test_the_feeder_cuts_the_pages_into_runs_each_indexed_and_asked_for_on_its_o
         feeder.close()
 
 
+def test_the_feeder_merges_the_last_run_once_the_last_page_is_rendered(tmp_path, monkeypatch):
+    """`finish` has the last run's files made and merged at once (while the build writes its
+    cache), not when the index is read; each run is read once, and a page given after that
+    (none is, in a build) goes to a run of its own."""
+    from docsite.pathpatterns import PathFilter
+    from docsite.search import index_format
+    from docsite.search.indexing import IndexFeeder
+
+    class Runs:  # stands in for the merge of the runs
+        def add(self, files: dict[str, bytes], urls: list[str]) -> None:
+            merged.set()
+
+    monkeypatch.setattr(index_format, "IndexRuns", Runs)
+    write_files(tmp_path, {f"content/page-{n}.md": f"# Page {n}\n" for n in range(4)})
+    report = Report()
+    site = load_site(discover(tmp_path, "content", report), report)
+    pages = sorted(site.pages, key=lambda page: page.output_path)
+    read: list[RecordingSession] = []
+    merged = threading.Event()
+
+    class Session(RecordingSession):
+        def files(self, wanted=lambda path: True) -> dict[str, bytes]:
+            read.append(self)
+            return {}
+
+    sessions: list[Session] = []
+
+    def start(config: dict) -> Session:
+        sessions.append(Session())
+        return sessions[-1]
+
+    feeder = IndexFeeder(tmp_path / "site", True, PathFilter(), False, start)
+    feeder.expect(pages)
+    for page in pages[:-1]:
+        feeder.offer(page, page.output_path)
+    as_searched = [search.SearchPage(page.url, page.output_path, "") for page in pages]
+    feeder.finish(as_searched[:-1])
+    assert merged.wait(10), "the last run was not read when the last page was rendered"
+    assert read == sessions and len(sessions) == 1
+    feeder.read(as_searched)
+    feeder.close()
+    assert len(sessions) == 2 and read == sessions, "a run read twice, or a page in a read run"
+    assert sessions[1].urls == ["/" + pages[-1].url]
+    assert [session.asked for session in sessions] == [1, 1]
+
+
 def test_runs_are_cut_by_the_work_of_their_pages_not_by_their_number(monkeypatch):
     """A run takes half the work left: pages of one size make the runs they always made, a
     site of long pages gets its runs at fewer pages (so that two Pagefinds share a small

@@ -198,9 +198,9 @@ class IndexFeeder:
             self._waiting.clear()
 
     def _add(self, page: SearchPage, indexed: str | None = None) -> None:
-        if not self._sessions or len(self.fed) in self._starts:
-            if self._sessions:  # the run before is whole: Pagefind makes its files now
-                self._read_run()
+        # A run begins where `run_starts` says, and after a run read already (`finish`).
+        if len(self._read) == len(self._sessions) or len(self.fed) in self._starts:
+            self._read_run()  # the run before is whole: Pagefind makes its files now
             # Started with the run's first page: after the workers forked.
             self._sessions.append(self._start_session(pagefind_config(self.code)))
         self.fed[pagefind_url(page)] = None
@@ -213,7 +213,10 @@ class IndexFeeder:
             )
 
     def _read_run(self) -> None:
-        """Ask the last run's Pagefind for its files, and have them merged once they come."""
+        """Ask the last run's Pagefind for its files, and have them merged once they come
+        (once: nothing is done when every run is read already, or none began)."""
+        if len(self._read) == len(self._sessions):
+            return
         session = self._sessions[-1]
         session.ask_files()
         if self._reader is None:
@@ -227,10 +230,11 @@ class IndexFeeder:
         self._runs.add(session.files(_is_used), urls)
 
     def finish(self, pages: list[SearchPage]) -> None:
-        """The last page is rendered: give Pagefind those of `pages` it lacks and ask for
-        the last run's files now, so that it makes them while the build writes what follows."""
-        if self._give(pages) and self._sessions:
-            self._sessions[-1].ask_files()
+        """The last page is rendered: give Pagefind those of `pages` it lacks, and have the
+        last run's files made and merged now, while the build writes what follows (the
+        build's cache, most of all) rather than after."""
+        if self._give(pages):
+            self._read_run()
 
     def read(self, pages: list[SearchPage]) -> IndexRuns | None:
         """The index of `pages` (those not given yet are given now), its runs merged but
@@ -240,7 +244,7 @@ class IndexFeeder:
         if not self._give(pages) or not self._sessions:
             self.close()
             return None
-        self._read_run()
+        self._read_run()  # unless `finish` did
         try:
             for read in self._read:
                 read.result()
