@@ -314,11 +314,12 @@ def _write_site(
         # A first build copies its folders for the next one while Pagefind indexes, and
         # writes what the cache keeps of the pages meanwhile.
         ctx.output.start_spare()
-        ahead = ctx.cache.stage_pages(records, read.current)
+        aside = _core_to_spare(ctx.options, len(records)) and not ctx.options.keep_live
+        ahead = ctx.cache.stage_pages(records, read.current, aside)
         search = _index(ctx, searched, result, feeder, patcher)
     except BaseException:
         if ahead is not None:
-            ahead.staged.discard()
+            ctx.cache.discard_pages(ahead)
         raise
     finally:
         if feeder is not None:
@@ -345,7 +346,7 @@ def _write_site(
         with result.timed("writing"):
             _swap_in(ctx, state, ahead, search, result, kept)
     finally:
-        ahead.staged.discard()  # what was not committed: the build failed
+        ctx.cache.discard_pages(ahead)  # what was not committed: the build failed
     if ctx.options.keep_live:
         result.live = _live_state(ctx, files_at)
 
