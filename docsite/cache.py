@@ -537,10 +537,9 @@ class BuildCache:
         return written
 
     def _write_part(self, plan: _SplitPlan, number: int) -> tuple[str, Path | None]:
-        """A changed file of the plan, named by its contents, written beside its place
-        (None: a file of that name holds these bytes already: its name says so). Each is
-        named by its contents: put in place before the index that names them, they never
-        replace a file the last index names."""
+        """A changed file of the plan, named by its contents, and where it was written beside
+        its place (None: a file of that name holds these bytes already). Named so, files put
+        in place before the index that names them never replace a file the last index names."""
         with collector_paused():
             data = pickle.dumps(plan.parts[number], protocol=pickle.HIGHEST_PROTOCOL)
         name = f"{plan.split.prefix}-{number:02d}-{content_digest(data)}.pickle"
@@ -860,15 +859,7 @@ class _PartsAside:
         if self._process.is_alive():
             self._process.kill()
             self._process.join()
-        if answer is None:
-            return None
-        return [
-            {
-                number: (name, None if temporary is None else Path(temporary))
-                for number, (name, temporary) in parts.items()
-            }
-            for parts in answer
-        ]
+        return answer
 
 
 def _write_aside(sender: Connection, cache: BuildCache, plans: tuple[_SplitPlan, ...]) -> None:
@@ -876,16 +867,7 @@ def _write_aside(sender: Connection, cache: BuildCache, plans: tuple[_SplitPlan,
     paths sent back; on a failure, what it wrote is removed and nothing is sent."""
     staged = StagedCache()
     try:
-        written = [cache._write_parts(staged, plan) for plan in plans]
-        sender.send(
-            [
-                {
-                    number: (name, None if temporary is None else os.fspath(temporary))
-                    for number, (name, temporary) in parts.items()
-                }
-                for parts in written
-            ]
-        )
+        sender.send([cache._write_parts(staged, plan) for plan in plans])
     except BaseException:
         staged.discard()
         raise
