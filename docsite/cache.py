@@ -827,12 +827,13 @@ PAGES_ASIDE_SECONDS = 60.0
 
 class _PartsAside:
     """A forked process writing the changed files of some splits (`BuildCache._write_part`),
-    which sends back their names and temporary paths; nothing if it failed, after removing
-    what it wrote (the build then writes them itself)."""
+    which sends back their names and temporary paths; nothing if it failed (the build then
+    writes them itself), and what it wrote is removed, by it or, if it was killed, here."""
 
-    def __init__(self, process: BaseProcess, receiver: Connection):
+    def __init__(self, process: BaseProcess, receiver: Connection, folder: Path):
         self._process = process
         self._receiver = receiver
+        self._folder = folder
 
     @staticmethod
     def start(cache: BuildCache, plans: tuple[_SplitPlan, ...]) -> _PartsAside | None:
@@ -846,7 +847,7 @@ class _PartsAside:
         if process is None:
             receiver.close()
             return None
-        return _PartsAside(process, receiver)
+        return _PartsAside(process, receiver, cache.folder)
 
     def result(self) -> list[_Written] | None:
         """Each plan's files written, or None (the process failed, or took too long)."""
@@ -859,6 +860,10 @@ class _PartsAside:
         if self._process.is_alive():
             self._process.kill()
             self._process.join()
+        if answer is None:  # what it wrote before it was killed (`write_beside`'s names)
+            for leftover in self._folder.glob(f"*.tmp-{self._process.pid}"):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
         return answer
 
 
