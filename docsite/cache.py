@@ -29,7 +29,8 @@ from docsite.stamp import ENGINE_SUFFIXES, engine_files
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
-    from multiprocessing.process import BaseProcess
+
+    from docsite.forking import AsideAnswer
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
@@ -830,38 +831,22 @@ class _PartsAside:
     which sends back their names and temporary paths; nothing if it failed (the build then
     writes them itself), and what it wrote is removed, by it or, if it was killed, here."""
 
-    def __init__(self, process: BaseProcess, receiver: Connection, folder: Path):
-        self._process = process
-        self._receiver = receiver
+    def __init__(self, aside: AsideAnswer, folder: Path):
+        self._aside = aside
         self._folder = folder
 
     @staticmethod
     def start(cache: BuildCache, plans: tuple[_SplitPlan, ...]) -> _PartsAside | None:
-        import multiprocessing  # loaded by a build that renders only
+        from docsite.forking import ask_aside  # loaded by a build that renders only
 
-        from docsite.forking import start_aside
-
-        receiver, sender = multiprocessing.Pipe(duplex=False)
-        process = start_aside(_write_aside, (sender, cache, plans), "docsite-cache")
-        sender.close()
-        if process is None:
-            receiver.close()
-            return None
-        return _PartsAside(process, receiver, cache.folder)
+        aside = ask_aside(_write_aside, (cache, plans), "docsite-cache")
+        return _PartsAside(aside, cache.folder) if aside is not None else None
 
     def result(self) -> list[_Written] | None:
         """Each plan's files written, or None (the process failed, or took too long)."""
-        answer = None
-        with contextlib.suppress(EOFError, OSError):
-            if self._receiver.poll(PAGES_ASIDE_SECONDS):
-                answer = self._receiver.recv()
-        self._receiver.close()
-        self._process.join(timeout=PAGES_ASIDE_SECONDS)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join()
+        answer = self._aside.answer(PAGES_ASIDE_SECONDS)
         if answer is None:  # what it wrote before it was killed (`write_beside`'s names)
-            for leftover in self._folder.glob(f"*.tmp-{self._process.pid}"):
+            for leftover in self._folder.glob(f"*.tmp-{self._aside.process.pid}"):
                 with contextlib.suppress(OSError):
                     leftover.unlink()
         return answer

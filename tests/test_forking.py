@@ -6,10 +6,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from docsite.forking import start_aside
+from docsite.forking import ask_aside, start_aside
 
 
 def _write_pid(path: Path) -> None:
@@ -59,3 +60,33 @@ def test_without_fork_there_is_no_work_aside(monkeypatch, tmp_path: Path):
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     assert start_aside(_write_pid, (tmp_path / "pid",), "docsite-test") is None
     assert not (tmp_path / "pid").exists()
+
+
+def _answer(sender: Connection, value: object) -> None:
+    sender.send(value)
+
+
+def _silent(sender: Connection) -> None:
+    sender.close()
+
+
+def _stuck(sender: Connection) -> None:
+    time.sleep(60)
+
+
+def test_work_aside_sends_one_answer_taken_once():
+    aside = ask_aside(_answer, ({"pages": [1, 2]},), "docsite-test")
+    assert aside is not None
+    assert aside.answer(10) == {"pages": [1, 2]}
+    assert aside.answer(10) == {"pages": [1, 2]}  # kept: the process is gone
+    assert aside.process.exitcode == 0
+
+
+def test_work_aside_without_an_answer_gives_none_and_a_stuck_one_is_ended():
+    silent = ask_aside(_silent, (), "docsite-test")
+    assert silent is not None and silent.answer(10) is None
+    stuck = ask_aside(_stuck, (), "docsite-test")
+    assert stuck is not None
+    started = time.monotonic()
+    assert stuck.answer(0.2) is None
+    assert time.monotonic() - started < 30 and not stuck.process.is_alive()

@@ -13,20 +13,18 @@ the site does not read it."""
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from docsite.build.inputs import InputScan
 from docsite.cache import CACHE_VERSION, BuildCache, FileEntry, StagedCache, collector_paused
 from docsite.config import SiteConfig
 from docsite.diagnostics import Diagnostic, Report
-from docsite.forking import start_aside
+from docsite.forking import AsideAnswer, ask_aside
 from docsite.keys import content_input, load_facts, load_key, loaded_facts
 from docsite.nav import NavTree
 from docsite.navpatch import NavMemo, NavParams
@@ -120,10 +118,8 @@ class Keeping:
     rendering instead. The build puts the files in place with the rest of its cache
     (`stage`), or they are deleted (`close`)."""
 
-    def __init__(self, process: BaseProcess, receiver: Connection):
-        self._process = process
-        self._receiver = receiver
-        self._written: list[Path] | None = None  # the temporary files, once told
+    def __init__(self, aside: AsideAnswer):
+        self._aside = aside
         self._staged = False
 
     def stage(self, cache: BuildCache, staged: StagedCache) -> None:
@@ -144,17 +140,8 @@ class Keeping:
                     path.unlink()
 
     def _wait(self) -> list[Path]:
-        if self._written is None:
-            self._written = []
-            with contextlib.suppress(EOFError, OSError):
-                if self._receiver.poll(KEEPING_SECONDS):
-                    self._written = [Path(path) for path in self._receiver.recv()]
-            self._receiver.close()
-            self._process.join(timeout=KEEPING_SECONDS)
-            if self._process.is_alive():
-                self._process.kill()
-                self._process.join()
-        return self._written
+        """The temporary files written (none if the process failed)."""
+        return [Path(path) for path in self._aside.answer(KEEPING_SECONDS) or []]
 
 
 # How long a build waits for the process keeping its site (it takes a fraction of a second).
@@ -172,13 +159,8 @@ def keep_site(
     (`aside`), else here."""
     if not aside or pages < KEEP_ASIDE_PAGES:
         return pickled()
-    receiver, sender = multiprocessing.Pipe(duplex=False)
-    process = start_aside(_keep, (sender, cache, pickled), "docsite-keep")
-    sender.close()
-    if process is None:
-        receiver.close()
-        return pickled()
-    return Keeping(process, receiver)
+    keeping = ask_aside(_keep, (cache, pickled), "docsite-keep")
+    return Keeping(keeping) if keeping is not None else pickled()
 
 
 def _keep(sender: Connection, cache: BuildCache, pickled: Callable[[], SiteToKeep | None]) -> None:
