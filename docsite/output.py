@@ -38,21 +38,24 @@ class SpareLedger:
     which folder it is (the site this build replaced, by inode), the files that folder may
     hold (the placed files of the build that made it; None: not known), and, of the files
     this build placed, those that are not that folder's own (written anew, or linked from
-    elsewhere). Any other file this build placed is one file with the spare tree's."""
+    elsewhere). Any other file this build placed is one file with the spare tree's; every
+    one of them is, once the spare tree's files are relinked (`trees.relink_spare`) and the
+    marker beside it holds `token`."""
 
     folder: tuple[int, int]
     spare_files: frozenset[str] | None
     placed: frozenset[str]
     fresh: frozenset[str]
+    token: str = ""  # the relinked spare tree's marker (`relinked_marker`); "": none
 
     def __reduce__(self) -> tuple:
         """Pickled with the files placed as those of the spare tree, but those changed: the
         two sets of 15,000 names each at 5,000 pages differ by the few files an edit
         renames (the search index's), and the cache writes and reads the ledger each build."""
         if self.spare_files is None:
-            return (SpareLedger, (self.folder, None, self.placed, self.fresh))
+            return (SpareLedger, (self.folder, None, self.placed, self.fresh, self.token))
         added, removed = self.placed - self.spare_files, self.spare_files - self.placed
-        return (_ledger, (self.folder, self.spare_files, added, removed, self.fresh))
+        return (_ledger, (self.folder, self.spare_files, added, removed, self.fresh, self.token))
 
 
 def _ledger(
@@ -61,10 +64,28 @@ def _ledger(
     added: frozenset[str],
     removed: frozenset[str],
     fresh: frozenset[str],
+    token: str,
 ) -> SpareLedger:
     """A SpareLedger unpickled (`SpareLedger.__reduce__`)."""
     placed = (spare_files - removed) | added if added or removed else spare_files
-    return SpareLedger(folder, spare_files, placed, fresh)
+    return SpareLedger(folder, spare_files, placed, fresh, token)
+
+
+def relinked_marker(spare: Path) -> str:
+    """The file beside the spare tree that says its files were relinked, and for which
+    build's ledger (`trees.relink_spare`): hidden, as the staging folders are."""
+    return os.path.join(os.path.dirname(spare), f".{os.path.basename(spare)}.relinked")
+
+
+def _marker_token(path: str) -> str:
+    """The token a marker holds, and the marker gone (it is for one build); "" if none."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            token = file.read()
+        os.unlink(path)
+    except (OSError, ValueError):
+        return ""
+    return token
 
 
 @dataclass(frozen=True)
@@ -138,6 +159,8 @@ class OutputFolder:
         self.carried: set[str] = set()  # of those, the live site's own files (hard links)
         self._last = ledger  # the last build's, which made the live site
         self._trusted: SpareLedger | None = None  # the same, once staging is its spare tree
+        self._relinked = False  # every file of the trusted spare tree is the live site's
+        self._token = ""  # of this build's ledger, for its spare tree's marker
         self._looked = looked  # kept once staging is the folder looked at
         # Placed before staging was copied as the spare tree (None: it was not).
         self._cloned: frozenset[str] | None = None
@@ -169,6 +192,7 @@ class OutputFolder:
         _remove_stale(self.target)
         if self.staging.exists():
             remove_tree(self.staging, ignore_errors=False)
+        relinked = _marker_token(relinked_marker(self.spare)) if self.spare is not None else ""
         if self.spare is not None and self.spare.is_dir():
             try:
                 os.rename(self.spare, self.staging)
@@ -179,6 +203,7 @@ class OutputFolder:
             self.staging.mkdir()
         if self.reused and self._last is not None:
             self._trusted = self._last if folder_id(self.staging) == self._last.folder else None
+            self._relinked = self._trusted is not None and relinked == self._trusted.token != ""
         if self._looked is not None and (
             self._trusted is None or self._looked.folder != self._trusted.folder
         ):
@@ -202,7 +227,8 @@ class OutputFolder:
         last = self._last.placed if self._last is not None else None
         # The same set as the last build's, when it is: the cache then stores it once.
         placed = last if last == self.placed else frozenset(self.placed)
-        return SpareLedger(folder, last, placed, frozenset(self.placed - self.carried))
+        self._token = os.urandom(8).hex()
+        return SpareLedger(folder, last, placed, frozenset(self.placed - self.carried), self._token)
 
     def _complete_spare(self) -> frozenset[str]:
         """The copy of staging holds what staging held while it was made: the files placed
@@ -231,7 +257,9 @@ class OutputFolder:
         """Whether the last build's ledger says staging's file at `rel` is the live site's:
         the last build placed it as the spare tree's file (one inode with the live one)."""
         known = self._trusted
-        return known is not None and rel in known.placed and rel not in known.fresh
+        return (
+            known is not None and rel in known.placed and (self._relinked or rel not in known.fresh)
+        )
 
     def _holds_live(self, rel: str) -> bool:
         """Whether staging's file at `rel` is known to be the live site's (the ledger says
@@ -436,7 +464,12 @@ class OutputFolder:
             os.rename(old, self.spare)
         except OSError:  # another file system, say: no spare then
             return False
-        in_background("prune", self.spare)
+        if self._token:  # the next build may trust every file relinked, by this build's ledger
+            marker = relinked_marker(self.spare)
+            target = str(self.target)
+            in_background("relink", self.spare, target, marker, self._token, OUTPUT_MARKER)
+        else:
+            in_background("prune", self.spare)
         return True
 
     def _remove_unplaced(self) -> None:

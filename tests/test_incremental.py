@@ -838,14 +838,43 @@ def test_rebuilds_know_what_the_spare_tree_holds_from_the_last_build(tmp_path, m
     (root / "content/blog/first.md").unlink()  # its files go, though no walk finds them
     assert build_site(BuildOptions(root=root, out=out)).ok
     assert walks == []
-    # Compared: only the files the last build wrote (s0/p1's page, copy and search
-    # fragment), and files linked from elsewhere.
+    # Compared: none of the pages and copies, though the last build wrote s0/p1's anew (the
+    # spare tree's files were relinked to the live site's after it); only the search
+    # fragment it wrote under a new name, which the spare tree never held.
     staged = {os.path.relpath(path, out.parent).split(os.sep, 1)[1] for path in compared}
-    assert {rel for rel in staged if rel.endswith((".html", ".md"))} == {
-        "s0/p1/index.html",
-        "s0/p1.md",
-    }
+    assert {rel for rel in staged if rel.endswith((".html", ".md"))} == set()
     assert len([rel for rel in staged if rel.endswith(".pf_fragment")]) == 1
+    monkeypatch.undo()
+    assert tree(out) == clean_build(root, tmp_path / "clean")
+
+
+def test_the_edit_after_a_build_that_rendered_every_page_links_none_of_them_again(
+    tmp_path, monkeypatch
+):
+    """A build that rendered every page (the site's title changed) leaves a spare tree of
+    the old pages, which a process relinks to the new ones once the build is done: the next
+    edit keeps them as they are instead of linking each from the live site."""
+    root = tmp_path / "proj"
+    make_site(root)
+    out = root / "site"
+    assert build_site(BuildOptions(root=root, out=out)).ok
+    EDITS["config"](root)
+    again = build_site(BuildOptions(root=root, out=out))
+    assert again.ok and again.rendered == again.pages
+    wait_for_background()
+    linked: list[str] = []
+    real_link = docsite.output.OutputFolder.link_from
+
+    def link_from(self, source, rel):
+        linked.append(rel)
+        return real_link(self, source, rel)
+
+    monkeypatch.setattr(docsite.output.OutputFolder, "link_from", link_from)
+    edit(root / "content/s1/p3.md", "Text [next]", "More text. [next]")
+    assert build_site(BuildOptions(root=root, out=out)).rendered == 1
+    generated = ("404.html", "blog/index.html", "tags/")  # kept by publish, one by one
+    pages = [rel for rel in linked if rel.endswith((".html", ".md"))]
+    assert [rel for rel in pages if not rel.startswith(generated)] == []
     monkeypatch.undo()
     assert tree(out) == clean_build(root, tmp_path / "clean")
 

@@ -4,10 +4,12 @@ import pickle
 import shutil
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 import docsite.output
+from docsite import trees
 from docsite.output import FilesLooked, OutputClash, OutputFolder, SpareLedger, look_at_files
 
 
@@ -401,3 +403,35 @@ def test_a_ledger_pickled_is_the_same_ledger(spare_files, placed):
     )
     again = pickle.loads(pickle.dumps(ledger))
     assert again == ledger and type(again.placed) is frozenset
+
+
+@pytest.mark.parametrize("marker_token", ["ledger", "another build's", None])
+def test_a_relinked_spare_tree_is_trusted_by_its_own_ledgers_marker_alone(
+    tmp_path, monkeypatch, marker_token
+):
+    """After a build that wrote every page anew, a process relinks the site it replaced
+    (the spare tree) to the new pages: the next build keeps them without linking each, if
+    the marker holds the token of the ledger it starts from (not another build's, and not
+    when the process did not finish)."""
+    target, spare = tmp_path / "site", tmp_path / "spare"
+    with OutputFolder(target) as out:
+        out.write_text("p/index.html", "page")
+        out.commit()
+    with OutputFolder(target, spare) as out:
+        out.write_text("p/index.html", "page, written anew")
+        ledger = out.ledger()
+        out.commit()
+    trees.wait_for_background()
+    marker = Path(docsite.output.relinked_marker(spare))
+    assert marker.read_text() == ledger.token != ""
+    if marker_token is None:
+        marker.unlink()
+    elif marker_token != "ledger":
+        marker.write_text(marker_token)
+    linked = []
+    monkeypatch.setattr(OutputFolder, "link_from", lambda self, s, rel: linked.append(rel) or True)
+    live = os.stat(target / "p/index.html")
+    with OutputFolder(target, spare, ledger) as out:
+        assert out.carry("p/index.html", (live.st_size, live.st_mtime_ns))
+        assert linked == ([] if marker_token == "ledger" else ["p/index.html"])
+    assert not marker.exists()  # for one build only

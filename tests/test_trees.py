@@ -58,6 +58,43 @@ def test_pruning_keeps_the_folders_and_the_files_the_live_site_shares(tmp_path):
     assert (spare / "a/b/c").is_dir()
 
 
+def test_relinking_makes_every_file_of_the_spare_tree_the_live_sites_then_says_so(tmp_path):
+    """A file the live site shares stays; one it wrote anew is linked in its place, even
+    when the spare tree's is linked elsewhere too (one file, but not the live site's); one
+    it no longer has goes, and so does one it links from an input (a link would change
+    the input's ctime, which the no-change stamp signs) and its marker. The marker, written
+    last, holds the build's token."""
+    spare, live = _tree(tmp_path / "spare"), _tree(tmp_path / "live")
+    (live / "a/b/c/page.html").unlink()  # a page removed
+    os.unlink(live / "a/index.html")
+    os.link(spare / "a/index.html", live / "a/index.html")  # shared
+    os.link(spare / "top.txt", tmp_path / "elsewhere.txt")  # two links, neither the live one
+    (tmp_path / "image.png").write_text("an input")
+    os.link(tmp_path / "image.png", live / "image.png")
+    (spare / "image.png").write_text("the image as it was")
+    (live / ".docsite").write_text("marker")
+    (spare / ".docsite").write_text("the last marker")
+    input_times = (tmp_path / "image.png").stat().st_ctime_ns
+    marker = tmp_path / ".spare.relinked"
+    trees.in_background("relink", spare, str(live), str(marker), "token-1", ".docsite")
+    assert _until(marker.exists)
+    assert marker.read_text() == "token-1"
+    assert {
+        rel: (spare / rel).stat().st_ino == (live / rel).stat().st_ino
+        for rel in ("a/index.html", "top.txt")
+    } == {"a/index.html": True, "top.txt": True}
+    assert not (spare / "a/b/c/page.html").exists() and (spare / "a/b/c").is_dir()
+    assert (tmp_path / "elsewhere.txt").read_text() == "top.txt"  # left alone
+    assert not (spare / "image.png").exists() and not (spare / ".docsite").exists()
+    assert (tmp_path / "image.png").stat().st_ctime_ns == input_times
+
+
+def test_relinking_a_tree_taken_meanwhile_leaves_no_marker(tmp_path):
+    marker = tmp_path / ".spare.relinked"
+    trees.relink_spare(str(tmp_path / "gone"), str(_tree(tmp_path / "live")), str(marker), "t")
+    assert not marker.exists()
+
+
 def test_without_a_python_to_start_the_task_runs_here_and_now(tmp_path, monkeypatch):
     folder = _tree(tmp_path / "old")
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
