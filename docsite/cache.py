@@ -128,6 +128,12 @@ class PageRecord:
         return _not_pages(state["dependencies"])
 
 
+def link_targets(page_links: list[tuple[str, str, int, int]]) -> list[str]:
+    """The pages a page links to (`PageRecord.page_links`), in its links' order: asked of
+    every page of a rebuild whose site key changed (indexing each link, not unpacking it)."""
+    return [link[0] for link in page_links]
+
+
 def _not_pages(dependencies: dict[str, tuple]) -> dict[str, tuple]:
     return {key: value for key, value in dependencies.items() if ":" in key}
 

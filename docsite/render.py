@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from docsite.backlinks import Backlink
-from docsite.cache import BuildCache, PageRecord, digest, file_stat, markdown_record, stat_of
+from docsite.cache import (
+    BuildCache,
+    PageRecord,
+    digest,
+    file_stat,
+    link_targets,
+    markdown_record,
+    stat_of,
+)
 from docsite.diagnostics import Diagnostic
 from docsite.keys import content_input, dependencies_of, snapshot
 from docsite.labels import markdown_words
@@ -220,7 +228,7 @@ class PageBuilder:
         must be known before they are rendered. The parse goes with the links, for
         `parse_pages` to keep it for the render (`keep_ahead`)."""
         rendered, dependencies = self._rendered(self.site.by_source[job.rel], job, ahead=True)
-        targets = [target for target, *_ in rendered.page_links]
+        targets = link_targets(rendered.page_links)
         failed = any(d.severity.value == "error" for d in rendered.diagnostics)
         return ParsedLinks(
             job.rel,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from docsite.backlinks import any_backlinks, backlinks_by_page, reading_order
 from docsite.build.inputs import take_read_files
-from docsite.cache import BuildCache, CacheState, InputHasher
+from docsite.cache import BuildCache, CacheState, InputHasher, link_targets
 from docsite.checks import check_links_near
 from docsite.config import SiteConfig
 from docsite.diagnostics import Diagnostic, Severity
@@ -143,7 +143,7 @@ def _anchor_checks(live: LiveState, rendered: list[_Rerender]) -> list[Diagnosti
 def _targets(live: LiveState, page: Page) -> frozenset[str]:
     """The pages this page's recorded links go to."""
     record = live.state.pages.get(page.source.rel)
-    return frozenset(target for target, *_ in record.page_links) if record else frozenset()
+    return frozenset(link_targets(record.page_links)) if record else frozenset()
 
 
 def _backlinks_changed(live: LiveState) -> list[PageJob]:
@@ -152,7 +152,7 @@ def _backlinks_changed(live: LiveState) -> list[PageJob]:
     if not any_backlinks(live.site, backlinks):
         return []
     records = live.state.pages
-    links = {rel: [target for target, *_ in r.page_links] for rel, r in records.items()}
+    links = {rel: link_targets(r.page_links) for rel, r in records.items()}
     found = backlinks_by_page(live.site, links, backlinks, reading_order(live.site, live.nav))
     return [
         PageJob(rel, record.markdown_key, True, found.get(rel, ()))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from docsite.backlinks import Backlink, any_backlinks, backlinks_by_page, reading_order
 from docsite.build.inputs import project_file_entry, settle
-from docsite.cache import FileEntry, InputHasher, PageRecord
+from docsite.cache import FileEntry, InputHasher, PageRecord, link_targets
 from docsite.config import SiteConfig
 from docsite.context import BuildContext
 from docsite.keys import (
@@ -136,7 +136,7 @@ def _backlinks(
     for survey in surveys:
         rel = survey.page.source.rel
         if rel not in links and survey.record is not None:
-            links[rel] = [target for target, *_ in survey.record.page_links]
+            links[rel] = link_targets(survey.record.page_links)
     order = reading_order(ctx.site, ctx.nav)
     return backlinks_by_page(ctx.site, links, ctx.config.backlinks, order), set(found)
 
@@ -148,7 +148,7 @@ def _links_as_recorded(surveys: list[_Survey], found: dict[str, list[str]]) -> b
         if record is None:
             return False
         links = found.get(survey.page.source.rel)
-        if links is not None and links != [target for target, *_ in record.page_links]:
+        if links is not None and links != link_targets(record.page_links):
             return False
     return True
 

@@ -18,7 +18,7 @@ from docsite.build.files import files_may_take
 from docsite.build.live import LiveState
 from docsite.build.prepare import make_chrome
 from docsite.build.scanning import not_content, path_rules
-from docsite.cache import CacheState
+from docsite.cache import CacheState, link_targets
 from docsite.config import BlogConfig, SiteConfig, load_config
 from docsite.context import BuildOptions
 from docsite.diagnostics import Report, Severity
@@ -88,7 +88,7 @@ class PreviewMemory:
     ) -> tuple[CacheState, dict[str, list[str]], dict[str, set[str]]]:
         if self._links is None or self._links[0] is not live.state:
             records = live.state.pages.items()
-            links = {rel: [t for t, *_ in r.page_links] for rel, r in records}
+            links = {rel: link_targets(r.page_links) for rel, r in records}
             linked_from: dict[str, set[str]] = {}
             for rel, targets in links.items():
                 for target in targets:
@@ -231,7 +231,7 @@ def preview_pages(
         first[rel], outcome = builder.render_html(_job(site, rel, reuse_markdown, guessed))
         if any(d.severity is Severity.ERROR for d in outcome.diagnostics):
             return []
-        fresh[rel] = [target for target, *_ in outcome.page_links]
+        fresh[rel] = link_targets(outcome.page_links)
     backlinks = _backlinks(wanted, fresh, *context)
     previews: list[PagePreview] = []
     # A file of static/ or content/ published at a page's path wins: no page to preview there.
