@@ -99,7 +99,7 @@ def _relink(entry: os.DirEntry[str], live: str, linked: bool) -> None:
     own = entry.stat(follow_symlinks=False)
     try:
         found = os.lstat(live)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # gone, or a file where its folder was
         found = None
     if found is not None and (found.st_ino, found.st_dev) == (own.st_ino, own.st_dev):
         return

@@ -89,6 +89,16 @@ def test_relinking_makes_every_file_of_the_spare_tree_the_live_sites_then_says_s
     assert (tmp_path / "image.png").stat().st_ctime_ns == input_times
 
 
+def test_relinking_goes_on_past_a_folder_the_live_site_has_a_file_in_place_of(tmp_path):
+    spare, live = _tree(tmp_path / "spare"), tmp_path / "live"
+    live.mkdir()
+    (live / "a").write_text("a page where a folder was")
+    marker = tmp_path / ".spare.relinked"
+    trees.relink_spare(str(spare), str(live), str(marker), "t")
+    assert marker.read_text() == "t"
+    assert not (spare / "a/index.html").exists() and not (spare / "a/b/c/page.html").exists()
+
+
 def test_relinking_a_tree_taken_meanwhile_leaves_no_marker(tmp_path):
     marker = tmp_path / ".spare.relinked"
     trees.relink_spare(str(tmp_path / "gone"), str(_tree(tmp_path / "live")), str(marker), "t")
