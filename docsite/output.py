@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from docsite.trees import in_background, remove_tree
+from docsite.trees import in_background, remove_tree, tree_entries
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -255,7 +255,8 @@ class OutputFolder:
 
     def _staged_as_live(self, rel: str) -> bool:
         """Whether the last build's ledger says staging's file at `rel` is the live site's:
-        the last build placed it as the spare tree's file (one inode with the live one)."""
+        the last build placed it as the spare tree's file (one inode with the live one), or
+        placed it at all once the spare tree was relinked (`_relinked`)."""
         known = self._trusted
         return (
             known is not None and rel in known.placed and (self._relinked or rel not in known.fresh)
@@ -537,18 +538,12 @@ def _clone_tree(source: Path, target: Path) -> None:
     partial = target.with_name(f"{target.name}.partial-{os.getpid()}")
     try:
         os.makedirs(partial)
-        pending = [""]
-        while pending:
-            rel_dir = pending.pop()
-            with os.scandir(os.path.join(source, rel_dir)) as entries:
-                for entry in entries:
-                    rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-                    if entry.is_dir(follow_symlinks=False):
-                        os.mkdir(os.path.join(partial, rel))
-                        pending.append(rel)
-                    else:
-                        with contextlib.suppress(FileNotFoundError):
-                            os.link(entry.path, os.path.join(partial, rel))
+        for rel, entry in tree_entries(source):
+            if entry.is_dir(follow_symlinks=False):
+                os.mkdir(os.path.join(partial, rel))
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    os.link(entry.path, os.path.join(partial, rel))
         os.rename(partial, target)
     except OSError:
         remove_tree(partial)

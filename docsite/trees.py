@@ -11,7 +11,7 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -46,20 +46,31 @@ def _remove(remove: Callable[[str], None], path: str, ignore_errors: bool) -> No
             raise
 
 
+def tree_entries(folder: str | os.PathLike[str]) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every entry below `folder` with its path from it ('a/b.html'), a folder before what
+    it holds, without recursion; symlinks are not followed. A folder that cannot be read
+    raises, once the entries before it are given."""
+    pending = [""]
+    while pending:
+        rel_dir = pending.pop()
+        with os.scandir(os.path.join(folder, rel_dir)) as entries:
+            for entry in entries:
+                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                yield rel, entry
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(rel)
+
+
 def prune_spare(folder: str | os.PathLike[str]) -> None:
     """Delete the spare tree's files that are not the live site's (one link only): the
     next build would replace them anyway, and after a build that changed every page they
     are a whole old copy of the site in the cache. Its folders stay: they are what the
     next build saves making. Anything that fails here costs the next build a rewrite."""
-    pending = [os.fspath(folder)]
     with contextlib.suppress(OSError):
-        while pending:
-            with os.scandir(pending.pop()) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append(entry.path)
-                    elif entry.stat(follow_symlinks=False).st_nlink == 1:
-                        os.unlink(entry.path)
+        for _, entry in tree_entries(folder):
+            is_file = not entry.is_dir(follow_symlinks=False)
+            if is_file and entry.stat(follow_symlinks=False).st_nlink == 1:
+                os.unlink(entry.path)
 
 
 def relink_spare(folder: str, live: str, marker: str, token: str, unlinked: str = "") -> None:
@@ -75,17 +86,10 @@ def relink_spare(folder: str, live: str, marker: str, token: str, unlinked: str 
     Only the files the build wrote (one link) are linked: a link changes a file's ctime,
     and the no-change stamp signs the inputs the site links to (an image of content/) and
     the site's marker (`unlinked`, its path) by theirs. Those are deleted instead."""
-    pending = [""]
     try:
-        while pending:
-            rel_dir = pending.pop()
-            with os.scandir(os.path.join(folder, rel_dir)) as entries:
-                for entry in entries:
-                    rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append(rel)
-                    else:
-                        _relink(entry, f"{live}/{rel}", rel != unlinked)
+        for rel, entry in tree_entries(folder):
+            if not entry.is_dir(follow_symlinks=False):
+                _relink(entry, f"{live}/{rel}", rel != unlinked)
         with open(marker + ".tmp", "w", encoding="utf-8") as file:
             file.write(token)
         os.replace(marker + ".tmp", marker)

@@ -36,6 +36,27 @@ def _state(pid: int) -> str | None:
         return None
 
 
+def test_a_trees_entries_come_with_their_paths_each_folder_before_what_it_holds(tmp_path):
+    folder = _tree(tmp_path / "tree")
+    (folder / "link").symlink_to(folder / "a")  # not followed
+    given = [rel for rel, _ in trees.tree_entries(folder)]
+    assert sorted(given) == [
+        "a",
+        "a/b",
+        "a/b/c",
+        "a/b/c/page.html",
+        "a/index.html",
+        "link",
+        "top.txt",
+    ]
+    assert (
+        given.index("a")
+        < given.index("a/b")
+        < given.index("a/b/c")
+        < given.index("a/b/c/page.html")
+    )
+
+
 def test_a_tree_is_removed_by_a_process_of_its_own_from_any_folder(tmp_path, monkeypatch):
     """The process finds docsite wherever the build runs and whatever its environment."""
     folder = _tree(tmp_path / "old")
