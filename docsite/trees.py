@@ -1,5 +1,6 @@
-"""Deleting folder trees: here, or in a Python process of its own that the build does not
-wait for (the site a swap replaced, the spare tree's files no longer shared, or relinked).
+"""Deleting folder trees, and relinking the spare tree: here, or in a Python process of its
+own that the build does not wait for (the site a swap replaced; the spare tree's files no
+longer shared, deleted, or made the live site's again).
 
 That process is spawned, not forked: spawning takes 1-5 ms of a one-page rebuild at 5,000
 pages, where forking the build and waiting for the fork to fork again (so that no zombie is
