@@ -81,16 +81,21 @@ def relink_spare(folder: str, live: str, marker: str, token: str, unlinked: str 
     build's `SpareLedger.token`): the next build may take every file of the tree as the
     live site's, not only those its ledger names, and keeps the pages a build that rendered
     them all wrote without linking each (10,000 links, 200 ms of an edit at 5,000 pages).
-    A step that fails (the next build took the tree meanwhile) leaves no marker, and the
-    next build links those files itself.
+    A step that fails (the next build took the tree meanwhile) leaves no marker, nor does a
+    tree that is another folder once the walk is done (one a later build left there), and
+    the next build links those files itself.
 
     Only the files the build wrote (one link) are linked: a link changes a file's ctime,
     and the no-change stamp signs the inputs the site links to (an image of content/) and
     the site's marker (`unlinked`, its path) by theirs. Those are deleted instead."""
     try:
+        walked = os.stat(folder)
         for rel, entry in tree_entries(folder):
             if not entry.is_dir(follow_symlinks=False):
                 _relink(entry, f"{live}/{rel}", rel != unlinked)
+        now = os.stat(folder)
+        if (now.st_ino, now.st_dev) != (walked.st_ino, walked.st_dev):
+            return
         with open(marker + ".tmp", "w", encoding="utf-8") as file:
             file.write(token)
         os.replace(marker + ".tmp", marker)

@@ -120,6 +120,22 @@ def test_relinking_goes_on_past_a_folder_the_live_site_has_a_file_in_place_of(tm
     assert not (spare / "a/index.html").exists() and not (spare / "a/b/c/page.html").exists()
 
 
+def test_relinking_a_tree_replaced_meanwhile_leaves_no_marker(tmp_path, monkeypatch):
+    """The next build took the tree while it was walked, and a later one left another."""
+    spare, live = _tree(tmp_path / "spare"), _tree(tmp_path / "live")
+    walk = trees.tree_entries
+
+    def replaced(folder):
+        yield from walk(folder)
+        os.rename(spare, tmp_path / "taken")
+        spare.mkdir()
+
+    monkeypatch.setattr(trees, "tree_entries", replaced)
+    marker = tmp_path / ".spare.relinked"
+    trees.relink_spare(str(spare), str(live), str(marker), "t")
+    assert not marker.exists()
+
+
 def test_relinking_a_tree_taken_meanwhile_leaves_no_marker(tmp_path):
     marker = tmp_path / ".spare.relinked"
     trees.relink_spare(str(tmp_path / "gone"), str(_tree(tmp_path / "live")), str(marker), "t")
