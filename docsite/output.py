@@ -270,10 +270,14 @@ class OutputFolder:
         if not self._staged_as_live(rel):
             return False
         folder, _, name = rel.rpartition("/")
+        return name in self._files_of(folder)
+
+    def _files_of(self, folder: str) -> frozenset[str]:
+        """The regular files of staging's `folder`, as listed the first time it is asked."""
         files = self._listed.get(folder)
         if files is None:
             files = self._listed[folder] = _regular_files(self._staging_prefix + folder)
-        return name in files
+        return files
 
     def list_ahead(self, folders: Iterable[str]) -> None:
         """List these folders of staging now, for `_holds_live` to ask of their files later:
@@ -281,8 +285,7 @@ class OutputFolder:
         if self._trusted is None:
             return  # nothing is taken as there without the last build's ledger
         for folder in folders:
-            if folder not in self._listed:
-                self._listed[folder] = _regular_files(self._staging_prefix + folder)
+            self._files_of(folder)
 
     def relist(self) -> None:
         """Forget the folders as listed: processes of this build (the render's workers)

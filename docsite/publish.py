@@ -67,15 +67,15 @@ def publish(
     site, theme, config, report = ctx.site, ctx.theme, ctx.config, ctx.report
     writer = _Writer(ctx.output, ctx.previous_output, report)
     static_before = _static_before(ctx)
-    copied = [
-        (page, page.markdown_path)
-        for page in site.pages
-        if page.source.rel not in copies and page.has_markdown_copy
-    ]
-    # A copy is kept unless the last build had a file of static/ there (not a copy to keep).
-    unchanged = [
-        path for page, path in copied if page.source.rel in reused and not static_before(path)
-    ]
+    copied, unchanged = [], []
+    for page in site.pages:
+        if page.source.rel in copies or not page.has_markdown_copy:
+            continue
+        path = page.markdown_path
+        copied.append((page, path))
+        # Kept unless the last build had a file of static/ there (not a copy to keep).
+        if page.source.rel in reused and not static_before(path):
+            unchanged.append(path)
     kept = writer.keep_all(unchanged)
     for page, path in copied:
         if path in kept:

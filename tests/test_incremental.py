@@ -737,6 +737,24 @@ def test_warnings_of_pages_not_read_again_are_said_again(tmp_path, monkeypatch):
     assert read == ["content/s0/p2.md"]
 
 
+def test_warnings_of_pages_reused_unchanged_are_said_again(tmp_path):
+    """A page's render warnings are kept in its record: an edit of another page, which
+    reuses it as it was, says them again at the same place."""
+    root = tmp_path / "proj"
+    make_site(root, sections=1, pages=3)
+    edit(root / "content/s0/p1.md", "Text [next]", "See :icon-nosuchicon:. Text [next]")
+    out = root / "site"
+
+    def warnings(result) -> list[str]:
+        return [w.format() for w in result.report.warnings if "nosuchicon" in w.format()]
+
+    first = warnings(build_site(BuildOptions(root=root, out=out)))
+    assert len(first) == 1 and first[0].startswith("content/s0/p1.md:")
+    edit(root / "content/s0/p2.md", "Text [next]", "More text. [next]")
+    again = build_site(BuildOptions(root=root, out=out))
+    assert again.rendered == 1 and warnings(again) == first
+
+
 def test_a_build_with_nothing_to_do_says_the_configs_warnings_once(tmp_path):
     """The config's warnings are said as it is read, and the last build's messages (which
     hold them) are said again when nothing changed: the build said them twice."""

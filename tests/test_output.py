@@ -4,6 +4,7 @@ import pickle
 import shutil
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -341,6 +342,41 @@ def test_files_looked_at_before_the_build_stand_for_a_look_at_each(
     # b was edited (neither tree's is as written); d is linked from the live site instead.
     assert carried == [True, False, True, True]
     assert looks == (["c.html", "d.html"] if same_folder else [f"{n}.html" for n in names])
+
+
+def test_carry_keeps_only_the_spare_trees_files_the_ledger_vouches_for(tmp_path, monkeypatch):
+    """`carry` keeps a file of the spare tree that the last build placed as the spare tree's
+    and that is as written without a link; any other is
+    looked at in the live site, and linked from there if that one is as written: one this
+    build placed already (with the size and mtime of the live one) is not kept, and neither
+    is one edited since; one the ledger does not name, one gone from the spare tree, and
+    one the last build wrote anew are linked."""
+    names = ("a", "b", "c", "d", "e", "f")
+    target, spare, ledger, expected = _site_with_a_spare_tree(tmp_path, names)
+    with (target / "docs/b.html").open("r+b") as handle:  # in place: the spare tree's too
+        handle.write(b"B")
+    os.unlink(spare / "docs/e.html")
+    ledger = replace(
+        ledger, placed=ledger.placed - {"docs/d.html"}, fresh=frozenset({"docs/f.html"})
+    )
+    linked: list[str] = []
+    link_from = OutputFolder.link_from
+    monkeypatch.setattr(
+        OutputFolder,
+        "link_from",
+        lambda self, s, rel: linked.append(rel) or link_from(self, s, rel),
+    )
+    with OutputFolder(target, spare, ledger) as out:
+        out.write_text("docs/c.html", "c")  # this build's own, though it looks the same
+        os.utime(out.staging / "docs/c.html", ns=(expected["c"][1], expected["c"][1]))
+        files = [(f"docs/{name}.html", expected[name]) for name in names]
+        carried = [out.carry(rel, expected) for rel, expected in files]
+        assert carried == [True, False, False, True, True, True]
+        assert linked == ["docs/c.html", "docs/d.html", "docs/e.html", "docs/f.html"]
+        assert out.carried == {"docs/a.html", "docs/d.html", "docs/e.html", "docs/f.html"}
+        out.commit()
+    site = {path.stem: path.read_text() for path in (target / "docs").iterdir()}
+    assert site == {"a": "a", "c": "c", "d": "d", "e": "e", "f": "f"}  # b: rendered again
 
 
 def test_a_folder_replaced_while_its_files_were_looked_at_gives_no_look(tmp_path, monkeypatch):

@@ -46,7 +46,6 @@ class _Survey:
 
     page: Page
     record: PageRecord | None
-    fast: bool  # its file and dependencies are as they were, and so is the site
     markdown_key: str = ""
     dependencies: dict[str, tuple] = field(default_factory=dict)
     markdown_valid: bool = False  # its cached parse may be used
@@ -63,7 +62,7 @@ class _Survey:
             self.markdown_valid = True
 
     def known(self, shared: SharedKeys, values: DependencyValues) -> _Survey:
-        """With its Markdown key and dependencies worked out (the fast path skips them)."""
+        """With its Markdown key and dependencies worked out, unless known (`as_recorded`)."""
         if not self.markdown_key:
             record = self.record
             self.markdown_key = key_of(markdown_inputs(self.page, shared))
@@ -83,25 +82,34 @@ ParseLinks = Callable[[list[PageJob]], dict[str, list[str]]]
 def plan_pages(ctx: BuildContext, shared: SharedKeys, parse: ParseLinks) -> PagePlan:
     """Reuse every page whose inputs are unchanged (linking its file into staging); plan a
     render job for each of the others. When pages list their backlinks, the pages whose
-    links are unknown are parsed first (`parse`), since a page's list depends on the others."""
+    links are unknown are parsed first (`parse`), since a page's list depends on the others.
+    With the site key the same, the pages as they were are found in one pass
+    (`_unchanged_pages`): only the others are surveyed one by one."""
     same_site = shared.site == ctx.previous.site_key
     same_structure = shared.structure == ctx.previous.structure_key
     values = _values(ctx)
+    unchanged = _unchanged_pages(ctx, values) if same_site else {}
     surveys = []
     records = ctx.previous.pages
     for page in ctx.site.pages:
-        record = records.get(page.source.rel)
-        fast = same_site and record is not None and _unchanged(ctx, page, record, values)
-        survey = _Survey(page, record, fast)
-        if not fast and same_structure and record is not None:
+        if page.source.rel in unchanged:
+            continue
+        survey = _Survey(page, records.get(page.source.rel))
+        if same_structure and survey.record is not None:
             survey.as_recorded(ctx, values)
-        surveys.append(survey if fast else survey.known(shared, values))
-    backlinks, parsed = _backlinks(ctx, surveys, parse, same_site)
+        surveys.append(survey.known(shared, values))
+    backlinks, parsed = _backlinks(ctx, surveys, unchanged, parse, same_site)
     values = _values(ctx)  # the parse may have added the files pages read to the inputs
+    surveyed = {survey.page.source.rel: survey for survey in surveys}
     plan = PagePlan()
-    for survey in surveys:
-        rel = survey.page.source.rel
+    for page in ctx.site.pages:
+        rel = page.source.rel
+        record = unchanged.get(rel)
         listed = backlinks.get(rel, ()) if backlinks is not None else None
+        if record is not None and (listed is None or record.backlinks == listed):
+            _reuse(ctx, plan, page, record)  # nothing it shows changed: no keys to work out
+            continue
+        survey = surveyed.get(rel) or _Survey(page, record)
         _decide(ctx, plan, shared, values, survey, listed, rel in parsed)
     return plan
 
@@ -114,20 +122,24 @@ def _values(ctx: BuildContext) -> DependencyValues:
 
 
 def _backlinks(
-    ctx: BuildContext, surveys: list[_Survey], parse: ParseLinks, same_site: bool
+    ctx: BuildContext,
+    surveys: list[_Survey],
+    unchanged: dict[str, PageRecord],
+    parse: ParseLinks,
+    same_site: bool,
 ) -> tuple[dict[str, tuple[Backlink, ...]] | None, set[str]]:
     """Every page's backlinks, and the pages parsed to find them: the others' links are
-    those of their last build, whose parse is still valid. When the site key is the same
-    (it holds every title, URL, setting and the order the lists show) and so is every
-    page's list of links, each page's backlinks are its record's: None says so, and a
-    page reused unchanged never reads them (the cache unpickles a record's backlinks when
-    they are first read: cache.SELDOM_READ)."""
+    those of their last build, whose parse is still valid (the `unchanged` pages' too,
+    which are not surveyed). When the site key is the same (it holds every title, URL,
+    setting and the order the lists show) and so is every page's list of links, each page's
+    backlinks are its record's: None says so, and a page reused unchanged never reads them
+    (the cache unpickles a record's backlinks when they are first read: cache.SELDOM_READ)."""
     if not any_backlinks(ctx.site, ctx.config.backlinks):
         return {}, set()
     jobs = [
         PageJob(s.page.source.rel, s.markdown_key, False)
         for s in surveys
-        if not s.fast and not s.markdown_valid and not s.page.settings.redirect
+        if not s.markdown_valid and not s.page.settings.redirect
     ]
     found = parse(jobs) if jobs else {}
     if same_site and _links_as_recorded(surveys, found):
@@ -137,12 +149,15 @@ def _backlinks(
         rel = survey.page.source.rel
         if rel not in links and survey.record is not None:
             links[rel] = link_targets(survey.record.page_links)
+    for rel, record in unchanged.items():
+        links.setdefault(rel, link_targets(record.page_links))
     order = reading_order(ctx.site, ctx.nav)
     return backlinks_by_page(ctx.site, links, ctx.config.backlinks, order), set(found)
 
 
 def _links_as_recorded(surveys: list[_Survey], found: dict[str, list[str]]) -> bool:
-    """Whether every page has a record, and the pages parsed link where their records say."""
+    """Whether every page surveyed has a record (those not surveyed were found unchanged by
+    their records), and the pages parsed link where their records say."""
     for survey in surveys:
         record = survey.record
         if record is None:
@@ -166,9 +181,6 @@ def _decide(
     `backlinks`: None when they are its record's."""
     page, record = survey.page, survey.record
     rel = page.source.rel
-    if survey.fast and record is not None and (backlinks is None or record.backlinks == backlinks):
-        _reuse(ctx, plan, page, record)  # nothing it shows changed: no keys to work out
-        return
     if backlinks is None:  # its record's: every page has one then
         backlinks = record.backlinks if record is not None else ()
     survey.known(shared, values)
@@ -193,9 +205,21 @@ def _decide(
     plan.why[rel] = _why_rendered(page, record, ctx, survey, backlinks, new_key)
 
 
-def _unchanged(ctx: BuildContext, page: Page, record: PageRecord, values: DependencyValues) -> bool:
-    """The fast path: the site key is the same, and so are the page's file and dependencies."""
-    return _as_read(ctx, page, record, values, same_site=True) and _link(ctx, page, record)
+def _unchanged_pages(ctx: BuildContext, values: DependencyValues) -> dict[str, PageRecord]:
+    """The fast path, the site key being the same: the pages whose file and dependencies are
+    as their records say (`_as_read`), with their files of the live site kept (`_link`).
+    Their records, by page: the plan surveys only the others."""
+    records = ctx.previous.pages
+    unchanged = {}
+    for page in ctx.site.pages:
+        record = records.get(page.source.rel)
+        if (
+            record is not None
+            and _as_read(ctx, page, record, values, same_site=True)
+            and _link(ctx, page, record)
+        ):
+            unchanged[page.source.rel] = record
+    return unchanged
 
 
 def _as_read(
