@@ -720,39 +720,37 @@ def test_a_rebuild_reads_only_the_pages_whose_files_changed(tmp_path, monkeypatc
     assert tree(out) == clean_build(root, tmp_path / "clean")
 
 
-def test_warnings_of_pages_not_read_again_are_said_again(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            "order: 1",
+            "order: 1\nlable: Typo",
+            "content/s0/p1.md:3:1: warning: unknown frontmatter key",
+        ),
+        ("Text [next]", "See :icon-nosuchicon:.", "content/s0/p1.md:9:5: warning: unknown icon"),
+    ],
+    ids=["settings", "render"],
+)
+def test_warnings_of_pages_not_read_again_are_said_again(tmp_path, monkeypatch, old, new, said):
+    """A page's warnings are kept: those of its settings with the site as loaded, those of
+    its render in its record. An edit of another page, which reuses the page as it was
+    without reading it, says them again at the same place."""
     root = tmp_path / "proj"
     make_site(root, sections=1, pages=3)
-    edit(root / "content/s0/p1.md", "order: 1", "order: 1\nlable: Typo")
+    edit(root / "content/s0/p1.md", old, new)
     out = root / "site"
 
     def warnings(result) -> list[str]:
-        return [w.format() for w in result.report.warnings if "lable" in w.format()]
+        return [w.format() for w in result.report.warnings if w.format().startswith(said)]
 
     first = warnings(build_site(BuildOptions(root=root, out=out)))
-    assert first and first[0].startswith("content/s0/p1.md:3:")
+    assert len(first) == 1
     read = count_page_reads(monkeypatch)
-    edit(root / "content/s0/p2.md", "Text [next]", "More text. [next]")
-    assert warnings(build_site(BuildOptions(root=root, out=out))) == first
-    assert read == ["content/s0/p2.md"]
-
-
-def test_warnings_of_pages_reused_unchanged_are_said_again(tmp_path):
-    """A page's render warnings are kept in its record: an edit of another page, which
-    reuses it as it was, says them again at the same place."""
-    root = tmp_path / "proj"
-    make_site(root, sections=1, pages=3)
-    edit(root / "content/s0/p1.md", "Text [next]", "See :icon-nosuchicon:. Text [next]")
-    out = root / "site"
-
-    def warnings(result) -> list[str]:
-        return [w.format() for w in result.report.warnings if "nosuchicon" in w.format()]
-
-    first = warnings(build_site(BuildOptions(root=root, out=out)))
-    assert len(first) == 1 and first[0].startswith("content/s0/p1.md:")
     edit(root / "content/s0/p2.md", "Text [next]", "More text. [next]")
     again = build_site(BuildOptions(root=root, out=out))
     assert again.rendered == 1 and warnings(again) == first
+    assert read == ["content/s0/p2.md"]
 
 
 def test_a_build_with_nothing_to_do_says_the_configs_warnings_once(tmp_path):
