@@ -290,6 +290,7 @@ class Theme:
         self.nav = nav
         self.icons = icons
         self.env = template_environment(config, compiled_dir)
+        self._compiled_dir = compiled_dir
         # The interface's words in the site's locale (Retype's labels): `labels.Text_Dark`.
         self.labels = labels_for(config.locale, config.labels)
         # The environment's globals hold nothing that holds the theme: Jinja's environment
@@ -343,18 +344,22 @@ class Theme:
             "footer": self.env.get_template("partials/footer.html").render(values),
         }
 
+    def highlight_css(self) -> str:
+        """The code's stylesheet (`pygments_css`), kept with the compiled templates."""
+        from docsite.markdown.code import pygments_css
+
+        return pygments_css(self._compiled_dir)
+
     def _asset_rules(self) -> AssetRules:
         """What decides each page's own assets: the selectors of the stylesheets a page links
         where it uses them (the components', the code's, the blog's), and the icons every page
         shows (header, footer, the sidebar's top), which icons.css holds."""
-        from docsite.markdown.code import pygments_css
-
         texts = {path: "" for path in OWN_STYLESHEETS}
         for folder in static_dirs(self.config):  # the site's own file wins
             for path in (COMPONENTS_CSS, BLOG_CSS):
                 if (folder / path).is_file():
                     texts[path] = (folder / path).read_text(encoding="utf-8")
-        texts[HIGHLIGHT_CSS] = pygments_css()
+        texts[HIGHLIGHT_CSS] = self.highlight_css()
         chrome = self._chrome["header"] + self._chrome["footer"] + self._sidebar_part("").html
         indexes, key = _stylesheet_needs(tuple(texts[path] for path in OWN_STYLESHEETS))
         shared = frozenset(page_icons(page_classes(chrome)))

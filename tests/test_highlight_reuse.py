@@ -5,6 +5,8 @@ for Python's), which a one-page rebuild would otherwise pay for a paragraph's ed
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -151,3 +153,50 @@ def test_a_damaged_last_parse_is_highlighted_anew(tmp_path, highlighted):
     assert len(highlighted) == 2
     highlighted.clear()
     assert site == clean(root, tmp_path)
+
+
+def test_an_edit_of_the_prose_loads_no_lexer_formatter_or_style(tmp_path, monkeypatch):
+    """Pygments loads where it is used: the edit's build (a process of its own, as a
+    command's) takes the page's blocks from its last parse and the stylesheet as the first
+    build made it, and imports none of Pygments' modules but the package itself."""
+    import docsite.cache
+
+    root = tmp_path / "project"
+    make_project(root)
+    # Recalled from docsite's files as they are now, as the edit's process recalls it.
+    monkeypatch.setattr(docsite.cache, "_ENGINE_DIGEST", [])
+    build(root, root / "site")
+    edit(root / "content/guide.md", "Some prose.", "Some other prose.")
+    script = (
+        "import sys\nfrom docsite.cli import main\n"
+        "try:\n    main(['build', '-q', '--jobs', '1'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pygments'))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "['pygments']", done.stdout
+    assert "Some other prose." in (root / "site/guide/index.html").read_text()
+
+
+def test_the_code_stylesheet_is_made_once_and_kept(tmp_path, monkeypatch):
+    """The stylesheet depends on docsite and Pygments alone: made by the first build and
+    kept in the cache under a name that holds both, a later build takes it as it is."""
+    root = tmp_path / "project"
+    make_project(root)
+    code_module.pygments_css.cache_clear()  # what this process made for other tests' caches
+    first = build(root, root / "site")["assets/pygments.css"]
+    assert first.decode() == code_module.highlight_css()
+    kept = list((root / CACHE_DIR / "templates").glob("pygments-*.css"))
+    assert len(kept) == 1 and kept[0].read_bytes() == first
+
+    def not_again() -> str:
+        raise AssertionError("the stylesheet was made again")
+
+    code_module.pygments_css.cache_clear()  # as a new process finds it
+    monkeypatch.setattr(code_module, "highlight_css", not_again)
+    edit(root / "content/guide.md", "Some prose.", "Some other prose.")
+    assert build(root, root / "site")["assets/pygments.css"] == first
+    monkeypatch.setattr(code_module, "PYGMENTS_VERSION", "0.0.1")  # another Pygments
+    code_module.pygments_css.cache_clear()
+    with pytest.raises(AssertionError, match="made again"):
+        code_module.pygments_css(kept[0].parent)

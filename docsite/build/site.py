@@ -38,7 +38,6 @@ from docsite.config import SiteConfig
 from docsite.context import BuildContext, BuildOptions
 from docsite.diagnostics import Diagnostic, Report, Severity
 from docsite.keys import content_input, page_key, shared_keys
-from docsite.markdown.code import pygments_css
 from docsite.navpatch import NavMemo
 from docsite.output import OUTPUT_MARKER, FilesLooked, OutputClash, OutputFolder, marker_of
 from docsite.pages import PageMemo, SettingsMemo, SiteContent, load_site
@@ -567,7 +566,7 @@ def _write_assets(ctx: BuildContext) -> None:
     """The stylesheets the build makes: code highlighting, and the icons every page shows
     (a page's other icons are in its own head); the sidebars too long to repeat in each
     of their pages (generated pages show the top level's)."""
-    ctx.output.write_text("assets/pygments.css", pygments_css(), ctx.previous_output)
+    ctx.output.write_text("assets/pygments.css", ctx.theme.highlight_css(), ctx.previous_output)
     shared = ctx.theme.icons.class_stylesheet(ctx.theme.asset_rules.shared_icons)
     ctx.output.write_text("assets/icons.css", shared, ctx.previous_output)
     folders = {

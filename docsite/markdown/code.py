@@ -11,35 +11,52 @@ left for Mermaid's script as `<pre class="mermaid">`.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.attrs.parse import ParseError, parse
-from pygments import __version__ as PYGMENTS_VERSION
+from pygments import __version__ as PYGMENTS_VERSION  # the package alone: no lexer loads
 from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_all_lexers, get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from docsite.cache import digest, engine_digest
 from docsite.markdown.context import RenderContext
+from docsite.output import write_beside
 from docsite.suggest import CloseWords
+
+if TYPE_CHECKING:
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
+
+# Pygments' lexers, formatters and styles load where a block is highlighted (an edit
+# highlights none when its blocks are those of the page's last parse) or the stylesheet is
+# made (`pygments_css`, kept once made): 5 ms of every rebuild otherwise.
 
 PLAIN_LANGUAGES = frozenset({"", "text", "txt", "plain", "plaintext", "none", "output"})
 LIGHT_STYLE = "default"
 DARK_STYLE = "github-dark"
-_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+@cache
+def _formatter() -> HtmlFormatter:
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True)
 
 
 @cache
 def lexer_for(language: str) -> Lexer | None:
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(language, stripnl=False, ensurenl=False)
     except ClassNotFound:
@@ -49,6 +66,8 @@ def lexer_for(language: str) -> Lexer | None:
 @cache
 def _known_languages() -> CloseWords:
     """Pygments' language names, to find the one an unknown name meant (once per name)."""
+    from pygments.lexers import get_all_lexers
+
     return CloseWords(alias for _, aliases, _, _ in get_all_lexers() for alias in aliases)
 
 
@@ -314,7 +333,7 @@ def _highlighted(content: str, language: str, ctx: RenderContext | None, token: 
         lexer = _lexer(language, ctx, token)
         if lexer is None:
             return escapeHtml(content)
-        html = highlight(content, lexer, _FORMATTER)
+        html = highlight(content, lexer, _formatter())
     if ctx is not None:
         ctx.code[key] = html
     return html
@@ -374,7 +393,23 @@ def _mark_lines(code: str, highlighted: frozenset[int]) -> str:
 
 
 @cache  # the same for the process: asked for at every theme made
-def pygments_css() -> str:
+def pygments_css(kept_in: Path | None = None) -> str:
+    """The code's stylesheet (`highlight_css`), kept in the folder `kept_in` (the cache's
+    compiled templates) under a name that holds what makes it: made once for a version of
+    docsite and of Pygments, not by every build."""
+    if kept_in is None:
+        return highlight_css()
+    path = kept_in / f"pygments-{digest(engine_digest(), PYGMENTS_VERSION)[:16]}.css"
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, ValueError):  # not made yet, or damaged: made again
+        css = highlight_css()
+    with contextlib.suppress(OSError):  # a cache that cannot be written costs a remake
+        os.replace(write_beside(path, css), path)
+    return css
+
+
+def highlight_css() -> str:
     """Token colours for both schemes in one rule per token: `light-dark()` picks one by the
     page's `color-scheme`, which the theme sets for the scheme shown (chosen or the
     system's). The few other declarations that only the dark style has follow after."""
@@ -404,6 +439,8 @@ def pygments_css() -> str:
 def _token_rules(style: str) -> dict[str, dict[str, str]]:
     """A Pygments style's token rules: `.highlight .k` -> {"color": "#FF7B72", ...}, without
     backgrounds and line numbers, which the theme paints itself."""
+    from pygments.formatters import HtmlFormatter
+
     found: dict[str, dict[str, str]] = {}
     for line in HtmlFormatter(style=style).get_style_defs(".highlight").splitlines():
         selector, brace, rest = line.partition("{")

@@ -17,8 +17,6 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
-from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
-from pygments.util import ClassNotFound
 
 from docsite.diagnostics import DiagnosticError, did_you_mean
 from docsite.markdown.components.blocks import context, line_starts, line_text
@@ -207,6 +205,9 @@ def _dedent(lines: list[str]) -> list[str]:
 def _language_of(path: str) -> str:
     """The language a fence would name for the file: its extension when that is a language
     (`js`, as Retype sets it), else Pygments' name for the file; '' when it has none."""
+    from pygments.lexers import get_lexer_by_name, get_lexer_for_filename  # see markdown.code
+    from pygments.util import ClassNotFound
+
     name = posixpath.basename(path.replace(os.sep, "/"))
     extension = posixpath.splitext(name)[1].lstrip(".").lower()
     try:
