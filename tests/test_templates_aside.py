@@ -44,6 +44,9 @@ def test_the_theme_loads_every_template_compiled_aside_without_compiling(tmp_pat
     _project(tmp_path)
     config = load_config(tmp_path, None, Report())
     cache = BuildCache(tmp_path, tmp_path / "site")
+    folder = cache.templates_dir()
+    assert folder is not None
+    (folder / "pygments-0.css").write_text("/* kept alone */")  # no template compiled yet
     process = prepare_module.compile_templates_aside(config, cache)
     assert process is not None
     process.join()

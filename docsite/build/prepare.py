@@ -134,9 +134,10 @@ def compile_templates_aside(
     """Start compiling the theme's templates in a process of their own, into the cache's
     folder of compiled templates, where the theme finds them: a fresh build compiles them
     (about 0.1 s) on a core that is idle while this process reads the pages. None when they
-    are compiled already, or there is no cache to hand them over in, or no fork."""
+    are compiled already (the folder holds Jinja's files: the code's stylesheet is kept
+    there too), or there is no cache to hand them over in, or no fork."""
     folder = cache.templates_dir()
-    if folder is None or any(folder.iterdir()):
+    if folder is None or any(folder.glob("__jinja2_*")):
         return None
     return start_aside(_compile_into, (config, folder), "docsite-templates")
 
