@@ -267,8 +267,8 @@ class Theme:
         page's last commit date by source path (docsite.gitdates), `last_updated_by` the name
         of who made it (each empty when the config's `last_updated` says so); `compiled_dir` keeps
         compiled templates between builds (Jinja's bytecode cache), and the code's stylesheet
-        (`highlight_css`); `blog`: the posts of the
-        blog/ folder, when it has any; `hub_link` the hub's address, resolved."""
+        (`highlight_css`); `blog`: the posts of the blog/ folder, when it has any; `hub_link`
+        the hub's address, resolved."""
         self.config = config
         self.hub_link = hub_link
         self.actions = actions if actions is not None else ActionSet({}, {})
