@@ -83,19 +83,21 @@ def plan_pages(ctx: BuildContext, shared: SharedKeys, parse: ParseLinks) -> Page
     """Reuse every page whose inputs are unchanged (linking its file into staging); plan a
     render job for each of the others. When pages list their backlinks, the pages whose
     links are unknown are parsed first (`parse`), since a page's list depends on the others.
-    With the site key the same, the pages as they were are found in one pass
-    (`_unchanged_pages`): only the others are surveyed one by one."""
+    With the site key the same, the pages as they were (`_unchanged`) are reused whole:
+    only the others are surveyed."""
     same_site = shared.site == ctx.previous.site_key
     same_structure = shared.structure == ctx.previous.structure_key
     values = _values(ctx)
-    unchanged = _unchanged_pages(ctx, values) if same_site else {}
+    unchanged: dict[str, PageRecord] = {}  # the fast path's pages, by page: not surveyed
     surveys = []
     records = ctx.previous.pages
     for page in ctx.site.pages:
-        if page.source.rel in unchanged:
+        record = records.get(page.source.rel)
+        if same_site and record is not None and _unchanged(ctx, page, record, values):
+            unchanged[page.source.rel] = record
             continue
-        survey = _Survey(page, records.get(page.source.rel))
-        if same_structure and survey.record is not None:
+        survey = _Survey(page, record)
+        if same_structure and record is not None:
             survey.as_recorded(ctx, values)
         surveys.append(survey.known(shared, values))
     backlinks, parsed = _backlinks(ctx, surveys, unchanged, parse, same_site)
@@ -205,21 +207,10 @@ def _decide(
     plan.why[rel] = _why_rendered(page, record, ctx, survey, backlinks, new_key)
 
 
-def _unchanged_pages(ctx: BuildContext, values: DependencyValues) -> dict[str, PageRecord]:
-    """The fast path, the site key being the same: the pages whose file and dependencies are
-    as their records say (`_as_read`), with their files of the live site kept (`_link`).
-    Their records, by page: the plan surveys only the others."""
-    records = ctx.previous.pages
-    unchanged = {}
-    for page in ctx.site.pages:
-        record = records.get(page.source.rel)
-        if (
-            record is not None
-            and _as_read(ctx, page, record, values, same_site=True)
-            and _link(ctx, page, record)
-        ):
-            unchanged[page.source.rel] = record
-    return unchanged
+def _unchanged(ctx: BuildContext, page: Page, record: PageRecord, values: DependencyValues) -> bool:
+    """The fast path: the site key is the same, and so are the page's file and dependencies
+    (`_as_read`); its file of the live site is kept (`_link`)."""
+    return _as_read(ctx, page, record, values, same_site=True) and _link(ctx, page, record)
 
 
 def _as_read(
