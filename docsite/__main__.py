@@ -15,9 +15,15 @@ def main() -> int:
     wanted = plain_build(argv)
     if wanted is not None and answered(wanted, started):
         return 0
+    # Before docsite.cli and the modules of its command make their classes.
+    from docsite.dataclass_code import keep_methods
+
+    methods = keep_methods()
     from docsite.cli import main as command_line
 
-    return command_line(argv, plain=wanted, own_process=True)
+    code = command_line(argv, plain=wanted, own_process=True)
+    methods.save()
+    return code
 
 
 def run() -> None:
