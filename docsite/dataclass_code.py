@@ -31,11 +31,13 @@ _EXEC = builtins.exec
 
 
 def methods_file() -> Path | None:
-    """Where the compiled methods are kept: beside this module's bytecode."""
+    """Where the compiled methods are kept: beside this module's bytecode, named as it is
+    for this Python and its optimization level (-O)."""
     if sys.implementation.cache_tag is None:
         return None  # a Python that keeps no bytecode
-    bytecode = Path(cache_from_source(__file__))
-    return bytecode.with_name(f"dataclass-methods.{sys.implementation.cache_tag}.bin")
+    bytecode = Path(cache_from_source(__file__))  # .../dataclass_code.cpython-311[.opt-1].pyc
+    tags = bytecode.name.removeprefix(f"{__name__.rpartition('.')[2]}.").removesuffix(".pyc")
+    return bytecode.with_name(f"dataclass-methods.{tags}.bin")
 
 
 class KeptMethods:

@@ -148,9 +148,12 @@ def test_without_a_namespace_it_runs_in_the_callers_as_the_builtin_does(tmp_path
 
 
 def test_the_file_is_beside_this_modules_bytecode(monkeypatch, tmp_path):
-    bytecode = Path(cache_from_source(dataclass_code.__file__))
-    name = f"dataclass-methods.{sys.implementation.cache_tag}.bin"
-    assert methods_file() == bytecode.parent / name
+    folder = Path(cache_from_source(dataclass_code.__file__)).parent
+    tag = sys.implementation.cache_tag
+    assert methods_file() == folder / f"dataclass-methods.{tag}.bin"
+    # Under -O another file, as Python keeps other bytecode then.
+    monkeypatch.setattr(sys, "flags", type("Flags", (), {"optimize": 1})())
+    assert methods_file() == folder / f"dataclass-methods.{tag}.opt-1.bin"
     monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path))
     found = methods_file()
     assert found is not None and found.is_relative_to(tmp_path)
