@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".docsite-cache"
 # Bump when the shape of cached data or the meaning of a key changes.
-CACHE_FORMAT = 11
+CACHE_FORMAT = 12
 # With the versions of the libraries that shape what a build writes (docsite.libraries): a
 # cache made before one of them was upgraded is another engine's, and every page is made again.
 CACHE_VERSION = (

@@ -1128,6 +1128,25 @@ def test_an_index_kept_in_the_cache_is_the_same_index(monkeypatch):
     assert packed == [len(words)] and kept.write().files == index.write().files
 
 
+def test_the_cache_keeps_an_index_pages_packed_and_as_they_were():
+    """A language's pages pickle as a few strings and arrays, not an object each (the state
+    an edit's search process writes while the build waits), and come back the same: URL,
+    fragment, word count, filters and meta fields, in order."""
+    pages = [
+        FakePage("/a/", {"x": [1]}, filters={"tag": ["api", "guide"]}),
+        FakePage("/b/", {"x": [2], "y": [3]}, meta={"title": "B", "section": "S"}),
+        FakePage("/c/", {"z": [1]}, filters={"tag": ["ops"], "section": ["S"]}, meta={}),
+        FakePage("/d/", {"x": [4]}),
+    ]
+    index, _ = search_index.read_index(pagefind_files(pages))
+    language = index.languages["en"]
+    assert len({page.fields for page in language.pages}) == 3
+    language.pages[1].word_count = 2**40  # beyond 32 bits
+    pickled = pickle.dumps(index)
+    assert b"IndexedPage" not in pickled
+    assert pickle.loads(pickled).languages["en"].pages == language.pages
+
+
 def test_a_page_in_a_new_language_cannot_be_merged():
     index, _ = search_index.read_index(pagefind_files([FakePage("/a/", {"x": [1]})]))
     page = search_index.IndexedPage("/b/", "fr_1234567", 1, {}, ("title",))
