@@ -15,14 +15,14 @@ def main() -> int:
     wanted = plain_build(argv)
     if wanted is not None and answered(wanted, started):
         return 0
-    # Before docsite.cli and the modules of its command make their classes.
-    from docsite.dataclass_code import keep_methods
+    # Before docsite.cli and the modules of its command make their classes and patterns.
+    from docsite.kept_code import keep_code
 
-    methods = keep_methods()
+    kept = keep_code()
     from docsite.cli import main as command_line
 
     code = command_line(argv, plain=wanted, own_process=True)
-    methods.save()
+    kept.save()
     return code
 
 

@@ -35,7 +35,7 @@ GROUND = {
     "config",
     "dates",
     "diagnostics",
-    "dataclass_code",  # the methods dataclasses compile, kept for the next process
+    "kept_code",  # what dataclasses and re compile as docsite loads, kept for the next process
     "diagnostic_text",  # how a diagnostic reads, for the no-change answer too
     "filelock",
     "forking",  # work aside: a process forked from a build
