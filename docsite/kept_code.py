@@ -19,7 +19,6 @@ import builtins
 import contextlib
 import dataclasses
 import marshal
-import os
 import re
 import sys
 import time
@@ -76,17 +75,19 @@ class _Kept:
             return
         if sys.dont_write_bytecode:
             return
+        # Loaded by the command by now: imported first, its classes would be made without
+        # the methods kept.
+        from docsite.output import atomic_write
+
         entries = {**self.read, **self.used}
         if len(entries) > MOST_ENTRIES:
             entries = self.used
-        temporary = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
-        try:  # a cache: a folder it cannot write to leaves the code compiled each time
+        # A cache: a folder it cannot write to leaves the code compiled each time; ValueError,
+        # what marshal cannot keep.
+        with contextlib.suppress(OSError, ValueError):
+            data = self.HEADER + marshal.dumps(entries)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(self.HEADER + marshal.dumps(entries))
-            os.replace(temporary, self.path)
-        except (OSError, ValueError):  # ValueError: what marshal cannot keep
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+            atomic_write(self.path, data)
 
 
 class KeptMethods(_Kept):

@@ -266,3 +266,12 @@ def test_patterns_are_kept_only_where_re_is_known(monkeypatch, tmp_path):
     monkeypatch.setattr(kept_code, "PROGRAMS_KEPT_ON", ())
     assert keep_code().programs is None
     assert re._compiler.compile is kept_code._COMPILE_PATTERN
+
+
+def test_a_folder_it_cannot_write_to_leaves_the_command_as_it_is(monkeypatch, tmp_path):
+    """A cache: the command goes on, and the next compiles the code again."""
+    (tmp_path / "not-a-folder").write_text("a file where the folder would be")
+    kept = _install(monkeypatch, KeptMethods(tmp_path / "not-a-folder" / "methods.bin"))
+    _make_class()
+    kept.save()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["not-a-folder"]

@@ -12,7 +12,6 @@ left for Mermaid's script as `<pre class="mermaid">`.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,7 +28,7 @@ from pygments import highlight
 
 from docsite.cache import digest, engine_digest
 from docsite.markdown.context import RenderContext
-from docsite.output import write_beside
+from docsite.output import atomic_write
 from docsite.suggest import CloseWords
 
 if TYPE_CHECKING:
@@ -405,7 +404,7 @@ def pygments_css(kept_in: Path | None = None) -> str:
     except (OSError, ValueError):  # not made yet, or damaged: made again
         css = highlight_css()
     with contextlib.suppress(OSError):  # a cache that cannot be written costs a remake
-        os.replace(write_beside(path, css), path)
+        atomic_write(path, css)
     return css
 
 
