@@ -630,16 +630,30 @@ def cpu_line(result: SizeResult, cores: int) -> str:
 # many fresh processes time it: the median evens out a machine's noise.
 BUILD_IMPORTS = "docsite.cli, docsite.build.run, docsite.build.site"
 STARTUP_RUNS = 7
+# A process that imports them as the command does (docsite.__main__): with the code kept by
+# the processes before it (docsite.kept_code, which the first one writes), where the engine
+# has it; then it ends without tearing its modules down (`docsite.__main__.run`).
+IMPORTING = f"""import os
+try:
+    from docsite.kept_code import keep_code
+except ImportError:  # an engine from before docsite.kept_code
+    kept = None
+else:
+    kept = keep_code()
+import {BUILD_IMPORTS}
+if kept is not None:
+    kept.save()
+os._exit(0)"""
 
 
 def startup_figures(engine: Path, runs: int = STARTUP_RUNS) -> dict[str, float]:
     """Seconds, the median of `runs` fresh processes each: Python's start alone, and its
-    start with the imports of the engine's build (`BUILD_IMPORTS`), the part of every
+    start with the imports of the engine's build (`IMPORTING`), the part of every
     `docsite build` that no page count changes. Each ends as docsite's command does, without
     tearing its modules down (`docsite.__main__.run`)."""
     bare = [sys.executable, "-c", "import os; os._exit(0)"]
     # Run in the engine's folder, which `python -c` looks in first: its docsite is imported.
-    importing = [sys.executable, "-c", f"import os, {BUILD_IMPORTS}; os._exit(0)"]
+    importing = [sys.executable, "-c", IMPORTING]
     figures = {}
     for name, command in (("python_s", bare), ("imports_s", importing)):
         seconds = []

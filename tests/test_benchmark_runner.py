@@ -208,6 +208,31 @@ def test_the_start_up_figure_imports_the_engine_given(tmp_path):
     )
 
 
+def test_the_start_up_figure_keeps_code_as_the_command_does(tmp_path):
+    """With an engine that keeps the code Python compiles (docsite.kept_code), each process
+    timed takes it before the imports and saves it after them, as `docsite` does: the figure
+    is what a command pays."""
+    engine = tmp_path / "engine"
+    marker = tmp_path / "order"
+    write = f"open({str(marker)!r}, 'a').write"
+    modules = {
+        "docsite/__init__.py": "",
+        "docsite/cli.py": "",
+        "docsite/build/__init__.py": "",
+        "docsite/build/run.py": "",
+        "docsite/build/site.py": f"{write}('i')\n",
+        "docsite/kept_code.py": (
+            f"class Kept:\n    def save(self):\n        {write}('s')\n"
+            f"def keep_code():\n    {write}('k')\n    return Kept()\n"
+        ),
+    }
+    for rel, text in modules.items():
+        (engine / rel).parent.mkdir(parents=True, exist_ok=True)
+        (engine / rel).write_text(text)
+    runner.startup_figures(engine, runs=2)
+    assert marker.read_text() == "kis" * 2
+
+
 def test_the_steady_edit_is_the_median_of_five_edits_of_other_pages(tmp_path, monkeypatch):
     """One edit varies by a third on a busy machine: after the first edit, five body edits
     of five other pages are timed, and their median is set against the cold build."""
