@@ -8,6 +8,10 @@ builds the corpus cold (no cache, one process, no search index). Both are timed 
 of this process, in alternating order round after round, and the least of each is kept: the
 ratio docsite / bare is what docsite's features and checks cost per page.
 
+A round more, with each stage timed (`StageClock`), says where the difference goes: reading
+the pages, their Markdown, the page around it, the writing, and the rest (docsite's sidebar,
+keys, checks and generated files).
+
 `--profile` adds a cProfile of one docsite build: its own time by package and module (where
 the rest goes) and the top functions."""
 
@@ -15,12 +19,17 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import pstats
 import shutil
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import yaml
@@ -57,33 +66,100 @@ def _highlighter(formatter: HtmlFormatter):
     return code
 
 
-def bare_build(corpus: Corpus, out: Path) -> int:
-    """Build the corpus the bare way; the number of pages written."""
+# The stages both pipelines are timed by, in the order a page goes through them.
+STAGES = ("reading pages", "Markdown", "page HTML", "writing")
+REST = "the rest"
+
+
+@dataclass
+class StageClock:
+    """Time by stage, each stage its own: what a stage timed inside another spends counts
+    for the inner one only. `clock`: seconds (perf_counter; a test gives its own)."""
+
+    clock: Callable[[], float] = time.perf_counter
+    seconds: dict[str, float] = field(default_factory=dict)
+    calls: dict[str, int] = field(default_factory=dict)
+    _inner: list[float] = field(default_factory=list)  # each open stage's inner stages' time
+
+    def run(self, stage: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        self._inner.append(0.0)
+        started = self.clock()
+        try:
+            return call(*args, **kwargs)
+        finally:
+            spent = self.clock() - started
+            inner = self._inner.pop()
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + spent - inner
+            self.calls[stage] = self.calls.get(stage, 0) + 1
+            if self._inner:
+                self._inner[-1] += spent
+
+    @contextmanager
+    def wrapping(self, methods: dict[str, tuple[type, str]]) -> Iterator[StageClock]:
+        """Time these methods (stage -> (class, name)) as their stages until the end of the
+        block. A method the class does not define is an error: renamed since, it would
+        leave its stage untimed."""
+        originals: list[tuple[type, str, Any]] = []
+        try:
+            for stage, (owner, name) in methods.items():
+                original = owner.__dict__[name]
+                originals.append((owner, name, original))
+                setattr(owner, name, self._timed(stage, original))
+            yield self
+        finally:
+            for owner, name, original in originals:
+                setattr(owner, name, original)
+
+    def _timed(self, stage: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            return self.run(stage, method, *args, **kwargs)
+
+        return timed
+
+
+def _untimed(_stage: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return call(*args, **kwargs)
+
+
+def _read_page(path: Path) -> tuple[dict, str]:
+    text = path.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2) if text.startswith("---\n") else ("", "", text)
+    return yaml.load(front, Loader=yaml.CSafeLoader) or {}, body
+
+
+def _write_page(target: Path, page: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
+
+
+def bare_build(corpus: Corpus, out: Path, clock: StageClock | None = None) -> int:
+    """Build the corpus the bare way; the number of pages written. `clock` times its
+    stages (STAGES)."""
+    run = clock.run if clock is not None else _untimed
     formatter = HtmlFormatter()
     markdown = MarkdownIt("commonmark", {"highlight": _highlighter(formatter)}).enable("table")
     pages = []
     for rel in corpus.pages:
-        text = (corpus.content / rel).read_text(encoding="utf-8")
-        _, front, body = text.split("---\n", 2) if text.startswith("---\n") else ("", "", text)
-        settings = yaml.load(front, Loader=yaml.CSafeLoader) or {}
+        settings, body = run("reading pages", _read_page, corpus.content / rel)
         url = "/" + rel.removesuffix(".md").removesuffix("index").rstrip("/") + "/"
         pages.append((rel, url, settings, body))
     sidebar = jinja2.filters.Markup(
-        SIDEBAR.render(pages=[(url, rel) for rel, url, _, _ in pages])
+        run("page HTML", SIDEBAR.render, pages=[(url, rel) for rel, url, _, _ in pages])
     )  # rendered once for the site
     for _rel, url, settings, body in pages:
-        html = markdown.render(body)
+        html = run("Markdown", markdown.render, body)
         title = body.partition("\n")[0].lstrip("# ")
-        page = PAGE.render(
+        page = run(
+            "page HTML",
+            PAGE.render,
             title=title,
             site="Benchmark docs",
             description=settings.get("description", ""),
             sidebar=sidebar,
             body=jinja2.filters.Markup(html),
         )
-        target = out / url.strip("/") / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page, encoding="utf-8")
+        run("writing", _write_page, out / url.strip("/") / "index.html", page)
     return len(pages)
 
 
@@ -104,6 +180,54 @@ def cpu_seconds(build, corpus: Corpus, out: Path) -> float:
     started = time.process_time()
     build(corpus, out)
     return time.process_time() - started
+
+
+def docsite_stages() -> dict[str, tuple[type, str]]:
+    """docsite's methods that do what each of STAGES does for the bare pipeline."""
+    from docsite.markdown import MarkdownRenderer
+    from docsite.pages import PageMemo
+    from docsite.render import PageBuilder
+    from docsite.theme import Theme
+
+    return {
+        "reading pages": (PageMemo, "load"),  # a page's file, its frontmatter checked
+        "Markdown": (MarkdownRenderer, "render"),  # Retype's components, links, code
+        "page HTML": (Theme, "render_page"),  # the layout, sidebar, table of contents, assets
+        "writing": (PageBuilder, "write"),  # the file, its digests, its Markdown copy
+    }
+
+
+def stage_times(corpus: Corpus, out: Path) -> dict[str, dict[str, float]]:
+    """Seconds by stage of one build each way (STAGES, then REST: the build's time outside
+    them), with the calls each stage took under "calls"."""
+    times = {}
+    for name, build in (("bare", bare_build), ("docsite", docsite_build)):
+        shutil.rmtree(out, ignore_errors=True)
+        clock = StageClock()
+        with clock.wrapping(docsite_stages() if name == "docsite" else {}):
+            started = clock.clock()
+            if name == "bare":
+                build(corpus, out, clock)
+            else:
+                build(corpus, out)
+            total = clock.clock() - started
+        seconds = {stage: clock.seconds.get(stage, 0.0) for stage in STAGES}
+        seconds[REST] = total - sum(seconds.values())
+        times[name] = seconds
+        times[f"{name} calls"] = {stage: clock.calls.get(stage, 0) for stage in STAGES}
+    return times
+
+
+def stage_lines(times: dict[str, dict[str, float]], pages: int) -> list[str]:
+    """The stages side by side, in milliseconds a page."""
+    lines = [
+        "where the time goes (one round more, each stage timed; ms a page)",
+        f"  {'':16}{'bare':>8}{'docsite':>9}{'more':>8}",
+    ]
+    for stage in (*STAGES, REST):
+        bare, ours = (1000 * times[name][stage] / pages for name in ("bare", "docsite"))
+        lines.append(f"  {stage:16}{bare:8.2f}{ours:9.2f}{ours - bare:+8.2f}")
+    return lines
 
 
 def by_package(stats: pstats.Stats, top: int = 18) -> list[tuple[str, float]]:
@@ -159,6 +283,7 @@ def main() -> None:
         print(f"  bare pipeline  {min(bare):6.2f} s  {1000 * min(bare) / pages:6.2f} ms/page")
         print(f"  docsite        {min(ours):6.2f} s  {1000 * min(ours) / pages:6.2f} ms/page")
         print(f"  docsite / bare {min(ours) / min(bare):6.2f}x")
+        print("\n".join(stage_lines(stage_times(corpus, out), pages)))
         if args.profile:
             profile(corpus, out)
 
