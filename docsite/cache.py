@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeVar
 
 from docsite import __version__
 from docsite.libraries import library_versions
@@ -1007,6 +1007,31 @@ def content_digest(data: bytes) -> str:
 _ENGINE_DIGEST: list[str] = []
 _ENGINE_PACKAGE = Path(__file__).resolve().parent
 _ENGINE_MEMO = "engine-"
+
+
+Made = TypeVar("Made")
+
+
+def made_once(
+    path: Path | None,
+    make: Callable[[], Made],
+    encode: Callable[[Made], bytes],
+    decode: Callable[[bytes], Made],
+) -> Made:
+    """What `make` returns, kept in the file `path` for the builds after (named by what
+    makes it, so never stale): read from there when it is, else made and written. A file
+    that cannot be read (not made yet, damaged) is made again; one that cannot be written
+    costs the next build a remake, never this one. Without a path, made each time."""
+    if path is not None:
+        try:
+            return decode(path.read_bytes())
+        except Exception:  # the cache is disposable: any damage means make it again
+            pass
+    made = make()
+    if path is not None:
+        with contextlib.suppress(OSError):
+            atomic_write(path, encode(made))
+    return made
 
 
 def engine_digest() -> str:

@@ -185,8 +185,9 @@ def test_pagefind_makes_the_changed_pages_files_once_the_last_is_written(
 
 def test_the_build_of_an_edit_patched_aside_loads_no_index_format(built: Project, monkeypatch):
     """The search process reads and writes Pagefind's files: the build's own process never
-    loads them as data (nor cbor2), nor watch mode's state or the decimals of templates.
-    Checked in a process of its own, since these tests load them."""
+    loads them as data (nor cbor2), nor the futures its Pagefind client answers with, nor
+    watch mode's state or the decimals of templates. Checked in a process of its own, since
+    these tests load them."""
     import subprocess
 
     import docsite.cache
@@ -195,7 +196,13 @@ def test_the_build_of_an_edit_patched_aside_loads_no_index_format(built: Project
     monkeypatch.setattr(docsite.cache, "_ENGINE_DIGEST", [])
     assert build(built, monkeypatch, aside=False).ok
     edit(built)
-    unloaded = ("cbor2", "docsite.search.index_format", "docsite.build.live", "decimal")
+    unloaded = (
+        "cbor2",
+        "concurrent.futures",
+        "docsite.search.index_format",
+        "docsite.build.live",
+        "decimal",
+    )
     script = (
         "import sys\n"
         "from pathlib import Path\n"

@@ -11,7 +11,6 @@ left for Mermaid's script as `<pre class="mermaid">`.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,9 +25,8 @@ from mdit_py_plugins.attrs.parse import ParseError, parse
 from pygments import __version__ as PYGMENTS_VERSION  # the package alone: no lexer loads
 from pygments import highlight
 
-from docsite.cache import digest, engine_digest
+from docsite.cache import digest, engine_digest, made_once
 from docsite.markdown.context import RenderContext
-from docsite.output import atomic_write
 from docsite.suggest import CloseWords
 
 if TYPE_CHECKING:
@@ -396,16 +394,10 @@ def pygments_css(kept_in: Path | None = None) -> str:
     """The code's stylesheet (`highlight_css`), kept in the folder `kept_in` (the cache's
     compiled templates) under a name that holds what makes it: made once for a version of
     docsite and of Pygments, not by every build."""
-    if kept_in is None:
-        return highlight_css()
-    path = kept_in / f"pygments-{digest(engine_digest(), PYGMENTS_VERSION)[:16]}.css"
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, ValueError):  # not made yet, or damaged: made again
-        css = highlight_css()
-    with contextlib.suppress(OSError):  # a cache that cannot be written costs a remake
-        atomic_write(path, css)
-    return css
+    path = None
+    if kept_in is not None:
+        path = kept_in / f"pygments-{digest(engine_digest(), PYGMENTS_VERSION)[:16]}.css"
+    return made_once(path, highlight_css, str.encode, bytes.decode)
 
 
 def highlight_css() -> str:

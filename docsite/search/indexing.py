@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -30,6 +29,8 @@ from docsite.search.placing import INDEX_DIR, files_in, link_tree, place_index, 
 from docsite.search.state import SearchState
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor  # loaded by a cold build only
+
     from docsite.search.index_format import IndexRuns
 
 # The folders of pagefind/ that hold an index's files ("": its entry and meta files).
@@ -220,6 +221,8 @@ class IndexFeeder:
         session = self._sessions[-1]
         session.ask_files()
         if self._reader is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             self._reader = ThreadPoolExecutor(1, "search-runs")
         urls = list(self.fed)
         self._read.append(self._reader.submit(self._merge, session, urls))

@@ -17,7 +17,6 @@ docsite's client). Every use of Pagefind's private parts is in this module.
 from __future__ import annotations
 
 import base64
-import concurrent.futures
 import contextlib
 import gc
 import importlib
@@ -31,9 +30,14 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from docsite.libraries import installed_version as installed_version_beside
+
+if TYPE_CHECKING:
+    # Loaded where Pagefind runs: a build that patches its index does that in a process of
+    # its own (docsite.search.aside), which loads it there, off the build's way (4 ms).
+    import concurrent.futures
 
 # The Pagefind versions (of the `pagefind` package; pagefind[bin] brings the binary of the same
 # version) that docsite's client and index_format were checked against.
@@ -152,6 +156,7 @@ class Pagefind:
                 session.add(url, lambda html=html: html)
             return session.files()
         import asyncio  # the stock client's; `background` is not seen: it gives no handle
+        import concurrent.futures
 
         # In a thread of its own: the caller may be running an event loop already.
         with concurrent.futures.ThreadPoolExecutor(1, "pagefind") as pool:
@@ -170,6 +175,9 @@ class _Service:
     Pagefind that owes answers and has said nothing for longer than `patience` (ServiceHung)."""
 
     def __init__(self, background: bool = False):
+        from concurrent.futures import Future  # with the first Pagefind: see TYPE_CHECKING
+
+        self._answer_class = Future  # each request's, made in `send`
         self._due: dict[int, concurrent.futures.Future] = {}  # by message number
         self._stopped = False  # Pagefind's answers ended
         self._closed = False  # `close` was called: nothing more is sent
@@ -213,7 +221,7 @@ class _Service:
         return process
 
     def send(self, request: Request) -> concurrent.futures.Future:
-        answer: concurrent.futures.Future = concurrent.futures.Future()
+        answer: concurrent.futures.Future = self._answer_class()
         with self._lock:  # never queued after `close`'s end of the queue
             if not self._closed:
                 self._outbox.put((request, answer))
