@@ -1017,11 +1017,13 @@ def made_once(
     make: Callable[[], Made],
     encode: Callable[[Made], bytes],
     decode: Callable[[bytes], Made],
+    replaces: str = "",
 ) -> Made:
     """What `make` returns, kept in the file `path` for the builds after (named by what
-    makes it, so never stale): read from there when it is, else made and written. A file
-    that cannot be read (not made yet, damaged) is made again; one that cannot be written
-    costs the next build a remake, never this one. Without a path, made each time."""
+    makes it, so never stale): read from there when it is, else made and written, and the
+    files of its folder that `replaces` matches (the same kind, made of other inputs) go. A
+    file that cannot be read (not made yet, damaged) is made again; one that cannot be
+    written costs the next build a remake, never this one. Without a path, made each time."""
     if path is not None:
         try:
             return decode(path.read_bytes())
@@ -1031,6 +1033,9 @@ def made_once(
     if path is not None:
         with contextlib.suppress(OSError):
             atomic_write(path, encode(made))
+            for other in path.parent.glob(replaces) if replaces else ():
+                if other.name != path.name:
+                    other.unlink(missing_ok=True)
     return made
 
 

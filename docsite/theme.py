@@ -819,11 +819,13 @@ def _stylesheet_needs(
     made of what the selectors need, not of the whole text: a changed colour in
     components.css renders no page again. Kept in the folder `kept_in` (the cache's
     compiled templates) under a name made of the texts and docsite's code: worked out
-    once for a site's stylesheets (5 ms), not by every build."""
+    once for a site's stylesheets (5 ms), not by every build; those of the stylesheets
+    before a change go."""
     path = None
     if kept_in is not None:
         path = kept_in / f"selectors-{digest(engine_digest(), *texts)[:16]}.pickle"
-    return made_once(path, lambda: _worked_out_needs(texts), _pickled, pickle.loads)
+    worked_out = functools.partial(_worked_out_needs, texts)
+    return made_once(path, worked_out, _pickled, pickle.loads, replaces="selectors-*.pickle")
 
 
 def _worked_out_needs(texts: tuple[str, ...]) -> tuple[tuple[NeedIndex, ...], str]:

@@ -46,6 +46,18 @@ def test_without_a_path_it_is_made_each_time(tmp_path):
     assert not any(tmp_path.iterdir())
 
 
+def test_a_value_made_anew_replaces_those_of_its_kind_only(tmp_path):
+    """The stylesheets changed: the selectors worked out of the old ones go, the rest of
+    the folder (compiled templates, the code's stylesheet) stays."""
+    for name in ("selectors-old.pickle", "selectors-older.pickle", "pygments-x.css", "t.py"):
+        (tmp_path / name).write_bytes(b"kept before")
+    made = made_once(tmp_path / "selectors-new.pickle", lambda: b"new", bytes, bytes, "selectors-*")
+    assert made == b"new"
+    names = sorted(path.name for path in tmp_path.iterdir())
+    assert names == ["pygments-x.css", "selectors-new.pickle", "t.py"]
+    assert made_once(tmp_path / "selectors-new.pickle", _never, bytes, bytes, "selectors-*")
+
+
 def test_a_cache_that_cannot_be_written_costs_a_remake_not_the_build(tmp_path):
     """A file where the cache's folder should be: writing fails (as a read-only or full
     disk would), and the value is made all the same."""

@@ -393,11 +393,11 @@ def _mark_lines(code: str, highlighted: frozenset[int]) -> str:
 def pygments_css(kept_in: Path | None = None) -> str:
     """The code's stylesheet (`highlight_css`), kept in the folder `kept_in` (the cache's
     compiled templates) under a name that holds what makes it: made once for a version of
-    docsite and of Pygments, not by every build."""
+    docsite and of Pygments, not by every build (that of the versions before goes)."""
     path = None
     if kept_in is not None:
         path = kept_in / f"pygments-{digest(engine_digest(), PYGMENTS_VERSION)[:16]}.css"
-    return made_once(path, highlight_css, str.encode, bytes.decode)
+    return made_once(path, highlight_css, str.encode, bytes.decode, replaces="pygments-*.css")
 
 
 def highlight_css() -> str:
