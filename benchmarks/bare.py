@@ -199,23 +199,24 @@ def docsite_stages() -> dict[str, tuple[type, str]]:
 
 def stage_times(corpus: Corpus, out: Path) -> dict[str, dict[str, float]]:
     """Seconds by stage of one build each way (STAGES, then REST: the build's time outside
-    them), with the calls each stage took under "calls"."""
-    times = {}
-    for name, build in (("bare", bare_build), ("docsite", docsite_build)):
-        shutil.rmtree(out, ignore_errors=True)
-        clock = StageClock()
-        with clock.wrapping(docsite_stages() if name == "docsite" else {}):
-            started = clock.clock()
-            if name == "bare":
-                build(corpus, out, clock)
-            else:
-                build(corpus, out)
-            total = clock.clock() - started
-        seconds = {stage: clock.seconds.get(stage, 0.0) for stage in STAGES}
-        seconds[REST] = total - sum(seconds.values())
-        times[name] = seconds
+    them), with the calls each stage took under "<name> calls"."""
+    bare, ours = StageClock(), StageClock()
+    times = {"bare": _by_stage(bare, lambda: bare_build(corpus, out, bare), out)}
+    with ours.wrapping(docsite_stages()):
+        times["docsite"] = _by_stage(ours, lambda: docsite_build(corpus, out), out)
+    for name, clock in (("bare", bare), ("docsite", ours)):
         times[f"{name} calls"] = {stage: clock.calls.get(stage, 0) for stage in STAGES}
     return times
+
+
+def _by_stage(clock: StageClock, build: Callable[[], int], out: Path) -> dict[str, float]:
+    """One build into a fresh `out`, its seconds by stage as `clock` timed them."""
+    shutil.rmtree(out, ignore_errors=True)
+    started = clock.clock()
+    build()
+    total = clock.clock() - started
+    seconds = {stage: clock.seconds.get(stage, 0.0) for stage in STAGES}
+    return {**seconds, REST: total - sum(seconds.values())}
 
 
 def stage_lines(times: dict[str, dict[str, float]], pages: int) -> list[str]:

@@ -825,17 +825,14 @@ def _stylesheet_needs(
     if kept_in is not None:
         path = kept_in / f"selectors-{digest(engine_digest(), *texts)[:16]}.pickle"
     worked_out = functools.partial(_worked_out_needs, texts)
-    return made_once(path, worked_out, _pickled, pickle.loads, replaces="selectors-*.pickle")
+    pickled = functools.partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL)
+    return made_once(path, worked_out, pickled, pickle.loads, replaces="selectors-*.pickle")
 
 
 def _worked_out_needs(texts: tuple[str, ...]) -> tuple[tuple[NeedIndex, ...], str]:
     needs = [selector_needs(text) for text in texts]
     key = digest([sorted(sorted(need) for need in set(group)) for group in needs])
     return tuple(NeedIndex.of(split_needs(group)) for group in needs), key
-
-
-def _pickled(value: object) -> bytes:
-    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
 
 def fill_label(label: str, *parts: str) -> Markup:
